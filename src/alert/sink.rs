@@ -1,0 +1,47 @@
+//! Alert sinks: where finished alerts go. Today, JSON lines to a file or standard output.
+//!
+//! Files are created 0600 because alerts name people. A closed pipe on standard output
+//! (`custodes audit ... | head`) is not an error: the sink reports it so the caller can stop
+//! quietly.
+
+use std::io::{self, BufWriter, Write};
+use std::path::Path;
+
+use super::Alert;
+
+pub struct JsonLinesSink {
+    out: BufWriter<Box<dyn Write>>,
+    written: u64,
+}
+
+impl JsonLinesSink {
+    pub fn stdout() -> Self {
+        Self {
+            out: BufWriter::new(Box::new(io::stdout())),
+            written: 0,
+        }
+    }
+
+    pub fn file(path: &Path) -> io::Result<Self> {
+        let f = crate::output::create_private(path)?;
+        Ok(Self {
+            out: BufWriter::new(Box::new(f)),
+            written: 0,
+        })
+    }
+
+    pub fn write(&mut self, alert: &Alert) -> io::Result<()> {
+        serde_json::to_writer(&mut self.out, alert).map_err(io::Error::other)?;
+        self.out.write_all(b"\n")?;
+        self.written += 1;
+        Ok(())
+    }
+
+    pub fn written(&self) -> u64 {
+        self.written
+    }
+
+    pub fn finish(&mut self) -> io::Result<()> {
+        self.out.flush()
+    }
+}

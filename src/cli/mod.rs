@@ -1,0 +1,62 @@
+//! Subcommands and their flags. Help texts here are the user manual: keep them exact.
+
+mod audit;
+mod detectors;
+mod eval;
+mod gen;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+const AFTER_HELP: &str = "\
+Exit status:
+  0  the command ran (with or without alerts)
+  1  `audit --fail-on SEVERITY` found an alert at or above SEVERITY
+  2  bad usage or unreadable input; the message names the file, line and field
+
+Start with:  custodes audit --refs sample_logs/refs sample_logs/events.jsonl";
+
+/// Audits who looked up whom in sensitive government databases.
+///
+/// custodes reads query logs and the organisation's reference data (personnel, known
+/// associations, cases, watch lists, workstations) and reports, in plain sentences with
+/// evidence, which lookups need a second look.
+#[derive(Debug, Parser)]
+#[command(name = "custodes", version, after_help = AFTER_HELP, max_term_width = 100)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    Audit(audit::AuditArgs),
+    Gen(gen::GenArgs),
+    Eval(eval::EvalArgs),
+    Detectors(detectors::DetectorsArgs),
+    /// Print the default configuration (custodes.toml) with every key documented.
+    Config,
+}
+
+pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Audit(a) => audit::run(a),
+        Command::Gen(a) => gen::run(a),
+        Command::Eval(a) => eval::run(a),
+        Command::Detectors(a) => detectors::run(a),
+        Command::Config => {
+            print!("{}", custodes::config::Config::default_toml());
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// `--config FILE`, or the defaults.
+pub fn load_config(path: Option<&PathBuf>) -> anyhow::Result<custodes::config::Config> {
+    match path {
+        Some(p) => Ok(custodes::config::Config::load(p)?),
+        None => Ok(custodes::config::Config::default()),
+    }
+}

@@ -1,0 +1,188 @@
+//! `custodes.toml`: every tunable of a run, with its default.
+//!
+//! Each section is a typed struct with `deny_unknown_fields`, so a misspelt key is an error
+//! naming the key rather than a setting silently ignored. The defaults are what a fresh
+//! install uses; `custodes config` prints them as a commented file (see
+//! [`Config::default_toml`]). This module must not read the environment or the clock.
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+#[derive(Debug, Error)]
+pub enum ConfigError {
+    #[error("{path}: cannot read: {source}")]
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("{path}: {message}")]
+    Parse { path: String, message: String },
+}
+
+/// The whole configuration file.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    pub lookups: LookupConfig,
+    pub no_case: NoCaseConfig,
+    pub identity: IdentityConfig,
+    pub alerts: AlertConfig,
+}
+
+/// Which events count as lookups of a person.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct LookupConfig {
+    /// Actions that are not lookups (sessions opening and closing). Every other action,
+    /// including source-specific verbs, is treated as a lookup.
+    pub non_lookup_actions: Vec<String>,
+}
+
+impl Default for LookupConfig {
+    fn default() -> Self {
+        Self {
+            non_lookup_actions: vec!["login".into(), "logout".into(), "login_failed".into()],
+        }
+    }
+}
+
+/// What needs no case (`no_case` detector). Matching is case-insensitive.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct NoCaseConfig {
+    /// Purposes that justify a lookup without a case (e.g. a roadside check).
+    pub exempt_purposes: Vec<String>,
+    /// Systems whose lookups never need a case.
+    pub exempt_systems: Vec<String>,
+    /// Actions that never need a case (in addition to non-lookup actions).
+    pub exempt_actions: Vec<String>,
+    /// Raise `subject_not_in_case` when a valid, assigned case does not list the person
+    /// looked up. Off makes sense when case-subject lists are known to be incomplete.
+    pub check_subjects: bool,
+}
+
+impl Default for NoCaseConfig {
+    fn default() -> Self {
+        Self {
+            exempt_purposes: vec!["TRAFFIC_STOP".into()],
+            exempt_systems: Vec::new(),
+            exempt_actions: Vec::new(),
+            check_subjects: true,
+        }
+    }
+}
+
+/// How identities are matched.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct IdentityConfig {
+    /// Tolerate a one-letter typo in a name when another identifier (dob, id, plate, phone,
+    /// address) agrees.
+    pub allow_typos: bool,
+    /// Score of a name-only match to a name that exactly one known person has; it is divided
+    /// by the number of known people sharing the name.
+    pub name_only_score: f64,
+}
+
+impl Default for IdentityConfig {
+    fn default() -> Self {
+        Self {
+            allow_typos: true,
+            name_only_score: 0.5,
+        }
+    }
+}
+
+/// How findings become alerts.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct AlertConfig {
+    /// Group repeated hits of one user on one person (or, for `no_case`, one user's lookups
+    /// of the same kind under the same case) within a UTC day into one alert.
+    pub group_by_day: bool,
+    /// Alerts scoring below this are not written (0 writes everything).
+    pub min_score: f64,
+}
+
+impl Default for AlertConfig {
+    fn default() -> Self {
+        Self {
+            group_by_day: true,
+            min_score: 0.0,
+        }
+    }
+}
+
+impl Config {
+    /// Reads a configuration file; absent keys take their defaults.
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let shown = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Io {
+            path: shown.clone(),
+            source,
+        })?;
+        Self::parse(&text).map_err(|message| ConfigError::Parse {
+            path: shown,
+            message,
+        })
+    }
+
+    pub fn parse(text: &str) -> Result<Config, String> {
+        toml::from_str(text).map_err(|e| e.to_string())
+    }
+
+    /// The default configuration as a documented TOML file.
+    pub fn default_toml() -> &'static str {
+        DEFAULT_TOML
+    }
+}
+
+/// Kept in sync with the `Default` impls by the `default_toml_matches_defaults` test.
+const DEFAULT_TOML: &str = r#"# custodes.toml — every key with its default value.
+
+[lookups]
+# Actions that are not lookups of a person; every other action (query, export, and any
+# source-specific verb) is.
+non_lookup_actions = ["login", "logout", "login_failed"]
+
+[no_case]
+# Purposes that justify a lookup without a case (case-insensitive).
+exempt_purposes = ["TRAFFIC_STOP"]
+# Systems whose lookups never need a case.
+exempt_systems = []
+# Actions that never need a case.
+exempt_actions = []
+# Raise `subject_not_in_case` when a valid, assigned case does not list the person looked up.
+check_subjects = true
+
+[identity]
+# Tolerate a one-letter typo in a name when another identifier agrees.
+allow_typos = true
+# Score of a name-only match to a name one known person has; divided by how many share it.
+name_only_score = 0.5
+
+[alerts]
+# Group one user's repeated hits on one person within a UTC day into one alert.
+group_by_day = true
+# Alerts scoring below this are not written.
+min_score = 0.0
+"#;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_toml_matches_defaults() {
+        let parsed = Config::parse(Config::default_toml()).expect("default file parses");
+        assert_eq!(parsed, Config::default());
+    }
+
+    #[test]
+    fn unknown_keys_are_errors_naming_the_key() {
+        let err = Config::parse("[no_case]\nexempt_purpose = [\"X\"]\n").unwrap_err();
+        assert!(err.contains("exempt_purpose"), "{err}");
+    }
+}

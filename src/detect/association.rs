@@ -1,0 +1,79 @@
+//! `association_lookup`: a user looks up someone in their own known associations
+//! (ex-partners, family, neighbours...), while the association is valid.
+
+use serde_json::json;
+
+use super::{adjust, identity_evidence, person_key, strongest, Detector, DetectorDoc, Finding};
+use crate::alert::Severity;
+use crate::event::Event;
+use crate::identity::{CaseStatus, Resolved, Resolver};
+
+pub const DOC: DetectorDoc = DetectorDoc {
+    name: "association_lookup",
+    kinds: &["ex_partner", "partner", "spouse", "family", "neighbor", "associate", "protected_party", "(any other relation)"],
+    what: "A user looks up a person listed in their own associations (associations.csv), at a time the association is valid (valid_from..valid_to).",
+    why: "Looking up ex-partners, family and neighbours is the most documented abuse of these systems, and the one that most often precedes harassment or stalking.",
+    false_positives: "A relative who is genuinely part of a case the user works (explained when the case lists them); stale association lists.",
+    tuning: "Keep associations.csv current; set valid_to when a relationship ends being relevant.",
+    example: "Looked up HALVORSEN, MAREN (DOB 1984-07-19), listed as the user's ex_partner, by name and date of birth; no case attached.",
+    needs: &["associations"],
+};
+
+/// Base severity by relation: protected parties (protection orders) are the gravest.
+fn base(relation: &str) -> Severity {
+    match relation {
+        "protected_party" => Severity::Critical,
+        "ex_partner" | "partner" | "spouse" | "family" => Severity::High,
+        _ => Severity::Medium,
+    }
+}
+
+pub struct AssociationLookup;
+
+impl Detector for AssociationLookup {
+    fn name(&self) -> &'static str {
+        DOC.name
+    }
+
+    fn observe(
+        &mut self,
+        ev: &Event,
+        r: &Resolved<'_>,
+        resolver: &Resolver,
+        out: &mut Vec<Finding>,
+    ) {
+        if matches!(r.case, CaseStatus::Explained { .. }) {
+            return;
+        }
+        let Some(m) = strongest(r.associations.iter()) else {
+            return;
+        };
+        let Some((assoc, person)) = resolver.association(m.entry) else {
+            return;
+        };
+        let mut evidence = identity_evidence(ev, m, &person.display, r);
+        if let Some(obj) = evidence.as_object_mut() {
+            obj.insert(
+                "association".into(),
+                json!({"employee_id": assoc.employee_id, "relation": assoc.relation, "source": assoc.source}),
+            );
+        }
+        out.push(Finding {
+            kind: assoc.relation.clone(),
+            severity: adjust(base(&assoc.relation), m.strength, r),
+            strength: m.strength,
+            group: format!(
+                "association:{}",
+                person_key(&person.person_ids, &person.display)
+            ),
+            reason: format!(
+                "Looked up {}, who is listed as the user's {}, {}; {}.",
+                person.display,
+                assoc.relation.replace('_', "-"),
+                m.kind.describe(),
+                r.case.phrase()
+            ),
+            evidence,
+        });
+    }
+}

@@ -1,0 +1,79 @@
+//! `coworker_lookup`: a user looks up another employee.
+
+use serde_json::json;
+
+use super::{adjust, identity_evidence, strongest, Detector, DetectorDoc, Finding};
+use crate::alert::Severity;
+use crate::event::Event;
+use crate::identity::{CaseStatus, Resolved, Resolver};
+
+pub const DOC: DetectorDoc = DetectorDoc {
+    name: "coworker_lookup",
+    kinds: &["same_unit", "other_unit", "supervisor"],
+    what: "A user looks up another employee: their supervisor, someone in their unit, or someone elsewhere in the organisation.",
+    why: "Colleagues' records are looked up out of curiosity, rivalry or to help someone else; a supervisor's record is a classic target in disputes.",
+    false_positives: "Internal-affairs and vetting work (explained when the investigator is assigned to a case that lists the colleague); a citizen who shares a colleague's name, searched by name only.",
+    tuning: "Assign internal-affairs cases with their subjects in `case_subjects.csv`; `identity.name_only_score`.",
+    example: "Looked up coworker NOVAK, PETRA (DOB 1985-09-30), the user's supervisor, by person id; no case attached.",
+    needs: &[],
+};
+
+pub struct Coworker;
+
+impl Detector for Coworker {
+    fn name(&self) -> &'static str {
+        DOC.name
+    }
+
+    fn observe(
+        &mut self,
+        ev: &Event,
+        r: &Resolved<'_>,
+        resolver: &Resolver,
+        out: &mut Vec<Finding>,
+    ) {
+        let Some(me) = r.personnel else { return };
+        if matches!(r.case, CaseStatus::Explained { .. }) {
+            return;
+        }
+        let others = r.employees.iter().filter(|m| {
+            resolver
+                .employee(m.entry)
+                .is_some_and(|e| e.employee_id != me.employee_id)
+        });
+        let Some(m) = strongest(others) else { return };
+        let Some(target) = resolver.employee(m.entry) else {
+            return;
+        };
+        let (kind, base, relation) =
+            if me.supervisor.as_deref() == Some(target.employee_id.as_str()) {
+                ("supervisor", Severity::High, "the user's supervisor")
+            } else if me.unit.is_some() && me.unit == target.unit {
+                ("same_unit", Severity::Medium, "in the same unit")
+            } else {
+                ("other_unit", Severity::Medium, "in another unit")
+            };
+        let display = resolver
+            .employee_person(m.entry)
+            .map(|p| p.display.clone())
+            .unwrap_or_default();
+        let mut evidence = identity_evidence(ev, m, &display, r);
+        if let Some(obj) = evidence.as_object_mut() {
+            obj.insert("coworker_employee_id".into(), json!(target.employee_id));
+            obj.insert("coworker_unit".into(), json!(target.unit));
+            obj.insert("user_unit".into(), json!(me.unit));
+        }
+        out.push(Finding {
+            kind: kind.to_string(),
+            severity: adjust(base, m.strength, r),
+            strength: m.strength,
+            group: format!("employee:{}", target.employee_id),
+            reason: format!(
+                "Looked up coworker {display}, {relation}, {}; {}.",
+                m.kind.describe(),
+                r.case.phrase()
+            ),
+            evidence,
+        });
+    }
+}

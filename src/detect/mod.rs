@@ -1,0 +1,315 @@
+//! The detection core: one engine that sees events one at a time, in time order, and
+//! hands each (with its identity resolution) to every detector behind one trait.
+//!
+//! Detectors return [`Finding`]s about single events; the [`Engine`] groups repeated
+//! findings (same detector, kind, user and person or case, within a UTC day) into one
+//! [`Alert`] and emits it when the day is over — when an event from a later day arrives, or
+//! when the input ends. Time comes only from events, never the wall clock, so the nightly
+//! audit and the streaming service give the same alerts for the same events.
+//!
+//! Detector families live one per file; [`registry`] lists them with their documentation,
+//! which `custodes detectors` prints and the README reproduces.
+
+pub mod association;
+pub mod coworker;
+pub mod no_case;
+pub mod self_query;
+pub mod watchlist;
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde_json::{json, Value};
+
+use crate::alert::{alert_id, score, Alert, Severity};
+use crate::event::{format_ts, Event};
+use crate::identity::{Resolved, Resolver};
+use crate::summary::RunStats;
+
+/// What a detector says about one event.
+#[derive(Debug, Clone)]
+pub struct Finding {
+    pub kind: String,
+    pub severity: Severity,
+    /// 0–1: how sure the finding is (the identity match strength, or 1 for facts).
+    pub strength: f64,
+    /// What repeated findings share, for grouping (`employee:E1`, `case:C-7`).
+    pub group: String,
+    /// A sentence an investigator can read aloud.
+    pub reason: String,
+    pub evidence: Value,
+}
+
+/// A detector family. Implementations must be deterministic functions of the events they
+/// have seen (no clock, no randomness), so that batch and streaming runs agree.
+pub trait Detector: Send {
+    /// The contract's `detector` name.
+    fn name(&self) -> &'static str;
+    /// Looks at one event; appends findings to `out`.
+    fn observe(
+        &mut self,
+        ev: &Event,
+        r: &Resolved<'_>,
+        resolver: &Resolver,
+        out: &mut Vec<Finding>,
+    );
+}
+
+/// The documentation block every detector carries, in the same outline.
+#[derive(Debug, Clone, Copy)]
+pub struct DetectorDoc {
+    pub name: &'static str,
+    pub kinds: &'static [&'static str],
+    pub what: &'static str,
+    pub why: &'static str,
+    pub false_positives: &'static str,
+    pub tuning: &'static str,
+    pub example: &'static str,
+    /// Reference tables it needs (besides personnel).
+    pub needs: &'static [&'static str],
+}
+
+/// Every detector, in the order they run.
+pub fn registry() -> Vec<DetectorDoc> {
+    vec![
+        self_query::DOC,
+        coworker::DOC,
+        association::DOC,
+        watchlist::DOC,
+        no_case::DOC,
+    ]
+}
+
+/// Builds the detectors whose reference data is present; returns them and one note per
+/// detector switched off.
+pub fn build_detectors(resolver: &Resolver) -> (Vec<Box<dyn Detector>>, Vec<String>) {
+    let mut ds: Vec<Box<dyn Detector>> = vec![
+        Box::new(self_query::SelfQuery),
+        Box::new(coworker::Coworker),
+    ];
+    let notes = Vec::new();
+    if resolver.has_associations() {
+        ds.push(Box::new(association::AssociationLookup));
+    }
+    if resolver.has_watchlist() {
+        ds.push(Box::new(watchlist::WatchlistLookup));
+    }
+    ds.push(Box::new(no_case::NoCase));
+    (ds, notes)
+}
+
+/// A short name for the person behind a match, for reasons.
+pub(crate) fn person_key(ids: &[String], display: &str) -> String {
+    ids.first().cloned().unwrap_or_else(|| display.to_string())
+}
+
+/// The severity adjustment every identity detector shares: a weak match (name only, or a
+/// name shared by several people) is one level less serious; a lookup with no valid case
+/// behind it is one level more.
+pub(crate) fn adjust(base: Severity, strength: f64, r: &Resolved<'_>) -> Severity {
+    let mut s = base;
+    if strength < 0.5 {
+        s = s.down();
+    }
+    if r.case.lacks_case() {
+        s = s.up();
+    }
+    s
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct GroupKey {
+    detector: &'static str,
+    kind: String,
+    user: String,
+    group: String,
+    day: Option<NaiveDate>,
+}
+
+#[derive(Debug)]
+struct OpenAlert {
+    employee_id: Option<String>,
+    first: DateTime<Utc>,
+    last: DateTime<Utc>,
+    event_ids: Vec<String>,
+    severity: Severity,
+    strength: f64,
+    reason: String,
+    evidence: Value,
+}
+
+/// The detection core.
+pub struct Engine {
+    resolver: Resolver,
+    detectors: Vec<Box<dyn Detector>>,
+    open: HashMap<GroupKey, OpenAlert>,
+    day: Option<NaiveDate>,
+    scratch: Vec<Finding>,
+    stats: RunStats,
+}
+
+impl Engine {
+    pub fn new(resolver: Resolver) -> Self {
+        let (detectors, _) = build_detectors(&resolver);
+        Self {
+            resolver,
+            detectors,
+            open: HashMap::new(),
+            day: None,
+            scratch: Vec::new(),
+            stats: RunStats::default(),
+        }
+    }
+
+    pub fn resolver(&self) -> &Resolver {
+        &self.resolver
+    }
+
+    pub fn stats(&self) -> &RunStats {
+        &self.stats
+    }
+
+    /// Names of the detectors that run.
+    pub fn detector_names(&self) -> Vec<&'static str> {
+        self.detectors.iter().map(|d| d.name()).collect()
+    }
+
+    /// Feeds one event (events must come in time order); alerts whose day has ended are
+    /// appended to `out`.
+    pub fn push(&mut self, ev: &Event, out: &mut Vec<Alert>) {
+        let day = ev.ts.date_naive();
+        if self.day.is_some_and(|d| day > d) {
+            self.close_all(out);
+        }
+        if self.day.is_none_or(|d| day > d) {
+            self.day = Some(day);
+        }
+        let r = self.resolver.resolve(ev);
+        self.stats.record_event(ev, &r);
+        let group_by_day = self.resolver.config.alerts.group_by_day;
+        for d in self.detectors.iter_mut() {
+            self.scratch.clear();
+            d.observe(ev, &r, &self.resolver, &mut self.scratch);
+            for f in self.scratch.drain(..) {
+                let key = GroupKey {
+                    detector: d.name(),
+                    kind: f.kind,
+                    user: ev.user.clone(),
+                    group: if group_by_day {
+                        f.group
+                    } else {
+                        format!("{}#{}", f.group, ev.id)
+                    },
+                    day: Some(day),
+                };
+                match self.open.get_mut(&key) {
+                    Some(a) => {
+                        a.last = a.last.max(ev.ts);
+                        a.first = a.first.min(ev.ts);
+                        a.event_ids.push(ev.id.clone());
+                        a.severity = a.severity.max(f.severity);
+                        a.strength = a.strength.max(f.strength);
+                    }
+                    None => {
+                        self.open.insert(
+                            key,
+                            OpenAlert {
+                                employee_id: r.personnel.map(|p| p.employee_id.clone()),
+                                first: ev.ts,
+                                last: ev.ts,
+                                event_ids: vec![ev.id.clone()],
+                                severity: f.severity,
+                                strength: f.strength,
+                                reason: f.reason,
+                                evidence: f.evidence,
+                            },
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    /// Ends the input: every open alert is emitted.
+    pub fn finish(&mut self, out: &mut Vec<Alert>) {
+        self.close_all(out);
+    }
+
+    fn close_all(&mut self, out: &mut Vec<Alert>) {
+        let min_score = self.resolver.config.alerts.min_score;
+        let mut closed: Vec<Alert> = self
+            .open
+            .drain()
+            .map(|(k, a)| finish_alert(k, a))
+            .filter(|a| a.score >= min_score)
+            .collect();
+        closed.sort_by(|a, b| {
+            a.window_start
+                .cmp(&b.window_start)
+                .then_with(|| a.alert_id.cmp(&b.alert_id))
+        });
+        for a in &closed {
+            self.stats.record_alert(a);
+        }
+        out.extend(closed);
+    }
+}
+
+fn finish_alert(k: GroupKey, a: OpenAlert) -> Alert {
+    let day = k.day.map(|d| d.to_string()).unwrap_or_default();
+    let n = a.event_ids.len();
+    let reason = if n > 1 {
+        format!("{} Repeated {n} times on {day}.", a.reason)
+    } else {
+        a.reason
+    };
+    let mut evidence = a.evidence;
+    if let Value::Object(m) = &mut evidence {
+        m.insert("occurrences".into(), json!(n));
+    }
+    Alert {
+        alert_id: alert_id(&[k.detector, &k.kind, &k.user, &k.group, &day]),
+        detector: k.detector.to_string(),
+        kind: k.kind,
+        severity: a.severity,
+        score: score(a.severity, a.strength),
+        user: k.user,
+        employee_id: a.employee_id,
+        window_start: format_ts(&a.first),
+        window_end: format_ts(&a.last),
+        event_ids: a.event_ids,
+        reason,
+        evidence,
+    }
+}
+
+/// The evidence every identity finding carries: what was typed, who it matched, how, and
+/// the case context.
+pub(crate) fn identity_evidence(
+    ev: &Event,
+    m: &crate::identity::Match,
+    matched: &str,
+    r: &Resolved<'_>,
+) -> Value {
+    json!({
+        "matched_person": matched,
+        "match": m,
+        "searched": ev.subject,
+        "case": r.case,
+        "purpose": ev.purpose,
+        "system": ev.system,
+    })
+}
+
+/// The strongest match of a list, ties broken by position so the choice is stable.
+pub(crate) fn strongest<'m>(
+    ms: impl Iterator<Item = &'m crate::identity::Match>,
+) -> Option<&'m crate::identity::Match> {
+    ms.fold(
+        None,
+        |best: Option<&crate::identity::Match>, m| match best {
+            Some(b) if b.strength >= m.strength => Some(b),
+            _ => Some(m),
+        },
+    )
+}

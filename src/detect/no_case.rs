@@ -1,0 +1,85 @@
+//! `no_case`: a lookup with no valid case behind it.
+
+use serde_json::json;
+
+use super::{Detector, DetectorDoc, Finding};
+use crate::alert::Severity;
+use crate::event::Event;
+use crate::identity::{CaseStatus, Resolved, Resolver};
+
+pub const DOC: DetectorDoc = DetectorDoc {
+    name: "no_case",
+    kinds: &["missing", "unknown_case", "closed_case", "not_assigned", "subject_not_in_case"],
+    what: "A lookup that no case explains: no case id, a case id that does not exist, a case not open at the time, a case the user is not assigned to, or a valid case that does not list the person looked up (a cover case).",
+    why: "Inspections found searches with no case or purpose behind them and no supervisory review; a documented purpose is what makes a lookup defensible.",
+    false_positives: "Work that needs no case but is not configured as exempt (roadside checks, dispatch); case-subject lists that are incomplete (`subject_not_in_case`).",
+    tuning: "`no_case.exempt_purposes`, `no_case.exempt_systems`, `no_case.exempt_actions`, `no_case.check_subjects`.",
+    example: "Lookup of SMITH, JON under case C-2024-0113, to which the user is not assigned.",
+    needs: &[],
+};
+
+pub struct NoCase;
+
+impl Detector for NoCase {
+    fn name(&self) -> &'static str {
+        DOC.name
+    }
+
+    fn observe(
+        &mut self,
+        ev: &Event,
+        r: &Resolved<'_>,
+        _resolver: &Resolver,
+        out: &mut Vec<Finding>,
+    ) {
+        let Some(kind) = r.case.no_case_kind() else {
+            return;
+        };
+        // A lookup that searched for nobody (an empty form, a listing) with no case is still
+        // a lookup without purpose; it is reported, as what was searched is in the evidence.
+        let base = match r.case {
+            CaseStatus::Missing => Severity::Low,
+            _ => Severity::Medium,
+        };
+        let what = searched(ev);
+        let case = ev.case_id.clone().unwrap_or_default();
+        out.push(Finding {
+            kind: kind.to_string(),
+            severity: base,
+            strength: 1.0,
+            group: format!("case:{case}"),
+            reason: format!("Lookup of {what} {}.", r.case.phrase()),
+            evidence: json!({
+                "case": r.case,
+                "case_id": ev.case_id,
+                "purpose": ev.purpose,
+                "system": ev.system,
+                "action": ev.action,
+                "searched": ev.subject,
+            }),
+        });
+    }
+}
+
+/// How the search reads in a sentence: the name typed, else the identifier.
+fn searched(ev: &Event) -> String {
+    let s = &ev.subject;
+    if let Some(l) = &s.last_name {
+        match &s.first_name {
+            Some(f) => format!("{}, {}", l.to_uppercase(), f.to_uppercase()),
+            None => l.to_uppercase(),
+        }
+    } else if let Some(n) = &s.name {
+        n.to_uppercase()
+    } else if let Some(p) = &s.plate {
+        format!("plate {}", p.to_uppercase())
+    } else if let Some(p) = &s.person_id {
+        format!("person {p}")
+    } else if let Some(p) = &s.phone {
+        format!("phone {p}")
+    } else if let Some(a) = &s.address {
+        format!("address {}", a.to_uppercase())
+    } else {
+        "an unspecified subject".to_string()
+    }
+}

@@ -1,0 +1,67 @@
+//! `self_query`: a user looks up their own record.
+
+use serde_json::json;
+
+use super::{adjust, identity_evidence, strongest, Detector, DetectorDoc, Finding};
+use crate::alert::Severity;
+use crate::event::Event;
+use crate::identity::{CaseStatus, Resolved, Resolver};
+
+pub const DOC: DetectorDoc = DetectorDoc {
+    name: "self_query",
+    kinds: &["person_id", "name_dob", "plate", "address", "phone", "name_only"],
+    what: "A user looks up their own record: their person id, name and date of birth, plate, phone or address (any of the employee's logins).",
+    why: "Checking one's own record (warrants, points, who else has looked) is a misuse of access in itself and a common first step before tampering.",
+    false_positives: "Training exercises on one's own record; a name-only search for a common name that happens to be the user's (scored low, and lower the more known people share the name).",
+    tuning: "`identity.name_only_score` sets how much a bare name counts; `alerts.min_score` hides weak alerts.",
+    example: "Looked up their own record (VARGA, ILONA (DOB 1979-04-12)) by name and date of birth; no case attached.",
+    needs: &[],
+};
+
+pub struct SelfQuery;
+
+impl Detector for SelfQuery {
+    fn name(&self) -> &'static str {
+        DOC.name
+    }
+
+    fn observe(
+        &mut self,
+        ev: &Event,
+        r: &Resolved<'_>,
+        resolver: &Resolver,
+        out: &mut Vec<Finding>,
+    ) {
+        let Some(me) = r.personnel else { return };
+        if matches!(r.case, CaseStatus::Explained { .. }) {
+            return;
+        }
+        let mine = r.employees.iter().filter(|m| {
+            resolver
+                .employee(m.entry)
+                .is_some_and(|e| e.employee_id == me.employee_id)
+        });
+        let Some(m) = strongest(mine) else { return };
+        let display = resolver
+            .employee_person(m.entry)
+            .map(|p| p.display.clone())
+            .unwrap_or_default();
+        let severity = adjust(Severity::Medium, m.strength, r);
+        let mut evidence = identity_evidence(ev, m, &display, r);
+        if let Some(obj) = evidence.as_object_mut() {
+            obj.insert("employee_id".into(), json!(me.employee_id));
+        }
+        out.push(Finding {
+            kind: m.kind.as_str().to_string(),
+            severity,
+            strength: m.strength,
+            group: format!("employee:{}", me.employee_id),
+            reason: format!(
+                "Looked up their own record ({display}) {}; {}.",
+                m.kind.describe(),
+                r.case.phrase()
+            ),
+            evidence,
+        });
+    }
+}

@@ -1,0 +1,64 @@
+//! `watchlist_lookup`: a user looks up a person on the watch list (officials,
+//! celebrities, journalists, crime victims in the news).
+
+use serde_json::json;
+
+use super::{adjust, identity_evidence, person_key, strongest, Detector, DetectorDoc, Finding};
+use crate::alert::Severity;
+use crate::event::Event;
+use crate::identity::{CaseStatus, Resolved, Resolver};
+
+pub const DOC: DetectorDoc = DetectorDoc {
+    name: "watchlist_lookup",
+    kinds: &["(the watch-list category: official, celebrity, journalist, victim, ...)"],
+    what: "A user looks up someone on the watch list (watchlist.csv) without an assigned case that lists them.",
+    why: "Public figures and people in the news draw curiosity lookups and leaks to the press.",
+    false_positives: "Protective details and genuine investigations that are not recorded as cases with subjects.",
+    tuning: "Add the cases that legitimately concern watch-listed people to cases/case_subjects.",
+    example: "Looked up LINDQVIST, ARNE (DOB 1962-11-05), on the watch list as celebrity, by name only; no case attached.",
+    needs: &["watchlist"],
+};
+
+pub struct WatchlistLookup;
+
+impl Detector for WatchlistLookup {
+    fn name(&self) -> &'static str {
+        DOC.name
+    }
+
+    fn observe(
+        &mut self,
+        ev: &Event,
+        r: &Resolved<'_>,
+        resolver: &Resolver,
+        out: &mut Vec<Finding>,
+    ) {
+        if matches!(r.case, CaseStatus::Explained { .. }) {
+            return;
+        }
+        let Some(m) = strongest(r.watchlist.iter()) else {
+            return;
+        };
+        let Some((entry, person)) = resolver.watch_entry(m.entry) else {
+            return;
+        };
+        let mut evidence = identity_evidence(ev, m, &person.display, r);
+        if let Some(obj) = evidence.as_object_mut() {
+            obj.insert("category".into(), json!(entry.category));
+        }
+        out.push(Finding {
+            kind: entry.category.clone(),
+            severity: adjust(Severity::High, m.strength, r),
+            strength: m.strength,
+            group: format!("watch:{}", person_key(&person.person_ids, &person.display)),
+            reason: format!(
+                "Looked up {}, on the watch list as {}, {}; {}.",
+                person.display,
+                entry.category,
+                m.kind.describe(),
+                r.case.phrase()
+            ),
+            evidence,
+        });
+    }
+}

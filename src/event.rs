@@ -1,0 +1,84 @@
+//! The query-log event: one lookup (or login) as custodes sees it after decoding.
+//!
+//! Every reader produces this type and every detector consumes it; it mirrors §1 of the
+//! data contract. It holds what the source said, untouched apart from timestamp
+//! normalisation to UTC: identity normalisation happens later, in [`crate::identity`], so
+//! that the evidence shown to an investigator is what the user actually typed.
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+/// Where an event came from, for error messages and default ids.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Origin {
+    /// The input file as given on the command line (or `-` for standard input).
+    pub file: String,
+    /// 1-based line (JSON lines, CSV) or row (Parquet, counting the header as line 1).
+    pub line: u64,
+}
+
+/// The person a query was about, as typed. All fields are optional: sources carry
+/// whatever the user entered.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Subject {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub person_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub first_name: Option<String>,
+    /// A whole name when the source does not split it (`SMITH, JON A`, `Jon Smith`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dob: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub plate: Option<String>,
+}
+
+impl Subject {
+    /// True when the query carried nothing that could identify a person.
+    pub fn is_empty(&self) -> bool {
+        self.person_id.is_none()
+            && self.last_name.is_none()
+            && self.first_name.is_none()
+            && self.name.is_none()
+            && self.dob.is_none()
+            && self.address.is_none()
+            && self.phone.is_none()
+            && self.plate.is_none()
+    }
+}
+
+/// One decoded query-log event (contract §1).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Event {
+    /// The source's id, or `<file>:<line>` when the source had none.
+    pub id: String,
+    pub ts: DateTime<Utc>,
+    pub user: String,
+    /// `query` when the source did not say.
+    pub action: String,
+    pub system: Option<String>,
+    pub session: Option<String>,
+    pub client: Option<String>,
+    pub ip: Option<String>,
+    pub case_id: Option<String>,
+    pub purpose: Option<String>,
+    pub subject: Subject,
+    pub result_count: Option<u64>,
+    pub query_text: Option<String>,
+    /// Fields the contract does not name, kept as evidence.
+    pub extra: Map<String, Value>,
+    pub origin: Origin,
+}
+
+/// Formats a timestamp the way every custodes output does: RFC 3339, UTC, `Z`.
+pub fn format_ts(ts: &DateTime<Utc>) -> String {
+    ts.to_rfc3339_opts(SecondsFormat::AutoSi, true)
+}

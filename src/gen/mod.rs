@@ -1,0 +1,641 @@
+//! Synthetic world generator behind `custodes gen --seed N --out DIR`.
+//!
+//! It invents an agency (staff, logins, units, cases, workstations), the
+//! people staff are connected to, a watchlist and a citizen population, then
+//! simulates a month of query-log traffic with realistic typing noise and,
+//! unless told not to, injects misuse. It writes the contract's reference
+//! files, `events.jsonl`, and `labels.jsonl` (the ground truth `custodes eval`
+//! scores against).
+//!
+//! Every person, address, plate and phone is invented (phones are
+//! 555-01x-xxxx, street names are made up). The same seed and options give
+//! byte-identical output: the world is drawn from a `ChaCha8Rng` seeded with
+//! the seed, the traffic from a fast generator seeded from that stream, and
+//! no hash map decides output order. It must never read real data or the
+//! network.
+//!
+//! Label semantics (what `labels.jsonl` promises) live in `truth.rs`; the
+//! generator refuses to emit any query whose labels would change if its day
+//! were read one day earlier or later (time zones, inclusive end dates) or if
+//! case assignments were read per employee instead of per login.
+
+mod names;
+mod render;
+mod scenario;
+mod truth;
+mod world;
+
+pub use names::NICKNAMES;
+
+use crate::eval::Label;
+use chrono::{Datelike, NaiveDate};
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+use scenario::{Ev, Sim};
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::fs::{self, File};
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+use world::{civil, day_of, World, LOCAL_OFFSET};
+
+/// What to generate.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GenOptions {
+    /// Same seed and options, same bytes.
+    pub seed: u64,
+    /// Number of employees (a few have a second login), 20..=2000.
+    pub users: usize,
+    /// Length of the simulated window in days.
+    pub days: u32,
+    /// First day of the window.
+    pub start: NaiveDate,
+    /// Mean queries per employee per calendar day (weekends are lighter).
+    pub queries_per_user_day: f64,
+    /// Inject misuse (and its labels); without it labels.jsonl is empty.
+    pub inject: bool,
+}
+
+impl Default for GenOptions {
+    fn default() -> Self {
+        GenOptions {
+            seed: 0,
+            users: 300,
+            days: 30,
+            start: NaiveDate::from_ymd_opt(2024, 5, 1).expect("2024-05-01 is a valid date"),
+            queries_per_user_day: 14.0,
+            inject: true,
+        }
+    }
+}
+
+/// What was written.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct GenSummary {
+    /// Lines in events.jsonl.
+    pub events: usize,
+    /// Lines in labels.jsonl.
+    pub labels: usize,
+    /// Logins written to personnel.csv.
+    pub users: usize,
+    /// "detector/kind" -> number of labels.
+    pub by_label: BTreeMap<String, usize>,
+}
+
+/// Why generation failed; each variant names the option or file at fault.
+#[derive(Debug, thiserror::Error)]
+pub enum GenError {
+    /// An option is out of range.
+    #[error("invalid generator option `{field}`: {reason}")]
+    InvalidOption {
+        /// The option at fault.
+        field: &'static str,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// Creating a directory or writing a file failed.
+    #[error("cannot write {}: {source}", path.display())]
+    Io {
+        /// The file at fault.
+        path: PathBuf,
+        /// The underlying error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// Writing a reference CSV failed.
+    #[error("cannot write CSV {}: {source}", path.display())]
+    Csv {
+        /// The file at fault.
+        path: PathBuf,
+        /// The underlying error.
+        #[source]
+        source: csv::Error,
+    },
+    /// Encoding a label failed.
+    #[error("cannot encode a label for {}: {source}", path.display())]
+    Json {
+        /// The file at fault.
+        path: PathBuf,
+        /// The underlying error.
+        #[source]
+        source: serde_json::Error,
+    },
+}
+
+/// Bounds keep identifier spaces (100k phone numbers) far from exhaustion
+/// and leave every unit at least two people.
+const MIN_USERS: usize = 20;
+const MAX_USERS: usize = 2000;
+/// Events are held in memory (a few hundred bytes each) before sorting.
+const MAX_EXPECTED_QUERIES: f64 = 20_000_000.0;
+
+fn validate(o: &GenOptions) -> Result<(), GenError> {
+    let bad = |field, reason: String| Err(GenError::InvalidOption { field, reason });
+    if !(MIN_USERS..=MAX_USERS).contains(&o.users) {
+        return bad(
+            "users",
+            format!("{} is outside {MIN_USERS}..={MAX_USERS}", o.users),
+        );
+    }
+    if !(1..=3660).contains(&o.days) {
+        return bad("days", format!("{} is outside 1..=3660", o.days));
+    }
+    if !o.queries_per_user_day.is_finite() || !(0.0..=10_000.0).contains(&o.queries_per_user_day) {
+        return bad(
+            "queries_per_user_day",
+            format!("{} is not within 0..=10000", o.queries_per_user_day),
+        );
+    }
+    let expected = o.users as f64 * f64::from(o.days) * o.queries_per_user_day;
+    if expected > MAX_EXPECTED_QUERIES {
+        return bad(
+            "queries_per_user_day",
+            format!("users * days * queries_per_user_day = {expected:.0} exceeds {MAX_EXPECTED_QUERIES:.0}"),
+        );
+    }
+    if !(1950..=2200).contains(&o.start.year()) {
+        return bad("start", format!("{} is outside years 1950..=2200", o.start));
+    }
+    Ok(())
+}
+
+/// Generates the world and traffic described by `opts` into `out`
+/// (created if needed): `refs/*.csv`, `events.jsonl`, `labels.jsonl`.
+pub fn generate(opts: &GenOptions, out: &Path) -> Result<GenSummary, GenError> {
+    validate(opts)?;
+    let mut rng = ChaCha8Rng::seed_from_u64(opts.seed);
+    let world = world::build(
+        &mut rng,
+        &world::WorldSpec {
+            seed_users: opts.users,
+            start: i64::from(opts.start.num_days_from_ce()),
+            days: opts.days,
+        },
+    );
+    let mut rng = world::FastRng::from_chacha(&mut rng);
+    let mut sim = Sim::new(&world);
+    sim.normal_traffic(&mut rng, opts.users, opts.days, opts.queries_per_user_day);
+    if opts.inject {
+        let scale = (opts.users as f64 * f64::from(opts.days)) / 9000.0;
+        sim.inject(&mut rng, scale);
+    }
+    let (events, order) = sim.finish();
+    write_all(out, &world, &events, &order)
+}
+
+fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> GenError + '_ {
+    move |source| GenError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+fn write_all(out: &Path, w: &World, events: &[Ev], order: &[u32]) -> Result<GenSummary, GenError> {
+    let refs = out.join("refs");
+    fs::create_dir_all(&refs).map_err(io_err(&refs))?;
+    for table in world::ref_tables(w) {
+        let path = refs.join(table.name);
+        let csv_err = |source| GenError::Csv {
+            path: path.clone(),
+            source,
+        };
+        let mut wr = csv::Writer::from_path(&path).map_err(csv_err)?;
+        wr.write_record(table.header).map_err(csv_err)?;
+        for row in &table.rows {
+            wr.write_record(row).map_err(csv_err)?;
+        }
+        wr.flush().map_err(io_err(&path))?;
+    }
+
+    let path = out.join("events.jsonl");
+    let file = File::create(&path).map_err(io_err(&path))?;
+    let mut wr = BufWriter::with_capacity(1 << 20, file);
+    let mut chunk = String::with_capacity(1 << 20);
+    for (pos, &i) in order.iter().enumerate() {
+        event_json(&mut chunk, w, &events[i as usize], pos + 1);
+        chunk.push('\n');
+        if chunk.len() > (1 << 20) - 4096 {
+            wr.write_all(chunk.as_bytes()).map_err(io_err(&path))?;
+            chunk.clear();
+        }
+    }
+    wr.write_all(chunk.as_bytes()).map_err(io_err(&path))?;
+    wr.flush().map_err(io_err(&path))?;
+
+    let path = out.join("labels.jsonl");
+    let file = File::create(&path).map_err(io_err(&path))?;
+    let mut wr = BufWriter::new(file);
+    let mut by_label = BTreeMap::new();
+    let mut n_labels = 0;
+    for (pos, &i) in order.iter().enumerate() {
+        let ev = &events[i as usize];
+        for &(detector, kind) in &ev.labels {
+            let ts = fmt_ts(ev.t, false);
+            let label = Label {
+                detector: detector.to_string(),
+                kind: kind.to_string(),
+                user: w.logins[ev.login as usize].name.clone(),
+                event_ids: vec![event_id(pos + 1)],
+                window_start: ts.clone(),
+                window_end: ts,
+            };
+            serde_json::to_writer(&mut wr, &label).map_err(|source| GenError::Json {
+                path: path.clone(),
+                source,
+            })?;
+            wr.write_all(b"\n").map_err(io_err(&path))?;
+            *by_label.entry(format!("{detector}/{kind}")).or_insert(0) += 1;
+            n_labels += 1;
+        }
+    }
+    wr.flush().map_err(io_err(&path))?;
+    Ok(GenSummary {
+        events: events.len(),
+        labels: n_labels,
+        users: w.logins.len(),
+        by_label,
+    })
+}
+
+fn event_id(n: usize) -> String {
+    if n < 10_000_000 {
+        let mut b = *b"ev-0000000";
+        digits(&mut b[3..], n as u64);
+        String::from_utf8_lossy(&b).into_owned()
+    } else {
+        format!("ev-{n}")
+    }
+}
+
+/// Writes `v` as exactly `buf.len()` decimal digits (zero-padded); the
+/// formatting machinery costs more than the rest of an event in debug builds.
+fn digits(buf: &mut [u8], mut v: u64) {
+    for b in buf.iter_mut().rev() {
+        *b = b'0' + (v % 10) as u8;
+        v /= 10;
+    }
+}
+
+/// RFC 3339 with `Z`, or wall-clock time with the local offset.
+fn write_ts(out: &mut String, t: i64, local: bool) {
+    let (tt, suffix) = if local {
+        (t + LOCAL_OFFSET, "-05:00")
+    } else {
+        (t, "Z")
+    };
+    let (y, m, d) = civil(day_of(tt));
+    let s = tt.rem_euclid(86_400) as u64;
+    let mut b = *b"0000-00-00T00:00:00";
+    digits(&mut b[0..4], y.clamp(0, 9999) as u64);
+    digits(&mut b[5..7], u64::from(m));
+    digits(&mut b[8..10], u64::from(d));
+    digits(&mut b[11..13], s / 3600);
+    digits(&mut b[14..16], s / 60 % 60);
+    digits(&mut b[17..19], s % 60);
+    out.push_str(std::str::from_utf8(&b).unwrap_or("0000-00-00T00:00:00"));
+    out.push_str(suffix);
+}
+
+fn fmt_ts(t: i64, local: bool) -> String {
+    let mut s = String::with_capacity(25);
+    write_ts(&mut s, t, local);
+    s
+}
+
+/// True when some byte of `s` may need escaping in JSON. Word-at-a-time
+/// (false positives allowed, never false negatives): a byte loop over tens of
+/// megabytes dominated debug-build generation time.
+fn may_need_escape(s: &str) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let has_zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGHS != 0;
+    let bytes = s.as_bytes();
+    let mut chunks = bytes.chunks_exact(8);
+    for c in &mut chunks {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(c);
+        let x = u64::from_le_bytes(w);
+        if x.wrapping_sub(ONES * 0x20) & !x & HIGHS != 0
+            || has_zero(x ^ (ONES * u64::from(b'"')))
+            || has_zero(x ^ (ONES * u64::from(b'\\')))
+        {
+            return true;
+        }
+    }
+    chunks
+        .remainder()
+        .iter()
+        .any(|&b| b == b'"' || b == b'\\' || b < 0x20)
+}
+
+fn json_str(out: &mut String, s: &str) {
+    out.push('"');
+    if !may_need_escape(s) {
+        out.push_str(s);
+        out.push('"');
+        return;
+    }
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            c if u32::from(c) < 0x20 => {
+                let _ = write!(out, "\\u{:04x}", u32::from(c));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+fn field(out: &mut String, key: &str, value: &str) {
+    out.push_str(",\"");
+    out.push_str(key);
+    out.push_str("\":");
+    json_str(out, value);
+}
+
+/// One event as a JSON object. Written by hand: serde_json in a debug build
+/// was the slowest part of generating a large world. Ids, timestamps, logins,
+/// hosts, case ids and codes are built by the generator from ASCII letters,
+/// digits and `-._` and go out unescaped; typed subject text goes through
+/// [`json_str`].
+fn event_json(out: &mut String, w: &World, ev: &Ev, n: usize) {
+    let emp = &w.employees[w.logins[ev.login as usize].emp as usize];
+    let client = &w.clients[ev.client as usize];
+    out.push_str("{\"id\":\"");
+    out.push_str(&event_id(n));
+    out.push_str("\",\"ts\":\"");
+    write_ts(out, ev.t, emp.local_ts);
+    out.push_str("\",\"user\":\"");
+    out.push_str(&w.logins[ev.login as usize].name);
+    if ev.write_action {
+        out.push_str("\",\"action\":\"");
+        out.push_str(ev.action);
+    }
+    out.push_str("\",\"system\":\"");
+    out.push_str(ev.system);
+    out.push_str("\",\"session\":\"S");
+    let mut hex = [0u8; 12];
+    for (i, b) in hex.iter_mut().enumerate() {
+        *b = b"0123456789abcdef"[((ev.session >> (44 - 4 * i)) & 0xf) as usize];
+    }
+    out.push_str(std::str::from_utf8(&hex).unwrap_or("000000000000"));
+    out.push_str("\",\"client\":\"");
+    out.push_str(&client.name);
+    out.push_str("\",\"ip\":\"");
+    out.push_str(&client.ip);
+    out.push('"');
+    match (&ev.case_id, ev.case_empty) {
+        (Some(c), _) => field(out, "case_id", c),
+        (None, true) => out.push_str(",\"case_id\":\"\""),
+        (None, false) => {}
+    }
+    if let Some(p) = ev.purpose {
+        field(out, "purpose", p);
+    }
+    if let Some(s) = &ev.subject {
+        let parts = [
+            ("subject_person_id", &s.person_id),
+            ("subject_last_name", &s.last),
+            ("subject_first_name", &s.first),
+            ("subject_name", &s.name),
+            ("subject_dob", &s.dob),
+            ("subject_address", &s.address),
+            ("subject_phone", &s.phone),
+            ("subject_plate", &s.plate),
+        ];
+        if s.nested {
+            // Inside the object the keys drop their `subject_` prefix.
+            out.push_str(",\"subject\":{");
+            let mut first = true;
+            for (k, v) in parts {
+                if let Some(v) = v {
+                    if !first {
+                        out.push(',');
+                    }
+                    first = false;
+                    json_str(out, &k["subject_".len()..]);
+                    out.push(':');
+                    json_str(out, v);
+                }
+            }
+            out.push('}');
+        } else {
+            for (k, v) in parts {
+                if let Some(v) = v {
+                    field(out, k, v);
+                }
+            }
+        }
+    }
+    if let Some(n) = ev.result_count {
+        let _ = write!(out, ",\"result_count\":{n}");
+    }
+    if let Some(q) = &ev.query_text {
+        field(out, "query_text", q);
+    }
+    out.push('}');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::{BTreeSet, HashMap};
+
+    fn small(seed: u64) -> GenOptions {
+        GenOptions {
+            seed,
+            users: 60,
+            days: 10,
+            ..GenOptions::default()
+        }
+    }
+
+    fn read_dir_bytes(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+        let mut out = BTreeMap::new();
+        for name in ["events.jsonl", "labels.jsonl"] {
+            out.insert(name.to_string(), fs::read(dir.join(name)).unwrap());
+        }
+        for entry in fs::read_dir(dir.join("refs")).unwrap() {
+            let entry = entry.unwrap();
+            out.insert(
+                format!("refs/{}", entry.file_name().to_string_lossy()),
+                fs::read(entry.path()).unwrap(),
+            );
+        }
+        out
+    }
+
+    #[test]
+    fn same_seed_same_bytes_different_seed_differs() {
+        let (a, b, c) = (
+            tempfile::tempdir().unwrap(),
+            tempfile::tempdir().unwrap(),
+            tempfile::tempdir().unwrap(),
+        );
+        generate(&small(11), a.path()).unwrap();
+        generate(&small(11), b.path()).unwrap();
+        generate(&small(12), c.path()).unwrap();
+        let (fa, fb, fc) = (
+            read_dir_bytes(a.path()),
+            read_dir_bytes(b.path()),
+            read_dir_bytes(c.path()),
+        );
+        assert_eq!(fa.len(), 9);
+        assert_eq!(fa, fb);
+        assert_ne!(fa["events.jsonl"], fc["events.jsonl"]);
+        assert_ne!(fa["refs/personnel.csv"], fc["refs/personnel.csv"]);
+    }
+
+    #[test]
+    fn rejects_bad_options() {
+        let dir = tempfile::tempdir().unwrap();
+        let o = GenOptions {
+            users: 3,
+            ..GenOptions::default()
+        };
+        let err = generate(&o, dir.path()).unwrap_err();
+        assert!(err.to_string().contains("users"), "{err}");
+        let o = GenOptions {
+            queries_per_user_day: f64::NAN,
+            ..GenOptions::default()
+        };
+        assert!(generate(&o, dir.path()).is_err());
+    }
+
+    #[test]
+    fn tiny_worlds_do_not_break() {
+        for (users, days) in [(20, 1), (20, 2), (25, 7)] {
+            let dir = tempfile::tempdir().unwrap();
+            let o = GenOptions {
+                seed: 5,
+                users,
+                days,
+                ..GenOptions::default()
+            };
+            let s = generate(&o, dir.path()).unwrap();
+            assert!(s.events > 0, "{users} users, {days} days");
+        }
+    }
+
+    #[test]
+    fn no_inject_means_no_labels() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = generate(
+            &GenOptions {
+                inject: false,
+                ..small(3)
+            },
+            dir.path(),
+        )
+        .unwrap();
+        assert_eq!(s.labels, 0);
+        assert!(s.events > 1000);
+        assert!(fs::read(dir.path().join("labels.jsonl"))
+            .unwrap()
+            .is_empty());
+    }
+
+    fn cases_csv(dir: &Path) -> HashMap<String, Vec<String>> {
+        let mut r = csv::Reader::from_path(dir.join("refs/cases.csv")).unwrap();
+        r.records()
+            .map(|rec| {
+                let rec = rec.unwrap();
+                (rec[0].to_string(), rec.iter().map(String::from).collect())
+            })
+            .collect()
+    }
+
+    /// The default world: big enough, ordered, labels consistent with events
+    /// and with the contract's rules that can be checked from the files.
+    #[test]
+    fn default_world_is_large_ordered_and_consistent() {
+        let dir = tempfile::tempdir().unwrap();
+        let t0 = std::time::Instant::now();
+        let summary = generate(&GenOptions::default(), dir.path()).unwrap();
+        eprintln!("default world: {summary:?} in {:?}", t0.elapsed());
+        assert!(summary.events >= 100_000, "{}", summary.events);
+        for key in [
+            "self_query/person_id",
+            "self_query/name_dob",
+            "self_query/plate",
+            "self_query/phone",
+            "self_query/address",
+            "self_query/name_only",
+            "coworker_lookup/supervisor",
+            "coworker_lookup/same_unit",
+            "coworker_lookup/other_unit",
+            "association_lookup/ex_partner",
+            "association_lookup/partner",
+            "association_lookup/spouse",
+            "association_lookup/family",
+            "association_lookup/neighbor",
+            "association_lookup/associate",
+            "association_lookup/protected_party",
+            "watchlist_lookup/official",
+            "watchlist_lookup/celebrity",
+            "watchlist_lookup/journalist",
+            "watchlist_lookup/victim",
+            "no_case/missing",
+            "no_case/unknown_case",
+            "no_case/closed_case",
+            "no_case/not_assigned",
+            "no_case/subject_not_in_case",
+            "subject_surge/many_users",
+        ] {
+            let n = summary.by_label.get(key).copied().unwrap_or(0);
+            assert!(n >= 10, "{key}: only {n} labels");
+        }
+
+        let cases = cases_csv(dir.path());
+        // Parsing 140k lines into JSON values is slow in a debug build: check
+        // order from the `ts` text and parse only the labelled lines.
+        let text = fs::read_to_string(dir.path().join("events.jsonl")).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), summary.events);
+        let mut prev = None;
+        for (i, line) in lines.iter().enumerate() {
+            let prefix = format!("{{\"id\":\"ev-{:07}\",\"ts\":\"", i + 1);
+            assert!(line.starts_with(&prefix), "{line}");
+            let ts = &line[prefix.len()..];
+            let ts = &ts[..ts.find('"').unwrap()];
+            let ts = chrono::DateTime::parse_from_rfc3339(ts).unwrap();
+            if let Some(p) = prev {
+                assert!(p <= ts, "events out of order at line {}", i + 1);
+            }
+            prev = Some(ts);
+        }
+        assert!(text.contains("-05:00\""), "some local offsets expected");
+        assert!(
+            text.contains("\"subject\":{"),
+            "some nested subjects expected"
+        );
+        let event = |id: &str| -> serde_json::Value {
+            let n: usize = id.trim_start_matches("ev-").parse().unwrap();
+            serde_json::from_str(lines[n - 1]).unwrap()
+        };
+
+        let labels = crate::eval::read_labels(&dir.path().join("labels.jsonl")).unwrap();
+        assert_eq!(labels.len(), summary.labels);
+        let mut seen = BTreeSet::new();
+        for l in &labels {
+            assert_eq!(l.event_ids.len(), 1);
+            let ev = event(&l.event_ids[0]);
+            assert_eq!(ev["user"].as_str(), Some(l.user.as_str()));
+            let action = ev["action"].as_str().unwrap_or("query");
+            assert!(action == "query" || action == "export", "{l:?}");
+            assert!(seen.insert((l.detector.clone(), l.event_ids[0].clone())));
+            if l.detector == "no_case" {
+                assert_ne!(ev["purpose"].as_str(), Some("TRAFFIC_STOP"));
+                let case = ev["case_id"].as_str().unwrap_or("");
+                match l.kind.as_str() {
+                    "missing" => assert!(case.is_empty()),
+                    "unknown_case" => assert!(!cases.contains_key(case)),
+                    _ => assert!(cases.contains_key(case), "{l:?}"),
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,135 @@
+//! Ground truth: which labels one generated query deserves, computed from
+//! the world with the exact semantics the detectors implement (explained
+//! queries, identity detectors, `no_case` order of checks).
+//!
+//! It knows the intended target, so it must only be asked about queries
+//! whose typed identifiers really point at that target. It refuses
+//! (returns `None`) when reasonable readings of dates disagree, so the
+//! generator never emits a query whose label depends on time zone or on
+//! whether an end date is inclusive.
+
+use super::render::Carry;
+use super::world::{day_of, Day, Role, World};
+
+/// Exempt purposes: a query made for one of these needs no case.
+pub(crate) const EXEMPT_PURPOSE: &str = "TRAFFIC_STOP";
+
+/// What the truth needs to know about a generated query.
+pub(crate) struct Facts<'a> {
+    pub login: u32,
+    pub t: i64,
+    pub action: &'static str,
+    pub case_id: Option<&'a str>,
+    pub purpose: Option<&'static str>,
+    pub target: Option<u32>,
+    pub carry: &'a Carry,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Truth {
+    pub explained: bool,
+    pub labels: Vec<(&'static str, &'static str)>,
+}
+
+fn assigned(w: &World, case: u32, login: u32, day: Day, by_employee: bool) -> bool {
+    let emp = w.logins[login as usize].emp;
+    w.cases[case as usize].assigns.iter().any(|&a| {
+        let a = &w.assigns[a as usize];
+        (a.login == login || (by_employee && w.logins[a.login as usize].emp == emp))
+            && a.from <= day
+            && a.to.is_none_or(|to| day <= to)
+    })
+}
+
+fn open(w: &World, case: u32, day: Day) -> bool {
+    let c = &w.cases[case as usize];
+    c.opened <= day && c.closed.is_none_or(|cl| day <= cl)
+}
+
+/// Labels under one reading: `day` is the calendar day the query is taken to
+/// fall on, `by_employee` says whether an assignment to one login of an
+/// employee covers their other logins.
+fn evaluate(w: &World, f: &Facts<'_>, day: Day, by_employee: bool) -> Truth {
+    let none = Truth {
+        explained: false,
+        labels: Vec::new(),
+    };
+    if f.action != "query" && f.action != "export" {
+        return none;
+    }
+    let Some(target) = f.target else {
+        return none;
+    };
+    let explained = w.cases_of_person[target as usize]
+        .iter()
+        .any(|&c| open(w, c, day) && assigned(w, c, f.login, day, by_employee));
+    if explained {
+        return Truth {
+            explained: true,
+            labels: Vec::new(),
+        };
+    }
+    let mut labels = Vec::new();
+    let emp_idx = w.logins[f.login as usize].emp;
+    let emp = &w.employees[emp_idx as usize];
+    let identified = f.carry.kind();
+    match (w.persons[target as usize].role, identified) {
+        (_, None) | (Role::Citizen, _) => {}
+        (Role::Employee(te), Some(kind)) => {
+            if te == emp_idx {
+                labels.push(("self_query", kind));
+            } else {
+                let other = &w.employees[te as usize];
+                let kind = if emp.supervisor == Some(te) {
+                    "supervisor"
+                } else if other.unit == emp.unit {
+                    "same_unit"
+                } else {
+                    "other_unit"
+                };
+                labels.push(("coworker_lookup", kind));
+            }
+        }
+        (Role::Associate(ai), Some(_)) => {
+            let a = &w.assocs[ai as usize];
+            let valid =
+                a.valid_from.is_none_or(|v| v <= day) && a.valid_to.is_none_or(|v| day <= v);
+            if a.emp == emp_idx && valid {
+                labels.push(("association_lookup", a.relation));
+            }
+        }
+        (Role::Watch(wi), Some(_)) => {
+            labels.push(("watchlist_lookup", w.watch[wi as usize].category));
+        }
+    }
+    if f.purpose != Some(EXEMPT_PURPOSE) {
+        let kind = match f.case_id.filter(|c| !c.is_empty()) {
+            None => "missing",
+            Some(id) => match w.case_by_id.get(id) {
+                None => "unknown_case",
+                Some(&c) if !open(w, c, day) => "closed_case",
+                Some(&c) if !assigned(w, c, f.login, day, by_employee) => "not_assigned",
+                Some(_) => "subject_not_in_case",
+            },
+        };
+        labels.push(("no_case", kind));
+    }
+    Truth {
+        explained: false,
+        labels,
+    }
+}
+
+/// The labels for one query, or `None` when they depend on how dates are
+/// read (the query day shifted by one either way, assignments per login or
+/// per employee).
+pub(crate) fn truth(w: &World, f: &Facts<'_>) -> Option<Truth> {
+    let day = day_of(f.t);
+    let base = evaluate(w, f, day, false);
+    for (shift, by_employee) in [(-1, false), (1, false), (0, true), (-1, true), (1, true)] {
+        if evaluate(w, f, day + shift, by_employee).labels != base.labels {
+            return None;
+        }
+    }
+    Some(base)
+}

@@ -1,0 +1,462 @@
+//! Hash indexes over known people and the matcher that grades a query against them.
+//!
+//! A match is graded by the strongest identifier that agrees — person id, name with date of
+//! birth, plate, phone, address, or the name alone — and vetoed by any identifier that
+//! clearly points at someone else (a different person id or date of birth, or a different
+//! name). One-letter typos in a name are forgiven only when another identifier agrees,
+//! because a typo'd name alone identifies nobody. A name-only match is weak, and weaker the
+//! more known people share the name.
+//!
+//! The matcher must stay cheap: it runs several times per event on the hot path, so
+//! candidates come from hash lookups and only candidates are compared.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use super::normalize::{
+    compare_names, name_from_parts, name_key, normalize_address, normalize_dob, normalize_phone,
+    normalize_plate, parse_full_name, NameAgreement, PersonName,
+};
+use crate::config::IdentityConfig;
+use crate::event::Subject;
+use crate::refs::PersonFields;
+
+/// A person known from reference data, normalised once at load time.
+#[derive(Debug, Clone)]
+pub struct KnownPerson {
+    pub person_ids: Vec<String>,
+    pub name: Option<PersonName>,
+    pub dob: Option<NaiveDate>,
+    pub plates: Vec<String>,
+    pub phones: Vec<String>,
+    pub addresses: Vec<String>,
+    /// How the reference data names them (`SMITH, JANE (DOB 1981-02-03)`).
+    pub display: String,
+}
+
+impl KnownPerson {
+    pub fn from_fields(f: &PersonFields) -> Self {
+        let name = f
+            .last_name
+            .as_deref()
+            .and_then(|l| name_from_parts(l, f.first_name.as_deref().unwrap_or("")));
+        Self {
+            person_ids: f.person_ids.iter().map(|p| p.trim().to_string()).collect(),
+            name,
+            dob: f.dob.as_deref().and_then(normalize_dob),
+            plates: f.plates.iter().filter_map(|p| normalize_plate(p)).collect(),
+            phones: f.phones.iter().filter_map(|p| normalize_phone(p)).collect(),
+            addresses: f
+                .addresses
+                .iter()
+                .filter_map(|a| normalize_address(a))
+                .collect(),
+            display: f.display(),
+        }
+    }
+}
+
+/// What a query said about its subject, normalised.
+#[derive(Debug, Clone, Default)]
+pub struct Query {
+    pub person_id: Option<String>,
+    pub name: Option<PersonName>,
+    /// The same name read the other way round, for people who type "JANE SMITH" into a
+    /// last-name box.
+    pub swapped: Option<PersonName>,
+    pub dob: Option<NaiveDate>,
+    pub plate: Option<String>,
+    pub phone: Option<String>,
+    pub address: Option<String>,
+}
+
+impl Query {
+    pub fn from_subject(s: &Subject) -> Self {
+        let (name, swapped) = match (&s.last_name, &s.first_name, &s.name) {
+            (Some(l), f, _) => {
+                let f = f.as_deref().unwrap_or("");
+                let swapped = if f.is_empty() {
+                    None
+                } else {
+                    name_from_parts(f, l)
+                };
+                (name_from_parts(l, f), swapped)
+            }
+            (None, Some(f), Some(n)) => (parse_full_name(&format!("{n} {f}")), None),
+            (None, Some(f), None) => (parse_full_name(f), None),
+            (None, None, Some(n)) => (parse_full_name(n), None),
+            (None, None, None) => (None, None),
+        };
+        Self {
+            person_id: s.person_id.as_deref().map(|p| p.trim().to_string()),
+            name,
+            swapped,
+            dob: s.dob.as_deref().and_then(normalize_dob),
+            plate: s.plate.as_deref().and_then(normalize_plate),
+            phone: s.phone.as_deref().and_then(normalize_phone),
+            address: s.address.as_deref().and_then(normalize_address),
+        }
+    }
+
+    /// True when the query could identify anyone at all.
+    pub fn is_identifying(&self) -> bool {
+        self.person_id.is_some()
+            || self.name.is_some()
+            || self.plate.is_some()
+            || self.phone.is_some()
+            || self.address.is_some()
+    }
+}
+
+/// The identifier a match rests on, strongest first. The names are the contract's
+/// `self_query` kinds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MatchKind {
+    PersonId,
+    NameDob,
+    Plate,
+    Phone,
+    Address,
+    NameOnly,
+}
+
+impl MatchKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MatchKind::PersonId => "person_id",
+            MatchKind::NameDob => "name_dob",
+            MatchKind::Plate => "plate",
+            MatchKind::Phone => "phone",
+            MatchKind::Address => "address",
+            MatchKind::NameOnly => "name_only",
+        }
+    }
+
+    /// How the match reads in a sentence.
+    pub fn describe(self) -> &'static str {
+        match self {
+            MatchKind::PersonId => "by person id",
+            MatchKind::NameDob => "by name and date of birth",
+            MatchKind::Plate => "by vehicle plate",
+            MatchKind::Phone => "by phone number",
+            MatchKind::Address => "by address",
+            MatchKind::NameOnly => "by name only",
+        }
+    }
+}
+
+/// One graded match of a query against a known person.
+#[derive(Debug, Clone, Serialize)]
+pub struct Match {
+    /// Position of the person in the index (the resolver maps it to a role).
+    #[serde(skip)]
+    pub entry: u32,
+    pub kind: MatchKind,
+    /// 0–1: how likely the query was about this person.
+    pub strength: f64,
+    /// Every identifier that agreed (`person_id`, `name`, `dob`, `plate`, `phone`, `address`).
+    pub fields: Vec<&'static str>,
+    /// How the names compared (`exact`, `nickname`, `initial`, `typo`, `surname_only`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name_agreement: Option<&'static str>,
+    /// For name-only matches: how many known people share the name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub people_sharing_name: Option<u32>,
+}
+
+/// How many distinct known people bear each name, across every reference table.
+#[derive(Debug, Default, Clone)]
+pub struct NameStats {
+    counts: HashMap<String, u32>,
+}
+
+impl NameStats {
+    /// Counts distinct (name, date of birth) pairs: the same person listed in two tables
+    /// counts once, two people with one name count twice.
+    pub fn build<'a>(people: impl Iterator<Item = &'a KnownPerson>) -> Self {
+        let mut seen: HashMap<String, Vec<Option<NaiveDate>>> = HashMap::new();
+        for p in people {
+            if let Some(n) = &p.name {
+                let dobs = seen.entry(name_key(n)).or_default();
+                if !dobs.contains(&p.dob) {
+                    dobs.push(p.dob);
+                }
+            }
+        }
+        Self {
+            counts: seen
+                .into_iter()
+                .map(|(k, v)| (k, u32::try_from(v.len()).unwrap_or(u32::MAX)))
+                .collect(),
+        }
+    }
+
+    pub fn sharing(&self, name: &PersonName) -> u32 {
+        self.counts
+            .get(&name_key(name))
+            .copied()
+            .unwrap_or(0)
+            .max(1)
+    }
+}
+
+/// Known people with hash indexes on every identifier.
+#[derive(Debug, Default)]
+pub struct PersonIndex {
+    people: Vec<KnownPerson>,
+    by_pid: HashMap<String, Vec<u32>>,
+    by_plate: HashMap<String, Vec<u32>>,
+    by_phone: HashMap<String, Vec<u32>>,
+    by_address: HashMap<String, Vec<u32>>,
+    by_dob: HashMap<NaiveDate, Vec<u32>>,
+    by_name: HashMap<String, Vec<u32>>,
+}
+
+impl PersonIndex {
+    pub fn build(people: Vec<KnownPerson>) -> Self {
+        let mut ix = PersonIndex::default();
+        for (i, p) in people.iter().enumerate() {
+            let i = u32::try_from(i).unwrap_or(u32::MAX);
+            for id in &p.person_ids {
+                ix.by_pid.entry(id.clone()).or_default().push(i);
+            }
+            for v in &p.plates {
+                ix.by_plate.entry(v.clone()).or_default().push(i);
+            }
+            for v in &p.phones {
+                ix.by_phone.entry(v.clone()).or_default().push(i);
+            }
+            for v in &p.addresses {
+                ix.by_address.entry(v.clone()).or_default().push(i);
+            }
+            if let Some(d) = p.dob {
+                ix.by_dob.entry(d).or_default().push(i);
+            }
+            if let Some(n) = &p.name {
+                ix.by_name.entry(name_key(n)).or_default().push(i);
+            }
+        }
+        ix.people = people;
+        ix
+    }
+
+    pub fn len(&self) -> usize {
+        self.people.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.people.is_empty()
+    }
+
+    pub fn person(&self, entry: u32) -> Option<&KnownPerson> {
+        self.people.get(entry as usize)
+    }
+
+    pub fn people(&self) -> &[KnownPerson] {
+        &self.people
+    }
+
+    /// Appends every graded match of `q` to `out` (at most one per person).
+    pub fn find(&self, q: &Query, stats: &NameStats, cfg: &IdentityConfig, out: &mut Vec<Match>) {
+        let mut cand: Vec<u32> = Vec::new();
+        let mut add = |v: Option<&Vec<u32>>| {
+            if let Some(v) = v {
+                cand.extend_from_slice(v);
+            }
+        };
+        if let Some(p) = &q.person_id {
+            add(self.by_pid.get(p));
+        }
+        if let Some(p) = &q.plate {
+            add(self.by_plate.get(p));
+        }
+        if let Some(p) = &q.phone {
+            add(self.by_phone.get(p));
+        }
+        if let Some(a) = &q.address {
+            add(self.by_address.get(a));
+        }
+        if q.name.is_some() {
+            if let Some(d) = q.dob {
+                add(self.by_dob.get(&d));
+            }
+        }
+        for n in q.name.iter().chain(q.swapped.iter()) {
+            add(self.by_name.get(&name_key(n)));
+        }
+        if cand.is_empty() {
+            return;
+        }
+        cand.sort_unstable();
+        cand.dedup();
+        for i in cand {
+            if let Some(p) = self.people.get(i as usize) {
+                if let Some(m) = grade(q, p, i, stats, cfg) {
+                    out.push(m);
+                }
+            }
+        }
+    }
+}
+
+fn agreement_name(a: NameAgreement) -> Option<&'static str> {
+    match a {
+        NameAgreement::Exact => Some("exact"),
+        NameAgreement::Nickname => Some("nickname"),
+        NameAgreement::Initial => Some("initial"),
+        NameAgreement::Typo => Some("typo"),
+        NameAgreement::Unknown => Some("surname_only"),
+        NameAgreement::Conflict => None,
+    }
+}
+
+/// The better of comparing the query's name as typed and read the other way round.
+fn best_agreement(q: &Query, p: &PersonName, allow_typo: bool) -> Option<NameAgreement> {
+    let rank = |a: &NameAgreement| match a {
+        NameAgreement::Exact => 0,
+        NameAgreement::Nickname => 1,
+        NameAgreement::Initial => 2,
+        NameAgreement::Typo => 3,
+        NameAgreement::Unknown => 4,
+        NameAgreement::Conflict => 5,
+    };
+    q.name
+        .iter()
+        .chain(q.swapped.iter())
+        .map(|n| compare_names(n, p, allow_typo))
+        .min_by_key(rank)
+}
+
+/// Surnames equal (or one edit apart) and given names sharing their first letter, in the
+/// query's reading as typed or swapped.
+fn loose_given_name(q: &Query, p: &PersonName) -> bool {
+    q.name.iter().chain(q.swapped.iter()).any(|n| {
+        let surname = n.last == p.last
+            || (n.last.len().min(p.last.len()) >= 2
+                && super::normalize::within_one_edit(&n.last, &p.last));
+        surname
+            && !n.first.is_empty()
+            && !p.first.is_empty()
+            && n.first.as_bytes().first() == p.first.as_bytes().first()
+    })
+}
+
+fn grade(
+    q: &Query,
+    p: &KnownPerson,
+    entry: u32,
+    stats: &NameStats,
+    cfg: &IdentityConfig,
+) -> Option<Match> {
+    let pid_eq = q
+        .person_id
+        .as_ref()
+        .is_some_and(|id| p.person_ids.contains(id));
+    if q.person_id.is_some() && !p.person_ids.is_empty() && !pid_eq {
+        return None;
+    }
+    let dob_eq = q.dob.is_some() && q.dob == p.dob;
+    if q.dob.is_some() && p.dob.is_some() && !dob_eq && !pid_eq {
+        return None;
+    }
+    let plate_eq = q.plate.as_ref().is_some_and(|v| p.plates.contains(v));
+    let phone_eq = q.phone.as_ref().is_some_and(|v| p.phones.contains(v));
+    let addr_eq = q.address.as_ref().is_some_and(|v| p.addresses.contains(v));
+    let other = pid_eq || dob_eq || plate_eq || phone_eq || addr_eq;
+
+    let agreement = match &p.name {
+        Some(pn) if q.name.is_some() => best_agreement(q, pn, cfg.allow_typos && other),
+        _ => None,
+    };
+    // Same date of birth, surnames equal or one slip apart (short surnames too: "LEB" for
+    // "LEE"), given names that start alike but are not a known nickname pair ("JAKE" for
+    // "JACOB"): nicknames and typos are too many to list, and a date of birth with a
+    // nearly equal name is strong evidence on its own.
+    let loose = agreement == Some(NameAgreement::Conflict)
+        && dob_eq
+        && cfg.allow_typos
+        && p.name.as_ref().is_some_and(|pn| loose_given_name(q, pn));
+    if agreement == Some(NameAgreement::Conflict) && !pid_eq && !loose {
+        return None;
+    }
+
+    let mut fields: Vec<&'static str> = Vec::with_capacity(4);
+    if pid_eq {
+        fields.push("person_id");
+    }
+    if agreement.is_some_and(|a| a != NameAgreement::Conflict) || loose {
+        fields.push("name");
+    }
+    if dob_eq {
+        fields.push("dob");
+    }
+    if plate_eq {
+        fields.push("plate");
+    }
+    if phone_eq {
+        fields.push("phone");
+    }
+    if addr_eq {
+        fields.push("address");
+    }
+
+    let name_ok = matches!(
+        agreement,
+        Some(
+            NameAgreement::Exact
+                | NameAgreement::Nickname
+                | NameAgreement::Initial
+                | NameAgreement::Typo
+                | NameAgreement::Unknown
+        )
+    );
+    let (kind, strength, sharing) = if pid_eq {
+        (MatchKind::PersonId, 1.0, None)
+    } else if dob_eq && loose {
+        (MatchKind::NameDob, 0.75, None)
+    } else if dob_eq && name_ok {
+        let s = match agreement {
+            Some(NameAgreement::Exact) => 0.97,
+            Some(NameAgreement::Nickname) => 0.95,
+            Some(NameAgreement::Initial | NameAgreement::Typo) => 0.88,
+            _ => 0.8,
+        };
+        (MatchKind::NameDob, s, None)
+    } else if plate_eq {
+        (MatchKind::Plate, 0.9, None)
+    } else if phone_eq {
+        (MatchKind::Phone, 0.85, None)
+    } else if addr_eq {
+        (MatchKind::Address, 0.6, None)
+    } else if matches!(
+        agreement,
+        Some(NameAgreement::Exact | NameAgreement::Nickname)
+    ) {
+        // Dates of birth cannot disagree here (that vetoed the match above): one side lacks it.
+        let n = q.name.as_ref().map(|n| stats.sharing(n)).unwrap_or(1);
+        (
+            MatchKind::NameOnly,
+            cfg.name_only_score / f64::from(n),
+            Some(n),
+        )
+    } else {
+        return None;
+    };
+    // Extra agreeing identifiers make any match a little surer.
+    let extra = fields.len().saturating_sub(2) as f64 * 0.02;
+    Some(Match {
+        entry,
+        kind,
+        strength: (strength + extra).min(1.0),
+        fields,
+        name_agreement: if loose {
+            Some("approximate")
+        } else {
+            agreement.and_then(agreement_name)
+        },
+        people_sharing_name: sharing,
+    })
+}

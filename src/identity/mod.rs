@@ -1,0 +1,17 @@
+//! Identity resolution: who was each query about, and how sure are we?
+//!
+//! * [`normalize`] turns names, dates of birth, plates, phones and addresses as people type
+//!   them into comparable forms;
+//! * [`index`] holds known people (employees, associations, case subjects, the watch list)
+//!   in hash indexes and matches a query against them, grading each match;
+//! * [`resolve`] builds those indexes from reference data and, for each event, works out the
+//!   user's employee record, every match, and whether an assigned case explains the lookup.
+//!
+//! Nothing here decides whether a lookup is suspicious: that is the detectors' job.
+
+pub mod index;
+pub mod normalize;
+pub mod resolve;
+
+pub use index::{KnownPerson, Match, MatchKind, NameStats, PersonIndex, Query};
+pub use resolve::{CaseStatus, Resolved, Resolver};

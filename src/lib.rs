@@ -1,0 +1,29 @@
+//! custodes — audits who looked up whom in sensitive government databases.
+//!
+//! The library is organised the way data flows through it:
+//!
+//! * [`source`] reads query-log events (JSON lines, CSV, Parquet) and decodes them into
+//!   [`event::Event`]s in time order, sending malformed lines to a reject sink;
+//! * [`refs`] loads the organisation's reference data (personnel, associations, cases,
+//!   watch list, workstations);
+//! * [`identity`] normalises identifiers and resolves who each query was about;
+//! * [`detect`] is the detection core: one engine that sees events one at a time, in time
+//!   order, and hands each to every detector behind one trait;
+//! * [`alert`] is the alert model and its sinks;
+//! * [`summary`] tallies what a run saw for the human summary;
+//! * [`gen`] and [`eval`] build synthetic worlds with ground truth and score alerts against it.
+//!
+//! The `custodes` binary (in `src/main.rs` and `src/cli/`) is a thin layer over these.
+
+pub mod alert;
+pub mod columnar;
+pub mod config;
+pub mod detect;
+pub mod eval;
+pub mod event;
+pub mod gen;
+pub mod identity;
+pub mod output;
+pub mod refs;
+pub mod source;
+pub mod summary;

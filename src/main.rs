@@ -1,0 +1,26 @@
+//! The `custodes` command line: argument parsing and error reporting only. Each subcommand
+//! lives in `cli/` and calls the library.
+
+mod cli;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let args = cli::Cli::parse();
+    match cli::run(args) {
+        Ok(code) => code,
+        Err(e) => {
+            // A closed pipe (`custodes audit ... | head`) is not worth a message.
+            if e.chain().any(|c| {
+                c.downcast_ref::<std::io::Error>()
+                    .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            }) {
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("custodes: error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,28 @@
+//! Creating output files that may hold personal data.
+//!
+//! Alerts, rejects and generated worlds name people, so every file custodes writes is
+//! created owner-read/write only (0600 on Unix). Nothing else in the crate opens files for
+//! writing directly.
+
+use std::fs::{File, OpenOptions};
+use std::io;
+use std::path::Path;
+
+/// Creates (or truncates) a file readable and writable by its owner only.
+pub fn create_private(path: &Path) -> io::Result<File> {
+    let mut opts = OpenOptions::new();
+    opts.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    let file = opts.open(path)?;
+    // An existing file keeps its old mode through `open`; tighten it explicitly.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+    }
+    Ok(file)
+}

@@ -1,0 +1,473 @@
+//! Reference data: the organisation's own records that give queries their meaning.
+//!
+//! Loads `personnel` (required) and the optional `associations`, `cases`,
+//! `case_assignments`, `case_subjects`, `watchlist` and `clients` tables (contract §2) from
+//! a directory, as CSV or Parquet. Rows that do not make sense (a bad date, a missing key)
+//! go to the same reject sink as bad events and the rest load. A missing optional table is
+//! not an error: [`RefData::notes`] says which detectors it switches off.
+//!
+//! This module only types the rows. Indexing and matching people is [`crate::identity`]'s
+//! work; deciding what a lookup means is the detectors'.
+
+pub mod table;
+
+use std::path::Path;
+
+use chrono::{DateTime, Days, NaiveDate, NaiveTime, Utc};
+use thiserror::Error;
+
+use crate::source::RejectSink;
+use table::{Row, Table};
+
+#[derive(Debug, Error)]
+pub enum RefError {
+    #[error("{dir}: personnel.csv (or personnel.parquet) is required and was not found")]
+    NoPersonnel { dir: String },
+    #[error("{dir}: not a readable directory")]
+    NotADirectory { dir: String },
+    #[error("{path}: cannot read: {message}")]
+    Io { path: String, message: String },
+    #[error("{path}: required column `{column}` is missing from the header")]
+    MissingColumn { path: String, column: String },
+    #[error(transparent)]
+    Columnar(#[from] crate::columnar::ColumnarError),
+    #[error("writing the reject file: {0}")]
+    RejectSink(std::io::Error),
+}
+
+/// A half-open interval of time; `None` ends are open. Dates given without a time cover the
+/// whole UTC day (a `to` of 2024-05-31 includes the 31st).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Validity {
+    pub start: Option<DateTime<Utc>>,
+    pub end: Option<DateTime<Utc>>,
+}
+
+impl Validity {
+    pub fn contains(&self, ts: DateTime<Utc>) -> bool {
+        self.start.is_none_or(|s| ts >= s) && self.end.is_none_or(|e| ts < e)
+    }
+}
+
+/// Identifying fields of a person as written in a reference table. Multi-valued cells
+/// (`;`) are split, because people have several phones and cars.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PersonFields {
+    pub person_ids: Vec<String>,
+    pub last_name: Option<String>,
+    pub first_name: Option<String>,
+    pub dob: Option<String>,
+    pub addresses: Vec<String>,
+    pub phones: Vec<String>,
+    pub plates: Vec<String>,
+}
+
+impl PersonFields {
+    fn from_row(row: &Row) -> Self {
+        Self {
+            person_ids: multi(row.get("person_id")),
+            last_name: row.get("last_name").map(str::to_string),
+            first_name: row.get("first_name").map(str::to_string),
+            dob: row.get("dob").map(str::to_string),
+            addresses: multi(row.get("address")),
+            phones: multi(row.get("phone")),
+            plates: multi(row.get("plate")),
+        }
+    }
+
+    /// `SMITH, JANE (DOB 1981-02-03)`, for reasons read aloud.
+    pub fn display(&self) -> String {
+        let mut s = match (&self.last_name, &self.first_name) {
+            (Some(l), Some(f)) => format!("{}, {}", l.to_uppercase(), f.to_uppercase()),
+            (Some(l), None) => l.to_uppercase(),
+            (None, Some(f)) => f.to_uppercase(),
+            (None, None) => self
+                .person_ids
+                .first()
+                .map(|p| format!("person {p}"))
+                .unwrap_or_else(|| "an unnamed person".into()),
+        };
+        if let Some(d) = &self.dob {
+            s.push_str(&format!(" (DOB {d})"));
+        }
+        s
+    }
+}
+
+fn multi(cell: Option<&str>) -> Vec<String> {
+    cell.map(|c| {
+        c.split(';')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect()
+    })
+    .unwrap_or_default()
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Active,
+    Leave,
+    Terminated,
+    Other,
+}
+
+/// One login (`personnel.csv`).
+#[derive(Debug, Clone)]
+pub struct Personnel {
+    pub user: String,
+    /// The employee behind the login; defaults to the login when the cell is empty.
+    pub employee_id: String,
+    pub person: PersonFields,
+    pub unit: Option<String>,
+    pub supervisor: Option<String>,
+    pub site: Option<String>,
+    pub status: Status,
+    pub end_date: Option<DateTime<Utc>>,
+}
+
+/// One known connection of an employee (`associations.csv`).
+#[derive(Debug, Clone)]
+pub struct Association {
+    pub employee_id: String,
+    pub relation: String,
+    pub person: PersonFields,
+    pub valid: Validity,
+    pub source: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Case {
+    pub case_id: String,
+    pub open_status: bool,
+    /// When the case was open: from `opened` to `closed` (open-ended while open).
+    pub open: Validity,
+    pub unit: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Assignment {
+    pub case_id: String,
+    /// A login or an employee id (the contract allows either).
+    pub user: Option<String>,
+    pub employee_id: Option<String>,
+    pub valid: Validity,
+}
+
+#[derive(Debug, Clone)]
+pub struct CaseSubject {
+    pub case_id: String,
+    pub person: PersonFields,
+}
+
+#[derive(Debug, Clone)]
+pub struct WatchEntry {
+    pub person: PersonFields,
+    pub category: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Client {
+    pub client: String,
+    pub site: Option<String>,
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
+}
+
+/// Everything loaded from `--refs DIR`. `None` means the table was not there.
+#[derive(Debug, Default)]
+pub struct RefData {
+    pub personnel: Vec<Personnel>,
+    pub associations: Option<Vec<Association>>,
+    pub cases: Option<Vec<Case>>,
+    pub assignments: Option<Vec<Assignment>>,
+    pub case_subjects: Option<Vec<CaseSubject>>,
+    pub watchlist: Option<Vec<WatchEntry>>,
+    pub clients: Option<Vec<Client>>,
+    /// One line per missing optional table saying what it switches off.
+    pub notes: Vec<String>,
+    pub rows_read: u64,
+    pub rows_rejected: u64,
+}
+
+/// Parses a reference date or timestamp. A bare date as a start means midnight UTC; as an
+/// end (`end_of_day`) it means the following midnight, so the named day is included.
+pub fn parse_bound(s: &str, end_of_day: bool) -> Option<DateTime<Utc>> {
+    let t = s.trim();
+    if let Ok(dt) = DateTime::parse_from_rfc3339(t) {
+        return Some(dt.with_timezone(&Utc));
+    }
+    let d = NaiveDate::parse_from_str(t, "%Y-%m-%d").ok()?;
+    let d = if end_of_day {
+        d.checked_add_days(Days::new(1))?
+    } else {
+        d
+    };
+    Some(d.and_time(NaiveTime::MIN).and_utc())
+}
+
+struct Loader<'a> {
+    rejects: &'a mut RejectSink,
+    rows_read: u64,
+    rows_rejected: u64,
+}
+
+impl Loader<'_> {
+    fn reject(
+        &mut self,
+        t: &Table,
+        line: u64,
+        field: &str,
+        msg: String,
+        raw: &str,
+    ) -> Result<(), RefError> {
+        self.rows_rejected += 1;
+        self.rejects
+            .push(&t.shown(), line, field, msg, raw.as_bytes())
+            .map_err(RefError::RejectSink)
+    }
+
+    /// Runs `parse` over every row, rejecting the ones it refuses and malformed lines.
+    fn rows<T>(
+        &mut self,
+        t: &Table,
+        mut parse: impl FnMut(&Row) -> Result<T, (String, String)>,
+    ) -> Result<Vec<T>, RefError> {
+        for (line, msg) in &t.malformed {
+            self.reject(t, *line, "-", msg.clone(), "")?;
+        }
+        let mut out = Vec::with_capacity(t.rows.len());
+        for row in &t.rows {
+            self.rows_read += 1;
+            match parse(row) {
+                Ok(v) => out.push(v),
+                Err((field, msg)) => self.reject(t, row.line, &field, msg, &row.raw)?,
+            }
+        }
+        Ok(out)
+    }
+}
+
+fn required<'r>(row: &'r Row, col: &str) -> Result<&'r str, (String, String)> {
+    row.get(col)
+        .ok_or_else(|| (col.to_string(), "empty (required)".to_string()))
+}
+
+fn bound(row: &Row, col: &str, end: bool) -> Result<Option<DateTime<Utc>>, (String, String)> {
+    match row.get(col) {
+        None => Ok(None),
+        Some(v) => parse_bound(v, end).map(Some).ok_or_else(|| {
+            (
+                col.to_string(),
+                format!("`{v}` is not a date (YYYY-MM-DD) or RFC 3339 timestamp"),
+            )
+        }),
+    }
+}
+
+fn dob_checked(row: &Row) -> Result<(), (String, String)> {
+    if let Some(d) = row.get("dob") {
+        if crate::identity::normalize::normalize_dob(d).is_none() {
+            return Err(("dob".into(), format!("`{d}` is not a date")));
+        }
+    }
+    Ok(())
+}
+
+impl RefData {
+    /// Loads every table found in `dir`.
+    pub fn load(dir: &Path, rejects: &mut RejectSink) -> Result<RefData, RefError> {
+        if !dir.is_dir() {
+            return Err(RefError::NotADirectory {
+                dir: dir.display().to_string(),
+            });
+        }
+        let mut l = Loader {
+            rejects,
+            rows_read: 0,
+            rows_rejected: 0,
+        };
+        let mut data = RefData::default();
+
+        let t = table::read_table(dir, "personnel")?.ok_or_else(|| RefError::NoPersonnel {
+            dir: dir.display().to_string(),
+        })?;
+        t.require(&["user"])?;
+        data.personnel = l.rows(&t, |r| {
+            let user = required(r, "user")?.to_string();
+            dob_checked(r)?;
+            let status = match r.get("status").map(str::to_ascii_lowercase).as_deref() {
+                None | Some("active") => Status::Active,
+                Some("leave") => Status::Leave,
+                Some("terminated") => Status::Terminated,
+                Some(_) => Status::Other,
+            };
+            Ok(Personnel {
+                employee_id: r.get("employee_id").unwrap_or(&user).to_string(),
+                user,
+                person: PersonFields::from_row(r),
+                unit: r.get("unit").map(str::to_string),
+                supervisor: r.get("supervisor").map(str::to_string),
+                site: r.get("site").map(str::to_string),
+                status,
+                end_date: bound(r, "end_date", true)?,
+            })
+        })?;
+
+        match table::read_table(dir, "associations")? {
+            Some(t) => {
+                t.require(&["employee_id", "relation"])?;
+                data.associations = Some(l.rows(&t, |r| {
+                    dob_checked(r)?;
+                    Ok(Association {
+                        employee_id: required(r, "employee_id")?.to_string(),
+                        relation: required(r, "relation")?.trim().to_ascii_lowercase(),
+                        person: PersonFields::from_row(r),
+                        valid: Validity {
+                            start: bound(r, "valid_from", false)?,
+                            end: bound(r, "valid_to", true)?,
+                        },
+                        source: r.get("source").map(str::to_string),
+                    })
+                })?);
+            }
+            None => data
+                .notes
+                .push("No associations table: association_lookup is off.".into()),
+        }
+
+        match table::read_table(dir, "cases")? {
+            Some(t) => {
+                t.require(&["case_id"])?;
+                data.cases = Some(l.rows(&t, |r| {
+                    let status = r.get("status").map(str::to_ascii_lowercase);
+                    let opened = bound(r, "opened", false)?;
+                    let closed = bound(r, "closed", true)?;
+                    let open_status = status.as_deref() != Some("closed");
+                    Ok(Case {
+                        case_id: required(r, "case_id")?.to_string(),
+                        open_status,
+                        open: Validity {
+                            start: opened,
+                            // A closed case without a closing date explains nothing: treat it
+                            // as closed from the day it opened.
+                            end: if open_status {
+                                closed
+                            } else {
+                                closed.or(opened)
+                            },
+                        },
+                        unit: r.get("unit").map(str::to_string),
+                    })
+                })?);
+            }
+            None => data.notes.push(
+                "No cases table: no_case can only report lookups without any case id.".into(),
+            ),
+        }
+
+        match table::read_table(dir, "case_assignments")? {
+            Some(t) => {
+                t.require(&["case_id"])?;
+                data.assignments = Some(l.rows(&t, |r| {
+                    let user = r.get("user").map(str::to_string);
+                    let employee_id = r.get("employee_id").map(str::to_string);
+                    if user.is_none() && employee_id.is_none() {
+                        return Err(("user".into(), "neither `user` nor `employee_id` is given".into()));
+                    }
+                    Ok(Assignment {
+                        case_id: required(r, "case_id")?.to_string(),
+                        user,
+                        employee_id,
+                        valid: Validity {
+                            start: bound(r, "from", false)?,
+                            end: bound(r, "to", true)?,
+                        },
+                    })
+                })?);
+            }
+            None => data.notes.push(
+                "No case_assignments table: lookups cannot be explained by cases and no_case `not_assigned` is off.".into(),
+            ),
+        }
+
+        match table::read_table(dir, "case_subjects")? {
+            Some(t) => {
+                t.require(&["case_id"])?;
+                data.case_subjects = Some(l.rows(&t, |r| {
+                    dob_checked(r)?;
+                    Ok(CaseSubject {
+                        case_id: required(r, "case_id")?.to_string(),
+                        person: PersonFields::from_row(r),
+                    })
+                })?);
+            }
+            None => data.notes.push(
+                "No case_subjects table: lookups cannot be explained by cases and no_case `subject_not_in_case` is off.".into(),
+            ),
+        }
+
+        match table::read_table(dir, "watchlist")? {
+            Some(t) => {
+                data.watchlist = Some(l.rows(&t, |r| {
+                    dob_checked(r)?;
+                    Ok(WatchEntry {
+                        person: PersonFields::from_row(r),
+                        category: r
+                            .get("category")
+                            .map(|c| c.trim().to_ascii_lowercase())
+                            .unwrap_or_else(|| "watchlist".into()),
+                    })
+                })?);
+            }
+            None => data
+                .notes
+                .push("No watchlist table: watchlist_lookup is off.".into()),
+        }
+
+        if let Some(t) = table::read_table(dir, "clients")? {
+            t.require(&["client"])?;
+            data.clients = Some(l.rows(&t, |r| {
+                let coord = |c: &str| -> Result<Option<f64>, (String, String)> {
+                    match r.get(c) {
+                        None => Ok(None),
+                        Some(v) => v
+                            .parse::<f64>()
+                            .ok()
+                            .filter(|f| f.is_finite())
+                            .map(Some)
+                            .ok_or_else(|| (c.to_string(), format!("`{v}` is not a number"))),
+                    }
+                };
+                Ok(Client {
+                    client: required(r, "client")?.to_string(),
+                    site: r.get("site").map(str::to_string),
+                    lat: coord("lat")?,
+                    lon: coord("lon")?,
+                })
+            })?);
+        }
+
+        data.rows_read = l.rows_read;
+        data.rows_rejected = l.rows_rejected;
+        Ok(data)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn date_bounds_cover_the_whole_day() {
+        let v = Validity {
+            start: parse_bound("2024-05-01", false),
+            end: parse_bound("2024-05-31", true),
+        };
+        let at = |s: &str| DateTime::parse_from_rfc3339(s).map(|d| d.with_timezone(&Utc));
+        assert!(v.contains(at("2024-05-31T23:59:59Z").expect("ts")));
+        assert!(!v.contains(at("2024-06-01T00:00:00Z").expect("ts")));
+        assert!(!v.contains(at("2024-04-30T23:59:59Z").expect("ts")));
+    }
+}

@@ -1,0 +1,358 @@
+//! Turns one record (a JSON object, a CSV row, a Parquet row) into an [`Event`].
+//!
+//! Every reader funnels through [`decode_record`], so the rules for types, defaults and
+//! timestamps are written once. Decoding never panics and never guesses: a value of the
+//! wrong type or a timestamp without an explicit offset is an error naming the field, and
+//! the caller sends the line to the reject sink.
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use serde_json::{Map, Value};
+use thiserror::Error;
+
+use crate::event::{Event, Origin, Subject};
+
+/// Why one record could not become an event. The reader adds file and line.
+#[derive(Debug, Error, Clone, PartialEq, Eq)]
+#[error("field `{field}`: {problem}")]
+pub struct FieldError {
+    pub field: String,
+    pub problem: String,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, problem: impl Into<String>) -> Self {
+        Self {
+            field: field.into(),
+            problem: problem.into(),
+        }
+    }
+}
+
+/// Accepts RFC 3339 (with `T` or a space between date and time, any offset or `Z`).
+/// A timestamp without an offset is refused: guessing a time zone would move every
+/// query by hours and corrupt off-hours and ordering decisions.
+pub fn parse_ts(s: &str) -> Result<DateTime<Utc>, String> {
+    let t = s.trim();
+    if t.is_empty() {
+        return Err("empty timestamp".into());
+    }
+    match DateTime::parse_from_rfc3339(t) {
+        Ok(dt) => Ok(dt.with_timezone(&Utc)),
+        Err(_) => {
+            let looks_naive = NaiveDateTime::parse_from_str(t, "%Y-%m-%dT%H:%M:%S%.f").is_ok()
+                || NaiveDateTime::parse_from_str(t, "%Y-%m-%d %H:%M:%S%.f").is_ok();
+            if looks_naive {
+                Err(format!(
+                    "timestamp `{}` has no UTC offset; write it as RFC 3339 with `Z` or `+hh:mm`",
+                    clip(t)
+                ))
+            } else {
+                Err(format!(
+                    "`{}` is not an RFC 3339 timestamp (expected e.g. 2024-05-14T09:30:00Z)",
+                    clip(t)
+                ))
+            }
+        }
+    }
+}
+
+fn clip(s: &str) -> String {
+    if s.chars().count() <= 60 {
+        s.to_string()
+    } else {
+        let mut c: String = s.chars().take(57).collect();
+        c.push_str("...");
+        c
+    }
+}
+
+/// A string field: strings are trimmed (empty means absent), numbers are accepted and
+/// written as typed (ids and phone numbers often arrive as JSON numbers), anything else is
+/// a type error.
+fn opt_string(field: &str, v: Value) -> Result<Option<String>, FieldError> {
+    match v {
+        Value::Null => Ok(None),
+        Value::String(s) => {
+            let t = s.trim();
+            if t.is_empty() {
+                Ok(None)
+            } else if t.len() == s.len() {
+                Ok(Some(s))
+            } else {
+                Ok(Some(t.to_string()))
+            }
+        }
+        Value::Number(n) => Ok(Some(n.to_string())),
+        Value::Bool(_) => Err(FieldError::new(field, "expected a string, found a boolean")),
+        Value::Array(_) => Err(FieldError::new(field, "expected a string, found an array")),
+        Value::Object(_) => Err(FieldError::new(field, "expected a string, found an object")),
+    }
+}
+
+fn opt_count(field: &str, v: Value) -> Result<Option<u64>, FieldError> {
+    match v {
+        Value::Null => Ok(None),
+        Value::Number(n) => n
+            .as_u64()
+            .map(Some)
+            .ok_or_else(|| FieldError::new(field, format!("`{n}` is not a non-negative integer"))),
+        Value::String(s) if s.trim().is_empty() => Ok(None),
+        Value::String(s) => s.trim().parse::<u64>().map(Some).map_err(|_| {
+            FieldError::new(
+                field,
+                format!("`{}` is not a non-negative integer", clip(&s)),
+            )
+        }),
+        other => Err(FieldError::new(
+            field,
+            format!("expected an integer, found {}", type_name(&other)),
+        )),
+    }
+}
+
+fn type_name(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// The subject's date of birth must look like a date when given, but a date that does not
+/// exist in the calendar is still kept (as typed) rather than losing the whole lookup: the
+/// identity resolver simply cannot use it.
+fn subject_field(
+    subject: &mut Subject,
+    key: &str,
+    v: Value,
+    field: &str,
+) -> Result<bool, FieldError> {
+    let slot = match key {
+        "person_id" => &mut subject.person_id,
+        "last_name" => &mut subject.last_name,
+        "first_name" => &mut subject.first_name,
+        "name" => &mut subject.name,
+        "dob" => &mut subject.dob,
+        "address" => &mut subject.address,
+        "phone" => &mut subject.phone,
+        "plate" => &mut subject.plate,
+        _ => return Ok(false),
+    };
+    let value = opt_string(field, v)?;
+    if value.is_some() {
+        *slot = value;
+    }
+    Ok(true)
+}
+
+/// Decodes one record. `fields` is consumed: whatever the contract does not name is kept in
+/// [`Event::extra`].
+pub fn decode_record(mut fields: Map<String, Value>, origin: Origin) -> Result<Event, FieldError> {
+    let ts = match fields.remove("ts") {
+        None | Some(Value::Null) => return Err(FieldError::new("ts", "missing (required)")),
+        Some(Value::String(s)) => parse_ts(&s).map_err(|p| FieldError::new("ts", p))?,
+        Some(other) => {
+            return Err(FieldError::new(
+                "ts",
+                format!("expected an RFC 3339 string, found {}", type_name(&other)),
+            ))
+        }
+    };
+    let user = match fields.remove("user") {
+        None => return Err(FieldError::new("user", "missing (required)")),
+        Some(v) => {
+            opt_string("user", v)?.ok_or_else(|| FieldError::new("user", "empty (required)"))?
+        }
+    };
+    let mut take = |name: &str| -> Result<Option<String>, FieldError> {
+        match fields.remove(name) {
+            None => Ok(None),
+            Some(v) => opt_string(name, v),
+        }
+    };
+    let id = take("id")?;
+    let action = take("action")?;
+    let system = take("system")?;
+    let session = take("session")?;
+    let client = take("client")?;
+    let ip = take("ip")?;
+    let case_id = take("case_id")?;
+    let purpose = take("purpose")?;
+    let query_text = take("query_text")?;
+    let result_count = match fields.remove("result_count") {
+        None => None,
+        Some(v) => opt_count("result_count", v)?,
+    };
+
+    let mut subject = Subject::default();
+    if let Some(nested) = fields.remove("subject") {
+        match nested {
+            Value::Object(map) => {
+                let mut unknown = Map::new();
+                for (k, v) in map {
+                    let field = format!("subject.{k}");
+                    if !subject_field(&mut subject, &k, v.clone(), &field)? {
+                        unknown.insert(k, v);
+                    }
+                }
+                if !unknown.is_empty() {
+                    fields.insert("subject".into(), Value::Object(unknown));
+                }
+            }
+            Value::Null => {}
+            other => {
+                return Err(FieldError::new(
+                    "subject",
+                    format!("expected an object, found {}", type_name(&other)),
+                ))
+            }
+        }
+    }
+    // Flat `subject_*` columns win over the nested object when both are given, because
+    // flat columns are what CSV and Parquet exports carry.
+    let flat: Vec<String> = fields
+        .keys()
+        .filter(|k| k.starts_with("subject_"))
+        .cloned()
+        .collect();
+    for key in flat {
+        if let Some(v) = fields.remove(&key) {
+            let short = &key["subject_".len()..];
+            if !subject_field(&mut subject, short, v.clone(), &key)? {
+                fields.insert(key, v);
+            }
+        }
+    }
+    if let Some(dob) = &subject.dob {
+        if !looks_like_date(dob) {
+            return Err(FieldError::new(
+                "subject_dob",
+                format!("`{}` is not a date (expected YYYY-MM-DD)", clip(dob)),
+            ));
+        }
+    }
+
+    let id = id.unwrap_or_else(|| format!("{}:{}", origin.file, origin.line));
+    Ok(Event {
+        id,
+        ts,
+        user,
+        action: action.unwrap_or_else(|| "query".to_string()),
+        system,
+        session,
+        client,
+        ip,
+        case_id,
+        purpose,
+        subject,
+        result_count,
+        query_text,
+        extra: fields,
+        origin,
+    })
+}
+
+/// Contract dates are `YYYY-MM-DD`; people also type `MM/DD/YYYY` and similar, which the
+/// identity normaliser understands. This only refuses values that are plainly not dates.
+fn looks_like_date(s: &str) -> bool {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").is_ok()
+        || crate::identity::normalize::normalize_dob(s).is_some()
+        || s.chars().filter(|c| c.is_ascii_digit()).count() >= 6
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn origin() -> Origin {
+        Origin {
+            file: "t.jsonl".into(),
+            line: 7,
+        }
+    }
+
+    fn obj(v: Value) -> Map<String, Value> {
+        match v {
+            Value::Object(m) => m,
+            _ => Map::new(),
+        }
+    }
+
+    #[test]
+    fn offsets_are_normalised_to_utc() {
+        let ev = decode_record(
+            obj(json!({"ts": "2024-05-14T09:30:00-05:00", "user": "u1"})),
+            origin(),
+        )
+        .expect("decodes");
+        assert_eq!(crate::event::format_ts(&ev.ts), "2024-05-14T14:30:00Z");
+        assert_eq!(ev.action, "query");
+        assert_eq!(ev.id, "t.jsonl:7");
+    }
+
+    #[test]
+    fn naive_and_unknown_timestamps_are_refused_by_field() {
+        for bad in ["2024-05-14 09:30:00", "14/05/2024 09:30", "yesterday", ""] {
+            let err = decode_record(obj(json!({"ts": bad, "user": "u1"})), origin()).unwrap_err();
+            assert_eq!(err.field, "ts", "{bad}");
+        }
+        let err =
+            decode_record(obj(json!({"ts": 1715678000, "user": "u1"})), origin()).unwrap_err();
+        assert_eq!(err.field, "ts");
+    }
+
+    #[test]
+    fn missing_required_fields_are_named() {
+        let err = decode_record(obj(json!({"user": "u1"})), origin()).unwrap_err();
+        assert_eq!(err.field, "ts");
+        let err = decode_record(obj(json!({"ts": "2024-05-14T09:30:00Z"})), origin()).unwrap_err();
+        assert_eq!(err.field, "user");
+    }
+
+    #[test]
+    fn wrong_types_are_named() {
+        let err = decode_record(
+            obj(json!({"ts": "2024-05-14T09:30:00Z", "user": "u1", "result_count": "many"})),
+            origin(),
+        )
+        .unwrap_err();
+        assert_eq!(err.field, "result_count");
+        let err = decode_record(
+            obj(json!({"ts": "2024-05-14T09:30:00Z", "user": ["u1"]})),
+            origin(),
+        )
+        .unwrap_err();
+        assert_eq!(err.field, "user");
+        let err = decode_record(
+            obj(json!({"ts": "2024-05-14T09:30:00Z", "user": "u1", "subject": {"plate": true}})),
+            origin(),
+        )
+        .unwrap_err();
+        assert_eq!(err.field, "subject.plate");
+    }
+
+    #[test]
+    fn nested_subject_and_unknown_fields_are_kept() {
+        let ev = decode_record(
+            obj(
+                json!({"ts": "2024-05-14T09:30:00Z", "user": "u1", "terminal_room": "B2",
+                "subject": {"last_name": "Varga", "dob": "1981-02-03", "eye_colour": "grey"},
+                "subject_phone": 5550102030u64, "result_count": "3"}),
+            ),
+            origin(),
+        )
+        .expect("decodes");
+        assert_eq!(ev.subject.last_name.as_deref(), Some("Varga"));
+        assert_eq!(ev.subject.phone.as_deref(), Some("5550102030"));
+        assert_eq!(ev.result_count, Some(3));
+        assert_eq!(ev.extra.get("terminal_room"), Some(&json!("B2")));
+        assert_eq!(
+            ev.extra.get("subject"),
+            Some(&json!({"eye_colour": "grey"}))
+        );
+    }
+}

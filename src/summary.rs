@@ -1,0 +1,182 @@
+//! Run statistics and the human summary printed on standard error.
+//!
+//! Every number here is a count of events or alerts the run actually saw, so each can be
+//! traced back: the explained fraction is explained lookups over lookups, and the riskiest
+//! users are ranked by the sum of their alerts' scores.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt::Write as _;
+
+use serde::Serialize;
+
+use crate::alert::{Alert, Severity};
+use crate::event::Event;
+use crate::identity::{CaseStatus, Resolved};
+
+#[derive(Debug, Default, Clone, Serialize)]
+pub struct UserRisk {
+    pub user: String,
+    pub alerts: u64,
+    pub score: f64,
+    pub worst: Option<Severity>,
+}
+
+/// What the detection core counted.
+#[derive(Debug, Default, Clone, Serialize)]
+pub struct RunStats {
+    pub events: u64,
+    /// Events that looked a person up (not logins, not empty searches).
+    pub lookups: u64,
+    /// Lookups explained by an assigned open case listing the person.
+    pub explained: u64,
+    /// Lookups exempt from needing a case (purpose, system or action).
+    pub exempt: u64,
+    /// Lookups with no valid case behind them.
+    pub without_case: u64,
+    pub alerts: u64,
+    /// detector -> severity -> count
+    pub by_detector: BTreeMap<String, BTreeMap<String, u64>>,
+    #[serde(skip)]
+    users: HashMap<String, UserRisk>,
+}
+
+impl RunStats {
+    pub fn record_event(&mut self, _ev: &Event, r: &Resolved<'_>) {
+        self.events += 1;
+        if !r.is_lookup {
+            return;
+        }
+        self.lookups += 1;
+        match r.case {
+            CaseStatus::Explained { .. } => self.explained += 1,
+            CaseStatus::Exempt { .. } => self.exempt += 1,
+            _ if r.case.lacks_case() => self.without_case += 1,
+            _ => {}
+        }
+    }
+
+    pub fn record_alert(&mut self, a: &Alert) {
+        self.alerts += 1;
+        *self
+            .by_detector
+            .entry(a.detector.clone())
+            .or_default()
+            .entry(a.severity.as_str().to_string())
+            .or_default() += 1;
+        let u = self
+            .users
+            .entry(a.user.clone())
+            .or_insert_with(|| UserRisk {
+                user: a.user.clone(),
+                ..UserRisk::default()
+            });
+        u.alerts += 1;
+        u.score += a.score;
+        u.worst = u.worst.max(Some(a.severity));
+    }
+
+    /// Explained lookups over all lookups (0 when there were none).
+    pub fn explained_fraction(&self) -> f64 {
+        if self.lookups == 0 {
+            0.0
+        } else {
+            self.explained as f64 / self.lookups as f64
+        }
+    }
+
+    /// The `n` users with the highest summed alert score (ties by name).
+    pub fn riskiest(&self, n: usize) -> Vec<UserRisk> {
+        let mut v: Vec<UserRisk> = self.users.values().cloned().collect();
+        v.sort_by(|a, b| {
+            b.score
+                .total_cmp(&a.score)
+                .then_with(|| a.user.cmp(&b.user))
+        });
+        v.truncate(n);
+        v
+    }
+}
+
+/// What the audit read, for the summary.
+#[derive(Debug, Default, Clone, Serialize)]
+pub struct InputStats {
+    pub files: u64,
+    pub events_read: u64,
+    pub events_rejected: u64,
+    pub ref_rows: u64,
+    pub ref_rows_rejected: u64,
+}
+
+/// Renders the human summary.
+pub fn render(
+    input: &InputStats,
+    stats: &RunStats,
+    rejects: &[crate::source::Reject],
+    notes: &[String],
+) -> String {
+    let mut s = String::new();
+    let _ = writeln!(s, "custodes audit summary");
+    let _ = writeln!(
+        s,
+        "  input      {} events read from {} file(s), {} rejected; {} reference rows, {} rejected",
+        input.events_read,
+        input.files,
+        input.events_rejected,
+        input.ref_rows,
+        input.ref_rows_rejected
+    );
+    let _ = writeln!(
+        s,
+        "  lookups    {} of {} events; explained by an assigned case {:.1}% ({}), exempt {}, without a valid case {}",
+        stats.lookups,
+        stats.events,
+        stats.explained_fraction() * 100.0,
+        stats.explained,
+        stats.exempt,
+        stats.without_case
+    );
+    let _ = writeln!(s, "  alerts     {}", stats.alerts);
+    if !stats.by_detector.is_empty() {
+        let _ = writeln!(
+            s,
+            "    {:<22} {:>6} {:>6} {:>6} {:>8}",
+            "detector", "low", "medium", "high", "critical"
+        );
+        for (d, sev) in &stats.by_detector {
+            let get = |k: Severity| sev.get(k.as_str()).copied().unwrap_or(0);
+            let _ = writeln!(
+                s,
+                "    {:<22} {:>6} {:>6} {:>6} {:>8}",
+                d,
+                get(Severity::Low),
+                get(Severity::Medium),
+                get(Severity::High),
+                get(Severity::Critical)
+            );
+        }
+    }
+    let top = stats.riskiest(10);
+    if !top.is_empty() {
+        let _ = writeln!(s, "  riskiest users (sum of alert scores)");
+        for u in top {
+            let _ = writeln!(
+                s,
+                "    {:<16} {:>3} alert(s)  score {:>6.2}  worst {}",
+                u.user,
+                u.alerts,
+                u.score,
+                u.worst.map(|w| w.as_str()).unwrap_or("-")
+            );
+        }
+    }
+    if !rejects.is_empty() {
+        let _ = writeln!(s, "  first rejected lines");
+        for r in rejects {
+            let _ = writeln!(s, "    {r}");
+        }
+    }
+    for n in notes {
+        let _ = writeln!(s, "  note: {n}");
+    }
+    s
+}

@@ -1,0 +1,9 @@
+//! Integration tests: they drive the real `custodes` binary on files under `tests/`.
+//! One test binary on purpose: every binary links polars, and each costs minutes to link.
+
+mod bad_input;
+mod cli;
+mod formats;
+mod support;
+mod tricky;
+mod world;

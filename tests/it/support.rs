@@ -1,0 +1,47 @@
+//! Shared helpers: run the binary, read alerts back.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+pub fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+pub fn custodes() -> Command {
+    Command::cargo_bin("custodes").expect("binary builds")
+}
+
+pub fn read_jsonl(path: &Path) -> Vec<Value> {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    text.lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| {
+            serde_json::from_str(l)
+                .unwrap_or_else(|e| panic!("{}: bad JSON {e}: {l}", path.display()))
+        })
+        .collect()
+}
+
+/// (detector, kind, user, sorted event ids) for each alert, sorted.
+pub fn alert_keys(alerts: &[Value]) -> Vec<(String, String, String, Vec<String>)> {
+    let mut keys: Vec<_> = alerts
+        .iter()
+        .map(|a| {
+            let s = |k: &str| a[k].as_str().unwrap_or_default().to_string();
+            let mut ids: Vec<String> = a["event_ids"]
+                .as_array()
+                .map(|v| {
+                    v.iter()
+                        .filter_map(|x| x.as_str().map(str::to_string))
+                        .collect()
+                })
+                .unwrap_or_default();
+            ids.sort();
+            (s("detector"), s("kind"), s("user"), ids)
+        })
+        .collect();
+    keys.sort();
+    keys
+}
