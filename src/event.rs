@@ -5,15 +5,18 @@
 //! normalisation to UTC: identity normalisation happens later, in [`crate::identity`], so
 //! that the evidence shown to an investigator is what the user actually typed.
 
+use std::sync::Arc;
+
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
 /// Where an event came from, for error messages and default ids.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Origin {
-    /// The input file as given on the command line (or `-` for standard input).
-    pub file: String,
+    /// The input file as given on the command line (or `-` for standard input); shared by
+    /// every event of the file.
+    pub file: Arc<str>,
     /// 1-based line (JSON lines, CSV) or row (Parquet, counting the header as line 1).
     pub line: u64,
 }
@@ -56,7 +59,7 @@ impl Subject {
 }
 
 /// One decoded query-log event (contract §1).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Event {
     /// The source's id, or `<file>:<line>` when the source had none.
     pub id: String,

@@ -4,7 +4,7 @@
 //! traced back: the explained fraction is explained lookups over lookups, and the riskiest
 //! users are ranked by the sum of their alerts' scores.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt::Write as _;
 
 use serde::Serialize;
@@ -33,16 +33,25 @@ pub struct RunStats {
     pub exempt: u64,
     /// Lookups with no valid case behind them.
     pub without_case: u64,
+    /// Events from logins that personnel.csv does not list (their own records, coworkers
+    /// and associations cannot be checked).
+    pub unknown_login_events: u64,
     pub alerts: u64,
     /// detector -> severity -> count
     pub by_detector: BTreeMap<String, BTreeMap<String, u64>>,
     #[serde(skip)]
     users: HashMap<String, UserRisk>,
+    /// Logins not in personnel.csv, for the summary.
+    pub unknown_logins: BTreeSet<String>,
 }
 
 impl RunStats {
-    pub fn record_event(&mut self, _ev: &Event, r: &Resolved<'_>) {
+    pub fn record_event(&mut self, ev: &Event, r: &Resolved<'_>) {
         self.events += 1;
+        if r.personnel.is_none() {
+            self.unknown_login_events += 1;
+            self.unknown_logins.insert(ev.user.clone());
+        }
         if !r.is_lookup {
             return;
         }
@@ -135,6 +144,27 @@ pub fn render(
         stats.exempt,
         stats.without_case
     );
+    if stats.unknown_login_events > 0 {
+        let shown: Vec<&str> = stats
+            .unknown_logins
+            .iter()
+            .take(5)
+            .map(String::as_str)
+            .collect();
+        let more = stats.unknown_logins.len().saturating_sub(shown.len());
+        let _ = writeln!(
+            s,
+            "  unknown    {} events from {} login(s) not in personnel: {}{}",
+            stats.unknown_login_events,
+            stats.unknown_logins.len(),
+            shown.join(", "),
+            if more > 0 {
+                format!(" and {more} more")
+            } else {
+                String::new()
+            }
+        );
+    }
     let _ = writeln!(s, "  alerts     {}", stats.alerts);
     if !stats.by_detector.is_empty() {
         let _ = writeln!(

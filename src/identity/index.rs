@@ -66,6 +66,9 @@ pub struct Query {
     /// The same name read the other way round, for people who type "JANE SMITH" into a
     /// last-name box.
     pub swapped: Option<PersonName>,
+    /// Exact-lookup keys of `name` and `swapped`, computed once per query because every
+    /// index is searched with them.
+    pub name_keys: Vec<String>,
     pub dob: Option<NaiveDate>,
     pub plate: Option<String>,
     pub phone: Option<String>,
@@ -89,10 +92,12 @@ impl Query {
             (None, None, Some(n)) => (parse_full_name(n), None),
             (None, None, None) => (None, None),
         };
+        let name_keys = name.iter().chain(swapped.iter()).map(name_key).collect();
         Self {
             person_id: s.person_id.as_deref().map(|p| p.trim().to_string()),
             name,
             swapped,
+            name_keys,
             dob: s.dob.as_deref().and_then(normalize_dob),
             plate: s.plate.as_deref().and_then(normalize_plate),
             phone: s.phone.as_deref().and_then(normalize_phone),
@@ -284,8 +289,8 @@ impl PersonIndex {
                 add(self.by_dob.get(&d));
             }
         }
-        for n in q.name.iter().chain(q.swapped.iter()) {
-            add(self.by_name.get(&name_key(n)));
+        for k in &q.name_keys {
+            add(self.by_name.get(k));
         }
         if cand.is_empty() {
             return;

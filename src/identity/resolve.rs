@@ -115,6 +115,9 @@ pub struct Resolver {
     cases: Option<HashMap<String, Case>>,
     /// Case id -> (login or employee id) assignments.
     assignments: Option<HashMap<String, Vec<crate::refs::Assignment>>>,
+    /// Login or employee id -> the assignments naming them, so that the cases a user works
+    /// at a given time are found without scanning every case.
+    by_assignee: HashMap<String, Vec<crate::refs::Assignment>>,
     names: NameStats,
     non_lookup: Vec<String>,
     exempt_purposes: Vec<String>,
@@ -169,6 +172,12 @@ impl Resolver {
         let cases = refs
             .cases
             .map(|rows| rows.into_iter().map(|c| (c.case_id.clone(), c)).collect());
+        let mut by_assignee: HashMap<String, Vec<crate::refs::Assignment>> = HashMap::new();
+        for a in refs.assignments.iter().flatten() {
+            for who in a.user.iter().chain(a.employee_id.iter()) {
+                by_assignee.entry(who.clone()).or_default().push(a.clone());
+            }
+        }
         let assignments = refs.assignments.map(|rows| {
             let mut m: HashMap<String, Vec<crate::refs::Assignment>> = HashMap::new();
             for a in rows {
@@ -197,6 +206,7 @@ impl Resolver {
             cases_with_subjects,
             cases,
             assignments,
+            by_assignee,
             names,
             non_lookup: config
                 .lookups
@@ -275,6 +285,28 @@ impl Resolver {
         })
     }
 
+    /// The cases the user is assigned to at `ts` (by login, or by their employee id) that
+    /// are open at `ts`.
+    fn cases_worked(&self, p: Option<&Personnel>, user: &str, ts: DateTime<Utc>) -> Vec<&str> {
+        let mut keys: Vec<&str> = vec![user];
+        if let Some(p) = p {
+            if p.employee_id != user {
+                keys.push(p.employee_id.as_str());
+            }
+        }
+        let mut out: Vec<&str> = keys
+            .into_iter()
+            .filter_map(|k| self.by_assignee.get(k))
+            .flatten()
+            .filter(|a| a.valid.contains(ts))
+            .map(|a| a.case_id.as_str())
+            .filter(|c| self.case_open(c, ts).unwrap_or(true))
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
     fn case_open(&self, case_id: &str, ts: DateTime<Utc>) -> Option<bool> {
         self.cases
             .as_ref()
@@ -341,26 +373,26 @@ impl Resolver {
         // Explained first: a lookup of a subject of any case the user works, open at the
         // time, needs nothing more — whatever case id (or none) was typed.
         if let Some((_, rows)) = &self.subjects {
-            let mut explaining: Vec<&str> = subject_matches
-                .iter()
-                .filter_map(|m| rows.get(m.entry as usize))
-                .map(|s| s.case_id.as_str())
-                .filter(|c| {
-                    self.case_open(c, ev.ts).unwrap_or(true)
-                        && self.is_assigned(c, personnel, &ev.user, ev.ts)
-                })
-                .collect();
-            // Prefer the case the user named, then the lowest id, so the answer is stable.
-            explaining.sort_unstable();
-            if let Some(c) = ev
-                .case_id
-                .as_deref()
-                .filter(|c| explaining.contains(c))
-                .or(explaining.first().copied())
-            {
-                return CaseStatus::Explained {
-                    case_id: c.to_string(),
-                };
+            if !subject_matches.is_empty() {
+                let working = self.cases_worked(personnel, &ev.user, ev.ts);
+                let mut explaining: Vec<&str> = subject_matches
+                    .iter()
+                    .filter_map(|m| rows.get(m.entry as usize))
+                    .map(|s| s.case_id.as_str())
+                    .filter(|c| working.contains(c))
+                    .collect();
+                // Prefer the case the user named, then the lowest id, so the answer is stable.
+                explaining.sort_unstable();
+                if let Some(c) = ev
+                    .case_id
+                    .as_deref()
+                    .filter(|c| explaining.contains(c))
+                    .or(explaining.first().copied())
+                {
+                    return CaseStatus::Explained {
+                        case_id: c.to_string(),
+                    };
+                }
             }
         }
         if let Some(p) = ev.purpose.as_deref() {

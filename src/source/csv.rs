@@ -6,9 +6,11 @@
 
 use std::path::Path;
 
-use serde_json::{Map, Value};
+use std::borrow::Cow;
 
-use super::decode::decode_record;
+use serde_json::Value;
+
+use super::decode::{decode_record, Fields};
 use super::{FileStats, RejectSink, SourceError};
 use crate::event::{Event, Origin};
 
@@ -18,6 +20,7 @@ pub fn read(
     emit: &mut dyn FnMut(Event),
 ) -> Result<FileStats, SourceError> {
     let shown = path.display().to_string();
+    let file: std::sync::Arc<str> = std::sync::Arc::from(shown.as_str());
     let mut reader = ::csv::ReaderBuilder::new()
         .flexible(true)
         .from_path(path)
@@ -62,16 +65,16 @@ pub fn read(
                         .map_err(SourceError::RejectSink)?;
                     continue;
                 }
-                let mut map = Map::new();
-                for (h, cell) in headers.iter().zip(record.iter()) {
-                    if !cell.trim().is_empty() {
-                        map.insert(h.clone(), Value::String(cell.to_string()));
-                    }
-                }
+                let fields: Fields<'_> = headers
+                    .iter()
+                    .zip(record.iter())
+                    .filter(|(_, cell)| !cell.trim().is_empty())
+                    .map(|(h, cell)| (Cow::Borrowed(h.as_str()), Value::String(cell.to_string())))
+                    .collect();
                 match decode_record(
-                    map,
+                    fields,
                     Origin {
-                        file: shown.clone(),
+                        file: std::sync::Arc::clone(&file),
                         line,
                     },
                 ) {

@@ -5,7 +5,11 @@
 //! wrong type or a timestamp without an explicit offset is an error naming the field, and
 //! the caller sends the line to the reject sink.
 
+use std::borrow::Cow;
+use std::fmt;
+
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use serde::de::{self, Deserialize, Deserializer, MapAccess, Visitor};
 use serde_json::{Map, Value};
 use thiserror::Error;
 
@@ -121,16 +125,9 @@ fn type_name(v: &Value) -> &'static str {
     }
 }
 
-/// The subject's date of birth must look like a date when given, but a date that does not
-/// exist in the calendar is still kept (as typed) rather than losing the whole lookup: the
-/// identity resolver simply cannot use it.
-fn subject_field(
-    subject: &mut Subject,
-    key: &str,
-    v: Value,
-    field: &str,
-) -> Result<bool, FieldError> {
-    let slot = match key {
+/// The subject field a contract name refers to (`last_name`, `dob`...).
+fn subject_slot<'s>(subject: &'s mut Subject, key: &str) -> Option<&'s mut Option<String>> {
+    Some(match key {
         "person_id" => &mut subject.person_id,
         "last_name" => &mut subject.last_name,
         "first_name" => &mut subject.first_name,
@@ -139,93 +136,156 @@ fn subject_field(
         "address" => &mut subject.address,
         "phone" => &mut subject.phone,
         "plate" => &mut subject.plate,
-        _ => return Ok(false),
-    };
-    let value = opt_string(field, v)?;
-    if value.is_some() {
-        *slot = value;
-    }
-    Ok(true)
+        _ => return None,
+    })
 }
 
-/// Decodes one record. `fields` is consumed: whatever the contract does not name is kept in
-/// [`Event::extra`].
-pub fn decode_record(mut fields: Map<String, Value>, origin: Origin) -> Result<Event, FieldError> {
-    let ts = match fields.remove("ts") {
-        None | Some(Value::Null) => return Err(FieldError::new("ts", "missing (required)")),
-        Some(Value::String(s)) => parse_ts(&s).map_err(|p| FieldError::new("ts", p))?,
-        Some(other) => {
-            return Err(FieldError::new(
-                "ts",
-                format!("expected an RFC 3339 string, found {}", type_name(&other)),
-            ))
-        }
-    };
-    let user = match fields.remove("user") {
-        None => return Err(FieldError::new("user", "missing (required)")),
-        Some(v) => {
-            opt_string("user", v)?.ok_or_else(|| FieldError::new("user", "empty (required)"))?
-        }
-    };
-    let mut take = |name: &str| -> Result<Option<String>, FieldError> {
-        match fields.remove(name) {
-            None => Ok(None),
-            Some(v) => opt_string(name, v),
-        }
-    };
-    let id = take("id")?;
-    let action = take("action")?;
-    let system = take("system")?;
-    let session = take("session")?;
-    let client = take("client")?;
-    let ip = take("ip")?;
-    let case_id = take("case_id")?;
-    let purpose = take("purpose")?;
-    let query_text = take("query_text")?;
-    let result_count = match fields.remove("result_count") {
-        None => None,
-        Some(v) => opt_count("result_count", v)?,
-    };
+/// A record's fields in input order. Keys borrow from the input where they can, so that
+/// the contract's field names cost no allocation; only unknown keys are copied.
+pub type Fields<'a> = Vec<(Cow<'a, str>, Value)>;
 
+/// A JSON object read straight into [`Fields`], without building an intermediate map:
+/// decoding is most of the cost of a batch audit.
+pub struct JsonFields<'a>(pub Fields<'a>);
+
+struct Key<'a>(Cow<'a, str>);
+
+impl<'de> Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Key<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a field name")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Borrowed(v)))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(v.to_string())))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(v)))
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
+
+impl<'de> Deserialize<'de> for JsonFields<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = JsonFields<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a JSON object per line")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<JsonFields<'de>, A::Error> {
+                let mut fields = Vec::with_capacity(m.size_hint().unwrap_or(16));
+                while let Some((k, v)) = m.next_entry::<Key<'de>, Value>()? {
+                    fields.push((k.0, v));
+                }
+                Ok(JsonFields(fields))
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+/// Converts a JSON map (Parquet rows, nested objects) into [`Fields`].
+pub fn fields_from_map(map: Map<String, Value>) -> Fields<'static> {
+    map.into_iter().map(|(k, v)| (Cow::Owned(k), v)).collect()
+}
+
+/// Decodes one record. Whatever the contract does not name is kept in [`Event::extra`].
+/// When a field appears twice the last one wins, as in a JSON object.
+pub fn decode_record(fields: Fields<'_>, origin: Origin) -> Result<Event, FieldError> {
+    let mut ts = None;
+    let mut user = None;
+    let mut id = None;
+    let mut action = None;
+    let mut system = None;
+    let mut session = None;
+    let mut client = None;
+    let mut ip = None;
+    let mut case_id = None;
+    let mut purpose = None;
+    let mut query_text = None;
+    let mut result_count = None;
     let mut subject = Subject::default();
-    if let Some(nested) = fields.remove("subject") {
-        match nested {
-            Value::Object(map) => {
-                let mut unknown = Map::new();
-                for (k, v) in map {
-                    let field = format!("subject.{k}");
-                    if !subject_field(&mut subject, &k, v.clone(), &field)? {
-                        unknown.insert(k, v);
+    let mut nested: Option<Map<String, Value>> = None;
+    let mut extra = Map::new();
+    for (key, v) in fields {
+        let k: &str = &key;
+        match k {
+            "ts" => {
+                ts = match v {
+                    Value::Null => None,
+                    Value::String(s) => Some(parse_ts(&s).map_err(|p| FieldError::new("ts", p))?),
+                    other => {
+                        return Err(FieldError::new(
+                            "ts",
+                            format!("expected an RFC 3339 string, found {}", type_name(&other)),
+                        ))
                     }
                 }
-                if !unknown.is_empty() {
-                    fields.insert("subject".into(), Value::Object(unknown));
-                }
             }
-            Value::Null => {}
-            other => {
-                return Err(FieldError::new(
-                    "subject",
-                    format!("expected an object, found {}", type_name(&other)),
-                ))
+            "user" => user = opt_string(k, v)?,
+            "id" => id = opt_string(k, v)?,
+            "action" => action = opt_string(k, v)?,
+            "system" => system = opt_string(k, v)?,
+            "session" => session = opt_string(k, v)?,
+            "client" => client = opt_string(k, v)?,
+            "ip" => ip = opt_string(k, v)?,
+            "case_id" => case_id = opt_string(k, v)?,
+            "purpose" => purpose = opt_string(k, v)?,
+            "query_text" => query_text = opt_string(k, v)?,
+            "result_count" => result_count = opt_count(k, v)?,
+            "subject" => match v {
+                Value::Object(map) => nested = Some(map),
+                Value::Null => {}
+                other => {
+                    return Err(FieldError::new(
+                        "subject",
+                        format!("expected an object, found {}", type_name(&other)),
+                    ))
+                }
+            },
+            _ => {
+                let short = k.strip_prefix("subject_").unwrap_or("");
+                if subject_slot(&mut subject, short).is_some() {
+                    let value = opt_string(k, v)?;
+                    if let (Some(slot), Some(value)) = (subject_slot(&mut subject, short), value) {
+                        *slot = Some(value);
+                    }
+                } else {
+                    extra.insert(key.into_owned(), v);
+                }
             }
         }
     }
     // Flat `subject_*` columns win over the nested object when both are given, because
     // flat columns are what CSV and Parquet exports carry.
-    let flat: Vec<String> = fields
-        .keys()
-        .filter(|k| k.starts_with("subject_"))
-        .cloned()
-        .collect();
-    for key in flat {
-        if let Some(v) = fields.remove(&key) {
-            let short = &key["subject_".len()..];
-            if !subject_field(&mut subject, short, v.clone(), &key)? {
-                fields.insert(key, v);
+    if let Some(map) = nested {
+        let mut unknown = Map::new();
+        for (k, v) in map {
+            if subject_slot(&mut subject, &k).is_some() {
+                let value = opt_string(&format!("subject.{k}"), v)?;
+                if let Some(slot) = subject_slot(&mut subject, &k) {
+                    if slot.is_none() {
+                        *slot = value;
+                    }
+                }
+            } else {
+                unknown.insert(k, v);
             }
         }
+        if !unknown.is_empty() {
+            extra.insert("subject".into(), Value::Object(unknown));
+        }
     }
+    let ts = ts.ok_or_else(|| FieldError::new("ts", "missing (required)"))?;
+    let user = user.ok_or_else(|| FieldError::new("user", "missing or empty (required)"))?;
     if let Some(dob) = &subject.dob {
         if !looks_like_date(dob) {
             return Err(FieldError::new(
@@ -234,7 +294,6 @@ pub fn decode_record(mut fields: Map<String, Value>, origin: Origin) -> Result<E
             ));
         }
     }
-
     let id = id.unwrap_or_else(|| format!("{}:{}", origin.file, origin.line));
     Ok(Event {
         id,
@@ -250,7 +309,7 @@ pub fn decode_record(mut fields: Map<String, Value>, origin: Origin) -> Result<E
         subject,
         result_count,
         query_text,
-        extra: fields,
+        extra,
         origin,
     })
 }
@@ -275,10 +334,10 @@ mod tests {
         }
     }
 
-    fn obj(v: Value) -> Map<String, Value> {
+    fn obj(v: Value) -> Fields<'static> {
         match v {
-            Value::Object(m) => m,
-            _ => Map::new(),
+            Value::Object(m) => fields_from_map(m),
+            _ => Vec::new(),
         }
     }
 

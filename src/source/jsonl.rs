@@ -8,10 +8,9 @@
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
+use std::sync::Arc;
 
-use serde_json::{Map, Value};
-
-use super::decode::decode_record;
+use super::decode::{decode_record, JsonFields};
 use super::{FileStats, RejectSink, SourceError};
 use crate::event::{Event, Origin};
 
@@ -49,6 +48,7 @@ pub fn read_lines(
     emit: &mut dyn FnMut(Event),
 ) -> Result<FileStats, SourceError> {
     let mut stats = FileStats::default();
+    let file: Arc<str> = Arc::from(name);
     let mut buf = Vec::with_capacity(1024);
     let mut line_no: u64 = 0;
     loop {
@@ -76,7 +76,7 @@ pub fn read_lines(
         if buf.iter().all(|b| b.is_ascii_whitespace()) {
             continue;
         }
-        match decode_line(name, line_no, &buf) {
+        match decode_line(&file, line_no, &buf) {
             Ok(ev) => {
                 stats.events += 1;
                 emit(ev);
@@ -92,29 +92,27 @@ pub fn read_lines(
     Ok(stats)
 }
 
-fn decode_line(name: &str, line: u64, buf: &[u8]) -> Result<Event, (String, String)> {
+fn decode_line(name: &Arc<str>, line: u64, buf: &[u8]) -> Result<Event, (String, String)> {
     // Without its line ending, a line cut short reads as "EOF" rather than as a control
     // character inside a string, which is the message a person can act on.
     let mut end = buf.len();
     while end > 0 && matches!(buf[end - 1], b'\n' | b'\r') {
         end -= 1;
     }
-    let value: Value = serde_json::from_slice(&buf[..end]).map_err(|e| {
+    let fields = serde_json::from_slice::<JsonFields<'_>>(&buf[..end]).map_err(|e| {
         let what = if e.is_eof() {
-            "truncated JSON".to_string()
+            "truncated JSON"
+        } else if e.is_data() {
+            "not a JSON object"
         } else {
-            "invalid JSON".to_string()
+            "invalid JSON"
         };
         ("-".to_string(), format!("{what}: {e}"))
     })?;
-    let map: Map<String, Value> = match value {
-        Value::Object(m) => m,
-        _ => return Err(("-".into(), "expected a JSON object per line".into())),
-    };
     decode_record(
-        map,
+        fields.0,
         Origin {
-            file: name.to_string(),
+            file: Arc::clone(name),
             line,
         },
     )

@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use super::decode::decode_record;
+use super::decode::{decode_record, fields_from_map};
 use super::{FileStats, RejectSink, SourceError};
 use crate::event::{Event, Origin};
 
@@ -15,15 +15,16 @@ pub fn read(
     emit: &mut dyn FnMut(Event),
 ) -> Result<FileStats, SourceError> {
     let shown = path.display().to_string();
+    let file: std::sync::Arc<str> = std::sync::Arc::from(shown.as_str());
     let rows = crate::columnar::read_parquet_rows(path)?;
     let mut stats = FileStats::default();
     for (i, row) in rows.into_iter().enumerate() {
         let line = i as u64 + 2;
         let raw = serde_json::to_vec(&row).unwrap_or_default();
         match decode_record(
-            row,
+            fields_from_map(row),
             Origin {
-                file: shown.clone(),
+                file: std::sync::Arc::clone(&file),
                 line,
             },
         ) {

@@ -229,3 +229,31 @@ fn exempt_purposes_come_from_the_config_file() {
             .as_array()
             .is_some_and(|v| v.iter().any(|x| x == "t22"))));
 }
+
+#[test]
+fn logins_missing_from_personnel_are_reported() {
+    let line =
+        r#"{"id":"g1","ts":"2024-05-14T08:00:00Z","user":"ghost","subject_person_id":"P-E3"}"#;
+    let out = custodes()
+        .args(["audit", "--refs"])
+        .arg(fixtures().join("tricky/refs"))
+        .arg("-")
+        .write_stdin(format!("{line}\n"))
+        .assert()
+        .success();
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(
+        stderr.contains("1 events from 1 login(s) not in personnel: ghost"),
+        "{stderr}"
+    );
+    // Without a personnel row there is no employee to compare with: only no_case fires.
+    let stdout = String::from_utf8_lossy(&out.get_output().stdout).to_string();
+    let alerts: Vec<Value> = stdout
+        .lines()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .collect();
+    assert_eq!(
+        alert_keys(&alerts),
+        vec![key("no_case", "missing", "ghost", &["g1"])]
+    );
+}
