@@ -89,7 +89,7 @@ fn csv_parquet_gzip_and_jsonl_agree() {
     gz.finish().expect("gz finish");
 
     let reference = alert_keys(&audit(&[&fixtures().join("tricky/events.jsonl")]));
-    assert_eq!(reference.len(), 23);
+    assert_eq!(reference.len(), 25);
     assert_eq!(alert_keys(&audit(&[&csv_path])), reference, "csv");
     assert_eq!(alert_keys(&audit(&[&pq_path])), reference, "parquet");
     assert_eq!(alert_keys(&audit(&[&gz_path])), reference, "gzip");
@@ -122,5 +122,5 @@ fn standard_input_is_read_as_json_lines() {
         .assert()
         .success();
     let stdout = String::from_utf8_lossy(&out.get_output().stdout).to_string();
-    assert_eq!(stdout.lines().count(), 23);
+    assert_eq!(stdout.lines().count(), 25);
 }

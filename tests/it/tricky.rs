@@ -38,6 +38,8 @@ fn tricky_world_gives_exactly_the_expected_alerts() {
         key("self_query", "address", "avarga", &["t16"]),
         key("self_query", "name_only", "esmith", &["t08"]),
         key("self_query", "name_dob", "gtorv", &["t19"]),
+        key("self_query", "person_id", "cholm", &["t24"]),
+        key("self_query", "phone", "gtorv", &["t25"]),
         key("association_lookup", "ex_partner", "avarga", &["t04"]),
         key("association_lookup", "protected_party", "bnovak", &["t15"]),
         key("association_lookup", "family", "bnovak", &["t18"]),
@@ -159,16 +161,16 @@ fn summary_reports_explained_fraction_and_riskiest_users() {
         .success();
     let out = assert.get_output();
     let stderr = String::from_utf8_lossy(&out.stderr);
-    // 22 lookups (23 events, one login); explained: t07 and t09.
-    assert!(stderr.contains("22 of 23 events"), "{stderr}");
+    // 24 lookups (25 events, one login); explained: t07 and t09.
+    assert!(stderr.contains("24 of 25 events"), "{stderr}");
     assert!(
-        stderr.contains("explained by an assigned case 9.1% (2)"),
+        stderr.contains("explained by an assigned case 8.3% (2)"),
         "{stderr}"
     );
     assert!(stderr.contains("riskiest users"), "{stderr}");
     // Alerts went to standard output as JSON lines.
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(stdout.lines().count(), 23);
+    assert_eq!(stdout.lines().count(), 25);
 }
 
 #[test]
