@@ -48,7 +48,7 @@ impl Default for LookupConfig {
     }
 }
 
-/// What needs no case (`no_case` detector). Matching is case-insensitive.
+/// What needs no case (`no_case` detector). Matching ignores case and punctuation.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(default, deny_unknown_fields)]
 pub struct NoCaseConfig {
@@ -61,6 +61,8 @@ pub struct NoCaseConfig {
     /// Raise `subject_not_in_case` when a valid, assigned case does not list the person
     /// looked up. Off makes sense when case-subject lists are known to be incomplete.
     pub check_subjects: bool,
+    /// Case ids that people type to fill a mandatory field; they count as no case at all.
+    pub placeholder_case_ids: Vec<String>,
 }
 
 impl Default for NoCaseConfig {
@@ -70,6 +72,12 @@ impl Default for NoCaseConfig {
             exempt_systems: Vec::new(),
             exempt_actions: Vec::new(),
             check_subjects: true,
+            placeholder_case_ids: [
+                "N/A", "NA", "NONE", "NULL", "-", "--", "0", "TBD", "UNKNOWN", "X",
+            ]
+            .iter()
+            .map(|s| s.to_string())
+            .collect(),
         }
     }
 }
@@ -148,7 +156,8 @@ const DEFAULT_TOML: &str = r#"# custodes.toml — every key with its default val
 non_lookup_actions = ["login", "logout", "login_failed"]
 
 [no_case]
-# Purposes that justify a lookup without a case (case-insensitive).
+# Purposes that justify a lookup without a case. Compared as upper-case words joined by
+# `_`, so "traffic stop" and "Traffic-Stop" match TRAFFIC_STOP.
 exempt_purposes = ["TRAFFIC_STOP"]
 # Systems whose lookups never need a case.
 exempt_systems = []
@@ -156,6 +165,8 @@ exempt_systems = []
 exempt_actions = []
 # Raise `subject_not_in_case` when a valid, assigned case does not list the person looked up.
 check_subjects = true
+# Case ids typed only to fill the field; they count as no case (kind `missing`).
+placeholder_case_ids = ["N/A", "NA", "NONE", "NULL", "-", "--", "0", "TBD", "UNKNOWN", "X"]
 
 [identity]
 # Tolerate a one-letter typo in a name when another identifier agrees.

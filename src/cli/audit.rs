@@ -81,16 +81,15 @@ pub fn run(args: AuditArgs) -> anyhow::Result<ExitCode> {
     };
 
     let refs = RefData::load(&args.refs, &mut rejects)?;
-    let mut notes = refs.notes.clone();
+    // Switched-off detectors were said once at start; the summary repeats only skips.
+    let mut notes = Vec::new();
     let mut input = InputStats {
         ref_rows: refs.rows_read,
         ref_rows_rejected: refs.rows_rejected,
         ..InputStats::default()
     };
-    if !args.quiet {
-        for n in &refs.notes {
-            eprintln!("custodes: {n}");
-        }
+    for n in &refs.notes {
+        eprintln!("custodes: {n}");
     }
 
     let inputs = source::discover(&args.events)?;

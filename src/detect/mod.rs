@@ -80,14 +80,13 @@ pub fn registry() -> Vec<DetectorDoc> {
     ]
 }
 
-/// Builds the detectors whose reference data is present; returns them and one note per
-/// detector switched off.
-pub fn build_detectors(resolver: &Resolver) -> (Vec<Box<dyn Detector>>, Vec<String>) {
+/// Builds the detectors whose reference data is present (reference loading has already
+/// said which are off and why).
+pub fn build_detectors(resolver: &Resolver) -> Vec<Box<dyn Detector>> {
     let mut ds: Vec<Box<dyn Detector>> = vec![
         Box::new(self_query::SelfQuery),
         Box::new(coworker::Coworker),
     ];
-    let notes = Vec::new();
     if resolver.has_associations() {
         ds.push(Box::new(association::AssociationLookup));
     }
@@ -95,7 +94,7 @@ pub fn build_detectors(resolver: &Resolver) -> (Vec<Box<dyn Detector>>, Vec<Stri
         ds.push(Box::new(watchlist::WatchlistLookup));
     }
     ds.push(Box::new(no_case::NoCase));
-    (ds, notes)
+    ds
 }
 
 /// A short name for the person behind a match, for reasons.
@@ -150,7 +149,7 @@ pub struct Engine {
 
 impl Engine {
     pub fn new(resolver: Resolver) -> Self {
-        let (detectors, _) = build_detectors(&resolver);
+        let detectors = build_detectors(&resolver);
         Self {
             resolver,
             detectors,
@@ -167,11 +166,6 @@ impl Engine {
 
     pub fn stats(&self) -> &RunStats {
         &self.stats
-    }
-
-    /// Names of the detectors that run.
-    pub fn detector_names(&self) -> Vec<&'static str> {
-        self.detectors.iter().map(|d| d.name()).collect()
     }
 
     /// Feeds one event (events must come in time order); alerts whose day has ended are

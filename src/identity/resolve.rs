@@ -14,7 +14,9 @@ use serde::Serialize;
 use super::index::{KnownPerson, Match, NameStats, PersonIndex, Query};
 use crate::config::Config;
 use crate::event::Event;
-use crate::refs::{Association, Case, CaseSubject, Personnel, RefData, WatchEntry};
+use crate::refs::{
+    case_key, login_key, Association, Case, CaseSubject, Personnel, RefData, WatchEntry,
+};
 
 /// Where a lookup stands with respect to cases. Exactly one applies to each lookup.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -123,10 +125,27 @@ pub struct Resolver {
     exempt_purposes: Vec<String>,
     exempt_systems: Vec<String>,
     exempt_actions: Vec<String>,
+    placeholder_case_ids: Vec<String>,
 }
 
-fn upper(v: &[String]) -> Vec<String> {
-    v.iter().map(|s| s.trim().to_ascii_uppercase()).collect()
+/// Purposes and systems compare as upper-case words joined by `_`, so that
+/// `traffic stop`, `Traffic-Stop` and `TRAFFIC_STOP` are one purpose.
+pub fn code_key(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for word in s
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+    {
+        if !out.is_empty() {
+            out.push('_');
+        }
+        out.push_str(&word.to_uppercase());
+    }
+    out
+}
+
+fn keys(v: &[String]) -> Vec<String> {
+    v.iter().map(|s| code_key(s)).collect()
 }
 
 impl Resolver {
@@ -136,7 +155,7 @@ impl Resolver {
         let mut employee_rows = Vec::new();
         let mut employee_by_id: HashMap<String, u32> = HashMap::new();
         for (i, p) in refs.personnel.iter().enumerate() {
-            by_user.entry(p.user.clone()).or_insert(i);
+            by_user.entry(login_key(&p.user)).or_insert(i);
             if !employee_by_id.contains_key(&p.employee_id) {
                 let entry = u32::try_from(employee_people.len()).unwrap_or(u32::MAX);
                 employee_by_id.insert(p.employee_id.clone(), entry);
@@ -214,8 +233,14 @@ impl Resolver {
                 .iter()
                 .map(|s| s.to_ascii_lowercase())
                 .collect(),
-            exempt_purposes: upper(&config.no_case.exempt_purposes),
-            exempt_systems: upper(&config.no_case.exempt_systems),
+            exempt_purposes: keys(&config.no_case.exempt_purposes),
+            exempt_systems: keys(&config.no_case.exempt_systems),
+            placeholder_case_ids: config
+                .no_case
+                .placeholder_case_ids
+                .iter()
+                .map(|c| case_key(c))
+                .collect(),
             exempt_actions: config
                 .no_case
                 .exempt_actions
@@ -235,7 +260,9 @@ impl Resolver {
     }
 
     pub fn personnel_for(&self, user: &str) -> Option<&Personnel> {
-        self.by_user.get(user).and_then(|i| self.personnel.get(*i))
+        self.by_user
+            .get(&login_key(user))
+            .and_then(|i| self.personnel.get(*i))
     }
 
     /// The personnel row (first login) of an employee-index entry.
@@ -273,12 +300,13 @@ impl Resolver {
         let Some(all) = &self.assignments else {
             return false;
         };
+        let user = login_key(user);
+        let employee = p.map(|p| login_key(&p.employee_id));
         all.get(case_id).is_some_and(|list| {
             list.iter().any(|a| {
-                let who = a.user.as_deref() == Some(user)
-                    || p.is_some_and(|p| {
-                        a.employee_id.as_deref() == Some(p.employee_id.as_str())
-                            || a.user.as_deref() == Some(p.employee_id.as_str())
+                let who = a.user.as_deref() == Some(user.as_str())
+                    || employee.as_deref().is_some_and(|e| {
+                        a.employee_id.as_deref() == Some(e) || a.user.as_deref() == Some(e)
                     });
                 who && a.valid.contains(ts)
             })
@@ -288,14 +316,15 @@ impl Resolver {
     /// The cases the user is assigned to at `ts` (by login, or by their employee id) that
     /// are open at `ts`.
     fn cases_worked(&self, p: Option<&Personnel>, user: &str, ts: DateTime<Utc>) -> Vec<&str> {
-        let mut keys: Vec<&str> = vec![user];
+        let mut keys: Vec<String> = vec![login_key(user)];
         if let Some(p) = p {
-            if p.employee_id != user {
-                keys.push(p.employee_id.as_str());
+            let e = login_key(&p.employee_id);
+            if e != keys[0] {
+                keys.push(e);
             }
         }
         let mut out: Vec<&str> = keys
-            .into_iter()
+            .iter()
             .filter_map(|k| self.by_assignee.get(k))
             .flatten()
             .filter(|a| a.valid.contains(ts))
@@ -383,8 +412,8 @@ impl Resolver {
                     .collect();
                 // Prefer the case the user named, then the lowest id, so the answer is stable.
                 explaining.sort_unstable();
-                if let Some(c) = ev
-                    .case_id
+                let named = ev.case_id.as_deref().map(case_key);
+                if let Some(c) = named
                     .as_deref()
                     .filter(|c| explaining.contains(c))
                     .or(explaining.first().copied())
@@ -396,17 +425,14 @@ impl Resolver {
             }
         }
         if let Some(p) = ev.purpose.as_deref() {
-            if self
-                .exempt_purposes
-                .contains(&p.trim().to_ascii_uppercase())
-            {
+            if self.exempt_purposes.contains(&code_key(p)) {
                 return CaseStatus::Exempt {
                     by: format!("purpose {p}"),
                 };
             }
         }
         if let Some(s) = ev.system.as_deref() {
-            if self.exempt_systems.contains(&s.trim().to_ascii_uppercase()) {
+            if self.exempt_systems.contains(&code_key(s)) {
                 return CaseStatus::Exempt {
                     by: format!("system {s}"),
                 };
@@ -417,10 +443,13 @@ impl Resolver {
                 by: format!("action {action}"),
             };
         }
-        let Some(case_id) = ev.case_id.as_deref() else {
+        let Some(typed) = ev.case_id.as_deref() else {
             return CaseStatus::Missing;
         };
-        let case_id = case_id.to_string();
+        let case_id = case_key(typed);
+        if self.placeholder_case_ids.contains(&case_id) {
+            return CaseStatus::Missing;
+        }
         match self.case_open(&case_id, ev.ts) {
             None => {}
             Some(false) => {
@@ -582,5 +611,31 @@ mod tests {
                 case_id: "K-77".into()
             }
         );
+    }
+
+    #[test]
+    fn case_ids_logins_and_purposes_compare_as_people_type_them() {
+        let r = resolver(&[
+            PERSONNEL,
+            CASES,
+            SUBJECTS,
+            ("case_assignments.csv", "case_id,user,from,to\nk-1,Kit1,,\n"),
+        ]);
+        // Lower-case case id, upper-case login: the same case, the same user.
+        let ev = event("2024-03-01T12:00:00Z", "KIT1", Some(" k-1 "), "X-1");
+        assert_eq!(
+            r.resolve(&ev).case,
+            CaseStatus::Explained {
+                case_id: "K-1".into()
+            }
+        );
+        // A placeholder typed to fill the field is no case at all.
+        let ev = event("2024-03-01T12:00:00Z", "kit1", Some("n/a"), "X-9");
+        assert_eq!(r.resolve(&ev).case, CaseStatus::Missing);
+        // Exempt purposes ignore case, spaces and dashes.
+        let mut ev = event("2024-03-01T12:00:00Z", "kit1", None, "X-9");
+        ev.purpose = Some("Traffic-stop".into());
+        assert!(matches!(r.resolve(&ev).case, CaseStatus::Exempt { .. }));
+        assert_eq!(code_key(" traffic  stop "), "TRAFFIC_STOP");
     }
 }

@@ -94,6 +94,18 @@ impl PersonFields {
     }
 }
 
+/// The comparable form of a case id: trimmed and upper-cased, because people type `c-17`
+/// for `C-17`. Every case id in reference data and events is compared in this form.
+pub fn case_key(s: &str) -> String {
+    s.trim().to_uppercase()
+}
+
+/// The comparable form of a login or employee id: trimmed and lower-cased, because some
+/// databases log `JDOE` for the `jdoe` in personnel.csv.
+pub fn login_key(s: &str) -> String {
+    s.trim().to_lowercase()
+}
+
 fn multi(cell: Option<&str>) -> Vec<String> {
     cell.map(|c| {
         c.split(';')
@@ -139,6 +151,7 @@ pub struct Association {
 
 #[derive(Debug, Clone)]
 pub struct Case {
+    /// In [`case_key`] form.
     pub case_id: String,
     pub open_status: bool,
     /// When the case was open: from `opened` to `closed` (open-ended while open).
@@ -148,15 +161,18 @@ pub struct Case {
 
 #[derive(Debug, Clone)]
 pub struct Assignment {
+    /// In [`case_key`] form.
     pub case_id: String,
-    /// A login or an employee id (the contract allows either).
+    /// A login or an employee id (the contract allows either), in [`login_key`] form.
     pub user: Option<String>,
+    /// In [`login_key`] form.
     pub employee_id: Option<String>,
     pub valid: Validity,
 }
 
 #[derive(Debug, Clone)]
 pub struct CaseSubject {
+    /// In [`case_key`] form.
     pub case_id: String,
     pub person: PersonFields,
 }
@@ -346,7 +362,7 @@ impl RefData {
                     let closed = bound(r, "closed", true)?;
                     let open_status = status.as_deref() != Some("closed");
                     Ok(Case {
-                        case_id: required(r, "case_id")?.to_string(),
+                        case_id: case_key(required(r, "case_id")?),
                         open_status,
                         open: Validity {
                             start: opened,
@@ -363,7 +379,7 @@ impl RefData {
                 })?);
             }
             None => data.notes.push(
-                "No cases table: no_case can only report lookups without any case id.".into(),
+                "No cases table: case ids cannot be checked for existence or closure (no_case `unknown_case` and `closed_case` are off).".into(),
             ),
         }
 
@@ -371,13 +387,13 @@ impl RefData {
             Some(t) => {
                 t.require(&["case_id"])?;
                 data.assignments = Some(l.rows(&t, |r| {
-                    let user = r.get("user").map(str::to_string);
-                    let employee_id = r.get("employee_id").map(str::to_string);
+                    let user = r.get("user").map(login_key);
+                    let employee_id = r.get("employee_id").map(login_key);
                     if user.is_none() && employee_id.is_none() {
                         return Err(("user".into(), "neither `user` nor `employee_id` is given".into()));
                     }
                     Ok(Assignment {
-                        case_id: required(r, "case_id")?.to_string(),
+                        case_id: case_key(required(r, "case_id")?),
                         user,
                         employee_id,
                         valid: Validity {
@@ -398,7 +414,7 @@ impl RefData {
                 data.case_subjects = Some(l.rows(&t, |r| {
                     dob_checked(r)?;
                     Ok(CaseSubject {
-                        case_id: required(r, "case_id")?.to_string(),
+                        case_id: case_key(required(r, "case_id")?),
                         person: PersonFields::from_row(r),
                     })
                 })?);

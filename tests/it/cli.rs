@@ -150,3 +150,19 @@ fn readme_quick_start_runs_on_the_sample_logs() {
         "{report:#}"
     );
 }
+
+#[test]
+fn readme_configuration_block_is_the_default_config() {
+    let readme =
+        std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+            .expect("README.md");
+    let start = readme.find("```toml\n").expect("toml block") + "```toml\n".len();
+    let end = start + readme[start..].find("```").expect("block end");
+    let out = custodes().arg("config").assert().success();
+    let printed = String::from_utf8_lossy(&out.get_output().stdout).to_string();
+    assert_eq!(
+        readme[start..end],
+        printed,
+        "README is stale: paste `custodes config`"
+    );
+}

@@ -193,7 +193,11 @@ fn without_optional_tables_detectors_switch_off_and_say_so() {
         .assert()
         .success();
     let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
-    assert!(stderr.contains("association_lookup is off"), "{stderr}");
+    assert_eq!(
+        stderr.matches("association_lookup is off").count(),
+        1,
+        "{stderr}"
+    );
     assert!(stderr.contains("watchlist_lookup is off"), "{stderr}");
     let alerts = read_jsonl(&out);
     assert!(alerts
