@@ -109,7 +109,7 @@ pub fn run(args: AuditArgs) -> anyhow::Result<ExitCode> {
     rejects.flush().context("writing the reject file")?;
 
     let resolver = Resolver::new(refs, config);
-    let mut engine = Engine::new(resolver);
+    let mut engine = Engine::new(std::sync::Arc::new(resolver));
     let mut sink = match &args.out {
         Some(p) => JsonLinesSink::file(p)
             .with_context(|| format!("{}: cannot create alert file", p.display()))?,

@@ -17,6 +17,7 @@ pub mod self_query;
 pub mod watchlist;
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::{json, Value};
@@ -139,7 +140,8 @@ struct OpenAlert {
 
 /// The detection core.
 pub struct Engine {
-    resolver: Resolver,
+    /// Shared and immutable, so that a service can swap in new reference data atomically.
+    resolver: Arc<Resolver>,
     detectors: Vec<Box<dyn Detector>>,
     open: HashMap<GroupKey, OpenAlert>,
     day: Option<NaiveDate>,
@@ -148,7 +150,7 @@ pub struct Engine {
 }
 
 impl Engine {
-    pub fn new(resolver: Resolver) -> Self {
+    pub fn new(resolver: Arc<Resolver>) -> Self {
         let detectors = build_detectors(&resolver);
         Self {
             resolver,

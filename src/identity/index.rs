@@ -10,7 +10,7 @@
 //! The matcher must stay cheap: it runs several times per event on the hot path, so
 //! candidates come from hash lookups and only candidates are compared.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -182,7 +182,7 @@ impl NameStats {
     /// Counts distinct (name, date of birth) pairs: the same person listed in two tables
     /// counts once, two people with one name count twice.
     pub fn build<'a>(people: impl Iterator<Item = &'a KnownPerson>) -> Self {
-        let mut seen: HashMap<String, Vec<Option<NaiveDate>>> = HashMap::new();
+        let mut seen: HashMap<String, Vec<Option<NaiveDate>>> = HashMap::default();
         for p in people {
             if let Some(n) = &p.name {
                 let dobs = seen.entry(name_key(n)).or_default();
@@ -266,41 +266,33 @@ impl PersonIndex {
 
     /// Appends every graded match of `q` to `out` (at most one per person).
     pub fn find(&self, q: &Query, stats: &NameStats, cfg: &IdentityConfig, out: &mut Vec<Match>) {
-        let mut cand: Vec<u32> = Vec::new();
-        let mut add = |v: Option<&Vec<u32>>| {
-            if let Some(v) = v {
-                cand.extend_from_slice(v);
-            }
-        };
-        if let Some(p) = &q.person_id {
-            add(self.by_pid.get(p));
-        }
-        if let Some(p) = &q.plate {
-            add(self.by_plate.get(p));
-        }
-        if let Some(p) = &q.phone {
-            add(self.by_phone.get(p));
-        }
-        if let Some(a) = &q.address {
-            add(self.by_address.get(a));
-        }
-        if q.name.is_some() {
-            if let Some(d) = q.dob {
-                add(self.by_dob.get(&d));
-            }
-        }
-        for k in &q.name_keys {
-            add(self.by_name.get(k));
-        }
-        if cand.is_empty() {
-            return;
-        }
-        cand.sort_unstable();
-        cand.dedup();
-        for i in cand {
-            if let Some(p) = self.people.get(i as usize) {
-                if let Some(m) = grade(q, p, i, stats, cfg) {
-                    out.push(m);
+        // Candidates come straight from the posting lists, without collecting them: this
+        // runs several times per event and most lists are empty or hold one person.
+        let by_name = |i: usize| q.name_keys.get(i).and_then(|k| self.by_name.get(k));
+        let lists: [Option<&Vec<u32>>; 7] = [
+            q.person_id.as_ref().and_then(|p| self.by_pid.get(p)),
+            q.plate.as_ref().and_then(|p| self.by_plate.get(p)),
+            q.phone.as_ref().and_then(|p| self.by_phone.get(p)),
+            q.address.as_ref().and_then(|a| self.by_address.get(a)),
+            q.dob
+                .filter(|_| q.name.is_some())
+                .and_then(|d| self.by_dob.get(&d)),
+            by_name(0),
+            by_name(1),
+        ];
+        let first = out.len();
+        for (n, list) in lists.iter().enumerate() {
+            let Some(list) = list else { continue };
+            for &i in list.iter() {
+                // A person reached through an earlier list was already graded.
+                let seen_before = lists[..n].iter().flatten().any(|l| l.contains(&i));
+                if seen_before || out[first..].iter().any(|m| m.entry == i) {
+                    continue;
+                }
+                if let Some(p) = self.people.get(i as usize) {
+                    if let Some(m) = grade(q, p, i, stats, cfg) {
+                        out.push(m);
+                    }
                 }
             }
         }
@@ -349,7 +341,8 @@ fn loose_given_name(q: &Query, p: &PersonName) -> bool {
     })
 }
 
-fn grade(
+/// Grades one known person against a query; `entry` is recorded in the match.
+pub(crate) fn grade(
     q: &Query,
     p: &KnownPerson,
     entry: u32,

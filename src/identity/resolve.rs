@@ -6,7 +6,7 @@
 //! event it produces a [`Resolved`] that every detector reads; detectors never search the
 //! reference data themselves, so the work is done once per event.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::FxHashMap as HashMap;
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -111,9 +111,9 @@ pub struct Resolver {
     employee_by_id: HashMap<String, u32>,
     associations: Option<(PersonIndex, Vec<Association>)>,
     watchlist: Option<(PersonIndex, Vec<WatchEntry>)>,
-    subjects: Option<(PersonIndex, Vec<CaseSubject>)>,
-    /// Cases that list at least one subject; only those can show a subject missing.
-    cases_with_subjects: HashSet<String>,
+    /// Case id -> the people the case is about. Matched per case, not globally: a lookup is
+    /// only ever compared with the subjects of the user's own cases and of the case named.
+    subjects: Option<HashMap<String, Vec<KnownPerson>>>,
     cases: Option<HashMap<String, Case>>,
     /// Case id -> (login or employee id) assignments.
     assignments: Option<HashMap<String, Vec<crate::refs::Assignment>>>,
@@ -150,10 +150,10 @@ fn keys(v: &[String]) -> Vec<String> {
 
 impl Resolver {
     pub fn new(refs: RefData, config: Config) -> Self {
-        let mut by_user = HashMap::new();
+        let mut by_user = HashMap::default();
         let mut employee_people = Vec::new();
         let mut employee_rows = Vec::new();
-        let mut employee_by_id: HashMap<String, u32> = HashMap::new();
+        let mut employee_by_id: HashMap<String, u32> = HashMap::default();
         for (i, p) in refs.personnel.iter().enumerate() {
             by_user.entry(login_key(&p.user)).or_insert(i);
             if !employee_by_id.contains_key(&p.employee_id) {
@@ -177,28 +177,27 @@ impl Resolver {
                 .collect();
             (PersonIndex::build(people), rows)
         });
-        let subjects = refs.case_subjects.map(|rows| {
-            let people = rows
-                .iter()
-                .map(|s| KnownPerson::from_fields(&s.person))
-                .collect();
-            (PersonIndex::build(people), rows)
+        let subjects = refs.case_subjects.map(|rows: Vec<CaseSubject>| {
+            let mut by_case: HashMap<String, Vec<KnownPerson>> = HashMap::default();
+            for s in rows {
+                by_case
+                    .entry(s.case_id)
+                    .or_default()
+                    .push(KnownPerson::from_fields(&s.person));
+            }
+            by_case
         });
-        let cases_with_subjects = subjects
-            .iter()
-            .flat_map(|(_, rows)| rows.iter().map(|s| s.case_id.clone()))
-            .collect();
         let cases = refs
             .cases
             .map(|rows| rows.into_iter().map(|c| (c.case_id.clone(), c)).collect());
-        let mut by_assignee: HashMap<String, Vec<crate::refs::Assignment>> = HashMap::new();
+        let mut by_assignee: HashMap<String, Vec<crate::refs::Assignment>> = HashMap::default();
         for a in refs.assignments.iter().flatten() {
             for who in a.user.iter().chain(a.employee_id.iter()) {
                 by_assignee.entry(who.clone()).or_default().push(a.clone());
             }
         }
         let assignments = refs.assignments.map(|rows| {
-            let mut m: HashMap<String, Vec<crate::refs::Assignment>> = HashMap::new();
+            let mut m: HashMap<String, Vec<crate::refs::Assignment>> = HashMap::default();
             for a in rows {
                 m.entry(a.case_id.clone()).or_default().push(a);
             }
@@ -211,7 +210,7 @@ impl Resolver {
                 .iter()
                 .chain(associations.iter().flat_map(|(ix, _)| ix.people()))
                 .chain(watchlist.iter().flat_map(|(ix, _)| ix.people()))
-                .chain(subjects.iter().flat_map(|(ix, _)| ix.people())),
+                .chain(subjects.iter().flat_map(|m| m.values().flatten())),
         );
         Self {
             by_user,
@@ -222,7 +221,6 @@ impl Resolver {
             associations,
             watchlist,
             subjects,
-            cases_with_subjects,
             cases,
             assignments,
             by_assignee,
@@ -336,6 +334,20 @@ impl Resolver {
         out
     }
 
+    /// Whether the case's subjects include the person the query describes (any grade of
+    /// match, a name alone included: the benefit of the doubt goes to the user).
+    fn case_lists(&self, case_id: &str, query: &Query) -> bool {
+        let cfg = &self.config.identity;
+        self.subjects
+            .as_ref()
+            .and_then(|m| m.get(case_id))
+            .is_some_and(|people| {
+                people
+                    .iter()
+                    .any(|p| super::index::grade(query, p, 0, &self.names, cfg).is_some())
+            })
+    }
+
     fn case_open(&self, case_id: &str, ts: DateTime<Utc>) -> Option<bool> {
         self.cases
             .as_ref()
@@ -357,7 +369,6 @@ impl Resolver {
         let mut employees = Vec::new();
         let mut associations = Vec::new();
         let mut watchlist = Vec::new();
-        let mut subject_matches = Vec::new();
         if is_lookup && query.is_identifying() {
             self.employees
                 .find(&query, &self.names, cfg, &mut employees);
@@ -371,11 +382,8 @@ impl Resolver {
             if let Some((ix, _)) = &self.watchlist {
                 ix.find(&query, &self.names, cfg, &mut watchlist);
             }
-            if let Some((ix, _)) = &self.subjects {
-                ix.find(&query, &self.names, cfg, &mut subject_matches);
-            }
         }
-        let case = self.case_status(ev, is_lookup, &action, &query, personnel, &subject_matches);
+        let case = self.case_status(ev, is_lookup, &action, &query, personnel);
         Resolved {
             is_lookup,
             query,
@@ -394,21 +402,18 @@ impl Resolver {
         action: &str,
         query: &Query,
         personnel: Option<&Personnel>,
-        subject_matches: &[Match],
     ) -> CaseStatus {
         if !is_lookup {
             return CaseStatus::NotALookup;
         }
         // Explained first: a lookup of a subject of any case the user works, open at the
         // time, needs nothing more — whatever case id (or none) was typed.
-        if let Some((_, rows)) = &self.subjects {
-            if !subject_matches.is_empty() {
-                let working = self.cases_worked(personnel, &ev.user, ev.ts);
-                let mut explaining: Vec<&str> = subject_matches
-                    .iter()
-                    .filter_map(|m| rows.get(m.entry as usize))
-                    .map(|s| s.case_id.as_str())
-                    .filter(|c| working.contains(c))
+        if self.subjects.is_some() && query.is_identifying() {
+            let working = self.cases_worked(personnel, &ev.user, ev.ts);
+            if !working.is_empty() {
+                let mut explaining: Vec<&str> = working
+                    .into_iter()
+                    .filter(|c| self.case_lists(c, query))
                     .collect();
                 // Prefer the case the user named, then the lowest id, so the answer is stable.
                 explaining.sort_unstable();
@@ -468,17 +473,16 @@ impl Resolver {
         if self.assignments.is_some() && !self.is_assigned(&case_id, personnel, &ev.user, ev.ts) {
             return CaseStatus::NotAssigned { case_id };
         }
-        if let Some((_, rows)) = &self.subjects {
-            let case_lists_subjects = self.cases_with_subjects.contains(&case_id);
-            if self.config.no_case.check_subjects && case_lists_subjects && query.is_identifying() {
-                let listed = subject_matches.iter().any(|m| {
-                    rows.get(m.entry as usize)
-                        .is_some_and(|s| s.case_id == case_id)
-                });
-                if !listed {
-                    return CaseStatus::SubjectNotInCase { case_id };
-                }
-            }
+        let case_lists_subjects = self
+            .subjects
+            .as_ref()
+            .is_some_and(|m| m.contains_key(&case_id));
+        if self.config.no_case.check_subjects
+            && case_lists_subjects
+            && query.is_identifying()
+            && !self.case_lists(&case_id, query)
+        {
+            return CaseStatus::SubjectNotInCase { case_id };
         }
         CaseStatus::Valid { case_id }
     }
