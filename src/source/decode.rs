@@ -40,7 +40,12 @@ pub fn parse_ts(s: &str) -> Result<DateTime<Utc>, String> {
     if t.is_empty() {
         return Err("empty timestamp".into());
     }
-    match DateTime::parse_from_rfc3339(t) {
+    // RFC 3339, or ISO 8601 with a basic offset (`+0200`), which many log shippers write:
+    // both state the offset, so nothing is guessed.
+    let parsed = DateTime::parse_from_rfc3339(t)
+        .or_else(|_| DateTime::parse_from_str(t, "%Y-%m-%dT%H:%M:%S%.f%z"))
+        .or_else(|_| DateTime::parse_from_str(t, "%Y-%m-%d %H:%M:%S%.f%z"));
+    match parsed {
         Ok(dt) => Ok(dt.with_timezone(&Utc)),
         Err(_) => {
             let looks_naive = NaiveDateTime::parse_from_str(t, "%Y-%m-%dT%H:%M:%S%.f").is_ok()
@@ -350,6 +355,18 @@ mod tests {
         .expect("decodes");
         assert_eq!(crate::event::format_ts(&ev.ts), "2024-05-14T14:30:00Z");
         assert_eq!(ev.action, "query");
+        for same in [
+            "2024-05-14T16:30:00+02:00",
+            "2024-05-14T16:30:00+0200",
+            "2024-05-14 14:30:00Z",
+            "2024-05-14T14:30:00.000z",
+        ] {
+            assert_eq!(
+                parse_ts(same).map(|t| crate::event::format_ts(&t)),
+                Ok("2024-05-14T14:30:00Z".to_string()),
+                "{same}"
+            );
+        }
         assert_eq!(ev.id, "t.jsonl:7");
     }
 
