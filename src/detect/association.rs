@@ -3,10 +3,12 @@
 
 use serde_json::json;
 
-use super::{adjust, identity_evidence, person_key, strongest, Detector, DetectorDoc, Finding};
+use super::{
+    explained, identity_finding, person_key, strongest, Detector, DetectorDoc, Finding, IdentityHit,
+};
 use crate::alert::Severity;
 use crate::event::Event;
-use crate::identity::{CaseStatus, Resolved, Resolver};
+use crate::identity::{Resolved, Resolver};
 
 pub const DOC: DetectorDoc = DetectorDoc {
     name: "association_lookup",
@@ -42,7 +44,7 @@ impl Detector for AssociationLookup {
         resolver: &Resolver,
         out: &mut Vec<Finding>,
     ) {
-        if matches!(r.case, CaseStatus::Explained { .. }) {
+        if explained(r) {
             return;
         }
         let Some(m) = strongest(r.associations.iter()) else {
@@ -51,29 +53,25 @@ impl Detector for AssociationLookup {
         let Some((assoc, person)) = resolver.association(m.entry) else {
             return;
         };
-        let mut evidence = identity_evidence(ev, m, &person.display, r);
-        if let Some(obj) = evidence.as_object_mut() {
-            obj.insert(
-                "association".into(),
-                json!({"employee_id": assoc.employee_id, "relation": assoc.relation, "source": assoc.source}),
-            );
-        }
-        out.push(Finding {
-            kind: assoc.relation.clone(),
-            severity: adjust(base(&assoc.relation), m.strength, r),
-            strength: m.strength,
-            group: format!(
-                "association:{}",
-                person_key(&person.person_ids, &person.display)
-            ),
-            reason: format!(
-                "Looked up {}, who is listed as the user's {}, {}; {}.",
-                person.display,
-                assoc.relation.replace('_', "-"),
-                m.kind.describe(),
-                r.case.phrase()
-            ),
-            evidence,
-        });
+        out.push(identity_finding(
+            ev,
+            r,
+            m,
+            IdentityHit {
+                kind: assoc.relation.clone(),
+                base: base(&assoc.relation),
+                group: format!("association:{}", person_key(&person.person_ids, &person.display)),
+                matched: &person.display,
+                what: format!(
+                    "Looked up {}, who is listed as the user's {},",
+                    person.display,
+                    assoc.relation.replace('_', "-")
+                ),
+                extra: vec![(
+                    "association",
+                    json!({"employee_id": assoc.employee_id, "relation": assoc.relation, "source": assoc.source}),
+                )],
+            },
+        ));
     }
 }

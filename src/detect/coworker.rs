@@ -2,10 +2,10 @@
 
 use serde_json::json;
 
-use super::{adjust, identity_evidence, strongest, Detector, DetectorDoc, Finding};
+use super::{explained, identity_finding, strongest, Detector, DetectorDoc, Finding, IdentityHit};
 use crate::alert::Severity;
 use crate::event::Event;
-use crate::identity::{CaseStatus, Resolved, Resolver};
+use crate::identity::{Resolved, Resolver};
 
 pub const DOC: DetectorDoc = DetectorDoc {
     name: "coworker_lookup",
@@ -33,7 +33,7 @@ impl Detector for Coworker {
         out: &mut Vec<Finding>,
     ) {
         let Some(me) = r.personnel else { return };
-        if matches!(r.case, CaseStatus::Explained { .. }) {
+        if explained(r) {
             return;
         }
         let others = r.employees.iter().filter(|m| {
@@ -53,27 +53,26 @@ impl Detector for Coworker {
             } else {
                 ("other_unit", Severity::Medium, "in another unit")
             };
-        let display = resolver
+        let matched = resolver
             .employee_person(m.entry)
-            .map(|p| p.display.clone())
+            .map(|p| p.display.as_str())
             .unwrap_or_default();
-        let mut evidence = identity_evidence(ev, m, &display, r);
-        if let Some(obj) = evidence.as_object_mut() {
-            obj.insert("coworker_employee_id".into(), json!(target.employee_id));
-            obj.insert("coworker_unit".into(), json!(target.unit));
-            obj.insert("user_unit".into(), json!(me.unit));
-        }
-        out.push(Finding {
-            kind: kind.to_string(),
-            severity: adjust(base, m.strength, r),
-            strength: m.strength,
-            group: format!("employee:{}", target.employee_id),
-            reason: format!(
-                "Looked up coworker {display}, {relation}, {}; {}.",
-                m.kind.describe(),
-                r.case.phrase()
-            ),
-            evidence,
-        });
+        out.push(identity_finding(
+            ev,
+            r,
+            m,
+            IdentityHit {
+                kind: kind.to_string(),
+                base,
+                group: format!("employee:{}", target.employee_id),
+                matched,
+                what: format!("Looked up coworker {matched}, {relation},"),
+                extra: vec![
+                    ("coworker_employee_id", json!(target.employee_id)),
+                    ("coworker_unit", json!(target.unit)),
+                    ("user_unit", json!(me.unit)),
+                ],
+            },
+        ));
     }
 }

@@ -279,22 +279,55 @@ fn finish_alert(k: GroupKey, a: OpenAlert) -> Alert {
     }
 }
 
-/// The evidence every identity finding carries: what was typed, who it matched, how, and
-/// the case context.
-pub(crate) fn identity_evidence(
+/// What an identity detector found about one lookup, before the shared parts (case
+/// context, severity adjustment, evidence) are added by [`identity_finding`].
+pub(crate) struct IdentityHit<'a> {
+    pub kind: String,
+    pub base: Severity,
+    pub group: String,
+    /// How the known person is named (`SMITH, JANE (DOB 1981-02-03)`).
+    pub matched: &'a str,
+    /// The start of the reason: "Looked up coworker X, the user's supervisor,".
+    pub what: String,
+    /// Detector-specific evidence fields.
+    pub extra: Vec<(&'static str, Value)>,
+}
+
+/// Builds the finding every identity detector reports: the reason read aloud, severity
+/// adjusted for match strength and case context, and evidence of what was typed, who it
+/// matched, how, and under which case.
+pub(crate) fn identity_finding(
     ev: &Event,
-    m: &crate::identity::Match,
-    matched: &str,
     r: &Resolved<'_>,
-) -> Value {
-    json!({
-        "matched_person": matched,
+    m: &crate::identity::Match,
+    hit: IdentityHit<'_>,
+) -> Finding {
+    let mut evidence = json!({
+        "matched_person": hit.matched,
         "match": m,
         "searched": ev.subject,
         "case": r.case,
         "purpose": ev.purpose,
         "system": ev.system,
-    })
+    });
+    if let Some(obj) = evidence.as_object_mut() {
+        for (k, v) in hit.extra {
+            obj.insert(k.to_string(), v);
+        }
+    }
+    Finding {
+        kind: hit.kind,
+        severity: adjust(hit.base, m.strength, r),
+        strength: m.strength,
+        group: hit.group,
+        reason: format!("{} {}; {}.", hit.what, m.kind.describe(), r.case.phrase()),
+        evidence,
+    }
+}
+
+/// Explained lookups (an assigned open case lists the person) raise no identity alert.
+pub(crate) fn explained(r: &Resolved<'_>) -> bool {
+    matches!(r.case, crate::identity::CaseStatus::Explained { .. })
 }
 
 /// The strongest match of a list, ties broken by position so the choice is stable.

@@ -2,10 +2,10 @@
 
 use serde_json::json;
 
-use super::{adjust, identity_evidence, strongest, Detector, DetectorDoc, Finding};
+use super::{explained, identity_finding, strongest, Detector, DetectorDoc, Finding, IdentityHit};
 use crate::alert::Severity;
 use crate::event::Event;
-use crate::identity::{CaseStatus, Resolved, Resolver};
+use crate::identity::{Resolved, Resolver};
 
 pub const DOC: DetectorDoc = DetectorDoc {
     name: "self_query",
@@ -33,7 +33,7 @@ impl Detector for SelfQuery {
         out: &mut Vec<Finding>,
     ) {
         let Some(me) = r.personnel else { return };
-        if matches!(r.case, CaseStatus::Explained { .. }) {
+        if explained(r) {
             return;
         }
         let mine = r.employees.iter().filter(|m| {
@@ -42,26 +42,22 @@ impl Detector for SelfQuery {
                 .is_some_and(|e| e.employee_id == me.employee_id)
         });
         let Some(m) = strongest(mine) else { return };
-        let display = resolver
+        let matched = resolver
             .employee_person(m.entry)
-            .map(|p| p.display.clone())
+            .map(|p| p.display.as_str())
             .unwrap_or_default();
-        let severity = adjust(Severity::Medium, m.strength, r);
-        let mut evidence = identity_evidence(ev, m, &display, r);
-        if let Some(obj) = evidence.as_object_mut() {
-            obj.insert("employee_id".into(), json!(me.employee_id));
-        }
-        out.push(Finding {
-            kind: m.kind.as_str().to_string(),
-            severity,
-            strength: m.strength,
-            group: format!("employee:{}", me.employee_id),
-            reason: format!(
-                "Looked up their own record ({display}) {}; {}.",
-                m.kind.describe(),
-                r.case.phrase()
-            ),
-            evidence,
-        });
+        out.push(identity_finding(
+            ev,
+            r,
+            m,
+            IdentityHit {
+                kind: m.kind.as_str().to_string(),
+                base: Severity::Medium,
+                group: format!("employee:{}", me.employee_id),
+                matched,
+                what: format!("Looked up their own record ({matched})"),
+                extra: vec![("employee_id", json!(me.employee_id))],
+            },
+        ));
     }
 }

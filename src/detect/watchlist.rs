@@ -3,10 +3,12 @@
 
 use serde_json::json;
 
-use super::{adjust, identity_evidence, person_key, strongest, Detector, DetectorDoc, Finding};
+use super::{
+    explained, identity_finding, person_key, strongest, Detector, DetectorDoc, Finding, IdentityHit,
+};
 use crate::alert::Severity;
 use crate::event::Event;
-use crate::identity::{CaseStatus, Resolved, Resolver};
+use crate::identity::{Resolved, Resolver};
 
 pub const DOC: DetectorDoc = DetectorDoc {
     name: "watchlist_lookup",
@@ -33,7 +35,7 @@ impl Detector for WatchlistLookup {
         resolver: &Resolver,
         out: &mut Vec<Finding>,
     ) {
-        if matches!(r.case, CaseStatus::Explained { .. }) {
+        if explained(r) {
             return;
         }
         let Some(m) = strongest(r.watchlist.iter()) else {
@@ -42,23 +44,21 @@ impl Detector for WatchlistLookup {
         let Some((entry, person)) = resolver.watch_entry(m.entry) else {
             return;
         };
-        let mut evidence = identity_evidence(ev, m, &person.display, r);
-        if let Some(obj) = evidence.as_object_mut() {
-            obj.insert("category".into(), json!(entry.category));
-        }
-        out.push(Finding {
-            kind: entry.category.clone(),
-            severity: adjust(Severity::High, m.strength, r),
-            strength: m.strength,
-            group: format!("watch:{}", person_key(&person.person_ids, &person.display)),
-            reason: format!(
-                "Looked up {}, on the watch list as {}, {}; {}.",
-                person.display,
-                entry.category,
-                m.kind.describe(),
-                r.case.phrase()
-            ),
-            evidence,
-        });
+        out.push(identity_finding(
+            ev,
+            r,
+            m,
+            IdentityHit {
+                kind: entry.category.clone(),
+                base: Severity::High,
+                group: format!("watch:{}", person_key(&person.person_ids, &person.display)),
+                matched: &person.display,
+                what: format!(
+                    "Looked up {}, on the watch list as {},",
+                    person.display, entry.category
+                ),
+                extra: vec![("category", json!(entry.category))],
+            },
+        ));
     }
 }

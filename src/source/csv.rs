@@ -31,13 +31,16 @@ pub fn read(
     let headers: Vec<String> = match reader.headers() {
         Ok(h) => h.iter().map(|s| s.trim().to_string()).collect(),
         Err(e) => {
-            rejects
-                .push(&shown, 1, "-", format!("unreadable header line: {e}"), b"")
-                .map_err(SourceError::RejectSink)?;
-            return Ok(FileStats {
-                events: 0,
-                rejected: 1,
-            });
+            let mut stats = FileStats::default();
+            stats.reject(
+                rejects,
+                &shown,
+                1,
+                "-",
+                format!("unreadable header line: {e}"),
+                b"",
+            )?;
+            return Ok(stats);
         }
     };
     let mut stats = FileStats::default();
@@ -49,20 +52,12 @@ pub fn read(
                 let line = record.position().map(|p| p.line()).unwrap_or(0);
                 let raw = record.iter().collect::<Vec<_>>().join(",");
                 if record.len() != headers.len() {
-                    stats.rejected += 1;
-                    rejects
-                        .push(
-                            &shown,
-                            line,
-                            "-",
-                            format!(
-                                "row has {} fields, the header has {}",
-                                record.len(),
-                                headers.len()
-                            ),
-                            raw.as_bytes(),
-                        )
-                        .map_err(SourceError::RejectSink)?;
+                    let msg = format!(
+                        "row has {} fields, the header has {}",
+                        record.len(),
+                        headers.len()
+                    );
+                    stats.reject(rejects, &shown, line, "-", msg, raw.as_bytes())?;
                     continue;
                 }
                 let fields: Fields<'_> = headers
@@ -71,31 +66,23 @@ pub fn read(
                     .filter(|(_, cell)| !cell.trim().is_empty())
                     .map(|(h, cell)| (Cow::Borrowed(h.as_str()), Value::String(cell.to_string())))
                     .collect();
-                match decode_record(
-                    fields,
-                    Origin {
-                        file: std::sync::Arc::clone(&file),
-                        line,
-                    },
-                ) {
-                    Ok(ev) => {
-                        stats.events += 1;
-                        emit(ev);
-                    }
-                    Err(e) => {
-                        stats.rejected += 1;
-                        rejects
-                            .push(&shown, line, &e.field, e.problem, raw.as_bytes())
-                            .map_err(SourceError::RejectSink)?;
-                    }
-                }
+                let origin = Origin {
+                    file: std::sync::Arc::clone(&file),
+                    line,
+                };
+                let decoded = decode_record(fields, origin);
+                stats.settle(decoded, rejects, &shown, line, || raw.into_bytes(), emit)?;
             }
             Err(e) => {
                 let line = e.position().map(|p| p.line()).unwrap_or(0);
-                stats.rejected += 1;
-                rejects
-                    .push(&shown, line, "-", format!("malformed CSV: {e}"), b"")
-                    .map_err(SourceError::RejectSink)?;
+                stats.reject(
+                    rejects,
+                    &shown,
+                    line,
+                    "-",
+                    format!("malformed CSV: {e}"),
+                    b"",
+                )?;
                 if !matches!(
                     e.kind(),
                     ::csv::ErrorKind::Utf8 { .. } | ::csv::ErrorKind::UnequalLengths { .. }

@@ -10,7 +10,7 @@ use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 use std::sync::Arc;
 
-use super::decode::{decode_record, JsonFields};
+use super::decode::{decode_record, FieldError, JsonFields};
 use super::{FileStats, RejectSink, SourceError};
 use crate::event::{Event, Origin};
 
@@ -56,16 +56,8 @@ pub fn read_lines(
         let n = match reader.read_until(b'\n', &mut buf) {
             Ok(n) => n,
             Err(e) => {
-                stats.rejected += 1;
-                rejects
-                    .push(
-                        name,
-                        line_no + 1,
-                        "-",
-                        format!("input ends unreadably here: {e}"),
-                        b"",
-                    )
-                    .map_err(SourceError::RejectSink)?;
+                let msg = format!("input ends unreadably here: {e}");
+                stats.reject(rejects, name, line_no + 1, "-", msg, b"")?;
                 break;
             }
         };
@@ -76,23 +68,13 @@ pub fn read_lines(
         if buf.iter().all(|b| b.is_ascii_whitespace()) {
             continue;
         }
-        match decode_line(&file, line_no, &buf) {
-            Ok(ev) => {
-                stats.events += 1;
-                emit(ev);
-            }
-            Err((field, error)) => {
-                stats.rejected += 1;
-                rejects
-                    .push(name, line_no, &field, error, &buf)
-                    .map_err(SourceError::RejectSink)?;
-            }
-        }
+        let decoded = decode_line(&file, line_no, &buf);
+        stats.settle(decoded, rejects, name, line_no, || buf.clone(), emit)?;
     }
     Ok(stats)
 }
 
-fn decode_line(name: &Arc<str>, line: u64, buf: &[u8]) -> Result<Event, (String, String)> {
+fn decode_line(name: &Arc<str>, line: u64, buf: &[u8]) -> Result<Event, FieldError> {
     // Without its line ending, a line cut short reads as "EOF" rather than as a control
     // character inside a string, which is the message a person can act on.
     let mut end = buf.len();
@@ -107,7 +89,7 @@ fn decode_line(name: &Arc<str>, line: u64, buf: &[u8]) -> Result<Event, (String,
         } else {
             "invalid JSON"
         };
-        ("-".to_string(), format!("{what}: {e}"))
+        FieldError::new("-", format!("{what}: {e}"))
     })?;
     decode_record(
         fields.0,
@@ -116,7 +98,6 @@ fn decode_line(name: &Arc<str>, line: u64, buf: &[u8]) -> Result<Event, (String,
             line,
         },
     )
-    .map_err(|e| (e.field, e.problem))
 }
 
 #[cfg(test)]

@@ -140,6 +140,45 @@ pub struct FileStats {
     pub rejected: u64,
 }
 
+impl FileStats {
+    /// Counts a line that could not be decoded and hands it to the reject sink.
+    pub(crate) fn reject(
+        &mut self,
+        rejects: &mut RejectSink,
+        file: &str,
+        line: u64,
+        field: &str,
+        error: String,
+        raw: &[u8],
+    ) -> Result<(), SourceError> {
+        self.rejected += 1;
+        rejects
+            .push(file, line, field, error, raw)
+            .map_err(SourceError::RejectSink)
+    }
+
+    /// Counts one decoded record: the event goes on, a decoding error goes to the sink.
+    /// `raw` is only rendered when the record is rejected.
+    pub(crate) fn settle(
+        &mut self,
+        decoded: Result<Event, decode::FieldError>,
+        rejects: &mut RejectSink,
+        file: &str,
+        line: u64,
+        raw: impl FnOnce() -> Vec<u8>,
+        emit: &mut dyn FnMut(Event),
+    ) -> Result<(), SourceError> {
+        match decoded {
+            Ok(ev) => {
+                self.events += 1;
+                emit(ev);
+                Ok(())
+            }
+            Err(e) => self.reject(rejects, file, line, &e.field, e.problem, &raw()),
+        }
+    }
+}
+
 /// Reads one file, calling `emit` for each event in file order.
 pub fn read_file(
     path: &Path,

@@ -20,25 +20,14 @@ pub fn read(
     let mut stats = FileStats::default();
     for (i, row) in rows.into_iter().enumerate() {
         let line = i as u64 + 2;
+        // Rendered before decoding consumes the row; Parquet inputs are not the hot path.
         let raw = serde_json::to_vec(&row).unwrap_or_default();
-        match decode_record(
-            fields_from_map(row),
-            Origin {
-                file: std::sync::Arc::clone(&file),
-                line,
-            },
-        ) {
-            Ok(ev) => {
-                stats.events += 1;
-                emit(ev);
-            }
-            Err(e) => {
-                stats.rejected += 1;
-                rejects
-                    .push(&shown, line, &e.field, e.problem, &raw)
-                    .map_err(SourceError::RejectSink)?;
-            }
-        }
+        let origin = Origin {
+            file: std::sync::Arc::clone(&file),
+            line,
+        };
+        let decoded = decode_record(fields_from_map(row), origin);
+        stats.settle(decoded, rejects, &shown, line, || raw, emit)?;
     }
     Ok(stats)
 }
