@@ -42,7 +42,8 @@ pub struct AuditArgs {
     #[arg(long, value_name = "FILE")]
     pub rejects: Option<PathBuf>,
 
-    /// Exit with status 1 when any alert is at or above this severity (for cron).
+    /// Exit with status 1 when any alert is at or above this severity: low, medium, high or
+    /// critical (for cron).
     #[arg(long, value_name = "SEVERITY", value_parser = parse_severity)]
     pub fail_on: Option<Severity>,
 

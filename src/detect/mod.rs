@@ -307,13 +307,12 @@ pub(crate) fn identity_finding(
         "match": m,
         "searched": ev.subject,
         "case": r.case,
-        "purpose": ev.purpose,
-        "system": ev.system,
     });
     if let Some(obj) = evidence.as_object_mut() {
         for (k, v) in hit.extra {
             obj.insert(k.to_string(), v);
         }
+        add_event_context(obj, ev);
     }
     Finding {
         kind: hit.kind,
@@ -322,6 +321,31 @@ pub(crate) fn identity_finding(
         group: hit.group,
         reason: format!("{} {}; {}.", hit.what, m.kind.describe(), r.case.phrase()),
         evidence,
+    }
+}
+
+/// Adds what the source said about the lookup besides its subject: purpose, system,
+/// action, client, session, address, and every field the contract does not name (kept as
+/// evidence, never dropped).
+pub(crate) fn add_event_context(obj: &mut serde_json::Map<String, Value>, ev: &Event) {
+    let fields = [
+        ("action", Some(&ev.action)),
+        ("purpose", ev.purpose.as_ref()),
+        ("system", ev.system.as_ref()),
+        ("client", ev.client.as_ref()),
+        ("ip", ev.ip.as_ref()),
+        ("session", ev.session.as_ref()),
+    ];
+    for (k, v) in fields {
+        if let Some(v) = v {
+            obj.insert(k.to_string(), json!(v));
+        }
+    }
+    if let Some(n) = ev.result_count {
+        obj.insert("result_count".into(), json!(n));
+    }
+    if !ev.extra.is_empty() {
+        obj.insert("source_fields".into(), Value::Object(ev.extra.clone()));
     }
 }
 

@@ -42,6 +42,14 @@ impl Detector for NoCase {
             _ => Severity::Medium,
         };
         let what = searched(ev);
+        let mut evidence = json!({
+            "case": r.case,
+            "case_id": ev.case_id,
+            "searched": ev.subject,
+        });
+        if let Some(obj) = evidence.as_object_mut() {
+            super::add_event_context(obj, ev);
+        }
         let case = ev.case_id.clone().unwrap_or_default();
         out.push(Finding {
             kind: kind.to_string(),
@@ -49,14 +57,7 @@ impl Detector for NoCase {
             strength: 1.0,
             group: format!("case:{case}"),
             reason: format!("Lookup of {what} {}.", r.case.phrase()),
-            evidence: json!({
-                "case": r.case,
-                "case_id": ev.case_id,
-                "purpose": ev.purpose,
-                "system": ev.system,
-                "action": ev.action,
-                "searched": ev.subject,
-            }),
+            evidence,
         });
     }
 }

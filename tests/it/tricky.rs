@@ -78,6 +78,11 @@ fn reasons_are_plain_sentences_with_the_case_context() {
         "Looked up HALVORSEN, MAREN (DOB 1984-07-19), who is listed as the user's ex-partner, by name and date of birth; under case C-1, which does not list this person."
     );
     assert_eq!(a["evidence"]["match"]["name_agreement"], "typo");
+    assert_eq!(a["evidence"]["client"], "WS-N1");
+    assert_eq!(
+        a["evidence"]["source_fields"]["terminal_room"], "B2",
+        "unknown fields are kept as evidence"
+    );
     assert_eq!(a["employee_id"], "E1");
     let s = find(&alerts, "self_query", "name_dob", "avarga");
     assert!(
