@@ -28,7 +28,31 @@ pub struct Config {
     pub lookups: LookupConfig,
     pub no_case: NoCaseConfig,
     pub identity: IdentityConfig,
+    pub shared_credential: SharedCredentialConfig,
     pub alerts: AlertConfig,
+}
+
+/// One login used from places one person cannot be (`shared_credential` detector).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct SharedCredentialConfig {
+    /// Activity of one login at two different sites within this many minutes counts as
+    /// concurrent use (`concurrent_clients`). Two workstations at one site never do.
+    pub concurrent_window_minutes: i64,
+    /// Fastest plausible travel between sites, km/h (`impossible_travel`).
+    pub max_speed_kmh: f64,
+    /// Sites closer than this are never impossible travel (coordinates are approximate).
+    pub min_distance_km: f64,
+}
+
+impl Default for SharedCredentialConfig {
+    fn default() -> Self {
+        Self {
+            concurrent_window_minutes: 10,
+            max_speed_kmh: 900.0,
+            min_distance_km: 50.0,
+        }
+    }
 }
 
 /// Which events count as lookups of a person.
@@ -173,6 +197,14 @@ placeholder_case_ids = ["N/A", "NA", "NONE", "NULL", "-", "--", "0", "TBD", "UNK
 allow_typos = true
 # Score of a name-only match to a name one known person has; divided by how many share it.
 name_only_score = 0.5
+
+[shared_credential]
+# Activity of one login at two different sites within this many minutes is concurrent use.
+concurrent_window_minutes = 10
+# Fastest plausible travel between sites (km/h); faster is impossible travel.
+max_speed_kmh = 900.0
+# Sites closer than this (km) are never impossible travel.
+min_distance_km = 50.0
 
 [alerts]
 # Group one user's repeated hits on one person within a UTC day into one alert.

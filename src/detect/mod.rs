@@ -14,6 +14,7 @@ pub mod association;
 pub mod coworker;
 pub mod no_case;
 pub mod self_query;
+pub mod shared_credential;
 pub mod watchlist;
 
 use std::collections::HashMap;
@@ -39,6 +40,10 @@ pub struct Finding {
     /// A sentence an investigator can read aloud.
     pub reason: String,
     pub evidence: Value,
+    /// Earlier events the finding also rests on (the other side of a concurrent session).
+    pub also: Vec<String>,
+    /// When the earliest of those happened, so the alert's window covers them.
+    pub since: Option<DateTime<Utc>>,
 }
 
 /// A detector family. Implementations must be deterministic functions of the events they
@@ -78,6 +83,7 @@ pub fn registry() -> Vec<DetectorDoc> {
         association::DOC,
         watchlist::DOC,
         no_case::DOC,
+        shared_credential::DOC,
     ]
 }
 
@@ -95,6 +101,9 @@ pub fn build_detectors(resolver: &Resolver) -> Vec<Box<dyn Detector>> {
         ds.push(Box::new(watchlist::WatchlistLookup));
     }
     ds.push(Box::new(no_case::NoCase));
+    ds.push(Box::new(shared_credential::SharedCredential::new(
+        &resolver.config.shared_credential,
+    )));
     ds
 }
 
@@ -201,7 +210,12 @@ impl Engine {
                 match self.open.get_mut(&key) {
                     Some(a) => {
                         a.last = a.last.max(ev.ts);
-                        a.first = a.first.min(ev.ts);
+                        a.first = a.first.min(f.since.map_or(ev.ts, |t| t.min(ev.ts)));
+                        for id in f.also {
+                            if !a.event_ids.contains(&id) {
+                                a.event_ids.push(id);
+                            }
+                        }
                         a.event_ids.push(ev.id.clone());
                         a.severity = a.severity.max(f.severity);
                         a.strength = a.strength.max(f.strength);
@@ -211,9 +225,9 @@ impl Engine {
                             key,
                             OpenAlert {
                                 employee_id: r.personnel.map(|p| p.employee_id.clone()),
-                                first: ev.ts,
+                                first: f.since.map_or(ev.ts, |t| t.min(ev.ts)),
                                 last: ev.ts,
-                                event_ids: vec![ev.id.clone()],
+                                event_ids: f.also.into_iter().chain([ev.id.clone()]).collect(),
                                 severity: f.severity,
                                 strength: f.strength,
                                 reason: f.reason,
@@ -321,6 +335,8 @@ pub(crate) fn identity_finding(
         group: hit.group,
         reason: format!("{} {}; {}.", hit.what, m.kind.describe(), r.case.phrase()),
         evidence,
+        also: Vec::new(),
+        since: None,
     }
 }
 

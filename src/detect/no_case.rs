@@ -58,6 +58,8 @@ impl Detector for NoCase {
             group: format!("case:{case}"),
             reason: format!("Lookup of {what} {}.", r.case.phrase()),
             evidence,
+            also: Vec::new(),
+            since: None,
         });
     }
 }

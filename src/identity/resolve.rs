@@ -15,7 +15,7 @@ use super::index::{KnownPerson, Match, NameStats, PersonIndex, Query};
 use crate::config::Config;
 use crate::event::Event;
 use crate::refs::{
-    case_key, login_key, Association, Case, CaseSubject, Personnel, RefData, WatchEntry,
+    case_key, login_key, Association, Case, CaseSubject, Client, Personnel, RefData, WatchEntry,
 };
 
 /// Where a lookup stands with respect to cases. Exactly one applies to each lookup.
@@ -120,6 +120,8 @@ pub struct Resolver {
     /// Login or employee id -> the assignments naming them, so that the cases a user works
     /// at a given time are found without scanning every case.
     by_assignee: HashMap<String, Vec<crate::refs::Assignment>>,
+    /// Workstation -> where it is (clients.csv).
+    clients: Option<HashMap<String, Client>>,
     names: NameStats,
     non_lookup: Vec<String>,
     exempt_purposes: Vec<String>,
@@ -203,6 +205,9 @@ impl Resolver {
             }
             m
         });
+        let clients = refs
+            .clients
+            .map(|rows| rows.into_iter().map(|c| (c.client.clone(), c)).collect());
         let employees = PersonIndex::build(employee_people);
         let names = NameStats::build(
             employees
@@ -224,6 +229,7 @@ impl Resolver {
             cases,
             assignments,
             by_assignee,
+            clients,
             names,
             non_lookup: config
                 .lookups
@@ -255,6 +261,15 @@ impl Resolver {
 
     pub fn has_watchlist(&self) -> bool {
         self.watchlist.is_some()
+    }
+
+    pub fn has_clients(&self) -> bool {
+        self.clients.is_some()
+    }
+
+    /// Where a workstation is, when clients.csv lists it.
+    pub fn client(&self, client: &str) -> Option<&Client> {
+        self.clients.as_ref()?.get(client)
     }
 
     pub fn personnel_for(&self, user: &str) -> Option<&Personnel> {

@@ -4,6 +4,7 @@
 mod bad_input;
 mod cli;
 mod formats;
+mod shared;
 mod support;
 mod tricky;
 mod world;
