@@ -14,6 +14,11 @@
 //! no hash map decides output order. It must never read real data or the
 //! network.
 //!
+//! Misuse includes shared credentials: accounts used after their owner left
+//! or went on leave, a login used at two sites within minutes, and a login
+//! used at the distant academy site too soon after use at home. VPN clients
+//! (no site, no coordinates) appear in normal traffic and trip nothing.
+//!
 //! Label semantics (what `labels.jsonl` promises) live in `truth.rs`; the
 //! generator refuses to emit any query whose labels would change if its day
 //! were read one day earlier or later (time zones, inclusive end dates) or if
@@ -532,10 +537,194 @@ mod tests {
         )
         .unwrap();
         assert_eq!(s.labels, 0);
+        assert!(!s
+            .by_label
+            .keys()
+            .any(|k| k.starts_with("shared_credential/")));
         assert!(s.events > 1000);
         assert!(fs::read(dir.path().join("labels.jsonl"))
             .unwrap()
             .is_empty());
+    }
+
+    /// `shared_credential` recomputed from the written files alone
+    /// (personnel.csv, clients.csv, events.jsonl), with the detector's
+    /// default rules: the set of (kind, event id) it should flag.
+    fn replay_shared_credential(dir: &Path) -> BTreeSet<(String, String)> {
+        use chrono::{DateTime, NaiveDate, Utc};
+        let mut inactive: HashMap<String, Option<DateTime<Utc>>> = HashMap::new();
+        let mut r = csv::Reader::from_path(dir.join("refs/personnel.csv")).unwrap();
+        let h = r.headers().unwrap().clone();
+        let col = |name: &str| h.iter().position(|c| c == name).unwrap();
+        let (user, status, end) = (col("user"), col("status"), col("end_date"));
+        for rec in r.records() {
+            let rec = rec.unwrap();
+            if rec[status] == *"terminated" || rec[status] == *"leave" {
+                let from = (!rec[end].is_empty()).then(|| {
+                    let d = NaiveDate::parse_from_str(&rec[end], "%Y-%m-%d").unwrap();
+                    (d + chrono::Days::new(1))
+                        .and_hms_opt(0, 0, 0)
+                        .unwrap()
+                        .and_utc()
+                });
+                inactive.insert(rec[user].to_string(), from);
+            }
+        }
+        type Where = (Option<String>, Option<(f64, f64)>);
+        let mut clients: HashMap<String, Where> = HashMap::new();
+        let mut r = csv::Reader::from_path(dir.join("refs/clients.csv")).unwrap();
+        for rec in r.records() {
+            let rec = rec.unwrap();
+            let site = (!rec[1].is_empty()).then(|| rec[1].to_string());
+            let coords = (!rec[2].is_empty() && !rec[3].is_empty())
+                .then(|| (rec[2].parse().unwrap(), rec[3].parse().unwrap()));
+            clients.insert(rec[0].to_string(), (site, coords));
+        }
+        // Fields up to `client` come in a fixed order before any typed text.
+        let field = |line: &str, key: &str| -> String {
+            let pat = format!("\"{key}\":\"");
+            let at = line.find(&pat).unwrap() + pat.len();
+            line[at..at + line[at..].find('"').unwrap()].to_string()
+        };
+        let mut out = BTreeSet::new();
+        let mut last_site: HashMap<String, (DateTime<Utc>, String)> = HashMap::new();
+        let mut last_coords: HashMap<String, (DateTime<Utc>, (f64, f64))> = HashMap::new();
+        let text = fs::read_to_string(dir.join("events.jsonl")).unwrap();
+        for line in text.lines() {
+            let (id, user, client) = (
+                field(line, "id"),
+                field(line, "user"),
+                field(line, "client"),
+            );
+            let ts = DateTime::parse_from_rfc3339(&field(line, "ts"))
+                .unwrap()
+                .with_timezone(&Utc);
+            if let Some(from) = inactive.get(&user) {
+                if from.is_none_or(|f| ts >= f) {
+                    out.insert(("inactive_account".to_string(), id.clone()));
+                }
+            }
+            let Some((site, coords)) = clients.get(&client) else {
+                continue;
+            };
+            let mut concurrent = false;
+            if let Some(site) = site {
+                if let Some((t, prev)) = last_site.get(&user) {
+                    if prev != site && (ts - *t).num_seconds() <= 600 {
+                        concurrent = true;
+                        out.insert(("concurrent_clients".to_string(), id.clone()));
+                    }
+                }
+                last_site.insert(user.clone(), (ts, site.clone()));
+            }
+            let Some(here) = *coords else {
+                continue;
+            };
+            if let Some((t, there)) = last_coords.get(&user) {
+                let km = truth::distance_km(*there, here);
+                let secs = (ts - *t).num_seconds().max(1);
+                if !concurrent && km >= 50.0 && km / (secs as f64 / 3600.0) > 900.0 {
+                    out.insert(("impossible_travel".to_string(), id.clone()));
+                }
+            }
+            last_coords.insert(user, (ts, here));
+        }
+        out
+    }
+
+    fn shared_labels(dir: &Path) -> BTreeSet<(String, String)> {
+        crate::eval::read_labels(&dir.join("labels.jsonl"))
+            .unwrap()
+            .into_iter()
+            .filter(|l| l.detector == "shared_credential")
+            .map(|l| (l.kind, l.event_ids[0].clone()))
+            .collect()
+    }
+
+    /// Normal traffic alone (default size, so night shifts, VPN sessions and
+    /// second logins all occur) gives the detector nothing to find.
+    #[test]
+    fn normal_traffic_never_trips_shared_credential() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = generate(
+            &GenOptions {
+                inject: false,
+                seed: 8,
+                ..GenOptions::default()
+            },
+            dir.path(),
+        )
+        .unwrap();
+        assert_eq!(s.labels, 0);
+        let text = fs::read_to_string(dir.path().join("events.jsonl")).unwrap();
+        assert!(
+            text.contains("\"client\":\"VPN-"),
+            "some VPN sessions expected"
+        );
+        assert!(replay_shared_credential(dir.path()).is_empty());
+    }
+
+    /// The labels are exactly what the detector's rules find in the files,
+    /// and refer to events that exist.
+    #[test]
+    fn shared_credential_labels_match_the_rules() {
+        for (seed, users, days) in [(21, 120, 20), (22, 300, 30)] {
+            let dir = tempfile::tempdir().unwrap();
+            let s = generate(
+                &GenOptions {
+                    seed,
+                    users,
+                    days,
+                    ..GenOptions::default()
+                },
+                dir.path(),
+            )
+            .unwrap();
+            let want = replay_shared_credential(dir.path());
+            let got = shared_labels(dir.path());
+            assert_eq!(got, want, "seed {seed}");
+            for kind in [
+                "inactive_account",
+                "concurrent_clients",
+                "impossible_travel",
+            ] {
+                let n = got.iter().filter(|g| g.0 == kind).count();
+                assert!(n >= if users == 300 { 10 } else { 2 }, "{kind}: {n}");
+            }
+            for (_, id) in &got {
+                let n: usize = id.trim_start_matches("ev-").parse().unwrap();
+                assert!((1..=s.events).contains(&n), "{id}");
+            }
+        }
+    }
+
+    /// The clients file holds sites far enough apart for impossible travel
+    /// and VPN clients without site or coordinates.
+    #[test]
+    fn clients_include_a_far_site_and_vpn() {
+        let dir = tempfile::tempdir().unwrap();
+        generate(&small(4), dir.path()).unwrap();
+        let mut r = csv::Reader::from_path(dir.path().join("refs/clients.csv")).unwrap();
+        let mut coords = Vec::new();
+        let mut vpn = 0;
+        for rec in r.records() {
+            let rec = rec.unwrap();
+            if rec[1].is_empty() {
+                assert!(rec[2].is_empty() && rec[3].is_empty());
+                vpn += 1;
+            } else {
+                coords.push((
+                    rec[2].parse::<f64>().unwrap(),
+                    rec[3].parse::<f64>().unwrap(),
+                ));
+            }
+        }
+        assert!(vpn > 0);
+        let far = coords
+            .iter()
+            .flat_map(|a| coords.iter().map(move |b| truth::distance_km(*a, *b)))
+            .fold(0.0, f64::max);
+        assert!(far >= 500.0, "{far}");
     }
 
     fn cases_csv(dir: &Path) -> HashMap<String, Vec<String>> {
@@ -584,6 +773,9 @@ mod tests {
             "no_case/not_assigned",
             "no_case/subject_not_in_case",
             "subject_surge/many_users",
+            "shared_credential/inactive_account",
+            "shared_credential/concurrent_clients",
+            "shared_credential/impossible_travel",
         ] {
             let n = summary.by_label.get(key).copied().unwrap_or(0);
             assert!(n >= 10, "{key}: only {n} labels");
@@ -625,8 +817,16 @@ mod tests {
             let ev = event(&l.event_ids[0]);
             assert_eq!(ev["user"].as_str(), Some(l.user.as_str()));
             let action = ev["action"].as_str().unwrap_or("query");
-            assert!(action == "query" || action == "export", "{l:?}");
+            // Only shared_credential judges sessions (login, logout) too.
+            assert!(
+                action == "query" || action == "export" || l.detector == "shared_credential",
+                "{l:?}"
+            );
             assert!(seen.insert((l.detector.clone(), l.event_ids[0].clone())));
+            if l.detector == "shared_credential" {
+                let at = |s: &str| chrono::DateTime::parse_from_rfc3339(s).unwrap();
+                assert_eq!(at(&l.window_start), at(ev["ts"].as_str().unwrap()), "{l:?}");
+            }
             if l.detector == "no_case" {
                 assert_ne!(ev["purpose"].as_str(), Some("TRAFFIC_STOP"));
                 let case = ev["case_id"].as_str().unwrap_or("");

@@ -11,8 +11,8 @@ use super::names::name_key;
 use super::render::{self, Carry, NameQ, Typed};
 use super::truth::{self, Facts, EXEMPT_PURPOSE};
 use super::world::{
-    day_of, midnight, pick, span, weekday, weighted, Day, FastRng, Person, Role, Unit, World,
-    CATEGORIES, LOCAL_OFFSET, RELATIONS,
+    day_of, midnight, pick, span, weekday, weighted, Day, FastRng, Person, Role, Status, Unit,
+    World, CATEGORIES, LOCAL_OFFSET, RELATIONS,
 };
 use rand::seq::SliceRandom;
 use rand::Rng;
@@ -415,6 +415,22 @@ impl<'w> Sim<'w> {
         client: u32,
         night: bool,
     ) -> u32 {
+        let idx = self.unlisted_shift(rng, login, start, end, client, night);
+        self.shifts_of_login[login as usize].push(idx);
+        idx
+    }
+
+    /// A session other injections must not reuse (someone else at the
+    /// keyboard, or an account used after it should have gone quiet).
+    fn unlisted_shift(
+        &mut self,
+        rng: &mut FastRng,
+        login: u32,
+        start: i64,
+        end: i64,
+        client: u32,
+        night: bool,
+    ) -> u32 {
         let idx = self.shifts.len() as u32;
         self.shifts.push(Shift {
             login,
@@ -424,7 +440,6 @@ impl<'w> Sim<'w> {
             session: rng.random::<u64>() >> 16,
             night,
         });
-        self.shifts_of_login[login as usize].push(idx);
         idx
     }
 
@@ -566,6 +581,17 @@ impl<'w> Sim<'w> {
             pick(rng, &w.site_clients[e.site as usize])
                 .copied()
                 .unwrap_or(e.desk)
+        };
+        // Desk units sometimes work from home over the VPN: no site, no
+        // coordinates, so neither location check can fire on it.
+        let remote_ok = matches!(
+            e.unit,
+            Unit::Detectives | Unit::Records | Unit::InternalAffairs | Unit::Narcotics
+        );
+        let client = if remote_ok && !e.night && rng.random_bool(0.05) {
+            pick(rng, &w.vpn_clients).copied().unwrap_or(client)
+        } else {
+            client
         };
         let shift = self.add_shift(rng, login, start, end, client, e.night);
         if rng.random_bool(0.02) {
@@ -1300,6 +1326,249 @@ impl<'w> Sim<'w> {
             });
         }
         self.run(rng, q(14.0), Want::NoIdentity, |s, r| s.draft_namesake(r));
+        self.inject_shared_credential(rng, &q);
+    }
+
+    // ------------------------------------------------------ shared credential
+
+    /// A lookup inside a session: a traffic stop, or a search of an ordinary
+    /// citizen with no case; labelled like any other query.
+    fn plain_query(&mut self, rng: &mut FastRng, shift: u32, t: i64) -> Option<Ev> {
+        if rng.random_bool(0.6) {
+            return self.traffic_query(rng, shift, t);
+        }
+        let w = self.w;
+        let login = self.shifts[shift as usize].login;
+        let target = self.ordinary_citizen(rng)?;
+        let system = ["CASEMGMT", "NCIC", "DMV"][weighted(rng, &[35, 30, 35])];
+        let mut carry = normal_carry(rng, w, target, system);
+        if carry.kind() == Some("name_only") {
+            // A bare name may also fit someone the user has a case for.
+            carry.dob = true;
+        }
+        let cx = self.context(rng, login, t, Ctx::Missing)?;
+        self.build(
+            rng,
+            Query {
+                login,
+                shift,
+                t,
+                action: "query",
+                system,
+                ctx: cx,
+                target,
+                carry,
+            },
+        )
+    }
+
+    fn push_opt(&mut self, ev: Option<Ev>, busy: &mut [Vec<i64>]) {
+        if let Some(ev) = ev {
+            busy[ev.login as usize].push(ev.t);
+            self.push(ev);
+        }
+    }
+
+    fn session_at(&mut self, shift: u32, t: i64, action: &'static str, busy: &mut [Vec<i64>]) {
+        busy[self.shifts[shift as usize].login as usize].push(t);
+        self.session_event(shift, t, action);
+    }
+
+    /// `shared_credential` episodes: accounts used after their owner left,
+    /// a login used at two sites within minutes, and a login used at the
+    /// far-away academy too soon after (or before) use at home. The labels
+    /// themselves are computed in [`Sim::finish`] by [`truth::shared_credential`].
+    fn inject_shared_credential(&mut self, rng: &mut FastRng, q: &dyn Fn(f64) -> usize) {
+        let w = self.w;
+        let mut busy: Vec<Vec<i64>> = vec![Vec::new(); w.logins.len()];
+        for e in &self.events {
+            busy[e.login as usize].push(e.t);
+        }
+        for (status, base) in [(Status::Terminated, 3.0), (Status::Leave, 2.0)] {
+            let mut cands: Vec<u32> = (0..w.employees.len() as u32)
+                .filter(|&ei| {
+                    let e = &w.employees[ei as usize];
+                    e.status == status
+                        && !e.logins.is_empty()
+                        && e.end.is_some_and(|d| d >= w.start && d + 2 <= w.end)
+                })
+                .collect();
+            cands.shuffle(rng);
+            for &ei in cands.iter().take(q(base)) {
+                self.after_end(rng, ei, &mut busy);
+            }
+        }
+        let listed = self.shifts.len() as u32;
+        let n = q(8.0);
+        let mut made = 0;
+        for _ in 0..n * 80 {
+            if made >= n {
+                break;
+            }
+            made += usize::from(self.concurrent_episode(rng, listed, &mut busy));
+        }
+        let n = q(8.0);
+        let mut made = 0;
+        for _ in 0..n * 80 {
+            if made >= n {
+                break;
+            }
+            made += usize::from(self.travel_episode(rng, listed, &mut busy));
+        }
+    }
+
+    /// A few sessions at the employee's own desk on 1-3 days at least two
+    /// days after their end date (so no reading of the date disagrees).
+    fn after_end(&mut self, rng: &mut FastRng, ei: u32, busy: &mut [Vec<i64>]) {
+        let w = self.w;
+        let e = &w.employees[ei as usize];
+        let (Some(end), Some(&login)) = (e.end, e.logins.first()) else {
+            return;
+        };
+        let mut days: Vec<Day> = (end + 2..=w.end).collect();
+        if days.is_empty() {
+            return;
+        }
+        days.shuffle(rng);
+        let k = span(rng, 1, days.len().min(3) as i64) as usize;
+        days.truncate(k);
+        days.sort_unstable();
+        for day in days {
+            let start = midnight(day) - LOCAL_OFFSET + span(rng, 8 * 3600, 16 * 3600);
+            let shift = self.unlisted_shift(rng, login, start, start + 3600, e.desk, false);
+            self.session_at(shift, start, "login", busy);
+            let mut t = start;
+            for _ in 0..span(rng, 1, 3) {
+                t += span(rng, 120, 600);
+                let ev = self.plain_query(rng, shift, t);
+                self.push_opt(ev, busy);
+            }
+            if rng.random_bool(0.7) {
+                self.session_at(shift, t + span(rng, 60, 300), "logout", busy);
+            }
+        }
+    }
+
+    /// A listed shift of an active employee's primary login at their own
+    /// site, at least `min_len` seconds long.
+    fn episode_shift(&self, rng: &mut FastRng, listed: u32, min_len: i64) -> Option<u32> {
+        let w = self.w;
+        let shift = rng.random_range(0..listed.max(1));
+        let s = self.shifts.get(shift as usize)?;
+        let l = &w.logins[s.login as usize];
+        let e = &w.employees[l.emp as usize];
+        let ok = l.primary
+            && e.status == Status::Active
+            && w.clients[s.client as usize].site == Some(e.site)
+            && s.end - s.start >= min_len;
+        ok.then_some(shift)
+    }
+
+    fn quiet(busy: &[Vec<i64>], login: u32, lo: i64, hi: i64) -> bool {
+        !busy[login as usize].iter().any(|&t| lo <= t && t <= hi)
+    }
+
+    /// Someone else logs in with the password at a workstation of another
+    /// (nearby) site while the owner is working: 2-4 alternating events a
+    /// few minutes apart.
+    fn concurrent_episode(
+        &mut self,
+        rng: &mut FastRng,
+        listed: u32,
+        busy: &mut [Vec<i64>],
+    ) -> bool {
+        let w = self.w;
+        let Some(shift) = self.episode_shift(rng, listed, 4 * 3600) else {
+            return false;
+        };
+        let (login, ss, se) = {
+            let s = &self.shifts[shift as usize];
+            (s.login, s.start, s.end)
+        };
+        let home = w.emp_of_login(login).site;
+        let t0 = span(rng, ss + 900, se - 1800);
+        let t1 = t0 + span(rng, 60, 300);
+        let mut plan = vec![(t0, true), (t1, false)];
+        let mut t = t1;
+        let mut own = true;
+        for _ in 0..span(rng, 1, 3) {
+            t += span(rng, 45, 240);
+            plan.push((t, own));
+            own = !own;
+        }
+        if !Self::quiet(busy, login, t0 - 700, t + 700) {
+            return false;
+        }
+        let others: Vec<u32> = (0..w.sites.len() as u32)
+            .filter(|&x| x != home && x != w.far_site && !w.site_clients[x as usize].is_empty())
+            .collect();
+        let Some(&site) = pick(rng, &others) else {
+            return false;
+        };
+        let Some(&client) = pick(rng, &w.site_clients[site as usize]) else {
+            return false;
+        };
+        let borrowed = self.unlisted_shift(rng, login, t1, t + 60, client, false);
+        for (t, own) in plan {
+            if own {
+                let ev = self.plain_query(rng, shift, t);
+                self.push_opt(ev, busy);
+            } else if t == t1 {
+                self.session_at(borrowed, t, "login", busy);
+            } else {
+                let ev = self.plain_query(rng, borrowed, t);
+                self.push_opt(ev, busy);
+            }
+        }
+        true
+    }
+
+    /// The login is used at home, then 12-25 minutes later at the academy
+    /// about 700 km away, and often back home as quickly: too far for the
+    /// time, yet too far apart in time to count as concurrent.
+    fn travel_episode(&mut self, rng: &mut FastRng, listed: u32, busy: &mut [Vec<i64>]) -> bool {
+        let w = self.w;
+        let Some(shift) = self.episode_shift(rng, listed, 4 * 3600) else {
+            return false;
+        };
+        let (login, ss, se) = {
+            let s = &self.shifts[shift as usize];
+            (s.login, s.start, s.end)
+        };
+        let t0 = span(rng, ss + 900, se - 5400);
+        let t1 = t0 + span(rng, 12 * 60, 25 * 60);
+        let mut far_times = vec![t1];
+        let mut t = t1;
+        for _ in 0..span(rng, 1, 2) {
+            t += span(rng, 60, 300);
+            far_times.push(t);
+        }
+        let back = rng
+            .random_bool(0.8)
+            .then(|| t + span(rng, 12 * 60, 25 * 60));
+        let hi = back.unwrap_or(t);
+        if !Self::quiet(busy, login, t0 - 700, hi + 700) {
+            return false;
+        }
+        let Some(&client) = pick(rng, &w.site_clients[w.far_site as usize]) else {
+            return false;
+        };
+        let ev = self.plain_query(rng, shift, t0);
+        self.push_opt(ev, busy);
+        let away = self.unlisted_shift(rng, login, t1, t + 60, client, false);
+        for (i, &t) in far_times.iter().enumerate() {
+            if i == 0 {
+                self.session_at(away, t, "login", busy);
+            } else {
+                let ev = self.plain_query(rng, away, t);
+                self.push_opt(ev, busy);
+            }
+        }
+        if let Some(tb) = back {
+            let ev = self.plain_query(rng, shift, tb);
+            self.push_opt(ev, busy);
+        }
+        true
     }
 
     /// Adds `subject_surge` labels and returns the events with their time
@@ -1371,6 +1640,7 @@ impl<'w> Sim<'w> {
                 e.labels.push(("subject_surge", "many_users"));
             }
         }
+        truth::shared_credential(self.w, &mut events, &order);
         (events, order)
     }
 }

@@ -7,9 +7,14 @@
 //! (returns `None`) when reasonable readings of dates disagree, so the
 //! generator never emits a query whose label depends on time zone or on
 //! whether an end date is inclusive.
+//!
+//! `shared_credential` is judged over sequences rather than single queries:
+//! [`shared_credential`] replays the detector's rules over the finished,
+//! ordered events.
 
 use super::render::Carry;
-use super::world::{day_of, Day, Role, World};
+use super::scenario::Ev;
+use super::world::{day_of, midnight, Day, Role, Status, World};
 
 /// Exempt purposes: a query made for one of these needs no case.
 pub(crate) const EXEMPT_PURPOSE: &str = "TRAFFIC_STOP";
@@ -132,4 +137,75 @@ pub(crate) fn truth(w: &World, f: &Facts<'_>) -> Option<Truth> {
         }
     }
     Some(base)
+}
+
+/// Concurrent-use window, speed limit and minimum distance of the
+/// `shared_credential` detector's default configuration.
+pub(crate) const CONCURRENT_SECS: i64 = 600;
+pub(crate) const MAX_SPEED_KMH: f64 = 900.0;
+pub(crate) const MIN_DISTANCE_KM: f64 = 50.0;
+
+/// Great-circle distance in km (haversine, mean Earth radius 6371 km).
+pub(crate) fn distance_km(a: (f64, f64), b: (f64, f64)) -> f64 {
+    let (lat1, lon1) = (a.0.to_radians(), a.1.to_radians());
+    let (lat2, lon2) = (b.0.to_radians(), b.1.to_radians());
+    let h = ((lat2 - lat1) / 2.0).sin().powi(2)
+        + lat1.cos() * lat2.cos() * ((lon2 - lon1) / 2.0).sin().powi(2);
+    2.0 * 6371.0 * h.sqrt().clamp(0.0, 1.0).asin()
+}
+
+/// `shared_credential` labels, replaying the detector's rules over the
+/// events in output order: every event of a terminated or on-leave login
+/// from the midnight (UTC) after its end date (`inactive_account`); an
+/// event at a site other than the login's last event at a known site, at
+/// most [`CONCURRENT_SECS`] later (`concurrent_clients`); otherwise an event
+/// with coordinates at least [`MIN_DISTANCE_KM`] from the login's last event
+/// with coordinates and faster than [`MAX_SPEED_KMH`] (`impossible_travel`).
+pub(crate) fn shared_credential(w: &World, events: &mut [Ev], order: &[u32]) {
+    let inactive_from: Vec<Option<i64>> = w
+        .logins
+        .iter()
+        .map(|l| {
+            let e = &w.employees[l.emp as usize];
+            match e.status {
+                Status::Active => None,
+                Status::Leave | Status::Terminated => {
+                    Some(e.end.map_or(i64::MIN, |d| midnight(d + 1)))
+                }
+            }
+        })
+        .collect();
+    let coords: Vec<Option<(f64, f64)>> = w.clients.iter().map(|c| c.written_coords()).collect();
+    let mut last_site: Vec<Option<(i64, u32)>> = vec![None; w.logins.len()];
+    let mut last_coords: Vec<Option<(i64, (f64, f64))>> = vec![None; w.logins.len()];
+    for &i in order {
+        let ev = &mut events[i as usize];
+        let l = ev.login as usize;
+        if inactive_from[l].is_some_and(|from| ev.t >= from) {
+            ev.labels.push(("shared_credential", "inactive_account"));
+        }
+        let client = &w.clients[ev.client as usize];
+        let mut concurrent = false;
+        if let Some(site) = client.site {
+            if let Some((t, prev)) = last_site[l] {
+                if prev != site && ev.t - t <= CONCURRENT_SECS {
+                    concurrent = true;
+                    ev.labels.push(("shared_credential", "concurrent_clients"));
+                }
+            }
+            last_site[l] = Some((ev.t, site));
+        }
+        let Some(here) = coords[ev.client as usize] else {
+            continue;
+        };
+        if let Some((t, there)) = last_coords[l] {
+            let km = distance_km(there, here);
+            let secs = (ev.t - t).max(1);
+            let kmh = km / (secs as f64 / 3600.0);
+            if !concurrent && km >= MIN_DISTANCE_KM && kmh > MAX_SPEED_KMH {
+                ev.labels.push(("shared_credential", "impossible_travel"));
+            }
+        }
+        last_coords[l] = Some((ev.t, here));
+    }
 }

@@ -336,10 +336,21 @@ pub(crate) struct Site {
 #[derive(Clone, Debug)]
 pub(crate) struct Client {
     pub name: String,
-    pub site: u32,
-    pub lat: f64,
-    pub lon: f64,
+    /// `None` for VPN clients: clients.csv lists them with empty site and
+    /// coordinates, so location checks skip them.
+    pub site: Option<u32>,
+    pub coords: Option<(f64, f64)>,
     pub ip: String,
+}
+
+impl Client {
+    /// Coordinates as written to clients.csv (five decimals) and read back,
+    /// so the truth uses exactly what a reader of the file sees.
+    pub(crate) fn written_coords(&self) -> Option<(f64, f64)> {
+        let (lat, lon) = self.coords?;
+        let back = |v: f64| format!("{v:.5}").parse::<f64>().unwrap_or(v);
+        Some((back(lat), back(lon)))
+    }
 }
 
 pub(crate) const RELATIONS: [&str; 7] = [
@@ -367,6 +378,10 @@ pub(crate) struct World {
     pub sites: Vec<Site>,
     pub clients: Vec<Client>,
     pub site_clients: Vec<Vec<u32>>,
+    /// VPN clients: no site, no coordinates.
+    pub vpn_clients: Vec<u32>,
+    /// A site no one is based at, hundreds of kilometres from the others.
+    pub far_site: u32,
     pub citizens: Vec<u32>,
     /// Citizens whose name equals some protected person's: a name-only search
     /// for them would be ambiguous, so normal traffic never does one.
@@ -655,13 +670,19 @@ pub(crate) struct WorldSpec {
     pub days: u32,
 }
 
-const SITES: [(&str, f64, f64); 5] = [
+/// The last site is the state training academy, about 700 km from the
+/// others: nobody is based there, but a login used there shortly after (or
+/// before) use at home is impossible travel.
+const SITES: [(&str, f64, f64); 6] = [
     ("HQ", 0.0, 0.0),
     ("NORTH", 0.061, 0.012),
     ("SOUTH", -0.068, -0.021),
     ("EAST", 0.009, 0.094),
     ("WEST", -0.012, -0.083),
+    ("ACADEMY", 1.52, 8.05),
 ];
+const FAR_SITE: u32 = 5;
+const VPN_CLIENTS: u32 = 12;
 const CENTER: (f64, f64) = (40.4413, -86.9127);
 
 pub(crate) fn build(rng: &mut Rng8, spec: &WorldSpec) -> World {
@@ -824,7 +845,7 @@ pub(crate) fn build(rng: &mut Rng8, spec: &WorldSpec) -> World {
     }
 
     // --- sites and clients -----------------------------------------------------
-    let mut staff = [0usize; 5];
+    let mut staff = vec![0usize; sites.len()];
     for e in &employees {
         staff[e.site as usize] += 1;
     }
@@ -836,9 +857,11 @@ pub(crate) fn build(rng: &mut Rng8, spec: &WorldSpec) -> World {
             site_clients[si].push(clients.len() as u32);
             clients.push(Client {
                 name: format!("WS-{}-{:03}", s.name, k + 1),
-                site: si as u32,
-                lat: s.lat + (b.rng.random::<f64>() - 0.5) * 0.004,
-                lon: s.lon + (b.rng.random::<f64>() - 0.5) * 0.004,
+                site: Some(si as u32),
+                coords: Some((
+                    s.lat + (b.rng.random::<f64>() - 0.5) * 0.004,
+                    s.lon + (b.rng.random::<f64>() - 0.5) * 0.004,
+                )),
                 ip: format!("10.{}.{}.{}", si + 1, k / 200, k % 200 + 20),
             });
         }
@@ -846,6 +869,16 @@ pub(crate) fn build(rng: &mut Rng8, spec: &WorldSpec) -> World {
     for e in &mut employees {
         let list = &site_clients[e.site as usize];
         e.desk = list[b.rng.random_range(0..list.len())];
+    }
+    let mut vpn_clients = Vec::new();
+    for k in 0..VPN_CLIENTS {
+        vpn_clients.push(clients.len() as u32);
+        clients.push(Client {
+            name: format!("VPN-{:04}", k + 1),
+            site: None,
+            coords: None,
+            ip: format!("172.20.0.{}", k + 10),
+        });
     }
 
     // --- associations ---------------------------------------------------------
@@ -1287,6 +1320,8 @@ pub(crate) fn build(rng: &mut Rng8, spec: &WorldSpec) -> World {
         sites,
         clients,
         site_clients,
+        vpn_clients,
+        far_site: FAR_SITE,
         citizens,
         name_clash,
         namesakes,
@@ -1410,9 +1445,11 @@ pub(crate) fn ref_tables(w: &World) -> Vec<RefTables> {
         .map(|c| {
             vec![
                 c.name.clone(),
-                w.sites[c.site as usize].name.to_string(),
-                format!("{:.5}", c.lat),
-                format!("{:.5}", c.lon),
+                c.site
+                    .map(|s| w.sites[s as usize].name.to_string())
+                    .unwrap_or_default(),
+                c.coords.map(|p| format!("{:.5}", p.0)).unwrap_or_default(),
+                c.coords.map(|p| format!("{:.5}", p.1)).unwrap_or_default(),
             ]
         })
         .collect();

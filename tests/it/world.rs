@@ -1,5 +1,6 @@
 //! A generated world of more than 100,000 events: every identity detector and `no_case`
-//! must reach precision and recall of at least 0.95 with the default configuration.
+//! must reach precision and recall of at least 0.95 with the default configuration, and so
+//! must `shared_credential` (recall ≥ 0.9 is what its issue asks; the world gives more).
 
 use serde_json::Value;
 
@@ -47,6 +48,7 @@ fn generated_world_meets_precision_and_recall_targets() {
         "association_lookup",
         "watchlist_lookup",
         "no_case",
+        "shared_credential",
     ] {
         let s = &report["by_detector"][d];
         let p = s["precision"].as_f64().unwrap_or(0.0);
