@@ -68,6 +68,41 @@ pub fn distance_km(a: (f64, f64), b: (f64, f64)) -> f64 {
     2.0 * 6371.0 * h.sqrt().clamp(0.0, 1.0).asin()
 }
 
+/// Records the event as the login's latest, reusing the stored strings: this runs for
+/// every event with a known workstation.
+fn remember(
+    map: &mut HashMap<String, Seen>,
+    ev: &Event,
+    client: &str,
+    site: &str,
+    coords: Option<(f64, f64)>,
+) {
+    match map.get_mut(&ev.user) {
+        Some(s) => {
+            s.id.clear();
+            s.id.push_str(&ev.id);
+            s.ts = ev.ts;
+            s.client.clear();
+            s.client.push_str(client);
+            s.site.clear();
+            s.site.push_str(site);
+            s.coords = coords;
+        }
+        None => {
+            map.insert(
+                ev.user.clone(),
+                Seen {
+                    id: ev.id.clone(),
+                    ts: ev.ts,
+                    client: client.to_string(),
+                    site: site.to_string(),
+                    coords,
+                },
+            );
+        }
+    }
+}
+
 /// One group per unordered pair, so A→B and B→A on one day are one alert.
 fn pair_key(what: &str, a: &str, b: &str) -> String {
     let (a, b) = if a <= b { (a, b) } else { (b, a) };
@@ -94,8 +129,12 @@ impl Detector for SharedCredential {
         resolver: &Resolver,
         out: &mut Vec<Finding>,
     ) {
-        let mut context = serde_json::Map::new();
-        add_event_context(&mut context, ev);
+        // Built only when there is something to report: this runs for every event.
+        let context = || {
+            let mut c = serde_json::Map::new();
+            add_event_context(&mut c, ev);
+            c
+        };
 
         if let Some(p) = r.personnel {
             let after_end = p.end_date.is_none_or(|end| ev.ts >= end);
@@ -119,7 +158,7 @@ impl Detector for SharedCredential {
                     "end_date": p.end_date.map(|d| d.date_naive().pred_opt().unwrap_or(d.date_naive()).to_string()),
                 });
                 if let Some(obj) = evidence.as_object_mut() {
-                    obj.extend(context.clone());
+                    obj.extend(context());
                 }
                 out.push(Finding {
                     kind: "inactive_account".into(),
@@ -143,13 +182,6 @@ impl Detector for SharedCredential {
         let Some(client) = resolver.client(client_id) else {
             return;
         };
-        let seen = |site: &str| Seen {
-            id: ev.id.clone(),
-            ts: ev.ts,
-            client: client_id.to_string(),
-            site: site.to_string(),
-            coords: client.lat.zip(client.lon),
-        };
         let mut concurrent = false;
         if let Some(site) = client.site.as_deref() {
             if let Some(prev) = self.last_site.get(&ev.user) {
@@ -164,7 +196,7 @@ impl Detector for SharedCredential {
                         "earlier_event": {"id": prev.id, "ts": format_ts(&prev.ts)},
                     });
                     if let Some(obj) = evidence.as_object_mut() {
-                        obj.extend(context.clone());
+                        obj.extend(context());
                     }
                     out.push(Finding {
                         kind: "concurrent_clients".into(),
@@ -186,7 +218,13 @@ impl Detector for SharedCredential {
                     });
                 }
             }
-            self.last_site.insert(ev.user.clone(), seen(site));
+            remember(
+                &mut self.last_site,
+                ev,
+                client_id,
+                site,
+                client.lat.zip(client.lon),
+            );
         }
 
         let Some(here) = client.lat.zip(client.lon) else {
@@ -207,7 +245,7 @@ impl Detector for SharedCredential {
                         "max_speed_kmh": self.max_speed_kmh,
                     });
                     if let Some(obj) = evidence.as_object_mut() {
-                        obj.extend(context);
+                        obj.extend(context());
                     }
                     out.push(Finding {
                         kind: "impossible_travel".into(),
@@ -231,8 +269,8 @@ impl Detector for SharedCredential {
                 }
             }
         }
-        self.last_coords
-            .insert(ev.user.clone(), seen(client.site.as_deref().unwrap_or("")));
+        let site = client.site.as_deref().unwrap_or("");
+        remember(&mut self.last_coords, ev, client_id, site, Some(here));
     }
 }
 
