@@ -4,21 +4,10 @@
 
 use serde_json::Value;
 
-use crate::support::{alert_keys, custodes, fixtures, read_jsonl};
+use crate::support::{alert_keys, audit_fixture};
 
 fn run() -> Vec<Value> {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let out = dir.path().join("alerts.jsonl");
-    let t = fixtures().join("shared");
-    custodes()
-        .args(["audit", "--quiet", "--refs"])
-        .arg(t.join("refs"))
-        .arg("--out")
-        .arg(&out)
-        .arg(t.join("events.jsonl"))
-        .assert()
-        .success();
-    read_jsonl(&out)
+    audit_fixture("shared", None)
 }
 
 fn key(k: &str, u: &str, ids: &[&str]) -> (String, String, String, Vec<String>) {
@@ -76,28 +65,12 @@ fn evidence_shows_the_sites_and_the_speed() {
 
 #[test]
 fn the_concurrency_window_comes_from_the_config() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let cfg = dir.path().join("custodes.toml");
     // 30 minutes makes SOUTH -> VPN (REMOTE) and VPN -> FAR concurrent (two site pairs, two
     // alerts); an event already reported as concurrent is not reported as travel too.
-    std::fs::write(
-        &cfg,
-        "[shared_credential]\nconcurrent_window_minutes = 30\n",
-    )
-    .expect("write");
-    let out = dir.path().join("alerts.jsonl");
-    let t = fixtures().join("shared");
-    custodes()
-        .args(["audit", "--quiet", "--refs"])
-        .arg(t.join("refs"))
-        .arg("--config")
-        .arg(&cfg)
-        .arg("--out")
-        .arg(&out)
-        .arg(t.join("events.jsonl"))
-        .assert()
-        .success();
-    let keys = alert_keys(&read_jsonl(&out));
+    let keys = alert_keys(&audit_fixture(
+        "shared",
+        Some("[shared_credential]\nconcurrent_window_minutes = 30\n"),
+    ));
     assert!(
         keys.contains(&key("concurrent_clients", "wlund", &["s05", "s06"])),
         "{keys:#?}"

@@ -45,3 +45,25 @@ pub fn alert_keys(alerts: &[Value]) -> Vec<(String, String, String, Vec<String>)
     keys.sort();
     keys
 }
+
+/// Runs `custodes audit --quiet` on a fixture world (`tests/fixtures/NAME/{refs,events.jsonl}`),
+/// optionally with a configuration file's text, and returns the alerts.
+pub fn audit_fixture(name: &str, config: Option<&str>) -> Vec<Value> {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("alerts.jsonl");
+    let world = fixtures().join(name);
+    let mut cmd = custodes();
+    cmd.args(["audit", "--quiet", "--refs"])
+        .arg(world.join("refs"));
+    if let Some(text) = config {
+        let cfg = dir.path().join("custodes.toml");
+        std::fs::write(&cfg, text).expect("write config");
+        cmd.arg("--config").arg(cfg);
+    }
+    cmd.arg("--out")
+        .arg(&out)
+        .arg(world.join("events.jsonl"))
+        .assert()
+        .success();
+    read_jsonl(&out)
+}

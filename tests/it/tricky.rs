@@ -5,21 +5,10 @@
 
 use serde_json::Value;
 
-use crate::support::{alert_keys, custodes, fixtures, read_jsonl};
+use crate::support::{alert_keys, audit_fixture, custodes, fixtures, read_jsonl};
 
 fn run_tricky() -> Vec<Value> {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let out = dir.path().join("alerts.jsonl");
-    let t = fixtures().join("tricky");
-    custodes()
-        .args(["audit", "--refs"])
-        .arg(t.join("refs"))
-        .arg("--out")
-        .arg(&out)
-        .arg(t.join("events.jsonl"))
-        .assert()
-        .success();
-    read_jsonl(&out)
+    audit_fixture("tricky", None)
 }
 
 fn key(d: &str, k: &str, u: &str, ids: &[&str]) -> (String, String, String, Vec<String>) {
@@ -218,22 +207,14 @@ fn without_optional_tables_detectors_switch_off_and_say_so() {
 
 #[test]
 fn exempt_purposes_come_from_the_config_file() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let cfg = dir.path().join("custodes.toml");
-    std::fs::write(&cfg, "[no_case]\nexempt_purposes = []\n").expect("write");
-    let out = dir.path().join("alerts.jsonl");
-    let t = fixtures().join("tricky");
-    custodes()
-        .args(["audit", "--quiet", "--refs"])
-        .arg(t.join("refs"))
-        .arg("--config")
-        .arg(&cfg)
-        .arg("--out")
-        .arg(&out)
-        .arg(t.join("events.jsonl"))
-        .assert()
-        .success();
-    let alerts = read_jsonl(&out);
+    let alerts = audit_fixture(
+        "tricky",
+        Some(
+            "[no_case]
+exempt_purposes = []
+",
+        ),
+    );
     // t22 (a traffic stop on a stranger's plate) now lacks a case.
     assert!(alerts.iter().any(|a| a["detector"] == "no_case"
         && a["event_ids"]
