@@ -68,6 +68,33 @@ pub fn distance_km(a: (f64, f64), b: (f64, f64)) -> f64 {
     2.0 * 6371.0 * h.sqrt().clamp(0.0, 1.0).asin()
 }
 
+/// A finding about a fact (not a graded match): the event's context is added to the
+/// evidence here, only when there is something to report, and an earlier event the finding
+/// rests on joins the alert.
+fn fact(
+    ev: &Event,
+    kind: &str,
+    severity: Severity,
+    group: String,
+    reason: String,
+    mut evidence: serde_json::Value,
+    earlier: Option<&Seen>,
+) -> Finding {
+    if let Some(obj) = evidence.as_object_mut() {
+        add_event_context(obj, ev);
+    }
+    Finding {
+        kind: kind.to_string(),
+        severity,
+        strength: 1.0,
+        group,
+        reason,
+        evidence,
+        also: earlier.map(|e| e.id.clone()).into_iter().collect(),
+        since: earlier.map(|e| e.ts),
+    }
+}
+
 /// Records the event as the login's latest, reusing the stored strings: this runs for
 /// every event with a known workstation.
 fn remember(
@@ -129,13 +156,6 @@ impl Detector for SharedCredential {
         resolver: &Resolver,
         out: &mut Vec<Finding>,
     ) {
-        // Built only when there is something to report: this runs for every event.
-        let context = || {
-            let mut c = serde_json::Map::new();
-            add_event_context(&mut c, ev);
-            c
-        };
-
         if let Some(p) = r.personnel {
             let after_end = p.end_date.is_none_or(|end| ev.ts >= end);
             let state = match p.status {
@@ -153,26 +173,24 @@ impl Detector for SharedCredential {
                         )
                     })
                     .unwrap_or_default();
-                let mut evidence = json!({
+                let evidence = json!({
                     "status": state,
                     "end_date": p.end_date.map(|d| d.date_naive().pred_opt().unwrap_or(d.date_naive()).to_string()),
                 });
-                if let Some(obj) = evidence.as_object_mut() {
-                    obj.extend(context());
-                }
-                out.push(Finding {
-                    kind: "inactive_account".into(),
+                let reason = format!(
+                    "Login {} was used ({}) while its owner is {state}{since} according to personnel records.",
+                    ev.user, ev.action
+                );
+                let group = "account".to_string();
+                out.push(fact(
+                    ev,
+                    "inactive_account",
                     severity,
-                    strength: 1.0,
-                    group: "account".into(),
-                    reason: format!(
-                        "Login {} was used ({}) while its owner is {state}{since} according to personnel records.",
-                        ev.user, ev.action
-                    ),
+                    group,
+                    reason,
                     evidence,
-                    also: Vec::new(),
-                    since: None,
-                });
+                    None,
+                ));
             }
         }
 
@@ -188,22 +206,19 @@ impl Detector for SharedCredential {
                 let gap = (ev.ts - prev.ts).num_seconds();
                 if prev.site != site && gap <= self.window_secs {
                     concurrent = true;
-                    let mut evidence = json!({
+                    let evidence = json!({
                         "sites": [prev.site, site],
                         "clients": [prev.client, client_id],
                         "seconds_apart": gap,
                         "window_seconds": self.window_secs,
                         "earlier_event": {"id": prev.id, "ts": format_ts(&prev.ts)},
                     });
-                    if let Some(obj) = evidence.as_object_mut() {
-                        obj.extend(context());
-                    }
-                    out.push(Finding {
-                        kind: "concurrent_clients".into(),
-                        severity: Severity::High,
-                        strength: 1.0,
-                        group: pair_key("sites", &prev.site, site),
-                        reason: format!(
+                    out.push(fact(
+                        ev,
+                        "concurrent_clients",
+                        Severity::High,
+                        pair_key("sites", &prev.site, site),
+                        format!(
                             "Login {} was used at site {} ({}) and site {} ({}) {} apart.",
                             ev.user,
                             prev.site,
@@ -213,9 +228,8 @@ impl Detector for SharedCredential {
                             minutes(gap)
                         ),
                         evidence,
-                        also: vec![prev.id.clone()],
-                        since: Some(prev.ts),
-                    });
+                        Some(prev),
+                    ));
                 }
             }
             remember(
@@ -236,7 +250,7 @@ impl Detector for SharedCredential {
                 let secs = (ev.ts - prev.ts).num_seconds().max(1);
                 let kmh = km / (secs as f64 / 3600.0);
                 if !concurrent && km >= self.min_distance_km && kmh > self.max_speed_kmh {
-                    let mut evidence = json!({
+                    let evidence = json!({
                         "from": {"client": prev.client, "site": prev.site, "lat": there.0, "lon": there.1, "event": prev.id, "ts": format_ts(&prev.ts)},
                         "to": {"client": client_id, "site": client.site, "lat": here.0, "lon": here.1},
                         "distance_km": (km * 10.0).round() / 10.0,
@@ -244,28 +258,27 @@ impl Detector for SharedCredential {
                         "implied_speed_kmh": kmh.round(),
                         "max_speed_kmh": self.max_speed_kmh,
                     });
-                    if let Some(obj) = evidence.as_object_mut() {
-                        obj.extend(context());
-                    }
-                    out.push(Finding {
-                        kind: "impossible_travel".into(),
-                        severity: Severity::High,
-                        strength: 1.0,
-                        group: pair_key("travel", &prev.client, client_id),
-                        reason: format!(
-                            "Login {} was used at {} and then, {} later, at {} {:.0} km away ({:.0} km/h; the limit is {:.0} km/h).",
-                            ev.user,
-                            prev.client,
-                            minutes(secs),
-                            client_id,
-                            km,
-                            kmh,
-                            self.max_speed_kmh
-                        ),
+                    let reason = format!(
+                        "Login {} was used at {} and then, {} later, at {} {:.0} km away ({:.0} km/h; the limit is {:.0} km/h).",
+                        ev.user,
+                        prev.client,
+                        minutes(secs),
+                        client_id,
+                        km,
+                        kmh,
+                        self.max_speed_kmh
+                    );
+                    let group = pair_key("travel", &prev.client, client_id);
+                    let kind = "impossible_travel";
+                    out.push(fact(
+                        ev,
+                        kind,
+                        Severity::High,
+                        group,
+                        reason,
                         evidence,
-                        also: vec![prev.id.clone()],
-                        since: Some(prev.ts),
-                    });
+                        Some(prev),
+                    ));
                 }
             }
         }
