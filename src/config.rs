@@ -29,7 +29,129 @@ pub struct Config {
     pub no_case: NoCaseConfig,
     pub identity: IdentityConfig,
     pub shared_credential: SharedCredentialConfig,
+    pub baseline: BaselineConfig,
+    pub odd_volume: OddVolumeConfig,
+    pub subject_surge: SubjectSurgeConfig,
+    pub stream: StreamConfig,
     pub alerts: AlertConfig,
+}
+
+/// How much history the behaviour detectors keep and need.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct BaselineConfig {
+    /// Days of history kept and used (a day is judged against the days before it).
+    pub history_days: u32,
+    /// Active days (days with at least one lookup) a user needs before they are judged
+    /// against their own history; before that, against their unit's peers only.
+    pub min_user_days: usize,
+    /// Member-days a unit needs before it can serve as a peer group.
+    pub min_peer_days: usize,
+}
+
+impl Default for BaselineConfig {
+    fn default() -> Self {
+        Self {
+            history_days: 90,
+            min_user_days: 10,
+            min_peer_days: 20,
+        }
+    }
+}
+
+/// Thresholds of the `odd_volume` detector.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct OddVolumeConfig {
+    /// False discovery rate (Benjamini–Hochberg q) across the users judged each day, for
+    /// `daily_count` and `distinct_subjects`.
+    pub fdr: f64,
+    /// `daily_count`: never fewer lookups than this in the day.
+    pub daily_min_lookups: u32,
+    /// `daily_count`: at least this many times the user's median day (the unit's median for
+    /// a user without enough history).
+    pub daily_min_ratio: f64,
+    /// `burst`: length of the sliding window, minutes.
+    pub burst_window_minutes: i64,
+    /// `burst`: never fewer lookups than this within the window.
+    pub burst_min_lookups: u32,
+    /// `burst`: at least this many times the user's usual rate for such a window.
+    pub burst_min_ratio: f64,
+    /// `burst`: Poisson tail probability the window's count must fall below.
+    pub burst_max_p: f64,
+    /// `off_hours`: lookups in a day at unusual hours needed for an alert.
+    pub off_hours_min_lookups: u32,
+    /// `off_hours`: an hour is unusual when the user's lookups in it and the hours either side
+    /// are below this share of all their lookups.
+    pub off_hours_max_share: f64,
+    /// `distinct_subjects`: never fewer distinct unexplained people than this in the day.
+    pub distinct_min_subjects: u32,
+    /// `distinct_subjects`: at least this many times the user's median breadth.
+    pub distinct_min_ratio: f64,
+    /// `export`: never fewer rows (`result_count`) than this.
+    pub export_min_rows: u64,
+    /// `export`: at least this many times both the user's and the unit's usual largest result.
+    pub export_min_ratio: f64,
+}
+
+impl Default for OddVolumeConfig {
+    fn default() -> Self {
+        Self {
+            fdr: 0.01,
+            daily_min_lookups: 30,
+            daily_min_ratio: 2.5,
+            burst_window_minutes: 10,
+            burst_min_lookups: 30,
+            burst_min_ratio: 4.0,
+            burst_max_p: 1e-6,
+            off_hours_min_lookups: 8,
+            off_hours_max_share: 0.01,
+            distinct_min_subjects: 30,
+            distinct_min_ratio: 3.0,
+            export_min_rows: 1000,
+            export_min_ratio: 10.0,
+        }
+    }
+}
+
+/// Thresholds of the `subject_surge` detector.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct SubjectSurgeConfig {
+    /// Length of the sliding window, hours.
+    pub window_hours: i64,
+    /// Distinct logins, none with a case that explains the lookup, needed within the window.
+    pub min_users: u32,
+    /// ...and at least this many times the most logins that looked the person up on any
+    /// day of their history.
+    pub attention_ratio: f64,
+}
+
+impl Default for SubjectSurgeConfig {
+    fn default() -> Self {
+        Self {
+            window_hours: 24,
+            min_users: 5,
+            attention_ratio: 3.0,
+        }
+    }
+}
+
+/// Live input (stdin, tailed files, network).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct StreamConfig {
+    /// Events may arrive this many seconds out of time order and are still analysed in
+    /// order; later ones are rejected (counted and kept in the reject file), not dropped.
+    pub allowed_lateness_seconds: i64,
+}
+
+impl Default for StreamConfig {
+    fn default() -> Self {
+        Self {
+            allowed_lateness_seconds: 300,
+        }
+    }
 }
 
 /// One login used from places one person cannot be (`shared_credential` detector).
@@ -205,6 +327,49 @@ concurrent_window_minutes = 10
 max_speed_kmh = 900.0
 # Sites closer than this (km) are never impossible travel.
 min_distance_km = 50.0
+
+[baseline]
+# Days of history kept and used; a day is judged against the days before it.
+history_days = 90
+# Active days a user needs before being judged against their own history (before that,
+# against the peers of their unit).
+min_user_days = 10
+# Member-days a unit needs before it can serve as a peer group.
+min_peer_days = 20
+
+[odd_volume]
+# False discovery rate (Benjamini–Hochberg q) across the users judged each day.
+fdr = 0.01
+# daily_count: at least this many lookups, and this many times the user's median day.
+daily_min_lookups = 30
+daily_min_ratio = 2.5
+# burst: sliding window (minutes); at least this many lookups in it, this many times the
+# user's usual rate, and a Poisson tail probability below burst_max_p.
+burst_window_minutes = 10
+burst_min_lookups = 30
+burst_min_ratio = 4.0
+burst_max_p = 1e-6
+# off_hours: lookups in a day at hours where the user (hours either side included) made
+# less than off_hours_max_share of their lookups.
+off_hours_min_lookups = 8
+off_hours_max_share = 0.01
+# distinct_subjects: distinct people looked up without a case explaining it.
+distinct_min_subjects = 30
+distinct_min_ratio = 3.0
+# export: rows returned by one event, against the user's and the unit's usual largest.
+export_min_rows = 1000
+export_min_ratio = 10.0
+
+[subject_surge]
+# Distinct logins looking one person up within window_hours, with no case explaining it,
+# and attention_ratio times the person's busiest day of history.
+window_hours = 24
+min_users = 5
+attention_ratio = 3.0
+
+[stream]
+# Seconds an event may arrive out of time order and still be analysed in order.
+allowed_lateness_seconds = 300
 
 [alerts]
 # Group one user's repeated hits on one person within a UTC day into one alert.

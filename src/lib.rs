@@ -7,6 +7,8 @@
 //! * [`refs`] loads the organisation's reference data (personnel, associations, cases,
 //!   watch list, workstations);
 //! * [`identity`] normalises identifiers and resolves who each query was about;
+//! * [`baseline`] keeps each user's, unit's and person's earlier days for the behaviour
+//!   detectors, and saves them between runs;
 //! * [`detect`] is the detection core: one engine that sees events one at a time, in time
 //!   order, and hands each to every detector behind one trait;
 //! * [`alert`] is the alert model and its sinks;
@@ -16,6 +18,7 @@
 //! The `custodes` binary (in `src/main.rs` and `src/cli/`) is a thin layer over these.
 
 pub mod alert;
+pub mod baseline;
 pub mod columnar;
 pub mod config;
 pub mod detect;

@@ -9,9 +9,11 @@ use clap::Args;
 
 use custodes::alert::sink::JsonLinesSink;
 use custodes::alert::{Alert, Severity};
+use custodes::baseline::state;
 use custodes::detect::Engine;
 use custodes::identity::Resolver;
 use custodes::refs::RefData;
+use custodes::source::reorder::{Late, Reorder};
 use custodes::source::{self, RejectSink};
 use custodes::summary::{self, InputStats};
 
@@ -22,6 +24,12 @@ use custodes::summary::{self, InputStats};
 /// before detection. Alerts are written as JSON lines; a summary goes to standard error.
 /// Malformed lines are counted, reported with file, line and field, written to the reject
 /// file, and the run goes on.
+///
+/// Behaviour detectors judge each day against the days before it: over several days of
+/// logs, the earlier days are the history of the later ones. With --state FILE, the saved
+/// history (from `custodes baseline` or an earlier `audit --state`) comes first, and the
+/// file is updated with the days audited, so a nightly run judges each night against the
+/// last 90 days without re-reading them.
 #[derive(Debug, Args)]
 pub struct AuditArgs {
     /// Reference data directory (personnel.csv required; associations, cases,
@@ -46,6 +54,23 @@ pub struct AuditArgs {
     /// critical (for cron).
     #[arg(long, value_name = "SEVERITY", value_parser = parse_severity)]
     pub fail_on: Option<Severity>,
+
+    /// Saved behaviour history to judge against, updated with the audited days (created
+    /// when missing; written 0600, replaced atomically).
+    #[arg(long, value_name = "FILE")]
+    pub state: Option<PathBuf>,
+
+    /// Analyse events as they are read instead of collecting and sorting them first:
+    /// constant memory, for one time-ordered stream (standard input, or files given in time
+    /// order). Events may be out of order by up to the allowed lateness; later ones are
+    /// rejected (counted and written to the reject file), never silently dropped.
+    #[arg(long)]
+    pub stream: bool,
+
+    /// With --stream: seconds an event may arrive out of time order (default
+    /// `stream.allowed_lateness_seconds`, 300).
+    #[arg(long, value_name = "SECONDS", requires = "stream")]
+    pub allowed_lateness: Option<i64>,
 
     /// Do not print the summary on standard error.
     #[arg(long, short)]
@@ -99,45 +124,91 @@ pub fn run(args: AuditArgs) -> anyhow::Result<ExitCode> {
     }
     input.files = inputs.files.len() as u64;
 
-    let bar = progress_bar(!args.quiet);
-    let (events, read) = source::read_all_sorted(&inputs, &mut rejects, |n| {
-        if let Some(b) = &bar {
-            b.set_message(format!("{n} events read"));
-        }
-    })?;
-    input.events_read = read.events;
-    input.events_rejected = read.rejected;
-    rejects.flush().context("writing the reject file")?;
-
-    let resolver = Resolver::new(refs, config);
-    let mut engine = Engine::new(std::sync::Arc::new(resolver));
-    let mut sink = match &args.out {
+    let resolver = std::sync::Arc::new(Resolver::new(refs, config));
+    let lateness = chrono::Duration::seconds(
+        args.allowed_lateness
+            .unwrap_or(resolver.config.stream.allowed_lateness_seconds),
+    );
+    let sink = match &args.out {
         Some(p) => JsonLinesSink::file(p)
             .with_context(|| format!("{}: cannot create alert file", p.display()))?,
         None => JsonLinesSink::stdout(),
     };
-    let mut worst: Option<Severity> = None;
-    let mut batch: Vec<Alert> = Vec::new();
-    if let Some(b) = &bar {
-        b.set_length(events.len() as u64);
-        b.set_position(0);
-        b.set_message("detecting");
-    }
-    for (i, ev) in events.iter().enumerate() {
-        engine.push(ev, &mut batch);
-        drain(&mut batch, &mut sink, &mut worst)?;
+    let bar = progress_bar(!args.quiet);
+    let mut run = Detecting {
+        engine: None,
+        resolver,
+        state: args.state.clone(),
+        sink,
+        worst: None,
+        batch: Vec::new(),
+        notes: Vec::new(),
+        pushed: 0,
+        error: None,
+    };
+    if args.stream {
+        let mut reorder = Reorder::new(lateness);
+        let mut ready = Vec::new();
+        let mut late: Vec<Late> = Vec::new();
+        for (path, format) in &inputs.files {
+            let stats = source::read_file(path, *format, &mut rejects, &mut |ev| {
+                if let Err(l) = reorder.push(ev, &mut ready) {
+                    late.push(l);
+                }
+                for ev in ready.drain(..) {
+                    run.push(&ev);
+                }
+            })?;
+            input.events_read += stats.events;
+            input.events_rejected += stats.rejected;
+            for l in late.drain(..) {
+                reject_late(&mut rejects, l, reorder.lateness())?;
+                input.events_read -= 1;
+                input.events_rejected += 1;
+            }
+            if let Some(b) = &bar {
+                b.set_message(format!("{} events analysed", input.events_read));
+            }
+            if let Some(e) = run.error.take() {
+                return Err(e);
+            }
+        }
+        reorder.finish(&mut ready);
+        for ev in ready.drain(..) {
+            run.push(&ev);
+        }
+    } else {
+        let (events, read) = source::read_all_sorted(&inputs, &mut rejects, |n| {
+            if let Some(b) = &bar {
+                b.set_message(format!("{n} events read"));
+            }
+        })?;
+        input.events_read = read.events;
+        input.events_rejected = read.rejected;
         if let Some(b) = &bar {
-            if i % 4096 == 0 {
-                b.set_position(i as u64);
+            b.set_length(events.len() as u64);
+            b.set_position(0);
+            b.set_message("detecting");
+        }
+        for (i, ev) in events.iter().enumerate() {
+            run.push(ev);
+            if let Some(b) = &bar {
+                if i % 4096 == 0 {
+                    b.set_position(i as u64);
+                }
             }
         }
     }
-    engine.finish(&mut batch);
-    drain(&mut batch, &mut sink, &mut worst)?;
-    sink.finish().context("writing alerts")?;
+    rejects.flush().context("writing the reject file")?;
+    if let Some(e) = run.error.take() {
+        return Err(e);
+    }
+    let engine = run.finish()?;
+    notes.append(&mut run.notes);
     if let Some(b) = bar {
         b.finish_and_clear();
     }
+    let worst = run.worst;
 
     if !args.quiet {
         eprint!(
@@ -159,16 +230,142 @@ pub fn run(args: AuditArgs) -> anyhow::Result<ExitCode> {
     }
 }
 
-fn drain(
-    batch: &mut Vec<Alert>,
-    sink: &mut JsonLinesSink,
-    worst: &mut Option<Severity>,
-) -> anyhow::Result<()> {
-    for a in batch.drain(..) {
-        *worst = (*worst).max(Some(a.severity));
-        sink.write(&a).context("writing alerts")?;
+/// An engine that starts from the saved state at `path` (empty when the file does not exist
+/// yet). Open windows are taken up only when this run starts after the state's last event.
+fn engine_from_state(
+    path: &Path,
+    resolver: std::sync::Arc<Resolver>,
+    first: Option<chrono::DateTime<chrono::Utc>>,
+    notes: &mut Vec<String>,
+) -> anyhow::Result<Engine> {
+    if !path.exists() {
+        notes.push(format!(
+            "no state at {} yet: no earlier history; it will be created",
+            path.display()
+        ));
+        return Ok(Engine::new(resolver));
     }
-    Ok(())
+    let saved = state::load(path, resolver.config.baseline.history_days)?;
+    if let (Some(last), Some(first)) = (saved.history.last_day(), first) {
+        if first.date_naive() <= last {
+            notes.push(format!(
+                "the state already holds history up to {last}; rows of the days audited again are replaced"
+            ));
+        }
+    }
+    let mut engine = Engine::with_history(resolver, saved.history);
+    match (&saved.carry, first) {
+        (Some(c), Some(first)) if c.last_event.is_none_or(|l| l < first) => {
+            engine
+                .restore(c)
+                .with_context(|| format!("{}: cannot use the saved state", path.display()))?;
+        }
+        (Some(_), Some(_)) => notes.push(
+            "events start before the state's last event: windows open at the end of the last run are not continued".into(),
+        ),
+        (None, _) => notes.push(
+            "the state was built by `custodes baseline`: windows spanning midnight before the first day audited are not seen".into(),
+        ),
+        _ => {}
+    }
+    Ok(engine)
+}
+
+/// The detection half of an audit: events in, alerts out to the sink as days close.
+struct Detecting {
+    /// Built at the first event, which decides whether a saved state's open windows apply.
+    engine: Option<Engine>,
+    resolver: std::sync::Arc<Resolver>,
+    state: Option<PathBuf>,
+    sink: JsonLinesSink,
+    worst: Option<Severity>,
+    batch: Vec<Alert>,
+    notes: Vec<String>,
+    pushed: u64,
+    /// The first failure inside a reader callback, which cannot return one.
+    error: Option<anyhow::Error>,
+}
+
+impl Detecting {
+    fn engine(&mut self, first: Option<&custodes::event::Event>) -> anyhow::Result<&mut Engine> {
+        if self.engine.is_none() {
+            let e = match &self.state {
+                Some(p) => engine_from_state(
+                    p,
+                    self.resolver.clone(),
+                    first.map(|e| e.ts),
+                    &mut self.notes,
+                )?,
+                None => Engine::new(self.resolver.clone()),
+            };
+            self.engine = Some(e);
+        }
+        self.engine
+            .as_mut()
+            .ok_or_else(|| anyhow::anyhow!("the detection engine was not built"))
+    }
+
+    fn push(&mut self, ev: &custodes::event::Event) {
+        if self.error.is_some() {
+            return;
+        }
+        let mut batch = std::mem::take(&mut self.batch);
+        let result = self.engine(Some(ev)).map(|e| e.push(ev, &mut batch));
+        self.pushed += 1;
+        if let Err(e) = result.and_then(|()| self.drain(&mut batch)) {
+            self.error = Some(e);
+        }
+        self.batch = batch;
+    }
+
+    fn drain(&mut self, batch: &mut Vec<Alert>) -> anyhow::Result<()> {
+        for a in batch.drain(..) {
+            self.worst = self.worst.max(Some(a.severity));
+            self.sink.write(&a).context("writing alerts")?;
+        }
+        Ok(())
+    }
+
+    /// Ends the input: the last day is judged, alerts are flushed, then the state is saved
+    /// (alerts first: a crash in between loses no alert and leaves the old state).
+    fn finish(&mut self) -> anyhow::Result<Engine> {
+        let mut batch = std::mem::take(&mut self.batch);
+        self.engine(None)?.finish(&mut batch);
+        self.drain(&mut batch)?;
+        self.sink.finish().context("writing alerts")?;
+        let engine = self
+            .engine
+            .take()
+            .ok_or_else(|| anyhow::anyhow!("the detection engine was not built"))?;
+        if let Some(p) = &self.state {
+            state::save(p, &engine.state())?;
+        }
+        Ok(engine)
+    }
+}
+
+/// Keeps an event that arrived too late to be analysed in order.
+fn reject_late(
+    rejects: &mut RejectSink,
+    late: Late,
+    lateness: chrono::Duration,
+) -> anyhow::Result<()> {
+    let ev = &late.event;
+    let raw =
+        serde_json::json!({"id": ev.id, "ts": custodes::event::format_ts(&ev.ts), "user": ev.user});
+    rejects
+        .push(
+            &ev.origin.file,
+            ev.origin.line,
+            "ts",
+            format!(
+                "arrived {} s behind events already analysed (allowed lateness {} s); not analysed",
+                late.behind.num_seconds(),
+                lateness.num_seconds()
+            ),
+            raw.to_string().as_bytes(),
+        )
+        .context("writing the reject file")
 }
 
 fn progress_bar(enabled: bool) -> Option<indicatif::ProgressBar> {

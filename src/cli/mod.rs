@@ -1,6 +1,7 @@
 //! Subcommands and their flags. Help texts here are the user manual: keep them exact.
 
 mod audit;
+mod baseline;
 mod detectors;
 mod eval;
 mod gen;
@@ -33,6 +34,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     Audit(audit::AuditArgs),
+    Baseline(baseline::BaselineArgs),
     Gen(gen::GenArgs),
     Eval(eval::EvalArgs),
     Detectors(detectors::DetectorsArgs),
@@ -43,6 +45,7 @@ pub enum Command {
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Audit(a) => audit::run(a),
+        Command::Baseline(a) => baseline::run(a),
         Command::Gen(a) => gen::run(a),
         Command::Eval(a) => eval::run(a),
         Command::Detectors(a) => detectors::run(a),

@@ -2,10 +2,12 @@
 
 use serde_json::json;
 
-use super::{explained, identity_finding, strongest, Detector, DetectorDoc, Finding, IdentityHit};
+use super::{
+    explained, identity_finding, strongest, Context, Detector, DetectorDoc, Finding, IdentityHit,
+};
 use crate::alert::Severity;
 use crate::event::Event;
-use crate::identity::{Resolved, Resolver};
+use crate::identity::Resolved;
 
 pub const DOC: DetectorDoc = DetectorDoc {
     name: "coworker_lookup",
@@ -25,13 +27,8 @@ impl Detector for Coworker {
         DOC.name
     }
 
-    fn observe(
-        &mut self,
-        ev: &Event,
-        r: &Resolved<'_>,
-        resolver: &Resolver,
-        out: &mut Vec<Finding>,
-    ) {
+    fn observe(&mut self, ev: &Event, r: &Resolved<'_>, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        let resolver = cx.resolver;
         let Some(me) = r.personnel else { return };
         if explained(r) {
             return;

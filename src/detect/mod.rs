@@ -4,8 +4,13 @@
 //! Detectors return [`Finding`]s about single events; the [`Engine`] groups repeated
 //! findings (same detector, kind, user and person or case, within a UTC day) into one
 //! [`Alert`] and emits it when the day is over — when an event from a later day arrives, or
-//! when the input ends. Time comes only from events, never the wall clock, so the nightly
-//! audit and the streaming service give the same alerts for the same events.
+//! when the input ends. Behaviour detectors also judge whole days when a day ends
+//! ([`Detector::close_day`], returning [`DayFinding`]s), against the [`History`] of earlier
+//! days that the engine keeps: each day's tally is committed to it once the day is judged.
+//! Time comes only from events, never the wall clock, so the nightly audit and the
+//! streaming service give the same alerts for the same events; detectors whose state spans
+//! midnight save it with the history ([`Detector::save`]) so night-by-night runs agree with
+//! one long run.
 //!
 //! Detector families live one per file; [`registry`] lists them with their documentation,
 //! which `custodes detectors` prints and the README reproduces.
@@ -13,8 +18,10 @@
 pub mod association;
 pub mod coworker;
 pub mod no_case;
+pub mod odd_volume;
 pub mod self_query;
 pub mod shared_credential;
+pub mod subject_surge;
 pub mod watchlist;
 
 use std::collections::HashMap;
@@ -24,6 +31,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::{json, Value};
 
 use crate::alert::{alert_id, score, Alert, Severity};
+use crate::baseline::state::{Carry, State};
+use crate::baseline::{activity, Activity, DayTally, History};
 use crate::event::{format_ts, Event};
 use crate::identity::{Resolved, Resolver};
 use crate::summary::RunStats;
@@ -46,19 +55,58 @@ pub struct Finding {
     pub since: Option<DateTime<Utc>>,
 }
 
+/// What a detector judges a whole day (or window) about: an alert in all but its id.
+#[derive(Debug, Clone)]
+pub struct DayFinding {
+    pub kind: String,
+    pub severity: Severity,
+    pub strength: f64,
+    /// The login as the events spell it.
+    pub user: String,
+    /// What distinguishes this alert from others of the same kind, user and day.
+    pub group: String,
+    pub first: DateTime<Utc>,
+    pub last: DateTime<Utc>,
+    pub event_ids: Vec<String>,
+    pub reason: String,
+    pub evidence: Value,
+}
+
+/// What a detector sees with each event besides the event itself.
+pub struct Context<'a> {
+    pub resolver: &'a Resolver,
+    /// Earlier days (never the current one).
+    pub history: &'a History,
+    /// The event as behaviour history sees it; `None` for session events.
+    pub activity: Option<&'a Activity>,
+}
+
+/// What a detector sees when a day ends.
+pub struct DayContext<'a> {
+    pub resolver: &'a Resolver,
+    /// The days before the one ending.
+    pub history: &'a History,
+    /// The day ending.
+    pub tally: &'a DayTally,
+}
+
 /// A detector family. Implementations must be deterministic functions of the events they
 /// have seen (no clock, no randomness), so that batch and streaming runs agree.
 pub trait Detector: Send {
     /// The contract's `detector` name.
     fn name(&self) -> &'static str;
     /// Looks at one event; appends findings to `out`.
-    fn observe(
-        &mut self,
-        ev: &Event,
-        r: &Resolved<'_>,
-        resolver: &Resolver,
-        out: &mut Vec<Finding>,
-    );
+    fn observe(&mut self, ev: &Event, r: &Resolved<'_>, cx: &Context<'_>, out: &mut Vec<Finding>);
+    /// Judges the day that is ending (all its events have been observed).
+    fn close_day(&mut self, _day: NaiveDate, _cx: &DayContext<'_>, _out: &mut Vec<DayFinding>) {}
+    /// State that must survive into the next run (open windows); `None` when there is none.
+    fn save(&self) -> Option<Value> {
+        None
+    }
+    /// Takes back what [`Detector::save`] returned in an earlier run.
+    fn restore(&mut self, _saved: &Value) -> Result<(), String> {
+        Ok(())
+    }
 }
 
 /// The documentation block every detector carries, in the same outline.
@@ -84,6 +132,8 @@ pub fn registry() -> Vec<DetectorDoc> {
         watchlist::DOC,
         no_case::DOC,
         shared_credential::DOC,
+        odd_volume::DOC,
+        subject_surge::DOC,
     ]
 }
 
@@ -103,6 +153,10 @@ pub fn build_detectors(resolver: &Resolver) -> Vec<Box<dyn Detector>> {
     ds.push(Box::new(no_case::NoCase));
     ds.push(Box::new(shared_credential::SharedCredential::new(
         &resolver.config.shared_credential,
+    )));
+    ds.push(Box::new(odd_volume::OddVolume::new(&resolver.config)));
+    ds.push(Box::new(subject_surge::SubjectSurge::new(
+        &resolver.config.subject_surge,
     )));
     ds
 }
@@ -155,11 +209,29 @@ pub struct Engine {
     open: HashMap<GroupKey, OpenAlert>,
     day: Option<NaiveDate>,
     scratch: Vec<Finding>,
+    day_scratch: Vec<DayFinding>,
     stats: RunStats,
+    history: History,
+    tally: DayTally,
+    last_event: Option<DateTime<Utc>>,
+}
+
+/// Why a saved state cannot be taken up.
+#[derive(Debug, thiserror::Error)]
+#[error("the saved state of detector {detector} cannot be restored: {message}")]
+pub struct RestoreError {
+    pub detector: String,
+    pub message: String,
 }
 
 impl Engine {
     pub fn new(resolver: Arc<Resolver>) -> Self {
+        let history = History::new(resolver.config.baseline.history_days);
+        Self::with_history(resolver, history)
+    }
+
+    /// An engine whose behaviour detectors start from saved history.
+    pub fn with_history(resolver: Arc<Resolver>, history: History) -> Self {
         let detectors = build_detectors(&resolver);
         Self {
             resolver,
@@ -167,8 +239,48 @@ impl Engine {
             open: HashMap::new(),
             day: None,
             scratch: Vec::new(),
+            day_scratch: Vec::new(),
             stats: RunStats::default(),
+            history,
+            tally: DayTally::default(),
+            last_event: None,
         }
+    }
+
+    /// Takes up the open windows an earlier run saved. The caller must only pass a carry
+    /// whose last event precedes this run's first.
+    pub fn restore(&mut self, carry: &Carry) -> Result<(), RestoreError> {
+        for d in self.detectors.iter_mut() {
+            if let Some(v) = carry.detectors.get(d.name()) {
+                d.restore(v).map_err(|message| RestoreError {
+                    detector: d.name().to_string(),
+                    message,
+                })?;
+            }
+        }
+        self.last_event = carry.last_event;
+        Ok(())
+    }
+
+    /// The history and open windows so far, to save for the next run. Call after
+    /// [`Engine::finish`], so the last day is in the history.
+    pub fn state(&self) -> State {
+        let detectors = self
+            .detectors
+            .iter()
+            .filter_map(|d| d.save().map(|v| (d.name().to_string(), v)))
+            .collect();
+        State {
+            history: self.history.clone(),
+            carry: Some(Carry {
+                last_event: self.last_event,
+                detectors,
+            }),
+        }
+    }
+
+    pub fn history(&self) -> &History {
+        &self.history
     }
 
     pub fn resolver(&self) -> &Resolver {
@@ -184,17 +296,29 @@ impl Engine {
     pub fn push(&mut self, ev: &Event, out: &mut Vec<Alert>) {
         let day = ev.ts.date_naive();
         if self.day.is_some_and(|d| day > d) {
-            self.close_all(out);
+            self.end_day(out);
         }
         if self.day.is_none_or(|d| day > d) {
             self.day = Some(day);
         }
+        self.last_event = Some(self.last_event.map_or(ev.ts, |t| t.max(ev.ts)));
         let r = self.resolver.resolve(ev);
         self.stats.record_event(ev, &r);
+        let act = activity(ev, &r, &self.resolver);
+        if let Some(a) = &act {
+            if self.tally.day.is_none_or(|d| d == day) {
+                self.tally.add(a, ev);
+            }
+        }
+        let cx = Context {
+            resolver: &self.resolver,
+            history: &self.history,
+            activity: act.as_ref(),
+        };
         let group_by_day = self.resolver.config.alerts.group_by_day;
         for d in self.detectors.iter_mut() {
             self.scratch.clear();
-            d.observe(ev, &r, &self.resolver, &mut self.scratch);
+            d.observe(ev, &r, &cx, &mut self.scratch);
             for f in self.scratch.drain(..) {
                 let key = GroupKey {
                     detector: d.name(),
@@ -240,19 +364,33 @@ impl Engine {
         }
     }
 
-    /// Ends the input: every open alert is emitted.
+    /// Ends the input: the current day is judged and committed to history, and every open
+    /// alert is emitted.
     pub fn finish(&mut self, out: &mut Vec<Alert>) {
-        self.close_all(out);
+        self.end_day(out);
     }
 
-    fn close_all(&mut self, out: &mut Vec<Alert>) {
+    fn end_day(&mut self, out: &mut Vec<Alert>) {
+        let mut closed: Vec<Alert> = Vec::new();
+        if let Some(day) = self.day {
+            let cx = DayContext {
+                resolver: &self.resolver,
+                history: &self.history,
+                tally: &self.tally,
+            };
+            for d in self.detectors.iter_mut() {
+                self.day_scratch.clear();
+                d.close_day(day, &cx, &mut self.day_scratch);
+                for f in self.day_scratch.drain(..) {
+                    closed.push(day_alert(d.name(), day, f, &self.resolver));
+                }
+            }
+            self.history.commit(&self.tally);
+            self.tally.clear();
+        }
         let min_score = self.resolver.config.alerts.min_score;
-        let mut closed: Vec<Alert> = self
-            .open
-            .drain()
-            .map(|(k, a)| finish_alert(k, a))
-            .filter(|a| a.score >= min_score)
-            .collect();
+        closed.extend(self.open.drain().map(|(k, a)| finish_alert(k, a)));
+        closed.retain(|a| a.score >= min_score);
         closed.sort_by(|a, b| {
             a.window_start
                 .cmp(&b.window_start)
@@ -262,6 +400,26 @@ impl Engine {
             self.stats.record_alert(a);
         }
         out.extend(closed);
+    }
+}
+
+fn day_alert(detector: &'static str, day: NaiveDate, f: DayFinding, resolver: &Resolver) -> Alert {
+    let day = day.to_string();
+    Alert {
+        alert_id: alert_id(&[detector, &f.kind, &f.user, &f.group, &day]),
+        detector: detector.to_string(),
+        employee_id: resolver
+            .personnel_for(&f.user)
+            .map(|p| p.employee_id.clone()),
+        score: score(f.severity, f.strength),
+        kind: f.kind,
+        severity: f.severity,
+        user: f.user,
+        window_start: format_ts(&f.first),
+        window_end: format_ts(&f.last),
+        event_ids: f.event_ids,
+        reason: f.reason,
+        evidence: f.evidence,
     }
 }
 

@@ -2,10 +2,10 @@
 
 use serde_json::json;
 
-use super::{Detector, DetectorDoc, Finding};
+use super::{Context, Detector, DetectorDoc, Finding};
 use crate::alert::Severity;
 use crate::event::Event;
-use crate::identity::{CaseStatus, Resolved, Resolver};
+use crate::identity::{CaseStatus, Resolved};
 
 pub const DOC: DetectorDoc = DetectorDoc {
     name: "no_case",
@@ -25,13 +25,7 @@ impl Detector for NoCase {
         DOC.name
     }
 
-    fn observe(
-        &mut self,
-        ev: &Event,
-        r: &Resolved<'_>,
-        _resolver: &Resolver,
-        out: &mut Vec<Finding>,
-    ) {
+    fn observe(&mut self, ev: &Event, r: &Resolved<'_>, _cx: &Context<'_>, out: &mut Vec<Finding>) {
         let Some(kind) = r.case.no_case_kind() else {
             return;
         };

@@ -11,11 +11,11 @@ use chrono::{DateTime, Utc};
 use rustc_hash::FxHashMap as HashMap;
 use serde_json::json;
 
-use super::{add_event_context, Detector, DetectorDoc, Finding};
+use super::{add_event_context, Context, Detector, DetectorDoc, Finding};
 use crate::alert::Severity;
 use crate::config::SharedCredentialConfig;
 use crate::event::{format_ts, Event};
-use crate::identity::{Resolved, Resolver};
+use crate::identity::Resolved;
 use crate::refs::Status;
 
 pub const DOC: DetectorDoc = DetectorDoc {
@@ -29,7 +29,7 @@ pub const DOC: DetectorDoc = DetectorDoc {
     needs: &["clients (for concurrent_clients and impossible_travel)"],
 };
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 struct Seen {
     id: String,
     ts: DateTime<Utc>,
@@ -149,13 +149,8 @@ impl Detector for SharedCredential {
         DOC.name
     }
 
-    fn observe(
-        &mut self,
-        ev: &Event,
-        r: &Resolved<'_>,
-        resolver: &Resolver,
-        out: &mut Vec<Finding>,
-    ) {
+    fn observe(&mut self, ev: &Event, r: &Resolved<'_>, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        let resolver = cx.resolver;
         if let Some(p) = r.personnel {
             let after_end = p.end_date.is_none_or(|end| ev.ts >= end);
             let state = match p.status {
@@ -284,6 +279,28 @@ impl Detector for SharedCredential {
         }
         let site = client.site.as_deref().unwrap_or("");
         remember(&mut self.last_coords, ev, client_id, site, Some(here));
+    }
+
+    fn save(&self) -> Option<serde_json::Value> {
+        let sorted = |m: &HashMap<String, Seen>| -> std::collections::BTreeMap<String, Seen> {
+            m.iter().map(|(k, v)| (k.clone(), v.clone())).collect()
+        };
+        Some(json!({
+            "last_site": sorted(&self.last_site),
+            "last_coords": sorted(&self.last_coords),
+        }))
+    }
+
+    fn restore(&mut self, saved: &serde_json::Value) -> Result<(), String> {
+        let take = |key: &str| -> Result<HashMap<String, Seen>, String> {
+            let v = saved.get(key).ok_or(format!("missing `{key}`"))?;
+            let m: std::collections::BTreeMap<String, Seen> =
+                serde_json::from_value(v.clone()).map_err(|e| e.to_string())?;
+            Ok(m.into_iter().collect())
+        };
+        self.last_site = take("last_site")?;
+        self.last_coords = take("last_coords")?;
+        Ok(())
     }
 }
 

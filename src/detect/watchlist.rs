@@ -4,11 +4,12 @@
 use serde_json::json;
 
 use super::{
-    explained, identity_finding, person_key, strongest, Detector, DetectorDoc, Finding, IdentityHit,
+    explained, identity_finding, person_key, strongest, Context, Detector, DetectorDoc, Finding,
+    IdentityHit,
 };
 use crate::alert::Severity;
 use crate::event::Event;
-use crate::identity::{Resolved, Resolver};
+use crate::identity::Resolved;
 
 pub const DOC: DetectorDoc = DetectorDoc {
     name: "watchlist_lookup",
@@ -28,13 +29,8 @@ impl Detector for WatchlistLookup {
         DOC.name
     }
 
-    fn observe(
-        &mut self,
-        ev: &Event,
-        r: &Resolved<'_>,
-        resolver: &Resolver,
-        out: &mut Vec<Finding>,
-    ) {
+    fn observe(&mut self, ev: &Event, r: &Resolved<'_>, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        let resolver = cx.resolver;
         if explained(r) {
             return;
         }

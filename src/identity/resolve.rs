@@ -255,6 +255,15 @@ impl Resolver {
         }
     }
 
+    /// Whether an action is work on records (a lookup or an export) rather than a session
+    /// event; the behaviour detectors count only work.
+    pub fn is_work_action(&self, action: &str) -> bool {
+        !self
+            .non_lookup
+            .iter()
+            .any(|a| a.eq_ignore_ascii_case(action.trim()))
+    }
+
     pub fn has_associations(&self) -> bool {
         self.associations.is_some()
     }

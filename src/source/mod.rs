@@ -11,6 +11,7 @@ pub mod decode;
 pub mod jsonl;
 pub mod parquet;
 pub mod rejects;
+pub mod reorder;
 
 use std::path::{Path, PathBuf};
 

@@ -1,0 +1,298 @@
+//! Behaviour baselines: what each user, unit and person usually looks like, day by day.
+//!
+//! The behaviour detectors (`odd_volume`, `subject_surge`) judge a day against the days
+//! before it. This module holds that history as one row per user per active day
+//! ([`UserDay`]: lookups, hours worked, breadth, largest result) and one row per person per
+//! day on which several logins looked them up, and nothing else: the models that read it
+//! are in [`model`], and the detectors decide what is odd.
+//!
+//! History is filled the same way whichever way a run is driven: the engine tallies each
+//! day's events ([`tally::DayTally`]) and commits the day when it ends; `custodes baseline`
+//! computes the same rows with polars group-bys over history files
+//! ([`crate::columnar::baseline_rows`]); [`state`] saves and loads them. The row
+//! definitions come from one function, [`tally::activity`], so the paths cannot drift.
+
+pub mod model;
+pub mod state;
+pub mod tally;
+
+use std::collections::BTreeMap;
+
+use chrono::{Days, NaiveDate};
+use rustc_hash::FxHashMap as HashMap;
+use serde::{Deserialize, Serialize};
+
+pub use tally::{activity, Activity, DayTally};
+
+use crate::columnar::{aggregate_activity, ActivityColumns, ColumnarError};
+
+/// One user's activity on one UTC day.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserDay {
+    /// Events other than session events (`login`, `logout`...): lookups and exports.
+    pub lookups: u32,
+    /// Those events by hour of the day (UTC).
+    pub hours: [u32; 24],
+    /// Distinct people looked up without an assigned case that lists them.
+    pub subjects: u32,
+    /// The largest `result_count` of the day (0 when none was reported).
+    pub max_rows: u64,
+}
+
+impl UserDay {
+    /// Hours of the day with at least one lookup.
+    pub fn active_hours(&self) -> u32 {
+        self.hours.iter().filter(|&&n| n > 0).count() as u32
+    }
+
+    /// Lookups per hour worked.
+    pub fn rate_per_active_hour(&self) -> f64 {
+        f64::from(self.lookups) / f64::from(self.active_hours().max(1))
+    }
+}
+
+/// Every user's and person's recent days, bounded to `history_days`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct History {
+    history_days: u32,
+    users: HashMap<String, BTreeMap<NaiveDate, UserDay>>,
+    /// Person key -> day -> distinct logins that looked them up without a case explaining
+    /// it (kept only when at least two did, which is all "attention" needs).
+    persons: HashMap<String, BTreeMap<NaiveDate, u32>>,
+}
+
+impl History {
+    pub fn new(history_days: u32) -> Self {
+        Self {
+            history_days: history_days.max(1),
+            ..Self::default()
+        }
+    }
+
+    pub fn history_days(&self) -> u32 {
+        self.history_days
+    }
+
+    /// The first day of the history that `day` is judged against.
+    fn first_day(&self, day: NaiveDate) -> NaiveDate {
+        day.checked_sub_days(Days::new(u64::from(self.history_days)))
+            .unwrap_or(NaiveDate::MIN)
+    }
+
+    /// The user's active days before `day`, within the history window, oldest first.
+    pub fn user_days(
+        &self,
+        user: &str,
+        day: NaiveDate,
+    ) -> impl Iterator<Item = (NaiveDate, &UserDay)> + '_ {
+        let from = self.first_day(day);
+        self.users
+            .get(user)
+            .into_iter()
+            .flat_map(move |m| m.range(from..day).map(|(d, u)| (*d, u)))
+    }
+
+    /// Every user with history, in no particular order.
+    pub fn users(&self) -> impl Iterator<Item = &str> + '_ {
+        self.users.keys().map(String::as_str)
+    }
+
+    /// The most logins that looked the person up on one day of the window before `day`
+    /// (0 when fewer than two ever did).
+    pub fn person_attention(&self, person: &str, day: NaiveDate) -> u32 {
+        let from = self.first_day(day);
+        self.persons
+            .get(person)
+            .and_then(|m| m.range(from..day).map(|(_, n)| *n).max())
+            .unwrap_or(0)
+    }
+
+    /// Records (or replaces) one user-day.
+    pub fn set_user_day(&mut self, user: &str, day: NaiveDate, row: UserDay) {
+        self.users
+            .entry(user.to_string())
+            .or_default()
+            .insert(day, row);
+    }
+
+    /// Records (or replaces) how many logins looked a person up on a day.
+    pub fn set_person_day(&mut self, person: &str, day: NaiveDate, users: u32) {
+        self.persons
+            .entry(person.to_string())
+            .or_default()
+            .insert(day, users);
+    }
+
+    /// Forgets days that no day after `last` can be judged against.
+    pub fn prune_after(&mut self, last: NaiveDate) {
+        let keep_from = last
+            .checked_add_days(Days::new(1))
+            .map_or(last, |d| self.first_day(d));
+        for m in self.users.values_mut() {
+            *m = m.split_off(&keep_from);
+        }
+        self.users.retain(|_, m| !m.is_empty());
+        for m in self.persons.values_mut() {
+            *m = m.split_off(&keep_from);
+        }
+        self.persons.retain(|_, m| !m.is_empty());
+    }
+
+    /// The latest day with any row.
+    pub fn last_day(&self) -> Option<NaiveDate> {
+        self.users
+            .values()
+            .filter_map(|m| m.keys().next_back())
+            .max()
+            .copied()
+    }
+
+    /// Every user row, sorted by user then day (for saving).
+    pub fn user_rows(&self) -> Vec<(&str, NaiveDate, &UserDay)> {
+        let mut v: Vec<_> = self
+            .users
+            .iter()
+            .flat_map(|(u, m)| m.iter().map(move |(d, r)| (u.as_str(), *d, r)))
+            .collect();
+        v.sort_by(|a, b| a.0.cmp(b.0).then(a.1.cmp(&b.1)));
+        v
+    }
+
+    /// Every person row, sorted by person then day (for saving).
+    pub fn person_rows(&self) -> Vec<(&str, NaiveDate, u32)> {
+        let mut v: Vec<_> = self
+            .persons
+            .iter()
+            .flat_map(|(p, m)| m.iter().map(move |(d, n)| (p.as_str(), *d, *n)))
+            .collect();
+        v.sort_by(|a, b| a.0.cmp(b.0).then(a.1.cmp(&b.1)));
+        v
+    }
+
+    /// Commits a finished day's tally.
+    pub fn commit(&mut self, tally: &DayTally) {
+        let Some(day) = tally.day else {
+            return;
+        };
+        for (user, t) in &tally.users {
+            self.set_user_day(user, day, t.row());
+        }
+        for (person, users) in &tally.persons {
+            if users.len() >= 2 {
+                self.set_person_day(person, day, users.len() as u32);
+            }
+        }
+        self.prune_after(day);
+    }
+}
+
+/// Collects activity, in any order, into columns for the polars group-bys of
+/// `custodes baseline`.
+#[derive(Debug, Default)]
+pub struct HistoryBuilder {
+    cols: ActivityColumns,
+}
+
+const EPOCH: NaiveDate = match NaiveDate::from_ymd_opt(1970, 1, 1) {
+    Some(d) => d,
+    None => NaiveDate::MIN,
+};
+
+impl HistoryBuilder {
+    pub fn push(&mut self, a: &Activity) {
+        let c = &mut self.cols;
+        c.user.push(a.user.clone());
+        c.day.push((a.day() - EPOCH).num_days() as i32);
+        c.hour.push(a.hour() as i32);
+        let s = a.unexplained_subject();
+        c.subject.push(s.map(|s| s.key.clone()));
+        c.person
+            .push(s.filter(|s| s.precise).map(|s| s.key.clone()));
+        c.rows.push(a.rows);
+    }
+
+    pub fn len(&self) -> usize {
+        self.cols.user.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.cols.user.is_empty()
+    }
+
+    /// Adds the aggregated rows to `history` (replacing the user-days and person-days they
+    /// cover) and forgets days older than the window of the latest day.
+    pub fn finish(self, history: &mut History) -> Result<(), ColumnarError> {
+        let agg = aggregate_activity(self.cols, 2)?;
+        let date = |d: i32| EPOCH + Days::new(d.max(0) as u64);
+        let mut hours: HashMap<(String, i32), [u32; 24]> = HashMap::default();
+        for (u, d, h, n) in agg.user_hours {
+            if let Some(slot) = hours.entry((u, d)).or_default().get_mut(h as usize) {
+                *slot = n as u32;
+            }
+        }
+        for (u, d, n, subjects, rows) in agg.user_days {
+            let row = UserDay {
+                lookups: n as u32,
+                hours: hours.remove(&(u.clone(), d)).unwrap_or_default(),
+                subjects: subjects as u32,
+                max_rows: rows,
+            };
+            history.set_user_day(&u, date(d), row);
+        }
+        for (p, d, n) in agg.person_days {
+            history.set_person_day(&p, date(d), n as u32);
+        }
+        if let Some(last) = history.last_day() {
+            history.prune_after(last);
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn a_day_is_judged_against_the_window_before_it_only() {
+        let mut h = History::new(3);
+        for (day, n) in [
+            ("2024-05-01", 1),
+            ("2024-05-02", 2),
+            ("2024-05-03", 3),
+            ("2024-05-04", 4),
+        ] {
+            let row = UserDay {
+                lookups: n,
+                ..UserDay::default()
+            };
+            h.set_user_day("u", d(day), row);
+        }
+        let seen: Vec<u32> = h
+            .user_days("u", d("2024-05-04"))
+            .map(|(_, r)| r.lookups)
+            .collect();
+        assert_eq!(seen, [1, 2, 3]);
+        let seen: Vec<u32> = h
+            .user_days("u", d("2024-05-05"))
+            .map(|(_, r)| r.lookups)
+            .collect();
+        assert_eq!(seen, [2, 3, 4]);
+        h.prune_after(d("2024-05-04"));
+        assert_eq!(h.user_rows().len(), 3);
+    }
+
+    #[test]
+    fn attention_is_the_busiest_day_in_the_window() {
+        let mut h = History::new(90);
+        h.set_person_day("id:P1", d("2024-05-01"), 3);
+        h.set_person_day("id:P1", d("2024-05-02"), 2);
+        assert_eq!(h.person_attention("id:P1", d("2024-05-03")), 3);
+        assert_eq!(h.person_attention("id:P1", d("2024-05-01")), 0);
+        assert_eq!(h.person_attention("id:P2", d("2024-05-03")), 0);
+    }
+}

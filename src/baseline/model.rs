@@ -1,0 +1,238 @@
+//! Count models and multiple-testing control for the behaviour detectors.
+//!
+//! Daily counts of human work are overdispersed (a quiet Monday, a busy Friday), so a
+//! Poisson model would call every busy day an anomaly. [`CountModel`] fits a negative
+//! binomial by the method of moments and gives the upper-tail probability of an observed
+//! count with statrs; [`benjamini_hochberg`] keeps the expected share of false alarms among
+//! a day's alerts at a chosen rate when hundreds of users are judged at once.
+//!
+//! Pure functions of their inputs: no state, no clock, no I/O.
+
+use statrs::distribution::{DiscreteCDF, NegativeBinomial, Poisson};
+
+/// Below this coefficient of variation a history is treated as if it varied this much:
+/// a handful of identical days must not make a slightly busier day look impossible.
+const MIN_CV: f64 = 0.15;
+
+/// A fitted model of a daily count, with the summaries that reasons quote.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CountModel {
+    /// Days the model rests on.
+    pub n: usize,
+    pub mean: f64,
+    pub var: f64,
+    pub median: f64,
+    pub p95: f64,
+}
+
+impl CountModel {
+    /// Fits a sample of daily counts; `None` when it has fewer than `min_n` days.
+    ///
+    /// The top 5 % of days (when there are at least 20) are left out of the mean and
+    /// variance, so that one earlier anomaly does not hide the next; the median and 95th
+    /// percentile quoted in reasons use every day.
+    pub fn fit(sample: &[f64], min_n: usize) -> Option<CountModel> {
+        if sample.is_empty() || sample.len() < min_n.max(1) {
+            return None;
+        }
+        let mut sorted = sample.to_vec();
+        sorted.sort_by(f64::total_cmp);
+        let keep = if sorted.len() >= 20 {
+            sorted.len() - sorted.len().div_ceil(20)
+        } else {
+            sorted.len()
+        };
+        let core = &sorted[..keep];
+        let n = core.len() as f64;
+        let mean = core.iter().sum::<f64>() / n;
+        let var = if core.len() > 1 {
+            core.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0)
+        } else {
+            0.0
+        };
+        Some(CountModel {
+            n: sample.len(),
+            mean,
+            var,
+            median: quantile_sorted(&sorted, 0.5),
+            p95: quantile_sorted(&sorted, 0.95),
+        })
+    }
+
+    /// P(X ≥ x) under a negative binomial with this mean and variance (a Poisson when the
+    /// history is not overdispersed).
+    pub fn upper_tail(&self, x: u64) -> f64 {
+        if x == 0 {
+            return 1.0;
+        }
+        let mean = self.mean.max(0.5);
+        let var = self.var.max(mean + (MIN_CV * mean).powi(2));
+        if var <= mean * 1.000_001 {
+            return poisson_upper_tail(mean, x);
+        }
+        // Mean m and variance v give r = m²/(v−m) successes with success probability
+        // p = r/(r+m) in statrs' parameterisation (failures before the r-th success).
+        let r = mean * mean / (var - mean);
+        let p = r / (r + mean);
+        match NegativeBinomial::new(r, p) {
+            Ok(nb) => nb.sf(x - 1).clamp(0.0, 1.0),
+            Err(_) => poisson_upper_tail(mean, x),
+        }
+    }
+}
+
+/// P(X ≥ x) for a Poisson with mean `lambda`.
+pub fn poisson_upper_tail(lambda: f64, x: u64) -> f64 {
+    if x == 0 {
+        return 1.0;
+    }
+    match Poisson::new(lambda.max(1e-9)) {
+        Ok(p) => p.sf(x - 1).clamp(0.0, 1.0),
+        Err(_) => 1.0,
+    }
+}
+
+/// The smallest count whose Poisson upper tail is below `alpha`.
+pub fn poisson_critical(lambda: f64, alpha: f64) -> u64 {
+    let mut k = lambda.ceil().max(1.0) as u64;
+    while poisson_upper_tail(lambda, k) >= alpha {
+        k += 1;
+        if k > 1_000_000 {
+            break;
+        }
+    }
+    k
+}
+
+/// Linear-interpolated quantile of an ascending sample (`q` in 0–1).
+pub fn quantile_sorted(sorted: &[f64], q: f64) -> f64 {
+    match sorted.len() {
+        0 => 0.0,
+        1 => sorted[0],
+        n => {
+            let pos = q.clamp(0.0, 1.0) * (n - 1) as f64;
+            let lo = pos.floor() as usize;
+            let hi = pos.ceil() as usize;
+            sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo as f64)
+        }
+    }
+}
+
+/// Quantile of an unsorted sample.
+pub fn quantile(sample: &[f64], q: f64) -> f64 {
+    let mut s = sample.to_vec();
+    s.sort_by(f64::total_cmp);
+    quantile_sorted(&s, q)
+}
+
+/// Benjamini–Hochberg: which of `p` are discoveries at false discovery rate `q`.
+pub fn benjamini_hochberg(p: &[f64], q: f64) -> Vec<bool> {
+    let m = p.len();
+    let mut order: Vec<usize> = (0..m).collect();
+    order.sort_by(|&a, &b| p[a].total_cmp(&p[b]).then(a.cmp(&b)));
+    let mut cutoff = None;
+    for (rank, &i) in order.iter().enumerate() {
+        if p[i] <= (rank + 1) as f64 / m as f64 * q {
+            cutoff = Some(rank);
+        }
+    }
+    let mut out = vec![false; m];
+    if let Some(c) = cutoff {
+        for &i in &order[..=c] {
+            out[i] = true;
+        }
+    }
+    out
+}
+
+/// A p-value as people read it: `3e-9`, `0.004`.
+pub fn format_p(p: f64) -> String {
+    if p <= 0.0 {
+        "< 1e-300".into()
+    } else if p < 0.001 {
+        format!("{p:.0e}")
+    } else {
+        format!("{p:.3}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn overdispersed_history_is_more_forgiving_than_poisson() {
+        let steady: Vec<f64> = (0..30).map(|i| 50.0 + f64::from(i % 3)).collect();
+        let wild: Vec<f64> = (0..30)
+            .map(|i| if i % 2 == 0 { 20.0 } else { 80.0 })
+            .collect();
+        let s = CountModel::fit(&steady, 10).unwrap();
+        let w = CountModel::fit(&wild, 10).unwrap();
+        // Even a steady history is given a 15% spread, so doubling is rare but not impossible.
+        assert!(s.upper_tail(100) < 1e-4, "{}", s.upper_tail(100));
+        assert!(w.upper_tail(100) > 1e-2, "{}", w.upper_tail(100));
+    }
+
+    #[test]
+    fn one_earlier_spike_does_not_mask_the_next() {
+        let mut h: Vec<f64> = (0..40).map(|i| 40.0 + f64::from(i % 7)).collect();
+        h[5] = 900.0;
+        let m = CountModel::fit(&h, 10).unwrap();
+        assert!(m.upper_tail(300) < 1e-9, "{}", m.upper_tail(300));
+    }
+
+    #[test]
+    fn too_little_history_fits_nothing() {
+        assert!(CountModel::fit(&[1.0, 2.0], 10).is_none());
+        assert!(CountModel::fit(&[], 0).is_none());
+    }
+
+    #[test]
+    fn bh_matches_the_textbook_example() {
+        // Sorted p-values 0.001 0.008 0.039 0.041 0.042 0.06 0.074 0.205 at q = 0.05:
+        // the largest k with p(k) <= k/8 * 0.05 is k = 2.
+        let p = [0.041, 0.001, 0.06, 0.008, 0.039, 0.042, 0.074, 0.205];
+        let d = benjamini_hochberg(&p, 0.05);
+        assert_eq!(d, [false, true, false, true, false, false, false, false]);
+        assert!(benjamini_hochberg(&[], 0.05).is_empty());
+    }
+
+    #[test]
+    fn quantiles_interpolate() {
+        assert_eq!(quantile(&[3.0, 1.0, 2.0], 0.5), 2.0);
+        assert_eq!(quantile(&[0.0, 10.0], 0.95), 9.5);
+        assert_eq!(quantile(&[], 0.5), 0.0);
+    }
+
+    #[test]
+    fn poisson_critical_is_the_first_count_below_alpha() {
+        let k = poisson_critical(2.0, 1e-6);
+        assert!(poisson_upper_tail(2.0, k) < 1e-6);
+        assert!(poisson_upper_tail(2.0, k - 1) >= 1e-6);
+    }
+
+    proptest! {
+        #[test]
+        fn tail_is_a_probability_and_falls_with_the_count(
+            sample in proptest::collection::vec(0.0f64..500.0, 10..60),
+            x in 0u64..2000,
+        ) {
+            let m = CountModel::fit(&sample, 10).unwrap();
+            let a = m.upper_tail(x);
+            let b = m.upper_tail(x + 1);
+            prop_assert!((0.0..=1.0).contains(&a));
+            prop_assert!(b <= a + 1e-12);
+        }
+
+        #[test]
+        fn bh_discoveries_are_the_smallest_p_values(
+            p in proptest::collection::vec(0.0f64..1.0, 0..50),
+        ) {
+            let d = benjamini_hochberg(&p, 0.1);
+            let worst_found = p.iter().zip(&d).filter(|x| *x.1).map(|x| *x.0).fold(f64::MIN, f64::max);
+            let best_missed = p.iter().zip(&d).filter(|x| !*x.1).map(|x| *x.0).fold(f64::MAX, f64::min);
+            prop_assert!(worst_found <= best_missed);
+        }
+    }
+}

@@ -1,0 +1,193 @@
+//! What one event contributes to behaviour history, and a day's running tally of it.
+//!
+//! [`activity`] is the single definition of "a lookup by this user at this hour about this
+//! person, explained or not, returning so many rows"; both the engine (through
+//! [`DayTally`]) and `custodes baseline` (through polars) build history rows from it, so
+//! a day tallied live and the same day rebuilt from files give the same row.
+
+use chrono::{DateTime, NaiveDate, Timelike, Utc};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+
+use super::UserDay;
+use crate::event::Event;
+use crate::identity::{CaseStatus, MatchKind, Resolved, Resolver};
+use crate::refs::login_key;
+
+/// Who a lookup was about, as a key stable across runs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SubjectKey {
+    pub key: String,
+    /// Precise enough to say several logins looked up the same person (not a bare name).
+    pub precise: bool,
+}
+
+/// One event as behaviour history sees it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Activity {
+    /// The login, compared the way personnel.csv is (`login_key`).
+    pub user: String,
+    pub ts: DateTime<Utc>,
+    pub subject: Option<SubjectKey>,
+    /// An assigned open case lists the person looked up.
+    pub explained: bool,
+    pub rows: Option<u64>,
+}
+
+impl Activity {
+    pub fn day(&self) -> NaiveDate {
+        self.ts.date_naive()
+    }
+
+    pub fn hour(&self) -> usize {
+        self.ts.hour() as usize
+    }
+
+    /// The subject, when the lookup is not explained by a case (what breadth and attention
+    /// count).
+    pub fn unexplained_subject(&self) -> Option<&SubjectKey> {
+        self.subject.as_ref().filter(|_| !self.explained)
+    }
+}
+
+/// The person a lookup was about: a known person it matched (watch list, employee) by a
+/// strong identifier, else the strongest identifier typed (person id, name with date of
+/// birth, plate, phone), else the bare name (not precise).
+pub fn subject_key(r: &Resolved<'_>, resolver: &Resolver) -> Option<SubjectKey> {
+    let strong = |m: &&crate::identity::Match| m.kind != MatchKind::NameOnly;
+    if let Some(m) = r.watchlist.iter().find(strong) {
+        if let Some((_, p)) = resolver.watch_entry(m.entry) {
+            return Some(precise(format!(
+                "watch:{}",
+                crate::detect::person_key(&p.person_ids, &p.display)
+            )));
+        }
+    }
+    if let Some(m) = r.employees.iter().find(strong) {
+        if let Some(p) = resolver.employee(m.entry) {
+            return Some(precise(format!("employee:{}", login_key(&p.employee_id))));
+        }
+    }
+    let q = &r.query;
+    if let Some(id) = q
+        .person_id
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        return Some(precise(format!("id:{}", id.to_uppercase())));
+    }
+    if let (Some(key), Some(dob)) = (q.name_keys.first(), q.dob) {
+        return Some(precise(format!("name:{key}|{dob}")));
+    }
+    if let Some(p) = &q.plate {
+        return Some(precise(format!("plate:{p}")));
+    }
+    if let Some(p) = &q.phone {
+        return Some(precise(format!("phone:{p}")));
+    }
+    if let Some(key) = q.name_keys.first() {
+        return Some(SubjectKey {
+            key: format!("name:{key}"),
+            precise: false,
+        });
+    }
+    q.address.as_ref().map(|a| SubjectKey {
+        key: format!("address:{a}"),
+        precise: false,
+    })
+}
+
+fn precise(key: String) -> SubjectKey {
+    SubjectKey { key, precise: true }
+}
+
+/// What an event adds to behaviour history; `None` for session events (login, logout and
+/// the other configured non-lookup actions), which are not work on records.
+pub fn activity(ev: &Event, r: &Resolved<'_>, resolver: &Resolver) -> Option<Activity> {
+    if !resolver.is_work_action(&ev.action) {
+        return None;
+    }
+    let subject = if r.is_lookup {
+        subject_key(r, resolver)
+    } else {
+        None
+    };
+    Some(Activity {
+        user: login_key(&ev.user),
+        ts: ev.ts,
+        subject,
+        explained: matches!(r.case, CaseStatus::Explained { .. }),
+        rows: ev.result_count,
+    })
+}
+
+/// One user's running tally for the current day.
+#[derive(Debug, Clone, Default)]
+pub struct UserTally {
+    pub lookups: u32,
+    pub hours: [u32; 24],
+    /// Unexplained subject -> the first event that looked them up.
+    pub subjects: HashMap<String, String>,
+    pub max_rows: u64,
+    /// Every counted event, in order (the evidence of a daily_count alert).
+    pub ids: Vec<String>,
+    pub first: Option<DateTime<Utc>>,
+    pub last: Option<DateTime<Utc>>,
+    /// The login as the events spell it (for alerts).
+    pub login: String,
+}
+
+impl UserTally {
+    pub fn row(&self) -> UserDay {
+        UserDay {
+            lookups: self.lookups,
+            hours: self.hours,
+            subjects: self.subjects.len() as u32,
+            max_rows: self.max_rows,
+        }
+    }
+}
+
+/// Everything the current UTC day has added so far.
+#[derive(Debug, Clone, Default)]
+pub struct DayTally {
+    pub day: Option<NaiveDate>,
+    /// Keyed by `login_key`.
+    pub users: HashMap<String, UserTally>,
+    /// Precise unexplained subject -> logins that looked them up today.
+    pub persons: HashMap<String, HashSet<String>>,
+}
+
+impl DayTally {
+    /// Adds one event's activity (which must fall on the tally's day, or start it).
+    pub fn add(&mut self, a: &Activity, ev: &Event) {
+        self.day.get_or_insert(a.day());
+        let t = self.users.entry(a.user.clone()).or_default();
+        if t.login.is_empty() {
+            t.login = ev.user.clone();
+        }
+        t.lookups += 1;
+        t.hours[a.hour()] += 1;
+        t.max_rows = t.max_rows.max(a.rows.unwrap_or(0));
+        t.ids.push(ev.id.clone());
+        t.first.get_or_insert(a.ts);
+        t.last = Some(a.ts);
+        if let Some(s) = a.unexplained_subject() {
+            if !t.subjects.contains_key(&s.key) {
+                t.subjects.insert(s.key.clone(), ev.id.clone());
+            }
+            if s.precise {
+                self.persons
+                    .entry(s.key.clone())
+                    .or_default()
+                    .insert(a.user.clone());
+            }
+        }
+    }
+
+    pub fn clear(&mut self) {
+        self.day = None;
+        self.users.clear();
+        self.persons.clear();
+    }
+}

@@ -1,0 +1,134 @@
+//! `custodes baseline`: build or update the saved history that `audit --state` judges
+//! new nights against, from earlier logs, without running any detector.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use anyhow::Context;
+use clap::Args;
+
+use custodes::baseline::{activity, state, History, HistoryBuilder};
+use custodes::identity::Resolver;
+use custodes::refs::RefData;
+use custodes::source::{self, RejectSink};
+
+/// Build or update a behaviour baseline from earlier query logs.
+///
+/// Reads EVENTS (files or directories, any of the formats `audit` reads, in any order),
+/// resolves each lookup against the reference data exactly as `audit` does, and aggregates
+/// per user and day (lookups, hours, distinct unexplained people, largest result) and per
+/// person and day (distinct logins) with polars group-bys. The result is saved to the
+/// state file (versioned JSON, created 0600, replaced atomically); rows for user-days in
+/// EVENTS replace saved ones, and days older than `baseline.history_days` before the latest
+/// are dropped. Then `custodes audit --state FILE` judges a night against this history
+/// without re-reading it.
+#[derive(Debug, Args)]
+pub struct BaselineArgs {
+    /// Reference data directory (as for `audit`).
+    #[arg(long, value_name = "DIR")]
+    pub refs: PathBuf,
+
+    /// The state file to create or update.
+    #[arg(long, value_name = "FILE")]
+    pub state: PathBuf,
+
+    /// Configuration file (see `custodes config`).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Write rejected input lines here (JSON lines). Default: none (they are counted and
+    /// the first are printed).
+    #[arg(long, value_name = "FILE")]
+    pub rejects: Option<PathBuf>,
+
+    /// Do not print the summary on standard error.
+    #[arg(long, short)]
+    pub quiet: bool,
+
+    /// Earlier query-log files or directories.
+    #[arg(value_name = "EVENTS", required = true)]
+    pub events: Vec<PathBuf>,
+}
+
+pub fn run(args: BaselineArgs) -> anyhow::Result<ExitCode> {
+    let started = Instant::now();
+    let config = super::load_config(args.config.as_ref())?;
+    let mut rejects = match &args.rejects {
+        Some(p) => RejectSink::to_file(p)
+            .with_context(|| format!("{}: cannot create reject file", p.display()))?,
+        None => RejectSink::counting(),
+    };
+    let refs = RefData::load(&args.refs, &mut rejects)?;
+    for n in &refs.notes {
+        eprintln!("custodes: {n}");
+    }
+    let days = config.baseline.history_days;
+    let mut saved = if args.state.exists() {
+        state::load(&args.state, days)?
+    } else {
+        state::State {
+            history: History::new(days),
+            carry: None,
+        }
+    };
+    let resolver = Resolver::new(refs, config);
+    let inputs = source::discover(&args.events)?;
+    let mut builder = HistoryBuilder::default();
+    let mut read = 0u64;
+    let mut rejected = 0u64;
+    let mut latest = None;
+    for (path, format) in &inputs.files {
+        let stats = source::read_file(path, *format, &mut rejects, &mut |ev| {
+            latest = latest.max(Some(ev.ts));
+            let r = resolver.resolve(&ev);
+            if let Some(a) = activity(&ev, &r, &resolver) {
+                builder.push(&a);
+            }
+        })?;
+        read += stats.events;
+        rejected += stats.rejected;
+    }
+    rejects.flush().context("writing the reject file")?;
+    let counted = builder.len();
+    builder
+        .finish(&mut saved.history)
+        .context("aggregating history")?;
+    // Open windows saved by an audit only stay valid if nothing newer was added.
+    if saved
+        .carry
+        .as_ref()
+        .is_some_and(|c| latest.is_some_and(|t| c.last_event.is_none_or(|l| t > l)))
+    {
+        saved.carry = None;
+    }
+    state::save(&args.state, &saved)?;
+    if !args.quiet {
+        let users = saved.history.user_rows();
+        let first = users.iter().map(|r| r.1).min();
+        let last = users.iter().map(|r| r.1).max();
+        eprintln!("custodes baseline summary");
+        eprintln!(
+            "  input      {read} events read from {} file(s), {rejected} rejected; {counted} lookups and exports counted",
+            inputs.files.len()
+        );
+        match (first, last) {
+            (Some(f), Some(l)) => eprintln!(
+                "  history    {} user-days of {} users, {f} to {l}; {} person-days with several logins",
+                users.len(),
+                saved.history.users().count(),
+                saved.history.person_rows().len()
+            ),
+            _ => eprintln!("  history    empty"),
+        }
+        for r in rejects.first() {
+            eprintln!("  rejected   {r}");
+        }
+        eprintln!(
+            "  state written to {} in {:.1} s",
+            args.state.display(),
+            started.elapsed().as_secs_f64()
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}

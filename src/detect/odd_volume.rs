@@ -1,0 +1,736 @@
+//! `odd_volume`: work far outside a user's own pattern and their unit's — too many lookups
+//! in a day or in a few minutes, at hours they never work, across too many unrelated
+//! people, or returning too many records.
+//!
+//! Every judgement compares the day with the user's own earlier days ([`History`], the last
+//! `baseline.history_days`) and with their unit's members (personnel `unit`; logins not in
+//! personnel form one group). A user with fewer than `baseline.min_user_days` active days
+//! is judged against the unit alone, so a new user is covered from their first day. Daily
+//! counts (`daily_count`, `distinct_subjects`) use a negative binomial per user and per unit
+//! with Benjamini–Hochberg across the users judged that day; `burst`, `off_hours` and
+//! `export` compare single events or windows with thresholds derived from the same history
+//! at the start of the day. Every alert states the observed value, the baseline and,
+//! where a model was used, the p-value.
+//!
+//! Thresholds are fixed for the whole day from the days before it, so the order of users
+//! within a day never matters; nothing here reads the clock.
+
+use std::collections::VecDeque;
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use rustc_hash::FxHashMap as HashMap;
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+
+use super::{Context, DayContext, DayFinding, Detector, DetectorDoc, Finding};
+use crate::alert::Severity;
+use crate::baseline::model::{
+    benjamini_hochberg, format_p, poisson_critical, poisson_upper_tail, quantile, CountModel,
+};
+use crate::baseline::UserDay;
+use crate::config::{BaselineConfig, Config, OddVolumeConfig};
+use crate::event::{format_ts, Event};
+use crate::identity::{Resolved, Resolver};
+use crate::refs::login_key;
+
+pub const DOC: DetectorDoc = DetectorDoc {
+    name: "odd_volume",
+    kinds: &["daily_count", "burst", "off_hours", "distinct_subjects", "export"],
+    what: "A user's lookups in a day far above both their own history and their unit's, by a negative binomial test with Benjamini–Hochberg control across the users of the day (`daily_count`); far more lookups within `burst_window_minutes` than the user's usual hourly rate allows (`burst`); `off_hours_min_lookups` or more lookups in a day at hours of the day where the user (or, for a new user, the unit) has almost never worked (`off_hours`); many distinct people looked up without a case that explains it, against the user's usual breadth (`distinct_subjects`); one event returning far more records (`result_count`) than the user and their unit ever do (`export`).",
+    why: "Browsing, bulk harvesting and exports for sale or for a third party show up as volume before anything else; hours nobody works are when misuse hopes not to be seen.",
+    false_positives: "A new duty (a task force, a records backlog) or a permanent move to night shifts looks odd until the history catches up (`history_days`); a user with too little history is compared with a unit whose work differs from theirs; one-off legitimate bulk exports. Public holidays and quiet days only make later days look less odd, never more.",
+    tuning: "`[odd_volume]` sets the false discovery rate, minimum counts and ratios of every kind; `[baseline]` how much history is kept and needed. `custodes baseline` builds the history from earlier logs so the first audited night is judged too.",
+    example: "412 lookups on 2024-05-14; this user's median is 61 over 44 active days and the unit PATROL's 95th percentile 140; p = 3e-9 (negative binomial), a discovery at a 1% false discovery rate across the 380 users of the day.",
+    needs: &[],
+};
+
+/// The unit a login belongs to, for peer comparison.
+fn unit_of(resolver: &Resolver, user: &str) -> String {
+    resolver
+        .personnel_for(user)
+        .and_then(|p| p.unit.as_deref())
+        .map(|u| u.trim().to_uppercase())
+        .filter(|u| !u.is_empty())
+        .unwrap_or_else(|| "(no unit)".into())
+}
+
+/// Hours of the day at which a histogram shows (almost) no work: the hour and the hours
+/// either side together hold less than `max_share` of all lookups.
+fn unusual_hours(hist: &[u64; 24], max_share: f64) -> [bool; 24] {
+    let total: u64 = hist.iter().sum();
+    let mut out = [false; 24];
+    for (h, o) in out.iter_mut().enumerate() {
+        let around = hist[(h + 23) % 24] + hist[h] + hist[(h + 1) % 24];
+        *o = (around as f64) < max_share * total as f64;
+    }
+    out
+}
+
+/// What one user's or one unit's earlier days say, for the checks made event by event.
+#[derive(Debug, Clone)]
+struct Norm {
+    /// Active days (user) or member-days (unit).
+    days: usize,
+    /// Distinct calendar days those fall on.
+    distinct_days: usize,
+    /// 90th percentile of lookups per hour worked.
+    rate_p90: f64,
+    hours: [u64; 24],
+    /// Usual largest result of a day (user: 95th percentile; unit: median of members').
+    rows: f64,
+}
+
+impl Norm {
+    fn of_days<'a>(days: impl Iterator<Item = (NaiveDate, &'a UserDay)>) -> Norm {
+        let mut rates = Vec::new();
+        let mut rows = Vec::new();
+        let mut hours = [0u64; 24];
+        let mut dates = Vec::new();
+        for (date, d) in days {
+            dates.push(date);
+            rates.push(d.rate_per_active_hour());
+            rows.push(d.max_rows as f64);
+            for (h, n) in hours.iter_mut().zip(d.hours) {
+                *h += u64::from(n);
+            }
+        }
+        dates.sort_unstable();
+        dates.dedup();
+        Norm {
+            days: rates.len(),
+            distinct_days: dates.len(),
+            rate_p90: quantile(&rates, 0.9),
+            hours,
+            rows: quantile(&rows, 0.95),
+        }
+    }
+}
+
+/// Which baseline a threshold came from, for reasons.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+enum Basis {
+    Own,
+    Unit,
+    None,
+}
+
+/// A user's thresholds for the day, fixed at their first event.
+#[derive(Debug, Clone)]
+struct Limits {
+    unit: String,
+    /// Burst: (lookups needed in the window, expected in the window, basis).
+    burst: Option<(u32, f64, Basis)>,
+    /// Off hours: unusual hours, share basis, and the lookups the histogram holds.
+    hours: Option<([bool; 24], Basis, u64, usize)>,
+    /// Export: rows needed, and the user's and unit's usual largest results.
+    export: (u64, Option<f64>, Option<f64>),
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Recent {
+    ts: DateTime<Utc>,
+    id: String,
+    flagged: bool,
+}
+
+/// One user's state: the open burst window (kept across days) and today's flagged events.
+#[derive(Debug, Default)]
+struct UserState {
+    login: String,
+    limits: Option<Limits>,
+    recent: VecDeque<Recent>,
+    burst: Vec<(DateTime<Utc>, String)>,
+    burst_peak: usize,
+    off: Vec<(DateTime<Utc>, String)>,
+    exports: Vec<(DateTime<Utc>, String, u64)>,
+}
+
+pub struct OddVolume {
+    cfg: OddVolumeConfig,
+    base: BaselineConfig,
+    window: Duration,
+    day: Option<NaiveDate>,
+    users: HashMap<String, UserState>,
+    /// Unit -> norm of its members' earlier days, computed once a day.
+    units: HashMap<String, Norm>,
+}
+
+impl OddVolume {
+    pub fn new(config: &Config) -> Self {
+        let cfg = config.odd_volume.clone();
+        Self {
+            window: Duration::minutes(cfg.burst_window_minutes.max(1)),
+            cfg,
+            base: config.baseline.clone(),
+            day: None,
+            users: HashMap::default(),
+            units: HashMap::default(),
+        }
+    }
+
+    fn unit_norm(&mut self, unit: &str, day: NaiveDate, cx: &Context<'_>) -> Norm {
+        if let Some(n) = self.units.get(unit) {
+            return n.clone();
+        }
+        let mut members: Vec<&str> = cx
+            .history
+            .users()
+            .filter(|u| unit_of(cx.resolver, u) == unit)
+            .collect();
+        members.sort_unstable();
+        let all = Norm::of_days(members.iter().flat_map(|u| cx.history.user_days(u, day)));
+        // A unit's usual largest result is its typical member's, so that one records clerk
+        // does not make every bulk export in the unit look normal.
+        let member_rows: Vec<f64> = members
+            .iter()
+            .map(|u| Norm::of_days(cx.history.user_days(u, day)))
+            .filter(|n| n.days > 0)
+            .map(|n| n.rows)
+            .collect();
+        let norm = Norm {
+            rows: quantile(&member_rows, 0.5),
+            ..all
+        };
+        self.units.insert(unit.to_string(), norm.clone());
+        norm
+    }
+
+    fn limits(&mut self, user: &str, day: NaiveDate, cx: &Context<'_>) -> Limits {
+        let unit = unit_of(cx.resolver, user);
+        let own = Norm::of_days(cx.history.user_days(user, day));
+        let own = (own.days >= self.base.min_user_days).then_some(own);
+        let peers = self.unit_norm(&unit, day, cx);
+        // A unit is a baseline only once its history spans as many days as a user's must:
+        // one busy first day of a unit says nothing about its usual hours.
+        let peers = (peers.days >= self.base.min_peer_days
+            && peers.distinct_days >= self.base.min_user_days)
+            .then_some(peers);
+        let c = &self.cfg;
+        let minutes = self.window.num_minutes() as f64;
+        let (rate, basis) = match (&own, &peers) {
+            (Some(o), _) => (Some(o.rate_p90), Basis::Own),
+            (None, Some(p)) => (Some(p.rate_p90), Basis::Unit),
+            _ => (None, Basis::None),
+        };
+        let burst = rate.map(|r| {
+            let expected = r * minutes / 60.0;
+            let need = (c.burst_min_lookups as f64)
+                .max((c.burst_min_ratio * expected).ceil())
+                .max(poisson_critical(expected, c.burst_max_p) as f64);
+            (need as u32, expected, basis)
+        });
+        let hours = match (&own, &peers) {
+            (Some(o), _) => Some((o.hours, Basis::Own, o.days)),
+            (None, Some(p)) => Some((p.hours, Basis::Unit, p.days)),
+            _ => None,
+        }
+        .map(|(h, b, d)| {
+            (
+                unusual_hours(&h, c.off_hours_max_share),
+                b,
+                h.iter().sum(),
+                d,
+            )
+        });
+        let own_rows = own.as_ref().map(|o| o.rows);
+        let unit_rows = peers.as_ref().map(|p| p.rows);
+        let mut need = c.export_min_rows as f64;
+        match (own_rows, unit_rows) {
+            (None, None) => need *= c.export_min_ratio,
+            _ => {
+                for r in [own_rows, unit_rows].into_iter().flatten() {
+                    need = need.max(c.export_min_ratio * r);
+                }
+            }
+        }
+        Limits {
+            unit,
+            burst,
+            hours,
+            export: (need.ceil() as u64, own_rows, unit_rows),
+        }
+    }
+
+    fn new_day(&mut self, day: NaiveDate) {
+        if self.day != Some(day) {
+            self.day = Some(day);
+            self.units.clear();
+            for s in self.users.values_mut() {
+                s.limits = None;
+            }
+        }
+    }
+
+    /// Daily counts (`daily_count`, `distinct_subjects`): every user active today is tested
+    /// against their own days and the unit's member-days; discoveries are decided together.
+    fn judge_counts(
+        &self,
+        kind: &'static str,
+        day: NaiveDate,
+        cx: &DayContext<'_>,
+        out: &mut Vec<DayFinding>,
+    ) {
+        let (value, min_abs, min_ratio, noun): (fn(&UserDay) -> u32, u32, f64, &str) =
+            if kind == "daily_count" {
+                (
+                    |d| d.lookups,
+                    self.cfg.daily_min_lookups,
+                    self.cfg.daily_min_ratio,
+                    "lookups",
+                )
+            } else {
+                (
+                    |d| d.subjects,
+                    self.cfg.distinct_min_subjects,
+                    self.cfg.distinct_min_ratio,
+                    "distinct people looked up without a case that explains it",
+                )
+            };
+        let mut users: Vec<&String> = cx.tally.users.keys().collect();
+        users.sort_unstable();
+        // Unit -> (member, value) over the history window and today.
+        let mut unit_samples: HashMap<String, Vec<(&str, f64)>> = HashMap::default();
+        let mut unit_dates: HashMap<String, Vec<NaiveDate>> = HashMap::default();
+        let mut unit_of_user: HashMap<&str, String> = HashMap::default();
+        let mut everyone: Vec<&str> = cx.history.users().collect();
+        everyone.extend(users.iter().map(|u| u.as_str()));
+        everyone.sort_unstable();
+        everyone.dedup();
+        for u in everyone {
+            let unit = unit_of(cx.resolver, u);
+            let sample = unit_samples.entry(unit.clone()).or_default();
+            let dates = unit_dates.entry(unit.clone()).or_default();
+            for (d, r) in cx.history.user_days(u, day) {
+                sample.push((u, f64::from(value(r))));
+                dates.push(d);
+            }
+            if let Some(t) = cx.tally.users.get(u) {
+                sample.push((u, f64::from(value(&t.row()))));
+            }
+            unit_of_user.insert(u, unit);
+        }
+        struct Judged<'a> {
+            user: &'a str,
+            v: u32,
+            p: f64,
+            own: Option<CountModel>,
+            peer: Option<CountModel>,
+            unit: String,
+            big_enough: bool,
+        }
+        let mut judged = Vec::new();
+        for u in users {
+            let Some(t) = cx.tally.users.get(u) else {
+                continue;
+            };
+            let v = value(&t.row());
+            let own_sample: Vec<f64> = cx
+                .history
+                .user_days(u, day)
+                .map(|(_, r)| f64::from(value(r)))
+                .collect();
+            let own = CountModel::fit(&own_sample, self.base.min_user_days);
+            let unit = unit_of_user.get(u.as_str()).cloned().unwrap_or_default();
+            let peer_sample: Vec<f64> = unit_samples
+                .get(&unit)
+                .map(|s| {
+                    s.iter()
+                        .filter(|(m, _)| *m != u.as_str())
+                        .map(|(_, x)| *x)
+                        .collect()
+                })
+                .unwrap_or_default();
+            let unit_days = unit_dates.get_mut(&unit).map_or(0, |d| {
+                d.sort_unstable();
+                d.dedup();
+                d.len()
+            });
+            let peer = CountModel::fit(&peer_sample, self.base.min_peer_days)
+                .filter(|_| unit_days >= self.base.min_user_days);
+            let x = u64::from(v);
+            let (p, reference) = match (&own, &peer) {
+                (Some(o), Some(pm)) => (o.upper_tail(x).max(pm.upper_tail(x)), o.median),
+                (Some(o), None) => (o.upper_tail(x), o.median),
+                (None, Some(pm)) => (pm.upper_tail(x), pm.median),
+                (None, None) => continue,
+            };
+            let big_enough = v >= min_abs && f64::from(v) >= min_ratio * reference.max(1.0);
+            judged.push(Judged {
+                user: u,
+                v,
+                p,
+                own,
+                peer,
+                unit,
+                big_enough,
+            });
+        }
+        let ps: Vec<f64> = judged.iter().map(|j| j.p).collect();
+        let found = benjamini_hochberg(&ps, self.cfg.fdr);
+        let n_judged = judged.len();
+        for (j, hit) in judged.into_iter().zip(found) {
+            if !hit || !j.big_enough {
+                continue;
+            }
+            let Some(t) = cx.tally.users.get(j.user) else {
+                continue;
+            };
+            let mut basis = Vec::new();
+            if let Some(o) = &j.own {
+                basis.push(format!(
+                    "this user's median is {} over {} active days",
+                    fmt_num(o.median),
+                    o.n
+                ));
+            } else {
+                basis.push("this user has too little history to compare with".to_string());
+            }
+            if let Some(pm) = &j.peer {
+                basis.push(format!(
+                    "the unit {}'s 95th percentile is {}",
+                    j.unit,
+                    fmt_num(pm.p95)
+                ));
+            }
+            let reason = format!(
+                "{} {noun} on {day}; {}; p = {} (negative binomial), a discovery at a {}% false discovery rate across the {n_judged} users judged that day.",
+                j.v,
+                basis.join(" and "),
+                format_p(j.p),
+                self.cfg.fdr * 100.0,
+            );
+            let reference = j.own.as_ref().or(j.peer.as_ref()).map_or(1.0, |m| m.median);
+            let severity = if f64::from(j.v) >= 2.0 * min_ratio * reference.max(1.0) {
+                Severity::High
+            } else {
+                Severity::Medium
+            };
+            let event_ids = if kind == "daily_count" {
+                t.ids.clone()
+            } else {
+                let mut firsts: Vec<&String> = t.subjects.values().collect();
+                firsts.sort_by_key(|id| t.ids.iter().position(|x| x == *id));
+                firsts.into_iter().cloned().collect()
+            };
+            let (Some(first), Some(last)) = (t.first, t.last) else {
+                continue;
+            };
+            out.push(DayFinding {
+                kind: kind.into(),
+                severity,
+                strength: strength_of(j.p),
+                user: t.login.clone(),
+                group: kind.into(),
+                first,
+                last,
+                event_ids,
+                reason,
+                evidence: json!({
+                    "observed": j.v,
+                    "day": day.to_string(),
+                    "user_baseline": j.own.as_ref().map(model_json),
+                    "unit": j.unit,
+                    "unit_baseline": j.peer.as_ref().map(model_json),
+                    "p_value": j.p,
+                    "test": "negative binomial upper tail, the larger of the user's and the unit's p-values; Benjamini-Hochberg across the users judged that day",
+                    "fdr": self.cfg.fdr,
+                    "users_judged": n_judged,
+                }),
+            });
+        }
+    }
+}
+
+fn model_json(m: &CountModel) -> Value {
+    json!({"days": m.n, "mean": round2(m.mean), "variance": round2(m.var), "median": m.median, "p95": round2(m.p95)})
+}
+
+fn round2(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0
+}
+
+fn fmt_num(x: f64) -> String {
+    if (x - x.round()).abs() < 1e-9 {
+        format!("{}", x.round() as i64)
+    } else {
+        format!("{x:.1}")
+    }
+}
+
+/// How sure a p-value makes us, 0.5–1, for ranking.
+fn strength_of(p: f64) -> f64 {
+    (-p.max(1e-300).log10() / 12.0).clamp(0.5, 1.0)
+}
+
+fn span(events: &[(DateTime<Utc>, String)]) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
+    let first = events.iter().map(|e| e.0).min()?;
+    let last = events.iter().map(|e| e.0).max()?;
+    Some((first, last))
+}
+
+fn basis_phrase(b: Basis, unit: &str) -> String {
+    match b {
+        Basis::Own => "this user's".into(),
+        Basis::Unit => format!("the unit {unit}'s (this user has too little history)"),
+        Basis::None => "no".into(),
+    }
+}
+
+impl Detector for OddVolume {
+    fn name(&self) -> &'static str {
+        "odd_volume"
+    }
+
+    fn observe(
+        &mut self,
+        ev: &Event,
+        _r: &Resolved<'_>,
+        cx: &Context<'_>,
+        _out: &mut Vec<Finding>,
+    ) {
+        let Some(a) = cx.activity else {
+            return;
+        };
+        let day = a.day();
+        self.new_day(day);
+        let limits = match self.users.get(&a.user).and_then(|s| s.limits.clone()) {
+            Some(l) => l,
+            None => {
+                let l = self.limits(&a.user, day, cx);
+                self.users.entry(a.user.clone()).or_default().limits = Some(l.clone());
+                l
+            }
+        };
+        let s = self.users.entry(a.user.clone()).or_default();
+        if s.login.is_empty() {
+            s.login = ev.user.clone();
+        }
+        // burst: the window slides per user and may run across midnight.
+        while s.recent.front().is_some_and(|r| a.ts - r.ts >= self.window) {
+            s.recent.pop_front();
+        }
+        s.recent.push_back(Recent {
+            ts: a.ts,
+            id: ev.id.clone(),
+            flagged: false,
+        });
+        if let Some((need, _, _)) = limits.burst {
+            if s.recent.len() >= need as usize {
+                s.burst_peak = s.burst_peak.max(s.recent.len());
+                for r in s.recent.iter_mut().filter(|r| !r.flagged) {
+                    r.flagged = true;
+                    s.burst.push((r.ts, r.id.clone()));
+                }
+            }
+        }
+        if let Some((unusual, ..)) = limits.hours {
+            if unusual[a.hour()] {
+                s.off.push((a.ts, ev.id.clone()));
+            }
+        }
+        if let Some(rows) = a.rows {
+            if rows >= limits.export.0 {
+                s.exports.push((a.ts, ev.id.clone(), rows));
+            }
+        }
+    }
+
+    fn close_day(&mut self, day: NaiveDate, cx: &DayContext<'_>, out: &mut Vec<DayFinding>) {
+        self.judge_counts("daily_count", day, cx, out);
+        self.judge_counts("distinct_subjects", day, cx, out);
+        let mut users: Vec<&String> = self.users.keys().collect();
+        users.sort_unstable();
+        let minutes = self.window.num_minutes();
+        for u in users {
+            let Some(s) = self.users.get(u) else {
+                continue;
+            };
+            let Some(l) = &s.limits else {
+                continue;
+            };
+            if let (Some((need, expected, basis)), Some((first, last))) = (l.burst, span(&s.burst))
+            {
+                let p = poisson_upper_tail(expected, s.burst_peak as u64);
+                out.push(DayFinding {
+                    kind: "burst".into(),
+                    severity: if s.burst_peak as f64 >= 2.0 * f64::from(need) {
+                        Severity::High
+                    } else {
+                        Severity::Medium
+                    },
+                    strength: strength_of(p),
+                    user: s.login.clone(),
+                    group: "burst".into(),
+                    first,
+                    last,
+                    event_ids: s.burst.iter().map(|e| e.1.clone()).collect(),
+                    reason: format!(
+                        "Up to {} lookups within {minutes} minutes on {day} ({} lookups in bursts between {} and {}); at {} usual rate about {} would be expected and {need} is the alert threshold; p = {} (Poisson).",
+                        s.burst_peak,
+                        s.burst.len(),
+                        format_ts(&first),
+                        format_ts(&last),
+                        basis_phrase(basis, &l.unit),
+                        fmt_num((expected * 10.0).round() / 10.0),
+                        format_p(p),
+                    ),
+                    evidence: json!({
+                        "peak_in_window": s.burst_peak,
+                        "window_minutes": minutes,
+                        "lookups_in_bursts": s.burst.len(),
+                        "expected_in_window": round2(expected),
+                        "threshold": need,
+                        "baseline": basis,
+                        "unit": l.unit,
+                        "p_value": p,
+                    }),
+                });
+            }
+            if let (Some((unusual, basis, total, days)), Some((first, last))) =
+                (l.hours, span(&s.off))
+            {
+                if s.off.len() >= self.cfg.off_hours_min_lookups as usize {
+                    let hours: Vec<usize> = (0..24).filter(|&h| unusual[h]).collect();
+                    out.push(DayFinding {
+                        kind: "off_hours".into(),
+                        severity: Severity::Medium,
+                        strength: 1.0,
+                        user: s.login.clone(),
+                        group: "off_hours".into(),
+                        first,
+                        last,
+                        event_ids: s.off.iter().map(|e| e.1.clone()).collect(),
+                        reason: format!(
+                            "{} lookups on {day} between {} and {} (UTC), hours at which {} {total} lookups over {days} days include almost none (under {}% within an hour either side).",
+                            s.off.len(),
+                            format_ts(&first),
+                            format_ts(&last),
+                            basis_phrase(basis, &l.unit),
+                            self.cfg.off_hours_max_share * 100.0,
+                        ),
+                        evidence: json!({
+                            "lookups_off_hours": s.off.len(),
+                            "unusual_hours_utc": hours,
+                            "baseline": basis,
+                            "baseline_lookups": total,
+                            "baseline_days": days,
+                            "unit": l.unit,
+                            "max_share": self.cfg.off_hours_max_share,
+                        }),
+                    });
+                }
+            }
+            if let Some(first) = s.exports.iter().map(|e| e.0).min() {
+                let last = s.exports.iter().map(|e| e.0).max().unwrap_or(first);
+                let largest = s.exports.iter().map(|e| e.2).max().unwrap_or(0);
+                let (need, own, unit) = l.export;
+                let basis = match (own, unit) {
+                    (None, None) => format!(
+                        "with no history for this user or unit, {need} rows is the threshold"
+                    ),
+                    _ => {
+                        let mut parts = Vec::new();
+                        if let Some(o) = own {
+                            parts.push(format!(
+                                "this user's usual largest result is {}",
+                                fmt_num(o)
+                            ));
+                        }
+                        if let Some(u) = unit {
+                            parts.push(format!("the unit {}'s {}", l.unit, fmt_num(u)));
+                        }
+                        parts.join(" and ")
+                    }
+                };
+                out.push(DayFinding {
+                    kind: "export".into(),
+                    severity: Severity::High,
+                    strength: 1.0,
+                    user: s.login.clone(),
+                    group: "export".into(),
+                    first,
+                    last,
+                    event_ids: s.exports.iter().map(|e| e.1.clone()).collect(),
+                    reason: format!(
+                        "{} on {day} returned {largest} records{}; {basis}.",
+                        if s.exports.len() == 1 {
+                            "One event".to_string()
+                        } else {
+                            format!("{} events", s.exports.len())
+                        },
+                        if s.exports.len() == 1 { "" } else { " at most" },
+                    ),
+                    evidence: json!({
+                        "result_counts": s.exports.iter().map(|e| e.2).collect::<Vec<_>>(),
+                        "threshold_rows": need,
+                        "user_usual_rows": own,
+                        "unit_usual_rows": unit,
+                        "unit": l.unit,
+                        "ratio": self.cfg.export_min_ratio,
+                    }),
+                });
+            }
+        }
+        // The day is judged: keep only what the next day needs (open burst windows).
+        self.users.retain(|_, s| {
+            s.burst.clear();
+            s.burst_peak = 0;
+            s.off.clear();
+            s.exports.clear();
+            s.limits = None;
+            !s.recent.is_empty()
+        });
+        self.units.clear();
+        self.day = None;
+    }
+
+    fn save(&self) -> Option<Value> {
+        let mut users: Vec<(&String, &UserState)> = self
+            .users
+            .iter()
+            .filter(|(_, s)| !s.recent.is_empty())
+            .collect();
+        users.sort_by(|a, b| a.0.cmp(b.0));
+        let saved: serde_json::Map<String, Value> = users
+            .into_iter()
+            .map(|(u, s)| (u.clone(), json!({"login": s.login, "recent": s.recent})))
+            .collect();
+        Some(json!({ "burst_windows": saved }))
+    }
+
+    fn restore(&mut self, saved: &Value) -> Result<(), String> {
+        #[derive(Deserialize)]
+        struct Saved {
+            login: String,
+            recent: VecDeque<Recent>,
+        }
+        let windows = saved
+            .get("burst_windows")
+            .ok_or("missing `burst_windows`")?;
+        let windows: std::collections::BTreeMap<String, Saved> =
+            serde_json::from_value(windows.clone()).map_err(|e| e.to_string())?;
+        for (u, s) in windows {
+            let st = self.users.entry(login_key(&u)).or_default();
+            st.login = s.login;
+            st.recent = s.recent;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn night_workers_nights_are_usual_and_their_afternoons_are_not() {
+        let mut hist = [0u64; 24];
+        for h in [22, 23, 0, 1, 2, 3, 4, 5] {
+            hist[h] = 100;
+        }
+        let u = unusual_hours(&hist, 0.01);
+        assert!(!u[2] && !u[23] && !u[6] && !u[21]);
+        assert!(u[14] && u[10]);
+    }
+}

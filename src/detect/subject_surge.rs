@@ -1,0 +1,271 @@
+//! `subject_surge`: many logins converge on one person within hours, none with a case that
+//! explains it — a colleague in trouble, a crime victim or a celebrity in the news.
+//!
+//! Unlike every other detector its state is keyed by person, not by login: for each person
+//! (a key from [`crate::baseline::tally::subject_key`]: a known person they matched, or the
+//! strongest identifier typed) it keeps a sliding window of unexplained lookups. When the
+//! distinct logins in the window reach `min_users` and `attention_ratio` times the most
+//! logins that looked the person up on any day of their history, every lookup in the window
+//! is flagged, and each login gets its own alert (an investigator works officer by
+//! officer). Bare names are never keys here: five officers looking up five different John
+//! Smiths are not a surge.
+
+use std::collections::VecDeque;
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use rustc_hash::FxHashMap as HashMap;
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+
+use super::{Context, DayContext, DayFinding, Detector, DetectorDoc, Finding};
+use crate::alert::Severity;
+use crate::config::SubjectSurgeConfig;
+use crate::event::{format_ts, Event, Subject};
+use crate::identity::Resolved;
+
+pub const DOC: DetectorDoc = DetectorDoc {
+    name: "subject_surge",
+    kinds: &["many_users"],
+    what: "At least `min_users` distinct logins look up one person within `window_hours`, none with an assigned case that lists the person, and at least `attention_ratio` times the most logins that looked that person up on any day of their history (`many_users`). Each login involved gets an alert with all its lookups in the surge.",
+    why: "When a colleague, a crime victim or a public figure is in the news, curiosity spreads through a whole force; each lookup alone looks routine.",
+    false_positives: "A major incident worked by many officers before a case is opened or its subjects are listed; a wanted person whose record every patrol checks. Add the case (and its subjects) or raise `min_users`.",
+    tuning: "`subject_surge.window_hours`, `min_users`, `attention_ratio`. People are keyed by a known identity they match, else by person id, name with date of birth, plate or phone; bare names are not used.",
+    example: "Looked up person P-48213 on 2024-05-14 as one of 9 logins within 24 hours (10:12 to 15:40), none with a case that lists the person; at most 1 login a day looked them up over the previous 90 days.",
+    needs: &[],
+};
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Entry {
+    ts: DateTime<Utc>,
+    /// `login_key` of the login.
+    user: String,
+    /// The login as the event spells it.
+    login: String,
+    id: String,
+    flagged: bool,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+struct Window {
+    /// How the first lookup in the window named the person.
+    shown: String,
+    entries: VecDeque<Entry>,
+}
+
+/// One login's flagged lookups of one person today.
+#[derive(Debug, Default)]
+struct Flagged {
+    login: String,
+    shown: String,
+    events: Vec<(DateTime<Utc>, String)>,
+    peak_users: usize,
+    threshold: u32,
+    attention: u32,
+    logins: Vec<String>,
+}
+
+pub struct SubjectSurge {
+    cfg: SubjectSurgeConfig,
+    window: Duration,
+    persons: HashMap<String, Window>,
+    /// (user key, person key) -> today's flagged lookups.
+    flagged: HashMap<(String, String), Flagged>,
+}
+
+impl SubjectSurge {
+    pub fn new(cfg: &SubjectSurgeConfig) -> Self {
+        Self {
+            window: Duration::hours(cfg.window_hours.max(1)),
+            cfg: cfg.clone(),
+            persons: HashMap::default(),
+            flagged: HashMap::default(),
+        }
+    }
+}
+
+/// How a lookup named its subject, for reasons (`SMITH, JANE (DOB 1981-02-03)`).
+fn shown(s: &Subject) -> String {
+    let name = match (&s.last_name, &s.first_name, &s.name) {
+        (Some(l), Some(f), _) => Some(format!("{l}, {f}")),
+        (Some(l), None, _) => Some(l.clone()),
+        (None, _, Some(n)) => Some(n.clone()),
+        (None, Some(f), None) => Some(f.clone()),
+        _ => None,
+    };
+    let mut parts = Vec::new();
+    if let Some(id) = &s.person_id {
+        parts.push(format!("person {id}"));
+    }
+    if let Some(n) = name {
+        parts.push(n);
+    }
+    if let Some(d) = &s.dob {
+        parts.push(format!("(DOB {d})"));
+    }
+    if parts.is_empty() {
+        if let Some(p) = &s.plate {
+            parts.push(format!("plate {p}"));
+        } else if let Some(p) = &s.phone {
+            parts.push(format!("phone {p}"));
+        }
+    }
+    parts.join(" ")
+}
+
+impl Detector for SubjectSurge {
+    fn name(&self) -> &'static str {
+        "subject_surge"
+    }
+
+    fn observe(
+        &mut self,
+        ev: &Event,
+        _r: &Resolved<'_>,
+        cx: &Context<'_>,
+        _out: &mut Vec<Finding>,
+    ) {
+        let Some(a) = cx.activity else {
+            return;
+        };
+        let Some(subject) = a.unexplained_subject().filter(|s| s.precise) else {
+            return;
+        };
+        let w = self.persons.entry(subject.key.clone()).or_default();
+        while w.entries.front().is_some_and(|e| a.ts - e.ts > self.window) {
+            w.entries.pop_front();
+        }
+        if w.entries.is_empty() {
+            w.shown = shown(&ev.subject);
+        }
+        w.entries.push_back(Entry {
+            ts: a.ts,
+            user: a.user.clone(),
+            login: ev.user.clone(),
+            id: ev.id.clone(),
+            flagged: false,
+        });
+        let min_users = self.cfg.min_users as usize;
+        if w.entries.len() < min_users {
+            return;
+        }
+        let mut logins: Vec<&str> = w.entries.iter().map(|e| e.user.as_str()).collect();
+        logins.sort_unstable();
+        logins.dedup();
+        if logins.len() < min_users {
+            return;
+        }
+        let attention = cx.history.person_attention(&subject.key, a.day());
+        let threshold = (self.cfg.min_users as f64)
+            .max((self.cfg.attention_ratio * f64::from(attention)).ceil())
+            as u32;
+        if logins.len() < threshold as usize {
+            return;
+        }
+        let all_logins: Vec<String> = {
+            let mut v: Vec<String> = w.entries.iter().map(|e| e.login.clone()).collect();
+            v.sort_unstable();
+            v.dedup();
+            v
+        };
+        let peak = logins.len();
+        for e in w.entries.iter_mut() {
+            let f = self
+                .flagged
+                .entry((e.user.clone(), subject.key.clone()))
+                .or_default();
+            if f.login.is_empty() {
+                f.login = e.login.clone();
+                f.shown = w.shown.clone();
+            }
+            f.peak_users = f.peak_users.max(peak);
+            f.threshold = threshold;
+            f.attention = attention;
+            f.logins = all_logins.clone();
+            if !e.flagged {
+                e.flagged = true;
+                f.events.push((e.ts, e.id.clone()));
+            }
+        }
+    }
+
+    fn close_day(&mut self, day: NaiveDate, _cx: &DayContext<'_>, out: &mut Vec<DayFinding>) {
+        let mut keys: Vec<(String, String)> = self.flagged.keys().cloned().collect();
+        keys.sort_unstable();
+        let hours = self.cfg.window_hours;
+        for k in keys {
+            let Some(f) = self.flagged.remove(&k) else {
+                continue;
+            };
+            let (Some(first), Some(last)) = (
+                f.events.iter().map(|e| e.0).min(),
+                f.events.iter().map(|e| e.0).max(),
+            ) else {
+                continue;
+            };
+            let others = f.logins.len().saturating_sub(1);
+            out.push(DayFinding {
+                kind: "many_users".into(),
+                severity: if f.peak_users >= 2 * f.threshold as usize {
+                    Severity::High
+                } else {
+                    Severity::Medium
+                },
+                strength: 1.0,
+                user: f.login.clone(),
+                group: format!("person:{}", k.1),
+                first,
+                last,
+                event_ids: f.events.iter().map(|e| e.1.clone()).collect(),
+                reason: format!(
+                    "Looked up {} on {day} as one of {} logins within {hours} hours ({} to {}), none with a case that lists the person; {}.",
+                    if f.shown.is_empty() { k.1.clone() } else { f.shown.clone() },
+                    f.peak_users,
+                    format_ts(&first),
+                    format_ts(&last),
+                    if f.attention == 0 {
+                        "no two logins looked them up on one day in the history kept".to_string()
+                    } else {
+                        format!("at most {} logins a day looked them up before", f.attention)
+                    },
+                ),
+                evidence: json!({
+                    "person": k.1,
+                    "searched": f.shown,
+                    "logins_in_window": f.peak_users,
+                    "other_logins": others,
+                    "logins": f.logins,
+                    "window_hours": hours,
+                    "threshold": f.threshold,
+                    "usual_attention": f.attention,
+                }),
+            });
+        }
+        // Forget people whose window cannot reach into the next day.
+        let horizon = day
+            .succ_opt()
+            .and_then(|d| d.and_hms_opt(0, 0, 0))
+            .map(|t| t.and_utc() - self.window);
+        if let Some(h) = horizon {
+            self.persons
+                .retain(|_, w| w.entries.back().is_some_and(|e| e.ts >= h));
+        }
+    }
+
+    fn save(&self) -> Option<Value> {
+        let mut persons: Vec<(&String, &Window)> = self.persons.iter().collect();
+        persons.sort_by(|a, b| a.0.cmp(b.0));
+        let map: serde_json::Map<String, Value> = persons
+            .into_iter()
+            .filter_map(|(k, w)| serde_json::to_value(w).ok().map(|v| (k.clone(), v)))
+            .collect();
+        Some(json!({ "windows": map }))
+    }
+
+    fn restore(&mut self, saved: &Value) -> Result<(), String> {
+        let windows = saved.get("windows").ok_or("missing `windows`")?;
+        let windows: std::collections::BTreeMap<String, Window> =
+            serde_json::from_value(windows.clone()).map_err(|e| e.to_string())?;
+        self.persons.extend(windows);
+        Ok(())
+    }
+}
