@@ -81,8 +81,8 @@ pub struct OddVolumeConfig {
     pub burst_max_p: f64,
     /// `off_hours`: lookups in a day at unusual hours needed for an alert.
     pub off_hours_min_lookups: u32,
-    /// `off_hours`: an hour is unusual when the user's lookups in it and the hours either side
-    /// are below this share of all their lookups.
+    /// `off_hours`: an hour is unusual when the user's lookups in it and the two hours either
+    /// side are below this share of all their lookups.
     pub off_hours_max_share: f64,
     /// `distinct_subjects`: never fewer distinct unexplained people than this in the day.
     pub distinct_min_subjects: u32,
@@ -349,8 +349,8 @@ burst_window_minutes = 10
 burst_min_lookups = 30
 burst_min_ratio = 4.0
 burst_max_p = 1e-6
-# off_hours: lookups in a day at hours where the user (hours either side included) made
-# less than off_hours_max_share of their lookups.
+# off_hours: lookups in a day at hours where the user (two hours either side included)
+# made less than off_hours_max_share of their lookups.
 off_hours_min_lookups = 8
 off_hours_max_share = 0.01
 # distinct_subjects: distinct people looked up without a case explaining it.

@@ -44,6 +44,9 @@ pub const DOC: DetectorDoc = DetectorDoc {
     needs: &[],
 };
 
+/// Active days of a user's own that can veto a judgement made against their unit.
+const MIN_OWN_EVIDENCE: usize = 3;
+
 /// The unit a login belongs to, for peer comparison.
 fn unit_of(resolver: &Resolver, user: &str) -> String {
     resolver
@@ -54,13 +57,15 @@ fn unit_of(resolver: &Resolver, user: &str) -> String {
         .unwrap_or_else(|| "(no unit)".into())
 }
 
-/// Hours of the day at which a histogram shows (almost) no work: the hour and the hours
-/// either side together hold less than `max_share` of all lookups.
+/// Hours of the day at which a histogram shows (almost) no work: the hour and the two
+/// hours either side together hold less than `max_share` of all lookups. Two hours of slack
+/// mean an early start, a late finish or an overtime evening is not "off hours"; the night
+/// of a day worker is.
 fn unusual_hours(hist: &[u64; 24], max_share: f64) -> [bool; 24] {
     let total: u64 = hist.iter().sum();
     let mut out = [false; 24];
     for (h, o) in out.iter_mut().enumerate() {
-        let around = hist[(h + 23) % 24] + hist[h] + hist[(h + 1) % 24];
+        let around: u64 = (0..5).map(|k| hist[(h + 22 + k) % 24]).sum();
         *o = (around as f64) < max_share * total as f64;
     }
     out
@@ -198,8 +203,11 @@ impl OddVolume {
 
     fn limits(&mut self, user: &str, day: NaiveDate, cx: &Context<'_>) -> Limits {
         let unit = unit_of(cx.resolver, user);
-        let own = Norm::of_days(cx.history.user_days(user, day));
-        let own = (own.days >= self.base.min_user_days).then_some(own);
+        let own_all = Norm::of_days(cx.history.user_days(user, day));
+        // Even a few days of the user's own bulk work say more about their job than the
+        // unit does: a records clerk's third export of the week is not news.
+        let own_rows = (own_all.days > 0).then_some(own_all.rows);
+        let own = (own_all.days >= self.base.min_user_days).then_some(own_all);
         let peers = self.unit_norm(&unit, day, cx);
         // A unit is a baseline only once its history spans as many days as a user's must:
         // one busy first day of a unit says nothing about its usual hours.
@@ -233,7 +241,6 @@ impl OddVolume {
                 d,
             )
         });
-        let own_rows = own.as_ref().map(|o| o.rows);
         let unit_rows = peers.as_ref().map(|p| p.rows);
         let mut need = c.export_min_rows as f64;
         match (own_rows, unit_rows) {
@@ -330,7 +337,10 @@ impl OddVolume {
                 .user_days(u, day)
                 .map(|(_, r)| f64::from(value(r)))
                 .collect();
-            let own = CountModel::fit(&own_sample, self.base.min_user_days);
+            // A few days of the user's own work are not enough to judge them by, but enough
+            // to say a day is ordinary for them: they can only veto a unit-based alert.
+            let own = CountModel::fit(&own_sample, MIN_OWN_EVIDENCE.min(self.base.min_user_days));
+            let own_full = own.as_ref().is_some_and(|o| o.n >= self.base.min_user_days);
             let unit = unit_of_user.get(u.as_str()).cloned().unwrap_or_default();
             let peer_sample: Vec<f64> = unit_samples
                 .get(&unit)
@@ -350,10 +360,16 @@ impl OddVolume {
                 .filter(|_| unit_days >= self.base.min_user_days);
             let x = u64::from(v);
             let (p, reference) = match (&own, &peer) {
-                (Some(o), Some(pm)) => (o.upper_tail(x).max(pm.upper_tail(x)), o.median),
-                (Some(o), None) => (o.upper_tail(x), o.median),
+                (Some(o), Some(pm)) if own_full => {
+                    (o.upper_tail(x).max(pm.upper_tail(x)), o.median)
+                }
+                (Some(o), None) if own_full => (o.upper_tail(x), o.median),
+                (Some(o), Some(pm)) => (
+                    o.upper_tail(x).max(pm.upper_tail(x)),
+                    o.median.max(pm.median),
+                ),
                 (None, Some(pm)) => (pm.upper_tail(x), pm.median),
-                (None, None) => continue,
+                _ => continue,
             };
             let big_enough = v >= min_abs && f64::from(v) >= min_ratio * reference.max(1.0);
             judged.push(Judged {
@@ -379,9 +395,14 @@ impl OddVolume {
             let mut basis = Vec::new();
             if let Some(o) = &j.own {
                 basis.push(format!(
-                    "this user's median is {} over {} active days",
+                    "this user's median is {} over {} active days{}",
                     fmt_num(o.median),
-                    o.n
+                    o.n,
+                    if o.n < self.base.min_user_days {
+                        " (too few to judge by alone)"
+                    } else {
+                        ""
+                    }
                 ));
             } else {
                 basis.push("this user has too little history to compare with".to_string());
@@ -730,7 +751,7 @@ mod tests {
             hist[h] = 100;
         }
         let u = unusual_hours(&hist, 0.01);
-        assert!(!u[2] && !u[23] && !u[6] && !u[21]);
-        assert!(u[14] && u[10]);
+        assert!(!u[2] && !u[23] && !u[6] && !u[7] && !u[20]);
+        assert!(u[14] && u[10] && u[8]);
     }
 }

@@ -2,6 +2,8 @@
 //! One test binary on purpose: every binary links polars, and each costs minutes to link.
 
 mod bad_input;
+mod baseline;
+mod behaviour;
 mod cli;
 mod formats;
 mod shared;

@@ -1,0 +1,240 @@
+//! Saved baselines: `custodes baseline`, `audit --state`, and the promise that a nightly
+//! run with saved state gives the same alerts as one run over every night at once.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use crate::support::{custodes, read_jsonl};
+
+/// A generated 60-day world split into one file per UTC day, as a nightly export would be.
+struct Nights {
+    dir: tempfile::TempDir,
+    refs: PathBuf,
+    all: PathBuf,
+    nights: Vec<PathBuf>,
+}
+
+fn nights(users: &str, days: &str) -> Nights {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let world = dir.path().join("world");
+    custodes()
+        .args([
+            "gen", "--seed", "11", "--users", users, "--days", days, "--out",
+        ])
+        .arg(&world)
+        .assert()
+        .success();
+    let all = world.join("events.jsonl");
+    let text = std::fs::read_to_string(&all).expect("events");
+    let mut by_day: BTreeMap<String, String> = BTreeMap::new();
+    for line in text.lines() {
+        let v: Value = serde_json::from_str(line).expect("json");
+        let ts = chrono::DateTime::parse_from_rfc3339(v["ts"].as_str().expect("ts"))
+            .expect("rfc3339")
+            .with_timezone(&chrono::Utc);
+        let e = by_day.entry(ts.date_naive().to_string()).or_default();
+        e.push_str(line);
+        e.push('\n');
+    }
+    let split = dir.path().join("nights");
+    std::fs::create_dir_all(&split).expect("mkdir");
+    let nights = by_day
+        .into_iter()
+        .map(|(d, lines)| {
+            let p = split.join(format!("{d}.jsonl"));
+            std::fs::write(&p, lines).expect("write");
+            p
+        })
+        .collect();
+    Nights {
+        refs: world.join("refs"),
+        all,
+        nights,
+        dir,
+    }
+}
+
+fn audit(refs: &Path, out: &Path, state: Option<&Path>, events: &[&Path]) -> Vec<Value> {
+    let mut cmd = custodes();
+    cmd.args(["audit", "--quiet", "--refs"]).arg(refs);
+    if let Some(s) = state {
+        cmd.arg("--state").arg(s);
+    }
+    cmd.arg("--out").arg(out).args(events).assert().success();
+    read_jsonl(out)
+}
+
+/// Alerts as comparable text, sorted.
+fn canon(alerts: &[Value]) -> Vec<String> {
+    let mut v: Vec<String> = alerts.iter().map(Value::to_string).collect();
+    v.sort();
+    v
+}
+
+fn last_night(alerts: &[Value], night: &str) -> Vec<Value> {
+    // An alert belongs to the night whose day closed it: its window ends on that day.
+    alerts
+        .iter()
+        .filter(|a| {
+            a["window_end"]
+                .as_str()
+                .unwrap_or_default()
+                .starts_with(night)
+        })
+        .cloned()
+        .collect()
+}
+
+#[test]
+fn sixty_days_at_once_and_night_by_night_give_the_same_alerts() {
+    let w = nights("40", "60");
+    assert!(w.nights.len() >= 60, "{} nights", w.nights.len());
+    let out = w.dir.path().join("all.jsonl");
+    let at_once = audit(&w.refs, &out, None, &[&w.all]);
+
+    let state = w.dir.path().join("state.json");
+    let mut nightly = Vec::new();
+    for (i, night) in w.nights.iter().enumerate() {
+        let out = w.dir.path().join(format!("night-{i}.jsonl"));
+        nightly.extend(audit(&w.refs, &out, Some(&state), &[night]));
+    }
+    // The last full night (the very last file may hold only a few minutes past midnight).
+    let last = w
+        .nights
+        .iter()
+        .rev()
+        .find(|p| std::fs::read_to_string(p).map_or(0, |t| t.lines().count()) > 100)
+        .and_then(|p| p.file_stem())
+        .expect("a full night");
+    let last = last.to_string_lossy().to_string();
+    let a = last_night(&at_once, &last);
+    let b = last_night(&nightly, &last);
+    assert!(!a.is_empty(), "the last night should raise alerts");
+    assert_eq!(canon(&a), canon(&b));
+    // Not just the last night: every night agrees.
+    assert_eq!(canon(&at_once), canon(&nightly));
+    // And the behaviour detectors took part.
+    assert!(at_once.iter().any(|a| a["detector"] == "odd_volume"));
+    assert!(at_once.iter().any(|a| a["detector"] == "subject_surge"));
+}
+
+#[test]
+fn baseline_from_files_equals_the_history_an_audit_builds() {
+    let w = nights("30", "20");
+    let (history, last) = w.nights.split_at(w.nights.len() - 1);
+    let hist_dir = w.dir.path().join("history");
+    std::fs::create_dir_all(&hist_dir).expect("mkdir");
+    for p in history {
+        std::fs::copy(p, hist_dir.join(p.file_name().expect("name"))).expect("copy");
+    }
+    let built = w.dir.path().join("built.json");
+    custodes()
+        .args(["baseline", "--quiet", "--refs"])
+        .arg(&w.refs)
+        .arg("--state")
+        .arg(&built)
+        .arg(&hist_dir)
+        .assert()
+        .success();
+    let audited = w.dir.path().join("audited.json");
+    let out = w.dir.path().join("a.jsonl");
+    audit(&w.refs, &out, Some(&audited), &[&hist_dir]);
+    let read = |p: &Path| -> Value {
+        serde_json::from_str(&std::fs::read_to_string(p).expect("state")).expect("json")
+    };
+    let (b, a) = (read(&built), read(&audited));
+    assert_eq!(b["users"], a["users"]);
+    assert_eq!(b["persons"], a["persons"]);
+    assert_eq!(b["through"], a["through"]);
+    // The audit also saved its open windows; the baseline has none to save.
+    assert!(b["carry"].is_null() && a["carry"].is_object());
+
+    // The last night judged against either gives the same daily judgements.
+    let x = audit(
+        &w.refs,
+        &w.dir.path().join("x.jsonl"),
+        Some(&built),
+        &[&last[0]],
+    );
+    let y = audit(
+        &w.refs,
+        &w.dir.path().join("y.jsonl"),
+        Some(&audited),
+        &[&last[0]],
+    );
+    let daily = |v: &[Value]| {
+        canon(
+            &v.iter()
+                .filter(|a| {
+                    a["detector"] == "odd_volume"
+                        && ["daily_count", "distinct_subjects", "off_hours", "export"]
+                            .contains(&a["kind"].as_str().unwrap_or_default())
+                })
+                .cloned()
+                .collect::<Vec<_>>(),
+        )
+    };
+    assert_eq!(daily(&x), daily(&y));
+}
+
+#[test]
+fn a_state_file_is_private_and_bad_ones_are_clear_errors() {
+    let w = nights("20", "3");
+    let state = w.dir.path().join("state.json");
+    audit(
+        &w.refs,
+        &w.dir.path().join("a.jsonl"),
+        Some(&state),
+        &[&w.all],
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&state)
+            .expect("state")
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    let cases = [
+        (
+            "{\"format\":\"custodes-baseline\",\"version\":99}",
+            "version 99",
+        ),
+        (
+            "{\"format\":\"custodes-baseline\",\n\"version\":1,\"users\":[",
+            "line 2",
+        ),
+        ("[1,2,3]", "not a custodes baseline state file"),
+        ("", "not a custodes baseline state file"),
+    ];
+    for (text, needle) in cases {
+        std::fs::write(&state, text).expect("write");
+        let out = custodes()
+            .args(["audit", "--quiet", "--refs"])
+            .arg(&w.refs)
+            .arg("--state")
+            .arg(&state)
+            .arg(&w.all)
+            .assert()
+            .code(2);
+        let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+        assert!(
+            err.contains("state.json") && err.contains(needle),
+            "{needle}: {err}"
+        );
+        // A bad state is never overwritten: the investigator may need to see it.
+        assert_eq!(std::fs::read_to_string(&state).expect("state"), text);
+    }
+}
+
+#[test]
+fn baseline_help_explains_the_command() {
+    let out = custodes().args(["baseline", "--help"]).assert().success();
+    let help = String::from_utf8_lossy(&out.get_output().stdout).to_string();
+    for needle in ["--state", "--refs", "polars", "audit --state"] {
+        assert!(help.contains(needle), "{needle}: {help}");
+    }
+}
