@@ -4,7 +4,10 @@
 //! * `jsonl_end_to_end` — decode JSON lines, resolve identities, run every detector, write
 //!   alerts (to `/dev/null`), with reference data already indexed, as in a long audit;
 //! * `refs_load_and_index` — reading the reference tables and building the indexes, which a
-//!   run pays once.
+//!   run pays once;
+//! * `baseline/history_60d_400u` — `custodes baseline` over 60 days of a 400-user world
+//!   (seed 42, about 330,000 events): decode, resolve, and the polars group-bys, reported as
+//!   events per second and time per run.
 //!
 //! Run: `cargo bench --bench pipeline`. Peak memory is measured on the whole binary with
 //! `/usr/bin/time -v` (see the README).
@@ -16,6 +19,7 @@ use std::sync::Arc;
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 
 use custodes::alert::sink::JsonLinesSink;
+use custodes::baseline::{self, History};
 use custodes::config::Config;
 use custodes::detect::Engine;
 use custodes::gen::{generate, GenOptions};
@@ -78,5 +82,35 @@ fn pipeline(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, pipeline);
+fn baseline_build(c: &mut Criterion) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let opts = GenOptions {
+        seed: 42,
+        users: 400,
+        days: 60,
+        ..GenOptions::default()
+    };
+    let summary = generate(&opts, dir.path()).expect("generate");
+    let resolver = load(dir.path());
+    let inputs = source::discover(&[dir.path().join("events.jsonl")]).expect("inputs");
+    let mut group = c.benchmark_group("baseline");
+    group.sample_size(10);
+    group.throughput(Throughput::Elements(summary.events as u64));
+    group.bench_function("history_60d_400u", |b| {
+        b.iter(|| {
+            let mut history = History::new(90);
+            let stats = baseline::build(
+                &inputs,
+                &resolver,
+                &mut RejectSink::counting(),
+                &mut history,
+            )
+            .expect("build");
+            black_box((stats.counted, history.user_rows().len()))
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, pipeline, baseline_build);
 criterion_main!(benches);

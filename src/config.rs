@@ -92,6 +92,9 @@ pub struct OddVolumeConfig {
     pub export_min_rows: u64,
     /// `export`: at least this many times both the user's and the unit's usual largest result.
     pub export_min_ratio: f64,
+    /// `export`: a result this large is always reported, whatever the history (and even
+    /// before there is any).
+    pub export_always_rows: u64,
 }
 
 impl Default for OddVolumeConfig {
@@ -110,6 +113,7 @@ impl Default for OddVolumeConfig {
             distinct_min_ratio: 3.0,
             export_min_rows: 1000,
             export_min_ratio: 10.0,
+            export_always_rows: 100_000,
         }
     }
 }
@@ -122,8 +126,8 @@ pub struct SubjectSurgeConfig {
     pub window_hours: i64,
     /// Distinct logins, none with a case that explains the lookup, needed within the window.
     pub min_users: u32,
-    /// ...and at least this many times the most logins that looked the person up on any
-    /// day of their history.
+    /// ...and at least this many times the logins that usually look the person up in a day
+    /// (the median day of their history).
     pub attention_ratio: f64,
 }
 
@@ -359,10 +363,12 @@ distinct_min_ratio = 3.0
 # export: rows returned by one event, against the user's and the unit's usual largest.
 export_min_rows = 1000
 export_min_ratio = 10.0
+# export: a result this large is always reported, even before there is any history.
+export_always_rows = 100000
 
 [subject_surge]
 # Distinct logins looking one person up within window_hours, with no case explaining it,
-# and attention_ratio times the person's busiest day of history.
+# and attention_ratio times the logins that usually look them up in a day (median day).
 window_hours = 24
 min_users = 5
 attention_ratio = 3.0

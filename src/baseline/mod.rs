@@ -25,6 +25,53 @@ use serde::{Deserialize, Serialize};
 pub use tally::{activity, Activity, DayTally};
 
 use crate::columnar::{aggregate_activity, ActivityColumns, ColumnarError};
+use crate::identity::Resolver;
+use crate::source::{self, Inputs, RejectSink, SourceError};
+
+/// Why history could not be built from files.
+#[derive(Debug, thiserror::Error)]
+pub enum BuildError {
+    #[error(transparent)]
+    Source(#[from] SourceError),
+    #[error("aggregating history: {0}")]
+    Aggregate(#[from] ColumnarError),
+}
+
+/// What [`build`] read.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct BuildStats {
+    pub events: u64,
+    pub rejected: u64,
+    /// Events that count as work (lookups and exports).
+    pub counted: u64,
+    pub latest: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// Reads every input (any order), resolves each event as an audit would, and adds the
+/// aggregated rows to `history` (the `custodes baseline` path).
+pub fn build(
+    inputs: &Inputs,
+    resolver: &Resolver,
+    rejects: &mut RejectSink,
+    history: &mut History,
+) -> Result<BuildStats, BuildError> {
+    let mut builder = HistoryBuilder::default();
+    let mut stats = BuildStats::default();
+    for (path, format) in &inputs.files {
+        let file = source::read_file(path, *format, rejects, &mut |ev| {
+            stats.latest = stats.latest.max(Some(ev.ts));
+            let r = resolver.resolve(&ev);
+            if let Some(a) = activity(&ev, &r, resolver) {
+                builder.push(&a);
+            }
+        })?;
+        stats.events += file.events;
+        stats.rejected += file.rejected;
+    }
+    stats.counted = builder.len() as u64;
+    builder.finish(history)?;
+    Ok(stats)
+}
 
 /// One user's activity on one UTC day.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -97,14 +144,31 @@ impl History {
         self.users.keys().map(String::as_str)
     }
 
-    /// The most logins that looked the person up on one day of the window before `day`
-    /// (0 when fewer than two ever did).
+    /// How many logins usually look the person up in a day: the median over the days of
+    /// history before `day` (days on which fewer than two did count as one). A median, not
+    /// a maximum, so that one earlier surge does not hide the next.
     pub fn person_attention(&self, person: &str, day: NaiveDate) -> u32 {
         let from = self.first_day(day);
-        self.persons
+        let mut busy: Vec<u32> = self
+            .persons
             .get(person)
-            .and_then(|m| m.range(from..day).map(|(_, n)| *n).max())
-            .unwrap_or(0)
+            .map(|m| m.range(from..day).map(|(_, n)| *n).collect())
+            .unwrap_or_default();
+        let earliest = self
+            .users
+            .values()
+            .filter_map(|m| m.range(from..day).next().map(|(d, _)| *d))
+            .min();
+        let covered = earliest.map_or(0, |e| (day - e).num_days().max(0) as usize);
+        if covered == 0 {
+            return 0;
+        }
+        if busy.len() * 2 <= covered {
+            return 1;
+        }
+        busy.resize(covered.max(busy.len()), 1);
+        busy.sort_unstable();
+        busy[busy.len() / 2]
     }
 
     /// Records (or replaces) one user-day.
@@ -287,12 +351,21 @@ mod tests {
     }
 
     #[test]
-    fn attention_is_the_busiest_day_in_the_window() {
+    fn attention_is_the_usual_day_not_the_busiest() {
         let mut h = History::new(90);
-        h.set_person_day("id:P1", d("2024-05-01"), 3);
-        h.set_person_day("id:P1", d("2024-05-02"), 2);
-        assert_eq!(h.person_attention("id:P1", d("2024-05-03")), 3);
+        for n in 1..=10 {
+            h.set_user_day("u", d(&format!("2024-05-{n:02}")), UserDay::default());
+        }
+        // Three logins on most days: usual attention is three.
+        for n in 1..=8 {
+            h.set_person_day("id:P1", d(&format!("2024-05-{n:02}")), 3);
+        }
+        assert_eq!(h.person_attention("id:P1", d("2024-05-11")), 3);
+        // One surge of twelve among quiet days: usual attention is one.
+        h.set_person_day("id:P2", d("2024-05-04"), 12);
+        assert_eq!(h.person_attention("id:P2", d("2024-05-11")), 1);
+        assert_eq!(h.person_attention("id:P3", d("2024-05-11")), 1);
+        // No history at all.
         assert_eq!(h.person_attention("id:P1", d("2024-05-01")), 0);
-        assert_eq!(h.person_attention("id:P2", d("2024-05-03")), 0);
     }
 }

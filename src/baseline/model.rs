@@ -8,7 +8,7 @@
 //!
 //! Pure functions of their inputs: no state, no clock, no I/O.
 
-use statrs::distribution::{DiscreteCDF, NegativeBinomial, Poisson};
+use statrs::distribution::{ChiSquared, ContinuousCDF, DiscreteCDF, NegativeBinomial, Poisson};
 
 /// Below this coefficient of variation a history is treated as if it varied this much:
 /// a handful of identical days must not make a slightly busier day look impossible.
@@ -19,6 +19,8 @@ const MIN_CV: f64 = 0.15;
 pub struct CountModel {
     /// Days the model rests on.
     pub n: usize,
+    /// Days left after trimming, which the mean and variance come from.
+    pub core: usize,
     pub mean: f64,
     pub var: f64,
     pub median: f64,
@@ -28,20 +30,30 @@ pub struct CountModel {
 impl CountModel {
     /// Fits a sample of daily counts; `None` when it has fewer than `min_n` days.
     ///
-    /// The top 5 % of days (when there are at least 20) are left out of the mean and
-    /// variance, so that one earlier anomaly does not hide the next; the median and 95th
-    /// percentile quoted in reasons use every day.
+    /// Two kinds of day are left out of the mean and variance, while the median and 95th
+    /// percentile quoted in reasons use every day:
+    /// * fragments, under a quarter of the median day: the tail of a shift that crossed
+    ///   midnight UTC, or a public holiday. A user whose late shifts leave two lookups on
+    ///   the next UTC day would otherwise look wildly variable, and nothing would ever
+    ///   look odd for them;
+    /// * the top 5 % (when at least 20 days remain), so that one earlier anomaly does not
+    ///   hide the next.
     pub fn fit(sample: &[f64], min_n: usize) -> Option<CountModel> {
         if sample.is_empty() || sample.len() < min_n.max(1) {
             return None;
         }
         let mut sorted = sample.to_vec();
         sorted.sort_by(f64::total_cmp);
-        let keep = if sorted.len() >= 20 {
-            sorted.len() - sorted.len().div_ceil(20)
+        let floor = quantile_sorted(&sorted, 0.5) / 4.0;
+        let first = sorted.partition_point(|&x| x < floor);
+        let substantive = &sorted[first..];
+        let keep = if substantive.len() >= 20 {
+            substantive.len() - substantive.len().div_ceil(20)
         } else {
-            sorted.len()
+            substantive.len()
         };
+        let sorted_all = &sorted;
+        let sorted = substantive;
         let core = &sorted[..keep];
         let n = core.len() as f64;
         let mean = core.iter().sum::<f64>() / n;
@@ -52,21 +64,32 @@ impl CountModel {
         };
         Some(CountModel {
             n: sample.len(),
+            core: core.len(),
             mean,
             var,
-            median: quantile_sorted(&sorted, 0.5),
-            p95: quantile_sorted(&sorted, 0.95),
+            median: quantile_sorted(sorted_all, 0.5),
+            p95: quantile_sorted(sorted_all, 0.95),
         })
     }
 
-    /// P(X ≥ x) under a negative binomial with this mean and variance (a Poisson when the
-    /// history is not overdispersed).
+    /// P(X ≥ x) under a negative binomial with this mean and (conservatively widened)
+    /// variance.
     pub fn upper_tail(&self, x: u64) -> f64 {
         if x == 0 {
             return 1.0;
         }
         let mean = self.mean.max(0.5);
         let var = self.var.max(mean + (MIN_CV * mean).powi(2));
+        // Ten days say less than ninety: use a 75 % upper confidence bound of the variance
+        // (chi-squared) plus the uncertainty of the mean, so that a short history is not
+        // taken as the last word on how much a user's days vary.
+        let core = self.core.max(2) as f64;
+        let df = core - 1.0;
+        let chi = ChiSquared::new(df)
+            .map(|c| c.inverse_cdf(0.25))
+            .unwrap_or(df)
+            .max(1e-9);
+        let var = var * df / chi + var / core;
         if var <= mean * 1.000_001 {
             return poisson_upper_tail(mean, x);
         }
@@ -169,8 +192,9 @@ mod tests {
             .collect();
         let s = CountModel::fit(&steady, 10).unwrap();
         let w = CountModel::fit(&wild, 10).unwrap();
-        // Even a steady history is given a 15% spread, so doubling is rare but not impossible.
-        assert!(s.upper_tail(100) < 1e-4, "{}", s.upper_tail(100));
+        // Even a steady history is given a 15% spread (widened for a short history), so
+        // more than doubling is rare but not impossible.
+        assert!(s.upper_tail(120) < 1e-4, "{}", s.upper_tail(120));
         assert!(w.upper_tail(100) > 1e-2, "{}", w.upper_tail(100));
     }
 
@@ -180,6 +204,17 @@ mod tests {
         h[5] = 900.0;
         let m = CountModel::fit(&h, 10).unwrap();
         assert!(m.upper_tail(300) < 1e-9, "{}", m.upper_tail(300));
+    }
+
+    #[test]
+    fn shift_fragments_do_not_make_a_user_look_erratic() {
+        // Twenty full days around 20, and on every day off the two lookups a late shift
+        // left after midnight UTC.
+        let mut h: Vec<f64> = (0..20).map(|i| 18.0 + f64::from(i % 5)).collect();
+        h.extend([2.0, 1.0, 3.0, 2.0, 1.0, 2.0, 3.0, 1.0]);
+        let m = CountModel::fit(&h, 10).unwrap();
+        assert!(m.upper_tail(120) < 1e-9, "{}", m.upper_tail(120));
+        assert_eq!(m.n, 28);
     }
 
     #[test]

@@ -8,7 +8,7 @@ use std::time::Instant;
 use anyhow::Context;
 use clap::Args;
 
-use custodes::baseline::{activity, state, History, HistoryBuilder};
+use custodes::baseline::{self, state, History};
 use custodes::identity::Resolver;
 use custodes::refs::RefData;
 use custodes::source::{self, RejectSink};
@@ -74,26 +74,10 @@ pub fn run(args: BaselineArgs) -> anyhow::Result<ExitCode> {
     };
     let resolver = Resolver::new(refs, config);
     let inputs = source::discover(&args.events)?;
-    let mut builder = HistoryBuilder::default();
-    let mut read = 0u64;
-    let mut rejected = 0u64;
-    let mut latest = None;
-    for (path, format) in &inputs.files {
-        let stats = source::read_file(path, *format, &mut rejects, &mut |ev| {
-            latest = latest.max(Some(ev.ts));
-            let r = resolver.resolve(&ev);
-            if let Some(a) = activity(&ev, &r, &resolver) {
-                builder.push(&a);
-            }
-        })?;
-        read += stats.events;
-        rejected += stats.rejected;
-    }
+    let built = baseline::build(&inputs, &resolver, &mut rejects, &mut saved.history)?;
     rejects.flush().context("writing the reject file")?;
-    let counted = builder.len();
-    builder
-        .finish(&mut saved.history)
-        .context("aggregating history")?;
+    let (read, rejected, counted, latest) =
+        (built.events, built.rejected, built.counted, built.latest);
     // Open windows saved by an audit only stay valid if nothing newer was added.
     if saved
         .carry

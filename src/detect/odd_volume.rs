@@ -185,8 +185,9 @@ impl OddVolume {
             .collect();
         members.sort_unstable();
         let all = Norm::of_days(members.iter().flat_map(|u| cx.history.user_days(u, day)));
-        // A unit's usual largest result is its typical member's, so that one records clerk
-        // does not make every bulk export in the unit look normal.
+        // A unit's usual largest result is what its heavier members routinely return (the
+        // 90th percentile of members' own usual largest): far beyond the unit means beyond
+        // what its records clerks do too, while a unit of patrol officers keeps a low bar.
         let member_rows: Vec<f64> = members
             .iter()
             .map(|u| Norm::of_days(cx.history.user_days(u, day)))
@@ -194,7 +195,7 @@ impl OddVolume {
             .map(|n| n.rows)
             .collect();
         let norm = Norm {
-            rows: quantile(&member_rows, 0.5),
+            rows: quantile(&member_rows, 0.9),
             ..all
         };
         self.units.insert(unit.to_string(), norm.clone());
@@ -242,14 +243,18 @@ impl OddVolume {
             )
         });
         let unit_rows = peers.as_ref().map(|p| p.rows);
-        let mut need = c.export_min_rows as f64;
-        match (own_rows, unit_rows) {
-            (None, None) => need *= c.export_min_ratio,
-            _ => {
-                for r in [own_rows, unit_rows].into_iter().flatten() {
-                    need = need.max(c.export_min_ratio * r);
-                }
+        // Judged against the unit when it has a baseline (any own days can only raise the
+        // bar), or against the user's own full history; with neither, only results above
+        // `export_always_rows` are reported.
+        let judged = unit_rows.is_some() || own.is_some();
+        let mut need = (c.export_min_rows as f64).min(c.export_always_rows as f64);
+        if judged {
+            for r in [own_rows, unit_rows].into_iter().flatten() {
+                need = need.max(c.export_min_ratio * r);
             }
+            need = need.min(c.export_always_rows as f64);
+        } else {
+            need = c.export_always_rows as f64;
         }
         Limits {
             unit,
@@ -296,9 +301,11 @@ impl OddVolume {
             };
         let mut users: Vec<&String> = cx.tally.users.keys().collect();
         users.sort_unstable();
-        // Unit -> (member, value) over the history window and today.
-        let mut unit_samples: HashMap<String, Vec<(&str, f64)>> = HashMap::default();
-        let mut unit_dates: HashMap<String, Vec<NaiveDate>> = HashMap::default();
+        // Each unit's member-days over the history window and today, fitted once: the cost
+        // stays linear in the history however large a unit is. The judged user's own days
+        // are part of their unit's sample; with many members that barely matters, and with
+        // few it only makes the unit test more lenient (the larger p-value decides).
+        let mut unit_samples: HashMap<String, (Vec<f64>, Vec<NaiveDate>)> = HashMap::default();
         let mut unit_of_user: HashMap<&str, String> = HashMap::default();
         let mut everyone: Vec<&str> = cx.history.users().collect();
         everyone.extend(users.iter().map(|u| u.as_str()));
@@ -306,17 +313,27 @@ impl OddVolume {
         everyone.dedup();
         for u in everyone {
             let unit = unit_of(cx.resolver, u);
-            let sample = unit_samples.entry(unit.clone()).or_default();
-            let dates = unit_dates.entry(unit.clone()).or_default();
+            let (sample, dates) = unit_samples.entry(unit.clone()).or_default();
             for (d, r) in cx.history.user_days(u, day) {
-                sample.push((u, f64::from(value(r))));
+                sample.push(f64::from(value(r)));
                 dates.push(d);
             }
             if let Some(t) = cx.tally.users.get(u) {
-                sample.push((u, f64::from(value(&t.row()))));
+                sample.push(f64::from(value(&t.row())));
             }
             unit_of_user.insert(u, unit);
         }
+        let unit_models: HashMap<String, CountModel> = unit_samples
+            .into_iter()
+            .filter_map(|(unit, (sample, mut dates))| {
+                dates.sort_unstable();
+                dates.dedup();
+                // A unit is a baseline once its history spans as many days as a user's must.
+                let m = CountModel::fit(&sample, self.base.min_peer_days)
+                    .filter(|_| dates.len() >= self.base.min_user_days)?;
+                Some((unit, m))
+            })
+            .collect();
         struct Judged<'a> {
             user: &'a str,
             v: u32,
@@ -342,28 +359,14 @@ impl OddVolume {
             let own = CountModel::fit(&own_sample, MIN_OWN_EVIDENCE.min(self.base.min_user_days));
             let own_full = own.as_ref().is_some_and(|o| o.n >= self.base.min_user_days);
             let unit = unit_of_user.get(u.as_str()).cloned().unwrap_or_default();
-            let peer_sample: Vec<f64> = unit_samples
-                .get(&unit)
-                .map(|s| {
-                    s.iter()
-                        .filter(|(m, _)| *m != u.as_str())
-                        .map(|(_, x)| *x)
-                        .collect()
-                })
-                .unwrap_or_default();
-            let unit_days = unit_dates.get_mut(&unit).map_or(0, |d| {
-                d.sort_unstable();
-                d.dedup();
-                d.len()
-            });
-            let peer = CountModel::fit(&peer_sample, self.base.min_peer_days)
-                .filter(|_| unit_days >= self.base.min_user_days);
+            let peer = unit_models.get(&unit).cloned();
             let x = u64::from(v);
+            // A user with enough history is judged by it: their own days model their job
+            // better than a unit mixing analysts and part-timers. The unit is quoted for
+            // context. Without enough history the unit judges, and whatever own days there
+            // are can only veto (the larger p-value decides).
             let (p, reference) = match (&own, &peer) {
-                (Some(o), Some(pm)) if own_full => {
-                    (o.upper_tail(x).max(pm.upper_tail(x)), o.median)
-                }
-                (Some(o), None) if own_full => (o.upper_tail(x), o.median),
+                (Some(o), _) if own_full => (o.upper_tail(x), o.median),
                 (Some(o), Some(pm)) => (
                     o.upper_tail(x).max(pm.upper_tail(x)),
                     o.median.max(pm.median),
@@ -454,7 +457,8 @@ impl OddVolume {
                     "unit": j.unit,
                     "unit_baseline": j.peer.as_ref().map(model_json),
                     "p_value": j.p,
-                    "test": "negative binomial upper tail, the larger of the user's and the unit's p-values; Benjamini-Hochberg across the users judged that day",
+                    "test": "negative binomial upper tail against the user's own days (against the unit's member-days, vetoed by any own days, for a user with too little history); Benjamini-Hochberg across the users judged that day",
+                    "unit_p_value": j.peer.as_ref().map(|m| m.upper_tail(u64::from(j.v))),
                     "fdr": self.cfg.fdr,
                     "users_judged": n_judged,
                 }),
@@ -646,24 +650,25 @@ impl Detector for OddVolume {
                 let last = s.exports.iter().map(|e| e.0).max().unwrap_or(first);
                 let largest = s.exports.iter().map(|e| e.2).max().unwrap_or(0);
                 let (need, own, unit) = l.export;
-                let basis = match (own, unit) {
-                    (None, None) => format!(
-                        "with no history for this user or unit, {need} rows is the threshold"
-                    ),
-                    _ => {
-                        let mut parts = Vec::new();
-                        if let Some(o) = own {
-                            parts.push(format!(
-                                "this user's usual largest result is {}",
-                                fmt_num(o)
-                            ));
-                        }
-                        if let Some(u) = unit {
-                            parts.push(format!("the unit {}'s {}", l.unit, fmt_num(u)));
-                        }
-                        parts.join(" and ")
-                    }
-                };
+                let mut parts = Vec::new();
+                if let Some(o) = own {
+                    parts.push(format!(
+                        "this user's usual largest result is {}",
+                        fmt_num(o)
+                    ));
+                }
+                if let Some(u) = unit {
+                    parts.push(format!("the unit {}'s {}", l.unit, fmt_num(u)));
+                }
+                if need >= self.cfg.export_always_rows {
+                    parts.push(format!(
+                        "results of {} rows or more are always reported",
+                        self.cfg.export_always_rows
+                    ));
+                } else {
+                    parts.push(format!("the threshold was {need} rows"));
+                }
+                let basis = parts.join("; ");
                 out.push(DayFinding {
                     kind: "export".into(),
                     severity: Severity::High,

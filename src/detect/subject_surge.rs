@@ -4,8 +4,9 @@
 //! Unlike every other detector its state is keyed by person, not by login: for each person
 //! (a key from [`crate::baseline::tally::subject_key`]: a known person they matched, or the
 //! strongest identifier typed) it keeps a sliding window of unexplained lookups. When the
-//! distinct logins in the window reach `min_users` and `attention_ratio` times the most
-//! logins that looked the person up on any day of their history, every lookup in the window
+//! distinct logins in the window reach `min_users` and `attention_ratio` times the logins
+//! that usually look the person up in a day (the median day of history), every lookup in
+//! the window
 //! is flagged, and each login gets its own alert (an investigator works officer by
 //! officer). Bare names are never keys here: five officers looking up five different John
 //! Smiths are not a surge.
@@ -26,11 +27,11 @@ use crate::identity::Resolved;
 pub const DOC: DetectorDoc = DetectorDoc {
     name: "subject_surge",
     kinds: &["many_users"],
-    what: "At least `min_users` distinct logins look up one person within `window_hours`, none with an assigned case that lists the person, and at least `attention_ratio` times the most logins that looked that person up on any day of their history (`many_users`). Each login involved gets an alert with all its lookups in the surge.",
+    what: "At least `min_users` distinct logins look up one person within `window_hours`, none with an assigned case that lists the person, and at least `attention_ratio` times the logins that usually look that person up in a day (the median day of the history, so an earlier surge does not hide the next) (`many_users`). Each login involved gets an alert with all its lookups in the surge.",
     why: "When a colleague, a crime victim or a public figure is in the news, curiosity spreads through a whole force; each lookup alone looks routine.",
     false_positives: "A major incident worked by many officers before a case is opened or its subjects are listed; a wanted person whose record every patrol checks. Add the case (and its subjects) or raise `min_users`.",
     tuning: "`subject_surge.window_hours`, `min_users`, `attention_ratio`. People are keyed by a known identity they match, else by person id, name with date of birth, plate or phone; bare names are not used.",
-    example: "Looked up person P-48213 on 2024-05-14 as one of 9 logins within 24 hours (10:12 to 15:40), none with a case that lists the person; at most 1 login a day looked them up over the previous 90 days.",
+    example: "Looked up person P-48213 on 2024-05-14 as one of 9 logins within 24 hours (10:12 to 15:40), none with a case that lists the person; usually at most one login a day looks them up.",
     needs: &[],
 };
 
@@ -222,10 +223,11 @@ impl Detector for SubjectSurge {
                     f.peak_users,
                     format_ts(&first),
                     format_ts(&last),
-                    if f.attention == 0 {
-                        "no two logins looked them up on one day in the history kept".to_string()
-                    } else {
-                        format!("at most {} logins a day looked them up before", f.attention)
+                    match f.attention {
+                        0 => "there is no history to say how much attention they usually draw"
+                            .to_string(),
+                        1 => "usually at most one login a day looks them up".to_string(),
+                        n => format!("usually {n} logins a day look them up"),
                     },
                 ),
                 evidence: json!({

@@ -19,10 +19,25 @@
 //! used at the distant academy site too soon after use at home. VPN clients
 //! (no site, no coordinates) appear in normal traffic and trip nothing.
 //!
-//! Label semantics (what `labels.jsonl` promises) live in `truth.rs`; the
-//! generator refuses to emit any query whose labels would change if its day
-//! were read one day earlier or later (time zones, inclusive end dates) or if
-//! case assignments were read per employee instead of per login.
+//! It also includes odd volumes (`odd_volume`: a day of 5-10x the user's
+//! normal lookups, a scripted burst, a day worker's lookups at 01:00-04:30
+//! local time, a day spent on many unrelated people, one huge export). Normal
+//! traffic, injected or not, carries the legitimate variation a naive volume
+//! detector trips on: overdispersed daily counts, overtime, quiet public
+//! holidays, analysts at several times everyone's volume, staff who join
+//! partway through the window, records clerks whose exports routinely return
+//! thousands of rows, wide searches and short clusters of lookups on one
+//! case. Normal days are capped so that one with 40 lookups or more stays
+//! under 3x that user's median day, and no normal 10 minutes hold 30
+//! lookups (the tests check both).
+//!
+//! Label semantics (what `labels.jsonl` promises) live in `truth.rs`, and for
+//! `odd_volume` (labelled by the intent of each injected episode) in
+//! `scenario/volume.rs`. The generator refuses to emit any query whose labels
+//! would change if its day were read one day earlier or later (time zones,
+//! inclusive end dates) or if case assignments were read per employee instead
+//! of per login. One event may carry several labels, even several kinds of
+//! one detector (a burst that also makes its day a `daily_count`).
 
 mod names;
 mod render;
@@ -167,6 +182,21 @@ fn validate(o: &GenOptions) -> Result<(), GenError> {
 /// Generates the world and traffic described by `opts` into `out`
 /// (created if needed): `refs/*.csv`, `events.jsonl`, `labels.jsonl`.
 pub fn generate(opts: &GenOptions, out: &Path) -> Result<GenSummary, GenError> {
+    let s = simulate(opts)?;
+    write_all(out, &s.world, &s.events, &s.order)
+}
+
+/// A world and its finished traffic, before anything is written.
+struct Simulated {
+    world: World,
+    events: Vec<Ev>,
+    order: Vec<u32>,
+    /// Public holidays (local date) and the share of volume worked on them.
+    #[cfg_attr(not(test), allow(dead_code))]
+    holidays: Vec<(world::Day, f64)>,
+}
+
+fn simulate(opts: &GenOptions) -> Result<Simulated, GenError> {
     validate(opts)?;
     let mut rng = ChaCha8Rng::seed_from_u64(opts.seed);
     let world = world::build(
@@ -184,8 +214,14 @@ pub fn generate(opts: &GenOptions, out: &Path) -> Result<GenSummary, GenError> {
         let scale = (opts.users as f64 * f64::from(opts.days)) / 9000.0;
         sim.inject(&mut rng, scale);
     }
+    let holidays = sim.holidays.clone();
     let (events, order) = sim.finish();
-    write_all(out, &world, &events, &order)
+    Ok(Simulated {
+        world,
+        events,
+        order,
+        holidays,
+    })
 }
 
 fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> GenError + '_ {
@@ -776,10 +812,21 @@ mod tests {
             "shared_credential/inactive_account",
             "shared_credential/concurrent_clients",
             "shared_credential/impossible_travel",
+            "odd_volume/daily_count",
+            "odd_volume/burst",
+            "odd_volume/off_hours",
+            "odd_volume/distinct_subjects",
         ] {
             let n = summary.by_label.get(key).copied().unwrap_or(0);
             assert!(n >= 10, "{key}: only {n} labels");
         }
+        // One event per export episode.
+        let n = summary
+            .by_label
+            .get("odd_volume/export")
+            .copied()
+            .unwrap_or(0);
+        assert!(n >= 5, "odd_volume/export: only {n} labels");
 
         let cases = cases_csv(dir.path());
         // Parsing 140k lines into JSON values is slow in a debug build: check
@@ -822,7 +869,9 @@ mod tests {
                 action == "query" || action == "export" || l.detector == "shared_credential",
                 "{l:?}"
             );
-            assert!(seen.insert((l.detector.clone(), l.event_ids[0].clone())));
+            // An event may carry several kinds of one detector (a burst that
+            // also makes its day a daily_count), never the same one twice.
+            assert!(seen.insert((l.detector.clone(), l.kind.clone(), l.event_ids[0].clone())));
             if l.detector == "shared_credential" {
                 let at = |s: &str| chrono::DateTime::parse_from_rfc3339(s).unwrap();
                 assert_eq!(at(&l.window_start), at(ev["ts"].as_str().unwrap()), "{l:?}");
@@ -835,6 +884,311 @@ mod tests {
                     "unknown_case" => assert!(!cases.contains_key(case)),
                     _ => assert!(cases.contains_key(case), "{l:?}"),
                 }
+            }
+        }
+    }
+
+    // ------------------------------------------------------------ odd_volume
+
+    fn is_lookup(e: &Ev) -> bool {
+        e.action == "query" || e.action == "export"
+    }
+
+    fn median(mut v: Vec<usize>) -> f64 {
+        if v.is_empty() {
+            return 0.0;
+        }
+        v.sort_unstable();
+        let n = v.len();
+        (v[(n - 1) / 2] + v[n / 2]) as f64 / 2.0
+    }
+
+    /// What a naive volume detector would see in the traffic, leaving out
+    /// `ignored` events; days around holidays are left out of the ratios.
+    /// "Trailing" medians are over at least 10 earlier active days of the
+    /// last 90, as the detector judges; "flagged" counts user-days.
+    #[derive(Debug, Default)]
+    struct VolumeFigures {
+        /// Largest "lookups / median of the login's active days" on a day
+        /// with at least 40 lookups (median over the whole window).
+        max_ratio: f64,
+        /// The same with the trailing median, and the days with 40+ lookups
+        /// at 3x or more of it.
+        max_trailing_ratio: f64,
+        daily_flagged: usize,
+        /// Most lookups of one login within 10 minutes.
+        max_10min: usize,
+        /// Most lookups of one login in a day at UTC hours where its
+        /// history had under 1 % of its lookups, the hour taken with its
+        /// neighbours (their sum), and the days with 8+ such lookups.
+        max_rare_hour: usize,
+        rare_hour_flagged: usize,
+        /// The same with the stricter reading (the neighbours' average).
+        max_rare_hour_strict: usize,
+        rare_hour_strict_flagged: usize,
+        /// Largest "distinct people no case explains / trailing median (at
+        /// least 1)" on a day with 30+ of them, and the days at 3x or more.
+        max_distinct_ratio: f64,
+        distinct_flagged: usize,
+        /// Largest result count of a login that is not a records clerk's,
+        /// and the smallest and largest bulk export of a clerk.
+        max_rows_regular: u32,
+        clerk_rows: (u32, u32),
+    }
+
+    fn volume_figures(s: &Simulated, ignored: impl Fn(&Ev) -> bool) -> VolumeFigures {
+        use world::{day_of, Pattern};
+        let w = &s.world;
+        let mut by_login: Vec<BTreeMap<world::Day, Vec<&Ev>>> =
+            vec![BTreeMap::new(); w.logins.len()];
+        let mut f = VolumeFigures {
+            clerk_rows: (u32::MAX, 0),
+            ..VolumeFigures::default()
+        };
+        for &i in &s.order {
+            let e = &s.events[i as usize];
+            if !is_lookup(e) || ignored(e) {
+                continue;
+            }
+            by_login[e.login as usize]
+                .entry(day_of(e.t))
+                .or_default()
+                .push(e);
+            let rows = e.result_count.unwrap_or(0);
+            if w.emp_of_login(e.login).pattern == Pattern::Clerk && rows >= 1000 {
+                f.clerk_rows = (f.clerk_rows.0.min(rows), f.clerk_rows.1.max(rows));
+            } else {
+                f.max_rows_regular = f.max_rows_regular.max(rows);
+            }
+        }
+        let holiday = |d: world::Day| s.holidays.iter().any(|h| h.0 == d || h.0 + 1 == d);
+        let hour = |e: &Ev| e.t.rem_euclid(86_400) as usize / 3600;
+        for days in &by_login {
+            let whole = median(days.values().map(Vec::len).collect());
+            let mut past: Vec<(world::Day, usize, usize, [usize; 24])> = Vec::new();
+            for (&day, evs) in days {
+                let n = evs.len();
+                let mut people: Vec<u32> = evs
+                    .iter()
+                    .filter(|e| !e.explained)
+                    .filter_map(|e| e.target)
+                    .collect();
+                people.sort_unstable();
+                people.dedup();
+                let mut hours = [0usize; 24];
+                for e in evs {
+                    hours[hour(e)] += 1;
+                }
+                let mut lo = 0;
+                for (hi, e) in evs.iter().enumerate() {
+                    while e.t - evs[lo].t >= 600 {
+                        lo += 1;
+                    }
+                    f.max_10min = f.max_10min.max(hi - lo + 1);
+                }
+                if !holiday(day) && n >= 40 {
+                    f.max_ratio = f.max_ratio.max(n as f64 / whole);
+                }
+                let recent: Vec<_> = past.iter().filter(|p| p.0 >= day - 90).collect();
+                if recent.len() >= 10 {
+                    let med = median(recent.iter().map(|p| p.1).collect());
+                    if !holiday(day) && n >= 40 {
+                        let r = n as f64 / med;
+                        f.max_trailing_ratio = f.max_trailing_ratio.max(r);
+                        f.daily_flagged += usize::from(r >= 3.0);
+                    }
+                    let med = median(recent.iter().map(|p| p.2).collect()).max(1.0);
+                    if people.len() >= 30 {
+                        let r = people.len() as f64 / med;
+                        f.max_distinct_ratio = f.max_distinct_ratio.max(r);
+                        f.distinct_flagged += usize::from(r >= 3.0);
+                    }
+                    let mut hist = [0usize; 24];
+                    for p in &recent {
+                        for (h, c) in p.3.iter().enumerate() {
+                            hist[h] += c;
+                        }
+                    }
+                    let total: usize = hist.iter().sum();
+                    let near = |h: usize| hist[(h + 23) % 24] + hist[h] + hist[(h + 1) % 24];
+                    let odd = |limit: f64| -> usize {
+                        (0..24)
+                            .filter(|&h| (near(h) as f64) < limit * total as f64)
+                            .map(|h| hours[h])
+                            .sum()
+                    };
+                    let (sum, avg) = (odd(0.01), odd(0.03));
+                    f.max_rare_hour = f.max_rare_hour.max(sum);
+                    f.rare_hour_flagged += usize::from(sum >= 8);
+                    f.max_rare_hour_strict = f.max_rare_hour_strict.max(avg);
+                    f.rare_hour_strict_flagged += usize::from(avg >= 8);
+                }
+                past.push((day, n, people.len(), hours));
+            }
+        }
+        f
+    }
+
+    /// Normal traffic (default world, no injection) is varied but gives a
+    /// volume detector nothing it should report.
+    #[test]
+    fn background_volume_is_varied_but_unremarkable() {
+        let s = simulate(&GenOptions {
+            inject: false,
+            seed: 8,
+            ..GenOptions::default()
+        })
+        .unwrap();
+        assert!(s.events.iter().all(|e| e.labels.is_empty()));
+        let f = volume_figures(&s, |_| false);
+        eprintln!("{f:?}");
+        assert!(f.max_ratio < 3.0, "{f:?}");
+        assert!(f.daily_flagged <= 3, "{f:?}");
+        assert!(f.max_10min < 30, "{f:?}");
+        assert!(f.max_rare_hour < 8, "{f:?}");
+        assert!(f.distinct_flagged <= 3, "{f:?}");
+        // Day workers never work between 00:00 and 05:00 local time.
+        assert!(s.events.iter().all(|e| {
+            let local = (e.t + world::LOCAL_OFFSET).rem_euclid(86_400);
+            s.world.emp_of_login(e.login).night || local >= 5 * 3600
+        }));
+        assert!((50..=400).contains(&f.max_rows_regular), "{f:?}");
+        assert!(f.clerk_rows.0 >= 2000 && f.clerk_rows.1 <= 20_000, "{f:?}");
+        // The traps are there: analysts, overtime-sized days, clusters.
+        assert!(s
+            .world
+            .employees
+            .iter()
+            .any(|e| e.pattern == world::Pattern::Analyst));
+        assert!(s.world.employees.iter().any(|e| e.joined.is_some()));
+        assert!(f.max_ratio > 2.0 && f.max_10min >= 10, "{f:?}");
+        assert!(!s.holidays.is_empty());
+    }
+
+    /// Every `odd_volume` kind is injected even in a small world, each
+    /// episode has the shape its kind promises, and what is left unlabelled
+    /// is as unremarkable as normal traffic.
+    #[test]
+    fn odd_volume_episodes_have_their_shape() {
+        for (seed, users, days) in [(31, 60, 10), (32, 300, 30)] {
+            let s = simulate(&GenOptions {
+                seed,
+                users,
+                days,
+                ..GenOptions::default()
+            })
+            .unwrap();
+            let mut episodes: BTreeMap<(&str, u32, world::Day), Vec<&Ev>> = BTreeMap::new();
+            for &i in &s.order {
+                let e = &s.events[i as usize];
+                for l in e.labels.iter().filter(|l| l.0 == "odd_volume") {
+                    assert!(is_lookup(e), "{e:?}");
+                    episodes
+                        .entry((l.1, e.login, world::day_of(e.t)))
+                        .or_default()
+                        .push(e);
+                }
+            }
+            for kind in [
+                "daily_count",
+                "burst",
+                "off_hours",
+                "distinct_subjects",
+                "export",
+            ] {
+                let n = episodes.keys().filter(|k| k.0 == kind).count();
+                assert!(n >= 3, "seed {seed}: {n} {kind} episodes");
+            }
+            // A couple of daily_count days fall on a late joiner's first days.
+            let newcomer = episodes.iter().any(|((kind, login, day), _)| {
+                let joined = s.world.emp_of_login(*login).joined;
+                *kind == "daily_count" && joined.is_some_and(|j| (*day - j) <= 4)
+            });
+            assert!(
+                newcomer || users < 300,
+                "seed {seed}: no newcomer daily_count"
+            );
+            for ((kind, login, _), evs) in &episodes {
+                let emp = s.world.emp_of_login(*login);
+                let span = evs.last().unwrap().t - evs[0].t;
+                match *kind {
+                    "burst" => assert!(evs.len() >= 40 && span <= 600, "{login} {span}"),
+                    "export" => {
+                        assert_eq!(evs.len(), 1);
+                        assert_eq!(evs[0].action, "export");
+                        assert!(evs[0].write_action);
+                        assert!(evs[0].result_count.unwrap() >= 5000);
+                    }
+                    "off_hours" => {
+                        assert!(!emp.night && (10..=30).contains(&evs.len()));
+                        for e in evs {
+                            let local = (e.t + world::LOCAL_OFFSET).rem_euclid(86_400);
+                            assert!((3600..=4 * 3600 + 1800).contains(&local), "{e:?}");
+                        }
+                    }
+                    "distinct_subjects" => {
+                        let mut people: Vec<u32> = evs.iter().filter_map(|e| e.target).collect();
+                        people.sort_unstable();
+                        people.dedup();
+                        assert!(people.len() >= 40, "{}", people.len());
+                        assert!(evs.iter().all(|e| !e.explained));
+                    }
+                    _ => assert!(evs.len() >= 30, "{login}: {}", evs.len()),
+                }
+                // No identity detector should fire on the lookups an episode
+                // adds (a daily_count day also labels what else that day held).
+                for e in evs.iter().filter(|e| {
+                    e.labels
+                        .iter()
+                        .any(|l| l.0 == "odd_volume" && l.1 != "daily_count")
+                }) {
+                    assert!(
+                        e.labels
+                            .iter()
+                            .all(|l| matches!(l.0, "odd_volume" | "no_case" | "subject_surge")),
+                        "{e:?}"
+                    );
+                }
+            }
+            let f = volume_figures(&s, |e| e.labels.iter().any(|l| l.0 == "odd_volume"));
+            eprintln!("seed {seed}: unlabelled {f:?}");
+            assert!(f.max_10min < 30, "{f:?}");
+            assert!(f.max_rare_hour < 8, "{f:?}");
+            if users == 300 {
+                assert!(f.max_ratio < 3.0, "{f:?}");
+            }
+        }
+    }
+
+    /// Figures behind the generator's description of volume traffic; run
+    /// with `cargo test --release -- --ignored --nocapture volume_report`.
+    #[test]
+    #[ignore]
+    fn volume_report() {
+        for (users, days) in [(300, 30), (400, 60)] {
+            for inject in [false, true] {
+                let t0 = std::time::Instant::now();
+                let s = simulate(&GenOptions {
+                    seed: 20_240_514,
+                    users,
+                    days,
+                    inject,
+                    ..GenOptions::default()
+                })
+                .unwrap();
+                let took = t0.elapsed();
+                let f = volume_figures(&s, |e| e.labels.iter().any(|l| l.0 == "odd_volume"));
+                let mut by: BTreeMap<String, usize> = BTreeMap::new();
+                for e in &s.events {
+                    for l in &e.labels {
+                        *by.entry(format!("{}/{}", l.0, l.1)).or_default() += 1;
+                    }
+                }
+                by.retain(|k, _| k.starts_with("odd_volume"));
+                eprintln!(
+                    "{users} users x {days} days, inject {inject}: {} events in {took:?}\n  {by:?}\n  {f:?}",
+                    s.events.len()
+                );
             }
         }
     }

@@ -6,16 +6,21 @@
 //! documented semantics. Normal traffic is constructed to be label-free;
 //! injected episodes are retried until the truth confirms the label they aim
 //! for. Nothing here may iterate a hash map into output order.
+//!
+//! Normal volume varies the way real desks do (see the constants below
+//! `SURGE_WINDOW`); the `odd_volume` episodes live in [`volume`].
 
 use super::names::name_key;
 use super::render::{self, Carry, NameQ, Typed};
 use super::truth::{self, Facts, EXEMPT_PURPOSE};
 use super::world::{
-    day_of, midnight, pick, span, weekday, weighted, Day, FastRng, Person, Role, Status, Unit,
-    World, CATEGORIES, LOCAL_OFFSET, RELATIONS,
+    day_of, midnight, pick, span, weekday, weighted, Day, FastRng, Pattern, Person, Role, Status,
+    Unit, World, CATEGORIES, LOCAL_OFFSET, RELATIONS,
 };
 use rand::seq::SliceRandom;
 use rand::Rng;
+
+mod volume;
 
 /// One generated log line before it gets its id.
 #[derive(Clone, Debug)]
@@ -39,6 +44,8 @@ pub(crate) struct Ev {
     pub query_text: Option<String>,
     pub labels: Vec<(&'static str, &'static str)>,
     pub explained: bool,
+    /// Replaced by an injected episode; left out of the output.
+    pub dropped: bool,
 }
 
 struct Shift {
@@ -60,6 +67,8 @@ struct Query {
     ctx: CtxOut,
     target: u32,
     carry: Carry,
+    /// Rows returned, when the query is a known wide search or bulk export.
+    rows: Option<u32>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -125,6 +134,80 @@ const LOOSE_PURPOSES: [Option<&str>; 5] = [
 pub(crate) const SURGE_USERS: usize = 5;
 pub(crate) const SURGE_WINDOW: i64 = 86_400;
 
+// ------------------------------------------------ legitimate volume variation
+//
+// Every knob below shapes normal (unlabelled) traffic so that a naive volume
+// detector meets realistic false alarms, while no background user-day with 40
+// or more lookups reaches 3x that user's median day (an `odd_volume/daily_count`
+// alert must stay earned).
+
+/// Standard deviation of the log of a worked day's volume multiplier: real
+/// daily lookup counts are overdispersed (a Poisson fit is far too tight).
+const DAY_SD: f64 = 0.35;
+/// Clamp on the multiplier's z-score. The upper bound keeps an ordinary day's
+/// expected volume below ~1.8x the user's mean ([`DAY_COUNT_CAP`] bounds the
+/// draw itself).
+const DAY_Z: (f64, f64) = (-2.5, 1.8);
+/// Share of worked days that are overtime: a longer shift with more lookups.
+const OVERTIME_P: f64 = 0.03;
+/// How much longer an overtime shift is (before the hour clamps in
+/// `work_shift`), and how much more volume it carries.
+const OVERTIME_LENGTH: f64 = 1.5;
+const OVERTIME_VOLUME: f64 = 1.6;
+/// Cap on a day's multiplier (log-normal times overtime): a legitimate busy
+/// day stays within about twice the user's norm.
+const DAY_FACTOR_CAP: f64 = 2.0;
+/// Most lookups a user's normal shift may hold, relative to the median of
+/// their drawn days: a ceiling on the Poisson draw, because a high
+/// multiplier and a lucky draw together would otherwise take some user-days
+/// past 3x the user's median (a desk can only do so much). The median of
+/// a user's UTC days sits a little lower than that of their shifts (a late
+/// shift's last hour can land alone on the next UTC day), and a detector's
+/// median over fewer, earlier days wanders, hence 2.4 and not 3.
+const DAY_COUNT_CAP: f64 = 2.4;
+/// Public holidays per day of window (2-3 in 60 days) and the share of
+/// normal volume worked on them.
+const HOLIDAYS_PER_DAY: f64 = 1.0 / 24.0;
+const HOLIDAY_VOLUME: (f64, f64) = (0.2, 0.4);
+/// Chance that a shift contains one short cluster of lookups on one case
+/// ("working a case"), its size and length. Sized so that no legitimate
+/// 10-minute window gets near 30 lookups even for an analyst.
+const CLUSTER_P: f64 = 0.25;
+const CLUSTER_SIZE: (i64, i64) = (5, 15);
+const CLUSTER_SECS: i64 = 120;
+const CLUSTER_MIN_N: usize = 6;
+/// Share of lookups with a result count that are wide searches (partial
+/// names, a street) returning many rows; keeps the "usual maximum" of every
+/// user in the hundreds, not at 1.
+const WIDE_SEARCH_P: f64 = 0.01;
+const WIDE_SEARCH_ROWS: (u32, u32) = (50, 400);
+/// Chance a records clerk's shift holds a bulk case export, and its rows:
+/// about 1-2 a week, so a large export by them is their normal.
+const CLERK_EXPORT_P: f64 = 0.3;
+const CLERK_EXPORT_ROWS: (u32, u32) = (2_000, 20_000);
+
+/// Standard normal deviate (Box-Muller on two uniforms).
+fn std_normal(rng: &mut FastRng) -> f64 {
+    let u1: f64 = rng.random::<f64>().max(1e-12);
+    let u2: f64 = rng.random();
+    (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos()
+}
+
+/// Public holidays: distinct weekdays of the window, each with the share
+/// of normal volume everyone works that day.
+fn pick_holidays(rng: &mut FastRng, start: Day, days: i64) -> Vec<(Day, f64)> {
+    let n = (days as f64 * HOLIDAYS_PER_DAY).round() as usize;
+    let mut weekdays: Vec<Day> = (start..start + days).filter(|&d| weekday(d) < 5).collect();
+    weekdays.shuffle(rng);
+    let mut out: Vec<(Day, f64)> = weekdays
+        .into_iter()
+        .take(n)
+        .map(|d| (d, rng.random_range(HOLIDAY_VOLUME.0..HOLIDAY_VOLUME.1)))
+        .collect();
+    out.sort_by_key(|h| h.0);
+    out
+}
+
 fn poisson(rng: &mut FastRng, lambda: f64) -> usize {
     if lambda.is_nan() || lambda <= 0.0 {
         return 0;
@@ -139,10 +222,8 @@ fn poisson(rng: &mut FastRng, lambda: f64) -> usize {
         }
         k
     } else {
-        // Normal approximation; Box-Muller on two uniforms.
-        let u1: f64 = rng.random::<f64>().max(1e-12);
-        let u2: f64 = rng.random();
-        let z = (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos();
+        // Normal approximation.
+        let z = std_normal(rng);
         (lambda + lambda.sqrt() * z).round().max(0.0) as usize
     }
 }
@@ -385,8 +466,20 @@ pub(crate) struct Sim<'w> {
     shifts: Vec<Shift>,
     shifts_of_login: Vec<Vec<u32>>,
     abusers: Vec<u32>,
-    /// Traffic-stop times per person.
+    /// Times of lookups per person that no case explains and that were
+    /// drawn at random (traffic stops, bulk lookups): kept a day apart so
+    /// that chance never piles them up into a `subject_surge`.
     stops: Vec<Vec<i64>>,
+    /// Public holidays (local date) and the share of volume worked on them.
+    pub(crate) holidays: Vec<(Day, f64)>,
+    /// Events before this index are normal traffic.
+    normal_end: usize,
+    /// Login-days whose every lookup is labelled `odd_volume/daily_count`
+    /// in [`Sim::finish`] (which sees lookups added after the episode too).
+    volume_days: Vec<(u32, Day)>,
+    /// Event indices per login, kept only while volume episodes need it
+    /// (scanning every event per question made injection slow).
+    of_login: Option<Vec<Vec<u32>>>,
 }
 
 impl<'w> Sim<'w> {
@@ -398,11 +491,18 @@ impl<'w> Sim<'w> {
             shifts_of_login: vec![Vec::new(); w.logins.len()],
             abusers: Vec::new(),
             stops: vec![Vec::new(); w.persons.len()],
+            holidays: Vec::new(),
+            normal_end: 0,
+            volume_days: Vec::new(),
+            of_login: None,
         }
     }
 
     fn push(&mut self, mut ev: Ev) {
         ev.seq = self.events.len() as u32;
+        if let Some(idx) = &mut self.of_login {
+            idx[ev.login as usize].push(ev.seq);
+        }
         self.events.push(ev);
     }
 
@@ -463,6 +563,7 @@ impl<'w> Sim<'w> {
             query_text: None,
             labels: Vec::new(),
             explained: false,
+            dropped: false,
         };
         self.push(ev);
     }
@@ -485,15 +586,20 @@ impl<'w> Sim<'w> {
         )?;
         let p = &w.persons[q.target as usize];
         let typed = render::render(rng, p, &q.carry);
-        let result_count = rng.random_bool(0.4).then(|| {
-            if q.carry.kind() == Some("name_only") {
-                rng.random_range(1..30)
-            } else if q.carry.addr && !q.carry.pid {
-                rng.random_range(1..5)
-            } else {
-                1
-            }
-        });
+        let result_count = match q.rows {
+            Some(n) => Some(n),
+            None => rng.random_bool(0.4).then(|| {
+                if rng.random_bool(WIDE_SEARCH_P) {
+                    rng.random_range(WIDE_SEARCH_ROWS.0..=WIDE_SEARCH_ROWS.1)
+                } else if q.carry.kind() == Some("name_only") {
+                    rng.random_range(1..30)
+                } else if q.carry.addr && !q.carry.pid {
+                    rng.random_range(1..5)
+                } else {
+                    1
+                }
+            }),
+        };
         let query_text = rng
             .random_bool(0.25)
             .then(|| render::query_text(q.system, &typed));
@@ -503,7 +609,8 @@ impl<'w> Sim<'w> {
             seq: 0,
             login: q.login,
             action: q.action,
-            write_action: !rng.random_bool(0.04),
+            // A missing action reads as `query`; exports always say so.
+            write_action: !rng.random_bool(0.04) || q.action != "query",
             system: q.system,
             session: s.session,
             client: s.client,
@@ -516,12 +623,19 @@ impl<'w> Sim<'w> {
             query_text,
             labels: tr.labels,
             explained: tr.explained,
+            dropped: false,
         })
     }
 
     // ---------------------------------------------------------------- normal
 
     /// Shifts and everyday queries: about `users * days * q_mean` of them.
+    ///
+    /// Volume varies the way real desks do, so that volume detectors meet
+    /// their false alarms: each worked day draws a clamped log-normal
+    /// multiplier, some days are overtime, public holidays are quiet,
+    /// analysts work at several times everyone's volume, late joiners start
+    /// partway, and short clusters of lookups on one case are common.
     pub(crate) fn normal_traffic(
         &mut self,
         rng: &mut FastRng,
@@ -530,7 +644,8 @@ impl<'w> Sim<'w> {
         q_mean: f64,
     ) {
         let w = self.w;
-        let mut plans: Vec<(u32, Day, f64)> = Vec::new();
+        self.holidays = pick_holidays(rng, w.start, i64::from(days));
+        let mut plans: Vec<(u32, Day, f64, bool)> = Vec::new();
         for (ei, e) in w.employees.iter().enumerate() {
             // Stay two days clear of an end date so no reading of it makes
             // normal work look like use of an inactive account.
@@ -542,9 +657,22 @@ impl<'w> Sim<'w> {
                     break;
                 }
                 let weekday = weekday(d) < 5;
-                if rng.random_bool(if weekday { pw } else { pe }) {
-                    plans.push((ei as u32, d, e.activity * if weekday { 1.1 } else { 0.75 }));
+                if !rng.random_bool(if weekday { pw } else { pe }) {
+                    continue;
                 }
+                if e.joined.is_some_and(|j| d < j) {
+                    continue;
+                }
+                let holiday = self.holidays.iter().find(|h| h.0 == d).map_or(1.0, |h| h.1);
+                let z = std_normal(rng).clamp(DAY_Z.0, DAY_Z.1);
+                let mut f = (DAY_SD * z - DAY_SD * DAY_SD / 2.0).exp();
+                let overtime = rng.random_bool(OVERTIME_P);
+                if overtime {
+                    f *= OVERTIME_VOLUME;
+                }
+                let f = f.min(DAY_FACTOR_CAP);
+                let base = if weekday { 1.1 } else { 0.75 };
+                plans.push((ei as u32, d, e.activity * base * holiday * f, overtime));
             }
         }
         let total: f64 = plans.iter().map(|p| p.2).sum();
@@ -553,19 +681,43 @@ impl<'w> Sim<'w> {
         } else {
             0.0
         };
-        for (ei, d, f) in plans {
-            self.work_shift(rng, ei, d, k * f);
+        let counts: Vec<usize> = plans.iter().map(|p| poisson(rng, k * p.2)).collect();
+        // Plans come employee by employee: cap each run at a multiple of its
+        // median worked day.
+        let mut i = 0;
+        while i < plans.len() {
+            let ei = plans[i].0;
+            let mut j = i;
+            while j < plans.len() && plans[j].0 == ei {
+                j += 1;
+            }
+            let mut worked: Vec<usize> = counts[i..j].iter().copied().filter(|&n| n > 0).collect();
+            worked.sort_unstable();
+            // The lower median: with few days the two middle ones can be far apart.
+            let median = worked
+                .get(worked.len().saturating_sub(1) / 2)
+                .copied()
+                .unwrap_or(0);
+            let cap = ((DAY_COUNT_CAP * median as f64).floor() as usize).max(3);
+            for p in i..j {
+                let (_, d, _, overtime) = plans[p];
+                self.work_shift(rng, ei, d, counts[p].min(cap), overtime);
+            }
+            i = j;
         }
+        self.normal_end = self.events.len();
     }
 
-    fn work_shift(&mut self, rng: &mut FastRng, ei: u32, day: Day, lambda: f64) {
+    /// One worked day: a shift of `ei`'s primary login with `n` lookups,
+    /// perhaps an overtime one.
+    fn work_shift(&mut self, rng: &mut FastRng, ei: u32, day: Day, n: usize, overtime: bool) {
         let w = self.w;
         let e = &w.employees[ei as usize];
         let Some(&login) = e.logins.first() else {
             return;
         };
         let local_midnight = midnight(day) - LOCAL_OFFSET;
-        let (start_h, len_h) = if e.night {
+        let (mut start_h, mut len_h) = if e.night {
             (21.5 + rng.random::<f64>() * 1.5, 8.0 + rng.random::<f64>())
         } else {
             (
@@ -573,6 +725,17 @@ impl<'w> Sim<'w> {
                 8.0 + rng.random::<f64>() * 2.5,
             )
         };
+        if overtime {
+            // Half as long again, started a little early, but inside the
+            // hours normal shifts cover (day 06:00-20:00, night from 20:30
+            // to 08:00): a double shift that ran past midnight would put a
+            // day worker's lookups into hours their history never saw, which
+            // is what `off_hours` is for.
+            let (earliest, latest) = if e.night { (20.5, 32.0) } else { (6.0, 20.0) };
+            let early = if e.night { 1.0 } else { 0.0 } + rng.random::<f64>();
+            start_h = (start_h - early).max(earliest);
+            len_h = (len_h * OVERTIME_LENGTH).min(latest - start_h);
+        }
         let start = local_midnight + (start_h * 3600.0) as i64;
         let end = start + (len_h * 3600.0) as i64;
         let client = if rng.random_bool(0.95) {
@@ -598,16 +761,31 @@ impl<'w> Sim<'w> {
             self.session_event(shift, start - span(rng, 20, 120), "login_failed");
         }
         self.session_event(shift, start, "login");
-        let n = poisson(rng, lambda);
-        let mut times: Vec<i64> = (0..n).map(|_| span(rng, start + 300, end - 300)).collect();
-        times.sort_unstable();
         let live = w.live_cases(login, day_of(start) - 1, day_of(end) + 1);
+        // (time, case worked on when it is part of a cluster)
+        let mut plan: Vec<(i64, Option<u32>)> = (0..n)
+            .map(|_| (span(rng, start + 300, end - 300), None))
+            .collect();
+        if n >= CLUSTER_MIN_N && !live.is_empty() && rng.random_bool(CLUSTER_P) {
+            // Working one case: a handful of lookups within two minutes,
+            // taken from the day's volume rather than added to it. The times
+            // were drawn independently, so the first few are a random pick.
+            let size = span(rng, CLUSTER_SIZE.0, CLUSTER_SIZE.1.min(n as i64)) as usize;
+            let t0 = span(rng, start + 300, end - 300 - CLUSTER_SECS);
+            let case = pick(rng, &live).copied();
+            for p in plan.iter_mut().take(size) {
+                *p = (t0 + span(rng, 0, CLUSTER_SECS), case);
+            }
+        }
+        plan.sort_unstable();
         let traffic = e.unit.traffic_share();
-        for t in times {
+        for (t, cluster) in plan {
             let mut ev = None;
-            if !live.is_empty() && !rng.random_bool(traffic) {
+            if let Some(c) = cluster {
+                ev = self.case_query(rng, shift, t, c, None);
+            } else if !live.is_empty() && !rng.random_bool(traffic) {
                 if let Some(&c) = pick(rng, &live) {
-                    ev = self.case_query(rng, shift, t, c);
+                    ev = self.case_query(rng, shift, t, c, None);
                 }
             }
             if ev.is_none() {
@@ -615,6 +793,17 @@ impl<'w> Sim<'w> {
             }
             if let Some(ev) = ev {
                 self.push(ev);
+            }
+        }
+        // Records clerks export case files routinely, thousands of rows at
+        // a time, so a big export by them is ordinary.
+        if e.pattern == Pattern::Clerk && !live.is_empty() && rng.random_bool(CLERK_EXPORT_P) {
+            let t = span(rng, start + 600, end - 600);
+            let rows = rng.random_range(CLERK_EXPORT_ROWS.0..=CLERK_EXPORT_ROWS.1);
+            if let Some(&c) = pick(rng, &live) {
+                if let Some(ev) = self.case_query(rng, shift, t, c, Some(rows)) {
+                    self.push(ev);
+                }
             }
         }
         if rng.random_bool(0.92) {
@@ -638,7 +827,16 @@ impl<'w> Sim<'w> {
         }
     }
 
-    fn case_query(&self, rng: &mut FastRng, shift: u32, t: i64, case: u32) -> Option<Ev> {
+    /// A lookup of a subject of `case` made for it; `export_rows` makes it
+    /// an export of that many rows.
+    fn case_query(
+        &self,
+        rng: &mut FastRng,
+        shift: u32,
+        t: i64,
+        case: u32,
+        export_rows: Option<u32>,
+    ) -> Option<Ev> {
         let w = self.w;
         let c = &w.cases[case as usize];
         let &target = pick(rng, &c.subjects)?;
@@ -653,7 +851,7 @@ impl<'w> Sim<'w> {
         } else {
             case_purpose(rng)
         };
-        let action = if rng.random_bool(0.005) {
+        let action = if rng.random_bool(0.005) || export_rows.is_some() {
             "export"
         } else {
             "query"
@@ -673,6 +871,7 @@ impl<'w> Sim<'w> {
                 },
                 target,
                 carry,
+                rows: export_rows,
             },
         )
     }
@@ -719,6 +918,7 @@ impl<'w> Sim<'w> {
                 },
                 target,
                 carry,
+                rows: None,
             },
         )
     }
@@ -922,6 +1122,7 @@ impl<'w> Sim<'w> {
                 ctx: cx,
                 target,
                 carry,
+                rows: None,
             },
         )
     }
@@ -1173,6 +1374,7 @@ impl<'w> Sim<'w> {
                 ctx: cx,
                 target,
                 carry,
+                rows: None,
             },
         )
     }
@@ -1233,6 +1435,7 @@ impl<'w> Sim<'w> {
                 ctx: cx,
                 target: ns,
                 carry,
+                rows: None,
             },
         )
     }
@@ -1326,6 +1529,9 @@ impl<'w> Sim<'w> {
             });
         }
         self.run(rng, q(14.0), Want::NoIdentity, |s, r| s.draft_namesake(r));
+        // Before shared credentials, whose episodes look for quiet moments
+        // and so keep clear of the volume episodes.
+        self.inject_odd_volume(rng, scale);
         self.inject_shared_credential(rng, &q);
     }
 
@@ -1358,6 +1564,7 @@ impl<'w> Sim<'w> {
                 ctx: cx,
                 target,
                 carry,
+                rows: None,
             },
         )
     }
@@ -1571,11 +1778,17 @@ impl<'w> Sim<'w> {
         true
     }
 
-    /// Adds `subject_surge` labels and returns the events with their time
-    /// order (indices into the events; the events themselves are large and
-    /// are not moved).
+    /// Drops events that volume episodes replaced, adds `daily_count`,
+    /// `subject_surge` and `shared_credential` labels, and returns the
+    /// events with their time order (indices into the events; the events
+    /// themselves are large and are not moved).
     pub(crate) fn finish(self) -> (Vec<Ev>, Vec<u32>) {
         let mut events = self.events;
+        events.retain(|e| !e.dropped);
+        for (i, e) in events.iter_mut().enumerate() {
+            e.seq = i as u32;
+        }
+        volume::label_days(&mut events, &self.volume_days);
         // seq is the index; pack (time, seq) into one u64 when it fits, as a
         // plain integer sort is markedly cheaper in debug builds.
         let t0 = events.iter().map(|e| e.t).min().unwrap_or(0);

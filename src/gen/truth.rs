@@ -10,7 +10,8 @@
 //!
 //! `shared_credential` is judged over sequences rather than single queries:
 //! [`shared_credential`] replays the detector's rules over the finished,
-//! ordered events.
+//! ordered events. `odd_volume` is not judged here at all: its labels follow
+//! the intent of each injected episode (see `scenario/volume.rs`).
 
 use super::render::Carry;
 use super::scenario::Ev;

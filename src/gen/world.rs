@@ -1,6 +1,8 @@
 //! The synthetic world: employees and their logins, the people they are
 //! connected to, a watchlist, a population of citizens, cases with their
-//! subjects and assignments, sites and workstations.
+//! subjects and assignments, sites and workstations, and the work patterns
+//! that shape volume (analysts, records clerks, staff who joined partway
+//! through the window).
 //!
 //! Building it is pure (all randomness comes from the caller's seeded RNG and
 //! only ordered collections decide output order). Every person is invented,
@@ -196,6 +198,17 @@ impl Unit {
     }
 }
 
+/// Legitimate work patterns that look unusual to a naive volume detector.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum Pattern {
+    Regular,
+    /// A crime or records analyst: several times everyone else's volume,
+    /// every working day, on cases with many subjects.
+    Analyst,
+    /// A records clerk whose case exports routinely return thousands of rows.
+    Clerk,
+}
+
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub(crate) enum Status {
     Active,
@@ -275,7 +288,14 @@ pub(crate) struct Employee {
     pub night: bool,
     /// Their sources log wall-clock time with an offset instead of `Z`.
     pub local_ts: bool,
+    /// Mean daily volume relative to colleagues (0.5-1.8; analysts 4.6-6.9).
     pub activity: f64,
+    /// What kind of desk work shapes their volume (analysts, records clerks).
+    pub pattern: Pattern,
+    /// First working day for staff who joined partway through the window;
+    /// they have no traffic before it. personnel.csv does not say so (many
+    /// HR exports carry no start date), so a detector meets them cold.
+    pub joined: Option<Day>,
     /// Someone in their associations shares their address, so an address
     /// search for them is ambiguous and is never generated.
     pub household: bool,
@@ -794,6 +814,8 @@ pub(crate) fn build(rng: &mut Rng8, spec: &WorldSpec) -> World {
                 night,
                 local_ts,
                 activity,
+                pattern: Pattern::Regular,
+                joined: None,
                 household: false,
                 desk: 0,
             });
@@ -1280,6 +1302,17 @@ pub(crate) fn build(rng: &mut Rng8, spec: &WorldSpec) -> World {
         }
     }
 
+    work_patterns(
+        b.rng,
+        &mut employees,
+        &logins,
+        &mut cases,
+        &assigns,
+        &citizens[namesakes.len()..],
+        start,
+        days,
+    );
+
     let persons = b.persons;
     let mut household = vec![false; employees.len()];
     for a in &assocs {
@@ -1328,6 +1361,99 @@ pub(crate) fn build(rng: &mut Rng8, spec: &WorldSpec) -> World {
         case_by_id,
         cases_of_person,
         assigns_of_login,
+    }
+}
+
+/// Share of staff who are crime or records analysts (4-6x everyone's
+/// volume every day): enough of them that a "top volume" rule or a unit
+/// peer comparison meets them.
+const ANALYST_SHARE: f64 = 0.04;
+/// Analyst volume relative to the mean regular activity (1.15).
+const ANALYST_VOLUME: (f64, f64) = (4.0, 6.0);
+/// Share of the records unit who are clerks with routine bulk exports.
+const CLERK_SHARE: f64 = 0.2;
+/// Share of staff who join partway through the window (new accounts with no
+/// history, judged against their peers).
+const JOINER_SHARE: f64 = 0.03;
+
+/// Draws analysts, records clerks and late joiners. Runs after everything
+/// else in [`build`], so the rest of the world is drawn as it was before
+/// these patterns existed.
+/// Analysts' open cases get extra subjects: an analyst's volume is case
+/// work on many people, not the same three subjects a hundred times a day.
+#[allow(clippy::too_many_arguments)]
+fn work_patterns(
+    rng: &mut Rng8,
+    employees: &mut [Employee],
+    logins: &[Login],
+    cases: &mut [Case],
+    assigns: &[Assignment],
+    ordinary: &[u32],
+    start: Day,
+    days: i64,
+) {
+    let n = employees.len();
+    let steady = |e: &Employee| e.status == Status::Active && !e.night;
+    let of_unit = |unit: Unit, rng: &mut Rng8, emps: &[Employee]| -> Vec<u32> {
+        let mut v: Vec<u32> = (0..emps.len() as u32)
+            .filter(|&i| emps[i as usize].unit == unit && steady(&emps[i as usize]))
+            .collect();
+        rand::seq::SliceRandom::shuffle(v.as_mut_slice(), rng);
+        v
+    };
+    let records = of_unit(Unit::Records, rng, employees);
+    let detectives = of_unit(Unit::Detectives, rng, employees);
+    let n_analysts = ((n as f64 * ANALYST_SHARE).round() as usize).max(1);
+    // About half from records (at most 40 % of it), the rest detectives'
+    // crime analysts.
+    let from_records = n_analysts
+        .div_ceil(2)
+        .min(records.len() * 2 / 5)
+        .min(records.len());
+    let analysts: Vec<u32> = records
+        .iter()
+        .take(from_records)
+        .chain(detectives.iter().take(n_analysts - from_records))
+        .copied()
+        .collect();
+    for &a in &analysts {
+        let e = &mut employees[a as usize];
+        e.pattern = Pattern::Analyst;
+        e.activity = 1.15 * rng.random_range(ANALYST_VOLUME.0..ANALYST_VOLUME.1);
+    }
+    let n_clerks = ((records.len() as f64 * CLERK_SHARE).round() as usize).max(1);
+    for &c in records.iter().skip(from_records).take(n_clerks) {
+        employees[c as usize].pattern = Pattern::Clerk;
+    }
+    if days >= 5 {
+        let mut rest: Vec<u32> = (0..n as u32)
+            .filter(|&i| {
+                let e = &employees[i as usize];
+                e.pattern == Pattern::Regular && e.status == Status::Active
+            })
+            .collect();
+        rand::seq::SliceRandom::shuffle(rest.as_mut_slice(), rng);
+        let k = ((n as f64 * JOINER_SHARE).round() as usize).max(1);
+        for &j in rest.iter().take(k) {
+            employees[j as usize].joined = Some(start + span(rng, days / 5, days - days / 4));
+        }
+    }
+    for c in cases.iter_mut() {
+        let analyst_case = c.closed.is_none()
+            && c.assigns.iter().any(|&a| {
+                let a = &assigns[a as usize];
+                a.to.is_none()
+                    && employees[logins[a.login as usize].emp as usize].pattern == Pattern::Analyst
+            });
+        if analyst_case {
+            for _ in 0..span(rng, 8, 20) {
+                if let Some(&s) = pick(rng, ordinary) {
+                    if !c.subjects.contains(&s) {
+                        c.subjects.push(s);
+                    }
+                }
+            }
+        }
     }
 }
 
