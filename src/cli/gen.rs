@@ -11,7 +11,7 @@ use custodes::gen::{generate, GenOptions};
 ///
 /// Writes reference data (DIR/refs/*.csv), events (DIR/events.jsonl) and the ground truth
 /// (DIR/labels.jsonl) for `custodes eval`. Only invented people; the same seed and options
-/// give the same bytes. The default world has about 300 users over 30 days (~139,000
+/// give the same bytes. The default world has about 300 users over 30 days (~140,000
 /// events) with every kind of misuse injected.
 #[derive(Debug, Args)]
 pub struct GenArgs {

@@ -627,7 +627,7 @@ impl Detector for OddVolume {
                         last,
                         event_ids: s.off.iter().map(|e| e.1.clone()).collect(),
                         reason: format!(
-                            "{} lookups on {day} between {} and {} (UTC), hours at which {} {total} lookups over {days} days include almost none (under {}% within an hour either side).",
+                            "{} lookups on {day} between {} and {} (UTC), hours at which {} {total} lookups over {days} days include almost none (under {}% within two hours either side).",
                             s.off.len(),
                             format_ts(&first),
                             format_ts(&last),

@@ -442,7 +442,7 @@ fn stream_mode_within_allowed_lateness_gives_the_batch_alerts_and_keeps_late_eve
         );
     }
     let (refs, sorted) = w.write();
-    let batch = run_audit(w.dir.path(), &refs, &[sorted.clone()], &[]);
+    let batch = run_audit(w.dir.path(), &refs, std::slice::from_ref(&sorted), &[]);
     assert!(!batch.is_empty());
     // The same events, each pair of neighbours swapped, and one event of the Friday before
     // arriving at the very end.
