@@ -162,10 +162,19 @@ impl DayTally {
     /// Adds one event's activity (which must fall on the tally's day, or start it).
     pub fn add(&mut self, a: &Activity, ev: &Event) {
         self.day.get_or_insert(a.day());
-        let t = self.users.entry(a.user.clone()).or_default();
-        if t.login.is_empty() {
-            t.login = ev.user.clone();
+        // Look up before inserting: `entry` would allocate a key for every event.
+        if !self.users.contains_key(&a.user) {
+            self.users.insert(
+                a.user.clone(),
+                UserTally {
+                    login: ev.user.clone(),
+                    ..UserTally::default()
+                },
+            );
         }
+        let Some(t) = self.users.get_mut(&a.user) else {
+            return;
+        };
         t.lookups += 1;
         t.hours[a.hour()] += 1;
         t.max_rows = t.max_rows.max(a.rows.unwrap_or(0));
@@ -177,10 +186,18 @@ impl DayTally {
                 t.subjects.insert(s.key.clone(), ev.id.clone());
             }
             if s.precise {
-                self.persons
-                    .entry(s.key.clone())
-                    .or_default()
-                    .insert(a.user.clone());
+                match self.persons.get_mut(&s.key) {
+                    Some(users) => {
+                        if !users.contains(&a.user) {
+                            users.insert(a.user.clone());
+                        }
+                    }
+                    None => {
+                        let mut users = HashSet::default();
+                        users.insert(a.user.clone());
+                        self.persons.insert(s.key.clone(), users);
+                    }
+                }
             }
         }
     }

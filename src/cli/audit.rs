@@ -205,6 +205,22 @@ pub fn run(args: AuditArgs) -> anyhow::Result<ExitCode> {
     }
     let engine = run.finish()?;
     notes.append(&mut run.notes);
+    let rows = engine.history().user_rows();
+    if let (Some(first), Some(last)) = (
+        rows.iter().map(|r| r.1).min(),
+        rows.iter().map(|r| r.1).max(),
+    ) {
+        notes.push(format!(
+            "behaviour history now holds {} user-days of {} users, {first} to {last}{}",
+            rows.len(),
+            engine.history().users().count(),
+            if args.state.is_some() {
+                " (saved to the state file)"
+            } else {
+                ""
+            }
+        ));
+    }
     if let Some(b) = bar {
         b.finish_and_clear();
     }
@@ -255,6 +271,12 @@ fn engine_from_state(
     }
     let mut engine = Engine::with_history(resolver, saved.history);
     match (&saved.carry, first) {
+        // No events at all: keep the windows as they were, for the next night.
+        (Some(c), None) => {
+            engine
+                .restore(c)
+                .with_context(|| format!("{}: cannot use the saved state", path.display()))?;
+        }
         (Some(c), Some(first)) if c.last_event.is_none_or(|l| l < first) => {
             engine
                 .restore(c)
@@ -266,7 +288,6 @@ fn engine_from_state(
         (None, _) => notes.push(
             "the state was built by `custodes baseline`: windows spanning midnight before the first day audited are not seen".into(),
         ),
-        _ => {}
     }
     Ok(engine)
 }

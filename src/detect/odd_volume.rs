@@ -519,20 +519,22 @@ impl Detector for OddVolume {
         };
         let day = a.day();
         self.new_day(day);
-        let limits = match self.users.get(&a.user).and_then(|s| s.limits.clone()) {
-            Some(l) => l,
-            None => {
-                let l = self.limits(&a.user, day, cx);
-                self.users.entry(a.user.clone()).or_default().limits = Some(l.clone());
-                l
-            }
+        if self.users.get(&a.user).is_none_or(|s| s.limits.is_none()) {
+            let l = self.limits(&a.user, day, cx);
+            self.users.entry(a.user.clone()).or_default().limits = Some(l);
+        }
+        let window = self.window;
+        let Some(s) = self.users.get_mut(&a.user) else {
+            return;
         };
-        let s = self.users.entry(a.user.clone()).or_default();
+        let Some(limits) = s.limits.as_ref() else {
+            return;
+        };
         if s.login.is_empty() {
             s.login = ev.user.clone();
         }
         // burst: the window slides per user and may run across midnight.
-        while s.recent.front().is_some_and(|r| a.ts - r.ts >= self.window) {
+        while s.recent.front().is_some_and(|r| a.ts - r.ts >= window) {
             s.recent.pop_front();
         }
         s.recent.push_back(Recent {

@@ -131,7 +131,12 @@ impl Detector for SubjectSurge {
         let Some(subject) = a.unexplained_subject().filter(|s| s.precise) else {
             return;
         };
-        let w = self.persons.entry(subject.key.clone()).or_default();
+        if !self.persons.contains_key(&subject.key) {
+            self.persons.insert(subject.key.clone(), Window::default());
+        }
+        let Some(w) = self.persons.get_mut(&subject.key) else {
+            return;
+        };
         while w.entries.front().is_some_and(|e| a.ts - e.ts > self.window) {
             w.entries.pop_front();
         }
