@@ -238,3 +238,29 @@ fn baseline_help_explains_the_command() {
         assert!(help.contains(needle), "{needle}: {help}");
     }
 }
+
+#[test]
+fn a_night_without_events_keeps_the_saved_history_and_windows() {
+    let w = nights("20", "3");
+    let state = w.dir.path().join("state.json");
+    audit(
+        &w.refs,
+        &w.dir.path().join("a.jsonl"),
+        Some(&state),
+        &[&w.all],
+    );
+    let before: Value =
+        serde_json::from_str(&std::fs::read_to_string(&state).expect("state")).expect("json");
+    let empty = w.dir.path().join("empty.jsonl");
+    std::fs::write(&empty, "").expect("write");
+    let alerts = audit(
+        &w.refs,
+        &w.dir.path().join("b.jsonl"),
+        Some(&state),
+        &[&empty],
+    );
+    assert!(alerts.is_empty());
+    let after: Value =
+        serde_json::from_str(&std::fs::read_to_string(&state).expect("state")).expect("json");
+    assert_eq!(before, after);
+}
