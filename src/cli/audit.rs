@@ -143,7 +143,6 @@ pub fn run(args: AuditArgs) -> anyhow::Result<ExitCode> {
         worst: None,
         batch: Vec::new(),
         notes: Vec::new(),
-        pushed: 0,
         error: None,
     };
     if args.stream {
@@ -302,7 +301,6 @@ struct Detecting {
     worst: Option<Severity>,
     batch: Vec<Alert>,
     notes: Vec<String>,
-    pushed: u64,
     /// The first failure inside a reader callback, which cannot return one.
     error: Option<anyhow::Error>,
 }
@@ -332,7 +330,6 @@ impl Detecting {
         }
         let mut batch = std::mem::take(&mut self.batch);
         let result = self.engine(Some(ev)).map(|e| e.push(ev, &mut batch));
-        self.pushed += 1;
         if let Err(e) = result.and_then(|()| self.drain(&mut batch)) {
             self.error = Some(e);
         }

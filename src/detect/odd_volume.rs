@@ -504,7 +504,7 @@ fn basis_phrase(b: Basis, unit: &str) -> String {
 
 impl Detector for OddVolume {
     fn name(&self) -> &'static str {
-        "odd_volume"
+        DOC.name
     }
 
     fn observe(

@@ -115,7 +115,7 @@ fn shown(s: &Subject) -> String {
 
 impl Detector for SubjectSurge {
     fn name(&self) -> &'static str {
-        "subject_surge"
+        DOC.name
     }
 
     fn observe(

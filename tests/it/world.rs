@@ -5,16 +5,30 @@
 //! precision 0.9, and on the same world with nothing injected the behaviour detectors must
 //! raise fewer than one alert per 100,000 events.
 
+use std::path::PathBuf;
+
 use serde_json::Value;
 
 use crate::support::custodes;
 
-#[test]
-fn generated_world_meets_precision_and_recall_targets() {
+/// A generated world (seed 20240514, plus `gen_args`) audited with the default
+/// configuration: the temporary directory, the world directory, its events, the alerts
+/// file and the number of events.
+struct Audited {
+    _dir: tempfile::TempDir,
+    world: PathBuf,
+    events: PathBuf,
+    alerts: PathBuf,
+    n_events: usize,
+}
+
+fn generate_and_audit(gen_args: &[&str]) -> Audited {
     let dir = tempfile::tempdir().expect("tempdir");
     let world = dir.path().join("world");
     custodes()
-        .args(["gen", "--seed", "20240514", "--out"])
+        .args(["gen", "--seed", "20240514"])
+        .args(gen_args)
+        .arg("--out")
         .arg(&world)
         .assert()
         .success();
@@ -24,7 +38,6 @@ fn generated_world_meets_precision_and_recall_targets() {
         .lines()
         .count();
     assert!(n_events >= 100_000, "only {n_events} events");
-
     let alerts = dir.path().join("alerts.jsonl");
     custodes()
         .args(["audit", "--quiet", "--refs"])
@@ -34,6 +47,23 @@ fn generated_world_meets_precision_and_recall_targets() {
         .arg(&events)
         .assert()
         .success();
+    Audited {
+        _dir: dir,
+        world,
+        events,
+        alerts,
+        n_events,
+    }
+}
+
+#[test]
+fn generated_world_meets_precision_and_recall_targets() {
+    let Audited {
+        world,
+        events,
+        alerts,
+        ..
+    } = &generate_and_audit(&[]);
     let out = custodes()
         .args(["eval", "--json", "--labels"])
         .arg(world.join("labels.jsonl"))
@@ -90,33 +120,14 @@ fn check_kind(report: &Value, detector: &str, kind: &str, failures: &mut Vec<Str
 
 #[test]
 fn behaviour_detectors_stay_quiet_on_a_world_without_misuse() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let world = dir.path().join("world");
-    custodes()
-        .args(["gen", "--seed", "20240514", "--no-inject", "--out"])
-        .arg(&world)
-        .assert()
-        .success();
-    let events = world.join("events.jsonl");
-    let n_events = std::fs::read_to_string(&events)
-        .expect("events")
-        .lines()
-        .count();
-    assert!(n_events >= 100_000, "only {n_events} events");
-    let alerts = dir.path().join("alerts.jsonl");
-    custodes()
-        .args(["audit", "--quiet", "--refs"])
-        .arg(world.join("refs"))
-        .arg("--out")
-        .arg(&alerts)
-        .arg(&events)
-        .assert()
-        .success();
-    let behaviour: Vec<Value> = crate::support::read_jsonl(&alerts)
+    let Audited {
+        alerts, n_events, ..
+    } = &generate_and_audit(&["--no-inject"]);
+    let behaviour: Vec<Value> = crate::support::read_jsonl(alerts)
         .into_iter()
         .filter(|a| a["detector"] == "odd_volume" || a["detector"] == "subject_surge")
         .collect();
-    let per_100k = behaviour.len() as f64 * 100_000.0 / n_events as f64;
+    let per_100k = behaviour.len() as f64 * 100_000.0 / *n_events as f64;
     assert!(
         per_100k < 1.0,
         "{} behaviour alerts in {n_events} events ({per_100k:.2} per 100,000): {behaviour:#?}",
