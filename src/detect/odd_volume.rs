@@ -2,10 +2,11 @@
 //! in a day or in a few minutes, at hours they never work, across too many unrelated
 //! people, or returning too many records.
 //!
-//! Every judgement compares the day with the user's own earlier days ([`History`], the last
-//! `baseline.history_days`) and with their unit's members (personnel `unit`; logins not in
-//! personnel form one group). A user with fewer than `baseline.min_user_days` active days
-//! is judged against the unit alone, so a new user is covered from their first day. Daily
+//! Every judgement compares the day with the user's own earlier days
+//! ([`crate::baseline::History`], the last `baseline.history_days`) and reports their
+//! unit's members too (personnel `unit`; logins not in personnel form one group). A user
+//! with fewer than `baseline.min_user_days` active days is judged against the unit, with
+//! their own few days as a veto, so a new user is covered from their first day. Daily
 //! counts (`daily_count`, `distinct_subjects`) use a negative binomial per user and per unit
 //! with Benjamini–Hochberg across the users judged that day; `burst`, `off_hours` and
 //! `export` compare single events or windows with thresholds derived from the same history
@@ -36,11 +37,11 @@ use crate::refs::login_key;
 pub const DOC: DetectorDoc = DetectorDoc {
     name: "odd_volume",
     kinds: &["daily_count", "burst", "off_hours", "distinct_subjects", "export"],
-    what: "A user's lookups in a day far above both their own history and their unit's, by a negative binomial test with Benjamini–Hochberg control across the users of the day (`daily_count`); far more lookups within `burst_window_minutes` than the user's usual hourly rate allows (`burst`); `off_hours_min_lookups` or more lookups in a day at hours of the day where the user (or, for a new user, the unit) has almost never worked (`off_hours`); many distinct people looked up without a case that explains it, against the user's usual breadth (`distinct_subjects`); one event returning far more records (`result_count`) than the user and their unit ever do (`export`).",
+    what: "A user's lookups in a day far above their own history (above their unit's, for a user with fewer than `min_user_days` active days, whose own days can only veto), by a negative binomial test with Benjamini–Hochberg control across the users of the day (`daily_count`); far more lookups within `burst_window_minutes` than the user's usual hourly rate allows (`burst`); `off_hours_min_lookups` or more lookups in a day at hours of the day where the user (or, for a new user, the unit) has almost never worked (`off_hours`); many distinct people looked up without a case that explains it, against the user's usual breadth (`distinct_subjects`); one event returning far more records (`result_count`) than the user and their unit ever do (`export`).",
     why: "Browsing, bulk harvesting and exports for sale or for a third party show up as volume before anything else; hours nobody works are when misuse hopes not to be seen.",
     false_positives: "A new duty (a task force, a records backlog) or a permanent move to night shifts looks odd until the history catches up (`history_days`); a user with too little history is compared with a unit whose work differs from theirs; one-off legitimate bulk exports. Public holidays and quiet days only make later days look less odd, never more.",
     tuning: "`[odd_volume]` sets the false discovery rate, minimum counts and ratios of every kind; `[baseline]` how much history is kept and needed. `custodes baseline` builds the history from earlier logs so the first audited night is judged too.",
-    example: "412 lookups on 2024-05-14; this user's median is 61 over 44 active days and the unit PATROL's 95th percentile 140; p = 3e-9 (negative binomial), a discovery at a 1% false discovery rate across the 380 users of the day.",
+    example: "412 lookups on 2024-05-14; this user's median is 61 over 44 active days and the unit PATROL's 95th percentile is 140; p = 3e-9 (negative binomial), a discovery at a 1% false discovery rate across the 380 users judged that day.",
     needs: &[],
 };
 
