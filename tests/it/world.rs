@@ -68,9 +68,9 @@ fn generated_world_meets_precision_and_recall_targets() {
         .args(["eval", "--json", "--labels"])
         .arg(world.join("labels.jsonl"))
         .arg("--alerts")
-        .arg(&alerts)
+        .arg(alerts)
         .arg("--events")
-        .arg(&events)
+        .arg(events)
         .assert()
         .success();
     let report: Value = serde_json::from_slice(&out.get_output().stdout).expect("eval JSON");
