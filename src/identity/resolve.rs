@@ -114,6 +114,10 @@ pub struct Resolver {
     /// Case id -> the people the case is about. Matched per case, not globally: a lookup is
     /// only ever compared with the subjects of the user's own cases and of the case named.
     subjects: Option<HashMap<String, Vec<KnownPerson>>>,
+    /// The same people in one index, each entry tagged with its case: which of the user's
+    /// cases list a person is then a few hash lookups, not a scan of every subject of every
+    /// case the user works (analysts work many cases with many subjects).
+    subject_index: Option<(PersonIndex, Vec<String>)>,
     cases: Option<HashMap<String, Case>>,
     /// Case id -> (login or employee id) assignments.
     assignments: Option<HashMap<String, Vec<crate::refs::Assignment>>>,
@@ -189,6 +193,19 @@ impl Resolver {
             }
             by_case
         });
+        let subject_index = subjects.as_ref().map(|by_case| {
+            let mut ids = Vec::new();
+            let mut people = Vec::new();
+            let mut cases: Vec<&String> = by_case.keys().collect();
+            cases.sort_unstable();
+            for case in cases {
+                for p in by_case.get(case).into_iter().flatten() {
+                    ids.push(case.clone());
+                    people.push(p.clone());
+                }
+            }
+            (PersonIndex::build(people), ids)
+        });
         let cases = refs
             .cases
             .map(|rows| rows.into_iter().map(|c| (c.case_id.clone(), c)).collect());
@@ -226,6 +243,7 @@ impl Resolver {
             associations,
             watchlist,
             subjects,
+            subject_index,
             cases,
             assignments,
             by_assignee,
@@ -372,6 +390,23 @@ impl Resolver {
             })
     }
 
+    /// Every case whose subjects include the person the query describes (any grade of
+    /// match, as [`Resolver::case_lists`]), each once.
+    fn cases_listing(&self, query: &Query) -> Vec<&str> {
+        let Some((ix, case_of)) = &self.subject_index else {
+            return Vec::new();
+        };
+        let mut found = Vec::new();
+        ix.find(query, &self.names, &self.config.identity, &mut found);
+        let mut cases: Vec<&str> = found
+            .iter()
+            .filter_map(|m| case_of.get(m.entry as usize).map(String::as_str))
+            .collect();
+        cases.sort_unstable();
+        cases.dedup();
+        cases
+    }
+
     fn case_open(&self, case_id: &str, ts: DateTime<Utc>) -> Option<bool> {
         self.cases
             .as_ref()
@@ -435,9 +470,10 @@ impl Resolver {
         if self.subjects.is_some() && query.is_identifying() {
             let working = self.cases_worked(personnel, &ev.user, ev.ts);
             if !working.is_empty() {
+                let listing = self.cases_listing(query);
                 let mut explaining: Vec<&str> = working
                     .into_iter()
-                    .filter(|c| self.case_lists(c, query))
+                    .filter(|c| listing.contains(c))
                     .collect();
                 // Prefer the case the user named, then the lowest id, so the answer is stable.
                 explaining.sort_unstable();
