@@ -4,7 +4,8 @@
 //! days against it, and writes it back with those days added. The file is JSON with a
 //! `format` and `version` header checked before anything else, so an old, foreign or
 //! damaged file is a clear error naming the file (and line), never a panic or a silently
-//! empty history. It holds personal data (logins, people looked up): it is written 0600,
+//! empty history. A run holds [`StateLock`] from loading to saving, so two runs at once
+//! cannot lose each other's days. It holds personal data (logins, people looked up): it is written 0600,
 //! to a temporary file renamed over the old one, so a crash mid-write leaves the previous
 //! state intact.
 
@@ -48,6 +49,52 @@ pub enum StateError {
     Version { path: PathBuf, found: u64 },
     #[error("{}: invalid state file: {message}", path.display())]
     Invalid { path: PathBuf, message: String },
+    #[error("{}: another custodes run is using this state file (lock {} is held); try again when it has finished", path.display(), lock.display())]
+    Busy { path: PathBuf, lock: PathBuf },
+    #[error("{}: cannot lock the state file: {source}", lock.display())]
+    Lock {
+        lock: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+/// Exclusive use of a state file for a whole run (load, audit, save), so that two runs at
+/// once cannot both start from the same history and have the second save drop the first
+/// one's days. Held on a `FILE.lock` beside it, released when dropped (or when the process
+/// dies: the lock is the operating system's, not the file's existence).
+#[derive(Debug)]
+pub struct StateLock {
+    _file: std::fs::File,
+}
+
+impl StateLock {
+    pub fn acquire(path: &Path) -> Result<StateLock, StateError> {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "state".into());
+        let lock = path.with_file_name(format!("{name}.lock"));
+        let lock_err = |source| StateError::Lock {
+            lock: lock.clone(),
+            source,
+        };
+        let mut opts = std::fs::OpenOptions::new();
+        opts.read(true).write(true).create(true).truncate(false);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            opts.mode(0o600);
+        }
+        let file = opts.open(&lock).map_err(lock_err)?;
+        match file.try_lock() {
+            Ok(()) => Ok(StateLock { _file: file }),
+            Err(std::fs::TryLockError::WouldBlock) => Err(StateError::Busy {
+                path: path.to_path_buf(),
+                lock,
+            }),
+            Err(std::fs::TryLockError::Error(e)) => Err(lock_err(e)),
+        }
+    }
 }
 
 /// Detector state that spans the end of one run and the start of the next (open sliding
@@ -276,6 +323,17 @@ mod tests {
             let mode = std::fs::metadata(&p).unwrap().permissions().mode();
             assert_eq!(mode & 0o777, 0o600);
         }
+    }
+
+    #[test]
+    fn one_run_at_a_time_holds_a_state_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("state.json");
+        let first = StateLock::acquire(&p).unwrap();
+        let e = StateLock::acquire(&p).unwrap_err().to_string();
+        assert!(e.contains("another custodes run"), "{e}");
+        drop(first);
+        assert!(StateLock::acquire(&p).is_ok());
     }
 
     #[test]

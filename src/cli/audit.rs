@@ -124,6 +124,12 @@ pub fn run(args: AuditArgs) -> anyhow::Result<ExitCode> {
     }
     input.files = inputs.files.len() as u64;
 
+    // Held until the state is saved at the end of the run.
+    let _state_lock = args
+        .state
+        .as_deref()
+        .map(state::StateLock::acquire)
+        .transpose()?;
     let resolver = std::sync::Arc::new(Resolver::new(refs, config));
     let lateness = chrono::Duration::seconds(
         args.allowed_lateness

@@ -63,6 +63,7 @@ pub fn run(args: BaselineArgs) -> anyhow::Result<ExitCode> {
     for n in &refs.notes {
         eprintln!("custodes: {n}");
     }
+    let _state_lock = state::StateLock::acquire(&args.state)?;
     let days = config.baseline.history_days;
     let mut saved = if args.state.exists() {
         state::load(&args.state, days)?

@@ -264,3 +264,46 @@ fn a_night_without_events_keeps_the_saved_history_and_windows() {
         serde_json::from_str(&std::fs::read_to_string(&state).expect("state")).expect("json");
     assert_eq!(before, after);
 }
+
+#[test]
+fn two_runs_on_one_state_at_once_do_not_overwrite_each_other() {
+    let w = nights("20", "3");
+    let state = w.dir.path().join("state.json");
+    audit(
+        &w.refs,
+        &w.dir.path().join("a.jsonl"),
+        Some(&state),
+        &[&w.all],
+    );
+    let saved = std::fs::read_to_string(&state).expect("state");
+    // Another run (here: this test) holds the state's lock.
+    let lock = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(w.dir.path().join("state.json.lock"))
+        .expect("the audit left its lock file");
+    lock.try_lock().expect("nobody else holds it");
+    for args in [
+        vec!["audit", "--quiet", "--state"],
+        vec!["baseline", "--quiet", "--state"],
+    ] {
+        let out = custodes()
+            .args(&args)
+            .arg(&state)
+            .arg("--refs")
+            .arg(&w.refs)
+            .arg(&w.all)
+            .assert()
+            .code(2);
+        let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+        assert!(err.contains("another custodes run"), "{err}");
+    }
+    assert_eq!(std::fs::read_to_string(&state).expect("state"), saved);
+    drop(lock);
+    audit(
+        &w.refs,
+        &w.dir.path().join("b.jsonl"),
+        Some(&state),
+        &[&w.all],
+    );
+}
