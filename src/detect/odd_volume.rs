@@ -112,6 +112,23 @@ impl Norm {
     }
 }
 
+/// The daily values (`[lookups, distinct subjects]`) of one day's count judgements.
+#[derive(Default)]
+struct Pools<'a> {
+    /// Unit -> its member-days over the history window and today, and how many distinct
+    /// days of history those span.
+    units: HashMap<String, (Vec<[f64; 2]>, usize)>,
+    unit_of: HashMap<&'a str, String>,
+    /// User active today -> their own earlier days in the window.
+    own: HashMap<&'a str, Vec<[f64; 2]>>,
+}
+
+impl Pools<'_> {
+    fn values(d: &UserDay) -> [f64; 2] {
+        [f64::from(d.lookups), f64::from(d.subjects)]
+    }
+}
+
 /// Which baseline a threshold came from, for reasons.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -275,64 +292,85 @@ impl OddVolume {
         }
     }
 
+    /// Gathers, in one pass over the history, every value the day's count judgements need.
+    fn pools<'a>(&self, day: NaiveDate, cx: &'a DayContext<'a>) -> Pools<'a> {
+        let mut pools = Pools::default();
+        let mut dates: HashMap<String, Vec<NaiveDate>> = HashMap::default();
+        let mut everyone: Vec<&str> = cx.history.users().collect();
+        everyone.extend(cx.tally.users.keys().map(String::as_str));
+        everyone.sort_unstable();
+        everyone.dedup();
+        for u in everyone {
+            let unit = unit_of(cx.resolver, u);
+            let sample = pools.units.entry(unit.clone()).or_default();
+            let unit_dates = dates.entry(unit.clone()).or_default();
+            let today = cx.tally.users.get(u).map(|t| t.row());
+            let mut own = Vec::new();
+            for (d, r) in cx.history.user_days(u, day) {
+                let v = Pools::values(r);
+                sample.0.push(v);
+                unit_dates.push(d);
+                if today.is_some() {
+                    own.push(v);
+                }
+            }
+            if let Some(t) = &today {
+                sample.0.push(Pools::values(t));
+                pools.own.insert(u, own);
+            }
+            pools.unit_of.insert(u, unit);
+        }
+        for (unit, mut d) in dates {
+            d.sort_unstable();
+            d.dedup();
+            if let Some(sample) = pools.units.get_mut(&unit) {
+                sample.1 = d.len();
+            }
+        }
+        pools
+    }
+
     /// Daily counts (`daily_count`, `distinct_subjects`): every user active today is tested
     /// against their own days and the unit's member-days; discoveries are decided together.
     fn judge_counts(
         &self,
         kind: &'static str,
         day: NaiveDate,
+        pools: &Pools<'_>,
         cx: &DayContext<'_>,
         out: &mut Vec<DayFinding>,
     ) {
-        let (value, min_abs, min_ratio, noun): (fn(&UserDay) -> u32, u32, f64, &str) =
-            if kind == "daily_count" {
-                (
-                    |d| d.lookups,
-                    self.cfg.daily_min_lookups,
-                    self.cfg.daily_min_ratio,
-                    "lookups",
-                )
-            } else {
-                (
-                    |d| d.subjects,
-                    self.cfg.distinct_min_subjects,
-                    self.cfg.distinct_min_ratio,
-                    "distinct people looked up without a case that explains it",
-                )
-            };
+        // Column of `Pools::values`, minimum count, minimum ratio, and what is counted.
+        let (col, min_abs, min_ratio, noun) = if kind == "daily_count" {
+            (
+                0,
+                self.cfg.daily_min_lookups,
+                self.cfg.daily_min_ratio,
+                "lookups",
+            )
+        } else {
+            (
+                1,
+                self.cfg.distinct_min_subjects,
+                self.cfg.distinct_min_ratio,
+                "distinct people looked up without a case that explains it",
+            )
+        };
         let mut users: Vec<&String> = cx.tally.users.keys().collect();
         users.sort_unstable();
         // Each unit's member-days over the history window and today, fitted once: the cost
         // stays linear in the history however large a unit is. The judged user's own days
         // are part of their unit's sample; with many members that barely matters, and with
         // few it only makes the unit test more lenient (the larger p-value decides).
-        let mut unit_samples: HashMap<String, (Vec<f64>, Vec<NaiveDate>)> = HashMap::default();
-        let mut unit_of_user: HashMap<&str, String> = HashMap::default();
-        let mut everyone: Vec<&str> = cx.history.users().collect();
-        everyone.extend(users.iter().map(|u| u.as_str()));
-        everyone.sort_unstable();
-        everyone.dedup();
-        for u in everyone {
-            let unit = unit_of(cx.resolver, u);
-            let (sample, dates) = unit_samples.entry(unit.clone()).or_default();
-            for (d, r) in cx.history.user_days(u, day) {
-                sample.push(f64::from(value(r)));
-                dates.push(d);
-            }
-            if let Some(t) = cx.tally.users.get(u) {
-                sample.push(f64::from(value(&t.row())));
-            }
-            unit_of_user.insert(u, unit);
-        }
-        let unit_models: HashMap<String, CountModel> = unit_samples
-            .into_iter()
-            .filter_map(|(unit, (sample, mut dates))| {
-                dates.sort_unstable();
-                dates.dedup();
+        let unit_models: HashMap<&str, CountModel> = pools
+            .units
+            .iter()
+            .filter_map(|(unit, (sample, days))| {
+                let sample: Vec<f64> = sample.iter().map(|v| v[col]).collect();
                 // A unit is a baseline once its history spans as many days as a user's must.
                 let m = CountModel::fit(&sample, self.base.min_peer_days)
-                    .filter(|_| dates.len() >= self.base.min_user_days)?;
-                Some((unit, m))
+                    .filter(|_| *days >= self.base.min_user_days)?;
+                Some((unit.as_str(), m))
             })
             .collect();
         struct Judged<'a> {
@@ -349,18 +387,18 @@ impl OddVolume {
             let Some(t) = cx.tally.users.get(u) else {
                 continue;
             };
-            let v = value(&t.row());
-            let own_sample: Vec<f64> = cx
-                .history
-                .user_days(u, day)
-                .map(|(_, r)| f64::from(value(r)))
-                .collect();
+            let v = Pools::values(&t.row())[col] as u32;
+            let own_sample: Vec<f64> = pools
+                .own
+                .get(u.as_str())
+                .map(|days| days.iter().map(|x| x[col]).collect())
+                .unwrap_or_default();
             // A few days of the user's own work are not enough to judge them by, but enough
             // to say a day is ordinary for them: they can only veto a unit-based alert.
             let own = CountModel::fit(&own_sample, MIN_OWN_EVIDENCE.min(self.base.min_user_days));
             let own_full = own.as_ref().is_some_and(|o| o.n >= self.base.min_user_days);
-            let unit = unit_of_user.get(u.as_str()).cloned().unwrap_or_default();
-            let peer = unit_models.get(&unit).cloned();
+            let unit = pools.unit_of.get(u.as_str()).cloned().unwrap_or_default();
+            let peer = unit_models.get(unit.as_str()).cloned();
             let x = u64::from(v);
             // A user with enough history is judged by it: their own days model their job
             // better than a unit mixing analysts and part-timers. The unit is quoted for
@@ -565,8 +603,9 @@ impl Detector for OddVolume {
     }
 
     fn close_day(&mut self, day: NaiveDate, cx: &DayContext<'_>, out: &mut Vec<DayFinding>) {
-        self.judge_counts("daily_count", day, cx, out);
-        self.judge_counts("distinct_subjects", day, cx, out);
+        let pools = self.pools(day, cx);
+        self.judge_counts("daily_count", day, &pools, cx, out);
+        self.judge_counts("distinct_subjects", day, &pools, cx, out);
         let mut users: Vec<&String> = self.users.keys().collect();
         users.sort_unstable();
         let minutes = self.window.num_minutes();
