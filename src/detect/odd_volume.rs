@@ -163,6 +163,9 @@ struct UserState {
     login: String,
     limits: Option<Limits>,
     recent: VecDeque<Recent>,
+    /// Entries of `recent` before this index are flagged (a burst flags the whole window
+    /// at once, then each new lookup while it lasts, so flagged entries are a prefix).
+    recent_flagged: usize,
     burst: Vec<(DateTime<Utc>, String)>,
     burst_peak: usize,
     off: Vec<(DateTime<Utc>, String)>,
@@ -575,6 +578,7 @@ impl Detector for OddVolume {
         // burst: the window slides per user and may run across midnight.
         while s.recent.front().is_some_and(|r| a.ts - r.ts >= window) {
             s.recent.pop_front();
+            s.recent_flagged = s.recent_flagged.saturating_sub(1);
         }
         s.recent.push_back(Recent {
             ts: a.ts,
@@ -584,10 +588,11 @@ impl Detector for OddVolume {
         if let Some((need, _, _)) = limits.burst {
             if s.recent.len() >= need as usize {
                 s.burst_peak = s.burst_peak.max(s.recent.len());
-                for r in s.recent.iter_mut().filter(|r| !r.flagged) {
+                for r in s.recent.iter_mut().skip(s.recent_flagged) {
                     r.flagged = true;
                     s.burst.push((r.ts, r.id.clone()));
                 }
+                s.recent_flagged = s.recent.len();
             }
         }
         if let Some((unusual, ..)) = limits.hours {
@@ -781,6 +786,7 @@ impl Detector for OddVolume {
         for (u, s) in windows {
             let st = self.users.entry(login_key(&u)).or_default();
             st.login = s.login;
+            st.recent_flagged = s.recent.iter().take_while(|r| r.flagged).count();
             st.recent = s.recent;
         }
         Ok(())

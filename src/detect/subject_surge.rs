@@ -50,27 +50,76 @@ struct Entry {
 struct Window {
     /// How the first lookup in the window named the person.
     shown: String,
+    /// Lookups in time order; the flagged ones are always a prefix (a surge flags every
+    /// lookup in the window at once, then each new one while it lasts).
     entries: VecDeque<Entry>,
+    /// Lookups in the window per login, so distinct logins are counted in constant time.
+    #[serde(skip)]
+    per_user: HashMap<String, u32>,
+    /// Entries before this index are flagged.
+    #[serde(skip)]
+    flagged: usize,
+    /// The person's usual attention, for the day it was computed.
+    #[serde(skip)]
+    attention: Option<(NaiveDate, u32)>,
 }
 
-/// One login's flagged lookups of one person today.
+impl Window {
+    fn push(&mut self, e: Entry) {
+        *self.per_user.entry(e.user.clone()).or_default() += 1;
+        self.entries.push_back(e);
+    }
+
+    fn pop_older_than(&mut self, t: DateTime<Utc>) {
+        while self.entries.front().is_some_and(|e| e.ts < t) {
+            if let Some(e) = self.entries.pop_front() {
+                if let Some(n) = self.per_user.get_mut(&e.user) {
+                    *n -= 1;
+                    if *n == 0 {
+                        self.per_user.remove(&e.user);
+                    }
+                }
+            }
+            self.flagged = self.flagged.saturating_sub(1);
+        }
+    }
+
+    /// Rebuilds what is not saved.
+    fn reindex(&mut self) {
+        self.per_user.clear();
+        for e in &self.entries {
+            *self.per_user.entry(e.user.clone()).or_default() += 1;
+        }
+        self.flagged = self.entries.iter().take_while(|e| e.flagged).count();
+    }
+}
+
+/// One login's flagged lookups of one person on the current day.
 #[derive(Debug, Default)]
 struct Flagged {
     login: String,
-    shown: String,
     events: Vec<(DateTime<Utc>, String)>,
+}
+
+/// What a person's surge looked like on the current day, shared by every login's alert.
+#[derive(Debug, Default)]
+struct SurgeDay {
+    shown: String,
     peak_users: usize,
     threshold: u32,
     attention: u32,
-    logins: Vec<String>,
+    /// Logins whose lookups were flagged that day.
+    logins: std::collections::BTreeSet<String>,
 }
 
 pub struct SubjectSurge {
     cfg: SubjectSurgeConfig,
     window: Duration,
     persons: HashMap<String, Window>,
-    /// (user key, person key) -> today's flagged lookups.
+    /// (user key, person key) -> the day's flagged lookups.
     flagged: HashMap<(String, String), Flagged>,
+    /// Person key -> the day's surge.
+    surges: HashMap<String, SurgeDay>,
 }
 
 impl SubjectSurge {
@@ -80,6 +129,7 @@ impl SubjectSurge {
             cfg: cfg.clone(),
             persons: HashMap::default(),
             flagged: HashMap::default(),
+            surges: HashMap::default(),
         }
     }
 }
@@ -137,61 +187,59 @@ impl Detector for SubjectSurge {
         let Some(w) = self.persons.get_mut(&subject.key) else {
             return;
         };
-        while w.entries.front().is_some_and(|e| a.ts - e.ts > self.window) {
-            w.entries.pop_front();
-        }
+        w.pop_older_than(a.ts - self.window);
         if w.entries.is_empty() {
             w.shown = shown(&ev.subject);
         }
-        w.entries.push_back(Entry {
+        w.push(Entry {
             ts: a.ts,
             user: a.user.clone(),
             login: ev.user.clone(),
             id: ev.id.clone(),
             flagged: false,
         });
-        let min_users = self.cfg.min_users as usize;
-        if w.entries.len() < min_users {
+        let distinct = w.per_user.len();
+        if distinct < self.cfg.min_users as usize {
             return;
         }
-        let mut logins: Vec<&str> = w.entries.iter().map(|e| e.user.as_str()).collect();
-        logins.sort_unstable();
-        logins.dedup();
-        if logins.len() < min_users {
-            return;
-        }
-        let attention = cx.history.person_attention(&subject.key, a.day());
+        let day = a.day();
+        let attention = match w.attention {
+            Some((d, n)) if d == day => n,
+            _ => {
+                let n = cx.history.person_attention(&subject.key, day);
+                w.attention = Some((day, n));
+                n
+            }
+        };
         let threshold = (self.cfg.min_users as f64)
             .max((self.cfg.attention_ratio * f64::from(attention)).ceil())
             as u32;
-        if logins.len() < threshold as usize {
+        if distinct < threshold as usize {
             return;
         }
-        let all_logins: Vec<String> = {
-            let mut v: Vec<String> = w.entries.iter().map(|e| e.login.clone()).collect();
-            v.sort_unstable();
-            v.dedup();
-            v
-        };
-        let peak = logins.len();
-        for e in w.entries.iter_mut() {
+        let surge = self.surges.entry(subject.key.clone()).or_default();
+        if surge.shown.is_empty() {
+            surge.shown = w.shown.clone();
+        }
+        surge.peak_users = surge.peak_users.max(distinct);
+        surge.threshold = threshold;
+        surge.attention = attention;
+        let from = w.flagged;
+        for e in w.entries.iter_mut().skip(from) {
+            e.flagged = true;
+            if !surge.logins.contains(&e.login) {
+                surge.logins.insert(e.login.clone());
+            }
             let f = self
                 .flagged
                 .entry((e.user.clone(), subject.key.clone()))
                 .or_default();
             if f.login.is_empty() {
                 f.login = e.login.clone();
-                f.shown = w.shown.clone();
             }
-            f.peak_users = f.peak_users.max(peak);
-            f.threshold = threshold;
-            f.attention = attention;
-            f.logins = all_logins.clone();
-            if !e.flagged {
-                e.flagged = true;
-                f.events.push((e.ts, e.id.clone()));
-            }
+            f.events.push((e.ts, e.id.clone()));
         }
+        w.flagged = w.entries.len();
     }
 
     fn close_day(&mut self, day: NaiveDate, _cx: &DayContext<'_>, out: &mut Vec<DayFinding>) {
@@ -202,16 +250,18 @@ impl Detector for SubjectSurge {
             let Some(f) = self.flagged.remove(&k) else {
                 continue;
             };
+            let Some(surge) = self.surges.get(&k.1) else {
+                continue;
+            };
             let (Some(first), Some(last)) = (
                 f.events.iter().map(|e| e.0).min(),
                 f.events.iter().map(|e| e.0).max(),
             ) else {
                 continue;
             };
-            let others = f.logins.len().saturating_sub(1);
             out.push(DayFinding {
                 kind: "many_users".into(),
-                severity: if f.peak_users >= 2 * f.threshold as usize {
+                severity: if surge.peak_users >= 2 * surge.threshold as usize {
                     Severity::High
                 } else {
                     Severity::Medium
@@ -224,11 +274,11 @@ impl Detector for SubjectSurge {
                 event_ids: f.events.iter().map(|e| e.1.clone()).collect(),
                 reason: format!(
                     "Looked up {} on {day} as one of {} logins within {hours} hours ({} to {}), none with a case that lists the person; {}.",
-                    if f.shown.is_empty() { k.1.clone() } else { f.shown.clone() },
-                    f.peak_users,
+                    if surge.shown.is_empty() { k.1.clone() } else { surge.shown.clone() },
+                    surge.peak_users,
                     format_ts(&first),
                     format_ts(&last),
-                    match f.attention {
+                    match surge.attention {
                         0 => "there is no history to say how much attention they usually draw"
                             .to_string(),
                         1 => "usually at most one login a day looks them up".to_string(),
@@ -237,16 +287,16 @@ impl Detector for SubjectSurge {
                 ),
                 evidence: json!({
                     "person": k.1,
-                    "searched": f.shown,
-                    "logins_in_window": f.peak_users,
-                    "other_logins": others,
-                    "logins": f.logins,
+                    "searched": surge.shown,
+                    "logins_in_window": surge.peak_users,
+                    "logins_flagged_that_day": surge.logins,
                     "window_hours": hours,
-                    "threshold": f.threshold,
-                    "usual_attention": f.attention,
+                    "threshold": surge.threshold,
+                    "usual_attention": surge.attention,
                 }),
             });
         }
+        self.surges.clear();
         // Forget people whose window cannot reach into the next day.
         let horizon = day
             .succ_opt()
@@ -272,7 +322,10 @@ impl Detector for SubjectSurge {
         let windows = saved.get("windows").ok_or("missing `windows`")?;
         let windows: std::collections::BTreeMap<String, Window> =
             serde_json::from_value(windows.clone()).map_err(|e| e.to_string())?;
-        self.persons.extend(windows);
+        for (k, mut w) in windows {
+            w.reindex();
+            self.persons.insert(k, w);
+        }
         Ok(())
     }
 }
