@@ -72,7 +72,7 @@ pub fn subject_key(r: &Resolved<'_>, resolver: &Resolver) -> Option<SubjectKey> 
         .person_id
         .as_deref()
         .map(str::trim)
-        .filter(|s| !s.is_empty())
+        .filter(|s| !is_placeholder_id(s))
     {
         return Some(precise(format!("id:{}", id.to_uppercase())));
     }
@@ -95,6 +95,17 @@ pub fn subject_key(r: &Resolved<'_>, resolver: &Resolver) -> Option<SubjectKey> 
         key: format!("address:{a}"),
         precise: false,
     })
+}
+
+/// A person id that identifies nobody: empty, punctuation only, all zeros, or a word
+/// people type to fill the field. Sources that log `0` or `N/A` for "no record" must not
+/// make every such lookup one person.
+fn is_placeholder_id(id: &str) -> bool {
+    let id = id.trim();
+    id.chars().all(|c| c == '0' || !c.is_ascii_alphanumeric())
+        || ["NULL", "NONE", "NA", "N/A", "UNKNOWN", "TBD"]
+            .iter()
+            .any(|w| id.eq_ignore_ascii_case(w))
 }
 
 fn precise(key: String) -> SubjectKey {
@@ -206,5 +217,20 @@ impl DayTally {
         self.day = None;
         self.users.clear();
         self.persons.clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_placeholder_id;
+
+    #[test]
+    fn placeholder_person_ids_identify_nobody() {
+        for id in ["", " ", "0", "000", "0-0", "-", "N/A", "null", "Unknown"] {
+            assert!(is_placeholder_id(id), "{id:?}");
+        }
+        for id in ["P-1", "10", "0001", "X9", "NAOMI"] {
+            assert!(!is_placeholder_id(id), "{id:?}");
+        }
     }
 }

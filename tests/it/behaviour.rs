@@ -480,3 +480,17 @@ fn stream_mode_within_allowed_lateness_gives_the_batch_alerts_and_keeps_late_eve
         .contains("allowed lateness 600 s"));
     assert_eq!(late[0]["line"], lines.len() as u64);
 }
+
+#[test]
+fn a_placeholder_person_id_is_nobody_not_a_surge() {
+    let mut w = patrol();
+    let d = day(21);
+    let users = ["ada", "ben", "cyd", "dee", "eli", "fay"];
+    for (i, u) in users.iter().enumerate() {
+        w.workday(u, d, 30, 8, 8);
+        // A source that logs "0" or "N/A" when the search found no record.
+        w.lookup(u, at(d, 11, i as u32), "0", None);
+        w.lookup(u, at(d, 12, i as u32), "N/A", None);
+    }
+    assert_eq!(kinds(&w.audit(&[])), vec![]);
+}
