@@ -56,7 +56,8 @@ pub struct AuditArgs {
     pub fail_on: Option<Severity>,
 
     /// Saved behaviour history to judge against, updated with the audited days (created
-    /// when missing; written 0600, replaced atomically).
+    /// when missing; written 0600, replaced atomically after the alerts; FILE.lock is held
+    /// for the whole run, so a second run on the same state stops with exit 2).
     #[arg(long, value_name = "FILE")]
     pub state: Option<PathBuf>,
 
