@@ -237,6 +237,16 @@ fn case_purpose(rng: &mut FastRng) -> Option<&'static str> {
 }
 
 /// Identifier mix of everyday searches.
+/// What ordinary work on a citizen carries: [`normal_carry`], with the date of birth added
+/// when it would otherwise be a bare name, which may also fit someone the user has a case for.
+pub(crate) fn case_work_carry(rng: &mut FastRng, w: &World, target: u32, system: &str) -> Carry {
+    let mut carry = normal_carry(rng, w, target, system);
+    if carry.kind() == Some("name_only") {
+        carry.dob = true;
+    }
+    carry
+}
+
 fn normal_carry(rng: &mut FastRng, w: &World, target: u32, system: &str) -> Carry {
     let p = &w.persons[target as usize];
     if system == "LPR" {
@@ -1358,11 +1368,7 @@ impl<'w> Sim<'w> {
             None => self.ordinary_citizen(rng)?,
         };
         let system = ["CASEMGMT", "NCIC", "DMV"][weighted(rng, &[35, 30, 35])];
-        let mut carry = normal_carry(rng, w, target, system);
-        if carry.kind() == Some("name_only") {
-            // A bare name may also fit someone the user has a case for.
-            carry.dob = true;
-        }
+        let carry = case_work_carry(rng, w, target, system);
         self.build(
             rng,
             Query {
@@ -1547,11 +1553,7 @@ impl<'w> Sim<'w> {
         let login = self.shifts[shift as usize].login;
         let target = self.ordinary_citizen(rng)?;
         let system = ["CASEMGMT", "NCIC", "DMV"][weighted(rng, &[35, 30, 35])];
-        let mut carry = normal_carry(rng, w, target, system);
-        if carry.kind() == Some("name_only") {
-            // A bare name may also fit someone the user has a case for.
-            carry.dob = true;
-        }
+        let carry = case_work_carry(rng, w, target, system);
         let cx = self.context(rng, login, t, Ctx::Missing)?;
         self.build(
             rng,

@@ -56,6 +56,20 @@ fn nights(users: &str, days: &str) -> Nights {
     }
 }
 
+impl Nights {
+    /// Audits every event at once with `--state`; returns the state file.
+    fn audited_state(&self) -> PathBuf {
+        let state = self.dir.path().join("state.json");
+        audit(
+            &self.refs,
+            &self.dir.path().join("a.jsonl"),
+            Some(&state),
+            &[&self.all],
+        );
+        state
+    }
+}
+
 fn audit(refs: &Path, out: &Path, state: Option<&Path>, events: &[&Path]) -> Vec<Value> {
     let mut cmd = custodes();
     cmd.args(["audit", "--quiet", "--refs"]).arg(refs);
@@ -182,13 +196,7 @@ fn baseline_from_files_equals_the_history_an_audit_builds() {
 #[test]
 fn a_state_file_is_private_and_bad_ones_are_clear_errors() {
     let w = nights("20", "3");
-    let state = w.dir.path().join("state.json");
-    audit(
-        &w.refs,
-        &w.dir.path().join("a.jsonl"),
-        Some(&state),
-        &[&w.all],
-    );
+    let state = w.audited_state();
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -242,13 +250,7 @@ fn baseline_help_explains_the_command() {
 #[test]
 fn a_night_without_events_keeps_the_saved_history_and_windows() {
     let w = nights("20", "3");
-    let state = w.dir.path().join("state.json");
-    audit(
-        &w.refs,
-        &w.dir.path().join("a.jsonl"),
-        Some(&state),
-        &[&w.all],
-    );
+    let state = w.audited_state();
     let before: Value =
         serde_json::from_str(&std::fs::read_to_string(&state).expect("state")).expect("json");
     let empty = w.dir.path().join("empty.jsonl");
@@ -268,13 +270,7 @@ fn a_night_without_events_keeps_the_saved_history_and_windows() {
 #[test]
 fn two_runs_on_one_state_at_once_do_not_overwrite_each_other() {
     let w = nights("20", "3");
-    let state = w.dir.path().join("state.json");
-    audit(
-        &w.refs,
-        &w.dir.path().join("a.jsonl"),
-        Some(&state),
-        &[&w.all],
-    );
+    let state = w.audited_state();
     let saved = std::fs::read_to_string(&state).expect("state");
     // Another run (here: this test) holds the state's lock.
     let lock = std::fs::OpenOptions::new()

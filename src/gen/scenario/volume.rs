@@ -22,7 +22,7 @@
 //! "Day" is the UTC day, and "the user" is one login, as in the detector's
 //! contract; an episode's events all fall inside that day.
 
-use super::{normal_carry, Ctx, Ev, Query, Sim, Want, SURGE_WINDOW};
+use super::{case_work_carry, Ctx, Ev, Query, Sim, Want, SURGE_WINDOW};
 use crate::gen::render::Carry;
 use crate::gen::world::{
     day_of, midnight, pick, span, weighted, Day, FastRng, Pattern, Status, Unit, LOCAL_OFFSET,
@@ -379,12 +379,7 @@ impl Sim<'_> {
             Some(f) => f,
             None => {
                 let system = ["CASEMGMT", "NCIC", "DMV"][weighted(rng, &[35, 30, 35])];
-                let mut carry = normal_carry(rng, w, target, system);
-                if carry.kind() == Some("name_only") {
-                    // A bare name may also fit someone the user has a case for.
-                    carry.dob = true;
-                }
-                (system, carry)
+                (system, case_work_carry(rng, w, target, system))
             }
         };
         let cx = self.context(rng, login, t, ctx)?;
