@@ -28,5 +28,7 @@ pub mod gen;
 pub mod identity;
 pub mod output;
 pub mod refs;
+pub mod service;
 pub mod source;
+pub mod store;
 pub mod summary;

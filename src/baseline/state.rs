@@ -160,13 +160,19 @@ pub fn load(path: &Path, history_days: u32) -> Result<State, StateError> {
         path: path.to_path_buf(),
         source,
     })?;
+    decode(&text, path, history_days)
+}
+
+/// Reads a state from its JSON text (the file's content, or a checkpoint kept in the alert
+/// store); `path` names where it came from in errors.
+pub fn decode(text: &str, path: &Path, history_days: u32) -> Result<State, StateError> {
     let corrupt = |e: serde_json::Error| StateError::Corrupt {
         path: path.to_path_buf(),
         line: e.line(),
         column: e.column(),
         message: e.to_string(),
     };
-    let header: Header = serde_json::from_str(&text).map_err(corrupt)?;
+    let header: Header = serde_json::from_str(text).map_err(corrupt)?;
     match header.format.as_deref() {
         Some(FORMAT) => {}
         other => {
@@ -185,7 +191,7 @@ pub fn load(path: &Path, history_days: u32) -> Result<State, StateError> {
             })
         }
     }
-    let file: File = serde_json::from_str(&text).map_err(corrupt)?;
+    let file: File = serde_json::from_str(text).map_err(corrupt)?;
     let mut history = History::new(history_days);
     for (i, r) in file.users.into_iter().enumerate() {
         let hours: [u32; 24] = r
@@ -229,8 +235,40 @@ pub fn load(path: &Path, history_days: u32) -> Result<State, StateError> {
 
 /// Writes a state file atomically (temporary file, then rename), readable by the owner only.
 pub fn save(path: &Path, state: &State) -> Result<(), StateError> {
+    let file = to_file(state);
+    let write_err = |source| StateError::Write {
+        path: path.to_path_buf(),
+        source,
+    };
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "state".into());
+    let tmp = path.with_file_name(format!(".{name}.tmp-{}", std::process::id()));
+    let result = (|| {
+        let f = crate::output::create_private(&tmp)?;
+        let mut w = std::io::BufWriter::new(f);
+        serde_json::to_writer(&mut w, &file)?;
+        w.write_all(b"\n")?;
+        let f = w.into_inner().map_err(|e| e.into_error())?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result.map_err(write_err)
+}
+
+/// The state as the JSON text [`decode`] reads back.
+pub fn encode(state: &State) -> String {
+    // Serialising plain structs of strings and numbers to a String cannot fail.
+    serde_json::to_string(&to_file(state)).unwrap_or_default()
+}
+
+fn to_file(state: &State) -> File {
     let h = &state.history;
-    let file = File {
+    File {
         format: FORMAT.into(),
         version: VERSION,
         history_days: h.history_days(),
@@ -257,29 +295,7 @@ pub fn save(path: &Path, state: &State) -> Result<(), StateError> {
             })
             .collect(),
         carry: state.carry.clone(),
-    };
-    let write_err = |source| StateError::Write {
-        path: path.to_path_buf(),
-        source,
-    };
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "state".into());
-    let tmp = path.with_file_name(format!(".{name}.tmp-{}", std::process::id()));
-    let result = (|| {
-        let f = crate::output::create_private(&tmp)?;
-        let mut w = std::io::BufWriter::new(f);
-        serde_json::to_writer(&mut w, &file)?;
-        w.write_all(b"\n")?;
-        let f = w.into_inner().map_err(|e| e.into_error())?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
     }
-    result.map_err(write_err)
 }
 
 #[cfg(test)]

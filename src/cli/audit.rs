@@ -153,7 +153,7 @@ pub fn run(args: AuditArgs) -> anyhow::Result<ExitCode> {
         error: None,
     };
     if args.stream {
-        let mut reorder = Reorder::new(lateness);
+        let mut reorder: Reorder = Reorder::new(lateness);
         let mut ready = Vec::new();
         let mut late: Vec<Late> = Vec::new();
         for (path, format) in &inputs.files {

@@ -189,7 +189,7 @@ struct GroupKey {
     day: Option<NaiveDate>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct OpenAlert {
     employee_id: Option<String>,
     first: DateTime<Utc>,
@@ -199,6 +199,8 @@ struct OpenAlert {
     strength: f64,
     reason: String,
     evidence: Value,
+    /// Changed since [`Engine::provisional`] last reported it.
+    dirty: bool,
 }
 
 /// The detection core.
@@ -343,6 +345,7 @@ impl Engine {
                         a.event_ids.push(ev.id.clone());
                         a.severity = a.severity.max(f.severity);
                         a.strength = a.strength.max(f.strength);
+                        a.dirty = true;
                     }
                     None => {
                         self.open.insert(
@@ -356,6 +359,7 @@ impl Engine {
                                 strength: f.strength,
                                 reason: f.reason,
                                 evidence: f.evidence,
+                                dirty: true,
                             },
                         );
                     }
@@ -368,6 +372,50 @@ impl Engine {
     /// alert is emitted.
     pub fn finish(&mut self, out: &mut Vec<Alert>) {
         self.end_day(out);
+    }
+
+    /// True when an event at `ts` falls on a later day than the one in progress, so that
+    /// pushing it would end that day.
+    pub fn ends_day(&self, ts: DateTime<Utc>) -> bool {
+        self.day.is_some_and(|d| ts.date_naive() > d)
+    }
+
+    /// Ends the day in progress now, exactly as pushing the next day's first event would,
+    /// so that a caller can save [`Engine::state`] at the day boundary (the streaming
+    /// service's checkpoint) before that event is pushed.
+    pub fn close_day(&mut self, out: &mut Vec<Alert>) {
+        self.end_day(out);
+        self.day = None;
+    }
+
+    /// Snapshots of the alerts still open (their day is not over) that changed since the
+    /// last call: what a live service shows before the window closes. The final alert, with
+    /// the same id, comes from the day's end; scores only grow as findings add up, so an
+    /// alert reported here is never dropped by `alerts.min_score` later.
+    pub fn provisional(&mut self, out: &mut Vec<Alert>) {
+        let min_score = self.resolver.config.alerts.min_score;
+        for (k, a) in self.open.iter_mut() {
+            if !a.dirty {
+                continue;
+            }
+            a.dirty = false;
+            let alert = finish_alert(k.clone(), a.clone());
+            if alert.score >= min_score {
+                out.push(alert);
+            }
+        }
+    }
+
+    /// Swaps in new reference data (a reload), keeping every detector's state. Detectors
+    /// that need a table the old data lacked start now; those whose table is gone stop.
+    pub fn set_resolver(&mut self, resolver: Arc<Resolver>) {
+        let mut old: HashMap<&'static str, Box<dyn Detector>> =
+            self.detectors.drain(..).map(|d| (d.name(), d)).collect();
+        self.detectors = build_detectors(&resolver)
+            .into_iter()
+            .map(|fresh| old.remove(fresh.name()).unwrap_or(fresh))
+            .collect();
+        self.resolver = resolver;
     }
 
     fn end_day(&mut self, out: &mut Vec<Alert>) {

@@ -74,7 +74,9 @@ pub fn read_lines(
     Ok(stats)
 }
 
-fn decode_line(name: &Arc<str>, line: u64, buf: &[u8]) -> Result<Event, FieldError> {
+/// Decodes one JSON line (its line ending may still be attached); `name` and `line` become
+/// the event's origin and, when the record has no `id`, its id.
+pub fn decode_line(name: &Arc<str>, line: u64, buf: &[u8]) -> Result<Event, FieldError> {
     // Without its line ending, a line cut short reads as "EOF" rather than as a control
     // character inside a string, which is the message a person can act on.
     let mut end = buf.len();

@@ -15,24 +15,36 @@ use chrono::{DateTime, Duration, Utc};
 
 use crate::event::Event;
 
-struct Pending {
-    ts: DateTime<Utc>,
-    seq: u64,
-    ev: Event,
+/// Anything with an event time: an [`Event`], or an event tagged with where it was read
+/// (the streaming service must know which input lines are still held back).
+pub trait Timed {
+    fn ts(&self) -> DateTime<Utc>;
 }
 
-impl PartialEq for Pending {
+impl Timed for Event {
+    fn ts(&self) -> DateTime<Utc> {
+        self.ts
+    }
+}
+
+struct Pending<T> {
+    ts: DateTime<Utc>,
+    seq: u64,
+    ev: T,
+}
+
+impl<T> PartialEq for Pending<T> {
     fn eq(&self, other: &Self) -> bool {
         (self.ts, self.seq) == (other.ts, other.seq)
     }
 }
-impl Eq for Pending {}
-impl PartialOrd for Pending {
+impl<T> Eq for Pending<T> {}
+impl<T> PartialOrd for Pending<T> {
     fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
         Some(self.cmp(other))
     }
 }
-impl Ord for Pending {
+impl<T> Ord for Pending<T> {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
         (self.ts, self.seq).cmp(&(other.ts, other.seq))
     }
@@ -40,21 +52,21 @@ impl Ord for Pending {
 
 /// An event that arrived after later events had already been analysed.
 #[derive(Debug)]
-pub struct Late {
-    pub event: Box<Event>,
+pub struct Late<T = Event> {
+    pub event: Box<T>,
     /// How far behind the last released event it is.
     pub behind: Duration,
 }
 
-pub struct Reorder {
+pub struct Reorder<T = Event> {
     lateness: Duration,
-    heap: BinaryHeap<Reverse<Pending>>,
+    heap: BinaryHeap<Reverse<Pending<T>>>,
     seq: u64,
     latest: Option<DateTime<Utc>>,
     released: Option<DateTime<Utc>>,
 }
 
-impl Reorder {
+impl<T: Timed> Reorder<T> {
     pub fn new(lateness: Duration) -> Self {
         Self {
             lateness: lateness.max(Duration::zero()),
@@ -76,19 +88,20 @@ impl Reorder {
 
     /// Takes one event; releases into `out`, in time order, every event that can no longer
     /// be preceded by one arriving within the lateness.
-    pub fn push(&mut self, ev: Event, out: &mut Vec<Event>) -> Result<(), Late> {
+    pub fn push(&mut self, ev: T, out: &mut Vec<T>) -> Result<(), Late<T>> {
+        let ts = ev.ts();
         if let Some(r) = self.released {
-            if ev.ts < r {
+            if ts < r {
                 return Err(Late {
-                    behind: r - ev.ts,
+                    behind: r - ts,
                     event: Box::new(ev),
                 });
             }
         }
-        self.latest = Some(self.latest.map_or(ev.ts, |l| l.max(ev.ts)));
+        self.latest = Some(self.latest.map_or(ts, |l| l.max(ts)));
         self.seq += 1;
         self.heap.push(Reverse(Pending {
-            ts: ev.ts,
+            ts,
             seq: self.seq,
             ev,
         }));
@@ -100,11 +113,11 @@ impl Reorder {
     }
 
     /// The input has ended: releases everything held.
-    pub fn finish(&mut self, out: &mut Vec<Event>) {
+    pub fn finish(&mut self, out: &mut Vec<T>) {
         self.release_until(None, out);
     }
 
-    fn release_until(&mut self, watermark: Option<DateTime<Utc>>, out: &mut Vec<Event>) {
+    fn release_until(&mut self, watermark: Option<DateTime<Utc>>, out: &mut Vec<T>) {
         while let Some(Reverse(p)) = self.heap.peek() {
             if watermark.is_some_and(|w| p.ts > w) {
                 break;
@@ -148,7 +161,7 @@ mod tests {
 
     #[test]
     fn a_too_late_event_is_handed_back_not_dropped() {
-        let mut r = Reorder::new(Duration::seconds(60));
+        let mut r: Reorder = Reorder::new(Duration::seconds(60));
         let mut out = Vec::new();
         r.push(ev(0, 0), &mut out).unwrap();
         r.push(ev(1, 200), &mut out).unwrap();
@@ -179,7 +192,7 @@ mod tests {
                 .map(|(i, t)| (t + jitter[i % jitter.len()], i))
                 .collect();
             arrivals.sort_unstable();
-            let mut r = Reorder::new(Duration::seconds(300));
+            let mut r: Reorder = Reorder::new(Duration::seconds(300));
             let mut out = Vec::new();
             for (_, i) in &arrivals {
                 prop_assert!(r.push(ev(*i, times[*i]), &mut out).is_ok());

@@ -1,0 +1,4 @@
+//! placeholder
+pub mod follow;
+pub mod item;
+pub mod metrics;

@@ -1,0 +1,697 @@
+//! The alert store: an embedded SQLite database that keeps what the streaming service has
+//! found and how far it has got, so that a crash or restart neither loses nor duplicates
+//! anything.
+//!
+//! It holds alerts (keyed by `alert_id`, written idempotently: a replay updates an open
+//! alert or leaves a final one alone, never adds a second row), the ids of the events
+//! behind each, rejected input lines (keyed by where they were read, so a replay does not
+//! count them twice), the HTTP inbox (every pushed line is stored before the push is
+//! acknowledged), per-source progress, and the checkpoint: the detection state at the
+//! last closed day and, for each source, where to resume so that the open day is replayed.
+//! Alerts, progress and checkpoint of one step are committed in one transaction
+//! ([`Batch`]).
+//!
+//! The store holds personal data: the file is created `0600` (SQLite gives its `-wal` and
+//! `-shm` files the same mode). It knows nothing of sources or detectors beyond the JSON
+//! texts the service hands it, and never reads the clock except to stamp rows.
+
+use std::path::{Path, PathBuf};
+
+use rusqlite::{params, Connection, OptionalExtension};
+use serde_json::Value;
+use thiserror::Error;
+
+use crate::alert::Alert;
+
+pub const FORMAT: &str = "custodes-store";
+/// Bump on any change of schema or meaning; [`Store::open`] refuses other versions.
+pub const VERSION: u32 = 1;
+
+#[derive(Debug, Error)]
+pub enum StoreError {
+    #[error("{}: cannot open the alert store: {source}", path.display())]
+    Open {
+        path: PathBuf,
+        source: rusqlite::Error,
+    },
+    #[error("{}: cannot create the alert store: {source}", path.display())]
+    Create {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{}: not a custodes alert store (its `meta` table says format {found:?}, expected {FORMAT:?})", path.display())]
+    Foreign { path: PathBuf, found: String },
+    #[error("{}: alert store version {found} is not supported by this custodes (it reads version {VERSION})", path.display())]
+    Version { path: PathBuf, found: String },
+    #[error("{}: alert store error while {doing}: {source}", path.display())]
+    Sql {
+        path: PathBuf,
+        doing: &'static str,
+        source: rusqlite::Error,
+    },
+    #[error("{}: alert `{alert_id}` in the store is damaged: {message}", path.display())]
+    Damaged {
+        path: PathBuf,
+        alert_id: String,
+        message: String,
+    },
+}
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS alerts (
+    alert_id     TEXT PRIMARY KEY,
+    detector     TEXT NOT NULL,
+    kind         TEXT NOT NULL,
+    severity     TEXT NOT NULL,
+    score        REAL NOT NULL,
+    user         TEXT NOT NULL,
+    employee_id  TEXT,
+    window_start TEXT NOT NULL,
+    window_end   TEXT NOT NULL,
+    -- 1 once the alert's window has closed: its content is final.
+    final        INTEGER NOT NULL,
+    -- The alert as the contract's JSON line.
+    alert        TEXT NOT NULL,
+    -- Wall-clock microseconds when the alert (open or final) was first committed.
+    first_committed_us INTEGER NOT NULL,
+    updated_at   TEXT NOT NULL,
+    -- 1 while a final alert still has to be written to the service's --out.
+    out_pending  INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS alerts_by_user ON alerts (user, window_start);
+CREATE TABLE IF NOT EXISTS alert_events (
+    alert_id TEXT NOT NULL REFERENCES alerts (alert_id),
+    event_id TEXT NOT NULL,
+    PRIMARY KEY (alert_id, event_id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS rejects (
+    id     INTEGER PRIMARY KEY,
+    source TEXT NOT NULL,
+    -- Where the line was read (replays of the same line are one reject); NULL for lines
+    -- that cannot be replayed (a refused HTTP body).
+    key    TEXT UNIQUE,
+    line   INTEGER,
+    field  TEXT NOT NULL,
+    error  TEXT NOT NULL,
+    raw    TEXT NOT NULL,
+    at     TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS inbox (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    line        BLOB NOT NULL,
+    received_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS progress (
+    source     TEXT PRIMARY KEY,
+    position   TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS checkpoint (
+    id       INTEGER PRIMARY KEY CHECK (id = 1),
+    state    TEXT NOT NULL,
+    resume   TEXT NOT NULL,
+    saved_at TEXT NOT NULL
+);
+";
+
+/// A saved checkpoint: detection state (the `custodes-baseline` JSON) and where each
+/// source resumes (the service's JSON).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Checkpoint {
+    pub state: String,
+    pub resume: String,
+    pub saved_at: String,
+}
+
+/// A rejected line, as the store keeps it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredReject {
+    pub source: String,
+    pub key: Option<String>,
+    pub line: Option<u64>,
+    pub field: String,
+    pub error: String,
+    pub raw: String,
+}
+
+/// One connection to the store. Each thread that writes opens its own.
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+fn now_text() -> String {
+    crate::event::format_ts(&chrono::Utc::now())
+}
+
+fn now_us() -> i64 {
+    chrono::Utc::now().timestamp_micros()
+}
+
+impl Store {
+    /// Opens the store at `path`, creating it (0600) with the current schema when missing.
+    pub fn open(path: &Path) -> Result<Store, StoreError> {
+        if !path.exists() {
+            crate::output::create_private(path).map_err(|source| StoreError::Create {
+                path: path.to_path_buf(),
+                source,
+            })?;
+        }
+        let open_err = |source| StoreError::Open {
+            path: path.to_path_buf(),
+            source,
+        };
+        let conn = Connection::open(path).map_err(open_err)?;
+        let store = Store {
+            conn,
+            path: path.to_path_buf(),
+        };
+        store
+            .conn
+            .busy_timeout(std::time::Duration::from_secs(10))
+            .map_err(open_err)?;
+        // WAL lets the HTTP endpoint and the detection thread write without blocking
+        // readers; FULL makes every commit survive a power cut, not only a crash.
+        store
+            .conn
+            .pragma_update(None, "journal_mode", "WAL")
+            .map_err(open_err)?;
+        store
+            .conn
+            .pragma_update(None, "synchronous", "FULL")
+            .map_err(open_err)?;
+        store.check_meta()?;
+        Ok(store)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn sql(&self, doing: &'static str) -> impl Fn(rusqlite::Error) -> StoreError + '_ {
+        move |source| StoreError::Sql {
+            path: self.path.clone(),
+            doing,
+            source,
+        }
+    }
+
+    fn check_meta(&self) -> Result<(), StoreError> {
+        let has_meta: bool = self
+            .conn
+            .query_row(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'meta'",
+                [],
+                |r| r.get::<_, i64>(0),
+            )
+            .map(|n| n > 0)
+            .map_err(|source| StoreError::Open {
+                path: self.path.clone(),
+                source,
+            })?;
+        let tables: i64 = self
+            .conn
+            .query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))
+            .map_err(self.sql("reading the schema"))?;
+        if !has_meta && tables > 0 {
+            return Err(StoreError::Foreign {
+                path: self.path.clone(),
+                found: "(no meta table)".into(),
+            });
+        }
+        if has_meta {
+            let get = |key: &str| -> Result<Option<String>, StoreError> {
+                self.conn
+                    .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+                    .optional()
+                    .map_err(self.sql("reading the store's format"))
+            };
+            let format = get("format")?;
+            if format.as_deref() != Some(FORMAT) {
+                return Err(StoreError::Foreign {
+                    path: self.path.clone(),
+                    found: format.unwrap_or_else(|| "(missing)".into()),
+                });
+            }
+            let version = get("version")?.unwrap_or_default();
+            if version != VERSION.to_string() {
+                return Err(StoreError::Version {
+                    path: self.path.clone(),
+                    found: version,
+                });
+            }
+            return Ok(());
+        }
+        self.conn
+            .execute_batch(SCHEMA)
+            .map_err(self.sql("creating the schema"))?;
+        self.conn
+            .execute(
+                "INSERT INTO meta (key, value) VALUES ('format', ?1), ('version', ?2)",
+                params![FORMAT, VERSION.to_string()],
+            )
+            .map_err(self.sql("creating the schema"))?;
+        Ok(())
+    }
+
+    /// Starts one atomic step: everything written through the batch is committed together
+    /// by [`Batch::commit`], or not at all.
+    pub fn batch(&mut self) -> Result<Batch<'_>, StoreError> {
+        let path = self.path.clone();
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(|source| StoreError::Sql {
+                path: path.clone(),
+                doing: "starting a transaction",
+                source,
+            })?;
+        Ok(Batch { tx, path })
+    }
+
+    /// The last checkpoint, if any.
+    pub fn checkpoint(&self) -> Result<Option<Checkpoint>, StoreError> {
+        self.conn
+            .query_row(
+                "SELECT state, resume, saved_at FROM checkpoint WHERE id = 1",
+                [],
+                |r| {
+                    Ok(Checkpoint {
+                        state: r.get(0)?,
+                        resume: r.get(1)?,
+                        saved_at: r.get(2)?,
+                    })
+                },
+            )
+            .optional()
+            .map_err(self.sql("reading the checkpoint"))
+    }
+
+    /// Every alert, final and open, in window order (then id).
+    pub fn alerts(&self) -> Result<Vec<(Alert, bool)>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT alert_id, alert, final FROM alerts ORDER BY window_start, alert_id")
+            .map_err(self.sql("reading alerts"))?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, bool>(2)?,
+                ))
+            })
+            .map_err(self.sql("reading alerts"))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, text, fin) = row.map_err(self.sql("reading alerts"))?;
+            let alert: Alert =
+                serde_json::from_str(&text).map_err(|e| StoreError::Damaged {
+                    path: self.path.clone(),
+                    alert_id: id,
+                    message: e.to_string(),
+                })?;
+            out.push((alert, fin));
+        }
+        Ok(out)
+    }
+
+    /// Final alerts not yet written to `--out` (a crash came between commit and write).
+    pub fn out_pending(&self) -> Result<Vec<Alert>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT alert_id, alert FROM alerts WHERE out_pending = 1
+                 ORDER BY window_start, alert_id",
+            )
+            .map_err(self.sql("reading alerts"))?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
+            .map_err(self.sql("reading alerts"))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, text) = row.map_err(self.sql("reading alerts"))?;
+            out.push(
+                serde_json::from_str(&text).map_err(|e| StoreError::Damaged {
+                    path: self.path.clone(),
+                    alert_id: id,
+                    message: e.to_string(),
+                })?,
+            );
+        }
+        Ok(out)
+    }
+
+    /// Marks alerts as written to `--out`.
+    pub fn out_written(&mut self, ids: &[String]) -> Result<(), StoreError> {
+        let b = self.batch()?;
+        {
+            let mut stmt = b
+                .tx
+                .prepare_cached("UPDATE alerts SET out_pending = 0 WHERE alert_id = ?1")
+                .map_err(b.sql("marking alerts written"))?;
+            for id in ids {
+                stmt.execute([id]).map_err(b.sql("marking alerts written"))?;
+            }
+        }
+        b.commit()
+    }
+
+    /// Every rejected line, in the order they were stored.
+    pub fn rejects(&self) -> Result<Vec<StoredReject>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT source, key, line, field, error, raw FROM rejects ORDER BY id")
+            .map_err(self.sql("reading rejects"))?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok(StoredReject {
+                    source: r.get(0)?,
+                    key: r.get(1)?,
+                    line: r.get::<_, Option<i64>>(2)?.map(|n| n.max(0) as u64),
+                    field: r.get(3)?,
+                    error: r.get(4)?,
+                    raw: r.get(5)?,
+                })
+            })
+            .map_err(self.sql("reading rejects"))?;
+        rows.collect::<Result<_, _>>()
+            .map_err(self.sql("reading rejects"))
+    }
+
+    /// Stores pushed lines and answers with the inbox id of the first (ids are
+    /// consecutive). Committed before the push is acknowledged.
+    pub fn inbox_push(&mut self, lines: &[&[u8]]) -> Result<Option<i64>, StoreError> {
+        let b = self.batch()?;
+        let mut first = None;
+        {
+            let at = now_text();
+            let mut stmt = b
+                .tx
+                .prepare_cached("INSERT INTO inbox (line, received_at) VALUES (?1, ?2)")
+                .map_err(b.sql("storing pushed events"))?;
+            for l in lines {
+                stmt.execute(params![l, at])
+                    .map_err(b.sql("storing pushed events"))?;
+                if first.is_none() {
+                    first = Some(b.tx.last_insert_rowid());
+                }
+            }
+        }
+        b.commit()?;
+        Ok(first)
+    }
+
+    /// Pushed lines with ids from `from` on, at most `limit`.
+    pub fn inbox_read(&self, from: i64, limit: usize) -> Result<Vec<(i64, Vec<u8>)>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT id, line FROM inbox WHERE id >= ?1 ORDER BY id LIMIT ?2")
+            .map_err(self.sql("reading pushed events"))?;
+        let rows = stmt
+            .query_map(params![from, limit as i64], |r| Ok((r.get(0)?, r.get(1)?)))
+            .map_err(self.sql("reading pushed events"))?;
+        rows.collect::<Result<_, _>>()
+            .map_err(self.sql("reading pushed events"))
+    }
+
+    /// The id the next pushed line will get (1 when the inbox has never held anything).
+    pub fn inbox_next_id(&self) -> Result<i64, StoreError> {
+        self.conn
+            .query_row(
+                "SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'inbox'), 0) + 1",
+                [],
+                |r| r.get(0),
+            )
+            .map_err(self.sql("reading the inbox"))
+    }
+
+    /// Stores one reject outside any batch (the HTTP endpoint's refused bodies).
+    pub fn put_reject(&mut self, r: &StoredReject) -> Result<(), StoreError> {
+        let b = self.batch()?;
+        b.reject(r)?;
+        b.commit()
+    }
+}
+
+/// One atomic step of the service: alerts, rejects, progress and (at a day's end) the
+/// checkpoint, committed together.
+pub struct Batch<'a> {
+    tx: rusqlite::Transaction<'a>,
+    path: PathBuf,
+}
+
+impl Batch<'_> {
+    fn sql(&self, doing: &'static str) -> impl Fn(rusqlite::Error) -> StoreError + '_ {
+        move |source| StoreError::Sql {
+            path: self.path.clone(),
+            doing,
+            source,
+        }
+    }
+
+    /// Writes an alert. An open alert (`final_ = false`) replaces the open row of the same
+    /// id; a final one replaces an open row or is inserted; nothing replaces a final row.
+    /// Returns true when this call made the alert final (so it is new to `--out`).
+    pub fn alert(&self, a: &Alert, final_: bool, out_pending: bool) -> Result<bool, StoreError> {
+        let text = serde_json::to_string(a).map_err(|e| StoreError::Damaged {
+            path: self.path.clone(),
+            alert_id: a.alert_id.clone(),
+            message: e.to_string(),
+        })?;
+        let mut stmt = self
+            .tx
+            .prepare_cached(
+                "INSERT INTO alerts (alert_id, detector, kind, severity, score, user, employee_id,
+                    window_start, window_end, final, alert, first_committed_us, updated_at,
+                    out_pending)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
+                 ON CONFLICT (alert_id) DO UPDATE SET
+                    severity = excluded.severity, score = excluded.score,
+                    employee_id = excluded.employee_id,
+                    window_start = excluded.window_start, window_end = excluded.window_end,
+                    final = excluded.final, alert = excluded.alert,
+                    updated_at = excluded.updated_at, out_pending = excluded.out_pending
+                 WHERE alerts.final = 0",
+            )
+            .map_err(self.sql("writing an alert"))?;
+        let changed = stmt
+            .execute(params![
+                a.alert_id,
+                a.detector,
+                a.kind,
+                a.severity.as_str(),
+                a.score,
+                a.user,
+                a.employee_id,
+                a.window_start,
+                a.window_end,
+                final_,
+                text,
+                now_us(),
+                now_text(),
+                final_ && out_pending,
+            ])
+            .map_err(self.sql("writing an alert"))?;
+        let mut ev = self
+            .tx
+            .prepare_cached("INSERT OR IGNORE INTO alert_events (alert_id, event_id) VALUES (?1, ?2)")
+            .map_err(self.sql("writing an alert's events"))?;
+        if changed > 0 {
+            for id in &a.event_ids {
+                ev.execute(params![a.alert_id, id])
+                    .map_err(self.sql("writing an alert's events"))?;
+            }
+        }
+        Ok(changed > 0 && final_)
+    }
+
+    /// Keeps a rejected line; a line already rejected under the same key is kept once.
+    pub fn reject(&self, r: &StoredReject) -> Result<(), StoreError> {
+        let mut stmt = self
+            .tx
+            .prepare_cached(
+                "INSERT OR IGNORE INTO rejects (source, key, line, field, error, raw, at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )
+            .map_err(self.sql("writing a reject"))?;
+        stmt.execute(params![
+            r.source,
+            r.key,
+            r.line.map(|n| n as i64),
+            r.field,
+            r.error,
+            r.raw,
+            now_text()
+        ])
+        .map_err(self.sql("writing a reject"))?;
+        Ok(())
+    }
+
+    /// Records how far a source has been read (for operators; resuming uses the checkpoint).
+    pub fn progress(&self, source: &str, position: &Value) -> Result<(), StoreError> {
+        let mut stmt = self
+            .tx
+            .prepare_cached(
+                "INSERT INTO progress (source, position, updated_at) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (source) DO UPDATE SET position = excluded.position,
+                    updated_at = excluded.updated_at",
+            )
+            .map_err(self.sql("writing progress"))?;
+        stmt.execute(params![source, position.to_string(), now_text()])
+            .map_err(self.sql("writing progress"))?;
+        Ok(())
+    }
+
+    /// Replaces the checkpoint, and drops pushed lines before `inbox_from` (no resume point
+    /// needs them any more).
+    pub fn checkpoint(&self, state: &str, resume: &str, inbox_from: Option<i64>) -> Result<(), StoreError> {
+        self.tx
+            .execute(
+                "INSERT INTO checkpoint (id, state, resume, saved_at) VALUES (1, ?1, ?2, ?3)
+                 ON CONFLICT (id) DO UPDATE SET state = excluded.state,
+                    resume = excluded.resume, saved_at = excluded.saved_at",
+                params![state, resume, now_text()],
+            )
+            .map_err(self.sql("writing the checkpoint"))?;
+        if let Some(from) = inbox_from {
+            self.tx
+                .execute("DELETE FROM inbox WHERE id < ?1", [from])
+                .map_err(self.sql("pruning the inbox"))?;
+        }
+        Ok(())
+    }
+
+    pub fn commit(self) -> Result<(), StoreError> {
+        let path = self.path.clone();
+        self.tx.commit().map_err(|source| StoreError::Sql {
+            path,
+            doing: "committing",
+            source,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::alert::Severity;
+
+    fn alert(id: &str, events: &[&str]) -> Alert {
+        Alert {
+            alert_id: id.into(),
+            detector: "self_query".into(),
+            kind: "self".into(),
+            severity: Severity::High,
+            score: 0.8,
+            user: "u1".into(),
+            employee_id: Some("E1".into()),
+            window_start: "2024-05-01T09:00:00Z".into(),
+            window_end: "2024-05-01T10:00:00Z".into(),
+            event_ids: events.iter().map(|s| s.to_string()).collect(),
+            reason: "r".into(),
+            evidence: serde_json::json!({}),
+        }
+    }
+
+    #[test]
+    fn alerts_are_idempotent_and_final_rows_never_change() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("s.db");
+        let mut s = Store::open(&p).unwrap();
+        let b = s.batch().unwrap();
+        assert!(!b.alert(&alert("a1", &["e1"]), false, true).unwrap());
+        assert!(b.alert(&alert("a1", &["e1", "e2"]), true, true).unwrap());
+        // A replay of the final alert changes nothing and is not new.
+        assert!(!b.alert(&alert("a1", &["e1", "e2"]), true, true).unwrap());
+        assert!(!b.alert(&alert("a1", &["e1"]), false, true).unwrap());
+        b.commit().unwrap();
+        let all = s.alerts().unwrap();
+        assert_eq!(all.len(), 1);
+        assert!(all[0].1);
+        assert_eq!(all[0].0.event_ids, ["e1", "e2"]);
+        assert_eq!(s.out_pending().unwrap().len(), 1);
+        s.out_written(&["a1".into()]).unwrap();
+        assert!(s.out_pending().unwrap().is_empty());
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&p).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+    }
+
+    #[test]
+    fn an_uncommitted_batch_leaves_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("s.db");
+        let mut s = Store::open(&p).unwrap();
+        {
+            let b = s.batch().unwrap();
+            b.alert(&alert("a1", &["e1"]), true, false).unwrap();
+            b.checkpoint("{}", "{}", None).unwrap();
+        }
+        assert!(s.alerts().unwrap().is_empty());
+        assert!(s.checkpoint().unwrap().is_none());
+    }
+
+    #[test]
+    fn inbox_ids_are_consecutive_and_pruned_at_checkpoints() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = Store::open(&dir.path().join("s.db")).unwrap();
+        assert_eq!(s.inbox_next_id().unwrap(), 1);
+        let first = s.inbox_push(&[b"a", b"b", b"c"]).unwrap();
+        assert_eq!(first, Some(1));
+        assert_eq!(s.inbox_next_id().unwrap(), 4);
+        let b = s.batch().unwrap();
+        b.checkpoint("{}", "{}", Some(3)).unwrap();
+        b.commit().unwrap();
+        let rows = s.inbox_read(1, 10).unwrap();
+        assert_eq!(rows, vec![(3, b"c".to_vec())]);
+        // Ids are never reused after pruning.
+        assert_eq!(s.inbox_push(&[b"d"]).unwrap(), Some(4));
+    }
+
+    #[test]
+    fn rejects_are_kept_once_per_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = Store::open(&dir.path().join("s.db")).unwrap();
+        let r = StoredReject {
+            source: "f".into(),
+            key: Some("f@0:10".into()),
+            line: Some(3),
+            field: "ts".into(),
+            error: "bad".into(),
+            raw: "{}".into(),
+        };
+        let b = s.batch().unwrap();
+        b.reject(&r).unwrap();
+        b.reject(&r).unwrap();
+        b.commit().unwrap();
+        let mut refused = r.clone();
+        refused.key = None;
+        s.put_reject(&refused).unwrap();
+        s.put_reject(&refused).unwrap();
+        assert_eq!(s.rejects().unwrap().len(), 3);
+    }
+
+    #[test]
+    fn foreign_databases_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("other.db");
+        {
+            let c = Connection::open(&p).unwrap();
+            c.execute_batch("CREATE TABLE t (x INTEGER);").unwrap();
+        }
+        let e = Store::open(&p).err().unwrap().to_string();
+        assert!(e.contains("not a custodes alert store"), "{e}");
+        let q = dir.path().join("text.db");
+        std::fs::write(&q, "this is not a database, it is a text file of some length\n".repeat(20)).unwrap();
+        let e = Store::open(&q).err().unwrap().to_string();
+        assert!(e.contains("text.db"), "{e}");
+    }
+}
