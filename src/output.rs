@@ -12,6 +12,18 @@ use std::path::Path;
 pub fn create_private(path: &Path) -> io::Result<File> {
     let mut opts = OpenOptions::new();
     opts.write(true).create(true).truncate(true);
+    open_private(path, opts)
+}
+
+/// Opens a file for appending (creating it), readable and writable by its owner only: a
+/// long-running service's output, which a restart must not truncate.
+pub fn append_private(path: &Path) -> io::Result<File> {
+    let mut opts = OpenOptions::new();
+    opts.append(true).create(true);
+    open_private(path, opts)
+}
+
+fn open_private(path: &Path, mut opts: OpenOptions) -> io::Result<File> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::OpenOptionsExt;

@@ -30,6 +30,16 @@ impl JsonLinesSink {
         })
     }
 
+    /// Appends to `path` (created 0600 when missing): the service's `--out`, which a
+    /// restart continues.
+    pub fn append(path: &Path) -> io::Result<Self> {
+        let f = crate::output::append_private(path)?;
+        Ok(Self {
+            out: BufWriter::new(Box::new(f)),
+            written: 0,
+        })
+    }
+
     pub fn write(&mut self, alert: &Alert) -> io::Result<()> {
         serde_json::to_writer(&mut self.out, alert).map_err(io::Error::other)?;
         self.out.write_all(b"\n")?;

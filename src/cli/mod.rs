@@ -5,6 +5,7 @@ mod baseline;
 mod detectors;
 mod eval;
 mod gen;
+mod watch;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -13,7 +14,7 @@ use clap::{Parser, Subcommand};
 
 const AFTER_HELP: &str = "\
 Exit status:
-  0  the command ran (with or without alerts)
+  0  the command ran (with or without alerts); `watch` stopped by a signal
   1  `audit --fail-on SEVERITY` found an alert at or above SEVERITY
   2  bad usage or unreadable input; the message names the file, line and field
 
@@ -35,6 +36,7 @@ pub struct Cli {
 pub enum Command {
     Audit(audit::AuditArgs),
     Baseline(baseline::BaselineArgs),
+    Watch(watch::WatchArgs),
     Gen(gen::GenArgs),
     Eval(eval::EvalArgs),
     Detectors(detectors::DetectorsArgs),
@@ -46,6 +48,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Audit(a) => audit::run(a),
         Command::Baseline(a) => baseline::run(a),
+        Command::Watch(a) => watch::run(a),
         Command::Gen(a) => gen::run(a),
         Command::Eval(a) => eval::run(a),
         Command::Detectors(a) => detectors::run(a),

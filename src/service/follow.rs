@@ -192,7 +192,12 @@ struct Reading {
 }
 
 /// Follows one file until cancelled (or, with `once`, to its end). Runs on its own thread.
-pub fn follow(spec: FollowSpec, tx: Sender<Item>, cancel: CancellationToken, metrics: Arc<Metrics>) {
+pub fn follow(
+    spec: FollowSpec,
+    tx: Sender<Item>,
+    cancel: CancellationToken,
+    metrics: Arc<Metrics>,
+) {
     let source = spec.source;
     if let Err(error) = follow_inner(&spec, &tx, &cancel, &metrics) {
         tracing::error!(source = %spec.path.display(), %error, "Followed file failed.");
@@ -218,7 +223,12 @@ fn send(tx: &Sender<Item>, source: usize, lines: &mut Vec<Line>, metrics: &Metri
     ok
 }
 
-fn open_at(path: &Path, resume: Option<Position>, generation: u64, max_line: usize) -> Result<Option<Reading>, String> {
+fn open_at(
+    path: &Path,
+    resume: Option<Position>,
+    generation: u64,
+    max_line: usize,
+) -> Result<Option<Reading>, String> {
     let mut file = match File::open(path) {
         Ok(f) => f,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
@@ -267,7 +277,12 @@ fn find_by_id(path: &Path, id: FileId) -> Option<PathBuf> {
     })
 }
 
-fn follow_inner(spec: &FollowSpec, tx: &Sender<Item>, cancel: &CancellationToken, metrics: &Metrics) -> Result<(), String> {
+fn follow_inner(
+    spec: &FollowSpec,
+    tx: &Sender<Item>,
+    cancel: &CancellationToken,
+    metrics: &Metrics,
+) -> Result<(), String> {
     let path = spec.path.as_path();
     let shown = path.display().to_string();
     let mut generation = 0u64;
@@ -366,9 +381,10 @@ fn follow_inner(spec: &FollowSpec, tx: &Sender<Item>, cancel: &CancellationToken
                 );
             }
             Ok(m) => {
-                metrics.sources[source]
-                    .backlog
-                    .store(m.len().saturating_sub(r.cutter.read_offset()), Ordering::Relaxed);
+                metrics.sources[source].backlog.store(
+                    m.len().saturating_sub(r.cutter.read_offset()),
+                    Ordering::Relaxed,
+                );
                 std::thread::sleep(spec.poll);
             }
             // Renamed away and not re-created yet: keep reading the old file meanwhile.
@@ -438,11 +454,16 @@ mod tests {
 
     #[test]
     fn an_over_long_line_is_cut_marked_and_the_next_line_survives() {
-        let long = vec![b'x'; 50];
+        let long = [b'x'; 50];
         let out = cut(&[b"ok\n", &long[..20], &long[20..], b"\nnext\n"], 10);
         assert_eq!(out.len(), 3);
         assert!(out[0].problem.is_none());
-        assert!(out[1].problem.as_ref().unwrap().1.contains("longer than 10 bytes"));
+        assert!(out[1]
+            .problem
+            .as_ref()
+            .unwrap()
+            .1
+            .contains("longer than 10 bytes"));
         assert_eq!(out[1].at.offset, 3);
         assert_eq!(out[1].next.offset, 54);
         assert_eq!(out[2].bytes, b"next\n");
@@ -556,7 +577,12 @@ mod tests {
         std::fs::write(&p, "4\n").unwrap();
         let (tx, mut rx) = tokio::sync::mpsc::channel(16);
         let metrics = Arc::new(Metrics::new(&["app.log".into()]));
-        follow(spec(&p, true, Some(resume)), tx, CancellationToken::new(), metrics);
+        follow(
+            spec(&p, true, Some(resume)),
+            tx,
+            CancellationToken::new(),
+            metrics,
+        );
         let got = collect(&mut rx, 10);
         let texts: Vec<&[u8]> = got.iter().map(|l| l.bytes.as_slice()).collect();
         assert_eq!(texts, [&b"2\n"[..], b"3\n", b"4\n"]);

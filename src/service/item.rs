@@ -85,10 +85,18 @@ pub struct Line {
 /// What a source sends.
 #[derive(Debug)]
 pub enum Item {
-    Lines { source: usize, lines: Vec<Line> },
+    Lines {
+        source: usize,
+        lines: Vec<Line>,
+    },
     /// The source has no more lines: standard input closed, or a file read to its end
     /// with `--once`.
-    End { source: usize },
+    End {
+        source: usize,
+    },
     /// The source cannot go on (a followed file became unreadable); the service stops.
-    Failed { source: usize, error: String },
+    Failed {
+        source: usize,
+        error: String,
+    },
 }

@@ -25,8 +25,8 @@ pub struct SourceMetrics {
 #[derive(Debug, Default)]
 pub struct Metrics {
     pub sources: Vec<SourceMetrics>,
-    /// Alerts committed, by detector and whether final.
-    alerts: Mutex<BTreeMap<(String, &'static str), u64>>,
+    /// Final alerts committed, by detector.
+    alerts: Mutex<BTreeMap<String, u64>>,
     /// Newest event time analysed, Unix milliseconds (0: none yet).
     pub event_time_ms: AtomicI64,
     /// Wall clock of the last committed step and of the last checkpoint, Unix ms.
@@ -57,10 +57,9 @@ impl Metrics {
         }
     }
 
-    pub fn alert(&self, detector: &str, final_: bool, n: u64) {
+    pub fn alert(&self, detector: &str, n: u64) {
         if let Ok(mut m) = self.alerts.lock() {
-            let state = if final_ { "final" } else { "open" };
-            *m.entry((detector.to_string(), state)).or_default() += n;
+            *m.entry(detector.to_string()).or_default() += n;
         }
     }
 
@@ -127,15 +126,11 @@ impl Metrics {
             &mut o,
             "custodes_alerts_total",
             "counter",
-            "Alerts committed to the store by this process, by detector; state=open while the window is still open, final once it has closed.",
+            "Final alerts (window closed) newly committed to the store by this process, by detector.",
         );
         if let Ok(m) = self.alerts.lock() {
-            for ((d, state), n) in m.iter() {
-                let _ = writeln!(
-                    o,
-                    "custodes_alerts_total{{detector=\"{}\",state=\"{state}\"}} {n}",
-                    escape(d)
-                );
+            for (d, n) in m.iter() {
+                let _ = writeln!(o, "custodes_alerts_total{{detector=\"{}\"}} {n}", escape(d));
             }
         }
         let event_ms = self.event_time_ms.load(Ordering::Relaxed);
@@ -246,11 +241,11 @@ mod tests {
     fn renders_every_family_with_labels_escaped() {
         let m = Metrics::new(&["/var/log/a\"b.jsonl".to_string(), "http".to_string()]);
         m.sources[0].events.fetch_add(5, Ordering::Relaxed);
-        m.alert("self_query", true, 2);
+        m.alert("self_query", 2);
         m.http(429);
         let text = m.render();
         assert!(text.contains("custodes_events_total{source=\"/var/log/a\\\"b.jsonl\"} 5"));
-        assert!(text.contains("custodes_alerts_total{detector=\"self_query\",state=\"final\"} 2"));
+        assert!(text.contains("custodes_alerts_total{detector=\"self_query\"} 2"));
         assert!(text.contains("custodes_http_requests_total{code=\"429\"} 1"));
         assert!(text.contains("custodes_event_lag_seconds -1"));
         for line in text.lines().filter(|l| !l.starts_with('#')) {

@@ -1,4 +1,404 @@
-//! placeholder
+//! `custodes watch`: the detection core run live, as a long-running service.
+//!
+//! ```text
+//!  followed files ─ follow.rs (thread each) ─┐
+//!  standard input ─ follow.rs (thread) ──────┤ bounded channel of line batches
+//!  POST /v1/events ─ http.rs ─► store inbox ─┤   (sources wait when it is full)
+//!                    http.rs inbox_reader ───┘
+//!                                            ▼
+//!                     pipeline.rs (one thread): decode, reorder, detect::Engine
+//!                                            ▼
+//!               store (SQLite): alerts, rejects, progress, checkpoints ──► --out
+//!  SIGHUP / refs change ─ reload ─► new Resolver, swapped in between steps
+//!  SIGTERM / SIGINT ─ cancel token ─► commit, stop
+//! ```
+//!
+//! Sources cut lines and say where they were read; the pipeline thread alone decodes,
+//! orders and detects, so there is one order of events and one writer of alerts. The
+//! same [`crate::detect::Engine`] as the batch audit gives the same alerts with the same
+//! ids. This module wires the parts together; it holds no detection logic.
+
 pub mod follow;
+pub mod http;
 pub mod item;
 pub mod metrics;
+pub mod pipeline;
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use thiserror::Error;
+use tokio::sync::{mpsc, watch};
+use tokio_util::sync::CancellationToken;
+
+use crate::alert::sink::JsonLinesSink;
+use crate::config::Config;
+use crate::identity::Resolver;
+use crate::refs::RefData;
+use crate::source::RejectSink;
+use crate::store::Store;
+use item::Position;
+use metrics::Metrics;
+use pipeline::{Outcome, Pipeline, PipelineSpec, SourceInfo, SourceKind};
+
+#[derive(Debug, Error)]
+pub enum ServiceError {
+    #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
+    #[error(transparent)]
+    State(#[from] crate::baseline::state::StateError),
+    #[error(transparent)]
+    Refs(#[from] crate::refs::RefError),
+    #[error("{}: the checkpoint cannot be used: {message}", path.display())]
+    Checkpoint { path: PathBuf, message: String },
+    #[error("source {name}: {error}")]
+    Source { name: String, error: String },
+    #[error("writing alerts to --out: {0}")]
+    Out(std::io::Error),
+    #[error("{}: cannot open --out: {source}", path.display())]
+    OutOpen {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("cannot start the async runtime: {0}")]
+    Runtime(std::io::Error),
+    #[error("{0}")]
+    Usage(String),
+}
+
+/// Everything `custodes watch` needs; the CLI fills it from flags.
+#[derive(Debug, Clone)]
+pub struct WatchOptions {
+    pub refs: PathBuf,
+    pub config: Config,
+    pub db: PathBuf,
+    /// `-` for standard output.
+    pub out: Option<PathBuf>,
+    /// Read files to their end and stop, instead of following them.
+    pub once: bool,
+    /// Files to follow; `-` is standard input.
+    pub inputs: Vec<PathBuf>,
+    pub listen: Option<SocketAddr>,
+    /// Enables `POST /v1/events`.
+    pub token: Option<String>,
+    pub lateness: chrono::Duration,
+    pub poll: Duration,
+    /// How often to look for changed reference files; zero: only on SIGHUP.
+    pub refs_poll: Duration,
+    pub commit_every: Duration,
+    pub max_body: usize,
+    pub max_line: usize,
+    pub max_backlog: u64,
+    /// Channel slots (line batches) between sources and the detection thread.
+    pub queue: usize,
+}
+
+/// Runs the service until every source has ended or a signal stops it.
+pub fn run(opts: WatchOptions) -> Result<Outcome, ServiceError> {
+    if opts.inputs.is_empty() && opts.token.is_none() {
+        return Err(ServiceError::Usage(
+            "nothing to watch: give files to follow, `-` for standard input, or --http-token-file to accept pushed events".into(),
+        ));
+    }
+    if opts.token.is_some() && opts.listen.is_none() {
+        return Err(ServiceError::Usage(
+            "--http-token-file needs --listen ADDR".into(),
+        ));
+    }
+    if opts.once && opts.token.is_some() {
+        return Err(ServiceError::Usage(
+            "--once reads files to their end and stops; it cannot be combined with the HTTP push endpoint".into(),
+        ));
+    }
+    if opts.inputs.iter().filter(|p| p.as_os_str() == "-").count() > 1 {
+        return Err(ServiceError::Usage(
+            "standard input (`-`) is given more than once".into(),
+        ));
+    }
+    let mut ref_rejects = RejectSink::counting();
+    let refs = RefData::load(&opts.refs, &mut ref_rejects)?;
+    for n in &refs.notes {
+        tracing::info!(note = %n, "Reference data.");
+    }
+    let rejected_at_start = refs.rows_rejected;
+    let resolver = Arc::new(Resolver::new(refs, opts.config.clone()));
+
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(ServiceError::Runtime)?;
+
+    let mut sources: Vec<SourceInfo> = opts
+        .inputs
+        .iter()
+        .map(|p| SourceInfo {
+            name: Arc::from(p.display().to_string()),
+            kind: if p.as_os_str() == "-" {
+                SourceKind::Stdin
+            } else {
+                SourceKind::File
+            },
+        })
+        .collect();
+    if opts.token.is_some() {
+        sources.push(SourceInfo {
+            name: Arc::from("http"),
+            kind: SourceKind::Http,
+        });
+    }
+    let names: Vec<String> = sources.iter().map(|s| s.name.to_string()).collect();
+    let metrics = Arc::new(Metrics::new(&names));
+    let out = match &opts.out {
+        None => None,
+        Some(p) if p.as_os_str() == "-" => Some(JsonLinesSink::stdout()),
+        Some(p) => Some(
+            JsonLinesSink::append(p).map_err(|source| ServiceError::OutOpen {
+                path: p.clone(),
+                source,
+            })?,
+        ),
+    };
+    let store = Store::open(&opts.db)?;
+    let (pipeline, starts) = Pipeline::new(
+        PipelineSpec {
+            sources: sources.clone(),
+            lateness: opts.lateness,
+            out,
+            endless: opts.token.is_some(),
+        },
+        store,
+        resolver.clone(),
+        metrics.clone(),
+    )?;
+
+    let cancel = CancellationToken::new();
+    let (tx, rx) = mpsc::channel(opts.queue.max(1));
+    for (i, s) in sources.iter().enumerate() {
+        match s.kind {
+            SourceKind::File => {
+                let spec = follow::FollowSpec {
+                    source: i,
+                    path: PathBuf::from(&*s.name),
+                    once: opts.once,
+                    poll: opts.poll,
+                    max_line: opts.max_line,
+                    resume: starts[i],
+                };
+                let (tx, cancel, m) = (tx.clone(), cancel.clone(), metrics.clone());
+                std::thread::Builder::new()
+                    .name(format!("follow-{i}"))
+                    .spawn(move || follow::follow(spec, tx, cancel, m))
+                    .map_err(ServiceError::Runtime)?;
+            }
+            SourceKind::Stdin => {
+                let (tx, m, max_line) = (tx.clone(), metrics.clone(), opts.max_line);
+                // Not joined: a read of standard input cannot be interrupted; the process
+                // exit ends it.
+                std::thread::Builder::new()
+                    .name("stdin".into())
+                    .spawn(move || follow::read_stdin(i, max_line, tx, m))
+                    .map_err(ServiceError::Runtime)?;
+            }
+            SourceKind::Http => {}
+        }
+    }
+
+    let mut push = None;
+    if let Some(token) = &opts.token {
+        let i = sources.len() - 1;
+        let start = starts[i].map_or(1, |p: Position| p.offset.max(1) as i64);
+        let p = Arc::new(http::Push::new(
+            token,
+            Store::open(&opts.db)?,
+            opts.max_body,
+            opts.max_backlog,
+            i,
+            start,
+        )?);
+        let reader = Store::open(&opts.db)?;
+        runtime.spawn(http::inbox_reader(
+            p.clone(),
+            reader,
+            tx.clone(),
+            cancel.clone(),
+            metrics.clone(),
+        ));
+        push = Some(p);
+    }
+    if let Some(addr) = opts.listen {
+        let listener = runtime
+            .block_on(tokio::net::TcpListener::bind(addr))
+            .map_err(|source| ServiceError::Bind { addr, source })?;
+        let bound = listener
+            .local_addr()
+            .map_err(|source| ServiceError::Bind { addr, source })?;
+        tracing::info!(addr = %bound, push = push.is_some(), "Listening.");
+        let app = http::router(http::HttpState {
+            metrics: metrics.clone(),
+            push,
+            cancel: cancel.clone(),
+        });
+        let c = cancel.clone();
+        runtime.spawn(async move {
+            let served = axum::serve(listener, app)
+                .with_graceful_shutdown(async move { c.cancelled().await })
+                .await;
+            if let Err(e) = served {
+                tracing::error!(error = %e, "HTTP server failed.");
+            }
+        });
+    }
+    drop(tx);
+
+    let (refs_tx, refs_rx) = watch::channel(resolver);
+    runtime.spawn(signals_and_reloads(
+        cancel.clone(),
+        refs_tx,
+        opts.refs.clone(),
+        opts.config.clone(),
+        opts.refs_poll,
+        rejected_at_start,
+        metrics.clone(),
+    ));
+
+    let outcome = pipeline.run(
+        rx,
+        cancel.clone(),
+        refs_rx,
+        runtime.handle().clone(),
+        opts.commit_every,
+    );
+    cancel.cancel();
+    runtime.shutdown_timeout(Duration::from_secs(2));
+    let outcome = outcome?;
+    tracing::info!(
+        events = outcome.events,
+        rejected = outcome.rejected,
+        late = outcome.late,
+        replayed_and_skipped = outcome.skipped_replayed,
+        final_alerts = outcome.final_alerts,
+        finished = outcome.finished,
+        "Watch stopped."
+    );
+    Ok(outcome)
+}
+
+/// SIGTERM/SIGINT cancel everything; SIGHUP, or a change of the reference files, reloads
+/// reference data.
+async fn signals_and_reloads(
+    cancel: CancellationToken,
+    refs_tx: watch::Sender<Arc<Resolver>>,
+    dir: PathBuf,
+    config: Config,
+    poll: Duration,
+    rejected_at_start: u64,
+    metrics: Arc<Metrics>,
+) {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        let (Ok(mut term), Ok(mut int), Ok(mut hup)) = (
+            signal(SignalKind::terminate()),
+            signal(SignalKind::interrupt()),
+            signal(SignalKind::hangup()),
+        ) else {
+            tracing::error!("Cannot install signal handlers; stop the service with SIGKILL only after a checkpoint.");
+            return;
+        };
+        let mut seen = fingerprint(&dir);
+        let tick = if poll.is_zero() {
+            Duration::from_secs(3600 * 24 * 365)
+        } else {
+            poll
+        };
+        loop {
+            let reload = tokio::select! {
+                _ = cancel.cancelled() => return,
+                _ = term.recv() => { tracing::info!("SIGTERM: stopping."); cancel.cancel(); return; }
+                _ = int.recv() => { tracing::info!("SIGINT: stopping."); cancel.cancel(); return; }
+                _ = hup.recv() => { tracing::info!("SIGHUP: reloading reference data."); true }
+                _ = tokio::time::sleep(tick) => {
+                    let now = fingerprint(&dir);
+                    let changed = now != seen;
+                    if changed {
+                        tracing::info!(dir = %dir.display(), "Reference files changed: reloading.");
+                    }
+                    changed
+                }
+            };
+            if !reload {
+                continue;
+            }
+            seen = fingerprint(&dir);
+            let (d, c) = (dir.clone(), config.clone());
+            let loaded = tokio::task::spawn_blocking(move || load_refs(&d, c, rejected_at_start))
+                .await
+                .unwrap_or_else(|e| Err(e.to_string()));
+            match loaded {
+                Ok(r) => {
+                    metrics.reloads_ok.fetch_add(1, Ordering::Relaxed);
+                    tracing::info!("Reference data reloaded.");
+                    let _ = refs_tx.send(Arc::new(r));
+                }
+                Err(why) => {
+                    metrics.reloads_failed.fetch_add(1, Ordering::Relaxed);
+                    tracing::warn!(reason = %why, "Reference data reload failed; keeping the data in use.");
+                }
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (refs_tx, dir, config, poll, rejected_at_start, metrics);
+        let _ = tokio::signal::ctrl_c().await;
+        cancel.cancel();
+    }
+}
+
+/// Loads reference data for a reload. It fails (and the data in use stays) when a table
+/// cannot be read, or when more rows are rejected than at start: a file caught half
+/// written must not replace good data.
+fn load_refs(dir: &Path, config: Config, rejected_at_start: u64) -> Result<Resolver, String> {
+    let mut rejects = RejectSink::counting();
+    let refs = RefData::load(dir, &mut rejects).map_err(|e| e.to_string())?;
+    if refs.rows_rejected > rejected_at_start {
+        let first = rejects
+            .first()
+            .first()
+            .map(|r| format!(" (first: {r})"))
+            .unwrap_or_default();
+        return Err(format!(
+            "{} rows rejected, {} at start{first}",
+            refs.rows_rejected, rejected_at_start
+        ));
+    }
+    Ok(Resolver::new(refs, config))
+}
+
+/// Names, sizes and modification times of the reference files.
+fn fingerprint(dir: &Path) -> Vec<(String, u64, Option<SystemTime>)> {
+    let mut v: Vec<_> = std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|e| {
+            let m = e.metadata().ok()?;
+            Some((
+                e.file_name().to_string_lossy().into_owned(),
+                m.len(),
+                m.modified().ok(),
+            ))
+        })
+        .collect();
+    v.sort();
+    v
+}

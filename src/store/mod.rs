@@ -309,12 +309,11 @@ impl Store {
         let mut out = Vec::new();
         for row in rows {
             let (id, text, fin) = row.map_err(self.sql("reading alerts"))?;
-            let alert: Alert =
-                serde_json::from_str(&text).map_err(|e| StoreError::Damaged {
-                    path: self.path.clone(),
-                    alert_id: id,
-                    message: e.to_string(),
-                })?;
+            let alert: Alert = serde_json::from_str(&text).map_err(|e| StoreError::Damaged {
+                path: self.path.clone(),
+                alert_id: id,
+                message: e.to_string(),
+            })?;
             out.push((alert, fin));
         }
         Ok(out)
@@ -350,12 +349,12 @@ impl Store {
     pub fn out_written(&mut self, ids: &[String]) -> Result<(), StoreError> {
         let b = self.batch()?;
         {
-            let mut stmt = b
-                .tx
-                .prepare_cached("UPDATE alerts SET out_pending = 0 WHERE alert_id = ?1")
-                .map_err(b.sql("marking alerts written"))?;
+            let mut stmt =
+                b.tx.prepare_cached("UPDATE alerts SET out_pending = 0 WHERE alert_id = ?1")
+                    .map_err(b.sql("marking alerts written"))?;
             for id in ids {
-                stmt.execute([id]).map_err(b.sql("marking alerts written"))?;
+                stmt.execute([id])
+                    .map_err(b.sql("marking alerts written"))?;
             }
         }
         b.commit()
@@ -385,15 +384,22 @@ impl Store {
 
     /// Stores pushed lines and answers with the inbox id of the first (ids are
     /// consecutive). Committed before the push is acknowledged.
-    pub fn inbox_push(&mut self, lines: &[&[u8]]) -> Result<Option<i64>, StoreError> {
+    /// The request's rejected lines are kept in the same transaction.
+    pub fn inbox_push(
+        &mut self,
+        lines: &[&[u8]],
+        rejects: &[StoredReject],
+    ) -> Result<Option<i64>, StoreError> {
         let b = self.batch()?;
+        for r in rejects {
+            b.reject(r)?;
+        }
         let mut first = None;
         {
             let at = now_text();
-            let mut stmt = b
-                .tx
-                .prepare_cached("INSERT INTO inbox (line, received_at) VALUES (?1, ?2)")
-                .map_err(b.sql("storing pushed events"))?;
+            let mut stmt =
+                b.tx.prepare_cached("INSERT INTO inbox (line, received_at) VALUES (?1, ?2)")
+                    .map_err(b.sql("storing pushed events"))?;
             for l in lines {
                 stmt.execute(params![l, at])
                     .map_err(b.sql("storing pushed events"))?;
@@ -499,7 +505,9 @@ impl Batch<'_> {
             .map_err(self.sql("writing an alert"))?;
         let mut ev = self
             .tx
-            .prepare_cached("INSERT OR IGNORE INTO alert_events (alert_id, event_id) VALUES (?1, ?2)")
+            .prepare_cached(
+                "INSERT OR IGNORE INTO alert_events (alert_id, event_id) VALUES (?1, ?2)",
+            )
             .map_err(self.sql("writing an alert's events"))?;
         if changed > 0 {
             for id in &a.event_ids {
@@ -549,7 +557,12 @@ impl Batch<'_> {
 
     /// Replaces the checkpoint, and drops pushed lines before `inbox_from` (no resume point
     /// needs them any more).
-    pub fn checkpoint(&self, state: &str, resume: &str, inbox_from: Option<i64>) -> Result<(), StoreError> {
+    pub fn checkpoint(
+        &self,
+        state: &str,
+        resume: &str,
+        inbox_from: Option<i64>,
+    ) -> Result<(), StoreError> {
         self.tx
             .execute(
                 "INSERT INTO checkpoint (id, state, resume, saved_at) VALUES (1, ?1, ?2, ?3)
@@ -644,7 +657,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let mut s = Store::open(&dir.path().join("s.db")).unwrap();
         assert_eq!(s.inbox_next_id().unwrap(), 1);
-        let first = s.inbox_push(&[b"a", b"b", b"c"]).unwrap();
+        let first = s.inbox_push(&[b"a", b"b", b"c"], &[]).unwrap();
         assert_eq!(first, Some(1));
         assert_eq!(s.inbox_next_id().unwrap(), 4);
         let b = s.batch().unwrap();
@@ -653,7 +666,7 @@ mod tests {
         let rows = s.inbox_read(1, 10).unwrap();
         assert_eq!(rows, vec![(3, b"c".to_vec())]);
         // Ids are never reused after pruning.
-        assert_eq!(s.inbox_push(&[b"d"]).unwrap(), Some(4));
+        assert_eq!(s.inbox_push(&[b"d"], &[]).unwrap(), Some(4));
     }
 
     #[test]
@@ -690,7 +703,11 @@ mod tests {
         let e = Store::open(&p).err().unwrap().to_string();
         assert!(e.contains("not a custodes alert store"), "{e}");
         let q = dir.path().join("text.db");
-        std::fs::write(&q, "this is not a database, it is a text file of some length\n".repeat(20)).unwrap();
+        std::fs::write(
+            &q,
+            "this is not a database, it is a text file of some length\n".repeat(20),
+        )
+        .unwrap();
         let e = Store::open(&q).err().unwrap().to_string();
         assert!(e.contains("text.db"), "{e}");
     }

@@ -1,0 +1,188 @@
+//! `custodes watch`: the streaming service (flags, logging, exit codes; the service itself
+//! is `custodes::service`).
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use anyhow::Context;
+use clap::Args;
+
+use custodes::service::{self, WatchOptions};
+
+const AFTER_HELP: &str = "\
+Sources:
+  FILE        followed as it grows, across rotation (rename and re-create) and truncation;
+              after a restart, reading resumes where the checkpoint says
+  -           standard input, until it closes (cannot be replayed after a crash)
+  HTTP        with --listen and --http-token-file: POST /v1/events, a body of JSON lines,
+              header `Authorization: Bearer TOKEN`; 200 with counts, 400 when no line was
+              accepted, 401, 413 (body too large), 429 (too many lines waiting; retry after
+              the Retry-After seconds), 503 (shutting down or the store cannot write)
+
+Alerts:
+  Every alert is written to the store (--db) as soon as it is found and updated while its
+  window is open (identity alerts group a login's findings per person and UTC day); when
+  the window closes the alert is final, with the same alert_id the batch audit gives, and
+  is written to --out. Replays after a restart never duplicate an alert.
+
+Operations:
+  SIGTERM, SIGINT  commit and stop (exit 0); the next start resumes from the checkpoint
+  SIGHUP           reload reference data (also done when its files change); a reload that
+                   fails keeps the data in use
+  GET /metrics     Prometheus metrics; GET /healthz  liveness (with --listen)
+  CUSTODES_LOG     log filter (default info), e.g. CUSTODES_LOG=debug
+
+Exit status:
+  0  all sources ended and the last windows were flushed, or a signal stopped the service
+  2  bad usage, unreadable reference data or store, a source that failed";
+
+/// Run the detectors live over followed files, standard input or pushed events.
+///
+/// A long-running service: events are analysed as they arrive, alerts are committed to an
+/// SQLite alert store, and checkpoints let a restart continue without losing or
+/// duplicating anything. With --once (files) or when standard input closes, the service
+/// flushes every open window and exits, giving exactly the alerts `custodes audit` gives
+/// for the same events.
+#[derive(Debug, Args)]
+#[command(after_help = AFTER_HELP)]
+pub struct WatchArgs {
+    /// Reference data directory (as for `custodes audit`); reloaded on SIGHUP or change.
+    #[arg(long, value_name = "DIR")]
+    pub refs: PathBuf,
+
+    /// Configuration file (see `custodes config`).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// The alert store (SQLite; created 0600 when missing): alerts, their event ids,
+    /// rejected lines, pushed events and checkpoints.
+    #[arg(long, value_name = "FILE")]
+    pub db: PathBuf,
+
+    /// Also write final alerts as JSON lines here (appended, created 0600), or `-` for
+    /// standard output. At least once: a crash between the store's commit and this write
+    /// writes the alert again at the next start.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+
+    /// Read the files to their end and stop (flushing every window) instead of following.
+    #[arg(long)]
+    pub once: bool,
+
+    /// Serve /metrics, /healthz and (with --http-token-file) POST /v1/events here, e.g.
+    /// 127.0.0.1:9400 (port 0 picks a free port; the log says which).
+    #[arg(long, value_name = "ADDR")]
+    pub listen: Option<SocketAddr>,
+
+    /// File holding the bearer token pushers must send (first line; keep it 0600).
+    /// Enables POST /v1/events.
+    #[arg(long, value_name = "FILE", requires = "listen")]
+    pub http_token_file: Option<PathBuf>,
+
+    /// Seconds an event may arrive out of time order (default
+    /// `stream.allowed_lateness_seconds`, 300); later ones are rejected and counted.
+    #[arg(long, value_name = "SECONDS")]
+    pub allowed_lateness: Option<i64>,
+
+    /// How often a followed file at its end is checked for new data, rotation and
+    /// truncation, in milliseconds.
+    #[arg(long, value_name = "MS", default_value_t = 200)]
+    pub poll_ms: u64,
+
+    /// How often the reference files are checked for changes, in seconds (0: only on
+    /// SIGHUP).
+    #[arg(long, value_name = "SECONDS", default_value_t = 5)]
+    pub refs_poll: u64,
+
+    /// Longest time between two commits to the store while events flow, in milliseconds
+    /// (a step is also committed whenever the input pauses).
+    #[arg(long, value_name = "MS", default_value_t = 1000)]
+    pub commit_ms: u64,
+
+    /// Largest request body accepted by POST /v1/events.
+    #[arg(long, value_name = "BYTES", default_value_t = 16 * 1024 * 1024)]
+    pub max_body_bytes: usize,
+
+    /// Longest input line; a longer one is rejected (its start kept) and reading goes on.
+    #[arg(long, value_name = "BYTES", default_value_t = 1024 * 1024)]
+    pub max_line_bytes: usize,
+
+    /// Pushed lines allowed to wait for analysis before POST /v1/events answers 429.
+    #[arg(long, value_name = "LINES", default_value_t = 1_000_000)]
+    pub max_backlog: u64,
+
+    /// Batches of lines that may wait between the sources and the detection thread
+    /// before sources wait in turn.
+    #[arg(long, value_name = "N", default_value_t = 64)]
+    pub queue: usize,
+
+    /// Files to follow, or `-` for standard input.
+    #[arg(value_name = "SOURCES")]
+    pub sources: Vec<PathBuf>,
+}
+
+pub fn run(args: WatchArgs) -> anyhow::Result<ExitCode> {
+    init_logging();
+    let config = super::load_config(args.config.as_ref())?;
+    let token = match &args.http_token_file {
+        None => None,
+        Some(p) => {
+            let text = std::fs::read_to_string(p)
+                .with_context(|| format!("{}: cannot read the token file", p.display()))?;
+            let t = text.lines().next().unwrap_or("").trim().to_string();
+            if t.len() < 16 {
+                anyhow::bail!(
+                    "{}: the token must be at least 16 characters on the first line",
+                    p.display()
+                );
+            }
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                if let Ok(m) = std::fs::metadata(p) {
+                    if m.permissions().mode() & 0o077 != 0 {
+                        tracing::warn!(file = %p.display(), "The token file is readable by others; make it 0600.");
+                    }
+                }
+            }
+            Some(t)
+        }
+    };
+    let lateness = chrono::Duration::seconds(
+        args.allowed_lateness
+            .unwrap_or(config.stream.allowed_lateness_seconds)
+            .max(0),
+    );
+    let opts = WatchOptions {
+        refs: args.refs,
+        config,
+        db: args.db,
+        out: args.out,
+        once: args.once,
+        inputs: args.sources,
+        listen: args.listen,
+        token,
+        lateness,
+        poll: Duration::from_millis(args.poll_ms.max(1)),
+        refs_poll: Duration::from_secs(args.refs_poll),
+        commit_every: Duration::from_millis(args.commit_ms.max(1)),
+        max_body: args.max_body_bytes,
+        max_line: args.max_line_bytes,
+        max_backlog: args.max_backlog.max(1),
+        queue: args.queue,
+    };
+    service::run(opts)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("CUSTODES_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(false)
+        .try_init();
+}

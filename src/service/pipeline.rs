@@ -1,0 +1,571 @@
+//! The detection thread of `custodes watch`: lines in from every source, alerts, rejects
+//! and checkpoints out to the store, in one place and one order.
+//!
+//! Lines are decoded here (never in the sources), put back in time order by
+//! [`Reorder`] within the allowed lateness, and pushed through the same
+//! [`Engine`] as the batch audit, so the same events give the same alerts with the same
+//! ids. Each step is committed to the [`Store`] in one transaction: alerts (open ones as
+//! they grow, final ones when their day closes), rejects, and source progress.
+//!
+//! **Checkpoints are taken at day boundaries.** When the first event of a new UTC day is
+//! about to be analysed, the engine closes the old day; its state then is exactly what a
+//! nightly `audit --state` would save, so the service saves it, with, for each source, the
+//! position of the first line not yet analysed (`resume`) and of the first not yet read
+//! (`read_to`). A restart restores that state and reads every source again from
+//! `resume`: the open day is replayed, its alerts recomputed and written idempotently. An
+//! event earlier than the boundary, read again, was analysed before the checkpoint when it
+//! lies before `read_to`, and is skipped; one after it arrived too late and is rejected as
+//! late, as it was the first time. Standard input cannot be read again: after a crash,
+//! events of the open day that came from it are not replayed (use a followed file or the
+//! HTTP endpoint when that matters).
+
+use std::collections::BTreeMap;
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use tokio::sync::{mpsc, watch};
+use tokio_util::sync::CancellationToken;
+
+use super::item::{Item, Line, Position};
+use super::metrics::Metrics;
+use super::ServiceError;
+use crate::alert::sink::JsonLinesSink;
+use crate::alert::Alert;
+use crate::baseline::state;
+use crate::detect::Engine;
+use crate::event::{format_ts, Event};
+use crate::identity::Resolver;
+use crate::source::jsonl::decode_line;
+use crate::source::reorder::{Reorder, Timed};
+use crate::store::{Store, StoredReject};
+
+/// Where a source's lines come from, which decides whether they can be read again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SourceKind {
+    Stdin,
+    File,
+    Http,
+}
+
+#[derive(Debug, Clone)]
+pub struct SourceInfo {
+    /// The path as given, `-`, or `http`: event ids, reject keys and metrics use it.
+    pub name: Arc<str>,
+    pub kind: SourceKind,
+}
+
+/// Where each source resumes after a restart (saved with the checkpoint).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Resume {
+    /// The time of the first event analysed after the checkpoint's day closed; `None`
+    /// when every source had ended (nothing to replay).
+    pub boundary: Option<DateTime<Utc>>,
+    pub sources: BTreeMap<String, SourceResume>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct SourceResume {
+    /// The first line not analysed yet.
+    pub resume: Position,
+    /// The first line not read yet.
+    pub read_to: Position,
+}
+
+/// An event with where it was read, while the reorder buffer holds it.
+struct Tagged {
+    ev: Event,
+    source: usize,
+    at: Position,
+}
+
+impl Timed for Tagged {
+    fn ts(&self) -> DateTime<Utc> {
+        self.ev.ts
+    }
+}
+
+/// What the pipeline knows about one source.
+#[derive(Debug)]
+struct Track {
+    /// The next line to read.
+    consumed: Position,
+    /// Positions of this source's events in the reorder buffer (with counts: a
+    /// position is one line, but kept general).
+    held: BTreeMap<(u64, u64), (Position, u32)>,
+    ended: bool,
+    /// From the checkpoint: lines before this were read by the last run.
+    read_to: Option<Position>,
+    /// A line of `read_to`'s file has been read in this run.
+    reached: bool,
+}
+
+impl Track {
+    /// Whether `at` lies before the last run's `read_to`.
+    fn before_read_to(&mut self, at: &Position) -> bool {
+        match self.read_to {
+            None => false,
+            Some(r) if r.file == at.file => {
+                self.reached = true;
+                at.offset < r.offset
+            }
+            Some(_) => !self.reached,
+        }
+    }
+
+    /// The `read_to` to save now: the further of this run's reading and the last run's.
+    fn read_to_now(&self) -> Position {
+        match self.read_to {
+            Some(r)
+                if !self.reached
+                    || (r.file == self.consumed.file && r.offset > self.consumed.offset) =>
+            {
+                r
+            }
+            _ => self.consumed,
+        }
+    }
+}
+
+/// How a pipeline run ended.
+#[derive(Debug, Default, Clone)]
+pub struct Outcome {
+    /// Every source ended and the open windows were flushed (exit 0 with the batch's
+    /// alerts); false after a signal.
+    pub finished: bool,
+    pub events: u64,
+    pub rejected: u64,
+    pub late: u64,
+    pub skipped_replayed: u64,
+    pub final_alerts: u64,
+}
+
+pub struct Pipeline {
+    engine: Engine,
+    store: Store,
+    sources: Vec<SourceInfo>,
+    tracks: Vec<Track>,
+    reorder: Reorder<Tagged>,
+    boundary: Option<DateTime<Utc>>,
+    alerts: Vec<(Alert, bool)>,
+    rejects: Vec<StoredReject>,
+    checkpoint: Option<(String, String, Option<i64>)>,
+    out: Option<JsonLinesSink>,
+    metrics: Arc<Metrics>,
+    closed: Vec<Alert>,
+    outcome: Outcome,
+    /// The HTTP endpoint is on: the sources never all end by themselves.
+    endless: bool,
+    dirty: bool,
+}
+
+/// The settings of [`Pipeline::new`].
+pub struct PipelineSpec {
+    pub sources: Vec<SourceInfo>,
+    pub lateness: chrono::Duration,
+    pub out: Option<JsonLinesSink>,
+    pub endless: bool,
+}
+
+impl Pipeline {
+    /// Builds the pipeline from the store's checkpoint (or from nothing) and returns, for
+    /// each source, where it must start reading.
+    pub fn new(
+        spec: PipelineSpec,
+        store: Store,
+        resolver: Arc<Resolver>,
+        metrics: Arc<Metrics>,
+    ) -> Result<(Pipeline, Vec<Option<Position>>), ServiceError> {
+        let mut engine = Engine::new(resolver.clone());
+        let mut resume = Resume::default();
+        if let Some(cp) = store.checkpoint()? {
+            let saved = state::decode(
+                &cp.state,
+                store.path(),
+                resolver.config.baseline.history_days,
+            )?;
+            resume = serde_json::from_str(&cp.resume).map_err(|e| ServiceError::Checkpoint {
+                path: store.path().to_path_buf(),
+                message: e.to_string(),
+            })?;
+            engine = Engine::with_history(resolver.clone(), saved.history);
+            if let Some(c) = &saved.carry {
+                engine.restore(c).map_err(|e| ServiceError::Checkpoint {
+                    path: store.path().to_path_buf(),
+                    message: e.to_string(),
+                })?;
+            }
+            tracing::info!(saved_at = %cp.saved_at, boundary = ?resume.boundary.map(|b| format_ts(&b)), "Resuming from the checkpoint.");
+        }
+        let mut starts = Vec::new();
+        let tracks = spec
+            .sources
+            .iter()
+            .map(|s| {
+                let saved = (s.kind != SourceKind::Stdin)
+                    .then(|| resume.sources.get(&*s.name).copied())
+                    .flatten();
+                starts.push(saved.map(|r| r.resume));
+                Track {
+                    consumed: saved.map_or(Position::start(None), |r| r.resume),
+                    held: BTreeMap::new(),
+                    ended: false,
+                    read_to: saved.map(|r| r.read_to),
+                    reached: false,
+                }
+            })
+            .collect();
+        let pipeline = Pipeline {
+            engine,
+            store,
+            sources: spec.sources,
+            tracks,
+            reorder: Reorder::new(spec.lateness),
+            boundary: resume.boundary,
+            alerts: Vec::new(),
+            rejects: Vec::new(),
+            checkpoint: None,
+            out: spec.out,
+            metrics,
+            closed: Vec::new(),
+            outcome: Outcome::default(),
+            endless: spec.endless,
+            dirty: false,
+        };
+        Ok((pipeline, starts))
+    }
+
+    /// Runs until every source has ended (then flushes), the token is cancelled, or a
+    /// source fails. Call on a thread of its own (it blocks).
+    pub fn run(
+        mut self,
+        mut rx: mpsc::Receiver<Item>,
+        cancel: CancellationToken,
+        mut refs: watch::Receiver<Arc<Resolver>>,
+        runtime: tokio::runtime::Handle,
+        commit_every: Duration,
+    ) -> Result<Outcome, ServiceError> {
+        self.write_pending_out()?;
+        let mut last_commit = Instant::now();
+        loop {
+            if refs.has_changed().unwrap_or(false) {
+                let r = refs.borrow_and_update().clone();
+                self.engine.set_resolver(r);
+                tracing::info!("Reference data swapped in.");
+            }
+            let wait = commit_every.saturating_sub(last_commit.elapsed());
+            let first = runtime.block_on(async {
+                tokio::select! {
+                    biased;
+                    _ = cancel.cancelled() => None,
+                    r = tokio::time::timeout(wait, rx.recv()) => Some(r),
+                }
+            });
+            let first = match first {
+                None => {
+                    self.commit()?;
+                    tracing::info!("Stopping: progress committed; the open day will be replayed from the checkpoint at the next start.");
+                    return Ok(self.outcome);
+                }
+                Some(Err(_elapsed)) => None,
+                Some(Ok(None)) => {
+                    // Every sender is gone without saying End (cancelled sources).
+                    self.commit()?;
+                    return Ok(self.outcome);
+                }
+                Some(Ok(Some(item))) => Some(item),
+            };
+            let mut next = first;
+            let mut taken = 0;
+            while let Some(item) = next.take() {
+                self.item(item)?;
+                taken += 1;
+                if taken >= 64 {
+                    break;
+                }
+                next = rx.try_recv().ok();
+            }
+            if self.all_ended() {
+                return self.finish();
+            }
+            if self.dirty || last_commit.elapsed() >= commit_every {
+                self.commit()?;
+                last_commit = Instant::now();
+            }
+        }
+    }
+
+    fn all_ended(&self) -> bool {
+        !self.endless && self.tracks.iter().all(|t| t.ended)
+    }
+
+    fn item(&mut self, item: Item) -> Result<(), ServiceError> {
+        match item {
+            Item::Lines { source, lines } => {
+                self.metrics.queue_depth.fetch_sub(1, Ordering::Relaxed);
+                for line in lines {
+                    self.line(source, line);
+                }
+                Ok(())
+            }
+            Item::End { source } => {
+                tracing::info!(source = %self.sources[source].name, "Source ended.");
+                self.tracks[source].ended = true;
+                Ok(())
+            }
+            Item::Failed { source, error } => {
+                self.commit()?;
+                Err(ServiceError::Source {
+                    name: self.sources[source].name.to_string(),
+                    error,
+                })
+            }
+        }
+    }
+
+    fn line(&mut self, s: usize, line: Line) {
+        self.dirty = true;
+        self.tracks[s].consumed = line.next;
+        if let Some((field, error)) = line.problem {
+            self.reject(s, &line.at, &field, error, &line.bytes);
+            return;
+        }
+        if line.bytes.iter().all(|b| b.is_ascii_whitespace()) {
+            return;
+        }
+        let ev = match decode_line(&self.sources[s].name, line.at.line, &line.bytes) {
+            Ok(ev) => ev,
+            Err(e) => {
+                self.reject(s, &line.at, &e.field, e.problem, &line.bytes);
+                return;
+            }
+        };
+        if let Some(b) = self.boundary {
+            if ev.ts < b {
+                if self.tracks[s].before_read_to(&line.at) {
+                    self.outcome.skipped_replayed += 1;
+                } else {
+                    self.late(s, &ev, &line.at, b - ev.ts);
+                }
+                return;
+            }
+        }
+        self.metrics.sources[s]
+            .events
+            .fetch_add(1, Ordering::Relaxed);
+        self.outcome.events += 1;
+        let at = line.at;
+        self.tracks[s].held.entry(at.order()).or_insert((at, 0)).1 += 1;
+        let mut ready = Vec::new();
+        if let Err(late) = self.reorder.push(Tagged { ev, source: s, at }, &mut ready) {
+            self.unhold(s, &at);
+            let behind = late.behind;
+            self.late(s, &late.event.ev, &at, behind);
+        }
+        for t in ready {
+            self.analyse(t);
+        }
+    }
+
+    fn unhold(&mut self, s: usize, at: &Position) {
+        let held = &mut self.tracks[s].held;
+        if let Some(e) = held.get_mut(&at.order()) {
+            e.1 -= 1;
+            if e.1 == 0 {
+                held.remove(&at.order());
+            }
+        }
+    }
+
+    fn analyse(&mut self, t: Tagged) {
+        if self.engine.ends_day(t.ev.ts) {
+            self.engine.close_day(&mut self.closed);
+            self.take_closed();
+            self.save_checkpoint(Some(t.ev.ts));
+        }
+        self.engine.push(&t.ev, &mut self.closed);
+        self.take_closed();
+        self.unhold(t.source, &t.at);
+        self.metrics.replay_events.fetch_add(1, Ordering::Relaxed);
+        self.metrics
+            .event_time_ms
+            .fetch_max(t.ev.ts.timestamp_millis(), Ordering::Relaxed);
+    }
+
+    fn take_closed(&mut self) {
+        for a in self.closed.drain(..) {
+            self.alerts.push((a, true));
+        }
+    }
+
+    /// Saves the engine's state now (at a day boundary, or at the end) with where each
+    /// source resumes; committed with the next step.
+    fn save_checkpoint(&mut self, boundary: Option<DateTime<Utc>>) {
+        let mut resume = Resume {
+            boundary,
+            sources: BTreeMap::new(),
+        };
+        let mut inbox_from = None;
+        for (s, t) in self.sources.iter().zip(&self.tracks) {
+            if s.kind == SourceKind::Stdin {
+                continue;
+            }
+            let first_held = t.held.values().next().map(|(p, _)| *p);
+            let r = SourceResume {
+                resume: first_held.unwrap_or(t.consumed),
+                read_to: t.read_to_now(),
+            };
+            if s.kind == SourceKind::Http {
+                inbox_from = Some(r.resume.offset as i64);
+            }
+            resume.sources.insert(s.name.to_string(), r);
+        }
+        let resume = serde_json::to_string(&resume).unwrap_or_default();
+        self.checkpoint = Some((state::encode(&self.engine.state()), resume, inbox_from));
+        self.metrics.replay_events.store(0, Ordering::Relaxed);
+    }
+
+    fn late(&mut self, s: usize, ev: &Event, at: &Position, behind: chrono::Duration) {
+        self.metrics.sources[s].late.fetch_add(1, Ordering::Relaxed);
+        self.outcome.late += 1;
+        let raw = serde_json::json!({"id": ev.id, "ts": format_ts(&ev.ts), "user": ev.user});
+        self.reject(
+            s,
+            at,
+            "ts",
+            format!(
+                "arrived {} s behind events already analysed (allowed lateness {} s); not analysed",
+                behind.num_seconds(),
+                self.reorder.lateness().num_seconds()
+            ),
+            raw.to_string().as_bytes(),
+        );
+    }
+
+    fn reject(&mut self, s: usize, at: &Position, field: &str, error: String, raw: &[u8]) {
+        let name = &self.sources[s].name;
+        tracing::debug!(source = %name, line = at.line, field, %error, "Line rejected.");
+        self.metrics.sources[s]
+            .rejected
+            .fetch_add(1, Ordering::Relaxed);
+        self.outcome.rejected += 1;
+        let mut text = String::from_utf8_lossy(raw).into_owned();
+        if text.len() > 4096 {
+            let mut cut = 4096;
+            while !text.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            text.truncate(cut);
+        }
+        self.rejects.push(StoredReject {
+            source: name.to_string(),
+            key: (self.sources[s].kind != SourceKind::Stdin).then(|| at.key(name)),
+            line: Some(at.line),
+            field: field.to_string(),
+            error,
+            raw: text.trim_end_matches(['\n', '\r']).to_string(),
+        });
+    }
+
+    /// Commits one step: open alerts as they stand, final alerts, rejects, progress and
+    /// any checkpoint, in one transaction; then final alerts go to `--out`.
+    fn commit(&mut self) -> Result<(), ServiceError> {
+        let mut open = Vec::new();
+        self.engine.provisional(&mut open);
+        self.alerts.extend(open.into_iter().map(|a| (a, false)));
+        let out = self.out.is_some();
+        let mut newly = Vec::new();
+        let result = (|| {
+            let batch = self.store.batch()?;
+            for (a, fin) in &self.alerts {
+                if batch.alert(a, *fin, out)? {
+                    newly.push(a.clone());
+                }
+            }
+            for r in &self.rejects {
+                batch.reject(r)?;
+            }
+            for (s, t) in self.sources.iter().zip(&self.tracks) {
+                batch.progress(
+                    &s.name,
+                    &serde_json::to_value(t.consumed).unwrap_or_default(),
+                )?;
+            }
+            if let Some((st, resume, inbox)) = &self.checkpoint {
+                batch.checkpoint(st, resume, *inbox)?;
+            }
+            batch.commit()
+        })();
+        if let Err(e) = result {
+            self.metrics.store_errors.fetch_add(1, Ordering::Relaxed);
+            return Err(e.into());
+        }
+        let now = Utc::now().timestamp_millis();
+        self.metrics.last_commit_ms.store(now, Ordering::Relaxed);
+        if self.checkpoint.take().is_some() {
+            self.metrics
+                .last_checkpoint_ms
+                .store(now, Ordering::Relaxed);
+        }
+        self.alerts.clear();
+        self.rejects.clear();
+        self.dirty = false;
+        for a in &newly {
+            self.metrics.alert(&a.detector, 1);
+        }
+        self.outcome.final_alerts += newly.len() as u64;
+        self.write_out(&newly)
+    }
+
+    fn write_out(&mut self, alerts: &[Alert]) -> Result<(), ServiceError> {
+        let Some(out) = self.out.as_mut() else {
+            return Ok(());
+        };
+        if alerts.is_empty() {
+            return Ok(());
+        }
+        for a in alerts {
+            out.write(a).map_err(ServiceError::Out)?;
+        }
+        out.finish().map_err(ServiceError::Out)?;
+        let ids: Vec<String> = alerts.iter().map(|a| a.alert_id.clone()).collect();
+        self.store.out_written(&ids)?;
+        Ok(())
+    }
+
+    /// Final alerts a crash left unwritten to `--out` go out first.
+    fn write_pending_out(&mut self) -> Result<(), ServiceError> {
+        if self.out.is_none() {
+            return Ok(());
+        }
+        let pending = self.store.out_pending()?;
+        if !pending.is_empty() {
+            tracing::info!(
+                alerts = pending.len(),
+                "Writing alerts committed before a crash but not yet written to --out."
+            );
+        }
+        self.write_out(&pending)
+    }
+
+    /// Every source has ended: analyse what the reorder buffer holds, close the last
+    /// day, and checkpoint with nothing left to replay.
+    fn finish(mut self) -> Result<Outcome, ServiceError> {
+        let mut ready = Vec::new();
+        self.reorder.finish(&mut ready);
+        for t in ready {
+            self.analyse(t);
+        }
+        self.engine.finish(&mut self.closed);
+        self.take_closed();
+        self.save_checkpoint(None);
+        self.commit()?;
+        if let Some(out) = self.out.as_mut() {
+            out.finish().map_err(ServiceError::Out)?;
+        }
+        self.outcome.finished = true;
+        Ok(self.outcome)
+    }
+}
