@@ -9,4 +9,5 @@ mod formats;
 mod shared;
 mod support;
 mod tricky;
+mod watch;
 mod world;
