@@ -376,3 +376,55 @@ pub async fn inbox_reader(
             .store(backlog.max(0) as u64, Ordering::Relaxed);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    async fn post(addr: std::net::SocketAddr, token: &str, body: &str) -> (u16, String) {
+        let mut s = tokio::net::TcpStream::connect(addr).await.unwrap();
+        let req = format!(
+            "POST /v1/events HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {token}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        );
+        s.write_all(req.as_bytes()).await.unwrap();
+        let mut out = String::new();
+        s.read_to_string(&mut out).await.unwrap();
+        let code = out.split_whitespace().nth(1).unwrap().parse().unwrap();
+        (code, out)
+    }
+
+    /// With nobody draining the inbox, the endpoint says "retry later" once the backlog
+    /// is full, and "unavailable" while shutting down; nothing is accepted then.
+    #[tokio::test]
+    async fn a_full_inbox_answers_429_and_shutdown_503() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("s.db");
+        let token = "0123456789abcdef-token";
+        let push = Arc::new(Push::new(token, Store::open(&db).unwrap(), 1 << 20, 2, 0, 1).unwrap());
+        let metrics = Arc::new(Metrics::new(&["http".to_string()]));
+        let cancel = CancellationToken::new();
+        let app = router(HttpState {
+            metrics: metrics.clone(),
+            push: Some(push),
+            cancel: cancel.clone(),
+        });
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        let line = r#"{"ts":"2024-05-01T10:00:00Z","user":"u1"}"#;
+        let two = format!("{line}\n{line}\n");
+        assert_eq!(post(addr, token, &two).await.0, 200);
+        let (code, text) = post(addr, token, line).await;
+        assert_eq!(code, 429, "{text}");
+        assert!(
+            text.to_ascii_lowercase().contains("retry-after: 1"),
+            "{text}"
+        );
+        cancel.cancel();
+        assert_eq!(post(addr, token, line).await.0, 503);
+        let store = Store::open(&db).unwrap();
+        assert_eq!(store.inbox_read(1, 10).unwrap().len(), 2);
+    }
+}

@@ -159,6 +159,8 @@ pub struct Pipeline {
     /// The HTTP endpoint is on: the sources never all end by themselves.
     endless: bool,
     dirty: bool,
+    /// When the last line arrived, for the idle release.
+    last_arrival: Instant,
 }
 
 /// The settings of [`Pipeline::new`].
@@ -233,6 +235,7 @@ impl Pipeline {
             outcome: Outcome::default(),
             endless: spec.endless,
             dirty: false,
+            last_arrival: Instant::now(),
         };
         Ok((pipeline, starts))
     }
@@ -290,11 +293,32 @@ impl Pipeline {
             if self.all_ended() {
                 return self.finish();
             }
+            self.idle_release();
             if self.dirty || last_commit.elapsed() >= commit_every {
                 self.commit()?;
                 last_commit = Instant::now();
             }
         }
+    }
+
+    /// When no line has arrived for the allowed lateness (in wall-clock time), nothing
+    /// earlier is still on its way: the events held back for ordering are analysed now
+    /// rather than when traffic resumes (the last lookups of a quiet night would otherwise
+    /// wait for the morning). An event older than them arriving afterwards is late.
+    fn idle_release(&mut self) {
+        if self.reorder.pending() == 0 {
+            return;
+        }
+        let idle = self.reorder.lateness().to_std().unwrap_or_default();
+        if self.last_arrival.elapsed() < idle {
+            return;
+        }
+        let mut ready = Vec::new();
+        self.reorder.finish(&mut ready);
+        for t in ready {
+            self.analyse(t);
+        }
+        self.dirty = true;
     }
 
     fn all_ended(&self) -> bool {
@@ -305,6 +329,7 @@ impl Pipeline {
         match item {
             Item::Lines { source, lines } => {
                 self.metrics.queue_depth.fetch_sub(1, Ordering::Relaxed);
+                self.last_arrival = Instant::now();
                 for line in lines {
                     self.line(source, line);
                 }

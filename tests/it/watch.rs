@@ -578,3 +578,156 @@ fn http_push_needs_the_token_rejects_bad_lines_and_refuses_oversized_bodies() {
     svc.signal("-TERM");
     assert!(svc.wait(Duration::from_secs(60)).success());
 }
+
+/// The number after `name` in a metrics text.
+fn metric(text: &str, name: &str) -> f64 {
+    text.lines()
+        .find(|l| l.starts_with(name) && l[name.len()..].starts_with(' '))
+        .and_then(|l| l.rsplit(' ').next())
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(-1.0)
+}
+
+fn self_query_alerted(db: &Path, event: &str) -> bool {
+    query_i64(
+        db,
+        &format!(
+            "SELECT count(*) FROM alert_events e JOIN alerts a USING (alert_id)
+             WHERE e.event_id = '{event}' AND a.detector = 'self_query'"
+        ),
+    ) > 0
+}
+
+#[test]
+fn reference_data_reloads_on_change_and_sighup_and_a_bad_reload_keeps_the_old_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let lines = world(d, 6, 20, 2);
+    let live = d.join("live.jsonl");
+    append(&live, &lines);
+    let db = d.join("r.db");
+    let refs = d.join("refs");
+    let name = live.display().to_string();
+    let svc = Service::start(&os(&[
+        &"--refs",
+        &refs,
+        &"--db",
+        &db,
+        &"--listen",
+        &"127.0.0.1:0",
+        &"--refs-poll",
+        &"1",
+        &"--commit-ms",
+        &"50",
+        &"--poll-ms",
+        &"20",
+        &"--allowed-lateness",
+        &"0",
+        &live,
+    ]));
+    let addr = svc.addr();
+    let last: Value = serde_json::from_str(lines.last().unwrap()).unwrap();
+    let t0 = chrono::DateTime::parse_from_rfc3339(last["ts"].as_str().unwrap()).unwrap();
+    let mut size: u64 = lines.iter().map(|l| l.len() as u64).sum();
+    let mut lookup = |id: &str, secs: i64| {
+        let ts = (t0 + chrono::Duration::seconds(secs)).to_rfc3339();
+        let line = format!(
+            "{{\"id\":\"{id}\",\"ts\":\"{ts}\",\"user\":\"qnewbie\",\"subject_last_name\":\"Quillfeather\",\"subject_first_name\":\"Ottoline\",\"subject_dob\":\"1979-03-04\"}}\n"
+        );
+        append(&live, &[line.clone()]);
+        size += line.len() as u64;
+        let want = size;
+        wait_for(
+            Duration::from_secs(60),
+            || progress(&db, &name).is_some_and(|p| p.0 == want),
+            || svc.log(),
+        );
+    };
+    // An officer not in personnel.csv yet: a lookup of that name is nobody's self-lookup.
+    lookup("r1", 60);
+    wait_for(
+        Duration::from_secs(30),
+        || {
+            query_i64(
+                &db,
+                "SELECT count(*) FROM alert_events WHERE event_id = 'r1'",
+            ) > 0
+        },
+        || svc.log(),
+    );
+    assert!(!self_query_alerted(&db, "r1"));
+    // Personnel gains the officer; the file change is noticed and swapped in.
+    let mut personnel = std::fs::read_to_string(refs.join("personnel.csv")).unwrap();
+    personnel.push_str("qnewbie,E99999,P99999999,Quillfeather,Ottoline,1979-03-04,1 Test Way,555-000-0000,ZZ999ZZ,PATROL,,EAST,active,\n");
+    std::fs::write(refs.join("personnel.csv"), &personnel).unwrap();
+    let metrics = || http(&addr, "GET", "/metrics", None, b"").1;
+    wait_for(
+        Duration::from_secs(60),
+        || metric(&metrics(), "custodes_refs_reloads_total{result=\"ok\"}") >= 1.0,
+        || svc.log(),
+    );
+    lookup("r2", 120);
+    wait_for(
+        Duration::from_secs(30),
+        || self_query_alerted(&db, "r2"),
+        || svc.log(),
+    );
+    // A broken personnel.csv (the required column gone) is refused on SIGHUP.
+    std::fs::write(refs.join("personnel.csv"), "login_name,whatever\nx,y\n").unwrap();
+    svc.signal("-HUP");
+    wait_for(
+        Duration::from_secs(60),
+        || metric(&metrics(), "custodes_refs_reloads_total{result=\"failed\"}") >= 1.0,
+        || svc.log(),
+    );
+    assert!(
+        svc.log().contains("keeping the data in use"),
+        "{}",
+        svc.log()
+    );
+    lookup("r3", 180);
+    wait_for(
+        Duration::from_secs(30),
+        || self_query_alerted(&db, "r3"),
+        || svc.log(),
+    );
+    svc.signal("-TERM");
+    assert!(svc.wait(Duration::from_secs(60)).success());
+}
+
+#[test]
+fn usage_errors_exit_2_with_a_clear_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    world(d, 1, 20, 1);
+    let refs = d.join("refs");
+    let db = d.join("u.db");
+    custodes()
+        .args(["watch", "--refs"])
+        .arg(&refs)
+        .arg("--db")
+        .arg(&db)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("nothing to watch"));
+    custodes()
+        .args(["watch", "--once", "--refs"])
+        .arg(&refs)
+        .arg("--db")
+        .arg(&db)
+        .arg(d.join("missing.jsonl"))
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("missing.jsonl: no such file"));
+    let not_a_store = d.join("text.db");
+    std::fs::write(&not_a_store, "hello\n".repeat(400)).unwrap();
+    custodes()
+        .args(["watch", "--once", "--refs"])
+        .arg(&refs)
+        .arg("--db")
+        .arg(&not_a_store)
+        .arg(d.join("events.jsonl"))
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("text.db"));
+}
