@@ -12,6 +12,8 @@
 //! * [`detect`] is the detection core: one engine that sees events one at a time, in time
 //!   order, and hands each to every detector behind one trait;
 //! * [`alert`] is the alert model and its sinks;
+//! * [`store`] is the SQLite alert store (alerts, rejects, checkpoints);
+//! * [`service`] is `custodes watch`: live sources, the detection thread, HTTP and metrics;
 //! * [`summary`] tallies what a run saw for the human summary;
 //! * [`gen`] and [`eval`] build synthetic worlds with ground truth and score alerts against it.
 //!

@@ -10,6 +10,10 @@
 //! so a file rotated while the service was down is found beside the path and finished
 //! before the new one is read. These readers never decode or drop lines: a line too long
 //! to hold is cut, marked, and handed on to be rejected.
+//!
+//! Truncation is seen by size: a file truncated and written past the old read offset
+//! between two polls looks like a file that grew (the `copytruncate` race every
+//! size-based follower has); rotate by rename to avoid it.
 
 use std::fs::File;
 use std::io::{Read, Seek, SeekFrom};

@@ -634,7 +634,7 @@ fn reference_data_reloads_on_change_and_sighup_and_a_bad_reload_keeps_the_old_da
         let line = format!(
             "{{\"id\":\"{id}\",\"ts\":\"{ts}\",\"user\":\"qnewbie\",\"subject_last_name\":\"Quillfeather\",\"subject_first_name\":\"Ottoline\",\"subject_dob\":\"1979-03-04\"}}\n"
         );
-        append(&live, &[line.clone()]);
+        append(&live, std::slice::from_ref(&line));
         size += line.len() as u64;
         let want = size;
         wait_for(
