@@ -345,7 +345,6 @@ async fn signals_and_reloads(
                 .unwrap_or_else(|e| Err(e.to_string()));
             match loaded {
                 Ok(r) => {
-                    metrics.reloads_ok.fetch_add(1, Ordering::Relaxed);
                     tracing::info!("Reference data reloaded.");
                     let _ = refs_tx.send(Arc::new(r));
                 }

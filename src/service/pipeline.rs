@@ -74,6 +74,16 @@ pub struct SourceResume {
     pub read_to: Position,
 }
 
+/// Why the detection thread woke up.
+enum Wake {
+    Stop,
+    Refs,
+    RefsGone,
+    Tick,
+    SourcesGone,
+    Item(Item),
+}
+
 /// An event with where it was read, while the reorder buffer holds it.
 struct Tagged {
     ev: Event,
@@ -252,33 +262,51 @@ impl Pipeline {
     ) -> Result<Outcome, ServiceError> {
         self.write_pending_out()?;
         let mut last_commit = Instant::now();
+        let mut refs_alive = true;
         loop {
-            if refs.has_changed().unwrap_or(false) {
-                let r = refs.borrow_and_update().clone();
-                self.engine.set_resolver(r);
-                tracing::info!("Reference data swapped in.");
+            if refs_alive && refs.has_changed().unwrap_or(false) {
+                self.swap_refs(&mut refs);
             }
             let wait = commit_every.saturating_sub(last_commit.elapsed());
-            let first = runtime.block_on(async {
+            let woke = runtime.block_on(async {
                 tokio::select! {
                     biased;
-                    _ = cancel.cancelled() => None,
-                    r = tokio::time::timeout(wait, rx.recv()) => Some(r),
+                    _ = cancel.cancelled() => Wake::Stop,
+                    changed = refs.changed(), if refs_alive => {
+                        if changed.is_err() {
+                            Wake::RefsGone
+                        } else {
+                            Wake::Refs
+                        }
+                    }
+                    r = tokio::time::timeout(wait, rx.recv()) => match r {
+                        Err(_elapsed) => Wake::Tick,
+                        Ok(None) => Wake::SourcesGone,
+                        Ok(Some(item)) => Wake::Item(item),
+                    },
                 }
             });
-            let first = match first {
-                None => {
+            let first = match woke {
+                Wake::Stop => {
                     self.commit()?;
                     tracing::info!("Stopping: progress committed; the open day will be replayed from the checkpoint at the next start.");
                     return Ok(self.outcome);
                 }
-                Some(Err(_elapsed)) => None,
-                Some(Ok(None)) => {
+                Wake::SourcesGone => {
                     // Every sender is gone without saying End (cancelled sources).
                     self.commit()?;
                     return Ok(self.outcome);
                 }
-                Some(Ok(Some(item))) => Some(item),
+                Wake::RefsGone => {
+                    refs_alive = false;
+                    None
+                }
+                Wake::Refs => {
+                    self.swap_refs(&mut refs);
+                    None
+                }
+                Wake::Tick => None,
+                Wake::Item(item) => Some(item),
             };
             let mut next = first;
             let mut taken = 0;
@@ -299,6 +327,15 @@ impl Pipeline {
                 last_commit = Instant::now();
             }
         }
+    }
+
+    fn swap_refs(&mut self, refs: &mut watch::Receiver<Arc<Resolver>>) {
+        let r = refs.borrow_and_update().clone();
+        self.engine.set_resolver(r);
+        // Counted here, not where it was loaded: once the counter moves, every event
+        // analysed afterwards sees the new data.
+        self.metrics.reloads_ok.fetch_add(1, Ordering::Relaxed);
+        tracing::info!("Reference data swapped in.");
     }
 
     /// When no line has arrived for the allowed lateness (in wall-clock time), nothing
