@@ -12,7 +12,8 @@ use clap::Args;
 use custodes::service::{self, WatchOptions};
 
 const AFTER_HELP: &str = "\
-Sources:
+Sources (JSON lines, one event per line, as in the contract; CSV, Parquet and gzip are read by
+`custodes audit`):
   FILE        followed as it grows, across rotation (rename and re-create) and truncation;
               after a restart, reading resumes where the checkpoint says
   -           standard input, until it closes (cannot be replayed after a crash)

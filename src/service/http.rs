@@ -208,9 +208,8 @@ async fn post_events(State(st): State<HttpState>, headers: HeaderMap, body: Body
     let bytes = match axum::body::to_bytes(body, push.max_body).await {
         Ok(b) => b,
         Err(e) => {
-            let length_limit = std::error::Error::source(&e)
-                .is_some_and(|s| s.to_string().contains("length limit"));
-            if length_limit || e.to_string().contains("length limit") {
+            let e = e.into_inner();
+            if e.is::<http_body_util::LengthLimitError>() {
                 return too_big("sent without a declared length".to_string()).await;
             }
             return answer(
@@ -393,6 +392,43 @@ mod tests {
         s.read_to_string(&mut out).await.unwrap();
         let code = out.split_whitespace().nth(1).unwrap().parse().unwrap();
         (code, out)
+    }
+
+    /// A body sent in chunks, with no length declared, is cut off at the limit and
+    /// refused whole, and the refusal is kept in the reject store.
+    #[tokio::test]
+    async fn an_oversized_chunked_body_is_refused_and_recorded() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("s.db");
+        let token = "0123456789abcdef-token";
+        let push = Arc::new(Push::new(token, Store::open(&db).unwrap(), 100, 1000, 0, 1).unwrap());
+        let metrics = Arc::new(Metrics::new(&["http".to_string()]));
+        let app = router(HttpState {
+            metrics: metrics.clone(),
+            push: Some(push),
+            cancel: CancellationToken::new(),
+        });
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        let mut s = tokio::net::TcpStream::connect(addr).await.unwrap();
+        let chunk = "x".repeat(80);
+        let req = format!(
+            "POST /v1/events HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {token}\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n50\r\n{chunk}\r\n50\r\n{chunk}\r\n0\r\n\r\n"
+        );
+        s.write_all(req.as_bytes()).await.unwrap();
+        let mut out = String::new();
+        s.read_to_string(&mut out).await.unwrap();
+        assert!(out.starts_with("HTTP/1.1 413"), "{out}");
+        assert!(out.contains("without a declared length"), "{out}");
+        let rejects = Store::open(&db).unwrap().rejects().unwrap();
+        assert_eq!(rejects.len(), 1);
+        assert_eq!(rejects[0].field, "body");
+        assert!(Store::open(&db)
+            .unwrap()
+            .inbox_read(1, 10)
+            .unwrap()
+            .is_empty());
     }
 
     /// With nobody draining the inbox, the endpoint says "retry later" once the backlog
