@@ -731,3 +731,48 @@ fn usage_errors_exit_2_with_a_clear_message() {
         .code(2)
         .stderr(predicates::str::contains("text.db"));
 }
+
+#[test]
+fn held_events_are_analysed_once_the_input_is_quiet_for_the_lateness() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let lines = world(d, 9, 20, 1);
+    let live = d.join("live.jsonl");
+    append(&live, &lines);
+    let db = d.join("q.db");
+    let refs = d.join("refs");
+    let mut officers = csv::Reader::from_path(refs.join("personnel.csv")).unwrap();
+    let h = officers.headers().unwrap().clone();
+    let row = officers.records().next().unwrap().unwrap();
+    let col = |n: &str| &row[h.iter().position(|c| c == n).unwrap()];
+    let last: Value = serde_json::from_str(lines.last().unwrap()).unwrap();
+    let t = chrono::DateTime::parse_from_rfc3339(last["ts"].as_str().unwrap()).unwrap()
+        + chrono::Duration::seconds(1);
+    let probe = serde_json::json!({
+        "id": "quiet-1", "ts": t.to_rfc3339(), "user": col("user"),
+        "subject_last_name": col("last_name"), "subject_first_name": col("first_name"),
+        "subject_dob": col("dob"),
+    });
+    append(&live, &[format!("{probe}\n")]);
+    let svc = Service::start(&os(&[
+        &"--refs",
+        &refs,
+        &"--db",
+        &db,
+        &"--allowed-lateness",
+        &"2",
+        &"--commit-ms",
+        &"50",
+        &"--poll-ms",
+        &"20",
+        &live,
+    ]));
+    // No event two seconds later will ever come: the quiet releases it.
+    wait_for(
+        Duration::from_secs(60),
+        || self_query_alerted(&db, "quiet-1"),
+        || svc.log(),
+    );
+    svc.signal("-TERM");
+    assert!(svc.wait(Duration::from_secs(60)).success());
+}
