@@ -383,11 +383,7 @@ fn reject_late(
             &ev.origin.file,
             ev.origin.line,
             "ts",
-            format!(
-                "arrived {} s behind events already analysed (allowed lateness {} s); not analysed",
-                late.behind.num_seconds(),
-                lateness.num_seconds()
-            ),
+            custodes::source::reorder::late_message(late.behind, lateness),
             raw.to_string().as_bytes(),
         )
         .context("writing the reject file")

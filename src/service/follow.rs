@@ -89,16 +89,7 @@ impl Cutter {
                 Some(i) if self.buf.len() + i <= self.max_line => {
                     self.buf.extend_from_slice(&bytes[..=i]);
                     bytes = &bytes[i + 1..];
-                    let line = std::mem::take(&mut self.buf);
-                    let at = self.at;
-                    self.at.offset += line.len() as u64;
-                    self.at.line += 1;
-                    out.push(Line {
-                        at,
-                        next: self.at,
-                        bytes: line,
-                        problem: None,
-                    });
+                    out.push(self.take_line());
                 }
                 Some(i) => {
                     let start = self.at;
@@ -155,19 +146,23 @@ impl Cutter {
             out.push(self.too_long(start, kept));
             return;
         }
-        if self.buf.is_empty() {
-            return;
+        if !self.buf.is_empty() {
+            out.push(self.take_line());
         }
-        let line = std::mem::take(&mut self.buf);
+    }
+
+    /// The buffered bytes as a whole line; the position moves past it.
+    fn take_line(&mut self) -> Line {
+        let bytes = std::mem::take(&mut self.buf);
         let at = self.at;
-        self.at.offset += line.len() as u64;
+        self.at.offset += bytes.len() as u64;
         self.at.line += 1;
-        out.push(Line {
+        Line {
             at,
             next: self.at,
-            bytes: line,
+            bytes,
             problem: None,
-        });
+        }
     }
 }
 

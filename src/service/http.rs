@@ -31,6 +31,7 @@ use tokio_util::sync::CancellationToken;
 use super::item::{Item, Line, Position};
 use super::metrics::Metrics;
 use crate::source::jsonl::decode_line;
+use crate::source::rejects::clip_raw;
 use crate::store::{Store, StoredReject};
 
 /// How many line errors a response lists (all are in the reject store).
@@ -233,21 +234,13 @@ async fn post_events(State(st): State<HttpState>, headers: HeaderMap, body: Body
                 if listed.len() < ERRORS_LISTED {
                     listed.push(json!({"line": n, "field": e.field, "error": e.problem}));
                 }
-                let mut raw = String::from_utf8_lossy(line).into_owned();
-                if raw.len() > 4096 {
-                    let mut cut = 4096;
-                    while !raw.is_char_boundary(cut) {
-                        cut -= 1;
-                    }
-                    raw.truncate(cut);
-                }
                 bad.push(StoredReject {
                     source: push.name.to_string(),
                     key: None,
                     line: Some(n),
                     field: e.field,
                     error: format!("request line {n}: {}", e.problem),
-                    raw: raw.trim_end_matches('\r').to_string(),
+                    raw: clip_raw(line),
                 });
             }
         }

@@ -39,7 +39,8 @@ use crate::detect::Engine;
 use crate::event::{format_ts, Event};
 use crate::identity::Resolver;
 use crate::source::jsonl::decode_line;
-use crate::source::reorder::{Reorder, Timed};
+use crate::source::rejects::clip_raw;
+use crate::source::reorder::{late_message, Reorder, Timed};
 use crate::store::{Store, StoredReject};
 
 /// Where a source's lines come from, which decides whether they can be read again.
@@ -497,11 +498,7 @@ impl Pipeline {
             s,
             at,
             "ts",
-            format!(
-                "arrived {} s behind events already analysed (allowed lateness {} s); not analysed",
-                behind.num_seconds(),
-                self.reorder.lateness().num_seconds()
-            ),
+            late_message(behind, self.reorder.lateness()),
             raw.to_string().as_bytes(),
         );
     }
@@ -513,21 +510,13 @@ impl Pipeline {
             .rejected
             .fetch_add(1, Ordering::Relaxed);
         self.outcome.rejected += 1;
-        let mut text = String::from_utf8_lossy(raw).into_owned();
-        if text.len() > 4096 {
-            let mut cut = 4096;
-            while !text.is_char_boundary(cut) {
-                cut -= 1;
-            }
-            text.truncate(cut);
-        }
         self.rejects.push(StoredReject {
             source: name.to_string(),
             key: (self.sources[s].kind != SourceKind::Stdin).then(|| at.key(name)),
             line: Some(at.line),
             field: field.to_string(),
             error,
-            raw: text.trim_end_matches(['\n', '\r']).to_string(),
+            raw: clip_raw(raw),
         });
     }
 

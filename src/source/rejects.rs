@@ -35,6 +35,20 @@ impl std::fmt::Display for Reject {
 const RAW_LIMIT: usize = 4096;
 const KEPT_FOR_SUMMARY: usize = 10;
 
+/// A rejected line as kept for evidence: lossily decoded when it was not UTF-8, clipped to
+/// 4 KiB (at a character boundary), without its line ending. Every reject store uses it.
+pub fn clip_raw(raw: &[u8]) -> String {
+    let mut text = String::from_utf8_lossy(raw).into_owned();
+    if text.len() > RAW_LIMIT {
+        let mut cut = RAW_LIMIT;
+        while !text.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        text.truncate(cut);
+    }
+    text.trim_end_matches(['\n', '\r']).to_string()
+}
+
 /// Counts rejects, remembers the first few, and optionally writes all of them as JSON lines.
 pub struct RejectSink {
     writer: Option<BufWriter<std::fs::File>>,
@@ -70,20 +84,12 @@ impl RejectSink {
         error: String,
         raw: &[u8],
     ) -> io::Result<()> {
-        let mut text = String::from_utf8_lossy(raw).into_owned();
-        if text.len() > RAW_LIMIT {
-            let mut cut = RAW_LIMIT;
-            while !text.is_char_boundary(cut) {
-                cut -= 1;
-            }
-            text.truncate(cut);
-        }
         let reject = Reject {
             file: file.to_string(),
             line,
             field: field.to_string(),
             error,
-            raw: text.trim_end_matches(['\n', '\r']).to_string(),
+            raw: clip_raw(raw),
         };
         self.count += 1;
         if let Some(w) = self.writer.as_mut() {

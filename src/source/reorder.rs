@@ -58,6 +58,15 @@ pub struct Late<T = Event> {
     pub behind: Duration,
 }
 
+/// Why an event was not analysed, for the reject file or store (field `ts`).
+pub fn late_message(behind: Duration, lateness: Duration) -> String {
+    format!(
+        "arrived {} s behind events already analysed (allowed lateness {} s); not analysed",
+        behind.num_seconds(),
+        lateness.num_seconds()
+    )
+}
+
 pub struct Reorder<T = Event> {
     lateness: Duration,
     heap: BinaryHeap<Reverse<Pending<T>>>,
