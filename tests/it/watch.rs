@@ -776,3 +776,73 @@ fn held_events_are_analysed_once_the_input_is_quiet_for_the_lateness() {
     svc.signal("-TERM");
     assert!(svc.wait(Duration::from_secs(60)).success());
 }
+
+/// Pushes lines in bodies of `per` lines; every body must be accepted.
+fn push_all(addr: &str, token: &str, lines: &[String], per: usize) {
+    for chunk in lines.chunks(per) {
+        let (code, body) = http(
+            addr,
+            "POST",
+            "/v1/events",
+            Some(token),
+            chunk.concat().as_bytes(),
+        );
+        assert_eq!(code, 200, "{body}");
+    }
+}
+
+#[test]
+fn acknowledged_pushes_survive_sigkill() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let lines = world(d, 12, 20, 4);
+    let want = batch(d, &d.join("events.jsonl"));
+    let token = "another-token-for-tests-only";
+    let tf = d.join("token");
+    std::fs::write(&tf, token).unwrap();
+    let db = d.join("p.db");
+    let refs = d.join("refs");
+    let args = [
+        &"--refs" as &dyn AsRef<std::ffi::OsStr>,
+        &refs,
+        &"--db",
+        &db,
+        &"--listen",
+        &"127.0.0.1:0",
+        &"--http-token-file",
+        &tf,
+        &"--allowed-lateness",
+        &"0",
+        &"--commit-ms",
+        &"50",
+    ];
+    let cut = lines.len() * 6 / 10;
+    let first = Service::start(&os(&args));
+    push_all(&first.addr(), token, &lines[..cut], 500);
+    // Killed as soon as the last push is acknowledged: what is still in the inbox must
+    // not be lost.
+    drop(first);
+    let second = Service::start(&os(&args));
+    let addr = second.addr();
+    push_all(&addr, token, &lines[cut..], 500);
+    // A login two days later closes the last day of the world.
+    let last: Value = serde_json::from_str(lines.last().unwrap()).unwrap();
+    let later = chrono::DateTime::parse_from_rfc3339(last["ts"].as_str().unwrap()).unwrap()
+        + chrono::Duration::days(2);
+    let sentinel = format!(
+        "{}\n",
+        serde_json::json!({"id": "sentinel", "ts": later.to_rfc3339(), "user": last["user"], "action": "login"})
+    );
+    push_all(&addr, token, &[sentinel], 1);
+    wait_for(
+        Duration::from_secs(120),
+        || {
+            let got = stored(&db);
+            got.len() == want.len() && got.values().all(|(_, f)| *f)
+        },
+        || second.log(),
+    );
+    assert_same_as_batch(&db, &want);
+    second.signal("-TERM");
+    assert!(second.wait(Duration::from_secs(60)).success());
+}
