@@ -118,10 +118,12 @@ pub fn run(opts: WatchOptions) -> Result<Outcome, ServiceError> {
             "--once reads files to their end and stops; it cannot be combined with the HTTP push endpoint".into(),
         ));
     }
-    if opts.inputs.iter().filter(|p| p.as_os_str() == "-").count() > 1 {
-        return Err(ServiceError::Usage(
-            "standard input (`-`) is given more than once".into(),
-        ));
+    let mut seen = std::collections::HashSet::new();
+    if let Some(twice) = opts.inputs.iter().find(|p| !seen.insert(p.as_path())) {
+        return Err(ServiceError::Usage(format!(
+            "source {} is given more than once",
+            twice.display()
+        )));
     }
     let mut ref_rejects = RejectSink::counting();
     let refs = RefData::load(&opts.refs, &mut ref_rejects)?;

@@ -719,6 +719,16 @@ fn usage_errors_exit_2_with_a_clear_message() {
         .assert()
         .code(2)
         .stderr(predicates::str::contains("missing.jsonl: no such file"));
+    custodes()
+        .args(["watch", "--once", "--refs"])
+        .arg(&refs)
+        .arg("--db")
+        .arg(&db)
+        .arg(d.join("events.jsonl"))
+        .arg(d.join("events.jsonl"))
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("is given more than once"));
     let not_a_store = d.join("text.db");
     std::fs::write(&not_a_store, "hello\n".repeat(400)).unwrap();
     custodes()
