@@ -5,7 +5,7 @@
 //! writing directly.
 
 use std::fs::{File, OpenOptions};
-use std::io;
+use std::io::{self, Read, Seek, SeekFrom};
 use std::path::Path;
 
 /// Creates (or truncates) a file readable and writable by its owner only.
@@ -15,12 +15,43 @@ pub fn create_private(path: &Path) -> io::Result<File> {
     open_private(path, opts)
 }
 
-/// Opens a file for appending (creating it), readable and writable by its owner only: a
-/// long-running service's output, which a restart must not truncate.
-pub fn append_private(path: &Path) -> io::Result<File> {
+/// Opens a file of lines for appending (creating it), readable and writable by its owner
+/// only: a long-running service's output, which a restart must not truncate. A last line
+/// without its newline (torn by a crash mid-write) is cut off first, so that readers
+/// never meet half a line; returns how many bytes were cut. The writer must be able to
+/// write that line again (the service re-writes alerts not marked as written).
+pub fn append_private(path: &Path) -> io::Result<(File, u64)> {
     let mut opts = OpenOptions::new();
-    opts.append(true).create(true);
-    open_private(path, opts)
+    opts.read(true).write(true).create(true).truncate(false);
+    let mut file = open_private(path, opts)?;
+    let cut = cut_torn_tail(&mut file)?;
+    file.seek(SeekFrom::End(0))?;
+    Ok((file, cut))
+}
+
+/// Truncates `file` after its last newline; returns the bytes removed.
+fn cut_torn_tail(file: &mut File) -> io::Result<u64> {
+    let len = file.metadata()?.len();
+    let mut end = len;
+    let mut buf = [0u8; 4096];
+    while end > 0 {
+        let start = end.saturating_sub(buf.len() as u64);
+        let n = (end - start) as usize;
+        file.seek(SeekFrom::Start(start))?;
+        file.read_exact(&mut buf[..n])?;
+        if let Some(i) = buf[..n].iter().rposition(|b| *b == b'\n') {
+            let keep = start + i as u64 + 1;
+            if keep < len {
+                file.set_len(keep)?;
+            }
+            return Ok(len - keep);
+        }
+        end = start;
+    }
+    if len > 0 {
+        file.set_len(0)?;
+    }
+    Ok(len)
 }
 
 fn open_private(path: &Path, mut opts: OpenOptions) -> io::Result<File> {
@@ -37,4 +68,31 @@ fn open_private(path: &Path, mut opts: OpenOptions) -> io::Result<File> {
         file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
     }
     Ok(file)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    #[test]
+    fn appending_cuts_a_torn_last_line_and_keeps_whole_ones() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("out.jsonl");
+        std::fs::write(&p, "{\"a\":1}\n{\"b\":2}\n{\"c\":").unwrap();
+        let (mut f, cut) = append_private(&p).unwrap();
+        assert_eq!(cut, 5);
+        f.write_all(b"{\"c\":3}\n").unwrap();
+        drop(f);
+        assert_eq!(
+            std::fs::read_to_string(&p).unwrap(),
+            "{\"a\":1}\n{\"b\":2}\n{\"c\":3}\n"
+        );
+        let (_, cut) = append_private(&p).unwrap();
+        assert_eq!(cut, 0);
+        let q = dir.path().join("torn-only.jsonl");
+        std::fs::write(&q, "x".repeat(9000)).unwrap();
+        assert_eq!(append_private(&q).unwrap().1, 9000);
+        assert_eq!(std::fs::metadata(&q).unwrap().len(), 0);
+    }
 }

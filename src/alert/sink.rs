@@ -31,13 +31,17 @@ impl JsonLinesSink {
     }
 
     /// Appends to `path` (created 0600 when missing): the service's `--out`, which a
-    /// restart continues.
-    pub fn append(path: &Path) -> io::Result<Self> {
-        let f = crate::output::append_private(path)?;
-        Ok(Self {
-            out: BufWriter::new(Box::new(f)),
-            written: 0,
-        })
+    /// restart continues. A line torn by a crash is cut first; returns the sink and the
+    /// bytes cut.
+    pub fn append(path: &Path) -> io::Result<(Self, u64)> {
+        let (f, cut) = crate::output::append_private(path)?;
+        Ok((
+            Self {
+                out: BufWriter::new(Box::new(f)),
+                written: 0,
+            },
+            cut,
+        ))
     }
 
     pub fn write(&mut self, alert: &Alert) -> io::Result<()> {

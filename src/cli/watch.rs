@@ -102,6 +102,13 @@ pub struct WatchArgs {
     #[arg(long, value_name = "MS", default_value_t = 1000)]
     pub commit_ms: u64,
 
+    /// Least time between two checkpoints, in seconds. A checkpoint is taken when a UTC
+    /// day closes in event time (live, once a day); when catching up on weeks of logs,
+    /// days close faster than this and only some are saved (a crash then replays a few
+    /// days instead of one).
+    #[arg(long, value_name = "SECONDS", default_value_t = 10)]
+    pub checkpoint_min: u64,
+
     /// Largest request body accepted by POST /v1/events.
     #[arg(long, value_name = "BYTES", default_value_t = 16 * 1024 * 1024)]
     pub max_body_bytes: usize,
@@ -169,6 +176,7 @@ pub fn run(args: WatchArgs) -> anyhow::Result<ExitCode> {
         poll: Duration::from_millis(args.poll_ms.max(1)),
         refs_poll: Duration::from_secs(args.refs_poll),
         commit_every: Duration::from_millis(args.commit_ms.max(1)),
+        checkpoint_min: Duration::from_secs(args.checkpoint_min),
         max_body: args.max_body_bytes,
         max_line: args.max_line_bytes,
         max_backlog: args.max_backlog.max(1),

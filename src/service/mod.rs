@@ -94,6 +94,8 @@ pub struct WatchOptions {
     /// How often to look for changed reference files; zero: only on SIGHUP.
     pub refs_poll: Duration,
     pub commit_every: Duration,
+    /// The least time between two day-boundary checkpoints.
+    pub checkpoint_min: Duration,
     pub max_body: usize,
     pub max_line: usize,
     pub max_backlog: u64,
@@ -162,12 +164,16 @@ pub fn run(opts: WatchOptions) -> Result<Outcome, ServiceError> {
     let out = match &opts.out {
         None => None,
         Some(p) if p.as_os_str() == "-" => Some(JsonLinesSink::stdout()),
-        Some(p) => Some(
-            JsonLinesSink::append(p).map_err(|source| ServiceError::OutOpen {
+        Some(p) => {
+            let (sink, cut) = JsonLinesSink::append(p).map_err(|source| ServiceError::OutOpen {
                 path: p.clone(),
                 source,
-            })?,
-        ),
+            })?;
+            if cut > 0 {
+                tracing::warn!(out = %p.display(), bytes = cut, "The last line of --out was torn by a crash and is cut; its alert is written again.");
+            }
+            Some(sink)
+        }
     };
     let store = Store::open(&opts.db)?;
     let (pipeline, starts) = Pipeline::new(
@@ -176,6 +182,7 @@ pub fn run(opts: WatchOptions) -> Result<Outcome, ServiceError> {
             lateness: opts.lateness,
             out,
             endless: opts.token.is_some(),
+            checkpoint_min: opts.checkpoint_min,
         },
         store,
         resolver.clone(),

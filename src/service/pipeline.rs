@@ -172,6 +172,9 @@ pub struct Pipeline {
     dirty: bool,
     /// When the last line arrived, for the idle release.
     last_arrival: Instant,
+    /// When the last checkpoint was taken, and the least time between two.
+    last_checkpoint: Option<Instant>,
+    checkpoint_min: Duration,
 }
 
 /// The settings of [`Pipeline::new`].
@@ -180,6 +183,10 @@ pub struct PipelineSpec {
     pub lateness: chrono::Duration,
     pub out: Option<JsonLinesSink>,
     pub endless: bool,
+    /// The least wall-clock time between two day-boundary checkpoints: live, a day
+    /// closes once a day and every close is saved; catching up on weeks of logs, saving
+    /// the state at every close would cost more than replaying a few days after a crash.
+    pub checkpoint_min: Duration,
 }
 
 impl Pipeline {
@@ -247,6 +254,8 @@ impl Pipeline {
             endless: spec.endless,
             dirty: false,
             last_arrival: Instant::now(),
+            last_checkpoint: None,
+            checkpoint_min: spec.checkpoint_min,
         };
         Ok((pipeline, starts))
     }
@@ -446,7 +455,12 @@ impl Pipeline {
         if self.engine.ends_day(t.ev.ts) {
             self.engine.close_day(&mut self.closed);
             self.take_closed();
-            self.save_checkpoint(Some(t.ev.ts));
+            if self
+                .last_checkpoint
+                .is_none_or(|at| at.elapsed() >= self.checkpoint_min)
+            {
+                self.save_checkpoint(Some(t.ev.ts));
+            }
         }
         self.engine.push(&t.ev, &mut self.closed);
         self.take_closed();
@@ -487,6 +501,7 @@ impl Pipeline {
         }
         let resume = serde_json::to_string(&resume).unwrap_or_default();
         self.checkpoint = Some((state::encode(&self.engine.state()), resume, inbox_from));
+        self.last_checkpoint = Some(Instant::now());
         self.metrics.replay_events.store(0, Ordering::Relaxed);
     }
 
