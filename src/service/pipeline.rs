@@ -9,7 +9,8 @@
 //!
 //! **Checkpoints are taken at day boundaries.** When the first event of a new UTC day is
 //! about to be analysed, the engine closes the old day; its state then is exactly what a
-//! nightly `audit --state` would save, so the service saves it, with, for each source, the
+//! nightly `audit --state` would save, so the service saves it (at most once per
+//! [`PipelineSpec::checkpoint_min`] of wall clock, which only matters when catching up), with, for each source, the
 //! position of the first line not yet analysed (`resume`) and of the first not yet read
 //! (`read_to`). A restart restores that state and reads every source again from
 //! `resume`: the open day is replayed, its alerts recomputed and written idempotently. An
