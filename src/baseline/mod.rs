@@ -9,7 +9,7 @@
 //! History is filled the same way whichever way a run is driven: the engine tallies each
 //! day's events ([`tally::DayTally`]) and commits the day when it ends; `custodes baseline`
 //! computes the same rows with polars group-bys over history files
-//! ([`crate::columnar::baseline_rows`]); [`state`] saves and loads them. The row
+//! ([`crate::columnar::aggregate_activity`]); [`state`] saves and loads them. The row
 //! definitions come from one function, [`tally::activity`], so the paths cannot drift.
 
 pub mod model;

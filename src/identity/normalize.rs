@@ -681,7 +681,7 @@ fn fill_given<'a>(name: &mut PersonName, words: impl Iterator<Item = &'a str>) {
 /// empty). Titles (Mr Mrs Ms Miss Mx Dr Prof) and suffixes (Jr Sr II III IV
 /// Esq) are dropped, as are purely numeric words.
 ///
-/// Without a comma the order is "First [Middle] Last", with two exceptions:
+/// Without a comma the order is "First \[Middle\] Last", with two exceptions:
 /// surname particles before the last word join the surname ("Jan van der
 /// Berg" -> "VANDERBERG"), and a single-letter final word is read as a
 /// middle initial of the records-system order "LAST FIRST M" ("SMITH JON A").
