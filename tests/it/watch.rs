@@ -176,6 +176,15 @@ impl Drop for Service {
     }
 }
 
+/// Waits until the store says `source` has been read up to byte `offset`.
+fn wait_read(svc: &Service, db: &Path, source: &str, offset: u64) {
+    wait_for(
+        Duration::from_secs(120),
+        || progress(db, source).is_some_and(|p| p.0 == offset),
+        || svc.log(),
+    );
+}
+
 fn wait_for(limit: Duration, mut cond: impl FnMut() -> bool, why: impl Fn() -> String) {
     let start = Instant::now();
     while !cond() {
@@ -315,11 +324,7 @@ fn sigkill_mid_stream_then_restart_gives_the_batch_alerts() {
         &"20",
         &live,
     ]));
-    wait_for(
-        Duration::from_secs(120),
-        || progress(&db, &name).is_some_and(|p| p.0 == written),
-        || svc.log(),
-    );
+    wait_read(&svc, &db, &name, written);
     assert!(
         query_i64(&db, "SELECT count(*) FROM checkpoint") == 1,
         "a day closed before the kill"
@@ -380,11 +385,7 @@ fn rotation_mid_stream_loses_nothing() {
         &"20",
         &live,
     ]));
-    wait_for(
-        Duration::from_secs(120),
-        || progress(&db, &name).is_some_and(|p| p.0 == written),
-        || svc.log(),
-    );
+    wait_read(&svc, &db, &name, written);
     // Rotate: rename, then the logger re-creates the file and goes on.
     std::fs::rename(&live, d.join("app.jsonl.1")).unwrap();
     append(&live, &lines[half..]);
@@ -637,11 +638,7 @@ fn reference_data_reloads_on_change_and_sighup_and_a_bad_reload_keeps_the_old_da
         append(&live, std::slice::from_ref(&line));
         size += line.len() as u64;
         let want = size;
-        wait_for(
-            Duration::from_secs(60),
-            || progress(&db, &name).is_some_and(|p| p.0 == want),
-            || svc.log(),
-        );
+        wait_read(&svc, &db, &name, want);
     };
     // An officer not in personnel.csv yet: a lookup of that name is nobody's self-lookup.
     lookup("r1", 60);
