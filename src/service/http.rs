@@ -274,10 +274,8 @@ async fn post_events(State(st): State<HttpState>, headers: HeaderMap, body: Body
             );
         }
     }
-    for (i, s) in st.metrics.sources.iter().enumerate() {
-        if i == push.source {
-            s.rejected.fetch_add(rejected as u64, Ordering::Relaxed);
-        }
+    if let Some(s) = st.metrics.sources.get(push.source) {
+        s.rejected.fetch_add(rejected as u64, Ordering::Relaxed);
     }
     let status = if accepted == 0 && rejected > 0 {
         StatusCode::BAD_REQUEST
