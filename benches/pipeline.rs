@@ -41,6 +41,7 @@ fn run_events(world: &Path, resolver: &Arc<Resolver>) -> u64 {
     source::read_file(
         &world.join("events.jsonl"),
         Format::JsonLines { gzip: false },
+        &source::ReadOptions::new(&Config::default()).expect("options"),
         &mut rejects,
         &mut |ev| {
             events += 1;
@@ -92,7 +93,12 @@ fn baseline_build(c: &mut Criterion) {
     };
     let summary = generate(&opts, dir.path()).expect("generate");
     let resolver = load(dir.path());
-    let inputs = source::discover(&[dir.path().join("events.jsonl")]).expect("inputs");
+    let inputs = source::discover(
+        &[dir.path().join("events.jsonl")],
+        source::FormatChoice::Auto,
+    )
+    .expect("inputs");
+    let read_opts = source::ReadOptions::new(&Config::default()).expect("options");
     let mut group = c.benchmark_group("baseline");
     group.sample_size(10);
     group.throughput(Throughput::Elements(summary.events as u64));
@@ -101,6 +107,7 @@ fn baseline_build(c: &mut Criterion) {
             let mut history = History::new(90);
             let stats = baseline::build(
                 &inputs,
+                &read_opts,
                 &resolver,
                 &mut RejectSink::counting(),
                 &mut history,

@@ -34,6 +34,7 @@ pub struct Config {
     pub subject_surge: SubjectSurgeConfig,
     pub stream: StreamConfig,
     pub alerts: AlertConfig,
+    pub pgaudit: PgauditConfig,
 }
 
 /// How much history the behaviour detectors keep and need.
@@ -154,6 +155,55 @@ impl Default for StreamConfig {
     fn default() -> Self {
         Self {
             allowed_lateness_seconds: 300,
+        }
+    }
+}
+
+/// Where the contract's `client` of a PostgreSQL event comes from.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum PgClient {
+    /// The client address (`remote_host`, `%h`): the workstation as the server saw it.
+    Host,
+    /// `application_name`, which the client chooses (and can forge).
+    ApplicationName,
+}
+
+/// Reading PostgreSQL + pgAudit logs (`--format pgaudit`).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct PgauditConfig {
+    /// Where an event's `client` comes from.
+    pub client: PgClient,
+    /// The server's `log_line_prefix`, needed to read the stderr destination only.
+    pub log_line_prefix: String,
+    /// sqlcommenter keys (`/*case_id='C-1'*/`) that carry the case id, first found wins.
+    pub case_keys: Vec<String>,
+    /// sqlcommenter keys that carry the purpose.
+    pub purpose_keys: Vec<String>,
+    /// Settings (`SET [LOCAL] name = '…'`, `set_config('name', '…', …)`) that carry the
+    /// case id; seen only with `pgaudit.log` including `misc_set` (or as a logged SELECT).
+    pub case_settings: Vec<String>,
+    /// Settings that carry the purpose.
+    pub purpose_settings: Vec<String>,
+    /// A regular expression over `application_name` with a named group `case` (and
+    /// optionally `purpose`); empty = off. The client sets this name: a hint, not proof.
+    pub application_name_pattern: String,
+    /// "table.column" (table as logged, without schema) -> contract subject field.
+    pub subject_columns: std::collections::BTreeMap<String, String>,
+}
+
+impl Default for PgauditConfig {
+    fn default() -> Self {
+        Self {
+            client: PgClient::Host,
+            log_line_prefix: "%m [%p] %c %l %u@%d %h app=[%a] ".into(),
+            case_keys: vec!["case_id".into()],
+            purpose_keys: vec!["purpose".into()],
+            case_settings: vec!["app.case_id".into()],
+            purpose_settings: vec!["app.purpose".into()],
+            application_name_pattern: String::new(),
+            subject_columns: Default::default(),
         }
     }
 }
@@ -382,6 +432,31 @@ allowed_lateness_seconds = 300
 group_by_day = true
 # Alerts scoring below this are not written.
 min_score = 0.0
+
+[pgaudit]
+# Where an event's `client` comes from: "host" (the client address) or "application_name"
+# (chosen by the client program, so a hint rather than proof).
+client = "host"
+# The server's log_line_prefix; only the stderr destination needs it. It must contain
+# %m (or %t or %n), %u and %c (or %p); %d, %h (or %r), %a and %v are used when present.
+log_line_prefix = "%m [%p] %c %l %u@%d %h app=[%a] "
+# sqlcommenter keys (`/*case_id='C-1',purpose='warrant%20check'*/`) for case and purpose.
+case_keys = ["case_id"]
+purpose_keys = ["purpose"]
+# Settings that carry them: `SET [LOCAL] app.case_id = 'C-1'` (logged with
+# pgaudit.log = 'misc_set') or `SELECT set_config('app.case_id', 'C-1', true)`.
+case_settings = ["app.case_id"]
+purpose_settings = ["app.purpose"]
+# A regular expression over application_name with a named group `case` (and optionally
+# `purpose`), e.g. "case=(?P<case>[^/]+)"; empty = off.
+application_name_pattern = ""
+
+# Which columns name the person looked up: "table.column" (the table as logged, without
+# schema) = a subject field (person_id, last_name, first_name, name, dob, address, phone,
+# plate). Without any, PostgreSQL events carry no subject. For example:
+#   "persons.last_name" = "last_name"
+#   "persons.dob" = "dob"
+[pgaudit.subject_columns]
 "#;
 
 #[cfg(test)]

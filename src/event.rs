@@ -85,3 +85,48 @@ pub struct Event {
 pub fn format_ts(ts: &DateTime<Utc>) -> String {
     ts.to_rfc3339_opts(SecondsFormat::AutoSi, true)
 }
+
+impl Event {
+    /// The event as a contract JSON object (§1): the fields the source gave, subject
+    /// fields flattened as `subject_*`, then the extra fields (which never override a
+    /// contract field). Reading it back gives the same event, apart from its origin.
+    pub fn to_contract_json(&self) -> Map<String, Value> {
+        let mut m = Map::new();
+        let mut put = |k: &str, v: Option<&String>| {
+            if let Some(v) = v {
+                m.insert(k.to_string(), Value::String(v.clone()));
+            }
+        };
+        put("id", Some(&self.id));
+        put("ts", Some(&format_ts(&self.ts)));
+        put("user", Some(&self.user));
+        put("action", Some(&self.action));
+        put("system", self.system.as_ref());
+        put("session", self.session.as_ref());
+        put("client", self.client.as_ref());
+        put("ip", self.ip.as_ref());
+        put("case_id", self.case_id.as_ref());
+        put("purpose", self.purpose.as_ref());
+        let s = &self.subject;
+        put("subject_person_id", s.person_id.as_ref());
+        put("subject_last_name", s.last_name.as_ref());
+        put("subject_first_name", s.first_name.as_ref());
+        put("subject_name", s.name.as_ref());
+        put("subject_dob", s.dob.as_ref());
+        put("subject_address", s.address.as_ref());
+        put("subject_phone", s.phone.as_ref());
+        put("subject_plate", s.plate.as_ref());
+        let count = self.result_count.map(|n| n.to_string());
+        put("result_count", count.as_ref());
+        put("query_text", self.query_text.as_ref());
+        if let Some(n) = self.result_count {
+            m.insert("result_count".into(), Value::from(n));
+        }
+        for (k, v) in &self.extra {
+            if !m.contains_key(k) && k != "subject" {
+                m.insert(k.clone(), v.clone());
+            }
+        }
+        m
+    }
+}

@@ -51,6 +51,7 @@ pub struct BuildStats {
 /// aggregated rows to `history` (the `custodes baseline` path).
 pub fn build(
     inputs: &Inputs,
+    opts: &source::ReadOptions,
     resolver: &Resolver,
     rejects: &mut RejectSink,
     history: &mut History,
@@ -58,7 +59,7 @@ pub fn build(
     let mut builder = HistoryBuilder::default();
     let mut stats = BuildStats::default();
     for (path, format) in &inputs.files {
-        let file = source::read_file(path, *format, rejects, &mut |ev| {
+        let file = source::read_file(path, *format, opts, rejects, &mut |ev| {
             stats.latest = stats.latest.max(Some(ev.ts));
             let r = resolver.resolve(&ev);
             if let Some(a) = activity(&ev, &r, resolver) {

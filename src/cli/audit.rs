@@ -20,8 +20,9 @@ use custodes::summary::{self, InputStats};
 /// Audit query logs against reference data and write alerts.
 ///
 /// EVENTS are files or directories (read recursively): JSON lines (.jsonl, .ndjson, .json,
-/// optionally .gz), CSV (.csv) or Parquet (.parquet), in any order: events are sorted by time
-/// before detection. Alerts are written as JSON lines; a summary goes to standard error.
+/// optionally .gz), CSV (.csv) or Parquet (.parquet), or PostgreSQL logs with pgAudit lines
+/// (jsonlog, csvlog or stderr; recognised by content, or forced with --format pgaudit), in
+/// any order: events are sorted by time before detection. Alerts are written as JSON lines; a summary goes to standard error.
 /// Malformed lines are counted, reported with file, line and field, written to the reject
 /// file, and the run goes on.
 ///
@@ -40,6 +41,12 @@ pub struct AuditArgs {
     /// Configuration file (see `custodes config` for every key and its default).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+
+    /// What the inputs are: auto (by extension, and by content for .json, .csv and .log),
+    /// contract (custodes events) or pgaudit (PostgreSQL logs with pgAudit lines; see the
+    /// [pgaudit] section of `custodes config`).
+    #[arg(long, value_name = "FORMAT", default_value = "auto")]
+    pub format: source::FormatChoice,
 
     /// Write alerts here (JSON lines, created 0600) instead of standard output.
     #[arg(long, value_name = "FILE")]
@@ -119,7 +126,8 @@ pub fn run(args: AuditArgs) -> anyhow::Result<ExitCode> {
         eprintln!("custodes: {n}");
     }
 
-    let inputs = source::discover(&args.events)?;
+    let opts = super::read_options(&config, args.config.as_ref())?;
+    let inputs = source::discover(&args.events, args.format)?;
     for s in &inputs.skipped {
         notes.push(format!("skipped {} (unknown format)", s.display()));
     }
@@ -157,7 +165,7 @@ pub fn run(args: AuditArgs) -> anyhow::Result<ExitCode> {
         let mut ready = Vec::new();
         let mut late: Vec<Late> = Vec::new();
         for (path, format) in &inputs.files {
-            let stats = source::read_file(path, *format, &mut rejects, &mut |ev| {
+            let stats = source::read_file(path, *format, &opts, &mut rejects, &mut |ev| {
                 if let Err(l) = reorder.push(ev, &mut ready) {
                     late.push(l);
                 }
@@ -184,7 +192,7 @@ pub fn run(args: AuditArgs) -> anyhow::Result<ExitCode> {
             run.push(&ev);
         }
     } else {
-        let (events, read) = source::read_all_sorted(&inputs, &mut rejects, |n| {
+        let (events, read) = source::read_all_sorted(&inputs, &opts, &mut rejects, |n| {
             if let Some(b) = &bar {
                 b.set_message(format!("{n} events read"));
             }

@@ -37,6 +37,11 @@ pub struct BaselineArgs {
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
 
+    /// What the inputs are: auto (by extension, and by content for .json, .csv and .log),
+    /// contract (custodes events) or pgaudit (PostgreSQL logs with pgAudit lines).
+    #[arg(long, value_name = "FORMAT", default_value = "auto")]
+    pub format: source::FormatChoice,
+
     /// Write rejected input lines here (JSON lines). Default: none (they are counted and
     /// the first are printed).
     #[arg(long, value_name = "FILE")]
@@ -73,9 +78,10 @@ pub fn run(args: BaselineArgs) -> anyhow::Result<ExitCode> {
             carry: None,
         }
     };
+    let opts = super::read_options(&config, args.config.as_ref())?;
     let resolver = Resolver::new(refs, config);
-    let inputs = source::discover(&args.events)?;
-    let built = baseline::build(&inputs, &resolver, &mut rejects, &mut saved.history)?;
+    let inputs = source::discover(&args.events, args.format)?;
+    let built = baseline::build(&inputs, &opts, &resolver, &mut rejects, &mut saved.history)?;
     rejects.flush().context("writing the reject file")?;
     let (read, rejected, counted, latest) =
         (built.events, built.rejected, built.counted, built.latest);

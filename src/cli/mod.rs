@@ -2,6 +2,7 @@
 
 mod audit;
 mod baseline;
+mod convert;
 mod detectors;
 mod eval;
 mod gen;
@@ -37,6 +38,7 @@ pub enum Command {
     Audit(audit::AuditArgs),
     Baseline(baseline::BaselineArgs),
     Watch(watch::WatchArgs),
+    Convert(convert::ConvertArgs),
     Gen(gen::GenArgs),
     Eval(eval::EvalArgs),
     Detectors(detectors::DetectorsArgs),
@@ -49,6 +51,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Audit(a) => audit::run(a),
         Command::Baseline(a) => baseline::run(a),
         Command::Watch(a) => watch::run(a),
+        Command::Convert(a) => convert::run(a),
         Command::Gen(a) => gen::run(a),
         Command::Eval(a) => eval::run(a),
         Command::Detectors(a) => detectors::run(a),
@@ -65,4 +68,15 @@ pub fn load_config(path: Option<&PathBuf>) -> anyhow::Result<custodes::config::C
         Some(p) => Ok(custodes::config::Config::load(p)?),
         None => Ok(custodes::config::Config::default()),
     }
+}
+
+/// What readers need from the configuration, checked: errors name the file and the key.
+pub fn read_options(
+    config: &custodes::config::Config,
+    path: Option<&PathBuf>,
+) -> anyhow::Result<custodes::source::ReadOptions> {
+    custodes::source::ReadOptions::new(config).map_err(|e| match path {
+        Some(p) => anyhow::anyhow!("{}: {e}", p.display()),
+        None => anyhow::anyhow!("default configuration: {e}"),
+    })
 }

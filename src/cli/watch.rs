@@ -57,6 +57,12 @@ pub struct WatchArgs {
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
 
+    /// What followed files and standard input hold: auto (each source by its first line),
+    /// contract (custodes JSON events) or pgaudit (PostgreSQL jsonlog records with pgAudit
+    /// lines, log_destination = 'jsonlog'). Pushed bodies are always contract events.
+    #[arg(long, value_name = "FORMAT", default_value = "auto")]
+    pub format: custodes::source::FormatChoice,
+
     /// The alert store (SQLite; created 0600 when missing): alerts, their event ids,
     /// rejected lines, pushed events and checkpoints.
     #[arg(long, value_name = "FILE")]
@@ -170,6 +176,7 @@ pub fn run(args: WatchArgs) -> anyhow::Result<ExitCode> {
         out: args.out,
         once: args.once,
         inputs: args.sources,
+        format: args.format,
         listen: args.listen,
         token,
         lateness,

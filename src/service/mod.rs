@@ -38,7 +38,8 @@ use crate::alert::sink::JsonLinesSink;
 use crate::config::Config;
 use crate::identity::Resolver;
 use crate::refs::RefData;
-use crate::source::RejectSink;
+use crate::source::pgaudit::PgSettings;
+use crate::source::{FormatChoice, RejectSink};
 use crate::store::Store;
 use item::Position;
 use metrics::Metrics;
@@ -86,6 +87,8 @@ pub struct WatchOptions {
     pub once: bool,
     /// Files to follow; `-` is standard input.
     pub inputs: Vec<PathBuf>,
+    /// What the followed files hold.
+    pub format: FormatChoice,
     pub listen: Option<SocketAddr>,
     /// Enables `POST /v1/events`.
     pub token: Option<String>,
@@ -183,6 +186,8 @@ pub fn run(opts: WatchOptions) -> Result<Outcome, ServiceError> {
             out,
             endless: opts.token.is_some(),
             checkpoint_min: opts.checkpoint_min,
+            format: opts.format,
+            pgaudit: Arc::new(PgSettings::new(&opts.config.pgaudit).map_err(ServiceError::Usage)?),
         },
         store,
         resolver.clone(),

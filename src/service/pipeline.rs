@@ -39,9 +39,12 @@ use crate::baseline::state;
 use crate::detect::Engine;
 use crate::event::{format_ts, Event};
 use crate::identity::Resolver;
+use crate::source::decode::FieldError;
 use crate::source::jsonl::decode_line;
+use crate::source::pgaudit::{self, LineDecoder, PgSettings};
 use crate::source::rejects::clip_raw;
 use crate::source::reorder::{late_message, Reorder, Timed};
+use crate::source::FormatChoice;
 use crate::store::{Store, StoredReject};
 
 /// Where a source's lines come from, which decides whether they can be read again.
@@ -74,6 +77,41 @@ pub struct SourceResume {
     pub resume: Position,
     /// The first line not read yet.
     pub read_to: Position,
+}
+
+/// How one source's lines become events.
+#[derive(Debug)]
+enum Decoder {
+    /// `--format auto`: chosen by the first non-blank line.
+    Undecided(Arc<PgSettings>),
+    Contract,
+    Pgaudit(Box<LineDecoder>),
+}
+
+impl Decoder {
+    fn decode(
+        &mut self,
+        name: &Arc<str>,
+        n: u64,
+        bytes: &[u8],
+        out: &mut Vec<Event>,
+    ) -> Result<(), FieldError> {
+        if let Decoder::Undecided(settings) = self {
+            *self = if pgaudit::is_jsonlog_line(bytes.trim_ascii_start()) {
+                tracing::info!(source = %name, "Reading PostgreSQL jsonlog records.");
+                Decoder::Pgaudit(Box::new(LineDecoder::new(settings.clone())))
+            } else {
+                Decoder::Contract
+            };
+        }
+        match self {
+            Decoder::Pgaudit(d) => d.decode(name, n, bytes, out),
+            _ => {
+                out.push(decode_line(name, n, bytes)?);
+                Ok(())
+            }
+        }
+    }
 }
 
 /// Why the detection thread woke up.
@@ -158,6 +196,9 @@ pub struct Pipeline {
     engine: Engine,
     store: Store,
     sources: Vec<SourceInfo>,
+    decoders: Vec<Decoder>,
+    /// Reused for the events of one line.
+    decoded: Vec<Event>,
     tracks: Vec<Track>,
     reorder: Reorder<Tagged>,
     boundary: Option<DateTime<Utc>>,
@@ -188,6 +229,10 @@ pub struct PipelineSpec {
     /// closes once a day and every close is saved; catching up on weeks of logs, saving
     /// the state at every close would cost more than replaying a few days after a crash.
     pub checkpoint_min: Duration,
+    /// What followed files and standard input hold (pushed bodies are always contract
+    /// events).
+    pub format: FormatChoice,
+    pub pgaudit: Arc<PgSettings>,
 }
 
 impl Pipeline {
@@ -238,10 +283,23 @@ impl Pipeline {
                 }
             })
             .collect();
+        let decoders = spec
+            .sources
+            .iter()
+            .map(|s| match (s.kind, spec.format) {
+                (SourceKind::Http, _) | (_, FormatChoice::Contract) => Decoder::Contract,
+                (_, FormatChoice::Pgaudit) => {
+                    Decoder::Pgaudit(Box::new(LineDecoder::new(spec.pgaudit.clone())))
+                }
+                (_, FormatChoice::Auto) => Decoder::Undecided(spec.pgaudit.clone()),
+            })
+            .collect();
         let pipeline = Pipeline {
             engine,
             store,
             sources: spec.sources,
+            decoders,
+            decoded: Vec::new(),
             tracks,
             reorder: Reorder::new(spec.lateness),
             boundary: resume.boundary,
@@ -408,19 +466,29 @@ impl Pipeline {
         if line.bytes.iter().all(|b| b.is_ascii_whitespace()) {
             return;
         }
-        let ev = match decode_line(&self.sources[s].name, line.at.line, &line.bytes) {
-            Ok(ev) => ev,
-            Err(e) => {
-                self.reject(s, &line.at, &e.field, e.problem, &line.bytes);
-                return;
-            }
-        };
+        let mut decoded = std::mem::take(&mut self.decoded);
+        let name = self.sources[s].name.clone();
+        if let Err(e) = self.decoders[s].decode(&name, line.at.line, &line.bytes, &mut decoded) {
+            decoded.clear();
+            self.decoded = decoded;
+            self.reject(s, &line.at, &e.field, e.problem, &line.bytes);
+            return;
+        }
+        for ev in decoded.drain(..) {
+            self.event(s, ev, line.at);
+        }
+        self.decoded = decoded;
+    }
+
+    /// One decoded event read at `at`: skipped if replayed, late, or into the reorder
+    /// buffer.
+    fn event(&mut self, s: usize, ev: Event, at: Position) {
         if let Some(b) = self.boundary {
             if ev.ts < b {
-                if self.tracks[s].before_read_to(&line.at) {
+                if self.tracks[s].before_read_to(&at) {
                     self.outcome.skipped_replayed += 1;
                 } else {
-                    self.late(s, &ev, &line.at, b - ev.ts);
+                    self.late(s, &ev, &at, b - ev.ts);
                 }
                 return;
             }
@@ -429,7 +497,6 @@ impl Pipeline {
             .events
             .fetch_add(1, Ordering::Relaxed);
         self.outcome.events += 1;
-        let at = line.at;
         self.tracks[s].held.entry(at.order()).or_insert((at, 0)).1 += 1;
         let mut ready = Vec::new();
         if let Err(late) = self.reorder.push(Tagged { ev, source: s, at }, &mut ready) {

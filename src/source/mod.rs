@@ -1,7 +1,9 @@
 //! Sources: finding input files, reading them, and handing events on in time order.
 //!
 //! Formats are chosen by extension (`.jsonl`/`.ndjson`/`.json`, optionally `.gz`; `.csv`;
-//! `.parquet`). Every reader decodes through [`decode::decode_record`] and sends what it
+//! `.parquet`), and by content where a PostgreSQL log could hide behind the extension
+//! (`.json`, `.csv`, `.log`: see [`pgaudit::sniff`]), or forced with [`FormatChoice`].
+//! Every reader decodes through [`decode::decode_record`] and sends what it
 //! cannot decode to the [`rejects::RejectSink`]; only a file that cannot be opened at all is
 //! an error. Readers must not interpret events: that is identity resolution's and the
 //! detectors' work.
@@ -10,10 +12,13 @@ pub mod csv;
 pub mod decode;
 pub mod jsonl;
 pub mod parquet;
+pub mod pgaudit;
 pub mod rejects;
 pub mod reorder;
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use thiserror::Error;
 
@@ -28,7 +33,7 @@ pub enum SourceError {
         path: String,
         source: std::io::Error,
     },
-    #[error("{path}: unknown input format (expected .jsonl, .ndjson, .json, .csv or .parquet, optionally .gz for JSON lines)")]
+    #[error("{path}: unknown input format (expected .jsonl, .ndjson, .json, .csv or .parquet, optionally .gz for JSON lines, or a PostgreSQL log with --format pgaudit)")]
     UnknownFormat { path: String },
     #[error("{path}: no such file or directory")]
     Missing { path: String },
@@ -41,9 +46,53 @@ pub enum SourceError {
 /// How an input file is encoded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
-    JsonLines { gzip: bool },
+    JsonLines {
+        gzip: bool,
+    },
     Csv,
     Parquet,
+    /// A PostgreSQL log with pgAudit lines (jsonlog, csvlog or stderr, optionally `.gz`).
+    Pgaudit,
+}
+
+/// The `--format` flag: what the inputs are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum FormatChoice {
+    /// By extension, and by content for `.json`, `.csv` and `.log` files.
+    #[default]
+    Auto,
+    /// Contract events only (JSON lines, CSV, Parquet by extension).
+    Contract,
+    /// PostgreSQL + pgAudit logs, whatever the extension.
+    Pgaudit,
+}
+
+impl std::str::FromStr for FormatChoice {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "auto" => Ok(FormatChoice::Auto),
+            "contract" | "events" => Ok(FormatChoice::Contract),
+            "pgaudit" => Ok(FormatChoice::Pgaudit),
+            other => Err(format!(
+                "unknown format `{other}` (expected auto, contract or pgaudit)"
+            )),
+        }
+    }
+}
+
+/// What readers need beyond the path.
+#[derive(Debug, Clone)]
+pub struct ReadOptions {
+    pub pgaudit: Arc<pgaudit::PgSettings>,
+}
+
+impl ReadOptions {
+    pub fn new(config: &crate::config::Config) -> Result<ReadOptions, String> {
+        Ok(ReadOptions {
+            pgaudit: Arc::new(pgaudit::PgSettings::new(&config.pgaudit)?),
+        })
+    }
 }
 
 impl Format {
@@ -78,13 +127,15 @@ pub struct Inputs {
 
 /// Expands files and directories (recursively, in name order). A file named explicitly
 /// must have a known format; inside directories unknown files are skipped and listed.
-pub fn discover(paths: &[PathBuf]) -> Result<Inputs, SourceError> {
+pub fn discover(paths: &[PathBuf], choice: FormatChoice) -> Result<Inputs, SourceError> {
     let mut inputs = Inputs::default();
     for p in paths {
         if p.as_os_str() == "-" {
-            inputs
-                .files
-                .push((p.clone(), Format::JsonLines { gzip: false }));
+            let format = match choice {
+                FormatChoice::Pgaudit => Format::Pgaudit,
+                _ => Format::JsonLines { gzip: false },
+            };
+            inputs.files.push((p.clone(), format));
             continue;
         }
         let meta = std::fs::metadata(p).map_err(|source| {
@@ -100,9 +151,9 @@ pub fn discover(paths: &[PathBuf]) -> Result<Inputs, SourceError> {
             }
         })?;
         if meta.is_dir() {
-            walk(p, &mut inputs)?;
+            walk(p, choice, &mut inputs)?;
         } else {
-            let format = Format::from_path(p).ok_or_else(|| SourceError::UnknownFormat {
+            let format = choose(p, choice)?.ok_or_else(|| SourceError::UnknownFormat {
                 path: p.display().to_string(),
             })?;
             inputs.files.push((p.clone(), format));
@@ -111,7 +162,48 @@ pub fn discover(paths: &[PathBuf]) -> Result<Inputs, SourceError> {
     Ok(inputs)
 }
 
-fn walk(dir: &Path, inputs: &mut Inputs) -> Result<(), SourceError> {
+/// The format of one file: forced, by extension, or (for names a PostgreSQL log may
+/// have) by its first bytes.
+fn choose(path: &Path, choice: FormatChoice) -> Result<Option<Format>, SourceError> {
+    let by_name = Format::from_path(path);
+    match choice {
+        FormatChoice::Pgaudit => return Ok(Some(Format::Pgaudit)),
+        FormatChoice::Contract => return Ok(by_name),
+        FormatChoice::Auto => {}
+    }
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    let stem = name.strip_suffix(".gz").unwrap_or(&name);
+    let may_be_pg = stem.ends_with(".json") || stem.ends_with(".csv") || stem.ends_with(".log");
+    if !may_be_pg {
+        return Ok(by_name);
+    }
+    let mut head = Vec::with_capacity(8192);
+    let reader = pgaudit::open(path)?;
+    reader
+        .take(64 * 1024)
+        .read_to_end(&mut head)
+        .map_err(|source| SourceError::Io {
+            path: path.display().to_string(),
+            source,
+        })?;
+    Ok(match pgaudit::sniff(&head) {
+        Some(_) if !stem.ends_with(".log") || looks_audited(&head) => Some(Format::Pgaudit),
+        _ if stem.ends_with(".log") => None,
+        _ => by_name,
+    })
+}
+
+/// A `.log` file is taken for a PostgreSQL log only when its start shows the server's
+/// own words, so that unrelated logs in a directory are skipped, not rejected line by line.
+fn looks_audited(head: &[u8]) -> bool {
+    let has = |k: &[u8]| head.windows(k.len()).any(|w| w == k);
+    has(b"LOG:  ") || has(b"FATAL:  ") || has(b"ERROR:  ")
+}
+
+fn walk(dir: &Path, choice: FormatChoice, inputs: &mut Inputs) -> Result<(), SourceError> {
     let io_err = |source| SourceError::Io {
         path: dir.display().to_string(),
         source,
@@ -124,8 +216,8 @@ fn walk(dir: &Path, inputs: &mut Inputs) -> Result<(), SourceError> {
     entries.sort();
     for path in entries {
         if path.is_dir() {
-            walk(&path, inputs)?;
-        } else if let Some(format) = Format::from_path(&path) {
+            walk(&path, choice, inputs)?;
+        } else if let Some(format) = choose(&path, choice)? {
             inputs.files.push((path, format));
         } else {
             inputs.skipped.push(path);
@@ -139,6 +231,22 @@ fn walk(dir: &Path, inputs: &mut Inputs) -> Result<(), SourceError> {
 pub struct FileStats {
     pub events: u64,
     pub rejected: u64,
+    /// How pgAudit lines became events (zero for other formats).
+    pub pgaudit: pgaudit::AssembleStats,
+}
+
+impl FileStats {
+    /// Adds another file's figures.
+    pub fn add(&mut self, o: &FileStats) {
+        self.events += o.events;
+        self.rejected += o.rejected;
+        let (a, b) = (&mut self.pgaudit, &o.pgaudit);
+        a.audit_lines += b.audit_lines;
+        a.merged += b.merged;
+        a.not_lookups += b.not_lookups;
+        a.literal_scans += b.literal_scans;
+        a.other_records += b.other_records;
+    }
 }
 
 impl FileStats {
@@ -184,6 +292,7 @@ impl FileStats {
 pub fn read_file(
     path: &Path,
     format: Format,
+    opts: &ReadOptions,
     rejects: &mut RejectSink,
     emit: &mut dyn FnMut(Event),
 ) -> Result<FileStats, SourceError> {
@@ -191,6 +300,11 @@ pub fn read_file(
         Format::JsonLines { gzip } => jsonl::read(path, gzip, rejects, emit),
         Format::Csv => csv::read(path, rejects, emit),
         Format::Parquet => parquet::read(path, rejects, emit),
+        Format::Pgaudit => {
+            let (mut stats, pg) = pgaudit::read(path, &opts.pgaudit, rejects, emit)?;
+            stats.pgaudit = pg;
+            Ok(stats)
+        }
     }
 }
 
@@ -201,15 +315,15 @@ pub fn read_file(
 /// merged directories are not, so sorting here is cheaper than asking users to pre-sort.
 pub fn read_all_sorted(
     inputs: &Inputs,
+    opts: &ReadOptions,
     rejects: &mut RejectSink,
     mut progress: impl FnMut(u64),
 ) -> Result<(Vec<Event>, FileStats), SourceError> {
     let mut events = Vec::new();
     let mut total = FileStats::default();
     for (path, format) in &inputs.files {
-        let stats = read_file(path, *format, rejects, &mut |ev| events.push(ev))?;
-        total.events += stats.events;
-        total.rejected += stats.rejected;
+        let stats = read_file(path, *format, opts, rejects, &mut |ev| events.push(ev))?;
+        total.add(&stats);
         progress(total.events);
     }
     if !events.is_sorted_by(|a, b| a.ts <= b.ts) {

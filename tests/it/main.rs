@@ -6,6 +6,7 @@ mod baseline;
 mod behaviour;
 mod cli;
 mod formats;
+mod pgaudit;
 mod shared;
 mod support;
 mod tricky;
