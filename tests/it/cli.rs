@@ -156,10 +156,11 @@ fn readme_configuration_block_is_the_default_config() {
     let readme =
         std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
             .expect("README.md");
-    let section = readme.find("## Configuration").expect("configuration section");
-    let start = section
-        + readme[section..].find("```toml\n").expect("toml block")
-        + "```toml\n".len();
+    let section = readme
+        .find("## Configuration")
+        .expect("configuration section");
+    let start =
+        section + readme[section..].find("```toml\n").expect("toml block") + "```toml\n".len();
     let end = start + readme[start..].find("```").expect("block end");
     let out = custodes().arg("config").assert().success();
     let printed = String::from_utf8_lossy(&out.get_output().stdout).to_string();

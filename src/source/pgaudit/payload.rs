@@ -3,10 +3,54 @@
 //! `AUDIT_TYPE,STATEMENT_ID,SUBSTATEMENT_ID,CLASS,COMMAND,OBJECT_TYPE,OBJECT_NAME,STATEMENT,
 //! PARAMETER[,ROWS]`. The statement and the parameter list are CSV-quoted only when they
 //! need it, and the parameter list is itself a CSV record (so values holding commas or
-//! quotes are quoted twice). Both levels are read with the `csv` crate, never split by hand.
-//! This module must not interpret the statement.
+//! quotes are quoted twice). Both levels are read with `csv-core` (the `csv` crate's own
+//! state machine, reused: building a reader per line cost more than everything else
+//! together), never split by hand. This module must not interpret the statement.
+
+use std::cell::RefCell;
+
+use csv_core::ReadRecordResult;
 
 use crate::source::decode::FieldError;
+
+thread_local! {
+    static CSV: RefCell<csv_core::Reader> = RefCell::new(csv_core::Reader::new());
+}
+
+/// The first CSV record of `input` (RFC 4180 quoting, as pgAudit writes it), and whether
+/// anything other than a line ending follows it.
+fn first_record(input: &str) -> (Vec<String>, bool) {
+    CSV.with(|cell| {
+        let mut rdr = cell.borrow_mut();
+        rdr.reset();
+        let mut out = vec![0u8; input.len() + 16];
+        let mut ends = vec![0usize; 16];
+        let mut rest = input.as_bytes();
+        let (mut nout, mut nends) = (0, 0);
+        let mut at_eof = false;
+        loop {
+            let (res, i, o, e) = rdr.read_record(rest, &mut out[nout..], &mut ends[nends..]);
+            rest = &rest[i..];
+            nout += o;
+            nends += e;
+            match res {
+                ReadRecordResult::InputEmpty if !at_eof && rest.is_empty() => at_eof = true,
+                ReadRecordResult::InputEmpty => {}
+                ReadRecordResult::OutputFull => out.resize(out.len() * 2, 0),
+                ReadRecordResult::OutputEndsFull => ends.resize(ends.len() * 2, 0),
+                ReadRecordResult::Record | ReadRecordResult::End => break,
+            }
+        }
+        let mut fields = Vec::with_capacity(nends);
+        let mut start = 0;
+        for &end in &ends[..nends] {
+            fields.push(String::from_utf8_lossy(&out[start..end]).into_owned());
+            start = end;
+        }
+        let more = rest.iter().any(|b| *b != b'\n' && *b != b'\r');
+        (fields, more)
+    })
+}
 
 /// The statement or parameters field: text, or one of pgAudit's placeholders.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -48,30 +92,20 @@ pub fn parse(message: &str) -> Option<Result<Payload, FieldError>> {
 
 fn parse_body(body: &str) -> Result<Payload, FieldError> {
     let err = |p: String| FieldError::new("message", p);
-    let mut rdr = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(body.as_bytes());
-    let mut rec = csv::StringRecord::new();
-    let read = rdr
-        .read_record(&mut rec)
-        .map_err(|e| err(format!("the pgAudit payload is not a CSV record: {e}")))?;
-    if !read || rec.len() < 9 {
+    let (rec, more) = first_record(body);
+    if rec.len() < 9 {
         return Err(err(format!(
             "a pgAudit payload has 9 or 10 fields, this one has {}",
             rec.len()
         )));
     }
     // A record that continues past its end is a payload the reader would misread.
-    if rdr
-        .read_record(&mut csv::StringRecord::new())
-        .unwrap_or(true)
-    {
+    if more {
         return Err(err(
             "the pgAudit payload holds more than one CSV record".into()
         ));
     }
-    let f = |i: usize| rec.get(i).unwrap_or_default();
+    let f = |i: usize| rec.get(i).map(String::as_str).unwrap_or_default();
     let id = |i: usize, name: &str| {
         f(i).parse::<u64>()
             .map_err(|_| err(format!("pgAudit {name} `{}` is not a number", f(i))))
@@ -91,7 +125,7 @@ fn parse_body(body: &str) -> Result<Payload, FieldError> {
         "<none>" | "<not logged>" => Logged::Absent,
         p => Logged::Value(split_params(p).map_err(err)?),
     };
-    let rows = match rec.get(9) {
+    let rows = match rec.get(9).map(String::as_str) {
         None | Some("") => None,
         Some(r) => Some(
             r.parse()
@@ -114,16 +148,15 @@ fn parse_body(body: &str) -> Result<Payload, FieldError> {
 
 /// The parameter field's inner CSV list.
 fn split_params(p: &str) -> Result<Vec<String>, String> {
-    let mut rdr = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(p.as_bytes());
-    let mut rec = csv::StringRecord::new();
-    match rdr.read_record(&mut rec) {
-        Ok(true) => Ok(rec.iter().map(str::to_string).collect()),
-        Ok(false) => Ok(vec![String::new()]),
-        Err(e) => Err(format!("the pgAudit parameter list is not CSV: {e}")),
+    let (fields, more) = first_record(p);
+    if more {
+        return Err("the pgAudit parameter list holds more than one CSV record".into());
     }
+    Ok(if fields.is_empty() {
+        vec![String::new()]
+    } else {
+        fields
+    })
 }
 
 #[cfg(test)]
