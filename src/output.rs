@@ -61,9 +61,11 @@ fn open_private(path: &Path, mut opts: OpenOptions) -> io::Result<File> {
         opts.mode(0o600);
     }
     let file = opts.open(path)?;
-    // An existing file keeps its old mode through `open`; tighten it explicitly.
+    // An existing file keeps its old mode through `open`; tighten it explicitly. Only a
+    // regular file: `--out /dev/null` or a named pipe belongs to the system, and making
+    // /dev/null root-only breaks every other program on the machine.
     #[cfg(unix)]
-    {
+    if file.metadata()?.is_file() {
         use std::os::unix::fs::PermissionsExt;
         file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
     }
@@ -74,6 +76,24 @@ fn open_private(path: &Path, mut opts: OpenOptions) -> io::Result<File> {
 mod tests {
     use super::*;
     use std::io::Write;
+
+    #[cfg(unix)]
+    #[test]
+    fn existing_files_are_tightened_but_devices_are_left_alone() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("old.jsonl");
+        std::fs::write(&p, "x").unwrap();
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o644)).unwrap();
+        create_private(&p).unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&p), 0o600);
+        let null = Path::new("/dev/null");
+        let before = mode(null);
+        create_private(null).unwrap();
+        append_private(null).unwrap();
+        assert_eq!(mode(null), before);
+    }
 
     #[test]
     fn appending_cuts_a_torn_last_line_and_keeps_whole_ones() {

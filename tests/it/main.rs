@@ -7,6 +7,7 @@ mod behaviour;
 mod cli;
 mod formats;
 mod pgaudit;
+mod pgaudit_e2e;
 mod shared;
 mod support;
 mod tricky;

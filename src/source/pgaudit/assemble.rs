@@ -300,6 +300,7 @@ impl Assembler {
             None => None,
         };
         let is_data = p.class == "READ" || p.class == "WRITE";
+        let mut made_settings = false;
         if let Some(a) = &analysis {
             let local = p.class.starts_with("MISC") || !is_data;
             let facts: Vec<&StatementFacts> = if local {
@@ -307,13 +308,14 @@ impl Assembler {
             } else {
                 pick(a, &p)
             };
+            made_settings = facts.iter().any(|f| !f.settings.is_empty());
             apply_settings(&self.settings, session, &facts, rec.vxid.as_deref());
         }
         if !is_data || p.command == "PREPARE" {
             self.stats.not_lookups += 1;
             return Ok(());
         }
-        let carried = carried_now(session, rec.vxid.as_deref());
+        let carried = carried_now(session, rec.vxid.as_deref(), !made_settings);
         let mut base = self.base_event(file, line, &rec, user)?;
         if let Some(s) = &rec.session_id {
             base.id = format!("pg:{s}:{}:{}", p.statement_id, p.substatement_id);
@@ -484,6 +486,15 @@ fn apply_settings(
                 None => continue,
             }
         } else {
+            // A plain SET wins over an earlier SET LOCAL, now and after the transaction.
+            if let Some((_, c)) = &mut session.local {
+                if is_case {
+                    c.case = None;
+                }
+                if is_purpose {
+                    c.purpose = None;
+                }
+            }
             &mut session.set
         };
         if is_case {
@@ -496,16 +507,33 @@ fn apply_settings(
 }
 
 /// The case in force for a statement in transaction `vxid`, and where it came from.
-fn carried_now(session: &Session, vxid: Option<&str>) -> Option<(Carried, &'static str)> {
-    if let Some((v, c)) = &session.local {
-        // Without transaction ids in the log (stderr without %v), SET LOCAL is taken to
-        // hold for the rest of the session.
-        if (v.is_none() || v.as_deref() == vxid) && (c.case.is_some() || c.purpose.is_some()) {
-            return Some((c.clone(), "set_local"));
-        }
+/// `consume`: the statement is not the one that made the setting (`set_config` in a
+/// SELECT holds for the statements after it).
+fn carried_now(
+    session: &mut Session,
+    vxid: Option<&str>,
+    consume: bool,
+) -> Option<(Carried, &'static str)> {
+    let local = match &session.local {
+        Some((v, c)) if v.is_none() || v.as_deref() == vxid => c.clone(),
+        _ => Carried::default(),
+    };
+    // Without transaction ids in the log (stderr without %v), a SET LOCAL cannot be
+    // scoped to its transaction. It is taken for the next statement only, so that it never
+    // explains a lookup made after its transaction ended (nor after a ROLLBACK).
+    if consume && matches!(&session.local, Some((None, _))) {
+        session.local = None;
     }
-    let c = &session.set;
-    (c.case.is_some() || c.purpose.is_some()).then(|| (c.clone(), "set"))
+    let set = &session.set;
+    let carried = Carried {
+        case: local.case.clone().or_else(|| set.case.clone()),
+        purpose: local.purpose.clone().or_else(|| set.purpose.clone()),
+    };
+    if carried.case.is_none() && carried.purpose.is_none() {
+        return None;
+    }
+    let from_local = local.case.is_some() || (carried.case.is_none() && local.purpose.is_some());
+    Some((carried, if from_local { "set_local" } else { "set" }))
 }
 
 fn first_tag(tags: &[(String, String)], keys: &[String]) -> Option<String> {

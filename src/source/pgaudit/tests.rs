@@ -480,3 +480,146 @@ mod properties {
         }
     }
 }
+
+/// A jsonlog AUDIT line of session `s`, in transaction `vxid` (if the log says).
+fn audit_line(n: u64, class: &str, command: &str, text: &str, vxid: Option<&str>) -> String {
+    let object = if class == "READ" {
+        "public.persons"
+    } else {
+        ""
+    };
+    let kind = if class == "READ" { "TABLE" } else { "" };
+    let text = if text.contains(',') || text.contains('"') {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text.to_string()
+    };
+    let mut rec = serde_json::json!({
+        "timestamp": format!("2026-11-23 18:00:{:02}.000 UTC", n), "user": "officer_a",
+        "dbname": "records", "pid": 77, "remote_host": "10.1.2.3", "session_id": "s1",
+        "error_severity": "LOG",
+        "message": format!("AUDIT: SESSION,{n},1,{class},{command},{kind},{object},{text},<none>,1"),
+    });
+    if let Some(v) = vxid {
+        rec["vxid"] = serde_json::json!(v);
+    }
+    rec.to_string()
+}
+
+fn cases_after_sets(with_vxid: bool) -> Vec<(Option<String>, Option<String>)> {
+    let v = |x: &'static str| with_vxid.then_some(x);
+    let lines = [
+        audit_line(1, "MISC", "SET", "SET LOCAL rms.case_id = 'A';", v("3/1")),
+        audit_line(
+            2,
+            "READ",
+            "SELECT",
+            "SELECT * FROM persons WHERE person_id = '1'",
+            v("3/1"),
+        ),
+        audit_line(
+            3,
+            "READ",
+            "SELECT",
+            "SELECT * FROM persons WHERE person_id = '2'",
+            v("3/1"),
+        ),
+        audit_line(
+            4,
+            "READ",
+            "SELECT",
+            "SELECT * FROM persons WHERE person_id = '3'",
+            v("3/2"),
+        ),
+        audit_line(5, "MISC", "SET", "SET rms.case_id = 'S';", v("3/3")),
+        audit_line(6, "MISC", "SET", "SET LOCAL rms.case_id = 'L';", v("3/4")),
+        audit_line(7, "MISC", "SET", "SET rms.case_id TO 'S2';", v("3/4")),
+        audit_line(
+            8,
+            "READ",
+            "SELECT",
+            "SELECT * FROM persons WHERE person_id = '4'",
+            v("3/4"),
+        ),
+        audit_line(
+            9,
+            "READ",
+            "SELECT",
+            "SELECT set_config('rms.case_id', 'F', true), 1",
+            v("3/5"),
+        ),
+        audit_line(
+            10,
+            "READ",
+            "SELECT",
+            "SELECT * FROM persons WHERE person_id = '5'",
+            v("3/5"),
+        ),
+        audit_line(
+            11,
+            "READ",
+            "SELECT",
+            "SELECT * FROM persons WHERE person_id = '6'",
+            v("3/6"),
+        ),
+    ];
+    let mut rejects = RejectSink::counting();
+    let mut events = Vec::new();
+    let reader: Box<dyn BufRead> = Box::new(std::io::Cursor::new(lines.join("\n").into_bytes()));
+    read_from(
+        "t",
+        reader,
+        Destination::Json,
+        &settings(""),
+        &mut rejects,
+        &mut |e| events.push(e),
+    )
+    .expect("read");
+    assert_eq!(rejects.count(), 0, "{:?}", rejects.first());
+    events
+        .iter()
+        .filter(|e| e.subject.person_id.is_some())
+        .map(|e| {
+            (
+                e.case_id.clone(),
+                e.extra
+                    .get("case_source")
+                    .and_then(|v| v.as_str())
+                    .map(str::to_string),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn set_local_holds_for_its_transaction_and_a_plain_set_wins() {
+    let c = |case: &str, src: &str| (Some(case.to_string()), Some(src.to_string()));
+    assert_eq!(
+        cases_after_sets(true),
+        vec![
+            c("A", "set_local"),
+            c("A", "set_local"),
+            (None, None),
+            c("S2", "set"),
+            c("F", "set_local"),
+            c("S2", "set"),
+        ]
+    );
+}
+
+#[test]
+fn without_transaction_ids_set_local_explains_the_next_statement_only() {
+    let c = |case: &str, src: &str| (Some(case.to_string()), Some(src.to_string()));
+    assert_eq!(
+        cases_after_sets(false),
+        vec![
+            c("A", "set_local"),
+            // Could be the same transaction or not: the log does not say, so no case.
+            (None, None),
+            (None, None),
+            c("S2", "set"),
+            c("F", "set_local"),
+            c("S2", "set"),
+        ]
+    );
+}
