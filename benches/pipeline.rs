@@ -10,9 +10,9 @@
 //!   events per second and time per run.
 //!
 //! * `pgaudit/read_jsonlog` — the pgAudit reader alone on the same world written as a
-//!   PostgreSQL jsonlog (an OBJECT and a SESSION line per lookup, `$n` parameters and a
-//!   sqlcommenter case; one session per user and day): records, payload, SQL parse,
-//!   merge; reported as lookups (statements) per second.
+//!   PostgreSQL jsonlog by `custodes::gen::pgaudit` (an OBJECT and a SESSION line per
+//!   lookup, `$n` parameters, a sqlcommenter case, connection lines): records, payload,
+//!   SQL parse, merge; reported as events (statements and connection events) per second.
 //!
 //! Run: `cargo bench --bench pipeline`. `CUSTODES_BENCH_PGLOG=FILE` also keeps the
 //! generated jsonlog in FILE, to time `custodes audit --format pgaudit` on it. Peak memory is measured on the whole binary with
@@ -128,103 +128,6 @@ fn baseline_build(c: &mut Criterion) {
 criterion_group!(benches, pipeline, baseline_build, pgaudit_read);
 criterion_main!(benches);
 
-/// The world's events as PostgreSQL 15 + pgAudit would log them: each user's day is one
-/// session; each lookup a SELECT on `persons` with bound parameters, logged as an OBJECT
-/// and a SESSION line, with its case in a sqlcommenter comment.
-fn world_as_jsonlog(events: &Path, out: &Path) -> u64 {
-    use std::io::{BufRead, Write};
-    let input = std::io::BufReader::new(std::fs::File::open(events).expect("events"));
-    let mut w = std::io::BufWriter::new(std::fs::File::create(out).expect("jsonlog"));
-    let mut sessions: std::collections::HashMap<(String, String), (String, u64)> =
-        Default::default();
-    let mut statements = 0u64;
-    for line in input.lines() {
-        let line = line.expect("line");
-        let ev: serde_json::Value = serde_json::from_str(&line).expect("json");
-        let ts = ev["ts"].as_str().expect("ts");
-        let user = ev["user"].as_str().expect("user").to_string();
-        let subject = |k: &str| {
-            ev.get(format!("subject_{k}"))
-                .or_else(|| ev.get("subject").and_then(|s| s.get(k)))
-                .and_then(|v| v.as_str())
-                .map(str::to_string)
-        };
-        let when = chrono::DateTime::parse_from_rfc3339(ts)
-            .expect("ts")
-            .with_timezone(&chrono::Utc);
-        let stamp = when.format("%Y-%m-%d %H:%M:%S%.3f UTC").to_string();
-        let n = sessions.len();
-        let (sid, next) = sessions
-            .entry((user.clone(), when.format("%F").to_string()))
-            .or_insert_with(|| (format!("{:x}.{:x}", when.timestamp(), n), 0));
-        *next += 1;
-        let (text, params) = match (
-            subject("last_name"),
-            subject("dob"),
-            subject("person_id"),
-            subject("plate"),
-        ) {
-            (Some(l), Some(d), _, _) => (
-                "SELECT * FROM persons WHERE lower(last_name) = lower($1) AND dob = $2::date",
-                vec![l, d],
-            ),
-            (Some(l), None, _, _) => ("SELECT * FROM persons WHERE last_name = $1", vec![l]),
-            (_, _, Some(p), _) => ("SELECT * FROM persons WHERE person_id = $1", vec![p]),
-            (_, _, _, Some(p)) => ("SELECT * FROM persons p WHERE p.plate = $1", vec![p]),
-            _ => ("SELECT count(*) FROM persons", vec![]),
-        };
-        let case = ev["case_id"].as_str().unwrap_or_default();
-        let text = if case.is_empty() {
-            text.to_string()
-        } else {
-            format!("{text} /*case_id='{case}',purpose='lookup'*/")
-        };
-        let mut pw = csv::WriterBuilder::new()
-            .terminator(csv::Terminator::Any(b'\n'))
-            .from_writer(Vec::new());
-        let p = if params.is_empty() {
-            "<none>".to_string()
-        } else {
-            pw.write_record(&params).expect("params");
-            String::from_utf8(pw.into_inner().expect("params"))
-                .expect("utf8")
-                .trim_end()
-                .to_string()
-        };
-        for kind in ["OBJECT", "SESSION"] {
-            let mut rw = csv::WriterBuilder::new()
-                .terminator(csv::Terminator::Any(b'\n'))
-                .from_writer(Vec::new());
-            rw.write_record([
-                kind,
-                &next.to_string(),
-                "1",
-                "READ",
-                "SELECT",
-                "TABLE",
-                "public.persons",
-                &text,
-                &p,
-                "1",
-            ])
-            .expect("payload");
-            let payload = String::from_utf8(rw.into_inner().expect("payload")).expect("utf8");
-            let rec = serde_json::json!({
-                "timestamp": stamp, "user": user, "dbname": "records", "pid": 4000 + n,
-                "remote_host": ev["ip"].as_str().unwrap_or("10.0.0.1"), "session_id": sid,
-                "vxid": format!("3/{next}"), "error_severity": "LOG",
-                "message": format!("AUDIT: {}", payload.trim_end()),
-                "application_name": ev["client"].as_str().unwrap_or("rms"),
-                "backend_type": "client backend",
-            });
-            writeln!(w, "{rec}").expect("write");
-        }
-        statements += 1;
-    }
-    w.flush().expect("flush");
-    statements
-}
-
 fn pgaudit_read(c: &mut Criterion) {
     let dir = tempfile::tempdir().expect("tempdir");
     let opts = GenOptions {
@@ -236,15 +139,29 @@ fn pgaudit_read(c: &mut Criterion) {
         Some(p) => std::path::PathBuf::from(p),
         None => dir.path().join("postgresql.json"),
     };
-    let statements = world_as_jsonlog(&dir.path().join("events.jsonl"), &log);
-    let config = Config::parse(
-        "[pgaudit.subject_columns]\n\"persons.person_id\" = \"person_id\"\n\"persons.last_name\" = \"last_name\"\n\"persons.dob\" = \"dob\"\n\"persons.plate\" = \"plate\"\n",
+    let events = std::fs::File::open(dir.path().join("events.jsonl")).expect("events");
+    let out = std::fs::File::create(&log).expect("jsonlog");
+    let statements = custodes::gen::pgaudit::write_jsonlog(
+        std::io::BufReader::new(events),
+        std::io::BufWriter::new(out),
     )
-    .expect("config");
+    .expect("jsonlog");
+    let config = Config::parse(custodes::gen::pgaudit::CONFIG).expect("config");
     let read_opts = source::ReadOptions::new(&config).expect("options");
+    // Statements and connection lines both become events.
+    let mut events = 0u64;
+    source::read_file(
+        &log,
+        Format::Pgaudit,
+        &read_opts,
+        &mut RejectSink::counting(),
+        &mut |_| events += 1,
+    )
+    .expect("read");
+    assert!(events >= statements);
     let mut group = c.benchmark_group("pgaudit");
     group.sample_size(10);
-    group.throughput(Throughput::Elements(statements));
+    group.throughput(Throughput::Elements(events));
     group.bench_function("read_jsonlog", |b| {
         b.iter(|| {
             let mut n = 0u64;
@@ -256,7 +173,7 @@ fn pgaudit_read(c: &mut Criterion) {
                 &mut |_| n += 1,
             )
             .expect("read");
-            assert_eq!(n, statements);
+            assert_eq!(n, events);
             black_box(n)
         })
     });

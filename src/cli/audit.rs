@@ -160,6 +160,7 @@ pub fn run(args: AuditArgs) -> anyhow::Result<ExitCode> {
         notes: Vec::new(),
         error: None,
     };
+    let mut read_total = source::FileStats::default();
     if args.stream {
         let mut reorder: Reorder = Reorder::new(lateness);
         let mut ready = Vec::new();
@@ -175,6 +176,7 @@ pub fn run(args: AuditArgs) -> anyhow::Result<ExitCode> {
             })?;
             input.events_read += stats.events;
             input.events_rejected += stats.rejected;
+            read_total.add(&stats);
             for l in late.drain(..) {
                 reject_late(&mut rejects, l, reorder.lateness())?;
                 input.events_read -= 1;
@@ -199,6 +201,7 @@ pub fn run(args: AuditArgs) -> anyhow::Result<ExitCode> {
         })?;
         input.events_read = read.events;
         input.events_rejected = read.rejected;
+        read_total = read;
         if let Some(b) = &bar {
             b.set_length(events.len() as u64);
             b.set_position(0);
@@ -214,6 +217,13 @@ pub fn run(args: AuditArgs) -> anyhow::Result<ExitCode> {
         }
     }
     rejects.flush().context("writing the reject file")?;
+    let pg = &read_total.pgaudit;
+    if pg.audit_lines > 0 {
+        notes.push(format!(
+            "pgAudit: {} audit lines; {} folded into a statement already counted (OBJECT/SESSION, one per table), {} not reads or writes (SET, PREPARE, DDL), {} subjects found by the literal scan",
+            pg.audit_lines, pg.merged, pg.not_lookups, pg.literal_scans
+        ));
+    }
     if let Some(e) = run.error.take() {
         return Err(e);
     }

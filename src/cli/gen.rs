@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use anyhow::Context;
 use clap::Args;
 
 use custodes::gen::{generate, GenOptions};
@@ -36,6 +37,10 @@ pub struct GenArgs {
     /// Generate only normal work, no injected abuse.
     #[arg(long)]
     pub no_inject: bool,
+    /// Also write the events as PostgreSQL + pgAudit would log them (DIR/pgaudit/postgresql.json,
+    /// jsonlog) with the configuration that reads them (DIR/pgaudit/custodes.toml).
+    #[arg(long)]
+    pub pgaudit: bool,
 }
 
 pub fn run(args: GenArgs) -> anyhow::Result<ExitCode> {
@@ -66,6 +71,29 @@ pub fn run(args: GenArgs) -> anyhow::Result<ExitCode> {
     );
     for (k, n) in &s.by_label {
         eprintln!("  {k:<40} {n}");
+    }
+    if args.pgaudit {
+        let dir = args.out.join("pgaudit");
+        std::fs::create_dir_all(&dir)
+            .with_context(|| format!("{}: cannot create", dir.display()))?;
+        let log = dir.join("postgresql.json");
+        let events = std::fs::File::open(args.out.join("events.jsonl"))
+            .with_context(|| format!("{}: cannot read", args.out.display()))?;
+        let out = custodes::output::create_private(&log)
+            .with_context(|| format!("{}: cannot create", log.display()))?;
+        let n = custodes::gen::pgaudit::write_jsonlog(
+            std::io::BufReader::new(events),
+            std::io::BufWriter::new(out),
+        )
+        .with_context(|| format!("{}: cannot write", log.display()))?;
+        let cfg = dir.join("custodes.toml");
+        std::fs::write(&cfg, custodes::gen::pgaudit::CONFIG)
+            .with_context(|| format!("{}: cannot write", cfg.display()))?;
+        eprintln!(
+            "custodes: wrote {n} statements as a pgAudit jsonlog to {} (read it with --config {})",
+            log.display(),
+            cfg.display()
+        );
     }
     Ok(ExitCode::SUCCESS)
 }

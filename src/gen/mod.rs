@@ -40,6 +40,7 @@
 //! one detector (a burst that also makes its day a `daily_count`).
 
 mod names;
+pub mod pgaudit;
 mod render;
 mod scenario;
 mod truth;

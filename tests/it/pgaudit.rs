@@ -284,3 +284,58 @@ fn watch_follows_a_jsonlog_file_with_the_audits_alerts() {
         assert_eq!(alert_keys(&read_jsonl(&out)), want, "--format {format}");
     }
 }
+
+/// (detector, kind, user, events, severity, score, window start) of every alert, sorted.
+fn alert_facts(alerts: &[Value]) -> Vec<String> {
+    let mut v: Vec<String> = alerts
+        .iter()
+        .map(|a| {
+            format!(
+                "{} {} {} {} {} {:.6} {}",
+                a["detector"].as_str().unwrap(),
+                a["kind"].as_str().unwrap(),
+                a["user"].as_str().unwrap(),
+                a["event_ids"].as_array().unwrap().len(),
+                a["severity"].as_str().unwrap(),
+                a["score"].as_f64().unwrap(),
+                a["window_start"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+/// A whole generated world, every kind of misuse in it, written as PostgreSQL + pgAudit
+/// would log it (`gen --pgaudit`: bound parameters, sqlcommenter cases, OBJECT and SESSION
+/// lines, connection lines): the pgAudit path must hand the detectors the same facts as
+/// the contract events, so the alerts are the same but for the event ids.
+#[test]
+fn a_generated_world_logged_by_pgaudit_gives_the_contract_events_alerts() {
+    let dir = tempfile::tempdir().unwrap();
+    let w = dir.path();
+    custodes()
+        .args(["gen", "--seed", "3", "--users", "30", "--days", "8", "--pgaudit", "--out"])
+        .arg(w)
+        .assert()
+        .success();
+    let run = |config: Option<PathBuf>, input: PathBuf, out: &str| {
+        let out = w.join(out);
+        let mut cmd = custodes();
+        cmd.args(["audit", "--quiet", "--refs"]).arg(w.join("refs"));
+        if let Some(c) = config {
+            cmd.arg("--config").arg(c);
+        }
+        cmd.arg("--out").arg(&out).arg(input).assert().success();
+        read_jsonl(&out)
+    };
+    let contract = run(None, w.join("events.jsonl"), "contract.jsonl");
+    let pg = run(
+        Some(w.join("pgaudit/custodes.toml")),
+        w.join("pgaudit/postgresql.json"),
+        "pgaudit.jsonl",
+    );
+    assert!(contract.len() > 20, "the world raises alerts: {}", contract.len());
+    assert_eq!(alert_facts(&pg), alert_facts(&contract));
+    assert!(pg.iter().all(|a| a["event_ids"][0].as_str().unwrap().starts_with("pg:")));
+}

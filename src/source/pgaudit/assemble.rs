@@ -96,6 +96,8 @@ struct Carried {
 
 #[derive(Debug, Default)]
 struct Session {
+    /// The time of its last line, to forget sessions whose end was not logged.
+    last_seen: Option<chrono::DateTime<chrono::Utc>>,
     statement_id: u64,
     /// Substatements of the current statement already seen, with their text.
     seen: Vec<(u64, Option<Arc<str>>)>,
@@ -109,11 +111,19 @@ struct Session {
     local: Option<(Option<String>, Carried)>,
 }
 
+/// Sessions kept before idle ones are forgotten (`log_disconnections` off, or a crash).
+const MAX_SESSIONS: usize = 50_000;
+/// A session without a line for this long is taken to have ended.
+const SESSION_IDLE_HOURS: i64 = 24;
+
 /// Turns log records into events; one per source, fed in file order.
 #[derive(Debug)]
 pub struct Assembler {
     settings: Arc<PgSettings>,
     sessions: HashMap<String, Session>,
+    /// The session count at which idle sessions are next swept (doubles when a sweep
+    /// frees little, so sweeping stays linear overall).
+    sweep_at: usize,
     pub stats: AssembleStats,
 }
 
@@ -122,6 +132,7 @@ impl Assembler {
         Assembler {
             settings,
             sessions: HashMap::new(),
+            sweep_at: MAX_SESSIONS,
             stats: AssembleStats::default(),
         }
     }
@@ -266,7 +277,16 @@ impl Assembler {
                 "the pgAudit line carries no session (on stderr add %c to log_line_prefix)",
             )
         })?;
+        if self.sessions.len() >= self.sweep_at && !self.sessions.contains_key(&key) {
+            if let Some(now) = rec.ts {
+                let horizon = now - chrono::Duration::hours(SESSION_IDLE_HOURS);
+                self.sessions
+                    .retain(|_, s| s.last_seen.is_some_and(|t| t >= horizon));
+                self.sweep_at = MAX_SESSIONS.max(self.sessions.len() * 2);
+            }
+        }
         let session = self.sessions.entry(key).or_default();
+        session.last_seen = session.last_seen.max(rec.ts);
         if session.statement_id != p.statement_id || session.seen.is_empty() {
             session.statement_id = p.statement_id;
             session.seen.clear();
@@ -302,11 +322,12 @@ impl Assembler {
         let is_data = p.class == "READ" || p.class == "WRITE";
         let mut made_settings = false;
         if let Some(a) = &analysis {
-            let local = p.class.starts_with("MISC") || !is_data;
-            let facts: Vec<&StatementFacts> = if local {
-                a.statements.iter().collect()
-            } else {
+            // A SET line has no object to pick its statement by: every statement of the
+            // text may set something.
+            let facts: Vec<&StatementFacts> = if is_data {
                 pick(a, &p)
+            } else {
+                a.statements.iter().collect()
             };
             made_settings = facts.iter().any(|f| !f.settings.is_empty());
             apply_settings(&self.settings, session, &facts, rec.vxid.as_deref());
@@ -636,4 +657,46 @@ fn quoted_after(msg: &str, key: &str) -> Option<String> {
     let rest = &msg[msg.find(key)? + key.len()..];
     let end = rest.find('"')?;
     (end > 0).then(|| rest[..end].to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(session: &str, hour: u32) -> LogRecord {
+        LogRecord {
+            ts: chrono::DateTime::parse_from_rfc3339(&format!(
+                "2026-11-2{}T{:02}:00:00Z",
+                3 + hour / 24,
+                hour % 24
+            ))
+            .ok()
+            .map(|t| t.with_timezone(&chrono::Utc)),
+            user: Some("u".into()),
+            session_id: Some(session.into()),
+            severity: "LOG".into(),
+            message:
+                "AUDIT: SESSION,1,1,READ,SELECT,TABLE,public.persons,SELECT 1 FROM persons,<none>,1"
+                    .into(),
+            ..LogRecord::default()
+        }
+    }
+
+    #[test]
+    fn sessions_whose_end_was_not_logged_are_forgotten_after_a_day() {
+        let settings = PgSettings::new(&PgauditConfig::default()).unwrap();
+        let mut asm = Assembler::new(Arc::new(settings));
+        asm.sweep_at = 3;
+        let file: Arc<str> = Arc::from("f");
+        let mut out = Vec::new();
+        for s in ["a", "b", "c"] {
+            asm.record(&file, 1, line(s, 0), &mut out).unwrap();
+        }
+        assert_eq!(asm.sessions.len(), 3);
+        // A new session a day and more later: the three idle ones go.
+        asm.record(&file, 2, line("d", 25), &mut out).unwrap();
+        assert_eq!(asm.sessions.len(), 1);
+        assert_eq!(asm.sweep_at, MAX_SESSIONS);
+        assert_eq!(out.len(), 4);
+    }
 }
