@@ -20,8 +20,7 @@ use custodes::source::{self, FileStats, FormatChoice, RejectSink};
 /// written to the reject file; the run goes on. The events hold personal data: the output is
 /// created 0600.
 ///
-/// Example: custodes convert --format pgaudit --config custodes.toml \
-///              /var/log/postgresql/postgresql.json --out events.jsonl
+/// Example: custodes convert --config custodes.toml --out events.jsonl postgresql.json
 #[derive(Debug, Args)]
 pub struct ConvertArgs {
     /// What the inputs are: auto (by extension, and by content for .json, .csv and .log),

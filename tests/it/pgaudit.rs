@@ -315,7 +315,17 @@ fn a_generated_world_logged_by_pgaudit_gives_the_contract_events_alerts() {
     let dir = tempfile::tempdir().unwrap();
     let w = dir.path();
     custodes()
-        .args(["gen", "--seed", "3", "--users", "30", "--days", "8", "--pgaudit", "--out"])
+        .args([
+            "gen",
+            "--seed",
+            "3",
+            "--users",
+            "30",
+            "--days",
+            "8",
+            "--pgaudit",
+            "--out",
+        ])
         .arg(w)
         .assert()
         .success();
@@ -335,7 +345,13 @@ fn a_generated_world_logged_by_pgaudit_gives_the_contract_events_alerts() {
         w.join("pgaudit/postgresql.json"),
         "pgaudit.jsonl",
     );
-    assert!(contract.len() > 20, "the world raises alerts: {}", contract.len());
+    assert!(
+        contract.len() > 20,
+        "the world raises alerts: {}",
+        contract.len()
+    );
     assert_eq!(alert_facts(&pg), alert_facts(&contract));
-    assert!(pg.iter().all(|a| a["event_ids"][0].as_str().unwrap().starts_with("pg:")));
+    assert!(pg
+        .iter()
+        .all(|a| a["event_ids"][0].as_str().unwrap().starts_with("pg:")));
 }
