@@ -128,8 +128,8 @@ pub fn run(args: AuditArgs) -> anyhow::Result<ExitCode> {
 
     let opts = super::read_options(&config, args.config.as_ref())?;
     let inputs = source::discover(&args.events, args.format)?;
-    for s in &inputs.skipped {
-        notes.push(format!("skipped {} (unknown format)", s.display()));
+    for (s, why) in &inputs.skipped {
+        notes.push(format!("skipped {} ({why})", s.display()));
     }
     input.files = inputs.files.len() as u64;
 

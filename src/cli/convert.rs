@@ -112,8 +112,8 @@ pub fn run(args: ConvertArgs) -> anyhow::Result<ExitCode> {
                 pg.audit_lines, pg.merged, pg.not_lookups, pg.literal_scans
             );
         }
-        for s in &inputs.skipped {
-            eprintln!("  skipped {} (unknown format)", s.display());
+        for (s, why) in &inputs.skipped {
+            eprintln!("  skipped {} ({why})", s.display());
         }
         for r in rejects.first() {
             eprintln!("  rejected: {r}");

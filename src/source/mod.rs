@@ -121,8 +121,8 @@ impl Format {
 #[derive(Debug, Default)]
 pub struct Inputs {
     pub files: Vec<(PathBuf, Format)>,
-    /// Files inside directories whose extension names no known format.
-    pub skipped: Vec<PathBuf>,
+    /// Files inside directories that are not read, with why.
+    pub skipped: Vec<(PathBuf, String)>,
 }
 
 /// Expands files and directories (recursively, in name order). A file named explicitly
@@ -159,7 +159,49 @@ pub fn discover(paths: &[PathBuf], choice: FormatChoice) -> Result<Inputs, Sourc
             inputs.files.push((p.clone(), format));
         }
     }
+    one_destination_per_log(&mut inputs);
     Ok(inputs)
+}
+
+/// A server logging to several destinations writes the same records to `NAME.json`,
+/// `NAME.csv` and `NAME.log` side by side; reading them all would count every lookup two
+/// or three times. Keeps one per name, the richest (jsonlog, then csvlog, then stderr).
+fn one_destination_per_log(inputs: &mut Inputs) {
+    let rank = |p: &Path| {
+        let name = p.file_name()?.to_str()?.to_ascii_lowercase();
+        let name = name.strip_suffix(".gz").unwrap_or(&name).to_string();
+        let (stem, rank) = [(".json", 0), (".csv", 1), (".log", 2)]
+            .iter()
+            .find_map(|(ext, r)| name.strip_suffix(ext).map(|s| (s.to_string(), *r)))?;
+        Some((p.with_file_name(stem), rank))
+    };
+    let mut best: std::collections::HashMap<PathBuf, (u8, PathBuf)> = Default::default();
+    for (p, f) in &inputs.files {
+        if let (Format::Pgaudit, Some((key, r))) = (f, rank(p)) {
+            let e = best.entry(key).or_insert((r, p.clone()));
+            if r < e.0 {
+                *e = (r, p.clone());
+            }
+        }
+    }
+    let mut kept = Vec::with_capacity(inputs.files.len());
+    for (p, f) in inputs.files.drain(..) {
+        let chosen = match (f, rank(&p)) {
+            (Format::Pgaudit, Some((key, _))) => best.get(&key).filter(|(_, b)| *b != p),
+            _ => None,
+        };
+        match chosen {
+            Some((_, b)) => inputs.skipped.push((
+                p,
+                format!(
+                    "the same server's log as {}, in another destination",
+                    b.display()
+                ),
+            )),
+            None => kept.push((p, f)),
+        }
+    }
+    inputs.files = kept;
 }
 
 /// The format of one file: forced, by extension, or (for names a PostgreSQL log may
@@ -220,7 +262,7 @@ fn walk(dir: &Path, choice: FormatChoice, inputs: &mut Inputs) -> Result<(), Sou
         } else if let Some(format) = choose(&path, choice)? {
             inputs.files.push((path, format));
         } else {
-            inputs.skipped.push(path);
+            inputs.skipped.push((path, "unknown format".into()));
         }
     }
     Ok(())

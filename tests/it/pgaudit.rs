@@ -355,3 +355,55 @@ fn a_generated_world_logged_by_pgaudit_gives_the_contract_events_alerts() {
         .iter()
         .all(|a| a["event_ids"][0].as_str().unwrap().starts_with("pg:")));
 }
+
+/// A directory of mixed logs: PostgreSQL logs are recognised by their first line, contract
+/// events by their extension, a stranger's `.log` is skipped and named (not rejected line
+/// by line), and of one server's log in several destinations only the jsonlog is read.
+#[test]
+fn a_directory_mixing_postgresql_logs_contract_events_and_other_logs() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let logs = d.join("logs");
+    std::fs::create_dir(&logs).unwrap();
+    std::fs::copy(pg("postgresql.json"), logs.join("a.json")).unwrap();
+    std::fs::copy(pg("postgresql.csv"), logs.join("a.csv")).unwrap();
+    std::fs::copy(pg("postgresql.log"), logs.join("b.log")).unwrap();
+    std::fs::write(
+        logs.join("cron.log"),
+        "Nov 23 18:00:01 host CRON[1]: job ran\n",
+    )
+    .unwrap();
+    // A contract event: officer_a looks themselves up by person id.
+    std::fs::write(
+        logs.join("c.jsonl"),
+        "{\"id\":\"x1\",\"ts\":\"2026-11-23T19:00:00Z\",\"user\":\"officer_a\",\"subject_person_id\":\"1\"}\n",
+    )
+    .unwrap();
+    let out = d.join("alerts.jsonl");
+    let run = custodes()
+        .args(["audit", "--refs"])
+        .arg(pg("refs"))
+        .arg("--config")
+        .arg(config(d))
+        .arg("--out")
+        .arg(&out)
+        .arg(&logs)
+        .assert()
+        .success();
+    let err = String::from_utf8_lossy(&run.get_output().stderr).to_string();
+    assert!(err.contains("cron.log (unknown format)"), "{err}");
+    assert!(
+        err.contains("a.csv (the same server's log as") && err.contains("a.json, in another"),
+        "{err}"
+    );
+    assert!(err.contains("0 rejected"), "{err}");
+    assert!(err.contains("148 audit lines"), "both logs are read: {err}");
+    let alerts = read_jsonl(&out);
+    let self_ids: Vec<&str> = alerts
+        .iter()
+        .filter(|a| a["detector"] == "self_query" && a["kind"] == "person_id")
+        .flat_map(|a| a["event_ids"].as_array().unwrap())
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    assert_eq!(self_ids, vec!["x1"]);
+}
