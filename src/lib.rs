@@ -30,6 +30,7 @@ pub mod gen;
 pub mod identity;
 pub mod output;
 pub mod refs;
+pub mod server;
 pub mod service;
 pub mod source;
 pub mod store;

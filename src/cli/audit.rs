@@ -80,6 +80,12 @@ pub struct AuditArgs {
     #[arg(long, value_name = "SECONDS", requires = "stream")]
     pub allowed_lateness: Option<i64>,
 
+    /// Also keep the alerts and the events in this alert store (SQLite, created 0600),
+    /// the one `custodes watch --db` fills and `custodes serve` shows. Alerts already there
+    /// (same `alert_id`) are left as they are; events are kept once per id.
+    #[arg(long, value_name = "FILE")]
+    pub db: Option<PathBuf>,
+
     /// Do not print the summary on standard error.
     #[arg(long, short)]
     pub quiet: bool,
@@ -149,8 +155,17 @@ pub fn run(args: AuditArgs) -> anyhow::Result<ExitCode> {
             .with_context(|| format!("{}: cannot create alert file", p.display()))?,
         None => JsonLinesSink::stdout(),
     };
+    let db = match &args.db {
+        Some(p) => Some(DbWriter {
+            store: custodes::store::Store::open(p)?,
+            events: Vec::new(),
+            alerts: Vec::new(),
+        }),
+        None => None,
+    };
     let bar = progress_bar(!args.quiet);
     let mut run = Detecting {
+        db,
         engine: None,
         resolver,
         state: args.state.clone(),
@@ -317,7 +332,53 @@ fn engine_from_state(
 }
 
 /// The detection half of an audit: events in, alerts out to the sink as days close.
+/// `--db`: events are written in chunks as they are analysed, alerts in one step at the
+/// end (after the alert file, before the state).
+struct DbWriter {
+    store: custodes::store::Store,
+    events: Vec<(String, String, String, String)>,
+    alerts: Vec<Alert>,
+}
+
+impl DbWriter {
+    const CHUNK: usize = 10_000;
+
+    fn event(&mut self, ev: &custodes::event::Event) -> anyhow::Result<()> {
+        let json = serde_json::Value::Object(ev.to_contract_json()).to_string();
+        self.events.push((
+            ev.id.clone(),
+            custodes::event::format_ts(&ev.ts),
+            ev.user.clone(),
+            json,
+        ));
+        if self.events.len() >= Self::CHUNK {
+            self.flush_events()?;
+        }
+        Ok(())
+    }
+
+    fn flush_events(&mut self) -> anyhow::Result<()> {
+        let rows = std::mem::take(&mut self.events);
+        self.store.put_events(
+            rows.iter()
+                .map(|(i, t, u, j)| (i.as_str(), t.as_str(), u.as_str(), j.clone())),
+        )?;
+        Ok(())
+    }
+
+    fn finish(&mut self) -> anyhow::Result<()> {
+        self.flush_events()?;
+        let batch = self.store.batch()?;
+        for a in &self.alerts {
+            batch.alert(a, true, false)?;
+        }
+        batch.commit()?;
+        Ok(())
+    }
+}
+
 struct Detecting {
+    db: Option<DbWriter>,
     /// Built at the first event, which decides whether a saved state's open windows apply.
     engine: Option<Engine>,
     resolver: std::sync::Arc<Resolver>,
@@ -353,6 +414,12 @@ impl Detecting {
         if self.error.is_some() {
             return;
         }
+        if let Some(db) = &mut self.db {
+            if let Err(e) = db.event(ev) {
+                self.error = Some(e);
+                return;
+            }
+        }
         let mut batch = std::mem::take(&mut self.batch);
         let result = self.engine(Some(ev)).map(|e| e.push(ev, &mut batch));
         if let Err(e) = result.and_then(|()| self.drain(&mut batch)) {
@@ -365,6 +432,9 @@ impl Detecting {
         for a in batch.drain(..) {
             self.worst = self.worst.max(Some(a.severity));
             self.sink.write(&a).context("writing alerts")?;
+            if let Some(db) = &mut self.db {
+                db.alerts.push(a);
+            }
         }
         Ok(())
     }
@@ -376,6 +446,9 @@ impl Detecting {
         self.engine(None)?.finish(&mut batch);
         self.drain(&mut batch)?;
         self.sink.finish().context("writing alerts")?;
+        if let Some(db) = &mut self.db {
+            db.finish()?;
+        }
         let engine = self
             .engine
             .take()

@@ -6,6 +6,8 @@ mod convert;
 mod detectors;
 mod eval;
 mod gen;
+mod user;
+mod verify_log;
 mod watch;
 
 use std::path::PathBuf;
@@ -16,7 +18,8 @@ use clap::{Parser, Subcommand};
 const AFTER_HELP: &str = "\
 Exit status:
   0  the command ran (with or without alerts); `watch` stopped by a signal
-  1  `audit --fail-on SEVERITY` found an alert at or above SEVERITY
+  1  `audit --fail-on SEVERITY` found an alert at or above SEVERITY; `verify-log` found
+     the access log's chain broken
   2  bad usage or unreadable input; the message names the file, line and field
 
 Start with:  custodes audit --refs sample_logs/refs sample_logs/events.jsonl";
@@ -39,6 +42,8 @@ pub enum Command {
     Baseline(baseline::BaselineArgs),
     Watch(watch::WatchArgs),
     Convert(convert::ConvertArgs),
+    User(user::UserArgs),
+    VerifyLog(verify_log::VerifyLogArgs),
     Gen(gen::GenArgs),
     Eval(eval::EvalArgs),
     Detectors(detectors::DetectorsArgs),
@@ -52,6 +57,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Baseline(a) => baseline::run(a),
         Command::Watch(a) => watch::run(a),
         Command::Convert(a) => convert::run(a),
+        Command::User(a) => user::run(a),
+        Command::VerifyLog(a) => verify_log::run(a),
         Command::Gen(a) => gen::run(a),
         Command::Eval(a) => eval::run(a),
         Command::Detectors(a) => detectors::run(a),

@@ -23,9 +23,12 @@ use thiserror::Error;
 
 use crate::alert::Alert;
 
+pub mod workbench;
+
 pub const FORMAT: &str = "custodes-store";
-/// Bump on any change of schema or meaning; [`Store::open`] refuses other versions.
-pub const VERSION: u32 = 1;
+/// Bump on any change of schema or meaning; [`Store::open`] migrates older versions it
+/// knows and refuses newer ones.
+pub const VERSION: u32 = 2;
 
 #[derive(Debug, Error)]
 pub enum StoreError {
@@ -41,7 +44,7 @@ pub enum StoreError {
     },
     #[error("{}: not a custodes alert store (its `meta` table says format {found:?}, expected {FORMAT:?})", path.display())]
     Foreign { path: PathBuf, found: String },
-    #[error("{}: alert store version {found} is not supported by this custodes (it reads version {VERSION})", path.display())]
+    #[error("{}: alert store version {found} is not supported by this custodes (it reads versions 1 to {VERSION})", path.display())]
     Version { path: PathBuf, found: String },
     #[error("{}: alert store error while {doing}: {source}", path.display())]
     Sql {
@@ -118,6 +121,69 @@ CREATE TABLE IF NOT EXISTS checkpoint (
 );
 ";
 
+/// Version 2: the workbench (`custodes serve`) — the events behind alerts, accounts and
+/// their sessions, triage history, exceptions, and the hash-chained access log.
+const SCHEMA_V2: &str = "
+CREATE TABLE IF NOT EXISTS events (
+    event_id TEXT PRIMARY KEY,
+    ts       TEXT NOT NULL,
+    user     TEXT NOT NULL,
+    -- The event as a contract JSON object.
+    event    TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS events_by_user ON events (user, ts);
+CREATE TABLE IF NOT EXISTS accounts (
+    name       TEXT PRIMARY KEY,
+    role       TEXT NOT NULL CHECK (role IN ('investigator', 'oversight', 'admin')),
+    -- argon2id, PHC string format.
+    password   TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS sessions (
+    -- SHA-256 of the cookie's token: a copy of the database does not log anyone in.
+    token_sha256 TEXT PRIMARY KEY,
+    account      TEXT NOT NULL REFERENCES accounts (name),
+    csrf         TEXT NOT NULL,
+    expires_at   TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS triage (
+    id       INTEGER PRIMARY KEY,
+    alert_id TEXT NOT NULL,
+    status   TEXT NOT NULL CHECK (status IN ('open', 'in_review', 'confirmed', 'benign', 'false_positive')),
+    assignee TEXT,
+    note     TEXT,
+    by       TEXT NOT NULL,
+    at       TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS triage_by_alert ON triage (alert_id, id);
+CREATE TABLE IF NOT EXISTS exceptions (
+    id         INTEGER PRIMARY KEY,
+    -- What it matches (NULL = any): a login, a detector, a kind.
+    user       TEXT,
+    detector   TEXT,
+    kind       TEXT,
+    owner      TEXT NOT NULL,
+    reason     TEXT NOT NULL,
+    expires    TEXT,
+    created_by TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    revoked_at TEXT
+);
+CREATE TABLE IF NOT EXISTS access_log (
+    seq       INTEGER PRIMARY KEY,
+    at        TEXT NOT NULL,
+    account   TEXT NOT NULL,
+    action    TEXT NOT NULL,
+    target    TEXT NOT NULL,
+    prev_hash TEXT NOT NULL,
+    hash      TEXT NOT NULL
+);
+CREATE TRIGGER IF NOT EXISTS access_log_append_only_update BEFORE UPDATE ON access_log
+BEGIN SELECT RAISE(ABORT, 'the access log is append-only'); END;
+CREATE TRIGGER IF NOT EXISTS access_log_append_only_delete BEFORE DELETE ON access_log
+BEGIN SELECT RAISE(ABORT, 'the access log is append-only'); END;
+";
+
 /// A saved checkpoint: detection state (the `custodes-baseline` JSON) and where each
 /// source resumes (the service's JSON).
 #[derive(Debug, Clone, PartialEq)]
@@ -144,7 +210,7 @@ pub struct Store {
     path: PathBuf,
 }
 
-fn now_text() -> String {
+pub(crate) fn now_text() -> String {
     crate::event::format_ts(&chrono::Utc::now())
 }
 
@@ -238,23 +304,50 @@ impl Store {
                 });
             }
             let version = get("version")?.unwrap_or_default();
-            if version != VERSION.to_string() {
-                return Err(StoreError::Version {
-                    path: self.path.clone(),
-                    found: version,
-                });
+            match version.parse::<u32>() {
+                Ok(v) if v == VERSION => return Ok(()),
+                Ok(1) => return self.migrate_from_1(),
+                _ => {
+                    return Err(StoreError::Version {
+                        path: self.path.clone(),
+                        found: version,
+                    })
+                }
             }
-            return Ok(());
         }
-        self.conn
-            .execute_batch(SCHEMA)
+        let tx = self
+            .conn
+            .unchecked_transaction()
             .map_err(self.sql("creating the schema"))?;
-        self.conn
-            .execute(
-                "INSERT INTO meta (key, value) VALUES ('format', ?1), ('version', ?2)",
-                params![FORMAT, VERSION.to_string()],
-            )
+        tx.execute_batch(SCHEMA)
             .map_err(self.sql("creating the schema"))?;
+        tx.execute_batch(SCHEMA_V2)
+            .map_err(self.sql("creating the schema"))?;
+        tx.execute(
+            "INSERT INTO meta (key, value) VALUES ('format', ?1), ('version', ?2)",
+            params![FORMAT, VERSION.to_string()],
+        )
+        .map_err(self.sql("creating the schema"))?;
+        tx.commit().map_err(self.sql("creating the schema"))?;
+        Ok(())
+    }
+
+    /// Version 1 (the service's store before the workbench) gains the workbench's tables;
+    /// nothing it held changes.
+    fn migrate_from_1(&self) -> Result<(), StoreError> {
+        let tx = self
+            .conn
+            .unchecked_transaction()
+            .map_err(self.sql("migrating from version 1"))?;
+        tx.execute_batch(SCHEMA_V2)
+            .map_err(self.sql("migrating from version 1"))?;
+        tx.execute(
+            "UPDATE meta SET value = ?1 WHERE key = 'version'",
+            [VERSION.to_string()],
+        )
+        .map_err(self.sql("migrating from version 1"))?;
+        tx.commit().map_err(self.sql("migrating from version 1"))?;
+        tracing::info!(path = %self.path.display(), "Alert store migrated from version 1 to 2.");
         Ok(())
     }
 
@@ -710,5 +803,48 @@ mod tests {
         .unwrap();
         let e = Store::open(&q).err().unwrap().to_string();
         assert!(e.contains("text.db"), "{e}");
+    }
+
+    #[test]
+    fn a_version_1_store_is_migrated_and_a_newer_one_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("v1.db");
+        {
+            let c = Connection::open(&p).unwrap();
+            c.execute_batch(SCHEMA).unwrap();
+            c.execute(
+                "INSERT INTO meta (key, value) VALUES ('format', ?1), ('version', '1')",
+                [FORMAT],
+            )
+            .unwrap();
+            c.execute(
+                "INSERT INTO progress (source, position, updated_at) VALUES ('a', '{}', 'x')",
+                [],
+            )
+            .unwrap();
+        }
+        let s = Store::open(&p).unwrap();
+        let version: String = s
+            .conn
+            .query_row("SELECT value FROM meta WHERE key = 'version'", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(version, VERSION.to_string());
+        let kept: i64 = s
+            .conn
+            .query_row("SELECT count(*) FROM progress", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(kept, 1);
+        drop(s);
+        // Opening again is a no-op.
+        Store::open(&p).unwrap();
+        {
+            let c = Connection::open(&p).unwrap();
+            c.execute("UPDATE meta SET value = '99' WHERE key = 'version'", [])
+                .unwrap();
+        }
+        let e = Store::open(&p).err().unwrap().to_string();
+        assert!(e.contains("version 99"), "{e}");
     }
 }

@@ -12,4 +12,5 @@ mod shared;
 mod support;
 mod tricky;
 mod watch;
+mod workbench;
 mod world;

@@ -1,0 +1,147 @@
+//! The workbench's store and its commands: `audit --db`, `user add`, `verify-log`.
+
+use std::path::Path;
+
+use rusqlite::Connection;
+
+use crate::support::{custodes, read_jsonl};
+
+fn count(db: &Path, sql: &str) -> i64 {
+    Connection::open(db)
+        .unwrap()
+        .query_row(sql, [], |r| r.get(0))
+        .unwrap()
+}
+
+#[test]
+fn audit_fills_the_store_with_its_alerts_and_events() {
+    let dir = tempfile::tempdir().unwrap();
+    let w = dir.path();
+    custodes()
+        .args([
+            "gen", "--seed", "4", "--users", "20", "--days", "4", "--out",
+        ])
+        .arg(w)
+        .assert()
+        .success();
+    let db = w.join("alerts.db");
+    let out = w.join("alerts.jsonl");
+    for _ in 0..2 {
+        custodes()
+            .args(["audit", "--quiet", "--refs"])
+            .arg(w.join("refs"))
+            .arg("--db")
+            .arg(&db)
+            .arg("--out")
+            .arg(&out)
+            .arg(w.join("events.jsonl"))
+            .assert()
+            .success();
+    }
+    let alerts = read_jsonl(&out);
+    assert!(!alerts.is_empty());
+    // Twice the same night: the same rows, not twice as many.
+    assert_eq!(
+        count(&db, "SELECT count(*) FROM alerts WHERE final = 1"),
+        alerts.len() as i64
+    );
+    let events = std::fs::read_to_string(w.join("events.jsonl"))
+        .unwrap()
+        .lines()
+        .count();
+    assert_eq!(count(&db, "SELECT count(*) FROM events"), events as i64);
+    // Every event an alert rests on is in the store.
+    assert_eq!(
+        count(
+            &db,
+            "SELECT count(*) FROM alert_events ae LEFT JOIN events e ON e.event_id = ae.event_id WHERE e.event_id IS NULL"
+        ),
+        0
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&db).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+}
+
+#[test]
+fn user_add_reads_the_password_from_stdin_and_refuses_duplicates() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("s.db");
+    custodes()
+        .args(["user", "add", "--db"])
+        .arg(&db)
+        .args(["--role", "investigator", "ia_kowalski"])
+        .write_stdin("a long enough passphrase\n")
+        .assert()
+        .success();
+    let hash: String = Connection::open(&db)
+        .unwrap()
+        .query_row(
+            "SELECT password FROM accounts WHERE name = 'ia_kowalski'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(hash.starts_with("$argon2id$") && !hash.contains("passphrase"));
+    for (role, name, stdin, needle) in [
+        (
+            "investigator",
+            "ia_kowalski",
+            "another long passphrase\n",
+            "already exists",
+        ),
+        ("oversight", "ov_1", "short\n", "at least 12 characters"),
+        ("root", "x", "a long enough passphrase\n", "unknown role"),
+    ] {
+        let run = custodes()
+            .args(["user", "add", "--db"])
+            .arg(&db)
+            .args(["--role", role, name])
+            .write_stdin(stdin)
+            .assert()
+            .code(2);
+        let err = String::from_utf8_lossy(&run.get_output().stderr).to_string();
+        assert!(err.contains(needle), "{err}");
+    }
+}
+
+#[test]
+fn verify_log_finds_the_first_broken_link() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("s.db");
+    {
+        let mut s = custodes::store::Store::open(&db).unwrap();
+        for i in 0..6 {
+            s.log_access("ia_kowalski", "view_alert", &format!("al-{i}"))
+                .unwrap();
+        }
+    }
+    let run = custodes()
+        .args(["verify-log", "--db"])
+        .arg(&db)
+        .assert()
+        .success();
+    assert!(String::from_utf8_lossy(&run.get_output().stdout).contains("whole, 6 entries"));
+    Connection::open(&db)
+        .unwrap()
+        .execute_batch(
+            "DROP TRIGGER access_log_append_only_update;
+             UPDATE access_log SET account = 'someone_else' WHERE seq = 4;",
+        )
+        .unwrap();
+    let run = custodes()
+        .args(["verify-log", "--db"])
+        .arg(&db)
+        .assert()
+        .code(1);
+    let out = String::from_utf8_lossy(&run.get_output().stdout).to_string();
+    assert!(out.contains("BROKEN at entry 4"), "{out}");
+    custodes()
+        .args(["verify-log", "--db"])
+        .arg(dir.path().join("missing.db"))
+        .assert()
+        .code(2);
+}
