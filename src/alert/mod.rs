@@ -5,6 +5,7 @@
 //! configuration give the same ids in a batch audit and in the streaming service.
 
 pub mod sink;
+pub mod suppress;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;

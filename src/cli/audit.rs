@@ -82,7 +82,9 @@ pub struct AuditArgs {
 
     /// Also keep the alerts and the events in this alert store (SQLite, created 0600),
     /// the one `custodes watch --db` fills and `custodes serve` shows. Alerts already there
-    /// (same `alert_id`) are left as they are; events are kept once per id.
+    /// (same `alert_id`) are left as they are; events are kept once per id. Alerts that an
+    /// active exception rule of the store hides (`custodes serve`, Exceptions) are not
+    /// raised; the summary counts them per rule.
     #[arg(long, value_name = "FILE")]
     pub db: Option<PathBuf>,
 
@@ -156,11 +158,21 @@ pub fn run(args: AuditArgs) -> anyhow::Result<ExitCode> {
         None => JsonLinesSink::stdout(),
     };
     let db = match &args.db {
-        Some(p) => Some(DbWriter {
-            store: custodes::store::Store::open(p)?,
-            events: Vec::new(),
-            alerts: Vec::new(),
-        }),
+        Some(p) => {
+            let store = custodes::store::Store::open(p)?;
+            let rules = store
+                .exceptions()?
+                .into_iter()
+                .filter(|r| r.revoked_at.is_none())
+                .map(|r| (r, 0))
+                .collect();
+            Some(DbWriter {
+                store,
+                events: Vec::new(),
+                alerts: Vec::new(),
+                rules,
+            })
+        }
         None => None,
     };
     let bar = progress_bar(!args.quiet);
@@ -243,6 +255,31 @@ pub fn run(args: AuditArgs) -> anyhow::Result<ExitCode> {
         return Err(e);
     }
     let engine = run.finish()?;
+    if let Some(db) = &mut run.db {
+        let hidden: Vec<String> = db
+            .rules
+            .iter()
+            .filter(|(_, n)| *n > 0)
+            .map(|(r, n)| format!("#{} ({}, owner {}): {n}", r.id, r.reason, r.owner))
+            .collect();
+        if !hidden.is_empty() {
+            notes.push(format!(
+                "alerts suppressed by exception rules of the store: {}",
+                hidden.join("; ")
+            ));
+        }
+        let stats = engine.stats();
+        db.store
+            .put_run(input.events_read, stats.lookups, stats.explained)?;
+        let personnel = run.resolver.personnel_rows();
+        db.store.put_logins(personnel.iter().map(|p| {
+            (
+                p.user.as_str(),
+                Some(p.employee_id.as_str()),
+                p.unit.as_deref(),
+            )
+        }))?;
+    }
     notes.append(&mut run.notes);
     let rows = engine.history().user_rows();
     if let (Some(first), Some(last)) = (
@@ -338,6 +375,8 @@ struct DbWriter {
     store: custodes::store::Store,
     events: Vec<(String, String, String, String)>,
     alerts: Vec<Alert>,
+    /// The store's active exception rules, and how many alerts each hid in this run.
+    rules: Vec<(custodes::store::workbench::Exception, u64)>,
 }
 
 impl DbWriter {
@@ -430,6 +469,16 @@ impl Detecting {
 
     fn drain(&mut self, batch: &mut Vec<Alert>) -> anyhow::Result<()> {
         for a in batch.drain(..) {
+            if let Some(db) = &mut self.db {
+                let hit = db
+                    .rules
+                    .iter_mut()
+                    .find(|(r, _)| custodes::alert::suppress::hides(r, &a));
+                if let Some((_, n)) = hit {
+                    *n += 1;
+                    continue;
+                }
+            }
             self.worst = self.worst.max(Some(a.severity));
             self.sink.write(&a).context("writing alerts")?;
             if let Some(db) = &mut self.db {

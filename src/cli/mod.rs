@@ -6,6 +6,7 @@ mod convert;
 mod detectors;
 mod eval;
 mod gen;
+mod serve;
 mod user;
 mod verify_log;
 mod watch;
@@ -42,6 +43,7 @@ pub enum Command {
     Baseline(baseline::BaselineArgs),
     Watch(watch::WatchArgs),
     Convert(convert::ConvertArgs),
+    Serve(serve::ServeArgs),
     User(user::UserArgs),
     VerifyLog(verify_log::VerifyLogArgs),
     Gen(gen::GenArgs),
@@ -57,6 +59,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Baseline(a) => baseline::run(a),
         Command::Watch(a) => watch::run(a),
         Command::Convert(a) => convert::run(a),
+        Command::Serve(a) => serve::run(a),
         Command::User(a) => user::run(a),
         Command::VerifyLog(a) => verify_log::run(a),
         Command::Gen(a) => gen::run(a),

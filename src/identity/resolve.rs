@@ -299,6 +299,11 @@ impl Resolver {
         self.clients.as_ref()?.get(client)
     }
 
+    /// Every personnel row (one per login).
+    pub fn personnel_rows(&self) -> &[Personnel] {
+        &self.personnel
+    }
+
     pub fn personnel_for(&self, user: &str) -> Option<&Personnel> {
         self.by_user
             .get(&login_key(user))

@@ -1,7 +1,115 @@
 //! `custodes serve`: the investigators' workbench and the oversight dashboard, served over
 //! the alert store that `custodes audit --db` and `custodes watch --db` fill.
 //!
-//! Built in steps; so far: [`auth`] (passwords, tokens). Every route that shows personal
-//! data will require a session and write to the store's access log.
+//! The parts: [`auth`] (passwords and tokens), [`view`] (what each page and API answer
+//! shows, pseudonymised for the oversight role), [`pages`] (HTML), [`export`] (evidence
+//! packets), [`api`] (the routes, sessions, CSRF and the access log). Every route but the
+//! login answers 401 without a session; every view or export that shows personal data is
+//! written to the store's hash-chained access log before it is sent. The store is only
+//! touched from blocking threads: SQLite calls must not stall the async workers.
 
+pub mod api;
 pub mod auth;
+pub mod export;
+pub mod pages;
+pub mod view;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+use thiserror::Error;
+
+use crate::store::{Store, StoreError};
+
+#[derive(Debug, Error)]
+pub enum ServeError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("cannot listen on {addr}: {source}")]
+    Listen {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("cannot start the server: {0}")]
+    Runtime(std::io::Error),
+    #[error("{0}")]
+    Usage(String),
+}
+
+/// `custodes serve`'s settings.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    pub db: PathBuf,
+    pub listen: SocketAddr,
+    /// How long a login lasts.
+    pub session_hours: i64,
+}
+
+/// What every request handler shares.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Arc<Mutex<Store>>,
+    pub pseudonyms: view::Pseudonyms,
+    pub session_hours: i64,
+}
+
+/// Runs the server until SIGINT or SIGTERM.
+pub fn run(opts: ServeOptions) -> Result<(), ServeError> {
+    if !opts.db.exists() {
+        return Err(ServeError::Usage(format!(
+            "{}: no such alert store (fill one with `custodes audit --db` or `custodes watch --db`, and add accounts with `custodes user add`)",
+            opts.db.display()
+        )));
+    }
+    let store = Store::open(&opts.db)?;
+    let key = store.pseudonym_key(auth::new_token)?;
+    let state = AppState {
+        store: Arc::new(Mutex::new(store)),
+        pseudonyms: view::Pseudonyms::new(key.into_bytes()),
+        session_hours: opts.session_hours,
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(ServeError::Runtime)?;
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(opts.listen)
+            .await
+            .map_err(|source| ServeError::Listen {
+                addr: opts.listen,
+                source,
+            })?;
+        let addr = listener.local_addr().map_err(ServeError::Runtime)?;
+        tracing::info!(%addr, db = %opts.db.display(), "Serving the workbench.");
+        eprintln!("custodes: serving {} on http://{addr}/", opts.db.display());
+        axum::serve(listener, api::router(state))
+            .with_graceful_shutdown(shutdown())
+            .await
+            .map_err(ServeError::Runtime)
+    })
+}
+
+async fn shutdown() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(s) => s,
+                Err(_) => {
+                    let _ = ctrl_c.await;
+                    return;
+                }
+            };
+        tokio::select! {
+            _ = ctrl_c => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = ctrl_c.await;
+    }
+}

@@ -203,6 +203,8 @@ pub struct Pipeline {
     reorder: Reorder<Tagged>,
     boundary: Option<DateTime<Utc>>,
     alerts: Vec<(Alert, bool)>,
+    /// Events analysed since the last commit, for the workbench: (id, ts, user, JSON).
+    analysed: Vec<(String, String, String, String)>,
     rejects: Vec<StoredReject>,
     checkpoint: Option<(String, String, Option<i64>)>,
     out: Option<JsonLinesSink>,
@@ -304,6 +306,7 @@ impl Pipeline {
             reorder: Reorder::new(spec.lateness),
             boundary: resume.boundary,
             alerts: Vec::new(),
+            analysed: Vec::new(),
             rejects: Vec::new(),
             checkpoint: None,
             out: spec.out,
@@ -532,6 +535,12 @@ impl Pipeline {
         }
         self.engine.push(&t.ev, &mut self.closed);
         self.take_closed();
+        self.analysed.push((
+            t.ev.id.clone(),
+            format_ts(&t.ev.ts),
+            t.ev.user.clone(),
+            serde_json::Value::Object(t.ev.to_contract_json()).to_string(),
+        ));
         self.unhold(t.source, &t.at);
         self.metrics.replay_events.fetch_add(1, Ordering::Relaxed);
         self.metrics
@@ -621,6 +630,9 @@ impl Pipeline {
             for r in &self.rejects {
                 batch.reject(r)?;
             }
+            for (id, ts, user, json) in &self.analysed {
+                batch.event(id, ts, user, json)?;
+            }
             for (s, t) in self.sources.iter().zip(&self.tracks) {
                 batch.progress(
                     &s.name,
@@ -644,6 +656,7 @@ impl Pipeline {
                 .store(now, Ordering::Relaxed);
         }
         self.alerts.clear();
+        self.analysed.clear();
         self.rejects.clear();
         self.dirty = false;
         for a in &newly {

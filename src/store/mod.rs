@@ -132,6 +132,18 @@ CREATE TABLE IF NOT EXISTS events (
     event    TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS events_by_user ON events (user, ts);
+CREATE TABLE IF NOT EXISTS logins (
+    user        TEXT PRIMARY KEY,
+    employee_id TEXT,
+    unit        TEXT
+);
+CREATE TABLE IF NOT EXISTS runs (
+    id          INTEGER PRIMARY KEY,
+    finished_at TEXT NOT NULL,
+    events      INTEGER NOT NULL,
+    lookups     INTEGER NOT NULL,
+    explained   INTEGER NOT NULL
+);
 CREATE TABLE IF NOT EXISTS accounts (
     name       TEXT PRIMARY KEY,
     role       TEXT NOT NULL CHECK (role IN ('investigator', 'oversight', 'admin')),
@@ -609,6 +621,20 @@ impl Batch<'_> {
             }
         }
         Ok(changed > 0 && final_)
+    }
+
+    /// Keeps an analysed event (contract JSON) for the workbench; an id already kept is
+    /// left alone, so a replay adds nothing.
+    pub fn event(&self, id: &str, ts: &str, user: &str, json: &str) -> Result<(), StoreError> {
+        let mut stmt = self
+            .tx
+            .prepare_cached(
+                "INSERT OR IGNORE INTO events (event_id, ts, user, event) VALUES (?1, ?2, ?3, ?4)",
+            )
+            .map_err(self.sql("writing an event"))?;
+        stmt.execute(params![id, ts, user, json])
+            .map_err(self.sql("writing an event"))?;
+        Ok(())
     }
 
     /// Keeps a rejected line; a line already rejected under the same key is kept once.

@@ -238,6 +238,100 @@ impl Store {
             .map_err(self.sql("reading events"))
     }
 
+    /// Remembers which unit a login belongs to (the latest run's reference data wins).
+    pub fn put_logins<'a>(
+        &mut self,
+        logins: impl IntoIterator<Item = (&'a str, Option<&'a str>, Option<&'a str>)>,
+    ) -> Result<(), StoreError> {
+        let path = self.path.clone();
+        let err = move |source| StoreError::Sql {
+            path: path.clone(),
+            doing: "writing logins",
+            source,
+        };
+        let tx = self.conn.transaction().map_err(err.clone())?;
+        {
+            let mut stmt = tx
+                .prepare_cached(
+                    "INSERT INTO logins (user, employee_id, unit) VALUES (?1, ?2, ?3)
+                     ON CONFLICT (user) DO UPDATE SET employee_id = excluded.employee_id, unit = excluded.unit",
+                )
+                .map_err(err.clone())?;
+            for (user, employee, unit) in logins {
+                stmt.execute(params![user, employee, unit])
+                    .map_err(err.clone())?;
+            }
+        }
+        tx.commit().map_err(err)
+    }
+
+    /// Login -> unit, for the logins whose unit is known.
+    pub fn units(&self) -> Result<std::collections::HashMap<String, String>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT user, unit FROM logins WHERE unit IS NOT NULL")
+            .map_err(self.sql("reading logins"))?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .map_err(self.sql("reading logins"))?;
+        rows.collect::<Result<_, _>>()
+            .map_err(self.sql("reading logins"))
+    }
+
+    /// Records what one run read: its events, lookups and lookups explained by a case.
+    pub fn put_run(&self, events: u64, lookups: u64, explained: u64) -> Result<(), StoreError> {
+        self.conn
+            .execute(
+                "INSERT INTO runs (finished_at, events, lookups, explained) VALUES (?1, ?2, ?3, ?4)",
+                params![now_text(), events as i64, lookups as i64, explained as i64],
+            )
+            .map_err(self.sql("recording a run"))?;
+        Ok(())
+    }
+
+    /// Explained lookups over lookups, over every recorded run.
+    pub fn explained_fraction(&self) -> Result<Option<f64>, StoreError> {
+        let (lookups, explained): (i64, i64) = self
+            .conn
+            .query_row(
+                "SELECT coalesce(sum(lookups), 0), coalesce(sum(explained), 0) FROM runs",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .map_err(self.sql("reading runs"))?;
+        Ok((lookups > 0).then(|| explained as f64 / lookups as f64))
+    }
+
+    /// The store's key for pseudonyms, made (32 random bytes) on first use.
+    pub fn pseudonym_key(&self, fresh: impl FnOnce() -> String) -> Result<String, StoreError> {
+        let found: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT value FROM meta WHERE key = 'pseudonym_key'",
+                [],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(self.sql("reading the pseudonym key"))?;
+        if let Some(k) = found {
+            return Ok(k);
+        }
+        let k = fresh();
+        self.conn
+            .execute(
+                "INSERT OR IGNORE INTO meta (key, value) VALUES ('pseudonym_key', ?1)",
+                [&k],
+            )
+            .map_err(self.sql("writing the pseudonym key"))?;
+        self.conn
+            .query_row(
+                "SELECT value FROM meta WHERE key = 'pseudonym_key'",
+                [],
+                |r| r.get(0),
+            )
+            .map_err(self.sql("reading the pseudonym key"))
+    }
+
     /// Creates an account; an existing name is an error, never overwritten.
     pub fn add_account(&self, name: &str, role: Role, password: &str) -> Result<bool, StoreError> {
         let n = self

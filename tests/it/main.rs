@@ -8,6 +8,7 @@ mod cli;
 mod formats;
 mod pgaudit;
 mod pgaudit_e2e;
+mod serve;
 mod shared;
 mod support;
 mod tricky;

@@ -145,3 +145,64 @@ fn verify_log_finds_the_first_broken_link() {
         .assert()
         .code(2);
 }
+
+#[test]
+fn exception_rules_of_the_store_hide_their_alerts_and_are_counted() {
+    let dir = tempfile::tempdir().unwrap();
+    let w = dir.path();
+    custodes()
+        .args([
+            "gen", "--seed", "4", "--users", "20", "--days", "4", "--out",
+        ])
+        .arg(w)
+        .assert()
+        .success();
+    let run = |db: &Path, out: &Path| {
+        let r = custodes()
+            .args(["audit", "--refs"])
+            .arg(w.join("refs"))
+            .arg("--db")
+            .arg(db)
+            .arg("--out")
+            .arg(out)
+            .arg(w.join("events.jsonl"))
+            .assert()
+            .success();
+        String::from_utf8_lossy(&r.get_output().stderr).to_string()
+    };
+    let before = w.join("before.jsonl");
+    run(&w.join("a.db"), &before);
+    let alerts = read_jsonl(&before);
+    let user = alerts[0]["user"].as_str().unwrap().to_string();
+    let of_user = alerts.iter().filter(|a| a["user"] == user.as_str()).count();
+    let db = w.join("b.db");
+    let store = custodes::store::Store::open(&db).unwrap();
+    let rule = |user: Option<&str>| custodes::store::workbench::Exception {
+        id: 0,
+        user: user.map(str::to_string),
+        detector: None,
+        kind: None,
+        owner: "Background checks".into(),
+        reason: "service account".into(),
+        expires: None,
+        created_by: "adm".into(),
+        created_at: "2026-01-01T00:00:00Z".into(),
+        revoked_at: None,
+    };
+    store.add_exception(&rule(Some(&user))).unwrap();
+    // A revoked rule (this one would match everything) hides nothing.
+    let id = store.add_exception(&rule(None)).unwrap();
+    store.revoke_exception(id, "2000-01-01T00:00:00Z").unwrap();
+    drop(store);
+    let after = w.join("after.jsonl");
+    let err = run(&db, &after);
+    let kept = read_jsonl(&after);
+    assert_eq!(kept.len(), alerts.len() - of_user);
+    assert!(kept.iter().all(|a| a["user"] != user.as_str()));
+    assert!(
+        err.contains(&format!(
+            "#1 (service account, owner Background checks): {of_user}"
+        )),
+        "{err}"
+    );
+}

@@ -1,0 +1,559 @@
+//! What the workbench shows, built from the store for one viewer: the data behind every
+//! page and every `/api/v1/` answer (the pages render these structs; the API serialises
+//! them), so the two cannot disagree.
+//!
+//! Pseudonymisation happens here and only here. For a viewer whose role does not see names
+//! (`oversight`), logins and people are replaced by stable keyed pseudonyms, and reasons,
+//! evidence and events (which name people and dates of birth) are left out entirely rather
+//! than redacted, so nothing can leak through a field someone forgot. This module reads
+//! the store; it never writes.
+
+use std::collections::{BTreeMap, HashMap};
+
+use hmac::{Hmac, Mac};
+use serde::Serialize;
+use serde_json::Value;
+use sha2::Sha256;
+
+use crate::alert::Alert;
+use crate::store::workbench::{Exception, Role, Triage};
+use crate::store::{Store, StoreError};
+
+/// Who is looking.
+#[derive(Debug, Clone, Serialize)]
+pub struct Viewer {
+    pub name: String,
+    pub role: Role,
+}
+
+/// Keyed, stable pseudonyms: the same login or person always gets the same one in this
+/// store, and without the store's key they cannot be reversed by guessing names.
+#[derive(Clone)]
+pub struct Pseudonyms {
+    key: Vec<u8>,
+}
+
+impl Pseudonyms {
+    pub fn new(key: Vec<u8>) -> Self {
+        Pseudonyms { key }
+    }
+
+    /// `U-` or `P-` followed by 10 hex digits of HMAC-SHA256(key, kind + value).
+    pub fn of(&self, prefix: &str, value: &str) -> String {
+        let mut mac = match Hmac::<Sha256>::new_from_slice(&self.key) {
+            Ok(m) => m,
+            // HMAC takes keys of any length; this arm cannot be reached.
+            Err(_) => return format!("{prefix}-unknown"),
+        };
+        mac.update(prefix.as_bytes());
+        mac.update(&[0]);
+        mac.update(value.as_bytes());
+        let out = mac.finalize().into_bytes();
+        let mut s = format!("{prefix}-");
+        for b in out.iter().take(5) {
+            s.push_str(&format!("{b:02x}"));
+        }
+        s
+    }
+}
+
+/// One alert as a row of a list.
+#[derive(Debug, Clone, Serialize)]
+pub struct AlertRow {
+    pub alert_id: String,
+    pub detector: String,
+    pub kind: String,
+    pub severity: String,
+    pub score: f64,
+    /// The login, or its pseudonym.
+    pub user: String,
+    pub unit: Option<String>,
+    pub window_start: String,
+    pub window_end: String,
+    pub events: usize,
+    /// Latest triage status (`open` when never triaged).
+    pub status: String,
+    pub assignee: Option<String>,
+    /// The alert's sentence; `None` for viewers who do not see names.
+    pub reason: Option<String>,
+    /// The person the alert is about, or their pseudonym, when the evidence names one.
+    pub person: Option<String>,
+}
+
+/// One alert with everything behind it.
+#[derive(Debug, Clone, Serialize)]
+pub struct AlertDetail {
+    pub alert: AlertRow,
+    /// The detector's evidence; `None` for viewers who do not see names.
+    pub evidence: Option<Value>,
+    /// The events the alert rests on (contract JSON); `None` for viewers who do not see
+    /// names.
+    pub events: Option<Vec<Value>>,
+    pub event_ids: Vec<String>,
+    pub triage: Vec<Triage>,
+}
+
+/// Counts for the overview.
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct Overview {
+    pub alerts: usize,
+    pub by_status: BTreeMap<String, usize>,
+    pub by_detector: BTreeMap<String, usize>,
+    pub by_severity: BTreeMap<String, usize>,
+    pub by_unit: BTreeMap<String, usize>,
+    /// ISO week (`2026-W47`) -> detector -> alerts whose window starts that week.
+    pub by_week: BTreeMap<String, BTreeMap<String, usize>>,
+    /// Detector -> (this week, the week before), for the latest week with alerts.
+    pub week_over_week: BTreeMap<String, (usize, usize)>,
+    /// Events kept in the store, and per UTC day.
+    pub events: i64,
+    pub events_by_day: Vec<(String, i64)>,
+    /// Share of lookups explained by a case (from the runs that filled the store), when
+    /// known.
+    pub explained_fraction: Option<f64>,
+    pub suppressed_rules: usize,
+}
+
+/// One login's risk, for the ranked list.
+#[derive(Debug, Clone, Serialize)]
+pub struct RankedUser {
+    pub user: String,
+    pub unit: Option<String>,
+    /// Sum of the alerts' scores: many serious alerts rank first.
+    pub risk: f64,
+    pub alerts: usize,
+    pub worst: String,
+    /// `detector/kind` -> alerts, the reasons for the rank.
+    pub reasons: BTreeMap<String, usize>,
+}
+
+/// One login's activity on a time axis.
+#[derive(Debug, Clone, Serialize)]
+pub struct Timeline {
+    pub user: String,
+    pub unit: Option<String>,
+    pub from: String,
+    pub to: String,
+    /// The login's events (contract JSON, oldest first) with the alerts each is part of;
+    /// `None` for viewers who do not see names.
+    pub events: Option<Vec<TimelineEvent>>,
+    pub alerts: Vec<AlertRow>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TimelineEvent {
+    pub event: Value,
+    pub alert_ids: Vec<String>,
+}
+
+/// The filters of the alert list and the ranked users.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct Filter {
+    pub user: Option<String>,
+    pub unit: Option<String>,
+    pub detector: Option<String>,
+    pub status: Option<String>,
+    /// RFC 3339 date or time, inclusive.
+    pub from: Option<String>,
+    pub to: Option<String>,
+}
+
+impl Filter {
+    /// HTML forms send every field, empty ones as `""`: an empty field filters nothing.
+    pub fn cleaned(&self) -> Filter {
+        let c = |v: &Option<String>| {
+            v.as_ref()
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty() && s != "any")
+        };
+        Filter {
+            user: c(&self.user),
+            unit: c(&self.unit),
+            detector: c(&self.detector),
+            status: c(&self.status),
+            from: c(&self.from),
+            to: c(&self.to).map(|t| end_of_day(&t)),
+        }
+    }
+}
+
+/// A date given as the end of a period means the whole day.
+pub fn end_of_day(t: &str) -> String {
+    if t.len() == 10 {
+        format!("{t}T23:59:59.999999Z")
+    } else {
+        t.to_string()
+    }
+}
+
+/// Everything a view needs from the store, read once per request.
+pub struct Snapshot {
+    pub alerts: Vec<Alert>,
+    pub triage: HashMap<String, Triage>,
+    pub units: HashMap<String, String>,
+    pub exceptions: Vec<Exception>,
+}
+
+impl Snapshot {
+    pub fn read(store: &Store) -> Result<Snapshot, StoreError> {
+        let alerts = store
+            .alerts()?
+            .into_iter()
+            .filter(|(_, fin)| *fin)
+            .map(|(a, _)| a)
+            .collect();
+        let triage = store
+            .triage_latest()?
+            .into_iter()
+            .map(|t| (t.alert_id.clone(), t))
+            .collect();
+        Ok(Snapshot {
+            alerts,
+            triage,
+            units: store.units()?,
+            exceptions: store.exceptions()?,
+        })
+    }
+}
+
+/// Builds views for one viewer.
+pub struct Views<'a> {
+    pub viewer: &'a Viewer,
+    pub pseudonyms: &'a Pseudonyms,
+}
+
+impl Views<'_> {
+    fn names(&self) -> bool {
+        self.viewer.role.sees_names()
+    }
+
+    /// The login as this viewer may see it.
+    pub fn login(&self, user: &str) -> String {
+        if self.names() {
+            user.to_string()
+        } else {
+            self.pseudonyms.of("U", user)
+        }
+    }
+
+    /// The real login behind what this viewer typed (a login or a pseudonym).
+    pub fn resolve_login(&self, shown: &str, snap: &Snapshot) -> Option<String> {
+        if self.names() {
+            return Some(shown.to_string());
+        }
+        snap.alerts
+            .iter()
+            .map(|a| a.user.as_str())
+            .chain(snap.units.keys().map(String::as_str))
+            .find(|u| self.pseudonyms.of("U", u) == shown)
+            .map(str::to_string)
+    }
+
+    /// A triage decision as this viewer may see it: notes and assignees can name people,
+    /// and the investigators' own names are not the oversight office's business either.
+    fn triage(&self, t: Triage) -> Triage {
+        if self.names() {
+            return t;
+        }
+        Triage {
+            by: self.pseudonyms.of("A", &t.by),
+            assignee: None,
+            note: None,
+            ..t
+        }
+    }
+
+    pub fn row(&self, a: &Alert, snap: &Snapshot) -> AlertRow {
+        let t = snap.triage.get(&a.alert_id);
+        let person = a
+            .evidence
+            .get("matched_person")
+            .and_then(Value::as_str)
+            .map(|p| {
+                if self.names() {
+                    p.to_string()
+                } else {
+                    self.pseudonyms.of("P", p)
+                }
+            });
+        AlertRow {
+            alert_id: a.alert_id.clone(),
+            detector: a.detector.clone(),
+            kind: a.kind.clone(),
+            severity: a.severity.as_str().to_string(),
+            score: a.score,
+            user: self.login(&a.user),
+            unit: snap.units.get(&a.user).cloned(),
+            window_start: a.window_start.clone(),
+            window_end: a.window_end.clone(),
+            events: a.event_ids.len(),
+            status: t.map_or_else(|| "open".to_string(), |t| t.status.clone()),
+            assignee: t.and_then(|t| t.assignee.clone()).filter(|_| self.names()),
+            reason: self.names().then(|| a.reason.clone()),
+            person,
+        }
+    }
+
+    fn matches(&self, a: &Alert, f: &Filter, snap: &Snapshot) -> bool {
+        let f = f.cleaned();
+        let row_user = self.login(&a.user);
+        let status = snap
+            .triage
+            .get(&a.alert_id)
+            .map_or("open", |t| t.status.as_str());
+        f.user.as_deref().is_none_or(|u| u == row_user)
+            && f.unit
+                .as_deref()
+                .is_none_or(|u| snap.units.get(&a.user).map(String::as_str) == Some(u))
+            && f.detector.as_deref().is_none_or(|d| d == a.detector)
+            && f.status.as_deref().is_none_or(|s| s == status)
+            && f.from
+                .as_deref()
+                .is_none_or(|from| a.window_end.as_str() >= from)
+            && f.to
+                .as_deref()
+                .is_none_or(|to| a.window_start.as_str() <= to)
+    }
+
+    /// Alerts matching the filter, most serious first.
+    pub fn alerts(&self, snap: &Snapshot, f: &Filter) -> Vec<AlertRow> {
+        let mut rows: Vec<AlertRow> = snap
+            .alerts
+            .iter()
+            .filter(|a| self.matches(a, f, snap))
+            .map(|a| self.row(a, snap))
+            .collect();
+        rows.sort_by(|a, b| {
+            b.score
+                .total_cmp(&a.score)
+                .then_with(|| b.window_start.cmp(&a.window_start))
+                .then_with(|| a.alert_id.cmp(&b.alert_id))
+        });
+        rows
+    }
+
+    pub fn detail(
+        &self,
+        store: &Store,
+        snap: &Snapshot,
+        id: &str,
+    ) -> Result<Option<AlertDetail>, StoreError> {
+        let Some(a) = snap.alerts.iter().find(|a| a.alert_id == id) else {
+            return Ok(None);
+        };
+        let events = if self.names() {
+            Some(
+                store
+                    .events_by_id(&a.event_ids)?
+                    .iter()
+                    .filter_map(|e| serde_json::from_str(e).ok())
+                    .collect(),
+            )
+        } else {
+            None
+        };
+        Ok(Some(AlertDetail {
+            alert: self.row(a, snap),
+            evidence: self.names().then(|| a.evidence.clone()),
+            events,
+            event_ids: if self.names() {
+                a.event_ids.clone()
+            } else {
+                Vec::new()
+            },
+            triage: store
+                .triage_history(id)?
+                .into_iter()
+                .map(|t| self.triage(t))
+                .collect(),
+        }))
+    }
+
+    pub fn overview(&self, store: &Store, snap: &Snapshot) -> Result<Overview, StoreError> {
+        let mut o = Overview {
+            alerts: snap.alerts.len(),
+            ..Overview::default()
+        };
+        for a in &snap.alerts {
+            let status = snap
+                .triage
+                .get(&a.alert_id)
+                .map_or("open".to_string(), |t| t.status.clone());
+            *o.by_status.entry(status).or_default() += 1;
+            *o.by_detector.entry(a.detector.clone()).or_default() += 1;
+            *o.by_severity
+                .entry(a.severity.as_str().to_string())
+                .or_default() += 1;
+            let unit = snap
+                .units
+                .get(&a.user)
+                .cloned()
+                .unwrap_or_else(|| "(unknown)".into());
+            *o.by_unit.entry(unit).or_default() += 1;
+            if let Some(w) = iso_week(&a.window_start) {
+                *o.by_week
+                    .entry(w)
+                    .or_default()
+                    .entry(a.detector.clone())
+                    .or_default() += 1;
+            }
+        }
+        if let Some(last) = o.by_week.keys().next_back().cloned() {
+            let this = &o.by_week[&last];
+            let before = previous_week(&last).and_then(|w| o.by_week.get(&w));
+            let mut wow = BTreeMap::new();
+            for d in o.by_detector.keys() {
+                let now = this.get(d).copied().unwrap_or(0);
+                let then = before.and_then(|b| b.get(d)).copied().unwrap_or(0);
+                wow.insert(d.clone(), (now, then));
+            }
+            o.week_over_week = wow;
+        }
+        o.events_by_day = store.events_per_day()?;
+        o.events = o.events_by_day.iter().map(|(_, n)| n).sum();
+        o.explained_fraction = store.explained_fraction()?;
+        o.suppressed_rules = snap
+            .exceptions
+            .iter()
+            .filter(|e| e.revoked_at.is_none())
+            .count();
+        Ok(o)
+    }
+
+    pub fn ranked(&self, snap: &Snapshot, f: &Filter) -> Vec<RankedUser> {
+        let mut by: BTreeMap<String, RankedUser> = BTreeMap::new();
+        for a in snap.alerts.iter().filter(|a| self.matches(a, f, snap)) {
+            let shown = self.login(&a.user);
+            let r = by.entry(shown.clone()).or_insert_with(|| RankedUser {
+                user: shown,
+                unit: snap.units.get(&a.user).cloned(),
+                risk: 0.0,
+                alerts: 0,
+                worst: "low".into(),
+                reasons: BTreeMap::new(),
+            });
+            r.risk += a.score;
+            r.alerts += 1;
+            if severity_rank(a.severity.as_str()) > severity_rank(&r.worst) {
+                r.worst = a.severity.as_str().to_string();
+            }
+            *r.reasons
+                .entry(format!("{}/{}", a.detector, a.kind))
+                .or_default() += 1;
+        }
+        let mut v: Vec<RankedUser> = by.into_values().collect();
+        v.sort_by(|a, b| b.risk.total_cmp(&a.risk).then_with(|| a.user.cmp(&b.user)));
+        v
+    }
+
+    pub fn timeline(
+        &self,
+        store: &Store,
+        snap: &Snapshot,
+        login: &str,
+        from: &str,
+        to: &str,
+    ) -> Result<Timeline, StoreError> {
+        let alerts: Vec<&Alert> = snap
+            .alerts
+            .iter()
+            .filter(|a| {
+                a.user == login && a.window_end.as_str() >= from && a.window_start.as_str() <= to
+            })
+            .collect();
+        let events = if self.names() {
+            let mut of_event: HashMap<&str, Vec<String>> = HashMap::new();
+            for a in &alerts {
+                for id in &a.event_ids {
+                    of_event
+                        .entry(id.as_str())
+                        .or_default()
+                        .push(a.alert_id.clone());
+                }
+            }
+            Some(
+                store
+                    .events_of(login, from, to, 5000)?
+                    .iter()
+                    .filter_map(|e| serde_json::from_str::<Value>(e).ok())
+                    .map(|event| {
+                        let alert_ids = event
+                            .get("id")
+                            .and_then(Value::as_str)
+                            .and_then(|id| of_event.get(id))
+                            .cloned()
+                            .unwrap_or_default();
+                        TimelineEvent { event, alert_ids }
+                    })
+                    .collect(),
+            )
+        } else {
+            None
+        };
+        Ok(Timeline {
+            user: self.login(login),
+            unit: snap.units.get(login).cloned(),
+            from: from.to_string(),
+            to: to.to_string(),
+            events,
+            alerts: alerts.iter().map(|a| self.row(a, snap)).collect(),
+        })
+    }
+}
+
+fn severity_rank(s: &str) -> u8 {
+    match s {
+        "critical" => 3,
+        "high" => 2,
+        "medium" => 1,
+        _ => 0,
+    }
+}
+
+/// The calendar week before an ISO week key (`2026-W01` -> `2025-W52`).
+fn previous_week(key: &str) -> Option<String> {
+    use chrono::Datelike;
+    let (y, w) = key.split_once("-W")?;
+    let monday =
+        chrono::NaiveDate::from_isoywd_opt(y.parse().ok()?, w.parse().ok()?, chrono::Weekday::Mon)?;
+    let before = (monday - chrono::Duration::days(7)).iso_week();
+    Some(format!("{}-W{:02}", before.year(), before.week()))
+}
+
+/// `2026-11-23T…` -> `2026-W48`.
+fn iso_week(ts: &str) -> Option<String> {
+    use chrono::Datelike;
+    let d = chrono::NaiveDate::parse_from_str(ts.get(..10)?, "%Y-%m-%d").ok()?;
+    let w = d.iso_week();
+    Some(format!("{}-W{:02}", w.year(), w.week()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pseudonyms_are_stable_keyed_and_typed() {
+        let p = Pseudonyms::new(b"key one".to_vec());
+        let q = Pseudonyms::new(b"key two".to_vec());
+        assert_eq!(p.of("U", "jdoe"), p.of("U", "jdoe"));
+        assert_ne!(p.of("U", "jdoe"), p.of("P", "jdoe"));
+        assert_ne!(p.of("U", "jdoe"), q.of("U", "jdoe"));
+        assert!(p.of("U", "jdoe").starts_with("U-") && p.of("U", "jdoe").len() == 12);
+    }
+
+    #[test]
+    fn weeks_are_iso_weeks() {
+        assert_eq!(
+            iso_week("2026-11-23T18:00:00Z").as_deref(),
+            Some("2026-W48")
+        );
+        assert_eq!(
+            iso_week("2027-01-01T00:00:00Z").as_deref(),
+            Some("2026-W53")
+        );
+        assert_eq!(iso_week("garbage"), None);
+        assert_eq!(previous_week("2026-W01").as_deref(), Some("2025-W52"));
+        assert_eq!(previous_week("2026-W48").as_deref(), Some("2026-W47"));
+    }
+}
