@@ -39,6 +39,8 @@ pub struct Metrics {
     pub reloads_ok: AtomicU64,
     pub reloads_failed: AtomicU64,
     pub store_errors: AtomicU64,
+    /// Final alerts not raised because an exception rule of the store hides them.
+    pub suppressed_alerts: AtomicU64,
     /// Items waiting in the channel to the detection thread.
     pub queue_depth: AtomicI64,
 }
@@ -190,6 +192,12 @@ impl Metrics {
                 "counter",
                 "Alert store operations that failed.",
                 self.store_errors.load(Ordering::Relaxed) as i64,
+            ),
+            (
+                "custodes_suppressed_alerts_total",
+                "counter",
+                "Final alerts hidden by an exception rule of the store (custodes serve, Exceptions).",
+                self.suppressed_alerts.load(Ordering::Relaxed) as i64,
             ),
         ];
         for (name, kind, help, v) in gauges {

@@ -618,6 +618,20 @@ impl Pipeline {
         let mut open = Vec::new();
         self.engine.provisional(&mut open);
         self.alerts.extend(open.into_iter().map(|a| (a, false)));
+        // Exception rules are read at every step, so one added in `custodes serve`
+        // applies from the next second on.
+        if !self.alerts.is_empty() {
+            let rules = self.store.exceptions().map_err(ServiceError::from)?;
+            let mut hidden_final = 0;
+            self.alerts.retain(|(a, fin)| {
+                let hidden = rules.iter().any(|r| crate::alert::suppress::hides(r, a));
+                hidden_final += u64::from(hidden && *fin);
+                !hidden
+            });
+            self.metrics
+                .suppressed_alerts
+                .fetch_add(hidden_final, Ordering::Relaxed);
+        }
         let out = self.out.is_some();
         let mut newly = Vec::new();
         let result = (|| {

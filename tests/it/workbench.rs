@@ -206,3 +206,70 @@ fn exception_rules_of_the_store_hide_their_alerts_and_are_counted() {
         "{err}"
     );
 }
+
+#[test]
+fn watch_applies_the_stores_exception_rules_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let w = dir.path();
+    custodes()
+        .args([
+            "gen", "--seed", "4", "--users", "20", "--days", "4", "--out",
+        ])
+        .arg(w)
+        .assert()
+        .success();
+    let batch = w.join("batch.jsonl");
+    custodes()
+        .args(["audit", "--quiet", "--refs"])
+        .arg(w.join("refs"))
+        .arg("--out")
+        .arg(&batch)
+        .arg(w.join("events.jsonl"))
+        .assert()
+        .success();
+    let alerts = read_jsonl(&batch);
+    let user = alerts[0]["user"].as_str().unwrap().to_string();
+    let db = w.join("live.db");
+    custodes::store::Store::open(&db)
+        .unwrap()
+        .add_exception(&custodes::store::workbench::Exception {
+            id: 0,
+            user: Some(user.clone()),
+            detector: None,
+            kind: None,
+            owner: "Background checks".into(),
+            reason: "service account".into(),
+            expires: None,
+            created_by: "adm".into(),
+            created_at: "2026-01-01T00:00:00Z".into(),
+            revoked_at: None,
+        })
+        .unwrap();
+    let out = w.join("live.jsonl");
+    custodes()
+        .args(["watch", "--once", "--refs"])
+        .arg(w.join("refs"))
+        .arg("--db")
+        .arg(&db)
+        .arg("--out")
+        .arg(&out)
+        .arg(w.join("events.jsonl"))
+        .assert()
+        .success();
+    let live = read_jsonl(&out);
+    let expected = alerts.iter().filter(|a| a["user"] != user.as_str()).count();
+    assert_eq!(live.len(), expected);
+    assert_eq!(
+        count(
+            &db,
+            &format!("SELECT count(*) FROM alerts WHERE user = '{user}'")
+        ),
+        0
+    );
+    // The events behind the timeline are kept as they are analysed.
+    let events = std::fs::read_to_string(w.join("events.jsonl"))
+        .unwrap()
+        .lines()
+        .count();
+    assert_eq!(count(&db, "SELECT count(*) FROM events"), events as i64);
+}
