@@ -231,7 +231,7 @@ fn document(title: &str, body: &str) -> String {
     s.push_str(super::pages::META_CSP);
     put!(
         s,
-        "\n<meta name=\"referrer\" content=\"no-referrer\">\n<title>{}</title>\n<style>{STYLE}{PACKET_STYLE}</style>\n</head>\n<body>\n<main>\n{body}</main>\n</body>\n</html>\n",
+        "\n<meta name=\"referrer\" content=\"same-origin\">\n<title>{}</title>\n<style>{STYLE}{PACKET_STYLE}</style>\n</head>\n<body>\n<main>\n{body}</main>\n</body>\n</html>\n",
         escape(title)
     );
     s

@@ -179,7 +179,7 @@ fn layout(p: Option<&Page>, title: &str, active: &str, body: &str) -> String {
     let mut s = String::with_capacity(body.len() + STYLE.len() + 2048);
     s.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
     s.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
-    s.push_str("<meta name=\"referrer\" content=\"no-referrer\">\n");
+    s.push_str("<meta name=\"referrer\" content=\"same-origin\">\n");
     s.push_str("<meta name=\"robots\" content=\"noindex, nofollow\">\n");
     s.push_str(META_CSP);
     put!(s, "\n<title>{} · custodes</title>\n", escape(title));

@@ -4,6 +4,7 @@
 mod bad_input;
 mod baseline;
 mod behaviour;
+mod browser;
 mod cli;
 mod formats;
 mod pgaudit;
