@@ -493,10 +493,12 @@ mod tests {
                 TimelineEvent {
                     event: event(nasty),
                     alert_ids: vec!["al-1".into(), "al-2".into()],
+                    matched: vec![],
                 },
                 TimelineEvent {
                     event: json!({"id": "ev-2", "ts": "2024-05-03T00:00:00Z", "user": "jromero", "subject_name": "Ünal, Zoë \"Z\""}),
                     alert_ids: vec![],
+                    matched: vec![],
                 },
             ]),
             alerts: vec![row()],
@@ -536,6 +538,7 @@ mod tests {
             events: Some(vec![TimelineEvent {
                 event: event("q"),
                 alert_ids: vec!["al-9d48db9bfb64df5d".into()],
+                matched: vec![],
             }]),
             alerts: vec![row()],
         };
@@ -570,6 +573,7 @@ mod tests {
             events: Some(vec![TimelineEvent {
                 event: event("q"),
                 alert_ids: vec![],
+                matched: vec![],
             }]),
             alerts: vec![],
         };

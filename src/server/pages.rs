@@ -578,7 +578,8 @@ pub fn alert(p: &Page, d: &AlertDetail) -> String {
                 events.len()
             );
         }
-        let rows: Vec<(&Value, &[String])> = events.iter().map(|e| (e, &[][..])).collect();
+        let rows: Vec<(&Value, &[String], &[String])> =
+            events.iter().map(|e| (e, &[][..], &[][..])).collect();
         b.push_str(&events_table(&rows, false));
     }
     if a.reason.is_none() && d.evidence.is_none() && d.events.is_none() {
@@ -697,9 +698,9 @@ pub fn timeline(p: &Page, t: &Timeline) -> String {
         if events.is_empty() {
             b.push_str("<p class=\"muted\">No event kept in this range.</p>\n");
         } else {
-            let rows: Vec<(&Value, &[String])> = events
+            let rows: Vec<(&Value, &[String], &[String])> = events
                 .iter()
-                .map(|e: &TimelineEvent| (&e.event, e.alert_ids.as_slice()))
+                .map(|e: &TimelineEvent| (&e.event, e.alert_ids.as_slice(), e.matched.as_slice()))
                 .collect();
             b.push_str(&events_table(&rows, true));
         }
@@ -1096,13 +1097,14 @@ pub(crate) fn subject_summary(ev: &Value) -> String {
 
 /// The events table of the alert and timeline pages: each event with the alerts it is part
 /// of (linked) when `with_alerts`.
-fn events_table(rows: &[(&Value, &[String])], with_alerts: bool) -> String {
+/// `matched[i]`, when given, says who the lookup matched in alert `alert_ids[i]` and how.
+fn events_table(rows: &[(&Value, &[String], &[String])], with_alerts: bool) -> String {
     let mut s = String::from("<div class=\"scroll\"><table class=\"data\"><thead><tr><th>Time (UTC)</th><th>Action</th><th>System</th><th>Client</th><th>Subject</th><th>Case</th><th>Purpose</th><th class=\"num\">Results</th><th>Query</th>");
     if with_alerts {
         s.push_str("<th>Alerts</th>");
     }
     s.push_str("</tr></thead><tbody>\n");
-    for (ev, alert_ids) in rows {
+    for (ev, alert_ids, matched) in rows {
         let f = |k: &str| escape(&event_field(ev, k).unwrap_or_default());
         let query_text = event_field(ev, "query_text").unwrap_or_default();
         let short = truncate(&query_text, 60);
@@ -1129,9 +1131,14 @@ fn events_table(rows: &[(&Value, &[String])], with_alerts: bool) -> String {
         if with_alerts {
             let links: Vec<String> = alert_ids
                 .iter()
-                .map(|id| {
+                .enumerate()
+                .map(|(i, id)| {
+                    let how = matched
+                        .get(i)
+                        .map(|m| format!("<br><small>{}</small>", escape(m)))
+                        .unwrap_or_default();
                     format!(
-                        "<a class=\"mono\" href=\"{}\">{}</a>",
+                        "<a class=\"mono\" href=\"{}\">{}</a>{how}",
                         escape(&alert_href(id)),
                         escape(id)
                     )
@@ -2005,10 +2012,12 @@ mod tests {
                     TimelineEvent {
                         event: event(),
                         alert_ids: vec!["al-9d48db9bfb64df5d".into()],
+                        matched: vec![],
                     },
                     TimelineEvent {
                         event: json!({"id": "ev-2", "ts": "2024-05-03T12:00:00Z", "action": "query"}),
                         alert_ids: vec![],
+                        matched: vec![],
                     },
                 ]),
                 alerts: vec![row(Some("r"))],
@@ -2131,6 +2140,7 @@ mod tests {
             events: Some(vec![TimelineEvent {
                 event: event(),
                 alert_ids: vec![],
+                matched: vec![],
             }]),
             // A window reaching past the range is clipped to it.
             alerts: vec![AlertRow {

@@ -144,6 +144,9 @@ pub struct Timeline {
 pub struct TimelineEvent {
     pub event: Value,
     pub alert_ids: Vec<String>,
+    /// For each of `alert_ids`, in order: who the lookup matched and how, as the alert's
+    /// evidence says (`self_query/name_dob: SMITH, JOHN (DOB 1980-01-02), by name, dob`).
+    pub matched: Vec<String>,
 }
 
 /// The filters of the alert list and the ranked users.
@@ -462,13 +465,14 @@ impl Views<'_> {
             })
             .collect();
         let events = if self.names() {
-            let mut of_event: HashMap<&str, Vec<String>> = HashMap::new();
+            let mut of_event: HashMap<&str, Vec<(String, String)>> = HashMap::new();
             for a in &alerts {
+                let how = match_text(a);
                 for id in &a.event_ids {
                     of_event
                         .entry(id.as_str())
                         .or_default()
-                        .push(a.alert_id.clone());
+                        .push((a.alert_id.clone(), how.clone()));
                 }
             }
             Some(
@@ -477,13 +481,18 @@ impl Views<'_> {
                     .iter()
                     .filter_map(|e| serde_json::from_str::<Value>(e).ok())
                     .map(|event| {
-                        let alert_ids = event
+                        let hits = event
                             .get("id")
                             .and_then(Value::as_str)
                             .and_then(|id| of_event.get(id))
                             .cloned()
                             .unwrap_or_default();
-                        TimelineEvent { event, alert_ids }
+                        let (alert_ids, matched) = hits.into_iter().unzip();
+                        TimelineEvent {
+                            event,
+                            alert_ids,
+                            matched,
+                        }
                     })
                     .collect(),
             )
@@ -499,6 +508,26 @@ impl Views<'_> {
             alerts: alerts.iter().map(|a| self.row(a, snap)).collect(),
         })
     }
+}
+
+/// Who an alert's lookups matched and how, from its evidence.
+fn match_text(a: &Alert) -> String {
+    let e = &a.evidence;
+    let mut s = format!("{}/{}", a.detector, a.kind);
+    if let Some(p) = e.get("matched_person").and_then(Value::as_str) {
+        s.push_str(": ");
+        s.push_str(p);
+    }
+    let fields: Vec<&str> = e
+        .pointer("/match/fields")
+        .and_then(Value::as_array)
+        .map(|v| v.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    if !fields.is_empty() {
+        s.push_str(", by ");
+        s.push_str(&fields.join(", "));
+    }
+    s
 }
 
 fn severity_rank(s: &str) -> u8 {

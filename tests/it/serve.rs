@@ -280,6 +280,28 @@ fn the_workbench_answers_each_role_as_it_may() {
     let (s, _, page) = http(a, "GET", &format!("/alerts/{id}"), &c, "");
     assert_eq!(s, 200);
     assert!(page.contains("confirmed"));
+    // The timeline says, for each lookup in an alert, who it matched and how.
+    let login0 = rows[0]["user"].as_str().unwrap();
+    let (s, _, body) = http(
+        a,
+        "GET",
+        &format!("/api/v1/users/{login0}/timeline"),
+        &c,
+        "",
+    );
+    assert_eq!(s, 200);
+    let t: Value = serde_json::from_str(&body).unwrap();
+    let hit = t["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| !e["alert_ids"].as_array().unwrap().is_empty())
+        .expect("an event inside an alert");
+    assert_eq!(
+        hit["matched"].as_array().unwrap().len(),
+        hit["alert_ids"].as_array().unwrap().len()
+    );
+    assert!(hit["matched"][0].as_str().unwrap().contains('/'), "{hit}");
 
     // Oversight: aggregates and pseudonyms only, in every answer; no triage, no export.
     let (ocookie, ocsrf) = login(a, "ov_lindqvist", "ov_lindqvist has a long password");
