@@ -277,13 +277,14 @@ async fn open_session(
     password: String,
 ) -> Result<(String, String, Role), Fail> {
     let hours = state.session_hours;
+    let dummy = state.dummy_hash.clone();
     db(state, move |s| {
         let account = s.account(&name)?;
         // Verify against a dummy hash when the name is unknown, so that timing does not
         // tell which names exist.
         let (phc, role) = match &account {
             Some(a) => (a.password.clone(), Some(a.role)),
-            None => (DUMMY_HASH.to_string(), None),
+            None => (dummy.to_string(), None),
         };
         let ok = auth::verify_password(&phc, &password);
         let Some(role) = role.filter(|_| ok) else {
@@ -300,10 +301,6 @@ async fn open_session(
     })
     .await
 }
-
-/// argon2id of a random password nobody knows.
-const DUMMY_HASH: &str =
-    "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$0A8OaM4NQ3xmR6rZXFBv3XfK0VnN8B7i8MbZ3Q7yJ9Y";
 
 fn session_cookie(token: &str, hours: i64) -> HeaderValue {
     HeaderValue::from_str(&format!(

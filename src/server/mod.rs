@@ -52,6 +52,9 @@ pub struct AppState {
     pub store: Arc<Mutex<Store>>,
     pub pseudonyms: view::Pseudonyms,
     pub session_hours: i64,
+    /// The argon2id hash of a random password, checked for unknown names so that a
+    /// failed login takes as long whether the name exists or not.
+    pub dummy_hash: Arc<str>,
 }
 
 /// Runs the server until SIGINT or SIGTERM.
@@ -68,6 +71,7 @@ pub fn run(opts: ServeOptions) -> Result<(), ServeError> {
         store: Arc::new(Mutex::new(store)),
         pseudonyms: view::Pseudonyms::new(key.into_bytes()),
         session_hours: opts.session_hours,
+        dummy_hash: Arc::from(auth::hash_password(&auth::new_token()).map_err(ServeError::Usage)?),
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
