@@ -295,46 +295,7 @@ pub fn overview(p: &Page, o: &Overview) -> String {
 
     // Alerts over time, stacked by detector.
     b.push_str("<h2>Alerts per ISO week, by detector</h2>\n");
-    let mut detectors: Vec<&String> = o.by_detector.keys().collect();
-    for per in o.by_week.values() {
-        for d in per.keys() {
-            if !detectors.contains(&d) {
-                detectors.push(d);
-            }
-        }
-    }
-    detectors.sort();
-    let columns: Vec<Column> = o
-        .by_week
-        .iter()
-        .map(|(week, per)| Column {
-            label: week.clone(),
-            parts: detectors
-                .iter()
-                .filter_map(|d| {
-                    per.get(*d)
-                        .filter(|n| **n > 0)
-                        .map(|n| (d.to_string(), *n as f64, detector_color(d)))
-                })
-                .collect(),
-        })
-        .collect();
-    let first = o.by_week.keys().next().map_or("", String::as_str);
-    let last = o.by_week.keys().last().map_or("", String::as_str);
-    b.push_str(&column_chart(
-        &format!(
-            "Stacked bar chart of alerts per ISO week by detector, {} week(s) from {first} to {last}",
-            o.by_week.len()
-        ),
-        &columns,
-        220.0,
-    ));
-    b.push_str(&legend(
-        &detectors
-            .iter()
-            .map(|d| (d.to_string(), detector_color(d)))
-            .collect::<Vec<_>>(),
-    ));
+    let detectors = weekly_chart(&mut b, "detector", &o.by_week, detector_color);
     if !o.by_week.is_empty() {
         b.push_str("<details><summary>The numbers behind the chart</summary><div class=\"scroll\"><table class=\"data\"><thead><tr><th>Week</th>");
         for d in &detectors {
@@ -347,7 +308,7 @@ pub fn overview(p: &Page, o: &Overview) -> String {
                 put!(
                     b,
                     "<td class=\"num\">{}</td>",
-                    per.get(*d).copied().unwrap_or(0)
+                    per.get(d).copied().unwrap_or(0)
                 );
             }
             put!(
@@ -359,18 +320,24 @@ pub fn overview(p: &Page, o: &Overview) -> String {
         b.push_str("</tbody></table></div></details>\n");
     }
 
-    // Latest week against the one before.
+    b.push_str("<div class=\"grid2\"><section>\n<h2>Alerts per ISO week, by severity</h2>\n");
+    weekly_chart(&mut b, "severity", &o.by_week_severity, severity_color);
+    b.push_str("</section><section>\n<h2>Alerts per ISO week, by unit</h2>\n");
+    weekly_chart(&mut b, "unit", &o.by_week_unit, detector_color);
+    b.push_str("</section></div>\n");
+
+    // Latest week against the calendar week before.
     b.push_str("<h2>Week over week</h2>\n");
     if o.week_over_week.is_empty() {
         b.push_str("<p class=\"muted\">No weeks with alerts yet.</p>\n");
     } else {
-        let weeks: Vec<&String> = o.by_week.keys().collect();
-        let this = weeks.last().map_or("latest week", |w| w.as_str());
-        let before = weeks
-            .len()
-            .checked_sub(2)
-            .and_then(|i| weeks.get(i))
-            .map_or("week before", |w| w.as_str());
+        let this = o
+            .by_week
+            .keys()
+            .next_back()
+            .map_or("latest week", |w| w.as_str());
+        let before_key = crate::server::view::previous_week(this);
+        let before = before_key.as_deref().unwrap_or("week before");
         put!(
             b,
             "<div class=\"scroll\"><table class=\"data\"><thead><tr><th>Detector</th><th class=\"num\">{}</th><th class=\"num\">{}</th><th class=\"num\">change</th></tr></thead><tbody>\n",
@@ -1262,6 +1229,56 @@ pub(crate) fn parse_time(s: &str) -> Option<DateTime<Utc>> {
 
 /// One colour per detector, the same on every chart (colour-blind safe palettes:
 /// Okabe–Ito and Paul Tol's).
+/// A stacked column chart of alerts per ISO week, one colour per key of `by`, with its
+/// legend; returns the keys in the order drawn.
+fn weekly_chart(
+    b: &mut String,
+    what: &str,
+    by_week: &BTreeMap<String, BTreeMap<String, usize>>,
+    color: fn(&str) -> &'static str,
+) -> Vec<String> {
+    let mut keys: Vec<String> = Vec::new();
+    for per in by_week.values() {
+        for k in per.keys() {
+            if !keys.contains(k) {
+                keys.push(k.clone());
+            }
+        }
+    }
+    keys.sort();
+    let columns: Vec<Column> = by_week
+        .iter()
+        .map(|(week, per)| Column {
+            label: week.clone(),
+            parts: keys
+                .iter()
+                .filter_map(|k| {
+                    per.get(k)
+                        .filter(|n| **n > 0)
+                        .map(|n| (k.clone(), *n as f64, color(k)))
+                })
+                .collect(),
+        })
+        .collect();
+    let first = by_week.keys().next().map_or("", String::as_str);
+    let last = by_week.keys().next_back().map_or("", String::as_str);
+    b.push_str(&column_chart(
+        &format!(
+            "Stacked bar chart of alerts per ISO week by {what}, {} week(s) from {first} to {last}",
+            by_week.len()
+        ),
+        &columns,
+        220.0,
+    ));
+    b.push_str(&legend(
+        &keys
+            .iter()
+            .map(|k| (k.clone(), color(k)))
+            .collect::<Vec<_>>(),
+    ));
+    keys
+}
+
 fn detector_color(d: &str) -> &'static str {
     match d {
         "association_lookup" => "#d55e00",

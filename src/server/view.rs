@@ -103,6 +103,9 @@ pub struct Overview {
     pub by_unit: BTreeMap<String, usize>,
     /// ISO week (`2026-W47`) -> detector -> alerts whose window starts that week.
     pub by_week: BTreeMap<String, BTreeMap<String, usize>>,
+    /// The same by severity, and by the login's unit.
+    pub by_week_severity: BTreeMap<String, BTreeMap<String, usize>>,
+    pub by_week_unit: BTreeMap<String, BTreeMap<String, usize>>,
     /// Detector -> (this week, the week before), for the latest week with alerts.
     pub week_over_week: BTreeMap<String, (usize, usize)>,
     /// Events kept in the store, and per UTC day.
@@ -392,12 +395,22 @@ impl Views<'_> {
                 .get(&a.user)
                 .cloned()
                 .unwrap_or_else(|| "(unknown)".into());
-            *o.by_unit.entry(unit).or_default() += 1;
+            *o.by_unit.entry(unit.clone()).or_default() += 1;
             if let Some(w) = iso_week(&a.window_start) {
                 *o.by_week
-                    .entry(w)
+                    .entry(w.clone())
                     .or_default()
                     .entry(a.detector.clone())
+                    .or_default() += 1;
+                *o.by_week_severity
+                    .entry(w.clone())
+                    .or_default()
+                    .entry(a.severity.as_str().to_string())
+                    .or_default() += 1;
+                *o.by_week_unit
+                    .entry(w)
+                    .or_default()
+                    .entry(unit)
                     .or_default() += 1;
             }
         }
@@ -540,7 +553,7 @@ fn severity_rank(s: &str) -> u8 {
 }
 
 /// The calendar week before an ISO week key (`2026-W01` -> `2025-W52`).
-fn previous_week(key: &str) -> Option<String> {
+pub fn previous_week(key: &str) -> Option<String> {
     use chrono::Datelike;
     let (y, w) = key.split_once("-W")?;
     let monday =
