@@ -846,22 +846,9 @@ async fn triage_form(
         return f.page();
     }
     match triage(&state, &who, id.clone(), b).await {
-        Ok(_) => Redirect::to(&format!("/alerts/{}", pages_path(&id))).into_response(),
+        Ok(_) => Redirect::to(&format!("/alerts/{}", pages::url_encode(&id))).into_response(),
         Err(f) => f.page(),
     }
-}
-
-/// Percent-encodes a path segment.
-fn pages_path(s: &str) -> String {
-    let mut out = String::new();
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
 
 // ---- exceptions ----

@@ -3,47 +3,14 @@
 //! or a date of birth in any answer.
 
 use std::collections::BTreeSet;
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
 
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-use crate::support::custodes;
-
-struct Server {
-    child: Child,
-    addr: String,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn start(db: &Path) -> Server {
-    let mut child = Command::new(assert_cmd::cargo::cargo_bin("custodes"))
-        .args(["serve", "--listen", "127.0.0.1:0", "--db"])
-        .arg(db)
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut err = BufReader::new(child.stderr.take().unwrap());
-    let mut line = String::new();
-    let addr = loop {
-        line.clear();
-        assert!(err.read_line(&mut line).unwrap() > 0, "serve exited early");
-        if let Some(rest) = line.split("http://").nth(1) {
-            break rest.trim().trim_end_matches('/').to_string();
-        }
-    };
-    std::thread::spawn(move || std::io::copy(&mut err, &mut std::io::sink()));
-    Server { child, addr }
-}
+use crate::support::{custodes, start_server};
 
 /// One HTTP/1.1 exchange: (status, headers lower-cased, body).
 fn http(
@@ -190,7 +157,7 @@ fn the_workbench_answers_each_role_as_it_may() {
     add_user(&db, "investigator", "ia_nowak");
     add_user(&db, "oversight", "ov_lindqvist");
     add_user(&db, "admin", "adm_okafor");
-    let server = start(&db);
+    let server = start_server(&db);
     let a = server.addr.as_str();
 
     // Nothing without a session; no session for a wrong password.

@@ -67,3 +67,41 @@ pub fn audit_fixture(name: &str, config: Option<&str>) -> Vec<Value> {
         .success();
     read_jsonl(&out)
 }
+
+/// A running `custodes serve`, killed when dropped.
+pub struct Server {
+    child: std::process::Child,
+    pub addr: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts `custodes serve` on a free loopback port and waits until it says where.
+pub fn start_server(db: &Path) -> Server {
+    use std::io::BufRead;
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("custodes"))
+        .args(["serve", "--listen", "127.0.0.1:0", "--db"])
+        .arg(db)
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("custodes serve starts");
+    let mut err = std::io::BufReader::new(child.stderr.take().expect("stderr is piped"));
+    let mut line = String::new();
+    let addr = loop {
+        line.clear();
+        assert!(
+            err.read_line(&mut line).expect("stderr") > 0,
+            "serve exited early"
+        );
+        if let Some(rest) = line.split("http://").nth(1) {
+            break rest.trim().trim_end_matches('/').to_string();
+        }
+    };
+    std::thread::spawn(move || std::io::copy(&mut err, &mut std::io::sink()));
+    Server { child, addr }
+}
