@@ -108,19 +108,9 @@ pub fn alert_packet(d: &AlertDetail, generated_by: &str, generated_at: &str) -> 
         );
     }
     if !d.triage.is_empty() {
-        b.push_str("<h2>Triage history</h2>\n<table class=\"data\"><thead><tr><th>When (UTC)</th><th>Status</th><th>Assignee</th><th>Note</th><th>By</th></tr></thead><tbody>\n");
-        for t in &d.triage {
-            put!(
-                b,
-                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
-                escape(&short_ts(&t.at)),
-                escape(&t.status),
-                escape(t.assignee.as_deref().unwrap_or("")),
-                escape(t.note.as_deref().unwrap_or("")),
-                escape(&t.by)
-            );
-        }
-        b.push_str("</tbody></table>\n");
+        b.push_str("<h2>Triage history</h2>\n");
+        b.push_str(&super::pages::triage_table(&d.triage));
+        b.push('\n');
     }
     b.push_str(&events_section(&rows, d.event_ids.len()));
     b.push_str(&integrity(&csv_sha256, rows.len()));

@@ -557,19 +557,11 @@ pub fn alert(p: &Page, d: &AlertDetail) -> String {
     if d.triage.is_empty() {
         b.push_str("<p class=\"muted\">No decision recorded yet: the alert is open.</p>\n");
     } else {
-        b.push_str("<div class=\"scroll\"><table class=\"data\"><thead><tr><th>When (UTC)</th><th>Status</th><th>Assignee</th><th>Note</th><th>By</th></tr></thead><tbody>\n");
-        for t in &d.triage {
-            put!(
-                b,
-                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
-                escape(&short_ts(&t.at)),
-                escape(&t.status),
-                escape(t.assignee.as_deref().unwrap_or("")),
-                escape(t.note.as_deref().unwrap_or("")),
-                escape(&t.by)
-            );
-        }
-        b.push_str("</tbody></table></div>\n");
+        put!(
+            b,
+            "<div class=\"scroll\">{}</div>\n",
+            triage_table(&d.triage)
+        );
     }
 
     if p.viewer.role != Role::Oversight {
@@ -1060,6 +1052,24 @@ pub(crate) fn subject_summary(ev: &Value) -> String {
         }
     }
     parts.join("; ")
+}
+
+/// Triage decisions, oldest first (the alert page and the evidence packet).
+pub(crate) fn triage_table(triage: &[crate::store::workbench::Triage]) -> String {
+    let mut b = String::from("<table class=\"data\"><thead><tr><th>When (UTC)</th><th>Status</th><th>Assignee</th><th>Note</th><th>By</th></tr></thead><tbody>\n");
+    for t in triage {
+        put!(
+            b,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
+            escape(&short_ts(&t.at)),
+            escape(&t.status),
+            escape(t.assignee.as_deref().unwrap_or("")),
+            escape(t.note.as_deref().unwrap_or("")),
+            escape(&t.by)
+        );
+    }
+    b.push_str("</tbody></table>");
+    b
 }
 
 /// The events table of the alert and timeline pages: each event with the alerts it is part

@@ -14,7 +14,6 @@
 //! `sample_logs/`.
 
 use std::cell::RefCell;
-use std::collections::BTreeSet;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
@@ -24,7 +23,7 @@ use std::time::{Duration, Instant};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
-use crate::support::{custodes, start_server};
+use crate::support::{custodes, reference_secrets, start_server};
 
 const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
@@ -208,32 +207,6 @@ fn audit(refs: &Path, events: &Path, db: &Path, out: &Path) {
         .arg(events)
         .assert()
         .success();
-}
-
-/// Every name, login and date of birth the reference data knows (4 characters or more).
-fn secrets(refs: &Path) -> BTreeSet<String> {
-    let mut out = BTreeSet::new();
-    for f in [
-        "personnel.csv",
-        "associations.csv",
-        "case_subjects.csv",
-        "watchlist.csv",
-    ] {
-        let Ok(mut r) = csv::Reader::from_path(refs.join(f)) else {
-            continue;
-        };
-        let headers = r.headers().unwrap().clone();
-        for row in r.records() {
-            let row = row.unwrap();
-            for (h, v) in headers.iter().zip(row.iter()) {
-                if ["user", "last_name", "first_name", "dob"].contains(&h) && v.len() >= 4 {
-                    out.insert(v.to_string());
-                }
-            }
-        }
-    }
-    assert!(out.len() > 20, "too few names in {}", refs.display());
-    out
 }
 
 // ---- WebDriver ----
@@ -767,7 +740,7 @@ fn each_role_works_the_workbench_in_a_real_browser() {
     add_user(&db, "investigator", "ia_nowak");
     add_user(&db, "oversight", "ov_lindqvist");
     add_user(&db, "admin", "adm_okafor");
-    let known = secrets(&w.join("refs"));
+    let known = reference_secrets(&w.join("refs"));
     lap("world, store and accounts");
     let server = start_server(&db);
     let driver = start_driver();

@@ -2,7 +2,6 @@
 //! their digests, the access log, and the oversight role never receiving a name, a login
 //! or a date of birth in any answer.
 
-use std::collections::BTreeSet;
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
@@ -10,7 +9,7 @@ use std::path::Path;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-use crate::support::{custodes, start_server};
+use crate::support::{custodes, reference_secrets, start_server};
 
 /// One HTTP/1.1 exchange: (status, headers lower-cased, body).
 fn http(
@@ -105,31 +104,6 @@ fn add_user(db: &Path, role: &str, name: &str) {
         .write_stdin(format!("{name} has a long password\n"))
         .assert()
         .success();
-}
-
-/// Every name, login and date of birth the reference data knows.
-fn secrets(refs: &Path) -> BTreeSet<String> {
-    let mut out = BTreeSet::new();
-    for f in [
-        "personnel.csv",
-        "associations.csv",
-        "case_subjects.csv",
-        "watchlist.csv",
-    ] {
-        let Ok(mut r) = csv::Reader::from_path(refs.join(f)) else {
-            continue;
-        };
-        let headers = r.headers().unwrap().clone();
-        for row in r.records() {
-            let row = row.unwrap();
-            for (h, v) in headers.iter().zip(row.iter()) {
-                if ["user", "last_name", "first_name", "dob"].contains(&h) && v.len() >= 4 {
-                    out.insert(v.to_string());
-                }
-            }
-        }
-    }
-    out
 }
 
 #[test]
@@ -307,7 +281,7 @@ fn the_workbench_answers_each_role_as_it_may() {
     assert_eq!(s, 403);
     bodies.push(b);
     let all = bodies.join("\n");
-    let known = secrets(&w.join("refs"));
+    let known = reference_secrets(&w.join("refs"));
     let leaked: Vec<&String> = known.iter().filter(|s| all.contains(s.as_str())).collect();
     assert!(leaked.is_empty(), "oversight received {leaked:?}");
 
