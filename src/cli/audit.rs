@@ -397,11 +397,11 @@ impl DbWriter {
     }
 
     fn flush_events(&mut self) -> anyhow::Result<()> {
-        let rows = std::mem::take(&mut self.events);
-        self.store.put_events(
-            rows.iter()
-                .map(|(i, t, u, j)| (i.as_str(), t.as_str(), u.as_str(), j.clone())),
-        )?;
+        let batch = self.store.batch()?;
+        for (id, ts, user, json) in self.events.drain(..) {
+            batch.event(&id, &ts, &user, &json)?;
+        }
+        batch.commit()?;
         Ok(())
     }
 

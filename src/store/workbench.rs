@@ -150,38 +150,6 @@ pub fn entry_hash(
 }
 
 impl Store {
-    /// Keeps events (id, time, login, contract JSON); an id already kept is left alone.
-    pub fn put_events<'a>(
-        &mut self,
-        events: impl IntoIterator<Item = (&'a str, &'a str, &'a str, String)>,
-    ) -> Result<u64, StoreError> {
-        let path = self.path.clone();
-        let err = move |doing| {
-            let path = path.clone();
-            move |source| StoreError::Sql {
-                path: path.clone(),
-                doing,
-                source,
-            }
-        };
-        let tx = self.conn.transaction().map_err(err("writing events"))?;
-        let mut n = 0;
-        {
-            let mut stmt = tx
-                .prepare_cached(
-                    "INSERT OR IGNORE INTO events (event_id, ts, user, event) VALUES (?1, ?2, ?3, ?4)",
-                )
-                .map_err(err("writing events"))?;
-            for (id, ts, user, json) in events {
-                n += stmt
-                    .execute(params![id, ts, user, json])
-                    .map_err(err("writing events"))? as u64;
-            }
-        }
-        tx.commit().map_err(err("writing events"))?;
-        Ok(n)
-    }
-
     /// One login's events between two times (RFC 3339, inclusive), oldest first, as
     /// contract JSON texts.
     pub fn events_of(

@@ -9,7 +9,7 @@ use std::path::Path;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-use crate::support::{custodes, reference_secrets, start_server};
+use crate::support::{custodes, gen_world, reference_secrets, start_server};
 
 /// One HTTP/1.1 exchange: (status, headers lower-cased, body).
 fn http(
@@ -110,13 +110,7 @@ fn add_user(db: &Path, role: &str, name: &str) {
 fn the_workbench_answers_each_role_as_it_may() {
     let dir = tempfile::tempdir().unwrap();
     let w = dir.path();
-    custodes()
-        .args([
-            "gen", "--seed", "9", "--users", "20", "--days", "8", "--out",
-        ])
-        .arg(w)
-        .assert()
-        .success();
+    gen_world(w, 9, 8);
     let db = w.join("alerts.db");
     custodes()
         .args(["audit", "--quiet", "--refs"])

@@ -4,7 +4,7 @@ use std::path::Path;
 
 use rusqlite::Connection;
 
-use crate::support::{custodes, read_jsonl};
+use crate::support::{custodes, gen_world, read_jsonl};
 
 fn count(db: &Path, sql: &str) -> i64 {
     Connection::open(db)
@@ -17,13 +17,7 @@ fn count(db: &Path, sql: &str) -> i64 {
 fn audit_fills_the_store_with_its_alerts_and_events() {
     let dir = tempfile::tempdir().unwrap();
     let w = dir.path();
-    custodes()
-        .args([
-            "gen", "--seed", "4", "--users", "20", "--days", "4", "--out",
-        ])
-        .arg(w)
-        .assert()
-        .success();
+    gen_world(w, 4, 4);
     let db = w.join("alerts.db");
     let out = w.join("alerts.jsonl");
     for _ in 0..2 {
@@ -150,13 +144,7 @@ fn verify_log_finds_the_first_broken_link() {
 fn exception_rules_of_the_store_hide_their_alerts_and_are_counted() {
     let dir = tempfile::tempdir().unwrap();
     let w = dir.path();
-    custodes()
-        .args([
-            "gen", "--seed", "4", "--users", "20", "--days", "4", "--out",
-        ])
-        .arg(w)
-        .assert()
-        .success();
+    gen_world(w, 4, 4);
     let run = |db: &Path, out: &Path| {
         let r = custodes()
             .args(["audit", "--refs"])
@@ -211,13 +199,7 @@ fn exception_rules_of_the_store_hide_their_alerts_and_are_counted() {
 fn watch_applies_the_stores_exception_rules_too() {
     let dir = tempfile::tempdir().unwrap();
     let w = dir.path();
-    custodes()
-        .args([
-            "gen", "--seed", "4", "--users", "20", "--days", "4", "--out",
-        ])
-        .arg(w)
-        .assert()
-        .success();
+    gen_world(w, 4, 4);
     let batch = w.join("batch.jsonl");
     custodes()
         .args(["audit", "--quiet", "--refs"])
