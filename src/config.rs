@@ -48,6 +48,9 @@ pub struct BaselineConfig {
     pub min_user_days: usize,
     /// Member-days a unit needs before it can serve as a peer group.
     pub min_peer_days: usize,
+    /// Distinct days those member-days must span (one busy first day says nothing about a
+    /// unit's usual hours).
+    pub min_peer_distinct_days: usize,
 }
 
 impl Default for BaselineConfig {
@@ -56,6 +59,7 @@ impl Default for BaselineConfig {
             history_days: 90,
             min_user_days: 10,
             min_peer_days: 20,
+            min_peer_distinct_days: 3,
         }
     }
 }
@@ -80,6 +84,9 @@ pub struct OddVolumeConfig {
     pub burst_min_ratio: f64,
     /// `burst`: Poisson tail probability the window's count must fall below.
     pub burst_max_p: f64,
+    /// `burst`: with no history at all (neither the user's nor the unit's), this many typed
+    /// lookups within the window (fan-out of one query to several systems counts once).
+    pub burst_no_baseline_lookups: u32,
     /// `off_hours`: lookups in a day at unusual hours needed for an alert.
     pub off_hours_min_lookups: u32,
     /// `off_hours`: an hour is unusual when the user's lookups in it and the two hours either
@@ -108,6 +115,7 @@ impl Default for OddVolumeConfig {
             burst_min_lookups: 30,
             burst_min_ratio: 4.0,
             burst_max_p: 1e-6,
+            burst_no_baseline_lookups: 60,
             off_hours_min_lookups: 8,
             off_hours_max_share: 0.01,
             distinct_min_subjects: 30,
@@ -390,6 +398,8 @@ history_days = 90
 min_user_days = 10
 # Member-days a unit needs before it can serve as a peer group.
 min_peer_days = 20
+# Distinct days those member-days must span.
+min_peer_distinct_days = 3
 
 [odd_volume]
 # False discovery rate (Benjamini–Hochberg q) across the users judged each day.
@@ -403,6 +413,9 @@ burst_window_minutes = 10
 burst_min_lookups = 30
 burst_min_ratio = 4.0
 burst_max_p = 1e-6
+# burst, before there is any history (the user's or the unit's): typed lookups in the
+# window (one query fanned out to several systems within 2 s counts once).
+burst_no_baseline_lookups = 60
 # off_hours: lookups in a day at hours where the user (two hours either side included)
 # made less than off_hours_max_share of their lookups.
 off_hours_min_lookups = 8

@@ -43,7 +43,20 @@ pub struct RunStats {
     users: HashMap<String, UserRisk>,
     /// Logins not in personnel.csv, for the summary.
     pub unknown_logins: BTreeSet<String>,
+    /// Lookups without a case (no case id at all) by (config key, value): which purpose,
+    /// system or action carries them, so the summary can point at an exemption the agency
+    /// may have forgotten to configure.
+    #[serde(skip)]
+    pub missing_case_by: BTreeMap<(&'static str, String), u64>,
+    /// Lookups with no case id at all.
+    pub missing_case: u64,
 }
+
+/// One purpose, system or action carrying at least this share of the lookups without a case
+/// id is named in the summary as a possible exemption.
+const EXEMPTION_HINT_SHARE: f64 = 0.5;
+/// ... and at least this many of them: a handful proves nothing about policy.
+const EXEMPTION_HINT_MIN: u64 = 100;
 
 impl RunStats {
     pub fn record_event(&mut self, ev: &Event, r: &Resolved<'_>) {
@@ -62,6 +75,51 @@ impl RunStats {
             _ if r.case.lacks_case() => self.without_case += 1,
             _ => {}
         }
+        if r.case == CaseStatus::Missing {
+            self.missing_case += 1;
+            let keys = [
+                ("exempt_purposes", ev.purpose.as_deref()),
+                ("exempt_systems", ev.system.as_deref()),
+                ("exempt_actions", Some(ev.action.as_str())),
+            ];
+            for (key, v) in keys {
+                if let Some(v) = v.filter(|v| !v.trim().is_empty()) {
+                    let v = if key == "exempt_actions" {
+                        v.trim().to_ascii_lowercase()
+                    } else {
+                        crate::identity::resolve::code_key(v)
+                    };
+                    *self.missing_case_by.entry((key, v)).or_default() += 1;
+                }
+            }
+        }
+    }
+
+    /// Purposes, systems or actions that carry most lookups without a case id: for each, the
+    /// `[no_case]` key that would exempt it and how many lookups it carries. custodes never
+    /// exempts anything on its own; this only makes the policy question visible.
+    pub fn exemption_hints(&self) -> Vec<String> {
+        if self.missing_case < EXEMPTION_HINT_MIN {
+            return Vec::new();
+        }
+        self.missing_case_by
+            .iter()
+            // Plain `query` is what every lookup is; exempting it would exempt everything.
+            .filter(|((key, v), _)| !(*key == "exempt_actions" && v == "query"))
+            .filter(|(_, n)| **n as f64 >= EXEMPTION_HINT_SHARE * self.missing_case as f64)
+            .map(|((key, v), n)| {
+                format!(
+                    "{n} of the {} lookups with no case id ({:.0}%) carry {} {v}; if this agency's policy needs no case for that work, exempt it with `[no_case] {key} = [\"{v}\"]` (nothing is exempted unless configured)",
+                    self.missing_case,
+                    *n as f64 * 100.0 / self.missing_case as f64,
+                    match *key {
+                        "exempt_purposes" => "purpose",
+                        "exempt_systems" => "system",
+                        _ => "action",
+                    },
+                )
+            })
+            .collect()
     }
 
     pub fn record_alert(&mut self, a: &Alert) {
@@ -205,7 +263,7 @@ pub fn render(
             let _ = writeln!(s, "    {r}");
         }
     }
-    for n in notes {
+    for n in notes.iter().cloned().chain(stats.exemption_hints()) {
         let _ = writeln!(s, "  note: {n}");
     }
     s

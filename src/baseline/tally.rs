@@ -92,7 +92,7 @@ pub fn subject_key(r: &Resolved<'_>, resolver: &Resolver) -> Option<SubjectKey> 
         });
     }
     q.address.as_ref().map(|a| SubjectKey {
-        key: format!("address:{a}"),
+        key: format!("address:{}", a.street_line()),
         precise: false,
     })
 }

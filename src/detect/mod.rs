@@ -527,6 +527,7 @@ pub(crate) fn identity_finding(
         "match": m,
         "searched": ev.subject,
         "case": r.case,
+        "case_id": ev.case_id,
     });
     if let Some(obj) = evidence.as_object_mut() {
         for (k, v) in hit.extra {

@@ -44,7 +44,9 @@ impl Detector for NoCase {
         if let Some(obj) = evidence.as_object_mut() {
             super::add_event_context(obj, ev);
         }
-        let case = ev.case_id.clone().unwrap_or_default();
+        // Grouped by the case as compared, not as typed: `c-7` and `C-7`, or a blank and
+        // `N/A`, are one situation. The typed id is in the evidence (`case_id`).
+        let case = r.case.case_id().unwrap_or_default().to_string();
         out.push(Finding {
             kind: kind.to_string(),
             severity: base,

@@ -84,6 +84,8 @@ struct Norm {
     hours: [u64; 24],
     /// Usual largest result of a day (user: 95th percentile; unit: median of members').
     rows: f64,
+    /// The largest result of any of these days.
+    max_rows: f64,
 }
 
 impl Norm {
@@ -107,6 +109,7 @@ impl Norm {
             distinct_days: dates.len(),
             rate_p90: quantile(&rates, 0.9),
             hours,
+            max_rows: rows.iter().copied().fold(0.0, f64::max),
             rows: quantile(&rows, 0.95),
         }
     }
@@ -155,6 +158,22 @@ struct Recent {
     ts: DateTime<Utc>,
     id: String,
     flagged: bool,
+    /// A hash of the person looked up (never the key itself: the state file should not
+    /// hold names), to tell one typed query fanned out to several systems from new ones.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    subject: Option<u64>,
+}
+
+/// Events by one login about the same person this close together are one typed query sent
+/// to several systems (records, the state database, the national index answer one search
+/// within the same second), not several lookups: a burst counts what a person typed.
+const FAN_OUT_SECONDS: i64 = 2;
+
+fn subject_hash(key: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = rustc_hash::FxHasher::default();
+    key.hash(&mut h);
+    h.finish()
 }
 
 /// One user's state: the open burst window (kept across days) and today's flagged events.
@@ -215,10 +234,15 @@ impl OddVolume {
             .filter(|n| n.days > 0)
             .map(|n| n.rows)
             .collect();
-        let norm = Norm {
-            rows: quantile(&member_rows, 0.9),
-            ..all
+        // Until the unit's history spans as many days as a user's must, its heavier members'
+        // usual is not yet known (a records clerk's bulk export comes every few days): the
+        // largest result any member returned stands in for it.
+        let rows = if all.distinct_days >= self.base.min_user_days {
+            quantile(&member_rows, 0.9)
+        } else {
+            all.max_rows
         };
+        let norm = Norm { rows, ..all };
         self.units.insert(unit.to_string(), norm.clone());
         norm
     }
@@ -229,12 +253,12 @@ impl OddVolume {
         // Even a few days of the user's own bulk work say more about their job than the
         // unit does: a records clerk's third export of the week is not news.
         let own_rows = (own_all.days > 0).then_some(own_all.rows);
-        let own = (own_all.days >= self.base.min_user_days).then_some(own_all);
+        let own = (own_all.days >= self.base.min_user_days).then(|| own_all.clone());
         let peers = self.unit_norm(&unit, day, cx);
         // A unit is a baseline only once its history spans as many days as a user's must:
         // one busy first day of a unit says nothing about its usual hours.
         let peers = (peers.days >= self.base.min_peer_days
-            && peers.distinct_days >= self.base.min_user_days)
+            && peers.distinct_days >= self.base.min_peer_distinct_days)
             .then_some(peers);
         let c = &self.cfg;
         let minutes = self.window.num_minutes() as f64;
@@ -243,16 +267,37 @@ impl OddVolume {
             (None, Some(p)) => (Some(p.rate_p90), Basis::Unit),
             _ => (None, Basis::None),
         };
-        let burst = rate.map(|r| {
-            let expected = r * minutes / 60.0;
-            let need = (c.burst_min_lookups as f64)
-                .max((c.burst_min_ratio * expected).ceil())
-                .max(poisson_critical(expected, c.burst_max_p) as f64);
-            (need as u32, expected, basis)
-        });
-        let hours = match (&own, &peers) {
-            (Some(o), _) => Some((o.hours, Basis::Own, o.days)),
-            (None, Some(p)) => Some((p.hours, Basis::Unit, p.days)),
+        let burst = match rate {
+            Some(r) => {
+                let expected = r * minutes / 60.0;
+                let need = (c.burst_min_lookups as f64)
+                    .max((c.burst_min_ratio * expected).ceil())
+                    .max(poisson_critical(expected, c.burst_max_p) as f64);
+                Some((need as u32, expected, basis))
+            }
+            // No history yet (a new agency, a new unit): a pace nobody keeps up by hand is
+            // a scrape from the first day.
+            None => Some((
+                c.burst_no_baseline_lookups.max(c.burst_min_lookups),
+                0.0,
+                Basis::None,
+            )),
+        };
+        // Hours of work are a rhythm: a few of the user's own days show it (a day worker's
+        // three days say their nights are unusual), while a unit needs as many days as a
+        // user would, or a lone early-shift member of a young unit looks odd every morning.
+        let unit_hours = peers
+            .as_ref()
+            .filter(|p| p.distinct_days >= self.base.min_user_days);
+        // A share under `off_hours_max_share` means something only once the histogram holds
+        // enough lookups for that share to be one lookup: a part-timer's 40 lookups leave
+        // most hours empty without saying they are never worked.
+        let enough = |h: &[u64; 24]| h.iter().sum::<u64>() as f64 * c.off_hours_max_share >= 1.0;
+        let own_hours = own_all.days >= MIN_OWN_EVIDENCE && enough(&own_all.hours);
+        let unit_hours = unit_hours.filter(|p| enough(&p.hours));
+        let hours = match (own_hours, unit_hours) {
+            (true, _) => Some((own_all.hours, Basis::Own, own_all.days)),
+            (false, Some(p)) => Some((p.hours, Basis::Unit, p.days)),
             _ => None,
         }
         .map(|(h, b, d)| {
@@ -370,9 +415,10 @@ impl OddVolume {
             .iter()
             .filter_map(|(unit, (sample, days))| {
                 let sample: Vec<f64> = sample.iter().map(|v| v[col]).collect();
-                // A unit is a baseline once its history spans as many days as a user's must.
+                // A unit is a baseline once its members' days span a few distinct days: many
+                // members' days say more about a unit's usual day than one user's ten.
                 let m = CountModel::fit(&sample, self.base.min_peer_days)
-                    .filter(|_| *days >= self.base.min_user_days)?;
+                    .filter(|_| *days >= self.base.min_peer_distinct_days)?;
                 Some((unit.as_str(), m))
             })
             .collect();
@@ -413,7 +459,13 @@ impl OddVolume {
                     o.upper_tail(x).max(pm.upper_tail(x)),
                     o.median.max(pm.median),
                 ),
-                (None, Some(pm)) => (pm.upper_tail(x), pm.median),
+                // A newcomer's job within the unit is not known yet (an analyst does several
+                // times a patrol officer's lookups): their day must be far above what the
+                // unit's heavier members do, not above its median.
+                (None, Some(pm)) => (pm.upper_tail(x), pm.p95),
+                // No unit to compare with (a unit of one, a login outside personnel): a few
+                // days of the user's own are all there is, and the minimum ratio guards them.
+                (Some(o), None) => (o.upper_tail(x), o.median),
                 _ => continue,
             };
             let big_enough = v >= min_abs && f64::from(v) >= min_ratio * reference.max(1.0);
@@ -580,12 +632,26 @@ impl Detector for OddVolume {
             s.recent.pop_front();
             s.recent_flagged = s.recent_flagged.saturating_sub(1);
         }
-        s.recent.push_back(Recent {
-            ts: a.ts,
-            id: ev.id.clone(),
-            flagged: false,
-        });
-        if let Some((need, _, _)) = limits.burst {
+        let subject = a.subject.as_ref().map(|k| subject_hash(&k.key));
+        let fanned_out = subject.is_some()
+            && s.recent.back().is_some_and(|r| {
+                r.subject == subject && (a.ts - r.ts).num_seconds() <= FAN_OUT_SECONDS
+            });
+        if fanned_out {
+            // The same query on another system: evidence of a burst it belongs to, not a
+            // lookup of its own.
+            if s.recent.back().is_some_and(|r| r.flagged) {
+                s.burst.push((a.ts, ev.id.clone()));
+            }
+        } else {
+            s.recent.push_back(Recent {
+                ts: a.ts,
+                id: ev.id.clone(),
+                flagged: false,
+                subject,
+            });
+        }
+        if let (Some((need, _, _)), false) = (limits.burst, fanned_out) {
             if s.recent.len() >= need as usize {
                 s.burst_peak = s.burst_peak.max(s.recent.len());
                 for r in s.recent.iter_mut().skip(s.recent_flagged) {
@@ -623,7 +689,10 @@ impl Detector for OddVolume {
             };
             if let (Some((need, expected, basis)), Some((first, last))) = (l.burst, span(&s.burst))
             {
-                let p = poisson_upper_tail(expected, s.burst_peak as u64);
+                // Without a baseline there is no model, hence no p-value to state.
+                let p_value = (basis != Basis::None)
+                    .then(|| poisson_upper_tail(expected, s.burst_peak as u64));
+                let p = p_value.unwrap_or(1.0);
                 out.push(DayFinding {
                     kind: "burst".into(),
                     severity: if s.burst_peak as f64 >= 2.0 * f64::from(need) {
@@ -631,21 +700,26 @@ impl Detector for OddVolume {
                     } else {
                         Severity::Medium
                     },
-                    strength: strength_of(p),
+                    strength: p_value.map_or(0.8, strength_of),
                     user: s.login.clone(),
                     group: "burst".into(),
                     first,
                     last,
                     event_ids: s.burst.iter().map(|e| e.1.clone()).collect(),
                     reason: format!(
-                        "Up to {} lookups within {minutes} minutes on {day} ({} lookups in bursts between {} and {}); at {} usual rate about {} would be expected and {need} is the alert threshold; p = {} (Poisson).",
+                        "Up to {} lookups within {minutes} minutes on {day} ({} lookups in bursts between {} and {}); {}",
                         s.burst_peak,
                         s.burst.len(),
                         format_ts(&first),
                         format_ts(&last),
-                        basis_phrase(basis, &l.unit),
-                        fmt_num((expected * 10.0).round() / 10.0),
-                        format_p(p),
+                        if basis == Basis::None {
+                            format!("there is no history yet to compare with, and {need} typed lookups in {minutes} minutes (one every {} seconds) is beyond any pace of work by hand.", minutes * 60 / i64::from(need.max(1)))
+                        } else {
+                            format!("at {} usual rate about {} would be expected and {need} is the alert threshold; p = {} (Poisson).",
+                                basis_phrase(basis, &l.unit),
+                                fmt_num((expected * 10.0).round() / 10.0),
+                                format_p(p))
+                        },
                     ),
                     evidence: json!({
                         "peak_in_window": s.burst_peak,
@@ -655,7 +729,7 @@ impl Detector for OddVolume {
                         "threshold": need,
                         "baseline": basis,
                         "unit": l.unit,
-                        "p_value": p,
+                        "p_value": p_value,
                     }),
                 });
             }

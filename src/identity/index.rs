@@ -15,9 +15,10 @@ use rustc_hash::FxHashMap as HashMap;
 use chrono::NaiveDate;
 use serde::Serialize;
 
+use super::address::Address;
 use super::normalize::{
-    compare_names, name_from_parts, name_key, normalize_address, normalize_dob, normalize_phone,
-    normalize_plate, parse_full_name, NameAgreement, PersonName,
+    compare_names, name_from_parts, name_key, normalize_dob, normalize_phone, normalize_plate,
+    parse_full_name, NameAgreement, PersonName,
 };
 use crate::config::IdentityConfig;
 use crate::event::Subject;
@@ -31,7 +32,7 @@ pub struct KnownPerson {
     pub dob: Option<NaiveDate>,
     pub plates: Vec<String>,
     pub phones: Vec<String>,
-    pub addresses: Vec<String>,
+    pub addresses: Vec<Address>,
     /// How the reference data names them (`SMITH, JANE (DOB 1981-02-03)`).
     pub display: String,
 }
@@ -51,7 +52,7 @@ impl KnownPerson {
             addresses: f
                 .addresses
                 .iter()
-                .filter_map(|a| normalize_address(a))
+                .filter_map(|a| Address::parse(a))
                 .collect(),
             display: f.display(),
         }
@@ -72,7 +73,7 @@ pub struct Query {
     pub dob: Option<NaiveDate>,
     pub plate: Option<String>,
     pub phone: Option<String>,
-    pub address: Option<String>,
+    pub address: Option<Address>,
 }
 
 impl Query {
@@ -101,7 +102,7 @@ impl Query {
             dob: s.dob.as_deref().and_then(normalize_dob),
             plate: s.plate.as_deref().and_then(normalize_plate),
             phone: s.phone.as_deref().and_then(normalize_phone),
-            address: s.address.as_deref().and_then(normalize_address),
+            address: s.address.as_deref().and_then(Address::parse),
         }
     }
 
@@ -218,6 +219,9 @@ pub struct PersonIndex {
     by_address: HashMap<String, Vec<u32>>,
     by_dob: HashMap<NaiveDate, Vec<u32>>,
     by_name: HashMap<String, Vec<u32>>,
+    /// Surname -> people, for weak names (surname only, an initial) that `by_name` cannot
+    /// find. Only [`PersonIndex::surname_bearers`] reads it; grading never does.
+    by_surname: HashMap<String, Vec<u32>>,
 }
 
 impl PersonIndex {
@@ -235,13 +239,18 @@ impl PersonIndex {
                 ix.by_phone.entry(v.clone()).or_default().push(i);
             }
             for v in &p.addresses {
-                ix.by_address.entry(v.clone()).or_default().push(i);
+                let list = ix.by_address.entry(v.key()).or_default();
+                // One person with two spellings of one address is one candidate.
+                if list.last() != Some(&i) {
+                    list.push(i);
+                }
             }
             if let Some(d) = p.dob {
                 ix.by_dob.entry(d).or_default().push(i);
             }
             if let Some(n) = &p.name {
                 ix.by_name.entry(name_key(n)).or_default().push(i);
+                ix.by_surname.entry(n.last.clone()).or_default().push(i);
             }
         }
         ix.people = people;
@@ -264,6 +273,17 @@ impl PersonIndex {
         &self.people
     }
 
+    /// The people bearing the query's surname (as typed, and read the other way round):
+    /// candidates for [`name_consistent`] when the name is too weak to grade.
+    pub fn surname_bearers(&self, q: &Query) -> [&[u32]; 2] {
+        let of = |n: Option<&PersonName>| {
+            n.and_then(|n| self.by_surname.get(&n.last))
+                .map(Vec::as_slice)
+                .unwrap_or(&[])
+        };
+        [of(q.name.as_ref()), of(q.swapped.as_ref())]
+    }
+
     /// Appends every graded match of `q` to `out` (at most one per person).
     pub fn find(&self, q: &Query, stats: &NameStats, cfg: &IdentityConfig, out: &mut Vec<Match>) {
         // Candidates come straight from the posting lists, without collecting them: this
@@ -273,7 +293,9 @@ impl PersonIndex {
             q.person_id.as_ref().and_then(|p| self.by_pid.get(p)),
             q.plate.as_ref().and_then(|p| self.by_plate.get(p)),
             q.phone.as_ref().and_then(|p| self.by_phone.get(p)),
-            q.address.as_ref().and_then(|a| self.by_address.get(a)),
+            q.address
+                .as_ref()
+                .and_then(|a| self.by_address.get(&a.key())),
             q.dob
                 .filter(|_| q.name.is_some())
                 .and_then(|d| self.by_dob.get(&d)),
@@ -341,6 +363,35 @@ fn loose_given_name(q: &Query, p: &PersonName) -> bool {
     })
 }
 
+/// Whether a query's name, however weak (a surname alone, an initial), could be this
+/// person's, with nothing else contradicting it: not an identification (no [`Match`] is
+/// made), but enough for a case that lists this person to explain the search. Searching
+/// `WALMORE` under the case that lists Dana Walmore is case work.
+pub(crate) fn name_consistent(q: &Query, p: &KnownPerson) -> bool {
+    let (Some(pn), Some(_)) = (&p.name, &q.name) else {
+        return false;
+    };
+    if let Some(id) = &q.person_id {
+        if !p.person_ids.is_empty() && !p.person_ids.contains(id) {
+            return false;
+        }
+    }
+    if let (Some(a), Some(b)) = (q.dob, p.dob) {
+        if a != b {
+            return false;
+        }
+    }
+    matches!(
+        best_agreement(q, pn, false),
+        Some(
+            NameAgreement::Exact
+                | NameAgreement::Nickname
+                | NameAgreement::Initial
+                | NameAgreement::Unknown
+        )
+    )
+}
+
 /// Grades one known person against a query; `entry` is recorded in the match.
 pub(crate) fn grade(
     q: &Query,
@@ -362,7 +413,10 @@ pub(crate) fn grade(
     }
     let plate_eq = q.plate.as_ref().is_some_and(|v| p.plates.contains(v));
     let phone_eq = q.phone.as_ref().is_some_and(|v| p.phones.contains(v));
-    let addr_eq = q.address.as_ref().is_some_and(|v| p.addresses.contains(v));
+    let addr_eq = q
+        .address
+        .as_ref()
+        .is_some_and(|v| p.addresses.iter().any(|a| a.agrees(v)));
     let other = pid_eq || dob_eq || plate_eq || phone_eq || addr_eq;
 
     let agreement = match &p.name {

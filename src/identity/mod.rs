@@ -1,5 +1,9 @@
 //! Identity resolution: who was each query about, and how sure are we?
 //!
+//! * [`address`] parses street addresses into parts (number, directionals, street, type,
+//!   unit, city) that compare as a dispatcher would, city or unit given or not;
+//! * [`cases`] indexes cases, assignments and case subjects so that "which of this user's
+//!   open cases lists this person?" is answered from the smaller side;
 //! * [`normalize`] turns names, dates of birth, plates, phones and addresses as people type
 //!   them into comparable forms;
 //! * [`index`] holds known people (employees, associations, case subjects, the watch list)
@@ -9,6 +13,8 @@
 //!
 //! Nothing here decides whether a lookup is suspicious: that is the detectors' job.
 
+pub mod address;
+pub mod cases;
 pub mod index;
 pub mod normalize;
 pub mod resolve;

@@ -8,15 +8,13 @@
 
 use rustc_hash::FxHashMap as HashMap;
 
-use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+use super::cases::{match_key, Asker, CaseIndex, CaseState};
 use super::index::{KnownPerson, Match, NameStats, PersonIndex, Query};
 use crate::config::Config;
 use crate::event::Event;
-use crate::refs::{
-    case_key, login_key, Association, Case, CaseSubject, Client, Personnel, RefData, WatchEntry,
-};
+use crate::refs::{login_key, Association, Client, Personnel, RefData, WatchEntry};
 
 /// Where a lookup stands with respect to cases. Exactly one applies to each lookup.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -78,6 +76,20 @@ impl CaseStatus {
         }
     }
 
+    /// The case id as compared (the reference data's form when it knows the case), for
+    /// grouping: `c-7` and `C-7` are one situation. What was typed stays on the event.
+    pub fn case_id(&self) -> Option<&str> {
+        match self {
+            CaseStatus::Explained { case_id }
+            | CaseStatus::UnknownCase { case_id }
+            | CaseStatus::ClosedCase { case_id }
+            | CaseStatus::NotAssigned { case_id }
+            | CaseStatus::SubjectNotInCase { case_id }
+            | CaseStatus::Valid { case_id } => Some(case_id),
+            _ => None,
+        }
+    }
+
     /// True when the lookup had no valid case behind it (exempt lookups are not counted).
     pub fn lacks_case(&self) -> bool {
         self.no_case_kind().is_some()
@@ -111,19 +123,9 @@ pub struct Resolver {
     employee_by_id: HashMap<String, u32>,
     associations: Option<(PersonIndex, Vec<Association>)>,
     watchlist: Option<(PersonIndex, Vec<WatchEntry>)>,
-    /// Case id -> the people the case is about. Matched per case, not globally: a lookup is
-    /// only ever compared with the subjects of the user's own cases and of the case named.
-    subjects: Option<HashMap<String, Vec<KnownPerson>>>,
-    /// The same people in one index, each entry tagged with its case: which of the user's
-    /// cases list a person is then a few hash lookups, not a scan of every subject of every
-    /// case the user works (analysts work many cases with many subjects).
-    subject_index: Option<(PersonIndex, Vec<String>)>,
-    cases: Option<HashMap<String, Case>>,
-    /// Case id -> (login or employee id) assignments.
-    assignments: Option<HashMap<String, Vec<crate::refs::Assignment>>>,
-    /// Login or employee id -> the assignments naming them, so that the cases a user works
-    /// at a given time are found without scanning every case.
-    by_assignee: HashMap<String, Vec<crate::refs::Assignment>>,
+    /// Cases, assignments and subjects, indexed so that explaining a lookup costs the same
+    /// whatever the agency's case load (see [`super::cases`]).
+    cases: CaseIndex,
     /// Workstation -> where it is (clients.csv).
     clients: Option<HashMap<String, Client>>,
     names: NameStats,
@@ -183,45 +185,7 @@ impl Resolver {
                 .collect();
             (PersonIndex::build(people), rows)
         });
-        let subjects = refs.case_subjects.map(|rows: Vec<CaseSubject>| {
-            let mut by_case: HashMap<String, Vec<KnownPerson>> = HashMap::default();
-            for s in rows {
-                by_case
-                    .entry(s.case_id)
-                    .or_default()
-                    .push(KnownPerson::from_fields(&s.person));
-            }
-            by_case
-        });
-        let subject_index = subjects.as_ref().map(|by_case| {
-            let mut ids = Vec::new();
-            let mut people = Vec::new();
-            let mut cases: Vec<&String> = by_case.keys().collect();
-            cases.sort_unstable();
-            for case in cases {
-                for p in by_case.get(case).into_iter().flatten() {
-                    ids.push(case.clone());
-                    people.push(p.clone());
-                }
-            }
-            (PersonIndex::build(people), ids)
-        });
-        let cases = refs
-            .cases
-            .map(|rows| rows.into_iter().map(|c| (c.case_id.clone(), c)).collect());
-        let mut by_assignee: HashMap<String, Vec<crate::refs::Assignment>> = HashMap::default();
-        for a in refs.assignments.iter().flatten() {
-            for who in a.user.iter().chain(a.employee_id.iter()) {
-                by_assignee.entry(who.clone()).or_default().push(a.clone());
-            }
-        }
-        let assignments = refs.assignments.map(|rows| {
-            let mut m: HashMap<String, Vec<crate::refs::Assignment>> = HashMap::default();
-            for a in rows {
-                m.entry(a.case_id.clone()).or_default().push(a);
-            }
-            m
-        });
+        let cases = CaseIndex::build(refs.cases, refs.assignments, refs.case_subjects);
         let clients = refs
             .clients
             .map(|rows| rows.into_iter().map(|c| (c.client.clone(), c)).collect());
@@ -232,7 +196,7 @@ impl Resolver {
                 .iter()
                 .chain(associations.iter().flat_map(|(ix, _)| ix.people()))
                 .chain(watchlist.iter().flat_map(|(ix, _)| ix.people()))
-                .chain(subjects.iter().flat_map(|m| m.values().flatten())),
+                .chain(cases.subject_people().iter()),
         );
         Self {
             by_user,
@@ -242,11 +206,7 @@ impl Resolver {
             employee_by_id,
             associations,
             watchlist,
-            subjects,
-            subject_index,
             cases,
-            assignments,
-            by_assignee,
             clients,
             names,
             non_lookup: config
@@ -261,7 +221,7 @@ impl Resolver {
                 .no_case
                 .placeholder_case_ids
                 .iter()
-                .map(|c| case_key(c))
+                .map(|c| match_key(c))
                 .collect(),
             exempt_actions: config
                 .no_case
@@ -335,89 +295,6 @@ impl Resolver {
         Some((rows.get(entry as usize)?, ix.person(entry)?))
     }
 
-    fn is_assigned(
-        &self,
-        case_id: &str,
-        p: Option<&Personnel>,
-        user: &str,
-        ts: DateTime<Utc>,
-    ) -> bool {
-        let Some(all) = &self.assignments else {
-            return false;
-        };
-        let user = login_key(user);
-        let employee = p.map(|p| login_key(&p.employee_id));
-        all.get(case_id).is_some_and(|list| {
-            list.iter().any(|a| {
-                let who = a.user.as_deref() == Some(user.as_str())
-                    || employee.as_deref().is_some_and(|e| {
-                        a.employee_id.as_deref() == Some(e) || a.user.as_deref() == Some(e)
-                    });
-                who && a.valid.contains(ts)
-            })
-        })
-    }
-
-    /// The cases the user is assigned to at `ts` (by login, or by their employee id) that
-    /// are open at `ts`.
-    fn cases_worked(&self, p: Option<&Personnel>, user: &str, ts: DateTime<Utc>) -> Vec<&str> {
-        let mut keys: Vec<String> = vec![login_key(user)];
-        if let Some(p) = p {
-            let e = login_key(&p.employee_id);
-            if e != keys[0] {
-                keys.push(e);
-            }
-        }
-        let mut out: Vec<&str> = keys
-            .iter()
-            .filter_map(|k| self.by_assignee.get(k))
-            .flatten()
-            .filter(|a| a.valid.contains(ts))
-            .map(|a| a.case_id.as_str())
-            .filter(|c| self.case_open(c, ts).unwrap_or(true))
-            .collect();
-        out.sort_unstable();
-        out.dedup();
-        out
-    }
-
-    /// Whether the case's subjects include the person the query describes (any grade of
-    /// match, a name alone included: the benefit of the doubt goes to the user).
-    fn case_lists(&self, case_id: &str, query: &Query) -> bool {
-        let cfg = &self.config.identity;
-        self.subjects
-            .as_ref()
-            .and_then(|m| m.get(case_id))
-            .is_some_and(|people| {
-                people
-                    .iter()
-                    .any(|p| super::index::grade(query, p, 0, &self.names, cfg).is_some())
-            })
-    }
-
-    /// Every case whose subjects include the person the query describes (any grade of
-    /// match, as [`Resolver::case_lists`]), each once.
-    fn cases_listing(&self, query: &Query) -> Vec<&str> {
-        let Some((ix, case_of)) = &self.subject_index else {
-            return Vec::new();
-        };
-        let mut found = Vec::new();
-        ix.find(query, &self.names, &self.config.identity, &mut found);
-        let mut cases: Vec<&str> = found
-            .iter()
-            .filter_map(|m| case_of.get(m.entry as usize).map(String::as_str))
-            .collect();
-        cases.sort_unstable();
-        cases.dedup();
-        cases
-    }
-
-    fn case_open(&self, case_id: &str, ts: DateTime<Utc>) -> Option<bool> {
-        self.cases
-            .as_ref()
-            .map(|cases| cases.get(case_id).is_some_and(|c| c.open.contains(ts)))
-    }
-
     /// Resolves one event.
     pub fn resolve(&self, ev: &Event) -> Resolved<'_> {
         let personnel = self.personnel_for(&ev.user);
@@ -470,28 +347,41 @@ impl Resolver {
         if !is_lookup {
             return CaseStatus::NotALookup;
         }
+        let typed = ev
+            .case_id
+            .as_deref()
+            .filter(|c| !self.placeholder_case_ids.contains(&match_key(c)));
         // Explained first: a lookup of a subject of any case the user works, open at the
         // time, needs nothing more — whatever case id (or none) was typed.
-        if self.subjects.is_some() && query.is_identifying() {
-            let working = self.cases_worked(personnel, &ev.user, ev.ts);
-            if !working.is_empty() {
-                let listing = self.cases_listing(query);
-                let mut explaining: Vec<&str> = working
-                    .into_iter()
-                    .filter(|c| listing.contains(c))
-                    .collect();
-                // Prefer the case the user named, then the lowest id, so the answer is stable.
-                explaining.sort_unstable();
-                let named = ev.case_id.as_deref().map(case_key);
-                if let Some(c) = named
-                    .as_deref()
-                    .filter(|c| explaining.contains(c))
-                    .or(explaining.first().copied())
-                {
-                    return CaseStatus::Explained {
-                        case_id: c.to_string(),
-                    };
-                }
+        let who = Asker::new(&ev.user, personnel.map(|p| p.employee_id.as_str()));
+        if query.is_identifying() {
+            let mut scratch = Vec::new();
+            if let Some(c) = self.cases.explaining(
+                query,
+                &who,
+                ev.ts,
+                typed,
+                &self.names,
+                &self.config.identity,
+                &mut scratch,
+            ) {
+                return CaseStatus::Explained {
+                    case_id: c.to_string(),
+                };
+            }
+        }
+        // A typed case that does not exist, was not open or is not the user's is suspect
+        // whoever was looked up and whatever the purpose: an exempt purpose needs no case,
+        // but does not make someone else's case the user's.
+        if let Some(t) = typed {
+            let case_id = self.cases.canonical(t);
+            match self.cases.state(t, ev.ts) {
+                CaseState::Unknown => return CaseStatus::UnknownCase { case_id },
+                CaseState::Closed(_) => return CaseStatus::ClosedCase { case_id },
+                CaseState::Open(_) | CaseState::Unchecked(_) => {}
+            }
+            if self.cases.has_assignments() && !self.cases.is_assigned(t, &who, ev.ts) {
+                return CaseStatus::NotAssigned { case_id };
             }
         }
         if let Some(p) = ev.purpose.as_deref() {
@@ -513,39 +403,16 @@ impl Resolver {
                 by: format!("action {action}"),
             };
         }
-        let Some(typed) = ev.case_id.as_deref() else {
+        let Some(t) = typed else {
             return CaseStatus::Missing;
         };
-        let case_id = case_key(typed);
-        if self.placeholder_case_ids.contains(&case_id) {
-            return CaseStatus::Missing;
-        }
-        match self.case_open(&case_id, ev.ts) {
-            None => {}
-            Some(false) => {
-                let known = self
-                    .cases
-                    .as_ref()
-                    .is_some_and(|c| c.contains_key(&case_id));
-                return if known {
-                    CaseStatus::ClosedCase { case_id }
-                } else {
-                    CaseStatus::UnknownCase { case_id }
-                };
-            }
-            Some(true) => {}
-        }
-        if self.assignments.is_some() && !self.is_assigned(&case_id, personnel, &ev.user, ev.ts) {
-            return CaseStatus::NotAssigned { case_id };
-        }
-        let case_lists_subjects = self
-            .subjects
-            .as_ref()
-            .is_some_and(|m| m.contains_key(&case_id));
+        let case_id = self.cases.canonical(t);
         if self.config.no_case.check_subjects
-            && case_lists_subjects
+            && self.cases.lists_subjects(t)
             && query.is_identifying()
-            && !self.case_lists(&case_id, query)
+            && !self
+                .cases
+                .case_lists(t, query, &self.names, &self.config.identity)
         {
             return CaseStatus::SubjectNotInCase { case_id };
         }

@@ -5,6 +5,7 @@ mod bad_input;
 mod baseline;
 mod behaviour;
 mod browser;
+mod classes;
 mod cli;
 mod formats;
 mod pgaudit;

@@ -109,9 +109,8 @@ fn every_destination_and_the_converted_events_give_the_same_alerts() {
             ("no_case", "missing", "officer_b", 13),
             ("no_case", "missing", "officer_c", 4),
             // The Rust client's `case_id='C-2024-001'` comment names a case about JONES,
-            // not SMITH (twice), and the leading `/* case_id='C-2024-002' */` is a search
-            // by surname alone, which the case's subject list cannot confirm.
-            ("no_case", "subject_not_in_case", "officer_a", 1),
+            // not SMITH (twice). The leading `/* case_id='C-2024-002' */` is a search by
+            // surname alone of a person that case lists: case work, no alert.
             ("no_case", "subject_not_in_case", "officer_a", 2),
             // officer_a is SMITH JOHN born 1980-01-02 and looks that up: psql's literals,
             // then the Rust client's bound parameters (twice).

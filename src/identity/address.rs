@@ -1,0 +1,504 @@
+//! Street addresses as people type them, parsed into parts that compare the way a
+//! dispatcher would compare them.
+//!
+//! Records systems write `489 S KIPLING ST, EASTBROOK` and `6793 GOLD AVE APT 16,
+//! RIVERBEND`; officers type `489 South Kipling Street`, `6793 Gold Ave. #16` or
+//! `2343 PARK ST, CAPITAL CITY` for a row that has no city. An exact comparison of
+//! normalised strings misses every one of these, so an address is parsed into
+//! house number, pre-directional, street name, street type, post-directional, unit and
+//! locality (city, state, ZIP: whatever follows the street), and two addresses agree when
+//! their house numbers and street names agree and no part that *both* carry differs. A part
+//! only one side carries (the city, the unit, a directional) is not a conflict: people leave
+//! them out.
+//!
+//! Candidates are found by [`Address::key`] (house number and the street name's first
+//! letter) and then compared with [`Address::agrees`]; the key never decides a match on its
+//! own.
+//!
+//! What this module must not do: look anything up (no gazetteer, no geocoding), guess a
+//! city from a street, or forgive more than one typed slip in a street name. It holds no
+//! state and never logs its input (addresses are personal data).
+
+use super::normalize::{fold_address_words, within_one_edit};
+
+/// A parsed street address. Every part is upper-case ASCII (folded), and every abbreviated
+/// part uses the USPS abbreviation (`ST`, `AVE`, `N`, `NE`...).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Address {
+    /// House number as typed (`489`, `12B`); empty when none was given.
+    pub number: String,
+    pub predir: Option<&'static str>,
+    /// Street name words (`KIPLING`, `64TH`, `ST JAMES`).
+    pub street: Vec<String>,
+    /// Street type (`ST`, `AVE`).
+    pub suffix: Option<&'static str>,
+    pub postdir: Option<&'static str>,
+    /// Unit id without its designator (`16`, `4B`).
+    pub unit: Option<String>,
+    /// City, state and ZIP words, as far as they were given.
+    pub locality: Vec<String>,
+}
+
+/// Street-name words shorter than this must match exactly: a slip in a short name makes
+/// another real street too easily (`OAK` / `OAT`).
+const MIN_TYPO_STREET: usize = 6;
+
+/// USPS street-suffix abbreviations for the common types and their usual misspellings.
+/// Every value is a fixed point (never itself a key), which keeps parsing idempotent.
+fn street_type(tok: &str) -> Option<&'static str> {
+    Some(match tok {
+        "ST" | "STREET" | "STR" | "STRT" => "ST",
+        "AVE" | "AVENUE" | "AV" | "AVEN" | "AVENU" | "AVN" | "AVNUE" => "AVE",
+        "RD" | "ROAD" => "RD",
+        "BLVD" | "BOULEVARD" | "BOUL" | "BOULV" => "BLVD",
+        "DR" | "DRIVE" | "DRIV" | "DRV" => "DR",
+        "LN" | "LANE" => "LN",
+        "CT" | "COURT" | "CRT" => "CT",
+        "PL" | "PLACE" => "PL",
+        "TER" | "TERRACE" | "TERR" => "TER",
+        "CIR" | "CIRCLE" | "CIRC" | "CIRCL" | "CRCL" | "CRCLE" => "CIR",
+        "HWY" | "HIGHWAY" | "HIGHWY" | "HIWAY" | "HIWY" | "HWAY" => "HWY",
+        "PKWY" | "PARKWAY" | "PARKWY" | "PKWAY" | "PKY" => "PKWY",
+        "SQ" | "SQUARE" | "SQR" | "SQRE" | "SQU" => "SQ",
+        "WAY" | "WY" => "WAY",
+        "TRL" | "TRAIL" => "TRL",
+        "LOOP" => "LOOP",
+        _ => return None,
+    })
+}
+
+fn direction(tok: &str) -> Option<&'static str> {
+    Some(match tok {
+        "N" | "NORTH" => "N",
+        "S" | "SOUTH" => "S",
+        "E" | "EAST" => "E",
+        "W" | "WEST" => "W",
+        "NE" | "NORTHEAST" => "NE",
+        "NW" | "NORTHWEST" => "NW",
+        "SE" | "SOUTHEAST" => "SE",
+        "SW" | "SOUTHWEST" => "SW",
+        _ => return None,
+    })
+}
+
+fn is_unit_designator(tok: &str) -> bool {
+    matches!(
+        tok,
+        "APARTMENT" | "APT" | "UNIT" | "SUITE" | "STE" | "#" | "RM" | "ROOM" | "FLAT" | "LOT"
+    )
+}
+
+/// A word of a street line: a direction or street type in its abbreviation, else as typed.
+fn canonical_word(w: &str) -> String {
+    direction(w)
+        .or_else(|| street_type(w))
+        .map(str::to_string)
+        .unwrap_or_else(|| w.to_string())
+}
+
+impl Address {
+    /// Parses an address as typed. `None` when nothing address-like is left (empty or
+    /// punctuation only).
+    pub fn parse(s: &str) -> Option<Address> {
+        let mut addr = Address::default();
+        let mut street_tokens: Vec<String> = Vec::new();
+        let mut locality_parts: Vec<String> = Vec::new();
+        for (part_no, part) in s.split(',').enumerate() {
+            let words = fold_address_words(part);
+            let starts_with_unit = words.first().is_some_and(|(w, _)| is_unit_designator(w));
+            if part_no == 0 || starts_with_unit || street_tokens.is_empty() {
+                addr.take_units(words, &mut street_tokens);
+            } else {
+                // After the street line, a comma starts the city (then state, ZIP).
+                let mut rest = Vec::new();
+                addr.take_units(words, &mut rest);
+                locality_parts.extend(rest.iter().map(|w| canonical_word(w)));
+            }
+        }
+        addr.split_street(street_tokens, locality_parts);
+        (!addr.is_empty()).then_some(addr)
+    }
+
+    fn is_empty(&self) -> bool {
+        self.number.is_empty()
+            && self.street.is_empty()
+            && self.unit.is_none()
+            && self.locality.is_empty()
+    }
+
+    /// Moves unit designators and their ids out of `words` into `self.unit`, appending the
+    /// other words to `out`. `APT 4 B` is unit `4B`: a lone letter after a unit id is part
+    /// of it.
+    fn take_units(&mut self, words: Vec<(String, bool)>, out: &mut Vec<String>) {
+        let mut it = words.into_iter().peekable();
+        while let Some((w, glued)) = it.next() {
+            // "No Name Rd" is a street; "No. 5" is a unit.
+            let designator = is_unit_designator(&w)
+                || (w == "NO"
+                    && it
+                        .peek()
+                        .is_some_and(|(n, _)| n.bytes().any(|b| b.is_ascii_digit())));
+            if !designator {
+                // "North-East" is one direction, as "Northeast" is.
+                if glued {
+                    if let (Some(a @ ("N" | "S")), Some((next, _))) = (direction(&w), it.peek()) {
+                        if let Some(b @ ("E" | "W")) = direction(next) {
+                            let joined = format!("{a}{b}");
+                            it.next();
+                            out.push(joined);
+                            continue;
+                        }
+                    }
+                }
+                out.push(w);
+                continue;
+            }
+            // Further designators ("Apt #4") add nothing.
+            while it.peek().is_some_and(|(n, _)| is_unit_designator(n)) {
+                it.next();
+            }
+            let Some((mut id, mut glued)) = it.next() else {
+                break;
+            };
+            while glued {
+                match it.next() {
+                    Some((part, g)) => {
+                        id.push_str(&part);
+                        glued = g;
+                    }
+                    None => break,
+                }
+            }
+            if id.bytes().any(|b| b.is_ascii_digit()) {
+                if let Some((letter, _)) = it
+                    .peek()
+                    .filter(|(n, _)| n.len() == 1 && n.bytes().all(|b| b.is_ascii_alphabetic()))
+                {
+                    id.push_str(letter);
+                    it.next();
+                }
+            }
+            self.unit = Some(id);
+        }
+    }
+
+    /// Splits the street line's words into number, directionals, name and type; words after
+    /// the type (a city typed without a comma) go to the locality, before `comma_locality`.
+    fn split_street(&mut self, tokens: Vec<String>, comma_locality: Vec<String>) {
+        let mut toks: Vec<String> = tokens.iter().map(|t| canonical_word(t)).collect();
+        let mut i = 0;
+        if toks
+            .first()
+            .is_some_and(|t| t.bytes().any(|b| b.is_ascii_digit()))
+        {
+            self.number = std::mem::take(&mut toks[0]);
+            i = 1;
+        }
+        // A direction is the pre-directional only when a street name follows it that is
+        // not itself the type: "100 N Main" (N, MAIN) but "100 North St" (street NORTH).
+        if let (Some(d), Some(next)) = (toks.get(i).and_then(|t| direction(t)), toks.get(i + 1)) {
+            if street_type(next).is_none() {
+                self.predir = Some(d);
+                i += 1;
+            }
+        }
+        let Some(first) = toks.get(i) else {
+            self.locality = comma_locality;
+            return;
+        };
+        self.street.push(first.clone());
+        let mut j = i + 1;
+        let mut suffix_at = None;
+        while let Some(t) = toks.get(j) {
+            if let Some(st) = street_type(t) {
+                self.suffix = Some(st);
+                suffix_at = Some(j);
+                break;
+            }
+            j += 1;
+        }
+        let mut locality = Vec::new();
+        match suffix_at {
+            Some(at) => {
+                self.street.extend(toks[i + 1..at].iter().cloned());
+                let mut k = at + 1;
+                if let Some(d) = toks.get(k).and_then(|t| direction(t)) {
+                    self.postdir = Some(d);
+                    k += 1;
+                }
+                locality.extend(toks[k.min(toks.len())..].iter().cloned());
+            }
+            None => {
+                self.street.extend(toks[i + 1..].iter().cloned());
+                // "100 Main N": a trailing direction after a name of two words or more.
+                if self.street.len() >= 2 {
+                    if let Some(d) = self.street.last().and_then(|t| direction(t)) {
+                        self.postdir = Some(d);
+                        self.street.pop();
+                    }
+                }
+            }
+        }
+        locality.extend(comma_locality);
+        self.locality = locality;
+    }
+
+    /// The candidate key: house number and the street name's first letter. Two addresses
+    /// that [`agree`](Address::agrees) always share it.
+    pub fn key(&self) -> String {
+        let initial = self
+            .street
+            .first()
+            .and_then(|w| w.chars().next())
+            .unwrap_or('-');
+        format!("{}/{initial}", self.number)
+    }
+
+    /// Whether two addresses can be the same place: house numbers equal, street names equal
+    /// (or one slip apart in a long name with the type given on both sides), and every part
+    /// both sides carry equal. A city typed without a comma after a street without a type
+    /// (`100 BROADWAY EASTBROOK`) agrees with `100 BROADWAY, EASTBROOK`.
+    pub fn agrees(&self, other: &Address) -> bool {
+        if self.number != other.number || self.street.is_empty() || other.street.is_empty() {
+            return false;
+        }
+        let both = |a: Option<&str>, b: Option<&str>| match (a, b) {
+            (Some(a), Some(b)) => a == b,
+            _ => true,
+        };
+        if !both(self.suffix, other.suffix)
+            || !both(self.predir, other.predir)
+            || !both(self.postdir, other.postdir)
+            || !both(self.unit.as_deref(), other.unit.as_deref())
+        {
+            return false;
+        }
+        if self.street == other.street {
+            locality_agrees(&self.locality, &other.locality)
+        } else {
+            self.street_slip(other) || self.city_in_street(other) || other.city_in_street(self)
+        }
+    }
+
+    /// One typed slip in a long street name, with the street type given on both sides.
+    fn street_slip(&self, other: &Address) -> bool {
+        let a = self.street.join(" ");
+        let b = other.street.join(" ");
+        self.suffix.is_some()
+            && other.suffix.is_some()
+            && a.len().min(b.len()) >= MIN_TYPO_STREET
+            && within_one_edit(&a, &b)
+            && locality_agrees(&self.locality, &other.locality)
+    }
+
+    /// `self` has no street type and its name runs on into `other`'s city
+    /// (`100 BROADWAY EASTBROOK` against `100 BROADWAY, EASTBROOK`).
+    fn city_in_street(&self, other: &Address) -> bool {
+        if self.suffix.is_some() || other.suffix.is_some() {
+            return false;
+        }
+        let n = other.street.len();
+        if self.street.len() <= n || self.street[..n] != other.street[..] {
+            return false;
+        }
+        let extra = &self.street[n..];
+        other.locality.is_empty() || locality_agrees(extra, &other.locality)
+    }
+
+    /// The street line in canonical form, without the city (`489 S KIPLING ST UNIT 16`):
+    /// what behaviour baselines count as one place.
+    pub fn street_line(&self) -> String {
+        let mut out = String::new();
+        let mut push = |w: &str| {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(w);
+        };
+        if !self.number.is_empty() {
+            push(&self.number);
+        }
+        if let Some(d) = self.predir {
+            push(d);
+        }
+        for w in &self.street {
+            push(w);
+        }
+        if let Some(t) = self.suffix {
+            push(t);
+        }
+        if let Some(d) = self.postdir {
+            push(d);
+        }
+        if let Some(u) = &self.unit {
+            push("UNIT");
+            push(u);
+        }
+        out
+    }
+
+    /// The whole address in canonical form: the street line, then `, ` and the locality.
+    /// Parsing it again gives the same address.
+    pub fn canonical(&self) -> String {
+        let mut out = self.street_line();
+        if !self.locality.is_empty() {
+            if !out.is_empty() {
+                out.push_str(", ");
+            }
+            out.push_str(&self.locality.join(" "));
+        }
+        out
+    }
+}
+
+/// Cities agree when one side has none, or one's words begin the other's
+/// (`CAPITAL CITY` and `CAPITAL CITY CO 80401`).
+fn locality_agrees(a: &[String], b: &[String]) -> bool {
+    let n = a.len().min(b.len());
+    n == 0 || a[..n] == b[..n]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(s: &str) -> Address {
+        Address::parse(s).unwrap_or_default()
+    }
+
+    fn same(a: &str, b: &str) -> bool {
+        let (a, b) = (p(a), p(b));
+        a.key() == b.key() && a.agrees(&b) && b.agrees(&a)
+    }
+
+    #[test]
+    fn parts_of_a_records_address() {
+        let a = p("6793 GOLD AVE APT 16, RIVERBEND");
+        assert_eq!(a.number, "6793");
+        assert_eq!(a.street, vec!["GOLD".to_string()]);
+        assert_eq!(a.suffix, Some("AVE"));
+        assert_eq!(a.unit.as_deref(), Some("16"));
+        assert_eq!(a.locality, vec!["RIVERBEND".to_string()]);
+        let a = p("489 South Kipling Street");
+        assert_eq!(a.predir, Some("S"));
+        assert_eq!(a.street, vec!["KIPLING".to_string()]);
+        assert_eq!(a.suffix, Some("ST"));
+    }
+
+    #[test]
+    fn spoken_directional_and_type_against_the_records_form() {
+        assert!(same(
+            "489 South Kipling Street",
+            "489 S KIPLING ST, EASTBROOK"
+        ));
+    }
+
+    #[test]
+    fn unit_as_hash_and_city_appended_in_the_reference() {
+        assert!(same(
+            "6793 Gold Ave. #16",
+            "6793 GOLD AVE APT 16, RIVERBEND"
+        ));
+        assert!(same(
+            "3731 juniper st apt 15",
+            "3731 JUNIPER ST APT 15, EASTBROOK"
+        ));
+    }
+
+    #[test]
+    fn ordinal_street_with_a_period() {
+        assert!(same("8267 64th Ave.", "8267 64TH AVE, CAPITAL CITY"));
+    }
+
+    #[test]
+    fn city_in_the_query_but_not_in_the_reference() {
+        assert!(same("2343 PARK ST, CAPITAL CITY", "2343 PARK ST"));
+        assert!(same("2343 Park St Capital City", "2343 PARK ST"));
+        assert!(same("100 Broadway Eastbrook", "100 BROADWAY, EASTBROOK"));
+    }
+
+    #[test]
+    fn parts_both_sides_carry_must_agree() {
+        assert!(!same("489 N Kipling St", "489 S KIPLING ST"));
+        assert!(!same("6793 Gold Ave #17", "6793 GOLD AVE APT 16"));
+        assert!(!same("6793 Gold St", "6793 GOLD AVE"));
+        assert!(!same("6794 Gold Ave", "6793 GOLD AVE"));
+        assert!(!same(
+            "2343 PARK ST, RIVERBEND",
+            "2343 PARK ST, CAPITAL CITY"
+        ));
+        assert!(!same("12 Oat St", "12 OAK ST"));
+    }
+
+    #[test]
+    fn one_slip_in_a_long_street_name() {
+        assert!(same("489 S Kiplnig St", "489 S KIPLING ST"));
+        // Without the type on both sides, no slip is forgiven.
+        assert!(!same("489 Kiplnig", "489 KIPLING ST"));
+    }
+
+    #[test]
+    fn street_names_that_are_directions_or_types() {
+        let a = p("100 North Street");
+        assert_eq!((a.predir, a.street.clone()), (None, vec!["N".to_string()]));
+        let a = p("12 Court St");
+        assert_eq!(a.street, vec!["CT".to_string()]);
+        assert_eq!(a.suffix, Some("ST"));
+        let a = p("7 St. James Place");
+        assert_eq!(a.street, vec!["ST".to_string(), "JAMES".to_string()]);
+        assert_eq!(a.suffix, Some("PL"));
+        assert!(same("500 North-East Parkway", "500 NE PKWY"));
+        assert_eq!(p("7 No Name Road").street.join(" "), "NO NAME");
+    }
+
+    #[test]
+    fn units_in_their_many_spellings() {
+        for s in [
+            "123 Main Street, Apt. 4B",
+            "123 MAIN ST #4b",
+            "123 main st unit 4B",
+            "123 Main St., Suite 4B",
+            "123 Main St Ste 4-B",
+            "123 Main St Apt #4B",
+            "123 Main St No. 4B",
+            "123 Main St Apartment 4 b",
+            "123 Main Str. # 4B",
+        ] {
+            assert_eq!(p(s).canonical(), "123 MAIN ST UNIT 4B", "{s}");
+        }
+    }
+
+    #[test]
+    fn nothing_to_parse() {
+        assert_eq!(Address::parse(""), None);
+        assert_eq!(Address::parse(" ,. "), None);
+        assert_eq!(Address::parse("#"), None);
+    }
+}
+
+#[cfg(test)]
+mod proptests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn parsing_the_canonical_form_gives_the_same_address(s in "\\PC{0,60}") {
+            if let Some(a) = Address::parse(&s) {
+                let again = Address::parse(&a.canonical());
+                prop_assert_eq!(again.as_ref(), Some(&a), "from {:?}", s);
+            }
+        }
+
+        #[test]
+        fn agreeing_addresses_share_a_key(a in "[0-9]{1,4} [A-Za-z]{1,8}( (St|Ave|Street|Rd))?( #[0-9]{1,2})?(, [A-Za-z]{3,8})?",
+                                           b in "[0-9]{1,4} [A-Za-z]{1,8}( (St|Ave|Street|Rd))?( #[0-9]{1,2})?(, [A-Za-z]{3,8})?") {
+            if let (Some(x), Some(y)) = (Address::parse(&a), Address::parse(&b)) {
+                if x.agrees(&y) {
+                    prop_assert_eq!(x.key(), y.key());
+                    prop_assert!(y.agrees(&x));
+                }
+            }
+        }
+    }
+}

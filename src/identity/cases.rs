@@ -1,0 +1,410 @@
+//! The case tables indexed to answer "which of this user's cases, open now, lists the
+//! person looked up?" at a cost that does not grow with the agency's case load.
+//!
+//! A patrol officer collects about a thousand incident cases in two months, most of the
+//! assignments open-ended; a detective's case lists dozens of people; a common surname is
+//! borne by thousands of case subjects. So the question is answered from the smaller side:
+//!
+//! * the people matched by the query (a few hash lookups in the subject index) lead to
+//!   their cases, and each is checked against that case's own short assignment list and
+//!   open interval — the user's thousand cases are never walked;
+//! * a weak name (surname only, or an initial) has no selective key, so the surname's
+//!   posting list and the user's assignment list are compared by length and the shorter
+//!   one is walked.
+//!
+//! Case ids are compared by [`CaseIndex::canonical`]: letters and digits only, upper-cased,
+//! so `c-2024-001234`, `C 2024 001234` and `C2024001234` are one case; an id typed without
+//! its letter prefix (`2024-001234`) is found when only one case has those digits. The case
+//! id as typed stays with the event as evidence.
+//!
+//! What this module must not do: grade identity (that is [`super::index`]) or decide what a
+//! status means for an alert (that is the `no_case` detector).
+
+use chrono::{DateTime, Utc};
+use rustc_hash::FxHashMap as HashMap;
+
+use super::index::{name_consistent, KnownPerson, Match, NameStats, PersonIndex, Query};
+use crate::config::IdentityConfig;
+use crate::refs::{login_key, Assignment, Case, CaseSubject, Validity};
+
+/// The letters and digits of a case id, upper-cased: how case ids are compared.
+pub fn match_key(s: &str) -> String {
+    s.chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_uppercase())
+        .collect()
+}
+
+/// The key without its leading letters (`C2024001234` -> `2024001234`), for ids typed
+/// without their prefix.
+fn bare_key(k: &str) -> &str {
+    k.trim_start_matches(|c: char| c.is_ascii_alphabetic())
+}
+
+/// Who is asking: the login and the employee id, in [`login_key`] form, computed once per
+/// event.
+pub struct Asker {
+    pub login: String,
+    pub employee: Option<String>,
+}
+
+impl Asker {
+    pub fn new(user: &str, employee_id: Option<&str>) -> Self {
+        let login = login_key(user);
+        let employee = employee_id.map(login_key).filter(|e| *e != login);
+        Self { login, employee }
+    }
+
+    fn is(&self, who: &str) -> bool {
+        who == self.login || self.employee.as_deref() == Some(who)
+    }
+}
+
+/// One case: its id as the cases table writes it, when it was open, who worked it when.
+#[derive(Debug, Default)]
+struct CaseEntry {
+    id: String,
+    /// `None` when the cases table does not list it (an id only assignments or subjects name).
+    open: Option<Validity>,
+    /// (login or employee id, when) — short per case.
+    assigned: Vec<(String, Validity)>,
+    /// Entries of the subject index.
+    subjects: Vec<u32>,
+}
+
+/// Cases, assignments and subjects, indexed by case number.
+#[derive(Debug, Default)]
+pub struct CaseIndex {
+    entries: Vec<CaseEntry>,
+    by_key: HashMap<String, u32>,
+    /// Bare key -> the one case with it, or `None` when several share it.
+    by_bare: HashMap<String, Option<u32>>,
+    /// Login or employee id -> (case, when).
+    by_assignee: HashMap<String, Vec<(u32, Validity)>>,
+    subjects: PersonIndex,
+    /// Subject entry -> case number.
+    subject_case: Vec<u32>,
+    has_cases: bool,
+    has_assignments: bool,
+    has_subjects: bool,
+}
+
+/// What the case table says about a typed case id at a time.
+#[derive(Debug, PartialEq, Eq)]
+pub enum CaseState<'a> {
+    /// The cases table is absent: existence and dates cannot be checked.
+    Unchecked(&'a str),
+    Unknown,
+    Closed(&'a str),
+    Open(&'a str),
+}
+
+impl CaseIndex {
+    pub fn build(
+        cases: Option<Vec<Case>>,
+        assignments: Option<Vec<Assignment>>,
+        subjects: Option<Vec<CaseSubject>>,
+    ) -> Self {
+        let mut ix = CaseIndex {
+            has_cases: cases.is_some(),
+            has_assignments: assignments.is_some(),
+            has_subjects: subjects.is_some(),
+            ..CaseIndex::default()
+        };
+        for c in cases.into_iter().flatten() {
+            let n = ix.entry(&c.case_id);
+            if let Some(e) = ix.entries.get_mut(n as usize) {
+                // The first row of a case id wins, as it did before.
+                if e.open.is_none() {
+                    e.open = Some(c.open);
+                }
+            }
+        }
+        for a in assignments.into_iter().flatten() {
+            let n = ix.entry(&a.case_id);
+            for who in a.user.iter().chain(a.employee_id.iter()) {
+                if let Some(e) = ix.entries.get_mut(n as usize) {
+                    e.assigned.push((who.clone(), a.valid));
+                }
+                ix.by_assignee
+                    .entry(who.clone())
+                    .or_default()
+                    .push((n, a.valid));
+            }
+        }
+        let mut people = Vec::new();
+        for s in subjects.into_iter().flatten() {
+            let n = ix.entry(&s.case_id);
+            let entry = u32::try_from(people.len()).unwrap_or(u32::MAX);
+            if let Some(e) = ix.entries.get_mut(n as usize) {
+                e.subjects.push(entry);
+            }
+            ix.subject_case.push(n);
+            people.push(KnownPerson::from_fields(&s.person));
+        }
+        ix.subjects = PersonIndex::build(people);
+        ix
+    }
+
+    /// The case number for an id from reference data, created on first sight.
+    fn entry(&mut self, id: &str) -> u32 {
+        let key = match_key(id);
+        if let Some(&n) = self.by_key.get(&key) {
+            return n;
+        }
+        let n = u32::try_from(self.entries.len()).unwrap_or(u32::MAX);
+        self.entries.push(CaseEntry {
+            id: id.to_string(),
+            ..CaseEntry::default()
+        });
+        let bare = bare_key(&key);
+        if !bare.is_empty() {
+            self.by_bare
+                .entry(bare.to_string())
+                .and_modify(|v| *v = None)
+                .or_insert(Some(n));
+        }
+        self.by_key.insert(key, n);
+        n
+    }
+
+    pub fn has_cases(&self) -> bool {
+        self.has_cases
+    }
+
+    pub fn has_assignments(&self) -> bool {
+        self.has_assignments
+    }
+
+    pub fn has_subjects(&self) -> bool {
+        self.has_subjects
+    }
+
+    /// Every case subject, for name statistics.
+    pub fn subject_people(&self) -> &[KnownPerson] {
+        self.subjects.people()
+    }
+
+    /// The case a typed id names, if reference data knows it. A prefix is only ever left
+    /// out, never swapped: `2024-001234` finds `C-2024-001234`, and `C2024001234` finds
+    /// `2024-001234`, but `PT-24-0373` does not find `INV-24-0373`.
+    fn find(&self, typed: &str) -> Option<u32> {
+        let key = match_key(typed);
+        if let Some(&n) = self.by_key.get(&key) {
+            return Some(n);
+        }
+        let bare = bare_key(&key);
+        if bare.len() == key.len() {
+            // Typed without a prefix: the one case whose id is these digits after its prefix.
+            self.by_bare.get(bare).copied().flatten()
+        } else {
+            // Typed with a prefix the table does not write.
+            self.by_key.get(bare).copied()
+        }
+    }
+
+    /// How a typed case id should be written in reasons and grouped: the reference data's
+    /// form when it knows the case, else the typed id upper-cased and trimmed.
+    pub fn canonical(&self, typed: &str) -> String {
+        match self.find(typed).and_then(|n| self.entries.get(n as usize)) {
+            Some(e) => e.id.clone(),
+            None => typed.trim().to_uppercase(),
+        }
+    }
+
+    /// Whether the typed case exists and was open at `ts`.
+    pub fn state(&self, typed: &str, ts: DateTime<Utc>) -> CaseState<'_> {
+        let found = self.find(typed).and_then(|n| self.entries.get(n as usize));
+        if !self.has_cases {
+            return CaseState::Unchecked(found.map(|e| e.id.as_str()).unwrap_or(""));
+        }
+        match found {
+            Some(e) => match &e.open {
+                Some(v) if v.contains(ts) => CaseState::Open(&e.id),
+                Some(_) => CaseState::Closed(&e.id),
+                None => CaseState::Unknown,
+            },
+            None => CaseState::Unknown,
+        }
+    }
+
+    fn open_at(&self, n: u32, ts: DateTime<Utc>) -> bool {
+        match self.entries.get(n as usize) {
+            // Without a cases table a case is taken as open, as assignments alone say.
+            Some(e) => !self.has_cases || e.open.as_ref().is_some_and(|v| v.contains(ts)),
+            None => false,
+        }
+    }
+
+    fn assigned_at(&self, n: u32, who: &Asker, ts: DateTime<Utc>) -> bool {
+        self.entries.get(n as usize).is_some_and(|e| {
+            e.assigned
+                .iter()
+                .any(|(a, valid)| who.is(a) && valid.contains(ts))
+        })
+    }
+
+    /// Whether the user is assigned to the typed case at `ts`.
+    pub fn is_assigned(&self, typed: &str, who: &Asker, ts: DateTime<Utc>) -> bool {
+        self.find(typed)
+            .is_some_and(|n| self.assigned_at(n, who, ts))
+    }
+
+    /// Whether the subject list of the typed case names anyone at all.
+    pub fn lists_subjects(&self, typed: &str) -> bool {
+        self.find(typed)
+            .and_then(|n| self.entries.get(n as usize))
+            .is_some_and(|e| !e.subjects.is_empty())
+    }
+
+    /// Whether the typed case lists the person the query describes: any graded match, or a
+    /// weak name (surname only, an initial) that nothing contradicts. Searching a case's
+    /// subject by surname is case work.
+    pub fn case_lists(
+        &self,
+        typed: &str,
+        q: &Query,
+        names: &NameStats,
+        cfg: &IdentityConfig,
+    ) -> bool {
+        let Some(e) = self.find(typed).and_then(|n| self.entries.get(n as usize)) else {
+            return false;
+        };
+        e.subjects.iter().any(|&s| {
+            self.subjects.person(s).is_some_and(|p| {
+                super::index::grade(q, p, s, names, cfg).is_some() || name_consistent(q, p)
+            })
+        })
+    }
+
+    /// Keeps the better of `best` and case `n`: the typed case, else the lowest id, so the
+    /// answer does not depend on the order cases were found in.
+    fn pick(&self, best: &mut Option<u32>, named: Option<u32>, n: u32) {
+        if best.is_some() && *best == named {
+            return;
+        }
+        let id = |x: u32| self.entries.get(x as usize).map(|e| e.id.as_str());
+        if Some(n) == named || best.is_none_or(|b| id(n) < id(b)) {
+            *best = Some(n);
+        }
+    }
+
+    /// The case, among those the user is assigned to and that are open at `ts`, that lists
+    /// the person looked up: the typed one when it qualifies, else the lowest id. `found` is
+    /// scratch space, cleared here.
+    #[allow(clippy::too_many_arguments)]
+    pub fn explaining(
+        &self,
+        q: &Query,
+        who: &Asker,
+        ts: DateTime<Utc>,
+        typed: Option<&str>,
+        names: &NameStats,
+        cfg: &IdentityConfig,
+        found: &mut Vec<Match>,
+    ) -> Option<&str> {
+        if !self.has_assignments || !self.has_subjects {
+            return None;
+        }
+        let named = typed.and_then(|t| self.find(t));
+        let mut best: Option<u32> = None;
+        let active = |n: u32| self.open_at(n, ts) && self.assigned_at(n, who, ts);
+
+        found.clear();
+        self.subjects.find(q, names, cfg, found);
+        for m in found.iter() {
+            if let Some(&n) = self.subject_case.get(m.entry as usize) {
+                if active(n) {
+                    self.pick(&mut best, named, n);
+                }
+            }
+        }
+        if best.is_none() && q.name.is_some() {
+            // A weak name: walk the shorter of the surname's bearers and the user's cases.
+            let bearers = self.subjects.surname_bearers(q);
+            let mine: usize = [Some(who.login.as_str()), who.employee.as_deref()]
+                .into_iter()
+                .flatten()
+                .filter_map(|k| self.by_assignee.get(k))
+                .map(Vec::len)
+                .sum();
+            let bearer_count: usize = bearers.iter().map(|b| b.len()).sum();
+            if bearer_count <= mine {
+                for &s in bearers.iter().flat_map(|b| b.iter()) {
+                    let listed = self
+                        .subjects
+                        .person(s)
+                        .is_some_and(|p| name_consistent(q, p));
+                    if let Some(&n) = self.subject_case.get(s as usize) {
+                        if listed && active(n) {
+                            self.pick(&mut best, named, n);
+                        }
+                    }
+                }
+            } else {
+                let lists = [Some(who.login.as_str()), who.employee.as_deref()];
+                for (n, valid) in lists
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|k| self.by_assignee.get(k))
+                    .flatten()
+                {
+                    if !valid.contains(ts) || !self.open_at(*n, ts) {
+                        continue;
+                    }
+                    let Some(e) = self.entries.get(*n as usize) else {
+                        continue;
+                    };
+                    let listed = e.subjects.iter().any(|&s| {
+                        self.subjects
+                            .person(s)
+                            .is_some_and(|p| name_consistent(q, p))
+                    });
+                    if listed {
+                        self.pick(&mut best, named, *n);
+                    }
+                }
+            }
+        }
+        best.and_then(|n| self.entries.get(n as usize))
+            .map(|e| e.id.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_prefix_may_be_left_out_but_not_swapped() {
+        let cases = ["C-2024-001234", "2024-777", "INV-24-0373"]
+            .iter()
+            .map(|id| Case {
+                case_id: id.to_string(),
+                open_status: true,
+                open: Validity::default(),
+                unit: None,
+            })
+            .collect();
+        let ix = CaseIndex::build(Some(cases), None, None);
+        let ts = DateTime::<Utc>::default();
+        assert_eq!(
+            ix.state("2024-001234", ts),
+            CaseState::Open("C-2024-001234")
+        );
+        assert_eq!(
+            ix.state("c 2024 001234", ts),
+            CaseState::Open("C-2024-001234")
+        );
+        assert_eq!(ix.state("C2024-777", ts), CaseState::Open("2024-777"));
+        assert_eq!(ix.state("PT-24-0373", ts), CaseState::Unknown);
+        assert_eq!(ix.canonical("pt-24-0373"), "PT-24-0373");
+    }
+
+    #[test]
+    fn case_ids_compare_by_letters_and_digits() {
+        assert_eq!(match_key(" c-2024-001234 "), "C2024001234");
+        assert_eq!(match_key("C 2024 001234"), "C2024001234");
+        assert_eq!(bare_key("C2024001234"), "2024001234");
+    }
+}
