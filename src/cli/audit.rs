@@ -22,7 +22,9 @@ use custodes::summary::{self, InputStats};
 /// EVENTS are files or directories (read recursively): JSON lines (.jsonl, .ndjson, .json,
 /// optionally .gz), CSV (.csv) or Parquet (.parquet), or PostgreSQL logs with pgAudit lines
 /// (jsonlog, csvlog or stderr; recognised by content, or forced with --format pgaudit), in
-/// any order: events are sorted by time before detection. Alerts are written as JSON lines; a summary goes to standard error.
+/// any order: events are put in time order before detection (files already in time order are
+/// streamed and merged, in constant memory; others are read whole and sorted). Alerts are
+/// written as JSON lines; a summary goes to standard error.
 /// Malformed lines are counted, reported with file, line and field, written to the reject
 /// file, and the run goes on.
 ///
@@ -87,6 +89,12 @@ pub struct AuditArgs {
     /// raised; the summary counts them per rule.
     #[arg(long, value_name = "FILE")]
     pub db: Option<PathBuf>,
+
+    /// Worker threads that decode events and resolve identities while detection runs in
+    /// time order on its own thread (default: the cores available). The alerts are the
+    /// same whatever the number.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub threads: Option<u16>,
 
     /// Do not print the summary on standard error.
     #[arg(long, short)]
@@ -175,6 +183,9 @@ pub fn run(args: AuditArgs) -> anyhow::Result<ExitCode> {
         }
         None => None,
     };
+    let threads = args.threads.map(usize::from).unwrap_or_else(|| {
+        std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+    });
     let bar = progress_bar(!args.quiet);
     let mut run = Detecting {
         db,
@@ -221,27 +232,37 @@ pub fn run(args: AuditArgs) -> anyhow::Result<ExitCode> {
             run.push(&ev);
         }
     } else {
-        let (events, read) = source::read_all_sorted(&inputs, &opts, &mut rejects, |n| {
-            if let Some(b) = &bar {
-                b.set_message(format!("{n} events read"));
-            }
-        })?;
+        if let Some(b) = &bar {
+            b.set_message("detecting");
+        }
+        // Decoding and identity resolution run on worker threads; detection stays on this
+        // one, in time order, so the output does not depend on the number of threads.
+        let resolver = std::sync::Arc::clone(&run.resolver);
+        let prepare = |ev: &custodes::event::Event| resolver.resolve(ev);
+        let mut n: u64 = 0;
+        let read = source::ordered::for_each_in_time_order(
+            &inputs,
+            &opts,
+            threads,
+            &mut rejects,
+            &prepare,
+            |ev, r| {
+                run.push_resolved(&ev, r);
+                n += 1;
+                if n % 65_536 == 0 {
+                    if let Some(b) = &bar {
+                        b.set_message(format!("{n} events analysed"));
+                    }
+                }
+                match run.error.take() {
+                    Some(e) => Err(e),
+                    None => Ok(()),
+                }
+            },
+        )??;
         input.events_read = read.events;
         input.events_rejected = read.rejected;
         read_total = read;
-        if let Some(b) = &bar {
-            b.set_length(events.len() as u64);
-            b.set_position(0);
-            b.set_message("detecting");
-        }
-        for (i, ev) in events.iter().enumerate() {
-            run.push(ev);
-            if let Some(b) = &bar {
-                if i % 4096 == 0 {
-                    b.set_position(i as u64);
-                }
-            }
-        }
     }
     rejects.flush().context("writing the reject file")?;
     let pg = &read_total.pgaudit;
@@ -450,6 +471,11 @@ impl Detecting {
     }
 
     fn push(&mut self, ev: &custodes::event::Event) {
+        let resolver = std::sync::Arc::clone(&self.resolver);
+        self.push_resolved(ev, resolver.resolve(ev));
+    }
+
+    fn push_resolved(&mut self, ev: &custodes::event::Event, r: custodes::identity::Resolved<'_>) {
         if self.error.is_some() {
             return;
         }
@@ -460,7 +486,9 @@ impl Detecting {
             }
         }
         let mut batch = std::mem::take(&mut self.batch);
-        let result = self.engine(Some(ev)).map(|e| e.push(ev, &mut batch));
+        let result = self
+            .engine(Some(ev))
+            .map(|e| e.push_resolved(ev, r, &mut batch));
         if let Err(e) = result.and_then(|()| self.drain(&mut batch)) {
             self.error = Some(e);
         }

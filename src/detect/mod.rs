@@ -296,6 +296,15 @@ impl Engine {
     /// Feeds one event (events must come in time order); alerts whose day has ended are
     /// appended to `out`.
     pub fn push(&mut self, ev: &Event, out: &mut Vec<Alert>) {
+        let resolver = Arc::clone(&self.resolver);
+        let r = resolver.resolve(ev);
+        self.push_resolved(ev, r, out);
+    }
+
+    /// [`Engine::push`] for an event already resolved (by [`Resolver::resolve`] on the same
+    /// resolver): resolution needs no engine state, so the batch audit runs it on worker
+    /// threads while this thread keeps detection in time order.
+    pub fn push_resolved(&mut self, ev: &Event, r: Resolved<'_>, out: &mut Vec<Alert>) {
         let day = ev.ts.date_naive();
         if self.day.is_some_and(|d| day > d) {
             self.end_day(out);
@@ -304,7 +313,6 @@ impl Engine {
             self.day = Some(day);
         }
         self.last_event = Some(self.last_event.map_or(ev.ts, |t| t.max(ev.ts)));
-        let r = self.resolver.resolve(ev);
         self.stats.record_event(ev, &r);
         let act = activity(ev, &r, &self.resolver);
         if let Some(a) = &act {

@@ -11,6 +11,7 @@
 pub mod csv;
 pub mod decode;
 pub mod jsonl;
+pub mod ordered;
 pub mod parquet;
 pub mod pgaudit;
 pub mod rejects;
@@ -348,28 +349,4 @@ pub fn read_file(
             Ok(stats)
         }
     }
-}
-
-/// Reads every input and returns the events in time order (stable: events with the same
-/// timestamp keep file order, then line order), with per-run statistics.
-///
-/// The detection core needs time order; logs exported per file are usually ordered but
-/// merged directories are not, so sorting here is cheaper than asking users to pre-sort.
-pub fn read_all_sorted(
-    inputs: &Inputs,
-    opts: &ReadOptions,
-    rejects: &mut RejectSink,
-    mut progress: impl FnMut(u64),
-) -> Result<(Vec<Event>, FileStats), SourceError> {
-    let mut events = Vec::new();
-    let mut total = FileStats::default();
-    for (path, format) in &inputs.files {
-        let stats = read_file(path, *format, opts, rejects, &mut |ev| events.push(ev))?;
-        total.add(&stats);
-        progress(total.events);
-    }
-    if !events.is_sorted_by(|a, b| a.ts <= b.ts) {
-        events.sort_by_key(|e| e.ts);
-    }
-    Ok((events, total))
 }

@@ -1,0 +1,544 @@
+//! Reading every input in time order without holding every event, on every core.
+//!
+//! The batch audit needs events in time order, stable for equal timestamps (file order,
+//! then line order) — what sorting all events would give. Logs are almost always written in
+//! time order per file, so holding millions of events to sort them is waste:
+//!
+//! 1. each JSON-lines file is first scanned for its timestamps alone (cheap: only `ts` is
+//!    parsed); a file in time order is **streamed**, any other file (or format) is read
+//!    whole and sorted on its own, as before;
+//! 2. streamed files are cut into blocks of lines; a pool of `threads` workers decodes each
+//!    block and runs `prepare` (identity resolution) on its events, while one reader per file
+//!    stays at most a few blocks ahead;
+//! 3. the caller's thread merges the files' streams (a k-way merge keyed by timestamp, file
+//!    position and line) and hands each event, with what `prepare` made of it, to `sink`.
+//!
+//! Memory is then bounded by the blocks in flight, not by the input. The merge order does
+//! not depend on the number of threads, so the output is byte-for-byte the same with one
+//! thread or many (`tests/it/ordered.rs` checks it against the sorted read).
+//!
+//! What this module must not do: interpret events (that is `prepare`'s and the caller's
+//! business), or drop a line: a line that does not decode reaches the reject sink, in the
+//! order the merge reaches it.
+
+use std::collections::BinaryHeap;
+use std::io::{BufRead, BufReader, Read};
+use std::path::Path;
+use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
+use std::sync::{Arc, Mutex};
+
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+
+use super::decode::parse_ts;
+use super::jsonl::decode_line;
+use super::{read_file, FileStats, Format, Inputs, ReadOptions, RejectSink, SourceError};
+use crate::event::Event;
+
+/// Lines per block handed to a worker: large enough that scheduling costs nothing, small
+/// enough that blocks in flight stay a few megabytes.
+const BLOCK_LINES: usize = 2048;
+/// Blocks each streamed file may have decoded ahead of the merge.
+const BLOCKS_AHEAD: usize = 4;
+
+/// One decoded line, or why it could not be.
+enum Item<T> {
+    Event(Box<Event>, T),
+    Reject {
+        line: u64,
+        field: String,
+        error: String,
+        raw: Vec<u8>,
+    },
+}
+
+/// Lines of one file, as read: the bytes, and for each line its number and span.
+struct Block {
+    bytes: Vec<u8>,
+    lines: Vec<(u64, usize, usize)>,
+    /// A read error after these lines ("input ends unreadably here").
+    error: Option<(u64, String)>,
+}
+
+type Job<'a> = Box<dyn FnOnce() + Send + 'a>;
+
+/// Only the timestamp of a record, for the order scan.
+#[derive(Deserialize)]
+struct TsOnly<'a> {
+    #[serde(borrow, default)]
+    ts: Option<std::borrow::Cow<'a, str>>,
+}
+
+fn open(path: &Path, gzip: bool) -> Result<Box<dyn BufRead + Send>, SourceError> {
+    let file = std::fs::File::open(path).map_err(|source| SourceError::Io {
+        path: path.display().to_string(),
+        source,
+    })?;
+    let raw: Box<dyn Read + Send> = if gzip {
+        Box::new(flate2::read::MultiGzDecoder::new(file))
+    } else {
+        Box::new(file)
+    };
+    Ok(Box::new(BufReader::with_capacity(1 << 16, raw)))
+}
+
+/// Whether a JSON-lines file's readable timestamps never go backwards. Lines that do not
+/// decode are skipped here (they become rejects when the file is read).
+fn in_time_order(path: &Path, gzip: bool) -> Result<bool, SourceError> {
+    let mut r = open(path, gzip)?;
+    let mut buf = Vec::with_capacity(1024);
+    let mut last: Option<DateTime<Utc>> = None;
+    loop {
+        buf.clear();
+        match r.read_until(b'\n', &mut buf) {
+            Ok(0) | Err(_) => return Ok(true),
+            Ok(_) => {}
+        }
+        let Ok(rec) = serde_json::from_slice::<TsOnly<'_>>(trim_eol(&buf)) else {
+            continue;
+        };
+        let Some(ts) = rec.ts.as_deref().and_then(|t| parse_ts(t).ok()) else {
+            continue;
+        };
+        if last.is_some_and(|l| ts < l) {
+            return Ok(false);
+        }
+        last = Some(ts);
+    }
+}
+
+fn trim_eol(b: &[u8]) -> &[u8] {
+    let mut end = b.len();
+    while end > 0 && matches!(b[end - 1], b'\n' | b'\r') {
+        end -= 1;
+    }
+    &b[..end]
+}
+
+/// Reads blocks of lines from `r` until it ends, handing each to `out`.
+fn read_blocks(mut r: Box<dyn BufRead + Send>, mut out: impl FnMut(Block) -> bool) {
+    let mut line_no = 0u64;
+    loop {
+        let mut block = Block {
+            bytes: Vec::with_capacity(BLOCK_LINES * 256),
+            lines: Vec::with_capacity(BLOCK_LINES),
+            error: None,
+        };
+        let mut done = false;
+        while block.lines.len() < BLOCK_LINES {
+            let start = block.bytes.len();
+            match r.read_until(b'\n', &mut block.bytes) {
+                Ok(0) => {
+                    done = true;
+                    break;
+                }
+                Ok(_) => {
+                    line_no += 1;
+                    let end = block.bytes.len();
+                    if block.bytes[start..end]
+                        .iter()
+                        .all(|b| b.is_ascii_whitespace())
+                    {
+                        block.bytes.truncate(start);
+                        continue;
+                    }
+                    block.lines.push((line_no, start, end));
+                }
+                Err(e) => {
+                    block.bytes.truncate(start);
+                    block.error = Some((line_no + 1, format!("input ends unreadably here: {e}")));
+                    done = true;
+                    break;
+                }
+            }
+        }
+        if (!block.lines.is_empty() || block.error.is_some()) && !out(block) {
+            return;
+        }
+        if done {
+            return;
+        }
+    }
+}
+
+fn decode_block<T>(
+    name: &Arc<str>,
+    block: &Block,
+    prepare: &(dyn Fn(&Event) -> T + Sync),
+) -> Vec<Item<T>> {
+    let mut items = Vec::with_capacity(block.lines.len() + 1);
+    for &(line, start, end) in &block.lines {
+        let raw = &block.bytes[start..end];
+        match decode_line(name, line, raw) {
+            Ok(ev) => {
+                let t = prepare(&ev);
+                items.push(Item::Event(Box::new(ev), t));
+            }
+            Err(e) => items.push(Item::Reject {
+                line,
+                field: e.field.to_string(),
+                error: e.problem,
+                raw: raw.to_vec(),
+            }),
+        }
+    }
+    if let Some((line, error)) = &block.error {
+        items.push(Item::Reject {
+            line: *line,
+            field: "-".into(),
+            error: error.clone(),
+            raw: Vec::new(),
+        });
+    }
+    items
+}
+
+/// One input's place in the merge: its items, in order, and where it stands.
+struct Stream<T> {
+    name: String,
+    /// Decoded blocks, in order, each a receiver a worker will answer.
+    blocks: Option<Receiver<Receiver<Vec<Item<T>>>>>,
+    /// An input read whole and sorted: its events in order (prepared as they are merged).
+    loaded: std::vec::IntoIter<Event>,
+    current: std::vec::IntoIter<Item<T>>,
+    stats: FileStats,
+}
+
+impl<T> Stream<T> {
+    /// The next item of this input, waiting for its block when needed.
+    fn next(&mut self, prepare: &(dyn Fn(&Event) -> T + Sync)) -> Option<Item<T>> {
+        loop {
+            if let Some(it) = self.current.next() {
+                return Some(it);
+            }
+            if let Some(ev) = self.loaded.next() {
+                let t = prepare(&ev);
+                return Some(Item::Event(Box::new(ev), t));
+            }
+            let blocks = self.blocks.as_ref()?;
+            match blocks.recv().ok().and_then(|answer| answer.recv().ok()) {
+                Some(items) => self.current = items.into_iter(),
+                None => {
+                    self.blocks = None;
+                    return None;
+                }
+            }
+        }
+    }
+}
+
+/// Heap entry: the next event of input `file`, ordered by (time, file, sequence) reversed
+/// for a min-heap.
+struct Head {
+    ts: DateTime<Utc>,
+    file: usize,
+    seq: u64,
+}
+
+impl PartialEq for Head {
+    fn eq(&self, o: &Self) -> bool {
+        (self.ts, self.file, self.seq) == (o.ts, o.file, o.seq)
+    }
+}
+impl Eq for Head {}
+impl PartialOrd for Head {
+    fn partial_cmp(&self, o: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(o))
+    }
+}
+impl Ord for Head {
+    fn cmp(&self, o: &Self) -> std::cmp::Ordering {
+        (o.ts, o.file, o.seq).cmp(&(self.ts, self.file, self.seq))
+    }
+}
+
+/// Hands every event of `inputs` to `sink` in time order (stable: file order, then line
+/// order), with what `prepare` made of it on a worker thread. Rejects go to `rejects` as the
+/// merge reaches them. `threads` is the number of workers (1: everything on this thread but
+/// the readers). Returns the read statistics; `sink`'s first error stops the run.
+pub fn for_each_in_time_order<T: Send, E>(
+    inputs: &Inputs,
+    opts: &ReadOptions,
+    threads: usize,
+    rejects: &mut RejectSink,
+    prepare: &(dyn Fn(&Event) -> T + Sync),
+    mut sink: impl FnMut(Event, T) -> Result<(), E>,
+) -> Result<Result<FileStats, E>, SourceError> {
+    // Which files can be streamed: JSON lines already in time order.
+    let mut streamed = vec![false; inputs.files.len()];
+    for (i, (path, format)) in inputs.files.iter().enumerate() {
+        if let Format::JsonLines { gzip } = format {
+            if path.as_os_str() != "-" {
+                streamed[i] = in_time_order(path, *gzip)?;
+            }
+        }
+    }
+    std::thread::scope(|scope| {
+        let (job_tx, job_rx) = sync_channel::<Job<'_>>(threads.max(1) * BLOCKS_AHEAD);
+        let job_rx = Arc::new(Mutex::new(job_rx));
+        for _ in 0..threads.max(1) {
+            let rx = Arc::clone(&job_rx);
+            scope.spawn(move || loop {
+                let job = match rx.lock() {
+                    Ok(r) => r.recv(),
+                    Err(_) => return,
+                };
+                match job {
+                    Ok(job) => job(),
+                    Err(_) => return,
+                }
+            });
+        }
+        let mut streams: Vec<Stream<T>> = Vec::with_capacity(inputs.files.len());
+        for (i, (path, format)) in inputs.files.iter().enumerate() {
+            let name = path.display().to_string();
+            let mut stream = Stream {
+                name: name.clone(),
+                blocks: None,
+                loaded: Vec::new().into_iter(),
+                current: Vec::new().into_iter(),
+                stats: FileStats::default(),
+            };
+            if streamed[i] {
+                let Format::JsonLines { gzip } = format else {
+                    continue;
+                };
+                let reader = open(path, *gzip)?;
+                let (tx, rx) = sync_channel::<Receiver<Vec<Item<T>>>>(BLOCKS_AHEAD);
+                let jobs = job_tx.clone();
+                let file: Arc<str> = Arc::from(name.as_str());
+                scope.spawn(move || {
+                    read_blocks(reader, |block| {
+                        let (answer_tx, answer_rx): (SyncSender<Vec<Item<T>>>, _) = sync_channel(1);
+                        let file = Arc::clone(&file);
+                        let job: Job<'_> = Box::new(move || {
+                            let _ = answer_tx.send(decode_block(&file, &block, prepare));
+                        });
+                        // The merge gone (an error stopped it) ends the reader.
+                        tx.send(answer_rx).is_ok() && jobs.send(job).is_ok()
+                    });
+                });
+                stream.blocks = Some(rx);
+            } else {
+                // Read whole and sorted on its own, as every input used to be.
+                let mut events = Vec::new();
+                let stats = read_file(path, *format, opts, rejects, &mut |ev| events.push(ev))?;
+                if !events.is_sorted_by(|a, b| a.ts <= b.ts) {
+                    events.sort_by_key(|e| e.ts);
+                }
+                // Its rejects were written while reading; its events are counted as merged.
+                stream.stats = FileStats { events: 0, ..stats };
+                stream.loaded = events.into_iter();
+            }
+            streams.push(stream);
+        }
+        drop(job_tx);
+        let result = merge(&mut streams, rejects, prepare, &mut sink);
+        // Readers blocked on a full queue end when their receivers go.
+        for s in &mut streams {
+            s.blocks = None;
+        }
+        result
+    })
+}
+
+/// The k-way merge. Holds one pending event per input.
+fn merge<T, E>(
+    streams: &mut [Stream<T>],
+    rejects: &mut RejectSink,
+    prepare: &(dyn Fn(&Event) -> T + Sync),
+    sink: &mut impl FnMut(Event, T) -> Result<(), E>,
+) -> Result<Result<FileStats, E>, SourceError> {
+    let mut pending: Vec<Option<(Box<Event>, T)>> = Vec::with_capacity(streams.len());
+    let mut heap = BinaryHeap::with_capacity(streams.len());
+    let mut seq = 0u64;
+    for (i, s) in streams.iter_mut().enumerate() {
+        let next = advance(s, rejects, prepare)?;
+        if let Some((ev, _)) = &next {
+            heap.push(Head {
+                ts: ev.ts,
+                file: i,
+                seq,
+            });
+            seq += 1;
+        }
+        pending.push(next);
+    }
+    while let Some(head) = heap.pop() {
+        let Some((ev, t)) = pending.get_mut(head.file).and_then(Option::take) else {
+            continue;
+        };
+        if let Err(e) = sink(*ev, t) {
+            return Ok(Err(e));
+        }
+        if let Some(s) = streams.get_mut(head.file) {
+            let next = advance(s, rejects, prepare)?;
+            if let Some((ev, _)) = &next {
+                heap.push(Head {
+                    ts: ev.ts,
+                    file: head.file,
+                    seq,
+                });
+                seq += 1;
+            }
+            pending[head.file] = next;
+        }
+    }
+    let mut total = FileStats::default();
+    for s in streams.iter() {
+        total.add(&s.stats);
+    }
+    Ok(Ok(total))
+}
+
+/// The next event of an input, writing the rejects met on the way.
+fn advance<T>(
+    s: &mut Stream<T>,
+    rejects: &mut RejectSink,
+    prepare: &(dyn Fn(&Event) -> T + Sync),
+) -> Result<Option<(Box<Event>, T)>, SourceError> {
+    while let Some(item) = s.next(prepare) {
+        match item {
+            Item::Event(ev, t) => {
+                s.stats.events += 1;
+                return Ok(Some((ev, t)));
+            }
+            Item::Reject {
+                line,
+                field,
+                error,
+                raw,
+            } => {
+                let name = s.name.clone();
+                s.stats.reject(rejects, &name, line, &field, error, &raw)?;
+            }
+        }
+    }
+    Ok(None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Writes each file's (timestamp second, junk?) lines and returns the inputs.
+    fn write_files(dir: &Path, files: &[Vec<(u32, bool)>]) -> Inputs {
+        let mut paths = Vec::new();
+        for (f, lines) in files.iter().enumerate() {
+            let path = dir.join(format!("f{f}.jsonl"));
+            let mut text = String::new();
+            for (n, (sec, junk)) in lines.iter().enumerate() {
+                if *junk {
+                    text.push_str("{not json\n");
+                } else {
+                    text.push_str(&format!(
+                        "{{\"id\":\"f{f}-{n}\",\"ts\":\"2024-05-14T{:02}:{:02}:{:02}Z\",\"user\":\"u\"}}\n",
+                        sec / 3600,
+                        (sec / 60) % 60,
+                        sec % 60
+                    ));
+                }
+            }
+            std::fs::write(&path, text).expect("write");
+            paths.push(path);
+        }
+        Inputs {
+            files: paths
+                .into_iter()
+                .map(|p| (p, Format::JsonLines { gzip: false }))
+                .collect(),
+            skipped: Vec::new(),
+        }
+    }
+
+    fn read_ordered(inputs: &Inputs, threads: usize) -> (Vec<String>, FileStats, u64) {
+        let opts = ReadOptions::new(&crate::config::Config::default()).expect("options");
+        let mut rejects = RejectSink::counting();
+        let mut ids = Vec::new();
+        let stats = for_each_in_time_order(
+            inputs,
+            &opts,
+            threads,
+            &mut rejects,
+            &|_ev: &Event| (),
+            |ev, ()| {
+                ids.push(ev.id);
+                Ok::<(), ()>(())
+            },
+        )
+        .expect("readable")
+        .expect("sink never fails");
+        (ids, stats, rejects.count())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(48))]
+        /// Whatever the files and whether each is in time order, the merge gives what
+        /// reading everything and sorting it stably gives, with any number of threads.
+        #[test]
+        fn the_merge_is_the_stable_sort(
+            files in proptest::collection::vec(
+                proptest::collection::vec((0u32..5000, proptest::bool::weighted(0.05)), 0..300),
+                1..4,
+            ),
+            sort_some in proptest::collection::vec(any::<bool>(), 4),
+            threads in 1usize..4,
+        ) {
+            let mut files = files;
+            for (f, sorted) in files.iter_mut().zip(&sort_some) {
+                if *sorted {
+                    f.sort_by_key(|l| l.0);
+                }
+            }
+            let dir = tempfile::tempdir().expect("tempdir");
+            let inputs = write_files(dir.path(), &files);
+            let mut expected: Vec<(u32, String)> = Vec::new();
+            for (f, lines) in files.iter().enumerate() {
+                for (n, (sec, junk)) in lines.iter().enumerate() {
+                    if !junk {
+                        expected.push((*sec, format!("f{f}-{n}")));
+                    }
+                }
+            }
+            expected.sort_by_key(|e| e.0);
+            let junk: u64 = files.iter().flatten().filter(|l| l.1).count() as u64;
+            let (ids, stats, rejected) = read_ordered(&inputs, threads);
+            let want: Vec<String> = expected.into_iter().map(|e| e.1).collect();
+            prop_assert_eq!(&ids, &want);
+            prop_assert_eq!(stats.events, want.len() as u64);
+            prop_assert_eq!(stats.rejected, junk);
+            prop_assert_eq!(rejected, junk);
+        }
+    }
+
+    #[test]
+    fn blocks_are_cut_at_line_ends_and_keep_line_numbers() {
+        let text: String = (0..(BLOCK_LINES * 2 + 7))
+            .map(|i| {
+                if i % 5 == 0 {
+                    "\n".to_string()
+                } else {
+                    format!("{i}\n")
+                }
+            })
+            .collect();
+        let mut seen = Vec::new();
+        read_blocks(Box::new(std::io::Cursor::new(text.into_bytes())), |b| {
+            for &(line, s, e) in &b.lines {
+                seen.push((
+                    line,
+                    String::from_utf8_lossy(&b.bytes[s..e]).trim().to_string(),
+                ));
+            }
+            true
+        });
+        assert!(seen
+            .iter()
+            .all(|(line, text)| text == &(line - 1).to_string()));
+        assert_eq!(
+            seen.len(),
+            BLOCK_LINES * 2 + 7 - (BLOCK_LINES * 2 + 7).div_ceil(5)
+        );
+    }
+}
