@@ -6,7 +6,19 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::Args;
 
-use custodes::gen::{generate, GenOptions};
+use custodes::gen::{generate, GenOptions, Profile};
+
+/// Which world `custodes gen` writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum ProfileArg {
+    /// The world tuned alongside the detectors (~14 lookups per user and day).
+    Classic,
+    /// An agency written from a description of real ones: patrol calls as incident cases,
+    /// dispatch premise history, investigations, records exports, border and traffic checks
+    /// under exempt purposes, fan-out to several systems, typed rather than copied
+    /// identifiers; about 100 events per user and day. Also writes DIR/custodes.toml.
+    Realistic,
+}
 
 /// Write a synthetic world with its ground truth.
 ///
@@ -14,6 +26,10 @@ use custodes::gen::{generate, GenOptions};
 /// (DIR/labels.jsonl) for `custodes eval`. Only invented people; the same seed and options
 /// give the same bytes. The default world has about 300 users over 30 days (~140,000
 /// events) with every kind of misuse injected.
+///
+/// `--profile realistic` writes a denser agency modelled on real ones (about 2.4 million
+/// events for 400 users over 60 days) and DIR/custodes.toml with its exempt purposes
+/// (TRAFFIC_STOP, BORDER_INSPECTION); audit it with `--config DIR/custodes.toml`.
 #[derive(Debug, Args)]
 pub struct GenArgs {
     /// Random seed.
@@ -31,9 +47,12 @@ pub struct GenArgs {
     /// First day (YYYY-MM-DD).
     #[arg(long)]
     pub start: Option<chrono::NaiveDate>,
-    /// Mean lookups per user per working day.
+    /// Mean lookups per user per working day (realistic: scales its volume by N / 14).
     #[arg(long, value_name = "N")]
     pub rate: Option<f64>,
+    /// Which world to write.
+    #[arg(long, value_enum, default_value_t = ProfileArg::Classic)]
+    pub profile: ProfileArg,
     /// Generate only normal work, no injected abuse.
     #[arg(long)]
     pub no_inject: bool,
@@ -47,6 +66,10 @@ pub fn run(args: GenArgs) -> anyhow::Result<ExitCode> {
     let mut opts = GenOptions {
         seed: args.seed,
         inject: !args.no_inject,
+        profile: match args.profile {
+            ProfileArg::Classic => Profile::Classic,
+            ProfileArg::Realistic => Profile::Realistic,
+        },
         ..GenOptions::default()
     };
     if let Some(u) = args.users {
@@ -71,6 +94,13 @@ pub fn run(args: GenArgs) -> anyhow::Result<ExitCode> {
     );
     for (k, n) in &s.by_label {
         eprintln!("  {k:<40} {n}");
+    }
+    if args.profile == ProfileArg::Realistic {
+        eprintln!(
+            "custodes: wrote {} (exempt purposes TRAFFIC_STOP, BORDER_INSPECTION); audit with --config {}",
+            args.out.join("custodes.toml").display(),
+            args.out.join("custodes.toml").display()
+        );
     }
     if args.pgaudit {
         let dir = args.out.join("pgaudit");

@@ -41,6 +41,7 @@
 
 mod names;
 pub mod pgaudit;
+mod realistic;
 mod render;
 mod scenario;
 mod truth;
@@ -60,6 +61,19 @@ use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use world::{civil, day_of, World, LOCAL_OFFSET};
 
+/// Which world to generate.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Profile {
+    /// The world tuned alongside the detectors (the default).
+    #[default]
+    Classic,
+    /// An agency written from a description of real ones, blind to the
+    /// detectors: dense incident case work, dispatch premise history,
+    /// exempt border and traffic checks, multi-system fan-out, typed rather
+    /// than copied identifiers (see `realistic/mod.rs`).
+    Realistic,
+}
+
 /// What to generate.
 #[derive(Clone, Debug, PartialEq)]
 pub struct GenOptions {
@@ -75,6 +89,9 @@ pub struct GenOptions {
     pub queries_per_user_day: f64,
     /// Inject misuse (and its labels); without it labels.jsonl is empty.
     pub inject: bool,
+    /// Which world: classic (default) or realistic. The realistic world
+    /// scales its volume by `queries_per_user_day` / 14.
+    pub profile: Profile,
 }
 
 impl Default for GenOptions {
@@ -86,6 +103,7 @@ impl Default for GenOptions {
             start: NaiveDate::from_ymd_opt(2024, 5, 1).expect("2024-05-01 is a valid date"),
             queries_per_user_day: 14.0,
             inject: true,
+            profile: Profile::Classic,
         }
     }
 }
@@ -181,8 +199,12 @@ fn validate(o: &GenOptions) -> Result<(), GenError> {
 }
 
 /// Generates the world and traffic described by `opts` into `out`
-/// (created if needed): `refs/*.csv`, `events.jsonl`, `labels.jsonl`.
+/// (created if needed): `refs/*.csv`, `events.jsonl`, `labels.jsonl`; the
+/// realistic profile also writes `custodes.toml` (its exempt purposes).
 pub fn generate(opts: &GenOptions, out: &Path) -> Result<GenSummary, GenError> {
+    if opts.profile == Profile::Realistic {
+        return realistic::generate(opts, out);
+    }
     let s = simulate(opts)?;
     write_all(out, &s.world, &s.events, &s.order)
 }

@@ -1,0 +1,205 @@
+//! Ground truth for the realistic world: the labels a lookup deserves, from
+//! what the world means (who was really looked up, by whom, under which
+//! case), with the same semantics as the classic world's `truth.rs`:
+//!
+//! * a lookup of a person is *explained* when a case the user is assigned
+//!   to, open that day, lists the person; an explained lookup deserves
+//!   nothing, whatever it is;
+//! * otherwise a lookup that identifies (by the identifiers its reference
+//!   row holds) the user, a colleague, one of the user's associations valid
+//!   that day, or someone on the watchlist deserves that identity label;
+//! * and, unless its purpose is exempt, a `no_case` label: `missing` (no
+//!   case, or a placeholder), `unknown_case`, `closed_case`,
+//!   `not_assigned`, or `subject_not_in_case` when the case is the user's
+//!   but does not list a person the reference tables know. A stranger (in
+//!   no table) under a valid case of the user's is normal work.
+//!
+//! Labels must not depend on how dates are read, so every lookup is judged
+//! under each reading: its local or its UTC date, end dates inclusive or
+//! exclusive, login assignments covering the employee's other logins or
+//! not. Normal work is built to agree under all of them; injected lookups
+//! are redrawn until they do; anything left ambiguous is dropped.
+
+use super::agency::{World, CATEGORIES, RELATIONS};
+use super::cases::{before_end, CaseBook};
+use super::clock::{day_of, local_day};
+use super::people::Role;
+use super::typing::ident_kind;
+use super::work::exempt;
+use super::{
+    bit, Ev, Target, CK_NONE, CK_UNKNOWN, F_DROP, F_EXPLAINED, F_NORMAL, F_SURGE, L_ASSOC,
+    L_COWORKER, L_NO_CASE, L_SELF, L_WATCH,
+};
+
+/// What one reading of dates says about a lookup.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) struct Verdict {
+    pub labels: u64,
+    /// Unexplained and identifying someone the reference tables know (what
+    /// a `subject_surge` counts).
+    pub surge: bool,
+    pub explained: bool,
+}
+
+const NOTHING: Verdict = Verdict {
+    labels: 0,
+    surge: false,
+    explained: false,
+};
+
+fn evaluate(
+    w: &World,
+    book: &CaseBook,
+    ev: &Ev,
+    local: bool,
+    inclusive: bool,
+    by_employee: bool,
+) -> Verdict {
+    if !ev.is_lookup() {
+        return NOTHING;
+    }
+    let day = if local { local_day(ev.t) } else { day_of(ev.t) };
+    let target = ev.target();
+    if let Target::Person(p) = target {
+        if book.explains(w, p, ev.login, day, inclusive, by_employee) {
+            return Verdict {
+                explained: true,
+                ..NOTHING
+            };
+        }
+    }
+    let me = w.emp_index(ev.login);
+    let mut labels = 0u64;
+    let mut identified_known = false;
+    if let Target::Person(p) = target {
+        match w.pop.persons[p as usize].role {
+            Role::Citizen => {}
+            Role::Employee(te) => {
+                if let Some(k) = ident_kind(ev.form, w.personnel_mask(te)) {
+                    if te == me {
+                        labels |= bit(L_SELF + k);
+                    } else {
+                        let mine = &w.employees[me as usize];
+                        let theirs = &w.employees[te as usize];
+                        let kind = if mine.supervisor == Some(te) {
+                            2
+                        } else if mine.unit == theirs.unit {
+                            0
+                        } else {
+                            1
+                        };
+                        labels |= bit(L_COWORKER + kind);
+                    }
+                }
+            }
+            Role::Associate(ai) => {
+                let a = &w.assocs[ai as usize];
+                let valid = a.valid_from.is_none_or(|v| v <= day)
+                    && a.valid_to.is_none_or(|v| before_end(day, v, inclusive));
+                if a.emp == me && valid && ident_kind(ev.form, a.mask).is_some() {
+                    if let Some(r) = RELATIONS.iter().position(|r| *r == a.relation) {
+                        labels |= bit(L_ASSOC + r as u32);
+                    }
+                }
+            }
+            Role::Watch(wi) => {
+                let x = &w.watch[wi as usize];
+                if ident_kind(ev.form, x.mask).is_some() {
+                    if let Some(c) = CATEGORIES.iter().position(|c| *c == x.category) {
+                        labels |= bit(L_WATCH + c as u32);
+                    }
+                }
+            }
+        }
+        let known = book.known[p as usize];
+        identified_known = known != 0 && ident_kind(ev.form, known).is_some();
+    }
+    if !exempt(ev.purpose) {
+        let kind = match ev.case_kind {
+            CK_NONE => Some(0),
+            CK_UNKNOWN => Some(1),
+            _ => {
+                let c = ev.case;
+                if !book.open_on(c, day, inclusive) {
+                    Some(2)
+                } else if !book.assigned_on(w, c, ev.login, day, inclusive, by_employee) {
+                    Some(3)
+                } else if identified_known {
+                    Some(4)
+                } else {
+                    None
+                }
+            }
+        };
+        if let Some(k) = kind {
+            labels |= bit(L_NO_CASE + k);
+        }
+    }
+    Verdict {
+        labels,
+        surge: identified_known,
+        explained: false,
+    }
+}
+
+/// The verdict on one event, or `None` when readings of dates disagree on
+/// its labels. (Whether it is explained may differ between readings when
+/// that changes no label, e.g. a traffic stop of someone whose incident the
+/// officer opens later that night; the local-day reading then decides.)
+pub(super) fn judge(w: &World, book: &CaseBook, ev: &Ev) -> Option<Verdict> {
+    let base = evaluate(w, book, ev, true, true, false);
+    for (local, inclusive, by_employee) in [
+        (true, false, false),
+        (false, true, false),
+        (false, false, false),
+        (true, true, true),
+        (true, false, true),
+        (false, true, true),
+        (false, false, true),
+    ] {
+        if evaluate(w, book, ev, local, inclusive, by_employee).labels != base.labels {
+            return None;
+        }
+    }
+    Some(base)
+}
+
+/// Labels every event; drops those whose labels depend on a reading of
+/// dates and returns how many of them were normal work (expected: none).
+pub(super) fn judge_all(w: &World, book: &CaseBook, events: &mut [Ev]) -> usize {
+    let mut ambiguous = 0;
+    let mut last: Option<((u64, i64, u16), Option<Verdict>)> = None;
+    for ev in events.iter_mut() {
+        if !ev.is_lookup() {
+            continue;
+        }
+        // The events of one fanned-out query share their verdict.
+        let key = (ev.seed, ev.t, ev.login);
+        let verdict = match last {
+            Some((k, v)) if k == key => v,
+            _ => {
+                let v = judge(w, book, ev);
+                last = Some((key, v));
+                v
+            }
+        };
+        match verdict {
+            Some(v) => {
+                ev.labels |= v.labels;
+                if v.surge {
+                    ev.flags |= F_SURGE;
+                }
+                if v.explained {
+                    ev.flags |= F_EXPLAINED;
+                }
+            }
+            None => {
+                if ev.flags & F_NORMAL != 0 {
+                    ambiguous += 1;
+                }
+                ev.flags |= F_DROP;
+            }
+        }
+    }
+    ambiguous
+}
