@@ -48,8 +48,8 @@ pub struct BaselineConfig {
     pub min_user_days: usize,
     /// Member-days a unit needs before it can serve as a peer group.
     pub min_peer_days: usize,
-    /// Distinct days those member-days must span (one busy first day says nothing about a
-    /// unit's usual hours).
+    /// Distinct days those member-days must span: a week, so the unit's weekly rhythm
+    /// (quiet weekends, busy Mondays) is in its baseline.
     pub min_peer_distinct_days: usize,
 }
 
@@ -59,7 +59,7 @@ impl Default for BaselineConfig {
             history_days: 90,
             min_user_days: 10,
             min_peer_days: 20,
-            min_peer_distinct_days: 3,
+            min_peer_distinct_days: 7,
         }
     }
 }
@@ -398,8 +398,8 @@ history_days = 90
 min_user_days = 10
 # Member-days a unit needs before it can serve as a peer group.
 min_peer_days = 20
-# Distinct days those member-days must span.
-min_peer_distinct_days = 3
+# Distinct days those member-days must span (a week holds a unit's weekly rhythm).
+min_peer_distinct_days = 7
 
 [odd_volume]
 # False discovery rate (Benjamini–Hochberg q) across the users judged each day.

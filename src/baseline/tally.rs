@@ -67,12 +67,21 @@ pub fn subject_key(r: &Resolved<'_>, resolver: &Resolver) -> Option<SubjectKey> 
             return Some(precise(format!("employee:{}", login_key(&p.employee_id))));
         }
     }
+    // A case subject matched by a strong identifier: the same person whether looked up by
+    // id, by name and date of birth or by plate (a person in the news is searched all ways).
+    if let Some(m) = r.subjects.iter().find(strong) {
+        if let Some(p) = resolver.case_subject(m.entry) {
+            if let Some(id) = p.person_ids.first() {
+                return Some(precise(format!("id:{id}")));
+            }
+        }
+    }
     let q = &r.query;
     if let Some(id) = q
         .person_id
         .as_deref()
         .map(str::trim)
-        .filter(|s| !is_placeholder_id(s))
+        .filter(|s| !crate::identity::normalize::is_placeholder_id(s))
     {
         return Some(precise(format!("id:{}", id.to_uppercase())));
     }
@@ -95,17 +104,6 @@ pub fn subject_key(r: &Resolved<'_>, resolver: &Resolver) -> Option<SubjectKey> 
         key: format!("address:{}", a.street_line()),
         precise: false,
     })
-}
-
-/// A person id that identifies nobody: empty, punctuation only, all zeros, or a word
-/// people type to fill the field. Sources that log `0` or `N/A` for "no record" must not
-/// make every such lookup one person.
-fn is_placeholder_id(id: &str) -> bool {
-    let id = id.trim();
-    id.chars().all(|c| c == '0' || !c.is_ascii_alphanumeric())
-        || ["NULL", "NONE", "NA", "N/A", "UNKNOWN", "TBD"]
-            .iter()
-            .any(|w| id.eq_ignore_ascii_case(w))
 }
 
 fn precise(key: String) -> SubjectKey {
@@ -142,6 +140,9 @@ pub struct UserTally {
     pub max_rows: u64,
     /// Every counted event, in order (the evidence of a daily_count alert).
     pub ids: Vec<String>,
+    /// Every lookup of a person no case explains, in order, repeats and the same query on
+    /// other systems included (the evidence of a distinct_subjects alert).
+    pub unexplained_ids: Vec<String>,
     pub first: Option<DateTime<Utc>>,
     pub last: Option<DateTime<Utc>>,
     /// The login as the events spell it (for alerts).
@@ -193,6 +194,7 @@ impl DayTally {
         t.first.get_or_insert(a.ts);
         t.last = Some(a.ts);
         if let Some(s) = a.unexplained_subject() {
+            t.unexplained_ids.push(ev.id.clone());
             if !t.subjects.contains_key(&s.key) {
                 t.subjects.insert(s.key.clone(), ev.id.clone());
             }
@@ -222,7 +224,7 @@ impl DayTally {
 
 #[cfg(test)]
 mod tests {
-    use super::is_placeholder_id;
+    use crate::identity::normalize::is_placeholder_id;
 
     #[test]
     fn placeholder_person_ids_identify_nobody() {

@@ -249,7 +249,7 @@ pub fn run(args: AuditArgs) -> anyhow::Result<ExitCode> {
             |ev, r| {
                 run.push_resolved(&ev, r);
                 n += 1;
-                if n % 65_536 == 0 {
+                if n.is_multiple_of(65_536) {
                     if let Some(b) = &bar {
                         b.set_message(format!("{n} events analysed"));
                     }

@@ -52,7 +52,10 @@ impl Detector for NoCase {
             severity: base,
             strength: 1.0,
             group: format!("case:{case}"),
-            reason: format!("Lookup of {what} {}.", r.case.phrase()),
+            reason: match r.case {
+                CaseStatus::Missing => format!("Lookup of {what} with no case attached."),
+                _ => format!("Lookup of {what} {}.", r.case.phrase()),
+            },
             evidence,
             also: Vec::new(),
             since: None,

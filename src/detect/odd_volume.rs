@@ -415,8 +415,9 @@ impl OddVolume {
             .iter()
             .filter_map(|(unit, (sample, days))| {
                 let sample: Vec<f64> = sample.iter().map(|v| v[col]).collect();
-                // A unit is a baseline once its members' days span a few distinct days: many
-                // members' days say more about a unit's usual day than one user's ten.
+                // A unit is a baseline once its members' days span a week: many members' days
+                // say more about a unit's usual day than one user's ten, but only a whole week
+                // holds its weekly rhythm (quiet weekends, busy Mondays).
                 let m = CountModel::fit(&sample, self.base.min_peer_days)
                     .filter(|_| *days >= self.base.min_peer_distinct_days)?;
                 Some((unit.as_str(), m))
@@ -459,10 +460,7 @@ impl OddVolume {
                     o.upper_tail(x).max(pm.upper_tail(x)),
                     o.median.max(pm.median),
                 ),
-                // A newcomer's job within the unit is not known yet (an analyst does several
-                // times a patrol officer's lookups): their day must be far above what the
-                // unit's heavier members do, not above its median.
-                (None, Some(pm)) => (pm.upper_tail(x), pm.p95),
+                (None, Some(pm)) => (pm.upper_tail(x), pm.median),
                 // No unit to compare with (a unit of one, a login outside personnel): a few
                 // days of the user's own are all there is, and the minimum ratio guards them.
                 (Some(o), None) => (o.upper_tail(x), o.median),
@@ -527,9 +525,9 @@ impl OddVolume {
             let event_ids = if kind == "daily_count" {
                 t.ids.clone()
             } else {
-                let mut firsts: Vec<&String> = t.subjects.values().collect();
-                firsts.sort_by_key(|id| t.ids.iter().position(|x| x == *id));
-                firsts.into_iter().cloned().collect()
+                // Every lookup of the unrelated people, not only the first of each: the
+                // repeats and the same search on other systems are part of the day.
+                t.unexplained_ids.clone()
             };
             let (Some(first), Some(last)) = (t.first, t.last) else {
                 continue;

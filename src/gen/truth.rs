@@ -76,9 +76,14 @@ fn evaluate(w: &World, f: &Facts<'_>, day: Day, by_employee: bool) -> Truth {
         };
     }
     let mut labels = Vec::new();
+    let identified = f.carry.kind();
+    // Whether the query names someone the reference tables hold: staff, their associations,
+    // the watch list, or a citizen some case lists.
+    let known = identified.is_some()
+        && (!matches!(w.persons[target as usize].role, Role::Citizen)
+            || !w.cases_of_person[target as usize].is_empty());
     let emp_idx = w.logins[f.login as usize].emp;
     let emp = &w.employees[emp_idx as usize];
-    let identified = f.carry.kind();
     match (w.persons[target as usize].role, identified) {
         (_, None) | (Role::Citizen, _) => {}
         (Role::Employee(te), Some(kind)) => {
@@ -115,10 +120,15 @@ fn evaluate(w: &World, f: &Facts<'_>, day: Day, by_employee: bool) -> Truth {
                 None => "unknown_case",
                 Some(&c) if !open(w, c, day) => "closed_case",
                 Some(&c) if !assigned(w, c, f.login, day, by_employee) => "not_assigned",
-                Some(_) => "subject_not_in_case",
+                // A cover case leaves out someone the reference tables know; a stranger
+                // searched under the user's own valid case is that case's work.
+                Some(_) if known => "subject_not_in_case",
+                Some(_) => "",
             },
         };
-        labels.push(("no_case", kind));
+        if !kind.is_empty() {
+            labels.push(("no_case", kind));
+        }
     }
     Truth {
         explained: false,

@@ -8,9 +8,9 @@
 //! * the people matched by the query (a few hash lookups in the subject index) lead to
 //!   their cases, and each is checked against that case's own short assignment list and
 //!   open interval — the user's thousand cases are never walked;
-//! * a weak name (surname only, or an initial) has no selective key, so the surname's
-//!   posting list and the user's assignment list are compared by length and the shorter
-//!   one is walked.
+//! * a weak name (surname only, or an initial) is compared only with the subjects of the
+//!   case typed with it: a surname is no evidence that any other of the user's cases is
+//!   the reason.
 //!
 //! Case ids are compared by [`CaseIndex::canonical`]: letters and digits only, upper-cased,
 //! so `c-2024-001234`, `C 2024 001234` and `C2024001234` are one case; an id typed without
@@ -79,8 +79,6 @@ pub struct CaseIndex {
     by_key: HashMap<String, u32>,
     /// Bare key -> the one case with it, or `None` when several share it.
     by_bare: HashMap<String, Option<u32>>,
-    /// Login or employee id -> (case, when).
-    by_assignee: HashMap<String, Vec<(u32, Validity)>>,
     subjects: PersonIndex,
     /// Subject entry -> case number.
     subject_case: Vec<u32>,
@@ -126,10 +124,6 @@ impl CaseIndex {
                 if let Some(e) = ix.entries.get_mut(n as usize) {
                     e.assigned.push((who.clone(), a.valid));
                 }
-                ix.by_assignee
-                    .entry(who.clone())
-                    .or_default()
-                    .push((n, a.valid));
             }
         }
         let mut people = Vec::new();
@@ -289,19 +283,32 @@ impl CaseIndex {
         }
     }
 
+    /// Every case subject the query matches (entries for [`CaseIndex::subject`]).
+    pub fn subject_matches(
+        &self,
+        q: &Query,
+        names: &NameStats,
+        cfg: &IdentityConfig,
+        out: &mut Vec<Match>,
+    ) {
+        self.subjects.find(q, names, cfg, out);
+    }
+
+    /// A case subject by index entry.
+    pub fn subject(&self, entry: u32) -> Option<&KnownPerson> {
+        self.subjects.person(entry)
+    }
+
     /// The case, among those the user is assigned to and that are open at `ts`, that lists
-    /// the person looked up: the typed one when it qualifies, else the lowest id. `found` is
-    /// scratch space, cleared here.
-    #[allow(clippy::too_many_arguments)]
+    /// the person looked up: the typed one when it qualifies, else the lowest id. `found` are
+    /// the query's matches among case subjects ([`CaseIndex::subject_matches`]).
     pub fn explaining(
         &self,
         q: &Query,
         who: &Asker,
         ts: DateTime<Utc>,
         typed: Option<&str>,
-        names: &NameStats,
-        cfg: &IdentityConfig,
-        found: &mut Vec<Match>,
+        found: &[Match],
     ) -> Option<&str> {
         if !self.has_assignments || !self.has_subjects {
             return None;
@@ -310,60 +317,30 @@ impl CaseIndex {
         let mut best: Option<u32> = None;
         let active = |n: u32| self.open_at(n, ts) && self.assigned_at(n, who, ts);
 
-        found.clear();
-        self.subjects.find(q, names, cfg, found);
-        for m in found.iter() {
+        for m in found {
             if let Some(&n) = self.subject_case.get(m.entry as usize) {
                 if active(n) {
                     self.pick(&mut best, named, n);
                 }
             }
         }
-        if best.is_none() && q.name.is_some() {
-            // A weak name: walk the shorter of the surname's bearers and the user's cases.
-            let bearers = self.subjects.surname_bearers(q);
-            let mine: usize = [Some(who.login.as_str()), who.employee.as_deref()]
-                .into_iter()
-                .flatten()
-                .filter_map(|k| self.by_assignee.get(k))
-                .map(Vec::len)
-                .sum();
-            let bearer_count: usize = bearers.iter().map(|b| b.len()).sum();
-            if bearer_count <= mine {
-                for &s in bearers.iter().flat_map(|b| b.iter()) {
-                    let listed = self
-                        .subjects
+        // A weak name (a surname alone, an initial) explains a lookup only under the case
+        // typed with it: among a detective's hundreds of cases some subject bears almost any
+        // common surname, so "one of my cases has a JOHNSON" explains nothing.
+        let weak_name = q
+            .name
+            .as_ref()
+            .is_some_and(|n| n.first.chars().count() <= 1);
+        if let (None, true, Some(n)) = (best, weak_name, named) {
+            let listed = self.entries.get(n as usize).is_some_and(|e| {
+                e.subjects.iter().any(|&s| {
+                    self.subjects
                         .person(s)
-                        .is_some_and(|p| name_consistent(q, p));
-                    if let Some(&n) = self.subject_case.get(s as usize) {
-                        if listed && active(n) {
-                            self.pick(&mut best, named, n);
-                        }
-                    }
-                }
-            } else {
-                let lists = [Some(who.login.as_str()), who.employee.as_deref()];
-                for (n, valid) in lists
-                    .into_iter()
-                    .flatten()
-                    .filter_map(|k| self.by_assignee.get(k))
-                    .flatten()
-                {
-                    if !valid.contains(ts) || !self.open_at(*n, ts) {
-                        continue;
-                    }
-                    let Some(e) = self.entries.get(*n as usize) else {
-                        continue;
-                    };
-                    let listed = e.subjects.iter().any(|&s| {
-                        self.subjects
-                            .person(s)
-                            .is_some_and(|p| name_consistent(q, p))
-                    });
-                    if listed {
-                        self.pick(&mut best, named, *n);
-                    }
-                }
+                        .is_some_and(|p| name_consistent(q, p))
+                })
+            });
+            if listed && active(n) {
+                best = Some(n);
             }
         }
         best.and_then(|n| self.entries.get(n as usize))

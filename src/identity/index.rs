@@ -17,8 +17,8 @@ use serde::Serialize;
 
 use super::address::Address;
 use super::normalize::{
-    compare_names, name_from_parts, name_key, normalize_dob, normalize_phone, normalize_plate,
-    parse_full_name, NameAgreement, PersonName,
+    compare_names, name_from_parts, name_key, normalize_dob, normalize_person_id, normalize_phone,
+    normalize_plate, parse_full_name, NameAgreement, PersonName,
 };
 use crate::config::IdentityConfig;
 use crate::event::Subject;
@@ -44,7 +44,11 @@ impl KnownPerson {
             .as_deref()
             .and_then(|l| name_from_parts(l, f.first_name.as_deref().unwrap_or("")));
         Self {
-            person_ids: f.person_ids.iter().map(|p| p.trim().to_string()).collect(),
+            person_ids: f
+                .person_ids
+                .iter()
+                .filter_map(|p| normalize_person_id(p))
+                .collect(),
             name,
             dob: f.dob.as_deref().and_then(normalize_dob),
             plates: f.plates.iter().filter_map(|p| normalize_plate(p)).collect(),
@@ -95,7 +99,7 @@ impl Query {
         };
         let name_keys = name.iter().chain(swapped.iter()).map(name_key).collect();
         Self {
-            person_id: s.person_id.as_deref().map(|p| p.trim().to_string()),
+            person_id: s.person_id.as_deref().and_then(normalize_person_id),
             name,
             swapped,
             name_keys,
@@ -219,9 +223,6 @@ pub struct PersonIndex {
     by_address: HashMap<String, Vec<u32>>,
     by_dob: HashMap<NaiveDate, Vec<u32>>,
     by_name: HashMap<String, Vec<u32>>,
-    /// Surname -> people, for weak names (surname only, an initial) that `by_name` cannot
-    /// find. Only [`PersonIndex::surname_bearers`] reads it; grading never does.
-    by_surname: HashMap<String, Vec<u32>>,
 }
 
 impl PersonIndex {
@@ -250,7 +251,6 @@ impl PersonIndex {
             }
             if let Some(n) = &p.name {
                 ix.by_name.entry(name_key(n)).or_default().push(i);
-                ix.by_surname.entry(n.last.clone()).or_default().push(i);
             }
         }
         ix.people = people;
@@ -271,17 +271,6 @@ impl PersonIndex {
 
     pub fn people(&self) -> &[KnownPerson] {
         &self.people
-    }
-
-    /// The people bearing the query's surname (as typed, and read the other way round):
-    /// candidates for [`name_consistent`] when the name is too weak to grade.
-    pub fn surname_bearers(&self, q: &Query) -> [&[u32]; 2] {
-        let of = |n: Option<&PersonName>| {
-            n.and_then(|n| self.by_surname.get(&n.last))
-                .map(Vec::as_slice)
-                .unwrap_or(&[])
-        };
-        [of(q.name.as_ref()), of(q.swapped.as_ref())]
     }
 
     /// Appends every graded match of `q` to `out` (at most one per person).

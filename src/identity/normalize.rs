@@ -1190,6 +1190,24 @@ pub fn normalize_phone(s: &str) -> Option<String> {
         .then_some(digits)
 }
 
+/// A person id that identifies nobody: empty, punctuation only, all zeros, or a word
+/// people type to fill the field. Sources that log `0` or `N/A` for "no record" must not
+/// make every such lookup one person.
+pub fn is_placeholder_id(id: &str) -> bool {
+    let id = id.trim();
+    id.chars().all(|c| c == '0' || !c.is_ascii_alphanumeric())
+        || ["NULL", "NONE", "NA", "N/A", "UNKNOWN", "TBD"]
+            .iter()
+            .any(|w| id.eq_ignore_ascii_case(w))
+}
+
+/// Person ids as compared: trimmed and upper-cased (`p01073897` is `P01073897`: records
+/// systems print ids one way and people type them another). None for a placeholder.
+pub fn normalize_person_id(s: &str) -> Option<String> {
+    let id = s.trim();
+    (!is_placeholder_id(id)).then(|| id.to_ascii_uppercase())
+}
+
 /// Splits an address-folded string into words, reporting whether each word
 /// is glued to the next by a hyphen.
 struct Words<'a> {

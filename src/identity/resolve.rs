@@ -108,6 +108,9 @@ pub struct Resolved<'r> {
     /// Matches against associations of the user's own employee valid at the event's time.
     pub associations: Vec<Match>,
     pub watchlist: Vec<Match>,
+    /// Matches among the subjects of every case (entries for [`Resolver::case_subject`]):
+    /// who the person is when no other table knows them.
+    pub subjects: Vec<Match>,
     pub case: CaseStatus,
 }
 
@@ -290,6 +293,11 @@ impl Resolver {
         Some((rows.get(entry as usize)?, ix.person(entry)?))
     }
 
+    /// A case subject matched by [`Resolved::subjects`].
+    pub fn case_subject(&self, entry: u32) -> Option<&KnownPerson> {
+        self.cases.subject(entry)
+    }
+
     pub fn watch_entry(&self, entry: u32) -> Option<(&WatchEntry, &KnownPerson)> {
         let (ix, rows) = self.watchlist.as_ref()?;
         Some((rows.get(entry as usize)?, ix.person(entry)?))
@@ -310,12 +318,21 @@ impl Resolver {
         let mut employees = Vec::new();
         let mut associations = Vec::new();
         let mut watchlist = Vec::new();
+        let mut subjects = Vec::new();
+        let mut anyones_association = false;
         if is_lookup && query.is_identifying() {
+            self.cases
+                .subject_matches(&query, &self.names, cfg, &mut subjects);
             self.employees
                 .find(&query, &self.names, cfg, &mut employees);
-            if let (Some((ix, rows)), Some(p)) = (&self.associations, personnel) {
+            if let Some((ix, rows)) = &self.associations {
                 ix.find(&query, &self.names, cfg, &mut associations);
+                // Anyone's connection, current or past, is someone the tables know.
+                anyones_association = !associations.is_empty();
                 associations.retain(|m| {
+                    let Some(p) = personnel else {
+                        return false;
+                    };
                     rows.get(m.entry as usize)
                         .is_some_and(|a| a.employee_id == p.employee_id && a.valid.contains(ev.ts))
                 });
@@ -324,7 +341,13 @@ impl Resolver {
                 ix.find(&query, &self.names, cfg, &mut watchlist);
             }
         }
-        let case = self.case_status(ev, is_lookup, &action, &query, personnel);
+        // Whether the person looked up is someone the reference data knows: only then can a
+        // case be said not to list them.
+        let known = !(employees.is_empty()
+            && !anyones_association
+            && watchlist.is_empty()
+            && subjects.is_empty());
+        let case = self.case_status(ev, is_lookup, &action, &query, personnel, &subjects, known);
         Resolved {
             is_lookup,
             query,
@@ -332,10 +355,12 @@ impl Resolver {
             employees,
             associations,
             watchlist,
+            subjects,
             case,
         }
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn case_status(
         &self,
         ev: &Event,
@@ -343,6 +368,8 @@ impl Resolver {
         action: &str,
         query: &Query,
         personnel: Option<&Personnel>,
+        subjects: &[Match],
+        known: bool,
     ) -> CaseStatus {
         if !is_lookup {
             return CaseStatus::NotALookup;
@@ -355,16 +382,7 @@ impl Resolver {
         // time, needs nothing more — whatever case id (or none) was typed.
         let who = Asker::new(&ev.user, personnel.map(|p| p.employee_id.as_str()));
         if query.is_identifying() {
-            let mut scratch = Vec::new();
-            if let Some(c) = self.cases.explaining(
-                query,
-                &who,
-                ev.ts,
-                typed,
-                &self.names,
-                &self.config.identity,
-                &mut scratch,
-            ) {
+            if let Some(c) = self.cases.explaining(query, &who, ev.ts, typed, subjects) {
                 return CaseStatus::Explained {
                     case_id: c.to_string(),
                 };
@@ -407,7 +425,11 @@ impl Resolver {
             return CaseStatus::Missing;
         };
         let case_id = self.cases.canonical(t);
+        // A cover case is one that does not list someone the reference data knows. A plate
+        // or an id that no table knows (a car at the scene, a stranger's record) cannot be
+        // shown to be someone the case leaves out.
         if self.config.no_case.check_subjects
+            && known
             && self.cases.lists_subjects(t)
             && query.is_identifying()
             && !self

@@ -68,20 +68,25 @@ fn bad_case_whoever_was_looked_up() {
     );
 }
 
-/// `WALMORE` alone, or with an initial, is how a detective searches the person their case
-/// lists; a given name or a date of birth that contradicts the listed person is someone
-/// else under that case.
+/// `WALMORE` alone, or with an initial, is how a detective searches the person the case
+/// typed with it lists; a given name or a date of birth that contradicts the listed person, and that
+/// another case knows, is someone else under that case. A plate or a person id that no
+/// table knows cannot be shown to be someone the case leaves out.
 #[test]
 fn surname_only_search() {
     let alerts = audit_fixture("classes/surname_only_search", None);
     assert_alerts(
         &alerts,
-        vec![key(
-            "no_case",
-            "subject_not_in_case",
-            "det1",
-            &["s05", "s06", "s07"],
-        )],
+        vec![
+            key(
+                "no_case",
+                "subject_not_in_case",
+                "det1",
+                &["s05", "s06", "s07"],
+            ),
+            // Without a case typed, a surname explains nothing.
+            key("no_case", "missing", "det1", &["s03"]),
+        ],
     );
 }
 
