@@ -80,8 +80,9 @@ pub struct CaseIndex {
     /// Bare key -> the one case with it, or `None` when several share it.
     by_bare: HashMap<String, Option<u32>>,
     subjects: PersonIndex,
-    /// Subject entry -> case number.
-    subject_case: Vec<u32>,
+    /// Subject entry -> the cases that list that person. A person in many incidents is one
+    /// entry, graded once per lookup, however many cases list them.
+    subject_cases: Vec<Vec<u32>>,
     has_cases: bool,
     has_assignments: bool,
     has_subjects: bool,
@@ -127,14 +128,36 @@ impl CaseIndex {
             }
         }
         let mut people = Vec::new();
+        // Rows that describe a person identically (the same person listed by many
+        // incidents) become one entry.
+        let mut seen: HashMap<String, u32> = HashMap::default();
         for s in subjects.into_iter().flatten() {
             let n = ix.entry(&s.case_id);
-            let entry = u32::try_from(people.len()).unwrap_or(u32::MAX);
-            if let Some(e) = ix.entries.get_mut(n as usize) {
-                e.subjects.push(entry);
+            let f = &s.person;
+            let key = format!(
+                "{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}",
+                f.person_ids, f.last_name, f.first_name, f.dob, f.addresses, f.phones, f.plates
+            );
+            let entry = match seen.get(&key) {
+                Some(&e) => e,
+                None => {
+                    let e = u32::try_from(people.len()).unwrap_or(u32::MAX);
+                    people.push(KnownPerson::from_fields(f));
+                    ix.subject_cases.push(Vec::new());
+                    seen.insert(key, e);
+                    e
+                }
+            };
+            if let Some(cases) = ix.subject_cases.get_mut(entry as usize) {
+                if cases.last() != Some(&n) {
+                    cases.push(n);
+                }
             }
-            ix.subject_case.push(n);
-            people.push(KnownPerson::from_fields(&s.person));
+            if let Some(e) = ix.entries.get_mut(n as usize) {
+                if !e.subjects.contains(&entry) {
+                    e.subjects.push(entry);
+                }
+            }
         }
         ix.subjects = PersonIndex::build(people);
         ix
@@ -318,7 +341,12 @@ impl CaseIndex {
         let active = |n: u32| self.open_at(n, ts) && self.assigned_at(n, who, ts);
 
         for m in found {
-            if let Some(&n) = self.subject_case.get(m.entry as usize) {
+            for &n in self
+                .subject_cases
+                .get(m.entry as usize)
+                .into_iter()
+                .flatten()
+            {
                 if active(n) {
                     self.pick(&mut best, named, n);
                 }

@@ -258,7 +258,7 @@ impl Loader<'_> {
             self.rows_read += 1;
             match parse(row) {
                 Ok(v) => out.push(v),
-                Err((field, msg)) => self.reject(t, row.line, &field, msg, &row.raw)?,
+                Err((field, msg)) => self.reject(t, row.line, &field, msg, &row.raw())?,
             }
         }
         Ok(out)

@@ -3,26 +3,31 @@
 //! The typed loaders in [`super`] decide what each column means; this module only finds the
 //! file, reads it, and remembers each row's line for error messages.
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use super::RefError;
 
-/// One row: its 1-based line (header is line 1) and its non-empty cells by column name.
+/// One row: its 1-based line (header is line 1) and its cells. The cells are one
+/// `csv::StringRecord` (one buffer and the field bounds), not a map per row: an agency's
+/// 600,000 case subjects must not cost a gigabyte to read.
 #[derive(Debug, Clone)]
 pub struct Row {
     pub line: u64,
-    pub cells: HashMap<String, String>,
-    pub raw: String,
+    columns: Arc<[String]>,
+    record: csv::StringRecord,
 }
 
 impl Row {
     /// A cell's trimmed text, `None` when absent or blank.
     pub fn get(&self, column: &str) -> Option<&str> {
-        self.cells
-            .get(column)
-            .map(|s| s.trim())
-            .filter(|s| !s.is_empty())
+        let i = self.columns.iter().position(|c| c == column)?;
+        self.record.get(i).map(str::trim).filter(|s| !s.is_empty())
+    }
+
+    /// The row as read (cells joined by commas), for reject files.
+    pub fn raw(&self) -> String {
+        self.record.iter().collect::<Vec<_>>().join(",")
     }
 }
 
@@ -63,30 +68,32 @@ pub fn read_table(dir: &Path, name: &str) -> Result<Option<Table>, RefError> {
     }
     let pq_path = dir.join(format!("{name}.parquet"));
     if pq_path.is_file() {
-        let rows = crate::columnar::read_parquet_rows(&pq_path)?;
+        let maps = crate::columnar::read_parquet_rows(&pq_path)?;
         let mut columns: Vec<String> = Vec::new();
-        let rows = rows
+        for map in &maps {
+            for k in map.keys() {
+                if !columns.contains(k) {
+                    columns.push(k.clone());
+                }
+            }
+        }
+        let shared: Arc<[String]> = columns.clone().into();
+        let rows = maps
             .into_iter()
             .enumerate()
-            .map(|(i, map)| {
-                let raw = serde_json::to_string(&map).unwrap_or_default();
-                let cells = map
-                    .into_iter()
-                    .map(|(k, v)| {
-                        if !columns.contains(&k) {
-                            columns.push(k.clone());
-                        }
-                        let text = match v {
-                            serde_json::Value::String(s) => s,
-                            other => other.to_string(),
-                        };
-                        (k, text)
+            .map(|(i, mut map)| {
+                let record: csv::StringRecord = columns
+                    .iter()
+                    .map(|c| match map.remove(c) {
+                        Some(serde_json::Value::String(s)) => s,
+                        Some(serde_json::Value::Null) | None => String::new(),
+                        Some(other) => other.to_string(),
                     })
                     .collect();
                 Row {
                     line: i as u64 + 2,
-                    cells,
-                    raw,
+                    columns: Arc::clone(&shared),
+                    record,
                 }
             })
             .collect();
@@ -116,13 +123,13 @@ fn read_csv(path: &Path) -> Result<Table, RefError> {
         .iter()
         .map(|h| h.trim().trim_start_matches('\u{feff}').to_string())
         .collect();
+    let shared: Arc<[String]> = columns.clone().into();
     let mut rows = Vec::new();
     let mut malformed = Vec::new();
     for record in reader.records() {
         match record {
             Ok(rec) => {
                 let line = rec.position().map(|p| p.line()).unwrap_or(0);
-                let raw = rec.iter().collect::<Vec<_>>().join(",");
                 if rec.len() != columns.len() {
                     malformed.push((
                         line,
@@ -134,13 +141,14 @@ fn read_csv(path: &Path) -> Result<Table, RefError> {
                     ));
                     continue;
                 }
-                let cells = columns
-                    .iter()
-                    .zip(rec.iter())
-                    .filter(|(_, v)| !v.trim().is_empty())
-                    .map(|(k, v)| (k.clone(), v.to_string()))
-                    .collect();
-                rows.push(Row { line, cells, raw });
+                // A record read from the reader keeps the reader's spare capacity; a copy
+                // holds only its cells.
+                let record: csv::StringRecord = rec.iter().collect();
+                rows.push(Row {
+                    line,
+                    columns: Arc::clone(&shared),
+                    record,
+                });
             }
             Err(e) => {
                 let line = e.position().map(|p| p.line()).unwrap_or(0);
