@@ -14,9 +14,18 @@
 //!   lookup, `$n` parameters, a sqlcommenter case, connection lines): records, payload,
 //!   SQL parse, merge; reported as events (statements and connection events) per second.
 //!
+//! * `cases_per_login/subjects_{1,5,20}/{10,100,1000,3000}` — the detection engine alone over
+//!   a fixed batch of 20,000 lookups while each of 50 logins holds 10 to 3,000 open cases of
+//!   1 to 20 subjects each (up to 3,000,000 case subjects): events per second should not
+//!   fall as the case load grows. The worlds and the lookup mix are described in
+//!   `benches/case_load/mod.rs`; run that group alone with
+//!   `cargo bench --bench pipeline -- cases_per_login`.
+//!
 //! Run: `cargo bench --bench pipeline`. `CUSTODES_BENCH_PGLOG=FILE` also keeps the
 //! generated jsonlog in FILE, to time `custodes audit --format pgaudit` on it. Peak memory is measured on the whole binary with
 //! `/usr/bin/time -v` (see the README).
+
+mod case_load;
 
 use std::hint::black_box;
 use std::path::Path;
@@ -125,7 +134,13 @@ fn baseline_build(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, pipeline, baseline_build, pgaudit_read);
+criterion_group!(
+    benches,
+    pipeline,
+    baseline_build,
+    pgaudit_read,
+    case_load::cases_per_login
+);
 criterion_main!(benches);
 
 fn pgaudit_read(c: &mut Criterion) {
