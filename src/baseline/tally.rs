@@ -49,11 +49,16 @@ impl Activity {
     }
 }
 
-/// The person a lookup was about: a known person it matched (watch list, employee) by a
-/// strong identifier, else the strongest identifier typed (person id, name with date of
-/// birth, plate, phone), else the bare name (not precise).
+/// The person a lookup was about: a known person it matched (watch list, employee, a case
+/// subject) by a strong identifier or by a full name only they bear, else the strongest
+/// identifier typed (person id, name with date of birth, plate, phone), else the bare name
+/// (not precise).
 pub fn subject_key(r: &Resolved<'_>, resolver: &Resolver) -> Option<SubjectKey> {
-    let strong = |m: &&crate::identity::Match| m.kind != MatchKind::NameOnly;
+    // A strong identifier, or a full name that exactly one known person bears: "Kevin
+    // Elmmore" typed by the tenth officer on the day he is in the news is him.
+    let strong = |m: &&crate::identity::Match| {
+        m.kind != MatchKind::NameOnly || m.people_sharing_name == Some(1)
+    };
     if let Some(m) = r.watchlist.iter().find(strong) {
         if let Some((_, p)) = resolver.watch_entry(m.entry) {
             return Some(precise(format!(

@@ -84,7 +84,8 @@ struct Norm {
     hours: [u64; 24],
     /// Usual largest result of a day (user: 95th percentile; unit: median of members').
     rows: f64,
-    /// The largest result of any of these days.
+    /// The 99th percentile of these days' largest results: what the heavier days reach,
+    /// without letting one export (perhaps the very misuse to find) set the bar.
     max_rows: f64,
 }
 
@@ -109,7 +110,7 @@ impl Norm {
             distinct_days: dates.len(),
             rate_p90: quantile(&rates, 0.9),
             hours,
-            max_rows: rows.iter().copied().fold(0.0, f64::max),
+            max_rows: quantile(&rows, 0.99),
             rows: quantile(&rows, 0.95),
         }
     }
@@ -236,7 +237,7 @@ impl OddVolume {
             .collect();
         // Until the unit's history spans as many days as a user's must, its heavier members'
         // usual is not yet known (a records clerk's bulk export comes every few days): the
-        // largest result any member returned stands in for it.
+        // 99th percentile of its member-days' largest results stands in for it.
         let rows = if all.distinct_days >= self.base.min_user_days {
             quantile(&member_rows, 0.9)
         } else {
