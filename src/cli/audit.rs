@@ -174,9 +174,25 @@ pub fn run(args: AuditArgs) -> anyhow::Result<ExitCode> {
                 .filter(|r| r.revoked_at.is_none())
                 .map(|r| (r, 0))
                 .collect();
+            // Events go to the store on a thread of their own, with its own connection:
+            // inserting them must not hold up detection.
+            let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<StoredEvent>>(2);
+            let mut writer_store = custodes::store::Store::open(p)?;
+            let writer = std::thread::spawn(move || -> anyhow::Result<()> {
+                for chunk in rx {
+                    let batch = writer_store.batch()?;
+                    for (id, ts, user, json) in &chunk {
+                        batch.event(id, ts, user, json)?;
+                    }
+                    batch.commit()?;
+                }
+                Ok(())
+            });
             Some(DbWriter {
                 store,
                 events: Vec::new(),
+                to_writer: Some(tx),
+                writer: Some(writer),
                 alerts: Vec::new(),
                 rules,
             })
@@ -237,8 +253,13 @@ pub fn run(args: AuditArgs) -> anyhow::Result<ExitCode> {
         }
         // Decoding and identity resolution run on worker threads; detection stays on this
         // one, in time order, so the output does not depend on the number of threads.
+        // With --db, the event's stored form (JSON) is made there too.
         let resolver = std::sync::Arc::clone(&run.resolver);
-        let prepare = |ev: &custodes::event::Event| resolver.resolve(ev);
+        let keep_events = run.db.is_some();
+        let prepare = |ev: &custodes::event::Event| {
+            let stored = keep_events.then(|| DbWriter::stored(ev));
+            (resolver.resolve(ev), stored)
+        };
         let mut n: u64 = 0;
         let read = source::ordered::for_each_in_time_order(
             &inputs,
@@ -246,8 +267,8 @@ pub fn run(args: AuditArgs) -> anyhow::Result<ExitCode> {
             threads,
             &mut rejects,
             &prepare,
-            |ev, r| {
-                run.push_resolved(&ev, r);
+            |ev, (r, stored)| {
+                run.push_resolved(&ev, r, stored);
                 n += 1;
                 if n.is_multiple_of(65_536) {
                     if let Some(b) = &bar {
@@ -392,9 +413,15 @@ fn engine_from_state(
 /// The detection half of an audit: events in, alerts out to the sink as days close.
 /// `--db`: events are written in chunks as they are analysed, alerts in one step at the
 /// end (after the alert file, before the state).
+/// An event as the store keeps it: (id, time, login, contract JSON).
+type StoredEvent = (String, String, String, String);
+
 struct DbWriter {
     store: custodes::store::Store,
-    events: Vec<(String, String, String, String)>,
+    events: Vec<StoredEvent>,
+    /// Chunks of events for the writer thread, and the thread (joined by `finish`).
+    to_writer: Option<std::sync::mpsc::SyncSender<Vec<StoredEvent>>>,
+    writer: Option<std::thread::JoinHandle<anyhow::Result<()>>>,
     alerts: Vec<Alert>,
     /// The store's active exception rules, and how many alerts each hid in this run.
     rules: Vec<(custodes::store::workbench::Exception, u64)>,
@@ -403,14 +430,19 @@ struct DbWriter {
 impl DbWriter {
     const CHUNK: usize = 10_000;
 
-    fn event(&mut self, ev: &custodes::event::Event) -> anyhow::Result<()> {
-        let json = serde_json::Value::Object(ev.to_contract_json()).to_string();
-        self.events.push((
+    /// The event as the store keeps it: (id, time, login, contract JSON). Made on a worker
+    /// thread in the batch audit.
+    fn stored(ev: &custodes::event::Event) -> StoredEvent {
+        (
             ev.id.clone(),
             custodes::event::format_ts(&ev.ts),
             ev.user.clone(),
-            json,
-        ));
+            serde_json::Value::Object(ev.to_contract_json()).to_string(),
+        )
+    }
+
+    fn event(&mut self, stored: StoredEvent) -> anyhow::Result<()> {
+        self.events.push(stored);
         if self.events.len() >= Self::CHUNK {
             self.flush_events()?;
         }
@@ -418,16 +450,31 @@ impl DbWriter {
     }
 
     fn flush_events(&mut self) -> anyhow::Result<()> {
-        let batch = self.store.batch()?;
-        for (id, ts, user, json) in self.events.drain(..) {
-            batch.event(&id, &ts, &user, &json)?;
+        let chunk = std::mem::take(&mut self.events);
+        let sent = self
+            .to_writer
+            .as_ref()
+            .is_some_and(|tx| tx.send(chunk).is_ok());
+        if !sent {
+            // The writer stopped: its error says why.
+            return self.join_writer();
         }
-        batch.commit()?;
         Ok(())
+    }
+
+    /// Waits for the writer thread to store everything sent, and reports its failure.
+    fn join_writer(&mut self) -> anyhow::Result<()> {
+        self.to_writer = None;
+        match self.writer.take().map(std::thread::JoinHandle::join) {
+            None => Ok(()),
+            Some(Ok(result)) => result.context("storing events"),
+            Some(Err(_)) => Err(anyhow::anyhow!("storing events: the writer thread failed")),
+        }
     }
 
     fn finish(&mut self) -> anyhow::Result<()> {
         self.flush_events()?;
+        self.join_writer()?;
         let batch = self.store.batch()?;
         for a in &self.alerts {
             batch.alert(a, true, false)?;
@@ -472,15 +519,22 @@ impl Detecting {
 
     fn push(&mut self, ev: &custodes::event::Event) {
         let resolver = std::sync::Arc::clone(&self.resolver);
-        self.push_resolved(ev, resolver.resolve(ev));
+        self.push_resolved(ev, resolver.resolve(ev), None);
     }
 
-    fn push_resolved(&mut self, ev: &custodes::event::Event, r: custodes::identity::Resolved<'_>) {
+    /// `stored`: the event's stored form when a worker already made it.
+    fn push_resolved(
+        &mut self,
+        ev: &custodes::event::Event,
+        r: custodes::identity::Resolved<'_>,
+        stored: Option<StoredEvent>,
+    ) {
         if self.error.is_some() {
             return;
         }
         if let Some(db) = &mut self.db {
-            if let Err(e) = db.event(ev) {
+            let stored = stored.unwrap_or_else(|| DbWriter::stored(ev));
+            if let Err(e) = db.event(stored) {
                 self.error = Some(e);
                 return;
             }
