@@ -117,8 +117,17 @@ pub fn run(args: GenArgs) -> anyhow::Result<ExitCode> {
         )
         .with_context(|| format!("{}: cannot write", log.display()))?;
         let cfg = dir.join("custodes.toml");
-        std::fs::write(&cfg, custodes::gen::pgaudit::CONFIG)
-            .with_context(|| format!("{}: cannot write", cfg.display()))?;
+        // The world's own settings (the realistic agency's exempt purposes) apply to its
+        // PostgreSQL log as much as to its events.
+        let mut text = custodes::gen::pgaudit::CONFIG.to_string();
+        let world_cfg = args.out.join("custodes.toml");
+        if world_cfg.is_file() {
+            let own = std::fs::read_to_string(&world_cfg)
+                .with_context(|| format!("{}: cannot read", world_cfg.display()))?;
+            text.push('\n');
+            text.push_str(&own);
+        }
+        std::fs::write(&cfg, text).with_context(|| format!("{}: cannot write", cfg.display()))?;
         eprintln!(
             "custodes: wrote {n} statements as a pgAudit jsonlog to {} (read it with --config {})",
             log.display(),
