@@ -88,6 +88,13 @@ pub struct CaseIndex {
     has_subjects: bool,
 }
 
+/// A case id as typed, with the case it names (looked up once by [`CaseIndex::typed`]).
+#[derive(Debug, Clone, Copy)]
+pub struct Typed<'t> {
+    pub text: &'t str,
+    case: Option<u32>,
+}
+
 /// What the case table says about a typed case id at a time.
 #[derive(Debug, PartialEq, Eq)]
 pub enum CaseState<'a> {
@@ -202,6 +209,15 @@ impl CaseIndex {
         self.subjects.people()
     }
 
+    /// Looks a typed case id up, once per event: every question about it below takes the
+    /// answer instead of the text.
+    pub fn typed<'t>(&self, text: &'t str) -> Typed<'t> {
+        Typed {
+            text,
+            case: self.find(text),
+        }
+    }
+
     /// The case a typed id names, if reference data knows it. A prefix is only ever left
     /// out, never swapped: `2024-001234` finds `C-2024-001234`, and `C2024001234` finds
     /// `2024-001234`, but `PT-24-0373` does not find `INV-24-0373`.
@@ -220,18 +236,22 @@ impl CaseIndex {
         }
     }
 
+    fn entry_of(&self, t: Typed<'_>) -> Option<&CaseEntry> {
+        t.case.and_then(|n| self.entries.get(n as usize))
+    }
+
     /// How a typed case id should be written in reasons and grouped: the reference data's
     /// form when it knows the case, else the typed id upper-cased and trimmed.
-    pub fn canonical(&self, typed: &str) -> String {
-        match self.find(typed).and_then(|n| self.entries.get(n as usize)) {
+    pub fn canonical(&self, t: Typed<'_>) -> String {
+        match self.entry_of(t) {
             Some(e) => e.id.clone(),
-            None => typed.trim().to_uppercase(),
+            None => t.text.trim().to_uppercase(),
         }
     }
 
     /// Whether the typed case exists and was open at `ts`.
-    pub fn state(&self, typed: &str, ts: DateTime<Utc>) -> CaseState<'_> {
-        let found = self.find(typed).and_then(|n| self.entries.get(n as usize));
+    pub fn state(&self, t: Typed<'_>, ts: DateTime<Utc>) -> CaseState<'_> {
+        let found = self.entry_of(t);
         if !self.has_cases {
             return CaseState::Unchecked(found.map(|e| e.id.as_str()).unwrap_or(""));
         }
@@ -262,16 +282,13 @@ impl CaseIndex {
     }
 
     /// Whether the user is assigned to the typed case at `ts`.
-    pub fn is_assigned(&self, typed: &str, who: &Asker, ts: DateTime<Utc>) -> bool {
-        self.find(typed)
-            .is_some_and(|n| self.assigned_at(n, who, ts))
+    pub fn is_assigned(&self, t: Typed<'_>, who: &Asker, ts: DateTime<Utc>) -> bool {
+        t.case.is_some_and(|n| self.assigned_at(n, who, ts))
     }
 
     /// Whether the subject list of the typed case names anyone at all.
-    pub fn lists_subjects(&self, typed: &str) -> bool {
-        self.find(typed)
-            .and_then(|n| self.entries.get(n as usize))
-            .is_some_and(|e| !e.subjects.is_empty())
+    pub fn lists_subjects(&self, t: Typed<'_>) -> bool {
+        self.entry_of(t).is_some_and(|e| !e.subjects.is_empty())
     }
 
     /// Whether the typed case lists the person the query describes: any graded match, or a
@@ -279,12 +296,12 @@ impl CaseIndex {
     /// subject by surname is case work.
     pub fn case_lists(
         &self,
-        typed: &str,
+        t: Typed<'_>,
         q: &Query,
         names: &NameStats,
         cfg: &IdentityConfig,
     ) -> bool {
-        let Some(e) = self.find(typed).and_then(|n| self.entries.get(n as usize)) else {
+        let Some(e) = self.entry_of(t) else {
             return false;
         };
         e.subjects.iter().any(|&s| {
@@ -330,13 +347,13 @@ impl CaseIndex {
         q: &Query,
         who: &Asker,
         ts: DateTime<Utc>,
-        typed: Option<&str>,
+        typed: Option<Typed<'_>>,
         found: &[Match],
     ) -> Option<&str> {
         if !self.has_assignments || !self.has_subjects {
             return None;
         }
-        let named = typed.and_then(|t| self.find(t));
+        let named = typed.and_then(|t| t.case);
         let mut best: Option<u32> = None;
         let active = |n: u32| self.open_at(n, ts) && self.assigned_at(n, who, ts);
 
@@ -394,16 +411,19 @@ mod tests {
         let ix = CaseIndex::build(Some(cases), None, None);
         let ts = DateTime::<Utc>::default();
         assert_eq!(
-            ix.state("2024-001234", ts),
+            ix.state(ix.typed("2024-001234"), ts),
             CaseState::Open("C-2024-001234")
         );
         assert_eq!(
-            ix.state("c 2024 001234", ts),
+            ix.state(ix.typed("c 2024 001234"), ts),
             CaseState::Open("C-2024-001234")
         );
-        assert_eq!(ix.state("C2024-777", ts), CaseState::Open("2024-777"));
-        assert_eq!(ix.state("PT-24-0373", ts), CaseState::Unknown);
-        assert_eq!(ix.canonical("pt-24-0373"), "PT-24-0373");
+        assert_eq!(
+            ix.state(ix.typed("C2024-777"), ts),
+            CaseState::Open("2024-777")
+        );
+        assert_eq!(ix.state(ix.typed("PT-24-0373"), ts), CaseState::Unknown);
+        assert_eq!(ix.canonical(ix.typed("pt-24-0373")), "PT-24-0373");
     }
 
     #[test]

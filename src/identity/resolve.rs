@@ -377,7 +377,8 @@ impl Resolver {
         let typed = ev
             .case_id
             .as_deref()
-            .filter(|c| !self.placeholder_case_ids.contains(&match_key(c)));
+            .filter(|c| !self.placeholder_case_ids.contains(&match_key(c)))
+            .map(|c| self.cases.typed(c));
         // Explained first: a lookup of a subject of any case the user works, open at the
         // time, needs nothing more — whatever case id (or none) was typed.
         let who = Asker::new(&ev.user, personnel.map(|p| p.employee_id.as_str()));
@@ -392,14 +393,14 @@ impl Resolver {
         // whoever was looked up and whatever the purpose: an exempt purpose needs no case,
         // but does not make someone else's case the user's.
         if let Some(t) = typed {
-            let case_id = self.cases.canonical(t);
+            let case_id = || self.cases.canonical(t);
             match self.cases.state(t, ev.ts) {
-                CaseState::Unknown => return CaseStatus::UnknownCase { case_id },
-                CaseState::Closed(_) => return CaseStatus::ClosedCase { case_id },
+                CaseState::Unknown => return CaseStatus::UnknownCase { case_id: case_id() },
+                CaseState::Closed(_) => return CaseStatus::ClosedCase { case_id: case_id() },
                 CaseState::Open(_) | CaseState::Unchecked(_) => {}
             }
             if self.cases.has_assignments() && !self.cases.is_assigned(t, &who, ev.ts) {
-                return CaseStatus::NotAssigned { case_id };
+                return CaseStatus::NotAssigned { case_id: case_id() };
             }
         }
         if let Some(p) = ev.purpose.as_deref() {
