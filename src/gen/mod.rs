@@ -413,6 +413,33 @@ fn json_str(out: &mut String, s: &str) {
     out.push('"');
 }
 
+/// A subject's typed fields: `subject_*` columns, or with `nested` one `"subject"` object
+/// whose keys drop the prefix. Both generators write subjects through it.
+fn subject_json(out: &mut String, parts: &[(&str, &Option<String>)], nested: bool) {
+    if !nested {
+        for (k, v) in parts {
+            if let Some(v) = v {
+                field(out, k, v);
+            }
+        }
+        return;
+    }
+    out.push_str(",\"subject\":{");
+    let mut first = true;
+    for (k, v) in parts {
+        if let Some(v) = v {
+            if !first {
+                out.push(',');
+            }
+            first = false;
+            json_str(out, k.strip_prefix("subject_").unwrap_or(k));
+            out.push(':');
+            json_str(out, v);
+        }
+    }
+    out.push('}');
+}
+
 fn field(out: &mut String, key: &str, value: &str) {
     out.push_str(",\"");
     out.push_str(key);
@@ -470,29 +497,7 @@ fn event_json(out: &mut String, w: &World, ev: &Ev, n: usize) {
             ("subject_phone", &s.phone),
             ("subject_plate", &s.plate),
         ];
-        if s.nested {
-            // Inside the object the keys drop their `subject_` prefix.
-            out.push_str(",\"subject\":{");
-            let mut first = true;
-            for (k, v) in parts {
-                if let Some(v) = v {
-                    if !first {
-                        out.push(',');
-                    }
-                    first = false;
-                    json_str(out, &k["subject_".len()..]);
-                    out.push(':');
-                    json_str(out, v);
-                }
-            }
-            out.push('}');
-        } else {
-            for (k, v) in parts {
-                if let Some(v) = v {
-                    field(out, k, v);
-                }
-            }
-        }
+        subject_json(out, &parts, s.nested);
     }
     if let Some(n) = ev.result_count {
         let _ = write!(out, ",\"result_count\":{n}");

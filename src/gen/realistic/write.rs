@@ -17,7 +17,7 @@ use super::{
     CONFIG, JMS, LABELS, NCIC, POE, RMS, SYSTEMS,
 };
 use crate::eval::Label;
-use crate::gen::{event_id, field, io_err, json_str, GenError, GenSummary};
+use crate::gen::{event_id, field, io_err, subject_json, GenError, GenSummary};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::fs::{self, File};
@@ -379,28 +379,7 @@ fn subject_fields(out: &mut String, t: &Typed, nested: bool) {
         ("subject_phone", &t.phone),
         ("subject_plate", &t.plate),
     ];
-    if nested {
-        out.push_str(",\"subject\":{");
-        let mut first = true;
-        for (k, v) in parts {
-            if let Some(v) = v {
-                if !first {
-                    out.push(',');
-                }
-                first = false;
-                json_str(out, &k["subject_".len()..]);
-                out.push(':');
-                json_str(out, v);
-            }
-        }
-        out.push('}');
-    } else {
-        for (k, v) in parts {
-            if let Some(v) = v {
-                field(out, k, v);
-            }
-        }
-    }
+    subject_json(out, &parts, nested);
 }
 
 pub(super) fn write_all(out: &Path, s: &Simulated) -> Result<GenSummary, GenError> {
