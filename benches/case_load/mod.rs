@@ -380,22 +380,7 @@ fn person_row<'a>(p: &'a Person, rec_addr: &'a str) -> [&'a str; 8] {
 /// Writes the reference tables for one point of the sweep; returns the case-subject rows.
 fn write_refs(names: &Names, dir: &Path, cases: u32, subjects: u32) -> csv::Result<u64> {
     let mut w = csv::Writer::from_path(dir.join("personnel.csv"))?;
-    w.write_record([
-        "user",
-        "employee_id",
-        "person_id",
-        "last_name",
-        "first_name",
-        "dob",
-        "address",
-        "phone",
-        "plate",
-        "unit",
-        "supervisor",
-        "site",
-        "status",
-        "end_date",
-    ])?;
+    w.write_record(custodes::refs::columns::PERSONNEL)?;
     for l in 0..LOGINS {
         let p = names.employee(l);
         let addr = p.addr.records();
@@ -425,20 +410,7 @@ fn write_refs(names: &Names, dir: &Path, cases: u32, subjects: u32) -> csv::Resu
     w.flush()?;
 
     let mut w = csv::Writer::from_path(dir.join("associations.csv"))?;
-    w.write_record([
-        "employee_id",
-        "relation",
-        "person_id",
-        "last_name",
-        "first_name",
-        "dob",
-        "address",
-        "phone",
-        "plate",
-        "valid_from",
-        "valid_to",
-        "source",
-    ])?;
+    w.write_record(custodes::refs::columns::ASSOCIATIONS)?;
     for l in 0..LOGINS {
         for (j, relation) in ["family", "ex_partner", "neighbor"].iter().enumerate() {
             let p = names.person(
@@ -466,7 +438,7 @@ fn write_refs(names: &Names, dir: &Path, cases: u32, subjects: u32) -> csv::Resu
     w.flush()?;
 
     let mut w = csv::Writer::from_path(dir.join("watchlist.csv"))?;
-    w.write_record(["person_id", "last_name", "first_name", "dob", "category"])?;
+    w.write_record(custodes::refs::columns::WATCHLIST)?;
     for i in 0..200u32 {
         let p = names.person((5u64 << 40) | u64::from(i), format!("P5{i:08}"));
         let category = ["official", "celebrity", "journalist"][(i % 3) as usize];
@@ -475,7 +447,7 @@ fn write_refs(names: &Names, dir: &Path, cases: u32, subjects: u32) -> csv::Resu
     w.flush()?;
 
     let mut w = csv::Writer::from_path(dir.join("clients.csv"))?;
-    w.write_record(["client", "site", "lat", "lon"])?;
+    w.write_record(custodes::refs::columns::CLIENTS)?;
     for l in 0..LOGINS {
         let (site, lat, lon) = SITES[(l % 5) as usize];
         w.write_record([&client(l), site, &lat.to_string(), &lon.to_string()])?;
@@ -483,20 +455,11 @@ fn write_refs(names: &Names, dir: &Path, cases: u32, subjects: u32) -> csv::Resu
     w.flush()?;
 
     let mut cw = csv::Writer::from_path(dir.join("cases.csv"))?;
-    cw.write_record(["case_id", "status", "opened", "closed", "unit"])?;
+    cw.write_record(custodes::refs::columns::CASES)?;
     let mut aw = csv::Writer::from_path(dir.join("case_assignments.csv"))?;
     aw.write_record(["case_id", "user", "from", "to"])?;
     let mut sw = csv::Writer::from_path(dir.join("case_subjects.csv"))?;
-    sw.write_record([
-        "case_id",
-        "person_id",
-        "last_name",
-        "first_name",
-        "dob",
-        "address",
-        "phone",
-        "plate",
-    ])?;
+    sw.write_record(custodes::refs::columns::CASE_SUBJECTS)?;
     let mut rows = 0u64;
     for l in 0..LOGINS {
         let login = login_name(names, l);

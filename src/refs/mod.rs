@@ -94,6 +94,55 @@ impl PersonFields {
     }
 }
 
+/// The contract's columns of each reference table (§2), in the contract's order: what the
+/// generators write and the benchmarks build. (Assignments name a login or an employee id,
+/// so their writers choose their own columns.)
+pub mod columns {
+    pub const PERSONNEL: &[&str] = &[
+        "user",
+        "employee_id",
+        "person_id",
+        "last_name",
+        "first_name",
+        "dob",
+        "address",
+        "phone",
+        "plate",
+        "unit",
+        "supervisor",
+        "site",
+        "status",
+        "end_date",
+    ];
+    pub const ASSOCIATIONS: &[&str] = &[
+        "employee_id",
+        "relation",
+        "person_id",
+        "last_name",
+        "first_name",
+        "dob",
+        "address",
+        "phone",
+        "plate",
+        "valid_from",
+        "valid_to",
+        "source",
+    ];
+    pub const CASES: &[&str] = &["case_id", "status", "opened", "closed", "unit"];
+    pub const CASE_SUBJECTS: &[&str] = &[
+        "case_id",
+        "person_id",
+        "last_name",
+        "first_name",
+        "dob",
+        "address",
+        "phone",
+        "plate",
+    ];
+    pub const WATCHLIST: &[&str] = &["person_id", "last_name", "first_name", "dob", "category"];
+    pub const CLIENTS: &[&str] = &["client", "site", "lat", "lon"];
+}
+
 /// The comparable form of a case id: trimmed and upper-cased, because people type `c-17`
 /// for `C-17`. Every case id in reference data and events is compared in this form.
 pub fn case_key(s: &str) -> String {

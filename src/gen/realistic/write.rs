@@ -52,22 +52,7 @@ fn write_refs(dir: &Path, w: &World, book: &CaseBook) -> Result<(), GenError> {
     csv_file(
         dir,
         "personnel.csv",
-        &[
-            "user",
-            "employee_id",
-            "person_id",
-            "last_name",
-            "first_name",
-            "dob",
-            "address",
-            "phone",
-            "plate",
-            "unit",
-            "supervisor",
-            "site",
-            "status",
-            "end_date",
-        ],
+        crate::refs::columns::PERSONNEL,
         w.logins.iter().map(|l| {
             let e = &w.employees[l.emp as usize];
             let p = &pop.persons[e.person as usize];
@@ -108,20 +93,7 @@ fn write_refs(dir: &Path, w: &World, book: &CaseBook) -> Result<(), GenError> {
     csv_file(
         dir,
         "associations.csv",
-        &[
-            "employee_id",
-            "relation",
-            "person_id",
-            "last_name",
-            "first_name",
-            "dob",
-            "address",
-            "phone",
-            "plate",
-            "valid_from",
-            "valid_to",
-            "source",
-        ],
+        crate::refs::columns::ASSOCIATIONS,
         w.assocs.iter().map(|a| {
             let p = &pop.persons[a.person as usize];
             let has = |m: u8| a.mask & m != 0;
@@ -169,7 +141,7 @@ fn write_refs(dir: &Path, w: &World, book: &CaseBook) -> Result<(), GenError> {
     csv_file(
         dir,
         "cases.csv",
-        &["case_id", "status", "opened", "closed", "unit"],
+        crate::refs::columns::CASES,
         numbered.iter().map(|&c| {
             let x = &book.cases[c as usize];
             vec![
@@ -200,16 +172,7 @@ fn write_refs(dir: &Path, w: &World, book: &CaseBook) -> Result<(), GenError> {
     csv_file(
         dir,
         "case_subjects.csv",
-        &[
-            "case_id",
-            "person_id",
-            "last_name",
-            "first_name",
-            "dob",
-            "address",
-            "phone",
-            "plate",
-        ],
+        crate::refs::columns::CASE_SUBJECTS,
         numbered.iter().flat_map(|&c| {
             book.subjects_of(c).iter().map(move |&p| {
                 let person = &pop.persons[p as usize];
@@ -238,7 +201,7 @@ fn write_refs(dir: &Path, w: &World, book: &CaseBook) -> Result<(), GenError> {
     csv_file(
         dir,
         "watchlist.csv",
-        &["person_id", "last_name", "first_name", "dob", "category"],
+        crate::refs::columns::WATCHLIST,
         w.watch.iter().map(|x| {
             let p = &pop.persons[x.person as usize];
             vec![
@@ -261,7 +224,7 @@ fn write_refs(dir: &Path, w: &World, book: &CaseBook) -> Result<(), GenError> {
     csv_file(
         dir,
         "clients.csv",
-        &["client", "site", "lat", "lon"],
+        crate::refs::columns::CLIENTS,
         w.clients.iter().map(|c| match c.site {
             Some(s) => {
                 let site = SITES[s as usize];
