@@ -39,6 +39,19 @@ impl CountModel {
     /// * the top 5 % (when at least 20 days remain), so that one earlier anomaly does not
     ///   hide the next.
     pub fn fit(sample: &[f64], min_n: usize) -> Option<CountModel> {
+        Self::fit_with(sample, min_n, false)
+    }
+
+    /// Like [`CountModel::fit`], for a history too short to judge by alone: the spread
+    /// comes from the median absolute deviation (scaled to a standard deviation) when that
+    /// is smaller than the sample variance. Among five days, one earlier anomaly would
+    /// otherwise widen the variance so far that the next one looks ordinary; trimming needs
+    /// twenty days. The floor on variation and the widening for few days still apply.
+    pub fn fit_short(sample: &[f64], min_n: usize) -> Option<CountModel> {
+        Self::fit_with(sample, min_n, true)
+    }
+
+    fn fit_with(sample: &[f64], min_n: usize, robust: bool) -> Option<CountModel> {
         if sample.is_empty() || sample.len() < min_n.max(1) {
             return None;
         }
@@ -61,6 +74,15 @@ impl CountModel {
             core.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0)
         } else {
             0.0
+        };
+        let var = if robust && core.len() >= 3 {
+            let med = quantile_sorted(core, 0.5);
+            let mut dev: Vec<f64> = core.iter().map(|x| (x - med).abs()).collect();
+            dev.sort_by(f64::total_cmp);
+            let sd = 1.4826 * quantile_sorted(&dev, 0.5);
+            var.min(sd * sd)
+        } else {
+            var
         };
         Some(CountModel {
             n: sample.len(),

@@ -24,12 +24,13 @@ pub enum ProfileArg {
 ///
 /// Writes reference data (DIR/refs/*.csv), events (DIR/events.jsonl) and the ground truth
 /// (DIR/labels.jsonl) for `custodes eval`. Only invented people; the same seed and options
-/// give the same bytes. The default world has about 300 users over 30 days (~140,000
-/// events) with every kind of misuse injected.
+/// give the same bytes, with every kind of misuse injected unless `--no-inject`.
 ///
-/// `--profile realistic` writes a denser agency modelled on real ones (about 2.4 million
-/// events for 400 users over 60 days) and DIR/custodes.toml with its exempt purposes
+/// The default world is an agency modelled on real ones (about 2.4 million events for 400
+/// users over 60 days) and comes with DIR/custodes.toml holding its exempt purposes
 /// (TRAFFIC_STOP, BORDER_INSPECTION); audit it with `--config DIR/custodes.toml`.
+/// `--profile classic` writes the world tuned alongside the detectors (about 300 users over
+/// 30 days, ~140,000 events).
 #[derive(Debug, Args)]
 pub struct GenArgs {
     /// Random seed.
@@ -51,7 +52,7 @@ pub struct GenArgs {
     #[arg(long, value_name = "N")]
     pub rate: Option<f64>,
     /// Which world to write.
-    #[arg(long, value_enum, default_value_t = ProfileArg::Classic)]
+    #[arg(long, value_enum, default_value_t = ProfileArg::Realistic)]
     pub profile: ProfileArg,
     /// Generate only normal work, no injected abuse.
     #[arg(long)]

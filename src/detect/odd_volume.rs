@@ -37,7 +37,7 @@ use crate::refs::login_key;
 pub const DOC: DetectorDoc = DetectorDoc {
     name: "odd_volume",
     kinds: &["daily_count", "burst", "off_hours", "distinct_subjects", "export"],
-    what: "A user's lookups in a day far above their own history (for a user with fewer than `min_user_days` active days, above their unit's heavier members, with their own few days able only to veto), by a negative binomial test with Benjamini–Hochberg control across the users of the day (`daily_count`); far more typed lookups within `burst_window_minutes` than the user's (or unit's) usual hourly rate allows, a query fanned out to several systems within two seconds counting once, and before any history at all `burst_no_baseline_lookups` (`burst`); `off_hours_min_lookups` or more lookups in a day at hours of the day where the user (from three active days) or, for a new user, the unit has almost never worked (`off_hours`); many distinct people looked up without a case that explains it, against the user's usual breadth (`distinct_subjects`); one event returning far more records (`result_count`) than the user and their unit ever do (`export`). A unit serves as a baseline from `min_peer_distinct_days` days of its members' work, so a newcomer and a new deployment are judged from the first days. A case id does not make volume legitimate: every lookup counts.",
+    what: "A user's lookups in a day far above their own history (for a user with fewer than `min_user_days` active days, above their unit's heavier members, with their own few days, read by their median spread so that one earlier busy day does not hide the next, able only to veto), by a negative binomial test with Benjamini–Hochberg control across the users of the day (`daily_count`); far more typed lookups within `burst_window_minutes` than the user's (or unit's) usual hourly rate allows, a query fanned out to several systems within two seconds counting once, and before any history at all `burst_no_baseline_lookups` (`burst`); `off_hours_min_lookups` or more lookups in a day at hours of the day where the user (from three active days and a hundred lookups) has almost never worked, or, short of that, at which none of the days of work by the user and their unit (at least `min_user_days` of them) shows any work (`off_hours`); many distinct people looked up without a case that explains it, against the user's usual breadth (`distinct_subjects`); one event returning far more records (`result_count`) than the user and their unit ever do, the unit judged from `min_peer_days` member-days over three days or more (`export`). A unit serves as a baseline for counts from `min_peer_distinct_days` days of its members' work, so a newcomer and a new deployment are judged from the first days. A case id does not make volume legitimate: every lookup counts.",
     why: "Browsing, bulk harvesting and exports for sale or for a third party show up as volume before anything else; hours nobody works are when misuse hopes not to be seen.",
     false_positives: "A new duty (a task force, a records backlog) or a permanent move to night shifts looks odd until the history catches up (`history_days`); a user with too little history is compared with a unit whose work differs from theirs; one-off legitimate bulk exports. Public holidays and quiet days only make later days look less odd, never more.",
     tuning: "`[odd_volume]` sets the false discovery rate, minimum counts and ratios of every kind; `[baseline]` how much history is kept and needed. `custodes baseline` builds the history from earlier logs so the first audited night is judged too.",
@@ -56,6 +56,17 @@ fn unit_of(resolver: &Resolver, user: &str) -> String {
         .map(|u| u.trim().to_uppercase())
         .filter(|u| !u.is_empty())
         .unwrap_or_else(|| "(no unit)".into())
+}
+
+/// Hours at which (almost) no day shows any work: the days with a lookup within two hours
+/// either side are fewer than `max_share` of `days`; with fewer than `1 / max_share` days,
+/// hours at which no day shows any.
+fn quiet_hours(window_days: &[u64; 24], days: usize, max_share: f64) -> [bool; 24] {
+    let mut out = [false; 24];
+    for (o, &w) in out.iter_mut().zip(window_days) {
+        *o = w == 0 || (w as f64) < max_share * days as f64;
+    }
+    out
 }
 
 /// Hours of the day at which a histogram shows (almost) no work: the hour and the two
@@ -82,6 +93,8 @@ struct Norm {
     /// 90th percentile of lookups per hour worked.
     rate_p90: f64,
     hours: [u64; 24],
+    /// Days (member-days) with any lookup within two hours either side of each hour.
+    window_days: [u64; 24],
     /// Usual largest result of a day (user: 95th percentile; unit: median of members').
     rows: f64,
     /// The 99th percentile of these days' largest results: what the heavier days reach,
@@ -94,6 +107,7 @@ impl Norm {
         let mut rates = Vec::new();
         let mut rows = Vec::new();
         let mut hours = [0u64; 24];
+        let mut window_days = [0u64; 24];
         let mut dates = Vec::new();
         for (date, d) in days {
             dates.push(date);
@@ -101,6 +115,11 @@ impl Norm {
             rows.push(d.max_rows as f64);
             for (h, n) in hours.iter_mut().zip(d.hours) {
                 *h += u64::from(n);
+            }
+            for (h, w) in window_days.iter_mut().enumerate() {
+                if (0..5).any(|k| d.hours[(h + 22 + k) % 24] > 0) {
+                    *w += 1;
+                }
             }
         }
         dates.sort_unstable();
@@ -110,6 +129,7 @@ impl Norm {
             distinct_days: dates.len(),
             rate_p90: quantile(&rates, 0.9),
             hours,
+            window_days,
             max_rows: quantile(&rows, 0.99),
             rows: quantile(&rows, 0.95),
         }
@@ -142,14 +162,34 @@ enum Basis {
     None,
 }
 
+/// What an `off_hours` judgement rests on.
+#[derive(Debug, Clone)]
+struct HoursBasis {
+    unusual: [bool; 24],
+    basis: Basis,
+    measure: HoursMeasure,
+    /// Days (member-days for a unit) behind it.
+    days: usize,
+}
+
+/// How an hour's usualness was measured.
+#[derive(Debug, Clone, Copy)]
+enum HoursMeasure {
+    /// Share of the user's own lookups (this many in all) within two hours either side.
+    Lookups(u64),
+    /// Share of days (the user's own and their unit's member-days) with any lookup within
+    /// two hours either side.
+    Presence,
+}
+
 /// A user's thresholds for the day, fixed at their first event.
 #[derive(Debug, Clone)]
 struct Limits {
     unit: String,
     /// Burst: (lookups needed in the window, expected in the window, basis).
     burst: Option<(u32, f64, Basis)>,
-    /// Off hours: unusual hours, share basis, and the lookups the histogram holds.
-    hours: Option<([bool; 24], Basis, u64, usize)>,
+    /// Off hours: which hours are unusual, and what says so.
+    hours: Option<HoursBasis>,
     /// Export: rows needed, and the user's and unit's usual largest results.
     export: (u64, Option<f64>, Option<f64>),
 }
@@ -255,12 +295,12 @@ impl OddVolume {
         // unit does: a records clerk's third export of the week is not news.
         let own_rows = (own_all.days > 0).then_some(own_all.rows);
         let own = (own_all.days >= self.base.min_user_days).then(|| own_all.clone());
-        let peers = self.unit_norm(&unit, day, cx);
+        let unit_all = self.unit_norm(&unit, day, cx);
         // A unit is a baseline only once its history spans as many days as a user's must:
         // one busy first day of a unit says nothing about its usual hours.
-        let peers = (peers.days >= self.base.min_peer_days
-            && peers.distinct_days >= self.base.min_peer_distinct_days)
-            .then_some(peers);
+        let peers = (unit_all.days >= self.base.min_peer_days
+            && unit_all.distinct_days >= self.base.min_peer_distinct_days)
+            .then(|| unit_all.clone());
         let c = &self.cfg;
         let minutes = self.window.num_minutes() as f64;
         let (rate, basis) = match (&own, &peers) {
@@ -284,32 +324,47 @@ impl OddVolume {
                 Basis::None,
             )),
         };
-        // Hours of work are a rhythm: a few of the user's own days show it (a day worker's
-        // three days say their nights are unusual), while a unit needs as many days as a
-        // user would, or a lone early-shift member of a young unit looks odd every morning.
-        let unit_hours = peers
-            .as_ref()
-            .filter(|p| p.distinct_days >= self.base.min_user_days);
+        // Hours of work are a rhythm. Enough of the user's own lookups show it (a day
+        // worker's three days say their nights are unusual). Short of that, the days
+        // themselves do: the user's few days and their unit's member-days, as presence
+        // (was anyone at work at that hour that day?) rather than lookups, because a day's
+        // lookups come together and a part-timer's 40 lookups leave most hours empty.
+        // The member-days must add up to as many days as a user's own history must
+        // (`min_user_days`); a young unit counts only with a few of the user's own days in
+        // it, or a lone early-shift member of a new unit would look odd every morning.
         // A share under `off_hours_max_share` means something only once the histogram holds
-        // enough lookups for that share to be one lookup: a part-timer's 40 lookups leave
-        // most hours empty without saying they are never worked.
+        // enough lookups for that share to be one lookup.
         let enough = |h: &[u64; 24]| h.iter().sum::<u64>() as f64 * c.off_hours_max_share >= 1.0;
         let own_hours = own_all.days >= MIN_OWN_EVIDENCE && enough(&own_all.hours);
-        let unit_hours = unit_hours.filter(|p| enough(&p.hours));
-        let hours = match (own_hours, unit_hours) {
-            (true, _) => Some((own_all.hours, Basis::Own, own_all.days)),
-            (false, Some(p)) => Some((p.hours, Basis::Unit, p.days)),
-            _ => None,
-        }
-        .map(|(h, b, d)| {
-            (
-                unusual_hours(&h, c.off_hours_max_share),
-                b,
-                h.iter().sum(),
-                d,
-            )
-        });
-        let unit_rows = peers.as_ref().map(|p| p.rows);
+        let hours = if own_hours {
+            Some(HoursBasis {
+                unusual: unusual_hours(&own_all.hours, c.off_hours_max_share),
+                basis: Basis::Own,
+                measure: HoursMeasure::Lookups(own_all.hours.iter().sum()),
+                days: own_all.days,
+            })
+        } else {
+            let mature = unit_all.distinct_days >= self.base.min_user_days;
+            (unit_all.days >= self.base.min_user_days
+                && (mature || own_all.days >= MIN_OWN_EVIDENCE))
+                .then(|| HoursBasis {
+                    unusual: quiet_hours(
+                        &unit_all.window_days,
+                        unit_all.days,
+                        c.off_hours_max_share,
+                    ),
+                    basis: Basis::Unit,
+                    measure: HoursMeasure::Presence,
+                    days: unit_all.days,
+                })
+        };
+        // How large a result a unit returns needs no full week, only enough member-days over
+        // a few days (a young unit's bar is what its member-days have reached, see
+        // `unit_norm`): a patrol officer's 10,000-row export on the sixth day is as plain as
+        // on the sixtieth, while two days of a records unit may not yet hold its bulk work.
+        let unit_rows = (unit_all.days >= self.base.min_peer_days
+            && unit_all.distinct_days >= MIN_OWN_EVIDENCE)
+            .then_some(unit_all.rows);
         // Judged against the unit when it has a baseline (any own days can only raise the
         // bar), or against the user's own full history; with neither, only results above
         // `export_always_rows` are reported.
@@ -446,7 +501,14 @@ impl OddVolume {
                 .unwrap_or_default();
             // A few days of the user's own work are not enough to judge them by, but enough
             // to say a day is ordinary for them: they can only veto a unit-based alert.
-            let own = CountModel::fit(&own_sample, MIN_OWN_EVIDENCE.min(self.base.min_user_days));
+            let min_own = MIN_OWN_EVIDENCE.min(self.base.min_user_days);
+            // A short history is read by its median spread (one earlier anomaly among five
+            // days must not make the next look ordinary); the unit still has to agree.
+            let own = if own_sample.len() < self.base.min_user_days {
+                CountModel::fit_short(&own_sample, min_own)
+            } else {
+                CountModel::fit(&own_sample, min_own)
+            };
             let own_full = own.as_ref().is_some_and(|o| o.n >= self.base.min_user_days);
             let unit = pools.unit_of.get(u.as_str()).cloned().unwrap_or_default();
             let peer = unit_models.get(unit.as_str()).cloned();
@@ -660,8 +722,8 @@ impl Detector for OddVolume {
                 s.recent_flagged = s.recent.len();
             }
         }
-        if let Some((unusual, ..)) = limits.hours {
-            if unusual[a.hour()] {
+        if let Some(h) = &limits.hours {
+            if h.unusual[a.hour()] {
                 s.off.push((a.ts, ev.id.clone()));
             }
         }
@@ -732,11 +794,32 @@ impl Detector for OddVolume {
                     }),
                 });
             }
-            if let (Some((unusual, basis, total, days)), Some((first, last))) =
-                (l.hours, span(&s.off))
-            {
+            if let (Some(h), Some((first, last))) = (&l.hours, span(&s.off)) {
                 if s.off.len() >= self.cfg.off_hours_min_lookups as usize {
-                    let hours: Vec<usize> = (0..24).filter(|&h| unusual[h]).collect();
+                    let hours: Vec<usize> = (0..24).filter(|&i| h.unusual[i]).collect();
+                    let share = self.cfg.off_hours_max_share * 100.0;
+                    let days = h.days;
+                    let (basis_text, baseline_lookups) = match h.measure {
+                        HoursMeasure::Lookups(total) => (
+                            format!(
+                                "{} {total} lookups over {days} days include almost none (under {share}% within two hours either side)",
+                                basis_phrase(h.basis, &l.unit)
+                            ),
+                            Some(total),
+                        ),
+                        HoursMeasure::Presence => (
+                            format!(
+                                "{} of the {days} days of work by this user and the unit {} show any work (within two hours either side)",
+                                if (days as f64) * self.cfg.off_hours_max_share < 1.0 {
+                                    "none".to_string()
+                                } else {
+                                    format!("under {share}%")
+                                },
+                                l.unit
+                            ),
+                            None,
+                        ),
+                    };
                     out.push(DayFinding {
                         kind: "off_hours".into(),
                         severity: Severity::Medium,
@@ -747,18 +830,20 @@ impl Detector for OddVolume {
                         last,
                         event_ids: s.off.iter().map(|e| e.1.clone()).collect(),
                         reason: format!(
-                            "{} lookups on {day} between {} and {} (UTC), hours at which {} {total} lookups over {days} days include almost none (under {}% within two hours either side).",
+                            "{} lookups on {day} between {} and {} (UTC), hours at which {basis_text}.",
                             s.off.len(),
                             format_ts(&first),
                             format_ts(&last),
-                            basis_phrase(basis, &l.unit),
-                            self.cfg.off_hours_max_share * 100.0,
                         ),
                         evidence: json!({
                             "lookups_off_hours": s.off.len(),
                             "unusual_hours_utc": hours,
-                            "baseline": basis,
-                            "baseline_lookups": total,
+                            "baseline": h.basis,
+                            "measure": match h.measure {
+                                HoursMeasure::Lookups(_) => "share of lookups",
+                                HoursMeasure::Presence => "share of days with any work",
+                            },
+                            "baseline_lookups": baseline_lookups,
                             "baseline_days": days,
                             "unit": l.unit,
                             "max_share": self.cfg.off_hours_max_share,

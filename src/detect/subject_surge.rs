@@ -9,7 +9,9 @@
 //! the window
 //! is flagged, and each login gets its own alert (an investigator works officer by
 //! officer). Bare names are never keys here: five officers looking up five different John
-//! Smiths are not a surge.
+//! Smiths are not a surge. A login caught in a surge has, however, typed the person's name
+//! without a date of birth too (a name search first, the record next): those bare-name
+//! searches of the person, kept per login for the window, join its alert.
 
 use std::collections::VecDeque;
 
@@ -22,15 +24,16 @@ use super::{Context, DayContext, DayFinding, Detector, DetectorDoc, Finding};
 use crate::alert::Severity;
 use crate::config::SubjectSurgeConfig;
 use crate::event::{format_ts, Event, Subject};
+use crate::identity::normalize::name_key;
 use crate::identity::Resolved;
 
 pub const DOC: DetectorDoc = DetectorDoc {
     name: "subject_surge",
     kinds: &["many_users"],
-    what: "At least `min_users` distinct logins look up one person within `window_hours`, none with an assigned case that lists the person, and at least `attention_ratio` times the logins that usually look that person up in a day (the median day of the history, so an earlier surge does not hide the next) (`many_users`). Each login involved gets an alert with all its lookups in the surge.",
+    what: "At least `min_users` distinct logins look up one person within `window_hours`, none with an assigned case that lists the person, and at least `attention_ratio` times the logins that usually look that person up in a day (the median day of the history, so an earlier surge does not hide the next) (`many_users`). Each login involved gets an alert with all its lookups in the surge, including its searches by the person's bare name in the same hours.",
     why: "When a colleague, a crime victim or a public figure is in the news, curiosity spreads through a whole force; each lookup alone looks routine.",
     false_positives: "A major incident worked by many officers before a case is opened or its subjects are listed; a wanted person whose record every patrol checks. Add the case (and its subjects) or raise `min_users`.",
-    tuning: "`subject_surge.window_hours`, `min_users`, `attention_ratio`. People are keyed by a known identity they match, else by person id, name with date of birth, plate or phone; bare names are not used.",
+    tuning: "`subject_surge.window_hours`, `min_users`, `attention_ratio`. People are keyed by a known identity they match, else by person id, name with date of birth, plate or phone; a bare name never starts or counts towards a surge (five officers, five John Smiths), but a login caught in one has its bare-name searches of the person (as typed, or as the reference data writes them) in the same hours added to its alert, unless a case explains them.",
     example: "Looked up person P-48213 on 2024-05-14 as one of 9 logins within 24 hours (10:12 to 15:40), none with a case that lists the person; usually at most one login a day looks them up.",
     needs: &[],
 };
@@ -62,6 +65,10 @@ struct Window {
     /// The person's usual attention, for the day it was computed.
     #[serde(skip)]
     attention: Option<(NaiveDate, u32)>,
+    /// The names (first name key) the window's lookups typed, to recognise the same
+    /// login's bare-name searches of them during a surge.
+    #[serde(default)]
+    names: std::collections::BTreeSet<String>,
 }
 
 impl Window {
@@ -112,10 +119,20 @@ struct SurgeDay {
     logins: std::collections::BTreeSet<String>,
 }
 
+/// A bare-name lookup (no date of birth or other identifier), kept for the window in case
+/// the same login is found in a surge on a person of that name.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct BareName {
+    ts: DateTime<Utc>,
+    id: String,
+}
+
 pub struct SubjectSurge {
     cfg: SubjectSurgeConfig,
     window: Duration,
     persons: HashMap<String, Window>,
+    /// (user key, name key) -> that login's recent bare-name lookups of the name.
+    bare: HashMap<(String, String), VecDeque<BareName>>,
     /// (user key, person key) -> the day's flagged lookups.
     flagged: HashMap<(String, String), Flagged>,
     /// Person key -> the day's surge.
@@ -128,6 +145,7 @@ impl SubjectSurge {
             window: Duration::hours(cfg.window_hours.max(1)),
             cfg: cfg.clone(),
             persons: HashMap::default(),
+            bare: HashMap::default(),
             flagged: HashMap::default(),
             surges: HashMap::default(),
         }
@@ -163,24 +181,74 @@ fn shown(s: &Subject) -> String {
     parts.join(" ")
 }
 
+impl SubjectSurge {
+    /// A bare-name lookup: part of a surge the login is already flagged in today on a
+    /// person of that name, or kept for the window in case it is found in one later.
+    fn bare_name(&mut self, user: &str, name: &str, ts: DateTime<Utc>, login: &str, id: &str) {
+        for (person, surge) in &self.surges {
+            let Some(w) = self.persons.get(person) else {
+                continue;
+            };
+            if !w.names.contains(name) || !surge.logins.contains(login) {
+                continue;
+            }
+            if let Some(f) = self.flagged.get_mut(&(user.to_string(), person.clone())) {
+                f.events.push((ts, id.to_string()));
+                return;
+            }
+        }
+        let q = self
+            .bare
+            .entry((user.to_string(), name.to_string()))
+            .or_default();
+        while q.front().is_some_and(|b| ts - b.ts >= self.window) {
+            q.pop_front();
+        }
+        q.push_back(BareName {
+            ts,
+            id: id.to_string(),
+        });
+    }
+
+    /// Forgets bare-name lookups that can no longer fall in a window reaching the next day.
+    fn bare_close_day(&mut self, day: NaiveDate) {
+        let horizon = day
+            .succ_opt()
+            .and_then(|d| d.and_hms_opt(0, 0, 0))
+            .map(|t| t.and_utc() - self.window);
+        if let Some(h) = horizon {
+            self.bare.retain(|_, q| {
+                while q.front().is_some_and(|b| b.ts < h) {
+                    q.pop_front();
+                }
+                !q.is_empty()
+            });
+        }
+    }
+}
+
 impl Detector for SubjectSurge {
     fn name(&self) -> &'static str {
         DOC.name
     }
 
-    fn observe(
-        &mut self,
-        ev: &Event,
-        _r: &Resolved<'_>,
-        cx: &Context<'_>,
-        _out: &mut Vec<Finding>,
-    ) {
+    fn observe(&mut self, ev: &Event, r: &Resolved<'_>, cx: &Context<'_>, _out: &mut Vec<Finding>) {
         let Some(a) = cx.activity else {
             return;
         };
-        let Some(subject) = a.unexplained_subject().filter(|s| s.precise) else {
+        let Some(subject) = a.unexplained_subject() else {
             return;
         };
+        let name = r.query.name_keys.first();
+        if !subject.precise {
+            // A bare name is never a person on its own (five officers, five John Smiths),
+            // but the same login typing the name of the person it is caught surging on,
+            // in the same hours, is part of what it did.
+            if let Some(name) = name {
+                self.bare_name(a.user.as_str(), name, a.ts, &ev.user, &ev.id);
+            }
+            return;
+        }
         if !self.persons.contains_key(&subject.key) {
             self.persons.insert(subject.key.clone(), Window::default());
         }
@@ -190,6 +258,24 @@ impl Detector for SubjectSurge {
         w.pop_older_than(a.ts - self.window);
         if w.entries.is_empty() {
             w.shown = shown(&ev.subject);
+            w.names.clear();
+        }
+        // The name as typed, and as the reference data writes the person it matched (a
+        // typo with a date of birth still finds them; the bare searches use the real name).
+        let known = r
+            .watchlist
+            .iter()
+            .filter_map(|m| cx.resolver.watch_entry(m.entry).map(|(_, p)| p))
+            .chain(
+                r.subjects
+                    .iter()
+                    .filter_map(|m| cx.resolver.case_subject(m.entry)),
+            )
+            .filter_map(|p| p.name.as_ref().map(name_key));
+        for n in name.cloned().into_iter().chain(known) {
+            if !w.names.contains(&n) {
+                w.names.insert(n);
+            }
         }
         w.push(Entry {
             ts: a.ts,
@@ -238,18 +324,31 @@ impl Detector for SubjectSurge {
                 f.login = e.login.clone();
             }
             f.events.push((e.ts, e.id.clone()));
+            // The login's bare-name searches of this person's names in the window.
+            for n in &w.names {
+                if let Some(q) = self.bare.get_mut(&(e.user.clone(), n.clone())) {
+                    let since = a.ts - self.window;
+                    for b in q.drain(..).filter(|b| b.ts >= since) {
+                        f.events.push((b.ts, b.id));
+                    }
+                }
+            }
         }
         w.flagged = w.entries.len();
     }
 
     fn close_day(&mut self, day: NaiveDate, _cx: &DayContext<'_>, out: &mut Vec<DayFinding>) {
+        self.bare_close_day(day);
         let mut keys: Vec<(String, String)> = self.flagged.keys().cloned().collect();
         keys.sort_unstable();
         let hours = self.cfg.window_hours;
         for k in keys {
-            let Some(f) = self.flagged.remove(&k) else {
+            let Some(mut f) = self.flagged.remove(&k) else {
                 continue;
             };
+            // Bare-name lookups join from their own buffer: keep the alert in time order.
+            f.events.sort();
+            f.events.dedup();
             let Some(surge) = self.surges.get(&k.1) else {
                 continue;
             };
@@ -315,7 +414,13 @@ impl Detector for SubjectSurge {
             .into_iter()
             .filter_map(|(k, w)| serde_json::to_value(w).ok().map(|v| (k.clone(), v)))
             .collect();
-        Some(json!({ "windows": map }))
+        let mut bare: Vec<(&(String, String), &VecDeque<BareName>)> = self.bare.iter().collect();
+        bare.sort_by(|a, b| a.0.cmp(b.0));
+        let bare: Vec<Value> = bare
+            .into_iter()
+            .map(|((user, name), q)| json!({ "user": user, "name": name, "lookups": q }))
+            .collect();
+        Some(json!({ "windows": map, "bare_names": bare }))
     }
 
     fn restore(&mut self, saved: &Value) -> Result<(), String> {
@@ -325,6 +430,19 @@ impl Detector for SubjectSurge {
         for (k, mut w) in windows {
             w.reindex();
             self.persons.insert(k, w);
+        }
+        #[derive(Deserialize)]
+        struct SavedBare {
+            user: String,
+            name: String,
+            lookups: VecDeque<BareName>,
+        }
+        if let Some(bare) = saved.get("bare_names") {
+            let bare: Vec<SavedBare> =
+                serde_json::from_value(bare.clone()).map_err(|e| e.to_string())?;
+            for b in bare {
+                self.bare.insert((b.user, b.name), b.lookups);
+            }
         }
         Ok(())
     }

@@ -21,7 +21,16 @@ fn nights(users: &str, days: &str) -> Nights {
     let world = dir.path().join("world");
     custodes()
         .args([
-            "gen", "--seed", "11", "--users", users, "--days", days, "--out",
+            "gen",
+            "--profile",
+            "classic",
+            "--seed",
+            "11",
+            "--users",
+            users,
+            "--days",
+            days,
+            "--out",
         ])
         .arg(&world)
         .assert()

@@ -725,7 +725,16 @@ fn each_role_works_the_workbench_in_a_real_browser() {
     let w = dir.path();
     custodes()
         .args([
-            "gen", "--seed", "31", "--users", "20", "--days", "8", "--out",
+            "gen",
+            "--profile",
+            "classic",
+            "--seed",
+            "31",
+            "--users",
+            "20",
+            "--days",
+            "8",
+            "--out",
         ])
         .arg(w)
         .assert()

@@ -340,3 +340,311 @@ fn exemption_policy_is_per_agency() {
     assert!(!stderr.contains("exempt_purposes"), "{stderr}");
     assert!(read_jsonl(&out).is_empty());
 }
+
+/// Writes `refs` (file name, text) and `events` into a temporary directory, audits them and
+/// returns the directory (kept alive) with the alerts.
+fn audit_built(refs: &[(&str, String)], events: &str) -> (tempfile::TempDir, Vec<Value>) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for (name, text) in refs {
+        write(&dir.path().join("refs").join(name), text);
+    }
+    let ev_path = dir.path().join("events.jsonl");
+    write(&ev_path, events);
+    let out = dir.path().join("alerts.jsonl");
+    custodes()
+        .args(["audit", "--quiet", "--refs"])
+        .arg(dir.path().join("refs"))
+        .arg("--out")
+        .arg(&out)
+        .arg(&ev_path)
+        .assert()
+        .success();
+    let alerts = read_jsonl(&out);
+    (dir, alerts)
+}
+
+/// The (kind, user) pairs of a run's `odd_volume` alerts, sorted.
+fn volume_kinds(alerts: &[Value]) -> Vec<(String, String)> {
+    let mut got: Vec<(String, String)> = alerts
+        .iter()
+        .filter(|a| a["detector"] == "odd_volume")
+        .map(|a| {
+            let s = |k: &str| a[k].as_str().unwrap_or_default().to_string();
+            (s("kind"), s("user"))
+        })
+        .collect();
+    got.sort();
+    got
+}
+
+/// One lookup line; every lookup carries a case id so that `no_case` stays out of the way.
+fn lookup(ev: &mut String, id: &str, ts: &str, user: &str, person: &str, rows: u32) {
+    let _ = writeln!(
+        ev,
+        r#"{{"id":"{id}","ts":"{ts}","user":"{user}","subject_person_id":"{person}","case_id":"C-1","result_count":{rows}}}"#
+    );
+}
+
+fn unit_refs(users: &[&str], unit: &str) -> Vec<(&'static str, String)> {
+    let mut personnel = PERSONNEL_HEADER.to_string();
+    for (i, u) in users.iter().enumerate() {
+        let _ = writeln!(
+            personnel,
+            "{u},E{i},P-E{i},Member{i},Alex,1980-01-0{},,,,{unit},,HQ,active,",
+            i + 1
+        );
+    }
+    let mut assignments = String::from("case_id,user,from,to\n");
+    for u in users {
+        let _ = writeln!(assignments, "C-1,{u},2024-01-01,");
+    }
+    vec![
+        ("personnel.csv", personnel),
+        (
+            "cases.csv",
+            format!("case_id,status,opened,closed,unit\nC-1,open,2024-01-01,,{unit}\n"),
+        ),
+        ("case_assignments.csv", assignments),
+    ]
+}
+
+/// A commander who makes a handful of lookups a day, always in office hours, spends a
+/// night on 70 lookups in the second week. Their own few lookups cannot say which hours
+/// are usual (under a hundred in all), but the days can: on none of the 21 days of work by
+/// them and their unit was anyone at work at that hour.
+#[test]
+fn quiet_day_worker_at_night() {
+    let users = ["cmd1", "cmd2", "cmd3"];
+    let mut ev = String::new();
+    let mut n = 0;
+    for day in 1..=7 {
+        for u in users {
+            for k in 0..5 {
+                n += 1;
+                let ts = format!("2024-05-{day:02}T{:02}:{:02}:00Z", 14 + k * 2, 7 * k);
+                lookup(&mut ev, &format!("d{n:04}"), &ts, u, &format!("R-{n}"), 2);
+            }
+        }
+    }
+    for k in 0..70 {
+        let ts = format!("2024-05-08T{:02}:{:02}:00Z", 8 + k / 30, (k % 30) * 2);
+        lookup(
+            &mut ev,
+            &format!("n{k:03}"),
+            &ts,
+            "cmd1",
+            &format!("S-{k}"),
+            2,
+        );
+    }
+    // cmd2's eighth day is an ordinary one.
+    for k in 0..5 {
+        let ts = format!("2024-05-08T{:02}:10:00Z", 14 + k * 2);
+        lookup(&mut ev, &format!("o{k}"), &ts, "cmd2", &format!("T-{k}"), 2);
+    }
+    let (_dir, alerts) = audit_built(&unit_refs(&users, "COMMAND"), &ev);
+    let kinds = volume_kinds(&alerts);
+    assert!(
+        kinds.contains(&("off_hours".into(), "cmd1".into())),
+        "{kinds:?}"
+    );
+    assert!(kinds.iter().all(|(_, u)| u == "cmd1"), "{kinds:?}");
+    let off = alerts
+        .iter()
+        .find(|a| a["kind"] == "off_hours")
+        .expect("off_hours alert");
+    assert_eq!(off["event_ids"].as_array().map(Vec::len), Some(70));
+    assert_eq!(off["evidence"]["measure"], "share of days with any work");
+    assert_eq!(off["evidence"]["baseline_days"], 21);
+}
+
+/// Five days of an investigator's history, one of them an ordinary busy day (77 against a
+/// usual 30-odd): the busy day must not make a day of 230 look ordinary.
+#[test]
+fn short_history_with_a_busy_day() {
+    let users = ["inv1", "inv2", "inv3", "inv4"];
+    let own = [32, 38, 77, 32, 28, 230];
+    let mut ev = String::new();
+    for day in 1..=6 {
+        for (i, u) in users.iter().enumerate() {
+            let count = if i == 0 {
+                own[day - 1]
+            } else {
+                30 + (day * 7 + i * 5) % 15
+            };
+            for k in 0..count {
+                // From 14:00, one lookup every 40 s: no burst, no odd hour.
+                let s = k * 40 + i;
+                let ts = format!(
+                    "2024-05-{day:02}T{:02}:{:02}:{:02}Z",
+                    14 + s / 3600,
+                    s / 60 % 60,
+                    s % 60
+                );
+                lookup(&mut ev, &format!("{u}-{day}-{k:03}"), &ts, u, "R-1", 2);
+            }
+        }
+    }
+    let (_dir, alerts) = audit_built(&unit_refs(&users, "INVESTIGATIONS"), &ev);
+    let kinds = volume_kinds(&alerts);
+    assert_eq!(
+        kinds,
+        vec![("daily_count".to_string(), "inv1".to_string())],
+        "{alerts:#?}"
+    );
+    let a = alerts
+        .iter()
+        .find(|a| a["kind"] == "daily_count")
+        .expect("daily_count alert");
+    assert_eq!(a["evidence"]["observed"], 230);
+    assert!(a["reason"]
+        .as_str()
+        .unwrap_or_default()
+        .contains("median is 32 over 5 active days"));
+}
+
+/// A patrol officer exports 10,000 rows on the unit's fifth day: the unit's member-days
+/// already say what a patrol officer's largest result is, without a week of history.
+#[test]
+fn export_in_the_first_week() {
+    let users = ["ptl1", "ptl2", "ptl3", "ptl4", "ptl5", "ptl6"];
+    let mut ev = String::new();
+    for day in 1..=5 {
+        for (i, u) in users.iter().enumerate() {
+            for k in 0..20 {
+                let ts = format!("2024-05-{day:02}T{:02}:{:02}:{i:02}Z", 15 + k / 10, k * 5);
+                let rows = 1 + ((day * 31 + i * 17 + k * 13) % 300) as u32;
+                lookup(&mut ev, &format!("{u}-{day}-{k:02}"), &ts, u, "R-1", rows);
+            }
+        }
+    }
+    lookup(&mut ev, "x1", "2024-05-05T20:00:00Z", "ptl3", "R-1", 10_000);
+    let (_dir, alerts) = audit_built(&unit_refs(&users, "PATROL"), &ev);
+    assert_eq!(
+        volume_kinds(&alerts),
+        vec![("export".to_string(), "ptl3".to_string())]
+    );
+    let export = alerts
+        .iter()
+        .find(|a| a["kind"] == "export")
+        .expect("export alert");
+    assert_eq!(export["event_ids"], serde_json::json!(["x1"]));
+}
+
+/// Six officers look up a young woman in the news by name and date of birth; her name is
+/// common (the reference data holds two people of that name), so a bare-name search is
+/// nobody in particular. The officers who also typed her bare name in the same hours have
+/// those searches in their alert; an officer who only typed the bare name is not accused.
+#[test]
+fn surge_with_bare_name_searches() {
+    let users = ["ofc1", "ofc2", "ofc3", "ofc4", "ofc5", "ofc6", "ofc7"];
+    let mut refs = unit_refs(&users, "PATROL");
+    refs.push((
+        "case_subjects.csv",
+        "case_id,person_id,last_name,first_name,dob,address,phone,plate\n\
+         C-8,P-100,WILLIAMS,PATRICIA,2006-01-13,,,\n\
+         C-9,P-200,WILLIAMS,PATRICIA,1944-10-27,,,\n"
+            .to_string(),
+    ));
+    refs[1].1.push_str(
+        "C-8,closed,2023-01-01,2023-02-01,PATROL\nC-9,closed,2023-01-01,2023-02-01,PATROL\n",
+    );
+    let mut ev = String::new();
+    let line = |ev: &mut String, id: &str, ts: &str, user: &str, name: &str, dob: &str| {
+        let dob = if dob.is_empty() {
+            String::new()
+        } else {
+            format!(r#","subject_dob":"{dob}""#)
+        };
+        let _ = writeln!(
+            ev,
+            r#"{{"id":"{id}","ts":"{ts}","user":"{user}","subject_name":"{name}"{dob},"purpose":"TRAFFIC_STOP"}}"#
+        );
+    };
+    // ofc1 searches the bare name first, then the record, then the bare name again.
+    line(
+        &mut ev,
+        "b1",
+        "2024-05-13T17:00:00Z",
+        "ofc1",
+        "Williams, Patricia",
+        "",
+    );
+    for (i, u) in users[..6].iter().enumerate() {
+        let ts = format!("2024-05-13T{:02}:10:00Z", 18 + i / 3);
+        let _ = i;
+        line(
+            &mut ev,
+            &format!("s{u}"),
+            &ts,
+            u,
+            "WILLIAMS, PATRICIA",
+            "2006-01-13",
+        );
+    }
+    line(
+        &mut ev,
+        "b2",
+        "2024-05-13T21:00:00Z",
+        "ofc1",
+        "PATRICIA WILLIAMS",
+        "",
+    );
+    line(
+        &mut ev,
+        "b3",
+        "2024-05-13T21:05:00Z",
+        "ofc7",
+        "WILLIAMS, PATRICIA",
+        "",
+    );
+    let cfg = "[no_case]\nexempt_purposes = [\"TRAFFIC_STOP\"]\n";
+    let dir = tempfile::tempdir().expect("tempdir");
+    for (name, text) in &refs {
+        write(&dir.path().join("refs").join(name), text);
+    }
+    let ev_path = dir.path().join("events.jsonl");
+    write(&ev_path, &ev);
+    let cfg_path = dir.path().join("custodes.toml");
+    write(&cfg_path, cfg);
+    let out = dir.path().join("alerts.jsonl");
+    custodes()
+        .args(["audit", "--quiet", "--refs"])
+        .arg(dir.path().join("refs"))
+        .arg("--config")
+        .arg(&cfg_path)
+        .arg("--out")
+        .arg(&out)
+        .arg(&ev_path)
+        .assert()
+        .success();
+    let alerts = read_jsonl(&out);
+    let mut surge: Vec<(String, Vec<String>)> = alerts
+        .iter()
+        .filter(|a| a["kind"] == "many_users")
+        .map(|a| {
+            let ids = a["event_ids"]
+                .as_array()
+                .map(|v| {
+                    v.iter()
+                        .filter_map(|x| x.as_str().map(String::from))
+                        .collect()
+                })
+                .unwrap_or_default();
+            (a["user"].as_str().unwrap_or_default().to_string(), ids)
+        })
+        .collect();
+    surge.sort();
+    let ids = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    assert_eq!(
+        surge,
+        vec![
+            ("ofc1".into(), ids(&["b1", "sofc1", "b2"])),
+            ("ofc2".into(), ids(&["sofc2"])),
+            ("ofc3".into(), ids(&["sofc3"])),
+            ("ofc4".into(), ids(&["sofc4"])),
+            ("ofc5".into(), ids(&["sofc5"])),
+            ("ofc6".into(), ids(&["sofc6"])),
+        ]
+    );
+}

@@ -316,6 +316,8 @@ fn a_generated_world_logged_by_pgaudit_gives_the_contract_events_alerts() {
     custodes()
         .args([
             "gen",
+            "--profile",
+            "classic",
             "--seed",
             "3",
             "--users",

@@ -61,7 +61,16 @@ fn pgaudit_logs_of_a_real_server_give_exactly_the_scenarios_alerts() {
     let world_dir = tmp.join("world");
     custodes()
         .args([
-            "gen", "--seed", SEED, "--users", USERS, "--days", "1", "--out",
+            "gen",
+            "--profile",
+            "classic",
+            "--seed",
+            SEED,
+            "--users",
+            USERS,
+            "--days",
+            "1",
+            "--out",
         ])
         .arg(&world_dir)
         .assert()

@@ -135,7 +135,8 @@ pub fn reference_secrets(refs: &Path) -> std::collections::BTreeSet<String> {
 /// Writes a generated world of 20 users (`custodes gen`) into `dir`.
 pub fn gen_world(dir: &Path, seed: u64, days: u32) {
     custodes()
-        .args(["gen", "--seed", &seed.to_string(), "--users", "20"])
+        .args(["gen", "--profile", "classic", "--seed", &seed.to_string()])
+        .args(["--users", "20"])
         .args(["--days", &days.to_string(), "--out"])
         .arg(dir)
         .assert()

@@ -22,6 +22,8 @@ fn world(dir: &Path, seed: u64, users: u32, days: u32) -> Vec<String> {
     custodes()
         .args([
             "gen",
+            "--profile",
+            "classic",
             "--seed",
             &seed.to_string(),
             "--users",

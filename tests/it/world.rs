@@ -33,6 +33,9 @@ fn generate_and_audit(gen_args: &[&str]) -> Audited {
     let world = dir.path().join("world");
     let mut gen = custodes();
     gen.arg("gen");
+    if !gen_args.contains(&"--profile") {
+        gen.args(["--profile", "classic"]);
+    }
     if !gen_args.contains(&"--seed") {
         gen.args(["--seed", "20240514"]);
     }
@@ -177,9 +180,9 @@ const KNOWN_GAPS: &[(&str, f64, f64, &str)] = &[
         "subject_surge/many_users",
         0.95,
         0.85,
-        "logins in a surge that type the person's name with a slip and no date of birth \
-         (YELMORE for YESMORE), or a name other known people share, are not tied to the \
-         person",
+        "a login that only typed a name other known people share, or whose bare-name \
+         search a case of theirs listing someone of that name explains, is not tied to the \
+         person (measured 0.922)",
     ),
 ];
 
