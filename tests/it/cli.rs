@@ -170,3 +170,22 @@ fn readme_configuration_block_is_the_default_config() {
         "README is stale: paste `custodes config`"
     );
 }
+
+/// A missing file is named once, with its cause once (the library's message already holds
+/// the cause; the binary must not print it a second time).
+#[test]
+fn a_missing_config_is_named_with_its_cause_once() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let missing = dir.path().join("nowhere.toml");
+    let out = custodes()
+        .args(["audit", "--refs"])
+        .arg(fixtures().join("shared/refs"))
+        .arg("--config")
+        .arg(&missing)
+        .arg(fixtures().join("shared/events.jsonl"))
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(stderr.contains("nowhere.toml: cannot read"), "{stderr}");
+    assert_eq!(stderr.matches("os error 2").count(), 1, "{stderr}");
+}
