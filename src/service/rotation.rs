@@ -137,13 +137,9 @@ fn rotation_order(base: &str, a: &Found, b: &Found) -> std::cmp::Ordering {
             .map(str::to_string)
             .unwrap_or_default()
     };
-    let (sa, sb) = (suffix(a), suffix(b));
     a.mtime_ns
         .cmp(&b.mtime_ns)
-        .then_with(|| match (sa.parse::<u64>(), sb.parse::<u64>()) {
-            (Ok(x), Ok(y)) => y.cmp(&x),
-            _ => sa.cmp(&sb),
-        })
+        .then_with(|| name_order(base, a, b).unwrap_or_else(|| suffix(a).cmp(&suffix(b))))
 }
 
 /// Opens a generation for reading at `offset` (of its decompressed bytes for gzip).
@@ -265,6 +261,8 @@ pub fn plan(path: &Path, resume: Option<Position>, chain: &[Generation]) -> Vec<
     }
     let mut live = None;
     let mut threshold = None;
+    // The file of the newest known generation: rotated names newer than it are new.
+    let mut floor = None;
     for (j, g) in chain.iter().enumerate().skip(k) {
         let at = if j == k {
             from
@@ -294,6 +292,7 @@ pub fn plan(path: &Path, resume: Option<Position>, chain: &[Generation]) -> Vec<
             continue;
         };
         used[i] = true;
+        floor = Some(i);
         let f = &files[i];
         if !f.gz && f.len < at.offset {
             out.push(Planned::Gap(Gap {
@@ -322,7 +321,21 @@ pub fn plan(path: &Path, resume: Option<Position>, chain: &[Generation]) -> Vec<
         }
     }
     let known: Vec<Generation> = chain.clone();
-    for f in newer(path, &files, &used, cur_at, threshold.unwrap_or(0)) {
+    // When the newest known generation is still at the path, nothing was rotated since.
+    let unknown = if floor.is_some() && floor == cur_at {
+        Vec::new()
+    } else {
+        let fl = floor.map(|i| files[i].clone());
+        newer(
+            path,
+            &files,
+            &used,
+            cur_at,
+            threshold.unwrap_or(0),
+            fl.as_ref(),
+        )
+    };
+    for f in unknown {
         out.push(Planned::Read(new_step(
             &f,
             &known,
@@ -357,7 +370,10 @@ pub fn rotated_since(path: &Path, known: &[Generation], last: &Generation) -> Ve
             }
         }
     }
-    newer(path, &files, &used, None, last.mtime_ns)
+    let floor = (0..files.len())
+        .find(|&i| holds(&mut heads, i, &files[i], last, true))
+        .map(|i| files[i].clone());
+    newer(path, &files, &used, None, last.mtime_ns, floor.as_ref())
         .into_iter()
         .map(|f| new_step(&f, known, Position::start(None), false))
         .collect()
@@ -369,6 +385,7 @@ fn newer(
     used: &[bool],
     cur_at: Option<usize>,
     threshold: i64,
+    floor: Option<&Found>,
 ) -> Vec<Found> {
     let base = path
         .file_name()
@@ -378,11 +395,59 @@ fn newer(
     let mut v: Vec<Found> = files
         .iter()
         .enumerate()
-        .filter(|(i, f)| !used[*i] && Some(*i) != cur_at && f.mtime_ns >= threshold)
+        .filter(|(i, f)| {
+            if used[*i] || Some(*i) == cur_at {
+                return false;
+            }
+            // Names say which generation is newer (numbers count back, dates forward),
+            // whatever compression did to modification times; only names that cannot be
+            // compared fall back on them.
+            match floor.and_then(|fl| name_order(&base, f, fl)) {
+                Some(o) => o == std::cmp::Ordering::Greater,
+                None => f.mtime_ns >= threshold,
+            }
+        })
         .map(|(_, f)| f.clone())
         .collect();
-    v.sort_by(|a, b| rotation_order(&base, a, b));
+    let comparable = v
+        .windows(2)
+        .all(|w| name_order(&base, &w[0], &w[1]).is_some());
+    if comparable {
+        v.sort_by(|a, b| name_order(&base, a, b).unwrap_or(std::cmp::Ordering::Equal));
+    } else {
+        v.sort_by(|a, b| rotation_order(&base, a, b));
+    }
     v
+}
+
+/// Which of two rotated names is newer, when both follow one scheme: numbered (`.1` is
+/// newer than `.2`) or dated (later dates sort later). `Less`: `a` is older.
+fn name_order(base: &str, a: &Found, b: &Found) -> Option<std::cmp::Ordering> {
+    match (rank(base, a)?, rank(base, b)?) {
+        (Rank::Number(x), Rank::Number(y)) => Some(y.cmp(&x)),
+        (Rank::Date(x), Rank::Date(y)) => Some(x.cmp(&y)),
+        _ => None,
+    }
+}
+
+/// A rotated name's place in its scheme.
+#[derive(Debug, PartialEq, Eq)]
+enum Rank {
+    /// logrotate's default `NAME.1`, `NAME.2.gz`: a small number after a dot, counting
+    /// back in time.
+    Number(u64),
+    /// `dateext` and the like (`NAME-20240501`): sorts forward in time as text.
+    Date(String),
+}
+
+fn rank(base: &str, f: &Found) -> Option<Rank> {
+    let name = f.path.file_name()?.to_str()?;
+    let body = rotation_suffix(base, name)?;
+    let dotted = name.get(base.len()..).is_some_and(|r| r.starts_with('.'));
+    match body.parse::<u64>() {
+        Ok(n) if dotted && body.len() <= 5 => Some(Rank::Number(n)),
+        _ => Some(Rank::Date(body.to_string())),
+    }
 }
 
 /// A generation not read before: its identity (a truncated inode gets the next epoch).
@@ -472,6 +537,15 @@ mod tests {
             len: 0,
             mtime_ns: 5,
         };
+        assert_eq!(
+            name_order("a.log", &f("a.log-20240502"), &f("a.log.1")),
+            None,
+            "a date is not a number"
+        );
+        assert_eq!(
+            name_order("a.log", &f("a.log-20240501"), &f("a.log-20240502")),
+            Some(std::cmp::Ordering::Less)
+        );
         let mut v = vec![f("a.log.1"), f("a.log.10"), f("a.log.2.gz")];
         v.sort_by(|a, b| rotation_order("a.log", a, b));
         let names: Vec<_> = v.iter().map(|f| f.path.display().to_string()).collect();
