@@ -546,7 +546,7 @@ mod tests {
             name_order("a.log", &f("a.log-20240501"), &f("a.log-20240502")),
             Some(std::cmp::Ordering::Less)
         );
-        let mut v = vec![f("a.log.1"), f("a.log.10"), f("a.log.2.gz")];
+        let mut v = [f("a.log.1"), f("a.log.10"), f("a.log.2.gz")];
         v.sort_by(|a, b| rotation_order("a.log", a, b));
         let names: Vec<_> = v.iter().map(|f| f.path.display().to_string()).collect();
         assert_eq!(names, ["a.log.10", "a.log.2.gz", "a.log.1"]);

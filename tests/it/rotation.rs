@@ -78,7 +78,7 @@ impl Scene {
     }
 
     /// A third into the `n`th UTC day (0-based): a kill there leaves that day open.
-    fn into_day(&self, n: usize) -> usize {
+    fn third_into_day(&self, n: usize) -> usize {
         let (a, b) = (self.day_start(n), self.day_start(n + 1));
         a + (b - a) / 3
     }
@@ -172,8 +172,8 @@ fn events_kept(db: &Path) -> i64 {
 #[test]
 fn issue18_two_rotations_while_down_lose_nothing() {
     let sc = scene(18, 30, 6);
-    let a = sc.into_day(2);
-    let (b, c) = (sc.day_start(3), sc.into_day(4));
+    let a = sc.third_into_day(2);
+    let (b, c) = (sc.day_start(3), sc.third_into_day(4));
     append(&sc.live, &sc.lines[..a]);
     sc.run_until_read_then_kill(sc.bytes(0, a));
     assert_eq!(checkpoints(&sc.db), 1, "a day closed before the kill");
@@ -213,8 +213,8 @@ fn issue18_a_rotation_before_the_first_checkpoint_loses_nothing() {
 #[test]
 fn issue18_one_rotation_after_a_checkpoint_loses_nothing() {
     let sc = scene(20, 30, 5);
-    let a = sc.into_day(2);
-    let b = sc.into_day(3);
+    let a = sc.third_into_day(2);
+    let b = sc.third_into_day(3);
     append(&sc.live, &sc.lines[..a]);
     sc.run_until_read_then_kill(sc.bytes(0, a));
     assert_eq!(checkpoints(&sc.db), 1);
@@ -231,7 +231,7 @@ fn issue18_one_rotation_after_a_checkpoint_loses_nothing() {
 #[test]
 fn compressed_and_dated_generations_are_read_in_order() {
     let sc = scene(21, 30, 6);
-    let a = sc.into_day(2);
+    let a = sc.third_into_day(2);
     let (b, c, e) = (sc.day_start(3), sc.day_start(4), sc.day_start(5) - 3);
     append(&sc.live, &sc.lines[..a]);
     sc.run_until_read_then_kill(sc.bytes(0, a));
@@ -260,7 +260,7 @@ fn compressed_and_dated_generations_are_read_in_order() {
 fn copytruncate_live_and_while_down_loses_nothing() {
     let sc = scene(22, 30, 6);
     let name = sc.name();
-    let a = sc.into_day(2);
+    let a = sc.third_into_day(2);
     let (b, c) = (a + 40, a + 45);
     let copytruncate = |to: &str| {
         std::fs::copy(&sc.live, sc.d.join(to)).unwrap();
@@ -291,7 +291,7 @@ fn copytruncate_live_and_while_down_loses_nothing() {
     );
     assert!(svc.log().contains("copytruncate"), "{}", svc.log());
     // Now while down: the next lines, a copy (then compressed), the truncated file.
-    let d2 = sc.into_day(4);
+    let d2 = sc.third_into_day(4);
     let d3 = d2 + 30;
     append(&sc.live, &sc.lines[c..d2]);
     wait_for(
@@ -316,7 +316,7 @@ fn copytruncate_live_and_while_down_loses_nothing() {
 #[test]
 fn a_generation_deleted_before_it_was_read_is_reported_never_silent() {
     let sc = scene(23, 30, 5);
-    let a = sc.into_day(2);
+    let a = sc.third_into_day(2);
     let b = sc.day_start(3);
     append(&sc.live, &sc.lines[..a]);
     sc.run_until_read_then_kill(sc.bytes(0, a));
