@@ -14,8 +14,9 @@ use custodes::service::{self, WatchOptions};
 const AFTER_HELP: &str = "\
 Sources (JSON lines, one event per line, as in the contract; CSV, Parquet and gzip are read by
 `custodes audit`):
-  FILE        followed as it grows, across rotation (rename and re-create) and truncation;
-              after a restart, reading resumes where the checkpoint says
+  FILE        followed as it grows, across rotation (rename and re-create, dated names,
+              gzip-compressed generations) and truncation (copytruncate); after a restart,
+              reading resumes where the checkpoint says and reads every generation since
   -           standard input, until it closes (cannot be replayed after a crash)
   HTTP        with --listen and --http-token-file: POST /v1/events, a body of JSON lines,
               header `Authorization: Bearer TOKEN`; 200 with counts, 400 when no line was
@@ -37,7 +38,10 @@ Operations:
 
 Exit status:
   0  all sources ended and the last windows were flushed, or a signal stopped the service
-  2  bad usage, unreadable reference data or store, a source that failed";
+  2  bad usage, unreadable reference data or store, a source that failed; or (when the
+     sources ended) part of a followed file could not be read: a rotated generation was
+     deleted or damaged before it was read (a gap; logged as a WARN with the file and byte
+     range, kept in the store, counted in custodes_source_gaps_total)";
 
 /// Run the detectors live over followed files, standard input or pushed events.
 ///
@@ -189,7 +193,16 @@ pub fn run(args: WatchArgs) -> anyhow::Result<ExitCode> {
         max_backlog: args.max_backlog.max(1),
         queue: args.queue,
     };
-    service::run(opts)?;
+    let outcome = service::run(opts)?;
+    if outcome.finished && outcome.gaps > 0 {
+        // The alerts are complete for what could be read; a cron job must still learn
+        // that part of the input could not be.
+        eprintln!(
+            "custodes watch: {} part(s) of followed files could not be read (see the WARN lines above and the store's source_gaps); exit 2",
+            outcome.gaps
+        );
+        return Ok(ExitCode::from(2));
+    }
     Ok(ExitCode::SUCCESS)
 }
 

@@ -283,6 +283,7 @@ pub fn overview(p: &Page, o: &Overview) -> String {
         (o.events.to_string(), "events kept"),
         (explained, "lookups explained by a case"),
         (o.suppressed_rules.to_string(), "active exception rules"),
+        (o.source_gaps.len().to_string(), "gaps in followed files"),
     ] {
         put!(
             b,
@@ -292,6 +293,22 @@ pub fn overview(p: &Page, o: &Overview) -> String {
         );
     }
     b.push_str("</div>\n");
+    if !o.source_gaps.is_empty() {
+        b.push_str("<h2>Input that could not be read</h2>\n<p class=\"muted\">Alerts resting on these bytes may be missing.</p>\n<div class=\"scroll\"><table class=\"data\"><thead><tr><th>Source</th><th>File</th><th class=\"num\">From byte</th><th class=\"num\">To byte</th><th>Reason</th><th>Found</th></tr></thead><tbody>");
+        for g in &o.source_gaps {
+            put!(
+                b,
+                "<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td><td>{}</td></tr>",
+                escape(&g.source),
+                escape(&g.file),
+                g.from_byte,
+                g.to_byte.map_or_else(|| "unknown".to_string(), |t| t.to_string()),
+                escape(&g.reason),
+                escape(&g.found_at)
+            );
+        }
+        b.push_str("</tbody></table></div>\n");
+    }
 
     // Alerts over time, stacked by detector.
     b.push_str("<h2>Alerts per ISO week, by detector</h2>\n");
@@ -2012,8 +2029,19 @@ mod tests {
                 .insert("self_query".into(), 1);
             o.week_over_week.insert("no_case".into(), (0, 2));
             o.week_over_week.insert("self_query".into(), (1, 0));
+            o.source_gaps.push(crate::store::StoredGap {
+                source: "/var/log/q.jsonl".into(),
+                file: "/var/log/q.jsonl.1<".into(),
+                from_byte: 10,
+                to_byte: None,
+                reason: "gone".into(),
+                found_at: "2024-05-02T00:00:00Z".into(),
+            });
             let html = overview(&p, &o);
             assert!(html.contains("70.6%") && html.contains("2024-W19"));
+            assert!(
+                html.contains("Input that could not be read") && html.contains("q.jsonl.1&lt;")
+            );
             assert!(html.contains("role=\"img\"") && html.contains("aria-label="));
             assert!(html.contains("action=\"/logout\""));
             assert_balanced(&html);

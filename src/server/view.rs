@@ -115,6 +115,9 @@ pub struct Overview {
     /// known.
     pub explained_fraction: Option<f64>,
     pub suppressed_rules: usize,
+    /// Parts of followed files `custodes watch` could not read (issue 18): alerts
+    /// resting on those bytes may be missing.
+    pub source_gaps: Vec<crate::store::StoredGap>,
 }
 
 /// One login's risk, for the ranked list.
@@ -433,6 +436,7 @@ impl Views<'_> {
             .iter()
             .filter(|e| e.revoked_at.is_none())
             .count();
+        o.source_gaps = store.gaps()?;
         Ok(o)
     }
 

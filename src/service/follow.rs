@@ -4,20 +4,24 @@
 //! Each runs on its own thread (file reads block) and sends batches of [`Line`]s into the
 //! bounded channel to the detection thread, waiting when it is full: backpressure, never
 //! unbounded memory. A file is followed by its path: when the path comes to name another
-//! file (renamed away and re-created: rotation), the old file is read to its end first;
-//! when the file shrinks below what was read (truncated in place), reading starts again at
-//! its beginning. After a restart, the saved position names the file by device and inode,
-//! so a file rotated while the service was down is found beside the path and finished
-//! before the new one is read. These readers never decode or drop lines: a line too long
-//! to hold is cut, marked, and handed on to be rejected.
+//! file (renamed away and re-created: rotation), the old file is read to its end first,
+//! then any generation rotated in between (two rotations within one poll), then the new
+//! file; when the file shrinks below what was read (truncated in place), the rest is read
+//! from the copy `copytruncate` made, if there is one, and the file again from its start.
+//! After a restart, [`rotation::plan`] lists every generation from the checkpoint's
+//! position to the current file (renamed, dated, compressed), and each is read in turn;
+//! a generation that is gone is reported as a gap ([`Item::Gap`]), never skipped
+//! silently. These readers never decode or drop lines: a line too long to hold is cut,
+//! marked, and handed on to be rejected.
 //!
 //! Truncation is seen by size: a file truncated and written past the old read offset
 //! between two polls looks like a file that grew (the `copytruncate` race every
 //! size-based follower has); rotate by rename to avoid it.
 
+use std::collections::VecDeque;
 use std::fs::File;
 use std::io::{Read, Seek, SeekFrom};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Duration;
@@ -25,8 +29,9 @@ use std::time::Duration;
 use tokio::sync::mpsc::Sender;
 use tokio_util::sync::CancellationToken;
 
-use super::item::{FileId, Item, Line, Position};
+use super::item::{FileId, Gap, Generation, Item, Line, Position, HEAD_BYTES};
 use super::metrics::Metrics;
+use super::rotation::{self, Planned, Step};
 
 /// How much of an over-long line is kept as evidence in the reject store.
 const KEEP_OF_LONG_LINE: usize = 4096;
@@ -179,15 +184,39 @@ pub struct FollowSpec {
     pub max_line: usize,
     /// Where the last run's checkpoint says to resume.
     pub resume: Option<Position>,
+    /// The generations of this file the store knows, oldest first.
+    pub chain: Vec<Generation>,
 }
 
-/// The file being read now.
+/// What a generation is read through.
+enum Src {
+    /// A plain file: it may still grow, be truncated, or be renamed.
+    File(File),
+    /// A compressed generation (complete; read once to its end) or a copy.
+    Stream(Box<dyn Read + Send>),
+}
+
+impl Src {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        match self {
+            Src::File(f) => f.read(buf),
+            Src::Stream(r) => r.read(buf),
+        }
+    }
+}
+
+/// The generation being read now.
 struct Reading {
-    file: File,
-    id: FileId,
+    src: Src,
+    path: PathBuf,
+    generation: Generation,
     cutter: Cutter,
-    /// This is an older file (rotated away); at its end, move on to the path.
-    draining: bool,
+    /// The file at the followed path, followed as it grows; otherwise an older generation
+    /// read to its end.
+    live: bool,
+    /// It was live and the path now names another file: at its end, look for the
+    /// generations rotated since, then the path.
+    rotated: bool,
 }
 
 /// Follows one file until cancelled (or, with `once`, to its end). Runs on its own thread.
@@ -222,58 +251,91 @@ fn send(tx: &Sender<Item>, source: usize, lines: &mut Vec<Line>, metrics: &Metri
     ok
 }
 
-fn open_at(
-    path: &Path,
-    resume: Option<Position>,
-    generation: u64,
-    max_line: usize,
-) -> Result<Option<Reading>, String> {
-    let mut file = match File::open(path) {
-        Ok(f) => f,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(format!("{}: cannot open: {e}", path.display())),
-    };
-    let meta = file
-        .metadata()
-        .map_err(|e| format!("{}: cannot read metadata: {e}", path.display()))?;
-    let id = FileId::of(&meta);
-    let mut at = Position {
-        generation,
-        ..Position::start(Some(id))
-    };
-    if let Some(p) = resume.filter(|p| p.file == Some(id)) {
-        if meta.len() >= p.offset {
-            at = Position { generation, ..p };
-        } else {
-            tracing::warn!(
-                source = %path.display(),
-                saved_offset = p.offset,
-                size = meta.len(),
-                "The file is shorter than where the last run stopped (truncated while the service was down); reading it from its start."
-            );
-        }
-    }
-    file.seek(SeekFrom::Start(at.offset))
-        .map_err(|e| format!("{}: cannot seek: {e}", path.display()))?;
-    Ok(Some(Reading {
-        file,
-        id,
-        cutter: Cutter::new(at, max_line),
-        draining: false,
-    }))
+/// Why a planned generation could not be started.
+enum StartError {
+    /// The followed path is not there (yet).
+    Missing,
+    /// An older generation cannot be read: a gap to report.
+    Gap(Gap),
+    /// The followed path cannot be read: the source fails.
+    Fatal(String),
 }
 
-/// The file beside `path` that has identity `id` (where a rotated file went).
-fn find_by_id(path: &Path, id: FileId) -> Option<PathBuf> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
+/// Opens a planned generation at its position.
+fn start(step: Step, generation: u64, max_line: usize) -> Result<Reading, StartError> {
+    let shown = step.path.display().to_string();
+    let gap = |from: u64, reason: String| Gap {
+        file: shown.clone(),
+        id: Some(step.generation.id),
+        from,
+        to: Some(step.from.offset.max(step.generation.read)),
+        reason,
     };
-    std::fs::read_dir(dir).ok()?.flatten().find_map(|e| {
-        let p = e.path();
-        let m = std::fs::metadata(&p).ok()?;
-        (m.is_file() && FileId::of(&m) == id).then_some(p)
+    let opened = if step.gz {
+        rotation::open_at(&step.path, true, step.from.offset).map(|(r, n)| (Src::Stream(r), n))
+    } else {
+        (|| {
+            let mut f = File::open(&step.path)?;
+            let len = f.metadata()?.len();
+            let at = step.from.offset.min(len);
+            f.seek(SeekFrom::Start(at))?;
+            Ok((Src::File(f), at))
+        })()
+    };
+    let (src, at) = match opened {
+        Ok(x) => x,
+        Err(e) if step.live && e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(StartError::Missing)
+        }
+        Err(e) if step.live => return Err(StartError::Fatal(format!("{shown}: cannot open: {e}"))),
+        Err(e) => {
+            return Err(StartError::Gap(gap(
+                step.from.offset,
+                format!("the generation cannot be read: {e}"),
+            )))
+        }
+    };
+    if at < step.from.offset {
+        return Err(StartError::Gap(gap(
+            at,
+            "the file is shorter than where the last run stopped".into(),
+        )));
+    }
+    Ok(Reading {
+        src,
+        path: step.path,
+        generation: step.generation,
+        cutter: Cutter::new(
+            Position {
+                generation,
+                ..step.from
+            },
+            max_line,
+        ),
+        live: step.live,
+        rotated: false,
     })
+}
+
+/// A plain file's first bytes (up to [`HEAD_BYTES`]), read without moving its offset.
+#[cfg(unix)]
+fn head_of_open(file: &File) -> Option<(u64, String)> {
+    use std::os::unix::fs::FileExt;
+    let mut buf = vec![0u8; HEAD_BYTES as usize];
+    let mut n = 0;
+    while n < buf.len() {
+        match file.read_at(&mut buf[n..], n as u64) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(_) => return None,
+        }
+    }
+    Some((n as u64, rotation::digest(&buf[..n])))
+}
+
+#[cfg(not(unix))]
+fn head_of_open(_file: &File) -> Option<(u64, String)> {
+    None
 }
 
 fn follow_inner(
@@ -284,30 +346,16 @@ fn follow_inner(
 ) -> Result<(), String> {
     let path = spec.path.as_path();
     let shown = path.display().to_string();
-    let mut generation = 0u64;
-    let mut reading = match spec.resume.and_then(|p| p.file.map(|f| (p, f))) {
-        Some((p, saved)) => {
-            let current = std::fs::metadata(path).ok().map(|m| FileId::of(&m));
-            if current == Some(saved) {
-                open_at(path, Some(p), generation, spec.max_line)?
-            } else if let Some(old) = find_by_id(path, saved) {
-                tracing::info!(source = %shown, rotated_to = %old.display(), "The file was rotated while the service was down; finishing the old file first.");
-                let mut r = open_at(&old, Some(p), generation, spec.max_line)?;
-                if let Some(r) = r.as_mut() {
-                    r.draining = true;
-                }
-                r
-            } else {
-                tracing::warn!(source = %shown, "The file read last is gone (rotated away and removed while the service was down); reading the path from its start.");
-                open_at(path, None, generation, spec.max_line)?
-            }
-        }
-        None => open_at(path, None, generation, spec.max_line)?,
-    };
-    if reading.is_none() && spec.once {
+    let source = spec.source;
+    let mut known = spec.chain.clone();
+    let mut queue: VecDeque<Planned> = rotation::plan(path, spec.resume, &spec.chain).into();
+    if spec.once && queue.is_empty() {
         return Err(format!("{shown}: no such file"));
     }
-    let source = spec.source;
+    // Orders positions across the generations read in this run.
+    let mut generation = 0u64;
+    let mut reading: Option<Reading> = None;
+    let mut drained: Option<Generation> = None;
     let mut chunk = vec![0u8; CHUNK];
     let mut lines = Vec::new();
     let mut waiting_logged = false;
@@ -316,33 +364,142 @@ fn follow_inner(
             return Ok(());
         }
         let Some(r) = reading.as_mut() else {
-            if !waiting_logged {
-                tracing::info!(source = %shown, "Waiting for the file to appear.");
-                waiting_logged = true;
+            match queue.pop_front() {
+                Some(Planned::Gap(gap)) => {
+                    if tx.blocking_send(Item::Gap { source, gap }).is_err() {
+                        return Ok(());
+                    }
+                }
+                Some(Planned::Read(step)) => {
+                    let (new, g, live) = (step.new, step.generation.clone(), step.live);
+                    let older = !live || step.from.offset > 0 || step.gz;
+                    let name = step.path.display().to_string();
+                    match start(step, generation, spec.max_line) {
+                        Ok(r) => {
+                            if !live {
+                                tracing::info!(source = %shown, file = %name, from = r.cutter.position().offset, "Reading a rotated generation of the file.");
+                            } else if older && !known.is_empty() {
+                                tracing::info!(source = %shown, from = r.cutter.position().offset, "Resuming the file.");
+                            }
+                            if new {
+                                known.push(g.clone());
+                                let item = Item::Generation {
+                                    source,
+                                    generation: g,
+                                    new: true,
+                                };
+                                if tx.blocking_send(item).is_err() {
+                                    return Ok(());
+                                }
+                            }
+                            waiting_logged = false;
+                            reading = Some(r);
+                        }
+                        Err(StartError::Missing) => {}
+                        Err(StartError::Fatal(e)) => return Err(e),
+                        Err(StartError::Gap(gap)) => {
+                            if tx.blocking_send(Item::Gap { source, gap }).is_err() {
+                                return Ok(());
+                            }
+                        }
+                    }
+                }
+                None => {
+                    if let Some(last) = drained.take() {
+                        queue.extend(
+                            rotation::rotated_since(path, &known, &last)
+                                .into_iter()
+                                .map(Planned::Read),
+                        );
+                        if !queue.is_empty() {
+                            continue;
+                        }
+                    }
+                    match rotation::current(path) {
+                        Some(c) => {
+                            let step = rotation::new_step(&c, &known, Position::start(None), true);
+                            queue.push_back(Planned::Read(step));
+                        }
+                        None if spec.once => {
+                            metrics.sources[source].backlog.store(0, Ordering::Relaxed);
+                            let _ = tx.blocking_send(Item::End { source });
+                            return Ok(());
+                        }
+                        None => {
+                            if !waiting_logged {
+                                tracing::info!(source = %shown, "Waiting for the file to appear.");
+                                waiting_logged = true;
+                            }
+                            std::thread::sleep(spec.poll);
+                        }
+                    }
+                }
             }
-            std::thread::sleep(spec.poll);
-            reading = open_at(path, None, generation, spec.max_line)?;
             continue;
         };
-        let n = r
-            .file
-            .read(&mut chunk)
-            .map_err(|e| format!("{shown}: read failed: {e}"))?;
+        let n = match r.src.read(&mut chunk) {
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) if r.live => return Err(format!("{shown}: read failed: {e}")),
+            Err(e) => {
+                // A damaged older generation: what was read stands, the rest is a gap.
+                r.cutter.flush(&mut lines);
+                let gap = Gap {
+                    file: r.path.display().to_string(),
+                    id: Some(r.generation.id),
+                    from: r.cutter.read_offset(),
+                    to: None,
+                    reason: format!("the generation cannot be read to its end: {e}"),
+                };
+                reading = None;
+                generation += 1;
+                if !send(tx, source, &mut lines, metrics)
+                    || tx.blocking_send(Item::Gap { source, gap }).is_err()
+                {
+                    return Ok(());
+                }
+                continue;
+            }
+        };
         if n > 0 {
             r.cutter.feed(&chunk[..n], &mut lines);
             if !send(tx, source, &mut lines, metrics) {
                 return Ok(());
             }
+            // Learn more of a young generation's first bytes, which find it again after
+            // compression or a copy.
+            if r.generation.head_len < HEAD_BYTES && r.cutter.read_offset() > r.generation.head_len
+            {
+                if let Src::File(f) = &r.src {
+                    if let Some((len, head)) = head_of_open(f) {
+                        if len > r.generation.head_len {
+                            r.generation.head_len = len;
+                            r.generation.head = head;
+                            let item = Item::Generation {
+                                source,
+                                generation: r.generation.clone(),
+                                new: false,
+                            };
+                            if tx.blocking_send(item).is_err() {
+                                return Ok(());
+                            }
+                        }
+                    }
+                }
+            }
             continue;
         }
         // At the end of what is there now.
-        if r.draining {
+        if !r.live {
             r.cutter.flush(&mut lines);
             if !send(tx, source, &mut lines, metrics) {
                 return Ok(());
             }
+            if r.rotated {
+                drained = Some(r.generation.clone());
+            }
+            reading = None;
             generation += 1;
-            reading = open_at(path, None, generation, spec.max_line)?;
             continue;
         }
         if spec.once {
@@ -355,29 +512,44 @@ fn follow_inner(
             return Ok(());
         }
         match std::fs::metadata(path) {
-            Ok(m) if FileId::of(&m) != r.id => {
+            Ok(m) if !FileId::of(&m).same_inode(&r.generation.id) => {
                 tracing::info!(source = %shown, "The file was rotated; finishing the old file, then reading the new one.");
                 // One more read of the old file catches what was written just before the
-                // rename; then the new file.
-                r.draining = true;
+                // rename; then the generations rotated since, then the new file.
+                r.live = false;
+                r.rotated = true;
             }
             Ok(m) if m.len() < r.cutter.read_offset() => {
-                tracing::warn!(source = %shown, read = r.cutter.read_offset(), size = m.len(), "The file was truncated; reading it again from its start.");
-                r.cutter.flush(&mut lines);
-                if !send(tx, source, &mut lines, metrics) {
-                    return Ok(());
+                // Truncated in place. With `copytruncate`, what was written after the
+                // last read is in the copy: read it there, then the file again.
+                let copy = rotation::copy_of(path, &r.generation).and_then(|c| {
+                    rotation::open_at(&c.path, c.gz, r.cutter.read_offset())
+                        .ok()
+                        .filter(|(_, at)| *at == r.cutter.read_offset())
+                        .map(|(rd, _)| (c.path, rd))
+                });
+                let next = rotation::current(path)
+                    .map(|c| rotation::new_step(&c, &known, Position::start(None), true));
+                match copy {
+                    Some((p, rd)) => {
+                        tracing::info!(source = %shown, copy = %p.display(), read = r.cutter.read_offset(), "The file was truncated after a copy (copytruncate); finishing the copy, then reading the file again from its start.");
+                        r.src = Src::Stream(rd);
+                        r.path = p;
+                        r.live = false;
+                    }
+                    None => {
+                        tracing::warn!(source = %shown, read = r.cutter.read_offset(), size = m.len(), "The file was truncated; reading it again from its start.");
+                        r.cutter.flush(&mut lines);
+                        if !send(tx, source, &mut lines, metrics) {
+                            return Ok(());
+                        }
+                        reading = None;
+                        generation += 1;
+                    }
                 }
-                generation += 1;
-                r.file
-                    .seek(SeekFrom::Start(0))
-                    .map_err(|e| format!("{shown}: cannot seek: {e}"))?;
-                r.cutter = Cutter::new(
-                    Position {
-                        generation,
-                        ..Position::start(Some(r.id))
-                    },
-                    spec.max_line,
-                );
+                if let Some(step) = next {
+                    queue.push_front(Planned::Read(step));
+                }
             }
             Ok(m) => {
                 metrics.sources[source].backlog.store(
@@ -427,6 +599,7 @@ pub fn read_stdin(source: usize, max_line: usize, tx: Sender<Item>, metrics: Arc
 mod tests {
     use super::*;
     use proptest::prelude::*;
+    use std::path::Path;
 
     fn cut(chunks: &[&[u8]], max: usize) -> Vec<Line> {
         let mut c = Cutter::new(Position::start(None), max);
@@ -505,6 +678,7 @@ mod tests {
             poll: Duration::from_millis(10),
             max_line: 1 << 20,
             resume,
+            chain: Vec::new(),
         }
     }
 
@@ -515,6 +689,7 @@ mod tests {
                 Some(Item::Lines { lines, .. }) => got.extend(lines),
                 Some(Item::End { .. }) | None => break,
                 Some(Item::Failed { error, .. }) => panic!("{error}"),
+                Some(Item::Generation { .. } | Item::Gap { .. }) => {}
             }
         }
         got

@@ -7,11 +7,22 @@
 
 use serde::{Deserialize, Serialize};
 
-/// A file's identity on disk, which survives renames (rotation) but not re-creation.
+/// A generation of a followed file: its identity on disk, which survives renames
+/// (rotation) but not re-creation, and how many times that inode was truncated and
+/// written anew (`copytruncate`), since each truncation starts a new generation whose
+/// byte offsets mean something else.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct FileId {
     pub dev: u64,
     pub ino: u64,
+    /// Truncations of this inode seen before this generation; absent (0) in checkpoints
+    /// written before it existed, which therefore keep their meaning.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub epoch: u32,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 impl FileId {
@@ -21,12 +32,22 @@ impl FileId {
         FileId {
             dev: meta.dev(),
             ino: meta.ino(),
+            epoch: 0,
         }
     }
 
     #[cfg(not(unix))]
     pub fn of(_meta: &std::fs::Metadata) -> FileId {
-        FileId { dev: 0, ino: 0 }
+        FileId {
+            dev: 0,
+            ino: 0,
+            epoch: 0,
+        }
+    }
+
+    /// The same file on disk, whatever generation of its content.
+    pub fn same_inode(&self, other: &FileId) -> bool {
+        (self.dev, self.ino) == (other.dev, other.ino)
     }
 }
 
@@ -64,7 +85,9 @@ impl Position {
     /// A key naming this line in the reject store, stable across replays.
     pub fn key(&self, source: &str) -> String {
         match self.file {
-            Some(f) => format!("{source}@{}:{}:{}", f.dev, f.ino, self.offset),
+            // Epoch 0 keeps the key older stores used.
+            Some(f) if f.epoch == 0 => format!("{source}@{}:{}:{}", f.dev, f.ino, self.offset),
+            Some(f) => format!("{source}@{}:{}~{}:{}", f.dev, f.ino, f.epoch, self.offset),
             None => format!("{source}@{}", self.offset),
         }
     }
@@ -99,4 +122,55 @@ pub enum Item {
         source: usize,
         error: String,
     },
+    /// A followed file's source starts reading a generation it has not read before
+    /// (`new`), or has learnt more of a known one's first bytes; the store keeps the list
+    /// so that a restart can find every generation again. Sent before its lines.
+    Generation {
+        source: usize,
+        generation: Generation,
+        new: bool,
+    },
+    /// Part of a followed file can no longer be read (a rotated generation deleted or
+    /// unreadable before it was read to its end).
+    Gap {
+        source: usize,
+        gap: Gap,
+    },
+}
+
+/// One generation of a followed file, as the store keeps it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Generation {
+    pub id: FileId,
+    /// Where it was last seen (for messages: the path a generation had may be taken by
+    /// the next one).
+    pub name: String,
+    /// How many of its first bytes `head` covers (at most [`HEAD_BYTES`]), and their
+    /// SHA-256 (hex, 16 digits): found again by content after compression or a copy.
+    pub head_len: u64,
+    pub head: String,
+    /// Its modification time when first read (nanoseconds since the Unix epoch): files
+    /// beside it older than this were rotated before it and are not read.
+    pub mtime_ns: i64,
+    /// How far the service has read it (the per-file progress): a gap in it is
+    /// reported up to here at least.
+    #[serde(default)]
+    pub read: u64,
+}
+
+/// How many leading bytes identify a generation by content.
+pub const HEAD_BYTES: u64 = 1024;
+
+/// A byte range of a followed file that could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Gap {
+    /// The path the lost generation was last seen at.
+    pub file: String,
+    pub id: Option<FileId>,
+    /// First byte not read.
+    pub from: u64,
+    /// End of what is known to have existed (the last run's reading), when known; bytes
+    /// after it may have been lost too.
+    pub to: Option<u64>,
+    pub reason: String,
 }

@@ -20,6 +20,9 @@ pub struct SourceMetrics {
     pub late: AtomicU64,
     /// Bytes (files) or lines (HTTP inbox) not read yet.
     pub backlog: AtomicU64,
+    /// Parts of the followed file that could not be read, as the store records them
+    /// (the count at start, then each new one).
+    pub gaps: AtomicU64,
 }
 
 #[derive(Debug, Default)]
@@ -111,6 +114,12 @@ impl Metrics {
                 "Input not read yet: bytes for followed files, lines for the HTTP inbox.",
                 3,
             ),
+            (
+                "custodes_source_gaps_total",
+                "counter",
+                "Parts of followed files that could not be read (a rotated generation deleted or unreadable before it was read), by source; each is in the store's source_gaps table and was logged as a WARN.",
+                4,
+            ),
         ];
         for (name, kind, help, which) in per_source {
             family(&mut o, name, kind, help);
@@ -119,7 +128,8 @@ impl Metrics {
                     0 => s.events.load(Ordering::Relaxed),
                     1 => s.rejected.load(Ordering::Relaxed),
                     2 => s.late.load(Ordering::Relaxed),
-                    _ => s.backlog.load(Ordering::Relaxed),
+                    3 => s.backlog.load(Ordering::Relaxed),
+                    _ => s.gaps.load(Ordering::Relaxed),
                 };
                 let _ = writeln!(o, "{name}{{source=\"{}\"}} {v}", escape(&s.name));
             }

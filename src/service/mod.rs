@@ -23,6 +23,7 @@ pub mod http;
 pub mod item;
 pub mod metrics;
 pub mod pipeline;
+pub mod rotation;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -205,7 +206,8 @@ pub fn run(opts: WatchOptions) -> Result<Outcome, ServiceError> {
                     once: opts.once,
                     poll: opts.poll,
                     max_line: opts.max_line,
-                    resume: starts[i],
+                    resume: starts[i].resume,
+                    chain: starts[i].chain.clone(),
                 };
                 let (tx, cancel, m) = (tx.clone(), cancel.clone(), metrics.clone());
                 std::thread::Builder::new()
@@ -229,7 +231,9 @@ pub fn run(opts: WatchOptions) -> Result<Outcome, ServiceError> {
     let mut push = None;
     if let Some(token) = &opts.token {
         let i = sources.len() - 1;
-        let start = starts[i].map_or(1, |p: Position| p.offset.max(1) as i64);
+        let start = starts[i]
+            .resume
+            .map_or(1, |p: Position| p.offset.max(1) as i64);
         let p = Arc::new(http::Push::new(
             token,
             Store::open(&opts.db)?,

@@ -30,7 +30,7 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::{mpsc, watch};
 use tokio_util::sync::CancellationToken;
 
-use super::item::{Item, Line, Position};
+use super::item::{FileId, Gap, Generation, Item, Line, Position};
 use super::metrics::Metrics;
 use super::ServiceError;
 use crate::alert::sink::JsonLinesSink;
@@ -150,6 +150,9 @@ struct Track {
     read_to: Option<Position>,
     /// A line of `read_to`'s file has been read in this run.
     reached: bool,
+    /// How far each generation has been read since the last commit (the last entry is
+    /// the generation being read).
+    gen_read: Vec<(FileId, u64)>,
 }
 
 impl Track {
@@ -179,6 +182,39 @@ impl Track {
     }
 }
 
+/// The generations the store knows for a followed file. A store from before it kept
+/// them knows only the position last read: that file, if it has one.
+fn chain_of(store: &Store, source: &str) -> Result<Vec<Generation>, ServiceError> {
+    let bad = |e: serde_json::Error| ServiceError::Checkpoint {
+        path: store.path().to_path_buf(),
+        message: format!("source {source}: a generation record is damaged: {e}"),
+    };
+    let mut chain = Vec::new();
+    for (record, read) in store.generations(source)? {
+        let mut g: Generation = serde_json::from_str(&record).map_err(bad)?;
+        g.read = g.read.max(read);
+        chain.push(g);
+    }
+    if chain.is_empty() {
+        let last = store
+            .progress_of(source)?
+            .and_then(|p| serde_json::from_str::<Position>(&p).ok());
+        if let Some(p) = last {
+            if let Some(id) = p.file {
+                chain.push(Generation {
+                    id,
+                    name: source.to_string(),
+                    head_len: 0,
+                    head: String::new(),
+                    mtime_ns: 0,
+                    read: p.offset,
+                });
+            }
+        }
+    }
+    Ok(chain)
+}
+
 /// How a pipeline run ended.
 #[derive(Debug, Default, Clone)]
 pub struct Outcome {
@@ -190,6 +226,27 @@ pub struct Outcome {
     pub late: u64,
     pub skipped_replayed: u64,
     pub final_alerts: u64,
+    /// Parts of followed files that could not be read (each reported with a WARN, kept
+    /// in the store and counted in `/metrics`).
+    pub gaps: u64,
+}
+
+/// Where a source starts reading.
+#[derive(Debug, Clone, Default)]
+pub struct Start {
+    /// The checkpoint's position: the first line not analysed.
+    pub resume: Option<Position>,
+    /// The followed file's generations the store knows, oldest first.
+    pub chain: Vec<Generation>,
+}
+
+/// How the store names a generation.
+pub fn file_key(id: &FileId) -> String {
+    if id.epoch == 0 {
+        format!("{}:{}", id.dev, id.ino)
+    } else {
+        format!("{}:{}~{}", id.dev, id.ino, id.epoch)
+    }
 }
 
 pub struct Pipeline {
@@ -219,6 +276,10 @@ pub struct Pipeline {
     /// When the last checkpoint was taken, and the least time between two.
     last_checkpoint: Option<Instant>,
     checkpoint_min: Duration,
+    /// Generations of followed files to record (source, generation, new).
+    generations: Vec<(usize, Generation, bool)>,
+    /// Gaps found since the last commit.
+    gaps: Vec<(usize, Gap)>,
 }
 
 /// The settings of [`Pipeline::new`].
@@ -245,7 +306,7 @@ impl Pipeline {
         store: Store,
         resolver: Arc<Resolver>,
         metrics: Arc<Metrics>,
-    ) -> Result<(Pipeline, Vec<Option<Position>>), ServiceError> {
+    ) -> Result<(Pipeline, Vec<Start>), ServiceError> {
         let mut engine = Engine::new(resolver.clone());
         let mut resume = Resume::default();
         if let Some(cp) = store.checkpoint()? {
@@ -275,16 +336,30 @@ impl Pipeline {
                 let saved = (s.kind != SourceKind::Stdin)
                     .then(|| resume.sources.get(&*s.name).copied())
                     .flatten();
-                starts.push(saved.map(|r| r.resume));
+                starts.push(Start {
+                    resume: saved.map(|r| r.resume),
+                    chain: Vec::new(),
+                });
                 Track {
                     consumed: saved.map_or(Position::start(None), |r| r.resume),
                     held: BTreeMap::new(),
                     ended: false,
                     read_to: saved.map(|r| r.read_to),
                     reached: false,
+                    gen_read: Vec::new(),
                 }
             })
-            .collect();
+            .collect::<Vec<_>>();
+        for (i, s) in spec.sources.iter().enumerate() {
+            if s.kind == SourceKind::File {
+                starts[i].chain = chain_of(&store, &s.name)?;
+            }
+        }
+        let gaps = store.gaps()?;
+        for (i, s) in spec.sources.iter().enumerate() {
+            let n = gaps.iter().filter(|g| *g.source == *s.name).count() as u64;
+            metrics.sources[i].gaps.store(n, Ordering::Relaxed);
+        }
         let decoders = spec
             .sources
             .iter()
@@ -318,6 +393,8 @@ impl Pipeline {
             last_arrival: Instant::now(),
             last_checkpoint: None,
             checkpoint_min: spec.checkpoint_min,
+            generations: Vec::new(),
+            gaps: Vec::new(),
         };
         Ok((pipeline, starts))
     }
@@ -449,6 +526,30 @@ impl Pipeline {
                 self.tracks[source].ended = true;
                 Ok(())
             }
+            Item::Generation {
+                source,
+                generation,
+                new,
+            } => {
+                self.generations.push((source, generation, new));
+                self.dirty = true;
+                Ok(())
+            }
+            Item::Gap { source, gap } => {
+                let name = &self.sources[source].name;
+                match gap.to {
+                    Some(to) => {
+                        tracing::warn!(source = %name, file = %gap.file, from_byte = gap.from, to_byte = to, reason = %gap.reason, "Part of a followed file cannot be read: events in these bytes (and any written after them in that file) are not analysed.")
+                    }
+                    None => {
+                        tracing::warn!(source = %name, file = %gap.file, from_byte = gap.from, reason = %gap.reason, "Part of a followed file cannot be read: events from this byte on in that file are not analysed.")
+                    }
+                }
+                self.outcome.gaps += 1;
+                self.gaps.push((source, gap));
+                self.dirty = true;
+                Ok(())
+            }
             Item::Failed { source, error } => {
                 self.commit()?;
                 Err(ServiceError::Source {
@@ -462,6 +563,13 @@ impl Pipeline {
     fn line(&mut self, s: usize, line: Line) {
         self.dirty = true;
         self.tracks[s].consumed = line.next;
+        if let Some(f) = line.next.file {
+            let gr = &mut self.tracks[s].gen_read;
+            match gr.last_mut() {
+                Some((last, at)) if *last == f => *at = line.next.offset,
+                _ => gr.push((f, line.next.offset)),
+            }
+        }
         if let Some((field, error)) = line.problem {
             self.reject(s, &line.at, &field, error, &line.bytes);
             return;
@@ -634,6 +742,7 @@ impl Pipeline {
         }
         let out = self.out.is_some();
         let mut newly = Vec::new();
+        let mut new_gaps = Vec::new();
         let result = (|| {
             let batch = self.store.batch()?;
             for (a, fin) in &self.alerts {
@@ -653,8 +762,40 @@ impl Pipeline {
                     &serde_json::to_value(t.consumed).unwrap_or_default(),
                 )?;
             }
+            // Generations before their progress, in the order they were read.
+            for (s, g, new) in &self.generations {
+                let record = serde_json::to_string(g).unwrap_or_default();
+                batch.generation(&self.sources[*s].name, &file_key(&g.id), &record, *new)?;
+            }
+            for (s, t) in self.sources.iter().zip(&self.tracks) {
+                for (f, at) in &t.gen_read {
+                    batch.generation_read(&s.name, &file_key(f), *at)?;
+                }
+            }
+            for (s, g) in &self.gaps {
+                let key = g.id.as_ref().map(file_key).unwrap_or_default();
+                if batch.gap(
+                    &self.sources[*s].name,
+                    &key,
+                    &g.file,
+                    g.from,
+                    g.to,
+                    &g.reason,
+                )? {
+                    new_gaps.push(*s);
+                }
+            }
             if let Some((st, resume, inbox)) = &self.checkpoint {
                 batch.checkpoint(st, resume, *inbox)?;
+                if let Ok(r) = serde_json::from_str::<Resume>(resume) {
+                    for (name, sr) in &r.sources {
+                        if let Some(f) = sr.resume.file {
+                            // A few generations before the checkpoint's stay known, so
+                            // that they are not mistaken for new ones.
+                            batch.prune_generations(name, &file_key(&f), 50)?;
+                        }
+                    }
+                }
             }
             batch.commit()
         })();
@@ -672,6 +813,16 @@ impl Pipeline {
         self.alerts.clear();
         self.analysed.clear();
         self.rejects.clear();
+        self.generations.clear();
+        self.gaps.clear();
+        for t in &mut self.tracks {
+            let keep = t.gen_read.pop();
+            t.gen_read.clear();
+            t.gen_read.extend(keep);
+        }
+        for s in new_gaps {
+            self.metrics.sources[s].gaps.fetch_add(1, Ordering::Relaxed);
+        }
         self.dirty = false;
         for a in &newly {
             self.metrics.alert(&a.detector, 1);

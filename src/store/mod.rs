@@ -23,12 +23,15 @@ use thiserror::Error;
 
 use crate::alert::Alert;
 
+pub mod files;
 pub mod workbench;
+
+pub use files::StoredGap;
 
 pub const FORMAT: &str = "custodes-store";
 /// Bump on any change of schema or meaning; [`Store::open`] migrates older versions it
 /// knows and refuses newer ones.
-pub const VERSION: u32 = 2;
+pub const VERSION: u32 = 3;
 
 #[derive(Debug, Error)]
 pub enum StoreError {
@@ -318,7 +321,8 @@ impl Store {
             let version = get("version")?.unwrap_or_default();
             match version.parse::<u32>() {
                 Ok(v) if v == VERSION => return Ok(()),
-                Ok(1) => return self.migrate_from_1(),
+                Ok(1) => return self.migrate(1),
+                Ok(2) => return self.migrate(2),
                 _ => {
                     return Err(StoreError::Version {
                         path: self.path.clone(),
@@ -335,6 +339,8 @@ impl Store {
             .map_err(self.sql("creating the schema"))?;
         tx.execute_batch(SCHEMA_V2)
             .map_err(self.sql("creating the schema"))?;
+        tx.execute_batch(files::SCHEMA_V3)
+            .map_err(self.sql("creating the schema"))?;
         tx.execute(
             "INSERT INTO meta (key, value) VALUES ('format', ?1), ('version', ?2)",
             params![FORMAT, VERSION.to_string()],
@@ -344,22 +350,24 @@ impl Store {
         Ok(())
     }
 
-    /// Version 1 (the service's store before the workbench) gains the workbench's tables;
-    /// nothing it held changes.
-    fn migrate_from_1(&self) -> Result<(), StoreError> {
-        let tx = self
-            .conn
-            .unchecked_transaction()
-            .map_err(self.sql("migrating from version 1"))?;
-        tx.execute_batch(SCHEMA_V2)
-            .map_err(self.sql("migrating from version 1"))?;
+    /// Version 1 (the service's store before the workbench) gains the workbench's tables,
+    /// and versions 1 and 2 the followed files' generations and gaps (version 3); nothing
+    /// they held changes.
+    fn migrate(&self, from: u32) -> Result<(), StoreError> {
+        let doing = "migrating the store to the current version";
+        let tx = self.conn.unchecked_transaction().map_err(self.sql(doing))?;
+        if from < 2 {
+            tx.execute_batch(SCHEMA_V2).map_err(self.sql(doing))?;
+        }
+        tx.execute_batch(files::SCHEMA_V3)
+            .map_err(self.sql(doing))?;
         tx.execute(
             "UPDATE meta SET value = ?1 WHERE key = 'version'",
             [VERSION.to_string()],
         )
-        .map_err(self.sql("migrating from version 1"))?;
-        tx.commit().map_err(self.sql("migrating from version 1"))?;
-        tracing::info!(path = %self.path.display(), "Alert store migrated from version 1 to 2.");
+        .map_err(self.sql(doing))?;
+        tx.commit().map_err(self.sql(doing))?;
+        tracing::info!(path = %self.path.display(), from, to = VERSION, "Alert store migrated.");
         Ok(())
     }
 

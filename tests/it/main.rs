@@ -11,6 +11,7 @@ mod formats;
 mod ordered;
 mod pgaudit;
 mod pgaudit_e2e;
+mod rotation;
 mod serve;
 mod shared;
 mod support;

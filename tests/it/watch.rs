@@ -13,12 +13,12 @@ use serde_json::Value;
 
 use crate::support::{custodes, read_jsonl};
 
-fn bin() -> PathBuf {
+pub(crate) fn bin() -> PathBuf {
     assert_cmd::cargo::cargo_bin("custodes")
 }
 
 /// Generates a world and returns its lines.
-fn world(dir: &Path, seed: u64, users: u32, days: u32) -> Vec<String> {
+pub(crate) fn world(dir: &Path, seed: u64, users: u32, days: u32) -> Vec<String> {
     custodes()
         .args([
             "gen",
@@ -40,7 +40,7 @@ fn world(dir: &Path, seed: u64, users: u32, days: u32) -> Vec<String> {
         .collect()
 }
 
-fn batch(dir: &Path, events: &Path) -> BTreeMap<String, Value> {
+pub(crate) fn batch(dir: &Path, events: &Path) -> BTreeMap<String, Value> {
     let out = dir.join("batch.jsonl");
     custodes()
         .args(["audit", "--quiet", "--refs"])
@@ -53,7 +53,7 @@ fn batch(dir: &Path, events: &Path) -> BTreeMap<String, Value> {
     by_id(read_jsonl(&out))
 }
 
-fn by_id(alerts: Vec<Value>) -> BTreeMap<String, Value> {
+pub(crate) fn by_id(alerts: Vec<Value>) -> BTreeMap<String, Value> {
     alerts
         .into_iter()
         .map(|a| (a["alert_id"].as_str().unwrap().to_string(), a))
@@ -61,7 +61,7 @@ fn by_id(alerts: Vec<Value>) -> BTreeMap<String, Value> {
 }
 
 /// The store's alerts: id -> (alert, final).
-fn stored(db: &Path) -> BTreeMap<String, (Value, bool)> {
+pub(crate) fn stored(db: &Path) -> BTreeMap<String, (Value, bool)> {
     let c = rusqlite::Connection::open(db).unwrap();
     let mut st = c
         .prepare("SELECT alert_id, alert, final FROM alerts")
@@ -82,13 +82,13 @@ fn stored(db: &Path) -> BTreeMap<String, (Value, bool)> {
     .collect()
 }
 
-fn query_i64(db: &Path, sql: &str) -> i64 {
+pub(crate) fn query_i64(db: &Path, sql: &str) -> i64 {
     let c = rusqlite::Connection::open(db).unwrap();
     c.query_row(sql, [], |r| r.get(0)).unwrap_or(-1)
 }
 
 /// How far the store says a source has been read (byte offset).
-fn progress(db: &Path, source: &str) -> Option<(u64, Option<u64>)> {
+pub(crate) fn progress(db: &Path, source: &str) -> Option<(u64, Option<u64>)> {
     let c = rusqlite::Connection::open(db).ok()?;
     let text: String = c
         .query_row(
@@ -102,13 +102,14 @@ fn progress(db: &Path, source: &str) -> Option<(u64, Option<u64>)> {
 }
 
 /// A running `custodes watch`, killed when dropped.
-struct Service {
+pub(crate) struct Service {
     child: Child,
     log: Arc<Mutex<String>>,
+    reader: Option<std::thread::JoinHandle<()>>,
 }
 
 impl Service {
-    fn start(args: &[&std::ffi::OsStr]) -> Service {
+    pub(crate) fn start(args: &[&std::ffi::OsStr]) -> Service {
         let mut child = Command::new(bin())
             .arg("watch")
             .args(args)
@@ -120,21 +121,45 @@ impl Service {
         let log = Arc::new(Mutex::new(String::new()));
         let err = child.stderr.take().unwrap();
         let l = log.clone();
-        std::thread::spawn(move || {
+        let reader = std::thread::spawn(move || {
             for line in BufReader::new(err).lines().map_while(Result::ok) {
                 let mut g = l.lock().unwrap();
                 g.push_str(&line);
                 g.push('\n');
             }
         });
-        Service { child, log }
+        Service {
+            child,
+            log,
+            reader: Some(reader),
+        }
     }
 
-    fn log(&self) -> String {
+    /// Waits for it to exit; its status and its whole log.
+    pub(crate) fn finish(mut self, limit: Duration) -> (std::process::ExitStatus, String) {
+        let start = Instant::now();
+        let status = loop {
+            if let Some(s) = self.child.try_wait().unwrap() {
+                break s;
+            }
+            assert!(
+                start.elapsed() < limit,
+                "watch did not stop; log:\n{}",
+                self.log()
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        if let Some(r) = self.reader.take() {
+            let _ = r.join();
+        }
+        (status, self.log())
+    }
+
+    pub(crate) fn log(&self) -> String {
         self.log.lock().unwrap().clone()
     }
 
-    fn signal(&self, sig: &str) {
+    pub(crate) fn signal(&self, sig: &str) {
         let ok = Command::new("kill")
             .args([sig, &self.child.id().to_string()])
             .status()
@@ -143,7 +168,7 @@ impl Service {
         assert!(ok, "kill {sig}");
     }
 
-    fn wait(mut self, limit: Duration) -> std::process::ExitStatus {
+    pub(crate) fn wait(mut self, limit: Duration) -> std::process::ExitStatus {
         let start = Instant::now();
         loop {
             if let Some(s) = self.child.try_wait().unwrap() {
@@ -159,7 +184,7 @@ impl Service {
     }
 
     /// The address it listens on, from its log.
-    fn addr(&self) -> String {
+    pub(crate) fn addr(&self) -> String {
         wait_for(
             Duration::from_secs(60),
             || self.log().contains("Listening."),
@@ -187,7 +212,7 @@ fn wait_read(svc: &Service, db: &Path, source: &str, offset: u64) {
     );
 }
 
-fn wait_for(limit: Duration, mut cond: impl FnMut() -> bool, why: impl Fn() -> String) {
+pub(crate) fn wait_for(limit: Duration, mut cond: impl FnMut() -> bool, why: impl Fn() -> String) {
     let start = Instant::now();
     while !cond() {
         assert!(start.elapsed() < limit, "timed out; log:\n{}", why());
@@ -195,7 +220,7 @@ fn wait_for(limit: Duration, mut cond: impl FnMut() -> bool, why: impl Fn() -> S
     }
 }
 
-fn append(path: &Path, lines: &[String]) {
+pub(crate) fn append(path: &Path, lines: &[String]) {
     let mut f = std::fs::OpenOptions::new()
         .create(true)
         .append(true)
@@ -206,13 +231,13 @@ fn append(path: &Path, lines: &[String]) {
     }
 }
 
-fn os<'a>(v: &'a [&'a dyn AsRef<std::ffi::OsStr>]) -> Vec<&'a std::ffi::OsStr> {
+pub(crate) fn os<'a>(v: &'a [&'a dyn AsRef<std::ffi::OsStr>]) -> Vec<&'a std::ffi::OsStr> {
     v.iter().map(|s| s.as_ref()).collect()
 }
 
 /// Final alerts in the store equal the batch audit's, field for field, and none is left
 /// open.
-fn assert_same_as_batch(db: &Path, want: &BTreeMap<String, Value>) {
+pub(crate) fn assert_same_as_batch(db: &Path, want: &BTreeMap<String, Value>) {
     let got = stored(db);
     let open: Vec<&String> = got
         .iter()
@@ -466,7 +491,13 @@ fn bad_lines_are_kept_in_the_reject_store_and_the_run_goes_on() {
 }
 
 /// One HTTP/1.1 request; returns the status and body.
-fn http(addr: &str, method: &str, path: &str, token: Option<&str>, body: &[u8]) -> (u16, String) {
+pub(crate) fn http(
+    addr: &str,
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    body: &[u8],
+) -> (u16, String) {
     let mut s = TcpStream::connect(addr).unwrap();
     s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
     let auth = token
@@ -583,7 +614,7 @@ fn http_push_needs_the_token_rejects_bad_lines_and_refuses_oversized_bodies() {
 }
 
 /// The number after `name` in a metrics text.
-fn metric(text: &str, name: &str) -> f64 {
+pub(crate) fn metric(text: &str, name: &str) -> f64 {
     text.lines()
         .find(|l| l.starts_with(name) && l[name.len()..].starts_with(' '))
         .and_then(|l| l.rsplit(' ').next())
