@@ -1,0 +1,277 @@
+//! Issue 14: the workbench attacked as a curious oversight user or someone on the network
+//! would. Each test is one finding of the issue, driven over HTTP against the real binary.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+use crate::serve::{add_user, header, http, login};
+use crate::support::{custodes, gen_world, reference_secrets, start_server};
+
+/// A generated world audited into a store: (dir, store, refs).
+fn audited_world(seed: u64) -> (tempfile::TempDir, PathBuf, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let w = dir.path().to_path_buf();
+    gen_world(&w, seed, 8);
+    let db = w.join("alerts.db");
+    custodes()
+        .args(["audit", "--quiet", "--refs"])
+        .arg(w.join("refs"))
+        .arg("--db")
+        .arg(&db)
+        .arg(w.join("events.jsonl"))
+        .assert()
+        .success();
+    (dir, db, w.join("refs"))
+}
+
+/// Every value of these columns in a reference CSV.
+fn column(refs: &Path, file: &str, cols: &[&str]) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    let Ok(mut r) = csv::Reader::from_path(refs.join(file)) else {
+        return out;
+    };
+    let headers = r.headers().unwrap().clone();
+    for row in r.records() {
+        let row = row.unwrap();
+        for (h, v) in headers.iter().zip(row.iter()) {
+            if cols.contains(&h) && !v.is_empty() {
+                out.insert(v.to_string());
+            }
+        }
+    }
+    out
+}
+
+/// The alert id scheme of `src/alert/mod.rs`, as an attacker would copy it.
+fn unkeyed_alert_id(parts: &[&str]) -> String {
+    let mut h = Sha256::new();
+    for p in parts {
+        h.update(p.as_bytes());
+        h.update([0x1f]);
+    }
+    let d = h.finalize();
+    let mut s = "al-".to_string();
+    for b in d.iter().take(8) {
+        s.push_str(&format!("{b:02x}"));
+    }
+    s
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Every token of the form `X-hexdigits` (8 or more) in a text: the identifiers a page or
+/// an answer carries.
+fn identifiers(text: &str) -> BTreeSet<String> {
+    let re = regex::Regex::new(r"\b([A-Za-z]{1,3})-([0-9a-f]{8,64})\b").unwrap();
+    re.captures_iter(text)
+        .map(|c| c.get(0).unwrap().as_str().to_string())
+        .collect()
+}
+
+fn days_around(ts: &str) -> Vec<String> {
+    let Some(d) = ts
+        .get(..10)
+        .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+    else {
+        return Vec::new();
+    };
+    (-1..=1)
+        .map(|k| (d + chrono::Duration::days(k)).to_string())
+        .collect()
+}
+
+#[test]
+fn issue14_oversight_receives_nothing_the_roster_rebuilds() {
+    let (_dir, db, refs) = audited_world(9);
+    add_user(&db, "investigator", "ia_nowak");
+    add_user(&db, "oversight", "ov_lindqvist");
+    let server = start_server(&db);
+    let a = server.addr.as_str();
+
+    // An investigator triages an alert, so its history reaches oversight too.
+    let (cookie, csrf) = login(a, "ia_nowak", "ia_nowak has a long password");
+    let (_, _, body) = http(a, "GET", "/api/v1/alerts", &[("Cookie", &cookie)], "");
+    let irows: Vec<Value> = serde_json::from_str(&body).unwrap();
+    let raw_id = irows[0]["alert_id"].as_str().unwrap().to_string();
+    let t = r#"{"status":"in_review","assignee":"ia_nowak","note":"looking"}"#;
+    let (s, _, b) = http(
+        a,
+        "POST",
+        &format!("/api/v1/alerts/{raw_id}/triage"),
+        &[
+            ("Cookie", &cookie),
+            ("Content-Type", "application/json"),
+            ("X-CSRF-Token", &csrf),
+        ],
+        t,
+    );
+    assert_eq!(s, 200, "{b}");
+
+    // Everything oversight can read: every list, every alert, every timeline, as JSON and
+    // as pages, with their headers.
+    let (ocookie, _) = login(a, "ov_lindqvist", "ov_lindqvist has a long password");
+    let oc = [("Cookie", ocookie.as_str())];
+    let mut received = Vec::new();
+    let mut get = |path: &str| -> String {
+        let (s, h, b) = http(a, "GET", path, &oc, "");
+        assert_eq!(s, 200, "{path}: {b}");
+        received.push(path.to_string());
+        for (k, v) in h {
+            received.push(format!("{k}: {v}"));
+        }
+        received.push(b.clone());
+        b
+    };
+    let rows: Vec<Value> = serde_json::from_str(&get("/api/v1/alerts")).unwrap();
+    assert_eq!(rows.len(), irows.len());
+    let users: Vec<Value> = serde_json::from_str(&get("/api/v1/users")).unwrap();
+    get("/api/v1/overview");
+    for p in ["/", "/alerts", "/users"] {
+        get(p);
+    }
+    for r in &rows {
+        let id = r["alert_id"].as_str().unwrap();
+        get(&format!("/api/v1/alerts/{id}"));
+    }
+    for r in rows.iter().take(5) {
+        get(&format!("/alerts/{}", r["alert_id"].as_str().unwrap()));
+    }
+    for u in &users {
+        let u = u["user"].as_str().unwrap();
+        get(&format!("/api/v1/users/{u}/timeline"));
+        get(&format!("/users/{u}/timeline"));
+    }
+    let all = received.join("\n");
+
+    // The roster an attacker holds: logins, employee, person, watch-list, association and
+    // case ids.
+    let logins = column(&refs, "personnel.csv", &["user"]);
+    let employees = column(&refs, "personnel.csv", &["employee_id"]);
+    let mut people = column(&refs, "personnel.csv", &["person_id"]);
+    for f in ["associations.csv", "watchlist.csv", "case_subjects.csv"] {
+        people.extend(column(&refs, f, &["person_id"]));
+    }
+    let cases = column(&refs, "cases.csv", &["case_id"]);
+    // The group key each detector family puts in its alert ids.
+    let groups_of = |detector: &str, kind: &str| -> Vec<String> {
+        match detector {
+            "self_query" | "coworker_lookup" => {
+                employees.iter().map(|e| format!("employee:{e}")).collect()
+            }
+            "association_lookup" => people.iter().map(|p| format!("association:{p}")).collect(),
+            "watchlist_lookup" => people.iter().map(|p| format!("watch:{p}")).collect(),
+            "subject_surge" => people.iter().map(|p| format!("person:{p}")).collect(),
+            "no_case" => cases.iter().map(|c| format!("case:{c}")).collect(),
+            _ => vec![kind.to_string(), "account".into(), String::new()],
+        }
+    };
+    let mut plain: Vec<&String> = logins.iter().collect();
+    plain.extend(employees.iter());
+    plain.extend(people.iter());
+
+    // No roster id in the clear.
+    let clear: Vec<&&String> = plain.iter().filter(|v| all.contains(v.as_str())).collect();
+    assert!(clear.is_empty(), "oversight received {clear:?}");
+    let leaked: Vec<String> = reference_secrets(&refs)
+        .into_iter()
+        .filter(|s| all.contains(s.as_str()))
+        .collect();
+    assert!(leaked.is_empty(), "oversight received {leaked:?}");
+
+    // No identifier it received can be rebuilt from the roster without the store's key:
+    // neither alert ids (detector, kind, login, group, day) nor unkeyed digests of a roster
+    // value.
+    let ids = identifiers(&all);
+    assert!(!ids.is_empty(), "oversight received no identifier at all");
+    let hex16: BTreeSet<String> = ids
+        .iter()
+        .filter_map(|i| i.split_once('-'))
+        .map(|(_, h)| h.to_string())
+        .collect();
+    let seen: BTreeSet<(String, String, String)> = rows
+        .iter()
+        .flat_map(|r| {
+            let s = |k: &str| r[k].as_str().unwrap().to_string();
+            days_around(&s("window_start"))
+                .into_iter()
+                .map(move |d| (s("detector"), s("kind"), d))
+        })
+        .collect();
+    let mut rebuilt = BTreeSet::new();
+    for (det, kind, day) in &seen {
+        for g in groups_of(det, kind) {
+            for login in &logins {
+                let id = unkeyed_alert_id(&[det, kind, login, &g, day]);
+                if hex16.contains(&id[3..]) {
+                    rebuilt.insert(format!("{id} = {det}/{kind}/{login}/{g}/{day}"));
+                }
+            }
+        }
+    }
+    for v in &plain {
+        let d = hex(&Sha256::digest(v.as_bytes()));
+        for id in &ids {
+            let (_, h) = id.split_once('-').unwrap();
+            if d.starts_with(h) {
+                rebuilt.insert(format!("{id} = sha256({v})"));
+            }
+        }
+    }
+    assert!(
+        rebuilt.is_empty(),
+        "oversight identifiers rebuilt from the roster: {rebuilt:?}"
+    );
+
+    // Units too small to hide anyone are not named.
+    let mut sizes: BTreeMap<String, usize> = BTreeMap::new();
+    for u in column(&refs, "personnel.csv", &["unit"]).iter() {
+        sizes.insert(u.clone(), 0);
+    }
+    let mut r = csv::Reader::from_path(refs.join("personnel.csv")).unwrap();
+    let unit_col = r
+        .headers()
+        .unwrap()
+        .iter()
+        .position(|h| h == "unit")
+        .unwrap();
+    for row in r.records() {
+        *sizes.entry(row.unwrap()[unit_col].to_string()).or_default() += 1;
+    }
+    let small: Vec<&String> = sizes
+        .iter()
+        .filter(|(u, n)| **n < 3 && all.contains(u.as_str()))
+        .map(|(u, _)| u)
+        .collect();
+    assert!(sizes.values().any(|n| *n < 3), "the world has small units");
+    assert!(small.is_empty(), "oversight learned small units {small:?}");
+
+    // Oversight navigates by its tokens; a raw alert id answers nothing, so guesses
+    // cannot be confirmed one by one.
+    let token = rows[0]["alert_id"].as_str().unwrap();
+    assert!(token.starts_with("T-"), "{token}");
+    assert_eq!(
+        http(a, "GET", &format!("/api/v1/alerts/{token}"), &oc, "").0,
+        200
+    );
+    assert_eq!(http(a, "GET", &format!("/alerts/{token}"), &oc, "").0, 200);
+    assert_eq!(
+        http(a, "GET", &format!("/api/v1/alerts/{raw_id}"), &oc, "").0,
+        404
+    );
+    // Investigators keep the stable alert id.
+    assert!(raw_id.starts_with("al-"));
+    let (s, h, _) = http(
+        a,
+        "GET",
+        &format!("/api/v1/alerts/{raw_id}"),
+        &[("Cookie", &cookie)],
+        "",
+    );
+    assert_eq!(s, 200);
+    assert!(header(&h, "content-type").is_some());
+}
