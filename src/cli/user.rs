@@ -77,7 +77,7 @@ fn add(args: AddArgs) -> anyhow::Result<ExitCode> {
             .context("reading the password from standard input")?;
         line.trim_end_matches(['\n', '\r']).to_string()
     };
-    let hash = auth::hash_password(&password).map_err(anyhow::Error::msg)?;
+    let hash = auth::hash_password(&password)?;
     let store = Store::open(&args.db)?;
     if !store.add_account(name, args.role, &hash)? {
         bail!(

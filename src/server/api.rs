@@ -10,7 +10,9 @@
 
 use std::collections::HashMap;
 
-use axum::extract::{FromRequestParts, Path, Query, State};
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, FromRequestParts, Path, Query, State};
 use axum::http::header::{self, HeaderMap, HeaderValue};
 use axum::http::request::Parts;
 use axum::http::{Method, StatusCode};
@@ -109,6 +111,8 @@ pub enum Fail {
     Forbidden(String),
     NotFound(String),
     BadRequest(String),
+    /// Too many failed logins: seconds until the next attempt may be made.
+    TooMany(u64),
     Internal(String),
 }
 
@@ -119,6 +123,7 @@ impl Fail {
             Fail::Forbidden(_) => StatusCode::FORBIDDEN,
             Fail::NotFound(_) => StatusCode::NOT_FOUND,
             Fail::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Fail::TooMany(_) => StatusCode::TOO_MANY_REQUESTS,
             Fail::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -127,6 +132,11 @@ impl Fail {
         match self {
             Fail::Unauthorized => "log in first".into(),
             Fail::Forbidden(t) | Fail::NotFound(t) | Fail::BadRequest(t) => t.clone(),
+            Fail::TooMany(s) => {
+                format!(
+                    "too many failed logins for this name or from this address; try again in {s} s"
+                )
+            }
             Fail::Internal(t) => {
                 tracing::error!(error = %t, "Request failed.");
                 "the server could not answer; see its log".into()
@@ -135,17 +145,34 @@ impl Fail {
     }
 
     fn json(self) -> Response {
-        (self.status(), Json(json!({"error": self.text()}))).into_response()
+        let retry = self.retry_after();
+        let mut res = (self.status(), Json(json!({"error": self.text()}))).into_response();
+        if let Some(v) = retry {
+            res.headers_mut().insert(header::RETRY_AFTER, v);
+        }
+        res
     }
 
     fn page(self) -> Response {
         let status = self.status();
+        let retry = self.retry_after();
         let title = status.canonical_reason().unwrap_or("Error").to_string();
-        (
+        let mut res = (
             status,
             Html(pages::message(None, status.as_u16(), &title, &self.text())),
         )
-            .into_response()
+            .into_response();
+        if let Some(v) = retry {
+            res.headers_mut().insert(header::RETRY_AFTER, v);
+        }
+        res
+    }
+
+    fn retry_after(&self) -> Option<HeaderValue> {
+        match self {
+            Fail::TooMany(s) => Some(HeaderValue::from(*s)),
+            _ => None,
+        }
     }
 }
 
@@ -271,26 +298,53 @@ pub struct LoginBody {
 }
 
 /// Checks a password and opens a session: the cookie's token and the CSRF token.
+///
+/// Throttled names and addresses are refused before any hashing. The stored hash is read
+/// under the store's lock, but argon2 runs after the lock is released, on a blocking thread
+/// and behind [`AppState::verifiers`], so a flood of wrong passwords does not stall the
+/// logged-in users' requests.
 async fn open_session(
     state: &AppState,
     name: String,
     password: String,
+    peer: SocketAddr,
 ) -> Result<(String, String, Role), Fail> {
+    let address = peer.ip().to_string();
+    let throttle = state.throttle.clone();
+    if let Some(wait) = throttle.wait(&name, &address, std::time::Instant::now()) {
+        return Err(Fail::TooMany(wait));
+    }
     let hours = state.session_hours;
     let dummy = state.dummy_hash.clone();
+    let n = name.clone();
+    let account = db(state, move |s| Ok(s.account(&n)?)).await?;
+    let permit = state
+        .verifiers
+        .acquire()
+        .await
+        .map_err(|e| Fail::Internal(e.to_string()))?;
+    // Verify against a dummy hash when the name is unknown (or disabled), so that timing
+    // does not tell which names exist.
+    let (phc, role) = match &account {
+        Some(a) if !a.disabled => (a.password.clone(), Some(a.role)),
+        _ => (dummy.to_string(), None),
+    };
+    let ok = tokio::task::spawn_blocking(move || auth::verify_password(&phc, &password))
+        .await
+        .map_err(|e| Fail::Internal(e.to_string()))?;
+    drop(permit);
+    let Some(role) = role.filter(|_| ok) else {
+        throttle.failed(&name, &address, std::time::Instant::now());
+        let logged = logged_name(&name);
+        db(state, move |s| {
+            s.log_access(&logged, "login_failed", &address)?;
+            Ok(())
+        })
+        .await?;
+        return Err(Fail::Unauthorized);
+    };
+    throttle.succeeded(&name);
     db(state, move |s| {
-        let account = s.account(&name)?;
-        // Verify against a dummy hash when the name is unknown, so that timing does not
-        // tell which names exist.
-        let (phc, role) = match &account {
-            Some(a) => (a.password.clone(), Some(a.role)),
-            None => (dummy.to_string(), None),
-        };
-        let ok = auth::verify_password(&phc, &password);
-        let Some(role) = role.filter(|_| ok) else {
-            s.log_access(&name, "login_failed", "")?;
-            return Err(Fail::Unauthorized);
-        };
         let token = auth::new_token();
         let csrf = auth::new_token();
         let expires =
@@ -300,6 +354,24 @@ async fn open_session(
         Ok((token, csrf, role))
     })
     .await
+}
+
+/// Longest submitted name written to the access log for a failed login: the name comes
+/// from anyone on the network, and the log is append-only.
+pub const LOGGED_NAME_CHARS: usize = 64;
+
+/// A submitted name as the access log keeps it: at most [`LOGGED_NAME_CHARS`] characters,
+/// control characters replaced, and a mark when it was cut.
+fn logged_name(name: &str) -> String {
+    let mut s: String = name
+        .chars()
+        .take(LOGGED_NAME_CHARS)
+        .map(|c| if c.is_control() { '\u{fffd}' } else { c })
+        .collect();
+    if name.chars().nth(LOGGED_NAME_CHARS).is_some() {
+        s.push('…');
+    }
+    s
 }
 
 fn session_cookie(token: &str, hours: i64) -> HeaderValue {
@@ -313,8 +385,12 @@ fn session_cookie(token: &str, hours: i64) -> HeaderValue {
 const CLEAR_COOKIE: &str =
     "custodes_session=; HttpOnly; Secure; SameSite=Strict; Path=/; Max-Age=0";
 
-async fn login_api(State(state): State<AppState>, Json(b): Json<LoginBody>) -> Response {
-    match open_session(&state, b.name.clone(), b.password).await {
+async fn login_api(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Json(b): Json<LoginBody>,
+) -> Response {
+    match open_session(&state, b.name.clone(), b.password, peer).await {
         Ok((token, csrf, role)) => (
             [(
                 header::SET_COOKIE,
@@ -331,8 +407,12 @@ async fn login_page() -> Html<String> {
     Html(pages::login(None))
 }
 
-async fn login_form(State(state): State<AppState>, Form(b): Form<LoginBody>) -> Response {
-    match open_session(&state, b.name, b.password).await {
+async fn login_form(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Form(b): Form<LoginBody>,
+) -> Response {
+    match open_session(&state, b.name, b.password, peer).await {
         Ok((token, _, _)) => (
             [(
                 header::SET_COOKIE,
@@ -344,6 +424,15 @@ async fn login_form(State(state): State<AppState>, Form(b): Form<LoginBody>) -> 
         Err(Fail::Unauthorized) => (
             StatusCode::UNAUTHORIZED,
             Html(pages::login(Some("Wrong name or password."))),
+        )
+            .into_response(),
+        Err(Fail::TooMany(wait)) => (
+            StatusCode::TOO_MANY_REQUESTS,
+            [(header::RETRY_AFTER, HeaderValue::from(wait))],
+            Html(pages::login(Some(&format!(
+                "Too many failed logins for this name or from this address. Try again in {} minute(s).",
+                wait.div_ceil(60)
+            )))),
         )
             .into_response(),
         Err(f) => f.page(),

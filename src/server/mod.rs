@@ -12,6 +12,7 @@ pub mod api;
 pub mod auth;
 pub mod export;
 pub mod pages;
+pub mod throttle;
 pub mod view;
 
 use std::net::SocketAddr;
@@ -55,6 +56,11 @@ pub struct AppState {
     /// The argon2id hash of a random password, checked for unknown names so that a
     /// failed login takes as long whether the name exists or not.
     pub dummy_hash: Arc<str>,
+    /// Failed logins per account name and per client address.
+    pub throttle: Arc<throttle::Throttle>,
+    /// Password checks running at once: argon2 takes memory and a core each, so a flood of
+    /// logins waits here instead of starving the blocking threads that serve the store.
+    pub verifiers: Arc<tokio::sync::Semaphore>,
 }
 
 /// Runs the server until SIGINT or SIGTERM.
@@ -71,7 +77,9 @@ pub fn run(opts: ServeOptions) -> Result<(), ServeError> {
         store: Arc::new(Mutex::new(store)),
         pseudonyms: view::Pseudonyms::new(key.into_bytes()),
         session_hours: opts.session_hours,
-        dummy_hash: Arc::from(auth::hash_password(&auth::new_token()).map_err(ServeError::Usage)?),
+        dummy_hash: Arc::from(auth::dummy_hash().map_err(|e| ServeError::Usage(e.to_string()))?),
+        throttle: Arc::new(throttle::Throttle::default()),
+        verifiers: Arc::new(tokio::sync::Semaphore::new(2)),
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -88,10 +96,13 @@ pub fn run(opts: ServeOptions) -> Result<(), ServeError> {
         let addr = listener.local_addr().map_err(ServeError::Runtime)?;
         tracing::info!(%addr, db = %opts.db.display(), "Serving the workbench.");
         eprintln!("custodes: serving {} on http://{addr}/", opts.db.display());
-        axum::serve(listener, api::router(state))
-            .with_graceful_shutdown(shutdown())
-            .await
-            .map_err(ServeError::Runtime)
+        axum::serve(
+            listener,
+            api::router(state).into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown())
+        .await
+        .map_err(ServeError::Runtime)
     })
 }
 

@@ -28,7 +28,7 @@ pub mod workbench;
 pub const FORMAT: &str = "custodes-store";
 /// Bump on any change of schema or meaning; [`Store::open`] migrates older versions it
 /// knows and refuses newer ones.
-pub const VERSION: u32 = 2;
+pub const VERSION: u32 = 3;
 
 #[derive(Debug, Error)]
 pub enum StoreError {
@@ -196,6 +196,12 @@ CREATE TRIGGER IF NOT EXISTS access_log_append_only_delete BEFORE DELETE ON acce
 BEGIN SELECT RAISE(ABORT, 'the access log is append-only'); END;
 ";
 
+/// Version 3: accounts can be disabled (issue 14); a disabled account keeps its history
+/// and cannot log in.
+const SCHEMA_V3: &str = "
+ALTER TABLE accounts ADD COLUMN disabled_at TEXT;
+";
+
 /// A saved checkpoint: detection state (the `custodes-baseline` JSON) and where each
 /// source resumes (the service's JSON).
 #[derive(Debug, Clone, PartialEq)]
@@ -318,7 +324,11 @@ impl Store {
             let version = get("version")?.unwrap_or_default();
             match version.parse::<u32>() {
                 Ok(v) if v == VERSION => return Ok(()),
-                Ok(1) => return self.migrate_from_1(),
+                Ok(1) => {
+                    self.migrate_from_1()?;
+                    return self.migrate_from_2();
+                }
+                Ok(2) => return self.migrate_from_2(),
                 _ => {
                     return Err(StoreError::Version {
                         path: self.path.clone(),
@@ -334,6 +344,8 @@ impl Store {
         tx.execute_batch(SCHEMA)
             .map_err(self.sql("creating the schema"))?;
         tx.execute_batch(SCHEMA_V2)
+            .map_err(self.sql("creating the schema"))?;
+        tx.execute_batch(SCHEMA_V3)
             .map_err(self.sql("creating the schema"))?;
         tx.execute(
             "INSERT INTO meta (key, value) VALUES ('format', ?1), ('version', ?2)",
@@ -353,13 +365,28 @@ impl Store {
             .map_err(self.sql("migrating from version 1"))?;
         tx.execute_batch(SCHEMA_V2)
             .map_err(self.sql("migrating from version 1"))?;
+        tx.execute("UPDATE meta SET value = '2' WHERE key = 'version'", [])
+            .map_err(self.sql("migrating from version 1"))?;
+        tx.commit().map_err(self.sql("migrating from version 1"))?;
+        tracing::info!(path = %self.path.display(), "Alert store migrated from version 1 to 2.");
+        Ok(())
+    }
+
+    /// Version 2 gains the accounts' `disabled_at`; nothing it held changes.
+    fn migrate_from_2(&self) -> Result<(), StoreError> {
+        let tx = self
+            .conn
+            .unchecked_transaction()
+            .map_err(self.sql("migrating from version 2"))?;
+        tx.execute_batch(SCHEMA_V3)
+            .map_err(self.sql("migrating from version 2"))?;
         tx.execute(
             "UPDATE meta SET value = ?1 WHERE key = 'version'",
             [VERSION.to_string()],
         )
-        .map_err(self.sql("migrating from version 1"))?;
-        tx.commit().map_err(self.sql("migrating from version 1"))?;
-        tracing::info!(path = %self.path.display(), "Alert store migrated from version 1 to 2.");
+        .map_err(self.sql("migrating from version 2"))?;
+        tx.commit().map_err(self.sql("migrating from version 2"))?;
+        tracing::info!(path = %self.path.display(), "Alert store migrated from version 2 to 3.");
         Ok(())
     }
 

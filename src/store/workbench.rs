@@ -63,6 +63,8 @@ pub struct Account {
     pub role: Role,
     /// argon2id PHC string.
     pub password: String,
+    /// A disabled account cannot log in; its history stays.
+    pub disabled: bool,
 }
 
 /// A logged-in session, found by the SHA-256 of its cookie token.
@@ -315,13 +317,20 @@ impl Store {
     pub fn account(&self, name: &str) -> Result<Option<Account>, StoreError> {
         self.conn
             .query_row(
-                "SELECT name, role, password FROM accounts WHERE name = ?1",
+                "SELECT name, role, password, disabled_at IS NOT NULL FROM accounts WHERE name = ?1",
                 [name],
-                |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get(2)?)),
+                |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get(2)?,
+                        r.get::<_, bool>(3)?,
+                    ))
+                },
             )
             .optional()
             .map_err(self.sql("reading an account"))?
-            .map(|(name, role, password)| {
+            .map(|(name, role, password, disabled)| {
                 let role = role.parse().map_err(|message| StoreError::Damaged {
                     path: self.path.clone(),
                     alert_id: format!("account {name}"),
@@ -331,6 +340,7 @@ impl Store {
                     name,
                     role,
                     password,
+                    disabled,
                 })
             })
             .transpose()
@@ -359,7 +369,7 @@ impl Store {
             .query_row(
                 "SELECT s.account, a.role, s.csrf, s.expires_at FROM sessions s
                  JOIN accounts a ON a.name = s.account
-                 WHERE s.token_sha256 = ?1 AND s.expires_at > ?2",
+                 WHERE s.token_sha256 = ?1 AND s.expires_at > ?2 AND a.disabled_at IS NULL",
                 params![token_sha256, now],
                 |r| {
                     Ok((
@@ -380,6 +390,46 @@ impl Store {
                 expires_at,
             })
         }))
+    }
+
+    /// Disables (`true`) or re-enables an account; a disabled account's sessions end.
+    /// False when there is no such account.
+    pub fn set_account_disabled(&self, name: &str, disabled: bool) -> Result<bool, StoreError> {
+        let at = disabled.then(now_text);
+        let n = self
+            .conn
+            .execute(
+                "UPDATE accounts SET disabled_at = ?2 WHERE name = ?1",
+                params![name, at],
+            )
+            .map_err(self.sql("changing an account"))?;
+        if n == 1 && disabled {
+            self.revoke_sessions(name)?;
+        }
+        Ok(n == 1)
+    }
+
+    /// Replaces an account's password hash and ends its sessions. False when there is no
+    /// such account.
+    pub fn set_password(&self, name: &str, password: &str) -> Result<bool, StoreError> {
+        let n = self
+            .conn
+            .execute(
+                "UPDATE accounts SET password = ?2 WHERE name = ?1",
+                params![name, password],
+            )
+            .map_err(self.sql("changing a password"))?;
+        if n == 1 {
+            self.revoke_sessions(name)?;
+        }
+        Ok(n == 1)
+    }
+
+    /// Ends every session of an account; returns how many there were.
+    pub fn revoke_sessions(&self, name: &str) -> Result<usize, StoreError> {
+        self.conn
+            .execute("DELETE FROM sessions WHERE account = ?1", [name])
+            .map_err(self.sql("ending sessions"))
     }
 
     pub fn delete_session(&self, token_sha256: &str) -> Result<(), StoreError> {

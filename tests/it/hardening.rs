@@ -359,3 +359,102 @@ fn issue14_evidence_csv_cells_cannot_run_as_formulas() {
     assert!(html.contains("CSV escaping") && html.contains("single quote"));
     assert!(html.contains(&digest), "the HTML states the CSV's digest");
 }
+
+fn login_status(addr: &str, name: &str, password: &str) -> (u16, Option<String>) {
+    let body = serde_json::json!({"name": name, "password": password}).to_string();
+    let (s, h, _) = http(
+        addr,
+        "POST",
+        "/api/v1/login",
+        &[("Content-Type", "application/json")],
+        &body,
+    );
+    (s, header(&h, "retry-after").map(str::to_string))
+}
+
+#[test]
+fn issue14_logins_are_throttled_per_account_and_per_address() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("s.db");
+    add_user(&db, "investigator", "ia_nowak");
+    add_user(&db, "investigator", "ia_kowalski");
+    let server = start_server(&db);
+    let a = server.addr.as_str();
+    let right = "ia_nowak has a long password";
+
+    // Wrong passwords for one account: refused, then throttled with a clear 429.
+    let mut codes = Vec::new();
+    for i in 0..8 {
+        codes.push(login_status(
+            a,
+            "ia_nowak",
+            &format!("wrong guess number {i}"),
+        ));
+    }
+    let first429 = codes.iter().position(|(s, _)| *s == 429);
+    assert!(
+        codes.iter().take(5).all(|(s, _)| *s == 401),
+        "the first failures are plain refusals: {codes:?}"
+    );
+    let first429 = first429.expect("throttled after repeated failures");
+    assert!(first429 <= 5, "{codes:?}");
+    let retry: u64 = codes[first429]
+        .1
+        .as_deref()
+        .expect("Retry-After")
+        .parse()
+        .unwrap();
+    assert!(retry > 0 && retry <= 15 * 60, "{retry}");
+    // Even the right password waits now.
+    assert_eq!(login_status(a, "ia_nowak", right).0, 429);
+    // Another account from the same address is not locked by that.
+    login(a, "ia_kowalski", "ia_kowalski has a long password");
+
+    // One address guessing at many names is throttled too, known names or not.
+    let mut last = 0;
+    for i in 0..30 {
+        last = login_status(a, &format!("nobody{i}"), "some wrong password").0;
+        if last == 429 {
+            break;
+        }
+    }
+    assert_eq!(last, 429, "the address is throttled");
+    let (s, retry) = login_status(a, "ia_kowalski", "ia_kowalski has a long password");
+    assert_eq!(s, 429);
+    assert!(retry.is_some());
+    // The login page says so in words.
+    let (s, h, page) = http(
+        a,
+        "POST",
+        "/login",
+        &[("Content-Type", "application/x-www-form-urlencoded")],
+        "name=ia_kowalski&password=x",
+    );
+    assert_eq!(s, 429);
+    assert!(header(&h, "retry-after").is_some());
+    assert!(page.contains("Too many failed logins"), "{page}");
+}
+
+#[test]
+fn issue14_weak_passwords_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("s.db");
+    for weak in [
+        "aaaaaaaaaaaa",
+        "Password1234",
+        "qwertyuiop12",
+        "123456789012",
+        "Summer2024!!",
+    ] {
+        let out = custodes()
+            .args(["user", "add", "--db"])
+            .arg(&db)
+            .args(["--role", "admin", "adm_weak"])
+            .write_stdin(format!("{weak}\n"))
+            .assert()
+            .failure();
+        let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+        assert!(err.contains("password"), "{weak}: {err}");
+    }
+    add_user(&db, "admin", "adm_strong");
+}
