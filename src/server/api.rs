@@ -12,7 +12,7 @@ use std::collections::HashMap;
 
 use std::net::SocketAddr;
 
-use axum::extract::{ConnectInfo, FromRequestParts, Path, Query, State};
+use axum::extract::{ConnectInfo, DefaultBodyLimit, FromRequestParts, Path, Query, State};
 use axum::http::header::{self, HeaderMap, HeaderValue};
 use axum::http::request::Parts;
 use axum::http::{Method, StatusCode};
@@ -31,10 +31,22 @@ use crate::store::Store;
 const COOKIE: &str = "custodes_session";
 const OPENAPI: &str = include_str!("openapi.json");
 
+/// Largest login body: a name of 64 characters and a long passphrase fit many times over;
+/// anything bigger is refused (413) before it is read.
+pub const LOGIN_BODY_BYTES: usize = 4 * 1024;
+/// Largest body of any other POST (a triage note, an exception's reason).
+pub const FORM_BODY_BYTES: usize = 64 * 1024;
+/// Longest access-log target built from what a request asked for (filters, periods).
+pub const LOGGED_TARGET_CHARS: usize = 512;
+
 pub fn router(state: AppState) -> Router {
+    let login_limit = DefaultBodyLimit::max(LOGIN_BODY_BYTES);
     Router::new()
         .route("/", get(overview_page))
-        .route("/login", get(login_page).post(login_form))
+        .route(
+            "/login",
+            get(login_page).post(login_form).layer(login_limit),
+        )
         .route("/logout", post(logout_form))
         .route("/alerts", get(alerts_page))
         .route("/alerts/{id}", get(alert_page))
@@ -47,7 +59,7 @@ pub fn router(state: AppState) -> Router {
         .route("/users/{user}/export.csv", get(user_export_csv))
         .route("/exceptions", get(exceptions_page).post(exception_form))
         .route("/exceptions/{id}/revoke", post(revoke_form))
-        .route("/api/v1/login", post(login_api))
+        .route("/api/v1/login", post(login_api).layer(login_limit))
         .route("/api/v1/logout", post(logout_api))
         .route("/api/v1/openapi.json", get(openapi))
         .route("/api/v1/overview", get(overview_api))
@@ -65,6 +77,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/exceptions/preview", get(preview_api))
         .route("/api/v1/exceptions/{id}/revoke", post(revoke_api))
         .route("/api/v1/access-log", get(access_log_api))
+        .layer(DefaultBodyLimit::max(FORM_BODY_BYTES))
         .layer(middleware::from_fn(guard))
         .with_state(state)
 }
@@ -281,12 +294,27 @@ impl FromRequestParts<AppState> for Authed {
     }
 }
 
-/// Records a view of personal data (only viewers who see names see any).
+/// Records a view of personal data (only viewers who see names see any). The target is
+/// built from what the request asked for, so it is cut to [`LOGGED_TARGET_CHARS`].
 fn log_view(s: &mut Store, who: &Authed, action: &str, target: &str) -> Result<(), Fail> {
     if who.viewer.role.sees_names() {
-        s.log_access(&who.viewer.name, action, target)?;
+        s.log_access(&who.viewer.name, action, &clip(target, LOGGED_TARGET_CHARS))?;
     }
     Ok(())
+}
+
+/// At most `max` characters of `s`, control characters replaced, and a mark when cut: what
+/// the append-only log keeps of text a request supplied.
+fn clip(s: &str, max: usize) -> String {
+    let mut out: String = s
+        .chars()
+        .take(max)
+        .map(|c| if c.is_control() { '\u{fffd}' } else { c })
+        .collect();
+    if s.chars().nth(max).is_some() {
+        out.push('…');
+    }
+    out
 }
 
 // ---- login ----
@@ -363,15 +391,7 @@ pub const LOGGED_NAME_CHARS: usize = 64;
 /// A submitted name as the access log keeps it: at most [`LOGGED_NAME_CHARS`] characters,
 /// control characters replaced, and a mark when it was cut.
 fn logged_name(name: &str) -> String {
-    let mut s: String = name
-        .chars()
-        .take(LOGGED_NAME_CHARS)
-        .map(|c| if c.is_control() { '\u{fffd}' } else { c })
-        .collect();
-    if name.chars().nth(LOGGED_NAME_CHARS).is_some() {
-        s.push('…');
-    }
-    s
+    clip(name, LOGGED_NAME_CHARS)
 }
 
 fn session_cookie(token: &str, hours: i64) -> HeaderValue {

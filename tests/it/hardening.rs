@@ -458,3 +458,49 @@ fn issue14_weak_passwords_are_refused() {
     }
     add_user(&db, "admin", "adm_strong");
 }
+
+#[test]
+fn issue14_what_anyone_submits_cannot_fill_the_access_log() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("s.db");
+    add_user(&db, "admin", "adm_okafor");
+    let server = start_server(&db);
+    let a = server.addr.as_str();
+    let json = ("Content-Type", "application/json");
+
+    // A login body far bigger than any name and password is refused before it is read.
+    let huge = serde_json::json!({"name": "x".repeat(1 << 20), "password": "y"}).to_string();
+    let (s, _, _) = http(a, "POST", "/api/v1/login", &[json], &huge);
+    assert_eq!(s, 413, "a 1 MB login body");
+    let form = format!("name={}&password=y", "x".repeat(1 << 20));
+    let ctype = ("Content-Type", "application/x-www-form-urlencoded");
+    assert_eq!(http(a, "POST", "/login", &[ctype], &form).0, 413);
+
+    // A name that fits the body limit is logged cut short.
+    let long = serde_json::json!({"name": "n".repeat(3000), "password": "y"}).to_string();
+    assert_eq!(http(a, "POST", "/api/v1/login", &[json], &long).0, 401);
+    // So are the filters a logged-in user sends.
+    let (cookie, _) = login(a, "adm_okafor", "adm_okafor has a long password");
+    let c = [("Cookie", cookie.as_str())];
+    let q = format!("/api/v1/alerts?unit={}", "u".repeat(20_000));
+    assert_eq!(http(a, "GET", &q, &c, "").0, 200);
+    // Other POST bodies have a limit too.
+    let big = serde_json::json!({"status": "open", "note": "z".repeat(1 << 20)}).to_string();
+    let (s, _, _) = http(a, "POST", "/api/v1/alerts/al-x/triage", &[c[0], json], &big);
+    assert_eq!(s, 413);
+    drop(server);
+
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let (longest, total): (i64, i64) = conn
+        .query_row(
+            "SELECT max(length(account) + length(target)), sum(length(account) + length(target)) FROM access_log",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert!(
+        longest <= 600,
+        "an access-log entry of {longest} characters"
+    );
+    assert!(total < 4000, "the access log grew by {total} characters");
+}
