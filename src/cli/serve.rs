@@ -31,6 +31,11 @@ pub struct ServeArgs {
     /// How long a login lasts, hours.
     #[arg(long, value_name = "HOURS", default_value_t = 8)]
     pub session_hours: i64,
+    /// The access log's key file, made (0600) on first start when the log has none.
+    /// Default: the store's path with `.logkey` added; keep it where whoever can write the
+    /// store cannot (see `custodes verify-log`).
+    #[arg(long, value_name = "FILE")]
+    pub log_key: Option<PathBuf>,
 }
 
 pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
@@ -41,6 +46,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         db: args.db,
         listen: args.listen,
         session_hours: args.session_hours,
+        log_key: args.log_key,
     })?;
     Ok(ExitCode::SUCCESS)
 }

@@ -93,7 +93,7 @@ pub fn check_password(password: &str) -> Result<(), PasswordError> {
 fn repeated_unit(s: &str) -> &str {
     let n = s.len();
     (1..=n / 2)
-        .filter(|k| n % k == 0 && s.is_char_boundary(*k))
+        .filter(|k| n.is_multiple_of(*k) && s.is_char_boundary(*k))
         .find(|k| s.as_bytes().chunks(*k).all(|c| c == &s.as_bytes()[..*k]))
         .map_or(s, |k| &s[..k])
 }

@@ -45,6 +45,8 @@ pub struct ServeOptions {
     pub listen: SocketAddr,
     /// How long a login lasts.
     pub session_hours: i64,
+    /// The access log's key file (`None`: next to the store).
+    pub log_key: Option<PathBuf>,
 }
 
 /// What every request handler shares.
@@ -71,7 +73,13 @@ pub fn run(opts: ServeOptions) -> Result<(), ServeError> {
             opts.db.display()
         )));
     }
-    let store = Store::open(&opts.db)?;
+    let mut store = Store::open(&opts.db)?;
+    let key_path = opts
+        .log_key
+        .clone()
+        .unwrap_or_else(|| crate::store::chain::default_key_path(&opts.db));
+    let chain_key = store.use_log_key(&key_path, true)?;
+    tracing::info!(key = %key_path.display(), from = chain_key.from, "Access log sealed with its key.");
     let key = store.pseudonym_key(auth::new_token)?;
     let state = AppState {
         store: Arc::new(Mutex::new(store)),

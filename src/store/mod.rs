@@ -23,6 +23,7 @@ use thiserror::Error;
 
 use crate::alert::Alert;
 
+pub mod chain;
 pub mod workbench;
 
 pub const FORMAT: &str = "custodes-store";
@@ -52,6 +53,8 @@ pub enum StoreError {
         doing: &'static str,
         source: rusqlite::Error,
     },
+    #[error("{}: {message}", path.display())]
+    LogKey { path: PathBuf, message: String },
     #[error("{}: alert `{alert_id}` in the store is damaged: {message}", path.display())]
     Damaged {
         path: PathBuf,
@@ -226,6 +229,9 @@ pub struct StoredReject {
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+    /// The access log's key, once [`Store::use_log_key`] loaded it: entries from its
+    /// `from` on are sealed with it.
+    chain_key: Option<chain::ChainKey>,
 }
 
 pub(crate) fn now_text() -> String {
@@ -253,6 +259,7 @@ impl Store {
         let store = Store {
             conn,
             path: path.to_path_buf(),
+            chain_key: None,
         };
         store
             .conn

@@ -504,3 +504,130 @@ fn issue14_what_anyone_submits_cannot_fill_the_access_log() {
     );
     assert!(total < 4000, "the access log grew by {total} characters");
 }
+
+/// Runs `verify-log` with extra arguments: (exit code, stdout + stderr).
+fn verify_log(db: &Path, extra: &[&str]) -> (i32, String) {
+    let out = custodes()
+        .args(["verify-log", "--db"])
+        .arg(db)
+        .args(extra)
+        .output()
+        .unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.code().unwrap_or(-1), text)
+}
+
+/// What someone who can write the store file but has no key does: edit an entry, or
+/// drop entries, or add one, and re-hash the chain after it the way `verify-log` used to
+/// check it.
+fn rewrite_log(db: &Path, edit: &str) {
+    let c = rusqlite::Connection::open(db).unwrap();
+    c.execute_batch(
+        "DROP TRIGGER access_log_append_only_update; DROP TRIGGER access_log_append_only_delete;",
+    )
+    .unwrap();
+    c.execute_batch(edit).unwrap();
+    let rows: Vec<(i64, String, String, String, String)> = c
+        .prepare("SELECT seq, at, account, action, target FROM access_log ORDER BY seq")
+        .unwrap()
+        .query_map([], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+        })
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    c.execute("DELETE FROM access_log", []).unwrap();
+    let mut prev = custodes::store::workbench::GENESIS.to_string();
+    for (i, (_, at, account, action, target)) in rows.iter().enumerate() {
+        let seq = i as i64 + 1;
+        let h = custodes::store::workbench::entry_hash(&prev, seq, at, account, action, target);
+        c.execute(
+            "INSERT INTO access_log (seq, at, account, action, target, prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            rusqlite::params![seq, at, account, action, target, prev, h],
+        )
+        .unwrap();
+        prev = h;
+    }
+}
+
+#[test]
+fn issue14_a_rewritten_or_cut_access_log_fails_verification() {
+    let dir = tempfile::tempdir().unwrap();
+    let w = dir.path();
+    let db = w.join("s.db");
+    add_user(&db, "admin", "adm_okafor");
+    {
+        let server = start_server(&db);
+        let a = server.addr.as_str();
+        let (cookie, _) = login(a, "adm_okafor", "adm_okafor has a long password");
+        for _ in 0..5 {
+            let (s, _, _) = http(a, "GET", "/api/v1/alerts", &[("Cookie", &cookie)], "");
+            assert_eq!(s, 200);
+        }
+    }
+    let key = w.join("s.db.logkey");
+    assert!(key.exists(), "serve made the log's key next to the store");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&key).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    let (code, text) = verify_log(&db, &["--export-head", w.join("head").to_str().unwrap()]);
+    assert_eq!(code, 0, "{text}");
+    assert!(text.contains("whole") && text.contains("sealed"), "{text}");
+    let head = w.join("head");
+
+    let tampered = |name: &str, edit: &str| -> PathBuf {
+        let p = w.join(name);
+        std::fs::copy(&db, &p).unwrap();
+        std::fs::copy(&key, w.join(format!("{name}.logkey"))).unwrap();
+        rewrite_log(&p, edit);
+        p
+    };
+    let h = head.to_str().unwrap();
+    // An entry edited, the chain recomputed after it.
+    let edited = tampered(
+        "edited.db",
+        "UPDATE access_log SET target = 'nothing' WHERE seq = 3;",
+    );
+    let (code, text) = verify_log(&edited, &[]);
+    assert_eq!(code, 1, "{text}");
+    // Entries deleted and the rest re-chained.
+    let deleted = tampered("deleted.db", "DELETE FROM access_log WHERE seq IN (2, 4);");
+    assert_eq!(verify_log(&deleted, &[]).0, 1);
+    // A forged entry inserted.
+    let forged = tampered(
+        "forged.db",
+        "INSERT INTO access_log (seq, at, account, action, target, prev_hash, hash) VALUES (100, '2020-01-01T00:00:00Z', 'adm_okafor', 'login', 'admin', '', '');",
+    );
+    assert_eq!(verify_log(&forged, &[]).0, 1);
+    // The tail cut off: the key cannot tell, the anchored head can.
+    let cut = w.join("cut.db");
+    std::fs::copy(&db, &cut).unwrap();
+    std::fs::copy(&key, w.join("cut.db.logkey")).unwrap();
+    {
+        let c = rusqlite::Connection::open(&cut).unwrap();
+        c.execute_batch(
+            "DROP TRIGGER access_log_append_only_delete; DELETE FROM access_log WHERE seq > 3;",
+        )
+        .unwrap();
+    }
+    let (code, text) = verify_log(&cut, &["--head", h]);
+    assert_eq!(code, 1, "{text}");
+    assert!(text.contains("cut off"), "{text}");
+    // The untouched log holds its head; without its key the check refuses to pass.
+    assert_eq!(verify_log(&db, &["--head", h]).0, 0);
+    std::fs::rename(&key, w.join("elsewhere.key")).unwrap();
+    let (code, text) = verify_log(&db, &[]);
+    assert_eq!(code, 2, "{text}");
+    let (code, text) = verify_log(
+        &db,
+        &["--log-key", w.join("elsewhere.key").to_str().unwrap()],
+    );
+    assert_eq!(code, 0, "{text}");
+}
