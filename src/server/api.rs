@@ -10,8 +10,6 @@
 
 use std::collections::HashMap;
 
-use std::net::SocketAddr;
-
 use axum::extract::{ConnectInfo, DefaultBodyLimit, FromRequestParts, Path, Query, State};
 use axum::http::header::{self, HeaderMap, HeaderValue};
 use axum::http::request::Parts;
@@ -24,7 +22,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::view::{Filter, Snapshot, Viewer, Views};
-use super::{auth, export, pages, AppState};
+use super::{auth, export, pages, AppState, Peer};
 use crate::store::workbench::{Exception, Role, Triage, STATUSES};
 use crate::store::Store;
 
@@ -82,12 +80,13 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// Headers for every answer, and the refusal of cross-site writes.
+/// Headers for every answer (refusals included), and the refusal of cross-site writes.
 async fn guard(req: axum::extract::Request, next: Next) -> Response {
-    if req.method() == Method::POST && !same_origin(req.headers()) {
-        return (StatusCode::FORBIDDEN, "cross-site request refused").into_response();
-    }
-    let mut res = next.run(req).await;
+    let mut res = if req.method() == Method::POST && !same_origin(req.headers()) {
+        (StatusCode::FORBIDDEN, "cross-site request refused").into_response()
+    } else {
+        next.run(req).await
+    };
     let h = res.headers_mut();
     let set = |h: &mut HeaderMap, k: header::HeaderName, v: &'static str| {
         h.insert(k, HeaderValue::from_static(v));
@@ -335,7 +334,7 @@ async fn open_session(
     state: &AppState,
     name: String,
     password: String,
-    peer: SocketAddr,
+    peer: std::net::SocketAddr,
 ) -> Result<(String, String, Role), Fail> {
     let address = peer.ip().to_string();
     let throttle = state.throttle.clone();
@@ -407,7 +406,7 @@ const CLEAR_COOKIE: &str =
 
 async fn login_api(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ConnectInfo(Peer(peer)): ConnectInfo<Peer>,
     Json(b): Json<LoginBody>,
 ) -> Response {
     match open_session(&state, b.name.clone(), b.password, peer).await {
@@ -429,7 +428,7 @@ async fn login_page() -> Html<String> {
 
 async fn login_form(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ConnectInfo(Peer(peer)): ConnectInfo<Peer>,
     Form(b): Form<LoginBody>,
 ) -> Response {
     match open_session(&state, b.name, b.password, peer).await {
@@ -560,6 +559,7 @@ async fn list_alerts(
     who: &Authed,
     f: Filter,
 ) -> Result<Vec<super::view::AlertRow>, Fail> {
+    f.validate().map_err(Fail::BadRequest)?;
     read(state, who, move |s, snap, v, who| {
         let rows = v.alerts(snap, &f);
         log_view(s, who, "list_alerts", &query_text(&f))?;
@@ -626,6 +626,7 @@ async fn ranked(
     who: &Authed,
     f: Filter,
 ) -> Result<Vec<super::view::RankedUser>, Fail> {
+    f.validate().map_err(Fail::BadRequest)?;
     read(state, who, move |s, snap, v, who| {
         let users = v.ranked(snap, &f);
         log_view(s, who, "list_users", &query_text(&f))?;
@@ -663,6 +664,17 @@ pub struct Range {
 }
 
 impl Range {
+    /// Refuses a `from` or `to` that is neither a date nor an RFC 3339 time.
+    fn validate(&self) -> Result<(), Fail> {
+        Filter {
+            from: self.from.clone(),
+            to: self.to.clone(),
+            ..Filter::default()
+        }
+        .validate()
+        .map_err(Fail::BadRequest)
+    }
+
     /// The period as store bounds: empty fields are open ends; a date `to` is the whole
     /// day.
     fn bounds(&self) -> (String, String) {
@@ -685,6 +697,7 @@ async fn timeline(
     user: String,
     r: Range,
 ) -> Result<super::view::Timeline, Fail> {
+    r.validate()?;
     read(state, who, move |s, snap, v, who| {
         let login = v
             .resolve_login(&user, snap)
@@ -728,6 +741,9 @@ async fn packet(state: &AppState, who: &Authed, of: PacketOf) -> Result<export::
         return Err(Fail::Forbidden(
             "evidence packets name people: the oversight role cannot export them".into(),
         ));
+    }
+    if let PacketOf::User(_, r) = &of {
+        r.validate()?;
     }
     read(state, who, move |s, snap, v, who| {
         let now = crate::event::format_ts(&chrono::Utc::now());
@@ -1025,13 +1041,21 @@ fn would_hide(snap: &Snapshot, rule: &Exception) -> usize {
         .count()
 }
 
+/// The rules, for admins only (as the README says), and the reading is logged: the rules
+/// name logins.
 async fn exceptions_list(state: &AppState, who: &Authed) -> Result<Vec<Exception>, Fail> {
-    if !who.viewer.role.sees_names() {
+    if who.viewer.role != Role::Admin {
         return Err(Fail::Forbidden(
-            "exceptions name logins: not shown to the oversight role".into(),
+            "exceptions are an admin's: they name logins and what is hidden about them".into(),
         ));
     }
-    db(state, |s| Ok(s.exceptions()?)).await
+    let name = who.viewer.name.clone();
+    db(state, move |s| {
+        let rules = s.exceptions()?;
+        s.log_access(&name, "list_exceptions", &format!("{} rules", rules.len()))?;
+        Ok(rules)
+    })
+    .await
 }
 
 async fn exceptions_api(State(state): State<AppState>, who: Authed) -> Response {
@@ -1203,8 +1227,12 @@ async fn access_log_api(
         if who.viewer.role != Role::Admin {
             return Err(Fail::Forbidden("only an admin reads the access log".into()));
         }
+        let name = who.viewer.name.clone();
         db(&state, move |s| {
-            Ok(s.access_log(l.limit.unwrap_or(100).min(10_000))?)
+            let limit = l.limit.unwrap_or(100).min(10_000);
+            // Reading the log is itself logged: who looked at who looked.
+            s.log_access(&name, "read_access_log", &format!("last {limit}"))?;
+            Ok(s.access_log(limit)?)
         })
         .await
     };

@@ -10,6 +10,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod conn;
 pub mod export;
 pub mod pages;
 pub mod throttle;
@@ -21,7 +22,15 @@ use std::sync::{Arc, Mutex};
 
 use thiserror::Error;
 
+pub use conn::Peer;
+
 use crate::store::{Store, StoreError};
+
+/// Longest session a login may ask for (`--session-hours`): a year.
+pub const MAX_SESSION_HOURS: i64 = 24 * 366;
+
+/// How long a shutdown waits for requests in flight before it ends them.
+pub const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(5);
 
 #[derive(Debug, Error)]
 pub enum ServeError {
@@ -47,6 +56,8 @@ pub struct ServeOptions {
     pub session_hours: i64,
     /// The access log's key file (`None`: next to the store).
     pub log_key: Option<PathBuf>,
+    /// A connection whose reads or writes make no progress for this long is closed.
+    pub idle_timeout: std::time::Duration,
 }
 
 /// What every request handler shares.
@@ -67,6 +78,17 @@ pub struct AppState {
 
 /// Runs the server until SIGINT or SIGTERM.
 pub fn run(opts: ServeOptions) -> Result<(), ServeError> {
+    if !(1..=MAX_SESSION_HOURS).contains(&opts.session_hours) {
+        return Err(ServeError::Usage(format!(
+            "--session-hours {}: expected 1 to {MAX_SESSION_HOURS}",
+            opts.session_hours
+        )));
+    }
+    if opts.idle_timeout.is_zero() {
+        return Err(ServeError::Usage(
+            "the idle timeout must be at least 1 s".into(),
+        ));
+    }
     if !opts.db.exists() {
         return Err(ServeError::Usage(format!(
             "{}: no such alert store (fill one with `custodes audit --db` or `custodes watch --db`, and add accounts with `custodes user add`)",
@@ -104,13 +126,32 @@ pub fn run(opts: ServeOptions) -> Result<(), ServeError> {
         let addr = listener.local_addr().map_err(ServeError::Runtime)?;
         tracing::info!(%addr, db = %opts.db.display(), "Serving the workbench.");
         eprintln!("custodes: serving {} on http://{addr}/", opts.db.display());
-        axum::serve(
+        let listener = conn::TimedListener {
+            inner: listener,
+            idle: opts.idle_timeout,
+        };
+        // Graceful shutdown stops accepting and lets requests in flight finish, but it
+        // would wait for every open connection; after the grace period the rest are cut.
+        let stopping = Arc::new(tokio::sync::Notify::new());
+        let signal = stopping.clone();
+        let serve = axum::serve(
             listener,
-            api::router(state).into_make_service_with_connect_info::<SocketAddr>(),
+            api::router(state).into_make_service_with_connect_info::<Peer>(),
         )
-        .with_graceful_shutdown(shutdown())
-        .await
-        .map_err(ServeError::Runtime)
+        .with_graceful_shutdown(async move {
+            shutdown().await;
+            signal.notify_one();
+        });
+        tokio::select! {
+            r = serve => r.map_err(ServeError::Runtime),
+            _ = async {
+                stopping.notified().await;
+                tokio::time::sleep(SHUTDOWN_GRACE).await;
+            } => {
+                tracing::info!("Connections still open after the grace period were closed.");
+                Ok(())
+            }
+        }
     })
 }
 

@@ -185,6 +185,31 @@ pub struct Filter {
 }
 
 impl Filter {
+    /// Refuses a `from` or `to` that is neither a date (`YYYY-MM-DD`) nor an RFC 3339 time:
+    /// compared as text, it would silently filter everything or nothing.
+    pub fn validate(&self) -> Result<(), String> {
+        let c = self.cleaned();
+        for (name, v) in [("from", &self.from), ("to", &self.to)] {
+            let Some(t) = v.as_deref().map(str::trim).filter(|t| !t.is_empty()) else {
+                continue;
+            };
+            let ok = chrono::NaiveDate::parse_from_str(t, "%Y-%m-%d").is_ok()
+                || chrono::DateTime::parse_from_rfc3339(t).is_ok();
+            if !ok {
+                let shown: String = t.chars().take(40).collect();
+                return Err(format!(
+                    "`{name}` = `{shown}` is not a date (YYYY-MM-DD) or an RFC 3339 time (2026-11-23T08:00:00Z)"
+                ));
+            }
+        }
+        if let (Some(f), Some(t)) = (&c.from, &c.to) {
+            if f > t {
+                return Err(format!("`from` ({f}) is after `to` ({t})"));
+            }
+        }
+        Ok(())
+    }
+
     /// HTML forms send every field, empty ones as `""`: an empty field filters nothing.
     pub fn cleaned(&self) -> Filter {
         let c = |v: &Option<String>| {

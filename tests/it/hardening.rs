@@ -8,7 +8,7 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use crate::serve::{add_user, header, http, login};
-use crate::support::{custodes, gen_world, reference_secrets, start_server};
+use crate::support::{custodes, gen_world, reference_secrets, start_server, start_server_with};
 
 /// A generated world audited into a store: (dir, store, refs).
 fn audited_world(seed: u64) -> (tempfile::TempDir, PathBuf, PathBuf) {
@@ -630,4 +630,194 @@ fn issue14_a_rewritten_or_cut_access_log_fails_verification() {
         &["--log-key", w.join("elsewhere.key").to_str().unwrap()],
     );
     assert_eq!(code, 0, "{text}");
+}
+
+/// Opens a connection and sends half a request; returns the socket.
+fn half_request(addr: &str) -> std::net::TcpStream {
+    use std::io::Write;
+    let mut s = std::net::TcpStream::connect(addr).unwrap();
+    s.write_all(b"GET /api/v1/overview HTTP/1.1\r\nHost: x\r\nX-Slow: ")
+        .unwrap();
+    s
+}
+
+/// Whether the server closed the connection (rather than our generous read bound ending).
+fn closed_by_server(mut s: std::net::TcpStream, bound: std::time::Duration) -> bool {
+    use std::io::Read;
+    s.set_read_timeout(Some(bound)).unwrap();
+    let mut buf = [0u8; 1024];
+    loop {
+        match s.read(&mut buf) {
+            Ok(0) => return true,
+            Ok(_) => continue,
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                ) =>
+            {
+                return false
+            }
+            Err(_) => return true,
+        }
+    }
+}
+
+#[test]
+fn issue14_half_sent_requests_are_closed_and_do_not_hold_shutdown() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("s.db");
+    add_user(&db, "admin", "adm_okafor");
+    let server = start_server_with(&db, &["--idle-timeout", "1"]);
+    let a = server.addr.clone();
+    // An idle keep-alive connection and a half-sent request are both closed by the server.
+    let idle = std::net::TcpStream::connect(&a).unwrap();
+    let bound = std::time::Duration::from_secs(20);
+    assert!(
+        closed_by_server(idle, bound),
+        "an idle connection stayed open"
+    );
+    assert!(
+        closed_by_server(half_request(&a), bound),
+        "a half-sent request stayed open"
+    );
+    // SIGTERM does not wait on them either (the default idle timeout is long here).
+    drop(server);
+    let mut server = start_server(&db);
+    let _held = [half_request(&server.addr), half_request(&server.addr)];
+    let status = server.terminate(std::time::Duration::from_secs(30));
+    assert!(status.is_some(), "serve still running 30 s after SIGTERM");
+}
+
+#[test]
+fn issue14_low_findings_hold() {
+    let dir = tempfile::tempdir().unwrap();
+    let w = dir.path();
+    let db = w.join("s.db");
+    add_user(&db, "admin", "adm_okafor");
+    add_user(&db, "investigator", "ia_nowak");
+
+    // A session length that cannot be represented is refused at the start, not at login.
+    let out = custodes()
+        .args([
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--session-hours",
+            "99999999999999",
+            "--db",
+        ])
+        .arg(&db)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("session-hours"));
+
+    let server = start_server(&db);
+    let a = server.addr.as_str();
+    let (icookie, icsrf) = login(a, "ia_nowak", "ia_nowak has a long password");
+    let ic = [("Cookie", icookie.as_str())];
+
+    // The refusal of a cross-site request carries the security headers too.
+    let (s, h, _) = http(
+        a,
+        "POST",
+        "/api/v1/logout",
+        &[
+            ic[0],
+            ("X-CSRF-Token", &icsrf),
+            ("Origin", "http://evil.example"),
+        ],
+        "",
+    );
+    assert_eq!(s, 403);
+    for k in [
+        "content-security-policy",
+        "x-content-type-options",
+        "x-frame-options",
+        "cache-control",
+    ] {
+        assert!(header(&h, k).is_some(), "the 403 lacks {k}");
+    }
+
+    // Periods are validated: 400 with a clear message.
+    for q in [
+        "/api/v1/alerts?from=yesterday",
+        "/api/v1/users?to=2024-13-45",
+        "/api/v1/alerts?from=2024-05-02&to=2024-05-01",
+        "/api/v1/users/ia_nowak/timeline?from=x",
+        "/alerts?from=%27%20OR%201%3D1",
+    ] {
+        let (s, _, b) = http(a, "GET", q, &ic, "");
+        assert_eq!(s, 400, "{q}: {b}");
+        assert!(b.contains("from") || b.contains("to"), "{q}: {b}");
+    }
+    let ok = "/api/v1/alerts?from=2024-05-01&to=2024-05-02T10:00:00Z";
+    assert_eq!(http(a, "GET", ok, &ic, "").0, 200);
+
+    // Exceptions are the admins', as the README says; reading them and the log is logged.
+    assert_eq!(http(a, "GET", "/api/v1/exceptions", &ic, "").0, 403);
+    assert_eq!(http(a, "GET", "/exceptions", &ic, "").0, 403);
+    let (acookie, _) = login(a, "adm_okafor", "adm_okafor has a long password");
+    let ac = [("Cookie", acookie.as_str())];
+    assert_eq!(http(a, "GET", "/api/v1/exceptions", &ac, "").0, 200);
+    assert_eq!(http(a, "GET", "/api/v1/access-log", &ac, "").0, 200);
+    let (_, _, b) = http(a, "GET", "/api/v1/access-log?limit=50", &ac, "");
+    let log: Vec<Value> = serde_json::from_str(&b).unwrap();
+    for action in ["list_exceptions", "read_access_log"] {
+        assert!(
+            log.iter()
+                .any(|e| e["action"] == action && e["account"] == "adm_okafor"),
+            "{action} not logged: {b}"
+        );
+    }
+
+    // `custodes user` revokes sessions, disables, enables and resets passwords.
+    let user = |args: &[&str], stdin: &str| {
+        custodes()
+            .arg("user")
+            .args(args)
+            .arg("--db")
+            .arg(&db)
+            .arg("ia_nowak")
+            .write_stdin(stdin.to_string())
+            .output()
+            .unwrap()
+    };
+    let alerts = |c: &str| http(a, "GET", "/api/v1/alerts", &[("Cookie", c)], "").0;
+    assert_eq!(alerts(&icookie), 200);
+    assert!(user(&["revoke"], "").status.success());
+    assert_eq!(alerts(&icookie), 401, "revoked");
+    let (c2, _) = login(a, "ia_nowak", "ia_nowak has a long password");
+    assert!(user(&["disable"], "").status.success());
+    assert_eq!(alerts(&c2), 401, "a disabled account's session ends");
+    assert_eq!(
+        login_status(a, "ia_nowak", "ia_nowak has a long password").0,
+        401
+    );
+    assert!(user(&["enable"], "").status.success());
+    let (c3, _) = login(a, "ia_nowak", "ia_nowak has a long password");
+    let weak = user(&["reset-password"], "aaaaaaaaaaaa\n");
+    assert_eq!(
+        weak.status.code(),
+        Some(2),
+        "a weak new password is refused"
+    );
+    assert_eq!(alerts(&c3), 200, "a refused reset changes nothing");
+    assert!(user(&["reset-password"], "a fresh and longer passphrase\n")
+        .status
+        .success());
+    assert_eq!(alerts(&c3), 401, "a reset ends the sessions");
+    assert_eq!(
+        login_status(a, "ia_nowak", "ia_nowak has a long password").0,
+        401
+    );
+    login(a, "ia_nowak", "a fresh and longer passphrase");
+    let nobody = custodes()
+        .args(["user", "disable", "--db"])
+        .arg(&db)
+        .arg("nobody")
+        .output()
+        .unwrap();
+    assert_eq!(nobody.status.code(), Some(2));
 }
