@@ -15,6 +15,14 @@ pub fn create_private(path: &Path) -> io::Result<File> {
     open_private(path, opts)
 }
 
+/// Creates a new file readable and writable by its owner only; an existing one is an
+/// error, never overwritten (keys).
+pub fn create_new_private(path: &Path) -> io::Result<File> {
+    let mut opts = OpenOptions::new();
+    opts.write(true).create_new(true);
+    open_private(path, opts)
+}
+
 /// Opens a file of lines for appending (creating it), readable and writable by its owner
 /// only: a long-running service's output, which a restart must not truncate. A last line
 /// without its newline (torn by a crash mid-write) is cut off first, so that readers

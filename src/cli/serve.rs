@@ -28,19 +28,29 @@ pub struct ServeArgs {
     /// Address to listen on.
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
     pub listen: SocketAddr,
-    /// How long a login lasts, hours.
-    #[arg(long, value_name = "HOURS", default_value_t = 8)]
+    /// How long a login lasts, hours (1 to 8784, a year).
+    #[arg(long, value_name = "HOURS", default_value_t = 8,
+          value_parser = clap::value_parser!(i64).range(1..=server::MAX_SESSION_HOURS))]
     pub session_hours: i64,
+    /// Close a connection whose reads or writes make no progress for this many seconds
+    /// (idle keep-alive connections, half-sent requests, clients that stop reading).
+    #[arg(long, value_name = "SECONDS", default_value_t = 30,
+          value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub idle_timeout: u64,
+    /// The access log's key file, made (0600) on first start when the log has none.
+    /// Default: the store's path with `.logkey` added; keep it where whoever can write the
+    /// store cannot (see `custodes verify-log`).
+    #[arg(long, value_name = "FILE")]
+    pub log_key: Option<PathBuf>,
 }
 
 pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
-    if args.session_hours < 1 {
-        anyhow::bail!("--session-hours must be at least 1");
-    }
     server::run(ServeOptions {
         db: args.db,
         listen: args.listen,
         session_hours: args.session_hours,
+        log_key: args.log_key,
+        idle_timeout: std::time::Duration::from_secs(args.idle_timeout),
     })?;
     Ok(ExitCode::SUCCESS)
 }

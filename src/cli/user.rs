@@ -1,4 +1,5 @@
-//! `custodes user add`: accounts of the workbench, stored in the alert store.
+//! `custodes user`: accounts of the workbench, stored in the alert store: add, disable,
+//! enable, reset a password, revoke sessions.
 
 use std::io::{BufRead, IsTerminal};
 use std::path::PathBuf;
@@ -21,13 +22,33 @@ pub struct UserArgs {
 #[derive(Debug, Subcommand)]
 pub enum UserCommand {
     Add(AddArgs),
+    Disable(NameArgs),
+    Enable(NameArgs),
+    ResetPassword(NameArgs),
+    Revoke(NameArgs),
+}
+
+/// An existing account.
+///
+/// disable: the account can no longer log in and its sessions end at once (its history
+/// stays). enable: it can log in again. reset-password: a new password, read like `add`
+/// reads one, and every session of the account ends. revoke: every session ends (logged-in
+/// browsers and scripts must log in again).
+#[derive(Debug, Args)]
+pub struct NameArgs {
+    /// The alert store.
+    #[arg(long, value_name = "FILE")]
+    pub db: PathBuf,
+    /// The account's login name.
+    #[arg(value_name = "NAME")]
+    pub name: String,
 }
 
 /// Create an account.
 ///
 /// The password is read from standard input when it is not a terminal (the first line),
-/// otherwise asked for twice without echo. It needs at least 12 characters and is stored
-/// only as an argon2id hash. Roles: investigator (sees names), oversight (aggregates and
+/// otherwise asked for twice without echo. It needs at least 12 characters, must not be a
+/// common password, a repetition or a keyboard run, and is stored only as an argon2id hash. Roles: investigator (sees names), oversight (aggregates and
 /// pseudonyms only), admin (accounts and exceptions). An existing name is an error.
 ///
 /// Example: printf '%s\n' "$PASSWORD" | custodes user add --db alerts.db --role investigator jdoe
@@ -47,6 +68,81 @@ pub struct AddArgs {
 pub fn run(args: UserArgs) -> anyhow::Result<ExitCode> {
     match args.command {
         UserCommand::Add(a) => add(a),
+        UserCommand::Disable(a) => change(a, Change::Disable),
+        UserCommand::Enable(a) => change(a, Change::Enable),
+        UserCommand::ResetPassword(a) => change(a, Change::Password),
+        UserCommand::Revoke(a) => change(a, Change::Revoke),
+    }
+}
+
+enum Change {
+    Disable,
+    Enable,
+    Password,
+    Revoke,
+}
+
+fn change(args: NameArgs, what: Change) -> anyhow::Result<ExitCode> {
+    if !args.db.exists() {
+        bail!("{}: no such alert store", args.db.display());
+    }
+    let name = args.name.trim();
+    let store = Store::open(&args.db)?;
+    let db = args.db.display();
+    let missing = || anyhow::anyhow!("{db}: no account named `{name}`");
+    let done = match what {
+        Change::Disable => {
+            if !store.set_account_disabled(name, true)? {
+                return Err(missing());
+            }
+            "disabled; its sessions ended".to_string()
+        }
+        Change::Enable => {
+            if !store.set_account_disabled(name, false)? {
+                return Err(missing());
+            }
+            "enabled".to_string()
+        }
+        Change::Password => {
+            if store.account(name)?.is_none() {
+                return Err(missing());
+            }
+            let hash = auth::hash_password(&read_password(name)?)?;
+            if !store.set_password(name, &hash)? {
+                return Err(missing());
+            }
+            "has a new password; its sessions ended".to_string()
+        }
+        Change::Revoke => {
+            if store.account(name)?.is_none() {
+                return Err(missing());
+            }
+            let n = store.revoke_sessions(name)?;
+            format!("logged out: {n} session(s) ended")
+        }
+    };
+    eprintln!("custodes: account `{name}` in {db} {done}");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A password from standard input (its first line) when it is not a terminal, else asked
+/// twice without echo.
+fn read_password(name: &str) -> anyhow::Result<String> {
+    if std::io::stdin().is_terminal() {
+        let first = rpassword::prompt_password(format!("Password for {name}: "))
+            .context("reading the password")?;
+        let again = rpassword::prompt_password("Again: ").context("reading the password")?;
+        if first != again {
+            bail!("the two passwords differ");
+        }
+        Ok(first)
+    } else {
+        let mut line = String::new();
+        std::io::stdin()
+            .lock()
+            .read_line(&mut line)
+            .context("reading the password from standard input")?;
+        Ok(line.trim_end_matches(['\n', '\r']).to_string())
     }
 }
 
@@ -61,23 +157,8 @@ fn add(args: AddArgs) -> anyhow::Result<ExitCode> {
             args.name
         );
     }
-    let password = if std::io::stdin().is_terminal() {
-        let first = rpassword::prompt_password(format!("Password for {name}: "))
-            .context("reading the password")?;
-        let again = rpassword::prompt_password("Again: ").context("reading the password")?;
-        if first != again {
-            bail!("the two passwords differ");
-        }
-        first
-    } else {
-        let mut line = String::new();
-        std::io::stdin()
-            .lock()
-            .read_line(&mut line)
-            .context("reading the password from standard input")?;
-        line.trim_end_matches(['\n', '\r']).to_string()
-    };
-    let hash = auth::hash_password(&password).map_err(anyhow::Error::msg)?;
+    let password = read_password(name)?;
+    let hash = auth::hash_password(&password)?;
     let store = Store::open(&args.db)?;
     if !store.add_account(name, args.role, &hash)? {
         bail!(

@@ -10,7 +10,7 @@
 
 use std::collections::HashMap;
 
-use axum::extract::{FromRequestParts, Path, Query, State};
+use axum::extract::{ConnectInfo, DefaultBodyLimit, FromRequestParts, Path, Query, State};
 use axum::http::header::{self, HeaderMap, HeaderValue};
 use axum::http::request::Parts;
 use axum::http::{Method, StatusCode};
@@ -22,17 +22,29 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::view::{Filter, Snapshot, Viewer, Views};
-use super::{auth, export, pages, AppState};
+use super::{auth, export, pages, AppState, Peer};
 use crate::store::workbench::{Exception, Role, Triage, STATUSES};
 use crate::store::Store;
 
 const COOKIE: &str = "custodes_session";
 const OPENAPI: &str = include_str!("openapi.json");
 
+/// Largest login body: a name of 64 characters and a long passphrase fit many times over;
+/// anything bigger is refused (413) before it is read.
+pub const LOGIN_BODY_BYTES: usize = 4 * 1024;
+/// Largest body of any other POST (a triage note, an exception's reason).
+pub const FORM_BODY_BYTES: usize = 64 * 1024;
+/// Longest access-log target built from what a request asked for (filters, periods).
+pub const LOGGED_TARGET_CHARS: usize = 512;
+
 pub fn router(state: AppState) -> Router {
+    let login_limit = DefaultBodyLimit::max(LOGIN_BODY_BYTES);
     Router::new()
         .route("/", get(overview_page))
-        .route("/login", get(login_page).post(login_form))
+        .route(
+            "/login",
+            get(login_page).post(login_form).layer(login_limit),
+        )
         .route("/logout", post(logout_form))
         .route("/alerts", get(alerts_page))
         .route("/alerts/{id}", get(alert_page))
@@ -45,7 +57,7 @@ pub fn router(state: AppState) -> Router {
         .route("/users/{user}/export.csv", get(user_export_csv))
         .route("/exceptions", get(exceptions_page).post(exception_form))
         .route("/exceptions/{id}/revoke", post(revoke_form))
-        .route("/api/v1/login", post(login_api))
+        .route("/api/v1/login", post(login_api).layer(login_limit))
         .route("/api/v1/logout", post(logout_api))
         .route("/api/v1/openapi.json", get(openapi))
         .route("/api/v1/overview", get(overview_api))
@@ -63,16 +75,18 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/exceptions/preview", get(preview_api))
         .route("/api/v1/exceptions/{id}/revoke", post(revoke_api))
         .route("/api/v1/access-log", get(access_log_api))
+        .layer(DefaultBodyLimit::max(FORM_BODY_BYTES))
         .layer(middleware::from_fn(guard))
         .with_state(state)
 }
 
-/// Headers for every answer, and the refusal of cross-site writes.
+/// Headers for every answer (refusals included), and the refusal of cross-site writes.
 async fn guard(req: axum::extract::Request, next: Next) -> Response {
-    if req.method() == Method::POST && !same_origin(req.headers()) {
-        return (StatusCode::FORBIDDEN, "cross-site request refused").into_response();
-    }
-    let mut res = next.run(req).await;
+    let mut res = if req.method() == Method::POST && !same_origin(req.headers()) {
+        (StatusCode::FORBIDDEN, "cross-site request refused").into_response()
+    } else {
+        next.run(req).await
+    };
     let h = res.headers_mut();
     let set = |h: &mut HeaderMap, k: header::HeaderName, v: &'static str| {
         h.insert(k, HeaderValue::from_static(v));
@@ -109,6 +123,8 @@ pub enum Fail {
     Forbidden(String),
     NotFound(String),
     BadRequest(String),
+    /// Too many failed logins: seconds until the next attempt may be made.
+    TooMany(u64),
     Internal(String),
 }
 
@@ -119,6 +135,7 @@ impl Fail {
             Fail::Forbidden(_) => StatusCode::FORBIDDEN,
             Fail::NotFound(_) => StatusCode::NOT_FOUND,
             Fail::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Fail::TooMany(_) => StatusCode::TOO_MANY_REQUESTS,
             Fail::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -127,6 +144,11 @@ impl Fail {
         match self {
             Fail::Unauthorized => "log in first".into(),
             Fail::Forbidden(t) | Fail::NotFound(t) | Fail::BadRequest(t) => t.clone(),
+            Fail::TooMany(s) => {
+                format!(
+                    "too many failed logins for this name or from this address; try again in {s} s"
+                )
+            }
             Fail::Internal(t) => {
                 tracing::error!(error = %t, "Request failed.");
                 "the server could not answer; see its log".into()
@@ -135,17 +157,34 @@ impl Fail {
     }
 
     fn json(self) -> Response {
-        (self.status(), Json(json!({"error": self.text()}))).into_response()
+        let retry = self.retry_after();
+        let mut res = (self.status(), Json(json!({"error": self.text()}))).into_response();
+        if let Some(v) = retry {
+            res.headers_mut().insert(header::RETRY_AFTER, v);
+        }
+        res
     }
 
     fn page(self) -> Response {
         let status = self.status();
+        let retry = self.retry_after();
         let title = status.canonical_reason().unwrap_or("Error").to_string();
-        (
+        let mut res = (
             status,
             Html(pages::message(None, status.as_u16(), &title, &self.text())),
         )
-            .into_response()
+            .into_response();
+        if let Some(v) = retry {
+            res.headers_mut().insert(header::RETRY_AFTER, v);
+        }
+        res
+    }
+
+    fn retry_after(&self) -> Option<HeaderValue> {
+        match self {
+            Fail::TooMany(s) => Some(HeaderValue::from(*s)),
+            _ => None,
+        }
     }
 }
 
@@ -254,12 +293,27 @@ impl FromRequestParts<AppState> for Authed {
     }
 }
 
-/// Records a view of personal data (only viewers who see names see any).
+/// Records a view of personal data (only viewers who see names see any). The target is
+/// built from what the request asked for, so it is cut to [`LOGGED_TARGET_CHARS`].
 fn log_view(s: &mut Store, who: &Authed, action: &str, target: &str) -> Result<(), Fail> {
     if who.viewer.role.sees_names() {
-        s.log_access(&who.viewer.name, action, target)?;
+        s.log_access(&who.viewer.name, action, &clip(target, LOGGED_TARGET_CHARS))?;
     }
     Ok(())
+}
+
+/// At most `max` characters of `s`, control characters replaced, and a mark when cut: what
+/// the append-only log keeps of text a request supplied.
+fn clip(s: &str, max: usize) -> String {
+    let mut out: String = s
+        .chars()
+        .take(max)
+        .map(|c| if c.is_control() { '\u{fffd}' } else { c })
+        .collect();
+    if s.chars().nth(max).is_some() {
+        out.push('…');
+    }
+    out
 }
 
 // ---- login ----
@@ -271,26 +325,53 @@ pub struct LoginBody {
 }
 
 /// Checks a password and opens a session: the cookie's token and the CSRF token.
+///
+/// Throttled names and addresses are refused before any hashing. The stored hash is read
+/// under the store's lock, but argon2 runs after the lock is released, on a blocking thread
+/// and behind [`AppState::verifiers`], so a flood of wrong passwords does not stall the
+/// logged-in users' requests.
 async fn open_session(
     state: &AppState,
     name: String,
     password: String,
+    peer: std::net::SocketAddr,
 ) -> Result<(String, String, Role), Fail> {
+    let address = peer.ip().to_string();
+    let throttle = state.throttle.clone();
+    if let Some(wait) = throttle.wait(&name, &address, std::time::Instant::now()) {
+        return Err(Fail::TooMany(wait));
+    }
     let hours = state.session_hours;
     let dummy = state.dummy_hash.clone();
+    let n = name.clone();
+    let account = db(state, move |s| Ok(s.account(&n)?)).await?;
+    let permit = state
+        .verifiers
+        .acquire()
+        .await
+        .map_err(|e| Fail::Internal(e.to_string()))?;
+    // Verify against a dummy hash when the name is unknown (or disabled), so that timing
+    // does not tell which names exist.
+    let (phc, role) = match &account {
+        Some(a) if !a.disabled => (a.password.clone(), Some(a.role)),
+        _ => (dummy.to_string(), None),
+    };
+    let ok = tokio::task::spawn_blocking(move || auth::verify_password(&phc, &password))
+        .await
+        .map_err(|e| Fail::Internal(e.to_string()))?;
+    drop(permit);
+    let Some(role) = role.filter(|_| ok) else {
+        throttle.failed(&name, &address, std::time::Instant::now());
+        let logged = logged_name(&name);
+        db(state, move |s| {
+            s.log_access(&logged, "login_failed", &address)?;
+            Ok(())
+        })
+        .await?;
+        return Err(Fail::Unauthorized);
+    };
+    throttle.succeeded(&name);
     db(state, move |s| {
-        let account = s.account(&name)?;
-        // Verify against a dummy hash when the name is unknown, so that timing does not
-        // tell which names exist.
-        let (phc, role) = match &account {
-            Some(a) => (a.password.clone(), Some(a.role)),
-            None => (dummy.to_string(), None),
-        };
-        let ok = auth::verify_password(&phc, &password);
-        let Some(role) = role.filter(|_| ok) else {
-            s.log_access(&name, "login_failed", "")?;
-            return Err(Fail::Unauthorized);
-        };
         let token = auth::new_token();
         let csrf = auth::new_token();
         let expires =
@@ -300,6 +381,16 @@ async fn open_session(
         Ok((token, csrf, role))
     })
     .await
+}
+
+/// Longest submitted name written to the access log for a failed login: the name comes
+/// from anyone on the network, and the log is append-only.
+pub const LOGGED_NAME_CHARS: usize = 64;
+
+/// A submitted name as the access log keeps it: at most [`LOGGED_NAME_CHARS`] characters,
+/// control characters replaced, and a mark when it was cut.
+fn logged_name(name: &str) -> String {
+    clip(name, LOGGED_NAME_CHARS)
 }
 
 fn session_cookie(token: &str, hours: i64) -> HeaderValue {
@@ -313,8 +404,12 @@ fn session_cookie(token: &str, hours: i64) -> HeaderValue {
 const CLEAR_COOKIE: &str =
     "custodes_session=; HttpOnly; Secure; SameSite=Strict; Path=/; Max-Age=0";
 
-async fn login_api(State(state): State<AppState>, Json(b): Json<LoginBody>) -> Response {
-    match open_session(&state, b.name.clone(), b.password).await {
+async fn login_api(
+    State(state): State<AppState>,
+    ConnectInfo(Peer(peer)): ConnectInfo<Peer>,
+    Json(b): Json<LoginBody>,
+) -> Response {
+    match open_session(&state, b.name.clone(), b.password, peer).await {
         Ok((token, csrf, role)) => (
             [(
                 header::SET_COOKIE,
@@ -331,8 +426,12 @@ async fn login_page() -> Html<String> {
     Html(pages::login(None))
 }
 
-async fn login_form(State(state): State<AppState>, Form(b): Form<LoginBody>) -> Response {
-    match open_session(&state, b.name, b.password).await {
+async fn login_form(
+    State(state): State<AppState>,
+    ConnectInfo(Peer(peer)): ConnectInfo<Peer>,
+    Form(b): Form<LoginBody>,
+) -> Response {
+    match open_session(&state, b.name, b.password, peer).await {
         Ok((token, _, _)) => (
             [(
                 header::SET_COOKIE,
@@ -344,6 +443,15 @@ async fn login_form(State(state): State<AppState>, Form(b): Form<LoginBody>) -> 
         Err(Fail::Unauthorized) => (
             StatusCode::UNAUTHORIZED,
             Html(pages::login(Some("Wrong name or password."))),
+        )
+            .into_response(),
+        Err(Fail::TooMany(wait)) => (
+            StatusCode::TOO_MANY_REQUESTS,
+            [(header::RETRY_AFTER, HeaderValue::from(wait))],
+            Html(pages::login(Some(&format!(
+                "Too many failed logins for this name or from this address. Try again in {} minute(s).",
+                wait.div_ceil(60)
+            )))),
         )
             .into_response(),
         Err(f) => f.page(),
@@ -451,6 +559,7 @@ async fn list_alerts(
     who: &Authed,
     f: Filter,
 ) -> Result<Vec<super::view::AlertRow>, Fail> {
+    f.validate().map_err(Fail::BadRequest)?;
     read(state, who, move |s, snap, v, who| {
         let rows = v.alerts(snap, &f);
         log_view(s, who, "list_alerts", &query_text(&f))?;
@@ -517,6 +626,7 @@ async fn ranked(
     who: &Authed,
     f: Filter,
 ) -> Result<Vec<super::view::RankedUser>, Fail> {
+    f.validate().map_err(Fail::BadRequest)?;
     read(state, who, move |s, snap, v, who| {
         let users = v.ranked(snap, &f);
         log_view(s, who, "list_users", &query_text(&f))?;
@@ -554,6 +664,17 @@ pub struct Range {
 }
 
 impl Range {
+    /// Refuses a `from` or `to` that is neither a date nor an RFC 3339 time.
+    fn validate(&self) -> Result<(), Fail> {
+        Filter {
+            from: self.from.clone(),
+            to: self.to.clone(),
+            ..Filter::default()
+        }
+        .validate()
+        .map_err(Fail::BadRequest)
+    }
+
     /// The period as store bounds: empty fields are open ends; a date `to` is the whole
     /// day.
     fn bounds(&self) -> (String, String) {
@@ -576,6 +697,7 @@ async fn timeline(
     user: String,
     r: Range,
 ) -> Result<super::view::Timeline, Fail> {
+    r.validate()?;
     read(state, who, move |s, snap, v, who| {
         let login = v
             .resolve_login(&user, snap)
@@ -619,6 +741,9 @@ async fn packet(state: &AppState, who: &Authed, of: PacketOf) -> Result<export::
         return Err(Fail::Forbidden(
             "evidence packets name people: the oversight role cannot export them".into(),
         ));
+    }
+    if let PacketOf::User(_, r) = &of {
+        r.validate()?;
     }
     read(state, who, move |s, snap, v, who| {
         let now = crate::event::format_ts(&chrono::Utc::now());
@@ -916,13 +1041,21 @@ fn would_hide(snap: &Snapshot, rule: &Exception) -> usize {
         .count()
 }
 
+/// The rules, for admins only (as the README says), and the reading is logged: the rules
+/// name logins.
 async fn exceptions_list(state: &AppState, who: &Authed) -> Result<Vec<Exception>, Fail> {
-    if !who.viewer.role.sees_names() {
+    if who.viewer.role != Role::Admin {
         return Err(Fail::Forbidden(
-            "exceptions name logins: not shown to the oversight role".into(),
+            "exceptions are an admin's: they name logins and what is hidden about them".into(),
         ));
     }
-    db(state, |s| Ok(s.exceptions()?)).await
+    let name = who.viewer.name.clone();
+    db(state, move |s| {
+        let rules = s.exceptions()?;
+        s.log_access(&name, "list_exceptions", &format!("{} rules", rules.len()))?;
+        Ok(rules)
+    })
+    .await
 }
 
 async fn exceptions_api(State(state): State<AppState>, who: Authed) -> Response {
@@ -1094,8 +1227,12 @@ async fn access_log_api(
         if who.viewer.role != Role::Admin {
             return Err(Fail::Forbidden("only an admin reads the access log".into()));
         }
+        let name = who.viewer.name.clone();
         db(&state, move |s| {
-            Ok(s.access_log(l.limit.unwrap_or(100).min(10_000))?)
+            let limit = l.limit.unwrap_or(100).min(10_000);
+            // Reading the log is itself logged: who looked at who looked.
+            s.log_access(&name, "read_access_log", &format!("last {limit}"))?;
+            Ok(s.access_log(limit)?)
         })
         .await
     };

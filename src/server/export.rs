@@ -194,14 +194,37 @@ fn events_csv(rows: &[(&Value, &[String])]) -> String {
     // Writing to memory cannot fail, and every record has the header's length.
     let _ = w.write_record(CSV_COLUMNS);
     for (ev, alert_ids) in rows {
-        let record = CSV_COLUMNS.iter().map(|c| match *c {
-            "alert_ids" => alert_ids.join(";"),
-            c => csv_cell(ev, c),
+        let record = CSV_COLUMNS.iter().map(|c| {
+            neutralise(match *c {
+                "alert_ids" => alert_ids.join(";"),
+                c => csv_cell(ev, c),
+            })
         });
         let _ = w.write_record(record);
     }
     let bytes = w.into_inner().unwrap_or_default();
     String::from_utf8(bytes).unwrap_or_default()
+}
+
+/// Characters that make a spreadsheet read a cell as a formula (or, for tab and carriage
+/// return, can hide one) when they begin it: OWASP's CSV-injection list, with their
+/// full-width forms, which some spreadsheets fold into the ASCII ones.
+const FORMULA_STARTS: [char; 10] = [
+    '=', '+', '-', '@', '\t', '\r', '\u{ff1d}', '\u{ff0b}', '\u{ff0d}', '\u{ff20}',
+];
+
+/// How CSV cells are escaped, in words: the packet states it so that the digest covers
+/// bytes a reader can turn back into the values exactly.
+pub const CSV_ESCAPING: &str = "A cell whose value begins with =, +, -, @, a tab, a carriage return (or a full-width =, +, - or @) or with a single quote has one single quote (') put in front of it, so that no spreadsheet runs it as a formula (OWASP's advice on CSV injection). To recover a value exactly, remove the first character of every cell that begins with a single quote.";
+
+/// Officer-typed fields (query text, case id, purpose, a subject's name) go into the CSV:
+/// a value that a spreadsheet would run as a formula gets a leading quote. Values that
+/// already begin with a quote get one too, so that the rule can be undone without doubt.
+pub fn neutralise(cell: String) -> String {
+    match cell.chars().next() {
+        Some(c) if c == '\'' || FORMULA_STARTS.contains(&c) => format!("'{cell}"),
+        _ => cell,
+    }
 }
 
 /// A field exactly as the event holds it: strings as they are (an empty string stays
@@ -338,12 +361,14 @@ fn integrity(csv_sha256: &str, rows: usize) -> String {
         "<h2>Integrity</h2>\n<table class=\"facts\">\
          <tr><th>CSV SHA-256</th><td><code class=\"digest\">{}</code></td></tr>\
          <tr><th>CSV rows</th><td>a header and {rows} event row(s)</td></tr>\
-         <tr><th>CSV columns</th><td>{}</td></tr></table>\n\
+         <tr><th>CSV columns</th><td>{}</td></tr>\
+         <tr><th>CSV escaping</th><td>{}</td></tr></table>\n\
          <p>Check a copy of the CSV with <code>sha256sum</code>. The SHA-256 of this HTML document \
          and of the CSV were written to custodes' hash-chained access log when the packet was \
          generated: a copy whose digest differs from the one logged has been altered.</p>\n",
         escape(csv_sha256),
-        escape(&CSV_COLUMNS.join(", "))
+        escape(&CSV_COLUMNS.join(", ")),
+        escape(CSV_ESCAPING)
     )
 }
 
@@ -449,6 +474,33 @@ mod tests {
         );
         assert_eq!(a.csv_sha256, c.csv_sha256);
         assert_ne!(a.html_sha256, c.html_sha256);
+    }
+
+    #[test]
+    fn formula_cells_are_quoted_and_the_rule_undoes_exactly() {
+        for v in [
+            "=HYPERLINK(\"http://x\")",
+            "+1",
+            "-2+3",
+            "@SUM(A1)",
+            "\tx",
+            "\r=1",
+            "\u{ff1d}1+1",
+            "'already quoted",
+        ] {
+            let n = neutralise(v.to_string());
+            assert_eq!(n, format!("'{v}"));
+            assert_eq!(&n[1..], v, "removing the first quote recovers {v:?}");
+        }
+        for v in [
+            "",
+            "PT-24-01056",
+            "SMITH, JON",
+            "2024-05-01T00:00:00Z",
+            "a=b",
+        ] {
+            assert_eq!(neutralise(v.to_string()), v);
+        }
     }
 
     #[test]

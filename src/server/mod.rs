@@ -10,8 +10,10 @@
 
 pub mod api;
 pub mod auth;
+pub mod conn;
 pub mod export;
 pub mod pages;
+pub mod throttle;
 pub mod view;
 
 use std::net::SocketAddr;
@@ -20,7 +22,15 @@ use std::sync::{Arc, Mutex};
 
 use thiserror::Error;
 
+pub use conn::Peer;
+
 use crate::store::{Store, StoreError};
+
+/// Longest session a login may ask for (`--session-hours`): a year.
+pub const MAX_SESSION_HOURS: i64 = 24 * 366;
+
+/// How long a shutdown waits for requests in flight before it ends them.
+pub const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(5);
 
 #[derive(Debug, Error)]
 pub enum ServeError {
@@ -44,6 +54,10 @@ pub struct ServeOptions {
     pub listen: SocketAddr,
     /// How long a login lasts.
     pub session_hours: i64,
+    /// The access log's key file (`None`: next to the store).
+    pub log_key: Option<PathBuf>,
+    /// A connection whose reads or writes make no progress for this long is closed.
+    pub idle_timeout: std::time::Duration,
 }
 
 /// What every request handler shares.
@@ -55,23 +69,47 @@ pub struct AppState {
     /// The argon2id hash of a random password, checked for unknown names so that a
     /// failed login takes as long whether the name exists or not.
     pub dummy_hash: Arc<str>,
+    /// Failed logins per account name and per client address.
+    pub throttle: Arc<throttle::Throttle>,
+    /// Password checks running at once: argon2 takes memory and a core each, so a flood of
+    /// logins waits here instead of starving the blocking threads that serve the store.
+    pub verifiers: Arc<tokio::sync::Semaphore>,
 }
 
 /// Runs the server until SIGINT or SIGTERM.
 pub fn run(opts: ServeOptions) -> Result<(), ServeError> {
+    if !(1..=MAX_SESSION_HOURS).contains(&opts.session_hours) {
+        return Err(ServeError::Usage(format!(
+            "--session-hours {}: expected 1 to {MAX_SESSION_HOURS}",
+            opts.session_hours
+        )));
+    }
+    if opts.idle_timeout.is_zero() {
+        return Err(ServeError::Usage(
+            "the idle timeout must be at least 1 s".into(),
+        ));
+    }
     if !opts.db.exists() {
         return Err(ServeError::Usage(format!(
             "{}: no such alert store (fill one with `custodes audit --db` or `custodes watch --db`, and add accounts with `custodes user add`)",
             opts.db.display()
         )));
     }
-    let store = Store::open(&opts.db)?;
+    let mut store = Store::open(&opts.db)?;
+    let key_path = opts
+        .log_key
+        .clone()
+        .unwrap_or_else(|| crate::store::chain::default_key_path(&opts.db));
+    let chain_key = store.use_log_key(&key_path, true)?;
+    tracing::info!(key = %key_path.display(), from = chain_key.from, "Access log sealed with its key.");
     let key = store.pseudonym_key(auth::new_token)?;
     let state = AppState {
         store: Arc::new(Mutex::new(store)),
         pseudonyms: view::Pseudonyms::new(key.into_bytes()),
         session_hours: opts.session_hours,
-        dummy_hash: Arc::from(auth::hash_password(&auth::new_token()).map_err(ServeError::Usage)?),
+        dummy_hash: Arc::from(auth::dummy_hash().map_err(|e| ServeError::Usage(e.to_string()))?),
+        throttle: Arc::new(throttle::Throttle::default()),
+        verifiers: Arc::new(tokio::sync::Semaphore::new(2)),
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -88,10 +126,32 @@ pub fn run(opts: ServeOptions) -> Result<(), ServeError> {
         let addr = listener.local_addr().map_err(ServeError::Runtime)?;
         tracing::info!(%addr, db = %opts.db.display(), "Serving the workbench.");
         eprintln!("custodes: serving {} on http://{addr}/", opts.db.display());
-        axum::serve(listener, api::router(state))
-            .with_graceful_shutdown(shutdown())
-            .await
-            .map_err(ServeError::Runtime)
+        let listener = conn::TimedListener {
+            inner: listener,
+            idle: opts.idle_timeout,
+        };
+        // Graceful shutdown stops accepting and lets requests in flight finish, but it
+        // would wait for every open connection; after the grace period the rest are cut.
+        let stopping = Arc::new(tokio::sync::Notify::new());
+        let signal = stopping.clone();
+        let serve = axum::serve(
+            listener,
+            api::router(state).into_make_service_with_connect_info::<Peer>(),
+        )
+        .with_graceful_shutdown(async move {
+            shutdown().await;
+            signal.notify_one();
+        });
+        tokio::select! {
+            r = serve => r.map_err(ServeError::Runtime),
+            _ = async {
+                stopping.notified().await;
+                tokio::time::sleep(SHUTDOWN_GRACE).await;
+            } => {
+                tracing::info!("Connections still open after the grace period were closed.");
+                Ok(())
+            }
+        }
     })
 }
 

@@ -203,8 +203,8 @@ fn nav(p: &Page, active: &str) -> String {
         ("alerts", "/alerts", "Alerts"),
         ("users", "/users", "Users"),
     ];
-    // Exceptions name logins; the server refuses them to roles that do not see names.
-    if p.viewer.role.sees_names() {
+    // Exceptions are an admin's; the server refuses them to the other roles.
+    if p.viewer.role == Role::Admin {
         items.push(("exceptions", "/exceptions", "Exceptions"));
     }
     for (key, href, label) in items {
@@ -453,7 +453,7 @@ pub fn overview(p: &Page, o: &Overview) -> String {
         b,
         "<p class=\"muted\">{} active exception rule(s) hide the alerts they match{}.</p>\n",
         o.suppressed_rules,
-        if p.viewer.role.sees_names() {
+        if p.viewer.role == Role::Admin {
             " (see <a href=\"/exceptions\">Exceptions</a>)"
         } else {
             ""

@@ -33,6 +33,13 @@ pub struct Pseudonyms {
     key: Vec<u8>,
 }
 
+/// Units with fewer logins than this are not named to viewers who do not see names: a unit
+/// of one or two people, next to a pseudonym or a count, says who it is.
+pub const MIN_UNIT_SIZE: usize = 3;
+
+/// What a unit too small to name is shown as.
+pub const SMALL_UNIT: &str = "(small unit)";
+
 impl Pseudonyms {
     pub fn new(key: Vec<u8>) -> Self {
         Pseudonyms { key }
@@ -40,6 +47,18 @@ impl Pseudonyms {
 
     /// `U-` or `P-` followed by 10 hex digits of HMAC-SHA256(key, kind + value).
     pub fn of(&self, prefix: &str, value: &str) -> String {
+        self.keyed(prefix, value, 5)
+    }
+
+    /// The token that stands for an alert id where names are not seen: `T-` and 16 hex
+    /// digits of HMAC-SHA256(key, "T" + id). Alert ids themselves are unkeyed digests of
+    /// the login, the person and the day, so anyone with a staff list could recompute them;
+    /// the token cannot be recomputed without the store's key.
+    pub fn alert_token(&self, alert_id: &str) -> String {
+        self.keyed("T", alert_id, 8)
+    }
+
+    fn keyed(&self, prefix: &str, value: &str, bytes: usize) -> String {
         let mut mac = match Hmac::<Sha256>::new_from_slice(&self.key) {
             Ok(m) => m,
             // HMAC takes keys of any length; this arm cannot be reached.
@@ -50,7 +69,7 @@ impl Pseudonyms {
         mac.update(value.as_bytes());
         let out = mac.finalize().into_bytes();
         let mut s = format!("{prefix}-");
-        for b in out.iter().take(5) {
+        for b in out.iter().take(bytes) {
             s.push_str(&format!("{b:02x}"));
         }
         s
@@ -60,6 +79,7 @@ impl Pseudonyms {
 /// One alert as a row of a list.
 #[derive(Debug, Clone, Serialize)]
 pub struct AlertRow {
+    /// The alert id, or its keyed token (`T-…`) for viewers who do not see names.
     pub alert_id: String,
     pub detector: String,
     pub kind: String,
@@ -168,6 +188,31 @@ pub struct Filter {
 }
 
 impl Filter {
+    /// Refuses a `from` or `to` that is neither a date (`YYYY-MM-DD`) nor an RFC 3339 time:
+    /// compared as text, it would silently filter everything or nothing.
+    pub fn validate(&self) -> Result<(), String> {
+        let c = self.cleaned();
+        for (name, v) in [("from", &self.from), ("to", &self.to)] {
+            let Some(t) = v.as_deref().map(str::trim).filter(|t| !t.is_empty()) else {
+                continue;
+            };
+            let ok = chrono::NaiveDate::parse_from_str(t, "%Y-%m-%d").is_ok()
+                || chrono::DateTime::parse_from_rfc3339(t).is_ok();
+            if !ok {
+                let shown: String = t.chars().take(40).collect();
+                return Err(format!(
+                    "`{name}` = `{shown}` is not a date (YYYY-MM-DD) or an RFC 3339 time (2026-11-23T08:00:00Z)"
+                ));
+            }
+        }
+        if let (Some(f), Some(t)) = (&c.from, &c.to) {
+            if f > t {
+                return Err(format!("`from` ({f}) is after `to` ({t})"));
+            }
+        }
+        Ok(())
+    }
+
     /// HTML forms send every field, empty ones as `""`: an empty field filters nothing.
     pub fn cleaned(&self) -> Filter {
         let c = |v: &Option<String>| {
@@ -200,6 +245,8 @@ pub struct Snapshot {
     pub alerts: Vec<Alert>,
     pub triage: HashMap<String, Triage>,
     pub units: HashMap<String, String>,
+    /// Unit -> how many logins it has.
+    pub unit_sizes: HashMap<String, usize>,
     pub exceptions: Vec<Exception>,
 }
 
@@ -216,10 +263,16 @@ impl Snapshot {
             .into_iter()
             .map(|t| (t.alert_id.clone(), t))
             .collect();
+        let units = store.units()?;
+        let mut unit_sizes: HashMap<String, usize> = HashMap::new();
+        for u in units.values() {
+            *unit_sizes.entry(u.clone()).or_default() += 1;
+        }
         Ok(Snapshot {
             alerts,
             triage,
-            units: store.units()?,
+            units,
+            unit_sizes,
             exceptions: store.exceptions()?,
         })
     }
@@ -245,6 +298,48 @@ impl Views<'_> {
         }
     }
 
+    /// The alert id as this viewer may see it: the id itself, or its keyed token.
+    pub fn alert_ref(&self, alert_id: &str) -> String {
+        if self.names() {
+            alert_id.to_string()
+        } else {
+            self.pseudonyms.alert_token(alert_id)
+        }
+    }
+
+    /// The alert behind what this viewer typed: an alert id for viewers who see names, a
+    /// token for the others. A viewer without names gets nothing for a raw alert id, so
+    /// guessed ids cannot be confirmed one by one.
+    pub fn resolve_alert<'s>(&self, shown: &str, snap: &'s Snapshot) -> Option<&'s Alert> {
+        snap.alerts
+            .iter()
+            .find(|a| self.alert_ref(&a.alert_id) == shown)
+    }
+
+    /// A login's unit as this viewer may see it: viewers without names do not learn the
+    /// name of a unit too small to hide anyone in.
+    pub fn unit(&self, user: &str, snap: &Snapshot) -> Option<String> {
+        let unit = snap.units.get(user)?;
+        if self.names() || snap.unit_sizes.get(unit).copied().unwrap_or(0) >= MIN_UNIT_SIZE {
+            Some(unit.clone())
+        } else {
+            Some(SMALL_UNIT.to_string())
+        }
+    }
+
+    /// A window bound as this viewer may see it: viewers without names get the UTC day
+    /// (its start or its end), since an exact minute can be matched against a duty roster.
+    fn window(&self, ts: &str, end: bool) -> String {
+        if self.names() {
+            return ts.to_string();
+        }
+        match ts.get(..10) {
+            Some(day) if end => format!("{day}T23:59:59Z"),
+            Some(day) => format!("{day}T00:00:00Z"),
+            None => String::new(),
+        }
+    }
+
     /// The real login behind what this viewer typed (a login or a pseudonym).
     pub fn resolve_login(&self, shown: &str, snap: &Snapshot) -> Option<String> {
         if self.names() {
@@ -265,9 +360,11 @@ impl Views<'_> {
             return t;
         }
         Triage {
+            alert_id: self.alert_ref(&t.alert_id),
             by: self.pseudonyms.of("A", &t.by),
             assignee: None,
             note: None,
+            at: self.window(&t.at, false),
             ..t
         }
     }
@@ -286,15 +383,15 @@ impl Views<'_> {
                 }
             });
         AlertRow {
-            alert_id: a.alert_id.clone(),
+            alert_id: self.alert_ref(&a.alert_id),
             detector: a.detector.clone(),
             kind: a.kind.clone(),
             severity: a.severity.as_str().to_string(),
             score: a.score,
             user: self.login(&a.user),
-            unit: snap.units.get(&a.user).cloned(),
-            window_start: a.window_start.clone(),
-            window_end: a.window_end.clone(),
+            unit: self.unit(&a.user, snap),
+            window_start: self.window(&a.window_start, false),
+            window_end: self.window(&a.window_end, true),
             events: a.event_ids.len(),
             status: t.map_or_else(|| "open".to_string(), |t| t.status.clone()),
             assignee: t.and_then(|t| t.assignee.clone()).filter(|_| self.names()),
@@ -313,7 +410,7 @@ impl Views<'_> {
         f.user.as_deref().is_none_or(|u| u == row_user)
             && f.unit
                 .as_deref()
-                .is_none_or(|u| snap.units.get(&a.user).map(String::as_str) == Some(u))
+                .is_none_or(|u| self.unit(&a.user, snap).as_deref() == Some(u))
             && f.detector.as_deref().is_none_or(|d| d == a.detector)
             && f.status.as_deref().is_none_or(|s| s == status)
             && f.from
@@ -347,7 +444,7 @@ impl Views<'_> {
         snap: &Snapshot,
         id: &str,
     ) -> Result<Option<AlertDetail>, StoreError> {
-        let Some(a) = snap.alerts.iter().find(|a| a.alert_id == id) else {
+        let Some(a) = self.resolve_alert(id, snap) else {
             return Ok(None);
         };
         let events = if self.names() {
@@ -371,7 +468,7 @@ impl Views<'_> {
                 Vec::new()
             },
             triage: store
-                .triage_history(id)?
+                .triage_history(&a.alert_id)?
                 .into_iter()
                 .map(|t| self.triage(t))
                 .collect(),
@@ -393,10 +490,8 @@ impl Views<'_> {
             *o.by_severity
                 .entry(a.severity.as_str().to_string())
                 .or_default() += 1;
-            let unit = snap
-                .units
-                .get(&a.user)
-                .cloned()
+            let unit = self
+                .unit(&a.user, snap)
                 .unwrap_or_else(|| "(unknown)".into());
             *o.by_unit.entry(unit.clone()).or_default() += 1;
             if let Some(w) = iso_week(&a.window_start) {
@@ -446,7 +541,7 @@ impl Views<'_> {
             let shown = self.login(&a.user);
             let r = by.entry(shown.clone()).or_insert_with(|| RankedUser {
                 user: shown,
-                unit: snap.units.get(&a.user).cloned(),
+                unit: self.unit(&a.user, snap),
                 risk: 0.0,
                 alerts: 0,
                 worst: "low".into(),
@@ -518,7 +613,7 @@ impl Views<'_> {
         };
         Ok(Timeline {
             user: self.login(login),
-            unit: snap.units.get(login).cloned(),
+            unit: self.unit(login, snap),
             from: from.to_string(),
             to: to.to_string(),
             events,

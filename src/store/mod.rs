@@ -23,6 +23,7 @@ use thiserror::Error;
 
 use crate::alert::Alert;
 
+pub mod chain;
 pub mod files;
 pub mod workbench;
 
@@ -31,7 +32,7 @@ pub use files::StoredGap;
 pub const FORMAT: &str = "custodes-store";
 /// Bump on any change of schema or meaning; [`Store::open`] migrates older versions it
 /// knows and refuses newer ones.
-pub const VERSION: u32 = 3;
+pub const VERSION: u32 = 4;
 
 #[derive(Debug, Error)]
 pub enum StoreError {
@@ -55,6 +56,8 @@ pub enum StoreError {
         doing: &'static str,
         source: rusqlite::Error,
     },
+    #[error("{}: {message}", path.display())]
+    LogKey { path: PathBuf, message: String },
     #[error("{}: alert `{alert_id}` in the store is damaged: {message}", path.display())]
     Damaged {
         path: PathBuf,
@@ -199,6 +202,12 @@ CREATE TRIGGER IF NOT EXISTS access_log_append_only_delete BEFORE DELETE ON acce
 BEGIN SELECT RAISE(ABORT, 'the access log is append-only'); END;
 ";
 
+/// Version 4: accounts can be disabled (issue 14); a disabled account keeps its history
+/// and cannot log in. (Version 3 holds the followed files' generations: `files.rs`.)
+const SCHEMA_V4: &str = "
+ALTER TABLE accounts ADD COLUMN disabled_at TEXT;
+";
+
 /// A saved checkpoint: detection state (the `custodes-baseline` JSON) and where each
 /// source resumes (the service's JSON).
 #[derive(Debug, Clone, PartialEq)]
@@ -223,6 +232,9 @@ pub struct StoredReject {
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+    /// The access log's key, once [`Store::use_log_key`] loaded it: entries from its
+    /// `from` on are sealed with it.
+    chain_key: Option<chain::ChainKey>,
 }
 
 pub(crate) fn now_text() -> String {
@@ -250,6 +262,7 @@ impl Store {
         let store = Store {
             conn,
             path: path.to_path_buf(),
+            chain_key: None,
         };
         store
             .conn
@@ -321,8 +334,7 @@ impl Store {
             let version = get("version")?.unwrap_or_default();
             match version.parse::<u32>() {
                 Ok(v) if v == VERSION => return Ok(()),
-                Ok(1) => return self.migrate(1),
-                Ok(2) => return self.migrate(2),
+                Ok(v @ 1..=3) => return self.migrate(v),
                 _ => {
                     return Err(StoreError::Version {
                         path: self.path.clone(),
@@ -341,6 +353,8 @@ impl Store {
             .map_err(self.sql("creating the schema"))?;
         tx.execute_batch(files::SCHEMA_V3)
             .map_err(self.sql("creating the schema"))?;
+        tx.execute_batch(SCHEMA_V4)
+            .map_err(self.sql("creating the schema"))?;
         tx.execute(
             "INSERT INTO meta (key, value) VALUES ('format', ?1), ('version', ?2)",
             params![FORMAT, VERSION.to_string()],
@@ -351,16 +365,21 @@ impl Store {
     }
 
     /// Version 1 (the service's store before the workbench) gains the workbench's tables,
-    /// and versions 1 and 2 the followed files' generations and gaps (version 3); nothing
-    /// they held changes.
+    /// versions up to 2 the followed files' generations and gaps (version 3), and versions
+    /// up to 3 the accounts' `disabled_at` (version 4); nothing they held changes.
     fn migrate(&self, from: u32) -> Result<(), StoreError> {
         let doing = "migrating the store to the current version";
         let tx = self.conn.unchecked_transaction().map_err(self.sql(doing))?;
         if from < 2 {
             tx.execute_batch(SCHEMA_V2).map_err(self.sql(doing))?;
         }
-        tx.execute_batch(files::SCHEMA_V3)
-            .map_err(self.sql(doing))?;
+        if from < 3 {
+            tx.execute_batch(files::SCHEMA_V3)
+                .map_err(self.sql(doing))?;
+        }
+        if from < 4 {
+            tx.execute_batch(SCHEMA_V4).map_err(self.sql(doing))?;
+        }
         tx.execute(
             "UPDATE meta SET value = ?1 WHERE key = 'version'",
             [VERSION.to_string()],

@@ -9,10 +9,12 @@
 //! This module stores and checks; it does not hash passwords or decide who may see what.
 
 use std::fmt::Write as _;
+use std::path::Path;
 
 use rusqlite::{params, OptionalExtension};
 use sha2::{Digest, Sha256};
 
+use super::chain::{ChainKey, Head};
 use super::{now_text, Store, StoreError};
 
 /// What an account may do.
@@ -63,6 +65,8 @@ pub struct Account {
     pub role: Role,
     /// argon2id PHC string.
     pub password: String,
+    /// A disabled account cannot log in; its history stays.
+    pub disabled: bool,
 }
 
 /// A logged-in session, found by the SHA-256 of its cookie token.
@@ -122,6 +126,10 @@ pub struct ChainReport {
     pub entries: u64,
     /// The first entry whose link does not hold, and why.
     pub first_broken: Option<(i64, String)>,
+    /// Entries whose seal was checked with the key.
+    pub sealed: u64,
+    /// The last entry, to anchor outside (`--export-head`).
+    pub head: Option<Head>,
 }
 
 /// The hash before the first entry.
@@ -149,7 +157,89 @@ pub fn entry_hash(
     out
 }
 
+/// The store's record of its access-log key (a fingerprint, never the key).
+const KEY_META: &str = "access_log_key";
+
 impl Store {
+    /// Loads the access log's key from `path`, or (with `create`, when the store's log has
+    /// never been keyed) makes one there, sealing every entry from the next one on. A store
+    /// whose log is keyed refuses a missing or different key file, so that a server
+    /// started with the wrong file cannot go on with unsealed entries.
+    pub fn use_log_key(&mut self, path: &Path, create: bool) -> Result<ChainKey, StoreError> {
+        let recorded: Option<String> = self
+            .conn
+            .query_row("SELECT value FROM meta WHERE key = ?1", [KEY_META], |r| {
+                r.get(0)
+            })
+            .optional()
+            .map_err(self.sql("reading the access log's key"))?;
+        let key = if path.exists() {
+            ChainKey::load(path)?
+        } else if let Some(fp) = &recorded {
+            return Err(StoreError::LogKey {
+                path: path.to_path_buf(),
+                message: format!(
+                    "no such key file, but the access log of {} is sealed with key {fp}: give its key file (--log-key)",
+                    self.path.display()
+                ),
+            });
+        } else if create {
+            let next: i64 = self
+                .conn
+                .query_row(
+                    "SELECT coalesce(max(seq), 0) + 1 FROM access_log",
+                    [],
+                    |r| r.get(0),
+                )
+                .map_err(self.sql("reading the access log"))?;
+            let k = ChainKey::generate(next);
+            k.save_new(path)?;
+            tracing::info!(key = %path.display(), from = next, "Created the access log's key.");
+            k
+        } else {
+            return Err(StoreError::LogKey {
+                path: path.to_path_buf(),
+                message: "no such key file".into(),
+            });
+        };
+        match recorded {
+            Some(fp) if fp != key.fingerprint() => {
+                return Err(StoreError::LogKey {
+                    path: path.to_path_buf(),
+                    message: format!(
+                        "this key ({}) is not the one the access log of {} is sealed with ({fp})",
+                        key.fingerprint(),
+                        self.path.display()
+                    ),
+                })
+            }
+            Some(_) => {}
+            None => {
+                self.conn
+                    .execute(
+                        "INSERT INTO meta (key, value) VALUES (?1, ?2)",
+                        params![KEY_META, key.fingerprint()],
+                    )
+                    .map_err(self.sql("recording the access log's key"))?;
+            }
+        }
+        self.chain_key = Some(key.clone());
+        Ok(key)
+    }
+
+    /// Whether the store says its access log is sealed with a key (a hint only: whoever
+    /// can write the store can remove it; the key file is what counts).
+    pub fn log_is_keyed(&self) -> Result<bool, StoreError> {
+        self.conn
+            .query_row(
+                "SELECT count(*) FROM meta WHERE key = ?1",
+                [KEY_META],
+                |r| r.get::<_, i64>(0),
+            )
+            .map(|n| n > 0)
+            .map_err(self.sql("reading the access log's key"))
+    }
+
     /// One login's events between two times (RFC 3339, inclusive), oldest first, as
     /// contract JSON texts.
     pub fn events_of(
@@ -315,13 +405,20 @@ impl Store {
     pub fn account(&self, name: &str) -> Result<Option<Account>, StoreError> {
         self.conn
             .query_row(
-                "SELECT name, role, password FROM accounts WHERE name = ?1",
+                "SELECT name, role, password, disabled_at IS NOT NULL FROM accounts WHERE name = ?1",
                 [name],
-                |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get(2)?)),
+                |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get(2)?,
+                        r.get::<_, bool>(3)?,
+                    ))
+                },
             )
             .optional()
             .map_err(self.sql("reading an account"))?
-            .map(|(name, role, password)| {
+            .map(|(name, role, password, disabled)| {
                 let role = role.parse().map_err(|message| StoreError::Damaged {
                     path: self.path.clone(),
                     alert_id: format!("account {name}"),
@@ -331,6 +428,7 @@ impl Store {
                     name,
                     role,
                     password,
+                    disabled,
                 })
             })
             .transpose()
@@ -359,7 +457,7 @@ impl Store {
             .query_row(
                 "SELECT s.account, a.role, s.csrf, s.expires_at FROM sessions s
                  JOIN accounts a ON a.name = s.account
-                 WHERE s.token_sha256 = ?1 AND s.expires_at > ?2",
+                 WHERE s.token_sha256 = ?1 AND s.expires_at > ?2 AND a.disabled_at IS NULL",
                 params![token_sha256, now],
                 |r| {
                     Ok((
@@ -380,6 +478,46 @@ impl Store {
                 expires_at,
             })
         }))
+    }
+
+    /// Disables (`true`) or re-enables an account; a disabled account's sessions end.
+    /// False when there is no such account.
+    pub fn set_account_disabled(&self, name: &str, disabled: bool) -> Result<bool, StoreError> {
+        let at = disabled.then(now_text);
+        let n = self
+            .conn
+            .execute(
+                "UPDATE accounts SET disabled_at = ?2 WHERE name = ?1",
+                params![name, at],
+            )
+            .map_err(self.sql("changing an account"))?;
+        if n == 1 && disabled {
+            self.revoke_sessions(name)?;
+        }
+        Ok(n == 1)
+    }
+
+    /// Replaces an account's password hash and ends its sessions. False when there is no
+    /// such account.
+    pub fn set_password(&self, name: &str, password: &str) -> Result<bool, StoreError> {
+        let n = self
+            .conn
+            .execute(
+                "UPDATE accounts SET password = ?2 WHERE name = ?1",
+                params![name, password],
+            )
+            .map_err(self.sql("changing a password"))?;
+        if n == 1 {
+            self.revoke_sessions(name)?;
+        }
+        Ok(n == 1)
+    }
+
+    /// Ends every session of an account; returns how many there were.
+    pub fn revoke_sessions(&self, name: &str) -> Result<usize, StoreError> {
+        self.conn
+            .execute("DELETE FROM sessions WHERE account = ?1", [name])
+            .map_err(self.sql("ending sessions"))
     }
 
     pub fn delete_session(&self, token_sha256: &str) -> Result<(), StoreError> {
@@ -519,7 +657,12 @@ impl Store {
             None => (1, GENESIS.to_string()),
         };
         let at = now_text();
-        let hash = entry_hash(&prev, seq, &at, account, action, target);
+        let hash = match &self.chain_key {
+            Some(k) if seq >= k.from => {
+                k.seal(&[&prev, &seq.to_string(), &at, account, action, target])
+            }
+            _ => entry_hash(&prev, seq, &at, account, action, target),
+        };
         tx.execute(
             "INSERT INTO access_log (seq, at, account, action, target, prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             params![seq, at, account, action, target, prev, hash],
@@ -546,8 +689,9 @@ impl Store {
 
     /// Walks the whole chain and reports the first link that does not hold: a sequence
     /// gap (an entry removed), a `prev_hash` that is not the previous entry's hash, or a
-    /// hash that does not match the entry's fields (an entry edited).
-    pub fn verify_access_log(&self) -> Result<ChainReport, StoreError> {
+    /// hash that does not match the entry's fields (an entry edited). With a key, entries
+    /// from its `from` on must carry its seal, which nobody without the key can compute.
+    pub fn verify_access_log(&self, key: Option<&ChainKey>) -> Result<ChainReport, StoreError> {
         let mut stmt = self
             .conn
             .prepare("SELECT seq, at, account, action, target, prev_hash, hash FROM access_log ORDER BY seq")
@@ -556,9 +700,25 @@ impl Store {
         let mut expected_prev = GENESIS.to_string();
         let mut expected_seq = 1;
         let mut entries = 0;
+        let mut sealed = 0;
+        let mut head = None;
         while let Some(r) = rows.next().map_err(self.sql("reading the access log"))? {
             let a = access_row(r).map_err(self.sql("reading the access log"))?;
             entries += 1;
+            let expected_hash = match key {
+                Some(k) if a.seq >= k.from => {
+                    sealed += 1;
+                    k.seal(&[
+                        &a.prev_hash,
+                        &a.seq.to_string(),
+                        &a.at,
+                        &a.account,
+                        &a.action,
+                        &a.target,
+                    ])
+                }
+                _ => entry_hash(&a.prev_hash, a.seq, &a.at, &a.account, &a.action, &a.target),
+            };
             let broken = if a.seq != expected_seq {
                 Some(format!(
                     "expected entry {expected_seq} here, found {} (entries removed)",
@@ -566,10 +726,12 @@ impl Store {
                 ))
             } else if a.prev_hash != expected_prev {
                 Some("its prev_hash is not the previous entry's hash".to_string())
-            } else if entry_hash(&a.prev_hash, a.seq, &a.at, &a.account, &a.action, &a.target)
-                != a.hash
-            {
-                Some("its hash does not match its fields (the entry was changed)".to_string())
+            } else if expected_hash != a.hash {
+                Some(if key.is_some_and(|k| a.seq >= k.from) {
+                    "its seal does not match its fields under the log's key (the entry was changed, forged or re-chained)".to_string()
+                } else {
+                    "its hash does not match its fields (the entry was changed)".to_string()
+                })
             } else {
                 None
             };
@@ -577,14 +739,56 @@ impl Store {
                 return Ok(ChainReport {
                     entries,
                     first_broken: Some((a.seq, why)),
+                    sealed,
+                    head,
                 });
             }
+            head = Some(Head {
+                seq: a.seq,
+                hash: a.hash.clone(),
+            });
             expected_prev = a.hash;
             expected_seq += 1;
         }
         Ok(ChainReport {
             entries,
             first_broken: None,
+            sealed,
+            head,
+        })
+    }
+
+    /// Checks an anchored head against the log: the anchored entry must still be there,
+    /// with the same hash (the chain up to it is checked by [`Store::verify_access_log`]).
+    /// Returns why it does not hold.
+    pub fn check_head(&self, head: &Head) -> Result<Option<String>, StoreError> {
+        let found: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT hash FROM access_log WHERE seq = ?1",
+                [head.seq],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(self.sql("reading the access log"))?;
+        Ok(match found {
+            None => {
+                let last: i64 = self
+                    .conn
+                    .query_row("SELECT coalesce(max(seq), 0) FROM access_log", [], |r| {
+                        r.get(0)
+                    })
+                    .map_err(self.sql("reading the access log"))?;
+                Some(format!(
+                    "the log ends at entry {last}, before the anchored entry {} (entries were cut off the end)",
+                    head.seq
+                ))
+            }
+            Some(h) if h != head.hash => Some(format!(
+                "entry {} is not the one anchored (the log was rewritten up to it)",
+                head.seq
+            )),
+            Some(_) => None,
         })
     }
 }
@@ -629,13 +833,9 @@ mod tests {
             s.log_access("ia1", "view_alert", &format!("al-{i}"))
                 .unwrap();
         }
-        assert_eq!(
-            s.verify_access_log().unwrap(),
-            ChainReport {
-                entries: 5,
-                first_broken: None
-            }
-        );
+        let r = s.verify_access_log(None).unwrap();
+        assert_eq!((r.entries, r.first_broken, r.sealed), (5, None, 0));
+        assert_eq!(r.head.map(|h| h.seq), Some(5));
         // The triggers refuse edits through SQL.
         assert!(s
             .conn
@@ -652,7 +852,7 @@ mod tests {
                  UPDATE access_log SET target = 'al-other' WHERE seq = 3;",
             )
             .unwrap();
-        let r = s.verify_access_log().unwrap();
+        let r = s.verify_access_log(None).unwrap();
         assert_eq!(r.first_broken.as_ref().map(|b| b.0), Some(3), "{r:?}");
         assert!(r.first_broken.unwrap().1.contains("changed"));
         drop(s);
@@ -666,8 +866,60 @@ mod tests {
                 "DROP TRIGGER access_log_append_only_delete; DELETE FROM access_log WHERE seq = 2;",
             )
             .unwrap();
-        let r = s.verify_access_log().unwrap();
+        let r = s.verify_access_log(None).unwrap();
         assert_eq!(r.first_broken.map(|b| b.0), Some(3));
+    }
+
+    #[test]
+    fn a_keyed_log_cannot_be_rechained_without_its_key() {
+        let (dir, mut s) = store();
+        s.log_access("ia1", "view_alert", "before the key").unwrap();
+        let kp = dir.path().join("k");
+        let k = s.use_log_key(&kp, true).unwrap();
+        assert_eq!(k.from, 2);
+        for i in 0..4 {
+            s.log_access("ia1", "view_alert", &format!("al-{i}"))
+                .unwrap();
+        }
+        let r = s.verify_access_log(Some(&k)).unwrap();
+        assert_eq!((r.entries, r.first_broken.clone(), r.sealed), (5, None, 4));
+        let head = r.head.unwrap();
+        // Behind the triggers' back, entry 3 edited and everything re-hashed the unkeyed
+        // way, as someone without the key would.
+        s.conn
+            .execute_batch("DROP TRIGGER access_log_append_only_update;")
+            .unwrap();
+        let rows = s.access_log(100).unwrap();
+        let mut prev = rows.iter().find(|a| a.seq == 1).unwrap().hash.clone();
+        for seq in 2..=5 {
+            let a = rows.iter().find(|a| a.seq == seq).unwrap();
+            let target = if seq == 3 {
+                "al-other"
+            } else {
+                a.target.as_str()
+            };
+            let h = entry_hash(&prev, seq, &a.at, &a.account, &a.action, target);
+            s.conn
+                .execute(
+                    "UPDATE access_log SET target = ?2, prev_hash = ?3, hash = ?4 WHERE seq = ?1",
+                    params![seq, target, prev, h],
+                )
+                .unwrap();
+            prev = h;
+        }
+        assert_eq!(s.verify_access_log(None).unwrap().first_broken, None);
+        let r = s.verify_access_log(Some(&k)).unwrap();
+        assert_eq!(
+            r.first_broken.map(|b| b.0),
+            Some(2),
+            "re-chained from entry 2"
+        );
+        assert!(s.check_head(&head).unwrap().is_some());
+        // A second key file is refused for this store.
+        let other = dir.path().join("k2");
+        ChainKey::generate(1).save_new(&other).unwrap();
+        assert!(s.use_log_key(&other, true).is_err());
+        assert!(s.use_log_key(&dir.path().join("missing"), true).is_err());
     }
 
     #[test]

@@ -8,6 +8,7 @@ mod browser;
 mod classes;
 mod cli;
 mod formats;
+mod hardening;
 mod ordered;
 mod pgaudit;
 mod pgaudit_e2e;

@@ -12,7 +12,7 @@ use sha2::{Digest, Sha256};
 use crate::support::{custodes, gen_world, reference_secrets, start_server};
 
 /// One HTTP/1.1 exchange: (status, headers lower-cased, body).
-fn http(
+pub(crate) fn http(
     addr: &str,
     method: &str,
     path: &str,
@@ -68,12 +68,12 @@ fn dechunk(mut s: &str) -> String {
     out
 }
 
-fn header<'a>(h: &'a [(String, String)], k: &str) -> Option<&'a str> {
+pub(crate) fn header<'a>(h: &'a [(String, String)], k: &str) -> Option<&'a str> {
     h.iter().find(|(x, _)| x == k).map(|(_, v)| v.as_str())
 }
 
 /// Logs in and returns (cookie header value, csrf).
-fn login(addr: &str, name: &str, password: &str) -> (String, String) {
+pub(crate) fn login(addr: &str, name: &str, password: &str) -> (String, String) {
     let body = serde_json::json!({"name": name, "password": password}).to_string();
     let (status, h, b) = http(
         addr,
@@ -96,7 +96,7 @@ fn login(addr: &str, name: &str, password: &str) -> (String, String) {
     )
 }
 
-fn add_user(db: &Path, role: &str, name: &str) {
+pub(crate) fn add_user(db: &Path, role: &str, name: &str) {
     custodes()
         .args(["user", "add", "--db"])
         .arg(db)
@@ -246,16 +246,19 @@ fn the_workbench_answers_each_role_as_it_may() {
     assert_eq!(orows.len(), rows.len());
     let user = orows[0]["user"].as_str().unwrap().to_string();
     assert!(user.starts_with("U-"), "{user}");
+    // Oversight knows alerts by keyed tokens, not by their ids (issue 14).
+    let oid = orows[0]["alert_id"].as_str().unwrap().to_string();
+    assert!(oid.starts_with("T-"), "{oid}");
     let mut bodies = vec![body];
     for path in [
         "/".to_string(),
         "/alerts".into(),
         "/users".into(),
-        format!("/alerts/{id}"),
+        format!("/alerts/{oid}"),
         format!("/users/{user}/timeline"),
         "/api/v1/overview".into(),
         "/api/v1/users".into(),
-        format!("/api/v1/alerts/{id}"),
+        format!("/api/v1/alerts/{oid}"),
         format!("/api/v1/users/{user}/timeline"),
     ] {
         let (s, _, b) = http(a, "GET", &path, &oc, "");

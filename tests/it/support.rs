@@ -81,12 +81,39 @@ impl Drop for Server {
     }
 }
 
+impl Server {
+    /// Sends SIGTERM and waits up to `within` for the process to end; its exit status, or
+    /// `None` when it was still running (it is killed then).
+    #[cfg(unix)]
+    pub fn terminate(&mut self, within: std::time::Duration) -> Option<std::process::ExitStatus> {
+        let pid = self.child.id().to_string();
+        std::process::Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .expect("kill runs");
+        let until = std::time::Instant::now() + within;
+        while std::time::Instant::now() < until {
+            if let Some(st) = self.child.try_wait().expect("try_wait") {
+                return Some(st);
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        None
+    }
+}
+
 /// Starts `custodes serve` on a free loopback port and waits until it says where.
 pub fn start_server(db: &Path) -> Server {
+    start_server_with(db, &[])
+}
+
+/// The same, with more arguments for `serve`.
+pub fn start_server_with(db: &Path, extra: &[&str]) -> Server {
     use std::io::BufRead;
     let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("custodes"))
         .args(["serve", "--listen", "127.0.0.1:0", "--db"])
         .arg(db)
+        .args(extra)
         .stderr(std::process::Stdio::piped())
         .spawn()
         .expect("custodes serve starts");

@@ -1,0 +1,200 @@
+//! Connections that cannot be held open for free: every accepted socket is wrapped so that
+//! a read or a write making no progress for the idle timeout fails, and a connection older
+//! than its lifetime takes no new request. An idle keep-alive connection, a request sent
+//! one byte at a time, or a client that stops reading then costs at most those bounds, and
+//! a shutdown never waits on them for long.
+//!
+//! This module knows sockets and timers only; it must not look at HTTP or the store.
+
+use std::future::Future;
+use std::io;
+use std::net::SocketAddr;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use axum::extract::connect_info::Connected;
+use axum::serve::{IncomingStream, Listener};
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::time::{Instant, Sleep};
+
+/// How long one connection may keep reading new requests, however active.
+pub const LIFETIME: Duration = Duration::from_secs(10 * 60);
+
+/// A TCP listener whose connections time out (see the module's doc).
+pub struct TimedListener {
+    pub inner: TcpListener,
+    pub idle: Duration,
+}
+
+impl Listener for TimedListener {
+    type Io = TimedIo;
+    type Addr = SocketAddr;
+
+    async fn accept(&mut self) -> (TimedIo, SocketAddr) {
+        loop {
+            match self.inner.accept().await {
+                Ok((s, addr)) => return (TimedIo::new(s, self.idle), addr),
+                Err(e) => {
+                    // Out of file descriptors and the like: wait instead of spinning.
+                    tracing::warn!(error = %e, "Cannot accept a connection.");
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+            }
+        }
+    }
+
+    fn local_addr(&self) -> io::Result<SocketAddr> {
+        self.inner.local_addr()
+    }
+}
+
+/// The client's address, for handlers (`ConnectInfo<Peer>`).
+#[derive(Debug, Clone, Copy)]
+pub struct Peer(pub SocketAddr);
+
+impl Connected<IncomingStream<'_, TimedListener>> for Peer {
+    fn connect_info(stream: IncomingStream<'_, TimedListener>) -> Self {
+        Peer(*stream.remote_addr())
+    }
+}
+
+/// A socket whose reads and writes fail after `idle` without progress.
+pub struct TimedIo {
+    inner: TcpStream,
+    idle: Duration,
+    ends: Instant,
+    read_timer: Pin<Box<Sleep>>,
+    read_armed: bool,
+    write_timer: Pin<Box<Sleep>>,
+    write_armed: bool,
+}
+
+impl TimedIo {
+    fn new(inner: TcpStream, idle: Duration) -> TimedIo {
+        let now = Instant::now();
+        TimedIo {
+            inner,
+            idle,
+            ends: now + LIFETIME,
+            read_timer: Box::pin(tokio::time::sleep_until(now + idle)),
+            read_armed: false,
+            write_timer: Box::pin(tokio::time::sleep_until(now + idle)),
+            write_armed: false,
+        }
+    }
+}
+
+fn timed_out(what: &str) -> io::Error {
+    io::Error::new(io::ErrorKind::TimedOut, format!("{what} made no progress"))
+}
+
+/// Arms `timer` on the first Pending, and reports whether it has fired.
+fn expired(
+    timer: &mut Pin<Box<Sleep>>,
+    armed: &mut bool,
+    idle: Duration,
+    cx: &mut Context<'_>,
+) -> bool {
+    if !*armed {
+        timer.as_mut().reset(Instant::now() + idle);
+        *armed = true;
+    }
+    timer.as_mut().poll(cx).is_ready()
+}
+
+impl AsyncRead for TimedIo {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        let this = &mut *self;
+        if Instant::now() >= this.ends {
+            return Poll::Ready(Err(timed_out("the connection's lifetime is over; reading")));
+        }
+        match Pin::new(&mut this.inner).poll_read(cx, buf) {
+            Poll::Pending => {
+                if expired(&mut this.read_timer, &mut this.read_armed, this.idle, cx) {
+                    Poll::Ready(Err(timed_out("reading")))
+                } else {
+                    Poll::Pending
+                }
+            }
+            ready => {
+                this.read_armed = false;
+                ready
+            }
+        }
+    }
+}
+
+impl AsyncWrite for TimedIo {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        let this = &mut *self;
+        match Pin::new(&mut this.inner).poll_write(cx, buf) {
+            Poll::Pending => {
+                if expired(&mut this.write_timer, &mut this.write_armed, this.idle, cx) {
+                    Poll::Ready(Err(timed_out("writing")))
+                } else {
+                    Poll::Pending
+                }
+            }
+            ready => {
+                this.write_armed = false;
+                ready
+            }
+        }
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        let this = &mut *self;
+        match Pin::new(&mut this.inner).poll_flush(cx) {
+            Poll::Pending => {
+                if expired(&mut this.write_timer, &mut this.write_armed, this.idle, cx) {
+                    Poll::Ready(Err(timed_out("writing")))
+                } else {
+                    Poll::Pending
+                }
+            }
+            ready => {
+                this.write_armed = false;
+                ready
+            }
+        }
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.inner).poll_shutdown(cx)
+    }
+
+    fn poll_write_vectored(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        let this = &mut *self;
+        match Pin::new(&mut this.inner).poll_write_vectored(cx, bufs) {
+            Poll::Pending => {
+                if expired(&mut this.write_timer, &mut this.write_armed, this.idle, cx) {
+                    Poll::Ready(Err(timed_out("writing")))
+                } else {
+                    Poll::Pending
+                }
+            }
+            ready => {
+                this.write_armed = false;
+                ready
+            }
+        }
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.inner.is_write_vectored()
+    }
+}
