@@ -107,11 +107,11 @@ impl Address {
             let words = fold_address_words(part);
             let starts_with_unit = words.first().is_some_and(|(w, _)| is_unit_designator(w));
             if part_no == 0 || starts_with_unit || street_tokens.is_empty() {
-                addr.take_units(words, &mut street_tokens);
+                addr.take_units(words, &mut street_tokens, true);
             } else {
                 // After the street line, a comma starts the city (then state, ZIP).
                 let mut rest = Vec::new();
-                addr.take_units(words, &mut rest);
+                addr.take_units(words, &mut rest, false);
                 locality_parts.extend(rest.iter().map(|w| canonical_word(w)));
             }
         }
@@ -129,15 +129,35 @@ impl Address {
     /// Moves unit designators and their ids out of `words` into `self.unit`, appending the
     /// other words to `out`. `APT 4 B` is unit `4B`: a lone letter after a unit id is part
     /// of it.
-    fn take_units(&mut self, words: Vec<(String, bool)>, out: &mut Vec<String>) {
+    fn take_units(&mut self, words: Vec<(String, bool)>, out: &mut Vec<String>, street_line: bool) {
+        // Designators with no id after them ("12 Elm St #") say nothing.
+        let mut words = words;
+        while words.last().is_some_and(|(w, _)| is_unit_designator(w)) {
+            words.pop();
+        }
         let mut it = words.into_iter().peekable();
         while let Some((w, glued)) = it.next() {
-            // "No Name Rd" is a street; "No. 5" is a unit.
+            // "No Name Rd" is a street; "12 Elm St No. 5" is a unit: a "No" with a number
+            // (and perhaps a letter) that ends the street line after something else. Only
+            // there, so that no canonical form ("NO 0 UNIT ST" for "No#St 0", "0, N NO 0")
+            // reads differently the second time.
             let designator = is_unit_designator(&w)
-                || (w == "NO"
-                    && it
-                        .peek()
-                        .is_some_and(|(n, _)| n.bytes().any(|b| b.is_ascii_digit())));
+                || (w == "NO" && street_line && !out.is_empty() && {
+                    let tail: Vec<(String, bool)> = it.clone().collect();
+                    let number = |t: &(String, bool)| t.0.bytes().any(|b| b.is_ascii_digit());
+                    // A compass letter after the number is a post-directional, as its
+                    // spelled-out form ("North") would be.
+                    let letter = |t: &(String, bool)| {
+                        t.0.len() == 1
+                            && t.0.bytes().all(|b| b.is_ascii_alphabetic())
+                            && direction(&t.0).is_none()
+                    };
+                    match tail.as_slice() {
+                        [n] => number(n),
+                        [n, l] => number(n) && letter(l),
+                        _ => false,
+                    }
+                });
             if !designator {
                 // "North-East" is one direction, as "Northeast" is.
                 if glued {
@@ -383,6 +403,17 @@ mod tests {
         assert_eq!(a.predir, Some("S"));
         assert_eq!(a.street, vec!["KIPLING".to_string()]);
         assert_eq!(a.suffix, Some("ST"));
+    }
+
+    /// Found by the idempotence property test: "No" opening the line read as a street
+    /// word, its canonical form "NO 0 UNIT ST" then read "NO 0" as a unit.
+    #[test]
+    fn a_leading_no_is_not_a_unit_and_the_canonical_form_is_stable() {
+        for s in ["No#St 0", "0,North,No-0"] {
+            let c = p(s).canonical();
+            assert_eq!(p(&c).canonical(), c, "{s}");
+        }
+        assert_eq!(p("12 Elm St No. 5").unit.as_deref(), Some("5"));
     }
 
     #[test]
