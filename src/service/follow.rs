@@ -214,9 +214,10 @@ struct Reading {
     /// The file at the followed path, followed as it grows; otherwise an older generation
     /// read to its end.
     live: bool,
-    /// It was live and the path now names another file: at its end, look for the
-    /// generations rotated since, then the path.
-    rotated: bool,
+    /// A new generation that was empty when opened: recorded in the store once its first
+    /// bytes are read, since a record without them would match by inode alone any later
+    /// file that reuses the inode after this one is deleted (`compress` deletes).
+    unrecorded: bool,
 }
 
 /// Follows one file until cancelled (or, with `once`, to its end). Runs on its own thread.
@@ -261,8 +262,55 @@ enum StartError {
     Fatal(String),
 }
 
-/// Opens a planned generation at its position.
-fn start(step: Step, generation: u64, max_line: usize) -> Result<Reading, StartError> {
+/// Opens a file as a step plans to read it: the source, where it stands, and the opened
+/// file's own identity.
+fn open_step(step: &Step) -> std::io::Result<(Src, u64, FileId)> {
+    let mut f = File::open(&step.path)?;
+    let meta = f.metadata()?;
+    let id = FileId::of(&meta);
+    if step.gz {
+        let (r, at) = rotation::read_from(f, true, step.from.offset)?;
+        return Ok((Src::Stream(r), at, id));
+    }
+    let at = step.from.offset.min(meta.len());
+    f.seek(SeekFrom::Start(at))?;
+    Ok((Src::File(f), at, id))
+}
+
+/// Opens a planned generation at its position. The name it was planned under may name
+/// another file by now (a rotation ran between planning and opening, or `delaycompress`
+/// compressed it): then the planned file is looked for again by identity and content,
+/// and only when it is nowhere is it a gap (or, for a file never read, missing).
+fn start(
+    followed: &std::path::Path,
+    mut step: Step,
+    generation: u64,
+    max_line: usize,
+) -> Result<Reading, StartError> {
+    let mut opened = open_step(&step);
+    // Each retry follows one more rename; a directory rotating faster than this is
+    // reported rather than read from the wrong file.
+    for _ in 0..5 {
+        let moved = match &opened {
+            Ok((_, _, id)) => !id.same_inode(&step.file),
+            Err(e) => e.kind() == std::io::ErrorKind::NotFound,
+        };
+        if !moved {
+            break;
+        }
+        let Some(f) = rotation::locate(followed, &step) else {
+            opened = Err(std::io::Error::new(
+                std::io::ErrorKind::NotFound,
+                "the file planned to be read is no longer beside the path",
+            ));
+            break;
+        };
+        tracing::debug!(planned = %step.path.display(), now = %f.path.display(), "A generation was renamed after it was planned; reading it under its new name.");
+        step.path = f.path;
+        step.gz = f.gz;
+        step.file = f.id;
+        opened = open_step(&step);
+    }
     let shown = step.path.display().to_string();
     let gap = |from: u64, reason: String| Gap {
         file: shown.clone(),
@@ -271,23 +319,22 @@ fn start(step: Step, generation: u64, max_line: usize) -> Result<Reading, StartE
         to: Some(step.from.offset.max(step.generation.read)),
         reason,
     };
-    let opened = if step.gz {
-        rotation::open_at(&step.path, true, step.from.offset).map(|(r, n)| (Src::Stream(r), n))
-    } else {
-        (|| {
-            let mut f = File::open(&step.path)?;
-            let len = f.metadata()?.len();
-            let at = step.from.offset.min(len);
-            f.seek(SeekFrom::Start(at))?;
-            Ok((Src::File(f), at))
-        })()
-    };
     let (src, at) = match opened {
-        Ok(x) => x,
-        Err(e) if step.live && e.kind() == std::io::ErrorKind::NotFound => {
+        Ok((src, at, id)) if id.same_inode(&step.file) => (src, at),
+        // A file never read that is gone: the next look at the path finds what is there.
+        Ok(_) if step.live && step.new => return Err(StartError::Missing),
+        Ok(_) => {
+            return Err(StartError::Gap(gap(
+                step.from.offset,
+                "the generation was renamed away faster than it could be found".into(),
+            )))
+        }
+        Err(e) if step.live && step.new && e.kind() == std::io::ErrorKind::NotFound => {
             return Err(StartError::Missing)
         }
-        Err(e) if step.live => return Err(StartError::Fatal(format!("{shown}: cannot open: {e}"))),
+        Err(e) if step.live && e.kind() != std::io::ErrorKind::NotFound => {
+            return Err(StartError::Fatal(format!("{shown}: cannot open: {e}")))
+        }
         Err(e) => {
             return Err(StartError::Gap(gap(
                 step.from.offset,
@@ -313,7 +360,7 @@ fn start(step: Step, generation: u64, max_line: usize) -> Result<Reading, StartE
             max_line,
         ),
         live: step.live,
-        rotated: false,
+        unrecorded: false,
     })
 }
 
@@ -355,7 +402,12 @@ fn follow_inner(
     // Orders positions across the generations read in this run.
     let mut generation = 0u64;
     let mut reading: Option<Reading> = None;
-    let mut drained: Option<Generation> = None;
+    // The generation read last, and whether its reading has just ended: before the file
+    // at the path, generations rotated after it are read (a file can be created and
+    // rotated away between two looks, while an older generation was being read or the
+    // path was missing).
+    let mut last: Option<Generation> = None;
+    let mut look_back = false;
     let mut chunk = vec![0u8; CHUNK];
     let mut lines = Vec::new();
     let mut waiting_logged = false;
@@ -374,25 +426,31 @@ fn follow_inner(
                     let (new, g, live) = (step.new, step.generation.clone(), step.live);
                     let older = !live || step.from.offset > 0 || step.gz;
                     let name = step.path.display().to_string();
-                    match start(step, generation, spec.max_line) {
+                    match start(path, step, generation, spec.max_line) {
                         Ok(r) => {
                             if !live {
                                 tracing::info!(source = %shown, file = %name, from = r.cutter.position().offset, "Reading a rotated generation of the file.");
                             } else if older && !known.is_empty() {
                                 tracing::info!(source = %shown, from = r.cutter.position().offset, "Resuming the file.");
                             }
+                            let mut r = r;
                             if new {
                                 known.push(g.clone());
-                                let item = Item::Generation {
-                                    source,
-                                    generation: g,
-                                    new: true,
-                                };
-                                if tx.blocking_send(item).is_err() {
-                                    return Ok(());
+                                if g.head_len == 0 {
+                                    r.unrecorded = true;
+                                } else {
+                                    let item = Item::Generation {
+                                        source,
+                                        generation: g,
+                                        new: true,
+                                    };
+                                    if tx.blocking_send(item).is_err() {
+                                        return Ok(());
+                                    }
                                 }
                             }
                             waiting_logged = false;
+                            last = Some(r.generation.clone());
                             reading = Some(r);
                         }
                         Err(StartError::Missing) => {}
@@ -405,9 +463,11 @@ fn follow_inner(
                     }
                 }
                 None => {
-                    if let Some(last) = drained.take() {
+                    let cur = rotation::current(path);
+                    if let Some(l) = last.as_ref().filter(|_| look_back || cur.is_some()) {
+                        look_back = false;
                         queue.extend(
-                            rotation::rotated_since(path, &known, &last)
+                            rotation::rotated_since(path, &known, l)
                                 .into_iter()
                                 .map(Planned::Read),
                         );
@@ -415,7 +475,7 @@ fn follow_inner(
                             continue;
                         }
                     }
-                    match rotation::current(path) {
+                    match cur {
                         Some(c) => {
                             let step = rotation::new_step(&c, &known, Position::start(None), true);
                             queue.push_back(Planned::Read(step));
@@ -462,6 +522,26 @@ fn follow_inner(
             }
         };
         if n > 0 {
+            if r.unrecorded {
+                r.unrecorded = false;
+                if let Src::File(f) = &r.src {
+                    if let Some((len, head)) = head_of_open(f) {
+                        r.generation.head_len = len;
+                        r.generation.head = head;
+                    }
+                }
+                if let Some(k) = known.iter_mut().rev().find(|g| g.id == r.generation.id) {
+                    *k = r.generation.clone();
+                }
+                let item = Item::Generation {
+                    source,
+                    generation: r.generation.clone(),
+                    new: true,
+                };
+                if tx.blocking_send(item).is_err() {
+                    return Ok(());
+                }
+            }
             r.cutter.feed(&chunk[..n], &mut lines);
             if !send(tx, source, &mut lines, metrics) {
                 return Ok(());
@@ -495,9 +575,8 @@ fn follow_inner(
             if !send(tx, source, &mut lines, metrics) {
                 return Ok(());
             }
-            if r.rotated {
-                drained = Some(r.generation.clone());
-            }
+            last = Some(r.generation.clone());
+            look_back = true;
             reading = None;
             generation += 1;
             continue;
@@ -517,7 +596,6 @@ fn follow_inner(
                 // One more read of the old file catches what was written just before the
                 // rename; then the generations rotated since, then the new file.
                 r.live = false;
-                r.rotated = true;
             }
             Ok(m) if m.len() < r.cutter.read_offset() => {
                 // Truncated in place. With `copytruncate`, what was written after the
@@ -683,13 +761,17 @@ mod tests {
     }
 
     fn collect(rx: &mut tokio::sync::mpsc::Receiver<Item>, want: usize) -> Vec<Line> {
+        use tokio::sync::mpsc::error::TryRecvError;
+        // Lines that never come fail the test's assertion instead of hanging it.
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
         let mut got = Vec::new();
-        while got.len() < want {
-            match rx.blocking_recv() {
-                Some(Item::Lines { lines, .. }) => got.extend(lines),
-                Some(Item::End { .. }) | None => break,
-                Some(Item::Failed { error, .. }) => panic!("{error}"),
-                Some(Item::Generation { .. } | Item::Gap { .. }) => {}
+        while got.len() < want && std::time::Instant::now() < deadline {
+            match rx.try_recv() {
+                Ok(Item::Lines { lines, .. }) => got.extend(lines),
+                Ok(Item::End { .. }) | Err(TryRecvError::Disconnected) => break,
+                Ok(Item::Failed { error, .. }) => panic!("{error}"),
+                Ok(Item::Generation { .. } | Item::Gap { .. }) => {}
+                Err(TryRecvError::Empty) => std::thread::sleep(Duration::from_millis(5)),
             }
         }
         got
@@ -731,6 +813,37 @@ mod tests {
         let got = collect(&mut rx, 1);
         assert_eq!(got[0].bytes, b"5\n");
         assert_eq!(got[0].at.offset, 0);
+        cancel.cancel();
+        t.join().unwrap();
+    }
+
+    /// Issue 18, the soak's residual: after a restart read the last rotated generation,
+    /// the path was missing; a file then created and rotated away before the reader
+    /// looked again (here created directly under its rotated name) was never read,
+    /// silently, because the reader only looked back after a rotation it had seen itself.
+    #[test]
+    fn issue18_a_generation_rotated_while_waiting_for_the_path_is_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("app.log");
+        let one = dir.path().join("app.log.1");
+        std::fs::write(&p, "1\n2\n").unwrap();
+        let id = FileId::of(&std::fs::metadata(&p).unwrap());
+        std::fs::rename(&p, &one).unwrap();
+        let (tx, mut rx) = tokio::sync::mpsc::channel(16);
+        let cancel = CancellationToken::new();
+        let metrics = Arc::new(Metrics::new(&["app.log".into()]));
+        let s = spec(&p, false, Some(Position::start(Some(id))));
+        let (c2, m2) = (cancel.clone(), metrics.clone());
+        let t = std::thread::spawn(move || follow(s, tx, c2, m2));
+        assert_eq!(collect(&mut rx, 2).len(), 2);
+        // The reader is now waiting for the path.
+        std::thread::sleep(Duration::from_millis(100));
+        std::fs::rename(&one, dir.path().join("app.log.2")).unwrap();
+        std::fs::write(&one, "3\n").unwrap();
+        std::fs::write(&p, "4\n").unwrap();
+        let got = collect(&mut rx, 2);
+        let texts: Vec<&[u8]> = got.iter().map(|l| l.bytes.as_slice()).collect();
+        assert_eq!(texts, [&b"3\n"[..], b"4\n"]);
         cancel.cancel();
         t.join().unwrap();
     }

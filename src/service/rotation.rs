@@ -33,6 +33,18 @@ pub struct Found {
     /// Size on disk (compressed for gzip).
     pub len: u64,
     pub mtime_ns: i64,
+    /// Its first bytes (up to [`HEAD_BYTES`], decompressed for gzip), read through the
+    /// same open file whose metadata gave `id`: a rename between looking at the name
+    /// and reading it cannot pair one file's identity with another's content.
+    pub first: Vec<u8>,
+}
+
+impl Found {
+    /// The digest of its first `len` bytes; `None` when it is shorter.
+    fn head(&self, len: u64) -> Option<String> {
+        let len = usize::try_from(len).ok()?;
+        self.first.get(..len).map(digest)
+    }
 }
 
 /// One file to read, from a position, as one generation.
@@ -42,6 +54,10 @@ pub struct Step {
     pub gz: bool,
     /// The identity its lines carry.
     pub generation: Generation,
+    /// The file planned to be read (its own inode: a compressed or copied generation
+    /// is another file than the generation's): opening `path` must find this file, or
+    /// it was renamed meanwhile and is looked for again ([`locate`]).
+    pub file: FileId,
     /// Not in the store yet: recorded before its lines.
     pub new: bool,
     pub from: Position,
@@ -63,19 +79,31 @@ fn mtime_ns(meta: &std::fs::Metadata) -> i64 {
 }
 
 fn found(path: &Path) -> Option<Found> {
-    let meta = std::fs::metadata(path).ok()?;
+    let file = File::open(path).ok()?;
+    let meta = file.metadata().ok()?;
     if !meta.is_file() {
         return None;
     }
     let gz = path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("gz"));
+    let mut first = Vec::new();
+    let r: Box<dyn Read> = if gz {
+        Box::new(flate2::read::MultiGzDecoder::new(std::io::BufReader::new(
+            file,
+        )))
+    } else {
+        Box::new(file)
+    };
+    // A damaged gzip head reads as fewer bytes: it matches no generation by content.
+    let _ = r.take(HEAD_BYTES).read_to_end(&mut first);
     Some(Found {
         path: path.to_path_buf(),
         id: FileId::of(&meta),
         gz,
         len: meta.len(),
         mtime_ns: mtime_ns(&meta),
+        first,
     })
 }
 
@@ -102,8 +130,31 @@ fn rotation_suffix<'a>(base: &str, name: &'a str) -> Option<&'a str> {
     ok.then_some(body)
 }
 
-/// Rotated names beside `path` (never `path` itself).
+/// Rotated names beside `path` (never `path` itself), as one consistent picture: the
+/// directory is listed until two listings in a row name the same files (name and inode),
+/// because a rotation running meanwhile (`NAME.1` -> `NAME.2`, `NAME` -> `NAME.1`) can
+/// make one listing show a file twice, or not at all.
 pub fn siblings(path: &Path) -> Vec<Found> {
+    let names = |v: &[Found]| -> Vec<(PathBuf, FileId)> {
+        let mut n: Vec<_> = v.iter().map(|f| (f.path.clone(), f.id)).collect();
+        n.sort_by(|a, b| a.0.cmp(&b.0));
+        n
+    };
+    let mut last = list_siblings(path);
+    // A rotation takes milliseconds; a directory that never settles (a runaway writer)
+    // is taken as last seen, and any file it hid is found by the next look.
+    for _ in 0..50 {
+        let again = list_siblings(path);
+        if names(&again) == names(&last) {
+            return again;
+        }
+        last = again;
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+    last
+}
+
+fn list_siblings(path: &Path) -> Vec<Found> {
     let Some(base) = path.file_name().and_then(|n| n.to_str()) else {
         return Vec::new();
     };
@@ -146,7 +197,15 @@ fn rotation_order(base: &str, a: &Found, b: &Found) -> std::cmp::Ordering {
 /// Returns the reader and how many bytes could be skipped (less than `offset` when the
 /// file is shorter).
 pub fn open_at(path: &Path, gz: bool, offset: u64) -> std::io::Result<(Box<dyn Read + Send>, u64)> {
-    let mut file = File::open(path)?;
+    read_from(File::open(path)?, gz, offset)
+}
+
+/// [`open_at`] for a file already open.
+pub fn read_from(
+    mut file: File,
+    gz: bool,
+    offset: u64,
+) -> std::io::Result<(Box<dyn Read + Send>, u64)> {
     if gz {
         let mut r: Box<dyn Read + Send> = Box::new(flate2::read::MultiGzDecoder::new(
             std::io::BufReader::new(file),
@@ -169,45 +228,19 @@ pub fn head_of(path: &Path, gz: bool, len: u64) -> Option<String> {
     (buf.len() as u64 == len).then(|| digest(&buf))
 }
 
-/// A file's first bytes (up to [`HEAD_BYTES`]): how many, and their digest.
-pub fn head_now(path: &Path, gz: bool) -> (u64, String) {
-    let mut buf = Vec::new();
-    if let Ok((r, _)) = open_at(path, gz, 0) {
-        let _ = r.take(HEAD_BYTES).read_to_end(&mut buf);
-    }
-    (buf.len() as u64, digest(&buf))
-}
-
 pub fn digest(bytes: &[u8]) -> String {
     let d = Sha256::digest(bytes);
     d.iter().take(8).map(|b| format!("{b:02x}")).collect()
 }
 
-/// Memoised first-byte digests of the files looked at while planning.
-struct Heads {
-    cache: Vec<((usize, u64), Option<String>)>,
-}
-
-impl Heads {
-    fn of(&mut self, i: usize, f: &Found, len: u64) -> Option<String> {
-        if let Some((_, h)) = self.cache.iter().find(|(k, _)| *k == (i, len)) {
-            return h.clone();
-        }
-        let h = head_of(&f.path, f.gz, len);
-        self.cache.push(((i, len), h.clone()));
-        h
-    }
-}
-
 /// Whether file `f` holds generation `g`: the same inode (and, when its first bytes are
 /// known, the same first bytes: a truncated inode holds a new generation), or another
 /// file with the same first bytes (a compressed or copied generation).
-fn holds(heads: &mut Heads, i: usize, f: &Found, g: &Generation, by_content: bool) -> bool {
-    let content = || g.head_len > 0;
+fn holds(f: &Found, g: &Generation, by_content: bool) -> bool {
     if f.id.same_inode(&g.id) && !f.gz {
-        return g.head_len == 0 || heads.of(i, f, g.head_len).as_deref() == Some(&g.head);
+        return g.head_len == 0 || f.head(g.head_len).as_deref() == Some(&g.head);
     }
-    by_content && content() && heads.of(i, f, g.head_len).as_deref() == Some(&g.head)
+    by_content && g.head_len > 0 && f.head(g.head_len).as_deref() == Some(&g.head)
 }
 
 /// What a restart reads, in order: the generation of `resume` from there (or, before any
@@ -249,13 +282,10 @@ pub fn plan(path: &Path, resume: Option<Position>, chain: &[Generation]) -> Vec<
         files.push(c.clone());
         files.len() - 1
     });
-    let mut heads = Heads { cache: Vec::new() };
     let mut used = vec![false; files.len()];
     // Generations before the resume point were read: their files are not new.
     for g in &chain[..k] {
-        if let Some(i) =
-            (0..files.len()).find(|&i| !used[i] && holds(&mut heads, i, &files[i], g, true))
-        {
+        if let Some(i) = (0..files.len()).find(|&i| !used[i] && holds(&files[i], g, true)) {
             used[i] = true;
         }
     }
@@ -271,10 +301,8 @@ pub fn plan(path: &Path, resume: Option<Position>, chain: &[Generation]) -> Vec<
         };
         // The same inode first; then by content (compressed, copied).
         let i = (0..files.len())
-            .find(|&i| !used[i] && holds(&mut heads, i, &files[i], g, false))
-            .or_else(|| {
-                (0..files.len()).find(|&i| !used[i] && holds(&mut heads, i, &files[i], g, true))
-            });
+            .find(|&i| !used[i] && holds(&files[i], g, false))
+            .or_else(|| (0..files.len()).find(|&i| !used[i] && holds(&files[i], g, true)));
         let reference = if g.mtime_ns > 0 {
             g.mtime_ns
         } else {
@@ -309,6 +337,7 @@ pub fn plan(path: &Path, resume: Option<Position>, chain: &[Generation]) -> Vec<
         let step = Step {
             path: f.path.clone(),
             gz: f.gz,
+            file: f.id,
             generation,
             new: false,
             from: at,
@@ -361,17 +390,16 @@ pub fn plan(path: &Path, resume: Option<Position>, chain: &[Generation]) -> Vec<
 /// earlier than `last` was when first read, oldest first. Not the path itself.
 pub fn rotated_since(path: &Path, known: &[Generation], last: &Generation) -> Vec<Step> {
     let files = siblings(path);
-    let mut heads = Heads { cache: Vec::new() };
     let mut used = vec![false; files.len()];
     for g in known {
         for (i, f) in files.iter().enumerate() {
-            if !used[i] && holds(&mut heads, i, f, g, true) {
+            if !used[i] && holds(f, g, true) {
                 used[i] = true;
             }
         }
     }
     let floor = (0..files.len())
-        .find(|&i| holds(&mut heads, i, &files[i], last, true))
+        .find(|&i| holds(&files[i], last, true))
         .map(|i| files[i].clone());
     newer(path, &files, &used, None, last.mtime_ns, floor.as_ref())
         .into_iter()
@@ -459,10 +487,11 @@ pub fn new_step(f: &Found, known: &[Generation], from: Position, live: bool) -> 
         .max()
         .unwrap_or(0);
     let id = FileId { epoch, ..f.id };
-    let (head_len, head) = head_now(&f.path, f.gz);
+    let (head_len, head) = (f.first.len() as u64, digest(&f.first));
     Step {
         path: f.path.clone(),
         gz: f.gz,
+        file: f.id,
         generation: Generation {
             id,
             name: f.path.display().to_string(),
@@ -480,21 +509,38 @@ pub fn new_step(f: &Found, known: &[Generation], from: Position, live: bool) -> 
     }
 }
 
+/// Where the file a step planned to read is now, when its name names another file or
+/// none (renamed, or compressed by `delaycompress`, since it was planned): the same
+/// inode beside the path or at it, else a file holding the generation's first bytes.
+pub fn locate(path: &Path, step: &Step) -> Option<Found> {
+    let mut files = siblings(path);
+    files.extend(current(path));
+    let g = &step.generation;
+    let same = |f: &Found| {
+        f.id.same_inode(&step.file)
+            && (g.head_len == 0 || f.head(g.head_len) == Some(g.head.clone()))
+    };
+    if let Some(i) = files.iter().position(same) {
+        return Some(files.swap_remove(i));
+    }
+    (g.head_len > 0)
+        .then(|| {
+            files
+                .into_iter()
+                .find(|f| f.head(g.head_len).as_deref() == Some(&g.head))
+        })
+        .flatten()
+}
+
 /// The copy `copytruncate` made of generation `g` before truncating it (plain or
 /// compressed), if one is beside the path.
 pub fn copy_of(path: &Path, g: &Generation) -> Option<Found> {
     if g.head_len == 0 {
         return None;
     }
-    let files = siblings(path);
-    let mut heads = Heads { cache: Vec::new() };
-    files
-        .iter()
-        .enumerate()
-        .find(|(i, f)| {
-            !f.id.same_inode(&g.id) && heads.of(*i, f, g.head_len).as_deref() == Some(&g.head)
-        })
-        .map(|(_, f)| f.clone())
+    siblings(path)
+        .into_iter()
+        .find(|f| !f.id.same_inode(&g.id) && f.head(g.head_len).as_deref() == Some(&g.head))
 }
 
 #[cfg(test)]
@@ -536,6 +582,7 @@ mod tests {
             gz: false,
             len: 0,
             mtime_ns: 5,
+            first: Vec::new(),
         };
         assert_eq!(
             name_order("a.log", &f("a.log-20240502"), &f("a.log.1")),

@@ -374,13 +374,25 @@ fn a_generation_deleted_before_it_was_read_is_reported_never_silent() {
 /// The soak: random SIGKILLs (some during the replay right after a start) while a writer
 /// appends in random chunks and rotates (numbered, compressed with delaycompress, some
 /// rotations twice in a row while the service is down). The final alerts equal the batch
-/// audit's and every event is in the store. Seeded, so the schedule is the same each run;
-/// the timing of kills still varies, and the property must hold whatever it is.
+/// audit's and every event is in the store. The schedule is seeded from the clock and the
+/// seed printed; the timing of kills varies anyway, and the property must hold whatever
+/// they are. Issue 18's residual (a generation created and rotated away while the
+/// reader waited for the path, never read) was found by this test.
 #[test]
-#[ignore = "issue 18 residual: about one run in three ends with one odd_volume alert whose score differs from the batch (all ids present); run with --ignored"]
 fn soak_random_sigkills_with_rotation_end_with_the_batch_alerts() {
     let sc = scene(24, 40, 8);
-    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(18);
+    // The schedule changes from run to run; a failing one is replayed (up to the timing
+    // of kills) with CUSTODES_SOAK_SEED set to the seed printed here.
+    let seed = std::env::var("CUSTODES_SOAK_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(18, |d| d.as_nanos() as u64)
+        });
+    eprintln!("soak schedule: CUSTODES_SOAK_SEED={seed}");
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
     let n = sc.lines.len();
     let mut next = 0usize;
     let write = |rng: &mut rand_chacha::ChaCha8Rng, next: &mut usize| {
@@ -402,6 +414,17 @@ fn soak_random_sigkills_with_rotation_end_with_the_batch_alerts() {
         }
         write(&mut rng, &mut next);
         let svc = sc.follow(&[]);
+        if round == 0 {
+            // A new store knows no file yet: rotated names beside the path are history
+            // it does not read, and a file rotated before the first look is one of them.
+            // The soak starts once the store knows the first file.
+            let name = sc.name();
+            wait_for(
+                Duration::from_secs(60),
+                || progress(&sc.db, &name).is_some_and(|p| p.0 > 0 && p.1.is_some()),
+                || svc.log(),
+            );
+        }
         // A quarter of the kills come right after the start (during the replay).
         if rng.random_bool(0.25) {
             std::thread::sleep(Duration::from_millis(rng.random_range(50..300)));
@@ -429,6 +452,8 @@ fn soak_random_sigkills_with_rotation_end_with_the_batch_alerts() {
         0,
         "{log}"
     );
+    // Every event first: a lost stretch of a file shows here even when, by chance, it
+    // raised no alert of its own (it changes the scores of later days).
+    assert_eq!(events_kept(&sc.db), n as i64, "{log}");
     assert_same_as_batch(&sc.db, &sc.want);
-    assert_eq!(events_kept(&sc.db), n as i64);
 }
