@@ -175,8 +175,33 @@ fn person_resource(alert: &Alert) -> Option<Value> {
     }
     let mut r = Map::new();
     r.insert("type".into(), json!("Person"));
-    if let Some(n) = name {
-        r.insert("name".into(), json!(n));
+    // OCSF wants a resource named or identified: without a matched person, what was typed
+    // names them (`last_name: Pell; first_name: Ruth`).
+    let typed = || {
+        searched
+            .and_then(Value::as_object)
+            .map(|o| {
+                o.iter()
+                    .map(|(k, v)| match v.as_str() {
+                        Some(s) => format!("{k}: {s}"),
+                        None => format!("{k}: {v}"),
+                    })
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            })
+            .filter(|s| !s.is_empty())
+    };
+    match name.map(str::to_string).or_else(typed) {
+        Some(n) => {
+            r.insert("name".into(), json!(n));
+        }
+        None => return None,
+    }
+    if let Some(id) = searched
+        .and_then(|s| s.get("person_id"))
+        .and_then(Value::as_str)
+    {
+        r.insert("uid".into(), json!(id));
     }
     if let Some(s) = searched {
         r.insert("data".into(), json!({ "searched": s }));

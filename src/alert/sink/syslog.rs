@@ -11,7 +11,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::io::{AsyncWrite, AsyncWriteExt};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio::sync::mpsc;
 use tokio_rustls::rustls;
@@ -30,7 +30,10 @@ pub struct SyslogSink {
     )>,
 }
 
-type Conn = Box<dyn AsyncWrite + Unpin + Send>;
+/// A connection to the collector, plain or TLS.
+trait Stream: AsyncRead + AsyncWrite + Unpin + Send {}
+impl<T: AsyncRead + AsyncWrite + Unpin + Send> Stream for T {}
+type Conn = Box<dyn Stream>;
 
 impl SyslogSink {
     pub fn build(name: &str, cfg: &CefSyslogConfig) -> Result<Self, SinkError> {
@@ -174,8 +177,19 @@ impl SyslogSink {
             sent += 1;
         }
         if let Some(mut c) = conn {
-            // A clean close (TLS close_notify) so the collector sees the last frame whole.
+            // A clean close (TLS close_notify), then read what the collector still sends
+            // (TLS 1.3 session tickets, its own close) until it closes: a socket closed
+            // with unread data is reset, and a reset can cost the collector the last frames.
             let _ = c.shutdown().await;
+            let mut sink = [0u8; 4096];
+            let _ = tokio::time::timeout(Duration::from_secs(5), async {
+                while let Ok(n) = c.read(&mut sink).await {
+                    if n == 0 {
+                        break;
+                    }
+                }
+            })
+            .await;
         }
         Ok(sent)
     }
