@@ -35,6 +35,8 @@ pub struct Config {
     pub stream: StreamConfig,
     pub alerts: AlertConfig,
     pub pgaudit: PgauditConfig,
+    /// Where `audit --sink NAME` sends alerts: `[sinks.NAME]`, one typed section each.
+    pub sinks: std::collections::BTreeMap<String, crate::alert::sink::config::SinkConfig>,
 }
 
 /// How much history the behaviour detectors keep and need.
@@ -470,6 +472,45 @@ application_name_pattern = ""
 #   "persons.last_name" = "last_name"
 #   "persons.dob" = "dob"
 [pgaudit.subject_columns]
+
+# Sinks: where `custodes audit --sink NAME` (repeatable) also sends its alerts, besides
+# --out. None by default. Each is a [sinks.NAME] section whose `type` says what it is:
+#
+#   # OCSF 1.5.0 Detection Findings (class 2004) as JSON lines, for an agent to ship.
+#   [sinks.ocsf]
+#   type = "ocsf_file"
+#   path = "/var/lib/custodes/findings.ocsf.jsonl"  # created 0600
+#   append = true                                   # false: replace the file each run
+#
+#   # CEF over syslog: RFC 5424 over TCP with octet counting; TLS with tls_ca_file.
+#   [sinks.siem]
+#   type = "cef_syslog"
+#   address = "collector.example:6514"              # host:port
+#   tls_ca_file = "/etc/custodes/collector-ca.pem"  # omit for plain TCP
+#   tls_server_name = "collector.example"           # default: the host of address
+#   hostname = "-"                                  # RFC 5424 HOSTNAME of this machine
+#   app_name = "custodes"
+#   facility = 13                                   # 13 = log audit
+#   max_attempts = 8                                # connect/send attempts, then give up
+#   backoff_initial_ms = 500                        # doubled each attempt ...
+#   backoff_max_ms = 30000                          # ... up to this
+#   queue = 1000                                    # alerts waiting at most
+#
+#   # HTTP: Splunk HEC ("splunk_hec") or a JSON-array webhook with a bearer token
+#   # ("webhook"); batched, retried on errors, 408, 429 and 5xx with backoff.
+#   [sinks.splunk]
+#   type = "http"
+#   url = "https://splunk.example:8088/services/collector/event"
+#   format = "splunk_hec"
+#   payload = "alert"                               # or "ocsf"
+#   token_file = "/etc/custodes/hec.token"          # one line; omit for no token
+#   sourcetype = "custodes:alert"                   # HEC only
+#   batch_size = 100
+#   timeout_seconds = 10
+#   max_attempts = 8
+#   backoff_initial_ms = 500
+#   backoff_max_ms = 30000
+#   queue = 1000
 "#;
 
 #[cfg(test)]
@@ -480,6 +521,51 @@ mod tests {
     fn default_toml_matches_defaults() {
         let parsed = Config::parse(Config::default_toml()).expect("default file parses");
         assert_eq!(parsed, Config::default());
+    }
+
+    #[test]
+    fn the_documented_sink_examples_parse_with_their_defaults() {
+        use crate::alert::sink::config::SinkConfig;
+        // The commented examples of `custodes config`, uncommented, must be a valid file
+        // whose explicit values are the defaults of the keys left out.
+        let examples: String = Config::default_toml()
+            .split_once("# Sinks:")
+            .map(|(_, t)| t)
+            .unwrap_or_default()
+            .lines()
+            .filter_map(|l| l.strip_prefix("#   "))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        let parsed = Config::parse(&examples).expect("the sink examples parse");
+        assert_eq!(parsed.sinks.len(), 3);
+        let minimal = Config::parse(
+            "[sinks.siem]\ntype = \"cef_syslog\"\naddress = \"collector.example:6514\"\n\
+             [sinks.splunk]\ntype = \"http\"\nurl = \"https://splunk.example:8088/services/collector/event\"\nformat = \"splunk_hec\"\n",
+        )
+        .expect("minimal sinks parse");
+        match (&parsed.sinks["siem"], &minimal.sinks["siem"]) {
+            (SinkConfig::CefSyslog(full), SinkConfig::CefSyslog(min)) => {
+                assert_eq!(full.hostname, min.hostname);
+                assert_eq!(full.app_name, min.app_name);
+                assert_eq!(full.facility, min.facility);
+                assert_eq!(full.max_attempts, min.max_attempts);
+                assert_eq!(full.backoff_initial_ms, min.backoff_initial_ms);
+                assert_eq!(full.backoff_max_ms, min.backoff_max_ms);
+                assert_eq!(full.queue, min.queue);
+            }
+            other => panic!("{other:?}"),
+        }
+        match (&parsed.sinks["splunk"], &minimal.sinks["splunk"]) {
+            (SinkConfig::Http(full), SinkConfig::Http(min)) => {
+                let mut full = full.clone();
+                full.token_file = None;
+                assert_eq!(&full, min);
+            }
+            other => panic!("{other:?}"),
+        }
+        let err = Config::parse("[sinks.x]\ntype = \"ocsf_file\"\npath = \"a\"\npaht = \"b\"\n")
+            .unwrap_err();
+        assert!(err.contains("paht"), "{err}");
     }
 
     #[test]

@@ -15,6 +15,38 @@ pub fn create_private(path: &Path) -> io::Result<File> {
     open_private(path, opts)
 }
 
+/// Replaces `path` with `contents` atomically: written to a temporary file beside it, synced,
+/// then renamed over it, so a reader (node_exporter's textfile collector) sees the old file
+/// or the new one, never half of one. Readable by all (0644): only for files that hold no
+/// personal data (counts, never names), read by another service's account.
+pub fn replace_readable(path: &Path, contents: &[u8]) -> io::Result<()> {
+    use std::io::Write;
+    let name = path
+        .file_name()
+        .ok_or_else(|| io::Error::other("the path names no file"))?;
+    let mut tmp_name = std::ffi::OsString::from(".");
+    tmp_name.push(name);
+    tmp_name.push(format!(".{}.tmp", std::process::id()));
+    let tmp = path.with_file_name(tmp_name);
+    let mut opts = OpenOptions::new();
+    opts.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o644);
+    }
+    let result = (|| {
+        let mut f = opts.open(&tmp)?;
+        f.write_all(contents)?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}
+
 /// Creates a new file readable and writable by its owner only; an existing one is an
 /// error, never overwritten (keys).
 pub fn create_new_private(path: &Path) -> io::Result<File> {

@@ -1,4 +1,7 @@
-//! Alert sinks: where finished alerts go. Today, JSON lines to a file or standard output.
+//! Alert sinks: where finished alerts go. Here, JSON lines to a file or standard output;
+//! beside it (`sink/`), the SIEM sinks a run may add with `--sink NAME`: OCSF findings in a
+//! file (`ocsf`), CEF over syslog (`cef`, `syslog`) and HTTP (`http`), configured by
+//! `[sinks.NAME]` (`config`) and run by `deliver`.
 //!
 //! Files are created 0600 because alerts name people. A closed pipe on standard output
 //! (`custodes audit ... | head`) is not an error: the sink reports it so the caller can stop
@@ -8,6 +11,13 @@ use std::io::{self, BufWriter, Write};
 use std::path::Path;
 
 use super::Alert;
+
+pub mod cef;
+pub mod config;
+pub mod deliver;
+pub mod http;
+pub mod ocsf;
+pub mod syslog;
 
 pub struct JsonLinesSink {
     out: BufWriter<Box<dyn Write>>,

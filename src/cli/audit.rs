@@ -7,6 +7,10 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::Args;
 
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use custodes::alert::sink::deliver::{Delivered, Sinks};
 use custodes::alert::sink::JsonLinesSink;
 use custodes::alert::{Alert, Severity};
 use custodes::baseline::state;
@@ -96,6 +100,20 @@ pub struct AuditArgs {
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub threads: Option<u16>,
 
+    /// Also send the alerts to the sink NAME, a [sinks.NAME] section of the configuration
+    /// file (OCSF findings in a file, CEF over syslog, Splunk HEC or a webhook; see
+    /// `custodes config`). Repeatable. A sink that gives up is reported and the run goes on
+    /// without it; the run then exits with status 2.
+    #[arg(long = "sink", value_name = "NAME")]
+    pub sinks: Vec<String>,
+
+    /// Write the run's figures (events read and rejected, alerts by detector, kind and
+    /// severity, sinks, duration) here in the Prometheus text format, for node_exporter's
+    /// textfile collector. Written to a temporary file and renamed, so the collector never
+    /// reads half a file; readable by all (it holds counts, no names).
+    #[arg(long, value_name = "FILE")]
+    pub metrics_file: Option<PathBuf>,
+
     /// Do not print the summary on standard error.
     #[arg(long, short)]
     pub quiet: bool,
@@ -119,7 +137,17 @@ fn rejects_beside(out: &Path) -> PathBuf {
 }
 
 pub fn run(args: AuditArgs) -> anyhow::Result<ExitCode> {
+    let started = std::time::Instant::now();
     let config = super::load_config(args.config.as_ref())?;
+    let sinks = if args.sinks.is_empty() {
+        None
+    } else {
+        let built = Sinks::build(&config.sinks, &args.sinks).map_err(|e| match &args.config {
+            Some(p) => anyhow::anyhow!("{}: {e}", p.display()),
+            None => anyhow::anyhow!("{e} (no --config given)"),
+        })?;
+        Some(built)
+    };
     let reject_path = args
         .rejects
         .clone()
@@ -209,6 +237,9 @@ pub fn run(args: AuditArgs) -> anyhow::Result<ExitCode> {
         resolver,
         state: args.state.clone(),
         sink,
+        sinks,
+        counts: BTreeMap::new(),
+        delivered: Vec::new(),
         worst: None,
         batch: Vec::new(),
         notes: Vec::new(),
@@ -343,6 +374,30 @@ pub fn run(args: AuditArgs) -> anyhow::Result<ExitCode> {
         b.finish_and_clear();
     }
     let worst = run.worst;
+    let mut sink_failed = false;
+    for d in &run.delivered {
+        match &d.result {
+            Ok(n) => notes.push(format!(
+                "sink {} ({}): {n} alert(s) delivered",
+                d.name, d.kind
+            )),
+            Err(e) => {
+                sink_failed = true;
+                notes.push(format!("sink {} ({}) FAILED: {e}", d.name, d.kind));
+            }
+        }
+    }
+    if let Some(p) = &args.metrics_file {
+        let text = run_metrics(
+            &input,
+            rejects.count(),
+            &run.counts,
+            &run.delivered,
+            started.elapsed(),
+        );
+        custodes::output::replace_readable(p, text.as_bytes())
+            .with_context(|| format!("{}: cannot write the metrics file", p.display()))?;
+    }
 
     if !args.quiet {
         eprint!(
@@ -357,6 +412,14 @@ pub fn run(args: AuditArgs) -> anyhow::Result<ExitCode> {
         if let Some(p) = &args.out {
             eprintln!("  alerts written to {}", p.display());
         }
+    }
+    if sink_failed {
+        for d in &run.delivered {
+            if let Err(e) = &d.result {
+                eprintln!("custodes: {e}");
+            }
+        }
+        return Ok(ExitCode::from(2));
     }
     match (args.fail_on, worst) {
         (Some(threshold), Some(w)) if w >= threshold => Ok(ExitCode::from(1)),
@@ -491,6 +554,12 @@ struct Detecting {
     resolver: std::sync::Arc<Resolver>,
     state: Option<PathBuf>,
     sink: JsonLinesSink,
+    /// `--sink`: the SIEM sinks, fed as alerts are written.
+    sinks: Option<Sinks>,
+    /// Alerts written, by (detector, kind, severity), for `--metrics-file`.
+    counts: BTreeMap<(String, String, Severity), u64>,
+    /// What each sink did, once finished.
+    delivered: Vec<Delivered>,
     worst: Option<Severity>,
     batch: Vec<Alert>,
     notes: Vec<String>,
@@ -563,6 +632,13 @@ impl Detecting {
             }
             self.worst = self.worst.max(Some(a.severity));
             self.sink.write(&a).context("writing alerts")?;
+            if let Some(s) = &mut self.sinks {
+                s.send(&a);
+            }
+            *self
+                .counts
+                .entry((a.detector.clone(), a.kind.clone(), a.severity))
+                .or_default() += 1;
             if let Some(db) = &mut self.db {
                 db.alerts.push(a);
             }
@@ -577,6 +653,9 @@ impl Detecting {
         self.engine(None)?.finish(&mut batch);
         self.drain(&mut batch)?;
         self.sink.finish().context("writing alerts")?;
+        if let Some(s) = self.sinks.take() {
+            self.delivered = s.finish();
+        }
         if let Some(db) = &mut self.db {
             db.finish()?;
         }
@@ -623,4 +702,133 @@ fn progress_bar(enabled: bool) -> Option<indicatif::ProgressBar> {
     b.set_style(style);
     b.enable_steady_tick(std::time::Duration::from_millis(200));
     Some(b)
+}
+
+/// The run's figures in the Prometheus text format (0.0.4) for node_exporter's textfile
+/// collector: counts only, no logins or names.
+fn run_metrics(
+    input: &InputStats,
+    rejected_lines: u64,
+    alerts: &BTreeMap<(String, String, Severity), u64>,
+    delivered: &[Delivered],
+    took: std::time::Duration,
+) -> String {
+    let esc = |s: &str| {
+        s.replace('\\', "\\\\")
+            .replace('"', "\\\"")
+            .replace('\n', "\\n")
+    };
+    let mut o = String::new();
+    let family = |o: &mut String, name: &str, kind: &str, help: &str| {
+        let _ = writeln!(o, "# HELP {name} {help}");
+        let _ = writeln!(o, "# TYPE {name} {kind}");
+    };
+    let plain = [
+        (
+            "custodes_audit_events_read",
+            "Events decoded by the last audit run.",
+            input.events_read,
+        ),
+        (
+            "custodes_audit_events_rejected",
+            "Events rejected by the last audit run (malformed, too late).",
+            input.events_rejected,
+        ),
+        (
+            "custodes_audit_rejected_lines",
+            "Lines the last audit run wrote to its reject file (events and reference rows).",
+            rejected_lines,
+        ),
+        (
+            "custodes_audit_input_files",
+            "Input files the last audit run read.",
+            input.files,
+        ),
+        (
+            "custodes_audit_reference_rows_rejected",
+            "Reference rows rejected by the last audit run.",
+            input.ref_rows_rejected,
+        ),
+    ];
+    for (name, help, v) in plain {
+        family(&mut o, name, "gauge", help);
+        let _ = writeln!(o, "{name} {v}");
+    }
+    family(
+        &mut o,
+        "custodes_audit_alerts",
+        "gauge",
+        "Alerts the last audit run raised, by detector, kind and severity.",
+    );
+    for ((d, k, s), n) in alerts {
+        let _ = writeln!(
+            o,
+            "custodes_audit_alerts{{detector=\"{}\",kind=\"{}\",severity=\"{}\"}} {n}",
+            esc(d),
+            esc(k),
+            s.as_str()
+        );
+    }
+    if !delivered.is_empty() {
+        family(
+            &mut o,
+            "custodes_audit_sink_delivered",
+            "gauge",
+            "Alerts each sink delivered in the last audit run.",
+        );
+        for d in delivered {
+            let n = match &d.result {
+                Ok(n) => *n,
+                Err(custodes::alert::sink::deliver::SinkError::GaveUp { delivered, .. })
+                | Err(custodes::alert::sink::deliver::SinkError::Refused { delivered, .. }) => {
+                    *delivered
+                }
+                Err(_) => 0,
+            };
+            let _ = writeln!(
+                o,
+                "custodes_audit_sink_delivered{{sink=\"{}\",type=\"{}\"}} {n}",
+                esc(&d.name),
+                d.kind
+            );
+        }
+        family(
+            &mut o,
+            "custodes_audit_sink_failed",
+            "gauge",
+            "1 when the sink gave up during the last audit run.",
+        );
+        for d in delivered {
+            let _ = writeln!(
+                o,
+                "custodes_audit_sink_failed{{sink=\"{}\",type=\"{}\"}} {}",
+                esc(&d.name),
+                d.kind,
+                u8::from(d.result.is_err())
+            );
+        }
+    }
+    family(
+        &mut o,
+        "custodes_audit_duration_seconds",
+        "gauge",
+        "Wall-clock duration of the last audit run.",
+    );
+    let _ = writeln!(
+        o,
+        "custodes_audit_duration_seconds {:.3}",
+        took.as_secs_f64()
+    );
+    family(
+        &mut o,
+        "custodes_audit_last_run_timestamp_seconds",
+        "gauge",
+        "When the last audit run finished (Unix time), to alert on a cron job that stopped.",
+    );
+    let _ = writeln!(
+        o,
+        "custodes_audit_last_run_timestamp_seconds {}",
+        chrono::Utc::now().timestamp()
+    );
+    o
 }

@@ -15,6 +15,7 @@ mod pgaudit_e2e;
 mod rotation;
 mod serve;
 mod shared;
+mod sinks;
 mod support;
 mod tricky;
 mod watch;
