@@ -37,6 +37,7 @@ pub struct Config {
     pub pgaudit: PgauditConfig,
     /// Where `audit --sink NAME` sends alerts: `[sinks.NAME]`, one typed section each.
     pub sinks: std::collections::BTreeMap<String, crate::alert::sink::config::SinkConfig>,
+    pub mariadb: MariadbConfig,
 }
 
 /// How much history the behaviour detectors keep and need.
@@ -213,6 +214,44 @@ impl Default for PgauditConfig {
             case_settings: vec!["app.case_id".into()],
             purpose_settings: vec!["app.purpose".into()],
             application_name_pattern: String::new(),
+            subject_columns: Default::default(),
+        }
+    }
+}
+
+/// Reading MariaDB `server_audit` logs (`--format mariadb`).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct MariadbConfig {
+    /// The zone of the server's clock: the file destination writes local time without an
+    /// offset. "UTC", an IANA name ("Europe/Berlin") or a fixed offset ("+01:00").
+    pub timezone: String,
+    /// The server's `server_audit_query_log_limit` (bytes; 0 = no limit). A statement
+    /// logged this long is taken as cut and gets no subject. `SET GLOBAL
+    /// server_audit_query_log_limit = N` statements in the log are followed.
+    pub query_log_limit: u64,
+    /// sqlcommenter keys (`/*case_id='C-1'*/`) that carry the case id, first found wins.
+    pub case_keys: Vec<String>,
+    /// sqlcommenter keys that carry the purpose.
+    pub purpose_keys: Vec<String>,
+    /// User variables (`SET @case_id = 'C-1'`) that carry the case id for the rest of
+    /// the connection (until set again, or to NULL).
+    pub case_variables: Vec<String>,
+    /// User variables that carry the purpose.
+    pub purpose_variables: Vec<String>,
+    /// "table.column" (table as written, without database) -> contract subject field.
+    pub subject_columns: std::collections::BTreeMap<String, String>,
+}
+
+impl Default for MariadbConfig {
+    fn default() -> Self {
+        Self {
+            timezone: "UTC".into(),
+            query_log_limit: 1024,
+            case_keys: vec!["case_id".into()],
+            purpose_keys: vec!["purpose".into()],
+            case_variables: vec!["@case_id".into()],
+            purpose_variables: vec!["@purpose".into()],
             subject_columns: Default::default(),
         }
     }
@@ -472,6 +511,24 @@ application_name_pattern = ""
 #   "persons.last_name" = "last_name"
 #   "persons.dob" = "dob"
 [pgaudit.subject_columns]
+
+[mariadb]
+# The zone of the MariaDB server's clock: server_audit's file output writes local time
+# with no offset. "UTC", an IANA name ("Europe/Berlin") or a fixed offset ("+01:00").
+timezone = "UTC"
+# The server's server_audit_query_log_limit (bytes; 0 = none). A statement logged this
+# long is taken as cut: it is marked `query_truncated` and gets no subject, since half a
+# WHERE clause must not match anyone. Changes logged as SET GLOBAL are followed.
+query_log_limit = 1024
+# sqlcommenter keys for case and purpose, as for [pgaudit].
+case_keys = ["case_id"]
+purpose_keys = ["purpose"]
+# User variables that carry them for the rest of the connection: `SET @case_id = 'C-1'`.
+case_variables = ["@case_id"]
+purpose_variables = ["@purpose"]
+
+# Which columns name the person looked up, as for [pgaudit] (the table without database).
+[mariadb.subject_columns]
 
 # Sinks: where `custodes audit --sink NAME` (repeatable) also sends its alerts, besides
 # --out. None by default. Each is a [sinks.NAME] section whose `type` says what it is:

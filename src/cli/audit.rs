@@ -24,8 +24,10 @@ use custodes::summary::{self, InputStats};
 /// Audit query logs against reference data and write alerts.
 ///
 /// EVENTS are files or directories (read recursively): JSON lines (.jsonl, .ndjson, .json,
-/// optionally .gz), CSV (.csv) or Parquet (.parquet), or PostgreSQL logs with pgAudit lines
-/// (jsonlog, csvlog or stderr; recognised by content, or forced with --format pgaudit), in
+/// optionally .gz), CSV (.csv) or Parquet (.parquet), PostgreSQL logs with pgAudit lines
+/// (jsonlog, csvlog or stderr; recognised by content, or forced with --format pgaudit), or
+/// MariaDB server_audit logs (file or syslog; recognised by content in .log and rotated
+/// .log.N files, or forced with --format mariadb), in
 /// any order: events are put in time order before detection (files already in time order are
 /// streamed and merged, in constant memory; others are read whole and sorted). Alerts are
 /// written as JSON lines; a summary goes to standard error.
@@ -49,8 +51,9 @@ pub struct AuditArgs {
     pub config: Option<PathBuf>,
 
     /// What the inputs are: auto (by extension, and by content for .json, .csv and .log),
-    /// contract (custodes events) or pgaudit (PostgreSQL logs with pgAudit lines; see the
-    /// [pgaudit] section of `custodes config`).
+    /// contract (custodes events), pgaudit (PostgreSQL logs with pgAudit lines; see the
+    /// [pgaudit] section of `custodes config`) or mariadb (MariaDB server_audit logs; see
+    /// the [mariadb] section).
     #[arg(long, value_name = "FORMAT", default_value = "auto")]
     pub format: source::FormatChoice,
 
@@ -322,6 +325,13 @@ pub fn run(args: AuditArgs) -> anyhow::Result<ExitCode> {
         notes.push(format!(
             "pgAudit: {} audit lines; {} folded into a statement already counted (OBJECT/SESSION, one per table), {} not reads or writes (SET, PREPARE, DDL), {} subjects found by the literal scan",
             pg.audit_lines, pg.merged, pg.not_lookups, pg.literal_scans
+        ));
+    }
+    let m = &read_total.mariadb;
+    if m.statements > 0 {
+        notes.push(format!(
+            "MariaDB server_audit: {} statements ({} table lines folded in), {} not reads or writes (SET, PREPARE, DDL), {} cut by server_audit_query_log_limit and given no subject, {} subjects found by the literal scan",
+            m.statements, m.table_lines, m.not_lookups, m.truncated, m.literal_scans
         ));
     }
     if let Some(e) = run.error.take() {

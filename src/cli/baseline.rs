@@ -38,7 +38,8 @@ pub struct BaselineArgs {
     pub config: Option<PathBuf>,
 
     /// What the inputs are: auto (by extension, and by content for .json, .csv and .log),
-    /// contract (custodes events) or pgaudit (PostgreSQL logs with pgAudit lines).
+    /// contract (custodes events), pgaudit (PostgreSQL logs with pgAudit lines) or mariadb
+    /// (MariaDB server_audit logs).
     #[arg(long, value_name = "FORMAT", default_value = "auto")]
     pub format: source::FormatChoice,
 

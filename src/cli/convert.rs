@@ -13,8 +13,8 @@ use custodes::source::{self, FileStats, FormatChoice, RejectSink};
 
 /// Convert query logs into contract events (JSON lines).
 ///
-/// Reads INPUTS exactly as `custodes audit` does (same formats, same --format and [pgaudit]
-/// settings) and writes one contract event per line, in file order, with the reader's
+/// Reads INPUTS exactly as `custodes audit` does (same formats, same --format, [pgaudit] and
+/// [mariadb] settings) and writes one contract event per line, in file order, with the reader's
 /// evidence fields (for pgAudit: the statement's class, command, object, parameters, how the
 /// subject and the case were found). Lines that cannot be decoded are counted, reported and
 /// written to the reject file; the run goes on. The events hold personal data: the output is
@@ -24,12 +24,13 @@ use custodes::source::{self, FileStats, FormatChoice, RejectSink};
 #[derive(Debug, Args)]
 pub struct ConvertArgs {
     /// What the inputs are: auto (by extension, and by content for .json, .csv and .log),
-    /// contract (custodes events) or pgaudit (PostgreSQL logs with pgAudit lines).
+    /// contract (custodes events), pgaudit (PostgreSQL logs with pgAudit lines) or mariadb
+    /// (MariaDB server_audit logs).
     #[arg(long, value_name = "FORMAT", default_value = "auto")]
     pub format: FormatChoice,
 
-    /// Configuration file (the [pgaudit] section says which columns name people and where
-    /// cases are written).
+    /// Configuration file (the [pgaudit] and [mariadb] sections say which columns name
+    /// people and where cases are written).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
 
@@ -110,6 +111,13 @@ pub fn run(args: ConvertArgs) -> anyhow::Result<ExitCode> {
             eprintln!(
                 "  pgAudit: {} audit lines; {} folded into a statement already written (OBJECT/SESSION, one per table), {} not reads or writes (SET, PREPARE, DDL, …), {} subjects found by the literal scan",
                 pg.audit_lines, pg.merged, pg.not_lookups, pg.literal_scans
+            );
+        }
+        let m = &total.mariadb;
+        if m.statements > 0 {
+            eprintln!(
+                "  MariaDB server_audit: {} statements ({} table lines folded in), {} not reads or writes (SET, PREPARE, DDL, …), {} cut by server_audit_query_log_limit and given no subject, {} subjects found by the literal scan",
+                m.statements, m.table_lines, m.not_lookups, m.truncated, m.literal_scans
             );
         }
         for (s, why) in &inputs.skipped {

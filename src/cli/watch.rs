@@ -62,8 +62,9 @@ pub struct WatchArgs {
     pub config: Option<PathBuf>,
 
     /// What followed files and standard input hold: auto (each source by its first line),
-    /// contract (custodes JSON events) or pgaudit (PostgreSQL jsonlog records with pgAudit
-    /// lines, log_destination = 'jsonlog'). Pushed bodies are always contract events.
+    /// contract (custodes JSON events), pgaudit (PostgreSQL jsonlog records with pgAudit
+    /// lines, log_destination = 'jsonlog') or mariadb (MariaDB server_audit lines). Pushed
+    /// bodies are always contract events.
     #[arg(long, value_name = "FORMAT", default_value = "auto")]
     pub format: custodes::source::FormatChoice,
 

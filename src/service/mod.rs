@@ -39,6 +39,7 @@ use crate::alert::sink::JsonLinesSink;
 use crate::config::Config;
 use crate::identity::Resolver;
 use crate::refs::RefData;
+use crate::source::mariadb::MariaSettings;
 use crate::source::pgaudit::PgSettings;
 use crate::source::{FormatChoice, RejectSink};
 use crate::store::Store;
@@ -189,6 +190,9 @@ pub fn run(opts: WatchOptions) -> Result<Outcome, ServiceError> {
             checkpoint_min: opts.checkpoint_min,
             format: opts.format,
             pgaudit: Arc::new(PgSettings::new(&opts.config.pgaudit).map_err(ServiceError::Usage)?),
+            mariadb: Arc::new(
+                MariaSettings::new(&opts.config.mariadb).map_err(ServiceError::Usage)?,
+            ),
         },
         store,
         resolver.clone(),

@@ -41,6 +41,7 @@ use crate::event::{format_ts, Event};
 use crate::identity::Resolver;
 use crate::source::decode::FieldError;
 use crate::source::jsonl::decode_line;
+use crate::source::mariadb::{self, MariaSettings};
 use crate::source::pgaudit::{self, LineDecoder, PgSettings};
 use crate::source::rejects::clip_raw;
 use crate::source::reorder::{late_message, Reorder, Timed};
@@ -83,9 +84,10 @@ pub struct SourceResume {
 #[derive(Debug)]
 enum Decoder {
     /// `--format auto`: chosen by the first non-blank line.
-    Undecided(Arc<PgSettings>),
+    Undecided(Arc<PgSettings>, Arc<MariaSettings>),
     Contract,
     Pgaudit(Box<LineDecoder>),
+    Mariadb(Box<mariadb::LineDecoder>),
 }
 
 impl Decoder {
@@ -96,16 +98,20 @@ impl Decoder {
         bytes: &[u8],
         out: &mut Vec<Event>,
     ) -> Result<(), FieldError> {
-        if let Decoder::Undecided(settings) = self {
+        if let Decoder::Undecided(settings, maria) = self {
             *self = if pgaudit::is_jsonlog_line(bytes.trim_ascii_start()) {
                 tracing::info!(source = %name, "Reading PostgreSQL jsonlog records.");
                 Decoder::Pgaudit(Box::new(LineDecoder::new(settings.clone())))
+            } else if mariadb::sniff(bytes) {
+                tracing::info!(source = %name, "Reading MariaDB server_audit lines.");
+                Decoder::Mariadb(Box::new(mariadb::LineDecoder::new(maria.clone())))
             } else {
                 Decoder::Contract
             };
         }
         match self {
             Decoder::Pgaudit(d) => d.decode(name, n, bytes, out),
+            Decoder::Mariadb(d) => d.decode(name, n, bytes, out),
             _ => {
                 out.push(decode_line(name, n, bytes)?);
                 Ok(())
@@ -296,6 +302,7 @@ pub struct PipelineSpec {
     /// events).
     pub format: FormatChoice,
     pub pgaudit: Arc<PgSettings>,
+    pub mariadb: Arc<MariaSettings>,
 }
 
 impl Pipeline {
@@ -368,7 +375,12 @@ impl Pipeline {
                 (_, FormatChoice::Pgaudit) => {
                     Decoder::Pgaudit(Box::new(LineDecoder::new(spec.pgaudit.clone())))
                 }
-                (_, FormatChoice::Auto) => Decoder::Undecided(spec.pgaudit.clone()),
+                (_, FormatChoice::Mariadb) => {
+                    Decoder::Mariadb(Box::new(mariadb::LineDecoder::new(spec.mariadb.clone())))
+                }
+                (_, FormatChoice::Auto) => {
+                    Decoder::Undecided(spec.pgaudit.clone(), spec.mariadb.clone())
+                }
             })
             .collect();
         let pipeline = Pipeline {

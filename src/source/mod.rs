@@ -2,7 +2,8 @@
 //!
 //! Formats are chosen by extension (`.jsonl`/`.ndjson`/`.json`, optionally `.gz`; `.csv`;
 //! `.parquet`), and by content where a PostgreSQL log could hide behind the extension
-//! (`.json`, `.csv`, `.log`: see [`pgaudit::sniff`]), or forced with [`FormatChoice`].
+//! (`.json`, `.csv`, `.log`: see [`pgaudit::sniff`]; `.log` and rotated `.log.N` may also be
+//! MariaDB `server_audit` logs: [`mariadb::sniff`]), or forced with [`FormatChoice`].
 //! Every reader decodes through [`decode::decode_record`] and sends what it
 //! cannot decode to the [`rejects::RejectSink`]; only a file that cannot be opened at all is
 //! an error. Readers must not interpret events: that is identity resolution's and the
@@ -11,6 +12,7 @@
 pub mod csv;
 pub mod decode;
 pub mod jsonl;
+pub mod mariadb;
 pub mod ordered;
 pub mod parquet;
 pub mod pgaudit;
@@ -34,7 +36,7 @@ pub enum SourceError {
         path: String,
         source: std::io::Error,
     },
-    #[error("{path}: unknown input format (expected .jsonl, .ndjson, .json, .csv or .parquet, optionally .gz for JSON lines, or a PostgreSQL log with --format pgaudit)")]
+    #[error("{path}: unknown input format (expected .jsonl, .ndjson, .json, .csv or .parquet, optionally .gz for JSON lines, or a PostgreSQL or MariaDB audit log with --format pgaudit or mariadb)")]
     UnknownFormat { path: String },
     #[error("{path}: no such file or directory")]
     Missing { path: String },
@@ -54,6 +56,8 @@ pub enum Format {
     Parquet,
     /// A PostgreSQL log with pgAudit lines (jsonlog, csvlog or stderr, optionally `.gz`).
     Pgaudit,
+    /// A MariaDB `server_audit` log (file or syslog destination, optionally `.gz`).
+    Mariadb,
 }
 
 /// The `--format` flag: what the inputs are.
@@ -66,6 +70,8 @@ pub enum FormatChoice {
     Contract,
     /// PostgreSQL + pgAudit logs, whatever the extension.
     Pgaudit,
+    /// MariaDB `server_audit` logs, whatever the extension.
+    Mariadb,
 }
 
 impl std::str::FromStr for FormatChoice {
@@ -75,8 +81,9 @@ impl std::str::FromStr for FormatChoice {
             "auto" => Ok(FormatChoice::Auto),
             "contract" | "events" => Ok(FormatChoice::Contract),
             "pgaudit" => Ok(FormatChoice::Pgaudit),
+            "mariadb" | "server_audit" => Ok(FormatChoice::Mariadb),
             other => Err(format!(
-                "unknown format `{other}` (expected auto, contract or pgaudit)"
+                "unknown format `{other}` (expected auto, contract, pgaudit or mariadb)"
             )),
         }
     }
@@ -86,12 +93,14 @@ impl std::str::FromStr for FormatChoice {
 #[derive(Debug, Clone)]
 pub struct ReadOptions {
     pub pgaudit: Arc<pgaudit::PgSettings>,
+    pub mariadb: Arc<mariadb::MariaSettings>,
 }
 
 impl ReadOptions {
     pub fn new(config: &crate::config::Config) -> Result<ReadOptions, String> {
         Ok(ReadOptions {
             pgaudit: Arc::new(pgaudit::PgSettings::new(&config.pgaudit)?),
+            mariadb: Arc::new(mariadb::MariaSettings::new(&config.mariadb)?),
         })
     }
 }
@@ -134,6 +143,7 @@ pub fn discover(paths: &[PathBuf], choice: FormatChoice) -> Result<Inputs, Sourc
         if p.as_os_str() == "-" {
             let format = match choice {
                 FormatChoice::Pgaudit => Format::Pgaudit,
+                FormatChoice::Mariadb => Format::Mariadb,
                 _ => Format::JsonLines { gzip: false },
             };
             inputs.files.push((p.clone(), format));
@@ -211,6 +221,7 @@ fn choose(path: &Path, choice: FormatChoice) -> Result<Option<Format>, SourceErr
     let by_name = Format::from_path(path);
     match choice {
         FormatChoice::Pgaudit => return Ok(Some(Format::Pgaudit)),
+        FormatChoice::Mariadb => return Ok(Some(Format::Mariadb)),
         FormatChoice::Contract => return Ok(by_name),
         FormatChoice::Auto => {}
     }
@@ -220,7 +231,11 @@ fn choose(path: &Path, choice: FormatChoice) -> Result<Option<Format>, SourceErr
         .unwrap_or_default();
     let stem = name.strip_suffix(".gz").unwrap_or(&name);
     let may_be_pg = stem.ends_with(".json") || stem.ends_with(".csv") || stem.ends_with(".log");
-    if !may_be_pg {
+    // server_audit rotates server_audit.log to server_audit.log.1, .2, …
+    let rotated_log = stem
+        .rsplit_once(".log.")
+        .is_some_and(|(_, n)| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+    if !may_be_pg && !rotated_log {
         return Ok(by_name);
     }
     let mut head = Vec::with_capacity(8192);
@@ -232,6 +247,12 @@ fn choose(path: &Path, choice: FormatChoice) -> Result<Option<Format>, SourceErr
             path: path.display().to_string(),
             source,
         })?;
+    if (stem.ends_with(".log") || rotated_log) && mariadb::sniff(&head) {
+        return Ok(Some(Format::Mariadb));
+    }
+    if rotated_log {
+        return Ok(None);
+    }
     Ok(match pgaudit::sniff(&head) {
         Some(_) if !stem.ends_with(".log") || looks_audited(&head) => Some(Format::Pgaudit),
         _ if stem.ends_with(".log") => None,
@@ -276,6 +297,8 @@ pub struct FileStats {
     pub rejected: u64,
     /// How pgAudit lines became events (zero for other formats).
     pub pgaudit: pgaudit::AssembleStats,
+    /// How `server_audit` lines became events (zero for other formats).
+    pub mariadb: mariadb::MariaStats,
 }
 
 impl FileStats {
@@ -289,6 +312,7 @@ impl FileStats {
         a.not_lookups += b.not_lookups;
         a.literal_scans += b.literal_scans;
         a.other_records += b.other_records;
+        self.mariadb.add(&o.mariadb);
     }
 }
 
@@ -348,5 +372,6 @@ pub fn read_file(
             stats.pgaudit = pg;
             Ok(stats)
         }
+        Format::Mariadb => mariadb::read(path, &opts.mariadb, rejects, emit),
     }
 }

@@ -9,6 +9,8 @@ mod classes;
 mod cli;
 mod formats;
 mod hardening;
+mod mariadb;
+mod mariadb_e2e;
 mod ordered;
 mod pgaudit;
 mod pgaudit_e2e;

@@ -29,8 +29,8 @@ const PGAUDIT_LIB: &str = "/usr/lib/postgresql/15/lib/pgaudit.so";
 /// The generated world; any seed whose world has the officers and people the scenario
 /// needs would do (the choice below fails loudly otherwise). 20 is the generator's least
 /// number of users.
-const SEED: &str = "2024";
-const USERS: &str = "20";
+pub(crate) const SEED: &str = "2024";
+pub(crate) const USERS: &str = "20";
 /// Lookups of persons the workload runs (`tests/pgaudit/workload.sh` counts them).
 const LOOKUPS: usize = 11;
 
@@ -304,7 +304,7 @@ impl Drop for Lab {
     }
 }
 
-fn is_root() -> bool {
+pub(crate) fn is_root() -> bool {
     std::fs::metadata("/proc/self").is_ok_and(|m| m.uid() == 0)
 }
 
@@ -344,7 +344,7 @@ fn holds(from: &str, to: &str, today: NaiveDate) -> bool {
 }
 
 /// Letters, digits and dashes only: safe to write into SQL literals, comments and shell.
-fn plain(s: &str) -> bool {
+pub(crate) fn plain(s: &str) -> bool {
     !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
 }
 
@@ -356,13 +356,13 @@ fn plate_key(s: &str) -> String {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-struct Person {
-    pid: String,
-    last: String,
-    first: String,
-    dob: String,
-    address: String,
-    plate: String,
+pub(crate) struct Person {
+    pub(crate) pid: String,
+    pub(crate) last: String,
+    pub(crate) first: String,
+    pub(crate) dob: String,
+    pub(crate) address: String,
+    pub(crate) plate: String,
 }
 
 impl Person {
@@ -389,13 +389,13 @@ impl Person {
 }
 
 #[derive(Debug, Clone)]
-struct Officer {
-    login: String,
-    employee_id: String,
-    person: Person,
+pub(crate) struct Officer {
+    pub(crate) login: String,
+    pub(crate) employee_id: String,
+    pub(crate) person: Person,
 }
 
-struct World {
+pub(crate) struct World {
     today: NaiveDate,
     personnel: Vec<Row>,
     associations: Vec<Row>,
@@ -406,7 +406,7 @@ struct World {
 }
 
 impl World {
-    fn load(refs: &Path, today: NaiveDate) -> Self {
+    pub(crate) fn load(refs: &Path, today: NaiveDate) -> Self {
         let t = |name: &str| read_csv(&refs.join(format!("{name}.csv")));
         World {
             today,
@@ -552,33 +552,33 @@ impl World {
 // ---------------------------------------------------------------------------------------
 // Who looks up whom.
 
-struct Scenario {
+pub(crate) struct Scenario {
     /// a) looks themselves up.
-    selfq: Officer,
+    pub(crate) selfq: Officer,
     /// b) looks up their ex-partner under a cover case.
-    ex: Officer,
-    ex_partner: Person,
-    cover_case: String,
+    pub(crate) ex: Officer,
+    pub(crate) ex_partner: Person,
+    pub(crate) cover_case: String,
     /// c) looks up three strangers without a case: by person id, by plate, by plate.
-    nocase: Officer,
-    strangers: [Person; 3],
+    pub(crate) nocase: Officer,
+    pub(crate) strangers: [Person; 3],
     /// d) ordinary work on subjects of their own cases.
-    w1: Officer,
-    w1_case: String,
+    pub(crate) w1: Officer,
+    pub(crate) w1_case: String,
     /// By person id (comment), by plate (pgbench + comment), by person id (SET LOCAL);
     /// the export (COPY) is of the first again.
-    w1_subjects: [Person; 3],
+    pub(crate) w1_subjects: [Person; 3],
     /// e) mistypes the password once, then works like W1: by plate (comment), by surname
     /// and date of birth (pgbench + comment).
-    w2: Officer,
-    w2_case: String,
-    w2_subjects: [Person; 2],
+    pub(crate) w2: Officer,
+    pub(crate) w2_case: String,
+    pub(crate) w2_subjects: [Person; 2],
 }
 
 impl Scenario {
     /// Chooses the officers and people deterministically (in login and person id order)
     /// so that each lookup can raise only the alerts intended.
-    fn choose(w: &World) -> Self {
+    pub(crate) fn choose(w: &World) -> Self {
         let officers = w.officers();
         let mut used: BTreeSet<String> = BTreeSet::new();
         let free = |used: &BTreeSet<String>| -> Vec<Officer> {
@@ -738,7 +738,7 @@ impl Scenario {
     }
 
     /// Writes what run.sh, setup.sql and workload.sh read.
-    fn write(&self, w: &World, dir: &Path) {
+    pub(crate) fn write(&self, w: &World, dir: &Path) {
         // persons.csv: everyone the reference data names, once per person id.
         let mut seen = BTreeSet::new();
         let mut out = csv::Writer::from_path(dir.join("persons.csv")).expect("persons.csv");
@@ -827,7 +827,7 @@ impl Scenario {
 // ---------------------------------------------------------------------------------------
 // What custodes made of the logs.
 
-const SUBJECT_FIELDS: [&str; 8] = [
+pub(crate) const SUBJECT_FIELDS: [&str; 8] = [
     "person_id",
     "last_name",
     "first_name",
@@ -838,11 +838,11 @@ const SUBJECT_FIELDS: [&str; 8] = [
     "plate",
 ];
 
-fn str_of<'a>(v: &'a Value, k: &str) -> &'a str {
+pub(crate) fn str_of<'a>(v: &'a Value, k: &str) -> &'a str {
     v[k].as_str().unwrap_or_default()
 }
 
-fn pretty(vs: &[Value]) -> String {
+pub(crate) fn pretty(vs: &[Value]) -> String {
     vs.iter()
         .map(|v| serde_json::to_string(v).unwrap_or_default())
         .collect::<Vec<_>>()
@@ -850,7 +850,7 @@ fn pretty(vs: &[Value]) -> String {
 }
 
 /// A subject field of a contract event, flat (`subject_dob`) or nested (`subject.dob`).
-fn subject_field<'a>(ev: &'a Value, f: &str) -> Option<&'a str> {
+pub(crate) fn subject_field<'a>(ev: &'a Value, f: &str) -> Option<&'a str> {
     ev.get(format!("subject_{f}"))
         .or_else(|| ev.get("subject").and_then(|s| s.get(f)))
         .and_then(Value::as_str)
@@ -875,7 +875,7 @@ fn eq_ci(a: Option<&str>, b: &str) -> bool {
 }
 
 /// Each alert names the right person and case.
-fn check_evidence(dest: &str, alerts: &[Value], sc: &Scenario) {
+pub(crate) fn check_evidence(dest: &str, alerts: &[Value], sc: &Scenario) {
     let find = |det: &str, kind: &str, user: &str| -> &Value {
         alerts
             .iter()

@@ -3,7 +3,7 @@
 //! starts on loopback — a syslog collector (plain TCP and TLS), an HTTP receiver that fails
 //! and then recovers — and writes OCSF findings that the published OCSF schema validates.
 //!
-//! The schema check runs `../shared/reference/ocsf/validate.py` with Python's
+//! The schema check runs `tests/ocsf/validate.py` (the reference validator) with Python's
 //! `ocsf-json-schema` and `jsonschema` (`.ci/run` installs them with pip and sets
 //! `CUSTODES_OCSF_E2E=require`, which turns their absence into a failure; elsewhere the
 //! check says it is skipped). The TLS test makes its certificates with `openssl`
@@ -146,8 +146,7 @@ fn ocsf_findings_carry_each_alert_and_pass_the_published_schema() {
 /// Runs the reference validator on every finding; skipped (loudly) when Python's packages
 /// are missing, unless `CUSTODES_OCSF_E2E=require`.
 fn validate_with_ocsf_schema(findings: &[Value], dir: &Path) {
-    let validator =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/reference/ocsf/validate.py");
+    let validator = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/ocsf/validate.py");
     let have_python = Process::new("python3")
         .args(["-c", "import ocsf_json_schema, jsonschema"])
         .output()

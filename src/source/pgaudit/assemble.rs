@@ -557,7 +557,7 @@ fn carried_now(
     Some((carried, if from_local { "set_local" } else { "set" }))
 }
 
-fn first_tag(tags: &[(String, String)], keys: &[String]) -> Option<String> {
+pub(crate) fn first_tag(tags: &[(String, String)], keys: &[String]) -> Option<String> {
     keys.iter().find_map(|k| {
         tags.iter()
             .find(|(t, v)| t == k && !v.trim().is_empty())
@@ -566,7 +566,7 @@ fn first_tag(tags: &[(String, String)], keys: &[String]) -> Option<String> {
 }
 
 /// One event per person searched for; a statement naming nobody is still one event.
-fn emit_per_candidate(base: Event, candidates: &[Candidate], out: &mut Vec<Event>) {
+pub(crate) fn emit_per_candidate(base: Event, candidates: &[Candidate], out: &mut Vec<Event>) {
     if candidates.len() <= 1 {
         let mut ev = base;
         if let Some(c) = candidates.first() {

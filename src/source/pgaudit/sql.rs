@@ -1,4 +1,5 @@
-//! Analysis of one SQL text as PostgreSQL + pgAudit logged it: which tables
+//! Analysis of one SQL text as a database audit log recorded it (PostgreSQL +
+//! pgAudit, or MariaDB/MySQL in their dialect, see [`Dialect`]): which tables
 //! it read or wrote, which people it searched for (through the configured
 //! subject columns), which session settings it made (`SET`, `set_config`),
 //! and which sqlcommenter tags its comments carried.
@@ -13,7 +14,7 @@
 use std::collections::{HashMap, HashSet};
 
 use sqlparser::ast;
-use sqlparser::dialect::PostgreSqlDialect;
+use sqlparser::dialect::{MySqlDialect, PostgreSqlDialect};
 use sqlparser::keywords::Keyword;
 use sqlparser::parser::Parser;
 use sqlparser::tokenizer::{Token, Tokenizer, Whitespace};
@@ -249,8 +250,33 @@ pub struct Analysis {
     pub tags: Vec<(String, String)>,
 }
 
+/// The SQL dialect a text is read in: quoting, escapes, placeholders and `SET` differ.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Dialect {
+    /// PostgreSQL: `$n` placeholders, `E''` escapes, `SET [LOCAL] name = value`.
+    #[default]
+    PostgreSql,
+    /// MariaDB and MySQL: `?` placeholders (whose values their audit logs never carry),
+    /// backslash escapes, backquoted names, `SET @var = value, @other = value`.
+    MySql,
+}
+
+impl Dialect {
+    fn sqlparser(self) -> Box<dyn sqlparser::dialect::Dialect> {
+        match self {
+            Dialect::PostgreSql => Box::new(PostgreSqlDialect {}),
+            Dialect::MySql => Box::new(MySqlDialect {}),
+        }
+    }
+}
+
 /// `params` are the logged parameter values in order ($1 is params[0]); NULL and '' both arrive as "".
 pub fn analyse(sql: &str, params: &[String], columns: &ColumnMap) -> Analysis {
+    analyse_in(Dialect::PostgreSql, sql, params, columns)
+}
+
+/// [`analyse`] in a given dialect.
+pub fn analyse_in(dialect: Dialect, sql: &str, params: &[String], columns: &ColumnMap) -> Analysis {
     let (text, oversized) = if sql.len() > MAX_TEXT {
         let mut end = MAX_TEXT;
         while end > 0 && !sql.is_char_boundary(end) {
@@ -260,7 +286,8 @@ pub fn analyse(sql: &str, params: &[String], columns: &ColumnMap) -> Analysis {
     } else {
         (sql, false)
     };
-    let tokens = tokenize_prefix(text);
+    let parser_dialect = dialect.sqlparser();
+    let tokens = tokenize_prefix(parser_dialect.as_ref(), text);
     let tags = collect_tags(&tokens);
     let mut analyzer = Analyzer::new(params, columns);
     let scan = |analyzer: &mut Analyzer, reason: String| Analysis {
@@ -280,7 +307,7 @@ pub fn analyse(sql: &str, params: &[String], columns: &ColumnMap) -> Analysis {
             format!("expression nesting too deep to parse (about {count} levels)"),
         );
     }
-    match Parser::parse_sql(&PostgreSqlDialect {}, text) {
+    match Parser::parse_sql(parser_dialect.as_ref(), text) {
         Ok(statements) => Analysis {
             method: Method::Parsed,
             statements: statements
@@ -385,11 +412,10 @@ fn hex_digit(b: u8) -> Option<u8> {
 
 /// On a tokenizer error (an unterminated quote in a truncated log line) the
 /// tokens before the error are still worth scanning.
-fn tokenize_prefix(text: &str) -> Vec<Token> {
-    let dialect = PostgreSqlDialect {};
+fn tokenize_prefix(dialect: &dyn sqlparser::dialect::Dialect, text: &str) -> Vec<Token> {
     let mut buf = Vec::new();
     // The error is deliberately dropped: whatever was tokenized is kept.
-    let _ = Tokenizer::new(&dialect, text).tokenize_with_location_into_buf(&mut buf);
+    let _ = Tokenizer::new(dialect, text).tokenize_with_location_into_buf(&mut buf);
     buf.into_iter().map(|t| t.token).collect()
 }
 
@@ -1198,6 +1224,19 @@ impl<'a> Analyzer<'a> {
                 )
             }
             ast::Set::SetTimeZone { local, value } => ("timezone".to_string(), vec![value], *local),
+            // MySQL's `SET @a = 1, @b = 2`: each assignment is a setting of its own.
+            ast::Set::MultipleAssignments { assignments } => {
+                for a in assignments {
+                    let one = ast::Set::SingleAssignment {
+                        scope: a.scope,
+                        hivevar: false,
+                        variable: a.name.clone(),
+                        values: vec![a.value.clone()],
+                    };
+                    self.set_statement(&one, scope, depth);
+                }
+                return;
+            }
             _ => return,
         };
         let mut parts = Vec::new();
@@ -1238,6 +1277,8 @@ impl<'a> Analyzer<'a> {
             ast::Expr::Value(v) if matches!(v.value, ast::Value::Boolean(_)) => {
                 Some(v.value.to_string())
             }
+            // `SET @case_id = NULL` (MySQL) clears a variable: an empty value says so.
+            ast::Expr::Value(v) if matches!(v.value, ast::Value::Null) => Some(String::new()),
             _ => match self.value(e, scope, depth) {
                 Val::Known { value, .. } => Some(value),
                 _ => None,
@@ -2337,7 +2378,8 @@ impl<'a> Analyzer<'a> {
             })
             .collect();
         match nt.get(k) {
-            Some(Token::Eq) => k += 1,
+            // `:=` is MySQL's other assignment operator.
+            Some(Token::Eq) | Some(Token::Assignment) => k += 1,
             Some(Token::Word(w)) if w.keyword == Keyword::TO => k += 1,
             _ => return,
         }
@@ -3693,5 +3735,73 @@ mod tests {
             let sql = format!("SELECT 1 /*{comment}*/");
             prop_assert_eq!(analyse(&sql, &[], &cols()).tags, expected);
         }
+    }
+
+    fn my(sql: &str) -> Analysis {
+        analyse_in(Dialect::MySql, sql, &[], &cols())
+    }
+
+    #[test]
+    fn mysql_backslash_escapes_backquotes_and_double_quoted_strings() {
+        let a = my(
+            r#"SELECT * FROM `persons` p WHERE p.`last_name` = 'O\'BRIEN' AND p.address LIKE "%\"The Lodge\"%""#,
+        );
+        assert_eq!(a.method, Method::Parsed);
+        let f = &a.statements[0];
+        assert_eq!(f.tables, vec!["persons".to_string()]);
+        assert_eq!(
+            pairs(f),
+            vec![p(&[
+                ("persons.last_name", "O'BRIEN"),
+                ("persons.address", "%\"The Lodge\"%")
+            ])]
+        );
+    }
+
+    #[test]
+    fn mysql_question_mark_placeholders_are_unresolved_not_guessed() {
+        let a = my("SELECT * FROM persons WHERE last_name = ? AND dob = ?");
+        assert_eq!(a.method, Method::Parsed);
+        let f = &a.statements[0];
+        assert!(f.candidates.iter().all(|c| c.criteria.is_empty()), "{f:?}");
+        assert_eq!(f.unresolved.len(), 2, "{f:?}");
+    }
+
+    #[test]
+    fn mysql_user_variables_are_settings_one_per_assignment() {
+        let f = &my("SET @case_id = 'C-2024-001', @purpose = 'warrant check'").statements[0];
+        assert_eq!(f.command, "SET");
+        let got: Vec<(&str, &str)> = f
+            .settings
+            .iter()
+            .map(|s| (s.name.as_str(), s.value.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![("@case_id", "C-2024-001"), ("@purpose", "warrant check")]
+        );
+        let f = &my("SET @case_id = NULL").statements[0];
+        assert_eq!(f.settings.len(), 1);
+        assert_eq!(f.settings[0].value, "");
+        let f = &my("SET @CASE_ID := 'C-9'").statements[0];
+        assert_eq!(f.settings[0].name, "@case_id");
+    }
+
+    #[test]
+    fn mysql_sqlcommenter_tags() {
+        let a = my(
+            r"SELECT * FROM persons WHERE plate = 'XYZ789' /*case_id='C-2024-001',purpose='traffic%20stop'*/",
+        );
+        assert_eq!(
+            a.tags,
+            vec![
+                ("case_id".into(), "C-2024-001".into()),
+                ("purpose".into(), "traffic stop".into())
+            ]
+        );
+        assert_eq!(
+            pairs(&a.statements[0]),
+            vec![p(&[("persons.plate", "XYZ789")])]
+        );
     }
 }
