@@ -44,19 +44,17 @@ fn bare_key(k: &str) -> &str {
 /// Who is asking: the login and the employee id, in [`login_key`] form, computed once per
 /// event.
 pub struct Asker {
-    pub login: String,
-    pub employee: Option<String>,
+    /// The login's and the employee id's numbers among the index's assignees (`NOBODY` when
+    /// no assignment names them): an assignment is matched by comparing numbers, not text.
+    ids: [u32; 2],
 }
 
-impl Asker {
-    pub fn new(user: &str, employee_id: Option<&str>) -> Self {
-        let login = login_key(user);
-        let employee = employee_id.map(login_key).filter(|e| *e != login);
-        Self { login, employee }
-    }
+/// An assignee number that no assignment has.
+const NOBODY: u32 = u32::MAX;
 
-    fn is(&self, who: &str) -> bool {
-        who == self.login || self.employee.as_deref() == Some(who)
+impl Asker {
+    fn is(&self, who: u32) -> bool {
+        who != NOBODY && (who == self.ids[0] || who == self.ids[1])
     }
 }
 
@@ -66,8 +64,8 @@ struct CaseEntry {
     id: String,
     /// `None` when the cases table does not list it (an id only assignments or subjects name).
     open: Option<Validity>,
-    /// (login or employee id, when) — short per case.
-    assigned: Vec<(String, Validity)>,
+    /// (login or employee id as an assignee number, when) — short per case.
+    assigned: Vec<(u32, Validity)>,
     /// Entries of the subject index.
     subjects: Vec<u32>,
 }
@@ -83,6 +81,14 @@ pub struct CaseIndex {
     /// Subject entry -> the cases that list that person. A person in many incidents is one
     /// entry, graded once per lookup, however many cases list them.
     subject_cases: Vec<Vec<u32>>,
+    /// Login or employee id (as assignments write them) -> assignee number.
+    assignees: HashMap<String, u32>,
+    /// Assignee number -> the cases assigned to them, ascending: with `subject_cases`
+    /// (ascending too), the two sides a lookup's explanation is the intersection of.
+    by_assignee: Vec<Vec<u32>>,
+    /// Case number -> its rank in the order of case ids, so the lowest id is found by
+    /// comparing numbers.
+    rank: Vec<u32>,
     has_cases: bool,
     has_assignments: bool,
     has_subjects: bool,
@@ -106,6 +112,14 @@ pub enum CaseState<'a> {
 }
 
 impl CaseIndex {
+    /// The user of an event, as the assignments know them (by login and by employee id).
+    pub fn asker(&self, user: &str, employee_id: Option<&str>) -> Asker {
+        let id = |s: &str| self.assignees.get(&login_key(s)).copied().unwrap_or(NOBODY);
+        Asker {
+            ids: [id(user), employee_id.map_or(NOBODY, id)],
+        }
+    }
+
     pub fn build(
         cases: Option<Vec<Case>>,
         assignments: Option<Vec<Assignment>>,
@@ -129,8 +143,10 @@ impl CaseIndex {
         for a in assignments.into_iter().flatten() {
             let n = ix.entry(&a.case_id);
             for who in a.user.iter().chain(a.employee_id.iter()) {
+                let next = u32::try_from(ix.assignees.len()).unwrap_or(NOBODY);
+                let id = *ix.assignees.entry(who.clone()).or_insert(next);
                 if let Some(e) = ix.entries.get_mut(n as usize) {
-                    e.assigned.push((who.clone(), a.valid));
+                    e.assigned.push((id, a.valid));
                 }
             }
         }
@@ -167,6 +183,33 @@ impl CaseIndex {
             }
         }
         ix.subjects = PersonIndex::build(people);
+        for cases in &mut ix.subject_cases {
+            cases.sort_unstable();
+            cases.dedup();
+        }
+        ix.by_assignee = vec![Vec::new(); ix.assignees.len()];
+        for (n, e) in ix.entries.iter().enumerate() {
+            let n = u32::try_from(n).unwrap_or(u32::MAX);
+            for (a, _) in &e.assigned {
+                if let Some(list) = ix.by_assignee.get_mut(*a as usize) {
+                    if list.last() != Some(&n) {
+                        list.push(n);
+                    }
+                }
+            }
+        }
+        let mut order: Vec<u32> =
+            (0..u32::try_from(ix.entries.len()).unwrap_or(u32::MAX)).collect();
+        order.sort_by(|&a, &b| {
+            let id = |n: u32| ix.entries.get(n as usize).map(|e| e.id.as_str());
+            id(a).cmp(&id(b))
+        });
+        ix.rank = vec![0; order.len()];
+        for (r, &n) in order.iter().enumerate() {
+            if let Some(slot) = ix.rank.get_mut(n as usize) {
+                *slot = u32::try_from(r).unwrap_or(u32::MAX);
+            }
+        }
         ix
     }
 
@@ -277,7 +320,7 @@ impl CaseIndex {
         self.entries.get(n as usize).is_some_and(|e| {
             e.assigned
                 .iter()
-                .any(|(a, valid)| who.is(a) && valid.contains(ts))
+                .any(|(a, valid)| who.is(*a) && valid.contains(ts))
         })
     }
 
@@ -317,8 +360,8 @@ impl CaseIndex {
         if best.is_some() && *best == named {
             return;
         }
-        let id = |x: u32| self.entries.get(x as usize).map(|e| e.id.as_str());
-        if Some(n) == named || best.is_none_or(|b| id(n) < id(b)) {
+        let rank = |x: u32| self.rank.get(x as usize).copied().unwrap_or(u32::MAX);
+        if Some(n) == named || best.is_none_or(|b| rank(n) < rank(b)) {
             *best = Some(n);
         }
     }
@@ -357,15 +400,31 @@ impl CaseIndex {
         let mut best: Option<u32> = None;
         let active = |n: u32| self.open_at(n, ts) && self.assigned_at(n, who, ts);
 
+        // From the smaller side: the cases that list the person (a common name is in
+        // thousands) or the cases the user works (a patrol officer's thousand), the other
+        // side searched; the cost never grows with both.
+        let mine: Vec<&[u32]> = who
+            .ids
+            .iter()
+            .filter(|&&a| a != NOBODY)
+            .filter_map(|&a| self.by_assignee.get(a as usize).map(Vec::as_slice))
+            .collect();
+        let mine_len: usize = mine.iter().map(|l| l.len()).sum();
         for m in found {
-            for &n in self
-                .subject_cases
-                .get(m.entry as usize)
-                .into_iter()
-                .flatten()
-            {
-                if active(n) {
-                    self.pick(&mut best, named, n);
+            let Some(listing) = self.subject_cases.get(m.entry as usize) else {
+                continue;
+            };
+            if listing.len() <= mine_len {
+                for &n in listing {
+                    if active(n) {
+                        self.pick(&mut best, named, n);
+                    }
+                }
+            } else {
+                for &n in mine.iter().flat_map(|l| l.iter()) {
+                    if listing.binary_search(&n).is_ok() && active(n) {
+                        self.pick(&mut best, named, n);
+                    }
                 }
             }
         }

@@ -10,7 +10,7 @@ use rustc_hash::FxHashMap as HashMap;
 
 use serde::Serialize;
 
-use super::cases::{match_key, Asker, CaseIndex, CaseState};
+use super::cases::{match_key, CaseIndex, CaseState};
 use super::index::{KnownPerson, Match, NameStats, PersonIndex, Query};
 use crate::config::Config;
 use crate::event::Event;
@@ -381,7 +381,9 @@ impl Resolver {
             .map(|c| self.cases.typed(c));
         // Explained first: a lookup of a subject of any case the user works, open at the
         // time, needs nothing more — whatever case id (or none) was typed.
-        let who = Asker::new(&ev.user, personnel.map(|p| p.employee_id.as_str()));
+        let who = self
+            .cases
+            .asker(&ev.user, personnel.map(|p| p.employee_id.as_str()));
         if query.is_identifying() {
             if let Some(c) = self.cases.explaining(query, &who, ev.ts, typed, subjects) {
                 return CaseStatus::Explained {
