@@ -350,6 +350,11 @@ async fn open_session(
         .acquire()
         .await
         .map_err(|e| Fail::Internal(e.to_string()))?;
+    // Again under the permit: attempts that were waiting for it while others failed must
+    // not slip past the limit.
+    if let Some(wait) = throttle.wait(&name, &address, std::time::Instant::now()) {
+        return Err(Fail::TooMany(wait));
+    }
     // Verify against a dummy hash when the name is unknown (or disabled), so that timing
     // does not tell which names exist.
     let (phc, role) = match &account {

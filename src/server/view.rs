@@ -607,13 +607,23 @@ impl Views<'_> {
         } else {
             None
         };
+        let mut rows: Vec<AlertRow> = alerts.iter().map(|a| self.row(a, snap)).collect();
+        if !self.names() {
+            // The store's order breaks ties by the raw alert id and by the exact time; in
+            // what a viewer without names receives, order only by what the rows show.
+            rows.sort_by(|a, b| {
+                a.window_start
+                    .cmp(&b.window_start)
+                    .then_with(|| a.alert_id.cmp(&b.alert_id))
+            });
+        }
         Ok(Timeline {
             user: self.login(login),
             unit: self.unit(login, snap),
             from: from.to_string(),
             to: to.to_string(),
             events,
-            alerts: alerts.iter().map(|a| self.row(a, snap)).collect(),
+            alerts: rows,
         })
     }
 }

@@ -141,10 +141,30 @@ fn issue14_oversight_receives_nothing_the_roster_rebuilds() {
     for r in rows.iter().take(5) {
         get(&format!("/alerts/{}", r["alert_id"].as_str().unwrap()));
     }
+    let mut timelines = Vec::new();
     for u in &users {
         let u = u["user"].as_str().unwrap();
-        get(&format!("/api/v1/users/{u}/timeline"));
+        timelines.push(get(&format!("/api/v1/users/{u}/timeline")));
         get(&format!("/users/{u}/timeline"));
+    }
+    // Their order follows only what they show (not the raw ids or exact times behind).
+    for t in &timelines {
+        let t: Value = serde_json::from_str(t).unwrap();
+        let keys: Vec<(String, String)> = t["alerts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                let s = |k: &str| r[k].as_str().unwrap().to_string();
+                (s("window_start"), s("alert_id"))
+            })
+            .collect();
+        let mut sorted = keys.clone();
+        sorted.sort();
+        assert_eq!(
+            keys, sorted,
+            "a timeline's alerts in an order that shows more"
+        );
     }
     let all = received.join("\n");
 
