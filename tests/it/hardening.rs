@@ -903,4 +903,25 @@ fn issue14_low_findings_hold() {
         .output()
         .unwrap();
     assert_eq!(nobody.status.code(), Some(2));
+    // Each change is in the sealed access log, which still verifies.
+    drop(server);
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let changes: Vec<String> = conn
+        .prepare("SELECT action FROM access_log WHERE account = '(custodes user)' AND target = 'ia_nowak' ORDER BY seq")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(
+        changes,
+        [
+            "sessions_revoked",
+            "account_disabled",
+            "account_enabled",
+            "password_reset"
+        ]
+    );
+    let (code, text) = verify_log(&db, &[]);
+    assert_eq!(code, 0, "{text}");
 }
