@@ -33,7 +33,7 @@ pub struct Pseudonyms {
     key: Vec<u8>,
 }
 
-/// Units with fewer logins than this are not named to viewers who do not see names: a unit
+/// Units with fewer people than this are not named to viewers who do not see names: a unit
 /// of one or two people, next to a pseudonym or a count, says who it is.
 pub const MIN_UNIT_SIZE: usize = 3;
 
@@ -242,7 +242,7 @@ pub struct Snapshot {
     pub alerts: Vec<Alert>,
     pub triage: HashMap<String, Triage>,
     pub units: HashMap<String, String>,
-    /// Unit -> how many logins it has.
+    /// Unit -> how many people (employees) it has.
     pub unit_sizes: HashMap<String, usize>,
     pub exceptions: Vec<Exception>,
 }
@@ -260,16 +260,11 @@ impl Snapshot {
             .into_iter()
             .map(|t| (t.alert_id.clone(), t))
             .collect();
-        let units = store.units()?;
-        let mut unit_sizes: HashMap<String, usize> = HashMap::new();
-        for u in units.values() {
-            *unit_sizes.entry(u.clone()).or_default() += 1;
-        }
         Ok(Snapshot {
             alerts,
             triage,
-            units,
-            unit_sizes,
+            units: store.units()?,
+            unit_sizes: store.unit_sizes()?,
             exceptions: store.exceptions()?,
         })
     }

@@ -247,21 +247,20 @@ fn issue14_oversight_receives_nothing_the_roster_rebuilds() {
         "oversight identifiers rebuilt from the roster: {rebuilt:?}"
     );
 
-    // Units too small to hide anyone are not named.
-    let mut sizes: BTreeMap<String, usize> = BTreeMap::new();
-    for u in column(&refs, "personnel.csv", &["unit"]).iter() {
-        sizes.insert(u.clone(), 0);
-    }
+    // Units too small to hide anyone (fewer than 3 people) are not named.
+    let mut members: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     let mut r = csv::Reader::from_path(refs.join("personnel.csv")).unwrap();
-    let unit_col = r
-        .headers()
-        .unwrap()
-        .iter()
-        .position(|h| h == "unit")
-        .unwrap();
+    let h = r.headers().unwrap().clone();
+    let col = |name: &str| h.iter().position(|x| x == name).unwrap();
+    let (unit_col, emp_col) = (col("unit"), col("employee_id"));
     for row in r.records() {
-        *sizes.entry(row.unwrap()[unit_col].to_string()).or_default() += 1;
+        let row = row.unwrap();
+        members
+            .entry(row[unit_col].to_string())
+            .or_default()
+            .insert(row[emp_col].to_string());
     }
+    let sizes: BTreeMap<String, usize> = members.into_iter().map(|(u, m)| (u, m.len())).collect();
     let small: Vec<&String> = sizes
         .iter()
         .filter(|(u, n)| **n < 3 && all.contains(u.as_str()))
