@@ -18,7 +18,10 @@ use custodes::server::{self, ServeOptions};
 /// POST /api/v1/login). Accounts come from `custodes user add`; every route but the login
 /// answers 401 without a session. The oversight role sees aggregates and stable pseudonyms,
 /// never names or dates of birth. Every view or export of personal data is written to the
-/// store's hash-chained access log (`custodes verify-log`). Listens on loopback by default:
+/// store's hash-chained access log (`custodes verify-log`), sealed with HMAC under a key
+/// file made on first start (--log-key; default: the store's path with `.logkey` added).
+/// Failed logins are throttled per name and per address (429 with Retry-After); idle and
+/// half-sent connections are closed after --idle-timeout. Listens on loopback by default:
 /// put a TLS-terminating proxy in front to serve it further.
 #[derive(Debug, Args)]
 pub struct ServeArgs {

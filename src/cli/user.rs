@@ -39,6 +39,10 @@ pub struct NameArgs {
     /// The alert store.
     #[arg(long, value_name = "FILE")]
     pub db: PathBuf,
+    /// The access log's key file, to record the change in the sealed log (default: the
+    /// store's path with `.logkey` added, when it exists).
+    #[arg(long, value_name = "FILE")]
+    pub log_key: Option<PathBuf>,
     /// The account's login name.
     #[arg(value_name = "NAME")]
     pub name: String,
@@ -60,6 +64,10 @@ pub struct AddArgs {
     /// investigator, oversight or admin.
     #[arg(long, value_name = "ROLE")]
     pub role: Role,
+    /// The access log's key file, to record the new account in the sealed log (default:
+    /// the store's path with `.logkey` added, when it exists).
+    #[arg(long, value_name = "FILE")]
+    pub log_key: Option<PathBuf>,
     /// The account's login name.
     #[arg(value_name = "NAME")]
     pub name: String,
@@ -75,6 +83,25 @@ pub fn run(args: UserArgs) -> anyhow::Result<ExitCode> {
     }
 }
 
+/// Account changes go into the access log like changes made in the server; a log sealed
+/// with a key needs that key, so it is found before anything changes.
+fn use_log_key(
+    store: &mut Store,
+    db: &std::path::Path,
+    given: Option<&std::path::Path>,
+) -> anyhow::Result<()> {
+    let key_path = given
+        .map(std::path::Path::to_path_buf)
+        .unwrap_or_else(|| custodes::store::chain::default_key_path(db));
+    if key_path.exists() || given.is_some() || store.log_is_keyed()? {
+        store.use_log_key(&key_path, false)?;
+    }
+    Ok(())
+}
+
+/// Who the access log names for a change made with `custodes user`.
+const CLI_ACCOUNT: &str = "(custodes user)";
+
 enum Change {
     Disable,
     Enable,
@@ -87,21 +114,25 @@ fn change(args: NameArgs, what: Change) -> anyhow::Result<ExitCode> {
         bail!("{}: no such alert store", args.db.display());
     }
     let name = args.name.trim();
-    let store = Store::open(&args.db)?;
+    let mut store = Store::open(&args.db)?;
+    use_log_key(&mut store, &args.db, args.log_key.as_deref())?;
     let db = args.db.display();
     let missing = || anyhow::anyhow!("{db}: no account named `{name}`");
-    let done = match what {
+    let (action, done) = match what {
         Change::Disable => {
             if !store.set_account_disabled(name, true)? {
                 return Err(missing());
             }
-            "disabled; its sessions ended".to_string()
+            (
+                "account_disabled",
+                "disabled; its sessions ended".to_string(),
+            )
         }
         Change::Enable => {
             if !store.set_account_disabled(name, false)? {
                 return Err(missing());
             }
-            "enabled".to_string()
+            ("account_enabled", "enabled".to_string())
         }
         Change::Password => {
             if store.account(name)?.is_none() {
@@ -111,16 +142,23 @@ fn change(args: NameArgs, what: Change) -> anyhow::Result<ExitCode> {
             if !store.set_password(name, &hash)? {
                 return Err(missing());
             }
-            "has a new password; its sessions ended".to_string()
+            (
+                "password_reset",
+                "has a new password; its sessions ended".to_string(),
+            )
         }
         Change::Revoke => {
             if store.account(name)?.is_none() {
                 return Err(missing());
             }
             let n = store.revoke_sessions(name)?;
-            format!("logged out: {n} session(s) ended")
+            (
+                "sessions_revoked",
+                format!("logged out: {n} session(s) ended"),
+            )
         }
     };
+    store.log_access(CLI_ACCOUNT, action, name)?;
     eprintln!("custodes: account `{name}` in {db} {done}");
     Ok(ExitCode::SUCCESS)
 }
@@ -159,13 +197,19 @@ fn add(args: AddArgs) -> anyhow::Result<ExitCode> {
     }
     let password = read_password(name)?;
     let hash = auth::hash_password(&password)?;
-    let store = Store::open(&args.db)?;
+    let mut store = Store::open(&args.db)?;
+    use_log_key(&mut store, &args.db, args.log_key.as_deref())?;
     if !store.add_account(name, args.role, &hash)? {
         bail!(
             "{}: an account named `{name}` already exists",
             args.db.display()
         );
     }
+    store.log_access(
+        CLI_ACCOUNT,
+        "account_added",
+        &format!("{name} {}", args.role.as_str()),
+    )?;
     eprintln!(
         "custodes: account `{name}` ({}) created in {}",
         args.role.as_str(),

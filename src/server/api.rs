@@ -338,7 +338,10 @@ async fn open_session(
 ) -> Result<(String, String, Role), Fail> {
     let address = peer.ip().to_string();
     let throttle = state.throttle.clone();
-    if let Some(wait) = throttle.wait(&name, &address, std::time::Instant::now()) {
+    // The throttle's key is the name as the log keeps it: no account name is longer, and
+    // the table must not hold kilobytes per guess.
+    let key = logged_name(&name);
+    if let Some(wait) = throttle.wait(&key, &address, std::time::Instant::now()) {
         return Err(Fail::TooMany(wait));
     }
     let hours = state.session_hours;
@@ -350,6 +353,11 @@ async fn open_session(
         .acquire()
         .await
         .map_err(|e| Fail::Internal(e.to_string()))?;
+    // Again under the permit: attempts that were waiting for it while others failed must
+    // not slip past the limit.
+    if let Some(wait) = throttle.wait(&key, &address, std::time::Instant::now()) {
+        return Err(Fail::TooMany(wait));
+    }
     // Verify against a dummy hash when the name is unknown (or disabled), so that timing
     // does not tell which names exist.
     let (phc, role) = match &account {
@@ -361,16 +369,15 @@ async fn open_session(
         .map_err(|e| Fail::Internal(e.to_string()))?;
     drop(permit);
     let Some(role) = role.filter(|_| ok) else {
-        throttle.failed(&name, &address, std::time::Instant::now());
-        let logged = logged_name(&name);
+        throttle.failed(&key, &address, std::time::Instant::now());
         db(state, move |s| {
-            s.log_access(&logged, "login_failed", &address)?;
+            s.log_access(&key, "login_failed", &address)?;
             Ok(())
         })
         .await?;
         return Err(Fail::Unauthorized);
     };
-    throttle.succeeded(&name);
+    throttle.succeeded(&key);
     db(state, move |s| {
         let token = auth::new_token();
         let csrf = auth::new_token();

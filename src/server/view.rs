@@ -33,7 +33,7 @@ pub struct Pseudonyms {
     key: Vec<u8>,
 }
 
-/// Units with fewer logins than this are not named to viewers who do not see names: a unit
+/// Units with fewer people than this are not named to viewers who do not see names: a unit
 /// of one or two people, next to a pseudonym or a count, says who it is.
 pub const MIN_UNIT_SIZE: usize = 3;
 
@@ -245,7 +245,7 @@ pub struct Snapshot {
     pub alerts: Vec<Alert>,
     pub triage: HashMap<String, Triage>,
     pub units: HashMap<String, String>,
-    /// Unit -> how many logins it has.
+    /// Unit -> how many people (employees) it has.
     pub unit_sizes: HashMap<String, usize>,
     pub exceptions: Vec<Exception>,
 }
@@ -263,16 +263,11 @@ impl Snapshot {
             .into_iter()
             .map(|t| (t.alert_id.clone(), t))
             .collect();
-        let units = store.units()?;
-        let mut unit_sizes: HashMap<String, usize> = HashMap::new();
-        for u in units.values() {
-            *unit_sizes.entry(u.clone()).or_default() += 1;
-        }
         Ok(Snapshot {
             alerts,
             triage,
-            units,
-            unit_sizes,
+            units: store.units()?,
+            unit_sizes: store.unit_sizes()?,
             exceptions: store.exceptions()?,
         })
     }
@@ -611,13 +606,23 @@ impl Views<'_> {
         } else {
             None
         };
+        let mut rows: Vec<AlertRow> = alerts.iter().map(|a| self.row(a, snap)).collect();
+        if !self.names() {
+            // The store's order breaks ties by the raw alert id and by the exact time; in
+            // what a viewer without names receives, order only by what the rows show.
+            rows.sort_by(|a, b| {
+                a.window_start
+                    .cmp(&b.window_start)
+                    .then_with(|| a.alert_id.cmp(&b.alert_id))
+            });
+        }
         Ok(Timeline {
             user: self.login(login),
             unit: self.unit(login, snap),
             from: from.to_string(),
             to: to.to_string(),
             events,
-            alerts: alerts.iter().map(|a| self.row(a, snap)).collect(),
+            alerts: rows,
         })
     }
 }

@@ -336,6 +336,23 @@ impl Store {
             .map_err(self.sql("reading logins"))
     }
 
+    /// Unit -> how many people it has (distinct employees; a login without one counts
+    /// alone), so that one person's several logins do not make a unit look bigger.
+    pub fn unit_sizes(&self) -> Result<std::collections::HashMap<String, usize>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT unit, count(DISTINCT coalesce(employee_id, 'login:' || user)) FROM logins
+                 WHERE unit IS NOT NULL GROUP BY unit",
+            )
+            .map_err(self.sql("reading logins"))?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get::<_, i64>(1)? as usize)))
+            .map_err(self.sql("reading logins"))?;
+        rows.collect::<Result<_, _>>()
+            .map_err(self.sql("reading logins"))
+    }
+
     /// Records what one run read: its events, lookups and lookups explained by a case.
     pub fn put_run(&self, events: u64, lookups: u64, explained: u64) -> Result<(), StoreError> {
         self.conn

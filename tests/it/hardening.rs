@@ -141,10 +141,30 @@ fn issue14_oversight_receives_nothing_the_roster_rebuilds() {
     for r in rows.iter().take(5) {
         get(&format!("/alerts/{}", r["alert_id"].as_str().unwrap()));
     }
+    let mut timelines = Vec::new();
     for u in &users {
         let u = u["user"].as_str().unwrap();
-        get(&format!("/api/v1/users/{u}/timeline"));
+        timelines.push(get(&format!("/api/v1/users/{u}/timeline")));
         get(&format!("/users/{u}/timeline"));
+    }
+    // Their order follows only what they show (not the raw ids or exact times behind).
+    for t in &timelines {
+        let t: Value = serde_json::from_str(t).unwrap();
+        let keys: Vec<(String, String)> = t["alerts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                let s = |k: &str| r[k].as_str().unwrap().to_string();
+                (s("window_start"), s("alert_id"))
+            })
+            .collect();
+        let mut sorted = keys.clone();
+        sorted.sort();
+        assert_eq!(
+            keys, sorted,
+            "a timeline's alerts in an order that shows more"
+        );
     }
     let all = received.join("\n");
 
@@ -227,21 +247,20 @@ fn issue14_oversight_receives_nothing_the_roster_rebuilds() {
         "oversight identifiers rebuilt from the roster: {rebuilt:?}"
     );
 
-    // Units too small to hide anyone are not named.
-    let mut sizes: BTreeMap<String, usize> = BTreeMap::new();
-    for u in column(&refs, "personnel.csv", &["unit"]).iter() {
-        sizes.insert(u.clone(), 0);
-    }
+    // Units too small to hide anyone (fewer than 3 people) are not named.
+    let mut members: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     let mut r = csv::Reader::from_path(refs.join("personnel.csv")).unwrap();
-    let unit_col = r
-        .headers()
-        .unwrap()
-        .iter()
-        .position(|h| h == "unit")
-        .unwrap();
+    let h = r.headers().unwrap().clone();
+    let col = |name: &str| h.iter().position(|x| x == name).unwrap();
+    let (unit_col, emp_col) = (col("unit"), col("employee_id"));
     for row in r.records() {
-        *sizes.entry(row.unwrap()[unit_col].to_string()).or_default() += 1;
+        let row = row.unwrap();
+        members
+            .entry(row[unit_col].to_string())
+            .or_default()
+            .insert(row[emp_col].to_string());
     }
+    let sizes: BTreeMap<String, usize> = members.into_iter().map(|(u, m)| (u, m.len())).collect();
     let small: Vec<&String> = sizes
         .iter()
         .filter(|(u, n)| **n < 3 && all.contains(u.as_str()))
@@ -632,12 +651,48 @@ fn issue14_a_rewritten_or_cut_access_log_fails_verification() {
     assert_eq!(code, 0, "{text}");
 }
 
-/// Opens a connection and sends half a request; returns the socket.
-fn half_request(addr: &str) -> std::net::TcpStream {
-    use std::io::Write;
+/// Opens a connection on which one whole request was answered, so that the server has
+/// surely accepted it and now waits on it (an idle keep-alive connection).
+fn kept_alive(addr: &str) -> std::net::TcpStream {
+    use std::io::{Read, Write};
     let mut s = std::net::TcpStream::connect(addr).unwrap();
+    s.write_all(b"GET /api/v1/overview HTTP/1.1\r\nHost: x\r\n\r\n")
+        .unwrap();
+    let mut head = Vec::new();
+    let mut b = [0u8; 1];
+    while !head.ends_with(b"\r\n\r\n") {
+        assert_eq!(s.read(&mut b).unwrap(), 1, "the answer ended early");
+        head.push(b[0]);
+    }
+    let head = String::from_utf8_lossy(&head).to_ascii_lowercase();
+    let len: usize = head
+        .lines()
+        .find_map(|l| l.strip_prefix("content-length:"))
+        .and_then(|v| v.trim().parse().ok())
+        .expect("a content-length");
+    let mut body = vec![0u8; len];
+    s.read_exact(&mut body).unwrap();
+    s
+}
+
+/// A kept-alive connection on which half of the next request head was sent.
+fn half_head(addr: &str) -> std::net::TcpStream {
+    use std::io::Write;
+    let mut s = kept_alive(addr);
     s.write_all(b"GET /api/v1/overview HTTP/1.1\r\nHost: x\r\nX-Slow: ")
         .unwrap();
+    s
+}
+
+/// Opens a connection and sends half a request (its head whole, a tenth of the body it
+/// announces), so that the server is in the middle of reading it; returns the socket.
+fn half_request(addr: &str) -> std::net::TcpStream {
+    use std::io::Write;
+    let mut s = kept_alive(addr);
+    s.write_all(
+        b"POST /api/v1/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"name\": \"a",
+    )
+    .unwrap();
     s
 }
 
@@ -668,25 +723,33 @@ fn issue14_half_sent_requests_are_closed_and_do_not_hold_shutdown() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("s.db");
     add_user(&db, "admin", "adm_okafor");
+    // SIGTERM does not wait on half-sent requests (with the default idle timeout).
+    let mut server = start_server(&db);
+    let _held = [
+        kept_alive(&server.addr),
+        half_head(&server.addr),
+        half_request(&server.addr),
+    ];
+    let status = server.terminate(std::time::Duration::from_secs(30));
+    assert!(status.is_some(), "serve still running 30 s after SIGTERM");
+    drop(server);
+    // An idle keep-alive connection and a half-sent request are both closed by the server.
     let server = start_server_with(&db, &["--idle-timeout", "1"]);
     let a = server.addr.clone();
-    // An idle keep-alive connection and a half-sent request are both closed by the server.
-    let idle = std::net::TcpStream::connect(&a).unwrap();
+    let idle = kept_alive(&a);
     let bound = std::time::Duration::from_secs(20);
     assert!(
         closed_by_server(idle, bound),
         "an idle connection stayed open"
     );
     assert!(
-        closed_by_server(half_request(&a), bound),
-        "a half-sent request stayed open"
+        closed_by_server(half_head(&a), bound),
+        "a half-sent request head stayed open"
     );
-    // SIGTERM does not wait on them either (the default idle timeout is long here).
-    drop(server);
-    let mut server = start_server(&db);
-    let _held = [half_request(&server.addr), half_request(&server.addr)];
-    let status = server.terminate(std::time::Duration::from_secs(30));
-    assert!(status.is_some(), "serve still running 30 s after SIGTERM");
+    assert!(
+        closed_by_server(half_request(&a), bound),
+        "a half-sent request body stayed open"
+    );
 }
 
 #[test]
@@ -698,7 +761,7 @@ fn issue14_low_findings_hold() {
     add_user(&db, "investigator", "ia_nowak");
 
     // A session length that cannot be represented is refused at the start, not at login.
-    let out = custodes()
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("custodes"))
         .args([
             "serve",
             "--listen",
@@ -708,10 +771,29 @@ fn issue14_low_findings_hold() {
             "--db",
         ])
         .arg(&db)
-        .output()
+        .stderr(std::process::Stdio::piped())
+        .spawn()
         .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("session-hours"));
+    let until = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    let status = loop {
+        if let Some(st) = child.try_wait().unwrap() {
+            break Some(st);
+        }
+        if std::time::Instant::now() > until {
+            let _ = child.kill();
+            let _ = child.wait();
+            break None;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    assert_eq!(
+        status.and_then(|s| s.code()),
+        Some(2),
+        "serve started with a session length it cannot represent"
+    );
+    let mut err = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut err).unwrap();
+    assert!(err.contains("session-hours"), "{err}");
 
     let server = start_server(&db);
     let a = server.addr.as_str();
@@ -820,4 +902,25 @@ fn issue14_low_findings_hold() {
         .output()
         .unwrap();
     assert_eq!(nobody.status.code(), Some(2));
+    // Each change is in the sealed access log, which still verifies.
+    drop(server);
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let changes: Vec<String> = conn
+        .prepare("SELECT action FROM access_log WHERE account = '(custodes user)' AND target = 'ia_nowak' ORDER BY seq")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(
+        changes,
+        [
+            "sessions_revoked",
+            "account_disabled",
+            "account_enabled",
+            "password_reset"
+        ]
+    );
+    let (code, text) = verify_log(&db, &[]);
+    assert_eq!(code, 0, "{text}");
 }
