@@ -205,7 +205,10 @@ fn watch_follows_percona_lines_and_refuses_enterprise_records() {
         .assert()
         .code(2);
     let err = String::from_utf8_lossy(&run.get_output().stderr).to_string();
-    assert!(err.contains("custodes audit --format mysql-enterprise"), "{err}");
+    assert!(
+        err.contains("custodes audit --format mysql-enterprise"),
+        "{err}"
+    );
 }
 
 #[test]

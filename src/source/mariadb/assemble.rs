@@ -145,7 +145,8 @@ impl MariaSettings {
             purpose_variables: c.purpose_variables.clone(),
             subject_columns: c.subject_columns.clone(),
         };
-        let mut s = MariaSettings::new(&as_maria).map_err(|e| e.replacen("mariadb.", "mysql.", 1))?;
+        let mut s =
+            MariaSettings::new(&as_maria).map_err(|e| e.replacen("mariadb.", "mysql.", 1))?;
         s.flavour = Flavour::Mysql;
         Ok(s)
     }
@@ -492,7 +493,9 @@ impl Assembler {
             x.insert("query_log_limit".into(), json!(limit));
             let why = match flavour {
                 Flavour::Mariadb => "none: the statement was cut by server_audit_query_log_limit",
-                Flavour::Mysql => "none: the statement is as long as mysql.query_log_limit, so taken as cut",
+                Flavour::Mysql => {
+                    "none: the statement is as long as mysql.query_log_limit, so taken as cut"
+                }
             };
             x.insert("subject_method".into(), json!(why));
             // What the cut text did show, as evidence only: half a WHERE clause is not

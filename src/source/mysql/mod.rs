@@ -275,7 +275,12 @@ impl Decoder {
         }
     }
 
-    fn flush(&mut self, file: &Arc<str>, conn: u64, out: &mut Vec<Event>) -> Result<(), FieldError> {
+    fn flush(
+        &mut self,
+        file: &Arc<str>,
+        conn: u64,
+        out: &mut Vec<Event>,
+    ) -> Result<(), FieldError> {
         match self.received.remove(&conn) {
             Some((n, held)) => self.asm.record(file, n, held, out),
             None => Ok(()),
@@ -352,7 +357,11 @@ enum Item {
     /// One top-level object's bytes, and the line it starts on.
     Record { line: u64, bytes: Vec<u8> },
     /// Bytes that are not an object where one must be, or a record cut off.
-    Bad { line: u64, problem: String, raw: Vec<u8> },
+    Bad {
+        line: u64,
+        problem: String,
+        raw: Vec<u8>,
+    },
 }
 
 /// Cuts a stream into its top-level JSON objects: one per line (Percona), or the elements

@@ -29,18 +29,22 @@ pub enum Mapped {
 
 /// Percona `audit_log` (`audit_log_format=JSON`): `{"audit_record": {…}}`.
 pub fn percona(v: &Value) -> Result<AuditLine, FieldError> {
-    let r = v.get("audit_record").and_then(Value::as_object).ok_or_else(|| {
-        FieldError::new(
-            "audit_record",
-            "missing: not a Percona audit_log JSON record (`{\"audit_record\": {…}}`)",
-        )
-    })?;
+    let r = v
+        .get("audit_record")
+        .and_then(Value::as_object)
+        .ok_or_else(|| {
+            FieldError::new(
+                "audit_record",
+                "missing: not a Percona audit_log JSON record (`{\"audit_record\": {…}}`)",
+            )
+        })?;
     let f = |k: &str| format!("audit_record.{k}");
     let name = text(r, "name").ok_or_else(|| FieldError::new(f("name"), "missing"))?;
     let ts = text(r, "timestamp").ok_or_else(|| FieldError::new(f("timestamp"), "missing"))?;
     let time = percona_time(ts).map_err(|e| FieldError::new(f("timestamp"), e))?;
     let record = text(r, "record").ok_or_else(|| FieldError::new(f("record"), "missing"))?;
-    let connection_id = optional_number(r, "connection_id").map_err(|e| FieldError::new(f("connection_id"), e))?;
+    let connection_id =
+        optional_number(r, "connection_id").map_err(|e| FieldError::new(f("connection_id"), e))?;
     let status = optional_signed(r, "status").map_err(|e| FieldError::new(f("status"), e))?;
     let operation = match name {
         // `Execute` is a prepared statement run, logged with its values in the text.
@@ -52,7 +56,11 @@ pub fn percona(v: &Value) -> Result<AuditLine, FieldError> {
     .to_string();
     let sql = text(r, "sqltext").unwrap_or_default().to_string();
     let ip = text(r, "ip").unwrap_or_default();
-    let host = if ip.is_empty() { text(r, "host").unwrap_or_default() } else { ip };
+    let host = if ip.is_empty() {
+        text(r, "host").unwrap_or_default()
+    } else {
+        ip
+    };
     Ok(AuditLine {
         time: LineTime::Exact(time.fixed_offset()),
         serverhost: String::new(),
@@ -100,7 +108,11 @@ pub fn enterprise(v: &Value, database: Option<&str>) -> Result<Mapped, FieldErro
         user = login_name(&from(account, "user"));
     }
     let ip = from(login, "ip");
-    let host = if ip.is_empty() { from(account, "host") } else { ip };
+    let host = if ip.is_empty() {
+        from(account, "host")
+    } else {
+        ip
+    };
     let mut line = AuditLine {
         time: LineTime::Exact(time.fixed_offset()),
         serverhost: String::new(),
@@ -120,7 +132,12 @@ pub fn enterprise(v: &Value, database: Option<&str>) -> Result<Mapped, FieldErro
     match (class, event) {
         ("connection", "connect" | "change_user" | "disconnect") => {
             let data = part("connection_data");
-            line.operation = if event == "disconnect" { "DISCONNECT" } else { "CONNECT" }.into();
+            line.operation = if event == "disconnect" {
+                "DISCONNECT"
+            } else {
+                "CONNECT"
+            }
+            .into();
             line.retcode = match data {
                 Some(d) => optional_signed(d, "status")
                     .map_err(|e| FieldError::new("connection_data.status", e))?,
@@ -131,8 +148,8 @@ pub fn enterprise(v: &Value, database: Option<&str>) -> Result<Mapped, FieldErro
             }
         }
         ("general", "status" | "log") => {
-            let d = part("general_data")
-                .ok_or_else(|| FieldError::new("general_data", "missing"))?;
+            let d =
+                part("general_data").ok_or_else(|| FieldError::new("general_data", "missing"))?;
             let command = text(d, "command").unwrap_or_default();
             line.operation = match command {
                 "Query" | "Execute" => "QUERY".into(),

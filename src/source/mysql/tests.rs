@@ -148,7 +148,10 @@ fn enterprise_fixture_gives_the_same_session() {
     assert_eq!(e.system.as_deref(), Some("records"));
 
     let e = by_id(&events, "mysql:20261123T184006Z:0");
-    assert_eq!((e.action.as_str(), e.user.as_str()), ("login_failed", "officer_b"));
+    assert_eq!(
+        (e.action.as_str(), e.user.as_str()),
+        ("login_failed", "officer_b")
+    );
     assert_eq!(e.extra["error_code"], 1045);
 
     // The `status` record of the statement received at 18:40:13 (id 0) replaced it.
@@ -215,7 +218,13 @@ fn a_received_statement_without_outcome_is_still_an_event_and_a_failed_outcome_w
 
 #[test]
 fn bad_records_are_rejected_naming_line_and_field_and_the_rest_is_read() {
-    let good = query(0, 4, "status", "SELECT * FROM persons WHERE person_id = 1", 0);
+    let good = query(
+        0,
+        4,
+        "status",
+        "SELECT * FROM persons WHERE person_id = 1",
+        0,
+    );
     let mut no_time = good.clone();
     no_time["timestamp"] = json!("23/11/2026 18:40");
     let mut no_data = good.clone();
@@ -226,16 +235,31 @@ fn bad_records_are_rejected_naming_line_and_field_and_the_rest_is_read() {
     let (events, stats, rejected) = read_text(&text, Kind::Enterprise, &config());
     assert_eq!(events.len(), 2, "{rejected:?}");
     assert_eq!(stats.rejected, 4);
-    assert!(rejected[0].contains(":3") && rejected[0].contains("timestamp"), "{rejected:?}");
-    assert!(rejected[1].contains(":4") && rejected[1].contains("general_data"), "{rejected:?}");
+    assert!(
+        rejected[0].contains(":3") && rejected[0].contains("timestamp"),
+        "{rejected:?}"
+    );
+    assert!(
+        rejected[1].contains(":4") && rejected[1].contains("general_data"),
+        "{rejected:?}"
+    );
     assert!(rejected[2].contains(":5"), "{rejected:?}");
-    assert!(rejected[3].contains(":7") && rejected[3].contains("cut"), "{rejected:?}");
+    assert!(
+        rejected[3].contains(":7") && rejected[3].contains("cut"),
+        "{rejected:?}"
+    );
 
     let text = "{\"audit_record\":{\"name\":\"Query\",\"record\":\"1_x\",\"timestamp\":\"2026-11-23 18:40:00\",\"connection_id\":\"4\",\"status\":0,\"sqltext\":\"SELECT 1\",\"user\":\"a\"}}\n{\"audit_record\":{\"name\":\"Query\",\"record\":\"2_x\",\"timestamp\":\"2026-11-23T18:40:00 UTC\",\"connection_id\":\"four\"}}\n{\"name\":\"Query\"}\n";
     let (_, stats, rejected) = read_text(text, Kind::Percona, &config());
     assert_eq!(stats.rejected, 3);
-    assert!(rejected[0].contains("audit_record.timestamp"), "{rejected:?}");
-    assert!(rejected[1].contains("audit_record.connection_id"), "{rejected:?}");
+    assert!(
+        rejected[0].contains("audit_record.timestamp"),
+        "{rejected:?}"
+    );
+    assert!(
+        rejected[1].contains("audit_record.connection_id"),
+        "{rejected:?}"
+    );
     assert!(rejected[2].contains("audit_record"), "{rejected:?}");
 }
 
@@ -250,7 +274,10 @@ fn sniffing_tells_the_formats_apart_from_each_other_and_from_contract_events() {
         sniff(br#"{"ts":"2026-11-23T18:40:00Z","user":"a","class":"x"}"#),
         None
     );
-    assert_eq!(sniff(b"20261123 18:40:55,vm,officer_a,localhost,4,0,CONNECT,,,0\n"), None);
+    assert_eq!(
+        sniff(b"20261123 18:40:55,vm,officer_a,localhost,4,0,CONNECT,,,0\n"),
+        None
+    );
     assert!(is_percona_line(PERCONA.lines().next().unwrap().as_bytes()));
     assert!(!is_percona_line(b"{\"ts\":\"2026-11-23T18:40:00Z\"}"));
 }
@@ -258,7 +285,10 @@ fn sniffing_tells_the_formats_apart_from_each_other_and_from_contract_events() {
 #[test]
 fn login_names_drop_the_privilege_and_host_parts() {
     assert_eq!(record::login_name("root[root] @ localhost []"), "root");
-    assert_eq!(record::login_name("officer_a[officer_a] @  [10.0.0.7]"), "officer_a");
+    assert_eq!(
+        record::login_name("officer_a[officer_a] @  [10.0.0.7]"),
+        "officer_a"
+    );
     assert_eq!(record::login_name("officer_b"), "officer_b");
     assert_eq!(record::login_name(""), "");
 }
