@@ -90,6 +90,9 @@ enum Decoder {
     Pgaudit(Box<LineDecoder>),
     Mariadb(Box<mariadb::LineDecoder>),
     Percona(Box<mysql::LineDecoder>),
+    /// A source `watch` cannot follow (MySQL Enterprise JSON under `auto`): each line is
+    /// rejected saying so, rather than as a malformed contract event.
+    Unfollowable(&'static str),
 }
 
 impl Decoder {
@@ -107,6 +110,14 @@ impl Decoder {
             } else if mysql::is_percona_line(bytes) {
                 tracing::info!(source = %name, "Reading Percona audit_log JSON records.");
                 Decoder::Percona(Box::new(mysql::LineDecoder::new(my.clone())))
+            } else if mysql::sniff(bytes) == Some(mysql::Kind::Enterprise)
+                || bytes.trim_ascii() == b"["
+            {
+                tracing::warn!(source = %name, "A MySQL Enterprise JSON audit log: watch cannot follow it.");
+                Decoder::Unfollowable(
+                    "a MySQL Enterprise JSON audit log, whose records span lines: watch cannot \
+                     follow it; read it with `custodes audit --format mysql-enterprise`",
+                )
             } else if mariadb::sniff(bytes) {
                 tracing::info!(source = %name, "Reading MariaDB server_audit lines.");
                 Decoder::Mariadb(Box::new(mariadb::LineDecoder::new(maria.clone())))
@@ -118,6 +129,7 @@ impl Decoder {
             Decoder::Pgaudit(d) => d.decode(name, n, bytes, out),
             Decoder::Mariadb(d) => d.decode(name, n, bytes, out),
             Decoder::Percona(d) => d.decode(name, n, bytes, out),
+            Decoder::Unfollowable(why) => Err(FieldError::new("-", *why)),
             _ => {
                 out.push(decode_line(name, n, bytes)?);
                 Ok(())

@@ -209,6 +209,29 @@ fn watch_follows_percona_lines_and_refuses_enterprise_records() {
         err.contains("custodes audit --format mysql-enterprise"),
         "{err}"
     );
+    // Under auto, each of its lines is rejected saying why, not as a bad contract event.
+    let db = d.join("enterprise-auto.db");
+    custodes()
+        .args(["watch", "--once", "--refs"])
+        .arg(fixture("refs"))
+        .arg("--db")
+        .arg(&db)
+        .arg(fixture("enterprise/audit.json"))
+        .assert()
+        .success();
+    let errors: Vec<String> = rusqlite::Connection::open(&db)
+        .unwrap()
+        .prepare("SELECT error FROM rejects")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert!(!errors.is_empty());
+    assert!(
+        errors.iter().all(|e| e.contains("watch cannot follow it")),
+        "{errors:?}"
+    );
 }
 
 #[test]

@@ -168,6 +168,9 @@ pub fn read_from(
         if let Err(e) = result {
             stats.reject(rejects, name, line, &e.field, e.problem, &raw)?;
         }
+        for (held, e) in decoder.take_refused() {
+            stats.reject(rejects, name, held, &e.field, e.problem, b"")?;
+        }
         for ev in events.drain(..) {
             stats.events += 1;
             emit(ev);
@@ -195,6 +198,9 @@ pub struct Decoder {
     /// MySQL Enterprise: a statement received (`general`/`log`) and the line it was on,
     /// held until its connection's next `general` or `connection` record.
     received: HashMap<u64, (u64, AuditLine)>,
+    /// Held statements the assembler refused when they were let go, with their own line
+    /// (not the line of the record that let them go).
+    refused: Vec<(u64, FieldError)>,
 }
 
 impl Decoder {
@@ -204,7 +210,13 @@ impl Decoder {
             asm: Assembler::new(settings),
             databases: HashMap::new(),
             received: HashMap::new(),
+            refused: Vec::new(),
         }
+    }
+
+    /// Takes the held statements refused since the last call, with their lines.
+    pub fn take_refused(&mut self) -> Vec<(u64, FieldError)> {
+        std::mem::take(&mut self.refused)
     }
 
     /// Appends the events that one record (starting on line `n` of `file`) completes.
@@ -233,12 +245,16 @@ impl Decoder {
         v: &Value,
         out: &mut Vec<Event>,
     ) -> Result<(), FieldError> {
-        let conn = v.get("connection_id").and_then(Value::as_u64).unwrap_or(0);
+        // As `record` reads it: a number, or digits in a string.
+        let conn = v
+            .get("connection_id")
+            .and_then(|c| c.as_u64().or_else(|| c.as_str()?.trim().parse().ok()))
+            .unwrap_or(0);
         let db = self.databases.get(&conn).map(String::as_str);
         let mapped = record::enterprise(v, db)?;
         match mapped {
             Mapped::Received(line) => {
-                self.flush(file, conn, out)?;
+                self.flush(file, conn, out);
                 self.received.insert(conn, (n, line));
                 Ok(())
             }
@@ -248,7 +264,11 @@ impl Decoder {
                     // The outcome of the statement held as received replaces it.
                     match self.received.remove(&conn) {
                         Some((_, held)) if held.object == line.object => {}
-                        Some((held_n, held)) => self.asm.record(file, held_n, held, out)?,
+                        Some((held_n, held)) => {
+                            if let Err(e) = self.asm.record(file, held_n, held, out) {
+                                self.refused.push((held_n, e));
+                            }
+                        }
                         None => {}
                     }
                     if line.retcode.is_none_or(|c| c == 0) {
@@ -259,7 +279,7 @@ impl Decoder {
                 } else if op != "READ" && op != "WRITE" {
                     // Table records arrive while the statement runs; anything else on the
                     // connection means the held statement got no outcome record.
-                    self.flush(file, conn, out)?;
+                    self.flush(file, conn, out);
                 }
                 match op {
                     "CONNECT" => {
@@ -275,15 +295,11 @@ impl Decoder {
         }
     }
 
-    fn flush(
-        &mut self,
-        file: &Arc<str>,
-        conn: u64,
-        out: &mut Vec<Event>,
-    ) -> Result<(), FieldError> {
-        match self.received.remove(&conn) {
-            Some((n, held)) => self.asm.record(file, n, held, out),
-            None => Ok(()),
+    fn flush(&mut self, file: &Arc<str>, conn: u64, out: &mut Vec<Event>) {
+        if let Some((n, held)) = self.received.remove(&conn) {
+            if let Err(e) = self.asm.record(file, n, held, out) {
+                self.refused.push((n, e));
+            }
         }
     }
 
