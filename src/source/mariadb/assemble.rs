@@ -7,7 +7,9 @@
 //! …`), and whether its connection failed, and emits the statement on its `QUERY` line.
 //! It follows the server's `server_audit_query_log_limit` (configured, and as changed by
 //! a logged `SET GLOBAL`) so that a statement the log cut is marked and never matched on
-//! half of its text. It must not judge anything: whether a lookup was legitimate is the
+//! half of its text. MySQL's JSON audit logs (`source::mysql`) are mapped onto the same lines
+//! and assembled here too ([`Flavour::Mysql`]: ids from the log, no plugin limit to
+//! follow). It must not judge anything: whether a lookup was legitimate is the
 //! detectors' question.
 
 use std::collections::HashMap;

@@ -42,6 +42,8 @@ pub enum Kind {
 /// A record larger than this is rejected rather than held (a statement of 16 MiB is
 /// beyond any lookup, and the bound keeps a corrupt file from filling memory).
 const MAX_RECORD_BYTES: usize = 16 << 20;
+/// Connections whose database is remembered at most.
+const MAX_CONNECTIONS: usize = 100_000;
 
 /// Which format the start of a file is in, if either: its first JSON object (after an
 /// opening `[` for MySQL Enterprise) read as one.
@@ -68,6 +70,7 @@ pub fn sniff(head: &[u8]) -> Option<Kind> {
             } else if (opened_array || compact.starts_with('{'))
                 && compact.contains("\"class\":")
                 && compact.contains("\"timestamp\":")
+                && compact.contains("\"id\":")
             {
                 Some(Kind::Enterprise)
             } else {
@@ -83,6 +86,7 @@ fn kind_of(v: &Value) -> Option<Kind> {
         Some(Kind::Percona)
     } else if v.get("class").is_some_and(Value::is_string)
         && v.get("timestamp").is_some_and(Value::is_string)
+        && v.get("id").is_some_and(Value::is_u64)
     {
         Some(Kind::Enterprise)
     } else {
@@ -280,6 +284,11 @@ impl Decoder {
                     // Table records arrive while the statement runs; anything else on the
                     // connection means the held statement got no outcome record.
                     self.flush(file, conn, out);
+                }
+                // Connections whose disconnect was never logged (a crash) must not grow
+                // the map without end; forgetting them costs only their `system`.
+                if self.databases.len() >= MAX_CONNECTIONS {
+                    self.databases.clear();
                 }
                 match op {
                     "CONNECT" => {
