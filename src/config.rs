@@ -38,6 +38,7 @@ pub struct Config {
     /// Where `audit --sink NAME` sends alerts: `[sinks.NAME]`, one typed section each.
     pub sinks: std::collections::BTreeMap<String, crate::alert::sink::config::SinkConfig>,
     pub mariadb: MariadbConfig,
+    pub mysql: MysqlConfig,
 }
 
 /// How much history the behaviour detectors keep and need.
@@ -248,6 +249,43 @@ impl Default for MariadbConfig {
         Self {
             timezone: "UTC".into(),
             query_log_limit: 1024,
+            case_keys: vec!["case_id".into()],
+            purpose_keys: vec!["purpose".into()],
+            case_variables: vec!["@case_id".into()],
+            purpose_variables: vec!["@purpose".into()],
+            subject_columns: Default::default(),
+        }
+    }
+}
+
+/// Reading MySQL's JSON audit logs: Percona Server's `audit_log` plugin
+/// (`--format percona`) and MySQL Enterprise Audit / `audit_log_filter`
+/// (`--format mysql-enterprise`). Both write UTC, so there is no zone to set.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct MysqlConfig {
+    /// Bytes (0 = none). Neither server cuts statements by a documented length, but a
+    /// pipeline in between may (a syslog relay's message size, a filter's `replace`); a
+    /// statement logged this long is taken as cut, marked `query_truncated` and given no
+    /// subject.
+    pub query_log_limit: u64,
+    /// sqlcommenter keys (`/*case_id='C-1'*/`) that carry the case id, first found wins.
+    pub case_keys: Vec<String>,
+    /// sqlcommenter keys that carry the purpose.
+    pub purpose_keys: Vec<String>,
+    /// User variables (`SET @case_id = 'C-1'`) that carry the case id for the rest of
+    /// the connection (until set again, or to NULL).
+    pub case_variables: Vec<String>,
+    /// User variables that carry the purpose.
+    pub purpose_variables: Vec<String>,
+    /// "table.column" (table as written, without database) -> contract subject field.
+    pub subject_columns: std::collections::BTreeMap<String, String>,
+}
+
+impl Default for MysqlConfig {
+    fn default() -> Self {
+        Self {
+            query_log_limit: 0,
             case_keys: vec!["case_id".into()],
             purpose_keys: vec!["purpose".into()],
             case_variables: vec!["@case_id".into()],
@@ -529,6 +567,20 @@ purpose_variables = ["@purpose"]
 
 # Which columns name the person looked up, as for [pgaudit] (the table without database).
 [mariadb.subject_columns]
+
+[mysql]
+# Percona Server's and MySQL Enterprise's JSON audit logs (times are UTC). Bytes (0 = none):
+# a statement logged this long is taken as cut by whatever carried the log (a syslog
+# relay's message size), marked `query_truncated` and given no subject.
+query_log_limit = 0
+# sqlcommenter keys and user variables for case and purpose, as for [mariadb].
+case_keys = ["case_id"]
+purpose_keys = ["purpose"]
+case_variables = ["@case_id"]
+purpose_variables = ["@purpose"]
+
+# Which columns name the person looked up, as for [mariadb].
+[mysql.subject_columns]
 
 # Sinks: where `custodes audit --sink NAME` (repeatable) also sends its alerts, besides
 # --out. None by default. Each is a [sinks.NAME] section whose `type` says what it is:

@@ -27,8 +27,9 @@ use custodes::summary::{self, InputStats};
 /// optionally .gz), CSV (.csv) or Parquet (.parquet), PostgreSQL logs with pgAudit lines
 /// (jsonlog, csvlog or stderr; recognised by content, or forced with --format pgaudit), or
 /// MariaDB server_audit logs (file or syslog; recognised by content in .log and rotated
-/// .log.N files, or forced with --format mariadb), in
-/// any order: events are put in time order before detection (files already in time order are
+/// .log.N files, or forced with --format mariadb), or MySQL JSON audit logs (Percona's
+/// audit_log, MySQL Enterprise's or audit_log_filter's; recognised by content in .json, .log
+/// and .log.N files, or forced with --format percona or mysql-enterprise), in any order: events are put in time order before detection (files already in time order are
 /// streamed and merged, in constant memory; others are read whole and sorted). Alerts are
 /// written as JSON lines; a summary goes to standard error.
 /// Malformed lines are counted, reported with file, line and field, written to the reject
@@ -52,8 +53,9 @@ pub struct AuditArgs {
 
     /// What the inputs are: auto (by extension, and by content for .json, .csv and .log),
     /// contract (custodes events), pgaudit (PostgreSQL logs with pgAudit lines; see the
-    /// [pgaudit] section of `custodes config`) or mariadb (MariaDB server_audit logs; see
-    /// the [mariadb] section).
+    /// [pgaudit] section of `custodes config`), mariadb (MariaDB server_audit logs; see
+    /// the [mariadb] section), percona (Percona Server audit_log JSON) or mysql-enterprise
+    /// (MySQL Enterprise Audit / audit_log_filter JSON; both see the [mysql] section).
     #[arg(long, value_name = "FORMAT", default_value = "auto")]
     pub format: source::FormatChoice,
 
@@ -331,6 +333,13 @@ pub fn run(args: AuditArgs) -> anyhow::Result<ExitCode> {
     if m.statements > 0 {
         notes.push(format!(
             "MariaDB server_audit: {} statements ({} table lines folded in), {} not reads or writes (SET, PREPARE, DDL), {} cut by server_audit_query_log_limit and given no subject, {} subjects found by the literal scan",
+            m.statements, m.table_lines, m.not_lookups, m.truncated, m.literal_scans
+        ));
+    }
+    let m = &read_total.mysql;
+    if m.statements > 0 {
+        notes.push(format!(
+            "MySQL JSON audit: {} statements ({} table records folded in), {} not reads or writes (SET, PREPARE, DDL), {} as long as mysql.query_log_limit and given no subject, {} subjects found by the literal scan",
             m.statements, m.table_lines, m.not_lookups, m.truncated, m.literal_scans
         ));
     }

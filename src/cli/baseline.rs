@@ -38,8 +38,9 @@ pub struct BaselineArgs {
     pub config: Option<PathBuf>,
 
     /// What the inputs are: auto (by extension, and by content for .json, .csv and .log),
-    /// contract (custodes events), pgaudit (PostgreSQL logs with pgAudit lines) or mariadb
-    /// (MariaDB server_audit logs).
+    /// contract (custodes events), pgaudit (PostgreSQL logs with pgAudit lines), mariadb
+    /// (MariaDB server_audit logs), percona (Percona Server audit_log JSON) or
+    /// mysql-enterprise (MySQL Enterprise Audit / audit_log_filter JSON).
     #[arg(long, value_name = "FORMAT", default_value = "auto")]
     pub format: source::FormatChoice,
 

@@ -13,8 +13,8 @@ use custodes::source::{self, FileStats, FormatChoice, RejectSink};
 
 /// Convert query logs into contract events (JSON lines).
 ///
-/// Reads INPUTS exactly as `custodes audit` does (same formats, same --format, [pgaudit] and
-/// [mariadb] settings) and writes one contract event per line, in file order, with the reader's
+/// Reads INPUTS exactly as `custodes audit` does (same formats, same --format, [pgaudit],
+/// [mariadb] and [mysql] settings) and writes one contract event per line, in file order, with the reader's
 /// evidence fields (for pgAudit: the statement's class, command, object, parameters, how the
 /// subject and the case were found). Lines that cannot be decoded are counted, reported and
 /// written to the reject file; the run goes on. The events hold personal data: the output is
@@ -24,12 +24,13 @@ use custodes::source::{self, FileStats, FormatChoice, RejectSink};
 #[derive(Debug, Args)]
 pub struct ConvertArgs {
     /// What the inputs are: auto (by extension, and by content for .json, .csv and .log),
-    /// contract (custodes events), pgaudit (PostgreSQL logs with pgAudit lines) or mariadb
-    /// (MariaDB server_audit logs).
+    /// contract (custodes events), pgaudit (PostgreSQL logs with pgAudit lines), mariadb
+    /// (MariaDB server_audit logs), percona (Percona Server audit_log JSON) or
+    /// mysql-enterprise (MySQL Enterprise Audit / audit_log_filter JSON).
     #[arg(long, value_name = "FORMAT", default_value = "auto")]
     pub format: FormatChoice,
 
-    /// Configuration file (the [pgaudit] and [mariadb] sections say which columns name
+    /// Configuration file (the [pgaudit], [mariadb] and [mysql] sections say which columns name
     /// people and where cases are written).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
@@ -117,6 +118,13 @@ pub fn run(args: ConvertArgs) -> anyhow::Result<ExitCode> {
         if m.statements > 0 {
             eprintln!(
                 "  MariaDB server_audit: {} statements ({} table lines folded in), {} not reads or writes (SET, PREPARE, DDL, …), {} cut by server_audit_query_log_limit and given no subject, {} subjects found by the literal scan",
+                m.statements, m.table_lines, m.not_lookups, m.truncated, m.literal_scans
+            );
+        }
+        let m = &total.mysql;
+        if m.statements > 0 {
+            eprintln!(
+                "  MySQL JSON audit: {} statements ({} table records folded in), {} not reads or writes (SET, PREPARE, DDL, …), {} as long as mysql.query_log_limit and given no subject, {} subjects found by the literal scan",
                 m.statements, m.table_lines, m.not_lookups, m.truncated, m.literal_scans
             );
         }

@@ -63,8 +63,9 @@ pub struct WatchArgs {
 
     /// What followed files and standard input hold: auto (each source by its first line),
     /// contract (custodes JSON events), pgaudit (PostgreSQL jsonlog records with pgAudit
-    /// lines, log_destination = 'jsonlog') or mariadb (MariaDB server_audit lines). Pushed
-    /// bodies are always contract events.
+    /// lines, log_destination = 'jsonlog'), mariadb (MariaDB server_audit lines) or
+    /// percona (Percona Server audit_log JSON lines). MySQL Enterprise JSON records span
+    /// lines: read them with `audit`. Pushed bodies are always contract events.
     #[arg(long, value_name = "FORMAT", default_value = "auto")]
     pub format: custodes::source::FormatChoice,
 

@@ -125,6 +125,14 @@ pub fn run(opts: WatchOptions) -> Result<Outcome, ServiceError> {
             "--once reads files to their end and stops; it cannot be combined with the HTTP push endpoint".into(),
         ));
     }
+    if opts.format == FormatChoice::MysqlEnterprise {
+        return Err(ServiceError::Usage(
+            "watch cannot follow MySQL Enterprise JSON audit logs (a record spans lines, which \
+             the follower's restart positions do not model); read them with `custodes audit \
+             --format mysql-enterprise`"
+                .into(),
+        ));
+    }
     let mut seen = std::collections::HashSet::new();
     if let Some(twice) = opts.inputs.iter().find(|p| !seen.insert(p.as_path())) {
         return Err(ServiceError::Usage(format!(
@@ -192,6 +200,9 @@ pub fn run(opts: WatchOptions) -> Result<Outcome, ServiceError> {
             pgaudit: Arc::new(PgSettings::new(&opts.config.pgaudit).map_err(ServiceError::Usage)?),
             mariadb: Arc::new(
                 MariaSettings::new(&opts.config.mariadb).map_err(ServiceError::Usage)?,
+            ),
+            mysql: Arc::new(
+                MariaSettings::for_mysql(&opts.config.mysql).map_err(ServiceError::Usage)?,
             ),
         },
         store,

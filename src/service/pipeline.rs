@@ -42,6 +42,7 @@ use crate::identity::Resolver;
 use crate::source::decode::FieldError;
 use crate::source::jsonl::decode_line;
 use crate::source::mariadb::{self, MariaSettings};
+use crate::source::mysql;
 use crate::source::pgaudit::{self, LineDecoder, PgSettings};
 use crate::source::rejects::clip_raw;
 use crate::source::reorder::{late_message, Reorder, Timed};
@@ -84,10 +85,14 @@ pub struct SourceResume {
 #[derive(Debug)]
 enum Decoder {
     /// `--format auto`: chosen by the first non-blank line.
-    Undecided(Arc<PgSettings>, Arc<MariaSettings>),
+    Undecided(Arc<PgSettings>, Arc<MariaSettings>, Arc<MariaSettings>),
     Contract,
     Pgaudit(Box<LineDecoder>),
     Mariadb(Box<mariadb::LineDecoder>),
+    Percona(Box<mysql::LineDecoder>),
+    /// A source `watch` cannot follow (MySQL Enterprise JSON under `auto`): each line is
+    /// rejected saying so, rather than as a malformed contract event.
+    Unfollowable(&'static str),
 }
 
 impl Decoder {
@@ -98,10 +103,21 @@ impl Decoder {
         bytes: &[u8],
         out: &mut Vec<Event>,
     ) -> Result<(), FieldError> {
-        if let Decoder::Undecided(settings, maria) = self {
+        if let Decoder::Undecided(settings, maria, my) = self {
             *self = if pgaudit::is_jsonlog_line(bytes.trim_ascii_start()) {
                 tracing::info!(source = %name, "Reading PostgreSQL jsonlog records.");
                 Decoder::Pgaudit(Box::new(LineDecoder::new(settings.clone())))
+            } else if mysql::is_percona_line(bytes) {
+                tracing::info!(source = %name, "Reading Percona audit_log JSON records.");
+                Decoder::Percona(Box::new(mysql::LineDecoder::new(my.clone())))
+            } else if mysql::sniff(bytes) == Some(mysql::Kind::Enterprise)
+                || bytes.trim_ascii() == b"["
+            {
+                tracing::warn!(source = %name, "A MySQL Enterprise JSON audit log: watch cannot follow it.");
+                Decoder::Unfollowable(
+                    "a MySQL Enterprise JSON audit log, whose records span lines: watch cannot \
+                     follow it; read it with `custodes audit --format mysql-enterprise`",
+                )
             } else if mariadb::sniff(bytes) {
                 tracing::info!(source = %name, "Reading MariaDB server_audit lines.");
                 Decoder::Mariadb(Box::new(mariadb::LineDecoder::new(maria.clone())))
@@ -112,6 +128,8 @@ impl Decoder {
         match self {
             Decoder::Pgaudit(d) => d.decode(name, n, bytes, out),
             Decoder::Mariadb(d) => d.decode(name, n, bytes, out),
+            Decoder::Percona(d) => d.decode(name, n, bytes, out),
+            Decoder::Unfollowable(why) => Err(FieldError::new("-", *why)),
             _ => {
                 out.push(decode_line(name, n, bytes)?);
                 Ok(())
@@ -303,6 +321,8 @@ pub struct PipelineSpec {
     pub format: FormatChoice,
     pub pgaudit: Arc<PgSettings>,
     pub mariadb: Arc<MariaSettings>,
+    /// `[mysql]`, for Percona's JSON lines.
+    pub mysql: Arc<MariaSettings>,
 }
 
 impl Pipeline {
@@ -378,9 +398,17 @@ impl Pipeline {
                 (_, FormatChoice::Mariadb) => {
                     Decoder::Mariadb(Box::new(mariadb::LineDecoder::new(spec.mariadb.clone())))
                 }
-                (_, FormatChoice::Auto) => {
-                    Decoder::Undecided(spec.pgaudit.clone(), spec.mariadb.clone())
+                (_, FormatChoice::Percona) => {
+                    Decoder::Percona(Box::new(mysql::LineDecoder::new(spec.mysql.clone())))
                 }
+                // Refused before the pipeline starts (records span lines); read as
+                // contract lines if it ever got here, which rejects each one visibly.
+                (_, FormatChoice::MysqlEnterprise) => Decoder::Contract,
+                (_, FormatChoice::Auto) => Decoder::Undecided(
+                    spec.pgaudit.clone(),
+                    spec.mariadb.clone(),
+                    spec.mysql.clone(),
+                ),
             })
             .collect();
         let pipeline = Pipeline {

@@ -3,7 +3,9 @@
 //! Formats are chosen by extension (`.jsonl`/`.ndjson`/`.json`, optionally `.gz`; `.csv`;
 //! `.parquet`), and by content where a PostgreSQL log could hide behind the extension
 //! (`.json`, `.csv`, `.log`: see [`pgaudit::sniff`]; `.log` and rotated `.log.N` may also be
-//! MariaDB `server_audit` logs: [`mariadb::sniff`]), or forced with [`FormatChoice`].
+//! MariaDB `server_audit` logs: [`mariadb::sniff`]; `.json`, `.log` and rotated `.log.N` may
+//! be Percona's or MySQL Enterprise's JSON audit logs: [`mysql::sniff`]), or forced with
+//! [`FormatChoice`].
 //! Every reader decodes through [`decode::decode_record`] and sends what it
 //! cannot decode to the [`rejects::RejectSink`]; only a file that cannot be opened at all is
 //! an error. Readers must not interpret events: that is identity resolution's and the
@@ -13,6 +15,7 @@ pub mod csv;
 pub mod decode;
 pub mod jsonl;
 pub mod mariadb;
+pub mod mysql;
 pub mod ordered;
 pub mod parquet;
 pub mod pgaudit;
@@ -36,7 +39,7 @@ pub enum SourceError {
         path: String,
         source: std::io::Error,
     },
-    #[error("{path}: unknown input format (expected .jsonl, .ndjson, .json, .csv or .parquet, optionally .gz for JSON lines, or a PostgreSQL or MariaDB audit log with --format pgaudit or mariadb)")]
+    #[error("{path}: unknown input format (expected .jsonl, .ndjson, .json, .csv or .parquet, optionally .gz for JSON lines, or a PostgreSQL, MariaDB or MySQL audit log with --format pgaudit, mariadb, percona or mysql-enterprise)")]
     UnknownFormat { path: String },
     #[error("{path}: no such file or directory")]
     Missing { path: String },
@@ -58,6 +61,10 @@ pub enum Format {
     Pgaudit,
     /// A MariaDB `server_audit` log (file or syslog destination, optionally `.gz`).
     Mariadb,
+    /// Percona Server's `audit_log` JSON (one record per line, optionally `.gz`).
+    Percona,
+    /// MySQL Enterprise Audit / `audit_log_filter` JSON (an array, optionally `.gz`).
+    MysqlEnterprise,
 }
 
 /// The `--format` flag: what the inputs are.
@@ -72,6 +79,10 @@ pub enum FormatChoice {
     Pgaudit,
     /// MariaDB `server_audit` logs, whatever the extension.
     Mariadb,
+    /// Percona Server `audit_log` JSON logs, whatever the extension.
+    Percona,
+    /// MySQL Enterprise Audit / `audit_log_filter` JSON logs, whatever the extension.
+    MysqlEnterprise,
 }
 
 impl std::str::FromStr for FormatChoice {
@@ -82,8 +93,12 @@ impl std::str::FromStr for FormatChoice {
             "contract" | "events" => Ok(FormatChoice::Contract),
             "pgaudit" => Ok(FormatChoice::Pgaudit),
             "mariadb" | "server_audit" => Ok(FormatChoice::Mariadb),
+            "percona" => Ok(FormatChoice::Percona),
+            "mysql-enterprise" | "mysql_enterprise" | "audit_log_filter" => {
+                Ok(FormatChoice::MysqlEnterprise)
+            }
             other => Err(format!(
-                "unknown format `{other}` (expected auto, contract, pgaudit or mariadb)"
+                "unknown format `{other}` (expected auto, contract, pgaudit, mariadb, percona or mysql-enterprise)"
             )),
         }
     }
@@ -94,6 +109,8 @@ impl std::str::FromStr for FormatChoice {
 pub struct ReadOptions {
     pub pgaudit: Arc<pgaudit::PgSettings>,
     pub mariadb: Arc<mariadb::MariaSettings>,
+    /// `[mysql]`: Percona's and MySQL Enterprise's JSON logs.
+    pub mysql: Arc<mariadb::MariaSettings>,
 }
 
 impl ReadOptions {
@@ -101,6 +118,7 @@ impl ReadOptions {
         Ok(ReadOptions {
             pgaudit: Arc::new(pgaudit::PgSettings::new(&config.pgaudit)?),
             mariadb: Arc::new(mariadb::MariaSettings::new(&config.mariadb)?),
+            mysql: Arc::new(mariadb::MariaSettings::for_mysql(&config.mysql)?),
         })
     }
 }
@@ -144,6 +162,8 @@ pub fn discover(paths: &[PathBuf], choice: FormatChoice) -> Result<Inputs, Sourc
             let format = match choice {
                 FormatChoice::Pgaudit => Format::Pgaudit,
                 FormatChoice::Mariadb => Format::Mariadb,
+                FormatChoice::Percona => Format::Percona,
+                FormatChoice::MysqlEnterprise => Format::MysqlEnterprise,
                 _ => Format::JsonLines { gzip: false },
             };
             inputs.files.push((p.clone(), format));
@@ -222,6 +242,8 @@ fn choose(path: &Path, choice: FormatChoice) -> Result<Option<Format>, SourceErr
     match choice {
         FormatChoice::Pgaudit => return Ok(Some(Format::Pgaudit)),
         FormatChoice::Mariadb => return Ok(Some(Format::Mariadb)),
+        FormatChoice::Percona => return Ok(Some(Format::Percona)),
+        FormatChoice::MysqlEnterprise => return Ok(Some(Format::MysqlEnterprise)),
         FormatChoice::Contract => return Ok(by_name),
         FormatChoice::Auto => {}
     }
@@ -247,6 +269,14 @@ fn choose(path: &Path, choice: FormatChoice) -> Result<Option<Format>, SourceErr
             path: path.display().to_string(),
             source,
         })?;
+    // Percona names its log audit.log whatever the format; MySQL suggests audit.json.
+    if stem.ends_with(".json") || stem.ends_with(".log") || rotated_log {
+        match mysql::sniff(&head) {
+            Some(mysql::Kind::Percona) => return Ok(Some(Format::Percona)),
+            Some(mysql::Kind::Enterprise) => return Ok(Some(Format::MysqlEnterprise)),
+            None => {}
+        }
+    }
     if (stem.ends_with(".log") || rotated_log) && mariadb::sniff(&head) {
         return Ok(Some(Format::Mariadb));
     }
@@ -299,6 +329,8 @@ pub struct FileStats {
     pub pgaudit: pgaudit::AssembleStats,
     /// How `server_audit` lines became events (zero for other formats).
     pub mariadb: mariadb::MariaStats,
+    /// How Percona / MySQL Enterprise JSON records became events (zero for others).
+    pub mysql: mariadb::MariaStats,
 }
 
 impl FileStats {
@@ -313,6 +345,7 @@ impl FileStats {
         a.literal_scans += b.literal_scans;
         a.other_records += b.other_records;
         self.mariadb.add(&o.mariadb);
+        self.mysql.add(&o.mysql);
     }
 }
 
@@ -373,5 +406,9 @@ pub fn read_file(
             Ok(stats)
         }
         Format::Mariadb => mariadb::read(path, &opts.mariadb, rejects, emit),
+        Format::Percona => mysql::read(path, mysql::Kind::Percona, &opts.mysql, rejects, emit),
+        Format::MysqlEnterprise => {
+            mysql::read(path, mysql::Kind::Enterprise, &opts.mysql, rejects, emit)
+        }
     }
 }

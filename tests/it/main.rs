@@ -11,6 +11,7 @@ mod formats;
 mod hardening;
 mod mariadb;
 mod mariadb_e2e;
+mod mysql;
 mod ordered;
 mod pgaudit;
 mod pgaudit_e2e;

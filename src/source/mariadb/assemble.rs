@@ -7,7 +7,9 @@
 //! …`), and whether its connection failed, and emits the statement on its `QUERY` line.
 //! It follows the server's `server_audit_query_log_limit` (configured, and as changed by
 //! a logged `SET GLOBAL`) so that a statement the log cut is marked and never matched on
-//! half of its text. It must not judge anything: whether a lookup was legitimate is the
+//! half of its text. MySQL's JSON audit logs (`source::mysql`) are mapped onto the same lines
+//! and assembled here too ([`Flavour::Mysql`]: ids from the log, no plugin limit to
+//! follow). It must not judge anything: whether a lookup was legitimate is the
 //! detectors' question.
 
 use std::collections::HashMap;
@@ -17,7 +19,7 @@ use chrono::{DateTime, FixedOffset, LocalResult, NaiveDateTime, TimeZone, Utc};
 use serde_json::{json, Map, Value};
 
 use super::line::{AuditLine, LineTime};
-use crate::config::MariadbConfig;
+use crate::config::{MariadbConfig, MysqlConfig};
 use crate::event::{Event, Origin, Subject};
 use crate::source::decode::FieldError;
 use crate::source::pgaudit::assemble::{emit_per_candidate, first_tag};
@@ -75,9 +77,20 @@ fn map<T: TimeZone>(r: LocalResult<DateTime<T>>) -> Option<(DateTime<Utc>, bool)
     }
 }
 
-/// `[mariadb]` made ready for use.
+/// Which server family wrote the records: the assembler is shared, a few names are not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flavour {
+    /// MariaDB `server_audit`: ids built from host, time and connection; the plugin's
+    /// `server_audit_query_log_limit` followed when the log changes it.
+    Mariadb,
+    /// MySQL's JSON audit logs (Percona Server, MySQL Enterprise): ids from the log.
+    Mysql,
+}
+
+/// `[mariadb]` (or `[mysql]`) made ready for use.
 #[derive(Debug, Clone)]
 pub struct MariaSettings {
+    pub flavour: Flavour,
     pub zone: Zone,
     pub query_log_limit: u64,
     pub columns: ColumnMap,
@@ -105,6 +118,7 @@ impl MariaSettings {
                 .collect()
         };
         Ok(MariaSettings {
+            flavour: Flavour::Mariadb,
             zone: Zone::parse(&c.timezone).map_err(|e| format!("mariadb.timezone: {e}"))?,
             query_log_limit: c.query_log_limit,
             columns: ColumnMap::new(
@@ -118,6 +132,25 @@ impl MariaSettings {
             case_variables: vars(&c.case_variables),
             purpose_variables: vars(&c.purpose_variables),
         })
+    }
+
+    /// `[mysql]`: the same keys but the zone (MySQL's JSON logs write UTC) and the
+    /// limit's meaning (no server setting cuts statements; the key is for what a pipeline
+    /// in between cuts). Errors name the key.
+    pub fn for_mysql(c: &MysqlConfig) -> Result<MariaSettings, String> {
+        let as_maria = MariadbConfig {
+            timezone: "UTC".into(),
+            query_log_limit: c.query_log_limit,
+            case_keys: c.case_keys.clone(),
+            purpose_keys: c.purpose_keys.clone(),
+            case_variables: c.case_variables.clone(),
+            purpose_variables: c.purpose_variables.clone(),
+            subject_columns: c.subject_columns.clone(),
+        };
+        let mut s =
+            MariaSettings::new(&as_maria).map_err(|e| e.replacen("mariadb.", "mysql.", 1))?;
+        s.flavour = Flavour::Mysql;
+        Ok(s)
     }
 }
 
@@ -291,7 +324,9 @@ impl Assembler {
             .ok()
             .map(|_| l.host.clone());
         let mut extra = Map::new();
-        extra.insert("server_host".into(), json!(l.serverhost));
+        if !l.serverhost.is_empty() {
+            extra.insert("server_host".into(), json!(l.serverhost));
+        }
         extra.insert("connection_id".into(), json!(l.connection_id));
         if ambiguous {
             extra.insert(
@@ -301,25 +336,32 @@ impl Assembler {
         }
         // Connection and query ids restart with the server; the second they were logged
         // in keeps ids of different runs apart, and does not depend on the file's name.
-        let id = format!(
-            "mariadb:{}:{}:{}:{what}",
-            l.serverhost,
-            ts.format("%Y%m%dT%H%M%SZ"),
-            l.connection_id
-        );
+        let id = l.event_id.clone().unwrap_or_else(|| {
+            format!(
+                "mariadb:{}:{}:{}:{what}",
+                l.serverhost,
+                ts.format("%Y%m%dT%H%M%SZ"),
+                l.connection_id
+            )
+        });
+        let session = if l.serverhost.is_empty() {
+            l.connection_id.to_string()
+        } else {
+            format!("{}:{}", l.serverhost, l.connection_id)
+        };
         Event {
             id,
             ts,
             user: l.user.clone(),
             action: "query".into(),
             system: Some(l.database.clone()).filter(|d| !d.is_empty()),
-            session: Some(format!("{}:{}", l.serverhost, l.connection_id)),
+            session: Some(session),
             client: Some(l.host.clone()).filter(|h| !h.is_empty()),
             ip,
             case_id: None,
             purpose: None,
             subject: Subject::default(),
-            result_count: None,
+            result_count: l.rows,
             query_text: None,
             extra,
             origin: Origin {
@@ -361,8 +403,13 @@ impl Assembler {
             return Err(FieldError::new("username", "a statement without a user"));
         }
         let limit = self.limit;
-        // The plugin stops escaping one byte early when an escape pair would not fit.
-        let truncated = limit > 0 && l.logged_len as u64 + 1 >= limit;
+        let flavour = self.settings.flavour;
+        let truncated = limit > 0
+            && match flavour {
+                // The plugin stops escaping one byte early when an escape pair would not fit.
+                Flavour::Mariadb => l.logged_len as u64 + 1 >= limit,
+                Flavour::Mysql => l.logged_len as u64 >= limit,
+            };
         let analysis: Analysis =
             sql::analyse_in(Dialect::MySql, &l.object, &[], &self.settings.columns);
         let succeeded = l.retcode.is_none_or(|c| c == 0);
@@ -375,7 +422,7 @@ impl Assembler {
         if succeeded && !truncated {
             for s in analysis.statements.iter().flat_map(|f| &f.settings) {
                 let name = s.name.trim_start_matches("@@global.");
-                if name == "server_audit_query_log_limit" {
+                if flavour == Flavour::Mariadb && name == "server_audit_query_log_limit" {
                     if let Ok(n) = s.value.trim().parse::<u64>() {
                         self.limit = n;
                     }
@@ -423,7 +470,11 @@ impl Assembler {
         };
         let x = &mut base.extra;
         x.insert("query_id".into(), json!(l.query_id));
-        x.insert("mariadb_command".into(), json!(command));
+        let command_key = match flavour {
+            Flavour::Mariadb => "mariadb_command",
+            Flavour::Mysql => "mysql_command",
+        };
+        x.insert(command_key.into(), json!(command));
         if !tables.is_empty() {
             x.insert("objects".into(), json!(tables));
         }
@@ -442,10 +493,13 @@ impl Assembler {
             self.stats.truncated += 1;
             x.insert("query_truncated".into(), json!(true));
             x.insert("query_log_limit".into(), json!(limit));
-            x.insert(
-                "subject_method".into(),
-                json!("none: the statement was cut by server_audit_query_log_limit"),
-            );
+            let why = match flavour {
+                Flavour::Mariadb => "none: the statement was cut by server_audit_query_log_limit",
+                Flavour::Mysql => {
+                    "none: the statement is as long as mysql.query_log_limit, so taken as cut"
+                }
+            };
+            x.insert("subject_method".into(), json!(why));
             // What the cut text did show, as evidence only: half a WHERE clause is not
             // a search for anyone (a cut `'SMI` is not SMITH, and an OR may follow).
             let partial: Vec<Value> = candidates

@@ -44,6 +44,11 @@ pub struct AuditLine {
     pub logged_len: usize,
     /// The MySQL error number (0 = success); absent on table lines.
     pub retcode: Option<i64>,
+    /// The event's id when the log gives each record one (MySQL's JSON formats); `None`
+    /// builds it from the server host, time and connection, as `server_audit` needs.
+    pub event_id: Option<String>,
+    /// Rows the statement returned, when the log says (MySQL's `query_statistics`).
+    pub rows: Option<u64>,
 }
 
 /// Whether a line starts like the file destination's `YYYYMMDD HH:MM:SS,`.
@@ -181,6 +186,8 @@ fn fields(time: LineTime, rest: &str) -> Result<AuditLine, FieldError> {
         quoted,
         logged_len,
         retcode,
+        event_id: None,
+        rows: None,
     })
 }
 

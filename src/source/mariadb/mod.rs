@@ -15,7 +15,7 @@ use std::io::BufRead;
 use std::path::Path;
 use std::sync::Arc;
 
-pub use assemble::{Assembler, MariaSettings, MariaStats};
+pub use assemble::{Assembler, Flavour, MariaSettings, MariaStats};
 
 use super::decode::FieldError;
 use super::{FileStats, RejectSink, SourceError};
