@@ -21,5 +21,6 @@ mod sinks;
 mod support;
 mod tricky;
 mod watch;
+mod watch_sinks;
 mod workbench;
 mod world;
