@@ -159,11 +159,22 @@ impl HttpSink {
                     },
                 })
             }
-            Err(e) => Err(Attempt {
-                retry: true,
-                status: None,
-                why: e.to_string(),
-            }),
+            Err(e) => {
+                // reqwest's own message ("error sending request") hides the cause
+                // (refused, reset, TLS) in its sources.
+                let mut why = e.to_string();
+                let mut cause = std::error::Error::source(&e);
+                while let Some(c) = cause {
+                    why.push_str(": ");
+                    why.push_str(&c.to_string());
+                    cause = c.source();
+                }
+                Err(Attempt {
+                    retry: true,
+                    status: None,
+                    why,
+                })
+            }
         }
     }
 
