@@ -113,10 +113,28 @@ impl Store {
 
     /// Alerts owed to a sink whose watermark is `after`.
     pub fn sink_backlog(&self, after: i64) -> Result<u64, StoreError> {
+        self.sink_backlog_top(after).map(|(n, _)| n)
+    }
+
+    /// Alerts queued after `after`, and the last sequence number among them (`after` when
+    /// there are none).
+    pub fn sink_backlog_top(&self, after: i64) -> Result<(u64, i64), StoreError> {
         self.conn
             .query_row(
-                "SELECT count(*) FROM sink_outbox WHERE seq > ?1",
+                "SELECT count(*), coalesce(max(seq), ?1) FROM sink_outbox WHERE seq > ?1",
                 [after],
+                |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)),
+            )
+            .map(|(n, top)| (n.max(0) as u64, top))
+            .map_err(self.sql("counting the sinks' outbox"))
+    }
+
+    /// Alerts queued with sequence numbers in `(after, upto]`.
+    pub fn sink_queued_between(&self, after: i64, upto: i64) -> Result<u64, StoreError> {
+        self.conn
+            .query_row(
+                "SELECT count(*) FROM sink_outbox WHERE seq > ?1 AND seq <= ?2",
+                [after, upto],
                 |r| r.get::<_, i64>(0),
             )
             .map(|n| n.max(0) as u64)

@@ -345,3 +345,48 @@ fn issue15_a_file_sink_gets_each_final_alert_once_over_restarts() {
         "{err}"
     );
 }
+
+#[test]
+fn issue15_once_with_a_sink_that_stays_down_exits_2_and_keeps_its_alerts_owed() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    world(d, 23, 20, 3);
+    // A port nobody listens on: bound, then released.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .unwrap()
+        .port();
+    let cfg = d.join("custodes.toml");
+    std::fs::write(
+        &cfg,
+        format!(
+            "[sinks.down]\ntype = \"http\"\nurl = \"http://127.0.0.1:{port}/x\"\nformat = \"webhook\"\n\
+             max_attempts = 3\nbackoff_initial_ms = 10\nbackoff_max_ms = 20\n"
+        ),
+    )
+    .unwrap();
+    let db = d.join("w.db");
+    let out = custodes()
+        .args(["watch", "--once", "--refs"])
+        .arg(d.join("refs"))
+        .arg("--config")
+        .arg(&cfg)
+        .arg("--db")
+        .arg(&db)
+        .args(["--sink", "down"])
+        .arg(d.join("events.jsonl"))
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    let finals = query_i64(&db, "SELECT count(*) FROM alerts WHERE final");
+    assert!(finals > 0);
+    assert!(
+        err.contains("sink `down`: gave up after 3 attempts in a row: error sending request")
+            && err.contains(&format!("{finals} alert(s) stay owed in the store")),
+        "{err}"
+    );
+    // Detection was complete all the same, and every final alert is still owed.
+    assert_eq!(query_i64(&db, "SELECT count(*) FROM sink_outbox"), finals);
+    assert_eq!(owed(&db, "down"), finals);
+}
