@@ -390,3 +390,56 @@ fn issue15_once_with_a_sink_that_stays_down_exits_2_and_keeps_its_alerts_owed() 
     assert_eq!(query_i64(&db, "SELECT count(*) FROM sink_outbox"), finals);
     assert_eq!(owed(&db, "down"), finals);
 }
+
+#[test]
+fn issue15_watch_sends_cef_over_syslog_one_frame_per_final_alert() {
+    use std::io::Read;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    world(d, 24, 20, 3);
+    let want = batch(d, &d.join("events.jsonl"));
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let collector = std::thread::spawn(move || {
+        let (mut s, _) = listener.accept().expect("accept");
+        let mut bytes = Vec::new();
+        s.read_to_end(&mut bytes).expect("read");
+        bytes
+    });
+    let cfg = d.join("custodes.toml");
+    std::fs::write(
+        &cfg,
+        format!("[sinks.siem]\ntype = \"cef_syslog\"\naddress = \"{addr}\"\n"),
+    )
+    .unwrap();
+    custodes()
+        .args(["watch", "--once", "--refs"])
+        .arg(d.join("refs"))
+        .arg("--config")
+        .arg(&cfg)
+        .arg("--db")
+        .arg(d.join("w.db"))
+        .args(["--sink", "siem"])
+        .arg(d.join("events.jsonl"))
+        .assert()
+        .success();
+    // The connection was closed cleanly at the end, so the collector read every frame.
+    let msgs = crate::sinks::frames(&collector.join().unwrap());
+    let ids: Vec<String> = msgs
+        .iter()
+        .map(|m| {
+            m.split("externalId=")
+                .nth(1)
+                .and_then(|r| r.split(' ').next())
+                .expect("externalId")
+                .to_string()
+        })
+        .collect();
+    let got = counts(&ids);
+    assert!(got.values().all(|n| *n == 1), "{got:?}");
+    assert_eq!(
+        got.keys().collect::<Vec<_>>(),
+        want.keys().collect::<Vec<_>>()
+    );
+    assert!(msgs.iter().all(|m| m.contains("CEF:0|custodes|custodes|")));
+}
