@@ -224,12 +224,13 @@ pub fn run(args: WatchArgs) -> anyhow::Result<ExitCode> {
         (service::ServiceError::Sink(_), Some(p)) => anyhow::anyhow!("{}: {e}", p.display()),
         _ => anyhow::Error::new(e),
     })?;
+    let mut failed = false;
     if !outcome.sinks_failed.is_empty() {
         for why in &outcome.sinks_failed {
             eprintln!("custodes watch: {why}");
         }
         eprintln!("custodes watch: the alerts are in the store (--db) and owed to the sink(s) above; the next start sends them; exit 2");
-        return Ok(ExitCode::from(2));
+        failed = true;
     }
     if outcome.finished && outcome.gaps > 0 {
         // The alerts are complete for what could be read; a cron job must still learn
@@ -238,9 +239,13 @@ pub fn run(args: WatchArgs) -> anyhow::Result<ExitCode> {
             "custodes watch: {} part(s) of followed files could not be read (see the WARN lines above and the store's source_gaps); exit 2",
             outcome.gaps
         );
-        return Ok(ExitCode::from(2));
+        failed = true;
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(if failed {
+        ExitCode::from(2)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn init_logging() {
