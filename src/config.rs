@@ -35,7 +35,8 @@ pub struct Config {
     pub stream: StreamConfig,
     pub alerts: AlertConfig,
     pub pgaudit: PgauditConfig,
-    /// Where `audit --sink NAME` sends alerts: `[sinks.NAME]`, one typed section each.
+    /// Where `audit --sink NAME` and `watch --sink NAME` send alerts: `[sinks.NAME]`, one
+    /// typed section each.
     pub sinks: std::collections::BTreeMap<String, crate::alert::sink::config::SinkConfig>,
     pub mariadb: MariadbConfig,
     pub mysql: MysqlConfig,
@@ -582,14 +583,17 @@ purpose_variables = ["@purpose"]
 # Which columns name the person looked up, as for [mariadb].
 [mysql.subject_columns]
 
-# Sinks: where `custodes audit --sink NAME` (repeatable) also sends its alerts, besides
-# --out. None by default. Each is a [sinks.NAME] section whose `type` says what it is:
+# Sinks: where `custodes audit --sink NAME` and `custodes watch --sink NAME` (repeatable)
+# also send alerts, besides --out. None by default. Each is a [sinks.NAME] section whose
+# `type` says what it is. `watch` keeps each sink's progress in its store and retries a
+# sink that is down for as long as it runs; there, max_attempts counts only once the
+# sources have ended, and queue is not used (the store is the queue).
 #
 #   # OCSF 1.5.0 Detection Findings (class 2004) as JSON lines, for an agent to ship.
 #   [sinks.ocsf]
 #   type = "ocsf_file"
 #   path = "/var/lib/custodes/findings.ocsf.jsonl"  # created 0600
-#   append = true                                   # false: replace the file each run
+#   append = true                                   # false: replace it each audit run
 #
 #   # CEF over syslog: RFC 5424 over TCP with octet counting; TLS with tls_ca_file.
 #   [sinks.siem]

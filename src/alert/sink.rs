@@ -1,7 +1,8 @@
 //! Alert sinks: where finished alerts go. Here, JSON lines to a file or standard output;
 //! beside it (`sink/`), the SIEM sinks a run may add with `--sink NAME`: OCSF findings in a
 //! file (`ocsf`), CEF over syslog (`cef`, `syslog`) and HTTP (`http`), configured by
-//! `[sinks.NAME]` (`config`) and run by `deliver`.
+//! `[sinks.NAME]` (`config`) and run by `deliver` (for `audit`) or one acknowledged batch
+//! at a time by `batch` (for `watch`, which keeps its progress in the store).
 //!
 //! Files are created 0600 because alerts name people. A closed pipe on standard output
 //! (`custodes audit ... | head`) is not an error: the sink reports it so the caller can stop
@@ -12,6 +13,7 @@ use std::path::Path;
 
 use super::Alert;
 
+pub mod batch;
 pub mod cef;
 pub mod config;
 pub mod deliver;

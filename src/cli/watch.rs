@@ -29,6 +29,15 @@ Alerts:
   the window closes the alert is final, with the same alert_id the batch audit gives, and
   is written to --out. Replays after a restart never duplicate an alert.
 
+Sinks (--sink NAME, a [sinks.NAME] section of --config; see `custodes config`):
+  Each final alert is queued for the sinks in the store, in the transaction that makes it
+  final; a sender per sink delivers the queue in order and records in the store what the
+  sink acknowledged (HTTP 2xx, file synced, syslog frame written). A sink that is down is
+  retried with backoff while detection goes on; custodes_sink_backlog{sink} in /metrics
+  says how many alerts it is owed. A restart (even after SIGKILL) sends exactly what was
+  not acknowledged. A sink named for the first time receives the alerts made final from
+  then on.
+
 Operations:
   SIGTERM, SIGINT  commit and stop (exit 0); the next start resumes from the checkpoint
   SIGHUP           reload reference data (also done when its files change); a reload that
@@ -38,7 +47,9 @@ Operations:
 
 Exit status:
   0  all sources ended and the last windows were flushed, or a signal stopped the service
-  2  bad usage, unreadable reference data or store, a source that failed; or (when the
+  2  bad usage, unreadable reference data or store, a source that failed, an unknown or
+     bad sink; once the sources ended, a sink that still failed after its max_attempts
+     (its alerts stay owed in the store); or (when the
      sources ended) part of a followed file could not be read: a rotated generation was
      deleted or damaged before it was read (a gap; logged as a WARN with the file and byte
      range, kept in the store, counted in custodes_source_gaps_total)";
@@ -138,6 +149,14 @@ pub struct WatchArgs {
     #[arg(long, value_name = "N", default_value_t = 64)]
     pub queue: usize,
 
+    /// Also deliver final alerts to the sink NAME, a [sinks.NAME] section of the
+    /// configuration file (OCSF findings in a file, CEF over syslog, Splunk HEC or a
+    /// webhook; see `custodes config`). Repeatable. Delivery progress is kept in the store:
+    /// a sink that is down is retried while detection goes on, and a restart sends what it
+    /// had not acknowledged.
+    #[arg(long = "sink", value_name = "NAME")]
+    pub sinks: Vec<String>,
+
     /// Files to follow, or `-` for standard input.
     #[arg(value_name = "SOURCES")]
     pub sources: Vec<PathBuf>,
@@ -146,6 +165,11 @@ pub struct WatchArgs {
 pub fn run(args: WatchArgs) -> anyhow::Result<ExitCode> {
     init_logging();
     let config = super::load_config(args.config.as_ref())?;
+    if !args.sinks.is_empty() && args.config.is_none() {
+        anyhow::bail!(
+            "--sink needs --config FILE with a [sinks.NAME] section for each sink (see `custodes config`)"
+        );
+    }
     let token = match &args.http_token_file {
         None => None,
         Some(p) => {
@@ -194,8 +218,21 @@ pub fn run(args: WatchArgs) -> anyhow::Result<ExitCode> {
         max_line: args.max_line_bytes,
         max_backlog: args.max_backlog.max(1),
         queue: args.queue,
+        sinks: args.sinks,
     };
-    let outcome = service::run(opts)?;
+    let config_path = args.config.clone();
+    let outcome = service::run(opts).map_err(|e| match (&e, &config_path) {
+        (service::ServiceError::Sink(_), Some(p)) => anyhow::anyhow!("{}: {e}", p.display()),
+        _ => anyhow::Error::new(e),
+    })?;
+    let mut failed = false;
+    if !outcome.sinks_failed.is_empty() {
+        for why in &outcome.sinks_failed {
+            eprintln!("custodes watch: {why}");
+        }
+        eprintln!("custodes watch: the alerts are in the store (--db) and owed to the sink(s) above; the next start sends them; exit 2");
+        failed = true;
+    }
     if outcome.finished && outcome.gaps > 0 {
         // The alerts are complete for what could be read; a cron job must still learn
         // that part of the input could not be.
@@ -203,9 +240,13 @@ pub fn run(args: WatchArgs) -> anyhow::Result<ExitCode> {
             "custodes watch: {} part(s) of followed files could not be read (see the WARN lines above and the store's source_gaps); exit 2",
             outcome.gaps
         );
-        return Ok(ExitCode::from(2));
+        failed = true;
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(if failed {
+        ExitCode::from(2)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn init_logging() {

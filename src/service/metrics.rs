@@ -25,9 +25,22 @@ pub struct SourceMetrics {
     pub gaps: AtomicU64,
 }
 
+/// Per-sink counters (`watch --sink NAME`).
+#[derive(Debug, Default)]
+pub struct SinkMetrics {
+    pub name: String,
+    /// Final alerts owed to the sink: in the store's outbox after its watermark.
+    pub backlog: AtomicU64,
+    /// Alerts the sink acknowledged in this process.
+    pub delivered: AtomicU64,
+    /// Delivery attempts that failed in this process.
+    pub failures: AtomicU64,
+}
+
 #[derive(Debug, Default)]
 pub struct Metrics {
     pub sources: Vec<SourceMetrics>,
+    pub sinks: Vec<SinkMetrics>,
     /// Final alerts committed, by detector.
     alerts: Mutex<BTreeMap<String, u64>>,
     /// Newest event time analysed, Unix milliseconds (0: none yet).
@@ -50,7 +63,18 @@ pub struct Metrics {
 
 impl Metrics {
     pub fn new(source_names: &[String]) -> Self {
+        Self::with_sinks(source_names, &[])
+    }
+
+    pub fn with_sinks(source_names: &[String], sink_names: &[String]) -> Self {
         Self {
+            sinks: sink_names
+                .iter()
+                .map(|n| SinkMetrics {
+                    name: n.clone(),
+                    ..SinkMetrics::default()
+                })
+                .collect(),
             sources: source_names
                 .iter()
                 .map(|n| SourceMetrics {
@@ -132,6 +156,40 @@ impl Metrics {
                     _ => s.gaps.load(Ordering::Relaxed),
                 };
                 let _ = writeln!(o, "{name}{{source=\"{}\"}} {v}", escape(&s.name));
+            }
+        }
+        let per_sink = [
+            (
+                "custodes_sink_backlog",
+                "gauge",
+                "Final alerts the sink has not acknowledged yet (kept in the store's outbox, sent in order).",
+                0usize,
+            ),
+            (
+                "custodes_sink_delivered_total",
+                "counter",
+                "Alerts the sink acknowledged (HTTP 2xx, file synced, syslog frame written), by sink.",
+                1,
+            ),
+            (
+                "custodes_sink_failures_total",
+                "counter",
+                "Delivery attempts that failed, by sink; each is retried with backoff.",
+                2,
+            ),
+        ];
+        for (name, kind, help, which) in per_sink {
+            if self.sinks.is_empty() {
+                break;
+            }
+            family(&mut o, name, kind, help);
+            for s in &self.sinks {
+                let v = match which {
+                    0 => s.backlog.load(Ordering::Relaxed),
+                    1 => s.delivered.load(Ordering::Relaxed),
+                    _ => s.failures.load(Ordering::Relaxed),
+                };
+                let _ = writeln!(o, "{name}{{sink=\"{}\"}} {v}", escape(&s.name));
             }
         }
         family(
@@ -257,8 +315,13 @@ mod tests {
 
     #[test]
     fn renders_every_family_with_labels_escaped() {
-        let m = Metrics::new(&["/var/log/a\"b.jsonl".to_string(), "http".to_string()]);
+        let m = Metrics::with_sinks(
+            &["/var/log/a\"b.jsonl".to_string(), "http".to_string()],
+            &["splunk".to_string()],
+        );
         m.sources[0].events.fetch_add(5, Ordering::Relaxed);
+        m.sinks[0].backlog.store(7, Ordering::Relaxed);
+        m.sinks[0].failures.fetch_add(2, Ordering::Relaxed);
         m.alert("self_query", 2);
         m.http(429);
         let text = m.render();
@@ -266,6 +329,9 @@ mod tests {
         assert!(text.contains("custodes_alerts_total{detector=\"self_query\"} 2"));
         assert!(text.contains("custodes_http_requests_total{code=\"429\"} 1"));
         assert!(text.contains("custodes_event_lag_seconds -1"));
+        assert!(text.contains("custodes_sink_backlog{sink=\"splunk\"} 7"));
+        assert!(text.contains("custodes_sink_failures_total{sink=\"splunk\"} 2"));
+        assert!(text.contains("custodes_sink_delivered_total{sink=\"splunk\"} 0"));
         for line in text.lines().filter(|l| !l.starts_with('#')) {
             let value = line.rsplit(' ').next().unwrap();
             assert!(value.parse::<f64>().is_ok(), "{line}");

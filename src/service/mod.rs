@@ -9,6 +9,9 @@
 //!                     pipeline.rs (one thread): decode, reorder, detect::Engine
 //!                                            ▼
 //!               store (SQLite): alerts, rejects, progress, checkpoints ──► --out
+//!                                            │ sinks' outbox (same transaction)
+//!                                            ▼
+//!          deliver.rs (thread per --sink): batch ─► sink ─► ack ─► watermark in the store
 //!  SIGHUP / refs change ─ reload ─► new Resolver, swapped in between steps
 //!  SIGTERM / SIGINT ─ cancel token ─► commit, stop
 //! ```
@@ -18,6 +21,7 @@
 //! same [`crate::detect::Engine`] as the batch audit gives the same alerts with the same
 //! ids. This module wires the parts together; it holds no detection logic.
 
+pub mod deliver;
 pub mod follow;
 pub mod http;
 pub mod item;
@@ -71,6 +75,8 @@ pub enum ServiceError {
         addr: SocketAddr,
         source: std::io::Error,
     },
+    #[error(transparent)]
+    Sink(#[from] crate::alert::sink::deliver::SinkError),
     #[error("cannot start the async runtime: {0}")]
     Runtime(std::io::Error),
     #[error("{0}")]
@@ -106,6 +112,8 @@ pub struct WatchOptions {
     pub max_backlog: u64,
     /// Channel slots (line batches) between sources and the detection thread.
     pub queue: usize,
+    /// `--sink NAME`: the `[sinks.NAME]` sections final alerts are delivered to.
+    pub sinks: Vec<String>,
 }
 
 /// Runs the service until every source has ended or a signal stops it.
@@ -140,6 +148,23 @@ pub fn run(opts: WatchOptions) -> Result<Outcome, ServiceError> {
             twice.display()
         )));
     }
+    let mut sinks = Vec::new();
+    for name in &opts.sinks {
+        let cfg = opts.config.sinks.get(name).ok_or_else(|| {
+            crate::alert::sink::deliver::SinkError::Unknown {
+                name: name.clone(),
+                known: if opts.config.sinks.is_empty() {
+                    "none".into()
+                } else {
+                    let known: Vec<&str> = opts.config.sinks.keys().map(String::as_str).collect();
+                    known.join(", ")
+                },
+            }
+        })?;
+        if !sinks.iter().any(|(n, _)| n == name) {
+            sinks.push((name.clone(), cfg.clone()));
+        }
+    }
     let mut ref_rejects = RejectSink::counting();
     let refs = RefData::load(&opts.refs, &mut ref_rejects)?;
     for n in &refs.notes {
@@ -173,7 +198,8 @@ pub fn run(opts: WatchOptions) -> Result<Outcome, ServiceError> {
         });
     }
     let names: Vec<String> = sources.iter().map(|s| s.name.to_string()).collect();
-    let metrics = Arc::new(Metrics::new(&names));
+    let sink_names: Vec<String> = sinks.iter().map(|(n, _)| n.clone()).collect();
+    let metrics = Arc::new(Metrics::with_sinks(&names, &sink_names));
     let out = match &opts.out {
         None => None,
         Some(p) if p.as_os_str() == "-" => Some(JsonLinesSink::stdout()),
@@ -189,11 +215,15 @@ pub fn run(opts: WatchOptions) -> Result<Outcome, ServiceError> {
         }
     };
     let store = Store::open(&opts.db)?;
+    let cancel = CancellationToken::new();
+    // After the store is open (and migrated): the senders keep their progress in it.
+    let mut delivery = deliver::Delivery::build(&opts.db, &sinks, metrics.clone(), cancel.clone())?;
     let (pipeline, starts) = Pipeline::new(
         PipelineSpec {
             sources: sources.clone(),
             lateness: opts.lateness,
             out,
+            wake: delivery.wake(),
             endless: opts.token.is_some(),
             checkpoint_min: opts.checkpoint_min,
             format: opts.format,
@@ -210,7 +240,6 @@ pub fn run(opts: WatchOptions) -> Result<Outcome, ServiceError> {
         metrics.clone(),
     )?;
 
-    let cancel = CancellationToken::new();
     let (tx, rx) = mpsc::channel(opts.queue.max(1));
     for (i, s) in sources.iter().enumerate() {
         match s.kind {
@@ -303,6 +332,7 @@ pub fn run(opts: WatchOptions) -> Result<Outcome, ServiceError> {
         metrics.clone(),
     ));
 
+    delivery.spawn()?;
     let outcome = pipeline.run(
         rx,
         cancel.clone(),
@@ -310,9 +340,20 @@ pub fn run(opts: WatchOptions) -> Result<Outcome, ServiceError> {
         runtime.handle().clone(),
         opts.commit_every,
     );
+    // Sources ended: the sinks get what they are owed before the service stops (a
+    // signal still stops them at once). Otherwise they stop now and the next start
+    // sends what is left.
+    let sinks_failed = match &outcome {
+        Ok(o) if o.finished => delivery.finish(),
+        _ => {
+            cancel.cancel();
+            delivery.join()
+        }
+    };
     cancel.cancel();
     runtime.shutdown_timeout(Duration::from_secs(2));
-    let outcome = outcome?;
+    let mut outcome = outcome?;
+    outcome.sinks_failed = sinks_failed;
     tracing::info!(
         events = outcome.events,
         rejected = outcome.rejected,

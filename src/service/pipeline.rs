@@ -5,7 +5,8 @@
 //! [`Reorder`] within the allowed lateness, and pushed through the same
 //! [`Engine`] as the batch audit, so the same events give the same alerts with the same
 //! ids. Each step is committed to the [`Store`] in one transaction: alerts (open ones as
-//! they grow, final ones when their day closes), rejects, and source progress.
+//! they grow, final ones when their day closes, queued in the same step for the sinks of
+//! `--sink`), rejects, and source progress.
 //!
 //! **Checkpoints are taken at day boundaries.** When the first event of a new UTC day is
 //! about to be analysed, the engine closes the old day; its state then is exactly what a
@@ -30,6 +31,7 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::{mpsc, watch};
 use tokio_util::sync::CancellationToken;
 
+use super::deliver::SinkWake;
 use super::item::{FileId, Gap, Generation, Item, Line, Position};
 use super::metrics::Metrics;
 use super::ServiceError;
@@ -253,6 +255,9 @@ pub struct Outcome {
     /// Parts of followed files that could not be read (each reported with a WARN, kept
     /// in the store and counted in `/metrics`).
     pub gaps: u64,
+    /// Sinks that gave up once the sources had ended (`--once`), and why; their alerts
+    /// stay owed in the store.
+    pub sinks_failed: Vec<String>,
 }
 
 /// Where a source starts reading.
@@ -289,6 +294,8 @@ pub struct Pipeline {
     rejects: Vec<StoredReject>,
     checkpoint: Option<(String, String, Option<i64>)>,
     out: Option<JsonLinesSink>,
+    /// Wakes the sinks' senders when final alerts were queued for them.
+    wake: SinkWake,
     metrics: Arc<Metrics>,
     closed: Vec<Alert>,
     outcome: Outcome,
@@ -311,6 +318,8 @@ pub struct PipelineSpec {
     pub sources: Vec<SourceInfo>,
     pub lateness: chrono::Duration,
     pub out: Option<JsonLinesSink>,
+    /// Wakes the senders of `watch --sink` (none without sinks).
+    pub wake: SinkWake,
     pub endless: bool,
     /// The least wall-clock time between two day-boundary checkpoints: live, a day
     /// closes once a day and every close is saved; catching up on weeks of logs, saving
@@ -425,6 +434,7 @@ impl Pipeline {
             rejects: Vec::new(),
             checkpoint: None,
             out: spec.out,
+            wake: spec.wake,
             metrics,
             closed: Vec::new(),
             outcome: Outcome::default(),
@@ -787,6 +797,9 @@ impl Pipeline {
             let batch = self.store.batch()?;
             for (a, fin) in &self.alerts {
                 if batch.alert(a, *fin, out)? {
+                    // Owed to the sinks from the step that made it final, so a crash can
+                    // neither lose it for them nor queue it twice.
+                    batch.queue_for_sinks(&a.alert_id)?;
                     newly.push(a.clone());
                 }
             }
@@ -868,6 +881,9 @@ impl Pipeline {
             self.metrics.alert(&a.detector, 1);
         }
         self.outcome.final_alerts += newly.len() as u64;
+        if !newly.is_empty() {
+            self.wake.all();
+        }
         self.write_out(&newly)
     }
 

@@ -9,7 +9,8 @@
 //! acknowledged), per-source progress, and the checkpoint: the detection state at the
 //! last closed day and, for each source, where to resume so that the open day is replayed.
 //! Alerts, progress and checkpoint of one step are committed in one transaction
-//! ([`Batch`]).
+//! ([`Batch`]), and so is the sinks' outbox (`outbox.rs`): a final alert is owed to the
+//! sinks from the step that made it final.
 //!
 //! The store holds personal data: the file is created `0600` (SQLite gives its `-wal` and
 //! `-shm` files the same mode). It knows nothing of sources or detectors beyond the JSON
@@ -25,6 +26,7 @@ use crate::alert::Alert;
 
 pub mod chain;
 pub mod files;
+pub mod outbox;
 pub mod workbench;
 
 pub use files::StoredGap;
@@ -32,7 +34,7 @@ pub use files::StoredGap;
 pub const FORMAT: &str = "custodes-store";
 /// Bump on any change of schema or meaning; [`Store::open`] migrates older versions it
 /// knows and refuses newer ones.
-pub const VERSION: u32 = 4;
+pub const VERSION: u32 = 5;
 
 #[derive(Debug, Error)]
 pub enum StoreError {
@@ -334,7 +336,7 @@ impl Store {
             let version = get("version")?.unwrap_or_default();
             match version.parse::<u32>() {
                 Ok(v) if v == VERSION => return Ok(()),
-                Ok(v @ 1..=3) => return self.migrate(v),
+                Ok(v @ 1..=4) => return self.migrate(v),
                 _ => {
                     return Err(StoreError::Version {
                         path: self.path.clone(),
@@ -355,6 +357,8 @@ impl Store {
             .map_err(self.sql("creating the schema"))?;
         tx.execute_batch(SCHEMA_V4)
             .map_err(self.sql("creating the schema"))?;
+        tx.execute_batch(outbox::SCHEMA_V5)
+            .map_err(self.sql("creating the schema"))?;
         tx.execute(
             "INSERT INTO meta (key, value) VALUES ('format', ?1), ('version', ?2)",
             params![FORMAT, VERSION.to_string()],
@@ -366,7 +370,9 @@ impl Store {
 
     /// Version 1 (the service's store before the workbench) gains the workbench's tables,
     /// versions up to 2 the followed files' generations and gaps (version 3), and versions
-    /// up to 3 the accounts' `disabled_at` (version 4); nothing they held changes.
+    /// up to 3 the accounts' `disabled_at` (version 4), and versions up to 4 the sinks'
+    /// outbox (version 5: empty, so alerts made final before it are owed to no sink);
+    /// nothing they held changes.
     fn migrate(&self, from: u32) -> Result<(), StoreError> {
         let doing = "migrating the store to the current version";
         let tx = self.conn.unchecked_transaction().map_err(self.sql(doing))?;
@@ -379,6 +385,10 @@ impl Store {
         }
         if from < 4 {
             tx.execute_batch(SCHEMA_V4).map_err(self.sql(doing))?;
+        }
+        if from < 5 {
+            tx.execute_batch(outbox::SCHEMA_V5)
+                .map_err(self.sql(doing))?;
         }
         tx.execute(
             "UPDATE meta SET value = ?1 WHERE key = 'version'",
@@ -736,11 +746,11 @@ impl Batch<'_> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::alert::Severity;
 
-    fn alert(id: &str, events: &[&str]) -> Alert {
+    pub(crate) fn alert(id: &str, events: &[&str]) -> Alert {
         Alert {
             alert_id: id.into(),
             detector: "self_query".into(),
@@ -889,6 +899,9 @@ mod tests {
             .query_row("SELECT count(*) FROM progress", [], |r| r.get(0))
             .unwrap();
         assert_eq!(kept, 1);
+        // The sinks' outbox (version 5) is there and empty.
+        let mut s = s;
+        assert_eq!(s.sink_register("hook").unwrap(), 0);
         drop(s);
         // Opening again is a no-op.
         Store::open(&p).unwrap();
@@ -899,5 +912,53 @@ mod tests {
         }
         let e = Store::open(&p).err().unwrap().to_string();
         assert!(e.contains("version 99"), "{e}");
+    }
+
+    #[test]
+    fn a_version_4_store_gains_the_sinks_outbox_and_keeps_its_alerts() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("v4.db");
+        {
+            let c = Connection::open(&p).unwrap();
+            for part in [SCHEMA, SCHEMA_V2, files::SCHEMA_V3, SCHEMA_V4] {
+                c.execute_batch(part).unwrap();
+            }
+            c.execute(
+                "INSERT INTO meta (key, value) VALUES ('format', ?1), ('version', '4')",
+                [FORMAT],
+            )
+            .unwrap();
+        }
+        {
+            // Written by a version 4 custodes: a final alert, no outbox.
+            let c = Connection::open(&p).unwrap();
+            c.execute(
+                "INSERT INTO alerts (alert_id, detector, kind, severity, score, user,
+                    window_start, window_end, final, alert, first_committed_us, updated_at)
+                 VALUES ('old', 'self_query', 'self', 'high', 0.8, 'u1', 'x', 'y', 1, '{}', 0, 'z')",
+                [],
+            )
+            .unwrap();
+        }
+        let mut s = Store::open(&p).unwrap();
+        let b = s.batch().unwrap();
+        assert!(b.alert(&alert("a1", &["e1"]), true, false).unwrap());
+        b.queue_for_sinks("a1").unwrap();
+        b.commit().unwrap();
+        // The alert made final before the migration is owed to no sink; the new one is.
+        assert_eq!(s.sink_register("hook").unwrap(), 1);
+        assert_eq!(s.sink_backlog(0).unwrap(), 1);
+        let kept: i64 = s
+            .conn
+            .query_row("SELECT count(*) FROM alerts", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(kept, 2);
+        let version: String = s
+            .conn
+            .query_row("SELECT value FROM meta WHERE key = 'version'", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(version, "5");
     }
 }

@@ -22,5 +22,6 @@ mod sinks;
 mod support;
 mod tricky;
 mod watch;
+mod watch_sinks;
 mod workbench;
 mod world;

@@ -189,7 +189,7 @@ fn validate_with_ocsf_schema(findings: &[Value], dir: &Path) {
 }
 
 /// Reads octet-counted frames (`LEN SP MSG`) from a byte stream until it ends.
-fn frames(bytes: &[u8]) -> Vec<String> {
+pub(crate) fn frames(bytes: &[u8]) -> Vec<String> {
     let mut out = Vec::new();
     let mut rest = bytes;
     while !rest.is_empty() {

@@ -38,7 +38,7 @@ pub struct OcsfFileConfig {
     /// The file (created 0600).
     pub path: PathBuf,
     /// Append to the file (nightly runs add to what the shipping agent follows) rather
-    /// than replace it. Default true.
+    /// than replace it. Default true. `watch` always appends.
     #[serde(default = "yes")]
     pub append: bool,
 }
@@ -65,7 +65,8 @@ pub struct CefSyslogConfig {
     /// Syslog facility 0–23. Default 13 (log audit).
     #[serde(default = "audit_facility")]
     pub facility: u8,
-    /// Attempts to connect and send before the sink gives up. Default 8.
+    /// Attempts to connect and send before the sink gives up. Default 8. `watch` retries
+    /// for as long as it runs and gives up only once its sources ended.
     #[serde(default = "attempts")]
     pub max_attempts: u32,
     /// First wait between attempts, milliseconds; doubled each time up to `backoff_max_ms`.
@@ -76,6 +77,7 @@ pub struct CefSyslogConfig {
     #[serde(default = "backoff_max")]
     pub backoff_max_ms: u64,
     /// Alerts waiting to be sent at most; detection waits when it is full. Default 1000.
+    /// `audit` only: `watch` keeps what a sink is owed in its store.
     #[serde(default = "queue")]
     pub queue: usize,
 }
@@ -126,7 +128,8 @@ pub struct HttpConfig {
     #[serde(default = "timeout")]
     pub timeout_seconds: u64,
     /// Attempts per batch before the sink gives up (connection errors, 408, 429 and 5xx
-    /// are retried; other answers are not). Default 8.
+    /// are retried; other answers are not). Default 8. `watch` retries for as long as it
+    /// runs and gives up after this many failures in a row only once its sources ended.
     #[serde(default = "attempts")]
     pub max_attempts: u32,
     /// First wait between attempts, milliseconds; doubled each time up to `backoff_max_ms`.
@@ -138,7 +141,7 @@ pub struct HttpConfig {
     pub backoff_max_ms: u64,
     /// Alerts waiting to be sent at most (besides the batch in flight); detection waits
     /// when it is full, so memory stays bounded however long the receiver is down.
-    /// Default 1000.
+    /// Default 1000. `audit` only: `watch` keeps what a sink is owed in its store.
     #[serde(default = "queue")]
     pub queue: usize,
 }

@@ -18,6 +18,17 @@ use super::config::{HttpConfig, HttpFormat, Payload};
 use super::deliver::{backoff, SinkError};
 use crate::alert::Alert;
 
+/// Why one attempt at posting failed.
+#[derive(Debug)]
+pub struct Attempt {
+    /// A connection error, a timeout, 408, 429 or 5xx: the same batch may be taken later.
+    pub retry: bool,
+    /// The receiver's answer, when there was one.
+    pub status: Option<u16>,
+    /// What went wrong (the start of the receiver's answer).
+    pub why: String,
+}
+
 pub struct HttpSink {
     pub name: String,
     cfg: HttpConfig,
@@ -75,6 +86,10 @@ impl HttpSink {
         self.cfg.queue
     }
 
+    pub fn config(&self) -> &HttpConfig {
+        &self.cfg
+    }
+
     fn payload(&self, a: &Alert) -> Value {
         match self.cfg.payload {
             Payload::Alert => serde_json::to_value(a).unwrap_or(Value::Null),
@@ -109,45 +124,81 @@ impl HttpSink {
         }
     }
 
+    /// One attempt at posting a request body: `Ok` when the receiver answered 2xx (it took
+    /// the batch), else whether the failure is worth retrying and why.
+    pub async fn attempt(&self, body: &str) -> Result<(), Attempt> {
+        let mut req = self
+            .client
+            .post(&self.cfg.url)
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .body(body.to_string());
+        if let Some(t) = &self.token {
+            req = match self.cfg.format {
+                HttpFormat::SplunkHec => {
+                    req.header(reqwest::header::AUTHORIZATION, format!("Splunk {t}"))
+                }
+                HttpFormat::Webhook => req.bearer_auth(t),
+            };
+        }
+        match req.send().await {
+            Ok(r) if r.status().is_success() => Ok(()),
+            Ok(r) => {
+                let status = r.status();
+                let retry = status.is_server_error()
+                    || status == reqwest::StatusCode::TOO_MANY_REQUESTS
+                    || status == reqwest::StatusCode::REQUEST_TIMEOUT;
+                let text = r.text().await.unwrap_or_default();
+                let text: String = text.chars().take(200).collect();
+                Err(Attempt {
+                    retry,
+                    status: Some(status.as_u16()),
+                    why: if retry {
+                        format!("HTTP {status}: {text}")
+                    } else {
+                        text
+                    },
+                })
+            }
+            Err(e) => {
+                // reqwest's own message ("error sending request") hides the cause
+                // (refused, reset, TLS) in its sources.
+                let mut why = e.to_string();
+                let mut cause = std::error::Error::source(&e);
+                while let Some(c) = cause {
+                    why.push_str(": ");
+                    why.push_str(&c.to_string());
+                    cause = c.source();
+                }
+                Err(Attempt {
+                    retry: true,
+                    status: None,
+                    why,
+                })
+            }
+        }
+    }
+
     /// Posts one batch until it is taken; returns how many attempts it needed.
     async fn post(&self, batch: &[Alert], delivered: u64) -> Result<u32, SinkError> {
         let body = self.body(batch);
         let mut attempt = 0u32;
         loop {
             attempt += 1;
-            let mut req = self
-                .client
-                .post(&self.cfg.url)
-                .header(reqwest::header::CONTENT_TYPE, "application/json")
-                .body(body.clone());
-            if let Some(t) = &self.token {
-                req = match self.cfg.format {
-                    HttpFormat::SplunkHec => {
-                        req.header(reqwest::header::AUTHORIZATION, format!("Splunk {t}"))
-                    }
-                    HttpFormat::Webhook => req.bearer_auth(t),
-                };
-            }
-            let why = match req.send().await {
-                Ok(r) if r.status().is_success() => return Ok(attempt),
-                Ok(r) => {
-                    let status = r.status();
-                    let retry = status.is_server_error()
-                        || status == reqwest::StatusCode::TOO_MANY_REQUESTS
-                        || status == reqwest::StatusCode::REQUEST_TIMEOUT;
-                    let text = r.text().await.unwrap_or_default();
-                    let text: String = text.chars().take(200).collect();
-                    if !retry {
-                        return Err(SinkError::Refused {
-                            sink: self.name.clone(),
-                            status: status.as_u16(),
-                            body: text,
-                            delivered,
-                        });
-                    }
-                    format!("HTTP {status}: {text}")
+            let why = match self.attempt(&body).await {
+                Ok(()) => return Ok(attempt),
+                Err(Attempt {
+                    retry: false,
+                    status,
+                    why,
+                }) => {
+                    return Err(SinkError::Refused {
+                        sink: self.name.clone(),
+                        status: status.unwrap_or_default(),
+                        body: why,
+                        delivered,
+                    })
                 }
-                Err(e) => e.to_string(),
+                Err(a) => a.why,
             };
             if attempt >= self.cfg.max_attempts {
                 return Err(SinkError::GaveUp {

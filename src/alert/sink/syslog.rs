@@ -124,73 +124,121 @@ impl SyslogSink {
         }
     }
 
+    /// Writes one alert's frame, connecting first when there is no connection; on an error
+    /// the connection is dropped (the next write opens a new one).
+    async fn write_frame(&self, conn: &mut Option<Conn>, alert: &Alert) -> std::io::Result<()> {
+        let frame = super::cef::frame(
+            alert,
+            self.cfg.facility,
+            &self.cfg.hostname,
+            &self.cfg.app_name,
+            chrono::Utc::now(),
+        );
+        let result = async {
+            if conn.is_none() {
+                *conn = Some(self.connect().await?);
+            }
+            match conn.as_mut() {
+                Some(c) => {
+                    c.write_all(&frame).await?;
+                    c.flush().await
+                }
+                None => Ok(()),
+            }
+        }
+        .await;
+        if result.is_err() {
+            *conn = None;
+        }
+        result
+    }
+
     /// Sends every alert received until the channel closes; returns how many were sent.
     pub async fn run(self, mut rx: mpsc::Receiver<Alert>) -> Result<u64, SinkError> {
         let mut conn: Option<Conn> = None;
         let mut sent = 0u64;
         while let Some(alert) = rx.recv().await {
-            let frame = super::cef::frame(
-                &alert,
-                self.cfg.facility,
-                &self.cfg.hostname,
-                &self.cfg.app_name,
-                chrono::Utc::now(),
-            );
             let mut attempt = 0u32;
-            loop {
-                let result = async {
-                    if conn.is_none() {
-                        conn = Some(self.connect().await?);
-                    }
-                    match conn.as_mut() {
-                        Some(c) => {
-                            c.write_all(&frame).await?;
-                            c.flush().await
-                        }
-                        None => Ok(()),
-                    }
+            while let Err(e) = self.write_frame(&mut conn, &alert).await {
+                attempt += 1;
+                if attempt >= self.cfg.max_attempts {
+                    return Err(SinkError::GaveUp {
+                        sink: self.name.clone(),
+                        attempts: attempt,
+                        last: format!("{}: {e}", self.cfg.address),
+                        delivered: sent,
+                    });
                 }
+                tracing::warn!(sink = %self.name, attempt, error = %e, "Syslog collector unreachable; retrying.");
+                tokio::time::sleep(backoff(
+                    attempt,
+                    self.cfg.backoff_initial_ms,
+                    self.cfg.backoff_max_ms,
+                ))
                 .await;
-                match result {
-                    Ok(()) => break,
-                    Err(e) => {
-                        conn = None;
-                        attempt += 1;
-                        if attempt >= self.cfg.max_attempts {
-                            return Err(SinkError::GaveUp {
-                                sink: self.name.clone(),
-                                attempts: attempt,
-                                last: format!("{}: {e}", self.cfg.address),
-                                delivered: sent,
-                            });
-                        }
-                        tracing::warn!(sink = %self.name, attempt, error = %e, "Syslog collector unreachable; retrying.");
-                        tokio::time::sleep(backoff(
-                            attempt,
-                            self.cfg.backoff_initial_ms,
-                            self.cfg.backoff_max_ms,
-                        ))
-                        .await;
-                    }
-                }
             }
             sent += 1;
         }
-        if let Some(mut c) = conn {
-            // A clean close (TLS close_notify), then read what the collector still sends
-            // (TLS 1.3 session tickets, its own close) until it closes: a socket closed
-            // with unread data is reset, and a reset can cost the collector the last frames.
-            let _ = c.shutdown().await;
-            let mut sink = [0u8; 4096];
-            let _ = tokio::time::timeout(Duration::from_secs(5), async {
-                while let Ok(n) = c.read(&mut sink).await {
-                    if n == 0 {
-                        break;
-                    }
-                }
-            })
-            .await;
-        }
+        close(conn).await;
         Ok(sent)
+    }
+
+    /// A connection kept across batches, for `watch` (`batch.rs`).
+    pub fn link(self) -> SyslogLink {
+        SyslogLink {
+            sink: self,
+            conn: None,
+        }
+    }
+
+    pub fn config(&self) -> &CefSyslogConfig {
+        &self.cfg
+    }
+}
+
+/// Closes a connection cleanly.
+async fn close(conn: Option<Conn>) {
+    if let Some(mut c) = conn {
+        // A clean close (TLS close_notify), then read what the collector still sends
+        // (TLS 1.3 session tickets, its own close) until it closes: a socket closed
+        // with unread data is reset, and a reset can cost the collector the last frames.
+        let _ = c.shutdown().await;
+        let mut sink = [0u8; 4096];
+        let _ = tokio::time::timeout(Duration::from_secs(5), async {
+            while let Ok(n) = c.read(&mut sink).await {
+                if n == 0 {
+                    break;
+                }
+            }
+        })
+        .await;
+    }
+}
+
+/// A syslog sink with its connection, sending batches one attempt at a time.
+pub struct SyslogLink {
+    sink: SyslogSink,
+    conn: Option<Conn>,
+}
+
+impl SyslogLink {
+    pub fn sink(&self) -> &SyslogSink {
+        &self.sink
+    }
+
+    /// Writes the batch's frames in order. On an error, how many frames the kernel took
+    /// before it (they count as delivered: TCP syslog has no acknowledgement) and why.
+    pub async fn send(&mut self, alerts: &[Alert]) -> Result<(), (usize, String)> {
+        for (i, a) in alerts.iter().enumerate() {
+            if let Err(e) = self.sink.write_frame(&mut self.conn, a).await {
+                return Err((i, format!("{}: {e}", self.sink.cfg.address)));
+            }
+        }
+        Ok(())
+    }
+
+    /// Closes the connection cleanly (at the end of a run).
+    pub async fn close(self) {
+        close(self.conn).await;
     }
 }
