@@ -28,6 +28,7 @@ pub mod eval;
 pub mod event;
 pub mod gen;
 pub mod identity;
+pub mod lookups;
 pub mod output;
 pub mod refs;
 pub mod server;

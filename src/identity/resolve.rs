@@ -303,6 +303,57 @@ impl Resolver {
         Some((rows.get(entry as usize)?, ix.person(entry)?))
     }
 
+    /// How many known people share each name (for grading name-only matches).
+    pub fn names(&self) -> &NameStats {
+        &self.names
+    }
+
+    /// Every reference record (employee, association, watch-list entry, case subject) that
+    /// is surely the person `q` describes: the same person id, or the same name (exactly or
+    /// by a known nickname) with the same date of birth. Weaker matches are left out: a
+    /// shared plate or a bare name must not pull someone else's identifiers into a search.
+    pub fn records_of(&self, q: &Query) -> Vec<KnownPerson> {
+        let cfg = &self.config.identity;
+        let sure = |m: &Match| {
+            m.kind == super::MatchKind::PersonId
+                || (m.kind == super::MatchKind::NameDob
+                    && matches!(m.name_agreement, Some("exact" | "nickname")))
+        };
+        let mut out = Vec::new();
+        let mut found = Vec::new();
+        self.employees.find(q, &self.names, cfg, &mut found);
+        out.extend(
+            found
+                .drain(..)
+                .filter(sure)
+                .filter_map(|m| self.employees.person(m.entry).cloned()),
+        );
+        for ix in [
+            self.associations.as_ref().map(|(ix, _)| ix),
+            self.watchlist.as_ref().map(|(ix, _)| ix),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            ix.find(q, &self.names, cfg, &mut found);
+            out.extend(
+                found
+                    .drain(..)
+                    .filter(sure)
+                    .filter_map(|m| ix.person(m.entry).cloned()),
+            );
+        }
+        self.cases
+            .subject_matches(q, &self.names, cfg, &mut found);
+        out.extend(
+            found
+                .drain(..)
+                .filter(sure)
+                .filter_map(|m| self.cases.subject(m.entry).cloned()),
+        );
+        out
+    }
+
     /// Resolves one event.
     pub fn resolve(&self, ev: &Event) -> Resolved<'_> {
         let personnel = self.personnel_for(&ev.user);
