@@ -163,7 +163,12 @@ impl Target {
         };
         let mut records = vec![given];
         records.extend(resolver.records_of(&q));
-        let described_as = records.iter().map(|p| p.display.clone()).collect();
+        let mut described_as: Vec<String> = Vec::new();
+        for p in &records {
+            if !described_as.contains(&p.display) {
+                described_as.push(p.display.clone());
+            }
+        }
         Ok(Target {
             records: PersonIndex::build(records),
             from,
@@ -361,7 +366,7 @@ impl Report {
             );
             let _ = writeln!(
                 s,
-                "  {:<20} {:<10} {:<10} {:<9} {:<5} {:<26} {:<14} CASE",
+                "  {:<20} {:<10} {:<8} {:<20} {:<5} {:<30} {:<10} CASE",
                 "WHEN", "ACTION", "SYSTEM", "MATCH", "SURE", "SEARCHED", "FROM"
             );
             for h in &l.hits {
@@ -377,7 +382,7 @@ impl Report {
                     .to_string();
                 let _ = writeln!(
                     s,
-                    "  {:<20} {:<10} {:<10} {:<9} {:<5.2} {:<26} {:<14} {}",
+                    "  {:<20} {:<10} {:<8} {:<20} {:<5.2} {:<30} {:<10} {}",
                     h.ts,
                     h.action,
                     h.system.as_deref().unwrap_or("-"),

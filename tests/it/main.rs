@@ -9,6 +9,7 @@ mod classes;
 mod cli;
 mod formats;
 mod hardening;
+mod lookups;
 mod ordered;
 mod pgaudit;
 mod pgaudit_e2e;
