@@ -119,7 +119,10 @@ impl Criteria {
                 })
                 .transpose()
         };
-        Ok((parse("--from", &self.from, false)?, parse("--to", &self.to, true)?))
+        Ok((
+            parse("--from", &self.from, false)?,
+            parse("--to", &self.to, true)?,
+        ))
     }
 }
 
@@ -312,7 +315,9 @@ impl Report {
         let lookups = hits.len();
         let mut by: BTreeMap<String, Vec<Hit>> = BTreeMap::new();
         for h in hits {
-            by.entry(crate::refs::login_key(&h.user)).or_default().push(h);
+            by.entry(crate::refs::login_key(&h.user))
+                .or_default()
+                .push(h);
         }
         let mut logins: Vec<LoginLookups> = by
             .into_values()

@@ -100,6 +100,8 @@ impl CaseStatus {
 #[derive(Debug)]
 pub struct Resolved<'r> {
     pub is_lookup: bool,
+    /// The lookup changes the record (an action of `lookups.write_actions`).
+    pub is_write: bool,
     pub query: Query,
     /// The login's personnel row, when the login is known.
     pub personnel: Option<&'r Personnel>,
@@ -133,6 +135,7 @@ pub struct Resolver {
     clients: Option<HashMap<String, Client>>,
     names: NameStats,
     non_lookup: Vec<String>,
+    write_actions: Vec<String>,
     exempt_purposes: Vec<String>,
     exempt_systems: Vec<String>,
     exempt_actions: Vec<String>,
@@ -215,6 +218,12 @@ impl Resolver {
             non_lookup: config
                 .lookups
                 .non_lookup_actions
+                .iter()
+                .map(|s| s.to_ascii_lowercase())
+                .collect(),
+            write_actions: config
+                .lookups
+                .write_actions
                 .iter()
                 .map(|s| s.to_ascii_lowercase())
                 .collect(),
@@ -343,8 +352,7 @@ impl Resolver {
                     .filter_map(|m| ix.person(m.entry).cloned()),
             );
         }
-        self.cases
-            .subject_matches(q, &self.names, cfg, &mut found);
+        self.cases.subject_matches(q, &self.names, cfg, &mut found);
         out.extend(
             found
                 .drain(..)
@@ -401,6 +409,7 @@ impl Resolver {
         let case = self.case_status(ev, is_lookup, &action, &query, personnel, &subjects, known);
         Resolved {
             is_lookup,
+            is_write: is_lookup && self.write_actions.contains(&action),
             query,
             personnel,
             employees,

@@ -86,7 +86,11 @@ fn check_the_person_as(report: &Value, by_reference: bool) {
     assert_eq!(kind("l07").0, "person_id");
     // A bare name shared with the namesake is listed, graded weak.
     assert_eq!(kind("l09").0, "name_only");
-    assert!(h["l09"].3 < 0.5, "a shared bare name is weak: {}", h["l09"].3);
+    assert!(
+        h["l09"].3 < 0.5,
+        "a shared bare name is weak: {}",
+        h["l09"].3
+    );
     assert!(h["l01"].3 > 0.9);
     // Only the detective's lookup under the case that lists her is explained.
     let explained: Vec<&str> = h
@@ -112,7 +116,13 @@ fn lookups_by_person_id_find_every_variant_and_not_the_namesake() {
 fn lookups_by_nickname_and_dob_find_the_same_person() {
     // "Beth" with her date of birth is surely her: the reference rows add her plate and
     // address, so those lookups are found too.
-    let r = lookups(&["--name", "Beth Quarrington", "--dob", "1988-05-14", &events()]);
+    let r = lookups(&[
+        "--name",
+        "Beth Quarrington",
+        "--dob",
+        "1988-05-14",
+        &events(),
+    ]);
     check_the_person_as(&r, false);
 }
 
@@ -165,7 +175,14 @@ fn lookups_from_the_store_match_lookups_from_the_logs_and_write_a_packet() {
     let packet = tmp.path().join("packet");
     let db_s = db.to_string_lossy().into_owned();
     let packet_s = packet.to_string_lossy().into_owned();
-    let r = lookups(&["--person-id", "P-9001", "--db", &db_s, "--packet", &packet_s]);
+    let r = lookups(&[
+        "--person-id",
+        "P-9001",
+        "--db",
+        &db_s,
+        "--packet",
+        &packet_s,
+    ]);
     check_the_person(&r);
     let from_logs = lookups(&["--person-id", "P-9001", &events()]);
     assert_eq!(hits(&r), hits(&from_logs));

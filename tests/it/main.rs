@@ -13,6 +13,7 @@ mod lookups;
 mod ordered;
 mod pgaudit;
 mod pgaudit_e2e;
+mod record_change;
 mod rotation;
 mod serve;
 mod shared;
