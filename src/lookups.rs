@@ -50,7 +50,8 @@ pub enum LookupError {
 
 /// What an investigator searches by. Every field is as typed; normalisation happens in
 /// the matcher, as for events.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Criteria {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub person_id: Option<String>,

@@ -227,3 +227,89 @@ fn the_store_index_catches_up_with_events_written_before_it() {
     let db_s = db.to_string_lossy().into_owned();
     check_the_person(&lookups(&["--person-id", "P-9001", "--db", &db_s]));
 }
+
+/// The workbench's Lookups page and API: investigators and admins search, every search is
+/// in the access log with its criteria, and the oversight role gets 403 and no link.
+#[test]
+fn lookups_workbench_page_for_investigators_not_oversight() {
+    use crate::serve::{http, login};
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let db = tmp.path().join("store.sqlite");
+    let dir = fixtures().join("lookups");
+    assert!(custodes()
+        .args(["audit", "--quiet", "--refs"])
+        .arg(dir.join("refs"))
+        .arg("--db")
+        .arg(&db)
+        .arg("--out")
+        .arg(tmp.path().join("alerts.jsonl"))
+        .arg(dir.join("events.jsonl"))
+        .output()
+        .expect("audit")
+        .status
+        .success());
+    for (name, role) in [("ia_ng", "investigator"), ("ov_park", "oversight")] {
+        custodes()
+            .args(["user", "add", "--db"])
+            .arg(&db)
+            .args(["--role", role, name])
+            .write_stdin("a long enough passphrase\n")
+            .assert()
+            .success();
+    }
+    let refs = dir.join("refs").to_string_lossy().into_owned();
+    let server = crate::support::start_server_with(&db, &["--refs", &refs]);
+    let addr = server.addr.clone();
+
+    let (cookie, _) = login(&addr, "ia_ng", "a long enough passphrase");
+    let h = [("Cookie", cookie.as_str())];
+    let (status, _, body) = http(&addr, "GET", "/api/v1/lookups?person_id=P-9001", &h, "");
+    assert_eq!(status, 200, "{body}");
+    let report: Value = serde_json::from_str(&body).expect("json");
+    check_the_person(&report);
+    let (status, _, page) = http(
+        &addr,
+        "GET",
+        "/lookups?person_id=&name=Beth+Quarrington&dob=1988-05-14&plate=&phone=&address=&from=&to=",
+        &h,
+        "",
+    );
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains("8 lookups by 4 logins"), "{page}");
+    assert!(page.contains("7trv-219") && page.contains("explained by assigned case C-41"));
+    let (_, _, overview) = http(&addr, "GET", "/", &h, "");
+    assert!(overview.contains("href=\"/lookups\""));
+
+    let (cookie, _) = login(&addr, "ov_park", "a long enough passphrase");
+    let o = [("Cookie", cookie.as_str())];
+    for path in [
+        "/lookups?person_id=P-9001",
+        "/api/v1/lookups?person_id=P-9001",
+        "/lookups",
+    ] {
+        let (status, _, body) = http(&addr, "GET", path, &o, "");
+        assert_eq!(status, 403, "{path}: {body}");
+        assert!(!body.contains("QUARRINGTON") && !body.contains("jdorsey"));
+    }
+    let (_, _, overview) = http(&addr, "GET", "/", &o, "");
+    assert!(!overview.contains("href=\"/lookups\""));
+    drop(server);
+
+    // Each investigator search is logged with its criteria; oversight's refusals searched
+    // nothing.
+    let c = rusqlite::Connection::open(&db).expect("open");
+    let mut stmt = c
+        .prepare(
+            "SELECT account, target FROM access_log WHERE action = 'search_lookups' ORDER BY seq",
+        )
+        .expect("prepare");
+    let rows: Vec<(String, String)> = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .expect("query")
+        .collect::<Result<_, _>>()
+        .expect("rows");
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    assert!(rows.iter().all(|(a, _)| a == "ia_ng"));
+    assert!(rows[0].1.contains("P-9001"));
+    assert!(rows[1].1.contains("Beth Quarrington") && rows[1].1.contains("1988-05-14"));
+}
