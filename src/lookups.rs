@@ -48,6 +48,9 @@ pub enum LookupError {
     Store(#[from] StoreError),
 }
 
+/// One end of a search's period (`None`: open).
+type Bound = Option<DateTime<Utc>>;
+
 /// What an investigator searches by. Every field is as typed; normalisation happens in
 /// the matcher, as for events.
 #[derive(Debug, Clone, Default, Serialize, serde::Deserialize)]
@@ -109,7 +112,7 @@ impl Criteria {
         }
     }
 
-    fn bounds(&self) -> Result<(Option<DateTime<Utc>>, Option<DateTime<Utc>>), LookupError> {
+    fn bounds(&self) -> Result<(Bound, Bound), LookupError> {
         let parse = |field: &'static str, v: &Option<String>, end: bool| {
             v.as_deref()
                 .map(|s| {
