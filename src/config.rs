@@ -326,12 +326,22 @@ pub struct LookupConfig {
     /// Actions that are not lookups (sessions opening and closing). Every other action,
     /// including source-specific verbs, is treated as a lookup.
     pub non_lookup_actions: Vec<String>,
+    /// Actions that change the record looked up (contract `action` verbs, and the pgAudit
+    /// reader's write commands, lower-cased): on the user's own record, a coworker's, an
+    /// association's or a watch-list person's they are `record_change` alerts, critical.
+    pub write_actions: Vec<String>,
 }
 
 impl Default for LookupConfig {
     fn default() -> Self {
         Self {
             non_lookup_actions: vec!["login".into(), "logout".into(), "login_failed".into()],
+            write_actions: vec![
+                "insert".into(),
+                "update".into(),
+                "delete".into(),
+                "merge".into(),
+            ],
         }
     }
 }
@@ -442,6 +452,11 @@ const DEFAULT_TOML: &str = r#"# custodes.toml — every key with its default val
 # Actions that are not lookups of a person; every other action (query, export, and any
 # source-specific verb) is.
 non_lookup_actions = ["login", "logout", "login_failed"]
+# Actions that change a person's record (compared lower-case). A write to the user's own
+# record, a coworker's, an association's or a watch-list person's is a `record_change`
+# alert of that identity detector, critical; a write is also a lookup for every other
+# detector (a write without a case is `no_case`).
+write_actions = ["insert", "update", "delete", "merge"]
 
 [no_case]
 # Purposes that justify a lookup without a case. Compared as upper-case words joined by

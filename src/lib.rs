@@ -9,6 +9,7 @@
 //! * [`identity`] normalises identifiers and resolves who each query was about;
 //! * [`baseline`] keeps each user's, unit's and person's earlier days for the behaviour
 //!   detectors, and saves them between runs;
+//! * [`lookups`] answers "who looked up this person" from events or the store;
 //! * [`detect`] is the detection core: one engine that sees events one at a time, in time
 //!   order, and hands each to every detector behind one trait;
 //! * [`alert`] is the alert model and its sinks;
@@ -28,6 +29,7 @@ pub mod eval;
 pub mod event;
 pub mod gen;
 pub mod identity;
+pub mod lookups;
 pub mod output;
 pub mod refs;
 pub mod server;

@@ -363,6 +363,9 @@ pub fn run(args: AuditArgs) -> anyhow::Result<ExitCode> {
         let stats = engine.stats();
         db.store
             .put_run(input.events_read, stats.lookups, stats.explained)?;
+        // The lookup index ("who looked up this person") is brought up to date now, so a
+        // search of the store reads no event twice.
+        custodes::lookups::index_store(&mut db.store)?;
         let personnel = run.resolver.personnel_rows();
         db.store.put_logins(personnel.iter().map(|p| {
             (

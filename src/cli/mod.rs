@@ -6,6 +6,7 @@ mod convert;
 mod detectors;
 mod eval;
 mod gen;
+mod lookups;
 mod serve;
 mod user;
 mod verify_log;
@@ -48,6 +49,7 @@ pub enum Command {
     VerifyLog(verify_log::VerifyLogArgs),
     Gen(gen::GenArgs),
     Eval(eval::EvalArgs),
+    Lookups(lookups::LookupsArgs),
     Detectors(detectors::DetectorsArgs),
     /// Print the default configuration (custodes.toml) with every key documented.
     Config,
@@ -64,6 +66,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::VerifyLog(a) => verify_log::run(a),
         Command::Gen(a) => gen::run(a),
         Command::Eval(a) => eval::run(a),
+        Command::Lookups(a) => lookups::run(a),
         Command::Detectors(a) => detectors::run(a),
         Command::Config => {
             print!("{}", custodes::config::Config::default_toml());

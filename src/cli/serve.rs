@@ -45,10 +45,29 @@ pub struct ServeArgs {
     /// store cannot (see `custodes verify-log`).
     #[arg(long, value_name = "FILE")]
     pub log_key: Option<PathBuf>,
+    /// Reference data directory (as for `audit`): enables the Lookups page ("who looked up
+    /// this person"), which grades the store's events against it.
+    #[arg(long, value_name = "DIR")]
+    pub refs: Option<PathBuf>,
+    /// Configuration file for the Lookups page's identity and case settings.
+    #[arg(long, value_name = "FILE", requires = "refs")]
+    pub config: Option<PathBuf>,
 }
 
 pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
+    let resolver = match &args.refs {
+        Some(dir) => {
+            let config = super::load_config(args.config.as_ref())?;
+            let refs =
+                custodes::refs::RefData::load(dir, &mut custodes::source::RejectSink::counting())?;
+            Some(std::sync::Arc::new(custodes::identity::Resolver::new(
+                refs, config,
+            )))
+        }
+        None => None,
+    };
     server::run(ServeOptions {
+        resolver,
         db: args.db,
         listen: args.listen,
         session_hours: args.session_hours,

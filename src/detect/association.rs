@@ -13,8 +13,8 @@ use crate::identity::Resolved;
 
 pub const DOC: DetectorDoc = DetectorDoc {
     name: "association_lookup",
-    kinds: &["ex_partner", "partner", "spouse", "family", "neighbor", "associate", "protected_party", "(any other relation)"],
-    what: "A user looks up a person listed in their own associations (associations.csv), at a time the association is valid (valid_from..valid_to).",
+    kinds: &["ex_partner", "partner", "spouse", "family", "neighbor", "associate", "protected_party", "(any other relation)", "record_change"],
+    what: "A user looks up a person listed in their own associations (associations.csv), at a time the association is valid (valid_from..valid_to). A write (insert, update, delete: `lookups.write_actions`) to that record is kind `record_change`, critical, with the statement and rows affected as evidence.",
     why: "Looking up ex-partners, family and neighbours is the most documented abuse of these systems, and the one that most often precedes harassment or stalking.",
     false_positives: "A relative who is genuinely part of a case the user works (explained when the case lists them); stale association lists.",
     tuning: "Keep associations.csv current; set valid_to when a relationship ends being relevant.",

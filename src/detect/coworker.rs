@@ -11,8 +11,8 @@ use crate::identity::Resolved;
 
 pub const DOC: DetectorDoc = DetectorDoc {
     name: "coworker_lookup",
-    kinds: &["same_unit", "other_unit", "supervisor"],
-    what: "A user looks up another employee: their supervisor, someone in their unit, or someone elsewhere in the organisation.",
+    kinds: &["same_unit", "other_unit", "supervisor", "record_change"],
+    what: "A user looks up another employee: their supervisor, someone in their unit, or someone elsewhere in the organisation. A write (insert, update, delete: `lookups.write_actions`) to that record is kind `record_change`, critical, with the statement and rows affected as evidence.",
     why: "Colleagues' records are looked up out of curiosity, rivalry or to help someone else; a supervisor's record is a classic target in disputes.",
     false_positives: "Internal-affairs and vetting work (explained when the investigator is assigned to a case that lists the colleague); a citizen who shares a colleague's name, searched by name only.",
     tuning: "Assign internal-affairs cases with their subjects in `case_subjects.csv`; `identity.name_only_score`.",

@@ -507,6 +507,10 @@ fn finish_alert(k: GroupKey, a: OpenAlert) -> Alert {
     }
 }
 
+/// The kind every identity detector gives a write (insert, update, delete) to the record
+/// it is about (issue 16): `self_query`/`record_change` is a user altering their own record.
+pub const RECORD_CHANGE: &str = "record_change";
+
 /// What an identity detector found about one lookup, before the shared parts (case
 /// context, severity adjustment, evidence) are added by [`identity_finding`].
 pub(crate) struct IdentityHit<'a> {
@@ -528,8 +532,24 @@ pub(crate) fn identity_finding(
     ev: &Event,
     r: &Resolved<'_>,
     m: &crate::identity::Match,
-    hit: IdentityHit<'_>,
+    mut hit: IdentityHit<'_>,
 ) -> Finding {
+    // A write to the record is the graver finding: the detector says whose record, the
+    // kind says it was altered; what the lookup alone would have been stays in evidence.
+    let write = r.is_write;
+    if write {
+        hit.extra.push(("lookup_kind", json!(hit.kind)));
+        hit.extra.push(("statement", json!(ev.query_text)));
+        hit.extra.push(("rows_affected", json!(ev.result_count)));
+        hit.kind = RECORD_CHANGE.to_string();
+        hit.base = Severity::Critical;
+        let verb = format!("Altered ({})", ev.action.to_ascii_lowercase());
+        hit.what = match hit.what.strip_prefix("Looked up ") {
+            Some(rest) if rest.starts_with("their own") => format!("{verb} {rest}"),
+            Some(rest) => format!("{verb} the record of {rest}"),
+            None => format!("{verb}: {}", hit.what),
+        };
+    }
     let mut evidence = json!({
         "matched_person": hit.matched,
         "match": m,

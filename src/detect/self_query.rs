@@ -11,8 +11,8 @@ use crate::identity::Resolved;
 
 pub const DOC: DetectorDoc = DetectorDoc {
     name: "self_query",
-    kinds: &["person_id", "name_dob", "plate", "address", "phone", "name_only"],
-    what: "A user looks up their own record: their person id, name and date of birth, plate, phone or address (any of the employee's logins).",
+    kinds: &["person_id", "name_dob", "plate", "address", "phone", "name_only", "record_change"],
+    what: "A user looks up their own record: their person id, name and date of birth, plate, phone or address (any of the employee's logins). A write (insert, update, delete: `lookups.write_actions`) to that record is kind `record_change`, critical, with the statement and rows affected as evidence.",
     why: "Checking one's own record (warrants, points, who else has looked) is a misuse of access in itself and a common first step before tampering.",
     false_positives: "Training exercises on one's own record; a name-only search for a common name that happens to be the user's (scored low, and lower the more known people share the name).",
     tuning: "`identity.name_only_score` sets how much a bare name counts; `alerts.min_score` hides weak alerts.",

@@ -13,8 +13,8 @@ use crate::identity::Resolved;
 
 pub const DOC: DetectorDoc = DetectorDoc {
     name: "watchlist_lookup",
-    kinds: &["(the watch-list category: official, celebrity, journalist, victim, ...)"],
-    what: "A user looks up someone on the watch list (watchlist.csv) without an assigned case that lists them.",
+    kinds: &["(the watch-list category: official, celebrity, journalist, victim, ...)", "record_change"],
+    what: "A user looks up someone on the watch list (watchlist.csv) without an assigned case that lists them. A write (insert, update, delete: `lookups.write_actions`) to that record is kind `record_change`, critical, with the statement and rows affected as evidence.",
     why: "Public figures and people in the news draw curiosity lookups and leaks to the press.",
     false_positives: "Protective details and genuine investigations that are not recorded as cases with subjects.",
     tuning: "Add the cases that legitimately concern watch-listed people to cases/case_subjects.",

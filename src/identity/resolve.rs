@@ -100,6 +100,8 @@ impl CaseStatus {
 #[derive(Debug)]
 pub struct Resolved<'r> {
     pub is_lookup: bool,
+    /// The lookup changes the record (an action of `lookups.write_actions`).
+    pub is_write: bool,
     pub query: Query,
     /// The login's personnel row, when the login is known.
     pub personnel: Option<&'r Personnel>,
@@ -133,6 +135,7 @@ pub struct Resolver {
     clients: Option<HashMap<String, Client>>,
     names: NameStats,
     non_lookup: Vec<String>,
+    write_actions: Vec<String>,
     exempt_purposes: Vec<String>,
     exempt_systems: Vec<String>,
     exempt_actions: Vec<String>,
@@ -215,6 +218,12 @@ impl Resolver {
             non_lookup: config
                 .lookups
                 .non_lookup_actions
+                .iter()
+                .map(|s| s.to_ascii_lowercase())
+                .collect(),
+            write_actions: config
+                .lookups
+                .write_actions
                 .iter()
                 .map(|s| s.to_ascii_lowercase())
                 .collect(),
@@ -303,6 +312,56 @@ impl Resolver {
         Some((rows.get(entry as usize)?, ix.person(entry)?))
     }
 
+    /// How many known people share each name (for grading name-only matches).
+    pub fn names(&self) -> &NameStats {
+        &self.names
+    }
+
+    /// Every reference record (employee, association, watch-list entry, case subject) that
+    /// is surely the person `q` describes: the same person id, or the same name (exactly or
+    /// by a known nickname) with the same date of birth. Weaker matches are left out: a
+    /// shared plate or a bare name must not pull someone else's identifiers into a search.
+    pub fn records_of(&self, q: &Query) -> Vec<KnownPerson> {
+        let cfg = &self.config.identity;
+        let sure = |m: &Match| {
+            m.kind == super::MatchKind::PersonId
+                || (m.kind == super::MatchKind::NameDob
+                    && matches!(m.name_agreement, Some("exact" | "nickname")))
+        };
+        let mut out = Vec::new();
+        let mut found = Vec::new();
+        self.employees.find(q, &self.names, cfg, &mut found);
+        out.extend(
+            found
+                .drain(..)
+                .filter(sure)
+                .filter_map(|m| self.employees.person(m.entry).cloned()),
+        );
+        for ix in [
+            self.associations.as_ref().map(|(ix, _)| ix),
+            self.watchlist.as_ref().map(|(ix, _)| ix),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            ix.find(q, &self.names, cfg, &mut found);
+            out.extend(
+                found
+                    .drain(..)
+                    .filter(sure)
+                    .filter_map(|m| ix.person(m.entry).cloned()),
+            );
+        }
+        self.cases.subject_matches(q, &self.names, cfg, &mut found);
+        out.extend(
+            found
+                .drain(..)
+                .filter(sure)
+                .filter_map(|m| self.cases.subject(m.entry).cloned()),
+        );
+        out
+    }
+
     /// Resolves one event.
     pub fn resolve(&self, ev: &Event) -> Resolved<'_> {
         let personnel = self.personnel_for(&ev.user);
@@ -350,6 +409,7 @@ impl Resolver {
         let case = self.case_status(ev, is_lookup, &action, &query, personnel, &subjects, known);
         Resolved {
             is_lookup,
+            is_write: is_lookup && self.write_actions.contains(&action),
             query,
             personnel,
             employees,

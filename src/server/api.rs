@@ -56,6 +56,8 @@ pub fn router(state: AppState) -> Router {
         .route("/users/{user}/export.html", get(user_export_html))
         .route("/users/{user}/export.csv", get(user_export_csv))
         .route("/exceptions", get(exceptions_page).post(exception_form))
+        .route("/lookups", get(lookups_page))
+        .route("/api/v1/lookups", get(lookups_api))
         .route("/exceptions/{id}/revoke", post(revoke_form))
         .route("/api/v1/login", post(login_api).layer(login_limit))
         .route("/api/v1/logout", post(logout_api))
@@ -736,6 +738,88 @@ async fn timeline_page(
 ) -> Response {
     match timeline(&state, &who, user, r).await {
         Ok(t) => Html(pages::timeline(&who.page(), &t)).into_response(),
+        Err(f) => f.page(),
+    }
+}
+
+// ---- who looked up this person ----
+
+/// Searches the store's events for one person. Investigators and admins only: the answer
+/// names the person and everyone who looked them up. Every search is written to the access
+/// log with its criteria before the answer is built (a search is itself a lookup of a
+/// person). `None`: no criteria yet (the empty form).
+async fn search_lookups(
+    state: &AppState,
+    who: &Authed,
+    c: crate::lookups::Criteria,
+) -> Result<Option<crate::lookups::Report>, Fail> {
+    if !who.viewer.role.sees_names() {
+        return Err(Fail::Forbidden(
+            "searching who looked up a person names people: the oversight role cannot".into(),
+        ));
+    }
+    let c = c.cleaned();
+    if c.person_id.is_none()
+        && c.name.is_none()
+        && c.plate.is_none()
+        && c.phone.is_none()
+        && c.address.is_none()
+    {
+        return Ok(None);
+    }
+    let Some(resolver) = state.resolver.clone() else {
+        return Err(Fail::BadRequest(
+            "lookups need reference data: start the server with `custodes serve --refs DIR`".into(),
+        ));
+    };
+    let name = who.viewer.name.clone();
+    db(state, move |s| {
+        s.log_access(
+            &name,
+            "search_lookups",
+            &clip(&c.describe(), LOGGED_TARGET_CHARS),
+        )?;
+        crate::lookups::search_store(s, &resolver, c)
+            .map(Some)
+            .map_err(|e| match e {
+                crate::lookups::LookupError::Store(e) => Fail::from(e),
+                crate::lookups::LookupError::Damaged { .. } => Fail::Internal(e.to_string()),
+                other => Fail::BadRequest(other.to_string()),
+            })
+    })
+    .await
+}
+
+async fn lookups_api(
+    State(state): State<AppState>,
+    who: Authed,
+    Query(c): Query<crate::lookups::Criteria>,
+) -> Response {
+    match search_lookups(&state, &who, c).await {
+        Ok(Some(r)) => Json(r).into_response(),
+        Ok(None) => Fail::BadRequest("give person_id, name, plate, phone or address".into()).json(),
+        Err(f) => f.json(),
+    }
+}
+
+async fn lookups_page(
+    State(state): State<AppState>,
+    who: Authed,
+    Query(c): Query<crate::lookups::Criteria>,
+) -> Response {
+    let shown = c.clone().cleaned();
+    match search_lookups(&state, &who, c).await {
+        Ok(r) => {
+            let note = if state.resolver.is_none() {
+                Some("This server was started without reference data (`custodes serve --refs DIR`): it cannot search lookups.")
+            } else {
+                None
+            };
+            Html(pages::lookups(&who.page(), &shown, r.as_ref(), note)).into_response()
+        }
+        Err(Fail::BadRequest(m)) if who.viewer.role.sees_names() => {
+            Html(pages::lookups(&who.page(), &shown, None, Some(&m))).into_response()
+        }
         Err(f) => f.page(),
     }
 }

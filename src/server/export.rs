@@ -176,6 +176,80 @@ pub fn user_packet(t: &Timeline, generated_by: &str, generated_at: &str) -> Pack
     finish(html, csv, csv_sha256)
 }
 
+/// The packet of a "who looked up this person" search (issue 16): the person as searched,
+/// each login's lookups with how they matched and their case, and every event. The CSV's
+/// last column holds, instead of alert ids, how each lookup matched (`kind strength`).
+pub fn lookups_packet(
+    r: &crate::lookups::Report,
+    generated_by: &str,
+    generated_at: &str,
+) -> Packet {
+    let grades: Vec<Vec<String>> = r
+        .logins
+        .iter()
+        .flat_map(|l| &l.hits)
+        .map(|h| {
+            vec![format!(
+                "{} {:.2}",
+                h.matched.kind.as_str(),
+                h.matched.strength
+            )]
+        })
+        .collect();
+    let rows: Vec<(&Value, &[String])> = r
+        .logins
+        .iter()
+        .flat_map(|l| &l.hits)
+        .zip(&grades)
+        .map(|(h, g)| (&h.event, g.as_slice()))
+        .collect();
+    let csv = events_csv(&rows);
+    let csv_sha256 = sha256_hex(csv.as_bytes());
+    let mut b = String::new();
+    b.push_str("<h1>Evidence packet: who looked up this person</h1>\n");
+    b.push_str(&generated(generated_by, generated_at));
+    put!(
+        b,
+        "<table class=\"facts\"><tr><th>Searched</th><td class=\"mono\">{}</td></tr><tr><th>Person</th><td>{}</td></tr><tr><th>Lookups</th><td>{}</td></tr><tr><th>Logins</th><td>{}</td></tr></table>\n",
+        escape(&r.criteria.describe()),
+        escape(&r.person.join(" = ")),
+        r.lookups,
+        r.logins.len()
+    );
+    for l in &r.logins {
+        put!(
+            b,
+            "<section class=\"alert\"><h3><span class=\"mono\">{}</span> · employee {} · unit {} · {} lookups, {} not explained by a case</h3>\n",
+            escape(&l.user),
+            escape(l.employee_id.as_deref().unwrap_or("?")),
+            escape(l.unit.as_deref().unwrap_or("?")),
+            l.lookups,
+            l.unexplained
+        );
+        b.push_str("<table><tr><th>When</th><th>Action</th><th>System</th><th>Searched</th><th>Match</th><th>Sure</th><th>Client</th><th>Case</th></tr>\n");
+        for h in &l.hits {
+            put!(
+                b,
+                "<tr><td class=\"mono\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{} ({})</td><td>{:.2}</td><td>{}</td><td>{}</td></tr>\n",
+                escape(&h.ts),
+                escape(&h.action),
+                escape(h.system.as_deref().unwrap_or("")),
+                escape(&crate::lookups::searched_text(&h.searched)),
+                escape(h.matched.kind.describe()),
+                escape(&h.matched.fields.join(", ")),
+                h.matched.strength,
+                escape(h.client.as_deref().unwrap_or("")),
+                escape(&h.case_phrase)
+            );
+        }
+        b.push_str("</table></section>\n");
+    }
+    b.push_str(&events_section(&rows, rows.len()));
+    b.push_str(&integrity(&csv_sha256, rows.len()));
+    let html = document("Evidence packet: who looked up this person", &b);
+    finish(html, csv, csv_sha256)
+}
+
 fn finish(html: String, csv: String, csv_sha256: String) -> Packet {
     let html_sha256 = sha256_hex(html.as_bytes());
     Packet {

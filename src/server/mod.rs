@@ -51,6 +51,9 @@ pub enum ServeError {
 #[derive(Debug, Clone)]
 pub struct ServeOptions {
     pub db: PathBuf,
+    /// Reference data for the lookups page ("who looked up this person"); without it the
+    /// page says so and searches nothing.
+    pub resolver: Option<Arc<crate::identity::Resolver>>,
     pub listen: SocketAddr,
     /// How long a login lasts.
     pub session_hours: i64,
@@ -74,6 +77,8 @@ pub struct AppState {
     /// Password checks running at once: argon2 takes memory and a core each, so a flood of
     /// logins waits here instead of starving the blocking threads that serve the store.
     pub verifiers: Arc<tokio::sync::Semaphore>,
+    /// Reference data (`serve --refs`) for the lookups page.
+    pub resolver: Option<Arc<crate::identity::Resolver>>,
 }
 
 /// Runs the server until SIGINT or SIGTERM.
@@ -110,6 +115,7 @@ pub fn run(opts: ServeOptions) -> Result<(), ServeError> {
         dummy_hash: Arc::from(auth::dummy_hash().map_err(|e| ServeError::Usage(e.to_string()))?),
         throttle: Arc::new(throttle::Throttle::default()),
         verifiers: Arc::new(tokio::sync::Semaphore::new(2)),
+        resolver: opts.resolver.clone(),
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)

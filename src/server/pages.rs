@@ -203,6 +203,10 @@ fn nav(p: &Page, active: &str) -> String {
         ("alerts", "/alerts", "Alerts"),
         ("users", "/users", "Users"),
     ];
+    // Searching who looked up a person names people: not for the oversight role.
+    if p.viewer.role.sees_names() {
+        items.push(("lookups", "/lookups", "Lookups"));
+    }
     // Exceptions are an admin's; the server refuses them to the other roles.
     if p.viewer.role == Role::Admin {
         items.push(("exceptions", "/exceptions", "Exceptions"));
@@ -239,6 +243,83 @@ fn role_label(r: Role) -> &'static str {
 // ---------------------------------------------------------------------------------------
 // Pages
 // ---------------------------------------------------------------------------------------
+
+/// "Who looked up this person" (issue 16): the search form (GET, so a search is a link an
+/// investigator can keep) and, when a search ran, each login's lookups with how they
+/// matched and their case. `note` says why no search ran (no reference data, bad input).
+pub fn lookups(
+    p: &Page,
+    c: &crate::lookups::Criteria,
+    r: Option<&crate::lookups::Report>,
+    note: Option<&str>,
+) -> String {
+    let mut b = String::from("<h1>Who looked up this person</h1>\n");
+    b.push_str("<p class=\"muted\">Every lookup that resolves to the person, graded as the detectors grade them. Each search is recorded in the access log with its criteria.</p>\n");
+    b.push_str("<form class=\"filters\" method=\"get\" action=\"/lookups\">\n");
+    let field = |b: &mut String, name: &str, label: &str, v: &Option<String>| {
+        put!(
+            b,
+            "<label>{label}<input name=\"{name}\" value=\"{}\"></label>\n",
+            escape(v.as_deref().unwrap_or(""))
+        );
+    };
+    field(&mut b, "person_id", "Person id", &c.person_id);
+    field(&mut b, "name", "Name", &c.name);
+    field(&mut b, "dob", "Date of birth", &c.dob);
+    field(&mut b, "plate", "Plate", &c.plate);
+    field(&mut b, "phone", "Phone", &c.phone);
+    field(&mut b, "address", "Address", &c.address);
+    field(&mut b, "from", "From", &c.from);
+    field(&mut b, "to", "To", &c.to);
+    b.push_str("<button type=\"submit\">Search</button>\n</form>\n");
+    if let Some(n) = note {
+        put!(
+            b,
+            "<div class=\"notice\" role=\"status\">{}</div>\n",
+            escape(n)
+        );
+    }
+    if let Some(r) = r {
+        put!(
+            b,
+            "<h2>{} lookups by {} logins</h2>\n<p>Person: {}</p>\n",
+            r.lookups,
+            r.logins.len(),
+            escape(&r.person.join(" = "))
+        );
+        for l in &r.logins {
+            put!(
+                b,
+                "<h3><a href=\"{}\">{}</a> · employee {} · unit {} · {} lookups, {} not explained by a case</h3>\n",
+                escape(&timeline_href(&l.user, None, None)),
+                escape(&l.user),
+                escape(l.employee_id.as_deref().unwrap_or("?")),
+                escape(l.unit.as_deref().unwrap_or("?")),
+                l.lookups,
+                l.unexplained
+            );
+            b.push_str("<table class=\"data lookups\"><thead><tr><th>When</th><th>Action</th><th>System</th><th>Searched</th><th>Match</th><th>Sure</th><th>From</th><th>Case</th></tr></thead><tbody>\n");
+            for h in &l.hits {
+                put!(
+                    b,
+                    "<tr><td class=\"mono\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{} ({}{})</td><td>{:.2}</td><td>{}</td><td>{}</td></tr>\n",
+                    escape(&h.ts),
+                    escape(&h.action),
+                    escape(h.system.as_deref().unwrap_or("")),
+                    escape(&crate::lookups::searched_text(&h.searched)),
+                    escape(h.matched.kind.describe()),
+                    escape(&h.matched.fields.join(", ")),
+                    escape(&h.matched.name_agreement.map(|a| format!("; name {a}")).unwrap_or_default()),
+                    h.matched.strength,
+                    escape(h.client.as_deref().or(h.ip.as_deref()).unwrap_or("")),
+                    escape(&h.case_phrase)
+                );
+            }
+            b.push_str("</tbody></table>\n");
+        }
+    }
+    layout(Some(p), "Lookups", "lookups", &b)
+}
 
 /// The login form (POST `/login`, fields `name` and `password`). It carries no CSRF token:
 /// there is no session yet, and the server refuses cross-site posts by their `Origin`.

@@ -210,6 +210,24 @@ const SCHEMA_V4: &str = "
 ALTER TABLE accounts ADD COLUMN disabled_at TEXT;
 ";
 
+/// The lookup index (issue 16): per stored event, the normalised identifiers it was typed
+/// with, so "who looked up this person" reads only candidate events
+/// ([`crate::lookups`]). Created by every version on open (`IF NOT EXISTS`) rather than as a
+/// numbered step, and filled for events not indexed yet (up to `event_keys_done.upto`, an
+/// `events` rowid) whenever a search or an `audit --db` run asks, so stores written
+/// before it, or by `watch`, are indexed on first use.
+const LOOKUP_INDEX: &str = "
+CREATE TABLE IF NOT EXISTS event_keys (
+    key      TEXT NOT NULL,
+    event_id TEXT NOT NULL,
+    PRIMARY KEY (key, event_id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS event_keys_done (
+    id   INTEGER PRIMARY KEY CHECK (id = 1),
+    upto INTEGER NOT NULL
+);
+";
+
 /// A saved checkpoint: detection state (the `custodes-baseline` JSON) and where each
 /// source resumes (the service's JSON).
 #[derive(Debug, Clone, PartialEq)]
@@ -281,6 +299,10 @@ impl Store {
             .pragma_update(None, "synchronous", "FULL")
             .map_err(open_err)?;
         store.check_meta()?;
+        store
+            .conn
+            .execute_batch(LOOKUP_INDEX)
+            .map_err(store.sql("creating the lookup index"))?;
         Ok(store)
     }
 
@@ -398,6 +420,96 @@ impl Store {
         tx.commit().map_err(self.sql(doing))?;
         tracing::info!(path = %self.path.display(), from, to = VERSION, "Alert store migrated.");
         Ok(())
+    }
+
+    /// Stored events not yet in the lookup index, oldest first: (rowid, id, contract JSON).
+    pub fn unindexed_events(&self, limit: usize) -> Result<Vec<(i64, String, String)>, StoreError> {
+        let doing = "reading events to index";
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT rowid, event_id, event FROM events
+                 WHERE rowid > coalesce((SELECT upto FROM event_keys_done WHERE id = 1), 0)
+                 ORDER BY rowid LIMIT ?1",
+            )
+            .map_err(self.sql(doing))?;
+        let rows = stmt
+            .query_map([limit as i64], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .map_err(self.sql(doing))?;
+        rows.collect::<Result<_, _>>().map_err(self.sql(doing))
+    }
+
+    /// Adds events' keys to the lookup index and marks every event up to rowid `upto`
+    /// indexed, in one transaction.
+    pub fn put_event_keys(
+        &mut self,
+        keyed: &[(String, Vec<String>)],
+        upto: i64,
+    ) -> Result<(), StoreError> {
+        let path = self.path.clone();
+        let err = move |source| StoreError::Sql {
+            path: path.clone(),
+            doing: "writing the lookup index",
+            source,
+        };
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(err.clone())?;
+        {
+            let mut stmt = tx
+                .prepare_cached("INSERT OR IGNORE INTO event_keys (key, event_id) VALUES (?1, ?2)")
+                .map_err(err.clone())?;
+            for (id, keys) in keyed {
+                for k in keys {
+                    stmt.execute(params![k, id]).map_err(err.clone())?;
+                }
+            }
+        }
+        tx.execute(
+            "INSERT INTO event_keys_done (id, upto) VALUES (1, ?1)
+             ON CONFLICT (id) DO UPDATE SET upto = max(upto, excluded.upto)",
+            [upto],
+        )
+        .map_err(err.clone())?;
+        tx.commit().map_err(err)
+    }
+
+    /// The stored events carrying any of these index keys: (id, contract JSON), oldest
+    /// first, each once.
+    pub fn events_with_keys(&self, keys: &[String]) -> Result<Vec<(String, String)>, StoreError> {
+        let doing = "reading the lookup index";
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT event_id FROM event_keys WHERE key = ?1")
+            .map_err(self.sql(doing))?;
+        let mut ids = std::collections::BTreeSet::new();
+        for k in keys {
+            let rows = stmt
+                .query_map([k], |r| r.get::<_, String>(0))
+                .map_err(self.sql(doing))?;
+            for id in rows {
+                ids.insert(id.map_err(self.sql(doing))?);
+            }
+        }
+        let mut ev = self
+            .conn
+            .prepare_cached("SELECT ts, event FROM events WHERE event_id = ?1")
+            .map_err(self.sql(doing))?;
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            if let Some((ts, json)) = ev
+                .query_row([&id], |r| {
+                    Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+                })
+                .optional()
+                .map_err(self.sql(doing))?
+            {
+                out.push((ts, id, json));
+            }
+        }
+        out.sort();
+        Ok(out.into_iter().map(|(_, id, json)| (id, json)).collect())
     }
 
     /// Starts one atomic step: everything written through the batch is committed together
