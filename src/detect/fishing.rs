@@ -47,6 +47,14 @@ pub const DOC: DetectorDoc = DetectorDoc {
 
 /// The kinds, in the order of the count arrays.
 const KINDS: [&str; 3] = ["wildcard_sweep", "attribute_search", "enumeration"];
+/// How a day's count of each kind reads in a reason.
+const NOUNS: [&str; 3] = [
+    "pattern or surname search(es)",
+    "attribute search(es)",
+    "search(es) in sequences",
+];
+/// Searches whose criteria an alert's evidence lists (its event ids list all).
+const MAX_CRITERIA: usize = 50;
 const WILDCARD: usize = 0;
 const ATTRIBUTE: usize = 1;
 const ENUMERATION: usize = 2;
@@ -77,15 +85,29 @@ struct Probe {
 /// A user's state for the day being observed.
 #[derive(Debug, Default)]
 struct Today {
+    /// The login as the events spell it (for alerts).
+    login: String,
     counts: [u32; 3],
     /// Count needed for an alert, fixed at the user's first search of the day.
     needed: Option<[Need; 3]>,
-    /// Events (with their criteria) counted before the alert, so it rests on all of them.
-    pending: [Vec<(String, DateTime<Utc>, Value)>; 3],
-    alerted: [bool; 3],
+    /// Every search counted today, per kind: what it was and why it counts.
+    searches: [Vec<Counted>; 3],
     /// Event ids already counted as part of a sequence.
     in_sequence: BTreeSet<String>,
     recent: VecDeque<Probe>,
+}
+
+/// One search counted towards a day's fishing.
+#[derive(Debug)]
+struct Counted {
+    ts: DateTime<Utc>,
+    /// The events it rests on (a sequence: the ones it added).
+    ids: Vec<String>,
+    criteria: Value,
+    what: String,
+    /// No valid case of the user's and no exemption behind it.
+    lacks_case: bool,
+    context: Map<String, Value>,
 }
 
 #[derive(Debug, Clone, Copy, Default)]
@@ -196,11 +218,97 @@ impl Fishing {
         })
     }
 
+    /// The alert on one user's day of one kind: every search counted, its criteria, and
+    /// the usual day it was judged against.
+    #[allow(clippy::too_many_arguments)]
+    fn day_finding(
+        &self,
+        cx: &DayContext<'_>,
+        day: NaiveDate,
+        user: &str,
+        t: &Today,
+        k: usize,
+        searches: &[Counted],
+        need: Need,
+    ) -> DayFinding {
+        let mut event_ids: Vec<String> = Vec::new();
+        for s in searches {
+            event_ids.extend(s.ids.iter().cloned());
+        }
+        let first = searches.iter().map(|s| s.ts).min().unwrap_or_default();
+        let last = searches.iter().map(|s| s.ts).max().unwrap_or_default();
+        let lacks = searches.iter().any(|s| s.lacks_case);
+        let severity = if lacks {
+            Severity::Medium.up()
+        } else {
+            Severity::Medium
+        };
+        let strength = if t.counts[k] >= need.count.saturating_mul(2) {
+            1.0
+        } else {
+            0.8
+        };
+        let unit = unit_of(cx.resolver, user);
+        // A sweep can be thousands of searches: the evidence lists the first ones, the
+        // event ids all of them.
+        let shown: Vec<Value> = searches
+            .iter()
+            .take(MAX_CRITERIA)
+            .map(|s| {
+                let mut c = s.criteria.clone();
+                if let Value::Object(m) = &mut c {
+                    m.insert("event_ids".into(), json!(s.ids));
+                    for (key, v) in &s.context {
+                        m.entry(key.clone()).or_insert_with(|| v.clone());
+                    }
+                }
+                c
+            })
+            .collect();
+        let evidence = json!({
+            "searches_today": t.counts[k],
+            "needed": need.count,
+            "usual": {
+                "user": need.own, "user_days": need.own_days,
+                "unit": need.unit, "unit_member_days": need.unit_days,
+                "unit_name": unit,
+                "quantile": self.cfg.usual_quantile, "ratio": self.cfg.usual_ratio,
+            },
+            "criteria": shown,
+            "criteria_total": searches.len(),
+        });
+        let more = match searches.len() {
+            1 => String::new(),
+            n => format!(" and {} more", n - 1),
+        };
+        let reason = format!(
+            "Searched {}{more}; {} {} on {day}, where this user's usual day has {} and unit {unit}'s {}.",
+            searches[0].what,
+            t.counts[k],
+            NOUNS[k],
+            fmt_usual(need.own),
+            fmt_usual(need.unit),
+        );
+        DayFinding {
+            kind: KINDS[k].to_string(),
+            severity,
+            strength,
+            user: t.login.clone(),
+            group: format!("fishing:{}", KINDS[k]),
+            first,
+            last,
+            event_ids,
+            reason,
+            evidence,
+        }
+    }
+
     fn signals(&self, ev: &Event, cx: &Context<'_>, t: &mut Today) -> Vec<Signal> {
         let mut out = Vec::new();
         let case = cx.resolver.search_case(ev);
         let case_value = search_case_json(&case);
 
+        let attrs = attributes(ev, &self.cfg.attribute_fields);
         // Wildcards and surname sweeps.
         let mut patterns = patterns(ev);
         if patterns.is_empty() {
@@ -230,6 +338,7 @@ impl Fishing {
                         "patterns": patterns.iter().map(|p| json!({
                             "field": p.field, "pattern": p.text, "surname_only": p.sweep,
                         })).collect::<Vec<_>>(),
+                        "attributes": attrs.iter().cloned().collect::<BTreeMap<_, _>>(),
                         "result_count": ev.result_count,
                         "case": case_value,
                         "query_text": ev.query_text,
@@ -239,9 +348,9 @@ impl Fishing {
             }
         }
 
-        // Attribute searches: no person named, no valid case of the user's.
-        if ev.subject.is_empty() || !identifies(ev) {
-            let attrs = attributes(ev, &self.cfg.attribute_fields);
+        // Attribute searches: no person named (nor a name pattern: that is a sweep, with the
+        // attributes in its evidence), no valid case of the user's.
+        if patterns.is_empty() && !identifies(ev) {
             let covered = matches!(
                 case,
                 SearchCase::Assigned { .. } | SearchCase::Exempt { .. }
@@ -321,7 +430,7 @@ impl Detector for Fishing {
         DOC.name
     }
 
-    fn observe(&mut self, ev: &Event, r: &Resolved<'_>, cx: &Context<'_>, out: &mut Vec<Finding>) {
+    fn observe(&mut self, ev: &Event, r: &Resolved<'_>, cx: &Context<'_>, _out: &mut Vec<Finding>) {
         if cx.activity.is_none() {
             // Session events are not searches.
             return;
@@ -333,7 +442,10 @@ impl Detector for Fishing {
             self.units = None;
         }
         let user = login_key(&ev.user);
-        let mut t = self.today.remove(&user).unwrap_or_default();
+        let mut t = self.today.remove(&user).unwrap_or_else(|| Today {
+            login: ev.user.clone(),
+            ..Today::default()
+        });
         let signals = if matches!(r.case, CaseStatus::Explained { .. }) {
             // A lookup a case explains is case work: it neither counts nor joins a sequence.
             Vec::new()
@@ -341,87 +453,46 @@ impl Detector for Fishing {
             self.signals(ev, cx, &mut t)
         };
         if !signals.is_empty() && t.needed.is_none() {
+            // Fixed at the user's first search of the day, from the days before it only.
             t.needed = Some(self.needs(cx, &user, day));
         }
-        let needed = t.needed.unwrap_or_default();
+        let lacks_case = !matches!(
+            cx.resolver.search_case(ev),
+            SearchCase::Assigned { .. } | SearchCase::Exempt { .. }
+        );
         for s in signals {
-            let k = s.kind;
-            t.counts[k] += s.ids.len() as u32;
-            let need = needed[k];
-            let mut new: Vec<(String, DateTime<Utc>, Value)> = s
-                .ids
-                .iter()
-                .map(|(id, ts)| (id.clone(), *ts, s.criteria.clone()))
-                .collect();
-            if !t.alerted[k] && t.counts[k] < need.count {
-                t.pending[k].append(&mut new);
-                continue;
-            }
-            let first_alert = !t.alerted[k];
-            t.alerted[k] = true;
-            let mut earlier = std::mem::take(&mut t.pending[k]);
-            earlier.extend(new.into_iter().filter(|(id, _, _)| *id != ev.id));
-            let since = earlier.iter().map(|e| e.1).min();
-            let also: Vec<String> = earlier.iter().map(|e| e.0.clone()).collect();
-            let lacks = !matches!(
-                cx.resolver.search_case(ev),
-                SearchCase::Assigned { .. } | SearchCase::Exempt { .. }
-            );
-            let severity = if lacks {
-                Severity::Medium.up()
-            } else {
-                Severity::Medium
-            };
-            let strength = if t.counts[k] >= need.count.saturating_mul(2) {
-                1.0
-            } else {
-                0.8
-            };
-            let mut evidence = json!({
-                "searches_today": t.counts[k],
-                "needed": need.count,
-                "usual": {
-                    "user": need.own, "user_days": need.own_days,
-                    "unit": need.unit, "unit_member_days": need.unit_days,
-                    "unit_name": unit_of(cx.resolver, &user),
-                    "quantile": self.cfg.usual_quantile, "ratio": self.cfg.usual_ratio,
-                },
-                "criteria": earlier.iter().map(|e| e.2.clone()).chain([s.criteria.clone()]).collect::<Vec<_>>(),
-            });
-            if let Some(obj) = evidence.as_object_mut() {
-                super::add_event_context(obj, ev);
-            }
-            let reason = if first_alert {
-                format!(
-                    "Searched {}; {} {} search(es) on {day}, where this user's usual day has {} and unit {}'s {}.",
-                    s.what,
-                    t.counts[k],
-                    KINDS[k].replace('_', " "),
-                    fmt_usual(need.own),
-                    unit_of(cx.resolver, &user),
-                    fmt_usual(need.unit),
-                )
-            } else {
-                format!("Searched {}.", s.what)
-            };
-            out.push(Finding {
-                kind: KINDS[k].to_string(),
-                severity,
-                strength,
-                group: format!("fishing:{}", KINDS[k]),
-                reason,
-                evidence,
-                also,
-                since,
+            t.counts[s.kind] += s.ids.len() as u32;
+            let mut context = Map::new();
+            super::add_event_context(&mut context, ev);
+            t.searches[s.kind].push(Counted {
+                ts: s.ids.iter().map(|(_, ts)| *ts).min().unwrap_or(ev.ts),
+                ids: s.ids.into_iter().map(|(id, _)| id).collect(),
+                criteria: s.criteria,
+                what: s.what,
+                lacks_case,
+                context: context,
             });
         }
         self.today.insert(user, t);
     }
 
-    fn close_day(&mut self, day: NaiveDate, _cx: &DayContext<'_>, _out: &mut Vec<DayFinding>) {
-        for (user, t) in self.today.drain() {
+    fn close_day(&mut self, day: NaiveDate, cx: &DayContext<'_>, out: &mut Vec<DayFinding>) {
+        let mut users: Vec<(String, Today)> = self.today.drain().collect();
+        users.sort_by(|a, b| a.0.cmp(&b.0));
+        for (user, t) in users {
             if t.counts.iter().any(|&n| n > 0) {
-                self.counts.entry(user).or_default().insert(day, t.counts);
+                self.counts
+                    .entry(user.clone())
+                    .or_default()
+                    .insert(day, t.counts);
+            }
+            let needed = t.needed.unwrap_or_default();
+            for (k, searches) in t.searches.iter().enumerate() {
+                let need = needed[k];
+                if searches.is_empty() || t.counts[k] < need.count {
+                    continue;
+                }
+                out.push(self.day_finding(cx, day, &user, &t, k, searches, need));
             }
         }
         // Forget days no later day can be judged against.

@@ -7,6 +7,7 @@ mod behaviour;
 mod browser;
 mod classes;
 mod cli;
+mod fishing;
 mod formats;
 mod hardening;
 mod ordered;
