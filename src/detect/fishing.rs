@@ -725,12 +725,22 @@ fn patterns(ev: &Event) -> Vec<Pattern> {
         }
     }
     if let Some(q) = &ev.query_text {
+        let q = &without_sql_comments(q);
         for c in like_re().captures_iter(q) {
             if let Some(m) = c.get(1).filter(|m| like_wild(m.as_str())) {
                 add(&mut out, "query_text", &m.as_str().replace("''", "'"));
             }
         }
         for m in star_re().find_iter(q) {
+            // `%20` is URL encoding (sqlcommenter values), not a pattern: a wildcard ends
+            // the word.
+            if q[m.end()..]
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_alphanumeric())
+            {
+                continue;
+            }
             // Inside a LIKE literal it was taken above already (as the whole literal).
             if !out
                 .iter()
@@ -740,6 +750,35 @@ fn patterns(ev: &Event) -> Vec<Pattern> {
             }
         }
     }
+    out
+}
+
+/// SQL text without its comments (`/* sqlcommenter tags */`, `-- notes`): their `*/` and
+/// URL-encoded `%` are not patterns. Quoted strings are kept whole.
+fn without_sql_comments(q: &str) -> String {
+    let b = q.as_bytes();
+    let mut out = String::with_capacity(q.len());
+    let mut i = 0;
+    let mut start = 0;
+    let mut quoted = false;
+    while i < b.len() {
+        if b[i] == b'\'' {
+            quoted = !quoted;
+            i += 1;
+        } else if !quoted && b[i..].starts_with(b"/*") {
+            out.push_str(&q[start..i]);
+            i = q[i + 2..].find("*/").map_or(b.len(), |e| i + 2 + e + 2);
+            start = i;
+            out.push(' ');
+        } else if !quoted && b[i..].starts_with(b"--") {
+            out.push_str(&q[start..i]);
+            i = q[i..].find('\n').map_or(b.len(), |e| i + e);
+            start = i;
+        } else {
+            i += 1;
+        }
+    }
+    out.push_str(&q[start.min(q.len())..]);
     out
 }
 
@@ -935,6 +974,46 @@ mod tests {
         assert!(glob(&fold_pattern("O'BR_EN"), b"OBRIEN"));
         assert!(!glob(&fold_pattern("SMI*"), b"ASMITH"));
         assert!(!glob(&fold_pattern("GAR_"), b"GARCIA"));
+    }
+
+    #[test]
+    fn comments_and_url_encoding_are_not_patterns() {
+        let ev = |q: &str| Event {
+            id: "e".into(),
+            ts: DateTime::<Utc>::MIN_UTC,
+            user: "u".into(),
+            action: "query".into(),
+            system: None,
+            session: None,
+            client: None,
+            ip: None,
+            case_id: None,
+            purpose: None,
+            subject: crate::event::Subject::default(),
+            result_count: None,
+            query_text: Some(q.into()),
+            extra: Map::new(),
+            origin: crate::event::Origin {
+                file: "t".into(),
+                line: 1,
+            },
+        };
+        let texts =
+            |q: &str| -> Vec<String> { patterns(&ev(q)).into_iter().map(|p| p.text).collect() };
+        assert!(
+            texts("SELECT * FROM persons WHERE plate = $1 /*purpose='TRAFFIC%20STOP'*/").is_empty()
+        );
+        assert_eq!(
+            texts("SELECT * FROM persons WHERE last_name ILIKE 'gar%'"),
+            ["gar%"]
+        );
+        assert_eq!(texts("QW.NAM/SMI*.SEX/F"), ["SMI*"]);
+        assert_eq!(
+            without_sql_comments(
+                "SELECT 1 /*purpose='TRAFFIC%20STOP'*/ FROM t -- x*\nWHERE a LIKE '/*%'"
+            ),
+            "SELECT 1   FROM t \nWHERE a LIKE '/*%'"
+        );
     }
 
     #[test]
