@@ -25,6 +25,7 @@ use crate::alert::Alert;
 
 pub mod chain;
 pub mod files;
+pub mod learning;
 pub mod workbench;
 
 pub use files::StoredGap;
