@@ -10,6 +10,7 @@ mod cli;
 mod fishing;
 mod formats;
 mod hardening;
+mod learning;
 mod ordered;
 mod pgaudit;
 mod pgaudit_e2e;
