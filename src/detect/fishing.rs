@@ -37,7 +37,7 @@ use crate::refs::login_key;
 pub const DOC: DetectorDoc = DetectorDoc {
     name: "fishing",
     kinds: &["wildcard_sweep", "attribute_search", "enumeration"],
-    what: "Searches that trawl rather than look someone up: a name pattern (`SMI*`, `GAR%`, `LIKE 'GAR%'` in SQL, in a subject field, a source field or `query_text`) or a surname alone returning at least `surname_min_results` records (`wildcard_sweep`); a search by sex, race, age, hair, height, vehicle make, model or colour (`attribute_fields`) that names no person, under no valid case of the user's (`attribute_search`); `enumeration_min_run` or more distinct plates, person ids or house numbers of one street in sequence (each within `enumeration_max_gap`, houses `enumeration_max_house_gap`) within `enumeration_window_minutes` (`enumeration`). Each kind is counted per user and day and reported only above `min_searches` and above `usual_ratio` times the usual day (the `usual_quantile` of the user's own earlier active days, once there are `baseline.min_user_days` of them, and of their unit's member-days, whichever is larger). A pattern or surname under a case the user is assigned to, open at the time, that lists a person it fits is case work and is not counted; nor is any lookup a case explains.",
+    what: "Searches that trawl rather than look someone up: a name pattern (`SMI*`, `GAR%`, `LIKE 'GAR%'` in SQL, in a subject field, a source field or `query_text`) or a surname alone returning at least `surname_min_results` records (`wildcard_sweep`); a search by sex, race, age, hair, height, vehicle make, model or colour (`attribute_fields`) that names no person, under no valid case of the user's (`attribute_search`); `enumeration_min_run` or more distinct plates, person ids or house numbers of one street in sequence (each within `enumeration_max_gap`, houses `enumeration_max_house_gap`) within `enumeration_window_minutes`, typed under no valid case of the user's and no exempt purpose (`enumeration`). Each kind is counted per user and day and reported only above `min_searches` and above `usual_ratio` times the usual day (the `usual_quantile` of the user's own earlier active days, once there are `baseline.min_user_days` of them, and of their unit's member-days, whichever is larger). A pattern or surname under a case the user is assigned to, open at the time, that lists a person it fits is case work and is not counted; nor is any lookup a case explains.",
     why: "Fishing expeditions — browsing who lives on a street, who drives a red car, every woman of an age, every SMITH — are how records are trawled for a target the officer cannot name or should not search for; they never match one person, so the identity detectors cannot see them.",
     false_positives: "Suspect-description searches for a case not typed with them; records or intelligence units whose work is sweeps (their usual day absorbs it after a few days of history); a street canvass for an incident with no case number. The history of fishing counts is built by audited days (`audit --state`, `watch`), not by `custodes baseline`, so the first nights judge everyone against a usual day of zero.",
     tuning: "`[fishing]`: `min_searches`, `usual_quantile`, `usual_ratio`, `surname_min_results`, the enumeration window, run and gaps, and `attribute_fields`; `[baseline] history_days` bounds the history.",
@@ -309,6 +309,11 @@ impl Fishing {
         let case_value = search_case_json(&case);
 
         let attrs = attributes(ev, &self.cfg.attribute_fields);
+        // A valid case of the user's, or an exemption, covers descriptions and sequences.
+        let covered = matches!(
+            case,
+            SearchCase::Assigned { .. } | SearchCase::Exempt { .. }
+        );
         // Wildcards and surname sweeps.
         let mut patterns = patterns(ev);
         if patterns.is_empty() {
@@ -351,10 +356,6 @@ impl Fishing {
         // Attribute searches: no person named (nor a name pattern: that is a sweep, with the
         // attributes in its evidence), no valid case of the user's.
         if patterns.is_empty() && !identifies(ev) {
-            let covered = matches!(
-                case,
-                SearchCase::Assigned { .. } | SearchCase::Exempt { .. }
-            );
             if !attrs.is_empty() && !covered {
                 let shown: Vec<String> = attrs.iter().map(|(k, v)| format!("{k}={v}")).collect();
                 out.push(Signal {
@@ -371,12 +372,14 @@ impl Fishing {
             }
         }
 
-        // Sequences: every identifier typed joins the user's recent window.
+        // Sequences: every identifier typed with no valid case of the user's and no
+        // exemption joins the user's recent window (a case's records entered together have
+        // neighbouring ids; a port lane reads plates as they come).
         let window = Duration::minutes(self.cfg.enumeration_window_minutes.max(1));
         while t.recent.front().is_some_and(|p| ev.ts - p.ts > window) {
             t.recent.pop_front();
         }
-        {
+        if !covered {
             for p in probes(ev) {
                 let gap = if p.field == "address" {
                     self.cfg.enumeration_max_house_gap

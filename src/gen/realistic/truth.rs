@@ -155,7 +155,8 @@ fn evaluate(
 /// * a description (sex, race, age, vehicle) that names nobody is an
 ///   attribute search unless made under the user's own open case or an
 ///   exempt purpose;
-/// * a run of plates counting up is an enumeration.
+/// * a run of plates counting up is an enumeration, unless typed under the
+///   user's own open case or an exempt purpose.
 fn fishing(
     w: &World,
     book: &CaseBook,
@@ -192,6 +193,9 @@ fn fishing(
         return bit(L_FISH + 1);
     }
     if style == N_SEQUENCE {
+        if own_case || exempt(ev.purpose) {
+            return 0;
+        }
         return bit(L_FISH + 2);
     }
     0
