@@ -355,21 +355,19 @@ impl Fishing {
 
         // Attribute searches: no person named (nor a name pattern: that is a sweep, with the
         // attributes in its evidence), no valid case of the user's.
-        if patterns.is_empty() && !identifies(ev) {
-            if !attrs.is_empty() && !covered {
-                let shown: Vec<String> = attrs.iter().map(|(k, v)| format!("{k}={v}")).collect();
-                out.push(Signal {
-                    kind: ATTRIBUTE,
-                    ids: vec![(ev.id.clone(), ev.ts)],
-                    criteria: json!({
-                        "attributes": attrs.iter().cloned().collect::<BTreeMap<_, _>>(),
-                        "result_count": ev.result_count,
-                        "case": case_value,
-                        "query_text": ev.query_text,
-                    }),
-                    what: format!("by {} {}", shown.join(", "), case_phrase(&case)),
-                });
-            }
+        if patterns.is_empty() && !identifies(ev) && !attrs.is_empty() && !covered {
+            let shown: Vec<String> = attrs.iter().map(|(k, v)| format!("{k}={v}")).collect();
+            out.push(Signal {
+                kind: ATTRIBUTE,
+                ids: vec![(ev.id.clone(), ev.ts)],
+                criteria: json!({
+                    "attributes": attrs.iter().cloned().collect::<BTreeMap<_, _>>(),
+                    "result_count": ev.result_count,
+                    "case": case_value,
+                    "query_text": ev.query_text,
+                }),
+                what: format!("by {} {}", shown.join(", "), case_phrase(&case)),
+            });
         }
 
         // Sequences: every identifier typed with no valid case of the user's and no
@@ -473,7 +471,7 @@ impl Detector for Fishing {
                 criteria: s.criteria,
                 what: s.what,
                 lacks_case,
-                context: context,
+                context,
             });
         }
         self.today.insert(user, t);

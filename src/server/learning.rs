@@ -175,9 +175,9 @@ pub fn overview_section(rows: &[DispositionRow]) -> String {
     }
     b.push_str("<div class=\"scroll\"><table class=\"data\" id=\"dispositions\"><thead><tr><th>Detector</th><th>Kind</th><th>Unit</th><th class=\"num\">Alerts</th><th class=\"num\">Confirmed</th><th class=\"num\">Benign</th><th class=\"num\">False positive</th><th class=\"num\">Precision</th></tr></thead><tbody>\n");
     for r in rows {
-        let _ = write!(
+        let _ = writeln!(
             b,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>\n",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
             escape(&r.detector),
             escape(&r.kind),
             escape(&r.unit),
@@ -209,7 +209,7 @@ pub fn proposals_section(csrf: &str, proposals: &[Proposal]) -> String {
             .iter()
             .map(|(s, n)| format!("{n} {}", s.replace('_', " ")))
             .collect();
-        let _ = write!(
+        let _ = writeln!(
             b,
             "<div class=\"proposal\"><p><strong>{}</strong> ({}) — {}/{}, {}: {} of {} alerts marked benign.</p>\
              <p>A rule for this login, detector and kind would have hidden <strong>{}</strong> past alert(s) ({}).</p>\
@@ -221,7 +221,7 @@ pub fn proposals_section(csrf: &str, proposals: &[Proposal]) -> String {
              <label>Owner (who answers for the rule)<input name=\"owner\" required></label>\
              <label>Reason<textarea name=\"reason\" rows=\"2\" required>{}</textarea></label>\
              <label>Expires (YYYY-MM-DD, empty: never)<input name=\"expires\" placeholder=\"YYYY-MM-DD\"></label>\
-             <div><button type=\"submit\">Accept: add this rule</button></div></form></div>\n",
+             <div><button type=\"submit\">Accept: add this rule</button></div></form></div>",
             escape(&pat.user),
             escape(pat.unit.as_deref().unwrap_or("unit unknown")),
             escape(&pat.detector),

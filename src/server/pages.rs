@@ -2113,7 +2113,7 @@ mod tests {
                 created_at: "2024-05-01T00:00:00Z".into(),
                 revoked_at: None,
             };
-            let html = exceptions(&p, std::slice::from_ref(&rule), Some((&rule, 12)));
+            let html = exceptions(&p, std::slice::from_ref(&rule), Some((&rule, 12)), None);
             assert!(html.contains("<strong>12</strong>"));
             assert_eq!(
                 html.contains("action=\"/exceptions/7/revoke\""),

@@ -112,7 +112,7 @@ impl Sim<'_> {
                 ..Q::on(&sh, times[0])
             };
             let want = bit(L_FISH + (style - N_PATTERN) as u32);
-            if !self.probe(&q0).is_some_and(|v| v.labels & want != 0) {
+            if self.probe(&q0).is_none_or(|v| v.labels & want == 0) {
                 continue;
             }
             for (k, &t) in times.iter().enumerate() {
@@ -175,7 +175,7 @@ impl Sim<'_> {
                 ..Q::on(&sh, t)
             };
             // Case work in every reading of dates, and nothing to label.
-            if !self.probe(&q).is_some_and(|v| v.labels == 0) {
+            if self.probe(&q).is_none_or(|v| v.labels != 0) {
                 continue;
             }
             let seed = rng.next_u64() & !0xff;
