@@ -305,15 +305,12 @@ impl Fishing {
 
     fn signals(&self, ev: &Event, cx: &Context<'_>, t: &mut Today) -> Vec<Signal> {
         let mut out = Vec::new();
-        let case = cx.resolver.search_case(ev);
-        let case_value = search_case_json(&case);
-
+        let window = Duration::minutes(self.cfg.enumeration_window_minutes.max(1));
+        while t.recent.front().is_some_and(|p| ev.ts - p.ts > window) {
+            t.recent.pop_front();
+        }
         let attrs = attributes(ev, &self.cfg.attribute_fields);
-        // A valid case of the user's, or an exemption, covers descriptions and sequences.
-        let covered = matches!(
-            case,
-            SearchCase::Assigned { .. } | SearchCase::Exempt { .. }
-        );
+        let probes = probes(ev);
         // Wildcards and surname sweeps.
         let mut patterns = patterns(ev);
         if patterns.is_empty() {
@@ -327,6 +324,17 @@ impl Fishing {
                 }
             }
         }
+        if patterns.is_empty() && attrs.is_empty() && probes.is_empty() {
+            // Most lookups: nothing that could be fishing, and no case to judge.
+            return out;
+        }
+        let case = cx.resolver.search_case(ev);
+        let case_value = search_case_json(&case);
+        // A valid case of the user's, or an exemption, covers descriptions and sequences.
+        let covered = matches!(
+            case,
+            SearchCase::Assigned { .. } | SearchCase::Exempt { .. }
+        );
         if !patterns.is_empty() {
             let case_work = match &case {
                 SearchCase::Assigned { subjects, .. } => {
@@ -373,12 +381,8 @@ impl Fishing {
         // Sequences: every identifier typed with no valid case of the user's and no
         // exemption joins the user's recent window (a case's records entered together have
         // neighbouring ids; a port lane reads plates as they come).
-        let window = Duration::minutes(self.cfg.enumeration_window_minutes.max(1));
-        while t.recent.front().is_some_and(|p| ev.ts - p.ts > window) {
-            t.recent.pop_front();
-        }
         if !covered {
-            for p in probes(ev) {
+            for p in probes {
                 let gap = if p.field == "address" {
                     self.cfg.enumeration_max_house_gap
                 } else {
@@ -457,10 +461,11 @@ impl Detector for Fishing {
             // Fixed at the user's first search of the day, from the days before it only.
             t.needed = Some(self.needs(cx, &user, day));
         }
-        let lacks_case = !matches!(
-            cx.resolver.search_case(ev),
-            SearchCase::Assigned { .. } | SearchCase::Exempt { .. }
-        );
+        let lacks_case = !signals.is_empty()
+            && !matches!(
+                cx.resolver.search_case(ev),
+                SearchCase::Assigned { .. } | SearchCase::Exempt { .. }
+            );
         for s in signals {
             t.counts[s.kind] += s.ids.len() as u32;
             let mut context = Map::new();
