@@ -53,6 +53,8 @@ const NOUNS: [&str; 3] = [
     "attribute search(es)",
     "search(es) in sequences",
 ];
+/// Identifiers of one series kept for finding a sequence (the latest ones in the window).
+const MAX_PER_STEM: usize = 64;
 /// Searches whose criteria an alert's evidence lists (its event ids list all).
 const MAX_CRITERIA: usize = 50;
 const WILDCARD: usize = 0;
@@ -94,7 +96,9 @@ struct Today {
     searches: [Vec<Counted>; 3],
     /// Event ids already counted as part of a sequence.
     in_sequence: BTreeSet<String>,
-    recent: VecDeque<Probe>,
+    /// Recent identifiers by field and stem, within the window and at most
+    /// [`MAX_PER_STEM`] each, so that a script typing thousands costs the same per event.
+    recent: HashMap<(&'static str, String), VecDeque<Probe>>,
 }
 
 /// One search counted towards a day's fishing.
@@ -306,9 +310,6 @@ impl Fishing {
     fn signals(&self, ev: &Event, cx: &Context<'_>, t: &mut Today) -> Vec<Signal> {
         let mut out = Vec::new();
         let window = Duration::minutes(self.cfg.enumeration_window_minutes.max(1));
-        while t.recent.front().is_some_and(|p| ev.ts - p.ts > window) {
-            t.recent.pop_front();
-        }
         let attrs = attributes(ev, &self.cfg.attribute_fields);
         let probes = probes(ev);
         // Wildcards and surname sweeps.
@@ -388,9 +389,14 @@ impl Fishing {
                 } else {
                     self.cfg.enumeration_max_gap
                 };
-                t.recent.push_back(p.clone());
-                if let Some(run) = sequence(&t.recent, &p, gap.max(1), self.cfg.enumeration_min_run)
+                let recent = t.recent.entry((p.field, p.stem.clone())).or_default();
+                while recent.front().is_some_and(|q| ev.ts - q.ts > window)
+                    || recent.len() >= MAX_PER_STEM
                 {
+                    recent.pop_front();
+                }
+                recent.push_back(p.clone());
+                if let Some(run) = sequence(recent, &p, gap.max(1), self.cfg.enumeration_min_run) {
                     let ids: Vec<(String, DateTime<Utc>)> = run
                         .iter()
                         .filter(|q| !t.in_sequence.contains(&q.id))
