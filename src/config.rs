@@ -32,6 +32,7 @@ pub struct Config {
     pub baseline: BaselineConfig,
     pub odd_volume: OddVolumeConfig,
     pub subject_surge: SubjectSurgeConfig,
+    pub fishing: FishingConfig,
     pub stream: StreamConfig,
     pub alerts: AlertConfig,
     pub pgaudit: PgauditConfig,
@@ -151,6 +152,79 @@ impl Default for SubjectSurgeConfig {
             window_hours: 24,
             min_users: 5,
             attention_ratio: 3.0,
+        }
+    }
+}
+
+/// Thresholds of the `fishing` detector.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct FishingConfig {
+    /// Searches of one kind in a day (not explained by a case) needed before an alert, at
+    /// the least; a user or unit that usually makes such searches needs more (below).
+    pub min_searches: u32,
+    /// The usual day of the user and of their unit is this quantile of their earlier active
+    /// days' counts (the unit's member-days); the larger of the two is the norm.
+    pub usual_quantile: f64,
+    /// A day is fishing when its count exceeds the norm times this ratio.
+    pub usual_ratio: f64,
+    /// A surname with no other criteria is a sweep when it returns at least this many
+    /// records (`result_count`).
+    pub surname_min_results: u64,
+    /// Sequential plates, ids or house numbers must fall within this many minutes.
+    pub enumeration_window_minutes: i64,
+    /// Distinct values in one sequence needed for `enumeration`.
+    pub enumeration_min_run: usize,
+    /// Largest step between neighbouring values of a sequence of plates or ids.
+    pub enumeration_max_gap: u64,
+    /// Largest step between neighbouring house numbers of one street (one side of a street
+    /// steps by two).
+    pub enumeration_max_house_gap: u64,
+    /// Search fields (source fields or `key=value` criteria in `query_text`) that describe
+    /// people or vehicles rather than name them; compared lower-case.
+    pub attribute_fields: Vec<String>,
+}
+
+impl Default for FishingConfig {
+    fn default() -> Self {
+        Self {
+            min_searches: 1,
+            usual_quantile: 0.9,
+            usual_ratio: 2.0,
+            surname_min_results: 20,
+            enumeration_window_minutes: 30,
+            enumeration_min_run: 4,
+            enumeration_max_gap: 2,
+            enumeration_max_house_gap: 10,
+            attribute_fields: [
+                "sex",
+                "gender",
+                "race",
+                "ethnicity",
+                "age",
+                "age_min",
+                "age_max",
+                "age_from",
+                "age_to",
+                "age_range",
+                "birth_year",
+                "hair",
+                "hair_color",
+                "eyes",
+                "eye_color",
+                "height",
+                "weight",
+                "make",
+                "model",
+                "vehicle_make",
+                "vehicle_model",
+                "color",
+                "colour",
+                "vehicle_color",
+                "vehicle_colour",
+            ]
+            .map(String::from)
+            .to_vec(),
         }
     }
 }
@@ -530,6 +604,27 @@ export_always_rows = 100000
 window_hours = 24
 min_users = 5
 attention_ratio = 3.0
+
+[fishing]
+# Searches of one kind (wildcard_sweep, attribute_search, enumeration) in a day, not
+# explained by a case, needed before an alert at the least...
+min_searches = 1
+# ...and more than usual_ratio times the usual day: the usual_quantile of the user's own
+# earlier active days (once they have baseline.min_user_days of them) and of their unit's
+# member-days, whichever is larger.
+usual_quantile = 0.9
+usual_ratio = 2.0
+# A surname with no other criteria is a sweep when it returns this many records or more.
+surname_min_results = 20
+# enumeration: enumeration_min_run distinct plates, person ids or house numbers of one
+# street within enumeration_window_minutes, each within max_gap of the next.
+enumeration_window_minutes = 30
+enumeration_min_run = 4
+enumeration_max_gap = 2
+enumeration_max_house_gap = 10
+# attribute_search: fields that describe rather than name (source fields, or key=value,
+# key/value or key:value criteria in query_text).
+attribute_fields = ["sex", "gender", "race", "ethnicity", "age", "age_min", "age_max", "age_from", "age_to", "age_range", "birth_year", "hair", "hair_color", "eyes", "eye_color", "height", "weight", "make", "model", "vehicle_make", "vehicle_model", "color", "colour", "vehicle_color", "vehicle_colour"]
 
 [stream]
 # Seconds an event may arrive out of time order and still be analysed in order.

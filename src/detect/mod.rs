@@ -17,6 +17,7 @@
 
 pub mod association;
 pub mod coworker;
+pub mod fishing;
 pub mod no_case;
 pub mod odd_volume;
 pub mod self_query;
@@ -134,6 +135,7 @@ pub fn registry() -> Vec<DetectorDoc> {
         shared_credential::DOC,
         odd_volume::DOC,
         subject_surge::DOC,
+        fishing::DOC,
     ]
 }
 
@@ -158,6 +160,7 @@ pub fn build_detectors(resolver: &Resolver) -> Vec<Box<dyn Detector>> {
     ds.push(Box::new(subject_surge::SubjectSurge::new(
         &resolver.config.subject_surge,
     )));
+    ds.push(Box::new(fishing::Fishing::new(&resolver.config)));
     ds
 }
 

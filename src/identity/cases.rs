@@ -450,6 +450,15 @@ impl CaseIndex {
         best.and_then(|n| self.entries.get(n as usize))
             .map(|e| e.id.as_str())
     }
+
+    /// The people the typed case lists, for judging searches that name nobody (a pattern, a
+    /// surname sweep) against the case typed with them.
+    pub fn subjects_of<'s>(&'s self, t: Typed<'_>) -> impl Iterator<Item = &'s KnownPerson> + 's {
+        self.entry_of(t)
+            .into_iter()
+            .flat_map(|e| e.subjects.iter())
+            .filter_map(|&s| self.subjects.person(s))
+    }
 }
 
 #[cfg(test)]

@@ -20,4 +20,4 @@ pub mod normalize;
 pub mod resolve;
 
 pub use index::{KnownPerson, Match, MatchKind, NameStats, PersonIndex, Query};
-pub use resolve::{CaseStatus, Resolved, Resolver};
+pub use resolve::{CaseStatus, Resolved, Resolver, SearchCase};

@@ -505,6 +505,88 @@ impl Resolver {
     }
 }
 
+/// The case behind a search that may name nobody (a pattern, attributes, a listing), as the
+/// `fishing` detector judges it: [`CaseStatus`] is only computed for lookups of a person.
+#[derive(Debug)]
+pub enum SearchCase<'r> {
+    /// No case typed (or a placeholder).
+    None,
+    /// The purpose, system or action needs no case.
+    Exempt { by: String },
+    /// A typed case that does not exist, was not open, or is not the user's: the `no_case`
+    /// kind and the case id as compared.
+    Invalid { kind: &'static str, case_id: String },
+    /// A case the user is assigned to and that is open, with the people it lists.
+    Assigned {
+        case_id: String,
+        subjects: Vec<&'r KnownPerson>,
+    },
+}
+
+impl Resolver {
+    /// The case behind a search, checked in the same order as [`CaseStatus`]: a typed case
+    /// that is not the user's first, then exemptions, then the case itself.
+    pub fn search_case(&self, ev: &Event) -> SearchCase<'_> {
+        let typed = ev
+            .case_id
+            .as_deref()
+            .filter(|c| !self.placeholder_case_ids.contains(&match_key(c)))
+            .map(|c| self.cases.typed(c));
+        let personnel = self.personnel_for(&ev.user);
+        let who = self
+            .cases
+            .asker(&ev.user, personnel.map(|p| p.employee_id.as_str()));
+        if let Some(t) = typed {
+            let case_id = self.cases.canonical(t);
+            match self.cases.state(t, ev.ts) {
+                CaseState::Unknown => {
+                    return SearchCase::Invalid {
+                        kind: "unknown_case",
+                        case_id,
+                    }
+                }
+                CaseState::Closed(_) => {
+                    return SearchCase::Invalid {
+                        kind: "closed_case",
+                        case_id,
+                    }
+                }
+                CaseState::Open(_) | CaseState::Unchecked(_) => {}
+            }
+            if self.cases.has_assignments() && !self.cases.is_assigned(t, &who, ev.ts) {
+                return SearchCase::Invalid {
+                    kind: "not_assigned",
+                    case_id,
+                };
+            }
+        }
+        let exempt = [
+            (ev.purpose.as_deref(), &self.exempt_purposes, "purpose"),
+            (ev.system.as_deref(), &self.exempt_systems, "system"),
+        ];
+        for (v, list, what) in exempt {
+            if let Some(v) = v.filter(|v| list.contains(&code_key(v))) {
+                return SearchCase::Exempt {
+                    by: format!("{what} {v}"),
+                };
+            }
+        }
+        let action = ev.action.to_ascii_lowercase();
+        if self.exempt_actions.contains(&action) {
+            return SearchCase::Exempt {
+                by: format!("action {action}"),
+            };
+        }
+        match typed {
+            None => SearchCase::None,
+            Some(t) => SearchCase::Assigned {
+                case_id: self.cases.canonical(t),
+                subjects: self.cases.subjects_of(t).collect(),
+            },
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

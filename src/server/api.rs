@@ -75,6 +75,7 @@ pub fn router(state: AppState) -> Router {
             get(exceptions_api).post(exception_api),
         )
         .route("/api/v1/exceptions/preview", get(preview_api))
+        .route("/api/v1/exceptions/proposals", get(proposals_api))
         .route("/api/v1/exceptions/{id}/revoke", post(revoke_api))
         .route("/api/v1/access-log", get(access_log_api))
         .layer(DefaultBodyLimit::max(FORM_BODY_BYTES))
@@ -1202,17 +1203,50 @@ async fn exceptions_page(
         } else {
             None
         };
-        Ok::<_, Fail>((rules, preview))
+        let proposals = proposals_of(&state, &who).await?;
+        Ok::<_, Fail>((rules, preview, proposals))
     };
     match run.await {
-        Ok((rules, preview)) => Html(pages::exceptions(
+        Ok((rules, preview, proposals)) => Html(pages::exceptions(
             &who.page(),
             &rules,
             preview.as_ref().map(|(r, n)| (r, *n)),
+            proposals.as_deref(),
         ))
         .into_response(),
         Err(f) => f.page(),
     }
+}
+
+/// Rules proposed from triage (admins only; the reading is logged, as the proposals name
+/// logins).
+async fn proposals_of(
+    state: &AppState,
+    who: &Authed,
+) -> Result<Option<Vec<super::learning::Proposal>>, Fail> {
+    let name = who.viewer.name.clone();
+    read(state, who, move |s, snap, v, _| {
+        let found = super::learning::proposals(v, s, snap)?;
+        if let Some(p) = &found {
+            s.log_access(&name, "list_proposals", &format!("{} proposals", p.len()))?;
+        }
+        Ok(found)
+    })
+    .await
+}
+
+async fn proposals_api(State(state): State<AppState>, who: Authed) -> Response {
+    let run = async {
+        who.admin()?;
+        proposals_of(&state, &who).await
+    };
+    run.await.map_or_else(Fail::json, |p| {
+        Json(json!({
+            "min_benign": crate::store::learning::PROPOSE_AFTER_BENIGN,
+            "proposals": p.unwrap_or_default(),
+        }))
+        .into_response()
+    })
 }
 
 async fn add_exception(

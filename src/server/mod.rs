@@ -12,6 +12,7 @@ pub mod api;
 pub mod auth;
 pub mod conn;
 pub mod export;
+pub mod learning;
 pub mod pages;
 pub mod throttle;
 pub mod view;

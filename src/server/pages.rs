@@ -424,6 +424,8 @@ pub fn overview(p: &Page, o: &Overview) -> String {
     weekly_chart(&mut b, "unit", &o.by_week_unit, detector_color);
     b.push_str("</section></div>\n");
 
+    b.push_str(&super::learning::overview_section(&o.dispositions));
+
     // Latest week against the calendar week before.
     b.push_str("<h2>Week over week</h2>\n");
     if o.week_over_week.is_empty() {
@@ -776,7 +778,12 @@ pub fn timeline(p: &Page, t: &Timeline) -> String {
 }
 
 /// Suppression rules; for an admin, the forms to preview, add and revoke them.
-pub fn exceptions(p: &Page, rules: &[Exception], preview: Option<(&Exception, usize)>) -> String {
+pub fn exceptions(
+    p: &Page,
+    rules: &[Exception],
+    preview: Option<(&Exception, usize)>,
+    proposals: Option<&[super::learning::Proposal]>,
+) -> String {
     let admin = p.viewer.role == Role::Admin;
     let mut b = String::from("<h1>Exceptions</h1>\n<p class=\"muted\">An exception hides the alerts it matches that start before it expires; a revoked rule hides nothing from its revocation on, and stays listed: rules are history.</p>\n");
     if let Some((rule, n)) = preview {
@@ -861,6 +868,9 @@ pub fn exceptions(p: &Page, rules: &[Exception], preview: Option<(&Exception, us
             escape(p.csrf)
         );
         b.push_str(&detector_datalist());
+    }
+    if let Some(proposals) = proposals {
+        b.push_str(&super::learning::proposals_section(p.csrf, proposals));
     }
     layout(Some(p), "Exceptions", "exceptions", &b)
 }
@@ -2184,7 +2194,7 @@ mod tests {
                 created_at: "2024-05-01T00:00:00Z".into(),
                 revoked_at: None,
             };
-            let html = exceptions(&p, std::slice::from_ref(&rule), Some((&rule, 12)));
+            let html = exceptions(&p, std::slice::from_ref(&rule), Some((&rule, 12)), None);
             assert!(html.contains("<strong>12</strong>"));
             assert_eq!(
                 html.contains("action=\"/exceptions/7/revoke\""),

@@ -138,6 +138,8 @@ pub struct Overview {
     /// Parts of followed files `custodes watch` could not read (issue 18): alerts
     /// resting on those bytes may be missing.
     pub source_gaps: Vec<crate::store::StoredGap>,
+    /// How alerts were disposed per detector, kind and unit (issue 16).
+    pub dispositions: Vec<super::learning::DispositionRow>,
 }
 
 /// One login's risk, for the ranked list.
@@ -527,6 +529,7 @@ impl Views<'_> {
             .filter(|e| e.revoked_at.is_none())
             .count();
         o.source_gaps = store.gaps()?;
+        o.dispositions = super::learning::dispositions(self, snap, store.dispositions()?);
         Ok(o)
     }
 

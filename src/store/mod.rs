@@ -26,6 +26,7 @@ use crate::alert::Alert;
 
 pub mod chain;
 pub mod files;
+pub mod learning;
 pub mod outbox;
 pub mod workbench;
 

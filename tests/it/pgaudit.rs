@@ -105,6 +105,11 @@ fn every_destination_and_the_converted_events_give_the_same_alerts() {
             // officer_b looks up person 1, who is officer_a, in the same unit: pgbench's
             // bound `$1` twice (extended and prepared) and psql's two-statement message.
             ("coworker_lookup", "same_unit", "officer_b", 3),
+            // Patterns with no case (issue 16): officer_a's `plate LIKE 'ABC%'` and
+            // officer_c's address pattern `LIKE '%"The Lodge"%'`, in a unit that never
+            // searches so.
+            ("fishing", "wildcard_sweep", "officer_a", 1),
+            ("fishing", "wildcard_sweep", "officer_c", 1),
             // Lookups with no case at all, one alert per user and day.
             ("no_case", "missing", "officer_a", 6),
             ("no_case", "missing", "officer_b", 13),

@@ -29,6 +29,7 @@ mod agency;
 mod cases;
 mod clock;
 mod credential;
+mod fishing;
 mod misuse;
 mod people;
 mod replay;
@@ -50,7 +51,7 @@ use std::path::Path;
 
 /// Every label the realistic world writes, as (detector, kind); an event's
 /// labels are a bit set over this table, written in this order.
-pub(super) const LABELS: [(&str, &str); 34] = [
+pub(super) const LABELS: [(&str, &str); 37] = [
     ("self_query", "person_id"),
     ("self_query", "name_dob"),
     ("self_query", "plate"),
@@ -85,6 +86,9 @@ pub(super) const LABELS: [(&str, &str); 34] = [
     ("shared_credential", "impossible_travel"),
     ("shared_credential", "inactive_account"),
     ("subject_surge", "many_users"),
+    ("fishing", "wildcard_sweep"),
+    ("fishing", "attribute_search"),
+    ("fishing", "enumeration"),
 ];
 
 /// Bit of the first label of each detector in [`LABELS`].
@@ -96,6 +100,7 @@ pub(super) const L_NO_CASE: u32 = 20;
 pub(super) const L_VOLUME: u32 = 25;
 pub(super) const L_CRED: u32 = 30;
 pub(super) const L_SURGE: u32 = 33;
+pub(super) const L_FISH: u32 = 34;
 
 /// The bit of a label.
 pub(super) const fn bit(i: u32) -> u64 {
@@ -316,6 +321,8 @@ fn simulate(opts: &GenOptions) -> Result<Simulated, GenError> {
         sim.inject_misuse(&mut rng, &plan);
         sim.inject_volume(&mut rng, &plan);
         sim.inject_credentials(&mut rng, &plan);
+        // Last, so that the worlds of the earlier injections stay as they were.
+        sim.inject_fishing(&mut rng, &plan);
     }
     let ambiguous = truth::judge_all(&world, &sim.book, &mut sim.events);
     volume::spill(&mut sim);

@@ -23,12 +23,13 @@
 use super::agency::{World, CATEGORIES, RELATIONS};
 use super::cases::{before_end, CaseBook};
 use super::clock::{day_of, local_day};
+use super::fishing::{N_ATTRS, N_PATTERN, N_SEQUENCE};
 use super::people::Role;
-use super::typing::ident_kind;
+use super::typing::{ident_kind, name_style, N_SURNAME};
 use super::work::exempt;
 use super::{
-    bit, Ev, Target, CK_NONE, CK_UNKNOWN, F_DROP, F_EXPLAINED, F_NORMAL, F_SURGE, L_ASSOC,
-    L_COWORKER, L_NO_CASE, L_SELF, L_WATCH,
+    bit, Ev, Target, CK_NONE, CK_REAL, CK_UNKNOWN, F_DROP, F_EXPLAINED, F_NORMAL, F_SURGE, L_ASSOC,
+    L_COWORKER, L_FISH, L_NO_CASE, L_SELF, L_WATCH,
 };
 
 /// What one reading of dates says about a lookup.
@@ -114,7 +115,11 @@ fn evaluate(
         let known = book.known[p as usize];
         identified_known = known != 0 && ident_kind(ev.form, known).is_some();
     }
-    if !exempt(ev.purpose) {
+    labels |= fishing(w, book, ev, target, day, inclusive, by_employee);
+    // A search that names nobody (a description) is not a lookup of a person:
+    // it has no `no_case` label, whatever its case.
+    let names_nobody = name_style(ev.form) == N_ATTRS;
+    if !exempt(ev.purpose) && !names_nobody {
         let kind = match ev.case_kind {
             CK_NONE => Some(0),
             CK_UNKNOWN => Some(1),
@@ -140,6 +145,60 @@ fn evaluate(
         surge: identified_known,
         explained: false,
     }
+}
+
+/// The `fishing` labels of an unexplained search, from what it is:
+///
+/// * a name pattern, or a surname typed alone (which returns many records),
+///   is a sweep unless the user's own open case it was typed under lists
+///   someone with a name it fits;
+/// * a description (sex, race, age, vehicle) that names nobody is an
+///   attribute search unless made under the user's own open case or an
+///   exempt purpose;
+/// * a run of plates counting up is an enumeration, unless typed under the
+///   user's own open case or an exempt purpose.
+fn fishing(
+    w: &World,
+    book: &CaseBook,
+    ev: &Ev,
+    target: Target,
+    day: i64,
+    inclusive: bool,
+    by_employee: bool,
+) -> u64 {
+    let own_case = ev.case_kind == CK_REAL
+        && book.open_on(ev.case, day, inclusive)
+        && book.assigned_on(w, ev.case, ev.login, day, inclusive, by_employee);
+    let style = name_style(ev.form);
+    let surname_alone =
+        style == N_SURNAME && ev.form & 0x1f == 0 && matches!(target, Target::Person(_));
+    if style == N_PATTERN || surname_alone {
+        // Whom the searcher had in mind: the pattern is for their surname.
+        let fits = |q: u32| match target {
+            Target::Person(p) => {
+                w.pop.surname(&w.pop.persons[q as usize])
+                    == w.pop.surname(&w.pop.persons[p as usize])
+            }
+            _ => false,
+        };
+        if own_case && book.subjects_of(ev.case).iter().any(|&q| fits(q)) {
+            return 0;
+        }
+        return bit(L_FISH);
+    }
+    if style == N_ATTRS {
+        if own_case || exempt(ev.purpose) {
+            return 0;
+        }
+        return bit(L_FISH + 1);
+    }
+    if style == N_SEQUENCE {
+        if own_case || exempt(ev.purpose) {
+            return 0;
+        }
+        return bit(L_FISH + 2);
+    }
+    0
 }
 
 /// The verdict on one event, or `None` when readings of dates disagree on

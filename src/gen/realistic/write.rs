@@ -298,6 +298,21 @@ fn event_json(out: &mut String, w: &World, book: &CaseBook, ev: &Ev, n: usize) {
     if let Some(p) = PURPOSES[ev.purpose as usize] {
         field(out, "purpose", p);
     }
+    if super::fishing::is_fishing_form(ev.form) {
+        let (typed, q, extra) = super::fishing::render(ev, pop, system);
+        if let Some(t) = &typed {
+            subject_fields(out, t, false);
+        }
+        for (k, v) in extra {
+            field(out, k, &v);
+        }
+        if ev.result != u32::MAX {
+            let _ = write!(out, ",\"result_count\":{}", ev.result);
+        }
+        field(out, "query_text", &q);
+        out.push('}');
+        return;
+    }
     let typed = match ev.target() {
         Target::Person(p) => Some(render(
             &mut rng,
