@@ -87,6 +87,64 @@ pub fn format_ts(ts: &DateTime<Utc>) -> String {
 }
 
 impl Event {
+    /// Puts the event in the contract's canonical form, the one a contract reader gives
+    /// and [`Event::to_contract_json`] reads back as itself: strings trimmed, empty ones
+    /// absent, an empty `action` is `query`. Readers that build events themselves
+    /// (pgAudit, MariaDB) call it; before, an event with a padded user or statement
+    /// changed when `custodes convert` output was read back (found by fuzzing).
+    /// Errs with the name of a required field (`user`, `id`) that is empty once trimmed.
+    pub fn canonicalise(&mut self) -> Result<(), &'static str> {
+        fn required(s: &mut String, name: &'static str) -> Result<(), &'static str> {
+            if s.trim().len() != s.len() {
+                *s = s.trim().to_string();
+            }
+            if s.is_empty() {
+                return Err(name);
+            }
+            Ok(())
+        }
+        fn optional(v: &mut Option<String>) {
+            if let Some(s) = v {
+                let t = s.trim();
+                if t.is_empty() {
+                    *v = None;
+                } else if t.len() != s.len() {
+                    *v = Some(t.to_string());
+                }
+            }
+        }
+        required(&mut self.id, "id")?;
+        required(&mut self.user, "user")?;
+        if required(&mut self.action, "action").is_err() {
+            self.action = "query".to_string();
+        }
+        for v in [
+            &mut self.system,
+            &mut self.session,
+            &mut self.client,
+            &mut self.ip,
+            &mut self.case_id,
+            &mut self.purpose,
+            &mut self.query_text,
+        ] {
+            optional(v);
+        }
+        let s = &mut self.subject;
+        for v in [
+            &mut s.person_id,
+            &mut s.last_name,
+            &mut s.first_name,
+            &mut s.name,
+            &mut s.dob,
+            &mut s.address,
+            &mut s.phone,
+            &mut s.plate,
+        ] {
+            optional(v);
+        }
+        Ok(())
+    }
+
     /// The event as a contract JSON object (§1): the fields the source gave, subject
     /// fields flattened as `subject_*`, then the extra fields (which never override a
     /// contract field). Reading it back gives the same event, apart from its origin.
@@ -122,8 +180,11 @@ impl Event {
         if let Some(n) = self.result_count {
             m.insert("result_count".into(), Value::from(n));
         }
+        // `extra.subject` holds the nested subject's unknown keys (the known ones are
+        // flattened above): written back as `subject`, it reads back as the same. Leaving it
+        // out lost them in `custodes convert` (found by the `jsonl` fuzz harness).
         for (k, v) in &self.extra {
-            if !m.contains_key(k) && k != "subject" {
+            if !m.contains_key(k) && (k != "subject" || v.is_object()) {
                 m.insert(k.clone(), v.clone());
             }
         }
