@@ -89,7 +89,8 @@ pub fn format_ts(ts: &DateTime<Utc>) -> String {
 impl Event {
     /// Puts the event in the contract's canonical form, the one a contract reader gives
     /// and [`Event::to_contract_json`] reads back as itself: strings trimmed, empty ones
-    /// absent, an empty `action` is `query`. Readers that build events themselves
+    /// absent, an empty `action` is `query`, a `dob` that is plainly not a date absent.
+    /// Readers that build events themselves
     /// (pgAudit, MariaDB) call it; before, an event with a padded user or statement
     /// changed when `custodes convert` output was read back (found by fuzzing).
     /// Errs with the name of a required field (`user`, `id`) that is empty once trimmed.
@@ -141,6 +142,15 @@ impl Event {
             &mut s.plate,
         ] {
             optional(v);
+        }
+        // The contract reader refuses a whole record for a `dob` that is plainly not a
+        // date; a statement comparing `dob` with `'1902'` is still a lookup, so the value
+        // leaves the subject (the reader's `subject_match` evidence keeps it) instead.
+        if s.dob
+            .as_deref()
+            .is_some_and(|d| !crate::source::decode::looks_like_date(d))
+        {
+            s.dob = None;
         }
         Ok(())
     }

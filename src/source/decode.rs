@@ -321,7 +321,7 @@ pub fn decode_record(fields: Fields<'_>, origin: Origin) -> Result<Event, FieldE
 
 /// Contract dates are `YYYY-MM-DD`; people also type `MM/DD/YYYY` and similar, which the
 /// identity normaliser understands. This only refuses values that are plainly not dates.
-fn looks_like_date(s: &str) -> bool {
+pub(crate) fn looks_like_date(s: &str) -> bool {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").is_ok()
         || crate::identity::normalize::normalize_dob(s).is_some()
         || s.chars().filter(|c| c.is_ascii_digit()).count() >= 6
