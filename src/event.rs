@@ -81,6 +81,13 @@ pub struct Event {
     pub origin: Origin,
 }
 
+/// Whether [`format_ts`] writes `ts` as RFC 3339 that reads back: a four-digit year.
+/// Found by fuzzing: a log's year `-026` or `9999-12-31T23:30:00-01:00` became a
+/// timestamp no contract reader accepts.
+pub fn ts_is_writable(ts: &DateTime<Utc>) -> bool {
+    (0..=9999).contains(&chrono::Datelike::year(ts))
+}
+
 /// Formats a timestamp the way every custodes output does: RFC 3339, UTC, `Z`.
 pub fn format_ts(ts: &DateTime<Utc>) -> String {
     ts.to_rfc3339_opts(SecondsFormat::AutoSi, true)
@@ -93,14 +100,24 @@ impl Event {
     /// Readers that build events themselves
     /// (pgAudit, MariaDB) call it; before, an event with a padded user or statement
     /// changed when `custodes convert` output was read back (found by fuzzing).
-    /// Errs with the name of a required field (`user`, `id`) that is empty once trimmed.
-    pub fn canonicalise(&mut self) -> Result<(), &'static str> {
-        fn required(s: &mut String, name: &'static str) -> Result<(), &'static str> {
+    /// Errs with the field at fault and why: a required field (`user`, `id`) empty once
+    /// trimmed, or a `ts` outside the years RFC 3339 can write (0000 to 9999 in UTC).
+    pub fn canonicalise(&mut self) -> Result<(), (&'static str, &'static str)> {
+        if !ts_is_writable(&self.ts) {
+            return Err((
+                "ts",
+                "outside the years 0000 to 9999 (UTC) that RFC 3339 can write",
+            ));
+        }
+        fn required(
+            s: &mut String,
+            name: &'static str,
+        ) -> Result<(), (&'static str, &'static str)> {
             if s.trim().len() != s.len() {
                 *s = s.trim().to_string();
             }
             if s.is_empty() {
-                return Err(name);
+                return Err((name, "empty (required)"));
             }
             Ok(())
         }

@@ -46,7 +46,13 @@ pub fn parse_ts(s: &str) -> Result<DateTime<Utc>, String> {
         .or_else(|_| DateTime::parse_from_str(t, "%Y-%m-%dT%H:%M:%S%.f%z"))
         .or_else(|_| DateTime::parse_from_str(t, "%Y-%m-%d %H:%M:%S%.f%z"));
     match parsed {
-        Ok(dt) => Ok(dt.with_timezone(&Utc)),
+        Ok(dt) if crate::event::ts_is_writable(&dt.with_timezone(&Utc)) => {
+            Ok(dt.with_timezone(&Utc))
+        }
+        Ok(_) => Err(format!(
+            "`{}` falls outside the years 0000 to 9999 once in UTC",
+            clip(t)
+        )),
         Err(_) => {
             let looks_naive = NaiveDateTime::parse_from_str(t, "%Y-%m-%dT%H:%M:%S%.f").is_ok()
                 || NaiveDateTime::parse_from_str(t, "%Y-%m-%d %H:%M:%S%.f").is_ok();

@@ -206,9 +206,9 @@ impl Assembler {
         self.record_events(file, line, l, out)?;
         // Every event leaves the reader in the contract's canonical form.
         for ev in &mut out[start..] {
-            if let Err(field) = ev.canonicalise() {
+            if let Err((field, problem)) = ev.canonicalise() {
                 out.truncate(start);
-                return Err(FieldError::new(field, "empty (required)"));
+                return Err(FieldError::new(field, problem));
             }
         }
         Ok(())
