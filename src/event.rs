@@ -81,12 +81,97 @@ pub struct Event {
     pub origin: Origin,
 }
 
+/// Whether [`format_ts`] writes `ts` as RFC 3339 that reads back: a four-digit year.
+/// Found by fuzzing: a log's year `-026` or `9999-12-31T23:30:00-01:00` became a
+/// timestamp no contract reader accepts.
+pub fn ts_is_writable(ts: &DateTime<Utc>) -> bool {
+    (0..=9999).contains(&chrono::Datelike::year(ts))
+}
+
 /// Formats a timestamp the way every custodes output does: RFC 3339, UTC, `Z`.
 pub fn format_ts(ts: &DateTime<Utc>) -> String {
     ts.to_rfc3339_opts(SecondsFormat::AutoSi, true)
 }
 
 impl Event {
+    /// Puts the event in the contract's canonical form, the one a contract reader gives
+    /// and [`Event::to_contract_json`] reads back as itself: strings trimmed, empty ones
+    /// absent, an empty `action` is `query`, a `dob` that is plainly not a date absent.
+    /// Readers that build events themselves
+    /// (pgAudit, MariaDB) call it; before, an event with a padded user or statement
+    /// changed when `custodes convert` output was read back (found by fuzzing).
+    /// Errs with the field at fault and why: a required field (`user`, `id`) empty once
+    /// trimmed, or a `ts` outside the years RFC 3339 can write (0000 to 9999 in UTC).
+    pub fn canonicalise(&mut self) -> Result<(), (&'static str, &'static str)> {
+        if !ts_is_writable(&self.ts) {
+            return Err((
+                "ts",
+                "outside the years 0000 to 9999 (UTC) that RFC 3339 can write",
+            ));
+        }
+        fn required(
+            s: &mut String,
+            name: &'static str,
+        ) -> Result<(), (&'static str, &'static str)> {
+            if s.trim().len() != s.len() {
+                *s = s.trim().to_string();
+            }
+            if s.is_empty() {
+                return Err((name, "empty (required)"));
+            }
+            Ok(())
+        }
+        fn optional(v: &mut Option<String>) {
+            if let Some(s) = v {
+                let t = s.trim();
+                if t.is_empty() {
+                    *v = None;
+                } else if t.len() != s.len() {
+                    *v = Some(t.to_string());
+                }
+            }
+        }
+        required(&mut self.id, "id")?;
+        required(&mut self.user, "user")?;
+        if required(&mut self.action, "action").is_err() {
+            self.action = "query".to_string();
+        }
+        for v in [
+            &mut self.system,
+            &mut self.session,
+            &mut self.client,
+            &mut self.ip,
+            &mut self.case_id,
+            &mut self.purpose,
+            &mut self.query_text,
+        ] {
+            optional(v);
+        }
+        let s = &mut self.subject;
+        for v in [
+            &mut s.person_id,
+            &mut s.last_name,
+            &mut s.first_name,
+            &mut s.name,
+            &mut s.dob,
+            &mut s.address,
+            &mut s.phone,
+            &mut s.plate,
+        ] {
+            optional(v);
+        }
+        // The contract reader refuses a whole record for a `dob` that is plainly not a
+        // date; a statement comparing `dob` with `'1902'` is still a lookup, so the value
+        // leaves the subject (the reader's `subject_match` evidence keeps it) instead.
+        if s.dob
+            .as_deref()
+            .is_some_and(|d| !crate::source::decode::looks_like_date(d))
+        {
+            s.dob = None;
+        }
+        Ok(())
+    }
+
     /// The event as a contract JSON object (§1): the fields the source gave, subject
     /// fields flattened as `subject_*`, then the extra fields (which never override a
     /// contract field). Reading it back gives the same event, apart from its origin.
@@ -122,8 +207,11 @@ impl Event {
         if let Some(n) = self.result_count {
             m.insert("result_count".into(), Value::from(n));
         }
+        // `extra.subject` holds the nested subject's unknown keys (the known ones are
+        // flattened above): written back as `subject`, it reads back as the same. Leaving it
+        // out lost them in `custodes convert` (found by the `jsonl` fuzz harness).
         for (k, v) in &self.extra {
-            if !m.contains_key(k) && k != "subject" {
+            if !m.contains_key(k) && (k != "subject" || v.is_object()) {
                 m.insert(k.clone(), v.clone());
             }
         }

@@ -20,14 +20,26 @@ pub fn read(
     emit: &mut dyn FnMut(Event),
 ) -> Result<FileStats, SourceError> {
     let shown = path.display().to_string();
-    let file: std::sync::Arc<str> = std::sync::Arc::from(shown.as_str());
+    let file = std::fs::File::open(path).map_err(|source| SourceError::Io {
+        path: shown.clone(),
+        source,
+    })?;
+    read_from(&shown, file, rejects, emit)
+}
+
+/// Reads CSV events from any reader; `name` is used for ids and messages. The file reader
+/// and the fuzz harness (`fuzz/`) both come through here.
+pub fn read_from(
+    name: &str,
+    input: impl std::io::Read,
+    rejects: &mut RejectSink,
+    emit: &mut dyn FnMut(Event),
+) -> Result<FileStats, SourceError> {
+    let shown = name.to_string();
+    let file: std::sync::Arc<str> = std::sync::Arc::from(name);
     let mut reader = ::csv::ReaderBuilder::new()
         .flexible(true)
-        .from_path(path)
-        .map_err(|e| SourceError::Io {
-            path: shown.clone(),
-            source: std::io::Error::other(e.to_string()),
-        })?;
+        .from_reader(input);
     let headers: Vec<String> = match reader.headers() {
         Ok(h) => h.iter().map(|s| s.trim().to_string()).collect(),
         Err(e) => {

@@ -46,7 +46,13 @@ pub fn parse_ts(s: &str) -> Result<DateTime<Utc>, String> {
         .or_else(|_| DateTime::parse_from_str(t, "%Y-%m-%dT%H:%M:%S%.f%z"))
         .or_else(|_| DateTime::parse_from_str(t, "%Y-%m-%d %H:%M:%S%.f%z"));
     match parsed {
-        Ok(dt) => Ok(dt.with_timezone(&Utc)),
+        Ok(dt) if crate::event::ts_is_writable(&dt.with_timezone(&Utc)) => {
+            Ok(dt.with_timezone(&Utc))
+        }
+        Ok(_) => Err(format!(
+            "`{}` falls outside the years 0000 to 9999 once in UTC",
+            clip(t)
+        )),
         Err(_) => {
             let looks_naive = NaiveDateTime::parse_from_str(t, "%Y-%m-%dT%H:%M:%S%.f").is_ok()
                 || NaiveDateTime::parse_from_str(t, "%Y-%m-%d %H:%M:%S%.f").is_ok();
@@ -321,7 +327,7 @@ pub fn decode_record(fields: Fields<'_>, origin: Origin) -> Result<Event, FieldE
 
 /// Contract dates are `YYYY-MM-DD`; people also type `MM/DD/YYYY` and similar, which the
 /// identity normaliser understands. This only refuses values that are plainly not dates.
-fn looks_like_date(s: &str) -> bool {
+pub(crate) fn looks_like_date(s: &str) -> bool {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").is_ok()
         || crate::identity::normalize::normalize_dob(s).is_some()
         || s.chars().filter(|c| c.is_ascii_digit()).count() >= 6

@@ -115,6 +115,23 @@ mod tests {
         (events, stats, rejects.count())
     }
 
+    /// Found by the `jsonl` fuzz harness: unknown keys of a nested `subject` object were
+    /// kept in the event but left out of its contract JSON, so `custodes convert` lost them.
+    #[test]
+    fn fuzz_jsonl_unknown_nested_subject_keys_survive_the_contract_round_trip() {
+        let line = br#"{"ts":"2024-05-17T18:46:22Z","user":"u1","subject":{"last_name":"SMITH","eye_colour":"grey"}}"#;
+        let (events, _, _) = read_bytes(line);
+        let ev = &events[0];
+        assert_eq!(
+            ev.extra.get("subject"),
+            Some(&serde_json::json!({"eye_colour": "grey"}))
+        );
+        let json = serde_json::Value::Object(ev.to_contract_json()).to_string();
+        let (back, _, _) = read_bytes(json.as_bytes());
+        assert_eq!(back[0].extra, ev.extra, "{json}");
+        assert_eq!(back[0].subject, ev.subject, "{json}");
+    }
+
     proptest! {
         /// Any bytes at all: no panic, and every non-blank line is either an event or a reject.
         #[test]

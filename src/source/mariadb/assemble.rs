@@ -235,6 +235,25 @@ impl Assembler {
         l: AuditLine,
         out: &mut Vec<Event>,
     ) -> Result<(), FieldError> {
+        let start = out.len();
+        self.record_events(file, line, l, out)?;
+        // Every event leaves the reader in the contract's canonical form.
+        for ev in &mut out[start..] {
+            if let Err((field, problem)) = ev.canonicalise() {
+                out.truncate(start);
+                return Err(FieldError::new(field, problem));
+            }
+        }
+        Ok(())
+    }
+
+    fn record_events(
+        &mut self,
+        file: &Arc<str>,
+        line: u64,
+        l: AuditLine,
+        out: &mut Vec<Event>,
+    ) -> Result<(), FieldError> {
         let (ts, ambiguous) = match l.time {
             LineTime::Local(t) => self.settings.zone.resolve(t)?,
             LineTime::Exact(t) => (t.with_timezone(&Utc), false),

@@ -281,3 +281,48 @@ fn sniffing_tells_server_audit_logs_from_others() {
         b"{\"ts\":\"2026-11-23T18:40:55Z\",\"user\":\"a\"}\n"
     ));
 }
+
+/// Found by the `mariadb` fuzz harness: a user or statement padded with spaces became an
+/// event that changed when its contract JSON (`custodes convert`) was read back, which
+/// trims. Events now leave the reader trimmed; a user that is only spaces is rejected.
+#[test]
+fn fuzz_mariadb_padded_fields_are_trimmed_like_the_contract() {
+    let text = "20261123 18:40:55,vm, officer_a ,localhost,4,8,QUERY,records,' SELECT * FROM persons WHERE plate = \\'ABC123\\' ',0\n\
+                20261123 18:40:56,vm,   ,localhost,5,0,CONNECT,records,,0\n";
+    let (events, stats, rejected) = read_text(text, &config());
+    assert_eq!(events.len(), 1, "{events:#?}");
+    let ev = &events[0];
+    assert_eq!(ev.user, "officer_a");
+    assert_eq!(
+        ev.query_text.as_deref(),
+        Some("SELECT * FROM persons WHERE plate = 'ABC123'")
+    );
+    let json = Value::Object(ev.to_contract_json()).to_string();
+    let back = crate::source::jsonl::decode_line(&Arc::from("x"), 1, json.as_bytes()).unwrap();
+    assert_eq!(
+        back,
+        Event {
+            origin: back.origin.clone(),
+            ..ev.clone()
+        }
+    );
+    assert_eq!(stats.rejected, 1, "{rejected:?}");
+    assert!(rejected[0].contains("field `user`"), "{rejected:?}");
+}
+
+/// Found by the `mariadb` fuzz harness: `dob = '1902'` made an event whose contract JSON
+/// the contract reader refuses (a `dob` that is no date). The lookup stays an event; the
+/// value stays in its `subject_match` evidence, not in the subject.
+#[test]
+fn fuzz_mariadb_a_dob_that_is_no_date_stays_evidence_not_subject() {
+    let text = "20261123 18:40:55,vm,officer_a,localhost,4,8,QUERY,records,'SELECT * FROM persons WHERE last_name = \\'SMITH\\' AND dob = \\'1902\\'',0\n";
+    let (events, _, rejected) = read_text(text, &config());
+    assert!(rejected.is_empty(), "{rejected:?}");
+    let ev = &events[0];
+    assert_eq!(ev.subject.last_name.as_deref(), Some("SMITH"));
+    assert_eq!(ev.subject.dob, None);
+    assert!(ev.extra["subject_match"].to_string().contains("1902"));
+    let json = Value::Object(ev.to_contract_json()).to_string();
+    let back = crate::source::jsonl::decode_line(&Arc::from("x"), 1, json.as_bytes());
+    assert!(back.is_ok(), "{json}: {back:?}");
+}

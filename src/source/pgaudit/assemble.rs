@@ -149,6 +149,25 @@ impl Assembler {
         rec: LogRecord,
         out: &mut Vec<Event>,
     ) -> Result<(), FieldError> {
+        let start = out.len();
+        self.record_events(file, line, rec, out)?;
+        // Every event leaves the reader in the contract's canonical form.
+        for ev in &mut out[start..] {
+            if let Err((field, problem)) = ev.canonicalise() {
+                out.truncate(start);
+                return Err(FieldError::new(field, problem));
+            }
+        }
+        Ok(())
+    }
+
+    fn record_events(
+        &mut self,
+        file: &Arc<str>,
+        line: u64,
+        rec: LogRecord,
+        out: &mut Vec<Event>,
+    ) -> Result<(), FieldError> {
         if let Some(p) = payload::parse(&rec.message) {
             self.stats.audit_lines += 1;
             return self.audit(file, line, rec, p?, out);
