@@ -32,6 +32,19 @@ impl FieldError {
     }
 }
 
+/// Brings the events a database reader appended from `start` on into the contract's
+/// canonical form (what the contract reader would make of their JSON); on a field that
+/// cannot be, the record's events are withdrawn and the field is the record's error.
+pub(crate) fn canonicalise_from(out: &mut Vec<Event>, start: usize) -> Result<(), FieldError> {
+    for ev in out.iter_mut().skip(start) {
+        if let Err((field, problem)) = ev.canonicalise() {
+            out.truncate(start);
+            return Err(FieldError::new(field, problem));
+        }
+    }
+    Ok(())
+}
+
 /// Accepts RFC 3339 (with `T` or a space between date and time, any offset or `Z`).
 /// A timestamp without an offset is refused: guessing a time zone would move every
 /// query by hours and corrupt off-hours and ordering decisions.

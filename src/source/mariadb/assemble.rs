@@ -238,13 +238,7 @@ impl Assembler {
         let start = out.len();
         self.record_events(file, line, l, out)?;
         // Every event leaves the reader in the contract's canonical form.
-        for ev in &mut out[start..] {
-            if let Err((field, problem)) = ev.canonicalise() {
-                out.truncate(start);
-                return Err(FieldError::new(field, problem));
-            }
-        }
-        Ok(())
+        crate::source::decode::canonicalise_from(out, start)
     }
 
     fn record_events(
