@@ -104,6 +104,31 @@ fn expired(
     timer.as_mut().poll(cx).is_ready()
 }
 
+/// One poll of the inner stream, timed: a Pending arms `timer` and turns into a timeout
+/// once it fires; any progress disarms it.
+fn guarded<T>(
+    poll: Poll<io::Result<T>>,
+    timer: &mut Pin<Box<Sleep>>,
+    armed: &mut bool,
+    idle: Duration,
+    cx: &mut Context<'_>,
+    what: &str,
+) -> Poll<io::Result<T>> {
+    match poll {
+        Poll::Pending => {
+            if expired(timer, armed, idle, cx) {
+                Poll::Ready(Err(timed_out(what)))
+            } else {
+                Poll::Pending
+            }
+        }
+        ready => {
+            *armed = false;
+            ready
+        }
+    }
+}
+
 impl AsyncRead for TimedIo {
     fn poll_read(
         mut self: Pin<&mut Self>,
@@ -114,19 +139,15 @@ impl AsyncRead for TimedIo {
         if Instant::now() >= this.ends {
             return Poll::Ready(Err(timed_out("the connection's lifetime is over; reading")));
         }
-        match Pin::new(&mut this.inner).poll_read(cx, buf) {
-            Poll::Pending => {
-                if expired(&mut this.read_timer, &mut this.read_armed, this.idle, cx) {
-                    Poll::Ready(Err(timed_out("reading")))
-                } else {
-                    Poll::Pending
-                }
-            }
-            ready => {
-                this.read_armed = false;
-                ready
-            }
-        }
+        let poll = Pin::new(&mut this.inner).poll_read(cx, buf);
+        guarded(
+            poll,
+            &mut this.read_timer,
+            &mut this.read_armed,
+            this.idle,
+            cx,
+            "reading",
+        )
     }
 }
 
@@ -137,36 +158,28 @@ impl AsyncWrite for TimedIo {
         buf: &[u8],
     ) -> Poll<io::Result<usize>> {
         let this = &mut *self;
-        match Pin::new(&mut this.inner).poll_write(cx, buf) {
-            Poll::Pending => {
-                if expired(&mut this.write_timer, &mut this.write_armed, this.idle, cx) {
-                    Poll::Ready(Err(timed_out("writing")))
-                } else {
-                    Poll::Pending
-                }
-            }
-            ready => {
-                this.write_armed = false;
-                ready
-            }
-        }
+        let poll = Pin::new(&mut this.inner).poll_write(cx, buf);
+        guarded(
+            poll,
+            &mut this.write_timer,
+            &mut this.write_armed,
+            this.idle,
+            cx,
+            "writing",
+        )
     }
 
     fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         let this = &mut *self;
-        match Pin::new(&mut this.inner).poll_flush(cx) {
-            Poll::Pending => {
-                if expired(&mut this.write_timer, &mut this.write_armed, this.idle, cx) {
-                    Poll::Ready(Err(timed_out("writing")))
-                } else {
-                    Poll::Pending
-                }
-            }
-            ready => {
-                this.write_armed = false;
-                ready
-            }
-        }
+        let poll = Pin::new(&mut this.inner).poll_flush(cx);
+        guarded(
+            poll,
+            &mut this.write_timer,
+            &mut this.write_armed,
+            this.idle,
+            cx,
+            "writing",
+        )
     }
 
     fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
