@@ -163,7 +163,21 @@ pub fn run(args: AuditArgs) -> anyhow::Result<ExitCode> {
         None => RejectSink::counting(),
     };
 
-    let refs = RefData::load(&args.refs, &mut rejects)?;
+    let opts = super::read_options(&config, args.config.as_ref())?;
+    let inputs = source::discover(&args.events, args.format)?;
+    // The order scan reads every input once; it runs while reference data loads, since
+    // neither needs the other.
+    let (refs, plan) = std::thread::scope(|s| {
+        let plan = (!args.stream).then(|| s.spawn(|| source::ordered::plan(&inputs)));
+        let refs = RefData::load(&args.refs, &mut rejects);
+        let plan = plan.map(|h| {
+            h.join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        });
+        (refs, plan)
+    });
+    let refs = refs?;
+    let plan = plan.transpose()?;
     // Switched-off detectors were said once at start; the summary repeats only skips.
     let mut notes = Vec::new();
     let mut input = InputStats {
@@ -175,8 +189,6 @@ pub fn run(args: AuditArgs) -> anyhow::Result<ExitCode> {
         eprintln!("custodes: {n}");
     }
 
-    let opts = super::read_options(&config, args.config.as_ref())?;
-    let inputs = source::discover(&args.events, args.format)?;
     for (s, why) in &inputs.skipped {
         notes.push(format!("skipped {} ({why})", s.display()));
     }
@@ -294,17 +306,22 @@ pub fn run(args: AuditArgs) -> anyhow::Result<ExitCode> {
         let keep_events = run.db.is_some();
         let prepare = |ev: &custodes::event::Event| {
             let stored = keep_events.then(|| DbWriter::stored(ev));
-            (resolver.resolve(ev), stored)
+            (custodes::detect::Prepared::new(&resolver, ev), stored)
         };
         let mut n: u64 = 0;
+        let plan = match plan {
+            Some(p) => p,
+            None => source::ordered::plan(&inputs)?,
+        };
         let read = source::ordered::for_each_in_time_order(
             &inputs,
+            &plan,
             &opts,
             threads,
             &mut rejects,
             &prepare,
             |ev, (r, stored)| {
-                run.push_resolved(&ev, r, stored);
+                run.push_prepared(&ev, r, stored);
                 n += 1;
                 if n.is_multiple_of(65_536) {
                     if let Some(b) = &bar {
@@ -610,14 +627,14 @@ impl Detecting {
 
     fn push(&mut self, ev: &custodes::event::Event) {
         let resolver = std::sync::Arc::clone(&self.resolver);
-        self.push_resolved(ev, resolver.resolve(ev), None);
+        self.push_prepared(ev, custodes::detect::Prepared::new(&resolver, ev), None);
     }
 
     /// `stored`: the event's stored form when a worker already made it.
-    fn push_resolved(
+    fn push_prepared(
         &mut self,
         ev: &custodes::event::Event,
-        r: custodes::identity::Resolved<'_>,
+        r: custodes::detect::Prepared<'_>,
         stored: Option<StoredEvent>,
     ) {
         if self.error.is_some() {
@@ -633,7 +650,7 @@ impl Detecting {
         let mut batch = std::mem::take(&mut self.batch);
         let result = self
             .engine(Some(ev))
-            .map(|e| e.push_resolved(ev, r, &mut batch));
+            .map(|e| e.push_prepared(ev, r, &mut batch));
         if let Err(e) = result.and_then(|()| self.drain(&mut batch)) {
             self.error = Some(e);
         }

@@ -307,11 +307,16 @@ impl Fishing {
         }
     }
 
-    fn signals(&self, ev: &Event, cx: &Context<'_>, t: &mut Today) -> Vec<Signal> {
+    fn signals(
+        &self,
+        ev: &Event,
+        r: &Resolved<'_>,
+        cx: &Context<'_>,
+        t: &mut Today,
+    ) -> Vec<Signal> {
         let mut out = Vec::new();
         let window = Duration::minutes(self.cfg.enumeration_window_minutes.max(1));
         let attrs = attributes(ev, &self.cfg.attribute_fields);
-        let probes = probes(ev);
         // Wildcards and surname sweeps.
         let mut patterns = patterns(ev);
         if patterns.is_empty() {
@@ -325,8 +330,26 @@ impl Fishing {
                 }
             }
         }
+        if patterns.is_empty() && attrs.is_empty() {
+            // Most lookups name someone under a case of the user's or an exempt purpose:
+            // such a lookup joins no sequence, and the status the resolver already gave it
+            // says so (checked in the same order as `search_case`), so the case is not
+            // looked up again here.
+            let covered = r.is_lookup
+                && matches!(
+                    r.case,
+                    CaseStatus::Exempt { .. }
+                        | CaseStatus::Valid { .. }
+                        | CaseStatus::SubjectNotInCase { .. }
+                );
+            let s = &ev.subject;
+            if covered || (s.plate.is_none() && s.person_id.is_none() && s.address.is_none()) {
+                return out;
+            }
+        }
+        let probes = probes(ev);
         if patterns.is_empty() && attrs.is_empty() && probes.is_empty() {
-            // Most lookups: nothing that could be fishing, and no case to judge.
+            // Nothing that could be fishing, and no case to judge.
             return out;
         }
         let case = cx.resolver.search_case(ev);
@@ -461,7 +484,7 @@ impl Detector for Fishing {
             // A lookup a case explains is case work: it neither counts nor joins a sequence.
             Vec::new()
         } else {
-            self.signals(ev, cx, &mut t)
+            self.signals(ev, r, cx, &mut t)
         };
         if !signals.is_empty() && t.needed.is_none() {
             // Fixed at the user's first search of the day, from the days before it only.

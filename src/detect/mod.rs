@@ -91,6 +91,22 @@ pub struct DayContext<'a> {
     pub tally: &'a DayTally,
 }
 
+/// What detection needs of an event besides the engine's state: who and what it names
+/// (identity resolution) and what it adds to behaviour history. Both are functions of the
+/// event and the reference data alone, so the batch audit makes them on worker threads.
+pub struct Prepared<'r> {
+    pub resolved: Resolved<'r>,
+    pub activity: Option<Activity>,
+}
+
+impl<'r> Prepared<'r> {
+    pub fn new(resolver: &'r Resolver, ev: &Event) -> Self {
+        let resolved = resolver.resolve(ev);
+        let activity = activity(ev, &resolved, resolver);
+        Prepared { resolved, activity }
+    }
+}
+
 /// A detector family. Implementations must be deterministic functions of the events they
 /// have seen (no clock, no randomness), so that batch and streaming runs agree.
 pub trait Detector: Send {
@@ -300,14 +316,17 @@ impl Engine {
     /// appended to `out`.
     pub fn push(&mut self, ev: &Event, out: &mut Vec<Alert>) {
         let resolver = Arc::clone(&self.resolver);
-        let r = resolver.resolve(ev);
-        self.push_resolved(ev, r, out);
+        self.push_prepared(ev, Prepared::new(&resolver, ev), out);
     }
 
-    /// [`Engine::push`] for an event already resolved (by [`Resolver::resolve`] on the same
-    /// resolver): resolution needs no engine state, so the batch audit runs it on worker
+    /// [`Engine::push`] for an event already prepared ([`Prepared::new`] on the same
+    /// resolver): preparing needs no engine state, so the batch audit runs it on worker
     /// threads while this thread keeps detection in time order.
-    pub fn push_resolved(&mut self, ev: &Event, r: Resolved<'_>, out: &mut Vec<Alert>) {
+    pub fn push_prepared(&mut self, ev: &Event, p: Prepared<'_>, out: &mut Vec<Alert>) {
+        let Prepared {
+            resolved: r,
+            activity: act,
+        } = p;
         let day = ev.ts.date_naive();
         if self.day.is_some_and(|d| day > d) {
             self.end_day(out);
@@ -317,7 +336,6 @@ impl Engine {
         }
         self.last_event = Some(self.last_event.map_or(ev.ts, |t| t.max(ev.ts)));
         self.stats.record_event(ev, &r);
-        let act = activity(ev, &r, &self.resolver);
         if let Some(a) = &act {
             if self.tally.day.is_none_or(|d| d == day) {
                 self.tally.add(a, ev);

@@ -140,11 +140,25 @@ impl CaseIndex {
                 }
             }
         }
+        let mut last: Option<(String, u32)> = None;
         for a in assignments.into_iter().flatten() {
-            let n = ix.entry(&a.case_id);
+            let n = match &last {
+                Some((id, n)) if *id == a.case_id => *n,
+                _ => {
+                    let n = ix.entry(&a.case_id);
+                    last = Some((a.case_id.clone(), n));
+                    n
+                }
+            };
             for who in a.user.iter().chain(a.employee_id.iter()) {
-                let next = u32::try_from(ix.assignees.len()).unwrap_or(NOBODY);
-                let id = *ix.assignees.entry(who.clone()).or_insert(next);
+                let id = match ix.assignees.get(who) {
+                    Some(&id) => id,
+                    None => {
+                        let next = u32::try_from(ix.assignees.len()).unwrap_or(NOBODY);
+                        ix.assignees.insert(who.clone(), next);
+                        next
+                    }
+                };
                 if let Some(e) = ix.entries.get_mut(n as usize) {
                     e.assigned.push((id, a.valid));
                 }
@@ -153,21 +167,28 @@ impl CaseIndex {
         let mut people = Vec::new();
         // Rows that describe a person identically (the same person listed by many
         // incidents) become one entry.
-        let mut seen: HashMap<String, u32> = HashMap::default();
-        for s in subjects.into_iter().flatten() {
-            let n = ix.entry(&s.case_id);
+        let mut seen: HashMap<&crate::refs::PersonFields, u32> = HashMap::default();
+        // Subject and assignment rows come grouped by case: the last id's number is kept so
+        // a case's rows cost one comparison, not a key and a hash lookup each.
+        let mut last: Option<(&str, u32)> = None;
+        let subjects = subjects.unwrap_or_default();
+        for s in &subjects {
+            let n = match last {
+                Some((id, n)) if id == s.case_id => n,
+                _ => {
+                    let n = ix.entry(&s.case_id);
+                    last = Some((&s.case_id, n));
+                    n
+                }
+            };
             let f = &s.person;
-            let key = format!(
-                "{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}",
-                f.person_ids, f.last_name, f.first_name, f.dob, f.addresses, f.phones, f.plates
-            );
-            let entry = match seen.get(&key) {
+            let entry = match seen.get(f) {
                 Some(&e) => e,
                 None => {
                     let e = u32::try_from(people.len()).unwrap_or(u32::MAX);
                     people.push(KnownPerson::from_fields(f));
                     ix.subject_cases.push(Vec::new());
-                    seen.insert(key, e);
+                    seen.insert(f, e);
                     e
                 }
             };
@@ -403,20 +424,23 @@ impl CaseIndex {
         // From the smaller side: the cases that list the person (a common name is in
         // thousands) or the cases the user works (a patrol officer's thousand), the other
         // side searched; the cost never grows with both.
-        let mine: Vec<&[u32]> = who
-            .ids
-            .iter()
-            .filter(|&&a| a != NOBODY)
-            .filter_map(|&a| self.by_assignee.get(a as usize).map(Vec::as_slice))
-            .collect();
+        let mine = who.ids.map(|a| {
+            (a != NOBODY)
+                .then(|| self.by_assignee.get(a as usize))
+                .flatten()
+                .map_or(&[][..], Vec::as_slice)
+        });
         let mine_len: usize = mine.iter().map(|l| l.len()).sum();
+        // Membership is checked on the sorted lists first: they are small and contiguous,
+        // while a case's entry is a random read from a table of hundreds of thousands.
+        let is_mine = |n: u32| mine.iter().any(|l| l.binary_search(&n).is_ok());
         for m in found {
             let Some(listing) = self.subject_cases.get(m.entry as usize) else {
                 continue;
             };
             if listing.len() <= mine_len {
                 for &n in listing {
-                    if active(n) {
+                    if is_mine(n) && active(n) {
                         self.pick(&mut best, named, n);
                     }
                 }

@@ -17,7 +17,7 @@ use chrono::{DateTime, Days, NaiveDate, NaiveTime, Utc};
 use thiserror::Error;
 
 use crate::source::RejectSink;
-use table::{Row, Table};
+use table::{Line, Row};
 
 #[derive(Debug, Error)]
 pub enum RefError {
@@ -51,7 +51,7 @@ impl Validity {
 
 /// Identifying fields of a person as written in a reference table. Multi-valued cells
 /// (`;`) are split, because people have several phones and cars.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct PersonFields {
     pub person_ids: Vec<String>,
     pub last_name: Option<String>,
@@ -63,7 +63,7 @@ pub struct PersonFields {
 }
 
 impl PersonFields {
-    fn from_row(row: &Row) -> Self {
+    fn from_row(row: &Row<'_>) -> Self {
         Self {
             person_ids: multi(row.get("person_id")),
             last_name: row.get("last_name").map(str::to_string),
@@ -263,13 +263,83 @@ pub fn parse_bound(s: &str, end_of_day: bool) -> Option<DateTime<Utc>> {
     if let Ok(dt) = DateTime::parse_from_rfc3339(t) {
         return Some(dt.with_timezone(&Utc));
     }
-    let d = NaiveDate::parse_from_str(t, "%Y-%m-%d").ok()?;
+    // `FromStr` reads YYYY-MM-DD without interpreting a format string per row.
+    let d = t
+        .parse::<NaiveDate>()
+        .or_else(|_| NaiveDate::parse_from_str(t, "%Y-%m-%d"))
+        .ok()?;
     let d = if end_of_day {
         d.checked_add_days(Days::new(1))?
     } else {
         d
     };
     Some(d.and_time(NaiveTime::MIN).and_utc())
+}
+
+/// A row a table refused, kept until every table is read: the reject file then lists the
+/// tables in one fixed order, whichever thread read which.
+struct Refused {
+    line: u64,
+    field: String,
+    message: String,
+    raw: String,
+}
+
+/// One table, typed.
+struct Loaded<T> {
+    shown: String,
+    rows: Vec<T>,
+    read: u64,
+    refused: Vec<Refused>,
+}
+
+/// Reads `dir/NAME` and types each row with `parse` as it is read; refused and malformed
+/// rows are kept aside. `Ok(None)` when the table is absent.
+fn load_table<T>(
+    dir: &Path,
+    name: &str,
+    required: &[&str],
+    parse: impl Fn(&Row<'_>) -> Result<T, (String, String)>,
+) -> Result<Option<Loaded<T>>, RefError> {
+    let mut rows = Vec::new();
+    let mut read = 0;
+    let mut refused = Vec::new();
+    let table = table::read_table(dir, name, required, |_, line| {
+        match line {
+            Line::Malformed(line, message) => refused.push(Refused {
+                line,
+                field: "-".into(),
+                message,
+                raw: String::new(),
+            }),
+            Line::Row(r) => {
+                read += 1;
+                match parse(&r) {
+                    Ok(v) => rows.push(v),
+                    Err((field, message)) => refused.push(Refused {
+                        line: r.line,
+                        field,
+                        message,
+                        raw: r.raw(),
+                    }),
+                }
+            }
+        }
+        Ok(())
+    })?;
+    Ok(table.map(|t| Loaded {
+        shown: t.shown(),
+        rows,
+        read,
+        refused,
+    }))
+}
+
+/// Joins a table's thread, passing its panic on.
+fn joined<T>(handle: std::thread::ScopedJoinHandle<'_, T>) -> T {
+    handle
+        .join()
+        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
 }
 
 struct Loader<'a> {
@@ -279,47 +349,28 @@ struct Loader<'a> {
 }
 
 impl Loader<'_> {
-    fn reject(
-        &mut self,
-        t: &Table,
-        line: u64,
-        field: &str,
-        msg: String,
-        raw: &str,
-    ) -> Result<(), RefError> {
-        self.rows_rejected += 1;
-        self.rejects
-            .push(&t.shown(), line, field, msg, raw.as_bytes())
-            .map_err(RefError::RejectSink)
-    }
-
-    /// Runs `parse` over every row, rejecting the ones it refuses and malformed lines.
-    fn rows<T>(
-        &mut self,
-        t: &Table,
-        mut parse: impl FnMut(&Row) -> Result<T, (String, String)>,
-    ) -> Result<Vec<T>, RefError> {
-        for (line, msg) in &t.malformed {
-            self.reject(t, *line, "-", msg.clone(), "")?;
+    /// Counts a typed table's rows and writes its refused ones to the reject sink.
+    fn take<T>(&mut self, t: Option<Loaded<T>>) -> Result<Option<Vec<T>>, RefError> {
+        let Some(t) = t else {
+            return Ok(None);
+        };
+        self.rows_read += t.read;
+        for r in t.refused {
+            self.rows_rejected += 1;
+            self.rejects
+                .push(&t.shown, r.line, &r.field, r.message, r.raw.as_bytes())
+                .map_err(RefError::RejectSink)?;
         }
-        let mut out = Vec::with_capacity(t.rows.len());
-        for row in &t.rows {
-            self.rows_read += 1;
-            match parse(row) {
-                Ok(v) => out.push(v),
-                Err((field, msg)) => self.reject(t, row.line, &field, msg, &row.raw())?,
-            }
-        }
-        Ok(out)
+        Ok(Some(t.rows))
     }
 }
 
-fn required<'r>(row: &'r Row, col: &str) -> Result<&'r str, (String, String)> {
+fn required<'r>(row: &'r Row<'_>, col: &str) -> Result<&'r str, (String, String)> {
     row.get(col)
         .ok_or_else(|| (col.to_string(), "empty (required)".to_string()))
 }
 
-fn bound(row: &Row, col: &str, end: bool) -> Result<Option<DateTime<Utc>>, (String, String)> {
+fn bound(row: &Row<'_>, col: &str, end: bool) -> Result<Option<DateTime<Utc>>, (String, String)> {
     match row.get(col) {
         None => Ok(None),
         Some(v) => parse_bound(v, end).map(Some).ok_or_else(|| {
@@ -331,7 +382,7 @@ fn bound(row: &Row, col: &str, end: bool) -> Result<Option<DateTime<Utc>>, (Stri
     }
 }
 
-fn dob_checked(row: &Row) -> Result<(), (String, String)> {
+fn dob_checked(row: &Row<'_>) -> Result<(), (String, String)> {
     if let Some(d) = row.get("dob") {
         if crate::identity::normalize::normalize_dob(d).is_none() {
             return Err(("dob".into(), format!("`{d}` is not a date")));
@@ -348,176 +399,200 @@ impl RefData {
                 dir: dir.display().to_string(),
             });
         }
+        // The tables are independent, and an agency's case tables hold hundreds of thousands
+        // of rows: each is read and typed on a thread of its own. What they refused is
+        // written afterwards, table by table in this order, and the first error in this
+        // order is the one reported, so nothing depends on which thread finished first.
+        let (personnel, associations, cases, assignments, subjects, watchlist, clients) =
+            std::thread::scope(|s| {
+                let personnel = s.spawn(|| load_table(dir, "personnel", &["user"], personnel));
+                let associations = s.spawn(|| {
+                    load_table(
+                        dir,
+                        "associations",
+                        &["employee_id", "relation"],
+                        association,
+                    )
+                });
+                let cases = s.spawn(|| load_table(dir, "cases", &["case_id"], case));
+                let assignments =
+                    s.spawn(|| load_table(dir, "case_assignments", &["case_id"], assignment));
+                let subjects =
+                    s.spawn(|| load_table(dir, "case_subjects", &["case_id"], case_subject));
+                let watchlist = s.spawn(|| load_table(dir, "watchlist", &[], watch_entry));
+                let clients = s.spawn(|| load_table(dir, "clients", &["client"], client));
+                (
+                    joined(personnel),
+                    joined(associations),
+                    joined(cases),
+                    joined(assignments),
+                    joined(subjects),
+                    joined(watchlist),
+                    joined(clients),
+                )
+            });
         let mut l = Loader {
             rejects,
             rows_read: 0,
             rows_rejected: 0,
         };
-        let mut data = RefData::default();
-
-        let t = table::read_table(dir, "personnel")?.ok_or_else(|| RefError::NoPersonnel {
-            dir: dir.display().to_string(),
-        })?;
-        t.require(&["user"])?;
-        data.personnel = l.rows(&t, |r| {
-            let user = required(r, "user")?.to_string();
-            dob_checked(r)?;
-            let status = match r.get("status").map(str::to_ascii_lowercase).as_deref() {
-                None | Some("active") => Status::Active,
-                Some("leave") => Status::Leave,
-                Some("terminated") => Status::Terminated,
-                Some(_) => Status::Other,
-            };
-            Ok(Personnel {
-                employee_id: r.get("employee_id").unwrap_or(&user).to_string(),
-                user,
-                person: PersonFields::from_row(r),
-                unit: r.get("unit").map(str::to_string),
-                supervisor: r.get("supervisor").map(str::to_string),
-                site: r.get("site").map(str::to_string),
-                status,
-                end_date: bound(r, "end_date", true)?,
-            })
-        })?;
-
-        match table::read_table(dir, "associations")? {
-            Some(t) => {
-                t.require(&["employee_id", "relation"])?;
-                data.associations = Some(l.rows(&t, |r| {
-                    dob_checked(r)?;
-                    Ok(Association {
-                        employee_id: required(r, "employee_id")?.to_string(),
-                        relation: required(r, "relation")?.trim().to_ascii_lowercase(),
-                        person: PersonFields::from_row(r),
-                        valid: Validity {
-                            start: bound(r, "valid_from", false)?,
-                            end: bound(r, "valid_to", true)?,
-                        },
-                        source: r.get("source").map(str::to_string),
-                    })
-                })?);
-            }
-            None => data
-                .notes
-                .push("No associations table: association_lookup is off.".into()),
+        let mut data = RefData {
+            personnel: l.take(personnel?)?.ok_or_else(|| RefError::NoPersonnel {
+                dir: dir.display().to_string(),
+            })?,
+            associations: l.take(associations?)?,
+            cases: l.take(cases?)?,
+            assignments: l.take(assignments?)?,
+            case_subjects: l.take(subjects?)?,
+            watchlist: l.take(watchlist?)?,
+            clients: l.take(clients?)?,
+            ..RefData::default()
+        };
+        if data.associations.is_none() {
+            data.notes
+                .push("No associations table: association_lookup is off.".into());
         }
-
-        match table::read_table(dir, "cases")? {
-            Some(t) => {
-                t.require(&["case_id"])?;
-                data.cases = Some(l.rows(&t, |r| {
-                    let status = r.get("status").map(str::to_ascii_lowercase);
-                    let opened = bound(r, "opened", false)?;
-                    let closed = bound(r, "closed", true)?;
-                    let open_status = status.as_deref() != Some("closed");
-                    Ok(Case {
-                        case_id: case_key(required(r, "case_id")?),
-                        open_status,
-                        open: Validity {
-                            start: opened,
-                            // A closed case without a closing date explains nothing: treat it
-                            // as closed from the day it opened.
-                            end: if open_status {
-                                closed
-                            } else {
-                                closed.or(opened)
-                            },
-                        },
-                        unit: r.get("unit").map(str::to_string),
-                    })
-                })?);
-            }
-            None => data.notes.push(
+        if data.cases.is_none() {
+            data.notes.push(
                 "No cases table: case ids cannot be checked for existence or closure (no_case `unknown_case` and `closed_case` are off).".into(),
-            ),
+            );
         }
-
-        match table::read_table(dir, "case_assignments")? {
-            Some(t) => {
-                t.require(&["case_id"])?;
-                data.assignments = Some(l.rows(&t, |r| {
-                    let user = r.get("user").map(login_key);
-                    let employee_id = r.get("employee_id").map(login_key);
-                    if user.is_none() && employee_id.is_none() {
-                        return Err(("user".into(), "neither `user` nor `employee_id` is given".into()));
-                    }
-                    Ok(Assignment {
-                        case_id: case_key(required(r, "case_id")?),
-                        user,
-                        employee_id,
-                        valid: Validity {
-                            start: bound(r, "from", false)?,
-                            end: bound(r, "to", true)?,
-                        },
-                    })
-                })?);
-            }
-            None => data.notes.push(
+        if data.assignments.is_none() {
+            data.notes.push(
                 "No case_assignments table: lookups cannot be explained by cases and no_case `not_assigned` is off.".into(),
-            ),
+            );
         }
-
-        match table::read_table(dir, "case_subjects")? {
-            Some(t) => {
-                t.require(&["case_id"])?;
-                data.case_subjects = Some(l.rows(&t, |r| {
-                    dob_checked(r)?;
-                    Ok(CaseSubject {
-                        case_id: case_key(required(r, "case_id")?),
-                        person: PersonFields::from_row(r),
-                    })
-                })?);
-            }
-            None => data.notes.push(
+        if data.case_subjects.is_none() {
+            data.notes.push(
                 "No case_subjects table: lookups cannot be explained by cases and no_case `subject_not_in_case` is off.".into(),
-            ),
+            );
         }
-
-        match table::read_table(dir, "watchlist")? {
-            Some(t) => {
-                data.watchlist = Some(l.rows(&t, |r| {
-                    dob_checked(r)?;
-                    Ok(WatchEntry {
-                        person: PersonFields::from_row(r),
-                        category: r
-                            .get("category")
-                            .map(|c| c.trim().to_ascii_lowercase())
-                            .unwrap_or_else(|| "watchlist".into()),
-                    })
-                })?);
-            }
-            None => data
-                .notes
-                .push("No watchlist table: watchlist_lookup is off.".into()),
+        if data.watchlist.is_none() {
+            data.notes
+                .push("No watchlist table: watchlist_lookup is off.".into());
         }
-
-        if let Some(t) = table::read_table(dir, "clients")? {
-            t.require(&["client"])?;
-            data.clients = Some(l.rows(&t, |r| {
-                let coord = |c: &str| -> Result<Option<f64>, (String, String)> {
-                    match r.get(c) {
-                        None => Ok(None),
-                        Some(v) => v
-                            .parse::<f64>()
-                            .ok()
-                            .filter(|f| f.is_finite())
-                            .map(Some)
-                            .ok_or_else(|| (c.to_string(), format!("`{v}` is not a number"))),
-                    }
-                };
-                Ok(Client {
-                    client: required(r, "client")?.to_string(),
-                    site: r.get("site").map(str::to_string),
-                    lat: coord("lat")?,
-                    lon: coord("lon")?,
-                })
-            })?);
-        }
-
         data.rows_read = l.rows_read;
         data.rows_rejected = l.rows_rejected;
         Ok(data)
     }
+}
+
+type Parsed<T> = Result<T, (String, String)>;
+
+fn personnel(r: &Row<'_>) -> Parsed<Personnel> {
+    let user = required(r, "user")?.to_string();
+    dob_checked(r)?;
+    let status = match r.get("status").map(str::to_ascii_lowercase).as_deref() {
+        None | Some("active") => Status::Active,
+        Some("leave") => Status::Leave,
+        Some("terminated") => Status::Terminated,
+        Some(_) => Status::Other,
+    };
+    Ok(Personnel {
+        employee_id: r.get("employee_id").unwrap_or(&user).to_string(),
+        user,
+        person: PersonFields::from_row(r),
+        unit: r.get("unit").map(str::to_string),
+        supervisor: r.get("supervisor").map(str::to_string),
+        site: r.get("site").map(str::to_string),
+        status,
+        end_date: bound(r, "end_date", true)?,
+    })
+}
+
+fn association(r: &Row<'_>) -> Parsed<Association> {
+    dob_checked(r)?;
+    Ok(Association {
+        employee_id: required(r, "employee_id")?.to_string(),
+        relation: required(r, "relation")?.trim().to_ascii_lowercase(),
+        person: PersonFields::from_row(r),
+        valid: Validity {
+            start: bound(r, "valid_from", false)?,
+            end: bound(r, "valid_to", true)?,
+        },
+        source: r.get("source").map(str::to_string),
+    })
+}
+
+fn case(r: &Row<'_>) -> Parsed<Case> {
+    let status = r.get("status").map(str::to_ascii_lowercase);
+    let opened = bound(r, "opened", false)?;
+    let closed = bound(r, "closed", true)?;
+    let open_status = status.as_deref() != Some("closed");
+    Ok(Case {
+        case_id: case_key(required(r, "case_id")?),
+        open_status,
+        open: Validity {
+            start: opened,
+            // A closed case without a closing date explains nothing: treat it as closed from
+            // the day it opened.
+            end: if open_status {
+                closed
+            } else {
+                closed.or(opened)
+            },
+        },
+        unit: r.get("unit").map(str::to_string),
+    })
+}
+
+fn assignment(r: &Row<'_>) -> Parsed<Assignment> {
+    let user = r.get("user").map(login_key);
+    let employee_id = r.get("employee_id").map(login_key);
+    if user.is_none() && employee_id.is_none() {
+        return Err((
+            "user".into(),
+            "neither `user` nor `employee_id` is given".into(),
+        ));
+    }
+    Ok(Assignment {
+        case_id: case_key(required(r, "case_id")?),
+        user,
+        employee_id,
+        valid: Validity {
+            start: bound(r, "from", false)?,
+            end: bound(r, "to", true)?,
+        },
+    })
+}
+
+fn case_subject(r: &Row<'_>) -> Parsed<CaseSubject> {
+    dob_checked(r)?;
+    Ok(CaseSubject {
+        case_id: case_key(required(r, "case_id")?),
+        person: PersonFields::from_row(r),
+    })
+}
+
+fn watch_entry(r: &Row<'_>) -> Parsed<WatchEntry> {
+    dob_checked(r)?;
+    Ok(WatchEntry {
+        person: PersonFields::from_row(r),
+        category: r
+            .get("category")
+            .map(|c| c.trim().to_ascii_lowercase())
+            .unwrap_or_else(|| "watchlist".into()),
+    })
+}
+
+fn client(r: &Row<'_>) -> Parsed<Client> {
+    let coord = |c: &str| -> Parsed<Option<f64>> {
+        match r.get(c) {
+            None => Ok(None),
+            Some(v) => v
+                .parse::<f64>()
+                .ok()
+                .filter(|f| f.is_finite())
+                .map(Some)
+                .ok_or_else(|| (c.to_string(), format!("`{v}` is not a number"))),
+        }
+    };
+    Ok(Client {
+        client: required(r, "client")?.to_string(),
+        site: r.get("site").map(str::to_string),
+        lat: coord("lat")?,
+        lon: coord("lon")?,
+    })
 }
 
 #[cfg(test)]

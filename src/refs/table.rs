@@ -1,24 +1,23 @@
-//! Reads one reference table (`NAME.csv` or `NAME.parquet`) into rows of text cells.
+//! Reads one reference table (`NAME.csv` or `NAME.parquet`) row by row.
 //!
 //! The typed loaders in [`super`] decide what each column means; this module only finds the
-//! file, reads it, and remembers each row's line for error messages.
+//! file, reads it, and hands each row (with its line, for error messages) to the caller as
+//! it is read. Rows are never all held as text: an agency's 600,000 case subjects are typed
+//! one record at a time, reusing one buffer, so the text costs nothing once typed.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use super::RefError;
 
-/// One row: its 1-based line (header is line 1) and its cells. The cells are one
-/// `csv::StringRecord` (one buffer and the field bounds), not a map per row: an agency's
-/// 600,000 case subjects must not cost a gigabyte to read.
-#[derive(Debug, Clone)]
-pub struct Row {
+/// One row as read: its 1-based line (the header is line 1) and its cells.
+#[derive(Debug, Clone, Copy)]
+pub struct Row<'t> {
     pub line: u64,
-    columns: Arc<[String]>,
-    record: csv::StringRecord,
+    columns: &'t [String],
+    record: &'t csv::StringRecord,
 }
 
-impl Row {
+impl Row<'_> {
     /// A cell's trimmed text, `None` when absent or blank.
     pub fn get(&self, column: &str) -> Option<&str> {
         let i = self.columns.iter().position(|c| c == column)?;
@@ -31,14 +30,18 @@ impl Row {
     }
 }
 
-/// A table as read from disk.
+/// What a table holds, line by line.
+pub enum Line<'t> {
+    Row(Row<'t>),
+    /// A line that could not be read as a row at all (malformed CSV): line and message.
+    Malformed(u64, String),
+}
+
+/// A table found on disk: where, and its header.
 #[derive(Debug)]
 pub struct Table {
     pub path: PathBuf,
     pub columns: Vec<String>,
-    pub rows: Vec<Row>,
-    /// Rows that could not be read as rows at all (malformed CSV): line and message.
-    pub malformed: Vec<(u64, String)>,
 }
 
 impl Table {
@@ -47,7 +50,7 @@ impl Table {
     }
 
     /// Errors unless every named column is present in the header.
-    pub fn require(&self, columns: &[&str]) -> Result<(), RefError> {
+    fn require(&self, columns: &[&str]) -> Result<(), RefError> {
         for c in columns {
             if !self.columns.iter().any(|h| h == c) {
                 return Err(RefError::MissingColumn {
@@ -60,11 +63,17 @@ impl Table {
     }
 }
 
-/// Finds and reads `dir/NAME.csv` (or `.parquet`); `Ok(None)` when neither exists.
-pub fn read_table(dir: &Path, name: &str) -> Result<Option<Table>, RefError> {
+/// Finds `dir/NAME.csv` (or `.parquet`), checks that its header has the `required` columns,
+/// and hands every line to `each` in file order. `Ok(None)` when neither file exists.
+pub fn read_table(
+    dir: &Path,
+    name: &str,
+    required: &[&str],
+    mut each: impl FnMut(&Table, Line<'_>) -> Result<(), RefError>,
+) -> Result<Option<Table>, RefError> {
     let csv_path = dir.join(format!("{name}.csv"));
     if csv_path.is_file() {
-        return read_csv(&csv_path).map(Some);
+        return read_csv(&csv_path, required, &mut each).map(Some);
     }
     let pq_path = dir.join(format!("{name}.parquet"));
     if pq_path.is_file() {
@@ -77,37 +86,38 @@ pub fn read_table(dir: &Path, name: &str) -> Result<Option<Table>, RefError> {
                 }
             }
         }
-        let shared: Arc<[String]> = columns.clone().into();
-        let rows = maps
-            .into_iter()
-            .enumerate()
-            .map(|(i, mut map)| {
-                let record: csv::StringRecord = columns
-                    .iter()
-                    .map(|c| match map.remove(c) {
-                        Some(serde_json::Value::String(s)) => s,
-                        Some(serde_json::Value::Null) | None => String::new(),
-                        Some(other) => other.to_string(),
-                    })
-                    .collect();
-                Row {
-                    line: i as u64 + 2,
-                    columns: Arc::clone(&shared),
-                    record,
-                }
-            })
-            .collect();
-        return Ok(Some(Table {
+        let table = Table {
             path: pq_path,
             columns,
-            rows,
-            malformed: Vec::new(),
-        }));
+        };
+        table.require(required)?;
+        for (i, mut map) in maps.into_iter().enumerate() {
+            let record: csv::StringRecord = table
+                .columns
+                .iter()
+                .map(|c| match map.remove(c) {
+                    Some(serde_json::Value::String(s)) => s,
+                    Some(serde_json::Value::Null) | None => String::new(),
+                    Some(other) => other.to_string(),
+                })
+                .collect();
+            let row = Row {
+                line: i as u64 + 2,
+                columns: &table.columns,
+                record: &record,
+            };
+            each(&table, Line::Row(row))?;
+        }
+        return Ok(Some(table));
     }
     Ok(None)
 }
 
-fn read_csv(path: &Path) -> Result<Table, RefError> {
+fn read_csv(
+    path: &Path,
+    required: &[&str],
+    each: &mut impl FnMut(&Table, Line<'_>) -> Result<(), RefError>,
+) -> Result<Table, RefError> {
     let shown = path.display().to_string();
     let io = |e: csv::Error| RefError::Io {
         path: shown.clone(),
@@ -123,43 +133,45 @@ fn read_csv(path: &Path) -> Result<Table, RefError> {
         .iter()
         .map(|h| h.trim().trim_start_matches('\u{feff}').to_string())
         .collect();
-    let shared: Arc<[String]> = columns.clone().into();
-    let mut rows = Vec::new();
-    let mut malformed = Vec::new();
-    for record in reader.records() {
-        match record {
-            Ok(rec) => {
-                let line = rec.position().map(|p| p.line()).unwrap_or(0);
-                if rec.len() != columns.len() {
-                    malformed.push((
-                        line,
-                        format!(
-                            "row has {} fields, the header has {}",
-                            rec.len(),
-                            columns.len()
-                        ),
-                    ));
+    let table = Table {
+        path: path.to_path_buf(),
+        columns,
+    };
+    table.require(required)?;
+    // One record, reused: the reader refills it in place.
+    let mut record = csv::StringRecord::new();
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {
+                let line = record.position().map(|p| p.line()).unwrap_or(0);
+                if record.len() != table.columns.len() {
+                    let msg = format!(
+                        "row has {} fields, the header has {}",
+                        record.len(),
+                        table.columns.len()
+                    );
+                    each(&table, Line::Malformed(line, msg))?;
                     continue;
                 }
-                // A record read from the reader keeps the reader's spare capacity; a copy
-                // holds only its cells.
-                let record: csv::StringRecord = rec.iter().collect();
-                rows.push(Row {
+                let row = Row {
                     line,
-                    columns: Arc::clone(&shared),
-                    record,
-                });
+                    columns: &table.columns,
+                    record: &record,
+                };
+                each(&table, Line::Row(row))?;
             }
             Err(e) => {
                 let line = e.position().map(|p| p.line()).unwrap_or(0);
-                malformed.push((line, format!("malformed CSV: {e}")));
+                // A record-level error (bad UTF-8, say) leaves the reader at the next line;
+                // an I/O error would repeat, so the table ends there.
+                let stop = matches!(e.kind(), csv::ErrorKind::Io(_));
+                each(&table, Line::Malformed(line, format!("malformed CSV: {e}")))?;
+                if stop {
+                    break;
+                }
             }
         }
     }
-    Ok(Table {
-        path: path.to_path_buf(),
-        columns,
-        rows,
-        malformed,
-    })
+    Ok(table)
 }

@@ -252,19 +252,16 @@ impl Ord for Head {
     }
 }
 
-/// Hands every event of `inputs` to `sink` in time order (stable: file order, then line
-/// order), with what `prepare` made of it on a worker thread. Rejects go to `rejects` as the
-/// merge reaches them. `threads` is the number of workers (1: everything on this thread but
-/// the readers). Returns the read statistics; `sink`'s first error stops the run.
-pub fn for_each_in_time_order<T: Send, E>(
-    inputs: &Inputs,
-    opts: &ReadOptions,
-    threads: usize,
-    rejects: &mut RejectSink,
-    prepare: &(dyn Fn(&Event) -> T + Sync),
-    mut sink: impl FnMut(Event, T) -> Result<(), E>,
-) -> Result<Result<FileStats, E>, SourceError> {
-    // Which files can be streamed: JSON lines already in time order.
+/// Which inputs can be streamed: JSON-lines files already in time order. The scan reads
+/// every such file once, so [`plan`] is a step of its own that a caller can run while it
+/// does other work (the batch audit loads reference data meanwhile).
+#[derive(Debug, Clone)]
+pub struct Plan {
+    streamed: Vec<bool>,
+}
+
+/// Scans `inputs` for the files that are in time order (see [`Plan`]).
+pub fn plan(inputs: &Inputs) -> Result<Plan, SourceError> {
     let mut streamed = vec![false; inputs.files.len()];
     for (i, (path, format)) in inputs.files.iter().enumerate() {
         if let Format::JsonLines { gzip } = format {
@@ -273,6 +270,24 @@ pub fn for_each_in_time_order<T: Send, E>(
             }
         }
     }
+    Ok(Plan { streamed })
+}
+
+/// Hands every event of `inputs` to `sink` in time order (stable: file order, then line
+/// order), with what `prepare` made of it on a worker thread. `plan` is [`plan`]'s answer
+/// for the same inputs. Rejects go to `rejects` as the merge reaches them. `threads` is the
+/// number of workers (1: everything on this thread but the readers). Returns the read
+/// statistics; `sink`'s first error stops the run.
+pub fn for_each_in_time_order<T: Send, E>(
+    inputs: &Inputs,
+    plan: &Plan,
+    opts: &ReadOptions,
+    threads: usize,
+    rejects: &mut RejectSink,
+    prepare: &(dyn Fn(&Event) -> T + Sync),
+    mut sink: impl FnMut(Event, T) -> Result<(), E>,
+) -> Result<Result<FileStats, E>, SourceError> {
+    let streamed = &plan.streamed;
     std::thread::scope(|scope| {
         let (job_tx, job_rx) = sync_channel::<Job<'_>>(threads.max(1) * BLOCKS_AHEAD);
         let job_rx = Arc::new(Mutex::new(job_rx));
@@ -299,7 +314,7 @@ pub fn for_each_in_time_order<T: Send, E>(
                 current: Vec::new().into_iter(),
                 stats: FileStats::default(),
             };
-            if streamed[i] {
+            if streamed.get(i).copied().unwrap_or(false) {
                 let Format::JsonLines { gzip } = format else {
                     continue;
                 };
@@ -456,8 +471,10 @@ mod tests {
         let opts = ReadOptions::new(&crate::config::Config::default()).expect("options");
         let mut rejects = RejectSink::counting();
         let mut ids = Vec::new();
+        let plan = plan(inputs).expect("scannable");
         let stats = for_each_in_time_order(
             inputs,
+            &plan,
             &opts,
             threads,
             &mut rejects,
