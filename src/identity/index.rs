@@ -222,7 +222,44 @@ pub struct PersonIndex {
     by_phone: HashMap<String, Vec<u32>>,
     by_address: HashMap<String, Vec<u32>>,
     by_dob: HashMap<NaiveDate, Vec<u32>>,
-    by_name: HashMap<String, Vec<u32>>,
+    by_name: HashMap<String, Bearers>,
+}
+
+/// The people who bear one name: every entry ascending, and the same sorted by date of birth,
+/// so a query with a date of birth reads only the bearers it could match (a different date
+/// of birth vetoes a match) however common the name.
+#[derive(Debug, Default)]
+struct Bearers {
+    all: Vec<u32>,
+    by_dob: Vec<(Option<NaiveDate>, u32)>,
+}
+
+impl Bearers {
+    /// The bearers born on `dob` or with no date of birth recorded, ascending.
+    fn compatible(&self, dob: NaiveDate, out: &mut Vec<u32>) {
+        let range = |d: Option<NaiveDate>| {
+            let lo = self.by_dob.partition_point(|(x, _)| *x < d);
+            let hi = self.by_dob.partition_point(|(x, _)| *x <= d);
+            self.by_dob.get(lo..hi).unwrap_or(&[])
+        };
+        let (mut a, mut b) = (
+            range(None).iter().peekable(),
+            range(Some(dob)).iter().peekable(),
+        );
+        out.clear();
+        loop {
+            let next = match (a.peek(), b.peek()) {
+                (Some(x), Some(y)) if x.1 <= y.1 => a.next(),
+                (Some(_), Some(_)) => b.next(),
+                (Some(_), None) => a.next(),
+                (None, Some(_)) => b.next(),
+                (None, None) => break,
+            };
+            if let Some(&(_, i)) = next {
+                out.push(i);
+            }
+        }
+    }
 }
 
 impl PersonIndex {
@@ -250,8 +287,13 @@ impl PersonIndex {
                 ix.by_dob.entry(d).or_default().push(i);
             }
             if let Some(n) = &p.name {
-                ix.by_name.entry(name_key(n)).or_default().push(i);
+                let b = ix.by_name.entry(name_key(n)).or_default();
+                b.all.push(i);
+                b.by_dob.push((p.dob, i));
             }
+        }
+        for b in ix.by_name.values_mut() {
+            b.by_dob.sort_unstable();
         }
         ix.people = people;
         ix
@@ -273,31 +315,54 @@ impl PersonIndex {
         &self.people
     }
 
-    /// Appends every graded match of `q` to `out` (at most one per person).
+    /// Appends every graded match of `q` to `out` (at most one per person), in the order
+    /// of the posting lists below and ascending within each.
     pub fn find(&self, q: &Query, stats: &NameStats, cfg: &IdentityConfig, out: &mut Vec<Match>) {
-        // Candidates come straight from the posting lists, without collecting them: this
-        // runs several times per event and most lists are empty or hold one person.
-        let by_name = |i: usize| q.name_keys.get(i).and_then(|k| self.by_name.get(k));
-        let lists: [Option<&Vec<u32>>; 7] = [
-            q.person_id.as_ref().and_then(|p| self.by_pid.get(p)),
-            q.plate.as_ref().and_then(|p| self.by_plate.get(p)),
-            q.phone.as_ref().and_then(|p| self.by_phone.get(p)),
-            q.address
-                .as_ref()
-                .and_then(|a| self.by_address.get(&a.key())),
-            q.dob
-                .filter(|_| q.name.is_some())
-                .and_then(|d| self.by_dob.get(&d)),
-            by_name(0),
-            by_name(1),
+        // With a date of birth, only a name's bearers born that day or of unknown birth can
+        // match: a common name's thousands of other bearers are never read.
+        let bearers = [0, 1].map(|i| q.name_keys.get(i).and_then(|k| self.by_name.get(k)));
+        let mut compatible: [Vec<u32>; 2] = [Vec::new(), Vec::new()];
+        if let Some(d) = q.dob {
+            for (b, scratch) in bearers.iter().zip(compatible.iter_mut()) {
+                if let Some(b) = b {
+                    b.compatible(d, scratch);
+                }
+            }
+        }
+        let names = [0, 1].map(|i| match (bearers[i], q.dob) {
+            (Some(_), Some(_)) => compatible[i].as_slice(),
+            (Some(b), None) => b.all.as_slice(),
+            (None, _) => &[][..],
+        });
+        fn list(l: Option<&Vec<u32>>) -> &[u32] {
+            l.map_or(&[][..], Vec::as_slice)
+        }
+        // Every list is ascending (people are indexed in order), so a person already met in
+        // an earlier list is found by binary search, and a repeat within a list is adjacent.
+        let lists: [&[u32]; 7] = [
+            list(q.person_id.as_ref().and_then(|p| self.by_pid.get(p))),
+            list(q.plate.as_ref().and_then(|p| self.by_plate.get(p))),
+            list(q.phone.as_ref().and_then(|p| self.by_phone.get(p))),
+            list(
+                q.address
+                    .as_ref()
+                    .and_then(|a| self.by_address.get(&a.key())),
+            ),
+            list(
+                q.dob
+                    .filter(|_| q.name.is_some())
+                    .and_then(|d| self.by_dob.get(&d)),
+            ),
+            names[0],
+            names[1],
         ];
-        let first = out.len();
         for (n, list) in lists.iter().enumerate() {
-            let Some(list) = list else { continue };
+            let mut previous = None;
             for &i in list.iter() {
-                // A person reached through an earlier list was already graded.
-                let seen_before = lists[..n].iter().flatten().any(|l| l.contains(&i));
-                if seen_before || out[first..].iter().any(|m| m.entry == i) {
+                let repeat = previous == Some(i);
+                previous = Some(i);
+                let seen_before = lists[..n].iter().any(|l| l.binary_search(&i).is_ok());
+                if repeat || seen_before {
                     continue;
                 }
                 if let Some(p) = self.people.get(i as usize) {
