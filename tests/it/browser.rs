@@ -6,7 +6,9 @@
 //! previews and adds an exception, the oversight role walks every page and API answer it
 //! can reach, none of which may hold a login, a name or a date of birth of the world.
 //! Every page must come whole from the binary: no script, no off-site `src`/`href`, and no
-//! request from the browser to anywhere but the server.
+//! request from the browser to anywhere but the server. On the Lookups page (issue 16) the
+//! investigator searches one person of `tests/fixtures/lookups` by a name variant, by plate
+//! and by address and sees the lookups grouped by login; oversight is refused it.
 //!
 //! Without `/usr/bin/chromium` and `/usr/bin/chromedriver` the tests skip themselves,
 //! unless `CUSTODES_BROWSER_E2E=require` (set by `.ci/run`), when they fail instead.
@@ -1031,6 +1033,180 @@ fn each_role_works_the_workbench_in_a_real_browser() {
         checked += 1;
     }
     assert!(checked > 20, "{checked}");
+}
+
+/// The `<h3>` headings of a Lookups answer: one per login, in the page's order.
+fn lookup_groups(b: &Browser) -> Vec<String> {
+    b.find_all("main h3").iter().map(|h| b.text(h)).collect()
+}
+
+/// Fills the Lookups form (every field cleared first) and submits it with its button.
+fn search_lookups(b: &Browser, fields: &[(&str, &str)]) -> String {
+    let form = "form[action='/lookups']";
+    for name in [
+        "person_id",
+        "name",
+        "dob",
+        "plate",
+        "phone",
+        "address",
+        "from",
+        "to",
+    ] {
+        let value = fields
+            .iter()
+            .find(|(k, _)| *k == name)
+            .map_or("", |(_, v)| *v);
+        b.type_into(&format!("{form} input[name={name}]"), value);
+    }
+    b.click(&b.find(&format!("{form} button[type=submit]")));
+    b.wait("the lookups answer", || {
+        let src = b.source();
+        (b.path().starts_with("/lookups?") && src.contains(" lookups by ")).then_some(src)
+    })
+}
+
+#[test]
+fn investigator_searches_who_looked_up_a_person_in_a_real_browser() {
+    if !browser_installed("investigator_searches_who_looked_up_a_person_in_a_real_browser") {
+        return;
+    }
+    let fixture = crate::support::fixtures().join("lookups");
+    let refs = fixture.join("refs");
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("alerts.db");
+    audit(
+        &refs,
+        &fixture.join("events.jsonl"),
+        &db,
+        &dir.path().join("alerts.jsonl"),
+    );
+    add_user(&db, "investigator", "ia_nowak");
+    add_user(&db, "oversight", "ov_lindqvist");
+    let refs_arg = refs.to_string_lossy().into_owned();
+    let server = crate::support::start_server_with(&db, &["--refs", &refs_arg]);
+    let driver = start_driver();
+    let mut every_page: Vec<(String, String)> = Vec::new();
+
+    // The investigator: the nav's Lookups page, then three searches for one person.
+    {
+        let b = Browser::open(&driver, &server.addr);
+        b.log_in("ia_nowak");
+        let src = b.click_to("header.top a[href='/lookups']", "/lookups");
+        assert_eq!(b.title(), "Lookups · custodes");
+        assert!(src.contains("<h1>Who looked up this person</h1>"), "{src}");
+        // The empty form searches nothing.
+        assert!(!src.contains(" lookups by "), "{src}");
+
+        // Her nickname and date of birth: every lookup of her under any variant (initial,
+        // misspelt surname, name turned round, plate, address, person id, bare name), not
+        // the namesake born in 1951; the ex-partner's login first (most unexplained).
+        let src = search_lookups(&b, &[("name", "Beth Quarrington"), ("dob", "1988-05-14")]);
+        assert!(src.contains("8 lookups by 4 logins"), "{src}");
+        let groups = lookup_groups(&b);
+        assert_eq!(groups.len(), 4, "{groups:?}");
+        assert!(
+            groups[0].starts_with("jdorsey") && groups[0].contains("5 not explained"),
+            "{groups:?}"
+        );
+        for login in ["jdorsey", "mokoye", "tfinch", "rwolde"] {
+            assert!(
+                groups.iter().any(|g| g.starts_with(login)),
+                "{login} is not listed: {groups:?}"
+            );
+        }
+        let rows = b.find_all("table.lookups tbody tr");
+        assert_eq!(rows.len(), 8);
+        let text: Vec<String> = rows.iter().map(|r| b.text(r)).collect();
+        assert!(
+            text.iter()
+                .any(|t| t.contains("explained by assigned case C-41")),
+            "{text:#?}"
+        );
+        assert!(!src.contains("1951-11-02"), "the namesake is listed: {src}");
+        // A search is a link the investigator can keep: the form shows what was searched.
+        assert!(b.path().contains("name=Beth+Quarrington"), "{}", b.path());
+
+        // Her plate, typed with a space: the one lookup by plate.
+        search_lookups(&b, &[("plate", "7 TRV 219")]);
+        let groups = lookup_groups(&b);
+        assert_eq!(groups.len(), 1, "{groups:?}");
+        let rows: Vec<String> = b
+            .find_all("table.lookups tbody tr")
+            .iter()
+            .map(|r| b.text(r))
+            .collect();
+        assert_eq!(rows.len(), 1, "{rows:?}");
+        assert!(rows[0].contains("plate"), "{rows:?}");
+
+        // Her address as the reference row has it; the dispatcher typed it abbreviated.
+        let src = search_lookups(
+            &b,
+            &[("address", "1408 North Larkspur Avenue Apt 3, Eastbrook")],
+        );
+        let rows: Vec<String> = b
+            .find_all("table.lookups tbody tr")
+            .iter()
+            .map(|r| b.text(r))
+            .collect();
+        assert!(
+            rows.iter()
+                .any(|r| r.contains("1408 N Larkspur Ave #3") && r.contains("address")),
+            "{rows:?}\n{src}"
+        );
+        assert!(lookup_groups(&b).iter().any(|g| g.starts_with("tfinch")));
+        b.log_out();
+        assert_only_local_requests(&b);
+        every_page.extend(b.pages());
+    }
+
+    // Oversight: no Lookups in the nav, and the page and its API are refused.
+    {
+        let b = Browser::open(&driver, &server.addr);
+        b.log_in("ov_lindqvist");
+        let hrefs: Vec<String> = b
+            .find_all("header.top nav ul a")
+            .iter()
+            .map(|a| b.attr(a, "href"))
+            .collect();
+        assert!(
+            !hrefs.iter().any(|h| h.ends_with("/lookups")),
+            "oversight's nav links lookups: {hrefs:?}"
+        );
+        for path in ["/lookups", "/lookups?name=Beth+Quarrington&dob=1988-05-14"] {
+            let src = b.go(path);
+            assert!(src.contains("<h1>403 Forbidden</h1>"), "{path}: {src}");
+        }
+        let v = b.json("/api/v1/lookups?person_id=P-9001");
+        assert!(v.get("error").is_some(), "oversight is given lookups: {v}");
+        b.go("/");
+        b.log_out();
+        assert_only_local_requests(&b);
+        let known = reference_secrets(&refs);
+        for (path, src) in b.pages() {
+            let leaked: Vec<&String> = known.iter().filter(|s| src.contains(s.as_str())).collect();
+            assert!(leaked.is_empty(), "oversight received {leaked:?} on {path}");
+        }
+        every_page.extend(b.pages());
+    }
+    for (path, src) in &every_page {
+        if !path.starts_with("/api/") {
+            assert_self_contained(path, src);
+        }
+    }
+    drop(server);
+
+    // Each of the investigator's three searches is in the access log; oversight's refusals
+    // searched nothing.
+    let c = rusqlite::Connection::open(&db).unwrap();
+    let accounts: Vec<String> = c
+        .prepare("SELECT account FROM access_log WHERE action = 'search_lookups' ORDER BY seq")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(accounts, ["ia_nowak", "ia_nowak", "ia_nowak"]);
 }
 
 /// Redraws the README's screenshots from `sample_logs/`:

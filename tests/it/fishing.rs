@@ -219,3 +219,59 @@ fn usual_searches_survive_night_by_night_runs() {
         )],
     );
 }
+
+/// `custodes baseline` learns the usual searches too (issue 16): built from the thirteen
+/// days before, the state judges the last day as one long run does. The records clerks,
+/// whose usual work is surname sweeps, raise nothing; the patrol officer, whose history
+/// holds none, still raises `wildcard_sweep`.
+#[test]
+#[ignore = "issue 16: `custodes baseline` does not rebuild the fishing history yet"]
+fn baseline_learns_usual_searches_for_the_next_audit() {
+    let world = fixtures().join("fishing/busy_but_legitimate");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cfg = dir.path().join("custodes.toml");
+    std::fs::write(&cfg, BUSY_CONFIG).expect("config");
+    let text = std::fs::read_to_string(world.join("events.jsonl")).expect("events");
+    let (before, last): (Vec<&str>, Vec<&str>) =
+        text.lines().partition(|l| !l.contains("\"2024-05-14T"));
+    let early = dir.path().join("early.jsonl");
+    let late = dir.path().join("late.jsonl");
+    std::fs::write(&early, before.join("\n") + "\n").expect("write");
+    std::fs::write(&late, last.join("\n") + "\n").expect("write");
+    let state = dir.path().join("state.json");
+    custodes()
+        .args(["baseline", "--quiet", "--refs"])
+        .arg(world.join("refs"))
+        .arg("--config")
+        .arg(&cfg)
+        .arg("--state")
+        .arg(&state)
+        .arg(&early)
+        .assert()
+        .success();
+    let out = dir.path().join("alerts.jsonl");
+    custodes()
+        .args(["audit", "--quiet", "--refs"])
+        .arg(world.join("refs"))
+        .arg("--config")
+        .arg(&cfg)
+        .arg("--state")
+        .arg(&state)
+        .arg("--out")
+        .arg(&out)
+        .arg(&late)
+        .assert()
+        .success();
+    let nightly = fishing(&read_jsonl(&out));
+    assert_alerts(
+        &nightly,
+        vec![key(
+            "fishing",
+            "wildcard_sweep",
+            "ptl1",
+            &["b0149", "b0150"],
+        )],
+    );
+    let ptl = &nightly[0];
+    assert_eq!(ptl["evidence"]["usual"]["user_days"], 13, "{ptl}");
+}

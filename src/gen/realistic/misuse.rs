@@ -87,7 +87,7 @@ fn identity_ctx(rng: &mut impl Rng) -> Ctx {
 }
 
 /// An identifying form for a reference row holding `mask`.
-fn form_for_mask(rng: &mut impl Rng, mask: u8) -> u8 {
+pub(super) fn form_for_mask(rng: &mut impl Rng, mask: u8) -> u8 {
     let mut options: Vec<u8> = vec![form(N_EXACT, 0)];
     if mask & M_PID != 0 {
         options.push(form(N_NONE, T_PID));
@@ -110,7 +110,7 @@ fn form_for_mask(rng: &mut impl Rng, mask: u8) -> u8 {
 
 /// `f` without the plate or phone `p` does not have; a date of birth and
 /// name when nothing is left.
-fn fit_form(f: u8, p: &super::people::Person) -> u8 {
+pub(super) fn fit_form(f: u8, p: &super::people::Person) -> u8 {
     let mut f = f;
     if p.plate == 0 {
         f &= !T_PLATE;
@@ -162,7 +162,7 @@ pub(super) struct Want {
 }
 
 impl Want {
-    fn accepts(&self, v: &Verdict) -> bool {
+    pub(super) fn accepts(&self, v: &Verdict) -> bool {
         v.labels & self.all == self.all
             && (self.any == 0 || v.labels & self.any != 0)
             && v.labels & self.none == 0
@@ -203,7 +203,7 @@ impl Sim<'_> {
 
     /// Fills in case and purpose for `ctx`; `None` when the user has no case
     /// of that sort. Returns the case's subjects too (to pick a target from).
-    fn resolve(
+    pub(super) fn resolve(
         &mut self,
         rng: &mut impl Rng,
         ctx: Ctx,

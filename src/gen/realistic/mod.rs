@@ -15,8 +15,10 @@
 //! The pipeline: [`agency`] builds the people and the agency from the seed;
 //! [`work`] draws the roster and every unit's normal work, creating the cases
 //! it works under; [`cases`] closes and numbers them and indexes who is
-//! assigned to what; [`misuse`], [`volume`] and [`credential`] inject
-//! misconduct; [`truth`] labels every lookup from what the world means;
+//! assigned to what; [`records`] adds the writes to person records that
+//! normal work makes; [`misuse`], [`volume`], [`credential`], [`fishing`]
+//! and [`records`] inject misconduct; [`truth`] labels every lookup from
+//! what the world means;
 //! [`replay`] adds the sequence rules (`subject_surge`, `shared_credential`);
 //! [`write`] renders the files.
 //!
@@ -32,6 +34,7 @@ mod credential;
 mod fishing;
 mod misuse;
 mod people;
+mod records;
 mod replay;
 mod truth;
 mod typing;
@@ -51,7 +54,7 @@ use std::path::Path;
 
 /// Every label the realistic world writes, as (detector, kind); an event's
 /// labels are a bit set over this table, written in this order.
-pub(super) const LABELS: [(&str, &str); 37] = [
+pub(super) const LABELS: [(&str, &str); 41] = [
     ("self_query", "person_id"),
     ("self_query", "name_dob"),
     ("self_query", "plate"),
@@ -89,6 +92,11 @@ pub(super) const LABELS: [(&str, &str); 37] = [
     ("fishing", "wildcard_sweep"),
     ("fishing", "attribute_search"),
     ("fishing", "enumeration"),
+    // Writes to a record; appended so that the bits above keep their places.
+    ("self_query", "record_change"),
+    ("coworker_lookup", "record_change"),
+    ("association_lookup", "record_change"),
+    ("watchlist_lookup", "record_change"),
 ];
 
 /// Bit of the first label of each detector in [`LABELS`].
@@ -101,6 +109,9 @@ pub(super) const L_VOLUME: u32 = 25;
 pub(super) const L_CRED: u32 = 30;
 pub(super) const L_SURGE: u32 = 33;
 pub(super) const L_FISH: u32 = 34;
+/// `record_change` of `self_query`, `coworker_lookup`, `association_lookup`
+/// and `watchlist_lookup`, in that order.
+pub(super) const L_RECORD: u32 = 37;
 
 /// The bit of a label.
 pub(super) const fn bit(i: u32) -> u64 {
@@ -165,12 +176,17 @@ pub(super) const CAD: u8 = 3;
 pub(super) const JMS: u8 = 4;
 pub(super) const POE: u8 = 5;
 
-/// Actions.
+/// Actions; the writes (update, delete, insert) come last.
 pub(super) const A_QUERY: u8 = 0;
 pub(super) const A_EXPORT: u8 = 1;
 pub(super) const A_LOGIN: u8 = 2;
 pub(super) const A_LOGOUT: u8 = 3;
-pub(super) const ACTIONS: [&str; 4] = ["query", "export", "login", "logout"];
+pub(super) const A_UPDATE: u8 = 4;
+pub(super) const A_DELETE: u8 = 5;
+pub(super) const A_INSERT: u8 = 6;
+pub(super) const ACTIONS: [&str; 7] = [
+    "query", "export", "login", "logout", "update", "delete", "insert",
+];
 
 /// How the case field was filled.
 pub(super) const CK_NONE: u8 = 0;
@@ -219,8 +235,15 @@ impl Ev {
         Target::unpack(self.target)
     }
 
+    /// Queries, exports and writes: a write shows the record it changes,
+    /// so it is a lookup of that person too.
     pub(super) fn is_lookup(&self) -> bool {
-        self.action == A_QUERY || self.action == A_EXPORT
+        self.action == A_QUERY || self.action == A_EXPORT || self.is_write()
+    }
+
+    /// An update, delete or insert on a record.
+    pub(super) fn is_write(&self) -> bool {
+        self.action >= A_UPDATE
     }
 }
 
@@ -316,6 +339,7 @@ fn simulate(opts: &GenOptions) -> Result<Simulated, GenError> {
     let mut sim = work::Sim::new(&world, scale);
     sim.normal_work(&mut rng);
     sim.finish_cases(&mut rng);
+    let normal_events = sim.events.len();
     if opts.inject {
         let plan = misuse::Plan::new(&world);
         sim.inject_misuse(&mut rng, &plan);
@@ -323,7 +347,15 @@ fn simulate(opts: &GenOptions) -> Result<Simulated, GenError> {
         sim.inject_credentials(&mut rng, &plan);
         // Last, so that the worlds of the earlier injections stay as they were.
         sim.inject_fishing(&mut rng, &plan);
+        sim.inject_record_changes(&mut rng, &plan);
     }
+    // The writes of normal work come from their own stream and only follow
+    // normal work's lookups, so that the world with and without misconduct
+    // hold the same ones and nothing drawn before changes.
+    let mut upkeep = FastRng::from_chacha(&mut ChaCha8Rng::seed_from_u64(
+        opts.seed ^ records::UPKEEP_STREAM,
+    ));
+    sim.record_upkeep(&mut upkeep, normal_events);
     let ambiguous = truth::judge_all(&world, &sim.book, &mut sim.events);
     volume::spill(&mut sim);
     let work::Sim { book, events, .. } = sim;

@@ -488,7 +488,9 @@ fn labels_are_complete_and_consistent() {
         assert_eq!(field(&v, "user"), Some(l.user.as_str()));
         assert!(keys.insert((l.detector.clone(), l.kind.clone(), n)));
         let action = field(&v, "action").unwrap_or("query");
-        assert!(action == "query" || action == "export" || l.detector == "shared_credential");
+        // Writes are lookups of the record they change (issue 16).
+        let lookup = ["query", "export", "update", "delete", "insert"].contains(&action);
+        assert!(lookup || l.detector == "shared_credential", "{l:?}");
         if l.detector == "no_case" {
             let purpose = field(&v, "purpose").unwrap_or("");
             assert!(!purpose
@@ -645,4 +647,61 @@ fn realistic_report() {
             );
         }
     }
+}
+
+/// Writes to person records (issue 16): normal work edits records under the cases that
+/// list their people and carries no label, the same with and without misconduct; the
+/// injected edits of one's own record, a coworker's, an associate's and a watch-list
+/// person's each carry their detector's `record_change` and no lookup kind.
+#[test]
+fn record_changes_are_labelled_and_upkeep_is_not() {
+    let plain = simulate(&opts(3, 80, 14, false)).unwrap();
+    let writes = |s: &Simulated| -> Vec<(i64, u16, u8, u32)> {
+        s.order
+            .iter()
+            .map(|&i| &s.events[i as usize])
+            .filter(|e| e.is_write() && e.flags & F_NORMAL != 0)
+            .map(|e| (e.t, e.login, e.action, e.result))
+            .collect()
+    };
+    let upkeep = writes(&plain);
+    for action in [A_UPDATE, A_DELETE, A_INSERT] {
+        assert!(
+            upkeep.iter().any(|w| w.2 == action),
+            "no {} in normal work",
+            ACTIONS[action as usize]
+        );
+    }
+    // Bulk corrections name nobody and change many rows.
+    assert!(plain
+        .events
+        .iter()
+        .any(|e| e.is_write() && e.target() == Target::None && e.result >= 30));
+    for e in plain.events.iter().filter(|e| e.is_write()) {
+        assert_eq!(e.labels, 0, "{e:?}");
+    }
+
+    let injected = simulate(&opts(3, 80, 14, true)).unwrap();
+    assert_eq!(
+        writes(&injected),
+        upkeep,
+        "misconduct changed normal work's writes"
+    );
+    let record_bits = 0xfu64 << L_RECORD;
+    let mut per_family = [0usize; 4];
+    for &i in &injected.order {
+        let e = &injected.events[i as usize];
+        if e.labels & record_bits != 0 {
+            assert!(e.is_write(), "{e:?}");
+            assert_eq!(e.labels & IDENTITY_BITS, 0, "{e:?}");
+            assert_eq!(e.flags & F_MISUSE, F_MISUSE, "{e:?}");
+            for (f, n) in per_family.iter_mut().enumerate() {
+                *n += usize::from(e.labels & bit(L_RECORD + f as u32) != 0);
+            }
+        }
+        if e.is_write() && e.flags & F_MISUSE != 0 {
+            assert_ne!(e.labels & record_bits, 0, "{e:?}");
+        }
+    }
+    assert!(per_family.iter().all(|&n| n >= 2), "{per_family:?}");
 }

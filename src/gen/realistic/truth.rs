@@ -8,6 +8,8 @@
 //! * otherwise a lookup that identifies (by the identifiers its reference
 //!   row holds) the user, a colleague, one of the user's associations valid
 //!   that day, or someone on the watchlist deserves that identity label;
+//! * a write (update, delete, insert) to such a person's record deserves
+//!   that detector's `record_change` label instead of the lookup's kind;
 //! * and, unless its purpose is exempt, a `no_case` label: `missing` (no
 //!   case, or a placeholder), `unknown_case`, `closed_case`,
 //!   `not_assigned`, or `subject_not_in_case` when the case is the user's
@@ -29,7 +31,7 @@ use super::typing::{ident_kind, name_style, N_SURNAME};
 use super::work::exempt;
 use super::{
     bit, Ev, Target, CK_NONE, CK_REAL, CK_UNKNOWN, F_DROP, F_EXPLAINED, F_NORMAL, F_SURGE, L_ASSOC,
-    L_COWORKER, L_FISH, L_NO_CASE, L_SELF, L_WATCH,
+    L_COWORKER, L_FISH, L_NO_CASE, L_RECORD, L_SELF, L_WATCH,
 };
 
 /// What one reading of dates says about a lookup.
@@ -115,6 +117,9 @@ fn evaluate(
         let known = book.known[p as usize];
         identified_known = known != 0 && ident_kind(ev.form, known).is_some();
     }
+    if ev.is_write() {
+        labels = record_change(labels);
+    }
     labels |= fishing(w, book, ev, target, day, inclusive, by_employee);
     // A search that names nobody (a description) is not a lookup of a person:
     // it has no `no_case` label, whatever its case.
@@ -145,6 +150,27 @@ fn evaluate(
         surge: identified_known,
         explained: false,
     }
+}
+
+/// The identity labels of a lookup as those of a write: each detector's
+/// `record_change` in place of whatever kind the lookup would have had.
+fn record_change(identity: u64) -> u64 {
+    let mut out = 0;
+    for (i, (lo, hi)) in [
+        (L_SELF, L_COWORKER),
+        (L_COWORKER, L_ASSOC),
+        (L_ASSOC, L_WATCH),
+        (L_WATCH, L_NO_CASE),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let range = (bit(hi) - 1) & !(bit(lo) - 1);
+        if identity & range != 0 {
+            out |= bit(L_RECORD + i as u32);
+        }
+    }
+    out
 }
 
 /// The `fishing` labels of an unexplained search, from what it is:

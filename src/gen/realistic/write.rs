@@ -298,6 +298,17 @@ fn event_json(out: &mut String, w: &World, book: &CaseBook, ev: &Ev, n: usize) {
     if let Some(p) = PURPOSES[ev.purpose as usize] {
         field(out, "purpose", p);
     }
+    if ev.is_write() {
+        let (typed, statement, table) = super::records::render(ev, pop, &mut rng);
+        if let Some(t) = &typed {
+            subject_fields(out, t, false);
+        }
+        field(out, "table_name", table);
+        let _ = write!(out, ",\"rows_affected\":{}", ev.result);
+        field(out, "query_text", &statement);
+        out.push('}');
+        return;
+    }
     if super::fishing::is_fishing_form(ev.form) {
         let (typed, q, extra) = super::fishing::render(ev, pop, system);
         if let Some(t) = &typed {
