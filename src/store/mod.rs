@@ -1081,6 +1081,66 @@ pub(crate) mod tests {
                 r.get(0)
             })
             .unwrap();
-        assert_eq!(version, "5");
+        assert_eq!(version, VERSION.to_string());
+    }
+
+    #[test]
+    fn a_version_5_store_gains_the_workbench_index_and_keeps_its_alerts() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("v5.db");
+        {
+            let c = Connection::open(&p).unwrap();
+            for part in [SCHEMA, SCHEMA_V2, files::SCHEMA_V3, SCHEMA_V4, outbox::SCHEMA_V5] {
+                c.execute_batch(part).unwrap();
+            }
+            c.execute(
+                "INSERT INTO meta (key, value) VALUES ('format', ?1), ('version', '5')",
+                [FORMAT],
+            )
+            .unwrap();
+            // Written by a version 5 custodes: a final alert and its events.
+            let a = alert("old", &["e1"]);
+            c.execute(
+                "INSERT INTO alerts (alert_id, detector, kind, severity, score, user,
+                    window_start, window_end, final, alert, first_committed_us, updated_at)
+                 VALUES ('old', 'self_query', 'self', 'high', 0.8, 'u1', ?1, ?2, 1, ?3, 0, 'z')",
+                params![
+                    a.window_start,
+                    a.window_end,
+                    serde_json::to_string(&a).unwrap()
+                ],
+            )
+            .unwrap();
+            c.execute(
+                "INSERT INTO events (event_id, ts, user, event) VALUES ('e1', ?1, 'u1', '{}')",
+                [&a.window_start],
+            )
+            .unwrap();
+        }
+        let s = Store::open(&p).unwrap();
+        let version: String = s
+            .conn
+            .query_row("SELECT value FROM meta WHERE key = 'version'", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(version, "6");
+        let indexed: i64 = s
+            .conn
+            .query_row(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = 'alerts_ranked'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(indexed, 1);
+        let (total, rows) = s
+            .list_alerts(&lists::AlertQuery::default(), lists::Order::Serious, 0, 10)
+            .unwrap();
+        assert_eq!((total, rows[0].alert.alert_id.as_str()), (1, "old"));
+        // Events stored before version 6 are counted on first use.
+        assert_eq!(s.events_per_day().unwrap(), [("2024-05-01".into(), 1)]);
+        drop(s);
+        Store::open(&p).unwrap();
     }
 }
