@@ -589,9 +589,11 @@ fn paged_json<T: serde::Serialize>(base: &str, f: &Filter, p: &Paged<T>) -> Resp
     h.insert("x-total-count", HeaderValue::from(p.total));
     let mut links = Vec::new();
     if p.page > 1 {
+        // Past the end, "previous" is the last page there is.
+        let prev = (p.page - 1).min(p.pages());
         links.push(format!(
             "<{}>; rel=\"prev\"",
-            pages::page_href(base, f, p.page - 1, p.per_page)
+            pages::page_href(base, f, prev, p.per_page)
         ));
     }
     if p.has_next() {
@@ -1200,8 +1202,7 @@ async fn preview_api(
         };
         rule.csrf = None;
         let rule = rule_of(&rule, &who)?;
-        read(&state, &who, move |s, _, _, _| would_hide(s, &rule))
-        .await
+        read(&state, &who, move |s, _, _, _| would_hide(s, &rule)).await
     };
     run.await
         .map_or_else(Fail::json, |n| Json(json!({"alerts": n})).into_response())

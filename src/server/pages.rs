@@ -96,25 +96,33 @@ pub fn page_href(base: &str, f: &Filter, page: usize, per_page: usize) -> String
 /// "Rows 101–200 of 734" and the links to the previous and next pages.
 fn pager<T>(base: &str, f: &Filter, p: &Paged<T>, what: &str) -> String {
     let mut s = String::from("<nav class=\"pager\" aria-label=\"Pages\">");
-    if p.total == 0 {
-        put!(s, "<span>No {what}.</span>");
+    if p.rows.is_empty() {
+        put!(
+            s,
+            "<span>Page {} is past the end: {} in all (page{} 1 to {})</span>",
+            p.page,
+            p.total,
+            if p.pages() > 1 { "s" } else { "" },
+            p.pages()
+        );
     } else {
-        let last = (p.first() + p.rows.len()).saturating_sub(1);
         put!(
             s,
             "<span>{what} {}–{} of {} (page {} of {})</span>",
             p.first(),
-            last.max(p.first()),
+            p.first().saturating_add(p.rows.len() - 1),
             p.total,
             p.page,
             p.pages()
         );
     }
     if p.page > 1 {
+        // Past the end, "previous" is the last page there is.
+        let prev = (p.page - 1).min(p.pages());
         put!(
             s,
             " <a rel=\"prev\" href=\"{}\">← Previous</a>",
-            escape(&page_href(base, f, p.page - 1, p.per_page))
+            escape(&page_href(base, f, prev, p.per_page))
         );
     }
     if p.has_next() {
@@ -1017,7 +1025,9 @@ fn filter_form(action: &str, f: &Filter) -> String {
             escape(current)
         );
     }
-    s.push_str("</select></label><label>Status<select name=\"status\"><option value=\"\">any</option>");
+    s.push_str(
+        "</select></label><label>Status<select name=\"status\"><option value=\"\">any</option>",
+    );
     let current = f.status.as_deref().unwrap_or("");
     let mut found = current.is_empty();
     for st in STATUSES {

@@ -210,7 +210,7 @@ pub struct Paging {
 
 impl Paging {
     pub fn offset(&self) -> usize {
-        (self.page - 1).saturating_mul(self.per_page)
+        self.page.saturating_sub(1).saturating_mul(self.per_page)
     }
 }
 
@@ -234,7 +234,10 @@ impl<T> Paged<T> {
 
     /// The position (from 1) of the page's first row.
     pub fn first(&self) -> usize {
-        (self.page - 1) * self.per_page + 1
+        self.page
+            .saturating_sub(1)
+            .saturating_mul(self.per_page)
+            .saturating_add(1)
     }
 }
 

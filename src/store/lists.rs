@@ -143,7 +143,9 @@ fn filter_sql(q: &AlertQuery) -> (String, Vec<Sql>) {
     }
     if let Some(units) = &q.units {
         let inner = one_of(&mut p, "l.unit", units);
-        w.push(format!("a.user IN (SELECT l.user FROM logins l WHERE {inner})"));
+        w.push(format!(
+            "a.user IN (SELECT l.user FROM logins l WHERE {inner})"
+        ));
     }
     for (col, v) in [
         ("a.detector", &q.detector),
@@ -245,8 +247,10 @@ impl Store {
         offset: usize,
     ) -> Result<Vec<Listed>, StoreError> {
         let doing = "listing alerts";
-        p.push(Sql::Integer(limit as i64));
-        p.push(Sql::Integer(offset as i64));
+        // Past i64::MAX SQLite would read a negative OFFSET as none: clamp instead.
+        let clamp = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);
+        p.push(Sql::Integer(clamp(limit)));
+        p.push(Sql::Integer(clamp(offset)));
         let sql = format!(
             "SELECT a.alert_id, a.alert, t.status, t.assignee FROM alerts a
              LEFT JOIN triage t ON t.id = {LATEST_OF_A}
@@ -391,9 +395,7 @@ impl Store {
             .conn
             .prepare_cached("SELECT DISTINCT user FROM alerts ORDER BY user")
             .map_err(self.sql(doing))?;
-        let rows = stmt
-            .query_map([], |r| r.get(0))
-            .map_err(self.sql(doing))?;
+        let rows = stmt.query_map([], |r| r.get(0)).map_err(self.sql(doing))?;
         rows.collect::<Result<_, _>>().map_err(self.sql(doing))
     }
 
@@ -487,10 +489,7 @@ impl Store {
     pub fn events_per_day(&self) -> Result<Vec<(String, i64)>, StoreError> {
         let doing = "counting events per day";
         loop {
-            let tx = self
-                .conn
-                .unchecked_transaction()
-                .map_err(self.sql(doing))?;
+            let tx = self.conn.unchecked_transaction().map_err(self.sql(doing))?;
             // Take the write lock first, so two servers cannot count the same events.
             tx.execute(
                 "INSERT OR IGNORE INTO event_days_done (id, upto) VALUES (1, 0)",
@@ -683,7 +682,14 @@ mod tests {
                 ..AlertQuery::default()
             });
         }
-        for st in ["open", "confirmed", "benign", "in_review", "false_positive", "closed"] {
+        for st in [
+            "open",
+            "confirmed",
+            "benign",
+            "in_review",
+            "false_positive",
+            "closed",
+        ] {
             queries.push(AlertQuery {
                 status: some(st),
                 ..AlertQuery::default()
@@ -764,7 +770,11 @@ mod tests {
             s.alert_by_token(&token).unwrap().map(|l| l.alert.alert_id),
             Some(last.clone())
         );
-        assert_eq!(s.alert_by_token(last).unwrap(), None, "an id is not a token");
+        assert_eq!(
+            s.alert_by_token(last).unwrap(),
+            None,
+            "an id is not a token"
+        );
         assert_eq!(
             s.alert_by_id(last).unwrap().map(|l| l.alert.alert_id),
             Some(last.clone())
@@ -840,14 +850,20 @@ mod tests {
         assert!(s.events_per_day().unwrap().is_empty());
         add(
             &mut s,
-            &[("e1", "2024-05-01T10:00:00Z"), ("e2", "2024-05-01T11:00:00Z")],
+            &[
+                ("e1", "2024-05-01T10:00:00Z"),
+                ("e2", "2024-05-01T11:00:00Z"),
+            ],
         );
         assert_eq!(s.events_per_day().unwrap(), [("2024-05-01".into(), 2)]);
         assert_eq!(s.events_per_day().unwrap(), [("2024-05-01".into(), 2)]);
         // A replayed event is not stored twice, so not counted twice.
         add(
             &mut s,
-            &[("e2", "2024-05-01T11:00:00Z"), ("e3", "2024-05-02T00:00:00Z")],
+            &[
+                ("e2", "2024-05-01T11:00:00Z"),
+                ("e3", "2024-05-02T00:00:00Z"),
+            ],
         );
         assert_eq!(
             s.events_per_day().unwrap(),

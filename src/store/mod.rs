@@ -1090,7 +1090,13 @@ pub(crate) mod tests {
         let p = dir.path().join("v5.db");
         {
             let c = Connection::open(&p).unwrap();
-            for part in [SCHEMA, SCHEMA_V2, files::SCHEMA_V3, SCHEMA_V4, outbox::SCHEMA_V5] {
+            for part in [
+                SCHEMA,
+                SCHEMA_V2,
+                files::SCHEMA_V3,
+                SCHEMA_V4,
+                outbox::SCHEMA_V5,
+            ] {
                 c.execute_batch(part).unwrap();
             }
             c.execute(

@@ -88,7 +88,11 @@ fn issue13_lists_are_paged_and_filtered_in_the_store() {
         let (s, h, b) = get(a, &ic, &path);
         assert_eq!(s, 200);
         let link = header(&h, "link").unwrap_or("");
-        assert_eq!(link.contains("rel=\"next\""), page < pages, "{page}: {link}");
+        assert_eq!(
+            link.contains("rel=\"next\""),
+            page < pages,
+            "{page}: {link}"
+        );
         assert_eq!(link.contains("rel=\"prev\""), page > 1, "{page}: {link}");
         if page < pages {
             assert!(
@@ -101,8 +105,24 @@ fn issue13_lists_are_paged_and_filtered_in_the_store() {
         paged.extend(v);
     }
     assert_eq!(ids(&paged), ids(&all), "pages concatenated are the list");
-    let (v, t) = rows(a, &ic, &format!("/api/v1/alerts?per_page=7&page={}", pages + 1));
-    assert!(v.is_empty() && t == total, "past the end: empty, same total");
+    let (v, t) = rows(
+        a,
+        &ic,
+        &format!("/api/v1/alerts?per_page=7&page={}", pages + 1),
+    );
+    assert!(
+        v.is_empty() && t == total,
+        "past the end: empty, same total"
+    );
+    let huge = format!("page={}", u64::MAX);
+    let (v, t) = rows(a, &ic, &format!("/api/v1/alerts?{huge}"));
+    assert!(
+        v.is_empty() && t == total,
+        "a huge page is past the end too"
+    );
+    let (s, _, page) = get(a, &ic, &format!("/alerts?{huge}"));
+    assert_eq!(s, 200);
+    assert!(page.contains("is past the end"), "{page}");
 
     // Bad paging: a clear 400, as JSON from the API and as a page from the HTML.
     for (q, needle) in [
@@ -126,10 +146,16 @@ fn issue13_lists_are_paged_and_filtered_in_the_store() {
 
     // The HTML page says where it is and links on, filters kept.
     let detector = text(&all[0], "detector").to_string();
-    let of_detector = all.iter().filter(|r| text(r, "detector") == detector).count();
+    let of_detector = all
+        .iter()
+        .filter(|r| text(r, "detector") == detector)
+        .count();
     let (s, _, page) = get(a, &ic, &format!("/alerts?detector={detector}&per_page=2"));
     assert_eq!(s, 200);
-    assert!(page.contains(&format!("of {of_detector} (page 1 of")), "{page}");
+    assert!(
+        page.contains(&format!("of {of_detector} (page 1 of")),
+        "{page}"
+    );
     if of_detector > 2 {
         assert!(
             page.contains(&format!(
@@ -145,10 +171,20 @@ fn issue13_lists_are_paged_and_filtered_in_the_store() {
         ("Content-Type", "application/json"),
         ("X-CSRF-Token", csrf.as_str()),
     ];
-    for (r, st) in all.iter().step_by(5).zip(["confirmed", "benign", "in_review"].iter().cycle()) {
+    for (r, st) in all
+        .iter()
+        .step_by(5)
+        .zip(["confirmed", "benign", "in_review"].iter().cycle())
+    {
         let body = format!("{{\"status\":\"{st}\"}}");
         let id = text(r, "alert_id");
-        let (s, _, _) = http(a, "POST", &format!("/api/v1/alerts/{id}/triage"), &ok, &body);
+        let (s, _, _) = http(
+            a,
+            "POST",
+            &format!("/api/v1/alerts/{id}/triage"),
+            &ok,
+            &body,
+        );
         assert_eq!(s, 200);
     }
     let (all, _) = rows(a, &ic, "/api/v1/alerts?per_page=1000");
@@ -195,17 +231,14 @@ fn issue13_lists_are_paged_and_filtered_in_the_store() {
                     && text(r, "window_start") <= format!("{d}T23:59:59.999999Z").as_str()
             })
         }),
-        (
-            format!("user={user}&status=open&from={day}"),
-            {
-                let (u, d) = (user.clone(), day.clone());
-                Box::new(move |r| {
-                    text(r, "user") == u
-                        && text(r, "status") == "open"
-                        && text(r, "window_end") >= d.as_str()
-                })
-            },
-        ),
+        (format!("user={user}&status=open&from={day}"), {
+            let (u, d) = (user.clone(), day.clone());
+            Box::new(move |r| {
+                text(r, "user") == u
+                    && text(r, "status") == "open"
+                    && text(r, "window_end") >= d.as_str()
+            })
+        }),
         ("user=nobody_at_all".into(), Box::new(|_| false)),
     ];
     let mut found = 0;
@@ -225,13 +258,15 @@ fn issue13_lists_are_paged_and_filtered_in_the_store() {
     assert_eq!(counted as usize, all.len());
     let (second, t) = rows(a, &ic, "/api/v1/users?per_page=3&page=2");
     assert_eq!(t, n);
-    let name = |v: &[Value]| -> Vec<String> {
-        v.iter().map(|u| text(u, "user").to_string()).collect()
-    };
+    let name =
+        |v: &[Value]| -> Vec<String> { v.iter().map(|u| text(u, "user").to_string()).collect() };
     assert_eq!(name(&second), name(&users[3..6.min(n)]));
     let (s, _, page) = get(a, &ic, "/users?per_page=3&page=2");
     assert_eq!(s, 200);
-    assert!(page.contains("rel=\"prev\" href=\"/users?page=1&amp;per_page=3\""), "{page}");
+    assert!(
+        page.contains("rel=\"prev\" href=\"/users?page=1&amp;per_page=3\""),
+        "{page}"
+    );
 
     // Oversight: the same list under pseudonyms and tokens, paged the same way, ordered
     // by what its rows show; filters by pseudonym resolve, real logins do not.
@@ -253,17 +288,38 @@ fn issue13_lists_are_paged_and_filtered_in_the_store() {
         .filter(|r| text(r, "user") == pseudonym)
         .cloned()
         .collect();
-    let (got, t) = rows(a, &oc, &format!("/api/v1/alerts?per_page=2&user={pseudonym}"));
-    assert_eq!((ids(&got), t), (ids(&want[..2.min(want.len())]), want.len()));
+    let (got, t) = rows(
+        a,
+        &oc,
+        &format!("/api/v1/alerts?per_page=2&user={pseudonym}"),
+    );
+    assert_eq!(
+        (ids(&got), t),
+        (ids(&want[..2.min(want.len())]), want.len())
+    );
     let (got, t) = rows(a, &oc, &format!("/api/v1/alerts?per_page=1000&user={user}"));
-    assert!(got.is_empty() && t == 0, "a real login is not a filter for oversight");
+    assert!(
+        got.is_empty() && t == 0,
+        "a real login is not a filter for oversight"
+    );
     for shown in oall.iter().filter_map(|r| r["unit"].as_str()) {
         let want = oall.iter().filter(|r| text(r, "unit") == shown).count();
-        let (_, t) = rows(a, &oc, &format!("/api/v1/alerts?per_page=1&unit={}", shown.replace(' ', "%20")));
+        let (_, t) = rows(
+            a,
+            &oc,
+            &format!(
+                "/api/v1/alerts?per_page=1&unit={}",
+                shown.replace(' ', "%20")
+            ),
+        );
         assert_eq!(t, want, "unit {shown}");
     }
     let (ousers, _) = rows(a, &oc, "/api/v1/users?per_page=1000");
     assert!(ousers.iter().all(|u| text(u, "user").starts_with("U-")));
-    let (s, _, b) = get(a, &oc, &format!("/api/v1/alerts/{}", text(&oall[oall.len() - 1], "alert_id")));
+    let (s, _, b) = get(
+        a,
+        &oc,
+        &format!("/api/v1/alerts/{}", text(&oall[oall.len() - 1], "alert_id")),
+    );
     assert_eq!(s, 200, "the last alert's token finds it: {b}");
 }
