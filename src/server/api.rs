@@ -21,7 +21,7 @@ use axum::{Form, Json, Router};
 use serde::Deserialize;
 use serde_json::json;
 
-use super::view::{Filter, Snapshot, Viewer, Views};
+use super::view::{Context, Filter, Paged, Viewer, Views};
 use super::{auth, export, pages, AppState, Peer};
 use crate::store::workbench::{Exception, Role, Triage, STATUSES};
 use crate::store::Store;
@@ -519,11 +519,12 @@ async fn openapi(_who: Authed) -> Response {
 
 // ---- reading ----
 
-/// Builds a view from a fresh snapshot of the store, on a blocking thread.
+/// Builds a view from the store, on a blocking thread: the small tables every view needs
+/// are read first ([`Context`]), alerts only as the view asks for them.
 async fn read<T, F>(state: &AppState, who: &Authed, f: F) -> Result<T, Fail>
 where
     T: Send + 'static,
-    F: FnOnce(&mut Store, &Snapshot, &Views<'_>, &Authed) -> Result<T, Fail> + Send + 'static,
+    F: FnOnce(&mut Store, &Context, &Views<'_>, &Authed) -> Result<T, Fail> + Send + 'static,
 {
     let viewer = who.viewer.clone();
     let who = Authed {
@@ -533,32 +534,33 @@ where
     };
     let pseudonyms = state.pseudonyms.clone();
     db(state, move |s| {
-        let snap = Snapshot::read(s)?;
+        let ctx = Context::read(s)?;
         let views = Views {
             viewer: &viewer,
             pseudonyms: &pseudonyms,
         };
-        f(s, &snap, &views, &who)
+        f(s, &ctx, &views, &who)
     })
     .await
 }
 
 fn query_text(f: &Filter) -> String {
     serde_json::to_string(&json!({
-        "user": f.user, "unit": f.unit, "detector": f.detector, "status": f.status,
-        "from": f.from, "to": f.to,
+        "user": f.user, "unit": f.unit, "detector": f.detector, "kind": f.kind,
+        "severity": f.severity, "status": f.status, "from": f.from, "to": f.to,
+        "page": f.page, "per_page": f.per_page,
     }))
     .unwrap_or_default()
 }
 
 async fn overview_api(State(state): State<AppState>, who: Authed) -> Response {
-    read(&state, &who, |s, snap, v, _| Ok(v.overview(s, snap)?))
+    read(&state, &who, |s, ctx, v, _| Ok(v.overview(s, ctx)?))
         .await
         .map_or_else(Fail::json, |o| Json(o).into_response())
 }
 
 async fn overview_page(State(state): State<AppState>, who: Authed) -> Response {
-    match read(&state, &who, |s, snap, v, _| Ok(v.overview(s, snap)?)).await {
+    match read(&state, &who, |s, ctx, v, _| Ok(v.overview(s, ctx)?)).await {
         Ok(o) => Html(pages::overview(&who.page(), &o)).into_response(),
         Err(f) => f.page(),
     }
@@ -568,14 +570,44 @@ async fn list_alerts(
     state: &AppState,
     who: &Authed,
     f: Filter,
-) -> Result<Vec<super::view::AlertRow>, Fail> {
+) -> Result<Paged<super::view::AlertRow>, Fail> {
     f.validate().map_err(Fail::BadRequest)?;
-    read(state, who, move |s, snap, v, who| {
-        let rows = v.alerts(snap, &f);
+    let paging = f.paging().map_err(Fail::BadRequest)?;
+    read(state, who, move |s, ctx, v, who| {
+        let rows = v.alerts(s, ctx, &f, paging)?;
         log_view(s, who, "list_alerts", &query_text(&f))?;
         Ok(rows)
     })
     .await
+}
+
+/// A page of a list as the API answers it: the rows as a JSON array (as before paging),
+/// the list's size in `X-Total-Count`, and the neighbouring pages in `Link` (RFC 8288).
+fn paged_json<T: serde::Serialize>(base: &str, f: &Filter, p: &Paged<T>) -> Response {
+    let mut res = Json(&p.rows).into_response();
+    let h = res.headers_mut();
+    h.insert("x-total-count", HeaderValue::from(p.total));
+    let mut links = Vec::new();
+    if p.page > 1 {
+        // Past the end, "previous" is the last page there is.
+        let prev = (p.page - 1).min(p.pages());
+        links.push(format!(
+            "<{}>; rel=\"prev\"",
+            pages::page_href(base, f, prev, p.per_page)
+        ));
+    }
+    if p.has_next() {
+        links.push(format!(
+            "<{}>; rel=\"next\"",
+            pages::page_href(base, f, p.page + 1, p.per_page)
+        ));
+    }
+    if let Ok(v) = HeaderValue::from_str(&links.join(", ")) {
+        if !links.is_empty() {
+            h.insert(header::LINK, v);
+        }
+    }
+    res
 }
 
 async fn alerts_api(
@@ -583,9 +615,10 @@ async fn alerts_api(
     who: Authed,
     Query(f): Query<Filter>,
 ) -> Response {
-    list_alerts(&state, &who, f)
-        .await
-        .map_or_else(Fail::json, |r| Json(r).into_response())
+    match list_alerts(&state, &who, f.clone()).await {
+        Ok(p) => paged_json("/api/v1/alerts", &f, &p),
+        Err(e) => e.json(),
+    }
 }
 
 async fn alerts_page(
@@ -604,9 +637,9 @@ async fn alert_detail(
     who: &Authed,
     id: String,
 ) -> Result<super::view::AlertDetail, Fail> {
-    read(state, who, move |s, snap, v, who| {
+    read(state, who, move |s, ctx, v, who| {
         let d = v
-            .detail(s, snap, &id)?
+            .detail(s, ctx, &id)?
             .ok_or_else(|| Fail::NotFound(format!("no alert {id}")))?;
         log_view(s, who, "view_alert", &id)?;
         Ok(d)
@@ -635,10 +668,11 @@ async fn ranked(
     state: &AppState,
     who: &Authed,
     f: Filter,
-) -> Result<Vec<super::view::RankedUser>, Fail> {
+) -> Result<Paged<super::view::RankedUser>, Fail> {
     f.validate().map_err(Fail::BadRequest)?;
-    read(state, who, move |s, snap, v, who| {
-        let users = v.ranked(snap, &f);
+    let paging = f.paging().map_err(Fail::BadRequest)?;
+    read(state, who, move |s, ctx, v, who| {
+        let users = v.ranked(s, ctx, &f, paging)?;
         log_view(s, who, "list_users", &query_text(&f))?;
         Ok(users)
     })
@@ -650,9 +684,10 @@ async fn users_api(
     who: Authed,
     Query(f): Query<Filter>,
 ) -> Response {
-    ranked(&state, &who, f)
-        .await
-        .map_or_else(Fail::json, |u| Json(u).into_response())
+    match ranked(&state, &who, f.clone()).await {
+        Ok(p) => paged_json("/api/v1/users", &f, &p),
+        Err(e) => e.json(),
+    }
 }
 
 async fn users_page(
@@ -708,12 +743,12 @@ async fn timeline(
     r: Range,
 ) -> Result<super::view::Timeline, Fail> {
     r.validate()?;
-    read(state, who, move |s, snap, v, who| {
+    read(state, who, move |s, ctx, v, who| {
         let login = v
-            .resolve_login(&user, snap)
+            .resolve_login(s, ctx, &user)?
             .ok_or_else(|| Fail::NotFound(format!("no login {user}")))?;
         let (from, to) = r.bounds();
-        let t = v.timeline(s, snap, &login, &from, &to)?;
+        let t = v.timeline(s, ctx, &login, &from, &to)?;
         log_view(s, who, "view_timeline", &format!("{login} {from}..{to}"))?;
         Ok(t)
     })
@@ -837,12 +872,12 @@ async fn packet(state: &AppState, who: &Authed, of: PacketOf) -> Result<export::
     if let PacketOf::User(_, r) = &of {
         r.validate()?;
     }
-    read(state, who, move |s, snap, v, who| {
+    read(state, who, move |s, ctx, v, who| {
         let now = crate::event::format_ts(&chrono::Utc::now());
         let (p, target) = match of {
             PacketOf::Alert(id) => {
                 let d = v
-                    .detail(s, snap, &id)?
+                    .detail(s, ctx, &id)?
                     .ok_or_else(|| Fail::NotFound(format!("no alert {id}")))?;
                 (
                     export::alert_packet(&d, &who.viewer.name, &now),
@@ -851,10 +886,10 @@ async fn packet(state: &AppState, who: &Authed, of: PacketOf) -> Result<export::
             }
             PacketOf::User(shown, r) => {
                 let user = v
-                    .resolve_login(&shown, snap)
+                    .resolve_login(s, ctx, &shown)?
                     .ok_or_else(|| Fail::NotFound(format!("no login {shown}")))?;
                 let (from, to) = r.bounds();
-                let t = v.timeline(s, snap, &user, &from, &to)?;
+                let t = v.timeline(s, ctx, &user, &from, &to)?;
                 (
                     export::user_packet(&t, &who.viewer.name, &now),
                     format!("user {user} {from}..{to}"),
@@ -1028,7 +1063,7 @@ async fn triage(state: &AppState, who: &Authed, id: String, b: TriageBody) -> Re
     };
     let row = t.clone();
     db(state, move |s| {
-        if !s.alerts()?.iter().any(|(a, _)| a.alert_id == id) {
+        if !s.alert_exists(&id)? {
             return Err(Fail::NotFound(format!("no alert {id}")));
         }
         s.add_triage(&row)?;
@@ -1125,12 +1160,9 @@ fn rule_of(b: &ExceptionBody, who: &Authed) -> Result<Exception, Fail> {
     Ok(rule)
 }
 
-/// How many alerts in the store a rule would have hidden.
-fn would_hide(snap: &Snapshot, rule: &Exception) -> usize {
-    snap.alerts
-        .iter()
-        .filter(|a| crate::alert::suppress::matches(rule, a))
-        .count()
+/// How many alerts in the store a rule would have hidden (counted in the store).
+fn would_hide(s: &Store, rule: &Exception) -> Result<usize, Fail> {
+    Ok(s.rule_hits(rule)?.values().sum())
 }
 
 /// The rules, for admins only (as the README says), and the reading is logged: the rules
@@ -1170,10 +1202,7 @@ async fn preview_api(
         };
         rule.csrf = None;
         let rule = rule_of(&rule, &who)?;
-        read(&state, &who, move |_, snap, _, _| {
-            Ok(would_hide(snap, &rule))
-        })
-        .await
+        read(&state, &who, move |s, _, _, _| would_hide(s, &rule)).await
     };
     run.await
         .map_or_else(Fail::json, |n| Json(json!({"alerts": n})).into_response())
@@ -1198,7 +1227,7 @@ async fn exceptions_page(
             };
             let rule = rule_of(&probe, &who)?;
             let r = rule.clone();
-            let n = read(&state, &who, move |_, snap, _, _| Ok(would_hide(snap, &r))).await?;
+            let n = read(&state, &who, move |s, _, _, _| would_hide(s, &r)).await?;
             Some((rule, n))
         } else {
             None
@@ -1225,8 +1254,8 @@ async fn proposals_of(
     who: &Authed,
 ) -> Result<Option<Vec<super::learning::Proposal>>, Fail> {
     let name = who.viewer.name.clone();
-    read(state, who, move |s, snap, v, _| {
-        let found = super::learning::proposals(v, s, snap)?;
+    read(state, who, move |s, ctx, v, _| {
+        let found = super::learning::proposals(v, s, ctx)?;
         if let Some(p) = &found {
             s.log_access(&name, "list_proposals", &format!("{} proposals", p.len()))?;
         }

@@ -14,8 +14,7 @@ use std::fmt::Write as _;
 use serde::Serialize;
 
 use super::pages::escape;
-use super::view::{Snapshot, Views, MIN_UNIT_SIZE, SMALL_UNIT};
-use crate::alert::suppress;
+use super::view::{Context, Views, MIN_UNIT_SIZE, SMALL_UNIT};
 use crate::store::learning::{BenignPattern, Disposition, PROPOSE_AFTER_BENIGN};
 use crate::store::workbench::{Exception, Role};
 use crate::store::{Store, StoreError};
@@ -37,13 +36,13 @@ pub struct DispositionRow {
 
 /// The store's dispositions for this viewer: units of fewer than [`MIN_UNIT_SIZE`]
 /// logins merged into one row for viewers without names, as the overview's unit charts do.
-pub fn dispositions(v: &Views<'_>, snap: &Snapshot, rows: Vec<Disposition>) -> Vec<DispositionRow> {
+pub fn dispositions(v: &Views<'_>, ctx: &Context, rows: Vec<Disposition>) -> Vec<DispositionRow> {
     let names = v.viewer.role.sees_names();
     let mut merged: BTreeMap<(String, String, String), Disposition> = BTreeMap::new();
     for d in rows {
         let unit = match &d.unit {
             None => "(unknown)".to_string(),
-            Some(u) if names || snap.unit_sizes.get(u).copied().unwrap_or(0) >= MIN_UNIT_SIZE => {
+            Some(u) if names || ctx.unit_sizes.get(u).copied().unwrap_or(0) >= MIN_UNIT_SIZE => {
                 u.clone()
             }
             Some(_) => SMALL_UNIT.to_string(),
@@ -95,7 +94,7 @@ pub struct Proposal {
 pub fn proposals(
     v: &Views<'_>,
     store: &Store,
-    snap: &Snapshot,
+    ctx: &Context,
 ) -> Result<Option<Vec<Proposal>>, StoreError> {
     if v.viewer.role != Role::Admin {
         return Ok(None);
@@ -128,7 +127,7 @@ pub fn proposals(
             revoked_at: None,
         };
         // Already covered by an active rule: nothing to propose.
-        let covered = snap.exceptions.iter().any(|e| {
+        let covered = ctx.exceptions.iter().any(|e| {
             let same = |want: &Option<String>, got: &str| want.as_deref().is_none_or(|w| w == got);
             e.revoked_at.is_none()
                 && same(&e.user, &p.user)
@@ -138,14 +137,8 @@ pub fn proposals(
         if covered {
             continue;
         }
-        let mut by_status: BTreeMap<String, usize> = BTreeMap::new();
-        for a in snap.alerts.iter().filter(|a| suppress::matches(&rule, a)) {
-            let s = snap
-                .triage
-                .get(&a.alert_id)
-                .map_or("open", |t| t.status.as_str());
-            *by_status.entry(s.to_string()).or_default() += 1;
-        }
+        // Counted in the store, by the same rule matching as `alert::suppress::matches`.
+        let by_status = store.rule_hits(&rule)?;
         out.push(Proposal {
             pattern: p,
             would_hide: by_status.values().sum(),

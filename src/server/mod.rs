@@ -109,9 +109,17 @@ pub fn run(opts: ServeOptions) -> Result<(), ServeError> {
     let chain_key = store.use_log_key(&key_path, true)?;
     tracing::info!(key = %key_path.display(), from = chain_key.from, "Access log sealed with its key.");
     let key = store.pseudonym_key(auth::new_token)?;
+    // Count the events per day the last runs added now, not in the first overview asked
+    // for after a night's audit (the count is kept in the store and only grows after).
+    let days = store.events_per_day()?;
+    tracing::info!(days = days.len(), "Events per day counted.");
+    let pseudonyms = view::Pseudonyms::new(key.into_bytes());
+    // Lists for viewers without names are ordered, and their alerts found, by token in SQL.
+    let tokens = pseudonyms.clone();
+    store.set_alert_token(move |id| tokens.alert_token(id))?;
     let state = AppState {
         store: Arc::new(Mutex::new(store)),
-        pseudonyms: view::Pseudonyms::new(key.into_bytes()),
+        pseudonyms,
         session_hours: opts.session_hours,
         dummy_hash: Arc::from(auth::dummy_hash().map_err(|e| ServeError::Usage(e.to_string()))?),
         throttle: Arc::new(throttle::Throttle::default()),

@@ -22,7 +22,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::Value;
 
 use crate::server::view::{
-    AlertDetail, AlertRow, Filter, Overview, RankedUser, Timeline, TimelineEvent, Viewer,
+    AlertDetail, AlertRow, Filter, Overview, Paged, RankedUser, Timeline, TimelineEvent, Viewer,
 };
 use crate::store::workbench::{Exception, Role, STATUSES};
 
@@ -78,6 +78,62 @@ fn query(pairs: &[(&str, Option<&str>)]) -> String {
         }
     }
     out
+}
+
+/// The link to one page of a list with the same filters (`base` is `/alerts`, `/users`
+/// or their API paths).
+pub fn page_href(base: &str, f: &Filter, page: usize, per_page: usize) -> String {
+    let mut pairs = f.pairs();
+    pairs.push(("page", page.to_string()));
+    if per_page != super::view::DEFAULT_PAGE {
+        pairs.push(("per_page", per_page.to_string()));
+    }
+    let refs: Vec<(&str, Option<&str>)> =
+        pairs.iter().map(|(k, v)| (*k, Some(v.as_str()))).collect();
+    format!("{base}{}", query(&refs))
+}
+
+/// "Rows 101–200 of 734" and the links to the previous and next pages.
+fn pager<T>(base: &str, f: &Filter, p: &Paged<T>, what: &str) -> String {
+    let mut s = String::from("<nav class=\"pager\" aria-label=\"Pages\">");
+    if p.rows.is_empty() {
+        put!(
+            s,
+            "<span>Page {} is past the end: {} in all (page{} 1 to {})</span>",
+            p.page,
+            p.total,
+            if p.pages() > 1 { "s" } else { "" },
+            p.pages()
+        );
+    } else {
+        put!(
+            s,
+            "<span>{what} {}–{} of {} (page {} of {})</span>",
+            p.first(),
+            p.first().saturating_add(p.rows.len() - 1),
+            p.total,
+            p.page,
+            p.pages()
+        );
+    }
+    if p.page > 1 {
+        // Past the end, "previous" is the last page there is.
+        let prev = (p.page - 1).min(p.pages());
+        put!(
+            s,
+            " <a rel=\"prev\" href=\"{}\">← Previous</a>",
+            escape(&page_href(base, f, prev, p.per_page))
+        );
+    }
+    if p.has_next() {
+        put!(
+            s,
+            " <a rel=\"next\" href=\"{}\">Next →</a>",
+            escape(&page_href(base, f, p.page + 1, p.per_page))
+        );
+    }
+    s.push_str("</nav>\n");
+    s
 }
 
 fn alert_href(id: &str) -> String {
@@ -139,6 +195,7 @@ ul.legend svg { vertical-align: -1px; margin-right: .3rem; }
 .sev-medium { color: #7a5200; background: #fff7e0; }
 .sev-low { color: #4a4f55; background: #f0f1f2; }
 .sev-other { color: #333; background: #f0f1f2; }
+nav.pager { display: flex; flex-wrap: wrap; gap: .5rem 1rem; align-items: baseline; margin: .5rem 0; color: var(--muted); }
 form.filters { display: flex; flex-wrap: wrap; align-items: flex-end; gap: .5rem .75rem; padding: .75rem; background: var(--soft); border: 1px solid var(--line); border-radius: 6px; margin-bottom: 1rem; }
 form label { display: flex; flex-direction: column; font-size: .82rem; color: var(--muted); gap: .15rem; }
 form.stack { display: grid; gap: .6rem; max-width: 560px; }
@@ -545,45 +602,60 @@ pub fn overview(p: &Page, o: &Overview) -> String {
     layout(Some(p), "Overview", "overview", &b)
 }
 
-/// The alert list: a filter form and a table.
-pub fn alerts(p: &Page, rows: &[AlertRow], f: &Filter) -> String {
+/// The alert list: a filter form and a table, one page at a time.
+pub fn alerts(p: &Page, list: &Paged<AlertRow>, f: &Filter) -> String {
+    let rows = &list.rows;
     let mut b = String::from("<h1>Alerts</h1>\n");
     b.push_str(&filter_form("/alerts", f));
     put!(
         b,
         "<p class=\"muted\">{} alert(s), most serious first.</p>\n",
-        rows.len()
+        list.total
     );
-    if rows.is_empty() {
+    if rows.is_empty() && list.total == 0 {
         b.push_str("<p>No alert matches these filters.</p>\n");
     } else {
-        b.push_str(&alert_table(rows, true));
+        b.push_str(&pager("/alerts", f, list, "Alerts"));
+        if rows.is_empty() {
+            b.push_str("<p>No alert on this page.</p>\n");
+        } else {
+            b.push_str(&alert_table(rows, true));
+            b.push_str(&pager("/alerts", f, list, "Alerts"));
+        }
     }
     layout(Some(p), "Alerts", "alerts", &b)
 }
 
-/// Logins ranked by risk, with the same filter form.
-pub fn ranked(p: &Page, users: &[RankedUser], f: &Filter) -> String {
+/// Logins ranked by risk, with the same filter form, one page at a time.
+pub fn ranked(p: &Page, list: &Paged<RankedUser>, f: &Filter) -> String {
+    let users = &list.rows;
     let mut b = String::from("<h1>Users by risk</h1>\n");
     b.push_str(&filter_form("/users", f));
     b.push_str("<p class=\"muted\">Risk is the sum of the scores of a login's alerts: many serious alerts rank first.</p>\n");
-    if users.is_empty() {
+    if users.is_empty() && list.total == 0 {
         b.push_str("<p>No login has an alert matching these filters.</p>\n");
         return layout(Some(p), "Users", "users", &b);
     }
-    let top: Vec<Bar> = users
-        .iter()
-        .take(15)
-        .map(|u| Bar::new(&u.user, u.risk, severity_color(&u.worst)))
-        .collect();
-    b.push_str(&hbar_chart(
-        &format!(
-            "Risk of the {} riskiest login(s), coloured by their worst alert",
-            top.len()
-        ),
-        &top,
-        "",
-    ));
+    b.push_str(&pager("/users", f, list, "Logins"));
+    if users.is_empty() {
+        b.push_str("<p>No login on this page.</p>\n");
+        return layout(Some(p), "Users", "users", &b);
+    }
+    if list.page == 1 {
+        let top: Vec<Bar> = users
+            .iter()
+            .take(15)
+            .map(|u| Bar::new(&u.user, u.risk, severity_color(&u.worst)))
+            .collect();
+        b.push_str(&hbar_chart(
+            &format!(
+                "Risk of the {} riskiest login(s), coloured by their worst alert",
+                top.len()
+            ),
+            &top,
+            "",
+        ));
+    }
     b.push_str("<div class=\"scroll\"><table class=\"data\"><thead><tr><th class=\"num\">#</th><th>Login</th><th>Unit</th><th class=\"num\">Risk</th><th class=\"num\">Alerts</th><th>Worst</th><th>Why</th></tr></thead><tbody>\n");
     for (i, u) in users.iter().enumerate() {
         let reasons: Vec<String> = u
@@ -594,7 +666,7 @@ pub fn ranked(p: &Page, users: &[RankedUser], f: &Filter) -> String {
         put!(
             b,
             "<tr><td class=\"num\">{}</td><td><a href=\"{}\">{}</a></td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td><td>{}</td></tr>\n",
-            i + 1,
+            list.first() + i,
             escape(&timeline_href(&u.user, f.from.as_deref(), f.to.as_deref())),
             escape(&u.user),
             escape(u.unit.as_deref().unwrap_or("")),
@@ -605,6 +677,7 @@ pub fn ranked(p: &Page, users: &[RankedUser], f: &Filter) -> String {
         );
     }
     b.push_str("</tbody></table></div>\n");
+    b.push_str(&pager("/users", f, list, "Logins"));
     layout(Some(p), "Users", "users", &b)
 }
 
@@ -926,11 +999,34 @@ fn filter_form(action: &str, f: &Filter) -> String {
          <label>Login<input name=\"user\" value=\"{}\" size=\"14\"></label>\
          <label>Unit<input name=\"unit\" value=\"{}\" size=\"12\"></label>\
          <label>Detector<input name=\"detector\" value=\"{}\" list=\"detectors\" size=\"16\"></label>\
-         <label>Status<select name=\"status\"><option value=\"\">any</option>",
+         <label>Kind<input name=\"kind\" value=\"{}\" size=\"12\"></label>\
+         <label>Severity<select name=\"severity\"><option value=\"\">any</option>",
         escape(action),
         v(&f.user),
         v(&f.unit),
-        v(&f.detector)
+        v(&f.detector),
+        v(&f.kind)
+    );
+    let current = f.severity.as_deref().unwrap_or("");
+    let mut found = current.is_empty();
+    for sev in ["critical", "high", "medium", "low"] {
+        let sel = if sev == current {
+            found = true;
+            " selected"
+        } else {
+            ""
+        };
+        put!(s, "<option value=\"{sev}\"{sel}>{sev}</option>");
+    }
+    if !found {
+        put!(
+            s,
+            "<option value=\"{0}\" selected>{0}</option>",
+            escape(current)
+        );
+    }
+    s.push_str(
+        "</select></label><label>Status<select name=\"status\"><option value=\"\">any</option>",
     );
     let current = f.status.as_deref().unwrap_or("");
     let mut found = current.is_empty();
@@ -1914,6 +2010,15 @@ mod tests {
     use crate::store::workbench::Triage;
     use serde_json::json;
 
+    fn paged<T>(rows: Vec<T>, total: usize) -> Paged<T> {
+        Paged {
+            rows,
+            total,
+            page: 1,
+            per_page: 100,
+        }
+    }
+
     fn viewer(role: Role) -> Viewer {
         Viewer {
             name: "ia1".into(),
@@ -2001,7 +2106,7 @@ mod tests {
             user: Some("\"><script>alert(2)</script>".into()),
             ..Filter::default()
         };
-        let html = alerts(&p, &[r.clone()], &f);
+        let html = alerts(&p, &paged(vec![r.clone()], 1), &f);
         assert!(!html.contains("<script>"), "{html}");
         assert!(html.contains("Looked up &lt;script&gt;alert(1)&lt;/script&gt; &amp; more"));
         assert!(html.contains("value=\"&quot;&gt;&lt;script&gt;alert(2)&lt;/script&gt;\""));
@@ -2145,7 +2250,7 @@ mod tests {
                 worst: "critical".into(),
                 reasons: [("no_case/missing".to_string(), 2)].into_iter().collect(),
             }];
-            let html = ranked(&p, &users, &Filter::default());
+            let html = ranked(&p, &paged(users, 1), &Filter::default());
             assert!(html.contains("href=\"/users/j%20romero/timeline\""));
             assert_balanced(&html);
 
@@ -2243,9 +2348,9 @@ mod tests {
         assert_balanced(&html);
         assert!(html.contains("explained by a case") && html.contains("unknown"));
 
-        let html = ranked(&p, &[], &Filter::default());
+        let html = ranked(&p, &paged(vec![], 0), &Filter::default());
         assert_balanced(&html);
-        let html = alerts(&p, &[], &Filter::default());
+        let html = alerts(&p, &paged(vec![], 0), &Filter::default());
         assert!(html.contains("No alert matches"));
         assert_balanced(&html);
         // An instantaneous range and an empty one.

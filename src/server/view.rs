@@ -6,7 +6,9 @@
 //! (`oversight`), logins and people are replaced by stable keyed pseudonyms, and reasons,
 //! evidence and events (which name people and dates of birth) are left out entirely rather
 //! than redacted, so nothing can leak through a field someone forgot. This module reads
-//! the store; it never writes.
+//! the store; it writes nothing but the store's own running count of events per day, and
+//! it never reads every alert: lists come a page at a time
+//! and counts as aggregates from the store's queries (`store::lists`).
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -16,6 +18,7 @@ use serde_json::Value;
 use sha2::Sha256;
 
 use crate::alert::Alert;
+use crate::store::lists::{AlertQuery, Listed, Order, MAX_PAGE};
 use crate::store::workbench::{Exception, Role, Triage};
 use crate::store::{Store, StoreError};
 
@@ -177,21 +180,71 @@ pub struct TimelineEvent {
     pub matched: Vec<String>,
 }
 
-/// The filters of the alert list and the ranked users.
+/// The rows of a list page a viewer asked for at most, when they do not say.
+pub const DEFAULT_PAGE: usize = 100;
+
+/// The filters of the alert list and the ranked users, and which page of them.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
 pub struct Filter {
     pub user: Option<String>,
     pub unit: Option<String>,
     pub detector: Option<String>,
+    pub kind: Option<String>,
+    pub severity: Option<String>,
     pub status: Option<String>,
     /// RFC 3339 date or time, inclusive.
     pub from: Option<String>,
     pub to: Option<String>,
+    /// The page (1 for the first); text, so that a bad value gets this module's message.
+    pub page: Option<String>,
+    /// Rows per page, 1 to [`MAX_PAGE`] ([`DEFAULT_PAGE`] when not given).
+    pub per_page: Option<String>,
+}
+
+/// Which rows of a list: the page (from 1) and its size.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Paging {
+    pub page: usize,
+    pub per_page: usize,
+}
+
+impl Paging {
+    pub fn offset(&self) -> usize {
+        self.page.saturating_sub(1).saturating_mul(self.per_page)
+    }
+}
+
+/// One page of a list, with how many rows the whole list has.
+#[derive(Debug, Clone, Serialize)]
+pub struct Paged<T> {
+    pub rows: Vec<T>,
+    pub total: usize,
+    pub page: usize,
+    pub per_page: usize,
+}
+
+impl<T> Paged<T> {
+    pub fn pages(&self) -> usize {
+        self.total.div_ceil(self.per_page).max(1)
+    }
+
+    pub fn has_next(&self) -> bool {
+        self.page.saturating_mul(self.per_page) < self.total
+    }
+
+    /// The position (from 1) of the page's first row.
+    pub fn first(&self) -> usize {
+        self.page
+            .saturating_sub(1)
+            .saturating_mul(self.per_page)
+            .saturating_add(1)
+    }
 }
 
 impl Filter {
-    /// Refuses a `from` or `to` that is neither a date (`YYYY-MM-DD`) nor an RFC 3339 time:
-    /// compared as text, it would silently filter everything or nothing.
+    /// Refuses a `from` or `to` that is neither a date (`YYYY-MM-DD`) nor an RFC 3339 time
+    /// (compared as text, it would silently filter everything or nothing), and a page or
+    /// page size that is not a number in range.
     pub fn validate(&self) -> Result<(), String> {
         let c = self.cleaned();
         for (name, v) in [("from", &self.from), ("to", &self.to)] {
@@ -212,7 +265,30 @@ impl Filter {
                 return Err(format!("`from` ({f}) is after `to` ({t})"));
             }
         }
-        Ok(())
+        self.paging().map(|_| ())
+    }
+
+    /// The page asked for: `page` from 1, `per_page` from 1 to [`MAX_PAGE`].
+    pub fn paging(&self) -> Result<Paging, String> {
+        let number = |name: &str, v: &Option<String>, default: usize, max: usize| {
+            let Some(t) = v.as_deref().map(str::trim).filter(|t| !t.is_empty()) else {
+                return Ok(default);
+            };
+            let shown: String = t.chars().take(40).collect();
+            match t.parse::<usize>() {
+                Ok(n) if (1..=max).contains(&n) => Ok(n),
+                Ok(_) if max < usize::MAX => Err(format!(
+                    "`{name}` = `{shown}` is out of range: expected 1 to {max}"
+                )),
+                _ => Err(format!(
+                    "`{name}` = `{shown}` is not a whole number of 1 or more"
+                )),
+            }
+        };
+        Ok(Paging {
+            page: number("page", &self.page, 1, usize::MAX)?,
+            per_page: number("per_page", &self.per_page, DEFAULT_PAGE, MAX_PAGE)?,
+        })
     }
 
     /// HTML forms send every field, empty ones as `""`: an empty field filters nothing.
@@ -226,10 +302,35 @@ impl Filter {
             user: c(&self.user),
             unit: c(&self.unit),
             detector: c(&self.detector),
+            kind: c(&self.kind),
+            severity: c(&self.severity),
             status: c(&self.status),
             from: c(&self.from),
             to: c(&self.to).map(|t| end_of_day(&t)),
+            page: c(&self.page),
+            per_page: c(&self.per_page),
         }
+    }
+
+    /// The filters as given (trimmed, empty ones left out), for links to other pages of
+    /// the same list: `to` stays as typed, not widened to the end of its day.
+    pub fn pairs(&self) -> Vec<(&'static str, String)> {
+        let mut out = Vec::new();
+        for (k, v) in [
+            ("user", &self.user),
+            ("unit", &self.unit),
+            ("detector", &self.detector),
+            ("kind", &self.kind),
+            ("severity", &self.severity),
+            ("status", &self.status),
+            ("from", &self.from),
+            ("to", &self.to),
+        ] {
+            if let Some(v) = v.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
+                out.push((k, v.to_string()));
+            }
+        }
+        out
     }
 }
 
@@ -242,32 +343,19 @@ pub fn end_of_day(t: &str) -> String {
     }
 }
 
-/// Everything a view needs from the store, read once per request.
-pub struct Snapshot {
-    pub alerts: Vec<Alert>,
-    pub triage: HashMap<String, Triage>,
+/// The small tables every view needs, read once per request: logins and their units, and
+/// the exception rules. They grow with the agency's staff and its admins' rules, never
+/// with alerts; alerts are read from the store a page, a count or one alert at a time.
+pub struct Context {
     pub units: HashMap<String, String>,
     /// Unit -> how many people (employees) it has.
     pub unit_sizes: HashMap<String, usize>,
     pub exceptions: Vec<Exception>,
 }
 
-impl Snapshot {
-    pub fn read(store: &Store) -> Result<Snapshot, StoreError> {
-        let alerts = store
-            .alerts()?
-            .into_iter()
-            .filter(|(_, fin)| *fin)
-            .map(|(a, _)| a)
-            .collect();
-        let triage = store
-            .triage_latest()?
-            .into_iter()
-            .map(|t| (t.alert_id.clone(), t))
-            .collect();
-        Ok(Snapshot {
-            alerts,
-            triage,
+impl Context {
+    pub fn read(store: &Store) -> Result<Context, StoreError> {
+        Ok(Context {
             units: store.units()?,
             unit_sizes: store.unit_sizes()?,
             exceptions: store.exceptions()?,
@@ -304,24 +392,32 @@ impl Views<'_> {
         }
     }
 
-    /// The alert behind what this viewer typed: an alert id for viewers who see names, a
-    /// token for the others. A viewer without names gets nothing for a raw alert id, so
-    /// guessed ids cannot be confirmed one by one.
-    pub fn resolve_alert<'s>(&self, shown: &str, snap: &'s Snapshot) -> Option<&'s Alert> {
-        snap.alerts
-            .iter()
-            .find(|a| self.alert_ref(&a.alert_id) == shown)
+    /// The final alert behind what this viewer typed: an alert id for viewers who see
+    /// names, a token for the others. A viewer without names gets nothing for a raw alert
+    /// id, so guessed ids cannot be confirmed one by one.
+    pub fn resolve_alert(&self, store: &Store, shown: &str) -> Result<Option<Listed>, StoreError> {
+        if self.names() {
+            store.alert_by_id(shown)
+        } else if shown.starts_with("T-") {
+            store.alert_by_token(shown)
+        } else {
+            Ok(None)
+        }
     }
 
-    /// A login's unit as this viewer may see it: viewers without names do not learn the
-    /// name of a unit too small to hide anyone in.
-    pub fn unit(&self, user: &str, snap: &Snapshot) -> Option<String> {
-        let unit = snap.units.get(user)?;
-        if self.names() || snap.unit_sizes.get(unit).copied().unwrap_or(0) >= MIN_UNIT_SIZE {
-            Some(unit.clone())
+    /// A unit as this viewer may see it: viewers without names do not learn the name of a
+    /// unit too small to hide anyone in.
+    fn unit_shown(&self, unit: &str, ctx: &Context) -> String {
+        if self.names() || ctx.unit_sizes.get(unit).copied().unwrap_or(0) >= MIN_UNIT_SIZE {
+            unit.to_string()
         } else {
-            Some(SMALL_UNIT.to_string())
+            SMALL_UNIT.to_string()
         }
+    }
+
+    /// A login's unit as this viewer may see it.
+    pub fn unit(&self, user: &str, ctx: &Context) -> Option<String> {
+        ctx.units.get(user).map(|u| self.unit_shown(u, ctx))
     }
 
     /// A window bound as this viewer may see it: viewers without names get the UTC day
@@ -337,17 +433,42 @@ impl Views<'_> {
         }
     }
 
-    /// The real login behind what this viewer typed (a login or a pseudonym).
-    pub fn resolve_login(&self, shown: &str, snap: &Snapshot) -> Option<String> {
+    /// The real logins behind what this viewer typed (a login, or a pseudonym for viewers
+    /// without names): those of the store's final alerts and of its known logins whose
+    /// pseudonym it is. Only the distinct logins are read, never the alerts.
+    fn logins_shown_as(
+        &self,
+        store: &Store,
+        ctx: &Context,
+        shown: &str,
+    ) -> Result<Vec<String>, StoreError> {
         if self.names() {
-            return Some(shown.to_string());
+            return Ok(vec![shown.to_string()]);
         }
-        snap.alerts
-            .iter()
-            .map(|a| a.user.as_str())
-            .chain(snap.units.keys().map(String::as_str))
-            .find(|u| self.pseudonyms.of("U", u) == shown)
-            .map(str::to_string)
+        let mut out = Vec::new();
+        for u in store.alert_logins()? {
+            if self.pseudonyms.of("U", &u) == shown && store.login_has_final_alert(&u)? {
+                out.push(u);
+            }
+        }
+        let mut known: Vec<&String> = ctx.units.keys().collect();
+        known.sort();
+        for u in known {
+            if !out.contains(u) && self.pseudonyms.of("U", u) == shown {
+                out.push(u.clone());
+            }
+        }
+        Ok(out)
+    }
+
+    /// The real login behind what this viewer typed (a login or a pseudonym).
+    pub fn resolve_login(
+        &self,
+        store: &Store,
+        ctx: &Context,
+        shown: &str,
+    ) -> Result<Option<String>, StoreError> {
+        Ok(self.logins_shown_as(store, ctx, shown)?.into_iter().next())
     }
 
     /// A triage decision as this viewer may see it: notes and assignees can name people,
@@ -366,8 +487,8 @@ impl Views<'_> {
         }
     }
 
-    pub fn row(&self, a: &Alert, snap: &Snapshot) -> AlertRow {
-        let t = snap.triage.get(&a.alert_id);
+    pub fn row(&self, l: &Listed, ctx: &Context) -> AlertRow {
+        let a = &l.alert;
         let person = a
             .evidence
             .get("matched_person")
@@ -386,64 +507,84 @@ impl Views<'_> {
             severity: a.severity.as_str().to_string(),
             score: a.score,
             user: self.login(&a.user),
-            unit: self.unit(&a.user, snap),
+            unit: self.unit(&a.user, ctx),
             window_start: self.window(&a.window_start, false),
             window_end: self.window(&a.window_end, true),
             events: a.event_ids.len(),
-            status: t.map_or_else(|| "open".to_string(), |t| t.status.clone()),
-            assignee: t.and_then(|t| t.assignee.clone()).filter(|_| self.names()),
+            status: l.status.clone(),
+            assignee: l.assignee.clone().filter(|_| self.names()),
             reason: self.names().then(|| a.reason.clone()),
             person,
         }
     }
 
-    fn matches(&self, a: &Alert, f: &Filter, snap: &Snapshot) -> bool {
+    /// The filter as a store query over real logins and units: a pseudonym is resolved to
+    /// its login, and a unit name to the units this viewer sees under it (for viewers
+    /// without names, `(small unit)` stands for every small unit and a small unit's own
+    /// name for none). What resolves to nothing matches nothing.
+    fn query(&self, store: &Store, ctx: &Context, f: &Filter) -> Result<AlertQuery, StoreError> {
         let f = f.cleaned();
-        let row_user = self.login(&a.user);
-        let status = snap
-            .triage
-            .get(&a.alert_id)
-            .map_or("open", |t| t.status.as_str());
-        f.user.as_deref().is_none_or(|u| u == row_user)
-            && f.unit
-                .as_deref()
-                .is_none_or(|u| self.unit(&a.user, snap).as_deref() == Some(u))
-            && f.detector.as_deref().is_none_or(|d| d == a.detector)
-            && f.status.as_deref().is_none_or(|s| s == status)
-            && f.from
-                .as_deref()
-                .is_none_or(|from| a.window_end.as_str() >= from)
-            && f.to
-                .as_deref()
-                .is_none_or(|to| a.window_start.as_str() <= to)
+        let users = match &f.user {
+            Some(u) => Some(self.logins_shown_as(store, ctx, u)?),
+            None => None,
+        };
+        let units = f.unit.as_deref().map(|shown| {
+            let mut v: Vec<String> = ctx
+                .unit_sizes
+                .keys()
+                .filter(|u| self.unit_shown(u, ctx) == shown)
+                .cloned()
+                .collect();
+            v.sort();
+            v
+        });
+        Ok(AlertQuery {
+            users,
+            units,
+            detector: f.detector,
+            kind: f.kind,
+            severity: f.severity,
+            status: f.status,
+            from: f.from,
+            to: f.to,
+        })
     }
 
-    /// Alerts matching the filter, most serious first.
-    pub fn alerts(&self, snap: &Snapshot, f: &Filter) -> Vec<AlertRow> {
-        let mut rows: Vec<AlertRow> = snap
-            .alerts
-            .iter()
-            .filter(|a| self.matches(a, f, snap))
-            .map(|a| self.row(a, snap))
-            .collect();
-        rows.sort_by(|a, b| {
-            b.score
-                .total_cmp(&a.score)
-                .then_with(|| b.window_start.cmp(&a.window_start))
-                .then_with(|| a.alert_id.cmp(&b.alert_id))
-        });
-        rows
+    /// One page of the alerts matching the filter, most serious first, and their number.
+    /// Viewers without names get them ordered only by what their rows show (score, day,
+    /// token), as the store's exact times and raw ids must not show through the order.
+    pub fn alerts(
+        &self,
+        store: &Store,
+        ctx: &Context,
+        f: &Filter,
+        paging: Paging,
+    ) -> Result<Paged<AlertRow>, StoreError> {
+        let q = self.query(store, ctx, f)?;
+        let order = if self.names() {
+            Order::Serious
+        } else {
+            Order::SeriousByDayAndToken
+        };
+        let (total, rows) = store.list_alerts(&q, order, paging.offset(), paging.per_page)?;
+        Ok(Paged {
+            rows: rows.iter().map(|l| self.row(l, ctx)).collect(),
+            total,
+            page: paging.page,
+            per_page: paging.per_page,
+        })
     }
 
     pub fn detail(
         &self,
         store: &Store,
-        snap: &Snapshot,
+        ctx: &Context,
         id: &str,
     ) -> Result<Option<AlertDetail>, StoreError> {
-        let Some(a) = self.resolve_alert(id, snap) else {
+        let Some(l) = self.resolve_alert(store, id)? else {
             return Ok(None);
         };
+        let a = &l.alert;
         let events = if self.names() {
             Some(
                 store
@@ -456,7 +597,7 @@ impl Views<'_> {
             None
         };
         Ok(Some(AlertDetail {
-            alert: self.row(a, snap),
+            alert: self.row(&l, ctx),
             evidence: self.names().then(|| a.evidence.clone()),
             events,
             event_ids: if self.names() {
@@ -472,41 +613,39 @@ impl Views<'_> {
         }))
     }
 
-    pub fn overview(&self, store: &Store, snap: &Snapshot) -> Result<Overview, StoreError> {
+    /// The overview, from the store's aggregates: final alerts counted per day, detector,
+    /// severity and unit in SQL, folded here into weeks and into what this viewer may see.
+    pub fn overview(&self, store: &Store, ctx: &Context) -> Result<Overview, StoreError> {
         let mut o = Overview {
-            alerts: snap.alerts.len(),
+            by_status: store.alert_statuses()?,
             ..Overview::default()
         };
-        for a in &snap.alerts {
-            let status = snap
-                .triage
-                .get(&a.alert_id)
-                .map_or("open".to_string(), |t| t.status.clone());
-            *o.by_status.entry(status).or_default() += 1;
-            *o.by_detector.entry(a.detector.clone()).or_default() += 1;
-            *o.by_severity
-                .entry(a.severity.as_str().to_string())
-                .or_default() += 1;
-            let unit = self
-                .unit(&a.user, snap)
-                .unwrap_or_else(|| "(unknown)".into());
-            *o.by_unit.entry(unit.clone()).or_default() += 1;
-            if let Some(w) = iso_week(&a.window_start) {
+        for c in store.alert_counts()? {
+            let n = c.alerts;
+            o.alerts += n;
+            *o.by_detector.entry(c.detector.clone()).or_default() += n;
+            *o.by_severity.entry(c.severity.clone()).or_default() += n;
+            let unit = c
+                .unit
+                .as_deref()
+                .map_or_else(|| "(unknown)".into(), |u| self.unit_shown(u, ctx));
+            *o.by_unit.entry(unit.clone()).or_default() += n;
+            if let Some(w) = iso_week(&c.day) {
                 *o.by_week
                     .entry(w.clone())
                     .or_default()
-                    .entry(a.detector.clone())
-                    .or_default() += 1;
+                    .entry(c.detector)
+                    .or_default() += n;
                 *o.by_week_severity
                     .entry(w.clone())
                     .or_default()
-                    .entry(a.severity.as_str().to_string())
-                    .or_default() += 1;
+                    .entry(c.severity)
+                    .or_default() += n;
                 *o.by_week_unit
                     .entry(w)
                     .or_default()
                     .entry(unit)
-                    .or_default() += 1;
+                    .or_default() += n;
             }
         }
         if let Some(last) = o.by_week.keys().next_back().cloned() {
@@ -523,60 +662,76 @@ impl Views<'_> {
         o.events_by_day = store.events_per_day()?;
         o.events = o.events_by_day.iter().map(|(_, n)| n).sum();
         o.explained_fraction = store.explained_fraction()?;
-        o.suppressed_rules = snap
+        o.suppressed_rules = ctx
             .exceptions
             .iter()
             .filter(|e| e.revoked_at.is_none())
             .count();
         o.source_gaps = store.gaps()?;
-        o.dispositions = super::learning::dispositions(self, snap, store.dispositions()?);
+        o.dispositions = super::learning::dispositions(self, ctx, store.dispositions()?);
         Ok(o)
     }
 
-    pub fn ranked(&self, snap: &Snapshot, f: &Filter) -> Vec<RankedUser> {
+    /// One page of the logins ranked by risk. Summed in the store per login, detector and
+    /// kind (rows bounded by logins, not alerts), ranked here by what this viewer sees.
+    pub fn ranked(
+        &self,
+        store: &Store,
+        ctx: &Context,
+        f: &Filter,
+        paging: Paging,
+    ) -> Result<Paged<RankedUser>, StoreError> {
+        let q = self.query(store, ctx, f)?;
         let mut by: BTreeMap<String, RankedUser> = BTreeMap::new();
-        for a in snap.alerts.iter().filter(|a| self.matches(a, f, snap)) {
-            let shown = self.login(&a.user);
+        for s in store.user_kind_sums(&q)? {
+            let shown = self.login(&s.user);
             let r = by.entry(shown.clone()).or_insert_with(|| RankedUser {
                 user: shown,
-                unit: self.unit(&a.user, snap),
+                unit: self.unit(&s.user, ctx),
                 risk: 0.0,
                 alerts: 0,
                 worst: "low".into(),
                 reasons: BTreeMap::new(),
             });
-            r.risk += a.score;
-            r.alerts += 1;
-            if severity_rank(a.severity.as_str()) > severity_rank(&r.worst) {
-                r.worst = a.severity.as_str().to_string();
+            r.risk += s.score;
+            r.alerts += s.alerts;
+            let worst = ["low", "medium", "high", "critical"][usize::from(s.worst.min(3))];
+            if severity_rank(worst) > severity_rank(&r.worst) {
+                r.worst = worst.to_string();
             }
             *r.reasons
-                .entry(format!("{}/{}", a.detector, a.kind))
-                .or_default() += 1;
+                .entry(format!("{}/{}", s.detector, s.kind))
+                .or_default() += s.alerts;
         }
         let mut v: Vec<RankedUser> = by.into_values().collect();
         v.sort_by(|a, b| b.risk.total_cmp(&a.risk).then_with(|| a.user.cmp(&b.user)));
-        v
+        let total = v.len();
+        let rows = v
+            .into_iter()
+            .skip(paging.offset())
+            .take(paging.per_page)
+            .collect();
+        Ok(Paged {
+            rows,
+            total,
+            page: paging.page,
+            per_page: paging.per_page,
+        })
     }
 
     pub fn timeline(
         &self,
         store: &Store,
-        snap: &Snapshot,
+        ctx: &Context,
         login: &str,
         from: &str,
         to: &str,
     ) -> Result<Timeline, StoreError> {
-        let alerts: Vec<&Alert> = snap
-            .alerts
-            .iter()
-            .filter(|a| {
-                a.user == login && a.window_end.as_str() >= from && a.window_start.as_str() <= to
-            })
-            .collect();
+        let alerts = store.alerts_of_login(login, from, to)?;
         let events = if self.names() {
             let mut of_event: HashMap<&str, Vec<(String, String)>> = HashMap::new();
-            for a in &alerts {
+            for l in &alerts {
+                let a = &l.alert;
                 let how = match_text(a);
                 for id in &a.event_ids {
                     of_event
@@ -609,7 +764,7 @@ impl Views<'_> {
         } else {
             None
         };
-        let mut rows: Vec<AlertRow> = alerts.iter().map(|a| self.row(a, snap)).collect();
+        let mut rows: Vec<AlertRow> = alerts.iter().map(|l| self.row(l, ctx)).collect();
         if !self.names() {
             // The store's order breaks ties by the raw alert id and by the exact time; in
             // what a viewer without names receives, order only by what the rows show.
@@ -621,7 +776,7 @@ impl Views<'_> {
         }
         Ok(Timeline {
             user: self.login(login),
-            unit: self.unit(login, snap),
+            unit: self.unit(login, ctx),
             from: from.to_string(),
             to: to.to_string(),
             events,

@@ -63,17 +63,15 @@ pub struct BenignPattern {
 
 /// The latest decision of every alert that has one, and the alerts with their unit and
 /// purpose: shared by both questions.
+/// The latest decision is found per alert through `triage_by_alert`: joining a table of
+/// latest decisions instead has no index and costs alerts times decisions (issue 13).
 const DECIDED: &str = "
-WITH latest AS (
-    SELECT alert_id, status FROM triage
-    WHERE id IN (SELECT max(id) FROM triage GROUP BY alert_id)
-),
-decided AS (
+WITH decided AS (
     SELECT a.alert_id, a.user, a.detector, a.kind, a.window_start, l.unit,
            json_extract(a.alert, '$.evidence.purpose') AS purpose,
            t.status
     FROM alerts a
-    LEFT JOIN latest t ON t.alert_id = a.alert_id
+    LEFT JOIN triage t ON t.id = (SELECT max(id) FROM triage WHERE alert_id = a.alert_id)
     LEFT JOIN logins l ON l.user = a.user
     WHERE a.final = 1
 )";
@@ -120,6 +118,11 @@ impl Store {
                    coalesce(sum(status = 'confirmed'), 0) AS confirmed,
                    min(window_start), max(window_start)
             FROM decided
+            -- Only logins, detectors and kinds with a benign decision can be a pattern: the
+            -- purpose is read from the JSON of their alerts, not of every alert.
+            WHERE (user, detector, kind) IN (
+                SELECT b.user, b.detector, b.kind FROM triage bt
+                JOIN alerts b ON b.alert_id = bt.alert_id WHERE bt.status = 'benign')
             GROUP BY user, unit, detector, kind, purpose
             HAVING benign >= ?1 AND confirmed = 0
             ORDER BY benign DESC, user, detector, kind, purpose"

@@ -27,6 +27,7 @@ use crate::alert::Alert;
 pub mod chain;
 pub mod files;
 pub mod learning;
+pub mod lists;
 pub mod outbox;
 pub mod workbench;
 
@@ -35,7 +36,7 @@ pub use files::StoredGap;
 pub const FORMAT: &str = "custodes-store";
 /// Bump on any change of schema or meaning; [`Store::open`] migrates older versions it
 /// knows and refuses newer ones.
-pub const VERSION: u32 = 5;
+pub const VERSION: u32 = 6;
 
 #[derive(Debug, Error)]
 pub enum StoreError {
@@ -304,6 +305,7 @@ impl Store {
             .conn
             .execute_batch(LOOKUP_INDEX)
             .map_err(store.sql("creating the lookup index"))?;
+        store.register_rule_functions()?;
         Ok(store)
     }
 
@@ -359,7 +361,7 @@ impl Store {
             let version = get("version")?.unwrap_or_default();
             match version.parse::<u32>() {
                 Ok(v) if v == VERSION => return Ok(()),
-                Ok(v @ 1..=4) => return self.migrate(v),
+                Ok(v @ 1..=5) => return self.migrate(v),
                 _ => {
                     return Err(StoreError::Version {
                         path: self.path.clone(),
@@ -382,6 +384,8 @@ impl Store {
             .map_err(self.sql("creating the schema"))?;
         tx.execute_batch(outbox::SCHEMA_V5)
             .map_err(self.sql("creating the schema"))?;
+        tx.execute_batch(lists::SCHEMA_V6)
+            .map_err(self.sql("creating the schema"))?;
         tx.execute(
             "INSERT INTO meta (key, value) VALUES ('format', ?1), ('version', ?2)",
             params![FORMAT, VERSION.to_string()],
@@ -393,9 +397,10 @@ impl Store {
 
     /// Version 1 (the service's store before the workbench) gains the workbench's tables,
     /// versions up to 2 the followed files' generations and gaps (version 3), and versions
-    /// up to 3 the accounts' `disabled_at` (version 4), and versions up to 4 the sinks'
-    /// outbox (version 5: empty, so alerts made final before it are owed to no sink);
-    /// nothing they held changes.
+    /// up to 3 the accounts' `disabled_at` (version 4), versions up to 4 the sinks'
+    /// outbox (version 5: empty, so alerts made final before it are owed to no sink), and
+    /// versions up to 5 the workbench's index of alerts and its events per day (version 6,
+    /// `lists.rs`: the days are counted on first use); nothing they held changes.
     fn migrate(&self, from: u32) -> Result<(), StoreError> {
         let doing = "migrating the store to the current version";
         let tx = self.conn.unchecked_transaction().map_err(self.sql(doing))?;
@@ -411,6 +416,10 @@ impl Store {
         }
         if from < 5 {
             tx.execute_batch(outbox::SCHEMA_V5)
+                .map_err(self.sql(doing))?;
+        }
+        if from < 6 {
+            tx.execute_batch(lists::SCHEMA_V6)
                 .map_err(self.sql(doing))?;
         }
         tx.execute(
@@ -1072,6 +1081,72 @@ pub(crate) mod tests {
                 r.get(0)
             })
             .unwrap();
-        assert_eq!(version, "5");
+        assert_eq!(version, VERSION.to_string());
+    }
+
+    #[test]
+    fn a_version_5_store_gains_the_workbench_index_and_keeps_its_alerts() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("v5.db");
+        {
+            let c = Connection::open(&p).unwrap();
+            for part in [
+                SCHEMA,
+                SCHEMA_V2,
+                files::SCHEMA_V3,
+                SCHEMA_V4,
+                outbox::SCHEMA_V5,
+            ] {
+                c.execute_batch(part).unwrap();
+            }
+            c.execute(
+                "INSERT INTO meta (key, value) VALUES ('format', ?1), ('version', '5')",
+                [FORMAT],
+            )
+            .unwrap();
+            // Written by a version 5 custodes: a final alert and its events.
+            let a = alert("old", &["e1"]);
+            c.execute(
+                "INSERT INTO alerts (alert_id, detector, kind, severity, score, user,
+                    window_start, window_end, final, alert, first_committed_us, updated_at)
+                 VALUES ('old', 'self_query', 'self', 'high', 0.8, 'u1', ?1, ?2, 1, ?3, 0, 'z')",
+                params![
+                    a.window_start,
+                    a.window_end,
+                    serde_json::to_string(&a).unwrap()
+                ],
+            )
+            .unwrap();
+            c.execute(
+                "INSERT INTO events (event_id, ts, user, event) VALUES ('e1', ?1, 'u1', '{}')",
+                [&a.window_start],
+            )
+            .unwrap();
+        }
+        let s = Store::open(&p).unwrap();
+        let version: String = s
+            .conn
+            .query_row("SELECT value FROM meta WHERE key = 'version'", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(version, "6");
+        let indexed: i64 = s
+            .conn
+            .query_row(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = 'alerts_ranked'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(indexed, 1);
+        let (total, rows) = s
+            .list_alerts(&lists::AlertQuery::default(), lists::Order::Serious, 0, 10)
+            .unwrap();
+        assert_eq!((total, rows[0].alert.alert_id.as_str()), (1, "old"));
+        // Events stored before version 6 are counted on first use.
+        assert_eq!(s.events_per_day().unwrap(), [("2024-05-01".into(), 1)]);
+        drop(s);
+        Store::open(&p).unwrap();
     }
 }

@@ -281,21 +281,6 @@ impl Store {
         Ok(out)
     }
 
-    /// Lookups per UTC day (`YYYY-MM-DD`, count), for the overview.
-    pub fn events_per_day(&self) -> Result<Vec<(String, i64)>, StoreError> {
-        let mut stmt = self
-            .conn
-            .prepare_cached(
-                "SELECT substr(ts, 1, 10) AS d, count(*) FROM events GROUP BY d ORDER BY d",
-            )
-            .map_err(self.sql("reading events"))?;
-        let rows = stmt
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-            .map_err(self.sql("reading events"))?;
-        rows.collect::<Result<_, _>>()
-            .map_err(self.sql("reading events"))
-    }
-
     /// Remembers which unit a login belongs to (the latest run's reference data wins).
     pub fn put_logins<'a>(
         &mut self,

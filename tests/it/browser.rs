@@ -870,7 +870,7 @@ fn each_role_works_the_workbench_in_a_real_browser() {
         let login = b.text(&b.find("dl.facts dd a[href^='/users/']"));
         assert!(!login.is_empty() && !login.starts_with("U-"), "{login}");
         let expected = b
-            .json("/api/v1/alerts")
+            .json("/api/v1/alerts?per_page=1000")
             .as_array()
             .unwrap()
             .iter()

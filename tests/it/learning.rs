@@ -73,7 +73,7 @@ fn benign_five_times_never_confirmed_is_proposed_and_nothing_is_hidden_without_a
     let a = server.addr.as_str();
 
     let (cookie, csrf) = login(a, "ia_nowak", "ia_nowak has a long password");
-    let (s, rows) = get(a, &cookie, "/api/v1/alerts");
+    let (s, rows) = get(a, &cookie, "/api/v1/alerts?per_page=1000");
     assert_eq!(s, 200);
     let ids = |user: &str| -> Vec<String> {
         let mut v: Vec<(String, String)> = rows

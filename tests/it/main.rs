@@ -16,6 +16,7 @@ mod mariadb;
 mod mariadb_e2e;
 mod mysql;
 mod ordered;
+mod paging;
 mod pgaudit;
 mod pgaudit_e2e;
 mod record_change;

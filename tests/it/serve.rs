@@ -155,7 +155,7 @@ fn the_workbench_answers_each_role_as_it_may() {
     // The investigator sees names, triages with the CSRF token, exports with a digest.
     let (cookie, csrf) = login(a, "ia_nowak", "ia_nowak has a long password");
     let c = [("Cookie", cookie.as_str())];
-    let (s, _, body) = http(a, "GET", "/api/v1/alerts", &c, "");
+    let (s, _, body) = http(a, "GET", "/api/v1/alerts?per_page=1000", &c, "");
     assert_eq!(s, 200);
     let rows: Vec<Value> = serde_json::from_str(&body).unwrap();
     assert!(rows.len() > 10, "{}", rows.len());
@@ -241,7 +241,7 @@ fn the_workbench_answers_each_role_as_it_may() {
     // Oversight: aggregates and pseudonyms only, in every answer; no triage, no export.
     let (ocookie, ocsrf) = login(a, "ov_lindqvist", "ov_lindqvist has a long password");
     let oc = [("Cookie", ocookie.as_str())];
-    let (_, _, body) = http(a, "GET", "/api/v1/alerts", &oc, "");
+    let (_, _, body) = http(a, "GET", "/api/v1/alerts?per_page=1000", &oc, "");
     let orows: Vec<Value> = serde_json::from_str(&body).unwrap();
     assert_eq!(orows.len(), rows.len());
     let user = orows[0]["user"].as_str().unwrap().to_string();
