@@ -701,23 +701,45 @@ async fn users_page(
     }
 }
 
+/// Events a user's evidence packet holds at most.
+const PACKET_EVENTS: usize = 5000;
+
 #[derive(Deserialize, Default, Clone)]
 pub struct Range {
     pub from: Option<String>,
     pub to: Option<String>,
     pub format: Option<String>,
+    /// Which page of a timeline's events (from 1), and how many per page (1 to 1000,
+    /// [`super::view::TIMELINE_PAGE`] when not given).
+    pub page: Option<String>,
+    pub per_page: Option<String>,
 }
 
 impl Range {
-    /// Refuses a `from` or `to` that is neither a date nor an RFC 3339 time.
-    fn validate(&self) -> Result<(), Fail> {
+    fn filter(&self) -> Filter {
+        let per_page = self
+            .per_page
+            .clone()
+            .filter(|p| !p.trim().is_empty())
+            .unwrap_or_else(|| super::view::TIMELINE_PAGE.to_string());
         Filter {
             from: self.from.clone(),
             to: self.to.clone(),
+            page: self.page.clone(),
+            per_page: Some(per_page),
             ..Filter::default()
         }
-        .validate()
-        .map_err(Fail::BadRequest)
+    }
+
+    /// Refuses a `from` or `to` that is neither a date nor an RFC 3339 time, and a page or
+    /// page size out of range.
+    fn validate(&self) -> Result<(), Fail> {
+        self.filter().validate().map_err(Fail::BadRequest)
+    }
+
+    /// The page of events asked for.
+    fn paging(&self) -> Result<super::view::Paging, Fail> {
+        self.filter().paging().map_err(Fail::BadRequest)
     }
 
     /// The period as store bounds: empty fields are open ends; a date `to` is the whole
@@ -748,7 +770,8 @@ async fn timeline(
             .resolve_login(s, ctx, &user)?
             .ok_or_else(|| Fail::NotFound(format!("no login {user}")))?;
         let (from, to) = r.bounds();
-        let t = v.timeline(s, ctx, &login, &from, &to)?;
+        let paging = r.paging()?;
+        let t = v.timeline(s, ctx, &login, &from, &to, paging)?;
         log_view(s, who, "view_timeline", &format!("{login} {from}..{to}"))?;
         Ok(t)
     })
@@ -889,7 +912,13 @@ async fn packet(state: &AppState, who: &Authed, of: PacketOf) -> Result<export::
                     .resolve_login(s, ctx, &shown)?
                     .ok_or_else(|| Fail::NotFound(format!("no login {shown}")))?;
                 let (from, to) = r.bounds();
-                let t = v.timeline(s, ctx, &user, &from, &to)?;
+                // A packet holds the period's first events up to the cap it always had,
+                // not one page of the timeline.
+                let first = super::view::Paging {
+                    page: 1,
+                    per_page: PACKET_EVENTS,
+                };
+                let t = v.timeline(s, ctx, &user, &from, &to, first)?;
                 (
                     export::user_packet(&t, &who.viewer.name, &now),
                     format!("user {user} {from}..{to}"),

@@ -617,6 +617,9 @@ mod tests {
                     matched: vec![],
                 },
             ]),
+            events_total: None,
+            page: 1,
+            per_page: crate::server::view::TIMELINE_PAGE,
             alerts: vec![row()],
         };
         let p = user_packet(&t, "ia1", "2024-05-04T10:00:00Z");
@@ -656,6 +659,9 @@ mod tests {
                 alert_ids: vec!["al-9d48db9bfb64df5d".into()],
                 matched: vec![],
             }]),
+            events_total: None,
+            page: 1,
+            per_page: crate::server::view::TIMELINE_PAGE,
             alerts: vec![row()],
         };
         let p = user_packet(&t, "ia1", "2024-05-04T10:00:00Z");
@@ -691,6 +697,9 @@ mod tests {
                 alert_ids: vec![],
                 matched: vec![],
             }]),
+            events_total: None,
+            page: 1,
+            per_page: crate::server::view::TIMELINE_PAGE,
             alerts: vec![],
         };
         let samples = [

@@ -797,7 +797,11 @@ pub fn timeline(p: &Page, t: &Timeline) -> String {
         t.alerts.len()
     );
     if let Some(ev) = &t.events {
-        put!(facts, "<dt>Events</dt><dd>{}</dd>", ev.len());
+        put!(
+            facts,
+            "<dt>Events</dt><dd>{}</dd>",
+            t.events_total.unwrap_or(ev.len())
+        );
     }
     facts.push_str("</dl>\n");
     b.push_str(&facts);
@@ -826,7 +830,24 @@ pub fn timeline(p: &Page, t: &Timeline) -> String {
         b.push_str(&alert_table(&t.alerts, false));
     }
     if let Some(events) = &t.events {
-        put!(b, "<h2>Events ({})</h2>\n", events.len());
+        let total = t.events_total.unwrap_or(events.len());
+        put!(b, "<h2>Events ({})</h2>\n", total);
+        if total > events.len() || t.page > 1 {
+            // A busy login's period is thousands of lookups: one page of them at a time.
+            let f = Filter {
+                from: shown_from.clone(),
+                to: shown_to.clone(),
+                ..Filter::default()
+            };
+            let paged = Paged {
+                rows: events.iter().collect::<Vec<_>>(),
+                total,
+                page: t.page,
+                per_page: t.per_page,
+            };
+            let base = format!("/users/{}/timeline", url_encode(&t.user));
+            b.push_str(&pager(&base, &f, &paged, "Events"));
+        }
         if events.is_empty() {
             b.push_str("<p class=\"muted\">No event kept in this range.</p>\n");
         } else {
@@ -2183,6 +2204,9 @@ mod tests {
             from: "0000".into(),
             to: "9999".into(),
             events: None,
+            events_total: None,
+            page: 1,
+            per_page: crate::server::view::TIMELINE_PAGE,
             alerts: vec![oversight_detail().alert],
         };
         let html = timeline(&p, &t);
@@ -2271,6 +2295,9 @@ mod tests {
                         matched: vec![],
                     },
                 ]),
+                events_total: None,
+                page: 1,
+                per_page: crate::server::view::TIMELINE_PAGE,
                 alerts: vec![row(Some("r"))],
             };
             let html = timeline(&p, &t);
@@ -2360,6 +2387,9 @@ mod tests {
             from: "2024-05-02T07:39:02Z".into(),
             to: "2024-05-02T07:39:02Z".into(),
             events: Some(vec![]),
+            events_total: None,
+            page: 1,
+            per_page: crate::server::view::TIMELINE_PAGE,
             alerts: vec![row(None)],
         };
         assert_balanced(&timeline(&p, &t));
@@ -2394,6 +2424,9 @@ mod tests {
                 matched: vec![],
             }]),
             // A window reaching past the range is clipped to it.
+            events_total: None,
+            page: 1,
+            per_page: crate::server::view::TIMELINE_PAGE,
             alerts: vec![AlertRow {
                 window_start: "2024-04-20T00:00:00Z".into(),
                 window_end: "2024-05-20T00:00:00Z".into(),

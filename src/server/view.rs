@@ -168,8 +168,18 @@ pub struct Timeline {
     /// The login's events (contract JSON, oldest first) with the alerts each is part of;
     /// `None` for viewers who do not see names.
     pub events: Option<Vec<TimelineEvent>>,
+    /// How many events the period holds (`events` is one page of them); `None` with
+    /// `events`.
+    pub events_total: Option<usize>,
+    /// Which page of the events `events` is.
+    pub page: usize,
+    pub per_page: usize,
     pub alerts: Vec<AlertRow>,
 }
+
+/// Events a timeline page shows when the viewer does not say: a busy login's month is
+/// thousands of lookups, and a page must stay well under a megabyte.
+pub const TIMELINE_PAGE: usize = 1000;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct TimelineEvent {
@@ -726,8 +736,14 @@ impl Views<'_> {
         login: &str,
         from: &str,
         to: &str,
+        paging: Paging,
     ) -> Result<Timeline, StoreError> {
         let alerts = store.alerts_of_login(login, from, to)?;
+        let events_total = if self.names() {
+            Some(store.count_events_of(login, from, to)?)
+        } else {
+            None
+        };
         let events = if self.names() {
             let mut of_event: HashMap<&str, Vec<(String, String)>> = HashMap::new();
             for l in &alerts {
@@ -742,7 +758,7 @@ impl Views<'_> {
             }
             Some(
                 store
-                    .events_of(login, from, to, 5000)?
+                    .events_of(login, from, to, paging.offset(), paging.per_page)?
                     .iter()
                     .filter_map(|e| serde_json::from_str::<Value>(e).ok())
                     .map(|event| {
@@ -780,6 +796,9 @@ impl Views<'_> {
             from: from.to_string(),
             to: to.to_string(),
             events,
+            events_total,
+            page: paging.page,
+            per_page: paging.per_page,
             alerts: rows,
         })
     }

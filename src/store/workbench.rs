@@ -241,25 +241,38 @@ impl Store {
     }
 
     /// One login's events between two times (RFC 3339, inclusive), oldest first, as
-    /// contract JSON texts.
+    /// contract JSON texts: `limit` of them from the `offset`-th.
     pub fn events_of(
         &self,
         user: &str,
         from: &str,
         to: &str,
+        offset: usize,
         limit: usize,
     ) -> Result<Vec<String>, StoreError> {
         let mut stmt = self
             .conn
             .prepare_cached(
-                "SELECT event FROM events WHERE user = ?1 AND ts >= ?2 AND ts <= ?3 ORDER BY ts LIMIT ?4",
+                "SELECT event FROM events WHERE user = ?1 AND ts >= ?2 AND ts <= ?3 ORDER BY ts, rowid LIMIT ?4 OFFSET ?5",
             )
             .map_err(self.sql("reading events"))?;
+        let n = |v: usize| i64::try_from(v).unwrap_or(i64::MAX);
         let rows = stmt
-            .query_map(params![user, from, to, limit as i64], |r| r.get(0))
+            .query_map(params![user, from, to, n(limit), n(offset)], |r| r.get(0))
             .map_err(self.sql("reading events"))?;
         rows.collect::<Result<_, _>>()
             .map_err(self.sql("reading events"))
+    }
+
+    /// How many events of one login the store holds between two times (inclusive).
+    pub fn count_events_of(&self, user: &str, from: &str, to: &str) -> Result<usize, StoreError> {
+        let n: i64 = self
+            .conn
+            .prepare_cached("SELECT COUNT(*) FROM events WHERE user = ?1 AND ts >= ?2 AND ts <= ?3")
+            .map_err(self.sql("counting events"))?
+            .query_row(params![user, from, to], |r| r.get(0))
+            .map_err(self.sql("counting events"))?;
+        Ok(usize::try_from(n).unwrap_or(0))
     }
 
     /// The events of these ids that the store has, as contract JSON texts.

@@ -323,3 +323,107 @@ fn issue13_lists_are_paged_and_filtered_in_the_store() {
     );
     assert_eq!(s, 200, "the last alert's token finds it: {b}");
 }
+
+/// A busy login's timeline is thousands of lookups: its events come a page at a time, the
+/// pages concatenated are the whole period in time order, every page carries the period's
+/// alerts and the total, and bad paging is a 400. Oversight gets no events and no total.
+#[test]
+fn issue13_a_timeline_pages_its_events() {
+    let dir = tempfile::tempdir().unwrap();
+    let w = dir.path();
+    gen_world(w, 9, 8);
+    let db = w.join("alerts.db");
+    custodes()
+        .args(["audit", "--quiet", "--refs"])
+        .arg(w.join("refs"))
+        .arg("--db")
+        .arg(&db)
+        .arg("--out")
+        .arg(w.join("alerts.jsonl"))
+        .arg(w.join("events.jsonl"))
+        .assert()
+        .success();
+    add_user(&db, "investigator", "ia_tl");
+    add_user(&db, "oversight", "ov_tl");
+    let server = start_server(&db);
+    let a = server.addr.as_str();
+    let (ic, _) = login(a, "ia_tl", "ia_tl has a long password");
+    let (oc, _) = login(a, "ov_tl", "ov_tl has a long password");
+
+    // The login with the most alerts, and its whole timeline in one page of 1000.
+    let (users, _) = rows(a, &ic, "/api/v1/users?per_page=1");
+    let user = text(&users[0], "user").to_string();
+    let whole = |q: &str| -> Value {
+        let (s, _, b) = get(a, &ic, &format!("/api/v1/users/{user}/timeline{q}"));
+        assert_eq!(s, 200, "{q}: {b}");
+        serde_json::from_str(&b).unwrap()
+    };
+    let all = whole("");
+    let total = all["events_total"].as_u64().unwrap() as usize;
+    let events = all["events"].as_array().unwrap();
+    assert!(total > 20, "a busy login: {total}");
+    assert_eq!(events.len(), total.min(1000));
+    assert_eq!(
+        (all["page"].as_u64(), all["per_page"].as_u64()),
+        (Some(1), Some(1000))
+    );
+
+    // Pages of 9 follow each other and keep the alerts and the total.
+    let mut paged: Vec<Value> = Vec::new();
+    for page in 1..=total.div_ceil(9) {
+        let p = whole(&format!("?per_page=9&page={page}"));
+        assert_eq!(p["events_total"].as_u64(), Some(total as u64));
+        assert_eq!(
+            p["alerts"], all["alerts"],
+            "every page has the period's alerts"
+        );
+        let v = p["events"].as_array().unwrap();
+        assert!(!v.is_empty() && v.len() <= 9, "page {page}: {}", v.len());
+        paged.extend(v.iter().cloned());
+    }
+    let id = |e: &Value| e["event"]["id"].as_str().unwrap().to_string();
+    let want: Vec<String> = events.iter().map(id).collect();
+    let got: Vec<String> = paged.iter().map(id).collect();
+    assert_eq!(
+        got[..want.len()],
+        want[..],
+        "pages concatenated are the period"
+    );
+    assert_eq!(got.len(), total);
+    let past = whole(&format!("?per_page=9&page={}", total.div_ceil(9) + 1));
+    assert_eq!(past["events"].as_array().map(Vec::len), Some(0));
+
+    // The page shows where it is and links to the next page, with the period kept.
+    let (s, _, html) = get(
+        a,
+        &ic,
+        &format!("/users/{user}/timeline?from=2024-01-01&per_page=9"),
+    );
+    assert_eq!(s, 200);
+    assert!(
+        html.contains(&format!("Events 1–9 of {total}")),
+        "pager shown"
+    );
+    assert!(
+        html.contains("from=2024-01-01") && html.contains("page=2") && html.contains("per_page=9"),
+        "next link keeps the period"
+    );
+
+    for bad in ["?page=0", "?per_page=1001", "?per_page=x"] {
+        let (s, _, b) = get(a, &ic, &format!("/api/v1/users/{user}/timeline{bad}"));
+        assert_eq!(s, 400, "{bad}: {b}");
+        assert!(b.contains("page"), "{bad}: the parameter is named: {b}");
+    }
+
+    // Oversight: no events, no total, whatever the page.
+    let (ou, _) = rows(a, &oc, "/api/v1/users?per_page=1");
+    let shown = text(&ou[0], "user").to_string();
+    let (s, _, b) = get(
+        a,
+        &oc,
+        &format!("/api/v1/users/{shown}/timeline?per_page=5"),
+    );
+    assert_eq!(s, 200, "{b}");
+    let t: Value = serde_json::from_str(&b).unwrap();
+    assert!(t["events"].is_null() && t["events_total"].is_null(), "{b}");
+}
