@@ -198,6 +198,8 @@ cases = [
     ("investigator", ia, f"/api/v1/alerts/{top['alert_id']}"),
     ("investigator", ia, f"/api/v1/users/{user}/timeline?from={day}&to={day}"),
     ("investigator", ia, f"/api/v1/users/{busy}/timeline"),
+    ("investigator", ia, f"/users/{busy}/timeline"),
+    ("investigator", ia, f"/api/v1/users/{busy}/timeline?page=2"),
     ("oversight", ov, "/"),
     ("oversight", ov, "/alerts"),
     ("oversight", ov, "/api/v1/alerts"),

@@ -179,7 +179,7 @@ pub struct Timeline {
 
 /// Events a timeline page shows when the viewer does not say: a busy login's month is
 /// thousands of lookups, and a page must stay well under a megabyte.
-pub const TIMELINE_PAGE: usize = 1000;
+pub const TIMELINE_PAGE: usize = 500;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct TimelineEvent {
