@@ -152,10 +152,10 @@ impl Detector for SharedCredential {
     fn observe(&mut self, ev: &Event, r: &Resolved<'_>, cx: &Context<'_>, out: &mut Vec<Finding>) {
         let resolver = cx.resolver;
         if let Some(p) = r.personnel {
-            let after_end = p.end_date.is_none_or(|end| ev.ts >= end);
             let state = match p.status {
-                Status::Terminated if after_end => Some(("terminated", Severity::High)),
-                Status::Leave if after_end => Some(("on leave", Severity::Medium)),
+                _ if !p.away_at(ev.ts) => None,
+                Status::Terminated => Some(("terminated", Severity::High)),
+                Status::Leave => Some(("on leave", Severity::Medium)),
                 _ => None,
             };
             if let Some((state, severity)) = state {

@@ -188,6 +188,16 @@ pub struct Personnel {
     pub end_date: Option<DateTime<Utc>>,
 }
 
+impl Personnel {
+    /// Whether the login's holder was away at `ts`: terminated or on leave, from
+    /// `end_date` on (always, when no date is given). Use of the login then is not its
+    /// holder's work.
+    pub fn away_at(&self, ts: DateTime<Utc>) -> bool {
+        matches!(self.status, Status::Terminated | Status::Leave)
+            && self.end_date.is_none_or(|end| ts >= end)
+    }
+}
+
 /// One known connection of an employee (`associations.csv`).
 #[derive(Debug, Clone)]
 pub struct Association {

@@ -463,6 +463,65 @@ fn quiet_day_worker_at_night() {
     assert_eq!(off["evidence"]["baseline_days"], 21);
 }
 
+/// The same night as `quiet_day_worker_at_night`, but the commander left the day before:
+/// whoever uses the login now is `shared_credential/inactive_account` on every lookup, and
+/// the commander's usual hours say nothing about them, so no `off_hours` joins it (the
+/// day's volume still does).
+#[test]
+fn terminated_login_used_at_night() {
+    let users = ["cmd1", "cmd2", "cmd3"];
+    let mut ev = String::new();
+    let mut n = 0;
+    for day in 1..=7 {
+        for u in users {
+            for k in 0..5 {
+                n += 1;
+                let ts = format!("2024-05-{day:02}T{:02}:{:02}:00Z", 14 + k * 2, 7 * k);
+                lookup(&mut ev, &format!("d{n:04}"), &ts, u, &format!("R-{n}"), 2);
+            }
+        }
+    }
+    for k in 0..70 {
+        let ts = format!("2024-05-08T{:02}:{:02}:00Z", 8 + k / 30, (k % 30) * 2);
+        let id = format!("n{k:03}");
+        lookup(&mut ev, &id, &ts, "cmd1", &format!("S-{k}"), 2);
+    }
+    let mut refs = unit_refs(&users, "COMMAND");
+    for (name, text) in refs.iter_mut() {
+        if *name == "personnel.csv" {
+            let left: Vec<String> = text
+                .lines()
+                .map(|l| match l.strip_suffix(",active,") {
+                    Some(head) if l.starts_with("cmd1,") => {
+                        format!("{head},terminated,2024-05-07")
+                    }
+                    _ => l.to_string(),
+                })
+                .collect();
+            *text = left.join("\n") + "\n";
+        }
+    }
+    let (_dir, alerts) = audit_built(&refs, &ev);
+    // How much the login did still counts (a day of 70 against the holder's five); only
+    // the hours of day are the holder's own habit.
+    let volume = volume_kinds(&alerts);
+    assert!(
+        volume.iter().all(|(k, u)| k != "off_hours" && u == "cmd1"),
+        "{volume:?}"
+    );
+    let inactive: Vec<&Value> = alerts
+        .iter()
+        .filter(|a| a["kind"] == "inactive_account")
+        .collect();
+    assert_eq!(inactive.len(), 1, "{alerts:#?}");
+    assert_eq!(inactive[0]["user"], "cmd1");
+    assert_eq!(
+        inactive[0]["event_ids"].as_array().map(Vec::len),
+        Some(70),
+        "every lookup after the last day"
+    );
+}
+
 /// Five days of an investigator's history, one of them an ordinary busy day (77 against a
 /// usual 30-odd): the busy day must not make a day of 230 look ordinary.
 #[test]
