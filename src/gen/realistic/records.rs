@@ -94,10 +94,9 @@ impl Sim<'_> {
                         self.edit_after(rng, &e, unit);
                     }
                 }
-                (A_EXPORT, Target::None) if unit == Unit::Records => {
-                    if rng.random_bool(0.25) {
-                        self.bulk_correction(rng, &e);
-                    }
+                // The draw is made for records exports only, as before.
+                (A_EXPORT, Target::None) if unit == Unit::Records && rng.random_bool(0.25) => {
+                    self.bulk_correction(rng, &e);
                 }
                 _ => {}
             }
