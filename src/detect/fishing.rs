@@ -8,8 +8,9 @@
 //! ([`crate::baseline::History`] says which days they were active) and of their unit's
 //! member-days, and only a day above both (and above `fishing.min_searches`) is reported.
 //! The counts of earlier days are this detector's own history, bounded to
-//! `baseline.history_days` and saved with the state (`audit --state`), so night-by-night
-//! runs judge as one long run does. The criteria of every search are the evidence.
+//! `baseline.history_days` and saved with the state (`audit --state`; `custodes baseline`
+//! learns them from earlier logs with [`Learner`]), so night-by-night runs judge as one
+//! long run does. The criteria of every search are the evidence.
 //!
 //! What it must not do: read the clock, treat a pattern as a name (a pattern never
 //! matches a person here, it is compared only with the subjects of the case typed with
@@ -39,7 +40,7 @@ pub const DOC: DetectorDoc = DetectorDoc {
     kinds: &["wildcard_sweep", "attribute_search", "enumeration"],
     what: "Searches that trawl rather than look someone up: a name pattern (`SMI*`, `GAR%`, `LIKE 'GAR%'` in SQL, in a subject field, a source field or `query_text`) or a surname alone returning at least `surname_min_results` records (`wildcard_sweep`); a search by sex, race, age, hair, height, vehicle make, model or colour (`attribute_fields`) that names no person, under no valid case of the user's (`attribute_search`); `enumeration_min_run` or more distinct plates, person ids or house numbers of one street in sequence (each within `enumeration_max_gap`, houses `enumeration_max_house_gap`) within `enumeration_window_minutes`, typed under no valid case of the user's and no exempt purpose (`enumeration`). Each kind is counted per user and day and reported only above `min_searches` and above `usual_ratio` times the usual day (the `usual_quantile` of the user's own earlier active days, once there are `baseline.min_user_days` of them, and of their unit's member-days, whichever is larger). A pattern or surname under a case the user is assigned to, open at the time, that lists a person it fits is case work and is not counted; nor is any lookup a case explains.",
     why: "Fishing expeditions — browsing who lives on a street, who drives a red car, every woman of an age, every SMITH — are how records are trawled for a target the officer cannot name or should not search for; they never match one person, so the identity detectors cannot see them.",
-    false_positives: "Suspect-description searches for a case not typed with them; records or intelligence units whose work is sweeps (their usual day absorbs it after a few days of history); a street canvass for an incident with no case number. The history of fishing counts is built by audited days (`audit --state`, `watch`), not by `custodes baseline`, so the first nights judge everyone against a usual day of zero.",
+    false_positives: "Suspect-description searches for a case not typed with them; records or intelligence units whose work is sweeps (their usual day absorbs it after a few days of history); a street canvass for an incident with no case number. Without a saved history (built from earlier logs by `custodes baseline`, or by audited nights with `--state`), the first days judge everyone against a usual day of zero.",
     tuning: "`[fishing]`: `min_searches`, `usual_quantile`, `usual_ratio`, `surname_min_results`, the enumeration window, run and gaps, and `attribute_fields`; `[baseline] history_days` bounds the history.",
     example: "Searched by pattern GAR% (last_name) with no case attached; 3 pattern searches on 2024-05-14, where this user's usual day has 0 and unit PATROL's 0.",
     needs: &[],
