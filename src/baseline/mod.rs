@@ -37,18 +37,24 @@ pub enum BuildError {
     Aggregate(#[from] ColumnarError),
 }
 
-/// What [`build`] read.
-#[derive(Debug, Default, Clone, Copy)]
+/// What [`build`] read and learnt besides the history rows.
+#[derive(Debug, Default, Clone)]
 pub struct BuildStats {
     pub events: u64,
     pub rejected: u64,
     /// Events that count as work (lookups and exports).
     pub counted: u64,
     pub latest: Option<chrono::DateTime<chrono::Utc>>,
+    /// The `fishing` detector's usual searches over the same events (its own history,
+    /// which the group-bys cannot compute: a sequence depends on the order of searches),
+    /// to merge into the saved state's carry ([`crate::detect::fishing::Learnt::merge_into`]).
+    pub fishing: crate::detect::fishing::Learnt,
 }
 
-/// Reads every input (any order), resolves each event as an audit would, and adds the
-/// aggregated rows to `history` (the `custodes baseline` path).
+/// Reads every input (any order: they are merged into time order, which the fishing
+/// detector's sequences need), resolves each event as an audit would, adds the aggregated
+/// rows to `history` and learns the fishing detector's usual searches (the
+/// `custodes baseline` path). Resolution runs on worker threads, one per core.
 pub fn build(
     inputs: &Inputs,
     opts: &source::ReadOptions,
@@ -57,19 +63,35 @@ pub fn build(
     history: &mut History,
 ) -> Result<BuildStats, BuildError> {
     let mut builder = HistoryBuilder::default();
+    let mut learner = crate::detect::fishing::Learner::new(&resolver.config);
     let mut stats = BuildStats::default();
-    for (path, format) in &inputs.files {
-        let file = source::read_file(path, *format, opts, rejects, &mut |ev| {
+    let plan = source::ordered::plan(inputs)?;
+    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+    let prepare = |ev: &crate::event::Event| crate::detect::Prepared::new(resolver, ev);
+    let read = source::ordered::for_each_in_time_order(
+        inputs,
+        &plan,
+        opts,
+        threads,
+        rejects,
+        &prepare,
+        |ev, p| -> Result<(), std::convert::Infallible> {
             stats.latest = stats.latest.max(Some(ev.ts));
-            let r = resolver.resolve(&ev);
-            if let Some(a) = activity(&ev, &r, resolver) {
-                builder.push(&a);
+            if let Some(a) = &p.activity {
+                builder.push(a);
             }
-        })?;
-        stats.events += file.events;
-        stats.rejected += file.rejected;
-    }
+            learner.observe(&ev, &p.resolved, resolver, p.activity.as_ref());
+            Ok(())
+        },
+    )?;
+    let read = match read {
+        Ok(r) => r,
+        Err(never) => match never {},
+    };
+    stats.events = read.events;
+    stats.rejected = read.rejected;
     stats.counted = builder.len() as u64;
+    stats.fishing = learner.finish(resolver);
     builder.finish(history)?;
     Ok(stats)
 }

@@ -102,7 +102,9 @@ impl StateLock {
 /// alerts as running over all nights at once.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Carry {
-    /// The last event the state has seen.
+    /// The last event the state has seen; `None` when the carry holds no open window, only
+    /// history (`custodes baseline` saves the fishing detector's usual searches so), and any
+    /// later run may take it up.
     pub last_event: Option<DateTime<Utc>>,
     /// Detector name -> its saved state.
     pub detectors: BTreeMap<String, Value>,
@@ -112,7 +114,8 @@ pub struct Carry {
 #[derive(Debug, Clone, Default)]
 pub struct State {
     pub history: History,
-    /// None when the state was built by `custodes baseline`, which runs no detectors.
+    /// None in a state saved before `custodes baseline` learnt the fishing history (it
+    /// then saved no carry).
     pub carry: Option<Carry>,
 }
 

@@ -497,6 +497,14 @@ fn engine_from_state(
                 .restore(c)
                 .with_context(|| format!("{}: cannot use the saved state", path.display()))?;
         }
+        // Built by `custodes baseline`: history alone (the fishing detector's usual
+        // searches), no open window, so it is taken up whatever day the run starts on.
+        (Some(c), Some(_)) if c.last_event.is_none() => {
+            engine
+                .restore(c)
+                .with_context(|| format!("{}: cannot use the saved state", path.display()))?;
+            notes.push(BUILT_BY_BASELINE.into());
+        }
         (Some(c), Some(first)) if c.last_event.is_none_or(|l| l < first) => {
             engine
                 .restore(c)
@@ -505,12 +513,12 @@ fn engine_from_state(
         (Some(_), Some(_)) => notes.push(
             "events start before the state's last event: windows open at the end of the last run are not continued".into(),
         ),
-        (None, _) => notes.push(
-            "the state was built by `custodes baseline`: windows spanning midnight before the first day audited are not seen".into(),
-        ),
+        (None, _) => notes.push(BUILT_BY_BASELINE.into()),
     }
     Ok(engine)
 }
+
+const BUILT_BY_BASELINE: &str = "the state was built by `custodes baseline`: windows spanning midnight before the first day audited are not seen";
 
 /// The detection half of an audit: events in, alerts out to the sink as days close.
 /// `--db`: events are written in chunks as they are analysed, alerts in one step at the

@@ -1,5 +1,6 @@
 //! `custodes baseline`: build or update the saved history that `audit --state` judges
-//! new nights against, from earlier logs, without running any detector.
+//! new nights against, from earlier logs: the behaviour rows, and the fishing detector's
+//! usual searches (the one detector whose history is its own). It raises no alert.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -9,6 +10,7 @@ use anyhow::Context;
 use clap::Args;
 
 use custodes::baseline::{self, state, History};
+use custodes::detect::fishing;
 use custodes::identity::Resolver;
 use custodes::refs::RefData;
 use custodes::source::{self, RejectSink};
@@ -18,7 +20,9 @@ use custodes::source::{self, RejectSink};
 /// Reads EVENTS (files or directories, any of the formats `audit` reads, in any order),
 /// resolves each lookup against the reference data exactly as `audit` does, and aggregates
 /// per user and day (lookups, hours, distinct unexplained people, largest result) and per
-/// person and day (distinct logins) with polars group-bys. The result is saved to the
+/// person and day (distinct logins) with polars group-bys, and counts each user's daily
+/// pattern, attribute and sequence searches as the `fishing` detector does (their usual
+/// day). The result is saved to the
 /// state file (versioned JSON, created 0600, replaced atomically); rows for user-days in
 /// EVENTS replace saved ones, and days older than `baseline.history_days` before the latest
 /// are dropped. Then `custodes audit --state FILE` judges a night against this history
@@ -87,14 +91,11 @@ pub fn run(args: BaselineArgs) -> anyhow::Result<ExitCode> {
     rejects.flush().context("writing the reject file")?;
     let (read, rejected, counted, latest) =
         (built.events, built.rejected, built.counted, built.latest);
-    // Open windows saved by an audit only stay valid if nothing newer was added.
-    if saved
-        .carry
-        .as_ref()
-        .is_some_and(|c| latest.is_some_and(|t| c.last_event.is_none_or(|l| t > l)))
-    {
-        saved.carry = None;
-    }
+    let last_day = saved.history.last_day();
+    saved.carry = Some(
+        carry_with_fishing(saved.carry.take(), &built.fishing, latest, days, last_day)
+            .with_context(|| format!("{}: cannot extend the saved state", args.state.display()))?,
+    );
     state::save(&args.state, &saved)?;
     if !args.quiet {
         let users = saved.history.user_rows();
@@ -124,4 +125,40 @@ pub fn run(args: BaselineArgs) -> anyhow::Result<ExitCode> {
         );
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The carry a baseline saves: the fishing detector's usual searches, learnt from the
+/// events read and merged with those already saved. Open windows an audit saved stay valid
+/// only if nothing newer than its last event was added; otherwise they are dropped and the
+/// carry holds history alone (`last_event` none), which any later audit can take up.
+fn carry_with_fishing(
+    earlier: Option<state::Carry>,
+    learnt: &fishing::Learnt,
+    latest: Option<chrono::DateTime<chrono::Utc>>,
+    history_days: u32,
+    last_day: Option<chrono::NaiveDate>,
+) -> anyhow::Result<state::Carry> {
+    let mut carry = match earlier {
+        Some(c) if c.last_event.is_some_and(|l| latest.is_some_and(|t| t > l)) => state::Carry {
+            last_event: None,
+            detectors: c
+                .detectors
+                .into_iter()
+                .filter(|(name, _)| name == fishing::DOC.name)
+                .collect(),
+        },
+        Some(c) => c,
+        None => state::Carry::default(),
+    };
+    let merged = learnt
+        .merge_into(
+            carry.detectors.get(fishing::DOC.name),
+            history_days,
+            last_day,
+        )
+        .map_err(|e| anyhow::anyhow!("the saved fishing history is not readable: {e}"))?;
+    carry
+        .detectors
+        .insert(fishing::DOC.name.to_string(), merged);
+    Ok(carry)
 }

@@ -8,8 +8,9 @@
 //! ([`crate::baseline::History`] says which days they were active) and of their unit's
 //! member-days, and only a day above both (and above `fishing.min_searches`) is reported.
 //! The counts of earlier days are this detector's own history, bounded to
-//! `baseline.history_days` and saved with the state (`audit --state`), so night-by-night
-//! runs judge as one long run does. The criteria of every search are the evidence.
+//! `baseline.history_days` and saved with the state (`audit --state`; `custodes baseline`
+//! learns them from earlier logs with [`Learner`]), so night-by-night runs judge as one
+//! long run does. The criteria of every search are the evidence.
 //!
 //! What it must not do: read the clock, treat a pattern as a name (a pattern never
 //! matches a person here, it is compared only with the subjects of the case typed with
@@ -39,7 +40,7 @@ pub const DOC: DetectorDoc = DetectorDoc {
     kinds: &["wildcard_sweep", "attribute_search", "enumeration"],
     what: "Searches that trawl rather than look someone up: a name pattern (`SMI*`, `GAR%`, `LIKE 'GAR%'` in SQL, in a subject field, a source field or `query_text`) or a surname alone returning at least `surname_min_results` records (`wildcard_sweep`); a search by sex, race, age, hair, height, vehicle make, model or colour (`attribute_fields`) that names no person, under no valid case of the user's (`attribute_search`); `enumeration_min_run` or more distinct plates, person ids or house numbers of one street in sequence (each within `enumeration_max_gap`, houses `enumeration_max_house_gap`) within `enumeration_window_minutes`, typed under no valid case of the user's and no exempt purpose (`enumeration`). Each kind is counted per user and day and reported only above `min_searches` and above `usual_ratio` times the usual day (the `usual_quantile` of the user's own earlier active days, once there are `baseline.min_user_days` of them, and of their unit's member-days, whichever is larger). A pattern or surname under a case the user is assigned to, open at the time, that lists a person it fits is case work and is not counted; nor is any lookup a case explains.",
     why: "Fishing expeditions — browsing who lives on a street, who drives a red car, every woman of an age, every SMITH — are how records are trawled for a target the officer cannot name or should not search for; they never match one person, so the identity detectors cannot see them.",
-    false_positives: "Suspect-description searches for a case not typed with them; records or intelligence units whose work is sweeps (their usual day absorbs it after a few days of history); a street canvass for an incident with no case number. The history of fishing counts is built by audited days (`audit --state`, `watch`), not by `custodes baseline`, so the first nights judge everyone against a usual day of zero.",
+    false_positives: "Suspect-description searches for a case not typed with them; records or intelligence units whose work is sweeps (their usual day absorbs it after a few days of history); a street canvass for an incident with no case number. Without a saved history (built from earlier logs by `custodes baseline`, or by audited nights with `--state`), the first days judge everyone against a usual day of zero.",
     tuning: "`[fishing]`: `min_searches`, `usual_quantile`, `usual_ratio`, `surname_min_results`, the enumeration window, run and gaps, and `attribute_fields`; `[baseline] history_days` bounds the history.",
     example: "Searched by pattern GAR% (last_name) with no case attached; 3 pattern searches on 2024-05-14, where this user's usual day has 0 and unit PATROL's 0.",
     needs: &[],
@@ -560,6 +561,145 @@ impl Detector for Fishing {
     }
 }
 
+/// `custodes baseline`'s use of this detector: the same counting over earlier logs, with
+/// the findings thrown away, so that a state built from files holds the usual searches an
+/// audit of those days would have saved. Events must come in time order (a sequence is a
+/// run of searches within a window); the usual day the findings would be judged against
+/// is irrelevant here, so it is computed against an empty history.
+pub struct Learner {
+    det: Fishing,
+    day: Option<NaiveDate>,
+    empty: crate::baseline::History,
+    /// Users (login keys) and days with any search or export: what the logs cover.
+    covered: BTreeSet<(String, NaiveDate)>,
+    findings: Vec<Finding>,
+    day_findings: Vec<DayFinding>,
+}
+
+impl Learner {
+    pub fn new(config: &Config) -> Self {
+        Self {
+            det: Fishing::new(config),
+            day: None,
+            empty: crate::baseline::History::new(config.baseline.history_days),
+            covered: BTreeSet::new(),
+            findings: Vec::new(),
+            day_findings: Vec::new(),
+        }
+    }
+
+    /// One event, in time order, as the engine would give it to the detector.
+    pub fn observe(
+        &mut self,
+        ev: &Event,
+        r: &Resolved<'_>,
+        resolver: &Resolver,
+        activity: Option<&crate::baseline::Activity>,
+    ) {
+        let day = ev.ts.date_naive();
+        if self.day.is_some_and(|d| day > d) {
+            self.close(resolver);
+        }
+        if self.day.is_none_or(|d| day > d) {
+            self.day = Some(day);
+        }
+        if activity.is_some() {
+            self.covered.insert((login_key(&ev.user), day));
+        }
+        let cx = Context {
+            resolver,
+            history: &self.empty,
+            activity,
+        };
+        self.det.observe(ev, r, &cx, &mut self.findings);
+        self.findings.clear();
+    }
+
+    fn close(&mut self, resolver: &Resolver) {
+        if let Some(day) = self.day.take() {
+            let tally = crate::baseline::DayTally::default();
+            let cx = DayContext {
+                resolver,
+                history: &self.empty,
+                tally: &tally,
+            };
+            self.det.close_day(day, &cx, &mut self.day_findings);
+            self.day_findings.clear();
+        }
+    }
+
+    /// Ends the input: the last day is counted too.
+    pub fn finish(mut self, resolver: &Resolver) -> Learnt {
+        self.close(resolver);
+        Learnt {
+            counts: self
+                .det
+                .counts
+                .into_iter()
+                .filter(|(_, m)| !m.is_empty())
+                .collect(),
+            covered: self.covered,
+        }
+    }
+}
+
+/// The usual searches [`Learner`] found in a period of logs: each user's daily counts, and
+/// every user-day the logs cover (a covered user-day with no count is a day without
+/// fishing, which replaces whatever a state held for it).
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Learnt {
+    counts: BTreeMap<String, BTreeMap<NaiveDate, [u32; 3]>>,
+    covered: BTreeSet<(String, NaiveDate)>,
+}
+
+impl Learnt {
+    /// This detector's saved state (`carry.detectors["fishing"]`) with what was learnt
+    /// merged in, as `custodes baseline` extends a state: user-days the logs cover replace
+    /// the saved ones (as history rows do), the others are kept, and days that no day after
+    /// `last_day` can be judged against (older than `history_days`) are dropped. So
+    /// extending a state period by period gives what one run over all periods gives.
+    pub fn merge_into(
+        &self,
+        saved: Option<&Value>,
+        history_days: u32,
+        last_day: Option<NaiveDate>,
+    ) -> Result<Value, String> {
+        let mut merged: Saved = match saved {
+            Some(v) => serde_json::from_value(v.clone()).map_err(|e| e.to_string())?,
+            None => Saved::default(),
+        };
+        for (user, day) in &self.covered {
+            if let Some(m) = merged.counts.get_mut(user) {
+                m.remove(day);
+            }
+        }
+        for (user, days) in &self.counts {
+            merged
+                .counts
+                .entry(user.clone())
+                .or_default()
+                .extend(days.iter().map(|(d, c)| (*d, *c)));
+        }
+        if let Some(last) = last_day {
+            // The same bound as the engine's after closing `last`.
+            let keep_from = last
+                .checked_add_days(Days::new(1))
+                .and_then(|d| d.checked_sub_days(Days::new(u64::from(history_days.max(1)))))
+                .unwrap_or(NaiveDate::MIN);
+            for m in merged.counts.values_mut() {
+                *m = m.split_off(&keep_from);
+            }
+        }
+        merged.counts.retain(|_, m| !m.is_empty());
+        serde_json::to_value(merged).map_err(|e| e.to_string())
+    }
+
+    /// Whether the logs held any search or export at all.
+    pub fn is_empty(&self) -> bool {
+        self.covered.is_empty()
+    }
+}
+
 fn fmt_usual(x: f64) -> String {
     if x.fract() == 0.0 {
         format!("{x:.0}")
@@ -1057,6 +1197,116 @@ mod tests {
         assert!(like_wild("O_BRIEN"));
         assert!(!like_wild("100\\%"));
         assert!(!like_wild("GARCIA"));
+    }
+
+    fn learnt(counts: &[(&str, &str, [u32; 3])], covered: &[(&str, &str)]) -> Learnt {
+        let mut l = Learnt::default();
+        for (u, d, c) in counts {
+            let day: NaiveDate = d.parse().expect("date");
+            l.counts.entry(u.to_string()).or_default().insert(day, *c);
+            l.covered.insert((u.to_string(), day));
+        }
+        for (u, d) in covered {
+            l.covered.insert((u.to_string(), d.parse().expect("date")));
+        }
+        l
+    }
+
+    fn day(s: &str) -> Option<NaiveDate> {
+        s.parse().ok()
+    }
+
+    /// `custodes baseline` run over two consecutive periods, the second extending the state
+    /// the first saved, keeps the same usual searches as one run over both.
+    #[test]
+    fn extending_period_by_period_equals_one_run_over_all() {
+        let first = learnt(
+            &[
+                ("rec1", "2024-05-01", [3, 0, 0]),
+                ("rec1", "2024-05-02", [2, 1, 0]),
+            ],
+            &[("ptl1", "2024-05-02")],
+        );
+        let second = learnt(
+            &[
+                ("rec1", "2024-05-03", [4, 0, 0]),
+                ("ptl1", "2024-05-04", [0, 0, 4]),
+            ],
+            &[("rec2", "2024-05-03")],
+        );
+        let both = learnt(
+            &[
+                ("rec1", "2024-05-01", [3, 0, 0]),
+                ("rec1", "2024-05-02", [2, 1, 0]),
+                ("rec1", "2024-05-03", [4, 0, 0]),
+                ("ptl1", "2024-05-04", [0, 0, 4]),
+            ],
+            &[("ptl1", "2024-05-02"), ("rec2", "2024-05-03")],
+        );
+        let once = both.merge_into(None, 90, day("2024-05-04")).expect("merge");
+        let saved = first
+            .merge_into(None, 90, day("2024-05-02"))
+            .expect("merge");
+        let twice = second
+            .merge_into(Some(&saved), 90, day("2024-05-04"))
+            .expect("merge");
+        assert_eq!(twice, once);
+        // And in the other order (earlier days added to a later state).
+        let saved = second
+            .merge_into(None, 90, day("2024-05-04"))
+            .expect("merge");
+        assert_eq!(
+            first
+                .merge_into(Some(&saved), 90, day("2024-05-04"))
+                .expect("merge"),
+            once
+        );
+        // What the detector restores is what was merged.
+        let mut det = Fishing::new(&Config::default());
+        det.restore(&once).expect("restore");
+        assert_eq!(det.counts.get("rec1").map(BTreeMap::len), Some(3));
+        assert_eq!(det.save(), Some(once));
+    }
+
+    /// A user-day read again replaces the saved one, even by no fishing at all; days no
+    /// later day can be judged against are forgotten; a damaged saved state is an error.
+    #[test]
+    fn a_user_day_read_again_replaces_the_saved_one() {
+        let saved = learnt(
+            &[
+                ("rec1", "2024-05-01", [3, 0, 0]),
+                ("rec1", "2024-05-02", [2, 0, 0]),
+                ("rec2", "2024-05-02", [1, 0, 0]),
+            ],
+            &[],
+        )
+        .merge_into(None, 90, day("2024-05-02"))
+        .expect("merge");
+        let again = learnt(
+            &[("rec2", "2024-05-02", [5, 0, 0])],
+            &[("rec1", "2024-05-02")],
+        );
+        let merged = again
+            .merge_into(Some(&saved), 90, day("2024-05-02"))
+            .expect("merge");
+        assert_eq!(
+            merged,
+            json!({"counts": {
+                "rec1": {"2024-05-01": [3, 0, 0]},
+                "rec2": {"2024-05-02": [5, 0, 0]},
+            }})
+        );
+        // A window of one day after 2024-05-02 keeps only that day.
+        let pruned = Learnt::default()
+            .merge_into(Some(&merged), 1, day("2024-05-02"))
+            .expect("merge");
+        assert_eq!(
+            pruned,
+            json!({"counts": {"rec2": {"2024-05-02": [5, 0, 0]}}})
+        );
+        assert!(Learnt::default()
+            .merge_into(Some(&json!({"counts": {"rec1": {"May 1": [1]}}})), 90, None)
+            .is_err());
     }
 
     fn probe(n: u64) -> Probe {

@@ -225,7 +225,6 @@ fn usual_searches_survive_night_by_night_runs() {
 /// whose usual work is surname sweeps, raise nothing; the patrol officer, whose history
 /// holds none, still raises `wildcard_sweep`.
 #[test]
-#[ignore = "issue 16: `custodes baseline` does not rebuild the fishing history yet"]
 fn baseline_learns_usual_searches_for_the_next_audit() {
     let world = fixtures().join("fishing/busy_but_legitimate");
     let dir = tempfile::tempdir().expect("tempdir");
@@ -274,4 +273,109 @@ fn baseline_learns_usual_searches_for_the_next_audit() {
     );
     let ptl = &nightly[0];
     assert_eq!(ptl["evidence"]["usual"]["user_days"], 13, "{ptl}");
+}
+
+/// The fishing part of a state file (`carry.detectors.fishing`).
+fn fishing_state(state: &Path) -> Value {
+    let v: Value =
+        serde_json::from_str(&std::fs::read_to_string(state).expect("state")).expect("state json");
+    v["carry"]["detectors"]["fishing"].clone()
+}
+
+fn baseline(refs: &Path, cfg: Option<&Path>, state: &Path, events: &[&Path]) {
+    let mut cmd = custodes();
+    cmd.args(["baseline", "--quiet", "--refs"])
+        .arg(refs)
+        .arg("--state")
+        .arg(state);
+    if let Some(c) = cfg {
+        cmd.arg("--config").arg(c);
+    }
+    cmd.args(events).assert().success();
+}
+
+/// `custodes baseline` saves the usual searches an audit of the same days saves (issue 16),
+/// however its inputs are ordered (a sequence of plates is only one in time order, so a
+/// file written backwards must give the same counts) and however the days are split
+/// between runs extending one state.
+#[test]
+fn baseline_learns_what_an_audit_learns_in_any_order_and_any_split() {
+    for (name, config) in [
+        ("busy_but_legitimate", Some(BUSY_CONFIG)),
+        ("enumeration", None),
+    ] {
+        let world = fixtures().join("fishing").join(name);
+        let refs = world.join("refs");
+        let dir = tempfile::tempdir().expect("tempdir");
+        let cfg = config.map(|c| {
+            let p = dir.path().join("custodes.toml");
+            std::fs::write(&p, c).expect("config");
+            p
+        });
+        let text = std::fs::read_to_string(world.join("events.jsonl")).expect("events");
+        let mut lines: Vec<&str> = text.lines().collect();
+        lines.sort_by_key(|l| {
+            let v: Value = serde_json::from_str(l).expect("json");
+            v["ts"].as_str().unwrap_or_default().to_string()
+        });
+        // Runs extend a state by whole days (a user-day read again replaces the saved one,
+        // as history rows do): cut at the day boundary nearest the middle.
+        let day = |l: &str| l.split("\"ts\": \"").nth(1).map(|t| t[..10].to_string());
+        let mid = day(lines[lines.len() / 2]);
+        let cut = lines.iter().position(|l| day(l) >= mid).unwrap_or(0);
+        let write = |file: &str, lines: &[&str]| {
+            let p = dir.path().join(file);
+            std::fs::write(&p, lines.join("\n") + "\n").expect("write");
+            p
+        };
+        let all = write("all.jsonl", &lines);
+        let backwards: Vec<&str> = lines.iter().rev().copied().collect();
+        let backwards = write("backwards.jsonl", &backwards);
+        let first = write("first.jsonl", &lines[..cut]);
+        let second = write("second.jsonl", &lines[cut..]);
+
+        let audited = dir.path().join("audited.json");
+        let mut cmd = custodes();
+        cmd.args(["audit", "--quiet", "--refs"])
+            .arg(&refs)
+            .arg("--state")
+            .arg(&audited)
+            .arg("--out")
+            .arg(dir.path().join("alerts.jsonl"));
+        if let Some(c) = &cfg {
+            cmd.arg("--config").arg(c);
+        }
+        cmd.arg(&all).assert().success();
+        let want = fishing_state(&audited);
+        assert!(
+            want["counts"].as_object().is_some_and(|m| !m.is_empty()),
+            "{name}: the audit counted no fishing at all: {want}"
+        );
+
+        let once = dir.path().join("once.json");
+        baseline(&refs, cfg.as_deref(), &once, &[&backwards]);
+        assert_eq!(fishing_state(&once), want, "{name}: backwards");
+
+        let reversed_files = dir.path().join("reversed_files.json");
+        baseline(&refs, cfg.as_deref(), &reversed_files, &[&second, &first]);
+        assert_eq!(fishing_state(&reversed_files), want, "{name}: files");
+
+        if cut == 0 {
+            // One day only: nothing to split.
+            continue;
+        }
+        let twice = dir.path().join("twice.json");
+        baseline(&refs, cfg.as_deref(), &twice, &[&first]);
+        baseline(&refs, cfg.as_deref(), &twice, &[&second]);
+        assert_eq!(fishing_state(&twice), want, "{name}: two runs");
+        // The second half first, then the first: the earlier days are added, none lost.
+        let back_first = dir.path().join("back_first.json");
+        baseline(&refs, cfg.as_deref(), &back_first, &[&second]);
+        baseline(&refs, cfg.as_deref(), &back_first, &[&first]);
+        assert_eq!(
+            fishing_state(&back_first),
+            want,
+            "{name}: earlier days later"
+        );
+    }
 }
