@@ -299,8 +299,9 @@ pub fn run(args: AuditArgs) -> anyhow::Result<ExitCode> {
         if let Some(b) = &bar {
             b.set_message("detecting");
         }
-        // Decoding and identity resolution run on worker threads; detection stays on this
-        // one, in time order, so the output does not depend on the number of threads.
+        // Decoding, identity resolution and each event's behaviour activity
+        // (`detect::Prepared`) run on worker threads; detection stays on this one, in time
+        // order, so the output does not depend on the number of threads.
         // With --db, the event's stored form (JSON) is made there too.
         let resolver = std::sync::Arc::clone(&run.resolver);
         let keep_events = run.db.is_some();
