@@ -334,15 +334,8 @@ impl Fishing {
         if patterns.is_empty() && attrs.is_empty() {
             // Most lookups name someone under a case of the user's or an exempt purpose:
             // such a lookup joins no sequence, and the status the resolver already gave it
-            // says so (checked in the same order as `search_case`), so the case is not
-            // looked up again here.
-            let covered = r.is_lookup
-                && matches!(
-                    r.case,
-                    CaseStatus::Exempt { .. }
-                        | CaseStatus::Valid { .. }
-                        | CaseStatus::SubjectNotInCase { .. }
-                );
+            // says so.
+            let covered = r.is_lookup && r.case.covers_search();
             let s = &ev.subject;
             if covered || (s.plate.is_none() && s.person_id.is_none() && s.address.is_none()) {
                 return out;

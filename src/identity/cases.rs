@@ -140,16 +140,10 @@ impl CaseIndex {
                 }
             }
         }
-        let mut last: Option<(String, u32)> = None;
-        for a in assignments.into_iter().flatten() {
-            let n = match &last {
-                Some((id, n)) if *id == a.case_id => *n,
-                _ => {
-                    let n = ix.entry(&a.case_id);
-                    last = Some((a.case_id.clone(), n));
-                    n
-                }
-            };
+        let assignments = assignments.unwrap_or_default();
+        let mut last = None;
+        for a in &assignments {
+            let n = ix.entry_grouped(&a.case_id, &mut last);
             for who in a.user.iter().chain(a.employee_id.iter()) {
                 let id = match ix.assignees.get(who) {
                     Some(&id) => id,
@@ -168,19 +162,10 @@ impl CaseIndex {
         // Rows that describe a person identically (the same person listed by many
         // incidents) become one entry.
         let mut seen: HashMap<&crate::refs::PersonFields, u32> = HashMap::default();
-        // Subject and assignment rows come grouped by case: the last id's number is kept so
-        // a case's rows cost one comparison, not a key and a hash lookup each.
-        let mut last: Option<(&str, u32)> = None;
         let subjects = subjects.unwrap_or_default();
+        let mut last = None;
         for s in &subjects {
-            let n = match last {
-                Some((id, n)) if id == s.case_id => n,
-                _ => {
-                    let n = ix.entry(&s.case_id);
-                    last = Some((&s.case_id, n));
-                    n
-                }
-            };
+            let n = ix.entry_grouped(&s.case_id, &mut last);
             let f = &s.person;
             let entry = match seen.get(f) {
                 Some(&e) => e,
@@ -232,6 +217,20 @@ impl CaseIndex {
             }
         }
         ix
+    }
+
+    /// [`CaseIndex::entry`] for rows that come grouped by case (assignments and subjects
+    /// do): `last` keeps the previous row's id and number, so a case's rows cost one
+    /// comparison, not a key and a hash lookup each.
+    fn entry_grouped<'a>(&mut self, id: &'a str, last: &mut Option<(&'a str, u32)>) -> u32 {
+        match *last {
+            Some((prev, n)) if prev == id => n,
+            _ => {
+                let n = self.entry(id);
+                *last = Some((id, n));
+                n
+            }
+        }
     }
 
     /// The case number for an id from reference data, created on first sight.

@@ -41,6 +41,19 @@ pub enum CaseStatus {
 }
 
 impl CaseStatus {
+    /// Whether a case of the user's, open and theirs, or an exemption covers a lookup that
+    /// no case explains: what [`Resolver::search_case`] calls `Assigned` or `Exempt` (the
+    /// two check in the same order), read from the status already made instead of looking
+    /// the case up again.
+    pub fn covers_search(&self) -> bool {
+        matches!(
+            self,
+            CaseStatus::Exempt { .. }
+                | CaseStatus::Valid { .. }
+                | CaseStatus::SubjectNotInCase { .. }
+        )
+    }
+
     /// The `no_case` kind for this status, if it is a finding.
     pub fn no_case_kind(&self) -> Option<&'static str> {
         match self {
