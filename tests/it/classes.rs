@@ -413,13 +413,9 @@ fn unit_refs(users: &[&str], unit: &str) -> Vec<(&'static str, String)> {
     ]
 }
 
-/// A commander who makes a handful of lookups a day, always in office hours, spends a
-/// night on 70 lookups in the second week. Their own few lookups cannot say which hours
-/// are usual (under a hundred in all), but the days can: on none of the 21 days of work by
-/// them and their unit was anyone at work at that hour.
-#[test]
-fn quiet_day_worker_at_night() {
-    let users = ["cmd1", "cmd2", "cmd3"];
+/// Three commanders' week of a handful of lookups a day, always in office hours, then the
+/// first one's night of 70 lookups on the eighth day.
+fn quiet_week_then_a_night(users: &[&str]) -> String {
     let mut ev = String::new();
     let mut n = 0;
     for day in 1..=7 {
@@ -433,15 +429,20 @@ fn quiet_day_worker_at_night() {
     }
     for k in 0..70 {
         let ts = format!("2024-05-08T{:02}:{:02}:00Z", 8 + k / 30, (k % 30) * 2);
-        lookup(
-            &mut ev,
-            &format!("n{k:03}"),
-            &ts,
-            "cmd1",
-            &format!("S-{k}"),
-            2,
-        );
+        let id = format!("n{k:03}");
+        lookup(&mut ev, &id, &ts, users[0], &format!("S-{k}"), 2);
     }
+    ev
+}
+
+/// A commander who makes a handful of lookups a day, always in office hours, spends a
+/// night on 70 lookups in the second week. Their own few lookups cannot say which hours
+/// are usual (under a hundred in all), but the days can: on none of the 21 days of work by
+/// them and their unit was anyone at work at that hour.
+#[test]
+fn quiet_day_worker_at_night() {
+    let users = ["cmd1", "cmd2", "cmd3"];
+    let mut ev = quiet_week_then_a_night(&users);
     // cmd2's eighth day is an ordinary one.
     for k in 0..5 {
         let ts = format!("2024-05-08T{:02}:10:00Z", 14 + k * 2);
@@ -470,22 +471,7 @@ fn quiet_day_worker_at_night() {
 #[test]
 fn terminated_login_used_at_night() {
     let users = ["cmd1", "cmd2", "cmd3"];
-    let mut ev = String::new();
-    let mut n = 0;
-    for day in 1..=7 {
-        for u in users {
-            for k in 0..5 {
-                n += 1;
-                let ts = format!("2024-05-{day:02}T{:02}:{:02}:00Z", 14 + k * 2, 7 * k);
-                lookup(&mut ev, &format!("d{n:04}"), &ts, u, &format!("R-{n}"), 2);
-            }
-        }
-    }
-    for k in 0..70 {
-        let ts = format!("2024-05-08T{:02}:{:02}:00Z", 8 + k / 30, (k % 30) * 2);
-        let id = format!("n{k:03}");
-        lookup(&mut ev, &id, &ts, "cmd1", &format!("S-{k}"), 2);
-    }
+    let ev = quiet_week_then_a_night(&users);
     let mut refs = unit_refs(&users, "COMMAND");
     for (name, text) in refs.iter_mut() {
         if *name == "personnel.csv" {

@@ -174,23 +174,52 @@ fn busy_but_legitimate_records_unit() {
     );
 }
 
+/// The busy-but-legitimate world cut at its last day, with the files a night-by-night run
+/// needs in `dir`.
+struct Split {
+    world: std::path::PathBuf,
+    cfg: std::path::PathBuf,
+    /// The thirteen days before the last.
+    early: std::path::PathBuf,
+    /// The last day.
+    late: std::path::PathBuf,
+    /// Where the state goes (not written yet).
+    state: std::path::PathBuf,
+}
+
+fn split_last_day(dir: &Path) -> Split {
+    let world = fixtures().join("fishing/busy_but_legitimate");
+    let cfg = dir.join("custodes.toml");
+    std::fs::write(&cfg, BUSY_CONFIG).expect("config");
+    let text = std::fs::read_to_string(world.join("events.jsonl")).expect("events");
+    let (before, last): (Vec<&str>, Vec<&str>) =
+        text.lines().partition(|l| !l.contains("\"2024-05-14T"));
+    let early = dir.join("early.jsonl");
+    let late = dir.join("late.jsonl");
+    std::fs::write(&early, before.join("\n") + "\n").expect("write");
+    std::fs::write(&late, last.join("\n") + "\n").expect("write");
+    Split {
+        world,
+        cfg,
+        early,
+        late,
+        state: dir.join("state.json"),
+    }
+}
+
 /// The usual day is learnt from audited nights and saved with the state: auditing the
 /// last day alone on the state of the thirteen before gives the last day's alerts of one
 /// long run.
 #[test]
 fn usual_searches_survive_night_by_night_runs() {
-    let world = fixtures().join("fishing/busy_but_legitimate");
     let dir = tempfile::tempdir().expect("tempdir");
-    let cfg = dir.path().join("custodes.toml");
-    std::fs::write(&cfg, BUSY_CONFIG).expect("config");
-    let text = std::fs::read_to_string(world.join("events.jsonl")).expect("events");
-    let (before, last): (Vec<&str>, Vec<&str>) =
-        text.lines().partition(|l| !l.contains("\"2024-05-14T"));
-    let early = dir.path().join("early.jsonl");
-    let late = dir.path().join("late.jsonl");
-    std::fs::write(&early, before.join("\n") + "\n").expect("write");
-    std::fs::write(&late, last.join("\n") + "\n").expect("write");
-    let state = dir.path().join("state.json");
+    let Split {
+        world,
+        cfg,
+        early,
+        late,
+        state,
+    } = split_last_day(dir.path());
     let run = |events: &Path, out: &str| {
         let out = dir.path().join(out);
         custodes()
@@ -226,18 +255,14 @@ fn usual_searches_survive_night_by_night_runs() {
 /// holds none, still raises `wildcard_sweep`.
 #[test]
 fn baseline_learns_usual_searches_for_the_next_audit() {
-    let world = fixtures().join("fishing/busy_but_legitimate");
     let dir = tempfile::tempdir().expect("tempdir");
-    let cfg = dir.path().join("custodes.toml");
-    std::fs::write(&cfg, BUSY_CONFIG).expect("config");
-    let text = std::fs::read_to_string(world.join("events.jsonl")).expect("events");
-    let (before, last): (Vec<&str>, Vec<&str>) =
-        text.lines().partition(|l| !l.contains("\"2024-05-14T"));
-    let early = dir.path().join("early.jsonl");
-    let late = dir.path().join("late.jsonl");
-    std::fs::write(&early, before.join("\n") + "\n").expect("write");
-    std::fs::write(&late, last.join("\n") + "\n").expect("write");
-    let state = dir.path().join("state.json");
+    let Split {
+        world,
+        cfg,
+        early,
+        late,
+        state,
+    } = split_last_day(dir.path());
     custodes()
         .args(["baseline", "--quiet", "--refs"])
         .arg(world.join("refs"))

@@ -8,24 +8,9 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use crate::serve::{add_user, header, http, login};
-use crate::support::{custodes, gen_world, reference_secrets, start_server, start_server_with};
-
-/// A generated world audited into a store: (dir, store, refs).
-fn audited_world(seed: u64) -> (tempfile::TempDir, PathBuf, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let w = dir.path().to_path_buf();
-    gen_world(&w, seed, 8);
-    let db = w.join("alerts.db");
-    custodes()
-        .args(["audit", "--quiet", "--refs"])
-        .arg(w.join("refs"))
-        .arg("--db")
-        .arg(&db)
-        .arg(w.join("events.jsonl"))
-        .assert()
-        .success();
-    (dir, db, w.join("refs"))
-}
+use crate::support::{
+    audited_world, custodes, gen_world, reference_secrets, start_server, start_server_with,
+};
 
 /// Every value of these columns in a reference CSV.
 fn column(refs: &Path, file: &str, cols: &[&str]) -> BTreeSet<String> {

@@ -6,7 +6,7 @@
 use serde_json::Value;
 
 use crate::serve::{add_user, header, http, login};
-use crate::support::{custodes, gen_world, start_server};
+use crate::support::{audited_world, start_server};
 
 /// GET `path` as `cookie`: (status, headers, body).
 fn get(a: &str, cookie: &str, path: &str) -> (u16, Vec<(String, String)>, String) {
@@ -50,20 +50,7 @@ fn assert_ranked(v: &[Value]) {
 
 #[test]
 fn issue13_lists_are_paged_and_filtered_in_the_store() {
-    let dir = tempfile::tempdir().unwrap();
-    let w = dir.path();
-    gen_world(w, 9, 8);
-    let db = w.join("alerts.db");
-    custodes()
-        .args(["audit", "--quiet", "--refs"])
-        .arg(w.join("refs"))
-        .arg("--db")
-        .arg(&db)
-        .arg("--out")
-        .arg(w.join("alerts.jsonl"))
-        .arg(w.join("events.jsonl"))
-        .assert()
-        .success();
+    let (_dir, db, _refs) = audited_world(9);
     add_user(&db, "investigator", "ia_paging");
     add_user(&db, "oversight", "ov_paging");
     let server = start_server(&db);
@@ -329,20 +316,7 @@ fn issue13_lists_are_paged_and_filtered_in_the_store() {
 /// alerts and the total, and bad paging is a 400. Oversight gets no events and no total.
 #[test]
 fn issue13_a_timeline_pages_its_events() {
-    let dir = tempfile::tempdir().unwrap();
-    let w = dir.path();
-    gen_world(w, 9, 8);
-    let db = w.join("alerts.db");
-    custodes()
-        .args(["audit", "--quiet", "--refs"])
-        .arg(w.join("refs"))
-        .arg("--db")
-        .arg(&db)
-        .arg("--out")
-        .arg(w.join("alerts.jsonl"))
-        .arg(w.join("events.jsonl"))
-        .assert()
-        .success();
+    let (_dir, db, _refs) = audited_world(9);
     add_user(&db, "investigator", "ia_tl");
     add_user(&db, "oversight", "ov_tl");
     let server = start_server(&db);

@@ -9,7 +9,7 @@ use std::path::Path;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-use crate::support::{custodes, gen_world, reference_secrets, start_server};
+use crate::support::{audited_world, custodes, reference_secrets, start_server};
 
 /// One HTTP/1.1 exchange: (status, headers lower-cased, body).
 pub(crate) fn http(
@@ -108,20 +108,7 @@ pub(crate) fn add_user(db: &Path, role: &str, name: &str) {
 
 #[test]
 fn the_workbench_answers_each_role_as_it_may() {
-    let dir = tempfile::tempdir().unwrap();
-    let w = dir.path();
-    gen_world(w, 9, 8);
-    let db = w.join("alerts.db");
-    custodes()
-        .args(["audit", "--quiet", "--refs"])
-        .arg(w.join("refs"))
-        .arg("--db")
-        .arg(&db)
-        .arg("--out")
-        .arg(w.join("alerts.jsonl"))
-        .arg(w.join("events.jsonl"))
-        .assert()
-        .success();
+    let (_dir, db, refs) = audited_world(9);
     add_user(&db, "investigator", "ia_nowak");
     add_user(&db, "oversight", "ov_lindqvist");
     add_user(&db, "admin", "adm_okafor");
@@ -278,7 +265,7 @@ fn the_workbench_answers_each_role_as_it_may() {
     assert_eq!(s, 403);
     bodies.push(b);
     let all = bodies.join("\n");
-    let known = reference_secrets(&w.join("refs"));
+    let known = reference_secrets(&refs);
     let leaked: Vec<&String> = known.iter().filter(|s| all.contains(s.as_str())).collect();
     assert!(leaked.is_empty(), "oversight received {leaked:?}");
 

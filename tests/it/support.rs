@@ -169,3 +169,20 @@ pub fn gen_world(dir: &Path, seed: u64, days: u32) {
         .assert()
         .success();
 }
+
+/// A generated world (`gen_world(dir, seed, 8)`) audited into a store: (dir, store, refs).
+pub fn audited_world(seed: u64) -> (tempfile::TempDir, PathBuf, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let w = dir.path().to_path_buf();
+    gen_world(&w, seed, 8);
+    let db = w.join("alerts.db");
+    custodes()
+        .args(["audit", "--quiet", "--refs"])
+        .arg(w.join("refs"))
+        .arg("--db")
+        .arg(&db)
+        .arg(w.join("events.jsonl"))
+        .assert()
+        .success();
+    (dir, db, w.join("refs"))
+}
