@@ -13,7 +13,9 @@
 //! The alert store keeps, per stored event, the normalised identifiers it was typed with
 //! ([`event_keys`], table `event_keys`), so a search of the store reads only the events that
 //! share an identifier with the person and grades those. The keys are candidates, never
-//! answers: the grading decides.
+//! answers: the grading decides. It also keeps what the detectors made of each event when
+//! it was stored ([`event_facts`]: its case status and how many known people share the name
+//! it typed), so that `lookups --db` needs none of the case index ([`stored`]).
 //!
 //! This module decides nothing about misuse (no alert is raised here) and must not
 //! normalise away what was typed: hits carry the subject exactly as searched.
@@ -26,9 +28,14 @@ use serde_json::Value;
 use thiserror::Error;
 
 use crate::event::{format_ts, Event, Origin, Subject};
-use crate::identity::{CaseStatus, KnownPerson, Match, PersonIndex, Query, Resolver};
+use crate::identity::{
+    CaseStatus, KnownPerson, Match, NameStats, PersonIndex, Query, Resolved, Resolver,
+};
 use crate::refs::PersonFields;
-use crate::store::{Store, StoreError};
+use crate::store::{EventFacts, Store, StoreError};
+
+mod stored;
+pub use stored::{search_recorded, Basis};
 
 #[derive(Debug, Error)]
 pub enum LookupError {
@@ -46,6 +53,8 @@ pub enum LookupError {
     },
     #[error(transparent)]
     Store(#[from] StoreError),
+    #[error(transparent)]
+    Refs(#[from] crate::refs::RefError),
 }
 
 /// One end of a search's period (`None`: open).
@@ -141,6 +150,15 @@ pub struct Target {
 
 impl Target {
     pub fn new(c: &Criteria, resolver: &Resolver) -> Result<Target, LookupError> {
+        Self::with_records(c, |q| resolver.records_of(q))
+    }
+
+    /// [`Target::new`] with the reference records surely the person found by `records_of`
+    /// (which must answer as [`Resolver::records_of`] does).
+    fn with_records(
+        c: &Criteria,
+        records_of: impl FnOnce(&Query) -> Vec<KnownPerson>,
+    ) -> Result<Target, LookupError> {
         let subject = c.subject();
         let q = Query::from_subject(&subject);
         if !q.is_identifying() {
@@ -169,7 +187,7 @@ impl Target {
             .display(),
         };
         let mut records = vec![given];
-        records.extend(resolver.records_of(&q));
+        records.extend(records_of(&q));
         let mut described_as: Vec<String> = Vec::new();
         for p in &records {
             if !described_as.contains(&p.display) {
@@ -203,32 +221,47 @@ impl Target {
     /// Grades one event; `None` when it is not a lookup of this person or falls outside
     /// the period.
     pub fn check(&self, ev: &Event, resolver: &Resolver) -> Option<Hit> {
-        if self.from.is_some_and(|f| ev.ts < f) || self.to.is_some_and(|t| ev.ts >= t) {
+        if !self.in_period(ev) {
             return None;
         }
         let r = resolver.resolve(ev);
         if !r.is_lookup || !r.query.is_identifying() {
             return None;
         }
+        self.hit(ev, resolver, &r.query, r.case, resolver.names())
+    }
+
+    fn in_period(&self, ev: &Event) -> bool {
+        !(self.from.is_some_and(|f| ev.ts < f) || self.to.is_some_and(|t| ev.ts >= t))
+    }
+
+    /// Grades a lookup whose query, case status and name statistics are known.
+    /// `resolver` gives the login's personnel row, the workstation's site and the identity
+    /// settings only.
+    fn hit(
+        &self,
+        ev: &Event,
+        resolver: &Resolver,
+        query: &Query,
+        case: CaseStatus,
+        names: &NameStats,
+    ) -> Option<Hit> {
         let mut found = Vec::new();
-        self.records.find(
-            &r.query,
-            resolver.names(),
-            &resolver.config.identity,
-            &mut found,
-        );
+        self.records
+            .find(query, names, &resolver.config.identity, &mut found);
         let best = crate::detect::strongest(found.iter())?.clone();
         let record = self
             .records
             .person(best.entry)
             .map(|p| p.display.clone())
             .unwrap_or_default();
+        let personnel = resolver.personnel_for(&ev.user);
         Some(Hit {
             event_id: ev.id.clone(),
             ts: format_ts(&ev.ts),
             user: ev.user.clone(),
-            employee_id: r.personnel.map(|p| p.employee_id.clone()),
-            unit: r.personnel.and_then(|p| p.unit.clone()),
+            employee_id: personnel.map(|p| p.employee_id.clone()),
+            unit: personnel.and_then(|p| p.unit.clone()),
             action: ev.action.clone(),
             system: ev.system.clone(),
             client: ev.client.clone(),
@@ -240,9 +273,10 @@ impl Target {
                 .and_then(|c| c.site.clone()),
             case_id: ev.case_id.clone(),
             purpose: ev.purpose.clone(),
-            explained: matches!(r.case, CaseStatus::Explained { .. }),
-            case_phrase: r.case.phrase(),
-            case: r.case,
+            explained: matches!(case, CaseStatus::Explained { .. }),
+            case_phrase: case.phrase(),
+            case,
+            case_from_other_refs: false,
             matched: best,
             matched_record: record,
             searched: ev.subject.clone(),
@@ -274,6 +308,10 @@ pub struct Hit {
     pub explained: bool,
     pub case: CaseStatus,
     pub case_phrase: String,
+    /// The case status is the one an audit recorded from other reference data or settings
+    /// than the search was given ([`Report::notes`] says which).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub case_from_other_refs: bool,
     /// How the lookup matched the person and how sure (the detectors' grading).
     #[serde(rename = "match")]
     pub matched: Match,
@@ -310,6 +348,10 @@ pub struct Report {
     pub lookups: usize,
     /// Logins, those with the most unexplained lookups first.
     pub logins: Vec<LoginLookups>,
+    /// What a reader must know about where the answer comes from (case statuses recorded
+    /// with other reference data); none in the usual case.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
 }
 
 impl Report {
@@ -349,6 +391,7 @@ impl Report {
             person: target.described_as.clone(),
             lookups,
             logins,
+            notes: Vec::new(),
         }
     }
 
@@ -363,6 +406,9 @@ impl Report {
             self.lookups,
             self.logins.len()
         );
+        for n in &self.notes {
+            let _ = writeln!(s, "Note: {n}");
+        }
         for l in &self.logins {
             let _ = writeln!(
                 s,
@@ -389,9 +435,10 @@ impl Report {
                     .or(h.ip.as_deref())
                     .unwrap_or("-")
                     .to_string();
+                let mark = if h.case_from_other_refs { " (*)" } else { "" };
                 let _ = writeln!(
                     s,
-                    "  {:<20} {:<10} {:<8} {:<20} {:<5.2} {:<30} {:<10} {}",
+                    "  {:<20} {:<10} {:<8} {:<20} {:<5.2} {:<30} {:<10} {}{mark}",
                     h.ts,
                     h.action,
                     h.system.as_deref().unwrap_or("-"),
@@ -399,7 +446,7 @@ impl Report {
                     h.matched.strength,
                     searched_text(&h.searched),
                     from,
-                    h.case_phrase
+                    h.case_phrase,
                 );
             }
         }
@@ -453,6 +500,23 @@ pub fn event_keys(ev: &Event) -> Vec<String> {
     out
 }
 
+/// What a search of the store will need again of an event the detectors resolved: its
+/// case status and, for a lookup with a name, how many known people share the name (the
+/// divisor of a name-only match). Computed from what resolution already made, when the
+/// event is stored (`audit --db`, `watch`).
+pub fn event_facts(resolver: &Resolver, r: &Resolved<'_>) -> EventFacts {
+    let (case_status, case_ref) = r.case.parts();
+    EventFacts {
+        case_status,
+        case_ref: case_ref.map(str::to_string),
+        name_sharing: if r.is_lookup {
+            r.query.name.as_ref().map(|n| resolver.names().sharing(n))
+        } else {
+            None
+        },
+    }
+}
+
 /// Reads a stored contract JSON event back.
 pub fn stored_event(store: &Store, id: &str, json: &str) -> Result<Event, LookupError> {
     let damaged = |message: String| LookupError::Damaged {
@@ -503,8 +567,8 @@ pub fn search_store(
     let target = Target::new(&criteria, resolver)?;
     index_store(store)?;
     let mut hits = Vec::new();
-    for (id, json) in store.events_with_keys(&target.keys())? {
-        let ev = stored_event(store, &id, &json)?;
+    for e in store.events_with_keys(&target.keys())? {
+        let ev = stored_event(store, &e.id, &e.json)?;
         if let Some(h) = target.check(&ev, resolver) {
             hits.push(h);
         }

@@ -223,11 +223,15 @@ pub fn run(args: AuditArgs) -> anyhow::Result<ExitCode> {
             // inserting them must not hold up detection.
             let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<StoredEvent>>(2);
             let mut writer_store = custodes::store::Store::open(p)?;
+            // What each event's recorded case status was computed from, for searches that
+            // read it back (`lookups --db`).
+            let fingerprint = resolver.fingerprint().to_string();
             let writer = std::thread::spawn(move || -> anyhow::Result<()> {
                 for chunk in rx {
                     let batch = writer_store.batch()?;
-                    for (id, ts, user, json) in &chunk {
-                        batch.event(id, ts, user, json)?;
+                    let refs = batch.refs_version(&fingerprint)?;
+                    for (id, ts, user, json, facts) in &chunk {
+                        batch.event_with(id, ts, user, json, facts, refs)?;
                     }
                     batch.commit()?;
                 }
@@ -306,8 +310,9 @@ pub fn run(args: AuditArgs) -> anyhow::Result<ExitCode> {
         let resolver = std::sync::Arc::clone(&run.resolver);
         let keep_events = run.db.is_some();
         let prepare = |ev: &custodes::event::Event| {
-            let stored = keep_events.then(|| DbWriter::stored(ev));
-            (custodes::detect::Prepared::new(&resolver, ev), stored)
+            let p = custodes::detect::Prepared::new(&resolver, ev);
+            let stored = keep_events.then(|| DbWriter::stored(ev, &resolver, &p.resolved));
+            (p, stored)
         };
         let mut n: u64 = 0;
         let plan = match plan {
@@ -524,8 +529,15 @@ const BUILT_BY_BASELINE: &str = "the state was built by `custodes baseline`: win
 /// The detection half of an audit: events in, alerts out to the sink as days close.
 /// `--db`: events are written in chunks as they are analysed, alerts in one step at the
 /// end (after the alert file, before the state).
-/// An event as the store keeps it: (id, time, login, contract JSON).
-type StoredEvent = (String, String, String, String);
+/// An event as the store keeps it: (id, time, login, contract JSON, what the detectors
+/// made of it).
+type StoredEvent = (
+    String,
+    String,
+    String,
+    String,
+    custodes::store::EventFacts,
+);
 
 struct DbWriter {
     store: custodes::store::Store,
@@ -541,14 +553,19 @@ struct DbWriter {
 impl DbWriter {
     const CHUNK: usize = 10_000;
 
-    /// The event as the store keeps it: (id, time, login, contract JSON). Made on a worker
-    /// thread in the batch audit.
-    fn stored(ev: &custodes::event::Event) -> StoredEvent {
+    /// The event as the store keeps it: (id, time, login, contract JSON, its case status
+    /// and name statistics as resolved). Made on a worker thread in the batch audit.
+    fn stored(
+        ev: &custodes::event::Event,
+        resolver: &Resolver,
+        resolved: &custodes::identity::Resolved<'_>,
+    ) -> StoredEvent {
         (
             ev.id.clone(),
             custodes::event::format_ts(&ev.ts),
             ev.user.clone(),
             serde_json::Value::Object(ev.to_contract_json()).to_string(),
+            custodes::lookups::event_facts(resolver, resolved),
         )
     }
 
@@ -649,8 +666,12 @@ impl Detecting {
         if self.error.is_some() {
             return;
         }
-        if let Some(db) = &mut self.db {
-            let stored = stored.unwrap_or_else(|| DbWriter::stored(ev));
+        let stored = match stored {
+            Some(s) => Some(s),
+            None if self.db.is_some() => Some(DbWriter::stored(ev, &self.resolver, &r.resolved)),
+            None => None,
+        };
+        if let (Some(db), Some(stored)) = (&mut self.db, stored) {
             if let Err(e) = db.event(stored) {
                 self.error = Some(e);
                 return;

@@ -25,7 +25,11 @@ use custodes::source::{self, RejectSink};
 ///
 /// Read EVENTS (files or directories, as `audit` reads them), or the alert store with
 /// --db (the events `audit --db` and `watch` kept; the store's lookup index is brought up
-/// to date first). The output names people: write it only where investigators may read it.
+/// to date first). From the store, each lookup's case status is the one the audit recorded
+/// (the case tables are not loaded, which is what makes the search fast); when the
+/// reference data or settings changed since, the report says so and marks those lookups,
+/// and --recompute-cases computes every status from --refs instead. The output names
+/// people: write it only where investigators may read it.
 #[derive(Debug, Args)]
 pub struct LookupsArgs {
     /// Reference data directory (as for `audit`): whose logins, cases and known records.
@@ -85,6 +89,11 @@ pub struct LookupsArgs {
     #[arg(long, value_name = "FILE", conflicts_with = "events")]
     pub db: Option<PathBuf>,
 
+    /// With --db: compute each lookup's case status from --refs and --config now (loading
+    /// the whole case tables) instead of reading the status the audit recorded.
+    #[arg(long, requires = "db")]
+    pub recompute_cases: bool,
+
     /// Query-log files or directories (not with --db).
     #[arg(value_name = "EVENTS", required_unless_present = "db")]
     pub events: Vec<PathBuf>,
@@ -94,8 +103,6 @@ pub fn run(args: LookupsArgs) -> anyhow::Result<ExitCode> {
     let config = super::load_config(args.config.as_ref())?;
     let opts = super::read_options(&config, args.config.as_ref())?;
     let mut rejects = RejectSink::counting();
-    let refs = RefData::load(&args.refs, &mut rejects)?;
-    let resolver = Resolver::new(refs, config);
     let criteria = Criteria {
         person_id: args.person_id,
         name: args.name,
@@ -110,9 +117,25 @@ pub fn run(args: LookupsArgs) -> anyhow::Result<ExitCode> {
     let report = match &args.db {
         Some(db) => {
             let mut store = custodes::store::Store::open(db)?;
-            lookups::search_store(&mut store, &resolver, criteria)?
+            let (report, basis) = lookups::search_recorded(
+                &mut store,
+                &args.refs,
+                config,
+                criteria,
+                args.recompute_cases,
+            )?;
+            if let lookups::Basis::Computed { unrecorded } = basis {
+                if unrecorded > 0 {
+                    eprintln!(
+                        "custodes: {unrecorded} of the events searched were stored before case statuses were recorded (store version 7): every status was computed from the reference data given"
+                    );
+                }
+            }
+            report
         }
         None => {
+            let refs = RefData::load(&args.refs, &mut rejects)?;
+            let resolver = Resolver::new(refs, config);
             let target = Target::new(&criteria, &resolver)?;
             let inputs = source::discover(&args.events, args.format)?;
             for (s, why) in &inputs.skipped {

@@ -308,6 +308,11 @@ impl Engine {
         &self.resolver
     }
 
+    /// The reference data in use, shared (a reload swaps it: [`Engine::set_resolver`]).
+    pub fn shared_resolver(&self) -> Arc<Resolver> {
+        Arc::clone(&self.resolver)
+    }
+
     pub fn stats(&self) -> &RunStats {
         &self.stats
     }

@@ -204,6 +204,14 @@ impl NameStats {
         }
     }
 
+    /// Statistics that know one name only: `n` people share it. For grading one event
+    /// whose [`NameStats::sharing`] was recorded when it was audited.
+    pub fn single(name: &PersonName, n: u32) -> Self {
+        let mut counts = HashMap::default();
+        counts.insert(name_key(name), n);
+        Self { counts }
+    }
+
     pub fn sharing(&self, name: &PersonName) -> u32 {
         self.counts
             .get(&name_key(name))

@@ -107,6 +107,39 @@ impl CaseStatus {
     pub fn lacks_case(&self) -> bool {
         self.no_case_kind().is_some()
     }
+
+    /// The status as two texts, as the alert store records it: the variant's `status` tag
+    /// (as in JSON) and its case id or exemption. [`CaseStatus::from_parts`] reverses it.
+    pub fn parts(&self) -> (&'static str, Option<&str>) {
+        match self {
+            CaseStatus::NotALookup => ("not_a_lookup", None),
+            CaseStatus::Explained { case_id } => ("explained", Some(case_id)),
+            CaseStatus::Exempt { by } => ("exempt", Some(by)),
+            CaseStatus::Missing => ("missing", None),
+            CaseStatus::UnknownCase { case_id } => ("unknown_case", Some(case_id)),
+            CaseStatus::ClosedCase { case_id } => ("closed_case", Some(case_id)),
+            CaseStatus::NotAssigned { case_id } => ("not_assigned", Some(case_id)),
+            CaseStatus::SubjectNotInCase { case_id } => ("subject_not_in_case", Some(case_id)),
+            CaseStatus::Valid { case_id } => ("valid", Some(case_id)),
+        }
+    }
+
+    /// The status [`CaseStatus::parts`] wrote; `None` for a tag it never writes or a
+    /// missing case id.
+    pub fn from_parts(status: &str, arg: Option<String>) -> Option<CaseStatus> {
+        Some(match status {
+            "not_a_lookup" => CaseStatus::NotALookup,
+            "missing" => CaseStatus::Missing,
+            "explained" => CaseStatus::Explained { case_id: arg? },
+            "exempt" => CaseStatus::Exempt { by: arg? },
+            "unknown_case" => CaseStatus::UnknownCase { case_id: arg? },
+            "closed_case" => CaseStatus::ClosedCase { case_id: arg? },
+            "not_assigned" => CaseStatus::NotAssigned { case_id: arg? },
+            "subject_not_in_case" => CaseStatus::SubjectNotInCase { case_id: arg? },
+            "valid" => CaseStatus::Valid { case_id: arg? },
+            _ => return None,
+        })
+    }
 }
 
 /// Everything the detectors need to know about one event.
@@ -153,6 +186,22 @@ pub struct Resolver {
     exempt_systems: Vec<String>,
     exempt_actions: Vec<String>,
     placeholder_case_ids: Vec<String>,
+    /// The reference files read ([`crate::refs::fingerprint`]) and a digest of the
+    /// settings that decide case status and name statistics: what an audit records with
+    /// each event's case status, so a later search can tell whether it still applies.
+    fingerprint: String,
+}
+
+/// A digest of the settings that decide, with the reference data, what [`Resolver::resolve`]
+/// answers: which actions are lookups, case exemptions and placeholders, and identity
+/// grading.
+fn settings_digest(config: &Config) -> String {
+    use sha2::{Digest, Sha256};
+    let text = serde_json::to_string(&(&config.lookups, &config.no_case, &config.identity))
+        .unwrap_or_default();
+    let digest = Sha256::digest(text.as_bytes());
+    let hex: String = digest.iter().take(8).map(|b| format!("{b:02x}")).collect();
+    format!("settings {hex}")
 }
 
 /// Purposes and systems compare as upper-case words joined by `_`, so that
@@ -217,7 +266,9 @@ impl Resolver {
                 .chain(watchlist.iter().flat_map(|(ix, _)| ix.people()))
                 .chain(cases.subject_people().iter()),
         );
+        let fingerprint = format!("{}; {}", refs.fingerprint, settings_digest(&config));
         Self {
+            fingerprint,
             by_user,
             personnel: refs.personnel,
             employees,
@@ -256,6 +307,29 @@ impl Resolver {
                 .collect(),
             config,
         }
+    }
+
+    /// Which reference files and settings this resolver was built from
+    /// (`personnel.csv SIZE MTIME; ...; settings DIGEST`).
+    pub fn fingerprint(&self) -> &str {
+        &self.fingerprint
+    }
+
+    /// Whether an event is a lookup of a person, as [`Resolver::resolve`] decides it.
+    fn is_lookup(&self, ev: &Event, action: &str) -> bool {
+        // A search that named nobody (an empty form) is not a lookup of a person.
+        !self.non_lookup.iter().any(|a| a == action) && !ev.subject.is_empty()
+    }
+
+    /// The query of an event that [`Resolver::resolve`] would call a lookup of a person
+    /// that could identify anyone; `None` otherwise. Nothing else is resolved: for a
+    /// search that reads each event's case status from where an audit recorded it.
+    pub fn lookup_query(&self, ev: &Event) -> Option<Query> {
+        let action = ev.action.to_ascii_lowercase();
+        if !self.is_lookup(ev, &action) {
+            return None;
+        }
+        Some(Query::from_subject(&ev.subject)).filter(Query::is_identifying)
     }
 
     /// Whether an action is work on records (a lookup or an export) rather than a session
@@ -379,8 +453,7 @@ impl Resolver {
     pub fn resolve(&self, ev: &Event) -> Resolved<'_> {
         let personnel = self.personnel_for(&ev.user);
         let action = ev.action.to_ascii_lowercase();
-        // A search that named nobody (an empty form) is not a lookup of a person.
-        let is_lookup = !self.non_lookup.contains(&action) && !ev.subject.is_empty();
+        let is_lookup = self.is_lookup(ev, &action);
         let query = if is_lookup {
             Query::from_subject(&ev.subject)
         } else {

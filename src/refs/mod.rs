@@ -156,14 +156,16 @@ pub fn login_key(s: &str) -> String {
 }
 
 fn multi(cell: Option<&str>) -> Vec<String> {
-    cell.map(|c| {
-        c.split(';')
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(str::to_string)
-            .collect()
-    })
-    .unwrap_or_default()
+    cells(cell).map(str::to_string).collect()
+}
+
+/// The values of a multi-valued cell (`;`-separated), trimmed, blanks left out: what
+/// [`PersonFields`] keeps of it, for a caller that looks at a [`Row`] before typing it.
+pub fn cells(cell: Option<&str>) -> impl Iterator<Item = &str> {
+    cell.into_iter()
+        .flat_map(|c| c.split(';'))
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -264,6 +266,55 @@ pub struct RefData {
     pub notes: Vec<String>,
     pub rows_read: u64,
     pub rows_rejected: u64,
+    /// Which files were read, as [`fingerprint`] describes them (taken before reading):
+    /// what the case statuses an audit records were computed from.
+    pub fingerprint: String,
+}
+
+/// The reference tables, in the order they are loaded and fingerprinted.
+const TABLES: [&str; 7] = [
+    "personnel",
+    "associations",
+    "cases",
+    "case_assignments",
+    "case_subjects",
+    "watchlist",
+    "clients",
+];
+
+/// Which version of the reference data `dir` holds, cheaply: each table's file name, size
+/// and modification time (`case_subjects.csv 2738424 1733176740.123456789; ...`), a table
+/// that is absent as `-`. Reading 600,000 rows to hash them would cost what a search must
+/// not; a file rewritten with the same size within the same nanosecond is the blind spot.
+pub fn fingerprint(dir: &Path) -> String {
+    let mut parts = Vec::with_capacity(TABLES.len());
+    for name in TABLES {
+        let found = ["csv", "parquet"].into_iter().find_map(|ext| {
+            let file = format!("{name}.{ext}");
+            let meta = std::fs::metadata(dir.join(&file)).ok().filter(|m| m.is_file())?;
+            let mtime = meta
+                .modified()
+                .ok()
+                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                .map(|d| format!("{}.{:09}", d.as_secs(), d.subsec_nanos()))
+                .unwrap_or_else(|| "?".into());
+            Some(format!("{file} {} {mtime}", meta.len()))
+        });
+        parts.push(found.unwrap_or_else(|| format!("{name} -")));
+    }
+    parts.join("; ")
+}
+
+/// What [`RefData::load_with`] reads of the case tables.
+pub enum CaseTables<'f> {
+    /// Every row of `cases`, `case_assignments` and `case_subjects` (what detection needs).
+    All,
+    /// No cases and no assignments, and only the case subjects for which `keep` is true
+    /// (decided on the row as read, before it is typed): for a search that needs a few
+    /// people's records and none of the case index. The result cannot explain lookups.
+    SubjectsWhere(&'f (dyn Fn(&Row<'_>) -> bool + Sync)),
+    /// No case table at all.
+    None,
 }
 
 /// Parses a reference date or timestamp. A bare date as a start means midnight UTC; as an
@@ -311,6 +362,16 @@ fn load_table<T>(
     required: &[&str],
     parse: impl Fn(&Row<'_>) -> Result<T, (String, String)>,
 ) -> Result<Option<Loaded<T>>, RefError> {
+    load_rows(dir, name, required, None, parse)
+}
+
+fn load_rows<T>(
+    dir: &Path,
+    name: &str,
+    required: &[&str],
+    keep: Option<&(dyn Fn(&Row<'_>) -> bool + Sync)>,
+    parse: impl Fn(&Row<'_>) -> Result<T, (String, String)>,
+) -> Result<Option<Loaded<T>>, RefError> {
     let mut rows = Vec::new();
     let mut read = 0;
     let mut refused = Vec::new();
@@ -322,6 +383,7 @@ fn load_table<T>(
                 message,
                 raw: String::new(),
             }),
+            Line::Row(r) if keep.is_some_and(|keep| !keep(&r)) => {}
             Line::Row(r) => {
                 read += 1;
                 match parse(&r) {
@@ -343,6 +405,17 @@ fn load_table<T>(
         read,
         refused,
     }))
+}
+
+/// [`load_table`] for the rows `keep` accepts; the others are neither typed nor counted.
+fn load_table_where<T>(
+    dir: &Path,
+    name: &str,
+    required: &[&str],
+    keep: &(dyn Fn(&Row<'_>) -> bool + Sync),
+    parse: impl Fn(&Row<'_>) -> Result<T, (String, String)>,
+) -> Result<Option<Loaded<T>>, RefError> {
+    load_rows(dir, name, required, Some(keep), parse)
 }
 
 /// Joins a table's thread, passing its panic on.
@@ -404,6 +477,15 @@ fn dob_checked(row: &Row<'_>) -> Result<(), (String, String)> {
 impl RefData {
     /// Loads every table found in `dir`.
     pub fn load(dir: &Path, rejects: &mut RejectSink) -> Result<RefData, RefError> {
+        Self::load_with(dir, rejects, CaseTables::All)
+    }
+
+    /// Loads the tables found in `dir`, the case tables as `case_tables` says.
+    pub fn load_with(
+        dir: &Path,
+        rejects: &mut RejectSink,
+        case_tables: CaseTables<'_>,
+    ) -> Result<RefData, RefError> {
         if !dir.is_dir() {
             return Err(RefError::NotADirectory {
                 dir: dir.display().to_string(),
@@ -413,6 +495,13 @@ impl RefData {
         // of rows: each is read and typed on a thread of its own. What they refused is
         // written afterwards, table by table in this order, and the first error in this
         // order is the one reported, so nothing depends on which thread finished first.
+        let fingerprint = fingerprint(dir);
+        let all = matches!(case_tables, CaseTables::All);
+        let keep = match case_tables {
+            CaseTables::All | CaseTables::None => None,
+            CaseTables::SubjectsWhere(keep) => Some(keep),
+        };
+        let subjects_read = !matches!(case_tables, CaseTables::None);
         let (personnel, associations, cases, assignments, subjects, watchlist, clients) =
             std::thread::scope(|s| {
                 let personnel = s.spawn(|| load_table(dir, "personnel", &["user"], personnel));
@@ -424,11 +513,30 @@ impl RefData {
                         association,
                     )
                 });
-                let cases = s.spawn(|| load_table(dir, "cases", &["case_id"], case));
-                let assignments =
-                    s.spawn(|| load_table(dir, "case_assignments", &["case_id"], assignment));
-                let subjects =
-                    s.spawn(|| load_table(dir, "case_subjects", &["case_id"], case_subject));
+                let cases = s.spawn(|| {
+                    if !all {
+                        return Ok(None);
+                    }
+                    load_table(dir, "cases", &["case_id"], case)
+                });
+                let assignments = s.spawn(|| {
+                    if !all {
+                        return Ok(None);
+                    }
+                    load_table(dir, "case_assignments", &["case_id"], assignment)
+                });
+                let subjects = s.spawn(|| match keep {
+                    None if !subjects_read => Ok(None),
+                    None => load_table(dir, "case_subjects", &["case_id"], case_subject),
+                    // Rows that cannot be wanted are neither typed nor refused.
+                    Some(keep) => load_table_where(
+                        dir,
+                        "case_subjects",
+                        &["case_id"],
+                        keep,
+                        case_subject,
+                    ),
+                });
                 let watchlist = s.spawn(|| load_table(dir, "watchlist", &[], watch_entry));
                 let clients = s.spawn(|| load_table(dir, "clients", &["client"], client));
                 (
@@ -461,6 +569,13 @@ impl RefData {
         if data.associations.is_none() {
             data.notes
                 .push("No associations table: association_lookup is off.".into());
+        }
+        data.fingerprint = fingerprint;
+        if !all {
+            // The case tables were left out on purpose: no note about what they switch off.
+            data.rows_read = l.rows_read;
+            data.rows_rejected = l.rows_rejected;
+            return Ok(data);
         }
         if data.cases.is_none() {
             data.notes.push(

@@ -49,7 +49,11 @@ use crate::source::pgaudit::{self, LineDecoder, PgSettings};
 use crate::source::rejects::clip_raw;
 use crate::source::reorder::{late_message, Reorder, Timed};
 use crate::source::FormatChoice;
-use crate::store::{Store, StoredReject};
+use crate::store::{EventFacts, Store, StoredReject};
+
+/// An analysed event as the store keeps it: (id, ts, user, contract JSON, its recorded
+/// case status and name statistics, the reference data they were computed from).
+type Analysed = (String, String, String, String, EventFacts, Arc<Resolver>);
 
 /// Where a source's lines come from, which decides whether they can be read again.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -289,8 +293,9 @@ pub struct Pipeline {
     reorder: Reorder<Tagged>,
     boundary: Option<DateTime<Utc>>,
     alerts: Vec<(Alert, bool)>,
-    /// Events analysed since the last commit, for the workbench: (id, ts, user, JSON).
-    analysed: Vec<(String, String, String, String)>,
+    /// Events analysed since the last commit, for the workbench and searches of the store:
+    /// (id, ts, user, JSON, what the detectors made of it, from which reference data).
+    analysed: Vec<Analysed>,
     rejects: Vec<StoredReject>,
     checkpoint: Option<(String, String, Option<i64>)>,
     out: Option<JsonLinesSink>,
@@ -691,13 +696,20 @@ impl Pipeline {
                 self.save_checkpoint(Some(t.ev.ts));
             }
         }
-        self.engine.push(&t.ev, &mut self.closed);
+        // What `Engine::push` does, keeping the event's case status for the store.
+        let resolver = self.engine.shared_resolver();
+        let prepared = crate::detect::Prepared::new(&resolver, &t.ev);
+        let facts = crate::lookups::event_facts(&resolver, &prepared.resolved);
+        self.engine
+            .push_prepared(&t.ev, prepared, &mut self.closed);
         self.take_closed();
         self.analysed.push((
             t.ev.id.clone(),
             format_ts(&t.ev.ts),
             t.ev.user.clone(),
             serde_json::Value::Object(t.ev.to_contract_json()).to_string(),
+            facts,
+            Arc::clone(&resolver),
         ));
         self.unhold(t.source, &t.at);
         self.metrics.replay_events.fetch_add(1, Ordering::Relaxed);
@@ -806,8 +818,18 @@ impl Pipeline {
             for r in &self.rejects {
                 batch.reject(r)?;
             }
-            for (id, ts, user, json) in &self.analysed {
-                batch.event(id, ts, user, json)?;
+            // One reference data version per resolver (a reload between commits makes two).
+            let mut version: Option<(&Arc<Resolver>, i64)> = None;
+            for (id, ts, user, json, facts, resolver) in &self.analysed {
+                let refs = match version {
+                    Some((r, v)) if Arc::ptr_eq(r, resolver) => v,
+                    _ => {
+                        let v = batch.refs_version(resolver.fingerprint())?;
+                        version = Some((resolver, v));
+                        v
+                    }
+                };
+                batch.event_with(id, ts, user, json, facts, refs)?;
             }
             for (s, t) in self.sources.iter().zip(&self.tracks) {
                 batch.progress(

@@ -36,7 +36,7 @@ pub use files::StoredGap;
 pub const FORMAT: &str = "custodes-store";
 /// Bump on any change of schema or meaning; [`Store::open`] migrates older versions it
 /// knows and refuses newer ones.
-pub const VERSION: u32 = 6;
+pub const VERSION: u32 = 7;
 
 #[derive(Debug, Error)]
 pub enum StoreError {
@@ -230,6 +230,57 @@ CREATE TABLE IF NOT EXISTS event_keys_done (
 );
 ";
 
+/// Version 7 (issue 16): what the detectors made of each stored event that a search of the
+/// store ([`crate::lookups`]) needs again — its case status (`case_status` is the status's
+/// tag as in JSON, `case_ref` its case id or exemption), how many known people share the
+/// name it typed (`name_sharing`), and which reference data and settings they were
+/// computed from (`refs_version`, a row of `refs_versions`). Events stored before it have
+/// NULLs: a search computes theirs from the reference data it is given.
+const SCHEMA_V7: &str = "
+ALTER TABLE events ADD COLUMN case_status TEXT;
+ALTER TABLE events ADD COLUMN case_ref TEXT;
+ALTER TABLE events ADD COLUMN name_sharing INTEGER;
+ALTER TABLE events ADD COLUMN refs_version INTEGER;
+CREATE TABLE IF NOT EXISTS refs_versions (
+    id          INTEGER PRIMARY KEY,
+    -- `crate::identity::Resolver::fingerprint`: files, sizes, times and a settings digest.
+    fingerprint TEXT NOT NULL UNIQUE,
+    first_used  TEXT NOT NULL
+);
+";
+
+/// What the detectors made of an event, kept with it for searches of the store (schema
+/// version 7). The store does not interpret it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventFacts {
+    /// The case status's tag (`explained`, `missing`, ...: `CaseStatus::parts`).
+    pub case_status: &'static str,
+    /// Its case id or exemption, when it has one.
+    pub case_ref: Option<String>,
+    /// How many known people share the name the event typed (lookups with a name only).
+    pub name_sharing: Option<u32>,
+}
+
+/// [`EventFacts`] as read back, with the fingerprint of what they were computed from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordedFacts {
+    pub case_status: String,
+    pub case_ref: Option<String>,
+    pub name_sharing: Option<u32>,
+    /// `refs_versions.fingerprint`; empty when the row is missing.
+    pub refs: String,
+}
+
+/// A stored event found by the lookup index.
+#[derive(Debug, Clone)]
+pub struct KeyedEvent {
+    pub id: String,
+    /// The contract JSON.
+    pub json: String,
+    /// `None` for events stored before version 7.
+    pub facts: Option<RecordedFacts>,
+}
+
 /// A saved checkpoint: detection state (the `custodes-baseline` JSON) and where each
 /// source resumes (the service's JSON).
 #[derive(Debug, Clone, PartialEq)]
@@ -361,7 +412,7 @@ impl Store {
             let version = get("version")?.unwrap_or_default();
             match version.parse::<u32>() {
                 Ok(v) if v == VERSION => return Ok(()),
-                Ok(v @ 1..=5) => return self.migrate(v),
+                Ok(v @ 1..=6) => return self.migrate(v),
                 _ => {
                     return Err(StoreError::Version {
                         path: self.path.clone(),
@@ -386,6 +437,8 @@ impl Store {
             .map_err(self.sql("creating the schema"))?;
         tx.execute_batch(lists::SCHEMA_V6)
             .map_err(self.sql("creating the schema"))?;
+        tx.execute_batch(SCHEMA_V7)
+            .map_err(self.sql("creating the schema"))?;
         tx.execute(
             "INSERT INTO meta (key, value) VALUES ('format', ?1), ('version', ?2)",
             params![FORMAT, VERSION.to_string()],
@@ -398,9 +451,11 @@ impl Store {
     /// Version 1 (the service's store before the workbench) gains the workbench's tables,
     /// versions up to 2 the followed files' generations and gaps (version 3), and versions
     /// up to 3 the accounts' `disabled_at` (version 4), versions up to 4 the sinks'
-    /// outbox (version 5: empty, so alerts made final before it are owed to no sink), and
+    /// outbox (version 5: empty, so alerts made final before it are owed to no sink),
     /// versions up to 5 the workbench's index of alerts and its events per day (version 6,
-    /// `lists.rs`: the days are counted on first use); nothing they held changes.
+    /// `lists.rs`: the days are counted on first use), and versions up to 6 the events'
+    /// recorded case status (version 7: NULL for the events already stored, which a search
+    /// then computes); nothing they held changes.
     fn migrate(&self, from: u32) -> Result<(), StoreError> {
         let doing = "migrating the store to the current version";
         let tx = self.conn.unchecked_transaction().map_err(self.sql(doing))?;
@@ -421,6 +476,9 @@ impl Store {
         if from < 6 {
             tx.execute_batch(lists::SCHEMA_V6)
                 .map_err(self.sql(doing))?;
+        }
+        if from < 7 {
+            tx.execute_batch(SCHEMA_V7).map_err(self.sql(doing))?;
         }
         tx.execute(
             "UPDATE meta SET value = ?1 WHERE key = 'version'",
@@ -485,9 +543,9 @@ impl Store {
         tx.commit().map_err(err)
     }
 
-    /// The stored events carrying any of these index keys: (id, contract JSON), oldest
-    /// first, each once.
-    pub fn events_with_keys(&self, keys: &[String]) -> Result<Vec<(String, String)>, StoreError> {
+    /// The stored events carrying any of these index keys, oldest first, each once, with
+    /// the facts recorded when they were stored.
+    pub fn events_with_keys(&self, keys: &[String]) -> Result<Vec<KeyedEvent>, StoreError> {
         let doing = "reading the lookup index";
         let mut stmt = self
             .conn
@@ -504,22 +562,37 @@ impl Store {
         }
         let mut ev = self
             .conn
-            .prepare_cached("SELECT ts, event FROM events WHERE event_id = ?1")
+            .prepare_cached(
+                "SELECT e.ts, e.event, e.case_status, e.case_ref, e.name_sharing,
+                        coalesce(v.fingerprint, '')
+                 FROM events e LEFT JOIN refs_versions v ON v.id = e.refs_version
+                 WHERE e.event_id = ?1",
+            )
             .map_err(self.sql(doing))?;
         let mut out = Vec::with_capacity(ids.len());
         for id in ids {
-            if let Some((ts, json)) = ev
+            let row = ev
                 .query_row([&id], |r| {
-                    Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+                    let status: Option<String> = r.get(2)?;
+                    let facts = match status {
+                        None => None,
+                        Some(case_status) => Some(RecordedFacts {
+                            case_status,
+                            case_ref: r.get(3)?,
+                            name_sharing: r.get(4)?,
+                            refs: r.get(5)?,
+                        }),
+                    };
+                    Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, facts))
                 })
                 .optional()
-                .map_err(self.sql(doing))?
-            {
-                out.push((ts, id, json));
+                .map_err(self.sql(doing))?;
+            if let Some((ts, json, facts)) = row {
+                out.push((ts, KeyedEvent { id, json, facts }));
             }
         }
-        out.sort();
-        Ok(out.into_iter().map(|(_, id, json)| (id, json)).collect())
+        out.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.id.cmp(&b.1.id)));
+        Ok(out.into_iter().map(|(_, e)| e).collect())
     }
 
     /// Starts one atomic step: everything written through the batch is committed together
@@ -780,6 +853,56 @@ impl Batch<'_> {
             }
         }
         Ok(changed > 0 && final_)
+    }
+
+    /// The number of a fingerprint of reference data and settings
+    /// (`crate::identity::Resolver::fingerprint`), added on first use, for
+    /// [`Batch::event_with`].
+    pub fn refs_version(&self, fingerprint: &str) -> Result<i64, StoreError> {
+        let doing = "recording the reference data's version";
+        self.tx
+            .prepare_cached(
+                "INSERT OR IGNORE INTO refs_versions (fingerprint, first_used) VALUES (?1, ?2)",
+            )
+            .and_then(|mut s| s.execute(params![fingerprint, now_text()]))
+            .map_err(self.sql(doing))?;
+        self.tx
+            .prepare_cached("SELECT id FROM refs_versions WHERE fingerprint = ?1")
+            .and_then(|mut s| s.query_row([fingerprint], |r| r.get(0)))
+            .map_err(self.sql(doing))
+    }
+
+    /// [`Batch::event`] with what the detectors made of it, computed from reference data
+    /// version `refs_version` ([`Batch::refs_version`]).
+    pub fn event_with(
+        &self,
+        id: &str,
+        ts: &str,
+        user: &str,
+        json: &str,
+        facts: &EventFacts,
+        refs_version: i64,
+    ) -> Result<(), StoreError> {
+        let mut stmt = self
+            .tx
+            .prepare_cached(
+                "INSERT OR IGNORE INTO events
+                    (event_id, ts, user, event, case_status, case_ref, name_sharing, refs_version)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            )
+            .map_err(self.sql("writing an event"))?;
+        stmt.execute(params![
+            id,
+            ts,
+            user,
+            json,
+            facts.case_status,
+            facts.case_ref,
+            facts.name_sharing,
+            refs_version
+        ])
+        .map_err(self.sql("writing an event"))?;
+        Ok(())
     }
 
     /// Keeps an analysed event (contract JSON) for the workbench; an id already kept is
