@@ -531,13 +531,7 @@ const BUILT_BY_BASELINE: &str = "the state was built by `custodes baseline`: win
 /// end (after the alert file, before the state).
 /// An event as the store keeps it: (id, time, login, contract JSON, what the detectors
 /// made of it).
-type StoredEvent = (
-    String,
-    String,
-    String,
-    String,
-    custodes::store::EventFacts,
-);
+type StoredEvent = (String, String, String, String, custodes::store::EventFacts);
 
 struct DbWriter {
     store: custodes::store::Store,

@@ -149,13 +149,12 @@ pub fn search_recorded(
     for e in &events {
         let ev = stored_event(store, &e.id, &e.json)?;
         let Some(facts) = &e.facts else { continue };
-        let hit = check_recorded(&target, &ev, &refs, facts).map_err(|message| {
-            LookupError::Damaged {
+        let hit =
+            check_recorded(&target, &ev, &refs, facts).map_err(|message| LookupError::Damaged {
                 path: store.path().to_path_buf(),
                 event_id: e.id.clone(),
                 message,
-            }
-        })?;
+            })?;
         if let Some(h) = hit {
             if h.case_from_other_refs && !other.contains(&facts.refs.as_str()) {
                 other.push(&facts.refs);
@@ -190,6 +189,101 @@ pub fn search_recorded(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The reference data without the case index finds the same records surely the person,
+    /// in the same order, as the whole of it.
+    #[test]
+    fn search_refs_find_the_records_the_full_resolver_finds() {
+        let dir =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/lookups_recorded/refs");
+        let full = Resolver::new(
+            RefData::load(&dir, &mut RejectSink::counting()).expect("refs"),
+            Config::default(),
+        );
+        let searches = [
+            Criteria {
+                person_id: Some("p-7001".into()),
+                ..Criteria::default()
+            },
+            Criteria {
+                name: Some("Odette Marlowe".into()),
+                dob: Some("1979-03-22".into()),
+                ..Criteria::default()
+            },
+            Criteria {
+                name: Some("MARLOWE, O".into()),
+                dob: Some("03/22/1979".into()),
+                ..Criteria::default()
+            },
+            Criteria {
+                name: Some("Marlowe Odette".into()),
+                dob: Some("1990-07-07".into()),
+                ..Criteria::default()
+            },
+            Criteria {
+                name: Some("Femi Okonkwo".into()),
+                dob: Some("1979-03-22".into()),
+                ..Criteria::default()
+            },
+            Criteria {
+                name: Some("Lukas Sorensen".into()),
+                dob: Some("1982-02-14".into()),
+                ..Criteria::default()
+            },
+            Criteria {
+                plate: Some("4KZP318".into()),
+                ..Criteria::default()
+            },
+        ];
+        for c in searches {
+            let light = SearchRefs::load(&dir, Config::default(), &c).expect("search refs");
+            let q = Query::from_subject(&c.subject());
+            let shown = |r: &Resolver| -> Vec<String> {
+                r.records_of(&q).into_iter().map(|p| p.display).collect()
+            };
+            assert_eq!(shown(&light.resolver), shown(&full), "{c:?}");
+            assert_eq!(light.resolver.fingerprint(), full.fingerprint());
+        }
+    }
+
+    #[test]
+    fn case_statuses_read_back_as_written() {
+        for s in [
+            CaseStatus::NotALookup,
+            CaseStatus::Missing,
+            CaseStatus::Explained {
+                case_id: "K-1".into(),
+            },
+            CaseStatus::Exempt {
+                by: "purpose traffic stop".into(),
+            },
+            CaseStatus::UnknownCase {
+                case_id: "K-9".into(),
+            },
+            CaseStatus::ClosedCase {
+                case_id: "K-2".into(),
+            },
+            CaseStatus::NotAssigned {
+                case_id: "K-4".into(),
+            },
+            CaseStatus::SubjectNotInCase {
+                case_id: "K-3".into(),
+            },
+            CaseStatus::Valid {
+                case_id: "K-5".into(),
+            },
+        ] {
+            let (tag, arg) = s.parts();
+            // The tag is the JSON report's `status`.
+            assert_eq!(serde_json::to_value(&s).expect("json")["status"], tag);
+            assert_eq!(
+                CaseStatus::from_parts(tag, arg.map(str::to_string)),
+                Some(s.clone())
+            );
+        }
+        assert_eq!(CaseStatus::from_parts("explained", None), None);
+        assert_eq!(CaseStatus::from_parts("bogus", None), None);
+    }
 
     #[test]
     fn changed_parts_name_the_files_and_settings_that_differ() {

@@ -291,7 +291,9 @@ pub fn fingerprint(dir: &Path) -> String {
     for name in TABLES {
         let found = ["csv", "parquet"].into_iter().find_map(|ext| {
             let file = format!("{name}.{ext}");
-            let meta = std::fs::metadata(dir.join(&file)).ok().filter(|m| m.is_file())?;
+            let meta = std::fs::metadata(dir.join(&file))
+                .ok()
+                .filter(|m| m.is_file())?;
             let mtime = meta
                 .modified()
                 .ok()
@@ -529,13 +531,9 @@ impl RefData {
                     None if !subjects_read => Ok(None),
                     None => load_table(dir, "case_subjects", &["case_id"], case_subject),
                     // Rows that cannot be wanted are neither typed nor refused.
-                    Some(keep) => load_table_where(
-                        dir,
-                        "case_subjects",
-                        &["case_id"],
-                        keep,
-                        case_subject,
-                    ),
+                    Some(keep) => {
+                        load_table_where(dir, "case_subjects", &["case_id"], keep, case_subject)
+                    }
                 });
                 let watchlist = s.spawn(|| load_table(dir, "watchlist", &[], watch_entry));
                 let clients = s.spawn(|| load_table(dir, "clients", &["client"], client));

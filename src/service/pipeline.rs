@@ -700,8 +700,7 @@ impl Pipeline {
         let resolver = self.engine.shared_resolver();
         let prepared = crate::detect::Prepared::new(&resolver, &t.ev);
         let facts = crate::lookups::event_facts(&resolver, &prepared.resolved);
-        self.engine
-            .push_prepared(&t.ev, prepared, &mut self.closed);
+        self.engine.push_prepared(&t.ev, prepared, &mut self.closed);
         self.take_closed();
         self.analysed.push((
             t.ev.id.clone(),

@@ -1253,7 +1253,7 @@ pub(crate) mod tests {
                 r.get(0)
             })
             .unwrap();
-        assert_eq!(version, "6");
+        assert_eq!(version, VERSION.to_string());
         let indexed: i64 = s
             .conn
             .query_row(
@@ -1271,5 +1271,81 @@ pub(crate) mod tests {
         assert_eq!(s.events_per_day().unwrap(), [("2024-05-01".into(), 1)]);
         drop(s);
         Store::open(&p).unwrap();
+    }
+
+    #[test]
+    fn a_version_6_store_keeps_its_events_with_no_recorded_status() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("v6.db");
+        {
+            let c = Connection::open(&p).unwrap();
+            for part in [
+                SCHEMA,
+                SCHEMA_V2,
+                files::SCHEMA_V3,
+                SCHEMA_V4,
+                outbox::SCHEMA_V5,
+                lists::SCHEMA_V6,
+                LOOKUP_INDEX,
+            ] {
+                c.execute_batch(part).unwrap();
+            }
+            c.execute(
+                "INSERT INTO meta (key, value) VALUES ('format', ?1), ('version', '6')",
+                [FORMAT],
+            )
+            .unwrap();
+            c.execute_batch(
+                "INSERT INTO events (event_id, ts, user, event) VALUES ('old', '2024-05-01T00:00:00Z', 'u1', '{}');
+                 INSERT INTO event_keys (key, event_id) VALUES ('pid:P1', 'old');",
+            )
+            .unwrap();
+        }
+        let mut s = Store::open(&p).unwrap();
+        let version: String = s
+            .conn
+            .query_row("SELECT value FROM meta WHERE key = 'version'", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(version, "7");
+        // A version 7 writer records facts beside the old event, which has none.
+        let facts = EventFacts {
+            case_status: "explained",
+            case_ref: Some("K-1".into()),
+            name_sharing: Some(2),
+        };
+        let b = s.batch().unwrap();
+        let v = b.refs_version("personnel.csv 1 2; settings x").unwrap();
+        assert_eq!(b.refs_version("personnel.csv 1 2; settings x").unwrap(), v);
+        b.event_with("new", "2024-05-02T00:00:00Z", "u1", "{}", &facts, v)
+            .unwrap();
+        b.commit().unwrap();
+        s.conn
+            .execute(
+                "INSERT INTO event_keys (key, event_id) VALUES ('pid:P1', 'new')",
+                [],
+            )
+            .unwrap();
+        let found = s.events_with_keys(&["pid:P1".into()]).unwrap();
+        let got: Vec<(&str, Option<&RecordedFacts>)> = found
+            .iter()
+            .map(|e| (e.id.as_str(), e.facts.as_ref()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("old", None),
+                (
+                    "new",
+                    Some(&RecordedFacts {
+                        case_status: "explained".into(),
+                        case_ref: Some("K-1".into()),
+                        name_sharing: Some(2),
+                        refs: "personnel.csv 1 2; settings x".into(),
+                    })
+                )
+            ]
+        );
     }
 }

@@ -12,6 +12,7 @@ mod formats;
 mod hardening;
 mod learning;
 mod lookups;
+mod lookups_recorded;
 mod mariadb;
 mod mariadb_e2e;
 mod mysql;
