@@ -11,11 +11,14 @@
 #          --db W/store.sqlite --out W/alerts.jsonl W/events.jsonl
 #   3. picks a case subject of the world with a plate and an address (the first such row
 #      of W/refs/case_subjects.csv) and times, three times each,
-#        custodes lookups --refs W/refs --db W/store.sqlite --json --name "LAST, FIRST" --dob D
-#        custodes lookups --refs W/refs --db W/store.sqlite --json --plate P
-#        custodes lookups --refs W/refs --db W/store.sqlite --json --address A
+#        custodes lookups --refs W/refs --config W/custodes.toml --db W/store.sqlite --json --name "LAST, FIRST" --dob D
+#        custodes lookups --refs W/refs --config W/custodes.toml --db W/store.sqlite --json --plate P
+#        custodes lookups --refs W/refs --config W/custodes.toml --db W/store.sqlite --json --address A
 #      printing the wall time (whole process: loading the reference data included), the
-#      peak RSS and how many lookups each answer lists;
+#      peak RSS and how many lookups each answer lists; each search reads the case status
+#      the audit recorded (store version 7), so the case tables are not indexed. Then once
+#      each with --recompute-cases (every status computed from the whole case tables, the
+#      path before version 7), checking that both answers are identical;
 #   4. removes W (disk is limited), unless KEEP=1 or W was given and existed already.
 #
 # Usage: bash benches/lookups_store.sh [W]
@@ -65,12 +68,19 @@ run() {
     shift
     for i in 1 2 3; do
         local out
-        out=$( { /usr/bin/time -f "%e %M" "$bin" lookups --refs "$w/refs" --db "$w/store.sqlite" \
-            --json "$@" > "$w/lookups.json"; } 2>&1 | tail -1)
+        out=$( { /usr/bin/time -f "%e %M" "$bin" lookups --refs "$w/refs" --config "$w/custodes.toml" \
+            --db "$w/store.sqlite" --json "$@" > "$w/lookups.json"; } 2>&1 | tail -1)
         local n
-        n=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["lookups"])' "$w/lookups.json")
-        echo "$what run $i: ${out% *} s wall, ${out#* } KB peak, $n lookups"
+        n=$(python3 -c 'import json,sys; r = json.load(open(sys.argv[1])); print(r["lookups"], "lookups", "; ".join(r.get("notes", [])))' "$w/lookups.json")
+        echo "$what run $i: ${out% *} s wall, ${out#* } KB peak, $n"
     done
+    local out
+    out=$( { /usr/bin/time -f "%e %M" "$bin" lookups --refs "$w/refs" --config "$w/custodes.toml" \
+        --db "$w/store.sqlite" --json --recompute-cases "$@" > "$w/lookups-full.json"; } 2>&1 | tail -1)
+    local same=differ
+    cmp -s "$w/lookups.json" "$w/lookups-full.json" && same=identical
+    echo "$what --recompute-cases: ${out% *} s wall, ${out#* } KB peak, answer $same"
+    [ "$same" = identical ] || { echo "the recorded and recomputed answers differ" >&2; exit 1; }
 }
 run "name + dob (${person[0]} ${person[1]})" --name "${person[0]}" --dob "${person[1]}"
 run "plate (${person[2]})" --plate "${person[2]}"
