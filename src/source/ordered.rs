@@ -86,24 +86,116 @@ fn open(path: &Path, gzip: bool) -> Result<Box<dyn BufRead + Send>, SourceError>
 /// decode are skipped here (they become rejects when the file is read).
 fn in_time_order(path: &Path, gzip: bool) -> Result<bool, SourceError> {
     let mut r = open(path, gzip)?;
-    let mut buf = Vec::with_capacity(1024);
+    let scan = TsScan::new();
     let mut last: Option<DateTime<Utc>> = None;
+    let mut in_order = true;
+    let mut check = |line: &[u8]| {
+        let line = trim_eol(line);
+        let ts = match scan.leading_ts(line) {
+            Some(text) => parse_ts(text).ok(),
+            None => serde_json::from_slice::<TsOnly<'_>>(line)
+                .ok()
+                .and_then(|rec| rec.ts.and_then(|t| parse_ts(&t).ok())),
+        };
+        if let Some(ts) = ts {
+            if last.is_some_and(|l| ts < l) {
+                in_order = false;
+            }
+            last = Some(ts);
+        }
+        in_order
+    };
+    // Whole buffers are cut at line ends in place; only a line that straddles two reads is
+    // copied. The scan is on the critical path of every batch audit.
+    let mut carry: Vec<u8> = Vec::new();
     loop {
-        buf.clear();
-        match r.read_until(b'\n', &mut buf) {
-            Ok(0) | Err(_) => return Ok(true),
-            Ok(_) => {}
-        }
-        let Ok(rec) = serde_json::from_slice::<TsOnly<'_>>(trim_eol(&buf)) else {
-            continue;
+        let chunk = match r.fill_buf() {
+            Ok([]) | Err(_) => break,
+            Ok(chunk) => chunk,
         };
-        let Some(ts) = rec.ts.as_deref().and_then(|t| parse_ts(t).ok()) else {
-            continue;
-        };
-        if last.is_some_and(|l| ts < l) {
-            return Ok(false);
+        let n = chunk.len();
+        let mut rest = chunk;
+        if !carry.is_empty() {
+            match memchr::memchr(b'\n', rest) {
+                Some(i) => {
+                    carry.extend_from_slice(&rest[..=i]);
+                    rest = &rest[i + 1..];
+                    if !check(&carry) {
+                        return Ok(false);
+                    }
+                    carry.clear();
+                }
+                None => {
+                    carry.extend_from_slice(rest);
+                    r.consume(n);
+                    continue;
+                }
+            }
         }
-        last = Some(ts);
+        while let Some(i) = memchr::memchr(b'\n', rest) {
+            if !check(&rest[..=i]) {
+                return Ok(false);
+            }
+            rest = &rest[i + 1..];
+        }
+        carry.extend_from_slice(rest);
+        r.consume(n);
+    }
+    if !carry.is_empty() && !check(&carry) {
+        return Ok(false);
+    }
+    Ok(true)
+}
+
+/// The order scan's fast path: the timestamp of a line written `{"ts":"…", …}` (the
+/// contract's own writer, and most shippers, put `ts` first), without parsing the rest.
+///
+/// It must give the timestamp the full decoder would, or nothing (then the line is
+/// parsed as JSON): the value holds no escape, and no other key of the line can be `ts`:
+/// the rest holds no `"ts"` and no escape that could spell one (`\u0074`, `\u0073`). A
+/// line that is not JSON at all is a reject for the decoder; counting its timestamp here
+/// can only make a file look out of order (then it is sorted, which is always correct),
+/// never the reverse.
+struct TsScan {
+    again: memchr::memmem::Finder<'static>,
+    escaped_t: memchr::memmem::Finder<'static>,
+    escaped_s: memchr::memmem::Finder<'static>,
+}
+
+impl TsScan {
+    fn new() -> Self {
+        Self {
+            again: memchr::memmem::Finder::new(b"\"ts\""),
+            escaped_t: memchr::memmem::Finder::new(b"\\u0074"),
+            escaped_s: memchr::memmem::Finder::new(b"\\u0073"),
+        }
+    }
+
+    fn leading_ts<'l>(&self, line: &'l [u8]) -> Option<&'l str> {
+        let ws = |b: &[u8]| b.iter().take_while(|c| c.is_ascii_whitespace()).count();
+        let mut at = ws(line);
+        for token in [&b"{"[..], b"\"ts\"", b":", b"\""] {
+            if !line.get(at..)?.starts_with(token) {
+                return None;
+            }
+            at += token.len();
+            if token != b"\"" {
+                at += ws(&line[at..]);
+            }
+        }
+        let len = memchr::memchr2(b'"', b'\\', &line[at..])?;
+        let end = at + len;
+        if line[end] != b'"' {
+            return None;
+        }
+        let rest = &line[end..];
+        if self.again.find(rest).is_some()
+            || self.escaped_t.find(rest).is_some()
+            || self.escaped_s.find(rest).is_some()
+        {
+            return None;
+        }
+        std::str::from_utf8(&line[at..end]).ok()
     }
 }
 
@@ -436,6 +528,82 @@ fn advance<T>(
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    /// The timestamp the full decoder reads from a line, if it decodes.
+    fn decoded_ts(line: &[u8]) -> Option<DateTime<Utc>> {
+        let name: Arc<str> = Arc::from("t");
+        decode_line(&name, 1, line).ok().map(|ev| ev.ts)
+    }
+
+    #[test]
+    fn the_fast_timestamp_is_the_decoders_or_none() {
+        let scan = TsScan::new();
+        let fast = |l: &'static str| scan.leading_ts(l.as_bytes());
+        assert_eq!(
+            fast(r#"{"ts":"2024-05-14T09:30:00Z","user":"u"}"#),
+            Some("2024-05-14T09:30:00Z")
+        );
+        assert_eq!(
+            fast(r#" { "ts" : "2024-05-14T09:30:00+02:00" , "user":"u"}"#),
+            Some("2024-05-14T09:30:00+02:00")
+        );
+        // A later `ts` wins in the decoder, however it is spelt: the scan steps aside.
+        for twice in [
+            r#"{"ts":"2024-05-14T09:30:00Z","user":"u","ts":"2024-05-13T09:30:00Z"}"#,
+            r#"{"ts":"2024-05-14T09:30:00Z","user":"u","t\u0073":"2024-05-13T09:30:00Z"}"#,
+            r#"{"ts":"2024-05-14T09:30:00Z","user":"u","\u0074s":"2024-05-13T09:30:00Z"}"#,
+        ] {
+            assert_eq!(fast(twice), None, "{twice}");
+            assert_eq!(
+                decoded_ts(twice.as_bytes()).map(|t| crate::event::format_ts(&t)),
+                Some("2024-05-13T09:30:00Z".to_string()),
+                "{twice}"
+            );
+        }
+        // Not first, escaped, nested: parsed as JSON instead.
+        for other in [
+            r#"{"user":"u","ts":"2024-05-14T09:30:00Z"}"#,
+            r#"{"ts":"2024-05-14T09:30:00\u005a","user":"u"}"#,
+            r#"{"ts":{"at":"2024-05-14T09:30:00Z"}}"#,
+            r#"["ts"]"#,
+            "",
+        ] {
+            assert_eq!(fast(other), None, "{other}");
+        }
+    }
+
+    proptest! {
+        /// Whenever the fast path answers, it gives the timestamp the decoder reads.
+        #[test]
+        fn the_fast_timestamp_agrees_with_the_decoder(
+            secs in 0u32..86_400,
+            offset in prop::sample::select(vec!["Z", "+02:00", "-05:30", "z"]),
+            pad in prop::sample::select(vec!["", " ", "\t"]),
+            tail in prop::collection::vec(
+                prop::sample::select(vec![
+                    r#","user":"u""#, r#","ts":"2024-05-13T01:00:00Z""#,
+                    r#","t\u0073":"2024-05-13T02:00:00Z""#, r#","q":"\"ts\"""#,
+                    r#","q":"a\\u0074b""#, r#","subject":{"ts":"x"}"#, r#","n":1"#,
+                ]),
+                0..4,
+            ),
+        ) {
+            let mut line = format!(
+                "{pad}{{{pad}\"ts\"{pad}:{pad}\"2024-05-14T{:02}:{:02}:{:02}{offset}\"",
+                secs / 3600, (secs / 60) % 60, secs % 60
+            );
+            for t in &tail {
+                line.push_str(t);
+            }
+            line.push_str(r#","user":"u"}"#);
+            let scan = TsScan::new();
+            if let Some(text) = scan.leading_ts(line.as_bytes()) {
+                // Every line here decodes (it has a user); a line that does not is a
+                // reject, whose timestamp the scan may count (see `TsScan`).
+                prop_assert_eq!(parse_ts(text).ok(), decoded_ts(line.as_bytes()), "{}", line);
+            }
+        }
+    }
 
     /// Writes each file's (timestamp second, junk?) lines and returns the inputs.
     fn write_files(dir: &Path, files: &[Vec<(u32, bool)>]) -> Inputs {
