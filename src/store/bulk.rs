@@ -37,10 +37,13 @@ pub struct BulkLoad<'s> {
     fingerprint: String,
     /// The lookup index's mark when the load started.
     upto: i64,
-    /// The rowid the next event must get for the mark to move past it; `None` once an
-    /// event of the load got another (something else was stored in between), or from the
-    /// start when events stored before were not all indexed.
-    next: Option<i64>,
+    /// Every event up to this rowid is indexed once the staged keys are written: the
+    /// mark at the start followed by the events of this load without a gap.
+    indexed_to: i64,
+    /// Set when an event of the load did not follow `indexed_to` (something else was
+    /// stored in between, or events stored before were not all indexed): the mark stops
+    /// there.
+    gap: bool,
 }
 
 /// The temporary table of staged keys. A temporary table lives in the connection's own
@@ -73,7 +76,8 @@ impl Store {
             store: self,
             fingerprint: fingerprint.to_string(),
             upto,
-            next: (upto >= max).then_some(max + 1),
+            indexed_to: upto.min(max),
+            gap: upto < max,
         })
     }
 }
@@ -83,7 +87,7 @@ impl BulkLoad<'_> {
     /// (its keys were staged by the load that stored it, or are read back by
     /// `index_store`).
     pub fn write(&mut self, events: &[NewEvent]) -> Result<(), StoreError> {
-        let mut next = self.next;
+        let (mut indexed_to, mut gap) = (self.indexed_to, self.gap);
         let batch = self.store.batch()?;
         let refs = batch.refs_version(&self.fingerprint)?;
         {
@@ -97,7 +101,11 @@ impl BulkLoad<'_> {
                 else {
                     continue;
                 };
-                next = next.filter(|n| *n == rowid).map(|n| n + 1);
+                if !gap && rowid == indexed_to + 1 {
+                    indexed_to = rowid;
+                } else {
+                    gap = true;
+                }
                 for k in &e.keys {
                     stage
                         .execute(params![k, e.id])
@@ -106,7 +114,7 @@ impl BulkLoad<'_> {
             }
         }
         batch.commit()?;
-        self.next = next;
+        (self.indexed_to, self.gap) = (indexed_to, gap);
         Ok(())
     }
 
@@ -125,13 +133,13 @@ impl BulkLoad<'_> {
             )
             .map_err(batch.sql(doing))?;
         // Written only when it moves, as `index_store` does.
-        if let Some(next) = self.next.filter(|n| n - 1 > self.upto) {
+        if self.indexed_to > self.upto {
             batch
                 .tx
                 .execute(
                     "INSERT INTO event_keys_done (id, upto) VALUES (1, ?1)
                      ON CONFLICT (id) DO UPDATE SET upto = max(upto, excluded.upto)",
-                    [next - 1],
+                    [self.indexed_to],
                 )
                 .map_err(batch.sql(doing))?;
         }
