@@ -50,8 +50,9 @@ pub struct BulkLoad<'s> {
 /// temporary database: it is not part of the store and never reaches another connection.
 const STAGE: &str = "
 CREATE TEMP TABLE IF NOT EXISTS staged_keys (
-    key      TEXT NOT NULL,
-    event_id TEXT NOT NULL
+    event_id TEXT NOT NULL,
+    -- The event's keys as a JSON array of strings: one row per event, not per key.
+    keys     TEXT NOT NULL
 );
 DELETE FROM temp.staged_keys;
 ";
@@ -93,7 +94,7 @@ impl BulkLoad<'_> {
         {
             let mut stage = batch
                 .tx
-                .prepare_cached("INSERT INTO temp.staged_keys (key, event_id) VALUES (?1, ?2)")
+                .prepare_cached("INSERT INTO temp.staged_keys (event_id, keys) VALUES (?1, ?2)")
                 .map_err(batch.sql("staging lookup keys"))?;
             for e in events {
                 let Some(rowid) =
@@ -106,9 +107,11 @@ impl BulkLoad<'_> {
                 } else {
                     gap = true;
                 }
-                for k in &e.keys {
+                if !e.keys.is_empty() {
+                    // A list of strings always serialises.
+                    let keys = serde_json::to_string(&e.keys).unwrap_or_default();
                     stage
-                        .execute(params![k, e.id])
+                        .execute(params![e.id, keys])
                         .map_err(batch.sql("staging lookup keys"))?;
                 }
             }
@@ -128,7 +131,8 @@ impl BulkLoad<'_> {
             .tx
             .execute(
                 "INSERT OR IGNORE INTO event_keys (key, event_id)
-                 SELECT key, event_id FROM temp.staged_keys ORDER BY key, event_id",
+                 SELECT k.value, s.event_id FROM temp.staged_keys s, json_each(s.keys) k
+                 ORDER BY 1, 2",
                 [],
             )
             .map_err(batch.sql(doing))?;
