@@ -482,7 +482,21 @@ pub fn searched_text(s: &Subject) -> String {
 /// share a key; a misspelt surname is found through the date of birth or another
 /// identifier, which is also the only way the matcher accepts it.
 pub fn event_keys(ev: &Event) -> Vec<String> {
-    let q = Query::from_subject(&ev.subject);
+    query_keys(&Query::from_subject(&ev.subject))
+}
+
+/// [`event_keys`] of an event resolution has already read: a lookup's query is the one
+/// [`event_keys`] would build, so it is not built twice (the batch audit computes the keys
+/// of every event it stores on its worker threads).
+pub fn resolved_event_keys(ev: &Event, r: &Resolved<'_>) -> Vec<String> {
+    if r.is_lookup {
+        query_keys(&r.query)
+    } else {
+        event_keys(ev)
+    }
+}
+
+fn query_keys(q: &Query) -> Vec<String> {
     let mut out = Vec::new();
     out.extend(q.person_id.iter().map(|v| format!("pid:{v}")));
     out.extend(q.plate.iter().map(|v| format!("plate:{v}")));

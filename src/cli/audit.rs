@@ -19,6 +19,7 @@ use custodes::identity::Resolver;
 use custodes::refs::RefData;
 use custodes::source::reorder::{Late, Reorder};
 use custodes::source::{self, RejectSink};
+use custodes::store::bulk::NewEvent;
 use custodes::summary::{self, InputStats};
 
 /// Audit query logs against reference data and write alerts.
@@ -221,20 +222,20 @@ pub fn run(args: AuditArgs) -> anyhow::Result<ExitCode> {
                 .collect();
             // Events go to the store on a thread of their own, with its own connection:
             // inserting them must not hold up detection.
-            let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<StoredEvent>>(2);
+            let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<NewEvent>>(2);
             let mut writer_store = custodes::store::Store::open(p)?;
+            // Events stored earlier without lookup keys (`watch`, a crash) are indexed
+            // first, so that the keys this run computes can complete the index.
+            custodes::lookups::index_store(&mut writer_store)?;
             // What each event's recorded case status was computed from, for searches that
             // read it back (`lookups --db`).
             let fingerprint = resolver.fingerprint().to_string();
             let writer = std::thread::spawn(move || -> anyhow::Result<()> {
+                let mut load = writer_store.bulk_load(&fingerprint)?;
                 for chunk in rx {
-                    let batch = writer_store.batch()?;
-                    let refs = batch.refs_version(&fingerprint)?;
-                    for (id, ts, user, json, facts) in &chunk {
-                        batch.event_with(id, ts, user, json, facts, refs)?;
-                    }
-                    batch.commit()?;
+                    load.write(&chunk)?;
                 }
+                load.finish()?;
                 Ok(())
             });
             Some(DbWriter {
@@ -526,18 +527,14 @@ fn engine_from_state(
 
 const BUILT_BY_BASELINE: &str = "the state was built by `custodes baseline`: windows spanning midnight before the first day audited are not seen";
 
-/// The detection half of an audit: events in, alerts out to the sink as days close.
-/// `--db`: events are written in chunks as they are analysed, alerts in one step at the
-/// end (after the alert file, before the state).
-/// An event as the store keeps it: (id, time, login, contract JSON, what the detectors
-/// made of it).
-type StoredEvent = (String, String, String, String, custodes::store::EventFacts);
-
+/// `--db`: events are written in chunks as they are analysed (by a writer thread with a
+/// connection of its own), alerts in one step at the end (after the alert file, before the
+/// state).
 struct DbWriter {
     store: custodes::store::Store,
-    events: Vec<StoredEvent>,
+    events: Vec<NewEvent>,
     /// Chunks of events for the writer thread, and the thread (joined by `finish`).
-    to_writer: Option<std::sync::mpsc::SyncSender<Vec<StoredEvent>>>,
+    to_writer: Option<std::sync::mpsc::SyncSender<Vec<NewEvent>>>,
     writer: Option<std::thread::JoinHandle<anyhow::Result<()>>>,
     alerts: Vec<Alert>,
     /// The store's active exception rules, and how many alerts each hid in this run.
@@ -547,23 +544,25 @@ struct DbWriter {
 impl DbWriter {
     const CHUNK: usize = 10_000;
 
-    /// The event as the store keeps it: (id, time, login, contract JSON, its case status
-    /// and name statistics as resolved). Made on a worker thread in the batch audit.
+    /// The event as the store keeps it: id, time, login, contract JSON, its case status
+    /// and name statistics as resolved, and its lookup-index keys. Made on a worker thread
+    /// in the batch audit.
     fn stored(
         ev: &custodes::event::Event,
         resolver: &Resolver,
         resolved: &custodes::identity::Resolved<'_>,
-    ) -> StoredEvent {
-        (
-            ev.id.clone(),
-            custodes::event::format_ts(&ev.ts),
-            ev.user.clone(),
-            serde_json::Value::Object(ev.to_contract_json()).to_string(),
-            custodes::lookups::event_facts(resolver, resolved),
-        )
+    ) -> NewEvent {
+        NewEvent {
+            id: ev.id.clone(),
+            ts: custodes::event::format_ts(&ev.ts),
+            user: ev.user.clone(),
+            json: ev.contract_json_text(),
+            facts: custodes::lookups::event_facts(resolver, resolved),
+            keys: custodes::lookups::resolved_event_keys(ev, resolved),
+        }
     }
 
-    fn event(&mut self, stored: StoredEvent) -> anyhow::Result<()> {
+    fn event(&mut self, stored: NewEvent) -> anyhow::Result<()> {
         self.events.push(stored);
         if self.events.len() >= Self::CHUNK {
             self.flush_events()?;
@@ -606,6 +605,7 @@ impl DbWriter {
     }
 }
 
+/// The detection half of an audit: events in, alerts out to the sink as days close.
 struct Detecting {
     db: Option<DbWriter>,
     /// Built at the first event, which decides whether a saved state's open windows apply.
@@ -655,7 +655,7 @@ impl Detecting {
         &mut self,
         ev: &custodes::event::Event,
         r: custodes::detect::Prepared<'_>,
-        stored: Option<StoredEvent>,
+        stored: Option<NewEvent>,
     ) {
         if self.error.is_some() {
             return;

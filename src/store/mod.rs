@@ -24,6 +24,7 @@ use thiserror::Error;
 
 use crate::alert::Alert;
 
+pub mod bulk;
 pub mod chain;
 pub mod files;
 pub mod learning;
@@ -873,7 +874,8 @@ impl Batch<'_> {
     }
 
     /// [`Batch::event`] with what the detectors made of it, computed from reference data
-    /// version `refs_version` ([`Batch::refs_version`]).
+    /// version `refs_version` ([`Batch::refs_version`]). Returns the event's rowid when it
+    /// was added, `None` when an event of this id was stored already.
     pub fn event_with(
         &self,
         id: &str,
@@ -882,7 +884,7 @@ impl Batch<'_> {
         json: &str,
         facts: &EventFacts,
         refs_version: i64,
-    ) -> Result<(), StoreError> {
+    ) -> Result<Option<i64>, StoreError> {
         let mut stmt = self
             .tx
             .prepare_cached(
@@ -891,18 +893,19 @@ impl Batch<'_> {
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             )
             .map_err(self.sql("writing an event"))?;
-        stmt.execute(params![
-            id,
-            ts,
-            user,
-            json,
-            facts.case_status,
-            facts.case_ref,
-            facts.name_sharing,
-            refs_version
-        ])
-        .map_err(self.sql("writing an event"))?;
-        Ok(())
+        let added = stmt
+            .execute(params![
+                id,
+                ts,
+                user,
+                json,
+                facts.case_status,
+                facts.case_ref,
+                facts.name_sharing,
+                refs_version
+            ])
+            .map_err(self.sql("writing an event"))?;
+        Ok((added > 0).then(|| self.tx.last_insert_rowid()))
     }
 
     /// Keeps an analysed event (contract JSON) for the workbench; an id already kept is

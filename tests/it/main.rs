@@ -25,6 +25,7 @@ mod rotation;
 mod serve;
 mod shared;
 mod sinks;
+mod store_load;
 mod support;
 mod tricky;
 mod watch;
