@@ -1059,10 +1059,15 @@ fn search_lookups(b: &Browser, fields: &[(&str, &str)]) -> String {
             .map_or("", |(_, v)| *v);
         b.type_into(&format!("{form} input[name={name}]"), value);
     }
+    // The page before may hold an answer already (a second search): wait for the new
+    // address, or its elements go stale under the assertions.
+    let before = b.path();
     b.click(&b.find(&format!("{form} button[type=submit]")));
     b.wait("the lookups answer", || {
+        let path = b.path();
         let src = b.source();
-        (b.path().starts_with("/lookups?") && src.contains(" lookups by ")).then_some(src)
+        (path != before && path.starts_with("/lookups?") && src.contains(" lookups by "))
+            .then_some(src)
     })
 }
 
