@@ -18,31 +18,10 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use crate::support::{custodes, fixtures};
+use crate::support::{audit_into, custodes, fixtures};
 
 fn fixture() -> PathBuf {
     fixtures().join("lookups_recorded")
-}
-
-fn audit_into(refs: &Path, events: &Path, config: Option<&Path>, db: &Path) {
-    let mut cmd = custodes();
-    cmd.args(["audit", "--quiet", "--refs"]).arg(refs);
-    if let Some(c) = config {
-        cmd.arg("--config").arg(c);
-    }
-    let out = cmd
-        .arg("--db")
-        .arg(db)
-        .arg("--out")
-        .arg(db.with_extension("alerts.jsonl"))
-        .arg(events)
-        .output()
-        .expect("run audit");
-    assert!(
-        out.status.success(),
-        "audit failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
 }
 
 /// Runs `custodes lookups --refs REFS --json ARGS...`: (report, standard error).

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use rusqlite::types::Value;
 use rusqlite::Connection;
 
-use crate::support::{custodes, fixtures, gen_world};
+use crate::support::{audit_into, custodes, fixtures, gen_world};
 
 /// Every table of the store, row by row in rowid order (key order for tables without
 /// rowids): table name -> rows, each row its values as text.
@@ -58,24 +58,6 @@ fn dump(db: &Path) -> BTreeMap<String, Vec<String>> {
         out.insert(name, rows);
     }
     out
-}
-
-fn audit_into(refs: &Path, events: &Path, db: &Path) {
-    let out = custodes()
-        .args(["audit", "--quiet", "--refs"])
-        .arg(refs)
-        .arg("--db")
-        .arg(db)
-        .arg("--out")
-        .arg(db.with_extension("alerts.jsonl"))
-        .arg(events)
-        .output()
-        .expect("run audit");
-    assert!(
-        out.status.success(),
-        "audit failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
 }
 
 /// A search of the store, which first indexes every stored event not indexed yet by
@@ -133,7 +115,7 @@ fn audit_db_stores_the_same_index_as_reading_the_events_back() {
     let dir = tempfile::tempdir().unwrap();
     for (i, (refs, events)) in inputs(dir.path()).iter().enumerate() {
         let db = dir.path().join(format!("s{i}.sqlite"));
-        audit_into(refs, events, &db);
+        audit_into(refs, events, None, &db);
         let written = dump(&db);
         assert!(
             !written["event_keys"].is_empty(),
@@ -156,7 +138,7 @@ fn audit_db_again_or_over_an_unindexed_store_gives_the_same_store() {
     gen_world(&w, 14, 4);
     let (refs, events) = (w.join("refs"), w.join("events.jsonl"));
     let once = dir.path().join("once.sqlite");
-    audit_into(&refs, &events, &once);
+    audit_into(&refs, &events, None, &once);
     let mut expected = dump(&once);
     // A second run records a second run, and nothing else.
     let runs = expected.remove("runs").unwrap();
@@ -164,7 +146,7 @@ fn audit_db_again_or_over_an_unindexed_store_gives_the_same_store() {
 
     let twice = dir.path().join("twice.sqlite");
     copy_store(&once, &twice);
-    audit_into(&refs, &events, &twice);
+    audit_into(&refs, &events, None, &twice);
     let mut got = dump(&twice);
     assert_eq!(got.remove("runs").unwrap().len(), 2);
     assert_eq!(got, expected);
@@ -172,7 +154,7 @@ fn audit_db_again_or_over_an_unindexed_store_gives_the_same_store() {
     let unindexed = dir.path().join("unindexed.sqlite");
     copy_store(&once, &unindexed);
     forget_index(&unindexed);
-    audit_into(&refs, &events, &unindexed);
+    audit_into(&refs, &events, None, &unindexed);
     let mut got = dump(&unindexed);
     assert_eq!(got.remove("runs").unwrap().len(), 2);
     assert_eq!(got, expected);
@@ -192,11 +174,11 @@ fn events_after_an_unindexed_part_are_indexed_too() {
     std::fs::write(&half, lines[..lines.len() / 2].join("\n") + "\n").unwrap();
 
     let whole = dir.path().join("whole.sqlite");
-    audit_into(&refs, &events, &whole);
+    audit_into(&refs, &events, None, &whole);
     let parts = dir.path().join("parts.sqlite");
-    audit_into(&refs, &half, &parts);
+    audit_into(&refs, &half, None, &parts);
     forget_index(&parts);
-    audit_into(&refs, &events, &parts);
+    audit_into(&refs, &events, None, &parts);
 
     let (a, b) = (dump(&whole), dump(&parts));
     // Rowids may differ (the half came first); the events and their keys may not.

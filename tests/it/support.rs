@@ -186,3 +186,26 @@ pub fn audited_world(seed: u64) -> (tempfile::TempDir, PathBuf, PathBuf) {
         .success();
     (dir, db, w.join("refs"))
 }
+
+/// Runs `custodes audit --quiet --refs REFS [--config C] --db DB EVENTS`, its alerts beside
+/// the store, and fails the test on a failed audit.
+pub fn audit_into(refs: &Path, events: &Path, config: Option<&Path>, db: &Path) {
+    let mut cmd = custodes();
+    cmd.args(["audit", "--quiet", "--refs"]).arg(refs);
+    if let Some(c) = config {
+        cmd.arg("--config").arg(c);
+    }
+    let out = cmd
+        .arg("--db")
+        .arg(db)
+        .arg("--out")
+        .arg(db.with_extension("alerts.jsonl"))
+        .arg(events)
+        .output()
+        .expect("run audit");
+    assert!(
+        out.status.success(),
+        "audit failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
