@@ -229,8 +229,77 @@ pub struct PersonIndex {
     by_plate: HashMap<String, Vec<u32>>,
     by_phone: HashMap<String, Vec<u32>>,
     by_address: HashMap<String, Vec<u32>>,
-    by_dob: HashMap<NaiveDate, Vec<u32>>,
+    by_dob: HashMap<NaiveDate, Born>,
     by_name: HashMap<String, Bearers>,
+}
+
+/// The people born on one day, ascending, with the letters of their names beside them.
+///
+/// A query with a name and a date of birth grades everyone born that day, because a
+/// typed name one slip away from the record's (`WALMROE` for `WALMORE`) still identifies
+/// the person when the date of birth agrees. In a large population dozens of people share
+/// a birthday, and grading each costs far more than ruling most of them out by their
+/// letters first (see [`Letters`]), so the cost of a lookup does not grow with the number
+/// of people the agency knows.
+#[derive(Debug, Default)]
+struct Born {
+    ids: Vec<u32>,
+    /// `letters[k]` belongs to `ids[k]`; `None` for a person with no name on record, who
+    /// can still be found through another identifier and is always graded.
+    letters: Vec<Option<Letters>>,
+}
+
+/// Which letters each word of a name holds, one bit per letter (other characters share
+/// the remaining bits).
+///
+/// Two words at most one edit apart (the most [`grade`] ever forgives) have letter sets
+/// that differ in at most two letters: a substitution removes one and adds one, an
+/// insertion or a deletion changes one, a transposition none. Mapping characters to bits
+/// keeps that true (two different characters on one bit only hide a difference). So a
+/// pair of words whose bits differ in three or more places cannot be equal or one slip
+/// apart, and a known person none of whose name words is within reach of any word the
+/// query typed (as typed or read the other way round) is vetoed by [`grade`] anyway.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Letters {
+    last: u64,
+    first: u64,
+}
+
+impl Letters {
+    fn of(n: &PersonName) -> Self {
+        Letters {
+            last: letter_bits(&n.last),
+            first: letter_bits(&n.first),
+        }
+    }
+
+    /// False only when no word here could be equal to, or one edit from, any of `words`.
+    fn within_reach(self, words: &[u64]) -> bool {
+        words
+            .iter()
+            .any(|w| (w ^ self.last).count_ones() <= 2 || (w ^ self.first).count_ones() <= 2)
+    }
+}
+
+fn letter_bits(word: &str) -> u64 {
+    word.chars().fold(0u64, |bits, c| {
+        let bit = match c {
+            'A'..='Z' => c as u32 - 'A' as u32,
+            _ => 26 + c as u32 % 38,
+        };
+        bits | 1 << bit
+    })
+}
+
+/// The letter sets of every word a query's name offers for comparison.
+fn query_words(q: &Query) -> Vec<u64> {
+    q.name
+        .iter()
+        .chain(q.swapped.iter())
+        .flat_map(|n| [&n.last, &n.first])
+        .filter(|w| !w.is_empty())
+        .map(|w| letter_bits(w))
+        .collect()
 }
 
 /// The people who bear one name: every entry ascending, and the same sorted by date of birth,
@@ -292,7 +361,9 @@ impl PersonIndex {
                 }
             }
             if let Some(d) = p.dob {
-                ix.by_dob.entry(d).or_default().push(i);
+                let born = ix.by_dob.entry(d).or_default();
+                born.ids.push(i);
+                born.letters.push(p.name.as_ref().map(Letters::of));
             }
             if let Some(n) = &p.name {
                 let b = ix.by_name.entry(name_key(n)).or_default();
@@ -345,6 +416,16 @@ impl PersonIndex {
         fn list(l: Option<&Vec<u32>>) -> &[u32] {
             l.map_or(&[][..], Vec::as_slice)
         }
+        const BORN: usize = 4;
+        let born = q
+            .dob
+            .filter(|_| q.name.is_some())
+            .and_then(|d| self.by_dob.get(&d));
+        let words = if born.is_some() {
+            query_words(q)
+        } else {
+            Vec::new()
+        };
         // Every list is ascending (people are indexed in order), so a person already met in
         // an earlier list is found by binary search, and a repeat within a list is adjacent.
         let lists: [&[u32]; 7] = [
@@ -356,19 +437,21 @@ impl PersonIndex {
                     .as_ref()
                     .and_then(|a| self.by_address.get(&a.key())),
             ),
-            list(
-                q.dob
-                    .filter(|_| q.name.is_some())
-                    .and_then(|d| self.by_dob.get(&d)),
-            ),
+            born.map_or(&[][..], |b| b.ids.as_slice()),
             names[0],
             names[1],
         ];
         for (n, list) in lists.iter().enumerate() {
             let mut previous = None;
-            for &i in list.iter() {
+            for (k, &i) in list.iter().enumerate() {
                 let repeat = previous == Some(i);
                 previous = Some(i);
+                if n == BORN {
+                    let letters = born.and_then(|b| b.letters.get(k).copied().flatten());
+                    if letters.is_some_and(|l| !l.within_reach(&words)) {
+                        continue;
+                    }
+                }
                 let seen_before = lists[..n].iter().any(|l| l.binary_search(&i).is_ok());
                 if repeat || seen_before {
                     continue;
@@ -573,4 +656,167 @@ pub(crate) fn grade(
         },
         people_sharing_name: sharing,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::identity::normalize::within_one_edit;
+    use proptest::prelude::*;
+
+    fn known(last: &str, first: &str, dob: Option<&str>, id: usize) -> KnownPerson {
+        KnownPerson::from_fields(&PersonFields {
+            person_ids: vec![format!("P{id}")],
+            last_name: Some(last.to_string()),
+            first_name: Some(first.to_string()),
+            dob: dob.map(str::to_string),
+            ..PersonFields::default()
+        })
+    }
+
+    fn query(last: &str, first: &str, dob: &str) -> Query {
+        Query::from_subject(&Subject {
+            last_name: Some(last.to_string()),
+            first_name: Some(first.to_string()),
+            dob: Some(dob.to_string()),
+            ..Subject::default()
+        })
+    }
+
+    /// What `find` must return: every known person graded, whatever index would find them.
+    fn grade_everyone(ix: &PersonIndex, q: &Query) -> Vec<String> {
+        let (stats, cfg) = (
+            NameStats::build(ix.people().iter()),
+            IdentityConfig::default(),
+        );
+        let mut all: Vec<String> = (0..ix.len() as u32)
+            .filter_map(|i| grade(q, ix.person(i)?, i, &stats, &cfg))
+            .map(|m| serde_json::json!([m.entry, m]).to_string())
+            .collect();
+        all.sort();
+        all
+    }
+
+    fn found(ix: &PersonIndex, q: &Query) -> Vec<String> {
+        let (stats, cfg) = (
+            NameStats::build(ix.people().iter()),
+            IdentityConfig::default(),
+        );
+        let mut out = Vec::new();
+        ix.find(q, &stats, &cfg, &mut out);
+        let mut all: Vec<String> = out
+            .into_iter()
+            .map(|m| serde_json::json!([m.entry, m]).to_string())
+            .collect();
+        all.sort();
+        all
+    }
+
+    #[test]
+    fn a_typo_with_the_date_of_birth_is_found_among_many_sharing_the_birthday() {
+        let mut people: Vec<KnownPerson> = (0..200)
+            .map(|i| known(&format!("BRAX{i:03}TON"), "KELLAN", Some("1980-04-02"), i))
+            .collect();
+        people.push(known("WALMORE", "DANA", Some("1980-04-02"), 900));
+        people.push(known("ORLEMAW", "DANA", Some("1980-04-02"), 901));
+        let ix = PersonIndex::build(people);
+        for (last, first) in [
+            ("WALMROE", "DANA"),  // transposed letters
+            ("WALMORES", "DANA"), // one letter too many
+            ("WALMRE", "DANA"),   // one letter missing
+            ("WELMORE", "DANA"),  // one letter wrong
+            ("DANA", "WALMORE"),  // the two boxes swapped
+        ] {
+            let q = query(last, first, "1980-04-02");
+            let got = found(&ix, &q);
+            assert_eq!(got, grade_everyone(&ix, &q), "{last} {first}");
+            assert_eq!(got.len(), 1, "{last} {first}: {got:?}");
+            assert!(got[0].starts_with("[200,"), "{last} {first}: {got:?}");
+        }
+        // Same letters, far more than one edit apart: not a slip of WALMORE.
+        let q = query("ORLEMAW", "DANA", "1980-04-02");
+        let got = found(&ix, &q);
+        assert_eq!(got, grade_everyone(&ix, &q));
+        assert!(got.iter().all(|m| m.starts_with("[201,")), "{got:?}");
+    }
+
+    #[test]
+    fn a_person_without_a_name_is_still_graded_by_date_of_birth() {
+        let nameless = KnownPerson::from_fields(&PersonFields {
+            person_ids: vec!["P7".into()],
+            dob: Some("1975-01-01".into()),
+            addresses: vec!["12 ELM ST".into()],
+            ..PersonFields::default()
+        });
+        let ix = PersonIndex::build(vec![nameless]);
+        let mut q = query("QUILLON", "ARDEN", "1975-01-01");
+        q.address = Address::parse("12 Elm Street");
+        assert_eq!(found(&ix, &q), grade_everyone(&ix, &q));
+    }
+
+    fn word() -> impl Strategy<Value = String> {
+        prop_oneof![
+            Just("WALMORE".to_string()),
+            Just("DANA".to_string()),
+            Just("DANNA".to_string()),
+            Just("JO".to_string()),
+            "[A-Z]{1,8}",
+            "[A-ZÉ0-9' -]{1,8}",
+        ]
+    }
+
+    /// One edit of `w` at `at`: insert, delete, substitute or swap neighbours.
+    fn edit(w: &str, op: u8, at: usize, c: char) -> String {
+        let mut cs: Vec<char> = w.chars().collect();
+        let i = at % (cs.len() + 1);
+        match op % 4 {
+            0 => cs.insert(i, c),
+            1 if i < cs.len() => {
+                cs.remove(i);
+            }
+            2 if i < cs.len() => cs[i] = c,
+            3 if i + 1 < cs.len() => cs.swap(i, i + 1),
+            _ => {}
+        }
+        cs.into_iter().collect()
+    }
+
+    proptest! {
+        /// The letter filter never rules out a word one edit away.
+        #[test]
+        fn one_edit_is_always_within_reach(w in "[A-Z0-9É' -]{0,10}", op in 0u8..4,
+                                           at in 0usize..12, c in "[A-Z0-9É]") {
+            let c = c.chars().next().unwrap_or('A');
+            let v = edit(&w, op, at, c);
+            prop_assert!(within_one_edit(&w, &v));
+            let l = Letters { last: letter_bits(&v), first: letter_bits("") };
+            prop_assert!(l.within_reach(&[letter_bits(&w)]), "{w:?} {v:?}");
+        }
+
+        /// With a name and a date of birth, and everyone's date of birth on record (so
+        /// that only those born that day can match at all), `find` answers exactly what
+        /// grading every known person would: the letters only skip people grading vetoes.
+        #[test]
+        fn find_equals_grading_everyone(
+            people in proptest::collection::vec((word(), word(), 0u8..3), 1..40),
+            last in word(), first in word(), ops in (0u8..4, 0usize..10, "[A-Z]"),
+            day in 0u8..3, typo in any::<bool>(),
+        ) {
+            let dob = |d: u8| format!("1980-01-0{}", d + 1);
+            let ix = PersonIndex::build(
+                people
+                    .iter()
+                    .enumerate()
+                    .map(|(i, (l, f, d))| known(l, f, Some(dob(*d).as_str()), i))
+                    .collect(),
+            );
+            let last = if typo {
+                edit(&last, ops.0, ops.1, ops.2.chars().next().unwrap_or('A'))
+            } else {
+                last
+            };
+            let q = query(&last, &first, &dob(day));
+            prop_assert_eq!(found(&ix, &q), grade_everyone(&ix, &q));
+        }
+    }
 }
