@@ -26,7 +26,7 @@ fn at(d: NaiveDate, hour: u32, min: u32) -> DateTime<Utc> {
 }
 
 /// A world under construction: personnel rows and events.
-struct World {
+pub(crate) struct World {
     dir: tempfile::TempDir,
     personnel: String,
     events: Vec<(DateTime<Utc>, String)>,
@@ -102,7 +102,7 @@ impl World {
         }
     }
 
-    fn write(&self) -> (PathBuf, PathBuf) {
+    pub(crate) fn write(&self) -> (PathBuf, PathBuf) {
         let refs = self.dir.path().join("refs");
         std::fs::create_dir_all(&refs).expect("mkdir");
         std::fs::write(refs.join("personnel.csv"), &self.personnel).expect("write");
@@ -184,16 +184,20 @@ fn ordinary_weeks_raise_nothing() {
     assert_eq!(kinds(&w.audit(&[])), vec![]);
 }
 
-#[test]
-fn daily_count_flags_a_day_far_above_the_user_and_the_unit_but_not_overtime() {
+/// Monday of week 4: ada does seven times her usual; ben works a long day (1.6x).
+pub(crate) fn daily_count_world() -> World {
     let mut w = patrol();
-    // Monday of week 4: ada does seven times her usual; ben works a long day (1.6x).
     w.workday("ada", day(21), 210, 8, 9);
     w.workday("ben", day(21), 55, 7, 12);
     for u in ["cyd", "dee", "eli", "fay"] {
         w.workday(u, day(21), 34, 8, 8);
     }
-    let alerts = w.audit(&[]);
+    w
+}
+
+#[test]
+fn daily_count_flags_a_day_far_above_the_user_and_the_unit_but_not_overtime() {
+    let alerts = daily_count_world().audit(&[]);
     assert_eq!(kinds(&alerts), vec![k("daily_count", "ada", day(21))]);
     let a = &alerts[0];
     let reason = a["reason"].as_str().unwrap_or_default();
@@ -282,10 +286,10 @@ fn burst_flags_a_scripted_run_but_not_a_busy_few_minutes() {
         .starts_with("Up to 60 lookups within 10 minutes"));
 }
 
-#[test]
-fn off_hours_spares_night_workers_and_flags_a_day_worker_at_night() {
+/// Two night workers with history, and one who starts today in the same night unit; ada
+/// works her day, then 15 lookups between 02:00 and 03:00 the next night.
+pub(crate) fn off_hours_world() -> World {
     let mut w = patrol();
-    // Two night workers with history, and one who starts today in the same night unit.
     for u in ["nia", "ned"] {
         w.staff(u, "NIGHTS");
         w.history(u, 0..21, 30, 21);
@@ -295,26 +299,30 @@ fn off_hours_spares_night_workers_and_flags_a_day_worker_at_night() {
     for u in ["nia", "ned", "nat"] {
         w.workday(u, d, 30, 21, 8);
     }
-    // ada works her day, then 15 lookups between 02:00 and 03:00 the next night.
     w.workday("ada", d, 30, 8, 8);
     let night = day(22);
     for m in 0..15 {
         w.lookup("ada", at(night, 2, m * 4), &format!("N-{m}"), None);
     }
-    let alerts = w.audit(&[]);
+    w
+}
+
+#[test]
+fn off_hours_spares_night_workers_and_flags_a_day_worker_at_night() {
+    let alerts = off_hours_world().audit(&[]);
+    let night = day(22);
     assert_eq!(kinds(&alerts), vec![k("off_hours", "ada", night)]);
     let reason = alerts[0]["reason"].as_str().unwrap_or_default();
     assert!(reason.starts_with("15 lookups on 2024-03-26"), "{reason}");
 }
 
-#[test]
-fn distinct_subjects_flags_browsing_many_people() {
+/// ada keeps her usual volume but each lookup is someone new: 50 people instead of ~8.
+pub(crate) fn distinct_subjects_world() -> World {
     let mut w = patrol();
     let d = day(21);
     for u in ["ben", "cyd", "dee", "eli", "fay"] {
         w.workday(u, d, 30, 8, 8);
     }
-    // ada keeps her usual volume but each lookup is someone new: 50 people instead of ~8.
     for m in 0..50 {
         w.lookup(
             "ada",
@@ -323,7 +331,13 @@ fn distinct_subjects_flags_browsing_many_people() {
             None,
         );
     }
-    let alerts = w.audit(&[]);
+    w
+}
+
+#[test]
+fn distinct_subjects_flags_browsing_many_people() {
+    let d = day(21);
+    let alerts = distinct_subjects_world().audit(&[]);
     assert_eq!(kinds(&alerts), vec![k("distinct_subjects", "ada", d)]);
     assert_eq!(alerts[0]["evidence"]["observed"], 50);
     assert_eq!(alerts[0]["event_ids"].as_array().map(Vec::len), Some(50));

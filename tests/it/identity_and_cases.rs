@@ -1,4 +1,5 @@
-//! The hand-made tricky world (tests/fixtures/tricky): nicknames, typos, a common name
+//! Who was looked up and under which case, on the hand-made tricky world
+//! (tests/fixtures/tricky): nicknames, typos, a common name
 //! shared by two employees, a namesake citizen, a cover case, an expired association,
 //! closed/unknown/unassigned cases, exempt purposes, an internal-affairs lookup under an
 //! assigned case, accents, phone and address spellings, offsets and out-of-order lines.
