@@ -52,9 +52,10 @@ use crate::source::reorder::{late_message, Reorder, Timed};
 use crate::source::FormatChoice;
 use crate::store::{EventFacts, Store, StoredReject};
 
-/// An analysed event as the store keeps it: (id, ts, user, contract JSON, its recorded
-/// case status and name statistics, the reference data they were computed from).
-pub(crate) type Analysed = (String, String, String, String, EventFacts, Arc<Resolver>);
+/// An analysed event for the store: the event (its JSON is written by the writer thread,
+/// off the detection thread), its recorded case status and name statistics, and the
+/// reference data they were computed from.
+pub(crate) type Analysed = (Event, EventFacts, Arc<Resolver>);
 
 /// Where a source's lines come from, which decides whether they can be read again.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -719,20 +720,12 @@ impl Pipeline {
         let facts = crate::lookups::event_facts(&resolver, &prepared.resolved);
         self.engine.push_prepared(&t.ev, prepared, &mut self.closed);
         self.take_closed();
-        self.analysed.push((
-            t.ev.id.clone(),
-            format_ts(&t.ev.ts),
-            t.ev.user.clone(),
-            // Written directly: the same text as the contract map's, without building it.
-            t.ev.contract_json_text(),
-            facts,
-            Arc::clone(&resolver),
-        ));
         self.unhold(t.source, &t.at);
         self.metrics.replay_events.fetch_add(1, Ordering::Relaxed);
         self.metrics
             .event_time_ms
             .fetch_max(t.ev.ts.timestamp_millis(), Ordering::Relaxed);
+        self.analysed.push((t.ev, facts, resolver));
     }
 
     fn take_closed(&mut self) {

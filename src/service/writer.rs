@@ -31,6 +31,7 @@ use super::pipeline::{file_key, Analysed, Resume};
 use super::ServiceError;
 use crate::alert::sink::JsonLinesSink;
 use crate::alert::Alert;
+use crate::event::format_ts;
 use crate::identity::Resolver;
 use crate::store::{Store, StoredReject};
 
@@ -206,7 +207,7 @@ impl Committer {
                 for r in &step.rejects {
                     batch.reject(r)?;
                 }
-                for (id, ts, user, json, facts, resolver) in &step.events {
+                for (ev, facts, resolver) in &step.events {
                     let refs = match version {
                         Some((r, v)) if Arc::ptr_eq(r, resolver) => v,
                         _ => {
@@ -215,7 +216,11 @@ impl Committer {
                             v
                         }
                     };
-                    batch.event_with(id, ts, user, json, facts, refs)?;
+                    // Written directly: the same text as the contract map's, without
+                    // building it.
+                    let json = ev.contract_json_text();
+                    let ts = format_ts(&ev.ts);
+                    batch.event_with(&ev.id, &ts, &ev.user, &json, facts, refs)?;
                 }
                 for (name, position) in &step.progress {
                     batch.progress(name, position)?;
