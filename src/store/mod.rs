@@ -558,7 +558,12 @@ impl Store {
         let rows = stmt
             .query_map([limit as i64], |r| {
                 let id: String = r.get(1)?;
-                let text = event_text(&id, &r.get::<_, String>(3)?, &r.get::<_, String>(4)?, r.get(2)?);
+                let text = event_text(
+                    &id,
+                    &r.get::<_, String>(3)?,
+                    &r.get::<_, String>(4)?,
+                    r.get(2)?,
+                );
                 Ok((r.get(0)?, id, text))
             })
             .map_err(self.sql(doing))?;
@@ -1342,22 +1347,44 @@ pub(crate) mod tests {
     fn event_texts_are_kept_short_and_read_back_whole() {
         let cases = [
             ("e1", "2024-05-01T08:00:00Z", "u1", ",\"action\":\"query\"}"),
-            ("say \"hi\"\\", "2024-05-01T08:00:00Z", "jos\u{e9}\t\u{1}", "}"),
-            ("f.jsonl:12", "2024-05-01T08:00:00.5Z", "</script>", ",\"x\":[1,{\"y\":null}]}"),
+            (
+                "say \"hi\"\\",
+                "2024-05-01T08:00:00Z",
+                "jos\u{e9}\t\u{1}",
+                "}",
+            ),
+            (
+                "f.jsonl:12",
+                "2024-05-01T08:00:00.5Z",
+                "</script>",
+                ",\"x\":[1,{\"y\":null}]}",
+            ),
         ];
         for (id, ts, user, rest) in cases {
             let whole = format!("{}{rest}", event_prefix(id, ts, user));
             let v: Value = serde_json::from_str(&whole).unwrap();
-            assert_eq!((v["id"].as_str(), v["user"].as_str()), (Some(id), Some(user)));
+            assert_eq!(
+                (v["id"].as_str(), v["user"].as_str()),
+                (Some(id), Some(user))
+            );
             let kept = event_rest(id, ts, user, &whole);
             assert_eq!(kept, rest);
             assert_eq!(event_text(id, ts, user, kept.to_string()), whole);
         }
         // Another order of keys, another id, or a prefix cut inside a value: kept whole.
         for (id, json) in [
-            ("e1", r#"{"ts":"2024-05-01T08:00:00Z","id":"e1","user":"u1"}"#),
-            ("e2", r#"{"id":"e1","ts":"2024-05-01T08:00:00Z","user":"u1"}"#),
-            ("e1", r#"{"id":"e1","ts":"2024-05-01T08:00:00Z","user":"u1x"}"#),
+            (
+                "e1",
+                r#"{"ts":"2024-05-01T08:00:00Z","id":"e1","user":"u1"}"#,
+            ),
+            (
+                "e2",
+                r#"{"id":"e1","ts":"2024-05-01T08:00:00Z","user":"u1"}"#,
+            ),
+            (
+                "e1",
+                r#"{"id":"e1","ts":"2024-05-01T08:00:00Z","user":"u1x"}"#,
+            ),
         ] {
             assert_eq!(event_rest(id, "2024-05-01T08:00:00Z", "u1", json), json);
             assert_eq!(
