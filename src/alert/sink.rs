@@ -22,7 +22,7 @@ pub mod ocsf;
 pub mod syslog;
 
 pub struct JsonLinesSink {
-    out: BufWriter<Box<dyn Write>>,
+    out: BufWriter<Box<dyn Write + Send>>,
     written: u64,
 }
 

@@ -7,8 +7,10 @@
 //!                    http.rs inbox_reader ───┘
 //!                                            ▼
 //!                     pipeline.rs (one thread): decode, reorder, detect::Engine
+//!                                            ▼ bounded channel of steps
+//!                     writer.rs (one thread): one transaction per step (or a few in order)
 //!                                            ▼
-//!               store (SQLite): alerts, rejects, progress, checkpoints ──► --out
+//!               store (SQLite): alerts, events, rejects, progress, checkpoints ──► --out
 //!                                            │ sinks' outbox (same transaction)
 //!                                            ▼
 //!          deliver.rs (thread per --sink): batch ─► sink ─► ack ─► watermark in the store
@@ -28,6 +30,7 @@ pub mod item;
 pub mod metrics;
 pub mod pipeline;
 pub mod rotation;
+pub mod writer;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -81,6 +84,10 @@ pub enum ServiceError {
     Runtime(std::io::Error),
     #[error("{0}")]
     Usage(String),
+    #[error("cannot start the store writer thread: {0}")]
+    Thread(std::io::Error),
+    #[error("the store writer thread stopped unexpectedly")]
+    WriterGone,
 }
 
 /// Everything `custodes watch` needs; the CLI fills it from flags.

@@ -34,6 +34,7 @@ use tokio_util::sync::CancellationToken;
 use super::deliver::SinkWake;
 use super::item::{FileId, Gap, Generation, Item, Line, Position};
 use super::metrics::Metrics;
+use super::writer::{Step, Writer};
 use super::ServiceError;
 use crate::alert::sink::JsonLinesSink;
 use crate::alert::Alert;
@@ -51,9 +52,10 @@ use crate::source::reorder::{late_message, Reorder, Timed};
 use crate::source::FormatChoice;
 use crate::store::{EventFacts, Store, StoredReject};
 
-/// An analysed event as the store keeps it: (id, ts, user, contract JSON, its recorded
-/// case status and name statistics, the reference data they were computed from).
-type Analysed = (String, String, String, String, EventFacts, Arc<Resolver>);
+/// An analysed event for the store: the event (its JSON is written by the writer thread,
+/// off the detection thread), its recorded case status and name statistics, and the
+/// reference data they were computed from.
+pub(crate) type Analysed = (Event, EventFacts, Arc<Resolver>);
 
 /// Where a source's lines come from, which decides whether they can be read again.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -298,9 +300,12 @@ pub struct Pipeline {
     analysed: Vec<Analysed>,
     rejects: Vec<StoredReject>,
     checkpoint: Option<(String, String, Option<i64>)>,
+    /// `--out` and the sinks' wake, until [`Pipeline::run`] hands them to the writer.
     out: Option<JsonLinesSink>,
     /// Wakes the sinks' senders when final alerts were queued for them.
     wake: SinkWake,
+    /// Commits the steps on a thread of its own (`writer.rs`), from [`Pipeline::run`] on.
+    writer: Option<Writer>,
     metrics: Arc<Metrics>,
     closed: Vec<Alert>,
     outcome: Outcome,
@@ -440,6 +445,7 @@ impl Pipeline {
             checkpoint: None,
             out: spec.out,
             wake: spec.wake,
+            writer: None,
             metrics,
             closed: Vec::new(),
             outcome: Outcome::default(),
@@ -464,7 +470,15 @@ impl Pipeline {
         runtime: tokio::runtime::Handle,
         commit_every: Duration,
     ) -> Result<Outcome, ServiceError> {
-        self.write_pending_out()?;
+        // The writer has a connection of its own: this one stays for reading (exception
+        // rules at every step).
+        let writer_store = Store::open(self.store.path())?;
+        self.writer = Some(Writer::start(
+            writer_store,
+            self.out.take(),
+            self.wake.clone(),
+            Arc::clone(&self.metrics),
+        )?);
         let mut last_commit = Instant::now();
         let mut refs_alive = true;
         loop {
@@ -492,13 +506,13 @@ impl Pipeline {
             });
             let first = match woke {
                 Wake::Stop => {
-                    self.commit()?;
+                    self.close()?;
                     tracing::info!("Stopping: progress committed; the open day will be replayed from the checkpoint at the next start.");
                     return Ok(self.outcome);
                 }
                 Wake::SourcesGone => {
                     // Every sender is gone without saying End (cancelled sources).
-                    self.commit()?;
+                    self.close()?;
                     return Ok(self.outcome);
                 }
                 Wake::RefsGone => {
@@ -524,6 +538,10 @@ impl Pipeline {
             }
             if self.all_ended() {
                 return self.finish();
+            }
+            if let Some(w) = self.writer.as_mut().filter(|w| w.failed()) {
+                // The store cannot write: stop now, not at the next step.
+                return Err(w.stopped());
             }
             self.idle_release();
             if self.dirty || last_commit.elapsed() >= commit_every {
@@ -606,7 +624,7 @@ impl Pipeline {
                 Ok(())
             }
             Item::Failed { source, error } => {
-                self.commit()?;
+                self.close()?;
                 Err(ServiceError::Source {
                     name: self.sources[source].name.to_string(),
                     error,
@@ -702,19 +720,12 @@ impl Pipeline {
         let facts = crate::lookups::event_facts(&resolver, &prepared.resolved);
         self.engine.push_prepared(&t.ev, prepared, &mut self.closed);
         self.take_closed();
-        self.analysed.push((
-            t.ev.id.clone(),
-            format_ts(&t.ev.ts),
-            t.ev.user.clone(),
-            serde_json::Value::Object(t.ev.to_contract_json()).to_string(),
-            facts,
-            Arc::clone(&resolver),
-        ));
         self.unhold(t.source, &t.at);
         self.metrics.replay_events.fetch_add(1, Ordering::Relaxed);
         self.metrics
             .event_time_ms
             .fetch_max(t.ev.ts.timestamp_millis(), Ordering::Relaxed);
+        self.analysed.push((t.ev, facts, resolver));
     }
 
     fn take_closed(&mut self) {
@@ -781,8 +792,9 @@ impl Pipeline {
         });
     }
 
-    /// Commits one step: open alerts as they stand, final alerts, rejects, progress and
-    /// any checkpoint, in one transaction; then final alerts go to `--out`.
+    /// Makes one step: open alerts as they stand, final alerts, analysed events, rejects,
+    /// progress and any checkpoint, committed in one transaction by the writer thread,
+    /// which then writes final alerts to `--out`.
     fn commit(&mut self) -> Result<(), ServiceError> {
         let mut open = Vec::new();
         self.engine.provisional(&mut open);
@@ -801,142 +813,68 @@ impl Pipeline {
                 .suppressed_alerts
                 .fetch_add(hidden_final, Ordering::Relaxed);
         }
-        let out = self.out.is_some();
-        let mut newly = Vec::new();
-        let mut new_gaps = Vec::new();
-        let result = (|| {
-            let batch = self.store.batch()?;
-            for (a, fin) in &self.alerts {
-                if batch.alert(a, *fin, out)? {
-                    // Owed to the sinks from the step that made it final, so a crash can
-                    // neither lose it for them nor queue it twice.
-                    batch.queue_for_sinks(&a.alert_id)?;
-                    newly.push(a.clone());
-                }
-            }
-            for r in &self.rejects {
-                batch.reject(r)?;
-            }
-            // One reference data version per resolver (a reload between commits makes two).
-            let mut version: Option<(&Arc<Resolver>, i64)> = None;
-            for (id, ts, user, json, facts, resolver) in &self.analysed {
-                let refs = match version {
-                    Some((r, v)) if Arc::ptr_eq(r, resolver) => v,
-                    _ => {
-                        let v = batch.refs_version(resolver.fingerprint())?;
-                        version = Some((resolver, v));
-                        v
-                    }
-                };
-                batch.event_with(id, ts, user, json, facts, refs)?;
-            }
-            for (s, t) in self.sources.iter().zip(&self.tracks) {
-                batch.progress(
-                    &s.name,
-                    &serde_json::to_value(t.consumed).unwrap_or_default(),
-                )?;
-            }
-            // Generations before their progress, in the order they were read.
-            for (s, g, new) in &self.generations {
-                let record = serde_json::to_string(g).unwrap_or_default();
-                batch.generation(&self.sources[*s].name, &file_key(&g.id), &record, *new)?;
-            }
-            for (s, t) in self.sources.iter().zip(&self.tracks) {
-                for (f, at) in &t.gen_read {
-                    batch.generation_read(&s.name, &file_key(f), *at)?;
-                }
-            }
-            for (s, g) in &self.gaps {
-                let key = g.id.as_ref().map(file_key).unwrap_or_default();
-                if batch.gap(
-                    &self.sources[*s].name,
-                    &key,
-                    &g.file,
-                    g.from,
-                    g.to,
-                    &g.reason,
-                )? {
-                    new_gaps.push(*s);
-                }
-            }
-            if let Some((st, resume, inbox)) = &self.checkpoint {
-                batch.checkpoint(st, resume, *inbox)?;
-                if let Ok(r) = serde_json::from_str::<Resume>(resume) {
-                    for (name, sr) in &r.sources {
-                        if let Some(f) = sr.resume.file {
-                            // A few generations before the checkpoint's stay known, so
-                            // that they are not mistaken for new ones.
-                            batch.prune_generations(name, &file_key(&f), 50)?;
-                        }
-                    }
-                }
-            }
-            batch.commit()
-        })();
-        if let Err(e) = result {
-            self.metrics.store_errors.fetch_add(1, Ordering::Relaxed);
-            return Err(e.into());
-        }
-        let now = Utc::now().timestamp_millis();
-        self.metrics.last_commit_ms.store(now, Ordering::Relaxed);
-        if self.checkpoint.take().is_some() {
-            self.metrics
-                .last_checkpoint_ms
-                .store(now, Ordering::Relaxed);
-        }
-        self.alerts.clear();
-        self.analysed.clear();
-        self.rejects.clear();
-        self.generations.clear();
-        self.gaps.clear();
+        let step = Step {
+            alerts: std::mem::take(&mut self.alerts),
+            rejects: std::mem::take(&mut self.rejects),
+            events: std::mem::take(&mut self.analysed),
+            progress: self
+                .sources
+                .iter()
+                .zip(&self.tracks)
+                .map(|(s, t)| {
+                    (
+                        s.name.clone(),
+                        serde_json::to_value(t.consumed).unwrap_or_default(),
+                    )
+                })
+                .collect(),
+            generations: self
+                .generations
+                .drain(..)
+                .map(|(s, g, new)| {
+                    let record = serde_json::to_string(&g).unwrap_or_default();
+                    (self.sources[s].name.clone(), file_key(&g.id), record, new)
+                })
+                .collect(),
+            gen_read: self
+                .sources
+                .iter()
+                .zip(&self.tracks)
+                .flat_map(|(s, t)| {
+                    t.gen_read
+                        .iter()
+                        .map(|(f, at)| (s.name.clone(), file_key(f), *at))
+                })
+                .collect(),
+            gaps: self
+                .gaps
+                .drain(..)
+                .map(|(s, g)| (s, self.sources[s].name.clone(), g))
+                .collect(),
+            checkpoint: self.checkpoint.take(),
+        };
         for t in &mut self.tracks {
             let keep = t.gen_read.pop();
             t.gen_read.clear();
             t.gen_read.extend(keep);
         }
-        for s in new_gaps {
-            self.metrics.sources[s].gaps.fetch_add(1, Ordering::Relaxed);
-        }
         self.dirty = false;
-        for a in &newly {
-            self.metrics.alert(&a.detector, 1);
+        match self.writer.as_mut() {
+            Some(w) => w.send(step),
+            None => Err(ServiceError::WriterGone),
         }
-        self.outcome.final_alerts += newly.len() as u64;
-        if !newly.is_empty() {
-            self.wake.all();
-        }
-        self.write_out(&newly)
     }
 
-    fn write_out(&mut self, alerts: &[Alert]) -> Result<(), ServiceError> {
-        let Some(out) = self.out.as_mut() else {
-            return Ok(());
+    /// Makes the last step and waits until the writer has committed every step.
+    fn close(&mut self) -> Result<(), ServiceError> {
+        self.commit()?;
+        let written = match self.writer.as_mut() {
+            Some(w) => w.finish()?,
+            None => return Err(ServiceError::WriterGone),
         };
-        if alerts.is_empty() {
-            return Ok(());
-        }
-        for a in alerts {
-            out.write(a).map_err(ServiceError::Out)?;
-        }
-        out.finish().map_err(ServiceError::Out)?;
-        let ids: Vec<String> = alerts.iter().map(|a| a.alert_id.clone()).collect();
-        self.store.out_written(&ids)?;
+        self.writer = None;
+        self.outcome.final_alerts += written.final_alerts;
         Ok(())
-    }
-
-    /// Final alerts a crash left unwritten to `--out` go out first.
-    fn write_pending_out(&mut self) -> Result<(), ServiceError> {
-        if self.out.is_none() {
-            return Ok(());
-        }
-        let pending = self.store.out_pending()?;
-        if !pending.is_empty() {
-            tracing::info!(
-                alerts = pending.len(),
-                "Writing alerts committed before a crash but not yet written to --out."
-            );
-        }
-        self.write_out(&pending)
     }
 
     /// Every source has ended: analyse what the reorder buffer holds, close the last
@@ -950,10 +888,7 @@ impl Pipeline {
         self.engine.finish(&mut self.closed);
         self.take_closed();
         self.save_checkpoint(None);
-        self.commit()?;
-        if let Some(out) = self.out.as_mut() {
-            out.finish().map_err(ServiceError::Out)?;
-        }
+        self.close()?;
         self.outcome.finished = true;
         Ok(self.outcome)
     }

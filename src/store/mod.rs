@@ -37,7 +37,7 @@ pub use files::StoredGap;
 pub const FORMAT: &str = "custodes-store";
 /// Bump on any change of schema or meaning; [`Store::open`] migrates older versions it
 /// knows and refuses newer ones.
-pub const VERSION: u32 = 7;
+pub const VERSION: u32 = 8;
 
 #[derive(Debug, Error)]
 pub enum StoreError {
@@ -250,6 +250,52 @@ CREATE TABLE IF NOT EXISTS refs_versions (
 );
 ";
 
+/// Version 8 (issue 13): an event's JSON is kept without what its own columns hold. The
+/// contract JSON of an event begins with its `id`, `ts` and `user` (`Event::contract_json_text`
+/// writes them first); the `event` column keeps the text after them (`}` or `,"action":...}`)
+/// and [`event_text`] puts them back, byte for byte. Rows stored before it hold the whole
+/// object (they begin with `{`) and are read as they are; so are texts that do not begin
+/// with that exact prefix. No table changes: the version says that older custodes, which
+/// would read the short form as damaged, must refuse the store.
+const SCHEMA_V8: &str = "";
+
+/// The beginning of an event's contract JSON that the `events` row's columns hold.
+fn event_prefix(id: &str, ts: &str, user: &str) -> String {
+    let mut p = String::with_capacity(id.len() + ts.len() + user.len() + 32);
+    p.push_str("{\"id\":");
+    push_json_str(&mut p, id);
+    p.push_str(",\"ts\":");
+    push_json_str(&mut p, ts);
+    p.push_str(",\"user\":");
+    push_json_str(&mut p, user);
+    p
+}
+
+fn push_json_str(out: &mut String, s: &str) {
+    // A string always serialises; the text is what `Event::contract_json_text` writes.
+    out.push_str(&serde_json::to_string(s).unwrap_or_default());
+}
+
+/// What the `event` column keeps of an event's JSON: the text after its id, time and
+/// login, or the whole text when it does not begin with them.
+fn event_rest<'j>(id: &str, ts: &str, user: &str, json: &'j str) -> &'j str {
+    match json.strip_prefix(event_prefix(id, ts, user).as_str()) {
+        Some(rest) if rest.starts_with(',') || rest == "}" => rest,
+        _ => json,
+    }
+}
+
+/// An event's contract JSON from its row: `stored` as kept by [`event_rest`] (or whole, as
+/// before version 8).
+pub(crate) fn event_text(id: &str, ts: &str, user: &str, stored: String) -> String {
+    if stored.starts_with('{') {
+        return stored;
+    }
+    let mut text = event_prefix(id, ts, user);
+    text.push_str(&stored);
+    text
+}
+
 /// What the detectors made of an event, kept with it for searches of the store (schema
 /// version 7). The store does not interpret it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -413,7 +459,7 @@ impl Store {
             let version = get("version")?.unwrap_or_default();
             match version.parse::<u32>() {
                 Ok(v) if v == VERSION => return Ok(()),
-                Ok(v @ 1..=6) => return self.migrate(v),
+                Ok(v @ 1..=7) => return self.migrate(v),
                 _ => {
                     return Err(StoreError::Version {
                         path: self.path.clone(),
@@ -440,6 +486,8 @@ impl Store {
             .map_err(self.sql("creating the schema"))?;
         tx.execute_batch(SCHEMA_V7)
             .map_err(self.sql("creating the schema"))?;
+        tx.execute_batch(SCHEMA_V8)
+            .map_err(self.sql("creating the schema"))?;
         tx.execute(
             "INSERT INTO meta (key, value) VALUES ('format', ?1), ('version', ?2)",
             params![FORMAT, VERSION.to_string()],
@@ -456,7 +504,9 @@ impl Store {
     /// versions up to 5 the workbench's index of alerts and its events per day (version 6,
     /// `lists.rs`: the days are counted on first use), and versions up to 6 the events'
     /// recorded case status (version 7: NULL for the events already stored, which a search
-    /// then computes); nothing they held changes.
+    /// then computes), and versions up to 7 the short event texts (version 8: the events
+    /// already stored keep their whole text, which reads as before); nothing they held
+    /// changes.
     fn migrate(&self, from: u32) -> Result<(), StoreError> {
         let doing = "migrating the store to the current version";
         let tx = self.conn.unchecked_transaction().map_err(self.sql(doing))?;
@@ -481,6 +531,9 @@ impl Store {
         if from < 7 {
             tx.execute_batch(SCHEMA_V7).map_err(self.sql(doing))?;
         }
+        if from < 8 {
+            tx.execute_batch(SCHEMA_V8).map_err(self.sql(doing))?;
+        }
         tx.execute(
             "UPDATE meta SET value = ?1 WHERE key = 'version'",
             [VERSION.to_string()],
@@ -497,13 +550,22 @@ impl Store {
         let mut stmt = self
             .conn
             .prepare_cached(
-                "SELECT rowid, event_id, event FROM events
+                "SELECT rowid, event_id, event, ts, user FROM events
                  WHERE rowid > coalesce((SELECT upto FROM event_keys_done WHERE id = 1), 0)
                  ORDER BY rowid LIMIT ?1",
             )
             .map_err(self.sql(doing))?;
         let rows = stmt
-            .query_map([limit as i64], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .query_map([limit as i64], |r| {
+                let id: String = r.get(1)?;
+                let text = event_text(
+                    &id,
+                    &r.get::<_, String>(3)?,
+                    &r.get::<_, String>(4)?,
+                    r.get(2)?,
+                );
+                Ok((r.get(0)?, id, text))
+            })
             .map_err(self.sql(doing))?;
         rows.collect::<Result<_, _>>().map_err(self.sql(doing))
     }
@@ -565,7 +627,7 @@ impl Store {
             .conn
             .prepare_cached(
                 "SELECT e.ts, e.event, e.case_status, e.case_ref, e.name_sharing,
-                        coalesce(v.fingerprint, '')
+                        coalesce(v.fingerprint, ''), e.user
                  FROM events e LEFT JOIN refs_versions v ON v.id = e.refs_version
                  WHERE e.event_id = ?1",
             )
@@ -584,7 +646,9 @@ impl Store {
                             refs: r.get(5)?,
                         }),
                     };
-                    Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, facts))
+                    let ts: String = r.get(0)?;
+                    let json = event_text(&id, &ts, &r.get::<_, String>(6)?, r.get(1)?);
+                    Ok((ts, json, facts))
                 })
                 .optional()
                 .map_err(self.sql(doing))?;
@@ -898,7 +962,7 @@ impl Batch<'_> {
                 id,
                 ts,
                 user,
-                json,
+                event_rest(id, ts, user, json),
                 facts.case_status,
                 facts.case_ref,
                 facts.name_sharing,
@@ -917,7 +981,7 @@ impl Batch<'_> {
                 "INSERT OR IGNORE INTO events (event_id, ts, user, event) VALUES (?1, ?2, ?3, ?4)",
             )
             .map_err(self.sql("writing an event"))?;
-        stmt.execute(params![id, ts, user, json])
+        stmt.execute(params![id, ts, user, event_rest(id, ts, user, json)])
             .map_err(self.sql("writing an event"))?;
         Ok(())
     }
@@ -1276,6 +1340,129 @@ pub(crate) mod tests {
         Store::open(&p).unwrap();
     }
 
+    /// The short event text (version 8) gives back the contract JSON byte for byte, with
+    /// ids, times and logins that need escaping too; a text that does not begin with them
+    /// is kept whole.
+    #[test]
+    fn event_texts_are_kept_short_and_read_back_whole() {
+        let cases = [
+            ("e1", "2024-05-01T08:00:00Z", "u1", ",\"action\":\"query\"}"),
+            (
+                "say \"hi\"\\",
+                "2024-05-01T08:00:00Z",
+                "jos\u{e9}\t\u{1}",
+                "}",
+            ),
+            (
+                "f.jsonl:12",
+                "2024-05-01T08:00:00.5Z",
+                "</script>",
+                ",\"x\":[1,{\"y\":null}]}",
+            ),
+        ];
+        for (id, ts, user, rest) in cases {
+            let whole = format!("{}{rest}", event_prefix(id, ts, user));
+            let v: Value = serde_json::from_str(&whole).unwrap();
+            assert_eq!(
+                (v["id"].as_str(), v["user"].as_str()),
+                (Some(id), Some(user))
+            );
+            let kept = event_rest(id, ts, user, &whole);
+            assert_eq!(kept, rest);
+            assert_eq!(event_text(id, ts, user, kept.to_string()), whole);
+        }
+        // Another order of keys, another id, or a prefix cut inside a value: kept whole.
+        for (id, json) in [
+            (
+                "e1",
+                r#"{"ts":"2024-05-01T08:00:00Z","id":"e1","user":"u1"}"#,
+            ),
+            (
+                "e2",
+                r#"{"id":"e1","ts":"2024-05-01T08:00:00Z","user":"u1"}"#,
+            ),
+            (
+                "e1",
+                r#"{"id":"e1","ts":"2024-05-01T08:00:00Z","user":"u1x"}"#,
+            ),
+        ] {
+            assert_eq!(event_rest(id, "2024-05-01T08:00:00Z", "u1", json), json);
+            assert_eq!(
+                event_text(id, "2024-05-01T08:00:00Z", "u1", json.to_string()),
+                json
+            );
+        }
+    }
+
+    #[test]
+    fn a_version_7_store_keeps_its_whole_event_texts_beside_short_ones() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("v7.db");
+        let whole = r#"{"id":"old","ts":"2024-05-01T00:00:00Z","user":"u1","action":"query"}"#;
+        {
+            let c = Connection::open(&p).unwrap();
+            for part in [
+                SCHEMA,
+                SCHEMA_V2,
+                files::SCHEMA_V3,
+                SCHEMA_V4,
+                outbox::SCHEMA_V5,
+                lists::SCHEMA_V6,
+                LOOKUP_INDEX,
+                SCHEMA_V7,
+            ] {
+                c.execute_batch(part).unwrap();
+            }
+            c.execute(
+                "INSERT INTO meta (key, value) VALUES ('format', ?1), ('version', '7')",
+                [FORMAT],
+            )
+            .unwrap();
+            c.execute(
+                "INSERT INTO events (event_id, ts, user, event) VALUES ('old', '2024-05-01T00:00:00Z', 'u1', ?1)",
+                [whole],
+            )
+            .unwrap();
+        }
+        let mut s = Store::open(&p).unwrap();
+        let version: String = s
+            .conn
+            .query_row("SELECT value FROM meta WHERE key = 'version'", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(version, "8");
+        let new = r#"{"id":"new","ts":"2024-05-01T00:00:01Z","user":"u1","action":"query"}"#;
+        let b = s.batch().unwrap();
+        b.event("new", "2024-05-01T00:00:01Z", "u1", new).unwrap();
+        b.commit().unwrap();
+        let raw: Vec<String> = s
+            .conn
+            .prepare("SELECT event FROM events ORDER BY rowid")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        assert_eq!(raw, [whole, r#","action":"query"}"#]);
+        assert_eq!(
+            s.events_by_id(&["old".into(), "new".into()]).unwrap(),
+            [whole, new]
+        );
+        assert_eq!(
+            s.events_of("u1", "2024-05-01T00:00:00Z", "2024-05-02T00:00:00Z", 0, 10)
+                .unwrap(),
+            [whole, new]
+        );
+        let texts: Vec<String> = s
+            .unindexed_events(10)
+            .unwrap()
+            .into_iter()
+            .map(|r| r.2)
+            .collect();
+        assert_eq!(texts, [whole, new]);
+    }
+
     #[test]
     fn a_version_6_store_keeps_its_events_with_no_recorded_status() {
         let dir = tempfile::tempdir().unwrap();
@@ -1311,7 +1498,7 @@ pub(crate) mod tests {
                 r.get(0)
             })
             .unwrap();
-        assert_eq!(version, "7");
+        assert_eq!(version, VERSION.to_string());
         // A version 7 writer records facts beside the old event, which has none.
         let facts = EventFacts {
             case_status: "explained",

@@ -253,12 +253,19 @@ impl Store {
         let mut stmt = self
             .conn
             .prepare_cached(
-                "SELECT event FROM events WHERE user = ?1 AND ts >= ?2 AND ts <= ?3 ORDER BY ts, rowid LIMIT ?4 OFFSET ?5",
+                "SELECT event, event_id, ts FROM events WHERE user = ?1 AND ts >= ?2 AND ts <= ?3 ORDER BY ts, rowid LIMIT ?4 OFFSET ?5",
             )
             .map_err(self.sql("reading events"))?;
         let n = |v: usize| i64::try_from(v).unwrap_or(i64::MAX);
         let rows = stmt
-            .query_map(params![user, from, to, n(limit), n(offset)], |r| r.get(0))
+            .query_map(params![user, from, to, n(limit), n(offset)], |r| {
+                Ok(super::event_text(
+                    &r.get::<_, String>(1)?,
+                    &r.get::<_, String>(2)?,
+                    user,
+                    r.get(0)?,
+                ))
+            })
             .map_err(self.sql("reading events"))?;
         rows.collect::<Result<_, _>>()
             .map_err(self.sql("reading events"))
@@ -279,12 +286,19 @@ impl Store {
     pub fn events_by_id(&self, ids: &[String]) -> Result<Vec<String>, StoreError> {
         let mut stmt = self
             .conn
-            .prepare_cached("SELECT event FROM events WHERE event_id = ?1")
+            .prepare_cached("SELECT event, ts, user FROM events WHERE event_id = ?1")
             .map_err(self.sql("reading events"))?;
         let mut out = Vec::new();
         for id in ids {
             if let Some(e) = stmt
-                .query_row([id], |r| r.get::<_, String>(0))
+                .query_row([id], |r| {
+                    Ok(super::event_text(
+                        id,
+                        &r.get::<_, String>(1)?,
+                        &r.get::<_, String>(2)?,
+                        r.get(0)?,
+                    ))
+                })
                 .optional()
                 .map_err(self.sql("reading events"))?
             {
