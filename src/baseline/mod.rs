@@ -294,7 +294,7 @@ impl HistoryBuilder {
         let s = a.unexplained_subject();
         c.subject.push(s.map(|s| s.key.clone()));
         c.person
-            .push(s.filter(|s| s.precise).map(|s| s.key.clone()));
+            .push(s.filter(|s| s.counts_attention()).map(|s| s.key.clone()));
         c.rows.push(a.rows);
     }
 

@@ -21,6 +21,16 @@ pub struct SubjectKey {
     pub precise: bool,
 }
 
+impl SubjectKey {
+    /// Whether the history counts the logins that look this key up each day: people, and
+    /// bare names too (how many logins search a name alone on an ordinary day tells
+    /// `subject_surge` whether such a search during a surge on someone of that name is
+    /// likely to be about them); not addresses.
+    pub fn counts_attention(&self) -> bool {
+        self.precise || self.key.starts_with("name:")
+    }
+}
+
 /// One event as behaviour history sees it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Activity {
@@ -203,7 +213,7 @@ impl DayTally {
             if !t.subjects.contains_key(&s.key) {
                 t.subjects.insert(s.key.clone(), ev.id.clone());
             }
-            if s.precise {
+            if s.counts_attention() {
                 match self.persons.get_mut(&s.key) {
                     Some(users) => {
                         if !users.contains(&a.user) {

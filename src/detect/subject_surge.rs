@@ -12,6 +12,13 @@
 //! Smiths are not a surge. A login caught in a surge has, however, typed the person's name
 //! without a date of birth too (a name search first, the record next): those bare-name
 //! searches of the person, kept per login for the window, join its alert.
+//!
+//! Once a surge is established by identifying lookups, a login that only typed the
+//! person's bare name in the same hours, with no case that explains it, joins it too with
+//! an alert of its own that says so — unless the name alone is one that several logins
+//! search on an ordinary day without a case (the median day of history, as for people):
+//! then a bare search of it is still nobody in particular. Bare names start nothing and
+//! count towards no threshold.
 
 use std::collections::VecDeque;
 
@@ -30,11 +37,11 @@ use crate::identity::Resolved;
 pub const DOC: DetectorDoc = DetectorDoc {
     name: "subject_surge",
     kinds: &["many_users"],
-    what: "At least `min_users` distinct logins look up one person within `window_hours`, none with an assigned case that lists the person, and at least `attention_ratio` times the logins that usually look that person up in a day (the median day of the history, so an earlier surge does not hide the next) (`many_users`). Each login involved gets an alert with all its lookups in the surge, including its searches by the person's bare name in the same hours.",
+    what: "At least `min_users` distinct logins look up one person within `window_hours`, none with an assigned case that lists the person, and at least `attention_ratio` times the logins that usually look that person up in a day (the median day of the history, so an earlier surge does not hide the next) (`many_users`). Each login involved gets an alert with all its lookups in the surge, including its searches by the person's bare name in the same hours; a login that only typed the person's bare name during the surge, with no case that explains it, gets one that says so, unless several logins search that name alone on an ordinary day.",
     why: "When a colleague, a crime victim or a public figure is in the news, curiosity spreads through a whole force; each lookup alone looks routine.",
     false_positives: "A major incident worked by many officers before a case is opened or its subjects are listed; a wanted person whose record every patrol checks. Add the case (and its subjects) or raise `min_users`.",
-    tuning: "`subject_surge.window_hours`, `min_users`, `attention_ratio`. People are keyed by a known identity they match, else by person id, name with date of birth, plate or phone; a bare name never starts or counts towards a surge (five officers, five John Smiths), but a login caught in one has its bare-name searches of the person (as typed, or as the reference data writes them) in the same hours added to its alert, unless a case explains them.",
-    example: "Looked up person P-48213 on 2024-05-14 as one of 9 logins within 24 hours (10:12 to 15:40), none with a case that lists the person; usually at most one login a day looks them up.",
+    tuning: "`subject_surge.window_hours`, `min_users`, `attention_ratio`. People are keyed by a known identity they match, else by person id, name with date of birth, plate or phone; a bare name never starts or counts towards a surge (five officers, five John Smiths), but a login caught in one has its bare-name searches of the person (as typed, or as the reference data writes them) in the same hours added to its alert, unless a case explains them, and a login that searched only the bare name in those hours joins the surge when the name alone is searched without a case by at most one login on the median day of history (a common name searched every day joins nothing).",
+    example: "Looked up person P-48213 on 2024-05-14 (3 lookups, 10:12 to 15:40) as one of 9 logins within 24 hours, none with a case that lists the person; usually at most one login a day looks them up.",
     needs: &[],
 };
 
@@ -106,6 +113,13 @@ impl Window {
 struct Flagged {
     login: String,
     events: Vec<(DateTime<Utc>, String)>,
+    /// The login typed only the person's bare name (it joined an established surge).
+    name_only: bool,
+    /// The bare name as it typed it first, for its reason.
+    typed_name: String,
+    /// For a name-only login: the logins that search that name alone on the median day of
+    /// history (at most 1, or it would not have joined).
+    name_attention: u32,
 }
 
 /// What a person's surge looked like on the current day, shared by every login's alert.
@@ -125,6 +139,13 @@ struct SurgeDay {
 struct BareName {
     ts: DateTime<Utc>,
     id: String,
+    /// The login as the event spells it (the map key holds its comparison key). Older
+    /// saved states lack it; the key stands in.
+    #[serde(default)]
+    login: String,
+    /// The name as typed, for the reason of a login that joins a surge by it alone.
+    #[serde(default)]
+    typed: String,
 }
 
 pub struct SubjectSurge {
@@ -150,6 +171,12 @@ impl SubjectSurge {
             surges: HashMap::default(),
         }
     }
+}
+
+/// The history key of a bare name's attention: the same key
+/// [`crate::baseline::tally::subject_key`] gives a lookup by that name alone.
+fn bare_key(name: &str) -> String {
+    format!("name:{name}")
 }
 
 /// How a lookup named its subject, for reasons (`SMITH, JANE (DOB 1981-02-03)`).
@@ -182,20 +209,54 @@ fn shown(s: &Subject) -> String {
 }
 
 impl SubjectSurge {
-    /// A bare-name lookup: part of a surge the login is already flagged in today on a
-    /// person of that name, or kept for the window in case it is found in one later.
-    fn bare_name(&mut self, user: &str, name: &str, ts: DateTime<Utc>, login: &str, id: &str) {
-        for (person, surge) in &self.surges {
+    /// A bare-name lookup: part of a surge on a person of that name the login is already
+    /// flagged in today, or of one established without it when the name alone is not one
+    /// several logins search on an ordinary day (`usual_attention` of the bare name, asked
+    /// only when such a surge is under way); otherwise kept for the window in case the login
+    /// is found in one later.
+    fn bare_name(
+        &mut self,
+        bare: (&str, &str),
+        ts: DateTime<Utc>,
+        ev: &Event,
+        usual_attention: impl Fn() -> u32,
+    ) {
+        let (user, name) = bare;
+        let (login, id) = (ev.user.as_str(), ev.id.as_str());
+        let mut attention = None;
+        for (person, surge) in self.surges.iter_mut() {
             let Some(w) = self.persons.get(person) else {
                 continue;
             };
-            if !w.names.contains(name) || !surge.logins.contains(login) {
+            if !w.names.contains(name) {
                 continue;
             }
-            if let Some(f) = self.flagged.get_mut(&(user.to_string(), person.clone())) {
-                f.events.push((ts, id.to_string()));
-                return;
+            let key = (user.to_string(), person.clone());
+            if surge.logins.contains(login) {
+                if let Some(f) = self.flagged.get_mut(&key) {
+                    f.events.push((ts, id.to_string()));
+                    return;
+                }
             }
+            // The surge still lasts: its last identifying lookup is within the window.
+            let lasting = w.entries.back().is_some_and(|e| ts - e.ts < self.window);
+            if !lasting {
+                continue;
+            }
+            let name_attention = *attention.get_or_insert_with(&usual_attention);
+            if name_attention > 1 {
+                continue;
+            }
+            surge.logins.insert(login.to_string());
+            let f = self.flagged.entry(key).or_insert_with(|| Flagged {
+                login: login.to_string(),
+                name_only: true,
+                typed_name: shown(&ev.subject),
+                name_attention,
+                ..Flagged::default()
+            });
+            f.events.push((ts, id.to_string()));
+            return;
         }
         let q = self
             .bare
@@ -207,7 +268,70 @@ impl SubjectSurge {
         q.push_back(BareName {
             ts,
             id: id.to_string(),
+            login: login.to_string(),
+            typed: shown(&ev.subject),
         });
+    }
+
+    /// When a surge starts: the bare-name searches of the person that other logins typed
+    /// earlier in the window, with no case explaining them, join it (under the same rule
+    /// as [`Self::bare_name`]'s later ones).
+    fn join_earlier_bare_names(
+        &mut self,
+        person: &str,
+        now: DateTime<Utc>,
+        day: NaiveDate,
+        cx: &Context<'_>,
+    ) {
+        let (Some(w), Some(surge)) = (self.persons.get(person), self.surges.get_mut(person)) else {
+            return;
+        };
+        let since = now - self.window;
+        let mut waiting: Vec<(String, String)> = self
+            .bare
+            .iter()
+            .filter(|((_, n), q)| w.names.contains(n) && q.back().is_some_and(|b| b.ts >= since))
+            .map(|(k, _)| k.clone())
+            .collect();
+        waiting.sort_unstable();
+        let mut usual: HashMap<String, u32> = HashMap::default();
+        for (user, name) in waiting {
+            let attention = *usual
+                .entry(name.clone())
+                .or_insert_with(|| cx.history.person_attention(&bare_key(&name), day));
+            if attention > 1 {
+                continue;
+            }
+            let Some(q) = self.bare.remove(&(user.clone(), name.clone())) else {
+                continue;
+            };
+            let f = self
+                .flagged
+                .entry((user.clone(), person.to_string()))
+                .or_insert_with(|| Flagged {
+                    name_only: true,
+                    name_attention: attention,
+                    ..Flagged::default()
+                });
+            for b in q.into_iter().filter(|b| b.ts >= since) {
+                if f.login.is_empty() {
+                    f.login = if b.login.is_empty() {
+                        user.clone()
+                    } else {
+                        b.login.clone()
+                    };
+                }
+                if f.typed_name.is_empty() {
+                    f.typed_name = if b.typed.is_empty() {
+                        name.clone()
+                    } else {
+                        b.typed.clone()
+                    };
+                }
+                f.events.push((b.ts, b.id));
+            }
+            surge.logins.insert(f.login.clone());
+        }
     }
 
     /// Forgets bare-name lookups that can no longer fall in a window reaching the next day.
@@ -245,7 +369,9 @@ impl Detector for SubjectSurge {
             // but the same login typing the name of the person it is caught surging on,
             // in the same hours, is part of what it did.
             if let Some(name) = name {
-                self.bare_name(a.user.as_str(), name, a.ts, &ev.user, &ev.id);
+                let day = a.day();
+                let usual = || cx.history.person_attention(&bare_key(name), day);
+                self.bare_name((a.user.as_str(), name), a.ts, ev, usual);
             }
             return;
         }
@@ -304,6 +430,7 @@ impl Detector for SubjectSurge {
             return;
         }
         let surge = self.surges.entry(subject.key.clone()).or_default();
+        let onset = surge.logins.is_empty();
         if surge.shown.is_empty() {
             surge.shown = w.shown.clone();
         }
@@ -323,6 +450,8 @@ impl Detector for SubjectSurge {
             if f.login.is_empty() {
                 f.login = e.login.clone();
             }
+            // Typed the person identifiably after all: an ordinary participant.
+            f.name_only = false;
             f.events.push((e.ts, e.id.clone()));
             // The login's bare-name searches of this person's names in the window.
             for n in &w.names {
@@ -335,6 +464,9 @@ impl Detector for SubjectSurge {
             }
         }
         w.flagged = w.entries.len();
+        if onset {
+            self.join_earlier_bare_names(&subject.key, a.ts, a.day(), cx);
+        }
     }
 
     fn close_day(&mut self, day: NaiveDate, _cx: &DayContext<'_>, out: &mut Vec<DayFinding>) {
@@ -358,9 +490,24 @@ impl Detector for SubjectSurge {
             ) else {
                 continue;
             };
+            let mut evidence = json!({
+                "person": k.1,
+                "searched": surge.shown,
+                "logins_in_window": surge.peak_users,
+                "logins_flagged_that_day": surge.logins,
+                "window_hours": hours,
+                "threshold": surge.threshold,
+                "usual_attention": surge.attention,
+                "name_only": f.name_only,
+            });
+            if f.name_only {
+                // The baseline a name-only login was judged by: the name's own attention.
+                evidence["name_usual_attention"] = json!(f.name_attention);
+            }
             out.push(DayFinding {
                 kind: "many_users".into(),
-                severity: if surge.peak_users >= 2 * surge.threshold as usize {
+                // A bare name is the weaker evidence: never more than medium on its own.
+                severity: if !f.name_only && surge.peak_users >= 2 * surge.threshold as usize {
                     Severity::High
                 } else {
                     Severity::Medium
@@ -371,28 +518,37 @@ impl Detector for SubjectSurge {
                 first,
                 last,
                 event_ids: f.events.iter().map(|e| e.1.clone()).collect(),
-                reason: format!(
-                    "Looked up {} on {day} as one of {} logins within {hours} hours ({} to {}), none with a case that lists the person; {}.",
-                    if surge.shown.is_empty() { k.1.clone() } else { surge.shown.clone() },
-                    surge.peak_users,
-                    format_ts(&first),
-                    format_ts(&last),
-                    match surge.attention {
+                reason: {
+                    let who = if surge.shown.is_empty() { k.1.clone() } else { surge.shown.clone() };
+                    let usual = match surge.attention {
                         0 => "there is no history to say how much attention they usually draw"
                             .to_string(),
                         1 => "usually at most one login a day looks them up".to_string(),
                         n => format!("usually {n} logins a day look them up"),
-                    },
-                ),
-                evidence: json!({
-                    "person": k.1,
-                    "searched": surge.shown,
-                    "logins_in_window": surge.peak_users,
-                    "logins_flagged_that_day": surge.logins,
-                    "window_hours": hours,
-                    "threshold": surge.threshold,
-                    "usual_attention": surge.attention,
-                }),
+                    };
+                    let (n, from, to) = (f.events.len(), format_ts(&first), format_ts(&last));
+                    let lookups = if n == 1 {
+                        format!("1 lookup, at {from}")
+                    } else {
+                        format!("{n} lookups, {from} to {to}")
+                    };
+                    if f.name_only {
+                        let name_usual = match f.name_attention {
+                            0 => "there is no history to say how often that name alone is searched",
+                            _ => "on an ordinary day at most one login searches that name alone without a case",
+                        };
+                        format!(
+                            "Searched the bare name {} on {day} ({lookups}) with no case that lists the person, while {} logins looked up {who} within {hours} hours, none with a case that lists the person; {name_usual}.",
+                            f.typed_name, surge.peak_users,
+                        )
+                    } else {
+                        format!(
+                            "Looked up {who} on {day} ({lookups}) as one of {} logins within {hours} hours, none with a case that lists the person; {usual}.",
+                            surge.peak_users,
+                        )
+                    }
+                },
+                evidence,
             });
         }
         self.surges.clear();

@@ -349,6 +349,15 @@ fn exemption_policy_is_per_agency() {
 /// Writes `refs` (file name, text) and `events` into a temporary directory, audits them and
 /// returns the directory (kept alive) with the alerts.
 fn audit_built(refs: &[(&str, String)], events: &str) -> (tempfile::TempDir, Vec<Value>) {
+    audit_built_with_config(refs, events, "")
+}
+
+/// [`audit_built`] with a configuration file of `config` (none when empty).
+fn audit_built_with_config(
+    refs: &[(&str, String)],
+    events: &str,
+    config: &str,
+) -> (tempfile::TempDir, Vec<Value>) {
     let dir = tempfile::tempdir().expect("tempdir");
     for (name, text) in refs {
         write(&dir.path().join("refs").join(name), text);
@@ -356,14 +365,15 @@ fn audit_built(refs: &[(&str, String)], events: &str) -> (tempfile::TempDir, Vec
     let ev_path = dir.path().join("events.jsonl");
     write(&ev_path, events);
     let out = dir.path().join("alerts.jsonl");
-    custodes()
-        .args(["audit", "--quiet", "--refs"])
-        .arg(dir.path().join("refs"))
-        .arg("--out")
-        .arg(&out)
-        .arg(&ev_path)
-        .assert()
-        .success();
+    let mut cmd = custodes();
+    cmd.args(["audit", "--quiet", "--refs"])
+        .arg(dir.path().join("refs"));
+    if !config.is_empty() {
+        let cfg_path = dir.path().join("custodes.toml");
+        write(&cfg_path, config);
+        cmd.arg("--config").arg(cfg_path);
+    }
+    cmd.arg("--out").arg(&out).arg(&ev_path).assert().success();
     let alerts = read_jsonl(&out);
     (dir, alerts)
 }
@@ -582,12 +592,14 @@ fn export_in_the_first_week() {
 }
 
 /// Six officers look up a young woman in the news by name and date of birth; her name is
-/// common (the reference data holds two people of that name), so a bare-name search is
-/// nobody in particular. The officers who also typed her bare name in the same hours have
-/// those searches in their alert; an officer who only typed the bare name is not accused.
-#[test]
-fn surge_with_bare_name_searches() {
-    let users = ["ofc1", "ofc2", "ofc3", "ofc4", "ofc5", "ofc6", "ofc7"];
+/// common (the reference data holds two people of that name), so a bare-name search alone
+/// never starts or counts towards a surge. With `daily_bare_searches`, two other logins
+/// search that bare name, with no case, on each of the twelve days before. Returns each
+/// login's `many_users` alert as (login, event ids, reason).
+fn surge_world(daily_bare_searches: bool) -> Vec<(String, Vec<String>, String)> {
+    let users = [
+        "ofc1", "ofc2", "ofc3", "ofc4", "ofc5", "ofc6", "ofc7", "ofc8", "ofc9",
+    ];
     let mut refs = unit_refs(&users, "PATROL");
     refs.push((
         "case_subjects.csv",
@@ -611,6 +623,30 @@ fn surge_with_bare_name_searches() {
             r#"{{"id":"{id}","ts":"{ts}","user":"{user}","subject_name":"{name}"{dob},"purpose":"TRAFFIC_STOP"}}"#
         );
     };
+    if daily_bare_searches {
+        for day in 1..=12 {
+            for (u, hour) in [("ofc8", 9), ("ofc9", 15)] {
+                let ts = format!("2024-05-{day:02}T{hour:02}:00:00Z");
+                line(
+                    &mut ev,
+                    &format!("h{day}{u}"),
+                    &ts,
+                    u,
+                    "WILLIAMS, PATRICIA",
+                    "",
+                );
+            }
+        }
+    }
+    // ofc7 searches only the bare name, before the surge starts.
+    line(
+        &mut ev,
+        "b0",
+        "2024-05-13T16:00:00Z",
+        "ofc7",
+        "Williams, Patricia",
+        "",
+    );
     // ofc1 searches the bare name first, then the record, then the bare name again.
     line(
         &mut ev,
@@ -622,7 +658,6 @@ fn surge_with_bare_name_searches() {
     );
     for (i, u) in users[..6].iter().enumerate() {
         let ts = format!("2024-05-13T{:02}:10:00Z", 18 + i / 3);
-        let _ = i;
         line(
             &mut ev,
             &format!("s{u}"),
@@ -640,6 +675,7 @@ fn surge_with_bare_name_searches() {
         "PATRICIA WILLIAMS",
         "",
     );
+    // ofc7 again, and ofc8, once the surge is under way: bare names only.
     line(
         &mut ev,
         "b3",
@@ -648,28 +684,26 @@ fn surge_with_bare_name_searches() {
         "WILLIAMS, PATRICIA",
         "",
     );
+    line(
+        &mut ev,
+        "b4",
+        "2024-05-13T21:30:00Z",
+        "ofc8",
+        "williams, patricia",
+        "",
+    );
+    // A day and a half after the surge's last lookup: it is over.
+    line(
+        &mut ev,
+        "b5",
+        "2024-05-15T09:00:00Z",
+        "ofc9",
+        "WILLIAMS, PATRICIA",
+        "",
+    );
     let cfg = "[no_case]\nexempt_purposes = [\"TRAFFIC_STOP\"]\n";
-    let dir = tempfile::tempdir().expect("tempdir");
-    for (name, text) in &refs {
-        write(&dir.path().join("refs").join(name), text);
-    }
-    let ev_path = dir.path().join("events.jsonl");
-    write(&ev_path, &ev);
-    let cfg_path = dir.path().join("custodes.toml");
-    write(&cfg_path, cfg);
-    let out = dir.path().join("alerts.jsonl");
-    custodes()
-        .args(["audit", "--quiet", "--refs"])
-        .arg(dir.path().join("refs"))
-        .arg("--config")
-        .arg(&cfg_path)
-        .arg("--out")
-        .arg(&out)
-        .arg(&ev_path)
-        .assert()
-        .success();
-    let alerts = read_jsonl(&out);
-    let mut surge: Vec<(String, Vec<String>)> = alerts
+    let (_dir, alerts) = audit_built_with_config(&refs, &ev, cfg);
+    let mut surge: Vec<(String, Vec<String>, String)> = alerts
         .iter()
         .filter(|a| a["kind"] == "many_users")
         .map(|a| {
@@ -681,13 +715,74 @@ fn surge_with_bare_name_searches() {
                         .collect()
                 })
                 .unwrap_or_default();
-            (a["user"].as_str().unwrap_or_default().to_string(), ids)
+            let reason = a["reason"].as_str().unwrap_or_default().to_string();
+            (
+                a["user"].as_str().unwrap_or_default().to_string(),
+                ids,
+                reason,
+            )
         })
         .collect();
     surge.sort();
-    let ids = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    surge
+}
+
+fn ids(v: &[&str]) -> Vec<String> {
+    v.iter().map(|s| s.to_string()).collect()
+}
+
+/// The officers who typed the record have their bare-name searches of her in the same
+/// hours in their alert. Logins that typed only her bare name, before or during the surge,
+/// join it with alerts that say so, because nobody searches that name alone on an
+/// ordinary day; a bare search after the surge is over does not.
+#[test]
+fn surge_with_bare_name_searches() {
+    let surge = surge_world(false);
+    let who: Vec<(String, Vec<String>)> = surge
+        .iter()
+        .map(|(u, i, _)| (u.clone(), i.clone()))
+        .collect();
     assert_eq!(
-        surge,
+        who,
+        vec![
+            ("ofc1".into(), ids(&["b1", "sofc1", "b2"])),
+            ("ofc2".into(), ids(&["sofc2"])),
+            ("ofc3".into(), ids(&["sofc3"])),
+            ("ofc4".into(), ids(&["sofc4"])),
+            ("ofc5".into(), ids(&["sofc5"])),
+            ("ofc6".into(), ids(&["sofc6"])),
+            ("ofc7".into(), ids(&["b0", "b3"])),
+            ("ofc8".into(), ids(&["b4"])),
+        ]
+    );
+    let reason = |u: &str| &surge.iter().find(|s| s.0 == u).expect(u).2;
+    assert!(
+        reason("ofc7").starts_with(
+            "Searched the bare name Williams, Patricia on 2024-05-13 (2 lookups, 2024-05-13T16:00:00Z to 2024-05-13T21:05:00Z) with no case that lists the person, while 6 logins looked up"
+        ),
+        "{}",
+        reason("ofc7")
+    );
+    assert!(
+        reason("ofc2").starts_with(
+            "Looked up WILLIAMS, PATRICIA (DOB 2006-01-13) on 2024-05-13 (1 lookup, at "
+        ),
+        "{}",
+        reason("ofc2")
+    );
+}
+
+/// The same surge where two logins search the bare name, with no case, every day: a bare
+/// search of it is nobody in particular, and only the officers who typed the record (with
+/// their own bare searches) are in the surge.
+#[test]
+fn surge_bare_name_searched_every_day_joins_nothing() {
+    let who: Vec<(String, Vec<String>)> = surge_world(true)
+        .into_iter()
+        .map(|(u, i, _)| (u, i))
+        .collect();
+    assert_eq!(
+        who,
         vec![
             ("ofc1".into(), ids(&["b1", "sofc1", "b2"])),
             ("ofc2".into(), ids(&["sofc2"])),
