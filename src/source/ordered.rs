@@ -147,8 +147,10 @@ fn in_time_order(path: &Path, gzip: bool) -> Result<bool, SourceError> {
     Ok(true)
 }
 
-/// The order scan's fast path: the timestamp of a line written `{"ts":"…", …}` (the
-/// contract's own writer, and most shippers, put `ts` first), without parsing the rest.
+/// The order scan's fast path: the timestamp of a line written `{"ts":"…", …}` (most
+/// shippers put `ts` first) or `{"id":"…","ts":"…", …}` (custodes' generator and contract
+/// writer put `id` first; the id's value must hold no quote or escape), without parsing
+/// the rest.
 ///
 /// It must give the timestamp the full decoder would, or nothing (then the line is
 /// parsed as JSON): the value holds no escape, and no other key of the line can be `ts`:
@@ -174,7 +176,38 @@ impl TsScan {
     fn leading_ts<'l>(&self, line: &'l [u8]) -> Option<&'l str> {
         let ws = |b: &[u8]| b.iter().take_while(|c| c.is_ascii_whitespace()).count();
         let mut at = ws(line);
-        for token in [&b"{"[..], b"\"ts\"", b":", b"\""] {
+        if !line[at..].starts_with(b"{") {
+            return None;
+        }
+        at += 1;
+        at += ws(&line[at..]);
+        // An `"id":"…",` first (custodes' own writer puts `id` before `ts`): its value
+        // holds no quote or escape, so it cannot hide a `ts` key.
+        if line[at..].starts_with(b"\"id\"") {
+            at += 4;
+            at += ws(&line[at..]);
+            for token in [&b":"[..], b"\""] {
+                if !line.get(at..)?.starts_with(token) {
+                    return None;
+                }
+                at += token.len();
+                if token != b"\"" {
+                    at += ws(&line[at..]);
+                }
+            }
+            at += memchr::memchr2(b'"', b'\\', &line[at..])?;
+            if line[at] != b'"' {
+                return None;
+            }
+            at += 1;
+            at += ws(&line[at..]);
+            if !line.get(at..)?.starts_with(b",") {
+                return None;
+            }
+            at += 1;
+            at += ws(&line[at..]);
+        }
+        for token in [&b"\"ts\""[..], b":", b"\""] {
             if !line.get(at..)?.starts_with(token) {
                 return None;
             }
@@ -547,6 +580,17 @@ mod tests {
             fast(r#" { "ts" : "2024-05-14T09:30:00+02:00" , "user":"u"}"#),
             Some("2024-05-14T09:30:00+02:00")
         );
+        assert_eq!(
+            fast(r#"{"id":"ev-0000001","ts":"2024-05-01T06:00:00-07:00","user":"u"}"#),
+            Some("2024-05-01T06:00:00-07:00")
+        );
+        // An id with an escape (it could spell anything) or not a plain string: parsed.
+        for other in [
+            r#"{"id":"a"","ts":"2024-05-14T09:30:00Z","user":"u"}"#,
+            r#"{"id":1,"ts":"2024-05-14T09:30:00Z","user":"u"}"#,
+        ] {
+            assert_eq!(fast(other), None, "{other}");
+        }
         // A later `ts` wins in the decoder, however it is spelt: the scan steps aside.
         for twice in [
             r#"{"ts":"2024-05-14T09:30:00Z","user":"u","ts":"2024-05-13T09:30:00Z"}"#,
@@ -579,6 +623,10 @@ mod tests {
             secs in 0u32..86_400,
             offset in prop::sample::select(vec!["Z", "+02:00", "-05:30", "z"]),
             pad in prop::sample::select(vec!["", " ", "\t"]),
+            id in prop::sample::select(vec![
+                "", r#""id":"ev-1","#, r#""id" : "e\"ts\"","#, r#""id":"a\u0074s","#,
+                r#""id":7,"#, r#""id":"x""#, r#""id":"ts","#,
+            ]),
             tail in prop::collection::vec(
                 prop::sample::select(vec![
                     r#","user":"u""#, r#","ts":"2024-05-13T01:00:00Z""#,
@@ -589,7 +637,7 @@ mod tests {
             ),
         ) {
             let mut line = format!(
-                "{pad}{{{pad}\"ts\"{pad}:{pad}\"2024-05-14T{:02}:{:02}:{:02}{offset}\"",
+                "{pad}{{{pad}{id}\"ts\"{pad}:{pad}\"2024-05-14T{:02}:{:02}:{:02}{offset}\"",
                 secs / 3600, (secs / 60) % 60, secs % 60
             );
             for t in &tail {
