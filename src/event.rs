@@ -58,6 +58,33 @@ impl Subject {
     }
 }
 
+/// The contract's event fields (§1), in the order custodes writes them: the one list the
+/// writers below, the evidence packet's CSV and the tests that keep the decoder in step
+/// are built from. A field added to the contract is added here first; the test
+/// `contract_fields_are_what_the_writers_write` then names every writer that lacks it.
+pub const CONTRACT_FIELDS: [&str; 20] = [
+    "id",
+    "ts",
+    "user",
+    "action",
+    "system",
+    "session",
+    "client",
+    "ip",
+    "case_id",
+    "purpose",
+    "subject_person_id",
+    "subject_last_name",
+    "subject_first_name",
+    "subject_name",
+    "subject_dob",
+    "subject_address",
+    "subject_phone",
+    "subject_plate",
+    "result_count",
+    "query_text",
+];
+
 /// One decoded query-log event (contract §1).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Event {
@@ -295,6 +322,7 @@ fn write_json_str(out: &mut Vec<u8>, s: &str) {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+    use serde_json::json;
 
     fn decode_lines(text: &str) -> Vec<Event> {
         let mut rejects = crate::source::RejectSink::counting();
@@ -304,6 +332,48 @@ mod tests {
         })
         .expect("in-memory read");
         events
+    }
+
+    /// Every contract field set, each to a value naming it, and one extra field.
+    fn every_field() -> String {
+        let mut line = serde_json::Map::new();
+        for f in CONTRACT_FIELDS {
+            let v = match f {
+                "ts" => json!("2024-05-14T09:30:00Z"),
+                "subject_dob" => json!("1990-12-24"),
+                "result_count" => json!(3),
+                other => json!(format!("v-{other}")),
+            };
+            line.insert(f.to_string(), v);
+        }
+        line.insert("shift".into(), json!("night"));
+        Value::Object(line).to_string()
+    }
+
+    /// The table and the writers cannot drift apart: an event holding every field writes
+    /// exactly [`CONTRACT_FIELDS`], in that order, then its extra fields, through both
+    /// writers; and the decoder reads every one of them back as a field of the event, not
+    /// as an extra.
+    #[test]
+    fn contract_fields_are_what_the_writers_write() {
+        let events = decode_lines(&every_field());
+        let ev = &events[0];
+        assert!(
+            ev.extra.keys().eq(["shift"]),
+            "decoded as extras: {:?}",
+            ev.extra
+        );
+        let written: Vec<String> = ev.to_contract_json().keys().cloned().collect();
+        let mut expected: Vec<String> = CONTRACT_FIELDS.iter().map(|f| f.to_string()).collect();
+        expected.push("shift".into());
+        assert_eq!(written, expected, "to_contract_json");
+        let text: Map<String, Value> =
+            serde_json::from_str(&ev.contract_json_text()).expect("contract_json_text is JSON");
+        assert_eq!(
+            text.keys().cloned().collect::<Vec<_>>(),
+            expected,
+            "contract_json_text"
+        );
     }
 
     fn same_text(ev: &Event) {

@@ -19,6 +19,7 @@ use sha2::{Digest, Sha256};
 
 use super::pages::{escape, event_field, evidence_html, short_ts, subject_summary, STYLE};
 use super::view::{AlertDetail, AlertRow, Timeline};
+use crate::event::CONTRACT_FIELDS;
 
 /// Appends formatted text to a `String` (writing to a `String` cannot fail).
 macro_rules! put {
@@ -36,30 +37,18 @@ pub struct Packet {
     pub html_sha256: String,
 }
 
-/// The CSV's columns: the contract event's fields, then the alerts each event is part of
-/// (`;`-separated).
-pub const CSV_COLUMNS: [&str; 20] = [
-    "id",
-    "ts",
-    "user",
-    "action",
-    "system",
-    "client",
-    "ip",
-    "case_id",
-    "purpose",
-    "subject_person_id",
-    "subject_last_name",
-    "subject_first_name",
-    "subject_name",
-    "subject_dob",
-    "subject_address",
-    "subject_phone",
-    "subject_plate",
-    "result_count",
-    "query_text",
-    "alert_ids",
-];
+/// The CSV's columns: the contract event's fields ([`CONTRACT_FIELDS`], every one of
+/// them), then the alerts each event is part of (`;`-separated).
+pub const CSV_COLUMNS: [&str; CONTRACT_FIELDS.len() + 1] = {
+    let mut out = [""; CONTRACT_FIELDS.len() + 1];
+    let mut i = 0;
+    while i < CONTRACT_FIELDS.len() {
+        out[i] = CONTRACT_FIELDS[i];
+        i += 1;
+    }
+    out[i] = "alert_ids";
+    out
+};
 
 /// SHA-256 of bytes as lower-case hex.
 pub fn sha256_hex(bytes: &[u8]) -> String {
@@ -599,6 +588,8 @@ mod tests {
         assert_eq!(col("subject_dob"), "");
         assert_eq!(col("alert_ids"), "al-9d48db9bfb64df5d");
         assert_eq!(col("ip"), "10.4.0.22");
+        // The session the packet's CSV once lost (issue 17): every contract field is a column.
+        assert_eq!(col("session"), "S8f18c69a9b8a");
 
         let t = Timeline {
             user: "jromero".into(),
@@ -625,10 +616,16 @@ mod tests {
         let p = user_packet(&t, "ia1", "2024-05-04T10:00:00Z");
         let records = read_csv(&p.csv);
         assert_eq!(records.len(), 2);
-        assert_eq!(&records[0][18], nasty);
-        assert_eq!(&records[0][19], "al-1;al-2");
-        assert_eq!(&records[1][12], "Ünal, Zoë \"Z\"");
-        assert_eq!(&records[1][19], "");
+        let at = |name: &str| {
+            CSV_COLUMNS
+                .iter()
+                .position(|c| *c == name)
+                .unwrap_or_else(|| panic!("no column {name}"))
+        };
+        assert_eq!(&records[0][at("query_text")], nasty);
+        assert_eq!(&records[0][at("alert_ids")], "al-1;al-2");
+        assert_eq!(&records[1][at("subject_name")], "Ünal, Zoë \"Z\"");
+        assert_eq!(&records[1][at("alert_ids")], "");
     }
 
     #[test]

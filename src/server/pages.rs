@@ -991,20 +991,13 @@ pub fn message(p: Option<&Page>, status: u16, title: &str, text: &str) -> String
 // Page parts
 // ---------------------------------------------------------------------------------------
 
-const KNOWN_DETECTORS: [&str; 8] = [
-    "association_lookup",
-    "coworker_lookup",
-    "no_case",
-    "odd_volume",
-    "self_query",
-    "shared_credential",
-    "subject_surge",
-    "watchlist_lookup",
-];
-
+/// The detector filter's suggestions: every detector custodes has
+/// ([`crate::detect::registry`]), so a new one is offered without touching this page.
 fn detector_datalist() -> String {
+    let mut names: Vec<&str> = crate::detect::registry().iter().map(|d| d.name).collect();
+    names.sort_unstable();
     let mut s = String::from("<datalist id=\"detectors\">");
-    for d in KNOWN_DETECTORS {
+    for d in names {
         put!(s, "<option value=\"{d}\"></option>");
     }
     s.push_str("</datalist>\n");
@@ -1514,8 +1507,11 @@ fn weekly_chart(
     keys
 }
 
-fn detector_color(d: &str) -> &'static str {
-    match d {
+/// Each detector's own colour (Okabe and Ito's palette, then Tol's): every detector in
+/// [`crate::detect::registry`] has one (a test checks), so charts never give two of them
+/// the same colour by chance.
+fn known_detector_color(d: &str) -> Option<&'static str> {
+    Some(match d {
         "association_lookup" => "#d55e00",
         "coworker_lookup" => "#e69f00",
         "no_case" => "#56b4e9",
@@ -1524,11 +1520,18 @@ fn detector_color(d: &str) -> &'static str {
         "shared_credential" => "#0072b2",
         "subject_surge" => "#999933",
         "watchlist_lookup" => "#882255",
-        other => {
-            const MORE: [&str; 6] = [
-                "#332288", "#44aa99", "#aa4499", "#117733", "#88ccee", "#ddcc77",
-            ];
-            let h = other
+        "fishing" => "#332288",
+        _ => return None,
+    })
+}
+
+fn detector_color(d: &str) -> &'static str {
+    match known_detector_color(d) {
+        Some(c) => c,
+        None => {
+            // A detector this build does not know (an alert from a newer custodes).
+            const MORE: [&str; 5] = ["#44aa99", "#aa4499", "#117733", "#88ccee", "#ddcc77"];
+            let h = d
                 .bytes()
                 .fold(0usize, |h, b| h.wrapping_mul(31).wrapping_add(b as usize));
             MORE[h % MORE.len()]
@@ -2028,6 +2031,20 @@ fn timeline_svg(t: &Timeline) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every detector has its own colour, and no two share one.
+    #[test]
+    fn every_detector_has_a_colour_of_its_own() {
+        let mut seen = std::collections::BTreeMap::new();
+        for d in crate::detect::registry() {
+            let c = known_detector_color(d.name)
+                .unwrap_or_else(|| panic!("{} has no colour in known_detector_color", d.name));
+            if let Some(other) = seen.insert(c, d.name) {
+                panic!("{} and {other} share {c}", d.name);
+            }
+        }
+        assert!(detector_datalist().contains("value=\"fishing\""));
+    }
     use crate::store::workbench::Triage;
     use serde_json::json;
 
