@@ -21,6 +21,98 @@ pub enum ConfigError {
     Parse { path: String, message: String },
 }
 
+/// The values a setting may take, checked as the file is read: a value outside them is an
+/// error naming the file, the line and the key (exit 2), never a silent clamp. Defaults
+/// are inside them (`default_toml_matches_defaults` reads the default file through these).
+pub(crate) mod valid {
+    use serde::de::Error as _;
+    use serde::{Deserialize, Deserializer};
+
+    fn check<'de, D, T>(d: D, ok: impl Fn(&T) -> bool, what: &str) -> Result<T, D::Error>
+    where
+        D: Deserializer<'de>,
+        T: Deserialize<'de> + std::fmt::Display,
+    {
+        let v = T::deserialize(d)?;
+        if ok(&v) {
+            Ok(v)
+        } else {
+            Err(D::Error::custom(format!("{v} is not {what}")))
+        }
+    }
+
+    /// A window, a day count or a minimum that 0 would switch into nonsense.
+    pub fn at_least_one_i64<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
+        check(d, |v: &i64| *v >= 1, "at least 1")
+    }
+
+    pub fn at_least_one_u32<'de, D: Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
+        check(d, |v: &u32| *v >= 1, "at least 1")
+    }
+
+    pub fn at_least_one_usize<'de, D: Deserializer<'de>>(d: D) -> Result<usize, D::Error> {
+        check(d, |v: &usize| *v >= 1, "at least 1")
+    }
+
+    /// [`at_least_one_u32`] and its kin for a key inside a tagged section (`[sinks.NAME]`),
+    /// whose errors the TOML reader cannot place: the message names the key itself.
+    pub fn key_at_least_one<'de, D, T>(d: D, key: &str) -> Result<T, D::Error>
+    where
+        D: Deserializer<'de>,
+        T: Deserialize<'de> + std::fmt::Display + PartialOrd + From<u8>,
+    {
+        check(
+            d,
+            |v: &T| *v >= T::from(1),
+            &format!("at least 1 (`{key}`)"),
+        )
+    }
+
+    pub fn non_negative_i64<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
+        check(d, |v: &i64| *v >= 0, "0 or more")
+    }
+
+    /// A false discovery rate or a p-value threshold: strictly between 0 and 1.
+    pub fn probability<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+        check(
+            d,
+            |v: &f64| *v > 0.0 && *v < 1.0,
+            "a probability strictly between 0 and 1",
+        )
+    }
+
+    /// A share or a score: from 0 to 1.
+    pub fn share<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+        check(d, |v: &f64| (0.0..=1.0).contains(v), "a number from 0 to 1")
+    }
+
+    /// A quantile: above 0, at most 1.
+    pub fn quantile<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+        check(
+            d,
+            |v: &f64| *v > 0.0 && *v <= 1.0,
+            "a quantile above 0 and at most 1",
+        )
+    }
+
+    /// A ratio or a speed (TOML's `nan` and `inf` are numbers too).
+    pub fn positive<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+        check(
+            d,
+            |v: &f64| v.is_finite() && *v > 0.0,
+            "a finite number above 0",
+        )
+    }
+
+    pub fn non_negative<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+        check(
+            d,
+            |v: &f64| v.is_finite() && *v >= 0.0,
+            "a finite number, 0 or more",
+        )
+    }
+}
+
 /// The whole configuration file.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 #[serde(default, deny_unknown_fields)]
@@ -48,14 +140,18 @@ pub struct Config {
 #[serde(default, deny_unknown_fields)]
 pub struct BaselineConfig {
     /// Days of history kept and used (a day is judged against the days before it).
+    #[serde(deserialize_with = "valid::at_least_one_u32")]
     pub history_days: u32,
     /// Active days (days with at least one lookup) a user needs before they are judged
     /// against their own history; before that, against their unit's peers only.
+    #[serde(deserialize_with = "valid::at_least_one_usize")]
     pub min_user_days: usize,
     /// Member-days a unit needs before it can serve as a peer group.
+    #[serde(deserialize_with = "valid::at_least_one_usize")]
     pub min_peer_days: usize,
     /// Distinct days those member-days must span: a week, so the unit's weekly rhythm
     /// (quiet weekends, busy Mondays) is in its baseline.
+    #[serde(deserialize_with = "valid::at_least_one_usize")]
     pub min_peer_distinct_days: usize,
 }
 
@@ -76,19 +172,24 @@ impl Default for BaselineConfig {
 pub struct OddVolumeConfig {
     /// False discovery rate (Benjamini–Hochberg q) across the users judged each day, for
     /// `daily_count` and `distinct_subjects`.
+    #[serde(deserialize_with = "valid::probability")]
     pub fdr: f64,
     /// `daily_count`: never fewer lookups than this in the day.
     pub daily_min_lookups: u32,
     /// `daily_count`: at least this many times the user's median day (the unit's median for
     /// a user without enough history).
+    #[serde(deserialize_with = "valid::positive")]
     pub daily_min_ratio: f64,
     /// `burst`: length of the sliding window, minutes.
+    #[serde(deserialize_with = "valid::at_least_one_i64")]
     pub burst_window_minutes: i64,
     /// `burst`: never fewer lookups than this within the window.
     pub burst_min_lookups: u32,
     /// `burst`: at least this many times the user's usual rate for such a window.
+    #[serde(deserialize_with = "valid::positive")]
     pub burst_min_ratio: f64,
     /// `burst`: Poisson tail probability the window's count must fall below.
+    #[serde(deserialize_with = "valid::probability")]
     pub burst_max_p: f64,
     /// `burst`: with no history at all (neither the user's nor the unit's), this many typed
     /// lookups within the window (fan-out of one query to several systems counts once).
@@ -97,14 +198,17 @@ pub struct OddVolumeConfig {
     pub off_hours_min_lookups: u32,
     /// `off_hours`: an hour is unusual when the user's lookups in it and the two hours either
     /// side are below this share of all their lookups.
+    #[serde(deserialize_with = "valid::share")]
     pub off_hours_max_share: f64,
     /// `distinct_subjects`: never fewer distinct unexplained people than this in the day.
     pub distinct_min_subjects: u32,
     /// `distinct_subjects`: at least this many times the user's median breadth.
+    #[serde(deserialize_with = "valid::positive")]
     pub distinct_min_ratio: f64,
     /// `export`: never fewer rows (`result_count`) than this.
     pub export_min_rows: u64,
     /// `export`: at least this many times both the user's and the unit's usual largest result.
+    #[serde(deserialize_with = "valid::positive")]
     pub export_min_ratio: f64,
     /// `export`: a result this large is always reported, whatever the history (and even
     /// before there is any).
@@ -138,11 +242,13 @@ impl Default for OddVolumeConfig {
 #[serde(default, deny_unknown_fields)]
 pub struct SubjectSurgeConfig {
     /// Length of the sliding window, hours.
+    #[serde(deserialize_with = "valid::at_least_one_i64")]
     pub window_hours: i64,
     /// Distinct logins, none with a case that explains the lookup, needed within the window.
     pub min_users: u32,
     /// ...and at least this many times the logins that usually look the person up in a day
     /// (the median day of their history).
+    #[serde(deserialize_with = "valid::positive")]
     pub attention_ratio: f64,
 }
 
@@ -162,16 +268,20 @@ impl Default for SubjectSurgeConfig {
 pub struct FishingConfig {
     /// Searches of one kind in a day (not explained by a case) needed before an alert, at
     /// the least; a user or unit that usually makes such searches needs more (below).
+    #[serde(deserialize_with = "valid::at_least_one_u32")]
     pub min_searches: u32,
     /// The usual day of the user and of their unit is this quantile of their earlier active
     /// days' counts (the unit's member-days); the larger of the two is the norm.
+    #[serde(deserialize_with = "valid::quantile")]
     pub usual_quantile: f64,
     /// A day is fishing when its count exceeds the norm times this ratio.
+    #[serde(deserialize_with = "valid::positive")]
     pub usual_ratio: f64,
     /// A surname with no other criteria is a sweep when it returns at least this many
     /// records (`result_count`).
     pub surname_min_results: u64,
     /// Sequential plates, ids or house numbers must fall within this many minutes.
+    #[serde(deserialize_with = "valid::at_least_one_i64")]
     pub enumeration_window_minutes: i64,
     /// Distinct values in one sequence needed for `enumeration`.
     pub enumeration_min_run: usize,
@@ -235,6 +345,7 @@ impl Default for FishingConfig {
 pub struct StreamConfig {
     /// Events may arrive this many seconds out of time order and are still analysed in
     /// order; later ones are rejected (counted and kept in the reject file), not dropped.
+    #[serde(deserialize_with = "valid::non_negative_i64")]
     pub allowed_lateness_seconds: i64,
 }
 
@@ -376,10 +487,13 @@ impl Default for MysqlConfig {
 pub struct SharedCredentialConfig {
     /// Activity of one login at two different sites within this many minutes counts as
     /// concurrent use (`concurrent_clients`). Two workstations at one site never do.
+    #[serde(deserialize_with = "valid::non_negative_i64")]
     pub concurrent_window_minutes: i64,
     /// Fastest plausible travel between sites, km/h (`impossible_travel`).
+    #[serde(deserialize_with = "valid::positive")]
     pub max_speed_kmh: f64,
     /// Sites closer than this are never impossible travel (coordinates are approximate).
+    #[serde(deserialize_with = "valid::non_negative")]
     pub min_distance_km: f64,
 }
 
@@ -463,6 +577,7 @@ pub struct IdentityConfig {
     pub allow_typos: bool,
     /// Score of a name-only match to a name that exactly one known person has; it is divided
     /// by the number of known people sharing the name.
+    #[serde(deserialize_with = "valid::share")]
     pub name_only_score: f64,
 }
 
@@ -483,6 +598,7 @@ pub struct AlertConfig {
     /// of the same kind under the same case) within a UTC day into one alert.
     pub group_by_day: bool,
     /// Alerts scoring below this are not written (0 writes everything).
+    #[serde(deserialize_with = "valid::share")]
     pub min_score: f64,
 }
 
@@ -739,6 +855,61 @@ purpose_variables = ["@purpose"]
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Nonsense is refused, naming the key and the line; the edges of each range are not.
+    #[test]
+    fn values_outside_their_range_are_refused_naming_the_key() {
+        let refused = [
+            ("baseline", "history_days", "0"),
+            ("baseline", "min_user_days", "0"),
+            ("odd_volume", "fdr", "0.0"),
+            ("odd_volume", "fdr", "1.0"),
+            ("odd_volume", "burst_max_p", "1.5"),
+            ("odd_volume", "burst_window_minutes", "0"),
+            ("odd_volume", "daily_min_ratio", "-2.0"),
+            ("odd_volume", "export_min_ratio", "nan"),
+            ("odd_volume", "off_hours_max_share", "1.01"),
+            ("subject_surge", "window_hours", "-24"),
+            ("subject_surge", "attention_ratio", "inf"),
+            ("fishing", "min_searches", "0"),
+            ("fishing", "usual_quantile", "0.0"),
+            ("fishing", "enumeration_window_minutes", "0"),
+            ("stream", "allowed_lateness_seconds", "-1"),
+            ("shared_credential", "concurrent_window_minutes", "-10"),
+            ("shared_credential", "max_speed_kmh", "0.0"),
+            ("shared_credential", "min_distance_km", "-1.0"),
+            ("identity", "name_only_score", "2.0"),
+            ("alerts", "min_score", "-0.1"),
+        ];
+        for (section, key, value) in refused {
+            let text = format!("# a comment\n[{section}]\n{key} = {value}\n");
+            let err = Config::parse(&text).expect_err(&format!("{key} = {value} is refused"));
+            assert!(err.contains(key), "{key} = {value}: {err}");
+            assert!(err.contains("line 3"), "{key} = {value}: {err}");
+        }
+        let accepted = [
+            ("odd_volume", "fdr", "0.5"),
+            ("odd_volume", "off_hours_max_share", "0.0"),
+            ("odd_volume", "off_hours_max_share", "1.0"),
+            ("fishing", "usual_quantile", "1.0"),
+            ("stream", "allowed_lateness_seconds", "0"),
+            ("shared_credential", "concurrent_window_minutes", "0"),
+            ("shared_credential", "min_distance_km", "0.0"),
+            ("subject_surge", "window_hours", "1"),
+            ("alerts", "min_score", "1.0"),
+        ];
+        for (section, key, value) in accepted {
+            let text = format!("[{section}]\n{key} = {value}\n");
+            Config::parse(&text).unwrap_or_else(|e| panic!("{key} = {value}: {e}"));
+        }
+        let sink =
+            "[sinks.s]\ntype = \"http\"\nurl = \"https://x.example/\"\nformat = \"splunk_hec\"\n";
+        for bad in ["batch_size = 0", "timeout_seconds = 0", "max_attempts = 0"] {
+            let err = Config::parse(&format!("{sink}{bad}\n")).expect_err(bad);
+            let key = bad.split(' ').next().unwrap_or_default();
+            assert!(err.contains(key), "{bad}: {err}");
+        }
+    }
 
     #[test]
     fn default_toml_matches_defaults() {

@@ -146,7 +146,7 @@ impl Fishing {
     pub fn new(config: &Config) -> Self {
         Self {
             cfg: config.fishing.clone(),
-            history_days: config.baseline.history_days.max(1),
+            history_days: config.baseline.history_days,
             min_user_days: config.baseline.min_user_days,
             day: None,
             counts: HashMap::default(),
@@ -214,7 +214,7 @@ impl Fishing {
             // More than `usual_ratio` times the usual day, and at least `min_searches`.
             let above = (usual * self.cfg.usual_ratio).floor() as u32 + 1;
             Need {
-                count: above.max(self.cfg.min_searches.max(1)),
+                count: above.max(self.cfg.min_searches),
                 own: o,
                 unit: uq[k],
                 own_days: own[k].len(),
@@ -316,7 +316,7 @@ impl Fishing {
         t: &mut Today,
     ) -> Vec<Signal> {
         let mut out = Vec::new();
-        let window = Duration::minutes(self.cfg.enumeration_window_minutes.max(1));
+        let window = Duration::minutes(self.cfg.enumeration_window_minutes);
         let attrs = attributes(ev, &self.cfg.attribute_fields);
         // Wildcards and surname sweeps.
         let mut patterns = patterns(ev);

@@ -246,7 +246,7 @@ impl OddVolume {
     pub fn new(config: &Config) -> Self {
         let cfg = config.odd_volume.clone();
         Self {
-            window: Duration::minutes(cfg.burst_window_minutes.max(1)),
+            window: Duration::minutes(cfg.burst_window_minutes),
             cfg,
             base: config.baseline.clone(),
             day: None,

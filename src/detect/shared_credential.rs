@@ -50,7 +50,7 @@ pub struct SharedCredential {
 impl SharedCredential {
     pub fn new(cfg: &SharedCredentialConfig) -> Self {
         Self {
-            window_secs: cfg.concurrent_window_minutes.max(0) * 60,
+            window_secs: cfg.concurrent_window_minutes * 60,
             max_speed_kmh: cfg.max_speed_kmh,
             min_distance_km: cfg.min_distance_km,
             last_site: HashMap::default(),

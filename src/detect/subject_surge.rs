@@ -163,7 +163,7 @@ pub struct SubjectSurge {
 impl SubjectSurge {
     pub fn new(cfg: &SubjectSurgeConfig) -> Self {
         Self {
-            window: Duration::hours(cfg.window_hours.max(1)),
+            window: Duration::hours(cfg.window_hours),
             cfg: cfg.clone(),
             persons: HashMap::default(),
             bare: HashMap::default(),

@@ -144,6 +144,28 @@ fn bad_config_keys_exit_2_naming_the_key() {
         .stderr(predicates::str::contains("exempt_purpose"));
 }
 
+/// A value outside its range is refused as the file is read, naming the file, the line and
+/// the key, instead of being clamped to something the user did not write.
+#[test]
+fn config_values_out_of_range_exit_2_naming_file_line_and_key() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cfg = dir.path().join("custodes.toml");
+    std::fs::write(&cfg, "[subject_surge]\nwindow_hours = 0\n").expect("write");
+    let bad = fixtures().join("bad");
+    custodes()
+        .args(["audit", "--refs"])
+        .arg(bad.join("refs"))
+        .arg("--config")
+        .arg(&cfg)
+        .arg(bad.join("empty.jsonl"))
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("custodes.toml"))
+        .stderr(predicates::str::contains("line 2"))
+        .stderr(predicates::str::contains("window_hours"))
+        .stderr(predicates::str::contains("0 is not at least 1"));
+}
+
 #[test]
 fn outputs_are_private_files() {
     use std::os::unix::fs::PermissionsExt;

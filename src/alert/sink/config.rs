@@ -67,7 +67,7 @@ pub struct CefSyslogConfig {
     pub facility: u8,
     /// Attempts to connect and send before the sink gives up. Default 8. `watch` retries
     /// for as long as it runs and gives up only once its sources ended.
-    #[serde(default = "attempts")]
+    #[serde(default = "attempts", deserialize_with = "attempts_at_least_one")]
     pub max_attempts: u32,
     /// First wait between attempts, milliseconds; doubled each time up to `backoff_max_ms`.
     /// Default 500.
@@ -122,15 +122,15 @@ pub struct HttpConfig {
     #[serde(default = "sourcetype")]
     pub sourcetype: String,
     /// Alerts per request at most. Default 100.
-    #[serde(default = "batch")]
+    #[serde(default = "batch", deserialize_with = "batch_size_at_least_one")]
     pub batch_size: usize,
     /// Seconds one request may take. Default 10.
-    #[serde(default = "timeout")]
+    #[serde(default = "timeout", deserialize_with = "timeout_at_least_one")]
     pub timeout_seconds: u64,
     /// Attempts per batch before the sink gives up (connection errors, 408, 429 and 5xx
     /// are retried; other answers are not). Default 8. `watch` retries for as long as it
     /// runs and gives up after this many failures in a row only once its sources ended.
-    #[serde(default = "attempts")]
+    #[serde(default = "attempts", deserialize_with = "attempts_at_least_one")]
     pub max_attempts: u32,
     /// First wait between attempts, milliseconds; doubled each time up to `backoff_max_ms`.
     /// Default 500.
@@ -181,4 +181,16 @@ fn batch() -> usize {
 }
 fn timeout() -> u64 {
     10
+}
+
+fn batch_size_at_least_one<'de, D: serde::Deserializer<'de>>(d: D) -> Result<usize, D::Error> {
+    crate::config::valid::key_at_least_one(d, "batch_size")
+}
+
+fn timeout_at_least_one<'de, D: serde::Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
+    crate::config::valid::key_at_least_one(d, "timeout_seconds")
+}
+
+fn attempts_at_least_one<'de, D: serde::Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
+    crate::config::valid::key_at_least_one(d, "max_attempts")
 }

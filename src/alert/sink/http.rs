@@ -70,7 +70,7 @@ impl HttpSink {
             }
         };
         let client = reqwest::Client::builder()
-            .timeout(Duration::from_secs(cfg.timeout_seconds.max(1)))
+            .timeout(Duration::from_secs(cfg.timeout_seconds))
             .user_agent(concat!("custodes/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| bad(format!("HTTP client: {e}")))?;
