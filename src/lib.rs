@@ -14,7 +14,13 @@
 //!   order, and hands each to every detector behind one trait;
 //! * [`alert`] is the alert model and its sinks;
 //! * [`store`] is the SQLite alert store (alerts, rejects, checkpoints);
-//! * [`service`] is `custodes watch`: live sources, the detection thread, HTTP and metrics;
+//! * [`watch`] is `custodes watch`: live sources, the detection thread, the store writer,
+//!   HTTP intake and metrics;
+//! * [`workbench`] is `custodes serve`: the investigators' web workbench and its API over
+//!   the store, behind authentication;
+//! * [`columnar`] is the one place polars is used: Parquet in and out, history group-bys;
+//! * [`config`] is `custodes.toml`, one typed section per component;
+//! * [`output`] creates the private (0600) files every output is written to;
 //! * [`summary`] tallies what a run saw for the human summary;
 //! * [`gen`] and [`eval`] build synthetic worlds with ground truth and score alerts against it.
 //!
@@ -32,8 +38,8 @@ pub mod identity;
 pub mod lookups;
 pub mod output;
 pub mod refs;
-pub mod server;
-pub mod service;
 pub mod source;
 pub mod store;
 pub mod summary;
+pub mod watch;
+pub mod workbench;

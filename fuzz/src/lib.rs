@@ -14,12 +14,12 @@ use std::sync::{Arc, OnceLock};
 
 use custodes::config::{MariadbConfig, PgauditConfig};
 use custodes::event::Event;
-use custodes::service::follow::Cutter;
-use custodes::service::item::{Line, Position};
 use custodes::source::mariadb::{self, MariaSettings};
 use custodes::source::pgaudit::sql::{self, ColumnMap, Dialect};
 use custodes::source::pgaudit::{self, Destination, PgSettings};
 use custodes::source::{jsonl, RejectSink};
+use custodes::watch::follow::Cutter;
+use custodes::watch::item::{Line, Position};
 
 /// The subject columns of the test fixtures' records database (`tests/fixtures/*/custodes.toml`).
 const COLUMNS: [(&str, &str); 6] = [

@@ -20,6 +20,7 @@ use custodes::refs::RefData;
 use custodes::source::reorder::{Late, Reorder};
 use custodes::source::{self, RejectSink};
 use custodes::store::bulk::NewEvent;
+use custodes::store::{Finality, OutFile};
 use custodes::summary::{self, InputStats};
 
 /// Audit query logs against reference data and write alerts.
@@ -598,7 +599,7 @@ impl DbWriter {
         self.join_writer()?;
         let batch = self.store.batch()?;
         for a in &self.alerts {
-            batch.alert(a, true, false)?;
+            batch.alert(a, Finality::Final, OutFile::NotUsed)?;
         }
         batch.commit()?;
         Ok(())

@@ -183,7 +183,7 @@ fn write_packet(dir: &std::path::Path, report: &Report) -> anyhow::Result<()> {
         .with_context(|| format!("{}: cannot create the packet directory", dir.display()))?;
     let who = std::env::var("USER").unwrap_or_else(|_| "custodes lookups".into());
     let now = custodes::event::format_ts(&chrono::Utc::now());
-    let p = custodes::server::export::lookups_packet(report, &who, &now);
+    let p = custodes::workbench::export::lookups_packet(report, &who, &now);
     for (name, body) in [("lookups.html", &p.html), ("lookups.csv", &p.csv)] {
         let path = dir.join(name);
         let mut f = custodes::output::create_private(&path)

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use clap::Args;
 
-use custodes::server::{self, ServeOptions};
+use custodes::workbench::{self, ServeOptions};
 
 /// Serve the investigators' workbench and the oversight dashboard.
 ///
@@ -33,7 +33,7 @@ pub struct ServeArgs {
     pub listen: SocketAddr,
     /// How long a login lasts, hours (1 to 8784, a year).
     #[arg(long, value_name = "HOURS", default_value_t = 8,
-          value_parser = clap::value_parser!(i64).range(1..=server::MAX_SESSION_HOURS))]
+          value_parser = clap::value_parser!(i64).range(1..=workbench::MAX_SESSION_HOURS))]
     pub session_hours: i64,
     /// Close a connection whose reads or writes make no progress for this many seconds
     /// (idle keep-alive connections, half-sent requests, clients that stop reading).
@@ -66,7 +66,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         }
         None => None,
     };
-    server::run(ServeOptions {
+    workbench::run(ServeOptions {
         resolver,
         db: args.db,
         listen: args.listen,

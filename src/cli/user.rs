@@ -8,9 +8,9 @@ use std::process::ExitCode;
 use anyhow::{bail, Context};
 use clap::{Args, Subcommand};
 
-use custodes::server::auth;
 use custodes::store::workbench::Role;
 use custodes::store::Store;
+use custodes::workbench::auth;
 
 /// Manage the accounts of `custodes serve`.
 #[derive(Debug, Args)]

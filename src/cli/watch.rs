@@ -1,5 +1,5 @@
 //! `custodes watch`: the streaming service (flags, logging, exit codes; the service itself
-//! is `custodes::service`).
+//! is `custodes::watch`).
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -9,7 +9,7 @@ use std::time::Duration;
 use anyhow::Context;
 use clap::Args;
 
-use custodes::service::{self, WatchOptions};
+use custodes::watch::{self, WatchOptions};
 
 const AFTER_HELP: &str = "\
 Sources (JSON lines, one event per line, as in the contract; CSV, Parquet and gzip are read by
@@ -221,8 +221,8 @@ pub fn run(args: WatchArgs) -> anyhow::Result<ExitCode> {
         sinks: args.sinks,
     };
     let config_path = args.config.clone();
-    let outcome = service::run(opts).map_err(|e| match (&e, &config_path) {
-        (service::ServiceError::Sink(_), Some(p)) => anyhow::anyhow!("{}: {e}", p.display()),
+    let outcome = watch::run(opts).map_err(|e| match (&e, &config_path) {
+        (watch::ServiceError::Sink(_), Some(p)) => anyhow::anyhow!("{}: {e}", p.display()),
         _ => anyhow::Error::new(e),
     })?;
     let mut failed = false;

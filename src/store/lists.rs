@@ -541,6 +541,7 @@ mod tests {
     use super::*;
     use crate::alert::Severity;
     use crate::store::workbench::Triage;
+    use crate::store::{Finality, OutFile};
     use rand::{Rng, SeedableRng};
 
     const USERS: [&str; 5] = ["ana", "bo", "cy", "di", "ed"];
@@ -591,7 +592,16 @@ mod tests {
                 evidence: serde_json::json!({}),
             };
             let final_ = i < n;
-            b.alert(&a, final_, false).unwrap();
+            b.alert(
+                &a,
+                if final_ {
+                    Finality::Final
+                } else {
+                    Finality::Open
+                },
+                OutFile::NotUsed,
+            )
+            .unwrap();
             if final_ {
                 all.push(Listed {
                     alert: a,

@@ -694,7 +694,7 @@ impl Store {
     }
 
     /// Every alert, final and open, in window order (then id).
-    pub fn alerts(&self) -> Result<Vec<(Alert, bool)>, StoreError> {
+    pub fn alerts(&self) -> Result<Vec<(Alert, Finality)>, StoreError> {
         let mut stmt = self
             .conn
             .prepare("SELECT alert_id, alert, final FROM alerts ORDER BY window_start, alert_id")
@@ -716,7 +716,7 @@ impl Store {
                 alert_id: id,
                 message: e.to_string(),
             })?;
-            out.push((alert, fin));
+            out.push((alert, if fin { Finality::Final } else { Finality::Open }));
         }
         Ok(out)
     }
@@ -846,6 +846,23 @@ impl Store {
     }
 }
 
+/// Whether an alert may still grow (its day is open) or is final: a final row is never
+/// replaced.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Finality {
+    Open,
+    Final,
+}
+
+/// Whether a final alert is owed to `watch --out`: recorded in the same transaction as the
+/// alert and cleared once its line is written, so a crash between the two neither loses
+/// the line nor writes it twice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutFile {
+    Owed,
+    NotUsed,
+}
+
 /// One atomic step of the service: alerts, rejects, progress and (at a day's end) the
 /// checkpoint, committed together.
 pub struct Batch<'a> {
@@ -862,10 +879,12 @@ impl Batch<'_> {
         }
     }
 
-    /// Writes an alert. An open alert (`final_ = false`) replaces the open row of the same
-    /// id; a final one replaces an open row or is inserted; nothing replaces a final row.
-    /// Returns true when this call made the alert final (so it is new to `--out`).
-    pub fn alert(&self, a: &Alert, final_: bool, out_pending: bool) -> Result<bool, StoreError> {
+    /// Writes an alert. An open alert replaces the open row of the same id; a final one
+    /// replaces an open row or is inserted; nothing replaces a final row. Returns true
+    /// when this call made the alert final (so it is new to `--out`).
+    pub fn alert(&self, a: &Alert, finality: Finality, out: OutFile) -> Result<bool, StoreError> {
+        let final_ = finality == Finality::Final;
+        let out_pending = out == OutFile::Owed;
         let text = serde_json::to_string(a).map_err(|e| StoreError::Damaged {
             path: self.path.clone(),
             alert_id: a.alert_id.clone(),
@@ -1085,15 +1104,23 @@ pub(crate) mod tests {
         let p = dir.path().join("s.db");
         let mut s = Store::open(&p).unwrap();
         let b = s.batch().unwrap();
-        assert!(!b.alert(&alert("a1", &["e1"]), false, true).unwrap());
-        assert!(b.alert(&alert("a1", &["e1", "e2"]), true, true).unwrap());
+        assert!(!b
+            .alert(&alert("a1", &["e1"]), Finality::Open, OutFile::Owed)
+            .unwrap());
+        assert!(b
+            .alert(&alert("a1", &["e1", "e2"]), Finality::Final, OutFile::Owed)
+            .unwrap());
         // A replay of the final alert changes nothing and is not new.
-        assert!(!b.alert(&alert("a1", &["e1", "e2"]), true, true).unwrap());
-        assert!(!b.alert(&alert("a1", &["e1"]), false, true).unwrap());
+        assert!(!b
+            .alert(&alert("a1", &["e1", "e2"]), Finality::Final, OutFile::Owed)
+            .unwrap());
+        assert!(!b
+            .alert(&alert("a1", &["e1"]), Finality::Open, OutFile::Owed)
+            .unwrap());
         b.commit().unwrap();
         let all = s.alerts().unwrap();
         assert_eq!(all.len(), 1);
-        assert!(all[0].1);
+        assert_eq!(all[0].1, Finality::Final);
         assert_eq!(all[0].0.event_ids, ["e1", "e2"]);
         assert_eq!(s.out_pending().unwrap().len(), 1);
         s.out_written(&["a1".into()]).unwrap();
@@ -1113,7 +1140,8 @@ pub(crate) mod tests {
         let mut s = Store::open(&p).unwrap();
         {
             let b = s.batch().unwrap();
-            b.alert(&alert("a1", &["e1"]), true, false).unwrap();
+            b.alert(&alert("a1", &["e1"]), Finality::Final, OutFile::NotUsed)
+                .unwrap();
             b.checkpoint("{}", "{}", None).unwrap();
         }
         assert!(s.alerts().unwrap().is_empty());
@@ -1254,7 +1282,9 @@ pub(crate) mod tests {
         }
         let mut s = Store::open(&p).unwrap();
         let b = s.batch().unwrap();
-        assert!(b.alert(&alert("a1", &["e1"]), true, false).unwrap());
+        assert!(b
+            .alert(&alert("a1", &["e1"]), Finality::Final, OutFile::NotUsed)
+            .unwrap());
         b.queue_for_sinks("a1").unwrap();
         b.commit().unwrap();
         // The alert made final before the migration is owed to no sink; the new one is.

@@ -159,20 +159,25 @@ impl Store {
 mod tests {
     use super::super::tests::alert;
     use super::*;
+    use crate::store::{Finality, OutFile};
 
     #[test]
     fn a_sink_gets_what_was_queued_after_it_was_first_seen_until_it_acknowledges() {
         let dir = tempfile::tempdir().unwrap();
         let mut s = Store::open(&dir.path().join("s.db")).unwrap();
         let b = s.batch().unwrap();
-        assert!(b.alert(&alert("old", &["e0"]), true, false).unwrap());
+        assert!(b
+            .alert(&alert("old", &["e0"]), Finality::Final, OutFile::NotUsed)
+            .unwrap());
         b.queue_for_sinks("old").unwrap();
         b.commit().unwrap();
         // Named for the first time now: "old" is not its business.
         assert_eq!(s.sink_register("hook").unwrap(), 1);
         let b = s.batch().unwrap();
         for id in ["a1", "a2", "a3"] {
-            assert!(b.alert(&alert(id, &["e1"]), true, false).unwrap());
+            assert!(b
+                .alert(&alert(id, &["e1"]), Finality::Final, OutFile::NotUsed)
+                .unwrap());
             b.queue_for_sinks(id).unwrap();
         }
         // Queued twice (a replay): one row.
@@ -202,7 +207,8 @@ mod tests {
         s.sink_register("hook").unwrap();
         {
             let b = s.batch().unwrap();
-            b.alert(&alert("a1", &["e1"]), true, false).unwrap();
+            b.alert(&alert("a1", &["e1"]), Finality::Final, OutFile::NotUsed)
+                .unwrap();
             b.queue_for_sinks("a1").unwrap();
         }
         assert_eq!(s.sink_backlog(0).unwrap(), 0);

@@ -33,7 +33,7 @@ use crate::alert::sink::JsonLinesSink;
 use crate::alert::Alert;
 use crate::event::format_ts;
 use crate::identity::Resolver;
-use crate::store::{Store, StoredReject};
+use crate::store::{Finality, OutFile, Store, StoredReject};
 
 /// Steps waiting for the writer before the detection thread waits in turn: enough to
 /// cover one commit's sync, few enough to bound the memory of events not yet stored.
@@ -46,7 +46,7 @@ const MERGE: usize = 16;
 #[derive(Default)]
 pub(crate) struct Step {
     /// Alerts as they stand (open ones) or final, with whether they are final.
-    pub alerts: Vec<(Alert, bool)>,
+    pub alerts: Vec<(Alert, Finality)>,
     pub rejects: Vec<StoredReject>,
     /// Events analysed since the last step.
     pub events: Vec<Analysed>,
@@ -187,7 +187,11 @@ impl Committer {
 
     /// Commits steps in order in one transaction; then final alerts go to `--out`.
     fn commit(&mut self, steps: &[Step]) -> Result<(), ServiceError> {
-        let out = self.out.is_some();
+        let out = if self.out.is_some() {
+            OutFile::Owed
+        } else {
+            OutFile::NotUsed
+        };
         let mut newly: Vec<&Alert> = Vec::new();
         let mut new_gaps = Vec::new();
         let mut checkpointed = false;
@@ -196,8 +200,8 @@ impl Committer {
             // One reference data version per resolver (a reload between steps makes two).
             let mut version: Option<(&Arc<Resolver>, i64)> = None;
             for step in steps {
-                for (a, fin) in &step.alerts {
-                    if batch.alert(a, *fin, out)? {
+                for (a, finality) in &step.alerts {
+                    if batch.alert(a, *finality, out)? {
                         // Owed to the sinks from the step that made it final, so a crash
                         // can neither lose it for them nor queue it twice.
                         batch.queue_for_sinks(&a.alert_id)?;
@@ -271,7 +275,7 @@ impl Committer {
         if !newly.is_empty() {
             self.wake.all();
         }
-        let newly: Vec<Alert> = if out {
+        let newly: Vec<Alert> = if out == OutFile::Owed {
             newly.into_iter().cloned().collect()
         } else {
             Vec::new()

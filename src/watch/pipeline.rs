@@ -50,7 +50,7 @@ use crate::source::pgaudit::{self, LineDecoder, PgSettings};
 use crate::source::rejects::clip_raw;
 use crate::source::reorder::{late_message, Reorder, Timed};
 use crate::source::FormatChoice;
-use crate::store::{EventFacts, Store, StoredReject};
+use crate::store::{EventFacts, Finality, Store, StoredReject};
 
 /// An analysed event for the store: the event (its JSON is written by the writer thread,
 /// off the detection thread), its recorded case status and name statistics, and the
@@ -294,7 +294,7 @@ pub struct Pipeline {
     tracks: Vec<Track>,
     reorder: Reorder<Tagged>,
     boundary: Option<DateTime<Utc>>,
-    alerts: Vec<(Alert, bool)>,
+    alerts: Vec<(Alert, Finality)>,
     /// Events analysed since the last commit, for the workbench and searches of the store:
     /// (id, ts, user, JSON, what the detectors made of it, from which reference data).
     analysed: Vec<Analysed>,
@@ -730,7 +730,7 @@ impl Pipeline {
 
     fn take_closed(&mut self) {
         for a in self.closed.drain(..) {
-            self.alerts.push((a, true));
+            self.alerts.push((a, Finality::Final));
         }
     }
 
@@ -798,7 +798,8 @@ impl Pipeline {
     fn commit(&mut self) -> Result<(), ServiceError> {
         let mut open = Vec::new();
         self.engine.provisional(&mut open);
-        self.alerts.extend(open.into_iter().map(|a| (a, false)));
+        self.alerts
+            .extend(open.into_iter().map(|a| (a, Finality::Open)));
         // Exception rules are read at every step, so one added in `custodes serve`
         // applies from the next second on.
         if !self.alerts.is_empty() {
@@ -806,7 +807,7 @@ impl Pipeline {
             let mut hidden_final = 0;
             self.alerts.retain(|(a, fin)| {
                 let hidden = rules.iter().any(|r| crate::alert::suppress::hides(r, a));
-                hidden_final += u64::from(hidden && *fin);
+                hidden_final += u64::from(hidden && *fin == Finality::Final);
                 !hidden
             });
             self.metrics

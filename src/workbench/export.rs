@@ -438,8 +438,8 @@ fn integrity(csv_sha256: &str, rows: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::server::view::TimelineEvent;
     use crate::store::workbench::Triage;
+    use crate::workbench::view::TimelineEvent;
     use serde_json::json;
 
     fn row() -> AlertRow {
@@ -610,7 +610,7 @@ mod tests {
             ]),
             events_total: None,
             page: 1,
-            per_page: crate::server::view::TIMELINE_PAGE,
+            per_page: crate::workbench::view::TIMELINE_PAGE,
             alerts: vec![row()],
         };
         let p = user_packet(&t, "ia1", "2024-05-04T10:00:00Z");
@@ -658,7 +658,7 @@ mod tests {
             }]),
             events_total: None,
             page: 1,
-            per_page: crate::server::view::TIMELINE_PAGE,
+            per_page: crate::workbench::view::TIMELINE_PAGE,
             alerts: vec![row()],
         };
         let p = user_packet(&t, "ia1", "2024-05-04T10:00:00Z");
@@ -680,8 +680,8 @@ mod tests {
 
     #[test]
     fn the_openapi_schemas_match_what_the_structs_serialise() {
-        use crate::server::view::{Overview, RankedUser};
         use crate::store::workbench::{Access, Exception};
+        use crate::workbench::view::{Overview, RankedUser};
         let doc: Value = serde_json::from_str(include_str!("openapi.json")).unwrap();
         let schemas = &doc["components"]["schemas"];
         let t = Timeline {
@@ -696,7 +696,7 @@ mod tests {
             }]),
             events_total: None,
             page: 1,
-            per_page: crate::server::view::TIMELINE_PAGE,
+            per_page: crate::workbench::view::TIMELINE_PAGE,
             alerts: vec![],
         };
         let samples = [
@@ -758,7 +758,7 @@ mod tests {
             ),
             (
                 "Viewer",
-                serde_json::to_value(crate::server::view::Viewer {
+                serde_json::to_value(crate::workbench::view::Viewer {
                     name: "a".into(),
                     role: crate::store::workbench::Role::Oversight,
                 })

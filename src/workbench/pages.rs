@@ -21,10 +21,10 @@ use std::fmt::Write as _;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::Value;
 
-use crate::server::view::{
+use crate::store::workbench::{Exception, Role, STATUSES};
+use crate::workbench::view::{
     AlertDetail, AlertRow, Filter, Overview, Paged, RankedUser, Timeline, TimelineEvent, Viewer,
 };
-use crate::store::workbench::{Exception, Role, STATUSES};
 
 /// Appends formatted text to a `String` (writing to a `String` cannot fail).
 macro_rules! put {
@@ -493,7 +493,7 @@ pub fn overview(p: &Page, o: &Overview) -> String {
             .keys()
             .next_back()
             .map_or("latest week", |w| w.as_str());
-        let before_key = crate::server::view::previous_week(this);
+        let before_key = crate::workbench::view::previous_week(this);
         let before = before_key.as_deref().unwrap_or("week before");
         put!(
             b,
@@ -2223,7 +2223,7 @@ mod tests {
             events: None,
             events_total: None,
             page: 1,
-            per_page: crate::server::view::TIMELINE_PAGE,
+            per_page: crate::workbench::view::TIMELINE_PAGE,
             alerts: vec![oversight_detail().alert],
         };
         let html = timeline(&p, &t);
@@ -2314,7 +2314,7 @@ mod tests {
                 ]),
                 events_total: None,
                 page: 1,
-                per_page: crate::server::view::TIMELINE_PAGE,
+                per_page: crate::workbench::view::TIMELINE_PAGE,
                 alerts: vec![row(Some("r"))],
             };
             let html = timeline(&p, &t);
@@ -2406,7 +2406,7 @@ mod tests {
             events: Some(vec![]),
             events_total: None,
             page: 1,
-            per_page: crate::server::view::TIMELINE_PAGE,
+            per_page: crate::workbench::view::TIMELINE_PAGE,
             alerts: vec![row(None)],
         };
         assert_balanced(&timeline(&p, &t));
@@ -2443,7 +2443,7 @@ mod tests {
             // A window reaching past the range is clipped to it.
             events_total: None,
             page: 1,
-            per_page: crate::server::view::TIMELINE_PAGE,
+            per_page: crate::workbench::view::TIMELINE_PAGE,
             alerts: vec![AlertRow {
                 window_start: "2024-04-20T00:00:00Z".into(),
                 window_end: "2024-05-20T00:00:00Z".into(),

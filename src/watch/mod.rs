@@ -22,6 +22,13 @@
 //! orders and detects, so there is one order of events and one writer of alerts. The
 //! same [`crate::detect::Engine`] as the batch audit gives the same alerts with the same
 //! ids. This module wires the parts together; it holds no detection logic.
+//!
+//! The live readers (`follow.rs`, `http.rs`) are sources, but they live here rather than
+//! in [`crate::source`]: they do not decode, they cut lines and say *where* each was read
+//! (file generation, inode, byte offset; inbox row), and those positions are the
+//! checkpoint protocol of this module (`item.rs`, `rotation.rs`, the store's progress).
+//! `crate::source` holds the decoders both commands share and the batch readers of
+//! whole files.
 
 pub mod deliver;
 pub mod follow;

@@ -307,13 +307,14 @@ impl Backlog {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::{Finality, OutFile};
 
     fn queue(s: &mut Store, ids: std::ops::Range<u32>) {
         let b = s.batch().unwrap();
         for i in ids {
             let id = format!("a{i}");
             let a = crate::store::tests::alert(&id, &["e1"]);
-            b.alert(&a, true, false).unwrap();
+            b.alert(&a, Finality::Final, OutFile::NotUsed).unwrap();
             b.queue_for_sinks(&id).unwrap();
         }
         b.commit().unwrap();
