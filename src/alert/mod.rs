@@ -29,6 +29,32 @@ impl Severity {
         Severity::Critical,
     ];
 
+    /// The one scale every comparison of severities uses — the store's SQL, the lists,
+    /// the charts: low 0, medium 1, high 2, critical 3 (the enum's order).
+    pub fn rank(self) -> u8 {
+        self as u8
+    }
+
+    /// The severity of a rank ([`Severity::rank`]); above 3 is critical.
+    pub fn from_rank(rank: u8) -> Severity {
+        Severity::ALL[usize::from(rank.min(3))]
+    }
+
+    /// The rank of a severity stored as text; text that is no severity ranks with low.
+    pub fn rank_of(text: &str) -> u8 {
+        text.parse::<Severity>().map_or(0, Severity::rank)
+    }
+
+    /// SQL giving the rank of the severity text in `column`, on the same scale.
+    pub fn rank_sql(column: &str) -> String {
+        let mut sql = format!("CASE {column}");
+        for s in Severity::ALL {
+            sql.push_str(&format!(" WHEN '{}' THEN {}", s.as_str(), s.rank()));
+        }
+        sql.push_str(" ELSE 0 END");
+        sql
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Severity::Low => "low",
@@ -124,6 +150,24 @@ pub fn alert_id(parts: &[&str]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The store's SQL, the lists and the charts rank severities on one scale.
+    #[test]
+    fn severities_rank_the_same_in_sql_and_in_rust() {
+        let db = rusqlite::Connection::open_in_memory().expect("sqlite");
+        let sql = format!("SELECT {}", Severity::rank_sql("?1"));
+        for s in Severity::ALL {
+            let in_sql: u8 = db
+                .query_row(&sql, [s.as_str()], |r| r.get(0))
+                .expect("rank");
+            assert_eq!(in_sql, s.rank(), "{s:?}");
+            assert_eq!(Severity::rank_of(s.as_str()), s.rank());
+            assert_eq!(Severity::from_rank(s.rank()), s);
+        }
+        let bogus: u8 = db.query_row(&sql, ["bogus"], |r| r.get(0)).expect("rank");
+        assert_eq!(bogus, Severity::rank_of("bogus"));
+        assert!(Severity::Low.rank() < Severity::Critical.rank());
+    }
 
     #[test]
     fn ids_are_stable_and_separate_parts() {

@@ -178,10 +178,6 @@ fn filter_sql(q: &AlertQuery) -> (String, Vec<Sql>) {
     (w.join(" AND "), p)
 }
 
-fn severity_rank_sql(col: &str) -> String {
-    format!("CASE {col} WHEN 'critical' THEN 3 WHEN 'high' THEN 2 WHEN 'medium' THEN 1 ELSE 0 END")
-}
-
 impl Store {
     /// Registers `custodes_alert_token(alert_id)`, the token a viewer without names knows an
     /// alert by. The server passes its keyed function: which token stands for which alert
@@ -305,7 +301,7 @@ impl Store {
             "SELECT a.user, a.detector, a.kind, count(*), sum(a.score), max({})
              FROM alerts a WHERE {w} GROUP BY a.user, a.detector, a.kind
              ORDER BY a.user, a.detector, a.kind",
-            severity_rank_sql("a.severity")
+            crate::alert::Severity::rank_sql("a.severity")
         );
         let mut stmt = self.conn.prepare_cached(&sql).map_err(self.sql(doing))?;
         let rows = stmt

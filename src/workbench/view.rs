@@ -705,8 +705,8 @@ impl Views<'_> {
             });
             r.risk += s.score;
             r.alerts += s.alerts;
-            let worst = ["low", "medium", "high", "critical"][usize::from(s.worst.min(3))];
-            if severity_rank(worst) > severity_rank(&r.worst) {
+            let worst = crate::alert::Severity::from_rank(s.worst).as_str();
+            if crate::alert::Severity::rank_of(worst) > crate::alert::Severity::rank_of(&r.worst) {
                 r.worst = worst.to_string();
             }
             *r.reasons
@@ -822,15 +822,6 @@ fn match_text(a: &Alert) -> String {
         s.push_str(&fields.join(", "));
     }
     s
-}
-
-fn severity_rank(s: &str) -> u8 {
-    match s {
-        "critical" => 3,
-        "high" => 2,
-        "medium" => 1,
-        _ => 0,
-    }
 }
 
 /// The calendar week before an ISO week key (`2026-W01` -> `2025-W52`).
