@@ -41,11 +41,7 @@ pub(crate) mod valid {
         }
     }
 
-    /// A window, a day count or a minimum that 0 would switch into nonsense.
-    pub fn at_least_one_i64<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
-        check(d, |v: &i64| *v >= 1, "at least 1")
-    }
-
+    /// A day count or a minimum that 0 would switch into nonsense.
     pub fn at_least_one_u32<'de, D: Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
         check(d, |v: &u32| *v >= 1, "at least 1")
     }
@@ -68,8 +64,58 @@ pub(crate) mod valid {
         )
     }
 
-    pub fn non_negative_i64<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
-        check(d, |v: &i64| *v >= 0, "0 or more")
+    /// A window in hours: at least one, at most a year.
+    pub fn hours<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
+        check(
+            d,
+            |v: &i64| (1..=8_760).contains(v),
+            "from 1 to 8760 (a year)",
+        )
+    }
+
+    /// A window in minutes: at least one, at most a week.
+    pub fn minutes<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
+        check(
+            d,
+            |v: &i64| (1..=10_080).contains(v),
+            "from 1 to 10080 (a week)",
+        )
+    }
+
+    /// A window in minutes that 0 switches off: at most a week.
+    pub fn minutes_or_none<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
+        check(
+            d,
+            |v: &i64| (0..=10_080).contains(v),
+            "from 0 to 10080 (a week)",
+        )
+    }
+
+    /// How late an event may arrive, in seconds: at most a week.
+    pub fn lateness_seconds<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
+        check(
+            d,
+            |v: &i64| (0..=604_800).contains(v),
+            "from 0 to 604800 (a week)",
+        )
+    }
+
+    /// Days of history: at least one, at most ten years.
+    pub fn history_days<'de, D: Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
+        check(
+            d,
+            |v: &u32| (1..=3_650).contains(v),
+            "from 1 to 3650 (ten years)",
+        )
+    }
+
+    /// A count that takes two to mean anything (logins converging, a run of lookups).
+    pub fn at_least_two_u32<'de, D: Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
+        check(d, |v: &u32| *v >= 2, "at least 2")
+    }
+
+    pub fn at_least_two_usize<'de, D: Deserializer<'de>>(d: D) -> Result<usize, D::Error> {
+        check(d, |v: &usize| *v >= 2, "at least 2")
     }
 
     /// A false discovery rate or a p-value threshold: strictly between 0 and 1.
@@ -140,7 +186,7 @@ pub struct Config {
 #[serde(default, deny_unknown_fields)]
 pub struct BaselineConfig {
     /// Days of history kept and used (a day is judged against the days before it).
-    #[serde(deserialize_with = "valid::at_least_one_u32")]
+    #[serde(deserialize_with = "valid::history_days")]
     pub history_days: u32,
     /// Active days (days with at least one lookup) a user needs before they are judged
     /// against their own history; before that, against their unit's peers only.
@@ -181,7 +227,7 @@ pub struct OddVolumeConfig {
     #[serde(deserialize_with = "valid::positive")]
     pub daily_min_ratio: f64,
     /// `burst`: length of the sliding window, minutes.
-    #[serde(deserialize_with = "valid::at_least_one_i64")]
+    #[serde(deserialize_with = "valid::minutes")]
     pub burst_window_minutes: i64,
     /// `burst`: never fewer lookups than this within the window.
     pub burst_min_lookups: u32,
@@ -242,9 +288,10 @@ impl Default for OddVolumeConfig {
 #[serde(default, deny_unknown_fields)]
 pub struct SubjectSurgeConfig {
     /// Length of the sliding window, hours.
-    #[serde(deserialize_with = "valid::at_least_one_i64")]
+    #[serde(deserialize_with = "valid::hours")]
     pub window_hours: i64,
     /// Distinct logins, none with a case that explains the lookup, needed within the window.
+    #[serde(deserialize_with = "valid::at_least_two_u32")]
     pub min_users: u32,
     /// ...and at least this many times the logins that usually look the person up in a day
     /// (the median day of their history).
@@ -281,9 +328,10 @@ pub struct FishingConfig {
     /// records (`result_count`).
     pub surname_min_results: u64,
     /// Sequential plates, ids or house numbers must fall within this many minutes.
-    #[serde(deserialize_with = "valid::at_least_one_i64")]
+    #[serde(deserialize_with = "valid::minutes")]
     pub enumeration_window_minutes: i64,
     /// Distinct values in one sequence needed for `enumeration`.
+    #[serde(deserialize_with = "valid::at_least_two_usize")]
     pub enumeration_min_run: usize,
     /// Largest step between neighbouring values of a sequence of plates or ids.
     pub enumeration_max_gap: u64,
@@ -345,7 +393,7 @@ impl Default for FishingConfig {
 pub struct StreamConfig {
     /// Events may arrive this many seconds out of time order and are still analysed in
     /// order; later ones are rejected (counted and kept in the reject file), not dropped.
-    #[serde(deserialize_with = "valid::non_negative_i64")]
+    #[serde(deserialize_with = "valid::lateness_seconds")]
     pub allowed_lateness_seconds: i64,
 }
 
@@ -487,7 +535,7 @@ impl Default for MysqlConfig {
 pub struct SharedCredentialConfig {
     /// Activity of one login at two different sites within this many minutes counts as
     /// concurrent use (`concurrent_clients`). Two workstations at one site never do.
-    #[serde(deserialize_with = "valid::non_negative_i64")]
+    #[serde(deserialize_with = "valid::minutes_or_none")]
     pub concurrent_window_minutes: i64,
     /// Fastest plausible travel between sites, km/h (`impossible_travel`).
     #[serde(deserialize_with = "valid::positive")]
@@ -871,6 +919,12 @@ mod tests {
             ("odd_volume", "off_hours_max_share", "1.01"),
             ("subject_surge", "window_hours", "-24"),
             ("subject_surge", "attention_ratio", "inf"),
+            ("subject_surge", "window_hours", "9000"),
+            ("subject_surge", "min_users", "1"),
+            ("fishing", "enumeration_min_run", "1"),
+            ("odd_volume", "burst_window_minutes", "20000"),
+            ("baseline", "history_days", "100000"),
+            ("stream", "allowed_lateness_seconds", "9999999"),
             ("fishing", "min_searches", "0"),
             ("fishing", "usual_quantile", "0.0"),
             ("fishing", "enumeration_window_minutes", "0"),

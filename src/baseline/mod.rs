@@ -129,6 +129,17 @@ pub struct History {
     /// Person key -> day -> distinct logins that looked them up without a case explaining
     /// it (kept only when at least two did, which is all "attention" needs).
     persons: HashMap<String, BTreeMap<NaiveDate, u32>>,
+    /// The first day whose bare-name searches were counted in `persons` (`name:` keys
+    /// without a date of birth). History saved by an earlier custodes did not count them:
+    /// a name's attention is only read over days since then, so a name is never called
+    /// rare for want of counting.
+    names_from: Option<NaiveDate>,
+}
+
+/// A bare name's key (`name:JANE SMITH`), as opposed to a name with a date of birth
+/// (`name:JANE SMITH|1980-01-02`).
+fn is_bare_name(key: &str) -> bool {
+    key.starts_with("name:") && !key.contains('|')
 }
 
 impl History {
@@ -171,7 +182,13 @@ impl History {
     /// history before `day` (days on which fewer than two did count as one). A median, not
     /// a maximum, so that one earlier surge does not hide the next.
     pub fn person_attention(&self, person: &str, day: NaiveDate) -> u32 {
-        let from = self.first_day(day);
+        let mut from = self.first_day(day);
+        if is_bare_name(person) {
+            match self.names_from {
+                Some(n) => from = from.max(n),
+                None => return 0,
+            }
+        }
         let mut busy: Vec<u32> = self
             .persons
             .get(person)
@@ -269,7 +286,20 @@ impl History {
                 self.set_person_day(person, day, users.len() as u32);
             }
         }
+        self.names_counted_from(day);
         self.prune_after(day);
+    }
+
+    /// Bare-name searches are counted from `day` on, unless they already were earlier.
+    pub fn names_counted_from(&mut self, day: NaiveDate) {
+        if self.names_from.is_none_or(|n| day < n) {
+            self.names_from = Some(day);
+        }
+    }
+
+    /// The first day whose bare-name searches were counted, if any was.
+    pub fn names_from(&self) -> Option<NaiveDate> {
+        self.names_from
     }
 }
 
@@ -311,6 +341,7 @@ impl HistoryBuilder {
     pub fn finish(self, history: &mut History) -> Result<(), ColumnarError> {
         let agg = aggregate_activity(self.cols, 2)?;
         let date = |d: i32| EPOCH + Days::new(d.max(0) as u64);
+        let first_day = agg.user_days.iter().map(|r| r.1).min();
         let mut hours: HashMap<(String, i32), [u32; 24]> = HashMap::default();
         for (u, d, h, n) in agg.user_hours {
             if let Some(slot) = hours.entry((u, d)).or_default().get_mut(h as usize) {
@@ -328,6 +359,9 @@ impl HistoryBuilder {
         }
         for (p, d, n) in agg.person_days {
             history.set_person_day(&p, date(d), n as u32);
+        }
+        if let Some(first) = first_day {
+            history.names_counted_from(date(first));
         }
         if let Some(last) = history.last_day() {
             history.prune_after(last);
@@ -371,6 +405,36 @@ mod tests {
         assert_eq!(seen, [2, 3, 4]);
         h.prune_after(d("2024-05-04"));
         assert_eq!(h.user_rows().len(), 3);
+    }
+
+    /// A bare name's attention is read only over days whose bare-name searches were
+    /// counted: history from before they were (an earlier custodes) knows nothing of it.
+    #[test]
+    fn a_bare_names_attention_counts_only_days_it_was_counted() {
+        let mut h = History::new(90);
+        for n in 1..=10 {
+            h.set_user_day("u", d(&format!("2024-05-{n:02}")), UserDay::default());
+        }
+        // No day counted bare names: nothing is known of them, people's attention is.
+        assert_eq!(h.person_attention("name:JANE SMITH", d("2024-05-11")), 0);
+        assert_eq!(
+            h.person_attention("name:JANE SMITH|1980-01-02", d("2024-05-11")),
+            1
+        );
+        for n in 8..=10 {
+            h.set_person_day("name:JANE SMITH", d(&format!("2024-05-{n:02}")), 4);
+        }
+        h.names_counted_from(d("2024-05-08"));
+        // Three counted days, every one busy: the name is searched by four a day.
+        assert_eq!(h.person_attention("name:JANE SMITH", d("2024-05-11")), 4);
+        // The marker survives saving and loading.
+        let state = state::State {
+            history: h.clone(),
+            carry: None,
+        };
+        let back =
+            state::decode(&state::encode(&state), std::path::Path::new("s"), 90).expect("decodes");
+        assert_eq!(back.history.names_from(), Some(d("2024-05-08")));
     }
 
     #[test]

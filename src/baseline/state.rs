@@ -154,6 +154,10 @@ struct File {
     through: Option<NaiveDate>,
     users: Vec<UserRow>,
     persons: Vec<PersonRow>,
+    /// The first day whose bare-name searches are in `persons`; absent in files of an
+    /// earlier custodes, which did not count them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    names_from: Option<NaiveDate>,
     carry: Option<Carry>,
 }
 
@@ -230,6 +234,9 @@ pub fn decode(text: &str, path: &Path, history_days: u32) -> Result<State, State
     for r in file.persons {
         history.set_person_day(&r.person, r.day, r.users);
     }
+    if let Some(d) = file.names_from {
+        history.names_counted_from(d);
+    }
     Ok(State {
         history,
         carry: file.carry,
@@ -297,6 +304,7 @@ fn to_file(state: &State) -> File {
                 users: n,
             })
             .collect(),
+        names_from: h.names_from(),
         carry: state.carry.clone(),
     }
 }

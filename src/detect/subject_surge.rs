@@ -179,6 +179,18 @@ fn bare_key(name: &str) -> String {
     format!("name:{name}")
 }
 
+/// A bare name as typed, for the reason of a login that joins a surge by it alone: the
+/// name fields only (a placeholder person id typed beside it is no part of the name).
+fn typed_name(s: &Subject) -> String {
+    match (&s.last_name, &s.first_name, &s.name) {
+        (Some(l), Some(f), _) => format!("{l}, {f}"),
+        (Some(l), None, _) => l.clone(),
+        (None, _, Some(n)) => n.clone(),
+        (None, Some(f), None) => f.clone(),
+        (None, None, None) => String::new(),
+    }
+}
+
 /// How a lookup named its subject, for reasons (`SMITH, JANE (DOB 1981-02-03)`).
 fn shown(s: &Subject) -> String {
     let name = match (&s.last_name, &s.first_name, &s.name) {
@@ -223,40 +235,57 @@ impl SubjectSurge {
     ) {
         let (user, name) = bare;
         let (login, id) = (ev.user.as_str(), ev.id.as_str());
-        let mut attention = None;
-        for (person, surge) in self.surges.iter_mut() {
-            let Some(w) = self.persons.get(person) else {
-                continue;
-            };
-            if !w.names.contains(name) {
-                continue;
+        // The surges under way on someone of this name, in a fixed order.
+        let mut named: Vec<&String> = self
+            .surges
+            .keys()
+            .filter(|p| self.persons.get(*p).is_some_and(|w| w.names.contains(name)))
+            .collect();
+        named.sort_unstable();
+        // A surge the login is already caught in takes its bare searches of the name.
+        for person in &named {
+            let key = (user.to_string(), (*person).clone());
+            let caught = self
+                .surges
+                .get(*person)
+                .is_some_and(|s| s.logins.contains(login));
+            if let (true, Some(f)) = (caught, self.flagged.get_mut(&key)) {
+                f.events.push((ts, id.to_string()));
+                return;
             }
-            let key = (user.to_string(), person.clone());
-            if surge.logins.contains(login) {
-                if let Some(f) = self.flagged.get_mut(&key) {
-                    f.events.push((ts, id.to_string()));
-                    return;
+        }
+        // Otherwise the login joins a surge that still holds — its latest identifying
+        // lookup was flagged and is within the window — when it is the only one on someone
+        // of that name (two people of one name in the news: the bare name says neither).
+        let holding: Vec<String> = named
+            .into_iter()
+            .filter(|p| {
+                self.persons.get(*p).is_some_and(|w| {
+                    w.flagged == w.entries.len()
+                        && w.entries.back().is_some_and(|e| ts - e.ts < self.window)
+                })
+            })
+            .cloned()
+            .collect();
+        if let [person] = holding.as_slice() {
+            let name_attention = usual_attention();
+            if name_attention <= 1 {
+                if let Some(surge) = self.surges.get_mut(person) {
+                    surge.logins.insert(login.to_string());
                 }
+                let f = self
+                    .flagged
+                    .entry((user.to_string(), person.clone()))
+                    .or_insert_with(|| Flagged {
+                        login: login.to_string(),
+                        name_only: true,
+                        typed_name: typed_name(&ev.subject),
+                        name_attention,
+                        ..Flagged::default()
+                    });
+                f.events.push((ts, id.to_string()));
+                return;
             }
-            // The surge still lasts: its last identifying lookup is within the window.
-            let lasting = w.entries.back().is_some_and(|e| ts - e.ts < self.window);
-            if !lasting {
-                continue;
-            }
-            let name_attention = *attention.get_or_insert_with(&usual_attention);
-            if name_attention > 1 {
-                continue;
-            }
-            surge.logins.insert(login.to_string());
-            let f = self.flagged.entry(key).or_insert_with(|| Flagged {
-                login: login.to_string(),
-                name_only: true,
-                typed_name: shown(&ev.subject),
-                name_attention,
-                ..Flagged::default()
-            });
-            f.events.push((ts, id.to_string()));
-            return;
         }
         let q = self
             .bare
@@ -269,7 +298,7 @@ impl SubjectSurge {
             ts,
             id: id.to_string(),
             login: login.to_string(),
-            typed: shown(&ev.subject),
+            typed: typed_name(&ev.subject),
         });
     }
 
@@ -283,17 +312,28 @@ impl SubjectSurge {
         day: NaiveDate,
         cx: &Context<'_>,
     ) {
-        let (Some(w), Some(surge)) = (self.persons.get(person), self.surges.get_mut(person)) else {
+        let Some(w) = self.persons.get(person) else {
             return;
         };
         let since = now - self.window;
+        // A name that another surge under way also bears says neither person.
+        let shared = |n: &String| {
+            self.surges
+                .keys()
+                .any(|p| p != person && self.persons.get(p).is_some_and(|o| o.names.contains(n)))
+        };
         let mut waiting: Vec<(String, String)> = self
             .bare
             .iter()
-            .filter(|((_, n), q)| w.names.contains(n) && q.back().is_some_and(|b| b.ts >= since))
+            .filter(|((_, n), q)| {
+                w.names.contains(n) && q.back().is_some_and(|b| b.ts >= since) && !shared(n)
+            })
             .map(|(k, _)| k.clone())
             .collect();
         waiting.sort_unstable();
+        let Some(surge) = self.surges.get_mut(person) else {
+            return;
+        };
         let mut usual: HashMap<String, u32> = HashMap::default();
         for (user, name) in waiting {
             let attention = *usual

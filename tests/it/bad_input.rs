@@ -163,7 +163,9 @@ fn config_values_out_of_range_exit_2_naming_file_line_and_key() {
         .stderr(predicates::str::contains("custodes.toml"))
         .stderr(predicates::str::contains("line 2"))
         .stderr(predicates::str::contains("window_hours"))
-        .stderr(predicates::str::contains("0 is not at least 1"));
+        .stderr(predicates::str::contains(
+            "0 is not from 1 to 8760 (a year)",
+        ));
 }
 
 #[test]

@@ -772,6 +772,54 @@ fn surge_with_bare_name_searches() {
     );
 }
 
+/// Two women of one name are in the news the same day, each looked up with her date of
+/// birth by five officers: a bare search of the name says neither, and joins no surge.
+#[test]
+fn surge_bare_name_of_two_surged_namesakes_joins_neither() {
+    let users = [
+        "ofc1", "ofc2", "ofc3", "ofc4", "ofc5", "ofc6", "ofc7", "ofc8", "ofc9", "ofc10", "ofc11",
+    ];
+    let refs = unit_refs(&users, "PATROL");
+    let mut ev = String::new();
+    let mut line = |id: &str, ts: &str, user: &str, dob: &str| {
+        let dob = if dob.is_empty() {
+            String::new()
+        } else {
+            format!(r#","subject_dob":"{dob}""#)
+        };
+        let _ = writeln!(
+            ev,
+            r#"{{"id":"{id}","ts":"{ts}","user":"{user}","subject_name":"WILLIAMS, PATRICIA"{dob},"purpose":"TRAFFIC_STOP"}}"#
+        );
+    };
+    for (i, u) in users[..5].iter().enumerate() {
+        line(
+            &format!("a{u}"),
+            &format!("2024-05-13T1{i}:00:00Z"),
+            u,
+            "2006-01-13",
+        );
+    }
+    for (i, u) in users[5..10].iter().enumerate() {
+        line(
+            &format!("b{u}"),
+            &format!("2024-05-13T1{i}:30:00Z"),
+            u,
+            "1944-10-27",
+        );
+    }
+    line("bare", "2024-05-13T16:00:00Z", "ofc11", "");
+    let cfg = "[no_case]\nexempt_purposes = [\"TRAFFIC_STOP\"]\n";
+    let (_dir, alerts) = audit_built_with_config(&refs, &ev, cfg);
+    let surged: Vec<&str> = alerts
+        .iter()
+        .filter(|a| a["kind"] == "many_users")
+        .filter_map(|a| a["user"].as_str())
+        .collect();
+    assert_eq!(surged.len(), 10, "{surged:?}");
+    assert!(!surged.contains(&"ofc11"), "{surged:?}");
+}
+
 /// The same surge where two logins search the bare name, with no case, every day: a bare
 /// search of it is nobody in particular, and only the officers who typed the record (with
 /// their own bare searches) are in the surge.

@@ -47,9 +47,13 @@ impl HttpSink {
         if !matches!(url.scheme(), "http" | "https") {
             return Err(bad(format!("url `{}` is neither http nor https", cfg.url)));
         }
-        if cfg.batch_size == 0 || cfg.max_attempts == 0 || cfg.queue == 0 {
+        if cfg.batch_size == 0
+            || cfg.max_attempts == 0
+            || cfg.queue == 0
+            || cfg.timeout_seconds == 0
+        {
             return Err(bad(
-                "batch_size, max_attempts and queue must be at least 1".into()
+                "batch_size, max_attempts, queue and timeout_seconds must be at least 1".into(),
             ));
         }
         let token = match &cfg.token_file {
