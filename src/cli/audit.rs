@@ -44,89 +44,118 @@ use custodes::summary::{self, InputStats};
 /// last 90 days without re-reading them.
 #[derive(Debug, Args)]
 pub struct AuditArgs {
-    /// Reference data directory (personnel.csv required; associations, cases,
-    /// case_assignments, case_subjects, watchlist, clients optional; CSV or Parquet).
-    #[arg(long, value_name = "DIR")]
+    /// Reference data directory (personnel.csv required).
+    ///
+    /// associations, cases, case_assignments, case_subjects, watchlist and clients are
+    /// optional; each table is CSV or Parquet.
+    #[arg(help_heading = "Inputs", long, value_name = "DIR")]
     pub refs: PathBuf,
 
-    /// Configuration file (see `custodes config` for every key and its default).
-    #[arg(long, value_name = "FILE")]
+    /// Configuration file (`custodes config` prints every key and its default).
+    #[arg(help_heading = "Inputs", long, value_name = "FILE")]
     pub config: Option<PathBuf>,
 
-    /// What the inputs are: auto (by extension, and by content for .json, .csv and .log),
-    /// contract (custodes events), pgaudit (PostgreSQL logs with pgAudit lines; see the
-    /// [pgaudit] section of `custodes config`), mariadb (MariaDB server_audit logs; see
-    /// the [mariadb] section), percona (Percona Server audit_log JSON) or mysql-enterprise
-    /// (MySQL Enterprise Audit / audit_log_filter JSON; both see the [mysql] section).
-    #[arg(long, value_name = "FORMAT", default_value = "auto")]
+    /// What the inputs are: auto, contract, pgaudit, mariadb, percona or mysql-enterprise.
+    ///
+    /// auto: by extension, and by content for .json, .csv and .log; contract: custodes
+    /// events; pgaudit: PostgreSQL logs with pgAudit lines (see the [pgaudit] section of
+    /// `custodes config`); mariadb: MariaDB server_audit logs (the [mariadb] section);
+    /// percona: Percona Server audit_log JSON; mysql-enterprise: MySQL Enterprise Audit /
+    /// audit_log_filter JSON (both the [mysql] section).
+    #[arg(
+        help_heading = "Inputs",
+        long,
+        value_name = "FORMAT",
+        default_value = "auto"
+    )]
     pub format: source::FormatChoice,
 
-    /// Write alerts here (JSON lines, created 0600) instead of standard output.
-    #[arg(long, value_name = "FILE")]
+    /// Write alerts here instead of standard output.
+    ///
+    /// JSON lines, created 0600.
+    #[arg(help_heading = "Outputs", long, value_name = "FILE")]
     pub out: Option<PathBuf>,
 
-    /// Write rejected input lines here (JSON lines). Default: beside --out as
-    /// NAME.rejects.jsonl; none when alerts go to standard output.
-    #[arg(long, value_name = "FILE")]
+    /// Write rejected input lines here.
+    ///
+    /// JSON lines. Default: beside --out as NAME.rejects.jsonl; none when alerts go to
+    /// standard output.
+    #[arg(help_heading = "Outputs", long, value_name = "FILE")]
     pub rejects: Option<PathBuf>,
 
-    /// Exit with status 1 when any alert is at or above this severity: low, medium, high or
-    /// critical (for cron).
-    #[arg(long, value_name = "SEVERITY", value_parser = parse_severity)]
+    /// Exit with status 1 when an alert is at or above this severity.
+    ///
+    /// low, medium, high or critical (for cron).
+    #[arg(help_heading = "Run", long, value_name = "SEVERITY", value_parser = parse_severity)]
     pub fail_on: Option<Severity>,
 
-    /// Saved behaviour history to judge against, updated with the audited days (created
-    /// when missing; written 0600, replaced atomically after the alerts; FILE.lock is held
-    /// for the whole run, so a second run on the same state stops with exit 2).
-    #[arg(long, value_name = "FILE")]
+    /// Saved behaviour history to judge against, then update.
+    ///
+    /// The file is updated with the audited days (created when missing; written 0600,
+    /// replaced atomically after the alerts; FILE.lock is held for the whole run, so a
+    /// second run on the same state stops with exit 2).
+    #[arg(help_heading = "History", long, value_name = "FILE")]
     pub state: Option<PathBuf>,
 
-    /// Analyse events as they are read instead of collecting and sorting them first:
-    /// constant memory, for one time-ordered stream (standard input, or files given in time
-    /// order). Events may be out of order by up to the allowed lateness; later ones are
-    /// rejected (counted and written to the reject file), never silently dropped.
-    #[arg(long)]
+    /// Analyse events as they are read, in constant memory.
+    ///
+    /// Instead of collecting and sorting them first: for one time-ordered stream (standard
+    /// input, or files given in time order). Events may be out of order by up to the
+    /// allowed lateness; later ones are rejected (counted and written to the reject file),
+    /// never silently dropped.
+    #[arg(help_heading = "Run", long)]
     pub stream: bool,
 
-    /// With --stream: seconds an event may arrive out of time order (default
-    /// `stream.allowed_lateness_seconds`, 300).
-    #[arg(long, value_name = "SECONDS", requires = "stream")]
+    /// With --stream: seconds an event may arrive out of time order.
+    ///
+    /// Default: `stream.allowed_lateness_seconds`, 300.
+    #[arg(
+        help_heading = "Run",
+        long,
+        value_name = "SECONDS",
+        requires = "stream"
+    )]
     pub allowed_lateness: Option<i64>,
 
-    /// Also keep the alerts and the events in this alert store (SQLite, created 0600),
-    /// the one `custodes watch --db` fills and `custodes serve` shows. Alerts already there
+    /// Also keep the alerts and the events in this alert store.
+    ///
+    /// SQLite, created 0600: the store `custodes watch --db` fills and `custodes serve`
+    /// shows. Alerts already there
     /// (same `alert_id`) are left as they are; events are kept once per id. Alerts that an
     /// active exception rule of the store hides (`custodes serve`, Exceptions) are not
     /// raised; the summary counts them per rule.
-    #[arg(long, value_name = "FILE")]
+    #[arg(help_heading = "Outputs", long, value_name = "FILE")]
     pub db: Option<PathBuf>,
 
-    /// Worker threads that decode events and resolve identities while detection runs in
-    /// time order on its own thread (default: the cores available). The alerts are the
-    /// same whatever the number.
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    /// Threads that decode and resolve (default: the cores available).
+    ///
+    /// Worker threads decode events and resolve identities while detection runs in time
+    /// order on its own thread. The alerts are the same whatever the number.
+    #[arg(help_heading = "Run", long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub threads: Option<u16>,
 
-    /// Also send the alerts to the sink NAME, a [sinks.NAME] section of the configuration
-    /// file (OCSF findings in a file, CEF over syslog, Splunk HEC or a webhook; see
-    /// `custodes config`). Repeatable. A sink that gives up is reported and the run goes on
+    /// Also send the alerts to the sink NAME of the configuration (repeatable).
+    ///
+    /// A [sinks.NAME] section of the configuration file: OCSF findings in a file, CEF over
+    /// syslog, Splunk HEC or a webhook (see `custodes config`). A sink that gives up is reported and the run goes on
     /// without it; the run then exits with status 2.
-    #[arg(long = "sink", value_name = "NAME")]
+    #[arg(help_heading = "Outputs", long = "sink", value_name = "NAME")]
     pub sinks: Vec<String>,
 
-    /// Write the run's figures (events read and rejected, alerts by detector, kind and
-    /// severity, sinks, duration) here in the Prometheus text format, for node_exporter's
-    /// textfile collector. Written to a temporary file and renamed, so the collector never
+    /// Write the run's figures here (Prometheus text format).
+    ///
+    /// Events read and rejected, alerts by detector, kind and severity, sinks, duration,
+    /// for node_exporter's textfile collector. Written to a temporary file and renamed, so the collector never
     /// reads half a file; readable by all (it holds counts, no names).
-    #[arg(long, value_name = "FILE")]
+    #[arg(help_heading = "Outputs", long, value_name = "FILE")]
     pub metrics_file: Option<PathBuf>,
 
     /// Do not print the summary on standard error.
-    #[arg(long, short)]
+    #[arg(help_heading = "Outputs", long, short)]
     pub quiet: bool,
 
     /// Query-log files or directories.
-    #[arg(value_name = "EVENTS", required = true)]
+    #[arg(help_heading = "Inputs", value_name = "EVENTS", required = true)]
     pub events: Vec<PathBuf>,
 }
 

@@ -22,6 +22,21 @@ fn help_documents_exit_codes_and_every_subcommand() {
         .stdout(contains("--fail-on"));
 }
 
+/// `-h` is one line per flag under headings; `--help` adds the details.
+#[test]
+fn short_help_is_one_line_per_flag_under_headings() {
+    let short = custodes().args(["audit", "-h"]).assert().success();
+    let short = String::from_utf8_lossy(&short.get_output().stdout).to_string();
+    for heading in ["Inputs:", "Outputs:", "Run:", "History:"] {
+        assert!(short.contains(heading), "{heading}\n{short}");
+    }
+    assert!(!short.contains("FILE.lock"), "{short}");
+    let long = custodes().args(["audit", "--help"]).assert().success();
+    let long = String::from_utf8_lossy(&long.get_output().stdout).to_string();
+    assert!(long.contains("FILE.lock"), "{long}");
+    assert!(short.lines().count() * 2 < long.lines().count());
+}
+
 #[test]
 fn bad_usage_exits_2() {
     custodes().args(["audit"]).assert().code(2);
