@@ -65,100 +65,138 @@ Exit status:
 #[command(after_help = AFTER_HELP)]
 pub struct WatchArgs {
     /// Reference data directory (as for `custodes audit`); reloaded on SIGHUP or change.
-    #[arg(long, value_name = "DIR")]
+    #[arg(help_heading = "Inputs", long, value_name = "DIR")]
     pub refs: PathBuf,
 
     /// Configuration file (see `custodes config`).
-    #[arg(long, value_name = "FILE")]
+    #[arg(help_heading = "Inputs", long, value_name = "FILE")]
     pub config: Option<PathBuf>,
 
-    /// What followed files and standard input hold: auto (each source by its first line),
-    /// contract (custodes JSON events), pgaudit (PostgreSQL jsonlog records with pgAudit
+    /// What followed files and standard input hold: auto, contract, pgaudit, mariadb or percona.
+    ///
+    /// auto: each source by its first line; contract: custodes JSON events; pgaudit (PostgreSQL jsonlog records with pgAudit
     /// lines, log_destination = 'jsonlog'), mariadb (MariaDB server_audit lines) or
     /// percona (Percona Server audit_log JSON lines). MySQL Enterprise JSON records span
     /// lines: read them with `audit`. Pushed bodies are always contract events.
-    #[arg(long, value_name = "FORMAT", default_value = "auto")]
+    #[arg(
+        help_heading = "Inputs",
+        long,
+        value_name = "FORMAT",
+        default_value = "auto"
+    )]
     pub format: custodes::source::FormatChoice,
 
-    /// The alert store (SQLite; created 0600 when missing): alerts, their event ids,
-    /// rejected lines, pushed events and checkpoints.
-    #[arg(long, value_name = "FILE")]
+    /// The alert store (SQLite; created 0600 when missing).
+    ///
+    /// It holds the alerts, their event ids, rejected lines, pushed events and checkpoints.
+    #[arg(help_heading = "Outputs", long, value_name = "FILE")]
     pub db: PathBuf,
 
-    /// Also write final alerts as JSON lines here (appended, created 0600), or `-` for
-    /// standard output. At least once: a crash between the store's commit and this write
-    /// writes the alert again at the next start.
-    #[arg(long, value_name = "FILE")]
+    /// Also write final alerts as JSON lines here, or `-` for standard output.
+    ///
+    /// Appended, created 0600. At least once: a crash between the store's commit and this
+    /// write writes the alert again at the next start.
+    #[arg(help_heading = "Outputs", long, value_name = "FILE")]
     pub out: Option<PathBuf>,
 
     /// Read the files to their end and stop (flushing every window) instead of following.
-    #[arg(long)]
+    #[arg(help_heading = "Run", long)]
     pub once: bool,
 
-    /// Serve /metrics, /healthz and (with --http-token-file) POST /v1/events here, e.g.
-    /// 127.0.0.1:9400 (port 0 picks a free port; the log says which).
-    #[arg(long, value_name = "ADDR")]
+    /// Serve /metrics, /healthz and (with --http-token-file) POST /v1/events here.
+    ///
+    /// For example 127.0.0.1:9400 (port 0 picks a free port; the log says which).
+    #[arg(help_heading = "HTTP", long, value_name = "ADDR")]
     pub listen: Option<SocketAddr>,
 
-    /// File holding the bearer token pushers must send (first line; keep it 0600).
-    /// Enables POST /v1/events.
-    #[arg(long, value_name = "FILE", requires = "listen")]
+    /// File holding the bearer token pushers must send; enables POST /v1/events.
+    ///
+    /// The token is the file's first line; keep the file 0600.
+    #[arg(help_heading = "HTTP", long, value_name = "FILE", requires = "listen")]
     pub http_token_file: Option<PathBuf>,
 
-    /// Seconds an event may arrive out of time order (default
-    /// `stream.allowed_lateness_seconds`, 300); later ones are rejected and counted.
-    #[arg(long, value_name = "SECONDS")]
+    /// Seconds an event may arrive out of time order; later ones are rejected and counted.
+    ///
+    /// Default: `stream.allowed_lateness_seconds`, 300.
+    #[arg(help_heading = "Run", long, value_name = "SECONDS")]
     pub allowed_lateness: Option<i64>,
 
-    /// How often a followed file at its end is checked for new data, rotation and
-    /// truncation, in milliseconds.
-    #[arg(long, value_name = "MS", default_value_t = 200)]
+    /// How often a followed file at its end is checked for new data, in milliseconds.
+    ///
+    /// Rotation and truncation are noticed at the same checks.
+    #[arg(
+        help_heading = "Tuning",
+        long,
+        value_name = "MS",
+        default_value_t = 200
+    )]
     pub poll_ms: u64,
 
-    /// How often the reference files are checked for changes, in seconds (0: only on
-    /// SIGHUP).
-    #[arg(long, value_name = "SECONDS", default_value_t = 5)]
+    /// How often the reference files are checked for changes, in seconds (0: only on SIGHUP).
+    #[arg(
+        help_heading = "Tuning",
+        long,
+        value_name = "SECONDS",
+        default_value_t = 5
+    )]
     pub refs_poll: u64,
 
-    /// Longest time between two commits to the store while events flow, in milliseconds
-    /// (a step is also committed whenever the input pauses).
-    #[arg(long, value_name = "MS", default_value_t = 1000)]
+    /// Longest time between two commits to the store while events flow, in milliseconds.
+    ///
+    /// A step is also committed whenever the input pauses.
+    #[arg(
+        help_heading = "Tuning",
+        long,
+        value_name = "MS",
+        default_value_t = 1000
+    )]
     pub commit_ms: u64,
 
-    /// Least time between two checkpoints, in seconds. A checkpoint is taken when a UTC
-    /// day closes in event time (live, once a day); when catching up on weeks of logs,
+    /// Least time between two checkpoints, in seconds.
+    ///
+    /// A checkpoint is taken when a UTC day closes in event time (live, once a day); when catching up on weeks of logs,
     /// days close faster than this and only some are saved (a crash then replays a few
     /// days instead of one).
-    #[arg(long, value_name = "SECONDS", default_value_t = 10)]
+    #[arg(
+        help_heading = "Tuning",
+        long,
+        value_name = "SECONDS",
+        default_value_t = 10
+    )]
     pub checkpoint_min: u64,
 
     /// Largest request body accepted by POST /v1/events.
-    #[arg(long, value_name = "BYTES", default_value_t = 16 * 1024 * 1024)]
+    #[arg(help_heading = "HTTP", long, value_name = "BYTES", default_value_t = 16 * 1024 * 1024)]
     pub max_body_bytes: usize,
 
     /// Longest input line; a longer one is rejected (its start kept) and reading goes on.
-    #[arg(long, value_name = "BYTES", default_value_t = 1024 * 1024)]
+    #[arg(help_heading = "Tuning", long, value_name = "BYTES", default_value_t = 1024 * 1024)]
     pub max_line_bytes: usize,
 
     /// Pushed lines allowed to wait for analysis before POST /v1/events answers 429.
-    #[arg(long, value_name = "LINES", default_value_t = 1_000_000)]
+    #[arg(
+        help_heading = "HTTP",
+        long,
+        value_name = "LINES",
+        default_value_t = 1_000_000
+    )]
     pub max_backlog: u64,
 
-    /// Batches of lines that may wait between the sources and the detection thread
-    /// before sources wait in turn.
-    #[arg(long, value_name = "N", default_value_t = 64)]
+    /// Batches of lines that may wait for the detection thread before sources wait.
+    #[arg(help_heading = "Tuning", long, value_name = "N", default_value_t = 64)]
     pub queue: usize,
 
-    /// Also deliver final alerts to the sink NAME, a [sinks.NAME] section of the
-    /// configuration file (OCSF findings in a file, CEF over syslog, Splunk HEC or a
-    /// webhook; see `custodes config`). Repeatable. Delivery progress is kept in the store:
+    /// Also deliver final alerts to the sink NAME of the configuration (repeatable).
+    ///
+    /// A [sinks.NAME] section of the configuration file: OCSF findings in a file, CEF over
+    /// syslog, Splunk HEC or a webhook (see `custodes config`). Delivery progress is kept in the store:
     /// a sink that is down is retried while detection goes on, and a restart sends what it
     /// had not acknowledged.
-    #[arg(long = "sink", value_name = "NAME")]
+    #[arg(help_heading = "Outputs", long = "sink", value_name = "NAME")]
     pub sinks: Vec<String>,
 
     /// Files to follow, or `-` for standard input.
-    #[arg(value_name = "SOURCES")]
+    #[arg(help_heading = "Inputs", value_name = "SOURCES")]
     pub sources: Vec<PathBuf>,
 }
 

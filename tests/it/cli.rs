@@ -35,6 +35,11 @@ fn short_help_is_one_line_per_flag_under_headings() {
     let long = String::from_utf8_lossy(&long.get_output().stdout).to_string();
     assert!(long.contains("FILE.lock"), "{long}");
     assert!(short.lines().count() * 2 < long.lines().count());
+    let watch = custodes().args(["watch", "-h"]).assert().success();
+    let watch = String::from_utf8_lossy(&watch.get_output().stdout).to_string();
+    for heading in ["Inputs:", "Outputs:", "Run:", "HTTP:", "Tuning:"] {
+        assert!(watch.contains(heading), "{heading}\n{watch}");
+    }
 }
 
 #[test]
