@@ -33,69 +33,83 @@ use custodes::source::{self, RejectSink};
 #[derive(Debug, Args)]
 pub struct LookupsArgs {
     /// Reference data directory (as for `audit`): whose logins, cases and known records.
-    #[arg(long, value_name = "DIR")]
+    #[arg(help_heading = "Inputs", long, value_name = "DIR")]
     pub refs: PathBuf,
 
     /// Configuration file (identity and case settings are the detectors').
-    #[arg(long, value_name = "FILE")]
+    #[arg(help_heading = "Inputs", long, value_name = "FILE")]
     pub config: Option<PathBuf>,
 
     /// What the inputs are: auto, contract or pgaudit (as for `audit`).
-    #[arg(long, value_name = "FORMAT", default_value = "auto")]
+    #[arg(
+        help_heading = "Inputs",
+        long,
+        value_name = "FORMAT",
+        default_value = "auto"
+    )]
     pub format: source::FormatChoice,
 
     /// The person's id in the queried systems.
-    #[arg(long, value_name = "ID")]
+    #[arg(help_heading = "Who", long, value_name = "ID")]
     pub person_id: Option<String>,
 
     /// The person's name as typed (`SMITH, JANE`, `Jane Smith`).
-    #[arg(long, value_name = "NAME")]
+    #[arg(help_heading = "Who", long, value_name = "NAME")]
     pub name: Option<String>,
 
     /// Date of birth (with --name): a namesake born another day is someone else.
-    #[arg(long, value_name = "DATE", requires = "name")]
+    #[arg(help_heading = "Who", long, value_name = "DATE", requires = "name")]
     pub dob: Option<String>,
 
     /// A vehicle plate (any spacing and case).
-    #[arg(long, value_name = "PLATE")]
+    #[arg(help_heading = "Who", long, value_name = "PLATE")]
     pub plate: Option<String>,
 
     /// A phone number (any punctuation).
-    #[arg(long, value_name = "PHONE")]
+    #[arg(help_heading = "Who", long, value_name = "PHONE")]
     pub phone: Option<String>,
 
     /// A street address (abbreviated or not).
-    #[arg(long, value_name = "ADDRESS")]
+    #[arg(help_heading = "Who", long, value_name = "ADDRESS")]
     pub address: Option<String>,
 
     /// Only lookups at or after this time (YYYY-MM-DD or RFC 3339).
-    #[arg(long, value_name = "TIME")]
+    #[arg(help_heading = "When", long, value_name = "TIME")]
     pub from: Option<String>,
 
     /// Only lookups before the end of this day (YYYY-MM-DD) or before this time (RFC 3339).
-    #[arg(long, value_name = "TIME")]
+    #[arg(help_heading = "When", long, value_name = "TIME")]
     pub to: Option<String>,
 
     /// Print JSON instead of the table.
-    #[arg(long)]
+    #[arg(help_heading = "Output", long)]
     pub json: bool,
 
     /// Also write an evidence packet to this directory (lookups.html and lookups.csv,
     /// created 0600, with their SHA-256 digests printed on standard error).
-    #[arg(long, value_name = "DIR")]
+    #[arg(help_heading = "Output", long, value_name = "DIR")]
     pub packet: Option<PathBuf>,
 
     /// Search the alert store instead of EVENTS.
-    #[arg(long, value_name = "FILE", conflicts_with = "events")]
+    #[arg(
+        help_heading = "Inputs",
+        long,
+        value_name = "FILE",
+        conflicts_with = "events"
+    )]
     pub db: Option<PathBuf>,
 
     /// With --db: compute each lookup's case status from --refs and --config now (loading
     /// the whole case tables) instead of reading the status the audit recorded.
-    #[arg(long, requires = "db")]
+    #[arg(help_heading = "Inputs", long, requires = "db")]
     pub recompute_cases: bool,
 
     /// Query-log files or directories (not with --db).
-    #[arg(value_name = "EVENTS", required_unless_present = "db")]
+    #[arg(
+        help_heading = "Inputs",
+        value_name = "EVENTS",
+        required_unless_present = "db"
+    )]
     pub events: Vec<PathBuf>,
 }
 

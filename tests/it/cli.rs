@@ -40,6 +40,11 @@ fn short_help_is_one_line_per_flag_under_headings() {
     for heading in ["Inputs:", "Outputs:", "Run:", "HTTP:", "Tuning:"] {
         assert!(watch.contains(heading), "{heading}\n{watch}");
     }
+    let lookups = custodes().args(["lookups", "-h"]).assert().success();
+    let lookups = String::from_utf8_lossy(&lookups.get_output().stdout).to_string();
+    for heading in ["Inputs:", "Who:", "When:", "Output:"] {
+        assert!(lookups.contains(heading), "{heading}\n{lookups}");
+    }
 }
 
 #[test]
