@@ -55,9 +55,10 @@ pub struct AuditArgs {
     #[arg(help_heading = "Inputs", long, value_name = "FILE")]
     pub config: Option<PathBuf>,
 
-    /// What the inputs are: auto, contract, pgaudit, mariadb, percona or mysql-enterprise.
+    /// What the inputs are: auto, contract or a database log.
     ///
-    /// auto: by extension, and by content for .json, .csv and .log; contract: custodes
+    /// auto, contract, pgaudit, mariadb, percona or mysql-enterprise. auto: by extension,
+    /// and by content for .json, .csv and .log; contract: custodes
     /// events; pgaudit: PostgreSQL logs with pgAudit lines (see the [pgaudit] section of
     /// `custodes config`); mariadb: MariaDB server_audit logs (the [mariadb] section);
     /// percona: Percona Server audit_log JSON; mysql-enterprise: MySQL Enterprise Audit /

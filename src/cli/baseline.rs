@@ -30,35 +30,43 @@ use custodes::source::{self, RejectSink};
 #[derive(Debug, Args)]
 pub struct BaselineArgs {
     /// Reference data directory (as for `audit`).
-    #[arg(long, value_name = "DIR")]
+    #[arg(help_heading = "Inputs", long, value_name = "DIR")]
     pub refs: PathBuf,
 
     /// The state file to create or update.
-    #[arg(long, value_name = "FILE")]
+    #[arg(help_heading = "History", long, value_name = "FILE")]
     pub state: PathBuf,
 
     /// Configuration file (see `custodes config`).
-    #[arg(long, value_name = "FILE")]
+    #[arg(help_heading = "Inputs", long, value_name = "FILE")]
     pub config: Option<PathBuf>,
 
-    /// What the inputs are: auto (by extension, and by content for .json, .csv and .log),
-    /// contract (custodes events), pgaudit (PostgreSQL logs with pgAudit lines), mariadb
-    /// (MariaDB server_audit logs), percona (Percona Server audit_log JSON) or
-    /// mysql-enterprise (MySQL Enterprise Audit / audit_log_filter JSON).
-    #[arg(long, value_name = "FORMAT", default_value = "auto")]
+    /// What the inputs are: auto, contract or a database log.
+    ///
+    /// auto (by extension, and by content for .json, .csv and .log), contract (custodes
+    /// events), pgaudit (PostgreSQL logs with pgAudit lines), mariadb (MariaDB server_audit
+    /// logs), percona (Percona Server audit_log JSON) or mysql-enterprise (MySQL Enterprise
+    /// Audit / audit_log_filter JSON).
+    #[arg(
+        help_heading = "Inputs",
+        long,
+        value_name = "FORMAT",
+        default_value = "auto"
+    )]
     pub format: source::FormatChoice,
 
-    /// Write rejected input lines here (JSON lines). Default: none (they are counted and
-    /// the first are printed).
-    #[arg(long, value_name = "FILE")]
+    /// Write rejected input lines here (JSON lines).
+    ///
+    /// Default: none (they are counted and the first are printed).
+    #[arg(help_heading = "Outputs", long, value_name = "FILE")]
     pub rejects: Option<PathBuf>,
 
     /// Do not print the summary on standard error.
-    #[arg(long, short)]
+    #[arg(help_heading = "Outputs", long, short)]
     pub quiet: bool,
 
     /// Earlier query-log files or directories.
-    #[arg(value_name = "EVENTS", required = true)]
+    #[arg(help_heading = "Inputs", value_name = "EVENTS", required = true)]
     pub events: Vec<PathBuf>,
 }
 

@@ -23,33 +23,43 @@ use custodes::source::{self, FileStats, FormatChoice, RejectSink};
 /// Example: custodes convert --config custodes.toml --out events.jsonl postgresql.json
 #[derive(Debug, Args)]
 pub struct ConvertArgs {
-    /// What the inputs are: auto (by extension, and by content for .json, .csv and .log),
-    /// contract (custodes events), pgaudit (PostgreSQL logs with pgAudit lines), mariadb
-    /// (MariaDB server_audit logs), percona (Percona Server audit_log JSON) or
-    /// mysql-enterprise (MySQL Enterprise Audit / audit_log_filter JSON).
-    #[arg(long, value_name = "FORMAT", default_value = "auto")]
+    /// What the inputs are: auto, contract or a database log.
+    ///
+    /// auto (by extension, and by content for .json, .csv and .log), contract (custodes
+    /// events), pgaudit (PostgreSQL logs with pgAudit lines), mariadb (MariaDB server_audit
+    /// logs), percona (Percona Server audit_log JSON) or mysql-enterprise (MySQL Enterprise
+    /// Audit / audit_log_filter JSON).
+    #[arg(
+        help_heading = "Inputs",
+        long,
+        value_name = "FORMAT",
+        default_value = "auto"
+    )]
     pub format: FormatChoice,
 
-    /// Configuration file (the [pgaudit], [mariadb] and [mysql] sections say which columns name
-    /// people and where cases are written).
-    #[arg(long, value_name = "FILE")]
+    /// Configuration file (which columns name people, where cases are written).
+    ///
+    /// The [pgaudit], [mariadb] and [mysql] sections say which columns name people and where
+    /// cases are written.
+    #[arg(help_heading = "Inputs", long, value_name = "FILE")]
     pub config: Option<PathBuf>,
 
     /// Write events here (created 0600); `-` for standard output.
-    #[arg(long, value_name = "FILE")]
+    #[arg(help_heading = "Outputs", long, value_name = "FILE")]
     pub out: PathBuf,
 
-    /// Write rejected input lines here (JSON lines). Default: beside --out as
-    /// NAME.rejects.jsonl; none when events go to standard output.
-    #[arg(long, value_name = "FILE")]
+    /// Write rejected input lines here (JSON lines).
+    ///
+    /// Default: beside --out as NAME.rejects.jsonl; none when events go to standard output.
+    #[arg(help_heading = "Outputs", long, value_name = "FILE")]
     pub rejects: Option<PathBuf>,
 
     /// Do not print the summary on standard error.
-    #[arg(long, short)]
+    #[arg(help_heading = "Outputs", long, short)]
     pub quiet: bool,
 
     /// Input files or directories.
-    #[arg(value_name = "INPUTS", required = true)]
+    #[arg(help_heading = "Inputs", value_name = "INPUTS", required = true)]
     pub inputs: Vec<PathBuf>,
 }
 

@@ -34,32 +34,36 @@ pub enum ProfileArg {
 #[derive(Debug, Args)]
 pub struct GenArgs {
     /// Random seed.
-    #[arg(long, default_value_t = 1)]
+    #[arg(help_heading = "World", long, default_value_t = 1)]
     pub seed: u64,
     /// Output directory (created).
-    #[arg(long, value_name = "DIR")]
+    #[arg(help_heading = "Output", long, value_name = "DIR")]
     pub out: PathBuf,
     /// Number of employees.
-    #[arg(long)]
+    #[arg(help_heading = "World", long)]
     pub users: Option<usize>,
     /// Number of days of activity.
-    #[arg(long)]
+    #[arg(help_heading = "World", long)]
     pub days: Option<u32>,
     /// First day (YYYY-MM-DD).
-    #[arg(long)]
+    #[arg(help_heading = "World", long)]
     pub start: Option<chrono::NaiveDate>,
-    /// Mean lookups per user per working day (realistic: scales its volume by N / 14).
-    #[arg(long, value_name = "N")]
+    /// Mean lookups per user per working day.
+    ///
+    /// The realistic profile scales its volume by N / 14.
+    #[arg(help_heading = "World", long, value_name = "N")]
     pub rate: Option<f64>,
-    /// Which world to write.
-    #[arg(long, value_enum, default_value_t = ProfileArg::Realistic)]
+    /// Which world.
+    #[arg(help_heading = "World", long, value_enum, default_value_t = ProfileArg::Realistic)]
     pub profile: ProfileArg,
     /// Generate only normal work, no injected abuse.
-    #[arg(long)]
+    #[arg(help_heading = "World", long)]
     pub no_inject: bool,
-    /// Also write the events as PostgreSQL + pgAudit would log them (DIR/pgaudit/postgresql.json,
-    /// jsonlog) with the configuration that reads them (DIR/pgaudit/custodes.toml).
-    #[arg(long)]
+    /// Also write the events as PostgreSQL + pgAudit would log them.
+    ///
+    /// DIR/pgaudit/postgresql.json (jsonlog), with the configuration that reads them
+    /// (DIR/pgaudit/custodes.toml).
+    #[arg(help_heading = "Output", long)]
     pub pgaudit: bool,
 }
 

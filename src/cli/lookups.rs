@@ -32,7 +32,9 @@ use custodes::source::{self, RejectSink};
 /// people: write it only where investigators may read it.
 #[derive(Debug, Args)]
 pub struct LookupsArgs {
-    /// Reference data directory (as for `audit`): whose logins, cases and known records.
+    /// Reference data directory: whose logins, cases and known records.
+    ///
+    /// As for `audit`.
     #[arg(help_heading = "Inputs", long, value_name = "DIR")]
     pub refs: PathBuf,
 
@@ -40,7 +42,9 @@ pub struct LookupsArgs {
     #[arg(help_heading = "Inputs", long, value_name = "FILE")]
     pub config: Option<PathBuf>,
 
-    /// What the inputs are: auto, contract or pgaudit (as for `audit`).
+    /// What the inputs are: auto, contract or pgaudit.
+    ///
+    /// As for `audit`.
     #[arg(
         help_heading = "Inputs",
         long,
@@ -77,7 +81,9 @@ pub struct LookupsArgs {
     #[arg(help_heading = "When", long, value_name = "TIME")]
     pub from: Option<String>,
 
-    /// Only lookups before the end of this day (YYYY-MM-DD) or before this time (RFC 3339).
+    /// Only lookups before the end of this day or before this time.
+    ///
+    /// A day (YYYY-MM-DD): before its end; a time (RFC 3339): before it.
     #[arg(help_heading = "When", long, value_name = "TIME")]
     pub to: Option<String>,
 
@@ -85,8 +91,10 @@ pub struct LookupsArgs {
     #[arg(help_heading = "Output", long)]
     pub json: bool,
 
-    /// Also write an evidence packet to this directory (lookups.html and lookups.csv,
-    /// created 0600, with their SHA-256 digests printed on standard error).
+    /// Also write an evidence packet to this directory.
+    ///
+    /// lookups.html and lookups.csv, created 0600, with their SHA-256 digests printed on
+    /// standard error.
     #[arg(help_heading = "Output", long, value_name = "DIR")]
     pub packet: Option<PathBuf>,
 
@@ -99,8 +107,10 @@ pub struct LookupsArgs {
     )]
     pub db: Option<PathBuf>,
 
-    /// With --db: compute each lookup's case status from --refs and --config now (loading
-    /// the whole case tables) instead of reading the status the audit recorded.
+    /// With --db: compute case statuses from --refs now.
+    ///
+    /// Compute each lookup's case status from --refs and --config now (loading the whole
+    /// case tables) instead of reading the status the audit recorded.
     #[arg(help_heading = "Inputs", long, requires = "db")]
     pub recompute_cases: bool,
 

@@ -26,31 +26,48 @@ use custodes::workbench::{self, ServeOptions};
 #[derive(Debug, Args)]
 pub struct ServeArgs {
     /// The alert store.
-    #[arg(long, value_name = "FILE")]
+    #[arg(help_heading = "Store", long, value_name = "FILE")]
     pub db: PathBuf,
     /// Address to listen on.
-    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
+    #[arg(
+        help_heading = "Server",
+        long,
+        value_name = "ADDR",
+        default_value = "127.0.0.1:8080"
+    )]
     pub listen: SocketAddr,
     /// How long a login lasts, hours (1 to 8784, a year).
-    #[arg(long, value_name = "HOURS", default_value_t = 8,
+    #[arg(help_heading = "Server", long, value_name = "HOURS", default_value_t = 8,
           value_parser = clap::value_parser!(i64).range(1..=workbench::MAX_SESSION_HOURS))]
     pub session_hours: i64,
-    /// Close a connection whose reads or writes make no progress for this many seconds
+    /// Seconds without progress before a connection is closed.
+    ///
+    /// A connection whose reads or writes make no progress for this many seconds is closed
     /// (idle keep-alive connections, half-sent requests, clients that stop reading).
-    #[arg(long, value_name = "SECONDS", default_value_t = 30,
+    #[arg(help_heading = "Server", long, value_name = "SECONDS", default_value_t = 30,
           value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub idle_timeout: u64,
-    /// The access log's key file, made (0600) on first start when the log has none.
-    /// Default: the store's path with `.logkey` added; keep it where whoever can write the
-    /// store cannot (see `custodes verify-log`).
-    #[arg(long, value_name = "FILE")]
+    /// The access log's key file (made on first start, 0600).
+    ///
+    /// Made when the log has none. Default: the store's path with `.logkey` added; keep it
+    /// where whoever can write the store cannot (see `custodes verify-log`).
+    #[arg(help_heading = "Store", long, value_name = "FILE")]
     pub log_key: Option<PathBuf>,
-    /// Reference data directory (as for `audit`): enables the Lookups page ("who looked up
-    /// this person"), which grades the store's events against it.
-    #[arg(long, value_name = "DIR")]
+    /// Reference data directory: enables the Lookups page.
+    ///
+    /// As for `audit`. The Lookups page ("who looked up this person") grades the store's
+    /// events against it.
+    #[arg(help_heading = "Lookups page", long, value_name = "DIR")]
     pub refs: Option<PathBuf>,
-    /// Configuration file for the Lookups page's identity and case settings.
-    #[arg(long, value_name = "FILE", requires = "refs")]
+    /// Configuration file for the Lookups page.
+    ///
+    /// Its identity and case settings, as the detectors use them.
+    #[arg(
+        help_heading = "Lookups page",
+        long,
+        value_name = "FILE",
+        requires = "refs"
+    )]
     pub config: Option<PathBuf>,
 }
 

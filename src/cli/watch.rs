@@ -62,9 +62,14 @@ Exit status:
 /// flushes every open window and exits, giving exactly the alerts `custodes audit` gives
 /// for the same events.
 #[derive(Debug, Args)]
-#[command(after_help = AFTER_HELP)]
+#[command(
+    after_help = "Sources, alerts, sinks, signals and exit status: see --help.",
+    after_long_help = AFTER_HELP
+)]
 pub struct WatchArgs {
-    /// Reference data directory (as for `custodes audit`); reloaded on SIGHUP or change.
+    /// Reference data directory; reloaded on SIGHUP or change.
+    ///
+    /// As for `custodes audit`.
     #[arg(help_heading = "Inputs", long, value_name = "DIR")]
     pub refs: PathBuf,
 
@@ -72,12 +77,14 @@ pub struct WatchArgs {
     #[arg(help_heading = "Inputs", long, value_name = "FILE")]
     pub config: Option<PathBuf>,
 
-    /// What followed files and standard input hold: auto, contract, pgaudit, mariadb or percona.
+    /// What the sources hold: auto, contract or a database log.
     ///
-    /// auto: each source by its first line; contract: custodes JSON events; pgaudit (PostgreSQL jsonlog records with pgAudit
-    /// lines, log_destination = 'jsonlog'), mariadb (MariaDB server_audit lines) or
-    /// percona (Percona Server audit_log JSON lines). MySQL Enterprise JSON records span
-    /// lines: read them with `audit`. Pushed bodies are always contract events.
+    /// What followed files and standard input hold: auto, contract, pgaudit, mariadb or
+    /// percona. auto: each source by its first line; contract: custodes JSON events;
+    /// pgaudit (PostgreSQL jsonlog records with pgAudit lines, log_destination = 'jsonlog'),
+    /// mariadb (MariaDB server_audit lines) or percona (Percona Server audit_log JSON
+    /// lines). MySQL Enterprise JSON records span lines: read them with `audit`. Pushed
+    /// bodies are always contract events.
     #[arg(
         help_heading = "Inputs",
         long,
@@ -99,30 +106,35 @@ pub struct WatchArgs {
     #[arg(help_heading = "Outputs", long, value_name = "FILE")]
     pub out: Option<PathBuf>,
 
-    /// Read the files to their end and stop (flushing every window) instead of following.
+    /// Read the files to their end, flush every window and stop.
+    ///
+    /// Instead of following the files as they grow.
     #[arg(help_heading = "Run", long)]
     pub once: bool,
 
-    /// Serve /metrics, /healthz and (with --http-token-file) POST /v1/events here.
+    /// Address for /metrics, /healthz and POST /v1/events.
     ///
-    /// For example 127.0.0.1:9400 (port 0 picks a free port; the log says which).
+    /// Serves /metrics, /healthz and (with --http-token-file) POST /v1/events. For example
+    /// 127.0.0.1:9400 (port 0 picks a free port; the log says which).
     #[arg(help_heading = "HTTP", long, value_name = "ADDR")]
     pub listen: Option<SocketAddr>,
 
-    /// File holding the bearer token pushers must send; enables POST /v1/events.
+    /// Bearer token file; enables POST /v1/events.
     ///
-    /// The token is the file's first line; keep the file 0600.
+    /// The file holding the bearer token pushers must send. The token is the file's first
+    /// line; keep the file 0600.
     #[arg(help_heading = "HTTP", long, value_name = "FILE", requires = "listen")]
     pub http_token_file: Option<PathBuf>,
 
-    /// Seconds an event may arrive out of time order; later ones are rejected and counted.
+    /// Seconds an event may arrive out of time order.
     ///
-    /// Default: `stream.allowed_lateness_seconds`, 300.
+    /// Later ones are rejected and counted. Default: `stream.allowed_lateness_seconds`, 300.
     #[arg(help_heading = "Run", long, value_name = "SECONDS")]
     pub allowed_lateness: Option<i64>,
 
-    /// How often a followed file at its end is checked for new data, in milliseconds.
+    /// Poll interval of a followed file at its end (ms).
     ///
+    /// How often a followed file at its end is checked for new data, in milliseconds.
     /// Rotation and truncation are noticed at the same checks.
     #[arg(
         help_heading = "Tuning",
@@ -132,6 +144,8 @@ pub struct WatchArgs {
     )]
     pub poll_ms: u64,
 
+    /// Seconds between checks of --refs (0: SIGHUP only).
+    ///
     /// How often the reference files are checked for changes, in seconds (0: only on SIGHUP).
     #[arg(
         help_heading = "Tuning",
@@ -141,9 +155,10 @@ pub struct WatchArgs {
     )]
     pub refs_poll: u64,
 
-    /// Longest time between two commits to the store while events flow, in milliseconds.
+    /// Longest gap between two store commits (ms).
     ///
-    /// A step is also committed whenever the input pauses.
+    /// Longest time between two commits to the store while events flow, in milliseconds. A
+    /// step is also committed whenever the input pauses.
     #[arg(
         help_heading = "Tuning",
         long,
@@ -169,10 +184,14 @@ pub struct WatchArgs {
     #[arg(help_heading = "HTTP", long, value_name = "BYTES", default_value_t = 16 * 1024 * 1024)]
     pub max_body_bytes: usize,
 
-    /// Longest input line; a longer one is rejected (its start kept) and reading goes on.
+    /// Longest input line; a longer one is rejected.
+    ///
+    /// Its start is kept in the reject, and reading goes on.
     #[arg(help_heading = "Tuning", long, value_name = "BYTES", default_value_t = 1024 * 1024)]
     pub max_line_bytes: usize,
 
+    /// Pushed lines that may wait before pushes get 429.
+    ///
     /// Pushed lines allowed to wait for analysis before POST /v1/events answers 429.
     #[arg(
         help_heading = "HTTP",
@@ -182,6 +201,8 @@ pub struct WatchArgs {
     )]
     pub max_backlog: u64,
 
+    /// Batches waiting for detection before sources wait.
+    ///
     /// Batches of lines that may wait for the detection thread before sources wait.
     #[arg(help_heading = "Tuning", long, value_name = "N", default_value_t = 64)]
     pub queue: usize,

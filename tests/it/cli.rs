@@ -22,29 +22,63 @@ fn help_documents_exit_codes_and_every_subcommand() {
         .stdout(contains("--fail-on"));
 }
 
+/// `custodes ARGS` at 100 columns (the widest help custodes prints), as text.
+fn help_text(args: &[&str]) -> String {
+    let out = custodes()
+        .args(args)
+        .env("COLUMNS", "100")
+        .assert()
+        .success();
+    String::from_utf8_lossy(&out.get_output().stdout).to_string()
+}
+
 /// `-h` is one line per flag under headings; `--help` adds the details.
 #[test]
 fn short_help_is_one_line_per_flag_under_headings() {
-    let short = custodes().args(["audit", "-h"]).assert().success();
-    let short = String::from_utf8_lossy(&short.get_output().stdout).to_string();
-    for heading in ["Inputs:", "Outputs:", "Run:", "History:"] {
-        assert!(short.contains(heading), "{heading}\n{short}");
+    let commands: [(&str, &[&str]); 7] = [
+        ("audit", &["Inputs:", "Outputs:", "Run:", "History:"]),
+        (
+            "watch",
+            &["Inputs:", "Outputs:", "Run:", "HTTP:", "Tuning:"],
+        ),
+        ("lookups", &["Inputs:", "Who:", "When:", "Output:"]),
+        ("serve", &["Store:", "Server:", "Lookups page:"]),
+        ("baseline", &["Inputs:", "History:", "Outputs:"]),
+        ("gen", &["World:", "Output:"]),
+        ("convert", &["Inputs:", "Outputs:"]),
+    ];
+    for (command, headings) in commands {
+        let short = help_text(&[command, "-h"]);
+        for heading in headings {
+            assert!(short.contains(heading), "{command} -h: {heading}\n{short}");
+        }
+        // Under a heading, every line is a flag or an argument: no help wraps onto a second
+        // line. The catch-all "Options:" holds `-h, --help` alone.
+        for line in short.lines().filter(|l| l.starts_with("  ")) {
+            let item = line.trim_start();
+            assert!(
+                item.starts_with('-') || item.starts_with('<') || item.starts_with('['),
+                "{command} -h: a help text wraps onto `{line}`\n{short}"
+            );
+        }
+        let options = short.split("Options:\n").nth(1).expect("Options:");
+        let first_block = options.split("\n\n").next().unwrap_or_default();
+        assert_eq!(
+            first_block.trim(),
+            "-h, --help  Print help (see more with '--help')"
+        );
+        let long = help_text(&[command, "--help"]);
+        assert!(
+            short.lines().count() * 2 < long.lines().count(),
+            "{command}: --help should add the details\n{short}"
+        );
     }
+    let short = help_text(&["audit", "-h"]);
     assert!(!short.contains("FILE.lock"), "{short}");
-    let long = custodes().args(["audit", "--help"]).assert().success();
-    let long = String::from_utf8_lossy(&long.get_output().stdout).to_string();
-    assert!(long.contains("FILE.lock"), "{long}");
-    assert!(short.lines().count() * 2 < long.lines().count());
-    let watch = custodes().args(["watch", "-h"]).assert().success();
-    let watch = String::from_utf8_lossy(&watch.get_output().stdout).to_string();
-    for heading in ["Inputs:", "Outputs:", "Run:", "HTTP:", "Tuning:"] {
-        assert!(watch.contains(heading), "{heading}\n{watch}");
-    }
-    let lookups = custodes().args(["lookups", "-h"]).assert().success();
-    let lookups = String::from_utf8_lossy(&lookups.get_output().stdout).to_string();
-    for heading in ["Inputs:", "Who:", "When:", "Output:"] {
-        assert!(lookups.contains(heading), "{heading}\n{lookups}");
-    }
+    assert!(help_text(&["audit", "--help"]).contains("FILE.lock"));
+    // watch's sources, sinks, signals and exit status are in --help only.
+    assert!(!help_text(&["watch", "-h"]).contains("SIGHUP           reload"));
+    assert!(help_text(&["watch", "--help"]).contains("SIGHUP           reload"));
 }
 
 #[test]
