@@ -141,7 +141,7 @@ impl ChainKey {
 }
 
 /// The default place of a store's key file: next to it, `FILE.logkey`. Keeping it on
-/// another machine or disk (`--log-key`) protects against more: see the README.
+/// another machine or disk (`--log-key`) protects against more: see `docs/workbench.md`.
 pub fn default_key_path(db: &Path) -> PathBuf {
     let mut p = db.as_os_str().to_owned();
     p.push(".logkey");

@@ -1194,8 +1194,8 @@ fn would_hide(s: &Store, rule: &Exception) -> Result<usize, Fail> {
     Ok(s.rule_hits(rule)?.values().sum())
 }
 
-/// The rules, for admins only (as the README says), and the reading is logged: the rules
-/// name logins.
+/// The rules, for admins only (as `docs/workbench.md` says), and the reading is logged:
+/// the rules name logins.
 async fn exceptions_list(state: &AppState, who: &Authed) -> Result<Vec<Exception>, Fail> {
     if who.viewer.role != Role::Admin {
         return Err(Fail::Forbidden(

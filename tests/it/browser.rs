@@ -1214,7 +1214,7 @@ fn investigator_searches_who_looked_up_a_person_in_a_real_browser() {
     assert_eq!(accounts, ["ia_nowak", "ia_nowak", "ia_nowak"]);
 }
 
-/// Redraws the README's screenshots from `sample_logs/`:
+/// Redraws the screenshots of `docs/workbench.md` from `sample_logs/`:
 /// `cargo test --test it browser::readme_screenshots -- --ignored`.
 #[test]
 #[ignore = "writes docs/screenshots/*.png; run by hand"]

@@ -210,24 +210,149 @@ fn readme_quick_start_runs_on_the_sample_logs() {
     );
 }
 
+/// `docs/configuration.md` holds the default configuration exactly as `custodes config` prints it.
 #[test]
-fn readme_configuration_block_is_the_default_config() {
-    let readme =
-        std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
-            .expect("README.md");
-    let section = readme
-        .find("## Configuration")
-        .expect("configuration section");
+fn docs_configuration_block_is_the_default_config() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/configuration.md");
+    let guide = std::fs::read_to_string(&path).expect("docs/configuration.md");
+    let section = guide.find("# Configuration").expect("configuration title");
     let start =
-        section + readme[section..].find("```toml\n").expect("toml block") + "```toml\n".len();
-    let end = start + readme[start..].find("```").expect("block end");
+        section + guide[section..].find("```toml\n").expect("toml block") + "```toml\n".len();
+    let end = start + guide[start..].find("```").expect("block end");
     let out = custodes().arg("config").assert().success();
     let printed = String::from_utf8_lossy(&out.get_output().stdout).to_string();
     assert_eq!(
-        readme[start..end],
+        guide[start..end],
         printed,
-        "README is stale: paste `custodes config`"
+        "docs/configuration.md is stale: paste `custodes config`"
     );
+}
+
+/// GitHub's anchor for a heading: lower case, spaces to `-`, punctuation other than `-` and
+/// `_` dropped (so `PostgreSQL + pgAudit logs` is `postgresql--pgaudit-logs`).
+fn github_slug(heading: &str) -> String {
+    heading
+        .trim()
+        .to_lowercase()
+        .chars()
+        .filter_map(|c| match c {
+            ' ' => Some('-'),
+            c if c.is_alphanumeric() || c == '-' || c == '_' => Some(c),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The lines of a Markdown text outside fenced code blocks.
+fn prose_lines(text: &str) -> Vec<&str> {
+    let mut fenced = false;
+    let mut out = Vec::new();
+    for line in text.lines() {
+        if line.trim_start().starts_with("```") {
+            fenced = !fenced;
+        } else if !fenced {
+            out.push(line);
+        }
+    }
+    out
+}
+
+/// Every anchor the headings of a Markdown text give; a repeated heading gets `-1`, `-2`...
+fn heading_anchors(text: &str) -> std::collections::HashSet<String> {
+    let mut seen = std::collections::HashMap::new();
+    let mut anchors = std::collections::HashSet::new();
+    for line in prose_lines(text) {
+        let level = line.len() - line.trim_start_matches('#').len();
+        if (1..=6).contains(&level) && line[level..].starts_with(' ') {
+            let slug = github_slug(&line[level..]);
+            let n: &mut usize = seen.entry(slug.clone()).or_default();
+            anchors.insert(if *n == 0 {
+                slug.clone()
+            } else {
+                format!("{slug}-{n}")
+            });
+            *n += 1;
+        }
+    }
+    anchors
+}
+
+/// The targets of the Markdown links and images `[text](target)` outside code blocks that
+/// point inside the repository (no scheme).
+fn relative_links(text: &str) -> Vec<String> {
+    let mut links = Vec::new();
+    for line in prose_lines(text) {
+        let mut rest = line;
+        while let Some(at) = rest.find("](") {
+            rest = &rest[at + 2..];
+            let Some(end) = rest.find(')') else { break };
+            let target = &rest[..end];
+            if !target.contains("://") && !target.starts_with("mailto:") && !target.is_empty() {
+                links.push(target.to_string());
+            }
+            rest = &rest[end..];
+        }
+    }
+    links
+}
+
+/// The README links to every guide in `docs/`, and every relative link of the README and
+/// the guides reaches a file, and a heading of it when the link names one.
+#[test]
+fn readme_links_to_every_guide_and_each_link_resolves() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let read = |p: &std::path::Path| {
+        std::fs::read_to_string(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+    };
+    let readme = read(&root.join("README.md"));
+    let mut guides: Vec<_> = std::fs::read_dir(root.join("docs"))
+        .expect("docs/")
+        .map(|e| e.expect("docs/ entry").path())
+        .filter(|p| p.extension().is_some_and(|x| x == "md"))
+        .collect();
+    guides.sort();
+    assert!(!guides.is_empty(), "no guide in docs/");
+    let readme_links = relative_links(&readme);
+    for guide in &guides {
+        let name = format!("docs/{}", guide.file_name().unwrap().to_string_lossy());
+        assert!(
+            readme_links
+                .iter()
+                .any(|l| l.split('#').next() == Some(name.as_str())),
+            "README.md does not link to {name}"
+        );
+    }
+    let mut broken = Vec::new();
+    for file in std::iter::once(root.join("README.md")).chain(guides) {
+        let shown = file
+            .strip_prefix(root)
+            .unwrap_or(&file)
+            .display()
+            .to_string();
+        for link in relative_links(&read(&file)) {
+            let (path, anchor) = match link.split_once('#') {
+                Some((path, anchor)) => (path, Some(anchor)),
+                None => (link.as_str(), None),
+            };
+            let target = if path.is_empty() {
+                file.clone()
+            } else {
+                file.parent().expect("parent").join(path)
+            };
+            if !target.exists() {
+                broken.push(format!("{shown}: ({link}): no such file"));
+            } else if let Some(anchor) = anchor {
+                if target.extension().is_none_or(|x| x != "md") {
+                    broken.push(format!(
+                        "{shown}: ({link}): an anchor into a non-Markdown file"
+                    ));
+                } else if !heading_anchors(&read(&target)).contains(anchor) {
+                    broken.push(format!("{shown}: ({link}): no heading gives #{anchor}"));
+                }
+            }
+        }
+    }
+    assert!(broken.is_empty(), "broken links:\n{}", broken.join("\n"));
 }
 
 /// A missing file is named once, with its cause once (the library's message already holds

@@ -822,7 +822,7 @@ fn issue14_low_findings_hold() {
     let ok = "/api/v1/alerts?from=2024-05-01&to=2024-05-02T10:00:00Z";
     assert_eq!(http(a, "GET", ok, &ic, "").0, 200);
 
-    // Exceptions are the admins', as the README says; reading them and the log is logged.
+    // Exceptions are the admins', as `docs/workbench.md` says; reading them and the log is logged.
     assert_eq!(http(a, "GET", "/api/v1/exceptions", &ic, "").0, 403);
     assert_eq!(http(a, "GET", "/exceptions", &ic, "").0, 403);
     let (acookie, _) = login(a, "adm_okafor", "adm_okafor has a long password");
