@@ -21,6 +21,8 @@
 //! * [`columnar`] is the one place polars is used: Parquet in and out, history group-bys;
 //! * [`config`] is `custodes.toml`, one typed section per component;
 //! * [`output`] creates the private (0600) files every output is written to;
+//! * [`run`] runs the engine over the inputs into the alert file, the sinks, the store and
+//!   the saved state: the batch audit, with everything `custodes audit` decides;
 //! * [`summary`] tallies what a run saw for the human summary;
 //! * [`gen`] and [`eval`] build synthetic worlds with ground truth and score alerts against it.
 //!
@@ -38,6 +40,7 @@ pub mod identity;
 pub mod lookups;
 pub mod output;
 pub mod refs;
+pub mod run;
 pub mod source;
 pub mod store;
 pub mod summary;

@@ -9,10 +9,10 @@ use std::time::Instant;
 use anyhow::Context;
 use clap::Args;
 
-use custodes::baseline::{self, state, History};
-use custodes::detect::fishing;
+use custodes::baseline::state;
 use custodes::identity::Resolver;
 use custodes::refs::RefData;
+use custodes::run;
 use custodes::source::{self, RejectSink};
 
 /// Build or update a behaviour baseline from earlier query logs.
@@ -83,28 +83,16 @@ pub fn run(args: BaselineArgs) -> anyhow::Result<ExitCode> {
         eprintln!("custodes: {n}");
     }
     let _state_lock = state::StateLock::acquire(&args.state)?;
-    let days = config.baseline.history_days;
-    let mut saved = if args.state.exists() {
-        state::load(&args.state, days)?
-    } else {
-        state::State {
-            history: History::new(days),
-            carry: None,
-        }
-    };
     let opts = super::read_options(&config, args.config.as_ref())?;
     let resolver = Resolver::new(refs, config);
     let inputs = source::discover(&args.events, args.format)?;
-    let built = baseline::build(&inputs, &opts, &resolver, &mut rejects, &mut saved.history)?;
-    rejects.flush().context("writing the reject file")?;
-    let (read, rejected, counted, latest) =
-        (built.events, built.rejected, built.counted, built.latest);
-    let last_day = saved.history.last_day();
-    saved.carry = Some(
-        carry_with_fishing(saved.carry.take(), &built.fishing, latest, days, last_day)
-            .with_context(|| format!("{}: cannot extend the saved state", args.state.display()))?,
+    let outcome = run::baseline::run(&inputs, &opts, &resolver, &args.state, &mut rejects)?;
+    let (read, rejected, counted, saved) = (
+        outcome.events,
+        outcome.rejected,
+        outcome.counted,
+        outcome.saved,
     );
-    state::save(&args.state, &saved)?;
     if !args.quiet {
         let users = saved.history.user_rows();
         let first = users.iter().map(|r| r.1).min();
@@ -133,40 +121,4 @@ pub fn run(args: BaselineArgs) -> anyhow::Result<ExitCode> {
         );
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// The carry a baseline saves: the fishing detector's usual searches, learnt from the
-/// events read and merged with those already saved. Open windows an audit saved stay valid
-/// only if nothing newer than its last event was added; otherwise they are dropped and the
-/// carry holds history alone (`last_event` none), which any later audit can take up.
-fn carry_with_fishing(
-    earlier: Option<state::Carry>,
-    learnt: &fishing::Learnt,
-    latest: Option<chrono::DateTime<chrono::Utc>>,
-    history_days: u32,
-    last_day: Option<chrono::NaiveDate>,
-) -> anyhow::Result<state::Carry> {
-    let mut carry = match earlier {
-        Some(c) if c.last_event.is_some_and(|l| latest.is_some_and(|t| t > l)) => state::Carry {
-            last_event: None,
-            detectors: c
-                .detectors
-                .into_iter()
-                .filter(|(name, _)| name == fishing::DOC.name)
-                .collect(),
-        },
-        Some(c) => c,
-        None => state::Carry::default(),
-    };
-    let merged = learnt
-        .merge_into(
-            carry.detectors.get(fishing::DOC.name),
-            history_days,
-            last_day,
-        )
-        .map_err(|e| anyhow::anyhow!("the saved fishing history is not readable: {e}"))?;
-    carry
-        .detectors
-        .insert(fishing::DOC.name.to_string(), merged);
-    Ok(carry)
 }

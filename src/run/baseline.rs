@@ -1,0 +1,101 @@
+//! `custodes baseline` as a run: earlier logs into the saved state's history and the
+//! fishing detector's usual searches, with no alert. Reading and aggregating is
+//! [`crate::baseline::build`]; this module decides what the saved state becomes.
+//!
+//! It must not raise alerts or keep open windows that newer events have overtaken.
+
+use std::path::Path;
+
+use crate::baseline::{self, state, History};
+use crate::detect::fishing;
+use crate::identity::Resolver;
+use crate::source::{Inputs, ReadOptions, RejectSink};
+
+use super::RunError;
+
+/// What a baseline run read, and the state it saved.
+pub struct Outcome {
+    pub events: u64,
+    pub rejected: u64,
+    /// Events that count as work (lookups and exports).
+    pub counted: u64,
+    /// The state as saved.
+    pub saved: state::State,
+}
+
+/// Adds `inputs` to the state at `state_path` (created when missing) and saves it. The
+/// caller holds the state's lock.
+pub fn run(
+    inputs: &Inputs,
+    opts: &ReadOptions,
+    resolver: &Resolver,
+    state_path: &Path,
+    rejects: &mut RejectSink,
+) -> Result<Outcome, RunError> {
+    let days = resolver.config.baseline.history_days;
+    let mut saved = if state_path.exists() {
+        state::load(state_path, days)?
+    } else {
+        state::State {
+            history: History::new(days),
+            carry: None,
+        }
+    };
+    let built = baseline::build(inputs, opts, resolver, rejects, &mut saved.history)?;
+    rejects.flush().map_err(RunError::Rejects)?;
+    let last_day = saved.history.last_day();
+    saved.carry = Some(
+        carry_with_fishing(
+            saved.carry.take(),
+            &built.fishing,
+            built.latest,
+            days,
+            last_day,
+        )
+        .map_err(|message| RunError::FishingHistory {
+            path: state_path.to_path_buf(),
+            message,
+        })?,
+    );
+    state::save(state_path, &saved)?;
+    Ok(Outcome {
+        events: built.events,
+        rejected: built.rejected,
+        counted: built.counted,
+        saved,
+    })
+}
+
+/// The carry a baseline saves: the fishing detector's usual searches, learnt from the
+/// events read and merged with those already saved. Open windows an audit saved stay valid
+/// only if nothing newer than its last event was added; otherwise they are dropped and the
+/// carry holds history alone (`last_event` none), which any later audit can take up.
+fn carry_with_fishing(
+    earlier: Option<state::Carry>,
+    learnt: &fishing::Learnt,
+    latest: Option<chrono::DateTime<chrono::Utc>>,
+    history_days: u32,
+    last_day: Option<chrono::NaiveDate>,
+) -> Result<state::Carry, String> {
+    let mut carry = match earlier {
+        Some(c) if c.last_event.is_some_and(|l| latest.is_some_and(|t| t > l)) => state::Carry {
+            last_event: None,
+            detectors: c
+                .detectors
+                .into_iter()
+                .filter(|(name, _)| name == fishing::DOC.name)
+                .collect(),
+        },
+        Some(c) => c,
+        None => state::Carry::default(),
+    };
+    let merged = learnt.merge_into(
+        carry.detectors.get(fishing::DOC.name),
+        history_days,
+        last_day,
+    )?;
+    carry
+        .detectors
+        .insert(fishing::DOC.name.to_string(), merged);
+    Ok(carry)
+}
