@@ -41,6 +41,19 @@ pub(crate) mod valid {
         }
     }
 
+    /// [`check`] for a value in `range`.
+    fn within<'de, D, T>(
+        d: D,
+        range: std::ops::RangeInclusive<T>,
+        what: &str,
+    ) -> Result<T, D::Error>
+    where
+        D: Deserializer<'de>,
+        T: Deserialize<'de> + std::fmt::Display + PartialOrd,
+    {
+        check(d, |v: &T| range.contains(v), what)
+    }
+
     /// A day count or a minimum that 0 would switch into nonsense.
     pub fn at_least_one_u32<'de, D: Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
         check(d, |v: &u32| *v >= 1, "at least 1")
@@ -66,47 +79,27 @@ pub(crate) mod valid {
 
     /// A window in hours: at least one, at most a year.
     pub fn hours<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
-        check(
-            d,
-            |v: &i64| (1..=8_760).contains(v),
-            "from 1 to 8760 (a year)",
-        )
+        within(d, 1..=8_760, "from 1 to 8760 (a year)")
     }
 
     /// A window in minutes: at least one, at most a week.
     pub fn minutes<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
-        check(
-            d,
-            |v: &i64| (1..=10_080).contains(v),
-            "from 1 to 10080 (a week)",
-        )
+        within(d, 1..=10_080, "from 1 to 10080 (a week)")
     }
 
     /// A window in minutes that 0 switches off: at most a week.
     pub fn minutes_or_none<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
-        check(
-            d,
-            |v: &i64| (0..=10_080).contains(v),
-            "from 0 to 10080 (a week)",
-        )
+        within(d, 0..=10_080, "from 0 to 10080 (a week)")
     }
 
     /// How late an event may arrive, in seconds: at most a week.
     pub fn lateness_seconds<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
-        check(
-            d,
-            |v: &i64| (0..=604_800).contains(v),
-            "from 0 to 604800 (a week)",
-        )
+        within(d, 0..=604_800, "from 0 to 604800 (a week)")
     }
 
     /// Days of history: at least one, at most ten years.
     pub fn history_days<'de, D: Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
-        check(
-            d,
-            |v: &u32| (1..=3_650).contains(v),
-            "from 1 to 3650 (ten years)",
-        )
+        within(d, 1..=3_650, "from 1 to 3650 (ten years)")
     }
 
     /// A count that takes two to mean anything (logins converging, a run of lookups).

@@ -3,10 +3,8 @@
 
 use serde_json::json;
 
-use super::{
-    explained, identity_finding, person_key, strongest, Context, Detector, DetectorDoc, Finding,
-    IdentityHit,
-};
+use super::watchlist::listed_match;
+use super::{identity_finding, person_key, Context, Detector, DetectorDoc, Finding, IdentityHit};
 use crate::alert::Severity;
 use crate::event::Event;
 use crate::identity::Resolved;
@@ -39,14 +37,9 @@ impl Detector for AssociationLookup {
     }
 
     fn observe(&mut self, ev: &Event, r: &Resolved<'_>, cx: &Context<'_>, out: &mut Vec<Finding>) {
-        let resolver = cx.resolver;
-        if explained(r) {
-            return;
-        }
-        let Some(m) = strongest(r.associations.iter()) else {
-            return;
-        };
-        let Some((assoc, person)) = resolver.association(m.entry) else {
+        let Some((m, assoc, person)) =
+            listed_match(r, &r.associations, |e| cx.resolver.association(e))
+        else {
             return;
         };
         out.push(identity_finding(

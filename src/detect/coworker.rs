@@ -2,9 +2,8 @@
 
 use serde_json::json;
 
-use super::{
-    explained, identity_finding, strongest, Context, Detector, DetectorDoc, Finding, IdentityHit,
-};
+use super::self_query::employee_match;
+use super::{identity_finding, Context, Detector, DetectorDoc, Finding, IdentityHit};
 use crate::alert::Severity;
 use crate::event::Event;
 use crate::identity::Resolved;
@@ -29,16 +28,9 @@ impl Detector for Coworker {
 
     fn observe(&mut self, ev: &Event, r: &Resolved<'_>, cx: &Context<'_>, out: &mut Vec<Finding>) {
         let resolver = cx.resolver;
-        let Some(me) = r.personnel else { return };
-        if explained(r) {
+        let Some((me, m, matched)) = employee_match(r, resolver, false) else {
             return;
-        }
-        let others = r.employees.iter().filter(|m| {
-            resolver
-                .employee(m.entry)
-                .is_some_and(|e| e.employee_id != me.employee_id)
-        });
-        let Some(m) = strongest(others) else { return };
+        };
         let Some(target) = resolver.employee(m.entry) else {
             return;
         };
@@ -50,10 +42,6 @@ impl Detector for Coworker {
             } else {
                 ("other_unit", Severity::Medium, "in another unit")
             };
-        let matched = resolver
-            .employee_person(m.entry)
-            .map(|p| p.display.as_str())
-            .unwrap_or_default();
         out.push(identity_finding(
             ev,
             r,

@@ -26,6 +26,7 @@ use rustc_hash::FxHashMap as HashMap;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
+use super::odd_volume::unit_of;
 use super::{Context, DayContext, DayFinding, Detector, DetectorDoc, Finding};
 use crate::alert::Severity;
 use crate::baseline::model::quantile;
@@ -699,16 +700,6 @@ fn fmt_usual(x: f64) -> String {
     } else {
         format!("{x:.1}")
     }
-}
-
-/// The unit a login belongs to, as `odd_volume` groups peers.
-fn unit_of(resolver: &Resolver, user: &str) -> String {
-    resolver
-        .personnel_for(user)
-        .and_then(|p| p.unit.as_deref())
-        .map(|u| u.trim().to_uppercase())
-        .filter(|u| !u.is_empty())
-        .unwrap_or_else(|| "(no unit)".into())
 }
 
 fn case_phrase(c: &SearchCase<'_>) -> String {

@@ -48,8 +48,8 @@ pub const DOC: DetectorDoc = DetectorDoc {
 /// Active days of a user's own that can veto a judgement made against their unit.
 const MIN_OWN_EVIDENCE: usize = 3;
 
-/// The unit a login belongs to, for peer comparison.
-fn unit_of(resolver: &Resolver, user: &str) -> String {
+/// The unit a login belongs to, for peer comparison (here and in `fishing`).
+pub(super) fn unit_of(resolver: &Resolver, user: &str) -> String {
     resolver
         .personnel_for(user)
         .and_then(|p| p.unit.as_deref())

@@ -7,7 +7,8 @@ use super::{
 };
 use crate::alert::Severity;
 use crate::event::Event;
-use crate::identity::Resolved;
+use crate::identity::{Match, Resolved, Resolver};
+use crate::refs::Personnel;
 
 pub const DOC: DetectorDoc = DetectorDoc {
     name: "self_query",
@@ -28,21 +29,9 @@ impl Detector for SelfQuery {
     }
 
     fn observe(&mut self, ev: &Event, r: &Resolved<'_>, cx: &Context<'_>, out: &mut Vec<Finding>) {
-        let resolver = cx.resolver;
-        let Some(me) = r.personnel else { return };
-        if explained(r) {
+        let Some((me, m, matched)) = employee_match(r, cx.resolver, true) else {
             return;
-        }
-        let mine = r.employees.iter().filter(|m| {
-            resolver
-                .employee(m.entry)
-                .is_some_and(|e| e.employee_id == me.employee_id)
-        });
-        let Some(m) = strongest(mine) else { return };
-        let matched = resolver
-            .employee_person(m.entry)
-            .map(|p| p.display.as_str())
-            .unwrap_or_default();
+        };
         out.push(identity_finding(
             ev,
             r,
@@ -57,4 +46,29 @@ impl Detector for SelfQuery {
             },
         ));
     }
+}
+
+/// For an unexplained lookup by a user on the personnel list: the user, the strongest
+/// match among the employees looked up that are the user (`own`) or are not, and that
+/// employee's displayed name. Shared with `coworker`, which takes the other employees.
+pub(super) fn employee_match<'a>(
+    r: &'a Resolved<'a>,
+    resolver: &'a Resolver,
+    own: bool,
+) -> Option<(&'a Personnel, &'a Match, &'a str)> {
+    let me = r.personnel?;
+    if explained(r) {
+        return None;
+    }
+    let chosen = r.employees.iter().filter(|m| {
+        resolver
+            .employee(m.entry)
+            .is_some_and(|e| (e.employee_id == me.employee_id) == own)
+    });
+    let m = strongest(chosen)?;
+    let matched = resolver
+        .employee_person(m.entry)
+        .map(|p| p.display.as_str())
+        .unwrap_or_default();
+    Some((me, m, matched))
 }

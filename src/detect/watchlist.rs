@@ -9,7 +9,7 @@ use super::{
 };
 use crate::alert::Severity;
 use crate::event::Event;
-use crate::identity::Resolved;
+use crate::identity::{KnownPerson, Match, Resolved};
 
 pub const DOC: DetectorDoc = DetectorDoc {
     name: "watchlist_lookup",
@@ -30,14 +30,9 @@ impl Detector for WatchlistLookup {
     }
 
     fn observe(&mut self, ev: &Event, r: &Resolved<'_>, cx: &Context<'_>, out: &mut Vec<Finding>) {
-        let resolver = cx.resolver;
-        if explained(r) {
-            return;
-        }
-        let Some(m) = strongest(r.watchlist.iter()) else {
-            return;
-        };
-        let Some((entry, person)) = resolver.watch_entry(m.entry) else {
+        let Some((m, entry, person)) =
+            listed_match(r, &r.watchlist, |e| cx.resolver.watch_entry(e))
+        else {
             return;
         };
         out.push(identity_finding(
@@ -57,4 +52,20 @@ impl Detector for WatchlistLookup {
             },
         ));
     }
+}
+
+/// For an unexplained lookup: the strongest of the matches `ms` against a reference list,
+/// with the list's entry and person for it (`find`, the resolver's look-up into that list).
+/// Shared with `association_lookup`.
+pub(super) fn listed_match<'a, E>(
+    r: &Resolved<'_>,
+    ms: &'a [Match],
+    find: impl FnOnce(u32) -> Option<(E, &'a KnownPerson)>,
+) -> Option<(&'a Match, E, &'a KnownPerson)> {
+    if explained(r) {
+        return None;
+    }
+    let m = strongest(ms.iter())?;
+    let (entry, person) = find(m.entry)?;
+    Some((m, entry, person))
 }

@@ -254,6 +254,85 @@ fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> GenError + '_ {
     }
 }
 
+/// Writes `path` (events.jsonl) through a 1 MiB buffer: `n` lines, the one at output
+/// position `pos` rendered by `render(buf, pos)` (without its newline). Both worlds.
+pub(crate) fn write_events(
+    path: &Path,
+    n: usize,
+    mut render: impl FnMut(&mut String, usize),
+) -> Result<(), GenError> {
+    let file = File::create(path).map_err(io_err(path))?;
+    let mut wr = BufWriter::with_capacity(1 << 20, file);
+    let mut chunk = String::with_capacity(1 << 20);
+    for pos in 0..n {
+        render(&mut chunk, pos);
+        chunk.push('\n');
+        if chunk.len() > (1 << 20) - 4096 {
+            wr.write_all(chunk.as_bytes()).map_err(io_err(path))?;
+            chunk.clear();
+        }
+    }
+    wr.write_all(chunk.as_bytes()).map_err(io_err(path))?;
+    wr.flush().map_err(io_err(path))
+}
+
+/// labels.jsonl as it is written, one label a line, with the counts [`GenSummary`]
+/// reports. Both worlds.
+pub(crate) struct LabelWriter {
+    path: PathBuf,
+    wr: BufWriter<File>,
+    by_label: BTreeMap<String, usize>,
+    n: usize,
+}
+
+impl LabelWriter {
+    pub(crate) fn create(path: PathBuf) -> Result<Self, GenError> {
+        let file = File::create(&path).map_err(io_err(&path))?;
+        Ok(LabelWriter {
+            path,
+            wr: BufWriter::new(file),
+            by_label: BTreeMap::new(),
+            n: 0,
+        })
+    }
+
+    /// A label of `user`'s event at output position `pos` (0-based), timed `ts`.
+    pub(crate) fn write(
+        &mut self,
+        detector: &str,
+        kind: &str,
+        user: &str,
+        pos: usize,
+        ts: &str,
+    ) -> Result<(), GenError> {
+        let label = Label {
+            detector: detector.to_string(),
+            kind: kind.to_string(),
+            user: user.to_string(),
+            event_ids: vec![event_id(pos + 1)],
+            window_start: ts.to_string(),
+            window_end: ts.to_string(),
+        };
+        serde_json::to_writer(&mut self.wr, &label).map_err(|source| GenError::Json {
+            path: self.path.clone(),
+            source,
+        })?;
+        self.wr.write_all(b"\n").map_err(io_err(&self.path))?;
+        *self
+            .by_label
+            .entry(format!("{detector}/{kind}"))
+            .or_insert(0) += 1;
+        self.n += 1;
+        Ok(())
+    }
+
+    /// Flushes the file; gives back how many labels it holds and how many of each kind.
+    pub(crate) fn finish(mut self) -> Result<(usize, BTreeMap<String, usize>), GenError> {
+        self.wr.flush().map_err(io_err(&self.path))?;
+        Ok((self.n, self.by_label))
+    }
+}
+
 fn write_all(out: &Path, w: &World, events: &[Ev], order: &[u32]) -> Result<GenSummary, GenError> {
     let refs = out.join("refs");
     fs::create_dir_all(&refs).map_err(io_err(&refs))?;
@@ -271,48 +350,20 @@ fn write_all(out: &Path, w: &World, events: &[Ev], order: &[u32]) -> Result<GenS
         wr.flush().map_err(io_err(&path))?;
     }
 
-    let path = out.join("events.jsonl");
-    let file = File::create(&path).map_err(io_err(&path))?;
-    let mut wr = BufWriter::with_capacity(1 << 20, file);
-    let mut chunk = String::with_capacity(1 << 20);
-    for (pos, &i) in order.iter().enumerate() {
-        event_json(&mut chunk, w, &events[i as usize], pos + 1);
-        chunk.push('\n');
-        if chunk.len() > (1 << 20) - 4096 {
-            wr.write_all(chunk.as_bytes()).map_err(io_err(&path))?;
-            chunk.clear();
-        }
-    }
-    wr.write_all(chunk.as_bytes()).map_err(io_err(&path))?;
-    wr.flush().map_err(io_err(&path))?;
+    write_events(&out.join("events.jsonl"), order.len(), |chunk, pos| {
+        event_json(chunk, w, &events[order[pos] as usize], pos + 1);
+    })?;
 
-    let path = out.join("labels.jsonl");
-    let file = File::create(&path).map_err(io_err(&path))?;
-    let mut wr = BufWriter::new(file);
-    let mut by_label = BTreeMap::new();
-    let mut n_labels = 0;
+    let mut labels = LabelWriter::create(out.join("labels.jsonl"))?;
     for (pos, &i) in order.iter().enumerate() {
         let ev = &events[i as usize];
         for &(detector, kind) in &ev.labels {
             let ts = fmt_ts(ev.t, false);
-            let label = Label {
-                detector: detector.to_string(),
-                kind: kind.to_string(),
-                user: w.logins[ev.login as usize].name.clone(),
-                event_ids: vec![event_id(pos + 1)],
-                window_start: ts.clone(),
-                window_end: ts,
-            };
-            serde_json::to_writer(&mut wr, &label).map_err(|source| GenError::Json {
-                path: path.clone(),
-                source,
-            })?;
-            wr.write_all(b"\n").map_err(io_err(&path))?;
-            *by_label.entry(format!("{detector}/{kind}")).or_insert(0) += 1;
-            n_labels += 1;
+            let user = &w.logins[ev.login as usize].name;
+            labels.write(detector, kind, user, pos, &ts)?;
         }
     }
-    wr.flush().map_err(io_err(&path))?;
+    let (n_labels, by_label) = labels.finish()?;
     Ok(GenSummary {
         events: events.len(),
         labels: n_labels,
@@ -522,9 +573,13 @@ mod tests {
         }
     }
 
-    fn read_dir_bytes(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    const WORLD_FILES: &[&str] = &["events.jsonl", "labels.jsonl"];
+
+    /// The bytes of a generated world: the top-level files `names` and every reference table.
+    /// The realistic world's tests read theirs through it too.
+    pub(in crate::gen) fn read_dir_bytes(dir: &Path, names: &[&str]) -> BTreeMap<String, Vec<u8>> {
         let mut out = BTreeMap::new();
-        for name in ["events.jsonl", "labels.jsonl"] {
+        for name in names {
             out.insert(name.to_string(), fs::read(dir.join(name)).unwrap());
         }
         for entry in fs::read_dir(dir.join("refs")).unwrap() {
@@ -548,9 +603,9 @@ mod tests {
         generate(&small(11), b.path()).unwrap();
         generate(&small(12), c.path()).unwrap();
         let (fa, fb, fc) = (
-            read_dir_bytes(a.path()),
-            read_dir_bytes(b.path()),
-            read_dir_bytes(c.path()),
+            read_dir_bytes(a.path(), WORLD_FILES),
+            read_dir_bytes(b.path(), WORLD_FILES),
+            read_dir_bytes(c.path(), WORLD_FILES),
         );
         assert_eq!(fa.len(), 9);
         assert_eq!(fa, fb);

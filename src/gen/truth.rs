@@ -173,50 +173,87 @@ pub(crate) fn distance_km(a: (f64, f64), b: (f64, f64)) -> f64 {
 /// with coordinates at least [`MIN_DISTANCE_KM`] from the login's last event
 /// with coordinates and faster than [`MAX_SPEED_KMH`] (`impossible_travel`).
 pub(crate) fn shared_credential(w: &World, events: &mut [Ev], order: &[u32]) {
-    let inactive_from: Vec<Option<i64>> = w
+    let inactive: Vec<Option<i64>> = w
         .logins
         .iter()
         .map(|l| {
             let e = &w.employees[l.emp as usize];
-            match e.status {
-                Status::Active => None,
-                Status::Leave | Status::Terminated => {
-                    Some(e.end.map_or(i64::MIN, |d| midnight(d + 1)))
-                }
-            }
+            let active = matches!(e.status, Status::Active);
+            inactive_from(active, e.end.map(|d| midnight(d + 1)))
         })
         .collect();
     let coords: Vec<Option<(f64, f64)>> = w.clients.iter().map(|c| c.written_coords()).collect();
-    let mut last_site: Vec<Option<(i64, u32)>> = vec![None; w.logins.len()];
-    let mut last_coords: Vec<Option<(i64, (f64, f64))>> = vec![None; w.logins.len()];
+    let mut seen = Whereabouts::new(w.logins.len());
     for &i in order {
         let ev = &mut events[i as usize];
         let l = ev.login as usize;
-        if inactive_from[l].is_some_and(|from| ev.t >= from) {
+        if inactive[l].is_some_and(|from| ev.t >= from) {
             ev.labels.push(("shared_credential", "inactive_account"));
         }
-        let client = &w.clients[ev.client as usize];
+        let site = w.clients[ev.client as usize].site;
+        let (concurrent, travel) = seen.step(l, ev.t, site, coords[ev.client as usize]);
+        if concurrent {
+            ev.labels.push(("shared_credential", "concurrent_clients"));
+        }
+        if travel {
+            ev.labels.push(("shared_credential", "impossible_travel"));
+        }
+    }
+}
+
+/// When a login's events start to be `inactive_account`: never for an active login;
+/// otherwise from `after_end` (the UTC midnight after its end date), or from the start
+/// when it has no end date. Both worlds' truth use it.
+pub(crate) fn inactive_from(active: bool, after_end: Option<i64>) -> Option<i64> {
+    if active {
+        None
+    } else {
+        Some(after_end.unwrap_or(i64::MIN))
+    }
+}
+
+/// Where each login was last seen, for the `concurrent_clients` and `impossible_travel`
+/// rules replayed over events in output order; both worlds' truth use it.
+pub(crate) struct Whereabouts {
+    last_site: Vec<Option<(i64, u32)>>,
+    last_coords: Vec<Option<(i64, (f64, f64))>>,
+}
+
+impl Whereabouts {
+    pub(crate) fn new(logins: usize) -> Self {
+        Whereabouts {
+            last_site: vec![None; logins],
+            last_coords: vec![None; logins],
+        }
+    }
+
+    /// Takes login `l`'s next event (at `t`, from `site` and `here` when known) and says
+    /// whether it is `concurrent_clients` and whether it is `impossible_travel`.
+    pub(crate) fn step(
+        &mut self,
+        l: usize,
+        t: i64,
+        site: Option<u32>,
+        here: Option<(f64, f64)>,
+    ) -> (bool, bool) {
         let mut concurrent = false;
-        if let Some(site) = client.site {
-            if let Some((t, prev)) = last_site[l] {
-                if prev != site && ev.t - t <= CONCURRENT_SECS {
-                    concurrent = true;
-                    ev.labels.push(("shared_credential", "concurrent_clients"));
-                }
+        if let Some(site) = site {
+            if let Some((t0, prev)) = self.last_site[l] {
+                concurrent = prev != site && t - t0 <= CONCURRENT_SECS;
             }
-            last_site[l] = Some((ev.t, site));
+            self.last_site[l] = Some((t, site));
         }
-        let Some(here) = coords[ev.client as usize] else {
-            continue;
+        let Some(here) = here else {
+            return (concurrent, false);
         };
-        if let Some((t, there)) = last_coords[l] {
+        let mut travel = false;
+        if let Some((t0, there)) = self.last_coords[l] {
             let km = distance_km(there, here);
-            let secs = (ev.t - t).max(1);
+            let secs = (t - t0).max(1);
             let kmh = km / (secs as f64 / 3600.0);
-            if !concurrent && km >= MIN_DISTANCE_KM && kmh > MAX_SPEED_KMH {
-                ev.labels.push(("shared_credential", "impossible_travel"));
-            }
+            travel = !concurrent && km >= MIN_DISTANCE_KM && kmh > MAX_SPEED_KMH;
         }
-        last_coords[l] = Some((ev.t, here));
+        self.last_coords[l] = Some((t, here));
+        (concurrent, travel)
     }
 }

@@ -32,10 +32,21 @@ impl FieldError {
     }
 }
 
+/// Runs `append` (a database reader's handling of one record) and brings the events it
+/// appended into the contract's canonical form: every event leaves a reader that way.
+pub(crate) fn canonical(
+    out: &mut Vec<Event>,
+    append: impl FnOnce(&mut Vec<Event>) -> Result<(), FieldError>,
+) -> Result<(), FieldError> {
+    let start = out.len();
+    append(out)?;
+    canonicalise_from(out, start)
+}
+
 /// Brings the events a database reader appended from `start` on into the contract's
 /// canonical form (what the contract reader would make of their JSON); on a field that
 /// cannot be, the record's events are withdrawn and the field is the record's error.
-pub(crate) fn canonicalise_from(out: &mut Vec<Event>, start: usize) -> Result<(), FieldError> {
+fn canonicalise_from(out: &mut Vec<Event>, start: usize) -> Result<(), FieldError> {
     for ev in out.iter_mut().skip(start) {
         if let Err((field, problem)) = ev.canonicalise() {
             out.truncate(start);
@@ -43,6 +54,16 @@ pub(crate) fn canonicalise_from(out: &mut Vec<Event>, start: usize) -> Result<()
         }
     }
     Ok(())
+}
+
+/// `line` without the line ending(s) it ends with (`\n`, `\r\n`, or several).
+pub(crate) fn trim_line_end(line: &[u8]) -> &[u8] {
+    let ending = line
+        .iter()
+        .rev()
+        .take_while(|b| **b == b'\n' || **b == b'\r')
+        .count();
+    &line[..line.len() - ending]
 }
 
 /// Accepts RFC 3339 (with `T` or a space between date and time, any offset or `Z`).

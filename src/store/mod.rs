@@ -1081,6 +1081,29 @@ pub(crate) mod tests {
     use super::*;
     use crate::alert::Severity;
 
+    /// A store file as an older custodes left it: the schema `parts` it had, at `version`.
+    fn old_store(p: &std::path::Path, parts: &[&str], version: &str) -> Connection {
+        let c = Connection::open(p).unwrap();
+        for part in parts {
+            c.execute_batch(part).unwrap();
+        }
+        c.execute(
+            "INSERT INTO meta (key, value) VALUES ('format', ?1), ('version', ?2)",
+            [FORMAT, version],
+        )
+        .unwrap();
+        c
+    }
+
+    /// The version a store records in its `meta` table.
+    fn stored_version(s: &Store) -> String {
+        s.conn
+            .query_row("SELECT value FROM meta WHERE key = 'version'", [], |r| {
+                r.get(0)
+            })
+            .unwrap()
+    }
+
     pub(crate) fn alert(id: &str, events: &[&str]) -> Alert {
         Alert {
             alert_id: id.into(),
@@ -1213,13 +1236,7 @@ pub(crate) mod tests {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("v1.db");
         {
-            let c = Connection::open(&p).unwrap();
-            c.execute_batch(SCHEMA).unwrap();
-            c.execute(
-                "INSERT INTO meta (key, value) VALUES ('format', ?1), ('version', '1')",
-                [FORMAT],
-            )
-            .unwrap();
+            let c = old_store(&p, &[SCHEMA], "1");
             c.execute(
                 "INSERT INTO progress (source, position, updated_at) VALUES ('a', '{}', 'x')",
                 [],
@@ -1227,12 +1244,7 @@ pub(crate) mod tests {
             .unwrap();
         }
         let s = Store::open(&p).unwrap();
-        let version: String = s
-            .conn
-            .query_row("SELECT value FROM meta WHERE key = 'version'", [], |r| {
-                r.get(0)
-            })
-            .unwrap();
+        let version = stored_version(&s);
         assert_eq!(version, VERSION.to_string());
         let kept: i64 = s
             .conn
@@ -1259,15 +1271,7 @@ pub(crate) mod tests {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("v4.db");
         {
-            let c = Connection::open(&p).unwrap();
-            for part in [SCHEMA, SCHEMA_V2, files::SCHEMA_V3, SCHEMA_V4] {
-                c.execute_batch(part).unwrap();
-            }
-            c.execute(
-                "INSERT INTO meta (key, value) VALUES ('format', ?1), ('version', '4')",
-                [FORMAT],
-            )
-            .unwrap();
+            old_store(&p, &[SCHEMA, SCHEMA_V2, files::SCHEMA_V3, SCHEMA_V4], "4");
         }
         {
             // Written by a version 4 custodes: a final alert, no outbox.
@@ -1295,12 +1299,7 @@ pub(crate) mod tests {
             .query_row("SELECT count(*) FROM alerts", [], |r| r.get(0))
             .unwrap();
         assert_eq!(kept, 2);
-        let version: String = s
-            .conn
-            .query_row("SELECT value FROM meta WHERE key = 'version'", [], |r| {
-                r.get(0)
-            })
-            .unwrap();
+        let version = stored_version(&s);
         assert_eq!(version, VERSION.to_string());
     }
 
@@ -1309,21 +1308,17 @@ pub(crate) mod tests {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("v5.db");
         {
-            let c = Connection::open(&p).unwrap();
-            for part in [
-                SCHEMA,
-                SCHEMA_V2,
-                files::SCHEMA_V3,
-                SCHEMA_V4,
-                outbox::SCHEMA_V5,
-            ] {
-                c.execute_batch(part).unwrap();
-            }
-            c.execute(
-                "INSERT INTO meta (key, value) VALUES ('format', ?1), ('version', '5')",
-                [FORMAT],
-            )
-            .unwrap();
+            let c = old_store(
+                &p,
+                &[
+                    SCHEMA,
+                    SCHEMA_V2,
+                    files::SCHEMA_V3,
+                    SCHEMA_V4,
+                    outbox::SCHEMA_V5,
+                ],
+                "5",
+            );
             // Written by a version 5 custodes: a final alert and its events.
             let a = alert("old", &["e1"]);
             c.execute(
@@ -1344,12 +1339,7 @@ pub(crate) mod tests {
             .unwrap();
         }
         let s = Store::open(&p).unwrap();
-        let version: String = s
-            .conn
-            .query_row("SELECT value FROM meta WHERE key = 'version'", [], |r| {
-                r.get(0)
-            })
-            .unwrap();
+        let version = stored_version(&s);
         assert_eq!(version, VERSION.to_string());
         let indexed: i64 = s
             .conn
@@ -1430,24 +1420,20 @@ pub(crate) mod tests {
         let p = dir.path().join("v7.db");
         let whole = r#"{"id":"old","ts":"2024-05-01T00:00:00Z","user":"u1","action":"query"}"#;
         {
-            let c = Connection::open(&p).unwrap();
-            for part in [
-                SCHEMA,
-                SCHEMA_V2,
-                files::SCHEMA_V3,
-                SCHEMA_V4,
-                outbox::SCHEMA_V5,
-                lists::SCHEMA_V6,
-                LOOKUP_INDEX,
-                SCHEMA_V7,
-            ] {
-                c.execute_batch(part).unwrap();
-            }
-            c.execute(
-                "INSERT INTO meta (key, value) VALUES ('format', ?1), ('version', '7')",
-                [FORMAT],
-            )
-            .unwrap();
+            let c = old_store(
+                &p,
+                &[
+                    SCHEMA,
+                    SCHEMA_V2,
+                    files::SCHEMA_V3,
+                    SCHEMA_V4,
+                    outbox::SCHEMA_V5,
+                    lists::SCHEMA_V6,
+                    LOOKUP_INDEX,
+                    SCHEMA_V7,
+                ],
+                "7",
+            );
             c.execute(
                 "INSERT INTO events (event_id, ts, user, event) VALUES ('old', '2024-05-01T00:00:00Z', 'u1', ?1)",
                 [whole],
@@ -1455,12 +1441,7 @@ pub(crate) mod tests {
             .unwrap();
         }
         let mut s = Store::open(&p).unwrap();
-        let version: String = s
-            .conn
-            .query_row("SELECT value FROM meta WHERE key = 'version'", [], |r| {
-                r.get(0)
-            })
-            .unwrap();
+        let version = stored_version(&s);
         assert_eq!(version, "8");
         let new = r#"{"id":"new","ts":"2024-05-01T00:00:01Z","user":"u1","action":"query"}"#;
         let b = s.batch().unwrap();
@@ -1498,23 +1479,19 @@ pub(crate) mod tests {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("v6.db");
         {
-            let c = Connection::open(&p).unwrap();
-            for part in [
-                SCHEMA,
-                SCHEMA_V2,
-                files::SCHEMA_V3,
-                SCHEMA_V4,
-                outbox::SCHEMA_V5,
-                lists::SCHEMA_V6,
-                LOOKUP_INDEX,
-            ] {
-                c.execute_batch(part).unwrap();
-            }
-            c.execute(
-                "INSERT INTO meta (key, value) VALUES ('format', ?1), ('version', '6')",
-                [FORMAT],
-            )
-            .unwrap();
+            let c = old_store(
+                &p,
+                &[
+                    SCHEMA,
+                    SCHEMA_V2,
+                    files::SCHEMA_V3,
+                    SCHEMA_V4,
+                    outbox::SCHEMA_V5,
+                    lists::SCHEMA_V6,
+                    LOOKUP_INDEX,
+                ],
+                "6",
+            );
             c.execute_batch(
                 "INSERT INTO events (event_id, ts, user, event) VALUES ('old', '2024-05-01T00:00:00Z', 'u1', '{}');
                  INSERT INTO event_keys (key, event_id) VALUES ('pid:P1', 'old');",
@@ -1522,12 +1499,7 @@ pub(crate) mod tests {
             .unwrap();
         }
         let mut s = Store::open(&p).unwrap();
-        let version: String = s
-            .conn
-            .query_row("SELECT value FROM meta WHERE key = 'version'", [], |r| {
-                r.get(0)
-            })
-            .unwrap();
+        let version = stored_version(&s);
         assert_eq!(version, VERSION.to_string());
         // A version 7 writer records facts beside the old event, which has none.
         let facts = EventFacts {

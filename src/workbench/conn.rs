@@ -129,6 +129,24 @@ fn guarded<T>(
     }
 }
 
+impl TimedIo {
+    /// [`guarded`] with the write timer: every write-side poll goes through it.
+    fn write_guarded<T>(
+        &mut self,
+        poll: Poll<io::Result<T>>,
+        cx: &mut Context<'_>,
+    ) -> Poll<io::Result<T>> {
+        guarded(
+            poll,
+            &mut self.write_timer,
+            &mut self.write_armed,
+            self.idle,
+            cx,
+            "writing",
+        )
+    }
+}
+
 impl AsyncRead for TimedIo {
     fn poll_read(
         mut self: Pin<&mut Self>,
@@ -157,29 +175,13 @@ impl AsyncWrite for TimedIo {
         cx: &mut Context<'_>,
         buf: &[u8],
     ) -> Poll<io::Result<usize>> {
-        let this = &mut *self;
-        let poll = Pin::new(&mut this.inner).poll_write(cx, buf);
-        guarded(
-            poll,
-            &mut this.write_timer,
-            &mut this.write_armed,
-            this.idle,
-            cx,
-            "writing",
-        )
+        let poll = Pin::new(&mut self.inner).poll_write(cx, buf);
+        self.write_guarded(poll, cx)
     }
 
     fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        let this = &mut *self;
-        let poll = Pin::new(&mut this.inner).poll_flush(cx);
-        guarded(
-            poll,
-            &mut this.write_timer,
-            &mut this.write_armed,
-            this.idle,
-            cx,
-            "writing",
-        )
+        let poll = Pin::new(&mut self.inner).poll_flush(cx);
+        self.write_guarded(poll, cx)
     }
 
     fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
@@ -191,20 +193,8 @@ impl AsyncWrite for TimedIo {
         cx: &mut Context<'_>,
         bufs: &[io::IoSlice<'_>],
     ) -> Poll<io::Result<usize>> {
-        let this = &mut *self;
-        match Pin::new(&mut this.inner).poll_write_vectored(cx, bufs) {
-            Poll::Pending => {
-                if expired(&mut this.write_timer, &mut this.write_armed, this.idle, cx) {
-                    Poll::Ready(Err(timed_out("writing")))
-                } else {
-                    Poll::Pending
-                }
-            }
-            ready => {
-                this.write_armed = false;
-                ready
-            }
-        }
+        let poll = Pin::new(&mut self.inner).poll_write_vectored(cx, bufs);
+        self.write_guarded(poll, cx)
     }
 
     fn is_write_vectored(&self) -> bool {

@@ -17,7 +17,10 @@ use std::fmt::Write as _;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-use super::pages::{escape, event_field, evidence_html, short_ts, subject_summary, STYLE};
+use super::pages::{
+    escape, event_field, evidence_html, hit_lead_cells, login_counts, short_ts, subject_summary,
+    STYLE,
+};
 use super::view::{AlertDetail, AlertRow, Timeline};
 use crate::event::CONTRACT_FIELDS;
 
@@ -208,22 +211,16 @@ pub fn lookups_packet(
     for l in &r.logins {
         put!(
             b,
-            "<section class=\"alert\"><h3><span class=\"mono\">{}</span> · employee {} · unit {} · {} lookups, {} not explained by a case</h3>\n",
+            "<section class=\"alert\"><h3><span class=\"mono\">{}</span> · {}</h3>\n",
             escape(&l.user),
-            escape(l.employee_id.as_deref().unwrap_or("?")),
-            escape(l.unit.as_deref().unwrap_or("?")),
-            l.lookups,
-            l.unexplained
+            login_counts(l)
         );
         b.push_str("<table><tr><th>When</th><th>Action</th><th>System</th><th>Searched</th><th>Match</th><th>Sure</th><th>Client</th><th>Case</th></tr>\n");
         for h in &l.hits {
             put!(
                 b,
-                "<tr><td class=\"mono\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{} ({})</td><td>{:.2}</td><td>{}</td><td>{}</td></tr>\n",
-                escape(&h.ts),
-                escape(&h.action),
-                escape(h.system.as_deref().unwrap_or("")),
-                escape(&crate::lookups::searched_text(&h.searched)),
+                "<tr>{}<td>{} ({})</td><td>{:.2}</td><td>{}</td><td>{}</td></tr>\n",
+                hit_lead_cells(h),
                 escape(h.matched.kind.describe()),
                 escape(&h.matched.fields.join(", ")),
                 h.matched.strength,

@@ -165,15 +165,8 @@ pub(super) struct Watch {
     pub mask: u8,
 }
 
-pub(super) const RELATIONS: [&str; 7] = [
-    "ex_partner",
-    "partner",
-    "spouse",
-    "family",
-    "neighbor",
-    "associate",
-    "protected_party",
-];
+/// The relations of associations.csv, as in the classic world (the weights differ).
+pub(super) use crate::gen::world::RELATIONS;
 const RELATION_WEIGHTS: [u32; 7] = [15, 8, 22, 30, 12, 6, 7];
 pub(super) const CATEGORIES: [&str; 4] = ["official", "celebrity", "journalist", "athlete"];
 const CATEGORY_WEIGHTS: [u32; 4] = [35, 30, 20, 15];

@@ -10,7 +10,7 @@
 use super::agency::{Status, World};
 use super::clock::midnight;
 use super::{bit, Ev, Target, F_DROP, F_SURGE, L_CRED, L_SURGE};
-use crate::gen::truth::{distance_km, CONCURRENT_SECS, MAX_SPEED_KMH, MIN_DISTANCE_KM};
+use crate::gen::truth::{inactive_from, Whereabouts};
 
 /// Distinct logins within [`SURGE_WINDOW`] seconds that make a surge.
 pub(super) const SURGE_USERS: usize = 5;
@@ -75,49 +75,30 @@ pub(super) fn surge(events: &mut [Ev], order: &[u32]) {
 
 /// `shared_credential` labels by the rules, over events in output order.
 pub(super) fn shared_credential(w: &World, events: &mut [Ev], order: &[u32]) {
-    let inactive_from: Vec<Option<i64>> = w
+    let inactive: Vec<Option<i64>> = w
         .logins
         .iter()
         .map(|l| {
             let e = &w.employees[l.emp as usize];
-            match e.status {
-                Status::Active => None,
-                Status::Leave | Status::Terminated => {
-                    Some(e.end.map_or(i64::MIN, |d| midnight(d + 1)))
-                }
-            }
+            let active = matches!(e.status, Status::Active);
+            inactive_from(active, e.end.map(|d| midnight(d + 1)))
         })
         .collect();
     let coords: Vec<Option<(f64, f64)>> = w.clients.iter().map(|c| c.coords()).collect();
-    let mut last_site: Vec<Option<(i64, u8)>> = vec![None; w.logins.len()];
-    let mut last_coords: Vec<Option<(i64, (f64, f64))>> = vec![None; w.logins.len()];
+    let mut seen = Whereabouts::new(w.logins.len());
     for &i in order {
         let ev = &mut events[i as usize];
         let l = ev.login as usize;
-        if inactive_from[l].is_some_and(|from| ev.t >= from) {
+        if inactive[l].is_some_and(|from| ev.t >= from) {
             ev.labels |= bit(L_CRED + 2);
         }
-        let mut concurrent = false;
-        if let Some(site) = w.clients[ev.client as usize].site {
-            if let Some((t, prev)) = last_site[l] {
-                if prev != site && ev.t - t <= CONCURRENT_SECS {
-                    concurrent = true;
-                    ev.labels |= bit(L_CRED);
-                }
-            }
-            last_site[l] = Some((ev.t, site));
+        let site = w.clients[ev.client as usize].site.map(u32::from);
+        let (concurrent, travel) = seen.step(l, ev.t, site, coords[ev.client as usize]);
+        if concurrent {
+            ev.labels |= bit(L_CRED);
         }
-        let Some(here) = coords[ev.client as usize] else {
-            continue;
-        };
-        if let Some((t, there)) = last_coords[l] {
-            let km = distance_km(there, here);
-            let secs = (ev.t - t).max(1);
-            let kmh = km / (secs as f64 / 3600.0);
-            if !concurrent && km >= MIN_DISTANCE_KM && kmh > MAX_SPEED_KMH {
-                ev.labels |= bit(L_CRED + 1);
-            }
+        if travel {
+            ev.labels |= bit(L_CRED + 1);
         }
-        last_coords[l] = Some((ev.t, here));
     }
 }

@@ -22,18 +22,7 @@ fn opts(seed: u64, users: usize, days: u32, inject: bool) -> GenOptions {
 }
 
 fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    let mut out = BTreeMap::new();
-    for name in ["events.jsonl", "labels.jsonl", "custodes.toml"] {
-        out.insert(name.to_string(), fs::read(dir.join(name)).unwrap());
-    }
-    for entry in fs::read_dir(dir.join("refs")).unwrap() {
-        let entry = entry.unwrap();
-        out.insert(
-            format!("refs/{}", entry.file_name().to_string_lossy()),
-            fs::read(entry.path()).unwrap(),
-        );
-    }
-    out
+    crate::gen::tests::read_dir_bytes(dir, &["events.jsonl", "labels.jsonl", "custodes.toml"])
 }
 
 #[test]

@@ -16,12 +16,11 @@ use super::{
     Ev, Mix, Simulated, Target, ACTIONS, A_EXPORT, A_LOGIN, A_LOGOUT, CAD, CK_NONE, CK_REAL,
     CONFIG, JMS, LABELS, NCIC, POE, RMS, SYSTEMS,
 };
-use crate::eval::Label;
-use crate::gen::{event_id, field, io_err, subject_json, GenError, GenSummary};
-use std::collections::BTreeMap;
+use crate::gen::{
+    event_id, field, io_err, subject_json, write_events, GenError, GenSummary, LabelWriter,
+};
 use std::fmt::Write as _;
-use std::fs::{self, File};
-use std::io::{BufWriter, Write};
+use std::fs;
 use std::path::Path;
 
 fn csv_file(
@@ -379,26 +378,11 @@ pub(super) fn write_all(out: &Path, s: &Simulated) -> Result<GenSummary, GenErro
     let path = out.join("custodes.toml");
     fs::write(&path, CONFIG).map_err(io_err(&path))?;
 
-    let path = out.join("events.jsonl");
-    let file = File::create(&path).map_err(io_err(&path))?;
-    let mut wr = BufWriter::with_capacity(1 << 20, file);
-    let mut chunk = String::with_capacity(1 << 20);
-    for (pos, &i) in s.order.iter().enumerate() {
-        event_json(&mut chunk, w, book, &s.events[i as usize], pos + 1);
-        chunk.push('\n');
-        if chunk.len() > (1 << 20) - 4096 {
-            wr.write_all(chunk.as_bytes()).map_err(io_err(&path))?;
-            chunk.clear();
-        }
-    }
-    wr.write_all(chunk.as_bytes()).map_err(io_err(&path))?;
-    wr.flush().map_err(io_err(&path))?;
+    write_events(&out.join("events.jsonl"), s.order.len(), |chunk, pos| {
+        event_json(chunk, w, book, &s.events[s.order[pos] as usize], pos + 1);
+    })?;
 
-    let path = out.join("labels.jsonl");
-    let file = File::create(&path).map_err(io_err(&path))?;
-    let mut wr = BufWriter::new(file);
-    let mut by_label: BTreeMap<String, usize> = BTreeMap::new();
-    let mut n_labels = 0;
+    let mut labels = LabelWriter::create(out.join("labels.jsonl"))?;
     for (pos, &i) in s.order.iter().enumerate() {
         let ev = &s.events[i as usize];
         if ev.labels == 0 {
@@ -410,24 +394,11 @@ pub(super) fn write_all(out: &Path, s: &Simulated) -> Result<GenSummary, GenErro
             if ev.labels & (1u64 << b) == 0 {
                 continue;
             }
-            let label = Label {
-                detector: detector.to_string(),
-                kind: kind.to_string(),
-                user: w.logins[ev.login as usize].name.clone(),
-                event_ids: vec![event_id(pos + 1)],
-                window_start: ts.clone(),
-                window_end: ts.clone(),
-            };
-            serde_json::to_writer(&mut wr, &label).map_err(|source| GenError::Json {
-                path: path.clone(),
-                source,
-            })?;
-            wr.write_all(b"\n").map_err(io_err(&path))?;
-            *by_label.entry(format!("{detector}/{kind}")).or_insert(0) += 1;
-            n_labels += 1;
+            let user = &w.logins[ev.login as usize].name;
+            labels.write(detector, kind, user, pos, &ts)?;
         }
     }
-    wr.flush().map_err(io_err(&path))?;
+    let (n_labels, by_label) = labels.finish()?;
     Ok(GenSummary {
         events: s.order.len(),
         labels: n_labels,

@@ -22,8 +22,8 @@ use super::line::{AuditLine, LineTime};
 use crate::config::{MariadbConfig, MysqlConfig};
 use crate::event::{Event, Origin, Subject};
 use crate::source::decode::FieldError;
-use crate::source::pgaudit::assemble::{emit_per_candidate, first_tag};
-use crate::source::pgaudit::sql::{self, Analysis, ColumnMap, Dialect, Method};
+use crate::source::pgaudit::assemble::{emit_per_candidate, first_tag, note_method};
+use crate::source::pgaudit::sql::{self, Analysis, ColumnMap, Dialect};
 
 /// The zone the file destination's local times are in.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -235,10 +235,7 @@ impl Assembler {
         l: AuditLine,
         out: &mut Vec<Event>,
     ) -> Result<(), FieldError> {
-        let start = out.len();
-        self.record_events(file, line, l, out)?;
-        // Every event leaves the reader in the contract's canonical form.
-        crate::source::decode::canonicalise_from(out, start)
+        crate::source::decode::canonical(out, |out| self.record_events(file, line, l, out))
     }
 
     fn record_events(
@@ -525,24 +522,12 @@ impl Assembler {
             }
             candidates.clear();
         } else {
-            let unresolved: Vec<&String> = analysis
-                .statements
-                .iter()
-                .flat_map(|f| &f.unresolved)
-                .collect();
-            if !unresolved.is_empty() {
-                x.insert("subject_unresolved".into(), json!(unresolved));
-            }
-            match &analysis.method {
-                Method::Parsed => {
-                    x.insert("subject_method".into(), json!("sql"));
-                }
-                Method::LiteralScan { reason } => {
-                    self.stats.literal_scans += 1;
-                    x.insert("subject_method".into(), json!("literal_scan"));
-                    x.insert("subject_scan_reason".into(), json!(reason));
-                }
-            }
+            note_method(
+                x,
+                &analysis.statements,
+                &analysis.method,
+                &mut self.stats.literal_scans,
+            );
         }
         let tag_case = first_tag(&analysis.tags, &self.settings.case_keys);
         let tag_purpose = first_tag(&analysis.tags, &self.settings.purpose_keys);

@@ -17,7 +17,8 @@ use std::sync::Arc;
 
 pub use assemble::{Assembler, Flavour, MariaSettings, MariaStats};
 
-use super::decode::FieldError;
+use super::decode::{trim_line_end, FieldError};
+use super::pgaudit::for_each_line;
 use super::{FileStats, RejectSink, SourceError};
 use crate::event::Event;
 
@@ -49,7 +50,7 @@ pub fn read(
 /// Reads lines from any reader; `name` is used for ids and messages.
 pub fn read_from(
     name: &str,
-    mut reader: Box<dyn BufRead>,
+    reader: Box<dyn BufRead>,
     settings: &Arc<MariaSettings>,
     rejects: &mut RejectSink,
     emit: &mut dyn FnMut(Event),
@@ -58,46 +59,30 @@ pub fn read_from(
     let file: Arc<str> = Arc::from(name);
     let mut stats = FileStats::default();
     let mut events = Vec::new();
-    let mut buf = Vec::with_capacity(1024);
-    let mut n: u64 = 0;
-    loop {
-        buf.clear();
-        match reader.read_until(b'\n', &mut buf) {
-            Ok(0) => break,
-            Ok(_) => {}
-            Err(e) => {
-                let msg = format!("input ends unreadably here: {e}");
-                stats.reject(rejects, name, n + 1, "-", msg, b"")?;
-                break;
-            }
-        }
-        n += 1;
-        if buf.iter().all(u8::is_ascii_whitespace) {
-            continue;
-        }
-        match decoder.decode(&file, n, &buf, &mut events) {
-            Ok(()) => {
-                for ev in events.drain(..) {
-                    stats.events += 1;
-                    emit(ev);
+    for_each_line(
+        name,
+        reader,
+        false,
+        &mut stats,
+        rejects,
+        |stats, rejects, n, line| {
+            match decoder.decode(&file, n, line, &mut events) {
+                Ok(()) => {
+                    for ev in events.drain(..) {
+                        stats.events += 1;
+                        emit(ev);
+                    }
+                }
+                Err(e) => {
+                    events.clear();
+                    stats.reject(rejects, name, n, &e.field, e.problem, line)?;
                 }
             }
-            Err(e) => {
-                events.clear();
-                let end = buf.len() - trailing_newlines(&buf);
-                stats.reject(rejects, name, n, &e.field, e.problem, &buf[..end])?;
-            }
-        }
-    }
+            Ok(())
+        },
+    )?;
     stats.mariadb = decoder.asm.stats;
     Ok(stats)
-}
-
-fn trailing_newlines(b: &[u8]) -> usize {
-    b.iter()
-        .rev()
-        .take_while(|c| **c == b'\n' || **c == b'\r')
-        .count()
 }
 
 /// Decodes lines one at a time: the file reader, and `custodes watch --format mariadb`.
@@ -121,7 +106,7 @@ impl LineDecoder {
         bytes: &[u8],
         out: &mut Vec<Event>,
     ) -> Result<(), FieldError> {
-        let body = &bytes[..bytes.len() - trailing_newlines(bytes)];
+        let body = trim_line_end(bytes);
         // A statement cut inside a multi-byte character is still worth its other bytes.
         let text = String::from_utf8_lossy(body);
         let l = line::parse(&text)?;

@@ -26,6 +26,7 @@ use serde_json::Value;
 use super::decode::FieldError;
 use super::mariadb::line::AuditLine;
 use super::mariadb::{Assembler, MariaSettings};
+use super::pgaudit::for_each_line;
 use super::{FileStats, RejectSink, SourceError};
 use crate::event::Event;
 use record::Mapped;
@@ -122,32 +123,24 @@ pub fn read_from(
     let mut events = Vec::new();
     if kind == Kind::Percona {
         // One record per line: a line cut short is one reject, never a swallowed next line.
-        let mut buf = Vec::with_capacity(1024);
-        let mut n: u64 = 0;
-        loop {
-            buf.clear();
-            match reader.read_until(b'\n', &mut buf) {
-                Ok(0) => break,
-                Ok(_) => {}
-                Err(e) => {
-                    let msg = format!("input ends unreadably here: {e}");
-                    stats.reject(rejects, name, n + 1, "-", msg, b"")?;
-                    break;
+        for_each_line(
+            name,
+            reader,
+            false,
+            &mut stats,
+            rejects,
+            |stats, rejects, n, line| {
+                let body = line.trim_ascii();
+                if let Err(e) = decoder.decode(&file, n, body, &mut events) {
+                    stats.reject(rejects, name, n, &e.field, e.problem, body)?;
                 }
-            }
-            n += 1;
-            let body = buf.trim_ascii();
-            if body.is_empty() {
-                continue;
-            }
-            if let Err(e) = decoder.decode(&file, n, body, &mut events) {
-                stats.reject(rejects, name, n, &e.field, e.problem, body)?;
-            }
-            for ev in events.drain(..) {
-                stats.events += 1;
-                emit(ev);
-            }
-        }
+                for ev in events.drain(..) {
+                    stats.events += 1;
+                    emit(ev);
+                }
+                Ok(())
+            },
+        )?;
         stats.mysql = decoder.asm.stats;
         return Ok(stats);
     }

@@ -149,10 +149,7 @@ impl Assembler {
         rec: LogRecord,
         out: &mut Vec<Event>,
     ) -> Result<(), FieldError> {
-        let start = out.len();
-        self.record_events(file, line, rec, out)?;
-        // Every event leaves the reader in the contract's canonical form.
-        crate::source::decode::canonicalise_from(out, start)
+        crate::source::decode::canonical(out, |out| self.record_events(file, line, rec, out))
     }
 
     fn record_events(
@@ -382,20 +379,12 @@ impl Assembler {
             if facts.iter().any(|f| f.copy_to) {
                 base.action = "export".into();
             }
-            let unresolved: Vec<&String> = facts.iter().flat_map(|f| &f.unresolved).collect();
-            if !unresolved.is_empty() {
-                x.insert("subject_unresolved".into(), json!(unresolved));
-            }
-            match &a.method {
-                Method::Parsed => {
-                    x.insert("subject_method".into(), json!("sql"));
-                }
-                Method::LiteralScan { reason } => {
-                    self.stats.literal_scans += 1;
-                    x.insert("subject_method".into(), json!("literal_scan"));
-                    x.insert("subject_scan_reason".into(), json!(reason));
-                }
-            }
+            note_method(
+                x,
+                facts.iter().copied(),
+                &a.method,
+                &mut self.stats.literal_scans,
+            );
             for f in facts {
                 for c in &f.candidates {
                     if !candidates.contains(c) {
@@ -568,6 +557,31 @@ fn carried_now(
     }
     let from_local = local.case.is_some() || (carried.case.is_none() && local.purpose.is_some());
     Some((carried, if from_local { "set_local" } else { "set" }))
+}
+
+/// Notes on an event how its subjects were found: the names no column map resolved
+/// (`subject_unresolved`), and `subject_method` (`sql`, or `literal_scan` with its
+/// `subject_scan_reason`, counted in `literal_scans`).
+pub(crate) fn note_method<'a>(
+    x: &mut Map<String, Value>,
+    statements: impl IntoIterator<Item = &'a StatementFacts>,
+    method: &Method,
+    literal_scans: &mut u64,
+) {
+    let unresolved: Vec<&String> = statements.into_iter().flat_map(|f| &f.unresolved).collect();
+    if !unresolved.is_empty() {
+        x.insert("subject_unresolved".into(), json!(unresolved));
+    }
+    match method {
+        Method::Parsed => {
+            x.insert("subject_method".into(), json!("sql"));
+        }
+        Method::LiteralScan { reason } => {
+            *literal_scans += 1;
+            x.insert("subject_method".into(), json!("literal_scan"));
+            x.insert("subject_scan_reason".into(), json!(reason));
+        }
+    }
 }
 
 pub(crate) fn first_tag(tags: &[(String, String)], keys: &[String]) -> Option<String> {

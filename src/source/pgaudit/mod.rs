@@ -21,7 +21,7 @@ use std::sync::Arc;
 
 pub use assemble::{AssembleStats, Assembler, PgSettings};
 
-use super::decode::FieldError;
+use super::decode::{trim_line_end, FieldError};
 use super::{FileStats, RejectSink, SourceError};
 use crate::event::Event;
 
@@ -278,7 +278,7 @@ pub fn read_from(
 /// read error mid-file is one reject for the remainder. With `tab_lines`, a line that
 /// starts with a TAB is never blank: on stderr it continues a statement, whose blank
 /// lines are part of its text.
-fn for_each_line(
+pub(crate) fn for_each_line(
     name: &str,
     mut reader: Box<dyn BufRead>,
     tab_lines: bool,
@@ -302,13 +302,7 @@ fn for_each_line(
         if buf.iter().all(u8::is_ascii_whitespace) && !(tab_lines && buf.first() == Some(&b'\t')) {
             continue;
         }
-        let end = buf.len()
-            - buf
-                .iter()
-                .rev()
-                .take_while(|b| **b == b'\n' || **b == b'\r')
-                .count();
-        each(stats, rejects, n, &buf[..end])?;
+        each(stats, rejects, n, trim_line_end(&buf))?;
     }
 }
 
@@ -333,13 +327,7 @@ impl LineDecoder {
         line: &[u8],
         out: &mut Vec<Event>,
     ) -> Result<(), FieldError> {
-        let end = line.len()
-            - line
-                .iter()
-                .rev()
-                .take_while(|b| **b == b'\n' || **b == b'\r')
-                .count();
-        let body = &line[..end];
+        let body = trim_line_end(line);
         if !body.starts_with(b"{") {
             return Err(FieldError::new(
                 "-",

@@ -164,26 +164,25 @@ pub fn lookups(
         for l in &r.logins {
             put!(
                 b,
-                "<h3><a href=\"{}\">{}</a> · employee {} · unit {} · {} lookups, {} not explained by a case</h3>\n",
+                "<h3><a href=\"{}\">{}</a> · {}</h3>\n",
                 escape(&timeline_href(&l.user, None, None)),
                 escape(&l.user),
-                escape(l.employee_id.as_deref().unwrap_or("?")),
-                escape(l.unit.as_deref().unwrap_or("?")),
-                l.lookups,
-                l.unexplained
+                login_counts(l)
             );
             b.push_str("<table class=\"data lookups\"><thead><tr><th>When</th><th>Action</th><th>System</th><th>Searched</th><th>Match</th><th>Sure</th><th>From</th><th>Case</th></tr></thead><tbody>\n");
             for h in &l.hits {
                 put!(
                     b,
-                    "<tr><td class=\"mono\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{} ({}{})</td><td>{:.2}</td><td>{}</td><td>{}</td></tr>\n",
-                    escape(&h.ts),
-                    escape(&h.action),
-                    escape(h.system.as_deref().unwrap_or("")),
-                    escape(&crate::lookups::searched_text(&h.searched)),
+                    "<tr>{}<td>{} ({}{})</td><td>{:.2}</td><td>{}</td><td>{}</td></tr>\n",
+                    hit_lead_cells(h),
                     escape(h.matched.kind.describe()),
                     escape(&h.matched.fields.join(", ")),
-                    escape(&h.matched.name_agreement.map(|a| format!("; name {a}")).unwrap_or_default()),
+                    escape(
+                        &h.matched
+                            .name_agreement
+                            .map(|a| format!("; name {a}"))
+                            .unwrap_or_default()
+                    ),
                     h.matched.strength,
                     escape(h.client.as_deref().or(h.ip.as_deref()).unwrap_or("")),
                     escape(&h.case_phrase)

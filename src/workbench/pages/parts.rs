@@ -564,3 +564,27 @@ pub(crate) fn parse_time(s: &str) -> Option<DateTime<Utc>> {
         .and_then(|d| d.and_hms_opt(0, 0, 0))
         .map(|t| t.and_utc())
 }
+
+/// A login's line in a lookups table, page and export alike: employee, unit, lookups and
+/// how many no case explains.
+pub(crate) fn login_counts(l: &crate::lookups::LoginLookups) -> String {
+    format!(
+        "employee {} · unit {} · {} lookups, {} not explained by a case",
+        escape(l.employee_id.as_deref().unwrap_or("?")),
+        escape(l.unit.as_deref().unwrap_or("?")),
+        l.lookups,
+        l.unexplained
+    )
+}
+
+/// The cells a lookups table's row opens with, page and export alike: when, action,
+/// system and what was searched.
+pub(crate) fn hit_lead_cells(h: &crate::lookups::Hit) -> String {
+    format!(
+        "<td class=\"mono\">{}</td><td>{}</td><td>{}</td><td>{}</td>",
+        escape(&h.ts),
+        escape(&h.action),
+        escape(h.system.as_deref().unwrap_or("")),
+        escape(&crate::lookups::searched_text(&h.searched)),
+    )
+}
