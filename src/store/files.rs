@@ -57,6 +57,15 @@ pub struct StoredGap {
     pub found_at: String,
 }
 
+/// Whether a followed file's generation is read for the first time (it is added after the
+/// source's others) or was recorded before (its record, e.g. more of its first bytes, is
+/// updated in place).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Seen {
+    New,
+    Known,
+}
+
 impl Store {
     /// A source's generations, oldest first: (record, bytes read).
     pub fn generations(&self, source: &str) -> Result<Vec<(String, u64)>, StoreError> {
@@ -119,10 +128,10 @@ impl Batch<'_> {
         source: &str,
         key: &str,
         record: &str,
-        new: bool,
+        seen: Seen,
     ) -> Result<(), StoreError> {
         let doing = "recording a followed file's generation";
-        let sql = if new {
+        let sql = if seen == Seen::New {
             "INSERT INTO source_files (source, seq, key, record)
              VALUES (?1, (SELECT coalesce(max(seq), 0) + 1 FROM source_files WHERE source = ?1), ?2, ?3)
              ON CONFLICT (source, key) DO UPDATE SET record = excluded.record"
@@ -203,9 +212,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let mut s = Store::open(&dir.path().join("s.db")).unwrap();
         let b = s.batch().unwrap();
-        b.generation("f", "1:1", "{\"a\":1}", true).unwrap();
-        b.generation("f", "1:2", "{\"a\":2}", true).unwrap();
-        b.generation("f", "1:1", "{\"a\":3}", false).unwrap();
+        b.generation("f", "1:1", "{\"a\":1}", Seen::New).unwrap();
+        b.generation("f", "1:2", "{\"a\":2}", Seen::New).unwrap();
+        b.generation("f", "1:1", "{\"a\":3}", Seen::Known).unwrap();
         b.generation_read("f", "1:1", 40).unwrap();
         b.generation_read("f", "1:1", 10).unwrap();
         assert!(b.gap("f", "1:1", "f.1", 0, Some(40), "gone").unwrap());

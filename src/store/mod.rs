@@ -337,6 +337,18 @@ pub struct Checkpoint {
     pub saved_at: String,
 }
 
+/// A checkpoint to write: what [`Checkpoint`] reads back, and how far the HTTP inbox is
+/// still needed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewCheckpoint {
+    /// The detection state (`crate::baseline::state::encode`).
+    pub state: String,
+    /// Where each source resumes (the service's JSON).
+    pub resume: String,
+    /// Pushed lines before this inbox id are needed by no resume point any more.
+    pub inbox_from: Option<i64>,
+}
+
 /// A rejected line, as the store keeps it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StoredReject {
@@ -1044,12 +1056,12 @@ impl Batch<'_> {
 
     /// Replaces the checkpoint, and drops pushed lines before `inbox_from` (no resume point
     /// needs them any more).
-    pub fn checkpoint(
-        &self,
-        state: &str,
-        resume: &str,
-        inbox_from: Option<i64>,
-    ) -> Result<(), StoreError> {
+    pub fn checkpoint(&self, cp: &NewCheckpoint) -> Result<(), StoreError> {
+        let NewCheckpoint {
+            state,
+            resume,
+            inbox_from,
+        } = cp;
         self.tx
             .execute(
                 "INSERT INTO checkpoint (id, state, resume, saved_at) VALUES (1, ?1, ?2, ?3)
@@ -1060,7 +1072,7 @@ impl Batch<'_> {
             .map_err(self.sql("writing the checkpoint"))?;
         if let Some(from) = inbox_from {
             self.tx
-                .execute("DELETE FROM inbox WHERE id < ?1", [from])
+                .execute("DELETE FROM inbox WHERE id < ?1", [*from])
                 .map_err(self.sql("pruning the inbox"))?;
         }
         Ok(())
@@ -1165,7 +1177,12 @@ pub(crate) mod tests {
             let b = s.batch().unwrap();
             b.alert(&alert("a1", &["e1"]), Finality::Final, OutFile::NotUsed)
                 .unwrap();
-            b.checkpoint("{}", "{}", None).unwrap();
+            b.checkpoint(&NewCheckpoint {
+                state: "{}".into(),
+                resume: "{}".into(),
+                inbox_from: None,
+            })
+            .unwrap();
         }
         assert!(s.alerts().unwrap().is_empty());
         assert!(s.checkpoint().unwrap().is_none());
@@ -1180,7 +1197,12 @@ pub(crate) mod tests {
         assert_eq!(first, Some(1));
         assert_eq!(s.inbox_next_id().unwrap(), 4);
         let b = s.batch().unwrap();
-        b.checkpoint("{}", "{}", Some(3)).unwrap();
+        b.checkpoint(&NewCheckpoint {
+            state: "{}".into(),
+            resume: "{}".into(),
+            inbox_from: Some(3),
+        })
+        .unwrap();
         b.commit().unwrap();
         let rows = s.inbox_read(1, 10).unwrap();
         assert_eq!(rows, vec![(3, b"c".to_vec())]);

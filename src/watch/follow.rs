@@ -32,6 +32,7 @@ use tokio_util::sync::CancellationToken;
 use super::item::{FileId, Gap, Generation, Item, Line, Position, HEAD_BYTES};
 use super::metrics::Metrics;
 use super::rotation::{self, Planned, Step};
+use crate::store::files::Seen;
 
 /// How much of an over-long line is kept as evidence in the reject store.
 const KEEP_OF_LONG_LINE: usize = 4096;
@@ -442,7 +443,7 @@ fn follow_inner(
                                     let item = Item::Generation {
                                         source,
                                         generation: g,
-                                        new: true,
+                                        seen: Seen::New,
                                     };
                                     if tx.blocking_send(item).is_err() {
                                         return Ok(());
@@ -536,7 +537,7 @@ fn follow_inner(
                 let item = Item::Generation {
                     source,
                     generation: r.generation.clone(),
-                    new: true,
+                    seen: Seen::New,
                 };
                 if tx.blocking_send(item).is_err() {
                     return Ok(());
@@ -558,7 +559,7 @@ fn follow_inner(
                             let item = Item::Generation {
                                 source,
                                 generation: r.generation.clone(),
-                                new: false,
+                                seen: Seen::Known,
                             };
                             if tx.blocking_send(item).is_err() {
                                 return Ok(());

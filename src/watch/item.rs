@@ -123,12 +123,12 @@ pub enum Item {
         error: String,
     },
     /// A followed file's source starts reading a generation it has not read before
-    /// (`new`), or has learnt more of a known one's first bytes; the store keeps the list
-    /// so that a restart can find every generation again. Sent before its lines.
+    /// (`Seen::New`), or has learnt more of a known one's first bytes; the store keeps the
+    /// list so that a restart can find every generation again. Sent before its lines.
     Generation {
         source: usize,
         generation: Generation,
-        new: bool,
+        seen: crate::store::files::Seen,
     },
     /// Part of a followed file can no longer be read (a rotated generation deleted or
     /// unreadable before it was read to its end).

@@ -50,6 +50,7 @@ use crate::source::pgaudit::{self, LineDecoder, PgSettings};
 use crate::source::rejects::clip_raw;
 use crate::source::reorder::{late_message, Reorder, Timed};
 use crate::source::FormatChoice;
+use crate::store::files::Seen;
 use crate::store::{EventFacts, Finality, Store, StoredReject};
 
 /// An analysed event for the store: the event (its JSON is written by the writer thread,
@@ -299,7 +300,7 @@ pub struct Pipeline {
     /// (id, ts, user, JSON, what the detectors made of it, from which reference data).
     analysed: Vec<Analysed>,
     rejects: Vec<StoredReject>,
-    checkpoint: Option<(String, String, Option<i64>)>,
+    checkpoint: Option<crate::store::NewCheckpoint>,
     /// `--out` and the sinks' wake, until [`Pipeline::run`] hands them to the writer.
     out: Option<JsonLinesSink>,
     /// Wakes the sinks' senders when final alerts were queued for them.
@@ -318,7 +319,7 @@ pub struct Pipeline {
     last_checkpoint: Option<Instant>,
     checkpoint_min: Duration,
     /// Generations of followed files to record (source, generation, new).
-    generations: Vec<(usize, Generation, bool)>,
+    generations: Vec<(usize, Generation, Seen)>,
     /// Gaps found since the last commit.
     gaps: Vec<(usize, Gap)>,
 }
@@ -602,9 +603,9 @@ impl Pipeline {
             Item::Generation {
                 source,
                 generation,
-                new,
+                seen,
             } => {
-                self.generations.push((source, generation, new));
+                self.generations.push((source, generation, seen));
                 self.dirty = true;
                 Ok(())
             }
@@ -757,7 +758,11 @@ impl Pipeline {
             resume.sources.insert(s.name.to_string(), r);
         }
         let resume = serde_json::to_string(&resume).unwrap_or_default();
-        self.checkpoint = Some((state::encode(&self.engine.state()), resume, inbox_from));
+        self.checkpoint = Some(crate::store::NewCheckpoint {
+            state: state::encode(&self.engine.state()),
+            resume,
+            inbox_from,
+        });
         self.last_checkpoint = Some(Instant::now());
         self.metrics.replay_events.store(0, Ordering::Relaxed);
     }
@@ -832,9 +837,9 @@ impl Pipeline {
             generations: self
                 .generations
                 .drain(..)
-                .map(|(s, g, new)| {
+                .map(|(s, g, seen)| {
                     let record = serde_json::to_string(&g).unwrap_or_default();
-                    (self.sources[s].name.clone(), file_key(&g.id), record, new)
+                    (self.sources[s].name.clone(), file_key(&g.id), record, seen)
                 })
                 .collect(),
             gen_read: self

@@ -52,14 +52,14 @@ pub(crate) struct Step {
     pub events: Vec<Analysed>,
     /// Each source's name and position (JSON) of the next line to read.
     pub progress: Vec<(Arc<str>, Value)>,
-    /// Generations of followed files: source, key, record (JSON), new.
-    pub generations: Vec<(Arc<str>, String, String, bool)>,
+    /// Generations of followed files: source, key, record (JSON), first read or not.
+    pub generations: Vec<(Arc<str>, String, String, crate::store::files::Seen)>,
     /// How far generations were read: source, key, offset.
     pub gen_read: Vec<(Arc<str>, String, u64)>,
     /// Gaps found: source index (for metrics), source name, the gap.
     pub gaps: Vec<(usize, Arc<str>, Gap)>,
     /// Engine state, resume points (JSON) and the first inbox id still needed.
-    pub checkpoint: Option<(String, String, Option<i64>)>,
+    pub checkpoint: Option<crate::store::NewCheckpoint>,
 }
 
 /// What the writer did, for the run's outcome.
@@ -230,8 +230,8 @@ impl Committer {
                     batch.progress(name, position)?;
                 }
                 // Generations before their progress, in the order they were read.
-                for (name, key, record, new) in &step.generations {
-                    batch.generation(name, key, record, *new)?;
+                for (name, key, record, seen) in &step.generations {
+                    batch.generation(name, key, record, *seen)?;
                 }
                 for (name, key, at) in &step.gen_read {
                     batch.generation_read(name, key, *at)?;
@@ -242,10 +242,10 @@ impl Committer {
                         new_gaps.push(*s);
                     }
                 }
-                if let Some((st, resume, inbox)) = &step.checkpoint {
+                if let Some(cp) = &step.checkpoint {
                     checkpointed = true;
-                    batch.checkpoint(st, resume, *inbox)?;
-                    if let Ok(r) = serde_json::from_str::<Resume>(resume) {
+                    batch.checkpoint(cp)?;
+                    if let Ok(r) = serde_json::from_str::<Resume>(&cp.resume) {
                         for (name, sr) in &r.sources {
                             if let Some(f) = sr.resume.file {
                                 // A few generations before the checkpoint's stay known, so
