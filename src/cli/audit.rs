@@ -40,32 +40,8 @@ use custodes::summary::{self, InputStats};
 /// last 90 days without re-reading them.
 #[derive(Debug, Args)]
 pub struct AuditArgs {
-    /// Reference data directory (personnel.csv required).
-    ///
-    /// associations, cases, case_assignments, case_subjects, watchlist and clients are
-    /// optional; each table is CSV or Parquet.
-    #[arg(help_heading = "Inputs", long, value_name = "DIR")]
-    pub refs: PathBuf,
-
-    /// Configuration file (`custodes config` prints every key and its default).
-    #[arg(help_heading = "Inputs", long, value_name = "FILE")]
-    pub config: Option<PathBuf>,
-
-    /// What the inputs are: auto, contract or a database log.
-    ///
-    /// auto, contract, pgaudit, mariadb, percona or mysql-enterprise. auto: by extension,
-    /// and by content for .json, .csv and .log; contract: custodes
-    /// events; pgaudit: PostgreSQL logs with pgAudit lines (see the [pgaudit] section of
-    /// `custodes config`); mariadb: MariaDB server_audit logs (the [mariadb] section);
-    /// percona: Percona Server audit_log JSON; mysql-enterprise: MySQL Enterprise Audit /
-    /// audit_log_filter JSON (both the [mysql] section).
-    #[arg(
-        help_heading = "Inputs",
-        long,
-        value_name = "FORMAT",
-        default_value = "auto"
-    )]
-    pub format: source::FormatChoice,
+    #[command(flatten)]
+    pub read: super::ReadArgs,
 
     /// Write alerts here instead of standard output.
     ///
@@ -171,14 +147,15 @@ fn rejects_beside(out: &Path) -> PathBuf {
 
 pub fn run(args: AuditArgs) -> anyhow::Result<ExitCode> {
     let started = std::time::Instant::now();
-    let config = super::load_config(args.config.as_ref())?;
+    let config = super::load_config(args.read.config.as_ref())?;
     let sinks = if args.sinks.is_empty() {
         None
     } else {
-        let built = Sinks::build(&config.sinks, &args.sinks).map_err(|e| match &args.config {
-            Some(p) => anyhow::anyhow!("{}: {e}", p.display()),
-            None => anyhow::anyhow!("{e} (no --config given)"),
-        })?;
+        let built =
+            Sinks::build(&config.sinks, &args.sinks).map_err(|e| match &args.read.config {
+                Some(p) => anyhow::anyhow!("{}: {e}", p.display()),
+                None => anyhow::anyhow!("{e} (no --config given)"),
+            })?;
         Some(built)
     };
     let reject_path = args
@@ -191,13 +168,13 @@ pub fn run(args: AuditArgs) -> anyhow::Result<ExitCode> {
         None => RejectSink::counting(),
     };
 
-    let opts = super::read_options(&config, args.config.as_ref())?;
-    let inputs = source::discover(&args.events, args.format)?;
+    let opts = super::read_options(&config, args.read.config.as_ref())?;
+    let inputs = source::discover(&args.events, args.read.format)?;
     // The order scan reads every input once; it runs while reference data loads, since
     // neither needs the other.
     let (refs, plan) = std::thread::scope(|s| {
         let plan = (!args.stream).then(|| s.spawn(|| source::ordered::plan(&inputs)));
-        let refs = RefData::load(&args.refs, &mut rejects);
+        let refs = RefData::load(&args.read.refs, &mut rejects);
         let plan = plan.map(|h| {
             h.join()
                 .unwrap_or_else(|panic| std::panic::resume_unwind(panic))

@@ -29,31 +29,12 @@ use custodes::source::{self, RejectSink};
 /// without re-reading it.
 #[derive(Debug, Args)]
 pub struct BaselineArgs {
-    /// Reference data directory (as for `audit`).
-    #[arg(help_heading = "Inputs", long, value_name = "DIR")]
-    pub refs: PathBuf,
+    #[command(flatten)]
+    pub read: super::ReadArgs,
 
     /// The state file to create or update.
     #[arg(help_heading = "History", long, value_name = "FILE")]
     pub state: PathBuf,
-
-    /// Configuration file (see `custodes config`).
-    #[arg(help_heading = "Inputs", long, value_name = "FILE")]
-    pub config: Option<PathBuf>,
-
-    /// What the inputs are: auto, contract or a database log.
-    ///
-    /// auto (by extension, and by content for .json, .csv and .log), contract (custodes
-    /// events), pgaudit (PostgreSQL logs with pgAudit lines), mariadb (MariaDB server_audit
-    /// logs), percona (Percona Server audit_log JSON) or mysql-enterprise (MySQL Enterprise
-    /// Audit / audit_log_filter JSON).
-    #[arg(
-        help_heading = "Inputs",
-        long,
-        value_name = "FORMAT",
-        default_value = "auto"
-    )]
-    pub format: source::FormatChoice,
 
     /// Write rejected input lines here (JSON lines).
     ///
@@ -72,20 +53,20 @@ pub struct BaselineArgs {
 
 pub fn run(args: BaselineArgs) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
-    let config = super::load_config(args.config.as_ref())?;
+    let config = super::load_config(args.read.config.as_ref())?;
     let mut rejects = match &args.rejects {
         Some(p) => RejectSink::to_file(p)
             .with_context(|| format!("{}: cannot create reject file", p.display()))?,
         None => RejectSink::counting(),
     };
-    let refs = RefData::load(&args.refs, &mut rejects)?;
+    let refs = RefData::load(&args.read.refs, &mut rejects)?;
     for n in &refs.notes {
         eprintln!("custodes: {n}");
     }
     let _state_lock = state::StateLock::acquire(&args.state)?;
-    let opts = super::read_options(&config, args.config.as_ref())?;
+    let opts = super::read_options(&config, args.read.config.as_ref())?;
     let resolver = Resolver::new(refs, config);
-    let inputs = source::discover(&args.events, args.format)?;
+    let inputs = source::discover(&args.events, args.read.format)?;
     let outcome = run::baseline::run(&inputs, &opts, &resolver, &args.state, &mut rejects)?;
     let (read, rejected, counted, saved) = (
         outcome.events,

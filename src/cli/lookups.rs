@@ -32,26 +32,8 @@ use custodes::source::{self, RejectSink};
 /// people: write it only where investigators may read it.
 #[derive(Debug, Args)]
 pub struct LookupsArgs {
-    /// Reference data directory: whose logins, cases and known records.
-    ///
-    /// As for `audit`.
-    #[arg(help_heading = "Inputs", long, value_name = "DIR")]
-    pub refs: PathBuf,
-
-    /// Configuration file (identity and case settings are the detectors').
-    #[arg(help_heading = "Inputs", long, value_name = "FILE")]
-    pub config: Option<PathBuf>,
-
-    /// What the inputs are: auto, contract or pgaudit.
-    ///
-    /// As for `audit`.
-    #[arg(
-        help_heading = "Inputs",
-        long,
-        value_name = "FORMAT",
-        default_value = "auto"
-    )]
-    pub format: source::FormatChoice,
+    #[command(flatten)]
+    pub read: super::ReadArgs,
 
     /// The person's id in the queried systems.
     #[arg(help_heading = "Who", long, value_name = "ID")]
@@ -124,8 +106,8 @@ pub struct LookupsArgs {
 }
 
 pub fn run(args: LookupsArgs) -> anyhow::Result<ExitCode> {
-    let config = super::load_config(args.config.as_ref())?;
-    let opts = super::read_options(&config, args.config.as_ref())?;
+    let config = super::load_config(args.read.config.as_ref())?;
+    let opts = super::read_options(&config, args.read.config.as_ref())?;
     let mut rejects = RejectSink::counting();
     let criteria = Criteria {
         person_id: args.person_id,
@@ -143,7 +125,7 @@ pub fn run(args: LookupsArgs) -> anyhow::Result<ExitCode> {
             let mut store = custodes::store::Store::open(db)?;
             let (report, basis) = lookups::search_recorded(
                 &mut store,
-                &args.refs,
+                &args.read.refs,
                 config,
                 criteria,
                 args.recompute_cases,
@@ -158,10 +140,10 @@ pub fn run(args: LookupsArgs) -> anyhow::Result<ExitCode> {
             report
         }
         None => {
-            let refs = RefData::load(&args.refs, &mut rejects)?;
+            let refs = RefData::load(&args.read.refs, &mut rejects)?;
             let resolver = Resolver::new(refs, config);
             let target = Target::new(&criteria, &resolver)?;
-            let inputs = source::discover(&args.events, args.format)?;
+            let inputs = source::discover(&args.events, args.read.format)?;
             for (s, why) in &inputs.skipped {
                 eprintln!("custodes: skipped {} ({why})", s.display());
             }

@@ -15,7 +15,7 @@ mod watch;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
 
 const AFTER_HELP: &str = "\
 Exit status:
@@ -92,4 +92,36 @@ pub fn read_options(
         Some(p) => anyhow::anyhow!("{}: {e}", p.display()),
         None => anyhow::anyhow!("default configuration: {e}"),
     })
+}
+
+/// The reference data, configuration and input format, as `audit`, `baseline` and
+/// `lookups` take them (`watch` reads live sources, whose format is told differently).
+#[derive(Debug, Args)]
+pub struct ReadArgs {
+    /// Reference data directory (personnel.csv required).
+    ///
+    /// associations, cases, case_assignments, case_subjects, watchlist and clients are
+    /// optional; each table is CSV or Parquet.
+    #[arg(help_heading = "Inputs", long, value_name = "DIR")]
+    pub refs: PathBuf,
+
+    /// Configuration file (`custodes config` prints every key and its default).
+    #[arg(help_heading = "Inputs", long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// What the inputs are: auto, contract or a database log.
+    ///
+    /// auto, contract, pgaudit, mariadb, percona or mysql-enterprise. auto: by extension,
+    /// and by content for .json, .csv and .log; contract: custodes
+    /// events; pgaudit: PostgreSQL logs with pgAudit lines (see the [pgaudit] section of
+    /// `custodes config`); mariadb: MariaDB server_audit logs (the [mariadb] section);
+    /// percona: Percona Server audit_log JSON; mysql-enterprise: MySQL Enterprise Audit /
+    /// audit_log_filter JSON (both the [mysql] section).
+    #[arg(
+        help_heading = "Inputs",
+        long,
+        value_name = "FORMAT",
+        default_value = "auto"
+    )]
+    pub format: custodes::source::FormatChoice,
 }
