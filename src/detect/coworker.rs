@@ -2,7 +2,7 @@
 
 use serde_json::json;
 
-use super::self_query::employee_match;
+use super::self_query::{employee_match, Whose};
 use super::{identity_finding, Context, Detector, DetectorDoc, Finding, IdentityHit};
 use crate::alert::Severity;
 use crate::event::Event;
@@ -28,7 +28,7 @@ impl Detector for Coworker {
 
     fn observe(&mut self, ev: &Event, r: &Resolved<'_>, cx: &Context<'_>, out: &mut Vec<Finding>) {
         let resolver = cx.resolver;
-        let Some((me, m, matched)) = employee_match(r, resolver, false) else {
+        let Some((me, m, matched)) = employee_match(r, resolver, Whose::Others) else {
             return;
         };
         let Some(target) = resolver.employee(m.entry) else {

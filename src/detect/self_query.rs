@@ -29,7 +29,7 @@ impl Detector for SelfQuery {
     }
 
     fn observe(&mut self, ev: &Event, r: &Resolved<'_>, cx: &Context<'_>, out: &mut Vec<Finding>) {
-        let Some((me, m, matched)) = employee_match(r, cx.resolver, true) else {
+        let Some((me, m, matched)) = employee_match(r, cx.resolver, Whose::Own) else {
             return;
         };
         out.push(identity_finding(
@@ -48,13 +48,21 @@ impl Detector for SelfQuery {
     }
 }
 
+/// Which employees looked up [`employee_match`] takes: the user's own record
+/// (`self_query`) or the others (`coworker`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Whose {
+    Own,
+    Others,
+}
+
 /// For an unexplained lookup by a user on the personnel list: the user, the strongest
-/// match among the employees looked up that are the user (`own`) or are not, and that
-/// employee's displayed name. Shared with `coworker`, which takes the other employees.
+/// match among the employees looked up that are `whose`, and that employee's displayed
+/// name. Shared with `coworker`, which takes the other employees.
 pub(super) fn employee_match<'a>(
     r: &'a Resolved<'a>,
     resolver: &'a Resolver,
-    own: bool,
+    whose: Whose,
 ) -> Option<(&'a Personnel, &'a Match, &'a str)> {
     let me = r.personnel?;
     if explained(r) {
@@ -63,7 +71,7 @@ pub(super) fn employee_match<'a>(
     let chosen = r.employees.iter().filter(|m| {
         resolver
             .employee(m.entry)
-            .is_some_and(|e| (e.employee_id == me.employee_id) == own)
+            .is_some_and(|e| (e.employee_id == me.employee_id) == (whose == Whose::Own))
     });
     let m = strongest(chosen)?;
     let matched = resolver

@@ -93,7 +93,7 @@ fn bad_usage_exits_2() {
 
 #[test]
 fn fail_on_turns_serious_alerts_into_exit_1() {
-    let t = fixtures().join("tricky");
+    let t = fixtures().join("identity_and_cases");
     custodes()
         .args(["audit", "--quiet", "--fail-on", "critical", "--refs"])
         .arg(t.join("refs"))
@@ -363,10 +363,10 @@ fn a_missing_config_is_named_with_its_cause_once() {
     let missing = dir.path().join("nowhere.toml");
     let out = custodes()
         .args(["audit", "--refs"])
-        .arg(fixtures().join("shared/refs"))
+        .arg(fixtures().join("shared_credential/refs"))
         .arg("--config")
         .arg(&missing)
-        .arg(fixtures().join("shared/events.jsonl"))
+        .arg(fixtures().join("shared_credential/events.jsonl"))
         .assert()
         .code(2);
     let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();

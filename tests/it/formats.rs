@@ -29,7 +29,7 @@ const COLUMNS: [&str; 16] = [
 /// The tricky events flattened to the contract's columns (nested `subject` objects become
 /// `subject_*` columns), as rows of optional strings.
 fn flat_rows() -> Vec<Vec<Option<String>>> {
-    let src = std::fs::read_to_string(fixtures().join("tricky/events.jsonl")).expect("fixture");
+    let src = std::fs::read_to_string(fixtures().join("identity_and_cases/events.jsonl")).expect("fixture");
     src.lines()
         .map(|l| {
             let mut v: serde_json::Map<String, Value> = serde_json::from_str(l).expect("json");
@@ -51,7 +51,7 @@ fn audit(inputs: &[&std::path::Path]) -> Vec<Value> {
     let out = dir.path().join("alerts.jsonl");
     let mut cmd = custodes();
     cmd.args(["audit", "--quiet", "--refs"])
-        .arg(fixtures().join("tricky/refs"))
+        .arg(fixtures().join("identity_and_cases/refs"))
         .arg("--out")
         .arg(&out);
     for i in inputs {
@@ -80,7 +80,7 @@ fn csv_parquet_gzip_and_jsonl_agree() {
     custodes::columnar::write_string_parquet(&pq_path, &headers, &rows).expect("parquet");
 
     let gz_path = dir.path().join("events.jsonl.gz");
-    let src = std::fs::read(fixtures().join("tricky/events.jsonl")).expect("fixture");
+    let src = std::fs::read(fixtures().join("identity_and_cases/events.jsonl")).expect("fixture");
     let mut gz = flate2::write::GzEncoder::new(
         std::fs::File::create(&gz_path).expect("gz"),
         flate2::Compression::fast(),
@@ -88,7 +88,7 @@ fn csv_parquet_gzip_and_jsonl_agree() {
     gz.write_all(&src).expect("gz write");
     gz.finish().expect("gz finish");
 
-    let reference = alert_keys(&audit(&[&fixtures().join("tricky/events.jsonl")]));
+    let reference = alert_keys(&audit(&[&fixtures().join("identity_and_cases/events.jsonl")]));
     assert_eq!(reference.len(), 25);
     assert_eq!(alert_keys(&audit(&[&csv_path])), reference, "csv");
     assert_eq!(alert_keys(&audit(&[&pq_path])), reference, "parquet");
@@ -98,7 +98,7 @@ fn csv_parquet_gzip_and_jsonl_agree() {
 #[test]
 fn a_directory_of_split_files_is_merged_in_time_order() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let src = std::fs::read_to_string(fixtures().join("tricky/events.jsonl")).expect("fixture");
+    let src = std::fs::read_to_string(fixtures().join("identity_and_cases/events.jsonl")).expect("fixture");
     let lines: Vec<&str> = src.lines().collect();
     // Odd and even lines in two files, nested one level down, plus a stray README.
     std::fs::create_dir(dir.path().join("day")).expect("mkdir");
@@ -107,16 +107,16 @@ fn a_directory_of_split_files_is_merged_in_time_order() {
     std::fs::write(dir.path().join("b.jsonl"), odd.join("\n")).expect("write");
     std::fs::write(dir.path().join("day/a.ndjson"), even.join("\n")).expect("write");
     std::fs::write(dir.path().join("README.txt"), "not events").expect("write");
-    let reference = alert_keys(&audit(&[&fixtures().join("tricky/events.jsonl")]));
+    let reference = alert_keys(&audit(&[&fixtures().join("identity_and_cases/events.jsonl")]));
     assert_eq!(alert_keys(&audit(&[dir.path()])), reference);
 }
 
 #[test]
 fn standard_input_is_read_as_json_lines() {
-    let src = std::fs::read(fixtures().join("tricky/events.jsonl")).expect("fixture");
+    let src = std::fs::read(fixtures().join("identity_and_cases/events.jsonl")).expect("fixture");
     let out = custodes()
         .args(["audit", "--quiet", "--refs"])
-        .arg(fixtures().join("tricky/refs"))
+        .arg(fixtures().join("identity_and_cases/refs"))
         .arg("-")
         .write_stdin(src)
         .assert()

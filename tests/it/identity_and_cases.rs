@@ -1,5 +1,5 @@
 //! Who was looked up and under which case, on the hand-made tricky world
-//! (tests/fixtures/tricky): nicknames, typos, a common name
+//! (tests/fixtures/identity_and_cases): nicknames, typos, a common name
 //! shared by two employees, a namesake citizen, a cover case, an expired association,
 //! closed/unknown/unassigned cases, exempt purposes, an internal-affairs lookup under an
 //! assigned case, accents, phone and address spellings, offsets and out-of-order lines.
@@ -9,7 +9,7 @@ use serde_json::Value;
 use crate::support::{alert_keys, audit_fixture, custodes, fixtures, read_jsonl};
 
 fn run_tricky() -> Vec<Value> {
-    audit_fixture("tricky", None)
+    audit_fixture("identity_and_cases", None)
 }
 
 fn key(d: &str, k: &str, u: &str, ids: &[&str]) -> (String, String, String, Vec<String>) {
@@ -129,14 +129,14 @@ fn alert_ids_are_stable_across_runs_and_input_order() {
     assert_eq!(ids(&first), ids(&again));
     // Reversing the file must not change anything: events are sorted before detection.
     let dir = tempfile::tempdir().expect("tempdir");
-    let src = std::fs::read_to_string(fixtures().join("tricky/events.jsonl")).expect("fixture");
+    let src = std::fs::read_to_string(fixtures().join("identity_and_cases/events.jsonl")).expect("fixture");
     let reversed: Vec<&str> = src.lines().rev().collect();
     let rev_path = dir.path().join("reversed.jsonl");
     std::fs::write(&rev_path, reversed.join("\n")).expect("write");
     let out = dir.path().join("alerts.jsonl");
     custodes()
         .args(["audit", "--quiet", "--refs"])
-        .arg(fixtures().join("tricky/refs"))
+        .arg(fixtures().join("identity_and_cases/refs"))
         .arg("--out")
         .arg(&out)
         .arg(&rev_path)
@@ -147,7 +147,7 @@ fn alert_ids_are_stable_across_runs_and_input_order() {
 
 #[test]
 fn summary_reports_explained_fraction_and_riskiest_users() {
-    let t = fixtures().join("tricky");
+    let t = fixtures().join("identity_and_cases");
     let assert = custodes()
         .args(["audit", "--refs"])
         .arg(t.join("refs"))
@@ -174,7 +174,7 @@ fn without_optional_tables_detectors_switch_off_and_say_so() {
     let refs = dir.path().join("refs");
     std::fs::create_dir(&refs).expect("mkdir");
     std::fs::copy(
-        fixtures().join("tricky/refs/personnel.csv"),
+        fixtures().join("identity_and_cases/refs/personnel.csv"),
         refs.join("personnel.csv"),
     )
     .expect("copy");
@@ -184,7 +184,7 @@ fn without_optional_tables_detectors_switch_off_and_say_so() {
         .arg(&refs)
         .arg("--out")
         .arg(&out)
-        .arg(fixtures().join("tricky/events.jsonl"))
+        .arg(fixtures().join("identity_and_cases/events.jsonl"))
         .assert()
         .success();
     let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
@@ -209,7 +209,7 @@ fn without_optional_tables_detectors_switch_off_and_say_so() {
 #[test]
 fn exempt_purposes_come_from_the_config_file() {
     let alerts = audit_fixture(
-        "tricky",
+        "identity_and_cases",
         Some(
             "[no_case]
 exempt_purposes = []
@@ -229,7 +229,7 @@ fn logins_missing_from_personnel_are_reported() {
         r#"{"id":"g1","ts":"2024-05-14T08:00:00Z","user":"ghost","subject_person_id":"P-E3"}"#;
     let out = custodes()
         .args(["audit", "--refs"])
-        .arg(fixtures().join("tricky/refs"))
+        .arg(fixtures().join("identity_and_cases/refs"))
         .arg("-")
         .write_stdin(format!("{line}\n"))
         .assert()

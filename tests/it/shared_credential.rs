@@ -7,7 +7,7 @@ use serde_json::Value;
 use crate::support::{alert_keys, audit_fixture};
 
 fn run() -> Vec<Value> {
-    audit_fixture("shared", None)
+    audit_fixture("shared_credential", None)
 }
 
 fn key(k: &str, u: &str, ids: &[&str]) -> (String, String, String, Vec<String>) {
@@ -68,7 +68,7 @@ fn the_concurrency_window_comes_from_the_config() {
     // 30 minutes makes SOUTH -> VPN (REMOTE) and VPN -> FAR concurrent (two site pairs, two
     // alerts); an event already reported as concurrent is not reported as travel too.
     let keys = alert_keys(&audit_fixture(
-        "shared",
+        "shared_credential",
         Some("[shared_credential]\nconcurrent_window_minutes = 30\n"),
     ));
     assert!(

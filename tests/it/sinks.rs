@@ -42,7 +42,7 @@ impl Run {
 /// `$DIR` stands for the run's scratch directory) and extra arguments.
 fn audit(config: &str, args: &[&str]) -> Run {
     let dir = tempfile::tempdir().expect("tempdir");
-    let world = fixtures().join("tricky");
+    let world = fixtures().join("identity_and_cases");
     let mut events = std::fs::read_to_string(world.join("events.jsonl")).expect("events");
     events.push_str(HOSTILE);
     events.push('\n');
@@ -655,7 +655,7 @@ fn the_metrics_file_holds_the_runs_figures_for_the_textfile_collector() {
         let v: f64 = value.parse().unwrap_or_else(|_| panic!("{line}"));
         samples.insert(name.to_string(), v);
     }
-    let events = std::fs::read_to_string(fixtures().join("tricky/events.jsonl"))
+    let events = std::fs::read_to_string(fixtures().join("identity_and_cases/events.jsonl"))
         .expect("events")
         .lines()
         .count()

@@ -103,7 +103,7 @@ fn inputs(dir: &Path) -> Vec<(PathBuf, PathBuf)> {
     let w = dir.join("world");
     gen_world(&w, 13, 4);
     let mut out = vec![(w.join("refs"), w.join("events.jsonl"))];
-    for name in ["tricky", "lookups_recorded", "lookups"] {
+    for name in ["identity_and_cases", "lookups_recorded", "lookups"] {
         let f = fixtures().join(name);
         out.push((f.join("refs"), f.join("events.jsonl")));
     }
