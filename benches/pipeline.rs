@@ -34,7 +34,7 @@ use std::sync::Arc;
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 
 use custodes::alert::sink::JsonLinesSink;
-use custodes::baseline::{self, History};
+use custodes::baseline::History;
 use custodes::config::Config;
 use custodes::detect::Engine;
 use custodes::gen::{generate, GenOptions};
@@ -120,7 +120,7 @@ fn baseline_build(c: &mut Criterion) {
     group.bench_function("history_60d_400u", |b| {
         b.iter(|| {
             let mut history = History::new(90);
-            let stats = baseline::build(
+            let stats = custodes::run::baseline::build(
                 &inputs,
                 &read_opts,
                 &resolver,

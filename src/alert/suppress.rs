@@ -3,10 +3,25 @@
 //! A rule names a login, a detector and/or a kind (unnamed = any) and may expire; it hides
 //! the alerts that match it and start before it expires (the expiry date is inclusive). A
 //! revoked rule hides nothing from its revocation on. This module decides matches only;
-//! rules live in the store and are made by admins in `custodes serve`.
+//! rules live in the store (which keeps this type) and are made by admins in `custodes serve`.
 
 use crate::alert::Alert;
-use crate::store::workbench::Exception;
+
+/// A suppression rule. `None` fields match anything.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Exception {
+    pub id: i64,
+    pub user: Option<String>,
+    pub detector: Option<String>,
+    pub kind: Option<String>,
+    pub owner: String,
+    pub reason: String,
+    /// RFC 3339 date or time after which the rule no longer applies.
+    pub expires: Option<String>,
+    pub created_by: String,
+    pub created_at: String,
+    pub revoked_at: Option<String>,
+}
 
 /// Whether `rule` names this alert's login, detector and kind and had not expired when
 /// the alert's window started (revocation is not considered: previews use this).

@@ -9,7 +9,8 @@
 //! History is filled the same way whichever way a run is driven: the engine tallies each
 //! day's events ([`tally::DayTally`]) and commits the day when it ends; `custodes baseline`
 //! computes the same rows with polars group-bys over history files
-//! ([`crate::columnar::aggregate_activity`]); [`state`] saves and loads them. The row
+//! ([`crate::columnar::aggregate_activity`], driven by [`crate::run::baseline`]); [`state`]
+//! saves and loads them. The row
 //! definitions come from one function, [`tally::activity`], so the paths cannot drift.
 
 pub mod model;
@@ -25,76 +26,6 @@ use serde::{Deserialize, Serialize};
 pub use tally::{activity, Activity, DayTally};
 
 use crate::columnar::{aggregate_activity, ActivityColumns, ColumnarError};
-use crate::identity::Resolver;
-use crate::source::{self, Inputs, RejectSink, SourceError};
-
-/// Why history could not be built from files.
-#[derive(Debug, thiserror::Error)]
-pub enum BuildError {
-    #[error(transparent)]
-    Source(#[from] SourceError),
-    #[error("aggregating history: {0}")]
-    Aggregate(#[from] ColumnarError),
-}
-
-/// What [`build`] read and learnt besides the history rows.
-#[derive(Debug, Default, Clone)]
-pub struct BuildStats {
-    pub events: u64,
-    pub rejected: u64,
-    /// Events that count as work (lookups and exports).
-    pub counted: u64,
-    pub latest: Option<chrono::DateTime<chrono::Utc>>,
-    /// The `fishing` detector's usual searches over the same events (its own history,
-    /// which the group-bys cannot compute: a sequence depends on the order of searches),
-    /// to merge into the saved state's carry ([`crate::detect::fishing::Learnt::merge_into`]).
-    pub fishing: crate::detect::fishing::Learnt,
-}
-
-/// Reads every input (any order: they are merged into time order, which the fishing
-/// detector's sequences need), resolves each event as an audit would, adds the aggregated
-/// rows to `history` and learns the fishing detector's usual searches (the
-/// `custodes baseline` path). Resolution runs on worker threads, one per core.
-pub fn build(
-    inputs: &Inputs,
-    opts: &source::ReadOptions,
-    resolver: &Resolver,
-    rejects: &mut RejectSink,
-    history: &mut History,
-) -> Result<BuildStats, BuildError> {
-    let mut builder = HistoryBuilder::default();
-    let mut learner = crate::detect::fishing::Learner::new(&resolver.config);
-    let mut stats = BuildStats::default();
-    let plan = source::ordered::plan(inputs)?;
-    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
-    let prepare = |ev: &crate::event::Event| crate::detect::Prepared::new(resolver, ev);
-    let read = source::ordered::for_each_in_time_order(
-        inputs,
-        &plan,
-        opts,
-        threads,
-        rejects,
-        &prepare,
-        |ev, p| -> Result<(), std::convert::Infallible> {
-            stats.latest = stats.latest.max(Some(ev.ts));
-            if let Some(a) = &p.activity {
-                builder.push(a);
-            }
-            learner.observe(&ev, &p.resolved, resolver, p.activity.as_ref());
-            Ok(())
-        },
-    )?;
-    let read = match read {
-        Ok(r) => r,
-        Err(never) => match never {},
-    };
-    stats.events = read.events;
-    stats.rejected = read.rejected;
-    stats.counted = builder.len() as u64;
-    stats.fishing = learner.finish(resolver);
-    builder.finish(history)?;
-    Ok(stats)
-}
 
 /// One user's activity on one UTC day.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -73,7 +73,7 @@ pub fn subject_key(r: &Resolved<'_>, resolver: &Resolver) -> Option<SubjectKey> 
         if let Some((_, p)) = resolver.watch_entry(m.entry) {
             return Some(precise(format!(
                 "watch:{}",
-                crate::detect::person_key(&p.person_ids, &p.display)
+                crate::identity::person_key(&p.person_ids, &p.display)
             )));
         }
     }

@@ -180,10 +180,7 @@ pub fn build_detectors(resolver: &Resolver) -> Vec<Box<dyn Detector>> {
     ds
 }
 
-/// A short name for the person behind a match, for reasons.
-pub(crate) fn person_key(ids: &[String], display: &str) -> String {
-    ids.first().cloned().unwrap_or_else(|| display.to_string())
-}
+pub(crate) use crate::identity::person_key;
 
 /// The severity adjustment every identity detector shares: a weak match (name only, or a
 /// name shared by several people) is one level less serious; a lookup with no valid case

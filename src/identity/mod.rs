@@ -21,3 +21,9 @@ pub mod resolve;
 
 pub use index::{KnownPerson, Match, MatchKind, NameStats, PersonIndex, Query};
 pub use resolve::{CaseStatus, Resolved, Resolver, SearchCase};
+
+/// A short name for the person behind a match: their first id, or the name shown. Used in
+/// reasons and group keys by the detectors and in the behaviour history's person rows.
+pub(crate) fn person_key(ids: &[String], display: &str) -> String {
+    ids.first().cloned().unwrap_or_else(|| display.to_string())
+}

@@ -1,15 +1,16 @@
 //! `custodes baseline` as a run: earlier logs into the saved state's history and the
-//! fishing detector's usual searches, with no alert. Reading and aggregating is
-//! [`crate::baseline::build`]; this module decides what the saved state becomes.
+//! fishing detector's usual searches, with no alert: [`build`] reads and aggregates (the
+//! rows themselves are [`crate::baseline`]'s), [`run`] decides what the saved state becomes.
 //!
 //! It must not raise alerts or keep open windows that newer events have overtaken.
 
 use std::path::Path;
 
-use crate::baseline::{self, state, History};
+use crate::baseline::{state, History, HistoryBuilder};
+use crate::columnar::ColumnarError;
 use crate::detect::fishing;
 use crate::identity::Resolver;
-use crate::source::{Inputs, ReadOptions, RejectSink};
+use crate::source::{self, Inputs, ReadOptions, RejectSink, SourceError};
 
 use super::RunError;
 
@@ -41,7 +42,7 @@ pub fn run(
             carry: None,
         }
     };
-    let built = baseline::build(inputs, opts, resolver, rejects, &mut saved.history)?;
+    let built = build(inputs, opts, resolver, rejects, &mut saved.history)?;
     rejects.flush().map_err(RunError::Rejects)?;
     let last_day = saved.history.last_day();
     saved.carry = Some(
@@ -98,4 +99,72 @@ fn carry_with_fishing(
         .detectors
         .insert(fishing::DOC.name.to_string(), merged);
     Ok(carry)
+}
+
+/// Why history could not be built from files.
+#[derive(Debug, thiserror::Error)]
+pub enum BuildError {
+    #[error(transparent)]
+    Source(#[from] SourceError),
+    #[error("aggregating history: {0}")]
+    Aggregate(#[from] ColumnarError),
+}
+
+/// What [`build`] read and learnt besides the history rows.
+#[derive(Debug, Default, Clone)]
+pub struct BuildStats {
+    pub events: u64,
+    pub rejected: u64,
+    /// Events that count as work (lookups and exports).
+    pub counted: u64,
+    pub latest: Option<chrono::DateTime<chrono::Utc>>,
+    /// The `fishing` detector's usual searches over the same events (its own history,
+    /// which the group-bys cannot compute: a sequence depends on the order of searches),
+    /// to merge into the saved state's carry ([`crate::detect::fishing::Learnt::merge_into`]).
+    pub fishing: crate::detect::fishing::Learnt,
+}
+
+/// Reads every input (any order: they are merged into time order, which the fishing
+/// detector's sequences need), resolves each event as an audit would, adds the aggregated
+/// rows to `history` and learns the fishing detector's usual searches (the
+/// `custodes baseline` path). Resolution runs on worker threads, one per core.
+pub fn build(
+    inputs: &Inputs,
+    opts: &ReadOptions,
+    resolver: &Resolver,
+    rejects: &mut RejectSink,
+    history: &mut History,
+) -> Result<BuildStats, BuildError> {
+    let mut builder = HistoryBuilder::default();
+    let mut learner = crate::detect::fishing::Learner::new(&resolver.config);
+    let mut stats = BuildStats::default();
+    let plan = source::ordered::plan(inputs)?;
+    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+    let prepare = |ev: &crate::event::Event| crate::detect::Prepared::new(resolver, ev);
+    let read = source::ordered::for_each_in_time_order(
+        inputs,
+        &plan,
+        opts,
+        threads,
+        rejects,
+        &prepare,
+        |ev, p| -> Result<(), std::convert::Infallible> {
+            stats.latest = stats.latest.max(Some(ev.ts));
+            if let Some(a) = &p.activity {
+                builder.push(a);
+            }
+            learner.observe(&ev, &p.resolved, resolver, p.activity.as_ref());
+            Ok(())
+        },
+    )?;
+    let read = match read {
+        Ok(r) => r,
+        Err(never) => match never {},
+    };
+    stats.events = read.events;
+    stats.rejected = read.rejected;
+    stats.counted = builder.len() as u64;
+    stats.fishing = learner.finish(resolver);
+    builder.finish(history)?;
+    Ok(stats)
 }

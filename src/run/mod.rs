@@ -49,7 +49,7 @@ pub enum RunError {
     #[error("storing events: the writer thread failed")]
     WriterFailed,
     #[error(transparent)]
-    Build(#[from] crate::baseline::BuildError),
+    Build(#[from] baseline::BuildError),
     #[error("{}: cannot extend the saved state: the saved fishing history is not readable: {message}", path.display())]
     FishingHistory { path: PathBuf, message: String },
 }

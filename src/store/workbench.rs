@@ -92,21 +92,8 @@ pub struct Triage {
 /// Triage statuses, in the order an investigation moves through them.
 pub const STATUSES: [&str; 5] = ["open", "in_review", "confirmed", "benign", "false_positive"];
 
-/// A suppression rule. `None` fields match anything.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct Exception {
-    pub id: i64,
-    pub user: Option<String>,
-    pub detector: Option<String>,
-    pub kind: Option<String>,
-    pub owner: String,
-    pub reason: String,
-    /// RFC 3339 date or time after which the rule no longer applies.
-    pub expires: Option<String>,
-    pub created_by: String,
-    pub created_at: String,
-    pub revoked_at: Option<String>,
-}
+/// Exception rules are the alert model's (`crate::alert::suppress`); the store keeps them.
+pub use crate::alert::suppress::Exception;
 
 /// One access-log entry.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]

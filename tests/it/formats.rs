@@ -29,7 +29,8 @@ const COLUMNS: [&str; 16] = [
 /// The tricky events flattened to the contract's columns (nested `subject` objects become
 /// `subject_*` columns), as rows of optional strings.
 fn flat_rows() -> Vec<Vec<Option<String>>> {
-    let src = std::fs::read_to_string(fixtures().join("identity_and_cases/events.jsonl")).expect("fixture");
+    let src = std::fs::read_to_string(fixtures().join("identity_and_cases/events.jsonl"))
+        .expect("fixture");
     src.lines()
         .map(|l| {
             let mut v: serde_json::Map<String, Value> = serde_json::from_str(l).expect("json");
@@ -88,7 +89,9 @@ fn csv_parquet_gzip_and_jsonl_agree() {
     gz.write_all(&src).expect("gz write");
     gz.finish().expect("gz finish");
 
-    let reference = alert_keys(&audit(&[&fixtures().join("identity_and_cases/events.jsonl")]));
+    let reference = alert_keys(&audit(&[
+        &fixtures().join("identity_and_cases/events.jsonl")
+    ]));
     assert_eq!(reference.len(), 25);
     assert_eq!(alert_keys(&audit(&[&csv_path])), reference, "csv");
     assert_eq!(alert_keys(&audit(&[&pq_path])), reference, "parquet");
@@ -98,7 +101,8 @@ fn csv_parquet_gzip_and_jsonl_agree() {
 #[test]
 fn a_directory_of_split_files_is_merged_in_time_order() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let src = std::fs::read_to_string(fixtures().join("identity_and_cases/events.jsonl")).expect("fixture");
+    let src = std::fs::read_to_string(fixtures().join("identity_and_cases/events.jsonl"))
+        .expect("fixture");
     let lines: Vec<&str> = src.lines().collect();
     // Odd and even lines in two files, nested one level down, plus a stray README.
     std::fs::create_dir(dir.path().join("day")).expect("mkdir");
@@ -107,7 +111,9 @@ fn a_directory_of_split_files_is_merged_in_time_order() {
     std::fs::write(dir.path().join("b.jsonl"), odd.join("\n")).expect("write");
     std::fs::write(dir.path().join("day/a.ndjson"), even.join("\n")).expect("write");
     std::fs::write(dir.path().join("README.txt"), "not events").expect("write");
-    let reference = alert_keys(&audit(&[&fixtures().join("identity_and_cases/events.jsonl")]));
+    let reference = alert_keys(&audit(&[
+        &fixtures().join("identity_and_cases/events.jsonl")
+    ]));
     assert_eq!(alert_keys(&audit(&[dir.path()])), reference);
 }
 

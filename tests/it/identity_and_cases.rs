@@ -129,7 +129,8 @@ fn alert_ids_are_stable_across_runs_and_input_order() {
     assert_eq!(ids(&first), ids(&again));
     // Reversing the file must not change anything: events are sorted before detection.
     let dir = tempfile::tempdir().expect("tempdir");
-    let src = std::fs::read_to_string(fixtures().join("identity_and_cases/events.jsonl")).expect("fixture");
+    let src = std::fs::read_to_string(fixtures().join("identity_and_cases/events.jsonl"))
+        .expect("fixture");
     let reversed: Vec<&str> = src.lines().rev().collect();
     let rev_path = dir.path().join("reversed.jsonl");
     std::fs::write(&rev_path, reversed.join("\n")).expect("write");
