@@ -104,6 +104,24 @@ impl std::str::FromStr for FormatChoice {
     }
 }
 
+/// A setting of `custodes.toml` the readers cannot use, named by its key
+/// (`pgaudit.log_line_prefix`), with what is wrong with it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{key}: {problem}")]
+pub struct SettingsError {
+    pub key: String,
+    pub problem: String,
+}
+
+impl SettingsError {
+    pub(crate) fn new(key: &str, problem: impl std::fmt::Display) -> Self {
+        SettingsError {
+            key: key.to_string(),
+            problem: problem.to_string(),
+        }
+    }
+}
+
 /// What readers need beyond the path.
 #[derive(Debug, Clone)]
 pub struct ReadOptions {
@@ -114,7 +132,7 @@ pub struct ReadOptions {
 }
 
 impl ReadOptions {
-    pub fn new(config: &crate::config::Config) -> Result<ReadOptions, String> {
+    pub fn new(config: &crate::config::Config) -> Result<ReadOptions, SettingsError> {
         Ok(ReadOptions {
             pgaudit: Arc::new(pgaudit::PgSettings::new(&config.pgaudit)?),
             mariadb: Arc::new(mariadb::MariaSettings::new(&config.mariadb)?),

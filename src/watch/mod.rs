@@ -241,12 +241,17 @@ pub fn run(opts: WatchOptions) -> Result<Outcome, ServiceError> {
             endless: opts.token.is_some(),
             checkpoint_min: opts.checkpoint_min,
             format: opts.format,
-            pgaudit: Arc::new(PgSettings::new(&opts.config.pgaudit).map_err(ServiceError::Usage)?),
+            pgaudit: Arc::new(
+                PgSettings::new(&opts.config.pgaudit)
+                    .map_err(|e| ServiceError::Usage(e.to_string()))?,
+            ),
             mariadb: Arc::new(
-                MariaSettings::new(&opts.config.mariadb).map_err(ServiceError::Usage)?,
+                MariaSettings::new(&opts.config.mariadb)
+                    .map_err(|e| ServiceError::Usage(e.to_string()))?,
             ),
             mysql: Arc::new(
-                MariaSettings::for_mysql(&opts.config.mysql).map_err(ServiceError::Usage)?,
+                MariaSettings::for_mysql(&opts.config.mysql)
+                    .map_err(|e| ServiceError::Usage(e.to_string()))?,
             ),
         },
         store,

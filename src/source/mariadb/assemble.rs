@@ -24,6 +24,7 @@ use crate::event::{Event, Origin, Subject};
 use crate::source::decode::FieldError;
 use crate::source::pgaudit::assemble::{emit_per_candidate, first_tag, note_method};
 use crate::source::pgaudit::sql::{self, Analysis, ColumnMap, Dialect};
+use crate::source::SettingsError;
 
 /// The zone the file destination's local times are in.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -102,7 +103,7 @@ pub struct MariaSettings {
 
 impl MariaSettings {
     /// Checks the section; errors name the key.
-    pub fn new(c: &MariadbConfig) -> Result<MariaSettings, String> {
+    pub fn new(c: &MariadbConfig) -> Result<MariaSettings, SettingsError> {
         let lower = |v: &[String]| v.iter().map(|s| s.trim().to_lowercase()).collect();
         // Variables are written with their `@`; a name given without one means the same.
         let vars = |v: &[String]| {
@@ -119,14 +120,15 @@ impl MariaSettings {
         };
         Ok(MariaSettings {
             flavour: Flavour::Mariadb,
-            zone: Zone::parse(&c.timezone).map_err(|e| format!("mariadb.timezone: {e}"))?,
+            zone: Zone::parse(&c.timezone)
+                .map_err(|e| SettingsError::new("mariadb.timezone", e))?,
             query_log_limit: c.query_log_limit,
             columns: ColumnMap::new(
                 c.subject_columns
                     .iter()
                     .map(|(k, v)| (k.as_str(), v.as_str())),
             )
-            .map_err(|e| format!("mariadb.subject_columns: {e}"))?,
+            .map_err(|e| SettingsError::new("mariadb.subject_columns", e))?,
             case_keys: lower(&c.case_keys),
             purpose_keys: lower(&c.purpose_keys),
             case_variables: vars(&c.case_variables),
@@ -137,7 +139,7 @@ impl MariaSettings {
     /// `[mysql]`: the same keys but the zone (MySQL's JSON logs write UTC) and the
     /// limit's meaning (no server setting cuts statements; the key is for what a pipeline
     /// in between cuts). Errors name the key.
-    pub fn for_mysql(c: &MysqlConfig) -> Result<MariaSettings, String> {
+    pub fn for_mysql(c: &MysqlConfig) -> Result<MariaSettings, SettingsError> {
         let as_maria = MariadbConfig {
             timezone: "UTC".into(),
             query_log_limit: c.query_log_limit,
@@ -147,8 +149,10 @@ impl MariaSettings {
             purpose_variables: c.purpose_variables.clone(),
             subject_columns: c.subject_columns.clone(),
         };
-        let mut s =
-            MariaSettings::new(&as_maria).map_err(|e| e.replacen("mariadb.", "mysql.", 1))?;
+        let mut s = MariaSettings::new(&as_maria).map_err(|e| SettingsError {
+            key: e.key.replacen("mariadb.", "mysql.", 1),
+            problem: e.problem,
+        })?;
         s.flavour = Flavour::Mysql;
         Ok(s)
     }

@@ -23,6 +23,7 @@ use super::sql::{self, Analysis, Candidate, ColumnMap, Method, StatementFacts, S
 use crate::config::{PgClient, PgauditConfig};
 use crate::event::{Event, Origin, Subject};
 use crate::source::decode::FieldError;
+use crate::source::SettingsError;
 
 /// `[pgaudit]` made ready for use: patterns compiled, names lower-cased.
 #[derive(Debug, Clone)]
@@ -39,30 +40,31 @@ pub struct PgSettings {
 
 impl PgSettings {
     /// Checks the section; errors name the key.
-    pub fn new(c: &PgauditConfig) -> Result<PgSettings, String> {
+    pub fn new(c: &PgauditConfig) -> Result<PgSettings, SettingsError> {
         let lower = |v: &[String]| v.iter().map(|s| s.trim().to_lowercase()).collect();
         let app_pattern = if c.application_name_pattern.trim().is_empty() {
             None
         } else {
             let re = Regex::new(&c.application_name_pattern)
-                .map_err(|e| format!("pgaudit.application_name_pattern: {e}"))?;
+                .map_err(|e| SettingsError::new("pgaudit.application_name_pattern", e))?;
             if !re.capture_names().any(|n| n == Some("case")) {
-                return Err(
-                    "pgaudit.application_name_pattern needs a named group `case`, e.g. \"case=(?P<case>[^/]+)\"".into(),
-                );
+                return Err(SettingsError::new(
+                    "pgaudit.application_name_pattern",
+                    "needs a named group `case`, e.g. \"case=(?P<case>[^/]+)\"",
+                ));
             }
             Some(re)
         };
         Ok(PgSettings {
             client: c.client,
             prefix: Prefix::new(&c.log_line_prefix)
-                .map_err(|e| format!("pgaudit.log_line_prefix: {e}"))?,
+                .map_err(|e| SettingsError::new("pgaudit.log_line_prefix", e))?,
             columns: ColumnMap::new(
                 c.subject_columns
                     .iter()
                     .map(|(k, v)| (k.as_str(), v.as_str())),
             )
-            .map_err(|e| format!("pgaudit.subject_columns: {e}"))?,
+            .map_err(|e| SettingsError::new("pgaudit.subject_columns", e))?,
             case_keys: lower(&c.case_keys),
             purpose_keys: lower(&c.purpose_keys),
             case_settings: lower(&c.case_settings),
