@@ -204,11 +204,11 @@ pub fn run(args: AuditArgs) -> anyhow::Result<ExitCode> {
         .as_deref()
         .map(state::StateLock::acquire)
         .transpose()?;
-    let resolver = std::sync::Arc::new(Resolver::new(refs, config));
     let lateness = chrono::Duration::seconds(
         args.allowed_lateness
-            .unwrap_or(resolver.config.stream.allowed_lateness_seconds),
+            .unwrap_or(config.stream.allowed_lateness_seconds),
     );
+    let resolver = std::sync::Arc::new(Resolver::new(refs, config));
     let out = match &args.out {
         Some(p) => JsonLinesSink::file(p)
             .with_context(|| format!("{}: cannot create alert file", p.display()))?,

@@ -194,11 +194,8 @@ fn typed_name(s: &Subject) -> String {
 /// How a lookup named its subject, for reasons (`SMITH, JANE (DOB 1981-02-03)`).
 fn shown(s: &Subject) -> String {
     let name = match (&s.last_name, &s.first_name, &s.name) {
-        (Some(l), Some(f), _) => Some(format!("{l}, {f}")),
-        (Some(l), None, _) => Some(l.clone()),
-        (None, _, Some(n)) => Some(n.clone()),
-        (None, Some(f), None) => Some(f.clone()),
-        _ => None,
+        (None, None, None) => None,
+        _ => Some(typed_name(s)),
     };
     let mut parts = Vec::new();
     if let Some(id) = &s.person_id {
