@@ -34,7 +34,7 @@ use tokio_util::sync::CancellationToken;
 use super::deliver::SinkWake;
 use super::item::{FileId, Gap, Generation, Item, Line, Position};
 use super::metrics::Metrics;
-use super::writer::{Step, Writer};
+use super::writer::{GenerationRecord, Step, Writer};
 use super::ServiceError;
 use crate::alert::sink::JsonLinesSink;
 use crate::alert::Alert;
@@ -53,10 +53,15 @@ use crate::source::FormatChoice;
 use crate::store::files::Seen;
 use crate::store::{EventFacts, Finality, Store, StoredReject};
 
-/// An analysed event for the store: the event (its JSON is written by the writer thread,
-/// off the detection thread), its recorded case status and name statistics, and the
-/// reference data they were computed from.
-pub(crate) type Analysed = (Event, EventFacts, Arc<Resolver>);
+/// An analysed event for the store.
+pub(crate) struct Analysed {
+    /// The event; its JSON is written by the writer thread, off the detection thread.
+    pub event: Event,
+    /// Its recorded case status and name statistics.
+    pub facts: EventFacts,
+    /// The reference data and settings they were computed from.
+    pub resolver: Arc<Resolver>,
+}
 
 /// Where a source's lines come from, which decides whether they can be read again.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -726,7 +731,11 @@ impl Pipeline {
         self.metrics
             .event_time_ms
             .fetch_max(t.ev.ts.timestamp_millis(), Ordering::Relaxed);
-        self.analysed.push((t.ev, facts, resolver));
+        self.analysed.push(Analysed {
+            event: t.ev,
+            facts,
+            resolver,
+        });
     }
 
     fn take_closed(&mut self) {
@@ -839,7 +848,12 @@ impl Pipeline {
                 .drain(..)
                 .map(|(s, g, seen)| {
                     let record = serde_json::to_string(&g).unwrap_or_default();
-                    (self.sources[s].name.clone(), file_key(&g.id), record, seen)
+                    GenerationRecord {
+                        source: self.sources[s].name.clone(),
+                        key: file_key(&g.id),
+                        record,
+                        seen,
+                    }
                 })
                 .collect(),
             gen_read: self

@@ -33,6 +33,7 @@ use crate::alert::sink::JsonLinesSink;
 use crate::alert::Alert;
 use crate::event::format_ts;
 use crate::identity::Resolver;
+use crate::store::files::Seen;
 use crate::store::{Finality, OutFile, Store, StoredReject};
 
 /// Steps waiting for the writer before the detection thread waits in turn: enough to
@@ -52,14 +53,25 @@ pub(crate) struct Step {
     pub events: Vec<Analysed>,
     /// Each source's name and position (JSON) of the next line to read.
     pub progress: Vec<(Arc<str>, Value)>,
-    /// Generations of followed files: source, key, record (JSON), first read or not.
-    pub generations: Vec<(Arc<str>, String, String, crate::store::files::Seen)>,
+    /// Generations of followed files, in the order they were read.
+    pub generations: Vec<GenerationRecord>,
     /// How far generations were read: source, key, offset.
     pub gen_read: Vec<(Arc<str>, String, u64)>,
     /// Gaps found: source index (for metrics), source name, the gap.
     pub gaps: Vec<(usize, Arc<str>, Gap)>,
     /// Engine state, resume points (JSON) and the first inbox id still needed.
     pub checkpoint: Option<crate::store::NewCheckpoint>,
+}
+
+/// A followed file's generation as the store records it.
+pub(crate) struct GenerationRecord {
+    pub source: Arc<str>,
+    /// `file_key` of the generation's identity.
+    pub key: String,
+    /// The generation (JSON).
+    pub record: String,
+    /// Read for the first time, or known and updated.
+    pub seen: Seen,
 }
 
 /// What the writer did, for the run's outcome.
@@ -211,7 +223,12 @@ impl Committer {
                 for r in &step.rejects {
                     batch.reject(r)?;
                 }
-                for (ev, facts, resolver) in &step.events {
+                for Analysed {
+                    event: ev,
+                    facts,
+                    resolver,
+                } in &step.events
+                {
                     let refs = match version {
                         Some((r, v)) if Arc::ptr_eq(r, resolver) => v,
                         _ => {
@@ -230,8 +247,8 @@ impl Committer {
                     batch.progress(name, position)?;
                 }
                 // Generations before their progress, in the order they were read.
-                for (name, key, record, seen) in &step.generations {
-                    batch.generation(name, key, record, *seen)?;
+                for g in &step.generations {
+                    batch.generation(&g.source, &g.key, &g.record, g.seen)?;
                 }
                 for (name, key, at) in &step.gen_read {
                     batch.generation_read(name, key, *at)?;
