@@ -28,7 +28,7 @@ pub struct StoreRun {
     writer: Option<JoinHandle<Result<(), StoreError>>>,
     alerts: Vec<Alert>,
     /// The store's active exception rules, and how many alerts each hid in this run.
-    pub(crate) rules: Vec<(Exception, u64)>,
+    rules: Vec<(Exception, u64)>,
 }
 
 impl StoreRun {

@@ -56,16 +56,6 @@ fn canonicalise_from(out: &mut Vec<Event>, start: usize) -> Result<(), FieldErro
     Ok(())
 }
 
-/// `line` without the line ending(s) it ends with (`\n`, `\r\n`, or several).
-pub(crate) fn trim_line_end(line: &[u8]) -> &[u8] {
-    let ending = line
-        .iter()
-        .rev()
-        .take_while(|b| **b == b'\n' || **b == b'\r')
-        .count();
-    &line[..line.len() - ending]
-}
-
 /// Accepts RFC 3339 (with `T` or a space between date and time, any offset or `Z`).
 /// A timestamp without an offset is refused: guessing a time zone would move every
 /// query by hours and corrupt off-hours and ordering decisions.

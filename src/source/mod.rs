@@ -14,6 +14,7 @@
 pub mod csv;
 pub mod decode;
 pub mod jsonl;
+pub(crate) mod lines;
 pub mod mariadb;
 pub mod mysql;
 pub mod ordered;

@@ -17,8 +17,8 @@ use std::sync::Arc;
 
 pub use assemble::{Assembler, Flavour, MariaSettings, MariaStats};
 
-use super::decode::{trim_line_end, FieldError};
-use super::pgaudit::for_each_line;
+use super::decode::FieldError;
+use super::lines::{for_each_line, trim_line_end};
 use super::{FileStats, RejectSink, SourceError};
 use crate::event::Event;
 

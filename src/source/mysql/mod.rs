@@ -24,9 +24,9 @@ use std::sync::Arc;
 use serde_json::Value;
 
 use super::decode::FieldError;
+use super::lines::for_each_line;
 use super::mariadb::line::AuditLine;
 use super::mariadb::{Assembler, MariaSettings};
-use super::pgaudit::for_each_line;
 use super::{FileStats, RejectSink, SourceError};
 use crate::event::Event;
 use record::Mapped;

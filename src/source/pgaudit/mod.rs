@@ -21,7 +21,8 @@ use std::sync::Arc;
 
 pub use assemble::{AssembleStats, Assembler, PgSettings};
 
-use super::decode::{trim_line_end, FieldError};
+use super::decode::FieldError;
+use super::lines::{for_each_line, trim_line_end};
 use super::{FileStats, RejectSink, SourceError};
 use crate::event::Event;
 
@@ -272,38 +273,6 @@ pub fn read_from(
         }
     }
     Ok((stats, asm.stats))
-}
-
-/// Calls `each` with every non-blank line (1-based number, bytes without the ending); a
-/// read error mid-file is one reject for the remainder. With `tab_lines`, a line that
-/// starts with a TAB is never blank: on stderr it continues a statement, whose blank
-/// lines are part of its text.
-pub(crate) fn for_each_line(
-    name: &str,
-    mut reader: Box<dyn BufRead>,
-    tab_lines: bool,
-    stats: &mut FileStats,
-    rejects: &mut RejectSink,
-    mut each: impl FnMut(&mut FileStats, &mut RejectSink, u64, &[u8]) -> Result<(), SourceError>,
-) -> Result<(), SourceError> {
-    let mut buf = Vec::with_capacity(1024);
-    let mut n: u64 = 0;
-    loop {
-        buf.clear();
-        match reader.read_until(b'\n', &mut buf) {
-            Ok(0) => return Ok(()),
-            Ok(_) => {}
-            Err(e) => {
-                let msg = format!("input ends unreadably here: {e}");
-                return stats.reject(rejects, name, n + 1, "-", msg, b"");
-            }
-        }
-        n += 1;
-        if buf.iter().all(u8::is_ascii_whitespace) && !(tab_lines && buf.first() == Some(&b'\t')) {
-            continue;
-        }
-        each(stats, rejects, n, trim_line_end(&buf))?;
-    }
 }
 
 /// Decodes a followed jsonlog file line by line (`custodes watch --format pgaudit`).
