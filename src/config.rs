@@ -188,8 +188,10 @@ pub struct BaselineConfig {
     /// Member-days a unit needs before it can serve as a peer group.
     #[serde(deserialize_with = "valid::at_least_one_usize")]
     pub min_peer_days: usize,
-    /// Distinct days those member-days must span: a week, so the unit's weekly rhythm
-    /// (quiet weekends, busy Mondays) is in its baseline.
+    /// Distinct days those member-days must span. Few days do not make the tests eager:
+    /// the count tests widen a short baseline's variance by a confidence bound, and
+    /// nothing is raised below the minimum ratio to the unit's median day; a newcomer in
+    /// the first week of a deployment is judged all the same.
     #[serde(deserialize_with = "valid::at_least_one_usize")]
     pub min_peer_distinct_days: usize,
 }
@@ -199,8 +201,8 @@ impl Default for BaselineConfig {
         Self {
             history_days: 90,
             min_user_days: 10,
-            min_peer_days: 20,
-            min_peer_distinct_days: 7,
+            min_peer_days: 10,
+            min_peer_distinct_days: 3,
         }
     }
 }
@@ -723,9 +725,10 @@ history_days = 90
 # against the peers of their unit).
 min_user_days = 10
 # Member-days a unit needs before it can serve as a peer group.
-min_peer_days = 20
-# Distinct days those member-days must span (a week holds a unit's weekly rhythm).
-min_peer_distinct_days = 7
+min_peer_days = 10
+# Distinct days those member-days must span (a short baseline's variance is widened, and the
+# minimum ratios to the unit's median day still apply).
+min_peer_distinct_days = 3
 
 [odd_volume]
 # False discovery rate (Benjamini–Hochberg q) across the users judged each day.

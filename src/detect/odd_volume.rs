@@ -37,7 +37,7 @@ use crate::refs::login_key;
 pub const DOC: DetectorDoc = DetectorDoc {
     name: "odd_volume",
     kinds: &["daily_count", "burst", "off_hours", "distinct_subjects", "export"],
-    what: "A user's lookups in a day far above their own history (for a user with fewer than `min_user_days` active days, above their unit's heavier members, with their own few days, read by their median spread so that one earlier busy day does not hide the next, able only to veto), by a negative binomial test with Benjamini–Hochberg control across the users of the day (`daily_count`); far more typed lookups within `burst_window_minutes` than the user's (or unit's) usual hourly rate allows, a query fanned out to several systems within two seconds counting once, and before any history at all `burst_no_baseline_lookups` (`burst`); `off_hours_min_lookups` or more lookups in a day at hours of the day where the user (from three active days and a hundred lookups) has almost never worked, or, short of that, at which none of the days of work by the user and their unit (at least `min_user_days` of them) shows any work, a login's lookups after its holder left (terminated or on leave) not counted, since they are `inactive_account` and the holder's hours say nothing of whoever uses it (`off_hours`); many distinct people looked up without a case that explains it, against the user's usual breadth (`distinct_subjects`); one event returning far more records (`result_count`) than the user and their unit ever do, the unit judged from `min_peer_days` member-days over three days or more (`export`). A unit serves as a baseline for counts from `min_peer_distinct_days` days of its members' work, so a newcomer and a new deployment are judged from the first days. A case id does not make volume legitimate: every lookup counts.",
+    what: "A user's lookups in a day far above their own history (for a user with fewer than `min_user_days` active days, against their own few days, read by their median spread so that one earlier busy day does not hide the next, but only on a day out of the ordinary for their unit too; for a user with none, against the unit), by a negative binomial test with Benjamini–Hochberg control across the users of the day (`daily_count`); far more typed lookups within `burst_window_minutes` than the user's (or unit's) usual hourly rate allows, a query fanned out to several systems within two seconds counting once, and before any history at all `burst_no_baseline_lookups` (`burst`); `off_hours_min_lookups` or more lookups in a day at hours of the day where the user (from three active days and a hundred lookups) has almost never worked, or, short of that, at which none of the days of work by the user and their unit (at least `min_user_days` of them) shows any work, a login's lookups after its holder left (terminated or on leave) not counted, since they are `inactive_account` and the holder's hours say nothing of whoever uses it (`off_hours`); many distinct people looked up without a case that explains it, against the user's usual breadth (`distinct_subjects`); one event returning far more records (`result_count`) than the user and their unit ever do, the unit judged from `min_peer_days` member-days over three days or more (`export`). A unit serves as a baseline for counts from `min_peer_distinct_days` days of its members' work, so a newcomer and a new deployment are judged from the first days. A case id does not make volume legitimate: every lookup counts.",
     why: "Browsing, bulk harvesting and exports for sale or for a third party show up as volume before anything else; hours nobody works are when misuse hopes not to be seen.",
     false_positives: "A new duty (a task force, a records backlog) or a permanent move to night shifts looks odd until the history catches up (`history_days`); a user with too little history is compared with a unit whose work differs from theirs; one-off legitimate bulk exports. Public holidays and quiet days only make later days look less odd, never more.",
     tuning: "`[odd_volume]` sets the false discovery rate, minimum counts and ratios of every kind; `[baseline]` how much history is kept and needed. `custodes baseline` builds the history from earlier logs so the first audited night is judged too.",
@@ -45,8 +45,13 @@ pub const DOC: DetectorDoc = DetectorDoc {
     needs: &[],
 };
 
-/// Active days of a user's own that can veto a judgement made against their unit.
+/// Active days of a user's own that say what level they work at (below `min_user_days`,
+/// only for a day out of the ordinary for their unit too).
 const MIN_OWN_EVIDENCE: usize = 3;
+
+/// A count that at least this share of the unit's member-days reach is a day the unit's
+/// members have anyway: a user with a short history is not judged on it.
+const UNIT_ORDINARY: f64 = 0.01;
 
 /// The unit a login belongs to, for peer comparison (here and in `fishing`).
 pub(super) fn unit_of(resolver: &Resolver, user: &str) -> String {
@@ -139,8 +144,9 @@ impl Norm {
 /// The daily values (`[lookups, distinct subjects]`) of one day's count judgements.
 #[derive(Default)]
 struct Pools<'a> {
-    /// Unit -> its member-days over the history window and today, and how many distinct
-    /// days of history those span.
+    /// Unit -> its member-days over the history window (not today: a day is judged against
+    /// the days before it, and a small unit's busiest member today must not widen the
+    /// baseline they are judged by), and how many distinct days those span.
     units: HashMap<String, (Vec<[f64; 2]>, usize)>,
     unit_of: HashMap<&'a str, String>,
     /// User active today -> their own earlier days in the window.
@@ -408,18 +414,17 @@ impl OddVolume {
             let unit = unit_of(cx.resolver, u);
             let sample = pools.units.entry(unit.clone()).or_default();
             let unit_dates = dates.entry(unit.clone()).or_default();
-            let today = cx.tally.users.get(u).map(|t| t.row());
+            let active_today = cx.tally.users.contains_key(u);
             let mut own = Vec::new();
             for (d, r) in cx.history.user_days(u, day) {
                 let v = Pools::values(r);
                 sample.0.push(v);
                 unit_dates.push(d);
-                if today.is_some() {
+                if active_today {
                     own.push(v);
                 }
             }
-            if let Some(t) = &today {
-                sample.0.push(Pools::values(t));
+            if active_today {
                 pools.own.insert(u, own);
             }
             pools.unit_of.insert(u, unit);
@@ -462,21 +467,24 @@ impl OddVolume {
         };
         let mut users: Vec<&String> = cx.tally.users.keys().collect();
         users.sort_unstable();
-        // Each unit's member-days over the history window and today, fitted once: the cost
-        // stays linear in the history however large a unit is. The judged user's own days
-        // are part of their unit's sample; with many members that barely matters, and with
-        // few it only makes the unit test more lenient (the larger p-value decides).
-        let unit_models: HashMap<&str, CountModel> = pools
+        // Each unit's member-days over the history window, fitted once: the cost stays
+        // linear in the history however large a unit is. The judged user's earlier days are
+        // part of their unit's sample; with many members that barely matters, and with few
+        // it only makes the unit test more lenient.
+        let unit_models: HashMap<&str, (CountModel, Vec<f64>)> = pools
             .units
             .iter()
             .filter_map(|(unit, (sample, days))| {
-                let sample: Vec<f64> = sample.iter().map(|v| v[col]).collect();
-                // A unit is a baseline once its members' days span a week: many members' days
-                // say more about a unit's usual day than one user's ten, but only a whole week
-                // holds its weekly rhythm (quiet weekends, busy Mondays).
+                let mut sample: Vec<f64> = sample.iter().map(|v| v[col]).collect();
+                // A unit is a baseline once its members' days span `min_peer_distinct_days`:
+                // many members' days say more about a unit's usual day than one user's ten.
+                // A short baseline's variance is widened ([`CountModel::upper_tail`]) and the
+                // minimum ratio to its median still applies, so a new deployment's first
+                // week is judged without the unit's weekly rhythm being taken as news.
                 let m = CountModel::fit(&sample, self.base.min_peer_days)
                     .filter(|_| *days >= self.base.min_peer_distinct_days)?;
-                Some((unit.as_str(), m))
+                sample.sort_by(f64::total_cmp);
+                Some((unit.as_str(), (m, sample)))
             })
             .collect();
         struct Judged<'a> {
@@ -499,11 +507,10 @@ impl OddVolume {
                 .get(u.as_str())
                 .map(|days| days.iter().map(|x| x[col]).collect())
                 .unwrap_or_default();
-            // A few days of the user's own work are not enough to judge them by, but enough
-            // to say a day is ordinary for them: they can only veto a unit-based alert.
+            // A few days of the user's own work say what level they work at (see below).
             let min_own = MIN_OWN_EVIDENCE.min(self.base.min_user_days);
             // A short history is read by its median spread (one earlier anomaly among five
-            // days must not make the next look ordinary); the unit still has to agree.
+            // days must not make the next look ordinary).
             let own = if own_sample.len() < self.base.min_user_days {
                 CountModel::fit_short(&own_sample, min_own)
             } else {
@@ -511,19 +518,34 @@ impl OddVolume {
             };
             let own_full = own.as_ref().is_some_and(|o| o.n >= self.base.min_user_days);
             let unit = pools.unit_of.get(u.as_str()).cloned().unwrap_or_default();
-            let peer = unit_models.get(unit.as_str()).cloned();
+            let unit_days = unit_models.get(unit.as_str());
+            let peer = unit_days.map(|(m, _)| m.clone());
             let x = u64::from(v);
             // A user with enough history is judged by it: their own days model their job
             // better than a unit mixing analysts and part-timers. The unit is quoted for
-            // context. Without enough history the unit judges, and whatever own days there
-            // are can only veto (the larger p-value decides).
+            // context. Without any history of their own the unit judges.
             let (p, reference) = match (&own, &peer) {
                 (Some(o), _) if own_full => (o.upper_tail(x), o.median),
-                (Some(o), Some(pm)) => (
-                    o.upper_tail(x).max(pm.upper_tail(x)),
-                    o.median.max(pm.median),
-                ),
-                (None, Some(pm)) => (pm.upper_tail(x), pm.median),
+                // A few days of the user's own say what level they work at, not yet how
+                // far their days swing: a newcomer finding their feet, or a part-timer's
+                // first full shift, looks extreme against three quiet days. So the own
+                // days judge only a day out of the ordinary for the unit too: at least the
+                // minimum ratio times the unit's median day (the reference below), and not
+                // a day the unit's members reach anyway (then p = 1). A quiet member of a
+                // busy unit is judged by their own level, not by the busiest colleagues'.
+                (Some(o), Some(pm)) => {
+                    let days = unit_days.map_or(&[][..], |(_, d)| d.as_slice());
+                    let p = if share_reaching(days, f64::from(v)) >= UNIT_ORDINARY {
+                        1.0
+                    } else {
+                        o.upper_tail(x)
+                    };
+                    (p, o.median.max(pm.median))
+                }
+                // One or two days of the user's own are too few to test against, but they
+                // still say what level the user works at: the day must be the minimum ratio
+                // above it too (a busy detective's third day in a quiet unit is not news).
+                (None, Some(pm)) => (pm.upper_tail(x), pm.median.max(quantile(&own_sample, 0.5))),
                 // No unit to compare with (a unit of one, a login outside personnel): a few
                 // days of the user's own are all there is, and the minimum ratio guards them.
                 (Some(o), None) => (o.upper_tail(x), o.median),
@@ -612,7 +634,7 @@ impl OddVolume {
                     "unit": j.unit,
                     "unit_baseline": j.peer.as_ref().map(model_json),
                     "p_value": j.p,
-                    "test": "negative binomial upper tail against the user's own days (against the unit's member-days, vetoed by any own days, for a user with too little history); Benjamini-Hochberg across the users judged that day",
+                    "test": format!("negative binomial upper tail against the user's own days (with fewer than min_user_days of them, only a count out of the ordinary for the unit too, one reached by under {UNIT_ORDINARY} of the unit's member-days, is judged; with none, against the unit's member-days); Benjamini-Hochberg across the users judged that day"),
                     "unit_p_value": j.peer.as_ref().map(|m| m.upper_tail(u64::from(j.v))),
                     "fdr": self.cfg.fdr,
                     "users_judged": n_judged,
@@ -620,6 +642,17 @@ impl OddVolume {
             });
         }
     }
+}
+
+/// The share of a unit's member-days (ascending) that reach `v`: how often the unit's
+/// members have such a day anyway. Counted, not fitted: a fitted tail is thinnest exactly
+/// where this question is asked.
+fn share_reaching(sorted: &[f64], v: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let reaching = sorted.len() - sorted.partition_point(|&d| d < v);
+    reaching as f64 / sorted.len() as f64
 }
 
 fn model_json(m: &CountModel) -> Value {

@@ -563,6 +563,136 @@ fn short_history_with_a_busy_day() {
         .contains("median is 32 over 5 active days"));
 }
 
+/// `count(day, member)` lookups by each member of `users` on days `1..=days` (zero: not at
+/// work), one every 30 s from 14:00: no burst, no odd hour, only the day's volume.
+fn days_of_volume(users: &[&str], days: usize, count: impl Fn(usize, usize) -> usize) -> String {
+    let mut ev = String::new();
+    for day in 1..=days {
+        for (i, u) in users.iter().enumerate() {
+            for k in 0..count(day, i) {
+                let s = k * 30 + i;
+                let ts = format!(
+                    "2024-05-{day:02}T{:02}:{:02}:{:02}Z",
+                    14 + s / 3600,
+                    s / 60 % 60,
+                    s % 60
+                );
+                lookup(&mut ev, &format!("{u}-{day}-{k:03}"), &ts, u, "R-1", 2);
+            }
+        }
+    }
+    ev
+}
+
+/// A traffic officer who works at 40-odd lookups a day, in a unit whose members work at
+/// 60 to 200, does 280 on the eighth day: against the busiest colleagues the day is merely
+/// high, against their own level it is six times their usual. A few days of their own say
+/// what level they work at; the unit only has to agree that the day is out of its ordinary
+/// (above every member-day it has, and the minimum ratio above its median day).
+#[test]
+fn quiet_member_of_a_busy_unit() {
+    let users = ["trf1", "trf2", "trf3", "trf4"];
+    let ev = days_of_volume(&users, 8, |day, i| match (day, i) {
+        (8, 0) => 280,
+        (_, 0) => 36 + (day * 7) % 15,
+        (_, 1) => 60 + (day * 13) % 20,
+        (_, 2) => 90 + (day * 7) % 20,
+        _ => 160 + (day * 11) % 40,
+    });
+    let (_dir, alerts) = audit_built(&unit_refs(&users, "TRAFFIC"), &ev);
+    assert_eq!(
+        volume_kinds(&alerts),
+        vec![("daily_count".to_string(), "trf1".to_string())],
+        "{alerts:#?}"
+    );
+    let a = &alerts[0];
+    assert_eq!(a["evidence"]["observed"], 280);
+    let reason = a["reason"].as_str().unwrap_or_default();
+    assert!(
+        reason.contains("this user's median is 43 over 7 active days"),
+        "{reason}"
+    );
+}
+
+/// The same officer's busiest day at 80, in a unit whose members reach 80 and more every
+/// week: twice their own few days, but a day the unit has anyway, so not news.
+#[test]
+fn quiet_member_on_a_day_the_unit_has() {
+    let users = ["inv1", "inv2", "inv3", "inv4", "inv5"];
+    let ev = days_of_volume(&users, 9, |day, i| match (day, i) {
+        (9, 0) => 80,
+        (_, 0) => 25 + (day * 7) % 10,
+        _ => 30 + (day * 13 + i * 29) % 60,
+    });
+    let (_dir, alerts) = audit_built(&unit_refs(&users, "INVESTIGATIONS"), &ev);
+    assert_eq!(volume_kinds(&alerts), vec![], "{alerts:#?}");
+}
+
+/// A records clerk starts on the sixth day of the logs (19 lookups) and does 160 on the
+/// seventh, in a unit of four whose members do 15 to 45: the unit has six days of work,
+/// enough to judge a newcomer by in the first week.
+#[test]
+fn newcomer_in_the_first_week() {
+    let users = ["rec1", "rec2", "rec3", "rec4"];
+    let ev = days_of_volume(&users, 7, |day, i| match (day, i) {
+        (7, 0) => 160,
+        (6, 0) => 19,
+        (_, 0) => 0,
+        _ => 15 + (day * 13 + i * 11) % 30,
+    });
+    let (_dir, alerts) = audit_built(&unit_refs(&users, "RECORDS"), &ev);
+    assert_eq!(
+        volume_kinds(&alerts),
+        vec![("daily_count".to_string(), "rec1".to_string())],
+        "{alerts:#?}"
+    );
+    let reason = alerts[0]["reason"].as_str().unwrap_or_default();
+    assert!(
+        reason.contains("the unit RECORDS's 95th percentile"),
+        "{reason}"
+    );
+}
+
+/// A detective who works at 80-odd lookups a day joins a unit whose members do 15 to 35.
+/// Their first day (74, three times the unit's usual, with nothing of their own to go by)
+/// is worth a look; their third (160) is not: two days of their own are too few to test
+/// against, but enough to say that twice their level is not news, however far above the
+/// unit it is.
+#[test]
+fn busy_member_of_a_quiet_unit() {
+    let users = ["det1", "det2", "det3", "det4"];
+    let ev = days_of_volume(&users, 7, |day, i| match (day, i) {
+        (7, 0) => 160,
+        (5, 0) => 74,
+        (6, 0) => 98,
+        (_, 0) => 0,
+        _ => 15 + (day * 13 + i * 11) % 20,
+    });
+    let (_dir, alerts) = audit_built(&unit_refs(&users, "DETECTIVES"), &ev);
+    assert_eq!(
+        volume_kinds(&alerts),
+        vec![("daily_count".to_string(), "det1".to_string())],
+        "{alerts:#?}"
+    );
+    assert_eq!(alerts[0]["evidence"]["day"], "2024-05-05");
+}
+
+/// A newcomer's first three days are training (five lookups a day); their fourth is an
+/// ordinary day for the unit (45). Against their own three days it is nine times their
+/// usual, but a day every member of the unit has is not an anomaly.
+#[test]
+fn newcomer_finding_their_feet() {
+    let users = ["ptl1", "ptl2", "ptl3", "ptl4", "ptl5"];
+    let ev = days_of_volume(&users, 8, |day, i| match (day, i) {
+        (8, 0) => 45,
+        (5..=7, 0) => 5,
+        (_, 0) => 0,
+        _ => 35 + (day * 13 + i * 11) % 20,
+    });
+    let (_dir, alerts) = audit_built(&unit_refs(&users, "PATROL"), &ev);
+    assert_eq!(volume_kinds(&alerts), vec![], "{alerts:#?}");
+}
+
 /// A patrol officer exports 10,000 rows on the unit's fifth day: the unit's member-days
 /// already say what a patrol officer's largest result is, without a week of history.
 #[test]
