@@ -131,52 +131,53 @@ impl CaseIndex {
             has_subjects: subjects.is_some(),
             ..CaseIndex::default()
         };
-        for c in cases.into_iter().flatten() {
-            let n = ix.entry(&c.case_id);
-            if let Some(e) = ix.entries.get_mut(n as usize) {
-                // The first row of a case id wins, as it did before.
-                if e.open.is_none() {
-                    e.open = Some(c.open);
-                }
-            }
-        }
-        let assignments = assignments.unwrap_or_default();
-        let mut last = None;
-        for a in &assignments {
-            let n = ix.entry_grouped(&a.case_id, &mut last);
-            for who in a.user.iter().chain(a.employee_id.iter()) {
-                let id = match ix.assignees.get(who) {
-                    Some(&id) => id,
-                    None => {
-                        let next = u32::try_from(ix.assignees.len()).unwrap_or(NOBODY);
-                        ix.assignees.insert(who.clone(), next);
-                        next
-                    }
-                };
-                if let Some(e) = ix.entries.get_mut(n as usize) {
-                    e.assigned.push((id, a.valid));
-                }
-            }
-        }
-        let mut people = Vec::new();
-        // Rows that describe a person identically (the same person listed by many
-        // incidents) become one entry.
-        let mut seen: HashMap<&crate::refs::PersonFields, u32> = HashMap::default();
         let subjects = subjects.unwrap_or_default();
-        let mut last = None;
-        for s in &subjects {
-            let n = ix.entry_grouped(&s.case_id, &mut last);
-            let f = &s.person;
-            let entry = match seen.get(f) {
-                Some(&e) => e,
-                None => {
-                    let e = u32::try_from(people.len()).unwrap_or(u32::MAX);
-                    people.push(KnownPerson::from_fields(f));
-                    ix.subject_cases.push(Vec::new());
-                    seen.insert(f, e);
-                    e
+        // The people the subjects table lists (graded per lookup) and the case numbers of
+        // all three tables are independent jobs: the people are built on a thread of their
+        // own while this one numbers the cases, so indexing takes the time of the longer
+        // job, not of both. Numbers come out as one pass would give them (case entries in
+        // table and row order here, person entries in row order there).
+        let assignments = assignments.unwrap_or_default();
+        let (people, row_person, row_case) = std::thread::scope(|scope| {
+            let people = scope.spawn(|| subject_people(&subjects));
+            for c in cases.into_iter().flatten() {
+                let n = ix.entry(&c.case_id);
+                if let Some(e) = ix.entries.get_mut(n as usize) {
+                    // The first row of a case id wins, as it did before.
+                    if e.open.is_none() {
+                        e.open = Some(c.open);
+                    }
                 }
-            };
+            }
+            let mut last = None;
+            for a in &assignments {
+                let n = ix.entry_grouped(&a.case_id, &mut last);
+                for who in a.user.iter().chain(a.employee_id.iter()) {
+                    let id = match ix.assignees.get(who) {
+                        Some(&id) => id,
+                        None => {
+                            let next = u32::try_from(ix.assignees.len()).unwrap_or(NOBODY);
+                            ix.assignees.insert(who.clone(), next);
+                            next
+                        }
+                    };
+                    if let Some(e) = ix.entries.get_mut(n as usize) {
+                        e.assigned.push((id, a.valid));
+                    }
+                }
+            }
+            let mut last = None;
+            let row_case: Vec<u32> = subjects
+                .iter()
+                .map(|s| ix.entry_grouped(&s.case_id, &mut last))
+                .collect();
+            let (people, row_person) = people
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (people, row_person, row_case)
+        });
+        ix.subject_cases = vec![Vec::new(); people.len()];
+        for (&n, &entry) in row_case.iter().zip(&row_person) {
             if let Some(cases) = ix.subject_cases.get_mut(entry as usize) {
                 if cases.last() != Some(&n) {
                     cases.push(n);
@@ -189,6 +190,10 @@ impl CaseIndex {
             }
         }
         ix.subjects = PersonIndex::build(people);
+        // Freeing the rows' strings (hundreds of thousands of them) is work nothing waits
+        // for: a thread of its own does it (or this one, if no thread can be started).
+        let rows = (subjects, assignments);
+        let _ = std::thread::Builder::new().spawn(move || drop(rows));
         for cases in &mut ix.subject_cases {
             cases.sort_unstable();
             cases.dedup();
@@ -484,6 +489,27 @@ impl CaseIndex {
             .flat_map(|e| e.subjects.iter())
             .filter_map(|&s| self.subjects.person(s))
     }
+}
+
+/// The people case subjects rows describe, and each row's entry among them: rows that
+/// describe a person identically (the same person listed by many incidents) are one entry,
+/// graded once per lookup however many cases list them.
+fn subject_people(rows: &[CaseSubject]) -> (Vec<KnownPerson>, Vec<u32>) {
+    let mut people = Vec::new();
+    let mut seen: HashMap<&crate::refs::PersonFields, u32> = HashMap::default();
+    let row_person = rows
+        .iter()
+        .map(|s| match seen.get(&s.person) {
+            Some(&e) => e,
+            None => {
+                let e = u32::try_from(people.len()).unwrap_or(u32::MAX);
+                people.push(KnownPerson::from_fields(&s.person));
+                seen.insert(&s.person, e);
+                e
+            }
+        })
+        .collect();
+    (people, row_person)
 }
 
 /// Calls `f` with every number in both ascending lists, walking the shorter one and
