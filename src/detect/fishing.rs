@@ -27,7 +27,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
 use super::odd_volume::unit_of;
-use super::{Context, DayContext, DayFinding, Detector, DetectorDoc, Finding};
+use super::{
+    saved_value, Context, DayContext, DayFinding, Detector, DetectorDoc, Finding, SavedStateError,
+};
 use crate::alert::Severity;
 use crate::baseline::model::quantile;
 use crate::config::{Config, FishingConfig};
@@ -548,8 +550,8 @@ impl Detector for Fishing {
         serde_json::to_value(saved).ok()
     }
 
-    fn restore(&mut self, saved: &Value) -> Result<(), String> {
-        let s: Saved = serde_json::from_value(saved.clone()).map_err(|e| e.to_string())?;
+    fn restore(&mut self, saved: &Value) -> Result<(), SavedStateError> {
+        let s: Saved = saved_value(saved, "counts")?;
         self.counts = s.counts.into_iter().collect();
         Ok(())
     }
@@ -657,9 +659,9 @@ impl Learnt {
         saved: Option<&Value>,
         history_days: u32,
         last_day: Option<NaiveDate>,
-    ) -> Result<Value, String> {
+    ) -> Result<Value, SavedStateError> {
         let mut merged: Saved = match saved {
-            Some(v) => serde_json::from_value(v.clone()).map_err(|e| e.to_string())?,
+            Some(v) => saved_value(v, "counts")?,
             None => Saved::default(),
         };
         for (user, day) in &self.covered {
@@ -685,7 +687,7 @@ impl Learnt {
             }
         }
         merged.counts.retain(|_, m| !m.is_empty());
-        serde_json::to_value(merged).map_err(|e| e.to_string())
+        serde_json::to_value(merged).map_err(SavedStateError::Unwritable)
     }
 
     /// Whether the logs held any search or export at all.

@@ -121,9 +121,42 @@ pub trait Detector: Send {
         None
     }
     /// Takes back what [`Detector::save`] returned in an earlier run.
-    fn restore(&mut self, _saved: &Value) -> Result<(), String> {
+    fn restore(&mut self, _saved: &Value) -> Result<(), SavedStateError> {
         Ok(())
     }
+}
+
+/// What is wrong with a detector's saved state (a file written by another version, or
+/// edited by hand): the key that is missing or does not read.
+#[derive(Debug, thiserror::Error)]
+pub enum SavedStateError {
+    #[error("missing `{0}`")]
+    Missing(&'static str),
+    #[error("`{key}` does not read")]
+    Unreadable {
+        key: &'static str,
+        #[source]
+        source: serde_json::Error,
+    },
+    #[error("the state does not serialise")]
+    Unwritable(#[source] serde_json::Error),
+}
+
+/// The value at `key` of a detector's saved state, typed.
+fn saved_field<T: serde::de::DeserializeOwned>(
+    saved: &Value,
+    key: &'static str,
+) -> Result<T, SavedStateError> {
+    let v = saved.get(key).ok_or(SavedStateError::Missing(key))?;
+    saved_value(v, key)
+}
+
+/// `v` (the part of a saved state at `key`), typed.
+fn saved_value<T: serde::de::DeserializeOwned>(
+    v: &Value,
+    key: &'static str,
+) -> Result<T, SavedStateError> {
+    T::deserialize(v).map_err(|source| SavedStateError::Unreadable { key, source })
 }
 
 /// The documentation block every detector carries, in the same outline.
@@ -236,10 +269,11 @@ pub struct Engine {
 
 /// Why a saved state cannot be taken up.
 #[derive(Debug, thiserror::Error)]
-#[error("the saved state of detector {detector} cannot be restored: {message}")]
+#[error("the saved state of detector {detector} cannot be restored")]
 pub struct RestoreError {
     pub detector: String,
-    pub message: String,
+    #[source]
+    pub source: SavedStateError,
 }
 
 impl Engine {
@@ -270,9 +304,9 @@ impl Engine {
     pub fn restore(&mut self, carry: &Carry) -> Result<(), RestoreError> {
         for d in self.detectors.iter_mut() {
             if let Some(v) = carry.detectors.get(d.name()) {
-                d.restore(v).map_err(|message| RestoreError {
+                d.restore(v).map_err(|source| RestoreError {
                     detector: d.name().to_string(),
-                    message,
+                    source,
                 })?;
             }
         }
@@ -639,4 +673,25 @@ pub(crate) fn strongest<'m>(
             _ => Some(m),
         },
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_saved_state_names_the_key_that_is_missing_or_does_not_read() {
+        let saved = serde_json::json!({ "windows": 3 });
+        let e = saved_field::<Vec<u32>>(&saved, "windows").expect_err("a number is no list");
+        assert_eq!(e.to_string(), "`windows` does not read");
+        assert!(
+            std::error::Error::source(&e).is_some(),
+            "serde's reason is kept"
+        );
+        let e = saved_field::<Vec<u32>>(&saved, "bare_names").expect_err("absent");
+        assert_eq!(e.to_string(), "missing `bare_names`");
+        let ok: Vec<u32> = saved_field(&serde_json::json!({ "windows": [1, 2] }), "windows")
+            .expect("a list reads");
+        assert_eq!(ok, vec![1, 2]);
+    }
 }

@@ -23,7 +23,9 @@ use rustc_hash::FxHashMap as HashMap;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
-use super::{Context, DayContext, DayFinding, Detector, DetectorDoc, Finding};
+use super::{
+    saved_field, Context, DayContext, DayFinding, Detector, DetectorDoc, Finding, SavedStateError,
+};
 use crate::alert::Severity;
 use crate::baseline::model::{
     benjamini_hochberg, format_p, poisson_critical, poisson_upper_tail, quantile, CountModel,
@@ -960,17 +962,14 @@ impl Detector for OddVolume {
         Some(json!({ "burst_windows": saved }))
     }
 
-    fn restore(&mut self, saved: &Value) -> Result<(), String> {
+    fn restore(&mut self, saved: &Value) -> Result<(), SavedStateError> {
         #[derive(Deserialize)]
         struct Saved {
             login: String,
             recent: VecDeque<Recent>,
         }
-        let windows = saved
-            .get("burst_windows")
-            .ok_or("missing `burst_windows`")?;
         let windows: std::collections::BTreeMap<String, Saved> =
-            serde_json::from_value(windows.clone()).map_err(|e| e.to_string())?;
+            saved_field(saved, "burst_windows")?;
         for (u, s) in windows {
             let st = self.users.entry(login_key(&u)).or_default();
             st.login = s.login;

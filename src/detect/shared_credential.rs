@@ -11,7 +11,9 @@ use chrono::{DateTime, Utc};
 use rustc_hash::FxHashMap as HashMap;
 use serde_json::json;
 
-use super::{add_event_context, Context, Detector, DetectorDoc, Finding};
+use super::{
+    add_event_context, saved_field, Context, Detector, DetectorDoc, Finding, SavedStateError,
+};
 use crate::alert::Severity;
 use crate::config::SharedCredentialConfig;
 use crate::event::{format_ts, Event};
@@ -291,11 +293,9 @@ impl Detector for SharedCredential {
         }))
     }
 
-    fn restore(&mut self, saved: &serde_json::Value) -> Result<(), String> {
-        let take = |key: &str| -> Result<HashMap<String, Seen>, String> {
-            let v = saved.get(key).ok_or(format!("missing `{key}`"))?;
-            let m: std::collections::BTreeMap<String, Seen> =
-                serde_json::from_value(v.clone()).map_err(|e| e.to_string())?;
+    fn restore(&mut self, saved: &serde_json::Value) -> Result<(), SavedStateError> {
+        let take = |key: &'static str| -> Result<HashMap<String, Seen>, SavedStateError> {
+            let m: std::collections::BTreeMap<String, Seen> = saved_field(saved, key)?;
             Ok(m.into_iter().collect())
         };
         self.last_site = take("last_site")?;

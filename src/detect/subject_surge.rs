@@ -27,7 +27,10 @@ use rustc_hash::FxHashMap as HashMap;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
-use super::{Context, DayContext, DayFinding, Detector, DetectorDoc, Finding};
+use super::{
+    saved_field, saved_value, Context, DayContext, DayFinding, Detector, DetectorDoc, Finding,
+    SavedStateError,
+};
 use crate::alert::Severity;
 use crate::config::SubjectSurgeConfig;
 use crate::event::{format_ts, Event, Subject};
@@ -616,10 +619,8 @@ impl Detector for SubjectSurge {
         Some(json!({ "windows": map, "bare_names": bare }))
     }
 
-    fn restore(&mut self, saved: &Value) -> Result<(), String> {
-        let windows = saved.get("windows").ok_or("missing `windows`")?;
-        let windows: std::collections::BTreeMap<String, Window> =
-            serde_json::from_value(windows.clone()).map_err(|e| e.to_string())?;
+    fn restore(&mut self, saved: &Value) -> Result<(), SavedStateError> {
+        let windows: std::collections::BTreeMap<String, Window> = saved_field(saved, "windows")?;
         for (k, mut w) in windows {
             w.reindex();
             self.persons.insert(k, w);
@@ -631,8 +632,7 @@ impl Detector for SubjectSurge {
             lookups: VecDeque<BareName>,
         }
         if let Some(bare) = saved.get("bare_names") {
-            let bare: Vec<SavedBare> =
-                serde_json::from_value(bare.clone()).map_err(|e| e.to_string())?;
+            let bare: Vec<SavedBare> = saved_value(bare, "bare_names")?;
             for b in bare {
                 self.bare.insert((b.user, b.name), b.lookups);
             }

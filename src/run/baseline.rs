@@ -53,9 +53,9 @@ pub fn run(
             days,
             last_day,
         )
-        .map_err(|message| RunError::FishingHistory {
+        .map_err(|source| RunError::FishingHistory {
             path: state_path.to_path_buf(),
-            message,
+            source,
         })?,
     );
     state::save(state_path, &saved)?;
@@ -77,7 +77,7 @@ fn carry_with_fishing(
     latest: Option<chrono::DateTime<chrono::Utc>>,
     history_days: u32,
     last_day: Option<chrono::NaiveDate>,
-) -> Result<state::Carry, String> {
+) -> Result<state::Carry, crate::detect::SavedStateError> {
     let mut carry = match earlier {
         Some(c) if c.last_event.is_some_and(|l| latest.is_some_and(|t| t > l)) => state::Carry {
             last_event: None,

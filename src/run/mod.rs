@@ -50,6 +50,10 @@ pub enum RunError {
     WriterFailed,
     #[error(transparent)]
     Build(#[from] baseline::BuildError),
-    #[error("{}: cannot extend the saved state: the saved fishing history is not readable: {message}", path.display())]
-    FishingHistory { path: PathBuf, message: String },
+    #[error("{}: cannot extend the saved state: the saved fishing history is not readable", path.display())]
+    FishingHistory {
+        path: PathBuf,
+        #[source]
+        source: crate::detect::SavedStateError,
+    },
 }
