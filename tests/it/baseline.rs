@@ -258,6 +258,39 @@ fn a_state_file_is_private_and_bad_ones_are_clear_errors() {
     }
 }
 
+/// A state whose detector part was edited by hand (or written by another version) stops
+/// the audit with the file, the detector and the key, and is left as it was.
+#[test]
+fn a_detector_state_that_does_not_read_names_the_detector_and_the_key() {
+    let w = nights("20", "3");
+    let state = w.dir.path().join("state.json");
+    let first: Vec<&Path> = w.nights[..2].iter().map(PathBuf::as_path).collect();
+    audit(&w.refs, &w.dir.path().join("a.jsonl"), Some(&state), &first);
+    let mut saved: Value =
+        serde_json::from_str(&std::fs::read_to_string(&state).expect("state")).expect("json");
+    saved["carry"]["detectors"]["odd_volume"]["burst_windows"] = Value::from(5);
+    let text = saved.to_string();
+    std::fs::write(&state, &text).expect("write");
+    let out = custodes()
+        .args(["audit", "--quiet", "--refs"])
+        .arg(&w.refs)
+        .arg("--state")
+        .arg(&state)
+        .arg(&w.nights[2])
+        .assert()
+        .code(2);
+    let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    for needle in [
+        "state.json",
+        "detector odd_volume",
+        "`burst_windows` does not read",
+        "expected a map",
+    ] {
+        assert!(err.contains(needle), "{needle}: {err}");
+    }
+    assert_eq!(std::fs::read_to_string(&state).expect("state"), text);
+}
+
 #[test]
 fn baseline_help_explains_the_command() {
     let out = custodes().args(["baseline", "--help"]).assert().success();
