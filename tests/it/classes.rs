@@ -524,27 +524,10 @@ fn terminated_login_used_at_night() {
 fn short_history_with_a_busy_day() {
     let users = ["inv1", "inv2", "inv3", "inv4"];
     let own = [32, 38, 77, 32, 28, 230];
-    let mut ev = String::new();
-    for day in 1..=6 {
-        for (i, u) in users.iter().enumerate() {
-            let count = if i == 0 {
-                own[day - 1]
-            } else {
-                30 + (day * 7 + i * 5) % 15
-            };
-            for k in 0..count {
-                // From 14:00, one lookup every 40 s: no burst, no odd hour.
-                let s = k * 40 + i;
-                let ts = format!(
-                    "2024-05-{day:02}T{:02}:{:02}:{:02}Z",
-                    14 + s / 3600,
-                    s / 60 % 60,
-                    s % 60
-                );
-                lookup(&mut ev, &format!("{u}-{day}-{k:03}"), &ts, u, "R-1", 2);
-            }
-        }
-    }
+    let ev = days_of_volume(&users, 6, |day, i| match i {
+        0 => own[day - 1],
+        _ => 30 + (day * 7 + i * 5) % 15,
+    });
     let (_dir, alerts) = audit_built(&unit_refs(&users, "INVESTIGATIONS"), &ev);
     let kinds = volume_kinds(&alerts);
     assert_eq!(
