@@ -126,6 +126,85 @@ impl CountModel {
     }
 }
 
+/// Below this usual day a member's days are too coarse to say how much they swing (a day
+/// of 2 against a usual 1 is "twice", and means nothing).
+const MIN_SWING_LEVEL: f64 = 5.0;
+
+/// How much a member's day swings around their own usual day, learnt from a unit's
+/// members together: the spread of each member's days as multiples of their own median.
+///
+/// Three days of a user's own say what level they work at, not how far their days swing
+/// (two of them may be nearly the same, or one may be the fragment of a shift). A unit's
+/// members, each measured against themselves, say that far better: a records clerk's day
+/// swings as records clerks' days do. Measuring each member against their own median keeps
+/// the difference between a part-timer and a full-timer out of the swing.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Swing {
+    /// Standard deviation of a member's day as a multiple of their median day.
+    pub cv: f64,
+    /// Member-days the swing was measured on.
+    pub days: usize,
+}
+
+impl Swing {
+    /// Each member's days as multiples of their own median day, for members with at least
+    /// `min_member_days` substantive days (fragments under a quarter of the median, as in
+    /// [`CountModel::fit`], left out) and a median day of at least five.
+    pub fn ratios(days: &[f64], min_member_days: usize) -> Vec<f64> {
+        let mut sorted = days.to_vec();
+        sorted.sort_by(f64::total_cmp);
+        let floor = quantile_sorted(&sorted, 0.5) / 4.0;
+        let substantive = &sorted[sorted.partition_point(|&x| x < floor)..];
+        let median = quantile_sorted(substantive, 0.5);
+        if substantive.len() < min_member_days.max(2) || median < MIN_SWING_LEVEL {
+            return Vec::new();
+        }
+        substantive.iter().map(|x| x / median).collect()
+    }
+
+    /// The swing of a unit from its members' [`Swing::ratios`]; `None` under `min_days` of
+    /// them. The top 5 % are left out when twenty or more remain, as in
+    /// [`CountModel::fit`], so that an earlier anomaly does not widen the next judgement.
+    pub fn of_ratios(ratios: &[f64], min_days: usize) -> Option<Swing> {
+        if ratios.len() < min_days.max(2) {
+            return None;
+        }
+        let mut sorted = ratios.to_vec();
+        sorted.sort_by(f64::total_cmp);
+        let keep = if sorted.len() >= 20 {
+            sorted.len() - sorted.len().div_ceil(20)
+        } else {
+            sorted.len()
+        };
+        let core = &sorted[..keep];
+        let n = core.len() as f64;
+        let mean = core.iter().sum::<f64>() / n;
+        let var = core.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0);
+        Some(Swing {
+            cv: var.sqrt(),
+            days: core.len(),
+        })
+    }
+}
+
+impl CountModel {
+    /// This (short) history's level with the day-to-day swing of the unit: the median day
+    /// as the mean, a variance no smaller than the unit's swing at that level (nor than the
+    /// history's own), widened for the few days the level rests on, and tested with as
+    /// many degrees of freedom as the unit's member-days give the swing.
+    pub fn at_level_with(&self, swing: &Swing) -> CountModel {
+        let level = self.median;
+        let unit_var = (swing.cv * level).powi(2);
+        let own_days = self.core.max(1) as f64;
+        CountModel {
+            core: swing.days,
+            mean: level,
+            var: self.var.max(unit_var) * (1.0 + 1.0 / own_days),
+            ..self.clone()
+        }
+    }
+}
+
 /// P(X ≥ x) for a Poisson with mean `lambda`.
 pub fn poisson_upper_tail(lambda: f64, x: u64) -> f64 {
     if x == 0 {
@@ -237,6 +316,48 @@ mod tests {
         let m = CountModel::fit(&h, 10).unwrap();
         assert!(m.upper_tail(120) < 1e-9, "{}", m.upper_tail(120));
         assert_eq!(m.n, 28);
+    }
+
+    #[test]
+    fn a_short_history_takes_its_swing_from_the_unit() {
+        // Three days of a login's own, one the fragment of a shift: alone, two days say
+        // almost nothing of how far a day swings, and 187 against 40 is not conclusive.
+        let own = CountModel::fit_short(&[4.0, 41.0, 40.0], 3).unwrap();
+        assert!(own.upper_tail(187) > 1e-4, "{}", own.upper_tail(187));
+        // Colleagues whose days swing about 15 % around their own usual day.
+        let mut ratios = Vec::new();
+        for member in [
+            [22.0, 17.0, 20.0, 20.0, 21.0, 22.0, 22.0],
+            [34.0, 34.0, 31.0, 26.0, 30.0, 35.0, 39.0],
+        ] {
+            ratios.extend(Swing::ratios(&member, 3));
+        }
+        let swing = Swing::of_ratios(&ratios, 10).unwrap();
+        assert!(swing.cv > 0.05 && swing.cv < 0.2, "{swing:?}");
+        let m = own.at_level_with(&swing);
+        assert!(m.upper_tail(187) < 1e-9, "{}", m.upper_tail(187));
+        // A day at the user's level stays ordinary.
+        assert!(m.upper_tail(48) > 0.05, "{}", m.upper_tail(48));
+    }
+
+    #[test]
+    fn a_history_that_swings_more_than_its_unit_keeps_its_own_spread() {
+        let own = CountModel::fit_short(&[5.0, 40.0, 12.0], 3).unwrap();
+        let steady = Swing { cv: 0.1, days: 60 };
+        let m = own.at_level_with(&steady);
+        assert!(m.var >= own.var);
+        assert!(m.upper_tail(40) > 1e-3, "{}", m.upper_tail(40));
+    }
+
+    #[test]
+    fn quiet_members_say_nothing_of_the_swing() {
+        assert!(Swing::ratios(&[1.0, 2.0, 0.0, 3.0, 1.0], 3).is_empty());
+        assert!(Swing::ratios(&[30.0, 31.0], 3).is_empty());
+        assert_eq!(
+            Swing::ratios(&[2.0, 20.0, 20.0, 40.0], 3),
+            vec![1.0, 1.0, 2.0]
+        );
+        assert!(Swing::of_ratios(&[1.0; 5], 10).is_none());
     }
 
     #[test]

@@ -28,7 +28,7 @@ use super::{
 };
 use crate::alert::Severity;
 use crate::baseline::model::{
-    benjamini_hochberg, format_p, poisson_critical, poisson_upper_tail, quantile, CountModel,
+    benjamini_hochberg, format_p, poisson_critical, poisson_upper_tail, quantile, CountModel, Swing,
 };
 use crate::baseline::UserDay;
 use crate::config::{BaselineConfig, Config, OddVolumeConfig};
@@ -39,7 +39,7 @@ use crate::refs::login_key;
 pub const DOC: DetectorDoc = DetectorDoc {
     name: "odd_volume",
     kinds: &["daily_count", "burst", "off_hours", "distinct_subjects", "export"],
-    what: "A user's lookups in a day far above their own history (for a user with fewer than `min_user_days` active days, against their own few days, read by their median spread so that one earlier busy day does not hide the next, but only on a day out of the ordinary for their unit too; for a user with none, against the unit), by a negative binomial test with Benjamini–Hochberg control across the users of the day (`daily_count`); far more typed lookups within `burst_window_minutes` than the user's (or unit's) usual hourly rate allows, a query fanned out to several systems within two seconds counting once, and before any history at all `burst_no_baseline_lookups` (`burst`); `off_hours_min_lookups` or more lookups in a day at hours of the day where the user (from three active days and a hundred lookups) has almost never worked, or, short of that, at which none of the days of work by the user and their unit (at least `min_user_days` of them) shows any work, a login's lookups after its holder left (terminated or on leave) not counted, since they are `inactive_account` and the holder's hours say nothing of whoever uses it (`off_hours`); many distinct people looked up without a case that explains it, against the user's usual breadth (`distinct_subjects`); one event returning far more records (`result_count`) than the user and their unit ever do, the unit judged from `min_peer_days` member-days over three days or more (`export`). A unit serves as a baseline for counts from `min_peer_distinct_days` days of its members' work, so a newcomer and a new deployment are judged from the first days. A case id does not make volume legitimate: every lookup counts.",
+    what: "A user's lookups in a day far above their own history (for a user with fewer than `min_user_days` active days, against their own few days as their level, with the day-to-day swing of their unit's members, each measured against their own usual day, or their own median spread where it is wider, so that one earlier busy day does not hide the next, but only on a day out of the ordinary for their unit too; for a user with none, against the unit), by a negative binomial test with Benjamini–Hochberg control across the users of the day (`daily_count`); far more typed lookups within `burst_window_minutes` than the user's (or unit's) usual hourly rate allows, a query fanned out to several systems within two seconds counting once, and before any history at all `burst_no_baseline_lookups` (`burst`); `off_hours_min_lookups` or more lookups in a day at hours of the day where the user (from three active days and a hundred lookups) has almost never worked, or, short of that, at which none of the days of work by the user and their unit (at least `min_user_days` of them) shows any work, a login's lookups after its holder left (terminated or on leave) not counted, since they are `inactive_account` and the holder's hours say nothing of whoever uses it (`off_hours`); many distinct people looked up without a case that explains it, against the user's usual breadth (`distinct_subjects`); one event returning far more records (`result_count`) than the user and their unit ever do, the unit judged from `min_peer_days` member-days over three days or more (`export`). A unit serves as a baseline for counts from `min_peer_distinct_days` days of its members' work, so a newcomer and a new deployment are judged from the first days. A case id does not make volume legitimate: every lookup counts.",
     why: "Browsing, bulk harvesting and exports for sale or for a third party show up as volume before anything else; hours nobody works are when misuse hopes not to be seen.",
     false_positives: "A new duty (a task force, a records backlog) or a permanent move to night shifts looks odd until the history catches up (`history_days`); a user with too little history is compared with a unit whose work differs from theirs; one-off legitimate bulk exports. Public holidays and quiet days only make later days look less odd, never more.",
     tuning: "`[odd_volume]` sets the false discovery rate, minimum counts and ratios of every kind; `[baseline]` how much history is kept and needed. `custodes baseline` builds the history from earlier logs so the first audited night is judged too.",
@@ -150,6 +150,9 @@ struct Pools<'a> {
     /// the days before it, and a small unit's busiest member today must not widen the
     /// baseline they are judged by), and how many distinct days those span.
     units: HashMap<String, (Vec<[f64; 2]>, usize)>,
+    /// Unit -> its members' earlier days as multiples of each member's own median day, per
+    /// value ([`Swing::ratios`]): how far a member's day swings in this unit.
+    swing: HashMap<String, [Vec<f64>; 2]>,
     unit_of: HashMap<&'a str, String>,
     /// User active today -> their own earlier days in the window.
     own: HashMap<&'a str, Vec<[f64; 2]>>,
@@ -422,9 +425,12 @@ impl OddVolume {
                 let v = Pools::values(r);
                 sample.0.push(v);
                 unit_dates.push(d);
-                if active_today {
-                    own.push(v);
-                }
+                own.push(v);
+            }
+            let swing = pools.swing.entry(unit.clone()).or_default();
+            for (col, ratios) in swing.iter_mut().enumerate() {
+                let days: Vec<f64> = own.iter().map(|v| v[col]).collect();
+                ratios.extend(Swing::ratios(&days, MIN_OWN_EVIDENCE));
             }
             if active_today {
                 pools.own.insert(u, own);
@@ -489,8 +495,17 @@ impl OddVolume {
                 Some((unit.as_str(), (m, sample)))
             })
             .collect();
+        // Each unit's day-to-day swing, from `min_peer_days` member-days or more.
+        let unit_swing: HashMap<&str, Swing> = pools
+            .swing
+            .iter()
+            .filter_map(|(unit, ratios)| {
+                Swing::of_ratios(&ratios[col], self.base.min_peer_days).map(|s| (unit.as_str(), s))
+            })
+            .collect();
         struct Judged<'a> {
             user: &'a str,
+            swing: Option<Swing>,
             v: u32,
             p: f64,
             own: Option<CountModel>,
@@ -526,6 +541,7 @@ impl OddVolume {
             // A user with enough history is judged by it: their own days model their job
             // better than a unit mixing analysts and part-timers. The unit is quoted for
             // context. Without any history of their own the unit judges.
+            let mut swing = None;
             let (p, reference) = match (&own, &peer) {
                 (Some(o), _) if own_full => (o.upper_tail(x), o.median),
                 // A few days of the user's own say what level they work at, not yet how
@@ -535,10 +551,16 @@ impl OddVolume {
                 // minimum ratio times the unit's median day (the reference below), and not
                 // a day the unit's members reach anyway (then p = 1). A quiet member of a
                 // busy unit is judged by their own level, not by the busiest colleagues'.
+                // Two or three days say little of how far the user's days swing: the
+                // unit's members do, each measured against their own usual day
+                // ([`Swing`]); the user's level stays their own.
                 (Some(o), Some(pm)) => {
                     let days = unit_days.map_or(&[][..], |(_, d)| d.as_slice());
                     let p = if share_reaching(days, f64::from(v)) >= UNIT_ORDINARY {
                         1.0
+                    } else if let Some(s) = unit_swing.get(unit.as_str()) {
+                        swing = Some(s.clone());
+                        o.at_level_with(s).upper_tail(x)
                     } else {
                         o.upper_tail(x)
                     };
@@ -556,6 +578,7 @@ impl OddVolume {
             let big_enough = v >= min_abs && f64::from(v) >= min_ratio * reference.max(1.0);
             judged.push(Judged {
                 user: u,
+                swing,
                 v,
                 p,
                 own,
@@ -580,10 +603,15 @@ impl OddVolume {
                     "this user's median is {} over {} active days{}",
                     fmt_num(o.median),
                     o.n,
-                    if o.n < self.base.min_user_days {
-                        " (too few to judge by alone)"
-                    } else {
-                        ""
+                    match &j.swing {
+                        Some(s) => format!(
+                            " (too few to judge by alone: their days are taken to swing as the unit's members' do, ±{:.0}%)",
+                            s.cv * 100.0
+                        ),
+                        None if o.n < self.base.min_user_days => {
+                            " (too few to judge by alone)".to_string()
+                        }
+                        None => String::new(),
                     }
                 ));
             } else {
@@ -635,8 +663,9 @@ impl OddVolume {
                     "user_baseline": j.own.as_ref().map(model_json),
                     "unit": j.unit,
                     "unit_baseline": j.peer.as_ref().map(model_json),
+                    "unit_swing": j.swing.as_ref().map(|s| json!({"cv": round2(s.cv), "member_days": s.days})),
                     "p_value": j.p,
-                    "test": format!("negative binomial upper tail against the user's own days (with fewer than min_user_days of them, only a count out of the ordinary for the unit too, one reached by under {UNIT_ORDINARY} of the unit's member-days, is judged; with none, against the unit's member-days); Benjamini-Hochberg across the users judged that day"),
+                    "test": format!("negative binomial upper tail against the user's own days (with fewer than min_user_days of them, their level with the day-to-day swing of the unit's members, and only a count out of the ordinary for the unit too, one reached by under {UNIT_ORDINARY} of the unit's member-days, is judged; with none, against the unit's member-days); Benjamini-Hochberg across the users judged that day"),
                     "unit_p_value": j.peer.as_ref().map(|m| m.upper_tail(u64::from(j.v))),
                     "fdr": self.cfg.fdr,
                     "users_judged": n_judged,

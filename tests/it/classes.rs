@@ -597,6 +597,40 @@ fn quiet_member_of_a_busy_unit() {
     );
 }
 
+/// A records clerk's second login has three days before the ninth: the tail of a shift (4
+/// lookups) and two days of 41 and 40. Two days that nearly coincide say the clerk's level,
+/// not how far their days swing; the unit's members, each against their own usual day,
+/// say that (about 15 %). 187 lookups, four and a half times the level, is a day to look
+/// at; a day of 48 is not.
+#[test]
+fn login_with_a_shift_fragment_in_its_first_days() {
+    let users = ["rec1", "rec2", "rec3", "rec4"];
+    let ev = days_of_volume(&users, 9, |day, i| match (day, i) {
+        (1, 0) => 4,
+        (3, 0) => 41,
+        (6, 0) => 40,
+        (8, 0) => 48,
+        (9, 0) => 187,
+        (_, 0) => 0,
+        (_, 1) => 18 + (day * 7) % 6,
+        (_, 2) => 30 + (day * 5) % 9,
+        _ => 35 + (day * 3) % 8,
+    });
+    let (_dir, alerts) = audit_built(&unit_refs(&users, "RECORDS"), &ev);
+    assert_eq!(
+        volume_kinds(&alerts),
+        vec![("daily_count".to_string(), "rec1".to_string())],
+        "{alerts:#?}"
+    );
+    let a = &alerts[0];
+    assert_eq!(a["evidence"]["observed"], 187);
+    let reason = a["reason"].as_str().unwrap_or_default();
+    assert!(
+        reason.contains("their days are taken to swing as the unit's members' do"),
+        "{reason}"
+    );
+}
+
 /// The same officer's busiest day at 80, in a unit whose members reach 80 and more every
 /// week: twice their own few days, but a day the unit has anyway, so not news.
 #[test]
