@@ -36,7 +36,7 @@ pub enum ColumnarError {
 /// are left out so that "absent" means the same thing as in JSON lines. Datetime columns
 /// become RFC 3339 strings in UTC, dates `YYYY-MM-DD`, so that the decoders downstream see
 /// the same text they would see in CSV.
-pub fn read_parquet_rows(path: &Path) -> Result<Vec<Map<String, Value>>, ColumnarError> {
+pub(crate) fn read_parquet_rows(path: &Path) -> Result<Vec<Map<String, Value>>, ColumnarError> {
     let shown = path.display().to_string();
     let file = File::open(path).map_err(|source| ColumnarError::Open {
         path: shown.clone(),
@@ -136,7 +136,7 @@ pub fn write_string_parquet(
 /// Per-event facts to aggregate into history rows (one entry per event, all columns the
 /// same length). What the columns mean is decided by the caller (`crate::baseline`).
 #[derive(Debug, Default, Clone)]
-pub struct ActivityColumns {
+pub(crate) struct ActivityColumns {
     pub user: Vec<String>,
     /// Days since 1970-01-01.
     pub day: Vec<i32>,
@@ -150,7 +150,7 @@ pub struct ActivityColumns {
 
 /// The group-by results: per (user, day), per (user, day, hour) and per (person, day).
 #[derive(Debug, Default, Clone, PartialEq)]
-pub struct ActivityAggregates {
+pub(crate) struct ActivityAggregates {
     /// (user, day, events, distinct subjects, largest rows or 0)
     pub user_days: Vec<(String, i32, u64, u64, u64)>,
     /// (user, day, hour, events)
@@ -168,7 +168,7 @@ fn polars_err(what: &str) -> impl Fn(PolarsError) -> ColumnarError + '_ {
 }
 
 /// Aggregates activity with polars group-bys (the `custodes baseline` path).
-pub fn aggregate_activity(
+pub(crate) fn aggregate_activity(
     cols: ActivityColumns,
     min_users: u64,
 ) -> Result<ActivityAggregates, ColumnarError> {

@@ -17,8 +17,12 @@ pub enum ConfigError {
         path: String,
         source: std::io::Error,
     },
-    #[error("{path}: {message}")]
-    Parse { path: String, message: String },
+    /// TOML's own message names the line, the column and the key.
+    #[error("{path}: {source}")]
+    Parse {
+        path: String,
+        source: toml::de::Error,
+    },
 }
 
 /// The values a setting may take, checked as the file is read: a value outside them is an
@@ -55,17 +59,17 @@ pub(crate) mod valid {
     }
 
     /// A day count or a minimum that 0 would switch into nonsense.
-    pub fn at_least_one_u32<'de, D: Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
+    pub(crate) fn at_least_one_u32<'de, D: Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
         check(d, |v: &u32| *v >= 1, "at least 1")
     }
 
-    pub fn at_least_one_usize<'de, D: Deserializer<'de>>(d: D) -> Result<usize, D::Error> {
+    pub(crate) fn at_least_one_usize<'de, D: Deserializer<'de>>(d: D) -> Result<usize, D::Error> {
         check(d, |v: &usize| *v >= 1, "at least 1")
     }
 
     /// [`at_least_one_u32`] and its kin for a key inside a tagged section (`[sinks.NAME]`),
     /// whose errors the TOML reader cannot place: the message names the key itself.
-    pub fn key_at_least_one<'de, D, T>(d: D, key: &str) -> Result<T, D::Error>
+    pub(crate) fn key_at_least_one<'de, D, T>(d: D, key: &str) -> Result<T, D::Error>
     where
         D: Deserializer<'de>,
         T: Deserialize<'de> + std::fmt::Display + PartialOrd + From<u8>,
@@ -88,12 +92,12 @@ pub(crate) mod valid {
     }
 
     /// A window in minutes that 0 switches off: at most a week.
-    pub fn minutes_or_none<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
+    pub(crate) fn minutes_or_none<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
         within(d, 0..=10_080, "from 0 to 10080 (a week)")
     }
 
     /// How late an event may arrive, in seconds: at most a week.
-    pub fn lateness_seconds<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
+    pub(crate) fn lateness_seconds<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
         within(d, 0..=604_800, "from 0 to 604800 (a week)")
     }
 
@@ -103,16 +107,16 @@ pub(crate) mod valid {
     }
 
     /// A count that takes two to mean anything (logins converging, a run of lookups).
-    pub fn at_least_two_u32<'de, D: Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
+    pub(crate) fn at_least_two_u32<'de, D: Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
         check(d, |v: &u32| *v >= 2, "at least 2")
     }
 
-    pub fn at_least_two_usize<'de, D: Deserializer<'de>>(d: D) -> Result<usize, D::Error> {
+    pub(crate) fn at_least_two_usize<'de, D: Deserializer<'de>>(d: D) -> Result<usize, D::Error> {
         check(d, |v: &usize| *v >= 2, "at least 2")
     }
 
     /// A false discovery rate or a p-value threshold: strictly between 0 and 1.
-    pub fn probability<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+    pub(crate) fn probability<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
         check(
             d,
             |v: &f64| *v > 0.0 && *v < 1.0,
@@ -126,7 +130,7 @@ pub(crate) mod valid {
     }
 
     /// A quantile: above 0, at most 1.
-    pub fn quantile<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+    pub(crate) fn quantile<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
         check(
             d,
             |v: &f64| *v > 0.0 && *v <= 1.0,
@@ -143,7 +147,7 @@ pub(crate) mod valid {
         )
     }
 
-    pub fn non_negative<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+    pub(crate) fn non_negative<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
         check(
             d,
             |v: &f64| v.is_finite() && *v >= 0.0,
@@ -662,14 +666,15 @@ impl Config {
             path: shown.clone(),
             source,
         })?;
-        Self::parse(&text).map_err(|message| ConfigError::Parse {
+        Self::parse(&text).map_err(|source| ConfigError::Parse {
             path: shown,
-            message,
+            source,
         })
     }
 
-    pub fn parse(text: &str) -> Result<Config, String> {
-        toml::from_str(text).map_err(|e| e.to_string())
+    /// Parses a configuration's text; absent keys take their defaults.
+    pub fn parse(text: &str) -> Result<Config, toml::de::Error> {
+        toml::from_str(text)
     }
 
     /// The default configuration as a documented TOML file.
@@ -933,7 +938,9 @@ mod tests {
         ];
         for (section, key, value) in refused {
             let text = format!("# a comment\n[{section}]\n{key} = {value}\n");
-            let err = Config::parse(&text).expect_err(&format!("{key} = {value} is refused"));
+            let err = Config::parse(&text)
+                .expect_err(&format!("{key} = {value} is refused"))
+                .to_string();
             assert!(err.contains(key), "{key} = {value}: {err}");
             assert!(err.contains("line 3"), "{key} = {value}: {err}");
         }
@@ -955,7 +962,9 @@ mod tests {
         let sink =
             "[sinks.s]\ntype = \"http\"\nurl = \"https://x.example/\"\nformat = \"splunk_hec\"\n";
         for bad in ["batch_size = 0", "timeout_seconds = 0", "max_attempts = 0"] {
-            let err = Config::parse(&format!("{sink}{bad}\n")).expect_err(bad);
+            let err = Config::parse(&format!("{sink}{bad}\n"))
+                .expect_err(bad)
+                .to_string();
             let key = bad.split(' ').next().unwrap_or_default();
             assert!(err.contains(key), "{bad}: {err}");
         }
@@ -1008,13 +1017,16 @@ mod tests {
             other => panic!("{other:?}"),
         }
         let err = Config::parse("[sinks.x]\ntype = \"ocsf_file\"\npath = \"a\"\npaht = \"b\"\n")
-            .unwrap_err();
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("paht"), "{err}");
     }
 
     #[test]
     fn unknown_keys_are_errors_naming_the_key() {
-        let err = Config::parse("[no_case]\nexempt_purpose = [\"X\"]\n").unwrap_err();
+        let err = Config::parse("[no_case]\nexempt_purpose = [\"X\"]\n")
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("exempt_purpose"), "{err}");
     }
 }

@@ -62,7 +62,7 @@ impl Subject {
 /// writers below, the evidence packet's CSV and the tests that keep the decoder in step
 /// are built from. A field added to the contract is added here first; the test
 /// `contract_fields_are_what_the_writers_write` then names every writer that lacks it.
-pub const CONTRACT_FIELDS: [&str; 20] = [
+pub(crate) const CONTRACT_FIELDS: [&str; 20] = [
     "id",
     "ts",
     "user",
@@ -111,7 +111,7 @@ pub struct Event {
 /// Whether [`format_ts`] writes `ts` as RFC 3339 that reads back: a four-digit year.
 /// Found by fuzzing: a log's year `-026` or `9999-12-31T23:30:00-01:00` became a
 /// timestamp no contract reader accepts.
-pub fn ts_is_writable(ts: &DateTime<Utc>) -> bool {
+pub(crate) fn ts_is_writable(ts: &DateTime<Utc>) -> bool {
     (0..=9999).contains(&chrono::Datelike::year(ts))
 }
 
@@ -129,7 +129,7 @@ impl Event {
     /// changed when `custodes convert` output was read back (found by fuzzing).
     /// Errs with the field at fault and why: a required field (`user`, `id`) empty once
     /// trimmed, or a `ts` outside the years RFC 3339 can write (0000 to 9999 in UTC).
-    pub fn canonicalise(&mut self) -> Result<(), (&'static str, &'static str)> {
+    pub(crate) fn canonicalise(&mut self) -> Result<(), (&'static str, &'static str)> {
         if !ts_is_writable(&self.ts) {
             return Err((
                 "ts",
@@ -249,7 +249,7 @@ impl Event {
     /// `Value::Object(ev.to_contract_json()).to_string()` gives, written directly: the
     /// batch audit stores every event's JSON (`audit --db`), and building the map first
     /// (a copy of every field, then freed) cost a third of that.
-    pub fn contract_json_text(&self) -> String {
+    pub(crate) fn contract_json_text(&self) -> String {
         /// The object written so far and the keys in it.
         struct Obj {
             out: Vec<u8>,

@@ -105,7 +105,7 @@ impl Criteria {
 
     /// The criteria as one line, for the access log (a search is itself a lookup of a
     /// person, so what was searched is recorded).
-    pub fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         serde_json::to_string(self).unwrap_or_default()
     }
 
@@ -455,7 +455,7 @@ impl Report {
 }
 
 /// The subject as typed, in one short cell.
-pub fn searched_text(s: &Subject) -> String {
+pub(crate) fn searched_text(s: &Subject) -> String {
     let name = match (&s.last_name, &s.first_name, &s.name) {
         (Some(l), Some(f), _) => Some(format!("{l}, {f}")),
         (Some(l), None, _) => Some(l.clone()),
@@ -488,7 +488,7 @@ pub fn event_keys(ev: &Event) -> Vec<String> {
 /// [`event_keys`] of an event resolution has already read: a lookup's query is the one
 /// [`event_keys`] would build, so it is not built twice (the batch audit computes the keys
 /// of every event it stores on its worker threads).
-pub fn resolved_event_keys(ev: &Event, r: &Resolved<'_>) -> Vec<String> {
+pub(crate) fn resolved_event_keys(ev: &Event, r: &Resolved<'_>) -> Vec<String> {
     if r.is_lookup {
         query_keys(&r.query)
     } else {
@@ -518,7 +518,7 @@ fn query_keys(q: &Query) -> Vec<String> {
 /// case status and, for a lookup with a name, how many known people share the name (the
 /// divisor of a name-only match). Computed from what resolution already made, when the
 /// event is stored (`audit --db`, `watch`).
-pub fn event_facts(resolver: &Resolver, r: &Resolved<'_>) -> EventFacts {
+pub(crate) fn event_facts(resolver: &Resolver, r: &Resolved<'_>) -> EventFacts {
     let (case_status, case_ref) = r.case.parts();
     EventFacts {
         case_status,
@@ -532,7 +532,7 @@ pub fn event_facts(resolver: &Resolver, r: &Resolved<'_>) -> EventFacts {
 }
 
 /// Reads a stored contract JSON event back.
-pub fn stored_event(store: &Store, id: &str, json: &str) -> Result<Event, LookupError> {
+pub(crate) fn stored_event(store: &Store, id: &str, json: &str) -> Result<Event, LookupError> {
     let damaged = |message: String| LookupError::Damaged {
         path: store.path().to_path_buf(),
         event_id: id.to_string(),
@@ -573,7 +573,7 @@ pub fn index_store(store: &mut Store) -> Result<u64, LookupError> {
 }
 
 /// Searches the store: indexes what is new, then grades only the candidate events.
-pub fn search_store(
+pub(crate) fn search_store(
     store: &mut Store,
     resolver: &Resolver,
     criteria: Criteria,

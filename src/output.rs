@@ -60,7 +60,7 @@ pub fn create_new_private(path: &Path) -> io::Result<File> {
 /// without its newline (torn by a crash mid-write) is cut off first, so that readers
 /// never meet half a line; returns how many bytes were cut. The writer must be able to
 /// write that line again (the service re-writes alerts not marked as written).
-pub fn append_private(path: &Path) -> io::Result<(File, u64)> {
+pub(crate) fn append_private(path: &Path) -> io::Result<(File, u64)> {
     let mut opts = OpenOptions::new();
     opts.read(true).write(true).create(true).truncate(false);
     let mut file = open_private(path, opts)?;

@@ -59,7 +59,7 @@ const EXEMPTION_HINT_SHARE: f64 = 0.5;
 const EXEMPTION_HINT_MIN: u64 = 100;
 
 impl RunStats {
-    pub fn record_event(&mut self, ev: &Event, r: &Resolved<'_>) {
+    pub(crate) fn record_event(&mut self, ev: &Event, r: &Resolved<'_>) {
         self.events += 1;
         if r.personnel.is_none() {
             self.unknown_login_events += 1;
@@ -98,7 +98,7 @@ impl RunStats {
     /// Purposes, systems or actions that carry most lookups without a case id: for each, the
     /// `[no_case]` key that would exempt it and how many lookups it carries. custodes never
     /// exempts anything on its own; this only makes the policy question visible.
-    pub fn exemption_hints(&self) -> Vec<String> {
+    pub(crate) fn exemption_hints(&self) -> Vec<String> {
         if self.missing_case < EXEMPTION_HINT_MIN {
             return Vec::new();
         }
@@ -122,7 +122,7 @@ impl RunStats {
             .collect()
     }
 
-    pub fn record_alert(&mut self, a: &Alert) {
+    pub(crate) fn record_alert(&mut self, a: &Alert) {
         self.alerts += 1;
         *self
             .by_detector
@@ -143,7 +143,7 @@ impl RunStats {
     }
 
     /// Explained lookups over all lookups (0 when there were none).
-    pub fn explained_fraction(&self) -> f64 {
+    pub(crate) fn explained_fraction(&self) -> f64 {
         if self.lookups == 0 {
             0.0
         } else {

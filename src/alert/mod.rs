@@ -5,7 +5,7 @@
 //! configuration give the same ids in a batch audit and in the streaming service.
 
 pub mod sink;
-pub mod suppress;
+pub(crate) mod suppress;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -36,17 +36,17 @@ impl Severity {
     }
 
     /// The severity of a rank ([`Severity::rank`]); above 3 is critical.
-    pub fn from_rank(rank: u8) -> Severity {
+    pub(crate) fn from_rank(rank: u8) -> Severity {
         Severity::ALL[usize::from(rank.min(3))]
     }
 
     /// The rank of a severity stored as text; text that is no severity ranks with low.
-    pub fn rank_of(text: &str) -> u8 {
+    pub(crate) fn rank_of(text: &str) -> u8 {
         text.parse::<Severity>().map_or(0, Severity::rank)
     }
 
     /// SQL giving the rank of the severity text in `column`, on the same scale.
-    pub fn rank_sql(column: &str) -> String {
+    pub(crate) fn rank_sql(column: &str) -> String {
         let mut sql = format!("CASE {column}");
         for s in Severity::ALL {
             sql.push_str(&format!(" WHEN '{}' THEN {}", s.as_str(), s.rank()));

@@ -47,7 +47,7 @@ pub fn hides(rule: &Exception, a: &Alert) -> bool {
 }
 
 /// `ts` (RFC 3339) is at or before `limit` (a date, inclusive, or an RFC 3339 time).
-pub fn before_end_of(ts: &str, limit: &str) -> bool {
+pub(crate) fn before_end_of(ts: &str, limit: &str) -> bool {
     if limit.len() == 10 {
         ts.get(..10).is_some_and(|d| d <= limit)
     } else {

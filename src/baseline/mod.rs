@@ -15,7 +15,7 @@
 
 pub mod model;
 pub mod state;
-pub mod tally;
+pub(crate) mod tally;
 
 use std::collections::BTreeMap;
 
@@ -23,7 +23,7 @@ use chrono::{Days, NaiveDate};
 use rustc_hash::FxHashMap as HashMap;
 use serde::{Deserialize, Serialize};
 
-pub use tally::{activity, Activity, DayTally};
+pub(crate) use tally::{activity, Activity, DayTally};
 
 use crate::columnar::{aggregate_activity, ActivityColumns, ColumnarError};
 
@@ -42,12 +42,12 @@ pub struct UserDay {
 
 impl UserDay {
     /// Hours of the day with at least one lookup.
-    pub fn active_hours(&self) -> u32 {
+    pub(crate) fn active_hours(&self) -> u32 {
         self.hours.iter().filter(|&&n| n > 0).count() as u32
     }
 
     /// Lookups per hour worked.
-    pub fn rate_per_active_hour(&self) -> f64 {
+    pub(crate) fn rate_per_active_hour(&self) -> f64 {
         f64::from(self.lookups) / f64::from(self.active_hours().max(1))
     }
 }
@@ -112,7 +112,7 @@ impl History {
     /// How many logins usually look the person up in a day: the median over the days of
     /// history before `day` (days on which fewer than two did count as one). A median, not
     /// a maximum, so that one earlier surge does not hide the next.
-    pub fn person_attention(&self, person: &str, day: NaiveDate) -> u32 {
+    pub(crate) fn person_attention(&self, person: &str, day: NaiveDate) -> u32 {
         let mut from = self.first_day(day);
         if is_bare_name(person) {
             match self.names_from {
@@ -143,7 +143,7 @@ impl History {
     }
 
     /// Records (or replaces) one user-day.
-    pub fn set_user_day(&mut self, user: &str, day: NaiveDate, row: UserDay) {
+    pub(crate) fn set_user_day(&mut self, user: &str, day: NaiveDate, row: UserDay) {
         self.users
             .entry(user.to_string())
             .or_default()
@@ -151,7 +151,7 @@ impl History {
     }
 
     /// Records (or replaces) how many logins looked a person up on a day.
-    pub fn set_person_day(&mut self, person: &str, day: NaiveDate, users: u32) {
+    pub(crate) fn set_person_day(&mut self, person: &str, day: NaiveDate, users: u32) {
         self.persons
             .entry(person.to_string())
             .or_default()
@@ -159,7 +159,7 @@ impl History {
     }
 
     /// Forgets days that no day after `last` can be judged against.
-    pub fn prune_after(&mut self, last: NaiveDate) {
+    pub(crate) fn prune_after(&mut self, last: NaiveDate) {
         let keep_from = last
             .checked_add_days(Days::new(1))
             .map_or(last, |d| self.first_day(d));
@@ -174,7 +174,7 @@ impl History {
     }
 
     /// The latest day with any row.
-    pub fn last_day(&self) -> Option<NaiveDate> {
+    pub(crate) fn last_day(&self) -> Option<NaiveDate> {
         self.users
             .values()
             .filter_map(|m| m.keys().next_back())
@@ -222,14 +222,14 @@ impl History {
     }
 
     /// Bare-name searches are counted from `day` on, unless they already were earlier.
-    pub fn names_counted_from(&mut self, day: NaiveDate) {
+    pub(crate) fn names_counted_from(&mut self, day: NaiveDate) {
         if self.names_from.is_none_or(|n| day < n) {
             self.names_from = Some(day);
         }
     }
 
     /// The first day whose bare-name searches were counted, if any was.
-    pub fn names_from(&self) -> Option<NaiveDate> {
+    pub(crate) fn names_from(&self) -> Option<NaiveDate> {
         self.names_from
     }
 }
@@ -237,7 +237,7 @@ impl History {
 /// Collects activity, in any order, into columns for the polars group-bys of
 /// `custodes baseline`.
 #[derive(Debug, Default)]
-pub struct HistoryBuilder {
+pub(crate) struct HistoryBuilder {
     cols: ActivityColumns,
 }
 
@@ -261,10 +261,6 @@ impl HistoryBuilder {
 
     pub fn len(&self) -> usize {
         self.cols.user.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.cols.user.is_empty()
     }
 
     /// Adds the aggregated rows to `history` (replacing the user-days and person-days they

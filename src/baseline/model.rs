@@ -16,7 +16,7 @@ const MIN_CV: f64 = 0.15;
 
 /// A fitted model of a daily count, with the summaries that reasons quote.
 #[derive(Debug, Clone, PartialEq)]
-pub struct CountModel {
+pub(crate) struct CountModel {
     /// Days the model rests on.
     pub n: usize,
     /// Days left after trimming, which the mean and variance come from.
@@ -38,7 +38,7 @@ impl CountModel {
     ///   look odd for them;
     /// * the top 5 % (when at least 20 days remain), so that one earlier anomaly does not
     ///   hide the next.
-    pub fn fit(sample: &[f64], min_n: usize) -> Option<CountModel> {
+    pub(crate) fn fit(sample: &[f64], min_n: usize) -> Option<CountModel> {
         Self::fit_with(sample, min_n, false)
     }
 
@@ -47,7 +47,7 @@ impl CountModel {
     /// is smaller than the sample variance. Among five days, one earlier anomaly would
     /// otherwise widen the variance so far that the next one looks ordinary; trimming needs
     /// twenty days. The floor on variation and the widening for few days still apply.
-    pub fn fit_short(sample: &[f64], min_n: usize) -> Option<CountModel> {
+    pub(crate) fn fit_short(sample: &[f64], min_n: usize) -> Option<CountModel> {
         Self::fit_with(sample, min_n, true)
     }
 
@@ -96,7 +96,7 @@ impl CountModel {
 
     /// P(X ≥ x) under a negative binomial with this mean and (conservatively widened)
     /// variance.
-    pub fn upper_tail(&self, x: u64) -> f64 {
+    pub(crate) fn upper_tail(&self, x: u64) -> f64 {
         if x == 0 {
             return 1.0;
         }
@@ -139,7 +139,7 @@ const MIN_SWING_LEVEL: f64 = 5.0;
 /// swings as records clerks' days do. Measuring each member against their own median keeps
 /// the difference between a part-timer and a full-timer out of the swing.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Swing {
+pub(crate) struct Swing {
     /// Standard deviation of a member's day as a multiple of their median day.
     pub cv: f64,
     /// Member-days the swing was measured on.
@@ -150,7 +150,7 @@ impl Swing {
     /// Each member's days as multiples of their own median day, for members with at least
     /// `min_member_days` substantive days (fragments under a quarter of the median, as in
     /// [`CountModel::fit`], left out) and a median day of at least five.
-    pub fn ratios(days: &[f64], min_member_days: usize) -> Vec<f64> {
+    pub(crate) fn ratios(days: &[f64], min_member_days: usize) -> Vec<f64> {
         let mut sorted = days.to_vec();
         sorted.sort_by(f64::total_cmp);
         let floor = quantile_sorted(&sorted, 0.5) / 4.0;
@@ -165,7 +165,7 @@ impl Swing {
     /// The swing of a unit from its members' [`Swing::ratios`]; `None` under `min_days` of
     /// them. The top 5 % are left out when twenty or more remain, as in
     /// [`CountModel::fit`], so that an earlier anomaly does not widen the next judgement.
-    pub fn of_ratios(ratios: &[f64], min_days: usize) -> Option<Swing> {
+    pub(crate) fn of_ratios(ratios: &[f64], min_days: usize) -> Option<Swing> {
         if ratios.len() < min_days.max(2) {
             return None;
         }
@@ -192,7 +192,7 @@ impl CountModel {
     /// as the mean, a variance no smaller than the unit's swing at that level (nor than the
     /// history's own), widened for the few days the level rests on, and tested with as
     /// many degrees of freedom as the unit's member-days give the swing.
-    pub fn at_level_with(&self, swing: &Swing) -> CountModel {
+    pub(crate) fn at_level_with(&self, swing: &Swing) -> CountModel {
         let level = self.median;
         let unit_var = (swing.cv * level).powi(2);
         let own_days = self.core.max(1) as f64;
@@ -206,7 +206,7 @@ impl CountModel {
 }
 
 /// P(X ≥ x) for a Poisson with mean `lambda`.
-pub fn poisson_upper_tail(lambda: f64, x: u64) -> f64 {
+pub(crate) fn poisson_upper_tail(lambda: f64, x: u64) -> f64 {
     if x == 0 {
         return 1.0;
     }
@@ -217,7 +217,7 @@ pub fn poisson_upper_tail(lambda: f64, x: u64) -> f64 {
 }
 
 /// The smallest count whose Poisson upper tail is below `alpha`.
-pub fn poisson_critical(lambda: f64, alpha: f64) -> u64 {
+pub(crate) fn poisson_critical(lambda: f64, alpha: f64) -> u64 {
     let mut k = lambda.ceil().max(1.0) as u64;
     while poisson_upper_tail(lambda, k) >= alpha {
         k += 1;
@@ -229,7 +229,7 @@ pub fn poisson_critical(lambda: f64, alpha: f64) -> u64 {
 }
 
 /// Linear-interpolated quantile of an ascending sample (`q` in 0–1).
-pub fn quantile_sorted(sorted: &[f64], q: f64) -> f64 {
+pub(crate) fn quantile_sorted(sorted: &[f64], q: f64) -> f64 {
     match sorted.len() {
         0 => 0.0,
         1 => sorted[0],
@@ -243,14 +243,14 @@ pub fn quantile_sorted(sorted: &[f64], q: f64) -> f64 {
 }
 
 /// Quantile of an unsorted sample.
-pub fn quantile(sample: &[f64], q: f64) -> f64 {
+pub(crate) fn quantile(sample: &[f64], q: f64) -> f64 {
     let mut s = sample.to_vec();
     s.sort_by(f64::total_cmp);
     quantile_sorted(&s, q)
 }
 
 /// Benjamini–Hochberg: which of `p` are discoveries at false discovery rate `q`.
-pub fn benjamini_hochberg(p: &[f64], q: f64) -> Vec<bool> {
+pub(crate) fn benjamini_hochberg(p: &[f64], q: f64) -> Vec<bool> {
     let m = p.len();
     let mut order: Vec<usize> = (0..m).collect();
     order.sort_by(|&a, &b| p[a].total_cmp(&p[b]).then(a.cmp(&b)));
@@ -270,7 +270,7 @@ pub fn benjamini_hochberg(p: &[f64], q: f64) -> Vec<bool> {
 }
 
 /// A p-value as people read it: `3e-9`, `0.004`.
-pub fn format_p(p: f64) -> String {
+pub(crate) fn format_p(p: f64) -> String {
     if p <= 0.0 {
         "< 1e-300".into()
     } else if p < 0.001 {

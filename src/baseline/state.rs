@@ -22,7 +22,7 @@ use super::{History, UserDay};
 
 pub const FORMAT: &str = "custodes-baseline";
 /// Bump on any change of meaning; [`load`] refuses other versions.
-pub const VERSION: u32 = 1;
+pub(crate) const VERSION: u32 = 1;
 
 #[derive(Debug, Error)]
 pub enum StateError {
@@ -271,7 +271,7 @@ pub fn save(path: &Path, state: &State) -> Result<(), StateError> {
 }
 
 /// The state as the JSON text [`decode`] reads back.
-pub fn encode(state: &State) -> String {
+pub(crate) fn encode(state: &State) -> String {
     // Serialising plain structs of strings and numbers to a String cannot fail.
     serde_json::to_string(&to_file(state)).unwrap_or_default()
 }

@@ -26,7 +26,7 @@ impl SubjectKey {
     /// bare names too (how many logins search a name alone on an ordinary day tells
     /// `subject_surge` whether such a search during a surge on someone of that name is
     /// likely to be about them); not addresses.
-    pub fn counts_attention(&self) -> bool {
+    pub(crate) fn counts_attention(&self) -> bool {
         self.precise || self.key.starts_with("name:")
     }
 }
@@ -54,7 +54,7 @@ impl Activity {
 
     /// The subject, when the lookup is not explained by a case (what breadth and attention
     /// count).
-    pub fn unexplained_subject(&self) -> Option<&SubjectKey> {
+    pub(crate) fn unexplained_subject(&self) -> Option<&SubjectKey> {
         self.subject.as_ref().filter(|_| !self.explained)
     }
 }
@@ -63,7 +63,7 @@ impl Activity {
 /// subject) by a strong identifier or by a full name only they bear, else the strongest
 /// identifier typed (person id, name with date of birth, plate, phone), else the bare name
 /// (not precise).
-pub fn subject_key(r: &Resolved<'_>, resolver: &Resolver) -> Option<SubjectKey> {
+pub(crate) fn subject_key(r: &Resolved<'_>, resolver: &Resolver) -> Option<SubjectKey> {
     // A strong identifier, or a full name that exactly one known person bears: "Kevin
     // Elmmore" typed by the tenth officer on the day he is in the news is him.
     let strong = |m: &&crate::identity::Match| {

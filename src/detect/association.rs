@@ -9,7 +9,7 @@ use crate::alert::Severity;
 use crate::event::Event;
 use crate::identity::Resolved;
 
-pub const DOC: DetectorDoc = DetectorDoc {
+pub(crate) const DOC: DetectorDoc = DetectorDoc {
     name: "association_lookup",
     kinds: &["ex_partner", "partner", "spouse", "family", "neighbor", "associate", "protected_party", "(any other relation)", "record_change"],
     what: "A user looks up a person listed in their own associations (associations.csv), at a time the association is valid (valid_from..valid_to). A write (insert, update, delete: `lookups.write_actions`) to that record is kind `record_change`, critical, with the statement and rows affected as evidence.",
@@ -29,7 +29,7 @@ fn base(relation: &str) -> Severity {
     }
 }
 
-pub struct AssociationLookup;
+pub(crate) struct AssociationLookup;
 
 impl Detector for AssociationLookup {
     fn name(&self) -> &'static str {

@@ -8,7 +8,7 @@ use crate::alert::Severity;
 use crate::event::Event;
 use crate::identity::Resolved;
 
-pub const DOC: DetectorDoc = DetectorDoc {
+pub(crate) const DOC: DetectorDoc = DetectorDoc {
     name: "coworker_lookup",
     kinds: &["same_unit", "other_unit", "supervisor", "record_change"],
     what: "A user looks up another employee: their supervisor, someone in their unit, or someone elsewhere in the organisation. A write (insert, update, delete: `lookups.write_actions`) to that record is kind `record_change`, critical, with the statement and rows affected as evidence.",
@@ -19,7 +19,7 @@ pub const DOC: DetectorDoc = DetectorDoc {
     needs: &[],
 };
 
-pub struct Coworker;
+pub(crate) struct Coworker;
 
 impl Detector for Coworker {
     fn name(&self) -> &'static str {

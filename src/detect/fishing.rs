@@ -38,7 +38,7 @@ use crate::identity::normalize::fold;
 use crate::identity::{CaseStatus, KnownPerson, Resolved, Resolver, SearchCase};
 use crate::refs::login_key;
 
-pub const DOC: DetectorDoc = DetectorDoc {
+pub(crate) const DOC: DetectorDoc = DetectorDoc {
     name: "fishing",
     kinds: &["wildcard_sweep", "attribute_search", "enumeration"],
     what: "Searches that trawl rather than look someone up: a name pattern (`SMI*`, `GAR%`, `LIKE 'GAR%'` in SQL, in a subject field, a source field or `query_text`) or a surname alone returning at least `surname_min_results` records (`wildcard_sweep`); a search by sex, race, age, hair, height, vehicle make, model or colour (`attribute_fields`) that names no person, under no valid case of the user's (`attribute_search`); `enumeration_min_run` or more distinct plates, person ids or house numbers of one street in sequence (each within `enumeration_max_gap`, houses `enumeration_max_house_gap`) within `enumeration_window_minutes`, typed under no valid case of the user's and no exempt purpose (`enumeration`). Each kind is counted per user and day and reported only above `min_searches` and above `usual_ratio` times the usual day (the `usual_quantile` of the user's own earlier active days, once there are `baseline.min_user_days` of them, and of their unit's member-days, whichever is larger). A pattern or surname under a case the user is assigned to, open at the time, that lists a person it fits is case work and is not counted; nor is any lookup a case explains.",
@@ -133,7 +133,7 @@ struct Saved {
     counts: BTreeMap<String, BTreeMap<NaiveDate, [u32; 3]>>,
 }
 
-pub struct Fishing {
+pub(crate) struct Fishing {
     cfg: FishingConfig,
     history_days: u32,
     min_user_days: usize,
@@ -562,7 +562,7 @@ impl Detector for Fishing {
 /// audit of those days would have saved. Events must come in time order (a sequence is a
 /// run of searches within a window); the usual day the findings would be judged against
 /// is irrelevant here, so it is computed against an empty history.
-pub struct Learner {
+pub(crate) struct Learner {
     det: Fishing,
     day: Option<NaiveDate>,
     empty: crate::baseline::History,
@@ -585,7 +585,7 @@ impl Learner {
     }
 
     /// One event, in time order, as the engine would give it to the detector.
-    pub fn observe(
+    pub(crate) fn observe(
         &mut self,
         ev: &Event,
         r: &Resolved<'_>,
@@ -654,7 +654,7 @@ impl Learnt {
     /// the saved ones (as history rows do), the others are kept, and days that no day after
     /// `last_day` can be judged against (older than `history_days`) are dropped. So
     /// extending a state period by period gives what one run over all periods gives.
-    pub fn merge_into(
+    pub(crate) fn merge_into(
         &self,
         saved: Option<&Value>,
         history_days: u32,

@@ -40,7 +40,7 @@ use crate::summary::RunStats;
 
 /// What a detector says about one event.
 #[derive(Debug, Clone)]
-pub struct Finding {
+pub(crate) struct Finding {
     pub kind: String,
     pub severity: Severity,
     /// 0–1: how sure the finding is (the identity match strength, or 1 for facts).
@@ -58,7 +58,7 @@ pub struct Finding {
 
 /// What a detector judges a whole day (or window) about: an alert in all but its id.
 #[derive(Debug, Clone)]
-pub struct DayFinding {
+pub(crate) struct DayFinding {
     pub kind: String,
     pub severity: Severity,
     pub strength: f64,
@@ -83,7 +83,7 @@ pub struct Context<'a> {
 }
 
 /// What a detector sees when a day ends.
-pub struct DayContext<'a> {
+pub(crate) struct DayContext<'a> {
     pub resolver: &'a Resolver,
     /// The days before the one ending.
     pub history: &'a History,
@@ -94,7 +94,7 @@ pub struct DayContext<'a> {
 /// What detection needs of an event besides the engine's state: who and what it names
 /// (identity resolution) and what it adds to behaviour history. Both are functions of the
 /// event and the reference data alone, so the batch audit makes them on worker threads.
-pub struct Prepared<'r> {
+pub(crate) struct Prepared<'r> {
     pub resolved: Resolved<'r>,
     pub activity: Option<Activity>,
 }
@@ -109,7 +109,7 @@ impl<'r> Prepared<'r> {
 
 /// A detector family. Implementations must be deterministic functions of the events they
 /// have seen (no clock, no randomness), so that batch and streaming runs agree.
-pub trait Detector: Send {
+pub(crate) trait Detector: Send {
     /// The contract's `detector` name.
     fn name(&self) -> &'static str;
     /// Looks at one event; appends findings to `out`.
@@ -190,7 +190,7 @@ pub fn registry() -> Vec<DetectorDoc> {
 
 /// Builds the detectors whose reference data is present (reference loading has already
 /// said which are off and why).
-pub fn build_detectors(resolver: &Resolver) -> Vec<Box<dyn Detector>> {
+pub(crate) fn build_detectors(resolver: &Resolver) -> Vec<Box<dyn Detector>> {
     let mut ds: Vec<Box<dyn Detector>> = vec![
         Box::new(self_query::SelfQuery),
         Box::new(coworker::Coworker),
@@ -283,7 +283,7 @@ impl Engine {
     }
 
     /// An engine whose behaviour detectors start from saved history.
-    pub fn with_history(resolver: Arc<Resolver>, history: History) -> Self {
+    pub(crate) fn with_history(resolver: Arc<Resolver>, history: History) -> Self {
         let detectors = build_detectors(&resolver);
         Self {
             resolver,
@@ -301,7 +301,7 @@ impl Engine {
 
     /// Takes up the open windows an earlier run saved. The caller must only pass a carry
     /// whose last event precedes this run's first.
-    pub fn restore(&mut self, carry: &Carry) -> Result<(), RestoreError> {
+    pub(crate) fn restore(&mut self, carry: &Carry) -> Result<(), RestoreError> {
         for d in self.detectors.iter_mut() {
             if let Some(v) = carry.detectors.get(d.name()) {
                 d.restore(v).map_err(|source| RestoreError {
@@ -340,7 +340,7 @@ impl Engine {
     }
 
     /// The reference data in use, shared (a reload swaps it: [`Engine::set_resolver`]).
-    pub fn shared_resolver(&self) -> Arc<Resolver> {
+    pub(crate) fn shared_resolver(&self) -> Arc<Resolver> {
         Arc::clone(&self.resolver)
     }
 
@@ -358,7 +358,7 @@ impl Engine {
     /// [`Engine::push`] for an event already prepared ([`Prepared::new`] on the same
     /// resolver): preparing needs no engine state, so the batch audit runs it on worker
     /// threads while this thread keeps detection in time order.
-    pub fn push_prepared(&mut self, ev: &Event, p: Prepared<'_>, out: &mut Vec<Alert>) {
+    pub(crate) fn push_prepared(&mut self, ev: &Event, p: Prepared<'_>, out: &mut Vec<Alert>) {
         let Prepared {
             resolved: r,
             activity: act,
@@ -441,14 +441,14 @@ impl Engine {
 
     /// True when an event at `ts` falls on a later day than the one in progress, so that
     /// pushing it would end that day.
-    pub fn ends_day(&self, ts: DateTime<Utc>) -> bool {
+    pub(crate) fn ends_day(&self, ts: DateTime<Utc>) -> bool {
         self.day.is_some_and(|d| ts.date_naive() > d)
     }
 
     /// Ends the day in progress now, exactly as pushing the next day's first event would,
     /// so that a caller can save [`Engine::state`] at the day boundary (the streaming
     /// service's checkpoint) before that event is pushed.
-    pub fn close_day(&mut self, out: &mut Vec<Alert>) {
+    pub(crate) fn close_day(&mut self, out: &mut Vec<Alert>) {
         self.end_day(out);
         self.day = None;
     }
@@ -457,7 +457,7 @@ impl Engine {
     /// last call: what a live service shows before the window closes. The final alert, with
     /// the same id, comes from the day's end; scores only grow as findings add up, so an
     /// alert reported here is never dropped by `alerts.min_score` later.
-    pub fn provisional(&mut self, out: &mut Vec<Alert>) {
+    pub(crate) fn provisional(&mut self, out: &mut Vec<Alert>) {
         let min_score = self.resolver.config.alerts.min_score;
         for (k, a) in self.open.iter_mut() {
             if !a.dirty {
@@ -473,7 +473,7 @@ impl Engine {
 
     /// Swaps in new reference data (a reload), keeping every detector's state. Detectors
     /// that need a table the old data lacked start now; those whose table is gone stop.
-    pub fn set_resolver(&mut self, resolver: Arc<Resolver>) {
+    pub(crate) fn set_resolver(&mut self, resolver: Arc<Resolver>) {
         let mut old: HashMap<&'static str, Box<dyn Detector>> =
             self.detectors.drain(..).map(|d| (d.name(), d)).collect();
         self.detectors = build_detectors(&resolver)

@@ -7,7 +7,7 @@ use crate::alert::Severity;
 use crate::event::Event;
 use crate::identity::{CaseStatus, Resolved};
 
-pub const DOC: DetectorDoc = DetectorDoc {
+pub(crate) const DOC: DetectorDoc = DetectorDoc {
     name: "no_case",
     kinds: &["missing", "unknown_case", "closed_case", "not_assigned", "subject_not_in_case"],
     what: "A lookup that no case explains: no case id, a case id that does not exist, a case not open at the time, a case the user is not assigned to, or a valid case that does not list the person looked up (a cover case).",
@@ -18,7 +18,7 @@ pub const DOC: DetectorDoc = DetectorDoc {
     needs: &[],
 };
 
-pub struct NoCase;
+pub(crate) struct NoCase;
 
 impl Detector for NoCase {
     fn name(&self) -> &'static str {

@@ -36,7 +36,7 @@ use crate::event::{format_ts, Event};
 use crate::identity::{Resolved, Resolver};
 use crate::refs::login_key;
 
-pub const DOC: DetectorDoc = DetectorDoc {
+pub(crate) const DOC: DetectorDoc = DetectorDoc {
     name: "odd_volume",
     kinds: &["daily_count", "burst", "off_hours", "distinct_subjects", "export"],
     what: "A user's lookups in a day far above their own history (for a user with fewer than `min_user_days` active days, against their own few days as their level, with the day-to-day swing of their unit's members, each measured against their own usual day, or their own median spread where it is wider, so that one earlier busy day does not hide the next, but only on a day out of the ordinary for their unit too; for a user with none, against the unit), by a negative binomial test with Benjamini–Hochberg control across the users of the day (`daily_count`); far more typed lookups within `burst_window_minutes` than the user's (or unit's) usual hourly rate allows, a query fanned out to several systems within two seconds counting once, and before any history at all `burst_no_baseline_lookups` (`burst`); `off_hours_min_lookups` or more lookups in a day at hours of the day where the user (from three active days and a hundred lookups) has almost never worked, or, short of that, at which none of the days of work by the user and their unit (at least `min_user_days` of them) shows any work, a login's lookups after its holder left (terminated or on leave) not counted, since they are `inactive_account` and the holder's hours say nothing of whoever uses it (`off_hours`); many distinct people looked up without a case that explains it, against the user's usual breadth (`distinct_subjects`); one event returning far more records (`result_count`) than the user and their unit ever do, the unit judged from `min_peer_days` member-days over three days or more (`export`). A unit serves as a baseline for counts from `min_peer_distinct_days` days of its members' work, so a newcomer and a new deployment are judged from the first days. A case id does not make volume legitimate: every lookup counts.",
@@ -243,7 +243,7 @@ struct UserState {
     exports: Vec<(DateTime<Utc>, String, u64)>,
 }
 
-pub struct OddVolume {
+pub(crate) struct OddVolume {
     cfg: OddVolumeConfig,
     base: BaselineConfig,
     window: Duration,

@@ -10,7 +10,7 @@ use crate::event::Event;
 use crate::identity::{Match, Resolved, Resolver};
 use crate::refs::Personnel;
 
-pub const DOC: DetectorDoc = DetectorDoc {
+pub(crate) const DOC: DetectorDoc = DetectorDoc {
     name: "self_query",
     kinds: &["person_id", "name_dob", "plate", "address", "phone", "name_only", "record_change"],
     what: "A user looks up their own record: their person id, name and date of birth, plate, phone or address (any of the employee's logins). A write (insert, update, delete: `lookups.write_actions`) to that record is kind `record_change`, critical, with the statement and rows affected as evidence.",
@@ -21,7 +21,7 @@ pub const DOC: DetectorDoc = DetectorDoc {
     needs: &[],
 };
 
-pub struct SelfQuery;
+pub(crate) struct SelfQuery;
 
 impl Detector for SelfQuery {
     fn name(&self) -> &'static str {

@@ -20,7 +20,7 @@ use crate::event::{format_ts, Event};
 use crate::identity::Resolved;
 use crate::refs::Status;
 
-pub const DOC: DetectorDoc = DetectorDoc {
+pub(crate) const DOC: DetectorDoc = DetectorDoc {
     name: "shared_credential",
     kinds: &["concurrent_clients", "impossible_travel", "inactive_account"],
     what: "One login active at two different sites within `concurrent_window_minutes` (`concurrent_clients`); consecutive activity from sites farther apart than `max_speed_kmh` allows in the time between (`impossible_travel`); activity by a login whose personnel status is terminated (after `end_date`) or leave (after `end_date` when given) (`inactive_account`).",
@@ -40,7 +40,7 @@ struct Seen {
     coords: Option<(f64, f64)>,
 }
 
-pub struct SharedCredential {
+pub(crate) struct SharedCredential {
     window_secs: i64,
     max_speed_kmh: f64,
     min_distance_km: f64,
@@ -62,7 +62,7 @@ impl SharedCredential {
 }
 
 /// Great-circle distance in km (haversine, mean Earth radius).
-pub fn distance_km(a: (f64, f64), b: (f64, f64)) -> f64 {
+pub(crate) fn distance_km(a: (f64, f64), b: (f64, f64)) -> f64 {
     let (lat1, lon1) = (a.0.to_radians(), a.1.to_radians());
     let (lat2, lon2) = (b.0.to_radians(), b.1.to_radians());
     let h = ((lat2 - lat1) / 2.0).sin().powi(2)

@@ -37,7 +37,7 @@ use crate::event::{format_ts, Event, Subject};
 use crate::identity::normalize::name_key;
 use crate::identity::Resolved;
 
-pub const DOC: DetectorDoc = DetectorDoc {
+pub(crate) const DOC: DetectorDoc = DetectorDoc {
     name: "subject_surge",
     kinds: &["many_users"],
     what: "At least `min_users` distinct logins look up one person within `window_hours`, none with an assigned case that lists the person, and at least `attention_ratio` times the logins that usually look that person up in a day (the median day of the history, so an earlier surge does not hide the next) (`many_users`). Each login involved gets an alert with all its lookups in the surge, including its searches by the person's bare name in the same hours; a login that only typed the person's bare name during the surge, with no case that explains it, gets one that says so, unless several logins search that name alone on an ordinary day.",
@@ -151,7 +151,7 @@ struct BareName {
     typed: String,
 }
 
-pub struct SubjectSurge {
+pub(crate) struct SubjectSurge {
     cfg: SubjectSurgeConfig,
     window: Duration,
     persons: HashMap<String, Window>,

@@ -11,7 +11,7 @@ use crate::alert::Severity;
 use crate::event::Event;
 use crate::identity::{KnownPerson, Match, Resolved};
 
-pub const DOC: DetectorDoc = DetectorDoc {
+pub(crate) const DOC: DetectorDoc = DetectorDoc {
     name: "watchlist_lookup",
     kinds: &["(the watch-list category: official, celebrity, journalist, victim, ...)", "record_change"],
     what: "A user looks up someone on the watch list (watchlist.csv) without an assigned case that lists them. A write (insert, update, delete: `lookups.write_actions`) to that record is kind `record_change`, critical, with the statement and rows affected as evidence.",
@@ -22,7 +22,7 @@ pub const DOC: DetectorDoc = DetectorDoc {
     needs: &["watchlist"],
 };
 
-pub struct WatchlistLookup;
+pub(crate) struct WatchlistLookup;
 
 impl Detector for WatchlistLookup {
     fn name(&self) -> &'static str {

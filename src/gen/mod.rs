@@ -47,8 +47,6 @@ mod scenario;
 mod truth;
 mod world;
 
-pub use names::NICKNAMES;
-
 use crate::eval::Label;
 use chrono::{Datelike, NaiveDate};
 use rand::SeedableRng;

@@ -337,7 +337,7 @@ pub(crate) const FIRST_NAMES: &[(&str, u16)] = &[
 /// treat them as equal; no nickname belongs to two formal names here, and no
 /// nickname is itself a formal name in `FIRST_NAMES`. ("Jon" is left out:
 /// it is short for John and Jonathan alike.)
-pub const NICKNAMES: &[(&str, &[&str])] = &[
+pub(crate) const NICKNAMES: &[(&str, &[&str])] = &[
     ("James", &["Jim", "Jimmy", "Jamie"]),
     ("John", &["Jack", "Johnny"]),
     ("Robert", &["Bob", "Rob", "Bobby"]),

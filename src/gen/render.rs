@@ -27,7 +27,7 @@ pub(crate) enum NameQ {
 /// The identifiers a query carries; all of them belong to the target person
 /// (a typo'd name still "agrees" fuzzily).
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub(crate) struct Carry {
+pub struct Carry {
     pub pid: bool,
     pub name: NameQ,
     pub dob: bool,

@@ -210,7 +210,7 @@ pub(crate) enum Pattern {
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub(crate) enum Status {
+pub enum Status {
     Active,
     Leave,
     Terminated,
@@ -310,7 +310,7 @@ pub(crate) struct Login {
 }
 
 #[derive(Clone, Debug)]
-pub(crate) struct Association {
+pub struct Association {
     pub emp: u32,
     pub relation: &'static str,
     pub person: u32,
@@ -321,13 +321,13 @@ pub(crate) struct Association {
 }
 
 #[derive(Clone, Debug)]
-pub(crate) struct WatchEntry {
+pub struct WatchEntry {
     pub person: u32,
     pub category: &'static str,
 }
 
 #[derive(Clone, Debug)]
-pub(crate) struct Case {
+pub struct Case {
     pub id: String,
     pub opened: Day,
     /// Only set when the closure falls on or before the last generated day:
@@ -339,7 +339,7 @@ pub(crate) struct Case {
 }
 
 #[derive(Clone, Debug)]
-pub(crate) struct Assignment {
+pub struct Assignment {
     pub case: u32,
     pub login: u32,
     pub from: Day,
@@ -354,7 +354,7 @@ pub(crate) struct Site {
 }
 
 #[derive(Clone, Debug)]
-pub(crate) struct Client {
+pub struct Client {
     pub name: String,
     /// `None` for VPN clients: clients.csv lists them with empty site and
     /// coordinates, so location checks skip them.

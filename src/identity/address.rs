@@ -327,7 +327,7 @@ impl Address {
 
     /// The street line in canonical form, without the city (`489 S KIPLING ST UNIT 16`):
     /// what behaviour baselines count as one place.
-    pub fn street_line(&self) -> String {
+    pub(crate) fn street_line(&self) -> String {
         let mut out = String::new();
         let mut push = |w: &str| {
             if !out.is_empty() {
@@ -359,7 +359,8 @@ impl Address {
 
     /// The whole address in canonical form: the street line, then `, ` and the locality.
     /// Parsing it again gives the same address.
-    pub fn canonical(&self) -> String {
+    #[cfg(test)]
+    pub(crate) fn canonical(&self) -> String {
         let mut out = self.street_line();
         if !self.locality.is_empty() {
             if !out.is_empty() {

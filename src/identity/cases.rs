@@ -28,7 +28,7 @@ use crate::config::IdentityConfig;
 use crate::refs::{login_key, Assignment, Case, CaseSubject, Validity};
 
 /// The letters and digits of a case id, upper-cased: how case ids are compared.
-pub fn match_key(s: &str) -> String {
+pub(crate) fn match_key(s: &str) -> String {
     s.chars()
         .filter(char::is_ascii_alphanumeric)
         .map(|c| c.to_ascii_uppercase())
@@ -43,7 +43,7 @@ fn bare_key(k: &str) -> &str {
 
 /// Who is asking: the login and the employee id, in [`login_key`] form, computed once per
 /// event.
-pub struct Asker {
+pub(crate) struct Asker {
     /// The login's and the employee id's numbers among the index's assignees (`NOBODY` when
     /// no assignment names them): an assignment is matched by comparing numbers, not text.
     ids: [u32; 2],
@@ -72,7 +72,7 @@ struct CaseEntry {
 
 /// Cases, assignments and subjects, indexed by case number.
 #[derive(Debug, Default)]
-pub struct CaseIndex {
+pub(crate) struct CaseIndex {
     entries: Vec<CaseEntry>,
     by_key: HashMap<String, u32>,
     /// Bare key -> the one case with it, or `None` when several share it.
@@ -96,14 +96,14 @@ pub struct CaseIndex {
 
 /// A case id as typed, with the case it names (looked up once by [`CaseIndex::typed`]).
 #[derive(Debug, Clone, Copy)]
-pub struct Typed<'t> {
+pub(crate) struct Typed<'t> {
     pub text: &'t str,
     case: Option<u32>,
 }
 
 /// What the case table says about a typed case id at a time.
 #[derive(Debug, PartialEq, Eq)]
-pub enum CaseState<'a> {
+pub(crate) enum CaseState<'a> {
     /// The cases table is absent: existence and dates cannot be checked.
     Unchecked(&'a str),
     Unknown,
@@ -113,7 +113,7 @@ pub enum CaseState<'a> {
 
 impl CaseIndex {
     /// The user of an event, as the assignments know them (by login and by employee id).
-    pub fn asker(&self, user: &str, employee_id: Option<&str>) -> Asker {
+    pub(crate) fn asker(&self, user: &str, employee_id: Option<&str>) -> Asker {
         let id = |s: &str| self.assignees.get(&login_key(s)).copied().unwrap_or(NOBODY);
         Asker {
             ids: [id(user), employee_id.map_or(NOBODY, id)],
@@ -260,20 +260,12 @@ impl CaseIndex {
         n
     }
 
-    pub fn has_cases(&self) -> bool {
-        self.has_cases
-    }
-
-    pub fn has_assignments(&self) -> bool {
+    pub(crate) fn has_assignments(&self) -> bool {
         self.has_assignments
     }
 
-    pub fn has_subjects(&self) -> bool {
-        self.has_subjects
-    }
-
     /// Every case subject, for name statistics.
-    pub fn subject_people(&self) -> &[KnownPerson] {
+    pub(crate) fn subject_people(&self) -> &[KnownPerson] {
         self.subjects.people()
     }
 
@@ -310,7 +302,7 @@ impl CaseIndex {
 
     /// How a typed case id should be written in reasons and grouped: the reference data's
     /// form when it knows the case, else the typed id upper-cased and trimmed.
-    pub fn canonical(&self, t: Typed<'_>) -> String {
+    pub(crate) fn canonical(&self, t: Typed<'_>) -> String {
         match self.entry_of(t) {
             Some(e) => e.id.clone(),
             None => t.text.trim().to_uppercase(),
@@ -350,19 +342,19 @@ impl CaseIndex {
     }
 
     /// Whether the user is assigned to the typed case at `ts`.
-    pub fn is_assigned(&self, t: Typed<'_>, who: &Asker, ts: DateTime<Utc>) -> bool {
+    pub(crate) fn is_assigned(&self, t: Typed<'_>, who: &Asker, ts: DateTime<Utc>) -> bool {
         t.case.is_some_and(|n| self.assigned_at(n, who, ts))
     }
 
     /// Whether the subject list of the typed case names anyone at all.
-    pub fn lists_subjects(&self, t: Typed<'_>) -> bool {
+    pub(crate) fn lists_subjects(&self, t: Typed<'_>) -> bool {
         self.entry_of(t).is_some_and(|e| !e.subjects.is_empty())
     }
 
     /// Whether the typed case lists the person the query describes: any graded match, or a
     /// weak name (surname only, an initial) that nothing contradicts. Searching a case's
     /// subject by surname is case work.
-    pub fn case_lists(
+    pub(crate) fn case_lists(
         &self,
         t: Typed<'_>,
         q: &Query,
@@ -392,7 +384,7 @@ impl CaseIndex {
     }
 
     /// Every case subject the query matches (entries for [`CaseIndex::subject`]).
-    pub fn subject_matches(
+    pub(crate) fn subject_matches(
         &self,
         q: &Query,
         names: &NameStats,
@@ -483,7 +475,10 @@ impl CaseIndex {
 
     /// The people the typed case lists, for judging searches that name nobody (a pattern, a
     /// surname sweep) against the case typed with them.
-    pub fn subjects_of<'s>(&'s self, t: Typed<'_>) -> impl Iterator<Item = &'s KnownPerson> + 's {
+    pub(crate) fn subjects_of<'s>(
+        &'s self,
+        t: Typed<'_>,
+    ) -> impl Iterator<Item = &'s KnownPerson> + 's {
         self.entry_of(t)
             .into_iter()
             .flat_map(|e| e.subjects.iter())

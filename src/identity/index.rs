@@ -38,7 +38,7 @@ pub struct KnownPerson {
 }
 
 impl KnownPerson {
-    pub fn from_fields(f: &PersonFields) -> Self {
+    pub(crate) fn from_fields(f: &PersonFields) -> Self {
         let name = f
             .last_name
             .as_deref()
@@ -81,7 +81,7 @@ pub struct Query {
 }
 
 impl Query {
-    pub fn from_subject(s: &Subject) -> Self {
+    pub(crate) fn from_subject(s: &Subject) -> Self {
         let (name, swapped) = match (&s.last_name, &s.first_name, &s.name) {
             (Some(l), f, _) => {
                 let f = f.as_deref().unwrap_or("");
@@ -111,7 +111,7 @@ impl Query {
     }
 
     /// True when the query could identify anyone at all.
-    pub fn is_identifying(&self) -> bool {
+    pub(crate) fn is_identifying(&self) -> bool {
         self.person_id.is_some()
             || self.name.is_some()
             || self.plate.is_some()
@@ -146,7 +146,7 @@ impl MatchKind {
     }
 
     /// How the match reads in a sentence.
-    pub fn describe(self) -> &'static str {
+    pub(crate) fn describe(self) -> &'static str {
         match self {
             MatchKind::PersonId => "by person id",
             MatchKind::NameDob => "by name and date of birth",
@@ -223,7 +223,7 @@ impl NameStats {
 
 /// Known people with hash indexes on every identifier.
 #[derive(Debug, Default)]
-pub struct PersonIndex {
+pub(crate) struct PersonIndex {
     people: Vec<KnownPerson>,
     by_pid: HashMap<String, Vec<u32>>,
     by_plate: HashMap<String, Vec<u32>>,
@@ -378,12 +378,9 @@ impl PersonIndex {
         ix
     }
 
+    #[cfg(test)]
     pub fn len(&self) -> usize {
         self.people.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.people.is_empty()
     }
 
     pub fn person(&self, entry: u32) -> Option<&KnownPerson> {

@@ -16,11 +16,13 @@
 pub mod address;
 pub mod cases;
 pub mod index;
-pub mod normalize;
+pub(crate) mod normalize;
 pub mod resolve;
 
-pub use index::{KnownPerson, Match, MatchKind, NameStats, PersonIndex, Query};
-pub use resolve::{CaseStatus, Resolved, Resolver, SearchCase};
+pub use index::Query;
+pub(crate) use index::{KnownPerson, Match, MatchKind, NameStats, PersonIndex};
+pub use resolve::{CaseStatus, Resolver};
+pub(crate) use resolve::{Resolved, SearchCase};
 
 /// A short name for the person behind a match: their first id, or the name shown. Used in
 /// reasons and group keys by the detectors and in the behaviour history's person rows.

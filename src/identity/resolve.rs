@@ -6,7 +6,7 @@
 //! event it produces a [`Resolved`] that every detector reads; detectors never search the
 //! reference data themselves, so the work is done once per event.
 
-use rustc_hash::FxHashMap as HashMap;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use serde::Serialize;
 
@@ -45,7 +45,7 @@ impl CaseStatus {
     /// no case explains: what [`Resolver::search_case`] calls `Assigned` or `Exempt` (the
     /// two check in the same order), read from the status already made instead of looking
     /// the case up again.
-    pub fn covers_search(&self) -> bool {
+    pub(crate) fn covers_search(&self) -> bool {
         matches!(
             self,
             CaseStatus::Exempt { .. }
@@ -55,7 +55,7 @@ impl CaseStatus {
     }
 
     /// The `no_case` kind for this status, if it is a finding.
-    pub fn no_case_kind(&self) -> Option<&'static str> {
+    pub(crate) fn no_case_kind(&self) -> Option<&'static str> {
         match self {
             CaseStatus::Missing => Some("missing"),
             CaseStatus::UnknownCase { .. } => Some("unknown_case"),
@@ -67,7 +67,7 @@ impl CaseStatus {
     }
 
     /// A phrase for reasons: "no case attached", "under case C-7, which does not list this person".
-    pub fn phrase(&self) -> String {
+    pub(crate) fn phrase(&self) -> String {
         match self {
             CaseStatus::NotALookup => "not a lookup".into(),
             CaseStatus::Explained { case_id } => format!("explained by assigned case {case_id}"),
@@ -104,7 +104,7 @@ impl CaseStatus {
     }
 
     /// True when the lookup had no valid case behind it (exempt lookups are not counted).
-    pub fn lacks_case(&self) -> bool {
+    pub(crate) fn lacks_case(&self) -> bool {
         self.no_case_kind().is_some()
     }
 
@@ -126,7 +126,7 @@ impl CaseStatus {
 
     /// The status [`CaseStatus::parts`] wrote; `None` for a tag it never writes or a
     /// missing case id.
-    pub fn from_parts(status: &str, arg: Option<String>) -> Option<CaseStatus> {
+    pub(crate) fn from_parts(status: &str, arg: Option<String>) -> Option<CaseStatus> {
         Some(match status {
             "not_a_lookup" => CaseStatus::NotALookup,
             "missing" => CaseStatus::Missing,
@@ -171,7 +171,6 @@ pub struct Resolver {
     /// One entry per employee: their person and the personnel row of their first login.
     employees: PersonIndex,
     employee_rows: Vec<usize>,
-    employee_by_id: HashMap<String, u32>,
     associations: Option<(PersonIndex, Vec<Association>)>,
     watchlist: Option<(PersonIndex, Vec<WatchEntry>)>,
     /// Cases, assignments and subjects, indexed so that explaining a lookup costs the same
@@ -206,7 +205,7 @@ fn settings_digest(config: &Config) -> String {
 
 /// Purposes and systems compare as upper-case words joined by `_`, so that
 /// `traffic stop`, `Traffic-Stop` and `TRAFFIC_STOP` are one purpose.
-pub fn code_key(s: &str) -> String {
+pub(crate) fn code_key(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for word in s
         .split(|c: char| !c.is_alphanumeric())
@@ -229,12 +228,11 @@ impl Resolver {
         let mut by_user = HashMap::default();
         let mut employee_people = Vec::new();
         let mut employee_rows = Vec::new();
-        let mut employee_by_id: HashMap<String, u32> = HashMap::default();
+        // One entry per employee id, however many logins they have.
+        let mut employee_ids: HashSet<&str> = HashSet::default();
         for (i, p) in refs.personnel.iter().enumerate() {
             by_user.entry(login_key(&p.user)).or_insert(i);
-            if !employee_by_id.contains_key(&p.employee_id) {
-                let entry = u32::try_from(employee_people.len()).unwrap_or(u32::MAX);
-                employee_by_id.insert(p.employee_id.clone(), entry);
+            if employee_ids.insert(&p.employee_id) {
                 employee_people.push(KnownPerson::from_fields(&p.person));
                 employee_rows.push(i);
             }
@@ -273,7 +271,6 @@ impl Resolver {
             personnel: refs.personnel,
             employees,
             employee_rows,
-            employee_by_id,
             associations,
             watchlist,
             cases,
@@ -311,7 +308,7 @@ impl Resolver {
 
     /// Which reference files and settings this resolver was built from
     /// (`personnel.csv SIZE MTIME; ...; settings DIGEST`).
-    pub fn fingerprint(&self) -> &str {
+    pub(crate) fn fingerprint(&self) -> &str {
         &self.fingerprint
     }
 
@@ -324,7 +321,7 @@ impl Resolver {
     /// The query of an event that [`Resolver::resolve`] would call a lookup of a person
     /// that could identify anyone; `None` otherwise. Nothing else is resolved: for a
     /// search that reads each event's case status from where an audit recorded it.
-    pub fn lookup_query(&self, ev: &Event) -> Option<Query> {
+    pub(crate) fn lookup_query(&self, ev: &Event) -> Option<Query> {
         let action = ev.action.to_ascii_lowercase();
         if !self.is_lookup(ev, &action) {
             return None;
@@ -334,23 +331,19 @@ impl Resolver {
 
     /// Whether an action is work on records (a lookup or an export) rather than a session
     /// event; the behaviour detectors count only work.
-    pub fn is_work_action(&self, action: &str) -> bool {
+    pub(crate) fn is_work_action(&self, action: &str) -> bool {
         !self
             .non_lookup
             .iter()
             .any(|a| a.eq_ignore_ascii_case(action.trim()))
     }
 
-    pub fn has_associations(&self) -> bool {
+    pub(crate) fn has_associations(&self) -> bool {
         self.associations.is_some()
     }
 
-    pub fn has_watchlist(&self) -> bool {
+    pub(crate) fn has_watchlist(&self) -> bool {
         self.watchlist.is_some()
-    }
-
-    pub fn has_clients(&self) -> bool {
-        self.clients.is_some()
     }
 
     /// Where a workstation is, when clients.csv lists it.
@@ -359,11 +352,11 @@ impl Resolver {
     }
 
     /// Every personnel row (one per login).
-    pub fn personnel_rows(&self) -> &[Personnel] {
+    pub(crate) fn personnel_rows(&self) -> &[Personnel] {
         &self.personnel
     }
 
-    pub fn personnel_for(&self, user: &str) -> Option<&Personnel> {
+    pub(crate) fn personnel_for(&self, user: &str) -> Option<&Personnel> {
         self.by_user
             .get(&login_key(user))
             .and_then(|i| self.personnel.get(*i))
@@ -376,12 +369,8 @@ impl Resolver {
             .and_then(|i| self.personnel.get(*i))
     }
 
-    pub fn employee_person(&self, entry: u32) -> Option<&KnownPerson> {
+    pub(crate) fn employee_person(&self, entry: u32) -> Option<&KnownPerson> {
         self.employees.person(entry)
-    }
-
-    pub fn employee_entry(&self, employee_id: &str) -> Option<u32> {
-        self.employee_by_id.get(employee_id).copied()
     }
 
     pub fn association(&self, entry: u32) -> Option<(&Association, &KnownPerson)> {
@@ -390,11 +379,11 @@ impl Resolver {
     }
 
     /// A case subject matched by [`Resolved::subjects`].
-    pub fn case_subject(&self, entry: u32) -> Option<&KnownPerson> {
+    pub(crate) fn case_subject(&self, entry: u32) -> Option<&KnownPerson> {
         self.cases.subject(entry)
     }
 
-    pub fn watch_entry(&self, entry: u32) -> Option<(&WatchEntry, &KnownPerson)> {
+    pub(crate) fn watch_entry(&self, entry: u32) -> Option<(&WatchEntry, &KnownPerson)> {
         let (ix, rows) = self.watchlist.as_ref()?;
         Some((rows.get(entry as usize)?, ix.person(entry)?))
     }
@@ -408,7 +397,7 @@ impl Resolver {
     /// is surely the person `q` describes: the same person id, or the same name (exactly or
     /// by a known nickname) with the same date of birth. Weaker matches are left out: a
     /// shared plate or a bare name must not pull someone else's identifiers into a search.
-    pub fn records_of(&self, q: &Query) -> Vec<KnownPerson> {
+    pub(crate) fn records_of(&self, q: &Query) -> Vec<KnownPerson> {
         let cfg = &self.config.identity;
         let sure = |m: &Match| {
             m.kind == super::MatchKind::PersonId
@@ -594,7 +583,7 @@ impl Resolver {
 /// The case behind a search that may name nobody (a pattern, attributes, a listing), as the
 /// `fishing` detector judges it: [`CaseStatus`] is only computed for lookups of a person.
 #[derive(Debug)]
-pub enum SearchCase<'r> {
+pub(crate) enum SearchCase<'r> {
     /// No case typed (or a placeholder).
     None,
     /// The purpose, system or action needs no case.
@@ -612,7 +601,7 @@ pub enum SearchCase<'r> {
 impl Resolver {
     /// The case behind a search, checked in the same order as [`CaseStatus`]: a typed case
     /// that is not the user's first, then exemptions, then the case itself.
-    pub fn search_case(&self, ev: &Event) -> SearchCase<'_> {
+    pub(crate) fn search_case(&self, ev: &Event) -> SearchCase<'_> {
         let typed = ev
             .case_id
             .as_deref()

@@ -145,13 +145,13 @@ pub mod columns {
 
 /// The comparable form of a case id: trimmed and upper-cased, because people type `c-17`
 /// for `C-17`. Every case id in reference data and events is compared in this form.
-pub fn case_key(s: &str) -> String {
+pub(crate) fn case_key(s: &str) -> String {
     s.trim().to_uppercase()
 }
 
 /// The comparable form of a login or employee id: trimmed and lower-cased, because some
 /// databases log `JDOE` for the `jdoe` in personnel.csv.
-pub fn login_key(s: &str) -> String {
+pub(crate) fn login_key(s: &str) -> String {
     s.trim().to_lowercase()
 }
 
@@ -194,7 +194,7 @@ impl Personnel {
     /// Whether the login's holder was away at `ts`: terminated or on leave, from
     /// `end_date` on (always, when no date is given). Use of the login then is not its
     /// holder's work.
-    pub fn away_at(&self, ts: DateTime<Utc>) -> bool {
+    pub(crate) fn away_at(&self, ts: DateTime<Utc>) -> bool {
         matches!(self.status, Status::Terminated | Status::Leave)
             && self.end_date.is_none_or(|end| ts >= end)
     }
@@ -286,7 +286,7 @@ const TABLES: [&str; 7] = [
 /// and modification time (`case_subjects.csv 2738424 1733176740.123456789; ...`), a table
 /// that is absent as `-`. Reading 600,000 rows to hash them would cost what a search must
 /// not; a file rewritten with the same size within the same nanosecond is the blind spot.
-pub fn fingerprint(dir: &Path) -> String {
+pub(crate) fn fingerprint(dir: &Path) -> String {
     let mut parts = Vec::with_capacity(TABLES.len());
     for name in TABLES {
         let found = ["csv", "parquet"].into_iter().find_map(|ext| {
@@ -308,7 +308,7 @@ pub fn fingerprint(dir: &Path) -> String {
 }
 
 /// What [`RefData::load_with`] reads of the case tables.
-pub enum CaseTables<'f> {
+pub(crate) enum CaseTables<'f> {
     /// Every row of `cases`, `case_assignments` and `case_subjects` (what detection needs).
     All,
     /// No cases and no assignments, and only the case subjects for which `keep` is true
@@ -321,7 +321,7 @@ pub enum CaseTables<'f> {
 
 /// Parses a reference date or timestamp. A bare date as a start means midnight UTC; as an
 /// end (`end_of_day`) it means the following midnight, so the named day is included.
-pub fn parse_bound(s: &str, end_of_day: bool) -> Option<DateTime<Utc>> {
+pub(crate) fn parse_bound(s: &str, end_of_day: bool) -> Option<DateTime<Utc>> {
     let t = s.trim();
     if let Ok(dt) = DateTime::parse_from_rfc3339(t) {
         return Some(dt.with_timezone(&Utc));
@@ -483,7 +483,7 @@ impl RefData {
     }
 
     /// Loads the tables found in `dir`, the case tables as `case_tables` says.
-    pub fn load_with(
+    pub(crate) fn load_with(
         dir: &Path,
         rejects: &mut RejectSink,
         case_tables: CaseTables<'_>,

@@ -39,7 +39,7 @@ pub enum Line<'t> {
 
 /// A table found on disk: where, and its header.
 #[derive(Debug)]
-pub struct Table {
+pub(crate) struct Table {
     pub path: PathBuf,
     pub columns: Vec<String>,
 }
@@ -65,7 +65,7 @@ impl Table {
 
 /// Finds `dir/NAME.csv` (or `.parquet`), checks that its header has the `required` columns,
 /// and hands every line to `each` in file order. `Ok(None)` when neither file exists.
-pub fn read_table(
+pub(crate) fn read_table(
     dir: &Path,
     name: &str,
     required: &[&str],

@@ -20,7 +20,7 @@ use crate::store::{Finality, OutFile, Store, StoreError};
 use super::RunError;
 
 /// The store side of an audit (see the module's documentation).
-pub struct StoreRun {
+pub(crate) struct StoreRun {
     store: Store,
     events: Vec<NewEvent>,
     /// Chunks of events for the writer thread, and the thread (joined by `finish`).

@@ -29,7 +29,7 @@ pub fn read(
 
 /// Reads CSV events from any reader; `name` is used for ids and messages. The file reader
 /// and the fuzz harness (`fuzz/`) both come through here.
-pub fn read_from(
+pub(crate) fn read_from(
     name: &str,
     input: impl std::io::Read,
     rejects: &mut RejectSink,

@@ -59,7 +59,7 @@ fn canonicalise_from(out: &mut Vec<Event>, start: usize) -> Result<(), FieldErro
 /// Accepts RFC 3339 (with `T` or a space between date and time, any offset or `Z`).
 /// A timestamp without an offset is refused: guessing a time zone would move every
 /// query by hours and corrupt off-hours and ordering decisions.
-pub fn parse_ts(s: &str) -> Result<DateTime<Utc>, String> {
+pub(crate) fn parse_ts(s: &str) -> Result<DateTime<Utc>, String> {
     let t = s.trim();
     if t.is_empty() {
         return Err("empty timestamp".into());
@@ -177,11 +177,11 @@ fn subject_slot<'s>(subject: &'s mut Subject, key: &str) -> Option<&'s mut Optio
 
 /// A record's fields in input order. Keys borrow from the input where they can, so that
 /// the contract's field names cost no allocation; only unknown keys are copied.
-pub type Fields<'a> = Vec<(Cow<'a, str>, Value)>;
+pub(crate) type Fields<'a> = Vec<(Cow<'a, str>, Value)>;
 
 /// A JSON object read straight into [`Fields`], without building an intermediate map:
 /// decoding is most of the cost of a batch audit.
-pub struct JsonFields<'a>(pub Fields<'a>);
+pub(crate) struct JsonFields<'a>(pub Fields<'a>);
 
 struct Key<'a>(Cow<'a, str>);
 
@@ -228,13 +228,13 @@ impl<'de> Deserialize<'de> for JsonFields<'de> {
 }
 
 /// Converts a JSON map (Parquet rows, nested objects) into [`Fields`].
-pub fn fields_from_map(map: Map<String, Value>) -> Fields<'static> {
+pub(crate) fn fields_from_map(map: Map<String, Value>) -> Fields<'static> {
     map.into_iter().map(|(k, v)| (Cow::Owned(k), v)).collect()
 }
 
 /// Decodes one record. Whatever the contract does not name is kept in [`Event::extra`].
 /// When a field appears twice the last one wins, as in a JSON object.
-pub fn decode_record(fields: Fields<'_>, origin: Origin) -> Result<Event, FieldError> {
+pub(crate) fn decode_record(fields: Fields<'_>, origin: Origin) -> Result<Event, FieldError> {
     let mut ts = None;
     let mut user = None;
     let mut id = None;

@@ -41,7 +41,7 @@ pub fn read(
 }
 
 /// Reads JSON lines from any buffered reader; `name` is used for ids and messages.
-pub fn read_lines(
+pub(crate) fn read_lines(
     name: &str,
     mut reader: impl BufRead,
     rejects: &mut RejectSink,
@@ -76,7 +76,7 @@ pub fn read_lines(
 
 /// Decodes one JSON line (its line ending may still be attached); `name` and `line` become
 /// the event's origin and, when the record has no `id`, its id.
-pub fn decode_line(name: &Arc<str>, line: u64, buf: &[u8]) -> Result<Event, FieldError> {
+pub(crate) fn decode_line(name: &Arc<str>, line: u64, buf: &[u8]) -> Result<Event, FieldError> {
     // Without its line ending, a line cut short reads as "EOF" rather than as a control
     // character inside a string, which is the message a person can act on.
     let mut end = buf.len();

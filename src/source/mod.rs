@@ -21,7 +21,7 @@ pub mod ordered;
 pub mod parquet;
 pub mod pgaudit;
 pub mod rejects;
-pub mod reorder;
+pub(crate) mod reorder;
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -30,7 +30,8 @@ use std::sync::Arc;
 use thiserror::Error;
 
 use crate::event::Event;
-pub use rejects::{Reject, RejectSink};
+pub(crate) use rejects::Reject;
+pub use rejects::RejectSink;
 
 /// An input that cannot be read at all. Malformed lines are not errors: they are rejects.
 #[derive(Debug, Error)]

@@ -403,7 +403,7 @@ pub fn plan(inputs: &Inputs) -> Result<Plan, SourceError> {
 /// for the same inputs. Rejects go to `rejects` as the merge reaches them. `threads` is the
 /// number of workers (1: everything on this thread but the readers). Returns the read
 /// statistics; `sink`'s first error stops the run.
-pub fn for_each_in_time_order<T: Send, E>(
+pub(crate) fn for_each_in_time_order<T: Send, E>(
     inputs: &Inputs,
     plan: &Plan,
     opts: &ReadOptions,

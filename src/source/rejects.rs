@@ -37,7 +37,7 @@ const KEPT_FOR_SUMMARY: usize = 10;
 
 /// A rejected line as kept for evidence: lossily decoded when it was not UTF-8, clipped to
 /// 4 KiB (at a character boundary), without its line ending. Every reject store uses it.
-pub fn clip_raw(raw: &[u8]) -> String {
+pub(crate) fn clip_raw(raw: &[u8]) -> String {
     let mut text = String::from_utf8_lossy(raw).into_owned();
     if text.len() > RAW_LIMIT {
         let mut cut = RAW_LIMIT;

@@ -17,7 +17,7 @@ use crate::event::Event;
 
 /// Anything with an event time: an [`Event`], or an event tagged with where it was read
 /// (the streaming service must know which input lines are still held back).
-pub trait Timed {
+pub(crate) trait Timed {
     fn ts(&self) -> DateTime<Utc>;
 }
 
@@ -52,14 +52,14 @@ impl<T> Ord for Pending<T> {
 
 /// An event that arrived after later events had already been analysed.
 #[derive(Debug)]
-pub struct Late<T = Event> {
+pub(crate) struct Late<T = Event> {
     pub event: Box<T>,
     /// How far behind the last released event it is.
     pub behind: Duration,
 }
 
 /// Why an event was not analysed, for the reject file or store (field `ts`).
-pub fn late_message(behind: Duration, lateness: Duration) -> String {
+pub(crate) fn late_message(behind: Duration, lateness: Duration) -> String {
     format!(
         "arrived {} s behind events already analysed (allowed lateness {} s); not analysed",
         behind.num_seconds(),
@@ -67,7 +67,7 @@ pub fn late_message(behind: Duration, lateness: Duration) -> String {
     )
 }
 
-pub struct Reorder<T = Event> {
+pub(crate) struct Reorder<T = Event> {
     lateness: Duration,
     heap: BinaryHeap<Reverse<Pending<T>>>,
     seq: u64,
@@ -91,7 +91,7 @@ impl<T: Timed> Reorder<T> {
     }
 
     /// Events held back.
-    pub fn pending(&self) -> usize {
+    pub(crate) fn pending(&self) -> usize {
         self.heap.len()
     }
 

@@ -20,7 +20,7 @@ use super::{EventFacts, Store, StoreError};
 
 /// An event as a bulk load stores it.
 #[derive(Debug, Clone)]
-pub struct NewEvent {
+pub(crate) struct NewEvent {
     pub id: String,
     /// RFC 3339, UTC (`crate::event::format_ts`).
     pub ts: String,
@@ -33,7 +33,7 @@ pub struct NewEvent {
 }
 
 /// A load in progress on one connection (see the module's documentation).
-pub struct BulkLoad<'s> {
+pub(crate) struct BulkLoad<'s> {
     store: &'s mut Store,
     /// `refs_versions.fingerprint` the events' facts were computed from.
     fingerprint: String,
@@ -151,7 +151,7 @@ const LOADED: &str =
 impl Store {
     /// Starts a bulk load of events whose facts were computed from reference data and
     /// settings `fingerprint` (`crate::identity::Resolver::fingerprint`).
-    pub fn bulk_load(&mut self, fingerprint: &str) -> Result<BulkLoad<'_>, StoreError> {
+    pub(crate) fn bulk_load(&mut self, fingerprint: &str) -> Result<BulkLoad<'_>, StoreError> {
         let doing = "starting to store events";
         self.conn.execute_batch(LOADING).map_err(self.sql(doing))?;
         // The mark can only follow this load if every event stored so far is indexed.

@@ -107,7 +107,7 @@ impl ChainKey {
     }
 
     /// Writes a new key file (0600); an existing file is never overwritten.
-    pub fn save_new(&self, path: &Path) -> Result<(), StoreError> {
+    pub(crate) fn save_new(&self, path: &Path) -> Result<(), StoreError> {
         let mut f = crate::output::create_new_private(path)
             .map_err(|e| key_err(path, format!("cannot create: {e}")))?;
         let text = format!("{KEY_FORMAT}\nkey {}\nfrom {}\n", hex(&self.key), self.from);
@@ -118,7 +118,7 @@ impl ChainKey {
 
     /// A name for the key that does not reveal it: the store records it, so that a server
     /// started with another key file refuses to write.
-    pub fn fingerprint(&self) -> String {
+    pub(crate) fn fingerprint(&self) -> String {
         let mut h = Sha256::new();
         h.update(b"custodes access-log key fingerprint\0");
         h.update(&self.key);

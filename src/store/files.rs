@@ -83,7 +83,7 @@ impl Store {
     }
 
     /// The position last recorded for a source (its JSON), if any.
-    pub fn progress_of(&self, source: &str) -> Result<Option<String>, StoreError> {
+    pub(crate) fn progress_of(&self, source: &str) -> Result<Option<String>, StoreError> {
         self.conn
             .query_row(
                 "SELECT position FROM progress WHERE source = ?1",
@@ -146,7 +146,12 @@ impl Batch<'_> {
     }
 
     /// Records how far a generation has been read.
-    pub fn generation_read(&self, source: &str, key: &str, read: u64) -> Result<(), StoreError> {
+    pub(crate) fn generation_read(
+        &self,
+        source: &str,
+        key: &str,
+        read: u64,
+    ) -> Result<(), StoreError> {
         self.tx
             .prepare_cached(
                 "UPDATE source_files SET read = max(read, ?3) WHERE source = ?1 AND key = ?2",
@@ -158,7 +163,12 @@ impl Batch<'_> {
 
     /// Forgets generations more than `keep` before the one named `key` (the checkpoint's):
     /// a restart never reads them again; the last few still tell old files from new.
-    pub fn prune_generations(&self, source: &str, key: &str, keep: u64) -> Result<(), StoreError> {
+    pub(crate) fn prune_generations(
+        &self,
+        source: &str,
+        key: &str,
+        keep: u64,
+    ) -> Result<(), StoreError> {
         self.tx
             .prepare_cached(
                 "DELETE FROM source_files WHERE source = ?1 AND seq <

@@ -16,7 +16,7 @@ use super::{Store, StoreError};
 
 /// How many alerts of one pattern must have been marked benign (their latest decision),
 /// with none confirmed, before the exceptions page proposes a rule for it.
-pub const PROPOSE_AFTER_BENIGN: i64 = 5;
+pub(crate) const PROPOSE_AFTER_BENIGN: i64 = 5;
 
 /// How the final alerts of one detector, kind and unit were disposed (latest decision).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -110,7 +110,10 @@ impl Store {
 
     /// Patterns (login, unit, detector, kind, purpose) with at least `min_benign` alerts
     /// whose latest decision is benign and none confirmed, most benign first.
-    pub fn benign_patterns(&self, min_benign: i64) -> Result<Vec<BenignPattern>, StoreError> {
+    pub(crate) fn benign_patterns(
+        &self,
+        min_benign: i64,
+    ) -> Result<Vec<BenignPattern>, StoreError> {
         let sql = format!(
             "{DECIDED}
             SELECT user, unit, detector, kind, purpose, count(*) AS n,

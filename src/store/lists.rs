@@ -41,7 +41,7 @@ CREATE TABLE IF NOT EXISTS event_days_done (
 ";
 
 /// The most rows one page of a list may hold.
-pub const MAX_PAGE: usize = 1000;
+pub(crate) const MAX_PAGE: usize = 1000;
 
 /// Events counted into `event_days` per transaction: the write lock is held while they are
 /// read, and `custodes watch` may be waiting for it.
@@ -57,7 +57,7 @@ const LATEST_OF_A: &str = "(SELECT max(id) FROM triage WHERE alert_id = a.alert_
 
 /// Which final alerts a list or a count covers; `None` matches anything.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct AlertQuery {
+pub(crate) struct AlertQuery {
     /// Real logins (never pseudonyms): the alert's login is one of them.
     pub users: Option<Vec<String>>,
     /// Real unit names: the alert's login belongs to one of them (per `logins`).
@@ -75,7 +75,7 @@ pub struct AlertQuery {
 
 /// The order of a list of alerts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Order {
+pub(crate) enum Order {
     /// Score (highest first), window start (latest first), alert id.
     Serious,
     /// Score, the UTC day the window starts (latest first), then the alert's token
@@ -95,7 +95,7 @@ pub struct Listed {
 
 /// One login, detector and kind: what the ranked users are summed from.
 #[derive(Debug, Clone, PartialEq)]
-pub struct UserKindSum {
+pub(crate) struct UserKindSum {
     pub user: String,
     pub detector: String,
     pub kind: String,
@@ -109,7 +109,7 @@ pub struct UserKindSum {
 /// login's unit (`None` when the store does not know it): every chart of the overview is
 /// a sum of these rows.
 #[derive(Debug, Clone, PartialEq)]
-pub struct AlertCount {
+pub(crate) struct AlertCount {
     pub day: String,
     pub detector: String,
     pub severity: String,
@@ -182,7 +182,7 @@ impl Store {
     /// Registers `custodes_alert_token(alert_id)`, the token a viewer without names knows an
     /// alert by. The server passes its keyed function: which token stands for which alert
     /// is the view's business, and the key never reaches the store.
-    pub fn set_alert_token(
+    pub(crate) fn set_alert_token(
         &self,
         token: impl Fn(&str) -> String + Send + 'static,
     ) -> Result<(), StoreError> {
@@ -269,7 +269,7 @@ impl Store {
     }
 
     /// One page of the final alerts matching `q`, in `order`, and how many match in all.
-    pub fn list_alerts(
+    pub(crate) fn list_alerts(
         &self,
         q: &AlertQuery,
         order: Order,
@@ -294,7 +294,7 @@ impl Store {
 
     /// Per login, detector and kind: the final alerts matching `q`, their summed score and
     /// worst severity. Rows are bounded by logins times kinds, whatever the alerts.
-    pub fn user_kind_sums(&self, q: &AlertQuery) -> Result<Vec<UserKindSum>, StoreError> {
+    pub(crate) fn user_kind_sums(&self, q: &AlertQuery) -> Result<Vec<UserKindSum>, StoreError> {
         let doing = "ranking logins";
         let (w, p) = filter_sql(q);
         let sql = format!(
@@ -320,7 +320,7 @@ impl Store {
     }
 
     /// One final alert by its id.
-    pub fn alert_by_id(&self, alert_id: &str) -> Result<Option<Listed>, StoreError> {
+    pub(crate) fn alert_by_id(&self, alert_id: &str) -> Result<Option<Listed>, StoreError> {
         Ok(self
             .listed(
                 "a.final = 1 AND a.alert_id = ?1",
@@ -335,7 +335,7 @@ impl Store {
     /// The final alert whose token (`custodes_alert_token`) is `token`. Tokens are keyed
     /// digests that cannot be indexed without the key in the store, so this computes the
     /// token of each final alert's id (reading only the ids, in SQL) and reads one alert.
-    pub fn alert_by_token(&self, token: &str) -> Result<Option<Listed>, StoreError> {
+    pub(crate) fn alert_by_token(&self, token: &str) -> Result<Option<Listed>, StoreError> {
         let id: Option<String> = self
             .conn
             .query_row(
@@ -353,7 +353,7 @@ impl Store {
     }
 
     /// Whether the store holds an alert (final or open) of this id.
-    pub fn alert_exists(&self, alert_id: &str) -> Result<bool, StoreError> {
+    pub(crate) fn alert_exists(&self, alert_id: &str) -> Result<bool, StoreError> {
         self.conn
             .query_row(
                 "SELECT EXISTS (SELECT 1 FROM alerts WHERE alert_id = ?1)",
@@ -365,7 +365,7 @@ impl Store {
 
     /// One login's final alerts whose window meets `from..=to`, in window order (then id).
     /// Bounded by what one login did in the period asked, not by the store.
-    pub fn alerts_of_login(
+    pub(crate) fn alerts_of_login(
         &self,
         user: &str,
         from: &str,
@@ -385,7 +385,7 @@ impl Store {
     }
 
     /// Every login with an alert (open or final), each once, read from the logins' index.
-    pub fn alert_logins(&self) -> Result<Vec<String>, StoreError> {
+    pub(crate) fn alert_logins(&self) -> Result<Vec<String>, StoreError> {
         let doing = "reading the logins of alerts";
         let mut stmt = self
             .conn
@@ -396,7 +396,7 @@ impl Store {
     }
 
     /// Whether this login has a final alert.
-    pub fn login_has_final_alert(&self, user: &str) -> Result<bool, StoreError> {
+    pub(crate) fn login_has_final_alert(&self, user: &str) -> Result<bool, StoreError> {
         self.conn
             .query_row(
                 "SELECT EXISTS (SELECT 1 FROM alerts WHERE user = ?1 AND final = 1)",
@@ -409,7 +409,7 @@ impl Store {
     /// The overview's counts: final alerts per UTC day, detector, severity and unit. This
     /// is a scan of every final alert by nature (a count over all of them), done as one
     /// `GROUP BY` over the `alerts_ranked` index, so no alert is read into memory.
-    pub fn alert_counts(&self) -> Result<Vec<AlertCount>, StoreError> {
+    pub(crate) fn alert_counts(&self) -> Result<Vec<AlertCount>, StoreError> {
         let doing = "counting alerts";
         let mut stmt = self
             .conn
@@ -436,7 +436,7 @@ impl Store {
     }
 
     /// Final alerts per latest triage status (`open` for never triaged).
-    pub fn alert_statuses(&self) -> Result<BTreeMap<String, usize>, StoreError> {
+    pub(crate) fn alert_statuses(&self) -> Result<BTreeMap<String, usize>, StoreError> {
         let doing = "counting alerts by status";
         let mut stmt = self
             .conn
@@ -454,7 +454,10 @@ impl Store {
 
     /// The final alerts an exception rule matches ([`crate::alert::suppress::matches`]),
     /// per latest triage status.
-    pub fn rule_hits(&self, rule: &Exception) -> Result<BTreeMap<String, usize>, StoreError> {
+    pub(crate) fn rule_hits(
+        &self,
+        rule: &Exception,
+    ) -> Result<BTreeMap<String, usize>, StoreError> {
         let doing = "previewing an exception rule";
         let mut stmt = self
             .conn
@@ -482,7 +485,7 @@ impl Store {
     /// added, in rowid order, so the days are counted once: events after the last counted
     /// rowid are added to `event_days` (in chunks, each one transaction), then the days
     /// are read.
-    pub fn events_per_day(&self) -> Result<Vec<(String, i64)>, StoreError> {
+    pub(crate) fn events_per_day(&self) -> Result<Vec<(String, i64)>, StoreError> {
         let doing = "counting events per day";
         loop {
             let tx = self.conn.unchecked_transaction().map_err(self.sql(doing))?;

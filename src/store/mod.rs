@@ -24,7 +24,7 @@ use thiserror::Error;
 
 use crate::alert::Alert;
 
-pub mod bulk;
+pub(crate) mod bulk;
 pub mod chain;
 pub mod files;
 pub mod learning;
@@ -32,12 +32,12 @@ pub mod lists;
 pub mod outbox;
 pub mod workbench;
 
-pub use files::StoredGap;
+pub(crate) use files::StoredGap;
 
 pub const FORMAT: &str = "custodes-store";
 /// Bump on any change of schema or meaning; [`Store::open`] migrates older versions it
 /// knows and refuses newer ones.
-pub const VERSION: u32 = 8;
+pub(crate) const VERSION: u32 = 8;
 
 #[derive(Debug, Error)]
 pub enum StoreError {
@@ -310,7 +310,7 @@ pub struct EventFacts {
 
 /// [`EventFacts`] as read back, with the fingerprint of what they were computed from.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RecordedFacts {
+pub(crate) struct RecordedFacts {
     pub case_status: String,
     pub case_ref: Option<String>,
     pub name_sharing: Option<u32>,
@@ -320,7 +320,7 @@ pub struct RecordedFacts {
 
 /// A stored event found by the lookup index.
 #[derive(Debug, Clone)]
-pub struct KeyedEvent {
+pub(crate) struct KeyedEvent {
     pub id: String,
     /// The contract JSON.
     pub json: String,
@@ -557,7 +557,10 @@ impl Store {
     }
 
     /// Stored events not yet in the lookup index, oldest first: (rowid, id, contract JSON).
-    pub fn unindexed_events(&self, limit: usize) -> Result<Vec<(i64, String, String)>, StoreError> {
+    pub(crate) fn unindexed_events(
+        &self,
+        limit: usize,
+    ) -> Result<Vec<(i64, String, String)>, StoreError> {
         let doing = "reading events to index";
         let mut stmt = self
             .conn
@@ -584,7 +587,7 @@ impl Store {
 
     /// Adds events' keys to the lookup index and marks every event up to rowid `upto`
     /// indexed, in one transaction.
-    pub fn put_event_keys(
+    pub(crate) fn put_event_keys(
         &mut self,
         keyed: &[(String, Vec<String>)],
         upto: i64,
@@ -620,7 +623,7 @@ impl Store {
 
     /// The stored events carrying any of these index keys, oldest first, each once, with
     /// the facts recorded when they were stored.
-    pub fn events_with_keys(&self, keys: &[String]) -> Result<Vec<KeyedEvent>, StoreError> {
+    pub(crate) fn events_with_keys(&self, keys: &[String]) -> Result<Vec<KeyedEvent>, StoreError> {
         let doing = "reading the lookup index";
         let mut stmt = self
             .conn
@@ -734,7 +737,7 @@ impl Store {
     }
 
     /// Final alerts not yet written to `--out` (a crash came between commit and write).
-    pub fn out_pending(&self) -> Result<Vec<Alert>, StoreError> {
+    pub(crate) fn out_pending(&self) -> Result<Vec<Alert>, StoreError> {
         let mut stmt = self
             .conn
             .prepare(
@@ -760,7 +763,7 @@ impl Store {
     }
 
     /// Marks alerts as written to `--out`.
-    pub fn out_written(&mut self, ids: &[String]) -> Result<(), StoreError> {
+    pub(crate) fn out_written(&mut self, ids: &[String]) -> Result<(), StoreError> {
         let b = self.batch()?;
         {
             let mut stmt =
@@ -799,7 +802,7 @@ impl Store {
     /// Stores pushed lines and answers with the inbox id of the first (ids are
     /// consecutive). Committed before the push is acknowledged.
     /// The request's rejected lines are kept in the same transaction.
-    pub fn inbox_push(
+    pub(crate) fn inbox_push(
         &mut self,
         lines: &[&[u8]],
         rejects: &[StoredReject],
@@ -827,7 +830,11 @@ impl Store {
     }
 
     /// Pushed lines with ids from `from` on, at most `limit`.
-    pub fn inbox_read(&self, from: i64, limit: usize) -> Result<Vec<(i64, Vec<u8>)>, StoreError> {
+    pub(crate) fn inbox_read(
+        &self,
+        from: i64,
+        limit: usize,
+    ) -> Result<Vec<(i64, Vec<u8>)>, StoreError> {
         let mut stmt = self
             .conn
             .prepare_cached("SELECT id, line FROM inbox WHERE id >= ?1 ORDER BY id LIMIT ?2")
@@ -840,7 +847,7 @@ impl Store {
     }
 
     /// The id the next pushed line will get (1 when the inbox has never held anything).
-    pub fn inbox_next_id(&self) -> Result<i64, StoreError> {
+    pub(crate) fn inbox_next_id(&self) -> Result<i64, StoreError> {
         self.conn
             .query_row(
                 "SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'inbox'), 0) + 1",
@@ -851,7 +858,7 @@ impl Store {
     }
 
     /// Stores one reject outside any batch (the HTTP endpoint's refused bodies).
-    pub fn put_reject(&mut self, r: &StoredReject) -> Result<(), StoreError> {
+    pub(crate) fn put_reject(&mut self, r: &StoredReject) -> Result<(), StoreError> {
         let b = self.batch()?;
         b.reject(r)?;
         b.commit()
@@ -971,7 +978,7 @@ impl Batch<'_> {
     /// [`Batch::event`] with what the detectors made of it, computed from reference data
     /// version `refs_version` ([`Batch::refs_version`]). Returns the event's rowid when it
     /// was added, `None` when an event of this id was stored already.
-    pub fn event_with(
+    pub(crate) fn event_with(
         &self,
         id: &str,
         ts: &str,

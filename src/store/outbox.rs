@@ -42,7 +42,7 @@ CREATE TABLE IF NOT EXISTS sink_progress (
 impl Batch<'_> {
     /// Owes a final alert to every sink (committed with the step that made it final). An
     /// alert already queued keeps its place.
-    pub fn queue_for_sinks(&self, alert_id: &str) -> Result<(), StoreError> {
+    pub(crate) fn queue_for_sinks(&self, alert_id: &str) -> Result<(), StoreError> {
         let mut stmt = self
             .tx
             .prepare_cached(
@@ -58,7 +58,7 @@ impl Batch<'_> {
 impl Store {
     /// The sink's watermark. A sink the store has never seen starts at the end of the
     /// outbox: it receives the alerts made final from now on, not the store's whole past.
-    pub fn sink_register(&mut self, sink: &str) -> Result<i64, StoreError> {
+    pub(crate) fn sink_register(&mut self, sink: &str) -> Result<i64, StoreError> {
         let doing = "registering a sink";
         let b = self.batch()?;
         b.tx.execute(
@@ -79,7 +79,11 @@ impl Store {
     }
 
     /// Up to `limit` alerts after `after`, in outbox order, with their sequence numbers.
-    pub fn sink_pending(&self, after: i64, limit: usize) -> Result<Vec<(i64, Alert)>, StoreError> {
+    pub(crate) fn sink_pending(
+        &self,
+        after: i64,
+        limit: usize,
+    ) -> Result<Vec<(i64, Alert)>, StoreError> {
         let doing = "reading the sinks' outbox";
         let mut stmt = self
             .conn
@@ -112,13 +116,13 @@ impl Store {
     }
 
     /// Alerts owed to a sink whose watermark is `after`.
-    pub fn sink_backlog(&self, after: i64) -> Result<u64, StoreError> {
+    pub(crate) fn sink_backlog(&self, after: i64) -> Result<u64, StoreError> {
         self.sink_backlog_top(after).map(|(n, _)| n)
     }
 
     /// Alerts queued after `after`, and the last sequence number among them (`after` when
     /// there are none).
-    pub fn sink_backlog_top(&self, after: i64) -> Result<(u64, i64), StoreError> {
+    pub(crate) fn sink_backlog_top(&self, after: i64) -> Result<(u64, i64), StoreError> {
         self.conn
             .query_row(
                 "SELECT count(*), coalesce(max(seq), ?1) FROM sink_outbox WHERE seq > ?1",
@@ -130,7 +134,7 @@ impl Store {
     }
 
     /// Alerts queued with sequence numbers in `(after, upto]`.
-    pub fn sink_queued_between(&self, after: i64, upto: i64) -> Result<u64, StoreError> {
+    pub(crate) fn sink_queued_between(&self, after: i64, upto: i64) -> Result<u64, StoreError> {
         self.conn
             .query_row(
                 "SELECT count(*) FROM sink_outbox WHERE seq > ?1 AND seq <= ?2",
@@ -143,7 +147,7 @@ impl Store {
 
     /// Records that the sink acknowledged every alert up to `seq` (`n` of them new). The
     /// watermark never moves back.
-    pub fn sink_acked(&mut self, sink: &str, seq: i64, n: u64) -> Result<(), StoreError> {
+    pub(crate) fn sink_acked(&mut self, sink: &str, seq: i64, n: u64) -> Result<(), StoreError> {
         let b = self.batch()?;
         b.tx.execute(
             "UPDATE sink_progress SET acked_seq = max(acked_seq, ?2),

@@ -39,7 +39,7 @@ impl Role {
     }
 
     /// Whether this role may see real names and dates of birth.
-    pub fn sees_names(self) -> bool {
+    pub(crate) fn sees_names(self) -> bool {
         !matches!(self, Role::Oversight)
     }
 }
@@ -90,7 +90,8 @@ pub struct Triage {
 }
 
 /// Triage statuses, in the order an investigation moves through them.
-pub const STATUSES: [&str; 5] = ["open", "in_review", "confirmed", "benign", "false_positive"];
+pub(crate) const STATUSES: [&str; 5] =
+    ["open", "in_review", "confirmed", "benign", "false_positive"];
 
 /// Exception rules are the alert model's (`crate::alert::suppress`); the store keeps them.
 pub use crate::alert::suppress::Exception;
@@ -229,7 +230,7 @@ impl Store {
 
     /// One login's events between two times (RFC 3339, inclusive), oldest first, as
     /// contract JSON texts: `limit` of them from the `offset`-th.
-    pub fn events_of(
+    pub(crate) fn events_of(
         &self,
         user: &str,
         from: &str,
@@ -259,7 +260,12 @@ impl Store {
     }
 
     /// How many events of one login the store holds between two times (inclusive).
-    pub fn count_events_of(&self, user: &str, from: &str, to: &str) -> Result<usize, StoreError> {
+    pub(crate) fn count_events_of(
+        &self,
+        user: &str,
+        from: &str,
+        to: &str,
+    ) -> Result<usize, StoreError> {
         let n: i64 = self
             .conn
             .prepare_cached("SELECT COUNT(*) FROM events WHERE user = ?1 AND ts >= ?2 AND ts <= ?3")
@@ -270,7 +276,7 @@ impl Store {
     }
 
     /// The events of these ids that the store has, as contract JSON texts.
-    pub fn events_by_id(&self, ids: &[String]) -> Result<Vec<String>, StoreError> {
+    pub(crate) fn events_by_id(&self, ids: &[String]) -> Result<Vec<String>, StoreError> {
         let mut stmt = self
             .conn
             .prepare_cached("SELECT event, ts, user FROM events WHERE event_id = ?1")
@@ -296,7 +302,7 @@ impl Store {
     }
 
     /// Remembers which unit a login belongs to (the latest run's reference data wins).
-    pub fn put_logins<'a>(
+    pub(crate) fn put_logins<'a>(
         &mut self,
         logins: impl IntoIterator<Item = (&'a str, Option<&'a str>, Option<&'a str>)>,
     ) -> Result<(), StoreError> {
@@ -337,7 +343,9 @@ impl Store {
 
     /// Unit -> how many people it has (distinct employees; a login without one counts
     /// alone), so that one person's several logins do not make a unit look bigger.
-    pub fn unit_sizes(&self) -> Result<std::collections::HashMap<String, usize>, StoreError> {
+    pub(crate) fn unit_sizes(
+        &self,
+    ) -> Result<std::collections::HashMap<String, usize>, StoreError> {
         let mut stmt = self
             .conn
             .prepare_cached(
@@ -353,7 +361,12 @@ impl Store {
     }
 
     /// Records what one run read: its events, lookups and lookups explained by a case.
-    pub fn put_run(&self, events: u64, lookups: u64, explained: u64) -> Result<(), StoreError> {
+    pub(crate) fn put_run(
+        &self,
+        events: u64,
+        lookups: u64,
+        explained: u64,
+    ) -> Result<(), StoreError> {
         self.conn
             .execute(
                 "INSERT INTO runs (finished_at, events, lookups, explained) VALUES (?1, ?2, ?3, ?4)",
@@ -364,7 +377,7 @@ impl Store {
     }
 
     /// Explained lookups over lookups, over every recorded run.
-    pub fn explained_fraction(&self) -> Result<Option<f64>, StoreError> {
+    pub(crate) fn explained_fraction(&self) -> Result<Option<f64>, StoreError> {
         let (lookups, explained): (i64, i64) = self
             .conn
             .query_row(
@@ -377,7 +390,10 @@ impl Store {
     }
 
     /// The store's key for pseudonyms, made (32 random bytes) on first use.
-    pub fn pseudonym_key(&self, fresh: impl FnOnce() -> String) -> Result<String, StoreError> {
+    pub(crate) fn pseudonym_key(
+        &self,
+        fresh: impl FnOnce() -> String,
+    ) -> Result<String, StoreError> {
         let found: Option<String> = self
             .conn
             .query_row(
@@ -450,7 +466,7 @@ impl Store {
             .transpose()
     }
 
-    pub fn create_session(
+    pub(crate) fn create_session(
         &self,
         token_sha256: &str,
         account: &str,
@@ -536,7 +552,7 @@ impl Store {
             .map_err(self.sql("ending sessions"))
     }
 
-    pub fn delete_session(&self, token_sha256: &str) -> Result<(), StoreError> {
+    pub(crate) fn delete_session(&self, token_sha256: &str) -> Result<(), StoreError> {
         self.conn
             .execute(
                 "DELETE FROM sessions WHERE token_sha256 = ?1",
@@ -547,7 +563,7 @@ impl Store {
     }
 
     /// Records a triage decision (a new row: history is never rewritten).
-    pub fn add_triage(&self, t: &Triage) -> Result<(), StoreError> {
+    pub(crate) fn add_triage(&self, t: &Triage) -> Result<(), StoreError> {
         self.conn
             .execute(
                 "INSERT INTO triage (alert_id, status, assignee, note, by, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -558,7 +574,7 @@ impl Store {
     }
 
     /// Every decision on one alert, oldest first.
-    pub fn triage_history(&self, alert_id: &str) -> Result<Vec<Triage>, StoreError> {
+    pub(crate) fn triage_history(&self, alert_id: &str) -> Result<Vec<Triage>, StoreError> {
         let mut stmt = self
             .conn
             .prepare_cached(
@@ -573,7 +589,8 @@ impl Store {
     }
 
     /// The latest decision on every alert that has one.
-    pub fn triage_latest(&self) -> Result<Vec<Triage>, StoreError> {
+    #[cfg(test)]
+    pub(crate) fn triage_latest(&self) -> Result<Vec<Triage>, StoreError> {
         let mut stmt = self
             .conn
             .prepare_cached(

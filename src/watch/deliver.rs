@@ -45,7 +45,7 @@ pub struct Delivery {
 
 /// Wakes every sender: new alerts were queued.
 #[derive(Clone, Default)]
-pub struct SinkWake(Vec<Arc<Notify>>);
+pub(crate) struct SinkWake(Vec<Arc<Notify>>);
 
 impl SinkWake {
     pub fn all(&self) {
@@ -124,7 +124,7 @@ impl Delivery {
     }
 
     /// What the pipeline calls after committing new final alerts.
-    pub fn wake(&self) -> SinkWake {
+    pub(crate) fn wake(&self) -> SinkWake {
         SinkWake(self.wakes.clone())
     }
 

@@ -41,7 +41,7 @@ const CHUNK: usize = 64 * 1024;
 
 /// Cuts bytes into lines, tracking where each starts.
 #[derive(Debug)]
-pub struct Cutter {
+pub(crate) struct Cutter {
     buf: Vec<u8>,
     /// Where `buf` starts.
     at: Position,
@@ -66,7 +66,7 @@ impl Cutter {
     }
 
     /// Bytes of the input consumed so far (whole lines, the partial one, skipped bytes).
-    pub fn read_offset(&self) -> u64 {
+    pub(crate) fn read_offset(&self) -> u64 {
         self.at.offset + self.buf.len() as u64
     }
 
@@ -644,7 +644,7 @@ fn follow_inner(
 }
 
 /// Reads standard input to its end. Runs on its own thread.
-pub fn read_stdin(source: usize, max_line: usize, tx: Sender<Item>, metrics: Arc<Metrics>) {
+pub(crate) fn read_stdin(source: usize, max_line: usize, tx: Sender<Item>, metrics: Arc<Metrics>) {
     let mut stdin = std::io::stdin().lock();
     let mut cutter = Cutter::new(Position::start(None), max_line);
     let mut chunk = vec![0u8; CHUNK];

@@ -38,7 +38,7 @@ use crate::store::{Store, StoredReject};
 const ERRORS_LISTED: usize = 20;
 
 /// The push endpoint's settings and shared state.
-pub struct Push {
+pub(crate) struct Push {
     token_digest: [u8; 32],
     store: Mutex<Store>,
     pub max_body: usize,
@@ -92,13 +92,13 @@ impl Push {
 }
 
 #[derive(Clone)]
-pub struct HttpState {
+pub(crate) struct HttpState {
     pub metrics: Arc<Metrics>,
     pub push: Option<Arc<Push>>,
     pub cancel: CancellationToken,
 }
 
-pub fn router(state: HttpState) -> Router {
+pub(crate) fn router(state: HttpState) -> Router {
     Router::new()
         .route("/v1/events", post(post_events))
         .route("/metrics", get(metrics))
@@ -290,7 +290,7 @@ async fn post_events(State(st): State<HttpState>, headers: HeaderMap, body: Body
 }
 
 /// Hands stored pushed lines to the detection thread in inbox order, from `start`.
-pub async fn inbox_reader(
+pub(crate) async fn inbox_reader(
     push: Arc<Push>,
     reader: Store,
     tx: mpsc::Sender<Item>,

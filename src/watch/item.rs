@@ -46,7 +46,7 @@ impl FileId {
     }
 
     /// The same file on disk, whatever generation of its content.
-    pub fn same_inode(&self, other: &FileId) -> bool {
+    pub(crate) fn same_inode(&self, other: &FileId) -> bool {
         (self.dev, self.ino) == (other.dev, other.ino)
     }
 }
@@ -159,7 +159,7 @@ pub struct Generation {
 }
 
 /// How many leading bytes identify a generation by content.
-pub const HEAD_BYTES: u64 = 1024;
+pub(crate) const HEAD_BYTES: u64 = 1024;
 
 /// A byte range of a followed file that could not be read.
 #[derive(Debug, Clone, PartialEq, Eq)]

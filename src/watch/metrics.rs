@@ -66,7 +66,7 @@ impl Metrics {
         Self::with_sinks(source_names, &[])
     }
 
-    pub fn with_sinks(source_names: &[String], sink_names: &[String]) -> Self {
+    pub(crate) fn with_sinks(source_names: &[String], sink_names: &[String]) -> Self {
         Self {
             sinks: sink_names
                 .iter()
@@ -98,7 +98,7 @@ impl Metrics {
         }
     }
 
-    pub fn total_events(&self) -> u64 {
+    pub(crate) fn total_events(&self) -> u64 {
         self.sources
             .iter()
             .map(|s| s.events.load(Ordering::Relaxed))

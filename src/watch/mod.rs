@@ -435,7 +435,7 @@ async fn signals_and_reloads(
             let (d, c) = (dir.clone(), config.clone());
             let loaded = tokio::task::spawn_blocking(move || load_refs(&d, c, rejected_at_start))
                 .await
-                .unwrap_or_else(|e| Err(e.to_string()));
+                .unwrap_or_else(|e| Err(ReloadError::Task(e)));
             match loaded {
                 Ok(r) => {
                     tracing::info!("Reference data reloaded.");
@@ -456,22 +456,34 @@ async fn signals_and_reloads(
     }
 }
 
+/// Why a reload of reference data was refused; the data in use stays.
+#[derive(Debug, Error)]
+enum ReloadError {
+    #[error(transparent)]
+    Refs(#[from] crate::refs::RefError),
+    /// More rows rejected than at start: a file caught half written.
+    #[error("{rejected} rows rejected, {at_start} at start{}", first.as_ref().map(|r| format!(" (first: {r})")).unwrap_or_default())]
+    MoreRejects {
+        rejected: u64,
+        at_start: u64,
+        first: Option<String>,
+    },
+    #[error("the loading task failed: {0}")]
+    Task(tokio::task::JoinError),
+}
+
 /// Loads reference data for a reload. It fails (and the data in use stays) when a table
 /// cannot be read, or when more rows are rejected than at start: a file caught half
 /// written must not replace good data.
-fn load_refs(dir: &Path, config: Config, rejected_at_start: u64) -> Result<Resolver, String> {
+fn load_refs(dir: &Path, config: Config, rejected_at_start: u64) -> Result<Resolver, ReloadError> {
     let mut rejects = RejectSink::counting();
-    let refs = RefData::load(dir, &mut rejects).map_err(|e| e.to_string())?;
+    let refs = RefData::load(dir, &mut rejects)?;
     if refs.rows_rejected > rejected_at_start {
-        let first = rejects
-            .first()
-            .first()
-            .map(|r| format!(" (first: {r})"))
-            .unwrap_or_default();
-        return Err(format!(
-            "{} rows rejected, {} at start{first}",
-            refs.rows_rejected, rejected_at_start
-        ));
+        return Err(ReloadError::MoreRejects {
+            rejected: refs.rows_rejected,
+            at_start: rejected_at_start,
+            first: rejects.first().first().map(|r| r.to_string()),
+        });
     }
     Ok(Resolver::new(refs, config))
 }

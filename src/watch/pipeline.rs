@@ -54,7 +54,7 @@ use crate::store::files::Seen;
 use crate::store::{EventFacts, Finality, Store, StoredReject};
 
 /// An analysed event for the store.
-pub(crate) struct Analysed {
+pub struct Analysed {
     /// The event; its JSON is written by the writer thread, off the detection thread.
     pub event: Event,
     /// Its recorded case status and name statistics.
@@ -65,14 +65,14 @@ pub(crate) struct Analysed {
 
 /// Where a source's lines come from, which decides whether they can be read again.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SourceKind {
+pub(crate) enum SourceKind {
     Stdin,
     File,
     Http,
 }
 
 #[derive(Debug, Clone)]
-pub struct SourceInfo {
+pub(crate) struct SourceInfo {
     /// The path as given, `-`, or `http`: event ids, reject keys and metrics use it.
     pub name: Arc<str>,
     pub kind: SourceKind,
@@ -80,7 +80,7 @@ pub struct SourceInfo {
 
 /// Where each source resumes after a restart (saved with the checkpoint).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct Resume {
+pub(crate) struct Resume {
     /// The time of the first event analysed after the checkpoint's day closed; `None`
     /// when every source had ended (nothing to replay).
     pub boundary: Option<DateTime<Utc>>,
@@ -88,7 +88,7 @@ pub struct Resume {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub struct SourceResume {
+pub(crate) struct SourceResume {
     /// The first line not analysed yet.
     pub resume: Position,
     /// The first line not read yet.
@@ -282,7 +282,7 @@ pub struct Start {
 }
 
 /// How the store names a generation.
-pub fn file_key(id: &FileId) -> String {
+pub(crate) fn file_key(id: &FileId) -> String {
     if id.epoch == 0 {
         format!("{}:{}", id.dev, id.ino)
     } else {
@@ -290,7 +290,7 @@ pub fn file_key(id: &FileId) -> String {
     }
 }
 
-pub struct Pipeline {
+pub(crate) struct Pipeline {
     engine: Engine,
     store: Store,
     sources: Vec<SourceInfo>,
@@ -330,7 +330,7 @@ pub struct Pipeline {
 }
 
 /// The settings of [`Pipeline::new`].
-pub struct PipelineSpec {
+pub(crate) struct PipelineSpec {
     pub sources: Vec<SourceInfo>,
     pub lateness: chrono::Duration,
     pub out: Option<JsonLinesSink>,

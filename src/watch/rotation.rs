@@ -134,7 +134,7 @@ fn rotation_suffix<'a>(base: &str, name: &'a str) -> Option<&'a str> {
 /// directory is listed until two listings in a row name the same files (name and inode),
 /// because a rotation running meanwhile (`NAME.1` -> `NAME.2`, `NAME` -> `NAME.1`) can
 /// make one listing show a file twice, or not at all.
-pub fn siblings(path: &Path) -> Vec<Found> {
+pub(crate) fn siblings(path: &Path) -> Vec<Found> {
     let names = |v: &[Found]| -> Vec<(PathBuf, FileId)> {
         let mut n: Vec<_> = v.iter().map(|f| (f.path.clone(), f.id)).collect();
         n.sort_by(|a, b| a.0.cmp(&b.0));
@@ -196,12 +196,16 @@ fn rotation_order(base: &str, a: &Found, b: &Found) -> std::cmp::Ordering {
 /// Opens a generation for reading at `offset` (of its decompressed bytes for gzip).
 /// Returns the reader and how many bytes could be skipped (less than `offset` when the
 /// file is shorter).
-pub fn open_at(path: &Path, gz: bool, offset: u64) -> std::io::Result<(Box<dyn Read + Send>, u64)> {
+pub(crate) fn open_at(
+    path: &Path,
+    gz: bool,
+    offset: u64,
+) -> std::io::Result<(Box<dyn Read + Send>, u64)> {
     read_from(File::open(path)?, gz, offset)
 }
 
 /// [`open_at`] for a file already open.
-pub fn read_from(
+pub(crate) fn read_from(
     mut file: File,
     gz: bool,
     offset: u64,
@@ -221,7 +225,8 @@ pub fn read_from(
 
 /// The SHA-256 (16 hex digits) of a file's first `len` bytes; `None` when it is shorter
 /// or cannot be read.
-pub fn head_of(path: &Path, gz: bool, len: u64) -> Option<String> {
+#[cfg(test)]
+pub(crate) fn head_of(path: &Path, gz: bool, len: u64) -> Option<String> {
     let (r, _) = open_at(path, gz, 0).ok()?;
     let mut buf = Vec::with_capacity(len as usize);
     r.take(len).read_to_end(&mut buf).ok()?;
@@ -388,7 +393,7 @@ pub fn plan(path: &Path, resume: Option<Position>, chain: &[Generation]) -> Vec<
 /// The generations that came after `last` (a rotation was just seen, or a restart
 /// found them): rotated names beside the path that no known generation is, modified no
 /// earlier than `last` was when first read, oldest first. Not the path itself.
-pub fn rotated_since(path: &Path, known: &[Generation], last: &Generation) -> Vec<Step> {
+pub(crate) fn rotated_since(path: &Path, known: &[Generation], last: &Generation) -> Vec<Step> {
     let files = siblings(path);
     let mut used = vec![false; files.len()];
     for g in known {
@@ -479,7 +484,7 @@ fn rank(base: &str, f: &Found) -> Option<Rank> {
 }
 
 /// A generation not read before: its identity (a truncated inode gets the next epoch).
-pub fn new_step(f: &Found, known: &[Generation], from: Position, live: bool) -> Step {
+pub(crate) fn new_step(f: &Found, known: &[Generation], from: Position, live: bool) -> Step {
     let epoch = known
         .iter()
         .filter(|g| g.id.same_inode(&f.id))
@@ -512,7 +517,7 @@ pub fn new_step(f: &Found, known: &[Generation], from: Position, live: bool) -> 
 /// Where the file a step planned to read is now, when its name names another file or
 /// none (renamed, or compressed by `delaycompress`, since it was planned): the same
 /// inode beside the path or at it, else a file holding the generation's first bytes.
-pub fn locate(path: &Path, step: &Step) -> Option<Found> {
+pub(crate) fn locate(path: &Path, step: &Step) -> Option<Found> {
     let mut files = siblings(path);
     files.extend(current(path));
     let g = &step.generation;
@@ -534,7 +539,7 @@ pub fn locate(path: &Path, step: &Step) -> Option<Found> {
 
 /// The copy `copytruncate` made of generation `g` before truncating it (plain or
 /// compressed), if one is beside the path.
-pub fn copy_of(path: &Path, g: &Generation) -> Option<Found> {
+pub(crate) fn copy_of(path: &Path, g: &Generation) -> Option<Found> {
     if g.head_len == 0 {
         return None;
     }

@@ -45,7 +45,7 @@ const MERGE: usize = 16;
 
 /// One step of the detection thread, to be committed in one transaction.
 #[derive(Default)]
-pub(crate) struct Step {
+pub struct Step {
     /// Alerts as they stand (open ones) or final, with whether they are final.
     pub alerts: Vec<(Alert, Finality)>,
     pub rejects: Vec<StoredReject>,
@@ -64,7 +64,7 @@ pub(crate) struct Step {
 }
 
 /// A followed file's generation as the store records it.
-pub(crate) struct GenerationRecord {
+pub struct GenerationRecord {
     pub source: Arc<str>,
     /// `file_key` of the generation's identity.
     pub key: String,

@@ -31,13 +31,13 @@ const OPENAPI: &str = include_str!("openapi.json");
 
 /// Largest login body: a name of 64 characters and a long passphrase fit many times over;
 /// anything bigger is refused (413) before it is read.
-pub const LOGIN_BODY_BYTES: usize = 4 * 1024;
+pub(crate) const LOGIN_BODY_BYTES: usize = 4 * 1024;
 /// Largest body of any other POST (a triage note, an exception's reason).
-pub const FORM_BODY_BYTES: usize = 64 * 1024;
+pub(crate) const FORM_BODY_BYTES: usize = 64 * 1024;
 /// Longest access-log target built from what a request asked for (filters, periods).
-pub const LOGGED_TARGET_CHARS: usize = 512;
+pub(crate) const LOGGED_TARGET_CHARS: usize = 512;
 
-pub fn router(state: AppState) -> Router {
+pub(crate) fn router(state: AppState) -> Router {
     let login_limit = DefaultBodyLimit::max(LOGIN_BODY_BYTES);
     Router::new()
         .route("/", get(overview_page))
@@ -121,7 +121,7 @@ fn same_origin(h: &HeaderMap) -> bool {
 
 /// Why a request failed; rendered as JSON under `/api/` and as a page elsewhere.
 #[derive(Debug)]
-pub enum Fail {
+pub(crate) enum Fail {
     Unauthorized,
     Forbidden(String),
     NotFound(String),
@@ -129,6 +129,12 @@ pub enum Fail {
     /// Too many failed logins: seconds until the next attempt may be made.
     TooMany(u64),
     Internal(String),
+}
+
+impl From<super::view::FilterError> for Fail {
+    fn from(e: super::view::FilterError) -> Fail {
+        Fail::BadRequest(e.to_string())
+    }
 }
 
 impl Fail {
@@ -215,7 +221,7 @@ where
 }
 
 /// A logged-in request.
-pub struct Authed {
+pub(crate) struct Authed {
     pub viewer: Viewer,
     pub csrf: String,
     token_sha256: String,
@@ -322,7 +328,7 @@ fn clip(s: &str, max: usize) -> String {
 // ---- login ----
 
 #[derive(Deserialize)]
-pub struct LoginBody {
+pub(crate) struct LoginBody {
     pub name: String,
     pub password: String,
 }
@@ -395,7 +401,7 @@ async fn open_session(
 
 /// Longest submitted name written to the access log for a failed login: the name comes
 /// from anyone on the network, and the log is append-only.
-pub const LOGGED_NAME_CHARS: usize = 64;
+pub(crate) const LOGGED_NAME_CHARS: usize = 64;
 
 /// A submitted name as the access log keeps it: at most [`LOGGED_NAME_CHARS`] characters,
 /// control characters replaced, and a mark when it was cut.
@@ -571,8 +577,8 @@ async fn list_alerts(
     who: &Authed,
     f: Filter,
 ) -> Result<Paged<super::view::AlertRow>, Fail> {
-    f.validate().map_err(Fail::BadRequest)?;
-    let paging = f.paging().map_err(Fail::BadRequest)?;
+    f.validate().map_err(Fail::from)?;
+    let paging = f.paging().map_err(Fail::from)?;
     read(state, who, move |s, ctx, v, who| {
         let rows = v.alerts(s, ctx, &f, paging)?;
         log_view(s, who, "list_alerts", &query_text(&f))?;
@@ -669,8 +675,8 @@ async fn ranked(
     who: &Authed,
     f: Filter,
 ) -> Result<Paged<super::view::RankedUser>, Fail> {
-    f.validate().map_err(Fail::BadRequest)?;
-    let paging = f.paging().map_err(Fail::BadRequest)?;
+    f.validate().map_err(Fail::from)?;
+    let paging = f.paging().map_err(Fail::from)?;
     read(state, who, move |s, ctx, v, who| {
         let users = v.ranked(s, ctx, &f, paging)?;
         log_view(s, who, "list_users", &query_text(&f))?;
@@ -734,12 +740,12 @@ impl Range {
     /// Refuses a `from` or `to` that is neither a date nor an RFC 3339 time, and a page or
     /// page size out of range.
     fn validate(&self) -> Result<(), Fail> {
-        self.filter().validate().map_err(Fail::BadRequest)
+        self.filter().validate().map_err(Fail::from)
     }
 
     /// The page of events asked for.
     fn paging(&self) -> Result<super::view::Paging, Fail> {
-        self.filter().paging().map_err(Fail::BadRequest)
+        self.filter().paging().map_err(Fail::from)
     }
 
     /// The period as store bounds: empty fields are open ends; a date `to` is the whole
@@ -1064,7 +1070,7 @@ async fn user_export_api(
 // ---- triage ----
 
 #[derive(Deserialize)]
-pub struct TriageBody {
+pub(crate) struct TriageBody {
     pub status: String,
     pub assignee: Option<String>,
     pub note: Option<String>,
@@ -1135,7 +1141,7 @@ async fn triage_form(
 // ---- exceptions ----
 
 #[derive(Deserialize, Default)]
-pub struct ExceptionBody {
+pub(crate) struct ExceptionBody {
     pub user: Option<String>,
     pub detector: Option<String>,
     pub kind: Option<String>,
@@ -1397,7 +1403,7 @@ async fn revoke_form(
 }
 
 #[derive(Deserialize)]
-pub struct Limit {
+pub(crate) struct Limit {
     pub limit: Option<usize>,
 }
 

@@ -16,10 +16,10 @@ use sha2::{Digest, Sha256};
 use thiserror::Error;
 
 /// Shortest password accepted for an account.
-pub const MIN_PASSWORD_CHARS: usize = 12;
+pub(crate) const MIN_PASSWORD_CHARS: usize = 12;
 
 /// Fewest different characters a password must have (`aaaaaaaaaaaa` has one).
-pub const MIN_DISTINCT_CHARS: usize = 5;
+pub(crate) const MIN_DISTINCT_CHARS: usize = 5;
 
 /// Common passwords and the words they are built on, one a line (`#` comments).
 const COMMON: &str = include_str!("common_passwords.txt");
@@ -42,7 +42,7 @@ pub enum PasswordError {
 /// Refuses passwords an attacker tries first: short ones, common ones (also with digits
 /// or symbols around them, or with letters swapped for look-alike digits), repetitions
 /// and runs along the alphabet or the keyboard. Length alone lets `aaaaaaaaaaaa` through.
-pub fn check_password(password: &str) -> Result<(), PasswordError> {
+pub(crate) fn check_password(password: &str) -> Result<(), PasswordError> {
     if password.chars().count() < MIN_PASSWORD_CHARS {
         return Err(PasswordError::TooShort);
     }
@@ -126,7 +126,7 @@ pub fn hash_password(password: &str) -> Result<String, PasswordError> {
 
 /// The hash of a random secret, checked for unknown names so that a failed login takes
 /// as long whether the name exists or not (no strength rules: nobody types it).
-pub fn dummy_hash() -> Result<String, PasswordError> {
+pub(crate) fn dummy_hash() -> Result<String, PasswordError> {
     let salt = SaltString::generate(&mut OsRng);
     Argon2::default()
         .hash_password(new_token().as_bytes(), &salt)
@@ -135,7 +135,7 @@ pub fn dummy_hash() -> Result<String, PasswordError> {
 }
 
 /// Whether `password` matches a stored PHC string (false for a damaged string).
-pub fn verify_password(phc: &str, password: &str) -> bool {
+pub(crate) fn verify_password(phc: &str, password: &str) -> bool {
     PasswordHash::new(phc)
         .map(|h| {
             Argon2::default()
@@ -154,20 +154,20 @@ fn hex(bytes: &[u8]) -> String {
 }
 
 /// A fresh random token (64 hex characters).
-pub fn new_token() -> String {
+pub(crate) fn new_token() -> String {
     let mut b = [0u8; 32];
     OsRng.fill_bytes(&mut b);
     hex(&b)
 }
 
 /// What the store keeps of a session token.
-pub fn token_sha256(token: &str) -> String {
+pub(crate) fn token_sha256(token: &str) -> String {
     hex(&Sha256::digest(token.as_bytes()))
 }
 
 /// Compares two secrets in time independent of where they differ (their digests, so
 /// lengths do not leak either).
-pub fn same_secret(a: &str, b: &str) -> bool {
+pub(crate) fn same_secret(a: &str, b: &str) -> bool {
     let (x, y) = (Sha256::digest(a.as_bytes()), Sha256::digest(b.as_bytes()));
     x.iter()
         .zip(y.iter())

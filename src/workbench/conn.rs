@@ -20,10 +20,10 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::time::{Instant, Sleep};
 
 /// How long one connection may keep reading new requests, however active.
-pub const LIFETIME: Duration = Duration::from_secs(10 * 60);
+pub(crate) const LIFETIME: Duration = Duration::from_secs(10 * 60);
 
 /// A TCP listener whose connections time out (see the module's doc).
-pub struct TimedListener {
+pub(crate) struct TimedListener {
     pub inner: TcpListener,
     pub idle: Duration,
 }
@@ -52,7 +52,7 @@ impl Listener for TimedListener {
 
 /// The client's address, for handlers (`ConnectInfo<Peer>`).
 #[derive(Debug, Clone, Copy)]
-pub struct Peer(pub SocketAddr);
+pub(crate) struct Peer(pub SocketAddr);
 
 impl Connected<IncomingStream<'_, TimedListener>> for Peer {
     fn connect_info(stream: IncomingStream<'_, TimedListener>) -> Self {
@@ -61,7 +61,7 @@ impl Connected<IncomingStream<'_, TimedListener>> for Peer {
 }
 
 /// A socket whose reads and writes fail after `idle` without progress.
-pub struct TimedIo {
+pub(crate) struct TimedIo {
     inner: TcpStream,
     idle: Duration,
     ends: Instant,

@@ -42,7 +42,7 @@ pub struct Packet {
 
 /// The CSV's columns: the contract event's fields ([`CONTRACT_FIELDS`], every one of
 /// them), then the alerts each event is part of (`;`-separated).
-pub const CSV_COLUMNS: [&str; CONTRACT_FIELDS.len() + 1] = {
+pub(crate) const CSV_COLUMNS: [&str; CONTRACT_FIELDS.len() + 1] = {
     let mut out = [""; CONTRACT_FIELDS.len() + 1];
     let mut i = 0;
     while i < CONTRACT_FIELDS.len() {
@@ -63,7 +63,7 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 }
 
 /// The packet of one alert: its events, reason, evidence and triage history.
-pub fn alert_packet(d: &AlertDetail, generated_by: &str, generated_at: &str) -> Packet {
+pub(crate) fn alert_packet(d: &AlertDetail, generated_by: &str, generated_at: &str) -> Packet {
     let a = &d.alert;
     let ids = std::slice::from_ref(&a.alert_id);
     let rows: Vec<(&Value, &[String])> = d.events.iter().flatten().map(|e| (e, ids)).collect();
@@ -111,7 +111,7 @@ pub fn alert_packet(d: &AlertDetail, generated_by: &str, generated_at: &str) -> 
 }
 
 /// The packet of one login's activity between two times: its alerts and every event.
-pub fn user_packet(t: &Timeline, generated_by: &str, generated_at: &str) -> Packet {
+pub(crate) fn user_packet(t: &Timeline, generated_by: &str, generated_at: &str) -> Packet {
     let rows: Vec<(&Value, &[String])> = t
         .events
         .iter()
@@ -275,12 +275,12 @@ const FORMULA_STARTS: [char; 10] = [
 
 /// How CSV cells are escaped, in words: the packet states it so that the digest covers
 /// bytes a reader can turn back into the values exactly.
-pub const CSV_ESCAPING: &str = "A cell whose value begins with =, +, -, @, a tab, a carriage return (or a full-width =, +, - or @) or with a single quote has one single quote (') put in front of it, so that no spreadsheet runs it as a formula (OWASP's advice on CSV injection). To recover a value exactly, remove the first character of every cell that begins with a single quote.";
+pub(crate) const CSV_ESCAPING: &str = "A cell whose value begins with =, +, -, @, a tab, a carriage return (or a full-width =, +, - or @) or with a single quote has one single quote (') put in front of it, so that no spreadsheet runs it as a formula (OWASP's advice on CSV injection). To recover a value exactly, remove the first character of every cell that begins with a single quote.";
 
 /// Officer-typed fields (query text, case id, purpose, a subject's name) go into the CSV:
 /// a value that a spreadsheet would run as a formula gets a leading quote. Values that
 /// already begin with a quote get one too, so that the rule can be undone without doubt.
-pub fn neutralise(cell: String) -> String {
+pub(crate) fn neutralise(cell: String) -> String {
     match cell.chars().next() {
         Some(c) if c == '\'' || FORMULA_STARTS.contains(&c) => format!("'{cell}"),
         _ => cell,

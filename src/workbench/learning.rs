@@ -158,7 +158,7 @@ fn pct(x: Option<f64>) -> String {
 }
 
 /// The overview's section: how alerts were disposed and the precision it implies.
-pub fn overview_section(rows: &[DispositionRow]) -> String {
+pub(crate) fn overview_section(rows: &[DispositionRow]) -> String {
     let mut b = String::from(
         "<h2>How alerts were disposed</h2>\n<p class=\"muted\">Per detector, kind and unit, the latest decision on each final alert. Precision is confirmed among decided (confirmed, benign, false positive); undecided alerts are not counted in it.</p>\n",
     );
@@ -187,7 +187,7 @@ pub fn overview_section(rows: &[DispositionRow]) -> String {
 
 /// The exceptions page's section: each proposal with its preview and a form an admin may
 /// submit (or ignore); the form is the ordinary "add a rule" form, pre-filled.
-pub fn proposals_section(csrf: &str, proposals: &[Proposal]) -> String {
+pub(crate) fn proposals_section(csrf: &str, proposals: &[Proposal]) -> String {
     let mut b = format!(
         "<h2 id=\"proposals\">Proposed from triage</h2>\n<p class=\"muted\">Patterns (login, unit, detector, kind, purpose) marked benign at least {PROPOSE_AFTER_BENIGN} times and never confirmed. Nothing is hidden until an admin adds the rule; the preview counts the past alerts it would have hidden.</p>\n"
     );

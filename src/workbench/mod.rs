@@ -14,7 +14,7 @@ pub mod conn;
 pub mod export;
 pub mod learning;
 pub mod pages;
-pub mod throttle;
+pub(crate) mod throttle;
 pub mod view;
 
 use std::net::SocketAddr;
@@ -23,7 +23,7 @@ use std::sync::{Arc, Mutex};
 
 use thiserror::Error;
 
-pub use conn::Peer;
+pub(crate) use conn::Peer;
 
 use crate::store::{Store, StoreError};
 
@@ -31,7 +31,7 @@ use crate::store::{Store, StoreError};
 pub const MAX_SESSION_HOURS: i64 = 24 * 366;
 
 /// How long a shutdown waits for requests in flight before it ends them.
-pub const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(5);
+pub(crate) const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(5);
 
 #[derive(Debug, Error)]
 pub enum ServeError {
@@ -66,7 +66,7 @@ pub struct ServeOptions {
 
 /// What every request handler shares.
 #[derive(Clone)]
-pub struct AppState {
+pub(crate) struct AppState {
     pub store: Arc<Mutex<Store>>,
     pub pseudonyms: view::Pseudonyms,
     pub session_hours: i64,

@@ -13,11 +13,11 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 /// Failed logins one account name may have within [`WINDOW`].
-pub const ACCOUNT_FAILURES: usize = 5;
+pub(crate) const ACCOUNT_FAILURES: usize = 5;
 /// Failed logins one client address may have within [`WINDOW`] (any names).
-pub const ADDRESS_FAILURES: usize = 20;
+pub(crate) const ADDRESS_FAILURES: usize = 20;
 /// How far back failures count.
-pub const WINDOW: Duration = Duration::from_secs(15 * 60);
+pub(crate) const WINDOW: Duration = Duration::from_secs(15 * 60);
 /// Most keys remembered per table; an attacker rotating names cannot grow it further.
 const MAX_KEYS: usize = 10_000;
 
@@ -74,7 +74,7 @@ impl Table {
 
 /// The login throttle a server shares between its requests.
 #[derive(Default)]
-pub struct Throttle {
+pub(crate) struct Throttle {
     accounts: Mutex<Table>,
     addresses: Mutex<Table>,
 }
@@ -108,7 +108,7 @@ impl Throttle {
 
     /// A successful login clears the name's failures (not the address's: one good
     /// password must not reset an address that is guessing at others).
-    pub fn succeeded(&self, name: &str) {
+    pub(crate) fn succeeded(&self, name: &str) {
         if let Ok(mut t) = self.accounts.lock() {
             t.failures.remove(name);
         }

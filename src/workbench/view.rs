@@ -38,10 +38,10 @@ pub struct Pseudonyms {
 
 /// Units with fewer people than this are not named to viewers who do not see names: a unit
 /// of one or two people, next to a pseudonym or a count, says who it is.
-pub const MIN_UNIT_SIZE: usize = 3;
+pub(crate) const MIN_UNIT_SIZE: usize = 3;
 
 /// What a unit too small to name is shown as.
-pub const SMALL_UNIT: &str = "(small unit)";
+pub(crate) const SMALL_UNIT: &str = "(small unit)";
 
 impl Pseudonyms {
     pub fn new(key: Vec<u8>) -> Self {
@@ -57,7 +57,7 @@ impl Pseudonyms {
     /// digits of HMAC-SHA256(key, "T" + id). Alert ids themselves are unkeyed digests of
     /// the login, the person and the day, so anyone with a staff list could recompute them;
     /// the token cannot be recomputed without the store's key.
-    pub fn alert_token(&self, alert_id: &str) -> String {
+    pub(crate) fn alert_token(&self, alert_id: &str) -> String {
         self.keyed("T", alert_id, 8)
     }
 
@@ -179,7 +179,7 @@ pub struct Timeline {
 
 /// Events a timeline page shows when the viewer does not say: a busy login's month is
 /// thousands of lookups, and a page must stay well under a megabyte.
-pub const TIMELINE_PAGE: usize = 500;
+pub(crate) const TIMELINE_PAGE: usize = 500;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct TimelineEvent {
@@ -191,7 +191,7 @@ pub struct TimelineEvent {
 }
 
 /// The rows of a list page a viewer asked for at most, when they do not say.
-pub const DEFAULT_PAGE: usize = 100;
+pub(crate) const DEFAULT_PAGE: usize = 100;
 
 /// The filters of the alert list and the ranked users, and which page of them.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
@@ -238,7 +238,7 @@ impl<T> Paged<T> {
         self.total.div_ceil(self.per_page).max(1)
     }
 
-    pub fn has_next(&self) -> bool {
+    pub(crate) fn has_next(&self) -> bool {
         self.page.saturating_mul(self.per_page) < self.total
     }
 
@@ -251,11 +251,28 @@ impl<T> Paged<T> {
     }
 }
 
+/// Why a list's filter or page was refused; its text is the answer's message (HTTP 400).
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum FilterError {
+    #[error("`{name}` = `{shown}` is not a date (YYYY-MM-DD) or an RFC 3339 time (2026-11-23T08:00:00Z)")]
+    NotATime { name: &'static str, shown: String },
+    #[error("`from` ({from}) is after `to` ({to})")]
+    Reversed { from: String, to: String },
+    #[error("`{name}` = `{shown}` is out of range: expected 1 to {max}")]
+    OutOfRange {
+        name: &'static str,
+        shown: String,
+        max: usize,
+    },
+    #[error("`{name}` = `{shown}` is not a whole number of 1 or more")]
+    NotANumber { name: &'static str, shown: String },
+}
+
 impl Filter {
     /// Refuses a `from` or `to` that is neither a date (`YYYY-MM-DD`) nor an RFC 3339 time
     /// (compared as text, it would silently filter everything or nothing), and a page or
     /// page size that is not a number in range.
-    pub fn validate(&self) -> Result<(), String> {
+    pub fn validate(&self) -> Result<(), FilterError> {
         let c = self.cleaned();
         for (name, v) in [("from", &self.from), ("to", &self.to)] {
             let Some(t) = v.as_deref().map(str::trim).filter(|t| !t.is_empty()) else {
@@ -265,34 +282,31 @@ impl Filter {
                 || chrono::DateTime::parse_from_rfc3339(t).is_ok();
             if !ok {
                 let shown: String = t.chars().take(40).collect();
-                return Err(format!(
-                    "`{name}` = `{shown}` is not a date (YYYY-MM-DD) or an RFC 3339 time (2026-11-23T08:00:00Z)"
-                ));
+                return Err(FilterError::NotATime { name, shown });
             }
         }
         if let (Some(f), Some(t)) = (&c.from, &c.to) {
             if f > t {
-                return Err(format!("`from` ({f}) is after `to` ({t})"));
+                return Err(FilterError::Reversed {
+                    from: f.clone(),
+                    to: t.clone(),
+                });
             }
         }
         self.paging().map(|_| ())
     }
 
     /// The page asked for: `page` from 1, `per_page` from 1 to [`MAX_PAGE`].
-    pub fn paging(&self) -> Result<Paging, String> {
-        let number = |name: &str, v: &Option<String>, default: usize, max: usize| {
+    pub fn paging(&self) -> Result<Paging, FilterError> {
+        let number = |name: &'static str, v: &Option<String>, default: usize, max: usize| {
             let Some(t) = v.as_deref().map(str::trim).filter(|t| !t.is_empty()) else {
                 return Ok(default);
             };
             let shown: String = t.chars().take(40).collect();
             match t.parse::<usize>() {
                 Ok(n) if (1..=max).contains(&n) => Ok(n),
-                Ok(_) if max < usize::MAX => Err(format!(
-                    "`{name}` = `{shown}` is out of range: expected 1 to {max}"
-                )),
-                _ => Err(format!(
-                    "`{name}` = `{shown}` is not a whole number of 1 or more"
-                )),
+                Ok(_) if max < usize::MAX => Err(FilterError::OutOfRange { name, shown, max }),
+                _ => Err(FilterError::NotANumber { name, shown }),
             }
         };
         Ok(Paging {
@@ -345,7 +359,7 @@ impl Filter {
 }
 
 /// A date given as the end of a period means the whole day.
-pub fn end_of_day(t: &str) -> String {
+pub(crate) fn end_of_day(t: &str) -> String {
     if t.len() == 10 {
         format!("{t}T23:59:59.999999Z")
     } else {
@@ -394,7 +408,7 @@ impl Views<'_> {
     }
 
     /// The alert id as this viewer may see it: the id itself, or its keyed token.
-    pub fn alert_ref(&self, alert_id: &str) -> String {
+    pub(crate) fn alert_ref(&self, alert_id: &str) -> String {
         if self.names() {
             alert_id.to_string()
         } else {
@@ -405,7 +419,11 @@ impl Views<'_> {
     /// The final alert behind what this viewer typed: an alert id for viewers who see
     /// names, a token for the others. A viewer without names gets nothing for a raw alert
     /// id, so guessed ids cannot be confirmed one by one.
-    pub fn resolve_alert(&self, store: &Store, shown: &str) -> Result<Option<Listed>, StoreError> {
+    pub(crate) fn resolve_alert(
+        &self,
+        store: &Store,
+        shown: &str,
+    ) -> Result<Option<Listed>, StoreError> {
         if self.names() {
             store.alert_by_id(shown)
         } else if shown.starts_with("T-") {
@@ -472,7 +490,7 @@ impl Views<'_> {
     }
 
     /// The real login behind what this viewer typed (a login or a pseudonym).
-    pub fn resolve_login(
+    pub(crate) fn resolve_login(
         &self,
         store: &Store,
         ctx: &Context,
@@ -825,7 +843,7 @@ fn match_text(a: &Alert) -> String {
 }
 
 /// The calendar week before an ISO week key (`2026-W01` -> `2025-W52`).
-pub fn previous_week(key: &str) -> Option<String> {
+pub(crate) fn previous_week(key: &str) -> Option<String> {
     use chrono::Datelike;
     let (y, w) = key.split_once("-W")?;
     let monday =

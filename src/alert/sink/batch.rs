@@ -52,7 +52,7 @@ enum Kind {
 }
 
 /// A sink built for batch-at-a-time delivery.
-pub struct BatchSink {
+pub(crate) struct BatchSink {
     pub name: String,
     pub kind: &'static str,
     retry: Retry,

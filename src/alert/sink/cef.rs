@@ -15,7 +15,7 @@ use crate::alert::{Alert, Severity};
 
 /// CEF severity 0–10 for a custodes severity (the spec's bands: 0–3 low, 4–6 medium,
 /// 7–8 high, 9–10 very high).
-pub fn cef_severity(s: Severity) -> u8 {
+pub(crate) fn cef_severity(s: Severity) -> u8 {
     match s {
         Severity::Low => 3,
         Severity::Medium => 5,
@@ -25,7 +25,7 @@ pub fn cef_severity(s: Severity) -> u8 {
 }
 
 /// Syslog severity (RFC 5424 §6.2.1) for a custodes severity.
-pub fn syslog_severity(s: Severity) -> u8 {
+pub(crate) fn syslog_severity(s: Severity) -> u8 {
     match s {
         Severity::Critical => 2, // crit
         Severity::High => 3,     // err
@@ -36,7 +36,7 @@ pub fn syslog_severity(s: Severity) -> u8 {
 
 /// Escapes a CEF header field: `\` and `|`; a line break becomes a space (the header is
 /// one line and the spec has no escape for it).
-pub fn escape_header(s: &str) -> String {
+pub(crate) fn escape_header(s: &str) -> String {
     let mut o = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
@@ -50,7 +50,7 @@ pub fn escape_header(s: &str) -> String {
 }
 
 /// Escapes a CEF extension value: `\`, `=`, and line breaks as `\n` / `\r`.
-pub fn escape_extension(s: &str) -> String {
+pub(crate) fn escape_extension(s: &str) -> String {
     let mut o = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
@@ -163,12 +163,12 @@ pub fn frame(
 
 /// Whether `s` may stand in an RFC 5424 header field: 1 to `max` printable US-ASCII
 /// characters (33–126).
-pub fn header_field_ok(s: &str, max: usize) -> bool {
+pub(crate) fn header_field_ok(s: &str, max: usize) -> bool {
     !s.is_empty() && s.len() <= max && s.bytes().all(|b| (33..=126).contains(&b))
 }
 
 /// Reverses [`escape_extension`]: for tests and receivers written in Rust.
-pub fn unescape_extension(s: &str) -> String {
+pub(crate) fn unescape_extension(s: &str) -> String {
     let mut o = String::with_capacity(s.len());
     let mut chars = s.chars();
     while let Some(c) = chars.next() {

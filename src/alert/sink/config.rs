@@ -22,7 +22,7 @@ pub enum SinkConfig {
 }
 
 impl SinkConfig {
-    pub fn type_name(&self) -> &'static str {
+    pub(crate) fn type_name(&self) -> &'static str {
         match self {
             SinkConfig::OcsfFile(_) => "ocsf_file",
             SinkConfig::CefSyslog(_) => "cef_syslog",

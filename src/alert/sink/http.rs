@@ -20,7 +20,7 @@ use crate::alert::Alert;
 
 /// Why one attempt at posting failed.
 #[derive(Debug)]
-pub struct Attempt {
+pub(crate) struct Attempt {
     /// A connection error, a timeout, 408, 429 or 5xx: the same batch may be taken later.
     pub retry: bool,
     /// The receiver's answer, when there was one.
@@ -29,7 +29,7 @@ pub struct Attempt {
     pub why: String,
 }
 
-pub struct HttpSink {
+pub(crate) struct HttpSink {
     pub name: String,
     cfg: HttpConfig,
     token: Option<String>,

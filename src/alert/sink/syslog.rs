@@ -21,7 +21,7 @@ use super::deliver::{backoff, SinkError};
 use crate::alert::Alert;
 
 /// A built syslog sink: the configuration checked, TLS prepared.
-pub struct SyslogSink {
+pub(crate) struct SyslogSink {
     pub name: String,
     cfg: CefSyslogConfig,
     tls: Option<(
@@ -216,16 +216,12 @@ async fn close(conn: Option<Conn>) {
 }
 
 /// A syslog sink with its connection, sending batches one attempt at a time.
-pub struct SyslogLink {
+pub(crate) struct SyslogLink {
     sink: SyslogSink,
     conn: Option<Conn>,
 }
 
 impl SyslogLink {
-    pub fn sink(&self) -> &SyslogSink {
-        &self.sink
-    }
-
     /// Writes the batch's frames in order. On an error, how many frames the kernel took
     /// before it (they count as delivered: TCP syslog has no acknowledgement) and why.
     pub async fn send(&mut self, alerts: &[Alert]) -> Result<(), (usize, String)> {

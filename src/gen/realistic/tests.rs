@@ -280,7 +280,7 @@ fn events_carry_typed_variants() {
             hit("initial only", f.trim_end_matches('.').len() == 1);
             hit(
                 "nickname",
-                crate::gen::NICKNAMES
+                crate::gen::names::NICKNAMES
                     .iter()
                     .any(|(_, n)| n.iter().any(|x| x.eq_ignore_ascii_case(f))),
             );

@@ -8,7 +8,7 @@ use super::*;
 
 /// Plates: fold and keep only letters and digits ("ab 123-cd" -> "AB123CD").
 /// None if nothing is left.
-pub fn normalize_plate(s: &str) -> Option<String> {
+pub(crate) fn normalize_plate(s: &str) -> Option<String> {
     let mut out = String::with_capacity(s.len().min(16));
     let mut push = |b: u8| {
         if b.is_ascii_alphanumeric() {
@@ -39,7 +39,7 @@ pub(super) const MIN_PHONE_DIGITS: usize = 7;
 /// dial pause and is dropped ("x123", "ext. 12"). None if fewer than 7 or
 /// more than 15 digits remain (the latter is usually two numbers in one
 /// field, which would otherwise form a key that matches nothing).
-pub fn normalize_phone(s: &str) -> Option<String> {
+pub(crate) fn normalize_phone(s: &str) -> Option<String> {
     let mut digits = String::with_capacity(16);
     for c in s.chars() {
         let d = if c.is_ascii_digit() {
@@ -83,7 +83,7 @@ pub fn normalize_phone(s: &str) -> Option<String> {
 /// A person id that identifies nobody: empty, punctuation only, all zeros, or a word
 /// people type to fill the field. Sources that log `0` or `N/A` for "no record" must not
 /// make every such lookup one person.
-pub fn is_placeholder_id(id: &str) -> bool {
+pub(crate) fn is_placeholder_id(id: &str) -> bool {
     let id = id.trim();
     id.chars().all(|c| c == '0' || !c.is_ascii_alphanumeric())
         || ["NULL", "NONE", "NA", "N/A", "UNKNOWN", "TBD"]
@@ -93,7 +93,7 @@ pub fn is_placeholder_id(id: &str) -> bool {
 
 /// Person ids as compared: trimmed and upper-cased (`p01073897` is `P01073897`: records
 /// systems print ids one way and people type them another). None for a placeholder.
-pub fn normalize_person_id(s: &str) -> Option<String> {
+pub(crate) fn normalize_person_id(s: &str) -> Option<String> {
     let id = s.trim();
     (!is_placeholder_id(id)).then(|| id.to_ascii_uppercase())
 }
@@ -122,7 +122,7 @@ impl<'a> Iterator for Words<'a> {
 /// The words of one comma-separated part of an address, folded (upper-case ASCII, `#` a
 /// word of its own), each with whether a hyphen glues it to the next (`4-B`). The parsing
 /// itself is [`crate::identity::address::Address::parse`].
-pub fn fold_address_words(s: &str) -> Vec<(String, bool)> {
+pub(crate) fn fold_address_words(s: &str) -> Vec<(String, bool)> {
     let folded = fold_mode(s, Mode::Address);
     Words { rest: &folded }
         .filter(|(w, _)| !w.is_empty())
@@ -138,6 +138,7 @@ pub fn fold_address_words(s: &str) -> Vec<(String, bool)> {
 /// with nothing after it is dropped. None if empty. Comparing addresses is
 /// [`super::address::Address::agrees`], not string equality: a city or unit on one side only
 /// is no conflict.
-pub fn normalize_address(s: &str) -> Option<String> {
+#[cfg(test)]
+pub(crate) fn normalize_address(s: &str) -> Option<String> {
     crate::identity::address::Address::parse(s).map(|a| a.canonical())
 }

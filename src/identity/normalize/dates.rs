@@ -36,7 +36,7 @@ pub(super) fn ymd(y: u32, m: u32, d: u32) -> Option<NaiveDate> {
 /// part is taken as typed ("1981-02-03T00:00:00Z", "02/03/1981 00:00").
 /// Two-digit years are refused: the century is a guess. None if not a real
 /// date.
-pub fn normalize_dob(s: &str) -> Option<NaiveDate> {
+pub(crate) fn normalize_dob(s: &str) -> Option<NaiveDate> {
     let s = s.trim();
     let date = match s.find(|c: char| c == 'T' || c == 't' || c.is_whitespace()) {
         Some(i) => {

@@ -28,7 +28,7 @@ mod proptests;
 #[cfg(test)]
 mod tests;
 
-pub use contacts::*;
-pub use dates::*;
+pub(crate) use contacts::*;
+pub(crate) use dates::*;
 pub use fold::*;
-pub use names::*;
+pub(crate) use names::*;

@@ -379,7 +379,7 @@ pub(super) const NICKNAMES: &[(&str, &str)] = &[
 
 /// Allocation-free form of [`canonical_first`] for the hot path: the
 /// canonical given name for a folded first name, or the input itself.
-pub fn canonical_first_ref(first_folded: &str) -> &str {
+pub(crate) fn canonical_first_ref(first_folded: &str) -> &str {
     match NICKNAMES.binary_search_by(|(nick, _)| (*nick).cmp(first_folded)) {
         Ok(i) => NICKNAMES.get(i).map_or(first_folded, |(_, canon)| *canon),
         Err(_) => first_folded,
@@ -388,7 +388,7 @@ pub fn canonical_first_ref(first_folded: &str) -> &str {
 
 /// Canonical given name for a folded first name ("BOB" -> "ROBERT"); names
 /// without a known nickname come back unchanged. Expects folded input.
-pub fn canonical_first(first_folded: &str) -> String {
+pub(crate) fn canonical_first(first_folded: &str) -> String {
     canonical_first_ref(first_folded).to_owned()
 }
 
@@ -508,7 +508,7 @@ pub(super) fn fill_given<'a>(name: &mut PersonName, words: impl Iterator<Item = 
 /// Berg" -> "VANDERBERG"), and a single-letter final word is read as a
 /// middle initial of the records-system order "LAST FIRST M" ("SMITH JON A").
 /// Returns None when nothing alphabetic is left.
-pub fn parse_full_name(s: &str) -> Option<PersonName> {
+pub(crate) fn parse_full_name(s: &str) -> Option<PersonName> {
     // A comma before any name (", Jane") means the surname was left blank;
     // folding drops leading separators, so look at the raw text.
     if s.chars()
@@ -577,7 +577,7 @@ pub fn parse_full_name(s: &str) -> Option<PersonName> {
 /// ("Smith Jr"). When `first` is blank and `last` holds a comma, the whole
 /// name was typed into the surname box and is parsed as such.
 /// None if the surname is empty after folding.
-pub fn name_from_parts(last: &str, first: &str) -> Option<PersonName> {
+pub(crate) fn name_from_parts(last: &str, first: &str) -> Option<PersonName> {
     let folded_first = fold_mode(first, Mode::Name);
     let folded_last = fold_mode(last, Mode::Name);
     let first_blank = !has_letter(&folded_first);
@@ -607,7 +607,7 @@ pub fn name_from_parts(last: &str, first: &str) -> Option<PersonName> {
 /// `Conflict` (different people, as far as the names go) and `Unknown` (the
 /// surnames agree but one side has no given name to compare).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum NameAgreement {
+pub(crate) enum NameAgreement {
     Exact,
     Nickname,
     Initial,
@@ -618,7 +618,7 @@ pub enum NameAgreement {
 
 impl NameAgreement {
     /// True for the grades that identify the same person (Exact down to Typo).
-    pub fn is_match(self) -> bool {
+    pub(crate) fn is_match(self) -> bool {
         matches!(
             self,
             NameAgreement::Exact
@@ -762,7 +762,7 @@ pub(super) fn reading(
 /// accepted at the grade it earns. The swapped reading is tried with either
 /// crossed pair as the surname so that the function stays symmetric in its
 /// arguments.
-pub fn compare_names(a: &PersonName, b: &PersonName, allow_typo: bool) -> NameAgreement {
+pub(crate) fn compare_names(a: &PersonName, b: &PersonName, allow_typo: bool) -> NameAgreement {
     let (ga, gb) = (Given::of(a), Given::of(b));
     let direct = reading(&a.last, &b.last, ga, gb, allow_typo);
     if direct != NameAgreement::Conflict || a.first.is_empty() || b.first.is_empty() {
@@ -800,7 +800,7 @@ pub(super) fn canonical_of(n: &PersonName) -> &str {
 }
 
 /// A hashable key for exact name lookup: "LAST|FIRSTCANONICAL".
-pub fn name_key(n: &PersonName) -> String {
+pub(crate) fn name_key(n: &PersonName) -> String {
     let canon = canonical_of(n);
     let mut key = String::with_capacity(n.last.len() + 1 + canon.len());
     key.push_str(&n.last);
@@ -816,7 +816,7 @@ pub fn name_key(n: &PersonName) -> String {
 /// True when `a` and `b` differ by at most one insertion, deletion,
 /// substitution or adjacent transposition (optimal string alignment
 /// distance <= 1), compared by `char`. O(n), no allocation.
-pub fn within_one_edit(a: &str, b: &str) -> bool {
+pub(crate) fn within_one_edit(a: &str, b: &str) -> bool {
     if a == b {
         return true;
     }

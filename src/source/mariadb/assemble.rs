@@ -139,7 +139,7 @@ impl MariaSettings {
     /// `[mysql]`: the same keys but the zone (MySQL's JSON logs write UTC) and the
     /// limit's meaning (no server setting cuts statements; the key is for what a pipeline
     /// in between cuts). Errors name the key.
-    pub fn for_mysql(c: &MysqlConfig) -> Result<MariaSettings, SettingsError> {
+    pub(crate) fn for_mysql(c: &MysqlConfig) -> Result<MariaSettings, SettingsError> {
         let as_maria = MariadbConfig {
             timezone: "UTC".into(),
             query_log_limit: c.query_log_limit,
@@ -209,7 +209,7 @@ const SYSTEM_SCHEMAS: &[&str] = &["mysql", "information_schema", "performance_sc
 
 /// Turns audit lines into events; one per source, fed in file order.
 #[derive(Debug)]
-pub struct Assembler {
+pub(crate) struct Assembler {
     settings: Arc<MariaSettings>,
     /// By (server host, connection id).
     connections: HashMap<(String, u64), Connection>,

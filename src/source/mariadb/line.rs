@@ -52,7 +52,7 @@ pub struct AuditLine {
 }
 
 /// Whether a line starts like the file destination's `YYYYMMDD HH:MM:SS,`.
-pub fn starts_with_file_time(line: &str) -> bool {
+pub(crate) fn starts_with_file_time(line: &str) -> bool {
     let shape = b"dddddddd dd:dd:dd,";
     let b = line.as_bytes();
     b.len() >= shape.len()

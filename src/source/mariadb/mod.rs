@@ -8,14 +8,14 @@
 //! Like every reader, it sends what it cannot decode to the reject sink with the line and
 //! goes on; only an unopenable file is an error. It must not judge lookups.
 
-pub mod assemble;
+pub(crate) mod assemble;
 pub mod line;
 
 use std::io::BufRead;
 use std::path::Path;
 use std::sync::Arc;
 
-pub use assemble::{Assembler, Flavour, MariaSettings, MariaStats};
+pub(crate) use assemble::{Assembler, MariaSettings, MariaStats};
 
 use super::decode::FieldError;
 use super::lines::{for_each_line, trim_line_end};
@@ -24,7 +24,7 @@ use crate::event::Event;
 
 /// Whether the start of a file is a `server_audit` log: its first non-blank line reads
 /// as one (file or syslog destination).
-pub fn sniff(head: &[u8]) -> bool {
+pub(crate) fn sniff(head: &[u8]) -> bool {
     let Some(first) = head
         .split(|b| *b == b'\n')
         .find(|l| !l.iter().all(u8::is_ascii_whitespace))
@@ -48,7 +48,7 @@ pub fn read(
 }
 
 /// Reads lines from any reader; `name` is used for ids and messages.
-pub fn read_from(
+pub(crate) fn read_from(
     name: &str,
     reader: Box<dyn BufRead>,
     settings: &Arc<MariaSettings>,
@@ -87,7 +87,7 @@ pub fn read_from(
 
 /// Decodes lines one at a time: the file reader, and `custodes watch --format mariadb`.
 #[derive(Debug)]
-pub struct LineDecoder {
+pub(crate) struct LineDecoder {
     asm: Assembler,
 }
 

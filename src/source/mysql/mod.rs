@@ -48,7 +48,7 @@ const MAX_CONNECTIONS: usize = 100_000;
 
 /// Which format the start of a file is in, if either: its first JSON object (after an
 /// opening `[` for MySQL Enterprise) read as one.
-pub fn sniff(head: &[u8]) -> Option<Kind> {
+pub(crate) fn sniff(head: &[u8]) -> Option<Kind> {
     let mut scanner = Scanner::default();
     let mut reader = std::io::Cursor::new(head);
     let mut first = None;
@@ -109,7 +109,7 @@ pub fn read(
 }
 
 /// Reads records from any reader; `name` is used for messages.
-pub fn read_from(
+pub(crate) fn read_from(
     name: &str,
     mut reader: Box<dyn BufRead>,
     kind: Kind,
@@ -186,7 +186,7 @@ pub fn read_from(
 
 /// Turns records into events, one file or followed source at a time.
 #[derive(Debug)]
-pub struct Decoder {
+pub(crate) struct Decoder {
     kind: Kind,
     asm: Assembler,
     /// MySQL Enterprise: each connection's current database (from its connect record and
@@ -212,7 +212,7 @@ impl Decoder {
     }
 
     /// Takes the held statements refused since the last call, with their lines.
-    pub fn take_refused(&mut self) -> Vec<(u64, FieldError)> {
+    pub(crate) fn take_refused(&mut self) -> Vec<(u64, FieldError)> {
         std::mem::take(&mut self.refused)
     }
 
@@ -318,11 +318,6 @@ impl Decoder {
         }
         refused
     }
-
-    /// What the assembler did so far.
-    pub fn stats(&self) -> super::mariadb::MariaStats {
-        self.asm.stats
-    }
 }
 
 /// `USE db` / ``USE `db` ``: the database a connection switches to.
@@ -338,7 +333,7 @@ fn use_database(sql: &str) -> Option<String> {
 
 /// Decodes Percona lines one at a time: `custodes watch --format percona`.
 #[derive(Debug)]
-pub struct LineDecoder {
+pub(crate) struct LineDecoder {
     inner: Decoder,
 }
 
@@ -362,7 +357,7 @@ impl LineDecoder {
 }
 
 /// Whether one line is a Percona `audit_log` JSON record.
-pub fn is_percona_line(bytes: &[u8]) -> bool {
+pub(crate) fn is_percona_line(bytes: &[u8]) -> bool {
     serde_json::from_slice::<Value>(bytes.trim_ascii())
         .ok()
         .and_then(|v| kind_of(&v))

@@ -235,7 +235,7 @@ fn optional_signed(o: &Map<String, Value>, k: &str) -> Result<Option<i64>, Strin
 
 /// `2021-06-30T15:07:58 UTC` (what the plugin writes) or an RFC 3339 time
 /// (`2021-06-29T19:34:38Z`, in some of Percona's examples).
-pub fn percona_time(s: &str) -> Result<DateTime<Utc>, String> {
+pub(crate) fn percona_time(s: &str) -> Result<DateTime<Utc>, String> {
     let t = s.trim();
     if let Some(bare) = t.strip_suffix(" UTC") {
         return NaiveDateTime::parse_from_str(bare, "%Y-%m-%dT%H:%M:%S")
@@ -248,7 +248,7 @@ pub fn percona_time(s: &str) -> Result<DateTime<Utc>, String> {
 }
 
 /// `2019-10-03 13:50:01`: MySQL Enterprise writes UTC without saying so.
-pub fn enterprise_time(s: &str) -> Result<DateTime<Utc>, String> {
+pub(crate) fn enterprise_time(s: &str) -> Result<DateTime<Utc>, String> {
     NaiveDateTime::parse_from_str(s.trim(), "%Y-%m-%d %H:%M:%S")
         .or_else(|_| NaiveDateTime::parse_from_str(s.trim(), "%Y-%m-%dT%H:%M:%S"))
         .map(|n| n.and_utc())

@@ -120,7 +120,7 @@ const SESSION_IDLE_HOURS: i64 = 24;
 
 /// Turns log records into events; one per source, fed in file order.
 #[derive(Debug)]
-pub struct Assembler {
+pub(crate) struct Assembler {
     settings: Arc<PgSettings>,
     sessions: HashMap<String, Session>,
     /// The session count at which idle sessions are next swept (doubles when a sweep
@@ -137,10 +137,6 @@ impl Assembler {
             sweep_at: MAX_SESSIONS,
             stats: AssembleStats::default(),
         }
-    }
-
-    pub fn settings(&self) -> &Arc<PgSettings> {
-        &self.settings
     }
 
     /// Takes one record (read at `file`:`line`) and appends the events it completes.

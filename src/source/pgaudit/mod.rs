@@ -8,7 +8,7 @@
 //! Like every reader, it sends what it cannot decode to the reject sink with the record's
 //! first line and goes on; only an unopenable file is an error.
 
-pub mod assemble;
+pub(crate) mod assemble;
 pub mod payload;
 pub mod prefix;
 pub mod record;
@@ -19,7 +19,7 @@ use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 use std::sync::Arc;
 
-pub use assemble::{AssembleStats, Assembler, PgSettings};
+pub(crate) use assemble::{AssembleStats, Assembler, PgSettings};
 
 use super::decode::FieldError;
 use super::lines::{for_each_line, trim_line_end};
@@ -28,23 +28,13 @@ use crate::event::Event;
 
 /// Which log destination wrote a file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Destination {
+pub(crate) enum Destination {
     /// `log_destination = 'jsonlog'` (PostgreSQL 15+): one JSON object per line.
     Json,
     /// `csvlog`: one CSV row per record, statements may span lines.
     Csv,
     /// `stderr`: `log_line_prefix` + severity + message; continuation lines start with a TAB.
     Stderr,
-}
-
-impl Destination {
-    pub fn name(self) -> &'static str {
-        match self {
-            Destination::Json => "jsonlog",
-            Destination::Csv => "csvlog",
-            Destination::Stderr => "stderr",
-        }
-    }
 }
 
 /// The first non-blank line of a buffer, without its line ending.
@@ -55,7 +45,7 @@ fn first_line(head: &[u8]) -> &[u8] {
 }
 
 /// Whether a line is a PostgreSQL jsonlog record (and not a contract event).
-pub fn is_jsonlog_line(line: &[u8]) -> bool {
+pub(crate) fn is_jsonlog_line(line: &[u8]) -> bool {
     let has = |k: &[u8]| line.windows(k.len()).any(|w| w == k);
     line.first() == Some(&b'{') && has(b"\"error_severity\"") && has(b"\"timestamp\"")
 }
@@ -71,7 +61,7 @@ fn starts_with_pg_time(line: &[u8]) -> bool {
 }
 
 /// Recognises a destination from the start of a file; `None` when nothing says pgAudit.
-pub fn sniff(head: &[u8]) -> Option<Destination> {
+pub(crate) fn sniff(head: &[u8]) -> Option<Destination> {
     let line = first_line(head);
     if is_jsonlog_line(line) {
         return Some(Destination::Json);
@@ -138,7 +128,7 @@ pub fn read(
 
 /// Reads records of destination `dest` from any reader; `name` is used for ids and
 /// messages.
-pub fn read_from(
+pub(crate) fn read_from(
     name: &str,
     reader: Box<dyn BufRead>,
     dest: Destination,
@@ -277,7 +267,7 @@ pub fn read_from(
 
 /// Decodes a followed jsonlog file line by line (`custodes watch --format pgaudit`).
 #[derive(Debug)]
-pub struct LineDecoder {
+pub(crate) struct LineDecoder {
     asm: Assembler,
 }
 

@@ -35,7 +35,7 @@ pub struct LogRecord {
 /// The zone is whatever `log_timezone` abbreviates to. Only `UTC`/`GMT`/`Z` and numeric
 /// offsets are unambiguous (`CST` is three different zones); anything else is refused with
 /// the fix, rather than guessed.
-pub fn parse_pg_ts(s: &str) -> Result<DateTime<Utc>, String> {
+pub(crate) fn parse_pg_ts(s: &str) -> Result<DateTime<Utc>, String> {
     let t = s.trim();
     if !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
         let secs: f64 = t
@@ -122,7 +122,7 @@ struct JsonRecord {
 }
 
 /// Decodes one jsonlog line (PostgreSQL 15+, `log_destination = 'jsonlog'`).
-pub fn from_json(line: &[u8]) -> Result<LogRecord, FieldError> {
+pub(crate) fn from_json(line: &[u8]) -> Result<LogRecord, FieldError> {
     let j: JsonRecord = serde_json::from_slice(line)
         .map_err(|e| FieldError::new("-", format!("not a jsonlog record: {e}")))?;
     let ts = j
@@ -149,23 +149,23 @@ pub fn from_json(line: &[u8]) -> Result<LogRecord, FieldError> {
 
 /// Columns of a csvlog row (PostgreSQL 13–17 write 23 to 26; the ones used are fixed).
 mod col {
-    pub const LOG_TIME: usize = 0;
+    pub(crate) const LOG_TIME: usize = 0;
     pub const USER: usize = 1;
-    pub const DATABASE: usize = 2;
-    pub const PID: usize = 3;
-    pub const CONNECTION_FROM: usize = 4;
-    pub const SESSION_ID: usize = 5;
-    pub const VXID: usize = 9;
+    pub(crate) const DATABASE: usize = 2;
+    pub(crate) const PID: usize = 3;
+    pub(crate) const CONNECTION_FROM: usize = 4;
+    pub(crate) const SESSION_ID: usize = 5;
+    pub(crate) const VXID: usize = 9;
     pub const SEVERITY: usize = 11;
-    pub const STATE_CODE: usize = 12;
-    pub const MESSAGE: usize = 13;
-    pub const APPLICATION_NAME: usize = 22;
+    pub(crate) const STATE_CODE: usize = 12;
+    pub(crate) const MESSAGE: usize = 13;
+    pub(crate) const APPLICATION_NAME: usize = 22;
     /// Fewest columns a csvlog row has (application_name is the 23rd since 9.0).
-    pub const MIN: usize = 23;
+    pub(crate) const MIN: usize = 23;
 }
 
 /// Decodes one csvlog row.
-pub fn from_csv(row: &csv::StringRecord) -> Result<LogRecord, FieldError> {
+pub(crate) fn from_csv(row: &csv::StringRecord) -> Result<LogRecord, FieldError> {
     if row.len() < col::MIN {
         return Err(FieldError::new(
             "-",
@@ -210,7 +210,7 @@ pub fn from_csv(row: &csv::StringRecord) -> Result<LogRecord, FieldError> {
 
 /// `127.0.0.1:52518`, `::1:52518` or `[local]` (csvlog's connection_from); also
 /// `127.0.0.1(52518)` (stderr's `%r`).
-pub fn split_host_port(s: &str) -> (Option<String>, Option<u32>) {
+pub(crate) fn split_host_port(s: &str) -> (Option<String>, Option<u32>) {
     if let Some(open) = s
         .strip_suffix(')')
         .and_then(|t| t.rfind('(').map(|i| (t, i)))

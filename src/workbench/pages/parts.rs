@@ -23,7 +23,7 @@ pub fn escape(s: &str) -> String {
 }
 
 /// Percent-encodes a URL path segment or query value (everything but `A-Za-z0-9-_.~`).
-pub fn url_encode(s: &str) -> String {
+pub(crate) fn url_encode(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for b in s.bytes() {
         if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
@@ -49,7 +49,7 @@ pub(super) fn query(pairs: &[(&str, Option<&str>)]) -> String {
 
 /// The link to one page of a list with the same filters (`base` is `/alerts`, `/users`
 /// or their API paths).
-pub fn page_href(base: &str, f: &Filter, page: usize, per_page: usize) -> String {
+pub(crate) fn page_href(base: &str, f: &Filter, page: usize, per_page: usize) -> String {
     let mut pairs = f.pairs();
     pairs.push(("page", page.to_string()));
     if per_page != crate::workbench::view::DEFAULT_PAGE {

@@ -13,7 +13,7 @@ use super::*;
 /// hand-written comments like `-- case_id = C-1 (see ticket)` are accepted.
 /// An unquoted value ends at whitespace or a comma; words without `=` are
 /// skipped.
-pub fn parse_sqlcommenter(comment: &str) -> Option<Vec<(String, String)>> {
+pub(crate) fn parse_sqlcommenter(comment: &str) -> Option<Vec<(String, String)>> {
     let mut out = Vec::new();
     let mut chars = comment.trim().chars().peekable();
     loop {

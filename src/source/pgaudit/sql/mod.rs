@@ -33,7 +33,6 @@ mod scan;
 mod tests;
 mod walk;
 
-pub use comment::parse_sqlcommenter;
 use comment::*;
 use depth::*;
 use params::*;
@@ -273,7 +272,7 @@ pub struct Analysis {
 
 /// The SQL dialect a text is read in: quoting, escapes, placeholders and `SET` differ.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Dialect {
+pub(crate) enum Dialect {
     /// PostgreSQL: `$n` placeholders, `E''` escapes, `SET [LOCAL] name = value`.
     #[default]
     PostgreSql,
@@ -297,7 +296,12 @@ pub fn analyse(sql: &str, params: &[String], columns: &ColumnMap) -> Analysis {
 }
 
 /// [`analyse`] in a given dialect.
-pub fn analyse_in(dialect: Dialect, sql: &str, params: &[String], columns: &ColumnMap) -> Analysis {
+pub(crate) fn analyse_in(
+    dialect: Dialect,
+    sql: &str,
+    params: &[String],
+    columns: &ColumnMap,
+) -> Analysis {
     let (text, oversized) = if sql.len() > MAX_TEXT {
         let mut end = MAX_TEXT;
         while end > 0 && !sql.is_char_boundary(end) {
