@@ -143,6 +143,10 @@ pub(crate) struct Fishing {
     today: HashMap<String, Today>,
     /// Unit -> (quantile of member-days per kind, member-days), for the day observed.
     units: Option<HashMap<String, ([f64; 3], usize)>>,
+    /// Any of `attribute_fields`, case-insensitive: a query text without one holds no
+    /// attribute criterion, and is not taken apart (see [`attributes`]). `None` (no
+    /// fields, or none that compile) scans every text.
+    attribute_names: Option<Regex>,
 }
 
 impl Fishing {
@@ -155,6 +159,7 @@ impl Fishing {
             counts: HashMap::default(),
             today: HashMap::default(),
             units: None,
+            attribute_names: any_of(&config.fishing.attribute_fields),
         }
     }
 
@@ -320,7 +325,11 @@ impl Fishing {
     ) -> Vec<Signal> {
         let mut out = Vec::new();
         let window = Duration::minutes(self.cfg.enumeration_window_minutes);
-        let attrs = attributes(ev, &self.cfg.attribute_fields);
+        let attrs = attributes(
+            ev,
+            &self.cfg.attribute_fields,
+            self.attribute_names.as_ref(),
+        );
         // Wildcards and surname sweeps.
         let mut patterns = patterns(ev);
         if patterns.is_empty() {
@@ -817,6 +826,28 @@ fn glob(p: &[u8], s: &[u8]) -> bool {
     p[pi..].iter().all(|&c| c == b'*')
 }
 
+/// The words a LIKE pattern needs (`LIKE`, `ILIKE`, `SIMILAR TO`), anywhere, any case.
+fn like_word() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| Regex::new(r"(?i)like|similar").expect("static regex"))
+}
+
+/// A case-insensitive search for any of `words` (as literals); `None` when there are none.
+fn any_of(words: &[String]) -> Option<Regex> {
+    let alternation: Vec<String> = words
+        .iter()
+        .filter(|w| !w.is_empty())
+        .map(|w| regex::escape(w))
+        .collect();
+    if alternation.is_empty() {
+        return None;
+    }
+    regex::RegexBuilder::new(&alternation.join("|"))
+        .case_insensitive(true)
+        .build()
+        .ok()
+}
+
 fn like_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
@@ -885,7 +916,13 @@ fn patterns(ev: &Event) -> Vec<Pattern> {
             }
         }
     }
-    if let Some(q) = &ev.query_text {
+    // A wildcard word needs `*` or `%`, a LIKE pattern the word LIKE or SIMILAR: a text
+    // with neither holds no pattern (nor will it once its comments are cut).
+    if let Some(q) = ev
+        .query_text
+        .as_deref()
+        .filter(|q| q.contains(['*', '%']) || like_word().is_match(q))
+    {
         let q = &without_sql_comments(q);
         for c in like_re().captures_iter(q) {
             if let Some(m) = c.get(1).filter(|m| like_wild(m.as_str())) {
@@ -982,7 +1019,7 @@ fn identifies(ev: &Event) -> bool {
 
 /// The describing criteria of a search: source fields (top level or in a nested
 /// `subject`) named in `attribute_fields`, and `key=value` criteria in `query_text`.
-fn attributes(ev: &Event, fields: &[String]) -> Vec<(String, String)> {
+fn attributes(ev: &Event, fields: &[String], names: Option<&Regex>) -> Vec<(String, String)> {
     let known = |k: &str| {
         let k = k.to_ascii_lowercase();
         let k = k.strip_prefix("subject_").unwrap_or(&k).to_string();
@@ -1014,7 +1051,14 @@ fn attributes(ev: &Event, fields: &[String]) -> Vec<(String, String)> {
     if let Some(Value::Object(m)) = ev.extra.get("subject") {
         take(m);
     }
-    if let Some(q) = &ev.query_text {
+    // A criterion's key is one of `fields` (perhaps after `subject_`), so a text in which
+    // none occurs has none: most query texts (`PERSON SEARCH nam=…`) are passed over
+    // with one scan instead of a capture per `key=value`.
+    if let Some(q) = ev
+        .query_text
+        .as_deref()
+        .filter(|q| names.is_none_or(|n| n.is_match(q)))
+    {
         for c in attr_re().captures_iter(q) {
             if let (Some(k), Some(v)) = (c.get(1), c.get(2)) {
                 if let Some(k) = known(k.as_str()) {
