@@ -1181,9 +1181,8 @@ mod tests {
         assert!(!glob(&fold_pattern("GAR_"), b"GARCIA"));
     }
 
-    #[test]
-    fn comments_and_url_encoding_are_not_patterns() {
-        let ev = |q: &str| Event {
+    fn ev(q: &str) -> Event {
+        Event {
             id: "e".into(),
             ts: DateTime::<Utc>::MIN_UTC,
             user: "u".into(),
@@ -1202,7 +1201,43 @@ mod tests {
                 file: "t".into(),
                 line: 1,
             },
-        };
+        }
+    }
+
+    /// The scan that passes over texts naming no attribute field finds what the full
+    /// capture loop finds: keys after `subject_`, in any case, and nothing else.
+    #[test]
+    fn attribute_criteria_are_found_with_or_without_the_scan() {
+        let fields: Vec<String> = ["sex", "race", "hair_color", "make"]
+            .map(String::from)
+            .to_vec();
+        let names = any_of(&fields);
+        for (q, want) in [
+            ("PERSON SEARCH nam=Smith, dob=1980-01-02", vec![]),
+            ("QW.SEX/F.RACE/W", vec![("race", "W"), ("sex", "F")]),
+            (
+                "subject_Hair_Color = 'BLN' and page=2",
+                vec![("hair_color", "BLN")],
+            ),
+            ("VEH MAKE=HONDA", vec![("make", "HONDA")]),
+            ("a message on page 2", vec![]),
+        ] {
+            let want: Vec<(String, String)> = want
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect();
+            assert_eq!(attributes(&ev(q), &fields, names.as_ref()), want, "{q}");
+            assert_eq!(
+                attributes(&ev(q), &fields, None),
+                want,
+                "{q} without the scan"
+            );
+        }
+        assert!(any_of(&[]).is_none());
+    }
+
+    #[test]
+    fn comments_and_url_encoding_are_not_patterns() {
         let texts =
             |q: &str| -> Vec<String> { patterns(&ev(q)).into_iter().map(|p| p.text).collect() };
         assert!(
