@@ -189,7 +189,37 @@ pub struct Resolver {
     /// settings that decide case status and name statistics: what an audit records with
     /// each event's case status, so a later search can tell whether it still applies.
     fingerprint: String,
+    /// Tells this resolver's entries in [`RECENT`] from another's (a reload in `watch`).
+    id: u64,
 }
+
+/// What a typed subject matches in the reference tables: a function of the subject and of
+/// the resolver's tables only (not of the user, the time or the case), kept for the last
+/// few subjects on each thread. One typed query fanned out to several systems (records,
+/// the state database, the national index) is several events with one subject, close
+/// together, and nearly half of a realistic log: they are normalised and searched once.
+#[derive(Clone)]
+struct Matched {
+    query: Query,
+    subjects: Vec<Match>,
+    employees: Vec<Match>,
+    /// Every association the query matches, anyone's, at any time.
+    associations: Vec<Match>,
+    watchlist: Vec<Match>,
+}
+
+/// How many recent subjects each thread keeps: a fan-out's events may have a few of other
+/// users' between them.
+const RECENT_SUBJECTS: usize = 8;
+
+thread_local! {
+    /// (resolver id, subject, what it matched), the most recent last.
+    static RECENT: std::cell::RefCell<Vec<(u64, crate::event::Subject, Matched)>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Numbers resolvers, for [`RECENT`].
+static RESOLVERS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
 /// A digest of the settings that decide, with the reference data, what [`Resolver::resolve`]
 /// answers: which actions are lookups, case exemptions and placeholders, and identity
@@ -267,6 +297,7 @@ impl Resolver {
         let fingerprint = format!("{}; {}", refs.fingerprint, settings_digest(&config));
         Self {
             fingerprint,
+            id: RESOLVERS.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             by_user,
             personnel: refs.personnel,
             employees,
@@ -443,37 +474,33 @@ impl Resolver {
         let personnel = self.personnel_for(&ev.user);
         let action = ev.action.to_ascii_lowercase();
         let is_lookup = self.is_lookup(ev, &action);
-        let query = if is_lookup {
-            Query::from_subject(&ev.subject)
+        let Matched {
+            query,
+            subjects,
+            employees,
+            mut associations,
+            watchlist,
+        } = if is_lookup {
+            self.matched(&ev.subject)
         } else {
-            Query::default()
+            Matched {
+                query: Query::default(),
+                subjects: Vec::new(),
+                employees: Vec::new(),
+                associations: Vec::new(),
+                watchlist: Vec::new(),
+            }
         };
-        let cfg = &self.config.identity;
-        let mut employees = Vec::new();
-        let mut associations = Vec::new();
-        let mut watchlist = Vec::new();
-        let mut subjects = Vec::new();
-        let mut anyones_association = false;
-        if is_lookup && query.is_identifying() {
-            self.cases
-                .subject_matches(&query, &self.names, cfg, &mut subjects);
-            self.employees
-                .find(&query, &self.names, cfg, &mut employees);
-            if let Some((ix, rows)) = &self.associations {
-                ix.find(&query, &self.names, cfg, &mut associations);
-                // Anyone's connection, current or past, is someone the tables know.
-                anyones_association = !associations.is_empty();
-                associations.retain(|m| {
-                    let Some(p) = personnel else {
-                        return false;
-                    };
-                    rows.get(m.entry as usize)
-                        .is_some_and(|a| a.employee_id == p.employee_id && a.valid.contains(ev.ts))
-                });
-            }
-            if let Some((ix, _)) = &self.watchlist {
-                ix.find(&query, &self.names, cfg, &mut watchlist);
-            }
+        // Anyone's connection, current or past, is someone the tables know.
+        let anyones_association = !associations.is_empty();
+        if let Some((_, rows)) = &self.associations {
+            associations.retain(|m| {
+                let Some(p) = personnel else {
+                    return false;
+                };
+                rows.get(m.entry as usize)
+                    .is_some_and(|a| a.employee_id == p.employee_id && a.valid.contains(ev.ts))
+            });
         }
         // Whether the person looked up is someone the reference data knows: only then can a
         // case be said not to list them.
@@ -493,6 +520,48 @@ impl Resolver {
             subjects,
             case,
         }
+    }
+
+    /// What `subject` matches, from [`RECENT`] when this thread met it lately.
+    fn matched(&self, subject: &crate::event::Subject) -> Matched {
+        let hit = RECENT.with_borrow(|recent| {
+            recent
+                .iter()
+                .rev()
+                .find(|(id, s, _)| *id == self.id && s == subject)
+                .map(|(_, _, m)| m.clone())
+        });
+        if let Some(m) = hit {
+            return m;
+        }
+        let query = Query::from_subject(subject);
+        let cfg = &self.config.identity;
+        let mut m = Matched {
+            query,
+            subjects: Vec::new(),
+            employees: Vec::new(),
+            associations: Vec::new(),
+            watchlist: Vec::new(),
+        };
+        if m.query.is_identifying() {
+            self.cases
+                .subject_matches(&m.query, &self.names, cfg, &mut m.subjects);
+            self.employees
+                .find(&m.query, &self.names, cfg, &mut m.employees);
+            if let Some((ix, _)) = &self.associations {
+                ix.find(&m.query, &self.names, cfg, &mut m.associations);
+            }
+            if let Some((ix, _)) = &self.watchlist {
+                ix.find(&m.query, &self.names, cfg, &mut m.watchlist);
+            }
+        }
+        RECENT.with_borrow_mut(|recent| {
+            if recent.len() >= RECENT_SUBJECTS {
+                recent.remove(0);
+            }
+            recent.push((self.id, subject.clone(), m.clone()));
+        });
+        m
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -712,6 +781,35 @@ mod tests {
         "case_id,status,opened,closed\nK-1,open,2024-01-01,\nK-2,closed,2024-01-01,2024-02-29\n",
     );
     const SUBJECTS: (&str, &str) = ("case_subjects.csv", "case_id,person_id\nK-1,X-1\nK-2,X-2\n");
+
+    /// What a subject matched is kept per thread for the next events that type it (a
+    /// fan-out), but only for the resolver that found it: after a reload of reference
+    /// data, the same subject is searched again in the new tables.
+    #[test]
+    fn a_subject_met_again_is_matched_by_the_resolver_at_hand() {
+        let assigned = ("case_assignments.csv", "case_id,user,from,to\nK-1,kit1,,\n");
+        let before = resolver(&[PERSONNEL, CASES, SUBJECTS, assigned]);
+        let after = resolver(&[
+            PERSONNEL,
+            CASES,
+            ("case_subjects.csv", "case_id,person_id\nK-1,X-9\nK-2,X-2\n"),
+            assigned,
+        ]);
+        let ev = event("2024-03-01T12:00:00Z", "kit1", None, "X-1");
+        for _ in 0..2 {
+            let r = before.resolve(&ev);
+            assert_eq!(r.subjects.len(), 1);
+            assert_eq!(
+                r.case,
+                CaseStatus::Explained {
+                    case_id: "K-1".into()
+                }
+            );
+            let r = after.resolve(&ev);
+            assert!(r.subjects.is_empty());
+            assert_eq!(r.case, CaseStatus::Missing);
+        }
+    }
 
     #[test]
     fn assignment_by_employee_id_covers_every_login_within_its_dates() {
