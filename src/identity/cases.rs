@@ -41,6 +41,49 @@ fn bare_key(k: &str) -> &str {
     k.trim_start_matches(|c: char| c.is_ascii_alphabetic())
 }
 
+/// The id as runs of letters and of digits, each number without its leading zeros, joined
+/// by `-`: `C-2024-027657`, `c-2024-27657` and `C 2024 27657` are all `C-2024-27657`.
+/// People drop the padding of a case number as readily as its dashes; [`match_key`] keeps
+/// the padding (so `C2024027657`, typed without separators, still finds its case) and this
+/// key is the second try.
+fn number_key(s: &str) -> String {
+    let mut runs: Vec<String> = Vec::new();
+    let mut run = String::new();
+    let mut in_digits = false;
+    let close = |run: &mut String, runs: &mut Vec<String>, digits: bool| {
+        if run.is_empty() {
+            return;
+        }
+        let r = std::mem::take(run);
+        runs.push(if digits {
+            let t = r.trim_start_matches('0');
+            if t.is_empty() { "0" } else { t }.to_string()
+        } else {
+            r
+        });
+    };
+    for c in s.chars() {
+        if !c.is_ascii_alphanumeric() {
+            close(&mut run, &mut runs, in_digits);
+            continue;
+        }
+        let digit = c.is_ascii_digit();
+        if digit != in_digits {
+            close(&mut run, &mut runs, in_digits);
+            in_digits = digit;
+        }
+        run.push(c.to_ascii_uppercase());
+    }
+    close(&mut run, &mut runs, in_digits);
+    runs.join("-")
+}
+
+/// A [`number_key`] without its leading run of letters (`C-2024-27657` -> `2024-27657`).
+fn bare_number(k: &str) -> &str {
+    let rest = k.trim_start_matches(|c: char| c.is_ascii_alphabetic());
+    rest.strip_prefix('-').unwrap_or(rest)
+}
+
 /// Who is asking: the login and the employee id, in [`login_key`] form, computed once per
 /// event.
 pub(crate) struct Asker {
@@ -77,6 +120,10 @@ pub(crate) struct CaseIndex {
     by_key: HashMap<String, u32>,
     /// Bare key -> the one case with it, or `None` when several share it.
     by_bare: HashMap<String, Option<u32>>,
+    /// [`number_key`] and [`bare_number`] -> the one case with it, or `None` when several
+    /// share it (then the typed id names neither).
+    by_number: HashMap<String, Option<u32>>,
+    by_bare_number: HashMap<String, Option<u32>>,
     subjects: PersonIndex,
     /// Subject entry -> the cases that list that person. A person in many incidents is one
     /// entry, graded once per lookup, however many cases list them.
@@ -120,10 +167,14 @@ impl CaseIndex {
         }
     }
 
+    /// `holders` maps a login to the employee id of its holder (both in [`login_key`]
+    /// form), from personnel: a case assigned to one of an employee's logins is the
+    /// employee's, and explains what they look up under their other logins too.
     pub fn build(
         cases: Option<Vec<Case>>,
         assignments: Option<Vec<Assignment>>,
         subjects: Option<Vec<CaseSubject>>,
+        holders: &HashMap<String, String>,
     ) -> Self {
         let mut ix = CaseIndex {
             has_cases: cases.is_some(),
@@ -152,7 +203,11 @@ impl CaseIndex {
             let mut last = None;
             for a in &assignments {
                 let n = ix.entry_grouped(&a.case_id, &mut last);
-                for who in a.user.iter().chain(a.employee_id.iter()) {
+                let holder =
+                    a.user.as_ref().and_then(|u| holders.get(u)).filter(|h| {
+                        a.employee_id.as_ref() != Some(*h) && a.user.as_ref() != Some(*h)
+                    });
+                for who in a.user.iter().chain(a.employee_id.iter()).chain(holder) {
                     let id = match ix.assignees.get(who) {
                         Some(&id) => id,
                         None => {
@@ -257,6 +312,18 @@ impl CaseIndex {
                 .or_insert(Some(n));
         }
         self.by_key.insert(key, n);
+        let number = number_key(id);
+        let bare = bare_number(&number);
+        if !bare.is_empty() {
+            self.by_bare_number
+                .entry(bare.to_string())
+                .and_modify(|v| *v = None)
+                .or_insert(Some(n));
+        }
+        self.by_number
+            .entry(number)
+            .and_modify(|v| *v = None)
+            .or_insert(Some(n));
         n
     }
 
@@ -280,20 +347,32 @@ impl CaseIndex {
 
     /// The case a typed id names, if reference data knows it. A prefix is only ever left
     /// out, never swapped: `2024-001234` finds `C-2024-001234`, and `C2024001234` finds
-    /// `2024-001234`, but `PT-24-0373` does not find `INV-24-0373`.
+    /// `2024-001234`, but `PT-24-0373` does not find `INV-24-0373`. Numbers may be typed
+    /// without their padding (`c-2024-1234`), when one case only reads so.
     fn find(&self, typed: &str) -> Option<u32> {
         let key = match_key(typed);
         if let Some(&n) = self.by_key.get(&key) {
             return Some(n);
         }
         let bare = bare_key(&key);
-        if bare.len() == key.len() {
+        let found = if bare.len() == key.len() {
             // Typed without a prefix: the one case whose id is these digits after its prefix.
             self.by_bare.get(bare).copied().flatten()
         } else {
             // Typed with a prefix the table does not write.
             self.by_key.get(bare).copied()
-        }
+        };
+        found.or_else(|| {
+            let number = number_key(typed);
+            let bare = bare_number(&number);
+            if let Some(&n) = self.by_number.get(&number) {
+                n
+            } else if bare.len() == number.len() {
+                self.by_bare_number.get(bare).copied().flatten()
+            } else {
+                self.by_number.get(bare).copied().flatten()
+            }
+        })
     }
 
     fn entry_of(&self, t: Typed<'_>) -> Option<&CaseEntry> {
@@ -561,7 +640,7 @@ mod tests {
                 unit: None,
             })
             .collect();
-        let ix = CaseIndex::build(Some(cases), None, None);
+        let ix = CaseIndex::build(Some(cases), None, None, &HashMap::default());
         let ts = DateTime::<Utc>::default();
         assert_eq!(
             ix.state(ix.typed("2024-001234"), ts),
@@ -577,6 +656,43 @@ mod tests {
         );
         assert_eq!(ix.state(ix.typed("PT-24-0373"), ts), CaseState::Unknown);
         assert_eq!(ix.canonical(ix.typed("pt-24-0373")), "PT-24-0373");
+    }
+
+    #[test]
+    fn case_numbers_compare_without_their_padding() {
+        assert_eq!(number_key("C-2024-027657"), "C-2024-27657");
+        assert_eq!(number_key("c 2024 27657 "), "C-2024-27657");
+        assert_eq!(number_key("C2024-0"), "C-2024-0");
+        assert_eq!(number_key("INV-24-0373A"), "INV-24-373-A");
+        assert_eq!(number_key("2024-000"), "2024-0");
+        assert_eq!(bare_number("C-2024-27657"), "2024-27657");
+        assert_eq!(bare_number("2024-27657"), "2024-27657");
+        let cases = [
+            "C-2024-027657",
+            "C-2024-000012",
+            "P-2024-000012",
+            "2023-0005",
+        ]
+        .iter()
+        .map(|id| Case {
+            case_id: id.to_string(),
+            open_status: true,
+            open: Validity::default(),
+            unit: None,
+        })
+        .collect();
+        let ix = CaseIndex::build(Some(cases), None, None, &HashMap::default());
+        let ts = DateTime::<Utc>::default();
+        let state = |t: &str| ix.state(ix.typed(t), ts);
+        assert_eq!(state("c-2024-27657"), CaseState::Open("C-2024-027657"));
+        assert_eq!(state("2024-27657"), CaseState::Open("C-2024-027657"));
+        assert_eq!(state("C 2024 27657"), CaseState::Open("C-2024-027657"));
+        assert_eq!(state("c-2024-12"), CaseState::Open("C-2024-000012"));
+        assert_eq!(state("C-2023-5"), CaseState::Open("2023-0005"));
+        // Two cases read 2024-12 without their prefixes: a bare 2024-12 names neither.
+        assert_eq!(state("2024-12"), CaseState::Unknown);
+        assert_eq!(state("c-2024-276570"), CaseState::Unknown);
+        assert_eq!(state("X-2024-27657"), CaseState::Unknown);
     }
 
     #[test]

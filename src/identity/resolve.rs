@@ -281,7 +281,14 @@ impl Resolver {
                 .collect();
             (PersonIndex::build(people), rows)
         });
-        let cases = CaseIndex::build(refs.cases, refs.assignments, refs.case_subjects);
+        // Who holds each login, for assignments made to one of an employee's logins.
+        let holders: HashMap<String, String> = refs
+            .personnel
+            .iter()
+            .filter(|p| !p.employee_id.trim().is_empty())
+            .map(|p| (login_key(&p.user), login_key(&p.employee_id)))
+            .collect();
+        let cases = CaseIndex::build(refs.cases, refs.assignments, refs.case_subjects, &holders);
         let clients = refs
             .clients
             .map(|rows| rows.into_iter().map(|c| (c.client.clone(), c)).collect());
@@ -809,6 +816,45 @@ mod tests {
             assert!(r.subjects.is_empty());
             assert_eq!(r.case, CaseStatus::Missing);
         }
+    }
+
+    /// A records clerk's case is assigned to their main login and they work it under their
+    /// second: personnel says both logins are one employee's.
+    #[test]
+    fn a_case_assigned_to_one_login_covers_the_holders_other_logins() {
+        let r = resolver(&[
+            PERSONNEL,
+            CASES,
+            SUBJECTS,
+            ("case_assignments.csv", "case_id,user,from,to\nK-1,KIT1,,\n"),
+        ]);
+        for user in ["kit1", "kit2"] {
+            let ev = event("2024-03-01T12:00:00Z", user, Some("k-1"), "X-1");
+            assert_eq!(
+                r.resolve(&ev).case,
+                CaseStatus::Explained {
+                    case_id: "K-1".into()
+                },
+                "{user}"
+            );
+        }
+        // Someone else's login is not covered.
+        let other = resolver(&[
+            (
+                "personnel.csv",
+                "user,employee_id,last_name,first_name\nkit1,E9,Okafor,Kit\nkit2,E10,Okafor,Kim\n",
+            ),
+            CASES,
+            SUBJECTS,
+            ("case_assignments.csv", "case_id,user,from,to\nK-1,kit1,,\n"),
+        ]);
+        let ev = event("2024-03-01T12:00:00Z", "kit2", Some("K-1"), "X-1");
+        assert_eq!(
+            other.resolve(&ev).case,
+            CaseStatus::NotAssigned {
+                case_id: "K-1".into()
+            }
+        );
     }
 
     #[test]

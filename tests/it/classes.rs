@@ -90,8 +90,8 @@ fn surname_only_search() {
     );
 }
 
-/// `c-2024-001234`, `C2024001234`, `2024-001234` and ` C 2024 001234 ` are one case; a blank
-/// and `N/A` are both no case. Alerts group by the case as compared, and keep what was
+/// `c-2024-001234`, `C2024001234`, `2024-001234`, ` C 2024 001234 `, `c-2024-1234` and
+/// `2024 1234` are one case; a blank and `N/A` are both no case. Alerts group by the case as compared, and keep what was
 /// typed as evidence.
 #[test]
 fn typed_case_id_forms() {
@@ -106,14 +106,34 @@ fn typed_case_id_forms() {
                 &["k10", "k11", "k12", "k13"],
             ),
             key("no_case", "missing", "ptl1", &["k20", "k21", "k22"]),
+            key("no_case", "not_assigned", "ptl1", &["k14"]),
         ],
     );
+    // A number typed without its padding finds its case: the other case's, here.
+    let other = alerts
+        .iter()
+        .find(|a| a["kind"] == "not_assigned")
+        .expect("not_assigned alert");
+    assert_eq!(other["evidence"]["case"]["case_id"], "C-2024-000009");
+    assert_eq!(other["evidence"]["case_id"], "C-2024-9");
     let cover = alerts
         .iter()
         .find(|a| a["kind"] == "subject_not_in_case")
         .expect("cover-case alert");
     assert_eq!(cover["evidence"]["case"]["case_id"], "C-2024-001234");
     assert_eq!(cover["evidence"]["case_id"], "c-2024-001234");
+}
+
+/// A records clerk works a case assigned to their main login under their second login
+/// (`rec1.rms`, the same employee in personnel): it is their case, typed or not. A
+/// colleague's login is not covered.
+#[test]
+fn case_worked_under_a_second_login() {
+    let alerts = audit_fixture("classes/case_worked_under_a_second_login", None);
+    assert_alerts(
+        &alerts,
+        vec![key("no_case", "not_assigned", "rec2", &["s04"])],
+    );
 }
 
 fn write(path: &Path, text: &str) {
