@@ -23,7 +23,7 @@
 use chrono::{DateTime, Utc};
 use rustc_hash::FxHashMap as HashMap;
 
-use super::index::{name_consistent, KnownPerson, Match, NameStats, PersonIndex, Query};
+use super::index::{name_consistent, KnownPerson, Match, MatchKind, NameStats, PersonIndex, Query};
 use crate::config::IdentityConfig;
 use crate::refs::{login_key, Assignment, Case, CaseSubject, Validity};
 
@@ -471,6 +471,38 @@ impl CaseIndex {
         out: &mut Vec<Match>,
     ) {
         self.subjects.find(q, names, cfg, out);
+        if q.person_id.is_none() {
+            return;
+        }
+        // An incident report often lists someone by name and date of birth before the
+        // records system links them to an id, while other rows know that id with that name
+        // and birth date. A lookup by the id is then of the person the report lists: the
+        // rows that name the id's bearer (the same name, exactly or as a nickname, and the
+        // same date of birth) and carry no id of their own are matches too.
+        let by_id: Vec<u32> = out
+            .iter()
+            .filter(|m| m.kind == MatchKind::PersonId)
+            .map(|m| m.entry)
+            .collect();
+        let mut more = Vec::new();
+        for entry in by_id {
+            let Some(q) = self.subjects.person(entry).and_then(Query::by_name_and_dob) else {
+                continue;
+            };
+            more.clear();
+            self.subjects.find(&q, names, cfg, &mut more);
+            for m in more.drain(..) {
+                let sure = m.kind == MatchKind::NameDob
+                    && matches!(m.name_agreement, Some("exact" | "nickname"));
+                let without_id = self
+                    .subjects
+                    .person(m.entry)
+                    .is_some_and(|p| p.person_ids.is_empty());
+                if sure && without_id && !out.iter().any(|o| o.entry == m.entry) {
+                    out.push(m);
+                }
+            }
+        }
     }
 
     /// A case subject by index entry.

@@ -124,6 +124,19 @@ fn typed_case_id_forms() {
     assert_eq!(cover["evidence"]["case_id"], "c-2024-001234");
 }
 
+/// An incident report lists HARPER, ROBERTA born 1983-07-31 without an id; another case
+/// knows her as P-77. The officer on the incident looks her up by P-77, typing the case or
+/// not: that is the person the case lists. P-78, another Roberta Harper born elsewhen, is
+/// not.
+#[test]
+fn case_lists_the_person_without_their_id() {
+    let alerts = audit_fixture("classes/case_lists_the_person_without_their_id", None);
+    assert_alerts(
+        &alerts,
+        vec![key("no_case", "subject_not_in_case", "ptl1", &["h03"])],
+    );
+}
+
 /// A records clerk works a case assigned to their main login under their second login
 /// (`rec1.rms`, the same employee in personnel): it is their case, typed or not. A
 /// colleague's login is not covered.
