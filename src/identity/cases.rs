@@ -23,7 +23,8 @@
 use chrono::{DateTime, Utc};
 use rustc_hash::FxHashMap as HashMap;
 
-use super::index::{name_consistent, KnownPerson, Match, MatchKind, NameStats, PersonIndex, Query};
+use super::index::{name_consistent, KnownPerson, Match, NameStats, PersonIndex, Query};
+use super::normalize::name_key;
 use crate::config::IdentityConfig;
 use crate::refs::{login_key, Assignment, Case, CaseSubject, Validity};
 
@@ -39,6 +40,68 @@ pub(crate) fn match_key(s: &str) -> String {
 /// without their prefix.
 fn bare_key(k: &str) -> &str {
     k.trim_start_matches(|c: char| c.is_ascii_alphabetic())
+}
+
+/// The cases that list each subject entry, widened to the cases that list the same person
+/// in another row. Case tables describe one person in several rows, more or less
+/// completely: an incident report lists someone by name (and perhaps date of birth) before
+/// the records system links them to an id; another case has the id, the name and the date
+/// of birth. A lookup that finds one of those rows is a lookup of the person all of them
+/// describe, and each case that lists them explains it. Two rows are the same person when
+/// they share a person id, or when one has no id and its name (as compared exactly) and
+/// date of birth, where it gives one, are the other's. The link from a row without an id is
+/// not carried further: a `HUNT, ADAM` listed without a birth date may be either of two Adam
+/// Hunts with ids, and does not make them one person.
+fn linked_cases(people: &[KnownPerson], mut cases: Vec<Vec<u32>>) -> Vec<Vec<u32>> {
+    // Rows sharing an id: every one lists the cases of all.
+    let mut by_id: HashMap<&str, Vec<usize>> = HashMap::default();
+    let mut by_name: HashMap<String, Vec<usize>> = HashMap::default();
+    for (e, p) in people.iter().enumerate() {
+        for id in &p.person_ids {
+            by_id.entry(id.as_str()).or_default().push(e);
+        }
+        if !p.person_ids.is_empty() {
+            if let Some(n) = &p.name {
+                by_name.entry(name_key(n)).or_default().push(e);
+            }
+        }
+    }
+    let mut extra: Vec<(usize, u32)> = Vec::new();
+    for group in by_id.values().filter(|g| g.len() > 1) {
+        let union: Vec<u32> = group
+            .iter()
+            .flat_map(|&e| cases.get(e).into_iter().flatten().copied())
+            .collect();
+        for &e in group {
+            extra.extend(union.iter().map(|&c| (e, c)));
+        }
+    }
+    // Rows without an id: the cases listing them are cases of the people with an id whose
+    // name they bear and whose date of birth they do not contradict.
+    for (e, p) in people.iter().enumerate() {
+        if !p.person_ids.is_empty() {
+            continue;
+        }
+        let Some(bearers) = p.name.as_ref().and_then(|n| by_name.get(&name_key(n))) else {
+            continue;
+        };
+        let listing = cases.get(e).map_or(&[][..], Vec::as_slice);
+        for &b in bearers {
+            let agrees = match (p.dob, people.get(b).and_then(|q| q.dob)) {
+                (Some(x), Some(y)) => x == y,
+                _ => true,
+            };
+            if agrees {
+                extra.extend(listing.iter().map(|&c| (b, c)));
+            }
+        }
+    }
+    for (e, c) in extra {
+        if let Some(list) = cases.get_mut(e) {
+            list.push(c);
+        }
+    }
+    cases
 }
 
 /// The id as runs of letters and of digits, each number without its leading zeros, joined
@@ -249,6 +312,7 @@ impl CaseIndex {
         // for: a thread of its own does it (or this one, if no thread can be started).
         let rows = (subjects, assignments);
         let _ = std::thread::Builder::new().spawn(move || drop(rows));
+        ix.subject_cases = linked_cases(ix.subjects.people(), ix.subject_cases);
         for cases in &mut ix.subject_cases {
             cases.sort_unstable();
             cases.dedup();
@@ -471,38 +535,6 @@ impl CaseIndex {
         out: &mut Vec<Match>,
     ) {
         self.subjects.find(q, names, cfg, out);
-        if q.person_id.is_none() {
-            return;
-        }
-        // An incident report often lists someone by name and date of birth before the
-        // records system links them to an id, while other rows know that id with that name
-        // and birth date. A lookup by the id is then of the person the report lists: the
-        // rows that name the id's bearer (the same name, exactly or as a nickname, and the
-        // same date of birth) and carry no id of their own are matches too.
-        let by_id: Vec<u32> = out
-            .iter()
-            .filter(|m| m.kind == MatchKind::PersonId)
-            .map(|m| m.entry)
-            .collect();
-        let mut more = Vec::new();
-        for entry in by_id {
-            let Some(q) = self.subjects.person(entry).and_then(Query::by_name_and_dob) else {
-                continue;
-            };
-            more.clear();
-            self.subjects.find(&q, names, cfg, &mut more);
-            for m in more.drain(..) {
-                let sure = m.kind == MatchKind::NameDob
-                    && matches!(m.name_agreement, Some("exact" | "nickname"));
-                let without_id = self
-                    .subjects
-                    .person(m.entry)
-                    .is_some_and(|p| p.person_ids.is_empty());
-                if sure && without_id && !out.iter().any(|o| o.entry == m.entry) {
-                    out.push(m);
-                }
-            }
-        }
     }
 
     /// A case subject by index entry.

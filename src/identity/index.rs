@@ -110,19 +110,6 @@ impl Query {
         }
     }
 
-    /// A query for a known person by their name and date of birth alone: how a row that
-    /// lists them without an id would be found.
-    pub(crate) fn by_name_and_dob(p: &KnownPerson) -> Option<Self> {
-        let name = p.name.clone()?;
-        let dob = p.dob?;
-        Some(Self {
-            name_keys: vec![name_key(&name)],
-            name: Some(name),
-            dob: Some(dob),
-            ..Self::default()
-        })
-    }
-
     /// True when the query could identify anyone at all.
     pub(crate) fn is_identifying(&self) -> bool {
         self.person_id.is_some()

@@ -127,7 +127,9 @@ fn typed_case_id_forms() {
 /// An incident report lists HARPER, ROBERTA born 1983-07-31 without an id; another case
 /// knows her as P-77. The officer on the incident looks her up by P-77, typing the case or
 /// not: that is the person the case lists. P-78, another Roberta Harper born elsewhen, is
-/// not.
+/// not. The report also lists P-90, FERNANDEZ, CEDRIC without a birth date (another case
+/// has it), found by a typo of his name with that date, and HUNT, ADAM with neither id nor
+/// birth date, looked up by the id another case gives an Adam Hunt.
 #[test]
 fn case_lists_the_person_without_their_id() {
     let alerts = audit_fixture("classes/case_lists_the_person_without_their_id", None);
