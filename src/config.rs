@@ -265,7 +265,7 @@ impl Default for OddVolumeConfig {
         Self {
             fdr: 0.01,
             daily_min_lookups: 30,
-            daily_min_ratio: 2.5,
+            daily_min_ratio: 3.0,
             burst_window_minutes: 10,
             burst_min_lookups: 30,
             burst_min_ratio: 4.0,
@@ -740,7 +740,7 @@ min_peer_distinct_days = 3
 fdr = 0.01
 # daily_count: at least this many lookups, and this many times the user's median day.
 daily_min_lookups = 30
-daily_min_ratio = 2.5
+daily_min_ratio = 3.0
 # burst: sliding window (minutes); at least this many lookups in it, this many times the
 # user's usual rate, and a Poisson tail probability below burst_max_p.
 burst_window_minutes = 10

@@ -164,7 +164,10 @@ impl Swing {
 
     /// The swing of a unit from its members' [`Swing::ratios`]; `None` under `min_days` of
     /// them. The top 5 % are left out when twenty or more remain, as in
-    /// [`CountModel::fit`], so that an earlier anomaly does not widen the next judgement.
+    /// [`CountModel::fit`], and the spread is the smaller of the standard deviation and the
+    /// median absolute deviation (scaled to one), as in [`CountModel::fit_short`]: in a unit
+    /// of three, one colleague's earlier anomaly is a tenth of the days and must not make
+    /// the next one's look ordinary.
     pub(crate) fn of_ratios(ratios: &[f64], min_days: usize) -> Option<Swing> {
         if ratios.len() < min_days.max(2) {
             return None;
@@ -180,8 +183,12 @@ impl Swing {
         let n = core.len() as f64;
         let mean = core.iter().sum::<f64>() / n;
         let var = core.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0);
+        let median = quantile_sorted(core, 0.5);
+        let mut dev: Vec<f64> = core.iter().map(|x| (x - median).abs()).collect();
+        dev.sort_by(f64::total_cmp);
+        let mad_sd = 1.4826 * quantile_sorted(&dev, 0.5);
         Some(Swing {
-            cv: var.sqrt(),
+            cv: var.sqrt().min(mad_sd),
             days: core.len(),
         })
     }

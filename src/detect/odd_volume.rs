@@ -51,8 +51,10 @@ pub(crate) const DOC: DetectorDoc = DetectorDoc {
 /// only for a day out of the ordinary for their unit too).
 const MIN_OWN_EVIDENCE: usize = 3;
 
-/// A count that at least this share of the unit's member-days reach is a day the unit's
-/// members have anyway: a user with a short history is not judged on it.
+/// A count that at least this share of the unit's member-days reach, and two of them at
+/// least, is a day the unit's members have anyway: a user with a short history is not
+/// judged on it. One earlier day (a colleague's own anomaly, perhaps) does not make it
+/// ordinary: in a unit of three, a single day is several per cent of its history.
 const UNIT_ORDINARY: f64 = 0.01;
 
 /// The unit a login belongs to, for peer comparison (here and in `fishing`).
@@ -665,7 +667,7 @@ impl OddVolume {
                     "unit_baseline": j.peer.as_ref().map(model_json),
                     "unit_swing": j.swing.as_ref().map(|s| json!({"cv": round2(s.cv), "member_days": s.days})),
                     "p_value": j.p,
-                    "test": format!("negative binomial upper tail against the user's own days (with fewer than min_user_days of them, their level with the day-to-day swing of the unit's members, and only a count out of the ordinary for the unit too, one reached by under {UNIT_ORDINARY} of the unit's member-days, is judged; with none, against the unit's member-days); Benjamini-Hochberg across the users judged that day"),
+                    "test": format!("negative binomial upper tail against the user's own days (with fewer than min_user_days of them, their level with the day-to-day swing of the unit's members, and only a count out of the ordinary for the unit too, one reached by under {UNIT_ORDINARY} of the unit's member-days or by fewer than two of them, is judged; with none, against the unit's member-days); Benjamini-Hochberg across the users judged that day"),
                     "unit_p_value": j.peer.as_ref().map(|m| m.upper_tail(u64::from(j.v))),
                     "fdr": self.cfg.fdr,
                     "users_judged": n_judged,
@@ -676,13 +678,13 @@ impl OddVolume {
 }
 
 /// The share of a unit's member-days (ascending) that reach `v`: how often the unit's
-/// members have such a day anyway. Counted, not fitted: a fitted tail is thinnest exactly
-/// where this question is asked.
+/// members have such a day anyway; 0 when fewer than two do ([`UNIT_ORDINARY`]). Counted,
+/// not fitted: a fitted tail is thinnest exactly where this question is asked.
 fn share_reaching(sorted: &[f64], v: f64) -> f64 {
-    if sorted.is_empty() {
+    let reaching = sorted.len() - sorted.partition_point(|&d| d < v);
+    if reaching < 2 {
         return 0.0;
     }
-    let reaching = sorted.len() - sorted.partition_point(|&d| d < v);
     reaching as f64 / sorted.len() as f64
 }
 

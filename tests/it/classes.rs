@@ -666,6 +666,29 @@ fn login_with_a_shift_fragment_in_its_first_days() {
     );
 }
 
+/// A unit of three commanders who do a handful of lookups a day; one of them did 40 on the
+/// first day of the logs (unjudged: nothing came before it). A week later another does
+/// 38, five times their usual. One earlier day of a colleague's (perhaps their own misuse)
+/// does not make such a day ordinary for the unit, nor make every day swing as widely.
+#[test]
+fn busy_day_after_a_colleagues_anomaly() {
+    let users = ["cmd1", "cmd2", "cmd3"];
+    let ev = days_of_volume(&users, 10, |day, i| match (day, i) {
+        (9, 0) => 38,
+        (1, 1) => 40,
+        (_, 0) => 5 + (day * 7) % 5,
+        (_, 1) => 8 + (day * 3) % 5,
+        _ => 6 + (day * 5) % 6,
+    });
+    let (_dir, alerts) = audit_built(&unit_refs(&users, "COMMAND"), &ev);
+    assert_eq!(
+        volume_kinds(&alerts),
+        vec![("daily_count".to_string(), "cmd1".to_string())],
+        "{alerts:#?}"
+    );
+    assert_eq!(alerts[0]["evidence"]["observed"], 38);
+}
+
 /// The same officer's busiest day at 80, in a unit whose members reach 80 and more every
 /// week: twice their own few days, but a day the unit has anyway, so not news.
 #[test]
