@@ -549,14 +549,14 @@ impl OddVolume {
                 // A few days of the user's own say what level they work at, not yet how
                 // far their days swing: a newcomer finding their feet, or a part-timer's
                 // first full shift, looks extreme against three quiet days. So the own
-                // days judge only a day out of the ordinary for the unit too: at least the
-                // minimum ratio times the unit's median day (the reference below), and not
-                // a day the unit's members reach anyway (then p = 1). A quiet member of a
-                // busy unit is judged by their own level, not by the busiest colleagues'.
+                // days judge only a day out of the ordinary for the unit too, one its
+                // members do not reach anyway (then p = 1); the minimum ratio is to the
+                // user's own median day, as with a full history. A quiet member of a busy
+                // unit is judged by their own level, not by the busiest colleagues'.
                 // Two or three days say little of how far the user's days swing: the
                 // unit's members do, each measured against their own usual day
                 // ([`Swing`]); the user's level stays their own.
-                (Some(o), Some(pm)) => {
+                (Some(o), Some(_)) => {
                     let days = unit_days.map_or(&[][..], |(_, d)| d.as_slice());
                     let p = if share_reaching(days, f64::from(v)) >= UNIT_ORDINARY {
                         1.0
@@ -566,7 +566,7 @@ impl OddVolume {
                     } else {
                         o.upper_tail(x)
                     };
-                    (p, o.median.max(pm.median))
+                    (p, o.median)
                 }
                 // One or two days of the user's own are too few to test against, but they
                 // still say what level the user works at: the day must be the minimum ratio
