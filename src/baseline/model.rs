@@ -57,30 +57,10 @@ impl CountModel {
         }
         let mut sorted = sample.to_vec();
         sorted.sort_by(f64::total_cmp);
-        let floor = quantile_sorted(&sorted, 0.5) / 4.0;
-        let first = sorted.partition_point(|&x| x < floor);
-        let substantive = &sorted[first..];
-        let keep = if substantive.len() >= 20 {
-            substantive.len() - substantive.len().div_ceil(20)
-        } else {
-            substantive.len()
-        };
-        let sorted_all = &sorted;
-        let sorted = substantive;
-        let core = &sorted[..keep];
-        let n = core.len() as f64;
-        let mean = core.iter().sum::<f64>() / n;
-        let var = if core.len() > 1 {
-            core.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0)
-        } else {
-            0.0
-        };
+        let core = without_top(substantive(&sorted));
+        let (mean, var) = mean_var(core);
         let var = if robust && core.len() >= 3 {
-            let med = quantile_sorted(core, 0.5);
-            let mut dev: Vec<f64> = core.iter().map(|x| (x - med).abs()).collect();
-            dev.sort_by(f64::total_cmp);
-            let sd = 1.4826 * quantile_sorted(&dev, 0.5);
-            var.min(sd * sd)
+            var.min(mad_sd(core).powi(2))
         } else {
             var
         };
@@ -89,8 +69,8 @@ impl CountModel {
             core: core.len(),
             mean,
             var,
-            median: quantile_sorted(sorted_all, 0.5),
-            p95: quantile_sorted(sorted_all, 0.95),
+            median: quantile_sorted(&sorted, 0.5),
+            p95: quantile_sorted(&sorted, 0.95),
         })
     }
 
@@ -126,6 +106,44 @@ impl CountModel {
     }
 }
 
+/// An ascending sample without its fragments: days under a quarter of the median day (the
+/// tail of a shift that crossed midnight UTC, a public holiday).
+fn substantive(sorted: &[f64]) -> &[f64] {
+    let floor = quantile_sorted(sorted, 0.5) / 4.0;
+    &sorted[sorted.partition_point(|&x| x < floor)..]
+}
+
+/// An ascending sample without its top 5 % when twenty or more remain, so that one earlier
+/// anomaly does not hide the next.
+fn without_top(sorted: &[f64]) -> &[f64] {
+    let keep = if sorted.len() >= 20 {
+        sorted.len() - sorted.len().div_ceil(20)
+    } else {
+        sorted.len()
+    };
+    &sorted[..keep]
+}
+
+/// Mean and sample variance (0 for fewer than two values).
+fn mean_var(core: &[f64]) -> (f64, f64) {
+    let n = core.len() as f64;
+    let mean = core.iter().sum::<f64>() / n;
+    let var = if core.len() > 1 {
+        core.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0)
+    } else {
+        0.0
+    };
+    (mean, var)
+}
+
+/// The median absolute deviation of an ascending sample, scaled to a standard deviation.
+fn mad_sd(sorted: &[f64]) -> f64 {
+    let med = quantile_sorted(sorted, 0.5);
+    let mut dev: Vec<f64> = sorted.iter().map(|x| (x - med).abs()).collect();
+    dev.sort_by(f64::total_cmp);
+    1.4826 * quantile_sorted(&dev, 0.5)
+}
+
 /// Below this usual day a member's days are too coarse to say how much they swing (a day
 /// of 2 against a usual 1 is "twice", and means nothing).
 const MIN_SWING_LEVEL: f64 = 5.0;
@@ -153,8 +171,7 @@ impl Swing {
     pub(crate) fn ratios(days: &[f64], min_member_days: usize) -> Vec<f64> {
         let mut sorted = days.to_vec();
         sorted.sort_by(f64::total_cmp);
-        let floor = quantile_sorted(&sorted, 0.5) / 4.0;
-        let substantive = &sorted[sorted.partition_point(|&x| x < floor)..];
+        let substantive = substantive(&sorted);
         let median = quantile_sorted(substantive, 0.5);
         if substantive.len() < min_member_days.max(2) || median < MIN_SWING_LEVEL {
             return Vec::new();
@@ -174,21 +191,10 @@ impl Swing {
         }
         let mut sorted = ratios.to_vec();
         sorted.sort_by(f64::total_cmp);
-        let keep = if sorted.len() >= 20 {
-            sorted.len() - sorted.len().div_ceil(20)
-        } else {
-            sorted.len()
-        };
-        let core = &sorted[..keep];
-        let n = core.len() as f64;
-        let mean = core.iter().sum::<f64>() / n;
-        let var = core.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0);
-        let median = quantile_sorted(core, 0.5);
-        let mut dev: Vec<f64> = core.iter().map(|x| (x - median).abs()).collect();
-        dev.sort_by(f64::total_cmp);
-        let mad_sd = 1.4826 * quantile_sorted(&dev, 0.5);
+        let core = without_top(&sorted);
+        let (_, var) = mean_var(core);
         Some(Swing {
-            cv: var.sqrt().min(mad_sd),
+            cv: var.sqrt().min(mad_sd(core)),
             days: core.len(),
         })
     }

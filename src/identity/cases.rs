@@ -141,6 +141,14 @@ fn number_key(s: &str) -> String {
     runs.join("-")
 }
 
+/// Records case `n` under `key` in a map where a key names a case only when one case has it
+/// (`None` once a second one does).
+fn only_one(map: &mut HashMap<String, Option<u32>>, key: &str, n: u32) {
+    map.entry(key.to_string())
+        .and_modify(|v| *v = None)
+        .or_insert(Some(n));
+}
+
 /// A [`number_key`] without its leading run of letters (`C-2024-27657` -> `2024-27657`).
 fn bare_number(k: &str) -> &str {
     let rest = k.trim_start_matches(|c: char| c.is_ascii_alphabetic());
@@ -370,24 +378,15 @@ impl CaseIndex {
         });
         let bare = bare_key(&key);
         if !bare.is_empty() {
-            self.by_bare
-                .entry(bare.to_string())
-                .and_modify(|v| *v = None)
-                .or_insert(Some(n));
+            only_one(&mut self.by_bare, bare, n);
         }
         self.by_key.insert(key, n);
         let number = number_key(id);
         let bare = bare_number(&number);
         if !bare.is_empty() {
-            self.by_bare_number
-                .entry(bare.to_string())
-                .and_modify(|v| *v = None)
-                .or_insert(Some(n));
+            only_one(&mut self.by_bare_number, bare, n);
         }
-        self.by_number
-            .entry(number)
-            .and_modify(|v| *v = None)
-            .or_insert(Some(n));
+        only_one(&mut self.by_number, &number, n);
         n
     }
 
@@ -693,9 +692,9 @@ mod tests {
 
     use super::*;
 
-    #[test]
-    fn a_prefix_may_be_left_out_but_not_swapped() {
-        let cases = ["C-2024-001234", "2024-777", "INV-24-0373"]
+    /// An index of these cases, open forever, with no assignments or subjects.
+    fn open_cases(ids: &[&str]) -> CaseIndex {
+        let cases = ids
             .iter()
             .map(|id| Case {
                 case_id: id.to_string(),
@@ -704,7 +703,12 @@ mod tests {
                 unit: None,
             })
             .collect();
-        let ix = CaseIndex::build(Some(cases), None, None, &HashMap::default());
+        CaseIndex::build(Some(cases), None, None, &HashMap::default())
+    }
+
+    #[test]
+    fn a_prefix_may_be_left_out_but_not_swapped() {
+        let ix = open_cases(&["C-2024-001234", "2024-777", "INV-24-0373"]);
         let ts = DateTime::<Utc>::default();
         assert_eq!(
             ix.state(ix.typed("2024-001234"), ts),
@@ -731,21 +735,12 @@ mod tests {
         assert_eq!(number_key("2024-000"), "2024-0");
         assert_eq!(bare_number("C-2024-27657"), "2024-27657");
         assert_eq!(bare_number("2024-27657"), "2024-27657");
-        let cases = [
+        let ix = open_cases(&[
             "C-2024-027657",
             "C-2024-000012",
             "P-2024-000012",
             "2023-0005",
-        ]
-        .iter()
-        .map(|id| Case {
-            case_id: id.to_string(),
-            open_status: true,
-            open: Validity::default(),
-            unit: None,
-        })
-        .collect();
-        let ix = CaseIndex::build(Some(cases), None, None, &HashMap::default());
+        ]);
         let ts = DateTime::<Utc>::default();
         let state = |t: &str| ix.state(ix.typed(t), ts);
         assert_eq!(state("c-2024-27657"), CaseState::Open("C-2024-027657"));

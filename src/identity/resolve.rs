@@ -198,7 +198,7 @@ pub struct Resolver {
 /// few subjects on each thread. One typed query fanned out to several systems (records,
 /// the state database, the national index) is several events with one subject, close
 /// together, and nearly half of a realistic log: they are normalised and searched once.
-#[derive(Clone)]
+#[derive(Clone, Default)]
 struct Matched {
     query: Query,
     subjects: Vec<Match>,
@@ -490,13 +490,7 @@ impl Resolver {
         } = if is_lookup {
             self.matched(&ev.subject)
         } else {
-            Matched {
-                query: Query::default(),
-                subjects: Vec::new(),
-                employees: Vec::new(),
-                associations: Vec::new(),
-                watchlist: Vec::new(),
-            }
+            Matched::default()
         };
         // Anyone's connection, current or past, is someone the tables know.
         let anyones_association = !associations.is_empty();
@@ -541,14 +535,10 @@ impl Resolver {
         if let Some(m) = hit {
             return m;
         }
-        let query = Query::from_subject(subject);
         let cfg = &self.config.identity;
         let mut m = Matched {
-            query,
-            subjects: Vec::new(),
-            employees: Vec::new(),
-            associations: Vec::new(),
-            watchlist: Vec::new(),
+            query: Query::from_subject(subject),
+            ..Matched::default()
         };
         if m.query.is_identifying() {
             self.cases

@@ -564,21 +564,25 @@ fn short_history_with_a_busy_day() {
         _ => 30 + (day * 7 + i * 5) % 15,
     });
     let (_dir, alerts) = audit_built(&unit_refs(&users, "INVESTIGATIONS"), &ev);
-    let kinds = volume_kinds(&alerts);
-    assert_eq!(
-        kinds,
-        vec![("daily_count".to_string(), "inv1".to_string())],
-        "{alerts:#?}"
-    );
-    let a = alerts
-        .iter()
-        .find(|a| a["kind"] == "daily_count")
-        .expect("daily_count alert");
+    let a = only_daily_count(&alerts, "inv1");
     assert_eq!(a["evidence"]["observed"], 230);
     assert!(a["reason"]
         .as_str()
         .unwrap_or_default()
         .contains("median is 32 over 5 active days"));
+}
+
+/// Asserts that the only volume alert is one `daily_count` of `user`, and returns it.
+fn only_daily_count<'a>(alerts: &'a [Value], user: &str) -> &'a Value {
+    assert_eq!(
+        volume_kinds(alerts),
+        vec![("daily_count".to_string(), user.to_string())],
+        "{alerts:#?}"
+    );
+    alerts
+        .iter()
+        .find(|a| a["kind"] == "daily_count")
+        .expect("daily_count alert")
 }
 
 /// `count(day, member)` lookups by each member of `users` on days `1..=days` (zero: not at
@@ -618,12 +622,7 @@ fn quiet_member_of_a_busy_unit() {
         _ => 160 + (day * 11) % 40,
     });
     let (_dir, alerts) = audit_built(&unit_refs(&users, "TRAFFIC"), &ev);
-    assert_eq!(
-        volume_kinds(&alerts),
-        vec![("daily_count".to_string(), "trf1".to_string())],
-        "{alerts:#?}"
-    );
-    let a = &alerts[0];
+    let a = only_daily_count(&alerts, "trf1");
     assert_eq!(a["evidence"]["observed"], 280);
     let reason = a["reason"].as_str().unwrap_or_default();
     assert!(
@@ -652,12 +651,7 @@ fn login_with_a_shift_fragment_in_its_first_days() {
         _ => 35 + (day * 3) % 8,
     });
     let (_dir, alerts) = audit_built(&unit_refs(&users, "RECORDS"), &ev);
-    assert_eq!(
-        volume_kinds(&alerts),
-        vec![("daily_count".to_string(), "rec1".to_string())],
-        "{alerts:#?}"
-    );
-    let a = &alerts[0];
+    let a = only_daily_count(&alerts, "rec1");
     assert_eq!(a["evidence"]["observed"], 187);
     let reason = a["reason"].as_str().unwrap_or_default();
     assert!(
@@ -681,12 +675,8 @@ fn busy_day_after_a_colleagues_anomaly() {
         _ => 6 + (day * 5) % 6,
     });
     let (_dir, alerts) = audit_built(&unit_refs(&users, "COMMAND"), &ev);
-    assert_eq!(
-        volume_kinds(&alerts),
-        vec![("daily_count".to_string(), "cmd1".to_string())],
-        "{alerts:#?}"
-    );
-    assert_eq!(alerts[0]["evidence"]["observed"], 38);
+    let a = only_daily_count(&alerts, "cmd1");
+    assert_eq!(a["evidence"]["observed"], 38);
 }
 
 /// The same officer's busiest day at 80, in a unit whose members reach 80 and more every
@@ -716,12 +706,8 @@ fn newcomer_in_the_first_week() {
         _ => 15 + (day * 13 + i * 11) % 30,
     });
     let (_dir, alerts) = audit_built(&unit_refs(&users, "RECORDS"), &ev);
-    assert_eq!(
-        volume_kinds(&alerts),
-        vec![("daily_count".to_string(), "rec1".to_string())],
-        "{alerts:#?}"
-    );
-    let reason = alerts[0]["reason"].as_str().unwrap_or_default();
+    let a = only_daily_count(&alerts, "rec1");
+    let reason = a["reason"].as_str().unwrap_or_default();
     assert!(
         reason.contains("the unit RECORDS's 95th percentile"),
         "{reason}"
@@ -744,12 +730,8 @@ fn busy_member_of_a_quiet_unit() {
         _ => 15 + (day * 13 + i * 11) % 20,
     });
     let (_dir, alerts) = audit_built(&unit_refs(&users, "DETECTIVES"), &ev);
-    assert_eq!(
-        volume_kinds(&alerts),
-        vec![("daily_count".to_string(), "det1".to_string())],
-        "{alerts:#?}"
-    );
-    assert_eq!(alerts[0]["evidence"]["day"], "2024-05-05");
+    let a = only_daily_count(&alerts, "det1");
+    assert_eq!(a["evidence"]["day"], "2024-05-05");
 }
 
 /// A newcomer's first three days are training (five lookups a day); their fourth is an
