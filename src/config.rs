@@ -255,6 +255,13 @@ pub struct OddVolumeConfig {
     /// `export`: at least this many times both the user's and the unit's usual largest result.
     #[serde(deserialize_with = "valid::positive")]
     pub export_min_ratio: f64,
+    /// `export` before a unit's history spans three days: at least this many times the
+    /// largest ordinary result (under `export_min_rows`) of its member-days so far, today's
+    /// included. A first
+    /// day or two may not yet hold a records unit's periodic bulk work, so the margin is
+    /// wider than `export_min_ratio`.
+    #[serde(deserialize_with = "valid::positive")]
+    pub export_young_ratio: f64,
     /// `export`: a result this large is always reported, whatever the history (and even
     /// before there is any).
     pub export_always_rows: u64,
@@ -277,6 +284,7 @@ impl Default for OddVolumeConfig {
             distinct_min_ratio: 3.0,
             export_min_rows: 1000,
             export_min_ratio: 10.0,
+            export_young_ratio: 100.0,
             export_always_rows: 100_000,
         }
     }
@@ -532,10 +540,16 @@ impl Default for MysqlConfig {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(default, deny_unknown_fields)]
 pub struct SharedCredentialConfig {
-    /// Activity of one login at two different sites within this many minutes counts as
-    /// concurrent use (`concurrent_clients`). Two workstations at one site never do.
+    /// A login back at a workstation within this many minutes of its last use there, after
+    /// being used at another site in between, was in use at two places at once
+    /// (`concurrent_clients`). 0 switches the check off.
     #[serde(deserialize_with = "valid::minutes_or_none")]
     pub concurrent_window_minutes: i64,
+    /// Two workstations at one site count as concurrent only when the login goes back and
+    /// forth between them this many times within the window: one walk to a colleague's
+    /// desk and back is not sharing.
+    #[serde(deserialize_with = "valid::at_least_one_u32")]
+    pub same_site_returns: u32,
     /// Fastest plausible travel between sites, km/h (`impossible_travel`).
     #[serde(deserialize_with = "valid::positive")]
     pub max_speed_kmh: f64,
@@ -548,6 +562,7 @@ impl Default for SharedCredentialConfig {
     fn default() -> Self {
         Self {
             concurrent_window_minutes: 10,
+            same_site_returns: 2,
             max_speed_kmh: 900.0,
             min_distance_km: 50.0,
         }
@@ -716,8 +731,11 @@ allow_typos = true
 name_only_score = 0.5
 
 [shared_credential]
-# Activity of one login at two different sites within this many minutes is concurrent use.
+# A login back at a workstation within this many minutes, after use at another site in
+# between, was in use at two places at once (0 switches the check off).
 concurrent_window_minutes = 10
+# Back-and-forth returns between two workstations of one site that count as concurrent use.
+same_site_returns = 2
 # Fastest plausible travel between sites (km/h); faster is impossible travel.
 max_speed_kmh = 900.0
 # Sites closer than this (km) are never impossible travel.
@@ -760,6 +778,10 @@ distinct_min_ratio = 3.0
 # export: rows returned by one event, against the user's and the unit's usual largest.
 export_min_rows = 1000
 export_min_ratio = 10.0
+# export before a unit's history spans three days: times the largest result under
+# export_min_rows of its member-days so far, today's included (wider: the first days may
+# lack periodic bulk work).
+export_young_ratio = 100.0
 # export: a result this large is always reported, even before there is any history.
 export_always_rows = 100000
 
@@ -917,6 +939,7 @@ mod tests {
             ("odd_volume", "burst_window_minutes", "0"),
             ("odd_volume", "daily_min_ratio", "-2.0"),
             ("odd_volume", "export_min_ratio", "nan"),
+            ("odd_volume", "export_young_ratio", "0.0"),
             ("odd_volume", "off_hours_max_share", "1.01"),
             ("subject_surge", "window_hours", "-24"),
             ("subject_surge", "attention_ratio", "inf"),
@@ -933,6 +956,7 @@ mod tests {
             ("shared_credential", "concurrent_window_minutes", "-10"),
             ("shared_credential", "max_speed_kmh", "0.0"),
             ("shared_credential", "min_distance_km", "-1.0"),
+            ("shared_credential", "same_site_returns", "0"),
             ("identity", "name_only_score", "2.0"),
             ("alerts", "min_score", "-0.1"),
         ];

@@ -244,6 +244,8 @@ struct OpenAlert {
     first: DateTime<Utc>,
     last: DateTime<Utc>,
     event_ids: Vec<String>,
+    /// Findings merged in: more than the events when a finding rests on earlier events.
+    findings: usize,
     severity: Severity,
     strength: f64,
     reason: String,
@@ -408,6 +410,7 @@ impl Engine {
                             }
                         }
                         a.event_ids.push(ev.id.clone());
+                        a.findings += 1;
                         a.severity = a.severity.max(f.severity);
                         a.strength = a.strength.max(f.strength);
                         a.dirty = true;
@@ -420,6 +423,7 @@ impl Engine {
                                 first: f.since.map_or(ev.ts, |t| t.min(ev.ts)),
                                 last: ev.ts,
                                 event_ids: f.also.into_iter().chain([ev.id.clone()]).collect(),
+                                findings: 1,
                                 severity: f.severity,
                                 strength: f.strength,
                                 reason: f.reason,
@@ -538,7 +542,7 @@ fn day_alert(detector: &'static str, day: NaiveDate, f: DayFinding, resolver: &R
 
 fn finish_alert(k: GroupKey, a: OpenAlert) -> Alert {
     let day = k.day.map(|d| d.to_string()).unwrap_or_default();
-    let n = a.event_ids.len();
+    let n = a.findings;
     let reason = if n > 1 {
         format!("{} Repeated {n} times on {day}.", a.reason)
     } else {

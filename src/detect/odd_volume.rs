@@ -39,7 +39,7 @@ use crate::refs::login_key;
 pub(crate) const DOC: DetectorDoc = DetectorDoc {
     name: "odd_volume",
     kinds: &["daily_count", "burst", "off_hours", "distinct_subjects", "export"],
-    what: "A user's lookups in a day far above their own history (for a user with fewer than `min_user_days` active days, against their own few days as their level, with the day-to-day swing of their unit's members, each measured against their own usual day, or their own median spread where it is wider, so that one earlier busy day does not hide the next, but only on a day out of the ordinary for their unit too; for a user with none, against the unit), by a negative binomial test with Benjamini–Hochberg control across the users of the day (`daily_count`); far more typed lookups within `burst_window_minutes` than the user's (or unit's) usual hourly rate allows, a query fanned out to several systems within two seconds counting once, and before any history at all `burst_no_baseline_lookups` (`burst`); `off_hours_min_lookups` or more lookups in a day at hours of the day where the user (from three active days and a hundred lookups) has almost never worked, or, short of that, at which none of the days of work by the user and their unit (at least `min_user_days` of them) shows any work, a login's lookups after its holder left (terminated or on leave) not counted, since they are `inactive_account` and the holder's hours say nothing of whoever uses it (`off_hours`); many distinct people looked up without a case that explains it, against the user's usual breadth (`distinct_subjects`); one event returning far more records (`result_count`) than the user and their unit ever do, the unit judged from `min_peer_days` member-days over three days or more (`export`). A unit serves as a baseline for counts from `min_peer_distinct_days` days of its members' work, so a newcomer and a new deployment are judged from the first days. A case id does not make volume legitimate: every lookup counts.",
+    what: "A user's lookups in a day far above their own history (for a user with fewer than `min_user_days` active days, against their own few days as their level, with the day-to-day swing of their unit's members, each measured against their own usual day, or their own median spread where it is wider, so that one earlier busy day does not hide the next, but only on a day out of the ordinary for their unit too; for a user with none, against the unit), by a negative binomial test with Benjamini–Hochberg control across the users of the day (`daily_count`); far more typed lookups within `burst_window_minutes` than the user's (or unit's) usual hourly rate allows, a query fanned out to several systems within two seconds counting once, and before any history at all `burst_no_baseline_lookups` (`burst`); `off_hours_min_lookups` or more lookups in a day at hours of the day where the user (from three active days and a hundred lookups) has almost never worked, or, short of that, at which none of the days of work by the user and their unit (at least `min_user_days` of them) shows any work, a login's lookups after its holder left (terminated or on leave) not counted, since they are `inactive_account` and the holder's hours say nothing of whoever uses it (`off_hours`); many distinct people looked up without a case that explains it, against the user's usual breadth (`distinct_subjects`); one event returning far more records (`result_count`) than the user and their unit ever do, the unit judged from `min_peer_days` member-days over three days or more, and before that, at the end of the day, from `min_peer_days` member-days so far, today's included, against `export_young_ratio` times their largest result under `export_min_rows` (`export`). A unit serves as a baseline for counts from `min_peer_distinct_days` days of its members' work, so a newcomer and a new deployment are judged from the first days. A case id does not make volume legitimate: every lookup counts.",
     why: "Browsing, bulk harvesting and exports for sale or for a third party show up as volume before anything else; hours nobody works are when misuse hopes not to be seen.",
     false_positives: "A new duty (a task force, a records backlog) or a permanent move to night shifts looks odd until the history catches up (`history_days`); a user with too little history is compared with a unit whose work differs from theirs; one-off legitimate bulk exports. Public holidays and quiet days only make later days look less odd, never more.",
     tuning: "`[odd_volume]` sets the false discovery rate, minimum counts and ratios of every kind; `[baseline]` how much history is kept and needed. `custodes baseline` builds the history from earlier logs so the first audited night is judged too.",
@@ -203,8 +203,23 @@ struct Limits {
     burst: Option<(u32, f64, Basis)>,
     /// Off hours: which hours are unusual, and what says so.
     hours: Option<HoursBasis>,
-    /// Export: rows needed, and the user's and unit's usual largest results.
-    export: (u64, Option<f64>, Option<f64>),
+    export: ExportBar,
+}
+
+/// How large a result is an `export` for one user on one day.
+#[derive(Debug, Clone)]
+struct ExportBar {
+    /// Rows needed; for a young unit, what makes an event a candidate until the day ends.
+    need: u64,
+    /// The user's usual largest result, from any own days.
+    own: Option<f64>,
+    /// The unit's usual largest result, once its history can say.
+    unit: Option<f64>,
+    /// The unit's history is too young to say: candidates are judged when the day ends,
+    /// against the unit's member-days so far, today's included.
+    young: bool,
+    /// For a young unit, the member-days its largest result so far comes from.
+    young_days: Option<usize>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -301,6 +316,72 @@ impl OddVolume {
         norm
     }
 
+    /// A young unit's candidate exports, judged when the day ends, against the largest
+    /// ordinary result (under `export_min_rows`) of the unit's member-days so far, today's
+    /// included, the user's own left out. A day of twenty patrol officers says what a patrol officer's result looks
+    /// like; it may not yet say what a records clerk's weekly bulk run looks like, hence
+    /// the wider `export_young_ratio`. A unit with fewer member-days than `min_peer_days`
+    /// still reports only results of `export_always_rows`.
+    fn judge_young_exports(
+        &self,
+        user: &str,
+        exports: &[(DateTime<Utc>, String, u64)],
+        bar: &ExportBar,
+        day: NaiveDate,
+        cx: &DayContext<'_>,
+    ) -> (Vec<(DateTime<Utc>, String, u64)>, ExportBar) {
+        let c = &self.cfg;
+        let always = c.export_always_rows;
+        let mut judged = ExportBar {
+            need: always,
+            young: true,
+            ..bar.clone()
+        };
+        if exports.iter().all(|e| e.2 >= always) {
+            return (exports.to_vec(), judged);
+        }
+        let unit = unit_of(cx.resolver, user);
+        let me = crate::refs::login_key(user);
+        let mut rows: Vec<f64> = Vec::new();
+        for member in cx.history.users() {
+            if member != me && unit_of(cx.resolver, member) == unit {
+                rows.extend(
+                    cx.history
+                        .user_days(member, day)
+                        .map(|(_, d)| d.max_rows as f64),
+                );
+            }
+        }
+        for (key, t) in &cx.tally.users {
+            if *key != me && unit_of(cx.resolver, key) == unit {
+                rows.push(t.max_rows as f64);
+            }
+        }
+        if rows.len() >= self.base.min_peer_days {
+            // The largest ordinary result: a member-day that is itself a candidate (from
+            // `export_min_rows`) does not vouch for another, or two officers exporting on
+            // one day would each set the other's bar.
+            let unit_rows = rows
+                .iter()
+                .copied()
+                .filter(|&r| r < c.export_min_rows as f64)
+                .fold(0.0, f64::max);
+            let mut need = (c.export_min_rows as f64).max(c.export_young_ratio * unit_rows);
+            if let Some(o) = bar.own {
+                need = need.max(c.export_min_ratio * o);
+            }
+            judged.need = (need.min(always as f64)).ceil() as u64;
+            judged.unit = Some(unit_rows);
+            judged.young_days = Some(rows.len());
+        }
+        let kept = exports
+            .iter()
+            .filter(|e| e.2 >= judged.need)
+            .cloned()
+            .collect();
+        (kept, judged)
+    }
+
     fn limits(&mut self, user: &str, day: NaiveDate, cx: &Context<'_>) -> Limits {
         let unit = unit_of(cx.resolver, user);
         let own_all = Norm::of_days(cx.history.user_days(user, day));
@@ -379,23 +460,27 @@ impl OddVolume {
             && unit_all.distinct_days >= MIN_OWN_EVIDENCE)
             .then_some(unit_all.rows);
         // Judged against the unit when it has a baseline (any own days can only raise the
-        // bar), or against the user's own full history; with neither, only results above
-        // `export_always_rows` are reported.
+        // bar), or against the user's own full history. With neither, results of
+        // `export_min_rows` and more are candidates, judged at the end of the day against
+        // the unit's member-days so far, today's included (`judge_young_exports`).
         let judged = unit_rows.is_some() || own.is_some();
-        let mut need = (c.export_min_rows as f64).min(c.export_always_rows as f64);
-        if judged {
-            for r in [own_rows, unit_rows].into_iter().flatten() {
-                need = need.max(c.export_min_ratio * r);
-            }
-            need = need.min(c.export_always_rows as f64);
-        } else {
-            need = c.export_always_rows as f64;
+        let floor = (c.export_min_rows as f64).min(c.export_always_rows as f64);
+        let mut need = floor;
+        for r in [own_rows, unit_rows].into_iter().flatten() {
+            need = need.max(c.export_min_ratio * r);
         }
+        need = need.min(c.export_always_rows as f64);
         Limits {
             unit,
             burst,
             hours,
-            export: (need.ceil() as u64, own_rows, unit_rows),
+            export: ExportBar {
+                need: need.ceil() as u64,
+                own: own_rows,
+                unit: unit_rows,
+                young: !judged,
+                young_days: None,
+            },
         }
     }
 
@@ -791,7 +876,7 @@ impl Detector for OddVolume {
             }
         }
         if let Some(rows) = a.rows {
-            if rows >= limits.export.0 {
+            if rows >= limits.export.need {
                 s.exports.push((a.ts, ev.id.clone(), rows));
             }
         }
@@ -914,10 +999,21 @@ impl Detector for OddVolume {
                     });
                 }
             }
-            if let Some(first) = s.exports.iter().map(|e| e.0).min() {
-                let last = s.exports.iter().map(|e| e.0).max().unwrap_or(first);
-                let largest = s.exports.iter().map(|e| e.2).max().unwrap_or(0);
-                let (need, own, unit) = l.export;
+            let (exports, bar) = if l.export.young {
+                self.judge_young_exports(u, &s.exports, &l.export, day, cx)
+            } else {
+                (s.exports.clone(), l.export.clone())
+            };
+            if let Some(first) = exports.iter().map(|e| e.0).min() {
+                let last = exports.iter().map(|e| e.0).max().unwrap_or(first);
+                let largest = exports.iter().map(|e| e.2).max().unwrap_or(0);
+                let ExportBar {
+                    need,
+                    own,
+                    unit,
+                    young_days,
+                    ..
+                } = bar;
                 let mut parts = Vec::new();
                 if let Some(o) = own {
                     parts.push(format!(
@@ -925,8 +1021,17 @@ impl Detector for OddVolume {
                         fmt_num(o)
                     ));
                 }
-                if let Some(u) = unit {
-                    parts.push(format!("the unit {}'s {}", l.unit, fmt_num(u)));
+                match (unit, young_days) {
+                    (Some(u), Some(n)) => parts.push(format!(
+                        "the largest ordinary result of the unit {} so far is {} ({n} member-days, today's included; the bar is {}× that while its history spans under three days)",
+                        l.unit,
+                        fmt_num(u),
+                        self.cfg.export_young_ratio
+                    )),
+                    (Some(u), None) => {
+                        parts.push(format!("the unit {}'s {}", l.unit, fmt_num(u)))
+                    }
+                    _ => {}
                 }
                 if need >= self.cfg.export_always_rows {
                     parts.push(format!(
@@ -937,6 +1042,18 @@ impl Detector for OddVolume {
                     parts.push(format!("the threshold was {need} rows"));
                 }
                 let basis = parts.join("; ");
+                let mut evidence = json!({
+                    "result_counts": exports.iter().map(|e| e.2).collect::<Vec<_>>(),
+                    "threshold_rows": need,
+                    "user_usual_rows": own,
+                    "unit_usual_rows": unit,
+                    "unit": l.unit,
+                    "ratio": self.cfg.export_min_ratio,
+                });
+                if let (Some(n), Some(obj)) = (young_days, evidence.as_object_mut()) {
+                    obj.insert("unit_member_days_so_far".into(), json!(n));
+                    obj.insert("ratio".into(), json!(self.cfg.export_young_ratio));
+                }
                 out.push(DayFinding {
                     kind: "export".into(),
                     severity: Severity::High,
@@ -945,24 +1062,17 @@ impl Detector for OddVolume {
                     group: "export".into(),
                     first,
                     last,
-                    event_ids: s.exports.iter().map(|e| e.1.clone()).collect(),
+                    event_ids: exports.iter().map(|e| e.1.clone()).collect(),
                     reason: format!(
                         "{} on {day} returned {largest} records{}; {basis}.",
-                        if s.exports.len() == 1 {
+                        if exports.len() == 1 {
                             "One event".to_string()
                         } else {
-                            format!("{} events", s.exports.len())
+                            format!("{} events", exports.len())
                         },
-                        if s.exports.len() == 1 { "" } else { " at most" },
+                        if exports.len() == 1 { "" } else { " at most" },
                     ),
-                    evidence: json!({
-                        "result_counts": s.exports.iter().map(|e| e.2).collect::<Vec<_>>(),
-                        "threshold_rows": need,
-                        "user_usual_rows": own,
-                        "unit_usual_rows": unit,
-                        "unit": l.unit,
-                        "ratio": self.cfg.export_min_ratio,
-                    }),
+                    evidence,
                 });
             }
         }

@@ -2,8 +2,15 @@
 //! from places too far apart for the time between, or after the account should have gone
 //! quiet (termination, leave).
 //!
-//! State is per login and holds only the last event seen (and the last with coordinates),
-//! so memory grows with the number of logins, not events. Workstations come from
+//! Two facts are kept apart. A login that comes back to a workstation minutes after being
+//! used somewhere else was in use at two places at once (`concurrent_clients`): the owner
+//! never left. A single move to a place too far away for the time between is
+//! `impossible_travel`, whether or not the login comes back; one episode can be both. A
+//! single move to a nearby site is neither: people walk to another building.
+//!
+//! State is per login and holds the workstations it used within the concurrency window
+//! (one or two, in practice) and its last event with coordinates, so memory grows with the
+//! number of logins, not events. Workstations come from
 //! clients.csv; a client it does not list, or lists without coordinates (VPN, mobile), is
 //! skipped for the check that needs the missing fact rather than guessed.
 
@@ -12,7 +19,8 @@ use rustc_hash::FxHashMap as HashMap;
 use serde_json::json;
 
 use super::{
-    add_event_context, saved_field, Context, Detector, DetectorDoc, Finding, SavedStateError,
+    add_event_context, saved_field, saved_value, Context, Detector, DetectorDoc, Finding,
+    SavedStateError,
 };
 use crate::alert::Severity;
 use crate::config::SharedCredentialConfig;
@@ -23,11 +31,11 @@ use crate::refs::Status;
 pub(crate) const DOC: DetectorDoc = DetectorDoc {
     name: "shared_credential",
     kinds: &["concurrent_clients", "impossible_travel", "inactive_account"],
-    what: "One login active at two different sites within `concurrent_window_minutes` (`concurrent_clients`); consecutive activity from sites farther apart than `max_speed_kmh` allows in the time between (`impossible_travel`); activity by a login whose personnel status is terminated (after `end_date`) or leave (after `end_date` when given) (`inactive_account`).",
+    what: "One login back at a workstation within `concurrent_window_minutes` of its last use there after use at another site in between, or going back and forth `same_site_returns` times between two workstations of one site (`concurrent_clients`); consecutive activity from sites farther apart than `max_speed_kmh` allows in the time between (`impossible_travel`); activity by a login whose personnel status is terminated (after `end_date`) or leave (after `end_date` when given) (`inactive_account`).",
     why: "Logins shared with relatives or colleagues, or kept after someone has left, break the link between a lookup and a person, which every other check relies on.",
     false_positives: "Workstations listed at the wrong site in clients.csv; a remote desktop session that logs the server as the client; personnel data not updated when someone returns from leave.",
-    tuning: "`shared_credential.concurrent_window_minutes`, `max_speed_kmh`, `min_distance_km`; keep clients.csv and personnel status current. Two workstations at one site never count; clients without coordinates are skipped for travel.",
-    example: "Login jdoe was used at site NORTH (WS-N1) and site SOUTH (WS-S1) 3 minutes apart.",
+    tuning: "`shared_credential.concurrent_window_minutes`, `same_site_returns`, `max_speed_kmh`, `min_distance_km`; keep clients.csv and personnel status current. A single move to another site is never concurrent use; clients without a site are skipped for concurrency and clients without coordinates for travel.",
+    example: "Login jdoe was used at WS-N1 (site NORTH), at WS-S1 (site SOUTH) 3 minutes later, and back at WS-N1 2 minutes after that.",
     needs: &["clients (for concurrent_clients and impossible_travel)"],
 };
 
@@ -40,12 +48,23 @@ struct Seen {
     coords: Option<(f64, f64)>,
 }
 
+/// One login's workstations within the concurrency window.
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+struct Recent {
+    /// The last use of each workstation (at a known site), oldest first.
+    uses: Vec<Seen>,
+    /// When the login came back to a workstation after another one at the same site.
+    returns: Vec<DateTime<Utc>>,
+}
+
 pub(crate) struct SharedCredential {
     window_secs: i64,
+    same_site_returns: usize,
     max_speed_kmh: f64,
     min_distance_km: f64,
-    /// Per login: the last event at a known site, and the last with coordinates.
-    last_site: HashMap<String, Seen>,
+    /// Per login: the workstations used within the window, and the last event with
+    /// coordinates.
+    recent: HashMap<String, Recent>,
     last_coords: HashMap<String, Seen>,
 }
 
@@ -53,9 +72,10 @@ impl SharedCredential {
     pub fn new(cfg: &SharedCredentialConfig) -> Self {
         Self {
             window_secs: cfg.concurrent_window_minutes * 60,
+            same_site_returns: cfg.same_site_returns.max(1) as usize,
             max_speed_kmh: cfg.max_speed_kmh,
             min_distance_km: cfg.min_distance_km,
-            last_site: HashMap::default(),
+            recent: HashMap::default(),
             last_coords: HashMap::default(),
         }
     }
@@ -97,6 +117,28 @@ fn fact(
     }
 }
 
+/// Overwrites `seen` with the event, reusing its strings.
+fn overwrite(seen: &mut Seen, ev: &Event, client: &str, site: &str, coords: Option<(f64, f64)>) {
+    seen.id.clear();
+    seen.id.push_str(&ev.id);
+    seen.ts = ev.ts;
+    seen.client.clear();
+    seen.client.push_str(client);
+    seen.site.clear();
+    seen.site.push_str(site);
+    seen.coords = coords;
+}
+
+fn seen(ev: &Event, client: &str, site: &str, coords: Option<(f64, f64)>) -> Seen {
+    Seen {
+        id: ev.id.clone(),
+        ts: ev.ts,
+        client: client.to_string(),
+        site: site.to_string(),
+        coords,
+    }
+}
+
 /// Records the event as the login's latest, reusing the stored strings: this runs for
 /// every event with a known workstation.
 fn remember(
@@ -107,27 +149,9 @@ fn remember(
     coords: Option<(f64, f64)>,
 ) {
     match map.get_mut(&ev.user) {
-        Some(s) => {
-            s.id.clear();
-            s.id.push_str(&ev.id);
-            s.ts = ev.ts;
-            s.client.clear();
-            s.client.push_str(client);
-            s.site.clear();
-            s.site.push_str(site);
-            s.coords = coords;
-        }
+        Some(s) => overwrite(s, ev, client, site, coords),
         None => {
-            map.insert(
-                ev.user.clone(),
-                Seen {
-                    id: ev.id.clone(),
-                    ts: ev.ts,
-                    client: client.to_string(),
-                    site: site.to_string(),
-                    coords,
-                },
-            );
+            map.insert(ev.user.clone(), seen(ev, client, site, coords));
         }
     }
 }
@@ -144,6 +168,102 @@ fn minutes(secs: i64) -> String {
     } else {
         format!("{} minutes", secs / 60)
     }
+}
+
+impl SharedCredential {
+    /// The `concurrent_clients` check for an event at workstation `client` of `site`, and
+    /// the bookkeeping of the login's workstations.
+    fn concurrent(&mut self, ev: &Event, client: &str, site: &str, out: &mut Vec<Finding>) {
+        if self.window_secs == 0 {
+            return;
+        }
+        let window = self.window_secs;
+        let rec = match self.recent.get_mut(&ev.user) {
+            Some(r) => r,
+            None => self.recent.entry(ev.user.clone()).or_default(),
+        };
+        rec.uses.retain(|u| (ev.ts - u.ts).num_seconds() <= window);
+        rec.returns.retain(|t| (ev.ts - *t).num_seconds() <= window);
+        let Some(pos) = rec.uses.iter().position(|u| u.client == client) else {
+            rec.uses.push(seen(ev, client, site, None));
+            return;
+        };
+        // Back at a workstation used within the window, after others in between.
+        let between = &rec.uses[pos + 1..];
+        if let Some(last) = between.last() {
+            let own = &rec.uses[pos];
+            let finding = match between.iter().rev().find(|u| u.site != site) {
+                Some(away) => Some(back_from(ev, own, away, Severity::High, None, window)),
+                None => {
+                    rec.returns.push(ev.ts);
+                    (rec.returns.len() >= self.same_site_returns).then(|| {
+                        let n = rec.returns.len();
+                        back_from(ev, own, last, Severity::Medium, Some(n), window)
+                    })
+                }
+            };
+            out.extend(finding);
+        }
+        let mut mine = rec.uses.remove(pos);
+        overwrite(&mut mine, ev, client, site, None);
+        rec.uses.push(mine);
+    }
+}
+
+/// `concurrent_clients`: the login is back at `own`'s workstation after `away` was used
+/// in between; `returns` counts the back-and-forth at one site.
+fn back_from(
+    ev: &Event,
+    own: &Seen,
+    away: &Seen,
+    severity: Severity,
+    returns: Option<usize>,
+    window: i64,
+) -> Finding {
+    let gap = (ev.ts - away.ts).num_seconds();
+    let span = (ev.ts - own.ts).num_seconds();
+    let mut evidence = json!({
+        "sites": [own.site, away.site],
+        "clients": [own.client, away.client],
+        "seconds_apart": gap,
+        "seconds_between_uses_here": span,
+        "window_seconds": window,
+        "earlier_event": {"id": away.id, "ts": format_ts(&away.ts)},
+        "earlier_here": {"id": own.id, "ts": format_ts(&own.ts)},
+    });
+    if let (Some(n), Some(obj)) = (returns, evidence.as_object_mut()) {
+        obj.insert("same_site_returns".into(), json!(n));
+    }
+    let (group, reason) = match returns {
+        None => (
+            pair_key("sites", &own.site, &away.site),
+            format!(
+                "Login {} was used at {} (site {}), at {} (site {}) and back at {} {} later: in use at two places at once.",
+                ev.user, own.client, own.site, away.client, away.site, own.client, minutes(span)
+            ),
+        ),
+        Some(n) => (
+            pair_key("clients", &own.client, &away.client),
+            format!(
+                "Login {} went back and forth between workstations {} and {} at site {}, {n} times within {}: two sessions in use at once.",
+                ev.user, own.client, away.client, own.site, minutes(window)
+            ),
+        ),
+    };
+    let mut f = fact(
+        ev,
+        "concurrent_clients",
+        severity,
+        group,
+        reason,
+        evidence,
+        Some(away),
+    );
+    if own.id != away.id {
+        f.also.push(own.id.clone());
+        f.since = Some(own.ts.min(away.ts));
+    }
+    f
 }
 
 impl Detector for SharedCredential {
@@ -197,45 +317,8 @@ impl Detector for SharedCredential {
         let Some(client) = resolver.client(client_id) else {
             return;
         };
-        let mut concurrent = false;
         if let Some(site) = client.site.as_deref() {
-            if let Some(prev) = self.last_site.get(&ev.user) {
-                let gap = (ev.ts - prev.ts).num_seconds();
-                if prev.site != site && gap <= self.window_secs {
-                    concurrent = true;
-                    let evidence = json!({
-                        "sites": [prev.site, site],
-                        "clients": [prev.client, client_id],
-                        "seconds_apart": gap,
-                        "window_seconds": self.window_secs,
-                        "earlier_event": {"id": prev.id, "ts": format_ts(&prev.ts)},
-                    });
-                    out.push(fact(
-                        ev,
-                        "concurrent_clients",
-                        Severity::High,
-                        pair_key("sites", &prev.site, site),
-                        format!(
-                            "Login {} was used at site {} ({}) and site {} ({}) {} apart.",
-                            ev.user,
-                            prev.site,
-                            prev.client,
-                            site,
-                            client_id,
-                            minutes(gap)
-                        ),
-                        evidence,
-                        Some(prev),
-                    ));
-                }
-            }
-            remember(
-                &mut self.last_site,
-                ev,
-                client_id,
-                site,
-                client.lat.zip(client.lon),
-            );
+            self.concurrent(ev, client_id, site, out);
         }
 
         let Some(here) = client.lat.zip(client.lon) else {
@@ -246,7 +329,7 @@ impl Detector for SharedCredential {
                 let km = distance_km(there, here);
                 let secs = (ev.ts - prev.ts).num_seconds().max(1);
                 let kmh = km / (secs as f64 / 3600.0);
-                if !concurrent && km >= self.min_distance_km && kmh > self.max_speed_kmh {
+                if km >= self.min_distance_km && kmh > self.max_speed_kmh {
                     let evidence = json!({
                         "from": {"client": prev.client, "site": prev.site, "lat": there.0, "lon": there.1, "event": prev.id, "ts": format_ts(&prev.ts)},
                         "to": {"client": client_id, "site": client.site, "lat": here.0, "lon": here.1},
@@ -265,7 +348,19 @@ impl Detector for SharedCredential {
                         kmh,
                         self.max_speed_kmh
                     );
-                    let group = pair_key("travel", &prev.client, client_id);
+                    // One alert per pair of places a day: there and back is one episode.
+                    let place = |site: &str, client: &'_ str| -> String {
+                        if site.is_empty() {
+                            client.to_string()
+                        } else {
+                            site.to_string()
+                        }
+                    };
+                    let group = pair_key(
+                        "travel",
+                        &place(&prev.site, &prev.client),
+                        &place(client.site.as_deref().unwrap_or(""), client_id),
+                    );
                     let kind = "impossible_travel";
                     out.push(fact(
                         ev,
@@ -288,7 +383,7 @@ impl Detector for SharedCredential {
             m.iter().map(|(k, v)| (k.clone(), v.clone())).collect()
         };
         Some(json!({
-            "last_site": sorted(&self.last_site),
+            "recent": self.recent.iter().collect::<std::collections::BTreeMap<_, _>>(),
             "last_coords": sorted(&self.last_coords),
         }))
     }
@@ -298,7 +393,24 @@ impl Detector for SharedCredential {
             let m: std::collections::BTreeMap<String, Seen> = saved_field(saved, key)?;
             Ok(m.into_iter().collect())
         };
-        self.last_site = take("last_site")?;
+        // States saved before `recent` hold each login's last site only.
+        self.recent = match saved.get("recent") {
+            Some(v) => saved_value::<std::collections::BTreeMap<String, Recent>>(v, "recent")?
+                .into_iter()
+                .collect(),
+            None => take("last_site")?
+                .into_iter()
+                .map(|(user, s)| {
+                    (
+                        user,
+                        Recent {
+                            uses: vec![s],
+                            returns: Vec::new(),
+                        },
+                    )
+                })
+                .collect(),
+        };
         self.last_coords = take("last_coords")?;
         Ok(())
     }

@@ -704,8 +704,7 @@ mod tests {
             line[at..at + line[at..].find('"').unwrap()].to_string()
         };
         let mut out = BTreeSet::new();
-        let mut last_site: HashMap<String, (DateTime<Utc>, String)> = HashMap::new();
-        let mut last_coords: HashMap<String, (DateTime<Utc>, (f64, f64))> = HashMap::new();
+        let mut rules = truth::RuleReplay::default();
         let text = fs::read_to_string(dir.join("events.jsonl")).unwrap();
         for line in text.lines() {
             let (id, user, client) = (
@@ -724,27 +723,14 @@ mod tests {
             let Some((site, coords)) = clients.get(&client) else {
                 continue;
             };
-            let mut concurrent = false;
-            if let Some(site) = site {
-                if let Some((t, prev)) = last_site.get(&user) {
-                    if prev != site && (ts - *t).num_seconds() <= 600 {
-                        concurrent = true;
-                        out.insert(("concurrent_clients".to_string(), id.clone()));
-                    }
-                }
-                last_site.insert(user.clone(), (ts, site.clone()));
+            let (concurrent, travel) =
+                rules.step(&user, ts.timestamp(), &client, site.as_deref(), *coords);
+            if concurrent {
+                out.insert(("concurrent_clients".to_string(), id.clone()));
             }
-            let Some(here) = *coords else {
-                continue;
-            };
-            if let Some((t, there)) = last_coords.get(&user) {
-                let km = truth::distance_km(*there, here);
-                let secs = (ts - *t).num_seconds().max(1);
-                if !concurrent && km >= 50.0 && km / (secs as f64 / 3600.0) > 900.0 {
-                    out.insert(("impossible_travel".to_string(), id.clone()));
-                }
+            if travel {
+                out.insert(("impossible_travel".to_string(), id.clone()));
             }
-            last_coords.insert(user, (ts, here));
         }
         out
     }

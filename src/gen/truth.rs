@@ -153,6 +153,7 @@ pub(crate) fn truth(w: &World, f: &Facts<'_>) -> Option<Truth> {
 /// Concurrent-use window, speed limit and minimum distance of the
 /// `shared_credential` detector's default configuration.
 pub(crate) const CONCURRENT_SECS: i64 = 600;
+pub(crate) const SAME_SITE_RETURNS: usize = 2;
 pub(crate) const MAX_SPEED_KMH: f64 = 900.0;
 pub(crate) const MIN_DISTANCE_KM: f64 = 50.0;
 
@@ -168,10 +169,12 @@ pub(crate) fn distance_km(a: (f64, f64), b: (f64, f64)) -> f64 {
 /// `shared_credential` labels, replaying the detector's rules over the
 /// events in output order: every event of a terminated or on-leave login
 /// from the midnight (UTC) after its end date (`inactive_account`); an
-/// event at a site other than the login's last event at a known site, at
-/// most [`CONCURRENT_SECS`] later (`concurrent_clients`); otherwise an event
-/// with coordinates at least [`MIN_DISTANCE_KM`] from the login's last event
-/// with coordinates and faster than [`MAX_SPEED_KMH`] (`impossible_travel`).
+/// event back at a workstation the login used at most [`CONCURRENT_SECS`]
+/// earlier, with another site's workstation used in between, or the
+/// [`SAME_SITE_RETURNS`]th such return between workstations of one site
+/// (`concurrent_clients`); an event with coordinates at least
+/// [`MIN_DISTANCE_KM`] from the login's last event with coordinates and
+/// faster than [`MAX_SPEED_KMH`] (`impossible_travel`).
 pub(crate) fn shared_credential(w: &World, events: &mut [Ev], order: &[u32]) {
     let inactive: Vec<Option<i64>> = w
         .logins
@@ -191,7 +194,7 @@ pub(crate) fn shared_credential(w: &World, events: &mut [Ev], order: &[u32]) {
             ev.labels.push(("shared_credential", "inactive_account"));
         }
         let site = w.clients[ev.client as usize].site;
-        let (concurrent, travel) = seen.step(l, ev.t, site, coords[ev.client as usize]);
+        let (concurrent, travel) = seen.step(l, ev.t, ev.client, site, coords[ev.client as usize]);
         if concurrent {
             ev.labels.push(("shared_credential", "concurrent_clients"));
         }
@@ -212,36 +215,69 @@ pub(crate) fn inactive_from(active: bool, after_end: Option<i64>) -> Option<i64>
     }
 }
 
+/// One login's workstations within [`CONCURRENT_SECS`]: the last use of each (client,
+/// site, time), oldest first, and its returns between workstations of one site. `C` and
+/// `S` are indices in the generator and the strings of the files in its tests.
+#[derive(Clone, Default)]
+pub(crate) struct Workstations<C, S> {
+    uses: Vec<(C, S, i64)>,
+    returns: Vec<i64>,
+}
+
+impl<C: PartialEq, S: PartialEq> Workstations<C, S> {
+    /// The login's next use, at `t` of `client` at `site`: whether it is back at a
+    /// workstation after another site's in between, or the [`SAME_SITE_RETURNS`]th return
+    /// within one site (`concurrent_clients`).
+    pub(crate) fn back(&mut self, t: i64, client: C, site: S) -> bool {
+        let mut concurrent = false;
+        self.uses.retain(|u| t - u.2 <= CONCURRENT_SECS);
+        self.returns.retain(|&r| t - r <= CONCURRENT_SECS);
+        if let Some(pos) = self.uses.iter().position(|u| u.0 == client) {
+            let between = &self.uses[pos + 1..];
+            if between.iter().any(|u| u.1 != site) {
+                concurrent = true;
+            } else if !between.is_empty() {
+                self.returns.push(t);
+                concurrent = self.returns.len() >= SAME_SITE_RETURNS;
+            }
+            self.uses.remove(pos);
+        }
+        self.uses.push((client, site, t));
+        concurrent
+    }
+}
+
 /// Where each login was last seen, for the `concurrent_clients` and `impossible_travel`
 /// rules replayed over events in output order; both worlds' truth use it.
 pub(crate) struct Whereabouts {
-    last_site: Vec<Option<(i64, u32)>>,
+    /// Per login: the last use of each workstation (client, site, time) within
+    /// [`CONCURRENT_SECS`], oldest first, and its returns within one site.
+    recent: Vec<Workstations<u32, u32>>,
     last_coords: Vec<Option<(i64, (f64, f64))>>,
 }
 
 impl Whereabouts {
     pub(crate) fn new(logins: usize) -> Self {
         Whereabouts {
-            last_site: vec![None; logins],
+            recent: vec![Workstations::default(); logins],
             last_coords: vec![None; logins],
         }
     }
 
-    /// Takes login `l`'s next event (at `t`, from `site` and `here` when known) and says
-    /// whether it is `concurrent_clients` and whether it is `impossible_travel`.
+    /// Takes login `l`'s next event (at `t`, from `client` at `site` and `here` when
+    /// known) and says whether it is `concurrent_clients` and whether it is
+    /// `impossible_travel`.
     pub(crate) fn step(
         &mut self,
         l: usize,
         t: i64,
+        client: u32,
         site: Option<u32>,
         here: Option<(f64, f64)>,
     ) -> (bool, bool) {
         let mut concurrent = false;
         if let Some(site) = site {
-            if let Some((t0, prev)) = self.last_site[l] {
-                concurrent = prev != site && t - t0 <= CONCURRENT_SECS;
-            }
-            self.last_site[l] = Some((t, site));
+            concurrent = self.recent[l].back(t, client, site);
         }
         let Some(here) = here else {
             return (concurrent, false);
@@ -251,9 +287,51 @@ impl Whereabouts {
             let km = distance_km(there, here);
             let secs = (t - t0).max(1);
             let kmh = km / (secs as f64 / 3600.0);
-            travel = !concurrent && km >= MIN_DISTANCE_KM && kmh > MAX_SPEED_KMH;
+            travel = km >= MIN_DISTANCE_KM && kmh > MAX_SPEED_KMH;
         }
         self.last_coords[l] = Some((t, here));
+        (concurrent, travel)
+    }
+}
+
+/// The `concurrent_clients` and `impossible_travel` rules over the written files, for the
+/// generators' tests: keyed by the strings in the files, so it shares the rules with
+/// [`Whereabouts`] and none of its indices.
+#[cfg(test)]
+#[derive(Default)]
+pub(crate) struct RuleReplay {
+    recent: std::collections::HashMap<String, Workstations<String, String>>,
+    last_xy: std::collections::HashMap<String, (i64, (f64, f64))>,
+}
+
+#[cfg(test)]
+impl RuleReplay {
+    /// `user`'s next event at `t` from `client` (at `site`, `xy` when known): whether it
+    /// is `concurrent_clients` and whether it is `impossible_travel`.
+    pub(crate) fn step(
+        &mut self,
+        user: &str,
+        t: i64,
+        client: &str,
+        site: Option<&str>,
+        xy: Option<(f64, f64)>,
+    ) -> (bool, bool) {
+        let mut concurrent = false;
+        if let Some(site) = site {
+            concurrent = self.recent.entry(user.to_string()).or_default().back(
+                t,
+                client.to_string(),
+                site.to_string(),
+            );
+        }
+        let mut travel = false;
+        if let Some(xy) = xy {
+            if let Some((t0, xy0)) = self.last_xy.get(user) {
+                let km = distance_km(*xy0, xy);
+                travel = km >= 50.0 && km / ((t - t0).max(1) as f64 / 3600.0) > 900.0;
+            }
+            self.last_xy.insert(user.to_string(), (t, xy));
+        }
         (concurrent, travel)
     }
 }

@@ -1,6 +1,6 @@
 //! Shared credentials: an account used after its owner was terminated or
-//! went on leave, a login used at a second site within minutes of its own
-//! workstation, and a login used at the academy, hundreds of kilometres
+//! went on leave, a login used at a second site while its owner goes on
+//! working at their own workstation, and a login used at the academy, hundreds of kilometres
 //! away, a quarter of an hour after a lookup at home.
 //!
 //! The injected lookups themselves are unremarkable (strangers under an
@@ -141,7 +141,7 @@ impl Sim<'_> {
         if logins.is_empty() {
             return;
         }
-        // The same login at another site within minutes.
+        // The same login at another site while its owner goes on working.
         for i in 0..plan.count(2, 1.0) {
             for _ in 0..40 {
                 let login = logins[rng.random_range(0..logins.len())];
@@ -167,14 +167,17 @@ impl Sim<'_> {
                 };
                 let t0 = span(rng, sh.start + 30 * MINUTE, sh.end - HOUR);
                 self.quiet_lookup(rng, &sh, t0);
-                let mut t = t0 + span(rng, 90, 8 * MINUTE);
+                let mut t = t0 + span(rng, 60, 4 * MINUTE);
                 let mut other = sh;
                 other.client = away;
                 other.session = 0x0D00_0000 + rng.random_range(0..0x00FF_FFFFu32);
                 for _ in 0..span(rng, 1, 3) {
                     self.quiet_lookup(rng, &other, t);
-                    t += span(rng, 20, 120);
+                    t += span(rng, 20, 90);
                 }
+                // The owner, still at their desk, looks someone up before nine
+                // minutes have passed since their last lookup there.
+                self.quiet_lookup(rng, &sh, t);
                 break;
             }
         }

@@ -93,7 +93,8 @@ pub(super) fn shared_credential(w: &World, events: &mut [Ev], order: &[u32]) {
             ev.labels |= bit(L_CRED + 2);
         }
         let site = w.clients[ev.client as usize].site.map(u32::from);
-        let (concurrent, travel) = seen.step(l, ev.t, site, coords[ev.client as usize]);
+        let (concurrent, travel) =
+            seen.step(l, ev.t, ev.client as u32, site, coords[ev.client as usize]);
         if concurrent {
             ev.labels |= bit(L_CRED);
         }

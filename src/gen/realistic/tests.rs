@@ -549,8 +549,7 @@ fn shared_credential_labels_follow_the_rules_in_the_files() {
         }
     }
     let mut want = BTreeSet::new();
-    let mut last_site: HashMap<String, (i64, String)> = HashMap::new();
-    let mut last_xy: HashMap<String, (i64, (f64, f64))> = HashMap::new();
+    let mut rules = crate::gen::truth::RuleReplay::default();
     for line in fs::read_to_string(dir.path().join("events.jsonl"))
         .unwrap()
         .lines()
@@ -570,21 +569,13 @@ fn shared_credential_labels_follow_the_rules_in_the_files() {
         let Some((site, xy)) = sites.get(client) else {
             continue;
         };
-        let mut concurrent = false;
-        if let Some((t0, s0)) = last_site.get(&user) {
-            if s0 != site && t - t0 <= 600 {
-                concurrent = true;
-                want.insert(("concurrent_clients".to_string(), id.to_string()));
-            }
+        let (concurrent, travel) = rules.step(&user, t, client, Some(site), Some(*xy));
+        if concurrent {
+            want.insert(("concurrent_clients".to_string(), id.to_string()));
         }
-        last_site.insert(user.clone(), (t, site.clone()));
-        if let Some((t0, xy0)) = last_xy.get(&user) {
-            let km = crate::gen::truth::distance_km(*xy0, *xy);
-            if !concurrent && km >= 50.0 && km / ((t - t0).max(1) as f64 / 3600.0) > 900.0 {
-                want.insert(("impossible_travel".to_string(), id.to_string()));
-            }
+        if travel {
+            want.insert(("impossible_travel".to_string(), id.to_string()));
         }
-        last_xy.insert(user, (t, *xy));
     }
     let got: BTreeSet<(String, String)> =
         crate::eval::read_labels(&dir.path().join("labels.jsonl"))

@@ -377,6 +377,50 @@ pub(super) const NICKNAMES: &[(&str, &str)] = &[
     ("ZEKE", "EZEKIEL"),
 ];
 
+/// Short forms that stand for more than one given name, beside the one [`NICKNAMES`]
+/// maps them to: `JON` is typed for Jonathan as often as for John, `CHRIS` for Christina
+/// as for Christopher. Pairs (short form, other canonical given name), sorted. They grade
+/// `Nickname` like the table's own pairs; the index key keeps the one canonical name.
+pub(super) const ALSO_SHORT_FOR: &[(&str, &str)] = &[
+    ("ALEX", "ALEXANDRA"),
+    ("ALEX", "ALEXIS"),
+    ("ANDY", "ANDREA"),
+    ("CHARLIE", "CHARLOTTE"),
+    ("CHRIS", "CHRISTIAN"),
+    ("CHRIS", "CHRISTINA"),
+    ("CHRIS", "CHRISTINE"),
+    ("DANNY", "DANIELLE"),
+    ("FRAN", "FRANCIS"),
+    ("FREDDIE", "FREDERICA"),
+    ("GABE", "GABRIELLE"),
+    ("JACKIE", "JACK"),
+    ("JESS", "JESSE"),
+    ("JO", "JOSEPHINE"),
+    ("JON", "JONATHAN"),
+    ("NICK", "NICOLE"),
+    ("NIKKI", "NICOLA"),
+    ("PAT", "PATRICK"),
+    ("PATTY", "PATRICK"),
+    ("RONNIE", "VERONICA"),
+    ("SAM", "SAMANTHA"),
+    ("SAMMY", "SAMANTHA"),
+    ("TED", "THEODORE"),
+    ("TEDDY", "THEODORE"),
+    ("TERRY", "TERESA"),
+    ("TONY", "ANTONIO"),
+    ("VAL", "VALENTINA"),
+];
+
+/// Whether `short` (folded, as typed) is also a short form of the canonical given name
+/// `canon` ([`ALSO_SHORT_FOR`]).
+pub(super) fn also_short_for(short: &str, canon: &str) -> bool {
+    let from = ALSO_SHORT_FOR.partition_point(|(s, _)| *s < short);
+    ALSO_SHORT_FOR[from..]
+        .iter()
+        .take_while(|(s, _)| *s == short)
+        .any(|(_, c)| *c == canon)
+}
+
 /// Allocation-free form of [`canonical_first`] for the hot path: the
 /// canonical given name for a folded first name, or the input itself.
 pub(crate) fn canonical_first_ref(first_folded: &str) -> &str {
@@ -713,7 +757,7 @@ pub(super) fn given_grade(a: Given<'_>, b: Given<'_>, allow_typo: bool) -> NameA
         return NameAgreement::Initial;
     }
     let (ca, cb) = (a.canonical(), b.canonical());
-    if ca == cb {
+    if ca == cb || also_short_for(fa, cb) || also_short_for(fb, ca) {
         return NameAgreement::Nickname;
     }
     // A short form typed for a long one ("DOT" for "DOROTHY", "ALEX" for "ALEXANDRA")

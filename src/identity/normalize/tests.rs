@@ -458,3 +458,32 @@ fn addresses_edge_cases() {
     );
     assert_eq!(normalize_address("Apt - 4"), Some("UNIT 4".to_owned()));
 }
+
+#[test]
+fn short_forms_of_several_given_names_grade_as_nicknames() {
+    let g = |a: &str, b: &str| compare_names(&name(a), &name(b), false);
+    assert_eq!(
+        g("HARRIS, JON", "HARRIS, JONATHAN"),
+        NameAgreement::Nickname
+    );
+    assert_eq!(g("HARRIS, JON", "HARRIS, JOHN"), NameAgreement::Nickname);
+    assert_eq!(
+        g("GORDON, CHRISTINA", "Gordon, Chris"),
+        NameAgreement::Nickname
+    );
+    assert_eq!(
+        g("GORDON, CHRIS", "GORDON, CHRISTOPHER"),
+        NameAgreement::Nickname
+    );
+    // Only the listed pairs: JON is not short for JOANNA, nor CHRIS for CHARLES.
+    assert_eq!(g("HARRIS, JON", "HARRIS, JOANNA"), NameAgreement::Conflict);
+    assert_eq!(
+        g("GORDON, CHRIS", "GORDON, CHARLES"),
+        NameAgreement::Conflict
+    );
+}
+
+#[test]
+fn also_short_for_is_sorted() {
+    assert!(ALSO_SHORT_FOR.windows(2).all(|w| w[0] <= w[1]));
+}
