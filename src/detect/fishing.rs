@@ -776,10 +776,15 @@ impl Pattern {
             return false;
         }
         let whole = format!("{}{}", n.last, n.first);
+        // A compound surname's parts too: `GARCIA` fits `GARCIA-LOPEZ`.
+        let parts = n.last_parts.iter().map(String::as_str);
         let cands: Vec<&str> = match self.field.as_str() {
             "first_name" => vec![n.first.as_str()],
-            "last_name" => vec![n.last.as_str()],
-            _ => vec![n.last.as_str(), n.first.as_str(), whole.as_str()],
+            "last_name" => std::iter::once(n.last.as_str()).chain(parts).collect(),
+            _ => [n.last.as_str(), n.first.as_str(), whole.as_str()]
+                .into_iter()
+                .chain(parts)
+                .collect(),
         };
         cands.iter().any(|c| glob(&pat, c.as_bytes()))
     }

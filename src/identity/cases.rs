@@ -494,8 +494,9 @@ impl CaseIndex {
     }
 
     /// Whether the typed case lists the person the query describes: any graded match, or a
-    /// weak name (surname only, an initial) that nothing contradicts. Searching a case's
-    /// subject by surname is case work.
+    /// weak name (surname only, an initial), a compound surname typed in part or a name one
+    /// typing slip away, that nothing contradicts. Searching a case's subject by surname is
+    /// case work.
     pub(crate) fn case_lists(
         &self,
         t: Typed<'_>,
@@ -508,7 +509,8 @@ impl CaseIndex {
         };
         e.subjects.iter().any(|&s| {
             self.subjects.person(s).is_some_and(|p| {
-                super::index::grade(q, p, s, names, cfg).is_some() || name_consistent(q, p)
+                super::index::grade(q, p, s, names, cfg).is_some()
+                    || super::index::name_consistent_or_slip(q, p)
             })
         })
     }

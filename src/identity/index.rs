@@ -510,6 +510,17 @@ fn loose_given_name(q: &Query, p: &PersonName) -> bool {
 /// made), but enough for a case that lists this person to explain the search. Searching
 /// `WALMORE` under the case that lists Dana Walmore is case work.
 pub(crate) fn name_consistent(q: &Query, p: &KnownPerson) -> bool {
+    name_agrees(q, p, false)
+}
+
+/// [`name_consistent`], or a name one typing slip away (`DOUGLAS, LARA` for the
+/// `DOUGLAS, LAURA` the case lists): for the case typed with the lookup only, where the
+/// slip is far likelier than a namesake the case leaves out.
+pub(crate) fn name_consistent_or_slip(q: &Query, p: &KnownPerson) -> bool {
+    name_agrees(q, p, true)
+}
+
+fn name_agrees(q: &Query, p: &KnownPerson, slip: bool) -> bool {
     let (Some(pn), Some(_)) = (&p.name, &q.name) else {
         return false;
     };
@@ -523,15 +534,40 @@ pub(crate) fn name_consistent(q: &Query, p: &KnownPerson) -> bool {
             return false;
         }
     }
-    matches!(
-        best_agreement(q, pn, false),
+    match best_agreement(q, pn, slip) {
         Some(
+            NameAgreement::Exact
+            | NameAgreement::Nickname
+            | NameAgreement::Initial
+            | NameAgreement::Unknown,
+        ) => true,
+        Some(NameAgreement::Typo) => slip,
+        _ => compound_part(q, pn),
+    }
+}
+
+/// A compound surname typed in part, the given names agreeing as [`name_consistent`]
+/// asks: `RUIZ, GWEN` for `RUIZ-SANCHEZ, GWEN`, `GARCIA` alone for `GARCIA-LOPEZ`, and
+/// `KATHERINE GARCIA LOPEZ` (read as given name, middle name, surname) for
+/// `GARCIA-LOPEZ, KATHERINE`. Either side may hold the compound.
+fn compound_part(q: &Query, p: &PersonName) -> bool {
+    q.name.iter().any(|n| {
+        let part_of = |short: &PersonName, long: &PersonName| long.last_parts.contains(&short.last);
+        if !(part_of(n, p) || part_of(p, n)) {
+            return false;
+        }
+        let whole = PersonName {
+            last: p.last.clone(),
+            ..n.clone()
+        };
+        matches!(
+            compare_names(&whole, p, false),
             NameAgreement::Exact
                 | NameAgreement::Nickname
                 | NameAgreement::Initial
                 | NameAgreement::Unknown
         )
-    )
+    })
 }
 
 /// Grades one known person against a query; `entry` is recorded in the match.

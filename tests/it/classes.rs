@@ -1111,3 +1111,34 @@ fn short_form_of_several_given_names() {
         vec![key("no_case", "subject_not_in_case", "pat1", &["n03"])],
     );
 }
+
+/// A compound surname typed in part: `RUIZ, GWEN` for the `RUIZ-SANCHEZ, GWEN` the case
+/// lists, `KATHERINE GARCIA LOPEZ` (no hyphen, given name first) and a surname search for
+/// `GARCIA` under a case listing `GARCIA-LOPEZ` are case work; a part of the surname with
+/// another given name (`SANCHEZ, ROSA`) is not. Namesakes on another case make each name
+/// known to the reference data.
+#[test]
+fn compound_surname_typed_in_part() {
+    let alerts = audit_fixture("classes/compound_surname_typed_in_part", None);
+    assert_alerts(
+        &alerts,
+        vec![key("no_case", "subject_not_in_case", "pat1", &["m05"])],
+    );
+}
+
+/// A given name one typing slip away from the one the typed case lists (`LARA` for
+/// `LAURA`) is case work when nothing else contradicts it; a birth date of another Lara
+/// Douglas does, and `LINDA` is not a slip.
+#[test]
+fn name_one_slip_away() {
+    let alerts = audit_fixture("classes/name_one_slip_away", None);
+    assert_alerts(
+        &alerts,
+        vec![key(
+            "no_case",
+            "subject_not_in_case",
+            "pat1",
+            &["t02", "t03"],
+        )],
+    );
+}

@@ -20,6 +20,10 @@ pub struct PersonName {
     pub first: String,
     pub first_canonical: String,
     pub middle: Vec<String>,
+    /// The words of a compound surname as typed apart ("RUIZ-SANCHEZ" -> "RUIZ",
+    /// "SANCHEZ"; "de la Cruz" -> "DE", "LA", "CRUZ"), for a surname typed in part; empty
+    /// for a surname of one word, so most names hold nothing here.
+    pub last_parts: Vec<String>,
 }
 
 /// Nickname -> canonical given name, sorted by nickname for binary search.
@@ -524,8 +528,18 @@ pub(super) fn split_last_word(s: &str) -> Option<(&str, &str)> {
 }
 
 /// Append a surname word with its hyphens dropped.
-pub(super) fn push_surname_word(out: &mut String, word: &str) {
-    out.extend(word.chars().filter(|c| *c != '-'));
+pub(super) fn push_surname_word(name: &mut PersonName, word: &str) {
+    name.last.extend(word.chars().filter(|c| *c != '-'));
+    name.last_parts
+        .extend(word.split('-').filter(|p| has_letter(p)).map(str::to_owned));
+}
+
+/// Keeps the surname's parts only when there are several (see [`PersonName::last_parts`]).
+fn sealed(mut name: PersonName) -> PersonName {
+    if name.last_parts.len() < 2 {
+        name.last_parts = Vec::new();
+    }
+    name
 }
 
 /// Fill `first` and `middle` from given-name words. Hyphenated given names
@@ -574,13 +588,13 @@ pub(crate) fn parse_full_name(s: &str) -> Option<PersonName> {
 
     if let Some(second) = segs.next() {
         for w in name_words(head) {
-            push_surname_word(&mut name.last, w);
+            push_surname_word(&mut name, w);
         }
         fill_given(
             &mut name,
             name_words(second).chain(segs.flat_map(name_words)),
         );
-        return Some(name);
+        return Some(sealed(name));
     }
 
     let words = name_words(head);
@@ -592,10 +606,10 @@ pub(crate) fn parse_full_name(s: &str) -> Option<PersonName> {
     if last_is_initial {
         let mut it = words;
         if let Some(w) = it.next() {
-            push_surname_word(&mut name.last, w);
+            push_surname_word(&mut name, w);
         }
         fill_given(&mut name, it);
-        return Some(name);
+        return Some(sealed(name));
     }
 
     // Surname = last word plus any particles right before it, but always
@@ -610,10 +624,10 @@ pub(crate) fn parse_full_name(s: &str) -> Option<PersonName> {
     }
     let given_len = n.saturating_sub(surname_len);
     for w in words.clone().skip(given_len) {
-        push_surname_word(&mut name.last, w);
+        push_surname_word(&mut name, w);
     }
     fill_given(&mut name, words.take(given_len));
-    (!name.last.is_empty()).then_some(name)
+    (!name.last.is_empty()).then(|| sealed(name))
 }
 
 /// Build a name from separate surname and given-name fields. `first` may
@@ -632,7 +646,7 @@ pub(crate) fn name_from_parts(last: &str, first: &str) -> Option<PersonName> {
     let mut name = PersonName::default();
     for seg in folded_last.split(',') {
         for w in name_words(trim_affixes(seg)) {
-            push_surname_word(&mut name.last, w);
+            push_surname_word(&mut name, w);
         }
     }
     if name.last.is_empty() {
@@ -644,7 +658,7 @@ pub(crate) fn name_from_parts(last: &str, first: &str) -> Option<PersonName> {
             .split(',')
             .flat_map(|seg| name_words(trim_affixes(seg))),
     );
-    Some(name)
+    Some(sealed(name))
 }
 
 /// How well two names agree: the four matching grades strongest first, then

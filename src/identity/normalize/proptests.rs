@@ -43,6 +43,7 @@ fn person() -> impl Strategy<Value = PersonName> {
         last,
         first,
         middle: Vec::new(),
+        last_parts: Vec::new(),
     })
 }
 

@@ -487,3 +487,21 @@ fn short_forms_of_several_given_names_grade_as_nicknames() {
 fn also_short_for_is_sorted() {
     assert!(ALSO_SHORT_FOR.windows(2).all(|w| w[0] <= w[1]));
 }
+
+#[test]
+fn compound_surnames_keep_their_parts() {
+    assert_eq!(name("RUIZ-SANCHEZ, GWEN").last, "RUIZSANCHEZ");
+    assert_eq!(name("RUIZ-SANCHEZ, GWEN").last_parts, ["RUIZ", "SANCHEZ"]);
+    assert_eq!(name("Jan van der Berg").last_parts, ["VAN", "DER", "BERG"]);
+    assert_eq!(
+        name("Garcia Lopez, Katherine").last_parts,
+        ["GARCIA", "LOPEZ"]
+    );
+    // One word: nothing kept.
+    assert!(name("Smith, Jane").last_parts.is_empty());
+    assert!(name_from_parts("O'Brien", "Pat").is_some_and(|n| n.last_parts.is_empty()));
+    assert_eq!(
+        name_from_parts("Ruiz-Sanchez", "Gwen").map(|n| n.last_parts),
+        Some(vec!["RUIZ".to_string(), "SANCHEZ".to_string()])
+    );
+}
