@@ -39,7 +39,7 @@ use crate::refs::login_key;
 pub(crate) const DOC: DetectorDoc = DetectorDoc {
     name: "odd_volume",
     kinds: &["daily_count", "burst", "off_hours", "distinct_subjects", "export"],
-    what: "A user's lookups in a day far above their own history (for a user with fewer than `min_user_days` active days, against their own few days as their level, with the day-to-day swing of their unit's members, each measured against their own usual day, or their own median spread where it is wider, so that one earlier busy day does not hide the next, but only on a day out of the ordinary for their unit too; for a user with none, against the unit), by a negative binomial test with Benjamini–Hochberg control across the users of the day (`daily_count`); far more typed lookups within `burst_window_minutes` than the user's (or unit's) usual hourly rate allows, a query fanned out to several systems within two seconds counting once, and before any history at all `burst_no_baseline_lookups` (`burst`); `off_hours_min_lookups` or more lookups in a day at hours of the day where the user (from three active days and a hundred lookups) has almost never worked, or, short of that, at which none of the days of work by the user and their unit (at least `min_user_days` of them) shows any work, a login's lookups after its holder left (terminated or on leave) not counted, since they are `inactive_account` and the holder's hours say nothing of whoever uses it (`off_hours`); many distinct people looked up without a case that explains it, against the user's usual breadth (`distinct_subjects`); one event returning far more records (`result_count`) than the user and their unit ever do, the unit judged from `min_peer_days` member-days over three days or more, and before that, at the end of the day, from `min_peer_days` member-days so far, today's included, against `export_young_ratio` times their largest result under `export_min_rows` (`export`). A unit serves as a baseline for counts from `min_peer_distinct_days` days of its members' work, so a newcomer and a new deployment are judged from the first days. A case id does not make volume legitimate: every lookup counts.",
+    what: "A user's lookups in a day far above their own history (for a user with fewer than `min_user_days` active days, against their own few days as their level, with the day-to-day swing of their unit's members, each measured against their own usual day, or their own median spread where it is wider, so that one earlier busy day does not hide the next, but only on a day out of the ordinary for their unit too; for a user with none, against the unit, and while the unit's history spans fewer than `min_peer_distinct_days` days against its member-days so far, today's included and the user's own left out, the day then needing the minimum ratio above the unit's 95th percentile), by a negative binomial test with Benjamini–Hochberg control across the users of the day (`daily_count`); far more typed lookups within `burst_window_minutes` than the user's (or unit's) usual hourly rate allows, a query fanned out to several systems within two seconds counting once, and before any history at all `burst_no_baseline_lookups` (`burst`); `off_hours_min_lookups` or more lookups in a day at hours of the day where the user (from three active days and a hundred lookups) has almost never worked, or, short of that, at which none of the days of work by the user and their unit (at least `min_user_days` of them) shows any work, a login's lookups after its holder left (terminated or on leave) not counted, since they are `inactive_account` and the holder's hours say nothing of whoever uses it (`off_hours`); many distinct people looked up without a case that explains it, against the user's usual breadth (`distinct_subjects`); one event returning far more records (`result_count`) than the user and their unit ever do, the unit judged from `min_peer_days` member-days over three days or more, and before that, at the end of the day, from `min_peer_days` member-days so far, today's included, against `export_young_ratio` times their largest result under `export_min_rows` unless a tenth of them reach it (`export`). A unit serves as a baseline for counts from `min_peer_distinct_days` days of its members' work, so a newcomer and a new deployment are judged from the first days. A case id does not make volume legitimate: every lookup counts.",
     why: "Browsing, bulk harvesting and exports for sale or for a third party show up as volume before anything else; hours nobody works are when misuse hopes not to be seen.",
     false_positives: "A new duty (a task force, a records backlog) or a permanent move to night shifts looks odd until the history catches up (`history_days`); a user with too little history is compared with a unit whose work differs from theirs; one-off legitimate bulk exports. Public holidays and quiet days only make later days look less odd, never more.",
     tuning: "`[odd_volume]` sets the false discovery rate, minimum counts and ratios of every kind; `[baseline]` how much history is kept and needed. `custodes baseline` builds the history from earlier logs so the first audited night is judged too.",
@@ -50,6 +50,10 @@ pub(crate) const DOC: DetectorDoc = DetectorDoc {
 /// Active days of a user's own that say what level they work at (below `min_user_days`,
 /// only for a day out of the ordinary for their unit too).
 const MIN_OWN_EVIDENCE: usize = 3;
+
+/// The share of a young unit's member-days returning `export_min_rows` or more from which
+/// such results are routine for it (see `judge_young_exports`).
+const ROUTINE_LARGE_SHARE: f64 = 0.1;
 
 /// A count that at least this share of the unit's member-days reach, and two of them at
 /// least, is a day the unit's members have anyway: a user with a short history is not
@@ -343,36 +347,44 @@ impl OddVolume {
         let unit = unit_of(cx.resolver, user);
         let me = crate::refs::login_key(user);
         let mut rows: Vec<f64> = Vec::new();
+        // Only member-days with a result reported say how large a result is: a unit whose
+        // queries carry no `result_count` has shown nothing to compare with.
         for member in cx.history.users() {
             if member != me && unit_of(cx.resolver, member) == unit {
                 rows.extend(
                     cx.history
                         .user_days(member, day)
+                        .filter(|(_, d)| d.max_rows > 0)
                         .map(|(_, d)| d.max_rows as f64),
                 );
             }
         }
         for (key, t) in &cx.tally.users {
-            if *key != me && unit_of(cx.resolver, key) == unit {
+            if *key != me && t.max_rows > 0 && unit_of(cx.resolver, key) == unit {
                 rows.push(t.max_rows as f64);
             }
         }
-        if rows.len() >= self.base.min_peer_days {
-            // The largest ordinary result: a member-day that is itself a candidate (from
-            // `export_min_rows`) does not vouch for another, or two officers exporting on
-            // one day would each set the other's bar.
-            let unit_rows = rows
-                .iter()
-                .copied()
-                .filter(|&r| r < c.export_min_rows as f64)
-                .fold(0.0, f64::max);
+        // The largest ordinary result: a member-day that is itself a candidate (from
+        // `export_min_rows`) does not vouch for another, or two officers exporting on one
+        // day would each set the other's bar. Unless such days are routine for the unit (a
+        // tenth of its member-days or more: a records unit's bulk work), when nothing
+        // below `export_always_rows` is news while its history is this young.
+        let ordinary: Vec<f64> = rows
+            .iter()
+            .copied()
+            .filter(|&r| r < c.export_min_rows as f64)
+            .collect();
+        let large = rows.len() - ordinary.len();
+        let routine = large >= 2 && large as f64 >= ROUTINE_LARGE_SHARE * rows.len() as f64;
+        if !routine && ordinary.len() >= self.base.min_peer_days {
+            let unit_rows = ordinary.iter().copied().fold(0.0, f64::max);
             let mut need = (c.export_min_rows as f64).max(c.export_young_ratio * unit_rows);
             if let Some(o) = bar.own {
                 need = need.max(c.export_min_ratio * o);
             }
             judged.need = (need.min(always as f64)).ceil() as u64;
             judged.unit = Some(unit_rows);
-            judged.young_days = Some(rows.len());
+            judged.young_days = Some(ordinary.len());
         }
         let kept = exports
             .iter()
@@ -582,6 +594,31 @@ impl OddVolume {
                 Some((unit.as_str(), (m, sample)))
             })
             .collect();
+        // A unit too young for a baseline (its history spans fewer than
+        // `min_peer_distinct_days` days) is judged by its member-days so far, today's
+        // included: a first day of twenty patrol officers says what a patrol officer's day
+        // looks like, and a colleague's seven times that stands out of it as plainly as on
+        // the sixtieth day. Today's days share the day's own rhythm (a quiet Sunday, logs
+        // that start at noon), so the comparison is of like with like.
+        let mut today: HashMap<&str, Vec<f64>> = HashMap::default();
+        for (u, t) in &cx.tally.users {
+            if let Some(unit) = pools.unit_of.get(u.as_str()) {
+                if !unit_models.contains_key(unit.as_str()) {
+                    today
+                        .entry(unit.as_str())
+                        .or_default()
+                        .push(Pools::values(&t.row())[col]);
+                }
+            }
+        }
+        // The judged user's own day is left out of the sample they are judged against
+        // (below): one member's anomaly must not widen the spread that should show it.
+        let mut young_samples: HashMap<&str, Vec<f64>> = today;
+        for (unit, sample) in young_samples.iter_mut() {
+            if let Some((earlier, _)) = pools.units.get(*unit) {
+                sample.extend(earlier.iter().map(|v| v[col]));
+            }
+        }
         // Each unit's day-to-day swing, from `min_peer_days` member-days or more.
         let unit_swing: HashMap<&str, Swing> = pools
             .swing
@@ -598,6 +635,8 @@ impl OddVolume {
             own: Option<CountModel>,
             peer: Option<CountModel>,
             unit: String,
+            /// The unit is judged by its member-days so far, today's included.
+            young: bool,
             big_enough: bool,
         }
         let mut judged = Vec::new();
@@ -622,7 +661,20 @@ impl OddVolume {
             };
             let own_full = own.as_ref().is_some_and(|o| o.n >= self.base.min_user_days);
             let unit = pools.unit_of.get(u.as_str()).cloned().unwrap_or_default();
-            let unit_days = unit_models.get(unit.as_str());
+            let young = !unit_models.contains_key(unit.as_str());
+            let young_fit = young
+                .then(|| young_samples.get(unit.as_str()))
+                .flatten()
+                .and_then(|sample| {
+                    let mut others = sample.clone();
+                    if let Some(i) = others.iter().position(|&x| x == f64::from(v)) {
+                        others.swap_remove(i);
+                    }
+                    let m = CountModel::fit(&others, self.base.min_peer_days)?;
+                    others.sort_by(f64::total_cmp);
+                    Some((m, others))
+                });
+            let unit_days = unit_models.get(unit.as_str()).or(young_fit.as_ref());
             let peer = unit_days.map(|(m, _)| m.clone());
             let x = u64::from(v);
             // A user with enough history is judged by it: their own days model their job
@@ -656,7 +708,13 @@ impl OddVolume {
                 // One or two days of the user's own are too few to test against, but they
                 // still say what level the user works at: the day must be the minimum ratio
                 // above it too (a busy detective's third day in a quiet unit is not news).
-                (None, Some(pm)) => (pm.upper_tail(x), pm.median.max(quantile(&own_sample, 0.5))),
+                // In a unit too young for a baseline the user may be one of its heavy
+                // members, unknown as yet: the day must be the minimum ratio above what its
+                // busier members do (the 95th percentile), not merely above its median.
+                (None, Some(pm)) => {
+                    let level = if young { pm.p95 } else { pm.median };
+                    (pm.upper_tail(x), level.max(quantile(&own_sample, 0.5)))
+                }
                 // No unit to compare with (a unit of one, a login outside personnel): a few
                 // days of the user's own are all there is, and the minimum ratio guards them.
                 (Some(o), None) => (o.upper_tail(x), o.median),
@@ -671,6 +729,7 @@ impl OddVolume {
                 own,
                 peer,
                 unit,
+                young,
                 big_enough,
             });
         }
@@ -706,9 +765,17 @@ impl OddVolume {
             }
             if let Some(pm) = &j.peer {
                 basis.push(format!(
-                    "the unit {}'s 95th percentile is {}",
+                    "the unit {}'s 95th percentile is {}{}",
                     j.unit,
-                    fmt_num(pm.p95)
+                    fmt_num(pm.p95),
+                    if j.young {
+                        format!(
+                            " over its {} other member-days so far, today's included",
+                            pm.n
+                        )
+                    } else {
+                        String::new()
+                    }
                 ));
             }
             let reason = format!(
@@ -758,6 +825,11 @@ impl OddVolume {
                     "users_judged": n_judged,
                 }),
             });
+            if let (true, Some(_), Some(f)) = (j.young, &j.peer, out.last_mut()) {
+                if let Some(obj) = f.evidence.as_object_mut() {
+                    obj.insert("unit_baseline_includes_today".into(), json!(true));
+                }
+            }
         }
     }
 }
@@ -1023,7 +1095,7 @@ impl Detector for OddVolume {
                 }
                 match (unit, young_days) {
                     (Some(u), Some(n)) => parts.push(format!(
-                        "the largest ordinary result of the unit {} so far is {} ({n} member-days, today's included; the bar is {}× that while its history spans under three days)",
+                        "the largest ordinary result of the unit {} so far is {} ({n} ordinary member-days, today's included; the bar is {}× that while its history spans under three days)",
                         l.unit,
                         fmt_num(u),
                         self.cfg.export_young_ratio

@@ -1142,3 +1142,32 @@ fn name_one_slip_away() {
         )],
     );
 }
+
+/// Twelve patrol officers on the first day of the logs, each at 35 to 60 lookups; one does
+/// 300. Nothing came before, but the unit's day itself says what a patrol officer's day
+/// looks like: judged against its member-days so far, today's included.
+#[test]
+fn busy_day_on_the_first_day_of_the_logs() {
+    let users: Vec<String> = (0..12).map(|i| format!("pat{i:02}")).collect();
+    let users: Vec<&str> = users.iter().map(String::as_str).collect();
+    let ev = days_of_volume(&users, 1, |_, i| match i {
+        0 => 300,
+        _ => 35 + (i * 7) % 26,
+    });
+    let (_dir, alerts) = audit_built(&unit_refs(&users, "PATROL"), &ev);
+    let a = only_daily_count(&alerts, "pat00");
+    assert_eq!(a["evidence"]["unit_baseline_includes_today"], true, "{a:#}");
+    let reason = a["reason"].as_str().unwrap_or_default();
+    assert!(reason.contains("today's included"), "{reason}");
+}
+
+/// The same unit's first day without the outlier, members spread from 20 to 110 lookups
+/// (a part-timer, a sergeant, a busy officer): nothing stands out, nothing is raised.
+#[test]
+fn uneven_unit_on_the_first_day_of_the_logs() {
+    let users: Vec<String> = (0..12).map(|i| format!("pat{i:02}")).collect();
+    let users: Vec<&str> = users.iter().map(String::as_str).collect();
+    let ev = days_of_volume(&users, 1, |_, i| 20 + (i * 37) % 91);
+    let (_dir, alerts) = audit_built(&unit_refs(&users, "PATROL"), &ev);
+    assert_eq!(volume_kinds(&alerts), vec![], "{alerts:#?}");
+}
