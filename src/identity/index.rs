@@ -17,8 +17,8 @@ use serde::Serialize;
 
 use super::address::Address;
 use super::normalize::{
-    compare_names, name_from_parts, name_key, normalize_dob, normalize_person_id, normalize_phone,
-    normalize_plate, parse_full_name, NameAgreement, PersonName,
+    alternative_keys, compare_names, name_from_parts, name_key, normalize_dob, normalize_person_id,
+    normalize_phone, normalize_plate, parse_full_name, NameAgreement, PersonName,
 };
 use crate::config::IdentityConfig;
 use crate::event::Subject;
@@ -366,9 +366,11 @@ impl PersonIndex {
                 born.letters.push(p.name.as_ref().map(Letters::of));
             }
             if let Some(n) = &p.name {
-                let b = ix.by_name.entry(name_key(n)).or_default();
-                b.all.push(i);
-                b.by_dob.push((p.dob, i));
+                for key in std::iter::once(name_key(n)).chain(alternative_keys(n)) {
+                    let b = ix.by_name.entry(key).or_default();
+                    b.all.push(i);
+                    b.by_dob.push((p.dob, i));
+                }
             }
         }
         for b in ix.by_name.values_mut() {

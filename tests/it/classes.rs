@@ -1171,3 +1171,19 @@ fn uneven_unit_on_the_first_day_of_the_logs() {
     let (_dir, alerts) = audit_built(&unit_refs(&users, "PATROL"), &ev);
     assert_eq!(volume_kinds(&alerts), vec![], "{alerts:#?}");
 }
+
+/// The person index finds a declared associate by a short form of several given names,
+/// either way round: `JON HARWICK` for the Jonathan Harwick the user declared as
+/// ex-partner, `Christina Dunmore` for the Chris Dunmore declared as family; `Joanna` is
+/// not Jonathan.
+#[test]
+fn short_form_finds_an_associate() {
+    let alerts = audit_fixture("classes/short_form_finds_an_associate", None);
+    assert_alerts(
+        &alerts,
+        vec![
+            key("association_lookup", "ex_partner", "pat1", &["a01"]),
+            key("association_lookup", "family", "pat1", &["a02"]),
+        ],
+    );
+}

@@ -857,6 +857,31 @@ pub(super) fn canonical_of(n: &PersonName) -> &str {
     Given::of(n).canonical()
 }
 
+/// The other keys a known person's name is indexed under, so that a short form of several
+/// given names finds each of them ([`ALSO_SHORT_FOR`]): `HARRIS, JON` also under
+/// `HARRIS|JONATHAN`, and `HARRIS, JONATHAN` also under `HARRIS|JOHN` (the key `JON` is
+/// typed with). Empty for most names; the query side keeps its one key.
+pub(crate) fn alternative_keys(n: &PersonName) -> Vec<String> {
+    let canon = canonical_of(n);
+    let mut out: Vec<String> = Vec::new();
+    for &(short, other) in ALSO_SHORT_FOR {
+        let key = if n.first == short {
+            Some(other)
+        } else if canon == other {
+            Some(canonical_first_ref(short))
+        } else {
+            None
+        };
+        if let Some(first) = key.filter(|f| *f != canon) {
+            let k = format!("{}|{first}", n.last);
+            if !out.contains(&k) {
+                out.push(k);
+            }
+        }
+    }
+    out
+}
+
 /// A hashable key for exact name lookup: "LAST|FIRSTCANONICAL".
 pub(crate) fn name_key(n: &PersonName) -> String {
     let canon = canonical_of(n);

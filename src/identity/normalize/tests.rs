@@ -505,3 +505,16 @@ fn compound_surnames_keep_their_parts() {
         Some(vec!["RUIZ".to_string(), "SANCHEZ".to_string()])
     );
 }
+
+#[test]
+fn alternative_keys_cover_short_forms_both_ways() {
+    assert_eq!(alternative_keys(&name("HARRIS, JON")), ["HARRIS|JONATHAN"]);
+    assert_eq!(alternative_keys(&name("HARRIS, JONATHAN")), ["HARRIS|JOHN"]);
+    let chris = alternative_keys(&name("GORDON, CHRIS"));
+    assert!(chris.contains(&"GORDON|CHRISTINA".to_string()), "{chris:?}");
+    assert!(
+        !chris.contains(&"GORDON|CHRISTOPHER".to_string()),
+        "{chris:?}"
+    );
+    assert!(alternative_keys(&name("SMITH, JANE")).is_empty());
+}
