@@ -51,6 +51,12 @@ pub(crate) const DOC: DetectorDoc = DetectorDoc {
 /// only for a day out of the ordinary for their unit too).
 const MIN_OWN_EVIDENCE: usize = 3;
 
+/// A user's own days a young unit's hours of work must hold before they say which hours
+/// are unusual for that user: two days of day shifts put a night on a day off out of the
+/// ordinary (three were asked before, and a new deployment's fifth day went unjudged);
+/// one day could be the user's last on another shift.
+const MIN_OWN_DAYS_IN_YOUNG_UNIT: usize = 2;
+
 /// The share of a young unit's member-days returning `export_min_rows` or more from which
 /// such results are routine for it (see `judge_young_exports`).
 const ROUTINE_LARGE_SHARE: f64 = 0.1;
@@ -436,8 +442,9 @@ impl OddVolume {
         // (was anyone at work at that hour that day?) rather than lookups, because a day's
         // lookups come together and a part-timer's 40 lookups leave most hours empty.
         // The member-days must add up to as many days as a user's own history must
-        // (`min_user_days`); a young unit counts only with a few of the user's own days in
-        // it, or a lone early-shift member of a new unit would look odd every morning.
+        // (`min_user_days`); a young unit counts only with two or more of the user's own
+        // days in it ([`MIN_OWN_DAYS_IN_YOUNG_UNIT`]), or a lone early-shift member of a new
+        // unit would look odd every morning.
         // A share under `off_hours_max_share` means something only once the histogram holds
         // enough lookups for that share to be one lookup.
         let enough = |h: &[u64; 24]| h.iter().sum::<u64>() as f64 * c.off_hours_max_share >= 1.0;
@@ -452,7 +459,7 @@ impl OddVolume {
         } else {
             let mature = unit_all.distinct_days >= self.base.min_user_days;
             (unit_all.days >= self.base.min_user_days
-                && (mature || own_all.days >= MIN_OWN_EVIDENCE))
+                && (mature || own_all.days >= MIN_OWN_DAYS_IN_YOUNG_UNIT))
                 .then(|| HoursBasis {
                     unusual: quiet_hours(
                         &unit_all.window_days,

@@ -1187,3 +1187,38 @@ fn short_form_finds_an_associate() {
         ],
     );
 }
+
+/// A new deployment's fourth day: six day workers of one unit, 14:00 to 20:00 UTC; one of
+/// them, with two days of their own, does 30 lookups between 08:00 and 10:00 on a day off.
+/// Two of their own days in the unit's young history are enough to say that those hours
+/// are nobody's.
+#[test]
+fn night_on_a_day_off_in_a_new_deployment() {
+    let users = ["day1", "day2", "day3", "day4", "day5", "day6"];
+    let mut ev = String::new();
+    for day in 1..=4usize {
+        for (i, u) in users.iter().enumerate() {
+            if i == 0 && day > 2 {
+                continue;
+            }
+            for k in 0..12usize {
+                let ts = format!(
+                    "2024-05-{day:02}T{:02}:{:02}:{i:02}Z",
+                    14 + k / 2,
+                    (k % 2) * 30
+                );
+                lookup(&mut ev, &format!("{u}-{day}-{k}"), &ts, u, "R-1", 2);
+            }
+        }
+    }
+    for k in 0..30usize {
+        let ts = format!("2024-05-04T{:02}:{:02}:00Z", 8 + k / 15, (k % 15) * 4);
+        lookup(&mut ev, &format!("night-{k}"), &ts, "day1", "R-1", 2);
+    }
+    let (_dir, alerts) = audit_built(&unit_refs(&users, "PATROL"), &ev);
+    assert_eq!(
+        volume_kinds(&alerts),
+        vec![("off_hours".to_string(), "day1".to_string())],
+        "{alerts:#?}"
+    );
+}
