@@ -228,7 +228,7 @@ struct ExportBar {
     /// The unit's history is too young to say: candidates are judged when the day ends,
     /// against the unit's member-days so far, today's included.
     young: bool,
-    /// For a young unit, the member-days its largest result so far comes from.
+    /// For a young unit, the ordinary member-days its largest result so far comes from.
     young_days: Option<usize>,
 }
 
@@ -328,10 +328,10 @@ impl OddVolume {
 
     /// A young unit's candidate exports, judged when the day ends, against the largest
     /// ordinary result (under `export_min_rows`) of the unit's member-days so far, today's
-    /// included, the user's own left out. A day of twenty patrol officers says what a patrol officer's result looks
-    /// like; it may not yet say what a records clerk's weekly bulk run looks like, hence
-    /// the wider `export_young_ratio`. A unit with fewer member-days than `min_peer_days`
-    /// still reports only results of `export_always_rows`.
+    /// included, the user's own left out. A day of twenty patrol officers says what a
+    /// patrol officer's result looks like; it may not yet say what a records clerk's weekly
+    /// bulk run looks like, hence the wider `export_young_ratio`. A unit with fewer ordinary
+    /// member-days than `min_peer_days` still reports only results of `export_always_rows`.
     fn judge_young_exports(
         &self,
         user: &str,

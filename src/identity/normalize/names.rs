@@ -384,7 +384,8 @@ pub(super) const NICKNAMES: &[(&str, &str)] = &[
 /// Short forms that stand for more than one given name, beside the one [`NICKNAMES`]
 /// maps them to: `JON` is typed for Jonathan as often as for John, `CHRIS` for Christina
 /// as for Christopher. Pairs (short form, other canonical given name), sorted. They grade
-/// `Nickname` like the table's own pairs; the index key keeps the one canonical name.
+/// `Nickname` like the table's own pairs, and the person index lists a known name under
+/// each given name it may stand for ([`alternative_keys`]).
 pub(super) const ALSO_SHORT_FOR: &[(&str, &str)] = &[
     ("ALEX", "ALEXANDRA"),
     ("ALEX", "ALEXIS"),
