@@ -257,9 +257,8 @@ pub struct OddVolumeConfig {
     pub export_min_ratio: f64,
     /// `export` before a unit's history spans three days: at least this many times the
     /// largest ordinary result (under `export_min_rows`) of its member-days so far, today's
-    /// included. A first
-    /// day or two may not yet hold a records unit's periodic bulk work, so the margin is
-    /// wider than `export_min_ratio`.
+    /// included. A first day or two may not yet hold a records unit's periodic bulk work,
+    /// so the margin is wider than `export_min_ratio`.
     #[serde(deserialize_with = "valid::positive")]
     pub export_young_ratio: f64,
     /// `export`: a result this large is always reported, whatever the history (and even

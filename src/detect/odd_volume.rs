@@ -338,25 +338,27 @@ impl OddVolume {
         exports: &[(DateTime<Utc>, String, u64)],
         bar: &ExportBar,
         day: NaiveDate,
+        pools: &Pools<'_>,
         cx: &DayContext<'_>,
     ) -> (Vec<(DateTime<Utc>, String, u64)>, ExportBar) {
         let c = &self.cfg;
         let always = c.export_always_rows;
         let mut judged = ExportBar {
             need: always,
-            young: true,
             ..bar.clone()
         };
         if exports.iter().all(|e| e.2 >= always) {
             return (exports.to_vec(), judged);
         }
-        let unit = unit_of(cx.resolver, user);
         let me = crate::refs::login_key(user);
+        let unit = pools.unit_of.get(me.as_str());
+        let in_unit =
+            |member: &str| member != me && unit.is_some() && pools.unit_of.get(member) == unit;
         let mut rows: Vec<f64> = Vec::new();
         // Only member-days with a result reported say how large a result is: a unit whose
         // queries carry no `result_count` has shown nothing to compare with.
         for member in cx.history.users() {
-            if member != me && unit_of(cx.resolver, member) == unit {
+            if in_unit(member) {
                 rows.extend(
                     cx.history
                         .user_days(member, day)
@@ -366,7 +368,7 @@ impl OddVolume {
             }
         }
         for (key, t) in &cx.tally.users {
-            if *key != me && t.max_rows > 0 && unit_of(cx.resolver, key) == unit {
+            if t.max_rows > 0 && in_unit(key) {
                 rows.push(t.max_rows as f64);
             }
         }
@@ -607,20 +609,19 @@ impl OddVolume {
         // looks like, and a colleague's seven times that stands out of it as plainly as on
         // the sixtieth day. Today's days share the day's own rhythm (a quiet Sunday, logs
         // that start at noon), so the comparison is of like with like.
-        let mut today: HashMap<&str, Vec<f64>> = HashMap::default();
+        // The judged user's own day is left out of the sample they are judged against
+        // (below): one member's anomaly must not widen the spread that should show it.
+        let mut young_samples: HashMap<&str, Vec<f64>> = HashMap::default();
         for (u, t) in &cx.tally.users {
             if let Some(unit) = pools.unit_of.get(u.as_str()) {
                 if !unit_models.contains_key(unit.as_str()) {
-                    today
+                    young_samples
                         .entry(unit.as_str())
                         .or_default()
                         .push(Pools::values(&t.row())[col]);
                 }
             }
         }
-        // The judged user's own day is left out of the sample they are judged against
-        // (below): one member's anomaly must not widen the spread that should show it.
-        let mut young_samples: HashMap<&str, Vec<f64>> = today;
         for (unit, sample) in young_samples.iter_mut() {
             if let Some((earlier, _)) = pools.units.get(*unit) {
                 sample.extend(earlier.iter().map(|v| v[col]));
@@ -808,6 +809,23 @@ impl OddVolume {
             let (Some(first), Some(last)) = (t.first, t.last) else {
                 continue;
             };
+            let mut evidence = json!({
+                "observed": j.v,
+                "day": day.to_string(),
+                "user_baseline": j.own.as_ref().map(model_json),
+                "unit": j.unit,
+                "unit_baseline": j.peer.as_ref().map(model_json),
+                "unit_swing": j.swing.as_ref().map(|s| json!({"cv": round2(s.cv), "member_days": s.days})),
+                "p_value": j.p,
+                "test": format!("negative binomial upper tail against the user's own days (with fewer than min_user_days of them, their level with the day-to-day swing of the unit's members, and only a count out of the ordinary for the unit too, one reached by under {UNIT_ORDINARY} of the unit's member-days or by fewer than two of them, is judged; with none, against the unit's member-days); Benjamini-Hochberg across the users judged that day"),
+                "unit_p_value": j.peer.as_ref().map(|m| m.upper_tail(u64::from(j.v))),
+                "fdr": self.cfg.fdr,
+                "users_judged": n_judged,
+            });
+            // Said only when it holds, so mature units' evidence reads as before.
+            if let (true, Some(_), Some(obj)) = (j.young, &j.peer, evidence.as_object_mut()) {
+                obj.insert("unit_baseline_includes_today".into(), json!(true));
+            }
             out.push(DayFinding {
                 kind: kind.into(),
                 severity,
@@ -818,25 +836,8 @@ impl OddVolume {
                 last,
                 event_ids,
                 reason,
-                evidence: json!({
-                    "observed": j.v,
-                    "day": day.to_string(),
-                    "user_baseline": j.own.as_ref().map(model_json),
-                    "unit": j.unit,
-                    "unit_baseline": j.peer.as_ref().map(model_json),
-                    "unit_swing": j.swing.as_ref().map(|s| json!({"cv": round2(s.cv), "member_days": s.days})),
-                    "p_value": j.p,
-                    "test": format!("negative binomial upper tail against the user's own days (with fewer than min_user_days of them, their level with the day-to-day swing of the unit's members, and only a count out of the ordinary for the unit too, one reached by under {UNIT_ORDINARY} of the unit's member-days or by fewer than two of them, is judged; with none, against the unit's member-days); Benjamini-Hochberg across the users judged that day"),
-                    "unit_p_value": j.peer.as_ref().map(|m| m.upper_tail(u64::from(j.v))),
-                    "fdr": self.cfg.fdr,
-                    "users_judged": n_judged,
-                }),
+                evidence,
             });
-            if let (true, Some(_), Some(f)) = (j.young, &j.peer, out.last_mut()) {
-                if let Some(obj) = f.evidence.as_object_mut() {
-                    obj.insert("unit_baseline_includes_today".into(), json!(true));
-                }
-            }
         }
     }
 }
@@ -1079,7 +1080,7 @@ impl Detector for OddVolume {
                 }
             }
             let (exports, bar) = if l.export.young {
-                self.judge_young_exports(u, &s.exports, &l.export, day, cx)
+                self.judge_young_exports(u, &s.exports, &l.export, day, &pools, cx)
             } else {
                 (s.exports.clone(), l.export.clone())
             };

@@ -162,6 +162,16 @@ fn pair_key(what: &str, a: &str, b: &str) -> String {
     format!("{what}:{a}|{b}")
 }
 
+/// Where a workstation is, for grouping: its site, or the workstation itself when
+/// clients.csv gives it none.
+fn place<'a>(site: &'a str, client: &'a str) -> &'a str {
+    if site.is_empty() {
+        client
+    } else {
+        site
+    }
+}
+
 fn minutes(secs: i64) -> String {
     if secs < 120 {
         format!("{secs} seconds")
@@ -349,17 +359,10 @@ impl Detector for SharedCredential {
                         self.max_speed_kmh
                     );
                     // One alert per pair of places a day: there and back is one episode.
-                    let place = |site: &str, client: &'_ str| -> String {
-                        if site.is_empty() {
-                            client.to_string()
-                        } else {
-                            site.to_string()
-                        }
-                    };
                     let group = pair_key(
                         "travel",
-                        &place(&prev.site, &prev.client),
-                        &place(client.site.as_deref().unwrap_or(""), client_id),
+                        place(&prev.site, &prev.client),
+                        place(client.site.as_deref().unwrap_or(""), client_id),
                     );
                     let kind = "impossible_travel";
                     out.push(fact(

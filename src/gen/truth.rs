@@ -215,6 +215,14 @@ pub(crate) fn inactive_from(active: bool, after_end: Option<i64>) -> Option<i64>
     }
 }
 
+/// Whether a login seen at `there` and then at `here` (time, coordinates) moved at least
+/// [`MIN_DISTANCE_KM`] faster than [`MAX_SPEED_KMH`] (`impossible_travel`).
+fn too_far(there: (i64, (f64, f64)), here: (i64, (f64, f64))) -> bool {
+    let km = distance_km(there.1, here.1);
+    let hours = (here.0 - there.0).max(1) as f64 / 3600.0;
+    km >= MIN_DISTANCE_KM && km / hours > MAX_SPEED_KMH
+}
+
 /// One login's workstations within [`CONCURRENT_SECS`]: the last use of each (client,
 /// site, time), oldest first, and its returns between workstations of one site. `C` and
 /// `S` are indices in the generator and the strings of the files in its tests.
@@ -282,13 +290,7 @@ impl Whereabouts {
         let Some(here) = here else {
             return (concurrent, false);
         };
-        let mut travel = false;
-        if let Some((t0, there)) = self.last_coords[l] {
-            let km = distance_km(there, here);
-            let secs = (t - t0).max(1);
-            let kmh = km / (secs as f64 / 3600.0);
-            travel = km >= MIN_DISTANCE_KM && kmh > MAX_SPEED_KMH;
-        }
+        let travel = self.last_coords[l].is_some_and(|last| too_far(last, (t, here)));
         self.last_coords[l] = Some((t, here));
         (concurrent, travel)
     }
@@ -326,10 +328,10 @@ impl RuleReplay {
         }
         let mut travel = false;
         if let Some(xy) = xy {
-            if let Some((t0, xy0)) = self.last_xy.get(user) {
-                let km = distance_km(*xy0, xy);
-                travel = km >= 50.0 && km / ((t - t0).max(1) as f64 / 3600.0) > 900.0;
-            }
+            travel = self
+                .last_xy
+                .get(user)
+                .is_some_and(|&last| too_far(last, (t, xy)));
             self.last_xy.insert(user.to_string(), (t, xy));
         }
         (concurrent, travel)
