@@ -228,7 +228,8 @@ pub struct OddVolumeConfig {
     /// `burst`: length of the sliding window, minutes.
     #[serde(deserialize_with = "valid::minutes")]
     pub burst_window_minutes: i64,
-    /// `burst`: never fewer lookups than this within the window.
+    /// `burst`: never fewer typed queries than this within the window (a query sent to
+    /// several systems within 2 s counts once).
     pub burst_min_lookups: u32,
     /// `burst`: at least this many times the user's usual rate for such a window.
     #[serde(deserialize_with = "valid::positive")]
@@ -236,8 +237,10 @@ pub struct OddVolumeConfig {
     /// `burst`: Poisson tail probability the window's count must fall below.
     #[serde(deserialize_with = "valid::probability")]
     pub burst_max_p: f64,
-    /// `burst`: with no history at all (neither the user's nor the unit's), this many typed
-    /// lookups within the window (fan-out of one query to several systems counts once).
+    /// `burst`: lookups within the window counting every system a query was sent to, a pace
+    /// beyond work by hand: a burst however few queries were typed (unless the user's usual
+    /// rate asks more), and the only bar with no history at all (neither the user's nor the
+    /// unit's).
     pub burst_no_baseline_lookups: u32,
     /// `off_hours`: lookups in a day at unusual hours needed for an alert.
     pub off_hours_min_lookups: u32,
@@ -758,14 +761,16 @@ fdr = 0.01
 # daily_count: at least this many lookups, and this many times the user's median day.
 daily_min_lookups = 30
 daily_min_ratio = 3.0
-# burst: sliding window (minutes); at least this many lookups in it, this many times the
-# user's usual rate, and a Poisson tail probability below burst_max_p.
+# burst: sliding window (minutes); at least this many typed queries in it (a query sent
+# to several systems within 2 s counts once), this many times the user's usual rate, and a
+# Poisson tail probability below burst_max_p.
 burst_window_minutes = 10
 burst_min_lookups = 30
 burst_min_ratio = 4.0
 burst_max_p = 1e-6
-# burst, before there is any history (the user's or the unit's): typed lookups in the
-# window (one query fanned out to several systems within 2 s counts once).
+# burst: lookups in the window counting every system a query was sent to, a pace beyond
+# work by hand: a burst however few were typed (unless the usual rate asks more), and the
+# only bar before there is any history (the user's or the unit's).
 burst_no_baseline_lookups = 60
 # off_hours: lookups in a day at hours where the user (two hours either side included)
 # made less than off_hours_max_share of their lookups.

@@ -39,7 +39,7 @@ use crate::refs::login_key;
 pub(crate) const DOC: DetectorDoc = DetectorDoc {
     name: "odd_volume",
     kinds: &["daily_count", "burst", "off_hours", "distinct_subjects", "export"],
-    what: "A user's lookups in a day far above their own history (for a user with fewer than `min_user_days` active days, against their own few days as their level, with the day-to-day swing of their unit's members, each measured against their own usual day, or their own median spread where it is wider, so that one earlier busy day does not hide the next, but only on a day out of the ordinary for their unit too; for a user with none, against the unit, and while the unit's history spans fewer than `min_peer_distinct_days` days against its member-days so far, today's included and the user's own left out, the day then needing the minimum ratio above the unit's 95th percentile), by a negative binomial test with Benjamini–Hochberg control across the users of the day (`daily_count`); far more typed lookups within `burst_window_minutes` than the user's (or unit's) usual hourly rate allows, a query fanned out to several systems within two seconds counting once, and before any history at all `burst_no_baseline_lookups` (`burst`); `off_hours_min_lookups` or more lookups in a day at hours of the day where the user (from three active days and a hundred lookups) has almost never worked, or, short of that, at which none of the days of work by the user and their unit (at least `min_user_days` of them) shows any work, a login's lookups after its holder left (terminated or on leave) not counted, since they are `inactive_account` and the holder's hours say nothing of whoever uses it (`off_hours`); many distinct people looked up without a case that explains it, against the user's usual breadth (`distinct_subjects`); one event returning far more records (`result_count`) than the user and their unit ever do, the unit judged from `min_peer_days` member-days over three days or more, and before that, at the end of the day, from `min_peer_days` member-days so far, today's included, against `export_young_ratio` times their largest result under `export_min_rows` unless a tenth of them reach it (`export`). A unit serves as a baseline for counts from `min_peer_distinct_days` days of its members' work, so a newcomer and a new deployment are judged from the first days. A case id does not make volume legitimate: every lookup counts.",
+    what: "A user's lookups in a day far above their own history (for a user with fewer than `min_user_days` active days, against their own few days as their level, with the day-to-day swing of their unit's members, each measured against their own usual day, or their own median spread where it is wider, so that one earlier busy day does not hide the next, but only on a day out of the ordinary for their unit too; for a user with none, against the unit, and while the unit's history spans fewer than `min_peer_distinct_days` days against its member-days so far, today's included and the user's own left out, the day then needing the minimum ratio above the unit's 95th percentile), by a negative binomial test with Benjamini–Hochberg control across the users of the day (`daily_count`); far more typed queries within `burst_window_minutes` than the user's (or unit's) usual hourly rate allows, a query sent to several systems within two seconds counting once, or `burst_no_baseline_lookups` lookups counting every system's answer, a pace beyond work by hand, and that many alone before any history (`burst`); `off_hours_min_lookups` or more lookups in a day at hours of the day where the user (from three active days and a hundred lookups) has almost never worked, or, short of that, at which none of the days of work by the user and their unit (at least `min_user_days` of them) shows any work, a login's lookups after its holder left (terminated or on leave) not counted, since they are `inactive_account` and the holder's hours say nothing of whoever uses it (`off_hours`); many distinct people looked up without a case that explains it, against the user's usual breadth (`distinct_subjects`); one event returning far more records (`result_count`) than the user and their unit ever do, the unit judged from `min_peer_days` member-days over three days or more, and before that, at the end of the day, from `min_peer_days` member-days so far, today's included, against `export_young_ratio` times their largest result under `export_min_rows` unless a tenth of them reach it (`export`). A unit serves as a baseline for counts from `min_peer_distinct_days` days of its members' work, so a newcomer and a new deployment are judged from the first days. A case id does not make volume legitimate: every lookup counts.",
     why: "Browsing, bulk harvesting and exports for sale or for a third party show up as volume before anything else; hours nobody works are when misuse hopes not to be seen.",
     false_positives: "A new duty (a task force, a records backlog) or a permanent move to night shifts looks odd until the history catches up (`history_days`); a user with too little history is compared with a unit whose work differs from theirs; one-off legitimate bulk exports. Public holidays and quiet days only make later days look less odd, never more.",
     tuning: "`[odd_volume]` sets the false discovery rate, minimum counts and ratios of every kind; `[baseline]` how much history is kept and needed. `custodes baseline` builds the history from earlier logs so the first audited night is judged too.",
@@ -241,11 +241,15 @@ struct Recent {
     /// hold names), to tell one typed query fanned out to several systems from new ones.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     subject: Option<u64>,
+    /// The same typed query as the lookup before it, sent to another system.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    fan_out: bool,
 }
 
 /// Events by one login about the same person this close together are one typed query sent
 /// to several systems (records, the state database, the national index answer one search
-/// within the same second), not several lookups: a burst counts what a person typed.
+/// within the same second): against the user's usual pace a burst counts what a person
+/// typed, and against a pace nobody keeps up by hand it counts every system's answer.
 const FAN_OUT_SECONDS: i64 = 2;
 
 fn subject_hash(key: &str) -> u64 {
@@ -264,8 +268,12 @@ struct UserState {
     /// Entries of `recent` before this index are flagged (a burst flags the whole window
     /// at once, then each new lookup while it lasts, so flagged entries are a prefix).
     recent_flagged: usize,
+    /// Entries of `recent` that are another system's answer to the query before them.
+    recent_fan_out: usize,
     burst: Vec<(DateTime<Utc>, String)>,
+    /// The day's largest window: every lookup, and typed queries only.
     burst_peak: usize,
+    burst_peak_typed: usize,
     off: Vec<(DateTime<Utc>, String)>,
     exports: Vec<(DateTime<Utc>, String, u64)>,
 }
@@ -915,31 +923,34 @@ impl Detector for OddVolume {
         }
         // burst: the window slides per user and may run across midnight.
         while s.recent.front().is_some_and(|r| a.ts - r.ts >= window) {
-            s.recent.pop_front();
+            if s.recent.pop_front().is_some_and(|r| r.fan_out) {
+                s.recent_fan_out = s.recent_fan_out.saturating_sub(1);
+            }
             s.recent_flagged = s.recent_flagged.saturating_sub(1);
         }
         let subject = a.subject.as_ref().map(|k| subject_hash(&k.key));
-        let fanned_out = subject.is_some()
+        let fan_out = subject.is_some()
             && s.recent.back().is_some_and(|r| {
                 r.subject == subject && (a.ts - r.ts).num_seconds() <= FAN_OUT_SECONDS
             });
-        if fanned_out {
-            // The same query on another system: evidence of a burst it belongs to, not a
-            // lookup of its own.
-            if s.recent.back().is_some_and(|r| r.flagged) {
-                s.burst.push((a.ts, ev.id.clone()));
-            }
-        } else {
-            s.recent.push_back(Recent {
-                ts: a.ts,
-                id: ev.id.clone(),
-                flagged: false,
-                subject,
-            });
-        }
-        if let (Some((need, _, _)), false) = (limits.burst, fanned_out) {
-            if s.recent.len() >= need as usize {
-                s.burst_peak = s.burst_peak.max(s.recent.len());
+        s.recent.push_back(Recent {
+            ts: a.ts,
+            id: ev.id.clone(),
+            flagged: false,
+            subject,
+            fan_out,
+        });
+        s.recent_fan_out += usize::from(fan_out);
+        if let Some((need, _, _)) = limits.burst {
+            // Against the user's usual pace, what they typed: a busy few minutes sends each
+            // query to two or three systems. Against a pace nobody keeps up by hand, every
+            // system's answer: a scrape sent to four systems pulls four records a person.
+            let all = s.recent.len();
+            let typed = all - s.recent_fan_out.min(all);
+            let need_all = need.max(self.cfg.burst_no_baseline_lookups);
+            if typed >= need as usize || all >= need_all as usize {
+                s.burst_peak = s.burst_peak.max(all);
+                s.burst_peak_typed = s.burst_peak_typed.max(typed);
                 for r in s.recent.iter_mut().skip(s.recent_flagged) {
                     r.flagged = true;
                     s.burst.push((r.ts, r.id.clone()));
@@ -978,13 +989,25 @@ impl Detector for OddVolume {
             };
             if let (Some((need, expected, basis)), Some((first, last))) = (l.burst, span(&s.burst))
             {
-                // Without a baseline there is no model, hence no p-value to state.
+                let need_all = need.max(self.cfg.burst_no_baseline_lookups);
+                // Without a baseline there is no model, hence no p-value to state. The
+                // usual rate counts every lookup, so the window does too.
                 let p_value = (basis != Basis::None)
                     .then(|| poisson_upper_tail(expected, s.burst_peak as u64));
                 let p = p_value.unwrap_or(1.0);
+                let typed = if s.burst_peak_typed < s.burst_peak {
+                    format!(
+                        ", {} typed queries at most, the others the same query sent to other systems",
+                        s.burst_peak_typed
+                    )
+                } else {
+                    String::new()
+                };
                 out.push(DayFinding {
                     kind: "burst".into(),
-                    severity: if s.burst_peak as f64 >= 2.0 * f64::from(need) {
+                    severity: if s.burst_peak_typed as f64 >= 2.0 * f64::from(need)
+                        || s.burst_peak as f64 >= 2.0 * f64::from(need_all)
+                    {
                         Severity::High
                     } else {
                         Severity::Medium
@@ -996,15 +1019,15 @@ impl Detector for OddVolume {
                     last,
                     event_ids: s.burst.iter().map(|e| e.1.clone()).collect(),
                     reason: format!(
-                        "Up to {} lookups within {minutes} minutes on {day} ({} lookups in bursts between {} and {}); {}",
+                        "Up to {} lookups within {minutes} minutes on {day}{typed} ({} lookups in bursts between {} and {}); {}",
                         s.burst_peak,
                         s.burst.len(),
                         format_ts(&first),
                         format_ts(&last),
                         if basis == Basis::None {
-                            format!("there is no history yet to compare with, and {need} typed lookups in {minutes} minutes (one every {} seconds) is beyond any pace of work by hand.", minutes * 60 / i64::from(need.max(1)))
+                            format!("there is no history yet to compare with, and {need_all} lookups in {minutes} minutes (one every {} seconds) is beyond any pace of work by hand.", minutes * 60 / i64::from(need_all.max(1)))
                         } else {
-                            format!("at {} usual rate about {} would be expected and {need} is the alert threshold; p = {} (Poisson).",
+                            format!("at {} usual rate about {} would be expected, and {need} typed queries, or {need_all} lookups counting every system a query was sent to, is the alert threshold; p = {} (Poisson).",
                                 basis_phrase(basis, &l.unit),
                                 fmt_num((expected * 10.0).round() / 10.0),
                                 format_p(p))
@@ -1012,10 +1035,12 @@ impl Detector for OddVolume {
                     ),
                     evidence: json!({
                         "peak_in_window": s.burst_peak,
+                        "typed_in_peak_window": s.burst_peak_typed,
                         "window_minutes": minutes,
                         "lookups_in_bursts": s.burst.len(),
                         "expected_in_window": round2(expected),
                         "threshold": need,
+                        "threshold_all_systems": need_all,
                         "baseline": basis,
                         "unit": l.unit,
                         "p_value": p_value,
@@ -1160,6 +1185,7 @@ impl Detector for OddVolume {
         self.users.retain(|_, s| {
             s.burst.clear();
             s.burst_peak = 0;
+            s.burst_peak_typed = 0;
             s.off.clear();
             s.exports.clear();
             s.limits = None;
@@ -1195,6 +1221,7 @@ impl Detector for OddVolume {
             let st = self.users.entry(login_key(&u)).or_default();
             st.login = s.login;
             st.recent_flagged = s.recent.iter().take_while(|r| r.flagged).count();
+            st.recent_fan_out = s.recent.iter().filter(|r| r.fan_out).count();
             st.recent = s.recent;
         }
         Ok(())

@@ -286,6 +286,47 @@ fn burst_flags_a_scripted_run_but_not_a_busy_few_minutes() {
         .starts_with("Up to 60 lookups within 10 minutes"));
 }
 
+/// With history, a burst is judged twice: against the user's usual pace by what they typed
+/// (a query sent to several systems at once counts once), and against a pace nobody keeps
+/// up by hand (`burst_no_baseline_lookups`, 60) by every system's answer. ada sends 25
+/// queries in 8 minutes to three systems each: 75 lookups, though 25 typed queries are
+/// under the 30 her usual pace allows. ben's busy ten minutes, 15 queries sent to three
+/// systems (45 lookups), are neither.
+#[test]
+fn burst_counts_every_system_against_a_pace_beyond_work_by_hand() {
+    let mut w = patrol();
+    let d = day(21);
+    for u in ["ben", "cyd", "dee", "eli", "fay"] {
+        w.workday(u, d, 30, 8, 8);
+    }
+    let mut scrape = Vec::new();
+    for q in 0..25 {
+        let ts = at(d, 14, 0) + Duration::seconds(q * 19);
+        for _ in 0..3 {
+            scrape.push(w.lookup("ada", ts, &format!("S-{}", q % 8), None));
+        }
+    }
+    for q in 0..15 {
+        let ts = at(d, 16, 0) + Duration::seconds(q * 38);
+        for _ in 0..3 {
+            w.lookup("ben", ts, &format!("T-{}", q % 8), None);
+        }
+    }
+    let alerts = w.audit(&[]);
+    assert_eq!(kinds(&alerts), vec![k("burst", "ada", d)]);
+    let ids: Vec<&str> = alerts[0]["event_ids"]
+        .as_array()
+        .map(|v| v.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    assert_eq!(ids, scrape.iter().map(String::as_str).collect::<Vec<_>>());
+    let e = &alerts[0]["evidence"];
+    assert_eq!(e["peak_in_window"], 75);
+    assert_eq!(e["typed_in_peak_window"], 25);
+    assert_eq!(e["threshold"], 30);
+    assert_eq!(e["threshold_all_systems"], 60);
+    assert_eq!(e["baseline"], "own");
+}
+
 /// Two night workers with history, and one who starts today in the same night unit; ada
 /// works her day, then 15 lookups between 02:00 and 03:00 the next night.
 pub(crate) fn off_hours_world() -> World {

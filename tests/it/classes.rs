@@ -225,8 +225,8 @@ fn dense_case_load() {
 
 /// Volume needs no long history to be obvious: 104 lookups in 9 minutes on the first day of
 /// the logs is a scrape (all typed under one real case id), while a legitimately busy 10
-/// minutes — 25 typed queries, each fanned out to three systems within a second (75 events)
-/// — is not.
+/// minutes — 16 typed queries, each fanned out to three systems within a second (48 lookups,
+/// a little above the "about 40" the pilot saw at its busiest) — is not.
 #[test]
 fn volume_without_history() {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -265,10 +265,10 @@ fn volume_without_history() {
             s % 60
         );
     }
-    // ptl1: 25 typed queries in under 10 minutes, each sent to three systems at once.
-    for q in 0..25 {
+    // ptl1: 16 typed queries in under 10 minutes, each sent to three systems at once.
+    for q in 0..16 {
         for (n, sys) in ["RMS", "NCIC", "DMV"].iter().enumerate() {
-            let s = q * 23 + n / 2;
+            let s = q * 35 + n / 2;
             let _ = writeln!(
                 ev,
                 r#"{{"id":"f{q:02}{n}","ts":"2024-05-14T11:{:02}:{:02}Z","user":"ptl1","system":"{sys}","subject_person_id":"Q-{q}","case_id":"INC-2"}}"#,
@@ -309,6 +309,111 @@ fn volume_without_history() {
     assert_eq!(burst["event_ids"].as_array().map(Vec::len), Some(104));
     assert_eq!(burst["evidence"]["baseline"], "none");
     assert!(burst["evidence"]["p_value"].is_null());
+}
+
+/// A scrape typed once per person but sent to four systems at once, as a records terminal
+/// does (the national index a moment later, each system's own way of writing the name, the
+/// date and the case id), on the first day of the logs: 28 people in 9 minutes are 106
+/// lookups, each system answering with its records. A colleague's busy ten minutes on the
+/// same day, 13 people each sent to three systems (39 lookups), is work.
+#[test]
+fn scrape_fanned_out_to_several_systems() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let refs = dir.path().join("refs");
+    write(
+        &refs.join("personnel.csv"),
+        &format!(
+            "{PERSONNEL_HEADER}rec0,E0,P-E0,Clerkson,Dana,1981-02-03,,,,RECORDS,,HQ,active,\n\
+             rec1,E1,P-E1,Filer,Rory,1979-04-05,,,,RECORDS,,HQ,active,\n"
+        ),
+    );
+    write(
+        &refs.join("cases.csv"),
+        "case_id,status,opened,closed,unit\nC-2024-011211,open,2024-05-01,,RECORDS\nC-2024-011300,open,2024-05-01,,RECORDS\n",
+    );
+    write(
+        &refs.join("case_assignments.csv"),
+        "case_id,user,from,to\nC-2024-011211,rec0,2024-05-01,\nC-2024-011300,rec1,2024-05-01,\n",
+    );
+    let mut ev = String::new();
+    let case_forms = ["C-2024-011211", "c-2024-11211", "2024 011211"];
+    for p in 0..28u32 {
+        let t = 11 * 3600 + 16 * 60 + p * 19;
+        let hms = |t: u32| format!("{:02}:{:02}:{:02}", t / 3600, t / 60 % 60, t % 60);
+        let case = case_forms[p as usize % 3];
+        let (last, first) = (format!("Surname{p}"), format!("Given{p}"));
+        let _ = writeln!(
+            ev,
+            r#"{{"id":"r{p:02}a","ts":"2024-05-14T{}Z","user":"rec0","system":"RMS","subject_last_name":"{last}","subject_first_name":"{first}","subject_dob":"1970-01-{:02}","case_id":"{case}"}}"#,
+            hms(t),
+            p % 28 + 1
+        );
+        let _ = writeln!(
+            ev,
+            r#"{{"id":"r{p:02}b","ts":"2024-05-14T{}.671Z","user":"rec0","system":"NCIC","subject_name":"{}, {}","subject_dob":"1970-01-{:02}","case_id":"{case}"}}"#,
+            hms(t),
+            last.to_uppercase(),
+            first.to_uppercase(),
+            p % 28 + 1
+        );
+        let _ = writeln!(
+            ev,
+            r#"{{"id":"r{p:02}c","ts":"2024-05-14T{}Z","user":"rec0","system":"DMV","subject_last_name":"{last}","subject_first_name":"{first}","subject_dob":"01/{:02}/1970","case_id":"{case}"}}"#,
+            hms(t),
+            p % 28 + 1
+        );
+        // One query in five is not sent to the jail system.
+        if p % 5 != 0 {
+            let _ = writeln!(
+                ev,
+                r#"{{"id":"r{p:02}d","ts":"2024-05-14T{}Z","user":"rec0","system":"JMS","subject_last_name":"{last}","subject_first_name":"{first}","subject_dob":"1970-01-{:02}","case_id":"{case}"}}"#,
+                hms(t),
+                p % 28 + 1
+            );
+        }
+    }
+    for q in 0..13u32 {
+        let t = 14 * 3600 + q * 45;
+        for (n, sys) in ["RMS", "NCIC", "DMV"].iter().enumerate() {
+            let _ = writeln!(
+                ev,
+                r#"{{"id":"w{q:02}{n}","ts":"2024-05-14T{:02}:{:02}:{:02}Z","user":"rec1","system":"{sys}","subject_person_id":"W-{q}","case_id":"C-2024-011300"}}"#,
+                t / 3600,
+                t / 60 % 60,
+                t % 60
+            );
+        }
+    }
+    let ev_path = dir.path().join("events.jsonl");
+    write(&ev_path, &ev);
+    let out = dir.path().join("alerts.jsonl");
+    custodes()
+        .args(["audit", "--quiet", "--refs"])
+        .arg(&refs)
+        .arg("--out")
+        .arg(&out)
+        .arg(&ev_path)
+        .assert()
+        .success();
+    let alerts = read_jsonl(&out);
+    let mut scrape: Vec<String> = (0..28u32)
+        .flat_map(|p| {
+            let mut ids = vec![
+                format!("r{p:02}a"),
+                format!("r{p:02}b"),
+                format!("r{p:02}c"),
+            ];
+            if p % 5 != 0 {
+                ids.push(format!("r{p:02}d"));
+            }
+            ids
+        })
+        .collect();
+    scrape.sort();
+    let ids: Vec<&str> = scrape.iter().map(String::as_str).collect();
+    assert_eq!(ids.len(), 106);
+    assert_alerts(&alerts, vec![key("odd_volume", "burst", "rec0", &ids)]);
+    assert_eq!(alerts[0]["evidence"]["baseline"], "none");
 }
 
 /// An agency that did not configure its port-of-entry purpose as exempt is told which key
