@@ -39,7 +39,7 @@ use crate::refs::login_key;
 pub(crate) const DOC: DetectorDoc = DetectorDoc {
     name: "odd_volume",
     kinds: &["daily_count", "burst", "off_hours", "distinct_subjects", "export"],
-    what: "A user's lookups in a day far above their own history (for a user with fewer than `min_user_days` active days, against their own few days as their level, with the day-to-day swing of their unit's members, each measured against their own usual day, or their own median spread where it is wider, so that one earlier busy day does not hide the next, but only on a day out of the ordinary for their unit too; for a user with none, against the unit, and while the unit's history spans fewer than `min_peer_distinct_days` days against its member-days so far, today's included and the user's own left out, the day then needing the minimum ratio above the unit's 95th percentile), by a negative binomial test with Benjamini–Hochberg control across the users of the day (`daily_count`); far more typed queries within `burst_window_minutes` than the user's (or unit's) usual hourly rate allows, a query sent to several systems within two seconds counting once, or `burst_no_baseline_lookups` lookups counting every system's answer, a pace beyond work by hand, and that many alone before any history (`burst`); `off_hours_min_lookups` or more lookups in a day at hours of the day where the user (from three active days and a hundred lookups) has almost never worked, or, short of that, at which none of the days of work by the user and their unit (at least `min_user_days` of them) shows any work, a login's lookups after its holder left (terminated or on leave) not counted, since they are `inactive_account` and the holder's hours say nothing of whoever uses it (`off_hours`); many distinct people looked up without a case that explains it, against the user's usual breadth (`distinct_subjects`); one event returning far more records (`result_count`) than the user and their unit ever do, the unit judged from `min_peer_days` member-days over three days or more, and before that, at the end of the day, from `min_peer_days` member-days so far, today's included, against `export_young_ratio` times their largest result under `export_min_rows` unless a tenth of them reach it (`export`). A unit serves as a baseline for counts from `min_peer_distinct_days` days of its members' work, so a newcomer and a new deployment are judged from the first days. A case id does not make volume legitimate: every lookup counts.",
+    what: "A user's lookups in a day far above their own history (for a user with fewer than `min_user_days` active days, against their own few days as their level, with the day-to-day swing of their unit's members, each measured against their own usual day, or their own median spread where it is wider, so that one earlier busy day does not hide the next, but only on a day out of the ordinary for their unit too; for a user with none, against the unit, and while the unit's history spans fewer than `min_peer_distinct_days` days against its member-days so far, today's included and the user's own left out, the day then needing the minimum ratio above the unit's 95th percentile), by a negative binomial test with Benjamini–Hochberg control across the users of the day (`daily_count`); far more typed queries within `burst_window_minutes` than the user's (or unit's) usual hourly rate allows, a query sent to several systems within two seconds counting once, or `burst_no_baseline_lookups` lookups counting every system's answer, a pace beyond work by hand, and that many alone before any history (`burst`); `off_hours_min_lookups` or more lookups in a day at hours of the day where the user (from three active days and a hundred lookups) has almost never worked, or (from two such days) never within two hours, or, short of that, at which none of the days of work by the user and their unit (at least `min_user_days` of them) shows any work, a login's lookups after its holder left (terminated or on leave) not counted, since they are `inactive_account` and the holder's hours say nothing of whoever uses it (`off_hours`); many distinct people looked up without a case that explains it, against the user's usual breadth (`distinct_subjects`); one event returning far more records (`result_count`) than the user and their unit ever do, the unit judged from `min_peer_days` member-days over three days or more, and before that, at the end of the day, from `min_peer_days` member-days so far, today's included, against `export_young_ratio` times their largest result under `export_min_rows` unless a tenth of them reach it (`export`). A unit serves as a baseline for counts from `min_peer_distinct_days` days of its members' work, so a newcomer and a new deployment are judged from the first days. A case id does not make volume legitimate: every lookup counts.",
     why: "Browsing, bulk harvesting and exports for sale or for a third party show up as volume before anything else; hours nobody works are when misuse hopes not to be seen.",
     false_positives: "A new duty (a task force, a records backlog) or a permanent move to night shifts looks odd until the history catches up (`history_days`); a user with too little history is compared with a unit whose work differs from theirs; one-off legitimate bulk exports. Public holidays and quiet days only make later days look less odd, never more.",
     tuning: "`[odd_volume]` sets the false discovery rate, minimum counts and ratios of every kind; `[baseline]` how much history is kept and needed. `custodes baseline` builds the history from earlier logs so the first audited night is judged too.",
@@ -51,11 +51,11 @@ pub(crate) const DOC: DetectorDoc = DetectorDoc {
 /// only for a day out of the ordinary for their unit too).
 const MIN_OWN_EVIDENCE: usize = 3;
 
-/// A user's own days a young unit's hours of work must hold before they say which hours
-/// are unusual for that user: two days of day shifts put a night on a day off out of the
-/// ordinary (three were asked before, and a new deployment's fifth day went unjudged);
-/// one day could be the user's last on another shift.
-const MIN_OWN_DAYS_IN_YOUNG_UNIT: usize = 2;
+/// A user's own days that say which hours are unusual for them, with enough lookups (or
+/// held in a young unit's hours of work): two days of day shifts put a night out of the
+/// ordinary (three were asked before, and a day worker's night on their third or fifth day
+/// went unjudged); one day could be the user's last on another shift.
+const MIN_OWN_DAYS_FOR_HOURS: usize = 2;
 
 /// The share of a young unit's member-days returning `export_min_rows` or more from which
 /// such results are routine for it (see `judge_young_exports`).
@@ -97,7 +97,7 @@ fn unusual_hours(hist: &[u64; 24], max_share: f64) -> [bool; 24] {
     let mut out = [false; 24];
     for (h, o) in out.iter_mut().enumerate() {
         let around: u64 = (0..5).map(|k| hist[(h + 22 + k) % 24]).sum();
-        *o = (around as f64) < max_share * total as f64;
+        *o = around == 0 || (around as f64) < max_share * total as f64;
     }
     out
 }
@@ -191,6 +191,9 @@ struct HoursBasis {
     unusual: [bool; 24],
     basis: Basis,
     measure: HoursMeasure,
+    /// The share under which an hour is unusual: `off_hours_max_share`, or none at all
+    /// (0) for a user's own history of fewer than [`MIN_OWN_EVIDENCE`] days.
+    max_share: f64,
     /// Days (member-days for a unit) behind it.
     days: usize,
 }
@@ -453,23 +456,32 @@ impl OddVolume {
         // lookups come together and a part-timer's 40 lookups leave most hours empty.
         // The member-days must add up to as many days as a user's own history must
         // (`min_user_days`); a young unit counts only with two or more of the user's own
-        // days in it ([`MIN_OWN_DAYS_IN_YOUNG_UNIT`]), or a lone early-shift member of a new
+        // days in it ([`MIN_OWN_DAYS_FOR_HOURS`]), or a lone early-shift member of a new
         // unit would look odd every morning.
         // A share under `off_hours_max_share` means something only once the histogram holds
         // enough lookups for that share to be one lookup.
         let enough = |h: &[u64; 24]| h.iter().sum::<u64>() as f64 * c.off_hours_max_share >= 1.0;
-        let own_hours = own_all.days >= MIN_OWN_EVIDENCE && enough(&own_all.hours);
+        // Two days of work say which hours are the user's only where neither day comes
+        // within two hours (a detective's evening runs later one day than the day before);
+        // from three, hours with almost none of their lookups are unusual.
+        let own_hours = own_all.days >= MIN_OWN_DAYS_FOR_HOURS && enough(&own_all.hours);
+        let own_share = if own_all.days >= MIN_OWN_EVIDENCE {
+            c.off_hours_max_share
+        } else {
+            0.0
+        };
         let hours = if own_hours {
             Some(HoursBasis {
-                unusual: unusual_hours(&own_all.hours, c.off_hours_max_share),
+                unusual: unusual_hours(&own_all.hours, own_share),
                 basis: Basis::Own,
                 measure: HoursMeasure::Lookups(own_all.hours.iter().sum()),
+                max_share: own_share,
                 days: own_all.days,
             })
         } else {
             let mature = unit_all.distinct_days >= self.base.min_user_days;
             (unit_all.days >= self.base.min_user_days
-                && (mature || own_all.days >= MIN_OWN_DAYS_IN_YOUNG_UNIT))
+                && (mature || own_all.days >= MIN_OWN_DAYS_FOR_HOURS))
                 .then(|| HoursBasis {
                     unusual: quiet_hours(
                         &unit_all.window_days,
@@ -478,6 +490,7 @@ impl OddVolume {
                     ),
                     basis: Basis::Unit,
                     measure: HoursMeasure::Presence,
+                    max_share: c.off_hours_max_share,
                     days: unit_all.days,
                 })
         };
@@ -1050,13 +1063,18 @@ impl Detector for OddVolume {
             if let (Some(h), Some((first, last))) = (&l.hours, span(&s.off)) {
                 if s.off.len() >= self.cfg.off_hours_min_lookups as usize {
                     let hours: Vec<usize> = (0..24).filter(|&i| h.unusual[i]).collect();
-                    let share = self.cfg.off_hours_max_share * 100.0;
+                    let share = h.max_share * 100.0;
                     let days = h.days;
                     let (basis_text, baseline_lookups) = match h.measure {
                         HoursMeasure::Lookups(total) => (
                             format!(
-                                "{} {total} lookups over {days} days include almost none (under {share}% within two hours either side)",
-                                basis_phrase(h.basis, &l.unit)
+                                "{} {total} lookups over {days} days include {}",
+                                basis_phrase(h.basis, &l.unit),
+                                if h.max_share > 0.0 {
+                                    format!("almost none (under {share}% within two hours either side)")
+                                } else {
+                                    "none within two hours either side".to_string()
+                                }
                             ),
                             Some(total),
                         ),
@@ -1099,7 +1117,7 @@ impl Detector for OddVolume {
                             "baseline_lookups": baseline_lookups,
                             "baseline_days": days,
                             "unit": l.unit,
-                            "max_share": self.cfg.off_hours_max_share,
+                            "max_share": h.max_share,
                         }),
                     });
                 }

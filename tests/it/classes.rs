@@ -1293,6 +1293,98 @@ fn short_form_finds_an_associate() {
     );
 }
 
+/// A patrol unit that works around the clock, and two members who joined it on its seventh
+/// day. `new1` worked two day shifts (14:00 to 20:00 UTC, 50 lookups each), then does 30
+/// lookups between 04:00 and 06:00: the unit's night shift works those hours, but two days
+/// of the user's own, with nothing within two hours, say they are not theirs. `new2`'s
+/// evening runs later than the day before (one lookup at 19:30, then 19:00 to 22:00): within
+/// two hours of their own work, so not off hours however little of it there was.
+#[test]
+fn night_after_two_day_shifts_in_a_unit_that_works_nights() {
+    let users = ["ngt1", "ngt2", "ngt3", "day1", "day2", "new1", "new2"];
+    let mut ev = String::new();
+    let at = |day: usize, minute: usize, sec: usize| {
+        format!(
+            "2024-05-{day:02}T{:02}:{:02}:{sec:02}Z",
+            minute / 60,
+            minute % 60
+        )
+    };
+    for day in 1..=8usize {
+        for (i, u) in users.iter().take(5).enumerate() {
+            // Three night workers from 02:00, two day workers from 14:00, 50 lookups each.
+            let start = if i < 3 { 2 * 60 } else { 14 * 60 };
+            for k in 0..50usize {
+                let ts = at(day, start + k * 7, i);
+                lookup(
+                    &mut ev,
+                    &format!("{u}-{day}-{k}"),
+                    &ts,
+                    u,
+                    &format!("R-{u}"),
+                    2,
+                );
+            }
+        }
+    }
+    for day in 7..=8usize {
+        for k in 0..50usize {
+            let ts = at(day, 14 * 60 + k * 7, 10);
+            lookup(
+                &mut ev,
+                &format!("new1-{day}-{k}"),
+                &ts,
+                "new1",
+                "R-new1",
+                2,
+            );
+            let ts = at(day, 14 * 60 + k * 5, 20);
+            lookup(
+                &mut ev,
+                &format!("new2-{day}-{k}"),
+                &ts,
+                "new2",
+                "R-new2",
+                2,
+            );
+        }
+    }
+    lookup(
+        &mut ev,
+        "new2-late",
+        "2024-05-08T19:30:00Z",
+        "new2",
+        "R-new2",
+        2,
+    );
+    for k in 0..30usize {
+        let ts = at(9, 4 * 60 + k * 4, 10);
+        lookup(
+            &mut ev,
+            &format!("new1-night-{k}"),
+            &ts,
+            "new1",
+            "R-new1",
+            2,
+        );
+        let ts = at(9, 19 * 60 + k * 6, 20);
+        lookup(&mut ev, &format!("new2-eve-{k}"), &ts, "new2", "R-new2", 2);
+    }
+    let (_dir, alerts) = audit_built(&unit_refs(&users, "PATROL"), &ev);
+    assert_eq!(
+        volume_kinds(&alerts),
+        vec![("off_hours".to_string(), "new1".to_string())],
+        "{alerts:#?}"
+    );
+    let off = alerts
+        .iter()
+        .find(|a| a["kind"] == "off_hours")
+        .expect("off_hours alert");
+    assert_eq!(off["event_ids"].as_array().map(Vec::len), Some(30));
+    assert_eq!(off["evidence"]["baseline"], "own");
+    assert_eq!(off["evidence"]["baseline_days"], 2);
+}
+
 /// A new deployment's fourth day: six day workers of one unit, 14:00 to 20:00 UTC; one of
 /// them, with two days of their own, does 30 lookups between 08:00 and 10:00 on a day off.
 /// Two of their own days in the unit's young history are enough to say that those hours
