@@ -580,20 +580,13 @@ impl Resolver {
             .as_deref()
             .filter(|c| !self.placeholder_case_ids.contains(&match_key(c)))
             .map(|c| self.cases.typed(c));
-        // Explained first: a lookup of a subject of any case the user works, open at the
-        // time, needs nothing more — whatever case id (or none) was typed.
         let who = self
             .cases
             .asker(&ev.user, personnel.map(|p| p.employee_id.as_str()));
-        if query.is_identifying() {
-            if let Some(c) = self.cases.explaining(query, &who, ev.ts, typed, subjects) {
-                return CaseStatus::Explained {
-                    case_id: c.to_string(),
-                };
-            }
-        }
         // A typed case that does not exist, was not open or is not the user's is suspect
-        // whoever was looked up and whatever the purpose: an exempt purpose needs no case,
+        // whoever was looked up, whatever the purpose, and whatever other case of the
+        // user's lists the person: the case typed is the justification the record keeps,
+        // and a made-up or borrowed one is the finding. An exempt purpose needs no case,
         // but does not make someone else's case the user's.
         if let Some(t) = typed {
             let case_id = || self.cases.canonical(t);
@@ -604,6 +597,15 @@ impl Resolver {
             }
             if self.cases.has_assignments() && !self.cases.is_assigned(t, &who, ev.ts) {
                 return CaseStatus::NotAssigned { case_id: case_id() };
+            }
+        }
+        // Then explained: a lookup of a subject of any case the user works, open at the
+        // time, needs nothing more, under the case typed, another of theirs or none.
+        if query.is_identifying() {
+            if let Some(c) = self.cases.explaining(query, &who, ev.ts, typed, subjects) {
+                return CaseStatus::Explained {
+                    case_id: c.to_string(),
+                };
             }
         }
         if let Some(p) = ev.purpose.as_deref() {

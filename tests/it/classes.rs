@@ -49,8 +49,10 @@ fn address_typed_not_copied() {
 }
 
 /// A case id that does not exist, a closed case or someone else's case is suspect whoever
-/// was looked up — a plate or a name in no reference table included — and an exempt
-/// purpose does not make a non-existent case acceptable (with no case at all it does).
+/// was looked up — a plate or a name in no reference table included, or the subject of
+/// another case of the user's (b08–b10: Arno Kettleby, whom ptl1's C-100 lists) — and an
+/// exempt purpose does not make a non-existent case acceptable (with no case at all it
+/// does). With no case typed, the user's C-100 explains the lookup of Kettleby (b11).
 #[test]
 fn bad_case_whoever_was_looked_up() {
     let alerts = audit_fixture(
@@ -61,9 +63,10 @@ fn bad_case_whoever_was_looked_up() {
         &alerts,
         vec![
             key("no_case", "unknown_case", "ptl1", &["b01"]),
-            key("no_case", "not_assigned", "ptl1", &["b02"]),
+            key("no_case", "not_assigned", "ptl1", &["b02", "b10"]),
             key("no_case", "unknown_case", "ptl1", &["b03"]),
-            key("no_case", "closed_case", "ptl1", &["b05"]),
+            key("no_case", "closed_case", "ptl1", &["b05", "b09"]),
+            key("no_case", "unknown_case", "ptl1", &["b08"]),
         ],
     );
 }
