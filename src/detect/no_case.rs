@@ -10,7 +10,7 @@ use crate::identity::{CaseStatus, Resolved};
 pub(crate) const DOC: DetectorDoc = DetectorDoc {
     name: "no_case",
     kinds: &["missing", "unknown_case", "closed_case", "not_assigned", "subject_not_in_case"],
-    what: "A lookup that no case explains: no case id, a case id that does not exist, a case not open at the time, a case the user is not assigned to, or a valid case that does not list the person looked up (a cover case).",
+    what: "A lookup (or a bulk export, which may name nobody) that no case explains: no case id, a case id that does not exist, a case not open at the time, a case the user is not assigned to, or a valid case that does not list the person looked up (a cover case).",
     why: "Inspections found searches with no case or purpose behind them and no supervisory review; a documented purpose is what makes a lookup defensible.",
     false_positives: "Work that needs no case but is not configured as exempt (roadside checks, dispatch); case-subject lists that are incomplete (`subject_not_in_case`).",
     tuning: "`no_case.exempt_purposes`, `no_case.exempt_systems`, `no_case.exempt_actions`, `no_case.check_subjects`.",
@@ -29,13 +29,19 @@ impl Detector for NoCase {
         let Some(kind) = r.case.no_case_kind() else {
             return;
         };
-        // A lookup that searched for nobody (an empty form, a listing) with no case is still
-        // a lookup without purpose; it is reported, as what was searched is in the evidence.
         let base = match r.case {
             CaseStatus::Missing => Severity::Low,
             _ => Severity::Medium,
         };
-        let what = searched(ev);
+        // A bulk export that names nobody is reported by what it took out.
+        let what = if ev.subject.is_empty() && ev.action.eq_ignore_ascii_case("export") {
+            match ev.result_count {
+                Some(n) => format!("Export of {n} records"),
+                None => "Export of records".to_string(),
+            }
+        } else {
+            format!("Lookup of {}", searched(ev))
+        };
         let mut evidence = json!({
             "case": r.case,
             "case_id": ev.case_id,
@@ -53,8 +59,8 @@ impl Detector for NoCase {
             strength: 1.0,
             group: format!("case:{case}"),
             reason: match r.case {
-                CaseStatus::Missing => format!("Lookup of {what} with no case attached."),
-                _ => format!("Lookup of {what} {}.", r.case.phrase()),
+                CaseStatus::Missing => format!("{what} with no case attached."),
+                _ => format!("{what} {}.", r.case.phrase()),
             },
             evidence,
             also: Vec::new(),

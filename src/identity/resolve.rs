@@ -16,6 +16,9 @@ use crate::config::Config;
 use crate::event::Event;
 use crate::refs::{login_key, Association, Client, Personnel, RefData, WatchEntry};
 
+/// The contract's action for a bulk export (`result_count` rows), which may name nobody.
+const BULK_EXPORT: &str = "export";
+
 /// Where a lookup stands with respect to cases. Exactly one applies to each lookup.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "status", rename_all = "snake_case")]
@@ -509,7 +512,19 @@ impl Resolver {
             && !anyones_association
             && watchlist.is_empty()
             && subjects.is_empty());
-        let case = self.case_status(ev, is_lookup, &action, &query, personnel, &subjects, known);
+        // A bulk export names nobody, but it is records taken out all the same: the case
+        // behind it is checked as a lookup's is (one that does not exist, is not the user's,
+        // or none at all); with nobody named there is no subject to find in it.
+        let bulk_export = !is_lookup && action == BULK_EXPORT && !self.non_lookup.contains(&action);
+        let case = self.case_status(
+            ev,
+            is_lookup || bulk_export,
+            &action,
+            &query,
+            personnel,
+            &subjects,
+            known,
+        );
         Resolved {
             is_lookup,
             is_write: is_lookup && self.write_actions.contains(&action),

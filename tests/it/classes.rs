@@ -1187,6 +1187,43 @@ fn export_on_the_first_day_of_the_logs() {
     assert_eq!(a["event_ids"], serde_json::json!(["x-1-0"]), "{a:#}");
 }
 
+/// A bulk export names nobody, but the case behind it is checked as a lookup's is: one
+/// without a case (80,960 rows from a patrol car) is `missing`, one under a case that does
+/// not exist is `unknown_case`, one under the user's own open case raises nothing from
+/// `no_case`; logins and logouts are not lookups at all.
+#[test]
+fn export_without_a_case() {
+    let users = ["pat1", "pat2"];
+    let ev = [
+        r#"{"id":"x1","ts":"2024-05-14T09:00:00Z","user":"pat1","action":"login"}"#,
+        r#"{"id":"x2","ts":"2024-05-14T09:10:00Z","user":"pat1","action":"export","system":"RMS","result_count":80960}"#,
+        r#"{"id":"x3","ts":"2024-05-14T09:20:00Z","user":"pat1","action":"export","system":"RMS","result_count":400,"case_id":"C-404"}"#,
+        r#"{"id":"x4","ts":"2024-05-14T09:30:00Z","user":"pat2","action":"export","system":"RMS","result_count":400,"case_id":"c-1"}"#,
+        r#"{"id":"x5","ts":"2024-05-14T09:40:00Z","user":"pat1","action":"logout"}"#,
+    ]
+    .join("\n");
+    let (_dir, alerts) = audit_built(&unit_refs(&users, "PATROL"), &ev);
+    let no_case: Vec<Value> = alerts
+        .into_iter()
+        .filter(|a| a["detector"] == "no_case")
+        .collect();
+    assert_alerts(
+        &no_case,
+        vec![
+            key("no_case", "missing", "pat1", &["x2"]),
+            key("no_case", "unknown_case", "pat1", &["x3"]),
+        ],
+    );
+    let missing = no_case
+        .iter()
+        .find(|a| a["kind"] == "missing")
+        .expect("missing alert");
+    assert_eq!(
+        missing["reason"],
+        "Export of 80960 records with no case attached."
+    );
+}
+
 /// A records unit's first bulk run (18,349 rows) comes on the third day, when the unit's
 /// results so far reach 362: a hundred times that is the bar while the unit's history is
 /// this young, so the run is not news; 40,000 rows the same day would be.
