@@ -34,7 +34,7 @@ use tokio_util::sync::CancellationToken;
 use super::deliver::SinkWake;
 use super::item::{FileId, Gap, Generation, Item, Line, Position};
 use super::metrics::Metrics;
-use super::writer::{GenerationRecord, Step, Writer};
+use super::writer::{GapFound, GenerationRead, GenerationRecord, SourceProgress, Step, Writer};
 use super::ServiceError;
 use crate::alert::sink::JsonLinesSink;
 use crate::alert::Alert;
@@ -836,11 +836,9 @@ impl Pipeline {
                 .sources
                 .iter()
                 .zip(&self.tracks)
-                .map(|(s, t)| {
-                    (
-                        s.name.clone(),
-                        serde_json::to_value(t.consumed).unwrap_or_default(),
-                    )
+                .map(|(s, t)| SourceProgress {
+                    source: s.name.clone(),
+                    position: serde_json::to_value(t.consumed).unwrap_or_default(),
                 })
                 .collect(),
             generations: self
@@ -861,15 +859,21 @@ impl Pipeline {
                 .iter()
                 .zip(&self.tracks)
                 .flat_map(|(s, t)| {
-                    t.gen_read
-                        .iter()
-                        .map(|(f, at)| (s.name.clone(), file_key(f), *at))
+                    t.gen_read.iter().map(|(f, at)| GenerationRead {
+                        source: s.name.clone(),
+                        key: file_key(f),
+                        offset: *at,
+                    })
                 })
                 .collect(),
             gaps: self
                 .gaps
                 .drain(..)
-                .map(|(s, g)| (s, self.sources[s].name.clone(), g))
+                .map(|(s, gap)| GapFound {
+                    source_index: s,
+                    source: self.sources[s].name.clone(),
+                    gap,
+                })
                 .collect(),
             checkpoint: self.checkpoint.take(),
         };

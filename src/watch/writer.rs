@@ -51,16 +51,40 @@ pub struct Step {
     pub rejects: Vec<StoredReject>,
     /// Events analysed since the last step.
     pub events: Vec<Analysed>,
-    /// Each source's name and position (JSON) of the next line to read.
-    pub progress: Vec<(Arc<str>, Value)>,
+    /// Where each source's next line to read is.
+    pub progress: Vec<SourceProgress>,
     /// Generations of followed files, in the order they were read.
     pub generations: Vec<GenerationRecord>,
-    /// How far generations were read: source, key, offset.
-    pub gen_read: Vec<(Arc<str>, String, u64)>,
-    /// Gaps found: source index (for metrics), source name, the gap.
-    pub gaps: Vec<(usize, Arc<str>, Gap)>,
+    /// How far generations were read.
+    pub gen_read: Vec<GenerationRead>,
+    /// Parts of followed files found unreadable since the last step.
+    pub gaps: Vec<GapFound>,
     /// Engine state, resume points (JSON) and the first inbox id still needed.
     pub checkpoint: Option<crate::store::NewCheckpoint>,
+}
+
+/// Where one source's next line to read is, as the store records it.
+pub struct SourceProgress {
+    pub source: Arc<str>,
+    /// The [`super::item::Position`] (JSON).
+    pub position: Value,
+}
+
+/// How far one generation of a followed file has been read.
+pub struct GenerationRead {
+    pub source: Arc<str>,
+    /// `file_key` of the generation's identity.
+    pub key: String,
+    /// Bytes read from its start.
+    pub offset: u64,
+}
+
+/// A part of a followed file that could not be read.
+pub struct GapFound {
+    /// The source's index, for its metrics.
+    pub source_index: usize,
+    pub source: Arc<str>,
+    pub gap: Gap,
 }
 
 /// A followed file's generation as the store records it.
@@ -243,20 +267,25 @@ impl Committer {
                     let ts = format_ts(&ev.ts);
                     batch.event_with(&ev.id, &ts, &ev.user, &json, facts, refs)?;
                 }
-                for (name, position) in &step.progress {
-                    batch.progress(name, position)?;
+                for p in &step.progress {
+                    batch.progress(&p.source, &p.position)?;
                 }
                 // Generations before their progress, in the order they were read.
                 for g in &step.generations {
                     batch.generation(&g.source, &g.key, &g.record, g.seen)?;
                 }
-                for (name, key, at) in &step.gen_read {
-                    batch.generation_read(name, key, *at)?;
+                for r in &step.gen_read {
+                    batch.generation_read(&r.source, &r.key, r.offset)?;
                 }
-                for (s, name, g) in &step.gaps {
+                for GapFound {
+                    source_index,
+                    source,
+                    gap: g,
+                } in &step.gaps
+                {
                     let key = g.id.as_ref().map(file_key).unwrap_or_default();
-                    if batch.gap(name, &key, &g.file, g.from, g.to, &g.reason)? {
-                        new_gaps.push(*s);
+                    if batch.gap(source, &key, &g.file, g.from, g.to, &g.reason)? {
+                        new_gaps.push(*source_index);
                     }
                 }
                 if let Some(cp) = &step.checkpoint {
