@@ -246,6 +246,19 @@ fn a_public_holiday_and_the_day_after_are_ordinary() {
     assert_eq!(kinds(&w.audit(&[])), vec![]);
 }
 
+/// An alert's event ids, in its order.
+fn event_ids(alert: &Value) -> Vec<String> {
+    alert["event_ids"]
+        .as_array()
+        .map(|v| {
+            v.iter()
+                .filter_map(Value::as_str)
+                .map(String::from)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 #[test]
 fn burst_flags_a_scripted_run_but_not_a_busy_few_minutes() {
     let mut w = patrol();
@@ -275,11 +288,7 @@ fn burst_flags_a_scripted_run_but_not_a_busy_few_minutes() {
     }
     let alerts = w.audit(&[]);
     assert_eq!(kinds(&alerts), vec![k("burst", "ada", d)]);
-    let ids: Vec<&str> = alerts[0]["event_ids"]
-        .as_array()
-        .map(|v| v.iter().filter_map(Value::as_str).collect())
-        .unwrap_or_default();
-    assert_eq!(ids, burst.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(event_ids(&alerts[0]), burst);
     assert!(alerts[0]["reason"]
         .as_str()
         .unwrap_or_default()
@@ -314,11 +323,7 @@ fn burst_counts_every_system_against_a_pace_beyond_work_by_hand() {
     }
     let alerts = w.audit(&[]);
     assert_eq!(kinds(&alerts), vec![k("burst", "ada", d)]);
-    let ids: Vec<&str> = alerts[0]["event_ids"]
-        .as_array()
-        .map(|v| v.iter().filter_map(Value::as_str).collect())
-        .unwrap_or_default();
-    assert_eq!(ids, scrape.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(event_ids(&alerts[0]), scrape);
     let e = &alerts[0]["evidence"];
     assert_eq!(e["peak_in_window"], 75);
     assert_eq!(e["typed_in_peak_window"], 25);
