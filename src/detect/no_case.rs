@@ -5,7 +5,7 @@ use serde_json::json;
 use super::{Context, Detector, DetectorDoc, Finding};
 use crate::alert::Severity;
 use crate::event::Event;
-use crate::identity::{CaseStatus, Resolved};
+use crate::identity::{CaseStatus, Resolved, BULK_EXPORT};
 
 pub(crate) const DOC: DetectorDoc = DetectorDoc {
     name: "no_case",
@@ -34,7 +34,7 @@ impl Detector for NoCase {
             _ => Severity::Medium,
         };
         // A bulk export that names nobody is reported by what it took out.
-        let what = if ev.subject.is_empty() && ev.action.eq_ignore_ascii_case("export") {
+        let what = if ev.subject.is_empty() && ev.action.eq_ignore_ascii_case(BULK_EXPORT) {
             match ev.result_count {
                 Some(n) => format!("Export of {n} records"),
                 None => "Export of records".to_string(),

@@ -17,7 +17,7 @@ use crate::event::Event;
 use crate::refs::{login_key, Association, Client, Personnel, RefData, WatchEntry};
 
 /// The contract's action for a bulk export (`result_count` rows), which may name nobody.
-const BULK_EXPORT: &str = "export";
+pub(crate) const BULK_EXPORT: &str = "export";
 
 /// Where a lookup stands with respect to cases. Exactly one applies to each lookup.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
