@@ -611,7 +611,13 @@ pub(crate) fn grade(
         && dob_eq
         && cfg.allow_typos
         && p.name.as_ref().is_some_and(|pn| loose_given_name(q, pn));
-    if agreement == Some(NameAgreement::Conflict) && !pid_eq && !loose {
+    // A compound surname typed in part (`RUIZ, KEISHA` for `RUIZ-SANCHEZ, KEISHA`), the
+    // given names agreeing, with the same date of birth: the person. Without the date, a
+    // part of a compound surname is too common a name to say who.
+    let part = agreement == Some(NameAgreement::Conflict)
+        && dob_eq
+        && p.name.as_ref().is_some_and(|pn| compound_part(q, pn));
+    if agreement == Some(NameAgreement::Conflict) && !pid_eq && !loose && !part {
         return None;
     }
 
@@ -619,7 +625,7 @@ pub(crate) fn grade(
     if pid_eq {
         fields.push("person_id");
     }
-    if agreement.is_some_and(|a| a != NameAgreement::Conflict) || loose {
+    if agreement.is_some_and(|a| a != NameAgreement::Conflict) || loose || part {
         fields.push("name");
     }
     if dob_eq {
@@ -649,6 +655,8 @@ pub(crate) fn grade(
         (MatchKind::PersonId, 1.0, None)
     } else if dob_eq && loose {
         (MatchKind::NameDob, 0.75, None)
+    } else if dob_eq && part {
+        (MatchKind::NameDob, 0.88, None)
     } else if dob_eq && name_ok {
         let s = match agreement {
             Some(NameAgreement::Exact) => 0.97,
@@ -686,6 +694,8 @@ pub(crate) fn grade(
         fields,
         name_agreement: if loose {
             Some("approximate")
+        } else if part {
+            Some("surname_part")
         } else {
             agreement.and_then(agreement_name)
         },

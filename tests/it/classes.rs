@@ -1333,6 +1333,31 @@ fn short_form_finds_an_associate() {
     );
 }
 
+/// A compound surname typed in part finds a declared associate when the birth date is
+/// typed too: `RUIZ, KEISHA` born 1986-09-12 is the Keisha Ruiz-Sanchez the user declared
+/// as ex-partner (a first part reads as a shortened surname, as before), `LOPEZ, TOMAS`
+/// the Tomas Garcia Lopez declared as family (a second part did not match). Without the
+/// date, with another given name or another date, it is nobody in particular.
+#[test]
+fn compound_surname_finds_an_associate() {
+    let alerts = audit_fixture("classes/compound_surname_finds_an_associate", None);
+    assert_alerts(
+        &alerts,
+        vec![
+            key("association_lookup", "ex_partner", "pat1", &["c01"]),
+            key("association_lookup", "family", "pat1", &["c02"]),
+        ],
+    );
+    let family = alerts
+        .iter()
+        .find(|a| a["kind"] == "family")
+        .expect("family alert");
+    assert_eq!(
+        family["evidence"]["match"]["name_agreement"], "surname_part",
+        "{family:#}"
+    );
+}
+
 /// A patrol unit that works around the clock, and two members who joined it on its seventh
 /// day. `new1` worked two day shifts (14:00 to 20:00 UTC, 50 lookups each), then does 30
 /// lookups between 04:00 and 06:00: the unit's night shift works those hours, but two days
