@@ -38,7 +38,7 @@ const IDLE_POLL: Duration = Duration::from_secs(1);
 /// The senders: built by [`Delivery::build`], running after [`Delivery::spawn`].
 pub struct Delivery {
     ready: Vec<Sender>,
-    senders: Vec<(String, JoinHandle<Result<(), String>>)>,
+    senders: Vec<(String, JoinHandle<Result<(), SenderError>>)>,
     wakes: Vec<Arc<Notify>>,
     finishing: Arc<AtomicBool>,
 }
@@ -146,12 +146,32 @@ impl Delivery {
         for (name, h) in self.senders {
             match h.join() {
                 Ok(Ok(())) => {}
-                Ok(Err(why)) => failed.push(why),
+                Ok(Err(why)) => failed.push(why.to_string()),
                 Err(_) => failed.push(format!("sink `{name}`: its sender panicked")),
             }
         }
         failed
     }
+}
+
+/// Why a sink's sender stopped with alerts still owed (they stay in the store's outbox).
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum SenderError {
+    /// The store's outbox could not be read or its progress written.
+    #[error("sink `{sink}`: {source}")]
+    Store {
+        sink: String,
+        #[source]
+        source: Box<crate::store::StoreError>,
+    },
+    /// The sources had ended and the sink failed `max_attempts` times in a row.
+    #[error("sink `{sink}`: gave up after {attempts} attempts in a row: {why}; {owed} alert(s) stay owed in the store")]
+    GaveUp {
+        sink: String,
+        attempts: u32,
+        why: String,
+        owed: u64,
+    },
 }
 
 /// One sink's sender (runs on a thread of its own, with a small runtime for its I/O).
@@ -169,7 +189,7 @@ struct Sender {
 }
 
 impl Sender {
-    fn run(mut self) -> Result<(), String> {
+    fn run(mut self) -> Result<(), SenderError> {
         let result = self.deliver();
         if let Err(why) = &result {
             tracing::error!(sink = %self.sink.name, error = %why, "Sink stopped; its alerts stay owed in the store and are sent at the next start.");
@@ -185,7 +205,7 @@ impl Sender {
         result
     }
 
-    fn deliver(&mut self) -> Result<(), String> {
+    fn deliver(&mut self) -> Result<(), SenderError> {
         let retry = self.sink.retry();
         let name = self.sink.name.clone();
         let m = &self.metrics.sinks[self.index];
@@ -195,9 +215,12 @@ impl Sender {
             if self.cancel.is_cancelled() {
                 return Ok(());
             }
-            let store_err = |e: crate::store::StoreError| {
+            let store_err = |source: crate::store::StoreError| {
                 self.metrics.store_errors.fetch_add(1, Ordering::Relaxed);
-                format!("sink `{name}`: {e}")
+                SenderError::Store {
+                    sink: name.clone(),
+                    source: Box::new(source),
+                }
             };
             let pending = self
                 .store
@@ -249,11 +272,12 @@ impl Sender {
                     failed_in_row = failed_in_row.saturating_add(1);
                     let finishing = self.finishing.load(Ordering::SeqCst);
                     if finishing && failed_in_row >= retry.max_attempts {
-                        return Err(format!(
-                            "sink `{name}`: gave up after {failed_in_row} attempts in a row: {}; {} alert(s) stay owed in the store",
-                            f.why,
-                            backlog.saturating_sub(taken as u64)
-                        ));
+                        return Err(SenderError::GaveUp {
+                            sink: name,
+                            attempts: failed_in_row,
+                            why: f.why.to_string(),
+                            owed: backlog.saturating_sub(taken as u64),
+                        });
                     }
                     let wait = backoff(
                         failed_in_row,

@@ -231,7 +231,10 @@ pub fn follow(
     let source = spec.source;
     if let Err(error) = follow_inner(&spec, &tx, &cancel, &metrics) {
         tracing::error!(source = %spec.path.display(), %error, "Followed file failed.");
-        let _ = tx.blocking_send(Item::Failed { source, error });
+        let _ = tx.blocking_send(Item::Failed {
+            source,
+            error: error.to_string(),
+        });
     }
 }
 
@@ -260,7 +263,29 @@ enum StartError {
     /// An older generation cannot be read: a gap to report.
     Gap(Gap),
     /// The followed path cannot be read: the source fails.
-    Fatal(String),
+    Fatal(FollowError),
+}
+
+/// Why a followed file's source stops: the service stops with it, naming the file.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum FollowError {
+    /// `--once` over a path that is not there.
+    #[error("{path}: no such file")]
+    NoSuchFile { path: String },
+    /// The live file cannot be opened.
+    #[error("{path}: cannot open: {source}")]
+    Open {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    /// The live file cannot be read any further.
+    #[error("{path}: read failed: {source}")]
+    Read {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
 }
 
 /// Opens a file as a step plans to read it: the source, where it stands, and the opened
@@ -334,7 +359,10 @@ fn start(
             return Err(StartError::Missing)
         }
         Err(e) if step.live && e.kind() != std::io::ErrorKind::NotFound => {
-            return Err(StartError::Fatal(format!("{shown}: cannot open: {e}")))
+            return Err(StartError::Fatal(FollowError::Open {
+                path: shown.to_string(),
+                source: e,
+            }))
         }
         Err(e) => {
             return Err(StartError::Gap(gap(
@@ -391,14 +419,14 @@ fn follow_inner(
     tx: &Sender<Item>,
     cancel: &CancellationToken,
     metrics: &Metrics,
-) -> Result<(), String> {
+) -> Result<(), FollowError> {
     let path = spec.path.as_path();
     let shown = path.display().to_string();
     let source = spec.source;
     let mut known = spec.chain.clone();
     let mut queue: VecDeque<Planned> = rotation::plan(path, spec.resume, &spec.chain).into();
     if spec.once && queue.is_empty() {
-        return Err(format!("{shown}: no such file"));
+        return Err(FollowError::NoSuchFile { path: shown });
     }
     // Orders positions across the generations read in this run.
     let mut generation = 0u64;
@@ -501,7 +529,12 @@ fn follow_inner(
         let n = match r.src.read(&mut chunk) {
             Ok(n) => n,
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(e) if r.live => return Err(format!("{shown}: read failed: {e}")),
+            Err(e) if r.live => {
+                return Err(FollowError::Read {
+                    path: shown.clone(),
+                    source: e,
+                })
+            }
             Err(e) => {
                 // A damaged older generation: what was read stands, the rest is a gap.
                 r.cutter.flush(&mut lines);
