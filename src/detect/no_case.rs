@@ -5,7 +5,7 @@ use serde_json::json;
 use super::{Context, Detector, DetectorDoc, Finding};
 use crate::alert::Severity;
 use crate::event::Event;
-use crate::identity::{CaseStatus, Resolved, BULK_EXPORT};
+use crate::identity::{CaseStatus, Resolved};
 
 pub(crate) const DOC: DetectorDoc = DetectorDoc {
     name: "no_case",
@@ -33,8 +33,9 @@ impl Detector for NoCase {
             CaseStatus::Missing => Severity::Low,
             _ => Severity::Medium,
         };
-        // A bulk export that names nobody is reported by what it took out.
-        let what = if ev.subject.is_empty() && ev.action.eq_ignore_ascii_case(BULK_EXPORT) {
+        // The one event that is not a lookup yet has a case status is a bulk export that
+        // names nobody (`Resolver::resolve`): it is reported by what it took out.
+        let what = if !r.is_lookup {
             match ev.result_count {
                 Some(n) => format!("Export of {n} records"),
                 None => "Export of records".to_string(),

@@ -212,11 +212,23 @@ enum HoursMeasure {
 #[derive(Debug, Clone)]
 struct Limits {
     unit: String,
-    /// Burst: (lookups needed in the window, expected in the window, basis).
-    burst: Option<(u32, f64, Basis)>,
+    burst: Option<BurstBar>,
     /// Off hours: which hours are unusual, and what says so.
     hours: Option<HoursBasis>,
     export: ExportBar,
+}
+
+/// What makes a `burst` for one user on one day.
+#[derive(Debug, Clone, Copy)]
+struct BurstBar {
+    /// Typed queries needed in the window (a query sent to several systems counts once).
+    need: u32,
+    /// Lookups needed in the window, every system's answer counting: a pace beyond work
+    /// by hand, unless the user's usual pace asks more.
+    need_all: u32,
+    /// Lookups a window holds at the usual rate (the Poisson mean).
+    expected: f64,
+    basis: Basis,
 }
 
 /// How large a result is an `export` for one user on one day.
@@ -438,16 +450,26 @@ impl OddVolume {
                 let expected = r * minutes / 60.0;
                 let need = (c.burst_min_lookups as f64)
                     .max((c.burst_min_ratio * expected).ceil())
-                    .max(poisson_critical(expected, c.burst_max_p) as f64);
-                Some((need as u32, expected, basis))
+                    .max(poisson_critical(expected, c.burst_max_p) as f64)
+                    as u32;
+                Some(BurstBar {
+                    need,
+                    need_all: need.max(c.burst_no_baseline_lookups),
+                    expected,
+                    basis,
+                })
             }
             // No history yet (a new agency, a new unit): a pace nobody keeps up by hand is
             // a scrape from the first day.
-            None => Some((
-                c.burst_no_baseline_lookups.max(c.burst_min_lookups),
-                0.0,
-                Basis::None,
-            )),
+            None => {
+                let need = c.burst_no_baseline_lookups.max(c.burst_min_lookups);
+                Some(BurstBar {
+                    need,
+                    need_all: need,
+                    expected: 0.0,
+                    basis: Basis::None,
+                })
+            }
         };
         // Hours of work are a rhythm. Enough of the user's own lookups show it (a day
         // worker's three days say their nights are unusual). Short of that, the days
@@ -954,14 +976,13 @@ impl Detector for OddVolume {
             fan_out,
         });
         s.recent_fan_out += usize::from(fan_out);
-        if let Some((need, _, _)) = limits.burst {
+        if let Some(bar) = limits.burst {
             // Against the user's usual pace, what they typed: a busy few minutes sends each
             // query to two or three systems. Against a pace nobody keeps up by hand, every
             // system's answer: a scrape sent to four systems pulls four records a person.
             let all = s.recent.len();
-            let typed = all - s.recent_fan_out.min(all);
-            let need_all = need.max(self.cfg.burst_no_baseline_lookups);
-            if typed >= need as usize || all >= need_all as usize {
+            let typed = all.saturating_sub(s.recent_fan_out);
+            if typed >= bar.need as usize || all >= bar.need_all as usize {
                 s.burst_peak = s.burst_peak.max(all);
                 s.burst_peak_typed = s.burst_peak_typed.max(typed);
                 for r in s.recent.iter_mut().skip(s.recent_flagged) {
@@ -1000,9 +1021,13 @@ impl Detector for OddVolume {
             let Some(l) = &s.limits else {
                 continue;
             };
-            if let (Some((need, expected, basis)), Some((first, last))) = (l.burst, span(&s.burst))
-            {
-                let need_all = need.max(self.cfg.burst_no_baseline_lookups);
+            if let (Some(bar), Some((first, last))) = (l.burst, span(&s.burst)) {
+                let BurstBar {
+                    need,
+                    need_all,
+                    expected,
+                    basis,
+                } = bar;
                 // Without a baseline there is no model, hence no p-value to state. The
                 // usual rate counts every lookup, so the window does too.
                 let p_value = (basis != Basis::None)

@@ -22,7 +22,7 @@ pub mod resolve;
 pub use index::Query;
 pub(crate) use index::{KnownPerson, Match, MatchKind, NameStats, PersonIndex};
 pub use resolve::{CaseStatus, Resolver};
-pub(crate) use resolve::{Resolved, SearchCase, BULK_EXPORT};
+pub(crate) use resolve::{Resolved, SearchCase};
 
 /// A short name for the person behind a match: their first id, or the name shown. Used in
 /// reasons and group keys by the detectors and in the behaviour history's person rows.

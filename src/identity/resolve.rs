@@ -17,7 +17,7 @@ use crate::event::Event;
 use crate::refs::{login_key, Association, Client, Personnel, RefData, WatchEntry};
 
 /// The contract's action for a bulk export (`result_count` rows), which may name nobody.
-pub(crate) const BULK_EXPORT: &str = "export";
+const BULK_EXPORT: &str = "export";
 
 /// Where a lookup stands with respect to cases. Exactly one applies to each lookup.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -514,7 +514,8 @@ impl Resolver {
             && subjects.is_empty());
         // A bulk export names nobody, but it is records taken out all the same: the case
         // behind it is checked as a lookup's is (one that does not exist, is not the user's,
-        // or none at all); with nobody named there is no subject to find in it.
+        // or none at all); with nobody named there is no subject to find in it. It is the
+        // only event that is not a lookup yet has a case status (`no_case` relies on it).
         let bulk_export = !is_lookup && action == BULK_EXPORT && !self.non_lookup.contains(&action);
         let case = self.case_status(
             ev,

@@ -321,97 +321,63 @@ fn volume_without_history() {
 /// same day, 13 people each sent to three systems (39 lookups), is work.
 #[test]
 fn scrape_fanned_out_to_several_systems() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let refs = dir.path().join("refs");
-    write(
-        &refs.join("personnel.csv"),
-        &format!(
-            "{PERSONNEL_HEADER}rec0,E0,P-E0,Clerkson,Dana,1981-02-03,,,,RECORDS,,HQ,active,\n\
-             rec1,E1,P-E1,Filer,Rory,1979-04-05,,,,RECORDS,,HQ,active,\n"
+    let refs = vec![
+        (
+            "personnel.csv",
+            format!(
+                "{PERSONNEL_HEADER}rec0,E0,P-E0,Clerkson,Dana,1981-02-03,,,,RECORDS,,HQ,active,\n\
+                 rec1,E1,P-E1,Filer,Rory,1979-04-05,,,,RECORDS,,HQ,active,\n"
+            ),
         ),
-    );
-    write(
-        &refs.join("cases.csv"),
-        "case_id,status,opened,closed,unit\nC-2024-011211,open,2024-05-01,,RECORDS\nC-2024-011300,open,2024-05-01,,RECORDS\n",
-    );
-    write(
-        &refs.join("case_assignments.csv"),
-        "case_id,user,from,to\nC-2024-011211,rec0,2024-05-01,\nC-2024-011300,rec1,2024-05-01,\n",
-    );
+        (
+            "cases.csv",
+            "case_id,status,opened,closed,unit\nC-2024-011211,open,2024-05-01,,RECORDS\nC-2024-011300,open,2024-05-01,,RECORDS\n".to_string(),
+        ),
+        (
+            "case_assignments.csv",
+            "case_id,user,from,to\nC-2024-011211,rec0,2024-05-01,\nC-2024-011300,rec1,2024-05-01,\n".to_string(),
+        ),
+    ];
+    let hms = |t: u32| format!("{:02}:{:02}:{:02}", t / 3600, t / 60 % 60, t % 60);
     let mut ev = String::new();
+    let mut scrape = Vec::new();
     let case_forms = ["C-2024-011211", "c-2024-11211", "2024 011211"];
     for p in 0..28u32 {
-        let t = 11 * 3600 + 16 * 60 + p * 19;
-        let hms = |t: u32| format!("{:02}:{:02}:{:02}", t / 3600, t / 60 % 60, t % 60);
+        let at = hms(11 * 3600 + 16 * 60 + p * 19);
         let case = case_forms[p as usize % 3];
-        let (last, first) = (format!("Surname{p}"), format!("Given{p}"));
-        let _ = writeln!(
-            ev,
-            r#"{{"id":"r{p:02}a","ts":"2024-05-14T{}Z","user":"rec0","system":"RMS","subject_last_name":"{last}","subject_first_name":"{first}","subject_dob":"1970-01-{:02}","case_id":"{case}"}}"#,
-            hms(t),
-            p % 28 + 1
-        );
-        let _ = writeln!(
-            ev,
-            r#"{{"id":"r{p:02}b","ts":"2024-05-14T{}.671Z","user":"rec0","system":"NCIC","subject_name":"{}, {}","subject_dob":"1970-01-{:02}","case_id":"{case}"}}"#,
-            hms(t),
-            last.to_uppercase(),
-            first.to_uppercase(),
-            p % 28 + 1
-        );
-        let _ = writeln!(
-            ev,
-            r#"{{"id":"r{p:02}c","ts":"2024-05-14T{}Z","user":"rec0","system":"DMV","subject_last_name":"{last}","subject_first_name":"{first}","subject_dob":"01/{:02}/1970","case_id":"{case}"}}"#,
-            hms(t),
-            p % 28 + 1
-        );
+        let (last, first, day) = (format!("Surname{p}"), format!("Given{p}"), p + 1);
+        let mut lines = vec![
+            format!(
+                r#""id":"r{p:02}a","ts":"2024-05-14T{at}Z","system":"RMS","subject_last_name":"{last}","subject_first_name":"{first}","subject_dob":"1970-01-{day:02}""#
+            ),
+            format!(
+                r#""id":"r{p:02}b","ts":"2024-05-14T{at}.671Z","system":"NCIC","subject_name":"{}, {}","subject_dob":"1970-01-{day:02}""#,
+                last.to_uppercase(),
+                first.to_uppercase()
+            ),
+            format!(
+                r#""id":"r{p:02}c","ts":"2024-05-14T{at}Z","system":"DMV","subject_last_name":"{last}","subject_first_name":"{first}","subject_dob":"01/{day:02}/1970""#
+            ),
+        ];
         // One query in five is not sent to the jail system.
         if p % 5 != 0 {
-            let _ = writeln!(
-                ev,
-                r#"{{"id":"r{p:02}d","ts":"2024-05-14T{}Z","user":"rec0","system":"JMS","subject_last_name":"{last}","subject_first_name":"{first}","subject_dob":"1970-01-{:02}","case_id":"{case}"}}"#,
-                hms(t),
-                p % 28 + 1
-            );
+            lines.push(format!(r#""id":"r{p:02}d","ts":"2024-05-14T{at}Z","system":"JMS","subject_last_name":"{last}","subject_first_name":"{first}","subject_dob":"1970-01-{day:02}""#));
+        }
+        for (k, line) in lines.iter().enumerate() {
+            let _ = writeln!(ev, r#"{{{line},"user":"rec0","case_id":"{case}"}}"#);
+            scrape.push(format!("r{p:02}{}", ["a", "b", "c", "d"][k]));
         }
     }
     for q in 0..13u32 {
-        let t = 14 * 3600 + q * 45;
+        let at = hms(14 * 3600 + q * 45);
         for (n, sys) in ["RMS", "NCIC", "DMV"].iter().enumerate() {
             let _ = writeln!(
                 ev,
-                r#"{{"id":"w{q:02}{n}","ts":"2024-05-14T{:02}:{:02}:{:02}Z","user":"rec1","system":"{sys}","subject_person_id":"W-{q}","case_id":"C-2024-011300"}}"#,
-                t / 3600,
-                t / 60 % 60,
-                t % 60
+                r#"{{"id":"w{q:02}{n}","ts":"2024-05-14T{at}Z","user":"rec1","system":"{sys}","subject_person_id":"W-{q}","case_id":"C-2024-011300"}}"#
             );
         }
     }
-    let ev_path = dir.path().join("events.jsonl");
-    write(&ev_path, &ev);
-    let out = dir.path().join("alerts.jsonl");
-    custodes()
-        .args(["audit", "--quiet", "--refs"])
-        .arg(&refs)
-        .arg("--out")
-        .arg(&out)
-        .arg(&ev_path)
-        .assert()
-        .success();
-    let alerts = read_jsonl(&out);
-    let mut scrape: Vec<String> = (0..28u32)
-        .flat_map(|p| {
-            let mut ids = vec![
-                format!("r{p:02}a"),
-                format!("r{p:02}b"),
-                format!("r{p:02}c"),
-            ];
-            if p % 5 != 0 {
-                ids.push(format!("r{p:02}d"));
-            }
-            ids
-        })
-        .collect();
+    let (_dir, alerts) = audit_built(&refs, &ev);
     scrape.sort();
     let ids: Vec<&str> = scrape.iter().map(String::as_str).collect();
     assert_eq!(ids.len(), 106);
