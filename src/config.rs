@@ -249,6 +249,9 @@ pub struct OddVolumeConfig {
     #[serde(deserialize_with = "valid::share")]
     pub off_hours_max_share: f64,
     /// `distinct_subjects`: never fewer distinct unexplained people than this in the day.
+    /// A day spent on many unrelated people is a day's browsing: fifty and more. Thirty or
+    /// forty strangers fit in one sitting (a scrape, a night), which `burst` and `off_hours`
+    /// report as what it is; a second alert on the same lookups tells an investigator nothing.
     pub distinct_min_subjects: u32,
     /// `distinct_subjects`: at least this many times the user's median breadth.
     #[serde(deserialize_with = "valid::positive")]
@@ -282,7 +285,7 @@ impl Default for OddVolumeConfig {
             burst_no_baseline_lookups: 60,
             off_hours_min_lookups: 8,
             off_hours_max_share: 0.01,
-            distinct_min_subjects: 30,
+            distinct_min_subjects: 50,
             distinct_min_ratio: 3.0,
             export_min_rows: 1000,
             export_min_ratio: 10.0,
@@ -776,8 +779,9 @@ burst_no_baseline_lookups = 60
 # made less than off_hours_max_share of their lookups.
 off_hours_min_lookups = 8
 off_hours_max_share = 0.01
-# distinct_subjects: distinct people looked up without a case explaining it.
-distinct_min_subjects = 30
+# distinct_subjects: distinct people looked up without a case explaining it; a day's
+# browsing holds fifty and more, one sitting's (a scrape, a night) is burst or off_hours.
+distinct_min_subjects = 50
 distinct_min_ratio = 3.0
 # export: rows returned by one event, against the user's and the unit's usual largest.
 export_min_rows = 1000

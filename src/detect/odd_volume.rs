@@ -39,7 +39,7 @@ use crate::refs::login_key;
 pub(crate) const DOC: DetectorDoc = DetectorDoc {
     name: "odd_volume",
     kinds: &["daily_count", "burst", "off_hours", "distinct_subjects", "export"],
-    what: "A user's lookups in a day far above their own history (for a user with fewer than `min_user_days` active days, against their own few days as their level, with the day-to-day swing of their unit's members, each measured against their own usual day, or their own median spread where it is wider, so that one earlier busy day does not hide the next, but only on a day out of the ordinary for their unit too; for a user with none, against the unit, and while the unit's history spans fewer than `min_peer_distinct_days` days against its member-days so far, today's included and the user's own left out, the day then needing the minimum ratio above the unit's 95th percentile), by a negative binomial test with Benjamini–Hochberg control across the users of the day (`daily_count`); far more typed queries within `burst_window_minutes` than the user's (or unit's) usual hourly rate allows, a query sent to several systems within two seconds counting once, or `burst_no_baseline_lookups` lookups counting every system's answer, a pace beyond work by hand, and that many alone before any history (`burst`); `off_hours_min_lookups` or more lookups in a day at hours of the day where the user (from three active days and a hundred lookups) has almost never worked, or (from two such days) never within two hours, or, short of that, at which none of the days of work by the user and their unit (at least `min_user_days` of them) shows any work, a login's lookups after its holder left (terminated or on leave) not counted, since they are `inactive_account` and the holder's hours say nothing of whoever uses it (`off_hours`); many distinct people looked up without a case that explains it, against the user's usual breadth (`distinct_subjects`); one event returning far more records (`result_count`) than the user and their unit ever do, the unit judged from `min_peer_days` member-days over three days or more, and before that, at the end of the day, from `min_peer_days` member-days so far, today's included, against `export_young_ratio` times their largest result under `export_min_rows` unless a tenth of them reach it (`export`). A unit serves as a baseline for counts from `min_peer_distinct_days` days of its members' work, so a newcomer and a new deployment are judged from the first days. A case id does not make volume legitimate: every lookup counts.",
+    what: "A user's lookups in a day far above their own history (for a user with fewer than `min_user_days` active days, against their own few days as their level, with the day-to-day swing of their unit's members, each measured against their own usual day, or their own median spread where it is wider, so that one earlier busy day does not hide the next, but only on a day out of the ordinary for their unit too; for a user with none, against the unit, and while the unit's history spans fewer than `min_peer_distinct_days` days against its member-days so far (half of `min_peer_days` of them are enough), today's included and the user's own left out, the day then needing the minimum ratio above the unit's 95th percentile), by a negative binomial test with Benjamini–Hochberg control across the users of the day (`daily_count`); far more typed queries within `burst_window_minutes` than the user's (or unit's) usual hourly rate allows, a query sent to several systems within two seconds counting once, or `burst_no_baseline_lookups` lookups counting every system's answer, a pace beyond work by hand, and that many alone before any history (`burst`); `off_hours_min_lookups` or more lookups in a day at hours of the day where the user (from three active days and a hundred lookups) has almost never worked, or (from two such days) never within two hours, or, short of that, at which none of the days of work by the user and their unit shows any work (a unit history spanning `min_user_days` days, or two of the user's own days in a younger one, however light), a login's lookups after its holder left (terminated or on leave) not counted, since they are `inactive_account` and the holder's hours say nothing of whoever uses it (`off_hours`); many distinct people looked up without a case that explains it, against the user's usual breadth (`distinct_subjects`); one event returning far more records (`result_count`) than the user and their unit ever do, the unit judged from `min_peer_days` member-days over three days or more, and before that, at the end of the day, from `min_peer_days` member-days so far, today's included, against `export_young_ratio` times their largest result under `export_min_rows` unless a tenth of them reach it (`export`). A unit serves as a baseline for counts from `min_peer_distinct_days` days of its members' work, so a newcomer and a new deployment are judged from the first days. A case id does not make volume legitimate: every lookup counts.",
     why: "Browsing, bulk harvesting and exports for sale or for a third party show up as volume before anything else; hours nobody works are when misuse hopes not to be seen.",
     false_positives: "A new duty (a task force, a records backlog) or a permanent move to night shifts looks odd until the history catches up (`history_days`); a user with too little history is compared with a unit whose work differs from theirs; one-off legitimate bulk exports. Public holidays and quiet days only make later days look less odd, never more.",
     tuning: "`[odd_volume]` sets the false discovery rate, minimum counts and ratios of every kind; `[baseline]` how much history is kept and needed. `custodes baseline` builds the history from earlier logs so the first audited night is judged too.",
@@ -476,10 +476,12 @@ impl OddVolume {
         // themselves do: the user's few days and their unit's member-days, as presence
         // (was anyone at work at that hour that day?) rather than lookups, because a day's
         // lookups come together and a part-timer's 40 lookups leave most hours empty.
-        // The member-days must add up to as many days as a user's own history must
-        // (`min_user_days`); a young unit counts only with two or more of the user's own
-        // days in it ([`MIN_OWN_DAYS_FOR_HOURS`]), or a lone early-shift member of a new
-        // unit would look odd every morning.
+        // A unit whose history spans as many days as a user's own must (`min_user_days`)
+        // says so alone. A young unit counts only with two or more of the user's own days
+        // in it ([`MIN_OWN_DAYS_FOR_HOURS`]), or a lone early-shift member of a new unit
+        // would look odd every morning; but then however few lookups those days hold: a
+        // commander's three light days and their colleagues' say as plainly as a clerk's
+        // busy ones that nobody in the unit works at 02:00.
         // A share under `off_hours_max_share` means something only once the histogram holds
         // enough lookups for that share to be one lookup.
         let enough = |h: &[u64; 24]| h.iter().sum::<u64>() as f64 * c.off_hours_max_share >= 1.0;
@@ -502,8 +504,7 @@ impl OddVolume {
             })
         } else {
             let mature = unit_all.distinct_days >= self.base.min_user_days;
-            (unit_all.days >= self.base.min_user_days
-                && (mature || own_all.days >= MIN_OWN_DAYS_FOR_HOURS))
+            (mature || own_all.days >= MIN_OWN_DAYS_FOR_HOURS)
                 .then(|| HoursBasis {
                     unusual: quiet_hours(
                         &unit_all.window_days,
@@ -654,6 +655,13 @@ impl OddVolume {
         // that start at noon), so the comparison is of like with like.
         // The judged user's own day is left out of the sample they are judged against
         // (below): one member's anomaly must not widen the spread that should show it.
+        // Half the member-days an established unit needs are enough on a first day, since
+        // the day must then be the minimum ratio above the busier members (the 95th
+        // percentile, near the busiest of a few): a detective who spends the logs' first
+        // day on ninety strangers while seven colleagues look up a handful each is as plain
+        // as in a unit of twenty. Fewer than that too often lack the unit's one heavy role
+        // (a dispatcher's 400 lookups beside four colleagues' 80 each is their job).
+        let young_min = self.base.min_peer_days.div_ceil(2);
         let mut young_samples: HashMap<&str, Vec<f64>> = HashMap::default();
         for (u, t) in &cx.tally.users {
             if let Some(unit) = pools.unit_of.get(u.as_str()) {
@@ -721,7 +729,7 @@ impl OddVolume {
                     if let Some(i) = others.iter().position(|&x| x == f64::from(v)) {
                         others.swap_remove(i);
                     }
-                    let m = CountModel::fit(&others, self.base.min_peer_days)?;
+                    let m = CountModel::fit(&others, young_min)?;
                     others.sort_by(f64::total_cmp);
                     Some((m, others))
                 });

@@ -1416,6 +1416,143 @@ fn night_after_two_day_shifts_in_a_unit_that_works_nights() {
     assert_eq!(off["evidence"]["baseline_days"], 2);
 }
 
+/// The "73 lookups between 01:00 and 04:00 by a day worker", by a commander: three
+/// commanders of a new deployment look up two to five people a day between 08:00 and 16:00
+/// for three days; on the fifth day `cmd1` does 40 lookups between 01:00 and 04:00. Their
+/// light days hold far fewer than a hundred lookups, and the unit's eight member-days fewer
+/// than `min_user_days`; but three of their own days and their colleagues' all say that
+/// nobody in the unit works at night. `cmd2`'s nine lookups from 17:00 the same day come
+/// within two hours of the unit's afternoons, and are not off hours.
+#[test]
+fn night_of_a_light_user_in_a_young_unit() {
+    let users = ["cmd1", "cmd2", "cmd3"];
+    let mut ev = String::new();
+    // (user, day, hours of their lookups): eight member-days, 08:00 to 16:00.
+    let days: [(&str, usize, &[usize]); 8] = [
+        ("cmd1", 1, &[10, 11, 12, 12, 15]),
+        ("cmd1", 2, &[8, 13]),
+        ("cmd1", 3, &[8, 9, 12]),
+        ("cmd2", 1, &[10, 15, 15]),
+        ("cmd2", 2, &[9, 11, 12]),
+        ("cmd2", 3, &[9, 11, 13, 14]),
+        ("cmd3", 2, &[8, 9, 10]),
+        ("cmd3", 3, &[9, 16]),
+    ];
+    for (u, day, hours) in days {
+        for (k, h) in hours.iter().enumerate() {
+            let ts = format!("2024-05-{day:02}T{h:02}:{:02}:00Z", 7 * k);
+            lookup(&mut ev, &format!("{u}-{day}-{k}"), &ts, u, &format!("R-{u}"), 1);
+        }
+    }
+    for k in 0..40usize {
+        let m = 60 + k * 4;
+        let ts = format!("2024-05-05T{:02}:{:02}:00Z", m / 60, m % 60);
+        lookup(&mut ev, &format!("cmd1-night-{k}"), &ts, "cmd1", "R-cmd1", 1);
+    }
+    for k in 0..9usize {
+        let ts = format!("2024-05-05T17:{:02}:00Z", 6 * k);
+        lookup(&mut ev, &format!("cmd2-eve-{k}"), &ts, "cmd2", "R-cmd2", 1);
+    }
+    let (_dir, alerts) = audit_built(&unit_refs(&users, "COMMAND"), &ev);
+    let off: Vec<&Value> = alerts.iter().filter(|a| a["kind"] == "off_hours").collect();
+    assert_eq!(off.len(), 1, "{alerts:#?}");
+    assert_eq!(off[0]["user"], "cmd1");
+    assert_eq!(off[0]["event_ids"].as_array().map(Vec::len), Some(40));
+    assert_eq!(off[0]["evidence"]["baseline"], "unit");
+    assert_eq!(off[0]["evidence"]["baseline_days"], 8);
+}
+
+/// A patrol officer's week of thirty lookups a day of three people each, then, on the eighth
+/// morning, forty strangers in eight minutes beside the day's work. That is a scrape, and
+/// `burst` says so; forty strangers are one sitting's, not a day spent on many unrelated
+/// people (`distinct_subjects` asks fifty), so the same lookups are not reported twice.
+#[test]
+fn scrape_of_forty_strangers_is_one_finding() {
+    let names = ["ptl0", "ptl1", "ptl2", "ptl3", "ptl4", "ptl5"];
+    let mut ev = String::new();
+    for day in 1..=8usize {
+        for u in names {
+            for k in 0..30usize {
+                let m = 8 * 60 + k * 15;
+                let ts = format!("2024-05-{day:02}T{:02}:{:02}:00Z", m / 60, m % 60);
+                let id = format!("{u}-{day}-{k}");
+                lookup(&mut ev, &id, &ts, u, &format!("R-{u}-{}", k % 3), 1);
+            }
+        }
+    }
+    for k in 0..40usize {
+        let ts = format!("2024-05-08T16:{:02}:{:02}Z", k * 12 / 60, k * 12 % 60);
+        lookup(&mut ev, &format!("scrape-{k}"), &ts, "ptl0", &format!("S-{k}"), 1);
+    }
+    let (_dir, alerts) = audit_built(&unit_refs(&names, "PATROL"), &ev);
+    assert_eq!(
+        volume_kinds(&alerts),
+        vec![("burst".to_string(), "ptl0".to_string())],
+        "{alerts:#?}"
+    );
+}
+
+/// The logs' first day in a unit of eight detectives: seven look up four people each, sixty
+/// times over the shift; `det0`, as many lookups, spends them on sixty people no case
+/// explains. Seven colleagues' days are fewer than an established unit's `min_peer_days`
+/// but enough for a first day, the day then needing three times their busiest: sixty
+/// strangers beside a handful each is `distinct_subjects` from the first morning.
+#[test]
+fn broad_first_day_in_a_small_unit() {
+    let users: Vec<String> = (0..8).map(|i| format!("det{i}")).collect();
+    let names: Vec<&str> = users.iter().map(String::as_str).collect();
+    let mut ev = String::new();
+    for (i, u) in names.iter().enumerate() {
+        for k in 0..60usize {
+            let m = 8 * 60 + k * 8;
+            let ts = format!("2024-05-01T{:02}:{:02}:{i:02}Z", m / 60, m % 60);
+            let person = if i == 0 {
+                format!("S-{k}")
+            } else {
+                format!("R-{u}-{}", k % 4)
+            };
+            lookup(&mut ev, &format!("{u}-{k}"), &ts, u, &person, 1);
+        }
+    }
+    let (_dir, alerts) = audit_built(&unit_refs(&names, "INVESTIGATIONS"), &ev);
+    assert_eq!(
+        volume_kinds(&alerts),
+        vec![("distinct_subjects".to_string(), "det0".to_string())],
+        "{alerts:#?}"
+    );
+    let a = alerts
+        .iter()
+        .find(|a| a["kind"] == "distinct_subjects")
+        .expect("distinct_subjects alert");
+    assert_eq!(a["evidence"]["observed"], 60);
+    assert_eq!(a["evidence"]["unit_baseline"]["days"], 7);
+    assert_eq!(a["evidence"]["unit_baseline_includes_today"], true);
+}
+
+/// The logs' first day in a dispatch centre of five: `disp0` answers 400 lookups over the
+/// shift, their four colleagues 80 each. A heavy role is a unit's ordinary day, and four
+/// colleagues' days are too few to say the unit has none: nothing is raised.
+#[test]
+fn heavy_role_among_four_colleagues_on_the_first_day() {
+    let names = ["disp0", "disp1", "disp2", "disp3", "disp4"];
+    let mut ev = String::new();
+    for (i, u) in names.iter().enumerate() {
+        let n = if i == 0 { 400 } else { 80 };
+        for k in 0..n {
+            let s = 8 * 3600 + k * (8 * 3600 / n);
+            let ts = format!(
+                "2024-05-01T{:02}:{:02}:{:02}Z",
+                s / 3600,
+                s / 60 % 60,
+                s % 60
+            );
+            lookup(&mut ev, &format!("{u}-{k}"), &ts, u, &format!("R-{u}-{}", k % 3), 1);
+        }
+    }
+    let (_dir, alerts) = audit_built(&unit_refs(&names, "DISPATCH"), &ev);
+    assert_eq!(volume_kinds(&alerts), Vec::<(String, String)>::new(), "{alerts:#?}");
+}
+
 /// A new deployment's fourth day: six day workers of one unit, 14:00 to 20:00 UTC; one of
 /// them, with two days of their own, does 30 lookups between 08:00 and 10:00 on a day off.
 /// Two of their own days in the unit's young history are enough to say that those hours
