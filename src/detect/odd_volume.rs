@@ -504,18 +504,13 @@ impl OddVolume {
             })
         } else {
             let mature = unit_all.distinct_days >= self.base.min_user_days;
-            (mature || own_all.days >= MIN_OWN_DAYS_FOR_HOURS)
-                .then(|| HoursBasis {
-                    unusual: quiet_hours(
-                        &unit_all.window_days,
-                        unit_all.days,
-                        c.off_hours_max_share,
-                    ),
-                    basis: Basis::Unit,
-                    measure: HoursMeasure::Presence,
-                    max_share: c.off_hours_max_share,
-                    days: unit_all.days,
-                })
+            (mature || own_all.days >= MIN_OWN_DAYS_FOR_HOURS).then(|| HoursBasis {
+                unusual: quiet_hours(&unit_all.window_days, unit_all.days, c.off_hours_max_share),
+                basis: Basis::Unit,
+                measure: HoursMeasure::Presence,
+                max_share: c.off_hours_max_share,
+                days: unit_all.days,
+            })
         };
         // How large a result a unit returns needs no full week, only enough member-days over
         // a few days (a young unit's bar is what its member-days have reached, see

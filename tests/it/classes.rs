@@ -1441,13 +1441,27 @@ fn night_of_a_light_user_in_a_young_unit() {
     for (u, day, hours) in days {
         for (k, h) in hours.iter().enumerate() {
             let ts = format!("2024-05-{day:02}T{h:02}:{:02}:00Z", 7 * k);
-            lookup(&mut ev, &format!("{u}-{day}-{k}"), &ts, u, &format!("R-{u}"), 1);
+            lookup(
+                &mut ev,
+                &format!("{u}-{day}-{k}"),
+                &ts,
+                u,
+                &format!("R-{u}"),
+                1,
+            );
         }
     }
     for k in 0..40usize {
         let m = 60 + k * 4;
         let ts = format!("2024-05-05T{:02}:{:02}:00Z", m / 60, m % 60);
-        lookup(&mut ev, &format!("cmd1-night-{k}"), &ts, "cmd1", "R-cmd1", 1);
+        lookup(
+            &mut ev,
+            &format!("cmd1-night-{k}"),
+            &ts,
+            "cmd1",
+            "R-cmd1",
+            1,
+        );
     }
     for k in 0..9usize {
         let ts = format!("2024-05-05T17:{:02}:00Z", 6 * k);
@@ -1482,7 +1496,14 @@ fn scrape_of_forty_strangers_is_one_finding() {
     }
     for k in 0..40usize {
         let ts = format!("2024-05-08T16:{:02}:{:02}Z", k * 12 / 60, k * 12 % 60);
-        lookup(&mut ev, &format!("scrape-{k}"), &ts, "ptl0", &format!("S-{k}"), 1);
+        lookup(
+            &mut ev,
+            &format!("scrape-{k}"),
+            &ts,
+            "ptl0",
+            &format!("S-{k}"),
+            1,
+        );
     }
     let (_dir, alerts) = audit_built(&unit_refs(&names, "PATROL"), &ev);
     assert_eq!(
@@ -1546,11 +1567,22 @@ fn heavy_role_among_four_colleagues_on_the_first_day() {
                 s / 60 % 60,
                 s % 60
             );
-            lookup(&mut ev, &format!("{u}-{k}"), &ts, u, &format!("R-{u}-{}", k % 3), 1);
+            lookup(
+                &mut ev,
+                &format!("{u}-{k}"),
+                &ts,
+                u,
+                &format!("R-{u}-{}", k % 3),
+                1,
+            );
         }
     }
     let (_dir, alerts) = audit_built(&unit_refs(&names, "DISPATCH"), &ev);
-    assert_eq!(volume_kinds(&alerts), Vec::<(String, String)>::new(), "{alerts:#?}");
+    assert_eq!(
+        volume_kinds(&alerts),
+        Vec::<(String, String)>::new(),
+        "{alerts:#?}"
+    );
 }
 
 /// A new deployment's fourth day: six day workers of one unit, 14:00 to 20:00 UTC; one of
