@@ -145,6 +145,10 @@ impl Staged {
 /// to the store once per checkpoint instead of once per commit.
 const LOADING: &str =
     "PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 16384; PRAGMA cache_size = -32768;";
+/// Rows of `event_keys` written by one statement in [`BulkLoad::finish`] (128 parameters,
+/// far below SQLite's limit of 32,766).
+const KEYS_PER_STATEMENT: usize = 64;
+
 const LOADED: &str =
     "PRAGMA synchronous = FULL; PRAGMA wal_autocheckpoint = 1000; PRAGMA cache_size = -2000;";
 
@@ -225,9 +229,30 @@ impl BulkLoad<'_> {
                 .tx
                 .prepare_cached("INSERT OR IGNORE INTO event_keys (key, event_id) VALUES (?1, ?2)")
                 .map_err(batch.sql(doing))?;
-            for (key, event) in pairs {
+            // Sixty-four rows a statement: the index is written after every event, with
+            // nothing else left to overlap it, and one statement a row spent as long
+            // binding, stepping and resetting as SQLite spent in the index (3.6 s of a
+            // 2.4 M-event audit's 4.4 M keys; 2.1 s so).
+            let many = format!(
+                "INSERT OR IGNORE INTO event_keys (key, event_id) VALUES {}",
+                vec!["(?, ?)"; KEYS_PER_STATEMENT].join(", ")
+            );
+            let mut insert_many = batch.tx.prepare(&many).map_err(batch.sql(doing))?;
+            let mut chunks = pairs.chunks_exact(KEYS_PER_STATEMENT);
+            for chunk in &mut chunks {
+                for (i, (key, event)) in chunk.iter().enumerate() {
+                    insert_many
+                        .raw_bind_parameter(2 * i + 1, &*staged.keys[*key as usize])
+                        .map_err(batch.sql(doing))?;
+                    insert_many
+                        .raw_bind_parameter(2 * i + 2, staged.id(*event))
+                        .map_err(batch.sql(doing))?;
+                }
+                added += insert_many.raw_execute().map_err(batch.sql(doing))?;
+            }
+            for (key, event) in chunks.remainder() {
                 added += insert
-                    .execute(params![&*staged.keys[key as usize], staged.id(event)])
+                    .execute(params![&*staged.keys[*key as usize], staged.id(*event)])
                     .map_err(batch.sql(doing))?;
             }
         }
@@ -408,6 +433,30 @@ mod tests {
             )
             .unwrap();
         assert_eq!(temp, 0);
+    }
+
+    /// More keys than one statement writes, and a remainder: every pair stored once, the
+    /// count of those added exact, keys already in the index left alone.
+    #[test]
+    fn keys_written_many_to_a_statement_are_all_stored() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = Store::open(&dir.path().join("s.db")).unwrap();
+        // One key already indexed, as by an earlier `index_store`.
+        s.conn
+            .execute_batch("INSERT INTO event_keys (key, event_id) VALUES ('pid:P3', 'e003')")
+            .unwrap();
+        let n = 2 * KEYS_PER_STATEMENT + 7;
+        let events: Vec<NewEvent> = (0..n)
+            .map(|i| event(&s, &format!("e{i:03}"), &format!("P{}", i % 5)))
+            .collect();
+        let mut load = s.bulk_load("refs x").unwrap();
+        load.write(&events).unwrap();
+        assert_eq!(load.finish().unwrap(), n as u64 - 1);
+        let mut want: Vec<(String, String)> = (0..n)
+            .map(|i| (format!("pid:P{}", i % 5), format!("e{i:03}")))
+            .collect();
+        want.sort();
+        assert_eq!(keys(&s), want);
     }
 
     #[test]
