@@ -49,7 +49,7 @@ fn load(world: &Path) -> Arc<Resolver> {
 
 fn run_events(world: &Path, resolver: &Arc<Resolver>) -> u64 {
     let mut rejects = RejectSink::counting();
-    let mut engine = Engine::new(Arc::clone(resolver));
+    let mut engine = Engine::new(Arc::clone(resolver), Arc::new(Config::default()));
     let mut sink = JsonLinesSink::file(Path::new("/dev/null")).expect("sink");
     let mut alerts = Vec::new();
     let mut events = 0u64;
@@ -124,6 +124,7 @@ fn baseline_build(c: &mut Criterion) {
                 &inputs,
                 &read_opts,
                 &resolver,
+                &Config::default(),
                 &mut RejectSink::counting(),
                 &mut history,
             )

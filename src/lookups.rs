@@ -248,7 +248,7 @@ impl Target {
     ) -> Option<Hit> {
         let mut found = Vec::new();
         self.records
-            .find(query, names, &resolver.config.identity, &mut found);
+            .find(query, names, resolver.identity_settings(), &mut found);
         let best = crate::detect::strongest(found.iter())?.clone();
         let record = self
             .records

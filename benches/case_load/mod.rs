@@ -689,7 +689,7 @@ fn build_world(names: &Names, cases: u32, subjects: u32) -> World {
 
 /// Feeds the whole batch to a fresh engine; returns the number of alerts.
 fn run(world: &World) -> usize {
-    let mut engine = Engine::new(Arc::clone(&world.resolver));
+    let mut engine = Engine::new(Arc::clone(&world.resolver), Arc::new(Config::default()));
     let mut alerts = Vec::new();
     let mut n = 0;
     for ev in &world.events {

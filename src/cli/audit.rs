@@ -208,7 +208,8 @@ pub fn run(args: AuditArgs) -> anyhow::Result<ExitCode> {
         args.allowed_lateness
             .unwrap_or(config.stream.allowed_lateness_seconds),
     );
-    let resolver = std::sync::Arc::new(Resolver::new(refs, config));
+    let config = std::sync::Arc::new(config);
+    let resolver = std::sync::Arc::new(Resolver::new(refs, (*config).clone()));
     let out = match &args.out {
         Some(p) => JsonLinesSink::file(p)
             .with_context(|| format!("{}: cannot create alert file", p.display()))?,
@@ -225,6 +226,7 @@ pub fn run(args: AuditArgs) -> anyhow::Result<ExitCode> {
         inputs,
         opts,
         resolver,
+        config,
         plan,
         lateness: args.stream.then_some(lateness),
         threads,

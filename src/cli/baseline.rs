@@ -65,9 +65,16 @@ pub fn run(args: BaselineArgs) -> anyhow::Result<ExitCode> {
     }
     let _state_lock = state::StateLock::acquire(&args.state)?;
     let opts = super::read_options(&config, args.read.config.as_ref())?;
-    let resolver = Resolver::new(refs, config);
+    let resolver = Resolver::new(refs, config.clone());
     let inputs = source::discover(&args.events, args.read.format)?;
-    let outcome = run::baseline::run(&inputs, &opts, &resolver, &args.state, &mut rejects)?;
+    let outcome = run::baseline::run(
+        &inputs,
+        &opts,
+        &resolver,
+        &config,
+        &args.state,
+        &mut rejects,
+    )?;
     let (read, rejected, counted, saved) = (
         outcome.events,
         outcome.rejected,

@@ -34,6 +34,7 @@ use serde_json::{json, Value};
 use crate::alert::{alert_id, score, Alert, Severity};
 use crate::baseline::state::{Carry, State};
 use crate::baseline::{activity, Activity, DayTally, History};
+use crate::config::Config;
 use crate::event::{format_ts, Event};
 use crate::identity::{Resolved, Resolver};
 use crate::summary::RunStats;
@@ -189,8 +190,8 @@ pub fn registry() -> Vec<DetectorDoc> {
 }
 
 /// Builds the detectors whose reference data is present (reference loading has already
-/// said which are off and why).
-pub(crate) fn build_detectors(resolver: &Resolver) -> Vec<Box<dyn Detector>> {
+/// said which are off and why), each with its section of `config`.
+pub(crate) fn build_detectors(resolver: &Resolver, config: &Config) -> Vec<Box<dyn Detector>> {
     let mut ds: Vec<Box<dyn Detector>> = vec![
         Box::new(self_query::SelfQuery),
         Box::new(coworker::Coworker),
@@ -203,13 +204,13 @@ pub(crate) fn build_detectors(resolver: &Resolver) -> Vec<Box<dyn Detector>> {
     }
     ds.push(Box::new(no_case::NoCase));
     ds.push(Box::new(shared_credential::SharedCredential::new(
-        &resolver.config.shared_credential,
+        &config.shared_credential,
     )));
-    ds.push(Box::new(odd_volume::OddVolume::new(&resolver.config)));
+    ds.push(Box::new(odd_volume::OddVolume::new(config)));
     ds.push(Box::new(subject_surge::SubjectSurge::new(
-        &resolver.config.subject_surge,
+        &config.subject_surge,
     )));
-    ds.push(Box::new(fishing::Fishing::new(&resolver.config)));
+    ds.push(Box::new(fishing::Fishing::new(config)));
     ds
 }
 
@@ -258,6 +259,8 @@ struct OpenAlert {
 pub struct Engine {
     /// Shared and immutable, so that a service can swap in new reference data atomically.
     resolver: Arc<Resolver>,
+    /// The settings: the detectors' sections, alert grouping and the score floor.
+    config: Arc<Config>,
     detectors: Vec<Box<dyn Detector>>,
     open: HashMap<GroupKey, OpenAlert>,
     day: Option<NaiveDate>,
@@ -279,16 +282,23 @@ pub struct RestoreError {
 }
 
 impl Engine {
-    pub fn new(resolver: Arc<Resolver>) -> Self {
-        let history = History::new(resolver.config.baseline.history_days);
-        Self::with_history(resolver, history)
+    /// An engine over `resolver`'s reference data, with the settings of `config` (the
+    /// configuration the resolver was built with).
+    pub fn new(resolver: Arc<Resolver>, config: Arc<Config>) -> Self {
+        let history = History::new(config.baseline.history_days);
+        Self::with_history(resolver, config, history)
     }
 
     /// An engine whose behaviour detectors start from saved history.
-    pub(crate) fn with_history(resolver: Arc<Resolver>, history: History) -> Self {
-        let detectors = build_detectors(&resolver);
+    pub(crate) fn with_history(
+        resolver: Arc<Resolver>,
+        config: Arc<Config>,
+        history: History,
+    ) -> Self {
+        let detectors = build_detectors(&resolver, &config);
         Self {
             resolver,
+            config,
             detectors,
             open: HashMap::new(),
             day: None,
@@ -384,7 +394,7 @@ impl Engine {
             history: &self.history,
             activity: act.as_ref(),
         };
-        let group_by_day = self.resolver.config.alerts.group_by_day;
+        let group_by_day = self.config.alerts.group_by_day;
         for d in self.detectors.iter_mut() {
             self.scratch.clear();
             d.observe(ev, &r, &cx, &mut self.scratch);
@@ -462,7 +472,7 @@ impl Engine {
     /// the same id, comes from the day's end; scores only grow as findings add up, so an
     /// alert reported here is never dropped by `alerts.min_score` later.
     pub(crate) fn provisional(&mut self, out: &mut Vec<Alert>) {
-        let min_score = self.resolver.config.alerts.min_score;
+        let min_score = self.config.alerts.min_score;
         for (k, a) in self.open.iter_mut() {
             if !a.dirty {
                 continue;
@@ -480,7 +490,7 @@ impl Engine {
     pub(crate) fn set_resolver(&mut self, resolver: Arc<Resolver>) {
         let mut old: HashMap<&'static str, Box<dyn Detector>> =
             self.detectors.drain(..).map(|d| (d.name(), d)).collect();
-        self.detectors = build_detectors(&resolver)
+        self.detectors = build_detectors(&resolver, &self.config)
             .into_iter()
             .map(|fresh| old.remove(fresh.name()).unwrap_or(fresh))
             .collect();
@@ -505,7 +515,7 @@ impl Engine {
             self.history.commit(&self.tally);
             self.tally.clear();
         }
-        let min_score = self.resolver.config.alerts.min_score;
+        let min_score = self.config.alerts.min_score;
         closed.extend(self.open.drain().map(|(k, a)| finish_alert(k, a)));
         closed.retain(|a| a.score >= min_score);
         closed.sort_by(|a, b| {

@@ -168,7 +168,9 @@ pub struct Resolved<'r> {
 /// Reference data indexed for resolution.
 #[derive(Debug)]
 pub struct Resolver {
-    pub config: Config,
+    /// Read here for the identity and case settings only (`[identity]`, `[no_case]`); the
+    /// detectors and the engine take theirs from the configuration they are given.
+    config: Config,
     by_user: HashMap<String, usize>,
     personnel: Vec<Personnel>,
     /// One entry per employee: their person and the personnel row of their first login.
@@ -381,6 +383,12 @@ impl Resolver {
 
     pub(crate) fn has_associations(&self) -> bool {
         self.associations.is_some()
+    }
+
+    /// `[identity]`: how typed names, dates and identifiers are compared (for searches of
+    /// the store that match as resolution does, `crate::lookups`).
+    pub(crate) fn identity_settings(&self) -> &crate::config::IdentityConfig {
+        &self.config.identity
     }
 
     pub(crate) fn has_watchlist(&self) -> bool {

@@ -21,6 +21,7 @@ use crate::alert::sink::deliver::{Delivered, Sinks};
 use crate::alert::sink::JsonLinesSink;
 use crate::alert::{Alert, Severity};
 use crate::baseline::state;
+use crate::config::Config;
 use crate::detect::{Engine, Prepared};
 use crate::event::Event;
 use crate::identity::Resolver;
@@ -37,6 +38,8 @@ pub struct Audit {
     pub inputs: Inputs,
     pub opts: ReadOptions,
     pub resolver: Arc<Resolver>,
+    /// The settings the resolver was built with, for the engine.
+    pub config: Arc<Config>,
     /// The order scan of `inputs`, when already made (it can run while reference data
     /// loads); made here otherwise. Not used with `lateness`.
     pub plan: Option<Plan>,
@@ -87,6 +90,7 @@ pub fn run(
         db,
         engine: None,
         resolver: Arc::clone(&audit.resolver),
+        config: Arc::clone(&audit.config),
         state: audit.state.clone(),
         out: audit.out,
         sinks: audit.sinks,
@@ -270,6 +274,7 @@ fn format_notes(read: &FileStats) -> Vec<String> {
 fn engine_from_state(
     path: &Path,
     resolver: Arc<Resolver>,
+    config: Arc<Config>,
     first: Option<chrono::DateTime<chrono::Utc>>,
     notes: &mut Vec<String>,
 ) -> Result<Engine, RunError> {
@@ -278,9 +283,9 @@ fn engine_from_state(
             "no state at {} yet: no earlier history; it will be created",
             path.display()
         ));
-        return Ok(Engine::new(resolver));
+        return Ok(Engine::new(resolver, config));
     }
-    let saved = state::load(path, resolver.config.baseline.history_days)?;
+    let saved = state::load(path, config.baseline.history_days)?;
     if let (Some(last), Some(first)) = (saved.history.last_day(), first) {
         if first.date_naive() <= last {
             notes.push(format!(
@@ -288,7 +293,7 @@ fn engine_from_state(
             ));
         }
     }
-    let mut engine = Engine::with_history(resolver, saved.history);
+    let mut engine = Engine::with_history(resolver, config, saved.history);
     let restore = |engine: &mut Engine, c: &state::Carry| {
         engine.restore(c).map_err(|source| RunError::Restore {
             path: path.to_path_buf(),
@@ -323,6 +328,7 @@ struct Detecting {
     /// Built at the first event, which decides whether a saved state's open windows apply.
     engine: Option<Engine>,
     resolver: Arc<Resolver>,
+    config: Arc<Config>,
     state: Option<PathBuf>,
     out: JsonLinesSink,
     sinks: Option<Sinks>,
@@ -342,10 +348,11 @@ impl Detecting {
             Some(p) => engine_from_state(
                 p,
                 self.resolver.clone(),
+                self.config.clone(),
                 first.map(|e| e.ts),
                 &mut self.notes,
             ),
-            None => Ok(Engine::new(self.resolver.clone())),
+            None => Ok(Engine::new(self.resolver.clone(), self.config.clone())),
         }
     }
 

@@ -8,6 +8,7 @@ use std::path::Path;
 
 use crate::baseline::{state, History, HistoryBuilder};
 use crate::columnar::ColumnarError;
+use crate::config::Config;
 use crate::detect::fishing;
 use crate::identity::Resolver;
 use crate::source::{self, Inputs, ReadOptions, RejectSink, SourceError};
@@ -30,10 +31,11 @@ pub fn run(
     inputs: &Inputs,
     opts: &ReadOptions,
     resolver: &Resolver,
+    config: &Config,
     state_path: &Path,
     rejects: &mut RejectSink,
 ) -> Result<Outcome, RunError> {
-    let days = resolver.config.baseline.history_days;
+    let days = config.baseline.history_days;
     let mut saved = if state_path.exists() {
         state::load(state_path, days)?
     } else {
@@ -42,7 +44,7 @@ pub fn run(
             carry: None,
         }
     };
-    let built = build(inputs, opts, resolver, rejects, &mut saved.history)?;
+    let built = build(inputs, opts, resolver, config, rejects, &mut saved.history)?;
     rejects.flush().map_err(RunError::Rejects)?;
     let last_day = saved.history.last_day();
     saved.carry = Some(
@@ -132,11 +134,12 @@ pub fn build(
     inputs: &Inputs,
     opts: &ReadOptions,
     resolver: &Resolver,
+    config: &Config,
     rejects: &mut RejectSink,
     history: &mut History,
 ) -> Result<BuildStats, BuildError> {
     let mut builder = HistoryBuilder::default();
-    let mut learner = crate::detect::fishing::Learner::new(&resolver.config);
+    let mut learner = crate::detect::fishing::Learner::new(config);
     let mut stats = BuildStats::default();
     let plan = source::ordered::plan(inputs)?;
     let threads = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);

@@ -253,6 +253,7 @@ pub fn run(opts: WatchOptions) -> Result<Outcome, ServiceError> {
                 MariaSettings::for_mysql(&opts.config.mysql)
                     .map_err(|e| ServiceError::Usage(e.to_string()))?,
             ),
+            config: Arc::new(opts.config.clone()),
         },
         store,
         resolver.clone(),

@@ -39,6 +39,7 @@ use super::ServiceError;
 use crate::alert::sink::JsonLinesSink;
 use crate::alert::Alert;
 use crate::baseline::state;
+use crate::config::Config;
 use crate::detect::Engine;
 use crate::event::{format_ts, Event};
 use crate::identity::Resolver;
@@ -348,6 +349,8 @@ pub(crate) struct PipelineSpec {
     pub mariadb: Arc<MariaSettings>,
     /// `[mysql]`, for Percona's JSON lines.
     pub mysql: Arc<MariaSettings>,
+    /// The settings the resolver was built with (a reload of reference data keeps them).
+    pub config: Arc<Config>,
 }
 
 impl Pipeline {
@@ -359,19 +362,15 @@ impl Pipeline {
         resolver: Arc<Resolver>,
         metrics: Arc<Metrics>,
     ) -> Result<(Pipeline, Vec<Start>), ServiceError> {
-        let mut engine = Engine::new(resolver.clone());
+        let mut engine = Engine::new(resolver.clone(), spec.config.clone());
         let mut resume = Resume::default();
         if let Some(cp) = store.checkpoint()? {
-            let saved = state::decode(
-                &cp.state,
-                store.path(),
-                resolver.config.baseline.history_days,
-            )?;
+            let saved = state::decode(&cp.state, store.path(), spec.config.baseline.history_days)?;
             resume = serde_json::from_str(&cp.resume).map_err(|e| ServiceError::Checkpoint {
                 path: store.path().to_path_buf(),
                 message: e.to_string(),
             })?;
-            engine = Engine::with_history(resolver.clone(), saved.history);
+            engine = Engine::with_history(resolver.clone(), spec.config.clone(), saved.history);
             if let Some(c) = &saved.carry {
                 engine.restore(c).map_err(|e| ServiceError::Checkpoint {
                     path: store.path().to_path_buf(),
