@@ -174,44 +174,99 @@ pub struct DetectorDoc {
     pub needs: &'static [&'static str],
 }
 
+/// One row per detector family: the one table a new detector is added to (besides its own
+/// file and its configuration section). Its documentation (`custodes detectors`, the
+/// README), how it is built, and its colour on every chart of the workbench, so that no
+/// detector can be documented but not run, or run but drawn in a colour chosen by chance.
+struct Family {
+    doc: DetectorDoc,
+    /// The detector with its section of the configuration; `None` when the reference
+    /// table it needs is absent (reference loading has already said so).
+    build: fn(&Resolver, &Config) -> Option<Box<dyn Detector>>,
+    /// Okabe and Ito's palette, then Tol's: colour-blind safe, and no two the same (a
+    /// test checks).
+    colour: &'static str,
+}
+
 /// Every detector, in the order they run.
+const FAMILIES: &[Family] = &[
+    Family {
+        doc: self_query::DOC,
+        build: |_, _| Some(Box::new(self_query::SelfQuery)),
+        colour: "#cc79a7",
+    },
+    Family {
+        doc: coworker::DOC,
+        build: |_, _| Some(Box::new(coworker::Coworker)),
+        colour: "#e69f00",
+    },
+    Family {
+        doc: association::DOC,
+        build: |r, _| {
+            r.has_associations()
+                .then(|| Box::new(association::AssociationLookup) as Box<dyn Detector>)
+        },
+        colour: "#d55e00",
+    },
+    Family {
+        doc: watchlist::DOC,
+        build: |r, _| {
+            r.has_watchlist()
+                .then(|| Box::new(watchlist::WatchlistLookup) as Box<dyn Detector>)
+        },
+        colour: "#882255",
+    },
+    Family {
+        doc: no_case::DOC,
+        build: |_, _| Some(Box::new(no_case::NoCase)),
+        colour: "#56b4e9",
+    },
+    Family {
+        doc: shared_credential::DOC,
+        build: |_, c| {
+            Some(Box::new(shared_credential::SharedCredential::new(
+                &c.shared_credential,
+            )))
+        },
+        colour: "#0072b2",
+    },
+    Family {
+        doc: odd_volume::DOC,
+        build: |_, c| Some(Box::new(odd_volume::OddVolume::new(c))),
+        colour: "#009e73",
+    },
+    Family {
+        doc: subject_surge::DOC,
+        build: |_, c| Some(Box::new(subject_surge::SubjectSurge::new(&c.subject_surge))),
+        colour: "#999933",
+    },
+    Family {
+        doc: fishing::DOC,
+        build: |_, c| Some(Box::new(fishing::Fishing::new(c))),
+        colour: "#332288",
+    },
+];
+
+/// Every detector's documentation, in the order they run.
 pub fn registry() -> Vec<DetectorDoc> {
-    vec![
-        self_query::DOC,
-        coworker::DOC,
-        association::DOC,
-        watchlist::DOC,
-        no_case::DOC,
-        shared_credential::DOC,
-        odd_volume::DOC,
-        subject_surge::DOC,
-        fishing::DOC,
-    ]
+    FAMILIES.iter().map(|f| f.doc).collect()
+}
+
+/// The chart colour of a detector this build knows.
+pub(crate) fn colour_of(detector: &str) -> Option<&'static str> {
+    FAMILIES
+        .iter()
+        .find(|f| f.doc.name == detector)
+        .map(|f| f.colour)
 }
 
 /// Builds the detectors whose reference data is present (reference loading has already
 /// said which are off and why), each with its section of `config`.
 pub(crate) fn build_detectors(resolver: &Resolver, config: &Config) -> Vec<Box<dyn Detector>> {
-    let mut ds: Vec<Box<dyn Detector>> = vec![
-        Box::new(self_query::SelfQuery),
-        Box::new(coworker::Coworker),
-    ];
-    if resolver.has_associations() {
-        ds.push(Box::new(association::AssociationLookup));
-    }
-    if resolver.has_watchlist() {
-        ds.push(Box::new(watchlist::WatchlistLookup));
-    }
-    ds.push(Box::new(no_case::NoCase));
-    ds.push(Box::new(shared_credential::SharedCredential::new(
-        &config.shared_credential,
-    )));
-    ds.push(Box::new(odd_volume::OddVolume::new(config)));
-    ds.push(Box::new(subject_surge::SubjectSurge::new(
-        &config.subject_surge,
-    )));
-    ds.push(Box::new(fishing::Fishing::new(config)));
-    ds
+    FAMILIES
+        .iter()
+        .filter_map(|f| (f.build)(resolver, config))
+        .collect()
 }
 
 pub(crate) use crate::identity::person_key;

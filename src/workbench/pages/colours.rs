@@ -1,22 +1,11 @@
 //! Colours: one per detector, the same on every chart, and one per severity and triage
 //! status (colour-blind safe palettes: Okabe–Ito and Paul Tol's).
 
-/// Each detector's own colour (Okabe and Ito's palette, then Tol's): every detector in
-/// [`crate::detect::registry`] has one (a test checks), so charts never give two of them
-/// the same colour by chance.
+/// Each detector's own colour, from its row of the detectors' table
+/// ([`crate::detect::colour_of`]), so that charts never give two of them the same colour by
+/// chance.
 pub(super) fn known_detector_color(d: &str) -> Option<&'static str> {
-    Some(match d {
-        "association_lookup" => "#d55e00",
-        "coworker_lookup" => "#e69f00",
-        "no_case" => "#56b4e9",
-        "odd_volume" => "#009e73",
-        "self_query" => "#cc79a7",
-        "shared_credential" => "#0072b2",
-        "subject_surge" => "#999933",
-        "watchlist_lookup" => "#882255",
-        "fishing" => "#332288",
-        _ => return None,
-    })
+    crate::detect::colour_of(d)
 }
 
 pub(super) fn detector_color(d: &str) -> &'static str {

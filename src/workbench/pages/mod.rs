@@ -813,7 +813,7 @@ mod tests {
         let mut seen = std::collections::BTreeMap::new();
         for d in crate::detect::registry() {
             let c = known_detector_color(d.name)
-                .unwrap_or_else(|| panic!("{} has no colour in known_detector_color", d.name));
+                .unwrap_or_else(|| panic!("{} has no colour in detect::FAMILIES", d.name));
             if let Some(other) = seen.insert(c, d.name) {
                 panic!("{} and {other} share {c}", d.name);
             }
