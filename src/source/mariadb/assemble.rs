@@ -33,8 +33,15 @@ pub enum Zone {
     Fixed(FixedOffset),
 }
 
+/// A `timezone` setting that names no zone.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error(
+    "`{0}` is neither a time zone name (\"UTC\", \"Europe/Berlin\") nor an offset (\"+01:00\")"
+)]
+pub struct ZoneError(String);
+
 impl Zone {
-    pub fn parse(s: &str) -> Result<Zone, String> {
+    pub fn parse(s: &str) -> Result<Zone, ZoneError> {
         let s = s.trim();
         if let Ok(tz) = s.parse::<chrono_tz::Tz>() {
             return Ok(Zone::Named(tz));
@@ -45,11 +52,7 @@ impl Zone {
                 DateTime::parse_from_str(&format!("2000-01-01T00:00:00{s}"), "%Y-%m-%dT%H:%M:%S%z")
             })
             .map(|t| Zone::Fixed(*t.offset()))
-            .map_err(|_| {
-                format!(
-                    "`{s}` is neither a time zone name (\"UTC\", \"Europe/Berlin\") nor an offset (\"+01:00\")"
-                )
-            })
+            .map_err(|_| ZoneError(s.to_string()))
     }
 
     /// The instant a local time names; an hour repeated when clocks go back is taken at

@@ -48,9 +48,20 @@ const SEVERITIES: &[&str] = &[
     "STATEMENT",
 ];
 
+/// Why a `log_line_prefix` cannot be read.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum PrefixError {
+    #[error("log_line_prefix `{text}` ends with a lone %")]
+    LonePercent { text: String },
+    #[error("log_line_prefix `{text}`: escape %{escape} is not supported (padding such as %-10u neither)")]
+    Unsupported { text: String, escape: char },
+    #[error("log_line_prefix `{text}` lacks {missing}: set e.g. log_line_prefix = '%m [%p] %c %l %u@%d %h app=[%a] ' on the server and here")]
+    Lacks { text: String, missing: String },
+}
+
 impl Prefix {
     /// Compiles a prefix; it must let a record name its time, user and session.
-    pub fn new(text: &str) -> Result<Prefix, String> {
+    pub fn new(text: &str) -> Result<Prefix, PrefixError> {
         let mut parts = Vec::new();
         let mut lit = String::new();
         let mut chars = text.chars();
@@ -60,17 +71,18 @@ impl Prefix {
                 continue;
             }
             // Padding (`%-10u`) makes widths depend on values; not worth reading.
-            let e = chars
-                .next()
-                .ok_or_else(|| format!("log_line_prefix `{text}` ends with a lone %"))?;
+            let e = chars.next().ok_or_else(|| PrefixError::LonePercent {
+                text: text.to_string(),
+            })?;
             if e == '%' {
                 lit.push('%');
                 continue;
             }
             if !"aubdrhpPtmnicslvxeqQ".contains(e) {
-                return Err(format!(
-                    "log_line_prefix `{text}`: escape %{e} is not supported (padding such as %-10u neither)"
-                ));
+                return Err(PrefixError::Unsupported {
+                    text: text.to_string(),
+                    escape: e,
+                });
             }
             if !lit.is_empty() {
                 parts.push(Part::Literal(std::mem::take(&mut lit)));
@@ -100,10 +112,10 @@ impl Prefix {
             missing.push("the session (%c or %p)");
         }
         if !missing.is_empty() {
-            return Err(format!(
-                "log_line_prefix `{text}` lacks {}: set e.g. log_line_prefix = '%m [%p] %c %l %u@%d %h app=[%a] ' on the server and here",
-                missing.join(", ")
-            ));
+            return Err(PrefixError::Lacks {
+                text: text.to_string(),
+                missing: missing.join(", "),
+            });
         }
         Ok(Prefix {
             parts,
@@ -253,7 +265,7 @@ mod tests {
 
     #[test]
     fn prefixes_that_cannot_identify_a_record_are_refused() {
-        let e = Prefix::new("%m [%p] ").unwrap_err();
+        let e = Prefix::new("%m [%p] ").unwrap_err().to_string();
         assert!(e.contains("the user (%u)"), "{e}");
         assert!(Prefix::new("%m %-10u %c ").is_err());
         assert!(Prefix::new("%m %u %c %").is_err());

@@ -117,6 +117,25 @@ struct ColumnEntry {
 }
 
 /// `[pgaudit.subject_columns]`: "table.column" (table as logged, without schema) -> field.
+/// Why a `subject_columns` setting cannot be used; each names the offending key or value.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ColumnMapError {
+    #[error("\"{key}\" is not table.column")]
+    NotTableColumn { key: String },
+    #[error("\"{value}\" is not a subject field (expected one of {expected}), for \"{key}\"")]
+    NotSubjectField {
+        value: String,
+        key: String,
+        expected: String,
+    },
+    #[error("\"{key}\" is configured twice, as {first} and as {second}")]
+    Twice {
+        key: String,
+        first: &'static str,
+        second: &'static str,
+    },
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct ColumnMap {
     entries: Vec<ColumnEntry>,
@@ -126,7 +145,7 @@ impl ColumnMap {
     /// Errors name the offending key or value, e.g. `"persons" is not table.column` or `"person" is not a subject field (expected one of ...)`.
     pub fn new<'a>(
         entries: impl IntoIterator<Item = (&'a str, &'a str)>,
-    ) -> Result<ColumnMap, String> {
+    ) -> Result<ColumnMap, ColumnMapError> {
         let mut out: Vec<ColumnEntry> = Vec::new();
         for (key, value) in entries {
             let key = key.trim();
@@ -135,22 +154,27 @@ impl ColumnMap {
                 (Some(t), Some(c), None) if !t.is_empty() && !c.is_empty() => {
                     (t.to_lowercase(), c.to_lowercase())
                 }
-                _ => return Err(format!("\"{key}\" is not table.column")),
+                _ => {
+                    return Err(ColumnMapError::NotTableColumn {
+                        key: key.to_string(),
+                    })
+                }
             };
             let field = SubjectField::parse(value).ok_or_else(|| {
                 let names: Vec<&str> = SubjectField::ALL.iter().map(|f| f.as_str()).collect();
-                format!(
-                    "\"{value}\" is not a subject field (expected one of {}), for \"{key}\"",
-                    names.join(", ")
-                )
+                ColumnMapError::NotSubjectField {
+                    value: value.to_string(),
+                    key: key.to_string(),
+                    expected: names.join(", "),
+                }
             })?;
             if let Some(seen) = out.iter().find(|e| e.table == table && e.column == column) {
                 if seen.field != field {
-                    return Err(format!(
-                        "\"{key}\" is configured twice, as {} and as {}",
-                        seen.field.as_str(),
-                        field.as_str()
-                    ));
+                    return Err(ColumnMapError::Twice {
+                        key: key.to_string(),
+                        first: seen.field.as_str(),
+                        second: field.as_str(),
+                    });
                 }
                 continue;
             }

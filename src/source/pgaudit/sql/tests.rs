@@ -655,9 +655,13 @@ fn t16_two_configured_tables() {
 
 #[test]
 fn column_map_errors_and_lookup() {
-    let e = ColumnMap::new([("persons", "last_name")]).unwrap_err();
+    let e = ColumnMap::new([("persons", "last_name")])
+        .unwrap_err()
+        .to_string();
     assert!(e.contains("\"persons\" is not table.column"), "{e}");
-    let e = ColumnMap::new([("persons.x", "person")]).unwrap_err();
+    let e = ColumnMap::new([("persons.x", "person")])
+        .unwrap_err()
+        .to_string();
     assert!(
         e.starts_with("\"person\" is not a subject field (expected one of person_id,"),
         "{e}"
