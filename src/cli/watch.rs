@@ -140,7 +140,8 @@ pub struct WatchArgs {
         help_heading = "Tuning",
         long,
         value_name = "MS",
-        default_value_t = 200
+        default_value_t = 200,
+        value_parser = clap::value_parser!(u64).range(1..)
     )]
     pub poll_ms: u64,
 
@@ -163,7 +164,8 @@ pub struct WatchArgs {
         help_heading = "Tuning",
         long,
         value_name = "MS",
-        default_value_t = 1000
+        default_value_t = 1000,
+        value_parser = clap::value_parser!(u64).range(1..)
     )]
     pub commit_ms: u64,
 
@@ -197,15 +199,21 @@ pub struct WatchArgs {
         help_heading = "HTTP",
         long,
         value_name = "LINES",
-        default_value_t = 1_000_000
+        default_value_t = 1_000_000,
+        value_parser = clap::value_parser!(u64).range(1..)
     )]
     pub max_backlog: u64,
 
     /// Batches waiting for detection before sources wait.
     ///
     /// Batches of lines that may wait for the detection thread before sources wait.
-    #[arg(help_heading = "Tuning", long, value_name = "N", default_value_t = 64)]
-    pub queue: usize,
+    #[arg(
+        help_heading = "Tuning",
+        long,
+        value_name = "N",
+        default_value_t = std::num::NonZeroUsize::new(64).expect("64 is not zero")
+    )]
+    pub queue: std::num::NonZeroUsize,
 
     /// Also deliver final alerts to the sink NAME of the configuration (repeatable).
     ///
@@ -269,13 +277,13 @@ pub fn run(args: WatchArgs) -> anyhow::Result<ExitCode> {
         listen: args.listen,
         token,
         lateness,
-        poll: Duration::from_millis(args.poll_ms.max(1)),
+        poll: Duration::from_millis(args.poll_ms),
         refs_poll: Duration::from_secs(args.refs_poll),
-        commit_every: Duration::from_millis(args.commit_ms.max(1)),
+        commit_every: Duration::from_millis(args.commit_ms),
         checkpoint_min: Duration::from_secs(args.checkpoint_min),
         max_body: args.max_body_bytes,
         max_line: args.max_line_bytes,
-        max_backlog: args.max_backlog.max(1),
+        max_backlog: args.max_backlog,
         queue: args.queue,
         sinks: args.sinks,
     };

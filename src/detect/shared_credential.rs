@@ -72,7 +72,7 @@ impl SharedCredential {
     pub fn new(cfg: &SharedCredentialConfig) -> Self {
         Self {
             window_secs: cfg.concurrent_window_minutes * 60,
-            same_site_returns: cfg.same_site_returns.max(1) as usize,
+            same_site_returns: cfg.same_site_returns as usize,
             max_speed_kmh: cfg.max_speed_kmh,
             min_distance_km: cfg.min_distance_km,
             recent: HashMap::default(),

@@ -125,7 +125,7 @@ pub struct WatchOptions {
     pub max_line: usize,
     pub max_backlog: u64,
     /// Channel slots (line batches) between sources and the detection thread.
-    pub queue: usize,
+    pub queue: std::num::NonZeroUsize,
     /// `--sink NAME`: the `[sinks.NAME]` sections final alerts are delivered to.
     pub sinks: Vec<String>,
 }
@@ -260,7 +260,7 @@ pub fn run(opts: WatchOptions) -> Result<Outcome, ServiceError> {
         metrics.clone(),
     )?;
 
-    let (tx, rx) = mpsc::channel(opts.queue.max(1));
+    let (tx, rx) = mpsc::channel(opts.queue.get());
     for (i, s) in sources.iter().enumerate() {
         match s.kind {
             SourceKind::File => {

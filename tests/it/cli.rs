@@ -91,6 +91,21 @@ fn bad_usage_exits_2() {
     custodes().args(["frobnicate"]).assert().code(2);
 }
 
+/// `watch`'s tuning flags have no meaning at zero (a poll every 0 ms, a queue of no slots):
+/// exit 2 naming the flag, where the value was once raised to 1 without a word.
+#[test]
+fn watch_refuses_zero_for_its_tuning_flags() {
+    for flag in ["--poll-ms", "--commit-ms", "--max-backlog", "--queue"] {
+        custodes()
+            .args([
+                "watch", "--refs", "refs", "--db", "s.db", flag, "0", "e.jsonl",
+            ])
+            .assert()
+            .code(2)
+            .stderr(contains(format!("invalid value '0' for '{flag}")));
+    }
+}
+
 #[test]
 fn fail_on_turns_serious_alerts_into_exit_1() {
     let t = fixtures().join("identity_and_cases");
