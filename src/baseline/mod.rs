@@ -252,8 +252,8 @@ impl HistoryBuilder {
         c.user.push(a.user.clone());
         c.day.push((a.day() - EPOCH).num_days() as i32);
         c.hour.push(a.hour() as i32);
+        c.subject.push(a.unrelated_person().map(|s| s.key.clone()));
         let s = a.unexplained_subject();
-        c.subject.push(s.map(|s| s.key.clone()));
         c.person
             .push(s.filter(|s| s.counts_attention()).map(|s| s.key.clone()));
         c.rows.push(a.rows);

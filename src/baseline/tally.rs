@@ -29,6 +29,20 @@ impl SubjectKey {
     pub(crate) fn counts_attention(&self) -> bool {
         self.precise || self.key.starts_with("name:")
     }
+
+    /// Whether the key names a person, for a day's breadth (`distinct_subjects`): a strong
+    /// identifier, or a given and a family name. A surname alone or with an initial names
+    /// nobody (it is a search returning many, which `fishing` judges), nor does an
+    /// address: counted as people, seven surname searches in a night of 44 strangers made
+    /// it a day of 51.
+    pub(crate) fn names_a_person(&self) -> bool {
+        self.precise
+            || self
+                .key
+                .strip_prefix("name:")
+                .and_then(|k| k.split_once('|'))
+                .is_some_and(|(_, given)| given.chars().count() >= 2)
+    }
 }
 
 /// One event as behaviour history sees it.
@@ -52,10 +66,15 @@ impl Activity {
         self.ts.hour() as usize
     }
 
-    /// The subject, when the lookup is not explained by a case (what breadth and attention
-    /// count).
+    /// The subject, when the lookup is not explained by a case (what attention counts).
     pub(crate) fn unexplained_subject(&self) -> Option<&SubjectKey> {
         self.subject.as_ref().filter(|_| !self.explained)
+    }
+
+    /// The person, when the lookup names one and no case explains it (what breadth
+    /// counts: [`SubjectKey::names_a_person`]).
+    pub(crate) fn unrelated_person(&self) -> Option<&SubjectKey> {
+        self.unexplained_subject().filter(|s| s.names_a_person())
     }
 }
 
@@ -155,8 +174,9 @@ pub struct UserTally {
     pub max_rows: u64,
     /// Every counted event, in order (the evidence of a daily_count alert).
     pub ids: Vec<String>,
-    /// Every lookup of a person no case explains, in order, repeats and the same query on
-    /// other systems included (the evidence of a distinct_subjects alert).
+    /// Every lookup no case explains, in order, repeats, the same query on other systems,
+    /// surname searches and addresses included (the evidence of a distinct_subjects alert,
+    /// which counts only the people among them).
     pub unexplained_ids: Vec<String>,
     pub first: Option<DateTime<Utc>>,
     pub last: Option<DateTime<Utc>>,
@@ -208,11 +228,13 @@ impl DayTally {
         t.ids.push(ev.id.clone());
         t.first.get_or_insert(a.ts);
         t.last = Some(a.ts);
-        if let Some(s) = a.unexplained_subject() {
-            t.unexplained_ids.push(ev.id.clone());
+        if let Some(s) = a.unrelated_person() {
             if !t.subjects.contains_key(&s.key) {
                 t.subjects.insert(s.key.clone(), ev.id.clone());
             }
+        }
+        if let Some(s) = a.unexplained_subject() {
+            t.unexplained_ids.push(ev.id.clone());
             if s.counts_attention() {
                 match self.persons.get_mut(&s.key) {
                     Some(users) => {
@@ -239,7 +261,28 @@ impl DayTally {
 
 #[cfg(test)]
 mod tests {
+    use super::SubjectKey;
     use crate::identity::normalize::is_placeholder_id;
+
+    #[test]
+    fn a_surname_alone_or_an_address_names_nobody() {
+        let key = |key: &str, precise| SubjectKey {
+            key: key.into(),
+            precise,
+        };
+        for (k, precise, person) in [
+            ("id:P1", true, true),
+            ("name:SMITH|JOHN|1980-01-02", true, true),
+            ("plate:ABC123", true, true),
+            ("name:SMITH|JOHN", false, true),
+            ("name:SMITH|JO", false, true),
+            ("name:SMITH|J", false, false),
+            ("name:SMITH|", false, false),
+            ("address:12 ELM ST", false, false),
+        ] {
+            assert_eq!(key(k, precise).names_a_person(), person, "{k}");
+        }
+    }
 
     #[test]
     fn placeholder_person_ids_identify_nobody() {

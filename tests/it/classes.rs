@@ -1513,6 +1513,74 @@ fn scrape_of_forty_strangers_is_one_finding() {
     );
 }
 
+/// Realistic seeds 22 and 34: a night of 44 strangers, typed with their dates of birth, and
+/// seven surname searches (`CLARK`, `ROSS`: a surname alone, or with an initial) counted
+/// 51 people, one over `distinct_min_subjects`. A surname names nobody (it is a search
+/// returning many, `fishing`'s to judge): `ptl0`'s 44 people and 8 surname searches, with
+/// the three people of their usual work (no case here lists anyone), are 47 people, not a
+/// day of breadth; `ptl1`'s 52 people, each named, make 55. The alert lists every
+/// unexplained lookup of the day as evidence.
+#[test]
+fn surname_searches_are_not_people() {
+    let names = ["ptl0", "ptl1", "ptl2", "ptl3", "ptl4", "ptl5"];
+    let mut ev = String::new();
+    for day in 1..=8usize {
+        for u in names {
+            for k in 0..30usize {
+                let m = 8 * 60 + k * 15;
+                let ts = format!("2024-05-{day:02}T{:02}:{:02}:00Z", m / 60, m % 60);
+                let id = format!("{u}-{day}-{k}");
+                lookup(&mut ev, &id, &ts, u, &format!("R-{u}-{}", k % 3), 1);
+            }
+        }
+    }
+    let at = |k: usize, sec: usize| {
+        let m = 9 * 60 + k * 5;
+        format!("2024-05-08T{:02}:{:02}:{sec:02}Z", m / 60, m % 60)
+    };
+    let person = |ev: &mut String, id: &str, ts: &str, user: &str, k: usize| {
+        let _ = writeln!(
+            ev,
+            r#"{{"id":"{id}","ts":"{ts}","user":"{user}","subject_last_name":"STRANGER{k}","subject_first_name":"ALEX","subject_dob":"1970-01-{:02}","case_id":"C-1"}}"#,
+            k % 28 + 1
+        );
+    };
+    for k in 0..44usize {
+        person(&mut ev, &format!("p0-{k}"), &at(k, 10), "ptl0", k);
+    }
+    for (k, (last, first)) in [
+        ("CLARK", ""),
+        ("ROSS", ""),
+        ("GARCIA", ""),
+        ("KENNEDY", "M."),
+        ("PEREZ", ""),
+        ("THOMPSON", "J"),
+        ("CORLEY", ""),
+        ("WELLS", ""),
+    ]
+    .iter()
+    .enumerate()
+    {
+        let _ = writeln!(
+            ev,
+            r#"{{"id":"s0-{k}","ts":"{}","user":"ptl0","subject_last_name":"{last}","subject_first_name":"{first}","case_id":"C-1"}}"#,
+            at(44 + k, 10)
+        );
+    }
+    for k in 0..52usize {
+        person(&mut ev, &format!("p1-{k}"), &at(k, 20), "ptl1", k);
+    }
+    let (_dir, alerts) = audit_built(&unit_refs(&names, "PATROL"), &ev);
+    let wide: Vec<&Value> = alerts
+        .iter()
+        .filter(|a| a["kind"] == "distinct_subjects")
+        .collect();
+    assert_eq!(wide.len(), 1, "{alerts:#?}");
+    assert_eq!(wide[0]["user"], "ptl1");
+    assert_eq!(wide[0]["evidence"]["observed"], 55);
+    assert_eq!(wide[0]["event_ids"].as_array().map(Vec::len), Some(30 + 52));
+}
+
 /// The logs' first day in a unit of eight detectives: seven look up four people each, sixty
 /// times over the shift; `det0`, as many lookups, spends them on sixty people no case
 /// explains. Seven colleagues' days are fewer than an established unit's `min_peer_days`
