@@ -524,7 +524,7 @@ impl Resolver {
         // behind it is checked as a lookup's is (one that does not exist, is not the user's,
         // or none at all); with nobody named there is no subject to find in it. It is the
         // only event that is not a lookup yet has a case status (`no_case` relies on it).
-        let bulk_export = !is_lookup && action == BULK_EXPORT && !self.non_lookup.contains(&action);
+        let bulk_export = !is_lookup && action == BULK_EXPORT && self.is_work_action(&action);
         let case = self.case_status(
             ev,
             is_lookup || bulk_export,

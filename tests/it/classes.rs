@@ -1476,13 +1476,9 @@ fn night_of_a_light_user_in_a_young_unit() {
     assert_eq!(off[0]["evidence"]["baseline_days"], 8);
 }
 
-/// A patrol officer's week of thirty lookups a day of three people each, then, on the eighth
-/// morning, forty strangers in eight minutes beside the day's work. That is a scrape, and
-/// `burst` says so; forty strangers are one sitting's, not a day spent on many unrelated
-/// people (`distinct_subjects` asks fifty), so the same lookups are not reported twice.
-#[test]
-fn scrape_of_forty_strangers_is_one_finding() {
-    let names = ["ptl0", "ptl1", "ptl2", "ptl3", "ptl4", "ptl5"];
+/// Eight days of each of `names`' ordinary work: thirty lookups of their own three people a
+/// day, one every quarter of an hour from 08:00 (no case here lists them).
+fn patrol_days(names: &[&str]) -> String {
     let mut ev = String::new();
     for day in 1..=8usize {
         for u in names {
@@ -1494,6 +1490,17 @@ fn scrape_of_forty_strangers_is_one_finding() {
             }
         }
     }
+    ev
+}
+
+/// A patrol officer's week of thirty lookups a day of three people each, then, on the eighth
+/// morning, forty strangers in eight minutes beside the day's work. That is a scrape, and
+/// `burst` says so; forty strangers are one sitting's, not a day spent on many unrelated
+/// people (`distinct_subjects` asks fifty), so the same lookups are not reported twice.
+#[test]
+fn scrape_of_forty_strangers_is_one_finding() {
+    let names = ["ptl0", "ptl1", "ptl2", "ptl3", "ptl4", "ptl5"];
+    let mut ev = patrol_days(&names);
     for k in 0..40usize {
         let ts = format!("2024-05-08T16:{:02}:{:02}Z", k * 12 / 60, k * 12 % 60);
         lookup(
@@ -1523,17 +1530,7 @@ fn scrape_of_forty_strangers_is_one_finding() {
 #[test]
 fn surname_searches_are_not_people() {
     let names = ["ptl0", "ptl1", "ptl2", "ptl3", "ptl4", "ptl5"];
-    let mut ev = String::new();
-    for day in 1..=8usize {
-        for u in names {
-            for k in 0..30usize {
-                let m = 8 * 60 + k * 15;
-                let ts = format!("2024-05-{day:02}T{:02}:{:02}:00Z", m / 60, m % 60);
-                let id = format!("{u}-{day}-{k}");
-                lookup(&mut ev, &id, &ts, u, &format!("R-{u}-{}", k % 3), 1);
-            }
-        }
-    }
+    let mut ev = patrol_days(&names);
     let at = |k: usize, sec: usize| {
         let m = 9 * 60 + k * 5;
         format!("2024-05-08T{:02}:{:02}:{sec:02}Z", m / 60, m % 60)
