@@ -190,6 +190,8 @@ fn lookups_from_the_store_match_lookups_from_the_logs_and_write_a_packet() {
     assert_eq!(csv.lines().count(), 1 + 8, "{csv}");
     let html = std::fs::read_to_string(packet.join("lookups.html")).expect("html");
     assert!(html.contains("jdorsey") && html.contains("7trv-219"));
+    // The packet's rows are the page's: how the name agreed is recorded, not only shown.
+    assert!(html.contains("; name nickname"), "{html}");
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;

@@ -169,24 +169,12 @@ pub fn lookups(
                 escape(&l.user),
                 login_counts(l)
             );
-            b.push_str("<table class=\"data lookups\"><thead><tr><th>When</th><th>Action</th><th>System</th><th>Searched</th><th>Match</th><th>Sure</th><th>From</th><th>Case</th></tr></thead><tbody>\n");
+            put!(
+                b,
+                "<table class=\"data lookups\"><thead>{HIT_HEADER}</thead><tbody>\n"
+            );
             for h in &l.hits {
-                put!(
-                    b,
-                    "<tr>{}<td>{} ({}{})</td><td>{:.2}</td><td>{}</td><td>{}</td></tr>\n",
-                    hit_lead_cells(h),
-                    escape(h.matched.kind.describe()),
-                    escape(&h.matched.fields.join(", ")),
-                    escape(
-                        &h.matched
-                            .name_agreement
-                            .map(|a| format!("; name {a}"))
-                            .unwrap_or_default()
-                    ),
-                    h.matched.strength,
-                    escape(h.client.as_deref().or(h.ip.as_deref()).unwrap_or("")),
-                    escape(&h.case_phrase)
-                );
+                b.push_str(&hit_row(h));
             }
             b.push_str("</tbody></table>\n");
         }

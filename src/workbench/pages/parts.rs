@@ -577,14 +577,28 @@ pub(crate) fn login_counts(l: &crate::lookups::LoginLookups) -> String {
     )
 }
 
-/// The cells a lookups table's row opens with, page and export alike: when, action,
-/// system and what was searched.
-pub(crate) fn hit_lead_cells(h: &crate::lookups::Hit) -> String {
+/// The header of a table of lookups of one person ([`hit_row`] fills it).
+pub(crate) const HIT_HEADER: &str = "<tr><th>When</th><th>Action</th><th>System</th><th>Searched</th><th>Match</th><th>Sure</th><th>From</th><th>Case</th></tr>";
+
+/// One lookup of a person as a table row: the page and the evidence packet show the same
+/// cells, so what an investigator saw on screen is what the packet records.
+pub(crate) fn hit_row(h: &crate::lookups::Hit) -> String {
     format!(
-        "<td class=\"mono\">{}</td><td>{}</td><td>{}</td><td>{}</td>",
+        "<tr><td class=\"mono\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{} ({}{})</td><td>{:.2}</td><td>{}</td><td>{}</td></tr>\n",
         escape(&h.ts),
         escape(&h.action),
         escape(h.system.as_deref().unwrap_or("")),
         escape(&crate::lookups::searched_text(&h.searched)),
+        escape(h.matched.kind.describe()),
+        escape(&h.matched.fields.join(", ")),
+        escape(
+            &h.matched
+                .name_agreement
+                .map(|a| format!("; name {a}"))
+                .unwrap_or_default()
+        ),
+        h.matched.strength,
+        escape(h.client.as_deref().or(h.ip.as_deref()).unwrap_or("")),
+        escape(&h.case_phrase)
     )
 }
