@@ -26,7 +26,7 @@ use crate::alert::Severity;
 use crate::config::SharedCredentialConfig;
 use crate::event::{format_ts, Event};
 use crate::identity::Resolved;
-use crate::refs::Status;
+use crate::refs::{distance_km, Status};
 
 pub(crate) const DOC: DetectorDoc = DetectorDoc {
     name: "shared_credential",
@@ -79,15 +79,6 @@ impl SharedCredential {
             last_coords: HashMap::default(),
         }
     }
-}
-
-/// Great-circle distance in km (haversine, mean Earth radius).
-pub(crate) fn distance_km(a: (f64, f64), b: (f64, f64)) -> f64 {
-    let (lat1, lon1) = (a.0.to_radians(), a.1.to_radians());
-    let (lat2, lon2) = (b.0.to_radians(), b.1.to_radians());
-    let h = ((lat2 - lat1) / 2.0).sin().powi(2)
-        + lat1.cos() * lat2.cos() * ((lon2 - lon1) / 2.0).sin().powi(2);
-    2.0 * 6371.0 * h.sqrt().clamp(0.0, 1.0).asin()
 }
 
 /// A finding about a fact (not a graded match): the event's context is added to the

@@ -825,7 +825,7 @@ mod tests {
         assert!(vpn > 0);
         let far = coords
             .iter()
-            .flat_map(|a| coords.iter().map(move |b| truth::distance_km(*a, *b)))
+            .flat_map(|a| coords.iter().map(move |b| crate::refs::distance_km(*a, *b)))
             .fold(0.0, f64::max);
         assert!(far >= 500.0, "{far}");
     }

@@ -16,6 +16,7 @@
 use super::render::Carry;
 use super::scenario::Ev;
 use super::world::{day_of, midnight, Day, Role, Status, World};
+use crate::refs::distance_km;
 
 /// Exempt purposes: a query made for one of these needs no case.
 pub(crate) const EXEMPT_PURPOSE: &str = "TRAFFIC_STOP";
@@ -156,15 +157,6 @@ pub(crate) const CONCURRENT_SECS: i64 = 600;
 pub(crate) const SAME_SITE_RETURNS: usize = 2;
 pub(crate) const MAX_SPEED_KMH: f64 = 900.0;
 pub(crate) const MIN_DISTANCE_KM: f64 = 50.0;
-
-/// Great-circle distance in km (haversine, mean Earth radius 6371 km).
-pub(crate) fn distance_km(a: (f64, f64), b: (f64, f64)) -> f64 {
-    let (lat1, lon1) = (a.0.to_radians(), a.1.to_radians());
-    let (lat2, lon2) = (b.0.to_radians(), b.1.to_radians());
-    let h = ((lat2 - lat1) / 2.0).sin().powi(2)
-        + lat1.cos() * lat2.cos() * ((lon2 - lon1) / 2.0).sin().powi(2);
-    2.0 * 6371.0 * h.sqrt().clamp(0.0, 1.0).asin()
-}
 
 /// `shared_credential` labels, replaying the detector's rules over the
 /// events in output order: every event of a terminated or on-leave login

@@ -252,6 +252,16 @@ pub struct Client {
     pub lon: Option<f64>,
 }
 
+/// Great-circle distance in km between two (lat, lon) points of client sites (haversine,
+/// mean Earth radius 6371 km). The detector and the generator's labels measure alike.
+pub(crate) fn distance_km(a: (f64, f64), b: (f64, f64)) -> f64 {
+    let (lat1, lon1) = (a.0.to_radians(), a.1.to_radians());
+    let (lat2, lon2) = (b.0.to_radians(), b.1.to_radians());
+    let h = ((lat2 - lat1) / 2.0).sin().powi(2)
+        + lat1.cos() * lat2.cos() * ((lon2 - lon1) / 2.0).sin().powi(2);
+    2.0 * 6371.0 * h.sqrt().clamp(0.0, 1.0).asin()
+}
+
 /// Everything loaded from `--refs DIR`. `None` means the table was not there.
 #[derive(Debug, Default)]
 pub struct RefData {
