@@ -22,7 +22,7 @@
 //! "Day" is the UTC day, and "the user" is one login, as in the detector's
 //! contract; an episode's events all fall inside that day.
 
-use super::{case_work_carry, Ctx, Ev, Query, Sim, Want, SURGE_WINDOW};
+use super::{case_work_search, tries_until_made, Ctx, Ev, Query, Sim, Want, SURGE_WINDOW};
 use crate::gen::render::Carry;
 use crate::gen::world::{
     day_of, midnight, pick, span, weighted, Day, FastRng, Pattern, Status, Unit, LOCAL_OFFSET,
@@ -206,22 +206,15 @@ impl Sim<'_> {
             ("newcomer", newcomers),
             ("export", n),
         ] {
-            let mut made = 0;
-            for _ in 0..want * 40 {
-                if made >= want {
-                    break;
-                }
-                let p = &mut plan;
-                let ok = match kind {
-                    "distinct_subjects" => self.distinct_episode(rng, p, when),
-                    "off_hours" => self.off_hours_episode(rng, p, when),
-                    "burst" => self.burst_episode(rng, p, when),
-                    "daily_count" => self.daily_episode(rng, p, when),
-                    "newcomer" => self.daily_episode(rng, p, When::Newcomer),
-                    _ => self.export_episode(rng, p, when),
-                };
-                made += usize::from(ok);
-            }
+            let p = &mut plan;
+            tries_until_made(want, 40, || match kind {
+                "distinct_subjects" => self.distinct_episode(rng, p, when),
+                "off_hours" => self.off_hours_episode(rng, p, when),
+                "burst" => self.burst_episode(rng, p, when),
+                "daily_count" => self.daily_episode(rng, p, when),
+                "newcomer" => self.daily_episode(rng, p, When::Newcomer),
+                _ => self.export_episode(rng, p, when),
+            });
         }
         self.of_login = None;
     }
@@ -406,24 +399,16 @@ impl Sim<'_> {
         let login = self.shifts[shift as usize].login;
         let (system, carry) = match fixed {
             Some(f) => f,
-            None => {
-                let system = ["CASEMGMT", "NCIC", "DMV"][weighted(rng, &[35, 30, 35])];
-                (system, case_work_carry(rng, w, target, system))
-            }
+            None => case_work_search(rng, w, target),
         };
         let cx = self.context(rng, login, t, ctx)?;
+        let query = Query::plain(login, shift, t, system, cx, target, carry);
         let ev = self.build(
             rng,
             Query {
-                login,
-                shift,
-                t,
                 action,
-                system,
-                ctx: cx,
-                target,
-                carry,
                 rows,
+                ..query
             },
         )?;
         (!ev.explained && Want::NoIdentity.accepts(&ev.labels)).then_some(ev)
