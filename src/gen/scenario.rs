@@ -330,11 +330,7 @@ fn normal_carry(rng: &mut FastRng, w: &World, target: u32, system: &str) -> Carr
     };
     let addr_w = if shared_addr { 0 } else { 1 };
     let mut c = match weighted(rng, &[20, 30, 5 * addr_w, 5, 15, 7, 8 * addr_w, 10]) {
-        0 => Carry {
-            pid: true,
-            name: plain_name_sometimes(rng, 0.3),
-            ..Carry::NOTHING
-        },
+        0 => pid_sometimes_named(rng),
         1 => Carry::name_dob(false, false),
         2 => Carry {
             addr: true,
@@ -381,6 +377,15 @@ fn plain_name_sometimes(rng: &mut FastRng, p: f64) -> NameQ {
     }
 }
 
+/// A person id, with the full name as registered 30 % of the time.
+fn pid_sometimes_named(rng: &mut FastRng) -> Carry {
+    Carry {
+        pid: true,
+        name: plain_name_sometimes(rng, 0.3),
+        ..Carry::NOTHING
+    }
+}
+
 /// Adds a nickname or a typo to a full name, only when something else in
 /// the query pins the person down.
 fn decorate(rng: &mut FastRng, c: &mut Carry, p: &Person, nick_p: f64, typo_p: f64) {
@@ -396,11 +401,7 @@ fn decorate(rng: &mut FastRng, c: &mut Carry, p: &Person, nick_p: f64, typo_p: f
 /// How a snooping user searches for someone they know.
 fn identity_carry(rng: &mut FastRng, p: &Person, allow_addr: bool) -> Carry {
     let mut c = match weighted(rng, &[20, 45, 20, 8, if allow_addr { 7 } else { 0 }]) {
-        0 => Carry {
-            pid: true,
-            name: plain_name_sometimes(rng, 0.3),
-            ..Carry::NOTHING
-        },
+        0 => pid_sometimes_named(rng),
         1 => Carry::name_dob(false, false),
         2 => Carry {
             plate: true,
@@ -569,23 +570,17 @@ impl<'w> Sim<'w> {
         self.events.push(ev);
     }
 
-    fn add_shift(
-        &mut self,
-        rng: &mut FastRng,
-        login: u32,
-        start: i64,
-        end: i64,
-        client: u32,
-        night: bool,
-    ) -> u32 {
-        let idx = self.unlisted_shift(rng, login, start, end, client, night);
-        self.shifts_of_login[login as usize].push(idx);
-        idx
+    /// Lists `shift` among its login's shifts: normal work, where
+    /// injections look for moments to use.
+    fn list_shift(&mut self, shift: u32) {
+        let login = self.shifts[shift as usize].login;
+        self.shifts_of_login[login as usize].push(shift);
     }
 
-    /// A session other injections must not reuse (someone else at the
-    /// keyboard, or an account used after it should have gone quiet).
-    fn unlisted_shift(
+    /// A new session of `login`, unlisted: other injections must not reuse
+    /// it (someone else at the keyboard, or an account used after it should
+    /// have gone quiet) unless [`Sim::list_shift`] lists it.
+    fn new_shift(
         &mut self,
         rng: &mut FastRng,
         login: u32,
@@ -819,7 +814,8 @@ impl<'w> Sim<'w> {
         } else {
             client
         };
-        let shift = self.add_shift(rng, login, start, end, client, e.night);
+        let shift = self.new_shift(rng, login, start, end, client, e.night);
+        self.list_shift(shift);
         if rng.random_bool(0.02) {
             self.session_event(shift, start - span(rng, 20, 120), "login_failed");
         }
@@ -877,7 +873,8 @@ impl<'w> Sim<'w> {
             if rng.random_bool(0.3) {
                 let s2 = span(rng, start + 3600, end - 7200);
                 let e2 = s2 + span(rng, 1200, 3600);
-                let sh2 = self.add_shift(rng, second, s2, e2, client, e.night);
+                let sh2 = self.new_shift(rng, second, s2, e2, client, e.night);
+                self.list_shift(sh2);
                 self.session_event(sh2, s2, "login");
                 for _ in 0..span(rng, 3, 8) {
                     let t = span(rng, s2 + 60, e2 - 60);
@@ -1610,7 +1607,7 @@ impl<'w> Sim<'w> {
         days.sort_unstable();
         for day in days {
             let start = midnight(day) - LOCAL_OFFSET + span(rng, 8 * 3600, 16 * 3600);
-            let shift = self.unlisted_shift(rng, login, start, start + 3600, e.desk, false);
+            let shift = self.new_shift(rng, login, start, start + 3600, e.desk, false);
             self.session_at(shift, start, "login", busy);
             let mut t = start;
             for _ in 0..span(rng, 1, 3) {
@@ -1686,7 +1683,7 @@ impl<'w> Sim<'w> {
         let Some(&client) = pick(rng, &w.site_clients[site as usize]) else {
             return false;
         };
-        let borrowed = self.unlisted_shift(rng, login, t1, t + 60, client, false);
+        let borrowed = self.new_shift(rng, login, t1, t + 60, client, false);
         for (t, own) in plan {
             if own {
                 let ev = self.plain_query(rng, shift, t);
@@ -1730,7 +1727,7 @@ impl<'w> Sim<'w> {
         };
         let ev = self.plain_query(rng, shift, t0);
         self.push_opt(ev, busy);
-        let away = self.unlisted_shift(rng, login, t1, t + 60, client, false);
+        let away = self.new_shift(rng, login, t1, t + 60, client, false);
         for (i, &t) in far_times.iter().enumerate() {
             if i == 0 {
                 self.session_at(away, t, "login", busy);

@@ -603,7 +603,7 @@ impl Sim<'_> {
             return false;
         }
         let desk = w.emp_of_login(login).desk;
-        let shift = self.unlisted_shift(rng, login, s0, s0 + secs, desk, false);
+        let shift = self.new_shift(rng, login, s0, s0 + secs, desk, false);
         let mut times: Vec<i64> = (0..n).map(|_| span(rng, s0 + 60, s0 + secs - 60)).collect();
         times.sort_unstable();
         let mut evs: Vec<Ev> = Vec::with_capacity(n);
