@@ -521,6 +521,21 @@ pub(crate) fn span<R: Rng + ?Sized>(rng: &mut R, lo: i64, hi: i64) -> i64 {
     }
 }
 
+/// The median of `v` (the mean of the middle two when their number is
+/// even), 0 when empty: the `odd_volume` episodes' usual day of a user.
+pub(crate) fn median(mut v: Vec<u32>) -> f64 {
+    if v.is_empty() {
+        return 0.0;
+    }
+    v.sort_unstable();
+    let n = v.len();
+    if n % 2 == 1 {
+        f64::from(v[n / 2])
+    } else {
+        (f64::from(v[n / 2 - 1]) + f64::from(v[n / 2])) / 2.0
+    }
+}
+
 struct PersonSpec {
     role: Role,
     age: (i64, i64),

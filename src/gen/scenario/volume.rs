@@ -25,7 +25,8 @@
 use super::{case_work_search, tries_until_made, Ctx, Ev, Query, Sim, Want, SURGE_WINDOW};
 use crate::gen::render::Carry;
 use crate::gen::world::{
-    day_of, midnight, pick, span, weighted, Day, FastRng, Pattern, Status, Unit, LOCAL_OFFSET,
+    day_of, median, midnight, pick, span, weighted, Day, FastRng, Pattern, Status, Unit,
+    LOCAL_OFFSET,
 };
 use rand::Rng;
 use std::collections::BTreeSet;
@@ -98,19 +99,6 @@ struct Vol {
     median: f64,
     median_unexplained: f64,
     max_rows: u32,
-}
-
-fn median(mut v: Vec<u32>) -> f64 {
-    if v.is_empty() {
-        return 0.0;
-    }
-    v.sort_unstable();
-    let n = v.len();
-    if n % 2 == 1 {
-        f64::from(v[n / 2])
-    } else {
-        (f64::from(v[n / 2 - 1]) + f64::from(v[n / 2])) / 2.0
-    }
 }
 
 /// Where an episode goes: a listed shift of `login` and the part of it that
