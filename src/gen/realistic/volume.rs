@@ -26,7 +26,7 @@ use super::agency::Unit;
 use super::clock::{at_local, day_of, Day, HOUR, MINUTE};
 use super::misuse::Plan;
 use super::typing::{form, N_EXACT, T_DOB};
-use super::work::{casework_form, Shift, Sim, P_GENERAL, P_INVESTIGATION, P_NONE, Q};
+use super::work::{casework_form, Sim, P_GENERAL, P_INVESTIGATION, P_NONE, Q};
 use super::{
     bit, Target, A_EXPORT, CK_NONE, CK_REAL, F_DROP, F_EXPLAINED, F_VOLUME, L_VOLUME, NCIC, RMS,
 };
@@ -122,32 +122,6 @@ impl Sim<'_> {
         (warm.min(hi), hi)
     }
 
-    /// Places episode `i` on a shift, within the episode's days, of a login
-    /// drawn from `cands`: up to 40 tries, each drawing a login and a shift
-    /// of it and calling `place`, which says whether it placed the episode.
-    /// Gives up at once when there is no candidate.
-    fn place_on_shift(
-        &mut self,
-        rng: &mut FastRng,
-        plan: &Plan,
-        i: usize,
-        cands: &[u16],
-        mut place: impl FnMut(&mut Self, &mut FastRng, u16, Shift) -> bool,
-    ) {
-        for _ in 0..40 {
-            let Some(&login) = cands.get(rng.random_range(0..cands.len().max(1))) else {
-                return;
-            };
-            let (lo, hi) = self.episode_days(plan, i);
-            let Some(s) = self.shift_of(rng, login, lo, hi) else {
-                continue;
-            };
-            if place(self, rng, login, self.shifts[s as usize]) {
-                return;
-            }
-        }
-    }
-
     /// The cases `login` works on that are open on `day`, without their
     /// assignments.
     fn open_case_ids(&self, login: u16, day: Day) -> Vec<u32> {
@@ -233,7 +207,8 @@ impl Sim<'_> {
             5,
             false,
         );
-        self.place_on_shift(rng, plan, i, &cands, |sim, rng, login, sh| {
+        let days = self.episode_days(plan, i);
+        self.place_on_shift(rng, &cands, days, 40, |sim, rng, login, sh| {
             let open = sim.open_cases(login, sh.day - 1);
             let Some(&(case, _)) = open.get(rng.random_range(0..open.len().max(1))) else {
                 return false;
@@ -256,7 +231,8 @@ impl Sim<'_> {
             .into_iter()
             .filter(|&l| (8.0..=60.0).contains(&h.medians[l as usize]))
             .collect();
-        self.place_on_shift(rng, plan, i, &cands, |sim, rng, login, sh| {
+        let days = self.episode_days(plan, i);
+        self.place_on_shift(rng, &cands, days, 40, |sim, rng, login, sh| {
             let day = day_of(sh.start);
             let normal = f64::from(h.counts[login as usize].get(&day).copied().unwrap_or(0));
             let med = h.medians[login as usize];
@@ -284,7 +260,8 @@ impl Sim<'_> {
             5,
             false,
         );
-        self.place_on_shift(rng, plan, i, &cands, |sim, rng, login, sh| {
+        let days = self.episode_days(plan, i);
+        self.place_on_shift(rng, &cands, days, 40, |sim, rng, login, sh| {
             let open = sim.open_case_ids(login, sh.day - 1);
             let people = span(rng, DISTINCT_PEOPLE.0, DISTINCT_PEOPLE.1) as usize;
             let times = stratified(rng, sh.start + 20 * MINUTE, sh.end - 40 * MINUTE, people);
@@ -371,7 +348,8 @@ impl Sim<'_> {
             .into_iter()
             .filter(|&l| w.emp_of(l).unit == Unit::Patrol)
             .collect();
-        self.place_on_shift(rng, plan, i, &cands, |sim, rng, login, sh| {
+        let days = self.episode_days(plan, i);
+        self.place_on_shift(rng, &cands, days, 40, |sim, rng, login, sh| {
             let t = span(rng, sh.start + HOUR, sh.end - HOUR);
             let rows = match i {
                 0 => 10_000,
