@@ -18,7 +18,7 @@
 //! returning many records that no case of the user's explains. Nothing here
 //! reads custodes' configuration or detector code.
 
-use super::clock::MINUTE;
+use super::clock::{Day, MINUTE};
 use super::misuse::Plan;
 use super::people::Population;
 use super::typing::{form, query_text, record_name, Typed};
@@ -47,35 +47,35 @@ impl Sim<'_> {
         }
         for i in 0..plan.count(2, 3.0) {
             let n = span(rng, 2, 5) as usize;
-            self.fishing_episode(rng, plan, i, &logins, N_PATTERN, n);
+            self.fishing_episode(rng, plan.days(i), &logins, N_PATTERN, n);
         }
         for i in 0..plan.count(2, 2.0) {
             let n = span(rng, 1, 3) as usize;
-            self.fishing_episode(rng, plan, i, &logins, N_ATTRS, n);
+            self.fishing_episode(rng, plan.days(i), &logins, N_ATTRS, n);
         }
         for i in 0..plan.count(2, 2.0) {
             let n = span(rng, 4, 7) as usize;
-            self.fishing_episode(rng, plan, i, &logins, N_SEQUENCE, n);
+            self.fishing_episode(rng, plan.days(i), &logins, N_SEQUENCE, n);
         }
         for i in 0..plan.count(3, 4.0) {
-            self.casework_lookalike(rng, plan, i, &logins, N_PATTERN);
+            self.casework_lookalike(rng, plan.days(i), &logins, N_PATTERN);
         }
         for i in 0..plan.count(2, 2.0) {
-            self.casework_lookalike(rng, plan, i, &logins, N_ATTRS);
+            self.casework_lookalike(rng, plan.days(i), &logins, N_ATTRS);
         }
     }
 
-    /// `n` fishing searches of one style in one of a user's shifts, no case.
+    /// `n` fishing searches of one style in a shift of one of `logins` on one
+    /// of `days`, no case.
     fn fishing_episode(
         &mut self,
         rng: &mut FastRng,
-        plan: &Plan,
-        i: usize,
+        days: (Day, Day),
         logins: &[u16],
         style: u8,
         n: usize,
     ) {
-        self.place_on_shift(rng, logins, plan.days(i), 40, |sim, rng, _, sh| {
+        self.place_on_shift(rng, logins, days, 40, |sim, rng, _, sh| {
             let end = sh.end - 20 * MINUTE;
             let start = sh.start + 10 * MINUTE;
             if end <= start + 20 * MINUTE {
@@ -133,12 +133,11 @@ impl Sim<'_> {
     fn casework_lookalike(
         &mut self,
         rng: &mut FastRng,
-        plan: &Plan,
-        i: usize,
+        days: (Day, Day),
         logins: &[u16],
         style: u8,
     ) {
-        self.place_on_shift(rng, logins, plan.days(i), 60, |sim, rng, login, sh| {
+        self.place_on_shift(rng, logins, days, 60, |sim, rng, login, sh| {
             let open = sim.open_cases(login, sh.day);
             let Some(&(case, _)) = open.get(rng.random_range(0..open.len().max(1))) else {
                 return false;
