@@ -272,6 +272,21 @@ impl Person {
     pub(crate) fn phone_record(&self) -> String {
         format!("555-{:03}-{:04}", self.phone / 10_000, self.phone % 10_000)
     }
+
+    /// The person's identifiers as the personnel and association tables
+    /// write them: person id, last and first name, date of birth, address,
+    /// phone and plate.
+    fn id_columns(&self) -> [String; 7] {
+        [
+            self.pid.clone(),
+            self.last.clone(),
+            self.first.clone(),
+            fmt_day(self.dob),
+            self.addr.record(),
+            self.phone_record(),
+            self.plate.clone(),
+        ]
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -1484,44 +1499,41 @@ pub(crate) fn ref_tables(w: &World) -> Vec<RefTables> {
     for l in &w.logins {
         let e = &w.employees[l.emp as usize];
         let p = &w.persons[e.person as usize];
-        personnel.push(vec![
-            l.name.clone(),
-            e.emp_id.clone(),
-            p.pid.clone(),
-            p.last.clone(),
-            p.first.clone(),
-            fmt_day(p.dob),
-            p.addr.record(),
-            p.phone_record(),
-            p.plate.clone(),
-            e.unit.name().to_string(),
-            e.supervisor
-                .map(|s| w.employees[s as usize].emp_id.clone())
-                .unwrap_or_default(),
-            w.sites[e.site as usize].name.to_string(),
-            e.status.name().to_string(),
-            fmt_opt_day(e.end),
-        ]);
+        personnel.push(
+            [
+                vec![l.name.clone(), e.emp_id.clone()],
+                p.id_columns().to_vec(),
+                vec![
+                    e.unit.name().to_string(),
+                    e.supervisor
+                        .map(|s| w.employees[s as usize].emp_id.clone())
+                        .unwrap_or_default(),
+                    w.sites[e.site as usize].name.to_string(),
+                    e.status.name().to_string(),
+                    fmt_opt_day(e.end),
+                ],
+            ]
+            .concat(),
+        );
     }
     let associations = w
         .assocs
         .iter()
         .map(|a| {
             let p = &w.persons[a.person as usize];
-            vec![
-                w.employees[a.emp as usize].emp_id.clone(),
-                a.relation.to_string(),
-                p.pid.clone(),
-                p.last.clone(),
-                p.first.clone(),
-                fmt_day(p.dob),
-                p.addr.record(),
-                p.phone_record(),
-                p.plate.clone(),
-                fmt_opt_day(a.valid_from),
-                fmt_opt_day(a.valid_to),
-                a.source.to_string(),
+            [
+                vec![
+                    w.employees[a.emp as usize].emp_id.clone(),
+                    a.relation.to_string(),
+                ],
+                p.id_columns().to_vec(),
+                vec![
+                    fmt_opt_day(a.valid_from),
+                    fmt_opt_day(a.valid_to),
+                    a.source.to_string(),
+                ],
             ]
+            .concat()
         })
         .collect();
     let cases = w
