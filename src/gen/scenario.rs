@@ -71,6 +71,32 @@ struct Query {
     rows: Option<u32>,
 }
 
+impl Query {
+    /// A query (not an export, no known row count) of `target` by `login`
+    /// on `shift` at `t`.
+    fn plain(
+        login: u32,
+        shift: u32,
+        t: i64,
+        system: &'static str,
+        ctx: CtxOut,
+        target: u32,
+        carry: Carry,
+    ) -> Query {
+        Query {
+            login,
+            shift,
+            t,
+            action: "query",
+            system,
+            ctx,
+            target,
+            carry,
+            rows: None,
+        }
+    }
+}
+
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Ctx {
     Missing,
@@ -236,7 +262,45 @@ fn case_purpose(rng: &mut FastRng) -> Option<&'static str> {
     }
 }
 
-/// Identifier mix of everyday searches.
+/// Runs `attempt` until it has succeeded `want` times, giving up after
+/// `tries_each` attempts per wanted success: episodes are placed by trial.
+fn tries_until_made(want: usize, tries_each: usize, mut attempt: impl FnMut() -> bool) {
+    let mut made = 0;
+    for _ in 0..want * tries_each {
+        if made >= want {
+            break;
+        }
+        made += usize::from(attempt());
+    }
+}
+
+/// The people on the watch list under `category`.
+fn watched(w: &World, category: &str) -> Vec<u32> {
+    w.watch
+        .iter()
+        .filter(|we| we.category == category)
+        .map(|we| we.person)
+        .collect()
+}
+
+/// A context citing case `c` that suggests one of its subjects to look up.
+fn citing_case(rng: &mut FastRng, w: &World, c: u32) -> CtxOut {
+    let case = &w.cases[c as usize];
+    CtxOut {
+        case_id: Some(case.id.clone()),
+        purpose: case_purpose(rng),
+        suggested: pick(rng, &case.subjects).copied(),
+        ..CtxOut::default()
+    }
+}
+
+/// Where and with what ordinary work on a citizen searches them: a system
+/// of everyday case work and [`case_work_carry`] for it.
+fn case_work_search(rng: &mut FastRng, w: &World, target: u32) -> (&'static str, Carry) {
+    let system = ["CASEMGMT", "NCIC", "DMV"][weighted(rng, &[35, 30, 35])];
+    (system, case_work_carry(rng, w, target, system))
+}
+
 /// What ordinary work on a citizen carries: [`normal_carry`], with the date of birth added
 /// when it would otherwise be a bare name, which may also fit someone the user has a case for.
 pub(crate) fn case_work_carry(rng: &mut FastRng, w: &World, target: u32, system: &str) -> Carry {
@@ -247,6 +311,7 @@ pub(crate) fn case_work_carry(rng: &mut FastRng, w: &World, target: u32, system:
     carry
 }
 
+/// Identifier mix of everyday searches.
 fn normal_carry(rng: &mut FastRng, w: &World, target: u32, system: &str) -> Carry {
     let p = &w.persons[target as usize];
     if system == "LPR" {
@@ -265,18 +330,7 @@ fn normal_carry(rng: &mut FastRng, w: &World, target: u32, system: &str) -> Carr
     };
     let addr_w = if shared_addr { 0 } else { 1 };
     let mut c = match weighted(rng, &[20, 30, 5 * addr_w, 5, 15, 7, 8 * addr_w, 10]) {
-        0 => Carry {
-            pid: true,
-            name: if rng.random_bool(0.3) {
-                NameQ::Full {
-                    nick: false,
-                    typo: false,
-                }
-            } else {
-                NameQ::None
-            },
-            ..Carry::NOTHING
-        },
+        0 => pid_sometimes_named(rng),
         1 => Carry::name_dob(false, false),
         2 => Carry {
             addr: true,
@@ -311,6 +365,27 @@ fn normal_carry(rng: &mut FastRng, w: &World, target: u32, system: &str) -> Carr
     c
 }
 
+/// The full name as registered, with probability `p`; otherwise no name.
+fn plain_name_sometimes(rng: &mut FastRng, p: f64) -> NameQ {
+    if rng.random_bool(p) {
+        NameQ::Full {
+            nick: false,
+            typo: false,
+        }
+    } else {
+        NameQ::None
+    }
+}
+
+/// A person id, with the full name as registered 30 % of the time.
+fn pid_sometimes_named(rng: &mut FastRng) -> Carry {
+    Carry {
+        pid: true,
+        name: plain_name_sometimes(rng, 0.3),
+        ..Carry::NOTHING
+    }
+}
+
 /// Adds a nickname or a typo to a full name, only when something else in
 /// the query pins the person down.
 fn decorate(rng: &mut FastRng, c: &mut Carry, p: &Person, nick_p: f64, typo_p: f64) {
@@ -326,18 +401,7 @@ fn decorate(rng: &mut FastRng, c: &mut Carry, p: &Person, nick_p: f64, typo_p: f
 /// How a snooping user searches for someone they know.
 fn identity_carry(rng: &mut FastRng, p: &Person, allow_addr: bool) -> Carry {
     let mut c = match weighted(rng, &[20, 45, 20, 8, if allow_addr { 7 } else { 0 }]) {
-        0 => Carry {
-            pid: true,
-            name: if rng.random_bool(0.3) {
-                NameQ::Full {
-                    nick: false,
-                    typo: false,
-                }
-            } else {
-                NameQ::None
-            },
-            ..Carry::NOTHING
-        },
+        0 => pid_sometimes_named(rng),
         1 => Carry::name_dob(false, false),
         2 => Carry {
             plate: true,
@@ -357,36 +421,26 @@ fn identity_carry(rng: &mut FastRng, p: &Person, allow_addr: bool) -> Carry {
 }
 
 fn self_carry(rng: &mut FastRng, p: &Person, kind: &str) -> Carry {
-    let with_name = |rng: &mut FastRng, prob: f64| {
-        if rng.random_bool(prob) {
-            NameQ::Full {
-                nick: false,
-                typo: false,
-            }
-        } else {
-            NameQ::None
-        }
-    };
     let mut c = match kind {
         "person_id" => Carry {
             pid: true,
-            name: with_name(rng, 0.4),
+            name: plain_name_sometimes(rng, 0.4),
             ..Carry::NOTHING
         },
         "name_dob" => Carry::name_dob(false, false),
         "plate" => Carry {
             plate: true,
-            name: with_name(rng, 0.25),
+            name: plain_name_sometimes(rng, 0.25),
             ..Carry::NOTHING
         },
         "phone" => Carry {
             phone: true,
-            name: with_name(rng, 0.2),
+            name: plain_name_sometimes(rng, 0.2),
             ..Carry::NOTHING
         },
         "address" => Carry {
             addr: true,
-            name: with_name(rng, 0.2),
+            name: plain_name_sometimes(rng, 0.2),
             ..Carry::NOTHING
         },
         _ => Carry::name_only(),
@@ -516,23 +570,17 @@ impl<'w> Sim<'w> {
         self.events.push(ev);
     }
 
-    fn add_shift(
-        &mut self,
-        rng: &mut FastRng,
-        login: u32,
-        start: i64,
-        end: i64,
-        client: u32,
-        night: bool,
-    ) -> u32 {
-        let idx = self.unlisted_shift(rng, login, start, end, client, night);
-        self.shifts_of_login[login as usize].push(idx);
-        idx
+    /// Lists `shift` among its login's shifts: normal work, where
+    /// injections look for moments to use.
+    fn list_shift(&mut self, shift: u32) {
+        let login = self.shifts[shift as usize].login;
+        self.shifts_of_login[login as usize].push(shift);
     }
 
-    /// A session other injections must not reuse (someone else at the
-    /// keyboard, or an account used after it should have gone quiet).
-    fn unlisted_shift(
+    /// A new session of `login`, unlisted: other injections must not reuse
+    /// it (someone else at the keyboard, or an account used after it should
+    /// have gone quiet) unless [`Sim::list_shift`] lists it.
+    fn new_shift(
         &mut self,
         rng: &mut FastRng,
         login: u32,
@@ -766,7 +814,8 @@ impl<'w> Sim<'w> {
         } else {
             client
         };
-        let shift = self.add_shift(rng, login, start, end, client, e.night);
+        let shift = self.new_shift(rng, login, start, end, client, e.night);
+        self.list_shift(shift);
         if rng.random_bool(0.02) {
             self.session_event(shift, start - span(rng, 20, 120), "login_failed");
         }
@@ -824,7 +873,8 @@ impl<'w> Sim<'w> {
             if rng.random_bool(0.3) {
                 let s2 = span(rng, start + 3600, end - 7200);
                 let e2 = s2 + span(rng, 1200, 3600);
-                let sh2 = self.add_shift(rng, second, s2, e2, client, e.night);
+                let sh2 = self.new_shift(rng, second, s2, e2, client, e.night);
+                self.list_shift(sh2);
                 self.session_event(sh2, s2, "login");
                 for _ in 0..span(rng, 3, 8) {
                     let t = span(rng, s2 + 60, e2 - 60);
@@ -914,22 +964,14 @@ impl<'w> Sim<'w> {
             decorate(rng, &mut c, &w.persons[target as usize], 0.1, 0.05);
             c
         };
+        let login = self.shifts[shift as usize].login;
+        let cx = CtxOut {
+            purpose: Some(EXEMPT_PURPOSE),
+            ..CtxOut::default()
+        };
         self.build(
             rng,
-            Query {
-                login: self.shifts[shift as usize].login,
-                shift,
-                t,
-                action: "query",
-                system,
-                ctx: CtxOut {
-                    purpose: Some(EXEMPT_PURPOSE),
-                    ..CtxOut::default()
-                },
-                target,
-                carry,
-                rows: None,
-            },
+            Query::plain(login, shift, t, system, cx, target, carry),
         )
     }
 
@@ -1020,12 +1062,7 @@ impl<'w> Sim<'w> {
                     .filter(|&c| w.cases[c as usize].closed.is_some_and(|cl| cl < d - 2))
                     .collect();
                 let &c = pick(rng, &old)?;
-                CtxOut {
-                    case_id: Some(w.cases[c as usize].id.clone()),
-                    purpose: case_purpose(rng),
-                    suggested: pick(rng, &w.cases[c as usize].subjects).copied(),
-                    ..CtxOut::default()
-                }
+                citing_case(rng, w, c)
             }
             Ctx::NotAssigned => {
                 let emp = w.logins[login as usize].emp;
@@ -1052,12 +1089,7 @@ impl<'w> Sim<'w> {
                     }
                 }
                 let c = found?;
-                CtxOut {
-                    case_id: Some(w.cases[c as usize].id.clone()),
-                    purpose: case_purpose(rng),
-                    suggested: pick(rng, &w.cases[c as usize].subjects).copied(),
-                    ..CtxOut::default()
-                }
+                citing_case(rng, w, c)
             }
         })
     }
@@ -1121,20 +1153,8 @@ impl<'w> Sim<'w> {
         } else {
             "query"
         };
-        self.build(
-            rng,
-            Query {
-                login,
-                shift,
-                t,
-                action,
-                system,
-                ctx: cx,
-                target,
-                carry,
-                rows: None,
-            },
-        )
+        let query = Query::plain(login, shift, t, system, cx, target, carry);
+        self.build(rng, Query { action, ..query })
     }
 
     fn draft_self(&self, rng: &mut FastRng, kind: &str) -> Option<Ev> {
@@ -1282,12 +1302,7 @@ impl<'w> Sim<'w> {
 
     fn draft_watch(&self, rng: &mut FastRng, category: &str) -> Option<Ev> {
         let w = self.w;
-        let people: Vec<u32> = w
-            .watch
-            .iter()
-            .filter(|we| we.category == category)
-            .map(|we| we.person)
-            .collect();
+        let people = watched(w, category);
         let &target = pick(rng, &people)?;
         let login = self.pick_login(rng, 0.4, |_| true)?;
         let carry = Self::watch_carry(rng, &w.persons[target as usize]);
@@ -1298,12 +1313,7 @@ impl<'w> Sim<'w> {
     /// A person in the news: several users look them up within hours.
     fn surge(&mut self, rng: &mut FastRng, category: &'static str) {
         let w = self.w;
-        let people: Vec<u32> = w
-            .watch
-            .iter()
-            .filter(|we| we.category == category)
-            .map(|we| we.person)
-            .collect();
+        let people = watched(w, category);
         let Some(&target) = pick(rng, &people) else {
             return;
         };
@@ -1367,21 +1377,10 @@ impl<'w> Sim<'w> {
             Some(s) => s,
             None => self.ordinary_citizen(rng)?,
         };
-        let system = ["CASEMGMT", "NCIC", "DMV"][weighted(rng, &[35, 30, 35])];
-        let carry = case_work_carry(rng, w, target, system);
+        let (system, carry) = case_work_search(rng, w, target);
         self.build(
             rng,
-            Query {
-                login,
-                shift,
-                t,
-                action: "query",
-                system,
-                ctx: cx,
-                target,
-                carry,
-                rows: None,
-            },
+            Query::plain(login, shift, t, system, cx, target, carry),
         )
     }
 
@@ -1430,20 +1429,7 @@ impl<'w> Sim<'w> {
             ..Carry::name_dob(false, false)
         };
         let system = system_for(rng, &carry);
-        self.build(
-            rng,
-            Query {
-                login,
-                shift,
-                t,
-                action: "query",
-                system,
-                ctx: cx,
-                target: ns,
-                carry,
-                rows: None,
-            },
-        )
+        self.build(rng, Query::plain(login, shift, t, system, cx, ns, carry))
     }
 
     fn pick_abusers(&mut self, rng: &mut FastRng) {
@@ -1552,22 +1538,11 @@ impl<'w> Sim<'w> {
         let w = self.w;
         let login = self.shifts[shift as usize].login;
         let target = self.ordinary_citizen(rng)?;
-        let system = ["CASEMGMT", "NCIC", "DMV"][weighted(rng, &[35, 30, 35])];
-        let carry = case_work_carry(rng, w, target, system);
+        let (system, carry) = case_work_search(rng, w, target);
         let cx = self.context(rng, login, t, Ctx::Missing)?;
         self.build(
             rng,
-            Query {
-                login,
-                shift,
-                t,
-                action: "query",
-                system,
-                ctx: cx,
-                target,
-                carry,
-                rows: None,
-            },
+            Query::plain(login, shift, t, system, cx, target, carry),
         )
     }
 
@@ -1608,22 +1583,10 @@ impl<'w> Sim<'w> {
             }
         }
         let listed = self.shifts.len() as u32;
-        let n = q(8.0);
-        let mut made = 0;
-        for _ in 0..n * 80 {
-            if made >= n {
-                break;
-            }
-            made += usize::from(self.concurrent_episode(rng, listed, &mut busy));
-        }
-        let n = q(8.0);
-        let mut made = 0;
-        for _ in 0..n * 80 {
-            if made >= n {
-                break;
-            }
-            made += usize::from(self.travel_episode(rng, listed, &mut busy));
-        }
+        tries_until_made(q(8.0), 80, || {
+            self.concurrent_episode(rng, listed, &mut busy)
+        });
+        tries_until_made(q(8.0), 80, || self.travel_episode(rng, listed, &mut busy));
     }
 
     /// A few sessions at the employee's own desk on 1-3 days at least two
@@ -1644,7 +1607,7 @@ impl<'w> Sim<'w> {
         days.sort_unstable();
         for day in days {
             let start = midnight(day) - LOCAL_OFFSET + span(rng, 8 * 3600, 16 * 3600);
-            let shift = self.unlisted_shift(rng, login, start, start + 3600, e.desk, false);
+            let shift = self.new_shift(rng, login, start, start + 3600, e.desk, false);
             self.session_at(shift, start, "login", busy);
             let mut t = start;
             for _ in 0..span(rng, 1, 3) {
@@ -1673,6 +1636,12 @@ impl<'w> Sim<'w> {
         ok.then_some(shift)
     }
 
+    /// The login of `shift`, and when it starts and ends.
+    fn shift_span(&self, shift: u32) -> (u32, i64, i64) {
+        let s = &self.shifts[shift as usize];
+        (s.login, s.start, s.end)
+    }
+
     fn quiet(busy: &[Vec<i64>], login: u32, lo: i64, hi: i64) -> bool {
         !busy[login as usize].iter().any(|&t| lo <= t && t <= hi)
     }
@@ -1690,10 +1659,7 @@ impl<'w> Sim<'w> {
         let Some(shift) = self.episode_shift(rng, listed, 4 * 3600) else {
             return false;
         };
-        let (login, ss, se) = {
-            let s = &self.shifts[shift as usize];
-            (s.login, s.start, s.end)
-        };
+        let (login, ss, se) = self.shift_span(shift);
         let home = w.emp_of_login(login).site;
         let t0 = span(rng, ss + 900, se - 1800);
         let t1 = t0 + span(rng, 60, 300);
@@ -1717,7 +1683,7 @@ impl<'w> Sim<'w> {
         let Some(&client) = pick(rng, &w.site_clients[site as usize]) else {
             return false;
         };
-        let borrowed = self.unlisted_shift(rng, login, t1, t + 60, client, false);
+        let borrowed = self.new_shift(rng, login, t1, t + 60, client, false);
         for (t, own) in plan {
             if own {
                 let ev = self.plain_query(rng, shift, t);
@@ -1740,10 +1706,7 @@ impl<'w> Sim<'w> {
         let Some(shift) = self.episode_shift(rng, listed, 4 * 3600) else {
             return false;
         };
-        let (login, ss, se) = {
-            let s = &self.shifts[shift as usize];
-            (s.login, s.start, s.end)
-        };
+        let (login, ss, se) = self.shift_span(shift);
         let t0 = span(rng, ss + 900, se - 5400);
         let t1 = t0 + span(rng, 12 * 60, 25 * 60);
         let mut far_times = vec![t1];
@@ -1764,7 +1727,7 @@ impl<'w> Sim<'w> {
         };
         let ev = self.plain_query(rng, shift, t0);
         self.push_opt(ev, busy);
-        let away = self.unlisted_shift(rng, login, t1, t + 60, client, false);
+        let away = self.new_shift(rng, login, t1, t + 60, client, false);
         for (i, &t) in far_times.iter().enumerate() {
             if i == 0 {
                 self.session_at(away, t, "login", busy);

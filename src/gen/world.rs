@@ -272,6 +272,21 @@ impl Person {
     pub(crate) fn phone_record(&self) -> String {
         format!("555-{:03}-{:04}", self.phone / 10_000, self.phone % 10_000)
     }
+
+    /// The person's identifiers as the personnel and association tables
+    /// write them: person id, last and first name, date of birth, address,
+    /// phone and plate.
+    fn id_columns(&self) -> [String; 7] {
+        [
+            self.pid.clone(),
+            self.last.clone(),
+            self.first.clone(),
+            fmt_day(self.dob),
+            self.addr.record(),
+            self.phone_record(),
+            self.plate.clone(),
+        ]
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -518,6 +533,21 @@ pub(crate) fn span<R: Rng + ?Sized>(rng: &mut R, lo: i64, hi: i64) -> i64 {
         lo
     } else {
         rng.random_range(lo..=hi)
+    }
+}
+
+/// The median of `v` (the mean of the middle two when their number is
+/// even), 0 when empty: the `odd_volume` episodes' usual day of a user.
+pub(crate) fn median(mut v: Vec<u32>) -> f64 {
+    if v.is_empty() {
+        return 0.0;
+    }
+    v.sort_unstable();
+    let n = v.len();
+    if n % 2 == 1 {
+        f64::from(v[n / 2])
+    } else {
+        (f64::from(v[n / 2 - 1]) + f64::from(v[n / 2])) / 2.0
     }
 }
 
@@ -1469,44 +1499,41 @@ pub(crate) fn ref_tables(w: &World) -> Vec<RefTables> {
     for l in &w.logins {
         let e = &w.employees[l.emp as usize];
         let p = &w.persons[e.person as usize];
-        personnel.push(vec![
-            l.name.clone(),
-            e.emp_id.clone(),
-            p.pid.clone(),
-            p.last.clone(),
-            p.first.clone(),
-            fmt_day(p.dob),
-            p.addr.record(),
-            p.phone_record(),
-            p.plate.clone(),
-            e.unit.name().to_string(),
-            e.supervisor
-                .map(|s| w.employees[s as usize].emp_id.clone())
-                .unwrap_or_default(),
-            w.sites[e.site as usize].name.to_string(),
-            e.status.name().to_string(),
-            fmt_opt_day(e.end),
-        ]);
+        personnel.push(
+            [
+                vec![l.name.clone(), e.emp_id.clone()],
+                p.id_columns().to_vec(),
+                vec![
+                    e.unit.name().to_string(),
+                    e.supervisor
+                        .map(|s| w.employees[s as usize].emp_id.clone())
+                        .unwrap_or_default(),
+                    w.sites[e.site as usize].name.to_string(),
+                    e.status.name().to_string(),
+                    fmt_opt_day(e.end),
+                ],
+            ]
+            .concat(),
+        );
     }
     let associations = w
         .assocs
         .iter()
         .map(|a| {
             let p = &w.persons[a.person as usize];
-            vec![
-                w.employees[a.emp as usize].emp_id.clone(),
-                a.relation.to_string(),
-                p.pid.clone(),
-                p.last.clone(),
-                p.first.clone(),
-                fmt_day(p.dob),
-                p.addr.record(),
-                p.phone_record(),
-                p.plate.clone(),
-                fmt_opt_day(a.valid_from),
-                fmt_opt_day(a.valid_to),
-                a.source.to_string(),
+            [
+                vec![
+                    w.employees[a.emp as usize].emp_id.clone(),
+                    a.relation.to_string(),
+                ],
+                p.id_columns().to_vec(),
+                vec![
+                    fmt_opt_day(a.valid_from),
+                    fmt_opt_day(a.valid_to),
+                    a.source.to_string(),
+                ],
             ]
+            .concat()
         })
         .collect();
     let cases = w

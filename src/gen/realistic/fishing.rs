@@ -18,7 +18,7 @@
 //! returning many records that no case of the user's explains. Nothing here
 //! reads custodes' configuration or detector code.
 
-use super::clock::MINUTE;
+use super::clock::{Day, MINUTE};
 use super::misuse::Plan;
 use super::people::Population;
 use super::typing::{form, query_text, record_name, Typed};
@@ -47,45 +47,39 @@ impl Sim<'_> {
         }
         for i in 0..plan.count(2, 3.0) {
             let n = span(rng, 2, 5) as usize;
-            self.fishing_episode(rng, plan, i, &logins, N_PATTERN, n);
+            self.fishing_episode(rng, plan.days(i), &logins, N_PATTERN, n);
         }
         for i in 0..plan.count(2, 2.0) {
             let n = span(rng, 1, 3) as usize;
-            self.fishing_episode(rng, plan, i, &logins, N_ATTRS, n);
+            self.fishing_episode(rng, plan.days(i), &logins, N_ATTRS, n);
         }
         for i in 0..plan.count(2, 2.0) {
             let n = span(rng, 4, 7) as usize;
-            self.fishing_episode(rng, plan, i, &logins, N_SEQUENCE, n);
+            self.fishing_episode(rng, plan.days(i), &logins, N_SEQUENCE, n);
         }
         for i in 0..plan.count(3, 4.0) {
-            self.casework_lookalike(rng, plan, i, &logins, N_PATTERN);
+            self.casework_lookalike(rng, plan.days(i), &logins, N_PATTERN);
         }
         for i in 0..plan.count(2, 2.0) {
-            self.casework_lookalike(rng, plan, i, &logins, N_ATTRS);
+            self.casework_lookalike(rng, plan.days(i), &logins, N_ATTRS);
         }
     }
 
-    /// `n` fishing searches of one style in one of a user's shifts, no case.
+    /// `n` fishing searches of one style in a shift of one of `logins` on one
+    /// of `days`, no case.
     fn fishing_episode(
         &mut self,
         rng: &mut FastRng,
-        plan: &Plan,
-        i: usize,
+        days: (Day, Day),
         logins: &[u16],
         style: u8,
         n: usize,
     ) {
-        let (lo, hi) = plan.days(i);
-        for _ in 0..40 {
-            let login = logins[rng.random_range(0..logins.len())];
-            let Some(s) = self.shift_of(rng, login, lo, hi) else {
-                continue;
-            };
-            let sh = self.shifts[s as usize];
+        self.place_on_shift(rng, logins, days, 40, |sim, rng, _, sh| {
             let end = sh.end - 20 * MINUTE;
             let start = sh.start + 10 * MINUTE;
             if end <= start + 20 * MINUTE {
-                continue;
+                return false;
             }
             // A run of plates is typed within a quarter of an hour; patterns and
             // descriptions are spread over the shift.
@@ -112,8 +106,8 @@ impl Sim<'_> {
                 ..Q::on(&sh, times[0])
             };
             let want = bit(L_FISH + (style - N_PATTERN) as u32);
-            if self.probe(&q0).is_none_or(|v| v.labels & want == 0) {
-                continue;
+            if sim.probe(&q0).is_none_or(|v| v.labels & want == 0) {
+                return false;
             }
             for (k, &t) in times.iter().enumerate() {
                 let q = Q {
@@ -128,10 +122,10 @@ impl Sim<'_> {
                 // The run id and the position in it make the typed text: one
                 // pattern or description per search, one plate per step.
                 let seed = (run << 8) | k as u64;
-                self.events.push(q.event(system, seed, q.rows.unwrap_or(0)));
+                sim.events.push(q.event(system, seed, q.rows.unwrap_or(0)));
             }
-            return;
-        }
+            true
+        });
     }
 
     /// A pattern or description under an open case the user works, for a
@@ -139,26 +133,19 @@ impl Sim<'_> {
     fn casework_lookalike(
         &mut self,
         rng: &mut FastRng,
-        plan: &Plan,
-        i: usize,
+        days: (Day, Day),
         logins: &[u16],
         style: u8,
     ) {
-        let (lo, hi) = plan.days(i);
-        for _ in 0..60 {
-            let login = logins[rng.random_range(0..logins.len())];
-            let Some(s) = self.shift_of(rng, login, lo, hi) else {
-                continue;
-            };
-            let sh = self.shifts[s as usize];
-            let open = self.open_cases(login, sh.day);
+        self.place_on_shift(rng, logins, days, 60, |sim, rng, login, sh| {
+            let open = sim.open_cases(login, sh.day);
             let Some(&(case, _)) = open.get(rng.random_range(0..open.len().max(1))) else {
-                continue;
+                return false;
             };
-            let subjects = self.book.subjects_of(case);
+            let subjects = sim.book.subjects_of(case);
             let p = subjects[rng.random_range(0..subjects.len())];
             if sh.end - sh.start < 40 * MINUTE {
-                continue;
+                return false;
             }
             let t = span(rng, sh.start + 10 * MINUTE, sh.end - 10 * MINUTE);
             let q = Q {
@@ -175,13 +162,13 @@ impl Sim<'_> {
                 ..Q::on(&sh, t)
             };
             // Case work in every reading of dates, and nothing to label.
-            if self.probe(&q).is_none_or(|v| v.labels != 0) {
-                continue;
+            if sim.probe(&q).is_none_or(|v| v.labels != 0) {
+                return false;
             }
             let seed = rng.next_u64() & !0xff;
-            self.events.push(q.event(RMS, seed, q.rows.unwrap_or(0)));
-            return;
-        }
+            sim.events.push(q.event(RMS, seed, q.rows.unwrap_or(0)));
+            true
+        });
     }
 }
 

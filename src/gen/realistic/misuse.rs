@@ -21,7 +21,8 @@ use super::typing::{
     T_ADDR, T_DOB, T_PHONE, T_PID, T_PLATE,
 };
 use super::work::{
-    fan_patrol, Sim, P_BACKGROUND, P_BORDER, P_GENERAL, P_INVESTIGATION, P_NONE, P_TRAFFIC, Q,
+    fan_patrol, Shift, Sim, P_BACKGROUND, P_BORDER, P_GENERAL, P_INVESTIGATION, P_NONE, P_TRAFFIC,
+    Q,
 };
 use super::{
     bit, Target, CK_NONE, CK_REAL, CK_UNKNOWN, F_MISUSE, IDENTITY_BITS, L_ASSOC, L_COWORKER,
@@ -188,6 +189,31 @@ impl Sim<'_> {
             })
             .collect();
         v.get(rng.random_range(0..v.len().max(1))).copied()
+    }
+
+    /// Places an episode on a shift starting in `days` of a login drawn
+    /// from `logins`: up to `tries` times draws a login and a shift of it
+    /// and calls `place`, which says whether it placed the episode there.
+    /// Gives up at once when there is no login to draw.
+    pub(super) fn place_on_shift(
+        &mut self,
+        rng: &mut FastRng,
+        logins: &[u16],
+        (lo, hi): (Day, Day),
+        tries: usize,
+        mut place: impl FnMut(&mut Self, &mut FastRng, u16, Shift) -> bool,
+    ) {
+        for _ in 0..tries {
+            let Some(&login) = logins.get(rng.random_range(0..logins.len().max(1))) else {
+                return;
+            };
+            let Some(s) = self.shift_of(rng, login, lo, hi) else {
+                continue;
+            };
+            if place(self, rng, login, self.shifts[s as usize]) {
+                return;
+            }
+        }
     }
 
     /// A known citizen `login` may look up at `t` without making a surge.

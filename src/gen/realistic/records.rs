@@ -41,6 +41,26 @@ use super::{
 use crate::gen::world::{span, weighted, FastRng};
 use rand::{Rng, RngCore};
 
+/// Normal work by `e`'s user in `e`'s session, `dt` after it; what it
+/// does and to whom is filled in by the caller.
+fn follow_up(e: &Ev, dt: i64) -> Q {
+    Q {
+        t: e.t + dt,
+        login: e.login,
+        client: e.client,
+        session: e.session,
+        target: Target::None,
+        form: 0,
+        case_kind: CK_NONE,
+        case: 0,
+        purpose: 0,
+        action: A_QUERY,
+        rows: None,
+        flags: F_NORMAL,
+        labels: 0,
+    }
+}
+
 /// Mixed into the seed for the stream that draws normal work's writes.
 pub(super) const UPKEEP_STREAM: u64 = 0x5245_434f_5244_5321;
 
@@ -116,10 +136,6 @@ impl Sim<'_> {
         let rows = if rng.random_bool(0.05) { 0 } else { 1 };
         let seed = rng.next_u64();
         let q = Q {
-            t: e.t + dt,
-            login: e.login,
-            client: e.client,
-            session: e.session,
             target: e.target(),
             form: f,
             case_kind: if keep_case { CK_REAL } else { CK_NONE },
@@ -127,8 +143,7 @@ impl Sim<'_> {
             purpose: if keep_case { e.purpose } else { 0 },
             action,
             rows: Some(rows),
-            flags: F_NORMAL,
-            labels: 0,
+            ..follow_up(e, dt)
         };
         if self.probe(&q).is_some_and(|v| v.labels == 0) {
             self.events.push(q.event(RMS, seed, rows));
@@ -142,19 +157,12 @@ impl Sim<'_> {
         let rows = (30.0 * 60f64.powf(rng.random::<f64>())) as u32;
         let seed = rng.next_u64();
         let q = Q {
-            t: e.t + dt,
-            login: e.login,
-            client: e.client,
-            session: e.session,
-            target: Target::None,
-            form: 0,
             case_kind: e.case_kind,
             case: e.case,
             purpose: e.purpose,
             action: A_UPDATE,
             rows: Some(rows),
-            flags: F_NORMAL,
-            labels: 0,
+            ..follow_up(e, dt)
         };
         if self.probe(&q).is_some_and(|v| v.labels == 0) {
             self.events.push(q.event(RMS, seed, rows));

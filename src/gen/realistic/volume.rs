@@ -30,7 +30,7 @@ use super::work::{casework_form, Sim, P_GENERAL, P_INVESTIGATION, P_NONE, Q};
 use super::{
     bit, Target, A_EXPORT, CK_NONE, CK_REAL, F_DROP, F_EXPLAINED, F_VOLUME, L_VOLUME, NCIC, RMS,
 };
-use crate::gen::world::{span, weighted, FastRng};
+use crate::gen::world::{median, span, weighted, FastRng};
 use rand::Rng;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -45,25 +45,29 @@ const SPILL: f64 = 3.0;
 /// Unrelated people a `distinct_subjects` episode looks up.
 const DISTINCT_PEOPLE: (i64, i64) = (60, 90);
 
-fn median(mut v: Vec<u32>) -> f64 {
-    if v.is_empty() {
-        return 0.0;
-    }
-    v.sort_unstable();
-    let n = v.len();
-    if n % 2 == 1 {
-        f64::from(v[n / 2])
-    } else {
-        (f64::from(v[n / 2 - 1]) + f64::from(v[n / 2])) / 2.0
-    }
-}
-
 /// `n` instants spread evenly (with jitter) over `[lo, hi]`.
 fn stratified(rng: &mut impl Rng, lo: i64, hi: i64, n: usize) -> Vec<i64> {
     let step = (hi - lo) as f64 / n.max(1) as f64;
     (0..n)
         .map(|i| lo + (step * (i as f64 + rng.random::<f64>())) as i64)
         .collect()
+}
+
+/// Each login's volume before any episode: lookups per UTC day, and its
+/// median day.
+struct History {
+    counts: Vec<BTreeMap<Day, u32>>,
+    medians: Vec<f64>,
+}
+
+/// One of `open` to cite as cover, with probability `p` (none when there
+/// is none).
+fn cover_case(rng: &mut impl Rng, open: &[u32], p: f64) -> Option<u32> {
+    if rng.random_bool(p) {
+        open.get(rng.random_range(0..open.len().max(1))).copied()
+    } else {
+        None
+    }
 }
 
 /// Lookups per UTC day of each login (not counting dropped events).
@@ -78,9 +82,11 @@ fn day_counts(sim: &Sim<'_>) -> Vec<BTreeMap<Day, u32>> {
 }
 
 impl Sim<'_> {
+    /// Logins of `units` with at least `min_days` active days, only day
+    /// workers when `day_workers`.
     fn volume_logins(
         &self,
-        counts: &[BTreeMap<Day, u32>],
+        h: &History,
         units: &[Unit],
         min_days: usize,
         day_workers: bool,
@@ -89,10 +95,23 @@ impl Sim<'_> {
             .filter(|&l| {
                 let e = self.w.emp_of(l);
                 units.contains(&e.unit)
-                    && counts[l as usize].len() >= min_days
+                    && h.counts[l as usize].len() >= min_days
                     && (!day_workers || !e.night)
             })
             .collect()
+    }
+
+    /// Logins that may be given a `daily_count` or `off_hours` episode: day
+    /// workers with six active days, outside dispatch and the port of entry.
+    fn day_episode_logins(&self, h: &History) -> Vec<u16> {
+        let units = [
+            Unit::Investigations,
+            Unit::Records,
+            Unit::Command,
+            Unit::Traffic,
+            Unit::Patrol,
+        ];
+        self.volume_logins(h, &units, 6, true)
     }
 
     /// Days for an episode: after the user has some history when the window
@@ -101,6 +120,15 @@ impl Sim<'_> {
         let (lo, hi) = plan.days(i);
         let warm = lo + (i64::from(self.w.days) / 3).min(6);
         (warm.min(hi), hi)
+    }
+
+    /// The cases `login` works on that are open on `day`, without their
+    /// assignments.
+    fn open_case_ids(&self, login: u16, day: Day) -> Vec<u32> {
+        self.open_cases(login, day)
+            .into_iter()
+            .map(|x| x.0)
+            .collect()
     }
 
     /// A lookup for an episode: of a known citizen no other login has looked
@@ -159,115 +187,70 @@ impl Sim<'_> {
             .iter()
             .map(|m| median(m.values().copied().collect()))
             .collect();
+        let h = History { counts, medians };
         let n = plan.count(1, 0.45);
         for i in 0..n {
-            self.burst(rng, plan, i, &counts);
-            self.daily(rng, plan, i, &counts, &medians);
-            self.distinct(rng, plan, i, &counts);
-            self.off_hours(rng, plan, i, &counts);
+            self.burst(rng, plan, i, &h);
+            self.daily(rng, plan, i, &h);
+            self.distinct(rng, plan, i, &h);
+            self.off_hours(rng, plan, i, &h);
         }
         for i in 0..plan.count(2, 0.5) {
             self.export(rng, plan, i);
         }
     }
 
-    fn burst(&mut self, rng: &mut FastRng, plan: &Plan, i: usize, counts: &[BTreeMap<Day, u32>]) {
+    fn burst(&mut self, rng: &mut FastRng, plan: &Plan, i: usize, h: &History) {
         let cands = self.volume_logins(
-            counts,
+            h,
             &[Unit::Patrol, Unit::Investigations, Unit::Traffic],
             5,
             false,
         );
-        for _ in 0..40 {
-            let Some(&login) = cands.get(rng.random_range(0..cands.len().max(1))) else {
-                return;
-            };
-            let (lo, hi) = self.episode_days(plan, i);
-            let Some(s) = self.shift_of(rng, login, lo, hi) else {
-                continue;
-            };
-            let sh = self.shifts[s as usize];
-            let open = self.open_cases(login, sh.day - 1);
+        let days = self.episode_days(plan, i);
+        self.place_on_shift(rng, &cands, days, 40, |sim, rng, login, sh| {
+            let open = sim.open_cases(login, sh.day - 1);
             let Some(&(case, _)) = open.get(rng.random_range(0..open.len().max(1))) else {
-                continue;
+                return false;
             };
             let n = span(rng, 90, 115) as usize;
             let dur = span(rng, 480, 560);
             let t0 = span(rng, sh.start + 30 * MINUTE, sh.end - 30 * MINUTE - dur);
             let system = if rng.random_bool(0.5) { RMS } else { NCIC };
             for t in stratified(rng, t0, t0 + dur, n) {
-                self.episode_lookup(rng, Q::on(&sh, t), Some(case), BURST, system);
+                sim.episode_lookup(rng, Q::on(&sh, t), Some(case), BURST, system);
             }
-            self.episodes.push((login, day_of(t0)));
-            return;
-        }
+            sim.episodes.push((login, day_of(t0)));
+            true
+        });
     }
 
-    fn daily(
-        &mut self,
-        rng: &mut FastRng,
-        plan: &Plan,
-        i: usize,
-        counts: &[BTreeMap<Day, u32>],
-        medians: &[f64],
-    ) {
+    fn daily(&mut self, rng: &mut FastRng, plan: &Plan, i: usize, h: &History) {
         let cands: Vec<u16> = self
-            .volume_logins(
-                counts,
-                &[
-                    Unit::Investigations,
-                    Unit::Records,
-                    Unit::Command,
-                    Unit::Traffic,
-                    Unit::Patrol,
-                ],
-                6,
-                true,
-            )
+            .day_episode_logins(h)
             .into_iter()
-            .filter(|&l| (8.0..=60.0).contains(&medians[l as usize]))
+            .filter(|&l| (8.0..=60.0).contains(&h.medians[l as usize]))
             .collect();
-        for _ in 0..40 {
-            let Some(&login) = cands.get(rng.random_range(0..cands.len().max(1))) else {
-                return;
-            };
-            let (lo, hi) = self.episode_days(plan, i);
-            let Some(s) = self.shift_of(rng, login, lo, hi) else {
-                continue;
-            };
-            let sh = self.shifts[s as usize];
+        let days = self.episode_days(plan, i);
+        self.place_on_shift(rng, &cands, days, 40, |sim, rng, login, sh| {
             let day = day_of(sh.start);
-            let normal = f64::from(counts[login as usize].get(&day).copied().unwrap_or(0));
-            let med = medians[login as usize];
+            let normal = f64::from(h.counts[login as usize].get(&day).copied().unwrap_or(0));
+            let med = h.medians[login as usize];
             let extra = (med * rng.random_range(6.0..8.0) - normal).max(5.0 * med) as usize;
-            let open: Vec<u32> = self
-                .open_cases(login, sh.day - 1)
-                .into_iter()
-                .map(|x| x.0)
-                .collect();
+            let open = sim.open_case_ids(login, sh.day - 1);
             for t in stratified(rng, sh.start + 10 * MINUTE, sh.end - 10 * MINUTE, extra) {
-                let cover = if rng.random_bool(0.5) {
-                    open.get(rng.random_range(0..open.len().max(1))).copied()
-                } else {
-                    None
-                };
+                let cover = cover_case(rng, &open, 0.5);
                 let system = if rng.random_bool(0.6) { RMS } else { NCIC };
-                self.episode_lookup(rng, Q::on(&sh, t), cover, DAILY, system);
+                sim.episode_lookup(rng, Q::on(&sh, t), cover, DAILY, system);
             }
-            self.daily_days.push((login, day));
-            return;
-        }
+            sim.daily_days.push((login, day));
+            true
+        });
     }
 
-    fn distinct(
-        &mut self,
-        rng: &mut FastRng,
-        plan: &Plan,
-        i: usize,
-        counts: &[BTreeMap<Day, u32>],
-    ) {
+    fn distinct(&mut self, rng: &mut FastRng, plan: &Plan, i: usize, h: &History) {
         let cands = self.volume_logins(
-            counts,
+            h,
             &[
                 Unit::Patrol,
                 Unit::Investigations,
@@ -277,63 +260,31 @@ impl Sim<'_> {
             5,
             false,
         );
-        for _ in 0..40 {
-            let Some(&login) = cands.get(rng.random_range(0..cands.len().max(1))) else {
-                return;
-            };
-            let (lo, hi) = self.episode_days(plan, i);
-            let Some(s) = self.shift_of(rng, login, lo, hi) else {
-                continue;
-            };
-            let sh = self.shifts[s as usize];
-            let open: Vec<u32> = self
-                .open_cases(login, sh.day - 1)
-                .into_iter()
-                .map(|x| x.0)
-                .collect();
+        let days = self.episode_days(plan, i);
+        self.place_on_shift(rng, &cands, days, 40, |sim, rng, login, sh| {
+            let open = sim.open_case_ids(login, sh.day - 1);
             let people = span(rng, DISTINCT_PEOPLE.0, DISTINCT_PEOPLE.1) as usize;
             let times = stratified(rng, sh.start + 20 * MINUTE, sh.end - 40 * MINUTE, people);
             for t in times {
-                let cover = if rng.random_bool(0.4) {
-                    open.get(rng.random_range(0..open.len().max(1))).copied()
-                } else {
-                    None
-                };
-                let before = self.events.len();
-                self.episode_lookup(rng, Q::on(&sh, t), cover, DISTINCT, RMS);
-                if self.events.len() > before && rng.random_bool(0.3) {
+                let cover = cover_case(rng, &open, 0.4);
+                let before = sim.events.len();
+                sim.episode_lookup(rng, Q::on(&sh, t), cover, DISTINCT, RMS);
+                if sim.events.len() > before && rng.random_bool(0.3) {
                     // A second look at the same person a little later.
-                    let mut again = self.events[before];
+                    let mut again = sim.events[before];
                     again.t += span(rng, 60, 15 * MINUTE);
                     again.system = NCIC;
-                    self.events.push(again);
+                    sim.events.push(again);
                 }
             }
-            self.episodes.push((login, day_of(sh.start)));
-            return;
-        }
+            sim.episodes.push((login, day_of(sh.start)));
+            true
+        });
     }
 
-    fn off_hours(
-        &mut self,
-        rng: &mut FastRng,
-        plan: &Plan,
-        i: usize,
-        counts: &[BTreeMap<Day, u32>],
-    ) {
+    fn off_hours(&mut self, rng: &mut FastRng, plan: &Plan, i: usize, h: &History) {
         let w = self.w;
-        let cands = self.volume_logins(
-            counts,
-            &[
-                Unit::Patrol,
-                Unit::Investigations,
-                Unit::Traffic,
-                Unit::Records,
-                Unit::Command,
-            ],
-            6,
-            true,
-        );
+        let cands = self.day_episode_logins(h);
         for _ in 0..60 {
             let Some(&login) = cands.get(rng.random_range(0..cands.len().max(1))) else {
                 return;
@@ -359,11 +310,7 @@ impl Sim<'_> {
             let mut sh = self.shifts[home as usize];
             sh.client = client;
             sh.session = 0x0F00_0000 + rng.random_range(0..0x00FF_FFFFu32);
-            let open: Vec<u32> = self
-                .open_cases(login, day - 1)
-                .into_iter()
-                .map(|x| x.0)
-                .collect();
+            let open = self.open_case_ids(login, day - 1);
             let n = span(rng, 60, 80) as usize;
             for t in stratified(rng, at_local(day, HOUR), at_local(day, 4 * HOUR), n) {
                 let explained = !open.is_empty() && rng.random_bool(0.4);
@@ -401,15 +348,8 @@ impl Sim<'_> {
             .into_iter()
             .filter(|&l| w.emp_of(l).unit == Unit::Patrol)
             .collect();
-        for _ in 0..40 {
-            let Some(&login) = cands.get(rng.random_range(0..cands.len().max(1))) else {
-                return;
-            };
-            let (lo, hi) = self.episode_days(plan, i);
-            let Some(s) = self.shift_of(rng, login, lo, hi) else {
-                continue;
-            };
-            let sh = self.shifts[s as usize];
+        let days = self.episode_days(plan, i);
+        self.place_on_shift(rng, &cands, days, 40, |sim, rng, login, sh| {
             let t = span(rng, sh.start + HOUR, sh.end - HOUR);
             let rows = match i {
                 0 => 10_000,
@@ -419,9 +359,9 @@ impl Sim<'_> {
             let (case_kind, case, purpose) = if i.is_multiple_of(2) {
                 (CK_NONE, 0, P_NONE)
             } else {
-                let open = self.open_cases(login, sh.day - 1);
+                let open = sim.open_cases(login, sh.day - 1);
                 let Some(&(c, _)) = open.get(rng.random_range(0..open.len().max(1))) else {
-                    continue;
+                    return false;
                 };
                 (CK_REAL, c, P_INVESTIGATION)
             };
@@ -435,12 +375,12 @@ impl Sim<'_> {
                 labels: bit(EXPORT),
                 ..Q::on(&sh, t)
             };
-            if self.probe(&q).is_none() {
-                continue;
+            if sim.probe(&q).is_none() {
+                return false;
             }
-            self.emit(rng, &q, &[RMS]);
-            return;
-        }
+            sim.emit(rng, &q, &[RMS]);
+            true
+        });
     }
 }
 

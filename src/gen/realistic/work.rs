@@ -138,6 +138,15 @@ pub(super) struct Shift {
     pub training: bool,
 }
 
+/// A shift's work on one case, allowed by the login's assignment `a` to it:
+/// what every lookup under that case shares.
+#[derive(Clone, Copy)]
+struct CaseWork {
+    sh: Shift,
+    case: u32,
+    a: u32,
+}
+
 /// A query about to be emitted (once per system it fans out to).
 #[derive(Clone, Copy, Debug)]
 pub(super) struct Q {
@@ -175,6 +184,17 @@ impl Q {
             action: self.action,
             purpose: self.purpose,
             flags: self.flags,
+        }
+    }
+
+    /// A lookup of `target`, written as `form`, for `purpose`, under no
+    /// case: what exempt purposes allow.
+    fn look(sh: &Shift, t: i64, target: Target, form: u8, purpose: u8) -> Q {
+        Q {
+            target,
+            form,
+            purpose,
+            ..Q::on(sh, t)
         }
     }
 
@@ -384,51 +404,25 @@ impl<'w> Sim<'w> {
         a
     }
 
-    /// A lookup of `p` under `case` by the shift's login (assignment `a`).
+    /// A lookup of `target` under the case `on` works on, at `t`.
     #[allow(clippy::too_many_arguments)]
     fn case_lookup(
         &mut self,
         rng: &mut FastRng,
-        sh: &Shift,
+        on: CaseWork,
         t: i64,
-        case: u32,
-        a: u32,
         target: Target,
         f: u8,
         purpose: u8,
         systems: &[u8],
     ) {
         let q = Q {
-            target,
-            form: f,
             case_kind: CK_REAL,
-            case,
-            purpose,
-            ..Q::on(sh, t)
+            case: on.case,
+            ..Q::look(&on.sh, t, target, f, purpose)
         };
         self.emit(rng, &q, systems);
-        self.book.touch(case, Some(a), t);
-    }
-
-    /// A lookup under an exempt purpose, no case.
-    #[allow(clippy::too_many_arguments)]
-    fn exempt_lookup(
-        &mut self,
-        rng: &mut FastRng,
-        sh: &Shift,
-        t: i64,
-        target: Target,
-        f: u8,
-        purpose: u8,
-        systems: &[u8],
-    ) {
-        let q = Q {
-            target,
-            form: f,
-            purpose,
-            ..Q::on(sh, t)
-        };
-        self.emit(rng, &q, systems);
+        self.book.touch(on.case, Some(on.a), t);
     }
 
     // ------------------------------------------------------------- roster
@@ -613,6 +607,7 @@ impl<'w> Sim<'w> {
             let subjects = self.draw_subjects(rng, k);
             let case = self.book.new_case(t, Unit::Patrol, &subjects, 0.15);
             let a = self.assign_login(rng, case, sh.login, local_day(t));
+            let on = CaseWork { sh, case, a };
             self.incidents.push((t, case));
             let mut tt = t + span(rng, 60, 300);
             if big {
@@ -630,7 +625,7 @@ impl<'w> Sim<'w> {
                     };
                     total += fan.len();
                     let fm = casework_form(rng, &w.pop.persons[p as usize], false);
-                    self.case_lookup(rng, &sh, tt, case, a, Target::Person(p), fm, P_CFS, fan);
+                    self.case_lookup(rng, on, tt, Target::Person(p), fm, P_CFS, fan);
                     tt += step.max(5);
                 }
                 next_free = tt + span(rng, 2 * MINUTE, 6 * MINUTE);
@@ -641,7 +636,7 @@ impl<'w> Sim<'w> {
                     let fm = casework_form(rng, &w.pop.persons[p as usize], false);
                     let purpose = [P_CFS, P_NONE, P_INVESTIGATION][weighted(rng, &[50, 35, 15])];
                     let fan = fan_patrol(rng);
-                    self.case_lookup(rng, &sh, tt, case, a, Target::Person(p), fm, purpose, fan);
+                    self.case_lookup(rng, on, tt, Target::Person(p), fm, purpose, fan);
                     tt += span(rng, 20, 150);
                 }
             }
@@ -650,10 +645,8 @@ impl<'w> Sim<'w> {
                 let stranger = self.new_stranger();
                 self.case_lookup(
                     rng,
-                    &sh,
+                    on,
                     tt,
-                    case,
-                    a,
                     stranger,
                     form(N_NONE, T_PLATE),
                     P_CFS,
@@ -671,17 +664,7 @@ impl<'w> Sim<'w> {
                 if tr < sh.end - MINUTE {
                     let p = subjects[rng.random_range(0..subjects.len())];
                     let fm = casework_form(rng, &w.pop.persons[p as usize], false);
-                    self.case_lookup(
-                        rng,
-                        &sh,
-                        tr,
-                        case,
-                        a,
-                        Target::Person(p),
-                        fm,
-                        P_FOLLOW_UP,
-                        &[RMS],
-                    );
+                    self.case_lookup(rng, on, tr, Target::Person(p), fm, P_FOLLOW_UP, &[RMS]);
                 }
             }
         }
@@ -717,13 +700,14 @@ impl<'w> Sim<'w> {
                 continue;
             }
             let a = self.assign_login(rng, case, other.login, local_day(t));
+            let backup = CaseWork { sh: other, case, a };
             let subjects = self.book.subjects_of(case).to_vec();
             let mut tt = t + span(rng, 3 * MINUTE, 12 * MINUTE);
             for _ in 0..span(rng, 0, 2) {
                 let p = subjects[rng.random_range(0..subjects.len())];
                 let fm = casework_form(rng, &self.w.pop.persons[p as usize], false);
                 let fan = fan_patrol(rng);
-                self.case_lookup(rng, &other, tt, case, a, Target::Person(p), fm, P_CFS, fan);
+                self.case_lookup(rng, backup, tt, Target::Person(p), fm, P_CFS, fan);
                 tt += span(rng, 30, 240);
             }
             return;
@@ -749,7 +733,11 @@ impl<'w> Sim<'w> {
         let mut tt = t;
         if plate {
             let fan = fan_stop(rng);
-            self.exempt_lookup(rng, sh, tt, target, form(N_NONE, T_PLATE), purpose, fan);
+            self.emit(
+                rng,
+                &Q::look(sh, tt, target, form(N_NONE, T_PLATE), purpose),
+                fan,
+            );
             tt += span(rng, 40, 180);
         }
         if !plate || rng.random_bool(0.85) {
@@ -759,7 +747,11 @@ impl<'w> Sim<'w> {
                 N_NOISY
             };
             let fan = fan_stop(rng);
-            self.exempt_lookup(rng, sh, tt, target, form(name, T_DOB), purpose, fan);
+            self.emit(
+                rng,
+                &Q::look(sh, tt, target, form(name, T_DOB), purpose),
+                fan,
+            );
         }
     }
 
@@ -781,6 +773,7 @@ impl<'w> Sim<'w> {
             };
             let case = self.book.new_case(t, Unit::Traffic, &subjects, 0.3);
             let a = self.assign_login(rng, case, sh.login, local_day(t));
+            let on = CaseWork { sh, case, a };
             let mut tt = t + span(rng, 5 * MINUTE, 20 * MINUTE);
             for &p in &subjects {
                 let person = &w.pop.persons[p as usize];
@@ -792,10 +785,8 @@ impl<'w> Sim<'w> {
                 let fan = fan_stop(rng);
                 self.case_lookup(
                     rng,
-                    &sh,
+                    on,
                     tt,
-                    case,
-                    a,
                     Target::Person(p),
                     form(name, T_DOB),
                     P_CRASH,
@@ -805,10 +796,8 @@ impl<'w> Sim<'w> {
                 if person.plate != 0 {
                     self.case_lookup(
                         rng,
-                        &sh,
+                        on,
                         tt,
-                        case,
-                        a,
                         Target::Person(p),
                         form(N_NONE, T_PLATE),
                         P_CRASH,
@@ -850,6 +839,7 @@ impl<'w> Sim<'w> {
             };
             let sh = self.shifts[s as usize];
             let a = self.assign_login(rng, case, sh.login, local_day(t));
+            let on = CaseWork { sh, case, a };
             let resident = self.book.subjects_of(case)[0];
             let purpose = if rng.random_bool(0.6) {
                 P_PREMISE
@@ -860,10 +850,8 @@ impl<'w> Sim<'w> {
             let tt = t + span(rng, 5, 90);
             self.case_lookup(
                 rng,
-                &sh,
+                on,
                 tt,
-                case,
-                a,
                 Target::Person(resident),
                 form(N_NONE, T_ADDR),
                 purpose,
@@ -894,6 +882,7 @@ impl<'w> Sim<'w> {
                 continue;
             }
             let a = self.assign_login(rng, case, sh.login, local_day(t));
+            let on = CaseWork { sh, case, a };
             if premise {
                 let fan = FAN_PREMISE[weighted(rng, &[70, 30])];
                 let purpose = if rng.random_bool(0.6) {
@@ -904,10 +893,8 @@ impl<'w> Sim<'w> {
                 let tt = t + span(rng, 5, 60);
                 self.case_lookup(
                     rng,
-                    &sh,
+                    on,
                     tt,
-                    case,
-                    a,
                     Target::Person(subjects[0]),
                     form(N_NONE, T_ADDR),
                     purpose,
@@ -923,17 +910,7 @@ impl<'w> Sim<'w> {
                     form(N_EXACT, T_DOB)
                 };
                 let tt = t + span(rng, 60, 240);
-                self.case_lookup(
-                    rng,
-                    &sh,
-                    tt,
-                    case,
-                    a,
-                    Target::Person(p),
-                    fm,
-                    P_CFS,
-                    &[CAD, RMS],
-                );
+                self.case_lookup(rng, on, tt, Target::Person(p), fm, P_CFS, &[CAD, RMS]);
             }
         }
     }
@@ -1019,21 +996,12 @@ impl<'w> Sim<'w> {
             };
             let case = self.book.new_case(t, Unit::Investigations, &subjects, 0.12);
             let a = self.assign_login(rng, case, sh.login, local_day(t));
+            let on = CaseWork { sh, case, a };
             let mut tt = t + span(rng, 5 * MINUTE, 30 * MINUTE);
             for &p in subjects.iter().take(4) {
                 let fm = casework_form(rng, &w.pop.persons[p as usize], true);
                 let fan = fan_detective(rng);
-                self.case_lookup(
-                    rng,
-                    &sh,
-                    tt,
-                    case,
-                    a,
-                    Target::Person(p),
-                    fm,
-                    P_INVESTIGATION,
-                    fan,
-                );
+                self.case_lookup(rng, on, tt, Target::Person(p), fm, P_INVESTIGATION, fan);
                 tt += span(rng, 2 * MINUTE, 10 * MINUTE);
             }
         }
@@ -1044,6 +1012,7 @@ impl<'w> Sim<'w> {
         if rng.random_bool(0.03) {
             // Warrant day: a dozen people on one case within ten minutes.
             let (case, a) = open[rng.random_range(0..open.len())];
+            let on = CaseWork { sh, case, a };
             let subjects = self.book.subjects_of(case).to_vec();
             let mut tt = span(rng, sh.start + HOUR, sh.end - 2 * HOUR);
             let mut total = 0;
@@ -1054,7 +1023,7 @@ impl<'w> Sim<'w> {
                 }
                 total += fan.len();
                 let fm = casework_form(rng, &w.pop.persons[p as usize], true);
-                self.case_lookup(rng, &sh, tt, case, a, Target::Person(p), fm, P_WARRANT, fan);
+                self.case_lookup(rng, on, tt, Target::Person(p), fm, P_WARRANT, fan);
                 tt += span(rng, 25, 50);
             }
         }
@@ -1062,6 +1031,7 @@ impl<'w> Sim<'w> {
         let (chosen, _) = open.partial_shuffle(rng, k);
         let chosen = chosen.to_vec();
         for (case, a) in chosen {
+            let on = CaseWork { sh, case, a };
             let subjects = self.book.subjects_of(case).to_vec();
             let n = span(rng, 3, 9) as usize;
             for t in sorted_times(rng, sh.start + 20 * MINUTE, sh.end - 20 * MINUTE, n) {
@@ -1069,7 +1039,7 @@ impl<'w> Sim<'w> {
                 let fm = casework_form(rng, &w.pop.persons[p as usize], true);
                 let purpose = [P_INVESTIGATION, P_FOLLOW_UP, P_NONE][weighted(rng, &[55, 20, 25])];
                 let fan = fan_detective(rng);
-                self.case_lookup(rng, &sh, t, case, a, Target::Person(p), fm, purpose, fan);
+                self.case_lookup(rng, on, t, Target::Person(p), fm, purpose, fan);
             }
         }
     }
@@ -1092,6 +1062,7 @@ impl<'w> Sim<'w> {
         for t in sorted_times(rng, sh.start + 15 * MINUTE, sh.end - 15 * MINUTE, n) {
             let (_, case) = self.incidents[rng.random_range(0..older)];
             let a = self.assign_login(rng, case, sh.login, sh.day);
+            let on = CaseWork { sh, case, a };
             let subjects = self.book.subjects_of(case).to_vec();
             let mut tt = t;
             for _ in 0..span(rng, 1, 2) {
@@ -1101,17 +1072,7 @@ impl<'w> Sim<'w> {
                     form(N_NONE, T_PID),
                     form(N_SURNAME, 0),
                 ][weighted(rng, &[50, 35, 15])];
-                self.case_lookup(
-                    rng,
-                    &sh,
-                    tt,
-                    case,
-                    a,
-                    Target::Person(p),
-                    fm,
-                    P_RECORDS,
-                    &[RMS],
-                );
+                self.case_lookup(rng, on, tt, Target::Person(p), fm, P_RECORDS, &[RMS]);
                 tt += span(rng, 30, 300);
             }
         }
@@ -1157,7 +1118,11 @@ impl<'w> Sim<'w> {
             };
             let name = [N_EXACT, N_NOISY, N_INITIAL][weighted(rng, &[70, 20, 10])];
             let fan = FAN_BORDER[weighted(rng, &[75, 25])];
-            self.exempt_lookup(rng, &sh, t, target, form(name, T_DOB), purpose, fan);
+            self.emit(
+                rng,
+                &Q::look(&sh, t, target, form(name, T_DOB), purpose),
+                fan,
+            );
             let has_plate = known.is_none_or(|p| w.pop.persons[p as usize].plate != 0);
             if has_plate && rng.random_bool(0.45) {
                 let fan: &[u8] = if rng.random_bool(0.5) {
@@ -1166,7 +1131,11 @@ impl<'w> Sim<'w> {
                     &[POE, DMV]
                 };
                 let tp = t + span(rng, 10, 60);
-                self.exempt_lookup(rng, &sh, tp, target, form(N_NONE, T_PLATE), purpose, fan);
+                self.emit(
+                    rng,
+                    &Q::look(&sh, tp, target, form(N_NONE, T_PLATE), purpose),
+                    fan,
+                );
             }
             if rng.random_bool(0.04) {
                 // Secondary inspection.
@@ -1179,7 +1148,7 @@ impl<'w> Sim<'w> {
                         Some(_) if rng.random_bool(0.5) => form(N_NONE, T_PID),
                         _ => form(N_NOISY, T_DOB),
                     };
-                    self.exempt_lookup(rng, &sh, tt, target, fm, purpose, &[POE, NCIC]);
+                    self.emit(rng, &Q::look(&sh, tt, target, fm, purpose), &[POE, NCIC]);
                     tt += span(rng, 30, 120);
                 }
             }
@@ -1200,14 +1169,13 @@ impl<'w> Sim<'w> {
         for t in sorted_times(rng, sh.start + 30 * MINUTE, sh.end - 30 * MINUTE, k) {
             let (_, case) = self.incidents[rng.random_range(from..upto)];
             let a = self.assign_login(rng, case, sh.login, sh.day);
+            let on = CaseWork { sh, case, a };
             let subjects = self.book.subjects_of(case).to_vec();
             let p = subjects[rng.random_range(0..subjects.len())];
             self.case_lookup(
                 rng,
-                &sh,
+                on,
                 t,
-                case,
-                a,
                 Target::Person(p),
                 form(N_EXACT, T_DOB),
                 P_REVIEW,
@@ -1229,20 +1197,11 @@ impl<'w> Sim<'w> {
         let k = span(rng, 1, 3) as usize;
         for t in sorted_times(rng, sh.start + HOUR, sh.end - HOUR, k) {
             let (case, a) = open[rng.random_range(0..open.len())];
+            let on = CaseWork { sh, case, a };
             let subjects = self.book.subjects_of(case).to_vec();
             let p = subjects[rng.random_range(0..subjects.len())];
             let fm = casework_form(rng, &w.pop.persons[p as usize], true);
-            self.case_lookup(
-                rng,
-                &sh,
-                t,
-                case,
-                a,
-                Target::Person(p),
-                fm,
-                P_TRAINING,
-                &[RMS],
-            );
+            self.case_lookup(rng, on, t, Target::Person(p), fm, P_TRAINING, &[RMS]);
         }
     }
 

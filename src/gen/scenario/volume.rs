@@ -22,10 +22,11 @@
 //! "Day" is the UTC day, and "the user" is one login, as in the detector's
 //! contract; an episode's events all fall inside that day.
 
-use super::{case_work_carry, Ctx, Ev, Query, Sim, Want, SURGE_WINDOW};
+use super::{case_work_search, tries_until_made, Ctx, Ev, Query, Sim, Want, SURGE_WINDOW};
 use crate::gen::render::Carry;
 use crate::gen::world::{
-    day_of, midnight, pick, span, weighted, Day, FastRng, Pattern, Status, Unit, LOCAL_OFFSET,
+    day_of, median, midnight, pick, span, weighted, Day, FastRng, Pattern, Status, Unit,
+    LOCAL_OFFSET,
 };
 use rand::Rng;
 use std::collections::BTreeSet;
@@ -100,19 +101,6 @@ struct Vol {
     max_rows: u32,
 }
 
-fn median(mut v: Vec<u32>) -> f64 {
-    if v.is_empty() {
-        return 0.0;
-    }
-    v.sort_unstable();
-    let n = v.len();
-    if n % 2 == 1 {
-        f64::from(v[n / 2])
-    } else {
-        (f64::from(v[n / 2 - 1]) + f64::from(v[n / 2])) / 2.0
-    }
-}
-
 /// Where an episode goes: a listed shift of `login` and the part of it that
 /// falls inside UTC day `day`, `[lo, hi]`.
 struct Slot {
@@ -121,6 +109,29 @@ struct Slot {
     day: Day,
     lo: i64,
     hi: i64,
+    /// Cases the login works on from the day before to the day after: what
+    /// an episode made of ordinary case work draws on.
+    live: Vec<u32>,
+}
+
+impl Slot {
+    fn has_cases(&self) -> bool {
+        !self.live.is_empty()
+    }
+}
+
+/// What episodes of every kind are placed against: each login's volume
+/// before any episode, and the login-days already given one.
+struct Placing<'a> {
+    stats: &'a [Vol],
+    used: BTreeSet<(u32, Day)>,
+}
+
+impl Placing<'_> {
+    /// Gives `sl`'s login-day its episode, keeping later ones a day away.
+    fn take(&mut self, sl: &Slot) {
+        self.used.insert((sl.login, sl.day));
+    }
 }
 
 #[derive(Clone, Copy)]
@@ -169,7 +180,10 @@ impl Sim<'_> {
             of_login[e.login as usize].push(i as u32);
         }
         self.of_login = Some(of_login);
-        let mut used: BTreeSet<(u32, Day)> = BTreeSet::new();
+        let mut plan = Placing {
+            stats: &stats,
+            used: BTreeSet::new(),
+        };
         let newcomers = ((NEWCOMER_EPISODES * scale).ceil() as usize).max(2);
         // The most demanding kinds pick their users first.
         for (kind, want) in [
@@ -180,22 +194,15 @@ impl Sim<'_> {
             ("newcomer", newcomers),
             ("export", n),
         ] {
-            let mut made = 0;
-            for _ in 0..want * 40 {
-                if made >= want {
-                    break;
-                }
-                let u = &mut used;
-                let ok = match kind {
-                    "distinct_subjects" => self.distinct_episode(rng, &stats, u, when),
-                    "off_hours" => self.off_hours_episode(rng, &stats, u, when),
-                    "burst" => self.burst_episode(rng, &stats, u, when),
-                    "daily_count" => self.daily_episode(rng, &stats, u, when),
-                    "newcomer" => self.daily_episode(rng, &stats, u, When::Newcomer),
-                    _ => self.export_episode(rng, &stats, u, when),
-                };
-                made += usize::from(ok);
-            }
+            let p = &mut plan;
+            tries_until_made(want, 40, || match kind {
+                "distinct_subjects" => self.distinct_episode(rng, p, when),
+                "off_hours" => self.off_hours_episode(rng, p, when),
+                "burst" => self.burst_episode(rng, p, when),
+                "daily_count" => self.daily_episode(rng, p, when),
+                "newcomer" => self.daily_episode(rng, p, When::Newcomer),
+                _ => self.export_episode(rng, p, when),
+            });
         }
         self.of_login = None;
     }
@@ -282,12 +289,12 @@ impl Sim<'_> {
     fn slot(
         &self,
         rng: &mut FastRng,
-        stats: &[Vol],
-        used: &BTreeSet<(u32, Day)>,
+        plan: &Placing<'_>,
         when: When,
         ok: impl Fn(u32, &Vol) -> bool,
     ) -> Option<Slot> {
         let w = self.w;
+        let (stats, used) = (plan.stats, &plan.used);
         let cands: Vec<u32> = (0..w.logins.len() as u32)
             .filter(|&l| {
                 let e = w.emp_of_login(l);
@@ -328,12 +335,15 @@ impl Sim<'_> {
                             day,
                             lo,
                             hi,
+                            live: Vec::new(),
                         });
                     }
                 }
                 if !shifts.is_empty() {
                     let k = rng.random_range(0..shifts.len());
-                    return Some(shifts.swap_remove(k));
+                    let mut sl = shifts.swap_remove(k);
+                    sl.live = w.live_cases(login, sl.day - 1, sl.day + 1);
+                    return Some(sl);
                 }
             }
         }
@@ -377,24 +387,16 @@ impl Sim<'_> {
         let login = self.shifts[shift as usize].login;
         let (system, carry) = match fixed {
             Some(f) => f,
-            None => {
-                let system = ["CASEMGMT", "NCIC", "DMV"][weighted(rng, &[35, 30, 35])];
-                (system, case_work_carry(rng, w, target, system))
-            }
+            None => case_work_search(rng, w, target),
         };
         let cx = self.context(rng, login, t, ctx)?;
+        let query = Query::plain(login, shift, t, system, cx, target, carry);
         let ev = self.build(
             rng,
             Query {
-                login,
-                shift,
-                t,
                 action,
-                system,
-                ctx: cx,
-                target,
-                carry,
                 rows,
+                ..query
             },
         )?;
         (!ev.explained && Want::NoIdentity.accepts(&ev.labels)).then_some(ev)
@@ -420,6 +422,15 @@ impl Sim<'_> {
         None
     }
 
+    /// Adds an episode's events, each labelled as the `odd_volume` `kind`
+    /// it was injected as.
+    fn push_labelled(&mut self, evs: Vec<Ev>, kind: &'static str) {
+        for mut ev in evs {
+            ev.labels.push((DETECTOR, kind));
+            self.push(ev);
+        }
+    }
+
     /// Marks `login`'s whole `day` for `daily_count` labels when it has
     /// reached [`SPILL`] times the median.
     fn spill(&mut self, login: u32, day: Day, med: f64) {
@@ -430,25 +441,18 @@ impl Sim<'_> {
 
     /// One day with 5-10 times the user's median volume, all of it ordinary
     /// case work spread over the shift. Every lookup that day is labelled.
-    fn daily_episode(
-        &mut self,
-        rng: &mut FastRng,
-        stats: &[Vol],
-        used: &mut BTreeSet<(u32, Day)>,
-        when: When,
-    ) -> bool {
+    fn daily_episode(&mut self, rng: &mut FastRng, plan: &mut Placing<'_>, when: When) -> bool {
         let w = self.w;
-        let Some(sl) = self.slot(rng, stats, used, when, |l, v| {
-            (DAILY_MEDIAN.0..=DAILY_MEDIAN.1).contains(&v.median)
-                && w.emp_of_login(l).pattern != Pattern::Analyst
-        }) else {
+        let Some(sl) = self
+            .slot(rng, plan, when, |l, v| {
+                (DAILY_MEDIAN.0..=DAILY_MEDIAN.1).contains(&v.median)
+                    && w.emp_of_login(l).pattern != Pattern::Analyst
+            })
+            .filter(Slot::has_cases)
+        else {
             return false;
         };
-        let live = w.live_cases(sl.login, sl.day - 1, sl.day + 1);
-        if live.is_empty() {
-            return false;
-        }
-        let med = stats[sl.login as usize].median;
+        let med = plan.stats[sl.login as usize].median;
         let (now, _) = self.day_counts(sl.login, sl.day);
         let target = (rng.random_range(DAILY_FACTOR.0..DAILY_FACTOR.1) * med).round() as usize;
         let extra = target.saturating_sub(now);
@@ -458,7 +462,7 @@ impl Sim<'_> {
         }
         let mut evs = Vec::with_capacity(extra);
         for t in stratified(rng, sl.lo, sl.hi, extra) {
-            evs.extend(self.casework(rng, sl.shift, t, &live, None));
+            evs.extend(self.casework(rng, sl.shift, t, &sl.live, None));
         }
         if evs.len() + now < (DAILY_FACTOR.0 * med) as usize {
             return false;
@@ -467,27 +471,21 @@ impl Sim<'_> {
             self.push(ev);
         }
         self.volume_days.push((sl.login, sl.day));
-        used.insert((sl.login, sl.day));
+        plan.take(&sl);
         true
     }
 
     /// 40-150 lookups within 3-10 minutes inside the user's shift: a script
     /// over a list of unrelated people, or re-querying the user's own case
     /// subjects over and over.
-    fn burst_episode(
-        &mut self,
-        rng: &mut FastRng,
-        stats: &[Vol],
-        used: &mut BTreeSet<(u32, Day)>,
-        when: When,
-    ) -> bool {
+    fn burst_episode(&mut self, rng: &mut FastRng, plan: &mut Placing<'_>, when: When) -> bool {
         let w = self.w;
-        let Some(sl) = self.slot(rng, stats, used, when, |l, _| {
+        let Some(sl) = self.slot(rng, plan, when, |l, _| {
             w.emp_of_login(l).pattern != Pattern::Analyst
         }) else {
             return false;
         };
-        let v = &stats[sl.login as usize];
+        let v = &plan.stats[sl.login as usize];
         let (med, med_unexplained) = (v.median, v.median_unexplained);
         let n = span(rng, BURST_SIZE.0, BURST_SIZE.1) as usize;
         let secs = span(rng, BURST_SECS.0, BURST_SECS.1);
@@ -532,22 +530,18 @@ impl Sim<'_> {
                 ));
             }
         } else {
-            let live = w.live_cases(sl.login, sl.day - 1, sl.day + 1);
-            if live.is_empty() {
+            if !sl.has_cases() {
                 return false;
             }
             for t in times {
-                evs.extend(self.casework(rng, sl.shift, t, &live, None));
+                evs.extend(self.casework(rng, sl.shift, t, &sl.live, None));
             }
         }
         if evs.len() < BURST_SIZE.0 as usize {
             return false;
         }
         let first = self.events.len();
-        for mut ev in evs {
-            ev.labels.push((DETECTOR, "burst"));
-            self.push(ev);
-        }
+        self.push_labelled(evs, "burst");
         if scrape {
             let (_, people) = self.day_counts(sl.login, sl.day);
             if people as f64 >= SPILL * med_unexplained {
@@ -557,32 +551,25 @@ impl Sim<'_> {
             }
         }
         self.spill(sl.login, sl.day, med);
-        used.insert((sl.login, sl.day));
+        plan.take(&sl);
         true
     }
 
     /// A day worker (no night in their history) looks people up between
     /// 01:00 and 04:30 local time, at their own desk; the rest of the day is
     /// their normal shift.
-    fn off_hours_episode(
-        &mut self,
-        rng: &mut FastRng,
-        stats: &[Vol],
-        used: &mut BTreeSet<(u32, Day)>,
-        when: When,
-    ) -> bool {
+    fn off_hours_episode(&mut self, rng: &mut FastRng, plan: &mut Placing<'_>, when: When) -> bool {
         let w = self.w;
-        let Some(sl) = self.slot(rng, stats, used, when, |l, _| {
-            let e = w.emp_of_login(l);
-            !e.night && e.pattern != Pattern::Analyst
-        }) else {
+        let Some(sl) = self
+            .slot(rng, plan, when, |l, _| {
+                let e = w.emp_of_login(l);
+                !e.night && e.pattern != Pattern::Analyst
+            })
+            .filter(Slot::has_cases)
+        else {
             return false;
         };
-        let live = w.live_cases(sl.login, sl.day - 1, sl.day + 1);
-        if live.is_empty() {
-            return false;
-        }
-        let med = stats[sl.login as usize].median;
+        let med = plan.stats[sl.login as usize].median;
         if self.day_counts(sl.login, sl.day).0 as f64 > OFF_DAY_AS_USUAL * med {
             return false;
         }
@@ -604,14 +591,14 @@ impl Sim<'_> {
             return false;
         }
         let desk = w.emp_of_login(login).desk;
-        let shift = self.unlisted_shift(rng, login, s0, s0 + secs, desk, false);
+        let shift = self.new_shift(rng, login, s0, s0 + secs, desk, false);
         let mut times: Vec<i64> = (0..n).map(|_| span(rng, s0 + 60, s0 + secs - 60)).collect();
         times.sort_unstable();
         let mut evs: Vec<Ev> = Vec::with_capacity(n);
         let mut taken = Vec::new();
         for t in times {
             let ev = if rng.random_bool(0.85) {
-                self.casework(rng, shift, t, &live, None)
+                self.casework(rng, shift, t, &sl.live, None)
             } else {
                 match self.fresh_citizen(rng, t, &taken) {
                     Some(c) => {
@@ -627,39 +614,30 @@ impl Sim<'_> {
             return false;
         }
         self.session_event(shift, s0, "login");
-        for mut ev in evs {
-            ev.labels.push((DETECTOR, "off_hours"));
-            self.push(ev);
-        }
+        self.push_labelled(evs, "off_hours");
         if rng.random_bool(0.8) {
             self.session_event(shift, s0 + secs, "logout");
         }
         self.spill(login, sl.day, med);
-        used.insert((login, sl.day));
+        plan.take(&sl);
         true
     }
 
     /// A day spent on 60-150 unrelated people, each once or twice, in place
     /// of most of the user's normal work that day.
-    fn distinct_episode(
-        &mut self,
-        rng: &mut FastRng,
-        stats: &[Vol],
-        used: &mut BTreeSet<(u32, Day)>,
-        when: When,
-    ) -> bool {
+    fn distinct_episode(&mut self, rng: &mut FastRng, plan: &mut Placing<'_>, when: When) -> bool {
         let w = self.w;
         // Half the time a user busy enough that the day can stay within
         // about twice their normal volume (a pure `distinct_subjects` day);
         // otherwise anyone, and the day may well become a `daily_count` too.
         let quiet = rng.random_bool(0.5);
         let least = if quiet { DISTINCT_QUIET_MEDIAN } else { 10.0 };
-        let Some(sl) = self.slot(rng, stats, used, when, |l, v| {
+        let Some(sl) = self.slot(rng, plan, when, |l, v| {
             v.median >= least && w.emp_of_login(l).pattern == Pattern::Regular
         }) else {
             return false;
         };
-        let v = &stats[sl.login as usize];
+        let v = &plan.stats[sl.login as usize];
         let med = v.median;
         // A quiet day stays within about twice normal (`DISTINCT_SIZE.0`
         // people at the least) and looks people up twice only while there is
@@ -715,27 +693,18 @@ impl Sim<'_> {
         for &i in normal.iter().skip(keep) {
             self.events[i].dropped = true;
         }
-        for mut ev in evs {
-            ev.labels.push((DETECTOR, "distinct_subjects"));
-            self.push(ev);
-        }
+        self.push_labelled(evs, "distinct_subjects");
         self.spill(login, sl.day, med);
-        used.insert((login, sl.day));
+        plan.take(&sl);
         true
     }
 
     /// One export of 5,000-200,000 rows by a user whose searches never
     /// return more than a few hundred, outside the records unit (whose
     /// clerks export thousands of rows routinely).
-    fn export_episode(
-        &mut self,
-        rng: &mut FastRng,
-        stats: &[Vol],
-        used: &mut BTreeSet<(u32, Day)>,
-        when: When,
-    ) -> bool {
+    fn export_episode(&mut self, rng: &mut FastRng, plan: &mut Placing<'_>, when: When) -> bool {
         let w = self.w;
-        let Some(sl) = self.slot(rng, stats, used, when, |l, v| {
+        let Some(sl) = self.slot(rng, plan, when, |l, v| {
             let e = w.emp_of_login(l);
             e.unit != Unit::Records
                 && e.pattern == Pattern::Regular
@@ -746,9 +715,8 @@ impl Sim<'_> {
         let t = span(rng, sl.lo, sl.hi);
         let (lo, hi) = (EXPORT_ROWS.0.ln(), EXPORT_ROWS.1.ln());
         let rows = rng.random_range(lo..hi).exp().round() as u32;
-        let live = w.live_cases(sl.login, sl.day - 1, sl.day + 1);
-        let ev = if !live.is_empty() && rng.random_bool(0.7) {
-            self.casework(rng, sl.shift, t, &live, Some(rows))
+        let ev = if sl.has_cases() && rng.random_bool(0.7) {
+            self.casework(rng, sl.shift, t, &sl.live, Some(rows))
         } else {
             match self.fresh_citizen(rng, t, &[]) {
                 Some(c) => self.unrelated_lookup(
@@ -764,12 +732,11 @@ impl Sim<'_> {
                 None => None,
             }
         };
-        let Some(mut ev) = ev else {
+        let Some(ev) = ev else {
             return false;
         };
-        ev.labels.push((DETECTOR, "export"));
-        self.push(ev);
-        used.insert((sl.login, sl.day));
+        self.push_labelled(vec![ev], "export");
+        plan.take(&sl);
         true
     }
 }
