@@ -382,12 +382,9 @@ impl Sim<'_> {
                 flags: F_MISUSE,
                 ..Q::on(&sh, t)
             };
-            let Some(v) = self.probe(&q) else {
+            let Some(v) = self.probe(&q).filter(|v| want.accepts(v)) else {
                 continue;
             };
-            if !want.accepts(&v) {
-                continue;
-            }
             let fan = fan_patrol(rng);
             self.emit(rng, &q, fan);
             if let (Target::Person(p), false) = (target, v.explained) {

@@ -278,12 +278,9 @@ impl Sim<'_> {
                 flags: F_MISUSE,
                 ..Q::on(&sh, t)
             };
-            let Some(v) = self.probe(&q) else {
+            let Some(v) = self.probe(&q).filter(|v| want.accepts(v)) else {
                 continue;
             };
-            if !want.accepts(&v) {
-                continue;
-            }
             // The record is opened first, most of the time, under the same case.
             if rng.random_bool(0.6) {
                 let p = &self.w.pop.persons[person as usize];
