@@ -419,13 +419,15 @@ impl Engine {
     /// appended to `out`.
     pub fn push(&mut self, ev: &Event, out: &mut Vec<Alert>) {
         let resolver = Arc::clone(&self.resolver);
-        self.push_prepared(ev, Prepared::new(&resolver, ev), out);
+        self.push_prepared(ev, &Prepared::new(&resolver, ev), out);
     }
 
     /// [`Engine::push`] for an event already prepared ([`Prepared::new`] on the same
     /// resolver): preparing needs no engine state, so the batch audit runs it on worker
     /// threads while this thread keeps detection in time order.
-    pub(crate) fn push_prepared(&mut self, ev: &Event, p: Prepared<'_>, out: &mut Vec<Alert>) {
+    /// It borrows what was prepared, so that the batch audit can hand it back to the worker
+    /// that made it, whose allocator frees it faster than this thread can.
+    pub(crate) fn push_prepared(&mut self, ev: &Event, p: &Prepared<'_>, out: &mut Vec<Alert>) {
         let Prepared {
             resolved: r,
             activity: act,

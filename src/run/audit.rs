@@ -228,7 +228,7 @@ fn read_ordered(
         rejects,
         &prepare,
         |ev, (r, stored)| {
-            run.push_prepared(&ev, r, stored);
+            run.push_prepared(ev, r, stored.take());
             n += 1;
             if n.is_multiple_of(65_536) {
                 progress(n);
@@ -366,11 +366,11 @@ impl Detecting {
 
     fn push(&mut self, ev: &Event) {
         let resolver = Arc::clone(&self.resolver);
-        self.push_prepared(ev, Prepared::new(&resolver, ev), None);
+        self.push_prepared(ev, &Prepared::new(&resolver, ev), None);
     }
 
     /// `stored`: the event's stored form when a worker already made it.
-    fn push_prepared(&mut self, ev: &Event, r: Prepared<'_>, stored: Option<NewEvent>) {
+    fn push_prepared(&mut self, ev: &Event, r: &Prepared<'_>, stored: Option<NewEvent>) {
         if self.error.is_some() {
             return;
         }

@@ -156,7 +156,7 @@ pub fn build(
             if let Some(a) = &p.activity {
                 builder.push(a);
             }
-            learner.observe(&ev, &p.resolved, resolver, p.activity.as_ref());
+            learner.observe(ev, &p.resolved, resolver, p.activity.as_ref());
             Ok(())
         },
     )?;

@@ -723,7 +723,8 @@ impl Pipeline {
         let resolver = self.engine.shared_resolver();
         let prepared = crate::detect::Prepared::new(&resolver, &t.ev);
         let facts = crate::lookups::event_facts(&resolver, &prepared.resolved);
-        self.engine.push_prepared(&t.ev, prepared, &mut self.closed);
+        self.engine
+            .push_prepared(&t.ev, &prepared, &mut self.closed);
         self.take_closed();
         self.unhold(t.source, &t.at);
         self.metrics.replay_events.fetch_add(1, Ordering::Relaxed);
