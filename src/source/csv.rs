@@ -8,9 +8,7 @@ use std::path::Path;
 
 use std::borrow::Cow;
 
-use serde_json::Value;
-
-use super::decode::{decode_record, Fields};
+use super::decode::{decode_record, FieldValue, Fields};
 use super::{FileStats, RejectSink, SourceError};
 use crate::event::{Event, Origin};
 
@@ -76,7 +74,12 @@ pub(crate) fn read_from(
                     .iter()
                     .zip(record.iter())
                     .filter(|(_, cell)| !cell.trim().is_empty())
-                    .map(|(h, cell)| (Cow::Borrowed(h.as_str()), Value::String(cell.to_string())))
+                    .map(|(h, cell)| {
+                        (
+                            Cow::Borrowed(h.as_str()),
+                            FieldValue::Str(Cow::Borrowed(cell)),
+                        )
+                    })
                     .collect();
                 let origin = Origin {
                     file: std::sync::Arc::clone(&file),

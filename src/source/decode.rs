@@ -108,19 +108,26 @@ fn clip(s: &str) -> String {
 /// A string field: strings are trimmed (empty means absent), numbers are accepted and
 /// written as typed (ids and phone numbers often arrive as JSON numbers), anything else is
 /// a type error.
-fn opt_string(field: &str, v: Value) -> Result<Option<String>, FieldError> {
+fn opt_string(field: &str, v: FieldValue<'_>) -> Result<Option<String>, FieldError> {
+    let v = match v {
+        FieldValue::Str(s) => {
+            let t = s.trim();
+            return Ok(if t.is_empty() {
+                None
+            } else if t.len() == s.len() {
+                Some(s.into_owned())
+            } else {
+                Some(t.to_string())
+            });
+        }
+        FieldValue::Object(_) => {
+            return Err(FieldError::new(field, "expected a string, found an object"))
+        }
+        FieldValue::Json(v) => v,
+    };
     match v {
         Value::Null => Ok(None),
-        Value::String(s) => {
-            let t = s.trim();
-            if t.is_empty() {
-                Ok(None)
-            } else if t.len() == s.len() {
-                Ok(Some(s))
-            } else {
-                Ok(Some(t.to_string()))
-            }
-        }
+        Value::String(s) => opt_string(field, FieldValue::Str(Cow::Owned(s))),
         Value::Number(n) => Ok(Some(n.to_string())),
         Value::Bool(_) => Err(FieldError::new(field, "expected a string, found a boolean")),
         Value::Array(_) => Err(FieldError::new(field, "expected a string, found an array")),
@@ -128,7 +135,17 @@ fn opt_string(field: &str, v: Value) -> Result<Option<String>, FieldError> {
     }
 }
 
-fn opt_count(field: &str, v: Value) -> Result<Option<u64>, FieldError> {
+fn opt_count(field: &str, v: FieldValue<'_>) -> Result<Option<u64>, FieldError> {
+    let v = match v {
+        FieldValue::Str(s) => Value::String(s.into_owned()),
+        FieldValue::Object(_) => {
+            return Err(FieldError::new(
+                field,
+                "expected an integer, found an object",
+            ))
+        }
+        FieldValue::Json(v) => v,
+    };
     match v {
         Value::Null => Ok(None),
         Value::Number(n) => n
@@ -175,9 +192,116 @@ fn subject_slot<'s>(subject: &'s mut Subject, key: &str) -> Option<&'s mut Optio
     })
 }
 
-/// A record's fields in input order. Keys borrow from the input where they can, so that
-/// the contract's field names cost no allocation; only unknown keys are copied.
-pub(crate) type Fields<'a> = Vec<(Cow<'a, str>, Value)>;
+/// A record's fields in input order. Keys and string values borrow from the input where
+/// they can, so that the contract's field names and its strings cost no allocation until an
+/// event keeps them; only unknown keys are copied.
+pub(crate) type Fields<'a> = Vec<(Cow<'a, str>, FieldValue<'a>)>;
+
+/// A field's value as read: a string (borrowed from the input when it holds no escape), a
+/// nested object as its own fields (the contract's `subject`), anything else as JSON.
+/// Building `serde_json::Value`s for every field cost a map and a copied key per nested
+/// subject field and a string per timestamp, on every event.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum FieldValue<'a> {
+    Str(Cow<'a, str>),
+    Object(Fields<'a>),
+    Json(Value),
+}
+
+impl FieldValue<'_> {
+    /// The value as JSON, for [`Event::extra`]. A repeated key of a nested object keeps its
+    /// last value, as a JSON map does.
+    fn into_json(self) -> Value {
+        match self {
+            FieldValue::Str(s) => Value::String(s.into_owned()),
+            FieldValue::Object(fields) => Value::Object(
+                fields
+                    .into_iter()
+                    .map(|(k, v)| (k.into_owned(), v.into_json()))
+                    .collect(),
+            ),
+            FieldValue::Json(v) => v,
+        }
+    }
+
+    fn type_name(&self) -> &'static str {
+        match self {
+            FieldValue::Str(_) => "a string",
+            FieldValue::Object(_) => "an object",
+            FieldValue::Json(v) => type_name(v),
+        }
+    }
+}
+
+impl From<Value> for FieldValue<'static> {
+    fn from(v: Value) -> Self {
+        match v {
+            Value::String(s) => FieldValue::Str(Cow::Owned(s)),
+            Value::Object(m) => FieldValue::Object(fields_from_map(m)),
+            other => FieldValue::Json(other),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for FieldValue<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = FieldValue<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a JSON value")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+                Ok(FieldValue::Str(Cow::Borrowed(v)))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(FieldValue::Str(Cow::Owned(v.to_string())))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+                Ok(FieldValue::Str(Cow::Owned(v)))
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
+                Ok(FieldValue::Json(Value::Bool(v)))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+                Ok(FieldValue::Json(Value::Number(v.into())))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+                Ok(FieldValue::Json(Value::Number(v.into())))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+                // As `serde_json::Value` reads it (JSON has no NaN or infinity).
+                Ok(FieldValue::Json(
+                    serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number),
+                ))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+                Ok(FieldValue::Json(Value::Null))
+            }
+            fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+                Ok(FieldValue::Json(Value::Null))
+            }
+            fn visit_some<D2: Deserializer<'de>>(self, d: D2) -> Result<Self::Value, D2::Error> {
+                FieldValue::deserialize(d)
+            }
+            fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+                let mut items = Vec::new();
+                while let Some(v) = seq.next_element::<Value>()? {
+                    items.push(v);
+                }
+                Ok(FieldValue::Json(Value::Array(items)))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Self::Value, A::Error> {
+                let mut fields = Vec::with_capacity(m.size_hint().unwrap_or(8));
+                while let Some((k, v)) = m.next_entry::<Key<'de>, FieldValue<'de>>()? {
+                    fields.push((k.0, v));
+                }
+                Ok(FieldValue::Object(fields))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
 
 /// A JSON object read straight into [`Fields`], without building an intermediate map:
 /// decoding is most of the cost of a batch audit.
@@ -217,7 +341,7 @@ impl<'de> Deserialize<'de> for JsonFields<'de> {
             }
             fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<JsonFields<'de>, A::Error> {
                 let mut fields = Vec::with_capacity(m.size_hint().unwrap_or(16));
-                while let Some((k, v)) = m.next_entry::<Key<'de>, Value>()? {
+                while let Some((k, v)) = m.next_entry::<Key<'de>, FieldValue<'de>>()? {
                     fields.push((k.0, v));
                 }
                 Ok(JsonFields(fields))
@@ -229,7 +353,9 @@ impl<'de> Deserialize<'de> for JsonFields<'de> {
 
 /// Converts a JSON map (Parquet rows, nested objects) into [`Fields`].
 pub(crate) fn fields_from_map(map: Map<String, Value>) -> Fields<'static> {
-    map.into_iter().map(|(k, v)| (Cow::Owned(k), v)).collect()
+    map.into_iter()
+        .map(|(k, v)| (Cow::Owned(k), FieldValue::from(v)))
+        .collect()
 }
 
 /// Decodes one record. Whatever the contract does not name is kept in [`Event::extra`].
@@ -248,19 +374,19 @@ pub(crate) fn decode_record(fields: Fields<'_>, origin: Origin) -> Result<Event,
     let mut query_text = None;
     let mut result_count = None;
     let mut subject = Subject::default();
-    let mut nested: Option<Map<String, Value>> = None;
+    let mut nested: Option<Fields<'_>> = None;
     let mut extra = Map::new();
     for (key, v) in fields {
         let k: &str = &key;
         match k {
             "ts" => {
                 ts = match v {
-                    Value::Null => None,
-                    Value::String(s) => Some(parse_ts(&s).map_err(|p| FieldError::new("ts", p))?),
+                    FieldValue::Json(Value::Null) => None,
+                    FieldValue::Str(s) => Some(parse_ts(&s).map_err(|p| FieldError::new("ts", p))?),
                     other => {
                         return Err(FieldError::new(
                             "ts",
-                            format!("expected an RFC 3339 string, found {}", type_name(&other)),
+                            format!("expected an RFC 3339 string, found {}", other.type_name()),
                         ))
                     }
                 }
@@ -277,12 +403,12 @@ pub(crate) fn decode_record(fields: Fields<'_>, origin: Origin) -> Result<Event,
             "query_text" => query_text = opt_string(k, v)?,
             "result_count" => result_count = opt_count(k, v)?,
             "subject" => match v {
-                Value::Object(map) => nested = Some(map),
-                Value::Null => {}
+                FieldValue::Object(fields) => nested = Some(fields),
+                FieldValue::Json(Value::Null) => {}
                 other => {
                     return Err(FieldError::new(
                         "subject",
-                        format!("expected an object, found {}", type_name(&other)),
+                        format!("expected an object, found {}", other.type_name()),
                     ))
                 }
             },
@@ -294,25 +420,33 @@ pub(crate) fn decode_record(fields: Fields<'_>, origin: Origin) -> Result<Event,
                         *slot = Some(value);
                     }
                 } else {
-                    extra.insert(key.into_owned(), v);
+                    extra.insert(key.into_owned(), v.into_json());
                 }
             }
         }
     }
     // Flat `subject_*` columns win over the nested object when both are given, because
     // flat columns are what CSV and Parquet exports carry.
-    if let Some(map) = nested {
+    if let Some(mut map) = nested {
+        // Read as a JSON map would give it: a repeated key's last value, keys in order.
+        map.reverse();
+        map.sort_by(|a, b| a.0.cmp(&b.0));
+        map.dedup_by(|later, kept| later.0 == kept.0);
         let mut unknown = Map::new();
         for (k, v) in map {
             if subject_slot(&mut subject, &k).is_some() {
-                let value = opt_string(&format!("subject.{k}"), v)?;
+                // The field is named only when it is wrong: no string is built per field.
+                let value = opt_string(&k, v).map_err(|e| FieldError {
+                    field: format!("subject.{k}"),
+                    ..e
+                })?;
                 if let Some(slot) = subject_slot(&mut subject, &k) {
                     if slot.is_none() {
                         *slot = value;
                     }
                 }
             } else {
-                unknown.insert(k, v);
+                unknown.insert(k.into_owned(), v.into_json());
             }
         }
         if !unknown.is_empty() {
