@@ -440,7 +440,7 @@ impl Engine {
             self.day = Some(day);
         }
         self.last_event = Some(self.last_event.map_or(ev.ts, |t| t.max(ev.ts)));
-        self.stats.record_event(ev, &r);
+        self.stats.record_event(ev, r);
         if let Some(a) = &act {
             if self.tally.day.is_none_or(|d| d == day) {
                 self.tally.add(a, ev);
@@ -454,7 +454,7 @@ impl Engine {
         let group_by_day = self.config.alerts.group_by_day;
         for d in self.detectors.iter_mut() {
             self.scratch.clear();
-            d.observe(ev, &r, &cx, &mut self.scratch);
+            d.observe(ev, r, &cx, &mut self.scratch);
             for f in self.scratch.drain(..) {
                 let key = GroupKey {
                     detector: d.name(),
