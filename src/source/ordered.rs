@@ -381,10 +381,11 @@ impl<T> Stream<T> {
                 let t = prepare(&ev);
                 return Some(Item::Event(Box::new((ev, t))));
             }
-            let blocks = self.blocks.as_ref()?;
-            let next = blocks.recv().ok().and_then(|answer| answer.recv().ok());
+            // Every event of the finished block has been spent (the merge spends an event
+            // before it asks for the next): its worker may free them while this one waits.
             self.bury_block();
-            match next {
+            let blocks = self.blocks.as_ref()?;
+            match blocks.recv().ok().and_then(|answer| answer.recv().ok()) {
                 Some(Decoded { worker, items }) => {
                     self.current = items.into_iter();
                     self.worker = Some(worker);
