@@ -431,7 +431,7 @@ pub(crate) fn decode_record(fields: Fields<'_>, origin: Origin) -> Result<Event,
         // Read as a JSON map would give it: a repeated key's last value, keys in order.
         map.reverse();
         map.sort_by(|a, b| a.0.cmp(&b.0));
-        map.dedup_by(|later, kept| later.0 == kept.0);
+        map.dedup_by(|dropped, kept| dropped.0 == kept.0);
         let mut unknown = Map::new();
         for (k, v) in map {
             if subject_slot(&mut subject, &k).is_some() {
