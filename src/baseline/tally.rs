@@ -228,12 +228,11 @@ impl DayTally {
         t.ids.push(ev.id.clone());
         t.first.get_or_insert(a.ts);
         t.last = Some(a.ts);
-        if let Some(s) = a.unrelated_person() {
-            if !t.subjects.contains_key(&s.key) {
+        if let Some(s) = a.unexplained_subject() {
+            // Breadth counts the people among them ([`Activity::unrelated_person`]).
+            if s.names_a_person() && !t.subjects.contains_key(&s.key) {
                 t.subjects.insert(s.key.clone(), ev.id.clone());
             }
-        }
-        if let Some(s) = a.unexplained_subject() {
             t.unexplained_ids.push(ev.id.clone());
             if s.counts_attention() {
                 match self.persons.get_mut(&s.key) {

@@ -4,12 +4,8 @@
 /// Each detector's own colour, from its row of the detectors' table
 /// ([`crate::detect::colour_of`]), so that charts never give two of them the same colour by
 /// chance.
-pub(super) fn known_detector_color(d: &str) -> Option<&'static str> {
-    crate::detect::colour_of(d)
-}
-
 pub(super) fn detector_color(d: &str) -> &'static str {
-    match known_detector_color(d) {
+    match crate::detect::colour_of(d) {
         Some(c) => c,
         None => {
             // A detector this build does not know (an alert from a newer custodes).

@@ -800,7 +800,7 @@ mod tests {
     fn every_detector_has_a_colour_of_its_own() {
         let mut seen = std::collections::BTreeMap::new();
         for d in crate::detect::registry() {
-            let c = known_detector_color(d.name)
+            let c = crate::detect::colour_of(d.name)
                 .unwrap_or_else(|| panic!("{} has no colour in detect::FAMILIES", d.name));
             if let Some(other) = seen.insert(c, d.name) {
                 panic!("{} and {other} share {c}", d.name);

@@ -116,7 +116,6 @@ struct ColumnEntry {
     field: SubjectField,
 }
 
-/// `[pgaudit.subject_columns]`: "table.column" (table as logged, without schema) -> field.
 /// Why a `subject_columns` setting cannot be used; each names the offending key or value.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum ColumnMapError {
@@ -136,6 +135,7 @@ pub enum ColumnMapError {
     },
 }
 
+/// `[pgaudit.subject_columns]`: "table.column" (table as logged, without schema) -> field.
 #[derive(Debug, Clone, Default)]
 pub struct ColumnMap {
     entries: Vec<ColumnEntry>,
