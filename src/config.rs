@@ -626,7 +626,7 @@ impl Default for NoCaseConfig {
             exempt_actions: Vec::new(),
             check_subjects: true,
             placeholder_case_ids: [
-                "N/A", "NA", "NONE", "NULL", "-", "--", "0", "TBD", "UNKNOWN", "X",
+                "N/A", "NA", "NONE", "NULL", "-", "--", "0", "TBD", "UNKNOWN", "X", "PENDING",
             ]
             .iter()
             .map(|s| s.to_string())
@@ -727,7 +727,7 @@ exempt_actions = []
 # Raise `subject_not_in_case` when a valid, assigned case does not list the person looked up.
 check_subjects = true
 # Case ids typed only to fill the field; they count as no case (kind `missing`).
-placeholder_case_ids = ["N/A", "NA", "NONE", "NULL", "-", "--", "0", "TBD", "UNKNOWN", "X"]
+placeholder_case_ids = ["N/A", "NA", "NONE", "NULL", "-", "--", "0", "TBD", "UNKNOWN", "X", "PENDING"]
 
 [identity]
 # Tolerate a one-letter typo in a name when another identifier agrees.

@@ -482,7 +482,8 @@ pub(crate) fn searched_text(s: &Subject) -> String {
 /// share a key; a misspelt surname is found through the date of birth or another
 /// identifier, which is also the only way the matcher accepts it.
 pub fn event_keys(ev: &Event) -> Vec<String> {
-    query_keys(&Query::from_subject(&ev.subject))
+    let subject = crate::identity::criteria::completed(&ev.subject, ev.query_text.as_deref());
+    query_keys(&Query::from_subject(&subject))
 }
 
 /// [`event_keys`] of an event resolution has already read: a lookup's query is the one

@@ -159,9 +159,24 @@ pub fn activity(ev: &Event, r: &Resolved<'_>, resolver: &Resolver) -> Option<Act
         user: login_key(&ev.user),
         ts: ev.ts,
         subject,
-        explained: matches!(r.case, CaseStatus::Explained { .. }),
+        explained: explained(ev, r, resolver),
         rows: ev.result_count,
     })
+}
+
+/// Whether what a lookup was about is accounted for, for the counts of people (attention,
+/// breadth, surges): a case of the user's lists the person, or the purpose is one the
+/// agency exempts and an open case of the user's own unit lists the person. The second
+/// is a unit's routine on the people it holds — the jail's deputies checking its inmates
+/// under the jail's purpose, each on no case of their own. A purpose alone is not enough
+/// (a celebrity looked up "for a traffic stop" still draws attention), nor is the unit's
+/// case without it (curiosity about the victim of the unit's own case in the news).
+fn explained(ev: &Event, r: &Resolved<'_>, resolver: &Resolver) -> bool {
+    match r.case {
+        CaseStatus::Explained { .. } => true,
+        CaseStatus::Exempt { .. } => resolver.held_by_unit(ev, r).is_some(),
+        _ => false,
+    }
 }
 
 /// One user's running tally for the current day.

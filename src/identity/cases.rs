@@ -23,7 +23,7 @@
 use chrono::{DateTime, Utc};
 use rustc_hash::FxHashMap as HashMap;
 
-use super::index::{name_consistent, KnownPerson, Match, NameStats, PersonIndex, Query};
+use super::index::{name_consistent, KnownPerson, Match, MatchKind, NameStats, PersonIndex, Query};
 use super::normalize::name_key;
 use crate::config::IdentityConfig;
 use crate::refs::{login_key, Assignment, Case, CaseSubject, Validity};
@@ -109,36 +109,64 @@ fn linked_cases(people: &[KnownPerson], mut cases: Vec<Vec<u32>>) -> Vec<Vec<u32
 /// People drop the padding of a case number as readily as its dashes; [`match_key`] keeps
 /// the padding (so `C2024027657`, typed without separators, still finds its case) and this
 /// key is the second try.
+///
+/// A year that leads a number is written with two digits: records systems print
+/// `SO24-0038042` and people type `2024-38042`, or the other way round. Only a run of four
+/// digits from `1900` to `2099` followed by another run of digits counts as a year, so a
+/// sequence number (`CV24-2031`) or a number typed without separators (`C2024027657`) is
+/// left alone.
 fn number_key(s: &str) -> String {
-    let mut runs: Vec<String> = Vec::new();
+    let mut runs: Vec<(String, bool)> = Vec::new();
     let mut run = String::new();
     let mut in_digits = false;
-    let close = |run: &mut String, runs: &mut Vec<String>, digits: bool| {
-        if run.is_empty() {
-            return;
-        }
-        let r = std::mem::take(run);
-        runs.push(if digits {
-            let t = r.trim_start_matches('0');
-            if t.is_empty() { "0" } else { t }.to_string()
-        } else {
-            r
-        });
-    };
     for c in s.chars() {
-        if !c.is_ascii_alphanumeric() {
-            close(&mut run, &mut runs, in_digits);
-            continue;
-        }
         let digit = c.is_ascii_digit();
-        if digit != in_digits {
-            close(&mut run, &mut runs, in_digits);
+        if !c.is_ascii_alphanumeric() || digit != in_digits {
+            if !run.is_empty() {
+                runs.push((std::mem::take(&mut run), in_digits));
+            }
             in_digits = digit;
         }
-        run.push(c.to_ascii_uppercase());
+        if c.is_ascii_alphanumeric() {
+            run.push(c.to_ascii_uppercase());
+        }
     }
-    close(&mut run, &mut runs, in_digits);
-    runs.join("-")
+    if !run.is_empty() {
+        runs.push((run, in_digits));
+    }
+    let mut key = String::new();
+    for (i, (r, digits)) in runs.iter().enumerate() {
+        if !key.is_empty() {
+            key.push('-');
+        }
+        if !digits {
+            key.push_str(r);
+            continue;
+        }
+        let year = r.len() == 4
+            && (r.starts_with("19") || r.starts_with("20"))
+            && runs[i + 1..].iter().any(|(_, d)| *d);
+        let r = if year { &r[2..] } else { r.as_str() };
+        let t = r.trim_start_matches('0');
+        key.push_str(if t.is_empty() { "0" } else { t });
+    }
+    key
+}
+
+/// A unit's name as compared: upper-case words of letters and digits, one space apart
+/// (`Detention-2` and `DETENTION 2` are one unit).
+fn unit_key(unit: &str) -> String {
+    unit.split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_ascii_uppercase)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// A match that says who the person is: by an identifier, or by a full name only one
+/// known person bears (as the other per-person questions take it).
+fn is_strong(m: &Match) -> bool {
+    m.kind != MatchKind::NameOnly || m.people_sharing_name == Some(1)
 }
 
 /// Records case `n` under `key` in a map where a key names a case only when one case has it
@@ -207,6 +235,9 @@ pub(crate) struct CaseIndex {
     /// Case number -> its rank in the order of case ids, so the lowest id is found by
     /// comparing numbers.
     rank: Vec<u32>,
+    /// Unit as [`unit_key`] writes it -> unit number; unit number -> its cases, ascending.
+    units: HashMap<String, u32>,
+    by_unit: Vec<Vec<u32>>,
     has_cases: bool,
     has_assignments: bool,
     has_subjects: bool,
@@ -264,10 +295,22 @@ impl CaseIndex {
             let people = scope.spawn(|| subject_people(&subjects));
             for c in cases.into_iter().flatten() {
                 let n = ix.entry(&c.case_id);
+                let first = ix.entries.get(n as usize).is_some_and(|e| e.open.is_none());
+                // The first row of a case id wins, as it did before.
+                if !first {
+                    continue;
+                }
                 if let Some(e) = ix.entries.get_mut(n as usize) {
-                    // The first row of a case id wins, as it did before.
-                    if e.open.is_none() {
-                        e.open = Some(c.open);
+                    e.open = Some(c.open);
+                }
+                if let Some(unit) = c.unit.as_deref().map(unit_key).filter(|u| !u.is_empty()) {
+                    let next = u32::try_from(ix.units.len()).unwrap_or(u32::MAX);
+                    let u = *ix.units.entry(unit).or_insert(next);
+                    if ix.by_unit.len() <= u as usize {
+                        ix.by_unit.resize_with(u as usize + 1, Vec::new);
+                    }
+                    if let Some(list) = ix.by_unit.get_mut(u as usize) {
+                        list.push(n);
                     }
                 }
             }
@@ -321,6 +364,10 @@ impl CaseIndex {
         let rows = (subjects, assignments);
         let _ = std::thread::Builder::new().spawn(move || drop(rows));
         ix.subject_cases = linked_cases(ix.subjects.people(), ix.subject_cases);
+        for cases in ix.by_unit.iter_mut() {
+            cases.sort_unstable();
+            cases.dedup();
+        }
         for cases in &mut ix.subject_cases {
             cases.sort_unstable();
             cases.dedup();
@@ -617,6 +664,54 @@ impl CaseIndex {
             .map(|e| e.id.as_str())
     }
 
+    /// The units a login of `unit` belongs to, as numbers of the units cases name: the unit
+    /// itself and each unit its name extends (`DETENTION 2` is in `DETENTION`).
+    pub(crate) fn units_of(&self, unit: &str) -> Vec<u32> {
+        let key = unit_key(unit);
+        let mut out = Vec::new();
+        let mut name = key.as_str();
+        while !name.is_empty() {
+            if let Some(&u) = self.units.get(name) {
+                out.push(u);
+            }
+            name = name.rsplit_once(' ').map_or("", |(parent, _)| parent);
+        }
+        out
+    }
+
+    /// An open case of one of `units` at `ts` that lists a person the query matched
+    /// strongly (`found`): the person is held in the unit's own work (an inmate of the
+    /// jail, the suspect a squad is after), whoever in it is assigned. Costs what
+    /// [`CaseIndex::explaining`] does: the shorter list of each pair walked, the longer
+    /// searched.
+    pub(crate) fn held_by_unit(
+        &self,
+        units: &[u32],
+        ts: DateTime<Utc>,
+        found: &[Match],
+    ) -> Option<&str> {
+        let mut held = None;
+        for m in found.iter().filter(|m| is_strong(m)) {
+            let Some(listing) = self.subject_cases.get(m.entry as usize) else {
+                continue;
+            };
+            for u in units {
+                let Some(cases) = self.by_unit.get(*u as usize) else {
+                    continue;
+                };
+                each_common(listing, cases, |n| {
+                    if held.is_none() && self.open_at(n, ts) {
+                        held = Some(n);
+                    }
+                });
+                if let Some(n) = held {
+                    return self.entries.get(n as usize).map(|e| e.id.as_str());
+                }
+            }
+        }
+        None
+    }
+
     /// The people the typed case lists, for judging searches that name nobody (a pattern, a
     /// surname sweep) against the case typed with them.
     pub(crate) fn subjects_of<'s>(
@@ -730,13 +825,16 @@ mod tests {
 
     #[test]
     fn case_numbers_compare_without_their_padding() {
-        assert_eq!(number_key("C-2024-027657"), "C-2024-27657");
-        assert_eq!(number_key("c 2024 27657 "), "C-2024-27657");
-        assert_eq!(number_key("C2024-0"), "C-2024-0");
+        assert_eq!(number_key("C-2024-027657"), "C-24-27657");
+        assert_eq!(number_key("c 2024 27657 "), "C-24-27657");
+        assert_eq!(number_key("C2024-0"), "C-24-0");
         assert_eq!(number_key("INV-24-0373A"), "INV-24-373-A");
-        assert_eq!(number_key("2024-000"), "2024-0");
-        assert_eq!(bare_number("C-2024-27657"), "2024-27657");
-        assert_eq!(bare_number("2024-27657"), "2024-27657");
+        assert_eq!(number_key("2024-000"), "24-0");
+        assert_eq!(number_key("C2024027657"), "C-2024027657");
+        assert_eq!(number_key("CV24-2031"), "CV-24-2031");
+        assert_eq!(number_key("#2005-0044"), "5-44");
+        assert_eq!(bare_number("C-24-27657"), "24-27657");
+        assert_eq!(bare_number("24-27657"), "24-27657");
         let ix = open_cases(&[
             "C-2024-027657",
             "C-2024-000012",
@@ -754,6 +852,21 @@ mod tests {
         assert_eq!(state("2024-12"), CaseState::Unknown);
         assert_eq!(state("c-2024-276570"), CaseState::Unknown);
         assert_eq!(state("X-2024-27657"), CaseState::Unknown);
+    }
+
+    #[test]
+    fn a_year_leading_a_case_number_compares_with_two_digits() {
+        let ix = open_cases(&["SO24-0038042", "SO23-0022152", "CV24-2031", "2019-0007"]);
+        let ts = DateTime::<Utc>::default();
+        let state = |t: &str| ix.state(ix.typed(t), ts);
+        assert_eq!(state("2024-0038042"), CaseState::Open("SO24-0038042"));
+        assert_eq!(state("#2024-38042"), CaseState::Open("SO24-0038042"));
+        assert_eq!(state("so 2023 22152"), CaseState::Open("SO23-0022152"));
+        assert_eq!(state("24-38042"), CaseState::Open("SO24-0038042"));
+        assert_eq!(state("19-7"), CaseState::Open("2019-0007"));
+        // A four-digit sequence number is no year: CV24-2031 is not CV24-31.
+        assert_eq!(state("CV24-31"), CaseState::Unknown);
+        assert_eq!(state("2023-0038042"), CaseState::Unknown);
     }
 
     #[test]

@@ -4,6 +4,8 @@
 //!   unit, city) that compare as a dispatcher would, city or unit given or not;
 //! * [`cases`] indexes cases, assignments and case subjects so that "which of this user's
 //!   open cases lists this person?" is answered from the smaller side;
+//! * [`criteria`] reads what a query's own text spells out (`QW.NAM/…DOB/…`,
+//!   `LN=… DOB=…`) for the subject fields a source left empty;
 //! * [`normalize`] turns names, dates of birth, plates, phones and addresses as people type
 //!   them into comparable forms;
 //! * [`index`] holds known people (employees, associations, case subjects, the watch list)
@@ -15,6 +17,7 @@
 
 pub mod address;
 pub mod cases;
+pub(crate) mod criteria;
 pub mod index;
 pub(crate) mod normalize;
 pub mod resolve;

@@ -10,7 +10,7 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use serde::Serialize;
 
-use super::cases::{match_key, CaseIndex, CaseState};
+use super::cases::{match_key, CaseIndex, CaseState, Typed};
 use super::index::{KnownPerson, Match, NameStats, PersonIndex, Query};
 use crate::config::Config;
 use crate::event::Event;
@@ -369,7 +369,8 @@ impl Resolver {
         if !self.is_lookup(ev, &action) {
             return None;
         }
-        Some(Query::from_subject(&ev.subject)).filter(Query::is_identifying)
+        let subject = super::criteria::completed(&ev.subject, ev.query_text.as_deref());
+        Some(Query::from_subject(&subject)).filter(Query::is_identifying)
     }
 
     /// Whether an action is work on records (a lookup or an export) rather than a session
@@ -499,7 +500,10 @@ impl Resolver {
             mut associations,
             watchlist,
         } = if is_lookup {
-            self.matched(&ev.subject)
+            self.matched(&super::criteria::completed(
+                &ev.subject,
+                ev.query_text.as_deref(),
+            ))
         } else {
             Matched::default()
         };
@@ -599,11 +603,7 @@ impl Resolver {
         if !is_lookup {
             return CaseStatus::NotALookup;
         }
-        let typed = ev
-            .case_id
-            .as_deref()
-            .filter(|c| !self.placeholder_case_ids.contains(&match_key(c)))
-            .map(|c| self.cases.typed(c));
+        let typed = self.typed_case(ev);
         let who = self
             .cases
             .asker(&ev.user, personnel.map(|p| p.employee_id.as_str()));
@@ -691,14 +691,39 @@ pub(crate) enum SearchCase<'r> {
 }
 
 impl Resolver {
+    /// An open case of the login's own unit (or a unit its name extends) that lists the
+    /// person a lookup no case of the user's explains ([`CaseIndex::held_by_unit`]); `None`
+    /// for a login without a unit, or a lookup a case of the user's explains.
+    pub(crate) fn held_by_unit(&self, ev: &Event, r: &Resolved<'_>) -> Option<&str> {
+        if matches!(
+            r.case,
+            CaseStatus::Explained { .. } | CaseStatus::NotALookup
+        ) || r.subjects.is_empty()
+        {
+            return None;
+        }
+        let unit = r.personnel?.unit.as_deref()?;
+        let units = self.cases.units_of(unit);
+        if units.is_empty() {
+            return None;
+        }
+        self.cases.held_by_unit(&units, ev.ts, &r.subjects)
+    }
+
+    /// The case typed with an event, looked up once; `None` when nothing was typed or a
+    /// placeholder was (`no_case.placeholder_case_ids`: `N/A`, `PENDING`).
+    fn typed_case<'e>(&self, ev: &'e Event) -> Option<Typed<'e>> {
+        let text = ev.case_id.as_deref()?;
+        if self.placeholder_case_ids.contains(&match_key(text)) {
+            return None;
+        }
+        Some(self.cases.typed(text))
+    }
+
     /// The case behind a search, checked in the same order as [`CaseStatus`]: a typed case
     /// that is not the user's first, then exemptions, then the case itself.
     pub(crate) fn search_case(&self, ev: &Event) -> SearchCase<'_> {
-        let typed = ev
-            .case_id
-            .as_deref()
-            .filter(|c| !self.placeholder_case_ids.contains(&match_key(c)))
-            .map(|c| self.cases.typed(c));
+        let typed = self.typed_case(ev);
         let personnel = self.personnel_for(&ev.user);
         let who = self
             .cases

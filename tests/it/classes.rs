@@ -1684,3 +1684,85 @@ fn night_on_a_day_off_in_a_new_deployment() {
         "{alerts:#?}"
     );
 }
+
+/// Records systems print `SO24-0038042`; people type `2024-0038042` or `#2024-38042`, the
+/// year with four digits and the number without its padding (y00–y03, all the user's
+/// case). Another's case typed so is still another's (y04); a wrong year is no case
+/// (y07). `PENDING` is typed for "no case yet": a lookup with no case (y05), which an
+/// exempt purpose covers (y06).
+#[test]
+fn case_id_typed_with_another_year_form() {
+    let alerts = audit_fixture(
+        "classes/case_id_typed_with_another_year_form",
+        Some("[no_case]\nexempt_purposes = [\"COURT_SCREENING\"]\n"),
+    );
+    assert_alerts(
+        &alerts,
+        vec![
+            key("no_case", "not_assigned", "dep1", &["y04"]),
+            key("no_case", "missing", "dep1", &["y05"]),
+            key("no_case", "unknown_case", "dep1", &["y07"]),
+        ],
+    );
+    let other = alerts
+        .iter()
+        .find(|a| a["kind"] == "not_assigned")
+        .expect("not_assigned alert");
+    assert_eq!(other["evidence"]["case"]["case_id"], "SO23-0022152");
+}
+
+/// A plate is kept with its state in one table (`MO 615RUV`) and without it in another,
+/// and typed either way (`MO/CWD3966`, `KFY 4170 (MO)`): the officer's own plate and an
+/// ex-partner's are found, and a plate the user's case lists explains its lookup.
+#[test]
+fn plate_typed_with_its_state() {
+    let alerts = audit_fixture("classes/plate_typed_with_its_state", None);
+    assert_alerts(
+        &alerts,
+        vec![
+            key("self_query", "plate", "dep1", &["p00"]),
+            key("association_lookup", "ex_partner", "dep1", &["p01"]),
+            key("no_case", "missing", "dep1", &["p00", "p01"]),
+        ],
+    );
+}
+
+/// A courthouse screening terminal logs the name it searched and keeps the date of birth
+/// in its NCIC message (`QW.NAM/FREEMAN,CHRISTINA.DOB/1985-11-14`) or search line
+/// (`LN=… DOB=…`). A visitor born in 1985 is not the colleague born in 1963 (q00, q02);
+/// the colleague's own date, written MMDDYYYY, is her (q01). A name alone is still raised
+/// as one (q03: an SQL statement's values are not search criteria).
+#[test]
+fn birth_date_in_the_query_text() {
+    let alerts = audit_fixture(
+        "classes/birth_date_in_the_query_text",
+        Some("[no_case]\nexempt_purposes = [\"COURT_SCREENING\"]\n"),
+    );
+    assert_alerts(
+        &alerts,
+        vec![key("coworker_lookup", "other_unit", "cs1", &["q01", "q03"])],
+    );
+}
+
+/// Six jail deputies check an inmate under the jail's exempt purpose: the booking case of
+/// their unit (`DETENTION`, theirs being `DETENTION 2`) lists him, and no surge is raised
+/// on them. Five patrol officers looking him up with no case are a surge.
+#[test]
+fn inmates_looked_up_by_the_jail() {
+    let alerts = audit_fixture(
+        "classes/inmates_looked_up_by_the_jail",
+        Some("[no_case]\nexempt_purposes = [\"INMATE_MGMT\"]\n"),
+    );
+    let mut expected = Vec::new();
+    for (u, id) in [
+        ("pt1", "j06"),
+        ("pt2", "j07"),
+        ("pt3", "j08"),
+        ("pt4", "j09"),
+        ("pt5", "j10"),
+    ] {
+        expected.push(key("subject_surge", "many_users", u, &[id]));
+        expected.push(key("no_case", "missing", u, &[id]));
+    }
+    assert_alerts(&alerts, expected);
+}

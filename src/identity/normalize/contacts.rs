@@ -6,25 +6,63 @@
 
 use super::*;
 
-/// Plates: fold and keep only letters and digits ("ab 123-cd" -> "AB123CD").
+/// Plates: fold and keep only letters and digits ("xy 123-cd" -> "XY123CD"), without the
+/// state or province a plate may be written with ("MO CWD3966", "MO/CWD3966",
+/// "CWD3966 MO" -> "CWD3966"): records systems keep the jurisdiction in a field of its own
+/// or in the plate, and people type it or not. Only a code of a US state or territory or a
+/// Canadian province, set apart from the rest by a separator, is dropped, and only when
+/// what is left still reads as a plate (four or more letters and digits, one a digit).
 /// None if nothing is left.
 pub(crate) fn normalize_plate(s: &str) -> Option<String> {
     let mut out = String::with_capacity(s.len().min(16));
-    let mut push = |b: u8| {
+    // Where each separated run of letters and digits starts in `out`.
+    let mut starts: Vec<usize> = Vec::new();
+    let mut apart = true;
+    let mut push = |b: u8, out: &mut String, apart: &mut bool| {
         if b.is_ascii_alphanumeric() {
+            if *apart {
+                starts.push(out.len());
+                *apart = false;
+            }
             out.push(char::from(b.to_ascii_uppercase()));
+        } else {
+            *apart = true;
         }
     };
     for c in s.chars() {
         if c.is_ascii() {
-            push(c as u8);
+            push(c as u8, &mut out, &mut apart);
         } else if c.is_alphanumeric() {
             if let Some(t) = deunicode_char(c) {
-                t.bytes().for_each(&mut push);
+                t.bytes().for_each(|b| push(b, &mut out, &mut apart));
             }
+        } else {
+            apart = true;
+        }
+    }
+    if let (Some(&second), Some(&last)) = (starts.get(1), starts.last()) {
+        let plate_like = |p: &str| p.len() >= 4 && p.bytes().any(|b| b.is_ascii_digit());
+        if second == 2 && is_jurisdiction(&out[..2]) && plate_like(&out[2..]) {
+            out.drain(..2);
+        } else if out.len() - last == 2 && is_jurisdiction(&out[last..]) && plate_like(&out[..last])
+        {
+            out.truncate(last);
         }
     }
     (!out.is_empty()).then_some(out)
+}
+
+/// The two-letter codes of the US states, DC and territories, and of Canada's provinces
+/// and territories: the jurisdictions a North American plate is issued by.
+fn is_jurisdiction(code: &str) -> bool {
+    const CODES: &[&str] = &[
+        "AK", "AL", "AR", "AS", "AZ", "CA", "CO", "CT", "DC", "DE", "FL", "GA", "GU", "HI", "IA",
+        "ID", "IL", "IN", "KS", "KY", "LA", "MA", "MD", "ME", "MI", "MN", "MO", "MP", "MS", "MT",
+        "NC", "ND", "NE", "NH", "NJ", "NM", "NV", "NY", "OH", "OK", "OR", "PA", "PR", "RI", "SC",
+        "SD", "TN", "TX", "UT", "VA", "VI", "VT", "WA", "WI", "WV", "WY", "AB", "BC", "MB", "NB",
+        "NL", "NS", "NT", "NU", "ON", "PE", "QC", "SK", "YT",
+    ];
+    CODES.contains(&code)
 }
 
 /// E.164 caps a full international number at 15 digits.

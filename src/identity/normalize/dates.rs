@@ -30,7 +30,7 @@ pub(super) fn ymd(y: u32, m: u32, d: u32) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(i32::try_from(y).ok()?, m, d)
 }
 
-/// Dates of birth: accepts YYYY-MM-DD, YYYY/MM/DD, YYYY.MM.DD, YYYYMMDD,
+/// Dates of birth: accepts YYYY-MM-DD, YYYY/MM/DD, YYYY.MM.DD, YYYYMMDD, MMDDYYYY,
 /// MM/DD/YYYY and MM-DD-YYYY (US order when ambiguous, day first when the
 /// first field cannot be a month), DD.MM.YYYY, and a timestamp whose date
 /// part is taken as typed ("1981-02-03T00:00:00Z", "02/03/1981 00:00").
@@ -51,11 +51,11 @@ pub(crate) fn normalize_dob(s: &str) -> Option<NaiveDate> {
     };
 
     if date.len() == 8 && all_digits(date) {
-        return ymd(
-            small_number(date.get(0..4)?)?,
-            small_number(date.get(4..6)?)?,
-            small_number(date.get(6..8)?)?,
-        );
+        let part = |r: std::ops::Range<usize>| date.get(r).and_then(small_number);
+        // YYYYMMDD, else MMDDYYYY as US forms and NCIC messages write it: a year from
+        // 1900 to 2099 puts 19 or 20 where YYYYMMDD's month would be, so only one reads.
+        return ymd(part(0..4)?, part(4..6)?, part(6..8)?)
+            .or_else(|| ymd(part(4..8)?, part(0..2)?, part(2..4)?));
     }
 
     let sep = date.bytes().find(|b| !b.is_ascii_digit())?;

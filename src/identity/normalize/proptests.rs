@@ -116,7 +116,7 @@ proptest! {
             .and_then(|base| base.checked_add_signed(chrono::TimeDelta::days(days)));
         prop_assume!(date.is_some());
         let date = date.unwrap_or_default();
-        for fmt in ["%Y-%m-%d", "%Y/%m/%d", "%Y%m%d", "%m/%d/%Y", "%d.%m.%Y", "%Y-%m-%dT%H:%M:%SZ"] {
+        for fmt in ["%Y-%m-%d", "%Y/%m/%d", "%Y%m%d", "%m%d%Y", "%m/%d/%Y", "%d.%m.%Y", "%Y-%m-%dT%H:%M:%SZ"] {
             let typed = date.and_hms_opt(0, 0, 0).unwrap_or_default().format(fmt).to_string();
             prop_assert_eq!(normalize_dob(&typed), Some(date), "{}", typed);
         }
@@ -136,7 +136,38 @@ proptest! {
         picks in prop::collection::vec((0usize..20, 0usize..4), 0..5),
     ) {
         let noisy = sprinkle(&s.to_ascii_lowercase(), &picks, &[" ", "-", ".", "  "]);
-        prop_assert_eq!(normalize_plate(&noisy), normalize_plate(&s.to_ascii_uppercase()));
+        let whole = s.to_ascii_uppercase();
+        let got = normalize_plate(&noisy);
+        // The same letters and digits, but for a state code set apart at either end.
+        let state_dropped = |rest: &str| {
+            rest.len() >= 4
+                && rest.bytes().any(|b| b.is_ascii_digit())
+                && got.as_deref() == Some(rest)
+        };
+        prop_assert!(
+            got.as_deref() == Some(whole.as_str())
+                || (whole.len() > 2 && state_dropped(&whole[2..]))
+                || (whole.len() > 2 && state_dropped(&whole[..whole.len() - 2])),
+            "{} -> {:?}",
+            noisy,
+            got
+        );
+    }
+
+    #[test]
+    fn plate_reads_the_same_with_or_without_its_state(
+        plate in "[A-Z]{0,3}[0-9]{1,4}[A-Z]{0,3}",
+        state in prop::sample::select(vec!["MO", "TX", "ON", "ca"]),
+        form in 0usize..4,
+    ) {
+        prop_assume!(plate.len() >= 4);
+        let typed = match form {
+            0 => format!("{state} {plate}"),
+            1 => format!("{state}/{plate}"),
+            2 => format!("{plate} {state}"),
+            _ => format!("{plate} ({state})"),
+        };
+        prop_assert_eq!(normalize_plate(&typed), normalize_plate(&plate));
     }
 
     #[test]

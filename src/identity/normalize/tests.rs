@@ -347,12 +347,31 @@ fn dob_rejects() {
 
 #[test]
 fn plates() {
-    assert_eq!(normalize_plate("ab 123-cd"), Some("AB123CD".to_owned()));
-    assert_eq!(normalize_plate("AB.123.CD"), Some("AB123CD".to_owned()));
+    assert_eq!(normalize_plate("xy 123-cd"), Some("XY123CD".to_owned()));
+    assert_eq!(normalize_plate("XY.123.CD"), Some("XY123CD".to_owned()));
     assert_eq!(normalize_plate("äb123"), Some("AB123".to_owned()));
     assert_eq!(normalize_plate(" - . "), None);
     assert_eq!(normalize_plate(""), None);
     assert_eq!(normalize_plate("🚗"), None);
+}
+
+#[test]
+fn plates_typed_with_their_state() {
+    let want = Some("CWD3966".to_owned());
+    for s in [
+        "MO CWD3966",
+        "mo/cwd3966",
+        "MO-CWD-3966",
+        "CWD3966 (MO)",
+        "CWD 3966 MO",
+    ] {
+        assert_eq!(normalize_plate(s), want, "{s}");
+    }
+    // Not a state, not set apart, or too little left to be a plate: kept.
+    assert_eq!(normalize_plate("XY CWD3966"), Some("XYCWD3966".to_owned()));
+    assert_eq!(normalize_plate("MOCWD3966"), Some("MOCWD3966".to_owned()));
+    assert_eq!(normalize_plate("MO 123"), Some("MO123".to_owned()));
+    assert_eq!(normalize_plate("TX ABCD"), Some("TXABCD".to_owned()));
 }
 
 #[test]
