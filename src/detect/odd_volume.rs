@@ -39,7 +39,7 @@ use crate::refs::login_key;
 pub(crate) const DOC: DetectorDoc = DetectorDoc {
     name: "odd_volume",
     kinds: &["daily_count", "burst", "off_hours", "distinct_subjects", "export"],
-    what: "A user's lookups in a day far above their own history (for a user with fewer than `min_user_days` active days, against their own few days as their level, with the day-to-day swing of their unit's members, each measured against their own usual day, or their own median spread where it is wider, so that one earlier busy day does not hide the next, but only on a day out of the ordinary for their unit too; for a user with none, against the unit, and while the unit's history spans fewer than `min_peer_distinct_days` days against its member-days so far (half of `min_peer_days` of them are enough), today's included and the user's own left out, the day then needing the minimum ratio above the unit's 95th percentile), by a negative binomial test with Benjamini–Hochberg control across the users of the day (`daily_count`); far more typed queries within `burst_window_minutes` than the user's (or unit's) usual hourly rate allows, a query sent to several systems within two seconds counting once, or `burst_no_baseline_lookups` lookups counting every system's answer, a pace beyond work by hand, and that many alone before any history (`burst`); `off_hours_min_lookups` or more lookups in a day at hours of the day where the user (from three active days and a hundred lookups) has almost never worked, or (from two such days) never within two hours, or, short of that, at which none of the days of work by the user and their unit shows any work (a unit history spanning `min_user_days` days, or two of the user's own days in a younger one, however light), a login's lookups after its holder left (terminated or on leave) not counted, since they are `inactive_account` and the holder's hours say nothing of whoever uses it (`off_hours`); many distinct people looked up without a case that explains it (people named by an identifier, a date of birth or a given name: a surname alone, with an initial or not, is a search and names nobody), against the user's usual breadth (`distinct_subjects`); one event returning far more records (`result_count`) than the user and their unit ever do, the unit judged from `min_peer_days` member-days over three days or more, and before that, at the end of the day, from `min_peer_days` member-days so far, today's included, against `export_young_ratio` times their largest result under `export_min_rows` unless a tenth of them reach it (`export`). A unit serves as a baseline for counts from `min_peer_distinct_days` days of its members' work, so a newcomer and a new deployment are judged from the first days. A case id does not make volume legitimate: every lookup counts.",
+    what: "A user's lookups in a day far above their own history (for a user with fewer than `min_user_days` active days, against their own few days as their level, with the day-to-day swing of their unit's members, each measured against their own usual day, or their own median spread where it is wider, so that one earlier busy day does not hide the next, but only on a day out of the ordinary for their unit too; for a user with none, against the unit, and while the unit's history spans fewer than `min_peer_distinct_days` days against its member-days so far (half of `min_peer_days` of them are enough), today's included and the user's own left out, the day then needing the minimum ratio above the unit's 95th percentile), by a negative binomial test with Benjamini–Hochberg control across the users of the day (`daily_count`); far more typed queries within `burst_window_minutes` than the user's (or unit's) usual hourly rate allows, a query sent to several systems within two seconds counting once, or `burst_no_baseline_lookups` lookups counting every system's answer, a pace beyond work by hand, and that many alone before any history (`burst`); `off_hours_min_lookups` or more lookups in a day at hours of the day where the user (from three active days and a hundred lookups) has almost never worked, or (from two such days) never within two hours, or, short of that, at which none of the days of work by the user and their unit shows any work (a unit history spanning `min_user_days` days, or two of the user's own days in a younger one, however light), a login's lookups after its holder left (terminated or on leave) not counted, since they are `inactive_account` and the holder's hours say nothing of whoever uses it, and none raised on a day when three or more members of one unit are off their hours together: the unit's shift changed (`off_hours`); many distinct people looked up without a case that explains it (people named by an identifier, a date of birth or a given name: a surname alone, with an initial or not, is a search and names nobody), against the user's usual breadth (`distinct_subjects`); one event returning far more records (`result_count`) than the user and their unit ever do, the unit judged from `min_peer_days` member-days over three days or more, and before that, at the end of the day, from `min_peer_days` member-days so far, today's included, against `export_young_ratio` times their largest result under `export_min_rows` unless a tenth of them reach it (`export`). A unit serves as a baseline for counts from `min_peer_distinct_days` days of its members' work, so a newcomer and a new deployment are judged from the first days. A case id does not make volume legitimate: every lookup counts.",
     why: "Browsing, bulk harvesting and exports for sale or for a third party show up as volume before anything else; hours nobody works are when misuse hopes not to be seen.",
     false_positives: "A new duty (a task force, a records backlog) or a permanent move to night shifts looks odd until the history catches up (`history_days`); a user with too little history is compared with a unit whose work differs from theirs; one-off legitimate bulk exports. Public holidays and quiet days only make later days look less odd, never more.",
     tuning: "`[odd_volume]` sets the false discovery rate, minimum counts and ratios of every kind; `[baseline]` how much history is kept and needed. `custodes baseline` builds the history from earlier logs so the first audited night is judged too.",
@@ -68,6 +68,10 @@ const ROUTINE_LARGE_SHARE: f64 = 0.1;
 const UNIT_ORDINARY: f64 = 0.01;
 
 /// The unit a login belongs to, for peer comparison (here and in `fishing`).
+/// Members of one unit off their usual hours on the same day that make it the unit's shift
+/// changing rather than anyone's habits (`off_hours`).
+const ROTATION: usize = 3;
+
 pub(super) fn unit_of(resolver: &Resolver, user: &str) -> String {
     resolver
         .personnel_for(user)
@@ -1017,6 +1021,8 @@ impl Detector for OddVolume {
         let mut users: Vec<&String> = self.users.keys().collect();
         users.sort_unstable();
         let minutes = self.window.num_minutes();
+        // Where each off_hours finding of the day is in `out`, and its unit.
+        let mut off_hours: Vec<(usize, String)> = Vec::new();
         for u in users {
             let Some(s) = self.users.get(u) else {
                 continue;
@@ -1119,6 +1125,9 @@ impl Detector for OddVolume {
                             None,
                         ),
                     };
+                    if l.unit != "(no unit)" {
+                        off_hours.push((out.len(), l.unit.clone()));
+                    }
                     out.push(DayFinding {
                         kind: "off_hours".into(),
                         severity: Severity::Medium,
@@ -1226,6 +1235,27 @@ impl Detector for OddVolume {
                     evidence,
                 });
             }
+        }
+        // A unit whose members move to new hours together has changed its shift (a patrol
+        // rotation from days to nights), not broken its habits: when `ROTATION` or more of
+        // a unit's members are off their usual hours on one day, none of them is raised.
+        // One member alone at night, the misuse this kind is for, is still raised.
+        let mut per_unit: HashMap<&str, usize> = HashMap::default();
+        for (_, unit) in &off_hours {
+            *per_unit.entry(unit.as_str()).or_default() += 1;
+        }
+        let rotated: Vec<usize> = off_hours
+            .iter()
+            .filter(|(_, unit)| per_unit.get(unit.as_str()).is_some_and(|&n| n >= ROTATION))
+            .map(|(i, _)| *i)
+            .collect();
+        if !rotated.is_empty() {
+            let mut i = 0;
+            out.retain(|_| {
+                let keep = rotated.binary_search(&i).is_err();
+                i += 1;
+                keep
+            });
         }
         // The day is judged: keep only what the next day needs (open burst windows).
         self.users.retain(|_, s| {

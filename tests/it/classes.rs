@@ -1766,3 +1766,42 @@ fn inmates_looked_up_by_the_jail() {
     }
     assert_alerts(&alerts, expected);
 }
+
+/// Four officers of a patrol squad work nights for five days, then the squad rotates to
+/// days together: none of them is off their hours, the squad's shift changed. One officer
+/// moving alone to days while the squad stays on nights is still raised.
+#[test]
+fn patrol_squad_rotating_to_days() {
+    let users = ["sq1", "sq2", "sq3", "sq4"];
+    let at = |day: usize, minute: usize, sec: usize| {
+        format!(
+            "2024-05-{day:02}T{:02}:{:02}:{sec:02}Z",
+            minute / 60,
+            minute % 60
+        )
+    };
+    let week = |movers: &[&str]| {
+        let mut ev = String::new();
+        for day in 1..=6usize {
+            for (i, u) in users.iter().enumerate() {
+                let start = if day == 6 && movers.contains(u) {
+                    14 * 60
+                } else {
+                    2 * 60
+                };
+                for k in 0..50usize {
+                    let id = format!("{u}-{day}-{k}");
+                    lookup(&mut ev, &id, &at(day, start + k * 4, i), u, "R-1", 2);
+                }
+            }
+        }
+        ev
+    };
+    let (_dir, alerts) = audit_built(&unit_refs(&users, "PATROL D"), &week(&users));
+    assert_eq!(volume_kinds(&alerts), Vec::<(String, String)>::new());
+    let (_dir, alerts) = audit_built(&unit_refs(&users, "PATROL D"), &week(&["sq1"]));
+    assert_eq!(
+        volume_kinds(&alerts),
+        vec![("off_hours".to_string(), "sq1".to_string())]
+    );
+}

@@ -33,11 +33,57 @@ pub(super) fn ymd(y: u32, m: u32, d: u32) -> Option<NaiveDate> {
 /// Dates of birth: accepts YYYY-MM-DD, YYYY/MM/DD, YYYY.MM.DD, YYYYMMDD, MMDDYYYY,
 /// MM/DD/YYYY and MM-DD-YYYY (US order when ambiguous, day first when the
 /// first field cannot be a month), DD.MM.YYYY, and a timestamp whose date
-/// part is taken as typed ("1981-02-03T00:00:00Z", "02/03/1981 00:00").
+/// part is taken as typed ("1981-02-03T00:00:00Z", "02/03/1981 00:00"), and a
+/// day, an English month name and a year as NCIC messages and military forms write them
+/// ("10JAN1969", "10-Jan-1969", "10 January 1969").
 /// Two-digit years are refused: the century is a guess. None if not a real
 /// date.
+/// `10JAN1969`, `10-Jan-1969`, `10 January 1969`: one or two digits of day, a month's
+/// English name or its first three letters or more, four digits of year; `None` for
+/// anything else.
+fn day_month_name_year(s: &str) -> Option<NaiveDate> {
+    const MONTHS: [&str; 12] = [
+        "JANUARY",
+        "FEBRUARY",
+        "MARCH",
+        "APRIL",
+        "MAY",
+        "JUNE",
+        "JULY",
+        "AUGUST",
+        "SEPTEMBER",
+        "OCTOBER",
+        "NOVEMBER",
+        "DECEMBER",
+    ];
+    let seps: &[char] = &[' ', '-', '/', '.', ','];
+    let day_len = s.bytes().take_while(u8::is_ascii_digit).count();
+    if !(1..=2).contains(&day_len) {
+        return None;
+    }
+    let rest = s.get(day_len..)?.trim_start_matches(seps);
+    let name_len = rest.bytes().take_while(u8::is_ascii_alphabetic).count();
+    if name_len < 3 {
+        return None;
+    }
+    let name = rest.get(..name_len)?.to_ascii_uppercase();
+    let month = MONTHS.iter().position(|m| m.starts_with(&name))?;
+    let year = rest.get(name_len..)?.trim_start_matches(seps);
+    if year.len() != 4 || !all_digits(year) {
+        return None;
+    }
+    ymd(
+        small_number(year)?,
+        u32::try_from(month + 1).ok()?,
+        small_number(s.get(..day_len)?)?,
+    )
+}
+
 pub(crate) fn normalize_dob(s: &str) -> Option<NaiveDate> {
     let s = s.trim();
+    if let Some(d) = day_month_name_year(s) {
+        return Some(d);
+    }
     let date = match s.find(|c: char| c == 'T' || c == 't' || c.is_whitespace()) {
         Some(i) => {
             let rest = s.get(i + 1..).unwrap_or("").trim_start();

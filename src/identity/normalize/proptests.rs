@@ -116,7 +116,7 @@ proptest! {
             .and_then(|base| base.checked_add_signed(chrono::TimeDelta::days(days)));
         prop_assume!(date.is_some());
         let date = date.unwrap_or_default();
-        for fmt in ["%Y-%m-%d", "%Y/%m/%d", "%Y%m%d", "%m%d%Y", "%m/%d/%Y", "%d.%m.%Y", "%Y-%m-%dT%H:%M:%SZ"] {
+        for fmt in ["%Y-%m-%d", "%Y/%m/%d", "%Y%m%d", "%m%d%Y", "%d%b%Y", "%d-%B-%Y", "%m/%d/%Y", "%d.%m.%Y", "%Y-%m-%dT%H:%M:%SZ"] {
             let typed = date.and_hms_opt(0, 0, 0).unwrap_or_default().format(fmt).to_string();
             prop_assert_eq!(normalize_dob(&typed), Some(date), "{}", typed);
         }

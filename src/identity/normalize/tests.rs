@@ -314,6 +314,15 @@ fn dob_formats() {
     }
     // Day-first when the first field cannot be a month.
     assert_eq!(normalize_dob("13/02/1981"), d(1981, 2, 13));
+    // NCIC and military style: day, month name, year.
+    assert_eq!(normalize_dob("10JAN1969"), d(1969, 1, 10));
+    assert_eq!(normalize_dob("14-Oct-1947"), d(1947, 10, 14));
+    assert_eq!(normalize_dob("7 September 1957"), d(1957, 9, 7));
+    assert_eq!(normalize_dob("31FEB1969"), None);
+    assert_eq!(normalize_dob("10JA1969"), None);
+    assert_eq!(normalize_dob("10JAN69"), None);
+    // MMDDYYYY: a year from 1900 to 2099 cannot be read as YYYYMMDD.
+    assert_eq!(normalize_dob("04131981"), d(1981, 4, 13));
     // Dotted but month-first when day-first is impossible.
     assert_eq!(normalize_dob("02.13.1981"), d(1981, 2, 13));
 }
