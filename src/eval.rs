@@ -25,6 +25,10 @@ pub struct Label {
     pub kind: String,
     /// Login the alert should be about.
     pub user: String,
+    /// Every login of a finding about several (a surge written as one label): an alert
+    /// about any of them, on the label's events, matches it. Empty for most labels.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub users: Vec<String>,
     /// Events that should raise it (the generator writes one per label).
     pub event_ids: Vec<String>,
     /// RFC 3339; informational, matching is by event id.
@@ -251,7 +255,7 @@ pub fn evaluate(labels: &[Label], alerts: &[AlertRef], events: Option<usize>) ->
             };
             for &li in ls {
                 let l = &labels[li as usize];
-                if l.detector == a.detector && l.user == a.user {
+                if l.detector == a.detector && (l.user == a.user || l.users.contains(&a.user)) {
                     tp_det = true;
                     det_hit[li as usize] = true;
                     if l.kind == a.kind {
@@ -378,6 +382,7 @@ mod tests {
             detector: d.into(),
             kind: k.into(),
             user: u.into(),
+            users: Vec::new(),
             event_ids: vec![ev.into()],
             window_start: "2024-05-01T00:00:00Z".into(),
             window_end: "2024-05-01T00:00:00Z".into(),
@@ -412,6 +417,31 @@ mod tests {
         assert!((s.f1 - 0.8).abs() < 1e-12);
         assert_eq!(r.by_kind["no_case/missing"], *s);
         assert_eq!(r.alerts_per_10k_events, Some(0.5));
+    }
+
+    #[test]
+    fn a_label_naming_several_logins_matches_an_alert_about_any_of_them() {
+        // One label for a surge of three logins, each alerted on its own lookup.
+        let mut surge = label("subject_surge", "many_users", "amy", "e1");
+        surge.event_ids = vec!["e1".into(), "e2".into(), "e3".into()];
+        surge.users = vec!["amy".into(), "bob".into(), "cat".into()];
+        let alerts = vec![
+            alert("subject_surge", "many_users", "amy", &["e1"]),
+            alert("subject_surge", "many_users", "bob", &["e2"]),
+            alert("subject_surge", "many_users", "dan", &["e3"]),
+        ];
+        let r = evaluate(&[surge], &alerts, None);
+        let s = &r.by_kind["subject_surge/many_users"];
+        assert_eq!(
+            (s.tp_alerts, s.alerts, s.detected_labels, s.labels),
+            (2, 3, 1, 1)
+        );
+        // The field is read from the labels file, and absent labels read as before.
+        let l: Label = serde_json::from_str(
+            r#"{"detector":"d","kind":"k","user":"u","event_ids":["e"],"window_start":"","window_end":"","users":["u","v"]}"#,
+        )
+        .expect("label with users");
+        assert_eq!(l.users, vec!["u", "v"]);
     }
 
     #[test]

@@ -10,7 +10,9 @@ use custodes::eval::{evaluate, read_alerts, read_labels, render_table};
 /// Print precision, recall and F1 per detector and per kind, and alerts per 10,000 events.
 ///
 /// An alert is correct when a label has the same detector (and kind, for the per-kind rows)
-/// and user and shares an event id with it; a label is found when such an alert exists.
+/// and user and shares an event id with it; a label is found when such an alert exists. A
+/// label may list several logins in `users` (a surge written as one finding): an alert
+/// about any of them matches it.
 #[derive(Debug, Args)]
 pub struct EvalArgs {
     /// Ground truth (labels.jsonl from `custodes gen`).

@@ -307,6 +307,7 @@ impl LabelWriter {
             detector: detector.to_string(),
             kind: kind.to_string(),
             user: user.to_string(),
+            users: Vec::new(),
             event_ids: vec![event_id(pos + 1)],
             window_start: ts.to_string(),
             window_end: ts.to_string(),
