@@ -257,6 +257,8 @@ pub(crate) enum CaseState<'a> {
     Unchecked(&'a str),
     Unknown,
     Closed(&'a str),
+    /// The case exists but was opened after the time asked about.
+    NotYetOpen(&'a str),
     Open(&'a str),
 }
 
@@ -507,6 +509,7 @@ impl CaseIndex {
         match found {
             Some(e) => match &e.open {
                 Some(v) if v.contains(ts) => CaseState::Open(&e.id),
+                Some(v) if v.start.is_some_and(|s| ts < s) => CaseState::NotYetOpen(&e.id),
                 Some(_) => CaseState::Closed(&e.id),
                 None => CaseState::Unknown,
             },
@@ -528,6 +531,13 @@ impl CaseIndex {
                 .iter()
                 .any(|(a, valid)| who.is(*a) && valid.contains(ts))
         })
+    }
+
+    /// Whether the user is assigned to the typed case at any time.
+    pub(crate) fn ever_assigned(&self, t: Typed<'_>, who: &Asker) -> bool {
+        t.case
+            .and_then(|n| self.entries.get(n as usize))
+            .is_some_and(|e| e.assigned.iter().any(|(a, _)| who.is(*a)))
     }
 
     /// Whether the user is assigned to the typed case at `ts`.

@@ -10,7 +10,7 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use serde::Serialize;
 
-use super::cases::{match_key, CaseIndex, CaseState, Typed};
+use super::cases::{match_key, Asker, CaseIndex, CaseState, Typed};
 use super::index::{KnownPerson, Match, NameStats, PersonIndex, Query};
 use crate::config::Config;
 use crate::event::Event;
@@ -614,13 +614,11 @@ impl Resolver {
         // but does not make someone else's case the user's.
         if let Some(t) = typed {
             let case_id = || self.cases.canonical(t);
-            match self.cases.state(t, ev.ts) {
-                CaseState::Unknown => return CaseStatus::UnknownCase { case_id: case_id() },
-                CaseState::Closed(_) => return CaseStatus::ClosedCase { case_id: case_id() },
-                CaseState::Open(_) | CaseState::Unchecked(_) => {}
-            }
-            if self.cases.has_assignments() && !self.cases.is_assigned(t, &who, ev.ts) {
-                return CaseStatus::NotAssigned { case_id: case_id() };
+            match self.bad_case(t, &who, ev.ts) {
+                Some("unknown_case") => return CaseStatus::UnknownCase { case_id: case_id() },
+                Some("closed_case") => return CaseStatus::ClosedCase { case_id: case_id() },
+                Some(_) => return CaseStatus::NotAssigned { case_id: case_id() },
+                None => {}
             }
         }
         // Then explained: a lookup of a subject of any case the user works, open at the
@@ -710,6 +708,32 @@ impl Resolver {
         self.cases.held_by_unit(&units, ev.ts, &r.subjects)
     }
 
+    /// What is wrong with a typed case at `ts`, as a `no_case` kind: it does not exist
+    /// (`unknown_case`), was not open (`closed_case`), or is not the user's
+    /// (`not_assigned`). A case that had not opened yet and is never the user's is someone
+    /// else's case typed early: `not_assigned` says more than that it was not open.
+    fn bad_case(
+        &self,
+        t: Typed<'_>,
+        who: &Asker,
+        ts: chrono::DateTime<chrono::Utc>,
+    ) -> Option<&'static str> {
+        let mine = |at_ts: bool| {
+            !self.cases.has_assignments()
+                || if at_ts {
+                    self.cases.is_assigned(t, who, ts)
+                } else {
+                    self.cases.ever_assigned(t, who)
+                }
+        };
+        match self.cases.state(t, ts) {
+            CaseState::Unknown => Some("unknown_case"),
+            CaseState::NotYetOpen(_) if !mine(false) => Some("not_assigned"),
+            CaseState::Closed(_) | CaseState::NotYetOpen(_) => Some("closed_case"),
+            CaseState::Open(_) | CaseState::Unchecked(_) => (!mine(true)).then_some("not_assigned"),
+        }
+    }
+
     /// The case typed with an event, looked up once; `None` when nothing was typed or a
     /// placeholder was (`no_case.placeholder_case_ids`: `N/A`, `PENDING`).
     fn typed_case<'e>(&self, ev: &'e Event) -> Option<Typed<'e>> {
@@ -729,26 +753,10 @@ impl Resolver {
             .cases
             .asker(&ev.user, personnel.map(|p| p.employee_id.as_str()));
         if let Some(t) = typed {
-            let case_id = self.cases.canonical(t);
-            match self.cases.state(t, ev.ts) {
-                CaseState::Unknown => {
-                    return SearchCase::Invalid {
-                        kind: "unknown_case",
-                        case_id,
-                    }
-                }
-                CaseState::Closed(_) => {
-                    return SearchCase::Invalid {
-                        kind: "closed_case",
-                        case_id,
-                    }
-                }
-                CaseState::Open(_) | CaseState::Unchecked(_) => {}
-            }
-            if self.cases.has_assignments() && !self.cases.is_assigned(t, &who, ev.ts) {
+            if let Some(kind) = self.bad_case(t, &who, ev.ts) {
                 return SearchCase::Invalid {
-                    kind: "not_assigned",
-                    case_id,
+                    kind,
+                    case_id: self.cases.canonical(t),
                 };
             }
         }

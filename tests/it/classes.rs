@@ -1805,3 +1805,20 @@ fn patrol_squad_rotating_to_days() {
         vec![("off_hours".to_string(), "sq1".to_string())]
     );
 }
+
+/// A case typed before it was opened: someone else's (o01, dep2's C-9) is `not_assigned`,
+/// which says more than that it was not open; the user's own (o02, C-8, which dep1 works
+/// from its opening) is `closed_case`, as is a case closed before the lookup, whoever's it
+/// was (o03). Once open, the user's case explains the lookup (o04).
+#[test]
+fn case_typed_before_it_opened() {
+    let alerts = audit_fixture("classes/case_typed_before_it_opened", None);
+    assert_alerts(
+        &alerts,
+        vec![
+            key("no_case", "not_assigned", "dep1", &["o01"]),
+            key("no_case", "closed_case", "dep1", &["o02"]),
+            key("no_case", "closed_case", "dep1", &["o03"]),
+        ],
+    );
+}
