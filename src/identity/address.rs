@@ -88,6 +88,36 @@ fn is_unit_designator(tok: &str) -> bool {
     )
 }
 
+/// A numbered road as people say it, from the start of `toks` (canonical words): `HIGHWAY 64`,
+/// `STATE HIGHWAY 64`, `US HWY 64`, `ROUTE 64`, `STATE ROUTE 64` and `SR 64` are all
+/// `HWY 64`; `COUNTY ROAD 328`, `CO RD 328` and `CR 328` are `CR 328`. Records systems write
+/// one form and people say another, and the qualifier (state, US) is the first word dropped.
+/// Returns the road's name words and how many tokens it took; `None` when the words are
+/// not a numbered road (`STATE ST`, `COUNTY LINE RD`, `HIGHWAY DR`).
+fn numbered_road(toks: &[String]) -> Option<(Vec<String>, usize)> {
+    let mut k = 0;
+    let mut county = false;
+    while let Some(q) = toks.get(k) {
+        match q.as_str() {
+            "STATE" | "US" | "USHWY" => {}
+            "COUNTY" | "CO" | "CNTY" => county = true,
+            _ => break,
+        }
+        k += 1;
+    }
+    let road = match toks.get(k)?.as_str() {
+        "HWY" | "ROUTE" | "RTE" | "RT" | "SR" | "SH" | "USH" => "HWY",
+        "RD" if county => "CR",
+        "CR" | "CORD" => "CR",
+        _ => return None,
+    };
+    let number = toks.get(k + 1)?;
+    if !number.starts_with(|c: char| c.is_ascii_digit()) {
+        return None;
+    }
+    Some((vec![road.to_string(), number.clone()], k + 2))
+}
+
 /// A word of a street line: a direction or street type in its abbreviation, else as typed.
 fn canonical_word(w: &str) -> String {
     direction(w)
@@ -221,6 +251,18 @@ impl Address {
                 self.predir = Some(d);
                 i += 1;
             }
+        }
+        if let Some((road, used)) = numbered_road(&toks[i.min(toks.len())..]) {
+            self.street = road;
+            let mut k = i + used;
+            if let Some(d) = toks.get(k).and_then(|t| direction(t)) {
+                self.postdir = Some(d);
+                k += 1;
+            }
+            let mut locality: Vec<String> = toks[k.min(toks.len())..].to_vec();
+            locality.extend(comma_locality);
+            self.locality = locality;
+            return;
         }
         let Some(first) = toks.get(i) else {
             self.locality = comma_locality;
@@ -481,6 +523,37 @@ mod tests {
         assert_eq!(a.suffix, Some("PL"));
         assert!(same("500 North-East Parkway", "500 NE PKWY"));
         assert_eq!(p("7 No Name Road").street.join(" "), "NO NAME");
+    }
+
+    #[test]
+    fn numbered_roads_as_people_say_them() {
+        for typed in [
+            "2653 Highway 64",
+            "2653 hwy 64, Linden Grove",
+            "2653 US HWY 64",
+            "2653 Route 64",
+            "2653 SR 64 LINDEN GROVE",
+        ] {
+            assert!(
+                same(typed, "2653 STATE HIGHWAY 64, LINDEN GROVE"),
+                "{typed}"
+            );
+        }
+        for typed in [
+            "6152 Cr 328",
+            "6152 County Road 328",
+            "6152 CO. RD. 328, Dry Branch",
+        ] {
+            assert!(same(typed, "6152 COUNTY ROAD 328"), "{typed}");
+        }
+        assert_eq!(p("2653 HWY 64 N, LINDEN GROVE").postdir, Some("N"));
+        // Another road, or a county road against a highway of the same number.
+        assert!(!same("2653 HIGHWAY 46", "2653 STATE HIGHWAY 64"));
+        assert!(!same("2653 CR 64", "2653 HIGHWAY 64"));
+        // Streets that only start like one.
+        assert_eq!(p("100 STATE ST").street, vec!["STATE"]);
+        assert_eq!(p("100 COUNTY LINE RD").street, vec!["COUNTY", "LINE"]);
+        assert_eq!(p("100 HIGHWAY DR").suffix, Some("DR"));
     }
 
     #[test]

@@ -1822,3 +1822,19 @@ fn case_typed_before_it_opened() {
         ],
     );
 }
+
+/// Numbered roads are said several ways: the incident lists `2653 STATE HIGHWAY 64`, the
+/// dispatcher types `2653 HIGHWAY 64` or `2653 Route 64` (h01, h02: the incident's
+/// resident, explained), and `6152 Cr 328` is the dispatcher's own `6152 COUNTY ROAD 328`
+/// (h03). Highway 46 is another road (h04: nobody known).
+#[test]
+fn numbered_road_said_another_way() {
+    let alerts = audit_fixture("classes/numbered_road_said_another_way", None);
+    assert_alerts(
+        &alerts,
+        vec![
+            key("self_query", "address", "dsp1", &["h03"]),
+            key("no_case", "missing", "dsp1", &["h03"]),
+        ],
+    );
+}
