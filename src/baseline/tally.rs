@@ -10,7 +10,7 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use super::UserDay;
 use crate::event::Event;
-use crate::identity::{CaseStatus, MatchKind, Resolved, Resolver};
+use crate::identity::{CaseStatus, Resolved, Resolver};
 use crate::refs::login_key;
 
 /// Who a lookup was about, as a key stable across runs.
@@ -83,11 +83,8 @@ impl Activity {
 /// identifier typed (person id, name with date of birth, plate, phone), else the bare name
 /// (not precise).
 pub(crate) fn subject_key(r: &Resolved<'_>, resolver: &Resolver) -> Option<SubjectKey> {
-    // A strong identifier, or a full name that exactly one known person bears: "Kevin
-    // Elmmore" typed by the tenth officer on the day he is in the news is him.
-    let strong = |m: &&crate::identity::Match| {
-        m.kind != MatchKind::NameOnly || m.people_sharing_name == Some(1)
-    };
+    // A strong identifier, or a full name that exactly one known person bears.
+    let strong = |m: &&crate::identity::Match| m.identifies();
     if let Some(m) = r.watchlist.iter().find(strong) {
         if let Some((_, p)) = resolver.watch_entry(m.entry) {
             return Some(precise(format!(

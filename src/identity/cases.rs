@@ -23,7 +23,7 @@
 use chrono::{DateTime, Utc};
 use rustc_hash::FxHashMap as HashMap;
 
-use super::index::{name_consistent, KnownPerson, Match, MatchKind, NameStats, PersonIndex, Query};
+use super::index::{name_consistent, KnownPerson, Match, NameStats, PersonIndex, Query};
 use super::normalize::name_key;
 use crate::config::IdentityConfig;
 use crate::refs::{login_key, Assignment, Case, CaseSubject, Validity};
@@ -161,12 +161,6 @@ fn unit_key(unit: &str) -> String {
         .map(str::to_ascii_uppercase)
         .collect::<Vec<_>>()
         .join(" ")
-}
-
-/// A match that says who the person is: by an identifier, or by a full name only one
-/// known person bears (as the other per-person questions take it).
-fn is_strong(m: &Match) -> bool {
-    m.kind != MatchKind::NameOnly || m.people_sharing_name == Some(1)
 }
 
 /// Records case `n` under `key` in a map where a key names a case only when one case has it
@@ -674,42 +668,33 @@ impl CaseIndex {
             .map(|e| e.id.as_str())
     }
 
-    /// The units a login of `unit` belongs to, as numbers of the units cases name: the unit
-    /// itself and each unit its name extends (`DETENTION 2` is in `DETENTION`).
-    pub(crate) fn units_of(&self, unit: &str) -> Vec<u32> {
-        let key = unit_key(unit);
-        let mut out = Vec::new();
-        let mut name = key.as_str();
-        while !name.is_empty() {
-            if let Some(&u) = self.units.get(name) {
-                out.push(u);
-            }
-            name = name.rsplit_once(' ').map_or("", |(parent, _)| parent);
-        }
-        out
-    }
-
-    /// An open case of one of `units` at `ts` that lists a person the query matched
-    /// strongly (`found`): the person is held in the unit's own work (an inmate of the
-    /// jail, the suspect a squad is after), whoever in it is assigned. Costs what
-    /// [`CaseIndex::explaining`] does: the shorter list of each pair walked, the longer
-    /// searched.
+    /// An open case at `ts` of the login's unit `unit`, or of a unit its name extends
+    /// (`DETENTION 2` is in `DETENTION`), that lists a person the query identified
+    /// (`found`): the person is held in the unit's own work (an inmate of the jail),
+    /// whoever in it is assigned. Costs what [`CaseIndex::explaining`] does: the shorter
+    /// list of each pair walked, the longer searched.
     pub(crate) fn held_by_unit(
         &self,
-        units: &[u32],
+        unit: &str,
         ts: DateTime<Utc>,
         found: &[Match],
     ) -> Option<&str> {
-        let mut held = None;
-        for m in found.iter().filter(|m| is_strong(m)) {
+        if self.units.is_empty() {
+            return None;
+        }
+        let key = unit_key(unit);
+        for m in found.iter().filter(|m| m.identifies()) {
             let Some(listing) = self.subject_cases.get(m.entry as usize) else {
                 continue;
             };
-            for u in units {
-                let Some(cases) = self.by_unit.get(*u as usize) else {
-                    continue;
-                };
-                each_common(listing, cases, |n| {
+            let mut name = key.as_str();
+            while !name.is_empty() {
+                let cases = self
+                    .units
+                    .get(name)
+                    .and_then(|&u| self.by_unit.get(u as usize));
+                let mut held = None;
+                each_common(listing, cases.map_or(&[][..], Vec::as_slice), |n| {
                     if held.is_none() && self.open_at(n, ts) {
                         held = Some(n);
                     }
@@ -717,6 +702,7 @@ impl CaseIndex {
                 if let Some(n) = held {
                     return self.entries.get(n as usize).map(|e| e.id.as_str());
                 }
+                name = name.rsplit_once(' ').map_or("", |(parent, _)| parent);
             }
         }
         None

@@ -177,6 +177,15 @@ pub struct Match {
     pub people_sharing_name: Option<u32>,
 }
 
+impl Match {
+    /// Whether the match says who the person is: by an identifier, or by a full name only
+    /// one known person bears ("Kevin Elmmore" typed by the tenth officer on the day he is
+    /// in the news is him).
+    pub(crate) fn identifies(&self) -> bool {
+        self.kind != MatchKind::NameOnly || self.people_sharing_name == Some(1)
+    }
+}
+
 /// How many distinct known people bear each name, across every reference table.
 #[derive(Debug, Default, Clone)]
 pub struct NameStats {

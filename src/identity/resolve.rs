@@ -612,14 +612,8 @@ impl Resolver {
         // user's lists the person: the case typed is the justification the record keeps,
         // and a made-up or borrowed one is the finding. An exempt purpose needs no case,
         // but does not make someone else's case the user's.
-        if let Some(t) = typed {
-            let case_id = || self.cases.canonical(t);
-            match self.bad_case(t, &who, ev.ts) {
-                Some("unknown_case") => return CaseStatus::UnknownCase { case_id: case_id() },
-                Some("closed_case") => return CaseStatus::ClosedCase { case_id: case_id() },
-                Some(_) => return CaseStatus::NotAssigned { case_id: case_id() },
-                None => {}
-            }
+        if let Some(bad) = typed.and_then(|t| self.bad_case(t, &who, ev.ts)) {
+            return bad;
         }
         // Then explained: a lookup of a subject of any case the user works, open at the
         // time, needs nothing more, under the case typed, another of theirs or none.
@@ -701,37 +695,37 @@ impl Resolver {
             return None;
         }
         let unit = r.personnel?.unit.as_deref()?;
-        let units = self.cases.units_of(unit);
-        if units.is_empty() {
-            return None;
-        }
-        self.cases.held_by_unit(&units, ev.ts, &r.subjects)
+        self.cases.held_by_unit(unit, ev.ts, &r.subjects)
     }
 
-    /// What is wrong with a typed case at `ts`, as a `no_case` kind: it does not exist
-    /// (`unknown_case`), was not open (`closed_case`), or is not the user's
-    /// (`not_assigned`). A case that had not opened yet and is never the user's is someone
-    /// else's case typed early: `not_assigned` says more than that it was not open.
+    /// What is wrong with a typed case at `ts`: it does not exist (`UnknownCase`), was not
+    /// open (`ClosedCase`), or is not the user's (`NotAssigned`). A case that had not opened
+    /// yet and is never the user's is someone else's case typed early: `NotAssigned` says
+    /// more than that it was not open.
     fn bad_case(
         &self,
         t: Typed<'_>,
         who: &Asker,
         ts: chrono::DateTime<chrono::Utc>,
-    ) -> Option<&'static str> {
-        let mine = |at_ts: bool| {
-            !self.cases.has_assignments()
-                || if at_ts {
-                    self.cases.is_assigned(t, who, ts)
-                } else {
-                    self.cases.ever_assigned(t, who)
-                }
-        };
-        match self.cases.state(t, ts) {
-            CaseState::Unknown => Some("unknown_case"),
-            CaseState::NotYetOpen(_) if !mine(false) => Some("not_assigned"),
-            CaseState::Closed(_) | CaseState::NotYetOpen(_) => Some("closed_case"),
-            CaseState::Open(_) | CaseState::Unchecked(_) => (!mine(true)).then_some("not_assigned"),
-        }
+    ) -> Option<CaseStatus> {
+        let checked = self.cases.has_assignments();
+        // Written out only for a finding: most typed cases are fine.
+        let case_id = || self.cases.canonical(t);
+        Some(match self.cases.state(t, ts) {
+            CaseState::Unknown => CaseStatus::UnknownCase { case_id: case_id() },
+            CaseState::NotYetOpen(_) if checked && !self.cases.ever_assigned(t, who) => {
+                CaseStatus::NotAssigned { case_id: case_id() }
+            }
+            CaseState::Closed(_) | CaseState::NotYetOpen(_) => {
+                CaseStatus::ClosedCase { case_id: case_id() }
+            }
+            CaseState::Open(_) | CaseState::Unchecked(_)
+                if checked && !self.cases.is_assigned(t, who, ts) =>
+            {
+                CaseStatus::NotAssigned { case_id: case_id() }
+            }
+            CaseState::Open(_) | CaseState::Unchecked(_) => return None,
+        })
     }
 
     /// The case typed with an event, looked up once; `None` when nothing was typed or a
@@ -753,7 +747,7 @@ impl Resolver {
             .cases
             .asker(&ev.user, personnel.map(|p| p.employee_id.as_str()));
         if let Some(t) = typed {
-            if let Some(kind) = self.bad_case(t, &who, ev.ts) {
+            if let Some(kind) = self.bad_case(t, &who, ev.ts).and_then(|s| s.no_case_kind()) {
                 return SearchCase::Invalid {
                     kind,
                     case_id: self.cases.canonical(t),

@@ -15,13 +15,17 @@ use super::*;
 /// None if nothing is left.
 pub(crate) fn normalize_plate(s: &str) -> Option<String> {
     let mut out = String::with_capacity(s.len().min(16));
-    // Where each separated run of letters and digits starts in `out`.
-    let mut starts: Vec<usize> = Vec::new();
+    // Where the second and the last separated runs of letters and digits start in `out`.
+    let (mut second, mut last, mut runs) = (None, 0, 0);
     let mut apart = true;
     let mut push = |b: u8, out: &mut String, apart: &mut bool| {
         if b.is_ascii_alphanumeric() {
             if *apart {
-                starts.push(out.len());
+                if runs == 1 {
+                    second = Some(out.len());
+                }
+                last = out.len();
+                runs += 1;
                 *apart = false;
             }
             out.push(char::from(b.to_ascii_uppercase()));
@@ -40,7 +44,7 @@ pub(crate) fn normalize_plate(s: &str) -> Option<String> {
             apart = true;
         }
     }
-    if let (Some(&second), Some(&last)) = (starts.get(1), starts.last()) {
+    if let Some(second) = second {
         let plate_like = |p: &str| p.len() >= 4 && p.bytes().any(|b| b.is_ascii_digit());
         if second == 2 && is_jurisdiction(&out[..2]) && plate_like(&out[2..]) {
             out.drain(..2);
