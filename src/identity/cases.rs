@@ -26,7 +26,7 @@ use rustc_hash::FxHashMap as HashMap;
 use super::index::{name_consistent, KnownPerson, Match, NameStats, PersonIndex, Query};
 use super::normalize::name_key;
 use crate::config::IdentityConfig;
-use crate::refs::{login_key, Assignment, Case, CaseSubject, Validity};
+use crate::refs::{login_key_of, Assignment, Case, CaseSubject, Validity};
 
 /// The letters and digits of a case id, upper-cased: how case ids are compared.
 pub(crate) fn match_key(s: &str) -> String {
@@ -177,7 +177,7 @@ fn bare_number(k: &str) -> &str {
     rest.strip_prefix('-').unwrap_or(rest)
 }
 
-/// Who is asking: the login and the employee id, in [`login_key`] form, computed once per
+/// Who is asking: the login and the employee id, in [`crate::refs::login_key`] form, computed once per
 /// event.
 pub(crate) struct Asker {
     /// The login's and the employee id's numbers among the index's assignees (`NOBODY` when
@@ -259,13 +259,18 @@ pub(crate) enum CaseState<'a> {
 impl CaseIndex {
     /// The user of an event, as the assignments know them (by login and by employee id).
     pub(crate) fn asker(&self, user: &str, employee_id: Option<&str>) -> Asker {
-        let id = |s: &str| self.assignees.get(&login_key(s)).copied().unwrap_or(NOBODY);
+        let id = |s: &str| {
+            self.assignees
+                .get(login_key_of(s).as_ref())
+                .copied()
+                .unwrap_or(NOBODY)
+        };
         Asker {
             ids: [id(user), employee_id.map_or(NOBODY, id)],
         }
     }
 
-    /// `holders` maps a login to the employee id of its holder (both in [`login_key`]
+    /// `holders` maps a login to the employee id of its holder (both in [`crate::refs::login_key`]
     /// form), from personnel: a case assigned to one of an employee's logins is the
     /// employee's, and explains what they look up under their other logins too.
     pub fn build(
@@ -442,12 +447,18 @@ impl CaseIndex {
         self.subjects.people()
     }
 
+    #[cfg(test)]
+    fn typed<'t>(&self, text: &'t str) -> Typed<'t> {
+        self.typed_with_key(text, &match_key(text))
+    }
+
     /// Looks a typed case id up, once per event: every question about it below takes the
-    /// answer instead of the text.
-    pub fn typed<'t>(&self, text: &'t str) -> Typed<'t> {
+    /// answer instead of the text. `key` is the text's [`match_key`], which the caller has
+    /// made already to tell a placeholder.
+    pub(crate) fn typed_with_key<'t>(&self, text: &'t str, key: &str) -> Typed<'t> {
         Typed {
             text,
-            case: self.find(text),
+            case: self.find(text, key),
         }
     }
 
@@ -455,12 +466,11 @@ impl CaseIndex {
     /// out, never swapped: `2024-001234` finds `C-2024-001234`, and `C2024001234` finds
     /// `2024-001234`, but `PT-24-0373` does not find `INV-24-0373`. Numbers may be typed
     /// without their padding (`c-2024-1234`), when one case only reads so.
-    fn find(&self, typed: &str) -> Option<u32> {
-        let key = match_key(typed);
-        if let Some(&n) = self.by_key.get(&key) {
+    fn find(&self, typed: &str, key: &str) -> Option<u32> {
+        if let Some(&n) = self.by_key.get(key) {
             return Some(n);
         }
-        let bare = bare_key(&key);
+        let bare = bare_key(key);
         let found = if bare.len() == key.len() {
             // Typed without a prefix: the one case whose id is these digits after its prefix.
             self.by_bare.get(bare).copied().flatten()
@@ -668,33 +678,42 @@ impl CaseIndex {
             .map(|e| e.id.as_str())
     }
 
-    /// An open case at `ts` of the login's unit `unit`, or of a unit its name extends
-    /// (`DETENTION 2` is in `DETENTION`), that lists a person the query identified
-    /// (`found`): the person is held in the unit's own work (an inmate of the jail),
-    /// whoever in it is assigned. Costs what [`CaseIndex::explaining`] does: the shorter
-    /// list of each pair walked, the longer searched.
+    /// The units whose cases a login of personnel unit `unit` works in its routine: the
+    /// unit itself and each unit its name extends (`DETENTION 2`, then `DETENTION`), as
+    /// index numbers, most specific first. Computed once per unit name, when the resolver
+    /// is built, so that [`CaseIndex::held_by_unit`] allocates nothing per lookup.
+    pub(crate) fn unit_chain(&self, unit: &str) -> Box<[u32]> {
+        let key = unit_key(unit);
+        let mut chain = Vec::new();
+        let mut name = key.as_str();
+        while !name.is_empty() {
+            if let Some(&u) = self.units.get(name) {
+                chain.push(u);
+            }
+            name = name.rsplit_once(' ').map_or("", |(parent, _)| parent);
+        }
+        chain.into_boxed_slice()
+    }
+
+    /// An open case at `ts` of one of the units of `chain` ([`CaseIndex::unit_chain`])
+    /// that lists a person the query identified (`found`): the person is held in the
+    /// unit's own work (an inmate of the jail), whoever in it is assigned. Costs what
+    /// [`CaseIndex::explaining`] does: the shorter list of each pair walked, the longer
+    /// searched.
     pub(crate) fn held_by_unit(
         &self,
-        unit: &str,
+        chain: &[u32],
         ts: DateTime<Utc>,
         found: &[Match],
     ) -> Option<&str> {
-        if self.units.is_empty() {
-            return None;
-        }
-        let key = unit_key(unit);
         for m in found.iter().filter(|m| m.identifies()) {
             let Some(listing) = self.subject_cases.get(m.entry as usize) else {
                 continue;
             };
-            let mut name = key.as_str();
-            while !name.is_empty() {
-                let cases = self
-                    .units
-                    .get(name)
-                    .and_then(|&u| self.by_unit.get(u as usize));
+            for &u in chain {
+                let cases = self.by_unit.get(u as usize).map_or(&[][..], Vec::as_slice);
                 let mut held = None;
-                each_common(listing, cases.map_or(&[][..], Vec::as_slice), |n| {
+                each_common(listing, cases, |n| {
                     if held.is_none() && self.open_at(n, ts) {
                         held = Some(n);
                     }
@@ -702,7 +721,6 @@ impl CaseIndex {
                 if let Some(n) = held {
                     return self.entries.get(n as usize).map(|e| e.id.as_str());
                 }
-                name = name.rsplit_once(' ').map_or("", |(parent, _)| parent);
             }
         }
         None

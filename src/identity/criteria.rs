@@ -32,18 +32,46 @@ enum Field {
 }
 
 fn field_of(key: &str) -> Option<Field> {
-    let f = match key.to_ascii_uppercase().as_str() {
-        "NAM" | "NAME" => Field::Name,
-        "LN" | "LNAME" | "LAST" | "LAST_NAME" | "LASTNAME" | "SURNAME" => Field::LastName,
-        "FN" | "FNAME" | "FIRST" | "FIRST_NAME" | "FIRSTNAME" | "GIVEN" => Field::FirstName,
-        "DOB" | "BIRTHDATE" | "BIRTH_DATE" | "DATE_OF_BIRTH" => Field::Dob,
-        "LIC" | "PLATE" | "TAG" | "LPN" => Field::Plate,
-        "PHN" | "PHONE" | "TEL" => Field::Phone,
-        "PID" | "PERSON_ID" | "PERSONID" => Field::PersonId,
-        "ADR" | "ADDR" | "ADDRESS" => Field::Address,
-        _ => return None,
-    };
-    Some(f)
+    // Compared without case and without building an upper-case copy: this runs for
+    // every key of every message.
+    const NAMES: [(&str, Field); 28] = [
+        ("NAM", Field::Name),
+        ("NAME", Field::Name),
+        ("LN", Field::LastName),
+        ("LNAME", Field::LastName),
+        ("LAST", Field::LastName),
+        ("LAST_NAME", Field::LastName),
+        ("LASTNAME", Field::LastName),
+        ("SURNAME", Field::LastName),
+        ("FN", Field::FirstName),
+        ("FNAME", Field::FirstName),
+        ("FIRST", Field::FirstName),
+        ("FIRST_NAME", Field::FirstName),
+        ("FIRSTNAME", Field::FirstName),
+        ("GIVEN", Field::FirstName),
+        ("DOB", Field::Dob),
+        ("BIRTHDATE", Field::Dob),
+        ("BIRTH_DATE", Field::Dob),
+        ("DATE_OF_BIRTH", Field::Dob),
+        ("LIC", Field::Plate),
+        ("PLATE", Field::Plate),
+        ("TAG", Field::Plate),
+        ("LPN", Field::Plate),
+        ("PHN", Field::Phone),
+        ("PHONE", Field::Phone),
+        ("TEL", Field::Phone),
+        ("PID", Field::PersonId),
+        ("PERSON_ID", Field::PersonId),
+        ("PERSONID", Field::PersonId),
+    ];
+    const ADDRESS: [&str; 3] = ["ADR", "ADDR", "ADDRESS"];
+    if ADDRESS.iter().any(|a| a.eq_ignore_ascii_case(key)) {
+        return Some(Field::Address);
+    }
+    NAMES
+        .iter()
+        .find(|(name, _)| name.eq_ignore_ascii_case(key))
+        .map(|&(_, f)| f)
 }
 
 /// The subject an event searched for: `subject`, with the fields it leaves empty filled
@@ -57,16 +85,16 @@ pub(crate) fn completed<'s>(subject: &'s Subject, query_text: Option<&str>) -> C
         return Cow::Borrowed(subject);
     }
     let mut out: Option<Subject> = None;
-    for (field, value) in criteria(text) {
+    for_each_criterion(text, |field, value| {
         if given(subject, field) {
-            continue;
+            return;
         }
         let slot = slot(out.get_or_insert_with(|| subject.clone()), field);
         // The first value a message gives for a field is the one kept.
         if slot.is_none() {
             *slot = Some(value.to_string());
         }
-    }
+    });
     out.map_or(Cow::Borrowed(subject), Cow::Owned)
 }
 
@@ -108,14 +136,25 @@ fn is_sql(text: &str) -> bool {
     .any(|w| first.eq_ignore_ascii_case(w))
 }
 
-/// Each `KEY/value` or `KEY=value` of the text whose key names a criterion, with its value
-/// trimmed. A key is a word of letters (and `_`) at the start of the text or after a
-/// space, `.`, `;`, `,` or `|`, directly followed by `/` or `=`; its value runs to the
-/// next key (`DOB/4/15/56` keeps its slashes: `15` is no key).
-fn criteria(text: &str) -> Vec<(Field, &str)> {
+/// Calls `found` with each `KEY/value` or `KEY=value` of the text whose key names a
+/// criterion, its value trimmed. A key is a word of letters (and `_`) at the start of the
+/// text or after a space, `.`, `;`, `,` or `|`, directly followed by `/` or `=`; its value
+/// runs to the next key (`DOB/4/15/56` keeps its slashes: `15` is no key). Nothing is
+/// allocated: a key's value is handed over when the next key (or the end) is found.
+fn for_each_criterion<'t>(text: &'t str, mut found: impl FnMut(Field, &'t str)) {
     let bytes = text.as_bytes();
-    // (where the key starts, where its value starts, the key)
-    let mut keys: Vec<(usize, usize, &str)> = Vec::new();
+    // The last key seen: what it names and where its value starts.
+    let mut pending: Option<(Option<Field>, usize)> = None;
+    let mut emit = |pending: Option<(Option<Field>, usize)>, end: usize| {
+        if let Some((Some(field), value_start)) = pending {
+            let value = text[value_start..end]
+                .trim_end_matches(['.', ';', ',', '|'])
+                .trim();
+            if !value.is_empty() {
+                found(field, value);
+            }
+        }
+    };
     let mut i = 0;
     while i < bytes.len() {
         let at_boundary = i == 0 || matches!(bytes[i - 1], b' ' | b'.' | b';' | b',' | b'|');
@@ -125,7 +164,8 @@ fn criteria(text: &str) -> Vec<(Field, &str)> {
                 j += 1;
             }
             if j - i <= 16 && j < bytes.len() && matches!(bytes[j], b'/' | b'=') {
-                keys.push((i, j + 1, &text[i..j]));
+                emit(pending.take(), i);
+                pending = Some((field_of(&text[i..j]), j + 1));
                 i = j + 1;
                 continue;
             }
@@ -134,20 +174,7 @@ fn criteria(text: &str) -> Vec<(Field, &str)> {
         }
         i += 1;
     }
-    let mut out = Vec::new();
-    for (n, &(_, value_start, key)) in keys.iter().enumerate() {
-        let Some(field) = field_of(key) else {
-            continue;
-        };
-        let end = keys.get(n + 1).map_or(text.len(), |&(start, _, _)| start);
-        let value = text[value_start..end]
-            .trim_end_matches(['.', ';', ',', '|'])
-            .trim();
-        if !value.is_empty() {
-            out.push((field, value));
-        }
-    }
-    out
+    emit(pending, text.len());
 }
 
 #[cfg(test)]

@@ -181,6 +181,9 @@ pub struct Resolver {
     /// Cases, assignments and subjects, indexed so that explaining a lookup costs the same
     /// whatever the agency's case load (see [`super::cases`]).
     cases: CaseIndex,
+    /// Personnel unit, as the personnel table writes it -> the units whose open cases
+    /// hold the people its exempt routine meets ([`CaseIndex::unit_chain`]).
+    unit_chains: HashMap<String, Box<[u32]>>,
     /// Workstation -> where it is (clients.csv).
     clients: Option<HashMap<String, Client>>,
     names: NameStats,
@@ -306,6 +309,13 @@ impl Resolver {
                 .chain(watchlist.iter().flat_map(|(ix, _)| ix.people()))
                 .chain(cases.subject_people().iter()),
         );
+        let unit_chains = refs
+            .personnel
+            .iter()
+            .filter_map(|p| p.unit.as_deref())
+            .map(|u| (u.to_string(), cases.unit_chain(u)))
+            .filter(|(_, chain)| !chain.is_empty())
+            .collect();
         let fingerprint = format!("{}; {}", refs.fingerprint, settings_digest(&config));
         Self {
             fingerprint,
@@ -317,6 +327,7 @@ impl Resolver {
             associations,
             watchlist,
             cases,
+            unit_chains,
             clients,
             names,
             non_lookup: config
@@ -408,7 +419,7 @@ impl Resolver {
 
     pub(crate) fn personnel_for(&self, user: &str) -> Option<&Personnel> {
         self.by_user
-            .get(&login_key(user))
+            .get(crate::refs::login_key_of(user).as_ref())
             .and_then(|i| self.personnel.get(*i))
     }
 
@@ -695,7 +706,8 @@ impl Resolver {
             return None;
         }
         let unit = r.personnel?.unit.as_deref()?;
-        self.cases.held_by_unit(unit, ev.ts, &r.subjects)
+        let chain = self.unit_chains.get(unit)?;
+        self.cases.held_by_unit(chain, ev.ts, &r.subjects)
     }
 
     /// What is wrong with a typed case at `ts`: it does not exist (`UnknownCase`), was not
@@ -732,10 +744,11 @@ impl Resolver {
     /// placeholder was (`no_case.placeholder_case_ids`: `N/A`, `PENDING`).
     fn typed_case<'e>(&self, ev: &'e Event) -> Option<Typed<'e>> {
         let text = ev.case_id.as_deref()?;
-        if self.placeholder_case_ids.contains(&match_key(text)) {
+        let key = match_key(text);
+        if self.placeholder_case_ids.contains(&key) {
             return None;
         }
-        Some(self.cases.typed(text))
+        Some(self.cases.typed_with_key(text, &key))
     }
 
     /// The case behind a search, checked in the same order as [`CaseStatus`]: a typed case

@@ -155,6 +155,19 @@ pub(crate) fn login_key(s: &str) -> String {
     s.trim().to_lowercase()
 }
 
+/// [`login_key`], borrowed when `s` is already in that form (as logins almost always
+/// are): for the lookups made with every event, which then allocate nothing.
+pub(crate) fn login_key_of(s: &str) -> std::borrow::Cow<'_, str> {
+    let trimmed = s.trim();
+    // Only plain ASCII is judged in place: Unicode has letters that are not upper case
+    // and still change when lower-cased (title case `ǅ`).
+    if trimmed.len() == s.len() && s.is_ascii() && !s.bytes().any(|b| b.is_ascii_uppercase()) {
+        std::borrow::Cow::Borrowed(s)
+    } else {
+        std::borrow::Cow::Owned(login_key(s))
+    }
+}
+
 fn multi(cell: Option<&str>) -> Vec<String> {
     cells(cell).map(str::to_string).collect()
 }
