@@ -50,6 +50,10 @@ pub struct RunStats {
     pub missing_case_by: BTreeMap<(&'static str, String), u64>,
     /// Lookups with no case id at all.
     pub missing_case: u64,
+    /// Name-only matches on exempt lookups held back as namesakes: the login names
+    /// strangers by name alone routinely under that purpose, and did not look the person
+    /// up again that day (`detect::routine`).
+    pub name_alone_set_aside: u64,
 }
 
 /// One purpose, system or action carrying at least this share of the lookups without a case
@@ -224,6 +228,13 @@ pub fn render(
         );
     }
     let _ = writeln!(s, "  alerts     {}", stats.alerts);
+    if stats.name_alone_set_aside > 0 {
+        let _ = writeln!(
+            s,
+            "  set aside  {} name-only match(es) on exempt lookups by logins whose work there names strangers by name alone (a screening desk): namesakes, most likely; looking the same person up again that day raises them",
+            stats.name_alone_set_aside
+        );
+    }
     if !stats.by_detector.is_empty() {
         let _ = writeln!(
             s,

@@ -60,6 +60,7 @@ impl Detector for AssociationLookup {
                     "association",
                     json!({"employee_id": assoc.employee_id, "relation": assoc.relation, "source": assoc.source}),
                 )],
+                among_many: false,
             },
         ));
     }

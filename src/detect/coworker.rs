@@ -13,7 +13,7 @@ pub(crate) const DOC: DetectorDoc = DetectorDoc {
     kinds: &["same_unit", "other_unit", "supervisor", "record_change"],
     what: "A user looks up another employee: their supervisor, someone in their unit, or someone elsewhere in the organisation. A write (insert, update, delete: `lookups.write_actions`) to that record is kind `record_change`, critical, with the statement and rows affected as evidence.",
     why: "Colleagues' records are looked up out of curiosity, rivalry or to help someone else; a supervisor's record is a classic target in disputes.",
-    false_positives: "Internal-affairs and vetting work (explained when the investigator is assigned to a case that lists the colleague); a citizen who shares a colleague's name, searched by name only.",
+    false_positives: "Internal-affairs and vetting work (explained when the investigator is assigned to a case that lists the colleague); a citizen who shares a colleague's name, searched by name only (held back on an exempt lookup by a login that names strangers by name alone as routine, such as a court's screening desk, unless the colleague is looked up again that day).",
     tuning: "Assign internal-affairs cases with their subjects in `case_subjects.csv`; `identity.name_only_score`.",
     example: "Looked up coworker NOVAK, PETRA (DOB 1985-09-30), the user's supervisor, by person id; no case attached.",
     needs: &[],
@@ -57,6 +57,7 @@ impl Detector for Coworker {
                     ("coworker_unit", json!(target.unit)),
                     ("user_unit", json!(me.unit)),
                 ],
+                among_many: true,
             },
         ));
     }

@@ -20,6 +20,7 @@ pub mod coworker;
 pub mod fishing;
 pub mod no_case;
 pub mod odd_volume;
+mod routine;
 pub mod self_query;
 pub mod shared_credential;
 pub mod subject_surge;
@@ -55,6 +56,9 @@ pub(crate) struct Finding {
     pub also: Vec<String>,
     /// When the earliest of those happened, so the alert's window covers them.
     pub since: Option<DateTime<Utc>>,
+    /// An identity match by name alone on a lookup exempt from needing a case: held back
+    /// where the login names strangers routinely under that purpose ([`routine`]).
+    pub name_alone_exempt: bool,
 }
 
 /// What a detector judges a whole day (or window) about: an alert in all but its id.
@@ -318,6 +322,10 @@ pub struct Engine {
     config: Arc<Config>,
     detectors: Vec<Box<dyn Detector>>,
     open: HashMap<GroupKey, OpenAlert>,
+    /// Name-only matches of the day held back as likely coincidences ([`routine`]): one
+    /// becomes an open alert if the same person is looked up again that day.
+    held: HashMap<GroupKey, OpenAlert>,
+    routines: routine::Routines,
     day: Option<NaiveDate>,
     scratch: Vec<Finding>,
     day_scratch: Vec<DayFinding>,
@@ -351,11 +359,14 @@ impl Engine {
         history: History,
     ) -> Self {
         let detectors = build_detectors(&resolver, &config);
+        let routines = routine::Routines::new(config.baseline.history_days);
         Self {
             resolver,
             config,
             detectors,
             open: HashMap::new(),
+            held: HashMap::new(),
+            routines,
             day: None,
             scratch: Vec::new(),
             day_scratch: Vec::new(),
@@ -377,6 +388,12 @@ impl Engine {
                 })?;
             }
         }
+        if let Some(v) = carry.detectors.get(routine::SAVED_AS) {
+            self.routines.restore(v).map_err(|source| RestoreError {
+                detector: routine::SAVED_AS.to_string(),
+                source,
+            })?;
+        }
         self.last_event = carry.last_event;
         Ok(())
     }
@@ -384,11 +401,16 @@ impl Engine {
     /// The history and open windows so far, to save for the next run. Call after
     /// [`Engine::finish`], so the last day is in the history.
     pub fn state(&self) -> State {
-        let detectors = self
+        let mut detectors: std::collections::BTreeMap<String, Value> = self
             .detectors
             .iter()
             .filter_map(|d| d.save().map(|v| (d.name().to_string(), v)))
             .collect();
+        // Saved beside the detectors' own state; a count that cannot be written is left
+        // out (the next run then starts counting afresh) rather than losing the state.
+        if let Ok(v) = self.routines.save() {
+            detectors.insert(routine::SAVED_AS.to_string(), v);
+        }
         State {
             history: self.history.clone(),
             carry: Some(Carry {
@@ -441,6 +463,7 @@ impl Engine {
         }
         self.last_event = Some(self.last_event.map_or(ev.ts, |t| t.max(ev.ts)));
         self.stats.record_event(ev, r);
+        self.routines.observe(ev, r);
         if let Some(a) = &act {
             if self.tally.day.is_none_or(|d| d == day) {
                 self.tally.add(a, ev);
@@ -455,18 +478,32 @@ impl Engine {
         for d in self.detectors.iter_mut() {
             self.scratch.clear();
             d.observe(ev, r, &cx, &mut self.scratch);
-            for f in self.scratch.drain(..) {
+            for mut f in self.scratch.drain(..) {
                 let key = GroupKey {
                     detector: d.name(),
-                    kind: f.kind,
+                    kind: std::mem::take(&mut f.kind),
                     user: ev.user.clone(),
                     group: if group_by_day {
-                        f.group
+                        std::mem::take(&mut f.group)
                     } else {
                         format!("{}#{}", f.group, ev.id)
                     },
                     day: Some(day),
                 };
+                if let Some(first) = self.held.remove(&key) {
+                    // The same person again today, however searched: the held lookup was
+                    // no namesake after all, and the alert rests on both.
+                    self.open.insert(key.clone(), first);
+                } else if f.name_alone_exempt
+                    && !self.open.contains_key(&key)
+                    && self.routines.names_strangers(ev)
+                {
+                    // A stranger who shares the name, most likely ([`routine`]): held back
+                    // until the day ends, and dropped unless the person comes up again.
+                    let held = open_alert(f, ev, r.personnel.map(|p| &p.employee_id));
+                    self.held.insert(key, held);
+                    continue;
+                }
                 match self.open.get_mut(&key) {
                     Some(a) => {
                         a.last = a.last.max(ev.ts);
@@ -483,21 +520,8 @@ impl Engine {
                         a.dirty = true;
                     }
                     None => {
-                        self.open.insert(
-                            key,
-                            OpenAlert {
-                                employee_id: r.personnel.map(|p| p.employee_id.clone()),
-                                first: f.since.map_or(ev.ts, |t| t.min(ev.ts)),
-                                last: ev.ts,
-                                event_ids: f.also.into_iter().chain([ev.id.clone()]).collect(),
-                                findings: 1,
-                                severity: f.severity,
-                                strength: f.strength,
-                                reason: f.reason,
-                                evidence: f.evidence,
-                                dirty: true,
-                            },
-                        );
+                        self.open
+                            .insert(key, open_alert(f, ev, r.personnel.map(|p| &p.employee_id)));
                     }
                 }
             }
@@ -572,6 +596,8 @@ impl Engine {
             self.history.commit(&self.tally);
             self.tally.clear();
         }
+        self.stats.name_alone_set_aside += self.held.len() as u64;
+        self.held.clear();
         let min_score = self.config.alerts.min_score;
         closed.extend(self.open.drain().map(|(k, a)| finish_alert(k, a)));
         closed.retain(|a| a.score >= min_score);
@@ -584,6 +610,22 @@ impl Engine {
             self.stats.record_alert(a);
         }
         out.extend(closed);
+    }
+}
+
+/// A finding as the first of an alert's findings.
+fn open_alert(f: Finding, ev: &Event, employee_id: Option<&String>) -> OpenAlert {
+    OpenAlert {
+        employee_id: employee_id.cloned(),
+        first: f.since.map_or(ev.ts, |t| t.min(ev.ts)),
+        last: ev.ts,
+        event_ids: f.also.into_iter().chain([ev.id.clone()]).collect(),
+        findings: 1,
+        severity: f.severity,
+        strength: f.strength,
+        reason: f.reason,
+        evidence: f.evidence,
+        dirty: true,
     }
 }
 
@@ -651,6 +693,11 @@ pub(crate) struct IdentityHit<'a> {
     pub what: String,
     /// Detector-specific evidence fields.
     pub extra: Vec<(&'static str, Value)>,
+    /// The person is one of the many a name could meet by chance (every colleague, the
+    /// watch list) rather than one of the few that are the user's own (the user, their
+    /// associations). Chance grows with how many names a search could hit, so only a
+    /// name-only match among many is weighed against the login's routine ([`routine`]).
+    pub among_many: bool,
 }
 
 /// Builds the finding every identity detector reports: the reason read aloud, severity
@@ -662,6 +709,7 @@ pub(crate) fn identity_finding(
     m: &crate::identity::Match,
     mut hit: IdentityHit<'_>,
 ) -> Finding {
+    let among_many = hit.among_many;
     // A write to the record is the graver finding: the detector says whose record, the
     // kind says it was altered; what the lookup alone would have been stays in evidence.
     let write = r.is_write;
@@ -700,6 +748,9 @@ pub(crate) fn identity_finding(
         evidence,
         also: Vec::new(),
         since: None,
+        name_alone_exempt: among_many
+            && m.kind == crate::identity::index::MatchKind::NameOnly
+            && matches!(r.case, crate::identity::CaseStatus::Exempt { .. }),
     }
 }
 

@@ -66,6 +66,7 @@ impl Detector for NoCase {
             evidence,
             also: Vec::new(),
             since: None,
+            name_alone_exempt: false,
         });
     }
 }

@@ -43,6 +43,7 @@ impl Detector for SelfQuery {
                 matched,
                 what: format!("Looked up their own record ({matched})"),
                 extra: vec![("employee_id", json!(me.employee_id))],
+                among_many: false,
             },
         ));
     }

@@ -105,6 +105,7 @@ fn fact(
         evidence,
         also: earlier.map(|e| e.id.clone()).into_iter().collect(),
         since: earlier.map(|e| e.ts),
+        name_alone_exempt: false,
     }
 }
 

@@ -16,7 +16,7 @@ pub(crate) const DOC: DetectorDoc = DetectorDoc {
     kinds: &["(the watch-list category: official, celebrity, journalist, victim, ...)", "record_change"],
     what: "A user looks up someone on the watch list (watchlist.csv) without an assigned case that lists them. A write (insert, update, delete: `lookups.write_actions`) to that record is kind `record_change`, critical, with the statement and rows affected as evidence.",
     why: "Public figures and people in the news draw curiosity lookups and leaks to the press.",
-    false_positives: "Protective details and genuine investigations that are not recorded as cases with subjects.",
+    false_positives: "Protective details and genuine investigations that are not recorded as cases with subjects; a visitor who shares a listed person's name, searched by name only (held back on an exempt lookup by a login that names strangers by name alone as routine, such as a court's screening desk, unless the person is looked up again that day).",
     tuning: "Add the cases that legitimately concern watch-listed people to cases/case_subjects.",
     example: "Looked up LINDQVIST, ARNE (DOB 1962-11-05), on the watch list as celebrity, by name only; no case attached.",
     needs: &["watchlist"],
@@ -49,6 +49,7 @@ impl Detector for WatchlistLookup {
                     person.display, entry.category
                 ),
                 extra: vec![("category", json!(entry.category))],
+                among_many: true,
             },
         ));
     }

@@ -1838,3 +1838,80 @@ fn numbered_road_said_another_way() {
         ],
     );
 }
+
+/// A court's security desk runs the name of everyone who comes through, by name alone
+/// (s01–s30). Later that day a visitor shares a colleague's name (d01) and another an
+/// official's (d02): one name-only match among the many a desk meets is a namesake until
+/// something else says otherwise, and neither is raised. The same colleague searched again
+/// that day (d03, d04; d01 and d06, the second with the date of birth) is raised with both
+/// lookups. Not held back: the user's own ex-partner (d05: one of the few names that are
+/// the user's own), a patrol officer's name-only match at a traffic stop (p01: the
+/// officer's stops give dates of birth, names alone are not its routine), and a desk in its
+/// first hour (n04: three visitors are too few to call a routine).
+#[test]
+fn name_alone_at_a_screening_desk() {
+    let alerts = audit_fixture(
+        "classes/name_alone_at_a_screening_desk",
+        Some("[no_case]\nexempt_purposes = [\"COURT_SCREENING\", \"TRAFFIC_STOP\"]\n"),
+    );
+    assert_alerts(
+        &alerts,
+        vec![
+            key("coworker_lookup", "other_unit", "desk1", &["d01", "d06"]),
+            key("coworker_lookup", "other_unit", "desk1", &["d03", "d04"]),
+            key("association_lookup", "ex_partner", "desk1", &["d05"]),
+            key("coworker_lookup", "other_unit", "pat1", &["p01"]),
+            key("coworker_lookup", "other_unit", "desk2", &["n04"]),
+        ],
+    );
+}
+
+/// The desk's routine is remembered from one night's audit to the next (`--state`): the
+/// first visitor of the second day who shares a colleague's name is held back as on the
+/// first, as one long run over both days holds it back. Without the saved state the
+/// second night knows no routine yet and raises it.
+#[test]
+fn name_alone_at_a_screening_desk_night_by_night() {
+    let fixture = crate::support::fixtures().join("classes/name_alone_at_a_screening_desk");
+    let refs = fixture.join("refs");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = dir.path().join("custodes.toml");
+    write(
+        &config,
+        "[no_case]\nexempt_purposes = [\"COURT_SCREENING\", \"TRAFFIC_STOP\"]\n",
+    );
+    let first_day: String = std::fs::read_to_string(fixture.join("events.jsonl"))
+        .expect("fixture")
+        .lines()
+        .filter(|l| l.contains("\"id\": \"s"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let night1 = dir.path().join("night1.jsonl");
+    let night2 = dir.path().join("night2.jsonl");
+    write(&night1, &first_day);
+    write(
+        &night2,
+        "{\"id\": \"m01\", \"ts\": \"2024-05-15T08:05:00Z\", \"user\": \"desk1\", \"system\": \"SWITCH\", \"purpose\": \"COURT_SCREENING\", \"subject\": {\"name\": \"KYLE MARSHALL\"}}\n",
+    );
+    let run = |state: Option<&Path>, files: &[&Path], out: &str| -> Vec<Value> {
+        let out = dir.path().join(out);
+        let mut cmd = custodes();
+        cmd.args(["audit", "--quiet", "--refs"])
+            .arg(&refs)
+            .arg("--config")
+            .arg(&config);
+        if let Some(s) = state {
+            cmd.arg("--state").arg(s);
+        }
+        cmd.arg("--out").arg(&out).args(files).assert().success();
+        read_jsonl(&out)
+    };
+    let state = dir.path().join("state.json");
+    assert_alerts(&run(Some(&state), &[&night1], "a1.jsonl"), vec![]);
+    assert_alerts(&run(Some(&state), &[&night2], "a2.jsonl"), vec![]);
+    assert_alerts(&run(None, &[&night1, &night2], "long.jsonl"), vec![]);
+    assert_alerts(
+        &run(None, &[&night2], "alone.jsonl"),
+        vec![key("coworker_lookup", "other_unit", "desk1", &["m01"])],
+    );
+}

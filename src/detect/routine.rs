@@ -1,0 +1,202 @@
+//! How often a login, in one routine (the purpose it types), names a stranger by name
+//! alone: a lookup that gives a name and nothing else (no date of birth, id, plate, phone
+//! or address) and matches no employee, no association of the user's and nobody on the
+//! watch list (people the case tables list are the public, and count as strangers).
+//!
+//! Some work is made of such searches. A court's security desk runs the name of everyone
+//! who comes through; a jail's visitor desk, every visitor. Among hundreds of strangers'
+//! names a day, some will be a colleague's or an official's by chance, and a name alone
+//! cannot tell them apart. Where names alone are routine for the login under that
+//! purpose, one name-only match under an exempt purpose is a coincidence until something
+//! else says otherwise (the [`Engine`](super::Engine) holds it back; looking the same
+//! person up again that day raises it, with both lookups).
+//!
+//! Only a match among many is weighed so: every colleague and everyone on the watch list
+//! are hundreds of names a stranger may share, while the user's own name and their few
+//! associations are a handful, and a name alone matching one of those says far more.
+//!
+//! This module only counts and answers [`Routines::names_strangers`]; it must not judge a
+//! lookup itself. The counts cover the last `baseline.history_days` days, today included,
+//! and are saved with the engine's state (`watch` checkpoints, `audit --state`), so a
+//! night-by-night run agrees with one long run. `custodes baseline` does not rebuild them:
+//! an audit that starts from a state it built starts counting afresh.
+
+use chrono::{Duration, NaiveDate};
+use rustc_hash::FxHashMap as HashMap;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::SavedStateError;
+use crate::event::Event;
+use crate::identity::{Query, Resolved};
+use crate::refs::login_key;
+
+/// The key under which the counts are saved with the detectors' state (no detector has it).
+pub(crate) const SAVED_AS: &str = "name_routines";
+
+/// A routine is one of naming strangers when at least one lookup in this many is a
+/// stranger's name alone: a desk's regular work, not the odd search.
+const ONE_IN: u32 = 10;
+
+/// ... and there are at least this many of them: fewer are too few to call a routine.
+const AT_LEAST: u32 = 10;
+
+/// One day of one login's lookups under one purpose.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+struct Count {
+    lookups: u32,
+    /// Lookups that named a person by name alone and matched no employee, association or
+    /// watch-list entry.
+    strangers: u32,
+}
+
+/// Per login and purpose, the days of the window (oldest first).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Routines {
+    days: u32,
+    by: HashMap<String, Vec<(NaiveDate, Count)>>,
+}
+
+/// Login and purpose as one key (`login_key`, then the purpose in upper case).
+fn routine_key(user: &str, purpose: Option<&str>) -> String {
+    let purpose = purpose.map_or(String::new(), |p| p.trim().to_uppercase());
+    format!("{}\u{1f}{purpose}", login_key(user))
+}
+
+/// A name and nothing else to tell its bearer by.
+fn name_alone(q: &Query) -> bool {
+    q.name.is_some()
+        && q.person_id.is_none()
+        && q.dob.is_none()
+        && q.plate.is_none()
+        && q.phone.is_none()
+        && q.address.is_none()
+}
+
+impl Routines {
+    /// Counts over the last `history_days` days (`baseline.history_days`).
+    pub(crate) fn new(history_days: u32) -> Self {
+        Routines {
+            days: history_days.max(1),
+            by: HashMap::default(),
+        }
+    }
+
+    /// Counts one event (lookups only).
+    pub(crate) fn observe(&mut self, ev: &Event, r: &Resolved<'_>) {
+        if !r.is_lookup {
+            return;
+        }
+        // Case subjects may share the name: they are the public too, and a desk's names
+        // meet them by chance as often as they meet a colleague's.
+        let stranger = name_alone(&r.query)
+            && r.employees.is_empty()
+            && r.associations.is_empty()
+            && r.watchlist.is_empty();
+        let day = ev.ts.date_naive();
+        let oldest = day - Duration::days(i64::from(self.days) - 1);
+        let days = self
+            .by
+            .entry(routine_key(&ev.user, ev.purpose.as_deref()))
+            .or_default();
+        days.retain(|(d, _)| *d >= oldest);
+        let count = match days.last_mut() {
+            Some((d, c)) if *d == day => c,
+            _ => {
+                days.push((day, Count::default()));
+                match days.last_mut() {
+                    Some((_, c)) => c,
+                    None => return,
+                }
+            }
+        };
+        count.lookups += 1;
+        count.strangers += u32::from(stranger);
+    }
+
+    /// Whether naming strangers by name alone is routine for this event's login under its
+    /// purpose, over the window ending with the event's day.
+    pub(crate) fn names_strangers(&self, ev: &Event) -> bool {
+        self.holds(
+            &routine_key(&ev.user, ev.purpose.as_deref()),
+            ev.ts.date_naive(),
+        )
+    }
+
+    fn holds(&self, key: &str, day: NaiveDate) -> bool {
+        let Some(days) = self.by.get(key) else {
+            return false;
+        };
+        let oldest = day - Duration::days(i64::from(self.days) - 1);
+        let (lookups, strangers) = days
+            .iter()
+            .filter(|(d, _)| *d >= oldest)
+            .fold((0u32, 0u32), |(l, s), (_, c)| {
+                (l.saturating_add(c.lookups), s.saturating_add(c.strangers))
+            });
+        strangers >= AT_LEAST && strangers.saturating_mul(ONE_IN) >= lookups
+    }
+
+    /// The counts, to save with the engine's state.
+    pub(crate) fn save(&self) -> Result<Value, SavedStateError> {
+        let mut keys: Vec<&String> = self.by.keys().collect();
+        keys.sort();
+        let rows: Vec<(&String, &Vec<(NaiveDate, Count)>)> = keys
+            .into_iter()
+            .filter_map(|k| self.by.get_key_value(k))
+            .collect();
+        serde_json::to_value(rows).map_err(SavedStateError::Unwritable)
+    }
+
+    /// Takes back what [`Routines::save`] returned.
+    pub(crate) fn restore(&mut self, saved: &Value) -> Result<(), SavedStateError> {
+        let rows: Vec<(String, Vec<(NaiveDate, Count)>)> = super::saved_value(saved, SAVED_AS)?;
+        self.by = rows.into_iter().collect();
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2024, 5, d).expect("a day of May")
+    }
+
+    fn count(r: &mut Routines, user: &str, d: u32, lookups: u32, strangers: u32) {
+        let days =
+            r.by.entry(routine_key(user, Some("screening")))
+                .or_default();
+        days.push((day(d), Count { lookups, strangers }));
+    }
+
+    fn holds(r: &Routines, user: &str, d: u32) -> bool {
+        r.holds(&routine_key(user, Some(" Screening")), day(d))
+    }
+
+    #[test]
+    fn a_desk_naming_strangers_is_a_routine_and_an_occasional_search_is_not() {
+        let mut r = Routines::new(3);
+        count(&mut r, "desk", 1, 40, 12);
+        count(&mut r, "patrol", 1, 400, 12);
+        count(&mut r, "new", 1, 9, 9);
+        assert!(holds(&r, "DESK", 1));
+        assert!(!holds(&r, "patrol", 1), "3 % of its work");
+        assert!(!holds(&r, "new", 1), "too few to call a routine");
+        // The window moves on: three days later the desk's day is forgotten.
+        assert!(holds(&r, "desk", 3));
+        assert!(!holds(&r, "desk", 4));
+    }
+
+    #[test]
+    fn saved_counts_are_taken_back() {
+        let mut r = Routines::new(3);
+        count(&mut r, "desk", 1, 40, 12);
+        let saved = r.save().expect("saves");
+        let mut back = Routines::new(3);
+        back.restore(&saved).expect("restores");
+        assert!(holds(&back, "desk", 2));
+        assert!(back.restore(&serde_json::json!({"x": 1})).is_err());
+    }
+}
