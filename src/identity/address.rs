@@ -118,6 +118,26 @@ fn numbered_road(toks: &[String]) -> Option<(Vec<String>, usize)> {
     Some((vec![road.to_string(), number.clone()], k + 2))
 }
 
+/// A rural route box as people say it, from the start of `toks`: `RURAL ROUTE 3 BOX 170`,
+/// `R.R. 3 BOX 170` (`R R`) and `RR 3 BOX 170` are all route 3, box 170, the form USPS
+/// writes. Returns the route, the box and how many tokens they took; `None` for anything
+/// else (`RR 3` without a box is left to the street rules).
+fn rural_route_box(toks: &[String]) -> Option<(String, String, usize)> {
+    let words: Vec<&str> = toks.iter().take(3).map(String::as_str).collect();
+    let k = match words.as_slice() {
+        ["RURAL", "ROUTE", ..] | ["R", "R", ..] => 2,
+        ["RR", ..] => 1,
+        _ => return None,
+    };
+    let route = toks.get(k)?;
+    let is_number = |t: &String| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
+    if !is_number(route) || !matches!(toks.get(k + 1)?.as_str(), "BOX" | "BX") {
+        return None;
+    }
+    let box_no = toks.get(k + 2).filter(|t| is_number(t))?;
+    Some((route.clone(), box_no.clone(), k + 3))
+}
+
 /// A word of a street line: a direction or street type in its abbreviation, else as typed.
 fn canonical_word(w: &str) -> String {
     direction(w)
@@ -236,6 +256,15 @@ impl Address {
     /// the type (a city typed without a comma) go to the locality, before `comma_locality`.
     fn split_street(&mut self, tokens: Vec<String>, comma_locality: Vec<String>) {
         let mut toks: Vec<String> = tokens.iter().map(|t| canonical_word(t)).collect();
+        if let Some((route, box_no, used)) = rural_route_box(&toks) {
+            // The box is where the mail is delivered on the route: the house number.
+            self.number = box_no;
+            self.street = vec!["RR".to_string(), route];
+            let mut locality: Vec<String> = toks.split_off(used.min(toks.len()));
+            locality.extend(comma_locality);
+            self.locality = locality;
+            return;
+        }
         let mut i = 0;
         if toks
             .first()
@@ -523,6 +552,23 @@ mod tests {
         assert_eq!(a.suffix, Some("PL"));
         assert!(same("500 North-East Parkway", "500 NE PKWY"));
         assert_eq!(p("7 No Name Road").street.join(" "), "NO NAME");
+    }
+
+    #[test]
+    fn rural_route_boxes_as_people_say_them() {
+        for typed in [
+            "Rural Route 3 Box 170, Linden Grove",
+            "R.R. 3 BOX 170",
+            "r.r. 3 box 170",
+            "Rr 3 Box 170",
+            "R R 3 BOX 170",
+            "RURAL ROUTE 3 BOX 170",
+        ] {
+            assert!(same(typed, "RR 3 BOX 170, LINDEN GROVE"), "{typed}");
+        }
+        // Another box on the route, or another route.
+        assert!(!same("RR 3 BOX 171", "RR 3 BOX 170"));
+        assert!(!same("RR 4 BOX 170", "RR 3 BOX 170"));
     }
 
     #[test]

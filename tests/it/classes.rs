@@ -1915,3 +1915,19 @@ fn name_alone_at_a_screening_desk_night_by_night() {
         vec![key("coworker_lookup", "other_unit", "desk1", &["m01"])],
     );
 }
+
+/// Rural route boxes are said several ways: the incident lists `RR 3 BOX 170`, the
+/// dispatcher types `RURAL ROUTE 3 BOX 170` or `R.r. 3 Box 170` (r01, r02: the incident's
+/// resident, explained), and `R.R. 6 BOX 89` is the dispatcher's own `Rural Route 6 Box 89`
+/// (r03). Box 171 is another house on the route (r04: nobody known).
+#[test]
+fn rural_route_box_said_another_way() {
+    let alerts = audit_fixture("classes/rural_route_box_said_another_way", None);
+    assert_alerts(
+        &alerts,
+        vec![
+            key("self_query", "address", "dsp1", &["r03"]),
+            key("no_case", "missing", "dsp1", &["r03"]),
+        ],
+    );
+}
