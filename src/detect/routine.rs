@@ -21,6 +21,8 @@
 //! night-by-night run agrees with one long run. `custodes baseline` does not rebuild them:
 //! an audit that starts from a state it built starts counting afresh.
 
+use std::borrow::Cow;
+
 use chrono::{Duration, NaiveDate};
 use rustc_hash::FxHashMap as HashMap;
 use serde::{Deserialize, Serialize};
@@ -29,7 +31,7 @@ use serde_json::Value;
 use super::SavedStateError;
 use crate::event::Event;
 use crate::identity::{Query, Resolved};
-use crate::refs::login_key;
+use crate::refs::login_key_of;
 
 /// The key under which the counts are saved with the detectors' state (no detector has it).
 pub(crate) const SAVED_AS: &str = "name_routines";
@@ -50,18 +52,31 @@ struct Count {
     strangers: u32,
 }
 
-/// Per login and purpose, the days of the window (oldest first).
+/// The days of one routine's window, oldest first.
+type Days = Vec<(NaiveDate, Count)>;
+
+/// Per login (`login_key`) and purpose (upper case; empty when none was typed), the days of
+/// the window. Two levels, looked up with borrowed keys, so that counting an event
+/// allocates nothing once its login and purpose have been seen.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Routines {
     days: u32,
-    by: HashMap<String, Vec<(NaiveDate, Count)>>,
+    by: HashMap<String, HashMap<String, Days>>,
 }
 
-/// Login and purpose as one key (`login_key`, then the purpose in upper case).
-fn routine_key(user: &str, purpose: Option<&str>) -> String {
-    let purpose = purpose.map_or(String::new(), |p| p.trim().to_uppercase());
-    format!("{}\u{1f}{purpose}", login_key(user))
+/// A purpose as compared: trimmed and upper-cased, borrowed when already so.
+fn purpose_key(purpose: Option<&str>) -> Cow<'_, str> {
+    let p = purpose.unwrap_or("");
+    let trimmed = p.trim();
+    if trimmed.len() == p.len() && p.is_ascii() && !p.bytes().any(|b| b.is_ascii_lowercase()) {
+        Cow::Borrowed(p)
+    } else {
+        Cow::Owned(trimmed.to_uppercase())
+    }
 }
+
+/// How a login and a purpose are saved: one string for the pair.
+const SEPARATOR: char = '\u{1f}';
 
 /// A name and nothing else to tell its bearer by.
 fn name_alone(q: &Query) -> bool {
@@ -95,20 +110,27 @@ impl Routines {
             && r.watchlist.is_empty();
         let day = ev.ts.date_naive();
         let oldest = day - Duration::days(i64::from(self.days) - 1);
-        let days = self
-            .by
-            .entry(routine_key(&ev.user, ev.purpose.as_deref()))
-            .or_default();
-        days.retain(|(d, _)| *d >= oldest);
-        let count = match days.last_mut() {
-            Some((d, c)) if *d == day => c,
-            _ => {
-                days.push((day, Count::default()));
-                match days.last_mut() {
-                    Some((_, c)) => c,
-                    None => return,
-                }
-            }
+        let user = login_key_of(&ev.user);
+        let purpose = purpose_key(ev.purpose.as_deref());
+        if !self.by.contains_key(user.as_ref()) {
+            self.by.insert(user.to_string(), HashMap::default());
+        }
+        let Some(purposes) = self.by.get_mut(user.as_ref()) else {
+            return;
+        };
+        if !purposes.contains_key(purpose.as_ref()) {
+            purposes.insert(purpose.to_string(), Days::new());
+        }
+        let Some(days) = purposes.get_mut(purpose.as_ref()) else {
+            return;
+        };
+        if days.last().is_none_or(|(d, _)| *d != day) {
+            // A new day: the window moves on.
+            days.retain(|(d, _)| *d >= oldest);
+            days.push((day, Count::default()));
+        }
+        let Some((_, count)) = days.last_mut() else {
+            return;
         };
         count.lookups += 1;
         count.strangers += u32::from(stranger);
@@ -117,14 +139,15 @@ impl Routines {
     /// Whether naming strangers by name alone is routine for this event's login under its
     /// purpose, over the window ending with the event's day.
     pub(crate) fn names_strangers(&self, ev: &Event) -> bool {
-        self.holds(
-            &routine_key(&ev.user, ev.purpose.as_deref()),
-            ev.ts.date_naive(),
-        )
+        self.holds(&ev.user, ev.purpose.as_deref(), ev.ts.date_naive())
     }
 
-    fn holds(&self, key: &str, day: NaiveDate) -> bool {
-        let Some(days) = self.by.get(key) else {
+    fn holds(&self, user: &str, purpose: Option<&str>, day: NaiveDate) -> bool {
+        let Some(days) = self
+            .by
+            .get(login_key_of(user).as_ref())
+            .and_then(|p| p.get(purpose_key(purpose).as_ref()))
+        else {
             return false;
         };
         let oldest = day - Duration::days(i64::from(self.days) - 1);
@@ -137,21 +160,33 @@ impl Routines {
         strangers >= AT_LEAST && strangers.saturating_mul(ONE_IN) >= lookups
     }
 
-    /// The counts, to save with the engine's state.
+    /// The counts, to save with the engine's state: `[["login\u{1f}PURPOSE", [[day,
+    /// {lookups, strangers}], ...]], ...]`, sorted.
     pub(crate) fn save(&self) -> Result<Value, SavedStateError> {
-        let mut keys: Vec<&String> = self.by.keys().collect();
-        keys.sort();
-        let rows: Vec<(&String, &Vec<(NaiveDate, Count)>)> = keys
-            .into_iter()
-            .filter_map(|k| self.by.get_key_value(k))
+        let mut rows: Vec<(String, &Days)> = self
+            .by
+            .iter()
+            .flat_map(|(user, purposes)| {
+                purposes
+                    .iter()
+                    .map(move |(purpose, days)| (format!("{user}{SEPARATOR}{purpose}"), days))
+            })
             .collect();
+        rows.sort_by(|a, b| a.0.cmp(&b.0));
         serde_json::to_value(rows).map_err(SavedStateError::Unwritable)
     }
 
     /// Takes back what [`Routines::save`] returned.
     pub(crate) fn restore(&mut self, saved: &Value) -> Result<(), SavedStateError> {
-        let rows: Vec<(String, Vec<(NaiveDate, Count)>)> = super::saved_value(saved, SAVED_AS)?;
-        self.by = rows.into_iter().collect();
+        let rows: Vec<(String, Days)> = super::saved_value(saved, SAVED_AS)?;
+        self.by.clear();
+        for (key, days) in rows {
+            let (user, purpose) = key.split_once(SEPARATOR).unwrap_or((key.as_str(), ""));
+            self.by
+                .entry(user.to_string())
+                .or_default()
+                .insert(purpose.to_string(), days);
+        }
         Ok(())
     }
 }
@@ -166,13 +201,15 @@ mod tests {
 
     fn count(r: &mut Routines, user: &str, d: u32, lookups: u32, strangers: u32) {
         let days =
-            r.by.entry(routine_key(user, Some("screening")))
+            r.by.entry(user.to_string())
+                .or_default()
+                .entry("SCREENING".to_string())
                 .or_default();
         days.push((day(d), Count { lookups, strangers }));
     }
 
     fn holds(r: &Routines, user: &str, d: u32) -> bool {
-        r.holds(&routine_key(user, Some(" Screening")), day(d))
+        r.holds(user, Some(" Screening"), day(d))
     }
 
     #[test]
