@@ -618,13 +618,17 @@ impl Resolver {
         let who = self
             .cases
             .asker(&ev.user, personnel.map(|p| p.employee_id.as_str()));
-        // A typed case that does not exist, was not open or is not the user's is suspect
-        // whoever was looked up, whatever the purpose, and whatever other case of the
+        // Work the agency exempts needs no case, so a case typed with it is a reference
+        // (the claim a caller reads out to the contact centre), not the justification: it
+        // is not judged. Otherwise a typed case that does not exist, was not open or is not
+        // the user's is suspect whoever was looked up, and whatever other case of the
         // user's lists the person: the case typed is the justification the record keeps,
-        // and a made-up or borrowed one is the finding. An exempt purpose needs no case,
-        // but does not make someone else's case the user's.
-        if let Some(bad) = typed.and_then(|t| self.bad_case(t, &who, ev.ts)) {
-            return bad;
+        // and a made-up or borrowed one is the finding.
+        let exempt = self.exemption(ev, action);
+        if exempt.is_none() {
+            if let Some(bad) = typed.and_then(|t| self.bad_case(t, &who, ev.ts)) {
+                return bad;
+            }
         }
         // Then explained: a lookup of a subject of any case the user works, open at the
         // time, needs nothing more, under the case typed, another of theirs or none.
@@ -635,24 +639,8 @@ impl Resolver {
                 };
             }
         }
-        if let Some(p) = ev.purpose.as_deref() {
-            if self.exempt_purposes.contains(&code_key(p)) {
-                return CaseStatus::Exempt {
-                    by: format!("purpose {p}"),
-                };
-            }
-        }
-        if let Some(s) = ev.system.as_deref() {
-            if self.exempt_systems.contains(&code_key(s)) {
-                return CaseStatus::Exempt {
-                    by: format!("system {s}"),
-                };
-            }
-        }
-        if self.exempt_actions.iter().any(|a| a == action) {
-            return CaseStatus::Exempt {
-                by: format!("action {action}"),
-            };
+        if let Some(by) = exempt {
+            return CaseStatus::Exempt { by };
         }
         let Some(t) = typed else {
             return CaseStatus::Missing;
@@ -740,6 +728,25 @@ impl Resolver {
         })
     }
 
+    /// What exempts an event from needing a case (`[no_case]` `exempt_purposes`,
+    /// `exempt_systems`, `exempt_actions`; `action` in lower case), said as the summary and
+    /// alerts say it (`purpose TRAFFIC_STOP`); `None` when nothing does.
+    fn exemption(&self, ev: &Event, action: &str) -> Option<String> {
+        let by = [
+            (ev.purpose.as_deref(), &self.exempt_purposes, "purpose"),
+            (ev.system.as_deref(), &self.exempt_systems, "system"),
+        ];
+        for (v, list, what) in by {
+            if let Some(v) = v.filter(|v| list.contains(&code_key(v))) {
+                return Some(format!("{what} {v}"));
+            }
+        }
+        self.exempt_actions
+            .iter()
+            .any(|a| a == action)
+            .then(|| format!("action {action}"))
+    }
+
     /// The case typed with an event, looked up once; `None` when nothing was typed or a
     /// placeholder was (`no_case.placeholder_case_ids`: `N/A`, `PENDING`).
     fn typed_case<'e>(&self, ev: &'e Event) -> Option<Typed<'e>> {
@@ -759,6 +766,10 @@ impl Resolver {
         let who = self
             .cases
             .asker(&ev.user, personnel.map(|p| p.employee_id.as_str()));
+        let action = ev.action.to_ascii_lowercase();
+        if let Some(by) = self.exemption(ev, &action) {
+            return SearchCase::Exempt { by };
+        }
         if let Some(t) = typed {
             if let Some(kind) = self.bad_case(t, &who, ev.ts).and_then(|s| s.no_case_kind()) {
                 return SearchCase::Invalid {
@@ -766,23 +777,6 @@ impl Resolver {
                     case_id: self.cases.canonical(t),
                 };
             }
-        }
-        let exempt = [
-            (ev.purpose.as_deref(), &self.exempt_purposes, "purpose"),
-            (ev.system.as_deref(), &self.exempt_systems, "system"),
-        ];
-        for (v, list, what) in exempt {
-            if let Some(v) = v.filter(|v| list.contains(&code_key(v))) {
-                return SearchCase::Exempt {
-                    by: format!("{what} {v}"),
-                };
-            }
-        }
-        let action = ev.action.to_ascii_lowercase();
-        if self.exempt_actions.contains(&action) {
-            return SearchCase::Exempt {
-                by: format!("action {action}"),
-            };
         }
         match typed {
             None => SearchCase::None,

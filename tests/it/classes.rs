@@ -1931,3 +1931,23 @@ fn rural_route_box_said_another_way() {
         ],
     );
 }
+
+/// A contact-centre agent verifies whoever calls, a purpose the agency exempts from needing
+/// a case, and types the claim number the caller reads out: someone else's open claim (c01)
+/// or the caller's closed one (c02). Work that needs no case is not judged by the case typed
+/// with it. The same claims typed as the justification of work that needs one are someone
+/// else's (c03, `not_assigned`) and closed (c04, `closed_case`).
+#[test]
+fn claim_number_read_out_by_a_caller() {
+    let alerts = audit_fixture(
+        "classes/claim_number_read_out_by_a_caller",
+        Some("[no_case]\nexempt_purposes = [\"CALLER_VERIFICATION\"]\n"),
+    );
+    assert_alerts(
+        &alerts,
+        vec![
+            key("no_case", "not_assigned", "agent1", &["c03"]),
+            key("no_case", "closed_case", "agent1", &["c04"]),
+        ],
+    );
+}
