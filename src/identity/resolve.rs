@@ -14,7 +14,7 @@ use super::cases::{match_key, Asker, CaseIndex, CaseState, Typed};
 use super::index::{KnownPerson, Match, NameStats, PersonIndex, Query};
 use crate::config::Config;
 use crate::event::Event;
-use crate::refs::{login_key, Association, Client, Personnel, RefData, WatchEntry};
+use crate::refs::{login_key, login_key_of, Association, Client, Personnel, RefData, WatchEntry};
 
 /// The contract's action for a bulk export (`result_count` rows), which may name nobody.
 const BULK_EXPORT: &str = "export";
@@ -181,6 +181,8 @@ pub struct Resolver {
     /// Cases, assignments and subjects, indexed so that explaining a lookup costs the same
     /// whatever the agency's case load (see [`super::cases`]).
     cases: CaseIndex,
+    /// Supervisor's employee id (`login_key`) -> the personnel rows that name them.
+    reports: HashMap<String, Vec<usize>>,
     /// Personnel unit, as the personnel table writes it -> the units whose open cases
     /// hold the people its exempt routine meets ([`CaseIndex::unit_chain`]).
     unit_chains: HashMap<String, Box<[u32]>>,
@@ -316,6 +318,12 @@ impl Resolver {
             .map(|u| (u.to_string(), cases.unit_chain(u)))
             .filter(|(_, chain)| !chain.is_empty())
             .collect();
+        let mut reports: HashMap<String, Vec<usize>> = HashMap::default();
+        for (i, p) in refs.personnel.iter().enumerate() {
+            if let Some(sup) = p.supervisor.as_deref().filter(|s| !s.trim().is_empty()) {
+                reports.entry(login_key(sup)).or_default().push(i);
+            }
+        }
         let fingerprint = format!("{}; {}", refs.fingerprint, settings_digest(&config));
         Self {
             fingerprint,
@@ -327,6 +335,7 @@ impl Resolver {
             associations,
             watchlist,
             cases,
+            reports,
             unit_chains,
             clients,
             names,
@@ -626,8 +635,24 @@ impl Resolver {
         // and a made-up or borrowed one is the finding.
         let exempt = self.exemption(ev, action);
         if exempt.is_none() {
-            if let Some(bad) = typed.and_then(|t| self.bad_case(t, &who, ev.ts)) {
-                return bad;
+            if let Some(t) = typed {
+                match self.bad_case(t, &who, ev.ts) {
+                    // A supervisor's review of a report's case, of a person it lists.
+                    Some(CaseStatus::NotAssigned { case_id })
+                        if query.is_identifying()
+                            && self.reviews(t, personnel, ev.ts)
+                            && self.cases.case_lists(
+                                t,
+                                query,
+                                &self.names,
+                                &self.config.identity,
+                            ) =>
+                    {
+                        return CaseStatus::Explained { case_id };
+                    }
+                    Some(bad) => return bad,
+                    None => {}
+                }
             }
         }
         // Then explained: a lookup of a subject of any case the user works, open at the
@@ -728,6 +753,31 @@ impl Resolver {
         })
     }
 
+    /// Whether the typed case is assigned at `ts` to someone the user supervises (personnel
+    /// `supervisor` names the user's employee id): a supervisor's second-party review of a
+    /// report's case, of a person the case lists, is the supervisor's work too. Direct
+    /// reports only; a report's case typed for someone it does not list is still borrowed.
+    fn reviews(
+        &self,
+        t: Typed<'_>,
+        personnel: Option<&Personnel>,
+        ts: chrono::DateTime<chrono::Utc>,
+    ) -> bool {
+        let Some(me) = personnel.filter(|p| !p.employee_id.trim().is_empty()) else {
+            return false;
+        };
+        let Some(reports) = self.reports.get(login_key_of(&me.employee_id).as_ref()) else {
+            return false;
+        };
+        reports
+            .iter()
+            .filter_map(|&i| self.personnel.get(i))
+            .any(|r| {
+                let asker = self.cases.asker(&r.user, Some(r.employee_id.as_str()));
+                self.cases.is_assigned(t, &asker, ts)
+            })
+    }
+
     /// What exempts an event from needing a case (`[no_case]` `exempt_purposes`,
     /// `exempt_systems`, `exempt_actions`; `action` in lower case), said as the summary and
     /// alerts say it (`purpose TRAFFIC_STOP`); `None` when nothing does.
@@ -758,8 +808,8 @@ impl Resolver {
         Some(self.cases.typed_with_key(text, &key))
     }
 
-    /// The case behind a search, checked in the same order as [`CaseStatus`]: a typed case
-    /// that is not the user's first, then exemptions, then the case itself.
+    /// The case behind a search, checked in the same order as [`CaseStatus`]: exemptions
+    /// first, then a typed case that is not the user's, then the case itself.
     pub(crate) fn search_case(&self, ev: &Event) -> SearchCase<'_> {
         let typed = self.typed_case(ev);
         let personnel = self.personnel_for(&ev.user);

@@ -1951,3 +1951,19 @@ fn claim_number_read_out_by_a_caller() {
         ],
     );
 }
+
+/// A supervisor reviews a report's claim (cw1's CLM-0000101, personnel `supervisor` E10)
+/// and opens the claimant it lists (v01): the team's work is the supervisor's too. The same
+/// claim typed for someone it does not list (v02) is borrowed, and a claim of someone the
+/// supervisor does not supervise (v03) is not theirs.
+#[test]
+fn supervisor_reviewing_a_reports_case() {
+    let alerts = audit_fixture("classes/supervisor_reviewing_a_reports_case", None);
+    assert_alerts(
+        &alerts,
+        vec![
+            key("no_case", "not_assigned", "sup1", &["v02"]),
+            key("no_case", "not_assigned", "sup1", &["v03"]),
+        ],
+    );
+}
