@@ -627,32 +627,31 @@ impl Resolver {
         let who = self
             .cases
             .asker(&ev.user, personnel.map(|p| p.employee_id.as_str()));
-        // Work the agency exempts needs no case, so a case typed with it is a reference
-        // (the claim a caller reads out to the contact centre), not the justification: it
-        // is not judged. Otherwise a typed case that does not exist, was not open or is not
-        // the user's is suspect whoever was looked up, and whatever other case of the
-        // user's lists the person: the case typed is the justification the record keeps,
-        // and a made-up or borrowed one is the finding.
+        // A typed case that does not exist, was not open or is not the user's is suspect
+        // whoever was looked up, and whatever other case of the user's lists the person:
+        // the case typed is the justification the record keeps, and a made-up or borrowed
+        // one is the finding. Work the agency exempts needs no case, so a real case typed
+        // with it is a reference (the claim a caller reads out to the contact centre), not
+        // the justification: only a case that does not exist is judged there.
         let exempt = self.exemption(ev, action);
-        if exempt.is_none() {
-            if let Some(t) = typed {
-                match self.bad_case(t, &who, ev.ts) {
-                    // A supervisor's review of a report's case, of a person it lists.
-                    Some(CaseStatus::NotAssigned { case_id })
-                        if query.is_identifying()
-                            && self.reviews(t, personnel, ev.ts)
-                            && self.cases.case_lists(
-                                t,
-                                query,
-                                &self.names,
-                                &self.config.identity,
-                            ) =>
-                    {
-                        return CaseStatus::Explained { case_id };
-                    }
-                    Some(bad) => return bad,
-                    None => {}
+        if let Some(t) = typed {
+            match self.bad_case(t, &who, ev.ts) {
+                // A supervisor's review of a report's case, of a person it lists.
+                Some(CaseStatus::NotAssigned { case_id })
+                    if query.is_identifying()
+                        && self.reviews(t, personnel, ev.ts)
+                        && self
+                            .cases
+                            .case_lists(t, query, &self.names, &self.config.identity) =>
+                {
+                    return CaseStatus::Explained { case_id };
                 }
+                // Exempt work's case is a reference, but one to nothing when the case
+                // does not exist: made up, whatever the purpose.
+                Some(bad) if exempt.is_none() || matches!(bad, CaseStatus::UnknownCase { .. }) => {
+                    return bad
+                }
+                _ => {}
             }
         }
         // Then explained: a lookup of a subject of any case the user works, open at the
@@ -808,8 +807,9 @@ impl Resolver {
         Some(self.cases.typed_with_key(text, &key))
     }
 
-    /// The case behind a search, checked in the same order as [`CaseStatus`]: exemptions
-    /// first, then a typed case that is not the user's, then the case itself.
+    /// The case behind a search, checked in the same order as [`CaseStatus`]: a typed case
+    /// that is not the user's first (with exempt work, only one that does not exist), then
+    /// exemptions, then the case itself.
     pub(crate) fn search_case(&self, ev: &Event) -> SearchCase<'_> {
         let typed = self.typed_case(ev);
         let personnel = self.personnel_for(&ev.user);
@@ -817,16 +817,21 @@ impl Resolver {
             .cases
             .asker(&ev.user, personnel.map(|p| p.employee_id.as_str()));
         let action = ev.action.to_ascii_lowercase();
-        if let Some(by) = self.exemption(ev, &action) {
-            return SearchCase::Exempt { by };
-        }
+        let exempt = self.exemption(ev, &action);
         if let Some(t) = typed {
-            if let Some(kind) = self.bad_case(t, &who, ev.ts).and_then(|s| s.no_case_kind()) {
+            // As for lookups: exempt work's real case is a reference, a made-up one is not.
+            let bad = self
+                .bad_case(t, &who, ev.ts)
+                .filter(|s| exempt.is_none() || matches!(s, CaseStatus::UnknownCase { .. }));
+            if let Some(kind) = bad.and_then(|s| s.no_case_kind()) {
                 return SearchCase::Invalid {
                     kind,
                     case_id: self.cases.canonical(t),
                 };
             }
+        }
+        if let Some(by) = exempt {
+            return SearchCase::Exempt { by };
         }
         match typed {
             None => SearchCase::None,

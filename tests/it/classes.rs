@@ -1934,9 +1934,10 @@ fn rural_route_box_said_another_way() {
 
 /// A contact-centre agent verifies whoever calls, a purpose the agency exempts from needing
 /// a case, and types the claim number the caller reads out: someone else's open claim (c01)
-/// or the caller's closed one (c02). Work that needs no case is not judged by the case typed
-/// with it. The same claims typed as the justification of work that needs one are someone
-/// else's (c03, `not_assigned`) and closed (c04, `closed_case`).
+/// or the caller's closed one (c02). Work that needs no case is not judged by the real case
+/// typed with it; a claim number that does not exist refers to nothing and is still
+/// `unknown_case` (c05). The same claims typed as the justification of work that needs one
+/// are someone else's (c03, `not_assigned`) and closed (c04, `closed_case`).
 #[test]
 fn claim_number_read_out_by_a_caller() {
     let alerts = audit_fixture(
@@ -1948,6 +1949,7 @@ fn claim_number_read_out_by_a_caller() {
         vec![
             key("no_case", "not_assigned", "agent1", &["c03"]),
             key("no_case", "closed_case", "agent1", &["c04"]),
+            key("no_case", "unknown_case", "agent1", &["c05"]),
         ],
     );
 }
