@@ -165,6 +165,20 @@ pub struct Resolved<'r> {
     pub case: CaseStatus,
 }
 
+/// What exempts a lookup from needing a case: the setting (`purpose`, `system`, `action`)
+/// and the value the event gave.
+struct Exemption<'a> {
+    what: &'static str,
+    value: &'a str,
+}
+
+impl Exemption<'_> {
+    /// As the summary and alerts say it: `purpose TRAFFIC_STOP`.
+    fn phrase(&self) -> String {
+        format!("{} {}", self.what, self.value)
+    }
+}
+
 /// Reference data indexed for resolution.
 #[derive(Debug)]
 pub struct Resolver {
@@ -630,12 +644,10 @@ impl Resolver {
         // A typed case that does not exist, was not open or is not the user's is suspect
         // whoever was looked up, and whatever other case of the user's lists the person:
         // the case typed is the justification the record keeps, and a made-up or borrowed
-        // one is the finding. Work the agency exempts needs no case, so a real case typed
-        // with it is a reference (the claim a caller reads out to the contact centre), not
-        // the justification: only a case that does not exist is judged there.
+        // one is the finding (with exempt work, only a made-up one: `bad_case`).
         let exempt = self.exemption(ev, action);
         if let Some(t) = typed {
-            match self.bad_case(t, &who, ev.ts) {
+            match self.bad_case(t, &who, ev.ts, exempt.is_some()) {
                 // A supervisor's review of a report's case, of a person it lists.
                 Some(CaseStatus::NotAssigned { case_id })
                     if query.is_identifying()
@@ -646,12 +658,8 @@ impl Resolver {
                 {
                     return CaseStatus::Explained { case_id };
                 }
-                // Exempt work's case is a reference, but one to nothing when the case
-                // does not exist: made up, whatever the purpose.
-                Some(bad) if exempt.is_none() || matches!(bad, CaseStatus::UnknownCase { .. }) => {
-                    return bad
-                }
-                _ => {}
+                Some(bad) => return bad,
+                None => {}
             }
         }
         // Then explained: a lookup of a subject of any case the user works, open at the
@@ -663,8 +671,8 @@ impl Resolver {
                 };
             }
         }
-        if let Some(by) = exempt {
-            return CaseStatus::Exempt { by };
+        if let Some(e) = exempt {
+            return CaseStatus::Exempt { by: e.phrase() };
         }
         let Some(t) = typed else {
             return CaseStatus::Missing;
@@ -731,6 +739,7 @@ impl Resolver {
         t: Typed<'_>,
         who: &Asker,
         ts: chrono::DateTime<chrono::Utc>,
+        exempt: bool,
     ) -> Option<CaseStatus> {
         let checked = self.cases.has_assignments();
         // Written out only for a finding: most typed cases are fine.
@@ -750,6 +759,10 @@ impl Resolver {
             }
             CaseState::Open(_) | CaseState::Unchecked(_) => return None,
         })
+        // Work the agency exempts needs no case: a real case typed with it is a reference
+        // (the claim a caller reads out to the contact centre), not the justification, but
+        // one that does not exist refers to nothing and is made up, whatever the purpose.
+        .filter(|s| !exempt || matches!(s, CaseStatus::UnknownCase { .. }))
     }
 
     /// Whether the typed case is assigned at `ts` to someone the user supervises (personnel
@@ -778,22 +791,26 @@ impl Resolver {
     }
 
     /// What exempts an event from needing a case (`[no_case]` `exempt_purposes`,
-    /// `exempt_systems`, `exempt_actions`; `action` in lower case), said as the summary and
-    /// alerts say it (`purpose TRAFFIC_STOP`); `None` when nothing does.
-    fn exemption(&self, ev: &Event, action: &str) -> Option<String> {
+    /// `exempt_systems`, `exempt_actions`; `action` in lower case); `None` when nothing
+    /// does. Borrowed: the sentence ([`Exemption::phrase`]) is written out only where the
+    /// status is `Exempt`, not for every exempt lookup a case then explains.
+    fn exemption<'a>(&self, ev: &'a Event, action: &'a str) -> Option<Exemption<'a>> {
         let by = [
             (ev.purpose.as_deref(), &self.exempt_purposes, "purpose"),
             (ev.system.as_deref(), &self.exempt_systems, "system"),
         ];
         for (v, list, what) in by {
             if let Some(v) = v.filter(|v| list.contains(&code_key(v))) {
-                return Some(format!("{what} {v}"));
+                return Some(Exemption { what, value: v });
             }
         }
         self.exempt_actions
             .iter()
             .any(|a| a == action)
-            .then(|| format!("action {action}"))
+            .then_some(Exemption {
+                what: "action",
+                value: action,
+            })
     }
 
     /// The case typed with an event, looked up once; `None` when nothing was typed or a
@@ -819,10 +836,7 @@ impl Resolver {
         let action = ev.action.to_ascii_lowercase();
         let exempt = self.exemption(ev, &action);
         if let Some(t) = typed {
-            // As for lookups: exempt work's real case is a reference, a made-up one is not.
-            let bad = self
-                .bad_case(t, &who, ev.ts)
-                .filter(|s| exempt.is_none() || matches!(s, CaseStatus::UnknownCase { .. }));
+            let bad = self.bad_case(t, &who, ev.ts, exempt.is_some());
             if let Some(kind) = bad.and_then(|s| s.no_case_kind()) {
                 return SearchCase::Invalid {
                     kind,
@@ -830,8 +844,8 @@ impl Resolver {
                 };
             }
         }
-        if let Some(by) = exempt {
-            return SearchCase::Exempt { by };
+        if let Some(e) = exempt {
+            return SearchCase::Exempt { by: e.phrase() };
         }
         match typed {
             None => SearchCase::None,
