@@ -8,7 +8,9 @@
 //!
 //! Pure functions of their inputs: no state, no clock, no I/O.
 
-use statrs::distribution::{ChiSquared, ContinuousCDF, DiscreteCDF, NegativeBinomial, Poisson};
+use statrs::distribution::{
+    Binomial, ChiSquared, ContinuousCDF, DiscreteCDF, NegativeBinomial, Poisson,
+};
 
 /// Below this coefficient of variation a history is treated as if it varied this much:
 /// a handful of identical days must not make a slightly busier day look impossible.
@@ -179,6 +181,16 @@ impl Swing {
         substantive.iter().map(|x| x / median).collect()
     }
 
+    /// A member's usual day, the median of their substantive days, as [`Swing::ratios`]
+    /// measures against; `None` where those would be empty.
+    pub(crate) fn level(days: &[f64], min_member_days: usize) -> Option<f64> {
+        let mut sorted = days.to_vec();
+        sorted.sort_by(f64::total_cmp);
+        let substantive = substantive(&sorted);
+        let median = quantile_sorted(substantive, 0.5);
+        (substantive.len() >= min_member_days.max(2) && median >= MIN_SWING_LEVEL).then_some(median)
+    }
+
     /// The swing of a unit from its members' [`Swing::ratios`]; `None` under `min_days` of
     /// them. The top 5 % are left out when twenty or more remain, as in
     /// [`CountModel::fit`], and the spread is the smaller of the standard deviation and the
@@ -260,6 +272,19 @@ pub(crate) fn quantile(sample: &[f64], q: f64) -> f64 {
     let mut s = sample.to_vec();
     s.sort_by(f64::total_cmp);
     quantile_sorted(&s, q)
+}
+
+/// The sign test: how likely `above` or more of `above + below` values are above a level
+/// that each is equally likely to fall either side of (binomial upper tail at one half).
+pub(crate) fn sign_test_upper(above: u64, below: u64) -> f64 {
+    let n = above + below;
+    if above == 0 {
+        return 1.0;
+    }
+    match Binomial::new(0.5, n) {
+        Ok(b) => b.sf(above - 1),
+        Err(_) => 1.0,
+    }
 }
 
 /// Benjamini–Hochberg: which of `p` are discoveries at false discovery rate `q`.
@@ -394,6 +419,16 @@ mod tests {
         assert_eq!(quantile(&[3.0, 1.0, 2.0], 0.5), 2.0);
         assert_eq!(quantile(&[0.0, 10.0], 0.95), 9.5);
         assert_eq!(quantile(&[], 0.5), 0.0);
+    }
+
+    #[test]
+    fn sign_test_is_the_binomial_tail_at_one_half() {
+        assert_eq!(sign_test_upper(0, 10), 1.0);
+        assert!((sign_test_upper(1, 0) - 0.5).abs() < 1e-12);
+        // Ten of ten above: 2^-10.
+        assert!((sign_test_upper(10, 0) - 1.0 / 1024.0).abs() < 1e-12);
+        // Half above is what chance gives.
+        assert!(sign_test_upper(25, 25) > 0.5);
     }
 
     #[test]

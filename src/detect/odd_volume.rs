@@ -8,7 +8,9 @@
 //! with fewer than `baseline.min_user_days` active days is judged against the unit, with
 //! their own few days as a veto, so a new user is covered from their first day. Daily
 //! counts (`daily_count`, `distinct_subjects`) use a negative binomial per user and per unit
-//! with Benjamini–Hochberg across the users judged that day; `burst`, `off_hours` and
+//! with Benjamini–Hochberg across the users judged that day, each day's counts first
+//! divided by how much busier than usual the agency as a whole was that day
+//! ([`DayEffects`]: a filing deadline is everyone's day, not anyone's misuse); `burst`, `off_hours` and
 //! `export` compare single events or windows with thresholds derived from the same history
 //! at the start of the day. Every alert states the observed value, the baseline and,
 //! where a model was used, the p-value.
@@ -28,7 +30,8 @@ use super::{
 };
 use crate::alert::Severity;
 use crate::baseline::model::{
-    benjamini_hochberg, format_p, poisson_critical, poisson_upper_tail, quantile, CountModel, Swing,
+    benjamini_hochberg, format_p, poisson_critical, poisson_upper_tail, quantile, sign_test_upper,
+    CountModel, Swing,
 };
 use crate::baseline::UserDay;
 use crate::config::{BaselineConfig, Config, OddVolumeConfig};
@@ -39,7 +42,7 @@ use crate::refs::login_key;
 pub(crate) const DOC: DetectorDoc = DetectorDoc {
     name: "odd_volume",
     kinds: &["daily_count", "burst", "off_hours", "distinct_subjects", "export"],
-    what: "A user's lookups in a day far above their own history (for a user with fewer than `min_user_days` active days, against their own few days as their level, with the day-to-day swing of their unit's members, each measured against their own usual day, or their own median spread where it is wider, so that one earlier busy day does not hide the next, but only on a day out of the ordinary for their unit too; for a user with none, against the unit, and while the unit's history spans fewer than `min_peer_distinct_days` days against its member-days so far (half of `min_peer_days` of them are enough), today's included and the user's own left out, the day then needing the minimum ratio above the unit's 95th percentile), by a negative binomial test with Benjamini–Hochberg control across the users of the day (`daily_count`); far more typed queries within `burst_window_minutes` than the user's (or unit's) usual hourly rate allows, a query sent to several systems within two seconds counting once, or `burst_no_baseline_lookups` lookups counting every system's answer, a pace beyond work by hand, and that many alone before any history (`burst`); `off_hours_min_lookups` or more lookups in a day at hours of the day where the user (from three active days and a hundred lookups) has almost never worked, or (from two such days) never within two hours, or, short of that, at which none of the days of work by the user and their unit shows any work (a unit history spanning `min_user_days` days, or two of the user's own days in a younger one, however light), a login's lookups after its holder left (terminated or on leave) not counted, since they are `inactive_account` and the holder's hours say nothing of whoever uses it, and none raised on a day when three or more members of one unit are off their hours together: the unit's shift changed (`off_hours`); many distinct people looked up without a case that explains it (people named by an identifier, a date of birth or a given name: a surname alone, with an initial or not, is a search and names nobody), against the user's usual breadth (`distinct_subjects`); one event returning far more records (`result_count`) than the user and their unit ever do, the unit judged from `min_peer_days` member-days over three days or more, and before that, at the end of the day, from `min_peer_days` member-days so far, today's included, against `export_young_ratio` times their largest result under `export_min_rows` unless a tenth of them reach it (`export`). A unit serves as a baseline for counts from `min_peer_distinct_days` days of its members' work, so a newcomer and a new deployment are judged from the first days. A case id does not make volume legitimate: every lookup counts.",
+    what: "A user's lookups in a day far above their own history (for a user with fewer than `min_user_days` active days, against their own few days as their level, with the day-to-day swing of their unit's members, each measured against their own usual day, or their own median spread where it is wider, so that one earlier busy day does not hide the next, but only on a day out of the ordinary for their unit too; for a user with none, against the unit, and while the unit's history spans fewer than `min_peer_distinct_days` days against its member-days so far (half of `min_peer_days` of them are enough), today's included and the user's own left out, the day then needing the minimum ratio above the unit's 95th percentile), by a negative binomial test with Benjamini–Hochberg control across the users of the day, a day on which more of the agency's users than chance allows were above their usual day (a filing deadline, a backlog) counting each day as a multiple of the median user's, and earlier such days likewise (`daily_count`); far more typed queries within `burst_window_minutes` than the user's (or unit's) usual hourly rate allows, a query sent to several systems within two seconds counting once, or `burst_no_baseline_lookups` lookups counting every system's answer, a pace beyond work by hand, and that many alone before any history (`burst`); `off_hours_min_lookups` or more lookups in a day at hours of the day where the user (from three active days and a hundred lookups) has almost never worked, or (from two such days) never within two hours, or, short of that, at which none of the days of work by the user and their unit shows any work (a unit history spanning `min_user_days` days, or two of the user's own days in a younger one, however light), a login's lookups after its holder left (terminated or on leave) not counted, since they are `inactive_account` and the holder's hours say nothing of whoever uses it, and none raised on a day when three or more members of one unit are off their hours together: the unit's shift changed (`off_hours`); many distinct people looked up without a case that explains it (people named by an identifier, a date of birth or a given name: a surname alone, with an initial or not, is a search and names nobody), against the user's usual breadth, an agency-wide busy day counted as for `daily_count` (`distinct_subjects`); one event returning far more records (`result_count`) than the user and their unit ever do, the unit judged from `min_peer_days` member-days over three days or more, and before that, at the end of the day, from `min_peer_days` member-days so far, today's included, against `export_young_ratio` times their largest result under `export_min_rows` unless a tenth of them reach it (`export`). A unit serves as a baseline for counts from `min_peer_distinct_days` days of its members' work, so a newcomer and a new deployment are judged from the first days. A case id does not make volume legitimate: every lookup counts.",
     why: "Browsing, bulk harvesting and exports for sale or for a third party show up as volume before anything else; hours nobody works are when misuse hopes not to be seen.",
     false_positives: "A new duty (a task force, a records backlog) or a permanent move to night shifts looks odd until the history catches up (`history_days`); a user with too little history is compared with a unit whose work differs from theirs; one-off legitimate bulk exports. Public holidays and quiet days only make later days look less odd, never more.",
     tuning: "`[odd_volume]` sets the false discovery rate, minimum counts and ratios of every kind; `[baseline]` how much history is kept and needed. `custodes baseline` builds the history from earlier logs so the first audited night is judged too.",
@@ -172,6 +175,99 @@ struct Pools<'a> {
     unit_of: HashMap<&'a str, String>,
     /// User active today -> their own earlier days in the window.
     own: HashMap<&'a str, Vec<[f64; 2]>>,
+    /// How much busier than usual the agency was on each day; every value above is
+    /// already divided by its day's effect.
+    effects: DayEffects,
+}
+
+/// How unlikely by chance the share of users above their usual day must be for a day to be
+/// the agency's ([`DayEffects`]): on an ordinary day each user's day is as likely to fall
+/// either side of their median, and a median of fifty ratios drifts a few per cent either
+/// way, which must not move anyone's judgement (a light user's level of five lookups a
+/// day, divided by 1.03, would no longer be a level at all).
+const DAY_EFFECT_P: f64 = 0.001;
+
+/// How much busier than usual the agency as a whole was on a day, per value of
+/// [`Pools::values`]: the median, over the users at work that day who have a usual day of
+/// their own ([`Swing::level`], from [`MIN_OWN_EVIDENCE`] days), of their day as a multiple
+/// of it, once at least `min_peer_days` users say so and more of them are above their usual
+/// day than chance allows (a sign test at [`DAY_EFFECT_P`]).
+///
+/// A benefits agency's filing deadline, a holiday weekend's backlog or a storm has every
+/// caseworker and agent at two or three times their usual day. Each of them judged alone
+/// would be a discovery, and together they are the agency's day, not anyone's misuse. So a
+/// day's counts are divided by the day's effect before they are judged, and earlier days are
+/// divided by theirs before they become a baseline, so that one deadline in the history
+/// does not widen everyone's spread either. Half of the agency would have to misuse the
+/// same day for the median to move. An effect is never below one: a quiet Saturday makes
+/// nobody's day look busier than it was.
+#[derive(Debug)]
+struct DayEffects {
+    by_date: HashMap<NaiveDate, [f64; 2]>,
+    /// Today's effect, and how many users' days it was measured on.
+    today: [f64; 2],
+    today_users: [usize; 2],
+}
+
+impl Default for DayEffects {
+    fn default() -> Self {
+        DayEffects {
+            by_date: HashMap::default(),
+            today: [1.0; 2],
+            today_users: [0; 2],
+        }
+    }
+}
+
+impl DayEffects {
+    fn measure<'a>(
+        days: &[(&'a str, Vec<(NaiveDate, [f64; 2])>)],
+        today: impl Fn(&'a str) -> Option<[f64; 2]>,
+        min_users: usize,
+    ) -> DayEffects {
+        let mut by_date: HashMap<NaiveDate, [Vec<f64>; 2]> = HashMap::default();
+        let mut now: [Vec<f64>; 2] = Default::default();
+        for (u, own) in days {
+            let today = today(u);
+            for col in 0..2 {
+                let values: Vec<f64> = own.iter().map(|(_, v)| v[col]).collect();
+                let Some(level) = Swing::level(&values, MIN_OWN_EVIDENCE) else {
+                    continue;
+                };
+                for (d, v) in own {
+                    by_date.entry(*d).or_default()[col].push(v[col] / level);
+                }
+                if let Some(t) = today {
+                    now[col].push(t[col] / level);
+                }
+            }
+        }
+        let effect = |ratios: &[f64]| {
+            let above = ratios.iter().filter(|&&r| r > 1.0).count() as u64;
+            let below = ratios.iter().filter(|&&r| r < 1.0).count() as u64;
+            if ratios.len() >= min_users.max(1) && sign_test_upper(above, below) < DAY_EFFECT_P {
+                quantile(ratios, 0.5).max(1.0)
+            } else {
+                1.0
+            }
+        };
+        DayEffects {
+            by_date: by_date
+                .into_iter()
+                .map(|(d, r)| (d, [effect(&r[0]), effect(&r[1])]))
+                .collect(),
+            today: [effect(&now[0]), effect(&now[1])],
+            today_users: [now[0].len(), now[1].len()],
+        }
+    }
+
+    /// An earlier day's values as they would read on an ordinary day.
+    fn adjust(&self, date: NaiveDate, v: [f64; 2]) -> [f64; 2] {
+        match self.by_date.get(&date) {
+            Some(f) => [v[0] / f[0], v[1] / f[1]],
+            None => v,
+        }
+    }
 }
 
 impl Pools<'_> {
@@ -566,14 +662,30 @@ impl OddVolume {
         everyone.extend(cx.tally.users.keys().map(String::as_str));
         everyone.sort_unstable();
         everyone.dedup();
-        for u in everyone {
+        let days: Vec<(&str, Vec<(NaiveDate, [f64; 2])>)> = everyone
+            .into_iter()
+            .map(|u| {
+                let days = cx
+                    .history
+                    .user_days(u, day)
+                    .map(|(d, r)| (d, Pools::values(r)))
+                    .collect();
+                (u, days)
+            })
+            .collect();
+        pools.effects = DayEffects::measure(
+            &days,
+            |u| cx.tally.users.get(u).map(|t| Pools::values(&t.row())),
+            self.base.min_peer_days,
+        );
+        for (u, days) in days {
             let unit = unit_of(cx.resolver, u);
             let sample = pools.units.entry(unit.clone()).or_default();
             let unit_dates = dates.entry(unit.clone()).or_default();
             let active_today = cx.tally.users.contains_key(u);
             let mut own = Vec::new();
-            for (d, r) in cx.history.user_days(u, day) {
-                let v = Pools::values(r);
+            for (d, v) in days {
+                let v = pools.effects.adjust(d, v);
                 sample.0.push(v);
                 unit_dates.push(d);
                 own.push(v);
@@ -668,7 +780,7 @@ impl OddVolume {
                     young_samples
                         .entry(unit.as_str())
                         .or_default()
-                        .push(Pools::values(&t.row())[col]);
+                        .push(Pools::values(&t.row())[col] / pools.effects.today[col]);
                 }
             }
         }
@@ -689,6 +801,8 @@ impl OddVolume {
             user: &'a str,
             swing: Option<Swing>,
             v: u32,
+            /// The count as judged: `v` over the day's effect.
+            x: u64,
             p: f64,
             own: Option<CountModel>,
             peer: Option<CountModel>,
@@ -703,6 +817,8 @@ impl OddVolume {
                 continue;
             };
             let v = Pools::values(&t.row())[col] as u32;
+            // The day as it would read on an ordinary day of the agency's ([`DayEffects`]).
+            let vf = f64::from(v) / pools.effects.today[col];
             let own_sample: Vec<f64> = pools
                 .own
                 .get(u.as_str())
@@ -725,7 +841,7 @@ impl OddVolume {
                 .flatten()
                 .and_then(|sample| {
                     let mut others = sample.clone();
-                    if let Some(i) = others.iter().position(|&x| x == f64::from(v)) {
+                    if let Some(i) = others.iter().position(|&x| x == vf) {
                         others.swap_remove(i);
                     }
                     let m = CountModel::fit(&others, young_min)?;
@@ -734,7 +850,7 @@ impl OddVolume {
                 });
             let unit_days = unit_models.get(unit.as_str()).or(young_fit.as_ref());
             let peer = unit_days.map(|(m, _)| m.clone());
-            let x = u64::from(v);
+            let x = vf.round() as u64;
             // A user with enough history is judged by it: their own days model their job
             // better than a unit mixing analysts and part-timers. The unit is quoted for
             // context. Without any history of their own the unit judges.
@@ -753,7 +869,7 @@ impl OddVolume {
                 // ([`Swing`]); the user's level stays their own.
                 (Some(o), Some(_)) => {
                     let days = unit_days.map_or(&[][..], |(_, d)| d.as_slice());
-                    let p = if share_reaching(days, f64::from(v)) >= UNIT_ORDINARY {
+                    let p = if share_reaching(days, vf) >= UNIT_ORDINARY {
                         1.0
                     } else if let Some(s) = unit_swing.get(unit.as_str()) {
                         swing = Some(s.clone());
@@ -778,11 +894,12 @@ impl OddVolume {
                 (Some(o), None) => (o.upper_tail(x), o.median),
                 _ => continue,
             };
-            let big_enough = v >= min_abs && f64::from(v) >= min_ratio * reference.max(1.0);
+            let big_enough = v >= min_abs && vf >= min_ratio * reference.max(1.0);
             judged.push(Judged {
                 user: u,
                 swing,
                 v,
+                x,
                 p,
                 own,
                 peer,
@@ -836,15 +953,24 @@ impl OddVolume {
                     }
                 ));
             }
+            let effect = pools.effects.today[col];
+            let agency_day = if effect > 1.0 {
+                format!(
+                    ", {} at the agency's usual pace (the users at work that day did {:.1} times their usual day, the median of {})",
+                    j.x, effect, pools.effects.today_users[col]
+                )
+            } else {
+                String::new()
+            };
             let reason = format!(
-                "{} {noun} on {day}; {}; p = {} (negative binomial), a discovery at a {}% false discovery rate across the {n_judged} users judged that day.",
+                "{} {noun} on {day}{agency_day}; {}; p = {} (negative binomial), a discovery at a {}% false discovery rate across the {n_judged} users judged that day.",
                 j.v,
                 basis.join(" and "),
                 format_p(j.p),
                 self.cfg.fdr * 100.0,
             );
             let reference = j.own.as_ref().or(j.peer.as_ref()).map_or(1.0, |m| m.median);
-            let severity = if f64::from(j.v) >= 2.0 * min_ratio * reference.max(1.0) {
+            let severity = if j.x as f64 >= 2.0 * min_ratio * reference.max(1.0) {
                 Severity::High
             } else {
                 Severity::Medium
@@ -867,14 +993,24 @@ impl OddVolume {
                 "unit_baseline": j.peer.as_ref().map(model_json),
                 "unit_swing": j.swing.as_ref().map(|s| json!({"cv": round2(s.cv), "member_days": s.days})),
                 "p_value": j.p,
-                "test": format!("negative binomial upper tail against the user's own days (with fewer than min_user_days of them, their level with the day-to-day swing of the unit's members, and only a count out of the ordinary for the unit too, one reached by under {UNIT_ORDINARY} of the unit's member-days or by fewer than two of them, is judged; with none, against the unit's member-days); Benjamini-Hochberg across the users judged that day"),
-                "unit_p_value": j.peer.as_ref().map(|m| m.upper_tail(u64::from(j.v))),
+                "test": format!("negative binomial upper tail against the user's own days (with fewer than min_user_days of them, their level with the day-to-day swing of the unit's members, and only a count out of the ordinary for the unit too, one reached by under {UNIT_ORDINARY} of the unit's member-days or by fewer than two of them, is judged; with none, against the unit's member-days); each day's counts, today's and the history's, divided first by that day's effect across the agency when most users were busier than usual, see agency_day); Benjamini-Hochberg across the users judged that day"),
+                "unit_p_value": j.peer.as_ref().map(|m| m.upper_tail(j.x)),
                 "fdr": self.cfg.fdr,
                 "users_judged": n_judged,
             });
             // Said only when it holds, so mature units' evidence reads as before.
             if let (true, Some(_), Some(obj)) = (j.young, &j.peer, evidence.as_object_mut()) {
                 obj.insert("unit_baseline_includes_today".into(), json!(true));
+            }
+            if let (true, Some(obj)) = (effect > 1.0, evidence.as_object_mut()) {
+                obj.insert(
+                    "agency_day".into(),
+                    json!({
+                        "effect": round2(effect),
+                        "users": pools.effects.today_users[col],
+                        "judged_as": j.x,
+                    }),
+                );
             }
             out.push(DayFinding {
                 kind: kind.into(),
@@ -1307,6 +1443,75 @@ impl Detector for OddVolume {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Twelve users' ordinary days (about 40) on the 1st to 8th, all of them at three
+    /// times that on the 9th; `today` is the 10th.
+    fn twelve_users(today: impl Fn(usize) -> f64) -> DayEffects {
+        let names: Vec<String> = (0..12).map(|i| format!("u{i}")).collect();
+        let days: Vec<(&str, Vec<(NaiveDate, [f64; 2])>)> = names
+            .iter()
+            .enumerate()
+            .map(|(i, u)| {
+                let own = (1..=9)
+                    .map(|d| {
+                        let usual = 40.0 + ((i * 7 + d * 3) % 9) as f64 - 4.0;
+                        let v = if d == 9 { 3.0 * usual } else { usual };
+                        (
+                            NaiveDate::from_ymd_opt(2024, 5, d as u32).unwrap(),
+                            [v, 0.0],
+                        )
+                    })
+                    .collect();
+                (u.as_str(), own)
+            })
+            .collect();
+        DayEffects::measure(
+            &days,
+            |u| {
+                let i: usize = u[1..].parse().ok()?;
+                Some([today(i), 0.0])
+            },
+            10,
+        )
+    }
+
+    #[test]
+    fn a_day_most_of_the_agency_is_busier_is_the_agencys() {
+        let e = twelve_users(|_| 41.0);
+        let deadline = NaiveDate::from_ymd_opt(2024, 5, 9).unwrap();
+        let ordinary = NaiveDate::from_ymd_opt(2024, 5, 8).unwrap();
+        let f = e.by_date[&deadline][0];
+        assert!((2.8..3.2).contains(&f), "{f}");
+        assert_eq!(e.adjust(ordinary, [40.0, 3.0]), [40.0, 3.0]);
+        // Values nobody has a level for (a column of zeros) are never scaled.
+        assert_eq!(e.by_date[&deadline][1], 1.0);
+        // An ordinary today: about half above their level, half below.
+        assert_eq!(e.today, [1.0, 1.0]);
+        assert_eq!(e.today_users, [12, 0]);
+    }
+
+    #[test]
+    fn a_few_users_busier_do_not_make_the_agencys_day() {
+        // Three of twelve at five times their day: the median user is at their usual.
+        let e = twelve_users(|i| if i < 3 { 200.0 } else { 40.0 });
+        assert_eq!(e.today[0], 1.0);
+        // Everyone a little busier, by chance as often as not: no effect either.
+        let e = twelve_users(|i| if i % 2 == 0 { 44.0 } else { 37.0 });
+        assert_eq!(e.today[0], 1.0);
+        // Too few users to say: with a minimum of ten, nine busy users are nobody's day.
+        let names: Vec<String> = (0..9).map(|i| format!("u{i}")).collect();
+        let days: Vec<(&str, Vec<(NaiveDate, [f64; 2])>)> = names
+            .iter()
+            .map(|u| {
+                let own = (1..=5)
+                    .map(|d| (NaiveDate::from_ymd_opt(2024, 5, d).unwrap(), [40.0, 0.0]))
+                    .collect();
+                (u.as_str(), own)
+            })
+            .collect();
+        let e = DayEffects::measure(&days, |_| Some([120.0, 0.0]), 10);
+        assert_eq!(e.today[0], 1.0);
+    }
 
     #[test]
     fn night_workers_nights_are_usual_and_their_afternoons_are_not() {

@@ -1969,3 +1969,65 @@ fn supervisor_reviewing_a_reports_case() {
         ],
     );
 }
+
+/// A benefits agency's filing deadline: twelve caseworkers work about 40 lookups a day for
+/// eight days, then all of them about three and a half times that on the deadline (day 9).
+/// Nobody is raised for it: it is the agency's day, not anyone's. On that day cw01 does 600,
+/// fifteen times their usual and over four times the deadline's pace, and is raised; the
+/// deadline in the history does not hide cw12's 150 lookups on the ordinary day after it
+/// either. (Ten times their usual would be under three times the deadline's pace, the
+/// minimum ratio: on such a day it is not out of the ordinary enough.)
+#[test]
+fn filing_deadline_day_across_the_agency() {
+    let users: Vec<String> = (1..=12).map(|i| format!("cw{i:02}")).collect();
+    let names: Vec<&str> = users.iter().map(String::as_str).collect();
+    let mut ev = String::new();
+    for day in 1..=10usize {
+        for (i, u) in names.iter().enumerate() {
+            let usual = 40 + (i * 7 + day * 3) % 9 - 4;
+            let n = match (day, *u) {
+                (9, "cw01") => 600,
+                (9, _) => usual * 7 / 2,
+                (10, "cw12") => 150,
+                _ => usual,
+            };
+            // Spread over nine hours of the working day: no burst, no odd hour.
+            let step = 9 * 3600 / n;
+            for k in 0..n {
+                let s = 8 * 3600 + k * step + i;
+                let ts = format!(
+                    "2024-05-{day:02}T{:02}:{:02}:{:02}Z",
+                    s / 3600,
+                    s / 60 % 60,
+                    s % 60
+                );
+                lookup(&mut ev, &format!("{u}-{day}-{k}"), &ts, u, "R-1", 2);
+            }
+        }
+    }
+    let (_dir, alerts) = audit_built(&unit_refs(&names, "CLAIMS"), &ev);
+    assert_eq!(
+        volume_kinds(&alerts),
+        vec![
+            ("daily_count".to_string(), "cw01".to_string()),
+            ("daily_count".to_string(), "cw12".to_string()),
+        ]
+    );
+    // The deadline is stated in cw01's reason and evidence.
+    let cw01 = alerts
+        .iter()
+        .find(|a| a["user"] == "cw01" && a["kind"] == "daily_count")
+        .expect("cw01's alert");
+    let effect = cw01["evidence"]["agency_day"]["effect"]
+        .as_f64()
+        .unwrap_or_else(|| panic!("agency_day.effect in {}", cw01["evidence"]));
+    assert!((3.0..4.0).contains(&effect), "{effect}");
+    assert_eq!(cw01["evidence"]["agency_day"]["users"], 12);
+    assert!(
+        cw01["reason"]
+            .as_str()
+            .is_some_and(|r| r.contains("at the agency's usual pace")),
+        "{}",
+        cw01["reason"]
+    );
+}
