@@ -10,7 +10,7 @@ use crate::identity::{CaseStatus, Resolved};
 pub(crate) const DOC: DetectorDoc = DetectorDoc {
     name: "no_case",
     kinds: &["missing", "unknown_case", "closed_case", "not_assigned", "subject_not_in_case"],
-    what: "A lookup (or a bulk export, which may name nobody) that no case explains: no case id, a case id that does not exist, a case not open at the time, a case the user is not assigned to, or a valid case that does not list the person looked up (a cover case).",
+    what: "A lookup (or a bulk export, which may name nobody) that no case explains: no case id, a case id that does not exist, a case not open at the time, a case the user is not assigned to, or a valid case that does not list the person looked up (a cover case). A bulk export that names nobody and whose `KEY=VALUE` criteria scope it to the user's own personnel unit (`REPORT=UNIT_CASELOAD UNIT=CAP-SNAP`) is a view of the unit's own work and needs no case; its size is still judged by `odd_volume` `export`.",
     why: "Inspections found searches with no case or purpose behind them and no supervisory review; a documented purpose is what makes a lookup defensible.",
     false_positives: "Work that needs no case but is not configured as exempt (roadside checks, dispatch); case-subject lists that are incomplete (`subject_not_in_case`).",
     tuning: "`no_case.exempt_purposes`, `no_case.exempt_systems`, `no_case.exempt_actions`, `no_case.check_subjects`.",

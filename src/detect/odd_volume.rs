@@ -993,7 +993,7 @@ impl OddVolume {
                 "unit_baseline": j.peer.as_ref().map(model_json),
                 "unit_swing": j.swing.as_ref().map(|s| json!({"cv": round2(s.cv), "member_days": s.days})),
                 "p_value": j.p,
-                "test": format!("negative binomial upper tail against the user's own days (with fewer than min_user_days of them, their level with the day-to-day swing of the unit's members, and only a count out of the ordinary for the unit too, one reached by under {UNIT_ORDINARY} of the unit's member-days or by fewer than two of them, is judged; with none, against the unit's member-days); each day's counts, today's and the history's, divided first by that day's effect across the agency when most users were busier than usual, see agency_day); Benjamini-Hochberg across the users judged that day"),
+                "test": format!("negative binomial upper tail against the user's own days (with fewer than min_user_days of them, their level with the day-to-day swing of the unit's members, and only a count out of the ordinary for the unit too, one reached by under {UNIT_ORDINARY} of the unit's member-days or by fewer than two of them, is judged; with none, against the unit's member-days); each day's counts, today's and the history's, first divided by that day's effect across the agency where more users than chance allows were above their usual day, see agency_day; Benjamini-Hochberg across the users judged that day"),
                 "unit_p_value": j.peer.as_ref().map(|m| m.upper_tail(j.x)),
                 "fdr": self.cfg.fdr,
                 "users_judged": n_judged,

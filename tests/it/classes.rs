@@ -2031,3 +2031,22 @@ fn filing_deadline_day_across_the_agency() {
         cw01["reason"]
     );
 }
+
+/// A supervisor's standing reports name nobody and carry no case: the caseload of their
+/// own unit (u01, `UNIT=CAP-SNAP`) and its callback queue (u02, `TEAM='cap snap'`, the same
+/// code however written) are views of the unit's own work, as a case would be. Another
+/// unit's caseload (u03) is not theirs; a records clerk's free-text person export (u04)
+/// names no unit even though its words include `RECORDS`, the clerk's unit; a lookup of a
+/// person (u05) is a lookup whatever else its text says. A report scoped to the clerk's
+/// own section (u06) is theirs.
+#[test]
+fn report_on_the_users_own_unit() {
+    let alerts = audit_fixture("classes/report_on_the_users_own_unit", None);
+    assert_alerts(
+        &alerts,
+        vec![
+            key("no_case", "missing", "rec1", &["u04"]),
+            key("no_case", "missing", "sup1", &["u03", "u05"]),
+        ],
+    );
+}
