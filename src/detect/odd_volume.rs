@@ -18,7 +18,7 @@
 //! Thresholds are fixed for the whole day from the days before it, so the order of users
 //! within a day never matters; nothing here reads the clock.
 
-use std::collections::VecDeque;
+use std::collections::{BTreeMap, VecDeque};
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use rustc_hash::FxHashMap as HashMap;
@@ -42,7 +42,7 @@ use crate::refs::login_key;
 pub(crate) const DOC: DetectorDoc = DetectorDoc {
     name: "odd_volume",
     kinds: &["daily_count", "burst", "off_hours", "distinct_subjects", "export"],
-    what: "A user's lookups in a day far above their own history (for a user with fewer than `min_user_days` active days, against their own few days as their level, with the day-to-day swing of their unit's members, each measured against their own usual day, or their own median spread where it is wider, so that one earlier busy day does not hide the next, but only on a day out of the ordinary for their unit too; for a user with none, against the unit, and while the unit's history spans fewer than `min_peer_distinct_days` days against its member-days so far (half of `min_peer_days` of them are enough), today's included and the user's own left out, the day then needing the minimum ratio above the unit's 95th percentile), by a negative binomial test with Benjamini–Hochberg control across the users of the day, a day on which more of the agency's users than chance allows were above their usual day (a filing deadline, a backlog) counting each day as a multiple of the median user's, and earlier such days likewise (`daily_count`); far more typed queries within `burst_window_minutes` than the user's (or unit's) usual hourly rate allows, a query sent to several systems within two seconds counting once, or `burst_no_baseline_lookups` lookups counting every system's answer, a pace beyond work by hand, and that many alone before any history (`burst`); `off_hours_min_lookups` or more lookups in a day at hours of the day where the user (from three active days and a hundred lookups) has almost never worked, or (from two such days) never within two hours, or, short of that, at which none of the days of work by the user and their unit shows any work (a unit history spanning `min_user_days` days, or two of the user's own days in a younger one, however light), a login's lookups after its holder left (terminated or on leave) not counted, since they are `inactive_account` and the holder's hours say nothing of whoever uses it, and none raised on a day when three or more members of one unit are off their hours together: the unit's shift changed (`off_hours`); many distinct people looked up without a case that explains it (people named by an identifier, a date of birth or a given name: a surname alone, with an initial or not, is a search and names nobody), against the user's usual breadth, an agency-wide busy day counted as for `daily_count` (`distinct_subjects`); one event returning far more records (`result_count`) than the user and their unit ever do, the unit judged from `min_peer_days` member-days over three days or more, and before that, at the end of the day, from `min_peer_days` member-days so far, today's included, against `export_young_ratio` times their largest result under `export_min_rows` unless a tenth of them reach it (`export`). A unit serves as a baseline for counts from `min_peer_distinct_days` days of its members' work, so a newcomer and a new deployment are judged from the first days. A case id does not make volume legitimate: every lookup counts.",
+    what: "A user's lookups in a day far above their own history (for a user with fewer than `min_user_days` active days, against their own few days as their level, with the day-to-day swing of their unit's members, each measured against their own usual day, or their own median spread where it is wider, so that one earlier busy day does not hide the next, but only on a day out of the ordinary for their unit too; for a user with none, against the unit, and while the unit's history spans fewer than `min_peer_distinct_days` days against its member-days so far (half of `min_peer_days` of them are enough), today's included and the user's own left out, the day then needing the minimum ratio above the unit's 95th percentile), by a negative binomial test with Benjamini–Hochberg control across the users of the day, a day on which more of the agency's users than chance allows were above their usual day (a filing deadline, a backlog) counting each day as a multiple of the median user's, and earlier such days likewise (`daily_count`); far more typed queries within `burst_window_minutes` than the user's (or unit's) usual hourly rate allows, a query sent to several systems within two seconds counting once, or `burst_no_baseline_lookups` lookups counting every system's answer, a pace beyond work by hand, and that many alone before any history, while a login whose ordinary days (the median of three or more) already run beyond that pace in their busiest window, an interface or a batch job, is judged against `burst_min_ratio` times its own usual run (`burst`); `off_hours_min_lookups` or more lookups in a day at hours of the day where the user (from three active days and a hundred lookups) has almost never worked, or (from two such days) never within two hours, or, short of that, at which none of the days of work by the user and their unit shows any work (a unit history spanning `min_user_days` days, or two of the user's own days in a younger one, however light), a login's lookups after its holder left (terminated or on leave) not counted, since they are `inactive_account` and the holder's hours say nothing of whoever uses it, and none raised on a day when three or more members of one unit are off their hours together: the unit's shift changed (`off_hours`); many distinct people looked up without a case that explains it (people named by an identifier, a date of birth or a given name: a surname alone, with an initial or not, is a search and names nobody), against the user's usual breadth, an agency-wide busy day counted as for `daily_count` (`distinct_subjects`); one event returning far more records (`result_count`) than the user and their unit ever do, the unit judged from `min_peer_days` member-days over three days or more, and before that, at the end of the day, from `min_peer_days` member-days so far, today's included, against `export_young_ratio` times their largest result under `export_min_rows` unless a tenth of them reach it (`export`). A unit serves as a baseline for counts from `min_peer_distinct_days` days of its members' work, so a newcomer and a new deployment are judged from the first days. A case id does not make volume legitimate: every lookup counts.",
     why: "Browsing, bulk harvesting and exports for sale or for a third party show up as volume before anything else; hours nobody works are when misuse hopes not to be seen.",
     false_positives: "A new duty (a task force, a records backlog) or a permanent move to night shifts looks odd until the history catches up (`history_days`); a user with too little history is compared with a unit whose work differs from theirs; one-off legitimate bulk exports. Public holidays and quiet days only make later days look less odd, never more.",
     tuning: "`[odd_volume]` sets the false discovery rate, minimum counts and ratios of every kind; `[baseline]` how much history is kept and needed. `custodes baseline` builds the history from earlier logs so the first audited night is judged too.",
@@ -329,6 +329,9 @@ struct BurstBar {
     /// Lookups a window holds at the usual rate (the Poisson mean).
     expected: f64,
     basis: Basis,
+    /// The login's usual busiest window, when it is beyond work by hand (an interface or
+    /// batch job): the bar is `burst_min_ratio` times it.
+    machine_pace: Option<f64>,
 }
 
 /// How large a result is an `export` for one user on one day.
@@ -389,6 +392,8 @@ struct UserState {
     /// The day's largest window: every lookup, and typed queries only.
     burst_peak: usize,
     burst_peak_typed: usize,
+    /// The day's largest window, flagged or not: the login's pace ([`OddVolume::paces`]).
+    day_peak: usize,
     off: Vec<(DateTime<Utc>, String)>,
     exports: Vec<(DateTime<Utc>, String, u64)>,
 }
@@ -401,6 +406,10 @@ pub(crate) struct OddVolume {
     users: HashMap<String, UserState>,
     /// Unit -> norm of its members' earlier days, computed once a day.
     units: HashMap<String, Norm>,
+    /// Login key -> its busiest `burst_window_minutes` of each earlier day in the history
+    /// window: the pace of an interface or batch job, which hourly rates cannot show (two
+    /// hundred lookups in ten minutes once a night is a rate of two hundred an hour).
+    paces: HashMap<String, BTreeMap<NaiveDate, u32>>,
 }
 
 impl OddVolume {
@@ -413,6 +422,7 @@ impl OddVolume {
             day: None,
             users: HashMap::default(),
             units: HashMap::default(),
+            paces: HashMap::default(),
         }
     }
 
@@ -557,6 +567,7 @@ impl OddVolume {
                     need_all: need.max(c.burst_no_baseline_lookups),
                     expected,
                     basis,
+                    machine_pace: None,
                 })
             }
             // No history yet (a new agency, a new unit): a pace nobody keeps up by hand is
@@ -568,9 +579,30 @@ impl OddVolume {
                     need_all: need,
                     expected: 0.0,
                     basis: Basis::None,
+                    machine_pace: None,
                 })
             }
         };
+        // A login whose ordinary day already runs beyond any pace of work by hand in its
+        // busiest window (the median of at least [`MIN_OWN_EVIDENCE`] days) is an interface
+        // or a batch job: its nightly run of two hundred is its job, and a burst is far more
+        // than its own usual run. A person's usual busiest minutes never reach that pace, so
+        // this never lowers, nor even changes, a person's bar.
+        let machine_pace = self.paces.get(user).and_then(|p| {
+            let peaks: Vec<f64> = p.range(..day).map(|(_, &n)| f64::from(n)).collect();
+            (peaks.len() >= MIN_OWN_EVIDENCE)
+                .then(|| quantile(&peaks, 0.5))
+                .filter(|&m| m >= f64::from(c.burst_no_baseline_lookups))
+        });
+        let burst = burst.map(|mut b| {
+            if let Some(m) = machine_pace {
+                let bar = (c.burst_min_ratio * m).ceil() as u32;
+                b.need = b.need.max(bar);
+                b.need_all = b.need_all.max(bar);
+                b.machine_pace = Some(m);
+            }
+            b
+        });
         // Hours of work are a rhythm. Enough of the user's own lookups show it (a day
         // worker's three days say their nights are unusual). Short of that, the days
         // themselves do: the user's few days and their unit's member-days, as presence
@@ -1124,6 +1156,7 @@ impl Detector for OddVolume {
             // query to two or three systems. Against a pace nobody keeps up by hand, every
             // system's answer: a scrape sent to four systems pulls four records a person.
             let all = s.recent.len();
+            s.day_peak = s.day_peak.max(all);
             let typed = all.saturating_sub(s.recent_fan_out);
             if typed >= bar.need as usize || all >= bar.need_all as usize {
                 s.burst_peak = s.burst_peak.max(all);
@@ -1172,6 +1205,7 @@ impl Detector for OddVolume {
                     need_all,
                     expected,
                     basis,
+                    machine_pace,
                 } = bar;
                 // Without a baseline there is no model, hence no p-value to state. The
                 // usual rate counts every lookup, so the window does too.
@@ -1207,7 +1241,9 @@ impl Detector for OddVolume {
                         s.burst.len(),
                         format_ts(&first),
                         format_ts(&last),
-                        if basis == Basis::None {
+                        if let Some(m) = machine_pace {
+                            format!("this login's ordinary days already run {} lookups in their busiest {minutes} minutes (the median day), beyond any pace of work by hand, as an interface or a batch job does; {need_all} is the alert threshold.", fmt_num(m))
+                        } else if basis == Basis::None {
                             format!("there is no history yet to compare with, and {need_all} lookups in {minutes} minutes (one every {} seconds) is beyond any pace of work by hand.", minutes * 60 / i64::from(need_all.max(1)))
                         } else {
                             format!("at {} usual rate about {} would be expected, and {need} typed queries, or {need_all} lookups counting every system a query was sent to, is the alert threshold; p = {} (Poisson).",
@@ -1227,6 +1263,7 @@ impl Detector for OddVolume {
                         "baseline": basis,
                         "unit": l.unit,
                         "p_value": p_value,
+                        "machine_pace": machine_pace,
                     }),
                 });
             }
@@ -1393,8 +1430,21 @@ impl Detector for OddVolume {
                 keep
             });
         }
+        // Each login's pace today, kept over the history window.
+        let oldest = day - Duration::days(i64::from(self.base.history_days));
+        for (u, s) in &self.users {
+            if s.day_peak > 0 {
+                let paces = self.paces.entry(u.clone()).or_default();
+                paces.insert(day, u32::try_from(s.day_peak).unwrap_or(u32::MAX));
+            }
+        }
+        self.paces.retain(|_, p| {
+            p.retain(|d, _| *d > oldest);
+            !p.is_empty()
+        });
         // The day is judged: keep only what the next day needs (open burst windows).
         self.users.retain(|_, s| {
+            s.day_peak = 0;
             s.burst.clear();
             s.burst_peak = 0;
             s.burst_peak_typed = 0;
@@ -1418,7 +1468,9 @@ impl Detector for OddVolume {
             .into_iter()
             .map(|(u, s)| (u.clone(), json!({"login": s.login, "recent": s.recent})))
             .collect();
-        Some(json!({ "burst_windows": saved }))
+        // Sorted by login so that a state file is the same for the same history.
+        let paces: BTreeMap<&String, &BTreeMap<NaiveDate, u32>> = self.paces.iter().collect();
+        Some(json!({ "burst_windows": saved, "paces": paces }))
     }
 
     fn restore(&mut self, saved: &Value) -> Result<(), SavedStateError> {
@@ -1435,6 +1487,11 @@ impl Detector for OddVolume {
             st.recent_flagged = s.recent.iter().take_while(|r| r.flagged).count();
             st.recent_fan_out = s.recent.iter().filter(|r| r.fan_out).count();
             st.recent = s.recent;
+        }
+        // States saved before paces were kept have none: they are learnt again.
+        if saved.get("paces").is_some() {
+            let paces: BTreeMap<String, BTreeMap<NaiveDate, u32>> = saved_field(saved, "paces")?;
+            self.paces = paces.into_iter().collect();
         }
         Ok(())
     }

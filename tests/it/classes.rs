@@ -2050,3 +2050,88 @@ fn report_on_the_users_own_unit() {
         ],
     );
 }
+
+/// An interface job's nightly batches: 200 lookups in under seven minutes on each of
+/// `nights`, then, if `runaway`, 1,000 in ten minutes on the night after.
+fn interface_job_nights(nights: std::ops::RangeInclusive<usize>, runaway: bool) -> String {
+    let mut ev = String::new();
+    let last = *nights.end();
+    let runs = nights
+        .map(|day| (day, 200, 2.0))
+        .chain(runaway.then_some((last + 1, 1000, 0.6)));
+    for (day, n, step) in runs {
+        for k in 0..n {
+            let s = (3.0 * 3600.0 + k as f64 * step) as usize;
+            let ts = format!(
+                "2024-05-{day:02}T{:02}:{:02}:{:02}Z",
+                s / 3600,
+                s / 60 % 60,
+                s % 60
+            );
+            lookup(&mut ev, &format!("j{day}-{k}"), &ts, "svc1", "R-1", 1);
+        }
+    }
+    ev
+}
+
+/// The days (`YYYY-MM-DD`) of a run's `burst` alerts, in order.
+fn burst_days(alerts: &[Value]) -> Vec<String> {
+    alerts
+        .iter()
+        .filter(|a| a["kind"] == "burst")
+        .map(|a| a["window_start"].as_str().unwrap_or_default()[..10].to_string())
+        .collect()
+}
+
+/// An interface job's login runs its nightly batch: 200 lookups in under seven minutes,
+/// every night. Its first three nights are raised, as any such pace is with nothing to
+/// compare it with; from the fourth, its own ordinary nights say that this pace is its job.
+/// On the eighth night it runs 1,000 in ten minutes, five times its usual run, and is raised
+/// again.
+#[test]
+fn nightly_interface_job_at_machine_pace() {
+    let ev = interface_job_nights(1..=7, true);
+    let (_dir, alerts) = audit_built(&unit_refs(&["svc1"], "IT-BATCH"), &ev);
+    assert_eq!(
+        burst_days(&alerts),
+        vec!["2024-05-01", "2024-05-02", "2024-05-03", "2024-05-08"]
+    );
+    let last = alerts
+        .iter()
+        .rfind(|a| a["kind"] == "burst")
+        .expect("the eighth night's burst");
+    assert_eq!(last["evidence"]["machine_pace"], 200.0);
+    assert_eq!(last["evidence"]["threshold_all_systems"], 800);
+}
+
+/// The same job audited night by night with `--state`: the state carries the job's pace,
+/// so its fourth night is as quiet as in one long run.
+#[test]
+fn nightly_interface_job_at_machine_pace_night_by_night() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for (name, text) in unit_refs(&["svc1"], "IT-BATCH") {
+        write(&dir.path().join("refs").join(name), &text);
+    }
+    let state = dir.path().join("state.json");
+    let run = |nights: std::ops::RangeInclusive<usize>, name: &str| -> Vec<Value> {
+        let events = dir.path().join(format!("{name}.jsonl"));
+        write(&events, &interface_job_nights(nights, false));
+        let out = dir.path().join(format!("{name}-alerts.jsonl"));
+        custodes()
+            .args(["audit", "--quiet", "--refs"])
+            .arg(dir.path().join("refs"))
+            .arg("--state")
+            .arg(&state)
+            .arg("--out")
+            .arg(&out)
+            .arg(&events)
+            .assert()
+            .success();
+        read_jsonl(&out)
+    };
+    assert_eq!(
+        burst_days(&run(1..=3, "first")),
+        vec!["2024-05-01", "2024-05-02", "2024-05-03"]
+    );
+    assert_eq!(burst_days(&run(4..=4, "fourth")), Vec::<String>::new());
+}
