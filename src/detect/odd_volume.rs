@@ -180,6 +180,9 @@ struct Pools<'a> {
     effects: DayEffects,
 }
 
+/// One user's earlier days in the window, with their [`Pools::values`].
+type DatedValues = Vec<(NaiveDate, [f64; 2])>;
+
 /// How unlikely by chance the share of users above their usual day must be for a day to be
 /// the agency's ([`DayEffects`]): on an ordinary day each user's day is as likely to fall
 /// either side of their median, and a median of fifty ratios drifts a few per cent either
@@ -221,7 +224,7 @@ impl Default for DayEffects {
 
 impl DayEffects {
     fn measure<'a>(
-        days: &[(&'a str, Vec<(NaiveDate, [f64; 2])>)],
+        days: &[(&'a str, DatedValues)],
         today: impl Fn(&'a str) -> Option<[f64; 2]>,
         min_users: usize,
     ) -> DayEffects {
@@ -694,7 +697,7 @@ impl OddVolume {
         everyone.extend(cx.tally.users.keys().map(String::as_str));
         everyone.sort_unstable();
         everyone.dedup();
-        let days: Vec<(&str, Vec<(NaiveDate, [f64; 2])>)> = everyone
+        let days: Vec<(&str, DatedValues)> = everyone
             .into_iter()
             .map(|u| {
                 let days = cx
@@ -1060,6 +1063,15 @@ impl OddVolume {
     }
 }
 
+/// A burst's evidence with the login's machine pace, said only when it set the bar (so that
+/// everyone else's evidence reads as before).
+fn with_machine_pace(mut evidence: Value, pace: Option<f64>) -> Value {
+    if let (Some(m), Some(obj)) = (pace, evidence.as_object_mut()) {
+        obj.insert("machine_pace".into(), json!(m));
+    }
+    evidence
+}
+
 /// The share of a unit's member-days (ascending) that reach `v`: how often the unit's
 /// members have such a day anyway; 0 when fewer than two do ([`UNIT_ORDINARY`]). Counted,
 /// not fitted: a fitted tail is thinnest exactly where this question is asked.
@@ -1252,7 +1264,7 @@ impl Detector for OddVolume {
                                 format_p(p))
                         },
                     ),
-                    evidence: json!({
+                    evidence: with_machine_pace(json!({
                         "peak_in_window": s.burst_peak,
                         "typed_in_peak_window": s.burst_peak_typed,
                         "window_minutes": minutes,
@@ -1263,8 +1275,7 @@ impl Detector for OddVolume {
                         "baseline": basis,
                         "unit": l.unit,
                         "p_value": p_value,
-                        "machine_pace": machine_pace,
-                    }),
+                    }), machine_pace),
                 });
             }
             if let (Some(h), Some((first, last))) = (&l.hours, span(&s.off)) {
@@ -1505,7 +1516,7 @@ mod tests {
     /// times that on the 9th; `today` is the 10th.
     fn twelve_users(today: impl Fn(usize) -> f64) -> DayEffects {
         let names: Vec<String> = (0..12).map(|i| format!("u{i}")).collect();
-        let days: Vec<(&str, Vec<(NaiveDate, [f64; 2])>)> = names
+        let days: Vec<(&str, DatedValues)> = names
             .iter()
             .enumerate()
             .map(|(i, u)| {
@@ -1557,7 +1568,7 @@ mod tests {
         assert_eq!(e.today[0], 1.0);
         // Too few users to say: with a minimum of ten, nine busy users are nobody's day.
         let names: Vec<String> = (0..9).map(|i| format!("u{i}")).collect();
-        let days: Vec<(&str, Vec<(NaiveDate, [f64; 2])>)> = names
+        let days: Vec<(&str, DatedValues)> = names
             .iter()
             .map(|u| {
                 let own = (1..=5)
