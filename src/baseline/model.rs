@@ -277,12 +277,16 @@ pub(crate) fn quantile(sample: &[f64], q: f64) -> f64 {
 /// The sign test: how likely `above` or more of `above + below` values are above a level
 /// that each is equally likely to fall either side of (binomial upper tail at one half).
 pub(crate) fn sign_test_upper(above: u64, below: u64) -> f64 {
-    let n = above + below;
-    if above == 0 {
+    binomial_upper(above, above + below, 0.5)
+}
+
+/// How likely `k` or more of `n` are, each independently with probability `p`.
+pub(crate) fn binomial_upper(k: u64, n: u64, p: f64) -> f64 {
+    if k == 0 {
         return 1.0;
     }
-    match Binomial::new(0.5, n) {
-        Ok(b) => b.sf(above - 1),
+    match Binomial::new(p.clamp(0.0, 1.0), n) {
+        Ok(b) => b.sf(k - 1),
         Err(_) => 1.0,
     }
 }
@@ -429,6 +433,11 @@ mod tests {
         assert!((sign_test_upper(10, 0) - 1.0 / 1024.0).abs() < 1e-12);
         // Half above is what chance gives.
         assert!(sign_test_upper(25, 25) > 0.5);
+        // Three of thirty at one in five hundred each: about 3e-5.
+        let p = binomial_upper(3, 30, 0.002);
+        assert!((2e-5..5e-5).contains(&p), "{p}");
+        assert_eq!(binomial_upper(0, 30, 0.002), 1.0);
+        assert_eq!(binomial_upper(31, 30, 0.5), 0.0);
     }
 
     #[test]

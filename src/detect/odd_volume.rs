@@ -20,7 +20,7 @@
 
 use std::collections::{BTreeMap, VecDeque};
 
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono::{DateTime, Duration, NaiveDate, Timelike, Utc};
 use rustc_hash::FxHashMap as HashMap;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
@@ -30,8 +30,8 @@ use super::{
 };
 use crate::alert::Severity;
 use crate::baseline::model::{
-    benjamini_hochberg, format_p, poisson_critical, poisson_upper_tail, quantile, sign_test_upper,
-    CountModel, Swing,
+    benjamini_hochberg, binomial_upper, format_p, poisson_critical, poisson_upper_tail, quantile,
+    sign_test_upper, CountModel, Swing,
 };
 use crate::baseline::UserDay;
 use crate::config::{BaselineConfig, Config, OddVolumeConfig};
@@ -42,7 +42,7 @@ use crate::refs::login_key;
 pub(crate) const DOC: DetectorDoc = DetectorDoc {
     name: "odd_volume",
     kinds: &["daily_count", "burst", "off_hours", "distinct_subjects", "export"],
-    what: "A user's lookups in a day far above their own history (for a user with fewer than `min_user_days` active days, against their own few days as their level, with the day-to-day swing of their unit's members, each measured against their own usual day, or their own median spread where it is wider, so that one earlier busy day does not hide the next, but only on a day out of the ordinary for their unit too; for a user with none, against the unit, and while the unit's history spans fewer than `min_peer_distinct_days` days against its member-days so far (half of `min_peer_days` of them are enough), today's included and the user's own left out, the day then needing the minimum ratio above the unit's 95th percentile), by a negative binomial test with Benjamini–Hochberg control across the users of the day, a day on which more of the agency's users than chance allows were above their usual day (a filing deadline, a backlog) counting each day as a multiple of the median user's, and earlier such days likewise (`daily_count`); far more typed queries within `burst_window_minutes` than the user's (or unit's) usual hourly rate allows, a query sent to several systems within two seconds counting once, or `burst_no_baseline_lookups` lookups counting every system's answer, a pace beyond work by hand, and that many alone before any history, while a login whose ordinary days (the median of three or more) already run beyond that pace in their busiest window, an interface or a batch job, is judged against `burst_min_ratio` times its own usual run (`burst`); `off_hours_min_lookups` or more lookups in a day at hours of the day where the user (from three active days and a hundred lookups) has almost never worked, or (from two such days) never within two hours, or, short of that, at which none of the days of work by the user and their unit shows any work (a unit history spanning `min_user_days` days, or two of the user's own days in a younger one, however light), a login's lookups after its holder left (terminated or on leave) not counted, since they are `inactive_account` and the holder's hours say nothing of whoever uses it, and none raised on a day when three or more members of one unit are off their hours together: the unit's shift changed (`off_hours`); many distinct people looked up without a case that explains it (people named by an identifier, a date of birth or a given name: a surname alone, with an initial or not, is a search and names nobody), against the user's usual breadth, an agency-wide busy day counted as for `daily_count` (`distinct_subjects`); one event returning far more records (`result_count`) than the user and their unit ever do, the unit judged from `min_peer_days` member-days over three days or more, and before that, at the end of the day, from `min_peer_days` member-days so far, today's included, against `export_young_ratio` times their largest result under `export_min_rows` unless a tenth of them reach it (`export`). A unit serves as a baseline for counts from `min_peer_distinct_days` days of its members' work, so a newcomer and a new deployment are judged from the first days. A case id does not make volume legitimate: every lookup counts.",
+    what: "A user's lookups in a day far above their own history (for a user with fewer than `min_user_days` active days, against their own few days as their level, with the day-to-day swing of their unit's members, each measured against their own usual day, or their own median spread where it is wider, so that one earlier busy day does not hide the next, but only on a day out of the ordinary for their unit too; for a user with none, against the unit, and while the unit's history spans fewer than `min_peer_distinct_days` days against its member-days so far (half of `min_peer_days` of them are enough), today's included and the user's own left out, the day then needing the minimum ratio above the unit's 95th percentile), by a negative binomial test with Benjamini–Hochberg control across the users of the day, a day on which more of the agency's users than chance allows were above their usual day (a filing deadline, a backlog) counting each day as a multiple of the median user's, and earlier such days likewise (`daily_count`); far more typed queries within `burst_window_minutes` than the user's (or unit's) usual hourly rate allows, a query sent to several systems within two seconds counting once, or `burst_no_baseline_lookups` lookups counting every system's answer, a pace beyond work by hand, and that many alone before any history, while a login whose ordinary days (the median of three or more) already run beyond that pace in their busiest window, an interface or a batch job, is judged against `burst_min_ratio` times its own usual run (`burst`); `off_hours_min_lookups` or more lookups in a day at hours of the day where the user (from three active days and a hundred lookups) has almost never worked, or (from two such days) never within two hours, or, short of that, at which none of the days of work by the user and their unit shows any work (a unit history spanning `min_user_days` days, or two of the user's own days in a younger one, however light), a login's lookups after its holder left (terminated or on leave) not counted, since they are `inactive_account` and the holder's hours say nothing of whoever uses it, and none raised on a day when three or more members of one unit are off their hours together: the unit's shift changed, nor, on a day when more users are off their hours than the earlier days' rate allows by chance, those whose hours come within an hour of three such users' own: the agency's hours moved, an overtime Saturday or a call-out (`off_hours`); many distinct people looked up without a case that explains it (people named by an identifier, a date of birth or a given name: a surname alone, with an initial or not, is a search and names nobody), against the user's usual breadth, an agency-wide busy day counted as for `daily_count` (`distinct_subjects`); one event returning far more records (`result_count`) than the user and their unit ever do, the unit judged from `min_peer_days` member-days over three days or more, and before that, at the end of the day, from `min_peer_days` member-days so far, today's included, against `export_young_ratio` times their largest result under `export_min_rows` unless a tenth of them reach it (`export`). A unit serves as a baseline for counts from `min_peer_distinct_days` days of its members' work, so a newcomer and a new deployment are judged from the first days. A case id does not make volume legitimate: every lookup counts.",
     why: "Browsing, bulk harvesting and exports for sale or for a third party show up as volume before anything else; hours nobody works are when misuse hopes not to be seen.",
     false_positives: "A new duty (a task force, a records backlog) or a permanent move to night shifts looks odd until the history catches up (`history_days`); a user with too little history is compared with a unit whose work differs from theirs; one-off legitimate bulk exports. Public holidays and quiet days only make later days look less odd, never more.",
     tuning: "`[odd_volume]` sets the false discovery rate, minimum counts and ratios of every kind; `[baseline]` how much history is kept and needed. `custodes baseline` builds the history from earlier logs so the first audited night is judged too.",
@@ -413,6 +413,9 @@ pub(crate) struct OddVolume {
     /// window: the pace of an interface or batch job, which hourly rates cannot show (two
     /// hundred lookups in ten minutes once a night is a rate of two hundred an hour).
     paces: HashMap<String, BTreeMap<NaiveDate, u32>>,
+    /// Day -> users whose hours were judged, and how many of them were off their hours:
+    /// how often anyone is, for [`OddVolume::agency_hours`].
+    hours_days: BTreeMap<NaiveDate, (u32, u32)>,
 }
 
 impl OddVolume {
@@ -426,6 +429,7 @@ impl OddVolume {
             users: HashMap::default(),
             units: HashMap::default(),
             paces: HashMap::default(),
+            hours_days: BTreeMap::new(),
         }
     }
 
@@ -677,6 +681,40 @@ impl OddVolume {
                 young_days: None,
             },
         }
+    }
+
+    /// The `off_hours` findings of a day on which the agency's hours moved: an overtime
+    /// Saturday, a storm or an emergency call-out brings people in at hours they never work,
+    /// from every unit at once. When more users are off their hours (beyond those a unit's
+    /// shift change explains) than the earlier days' rate of it allows by chance (a binomial test at [`DAY_EFFECT_P`], the rate from at
+    /// least `min_peer_distinct_days` earlier days, with one off and one not added so a
+    /// clean history is not a rate of zero), the findings whose hours come within an hour of
+    /// those of [`ROTATION`] or more of the day's findings, their own included, are the
+    /// agency's hours and are not raised. One user's night at other hours, the misuse this
+    /// kind is for, is still raised on such a day.
+    fn agency_hours(&self, day: NaiveDate, judged: u32, off_at: &[(usize, u32)]) -> Vec<usize> {
+        let days = self.hours_days.range(..day).count();
+        if off_at.len() < ROTATION || days < self.base.min_peer_distinct_days {
+            return Vec::new();
+        }
+        let (n, k) = self
+            .hours_days
+            .range(..day)
+            .fold((0u64, 0u64), |(n, k), (_, &(dn, dk))| {
+                (n + u64::from(dn), k + u64::from(dk))
+            });
+        let rate = (k + 1) as f64 / (n + 2) as f64;
+        if binomial_upper(off_at.len() as u64, u64::from(judged), rate) >= DAY_EFFECT_P {
+            return Vec::new();
+        }
+        off_at
+            .iter()
+            .filter(|(_, at)| {
+                let around = within_an_hour(*at);
+                off_at.iter().filter(|(_, b)| around & b != 0).count() >= ROTATION
+            })
+            .map(|(i, _)| *i)
+            .collect()
     }
 
     fn new_day(&mut self, day: NaiveDate) {
@@ -1063,6 +1101,12 @@ impl OddVolume {
     }
 }
 
+/// A set of hours of the day (bit `h` for hour `h`, UTC) widened by an hour either side,
+/// midnight wrapping round.
+fn within_an_hour(at: u32) -> u32 {
+    (at | at << 1 | at >> 1 | (at & 1) << 23 | (at >> 23 & 1)) & 0x00FF_FFFF
+}
+
 /// A burst's evidence with the login's machine pace, said only when it set the bar (so that
 /// everyone else's evidence reads as before).
 fn with_machine_pace(mut evidence: Value, pace: Option<f64>) -> Value {
@@ -1204,6 +1248,10 @@ impl Detector for OddVolume {
         let minutes = self.window.num_minutes();
         // Where each off_hours finding of the day is in `out`, and its unit.
         let mut off_hours: Vec<(usize, String)> = Vec::new();
+        // Users whose hours were judged today, and each finding's index with the hours of
+        // the day (UTC) its lookups fall in, as a bit set.
+        let mut hours_judged = 0u32;
+        let mut off_at: Vec<(usize, u32)> = Vec::new();
         for u in users {
             let Some(s) = self.users.get(u) else {
                 continue;
@@ -1278,8 +1326,11 @@ impl Detector for OddVolume {
                     }), machine_pace),
                 });
             }
+            hours_judged += u32::from(l.hours.is_some());
             if let (Some(h), Some((first, last))) = (&l.hours, span(&s.off)) {
                 if s.off.len() >= self.cfg.off_hours_min_lookups as usize {
+                    let at = s.off.iter().fold(0u32, |m, (ts, _)| m | 1 << ts.hour());
+                    off_at.push((out.len(), at));
                     let hours: Vec<usize> = (0..24).filter(|&i| h.unusual[i]).collect();
                     let share = h.max_share * 100.0;
                     let days = h.days;
@@ -1428,11 +1479,16 @@ impl Detector for OddVolume {
         for (_, unit) in &off_hours {
             *per_unit.entry(unit.as_str()).or_default() += 1;
         }
-        let rotated: Vec<usize> = off_hours
+        let mut rotated: Vec<usize> = off_hours
             .iter()
             .filter(|(_, unit)| per_unit.get(unit.as_str()).is_some_and(|&n| n >= ROTATION))
             .map(|(i, _)| *i)
             .collect();
+        // What the units' shifts explain is not counted again as the agency's hours, nor in
+        // how often anyone is off their hours: a rotating squad is not twenty people's nights.
+        off_at.retain(|(i, _)| !rotated.contains(i));
+        rotated.extend(self.agency_hours(day, hours_judged, &off_at));
+        rotated.sort_unstable();
         if !rotated.is_empty() {
             let mut i = 0;
             out.retain(|_| {
@@ -1441,8 +1497,14 @@ impl Detector for OddVolume {
                 keep
             });
         }
-        // Each login's pace today, kept over the history window.
+        // Each login's pace today, and how many were off their hours, kept over the
+        // history window.
         let oldest = day - Duration::days(i64::from(self.base.history_days));
+        if hours_judged > 0 {
+            let off = u32::try_from(off_at.len()).unwrap_or(u32::MAX);
+            self.hours_days.insert(day, (hours_judged, off));
+        }
+        self.hours_days.retain(|d, _| *d > oldest);
         for (u, s) in &self.users {
             if s.day_peak > 0 {
                 let paces = self.paces.entry(u.clone()).or_default();
@@ -1481,7 +1543,11 @@ impl Detector for OddVolume {
             .collect();
         // Sorted by login so that a state file is the same for the same history.
         let paces: BTreeMap<&String, &BTreeMap<NaiveDate, u32>> = self.paces.iter().collect();
-        Some(json!({ "burst_windows": saved, "paces": paces }))
+        Some(json!({
+            "burst_windows": saved,
+            "paces": paces,
+            "off_hours_days": self.hours_days,
+        }))
     }
 
     fn restore(&mut self, saved: &Value) -> Result<(), SavedStateError> {
@@ -1503,6 +1569,9 @@ impl Detector for OddVolume {
         if saved.get("paces").is_some() {
             let paces: BTreeMap<String, BTreeMap<NaiveDate, u32>> = saved_field(saved, "paces")?;
             self.paces = paces.into_iter().collect();
+        }
+        if saved.get("off_hours_days").is_some() {
+            self.hours_days = saved_field(saved, "off_hours_days")?;
         }
         Ok(())
     }
@@ -1541,6 +1610,15 @@ mod tests {
             },
             10,
         )
+    }
+
+    #[test]
+    fn hours_within_an_hour_wrap_round_midnight() {
+        let hours = |v: &[u32]| v.iter().fold(0u32, |m, h| m | 1 << h);
+        assert_eq!(within_an_hour(hours(&[10])), hours(&[9, 10, 11]));
+        assert_eq!(within_an_hour(hours(&[0])), hours(&[23, 0, 1]));
+        assert_eq!(within_an_hour(hours(&[23])), hours(&[22, 23, 0]));
+        assert_eq!(within_an_hour(0), 0);
     }
 
     #[test]

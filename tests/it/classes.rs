@@ -2135,3 +2135,63 @@ fn nightly_interface_job_at_machine_pace_night_by_night() {
     );
     assert_eq!(burst_days(&run(4..=4, "fourth")), Vec::<String>::new());
 }
+
+/// An overtime Saturday: twelve caseworkers in four units work 14:00–22:00 (UTC) on five
+/// weekdays; on the Saturday one from each unit comes in from 08:00 to 11:00, hours none of
+/// them ever works. Four users off their hours at the same hours, from four units (so no
+/// unit's shift changed), on a day when the weekdays saw nobody off their hours, is the
+/// agency's schedule: none of them is raised. A fifth user's twelve lookups at 02:00 that
+/// Saturday, at hours nobody shares, is still raised.
+#[test]
+fn overtime_saturday_across_units() {
+    let users: Vec<String> = (1..=12).map(|i| format!("cw{i:02}")).collect();
+    let mut personnel = PERSONNEL_HEADER.to_string();
+    let mut assignments = String::from("case_id,user,from,to\n");
+    for (i, u) in users.iter().enumerate() {
+        let _ = writeln!(
+            personnel,
+            "{u},E{i},P-E{i},Member{i},Alex,1980-01-{:02},,,,UNIT {},,HQ,active,",
+            i + 1,
+            i % 4
+        );
+        let _ = writeln!(assignments, "C-1,{u},2024-01-01,");
+    }
+    let refs = vec![
+        ("personnel.csv", personnel),
+        (
+            "cases.csv",
+            "case_id,status,opened,closed,unit\nC-1,open,2024-01-01,,UNIT 0\n".to_string(),
+        ),
+        ("case_assignments.csv", assignments),
+    ];
+    let at = |day: usize, minute: usize, sec: usize| {
+        format!(
+            "2024-05-{day:02}T{:02}:{:02}:{sec:02}Z",
+            minute / 60,
+            minute % 60
+        )
+    };
+    let mut ev = String::new();
+    // Monday 6 May to Friday 10 May: 40 lookups each between 14:00 and 22:00.
+    for day in 6..=10usize {
+        for (i, u) in users.iter().enumerate() {
+            for k in 0..40usize {
+                let id = format!("{u}-{day}-{k}");
+                lookup(&mut ev, &id, &at(day, 14 * 60 + k * 12, i), u, "R-1", 2);
+            }
+        }
+    }
+    // Saturday 11 May: cw01–cw04 (one from each unit) from 08:00, cw05 at 02:00.
+    for (i, u) in users.iter().enumerate().take(5) {
+        let start = if i == 4 { 2 * 60 } else { 8 * 60 };
+        for k in 0..12usize {
+            let id = format!("{u}-11-{k}");
+            lookup(&mut ev, &id, &at(11, start + k * 4, i), u, "R-1", 2);
+        }
+    }
+    let (_dir, alerts) = audit_built(&refs, &ev);
+    assert_eq!(
+        volume_kinds(&alerts),
+        vec![("off_hours".to_string(), "cw05".to_string())]
+    );
+}
