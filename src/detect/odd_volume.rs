@@ -1612,6 +1612,30 @@ mod tests {
         )
     }
 
+    /// What the detector learns day by day beyond the shared history (logins' paces, how
+    /// many were off their hours) survives a save and a restore, as `--state` and `watch`
+    /// checkpoints need; a state saved before they were kept restores with none.
+    #[test]
+    fn paces_and_hours_tallies_survive_a_saved_state() {
+        let config = Config::default();
+        let mut v = OddVolume::new(&config);
+        let d = |n: u32| NaiveDate::from_ymd_opt(2024, 5, n).unwrap();
+        v.paces
+            .entry("svc1".into())
+            .or_default()
+            .extend([(d(1), 200), (d(2), 180)]);
+        v.hours_days.extend([(d(1), (30, 0)), (d(2), (29, 1))]);
+        let saved = v.save().expect("saved");
+        let mut back = OddVolume::new(&config);
+        back.restore(&saved).expect("restored");
+        assert_eq!(back.paces, v.paces);
+        assert_eq!(back.hours_days, v.hours_days);
+        let mut old = OddVolume::new(&config);
+        old.restore(&json!({ "burst_windows": {} }))
+            .expect("an older state");
+        assert!(old.paces.is_empty() && old.hours_days.is_empty());
+    }
+
     #[test]
     fn hours_within_an_hour_wrap_round_midnight() {
         let hours = |v: &[u32]| v.iter().fold(0u32, |m, h| m | 1 << h);
