@@ -1233,7 +1233,16 @@ impl Detector for OddVolume {
             }
         }
         if let Some(rows) = a.rows {
-            if rows >= limits.export.need {
+            // With no history to say how large a result is usual, a report on the user's own
+            // unit is judged by its scope: no more than the records the unit's cases hold (a
+            // supervisor's first caseload report of the logs). Once there is history, the
+            // history judges it as any other result.
+            let within_scope = limits.export.young
+                && cx
+                    .resolver
+                    .unit_report_records(ev, r)
+                    .is_some_and(|n| rows <= n);
+            if rows >= limits.export.need && !within_scope {
                 s.exports.push((a.ts, ev.id.clone(), rows));
             }
         }

@@ -695,6 +695,21 @@ impl CaseIndex {
         chain.into_boxed_slice()
     }
 
+    /// How many records a unit's cases hold, open or closed: its cases, or the people they
+    /// list where those are more. What a report on the unit's own work can return.
+    pub(crate) fn unit_records(&self, unit: &str) -> u64 {
+        let Some(&u) = self.units.get(unit_key(unit).as_str()) else {
+            return 0;
+        };
+        let cases = self.by_unit.get(u as usize).map_or(&[][..], Vec::as_slice);
+        let people: usize = cases
+            .iter()
+            .filter_map(|&n| self.entries.get(n as usize))
+            .map(|e| e.subjects.len())
+            .sum();
+        people.max(cases.len()) as u64
+    }
+
     /// An open case at `ts` of one of the units of `chain` ([`CaseIndex::unit_chain`])
     /// that lists a person the query identified (`found`): the person is held in the
     /// unit's own work (an inmate of the jail), whoever in it is assigned. Costs what

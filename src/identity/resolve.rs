@@ -200,6 +200,9 @@ pub struct Resolver {
     /// Personnel unit, as the personnel table writes it -> the units whose open cases
     /// hold the people its exempt routine meets ([`CaseIndex::unit_chain`]).
     unit_chains: HashMap<String, Box<[u32]>>,
+    /// Personnel unit, as the personnel table writes it -> the records its cases hold
+    /// ([`CaseIndex::unit_records`]), for reports on a unit's own work.
+    unit_records: HashMap<String, u64>,
     /// Workstation -> where it is (clients.csv).
     clients: Option<HashMap<String, Client>>,
     names: NameStats,
@@ -383,6 +386,13 @@ impl Resolver {
             .map(|u| (u.to_string(), cases.unit_chain(u)))
             .filter(|(_, chain)| !chain.is_empty())
             .collect();
+        let unit_records = refs
+            .personnel
+            .iter()
+            .filter_map(|p| p.unit.as_deref())
+            .map(|u| (u.to_string(), cases.unit_records(u)))
+            .filter(|(_, n)| *n > 0)
+            .collect();
         let mut reports: HashMap<String, Vec<usize>> = HashMap::default();
         for (i, p) in refs.personnel.iter().enumerate() {
             if let Some(sup) = p.supervisor.as_deref().filter(|s| !s.trim().is_empty()) {
@@ -402,6 +412,7 @@ impl Resolver {
             cases,
             reports,
             unit_chains,
+            unit_records,
             clients,
             names,
             non_lookup: config
@@ -789,6 +800,18 @@ impl Resolver {
         let unit = r.personnel?.unit.as_deref()?;
         let chain = self.unit_chains.get(unit)?;
         self.cases.held_by_unit(chain, ev.ts, &r.subjects)
+    }
+
+    /// For a bulk export that names nobody and is a report on the user's own unit (no case
+    /// typed, its criteria naming the unit: `Exempt` by [`own_unit_scope`]), how many
+    /// records that unit's cases hold: what such a report can return within its scope.
+    pub(crate) fn unit_report_records(&self, ev: &Event, r: &Resolved<'_>) -> Option<u64> {
+        if r.is_lookup || !matches!(r.case, CaseStatus::Exempt { .. }) {
+            return None;
+        }
+        own_unit_scope(ev.query_text.as_deref(), r.personnel)?;
+        let unit = r.personnel?.unit.as_deref()?;
+        self.unit_records.get(unit).copied()
     }
 
     /// What is wrong with a typed case at `ts`: it does not exist (`UnknownCase`), was not

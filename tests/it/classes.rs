@@ -2195,3 +2195,116 @@ fn overtime_saturday_across_units() {
         vec![("off_hours".to_string(), "cw05".to_string())]
     );
 }
+
+/// The logs' first day: ten caseworkers of the unit CAP-SNAP return a handful of rows a
+/// lookup, and their supervisor runs the unit's caseload report (1,200 rows). With no
+/// history to say what is usual, the report is judged by its scope: the unit's 300 cases
+/// list 1,500 people, so 1,200 rows are within it and not an `export`. The same report
+/// returning 20,000 rows is more than the unit holds, and a caseworker's free-text export
+/// of 1,200 person records names no unit, so it is no report on their own: both are
+/// raised.
+#[test]
+fn caseload_report_on_the_logs_first_day() {
+    let mut personnel = PERSONNEL_HEADER.to_string();
+    let mut assignments = String::from("case_id,user,from,to\n");
+    let mut cases = String::from("case_id,status,opened,closed,unit\n");
+    let mut subjects =
+        String::from("case_id,person_id,last_name,first_name,dob,address,phone,plate\n");
+    let workers: Vec<String> = (1..=10).map(|i| format!("cw{i:02}")).collect();
+    for (i, u) in workers
+        .iter()
+        .chain(["sup1".to_string()].iter())
+        .enumerate()
+    {
+        let _ = writeln!(
+            personnel,
+            "{u},E{i},P-E{i},Member{i},Alex,1980-01-{:02},,,,CAP-SNAP,,CAP,active,",
+            i + 1
+        );
+    }
+    let _ = writeln!(
+        personnel,
+        "cw11,E90,P-E90,Clerk,Sam,1975-03-04,,,,CAP-SNAP,,CAP,active,"
+    );
+    for c in 0..300 {
+        let _ = writeln!(cases, "C-{c},open,2024-01-01,,CAP-SNAP");
+        let _ = writeln!(assignments, "C-{c},{},2024-01-01,", workers[c % 10]);
+        for k in 0..5 {
+            let _ = writeln!(subjects, "C-{c},R-{c}-{k},Person{c},Kim{k},1990-01-01,,,");
+        }
+    }
+    let refs = vec![
+        ("personnel.csv", personnel),
+        ("cases.csv", cases),
+        ("case_assignments.csv", assignments),
+        ("case_subjects.csv", subjects),
+    ];
+    let mut ev = String::new();
+    for (i, u) in workers.iter().enumerate() {
+        for k in 0..20 {
+            let c = i + 10 * k;
+            let _ = writeln!(
+                ev,
+                r#"{{"id":"{u}-{k}","ts":"2024-05-06T{:02}:{:02}:00Z","user":"{u}","subject_person_id":"R-{c}-0","case_id":"C-{c}","result_count":{}}}"#,
+                14 + k / 6,
+                (k % 6) * 10,
+                1 + k % 8
+            );
+        }
+    }
+    let report = |id: &str, user: &str, minute: u32, rows: u32, text: &str| {
+        format!(
+            r#"{{"id":"{id}","ts":"2024-05-06T15:{minute:02}:00Z","user":"{user}","action":"export","purpose":"MANAGEMENT_REPORT","result_count":{rows},"query_text":"{text}"}}"#
+        )
+    };
+    let _ = writeln!(
+        ev,
+        "{}",
+        report("x01", "sup1", 5, 1200, "REPORT=UNIT_CASELOAD UNIT=CAP-SNAP")
+    );
+    let _ = writeln!(
+        ev,
+        "{}",
+        report(
+            "x02",
+            "sup1",
+            7,
+            20000,
+            "REPORT=UNIT_CASELOAD UNIT=CAP-SNAP"
+        )
+    );
+    let _ = writeln!(
+        ev,
+        "{}",
+        report(
+            "x03",
+            "cw11",
+            9,
+            1200,
+            "EXPORT PERSON RECORDS WHERE CITY=CAP"
+        )
+    );
+    let (_dir, alerts) = audit_built(&refs, &ev);
+    let exports: Vec<(String, Vec<String>)> = alerts
+        .iter()
+        .filter(|a| a["kind"] == "export")
+        .map(|a| {
+            let ids = a["event_ids"]
+                .as_array()
+                .map(|v| {
+                    v.iter()
+                        .filter_map(|x| x.as_str().map(String::from))
+                        .collect()
+                })
+                .unwrap_or_default();
+            (a["user"].as_str().unwrap_or_default().to_string(), ids)
+        })
+        .collect();
+    assert_eq!(
+        exports,
+        vec![
+            ("sup1".to_string(), vec!["x02".to_string()]),
+            ("cw11".to_string(), vec!["x03".to_string()]),
+        ]
+    );
+}
