@@ -10,10 +10,10 @@
 //! counts (`daily_count`, `distinct_subjects`) use a negative binomial per user and per unit
 //! with Benjamini–Hochberg across the users judged that day, each day's counts first
 //! divided by how much busier than usual the agency as a whole was that day
-//! ([`DayEffects`]: a filing deadline is everyone's day, not anyone's misuse); `burst`, `off_hours` and
-//! `export` compare single events or windows with thresholds derived from the same history
-//! at the start of the day. Every alert states the observed value, the baseline and,
-//! where a model was used, the p-value.
+//! ([`DayEffects`]: a filing deadline is everyone's day, not anyone's misuse); `burst`,
+//! `off_hours` and `export` compare single events or windows with thresholds derived from
+//! the same history at the start of the day. Every alert states the observed value, the
+//! baseline and, where a model was used, the p-value.
 //!
 //! Thresholds are fixed for the whole day from the days before it, so the order of users
 //! within a day never matters; nothing here reads the clock.
@@ -686,9 +686,10 @@ impl OddVolume {
     /// The `off_hours` findings of a day on which the agency's hours moved: an overtime
     /// Saturday, a storm or an emergency call-out brings people in at hours they never work,
     /// from every unit at once. When more users are off their hours (beyond those a unit's
-    /// shift change explains) than the earlier days' rate of it allows by chance (a binomial test at [`DAY_EFFECT_P`], the rate from at
-    /// least `min_peer_distinct_days` earlier days, with one off and one not added so a
-    /// clean history is not a rate of zero), the findings whose hours come within an hour of
+    /// shift change explains) than the earlier days' rate of it allows by chance (a
+    /// binomial test at [`DAY_EFFECT_P`], the rate from at least `min_peer_distinct_days`
+    /// earlier days, with one off and one not added so a clean history is not a rate of
+    /// zero), the findings whose hours come within an hour of
     /// those of [`ROTATION`] or more of the day's findings, their own included, are the
     /// agency's hours and are not raised. One user's night at other hours, the misuse this
     /// kind is for, is still raised on such a day.
