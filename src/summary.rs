@@ -9,7 +9,10 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
+use chrono::NaiveDate;
+
 use crate::alert::{Alert, Severity};
+use crate::detect::DayNote;
 use crate::event::Event;
 use crate::identity::{CaseStatus, Resolved};
 
@@ -54,6 +57,12 @@ pub struct RunStats {
     /// strangers by name alone routinely under that purpose, and did not look the person
     /// up again that day (`detect::routine`).
     pub name_alone_set_aside: u64,
+    /// `off_hours` findings not raised because a unit's shift changed or the agency's hours
+    /// moved that day (`detect::odd_volume`).
+    pub off_hours_set_aside: u64,
+    /// Days whose counts were judged at the agency's pace, with the day's effect (the
+    /// median user's multiple of their usual day).
+    pub agency_days: Vec<(NaiveDate, f64)>,
 }
 
 /// One purpose, system or action carrying at least this share of the lookups without a case
@@ -124,6 +133,17 @@ impl RunStats {
                 )
             })
             .collect()
+    }
+
+    pub(crate) fn record_note(&mut self, note: DayNote) {
+        match note {
+            DayNote::SetAside { kind, count } => {
+                if kind == "off_hours" {
+                    self.off_hours_set_aside += count;
+                }
+            }
+            DayNote::AgencyDay { day, effect } => self.agency_days.push((day, effect)),
+        }
     }
 
     pub(crate) fn record_alert(&mut self, a: &Alert) {
@@ -233,6 +253,30 @@ pub fn render(
             s,
             "  set aside  {} name-only match(es) on exempt lookups by logins whose work there names strangers by name alone (a screening desk): namesakes, most likely; looking the same person up again that day raises them",
             stats.name_alone_set_aside
+        );
+    }
+    if stats.off_hours_set_aside > 0 {
+        let _ = writeln!(
+            s,
+            "  set aside  {} off_hours finding(s) on days when a unit's shift changed or the agency's hours moved (three or more off their hours together)",
+            stats.off_hours_set_aside
+        );
+    }
+    if !stats.agency_days.is_empty() {
+        const SHOWN: usize = 5;
+        let days: Vec<String> = stats
+            .agency_days
+            .iter()
+            .take(SHOWN)
+            .map(|(d, e)| format!("{d} ({e:.1}×)"))
+            .collect();
+        let more = stats.agency_days.len().saturating_sub(SHOWN);
+        let _ = writeln!(
+            s,
+            "  note: daily counts judged at the agency's pace on {} day(s) when most users were busier than usual: {}{}",
+            stats.agency_days.len(),
+            days.join(", "),
+            if more > 0 { format!(" and {more} more") } else { String::new() }
         );
     }
     if !stats.by_detector.is_empty() {

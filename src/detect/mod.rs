@@ -61,6 +61,18 @@ pub(crate) struct Finding {
     pub name_alone_exempt: bool,
 }
 
+/// What a day's judgement did that raised nothing but that the run's summary must say, so
+/// that nothing is set aside without a word.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum DayNote {
+    /// Findings of `kind` that the day explains (a unit's shift change, the agency's hours)
+    /// and that were not raised.
+    SetAside { kind: &'static str, count: u64 },
+    /// The day's counts were judged at the agency's pace: the median user worked `effect`
+    /// times their usual day.
+    AgencyDay { day: NaiveDate, effect: f64 },
+}
+
 /// What a detector judges a whole day (or window) about: an alert in all but its id.
 #[derive(Debug, Clone)]
 pub(crate) struct DayFinding {
@@ -121,6 +133,11 @@ pub(crate) trait Detector: Send {
     fn observe(&mut self, ev: &Event, r: &Resolved<'_>, cx: &Context<'_>, out: &mut Vec<Finding>);
     /// Judges the day that is ending (all its events have been observed).
     fn close_day(&mut self, _day: NaiveDate, _cx: &DayContext<'_>, _out: &mut Vec<DayFinding>) {}
+    /// What the last [`Detector::close_day`] set aside or adjusted, for the summary; taken
+    /// once after each day.
+    fn day_notes(&mut self) -> Vec<DayNote> {
+        Vec::new()
+    }
     /// State that must survive into the next run (open windows); `None` when there is none.
     fn save(&self) -> Option<Value> {
         None
@@ -591,6 +608,9 @@ impl Engine {
                 d.close_day(day, &cx, &mut self.day_scratch);
                 for f in self.day_scratch.drain(..) {
                     closed.push(day_alert(d.name(), day, f, &self.resolver));
+                }
+                for n in d.day_notes() {
+                    self.stats.record_note(n);
                 }
             }
             self.history.commit(&self.tally);

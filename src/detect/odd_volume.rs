@@ -26,7 +26,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use super::{
-    saved_field, Context, DayContext, DayFinding, Detector, DetectorDoc, Finding, SavedStateError,
+    saved_field, Context, DayContext, DayFinding, DayNote, Detector, DetectorDoc, Finding,
+    SavedStateError,
 };
 use crate::alert::Severity;
 use crate::baseline::model::{
@@ -416,6 +417,8 @@ pub(crate) struct OddVolume {
     /// Day -> users whose hours were judged, and how many of them were off their hours:
     /// how often anyone is, for [`OddVolume::agency_hours`].
     hours_days: BTreeMap<NaiveDate, (u32, u32)>,
+    /// What the last day's judgement set aside or adjusted, for the summary.
+    notes: Vec<DayNote>,
 }
 
 impl OddVolume {
@@ -430,6 +433,7 @@ impl OddVolume {
             units: HashMap::default(),
             paces: HashMap::default(),
             hours_days: BTreeMap::new(),
+            notes: Vec::new(),
         }
     }
 
@@ -1251,6 +1255,12 @@ impl Detector for OddVolume {
 
     fn close_day(&mut self, day: NaiveDate, cx: &DayContext<'_>, out: &mut Vec<DayFinding>) {
         let pools = self.pools(day, cx);
+        if pools.effects.today[0] > 1.0 {
+            self.notes.push(DayNote::AgencyDay {
+                day,
+                effect: pools.effects.today[0],
+            });
+        }
         self.judge_counts("daily_count", day, &pools, cx, out);
         self.judge_counts("distinct_subjects", day, &pools, cx, out);
         let mut users: Vec<&String> = self.users.keys().collect();
@@ -1500,6 +1510,10 @@ impl Detector for OddVolume {
         rotated.extend(self.agency_hours(day, hours_judged, &off_at));
         rotated.sort_unstable();
         if !rotated.is_empty() {
+            self.notes.push(DayNote::SetAside {
+                kind: "off_hours",
+                count: rotated.len() as u64,
+            });
             let mut i = 0;
             out.retain(|_| {
                 let keep = rotated.binary_search(&i).is_err();
@@ -1538,6 +1552,10 @@ impl Detector for OddVolume {
         });
         self.units.clear();
         self.day = None;
+    }
+
+    fn day_notes(&mut self) -> Vec<DayNote> {
+        std::mem::take(&mut self.notes)
     }
 
     fn save(&self) -> Option<Value> {

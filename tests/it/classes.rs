@@ -461,6 +461,19 @@ fn audit_built(refs: &[(&str, String)], events: &str) -> (tempfile::TempDir, Vec
     audit_built_with_config(refs, events, "")
 }
 
+/// The summary (stderr) of auditing again, without `--quiet`, what [`audit_built`] wrote.
+fn summary_of(dir: &tempfile::TempDir) -> String {
+    let run = custodes()
+        .args(["audit", "--refs"])
+        .arg(dir.path().join("refs"))
+        .arg("--out")
+        .arg(dir.path().join("again.jsonl"))
+        .arg(dir.path().join("events.jsonl"))
+        .assert()
+        .success();
+    String::from_utf8_lossy(&run.get_output().stderr).into_owned()
+}
+
 /// [`audit_built`] with a configuration file of `config` (none when empty).
 fn audit_built_with_config(
     refs: &[(&str, String)],
@@ -2005,13 +2018,19 @@ fn filing_deadline_day_across_the_agency() {
             }
         }
     }
-    let (_dir, alerts) = audit_built(&unit_refs(&names, "CLAIMS"), &ev);
+    let (dir, alerts) = audit_built(&unit_refs(&names, "CLAIMS"), &ev);
     assert_eq!(
         volume_kinds(&alerts),
         vec![
             ("daily_count".to_string(), "cw01".to_string()),
             ("daily_count".to_string(), "cw12".to_string()),
         ]
+    );
+    // The summary says which day was judged at the agency's pace.
+    let summary = summary_of(&dir);
+    assert!(
+        summary.contains("daily counts judged at the agency's pace on 1 day(s) when most users were busier than usual: 2024-05-09 (3."),
+        "{summary}"
     );
     // The deadline is stated in cw01's reason and evidence.
     let cw01 = alerts
@@ -2189,10 +2208,16 @@ fn overtime_saturday_across_units() {
             lookup(&mut ev, &id, &at(11, start + k * 4, i), u, "R-1", 2);
         }
     }
-    let (_dir, alerts) = audit_built(&refs, &ev);
+    let (dir, alerts) = audit_built(&refs, &ev);
     assert_eq!(
         volume_kinds(&alerts),
         vec![("off_hours".to_string(), "cw05".to_string())]
+    );
+    // Nothing is set aside without a word: the summary counts the four.
+    let summary = summary_of(&dir);
+    assert!(
+        summary.contains("set aside  4 off_hours finding(s) on days when a unit's shift changed or the agency's hours moved"),
+        "{summary}"
     );
 }
 
