@@ -146,6 +146,15 @@ fn mad_sd(sorted: &[f64]) -> f64 {
     1.4826 * quantile_sorted(&dev, 0.5)
 }
 
+/// An ascending sample's substantive days and their median, when there are at least
+/// `min_member_days` (and two) of them and the median reaches [`MIN_SWING_LEVEL`].
+fn usual_day(sorted: &[f64], min_member_days: usize) -> Option<(&[f64], f64)> {
+    let substantive = substantive(sorted);
+    let median = quantile_sorted(substantive, 0.5);
+    (substantive.len() >= min_member_days.max(2) && median >= MIN_SWING_LEVEL)
+        .then_some((substantive, median))
+}
+
 /// Below this usual day a member's days are too coarse to say how much they swing (a day
 /// of 2 against a usual 1 is "twice", and means nothing).
 const MIN_SWING_LEVEL: f64 = 5.0;
@@ -173,12 +182,10 @@ impl Swing {
     pub(crate) fn ratios(days: &[f64], min_member_days: usize) -> Vec<f64> {
         let mut sorted = days.to_vec();
         sorted.sort_by(f64::total_cmp);
-        let substantive = substantive(&sorted);
-        let median = quantile_sorted(substantive, 0.5);
-        if substantive.len() < min_member_days.max(2) || median < MIN_SWING_LEVEL {
-            return Vec::new();
+        match usual_day(&sorted, min_member_days) {
+            Some((substantive, median)) => substantive.iter().map(|x| x / median).collect(),
+            None => Vec::new(),
         }
-        substantive.iter().map(|x| x / median).collect()
     }
 
     /// A member's usual day, the median of their substantive days, as [`Swing::ratios`]
@@ -186,9 +193,7 @@ impl Swing {
     pub(crate) fn level(days: &[f64], min_member_days: usize) -> Option<f64> {
         let mut sorted = days.to_vec();
         sorted.sort_by(f64::total_cmp);
-        let substantive = substantive(&sorted);
-        let median = quantile_sorted(substantive, 0.5);
-        (substantive.len() >= min_member_days.max(2) && median >= MIN_SWING_LEVEL).then_some(median)
+        usual_day(&sorted, min_member_days).map(|(_, median)| median)
     }
 
     /// The swing of a unit from its members' [`Swing::ratios`]; `None` under `min_days` of

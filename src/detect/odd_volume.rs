@@ -1242,12 +1242,15 @@ impl Detector for OddVolume {
             // unit is judged by its scope: no more than the records the unit's cases hold (a
             // supervisor's first caseload report of the logs). Once there is history, the
             // history judges it as any other result.
-            let within_scope = limits.export.young
-                && cx
-                    .resolver
-                    .unit_report_records(ev, r)
-                    .is_some_and(|n| rows <= n);
-            if rows >= limits.export.need && !within_scope {
+            let within_scope = || {
+                limits.export.young
+                    && cx
+                        .resolver
+                        .unit_report_records(ev, r)
+                        .is_some_and(|n| rows <= n)
+            };
+            // The scope is read from the query text only for a result over the bar.
+            if rows >= limits.export.need && !within_scope() {
                 s.exports.push((a.ts, ev.id.clone(), rows));
             }
         }

@@ -137,21 +137,31 @@ fn is_sql(text: &str) -> bool {
 }
 
 /// Calls `found` with each `KEY/value` or `KEY=value` of the text whose key names a
-/// criterion, its value trimmed. A key is a word of letters (and `_`) at the start of the
-/// text or after a space, `.`, `;`, `,` or `|`, directly followed by `/` or `=`; its value
-/// runs to the next key (`DOB/4/15/56` keeps its slashes: `15` is no key). Nothing is
-/// allocated: a key's value is handed over when the next key (or the end) is found.
+/// criterion, its value trimmed ([`for_each_key_value`]).
 fn for_each_criterion<'t>(text: &'t str, mut found: impl FnMut(Field, &'t str)) {
+    for_each_key_value(text, |key, value| {
+        if let Some(field) = field_of(key) {
+            found(field, value);
+        }
+    });
+}
+
+/// Calls `found` with each `KEY/value` or `KEY=value` of the text, the key as written and
+/// the value trimmed (never empty). A key is a word of letters (and `_`) at the start of
+/// the text or after a space, `.`, `;`, `,` or `|`, directly followed by `/` or `=`; its
+/// value runs to the next key (`DOB/4/15/56` keeps its slashes: `15` is no key). Nothing is
+/// allocated: a key's value is handed over when the next key (or the end) is found.
+pub(crate) fn for_each_key_value<'t>(text: &'t str, mut found: impl FnMut(&'t str, &'t str)) {
     let bytes = text.as_bytes();
-    // The last key seen: what it names and where its value starts.
-    let mut pending: Option<(Option<Field>, usize)> = None;
-    let mut emit = |pending: Option<(Option<Field>, usize)>, end: usize| {
-        if let Some((Some(field), value_start)) = pending {
+    // The last key seen, and where its value starts.
+    let mut pending: Option<(&'t str, usize)> = None;
+    let mut emit = |pending: Option<(&'t str, usize)>, end: usize| {
+        if let Some((key, value_start)) = pending {
             let value = text[value_start..end]
                 .trim_end_matches(['.', ';', ',', '|'])
                 .trim();
             if !value.is_empty() {
-                found(field, value);
+                found(key, value);
             }
         }
     };
@@ -165,7 +175,7 @@ fn for_each_criterion<'t>(text: &'t str, mut found: impl FnMut(Field, &'t str)) 
             }
             if j - i <= 16 && j < bytes.len() && matches!(bytes[j], b'/' | b'=') {
                 emit(pending.take(), i);
-                pending = Some((field_of(&text[i..j]), j + 1));
+                pending = Some((&text[i..j], j + 1));
                 i = j + 1;
                 continue;
             }
@@ -258,6 +268,30 @@ mod proptests {
     use super::*;
 
     proptest! {
+        /// Keys and values written out (values of words and dashes, a second word or not,
+        /// quoted or not) are read back in order, key as written and value whole.
+        #[test]
+        fn key_values_read_back_what_was_written(
+            pairs in proptest::collection::vec(
+                ("[A-Z][A-Z_]{0,7}", "[0-9-][A-Za-z0-9-]{0,9}( [0-9][A-Za-z0-9]{0,4})?", any::<bool>()),
+                0..6,
+            ),
+            sep in prop_oneof![Just(" "), Just(","), Just(";"), Just("|")],
+        ) {
+            let text: Vec<String> = pairs
+                .iter()
+                .map(|(k, v, quoted)| if *quoted { format!("{k}='{v}'") } else { format!("{k}={v}") })
+                .collect();
+            let text = text.join(sep);
+            let mut got = Vec::new();
+            for_each_key_value(&text, |k, v| got.push((k.to_string(), v.to_string())));
+            let want: Vec<(String, String)> = pairs
+                .iter()
+                .map(|(k, v, quoted)| (k.clone(), if *quoted { format!("'{v}'") } else { v.clone() }))
+                .collect();
+            prop_assert_eq!(got, want);
+        }
+
         /// Whatever the text, the fields a source gave are kept as given, nothing is read
         /// into a subject that searched nobody, and a value read is one the text holds.
         #[test]

@@ -11,6 +11,7 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use serde::Serialize;
 
 use super::cases::{match_key, Asker, CaseIndex, CaseState, Typed};
+use super::criteria;
 use super::index::{KnownPerson, Match, NameStats, PersonIndex, Query};
 use crate::config::Config;
 use crate::event::Event;
@@ -260,12 +261,10 @@ fn settings_digest(config: &Config) -> String {
     format!("settings {hex}")
 }
 
-/// Purposes and systems compare as upper-case words joined by `_`, so that
-/// `traffic stop`, `Traffic-Stop` and `TRAFFIC_STOP` are one purpose.
-/// The user's own unit, when a query's `KEY=VALUE` criteria name it as a value
-/// (`UNIT=CAP-SNAP`, `TEAM='CC-TEAM1'`), compared as codes are ([`code_key`]). Only a whole
-/// value counts: words of a free-text query (`EXPORT PERSON RECORDS`) never do, whatever
-/// the unit is called.
+/// The user's own unit, when a query's `KEY=VALUE` criteria
+/// ([`criteria::for_each_key_value`]) name it as a whole value (`UNIT=CAP-SNAP`,
+/// `TEAM='cc team 1'`, quotes aside), compared as codes are ([`code_key`]). Words of a
+/// free-text query (`EXPORT PERSON RECORDS`) never count, whatever the unit is called.
 fn own_unit_scope<'p>(
     query_text: Option<&str>,
     personnel: Option<&'p Personnel>,
@@ -275,44 +274,15 @@ fn own_unit_scope<'p>(
     if key.is_empty() {
         return None;
     }
-    criteria_values(query_text?)
-        .any(|v| code_key(v) == key)
-        .then_some(unit)
+    let mut named = false;
+    criteria::for_each_key_value(query_text?, |_, value| {
+        named = named || code_key(value.trim_matches(['\'', '"'])) == key;
+    });
+    named.then_some(unit)
 }
 
-/// The values of a text's `KEY=VALUE` criteria, separated by blanks, commas, semicolons or
-/// ampersands; a quoted value (`UNIT='PATROL A'`) may hold blanks and loses its quotes.
-fn criteria_values(text: &str) -> impl Iterator<Item = &str> {
-    let mut rest = text;
-    std::iter::from_fn(move || loop {
-        let eq = rest.find('=')?;
-        let key = rest[..eq]
-            .rsplit(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | '&'))
-            .next()
-            .unwrap_or_default();
-        let after = &rest[eq + 1..];
-        let (value, tail) = match after.chars().next() {
-            Some(q @ ('\'' | '"')) => {
-                let inner = &after[1..];
-                match inner.find(q) {
-                    Some(end) => (&inner[..end], &inner[end + 1..]),
-                    None => (inner, ""),
-                }
-            }
-            _ => {
-                let end = after
-                    .find(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | '&'))
-                    .unwrap_or(after.len());
-                (&after[..end], &after[end..])
-            }
-        };
-        rest = tail;
-        if !key.is_empty() {
-            return Some(value);
-        }
-    })
-}
-
+/// Purposes and systems compare as upper-case words joined by `_`, so that
+/// `traffic stop`, `Traffic-Stop` and `TRAFFIC_STOP` are one purpose.
 pub(crate) fn code_key(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for word in s
@@ -946,40 +916,35 @@ mod tests {
     use super::*;
     use crate::event::{Origin, Subject};
     use crate::source::RejectSink;
-    use proptest::prelude::*;
 
     #[test]
-    fn criteria_values_are_read_whole_and_unquoted() {
-        let got: Vec<&str> =
-            criteria_values("REPORT=UNIT_CASELOAD UNIT='PATROL A', TEAM=\"cc 1\";X=&=lone Y=")
-                .collect();
-        // `X=` and `Y=` have empty values; `=lone` has no key and is no criterion.
-        assert_eq!(got, vec!["UNIT_CASELOAD", "PATROL A", "cc 1", "", ""]);
-        assert_eq!(criteria_values("EXPORT PERSON RECORDS").count(), 0);
-        // An unclosed quote runs to the end.
+    fn a_report_names_the_users_own_unit_only_by_a_whole_value() {
+        let p = Personnel {
+            user: "sup1".into(),
+            employee_id: "E1".into(),
+            person: crate::refs::PersonFields::default(),
+            unit: Some("Patrol A".into()),
+            supervisor: None,
+            site: None,
+            status: crate::refs::Status::Active,
+            end_date: None,
+        };
+        let scope = |text: &str| own_unit_scope(Some(text), Some(&p));
         assert_eq!(
-            criteria_values("UNIT='CAP SNAP").collect::<Vec<_>>(),
-            vec!["CAP SNAP"]
+            scope("REPORT=UNIT_CASELOAD UNIT='PATROL A', TEAM=X"),
+            Some("Patrol A")
         );
-    }
-
-    proptest! {
-        /// Whatever the keys and values (letters, digits, dashes; quoted values with
-        /// blanks), each criterion's value is read back exactly, in order.
-        #[test]
-        fn criteria_values_read_back_what_was_written(
-            pairs in proptest::collection::vec(("[A-Z_]{1,8}", "[A-Za-z0-9-]{1,10}( [A-Za-z0-9]{1,5})?"), 0..6),
-            sep in prop_oneof![Just(" "), Just(", "), Just(";"), Just("&")],
-        ) {
-            let text: Vec<String> = pairs
-                .iter()
-                .map(|(k, v)| if v.contains(' ') { format!("{k}='{v}'") } else { format!("{k}={v}") })
-                .collect();
-            let text = text.join(sep);
-            let got: Vec<&str> = criteria_values(&text).collect();
-            let want: Vec<&str> = pairs.iter().map(|(_, v)| v.as_str()).collect();
-            prop_assert_eq!(got, want);
-        }
+        assert_eq!(
+            scope("REPORT=CALLBACK_QUEUE;TEAM=\"patrol-a\""),
+            Some("Patrol A")
+        );
+        // An unclosed quote is still the value.
+        assert_eq!(scope("UNIT='PATROL A"), Some("Patrol A"));
+        // Free text naming the unit, another unit, a part of the name: not a scope.
+        assert_eq!(scope("EXPORT PATROL A RECORDS"), None);
+        assert_eq!(scope("REPORT=UNIT_CASELOAD UNIT=PATROL B"), None);
+        assert_eq!(scope("REPORT=UNIT_CASELOAD UNIT=PATROL"), None);
+        assert_eq!(own_unit_scope(Some("UNIT=PATROL A"), None), None);
     }
 
     fn resolver(files: &[(&str, &str)]) -> Resolver {
