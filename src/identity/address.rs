@@ -275,8 +275,10 @@ impl Address {
         }
         // A direction is the pre-directional only when a street name follows it that is
         // not itself the type: "100 N Main" (N, MAIN) but "100 North St" (street NORTH).
+        // A numbered road is a name: "100 W Hwy 64" is West Highway 64, whatever word the
+        // road was typed with ("W SH 64" canonicalises to "W HWY 64", read alike again).
         if let (Some(d), Some(next)) = (toks.get(i).and_then(|t| direction(t)), toks.get(i + 1)) {
-            if street_type(next).is_none() {
+            if street_type(next).is_none() || numbered_road(&toks[i + 1..]).is_some() {
                 self.predir = Some(d);
                 i += 1;
             }
@@ -593,6 +595,9 @@ mod tests {
             assert!(same(typed, "6152 COUNTY ROAD 328"), "{typed}");
         }
         assert_eq!(p("2653 HWY 64 N, LINDEN GROVE").postdir, Some("N"));
+        // A direction before it, however the road is typed (proptest regression: "W SH 0").
+        assert!(same("100 W Hwy 64", "100 WEST STATE HIGHWAY 64"));
+        assert_eq!(p("100 W SH 64").predir, Some("W"));
         // Another road, or a county road against a highway of the same number.
         assert!(!same("2653 HIGHWAY 46", "2653 STATE HIGHWAY 64"));
         assert!(!same("2653 CR 64", "2653 HIGHWAY 64"));
