@@ -720,6 +720,16 @@ pub(crate) struct IdentityHit<'a> {
     pub among_many: bool,
 }
 
+/// A read by a service account under an exempt purpose: a data-match job's run touches
+/// whoever is in its batch, a colleague or a celebrity among them, and nobody's curiosity
+/// is in it. Writes are still judged, and a service account's lookup under no exempt
+/// purpose (someone using the job's login by hand) is judged as anyone's.
+pub(crate) fn a_jobs_read(ev: &Event, r: &Resolved<'_>, cx: &Context<'_>) -> bool {
+    !r.is_write
+        && matches!(r.case, crate::identity::CaseStatus::Exempt { .. })
+        && cx.resolver.is_service_login(&ev.user)
+}
+
 /// Builds the finding every identity detector reports: the reason read aloud, severity
 /// adjusted for match strength and case context, and evidence of what was typed, who it
 /// matched, how, and under which case.

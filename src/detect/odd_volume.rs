@@ -43,7 +43,7 @@ use crate::refs::login_key;
 pub(crate) const DOC: DetectorDoc = DetectorDoc {
     name: "odd_volume",
     kinds: &["daily_count", "burst", "off_hours", "distinct_subjects", "export"],
-    what: "A user's lookups in a day far above their own history (for a user with fewer than `min_user_days` active days, against their own few days as their level, with the day-to-day swing of their unit's members, each measured against their own usual day, or their own median spread where it is wider, so that one earlier busy day does not hide the next, but only on a day out of the ordinary for their unit too; for a user with none, against the unit, and while the unit's history spans fewer than `min_peer_distinct_days` days against its member-days so far (half of `min_peer_days` of them are enough), today's included and the user's own left out, the day then needing the minimum ratio above the unit's 95th percentile), by a negative binomial test with Benjamini–Hochberg control across the users of the day, a day on which more of the agency's users than chance allows were above their usual day (a filing deadline, a backlog) counting each day as a multiple of the median user's, and earlier such days likewise (`daily_count`); far more typed queries within `burst_window_minutes` than the user's (or unit's) usual hourly rate allows, a query sent to several systems within two seconds counting once, or `burst_no_baseline_lookups` lookups counting every system's answer, a pace beyond work by hand, and that many alone before any history, while a login whose ordinary days (the median of three or more) already run beyond that pace in their busiest window, an interface or a batch job, is judged against `burst_min_ratio` times its own usual run (`burst`); `off_hours_min_lookups` or more lookups in a day at hours of the day where the user (from three active days and a hundred lookups) has almost never worked, or (from two such days) never within two hours, or, short of that, at which none of the days of work by the user and their unit shows any work (a unit history spanning `min_user_days` days, or two of the user's own days in a younger one, however light), a login's lookups after its holder left (terminated or on leave) not counted, since they are `inactive_account` and the holder's hours say nothing of whoever uses it, and none raised on a day when three or more members of one unit are off their hours together: the unit's shift changed, nor, on a day when more users are off their hours than the earlier days' rate allows by chance, those whose hours come within an hour of three such users' own: the agency's hours moved, an overtime Saturday or a call-out (`off_hours`); many distinct people looked up without a case that explains it (people named by an identifier, a date of birth or a given name: a surname alone, with an initial or not, is a search and names nobody), against the user's usual breadth, an agency-wide busy day counted as for `daily_count` (`distinct_subjects`); one event returning far more records (`result_count`) than the user and their unit ever do, the unit judged from `min_peer_days` member-days over three days or more, and before that, at the end of the day, from `min_peer_days` member-days so far, today's included, against `export_young_ratio` times their largest result under `export_min_rows` unless a tenth of them reach it, a report on the user's own unit (see `no_case`) then being judged by the records its unit's cases hold instead (`export`). A unit serves as a baseline for counts from `min_peer_distinct_days` days of its members' work, so a newcomer and a new deployment are judged from the first days. A case id does not make volume legitimate: every lookup counts.",
+    what: "A user's lookups in a day far above their own history (for a user with fewer than `min_user_days` active days, against their own few days as their level, with the day-to-day swing of their unit's members, each measured against their own usual day, or their own median spread where it is wider, so that one earlier busy day does not hide the next, but only on a day out of the ordinary for their unit too; for a user with none, against the unit, and while the unit's history spans fewer than `min_peer_distinct_days` days against its member-days so far (half of `min_peer_days` of them are enough), today's included and the user's own left out, the day then needing the minimum ratio above the unit's 95th percentile), by a negative binomial test with Benjamini–Hochberg control across the users of the day, a day on which more of the agency's users than chance allows were above their usual day (a filing deadline, a backlog) counting each day as a multiple of the median user's, and earlier such days likewise (`daily_count`); far more typed queries within `burst_window_minutes` than the user's (or unit's) usual hourly rate allows, a query sent to several systems within two seconds counting once, or `burst_no_baseline_lookups` lookups counting every system's answer, a pace beyond work by hand, and that many alone before any history, while a login whose ordinary days (the median of three or more) already run beyond that pace in their busiest window, an interface or a batch job, is judged against `burst_min_ratio` times its own usual run, and a service account (a personnel row naming no person: no person id, date of birth, address, phone or plate, where most rows name one) is judged that way whatever its pace, and not before it has three days of runs (`burst`); `off_hours_min_lookups` or more lookups in a day at hours of the day where the user (from three active days and a hundred lookups) has almost never worked, or (from two such days) never within two hours, or, short of that, at which none of the days of work by the user and their unit shows any work (a unit history spanning `min_user_days` days, or two of the user's own days in a younger one, however light), a login's lookups after its holder left (terminated or on leave) not counted, since they are `inactive_account` and the holder's hours say nothing of whoever uses it, and none raised on a day when three or more members of one unit are off their hours together: the unit's shift changed, nor, on a day when more users are off their hours than the earlier days' rate allows by chance, those whose hours come within an hour of three such users' own: the agency's hours moved, an overtime Saturday or a call-out (`off_hours`); many distinct people looked up without a case that explains it (people named by an identifier, a date of birth or a given name: a surname alone, with an initial or not, is a search and names nobody), against the user's usual breadth, an agency-wide busy day counted as for `daily_count` (`distinct_subjects`); one event returning far more records (`result_count`) than the user and their unit ever do, the unit judged from `min_peer_days` member-days over three days or more, and before that, at the end of the day, from `min_peer_days` member-days so far, today's included, against `export_young_ratio` times their largest result under `export_min_rows` unless a tenth of them reach it, a report on the user's own unit (see `no_case`) then being judged by the records its unit's cases hold instead, and a service account's results against its own and its unit's only, without the bar of results always reported and not before either has a history (`export`). A unit serves as a baseline for counts from `min_peer_distinct_days` days of its members' work, so a newcomer and a new deployment are judged from the first days. A case id does not make volume legitimate: every lookup counts.",
     why: "Browsing, bulk harvesting and exports for sale or for a third party show up as volume before anything else; hours nobody works are when misuse hopes not to be seen.",
     false_positives: "A new duty (a task force, a records backlog) or a permanent move to night shifts looks odd until the history catches up (`history_days`); a user with too little history is compared with a unit whose work differs from theirs; one-off legitimate bulk exports. Public holidays and quiet days only make later days look less odd, never more.",
     tuning: "`[odd_volume]` sets the false discovery rate, minimum counts and ratios of every kind; `[baseline]` how much history is kept and needed. `custodes baseline` builds the history from earlier logs so the first audited night is judged too.",
@@ -352,6 +352,8 @@ struct ExportBar {
     young: bool,
     /// For a young unit, the ordinary member-days its largest result so far comes from.
     young_days: Option<usize>,
+    /// The login is a service account: no bar of results always reported.
+    service: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -599,17 +601,35 @@ impl OddVolume {
         // or a batch job: its nightly run of two hundred is its job, and a burst is far more
         // than its own usual run. A person's usual busiest minutes never reach that pace, so
         // this never lowers, nor even changes, a person's bar.
+        // A service account (a personnel row that names no person) is such a job whatever
+        // its pace: a wage match of forty a run is the job's, not a clerk's. It is judged
+        // against its own runs alone, and not before it has [`MIN_OWN_EVIDENCE`] of them:
+        // no person's pace says what a job's first night should look like.
+        let service = cx.resolver.is_service_login(user);
         let machine_pace = self.paces.get(user).and_then(|p| {
             let peaks: Vec<f64> = p.range(..day).map(|(_, &n)| f64::from(n)).collect();
             (peaks.len() >= MIN_OWN_EVIDENCE)
                 .then(|| quantile(&peaks, 0.5))
-                .filter(|&m| m >= f64::from(c.burst_no_baseline_lookups))
+                .filter(|&m| service || m >= f64::from(c.burst_no_baseline_lookups))
         });
+        let burst = if service {
+            machine_pace.and(burst)
+        } else {
+            burst
+        };
         let burst = burst.map(|mut b| {
             if let Some(m) = machine_pace {
                 let bar = (c.burst_min_ratio * m).ceil() as u32;
-                b.need = b.need.max(bar);
-                b.need_all = b.need_all.max(bar);
+                if service {
+                    // The job's own runs are its whole baseline: a person's hourly rate
+                    // or the unit's says nothing of it.
+                    b.need = c.burst_min_lookups.max(bar);
+                    b.need_all = b.need;
+                    b.basis = Basis::Own;
+                } else {
+                    b.need = b.need.max(bar);
+                    b.need_all = b.need_all.max(bar);
+                }
                 b.machine_pace = Some(m);
             }
             b
@@ -672,7 +692,14 @@ impl OddVolume {
         for r in [own_rows, unit_rows].into_iter().flatten() {
             need = need.max(c.export_min_ratio * r);
         }
-        need = need.min(c.export_always_rows as f64);
+        // The bar of results always reported is a person's: a data-match job's weekly load
+        // of a quarter of a million rows is the job. A service account's results are judged
+        // against its own and its unit's, and not at all before either has a history.
+        if !service {
+            need = need.min(c.export_always_rows as f64);
+        } else if !judged {
+            need = f64::INFINITY;
+        }
         Limits {
             unit,
             burst,
@@ -681,8 +708,9 @@ impl OddVolume {
                 need: need.ceil() as u64,
                 own: own_rows,
                 unit: unit_rows,
-                young: !judged,
+                young: !judged && !service,
                 young_days: None,
+                service,
             },
         }
     }
@@ -1212,12 +1240,14 @@ impl Detector for OddVolume {
             fan_out,
         });
         s.recent_fan_out += usize::from(fan_out);
+        // The login's pace is kept whether or not it is judged today: a service account's
+        // first nights are not judged, and are what it is judged against later.
+        let all = s.recent.len();
+        s.day_peak = s.day_peak.max(all);
         if let Some(bar) = limits.burst {
             // Against the user's usual pace, what they typed: a busy few minutes sends each
             // query to two or three systems. Against a pace nobody keeps up by hand, every
             // system's answer: a scrape sent to four systems pulls four records a person.
-            let all = s.recent.len();
-            s.day_peak = s.day_peak.max(all);
             let typed = all.saturating_sub(s.recent_fan_out);
             if typed >= bar.need as usize || all >= bar.need_all as usize {
                 s.burst_peak = s.burst_peak.max(all);
@@ -1451,7 +1481,7 @@ impl Detector for OddVolume {
                     }
                     _ => {}
                 }
-                if need >= self.cfg.export_always_rows {
+                if need >= self.cfg.export_always_rows && !bar.service {
                     parts.push(format!(
                         "results of {} rows or more are always reported",
                         self.cfg.export_always_rows

@@ -4,8 +4,8 @@
 use serde_json::json;
 
 use super::{
-    explained, identity_finding, person_key, strongest, Context, Detector, DetectorDoc, Finding,
-    IdentityHit,
+    a_jobs_read, explained, identity_finding, person_key, strongest, Context, Detector,
+    DetectorDoc, Finding, IdentityHit,
 };
 use crate::alert::Severity;
 use crate::event::Event;
@@ -16,7 +16,7 @@ pub(crate) const DOC: DetectorDoc = DetectorDoc {
     kinds: &["(the watch-list category: official, celebrity, journalist, victim, ...)", "record_change"],
     what: "A user looks up someone on the watch list (watchlist.csv) without an assigned case that lists them. A write (insert, update, delete: `lookups.write_actions`) to that record is kind `record_change`, critical, with the statement and rows affected as evidence.",
     why: "Public figures and people in the news draw curiosity lookups and leaks to the press.",
-    false_positives: "Protective details and genuine investigations that are not recorded as cases with subjects; a visitor who shares a listed person's name, searched by name only (held back on an exempt lookup by a login that names strangers by name alone as routine, such as a court's screening desk, unless the person is looked up again that day).",
+    false_positives: "Protective details and genuine investigations that are not recorded as cases with subjects; a visitor who shares a listed person's name, searched by name only (held back on an exempt lookup by a login that names strangers by name alone as routine, such as a court's screening desk, unless the person is looked up again that day). A service account's read under an exempt purpose (a data-match job's run) is not raised: nobody's curiosity is in it.",
     tuning: "Add the cases that legitimately concern watch-listed people to cases/case_subjects.",
     example: "Looked up LINDQVIST, ARNE (DOB 1962-11-05), on the watch list as celebrity, by name only; no case attached.",
     needs: &["watchlist"],
@@ -30,6 +30,9 @@ impl Detector for WatchlistLookup {
     }
 
     fn observe(&mut self, ev: &Event, r: &Resolved<'_>, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        if a_jobs_read(ev, r, cx) {
+            return;
+        }
         let Some((m, entry, person)) =
             listed_match(r, &r.watchlist, |e| cx.resolver.watch_entry(e))
         else {

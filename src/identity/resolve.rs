@@ -204,6 +204,8 @@ pub struct Resolver {
     /// Personnel unit, as the personnel table writes it -> the records its cases hold
     /// ([`CaseIndex::unit_records`]), for reports on a unit's own work.
     unit_records: HashMap<String, u64>,
+    /// Logins of service accounts (`login_key`): rows that name no person.
+    service: HashSet<String>,
     /// Workstation -> where it is (clients.csv).
     clients: Option<HashMap<String, Client>>,
     names: NameStats,
@@ -369,6 +371,10 @@ impl Resolver {
                 reports.entry(login_key(sup)).or_default().push(i);
             }
         }
+        let service = crate::refs::service_accounts(&refs.personnel)
+            .into_iter()
+            .map(|i| login_key(&refs.personnel[i].user))
+            .collect();
         let fingerprint = format!("{}; {}", refs.fingerprint, settings_digest(&config));
         Self {
             fingerprint,
@@ -383,6 +389,7 @@ impl Resolver {
             reports,
             unit_chains,
             unit_records,
+            service,
             clients,
             names,
             non_lookup: config
@@ -472,6 +479,16 @@ impl Resolver {
         &self.personnel
     }
 
+    /// Whether the login is a service account ([`crate::refs::service_accounts`]): an
+    /// interface or a job, whose volume is its own and whose lookups are nobody's
+    /// curiosity.
+    pub(crate) fn is_service_login(&self, user: &str) -> bool {
+        !self.service.is_empty()
+            && self
+                .service
+                .contains(crate::refs::login_key_of(user).as_ref())
+    }
+
     pub(crate) fn personnel_for(&self, user: &str) -> Option<&Personnel> {
         self.by_user
             .get(crate::refs::login_key_of(user).as_ref())
@@ -515,11 +532,7 @@ impl Resolver {
     /// shared plate or a bare name must not pull someone else's identifiers into a search.
     pub(crate) fn records_of(&self, q: &Query) -> Vec<KnownPerson> {
         let cfg = &self.config.identity;
-        let sure = |m: &Match| {
-            m.kind == super::MatchKind::PersonId
-                || (m.kind == super::MatchKind::NameDob
-                    && matches!(m.name_agreement, Some("exact" | "nickname")))
-        };
+        let sure = |m: &Match| surely_them(m);
         let mut out = Vec::new();
         let mut found = Vec::new();
         self.employees.find(q, &self.names, cfg, &mut found);
@@ -645,6 +658,9 @@ impl Resolver {
             if let Some((ix, _)) = &self.watchlist {
                 ix.find(&m.query, &self.names, cfg, &mut m.watchlist);
             }
+            if m.query.person_id.is_some() || m.query.dob.is_some() {
+                self.drop_contradicted(&mut m);
+            }
         }
         RECENT.with_borrow_mut(|recent| {
             if recent.len() >= RECENT_SUBJECTS {
@@ -653,6 +669,61 @@ impl Resolver {
             recent.push((self.id, subject.clone(), m.clone()));
         });
         m
+    }
+
+    /// Leaves out the name-only matches of employees, associations and watch-list entries
+    /// that the record the lookup opened contradicts. A query by person id, or by name and
+    /// date of birth, opens one person's record; the reference data's rows that are surely
+    /// that person ([`surely_them`]: a case subject, an employee) say more about them than
+    /// was typed. When the name matched is borne by more than one known person, and every
+    /// such row disagrees with the listed person on every field both carry (date of birth,
+    /// address, phone), the user opened someone else of that name: a caller named
+    /// Michelle Smith whose claim lists another phone and home than the employee's
+    /// emergency contact Michelle Smith. A row that agrees on any field, or carries none to
+    /// compare, leaves the match as it was.
+    fn drop_contradicted(&self, m: &mut Matched) {
+        let by_id = |ms: &[Match]| {
+            ms.iter()
+                .filter(|x| surely_them(x))
+                .map(|x| x.entry)
+                .collect::<Vec<_>>()
+        };
+        let mut linked: Vec<&KnownPerson> = Vec::new();
+        linked.extend(
+            by_id(&m.subjects)
+                .into_iter()
+                .filter_map(|e| self.cases.subject(e)),
+        );
+        linked.extend(
+            by_id(&m.employees)
+                .into_iter()
+                .filter_map(|e| self.employees.person(e)),
+        );
+        for (ix, ms) in [
+            (
+                self.associations.as_ref().map(|(ix, _)| ix),
+                &m.associations,
+            ),
+            (self.watchlist.as_ref().map(|(ix, _)| ix), &m.watchlist),
+        ] {
+            if let Some(ix) = ix {
+                linked.extend(by_id(ms).into_iter().filter_map(|e| ix.person(e)));
+            }
+        }
+        if linked.is_empty() {
+            return;
+        }
+        let keep = |x: &Match, person: Option<&KnownPerson>| {
+            x.identifies() || person.is_none_or(|p| !linked.iter().all(|l| disagrees(p, l)))
+        };
+        m.employees
+            .retain(|x| keep(x, self.employees.person(x.entry)));
+        if let Some((ix, _)) = &self.associations {
+            m.associations.retain(|x| keep(x, ix.person(x.entry)));
+        }
+        if let Some((ix, _)) = &self.watchlist {
+            m.watchlist.retain(|x| keep(x, ix.person(x.entry)));
+        }
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -735,6 +806,43 @@ impl Resolver {
         }
         CaseStatus::Valid { case_id }
     }
+}
+
+/// Whether a match says surely who the person is: the same person id, or the same name
+/// (exactly or by a known nickname) with the same date of birth. A shared plate or a bare
+/// name may be someone else's.
+fn surely_them(m: &Match) -> bool {
+    m.kind == super::MatchKind::PersonId
+        || (m.kind == super::MatchKind::NameDob
+            && matches!(m.name_agreement, Some("exact" | "nickname")))
+}
+
+/// Whether two records of people disagree on every field both carry (date of birth, an
+/// address, a phone), with at least one to compare: two people, whatever their names.
+fn disagrees(a: &KnownPerson, b: &KnownPerson) -> bool {
+    let mut compared = false;
+    if let (Some(x), Some(y)) = (a.dob, b.dob) {
+        if x == y {
+            return false;
+        }
+        compared = true;
+    }
+    if !a.phones.is_empty() && !b.phones.is_empty() {
+        if a.phones.iter().any(|p| b.phones.contains(p)) {
+            return false;
+        }
+        compared = true;
+    }
+    if !a.addresses.is_empty() && !b.addresses.is_empty() {
+        if a.addresses
+            .iter()
+            .any(|x| b.addresses.iter().any(|y| x.agrees(y)))
+        {
+            return false;
+        }
+        compared = true;
+    }
+    compared
 }
 
 /// The case behind a search that may name nobody (a pattern, attributes, a listing), as the

@@ -149,6 +149,19 @@ pub(crate) fn case_key(s: &str) -> String {
     s.trim().to_uppercase()
 }
 
+/// The rows (indexes into `personnel`) of service accounts: rows that name no person
+/// ([`Personnel::names_no_person`]) in a file that names a person for most logins. Where
+/// the file keeps no identities at all, a blank row says nothing about the login.
+pub fn service_accounts(personnel: &[Personnel]) -> Vec<usize> {
+    let blank: Vec<usize> = (0..personnel.len())
+        .filter(|&i| personnel[i].names_no_person())
+        .collect();
+    if blank.len() * 2 >= personnel.len() {
+        return Vec::new();
+    }
+    blank
+}
+
 /// The comparable form of a login or employee id: trimmed and lower-cased, because some
 /// databases log `JDOE` for the `jdoe` in personnel.csv.
 pub(crate) fn login_key(s: &str) -> String {
@@ -204,6 +217,18 @@ pub struct Personnel {
 }
 
 impl Personnel {
+    /// Whether the row names no person: no person id, date of birth, address, phone or
+    /// plate. An agency's HR export writes them for every employee; a row with none is a
+    /// service account (an interface, a data-match job) whose login only bears a name.
+    pub fn names_no_person(&self) -> bool {
+        let p = &self.person;
+        p.person_ids.is_empty()
+            && p.dob.is_none()
+            && p.addresses.is_empty()
+            && p.phones.is_empty()
+            && p.plates.is_empty()
+    }
+
     /// Whether the login's holder was away at `ts`: terminated or on leave, from
     /// `end_date` on (always, when no date is given). Use of the login then is not its
     /// holder's work.
@@ -587,6 +612,19 @@ impl RefData {
             clients: l.take(clients?)?,
             ..RefData::default()
         };
+        let service = service_accounts(&data.personnel);
+        if !service.is_empty() {
+            let mut logins: Vec<&str> = service
+                .iter()
+                .map(|i| data.personnel[*i].user.as_str())
+                .collect();
+            logins.sort_unstable();
+            data.notes.push(format!(
+                "personnel.csv: {} login(s) name no person (no person id, date of birth, address, phone or plate) and are judged as service accounts: their pace and results against their own runs only, once they have three days of them; their reads of watch-listed people under an exempt purpose are not raised: {}.",
+                logins.len(),
+                logins.join(", ")
+            ));
+        }
         if data.associations.is_none() {
             data.notes
                 .push("No associations table: association_lookup is off.".into());
@@ -744,6 +782,52 @@ fn client(r: &Row<'_>) -> Parsed<Client> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn login(user: &str, person: PersonFields) -> Personnel {
+        Personnel {
+            user: user.into(),
+            employee_id: user.into(),
+            person,
+            unit: None,
+            supervisor: None,
+            site: None,
+            status: Status::Active,
+            end_date: None,
+        }
+    }
+
+    /// A row without any identity is a service account only where the file keeps
+    /// identities for most logins: a personnel file of logins and units alone says nothing.
+    #[test]
+    fn a_row_naming_no_person_is_a_service_account_among_people() {
+        let named = |dob: &str| PersonFields {
+            last_name: Some("Member".into()),
+            dob: Some(dob.into()),
+            ..PersonFields::default()
+        };
+        let blank = || PersonFields {
+            last_name: Some("SERVICE ACCOUNT".into()),
+            first_name: Some("WAGE MATCH JOB".into()),
+            ..PersonFields::default()
+        };
+        let plate_only = PersonFields {
+            plates: vec!["ABC123".into()],
+            ..PersonFields::default()
+        };
+        let rows = vec![
+            login("cw1", named("1980-01-01")),
+            login("cw2", named("1981-02-02")),
+            login("car", plate_only),
+            login("svc", blank()),
+        ];
+        assert_eq!(service_accounts(&rows), vec![3]);
+        let bare = vec![
+            login("cw1", blank()),
+            login("cw2", blank()),
+            login("cw3", named("1980-01-01")),
+        ];
+        assert!(service_accounts(&bare).is_empty());
+    }
 
     #[test]
     fn date_bounds_cover_the_whole_day() {

@@ -2333,3 +2333,133 @@ fn caseload_report_on_the_logs_first_day() {
         ]
     );
 }
+
+/// A data-match job's login: a personnel row that names no person (no person id, date of
+/// birth, address, phone or plate), beside three people whose rows do. Every night it runs
+/// 150 lookups in five minutes under the exempt purpose `BATCH_MATCH` and writes a 20,000-row
+/// result; on the fourth night its run meets a celebrity, and on the sixth its weekly load
+/// returns 150,000 rows. None of that is raised: a job's first nights have no person's pace
+/// to be judged against, its load is judged against its own results rather than the bar of
+/// results always reported (a person's), and a job's run is nobody's curiosity. What is
+/// raised: the eighth night's runaway of 1,000 lookups in ten minutes, against the job's own
+/// runs (a burst, and a day of 6.7 times its usual count and breadth), and a lookup of the
+/// celebrity on the job's login with no purpose: someone using it by hand.
+#[test]
+fn data_match_job_on_a_service_account() {
+    let mut personnel = PERSONNEL_HEADER.to_string();
+    for i in 1..=3 {
+        let _ = writeln!(
+            personnel,
+            "cw{i},E{i},P-E{i},Member{i},Alex,1980-01-0{i},,,,ELIG,,HQ,active,"
+        );
+    }
+    personnel
+        .push_str("svc_match,SVC-MATCH,,SERVICE ACCOUNT,WAGE MATCH JOB,,,,,IT-BATCH,,DC,active,\n");
+    let refs = vec![
+        ("personnel.csv", personnel),
+        (
+            "watchlist.csv",
+            "person_id,last_name,first_name,dob,category\nP-STAR,Brightwater,Celestine,1975-06-01,celebrity\n"
+                .to_string(),
+        ),
+    ];
+    let mut ev = String::new();
+    let line = |ev: &mut String, id: &str, ts: &str, person: &str, purpose: &str, rows: u32| {
+        let _ = writeln!(
+            ev,
+            r#"{{"id":"{id}","ts":"{ts}","user":"svc_match","subject_person_id":"{person}","purpose":"{purpose}","result_count":{rows}}}"#
+        );
+    };
+    for day in 1..=8usize {
+        let (n, step) = if day == 8 { (1000, 0.6) } else { (150, 2.0) };
+        for k in 0..n {
+            let s = (3.0 * 3600.0 + k as f64 * step) as usize;
+            let ts = format!(
+                "2024-05-{day:02}T{:02}:{:02}:{:02}Z",
+                s / 3600,
+                s / 60 % 60,
+                s % 60
+            );
+            let person = if day == 4 && k == 7 {
+                "P-STAR".to_string()
+            } else {
+                format!("P-{day}-{k}")
+            };
+            line(
+                &mut ev,
+                &format!("j{day}-{k}"),
+                &ts,
+                &person,
+                "BATCH_MATCH",
+                1,
+            );
+        }
+        let rows = if day == 6 { 150_000 } else { 20_000 };
+        line(
+            &mut ev,
+            &format!("load{day}"),
+            &format!("2024-05-{day:02}T04:00:00Z"),
+            "",
+            "BATCH_MATCH",
+            rows,
+        );
+    }
+    line(&mut ev, "byhand", "2024-05-08T14:00:00Z", "P-STAR", "", 1);
+    let config = "[no_case]\nexempt_purposes = [\"BATCH_MATCH\"]\n";
+    let (dir, alerts) = audit_built_with_config(&refs, &ev, config);
+    let kinds: Vec<(String, String, String)> = alerts
+        .iter()
+        .map(|a| {
+            (
+                a["kind"].as_str().unwrap_or_default().to_string(),
+                a["window_start"].as_str().unwrap_or_default()[..10].to_string(),
+                a["event_ids"][0].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        vec![
+            ("burst".into(), "2024-05-08".into(), "j8-0".into()),
+            (
+                "distinct_subjects".into(),
+                "2024-05-08".into(),
+                "j8-0".into()
+            ),
+            ("daily_count".into(), "2024-05-08".into(), "j8-0".into()),
+            ("missing".into(), "2024-05-08".into(), "byhand".into()),
+            ("celebrity".into(), "2024-05-08".into(), "byhand".into()),
+        ],
+        "{alerts:#?}"
+    );
+    let burst = &alerts[0];
+    assert_eq!(burst["evidence"]["machine_pace"], 150.0);
+    assert_eq!(burst["evidence"]["threshold_all_systems"], 600);
+    assert!(
+        summary_of(&dir).contains("1 login(s) name no person")
+            && summary_of(&dir).contains("svc_match"),
+        "the run says which logins it judged as service accounts"
+    );
+}
+
+/// A contact-centre agent's emergency contacts are known only by name and a phone
+/// (Marisol) or an address (Ondine), a name other known people bear too. Callers of those
+/// names are looked up by person id, or by name and date of birth. The record opened says
+/// who each is: a caller whose claim lists another phone (a01, and a06 by name and date of
+/// birth) or another home (a03) is someone else of that name and raises nothing; one whose
+/// claim lists the relative's phone (a02) or home (a05) is the relative; one whose record
+/// carries nothing to compare (a04) is judged by the name, as before.
+#[test]
+fn caller_sharing_a_relatives_name() {
+    let alerts = audit_fixture(
+        "classes/caller_sharing_a_relatives_name",
+        Some("[no_case]\nexempt_purposes = [\"CALLER_VERIFICATION\"]\n"),
+    );
+    assert_alerts(
+        &alerts,
+        vec![
+            key("association_lookup", "family", "agent1", &["a02", "a04"]),
+            key("association_lookup", "family", "agent1", &["a05"]),
+        ],
+    );
+}
