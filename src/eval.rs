@@ -129,7 +129,8 @@ pub fn read_labels(path: &Path) -> Result<Vec<Label>, EvalError> {
     read_jsonl(path, |l: &Label| {
         if l.detector.is_empty() {
             Some("detector")
-        } else if l.user.is_empty() {
+        } else if l.user.is_empty() && l.users.is_empty() {
+            // A label about several logins (a surge) may name them in `users` alone.
             Some("user")
         } else if l.event_ids.is_empty() {
             Some("event_ids")
@@ -442,6 +443,20 @@ mod tests {
         )
         .expect("label with users");
         assert_eq!(l.users, vec!["u", "v"]);
+        // A label about several logins may name them in `users` alone; a label naming
+        // nobody is an error.
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("labels.jsonl");
+        let several = r#"{"detector":"d","kind":"k","user":"","event_ids":["e"],"window_start":"","window_end":"","users":["u","v"]}"#;
+        std::fs::write(&path, format!("{several}\n")).expect("write");
+        let read = read_labels(&path).expect("label of several logins, no single user");
+        assert_eq!(read[0].users, vec!["u", "v"]);
+        let nobody = several.replace(r#","users":["u","v"]"#, "");
+        std::fs::write(&path, format!("{nobody}\n")).expect("write");
+        assert!(matches!(
+            read_labels(&path),
+            Err(EvalError::EmptyField { field: "user", .. })
+        ));
     }
 
     #[test]
