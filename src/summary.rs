@@ -60,6 +60,10 @@ pub struct RunStats {
     /// `off_hours` findings not raised because a unit's shift changed or the agency's hours
     /// moved that day (`detect::odd_volume`).
     pub off_hours_set_aside: u64,
+    /// `not_assigned` lookups not raised because they were under the case of a colleague of
+    /// the user's unit who was not at work that day: the unit covering their caseload
+    /// (`Resolver::coverage_logins`).
+    pub coverage_set_aside: u64,
     /// Days whose counts were judged at the agency's pace, with the day's effect (the
     /// median user's multiple of their usual day).
     pub agency_days: Vec<(NaiveDate, f64)>,
@@ -260,6 +264,13 @@ pub fn render(
             s,
             "  set aside  {} off_hours finding(s) on days when a unit's shift changed or the agency's hours moved (three or more off their hours together)",
             stats.off_hours_set_aside
+        );
+    }
+    if stats.coverage_set_aside > 0 {
+        let _ = writeln!(
+            s,
+            "  set aside  {} not_assigned lookup(s) of people listed by the cases of a colleague of the user's unit on a day that colleague's logins show no work: the unit covering an absent colleague's caseload",
+            stats.coverage_set_aside
         );
     }
     if !stats.agency_days.is_empty() {

@@ -29,7 +29,7 @@ pub mod watchlist;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Timelike, Utc};
 use serde_json::{json, Value};
 
 use crate::alert::{alert_id, score, Alert, Severity};
@@ -59,6 +59,11 @@ pub(crate) struct Finding {
     /// An identity match by name alone on a lookup exempt from needing a case: held back
     /// where the login names strangers routinely under that purpose ([`routine`]).
     pub name_alone_exempt: bool,
+    /// For a lookup under a unit colleague's case that lists the person: the case's
+    /// assignees' logins. Held until the day ends, and not raised if none of them was at
+    /// work that day: the unit covering an absent colleague's caseload
+    /// ([`Resolver::coverage_logins`]).
+    pub covered_if_absent: Vec<String>,
 }
 
 /// What a day's judgement did that raised nothing but that the run's summary must say, so
@@ -342,6 +347,12 @@ pub struct Engine {
     /// Name-only matches of the day held back as likely coincidences ([`routine`]): one
     /// becomes an open alert if the same person is looked up again that day.
     held: HashMap<GroupKey, OpenAlert>,
+    /// Lookups under unit colleagues' cases, held until the day ends with the logins of
+    /// the cases' assignees: raised if any of them was at work that day.
+    covering: HashMap<GroupKey, (OpenAlert, Vec<String>)>,
+    /// The hours (UTC) each login ([`crate::refs::login_key`] form) was at work, on the
+    /// last two days it was: whether a case's holder was away when the unit covered it.
+    at_work: HashMap<String, [(NaiveDate, u32); 2]>,
     routines: routine::Routines,
     day: Option<NaiveDate>,
     scratch: Vec<Finding>,
@@ -383,6 +394,8 @@ impl Engine {
             detectors,
             open: HashMap::new(),
             held: HashMap::new(),
+            covering: HashMap::new(),
+            at_work: HashMap::new(),
             routines,
             day: None,
             scratch: Vec::new(),
@@ -481,6 +494,7 @@ impl Engine {
         self.last_event = Some(self.last_event.map_or(ev.ts, |t| t.max(ev.ts)));
         self.stats.record_event(ev, r);
         self.routines.observe(ev, r);
+        self.record_at_work(ev);
         if let Some(a) = &act {
             if self.tally.day.is_none_or(|d| d == day) {
                 self.tally.add(a, ev);
@@ -507,6 +521,27 @@ impl Engine {
                     },
                     day: Some(day),
                 };
+                if !f.covered_if_absent.is_empty() {
+                    // Someone else's case of the unit: whether its holders are away today
+                    // is known when the day ends.
+                    let logins = std::mem::take(&mut f.covered_if_absent);
+                    match self.covering.get_mut(&key) {
+                        Some((a, held)) => {
+                            a.last = a.last.max(ev.ts);
+                            a.event_ids.push(ev.id.clone());
+                            a.findings += 1;
+                            a.severity = a.severity.max(f.severity);
+                            held.extend(logins);
+                            held.sort_unstable();
+                            held.dedup();
+                        }
+                        None => {
+                            let a = open_alert(f, ev, r.personnel.map(|p| &p.employee_id));
+                            self.covering.insert(key, (a, logins));
+                        }
+                    }
+                    continue;
+                }
                 if let Some(first) = self.held.remove(&key) {
                     // The same person again today, however searched: the held lookup was
                     // no namesake after all, and the alert rests on both.
@@ -618,6 +653,54 @@ impl Engine {
         }
         self.stats.name_alone_set_aside += self.held.len() as u64;
         self.held.clear();
+        // Away: no work from a shift's length before the first lookup to the day's end. A
+        // caseload is covered, not a case: the user must work two or more of the away
+        // colleagues' cases that day (one colleague's case borrowed is still raised).
+        let covering: Vec<_> = self.covering.drain().collect();
+        let away: Vec<bool> = covering
+            .iter()
+            .map(|(_, (a, holders))| {
+                let since = a.first - chrono::Duration::hours(COVERAGE_LOOKBACK_HOURS);
+                !holders.iter().any(|l| self.worked_since(l, since))
+            })
+            .collect();
+        let mut covered_cases: HashMap<(&str, &[String]), usize> = HashMap::new();
+        for ((key, (_, holders)), &away) in covering.iter().zip(&away) {
+            if away {
+                *covered_cases
+                    .entry((key.user.as_str(), holders))
+                    .or_default() += 1;
+            }
+        }
+        let covered: Vec<bool> = covering
+            .iter()
+            .zip(&away)
+            .map(|((key, (_, holders)), &away)| {
+                away && covered_cases
+                    .get(&(key.user.as_str(), holders.as_slice()))
+                    .is_some_and(|&n| n >= COVERED_CASES)
+            })
+            .collect();
+        for ((key, (a, _)), covered) in covering.into_iter().zip(covered) {
+            if !covered {
+                match self.open.get_mut(&key) {
+                    // Raised by another lookup of the day under the same case: one alert.
+                    Some(open) => {
+                        open.first = open.first.min(a.first);
+                        open.last = open.last.max(a.last);
+                        open.event_ids.extend(a.event_ids);
+                        open.findings += a.findings;
+                        open.severity = open.severity.max(a.severity);
+                    }
+                    None => {
+                        self.open.insert(key, a);
+                    }
+                }
+            } else {
+                self.stats.coverage_set_aside += a.findings as u64;
+            }
+        }
+
         let min_score = self.config.alerts.min_score;
         closed.extend(self.open.drain().map(|(k, a)| finish_alert(k, a)));
         closed.retain(|a| a.score >= min_score);
@@ -630,6 +713,48 @@ impl Engine {
             self.stats.record_alert(a);
         }
         out.extend(closed);
+    }
+}
+
+/// How long before a lookup under an absent colleague's case the colleague must have done
+/// no work (to the end of the day) for the lookup to be the unit's coverage: a shift's
+/// length, so that their evening's work that ran past midnight UTC does not count as the
+/// next day's, and their work earlier that day does.
+const COVERAGE_LOOKBACK_HOURS: i64 = 8;
+
+/// How many of an away colleague's cases a user works in a day for it to be covering their
+/// caseload rather than borrowing one case.
+const COVERED_CASES: usize = 2;
+
+impl Engine {
+    fn record_at_work(&mut self, ev: &Event) {
+        let (day, bit) = (ev.ts.date_naive(), 1u32 << ev.ts.hour());
+        let login = crate::refs::login_key_of(&ev.user);
+        let slots = match self.at_work.get_mut(login.as_ref()) {
+            Some(s) => s,
+            None => self
+                .at_work
+                .entry(login.into_owned())
+                .or_insert([(NaiveDate::MIN, 0); 2]),
+        };
+        if slots[1].0 == day {
+            slots[1].1 |= bit;
+        } else if slots[1].0 < day {
+            slots[0] = slots[1];
+            slots[1] = (day, bit);
+        } else if slots[0].0 == day {
+            slots[0].1 |= bit;
+        }
+    }
+
+    /// Whether `login` did any work from `since` to the end of the day in progress, by hour.
+    fn worked_since(&self, login: &str, since: DateTime<Utc>) -> bool {
+        let (from_day, from_hour) = (since.date_naive(), since.hour());
+        self.at_work.get(login).is_some_and(|slots| {
+            slots.iter().any(|&(day, hours)| {
+                (day == from_day && hours >> from_hour != 0) || (day > from_day && hours != 0)
+            })
+        })
     }
 }
 
@@ -778,6 +903,7 @@ pub(crate) fn identity_finding(
         evidence,
         also: Vec::new(),
         since: None,
+        covered_if_absent: Vec::new(),
         name_alone_exempt: among_many
             && m.kind == crate::identity::index::MatchKind::NameOnly
             && matches!(r.case, crate::identity::CaseStatus::Exempt { .. }),

@@ -10,9 +10,9 @@ use crate::identity::{CaseStatus, Resolved};
 pub(crate) const DOC: DetectorDoc = DetectorDoc {
     name: "no_case",
     kinds: &["missing", "unknown_case", "closed_case", "not_assigned", "subject_not_in_case"],
-    what: "A lookup (or a bulk export, which may name nobody) that no case explains: no case id, a case id that does not exist, a case not open at the time, a case the user is not assigned to, or a valid case that does not list the person looked up (a cover case). A bulk export that names nobody and whose `KEY=VALUE` criteria scope it to the user's own personnel unit (`REPORT=UNIT_CASELOAD UNIT=CAP-SNAP`) is a view of the unit's own work and needs no case; its size is still judged by `odd_volume` `export`.",
+    what: "A lookup (or a bulk export, which may name nobody) that no case explains: no case id, a case id that does not exist, a case not open at the time, a case the user is not assigned to, or a valid case that does not list the person looked up (a cover case). A bulk export that names nobody and whose `KEY=VALUE` criteria scope it to the user's own personnel unit (`REPORT=UNIT_CASELOAD UNIT=CAP-SNAP`) is a view of the unit's own work and needs no case; its size is still judged by `odd_volume` `export`. A case's serial typed alone (`1858` for `PP-2024-001858`) is read as the case the context names: the user's own, else one listing the person looked up. A real case typed by a service account (a personnel row naming no person) or with exempt work is a reference, judged for existence and for whom it lists, not for whose it is. A case whose assignment starts within the week after the lookup is the user's (a handover worked before it was keyed). A lookup under a unit colleague's case that lists the person is held until the day ends and not raised when that colleague did no work from eight hours before it to the day's end while the user worked two or more of their cases: the unit covering an absent colleague's caseload (counted in the summary).",
     why: "Inspections found searches with no case or purpose behind them and no supervisory review; a documented purpose is what makes a lookup defensible.",
-    false_positives: "Work that needs no case but is not configured as exempt (roadside checks, dispatch); case-subject lists that are incomplete (`subject_not_in_case`).",
+    false_positives: "Work that needs no case but is not configured as exempt (roadside checks, dispatch); case-subject lists that are incomplete (`subject_not_in_case`); a records unit's requests on closed cases; one case of an absent colleague worked for them (a caseload is set aside, a single case is not).",
     tuning: "`no_case.exempt_purposes`, `no_case.exempt_systems`, `no_case.exempt_actions`, `no_case.check_subjects`.",
     example: "Lookup of SMITH, JON under case C-2024-0113, to which the user is not assigned.",
     needs: &[],
@@ -25,7 +25,7 @@ impl Detector for NoCase {
         DOC.name
     }
 
-    fn observe(&mut self, ev: &Event, r: &Resolved<'_>, _cx: &Context<'_>, out: &mut Vec<Finding>) {
+    fn observe(&mut self, ev: &Event, r: &Resolved<'_>, cx: &Context<'_>, out: &mut Vec<Finding>) {
         let Some(kind) = r.case.no_case_kind() else {
             return;
         };
@@ -67,6 +67,7 @@ impl Detector for NoCase {
             also: Vec::new(),
             since: None,
             name_alone_exempt: false,
+            covered_if_absent: cx.resolver.coverage_logins(ev, r),
         });
     }
 }

@@ -106,6 +106,7 @@ fn fact(
         also: earlier.map(|e| e.id.clone()).into_iter().collect(),
         since: earlier.map(|e| e.ts),
         name_alone_exempt: false,
+        covered_if_absent: Vec::new(),
     }
 }
 

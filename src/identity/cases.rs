@@ -177,6 +177,10 @@ fn bare_number(k: &str) -> &str {
     rest.strip_prefix('-').unwrap_or(rest)
 }
 
+/// How long before an assignment's recorded start its holder's work on the case counts as
+/// theirs ([`CaseIndex::assigned_around`]).
+pub(crate) const HANDOVER: chrono::Duration = chrono::Duration::days(7);
+
 /// Who is asking: the login and the employee id, in [`crate::refs::login_key`] form, computed once per
 /// event.
 pub(crate) struct Asker {
@@ -217,12 +221,19 @@ pub(crate) struct CaseIndex {
     /// share it (then the typed id names neither).
     by_number: HashMap<String, Option<u32>>,
     by_bare_number: HashMap<String, Option<u32>>,
+    /// A case id's last run of digits without its padding (`PP-2024-001858` -> `1858`) ->
+    /// an index into `serial_cases`: the serial people type alone for the case they work.
+    serials: HashMap<String, u32>,
+    /// The cases sharing each serial, ascending.
+    serial_cases: Vec<Vec<u32>>,
     subjects: PersonIndex,
     /// Subject entry -> the cases that list that person. A person in many incidents is one
     /// entry, graded once per lookup, however many cases list them.
     subject_cases: Vec<Vec<u32>>,
     /// Login or employee id (as assignments write them) -> assignee number.
     assignees: HashMap<String, u32>,
+    /// Assignee number -> the login or employee id it stands for.
+    assignee_names: Vec<String>,
     /// Assignee number -> the cases assigned to them, ascending: with `subject_cases`
     /// (ascending too), the two sides a lookup's explanation is the intersection of.
     by_assignee: Vec<Vec<u32>>,
@@ -242,6 +253,10 @@ pub(crate) struct CaseIndex {
 pub(crate) struct Typed<'t> {
     pub text: &'t str,
     case: Option<u32>,
+    /// For a bare number no case id reads as on its own (`1858`): the cases whose serial it
+    /// is (`PP-2024-001858`, `IN-2020-001858`), as an index into `serial_cases`, until the
+    /// lookup's context settles which ([`CaseIndex::settle`]).
+    serial: Option<u32>,
 }
 
 /// What the case table says about a typed case id at a time.
@@ -328,6 +343,7 @@ impl CaseIndex {
                         None => {
                             let next = u32::try_from(ix.assignees.len()).unwrap_or(NOBODY);
                             ix.assignees.insert(who.clone(), next);
+                            ix.assignee_names.push(who.clone());
                             next
                         }
                     };
@@ -435,6 +451,20 @@ impl CaseIndex {
             only_one(&mut self.by_bare_number, bare, n);
         }
         only_one(&mut self.by_number, &number, n);
+        if let Some(serial) = number
+            .rsplit('-')
+            .next()
+            .filter(|r| r.bytes().all(|b| b.is_ascii_digit()))
+        {
+            let next = u32::try_from(self.serial_cases.len()).unwrap_or(u32::MAX);
+            let at = *self.serials.entry(serial.to_string()).or_insert(next);
+            if at == next {
+                self.serial_cases.push(Vec::new());
+            }
+            if let Some(cases) = self.serial_cases.get_mut(at as usize) {
+                cases.push(n);
+            }
+        }
         n
     }
 
@@ -456,10 +486,55 @@ impl CaseIndex {
     /// answer instead of the text. `key` is the text's [`match_key`], which the caller has
     /// made already to tell a placeholder.
     pub(crate) fn typed_with_key<'t>(&self, text: &'t str, key: &str) -> Typed<'t> {
-        Typed {
-            text,
-            case: self.find(text, key),
-        }
+        let case = self.find(text, key);
+        // A bare number that is no case's whole id may be a case's serial typed alone.
+        let serial = match case {
+            None if !key.is_empty() && key.bytes().all(|b| b.is_ascii_digit()) => {
+                let digits = key.trim_start_matches('0');
+                self.serials
+                    .get(if digits.is_empty() { "0" } else { digits })
+                    .copied()
+            }
+            _ => None,
+        };
+        Typed { text, case, serial }
+    }
+
+    /// Which case a serial typed alone names, from the lookup's context: the one the user
+    /// was assigned at `ts`, else one that lists the person looked up (`lists`), else the
+    /// only one there is, else the first of those open at `ts` (or of all), in the order of
+    /// case ids. An officer types `1858` for their own `PP-2024-001858`; the table's other
+    /// cases numbered 1858 (another year, another kind of case) are not what they meant.
+    /// A case id typed whole, or not found at all, is returned as it was.
+    pub(crate) fn settle<'t>(
+        &self,
+        t: Typed<'t>,
+        who: &Asker,
+        ts: DateTime<Utc>,
+        lists: impl Fn(Typed<'t>) -> bool,
+    ) -> Typed<'t> {
+        let Some(cases) = t.serial.and_then(|i| self.serial_cases.get(i as usize)) else {
+            return t;
+        };
+        let as_case = |n: u32| Typed {
+            case: Some(n),
+            serial: None,
+            ..t
+        };
+        let open = |n: u32| {
+            self.entries
+                .get(n as usize)
+                .is_some_and(|e| e.open.is_none_or(|v| v.contains(ts)))
+        };
+        let rank = |n: &u32| self.rank.get(*n as usize).copied().unwrap_or(u32::MAX);
+        let chosen = cases
+            .iter()
+            .copied()
+            .find(|&n| self.assigned_at(n, who, ts))
+            .or_else(|| cases.iter().copied().find(|&n| lists(as_case(n))))
+            .or_else(|| cases.iter().copied().filter(|&n| open(n)).min_by_key(rank))
+            .or_else(|| cases.iter().copied().min_by_key(rank));
+        chosen.map_or(t, as_case)
     }
 
     /// The case a typed id names, if reference data knows it. A prefix is only ever left
@@ -534,6 +609,33 @@ impl CaseIndex {
             e.assigned
                 .iter()
                 .any(|(a, valid)| who.is(*a) && valid.contains(ts))
+        })
+    }
+
+    /// Who the typed case is assigned to at `ts`: logins and employee ids, in
+    /// [`crate::refs::login_key`] form, as the assignments name them.
+    pub(crate) fn assignees_at<'a>(
+        &'a self,
+        t: Typed<'_>,
+        ts: DateTime<Utc>,
+    ) -> impl Iterator<Item = &'a str> + 'a {
+        self.entry_of(t)
+            .into_iter()
+            .flat_map(|e| e.assigned.iter())
+            .filter(move |(_, valid)| valid.contains(ts))
+            .filter_map(|(a, _)| self.assignee_names.get(*a as usize))
+            .map(String::as_str)
+    }
+
+    /// Whether the user's assignment to the typed case begins within [`HANDOVER`] after
+    /// `ts`: a caseload handed over is worked from the days before the transfer is keyed.
+    /// Not after an assignment ends: a case taken from an officer (a conflict, a complaint)
+    /// is no longer theirs the next day.
+    pub(crate) fn assigned_around(&self, t: Typed<'_>, who: &Asker, ts: DateTime<Utc>) -> bool {
+        self.entry_of(t).is_some_and(|e| {
+            e.assigned
+                .iter()
+                .any(|(a, v)| who.is(*a) && v.start.is_some_and(|s| ts < s && ts + HANDOVER >= s))
         })
     }
 

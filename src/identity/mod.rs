@@ -8,6 +8,8 @@
 //!   `LN=… DOB=…`) for the subject fields a source left empty;
 //! * [`normalize`] turns names, dates of birth, plates, phones and addresses as people type
 //!   them into comparable forms;
+//! * [`person_ids`] completes a person id typed another way (`291859`, `DOC291859`) to the
+//!   one known id it stands for (`DOC-291859`);
 //! * [`index`] holds known people (employees, associations, case subjects, the watch list)
 //!   in hash indexes and matches a query against them, grading each match;
 //! * [`resolve`] builds those indexes from reference data and, for each event, works out the
@@ -20,6 +22,7 @@ pub mod cases;
 pub(crate) mod criteria;
 pub mod index;
 pub(crate) mod normalize;
+pub(crate) mod person_ids;
 pub mod resolve;
 
 pub use index::Query;

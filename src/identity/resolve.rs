@@ -206,6 +206,8 @@ pub struct Resolver {
     unit_records: HashMap<String, u64>,
     /// Logins of service accounts (`login_key`): rows that name no person.
     service: HashSet<String>,
+    /// Every known person id, by the forms people type it in.
+    person_ids: super::person_ids::PersonIds,
     /// Workstation -> where it is (clients.csv).
     clients: Option<HashMap<String, Client>>,
     names: NameStats,
@@ -375,6 +377,15 @@ impl Resolver {
             .into_iter()
             .map(|i| login_key(&refs.personnel[i].user))
             .collect();
+        let person_ids = super::person_ids::PersonIds::build(
+            employees
+                .people()
+                .iter()
+                .chain(associations.iter().flat_map(|(ix, _)| ix.people()))
+                .chain(watchlist.iter().flat_map(|(ix, _)| ix.people()))
+                .chain(cases.subject_people().iter())
+                .flat_map(|p| p.person_ids.iter().map(String::as_str)),
+        );
         let fingerprint = format!("{}; {}", refs.fingerprint, settings_digest(&config));
         Self {
             fingerprint,
@@ -390,6 +401,7 @@ impl Resolver {
             unit_chains,
             unit_records,
             service,
+            person_ids,
             clients,
             names,
             non_lookup: config
@@ -647,6 +659,15 @@ impl Resolver {
             query: Query::from_subject(subject),
             ..Matched::default()
         };
+        // An id typed without its prefix or separators is searched as the tables write it.
+        if let Some(full) = m
+            .query
+            .person_id
+            .as_deref()
+            .and_then(|id| self.person_ids.canonical(id))
+        {
+            m.query.person_id = Some(full.to_string());
+        }
         if m.query.is_identifying() {
             self.cases
                 .subject_matches(&m.query, &self.names, cfg, &mut m.subjects);
@@ -740,17 +761,24 @@ impl Resolver {
         if !is_lookup {
             return CaseStatus::NotALookup;
         }
-        let typed = self.typed_case(ev);
         let who = self
             .cases
             .asker(&ev.user, personnel.map(|p| p.employee_id.as_str()));
+        let typed = self.typed_case(ev).map(|t| {
+            self.cases.settle(t, &who, ev.ts, |c| {
+                query.is_identifying()
+                    && self
+                        .cases
+                        .case_lists(c, query, &self.names, &self.config.identity)
+            })
+        });
         // A typed case that does not exist, was not open or is not the user's is suspect
         // whoever was looked up, and whatever other case of the user's lists the person:
         // the case typed is the justification the record keeps, and a made-up or borrowed
         // one is the finding (with exempt work, only a made-up one: `bad_case`).
         let exempt = self.exemption(ev, action);
         if let Some(t) = typed {
-            match self.bad_case(t, &who, ev.ts, exempt.is_some()) {
+            match self.bad_case(t, &who, ev.ts, self.by_reference(ev, exempt.is_some())) {
                 // A supervisor's review of a report's case, of a person it lists.
                 Some(CaseStatus::NotAssigned { case_id })
                     if query.is_identifying()
@@ -901,7 +929,7 @@ impl Resolver {
         t: Typed<'_>,
         who: &Asker,
         ts: chrono::DateTime<chrono::Utc>,
-        exempt: bool,
+        reference: bool,
     ) -> Option<CaseStatus> {
         let checked = self.cases.has_assignments();
         // Written out only for a finding: most typed cases are fine.
@@ -915,7 +943,9 @@ impl Resolver {
                 CaseStatus::ClosedCase { case_id: case_id() }
             }
             CaseState::Open(_) | CaseState::Unchecked(_)
-                if checked && !self.cases.is_assigned(t, who, ts) =>
+                if checked
+                    && !self.cases.is_assigned(t, who, ts)
+                    && !self.cases.assigned_around(t, who, ts) =>
             {
                 CaseStatus::NotAssigned { case_id: case_id() }
             }
@@ -924,7 +954,52 @@ impl Resolver {
         // Work the agency exempts needs no case: a real case typed with it is a reference
         // (the claim a caller reads out to the contact centre), not the justification, but
         // one that does not exist refers to nothing and is made up, whatever the purpose.
-        .filter(|s| !exempt || matches!(s, CaseStatus::UnknownCase { .. }))
+        .filter(|s| !reference || matches!(s, CaseStatus::UnknownCase { .. }))
+    }
+
+    /// For a lookup under a case the user is not assigned to that lists the person looked
+    /// up, when someone in the user's own unit holds the case: the logins of those unit
+    /// colleagues the case is assigned to at the time. Should none of them be at work that
+    /// day while the user works two or more of their cases, the lookups are the unit
+    /// covering an absent colleague's caseload (a vacation HR did not record), which the
+    /// engine judges when the day ends; empty otherwise.
+    pub(crate) fn coverage_logins(&self, ev: &Event, r: &Resolved<'_>) -> Vec<String> {
+        let CaseStatus::NotAssigned { case_id } = &r.case else {
+            return Vec::new();
+        };
+        let Some(unit) = r.personnel.and_then(|p| p.unit.as_deref()).map(code_key) else {
+            return Vec::new();
+        };
+        let t = self.cases.typed_with_key(case_id, &match_key(case_id));
+        if !r.query.is_identifying()
+            || !self
+                .cases
+                .case_lists(t, &r.query, &self.names, &self.config.identity)
+        {
+            return Vec::new();
+        }
+        let mut logins = Vec::new();
+        for name in self.cases.assignees_at(t, ev.ts) {
+            for p in self.personnel.iter().filter(|p| {
+                (login_key_of(&p.user).as_ref() == name
+                    || login_key_of(&p.employee_id).as_ref() == name)
+                    && p.unit.as_deref().map(code_key).as_deref() == Some(unit.as_str())
+            }) {
+                logins.push(login_key(&p.user));
+            }
+        }
+        logins.sort_unstable();
+        logins.dedup();
+        logins
+    }
+
+    /// Whether a real case typed with the event is only a reference, judged for existence
+    /// and not for whose or whether open ([`Self::bad_case`]): with work the agency exempts
+    /// (the claim a caller reads out), and from a service account, which no case is ever
+    /// assigned to (an ankle-monitor interface names the supervision case of the alert it
+    /// relays).
+    fn by_reference(&self, ev: &Event, exempt: bool) -> bool {
+        exempt || self.is_service_login(&ev.user)
     }
 
     /// Whether the typed case is assigned at `ts` to someone the user supervises (personnel
@@ -937,19 +1012,24 @@ impl Resolver {
         personnel: Option<&Personnel>,
         ts: chrono::DateTime<chrono::Utc>,
     ) -> bool {
-        let Some(me) = personnel.filter(|p| !p.employee_id.trim().is_empty()) else {
-            return false;
-        };
-        let Some(reports) = self.reports.get(login_key_of(&me.employee_id).as_ref()) else {
-            return false;
-        };
-        reports
-            .iter()
+        self.direct_reports(personnel).any(|r| {
+            let asker = self.cases.asker(&r.user, Some(r.employee_id.as_str()));
+            self.cases.is_assigned(t, &asker, ts) || self.cases.assigned_around(t, &asker, ts)
+        })
+    }
+
+    /// The personnel rows (every login) of those whose `supervisor` is the user's employee
+    /// id: none for most users, whose lookups then cost nothing here.
+    fn direct_reports<'a>(
+        &'a self,
+        personnel: Option<&Personnel>,
+    ) -> impl Iterator<Item = &'a Personnel> + 'a {
+        personnel
+            .filter(|p| !p.employee_id.trim().is_empty())
+            .and_then(|me| self.reports.get(login_key_of(&me.employee_id).as_ref()))
+            .into_iter()
+            .flatten()
             .filter_map(|&i| self.personnel.get(i))
-            .any(|r| {
-                let asker = self.cases.asker(&r.user, Some(r.employee_id.as_str()));
-                self.cases.is_assigned(t, &asker, ts)
-            })
     }
 
     /// What exempts an event from needing a case (`[no_case]` `exempt_purposes`,
@@ -990,15 +1070,17 @@ impl Resolver {
     /// that is not the user's first (with exempt work, only one that does not exist), then
     /// exemptions, then the case itself.
     pub(crate) fn search_case(&self, ev: &Event) -> SearchCase<'_> {
-        let typed = self.typed_case(ev);
         let personnel = self.personnel_for(&ev.user);
         let who = self
             .cases
             .asker(&ev.user, personnel.map(|p| p.employee_id.as_str()));
+        let typed = self
+            .typed_case(ev)
+            .map(|t| self.cases.settle(t, &who, ev.ts, |_| false));
         let action = ev.action.to_ascii_lowercase();
         let exempt = self.exemption(ev, &action);
         if let Some(t) = typed {
-            let bad = self.bad_case(t, &who, ev.ts, exempt.is_some());
+            let bad = self.bad_case(t, &who, ev.ts, self.by_reference(ev, exempt.is_some()));
             if let Some(kind) = bad.and_then(|s| s.no_case_kind()) {
                 return SearchCase::Invalid {
                     kind,
@@ -1196,6 +1278,20 @@ mod tests {
                 case_id: "K-1".into()
             }
         );
+        // Typed in the week before it starts: a handover worked before it was keyed
+        // (`cases::HANDOVER`); earlier, not the user's.
+        let ev = event("2024-02-23T00:00:00Z", "kit2", Some("K-1"), "X-1");
+        assert_eq!(
+            r.resolve(&ev).case,
+            CaseStatus::Valid {
+                case_id: "K-1".into()
+            }
+        );
+        let ev = event("2024-02-20T00:00:00Z", "kit2", Some("K-1"), "X-1");
+        assert!(matches!(
+            r.resolve(&ev).case,
+            CaseStatus::NotAssigned { .. }
+        ));
     }
 
     #[test]

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use crate::support::{alert_keys, audit_fixture, custodes, read_jsonl};
+use crate::support::{alert_keys, audit_fixture, custodes, fixtures, read_jsonl};
 
 type Key = (String, String, String, Vec<String>);
 
@@ -2461,5 +2461,121 @@ fn caller_sharing_a_relatives_name() {
             key("association_lookup", "family", "agent1", &["a02", "a04"]),
             key("association_lookup", "family", "agent1", &["a05"]),
         ],
+    );
+}
+
+/// Officers type their case's serial alone: `1858` for `PP-2024-001858`, though another
+/// kind of case (`IN-2020-001858`) has the same serial. The serial is read as the case the
+/// context names: the user's own (s01, explained), else one listing the person looked up (s02:
+/// a colleague's case, `not_assigned`); a serial no case has is `unknown_case` (s03), and the
+/// user's own case typed for someone it does not list is a cover (s04). The colleague's own
+/// lookup under the same serial is explained (s05).
+#[test]
+fn case_serial_typed_alone() {
+    let alerts = audit_fixture("classes/case_serial_typed_alone", None);
+    assert_alerts(
+        &alerts,
+        vec![
+            key("no_case", "not_assigned", "ppo1", &["s02"]),
+            key("no_case", "unknown_case", "ppo1", &["s03"]),
+            key("no_case", "subject_not_in_case", "ppo1", &["s04"]),
+        ],
+    );
+    let s02 = alerts
+        .iter()
+        .find(|a| a["kind"] == "not_assigned")
+        .expect("s02");
+    assert_eq!(s02["evidence"]["case"]["case_id"], "PP-2023-000572");
+    assert_eq!(s02["evidence"]["case_id"], "572", "the id as typed is kept");
+}
+
+/// An ankle-monitor interface (a personnel row that names no person) relays each alert
+/// under the supervision case of the offender: no case is assigned to a job, so the case
+/// is a reference, judged for existence and for whom it lists, not for whose it is (g01
+/// raises nothing). The case typed for someone it does not list (g02) and a case that does
+/// not exist (g03) are raised; the same case typed by a person who is not assigned to it
+/// (g04) is still `not_assigned`.
+#[test]
+fn ankle_monitor_interface_names_the_supervision_case() {
+    let alerts = audit_fixture(
+        "classes/ankle_monitor_interface_names_the_supervision_case",
+        None,
+    );
+    assert_alerts(
+        &alerts,
+        vec![
+            key("no_case", "subject_not_in_case", "svc_gps", &["g02"]),
+            key("no_case", "unknown_case", "svc_gps", &["g03"]),
+            key("no_case", "not_assigned", "ppo2", &["g04"]),
+        ],
+    );
+}
+
+/// Custody officers type the DOC number as it comes: `291859`, `doc 291859`, `0291859`
+/// for the `DOC-291859` the watch list writes. Each is that person, the one known id that
+/// reads so; an id no table knows in any form (d04) is nobody known.
+#[test]
+fn doc_number_typed_without_its_prefix() {
+    let alerts = audit_fixture("classes/doc_number_typed_without_its_prefix", None);
+    assert_alerts(
+        &alerts,
+        vec![
+            key(
+                "watchlist_lookup",
+                "official",
+                "co1",
+                &["d01", "d02", "d03"],
+            ),
+            key("no_case", "missing", "co1", &["d01", "d02", "d03", "d04"]),
+        ],
+    );
+}
+
+/// A probation officer covers a colleague's caseload while the colleague is on a vacation
+/// HR never recorded: on Monday ppo2 does no work after their Sunday evening visit (c00,
+/// 01:30 UTC), and ppo1 looks up the offenders two of ppo2's cases list, under those cases
+/// (c01, c02): the unit's coverage, set aside and counted in the summary. What is still
+/// raised: one case of ppo2's borrowed on Wednesday, when ppo2 is away again (c11, c12: a
+/// case, not a caseload);
+/// ppo3's case, when ppo3 works that day (c03, judged when the day ends, though ppo3 logs in
+/// after it); an absent colleague's case typed for someone it does not list (c04); another
+/// unit's officer (c05); and ppo2's case on Tuesday, when ppo2 is back (c08). A caseload
+/// handed over on 1 March to ppo4 is ppo4's the week before (c09), not ten days before
+/// (c10).
+#[test]
+fn caseload_coverage_of_an_absent_colleague() {
+    let world = "classes/caseload_coverage_of_an_absent_colleague";
+    let alerts = audit_fixture(world, None);
+    let mut keys = alert_keys(&alerts);
+    keys.sort();
+    assert_eq!(
+        keys,
+        {
+            let mut k = vec![
+                key("no_case", "not_assigned", "ppo1", &["c03"]),
+                key("no_case", "not_assigned", "ppo1", &["c04"]),
+                key("no_case", "not_assigned", "ppo4", &["c05"]),
+                key("no_case", "not_assigned", "ppo1", &["c08"]),
+                key("no_case", "not_assigned", "ppo4", &["c10"]),
+                key("no_case", "not_assigned", "ppo1", &["c11", "c12"]),
+            ];
+            k.sort();
+            k
+        },
+        "{alerts:#?}"
+    );
+    let dir = fixtures().join(world);
+    let run = custodes()
+        .args(["audit", "--refs"])
+        .arg(dir.join("refs"))
+        .arg("--out")
+        .arg(tempfile::tempdir().expect("tempdir").path().join("a.jsonl"))
+        .arg(dir.join("events.jsonl"))
+        .assert()
+        .success();
+    let summary = String::from_utf8_lossy(&run.get_output().stderr).into_owned();
+    assert!(
+        summary.contains("set aside  2 not_assigned lookup(s)"),
+        "{summary}"
     );
 }
