@@ -424,6 +424,17 @@ impl Engine {
                 source,
             })?;
         }
+        // States saved before it was kept have none: the first day's look back to the
+        // evening before then sees no work.
+        if let Some(v) = carry.detectors.get(AT_WORK_SAVED_AS) {
+            self.at_work = serde_json::from_value(v.clone()).map_err(|source| RestoreError {
+                detector: AT_WORK_SAVED_AS.to_string(),
+                source: SavedStateError::Unreadable {
+                    key: AT_WORK_SAVED_AS,
+                    source,
+                },
+            })?;
+        }
         self.last_event = carry.last_event;
         Ok(())
     }
@@ -440,6 +451,12 @@ impl Engine {
         // out (the next run then starts counting afresh) rather than losing the state.
         if let Ok(v) = self.routines.save() {
             detectors.insert(routine::SAVED_AS.to_string(), v);
+        }
+        // When each login last worked, for the coverage rule's look back over midnight.
+        let at_work: std::collections::BTreeMap<&String, &[(NaiveDate, u32); 2]> =
+            self.at_work.iter().collect();
+        if let Ok(v) = serde_json::to_value(at_work) {
+            detectors.insert(AT_WORK_SAVED_AS.to_string(), v);
         }
         State {
             history: self.history.clone(),
@@ -721,6 +738,9 @@ impl Engine {
 /// length, so that their evening's work that ran past midnight UTC does not count as the
 /// next day's, and their work earlier that day does.
 const COVERAGE_LOOKBACK_HOURS: i64 = 8;
+
+/// The key of the logins' hours at work in a saved state's `carry`.
+const AT_WORK_SAVED_AS: &str = "at_work";
 
 /// How many of an away colleague's cases a user works in a day for it to be covering their
 /// caseload rather than borrowing one case.

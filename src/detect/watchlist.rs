@@ -9,14 +9,14 @@ use super::{
 };
 use crate::alert::Severity;
 use crate::event::Event;
-use crate::identity::{KnownPerson, Match, Resolved};
+use crate::identity::{CaseStatus, KnownPerson, Match, Resolved};
 
 pub(crate) const DOC: DetectorDoc = DetectorDoc {
     name: "watchlist_lookup",
     kinds: &["(the watch-list category: official, celebrity, journalist, victim, ...)", "record_change"],
     what: "A user looks up someone on the watch list (watchlist.csv) without an assigned case that lists them. A write (insert, update, delete: `lookups.write_actions`) to that record is kind `record_change`, critical, with the statement and rows affected as evidence.",
     why: "Public figures and people in the news draw curiosity lookups and leaks to the press.",
-    false_positives: "Protective details and genuine investigations that are not recorded as cases with subjects; a visitor who shares a listed person's name, searched by name only (held back on an exempt lookup by a login that names strangers by name alone as routine, such as a court's screening desk, unless the person is looked up again that day). A service account's read under an exempt purpose (a data-match job's run) is not raised: nobody's curiosity is in it.",
+    false_positives: "Protective details and genuine investigations that are not recorded as cases with subjects; a visitor who shares a listed person's name, searched by name only (held back on an exempt lookup by a login that names strangers by name alone as routine, such as a court's screening desk, unless the person is looked up again that day). A service account's read under an exempt purpose (a data-match job's run) is not raised: nobody's curiosity is in it. Nor is an exempt lookup (custody work) of a watch-listed person an open case of the user's own unit lists: a prison holding a former senator.",
     tuning: "Add the cases that legitimately concern watch-listed people to cases/case_subjects.",
     example: "Looked up LINDQVIST, ARNE (DOB 1962-11-05), on the watch list as celebrity, by name only; no case attached.",
     needs: &["watchlist"],
@@ -30,7 +30,7 @@ impl Detector for WatchlistLookup {
     }
 
     fn observe(&mut self, ev: &Event, r: &Resolved<'_>, cx: &Context<'_>, out: &mut Vec<Finding>) {
-        if a_jobs_read(ev, r, cx) {
+        if a_jobs_read(ev, r, cx) || held_in_custody(ev, r, cx) {
             return;
         }
         let Some((m, entry, person)) =
@@ -56,6 +56,14 @@ impl Detector for WatchlistLookup {
             },
         ));
     }
+}
+
+/// An exempt lookup (custody operations, a count, a cell search) of a watch-listed person
+/// whom an open case of the user's own unit lists: the facility holding a former senator
+/// looks him up at every count and meal. Staff of another unit, or with no exempt work, are
+/// still raised.
+fn held_in_custody(ev: &Event, r: &Resolved<'_>, cx: &Context<'_>) -> bool {
+    matches!(r.case, CaseStatus::Exempt { .. }) && cx.resolver.held_by_unit(ev, r).is_some()
 }
 
 /// For an unexplained lookup: the strongest of the matches `ms` against a reference list,

@@ -177,6 +177,10 @@ fn bare_number(k: &str) -> &str {
     rest.strip_prefix('-').unwrap_or(rest)
 }
 
+/// The fewest significant digits of a number typed alone for it to be read as a case's
+/// serial ([`CaseIndex::settle`]).
+const MIN_SERIAL_DIGITS: usize = 3;
+
 /// How long before an assignment's recorded start its holder's work on the case counts as
 /// theirs ([`CaseIndex::assigned_around`]).
 pub(crate) const HANDOVER: chrono::Duration = chrono::Duration::days(7);
@@ -487,13 +491,14 @@ impl CaseIndex {
     /// made already to tell a placeholder.
     pub(crate) fn typed_with_key<'t>(&self, text: &'t str, key: &str) -> Typed<'t> {
         let case = self.find(text, key);
-        // A bare number that is no case's whole id may be a case's serial typed alone.
+        // A bare number that is no case's whole id may be a case's serial typed alone; two
+        // digits (`24`) are too few to be one.
         let serial = match case {
-            None if !key.is_empty() && key.bytes().all(|b| b.is_ascii_digit()) => {
+            None if key.bytes().all(|b| b.is_ascii_digit()) => {
                 let digits = key.trim_start_matches('0');
-                self.serials
-                    .get(if digits.is_empty() { "0" } else { digits })
-                    .copied()
+                (digits.len() >= MIN_SERIAL_DIGITS)
+                    .then(|| self.serials.get(digits).copied())
+                    .flatten()
             }
             _ => None,
         };
@@ -501,11 +506,12 @@ impl CaseIndex {
     }
 
     /// Which case a serial typed alone names, from the lookup's context: the one the user
-    /// was assigned at `ts`, else one that lists the person looked up (`lists`), else the
-    /// only one there is, else the first of those open at `ts` (or of all), in the order of
-    /// case ids. An officer types `1858` for their own `PP-2024-001858`; the table's other
-    /// cases numbered 1858 (another year, another kind of case) are not what they meant.
-    /// A case id typed whole, or not found at all, is returned as it was.
+    /// was assigned at `ts`, else one that lists the person looked up (`lists`). An officer
+    /// types `1858` for their own `PP-2024-001858`; the table's other cases numbered 1858
+    /// (another year, another kind of case) are not what they meant. A number the context
+    /// does not settle names no case (`999`, `2020` typed to fill the field: the table's
+    /// case numbered 999 is not what was meant either). A case id typed whole, or not found
+    /// at all, is returned as it was.
     pub(crate) fn settle<'t>(
         &self,
         t: Typed<'t>,
@@ -521,19 +527,11 @@ impl CaseIndex {
             serial: None,
             ..t
         };
-        let open = |n: u32| {
-            self.entries
-                .get(n as usize)
-                .is_some_and(|e| e.open.is_none_or(|v| v.contains(ts)))
-        };
-        let rank = |n: &u32| self.rank.get(*n as usize).copied().unwrap_or(u32::MAX);
         let chosen = cases
             .iter()
             .copied()
             .find(|&n| self.assigned_at(n, who, ts))
-            .or_else(|| cases.iter().copied().find(|&n| lists(as_case(n))))
-            .or_else(|| cases.iter().copied().filter(|&n| open(n)).min_by_key(rank))
-            .or_else(|| cases.iter().copied().min_by_key(rank));
+            .or_else(|| cases.iter().copied().find(|&n| lists(as_case(n))));
         chosen.map_or(t, as_case)
     }
 

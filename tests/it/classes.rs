@@ -2467,9 +2467,11 @@ fn caller_sharing_a_relatives_name() {
 /// Officers type their case's serial alone: `1858` for `PP-2024-001858`, though another
 /// kind of case (`IN-2020-001858`) has the same serial. The serial is read as the case the
 /// context names: the user's own (s01, explained), else one listing the person looked up (s02:
-/// a colleague's case, `not_assigned`); a serial no case has is `unknown_case` (s03), and the
-/// user's own case typed for someone it does not list is a cover (s04). The colleague's own
-/// lookup under the same serial is explained (s05).
+/// a colleague's case, `not_assigned`); a serial no case has is `unknown_case` (s03), and so
+/// is one the context does not settle (s06: `999` typed to fill the field, though a
+/// colleague's case of that serial lists someone else); the user's own case typed for
+/// someone it does not list is a cover (s04). The colleague's own lookup under the same
+/// serial is explained (s05).
 #[test]
 fn case_serial_typed_alone() {
     let alerts = audit_fixture("classes/case_serial_typed_alone", None);
@@ -2478,6 +2480,7 @@ fn case_serial_typed_alone() {
         vec![
             key("no_case", "not_assigned", "ppo1", &["s02"]),
             key("no_case", "unknown_case", "ppo1", &["s03"]),
+            key("no_case", "unknown_case", "ppo1", &["s06"]),
             key("no_case", "subject_not_in_case", "ppo1", &["s04"]),
         ],
     );
@@ -2541,7 +2544,9 @@ fn doc_number_typed_without_its_prefix() {
 /// after it); an absent colleague's case typed for someone it does not list (c04); another
 /// unit's officer (c05); and ppo2's case on Tuesday, when ppo2 is back (c08). A caseload
 /// handed over on 1 March to ppo4 is ppo4's the week before (c09), not ten days before
-/// (c10).
+/// (c10). Two of ppo2's cases worked at 05:00 UTC on Thursday (c13, c14) are raised: ppo2
+/// worked until 23:30 the evening before, within eight hours. Audited night by night with
+/// `--state`, the evening before is remembered and the alerts are the same.
 #[test]
 fn caseload_coverage_of_an_absent_colleague() {
     let world = "classes/caseload_coverage_of_an_absent_colleague";
@@ -2558,6 +2563,8 @@ fn caseload_coverage_of_an_absent_colleague() {
                 key("no_case", "not_assigned", "ppo1", &["c08"]),
                 key("no_case", "not_assigned", "ppo4", &["c10"]),
                 key("no_case", "not_assigned", "ppo1", &["c11", "c12"]),
+                key("no_case", "not_assigned", "ppo1", &["c13"]),
+                key("no_case", "not_assigned", "ppo1", &["c14"]),
             ];
             k.sort();
             k
@@ -2577,5 +2584,58 @@ fn caseload_coverage_of_an_absent_colleague() {
     assert!(
         summary.contains("set aside  2 not_assigned lookup(s)"),
         "{summary}"
+    );
+    // Night by night: each UTC day's events audited alone, the state carried between.
+    let work = tempfile::tempdir().expect("tempdir");
+    let state = work.path().join("state.json");
+    let text = std::fs::read_to_string(dir.join("events.jsonl")).expect("events");
+    let mut days: Vec<&str> = text
+        .lines()
+        .filter_map(|l| l.split("\"ts\":\"").nth(1).map(|t| &t[..10]))
+        .collect();
+    days.dedup();
+    let mut nightly = Vec::new();
+    for day in days {
+        let events = work.path().join(format!("{day}.jsonl"));
+        let lines: Vec<&str> = text
+            .lines()
+            .filter(|l| l.contains(&format!("\"ts\":\"{day}")))
+            .collect();
+        write(&events, &(lines.join("\n") + "\n"));
+        let out = work.path().join(format!("{day}-alerts.jsonl"));
+        custodes()
+            .args(["audit", "--quiet", "--refs"])
+            .arg(dir.join("refs"))
+            .arg("--state")
+            .arg(&state)
+            .arg("--out")
+            .arg(&out)
+            .arg(&events)
+            .assert()
+            .success();
+        nightly.extend(read_jsonl(&out));
+    }
+    let mut by_night = alert_keys(&nightly);
+    by_night.sort();
+    assert_eq!(by_night, keys);
+}
+
+/// A former senator is admitted to the prison HRCC (an open case of the unit HRCC lists
+/// him). Its custody officers look him up at every count and cell move, exempt work (h01,
+/// h02): the facility holding him, not curiosity. An officer of another prison doing the
+/// same (h03), or a look with no purpose at all by one of his own officers (h04), is raised.
+#[test]
+fn watch_listed_inmate_held_by_the_officers_facility() {
+    let alerts = audit_fixture(
+        "classes/watch_listed_inmate_held_by_the_officers_facility",
+        Some("[no_case]\nexempt_purposes = [\"HOUSING\", \"DISCIPLINE\"]\n"),
+    );
+    assert_alerts(
+        &alerts,
+        vec![
+            key("watchlist_lookup", "official", "co2", &["h03"]),
+            key("watchlist_lookup", "official", "co1", &["h04"]),
+            key("no_case", "missing", "co1", &["h04"]),
+        ],
     );
 }
