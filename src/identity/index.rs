@@ -81,6 +81,17 @@ pub struct Query {
 }
 
 impl Query {
+    /// A query by the name and date of birth a known record gives: what the user opened
+    /// when they typed that record's id.
+    pub(crate) fn from_record(p: &KnownPerson) -> Self {
+        Self {
+            name_keys: p.name.iter().map(name_key).collect(),
+            name: p.name.clone(),
+            dob: p.dob,
+            ..Self::default()
+        }
+    }
+
     pub(crate) fn from_subject(s: &Subject) -> Self {
         let (name, swapped) = match (&s.last_name, &s.first_name, &s.name) {
             (Some(l), f, _) => {

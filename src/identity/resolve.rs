@@ -682,6 +682,9 @@ impl Resolver {
             if m.query.person_id.is_some() || m.query.dob.is_some() {
                 self.drop_contradicted(&mut m);
             }
+            if m.query.person_id.is_some() && m.query.name.is_none() {
+                self.match_opened_record(&mut m);
+            }
         }
         RECENT.with_borrow_mut(|recent| {
             if recent.len() >= RECENT_SUBJECTS {
@@ -690,6 +693,54 @@ impl Resolver {
             recent.push((self.id, subject.clone(), m.clone()));
         });
         m
+    }
+
+    /// For a lookup by person id alone: the employees, associations and watch-list entries
+    /// that the record the id opens names, by the same name (exactly or by a known
+    /// nickname) and date of birth. Reference rows of a relative or a neighbour often give
+    /// no id (an emergency contact, a disclosure); a lookup by the DOC number of the case
+    /// subject who is that relative is still a lookup of the relative. The match is by
+    /// person id: the id typed is that person's record. Rows found by the id itself are
+    /// left as they are.
+    fn match_opened_record(&self, m: &mut Matched) {
+        let opened: Vec<&KnownPerson> = m
+            .subjects
+            .iter()
+            .filter(|x| x.kind == super::MatchKind::PersonId)
+            .filter_map(|x| self.cases.subject(x.entry))
+            .filter(|p| p.name.is_some() && p.dob.is_some())
+            .collect();
+        if opened.is_empty() {
+            return;
+        }
+        let cfg = &self.config.identity;
+        let mut found = Vec::new();
+        for p in opened {
+            let q = Query::from_record(p);
+            let lists: [(Option<&PersonIndex>, &mut Vec<Match>); 3] = [
+                (Some(&self.employees), &mut m.employees),
+                (
+                    self.associations.as_ref().map(|(ix, _)| ix),
+                    &mut m.associations,
+                ),
+                (self.watchlist.as_ref().map(|(ix, _)| ix), &mut m.watchlist),
+            ];
+            for (ix, matches) in lists {
+                let Some(ix) = ix else {
+                    continue;
+                };
+                found.clear();
+                ix.find(&q, &self.names, cfg, &mut found);
+                for mut x in found.drain(..).filter(surely_them) {
+                    if matches.iter().any(|y| y.entry == x.entry) {
+                        continue;
+                    }
+                    x.kind = super::MatchKind::PersonId;
+                    x.fields = vec!["person_id", "name", "dob"];
+                    matches.push(x);
+                }
+            }
+        }
     }
 
     /// Leaves out the name-only matches of employees, associations and watch-list entries

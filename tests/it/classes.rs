@@ -2639,3 +2639,31 @@ fn watch_listed_inmate_held_by_the_officers_facility() {
         ],
     );
 }
+
+/// A probation officer's sister is known to HR by name and date of birth only (an
+/// emergency contact), and is on supervision under a colleague's case as DOC-329020. The
+/// officer opens her record by that number (r01, and r02 typed `0329020`) under a case of
+/// their own: the record the number opens is hers, so it is `family`, by person id, and the
+/// cover case is `subject_not_in_case`. Another Renata Alvarado, born another day (r03),
+/// is only the cover case.
+#[test]
+fn relative_looked_up_by_doc_number() {
+    let alerts = audit_fixture("classes/relative_looked_up_by_doc_number", None);
+    assert_alerts(
+        &alerts,
+        vec![
+            key("association_lookup", "family", "ppo1", &["r01", "r02"]),
+            key(
+                "no_case",
+                "subject_not_in_case",
+                "ppo1",
+                &["r01", "r02", "r03"],
+            ),
+        ],
+    );
+    let family = alerts
+        .iter()
+        .find(|a| a["kind"] == "family")
+        .expect("family");
+    assert_eq!(family["evidence"]["match"]["kind"], "person_id");
+}
