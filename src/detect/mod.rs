@@ -59,10 +59,11 @@ pub(crate) struct Finding {
     /// An identity match by name alone on a lookup exempt from needing a case: held back
     /// where the login names strangers routinely under that purpose ([`routine`]).
     pub name_alone_exempt: bool,
-    /// For a lookup under a unit colleague's case that lists the person: the case's
-    /// assignees' logins. Held until the day ends, and not raised if none of them was at
-    /// work that day: the unit covering an absent colleague's caseload
-    /// ([`Resolver::coverage_logins`]).
+    /// For a lookup under a unit colleague's case that lists the person: the logins of the
+    /// case's holders in the user's unit. Held until the day ends, and not raised if none of
+    /// them worked around it while the user worked two or more of their cases: the unit
+    /// covering an absent colleague's caseload ([`Resolver::coverage_logins`],
+    /// [`Engine::settle_coverage`]).
     pub covered_if_absent: Vec<String>,
 }
 
@@ -348,7 +349,7 @@ pub struct Engine {
     /// becomes an open alert if the same person is looked up again that day.
     held: HashMap<GroupKey, OpenAlert>,
     /// Lookups under unit colleagues' cases, held until the day ends with the logins of
-    /// the cases' assignees: raised if any of them was at work that day.
+    /// the cases' holders in the user's unit ([`Engine::settle_coverage`]).
     covering: HashMap<GroupKey, (OpenAlert, Vec<String>)>,
     /// The hours (UTC) each login ([`crate::refs::login_key`] form) was at work, on the
     /// last two days it was: whether a case's holder was away when the unit covered it.
@@ -670,54 +671,7 @@ impl Engine {
         }
         self.stats.name_alone_set_aside += self.held.len() as u64;
         self.held.clear();
-        // Away: no work from a shift's length before the first lookup to the day's end. A
-        // caseload is covered, not a case: the user must work two or more of the away
-        // colleagues' cases that day (one colleague's case borrowed is still raised).
-        let covering: Vec<_> = self.covering.drain().collect();
-        let away: Vec<bool> = covering
-            .iter()
-            .map(|(_, (a, holders))| {
-                let since = a.first - chrono::Duration::hours(COVERAGE_LOOKBACK_HOURS);
-                !holders.iter().any(|l| self.worked_since(l, since))
-            })
-            .collect();
-        let mut covered_cases: HashMap<(&str, &[String]), usize> = HashMap::new();
-        for ((key, (_, holders)), &away) in covering.iter().zip(&away) {
-            if away {
-                *covered_cases
-                    .entry((key.user.as_str(), holders))
-                    .or_default() += 1;
-            }
-        }
-        let covered: Vec<bool> = covering
-            .iter()
-            .zip(&away)
-            .map(|((key, (_, holders)), &away)| {
-                away && covered_cases
-                    .get(&(key.user.as_str(), holders.as_slice()))
-                    .is_some_and(|&n| n >= COVERED_CASES)
-            })
-            .collect();
-        for ((key, (a, _)), covered) in covering.into_iter().zip(covered) {
-            if !covered {
-                match self.open.get_mut(&key) {
-                    // Raised by another lookup of the day under the same case: one alert.
-                    Some(open) => {
-                        open.first = open.first.min(a.first);
-                        open.last = open.last.max(a.last);
-                        open.event_ids.extend(a.event_ids);
-                        open.findings += a.findings;
-                        open.severity = open.severity.max(a.severity);
-                    }
-                    None => {
-                        self.open.insert(key, a);
-                    }
-                }
-            } else {
-                self.stats.coverage_set_aside += a.findings as u64;
-            }
-        }
-
+        self.settle_coverage();
         let min_score = self.config.alerts.min_score;
         closed.extend(self.open.drain().map(|(k, a)| finish_alert(k, a)));
         closed.retain(|a| a.score >= min_score);
@@ -764,6 +718,60 @@ impl Engine {
             slots[1] = (day, bit);
         } else if slots[0].0 == day {
             slots[0].1 |= bit;
+        }
+    }
+
+    /// Judges the day's held lookups under unit colleagues' cases: raised (merged into the
+    /// day's open alert of the same case, if any) unless the case's holders did no work from
+    /// [`COVERAGE_LOOKBACK_HOURS`] before the first lookup to the day's end while the user
+    /// worked [`COVERED_CASES`] or more of their cases; those are counted, not raised.
+    fn settle_coverage(&mut self) {
+        // Away: no work from a shift's length before the first lookup to the day's end. A
+        // caseload is covered, not a case: the user must work two or more of the away
+        // colleagues' cases that day (one colleague's case borrowed is still raised).
+        let covering: Vec<_> = self.covering.drain().collect();
+        let away: Vec<bool> = covering
+            .iter()
+            .map(|(_, (a, holders))| {
+                let since = a.first - chrono::Duration::hours(COVERAGE_LOOKBACK_HOURS);
+                !holders.iter().any(|l| self.worked_since(l, since))
+            })
+            .collect();
+        let mut covered_cases: HashMap<(&str, &[String]), usize> = HashMap::new();
+        for ((key, (_, holders)), &away) in covering.iter().zip(&away) {
+            if away {
+                *covered_cases
+                    .entry((key.user.as_str(), holders))
+                    .or_default() += 1;
+            }
+        }
+        let covered: Vec<bool> = covering
+            .iter()
+            .zip(&away)
+            .map(|((key, (_, holders)), &away)| {
+                away && covered_cases
+                    .get(&(key.user.as_str(), holders.as_slice()))
+                    .is_some_and(|&n| n >= COVERED_CASES)
+            })
+            .collect();
+        for ((key, (a, _)), covered) in covering.into_iter().zip(covered) {
+            if !covered {
+                match self.open.get_mut(&key) {
+                    // Raised by another lookup of the day under the same case: one alert.
+                    Some(open) => {
+                        open.first = open.first.min(a.first);
+                        open.last = open.last.max(a.last);
+                        open.event_ids.extend(a.event_ids);
+                        open.findings += a.findings;
+                        open.severity = open.severity.max(a.severity);
+                    }
+                    None => {
+                        self.open.insert(key, a);
+                    }
+                }
+            } else {
+                self.stats.coverage_set_aside += a.findings as u64;
+            }
         }
     }
 

@@ -544,14 +544,13 @@ impl Resolver {
     /// shared plate or a bare name must not pull someone else's identifiers into a search.
     pub(crate) fn records_of(&self, q: &Query) -> Vec<KnownPerson> {
         let cfg = &self.config.identity;
-        let sure = |m: &Match| surely_them(m);
         let mut out = Vec::new();
         let mut found = Vec::new();
         self.employees.find(q, &self.names, cfg, &mut found);
         out.extend(
             found
                 .drain(..)
-                .filter(sure)
+                .filter(surely_them)
                 .filter_map(|m| self.employees.person(m.entry).cloned()),
         );
         for ix in [
@@ -565,7 +564,7 @@ impl Resolver {
             out.extend(
                 found
                     .drain(..)
-                    .filter(sure)
+                    .filter(surely_them)
                     .filter_map(|m| ix.person(m.entry).cloned()),
             );
         }
@@ -573,7 +572,7 @@ impl Resolver {
         out.extend(
             found
                 .drain(..)
-                .filter(sure)
+                .filter(surely_them)
                 .filter_map(|m| self.cases.subject(m.entry).cloned()),
         );
         out
