@@ -673,7 +673,26 @@ impl CaseIndex {
                 super::index::grade(q, p, s, names, cfg).is_some()
                     || super::index::name_consistent_or_slip(q, p)
             })
-        })
+        }) || self.household_name(e, q)
+    }
+
+    /// Whether the query names someone the case lists under the household's name: the same
+    /// given name and date of birth as a subject, and the surname of another subject of the
+    /// same case. A woman the claim lists as `MILLER, JASMINE` is looked up as `SMITH,
+    /// JASMINE` once she takes the name of the household the claim is about.
+    fn household_name(&self, e: &CaseEntry, q: &Query) -> bool {
+        let (Some(n), Some(dob)) = (&q.name, q.dob) else {
+            return false;
+        };
+        let people = || {
+            e.subjects
+                .iter()
+                .filter_map(|&s| self.subjects.person(s))
+                .filter_map(|p| p.name.as_ref().map(|name| (p, name)))
+        };
+        people().any(|(p, name)| {
+            p.dob == Some(dob) && name.first_canonical == n.first_canonical && name.last != n.last
+        }) && people().any(|(_, name)| name.last == n.last)
     }
 
     /// Keeps the better of `best` and case `n`: the typed case, else the lowest id, so the

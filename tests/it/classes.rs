@@ -2667,3 +2667,22 @@ fn relative_looked_up_by_doc_number() {
         .expect("family");
     assert_eq!(family["evidence"]["match"]["kind"], "person_id");
 }
+
+/// A claim lists `MILLER, JASMINE` (born 7 August 1975) in the `SMITH` household; she has
+/// taken the household's name, and the caseworker verifies her as `SMITH, JASMINE` with her
+/// date of birth (m01): the person the claim lists. Another Jasmine Smith, born the next
+/// day (m02), and a Jasmine Jones born the same day, a surname the claim does not list
+/// (m03), are not on it.
+#[test]
+fn married_name_of_the_household() {
+    let alerts = audit_fixture("classes/married_name_of_the_household", None);
+    assert_alerts(
+        &alerts,
+        vec![key(
+            "no_case",
+            "subject_not_in_case",
+            "cw1",
+            &["m02", "m03"],
+        )],
+    );
+}
