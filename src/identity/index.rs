@@ -105,7 +105,16 @@ impl Query {
             }
             (None, Some(f), Some(n)) => (parse_full_name(&format!("{n} {f}")), None),
             (None, Some(f), None) => (parse_full_name(f), None),
-            (None, None, Some(n)) => (parse_full_name(n), None),
+            // A whole name of two words without a comma is read both ways: `Rachel Jackson`
+            // and `SMITH DIANE` are typed into one box by the same desk.
+            (None, None, Some(n)) => {
+                let words: Vec<&str> = n.split_whitespace().collect();
+                let swapped = match words.as_slice() {
+                    [last, first] if !n.contains([',', '\u{FF0C}']) => name_from_parts(last, first),
+                    _ => None,
+                };
+                (parse_full_name(n), swapped)
+            }
             (None, None, None) => (None, None),
         };
         let name_keys = name.iter().chain(swapped.iter()).map(name_key).collect();
@@ -746,6 +755,32 @@ mod tests {
             dob: Some(dob.to_string()),
             ..Subject::default()
         })
+    }
+
+    /// A whole name of two words without a comma is read both ways; with a comma, or of
+    /// three words, only as written.
+    #[test]
+    fn a_two_word_name_without_a_comma_is_read_both_ways() {
+        let whole = |n: &str| {
+            Query::from_subject(&Subject {
+                name: Some(n.to_string()),
+                ..Subject::default()
+            })
+        };
+        let q = whole("SMITH DIANE");
+        let lasts = |q: &Query| [&q.name, &q.swapped].map(|n| n.as_ref().map(|n| n.last.clone()));
+        assert_eq!(lasts(&q), [Some("DIANE".into()), Some("SMITH".into())]);
+        assert_eq!(lasts(&whole("SMITH, DIANE")), [Some("SMITH".into()), None]);
+        assert_eq!(lasts(&whole("MARY ANN SMITH"))[1], None);
+        let known = PersonIndex::build(vec![known("Smith", "Diane", None, 1)]);
+        let mut found = Vec::new();
+        known.find(
+            &q,
+            &NameStats::default(),
+            &IdentityConfig::default(),
+            &mut found,
+        );
+        assert_eq!(found.len(), 1);
     }
 
     /// What `find` must return: every known person graded, whatever index would find them.

@@ -2686,3 +2686,18 @@ fn married_name_of_the_household() {
         )],
     );
 }
+
+/// A colleague in the news is searched at a screening desk whose one name box takes the
+/// name either way: `CLARK KYLE` (surname first, no comma, n01) as well as `Kyle Clark`
+/// (n02). Both are the colleague; another given name (n03) is nobody known.
+#[test]
+fn whole_name_typed_surname_first() {
+    let alerts = audit_fixture(
+        "classes/whole_name_typed_surname_first",
+        Some("[no_case]\nexempt_purposes = [\"VISITOR_SCREENING\"]\n"),
+    );
+    assert_alerts(
+        &alerts,
+        vec![key("coworker_lookup", "same_unit", "co1", &["n01", "n02"])],
+    );
+}
