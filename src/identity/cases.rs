@@ -182,7 +182,7 @@ fn bare_number(k: &str) -> &str {
 const MIN_SERIAL_DIGITS: usize = 3;
 
 /// How long before an assignment's recorded start its holder's work on the case counts as
-/// theirs ([`CaseIndex::assigned_around`]).
+/// theirs ([`CaseIndex::holds`]).
 pub(crate) const HANDOVER: chrono::Duration = chrono::Duration::days(7);
 
 /// Who is asking: the login and the employee id, in [`crate::refs::login_key`] form, computed once per
@@ -625,15 +625,16 @@ impl CaseIndex {
             .map(String::as_str)
     }
 
-    /// Whether the user's assignment to the typed case begins within [`HANDOVER`] after
-    /// `ts`: a caseload handed over is worked from the days before the transfer is keyed.
-    /// Not after an assignment ends: a case taken from an officer (a conflict, a complaint)
-    /// is no longer theirs the next day.
-    pub(crate) fn assigned_around(&self, t: Typed<'_>, who: &Asker, ts: DateTime<Utc>) -> bool {
+    /// Whether the typed case is the user's at `ts` for a typed case's sake: assigned then,
+    /// or assigned from within [`HANDOVER`] after (a caseload handed over is worked from the
+    /// days before the transfer is keyed). Not after an assignment ends: a case taken from
+    /// an officer (a conflict, a complaint) is no longer theirs the next day.
+    pub(crate) fn holds(&self, t: Typed<'_>, who: &Asker, ts: DateTime<Utc>) -> bool {
         self.entry_of(t).is_some_and(|e| {
-            e.assigned
-                .iter()
-                .any(|(a, v)| who.is(*a) && v.start.is_some_and(|s| ts < s && ts + HANDOVER >= s))
+            e.assigned.iter().any(|(a, v)| {
+                who.is(*a)
+                    && (v.contains(ts) || v.start.is_some_and(|s| ts < s && ts + HANDOVER >= s))
+            })
         })
     }
 
@@ -642,11 +643,6 @@ impl CaseIndex {
         t.case
             .and_then(|n| self.entries.get(n as usize))
             .is_some_and(|e| e.assigned.iter().any(|(a, _)| who.is(*a)))
-    }
-
-    /// Whether the user is assigned to the typed case at `ts`.
-    pub(crate) fn is_assigned(&self, t: Typed<'_>, who: &Asker, ts: DateTime<Utc>) -> bool {
-        t.case.is_some_and(|n| self.assigned_at(n, who, ts))
     }
 
     /// Whether the subject list of the typed case names anyone at all.

@@ -108,9 +108,11 @@ impl Query {
             // A whole name of two words without a comma is read both ways: `Rachel Jackson`
             // and `SMITH DIANE` are typed into one box by the same desk.
             (None, None, Some(n)) => {
-                let words: Vec<&str> = n.split_whitespace().collect();
-                let swapped = match words.as_slice() {
-                    [last, first] if !n.contains([',', '\u{FF0C}']) => name_from_parts(last, first),
+                let mut words = n.split_whitespace();
+                let swapped = match (words.next(), words.next(), words.next()) {
+                    (Some(last), Some(first), None) if !n.contains([',', '\u{FF0C}']) => {
+                        name_from_parts(last, first)
+                    }
                     _ => None,
                 };
                 (parse_full_name(n), swapped)

@@ -54,17 +54,19 @@ fn compact(id: &str) -> u64 {
 fn number(id: &str) -> Option<(u64, u64, usize)> {
     let alnum = || id.chars().filter(char::is_ascii_alphanumeric);
     let prefix = alnum().take_while(char::is_ascii_alphabetic).count();
-    let digits: Vec<char> = alnum().skip(prefix).skip_while(|&c| c == '0').collect();
-    if !digits.iter().all(char::is_ascii_digit) || alnum().nth(prefix).is_none() {
+    // Hashed as it streams: an id nobody knows is read on every lookup of it.
+    let digits = || alnum().skip(prefix).skip_while(|&c| c == '0');
+    if alnum().nth(prefix).is_none() || !digits().all(|c| c.is_ascii_digit()) {
         return None;
     }
-    let mut with_prefix: Vec<char> = alnum().take(prefix).collect();
-    with_prefix.push('|');
-    with_prefix.extend(&digits);
+    let with_prefix = alnum()
+        .take(prefix)
+        .chain(std::iter::once('|'))
+        .chain(digits());
     Some((
-        form_hash(with_prefix.into_iter()),
-        form_hash(digits.iter().copied()),
-        digits.len(),
+        form_hash(with_prefix),
+        form_hash(digits()),
+        digits().count(),
     ))
 }
 

@@ -753,33 +753,24 @@ impl Resolver {
     /// emergency contact Michelle Smith. A row that agrees on any field, or carries none to
     /// compare, leaves the match as it was.
     fn drop_contradicted(&self, m: &mut Matched) {
-        let by_id = |ms: &[Match]| {
-            ms.iter()
-                .filter(|x| surely_them(x))
-                .map(|x| x.entry)
-                .collect::<Vec<_>>()
-        };
-        let mut linked: Vec<&KnownPerson> = Vec::new();
-        linked.extend(
-            by_id(&m.subjects)
-                .into_iter()
-                .filter_map(|e| self.cases.subject(e)),
-        );
-        linked.extend(
-            by_id(&m.employees)
-                .into_iter()
-                .filter_map(|e| self.employees.person(e)),
-        );
-        for (ix, ms) in [
-            (
-                self.associations.as_ref().map(|(ix, _)| ix),
-                &m.associations,
-            ),
-            (self.watchlist.as_ref().map(|(ix, _)| ix), &m.watchlist),
-        ] {
-            if let Some(ix) = ix {
-                linked.extend(by_id(ms).into_iter().filter_map(|e| ix.person(e)));
-            }
+        // Most lookups have no name-only match of a shared name to judge: nothing to build.
+        if m.employees
+            .iter()
+            .chain(&m.associations)
+            .chain(&m.watchlist)
+            .all(Match::identifies)
+        {
+            return;
+        }
+        let mut linked: Vec<&KnownPerson> = sure_entries(&m.subjects)
+            .filter_map(|e| self.cases.subject(e))
+            .collect();
+        linked.extend(sure_entries(&m.employees).filter_map(|e| self.employees.person(e)));
+        if let Some((ix, _)) = &self.associations {
+            linked.extend(sure_entries(&m.associations).filter_map(|e| ix.person(e)));
+        }
+        if let Some((ix, _)) = &self.watchlist {
+            linked.extend(sure_entries(&m.watchlist).filter_map(|e| ix.person(e)));
         }
         if linked.is_empty() {
             return;
@@ -895,6 +886,11 @@ fn surely_them(m: &Match) -> bool {
             && matches!(m.name_agreement, Some("exact" | "nickname")))
 }
 
+/// The entries of the matches that say surely who the person is ([`surely_them`]).
+fn sure_entries(ms: &[Match]) -> impl Iterator<Item = u32> + '_ {
+    ms.iter().filter(|x| surely_them(x)).map(|x| x.entry)
+}
+
 /// Whether two records of people disagree on every field both carry (date of birth, an
 /// address, a phone), with at least one to compare: two people, whatever their names.
 fn disagrees(a: &KnownPerson, b: &KnownPerson) -> bool {
@@ -993,9 +989,7 @@ impl Resolver {
                 CaseStatus::ClosedCase { case_id: case_id() }
             }
             CaseState::Open(_) | CaseState::Unchecked(_)
-                if checked
-                    && !self.cases.is_assigned(t, who, ts)
-                    && !self.cases.assigned_around(t, who, ts) =>
+                if checked && !self.cases.holds(t, who, ts) =>
             {
                 CaseStatus::NotAssigned { case_id: case_id() }
             }
@@ -1064,7 +1058,7 @@ impl Resolver {
     ) -> bool {
         self.direct_reports(personnel).any(|r| {
             let asker = self.cases.asker(&r.user, Some(r.employee_id.as_str()));
-            self.cases.is_assigned(t, &asker, ts) || self.cases.assigned_around(t, &asker, ts)
+            self.cases.holds(t, &asker, ts)
         })
     }
 
