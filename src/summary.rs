@@ -64,6 +64,10 @@ pub struct RunStats {
     /// the user's unit who was not at work that day: the unit covering their caseload
     /// (`Resolver::coverage_logins`).
     pub coverage_set_aside: u64,
+    /// `closed_case` lookups of people the closed case lists, not raised because the user's
+    /// unit works people of closed cases by trade under that purpose (a records unit's
+    /// requests; `detect::closed_work`).
+    pub closed_case_set_aside: u64,
     /// Days whose counts were judged at the agency's pace, with the day's effect (the
     /// median user's multiple of their usual day).
     pub agency_days: Vec<(NaiveDate, f64)>,
@@ -271,6 +275,13 @@ pub fn render(
             s,
             "  set aside  {} not_assigned lookup(s) of people listed by the cases of a colleague of the user's unit on a day that colleague's logins show no work: the unit covering an absent colleague's caseload",
             stats.coverage_set_aside
+        );
+    }
+    if stats.closed_case_set_aside > 0 {
+        let _ = writeln!(
+            s,
+            "  set aside  {} closed_case lookup(s) of people the closed case lists, under a purpose whose work in the user's unit is about closed cases (at least half of all its lookups under the purpose, by two or more of its logins: a records unit answering requests)",
+            stats.closed_case_set_aside
         );
     }
     if !stats.agency_days.is_empty() {

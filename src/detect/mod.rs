@@ -16,6 +16,7 @@
 //! which `custodes detectors` prints and the README reproduces.
 
 pub mod association;
+mod closed_work;
 pub mod coworker;
 pub mod fishing;
 pub mod no_case;
@@ -65,6 +66,10 @@ pub(crate) struct Finding {
     /// covering an absent colleague's caseload ([`Resolver::coverage_logins`],
     /// [`Engine::settle_coverage`]).
     pub covered_if_absent: Vec<String>,
+    /// A lookup under a case not open at the time that lists the person looked up: held
+    /// until the day ends, and not raised when the user's unit works people of closed cases
+    /// by trade under the lookup's purpose ([`closed_work`], [`Engine::settle_closed_work`]).
+    pub closed_case_of_the_person: bool,
 }
 
 /// What a day's judgement did that raised nothing but that the run's summary must say, so
@@ -351,6 +356,10 @@ pub struct Engine {
     /// Lookups under unit colleagues' cases, held until the day ends with the logins of
     /// the cases' holders in the user's unit ([`Engine::settle_coverage`]).
     covering: HashMap<GroupKey, (OpenAlert, Vec<String>)>,
+    /// Lookups under closed cases that list the person, held until the day ends with the
+    /// user's unit and the purpose typed ([`Engine::settle_closed_work`]).
+    closing: HashMap<GroupKey, (OpenAlert, String, String)>,
+    closed_work: closed_work::ClosedWork,
     /// The hours (UTC) each login ([`crate::refs::login_key`] form) was at work, on the
     /// last two days it was: whether a case's holder was away when the unit covered it.
     at_work: HashMap<String, [(NaiveDate, u32); 2]>,
@@ -389,6 +398,7 @@ impl Engine {
     ) -> Self {
         let detectors = build_detectors(&resolver, &config);
         let routines = routine::Routines::new(config.baseline.history_days);
+        let closed_work = closed_work::ClosedWork::new(config.baseline.history_days);
         Self {
             resolver,
             config,
@@ -396,6 +406,8 @@ impl Engine {
             open: HashMap::new(),
             held: HashMap::new(),
             covering: HashMap::new(),
+            closing: HashMap::new(),
+            closed_work,
             at_work: HashMap::new(),
             routines,
             day: None,
@@ -422,6 +434,13 @@ impl Engine {
         if let Some(v) = carry.detectors.get(routine::SAVED_AS) {
             self.routines.restore(v).map_err(|source| RestoreError {
                 detector: routine::SAVED_AS.to_string(),
+                source,
+            })?;
+        }
+        // States saved before they were kept have none: counting starts afresh.
+        if let Some(v) = carry.detectors.get(closed_work::SAVED_AS) {
+            self.closed_work.restore(v).map_err(|source| RestoreError {
+                detector: closed_work::SAVED_AS.to_string(),
                 source,
             })?;
         }
@@ -452,6 +471,9 @@ impl Engine {
         // out (the next run then starts counting afresh) rather than losing the state.
         if let Ok(v) = self.routines.save() {
             detectors.insert(routine::SAVED_AS.to_string(), v);
+        }
+        if let Ok(v) = self.closed_work.save() {
+            detectors.insert(closed_work::SAVED_AS.to_string(), v);
         }
         // When each login last worked, for the coverage rule's look back over midnight.
         let at_work: std::collections::BTreeMap<&String, &[(NaiveDate, u32); 2]> =
@@ -512,6 +534,8 @@ impl Engine {
         self.last_event = Some(self.last_event.map_or(ev.ts, |t| t.max(ev.ts)));
         self.stats.record_event(ev, r);
         self.routines.observe(ev, r);
+        let closed_of_the_person = self.resolver.closed_case_lists(r);
+        self.closed_work.observe(ev, r, closed_of_the_person);
         self.record_at_work(ev);
         if let Some(a) = &act {
             if self.tally.day.is_none_or(|d| d == day) {
@@ -539,6 +563,25 @@ impl Engine {
                     },
                     day: Some(day),
                 };
+                let unit = r.personnel.and_then(|p| p.unit.as_deref());
+                if let (true, Some(unit)) = (f.closed_case_of_the_person, unit) {
+                    // Whether the unit works closed cases by trade under this purpose is
+                    // known, with the whole day counted, when the day ends.
+                    match self.closing.get_mut(&key) {
+                        Some((a, _, _)) => {
+                            a.last = a.last.max(ev.ts);
+                            a.event_ids.push(ev.id.clone());
+                            a.findings += 1;
+                            a.severity = a.severity.max(f.severity);
+                        }
+                        None => {
+                            let purpose = ev.purpose.clone().unwrap_or_default();
+                            let a = open_alert(f, ev, r.personnel.map(|p| &p.employee_id));
+                            self.closing.insert(key, (a, unit.to_string(), purpose));
+                        }
+                    }
+                    continue;
+                }
                 if !f.covered_if_absent.is_empty() {
                     // Someone else's case of the unit: whether its holders are away today
                     // is known when the day ends.
@@ -671,6 +714,7 @@ impl Engine {
         }
         self.stats.name_alone_set_aside += self.held.len() as u64;
         self.held.clear();
+        self.settle_closed_work();
         self.settle_coverage();
         let min_score = self.config.alerts.min_score;
         closed.extend(self.open.drain().map(|(k, a)| finish_alert(k, a)));
@@ -756,21 +800,23 @@ impl Engine {
             .collect();
         for ((key, (a, _)), covered) in covering.into_iter().zip(covered) {
             if !covered {
-                match self.open.get_mut(&key) {
-                    // Raised by another lookup of the day under the same case: one alert.
-                    Some(open) => {
-                        open.first = open.first.min(a.first);
-                        open.last = open.last.max(a.last);
-                        open.event_ids.extend(a.event_ids);
-                        open.findings += a.findings;
-                        open.severity = open.severity.max(a.severity);
-                    }
-                    None => {
-                        self.open.insert(key, a);
-                    }
-                }
+                raise_held(&mut self.open, key, a);
             } else {
                 self.stats.coverage_set_aside += a.findings as u64;
+            }
+        }
+    }
+
+    /// Judges the day's held lookups under closed cases that list the person: not raised
+    /// (counted) when the user's unit works people of closed cases by trade under the
+    /// lookup's purpose, over the window ending today ([`closed_work`]); raised otherwise.
+    fn settle_closed_work(&mut self) {
+        for (key, (a, unit, purpose)) in std::mem::take(&mut self.closing) {
+            let day = a.first.date_naive();
+            if self.closed_work.routine(&unit, &purpose, day) {
+                self.stats.closed_case_set_aside += a.findings as u64;
+            } else {
+                raise_held(&mut self.open, key, a);
             }
         }
     }
@@ -783,6 +829,23 @@ impl Engine {
                 (day == from_day && hours >> from_hour != 0) || (day > from_day && hours != 0)
             })
         })
+    }
+}
+
+/// Raises an alert held until the day's end: merged into the day's open alert of the same
+/// key (another lookup of the day under the same case, raised at once), if any.
+fn raise_held(open: &mut HashMap<GroupKey, OpenAlert>, key: GroupKey, a: OpenAlert) {
+    match open.get_mut(&key) {
+        Some(o) => {
+            o.first = o.first.min(a.first);
+            o.last = o.last.max(a.last);
+            o.event_ids.extend(a.event_ids);
+            o.findings += a.findings;
+            o.severity = o.severity.max(a.severity);
+        }
+        None => {
+            open.insert(key, a);
+        }
     }
 }
 
@@ -932,6 +995,7 @@ pub(crate) fn identity_finding(
         also: Vec::new(),
         since: None,
         covered_if_absent: Vec::new(),
+        closed_case_of_the_person: false,
         name_alone_exempt: among_many
             && m.kind == crate::identity::index::MatchKind::NameOnly
             && matches!(r.case, crate::identity::CaseStatus::Exempt { .. }),

@@ -107,6 +107,7 @@ fn fact(
         since: earlier.map(|e| e.ts),
         name_alone_exempt: false,
         covered_if_absent: Vec::new(),
+        closed_case_of_the_person: false,
     }
 }
 

@@ -27,8 +27,8 @@ pub mod resolve;
 
 pub use index::Query;
 pub(crate) use index::{KnownPerson, Match, MatchKind, NameStats, PersonIndex};
+pub(crate) use resolve::{code_key, Resolved, SearchCase};
 pub use resolve::{CaseStatus, Resolver};
-pub(crate) use resolve::{Resolved, SearchCase};
 
 /// A short name for the person behind a match: their first id, or the name shown. Used in
 /// reasons and group keys by the detectors and in the behaviour history's person rows.

@@ -1037,6 +1037,21 @@ impl Resolver {
         logins
     }
 
+    /// For a lookup under a case that was not open at the time: whether that case lists the
+    /// person looked up (a request about the case's own subject, such as a court's or an
+    /// employer's to a records unit), as against a closed case typed for someone else.
+    pub(crate) fn closed_case_lists(&self, r: &Resolved<'_>) -> bool {
+        let CaseStatus::ClosedCase { case_id } = &r.case else {
+            return false;
+        };
+        if !r.query.is_identifying() {
+            return false;
+        }
+        let t = self.cases.typed_with_key(case_id, &match_key(case_id));
+        self.cases
+            .case_lists(t, &r.query, &self.names, &self.config.identity)
+    }
+
     /// Whether a real case typed with the event is only a reference, judged for existence
     /// and not for whose or whether open ([`Self::bad_case`]): with work the agency exempts
     /// (the claim a caller reads out), and from a service account, which no case is ever

@@ -2620,6 +2620,78 @@ fn caseload_coverage_of_an_absent_colleague() {
     assert_eq!(by_night, keys);
 }
 
+/// A records unit answers courts', employers' and victims' requests about discharged cases:
+/// every lookup is under a closed case, of the person that case lists. On the first day
+/// three such requests by two of its clerks (r01, r02, r03: the case and the purpose typed
+/// every way) make it the unit's work under `RECORDS_REQUEST`, and they are set aside when
+/// the day ends; so is a request two days later (r09), audited night by night or not. An
+/// officer running a discharged offender under the old case (r04), a clerk typing a closed
+/// case that does not list the person (r05), and one archivist alone doing the same work
+/// (r06–r08: one login's habit is no unit's practice) are raised.
+#[test]
+fn records_requests_on_closed_cases() {
+    let world = "classes/records_requests_on_closed_cases";
+    let alerts = audit_fixture(world, None);
+    let mut keys = alert_keys(&alerts);
+    keys.sort();
+    let mut expected = vec![
+        key("no_case", "closed_case", "ppo1", &["r04"]),
+        key("no_case", "closed_case", "rec3", &["r05"]),
+        key("no_case", "closed_case", "arc1", &["r06"]),
+        key("no_case", "closed_case", "arc1", &["r07"]),
+        key("no_case", "closed_case", "arc1", &["r08"]),
+    ];
+    expected.sort();
+    assert_eq!(keys, expected, "{alerts:#?}");
+    let dir = fixtures().join(world);
+    let run = custodes()
+        .args(["audit", "--refs"])
+        .arg(dir.join("refs"))
+        .arg("--out")
+        .arg(tempfile::tempdir().expect("tempdir").path().join("a.jsonl"))
+        .arg(dir.join("events.jsonl"))
+        .assert()
+        .success();
+    let summary = String::from_utf8_lossy(&run.get_output().stderr).into_owned();
+    assert!(
+        summary.contains("set aside  4 closed_case lookup(s)"),
+        "{summary}"
+    );
+    // Night by night: each day's events audited alone, the counts carried in the state.
+    let work = tempfile::tempdir().expect("tempdir");
+    let state = work.path().join("state.json");
+    let text = std::fs::read_to_string(dir.join("events.jsonl")).expect("events");
+    let mut days: Vec<&str> = text
+        .lines()
+        .filter_map(|l| l.split("\"ts\":\"").nth(1).map(|t| &t[..10]))
+        .collect();
+    days.dedup();
+    let mut nightly = Vec::new();
+    for day in days {
+        let events = work.path().join(format!("{day}.jsonl"));
+        let lines: Vec<&str> = text
+            .lines()
+            .filter(|l| l.contains(&format!("\"ts\":\"{day}")))
+            .collect();
+        write(&events, &(lines.join("\n") + "\n"));
+        let out = work.path().join(format!("{day}-alerts.jsonl"));
+        custodes()
+            .args(["audit", "--quiet", "--refs"])
+            .arg(dir.join("refs"))
+            .arg("--state")
+            .arg(&state)
+            .arg("--out")
+            .arg(&out)
+            .arg(&events)
+            .assert()
+            .success();
+        nightly.extend(read_jsonl(&out));
+    }
+    let mut by_night = alert_keys(&nightly);
+    by_night.sort();
+    assert_eq!(by_night, keys);
+}
+
 /// A former senator is admitted to the prison HRCC (an open case of the unit HRCC lists
 /// him). Its custody officers look him up at every count and cell move, exempt work (h01,
 /// h02): the facility holding him, not curiosity. An officer of another prison doing the

@@ -1,0 +1,255 @@
+//! How much of a unit's work under one purpose (the purpose its staff type) is about
+//! people of closed cases: lookups under a case that was not open at the time and that
+//! lists the person looked up.
+//!
+//! For most work a closed case is no reason to look anyone up: an officer who runs a
+//! discharged offender under the old case has no case behind the lookup, and `no_case`
+//! says so (`closed_case`). Some units answer for closed cases by trade: a records unit
+//! answers a court's, an employer's or a victim's request about a discharged case, and
+//! every such lookup is under a closed case that lists its person. Where that is so of
+//! the unit's work under the purpose (at least [`AT_LEAST`] such lookups, by at least
+//! [`BY_LOGINS`] of its logins, and at least half of all its lookups under the purpose), a
+//! closed case of the person looked up is the unit's routine, and the
+//! [`Engine`](super::Engine) sets such lookups aside when the day ends, counted in the
+//! run's summary. It is a unit's practice, not one login's habit: one login alone never
+//! makes it, and a closed case typed for someone it does not list is always raised.
+//!
+//! This module only counts and answers [`ClosedWork::routine`]; it must not judge a
+//! lookup itself. The counts cover the last `baseline.history_days` days, today included,
+//! and are saved with the engine's state, so a night-by-night run agrees with one long
+//! run.
+
+use std::borrow::Cow;
+
+use chrono::{Duration, NaiveDate};
+use rustc_hash::FxHashMap as HashMap;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::SavedStateError;
+use crate::event::Event;
+use crate::identity::{code_key, Resolved};
+use crate::refs::login_key_of;
+
+/// The key under which the counts are saved with the detectors' state (no detector has it).
+pub(crate) const SAVED_AS: &str = "closed_case_work";
+
+/// A unit's work under a purpose is about closed cases when there were at least this many
+/// lookups of people of closed cases...
+const AT_LEAST: u32 = 3;
+
+/// ... made by at least this many of its logins: a practice, not one login's habit...
+const BY_LOGINS: usize = 2;
+
+/// ... and they are at least one in this many of all its lookups under the purpose, with
+/// a case typed or not: the purpose is what the unit types for closed cases. A purpose
+/// typed now and then, mostly without a case, is not made closed-case work by the few
+/// closed cases typed with it.
+const ONE_IN: u32 = 2;
+
+/// One day of one unit's lookups under one purpose.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+struct Count {
+    /// Lookups, with a case typed or not.
+    lookups: u32,
+    /// Of those, lookups under a case not open at the time that lists the person.
+    closed: u32,
+    /// The logins ([`login_key_of`] form) that made those, sorted, each once.
+    logins: Vec<String>,
+}
+
+/// The days of one unit's work under one purpose, oldest first.
+type Days = Vec<(NaiveDate, Count)>;
+
+/// Per unit (as personnel writes it: the unit is never typed) and purpose ([`purpose_key`]),
+/// the days of the window.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct ClosedWork {
+    days: u32,
+    by: HashMap<String, HashMap<String, Days>>,
+}
+
+/// A purpose as compared ([`code_key`]: `records request` is `RECORDS_REQUEST`), borrowed
+/// when already so, as purposes almost always are.
+fn purpose_key(s: &str) -> Cow<'_, str> {
+    let b = s.as_bytes();
+    let plain = b
+        .iter()
+        .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || *c == b'_')
+        && !s.starts_with('_')
+        && !s.ends_with('_')
+        && !s.contains("__");
+    if plain {
+        Cow::Borrowed(s)
+    } else {
+        Cow::Owned(code_key(s))
+    }
+}
+
+/// How a unit and a purpose are saved: one string for the pair.
+const SEPARATOR: char = '\u{1f}';
+
+impl ClosedWork {
+    /// Counts over the last `history_days` days (`baseline.history_days`).
+    pub(crate) fn new(history_days: u32) -> Self {
+        ClosedWork {
+            days: history_days.max(1),
+            by: HashMap::default(),
+        }
+    }
+
+    /// Counts one event: a lookup by a login of a known unit.
+    /// `of_the_person` says whether a closed case it was typed under lists the person
+    /// ([`crate::identity::Resolver::closed_case_lists`]).
+    pub(crate) fn observe(&mut self, ev: &Event, r: &Resolved<'_>, of_the_person: bool) {
+        let Some(unit) = r.personnel.and_then(|p| p.unit.as_deref()) else {
+            return;
+        };
+        if !r.is_lookup || unit.trim().is_empty() {
+            return;
+        }
+        let purpose = purpose_key(ev.purpose.as_deref().unwrap_or(""));
+        let day = ev.ts.date_naive();
+        let oldest = day - Duration::days(i64::from(self.days) - 1);
+        if !self.by.contains_key(unit) {
+            self.by.insert(unit.to_string(), HashMap::default());
+        }
+        let Some(purposes) = self.by.get_mut(unit) else {
+            return;
+        };
+        if !purposes.contains_key(purpose.as_ref()) {
+            purposes.insert(purpose.to_string(), Days::new());
+        }
+        let Some(days) = purposes.get_mut(purpose.as_ref()) else {
+            return;
+        };
+        if days.last().is_none_or(|(d, _)| *d != day) {
+            // A new day: the window moves on.
+            days.retain(|(d, _)| *d >= oldest);
+            days.push((day, Count::default()));
+        }
+        let Some((_, count)) = days.last_mut() else {
+            return;
+        };
+        count.lookups += 1;
+        if of_the_person {
+            count.closed += 1;
+            let login = login_key_of(&ev.user);
+            if let Err(at) = count.logins.binary_search_by(|l| l.as_str().cmp(&login)) {
+                count.logins.insert(at, login.into_owned());
+            }
+        }
+    }
+
+    /// Whether the unit's work under the purpose is about people of closed cases, over the
+    /// window ending with `day`.
+    pub(crate) fn routine(&self, unit: &str, purpose: &str, day: NaiveDate) -> bool {
+        let Some(days) = self
+            .by
+            .get(unit)
+            .and_then(|p| p.get(purpose_key(purpose).as_ref()))
+        else {
+            return false;
+        };
+        let oldest = day - Duration::days(i64::from(self.days) - 1);
+        let mut logins: Vec<&str> = Vec::new();
+        let (mut lookups, mut closed) = (0u32, 0u32);
+        for (_, c) in days.iter().filter(|(d, _)| *d >= oldest && *d <= day) {
+            lookups = lookups.saturating_add(c.lookups);
+            closed = closed.saturating_add(c.closed);
+            logins.extend(c.logins.iter().map(String::as_str));
+        }
+        logins.sort_unstable();
+        logins.dedup();
+        closed >= AT_LEAST && logins.len() >= BY_LOGINS && closed.saturating_mul(ONE_IN) >= lookups
+    }
+
+    /// The counts, to save with the engine's state: `[["UNIT\u{1f}PURPOSE", [[day,
+    /// {lookups, closed, logins}], ...]], ...]`, sorted.
+    pub(crate) fn save(&self) -> Result<Value, SavedStateError> {
+        let mut rows: Vec<(String, &Days)> = self
+            .by
+            .iter()
+            .flat_map(|(unit, purposes)| {
+                purposes
+                    .iter()
+                    .map(move |(purpose, days)| (format!("{unit}{SEPARATOR}{purpose}"), days))
+            })
+            .collect();
+        rows.sort_by(|a, b| a.0.cmp(&b.0));
+        serde_json::to_value(rows).map_err(SavedStateError::Unwritable)
+    }
+
+    /// Takes back what [`ClosedWork::save`] returned.
+    pub(crate) fn restore(&mut self, saved: &Value) -> Result<(), SavedStateError> {
+        let rows: Vec<(String, Days)> = super::saved_value(saved, SAVED_AS)?;
+        self.by.clear();
+        for (key, days) in rows {
+            let (unit, purpose) = key.split_once(SEPARATOR).unwrap_or((key.as_str(), ""));
+            self.by
+                .entry(unit.to_string())
+                .or_default()
+                .insert(purpose.to_string(), days);
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2025, 3, d).expect("a day of March")
+    }
+
+    fn count(w: &mut ClosedWork, unit: &str, d: u32, lookups: u32, closed: u32, logins: &[&str]) {
+        let days =
+            w.by.entry(unit.to_string())
+                .or_default()
+                .entry("RECORDS_REQUEST".to_string())
+                .or_default();
+        days.push((
+            day(d),
+            Count {
+                lookups,
+                closed,
+                logins: logins.iter().map(|l| l.to_string()).collect(),
+            },
+        ));
+    }
+
+    #[test]
+    fn a_records_units_requests_are_a_routine_and_one_logins_habit_is_not() {
+        let mut w = ClosedWork::new(3);
+        count(&mut w, "RECORDS", 1, 4, 4, &["ann", "bo"]);
+        count(&mut w, "PATROL", 1, 400, 6, &["cy", "di"]);
+        count(&mut w, "ALONE", 1, 9, 9, &["ed"]);
+        count(&mut w, "FEW", 1, 2, 2, &["fa", "gu"]);
+        assert!(w.routine("RECORDS", "records request", day(1)));
+        assert!(
+            !w.routine("PATROL", "RECORDS_REQUEST", day(1)),
+            "1.5 % of its work"
+        );
+        assert!(!w.routine("ALONE", "RECORDS_REQUEST", day(1)), "one login");
+        assert!(!w.routine("FEW", "RECORDS_REQUEST", day(1)), "too few");
+        assert!(
+            !w.routine("RECORDS", "SUPERVISION", day(1)),
+            "another purpose"
+        );
+        // The window moves on: three days later the unit's day is forgotten.
+        assert!(w.routine("RECORDS", "RECORDS_REQUEST", day(3)));
+        assert!(!w.routine("RECORDS", "RECORDS_REQUEST", day(4)));
+    }
+
+    #[test]
+    fn saved_counts_are_taken_back() {
+        let mut w = ClosedWork::new(3);
+        count(&mut w, "RECORDS", 1, 4, 4, &["ann", "bo"]);
+        let saved = w.save().expect("saves");
+        let mut back = ClosedWork::new(3);
+        back.restore(&saved).expect("restores");
+        assert!(back.routine("RECORDS", "RECORDS_REQUEST", day(2)));
+        assert!(back.restore(&serde_json::json!({"x": 1})).is_err());
+    }
+}
