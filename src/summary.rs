@@ -60,6 +60,10 @@ pub struct RunStats {
     /// `off_hours` findings not raised because a unit's shift changed or the agency's hours
     /// moved that day (`detect::odd_volume`).
     pub off_hours_set_aside: u64,
+    /// Lookups at a user's unusual hours not counted as off hours: they were in a stretch of
+    /// work (no break over an hour) that also held lookups at the user's usual hours, a
+    /// shift held over or started early (`detect::odd_volume`).
+    pub off_hours_held_over: u64,
     /// `not_assigned` lookups not raised because they were under the case of a colleague of
     /// the user's unit who was not at work that day: the unit covering their caseload
     /// (`Resolver::coverage_logins`).
@@ -148,6 +152,8 @@ impl RunStats {
             DayNote::SetAside { kind, count } => {
                 if kind == "off_hours" {
                     self.off_hours_set_aside += count;
+                } else if kind == "off_hours_held_over" {
+                    self.off_hours_held_over += count;
                 }
             }
             DayNote::AgencyDay { day, effect } => self.agency_days.push((day, effect)),
@@ -268,6 +274,13 @@ pub fn render(
             s,
             "  set aside  {} off_hours finding(s) on days when a unit's shift changed or the agency's hours moved (three or more off their hours together)",
             stats.off_hours_set_aside
+        );
+    }
+    if stats.off_hours_held_over > 0 {
+        let _ = writeln!(
+            s,
+            "  not off   {} lookup(s) at a user's unusual hours in a stretch of work (no break over an hour) that also held their usual hours: a shift held over or started early",
+            stats.off_hours_held_over
         );
     }
     if stats.coverage_set_aside > 0 {

@@ -43,7 +43,7 @@ use crate::refs::login_key;
 pub(crate) const DOC: DetectorDoc = DetectorDoc {
     name: "odd_volume",
     kinds: &["daily_count", "burst", "off_hours", "distinct_subjects", "export"],
-    what: "A user's lookups in a day far above their own history (for a user with fewer than `min_user_days` active days, against their own few days as their level, with the day-to-day swing of their unit's members, each measured against their own usual day, or their own median spread where it is wider, so that one earlier busy day does not hide the next, but only on a day out of the ordinary for their unit too; for a user with none, against the unit, and while the unit's history spans fewer than `min_peer_distinct_days` days against its member-days so far (half of `min_peer_days` of them are enough), today's included and the user's own left out, the day then needing the minimum ratio above the unit's 95th percentile), by a negative binomial test with Benjamini–Hochberg control across the users of the day, a day on which more of the agency's users than chance allows were above their usual day (a filing deadline, a backlog) counting each day as a multiple of the median user's, and earlier such days likewise (`daily_count`); far more typed queries within `burst_window_minutes` than the user's (or unit's) usual hourly rate allows, a query sent to several systems within two seconds counting once, or `burst_no_baseline_lookups` lookups counting every system's answer, a pace beyond work by hand, and that many alone before any history, while a login whose ordinary days (the median of three or more) already run beyond that pace in their busiest window, an interface or a batch job, is judged against `burst_min_ratio` times its own usual run, and a service account (a personnel row naming no person: no person id, date of birth, address, phone or plate, where most rows name one) is judged that way whatever its pace, and not before it has three days of runs (`burst`); `off_hours_min_lookups` or more lookups in a day at hours of the day where the user (from three active days and a hundred lookups) has almost never worked, or (from two such days) never within two hours, or, short of that, at which none of the days of work by the user and their unit shows any work (a unit history spanning `min_user_days` days, or two of the user's own days in a younger one, however light), a login's lookups after its holder left (terminated or on leave) not counted, since they are `inactive_account` and the holder's hours say nothing of whoever uses it, and none raised on a day when three or more members of one unit are off their hours together: the unit's shift changed, nor, on a day when more users are off their hours than the earlier days' rate allows by chance, those whose hours come within an hour of three such users' own: the agency's hours moved, an overtime Saturday or a call-out (`off_hours`); many distinct people looked up without a case that explains it (people named by an identifier, a date of birth or a given name: a surname alone, with an initial or not, is a search and names nobody), against the user's usual breadth, an agency-wide busy day counted as for `daily_count` (`distinct_subjects`); one event returning far more records (`result_count`) than the user and their unit ever do, the unit judged from `min_peer_days` member-days over three days or more, and before that, at the end of the day, from `min_peer_days` member-days so far, today's included, against `export_young_ratio` times their largest result under `export_min_rows` unless a tenth of them reach it, a report on the user's own unit (see `no_case`) then being judged by the records its unit's cases hold instead, and a service account's results against its own and its unit's only, without the bar of results always reported and not before either has a history (`export`). A unit serves as a baseline for counts from `min_peer_distinct_days` days of its members' work, so a newcomer and a new deployment are judged from the first days. A case id does not make volume legitimate: every lookup counts.",
+    what: "A user's lookups in a day far above their own history (for a user with fewer than `min_user_days` active days, against their own few days as their level, with the day-to-day swing of their unit's members, each measured against their own usual day, or their own median spread where it is wider, so that one earlier busy day does not hide the next, but only on a day out of the ordinary for their unit too; for a user with none, against the unit, and while the unit's history spans fewer than `min_peer_distinct_days` days against its member-days so far (half of `min_peer_days` of them are enough), today's included and the user's own left out, the day then needing the minimum ratio above the unit's 95th percentile), by a negative binomial test with Benjamini–Hochberg control across the users of the day, a day on which more of the agency's users than chance allows were above their usual day (a filing deadline, a backlog) counting each day as a multiple of the median user's, and earlier such days likewise (`daily_count`); far more typed queries within `burst_window_minutes` than the user's (or unit's) usual hourly rate allows, a query sent to several systems within two seconds counting once, or `burst_no_baseline_lookups` lookups counting every system's answer, a pace beyond work by hand, and that many alone before any history, while a login whose ordinary days (the median of three or more) already run beyond that pace in their busiest window, an interface or a batch job, is judged against `burst_min_ratio` times its own usual run, and a service account (a personnel row naming no person: no person id, date of birth, address, phone or plate, where most rows name one) is judged that way whatever its pace, and not before it has three days of runs (`burst`); `off_hours_min_lookups` or more lookups in a day at hours of the day where the user (from three active days and a hundred lookups) has almost never worked, or (from two such days) never within two hours, or, short of that, at which none of the days of work by the user and their unit shows any work (a unit history spanning `min_user_days` days, or two of the user's own days in a younger one, however light), lookups in one stretch of work (no break over an hour) with lookups at hours the history itself shows work in not counted (a shift held over for a double, or a call-in before it; counted in the summary), a login's lookups after its holder left (terminated or on leave) not counted, since they are `inactive_account` and the holder's hours say nothing of whoever uses it, and none raised on a day when three or more members of one unit are off their hours together: the unit's shift changed, nor, on a day when more users are off their hours than the earlier days' rate allows by chance, those whose hours come within an hour of three such users' own: the agency's hours moved, an overtime Saturday or a call-out (`off_hours`); many distinct people looked up without a case that explains it (people named by an identifier, a date of birth or a given name: a surname alone, with an initial or not, is a search and names nobody), against the user's usual breadth, an agency-wide busy day counted as for `daily_count` (`distinct_subjects`); one event returning far more records (`result_count`) than the user and their unit ever do, the unit judged from `min_peer_days` member-days over three days or more, and before that, at the end of the day, from `min_peer_days` member-days so far, today's included, against `export_young_ratio` times their largest result under `export_min_rows` unless a tenth of them reach it, a report on the user's own unit (see `no_case`) then being judged by the records its unit's cases hold instead, and a service account's results against its own and its unit's only, without the bar of results always reported and not before either has a history (`export`). A unit serves as a baseline for counts from `min_peer_distinct_days` days of its members' work, so a newcomer and a new deployment are judged from the first days. A case id does not make volume legitimate: every lookup counts.",
     why: "Browsing, bulk harvesting and exports for sale or for a third party show up as volume before anything else; hours nobody works are when misuse hopes not to be seen.",
     false_positives: "A new duty (a task force, a records backlog) or a permanent move to night shifts looks odd until the history catches up (`history_days`); a user with too little history is compared with a unit whose work differs from theirs; one-off legitimate bulk exports. Public holidays and quiet days only make later days look less odd, never more.",
     tuning: "`[odd_volume]` sets the false discovery rate, minimum counts and ratios of every kind; `[baseline]` how much history is kept and needed. `custodes baseline` builds the history from earlier logs so the first audited night is judged too.",
@@ -106,6 +106,17 @@ fn unusual_hours(hist: &[u64; 24], max_share: f64) -> [bool; 24] {
     for (h, o) in out.iter_mut().enumerate() {
         let around: u64 = (0..5).map(|k| hist[(h + 22 + k) % 24]).sum();
         *o = around == 0 || (around as f64) < max_share * total as f64;
+    }
+    out
+}
+
+/// Hours at which a histogram shows work itself: at least `max_share` of all lookups (any,
+/// when `max_share` is 0) in the hour, with no slack either side.
+fn core_hours(hist: &[u64; 24], max_share: f64) -> [bool; 24] {
+    let total: u64 = hist.iter().sum();
+    let mut out = [false; 24];
+    for (o, &n) in out.iter_mut().zip(hist) {
+        *o = n > 0 && (n as f64) >= max_share * total as f64;
     }
     out
 }
@@ -293,6 +304,9 @@ enum Basis {
 #[derive(Debug, Clone)]
 struct HoursBasis {
     unusual: [bool; 24],
+    /// Hours at which the history itself shows work, without the two hours' slack of
+    /// `unusual`: what makes a stretch of work one of the user's usual hours ([`Stretch`]).
+    core: [bool; 24],
     basis: Basis,
     measure: HoursMeasure,
     /// The share under which an hour is unusual: `off_hours_max_share`, or none at all
@@ -376,6 +390,24 @@ struct Recent {
 /// typed, and against a pace nobody keeps up by hand it counts every system's answer.
 const FAN_OUT_SECONDS: i64 = 2;
 
+/// Lookups with no break longer than this are one stretch of work. Off-hours lookups in a
+/// stretch that also holds lookups at the user's usual hours are a shift held over or
+/// started early (a mandatory double, a call-in before the shift), not hours nobody works:
+/// they are not counted as off hours. Misuse at night from home is a stretch of its own. The
+/// usual hours here are those the history shows work in (`HoursBasis::core`), not the two
+/// hours' slack around them, into which a night's misuse may run.
+const STRETCH_GAP_MINUTES: i64 = 60;
+
+/// The stretch of work a user is in ([`STRETCH_GAP_MINUTES`]); kept across midnight, and
+/// in the saved state, since a double shift runs over it.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+struct Stretch {
+    start: DateTime<Utc>,
+    last: DateTime<Utc>,
+    /// The stretch holds a lookup at the user's usual hours.
+    usual: bool,
+}
+
 fn subject_hash(key: &str) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut h = rustc_hash::FxHasher::default();
@@ -401,6 +433,12 @@ struct UserState {
     /// The day's largest window, flagged or not: the login's pace ([`OddVolume::paces`]).
     day_peak: usize,
     off: Vec<(DateTime<Utc>, String)>,
+    /// The stretch of work the user is in, while their hours are judged.
+    stretch: Option<Stretch>,
+    /// When the off-hours lookups of the day were that are in a stretch that holds usual
+    /// hours too (not in `off`): not raised, but the user was at work off their hours, which
+    /// counts when a unit's shift or the agency's hours move.
+    held_over: Vec<DateTime<Utc>>,
     exports: Vec<(DateTime<Utc>, String, u64)>,
 }
 
@@ -660,6 +698,7 @@ impl OddVolume {
         let hours = if own_hours {
             Some(HoursBasis {
                 unusual: unusual_hours(&own_all.hours, own_share),
+                core: core_hours(&own_all.hours, own_share),
                 basis: Basis::Own,
                 measure: HoursMeasure::Lookups(own_all.hours.iter().sum()),
                 max_share: own_share,
@@ -669,6 +708,7 @@ impl OddVolume {
             let mature = unit_all.distinct_days >= self.base.min_user_days;
             (mature || own_all.days >= MIN_OWN_DAYS_FOR_HOURS).then(|| HoursBasis {
                 unusual: quiet_hours(&unit_all.window_days, unit_all.days, c.off_hours_max_share),
+                core: core_hours(&unit_all.hours, c.off_hours_max_share),
                 basis: Basis::Unit,
                 measure: HoursMeasure::Presence,
                 max_share: c.off_hours_max_share,
@@ -1262,10 +1302,39 @@ impl Detector for OddVolume {
         // A login used after its holder left is `shared_credential/inactive_account`, every
         // lookup of it; the holder's usual hours say nothing about whoever uses it now.
         let holder_away = r.personnel.is_some_and(|p| p.away_at(ev.ts));
-        if let (Some(h), false) = (&limits.hours, holder_away) {
-            if h.unusual[a.hour()] {
-                s.off.push((a.ts, ev.id.clone()));
+        match (&limits.hours, holder_away) {
+            (Some(h), false) => {
+                let gap = Duration::minutes(STRETCH_GAP_MINUTES);
+                let mut st = match s.stretch {
+                    Some(st) if a.ts - st.last <= gap => st,
+                    _ => Stretch {
+                        start: a.ts,
+                        last: a.ts,
+                        usual: false,
+                    },
+                };
+                st.last = a.ts;
+                if h.core[a.hour()] {
+                    if !st.usual {
+                        // Work that ran on into the usual hours started early: its off-hours
+                        // lookups (today's; a judged day stays judged) are not off hours.
+                        let early = s.off.iter().position(|(ts, _)| *ts >= st.start);
+                        if let Some(at) = early {
+                            s.held_over.extend(s.off.drain(at..).map(|(ts, _)| ts));
+                        }
+                    }
+                    st.usual = true;
+                } else if !h.unusual[a.hour()] {
+                    // Within two hours of the usual ones: neither off hours nor the usual
+                    // hours themselves (a night's misuse may run on into them).
+                } else if st.usual {
+                    s.held_over.push(a.ts);
+                } else {
+                    s.off.push((a.ts, ev.id.clone()));
+                }
+                s.stretch = Some(st);
             }
+            _ => s.stretch = None,
         }
         if let Some(rows) = a.rows {
             // With no history to say how large a result is usual, a report on the user's own
@@ -1305,6 +1374,7 @@ impl Detector for OddVolume {
         // the day (UTC) its lookups fall in, as a bit set.
         let mut hours_judged = 0u32;
         let mut off_at: Vec<(usize, u32)> = Vec::new();
+        let mut not_raised = 0usize;
         for u in users {
             let Some(s) = self.users.get(u) else {
                 continue;
@@ -1380,9 +1450,23 @@ impl Detector for OddVolume {
                 });
             }
             hours_judged += u32::from(l.hours.is_some());
+            // At work off their hours, held over or not: what a unit's shift change and the
+            // agency's hours are judged on. Raised only for lookups of a stretch of their own.
+            let min = self.cfg.off_hours_min_lookups as usize;
+            if l.hours.is_some() && s.off.len() < min && s.off.len() + s.held_over.len() >= min {
+                let at = s.off.iter().map(|(ts, _)| ts).chain(&s.held_over);
+                let at = at.fold(0u32, |m, ts| m | 1 << ts.hour());
+                // An index no finding has: counted, never removed from `out`.
+                not_raised += 1;
+                off_at.push((usize::MAX - not_raised, at));
+                if l.unit != "(no unit)" {
+                    off_hours.push((usize::MAX - not_raised, l.unit.clone()));
+                }
+            }
             if let (Some(h), Some((first, last))) = (&l.hours, span(&s.off)) {
-                if s.off.len() >= self.cfg.off_hours_min_lookups as usize {
-                    let at = s.off.iter().fold(0u32, |m, (ts, _)| m | 1 << ts.hour());
+                if s.off.len() >= min {
+                    let at = s.off.iter().map(|(ts, _)| ts).chain(&s.held_over);
+                    let at = at.fold(0u32, |m, ts| m | 1 << ts.hour());
                     off_at.push((out.len(), at));
                     let hours: Vec<usize> = (0..24).filter(|&i| h.unusual[i]).collect();
                     let share = h.max_share * 100.0;
@@ -1542,10 +1626,11 @@ impl Detector for OddVolume {
         off_at.retain(|(i, _)| !rotated.contains(i));
         rotated.extend(self.agency_hours(day, hours_judged, &off_at));
         rotated.sort_unstable();
-        if !rotated.is_empty() {
+        let set_aside = rotated.iter().filter(|&&i| i < out.len()).count();
+        if set_aside > 0 {
             self.notes.push(DayNote::SetAside {
                 kind: "off_hours",
-                count: rotated.len() as u64,
+                count: set_aside as u64,
             });
             let mut i = 0;
             out.retain(|_| {
@@ -1572,6 +1657,13 @@ impl Detector for OddVolume {
             p.retain(|d, _| *d > oldest);
             !p.is_empty()
         });
+        let held_over: u64 = self.users.values().map(|s| s.held_over.len() as u64).sum();
+        if held_over > 0 {
+            self.notes.push(DayNote::SetAside {
+                kind: "off_hours_held_over",
+                count: held_over,
+            });
+        }
         // The day is judged: keep only what the next day needs (open burst windows).
         self.users.retain(|_, s| {
             s.day_peak = 0;
@@ -1579,6 +1671,7 @@ impl Detector for OddVolume {
             s.burst_peak = 0;
             s.burst_peak_typed = 0;
             s.off.clear();
+            s.held_over.clear();
             s.exports.clear();
             s.limits = None;
             !s.recent.is_empty()
@@ -1600,7 +1693,13 @@ impl Detector for OddVolume {
         users.sort_by(|a, b| a.0.cmp(b.0));
         let saved: serde_json::Map<String, Value> = users
             .into_iter()
-            .map(|(u, s)| (u.clone(), json!({"login": s.login, "recent": s.recent})))
+            .map(|(u, s)| {
+                let mut v = json!({"login": s.login, "recent": s.recent});
+                if let (Some(st), Some(o)) = (s.stretch, v.as_object_mut()) {
+                    o.insert("stretch".into(), json!(st));
+                }
+                (u.clone(), v)
+            })
             .collect();
         // Sorted by login so that a state file is the same for the same history.
         let paces: BTreeMap<&String, &BTreeMap<NaiveDate, u32>> = self.paces.iter().collect();
@@ -1616,6 +1715,9 @@ impl Detector for OddVolume {
         struct Saved {
             login: String,
             recent: VecDeque<Recent>,
+            /// States saved before stretches were kept have none.
+            #[serde(default)]
+            stretch: Option<Stretch>,
         }
         let windows: std::collections::BTreeMap<String, Saved> =
             saved_field(saved, "burst_windows")?;
@@ -1625,6 +1727,7 @@ impl Detector for OddVolume {
             st.recent_flagged = s.recent.iter().take_while(|r| r.flagged).count();
             st.recent_fan_out = s.recent.iter().filter(|r| r.fan_out).count();
             st.recent = s.recent;
+            st.stretch = s.stretch;
         }
         // States saved before paces were kept have none: they are learnt again.
         if saved.get("paces").is_some() {

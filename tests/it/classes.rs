@@ -2692,6 +2692,77 @@ fn records_requests_on_closed_cases() {
     assert_eq!(by_night, keys);
 }
 
+/// Three officers of one housing unit work 14:00–22:00 UTC for four days. On the fifth, co1
+/// is held over for a double and works on without a break to 06:00; co3 is called in at
+/// 08:00 and works on through the shift: their hours outside the usual ones are one stretch
+/// of work with the usual hours, not a night of their own, and are not raised (counted in
+/// the summary). co2 goes home at 22:00 and is back at the terminal alone from 02:00 to
+/// 03:30: raised. Audited night by night, the double that runs over midnight is the same.
+#[test]
+fn shift_held_over_into_the_night() {
+    let world = "classes/shift_held_over_into_the_night";
+    let config = "[no_case]\nexempt_purposes = [\"HOUSING\"]\n";
+    let alerts = audit_fixture(world, Some(config));
+    let keys = alert_keys(&alerts);
+    let co2: Vec<String> = (0..9)
+        .map(|i| format!("co2-0308T{:02}{:02}", 2 + i / 6, (i % 6) * 10))
+        .collect();
+    let co2: Vec<&str> = co2.iter().map(String::as_str).collect();
+    assert_eq!(
+        keys,
+        vec![key("odd_volume", "off_hours", "co2", &co2)],
+        "{alerts:#?}"
+    );
+    let dir = fixtures().join(world);
+    let work = tempfile::tempdir().expect("tempdir");
+    let cfg = work.path().join("custodes.toml");
+    write(&cfg, config);
+    let run = custodes()
+        .args(["audit", "--refs"])
+        .arg(dir.join("refs"))
+        .arg("--config")
+        .arg(&cfg)
+        .arg("--out")
+        .arg(work.path().join("a.jsonl"))
+        .arg(dir.join("events.jsonl"))
+        .assert()
+        .success();
+    let summary = String::from_utf8_lossy(&run.get_output().stderr).into_owned();
+    assert!(summary.contains("not off   32 lookup(s)"), "{summary}");
+    // Night by night: each UTC day's events audited alone, the stretch carried in the state.
+    let state = work.path().join("state.json");
+    let text = std::fs::read_to_string(dir.join("events.jsonl")).expect("events");
+    let mut days: Vec<&str> = text
+        .lines()
+        .filter_map(|l| l.split("\"ts\":\"").nth(1).map(|t| &t[..10]))
+        .collect();
+    days.dedup();
+    let mut nightly = Vec::new();
+    for day in days {
+        let events = work.path().join(format!("{day}.jsonl"));
+        let lines: Vec<&str> = text
+            .lines()
+            .filter(|l| l.contains(&format!("\"ts\":\"{day}")))
+            .collect();
+        write(&events, &(lines.join("\n") + "\n"));
+        let out = work.path().join(format!("{day}-alerts.jsonl"));
+        custodes()
+            .args(["audit", "--quiet", "--refs"])
+            .arg(dir.join("refs"))
+            .arg("--config")
+            .arg(&cfg)
+            .arg("--state")
+            .arg(&state)
+            .arg("--out")
+            .arg(&out)
+            .arg(&events)
+            .assert()
+            .success();
+        nightly.extend(read_jsonl(&out));
+    }
+    assert_eq!(alert_keys(&nightly), keys);
+}
+
 /// A former senator is admitted to the prison HRCC (an open case of the unit HRCC lists
 /// him). Its custody officers look him up at every count and cell move, exempt work (h01,
 /// h02): the facility holding him, not curiosity. An officer of another prison doing the
