@@ -64,6 +64,9 @@ pub struct RunStats {
     /// work (no break over an hour) that also held lookups at the user's usual hours, a
     /// shift held over or started early (`detect::odd_volume`).
     pub off_hours_held_over: u64,
+    /// `burst`, `daily_count` and `distinct_subjects` findings not raised because three or more members of one
+    /// unit were raised for the same kind together: the unit's incident (`detect::odd_volume`).
+    pub unit_incident_set_aside: u64,
     /// `not_assigned` lookups not raised because they were under the case of a colleague of
     /// the user's unit who was not at work that day: the unit covering their caseload
     /// (`Resolver::coverage_logins`).
@@ -154,6 +157,8 @@ impl RunStats {
                     self.off_hours_set_aside += count;
                 } else if kind == "off_hours_held_over" {
                     self.off_hours_held_over += count;
+                } else if kind == "unit_incident" {
+                    self.unit_incident_set_aside += count;
                 }
             }
             DayNote::AgencyDay { day, effect } => self.agency_days.push((day, effect)),
@@ -281,6 +286,13 @@ pub fn render(
             s,
             "  not off   {} lookup(s) at a user's unusual hours in a stretch of work (no break over an hour) that also held their usual hours: a shift held over or started early",
             stats.off_hours_held_over
+        );
+    }
+    if stats.unit_incident_set_aside > 0 {
+        let _ = writeln!(
+            s,
+            "  set aside  {} burst, daily_count and distinct_subjects finding(s) of three or more members of one unit together (bursts within an hour of each other, counts on the same day): the unit's incident, such as a lockdown",
+            stats.unit_incident_set_aside
         );
     }
     if stats.coverage_set_aside > 0 {

@@ -43,7 +43,7 @@ use crate::refs::login_key;
 pub(crate) const DOC: DetectorDoc = DetectorDoc {
     name: "odd_volume",
     kinds: &["daily_count", "burst", "off_hours", "distinct_subjects", "export"],
-    what: "A user's lookups in a day far above their own history (for a user with fewer than `min_user_days` active days, against their own few days as their level, with the day-to-day swing of their unit's members, each measured against their own usual day, or their own median spread where it is wider, so that one earlier busy day does not hide the next, but only on a day out of the ordinary for their unit too; for a user with none, against the unit, and while the unit's history spans fewer than `min_peer_distinct_days` days against its member-days so far (half of `min_peer_days` of them are enough), today's included and the user's own left out, the day then needing the minimum ratio above the unit's 95th percentile), by a negative binomial test with Benjamini–Hochberg control across the users of the day, a day on which more of the agency's users than chance allows were above their usual day (a filing deadline, a backlog) counting each day as a multiple of the median user's, and earlier such days likewise (`daily_count`); far more typed queries within `burst_window_minutes` than the user's (or unit's) usual hourly rate allows, a query sent to several systems within two seconds counting once, or `burst_no_baseline_lookups` lookups counting every system's answer, a pace beyond work by hand, and that many alone before any history, while a login whose ordinary days (the median of three or more) already run beyond that pace in their busiest window, an interface or a batch job, is judged against `burst_min_ratio` times its own usual run, and a service account (a personnel row naming no person: no person id, date of birth, address, phone or plate, where most rows name one) is judged that way whatever its pace, and not before it has three days of runs (`burst`); `off_hours_min_lookups` or more lookups in a day at hours of the day where the user (from three active days and a hundred lookups) has almost never worked, or (from two such days) never within two hours, or, short of that, at which none of the days of work by the user and their unit shows any work (a unit history spanning `min_user_days` days, or two of the user's own days in a younger one, however light), lookups in one stretch of work (no break over an hour) with lookups at hours the history itself shows work in not counted (a shift held over for a double, or a call-in before it; counted in the summary), a login's lookups after its holder left (terminated or on leave) not counted, since they are `inactive_account` and the holder's hours say nothing of whoever uses it, and none raised on a day when three or more members of one unit are off their hours together: the unit's shift changed, nor, on a day when more users are off their hours than the earlier days' rate allows by chance, those whose hours come within an hour of three such users' own: the agency's hours moved, an overtime Saturday or a call-out (`off_hours`); many distinct people looked up without a case that explains it (people named by an identifier, a date of birth or a given name: a surname alone, with an initial or not, is a search and names nobody), against the user's usual breadth, an agency-wide busy day counted as for `daily_count` (`distinct_subjects`); one event returning far more records (`result_count`) than the user and their unit ever do, the unit judged from `min_peer_days` member-days over three days or more, and before that, at the end of the day, from `min_peer_days` member-days so far, today's included, against `export_young_ratio` times their largest result under `export_min_rows` unless a tenth of them reach it, a report on the user's own unit (see `no_case`) then being judged by the records its unit's cases hold instead, and a service account's results against its own and its unit's only, without the bar of results always reported and not before either has a history (`export`). A unit serves as a baseline for counts from `min_peer_distinct_days` days of its members' work, so a newcomer and a new deployment are judged from the first days. A case id does not make volume legitimate: every lookup counts.",
+    what: "A user's lookups in a day far above their own history (for a user with fewer than `min_user_days` active days, against their own few days as their level, with the day-to-day swing of their unit's members, each measured against their own usual day, or their own median spread where it is wider, so that one earlier busy day does not hide the next, but only on a day out of the ordinary for their unit too; for a user with none, against the unit, and while the unit's history spans fewer than `min_peer_distinct_days` days against its member-days so far (half of `min_peer_days` of them are enough), today's included and the user's own left out, the day then needing the minimum ratio above the unit's 95th percentile), by a negative binomial test with Benjamini–Hochberg control across the users of the day, a day on which more of the agency's users than chance allows were above their usual day (a filing deadline, a backlog) counting each day as a multiple of the median user's, and earlier such days likewise (`daily_count`); far more typed queries within `burst_window_minutes` than the user's (or unit's) usual hourly rate allows, a query sent to several systems within two seconds counting once, or `burst_no_baseline_lookups` lookups counting every system's answer, a pace beyond work by hand, and that many alone before any history, while a login whose ordinary days (the median of three or more) already run beyond that pace in their busiest window, an interface or a batch job, is judged against `burst_min_ratio` times its own usual run, and a service account (a personnel row naming no person: no person id, date of birth, address, phone or plate, where most rows name one) is judged that way whatever its pace, and not before it has three days of runs (`burst`); `off_hours_min_lookups` or more lookups in a day at hours of the day where the user (from three active days and a hundred lookups) has almost never worked, or (from two such days) never within two hours, or, short of that, at which none of the days of work by the user and their unit shows any work (a unit history spanning `min_user_days` days, or two of the user's own days in a younger one, however light), lookups in one stretch of work (no break over an hour) with lookups at hours the history itself shows work in not counted (a shift held over for a double, or a call-in before it; counted in the summary), a login's lookups after its holder left (terminated or on leave) not counted, since they are `inactive_account` and the holder's hours say nothing of whoever uses it, and none raised on a day when three or more members of one unit are off their hours together: the unit's shift changed, nor, on a day when more users are off their hours than the earlier days' rate allows by chance, those whose hours come within an hour of three such users' own: the agency's hours moved, an overtime Saturday or a call-out (`off_hours`); many distinct people looked up without a case that explains it (people named by an identifier, a date of birth or a given name: a surname alone, with an initial or not, is a search and names nobody), against the user's usual breadth, an agency-wide busy day counted as for `daily_count` (`distinct_subjects`); one event returning far more records (`result_count`) than the user and their unit ever do, the unit judged from `min_peer_days` member-days over three days or more, and before that, at the end of the day, from `min_peer_days` member-days so far, today's included, against `export_young_ratio` times their largest result under `export_min_rows` unless a tenth of them reach it, a report on the user's own unit (see `no_case`) then being judged by the records its unit's cases hold instead, and a service account's results against its own and its unit's only, without the bar of results always reported and not before either has a history (`export`). A unit serves as a baseline for counts from `min_peer_distinct_days` days of its members' work, so a newcomer and a new deployment are judged from the first days. A case id does not make volume legitimate: every lookup counts. Three or more members of one unit raised for the same kind together (`burst` within an hour of each other, `daily_count` or `distinct_subjects` on the same day) are the unit's incident, such as a prison's lockdown, and are not raised (counted in the summary); one member alone is.",
     why: "Browsing, bulk harvesting and exports for sale or for a third party show up as volume before anything else; hours nobody works are when misuse hopes not to be seen.",
     false_positives: "A new duty (a task force, a records backlog) or a permanent move to night shifts looks odd until the history catches up (`history_days`); a user with too little history is compared with a unit whose work differs from theirs; one-off legitimate bulk exports. Public holidays and quiet days only make later days look less odd, never more.",
     tuning: "`[odd_volume]` sets the false discovery rate, minimum counts and ratios of every kind; `[baseline]` how much history is kept and needed. `custodes baseline` builds the history from earlier logs so the first audited night is judged too.",
@@ -1180,6 +1180,59 @@ fn within_an_hour(at: u32) -> u32 {
     (at | at << 1 | at >> 1 | (at & 1) << 23 | (at >> 23 & 1)) & 0x00FF_FFFF
 }
 
+/// The hours of the day (UTC, one bit each) from `first` to `last`, round midnight when
+/// they fall on two days.
+fn hours_between(first: DateTime<Utc>, last: DateTime<Utc>) -> u32 {
+    let (a, b) = (first.hour(), last.hour());
+    let span = |from: u32, to: u32| (from..=to).fold(0u32, |m, h| m | 1 << h);
+    if first.date_naive() == last.date_naive() && a <= b {
+        span(a, b)
+    } else if last - first >= Duration::hours(24) {
+        0x00FF_FFFF
+    } else {
+        span(a, 23) | span(0, b)
+    }
+}
+
+/// The day's `burst`, `daily_count` and `distinct_subjects` findings (indexes into `out`,
+/// sorted) that are a unit's incident: [`ROTATION`] or more members of one unit raised for
+/// the same kind, within an hour of each other for `burst`, on the day for the counts. A lockdown has
+/// a prison's officers all at once at several times their usual day and pace; a scrape or
+/// a day of browsing is one login's.
+fn unit_incident(out: &[DayFinding], resolver: &Resolver) -> Vec<usize> {
+    let found: Vec<(usize, &str, String, u32)> = out
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| {
+            matches!(
+                f.kind.as_str(),
+                "burst" | "daily_count" | "distinct_subjects"
+            )
+        })
+        .map(|(i, f)| {
+            let at = if f.kind == "burst" {
+                hours_between(f.first, f.last)
+            } else {
+                0x00FF_FFFF
+            };
+            (i, f.kind.as_str(), unit_of(resolver, &f.user), at)
+        })
+        .filter(|(_, _, unit, _)| unit != "(no unit)")
+        .collect();
+    found
+        .iter()
+        .filter(|(_, kind, unit, at)| {
+            let around = within_an_hour(*at);
+            let together = found
+                .iter()
+                .filter(|(_, k, u, b)| k == kind && u == unit && around & b != 0)
+                .count();
+            together >= ROTATION
+        })
+        .map(|(i, ..)| *i)
+        .collect()
+}
+
 /// A burst's evidence with the login's machine pace, said only when it set the bar (so that
 /// everyone else's evidence reads as before).
 fn with_machine_pace(mut evidence: Value, pace: Option<f64>) -> Value {
@@ -1635,6 +1688,23 @@ impl Detector for OddVolume {
             let mut i = 0;
             out.retain(|_| {
                 let keep = rotated.binary_search(&i).is_err();
+                i += 1;
+                keep
+            });
+        }
+        // A unit's incident (a prison's lockdown, a mass arrest's booking) has several of its
+        // members bursting in the same hours and at several times their usual day and
+        // breadth: none of
+        // them is raised, one member alone still is.
+        let incident = unit_incident(out, cx.resolver);
+        if !incident.is_empty() {
+            self.notes.push(DayNote::SetAside {
+                kind: "unit_incident",
+                count: incident.len() as u64,
+            });
+            let mut i = 0;
+            out.retain(|_| {
+                let keep = incident.binary_search(&i).is_err();
                 i += 1;
                 keep
             });

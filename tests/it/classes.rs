@@ -2763,6 +2763,44 @@ fn shift_held_over_into_the_night() {
     assert_eq!(alert_keys(&nightly), keys);
 }
 
+/// HRCC locks down at 16:00 after an incident: three of its custody officers (hr1–hr3) count
+/// the whole unit cell by cell, 45 lookups in ten minutes each and hundreds in the day, nine
+/// times their usual day. That is the unit's incident, not three scrapes: none of their
+/// `burst`, `daily_count` or `distinct_subjects` findings is raised (counted in the
+/// summary). An officer of another prison doing the same alone that afternoon (nf1) is.
+#[test]
+fn lockdown_of_one_facility() {
+    let world = "classes/lockdown_of_one_facility";
+    let config = "[no_case]\nexempt_purposes = [\"HOUSING\"]\n";
+    let alerts = audit_fixture(world, Some(config));
+    let keys = alert_keys(&alerts);
+    assert_eq!(keys.len(), 1, "{alerts:#?}");
+    assert_eq!(
+        (keys[0].0.as_str(), keys[0].1.as_str(), keys[0].2.as_str()),
+        ("odd_volume", "burst", "nf1"),
+        "{alerts:#?}"
+    );
+    let dir = fixtures().join(world);
+    let work = tempfile::tempdir().expect("tempdir");
+    let cfg = work.path().join("custodes.toml");
+    write(&cfg, config);
+    let run = custodes()
+        .args(["audit", "--refs"])
+        .arg(dir.join("refs"))
+        .arg("--config")
+        .arg(&cfg)
+        .arg("--out")
+        .arg(work.path().join("a.jsonl"))
+        .arg(dir.join("events.jsonl"))
+        .assert()
+        .success();
+    let summary = String::from_utf8_lossy(&run.get_output().stderr).into_owned();
+    assert!(
+        summary.contains("set aside  9 burst, daily_count and distinct_subjects finding(s)"),
+        "{summary}"
+    );
+}
+
 /// A former senator is admitted to the prison HRCC (an open case of the unit HRCC lists
 /// him). Its custody officers look him up at every count and cell move, exempt work (h01,
 /// h02): the facility holding him, not curiosity. An officer of another prison doing the
