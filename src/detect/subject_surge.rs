@@ -40,7 +40,7 @@ use crate::identity::Resolved;
 pub(crate) const DOC: DetectorDoc = DetectorDoc {
     name: "subject_surge",
     kinds: &["many_users"],
-    what: "At least `min_users` distinct logins look up one person within `window_hours`, none with an assigned case that lists the person, and at least `attention_ratio` times the logins that usually look that person up in a day (the median day of the history, so an earlier surge does not hide the next) (`many_users`). Each login involved gets an alert with all its lookups in the surge, including its searches by the person's bare name in the same hours; a login that only typed the person's bare name during the surge, with no case that explains it, gets one that says so, unless several logins search that name alone on an ordinary day.",
+    what: "At least `min_users` distinct logins look up one person within `window_hours`, none with an assigned case that lists the person, and at least `attention_ratio` times the logins that usually look that person up in a day (the median day of the history, so an earlier surge does not hide the next) (`many_users`). Each login involved gets an alert with all its lookups in the surge, including its searches by the person's bare name in the same hours; a login that only typed the person's bare name during the surge, with no case that explains it, gets one that says so, unless several logins search that name alone on an ordinary day. A service account (a personnel row naming no person) is never one of them: its job reads whoever its input names.",
     why: "When a colleague, a crime victim or a public figure is in the news, curiosity spreads through a whole force; each lookup alone looks routine.",
     false_positives: "A major incident worked by many officers before a case is opened or its subjects are listed; a wanted person whose record every patrol checks. Add the case (and its subjects) or raise `min_users`.",
     tuning: "`subject_surge.window_hours`, `min_users`, `attention_ratio`. People are keyed by a known identity they match, else by person id, name with date of birth, plate or phone; a bare name never starts or counts towards a surge (five officers, five John Smiths), but a login caught in one has its bare-name searches of the person (as typed, or as the reference data writes them) in the same hours added to its alert, unless a case explains them, and a login that searched only the bare name in those hours joins the surge when the name alone is searched without a case by at most one login on the median day of history (a common name searched every day joins nothing).",
@@ -403,6 +403,11 @@ impl Detector for SubjectSurge {
         let Some(subject) = a.unexplained_subject() else {
             return;
         };
+        // A service account's job (a nightly insurance match, a toll feed) reads whoever its
+        // input names: nobody's attention, and never one of the logins of a surge.
+        if cx.resolver.is_service_login(&ev.user) {
+            return;
+        }
         let name = r.query.name_keys.first();
         if !subject.precise {
             // A bare name is never a person on its own (five officers, five John Smiths),

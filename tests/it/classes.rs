@@ -2801,6 +2801,31 @@ fn lockdown_of_one_facility() {
     );
 }
 
+/// A motor-vehicle agency's customer is served in one day by two counter clerks, a title
+/// clerk and a contact-centre agent, and read by the nightly insurance-verification job: four
+/// people and a job, not five logins' curiosity, and no surge (the job is a service account:
+/// a personnel row naming no person). Five people looking another customer up the next day
+/// are still a surge, each of them raised.
+#[test]
+fn data_match_job_among_a_customers_clerks() {
+    let alerts = audit_fixture(
+        "classes/data_match_job_among_a_customers_clerks",
+        Some(
+            "[no_case]\nexempt_purposes = [\"DL_RENEWAL\", \"REAL_ID\", \"TITLE_TRANSFER\", \"PHONE_INQUIRY\", \"INSURANCE_VERIFICATION\"]\n",
+        ),
+    );
+    assert_alerts(
+        &alerts,
+        vec![
+            key("subject_surge", "many_users", "clk1", &["s11"]),
+            key("subject_surge", "many_users", "clk2", &["s12"]),
+            key("subject_surge", "many_users", "clk3", &["s13"]),
+            key("subject_surge", "many_users", "clk4", &["s14"]),
+            key("subject_surge", "many_users", "clk5", &["s15"]),
+        ],
+    );
+}
+
 /// A former senator is admitted to the prison HRCC (an open case of the unit HRCC lists
 /// him). Its custody officers look him up at every count and cell move, exempt work (h01,
 /// h02): the facility holding him, not curiosity. An officer of another prison doing the
