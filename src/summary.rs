@@ -67,6 +67,9 @@ pub struct RunStats {
     /// `burst`, `daily_count` and `distinct_subjects` findings not raised because three or more members of one
     /// unit were raised for the same kind together: the unit's incident (`detect::odd_volume`).
     pub unit_incident_set_aside: u64,
+    /// Surname searches not counted as sweeps: the same login looked up one person of that
+    /// surname within five minutes (`detect::fishing`).
+    pub sweeps_narrowed: u64,
     /// `not_assigned` lookups not raised because they were under the case of a colleague of
     /// the user's unit who was not at work that day: the unit covering their caseload
     /// (`Resolver::coverage_logins`).
@@ -159,6 +162,8 @@ impl RunStats {
                     self.off_hours_held_over += count;
                 } else if kind == "unit_incident" {
                     self.unit_incident_set_aside += count;
+                } else if kind == "wildcard_narrowed" {
+                    self.sweeps_narrowed += count;
                 }
             }
             DayNote::AgencyDay { day, effect } => self.agency_days.push((day, effect)),
@@ -286,6 +291,13 @@ pub fn render(
             s,
             "  not off   {} lookup(s) at a user's unusual hours in a stretch of work (no break over an hour) that also held their usual hours: a shift held over or started early",
             stats.off_hours_held_over
+        );
+    }
+    if stats.sweeps_narrowed > 0 {
+        let _ = writeln!(
+            s,
+            "  not swept {} surname search(es) followed within five minutes by the same login's lookup of one person of that surname (a given name with a date of birth, or an id): finding someone, not trawling",
+            stats.sweeps_narrowed
         );
     }
     if stats.unit_incident_set_aside > 0 {

@@ -28,7 +28,8 @@ use serde_json::{json, Map, Value};
 
 use super::odd_volume::unit_of;
 use super::{
-    saved_value, Context, DayContext, DayFinding, Detector, DetectorDoc, Finding, SavedStateError,
+    saved_value, Context, DayContext, DayFinding, DayNote, Detector, DetectorDoc, Finding,
+    SavedStateError,
 };
 use crate::alert::Severity;
 use crate::baseline::model::quantile;
@@ -41,7 +42,7 @@ use crate::refs::login_key;
 pub(crate) const DOC: DetectorDoc = DetectorDoc {
     name: "fishing",
     kinds: &["wildcard_sweep", "attribute_search", "enumeration"],
-    what: "Searches that trawl rather than look someone up: a name pattern (`SMI*`, `GAR%`, `LIKE 'GAR%'` in SQL, in a subject field, a source field or `query_text`) or a surname alone returning at least `surname_min_results` records (`wildcard_sweep`); a search by sex, race, age, hair, height, vehicle make, model or colour (`attribute_fields`) that names no person, under no valid case of the user's (`attribute_search`); `enumeration_min_run` or more distinct plates, person ids or house numbers of one street in sequence (each within `enumeration_max_gap`, houses `enumeration_max_house_gap`) within `enumeration_window_minutes`, typed under no valid case of the user's and no exempt purpose (`enumeration`). Each kind is counted per user and day and reported only above `min_searches` and above `usual_ratio` times the usual day (the `usual_quantile` of the user's own earlier active days, once there are `baseline.min_user_days` of them, and of their unit's member-days, whichever is larger). A pattern or surname under a case the user is assigned to, open at the time, that lists a person it fits is case work and is not counted; nor is any lookup a case explains.",
+    what: "Searches that trawl rather than look someone up: a name pattern (`SMI*`, `GAR%`, `LIKE 'GAR%'` in SQL, in a subject field, a source field or `query_text`) or a surname alone returning at least `surname_min_results` records (`wildcard_sweep`); a search by sex, race, age, hair, height, vehicle make, model or colour (`attribute_fields`) that names no person, under no valid case of the user's (`attribute_search`); `enumeration_min_run` or more distinct plates, person ids or house numbers of one street in sequence (each within `enumeration_max_gap`, houses `enumeration_max_house_gap`) within `enumeration_window_minutes`, typed under no valid case of the user's and no exempt purpose (`enumeration`). Each kind is counted per user and day and reported only above `min_searches` and above `usual_ratio` times the usual day (the `usual_quantile` of the user's own earlier active days, once there are `baseline.min_user_days` of them, and of their unit's member-days, whichever is larger). A pattern or surname under a case the user is assigned to, open at the time, that lists a person it fits is case work and is not counted; nor is any lookup a case explains; nor a surname searched alone whose login's next lookup, within five minutes, is one person of that surname (a given name with a date of birth, or an id): a counter clerk picking the customer in front of them from the list (counted in the summary).",
     why: "Fishing expeditions — browsing who lives on a street, who drives a red car, every woman of an age, every SMITH — are how records are trawled for a target the officer cannot name or should not search for; they never match one person, so the identity detectors cannot see them.",
     false_positives: "Suspect-description searches for a case not typed with them; records or intelligence units whose work is sweeps (their usual day absorbs it after a few days of history); a street canvass for an incident with no case number. Without a saved history (built from earlier logs by `custodes baseline`, or by audited nights with `--state`), the first days judge everyone against a usual day of zero.",
     tuning: "`[fishing]`: `min_searches`, `usual_quantile`, `usual_ratio`, `surname_min_results`, the enumeration window, run and gaps, and `attribute_fields`; `[baseline] history_days` bounds the history.",
@@ -61,6 +62,12 @@ const NOUNS: [&str; 3] = [
 const MAX_PER_STEM: usize = 64;
 /// Searches whose criteria an alert's evidence lists (its event ids list all).
 const MAX_CRITERIA: usize = 50;
+/// A surname searched alone and then, as the same login's next lookup and within this many
+/// minutes, one person of that surname (a given name with a date of birth, or an id) is a
+/// search for that person: a counter clerk typing `ANDERSON`, then picking the customer in
+/// front of them from the list. It is not counted as a sweep. A trawl moves on to other
+/// names; a surname searched again (the same query sent to another system) still waits.
+const NARROWED_MINUTES: i64 = 5;
 const WILDCARD: usize = 0;
 const ATTRIBUTE: usize = 1;
 const ENUMERATION: usize = 2;
@@ -69,6 +76,9 @@ const ENUMERATION: usize = 2;
 /// sequence the earlier events of it) and its criteria.
 struct Signal {
     kind: usize,
+    /// For a surname searched alone, the surname folded as a pattern (`ANDERSON*`): what
+    /// a lookup of one person narrowing it must fit ([`NARROWED_MINUTES`]).
+    sweep: Option<Vec<u8>>,
     ids: Vec<(String, DateTime<Utc>)>,
     criteria: Value,
     /// A phrase for the reason ("by pattern GAR% (last_name)").
@@ -100,6 +110,11 @@ struct Today {
     searches: [Vec<Counted>; 3],
     /// Event ids already counted as part of a sequence.
     in_sequence: BTreeSet<String>,
+    /// Surname searches narrowed to one person today ([`NARROWED_MINUTES`]).
+    narrowed: u64,
+    /// The login's latest surname searches (event id, folded pattern, time), until its next
+    /// lookup of something else says whether it picked one person out of them.
+    pending: Vec<(String, Vec<u8>, DateTime<Utc>)>,
     /// Recent identifiers by field and stem, within the window and at most
     /// [`MAX_PER_STEM`] each, so that a script typing thousands costs the same per event.
     recent: HashMap<(&'static str, String), VecDeque<Probe>>,
@@ -147,6 +162,8 @@ pub(crate) struct Fishing {
     /// attribute criterion, and is not taken apart (see [`attributes`]). `None` (no
     /// fields, or none that compile) scans every text.
     attribute_names: Option<Regex>,
+    /// What the last day's judgement left uncounted, for the summary.
+    notes: Vec<DayNote>,
 }
 
 impl Fishing {
@@ -160,6 +177,7 @@ impl Fishing {
             today: HashMap::default(),
             units: None,
             attribute_names: any_of(&config.fishing.attribute_fields),
+            notes: Vec::new(),
         }
     }
 
@@ -374,8 +392,17 @@ impl Fishing {
             };
             if !case_work {
                 let shown: Vec<String> = patterns.iter().map(Pattern::describe).collect();
+                let sweep = match patterns.as_slice() {
+                    [p] if p.sweep => {
+                        let mut folded = fold_pattern(&p.text);
+                        folded.push(b'*');
+                        Some(folded)
+                    }
+                    _ => None,
+                };
                 out.push(Signal {
                     kind: WILDCARD,
+                    sweep,
                     ids: vec![(ev.id.clone(), ev.ts)],
                     criteria: json!({
                         "patterns": patterns.iter().map(|p| json!({
@@ -397,6 +424,7 @@ impl Fishing {
             let shown: Vec<String> = attrs.iter().map(|(k, v)| format!("{k}={v}")).collect();
             out.push(Signal {
                 kind: ATTRIBUTE,
+                sweep: None,
                 ids: vec![(ev.id.clone(), ev.ts)],
                 criteria: json!({
                     "attributes": attrs.iter().cloned().collect::<BTreeMap<_, _>>(),
@@ -442,6 +470,7 @@ impl Fishing {
                     let values: BTreeSet<&str> = run.iter().map(|q| q.typed.as_str()).collect();
                     out.push(Signal {
                         kind: ENUMERATION,
+                        sweep: None,
                         ids,
                         criteria: json!({
                             "field": p.field,
@@ -501,7 +530,32 @@ impl Detector for Fishing {
                 cx.resolver.search_case(ev),
                 SearchCase::Assigned { .. } | SearchCase::Exempt { .. }
             );
+        // The login's surname searches waiting for its next lookup: if that picks one person
+        // of the surname out of them, they were a search for that person.
+        let pending = std::mem::take(&mut t.pending);
+        let repeats = signals.iter().any(|s| {
+            s.sweep.is_some() && pending.iter().any(|(_, p, _)| s.sweep.as_ref() == Some(p))
+        });
+        if repeats {
+            // The same surname again (sent to another system): still waiting.
+            t.pending = pending;
+        } else if let Some(surname) = narrows(ev) {
+            let since = ev.ts - Duration::minutes(NARROWED_MINUTES);
+            let picked: Vec<&String> = pending
+                .iter()
+                .filter(|(_, p, ts)| *ts >= since && glob(p, surname.as_bytes()))
+                .map(|(id, ..)| id)
+                .collect();
+            let before = t.searches[WILDCARD].len();
+            t.searches[WILDCARD].retain(|c| !c.ids.iter().any(|id| picked.contains(&id)));
+            let gone = (before - t.searches[WILDCARD].len()) as u32;
+            t.counts[WILDCARD] = t.counts[WILDCARD].saturating_sub(gone);
+            t.narrowed += u64::from(gone);
+        }
         for s in signals {
+            if let Some(p) = &s.sweep {
+                t.pending.push((ev.id.clone(), p.clone(), ev.ts));
+            }
             t.counts[s.kind] += s.ids.len() as u32;
             let mut context = Map::new();
             super::add_event_context(&mut context, ev);
@@ -520,6 +574,13 @@ impl Detector for Fishing {
     fn close_day(&mut self, day: NaiveDate, cx: &DayContext<'_>, out: &mut Vec<DayFinding>) {
         let mut users: Vec<(String, Today)> = self.today.drain().collect();
         users.sort_by(|a, b| a.0.cmp(&b.0));
+        let narrowed: u64 = users.iter().map(|(_, t)| t.narrowed).sum();
+        if narrowed > 0 {
+            self.notes.push(DayNote::SetAside {
+                kind: "wildcard_narrowed",
+                count: narrowed,
+            });
+        }
         for (user, t) in users {
             if t.counts.iter().any(|&n| n > 0) {
                 self.counts
@@ -546,6 +607,10 @@ impl Detector for Fishing {
         self.counts.retain(|_, m| !m.is_empty());
         self.units = None;
         self.day = None;
+    }
+
+    fn day_notes(&mut self) -> Vec<DayNote> {
+        std::mem::take(&mut self.notes)
     }
 
     fn save(&self) -> Option<Value> {
@@ -1004,6 +1069,27 @@ fn surname_only(ev: &Event) -> Option<String> {
     };
     (!last.is_empty() && !last.contains([' ', ',']) && !last.contains(['*', '%']))
         .then(|| last.to_string())
+}
+
+/// For a lookup of one person (a surname with a given name and a date of birth, or with an
+/// id), the surname folded as names are: what narrows an earlier search of the surname
+/// alone ([`NARROWED_MINUTES`]).
+fn narrows(ev: &Event) -> Option<String> {
+    let s = &ev.subject;
+    let real = |v: &Option<String>| v.as_deref().is_some_and(|v| !v.trim().is_empty());
+    let last = match (&s.last_name, &s.name) {
+        (Some(l), _) if real(&s.first_name) || real(&s.person_id) => l.as_str(),
+        (None, Some(n)) => n.split([',', ' ']).find(|w| !w.is_empty())?,
+        _ => return None,
+    };
+    if !(real(&s.dob) || real(&s.person_id)) || last.contains(['*', '%']) {
+        return None;
+    }
+    let folded: String = fold(last)
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .collect();
+    (!folded.is_empty()).then_some(folded)
 }
 
 /// Whether a search names a person by something other than a pattern.

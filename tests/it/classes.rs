@@ -2826,6 +2826,23 @@ fn data_match_job_among_a_customers_clerks() {
     );
 }
 
+/// A counter clerk finds the customer in front of them by surname, then picks them from the
+/// list: `BRYANT` (sent to two systems, n01 n02), then `BRYANT, JOSEPH` with a birth date
+/// (n03); `Anderson` then `Anderson-novak, C` (n04 n05). A contact-centre agent does the same
+/// with `wolf` (n06 n07). None is a sweep. A surname whose next lookup is someone else (n08,
+/// then n09), or whose person comes only ten minutes later (n11, n12), still counts.
+#[test]
+fn surname_searched_then_the_customer_picked() {
+    let alerts = audit_fixture(
+        "classes/surname_searched_then_the_customer_picked",
+        Some("[no_case]\nexempt_purposes = [\"REAL_ID\", \"ADDRESS_CHANGE\"]\n"),
+    );
+    assert_alerts(
+        &alerts,
+        vec![key("fishing", "wildcard_sweep", "ctr2", &["n08", "n11"])],
+    );
+}
+
 /// A former senator is admitted to the prison HRCC (an open case of the unit HRCC lists
 /// him). Its custody officers look him up at every count and cell move, exempt work (h01,
 /// h02): the facility holding him, not curiosity. An officer of another prison doing the
