@@ -16,7 +16,7 @@ pub(crate) const DOC: DetectorDoc = DetectorDoc {
     kinds: &["ex_partner", "partner", "spouse", "family", "neighbor", "associate", "protected_party", "(any other relation)", "record_change"],
     what: "A user looks up a person listed in their own associations (associations.csv), at a time the association is valid (valid_from..valid_to). A write (insert, update, delete: `lookups.write_actions`) to that record is kind `record_change`, critical, with the statement and rows affected as evidence.",
     why: "Looking up ex-partners, family and neighbours is the most documented abuse of these systems, and the one that most often precedes harassment or stalking.",
-    false_positives: "A relative who is genuinely part of a case the user works (explained when the case lists them); stale association lists. A service account's read under an exempt purpose (a data-match job's run) is not raised: nobody's curiosity is in it.",
+    false_positives: "A relative who is genuinely part of a case the user works (explained when the case lists them); stale association lists. A service account's read under an exempt purpose (a data-match job's run), or under a real case that lists the person (an interface relaying a case's alert), is not raised: nobody's curiosity is in it.",
     tuning: "Keep associations.csv current; set valid_to when a relationship ends being relevant.",
     example: "Looked up HALVORSEN, MAREN (DOB 1984-07-19), listed as the user's ex_partner, by name and date of birth; no case attached.",
     needs: &["associations"],

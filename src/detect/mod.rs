@@ -936,14 +936,16 @@ pub(crate) struct IdentityHit<'a> {
     pub among_many: bool,
 }
 
-/// A read by a service account under an exempt purpose: a data-match job's run touches
-/// whoever is in its batch, a colleague or a celebrity among them, and nobody's curiosity
-/// is in it. Writes are still judged, and a service account's lookup under no exempt
-/// purpose (someone using the job's login by hand) is judged as anyone's.
+/// A read by a service account under an exempt purpose, or under a real case that lists
+/// the person (an ankle-monitor interface relaying the supervision case of its alert): a
+/// job's run touches whoever is in its batch or its feed, a colleague or a celebrity among
+/// them, and nobody's curiosity is in it. Writes are still judged, and a service account's
+/// lookup under neither (someone using the job's login by hand) is judged as anyone's.
 pub(crate) fn a_jobs_read(ev: &Event, r: &Resolved<'_>, cx: &Context<'_>) -> bool {
     !r.is_write
-        && matches!(r.case, crate::identity::CaseStatus::Exempt { .. })
         && cx.resolver.is_service_login(&ev.user)
+        && (matches!(r.case, crate::identity::CaseStatus::Exempt { .. })
+            || cx.resolver.valid_case_lists(r))
 }
 
 /// Builds the finding every identity detector reports: the reason read aloud, severity

@@ -1044,6 +1044,20 @@ impl Resolver {
         let CaseStatus::ClosedCase { case_id } = &r.case else {
             return false;
         };
+        self.lists(case_id, r)
+    }
+
+    /// For a lookup under a real case that no case of the user's explains yet nothing
+    /// says is wrong (`Valid`: a service account's case is only a reference, see
+    /// [`Self::by_reference`]): whether that case lists the person looked up.
+    pub(crate) fn valid_case_lists(&self, r: &Resolved<'_>) -> bool {
+        let CaseStatus::Valid { case_id } = &r.case else {
+            return false;
+        };
+        self.lists(case_id, r)
+    }
+
+    fn lists(&self, case_id: &str, r: &Resolved<'_>) -> bool {
         if !r.query.is_identifying() {
             return false;
         }

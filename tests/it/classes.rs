@@ -2843,6 +2843,27 @@ fn surname_searched_then_the_customer_picked() {
     );
 }
 
+/// An ankle-monitor interface (`svc_gps`, a personnel row naming no person) relays the
+/// alerts of a supervised offender who is on the watch list, under his supervision case,
+/// typed and sent to two systems (g01, g02): the job reading the person its case lists, not
+/// anyone's curiosity. The same login under a case that does not list him (g03), or used by
+/// hand with no case at a district terminal (g04), is raised.
+#[test]
+fn ankle_monitor_interface_reads_a_watch_listed_offender() {
+    let alerts = audit_fixture(
+        "classes/ankle_monitor_interface_reads_a_watch_listed_offender",
+        None,
+    );
+    assert_alerts(
+        &alerts,
+        vec![
+            key("watchlist_lookup", "celebrity", "svc_gps", &["g03", "g04"]),
+            key("no_case", "subject_not_in_case", "svc_gps", &["g03"]),
+            key("no_case", "missing", "svc_gps", &["g04"]),
+        ],
+    );
+}
+
 /// A former senator is admitted to the prison HRCC (an open case of the unit HRCC lists
 /// him). Its custody officers look him up at every count and cell move, exempt work (h01,
 /// h02): the facility holding him, not curiosity. An officer of another prison doing the
