@@ -43,7 +43,7 @@ use crate::refs::login_key;
 pub(crate) const DOC: DetectorDoc = DetectorDoc {
     name: "odd_volume",
     kinds: &["daily_count", "burst", "off_hours", "distinct_subjects", "export"],
-    what: "A user's lookups in a day far above their own history (for a user with fewer than `min_user_days` active days, against their own few days as their level, with the day-to-day swing of their unit's members, each measured against their own usual day, or their own median spread where it is wider, so that one earlier busy day does not hide the next, but only on a day out of the ordinary for their unit too; for a user with none, against the unit, and while the unit's history spans fewer than `min_peer_distinct_days` days against its member-days so far (half of `min_peer_days` of them are enough), today's included and the user's own left out, the day then needing the minimum ratio above the unit's 95th percentile), by a negative binomial test with Benjamini–Hochberg control across the users of the day, a day on which more of the agency's users than chance allows were above their usual day (a filing deadline, a backlog) counting each day as a multiple of the median user's, and earlier such days likewise (`daily_count`); far more typed queries within `burst_window_minutes` than the user's (or unit's) usual hourly rate allows, a query sent to several systems within two seconds counting once, or `burst_no_baseline_lookups` lookups counting every system's answer, a pace beyond work by hand, and that many alone before any history, while a login whose ordinary days (the median of three or more) already run beyond that pace in their busiest window, an interface or a batch job, is judged against `burst_min_ratio` times its own usual run, and a service account (a personnel row naming no person: no person id, date of birth, address, phone or plate, where most rows name one) is judged that way whatever its pace, and not before it has three days of runs (`burst`); `off_hours_min_lookups` or more lookups in a day at hours of the day where the user (from three active days and a hundred lookups) has almost never worked, or (from two such days) never within two hours, or, short of that, at which none of the days of work by the user and their unit shows any work (a unit history spanning `min_user_days` days, or two of the user's own days in a younger one, however light), lookups in one stretch of work (no break over an hour) with lookups at hours the history itself shows work in not counted (a shift held over for a double, or a call-in before it; counted in the summary), a login's lookups after its holder left (terminated or on leave) not counted, since they are `inactive_account` and the holder's hours say nothing of whoever uses it, and none raised on a day when three or more members of one unit are off their hours together: the unit's shift changed, nor, on a day when more users are off their hours than the earlier days' rate allows by chance, those whose hours come within an hour of three such users' own: the agency's hours moved, an overtime Saturday or a call-out (`off_hours`); many distinct people looked up without a case that explains it (people named by an identifier, a date of birth or a given name: a surname alone, with an initial or not, is a search and names nobody), against the user's usual breadth, an agency-wide busy day counted as for `daily_count` (`distinct_subjects`); one event returning far more records (`result_count`) than the user and their unit ever do, the unit judged from `min_peer_days` member-days over three days or more, and before that, at the end of the day, from `min_peer_days` member-days so far, today's included, against `export_young_ratio` times their largest result under `export_min_rows` unless a tenth of them reach it, a report on the user's own unit (see `no_case`) then being judged by the records its unit's cases hold instead, and a service account's results against its own and its unit's only, without the bar of results always reported and not before either has a history (`export`). A unit serves as a baseline for counts from `min_peer_distinct_days` days of its members' work, so a newcomer and a new deployment are judged from the first days. A case id does not make volume legitimate: every lookup counts. Three or more members of one unit raised for the same kind together (`burst` within an hour of each other, `daily_count` or `distinct_subjects` on the same day) are the unit's incident, such as a prison's lockdown, and are not raised (counted in the summary); one member alone is.",
+    what: "A user's lookups in a day far above their own history (for a user with fewer than `min_user_days` active days, against their own few days as their level, with the day-to-day swing of their unit's members, each measured against their own usual day, or their own median spread where it is wider, so that one earlier busy day does not hide the next, but only on a day out of the ordinary for their unit too; for a user with none, against the unit, and while the unit's history spans fewer than `min_peer_distinct_days` days against its member-days so far (half of `min_peer_days` of them are enough), today's included and the user's own left out, the day then needing the minimum ratio above the unit's 95th percentile), by a negative binomial test with Benjamini–Hochberg control across the users of the day, a day on which more of the agency's users than chance allows were above their usual day (a filing deadline, a backlog) counting each day as a multiple of the median user's, and earlier such days likewise (`daily_count`); far more typed queries within `burst_window_minutes` than the user's (or unit's) usual hourly rate allows, a query sent to several systems within two seconds counting once, or `burst_no_baseline_lookups` lookups counting every system's answer, a pace beyond work by hand, and that many alone before any history, while a login whose ordinary days (the median of three or more) already run beyond that pace in their busiest window, an interface or a batch job, is judged against `burst_min_ratio` times its own usual run, and a service account (a personnel row naming no person: no person id, date of birth, address, phone or plate, where most rows name one) is judged that way whatever its pace, and not before it has three days of runs (`burst`); `off_hours_min_lookups` or more lookups in a day at hours of the day where the user (from three active days and a hundred lookups) has almost never worked, or (from two such days) never within two hours, or, short of that, at which none of the days of work by the user and their unit shows any work (a unit history spanning `min_user_days` days, or two of the user's own days in a younger one, however light), lookups in one stretch of work (no break over an hour) with lookups at hours the history itself shows work in not counted (a shift held over for a double, or a call-in before it; counted in the summary), a login's lookups after its holder left (terminated or on leave) not counted, since they are `inactive_account` and the holder's hours say nothing of whoever uses it, and none raised on a day when three or more members of one unit are off their hours together: the unit's shift changed, nor, on a day when more users are off their hours than the earlier days' rate allows by chance, those whose hours come within an hour of three such users' own: the agency's hours moved, an overtime Saturday or a call-out (`off_hours`); many distinct people looked up without a case that explains it (people named by an identifier, a date of birth or a given name: a surname alone, with an initial or not, is a search and names nobody), against the user's usual breadth, an agency-wide busy day counted as for `daily_count` (`distinct_subjects`); one event returning far more records (`result_count`) than the user and their unit ever do, the unit judged from `min_peer_days` member-days over three days or more, and before that, at the end of the day, from `min_peer_days` member-days so far, today's included, against `export_young_ratio` times their largest result under `export_min_rows` unless a tenth of them reach it, a report on the user's own unit (see `no_case`) then being judged by the records its unit's cases hold instead, and while the unit has fewer than `min_peer_days` member-days, against `export_min_ratio` times the 99th percentile of the largest results of the agency's other member-days so far (from fifty, service accounts' left out), and never under `export_min_ratio` times `export_min_rows`, and a service account's results against its own and its unit's only, without the bar of results always reported and not before either has a history (`export`). A unit serves as a baseline for counts from `min_peer_distinct_days` days of its members' work, so a newcomer and a new deployment are judged from the first days. A case id does not make volume legitimate: every lookup counts. Three or more members of one unit raised for the same kind together (`burst` within an hour of each other, `daily_count` or `distinct_subjects` on the same day) are the unit's incident, such as a prison's lockdown, and are not raised (counted in the summary); one member alone is.",
     why: "Browsing, bulk harvesting and exports for sale or for a third party show up as volume before anything else; hours nobody works are when misuse hopes not to be seen.",
     false_positives: "A new duty (a task force, a records backlog) or a permanent move to night shifts looks odd until the history catches up (`history_days`); a user with too little history is compared with a unit whose work differs from theirs; one-off legitimate bulk exports. Public holidays and quiet days only make later days look less odd, never more.",
     tuning: "`[odd_volume]` sets the false discovery rate, minimum counts and ratios of every kind; `[baseline]` how much history is kept and needed. `custodes baseline` builds the history from earlier logs so the first audited night is judged too.",
@@ -366,6 +366,9 @@ struct ExportBar {
     young: bool,
     /// For a young unit, the ordinary member-days its largest result so far comes from.
     young_days: Option<usize>,
+    /// For a young unit that cannot say yet, the agency's member-days so far: the 99th
+    /// percentile of their largest results, and how many there are.
+    agency: Option<(f64, usize)>,
     /// The login is a service account: no bar of results always reported.
     service: bool,
 }
@@ -383,6 +386,11 @@ struct Recent {
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     fan_out: bool,
 }
+
+/// Member-days with a result the agency needs, over its users (the exporter left out),
+/// before their 99th percentile of a member-day's largest result bars a young unit's
+/// export: enough that it is not one day's result alone.
+const AGENCY_MEMBER_DAYS: usize = 50;
 
 /// Events by one login about the same person this close together are one typed query sent
 /// to several systems (records, the state database, the national index answer one search
@@ -577,6 +585,42 @@ impl OddVolume {
             judged.need = (need.min(always as f64)).ceil() as u64;
             judged.unit = Some(unit_rows);
             judged.young_days = Some(ordinary.len());
+        } else if !routine {
+            // Before the unit can say what a result is, the agency can: its member-days so
+            // far, today's included, the user's own and service accounts' left out (a job's
+            // load says nothing of a person's). A result many times the 99th percentile of
+            // a member-day's largest is news wherever it comes from: a two-person records
+            // desk's address extract of 37,000 rows on its second day.
+            let mut all: Vec<f64> = Vec::new();
+            for member in cx.history.users() {
+                if member != me && !cx.resolver.is_service_login(member) {
+                    all.extend(
+                        cx.history
+                            .user_days(member, day)
+                            .filter(|(_, d)| d.max_rows > 0)
+                            .map(|(_, d)| d.max_rows as f64),
+                    );
+                }
+            }
+            for (key, t) in &cx.tally.users {
+                if t.max_rows > 0 && key != &me && !cx.resolver.is_service_login(key) {
+                    all.push(t.max_rows as f64);
+                }
+            }
+            if all.len() >= AGENCY_MEMBER_DAYS {
+                let p99 = quantile(&all, 0.99);
+                // Ten times, and never under ten times the smallest result that is an
+                // export at all: the agency is a coarser measure than the user's own unit,
+                // and a records desk's reports of a few thousand rows are its trade.
+                let mut need = c.export_min_ratio * (c.export_min_rows as f64).max(p99);
+                if let Some(o) = bar.own {
+                    need = need.max(c.export_min_ratio * o);
+                }
+                if need < always as f64 {
+                    judged.need = need.ceil() as u64;
+                    judged.agency = Some((p99, all.len()));
+                }
+            }
         }
         let kept = exports
             .iter()
@@ -750,6 +794,7 @@ impl OddVolume {
                 unit: unit_rows,
                 young: !judged && !service,
                 young_days: None,
+                agency: None,
                 service,
             },
         }
@@ -1597,6 +1642,7 @@ impl Detector for OddVolume {
                     own,
                     unit,
                     young_days,
+                    agency,
                     ..
                 } = bar;
                 let mut parts = Vec::new();
@@ -1618,6 +1664,14 @@ impl Detector for OddVolume {
                     }
                     _ => {}
                 }
+                if let Some((p99, n)) = agency {
+                    parts.push(format!(
+                        "the unit {} has too little history to say, and the agency's other {n} member-days so far (today's included) have a largest result of {} at the 99th percentile; the bar is {}× that",
+                        l.unit,
+                        fmt_num(p99),
+                        self.cfg.export_min_ratio
+                    ));
+                }
                 if need >= self.cfg.export_always_rows && !bar.service {
                     parts.push(format!(
                         "results of {} rows or more are always reported",
@@ -1638,6 +1692,10 @@ impl Detector for OddVolume {
                 if let (Some(n), Some(obj)) = (young_days, evidence.as_object_mut()) {
                     obj.insert("unit_member_days_so_far".into(), json!(n));
                     obj.insert("ratio".into(), json!(self.cfg.export_young_ratio));
+                }
+                if let (Some((p99, n)), Some(obj)) = (agency, evidence.as_object_mut()) {
+                    obj.insert("agency_p99_rows".into(), json!(round2(p99)));
+                    obj.insert("agency_member_days_so_far".into(), json!(n));
                 }
                 out.push(DayFinding {
                     kind: "export".into(),

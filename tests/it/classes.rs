@@ -2864,6 +2864,26 @@ fn ankle_monitor_interface_reads_a_watch_listed_offender() {
     );
 }
 
+/// A motor-vehicle agency's records desk is two clerks on the logs' second day: too young
+/// for its own results to set a bar. Its clerk's address extracts of 25,320 and 37,196 rows
+/// (x02, x03) are raised against the agency's other member-days so far, whose largest results
+/// reach about 400 at the 99th percentile (ten times that, and at least ten times the 1,000
+/// rows that make an export). The other clerk's weekly recall list of 1,353 rows (x01) is not.
+/// Before, nothing under the 100,000 rows always reported was raised.
+#[test]
+fn address_extract_by_a_young_records_desk() {
+    let alerts = audit_fixture(
+        "classes/address_extract_by_a_young_records_desk",
+        Some("[no_case]\nexempt_purposes = [\"DL_RENEWAL\", \"RECORDS_REQUEST\", \"RECALL_NOTICE\"]\n"),
+    );
+    assert_alerts(
+        &alerts,
+        vec![key("odd_volume", "export", "rec1", &["x02", "x03"])],
+    );
+    let reason = alerts[0]["reason"].as_str().unwrap_or_default();
+    assert!(reason.contains("the threshold was 10000 rows"), "{reason}");
+}
+
 /// A former senator is admitted to the prison HRCC (an open case of the unit HRCC lists
 /// him). Its custody officers look him up at every count and cell move, exempt work (h01,
 /// h02): the facility holding him, not curiosity. An officer of another prison doing the
