@@ -22,11 +22,10 @@
 use std::borrow::Cow;
 
 use chrono::{Duration, NaiveDate};
-use rustc_hash::FxHashMap as HashMap;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::SavedStateError;
+use super::{ByPair, SavedStateError};
 use crate::event::Event;
 use crate::identity::{code_key, Resolved};
 use crate::refs::login_key_of;
@@ -66,7 +65,7 @@ type Days = Vec<(NaiveDate, Count)>;
 #[derive(Debug, Clone, Default)]
 pub(crate) struct ClosedWork {
     days: u32,
-    by: HashMap<String, HashMap<String, Days>>,
+    by: ByPair<Days>,
 }
 
 /// A purpose as compared ([`code_key`]: `records request` is `RECORDS_REQUEST`), borrowed
@@ -86,15 +85,12 @@ fn purpose_key(s: &str) -> Cow<'_, str> {
     }
 }
 
-/// How a unit and a purpose are saved: one string for the pair.
-const SEPARATOR: char = '\u{1f}';
-
 impl ClosedWork {
     /// Counts over the last `history_days` days (`baseline.history_days`).
     pub(crate) fn new(history_days: u32) -> Self {
         ClosedWork {
             days: history_days.max(1),
-            by: HashMap::default(),
+            by: ByPair::default(),
         }
     }
 
@@ -111,16 +107,7 @@ impl ClosedWork {
         let purpose = purpose_key(ev.purpose.as_deref().unwrap_or(""));
         let day = ev.ts.date_naive();
         let oldest = day - Duration::days(i64::from(self.days) - 1);
-        if !self.by.contains_key(unit) {
-            self.by.insert(unit.to_string(), HashMap::default());
-        }
-        let Some(purposes) = self.by.get_mut(unit) else {
-            return;
-        };
-        if !purposes.contains_key(purpose.as_ref()) {
-            purposes.insert(purpose.to_string(), Days::new());
-        }
-        let Some(days) = purposes.get_mut(purpose.as_ref()) else {
+        let Some(days) = super::pair_mut(&mut self.by, unit, &purpose) else {
             return;
         };
         if days.last().is_none_or(|(d, _)| *d != day) {
@@ -167,30 +154,12 @@ impl ClosedWork {
     /// The counts, to save with the engine's state: `[["UNIT\u{1f}PURPOSE", [[day,
     /// {lookups, closed, logins}], ...]], ...]`, sorted.
     pub(crate) fn save(&self) -> Result<Value, SavedStateError> {
-        let mut rows: Vec<(String, &Days)> = self
-            .by
-            .iter()
-            .flat_map(|(unit, purposes)| {
-                purposes
-                    .iter()
-                    .map(move |(purpose, days)| (format!("{unit}{SEPARATOR}{purpose}"), days))
-            })
-            .collect();
-        rows.sort_by(|a, b| a.0.cmp(&b.0));
-        serde_json::to_value(rows).map_err(SavedStateError::Unwritable)
+        super::save_pairs(&self.by)
     }
 
     /// Takes back what [`ClosedWork::save`] returned.
     pub(crate) fn restore(&mut self, saved: &Value) -> Result<(), SavedStateError> {
-        let rows: Vec<(String, Days)> = super::saved_value(saved, SAVED_AS)?;
-        self.by.clear();
-        for (key, days) in rows {
-            let (unit, purpose) = key.split_once(SEPARATOR).unwrap_or((key.as_str(), ""));
-            self.by
-                .entry(unit.to_string())
-                .or_default()
-                .insert(purpose.to_string(), days);
-        }
+        self.by = super::restore_pairs(saved, SAVED_AS)?;
         Ok(())
     }
 }

@@ -30,6 +30,8 @@ pub mod watchlist;
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use rustc_hash::FxHashMap;
+
 use chrono::{DateTime, NaiveDate, Timelike, Utc};
 use serde_json::{json, Value};
 
@@ -190,6 +192,59 @@ fn saved_value<T: serde::de::DeserializeOwned>(
     key: &'static str,
 ) -> Result<T, SavedStateError> {
     T::deserialize(v).map_err(|source| SavedStateError::Unreadable { key, source })
+}
+
+/// Counts kept per login or unit, then per purpose ([`routine`], [`closed_work`]): two
+/// levels, so that counting an event looks both up with borrowed keys and allocates nothing
+/// once the pair has been seen.
+pub(crate) type ByPair<T> = FxHashMap<String, FxHashMap<String, T>>;
+
+/// How a pair is saved: one string, the two joined by the unit separator.
+const PAIR_SEPARATOR: char = '\u{1f}';
+
+/// The entry of a pair, made (default) the first time the pair is seen.
+fn pair_mut<'m, T: Default>(by: &'m mut ByPair<T>, first: &str, second: &str) -> Option<&'m mut T> {
+    if !by.contains_key(first) {
+        by.insert(first.to_string(), FxHashMap::default());
+    }
+    let inner = by.get_mut(first)?;
+    if !inner.contains_key(second) {
+        inner.insert(second.to_string(), T::default());
+    }
+    inner.get_mut(second)
+}
+
+/// The pairs to save with the engine's state: `[["first\u{1f}second", value], ...]`, sorted,
+/// so that a state file is the same for the same history.
+fn save_pairs<T: serde::Serialize>(by: &ByPair<T>) -> Result<Value, SavedStateError> {
+    let mut rows: Vec<(String, &T)> = by
+        .iter()
+        .flat_map(|(first, inner)| {
+            inner
+                .iter()
+                .map(move |(second, v)| (format!("{first}{PAIR_SEPARATOR}{second}"), v))
+        })
+        .collect();
+    rows.sort_by(|a, b| a.0.cmp(&b.0));
+    serde_json::to_value(rows).map_err(SavedStateError::Unwritable)
+}
+
+/// Takes back what [`save_pairs`] returned, saved under `key`.
+fn restore_pairs<T: serde::de::DeserializeOwned>(
+    saved: &Value,
+    key: &'static str,
+) -> Result<ByPair<T>, SavedStateError> {
+    let rows: Vec<(String, T)> = saved_value(saved, key)?;
+    let mut by = ByPair::default();
+    for (pair, v) in rows {
+        let (first, second) = pair
+            .split_once(PAIR_SEPARATOR)
+            .unwrap_or((pair.as_str(), ""));
+        by.entry(first.to_string())
+            .or_default()
+            .insert(second.to_string(), v);
+    }
+    Ok(by)
 }
 
 /// The documentation block every detector carries, in the same outline.

@@ -24,11 +24,10 @@
 use std::borrow::Cow;
 
 use chrono::{Duration, NaiveDate};
-use rustc_hash::FxHashMap as HashMap;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::SavedStateError;
+use super::{ByPair, SavedStateError};
 use crate::event::Event;
 use crate::identity::{Query, Resolved};
 use crate::refs::login_key_of;
@@ -56,12 +55,11 @@ struct Count {
 type Days = Vec<(NaiveDate, Count)>;
 
 /// Per login (`login_key`) and purpose (upper case; empty when none was typed), the days of
-/// the window. Two levels, looked up with borrowed keys, so that counting an event
-/// allocates nothing once its login and purpose have been seen.
+/// the window.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Routines {
     days: u32,
-    by: HashMap<String, HashMap<String, Days>>,
+    by: ByPair<Days>,
 }
 
 /// A purpose as compared: trimmed and upper-cased, borrowed when already so.
@@ -74,9 +72,6 @@ fn purpose_key(purpose: Option<&str>) -> Cow<'_, str> {
         Cow::Owned(trimmed.to_uppercase())
     }
 }
-
-/// How a login and a purpose are saved: one string for the pair.
-const SEPARATOR: char = '\u{1f}';
 
 /// A name and nothing else to tell its bearer by.
 fn name_alone(q: &Query) -> bool {
@@ -93,7 +88,7 @@ impl Routines {
     pub(crate) fn new(history_days: u32) -> Self {
         Routines {
             days: history_days.max(1),
-            by: HashMap::default(),
+            by: ByPair::default(),
         }
     }
 
@@ -112,16 +107,7 @@ impl Routines {
         let oldest = day - Duration::days(i64::from(self.days) - 1);
         let user = login_key_of(&ev.user);
         let purpose = purpose_key(ev.purpose.as_deref());
-        if !self.by.contains_key(user.as_ref()) {
-            self.by.insert(user.to_string(), HashMap::default());
-        }
-        let Some(purposes) = self.by.get_mut(user.as_ref()) else {
-            return;
-        };
-        if !purposes.contains_key(purpose.as_ref()) {
-            purposes.insert(purpose.to_string(), Days::new());
-        }
-        let Some(days) = purposes.get_mut(purpose.as_ref()) else {
+        let Some(days) = super::pair_mut(&mut self.by, &user, &purpose) else {
             return;
         };
         if days.last().is_none_or(|(d, _)| *d != day) {
@@ -163,30 +149,12 @@ impl Routines {
     /// The counts, to save with the engine's state: `[["login\u{1f}PURPOSE", [[day,
     /// {lookups, strangers}], ...]], ...]`, sorted.
     pub(crate) fn save(&self) -> Result<Value, SavedStateError> {
-        let mut rows: Vec<(String, &Days)> = self
-            .by
-            .iter()
-            .flat_map(|(user, purposes)| {
-                purposes
-                    .iter()
-                    .map(move |(purpose, days)| (format!("{user}{SEPARATOR}{purpose}"), days))
-            })
-            .collect();
-        rows.sort_by(|a, b| a.0.cmp(&b.0));
-        serde_json::to_value(rows).map_err(SavedStateError::Unwritable)
+        super::save_pairs(&self.by)
     }
 
     /// Takes back what [`Routines::save`] returned.
     pub(crate) fn restore(&mut self, saved: &Value) -> Result<(), SavedStateError> {
-        let rows: Vec<(String, Days)> = super::saved_value(saved, SAVED_AS)?;
-        self.by.clear();
-        for (key, days) in rows {
-            let (user, purpose) = key.split_once(SEPARATOR).unwrap_or((key.as_str(), ""));
-            self.by
-                .entry(user.to_string())
-                .or_default()
-                .insert(purpose.to_string(), days);
-        }
+        self.by = super::restore_pairs(saved, SAVED_AS)?;
         Ok(())
     }
 }

@@ -22,6 +22,72 @@ fn assert_alerts(alerts: &[Value], mut expected: Vec<Key>) {
     assert_eq!(alert_keys(alerts), expected);
 }
 
+/// Audits a fixture once over all its events and returns the alerts with the run's summary
+/// (standard error); `config` is written to a `custodes.toml` when given.
+fn audit_with_summary(world: &str, config: Option<&str>) -> (Vec<Value>, String) {
+    let dir = fixtures().join(world);
+    let work = tempfile::tempdir().expect("tempdir");
+    let out = work.path().join("alerts.jsonl");
+    let mut cmd = custodes();
+    cmd.args(["audit", "--refs"]).arg(dir.join("refs"));
+    if let Some(text) = config {
+        let cfg = work.path().join("custodes.toml");
+        write(&cfg, text);
+        cmd.arg("--config").arg(cfg);
+    }
+    let run = cmd
+        .arg("--out")
+        .arg(&out)
+        .arg(dir.join("events.jsonl"))
+        .assert()
+        .success();
+    let summary = String::from_utf8_lossy(&run.get_output().stderr).into_owned();
+    (read_jsonl(&out), summary)
+}
+
+/// Audits a fixture night by night: each UTC day's events alone, in order, the state carried
+/// between the runs (`--state`), as a nightly cron does. The alerts of every night.
+fn audit_night_by_night(world: &str, config: Option<&str>) -> Vec<Value> {
+    let dir = fixtures().join(world);
+    let work = tempfile::tempdir().expect("tempdir");
+    let state = work.path().join("state.json");
+    let cfg = work.path().join("custodes.toml");
+    if let Some(text) = config {
+        write(&cfg, text);
+    }
+    let text = std::fs::read_to_string(dir.join("events.jsonl")).expect("events");
+    let mut days: Vec<&str> = text
+        .lines()
+        .filter_map(|l| l.split("\"ts\":\"").nth(1).map(|t| &t[..10]))
+        .collect();
+    days.dedup();
+    let mut nightly = Vec::new();
+    for day in days {
+        let events = work.path().join(format!("{day}.jsonl"));
+        let lines: Vec<&str> = text
+            .lines()
+            .filter(|l| l.contains(&format!("\"ts\":\"{day}")))
+            .collect();
+        write(&events, &(lines.join("\n") + "\n"));
+        let out = work.path().join(format!("{day}-alerts.jsonl"));
+        let mut cmd = custodes();
+        cmd.args(["audit", "--quiet", "--refs"])
+            .arg(dir.join("refs"));
+        if config.is_some() {
+            cmd.arg("--config").arg(&cfg);
+        }
+        cmd.arg("--state")
+            .arg(&state)
+            .arg("--out")
+            .arg(&out)
+            .arg(&events)
+            .assert()
+            .success();
+        nightly.extend(read_jsonl(&out));
+    }
+    nightly
+}
+
 /// Officers type addresses as they say them; the records system writes the city and the
 /// unit its own way. Premise lookups under the incident that lists the resident are
 /// explained; a self-lookup and a neighbour lookup by address are found however typed; an
@@ -2571,51 +2637,13 @@ fn caseload_coverage_of_an_absent_colleague() {
         },
         "{alerts:#?}"
     );
-    let dir = fixtures().join(world);
-    let run = custodes()
-        .args(["audit", "--refs"])
-        .arg(dir.join("refs"))
-        .arg("--out")
-        .arg(tempfile::tempdir().expect("tempdir").path().join("a.jsonl"))
-        .arg(dir.join("events.jsonl"))
-        .assert()
-        .success();
-    let summary = String::from_utf8_lossy(&run.get_output().stderr).into_owned();
+    let (_, summary) = audit_with_summary(world, None);
     assert!(
         summary.contains("set aside  2 not_assigned lookup(s)"),
         "{summary}"
     );
-    // Night by night: each UTC day's events audited alone, the state carried between.
-    let work = tempfile::tempdir().expect("tempdir");
-    let state = work.path().join("state.json");
-    let text = std::fs::read_to_string(dir.join("events.jsonl")).expect("events");
-    let mut days: Vec<&str> = text
-        .lines()
-        .filter_map(|l| l.split("\"ts\":\"").nth(1).map(|t| &t[..10]))
-        .collect();
-    days.dedup();
-    let mut nightly = Vec::new();
-    for day in days {
-        let events = work.path().join(format!("{day}.jsonl"));
-        let lines: Vec<&str> = text
-            .lines()
-            .filter(|l| l.contains(&format!("\"ts\":\"{day}")))
-            .collect();
-        write(&events, &(lines.join("\n") + "\n"));
-        let out = work.path().join(format!("{day}-alerts.jsonl"));
-        custodes()
-            .args(["audit", "--quiet", "--refs"])
-            .arg(dir.join("refs"))
-            .arg("--state")
-            .arg(&state)
-            .arg("--out")
-            .arg(&out)
-            .arg(&events)
-            .assert()
-            .success();
-        nightly.extend(read_jsonl(&out));
-    }
-    let mut by_night = alert_keys(&nightly);
+    // Night by night, the evening before is remembered and the alerts are the same.
+    let mut by_night = alert_keys(&audit_night_by_night(world, None));
     by_night.sort();
     assert_eq!(by_night, keys);
 }
@@ -2643,51 +2671,13 @@ fn records_requests_on_closed_cases() {
     ];
     expected.sort();
     assert_eq!(keys, expected, "{alerts:#?}");
-    let dir = fixtures().join(world);
-    let run = custodes()
-        .args(["audit", "--refs"])
-        .arg(dir.join("refs"))
-        .arg("--out")
-        .arg(tempfile::tempdir().expect("tempdir").path().join("a.jsonl"))
-        .arg(dir.join("events.jsonl"))
-        .assert()
-        .success();
-    let summary = String::from_utf8_lossy(&run.get_output().stderr).into_owned();
+    let (_, summary) = audit_with_summary(world, None);
     assert!(
         summary.contains("set aside  4 closed_case lookup(s)"),
         "{summary}"
     );
-    // Night by night: each day's events audited alone, the counts carried in the state.
-    let work = tempfile::tempdir().expect("tempdir");
-    let state = work.path().join("state.json");
-    let text = std::fs::read_to_string(dir.join("events.jsonl")).expect("events");
-    let mut days: Vec<&str> = text
-        .lines()
-        .filter_map(|l| l.split("\"ts\":\"").nth(1).map(|t| &t[..10]))
-        .collect();
-    days.dedup();
-    let mut nightly = Vec::new();
-    for day in days {
-        let events = work.path().join(format!("{day}.jsonl"));
-        let lines: Vec<&str> = text
-            .lines()
-            .filter(|l| l.contains(&format!("\"ts\":\"{day}")))
-            .collect();
-        write(&events, &(lines.join("\n") + "\n"));
-        let out = work.path().join(format!("{day}-alerts.jsonl"));
-        custodes()
-            .args(["audit", "--quiet", "--refs"])
-            .arg(dir.join("refs"))
-            .arg("--state")
-            .arg(&state)
-            .arg("--out")
-            .arg(&out)
-            .arg(&events)
-            .assert()
-            .success();
-        nightly.extend(read_jsonl(&out));
-    }
-    let mut by_night = alert_keys(&nightly);
+    // Night by night, the unit's counts carried in the state.
+    let mut by_night = alert_keys(&audit_night_by_night(world, None));
     by_night.sort();
     assert_eq!(by_night, keys);
 }
@@ -2713,54 +2703,10 @@ fn shift_held_over_into_the_night() {
         vec![key("odd_volume", "off_hours", "co2", &co2)],
         "{alerts:#?}"
     );
-    let dir = fixtures().join(world);
-    let work = tempfile::tempdir().expect("tempdir");
-    let cfg = work.path().join("custodes.toml");
-    write(&cfg, config);
-    let run = custodes()
-        .args(["audit", "--refs"])
-        .arg(dir.join("refs"))
-        .arg("--config")
-        .arg(&cfg)
-        .arg("--out")
-        .arg(work.path().join("a.jsonl"))
-        .arg(dir.join("events.jsonl"))
-        .assert()
-        .success();
-    let summary = String::from_utf8_lossy(&run.get_output().stderr).into_owned();
+    let (_, summary) = audit_with_summary(world, Some(config));
     assert!(summary.contains("not off   32 lookup(s)"), "{summary}");
-    // Night by night: each UTC day's events audited alone, the stretch carried in the state.
-    let state = work.path().join("state.json");
-    let text = std::fs::read_to_string(dir.join("events.jsonl")).expect("events");
-    let mut days: Vec<&str> = text
-        .lines()
-        .filter_map(|l| l.split("\"ts\":\"").nth(1).map(|t| &t[..10]))
-        .collect();
-    days.dedup();
-    let mut nightly = Vec::new();
-    for day in days {
-        let events = work.path().join(format!("{day}.jsonl"));
-        let lines: Vec<&str> = text
-            .lines()
-            .filter(|l| l.contains(&format!("\"ts\":\"{day}")))
-            .collect();
-        write(&events, &(lines.join("\n") + "\n"));
-        let out = work.path().join(format!("{day}-alerts.jsonl"));
-        custodes()
-            .args(["audit", "--quiet", "--refs"])
-            .arg(dir.join("refs"))
-            .arg("--config")
-            .arg(&cfg)
-            .arg("--state")
-            .arg(&state)
-            .arg("--out")
-            .arg(&out)
-            .arg(&events)
-            .assert()
-            .success();
-        nightly.extend(read_jsonl(&out));
-    }
-    assert_eq!(alert_keys(&nightly), keys);
+    // Night by night, the stretch of work carried in the state over midnight.
+    assert_eq!(alert_keys(&audit_night_by_night(world, Some(config))), keys);
 }
 
 /// HRCC locks down at 16:00 after an incident: three of its custody officers (hr1–hr3) count
@@ -2780,21 +2726,7 @@ fn lockdown_of_one_facility() {
         ("odd_volume", "burst", "nf1"),
         "{alerts:#?}"
     );
-    let dir = fixtures().join(world);
-    let work = tempfile::tempdir().expect("tempdir");
-    let cfg = work.path().join("custodes.toml");
-    write(&cfg, config);
-    let run = custodes()
-        .args(["audit", "--refs"])
-        .arg(dir.join("refs"))
-        .arg("--config")
-        .arg(&cfg)
-        .arg("--out")
-        .arg(work.path().join("a.jsonl"))
-        .arg(dir.join("events.jsonl"))
-        .assert()
-        .success();
-    let summary = String::from_utf8_lossy(&run.get_output().stderr).into_owned();
+    let (_, summary) = audit_with_summary(world, Some(config));
     assert!(
         summary.contains("set aside  9 burst, daily_count and distinct_subjects finding(s)"),
         "{summary}"
