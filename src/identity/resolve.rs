@@ -1341,10 +1341,13 @@ mod tests {
                 case_id: "K-1".into()
             }
         );
-        // The day after the assignment ends, the same lookup has no case.
-        let ev = event("2024-04-01T00:00:00Z", "kit2", None, "X-1");
+        // The evening of the 31st west of UTC is still the 31st: 02:00 UTC on 1 April.
+        let ev = event("2024-04-01T02:00:00Z", "kit2", None, "X-1");
+        assert!(matches!(r.resolve(&ev).case, CaseStatus::Explained { .. }));
+        // Once the 31st has ended everywhere (12:00 UTC), the same lookup has no case.
+        let ev = event("2024-04-01T12:00:00Z", "kit2", None, "X-1");
         assert_eq!(r.resolve(&ev).case, CaseStatus::Missing);
-        let ev = event("2024-04-01T00:00:00Z", "kit2", Some("K-1"), "X-1");
+        let ev = event("2024-04-01T12:00:00Z", "kit2", Some("K-1"), "X-1");
         assert_eq!(
             r.resolve(&ev).case,
             CaseStatus::NotAssigned {

@@ -36,7 +36,8 @@ pub enum RefError {
 }
 
 /// A half-open interval of time; `None` ends are open. Dates given without a time cover the
-/// whole UTC day (a `to` of 2024-05-31 includes the 31st).
+/// whole UTC day (a `to` of 2024-05-31 includes the 31st); a case's or an assignment's end
+/// date lasts until the day has ended everywhere ([`CASE_DAY_ENDS_ANYWHERE_AFTER_HOURS`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Validity {
     pub start: Option<DateTime<Utc>>,
@@ -503,6 +504,30 @@ fn required<'r>(row: &'r Row<'_>, col: &str) -> Result<&'r str, (String, String)
         .ok_or_else(|| (col.to_string(), "empty (required)".to_string()))
 }
 
+/// A case's and an assignment's dates are days of the agency's calendar, in a zone the
+/// tables do not state: a case closed on the 20th in Chicago is still open at 02:00 UTC on the
+/// 21st, when the evening shift works it. Their closing and ending dates, given without a
+/// time, last until that day ends anywhere, at UTC−12: this many hours after the UTC day.
+/// Starts are the UTC day's start, and a person's own dates (a leaver's `end_date`, an
+/// association's `valid_to`) are UTC days: a login used the night after its holder left is
+/// news at once.
+const CASE_DAY_ENDS_ANYWHERE_AFTER_HOURS: i64 = 12;
+
+/// [`bound`] for the end of a case or an assignment: a date lasts until it has ended
+/// everywhere ([`CASE_DAY_ENDS_ANYWHERE_AFTER_HOURS`]); a timestamp is as given.
+fn case_end(row: &Row<'_>, col: &str) -> Result<Option<DateTime<Utc>>, (String, String)> {
+    let dated = row
+        .get(col)
+        .is_some_and(|v| DateTime::parse_from_rfc3339(v.trim()).is_err());
+    Ok(bound(row, col, true)?.map(|t| {
+        if dated {
+            t + chrono::Duration::hours(CASE_DAY_ENDS_ANYWHERE_AFTER_HOURS)
+        } else {
+            t
+        }
+    }))
+}
+
 fn bound(row: &Row<'_>, col: &str, end: bool) -> Result<Option<DateTime<Utc>>, (String, String)> {
     match row.get(col) {
         None => Ok(None),
@@ -701,7 +726,7 @@ fn association(r: &Row<'_>) -> Parsed<Association> {
 fn case(r: &Row<'_>) -> Parsed<Case> {
     let status = r.get("status").map(str::to_ascii_lowercase);
     let opened = bound(r, "opened", false)?;
-    let closed = bound(r, "closed", true)?;
+    let closed = case_end(r, "closed")?;
     let open_status = status.as_deref() != Some("closed");
     Ok(Case {
         case_id: case_key(required(r, "case_id")?),
@@ -735,7 +760,7 @@ fn assignment(r: &Row<'_>) -> Parsed<Assignment> {
         employee_id,
         valid: Validity {
             start: bound(r, "from", false)?,
-            end: bound(r, "to", true)?,
+            end: case_end(r, "to")?,
         },
     })
 }

@@ -2816,6 +2816,23 @@ fn address_extract_by_a_young_records_desk() {
     assert!(reason.contains("the threshold was 10000 rows"), "{reason}");
 }
 
+/// A hospital in Chicago writes its encounters' and care teams' dates as its own calendar's
+/// days. The emergency department's evening shift works an encounter closed on 20 October,
+/// and a nurse's assignment that ends that day, at 19:00 local: 00:00 and 02:15 UTC on the
+/// 21st (v02, v03). That is still the 20th, and not raised. The next afternoon (v04, v05),
+/// when the 20th has ended everywhere, the same lookups are raised.
+#[test]
+fn evening_shift_past_utc_midnight() {
+    let alerts = audit_fixture("classes/evening_shift_past_utc_midnight", None);
+    assert_alerts(
+        &alerts,
+        vec![
+            key("no_case", "closed_case", "rn1", &["v04"]),
+            key("no_case", "not_assigned", "rn2", &["v05"]),
+        ],
+    );
+}
+
 /// A former senator is admitted to the prison HRCC (an open case of the unit HRCC lists
 /// him). Its custody officers look him up at every count and cell move, exempt work (h01,
 /// h02): the facility holding him, not curiosity. An officer of another prison doing the
