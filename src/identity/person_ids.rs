@@ -5,7 +5,8 @@
 //!
 //! Two forms are tried after the id as typed: without separators (`DOC291859`), and without
 //! its leading letters and zeros (`291859`), the prefix a records system prints and an
-//! officer leaves out. A form is only ever completed to the one known id that reads so: where
+//! officer leaves out; and a label typed before a number the tables write alone
+//! (`MRN397338` for the hospital's `00397338`). A form is only ever completed to the one known id that reads so: where
 //! two known ids share a form (`DOC-291859` and `P291859`), that form names neither and the
 //! id stays as typed. A prefix is only left out, never swapped.
 //!
@@ -26,6 +27,9 @@ pub(crate) struct PersonIds {
     by_number: HashMap<u64, u32>,
     /// Hash of its number without padding, for a number typed alone -> the same.
     by_digits: HashMap<u64, u32>,
+    /// The same, for the ids the tables write as a number alone (`00397338`): what a label
+    /// typed before the number (`MRN397338`) leaves.
+    by_bare_digits: HashMap<u64, u32>,
 }
 
 const AMBIGUOUS: u32 = u32::MAX;
@@ -89,6 +93,9 @@ impl PersonIds {
                 record(&mut this.by_number, prefixed);
                 if len >= MIN_BARE_DIGITS {
                     record(&mut this.by_digits, digits);
+                    if !id.chars().any(|c| c.is_ascii_alphabetic()) {
+                        record(&mut this.by_bare_digits, digits);
+                    }
                 }
             }
         }
@@ -98,7 +105,8 @@ impl PersonIds {
     /// The known id `typed` (already in [`super::normalize`]'s form) stands for, when it is
     /// not written as the tables write it and exactly one known id reads as it does: the
     /// same without separators, the same prefix and number with other padding, or, typed
-    /// as a number alone of [`MIN_BARE_DIGITS`] or more, the one id with that number. `None`
+    /// as a number alone of [`MIN_BARE_DIGITS`] or more, the one id with that number, or with
+    /// a label before a number the tables write alone, the one such id. `None`
     /// when it is already a known id, or names none or several. A prefix typed is never
     /// swapped for another (`W-1` is not `P-1`).
     pub(crate) fn canonical(&self, typed: &str) -> Option<&str> {
@@ -124,10 +132,16 @@ impl PersonIds {
             return Some(id);
         }
         let bare = typed.chars().all(|ch| !ch.is_ascii_alphabetic());
-        if bare && len >= MIN_BARE_DIGITS && !self.by_number.contains_key(&prefixed) {
+        if len < MIN_BARE_DIGITS || self.by_number.contains_key(&prefixed) {
+            return None;
+        }
+        if bare {
             return found(&self.by_digits, digits);
         }
-        None
+        // A label typed before a number the tables write alone (`MRN397338` for
+        // `00397338`): the label adds nothing a table could contradict, and no prefix is
+        // swapped for another.
+        found(&self.by_bare_digits, digits)
     }
 }
 
@@ -158,6 +172,12 @@ mod tests {
         let short = ids(&["P-E1", "P-E12"]);
         assert_eq!(short.canonical("W-1"), None);
         assert_eq!(short.canonical("12"), None);
+        // A label typed before a number the tables write alone; never before a prefixed id.
+        let mrn = ids(&["00397338", "DOC-291859"]);
+        assert_eq!(mrn.canonical("MRN397338"), Some("00397338"));
+        assert_eq!(mrn.canonical("mrn 0397338"), Some("00397338"));
+        assert_eq!(mrn.canonical("MRN291859"), None);
+        assert_eq!(mrn.canonical("MRN39"), None);
         assert_eq!(short.canonical("pe-01"), Some("P-E1"));
     }
 
