@@ -2833,6 +2833,23 @@ fn evening_shift_past_utc_midnight() {
     );
 }
 
+/// A hospital's patient index writes medical record numbers as numbers alone (`00397338`);
+/// the billing screen logs them with their label (`MRN397338`). A nurse's patient so typed
+/// is the patient her encounter lists (m01: not raised). A colleague's own record typed so
+/// under the same encounter is her colleague's (m02: `same_unit`, and the encounter does not
+/// list her). A number no table knows stays unknown (m03).
+#[test]
+fn mrn_typed_with_its_label() {
+    let alerts = audit_fixture("classes/mrn_typed_with_its_label", None);
+    assert_alerts(
+        &alerts,
+        vec![
+            key("coworker_lookup", "same_unit", "rn1", &["m02"]),
+            key("no_case", "subject_not_in_case", "rn1", &["m02"]),
+        ],
+    );
+}
+
 /// A former senator is admitted to the prison HRCC (an open case of the unit HRCC lists
 /// him). Its custody officers look him up at every count and cell move, exempt work (h01,
 /// h02): the facility holding him, not curiosity. An officer of another prison doing the
