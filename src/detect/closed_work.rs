@@ -21,7 +21,7 @@
 
 use std::borrow::Cow;
 
-use chrono::{Duration, NaiveDate};
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -106,16 +106,10 @@ impl ClosedWork {
         }
         let purpose = purpose_key(ev.purpose.as_deref().unwrap_or(""));
         let day = ev.ts.date_naive();
-        let oldest = day - Duration::days(i64::from(self.days) - 1);
         let Some(days) = super::pair_mut(&mut self.by, unit, &purpose) else {
             return;
         };
-        if days.last().is_none_or(|(d, _)| *d != day) {
-            // A new day: the window moves on.
-            days.retain(|(d, _)| *d >= oldest);
-            days.push((day, Count::default()));
-        }
-        let Some((_, count)) = days.last_mut() else {
+        let Some(count) = super::count_of_day(days, day, self.days) else {
             return;
         };
         count.lookups += 1;
@@ -138,10 +132,9 @@ impl ClosedWork {
         else {
             return false;
         };
-        let oldest = day - Duration::days(i64::from(self.days) - 1);
         let mut logins: Vec<&str> = Vec::new();
         let (mut lookups, mut closed) = (0u32, 0u32);
-        for (_, c) in days.iter().filter(|(d, _)| *d >= oldest && *d <= day) {
+        for c in super::counts_within(days, day, self.days) {
             lookups = lookups.saturating_add(c.lookups);
             closed = closed.saturating_add(c.closed);
             logins.extend(c.logins.iter().map(String::as_str));

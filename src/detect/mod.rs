@@ -214,6 +214,33 @@ fn pair_mut<'m, T: Default>(by: &'m mut ByPair<T>, first: &str, second: &str) ->
     inner.get_mut(second)
 }
 
+/// The count of `day` in a window of days kept oldest first, made (default) when the day is
+/// new, when the window moves on and days older than `window_days` are forgotten.
+fn count_of_day<C: Default>(
+    days: &mut Vec<(NaiveDate, C)>,
+    day: NaiveDate,
+    window_days: u32,
+) -> Option<&mut C> {
+    if days.last().is_none_or(|(d, _)| *d != day) {
+        let oldest = day - chrono::Duration::days(i64::from(window_days) - 1);
+        days.retain(|(d, _)| *d >= oldest);
+        days.push((day, C::default()));
+    }
+    days.last_mut().map(|(_, c)| c)
+}
+
+/// The counts of a window of days that fall within the `window_days` ending with `day`.
+fn counts_within<C>(
+    days: &[(NaiveDate, C)],
+    day: NaiveDate,
+    window_days: u32,
+) -> impl Iterator<Item = &C> {
+    let oldest = day - chrono::Duration::days(i64::from(window_days) - 1);
+    days.iter()
+        .filter(move |(d, _)| *d >= oldest && *d <= day)
+        .map(|(_, c)| c)
+}
+
 /// The pairs to save with the engine's state: `[["first\u{1f}second", value], ...]`, sorted,
 /// so that a state file is the same for the same history.
 fn save_pairs<T: serde::Serialize>(by: &ByPair<T>) -> Result<Value, SavedStateError> {
@@ -623,12 +650,7 @@ impl Engine {
                     // Whether the unit works closed cases by trade under this purpose is
                     // known, with the whole day counted, when the day ends.
                     match self.closing.get_mut(&key) {
-                        Some((a, _, _)) => {
-                            a.last = a.last.max(ev.ts);
-                            a.event_ids.push(ev.id.clone());
-                            a.findings += 1;
-                            a.severity = a.severity.max(f.severity);
-                        }
+                        Some((a, _, _)) => a.add_held(ev, f.severity),
                         None => {
                             let purpose = ev.purpose.clone().unwrap_or_default();
                             let a = open_alert(f, ev, r.personnel.map(|p| &p.employee_id));
@@ -643,10 +665,7 @@ impl Engine {
                     let logins = std::mem::take(&mut f.covered_if_absent);
                     match self.covering.get_mut(&key) {
                         Some((a, held)) => {
-                            a.last = a.last.max(ev.ts);
-                            a.event_ids.push(ev.id.clone());
-                            a.findings += 1;
-                            a.severity = a.severity.max(f.severity);
+                            a.add_held(ev, f.severity);
                             held.extend(logins);
                             held.sort_unstable();
                             held.dedup();
@@ -901,6 +920,17 @@ fn raise_held(open: &mut HashMap<GroupKey, OpenAlert>, key: GroupKey, a: OpenAle
         None => {
             open.insert(key, a);
         }
+    }
+}
+
+impl OpenAlert {
+    /// One more lookup of an alert held until the day ends (a case's coverage, a unit's
+    /// closed cases): its event, and the worst severity so far.
+    fn add_held(&mut self, ev: &Event, severity: Severity) {
+        self.last = self.last.max(ev.ts);
+        self.event_ids.push(ev.id.clone());
+        self.findings += 1;
+        self.severity = self.severity.max(severity);
     }
 }
 

@@ -23,7 +23,7 @@
 
 use std::borrow::Cow;
 
-use chrono::{Duration, NaiveDate};
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -104,18 +104,12 @@ impl Routines {
             && r.associations.is_empty()
             && r.watchlist.is_empty();
         let day = ev.ts.date_naive();
-        let oldest = day - Duration::days(i64::from(self.days) - 1);
         let user = login_key_of(&ev.user);
         let purpose = purpose_key(ev.purpose.as_deref());
         let Some(days) = super::pair_mut(&mut self.by, &user, &purpose) else {
             return;
         };
-        if days.last().is_none_or(|(d, _)| *d != day) {
-            // A new day: the window moves on.
-            days.retain(|(d, _)| *d >= oldest);
-            days.push((day, Count::default()));
-        }
-        let Some((_, count)) = days.last_mut() else {
+        let Some(count) = super::count_of_day(days, day, self.days) else {
             return;
         };
         count.lookups += 1;
@@ -136,11 +130,8 @@ impl Routines {
         else {
             return false;
         };
-        let oldest = day - Duration::days(i64::from(self.days) - 1);
-        let (lookups, strangers) = days
-            .iter()
-            .filter(|(d, _)| *d >= oldest)
-            .fold((0u32, 0u32), |(l, s), (_, c)| {
+        let (lookups, strangers) = super::counts_within(days, day, self.days)
+            .fold((0u32, 0u32), |(l, s), c| {
                 (l.saturating_add(c.lookups), s.saturating_add(c.strangers))
             });
         strangers >= AT_LEAST && strangers.saturating_mul(ONE_IN) >= lookups

@@ -1014,14 +1014,10 @@ impl Resolver {
         let Some(unit) = r.personnel.and_then(|p| p.unit.as_deref()).map(code_key) else {
             return Vec::new();
         };
-        let t = self.cases.typed_with_key(case_id, &match_key(case_id));
-        if !r.query.is_identifying()
-            || !self
-                .cases
-                .case_lists(t, &r.query, &self.names, &self.config.identity)
-        {
+        if !self.lists(case_id, r) {
             return Vec::new();
         }
+        let t = self.cases.typed_with_key(case_id, &match_key(case_id));
         let mut logins = Vec::new();
         for name in self.cases.assignees_at(t, ev.ts) {
             for p in self.personnel.iter().filter(|p| {
@@ -1057,6 +1053,7 @@ impl Resolver {
         self.lists(case_id, r)
     }
 
+    /// Whether the case `case_id` (as compared) lists the person an identifying query names.
     fn lists(&self, case_id: &str, r: &Resolved<'_>) -> bool {
         if !r.query.is_identifying() {
             return false;
