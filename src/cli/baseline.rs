@@ -1,6 +1,5 @@
-//! `custodes baseline`: build or update the saved history that `audit --state` judges
-//! new nights against, from earlier logs: the behaviour rows, and the fishing detector's
-//! usual searches (the one detector whose history is its own). It raises no alert.
+//! `custodes baseline`: build or update the saved state that `audit --state` judges new
+//! nights against, from earlier logs, raising no alert.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -18,15 +17,20 @@ use custodes::source::{self, RejectSink};
 /// Build or update a behaviour baseline from earlier query logs.
 ///
 /// Reads EVENTS (files or directories, any of the formats `audit` reads, in any order),
-/// resolves each lookup against the reference data exactly as `audit` does, and aggregates
-/// per user and day (lookups, hours, distinct unexplained people, largest result) and per
-/// person and day (distinct logins) with polars group-bys, and counts each user's daily
-/// pattern, attribute and sequence searches as the `fishing` detector does (their usual
-/// day). The result is saved to the
-/// state file (versioned JSON, created 0600, replaced atomically); rows for user-days in
-/// EVENTS replace saved ones, and days older than `baseline.history_days` before the latest
-/// are dropped. Then `custodes audit --state FILE` judges a night against this history
-/// without re-reading it.
+/// resolves each lookup against the reference data exactly as `audit` does, and saves what
+/// an audit of the same events would have saved, without raising an alert: the rows per
+/// user and day (lookups, hours, distinct unexplained people, largest result) and per
+/// person and day (distinct logins), what each detector learns in time order (usual
+/// searches, an interface job's pace, the agency's hours, hours at work, screening desks,
+/// a unit's closed-case work, the stretch of work at the end) and the windows open at the
+/// last event. The next `custodes audit --state FILE` then judges a night exactly as it
+/// would after auditing these days itself.
+///
+/// Days earlier than the state already holds can be added too: their rows and usual
+/// searches are merged by day (rows for user-days in EVENTS replace saved ones), and what
+/// the other detectors learnt stays as saved; the summary says which way a run learnt.
+/// Days older than `baseline.history_days` before the latest are dropped. The state file is
+/// versioned JSON, created 0600 and replaced atomically.
 #[derive(Debug, Args)]
 pub struct BaselineArgs {
     #[command(flatten)]
@@ -65,7 +69,8 @@ pub fn run(args: BaselineArgs) -> anyhow::Result<ExitCode> {
     }
     let _state_lock = state::StateLock::acquire(&args.state)?;
     let opts = super::read_options(&config, args.read.config.as_ref())?;
-    let resolver = Resolver::new(refs, config.clone());
+    let resolver = std::sync::Arc::new(Resolver::new(refs, config.clone()));
+    let config = std::sync::Arc::new(config);
     let inputs = source::discover(&args.events, args.read.format)?;
     let outcome = run::baseline::run(
         &inputs,
@@ -75,10 +80,11 @@ pub fn run(args: BaselineArgs) -> anyhow::Result<ExitCode> {
         &args.state,
         &mut rejects,
     )?;
-    let (read, rejected, counted, saved) = (
+    let (read, rejected, counted, learnt, saved) = (
         outcome.events,
         outcome.rejected,
         outcome.counted,
+        outcome.learnt,
         outcome.saved,
     );
     if !args.quiet {
@@ -98,6 +104,14 @@ pub fn run(args: BaselineArgs) -> anyhow::Result<ExitCode> {
                 saved.history.person_rows().len()
             ),
             _ => eprintln!("  history    empty"),
+        }
+        match learnt {
+            run::baseline::Learnt::AsAnAudit => eprintln!(
+                "  learnt     as an audit of these events would (every detector's counts and the windows open at the end; no alert raised)"
+            ),
+            run::baseline::Learnt::EarlierDays => eprintln!(
+                "  learnt     history rows and the fishing detector's usual searches only: the events start before the state's last day or event, so what the other detectors count by time order (screening desks, an interface job's pace, the agency's hours, hours at work, a unit's closed-case work, the stretch of work at the end) stays as saved"
+            ),
         }
         for r in rejects.first() {
             eprintln!("  rejected   {r}");

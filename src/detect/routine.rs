@@ -18,8 +18,9 @@
 //! This module only counts and answers [`Routines::names_strangers`]; it must not judge a
 //! lookup itself. The counts cover the last `baseline.history_days` days, today included,
 //! and are saved with the engine's state (`watch` checkpoints, `audit --state`), so a
-//! night-by-night run agrees with one long run. `custodes baseline` does not rebuild them:
-//! an audit that starts from a state it built starts counting afresh.
+//! night-by-night run agrees with one long run. `custodes baseline` over days later than
+//! its state runs the engine as an audit does, so it saves them too; earlier days added to
+//! a state leave them as saved ([`crate::run::baseline`]).
 
 use std::borrow::Cow;
 

@@ -1,17 +1,29 @@
-//! `custodes baseline` as a run: earlier logs into the saved state's history and the
-//! fishing detector's usual searches, with no alert: [`build`] reads and aggregates (the
-//! rows themselves are [`crate::baseline`]'s), [`run`] decides what the saved state becomes.
+//! `custodes baseline` as a run: earlier logs into the saved state, with no alert.
+//!
+//! Two ways to learn, chosen by where the events fall against what the state holds:
+//! - **after it** (a new state, or days later than all it holds): [`learn`] runs the
+//!   detectors over the events exactly as an audit would and drops their alerts, so the
+//!   state saved is the one an audit of the same events saves (history rows, every
+//!   detector's learnt counts, the windows open at the end);
+//! - **earlier days** added to a state that already holds later ones: [`build`] reads and
+//!   aggregates the history rows and the fishing detector's usual searches, which merge by
+//!   day; what the other detectors learnt stays as saved (their counts are kept for the
+//!   last days in time order and cannot be rebuilt out of order).
 //!
 //! It must not raise alerts or keep open windows that newer events have overtaken.
 
 use std::path::Path;
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
 
 use crate::baseline::{state, History, HistoryBuilder};
 use crate::columnar::ColumnarError;
 use crate::config::Config;
-use crate::detect::fishing;
+use crate::detect::{fishing, Engine, Prepared};
 use crate::identity::Resolver;
-use crate::source::{self, Inputs, ReadOptions, RejectSink, SourceError};
+use crate::source::ordered::Plan;
+use crate::source::{self, FileStats, Inputs, ReadOptions, RejectSink, SourceError};
 
 use super::RunError;
 
@@ -21,8 +33,19 @@ pub struct Outcome {
     pub rejected: u64,
     /// Events that count as work (lookups and exports).
     pub counted: u64,
+    /// How the state was learnt, for the summary.
+    pub learnt: Learnt,
     /// The state as saved.
     pub saved: state::State,
+}
+
+/// How a baseline learnt (see the module's documentation).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Learnt {
+    /// The detectors ran over the events in time order, as an audit's do.
+    AsAnAudit,
+    /// Earlier days than the state holds: history rows and usual searches merged.
+    EarlierDays,
 }
 
 /// Adds `inputs` to the state at `state_path` (created when missing) and saves it. The
@@ -30,8 +53,8 @@ pub struct Outcome {
 pub fn run(
     inputs: &Inputs,
     opts: &ReadOptions,
-    resolver: &Resolver,
-    config: &Config,
+    resolver: &Arc<Resolver>,
+    config: &Arc<Config>,
     state_path: &Path,
     rejects: &mut RejectSink,
 ) -> Result<Outcome, RunError> {
@@ -44,6 +67,27 @@ pub fn run(
             carry: None,
         }
     };
+    let plan = source::ordered::plan(inputs)?;
+    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+    // A new state takes any events as coming after it; one that holds anything is
+    // compared with the first event.
+    let after = holds_nothing(&saved)
+        || first_event(inputs, &plan, opts)?.is_some_and(|first| follows(&saved, first));
+    if after {
+        let (engine, read, counted) = learn(
+            inputs, &plan, opts, threads, resolver, config, saved, state_path, rejects,
+        )?;
+        rejects.flush().map_err(RunError::Rejects)?;
+        let saved = engine.state();
+        state::save(state_path, &saved)?;
+        return Ok(Outcome {
+            events: read.events,
+            rejected: read.rejected,
+            counted,
+            learnt: Learnt::AsAnAudit,
+            saved,
+        });
+    }
     let built = build(inputs, opts, resolver, config, rejects, &mut saved.history)?;
     rejects.flush().map_err(RunError::Rejects)?;
     let last_day = saved.history.last_day();
@@ -65,8 +109,104 @@ pub fn run(
         events: built.events,
         rejected: built.rejected,
         counted: built.counted,
+        learnt: Learnt::EarlierDays,
         saved,
     })
+}
+
+/// Whether events starting at `first` come after everything `saved` holds: a day later
+/// than its last history day, and later than the last event its open windows saw.
+fn follows(saved: &state::State, first: DateTime<Utc>) -> bool {
+    saved
+        .history
+        .last_day()
+        .is_none_or(|d| d < first.date_naive())
+        && saved
+            .carry
+            .as_ref()
+            .and_then(|c| c.last_event)
+            .is_none_or(|l| l < first)
+}
+
+/// Whether `saved` holds neither history nor a last event (a new state, or one of days
+/// all older than `history_days`).
+fn holds_nothing(saved: &state::State) -> bool {
+    saved.history.last_day().is_none()
+        && saved.carry.as_ref().is_none_or(|c| c.last_event.is_none())
+}
+
+/// The time of the first event of `inputs` in time order. The reading stops at that
+/// event: a file in time order costs its first block, a file out of order is read whole to
+/// sort it. Rejects are not kept here: the run proper counts them.
+fn first_event(
+    inputs: &Inputs,
+    plan: &Plan,
+    opts: &ReadOptions,
+) -> Result<Option<DateTime<Utc>>, SourceError> {
+    let mut first = None;
+    let mut uncounted = RejectSink::counting();
+    // The sink's error stops the read at the first event; it carries nothing.
+    let _stopped = source::ordered::for_each_in_time_order(
+        inputs,
+        plan,
+        opts,
+        1,
+        &mut uncounted,
+        &|_: &crate::event::Event| (),
+        |ev, ()| {
+            first = Some(ev.ts);
+            Err(())
+        },
+    )?;
+    Ok(first)
+}
+
+/// Runs the detectors over `inputs` in time order from the state `saved`, as an audit of
+/// the same events would, and drops their alerts. Returns the engine after its last day,
+/// what was read, and how many events count as work.
+#[allow(clippy::too_many_arguments)]
+fn learn(
+    inputs: &Inputs,
+    plan: &Plan,
+    opts: &ReadOptions,
+    threads: usize,
+    resolver: &Arc<Resolver>,
+    config: &Arc<Config>,
+    saved: state::State,
+    state_path: &Path,
+    rejects: &mut RejectSink,
+) -> Result<(Engine, FileStats, u64), RunError> {
+    let mut engine = Engine::with_history(Arc::clone(resolver), Arc::clone(config), saved.history);
+    if let Some(c) = &saved.carry {
+        engine.restore(c).map_err(|source| RunError::Restore {
+            path: state_path.to_path_buf(),
+            source,
+        })?;
+    }
+    let prepare = |ev: &crate::event::Event| Prepared::new(resolver, ev);
+    let mut dropped = Vec::new();
+    let mut counted = 0u64;
+    let read = source::ordered::for_each_in_time_order(
+        inputs,
+        plan,
+        opts,
+        threads,
+        rejects,
+        &prepare,
+        |ev, p| -> Result<(), std::convert::Infallible> {
+            counted += u64::from(p.activity.is_some());
+            engine.push_prepared(ev, p, &mut dropped);
+            // A baseline raises nothing: what the detectors found is dropped as it closes.
+            dropped.clear();
+            Ok(())
+        },
+    )?;
+    let read = match read {
+        Ok(r) => r,
+        Err(never) => match never {},
+    };
+    engine.finish(&mut dropped);
+    Ok((engine, read, counted))
 }
 
 /// The carry a baseline saves: the fishing detector's usual searches, learnt from the

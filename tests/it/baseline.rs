@@ -146,7 +146,14 @@ fn sixty_days_at_once_and_night_by_night_give_the_same_alerts() {
 #[test]
 fn baseline_from_files_equals_the_history_an_audit_builds() {
     let w = nights("30", "20");
-    let (history, last) = w.nights.split_at(w.nights.len() - 1);
+    // History up to the last full night (the very last file may hold only a few minutes
+    // past midnight), which is then audited with what follows it.
+    let full = w
+        .nights
+        .iter()
+        .rposition(|p| std::fs::read_to_string(p).map_or(0, |t| t.lines().count()) > 100)
+        .expect("a full night");
+    let (history, last) = w.nights.split_at(full);
     let hist_dir = w.dir.path().join("history");
     std::fs::create_dir_all(&hist_dir).expect("mkdir");
     for p in history {
@@ -164,53 +171,108 @@ fn baseline_from_files_equals_the_history_an_audit_builds() {
     let audited = w.dir.path().join("audited.json");
     let out = w.dir.path().join("a.jsonl");
     audit(&w.refs, &out, Some(&audited), &[&hist_dir]);
-    let read = |p: &Path| -> Value {
-        serde_json::from_str(&std::fs::read_to_string(p).expect("state")).expect("json")
-    };
-    let (b, a) = (read(&built), read(&audited));
-    assert_eq!(b["users"], a["users"]);
-    assert_eq!(b["persons"], a["persons"]);
-    assert_eq!(b["through"], a["through"]);
-    // The baseline learnt the same usual searches as the audit (the fishing detector's own
-    // history); the audit also saved its open windows, the baseline has none to save.
-    assert_eq!(
-        b["carry"]["detectors"]["fishing"],
-        a["carry"]["detectors"]["fishing"]
+    // The baseline saved the very state the audit saved: history rows, every detector's
+    // learnt counts (the fishing detector's usual searches, an interface job's pace, the
+    // agency's hours, hours at work, screening desks, a unit's closed-case work, the
+    // stretch of work at the end) and the windows open at the end.
+    let (b, a) = (
+        std::fs::read_to_string(&built).expect("built state"),
+        std::fs::read_to_string(&audited).expect("audited state"),
     );
-    assert!(b["carry"]["last_event"].is_null() && a["carry"]["last_event"].is_string());
-    assert_eq!(
-        b["carry"]["detectors"]
-            .as_object()
-            .map(|m| m.keys().cloned().collect::<Vec<_>>()),
-        Some(vec!["fishing".to_string()])
-    );
+    assert_eq!(b, a);
+    let saved: Value = serde_json::from_str(&a).expect("json");
+    for learnt in ["fishing", "odd_volume", "at_work"] {
+        assert!(
+            saved["carry"]["detectors"][learnt]
+                .as_object()
+                .is_some_and(|m| !m.is_empty()),
+            "the audit saved nothing for {learnt}: {}",
+            saved["carry"]["detectors"]
+        );
+    }
 
-    // The last night judged against either gives the same daily judgements.
+    // So the last night judged against either gives the same alerts, every one of them.
     let x = audit(
         &w.refs,
         &w.dir.path().join("x.jsonl"),
         Some(&built),
-        &[&last[0]],
+        &last.iter().map(PathBuf::as_path).collect::<Vec<_>>(),
     );
     let y = audit(
         &w.refs,
         &w.dir.path().join("y.jsonl"),
         Some(&audited),
-        &[&last[0]],
+        &last.iter().map(PathBuf::as_path).collect::<Vec<_>>(),
     );
-    let daily = |v: &[Value]| {
-        canon(
-            &v.iter()
-                .filter(|a| {
-                    a["detector"] == "odd_volume"
-                        && ["daily_count", "distinct_subjects", "off_hours", "export"]
-                            .contains(&a["kind"].as_str().unwrap_or_default())
-                })
-                .cloned()
-                .collect::<Vec<_>>(),
-        )
+    assert!(!x.is_empty(), "the last night should raise alerts");
+    assert_eq!(canon(&x), canon(&y));
+}
+
+/// Earlier days added to a state that holds later ones: the history rows and the fishing
+/// detector's usual searches are merged by day, and what the other detectors learnt in
+/// time order (here an interface job's pace and each login's hours at work) is kept as
+/// saved, not replaced by counts of the earlier days alone. The summary says which.
+#[test]
+fn earlier_days_added_to_a_baseline_keep_what_it_learnt() {
+    let w = nights("30", "20");
+    let (early, late) = w.nights.split_at(w.nights.len() / 2);
+    let dir = |name: &str, files: &[PathBuf]| {
+        let d = w.dir.path().join(name);
+        std::fs::create_dir_all(&d).expect("mkdir");
+        for p in files {
+            std::fs::copy(p, d.join(p.file_name().expect("name"))).expect("copy");
+        }
+        d
     };
-    assert_eq!(daily(&x), daily(&y));
+    let (early, late) = (dir("early", early), dir("late", late));
+    let state = w.dir.path().join("state.json");
+    let baseline = |events: &Path| {
+        let out = custodes()
+            .args(["baseline", "--refs"])
+            .arg(&w.refs)
+            .arg("--state")
+            .arg(&state)
+            .arg(events)
+            .output()
+            .expect("run");
+        assert!(out.status.success(), "{out:?}");
+        String::from_utf8_lossy(&out.stderr).to_string()
+    };
+    let first = baseline(&late);
+    assert!(first.contains("learnt     as an audit"), "{first}");
+    let read = || -> Value {
+        serde_json::from_str(&std::fs::read_to_string(&state).expect("state")).expect("json")
+    };
+    let after_late = read();
+    let second = baseline(&early);
+    assert!(
+        second.contains("learnt     history rows and the fishing"),
+        "{second}"
+    );
+    let after_both = read();
+    for kept in ["odd_volume", "at_work", "closed_case_work", "name_routines"] {
+        assert_eq!(
+            after_both["carry"]["detectors"][kept], after_late["carry"]["detectors"][kept],
+            "{kept}"
+        );
+    }
+    assert_eq!(
+        after_both["carry"]["last_event"],
+        after_late["carry"]["last_event"]
+    );
+    // The earlier days' rows were added.
+    let days = |v: &Value| {
+        v["users"]
+            .as_array()
+            .map(|rows| {
+                rows.iter()
+                    .filter_map(|r| r["day"].as_str().map(str::to_string))
+                    .collect::<std::collections::BTreeSet<_>>()
+            })
+            .unwrap_or_default()
+    };
+    assert!(days(&after_both).len() > days(&after_late).len());
+    assert!(days(&after_both).is_superset(&days(&after_late)));
 }
 
 #[test]
