@@ -9,7 +9,11 @@
 //! every such lookup is under a closed case that lists its person. Where that is so of
 //! the unit's work under the purpose (at least [`AT_LEAST`] such lookups, by at least
 //! [`BY_LOGINS`] of its logins, and at least half of all its lookups under the purpose), a
-//! closed case of the person looked up is the unit's routine, and the
+//! closed case of the person looked up is the unit's routine; where they are fewer but
+//! steady (on at least [`ON_DAYS`] days and on at least half of the days the unit worked
+//! under the purpose), a closed case *of the unit's own* is (a desk re-issuing a copy on
+//! one of its closed requests; a clinic reading results that reach its closed visits),
+//! while one of another unit's cases is still raised. Either way the
 //! [`Engine`](super::Engine) sets such lookups aside when the day ends, counted in the
 //! run's summary. It is a unit's practice, not one login's habit: one login alone never
 //! makes it, and a closed case typed for someone it does not list is always raised.
@@ -45,6 +49,26 @@ const BY_LOGINS: usize = 2;
 /// typed now and then, mostly without a case, is not made closed-case work by the few
 /// closed cases typed with it.
 const ONE_IN: u32 = 2;
+
+/// ... or, where they are fewer than that (a records desk re-issuing a certified copy on
+/// one request in twelve), they come back day after day: on at least this many days...
+const ON_DAYS: usize = 3;
+
+/// ... and on at least one in this many of the days the unit worked under the purpose. A
+/// misuse under an old case is an occasion, on a day or two of the window; a desk's
+/// re-issues are part of most of its days.
+const ONE_DAY_IN: usize = 2;
+
+/// How much of a unit's work under a purpose is about people of closed cases.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Routine {
+    /// Too little, too rarely, or by one login: a closed case is no reason.
+    No,
+    /// Steady but a small part of the work: the unit's own closed cases are its routine.
+    OwnCases,
+    /// At least half of the work: any closed case that lists the person is.
+    AnyCase,
+}
 
 /// One day of one unit's lookups under one purpose.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -124,24 +148,37 @@ impl ClosedWork {
 
     /// Whether the unit's work under the purpose is about people of closed cases, over the
     /// window ending with `day`.
-    pub(crate) fn routine(&self, unit: &str, purpose: &str, day: NaiveDate) -> bool {
+    pub(crate) fn routine(&self, unit: &str, purpose: &str, day: NaiveDate) -> Routine {
         let Some(days) = self
             .by
             .get(unit)
             .and_then(|p| p.get(purpose_key(purpose).as_ref()))
         else {
-            return false;
+            return Routine::No;
         };
         let mut logins: Vec<&str> = Vec::new();
         let (mut lookups, mut closed) = (0u32, 0u32);
+        // Days with any lookup under the purpose (a day is kept only once it has one), and
+        // days with one of a closed case's people.
+        let (mut worked, mut closed_days) = (0usize, 0usize);
         for c in super::counts_within(days, day, self.days) {
             lookups = lookups.saturating_add(c.lookups);
             closed = closed.saturating_add(c.closed);
             logins.extend(c.logins.iter().map(String::as_str));
+            worked += 1;
+            closed_days += usize::from(c.closed > 0);
         }
         logins.sort_unstable();
         logins.dedup();
-        closed >= AT_LEAST && logins.len() >= BY_LOGINS && closed.saturating_mul(ONE_IN) >= lookups
+        if closed < AT_LEAST || logins.len() < BY_LOGINS {
+            Routine::No
+        } else if closed.saturating_mul(ONE_IN) >= lookups {
+            Routine::AnyCase
+        } else if closed_days >= ON_DAYS && closed_days.saturating_mul(ONE_DAY_IN) >= worked {
+            Routine::OwnCases
+        } else {
+            Routine::No
+        }
     }
 
     /// The counts, to save with the engine's state: `[["UNIT\u{1f}PURPOSE", [[day,
@@ -188,20 +225,54 @@ mod tests {
         count(&mut w, "PATROL", 1, 400, 6, &["cy", "di"]);
         count(&mut w, "ALONE", 1, 9, 9, &["ed"]);
         count(&mut w, "FEW", 1, 2, 2, &["fa", "gu"]);
-        assert!(w.routine("RECORDS", "records request", day(1)));
-        assert!(
-            !w.routine("PATROL", "RECORDS_REQUEST", day(1)),
+        let routine = |unit: &str, purpose: &str, d: u32| w.routine(unit, purpose, day(d));
+        assert_eq!(routine("RECORDS", "records request", 1), Routine::AnyCase);
+        assert_eq!(
+            routine("PATROL", "RECORDS_REQUEST", 1),
+            Routine::No,
             "1.5 % of its work"
         );
-        assert!(!w.routine("ALONE", "RECORDS_REQUEST", day(1)), "one login");
-        assert!(!w.routine("FEW", "RECORDS_REQUEST", day(1)), "too few");
-        assert!(
-            !w.routine("RECORDS", "SUPERVISION", day(1)),
+        assert_eq!(
+            routine("ALONE", "RECORDS_REQUEST", 1),
+            Routine::No,
+            "one login"
+        );
+        assert_eq!(routine("FEW", "RECORDS_REQUEST", 1), Routine::No, "too few");
+        assert_eq!(
+            routine("RECORDS", "SUPERVISION", 1),
+            Routine::No,
             "another purpose"
         );
         // The window moves on: three days later the unit's day is forgotten.
-        assert!(w.routine("RECORDS", "RECORDS_REQUEST", day(3)));
-        assert!(!w.routine("RECORDS", "RECORDS_REQUEST", day(4)));
+        assert_eq!(routine("RECORDS", "RECORDS_REQUEST", 3), Routine::AnyCase);
+        assert_eq!(routine("RECORDS", "RECORDS_REQUEST", 4), Routine::No);
+    }
+
+    #[test]
+    fn a_desks_steady_reissues_are_a_routine_and_an_occasion_is_not() {
+        let mut w = ClosedWork::new(30);
+        // A desk: about one request in twelve is about a closed case, most days, two clerks.
+        for d in 1..=5 {
+            let who: &[&str] = if d % 2 == 0 { &["ann"] } else { &["bo"] };
+            count(&mut w, "RECORDS", d, 60, 5, who);
+        }
+        // A patrol unit: two officers under old cases on three days of twenty.
+        for d in 1..=20 {
+            let (closed, who): (u32, &[&str]) = match d {
+                4 => (3, &["cy"]),
+                9 | 15 => (2, &["di"]),
+                _ => (0, &[]),
+            };
+            count(&mut w, "PATROL", d, 5, closed, who);
+        }
+        let routine = |unit: &str, d: u32| w.routine(unit, "RECORDS_REQUEST", day(d));
+        assert_eq!(routine("RECORDS", 5), Routine::OwnCases);
+        assert_eq!(
+            routine("RECORDS", 2),
+            Routine::No,
+            "two days are not yet steady"
+        );
+        assert_eq!(routine("PATROL", 20), Routine::No, "3 days of 20");
     }
 
     #[test]
@@ -211,7 +282,10 @@ mod tests {
         let saved = w.save().expect("saves");
         let mut back = ClosedWork::new(3);
         back.restore(&saved).expect("restores");
-        assert!(back.routine("RECORDS", "RECORDS_REQUEST", day(2)));
+        assert_eq!(
+            back.routine("RECORDS", "RECORDS_REQUEST", day(2)),
+            Routine::AnyCase
+        );
         assert!(back.restore(&serde_json::json!({"x": 1})).is_err());
     }
 }

@@ -440,7 +440,7 @@ pub struct Engine {
     covering: HashMap<GroupKey, (OpenAlert, Vec<String>)>,
     /// Lookups under closed cases that list the person, held until the day ends with the
     /// user's unit and the purpose typed ([`Engine::settle_closed_work`]).
-    closing: HashMap<GroupKey, (OpenAlert, String, String)>,
+    closing: HashMap<GroupKey, Closing>,
     closed_work: closed_work::ClosedWork,
     /// The hours (UTC) each login ([`crate::refs::login_key`] form) was at work, on the
     /// last two days it was: whether a case's holder was away when the unit covered it.
@@ -650,11 +650,15 @@ impl Engine {
                     // Whether the unit works closed cases by trade under this purpose is
                     // known, with the whole day counted, when the day ends.
                     match self.closing.get_mut(&key) {
-                        Some((a, _, _)) => a.add_held(ev, f.severity),
+                        Some(c) => c.alert.add_held(ev, f.severity),
                         None => {
-                            let purpose = ev.purpose.clone().unwrap_or_default();
-                            let a = open_alert(f, ev, r.personnel.map(|p| &p.employee_id));
-                            self.closing.insert(key, (a, unit.to_string(), purpose));
+                            let held = Closing {
+                                unit: unit.to_string(),
+                                purpose: ev.purpose.clone().unwrap_or_default(),
+                                of_unit: self.resolver.closed_case_of_unit(r),
+                                alert: open_alert(f, ev, r.personnel.map(|p| &p.employee_id)),
+                            };
+                            self.closing.insert(key, held);
                         }
                     }
                     continue;
@@ -885,12 +889,17 @@ impl Engine {
     /// (counted) when the user's unit works people of closed cases by trade under the
     /// lookup's purpose, over the window ending today ([`closed_work`]); raised otherwise.
     fn settle_closed_work(&mut self) {
-        for (key, (a, unit, purpose)) in std::mem::take(&mut self.closing) {
-            let day = a.first.date_naive();
-            if self.closed_work.routine(&unit, &purpose, day) {
-                self.stats.closed_case_set_aside += a.findings as u64;
+        for (key, c) in std::mem::take(&mut self.closing) {
+            let day = c.alert.first.date_naive();
+            let routine = match self.closed_work.routine(&c.unit, &c.purpose, day) {
+                closed_work::Routine::AnyCase => true,
+                closed_work::Routine::OwnCases => c.of_unit,
+                closed_work::Routine::No => false,
+            };
+            if routine {
+                self.stats.closed_case_set_aside += c.alert.findings as u64;
             } else {
-                raise_held(&mut self.open, key, a);
+                raise_held(&mut self.open, key, c.alert);
             }
         }
     }
@@ -904,6 +913,17 @@ impl Engine {
             })
         })
     }
+}
+
+/// A day's lookups under one closed case that lists the person, held until the day ends
+/// ([`Engine::settle_closed_work`]).
+struct Closing {
+    alert: OpenAlert,
+    /// The user's personnel unit and the purpose typed: whose routine, and for what.
+    unit: String,
+    purpose: String,
+    /// Whether the case is one of the unit's own ([`Resolver::closed_case_of_unit`]).
+    of_unit: bool,
 }
 
 /// Raises an alert held until the day's end: merged into the day's open alert of the same

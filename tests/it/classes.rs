@@ -2682,6 +2682,35 @@ fn records_requests_on_closed_cases() {
     assert_eq!(by_night, keys);
 }
 
+/// A motor-vehicle agency's records desk (rc1, rc2) answers ten open requests a day and,
+/// most days, re-issues a certified copy on one of its own closed requests (r1–r5): one
+/// lookup in eleven, far from half its work, but steady. The first two days' re-issues are
+/// raised (two days are no routine yet); from the third, with re-issues on three of three
+/// days by both clerks, they are set aside (counted). A clerk typing another unit's closed
+/// fraud case that lists its person (x1) is raised: a steady routine covers only the desk's
+/// own closed cases. Audited night by night, the same.
+#[test]
+fn reissues_on_a_desks_own_closed_requests() {
+    let world = "classes/reissues_on_a_desks_own_closed_requests";
+    let mut keys = alert_keys(&audit_fixture(world, None));
+    keys.sort();
+    let mut expected = vec![
+        key("no_case", "closed_case", "rc1", &["r1"]),
+        key("no_case", "closed_case", "rc2", &["r2"]),
+        key("no_case", "closed_case", "rc2", &["x1"]),
+    ];
+    expected.sort();
+    assert_eq!(keys, expected);
+    let (_, summary) = audit_with_summary(world, None);
+    assert!(
+        summary.contains("set aside  3 closed_case lookup(s)"),
+        "{summary}"
+    );
+    let mut by_night = alert_keys(&audit_night_by_night(world, None));
+    by_night.sort();
+    assert_eq!(by_night, keys);
+}
+
 /// Three officers of one housing unit work 14:00–22:00 UTC for four days. On the fifth, co1
 /// is held over for a double and works on without a break to 06:00; co3 is called in at
 /// 08:00 and works on through the shift: their hours outside the usual ones are one stretch
