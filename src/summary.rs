@@ -317,7 +317,7 @@ pub fn render(
     if stats.closed_case_set_aside > 0 {
         let _ = writeln!(
             s,
-            "  set aside  {} closed_case lookup(s) of people the closed case lists, under a purpose whose work in the user's unit is about closed cases (at least half of all its lookups under the purpose, by two or more of its logins: a records unit answering requests; or steady, most days, on the unit's own closed cases: a desk re-issuing copies)",
+            "  set aside  {} closed_case lookup(s) of people the closed case lists, under a purpose whose work in the user's unit is about closed cases (at least half of all its lookups under the purpose: a records unit answering requests; or steady, most days, on the unit's own closed cases: a desk re-issuing copies; by two or more logins, or by one over five days or more)",
             stats.closed_case_set_aside
         );
     }

@@ -13,10 +13,13 @@
 //! steady (on at least [`ON_DAYS`] days and on at least half of the days the unit worked
 //! under the purpose), a closed case *of the unit's own* is (a desk re-issuing a copy on
 //! one of its closed requests; a clinic reading results that reach its closed visits),
-//! while one of another unit's cases is still raised. Either way the
+//! while one of another unit's cases is still raised. One login alone (a one-person
+//! office, a clinic with one physician) needs the same practice over at least
+//! [`ALONE_ON_DAYS`] days: an occasion of misuse under an old case is a day or two of the
+//! window, not most of its days. Either way the
 //! [`Engine`](super::Engine) sets such lookups aside when the day ends, counted in the
-//! run's summary. It is a unit's practice, not one login's habit: one login alone never
-//! makes it, and a closed case typed for someone it does not list is always raised.
+//! run's summary. It is a practice, not one occasion: a closed case typed for someone it
+//! does not list is always raised.
 //!
 //! This module only counts and answers [`ClosedWork::routine`]; it must not judge a
 //! lookup itself. The counts cover the last `baseline.history_days` days, today included,
@@ -69,6 +72,11 @@ pub(crate) enum Routine {
     /// At least half of the work: any closed case that lists the person is.
     AnyCase,
 }
+
+/// A unit where one login alone does such lookups (a one-person quality office, a clinic
+/// with one physician) shows a practice, not a habit, only when it has gone on for this
+/// many days: an occasion of misuse under an old case is a day or two.
+const ALONE_ON_DAYS: usize = 5;
 
 /// One day of one unit's lookups under one purpose.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -170,11 +178,20 @@ impl ClosedWork {
         }
         logins.sort_unstable();
         logins.dedup();
-        if closed < AT_LEAST || logins.len() < BY_LOGINS {
+        // One login alone (a one-person office) needs the practice over more days.
+        let days_needed = if logins.len() >= BY_LOGINS {
+            ON_DAYS
+        } else {
+            ALONE_ON_DAYS
+        };
+        let on_enough_days = closed_days >= days_needed;
+        if closed < AT_LEAST || logins.is_empty() {
             Routine::No
-        } else if closed.saturating_mul(ONE_IN) >= lookups {
+        } else if closed.saturating_mul(ONE_IN) >= lookups
+            && (logins.len() >= BY_LOGINS || on_enough_days)
+        {
             Routine::AnyCase
-        } else if closed_days >= ON_DAYS && closed_days.saturating_mul(ONE_DAY_IN) >= worked {
+        } else if on_enough_days && closed_days.saturating_mul(ONE_DAY_IN) >= worked {
             Routine::OwnCases
         } else {
             Routine::No
@@ -273,6 +290,24 @@ mod tests {
             "two days are not yet steady"
         );
         assert_eq!(routine("PATROL", 20), Routine::No, "3 days of 20");
+    }
+
+    #[test]
+    fn one_login_alone_needs_the_practice_over_five_days() {
+        let mut w = ClosedWork::new(30);
+        // A clinic's one physician: a result on a closed visit every day among twelve visits.
+        for d in 1..=6 {
+            count(&mut w, "CLINIC", d, 13, 1, &["doc"]);
+        }
+        // A one-person office whose work is closed charts.
+        for d in 1..=6 {
+            count(&mut w, "QUALITY", d, 10, 9, &["qa"]);
+        }
+        let routine = |unit: &str, d: u32| w.routine(unit, "RECORDS_REQUEST", day(d));
+        assert_eq!(routine("CLINIC", 4), Routine::No, "four days");
+        assert_eq!(routine("CLINIC", 5), Routine::OwnCases);
+        assert_eq!(routine("QUALITY", 4), Routine::No, "four days");
+        assert_eq!(routine("QUALITY", 5), Routine::AnyCase);
     }
 
     #[test]

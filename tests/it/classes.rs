@@ -2711,6 +2711,32 @@ fn reissues_on_a_desks_own_closed_requests() {
     assert_eq!(by_night, keys);
 }
 
+/// A clinic's one physician (doc1) sees six patients of open visits a day and, every day,
+/// reads a result that reached one of the clinic's closed visits (r1–r7): one login alone,
+/// so a practice only once it has gone on five days. The first four are raised, the next
+/// three set aside (counted); a closed intensive-care stay of another unit's, looked up on
+/// the seventh day (x1), is raised.
+#[test]
+fn results_on_a_lone_physicians_closed_visits() {
+    let world = "classes/results_on_a_lone_physicians_closed_visits";
+    let mut keys = alert_keys(&audit_fixture(world, None));
+    keys.sort();
+    let mut expected: Vec<_> = ["r1", "r2", "r3", "r4", "x1"]
+        .iter()
+        .map(|id| key("no_case", "closed_case", "doc1", &[id]))
+        .collect();
+    expected.sort();
+    assert_eq!(keys, expected);
+    let (_, summary) = audit_with_summary(world, None);
+    assert!(
+        summary.contains("set aside  3 closed_case lookup(s)"),
+        "{summary}"
+    );
+    let mut by_night = alert_keys(&audit_night_by_night(world, None));
+    by_night.sort();
+    assert_eq!(by_night, keys);
+}
+
 /// Three officers of one housing unit work 14:00–22:00 UTC for four days. On the fifth, co1
 /// is held over for a double and works on without a break to 06:00; co3 is called in at
 /// 08:00 and works on through the shift: their hours outside the usual ones are one stretch
