@@ -583,7 +583,8 @@ pub struct LookupConfig {
     pub non_lookup_actions: Vec<String>,
     /// Actions that change the record looked up (contract `action` verbs, and the pgAudit
     /// reader's write commands, lower-cased): on the user's own record, a coworker's, an
-    /// association's or a watch-list person's they are `record_change` alerts, critical.
+    /// association's or a watch-list person's they are `record_change` alerts, critical,
+    /// beside the alert of the lookup each also is.
     pub write_actions: Vec<String>,
 }
 
@@ -712,8 +713,8 @@ const DEFAULT_TOML: &str = r#"# custodes.toml — every key with its default val
 non_lookup_actions = ["login", "logout", "login_failed"]
 # Actions that change a person's record (compared lower-case). A write to the user's own
 # record, a coworker's, an association's or a watch-list person's is a `record_change`
-# alert of that identity detector, critical; a write is also a lookup for every other
-# detector (a write without a case is `no_case`).
+# alert of that identity detector, critical, beside the alert of the lookup it also is;
+# a write is a lookup for every other detector too (a write without a case is `no_case`).
 write_actions = ["insert", "update", "delete", "merge"]
 
 [no_case]

@@ -20,7 +20,8 @@ use custodes::source::{self, RejectSink};
 /// resolves each lookup against the reference data exactly as `audit` does, and saves what
 /// an audit of the same events would have saved, without raising an alert: the rows per
 /// user and day (lookups, hours, distinct unexplained people, largest result) and per
-/// person and day (distinct logins), what each detector learns in time order (usual
+/// person and day (distinct logins; aggregated with polars group-bys when days are added
+/// out of order), what each detector learns in time order (usual
 /// searches, an interface job's pace, the agency's hours, hours at work, screening desks,
 /// a unit's closed-case work, the stretch of work at the end) and the windows open at the
 /// last event. The next `custodes audit --state FILE` then judges a night exactly as it

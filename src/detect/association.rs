@@ -5,7 +5,8 @@ use serde_json::json;
 
 use super::watchlist::listed_match;
 use super::{
-    a_jobs_read, identity_finding, person_key, Context, Detector, DetectorDoc, Finding, IdentityHit,
+    a_jobs_read, identity_findings, person_key, Context, Detector, DetectorDoc, Finding,
+    IdentityHit,
 };
 use crate::alert::Severity;
 use crate::event::Event;
@@ -14,7 +15,7 @@ use crate::identity::Resolved;
 pub(crate) const DOC: DetectorDoc = DetectorDoc {
     name: "association_lookup",
     kinds: &["ex_partner", "partner", "spouse", "family", "neighbor", "associate", "protected_party", "(any other relation)", "record_change"],
-    what: "A user looks up a person listed in their own associations (associations.csv), at a time the association is valid (valid_from..valid_to). A write (insert, update, delete: `lookups.write_actions`) to that record is kind `record_change`, critical, with the statement and rows affected as evidence.",
+    what: "A user looks up a person listed in their own associations (associations.csv), at a time the association is valid (valid_from..valid_to). A write (insert, update, delete: `lookups.write_actions`) to that record is raised twice: as the lookup it also is, of the kind above, and as kind `record_change`, critical, with the statement and rows affected as evidence.",
     why: "Looking up ex-partners, family and neighbours is the most documented abuse of these systems, and the one that most often precedes harassment or stalking.",
     false_positives: "A relative who is genuinely part of a case the user works (explained when the case lists them); stale association lists. A service account's read under an exempt purpose (a data-match job's run), or under a real case that lists the person (an interface relaying a case's alert), is not raised: nobody's curiosity is in it.",
     tuning: "Keep associations.csv current; set valid_to when a relationship ends being relevant.",
@@ -47,14 +48,17 @@ impl Detector for AssociationLookup {
         else {
             return;
         };
-        out.push(identity_finding(
+        identity_findings(
             ev,
             r,
             m,
             IdentityHit {
                 kind: assoc.relation.clone(),
                 base: base(&assoc.relation),
-                group: format!("association:{}", person_key(&person.person_ids, &person.display)),
+                group: format!(
+                    "association:{}",
+                    person_key(&person.person_ids, &person.display)
+                ),
                 matched: &person.display,
                 what: format!(
                     "Looked up {}, who is listed as the user's {},",
@@ -67,6 +71,7 @@ impl Detector for AssociationLookup {
                 )],
                 among_many: false,
             },
-        ));
+            out,
+        );
     }
 }

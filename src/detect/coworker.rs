@@ -3,7 +3,7 @@
 use serde_json::json;
 
 use super::self_query::{employee_match, Whose};
-use super::{a_jobs_read, identity_finding, Context, Detector, DetectorDoc, Finding, IdentityHit};
+use super::{a_jobs_read, identity_findings, Context, Detector, DetectorDoc, Finding, IdentityHit};
 use crate::alert::Severity;
 use crate::event::Event;
 use crate::identity::Resolved;
@@ -11,7 +11,7 @@ use crate::identity::Resolved;
 pub(crate) const DOC: DetectorDoc = DetectorDoc {
     name: "coworker_lookup",
     kinds: &["same_unit", "other_unit", "supervisor", "record_change"],
-    what: "A user looks up another employee: their supervisor, someone in their unit, or someone elsewhere in the organisation. A write (insert, update, delete: `lookups.write_actions`) to that record is kind `record_change`, critical, with the statement and rows affected as evidence.",
+    what: "A user looks up another employee: their supervisor, someone in their unit, or someone elsewhere in the organisation. A write (insert, update, delete: `lookups.write_actions`) to that record is raised twice: as the lookup it also is, of the kind above, and as kind `record_change`, critical, with the statement and rows affected as evidence.",
     why: "Colleagues' records are looked up out of curiosity, rivalry or to help someone else; a supervisor's record is a classic target in disputes.",
     false_positives: "Internal-affairs and vetting work (explained when the investigator is assigned to a case that lists the colleague); a citizen who shares a colleague's name, searched by name only (held back on an exempt lookup by a login that names strangers by name alone as routine, such as a court's screening desk, unless the colleague is looked up again that day). A service account's read under an exempt purpose (a data-match job's run), or under a real case that lists the person (an interface relaying a case's alert), is not raised: nobody's curiosity is in it.",
     tuning: "Assign internal-affairs cases with their subjects in `case_subjects.csv`; `identity.name_only_score`.",
@@ -45,7 +45,7 @@ impl Detector for Coworker {
             } else {
                 ("other_unit", Severity::Medium, "in another unit")
             };
-        out.push(identity_finding(
+        identity_findings(
             ev,
             r,
             m,
@@ -62,6 +62,7 @@ impl Detector for Coworker {
                 ],
                 among_many: true,
             },
-        ));
+            out,
+        );
     }
 }

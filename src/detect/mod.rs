@@ -1023,7 +1023,8 @@ fn finish_alert(k: GroupKey, a: OpenAlert) -> Alert {
 pub const RECORD_CHANGE: &str = "record_change";
 
 /// What an identity detector found about one lookup, before the shared parts (case
-/// context, severity adjustment, evidence) are added by [`identity_finding`].
+/// context, severity adjustment, evidence) are added by [`identity_findings`].
+#[derive(Clone)]
 pub(crate) struct IdentityHit<'a> {
     pub kind: String,
     pub base: Severity,
@@ -1053,20 +1054,48 @@ pub(crate) fn a_jobs_read(ev: &Event, r: &Resolved<'_>, cx: &Context<'_>) -> boo
             || cx.resolver.valid_case_lists(r))
 }
 
-/// Builds the finding every identity detector reports: the reason read aloud, severity
-/// adjusted for match strength and case context, and evidence of what was typed, who it
-/// matched, how, and under which case.
-pub(crate) fn identity_finding(
+/// Adds the findings every identity detector reports for one lookup to `out`: the lookup
+/// itself, of the kind that says how the person was matched (`person_id`, `spouse`, as the
+/// contract names them), and for a write (insert, update, delete) to the record also the
+/// graver `record_change` (issue 16). A write is a lookup too: reading the record is how
+/// it was altered, and the agency's review of lookups must not lose it because it went
+/// further.
+pub(crate) fn identity_findings(
+    ev: &Event,
+    r: &Resolved<'_>,
+    m: &crate::identity::Match,
+    hit: IdentityHit<'_>,
+    out: &mut Vec<Finding>,
+) {
+    if r.is_write {
+        let mut read = hit.clone();
+        read.what = format!(
+            "{} in a write ({})",
+            read.what,
+            ev.action.to_ascii_lowercase()
+        );
+        read.extra.push(("also_raised_as", json!(RECORD_CHANGE)));
+        out.push(identity_finding(ev, r, m, read, false));
+        out.push(identity_finding(ev, r, m, hit, true));
+    } else {
+        out.push(identity_finding(ev, r, m, hit, false));
+    }
+}
+
+/// The finding of [`identity_findings`]: the reason read aloud, severity adjusted for
+/// match strength and case context, and evidence of what was typed, who it matched, how,
+/// and under which case; `altered` makes it the write's `record_change`.
+fn identity_finding(
     ev: &Event,
     r: &Resolved<'_>,
     m: &crate::identity::Match,
     mut hit: IdentityHit<'_>,
+    altered: bool,
 ) -> Finding {
     let among_many = hit.among_many;
     // A write to the record is the graver finding: the detector says whose record, the
     // kind says it was altered; what the lookup alone would have been stays in evidence.
-    let write = r.is_write;
-    if write {
+    if altered {
         hit.extra.push(("lookup_kind", json!(hit.kind)));
         hit.extra.push(("statement", json!(ev.query_text)));
         hit.extra.push(("rows_affected", json!(ev.result_count)));

@@ -3,7 +3,7 @@
 use serde_json::json;
 
 use super::{
-    explained, identity_finding, strongest, Context, Detector, DetectorDoc, Finding, IdentityHit,
+    explained, identity_findings, strongest, Context, Detector, DetectorDoc, Finding, IdentityHit,
 };
 use crate::alert::Severity;
 use crate::event::Event;
@@ -13,7 +13,7 @@ use crate::refs::Personnel;
 pub(crate) const DOC: DetectorDoc = DetectorDoc {
     name: "self_query",
     kinds: &["person_id", "name_dob", "plate", "address", "phone", "name_only", "record_change"],
-    what: "A user looks up their own record: their person id, name and date of birth, plate, phone or address (any of the employee's logins). A write (insert, update, delete: `lookups.write_actions`) to that record is kind `record_change`, critical, with the statement and rows affected as evidence.",
+    what: "A user looks up their own record: their person id, name and date of birth, plate, phone or address (any of the employee's logins). A write (insert, update, delete: `lookups.write_actions`) to that record is raised twice: as the lookup it also is, of the kind above, and as kind `record_change`, critical, with the statement and rows affected as evidence.",
     why: "Checking one's own record (warrants, points, who else has looked) is a misuse of access in itself and a common first step before tampering.",
     false_positives: "Training exercises on one's own record; a name-only search for a common name that happens to be the user's (scored low, and lower the more known people share the name).",
     tuning: "`identity.name_only_score` sets how much a bare name counts; `alerts.min_score` hides weak alerts.",
@@ -32,7 +32,7 @@ impl Detector for SelfQuery {
         let Some((me, m, matched)) = employee_match(r, cx.resolver, Whose::Own) else {
             return;
         };
-        out.push(identity_finding(
+        identity_findings(
             ev,
             r,
             m,
@@ -45,7 +45,8 @@ impl Detector for SelfQuery {
                 extra: vec![("employee_id", json!(me.employee_id))],
                 among_many: false,
             },
-        ));
+            out,
+        );
     }
 }
 

@@ -4,7 +4,7 @@
 use serde_json::json;
 
 use super::{
-    a_jobs_read, explained, identity_finding, person_key, strongest, Context, Detector,
+    a_jobs_read, explained, identity_findings, person_key, strongest, Context, Detector,
     DetectorDoc, Finding, IdentityHit,
 };
 use crate::alert::Severity;
@@ -14,7 +14,7 @@ use crate::identity::{CaseStatus, KnownPerson, Match, Resolved};
 pub(crate) const DOC: DetectorDoc = DetectorDoc {
     name: "watchlist_lookup",
     kinds: &["(the watch-list category: official, celebrity, journalist, victim, ...)", "record_change"],
-    what: "A user looks up someone on the watch list (watchlist.csv) without an assigned case that lists them. A write (insert, update, delete: `lookups.write_actions`) to that record is kind `record_change`, critical, with the statement and rows affected as evidence.",
+    what: "A user looks up someone on the watch list (watchlist.csv) without an assigned case that lists them. A write (insert, update, delete: `lookups.write_actions`) to that record is raised twice: as the lookup it also is, of the kind above, and as kind `record_change`, critical, with the statement and rows affected as evidence.",
     why: "Public figures and people in the news draw curiosity lookups and leaks to the press.",
     false_positives: "Protective details and genuine investigations that are not recorded as cases with subjects; a visitor who shares a listed person's name, searched by name only (held back on an exempt lookup by a login that names strangers by name alone as routine, such as a court's screening desk, unless the person is looked up again that day). A service account's read under an exempt purpose (a data-match job's run), or under a real case that lists the person (an interface relaying a case's alert), is not raised: nobody's curiosity is in it. Nor is an exempt lookup (custody work) of a watch-listed person an open case of the user's own unit lists: a prison holding a former senator.",
     tuning: "Add the cases that legitimately concern watch-listed people to cases/case_subjects.",
@@ -38,7 +38,7 @@ impl Detector for WatchlistLookup {
         else {
             return;
         };
-        out.push(identity_finding(
+        identity_findings(
             ev,
             r,
             m,
@@ -54,7 +54,8 @@ impl Detector for WatchlistLookup {
                 extra: vec![("category", json!(entry.category))],
                 among_many: true,
             },
-        ));
+            out,
+        );
     }
 }
 

@@ -100,7 +100,8 @@ fn every_destination_and_the_converted_events_give_the_same_alerts() {
         vec![
             // officer_c updates person 3, O'BRIEN SEAN, their ex-partner (the earlier join
             // by surname and an address pattern alone is not enough to name him): a write,
-            // so `record_change` (issue 16).
+            // so `record_change` (issue 16), and the lookup of the ex-partner it also is.
+            ("association_lookup", "ex_partner", "officer_c", 1),
             ("association_lookup", "record_change", "officer_c", 1),
             // officer_b looks up person 1, who is officer_a, in the same unit: pgbench's
             // bound `$1` twice (extended and prepared) and psql's two-statement message.

@@ -1,8 +1,10 @@
 //! Altered records (issue 16, part 3): a write (insert, update, delete) to the record of
 //! the user themself, a coworker, an association or a watch-list person is the identity
 //! detector's kind `record_change`, critical, with the statement and the rows affected as
-//! evidence; a write under an assigned case that lists the person raises nothing. One
-//! fixture per case in tests/fixtures/record_change, and pgAudit's real UPDATE.
+//! evidence, and also the lookup it is, of the kind that says how the person was matched
+//! (the contract's kinds: `person_id`, `same_unit`, `spouse`, `journalist`); a write under
+//! an assigned case that lists the person raises nothing. One fixture per case in
+//! tests/fixtures/record_change, and pgAudit's real UPDATE.
 
 use serde_json::Value;
 
@@ -47,11 +49,11 @@ fn the_change<'a>(alerts: &'a [Value], detector: &str) -> &'a Value {
 }
 
 #[test]
-fn record_change_own_record_is_critical_and_the_lookup_stays_a_lookup() {
+fn record_change_own_record_is_critical_and_a_lookup_too() {
     let alerts = audit("own_record.jsonl");
     let mut want = vec![
         k("no_case", "missing", "kclerk", &["w01", "w02"]),
-        k("self_query", "person_id", "kclerk", &["w01"]),
+        k("self_query", "person_id", "kclerk", &["w01", "w02"]),
         k("self_query", "record_change", "kclerk", &["w02"]),
     ];
     want.sort();
@@ -71,10 +73,24 @@ fn record_change_coworker() {
     let alerts = audit("coworker.jsonl");
     let mut want = vec![
         k("no_case", "missing", "mbossk", &["w10"]),
+        k("coworker_lookup", "same_unit", "mbossk", &["w10"]),
         k("coworker_lookup", "record_change", "mbossk", &["w10"]),
     ];
     want.sort();
     assert_eq!(keys(&alerts), want);
+    // The lookup alert of the write says it was one and points to the change.
+    let lookup = alerts
+        .iter()
+        .find(|a| a["kind"] == "same_unit")
+        .expect("the lookup");
+    assert_eq!(lookup["evidence"]["also_raised_as"], "record_change");
+    assert!(
+        lookup["reason"]
+            .as_str()
+            .unwrap_or("")
+            .contains("in a write ("),
+        "{lookup}"
+    );
     let a = the_change(&alerts, "coworker_lookup");
     assert_eq!(a["evidence"]["rows_affected"], 3);
     assert_eq!(a["evidence"]["lookup_kind"], "same_unit");
@@ -85,6 +101,7 @@ fn record_change_association() {
     let alerts = audit("association.jsonl");
     let mut want = vec![
         k("no_case", "missing", "kclerk", &["w20"]),
+        k("association_lookup", "spouse", "kclerk", &["w20"]),
         k("association_lookup", "record_change", "kclerk", &["w20"]),
     ];
     want.sort();
@@ -102,6 +119,7 @@ fn record_change_watchlist() {
     let alerts = audit("watchlist.jsonl");
     let mut want = vec![
         k("no_case", "missing", "mbossk", &["w30"]),
+        k("watchlist_lookup", "journalist", "mbossk", &["w30"]),
         k("watchlist_lookup", "record_change", "mbossk", &["w30"]),
     ];
     want.sort();

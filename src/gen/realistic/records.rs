@@ -36,7 +36,7 @@ use super::typing::{form, record_name, Typed, N_EXACT, N_NONE, T_DOB, T_PID};
 use super::work::{Sim, Q};
 use super::{
     bit, Ev, Mix, Target, A_DELETE, A_EXPORT, A_INSERT, A_QUERY, A_UPDATE, CK_NONE, CK_REAL,
-    F_MISUSE, F_NORMAL, IDENTITY_BITS, L_RECORD, RMS,
+    F_MISUSE, F_NORMAL, L_RECORD, RMS,
 };
 use crate::gen::world::{span, weighted, FastRng};
 use rand::{Rng, RngCore};
@@ -234,9 +234,9 @@ impl Sim<'_> {
     }
 
     /// One write by `login` to `person`'s record on days `days`, labelled
-    /// `record_change` of `family` (and nothing of a lookup's identity
-    /// kinds), most of the time after opening the record; whether it was
-    /// emitted.
+    /// `record_change` of `family` (beside the lookup's identity kind of the
+    /// same family), most of the time after opening the record; whether it
+    /// was emitted.
     fn record_misconduct(
         &mut self,
         rng: &mut FastRng,
@@ -249,7 +249,7 @@ impl Sim<'_> {
         let want = Want {
             all: bit(L_RECORD + family),
             any: 0,
-            none: IDENTITY_BITS | (RECORD_BITS & !bit(L_RECORD + family)),
+            none: RECORD_BITS & !bit(L_RECORD + family),
         };
         for _ in 0..20 {
             let Some(s) = self.shift_of(rng, login, days.0, days.1) else {

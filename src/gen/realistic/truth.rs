@@ -9,7 +9,9 @@
 //!   row holds) the user, a colleague, one of the user's associations valid
 //!   that day, or someone on the watchlist deserves that identity label;
 //! * a write (update, delete, insert) to such a person's record deserves
-//!   that detector's `record_change` label instead of the lookup's kind;
+//!   that detector's `record_change` label too, beside the lookup's kind (the
+//!   contract's kinds say how the person was matched, and a write reads the
+//!   record it alters);
 //! * and, unless its purpose is exempt, a `no_case` label: `missing` (no
 //!   case, or a placeholder), `unknown_case`, `closed_case`,
 //!   `not_assigned`, or `subject_not_in_case` when the case is the user's
@@ -118,7 +120,7 @@ fn evaluate(
         identified_known = known != 0 && ident_kind(ev.form, known).is_some();
     }
     if ev.is_write() {
-        labels = record_change(labels);
+        labels |= record_change(labels);
     }
     labels |= fishing(w, book, ev, target, day, inclusive, by_employee);
     // A search that names nobody (a description) is not a lookup of a person:
@@ -152,8 +154,8 @@ fn evaluate(
     }
 }
 
-/// The identity labels of a lookup as those of a write: each detector's
-/// `record_change` in place of whatever kind the lookup would have had.
+/// The labels a write adds to a lookup's identity labels: each detector's
+/// `record_change`, beside the kind the lookup has (a write reads the record too).
 fn record_change(identity: u64) -> u64 {
     let mut out = 0;
     for (i, (lo, hi)) in [
