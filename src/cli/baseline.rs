@@ -111,7 +111,7 @@ pub fn run(args: BaselineArgs) -> anyhow::Result<ExitCode> {
                 "  learnt     as an audit of these events would (every detector's counts and the windows open at the end; no alert raised)"
             ),
             run::baseline::Learnt::EarlierDays => eprintln!(
-                "  learnt     history rows and the fishing detector's usual searches only: the events start before the state's last day or event, so what the other detectors count by time order (screening desks, an interface job's pace, the agency's hours, hours at work, a unit's closed-case work, the stretch of work at the end) stays as saved"
+                "  learnt     history rows and the fishing detector's usual searches only: the events start before the state's last day or event (or come from standard input, read once, onto a state that holds days already), so what the other detectors count by time order (screening desks, an interface job's pace, the agency's hours, hours at work, a unit's closed-case work, the stretch of work at the end) stays as saved"
             ),
         }
         for r in rejects.first() {

@@ -62,21 +62,21 @@ const ON_DAYS: usize = 3;
 /// re-issues are part of most of its days.
 const ONE_DAY_IN: usize = 2;
 
+/// A unit where one login alone does such lookups (a one-person quality office, a clinic
+/// with one physician) shows a practice, not a habit, only when it has gone on for this
+/// many days: an occasion of misuse under an old case is a day or two.
+const ALONE_ON_DAYS: usize = 5;
+
 /// How much of a unit's work under a purpose is about people of closed cases.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Routine {
-    /// Too little, too rarely, or by one login: a closed case is no reason.
+    /// Too little, too rarely, or by one login on too few days: a closed case is no reason.
     No,
     /// Steady but a small part of the work: the unit's own closed cases are its routine.
     OwnCases,
     /// At least half of the work: any closed case that lists the person is.
     AnyCase,
 }
-
-/// A unit where one login alone does such lookups (a one-person quality office, a clinic
-/// with one physician) shows a practice, not a habit, only when it has gone on for this
-/// many days: an occasion of misuse under an old case is a day or two.
-const ALONE_ON_DAYS: usize = 5;
 
 /// One day of one unit's lookups under one purpose.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

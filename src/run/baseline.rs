@@ -44,7 +44,8 @@ pub struct Outcome {
 pub enum Learnt {
     /// The detectors ran over the events in time order, as an audit's do.
     AsAnAudit,
-    /// Earlier days than the state holds: history rows and usual searches merged.
+    /// Earlier days than the state holds (or standard input added to a state that holds
+    /// days already): history rows and usual searches merged.
     EarlierDays,
 }
 
@@ -70,9 +71,12 @@ pub fn run(
     let plan = source::ordered::plan(inputs)?;
     let threads = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
     // A new state takes any events as coming after it; one that holds anything is
-    // compared with the first event.
+    // compared with the first event, which takes reading the inputs twice: standard input
+    // can be read once only, so with it such a state is extended by rows.
+    let stdin = inputs.files.iter().any(|(p, _)| p.as_os_str() == "-");
     let after = holds_nothing(&saved)
-        || first_event(inputs, &plan, opts)?.is_some_and(|first| follows(&saved, first));
+        || (!stdin
+            && first_event(inputs, &plan, opts)?.is_some_and(|first| follows(&saved, first)));
     if after {
         let (engine, read, counted) = learn(
             inputs, &plan, opts, threads, resolver, config, saved, state_path, rejects,

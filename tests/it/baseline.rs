@@ -275,6 +275,40 @@ fn earlier_days_added_to_a_baseline_keep_what_it_learnt() {
     assert!(days(&after_both).is_superset(&days(&after_late)));
 }
 
+/// Standard input can be read once only: a baseline that reads it onto a state holding days
+/// already cannot first look for where its events start, so it adds them as rows (and
+/// says so), with none lost; onto a new state it runs the detectors as from files.
+#[test]
+fn a_baseline_from_standard_input_reads_it_once() {
+    let w = nights("20", "6");
+    let state = w.dir.path().join("state.json");
+    let from_stdin = |night: &Path| {
+        let out = custodes()
+            .args(["baseline", "--refs"])
+            .arg(&w.refs)
+            .arg("--state")
+            .arg(&state)
+            .arg("-")
+            .write_stdin(std::fs::read_to_string(night).expect("night"))
+            .output()
+            .expect("run");
+        assert!(out.status.success(), "{out:?}");
+        String::from_utf8_lossy(&out.stderr).to_string()
+    };
+    let first = from_stdin(&w.nights[0]);
+    assert!(first.contains("learnt     as an audit"), "{first}");
+    let second = from_stdin(&w.nights[1]);
+    assert!(second.contains("standard input"), "{second}");
+    let lines = std::fs::read_to_string(&w.nights[1])
+        .expect("night")
+        .lines()
+        .count();
+    assert!(
+        second.contains(&format!("input      {lines} events read")),
+        "{second}"
+    );
+}
+
 #[test]
 fn a_state_file_is_private_and_bad_ones_are_clear_errors() {
     let w = nights("20", "3");

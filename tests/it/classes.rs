@@ -2658,25 +2658,33 @@ fn caseload_coverage_of_an_absent_colleague() {
 /// (r06–r08: one login's habit is no unit's practice) are raised.
 #[test]
 fn records_requests_on_closed_cases() {
-    let world = "classes/records_requests_on_closed_cases";
+    assert_closed_work(
+        "classes/records_requests_on_closed_cases",
+        vec![
+            key("no_case", "closed_case", "ppo1", &["r04"]),
+            key("no_case", "closed_case", "rec3", &["r05"]),
+            key("no_case", "closed_case", "arc1", &["r06"]),
+            key("no_case", "closed_case", "arc1", &["r07"]),
+            key("no_case", "closed_case", "arc1", &["r08"]),
+        ],
+        4,
+    );
+}
+
+/// The closed-case fixtures' promise: exactly `expected` raised, `set_aside` lookups counted
+/// in the summary as a unit's practice, and the same alerts night by night (the unit's
+/// counts carried in the state).
+fn assert_closed_work(world: &str, mut expected: Vec<Key>, set_aside: u32) {
     let alerts = audit_fixture(world, None);
     let mut keys = alert_keys(&alerts);
     keys.sort();
-    let mut expected = vec![
-        key("no_case", "closed_case", "ppo1", &["r04"]),
-        key("no_case", "closed_case", "rec3", &["r05"]),
-        key("no_case", "closed_case", "arc1", &["r06"]),
-        key("no_case", "closed_case", "arc1", &["r07"]),
-        key("no_case", "closed_case", "arc1", &["r08"]),
-    ];
     expected.sort();
     assert_eq!(keys, expected, "{alerts:#?}");
     let (_, summary) = audit_with_summary(world, None);
     assert!(
-        summary.contains("set aside  4 closed_case lookup(s)"),
+        summary.contains(&format!("set aside  {set_aside} closed_case lookup(s)")),
         "{summary}"
     );
-    // Night by night, the unit's counts carried in the state.
     let mut by_night = alert_keys(&audit_night_by_night(world, None));
     by_night.sort();
     assert_eq!(by_night, keys);
@@ -2691,24 +2699,15 @@ fn records_requests_on_closed_cases() {
 /// own closed cases. Audited night by night, the same.
 #[test]
 fn reissues_on_a_desks_own_closed_requests() {
-    let world = "classes/reissues_on_a_desks_own_closed_requests";
-    let mut keys = alert_keys(&audit_fixture(world, None));
-    keys.sort();
-    let mut expected = vec![
-        key("no_case", "closed_case", "rc1", &["r1"]),
-        key("no_case", "closed_case", "rc2", &["r2"]),
-        key("no_case", "closed_case", "rc2", &["x1"]),
-    ];
-    expected.sort();
-    assert_eq!(keys, expected);
-    let (_, summary) = audit_with_summary(world, None);
-    assert!(
-        summary.contains("set aside  3 closed_case lookup(s)"),
-        "{summary}"
+    assert_closed_work(
+        "classes/reissues_on_a_desks_own_closed_requests",
+        vec![
+            key("no_case", "closed_case", "rc1", &["r1"]),
+            key("no_case", "closed_case", "rc2", &["r2"]),
+            key("no_case", "closed_case", "rc2", &["x1"]),
+        ],
+        3,
     );
-    let mut by_night = alert_keys(&audit_night_by_night(world, None));
-    by_night.sort();
-    assert_eq!(by_night, keys);
 }
 
 /// A clinic's one physician (doc1) sees six patients of open visits a day and, every day,
@@ -2718,23 +2717,14 @@ fn reissues_on_a_desks_own_closed_requests() {
 /// the seventh day (x1), is raised.
 #[test]
 fn results_on_a_lone_physicians_closed_visits() {
-    let world = "classes/results_on_a_lone_physicians_closed_visits";
-    let mut keys = alert_keys(&audit_fixture(world, None));
-    keys.sort();
-    let mut expected: Vec<_> = ["r1", "r2", "r3", "r4", "x1"]
-        .iter()
-        .map(|id| key("no_case", "closed_case", "doc1", &[id]))
-        .collect();
-    expected.sort();
-    assert_eq!(keys, expected);
-    let (_, summary) = audit_with_summary(world, None);
-    assert!(
-        summary.contains("set aside  3 closed_case lookup(s)"),
-        "{summary}"
+    assert_closed_work(
+        "classes/results_on_a_lone_physicians_closed_visits",
+        ["r1", "r2", "r3", "r4", "x1"]
+            .iter()
+            .map(|id| key("no_case", "closed_case", "doc1", &[id]))
+            .collect(),
+        3,
     );
-    let mut by_night = alert_keys(&audit_night_by_night(world, None));
-    by_night.sort();
-    assert_eq!(by_night, keys);
 }
 
 /// Three officers of one housing unit work 14:00–22:00 UTC for four days. On the fifth, co1
