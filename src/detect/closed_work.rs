@@ -209,6 +209,11 @@ impl ClosedWork {
         self.by = super::restore_pairs(saved, SAVED_AS)?;
         Ok(())
     }
+
+    /// Forgets the counts of `day` and later (a night audited again counts them afresh).
+    pub(crate) fn forget_days_from(&mut self, day: NaiveDate) {
+        super::forget_days_from(&mut self.by, day);
+    }
 }
 
 #[cfg(test)]

@@ -629,6 +629,16 @@ impl Detector for Fishing {
         self.counts = s.counts.into_iter().collect();
         Ok(())
     }
+
+    /// The counts are all this detector saves, and all learnt: those before `before`.
+    fn restore_learnt(&mut self, saved: &Value, before: NaiveDate) -> Result<(), SavedStateError> {
+        self.restore(saved)?;
+        for days in self.counts.values_mut() {
+            days.split_off(&before);
+        }
+        self.counts.retain(|_, days| !days.is_empty());
+        Ok(())
+    }
 }
 
 /// `custodes baseline`'s use of this detector: the same counting over earlier logs, with

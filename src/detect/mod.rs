@@ -159,6 +159,17 @@ pub(crate) trait Detector: Send {
     fn restore(&mut self, _saved: &Value) -> Result<(), SavedStateError> {
         Ok(())
     }
+    /// Takes back only what [`Detector::save`] holds of what was learnt from days before
+    /// `before` (a login's usual day, its pace), no open window: the run audits again days
+    /// the state has seen, and counts them afresh. Nothing for a detector that learns
+    /// nothing across runs.
+    fn restore_learnt(
+        &mut self,
+        _saved: &Value,
+        _before: NaiveDate,
+    ) -> Result<(), SavedStateError> {
+        Ok(())
+    }
 }
 
 /// What is wrong with a detector's saved state (a file written by another version, or
@@ -212,6 +223,15 @@ fn pair_mut<'m, T: Default>(by: &'m mut ByPair<T>, first: &str, second: &str) ->
         inner.insert(second.to_string(), T::default());
     }
     inner.get_mut(second)
+}
+
+/// Forgets the days from `day` on of every pair's window of days (kept oldest first).
+fn forget_days_from<C>(by: &mut ByPair<Vec<(NaiveDate, C)>>, day: NaiveDate) {
+    for inner in by.values_mut() {
+        for days in inner.values_mut() {
+            days.retain(|(d, _)| *d < day);
+        }
+    }
 }
 
 /// The count of `day` in a window of days kept oldest first, made (default) when the day is
@@ -538,6 +558,64 @@ impl Engine {
             })?;
         }
         self.last_event = carry.last_event;
+        Ok(())
+    }
+
+    /// Takes up what an earlier run learnt of days before `before` and none of its open
+    /// windows: the run starts before the state's last event (a night audited again), so
+    /// the windows are not this run's to continue, and the days from `before` on are counted
+    /// again by it. Without this a night audited twice forgot every login's pace, the
+    /// agency's hours, the screening desks' and the units' counts and the usual searches.
+    pub(crate) fn restore_learnt(
+        &mut self,
+        carry: &Carry,
+        before: NaiveDate,
+    ) -> Result<(), RestoreError> {
+        let failed = |detector: &str, source| RestoreError {
+            detector: detector.to_string(),
+            source,
+        };
+        for d in self.detectors.iter_mut() {
+            if let Some(v) = carry.detectors.get(d.name()) {
+                d.restore_learnt(v, before)
+                    .map_err(|e| failed(d.name(), e))?;
+            }
+        }
+        if let Some(v) = carry.detectors.get(routine::SAVED_AS) {
+            self.routines
+                .restore(v)
+                .map_err(|e| failed(routine::SAVED_AS, e))?;
+            self.routines.forget_days_from(before);
+        }
+        if let Some(v) = carry.detectors.get(closed_work::SAVED_AS) {
+            self.closed_work
+                .restore(v)
+                .map_err(|e| failed(closed_work::SAVED_AS, e))?;
+            self.closed_work.forget_days_from(before);
+        }
+        if let Some(v) = carry.detectors.get(AT_WORK_SAVED_AS) {
+            let mut at_work: HashMap<String, [(NaiveDate, u32); 2]> =
+                serde_json::from_value(v.clone()).map_err(|source| {
+                    failed(
+                        AT_WORK_SAVED_AS,
+                        SavedStateError::Unreadable {
+                            key: AT_WORK_SAVED_AS,
+                            source,
+                        },
+                    )
+                })?;
+            for slots in at_work.values_mut() {
+                // Slots are oldest first; a day audited again is counted again.
+                if slots[1].0 >= before {
+                    slots[1] = slots[0];
+                    slots[0] = (NaiveDate::MIN, 0);
+                }
+                if slots[1].0 >= before {
+                    slots[1] = (NaiveDate::MIN, 0);
+                }
+            }
+            self.at_work = at_work;
+        }
         Ok(())
     }
 

@@ -1867,6 +1867,25 @@ impl Detector for OddVolume {
         }
         Ok(())
     }
+
+    /// Each login's busiest window per day and the agency's hours per day, before `before`;
+    /// not the burst windows or the stretch of work, which are open windows.
+    fn restore_learnt(&mut self, saved: &Value, before: NaiveDate) -> Result<(), SavedStateError> {
+        if saved.get("paces").is_some() {
+            let mut paces: BTreeMap<String, BTreeMap<NaiveDate, u32>> =
+                saved_field(saved, "paces")?;
+            for days in paces.values_mut() {
+                days.split_off(&before);
+            }
+            paces.retain(|_, days| !days.is_empty());
+            self.paces = paces.into_iter().collect();
+        }
+        if saved.get("off_hours_days").is_some() {
+            self.hours_days = saved_field(saved, "off_hours_days")?;
+            self.hours_days.split_off(&before);
+        }
+        Ok(())
+    }
 }
 
 #[cfg(test)]

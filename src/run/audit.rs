@@ -312,9 +312,18 @@ fn engine_from_state(
         (Some(c), Some(first)) if c.last_event.is_none_or(|l| l < first) => {
             restore(&mut engine, c)?;
         }
-        (Some(_), Some(_)) => notes.push(
-            "events start before the state's last event: windows open at the end of the last run are not continued".into(),
-        ),
+        // A night audited again: what was learnt before it is taken up, not its windows.
+        (Some(c), Some(first)) => {
+            engine
+                .restore_learnt(c, first.date_naive())
+                .map_err(|source| RunError::Restore {
+                    path: path.to_path_buf(),
+                    source,
+                })?;
+            notes.push(
+                "events start before the state's last event: windows open at the end of the last run are not continued; what the detectors learnt of earlier days is kept".into(),
+            );
+        }
         (None, _) => notes.push(BUILT_BY_BASELINE.into()),
     }
     Ok(engine)

@@ -309,6 +309,54 @@ fn a_baseline_from_standard_input_reads_it_once() {
     );
 }
 
+/// Auditing again a night the state already holds (after a fix to the reference data, say)
+/// replaces that night's rows and keeps everything the detectors learnt of the nights
+/// before it: the state after the rerun holds what it held before, learnt part by learnt
+/// part (only the windows open at the end, which the rerun could not continue, may differ).
+#[test]
+fn a_night_audited_again_keeps_what_was_learnt() {
+    let w = nights("30", "12");
+    let state = w.dir.path().join("state.json");
+    let last = w.nights.len() - 2;
+    for (i, night) in w.nights[..=last].iter().enumerate() {
+        let out = w.dir.path().join(format!("n{i}.jsonl"));
+        audit(&w.refs, &out, Some(&state), &[night]);
+    }
+    let read = || -> Value {
+        serde_json::from_str(&std::fs::read_to_string(&state).expect("state")).expect("json")
+    };
+    let before = read();
+    audit(
+        &w.refs,
+        &w.dir.path().join("again.jsonl"),
+        Some(&state),
+        &[&w.nights[last]],
+    );
+    let after = read();
+    assert_eq!(after["users"], before["users"]);
+    assert_eq!(after["persons"], before["persons"]);
+    assert!(
+        before["carry"]["detectors"]["odd_volume"]["paces"]
+            .as_object()
+            .is_some_and(|m| !m.is_empty()),
+        "the world learnt no pace"
+    );
+    for (part, path) in [
+        ("usual searches", &["fishing"][..]),
+        ("paces", &["odd_volume", "paces"]),
+        ("the agency's hours", &["odd_volume", "off_hours_days"]),
+        ("hours at work", &["at_work"]),
+        ("screening desks", &["name_routines"]),
+        ("closed-case work", &["closed_case_work"]),
+    ] {
+        let at = |v: &Value| {
+            path.iter()
+                .fold(v["carry"]["detectors"].clone(), |v, k| v[*k].clone())
+        };
+        assert_eq!(at(&after), at(&before), "{part}");
+    }
+}
+
 #[test]
 fn a_state_file_is_private_and_bad_ones_are_clear_errors() {
     let w = nights("20", "3");
