@@ -14,9 +14,9 @@
 //! under the purpose), a closed case *of the unit's own* is (a desk re-issuing a copy on
 //! one of its closed requests; a clinic reading results that reach its closed visits),
 //! while one of another unit's cases is still raised. One login alone (a one-person
-//! office, a clinic with one physician) needs the same practice over at least
-//! [`ALONE_ON_DAYS`] days: an occasion of misuse under an old case is a day or two of the
-//! window, not most of its days. Either way the
+//! office, a clinic with one physician) makes either a practice only over [`ON_DAYS`]
+//! days: an occasion of misuse under an old case is a day or a few of the window, not
+//! most of its days. Either way the
 //! [`Engine`](super::Engine) sets such lookups aside when the day ends, counted in the
 //! run's summary. It is a practice, not one occasion: a closed case typed for someone it
 //! does not list is always raised.
@@ -54,18 +54,16 @@ const BY_LOGINS: usize = 2;
 const ONE_IN: u32 = 2;
 
 /// ... or, where they are fewer than that (a records desk re-issuing a certified copy on
-/// one request in twelve), they come back day after day: on at least this many days...
-const ON_DAYS: usize = 3;
+/// one request in twelve), they come back day after day: on at least this many days,
+/// beyond the one to four days of any occasion of misuse the labelled worlds hold (and
+/// what a login alone needs for either rule: a one-person office, a clinic with one
+/// physician)...
+const ON_DAYS: usize = 5;
 
 /// ... and on at least one in this many of the days the unit worked under the purpose. A
 /// misuse under an old case is an occasion, on a day or two of the window; a desk's
 /// re-issues are part of most of its days.
 const ONE_DAY_IN: usize = 2;
-
-/// A unit where one login alone does such lookups (a one-person quality office, a clinic
-/// with one physician) shows a practice, not a habit, only when it has gone on for this
-/// many days: an occasion of misuse under an old case is a day or two.
-const ALONE_ON_DAYS: usize = 5;
 
 /// How much of a unit's work under a purpose is about people of closed cases.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -178,13 +176,7 @@ impl ClosedWork {
         }
         logins.sort_unstable();
         logins.dedup();
-        // One login alone (a one-person office) needs the practice over more days.
-        let days_needed = if logins.len() >= BY_LOGINS {
-            ON_DAYS
-        } else {
-            ALONE_ON_DAYS
-        };
-        let on_enough_days = closed_days >= days_needed;
+        let on_enough_days = closed_days >= ON_DAYS;
         if closed < AT_LEAST || logins.is_empty() {
             Routine::No
         } else if closed.saturating_mul(ONE_IN) >= lookups
@@ -290,9 +282,9 @@ mod tests {
         let routine = |unit: &str, d: u32| w.routine(unit, "RECORDS_REQUEST", day(d));
         assert_eq!(routine("RECORDS", 5), Routine::OwnCases);
         assert_eq!(
-            routine("RECORDS", 2),
+            routine("RECORDS", 4),
             Routine::No,
-            "two days are not yet steady"
+            "four days are not yet steady"
         );
         assert_eq!(routine("PATROL", 20), Routine::No, "3 days of 20");
     }
