@@ -272,54 +272,48 @@ pub fn render(
         );
     }
     let _ = writeln!(s, "  alerts     {}", stats.alerts);
-    if stats.name_alone_set_aside > 0 {
-        let _ = writeln!(
-            s,
-            "  set aside  {} name-only match(es) on exempt lookups by logins whose work there names strangers by name alone (a screening desk): namesakes, most likely; looking the same person up again that day raises them",
-            stats.name_alone_set_aside
-        );
-    }
-    if stats.off_hours_set_aside > 0 {
-        let _ = writeln!(
-            s,
-            "  set aside  {} off_hours finding(s) on days when a unit's shift changed or the agency's hours moved (three or more off their hours together)",
-            stats.off_hours_set_aside
-        );
-    }
-    if stats.off_hours_held_over > 0 {
-        let _ = writeln!(
-            s,
-            "  not off   {} lookup(s) at a user's unusual hours in a stretch of work (no break over an hour) that also held their usual hours: a shift held over or started early",
-            stats.off_hours_held_over
-        );
-    }
-    if stats.sweeps_narrowed > 0 {
-        let _ = writeln!(
-            s,
-            "  not swept {} surname search(es) followed within five minutes by the same login's lookup of one person of that surname (a given name with a date of birth, or an id): finding someone, not trawling",
-            stats.sweeps_narrowed
-        );
-    }
-    if stats.unit_incident_set_aside > 0 {
-        let _ = writeln!(
-            s,
-            "  set aside  {} burst, daily_count and distinct_subjects finding(s) of three or more members of one unit together (bursts within an hour of each other, counts on the same day): the unit's incident, such as a lockdown",
-            stats.unit_incident_set_aside
-        );
-    }
-    if stats.coverage_set_aside > 0 {
-        let _ = writeln!(
-            s,
-            "  set aside  {} not_assigned lookup(s) of people listed by the cases of a colleague of the user's unit on a day that colleague's logins show no work: the unit covering an absent colleague's caseload",
-            stats.coverage_set_aside
-        );
-    }
-    if stats.closed_case_set_aside > 0 {
-        let _ = writeln!(
-            s,
-            "  set aside  {} closed_case lookup(s) of people the closed case lists, under a purpose whose work in the user's unit is about closed cases (at least half of all its lookups under the purpose: a records unit answering requests; or steady, most days, on the unit's own closed cases: a desk re-issuing copies; by two or more logins, or by one over five days or more)",
-            stats.closed_case_set_aside
-        );
+    // What the run set aside as routine, or did not count as odd, each with its count.
+    let set_aside: [(u64, &str, &str); 7] = [
+        (
+            stats.name_alone_set_aside,
+            "set aside  ",
+            "name-only match(es) on exempt lookups by logins whose work there names strangers by name alone (a screening desk): namesakes, most likely; looking the same person up again that day raises them",
+        ),
+        (
+            stats.off_hours_set_aside,
+            "set aside  ",
+            "off_hours finding(s) on days when a unit's shift changed or the agency's hours moved (three or more off their hours together)",
+        ),
+        (
+            stats.off_hours_held_over,
+            "not off   ",
+            "lookup(s) at a user's unusual hours in a stretch of work (no break over an hour) that also held their usual hours: a shift held over or started early",
+        ),
+        (
+            stats.sweeps_narrowed,
+            "not swept ",
+            "surname search(es) followed within five minutes by the same login's lookup of one person of that surname (a given name with a date of birth, or an id): finding someone, not trawling",
+        ),
+        (
+            stats.unit_incident_set_aside,
+            "set aside  ",
+            "burst, daily_count and distinct_subjects finding(s) of three or more members of one unit together (bursts within an hour of each other, counts on the same day): the unit's incident, such as a lockdown",
+        ),
+        (
+            stats.coverage_set_aside,
+            "set aside  ",
+            "not_assigned lookup(s) of people listed by the cases of a colleague of the user's unit on a day that colleague's logins show no work: the unit covering an absent colleague's caseload",
+        ),
+        (
+            stats.closed_case_set_aside,
+            "set aside  ",
+            "closed_case lookup(s) of people the closed case lists, under a purpose whose work in the user's unit is about closed cases (at least half of all its lookups under the purpose: a records unit answering requests; or steady, most days, on the unit's own closed cases: a desk re-issuing copies; by two or more logins, or by one over five days or more)",
+        ),
+    ];
+    for (n, label, what) in set_aside {
+        if n > 0 {
+            let _ = writeln!(s, "  {label}{n} {what}");
+        }
     }
     if !stats.agency_days.is_empty() {
         const SHOWN: usize = 5;

@@ -177,7 +177,8 @@ impl ClosedWork {
         logins.sort_unstable();
         logins.dedup();
         let on_enough_days = closed_days >= ON_DAYS;
-        if closed < AT_LEAST || logins.is_empty() {
+        // Every closed lookup counted names its login: three of them name one at least.
+        if closed < AT_LEAST {
             Routine::No
         } else if closed.saturating_mul(ONE_IN) >= lookups
             && (logins.len() >= BY_LOGINS || on_enough_days)

@@ -475,6 +475,15 @@ pub struct Engine {
     last_event: Option<DateTime<Utc>>,
 }
 
+/// The error of a saved state part (a detector's, or one of the engine's counts) that
+/// does not read.
+fn restore_error(detector: &str, source: SavedStateError) -> RestoreError {
+    RestoreError {
+        detector: detector.to_string(),
+        source,
+    }
+}
+
 /// Why a saved state cannot be taken up.
 #[derive(Debug, thiserror::Error)]
 #[error("the saved state of detector {detector} cannot be restored")]
@@ -527,36 +536,10 @@ impl Engine {
     pub(crate) fn restore(&mut self, carry: &Carry) -> Result<(), RestoreError> {
         for d in self.detectors.iter_mut() {
             if let Some(v) = carry.detectors.get(d.name()) {
-                d.restore(v).map_err(|source| RestoreError {
-                    detector: d.name().to_string(),
-                    source,
-                })?;
+                d.restore(v).map_err(|e| restore_error(d.name(), e))?;
             }
         }
-        if let Some(v) = carry.detectors.get(routine::SAVED_AS) {
-            self.routines.restore(v).map_err(|source| RestoreError {
-                detector: routine::SAVED_AS.to_string(),
-                source,
-            })?;
-        }
-        // States saved before they were kept have none: counting starts afresh.
-        if let Some(v) = carry.detectors.get(closed_work::SAVED_AS) {
-            self.closed_work.restore(v).map_err(|source| RestoreError {
-                detector: closed_work::SAVED_AS.to_string(),
-                source,
-            })?;
-        }
-        // States saved before it was kept have none: the first day's look back to the
-        // evening before then sees no work.
-        if let Some(v) = carry.detectors.get(AT_WORK_SAVED_AS) {
-            self.at_work = serde_json::from_value(v.clone()).map_err(|source| RestoreError {
-                detector: AT_WORK_SAVED_AS.to_string(),
-                source: SavedStateError::Unreadable {
-                    key: AT_WORK_SAVED_AS,
-                    source,
-                },
-            })?;
-        }
+        self.restore_counts(carry)?;
         self.last_event = carry.last_event;
         Ok(())
     }
@@ -571,50 +554,54 @@ impl Engine {
         carry: &Carry,
         before: NaiveDate,
     ) -> Result<(), RestoreError> {
-        let failed = |detector: &str, source| RestoreError {
-            detector: detector.to_string(),
-            source,
-        };
         for d in self.detectors.iter_mut() {
             if let Some(v) = carry.detectors.get(d.name()) {
                 d.restore_learnt(v, before)
-                    .map_err(|e| failed(d.name(), e))?;
+                    .map_err(|e| restore_error(d.name(), e))?;
             }
         }
+        self.restore_counts(carry)?;
+        self.routines.forget_days_from(before);
+        self.closed_work.forget_days_from(before);
+        for slots in self.at_work.values_mut() {
+            // Slots are oldest first; a day audited again is counted again.
+            if slots[1].0 >= before {
+                slots[1] = slots[0];
+                slots[0] = (NaiveDate::MIN, 0);
+            }
+            if slots[1].0 >= before {
+                slots[1] = (NaiveDate::MIN, 0);
+            }
+        }
+        Ok(())
+    }
+
+    /// The engine's own counts saved beside the detectors' (the screening desks', the
+    /// units' closed-case work, hours at work), as [`Engine::state`] saved them.
+    fn restore_counts(&mut self, carry: &Carry) -> Result<(), RestoreError> {
         if let Some(v) = carry.detectors.get(routine::SAVED_AS) {
             self.routines
                 .restore(v)
-                .map_err(|e| failed(routine::SAVED_AS, e))?;
-            self.routines.forget_days_from(before);
+                .map_err(|e| restore_error(routine::SAVED_AS, e))?;
         }
+        // States saved before they were kept have none: counting starts afresh.
         if let Some(v) = carry.detectors.get(closed_work::SAVED_AS) {
             self.closed_work
                 .restore(v)
-                .map_err(|e| failed(closed_work::SAVED_AS, e))?;
-            self.closed_work.forget_days_from(before);
+                .map_err(|e| restore_error(closed_work::SAVED_AS, e))?;
         }
+        // States saved before it was kept have none: the first day's look back to the
+        // evening before then sees no work.
         if let Some(v) = carry.detectors.get(AT_WORK_SAVED_AS) {
-            let mut at_work: HashMap<String, [(NaiveDate, u32); 2]> =
-                serde_json::from_value(v.clone()).map_err(|source| {
-                    failed(
-                        AT_WORK_SAVED_AS,
-                        SavedStateError::Unreadable {
-                            key: AT_WORK_SAVED_AS,
-                            source,
-                        },
-                    )
-                })?;
-            for slots in at_work.values_mut() {
-                // Slots are oldest first; a day audited again is counted again.
-                if slots[1].0 >= before {
-                    slots[1] = slots[0];
-                    slots[0] = (NaiveDate::MIN, 0);
-                }
-                if slots[1].0 >= before {
-                    slots[1] = (NaiveDate::MIN, 0);
-                }
-            }
-            self.at_work = at_work;
+            self.at_work = serde_json::from_value(v.clone()).map_err(|source| {
+                restore_error(
+                    AT_WORK_SAVED_AS,
+                    SavedStateError::Unreadable {
+                        key: AT_WORK_SAVED_AS,
+                        source,
+                    },
+                )
+            })?;
         }
         Ok(())
     }

@@ -546,24 +546,7 @@ impl OddVolume {
         let unit = pools.unit_of.get(me.as_str());
         let in_unit =
             |member: &str| member != me && unit.is_some() && pools.unit_of.get(member) == unit;
-        let mut rows: Vec<f64> = Vec::new();
-        // Only member-days with a result reported say how large a result is: a unit whose
-        // queries carry no `result_count` has shown nothing to compare with.
-        for member in cx.history.users() {
-            if in_unit(member) {
-                rows.extend(
-                    cx.history
-                        .user_days(member, day)
-                        .filter(|(_, d)| d.max_rows > 0)
-                        .map(|(_, d)| d.max_rows as f64),
-                );
-            }
-        }
-        for (key, t) in &cx.tally.users {
-            if t.max_rows > 0 && in_unit(key) {
-                rows.push(t.max_rows as f64);
-            }
-        }
+        let rows = largest_results(cx, day, in_unit);
         // The largest ordinary result: a member-day that is itself a candidate (from
         // `export_min_rows`) does not vouch for another, or two officers exporting on one
         // day would each set the other's bar. Unless such days are routine for the unit (a
@@ -591,22 +574,9 @@ impl OddVolume {
             // load says nothing of a person's). A result many times the 99th percentile of
             // a member-day's largest is news wherever it comes from: a two-person records
             // desk's address extract of 37,000 rows on its second day.
-            let mut all: Vec<f64> = Vec::new();
-            for member in cx.history.users() {
-                if member != me && !cx.resolver.is_service_login(member) {
-                    all.extend(
-                        cx.history
-                            .user_days(member, day)
-                            .filter(|(_, d)| d.max_rows > 0)
-                            .map(|(_, d)| d.max_rows as f64),
-                    );
-                }
-            }
-            for (key, t) in &cx.tally.users {
-                if t.max_rows > 0 && key != &me && !cx.resolver.is_service_login(key) {
-                    all.push(t.max_rows as f64);
-                }
-            }
+            let all = largest_results(cx, day, |member| {
+                member != me && !cx.resolver.is_service_login(member)
+            });
             if all.len() >= AGENCY_MEMBER_DAYS {
                 let p99 = quantile(&all, 0.99);
                 // Ten times, and never under ten times the smallest result that is an
@@ -1886,6 +1856,30 @@ impl Detector for OddVolume {
         }
         Ok(())
     }
+}
+
+/// The largest result of each member-day of the logins `whose` keeps: their days in the
+/// history window ending `day`, and today's so far. Only member-days with a result reported
+/// say how large a result is: a unit whose queries carry no `result_count` has shown
+/// nothing to compare with.
+fn largest_results(cx: &DayContext<'_>, day: NaiveDate, whose: impl Fn(&str) -> bool) -> Vec<f64> {
+    let mut rows: Vec<f64> = Vec::new();
+    for member in cx.history.users() {
+        if whose(member) {
+            rows.extend(
+                cx.history
+                    .user_days(member, day)
+                    .filter(|(_, d)| d.max_rows > 0)
+                    .map(|(_, d)| d.max_rows as f64),
+            );
+        }
+    }
+    for (key, t) in &cx.tally.users {
+        if t.max_rows > 0 && whose(key) {
+            rows.push(t.max_rows as f64);
+        }
+    }
+    rows
 }
 
 #[cfg(test)]
