@@ -78,6 +78,10 @@ pub struct RunStats {
     /// unit works people of closed cases by trade under that purpose (a records unit's
     /// requests; `detect::closed_work`).
     pub closed_case_set_aside: u64,
+    /// `not_assigned` lookups of people the case lists, not raised because the login's work
+    /// under that purpose is other people's cases (a resident seeing an attending's
+    /// patients; `detect::others_cases`).
+    pub others_case_set_aside: u64,
     /// Days whose counts were judged at the agency's pace, with the day's effect (the
     /// median user's multiple of their usual day).
     pub agency_days: Vec<(NaiveDate, f64)>,
@@ -273,7 +277,7 @@ pub fn render(
     }
     let _ = writeln!(s, "  alerts     {}", stats.alerts);
     // What the run set aside as routine, or did not count as odd, each with its count.
-    let set_aside: [(u64, &str, &str); 7] = [
+    let set_aside: [(u64, &str, &str); 8] = [
         (
             stats.name_alone_set_aside,
             "set aside  ",
@@ -308,6 +312,11 @@ pub fn render(
             stats.closed_case_set_aside,
             "set aside  ",
             "closed_case lookup(s) of people the closed case lists, under a purpose whose work in the user's unit is about closed cases (at least half of all its lookups under the purpose: a records unit answering requests; or steady, most days, on the unit's own closed cases: a desk re-issuing copies; by two or more logins, or by one over five days or more)",
+        ),
+        (
+            stats.others_case_set_aside,
+            "set aside  ",
+            "not_assigned lookup(s) of people the case lists, by logins whose work under the purpose is other people's cases (a third of their lookups, on five days or more and on half the days they worked it: a resident seeing an attending's patients); never of the user, a colleague, an associate or a watch-listed person",
         ),
     ];
     for (n, label, what) in set_aside {

@@ -58,12 +58,12 @@ const ONE_IN: u32 = 2;
 /// beyond the one to four days of any occasion of misuse the labelled worlds hold (and
 /// what a login alone needs for either rule: a one-person office, a clinic with one
 /// physician)...
-const ON_DAYS: usize = 5;
+pub(super) const ON_DAYS: usize = 5;
 
 /// ... and on at least one in this many of the days the unit worked under the purpose. A
 /// misuse under an old case is an occasion, on a day or two of the window; a desk's
 /// re-issues are part of most of its days.
-const ONE_DAY_IN: usize = 2;
+pub(super) const ONE_DAY_IN: usize = 2;
 
 /// How much of a unit's work under a purpose is about people of closed cases.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -100,7 +100,7 @@ pub(crate) struct ClosedWork {
 
 /// A purpose as compared ([`code_key`]: `records request` is `RECORDS_REQUEST`), borrowed
 /// when already so, as purposes almost always are.
-fn purpose_key(s: &str) -> Cow<'_, str> {
+pub(super) fn purpose_key(s: &str) -> Cow<'_, str> {
     let b = s.as_bytes();
     let plain = b
         .iter()

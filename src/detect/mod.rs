@@ -21,6 +21,7 @@ pub mod coworker;
 pub mod fishing;
 pub mod no_case;
 pub mod odd_volume;
+mod others_cases;
 mod routine;
 pub mod self_query;
 pub mod shared_credential;
@@ -72,6 +73,11 @@ pub(crate) struct Finding {
     /// until the day ends, and not raised when the user's unit works people of closed cases
     /// by trade under the lookup's purpose ([`closed_work`], [`Engine::settle_closed_work`]).
     pub closed_case_of_the_person: bool,
+    /// A lookup under an existing case the user is not assigned to that lists the person,
+    /// who is none of the agency's own: held until the day ends, and not raised when the
+    /// login's work under the purpose is other people's cases ([`others_cases`],
+    /// [`Engine::settle_others_cases`]); otherwise judged for coverage, or raised.
+    pub others_case_of_the_person: bool,
 }
 
 /// What a day's judgement did that raised nothing but that the run's summary must say, so
@@ -434,6 +440,9 @@ struct OpenAlert {
     first: DateTime<Utc>,
     last: DateTime<Utc>,
     event_ids: Vec<String>,
+    /// When each of `event_ids` happened (an earlier event a finding also rests on: the
+    /// finding's `since`), so that alerts held apart merge with their events in time order.
+    times: Vec<DateTime<Utc>>,
     /// Findings merged in: more than the events when a finding rests on earlier events.
     findings: usize,
     severity: Severity,
@@ -462,6 +471,11 @@ pub struct Engine {
     /// user's unit and the purpose typed ([`Engine::settle_closed_work`]).
     closing: HashMap<GroupKey, Closing>,
     closed_work: closed_work::ClosedWork,
+    /// Lookups under other people's cases that list the person, held until the day ends
+    /// with the purpose typed and the logins of the case's holders in the user's unit
+    /// ([`Engine::settle_others_cases`]).
+    borrowing: HashMap<GroupKey, Borrowing>,
+    others_cases: others_cases::OthersCases,
     /// The hours (UTC) each login ([`crate::refs::login_key`] form) was at work, on the
     /// last two days it was: whether a case's holder was away when the unit covered it.
     at_work: HashMap<String, [(NaiveDate, u32); 2]>,
@@ -510,6 +524,7 @@ impl Engine {
         let detectors = build_detectors(&resolver, &config);
         let routines = routine::Routines::new(config.baseline.history_days);
         let closed_work = closed_work::ClosedWork::new(config.baseline.history_days);
+        let others_cases = others_cases::OthersCases::new(config.baseline.history_days);
         Self {
             resolver,
             config,
@@ -519,6 +534,8 @@ impl Engine {
             covering: HashMap::new(),
             closing: HashMap::new(),
             closed_work,
+            borrowing: HashMap::new(),
+            others_cases,
             at_work: HashMap::new(),
             routines,
             day: None,
@@ -563,6 +580,7 @@ impl Engine {
         self.restore_counts(carry)?;
         self.routines.forget_days_from(before);
         self.closed_work.forget_days_from(before);
+        self.others_cases.forget_days_from(before);
         for slots in self.at_work.values_mut() {
             // Slots are oldest first; a day audited again is counted again.
             if slots[1].0 >= before {
@@ -589,6 +607,11 @@ impl Engine {
             self.closed_work
                 .restore(v)
                 .map_err(|e| restore_error(closed_work::SAVED_AS, e))?;
+        }
+        if let Some(v) = carry.detectors.get(others_cases::SAVED_AS) {
+            self.others_cases
+                .restore(v)
+                .map_err(|e| restore_error(others_cases::SAVED_AS, e))?;
         }
         // States saved before it was kept have none: the first day's look back to the
         // evening before then sees no work.
@@ -621,6 +644,9 @@ impl Engine {
         }
         if let Ok(v) = self.closed_work.save() {
             detectors.insert(closed_work::SAVED_AS.to_string(), v);
+        }
+        if let Ok(v) = self.others_cases.save() {
+            detectors.insert(others_cases::SAVED_AS.to_string(), v);
         }
         // When each login last worked, for the coverage rule's look back over midnight.
         let at_work: std::collections::BTreeMap<&String, &[(NaiveDate, u32); 2]> =
@@ -683,6 +709,8 @@ impl Engine {
         self.routines.observe(ev, r);
         let closed_of_the_person = self.resolver.closed_case_lists(r);
         self.closed_work.observe(ev, r, closed_of_the_person);
+        let others_of_the_person = self.resolver.not_assigned_lists(r);
+        self.others_cases.observe(ev, r, others_of_the_person);
         self.record_at_work(ev);
         if let Some(a) = &act {
             if self.tally.day.is_none_or(|d| d == day) {
@@ -728,20 +756,29 @@ impl Engine {
                     }
                     continue;
                 }
-                if !f.covered_if_absent.is_empty() {
-                    // Someone else's case of the unit: whether its holders are away today
-                    // is known when the day ends.
-                    let logins = std::mem::take(&mut f.covered_if_absent);
-                    match self.covering.get_mut(&key) {
-                        Some((a, held)) => {
-                            a.add_held(ev, f.severity);
-                            held.extend(logins);
-                            held.sort_unstable();
-                            held.dedup();
-                        }
+                if f.others_case_of_the_person || !f.covered_if_absent.is_empty() {
+                    // Someone else's case that lists the person: whether the login works
+                    // other people's cases by trade under this purpose, and whether the
+                    // case's holders in the unit are away today, are known when the day
+                    // ends.
+                    let b = self.borrowing.entry(key).or_insert_with(|| Borrowing {
+                        purpose: ev.purpose.clone().unwrap_or_default(),
+                        holders: Vec::new(),
+                        strangers: None,
+                        own: None,
+                    });
+                    b.holders.append(&mut f.covered_if_absent);
+                    b.holders.sort_unstable();
+                    b.holders.dedup();
+                    let part = if f.others_case_of_the_person {
+                        &mut b.strangers
+                    } else {
+                        &mut b.own
+                    };
+                    match part {
+                        Some(a) => a.add_held(ev, f.severity),
                         None => {
-                            let a = open_alert(f, ev, r.personnel.map(|p| &p.employee_id));
-                            self.covering.insert(key, (a, logins));
+                            *part = Some(open_alert(f, ev, r.personnel.map(|p| &p.employee_id)));
                         }
                     }
                     continue;
@@ -764,12 +801,15 @@ impl Engine {
                     Some(a) => {
                         a.last = a.last.max(ev.ts);
                         a.first = a.first.min(f.since.map_or(ev.ts, |t| t.min(ev.ts)));
+                        let since = f.since.unwrap_or(ev.ts);
                         for id in f.also {
                             if !a.event_ids.contains(&id) {
                                 a.event_ids.push(id);
+                                a.times.push(since);
                             }
                         }
                         a.event_ids.push(ev.id.clone());
+                        a.times.push(ev.ts);
                         a.findings += 1;
                         a.severity = a.severity.max(f.severity);
                         a.strength = a.strength.max(f.strength);
@@ -858,6 +898,7 @@ impl Engine {
         self.stats.name_alone_set_aside += self.held.len() as u64;
         self.held.clear();
         self.settle_closed_work();
+        self.settle_others_cases();
         self.settle_coverage();
         let min_score = self.config.alerts.min_score;
         closed.extend(self.open.drain().map(|(k, a)| finish_alert(k, a)));
@@ -969,6 +1010,46 @@ impl Engine {
         }
     }
 
+    /// Judges the day's held lookups under other people's cases that list the person: not
+    /// raised (counted) when the login's work under the lookup's purpose is other people's
+    /// cases, over the window ending today ([`others_cases`]); otherwise judged for the
+    /// unit's coverage of an absent colleague when a colleague of the unit holds the case
+    /// ([`Engine::settle_coverage`]), or raised.
+    fn settle_others_cases(&mut self) {
+        for (key, b) in std::mem::take(&mut self.borrowing) {
+            let routine = b.strangers.as_ref().is_some_and(|a| {
+                self.others_cases
+                    .routine(&key.user, &b.purpose, a.first.date_naive())
+            });
+            let held = match (b.strangers, b.own) {
+                (Some(strangers), own) if routine => {
+                    self.stats.others_case_set_aside += strangers.findings as u64;
+                    own
+                }
+                // One alert, whose reason is its first lookup's.
+                (Some(mut a), Some(b)) => {
+                    if b.first < a.first {
+                        let mut b = b;
+                        b.merge(a);
+                        Some(b)
+                    } else {
+                        a.merge(b);
+                        Some(a)
+                    }
+                }
+                (a, b) => a.or(b),
+            };
+            let Some(held) = held else {
+                continue;
+            };
+            if b.holders.is_empty() {
+                raise_held(&mut self.open, key, held);
+            } else {
+                self.covering.insert(key, (held, b.holders));
+            }
+        }
+    }
+
     /// Whether `login` did any work from `since` to the end of the day in progress, by hour.
     fn worked_since(&self, login: &str, since: DateTime<Utc>) -> bool {
         let (from_day, from_hour) = (since.date_naive(), since.hour());
@@ -991,17 +1072,26 @@ struct Closing {
     of_unit: bool,
 }
 
+/// A day's lookups under one case of another's that lists the person, held until the day
+/// ends ([`Engine::settle_others_cases`]).
+struct Borrowing {
+    /// The purpose typed: for what the login's work is judged.
+    purpose: String,
+    /// The logins of the case's holders in the user's unit ([`Finding::covered_if_absent`]).
+    holders: Vec<String>,
+    /// Lookups of people who are none of the agency's own: the login's routine work, if its
+    /// work is other people's cases ([`Finding::others_case_of_the_person`]).
+    strangers: Option<OpenAlert>,
+    /// Lookups of the user, a colleague, an associate or a watch-listed person: never
+    /// routine work, judged for the unit's coverage only.
+    own: Option<OpenAlert>,
+}
+
 /// Raises an alert held until the day's end: merged into the day's open alert of the same
 /// key (another lookup of the day under the same case, raised at once), if any.
 fn raise_held(open: &mut HashMap<GroupKey, OpenAlert>, key: GroupKey, a: OpenAlert) {
     match open.get_mut(&key) {
-        Some(o) => {
-            o.first = o.first.min(a.first);
-            o.last = o.last.max(a.last);
-            o.event_ids.extend(a.event_ids);
-            o.findings += a.findings;
-            o.severity = o.severity.max(a.severity);
-        }
+        Some(o) => o.merge(a),
         None => {
             open.insert(key, a);
         }
@@ -1009,11 +1099,44 @@ fn raise_held(open: &mut HashMap<GroupKey, OpenAlert>, key: GroupKey, a: OpenAle
 }
 
 impl OpenAlert {
+    /// Takes in another alert of the same key, held apart: its events join in time order
+    /// (this alert's first on the same second), and the reason stays this alert's.
+    fn merge(&mut self, a: OpenAlert) {
+        let mut ids = Vec::with_capacity(self.event_ids.len() + a.event_ids.len());
+        let mut times = Vec::with_capacity(ids.capacity());
+        let mut left = self
+            .event_ids
+            .drain(..)
+            .zip(self.times.drain(..))
+            .peekable();
+        let mut right = a.event_ids.into_iter().zip(a.times).peekable();
+        loop {
+            let next = match (left.peek(), right.peek()) {
+                (Some((_, l)), Some((_, r))) if r < l => right.next(),
+                (Some(_), _) => left.next(),
+                (None, _) => right.next(),
+            };
+            let Some((id, t)) = next else {
+                break;
+            };
+            ids.push(id);
+            times.push(t);
+        }
+        drop(left);
+        self.event_ids = ids;
+        self.times = times;
+        self.first = self.first.min(a.first);
+        self.last = self.last.max(a.last);
+        self.findings += a.findings;
+        self.severity = self.severity.max(a.severity);
+    }
+
     /// One more lookup of an alert held until the day ends (a case's coverage, a unit's
     /// closed cases): its event, and the worst severity so far.
     fn add_held(&mut self, ev: &Event, severity: Severity) {
         self.last = self.last.max(ev.ts);
         self.event_ids.push(ev.id.clone());
+        self.times.push(ev.ts);
         self.findings += 1;
         self.severity = self.severity.max(severity);
     }
@@ -1025,6 +1148,12 @@ fn open_alert(f: Finding, ev: &Event, employee_id: Option<&String>) -> OpenAlert
         employee_id: employee_id.cloned(),
         first: f.since.map_or(ev.ts, |t| t.min(ev.ts)),
         last: ev.ts,
+        times: f
+            .also
+            .iter()
+            .map(|_| f.since.unwrap_or(ev.ts))
+            .chain([ev.ts])
+            .collect(),
         event_ids: f.also.into_iter().chain([ev.id.clone()]).collect(),
         findings: 1,
         severity: f.severity,
@@ -1197,6 +1326,7 @@ fn identity_finding(
         since: None,
         covered_if_absent: Vec::new(),
         closed_case_of_the_person: false,
+        others_case_of_the_person: false,
         name_alone_exempt: among_many
             && m.kind == crate::identity::index::MatchKind::NameOnly
             && matches!(r.case, crate::identity::CaseStatus::Exempt { .. }),
@@ -1249,6 +1379,42 @@ pub(crate) fn strongest<'m>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn held(ids: &[(&str, u32)], reason: &str) -> OpenAlert {
+        let at = |m: u32| {
+            DateTime::parse_from_rfc3339(&format!("2025-03-03T10:{m:02}:00Z"))
+                .expect("a time")
+                .with_timezone(&Utc)
+        };
+        OpenAlert {
+            employee_id: None,
+            first: at(ids[0].1),
+            last: at(ids[ids.len() - 1].1),
+            event_ids: ids.iter().map(|(id, _)| id.to_string()).collect(),
+            times: ids.iter().map(|&(_, m)| at(m)).collect(),
+            findings: ids.len(),
+            severity: Severity::Medium,
+            strength: 1.0,
+            reason: reason.to_string(),
+            evidence: Value::Null,
+            dirty: true,
+        }
+    }
+
+    #[test]
+    fn alerts_held_apart_merge_with_their_events_in_time_order() {
+        let mut raised = held(&[("a", 0), ("c", 2), ("e", 4)], "first raised");
+        raised.merge(held(&[("b", 1), ("d", 2), ("f", 5)], "held"));
+        assert_eq!(raised.event_ids, ["a", "b", "c", "d", "e", "f"]);
+        assert_eq!(raised.findings, 6);
+        assert_eq!(raised.reason, "first raised");
+        assert_eq!(raised.last, held(&[("f", 5)], "").last);
+        // An alert held from earlier in the day takes in a later one.
+        let mut early = held(&[("a", 0)], "early");
+        early.merge(held(&[("b", 9)], "late"));
+        assert_eq!(early.event_ids, ["a", "b"]);
+        assert_eq!(early.first, held(&[("a", 0)], "").first);
+    }
 
     #[test]
     fn a_saved_state_names_the_key_that_is_missing_or_does_not_read() {

@@ -108,6 +108,7 @@ fn fact(
         name_alone_exempt: false,
         covered_if_absent: Vec::new(),
         closed_case_of_the_person: false,
+        others_case_of_the_person: false,
     }
 }
 

@@ -166,6 +166,15 @@ pub struct Resolved<'r> {
     pub case: CaseStatus,
 }
 
+impl Resolved<'_> {
+    /// Whether the person looked up is one of the agency's own, however weakly matched: the
+    /// user, a colleague, an associate of the user or a watch-listed person. Such a lookup is
+    /// never anyone's routine work under other people's cases.
+    pub(crate) fn names_the_agencys_own(&self) -> bool {
+        !self.employees.is_empty() || !self.associations.is_empty() || !self.watchlist.is_empty()
+    }
+}
+
 /// What exempts a lookup from needing a case: the setting (`purpose`, `system`, `action`)
 /// and the value the event gave.
 struct Exemption<'a> {
@@ -1038,6 +1047,16 @@ impl Resolver {
     /// employer's to a records unit), as against a closed case typed for someone else.
     pub(crate) fn closed_case_lists(&self, r: &Resolved<'_>) -> bool {
         let CaseStatus::ClosedCase { case_id } = &r.case else {
+            return false;
+        };
+        self.lists(case_id, r)
+    }
+
+    /// For a lookup under an existing case the user is not assigned to: whether that case
+    /// lists the person looked up (someone else's case worked, as a resident works an
+    /// attending's patients), as against a case borrowed for someone it does not list.
+    pub(crate) fn not_assigned_lists(&self, r: &Resolved<'_>) -> bool {
+        let CaseStatus::NotAssigned { case_id } = &r.case else {
             return false;
         };
         self.lists(case_id, r)

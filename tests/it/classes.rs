@@ -2730,6 +2730,43 @@ fn results_on_a_lone_physicians_closed_visits() {
     );
 }
 
+/// A resident (res1) sees the patient an attending (att1) admits each day, for seven days:
+/// the assignment table never names residents, so every one of their lookups is under a case
+/// they are not assigned to. Four days are no practice yet (a borrowed case can go on as
+/// long) and are raised; from the fifth, with all their work on five of five days under
+/// other people's cases, the lookups are their role's routine and set aside (counted). On
+/// the sixth day the resident opens the chart of an ICU nurse admitted under the attending
+/// (r-nur1): a colleague is never routine work, raised as `not_assigned` and
+/// `other_unit`. A physician (doc2) with three patients of his own a day opens one of the
+/// attending's on the sixth (x-doc2): a borrowed case, raised. Audited night by night, the
+/// same.
+#[test]
+fn residents_on_an_attendings_patients() {
+    let world = "classes/residents_on_an_attendings_patients";
+    let alerts = audit_fixture(world, None);
+    let mut keys = alert_keys(&alerts);
+    keys.sort();
+    let mut expected = vec![
+        key("no_case", "not_assigned", "res1", &["r1"]),
+        key("no_case", "not_assigned", "res1", &["r2"]),
+        key("no_case", "not_assigned", "res1", &["r3"]),
+        key("no_case", "not_assigned", "res1", &["r4"]),
+        key("no_case", "not_assigned", "res1", &["r-nur1"]),
+        key("coworker_lookup", "other_unit", "res1", &["r-nur1"]),
+        key("no_case", "not_assigned", "doc2", &["x-doc2"]),
+    ];
+    expected.sort();
+    assert_eq!(keys, expected, "{alerts:#?}");
+    let (_, summary) = audit_with_summary(world, None);
+    assert!(
+        summary.contains("set aside  3 not_assigned lookup(s) of people the case lists"),
+        "{summary}"
+    );
+    let mut by_night = alert_keys(&audit_night_by_night(world, None));
+    by_night.sort();
+    assert_eq!(by_night, keys);
+}
+
 /// Three officers of one housing unit work 14:00–22:00 UTC for four days. On the fifth, co1
 /// is held over for a double and works on without a break to 06:00; co3 is called in at
 /// 08:00 and works on through the shift: their hours outside the usual ones are one stretch
