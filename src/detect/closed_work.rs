@@ -32,7 +32,8 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::{ByPair, SavedStateError};
+use super::window::PairDays;
+use super::SavedStateError;
 use crate::event::Event;
 use crate::identity::{code_key, Resolved};
 use crate::refs::login_key_of;
@@ -87,15 +88,11 @@ struct Count {
     logins: Vec<String>,
 }
 
-/// The days of one unit's work under one purpose, oldest first.
-type Days = Vec<(NaiveDate, Count)>;
-
 /// Per unit (as personnel writes it: the unit is never typed) and purpose ([`purpose_key`]),
 /// the days of the window.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct ClosedWork {
-    days: u32,
-    by: ByPair<Days>,
+    days: PairDays<Count>,
 }
 
 /// A purpose as compared ([`code_key`]: `records request` is `RECORDS_REQUEST`), borrowed
@@ -119,8 +116,7 @@ impl ClosedWork {
     /// Counts over the last `history_days` days (`baseline.history_days`).
     pub(crate) fn new(history_days: u32) -> Self {
         ClosedWork {
-            days: history_days.max(1),
-            by: ByPair::default(),
+            days: PairDays::new(history_days),
         }
     }
 
@@ -136,10 +132,7 @@ impl ClosedWork {
         }
         let purpose = purpose_key(ev.purpose.as_deref().unwrap_or(""));
         let day = ev.ts.date_naive();
-        let Some(days) = super::pair_mut(&mut self.by, unit, &purpose) else {
-            return;
-        };
-        let Some(count) = super::count_of_day(days, day, self.days) else {
+        let Some(count) = self.days.day_mut(unit, &purpose, day) else {
             return;
         };
         count.lookups += 1;
@@ -155,19 +148,12 @@ impl ClosedWork {
     /// Whether the unit's work under the purpose is about people of closed cases, over the
     /// window ending with `day`.
     pub(crate) fn routine(&self, unit: &str, purpose: &str, day: NaiveDate) -> Routine {
-        let Some(days) = self
-            .by
-            .get(unit)
-            .and_then(|p| p.get(purpose_key(purpose).as_ref()))
-        else {
-            return Routine::No;
-        };
         let mut logins: Vec<&str> = Vec::new();
         let (mut lookups, mut closed) = (0u32, 0u32);
         // Days with any lookup under the purpose (a day is kept only once it has one), and
         // days with one of a closed case's people.
         let (mut worked, mut closed_days) = (0usize, 0usize);
-        for c in super::counts_within(days, day, self.days) {
+        for c in self.days.within(unit, &purpose_key(purpose), day) {
             lookups = lookups.saturating_add(c.lookups);
             closed = closed.saturating_add(c.closed);
             logins.extend(c.logins.iter().map(String::as_str));
@@ -194,18 +180,17 @@ impl ClosedWork {
     /// The counts, to save with the engine's state: `[["UNIT\u{1f}PURPOSE", [[day,
     /// {lookups, closed, logins}], ...]], ...]`, sorted.
     pub(crate) fn save(&self) -> Result<Value, SavedStateError> {
-        super::save_pairs(&self.by)
+        self.days.save()
     }
 
     /// Takes back what [`ClosedWork::save`] returned.
     pub(crate) fn restore(&mut self, saved: &Value) -> Result<(), SavedStateError> {
-        self.by = super::restore_pairs(saved, SAVED_AS)?;
-        Ok(())
+        self.days.restore(saved, SAVED_AS)
     }
 
     /// Forgets the counts of `day` and later (a night audited again counts them afresh).
     pub(crate) fn forget_days_from(&mut self, day: NaiveDate) {
-        super::forget_days_from(&mut self.by, day);
+        self.days.forget_days_from(day);
     }
 }
 
@@ -218,19 +203,13 @@ mod tests {
     }
 
     fn count(w: &mut ClosedWork, unit: &str, d: u32, lookups: u32, closed: u32, logins: &[&str]) {
-        let days =
-            w.by.entry(unit.to_string())
-                .or_default()
-                .entry("RECORDS_REQUEST".to_string())
-                .or_default();
-        days.push((
-            day(d),
-            Count {
+        if let Some(c) = w.days.day_mut(unit, "RECORDS_REQUEST", day(d)) {
+            *c = Count {
                 lookups,
                 closed,
                 logins: logins.iter().map(|l| l.to_string()).collect(),
-            },
-        ));
+            };
+        }
     }
 
     #[test]

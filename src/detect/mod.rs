@@ -27,11 +27,10 @@ pub mod self_query;
 pub mod shared_credential;
 pub mod subject_surge;
 pub mod watchlist;
+mod window;
 
 use std::collections::HashMap;
 use std::sync::Arc;
-
-use rustc_hash::FxHashMap;
 
 use chrono::{DateTime, NaiveDate, Timelike, Utc};
 use serde_json::{json, Value};
@@ -209,95 +208,6 @@ fn saved_value<T: serde::de::DeserializeOwned>(
     key: &'static str,
 ) -> Result<T, SavedStateError> {
     T::deserialize(v).map_err(|source| SavedStateError::Unreadable { key, source })
-}
-
-/// Counts kept per login or unit, then per purpose ([`routine`], [`closed_work`]): two
-/// levels, so that counting an event looks both up with borrowed keys and allocates nothing
-/// once the pair has been seen.
-pub(crate) type ByPair<T> = FxHashMap<String, FxHashMap<String, T>>;
-
-/// How a pair is saved: one string, the two joined by the unit separator.
-const PAIR_SEPARATOR: char = '\u{1f}';
-
-/// The entry of a pair, made (default) the first time the pair is seen.
-fn pair_mut<'m, T: Default>(by: &'m mut ByPair<T>, first: &str, second: &str) -> Option<&'m mut T> {
-    if !by.contains_key(first) {
-        by.insert(first.to_string(), FxHashMap::default());
-    }
-    let inner = by.get_mut(first)?;
-    if !inner.contains_key(second) {
-        inner.insert(second.to_string(), T::default());
-    }
-    inner.get_mut(second)
-}
-
-/// Forgets the days from `day` on of every pair's window of days (kept oldest first).
-fn forget_days_from<C>(by: &mut ByPair<Vec<(NaiveDate, C)>>, day: NaiveDate) {
-    for inner in by.values_mut() {
-        for days in inner.values_mut() {
-            days.retain(|(d, _)| *d < day);
-        }
-    }
-}
-
-/// The count of `day` in a window of days kept oldest first, made (default) when the day is
-/// new, when the window moves on and days older than `window_days` are forgotten.
-fn count_of_day<C: Default>(
-    days: &mut Vec<(NaiveDate, C)>,
-    day: NaiveDate,
-    window_days: u32,
-) -> Option<&mut C> {
-    if days.last().is_none_or(|(d, _)| *d != day) {
-        let oldest = day - chrono::Duration::days(i64::from(window_days) - 1);
-        days.retain(|(d, _)| *d >= oldest);
-        days.push((day, C::default()));
-    }
-    days.last_mut().map(|(_, c)| c)
-}
-
-/// The counts of a window of days that fall within the `window_days` ending with `day`.
-fn counts_within<C>(
-    days: &[(NaiveDate, C)],
-    day: NaiveDate,
-    window_days: u32,
-) -> impl Iterator<Item = &C> {
-    let oldest = day - chrono::Duration::days(i64::from(window_days) - 1);
-    days.iter()
-        .filter(move |(d, _)| *d >= oldest && *d <= day)
-        .map(|(_, c)| c)
-}
-
-/// The pairs to save with the engine's state: `[["first\u{1f}second", value], ...]`, sorted,
-/// so that a state file is the same for the same history.
-fn save_pairs<T: serde::Serialize>(by: &ByPair<T>) -> Result<Value, SavedStateError> {
-    let mut rows: Vec<(String, &T)> = by
-        .iter()
-        .flat_map(|(first, inner)| {
-            inner
-                .iter()
-                .map(move |(second, v)| (format!("{first}{PAIR_SEPARATOR}{second}"), v))
-        })
-        .collect();
-    rows.sort_by(|a, b| a.0.cmp(&b.0));
-    serde_json::to_value(rows).map_err(SavedStateError::Unwritable)
-}
-
-/// Takes back what [`save_pairs`] returned, saved under `key`.
-fn restore_pairs<T: serde::de::DeserializeOwned>(
-    saved: &Value,
-    key: &'static str,
-) -> Result<ByPair<T>, SavedStateError> {
-    let rows: Vec<(String, T)> = saved_value(saved, key)?;
-    let mut by = ByPair::default();
-    for (pair, v) in rows {
-        let (first, second) = pair
-            .split_once(PAIR_SEPARATOR)
-            .unwrap_or((pair.as_str(), ""));
-        by.entry(first.to_string())
-            .or_default()
-            .insert(second.to_string(), v);
-    }
-    Ok(by)
 }
 
 /// The documentation block every detector carries, in the same outline.

@@ -28,7 +28,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::closed_work::{purpose_key, ONE_DAY_IN, ON_DAYS};
-use super::{ByPair, SavedStateError};
+use super::window::PairDays;
+use super::SavedStateError;
 use crate::event::Event;
 use crate::identity::Resolved;
 use crate::refs::login_key_of;
@@ -51,22 +52,17 @@ struct Count {
     others: u32,
 }
 
-/// The days of one login's work under one purpose, oldest first.
-type Days = Vec<(NaiveDate, Count)>;
-
 /// Per login ([`login_key_of`] form) and purpose ([`purpose_key`]), the days of the window.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct OthersCases {
-    days: u32,
-    by: ByPair<Days>,
+    days: PairDays<Count>,
 }
 
 impl OthersCases {
     /// Counts over the last `history_days` days (`baseline.history_days`).
     pub(crate) fn new(history_days: u32) -> Self {
         OthersCases {
-            days: history_days.max(1),
-            by: ByPair::default(),
+            days: PairDays::new(history_days),
         }
     }
 
@@ -79,10 +75,7 @@ impl OthersCases {
         }
         let login = login_key_of(&ev.user);
         let purpose = purpose_key(ev.purpose.as_deref().unwrap_or(""));
-        let Some(days) = super::pair_mut(&mut self.by, &login, &purpose) else {
-            return;
-        };
-        let Some(count) = super::count_of_day(days, ev.ts.date_naive(), self.days) else {
+        let Some(count) = self.days.day_mut(&login, &purpose, ev.ts.date_naive()) else {
             return;
         };
         count.lookups += 1;
@@ -92,18 +85,14 @@ impl OthersCases {
     /// Whether the login's work under the purpose is under other people's cases, over the
     /// window ending with `day`.
     pub(crate) fn routine(&self, login: &str, purpose: &str, day: NaiveDate) -> bool {
-        let Some(days) = self
-            .by
-            .get(login_key_of(login).as_ref())
-            .and_then(|p| p.get(purpose_key(purpose).as_ref()))
-        else {
-            return false;
-        };
         let (mut lookups, mut others) = (0u32, 0u32);
         // Days with any lookup under the purpose (a day is kept only once it has one), and
         // days with one under another's case.
         let (mut worked, mut others_days) = (0usize, 0usize);
-        for c in super::counts_within(days, day, self.days) {
+        for c in self
+            .days
+            .within(login_key_of(login).as_ref(), &purpose_key(purpose), day)
+        {
             lookups = lookups.saturating_add(c.lookups);
             others = others.saturating_add(c.others);
             worked += 1;
@@ -117,18 +106,17 @@ impl OthersCases {
     /// The counts, to save with the engine's state: `[["LOGIN\u{1f}PURPOSE", [[day,
     /// {lookups, others}], ...]], ...]`, sorted.
     pub(crate) fn save(&self) -> Result<Value, SavedStateError> {
-        super::save_pairs(&self.by)
+        self.days.save()
     }
 
     /// Takes back what [`OthersCases::save`] returned.
     pub(crate) fn restore(&mut self, saved: &Value) -> Result<(), SavedStateError> {
-        self.by = super::restore_pairs(saved, SAVED_AS)?;
-        Ok(())
+        self.days.restore(saved, SAVED_AS)
     }
 
     /// Forgets the counts of `day` and later (a night audited again counts them afresh).
     pub(crate) fn forget_days_from(&mut self, day: NaiveDate) {
-        super::forget_days_from(&mut self.by, day);
+        self.days.forget_days_from(day);
     }
 }
 
@@ -141,12 +129,9 @@ mod tests {
     }
 
     fn count(w: &mut OthersCases, login: &str, d: u32, lookups: u32, others: u32) {
-        let days =
-            w.by.entry(login.to_string())
-                .or_default()
-                .entry("TREATMENT".to_string())
-                .or_default();
-        days.push((day(d), Count { lookups, others }));
+        if let Some(c) = w.days.day_mut(login, "TREATMENT", day(d)) {
+            *c = Count { lookups, others };
+        }
     }
 
     #[test]

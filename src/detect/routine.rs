@@ -28,7 +28,8 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::{ByPair, SavedStateError};
+use super::window::PairDays;
+use super::SavedStateError;
 use crate::event::Event;
 use crate::identity::{Query, Resolved};
 use crate::refs::login_key_of;
@@ -52,15 +53,11 @@ struct Count {
     strangers: u32,
 }
 
-/// The days of one routine's window, oldest first.
-type Days = Vec<(NaiveDate, Count)>;
-
 /// Per login (`login_key`) and purpose (upper case; empty when none was typed), the days of
 /// the window.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Routines {
-    days: u32,
-    by: ByPair<Days>,
+    days: PairDays<Count>,
 }
 
 /// A purpose as compared: trimmed and upper-cased, borrowed when already so.
@@ -88,8 +85,7 @@ impl Routines {
     /// Counts over the last `history_days` days (`baseline.history_days`).
     pub(crate) fn new(history_days: u32) -> Self {
         Routines {
-            days: history_days.max(1),
-            by: ByPair::default(),
+            days: PairDays::new(history_days),
         }
     }
 
@@ -100,17 +96,11 @@ impl Routines {
         }
         // Case subjects may share the name: they are the public too, and a desk's names
         // meet them by chance as often as they meet a colleague's.
-        let stranger = name_alone(&r.query)
-            && r.employees.is_empty()
-            && r.associations.is_empty()
-            && r.watchlist.is_empty();
+        let stranger = name_alone(&r.query) && !r.names_the_agencys_own();
         let day = ev.ts.date_naive();
         let user = login_key_of(&ev.user);
         let purpose = purpose_key(ev.purpose.as_deref());
-        let Some(days) = super::pair_mut(&mut self.by, &user, &purpose) else {
-            return;
-        };
-        let Some(count) = super::count_of_day(days, day, self.days) else {
+        let Some(count) = self.days.day_mut(&user, &purpose, day) else {
             return;
         };
         count.lookups += 1;
@@ -124,14 +114,9 @@ impl Routines {
     }
 
     fn holds(&self, user: &str, purpose: Option<&str>, day: NaiveDate) -> bool {
-        let Some(days) = self
-            .by
-            .get(login_key_of(user).as_ref())
-            .and_then(|p| p.get(purpose_key(purpose).as_ref()))
-        else {
-            return false;
-        };
-        let (lookups, strangers) = super::counts_within(days, day, self.days)
+        let (lookups, strangers) = self
+            .days
+            .within(login_key_of(user).as_ref(), &purpose_key(purpose), day)
             .fold((0u32, 0u32), |(l, s), c| {
                 (l.saturating_add(c.lookups), s.saturating_add(c.strangers))
             });
@@ -141,18 +126,17 @@ impl Routines {
     /// The counts, to save with the engine's state: `[["login\u{1f}PURPOSE", [[day,
     /// {lookups, strangers}], ...]], ...]`, sorted.
     pub(crate) fn save(&self) -> Result<Value, SavedStateError> {
-        super::save_pairs(&self.by)
+        self.days.save()
     }
 
     /// Takes back what [`Routines::save`] returned.
     pub(crate) fn restore(&mut self, saved: &Value) -> Result<(), SavedStateError> {
-        self.by = super::restore_pairs(saved, SAVED_AS)?;
-        Ok(())
+        self.days.restore(saved, SAVED_AS)
     }
 
     /// Forgets the counts of `day` and later (a night audited again counts them afresh).
     pub(crate) fn forget_days_from(&mut self, day: NaiveDate) {
-        super::forget_days_from(&mut self.by, day);
+        self.days.forget_days_from(day);
     }
 }
 
@@ -165,12 +149,9 @@ mod tests {
     }
 
     fn count(r: &mut Routines, user: &str, d: u32, lookups: u32, strangers: u32) {
-        let days =
-            r.by.entry(user.to_string())
-                .or_default()
-                .entry("SCREENING".to_string())
-                .or_default();
-        days.push((day(d), Count { lookups, strangers }));
+        if let Some(c) = r.days.day_mut(user, "SCREENING", day(d)) {
+            *c = Count { lookups, strangers };
+        }
     }
 
     fn holds(r: &Routines, user: &str, d: u32) -> bool {

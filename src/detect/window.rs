@@ -1,0 +1,177 @@
+//! Counts of each day over a moving window of days, kept per pair: a login or a unit, then
+//! the purpose it typed. The engine's practices ([`super::routine`], [`super::closed_work`],
+//! [`super::others_cases`]) each count one kind of day this way and judge it over the
+//! window; this module only keeps the days, saves and restores them, and must not judge.
+//!
+//! Two levels of maps, so that counting an event looks both keys up borrowed and allocates
+//! nothing once the pair has been seen; each pair's days are kept oldest first, and a day
+//! older than the window is forgotten when a new day is counted.
+
+use chrono::NaiveDate;
+use rustc_hash::FxHashMap;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::Value;
+
+use super::{saved_value, SavedStateError};
+
+/// How a pair is saved: one string, the two joined by the unit separator.
+const PAIR_SEPARATOR: char = '\u{1f}';
+
+/// The days of one pair, oldest first.
+type Days<C> = Vec<(NaiveDate, C)>;
+
+/// Per pair, the counts of each day of the last `window` days.
+#[derive(Debug, Clone)]
+pub(crate) struct PairDays<C> {
+    window: u32,
+    by: FxHashMap<String, FxHashMap<String, Days<C>>>,
+}
+
+impl<C> Default for PairDays<C> {
+    fn default() -> Self {
+        PairDays {
+            window: 1,
+            by: FxHashMap::default(),
+        }
+    }
+}
+
+impl<C> PairDays<C> {
+    /// Counts over the last `window_days` days (`baseline.history_days`; at least one).
+    pub(crate) fn new(window_days: u32) -> Self {
+        PairDays {
+            window: window_days.max(1),
+            by: FxHashMap::default(),
+        }
+    }
+
+    /// The first day of the window that ends with `day`.
+    fn oldest(&self, day: NaiveDate) -> NaiveDate {
+        day - chrono::Duration::days(i64::from(self.window) - 1)
+    }
+
+    /// The pair's counts of the days of the window ending with `day`, oldest first.
+    pub(crate) fn within(
+        &self,
+        first: &str,
+        second: &str,
+        day: NaiveDate,
+    ) -> impl Iterator<Item = &C> {
+        let oldest = self.oldest(day);
+        self.by
+            .get(first)
+            .and_then(|inner| inner.get(second))
+            .map_or(&[][..], Vec::as_slice)
+            .iter()
+            .filter(move |(d, _)| *d >= oldest && *d <= day)
+            .map(|(_, c)| c)
+    }
+
+    /// Forgets the days from `day` on (a night audited again counts them afresh).
+    pub(crate) fn forget_days_from(&mut self, day: NaiveDate) {
+        for inner in self.by.values_mut() {
+            for days in inner.values_mut() {
+                days.retain(|(d, _)| *d < day);
+            }
+        }
+    }
+}
+
+impl<C: Default> PairDays<C> {
+    /// The pair's count of `day`, made (default) when the pair or the day is new; a new day
+    /// forgets the pair's days older than the window. Days come in time order. `None` only
+    /// if a map loses what was just put in it.
+    pub(crate) fn day_mut(&mut self, first: &str, second: &str, day: NaiveDate) -> Option<&mut C> {
+        let oldest = self.oldest(day);
+        if !self.by.contains_key(first) {
+            self.by.insert(first.to_string(), FxHashMap::default());
+        }
+        let inner = self.by.get_mut(first)?;
+        if !inner.contains_key(second) {
+            inner.insert(second.to_string(), Vec::new());
+        }
+        let days = inner.get_mut(second)?;
+        if days.last().is_none_or(|(d, _)| *d != day) {
+            days.retain(|(d, _)| *d >= oldest);
+            days.push((day, C::default()));
+        }
+        days.last_mut().map(|(_, c)| c)
+    }
+}
+
+impl<C: Serialize> PairDays<C> {
+    /// The days to save with the engine's state: `[["first\u{1f}second", [[day, count],
+    /// ...]], ...]`, sorted, so that a state file is the same for the same history.
+    pub(crate) fn save(&self) -> Result<Value, SavedStateError> {
+        let mut rows: Vec<(String, &Days<C>)> = self
+            .by
+            .iter()
+            .flat_map(|(first, inner)| {
+                inner
+                    .iter()
+                    .map(move |(second, v)| (format!("{first}{PAIR_SEPARATOR}{second}"), v))
+            })
+            .collect();
+        rows.sort_by(|a, b| a.0.cmp(&b.0));
+        serde_json::to_value(rows).map_err(SavedStateError::Unwritable)
+    }
+}
+
+impl<C: DeserializeOwned> PairDays<C> {
+    /// Takes back what [`PairDays::save`] returned, saved under `key`; the window stays.
+    pub(crate) fn restore(
+        &mut self,
+        saved: &Value,
+        key: &'static str,
+    ) -> Result<(), SavedStateError> {
+        let rows: Vec<(String, Days<C>)> = saved_value(saved, key)?;
+        let mut by: FxHashMap<String, FxHashMap<String, Days<C>>> = FxHashMap::default();
+        for (pair, v) in rows {
+            let (first, second) = pair
+                .split_once(PAIR_SEPARATOR)
+                .unwrap_or((pair.as_str(), ""));
+            by.entry(first.to_string())
+                .or_default()
+                .insert(second.to_string(), v);
+        }
+        self.by = by;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2025, 3, d).expect("a day of March")
+    }
+
+    #[test]
+    fn a_window_keeps_its_last_days_and_saves_them_in_order() {
+        let mut w: PairDays<u32> = PairDays::new(3);
+        let mut add = |first: &str, second: &str, d: u32, n: u32| {
+            if let Some(c) = w.day_mut(first, second, day(d)) {
+                *c += n;
+            }
+        };
+        for d in 1..=4 {
+            add("ann", "PATROL", d, d);
+        }
+        add("ann", "PATROL", 4, 10);
+        add("bo", "", 2, 1);
+        let seen: Vec<u32> = w.within("ann", "PATROL", day(4)).copied().collect();
+        assert_eq!(seen, [2, 3, 14], "day 1 forgotten, day 4 counted twice");
+        assert_eq!(w.within("ann", "PATROL", day(3)).count(), 2);
+        assert_eq!(w.within("cy", "PATROL", day(4)).count(), 0);
+        let saved = w.save().expect("saves");
+        assert_eq!(saved[0][0], "ann\u{1f}PATROL");
+        let mut back: PairDays<u32> = PairDays::new(3);
+        back.restore(&saved, "k").expect("restores");
+        assert_eq!(back.within("bo", "", day(2)).copied().sum::<u32>(), 1);
+        back.forget_days_from(day(3));
+        assert_eq!(back.within("ann", "PATROL", day(4)).count(), 1);
+        assert!(back.restore(&serde_json::json!({"x": 1}), "k").is_err());
+    }
+}
