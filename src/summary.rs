@@ -82,6 +82,10 @@ pub struct RunStats {
     /// under that purpose is other people's cases (a resident seeing an attending's
     /// patients; `detect::others_cases`).
     pub others_case_set_aside: u64,
+    /// `not_assigned` lookups of people the case lists, not raised because the user held
+    /// the case until the week before and wrapped up two or more such cases that day: a
+    /// caseload handed over (`detect::Engine`'s wrap-up rule).
+    pub wrap_up_set_aside: u64,
     /// Days whose counts were judged at the agency's pace, with the day's effect (the
     /// median user's multiple of their usual day).
     pub agency_days: Vec<(NaiveDate, f64)>,
@@ -277,7 +281,7 @@ pub fn render(
     }
     let _ = writeln!(s, "  alerts     {}", stats.alerts);
     // What the run set aside as routine, or did not count as odd, each with its count.
-    let set_aside: [(u64, &str, &str); 8] = [
+    let set_aside: [(u64, &str, &str); 9] = [
         (
             stats.name_alone_set_aside,
             "set aside  ",
@@ -317,6 +321,11 @@ pub fn render(
             stats.others_case_set_aside,
             "set aside  ",
             "not_assigned lookup(s) of people the case lists, by logins whose work under the purpose is other people's cases (a third of their lookups, on five days or more and on half the days they worked it: a resident seeing an attending's patients); never of the user, a colleague, an associate or a watch-listed person",
+        ),
+        (
+            stats.wrap_up_set_aside,
+            "set aside  ",
+            "not_assigned lookup(s) of people listed by cases the user held until the week before, two or more of them in a day: wrapping up a caseload handed over (one case looked at again is still raised)",
         ),
     ];
     for (n, label, what) in set_aside {

@@ -676,7 +676,10 @@ impl Engine {
                         holders: Vec::new(),
                         strangers: None,
                         own: None,
+                        lately_held: false,
                     });
+                    b.lately_held |=
+                        f.others_case_of_the_person && self.resolver.held_until_lately(ev, r);
                     b.holders.append(&mut f.covered_if_absent);
                     b.holders.sort_unstable();
                     b.holders.dedup();
@@ -922,18 +925,39 @@ impl Engine {
 
     /// Judges the day's held lookups under other people's cases that list the person: not
     /// raised (counted) when the login's work under the lookup's purpose is other people's
-    /// cases, over the window ending today ([`others_cases`]); otherwise judged for the
-    /// unit's coverage of an absent colleague when a colleague of the unit holds the case
+    /// cases, over the window ending today ([`others_cases`]), or when the user held the
+    /// case until the week before and wraps up two or more such cases that day (a caseload
+    /// handed over: [`COVERED_CASES`]); otherwise judged for the unit's coverage of an
+    /// absent colleague when a colleague of the unit holds the case
     /// ([`Engine::settle_coverage`]), or raised.
     fn settle_others_cases(&mut self) {
-        for (key, b) in std::mem::take(&mut self.borrowing) {
+        let borrowing = std::mem::take(&mut self.borrowing);
+        // A caseload handed over, not one case taken back: the user wraps up two or more of
+        // the cases they held until the week before, that day.
+        let mut wrapped: HashMap<&str, usize> = HashMap::new();
+        for (key, b) in &borrowing {
+            if b.lately_held && b.strangers.is_some() {
+                *wrapped.entry(key.user.as_str()).or_default() += 1;
+            }
+        }
+        let wrapping_up: Vec<String> = wrapped
+            .into_iter()
+            .filter(|&(_, n)| n >= COVERED_CASES)
+            .map(|(user, _)| user.to_string())
+            .collect();
+        for (key, b) in borrowing {
             let routine = b.strangers.as_ref().is_some_and(|a| {
                 self.others_cases
                     .routine(&key.user, &b.purpose, a.first.date_naive())
             });
+            let wrap_up = b.lately_held && wrapping_up.contains(&key.user);
             let held = match (b.strangers, b.own) {
                 (Some(strangers), own) if routine => {
                     self.stats.others_case_set_aside += strangers.findings as u64;
+                    own
+                }
+                (Some(strangers), own) if wrap_up => {
+                    self.stats.wrap_up_set_aside += strangers.findings as u64;
                     own
                 }
                 // One alert, whose reason is its first lookup's.
@@ -995,6 +1019,10 @@ struct Borrowing {
     /// Lookups of the user, a colleague, an associate or a watch-listed person: never
     /// routine work, judged for the unit's coverage only.
     own: Option<OpenAlert>,
+    /// Whether the user held the case until within the week before a lookup of
+    /// `strangers` ([`Resolver::held_until_lately`]): a case of a caseload handed over,
+    /// when the user wraps up two or more that day ([`Engine::settle_others_cases`]).
+    lately_held: bool,
 }
 
 /// Raises an alert held until the day's end: merged into the day's open alert of the same

@@ -638,6 +638,18 @@ impl CaseIndex {
         })
     }
 
+    /// Whether the user held the typed case until within [`HANDOVER`] before `ts` (and
+    /// does not hold it at `ts`): a caseload handed over is wrapped up, a last report or
+    /// call, in the days after the transfer is keyed. Whether that is a caseload or one case
+    /// taken back is the engine's to judge ([`crate::detect`]'s wrap-up rule).
+    pub(crate) fn held_until_lately(&self, t: Typed<'_>, who: &Asker, ts: DateTime<Utc>) -> bool {
+        self.entry_of(t).is_some_and(|e| {
+            e.assigned.iter().any(|(a, v)| {
+                who.is(*a) && v.end.is_some_and(|end| end <= ts && ts < end + HANDOVER)
+            })
+        })
+    }
+
     /// Whether the user is assigned to the typed case at any time.
     pub(crate) fn ever_assigned(&self, t: Typed<'_>, who: &Asker) -> bool {
         t.case

@@ -1062,6 +1062,20 @@ impl Resolver {
         self.lists(case_id, r)
     }
 
+    /// For a lookup under an existing case the user is not assigned to: whether they held
+    /// it until within the week before ([`CaseIndex::held_until_lately`]), a case of a
+    /// caseload handed over.
+    pub(crate) fn held_until_lately(&self, ev: &Event, r: &Resolved<'_>) -> bool {
+        let CaseStatus::NotAssigned { case_id } = &r.case else {
+            return false;
+        };
+        let who = self
+            .cases
+            .asker(&ev.user, r.personnel.map(|p| p.employee_id.as_str()));
+        let t = self.cases.typed_with_key(case_id, &match_key(case_id));
+        self.cases.held_until_lately(t, &who, ev.ts)
+    }
+
     /// For a lookup under a closed case: whether that case is one of the user's unit's
     /// (its `unit` in the cases table is the user's personnel unit, or a unit that name
     /// extends), whoever held it.

@@ -2767,6 +2767,37 @@ fn residents_on_an_attendings_patients() {
     assert_eq!(by_night, keys);
 }
 
+/// A driver-review analyst (mv1) hands four cases over to a colleague (mv2) on 4 March; the
+/// day after, mv1 wraps three of them up (w1–w3): a caseload handed over, worked after the
+/// transfer is keyed, set aside (counted). One of them looked at again alone four days on,
+/// in the night (x4), is one case taken back, raised; so is mv3's look at the one case taken
+/// from them (y9), and mv1's two old cases two weeks on (z1, z2), beyond the week. mv2 works
+/// the cases every day, so no absence makes the lookups coverage. Audited night by night,
+/// the same.
+#[test]
+fn caseload_wrapped_up_after_a_transfer() {
+    let world = "classes/caseload_wrapped_up_after_a_transfer";
+    let alerts = audit_fixture(world, None);
+    let mut keys = alert_keys(&alerts);
+    keys.sort();
+    let mut expected = vec![
+        key("no_case", "not_assigned", "mv1", &["x4"]),
+        key("no_case", "not_assigned", "mv3", &["y9"]),
+        key("no_case", "not_assigned", "mv1", &["z1"]),
+        key("no_case", "not_assigned", "mv1", &["z2"]),
+    ];
+    expected.sort();
+    assert_eq!(keys, expected, "{alerts:#?}");
+    let (_, summary) = audit_with_summary(world, None);
+    assert!(
+        summary.contains("set aside  3 not_assigned lookup(s) of people listed by cases the user held until the week before"),
+        "{summary}"
+    );
+    let mut by_night = alert_keys(&audit_night_by_night(world, None));
+    by_night.sort();
+    assert_eq!(by_night, keys);
+}
+
 /// Three officers of one housing unit work 14:00–22:00 UTC for four days. On the fifth, co1
 /// is held over for a double and works on without a break to 06:00; co3 is called in at
 /// 08:00 and works on through the shift: their hours outside the usual ones are one stretch
