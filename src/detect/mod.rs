@@ -74,8 +74,9 @@ pub(crate) struct Finding {
     pub closed_case_of_the_person: bool,
     /// A lookup under an existing case the user is not assigned to that lists the person,
     /// who is none of the agency's own: held until the day ends, and not raised when the
-    /// login's work under the purpose is other people's cases ([`others_cases`],
-    /// [`Engine::settle_others_cases`]); otherwise judged for coverage, or raised.
+    /// login's work under the purpose is other people's cases ([`others_cases`]) or when the
+    /// user wraps up two or more cases they held until the week before
+    /// ([`Engine::settle_others_cases`]); otherwise judged for coverage, or raised.
     pub others_case_of_the_person: bool,
 }
 
@@ -961,17 +962,16 @@ impl Engine {
                     own
                 }
                 // One alert, whose reason is its first lookup's.
-                (Some(mut a), Some(b)) => {
-                    if b.first < a.first {
-                        let mut b = b;
-                        b.merge(a);
-                        Some(b)
+                (Some(mut strangers), Some(mut own)) => {
+                    if own.first < strangers.first {
+                        own.merge(strangers);
+                        Some(own)
                     } else {
-                        a.merge(b);
-                        Some(a)
+                        strangers.merge(own);
+                        Some(strangers)
                     }
                 }
-                (a, b) => a.or(b),
+                (strangers, own) => strangers.or(own),
             };
             let Some(held) = held else {
                 continue;
