@@ -40,11 +40,11 @@ use crate::identity::Resolved;
 pub(crate) const DOC: DetectorDoc = DetectorDoc {
     name: "subject_surge",
     kinds: &["many_users"],
-    what: "At least `min_users` distinct logins look up one person within `window_hours`, none with an assigned case that lists the person, and at least `attention_ratio` times the logins that usually look that person up in a day (the median day of the history, so an earlier surge does not hide the next) (`many_users`). Each login involved gets an alert with all its lookups in the surge, including its searches by the person's bare name in the same hours; a login that only typed the person's bare name during the surge, with no case that explains it, gets one that says so, unless several logins search that name alone on an ordinary day. A service account (a personnel row naming no person) is never one of them: its job reads whoever its input names.",
+    what: "At least `min_users` distinct people look up one person within `window_hours` (by login; two logins of one employee in personnel, a manager's second login or an administrator's, are one person), none with an assigned case that lists the person, and at least `attention_ratio` times the logins that usually look that person up in a day (the median day of the history, so an earlier surge does not hide the next) (`many_users`). Each login involved gets an alert with all its lookups in the surge, including its searches by the person's bare name in the same hours; a login that only typed the person's bare name during the surge, with no case that explains it, gets one that says so, unless several logins search that name alone on an ordinary day. A service account (a personnel row naming no person) is never one of them: its job reads whoever its input names.",
     why: "When a colleague, a crime victim or a public figure is in the news, curiosity spreads through a whole force; each lookup alone looks routine.",
     false_positives: "A major incident worked by many officers before a case is opened or its subjects are listed; a wanted person whose record every patrol checks. Add the case (and its subjects) or raise `min_users`.",
     tuning: "`subject_surge.window_hours`, `min_users`, `attention_ratio`. People are keyed by a known identity they match, else by person id, name with date of birth, plate or phone; a bare name never starts or counts towards a surge (five officers, five John Smiths), but a login caught in one has its bare-name searches of the person (as typed, or as the reference data writes them) in the same hours added to its alert, unless a case explains them, and a login that searched only the bare name in those hours joins the surge when the name alone is searched without a case by at most one login on the median day of history (a common name searched every day joins nothing).",
-    example: "Looked up person P-48213 on 2024-05-14 (3 lookups, 10:12 to 15:40) as one of 9 logins within 24 hours, none with a case that lists the person; usually at most one login a day looks them up.",
+    example: "Looked up person P-48213 on 2024-05-14 (3 lookups, 10:12 to 15:40) as one of 9 people within 24 hours, none with a case that lists the person; usually at most one login a day looks them up.",
     needs: &[],
 };
 
@@ -57,6 +57,22 @@ struct Entry {
     login: String,
     id: String,
     flagged: bool,
+    /// The employee behind the login (`login_key` of its personnel row's employee id), when
+    /// personnel names one: a manager's second login, an administrator's, are the same
+    /// person, and a surge counts people. Empty in states saved before it was kept.
+    #[serde(default)]
+    person: String,
+}
+
+impl Entry {
+    /// Who counts towards a surge: the employee, else the login.
+    fn who(&self) -> &str {
+        if self.person.is_empty() {
+            &self.user
+        } else {
+            &self.person
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -66,7 +82,8 @@ struct Window {
     /// Lookups in time order; the flagged ones are always a prefix (a surge flags every
     /// lookup in the window at once, then each new one while it lasts).
     entries: VecDeque<Entry>,
-    /// Lookups in the window per login, so distinct logins are counted in constant time.
+    /// Lookups in the window per person ([`Entry::who`]), so distinct people are counted
+    /// in constant time.
     #[serde(skip)]
     per_user: HashMap<String, u32>,
     /// Entries before this index are flagged.
@@ -83,17 +100,17 @@ struct Window {
 
 impl Window {
     fn push(&mut self, e: Entry) {
-        *self.per_user.entry(e.user.clone()).or_default() += 1;
+        *self.per_user.entry(e.who().to_string()).or_default() += 1;
         self.entries.push_back(e);
     }
 
     fn pop_older_than(&mut self, t: DateTime<Utc>) {
         while self.entries.front().is_some_and(|e| e.ts < t) {
             if let Some(e) = self.entries.pop_front() {
-                if let Some(n) = self.per_user.get_mut(&e.user) {
+                if let Some(n) = self.per_user.get_mut(e.who()) {
                     *n -= 1;
                     if *n == 0 {
-                        self.per_user.remove(&e.user);
+                        self.per_user.remove(e.who());
                     }
                 }
             }
@@ -105,7 +122,7 @@ impl Window {
     fn reindex(&mut self) {
         self.per_user.clear();
         for e in &self.entries {
-            *self.per_user.entry(e.user.clone()).or_default() += 1;
+            *self.per_user.entry(e.who().to_string()).or_default() += 1;
         }
         self.flagged = self.entries.iter().take_while(|e| e.flagged).count();
     }
@@ -454,6 +471,11 @@ impl Detector for SubjectSurge {
             login: ev.user.clone(),
             id: ev.id.clone(),
             flagged: false,
+            person: r
+                .personnel
+                .map(|p| crate::refs::login_key(&p.employee_id))
+                .filter(|k| !k.is_empty())
+                .unwrap_or_default(),
         });
         let distinct = w.per_user.len();
         if distinct < self.cfg.min_users as usize {
@@ -538,6 +560,8 @@ impl Detector for SubjectSurge {
             let mut evidence = json!({
                 "person": k.1,
                 "searched": surge.shown,
+                // Distinct people ([`Entry::who`]); the key keeps its name for readers of
+                // earlier alerts.
                 "logins_in_window": surge.peak_users,
                 "logins_flagged_that_day": surge.logins,
                 "window_hours": hours,
@@ -583,12 +607,12 @@ impl Detector for SubjectSurge {
                             _ => "on an ordinary day at most one login searches that name alone without a case",
                         };
                         format!(
-                            "Searched the bare name {} on {day} ({lookups}) with no case that lists the person, while {} logins looked up {who} within {hours} hours, none with a case that lists the person; {name_usual}.",
+                            "Searched the bare name {} on {day} ({lookups}) with no case that lists the person, while {} people looked up {who} within {hours} hours, none with a case that lists the person; {name_usual}.",
                             f.typed_name, surge.peak_users,
                         )
                     } else {
                         format!(
-                            "Looked up {who} on {day} ({lookups}) as one of {} logins within {hours} hours, none with a case that lists the person; {usual}.",
+                            "Looked up {who} on {day} ({lookups}) as one of {} people within {hours} hours, none with a case that lists the person; {usual}.",
                             surge.peak_users,
                         )
                     }

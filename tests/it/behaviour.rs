@@ -443,7 +443,7 @@ fn subject_surge_flags_every_login_converging_on_one_person() {
     assert!(alerts[0]["reason"]
         .as_str()
         .unwrap_or_default()
-        .contains("as one of 6 logins within 24 hours"));
+        .contains("as one of 6 people within 24 hours"));
 }
 
 #[test]

@@ -1098,7 +1098,7 @@ fn surge_with_bare_name_searches() {
     let reason = |u: &str| &surge.iter().find(|s| s.0 == u).expect(u).2;
     assert!(
         reason("ofc7").starts_with(
-            "Searched the bare name Williams, Patricia on 2024-05-13 (2 lookups, 2024-05-13T16:00:00Z to 2024-05-13T21:05:00Z) with no case that lists the person, while 6 logins looked up"
+            "Searched the bare name Williams, Patricia on 2024-05-13 (2 lookups, 2024-05-13T16:00:00Z to 2024-05-13T21:05:00Z) with no case that lists the person, while 6 people looked up"
         ),
         "{}",
         reason("ofc7")
@@ -2796,6 +2796,32 @@ fn caseload_wrapped_up_after_a_transfer() {
     let mut by_night = alert_keys(&audit_night_by_night(world, None));
     by_night.sort();
     assert_eq!(by_night, keys);
+}
+
+/// A counter's manager has a second login for overrides (mgr_adm, the same employee E55 in
+/// personnel). Four clerks and both of the manager's logins look up customer C-7001 in a
+/// day: four people, one short of a surge, nothing raised. Four clerks and the override
+/// login alone look up C-7002: five people, each raised as `many_users`, and the reason
+/// counts people.
+#[test]
+fn second_login_of_one_person_in_a_surge() {
+    let world = "classes/second_login_of_one_person_in_a_surge";
+    let config = "[no_case]\nexempt_purposes = [\"COUNTER_SERVICE\"]\n";
+    let alerts = audit_fixture(world, Some(config));
+    assert_alerts(
+        &alerts,
+        ["ck1", "ck2", "ck3", "ck4", "mgr_adm"]
+            .iter()
+            .enumerate()
+            .map(|(k, u)| key("subject_surge", "many_users", u, &[&format!("b{k}")]))
+            .collect(),
+    );
+    assert!(
+        alerts.iter().all(|a| a["reason"]
+            .as_str()
+            .is_some_and(|r| r.contains("as one of 5 people within 24 hours"))),
+        "{alerts:#?}"
+    );
 }
 
 /// Three officers of one housing unit work 14:00–22:00 UTC for four days. On the fifth, co1
