@@ -645,7 +645,7 @@ impl RefData {
                 .collect();
             logins.sort_unstable();
             data.notes.push(format!(
-                "personnel.csv: {} login(s) name no person (no person id, date of birth, address, phone or plate) and are judged as service accounts: their pace and results against their own runs only, once they have three days of them; their reads of watch-listed people under an exempt purpose or under a real case that lists them are not raised, and they are never one of the logins of a subject_surge: {}.",
+                "personnel.csv: {} login(s) name no person (no person id, date of birth, address, phone or plate) and are judged as service accounts: their pace and results against their own runs only, once they have three days of them; their reads of watch-listed people under an exempt purpose or under a real case that lists them are not raised, their bulk exports that name nobody need no case (the job's run), and they are never one of the logins of a subject_surge: {}.",
                 logins.len(),
                 logins.join(", ")
             ));

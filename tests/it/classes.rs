@@ -2824,6 +2824,23 @@ fn second_login_of_one_person_in_a_surge() {
     );
 }
 
+/// A claims job (svc_claims: a personnel row that names no person) exports the night's
+/// claims file every night with no case, 47 to 133 records: the job's run, not raised. On
+/// the twelfth night it writes 9,000 records: raised as `export`, against its own runs. A
+/// billing clerk who exports the file by hand with no case (hand1) is raised as `missing`:
+/// a person's export needs a case.
+#[test]
+fn claims_file_exported_nightly_by_a_job() {
+    let alerts = audit_fixture("classes/claims_file_exported_nightly_by_a_job", None);
+    assert_alerts(
+        &alerts,
+        vec![
+            key("no_case", "missing", "bill1", &["hand1"]),
+            key("odd_volume", "export", "svc_claims", &["claims12"]),
+        ],
+    );
+}
+
 /// Three officers of one housing unit work 14:00–22:00 UTC for four days. On the fifth, co1
 /// is held over for a double and works on without a break to 06:00; co3 is called in at
 /// 08:00 and works on through the shift: their hours outside the usual ones are one stretch
