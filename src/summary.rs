@@ -82,6 +82,10 @@ pub struct RunStats {
     /// under that purpose is other people's cases (a resident seeing an attending's
     /// patients; `detect::others_cases`).
     pub others_case_set_aside: u64,
+    /// The logins those were set aside for: a reviewer checks that each is a role that
+    /// works other people's cases (a resident, a scribe), not someone who made a habit of
+    /// borrowing them.
+    pub others_case_logins: std::collections::BTreeSet<String>,
     /// `not_assigned` lookups of people the case lists, not raised because the user held
     /// the case until the week before and wrapped up two or more such cases that day: a
     /// caseload handed over (`detect::Engine`'s wrap-up rule).
@@ -332,6 +336,27 @@ pub fn render(
         if n > 0 {
             let _ = writeln!(s, "  {label}{n} {what}");
         }
+    }
+    if !stats.others_case_logins.is_empty() {
+        const SHOWN: usize = 10;
+        let logins: Vec<&str> = stats
+            .others_case_logins
+            .iter()
+            .take(SHOWN)
+            .map(String::as_str)
+            .collect();
+        let more = stats.others_case_logins.len().saturating_sub(SHOWN);
+        let _ = writeln!(
+            s,
+            "  note: other people's cases are the work of {} login(s), to confirm they are such a role: {}{}",
+            stats.others_case_logins.len(),
+            logins.join(", "),
+            if more > 0 {
+                format!(" and {more} more")
+            } else {
+                String::new()
+            }
+        );
     }
     if !stats.agency_days.is_empty() {
         const SHOWN: usize = 5;

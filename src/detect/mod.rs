@@ -955,6 +955,9 @@ impl Engine {
             let held = match (b.strangers, b.own) {
                 (Some(strangers), own) if routine => {
                     self.stats.others_case_set_aside += strangers.findings as u64;
+                    if !self.stats.others_case_logins.contains(&key.user) {
+                        self.stats.others_case_logins.insert(key.user.clone());
+                    }
                     own
                 }
                 (Some(strangers), own) if wrap_up => {

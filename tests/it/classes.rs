@@ -2762,6 +2762,10 @@ fn residents_on_an_attendings_patients() {
         summary.contains("set aside  3 not_assigned lookup(s) of people the case lists"),
         "{summary}"
     );
+    assert!(
+        summary.contains("other people's cases are the work of 1 login(s), to confirm they are such a role: res1\n"),
+        "{summary}"
+    );
     let mut by_night = alert_keys(&audit_night_by_night(world, None));
     by_night.sort();
     assert_eq!(by_night, keys);
