@@ -95,6 +95,17 @@ pub struct RunStats {
     pub agency_days: Vec<(NaiveDate, f64)>,
 }
 
+/// The first `shown` items joined with commas, and how many more there are.
+fn first_of(items: impl ExactSizeIterator<Item = String>, shown: usize) -> String {
+    let more = items.len().saturating_sub(shown);
+    let listed: Vec<String> = items.take(shown).collect();
+    if more > 0 {
+        format!("{} and {more} more", listed.join(", "))
+    } else {
+        listed.join(", ")
+    }
+}
+
 /// One purpose, system or action carrying at least this share of the lookups without a case
 /// id is named in the summary as a possible exemption.
 const EXEMPTION_HINT_SHARE: f64 = 0.5;
@@ -338,41 +349,22 @@ pub fn render(
         }
     }
     if !stats.others_case_logins.is_empty() {
-        const SHOWN: usize = 10;
-        let logins: Vec<&str> = stats
-            .others_case_logins
-            .iter()
-            .take(SHOWN)
-            .map(String::as_str)
-            .collect();
-        let more = stats.others_case_logins.len().saturating_sub(SHOWN);
         let _ = writeln!(
             s,
-            "  note: other people's cases are the work of {} login(s), to confirm they are such a role: {}{}",
+            "  note: other people's cases are the work of {} login(s), to confirm they are such a role: {}",
             stats.others_case_logins.len(),
-            logins.join(", "),
-            if more > 0 {
-                format!(" and {more} more")
-            } else {
-                String::new()
-            }
+            first_of(stats.others_case_logins.iter().cloned(), 10),
         );
     }
     if !stats.agency_days.is_empty() {
-        const SHOWN: usize = 5;
-        let days: Vec<String> = stats
-            .agency_days
-            .iter()
-            .take(SHOWN)
-            .map(|(d, e)| format!("{d} ({e:.1}×)"))
-            .collect();
-        let more = stats.agency_days.len().saturating_sub(SHOWN);
         let _ = writeln!(
             s,
-            "  note: daily counts judged at the agency's pace on {} day(s) when most users were busier than usual: {}{}",
+            "  note: daily counts judged at the agency's pace on {} day(s) when most users were busier than usual: {}",
             stats.agency_days.len(),
-            days.join(", "),
-            if more > 0 { format!(" and {more} more") } else { String::new() }
+            first_of(
+                stats.agency_days.iter().map(|(d, e)| format!("{d} ({e:.1}×)")),
+                5
+            ),
         );
     }
     if !stats.by_detector.is_empty() {
