@@ -638,10 +638,11 @@ impl CaseIndex {
         })
     }
 
-    /// Whether the user held the typed case until within [`HANDOVER`] before `ts` (and
-    /// does not hold it at `ts`): a caseload handed over is wrapped up, a last report or
-    /// call, in the days after the transfer is keyed. Whether that is a caseload or one case
-    /// taken back is the engine's to judge ([`crate::detect`]'s wrap-up rule).
+    /// Whether an assignment of the typed case to the user ended within [`HANDOVER`] before
+    /// `ts` (asked of a case the user does not hold at `ts`): a caseload handed over is
+    /// wrapped up, a last report or call, in the days after the transfer is keyed. Whether
+    /// that is a caseload or one case taken back is the engine's to judge
+    /// ([`crate::detect`]'s wrap-up rule).
     pub(crate) fn held_until_lately(&self, t: Typed<'_>, who: &Asker, ts: DateTime<Utc>) -> bool {
         self.entry_of(t).is_some_and(|e| {
             e.assigned.iter().any(|(a, v)| {
