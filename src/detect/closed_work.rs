@@ -122,7 +122,7 @@ impl ClosedWork {
 
     /// Counts one event: a lookup by a login of a known unit.
     /// `of_the_person` says whether a closed case it was typed under lists the person
-    /// ([`crate::identity::Resolver::closed_case_lists`]).
+    /// ([`crate::identity::Resolved::closed_case_lists`]).
     pub(crate) fn observe(&mut self, ev: &Event, r: &Resolved<'_>, of_the_person: bool) {
         let Some(unit) = r.personnel.and_then(|p| p.unit.as_deref()) else {
             return;

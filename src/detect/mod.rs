@@ -618,10 +618,8 @@ impl Engine {
         self.last_event = Some(self.last_event.map_or(ev.ts, |t| t.max(ev.ts)));
         self.stats.record_event(ev, r);
         self.routines.observe(ev, r);
-        let closed_of_the_person = self.resolver.closed_case_lists(r);
-        self.closed_work.observe(ev, r, closed_of_the_person);
-        let others_of_the_person = self.resolver.not_assigned_lists(r);
-        self.others_cases.observe(ev, r, others_of_the_person);
+        self.closed_work.observe(ev, r, r.closed_case_lists());
+        self.others_cases.observe(ev, r, r.not_assigned_lists());
         self.record_at_work(ev);
         if let Some(a) = &act {
             if self.tally.day.is_none_or(|d| d == day) {

@@ -68,9 +68,8 @@ impl Detector for NoCase {
             since: None,
             name_alone_exempt: false,
             covered_if_absent: cx.resolver.coverage_logins(ev, r),
-            closed_case_of_the_person: cx.resolver.closed_case_lists(r),
-            others_case_of_the_person: cx.resolver.not_assigned_lists(r)
-                && !r.names_the_agencys_own(),
+            closed_case_of_the_person: r.closed_case_lists(),
+            others_case_of_the_person: r.not_assigned_lists() && !r.names_the_agencys_own(),
         });
     }
 }

@@ -68,7 +68,7 @@ impl OthersCases {
 
     /// Counts one event. `of_the_person` says whether it is a lookup under a case the
     /// login is not assigned to that lists the person
-    /// ([`crate::identity::Resolver::not_assigned_lists`]).
+    /// ([`crate::identity::Resolved::not_assigned_lists`]).
     pub(crate) fn observe(&mut self, ev: &Event, r: &Resolved<'_>, of_the_person: bool) {
         if !r.is_lookup {
             return;

@@ -164,9 +164,26 @@ pub struct Resolved<'r> {
     /// who the person is when no other table knows them.
     pub subjects: Vec<Match>,
     pub case: CaseStatus,
+    /// For a lookup under a case not open at the time (`ClosedCase`) or not the user's
+    /// (`NotAssigned`): whether that case lists the person looked up (a records unit's
+    /// request, a resident's patient), as against a case typed for someone it does not
+    /// list. Worked out once, where the event is resolved, for the engine's practices and
+    /// `no_case` alike.
+    pub typed_case_lists: bool,
 }
 
 impl Resolved<'_> {
+    /// A lookup under a case not open at the time that lists the person looked up.
+    pub(crate) fn closed_case_lists(&self) -> bool {
+        self.typed_case_lists && matches!(self.case, CaseStatus::ClosedCase { .. })
+    }
+
+    /// A lookup under an existing case the user is not assigned to that lists the person
+    /// looked up (someone else's case worked, as a resident works an attending's patients).
+    pub(crate) fn not_assigned_lists(&self) -> bool {
+        self.typed_case_lists && matches!(self.case, CaseStatus::NotAssigned { .. })
+    }
+
     /// Whether the person looked up is one of the agency's own, however weakly matched: the
     /// user, a colleague, an associate of the user or a watch-listed person. Such a lookup is
     /// never anyone's routine work under other people's cases.
@@ -637,6 +654,12 @@ impl Resolver {
             &subjects,
             known,
         );
+        let typed_case_lists = match &case {
+            CaseStatus::ClosedCase { case_id } | CaseStatus::NotAssigned { case_id } => {
+                self.query_lists(case_id, &query)
+            }
+            _ => false,
+        };
         Resolved {
             is_lookup,
             is_write: is_lookup && self.write_actions.contains(&action),
@@ -647,6 +670,7 @@ impl Resolver {
             watchlist,
             subjects,
             case,
+            typed_case_lists,
         }
     }
 
@@ -1031,7 +1055,7 @@ impl Resolver {
         let Some(unit) = r.personnel.and_then(|p| p.unit.as_deref()).map(code_key) else {
             return Vec::new();
         };
-        if !self.lists(case_id, r) {
+        if !r.typed_case_lists {
             return Vec::new();
         }
         let t = self.cases.typed_with_key(case_id, &match_key(case_id));
@@ -1048,26 +1072,6 @@ impl Resolver {
         logins.sort_unstable();
         logins.dedup();
         logins
-    }
-
-    /// For a lookup under a case that was not open at the time: whether that case lists the
-    /// person looked up (a request about the case's own subject, such as a court's or an
-    /// employer's to a records unit), as against a closed case typed for someone else.
-    pub(crate) fn closed_case_lists(&self, r: &Resolved<'_>) -> bool {
-        let CaseStatus::ClosedCase { case_id } = &r.case else {
-            return false;
-        };
-        self.lists(case_id, r)
-    }
-
-    /// For a lookup under an existing case the user is not assigned to: whether that case
-    /// lists the person looked up (someone else's case worked, as a resident works an
-    /// attending's patients), as against a case borrowed for someone it does not list.
-    pub(crate) fn not_assigned_lists(&self, r: &Resolved<'_>) -> bool {
-        let CaseStatus::NotAssigned { case_id } = &r.case else {
-            return false;
-        };
-        self.lists(case_id, r)
     }
 
     /// For a lookup under an existing case the user is not assigned to: whether they held
@@ -1109,17 +1113,17 @@ impl Resolver {
         let CaseStatus::Valid { case_id } = &r.case else {
             return false;
         };
-        self.lists(case_id, r)
+        self.query_lists(case_id, &r.query)
     }
 
     /// Whether the case `case_id` (as compared) lists the person an identifying query names.
-    fn lists(&self, case_id: &str, r: &Resolved<'_>) -> bool {
-        if !r.query.is_identifying() {
+    fn query_lists(&self, case_id: &str, query: &Query) -> bool {
+        if !query.is_identifying() {
             return false;
         }
         let t = self.cases.typed_with_key(case_id, &match_key(case_id));
         self.cases
-            .case_lists(t, &r.query, &self.names, &self.config.identity)
+            .case_lists(t, query, &self.names, &self.config.identity)
     }
 
     /// Whether a real case typed with the event is only a reference, judged for existence
