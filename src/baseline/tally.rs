@@ -87,15 +87,15 @@ pub(crate) fn subject_key(r: &Resolved<'_>, resolver: &Resolver) -> Option<Subje
     let strong = |m: &&crate::identity::Match| m.identifies();
     if let Some(m) = r.watchlist.iter().find(strong) {
         if let Some((_, p)) = resolver.watch_entry(m.entry) {
-            return Some(precise(format!(
-                "watch:{}",
-                crate::identity::person_key(&p.person_ids, &p.display)
+            return Some(precise(key_of(
+                "watch:",
+                &[&crate::identity::person_key(&p.person_ids, &p.display)],
             )));
         }
     }
     if let Some(m) = r.employees.iter().find(strong) {
         if let Some(p) = resolver.employee(m.entry) {
-            return Some(precise(format!("employee:{}", login_key(&p.employee_id))));
+            return Some(precise(key_of("employee:", &[&login_key(&p.employee_id)])));
         }
     }
     // A case subject matched by a strong identifier: the same person whether looked up by
@@ -103,7 +103,7 @@ pub(crate) fn subject_key(r: &Resolved<'_>, resolver: &Resolver) -> Option<Subje
     if let Some(m) = r.subjects.iter().find(strong) {
         if let Some(p) = resolver.case_subject(m.entry) {
             if let Some(id) = p.person_ids.first() {
-                return Some(precise(format!("id:{id}")));
+                return Some(precise(key_of("id:", &[id])));
             }
         }
     }
@@ -114,27 +114,39 @@ pub(crate) fn subject_key(r: &Resolved<'_>, resolver: &Resolver) -> Option<Subje
         .map(str::trim)
         .filter(|s| !crate::identity::normalize::is_placeholder_id(s))
     {
-        return Some(precise(format!("id:{}", id.to_uppercase())));
+        return Some(precise(key_of("id:", &[&id.to_uppercase()])));
     }
     if let (Some(key), Some(dob)) = (q.name_keys.first(), q.dob) {
-        return Some(precise(format!("name:{key}|{dob}")));
+        return Some(precise(key_of("name:", &[key, "|", &dob.to_string()])));
     }
     if let Some(p) = &q.plate {
-        return Some(precise(format!("plate:{p}")));
+        return Some(precise(key_of("plate:", &[p])));
     }
     if let Some(p) = &q.phone {
-        return Some(precise(format!("phone:{p}")));
+        return Some(precise(key_of("phone:", &[p])));
     }
     if let Some(key) = q.name_keys.first() {
         return Some(SubjectKey {
-            key: format!("name:{key}"),
+            key: key_of("name:", &[key]),
             precise: false,
         });
     }
     q.address.as_ref().map(|a| SubjectKey {
-        key: format!("address:{}", a.street_line()),
+        key: key_of("address:", &[&a.street_line()]),
         precise: false,
     })
+}
+
+/// `prefix` and `parts` in one string allocated once at its length (a key is made for
+/// nearly every lookup; `format!` guessed short and grew each one).
+fn key_of(prefix: &str, parts: &[&str]) -> String {
+    let mut key =
+        String::with_capacity(prefix.len() + parts.iter().map(|p| p.len()).sum::<usize>());
+    key.push_str(prefix);
+    for p in parts {
+        key.push_str(p);
+    }
+    key
 }
 
 fn precise(key: String) -> SubjectKey {

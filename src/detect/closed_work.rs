@@ -132,17 +132,16 @@ impl ClosedWork {
         }
         let purpose = purpose_key(ev.purpose.as_deref().unwrap_or(""));
         let day = ev.ts.date_naive();
-        let Some(count) = self.days.day_mut(unit, &purpose, day) else {
-            return;
-        };
-        count.lookups += 1;
-        if of_the_person {
-            count.closed += 1;
-            let login = login_key_of(&ev.user);
-            if let Err(at) = count.logins.binary_search_by(|l| l.as_str().cmp(&login)) {
-                count.logins.insert(at, login.into_owned());
+        self.days.count(unit, &purpose, day, |count| {
+            count.lookups += 1;
+            if of_the_person {
+                count.closed += 1;
+                let login = login_key_of(&ev.user);
+                if let Err(at) = count.logins.binary_search_by(|l| l.as_str().cmp(&login)) {
+                    count.logins.insert(at, login.into_owned());
+                }
             }
-        }
+        });
     }
 
     /// Whether the unit's work under the purpose is about people of closed cases, over the
@@ -203,13 +202,13 @@ mod tests {
     }
 
     fn count(w: &mut ClosedWork, unit: &str, d: u32, lookups: u32, closed: u32, logins: &[&str]) {
-        if let Some(c) = w.days.day_mut(unit, "RECORDS_REQUEST", day(d)) {
+        w.days.count(unit, "RECORDS_REQUEST", day(d), |c| {
             *c = Count {
                 lookups,
                 closed,
                 logins: logins.iter().map(|l| l.to_string()).collect(),
             };
-        }
+        });
     }
 
     #[test]

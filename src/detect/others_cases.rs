@@ -75,11 +75,11 @@ impl OthersCases {
         }
         let login = login_key_of(&ev.user);
         let purpose = purpose_key(ev.purpose.as_deref().unwrap_or(""));
-        let Some(count) = self.days.day_mut(&login, &purpose, ev.ts.date_naive()) else {
-            return;
-        };
-        count.lookups += 1;
-        count.others += u32::from(of_the_person);
+        self.days
+            .count(&login, &purpose, ev.ts.date_naive(), |count| {
+                count.lookups += 1;
+                count.others += u32::from(of_the_person);
+            });
     }
 
     /// Whether the login's work under the purpose is under other people's cases, over the
@@ -129,9 +129,9 @@ mod tests {
     }
 
     fn count(w: &mut OthersCases, login: &str, d: u32, lookups: u32, others: u32) {
-        if let Some(c) = w.days.day_mut(login, "TREATMENT", day(d)) {
+        w.days.count(login, "TREATMENT", day(d), |c| {
             *c = Count { lookups, others };
-        }
+        });
     }
 
     #[test]

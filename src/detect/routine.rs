@@ -100,11 +100,10 @@ impl Routines {
         let day = ev.ts.date_naive();
         let user = login_key_of(&ev.user);
         let purpose = purpose_key(ev.purpose.as_deref());
-        let Some(count) = self.days.day_mut(&user, &purpose, day) else {
-            return;
-        };
-        count.lookups += 1;
-        count.strangers += u32::from(stranger);
+        self.days.count(&user, &purpose, day, |count| {
+            count.lookups += 1;
+            count.strangers += u32::from(stranger);
+        });
     }
 
     /// Whether naming strangers by name alone is routine for this event's login under its
@@ -149,9 +148,9 @@ mod tests {
     }
 
     fn count(r: &mut Routines, user: &str, d: u32, lookups: u32, strangers: u32) {
-        if let Some(c) = r.days.day_mut(user, "SCREENING", day(d)) {
+        r.days.count(user, "SCREENING", day(d), |c| {
             *c = Count { lookups, strangers };
-        }
+        });
     }
 
     fn holds(r: &Routines, user: &str, d: u32) -> bool {

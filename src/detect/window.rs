@@ -79,24 +79,34 @@ impl<C> PairDays<C> {
 }
 
 impl<C: Default> PairDays<C> {
-    /// The pair's count of `day`, made (default) when the pair or the day is new; a new day
-    /// forgets the pair's days older than the window. Days come in time order. `None` only
-    /// if a map loses what was just put in it.
-    pub(crate) fn day_mut(&mut self, first: &str, second: &str, day: NaiveDate) -> Option<&mut C> {
+    /// Counts into the pair's count of `day` with `count`, made (default) when the pair or
+    /// the day is new; a new day forgets the pair's days older than the window. Days come in
+    /// time order.
+    pub(crate) fn count(
+        &mut self,
+        first: &str,
+        second: &str,
+        day: NaiveDate,
+        count: impl FnOnce(&mut C),
+    ) {
         let oldest = self.oldest(day);
-        if !self.by.contains_key(first) {
-            self.by.insert(first.to_string(), FxHashMap::default());
-        }
-        let inner = self.by.get_mut(first)?;
-        if !inner.contains_key(second) {
-            inner.insert(second.to_string(), Vec::new());
-        }
-        let days = inner.get_mut(second)?;
+        // One search per level for a pair seen before (nearly every event); the keys are
+        // copied only when new.
+        let inner = match self.by.get_mut(first) {
+            Some(inner) => inner,
+            None => self.by.entry(first.to_string()).or_default(),
+        };
+        let days = match inner.get_mut(second) {
+            Some(days) => days,
+            None => inner.entry(second.to_string()).or_default(),
+        };
         if days.last().is_none_or(|(d, _)| *d != day) {
             days.retain(|(d, _)| *d >= oldest);
             days.push((day, C::default()));
         }
-        days.last_mut().map(|(_, c)| c)
+        if let Some((_, c)) = days.last_mut() {
+            count(c);
+        }
     }
 }
 
@@ -152,9 +162,7 @@ mod tests {
     fn a_window_keeps_its_last_days_and_saves_them_in_order() {
         let mut w: PairDays<u32> = PairDays::new(3);
         let mut add = |first: &str, second: &str, d: u32, n: u32| {
-            if let Some(c) = w.day_mut(first, second, day(d)) {
-                *c += n;
-            }
+            w.count(first, second, day(d), |c| *c += n);
         };
         for d in 1..=4 {
             add("ann", "PATROL", d, d);

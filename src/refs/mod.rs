@@ -426,7 +426,12 @@ fn load_rows<T>(
     let mut rows = Vec::new();
     let mut read = 0;
     let mut refused = Vec::new();
-    let table = table::read_table(dir, name, required, |_, line| {
+    let table = table::read_table(dir, name, required, |table, line| {
+        if rows.capacity() == 0 && keep.is_none() {
+            // Reserved once, when the first line arrives (the table is known by then).
+            // A filtered table keeps few of its rows and grows as it must.
+            rows.reserve(table.expected_rows);
+        }
         match line {
             Line::Malformed(line, message) => refused.push(Refused {
                 line,
