@@ -90,6 +90,11 @@ pub struct RunStats {
     /// the case until the week before and wrapped up two or more such cases that day: a
     /// caseload handed over (`detect::Engine`'s wrap-up rule).
     pub wrap_up_set_aside: u64,
+    /// `missing` lookups by a supervisor of people an open case of a direct report lists,
+    /// not raised because neither the person drew a surge of attention that day nor were the
+    /// supervisor's other lookups with no case raised: a review of the report's case with the
+    /// number left blank (`detect::Engine`'s review rule).
+    pub review_set_aside: u64,
     /// Days whose counts were judged at the agency's pace, with the day's effect (the
     /// median user's multiple of their usual day).
     pub agency_days: Vec<(NaiveDate, f64)>,
@@ -296,7 +301,7 @@ pub fn render(
     }
     let _ = writeln!(s, "  alerts     {}", stats.alerts);
     // What the run set aside as routine, or did not count as odd, each with its count.
-    let set_aside: [(u64, &str, &str); 9] = [
+    let set_aside: [(u64, &str, &str); 10] = [
         (
             stats.name_alone_set_aside,
             "set aside  ",
@@ -341,6 +346,11 @@ pub fn render(
             stats.wrap_up_set_aside,
             "set aside  ",
             "not_assigned lookup(s) of people listed by cases the user held until the week before, two or more of them in a day: wrapping up a caseload handed over (one case looked at again is still raised)",
+        ),
+        (
+            stats.review_set_aside,
+            "set aside  ",
+            "missing lookup(s) by supervisors of people an open case of one of their direct reports lists: a review of the report's case with the number left blank (raised when the person drew a surge of attention that day, or with the supervisor's other lookups with no case that day when those are raised)",
         ),
     ];
     for (n, label, what) in set_aside {

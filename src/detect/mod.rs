@@ -78,6 +78,11 @@ pub(crate) struct Finding {
     /// user wraps up two or more cases they held until the week before
     /// ([`Engine::settle_others_cases`]); otherwise judged for coverage, or raised.
     pub others_case_of_the_person: bool,
+    /// A lookup with no case typed, by a supervisor, of a person an open case of one of
+    /// their direct reports lists: held until the day ends, and not raised unless the person
+    /// drew a surge of attention that day or the user's other lookups with no case that day
+    /// are raised ([`Engine::settle_reviews`]).
+    pub review_of_a_reports_case: bool,
 }
 
 /// What a day's judgement did that raised nothing but that the run's summary must say, so
@@ -386,6 +391,9 @@ pub struct Engine {
     /// with the purpose typed and the logins of the case's holders in the user's unit
     /// ([`Engine::settle_others_cases`]).
     borrowing: HashMap<GroupKey, Borrowing>,
+    /// Supervisors' lookups with no case typed of people their reports' open cases list,
+    /// one alert per lookup, held until the day ends ([`Engine::settle_reviews`]).
+    reviewing: HashMap<GroupKey, Vec<(String, OpenAlert)>>,
     others_cases: others_cases::OthersCases,
     /// The hours (UTC) each login ([`crate::refs::login_key`] form) was at work, on the
     /// last two days it was: whether a case's holder was away when the unit covered it.
@@ -446,6 +454,7 @@ impl Engine {
             closing: HashMap::new(),
             closed_work,
             borrowing: HashMap::new(),
+            reviewing: HashMap::new(),
             others_cases,
             at_work: HashMap::new(),
             routines,
@@ -647,6 +656,16 @@ impl Engine {
                     },
                     day: Some(day),
                 };
+                if f.review_of_a_reports_case {
+                    // Whether the person drew a surge of attention today is known when the
+                    // day ends (`subject_surge` judges the day then).
+                    let held = open_alert(f, ev, r.personnel.map(|p| &p.employee_id));
+                    self.reviewing
+                        .entry(key)
+                        .or_default()
+                        .push((ev.id.clone(), held));
+                    continue;
+                }
                 let unit = r.personnel.and_then(|p| p.unit.as_deref());
                 if let (true, Some(unit)) = (f.closed_case_of_the_person, unit) {
                     // Whether the unit works closed cases by trade under this purpose is
@@ -809,6 +828,7 @@ impl Engine {
         }
         self.stats.name_alone_set_aside += self.held.len() as u64;
         self.held.clear();
+        self.settle_reviews(&closed);
         self.settle_closed_work();
         self.settle_others_cases();
         self.settle_coverage();
@@ -899,6 +919,40 @@ impl Engine {
                 raise_held(&mut self.open, key, a);
             } else {
                 self.stats.coverage_set_aside += a.findings as u64;
+            }
+        }
+    }
+
+    /// Judges the day's held lookups by supervisors, with no case typed, of people their
+    /// direct reports' open cases list: a review of the report's case with the number left
+    /// blank, counted and not raised, unless
+    /// - the lookup is part of a surge of attention on the person that `subject_surge`
+    ///   raised today (`closed`, the day's alerts so far): with no case typed, nothing then
+    ///   tells a review from curiosity about a person in the news (typing the report's case,
+    ///   as a review does, is no finding at all); or
+    /// - the supervisor's other lookups with no case that day are raised (the same key is
+    ///   open): a day of strangers looked up with no case is judged whole, and a person who
+    ///   happens to be on a report's case is one of them, not a review apart.
+    ///
+    /// Raised lookups join the day's open alert of the same key.
+    fn settle_reviews(&mut self, closed: &[Alert]) {
+        if self.reviewing.is_empty() {
+            return;
+        }
+        let surged: std::collections::HashSet<&str> = closed
+            .iter()
+            .filter(|a| a.detector == subject_surge::DOC.name)
+            .flat_map(|a| a.event_ids.iter().map(String::as_str))
+            .collect();
+        // Each key's lookups are raised in the order of the day (the first one's reason
+        // leads); keys are independent, so the map's order does not matter.
+        for (key, held) in std::mem::take(&mut self.reviewing) {
+            for (id, alert) in held {
+                if surged.contains(id.as_str()) || self.open.contains_key(&key) {
+                    raise_held(&mut self.open, key.clone(), alert);
+                } else {
+                    self.stats.review_set_aside += alert.findings as u64;
+                }
             }
         }
     }
@@ -1266,6 +1320,7 @@ fn identity_finding(
         covered_if_absent: Vec::new(),
         closed_case_of_the_person: false,
         others_case_of_the_person: false,
+        review_of_a_reports_case: false,
         name_alone_exempt: among_many
             && m.kind == crate::identity::index::MatchKind::NameOnly
             && matches!(r.case, crate::identity::CaseStatus::Exempt { .. }),

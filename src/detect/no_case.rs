@@ -70,6 +70,7 @@ impl Detector for NoCase {
             covered_if_absent: cx.resolver.coverage_logins(ev, r),
             closed_case_of_the_person: r.closed_case_lists(),
             others_case_of_the_person: r.not_assigned_lists() && !r.names_the_agencys_own(),
+            review_of_a_reports_case: r.reviews_a_reports_case && !r.names_the_agencys_own(),
         });
     }
 }

@@ -109,6 +109,7 @@ fn fact(
         covered_if_absent: Vec::new(),
         closed_case_of_the_person: false,
         others_case_of_the_person: false,
+        review_of_a_reports_case: false,
     }
 }
 

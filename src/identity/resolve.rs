@@ -170,6 +170,11 @@ pub struct Resolved<'r> {
     /// list. Worked out once, where the event is resolved, for the engine's practices and
     /// `no_case` alike.
     pub typed_case_lists: bool,
+    /// For a lookup with no case typed (`Missing`): an open case of one of the user's direct
+    /// reports (personnel `supervisor`) lists the person, so it may be the supervisor's
+    /// review of that case with the number left blank ([`crate::detect`] judges it when the
+    /// day ends).
+    pub reviews_a_reports_case: bool,
 }
 
 impl Resolved<'_> {
@@ -660,7 +665,13 @@ impl Resolver {
             }
             _ => false,
         };
+        let reviews_a_reports_case = matches!(case, CaseStatus::Missing)
+            && query.is_identifying()
+            && self
+                .reviewed_case(&query, personnel, ev.ts, &subjects)
+                .is_some();
         Resolved {
+            reviews_a_reports_case,
             is_lookup,
             is_write: is_lookup && self.write_actions.contains(&action),
             query,
@@ -1148,6 +1159,26 @@ impl Resolver {
         self.direct_reports(personnel).any(|r| {
             let asker = self.cases.asker(&r.user, Some(r.employee_id.as_str()));
             self.cases.holds(t, &asker, ts)
+        })
+    }
+
+    /// The open case of a direct report's, at `ts`, that lists the person looked up
+    /// ([`CaseIndex::explaining`] for each report, in personnel order): what a supervisor's
+    /// lookup with no case typed may review. `found` are the query's matches among case
+    /// subjects. `None` at once for a user nobody reports to.
+    fn reviewed_case(
+        &self,
+        query: &Query,
+        personnel: Option<&Personnel>,
+        ts: chrono::DateTime<chrono::Utc>,
+        found: &[Match],
+    ) -> Option<&str> {
+        if found.is_empty() {
+            return None;
+        }
+        self.direct_reports(personnel).find_map(|r| {
+            let asker = self.cases.asker(&r.user, Some(r.employee_id.as_str()));
+            self.cases.explaining(query, &asker, ts, None, found)
         })
     }
 

@@ -2049,6 +2049,40 @@ fn supervisor_reviewing_a_reports_case() {
     );
 }
 
+/// A supervisor reviews a report's claims with the case number left blank or `N/A`: the
+/// claimant of cw1's open claim, by person id (w01) and by name and date of birth (w02),
+/// is the supervisor's review, as it is with the claim typed: set aside (counted). Nobody
+/// reports to cw2, whose blank-case lookup of cw1's claimant (w05) is raised. Two days on,
+/// the supervisor looks up a claimant of someone they do not supervise (w03) and one of a
+/// report's claim closed since April (w04) with no case: raised, and the same day's
+/// blank-case lookup of cw1's claimant (w06) is judged with them, one of the day's lookups
+/// with no case. On 20 May four officers with no case and the supervisor (x05) look up the
+/// same claimant within half an hour: a surge of attention (`many_users`), in which a blank
+/// case tells no review from curiosity, so the supervisor's lookup is raised as `missing`
+/// with the officers'.
+#[test]
+fn supervisor_reviewing_a_reports_case_with_no_case_typed() {
+    let world = "classes/supervisor_reviewing_a_reports_case_with_no_case_typed";
+    let alerts = audit_fixture(world, None);
+    let mut expected = vec![
+        key("no_case", "missing", "sup1", &["w03", "w04", "w06"]),
+        key("no_case", "missing", "cw2", &["w05"]),
+        key("no_case", "missing", "sup1", &["x05"]),
+        key("subject_surge", "many_users", "sup1", &["x05"]),
+    ];
+    for i in 1..=4 {
+        let (user, id) = (format!("ofc{i}"), format!("x0{i}"));
+        expected.push(key("no_case", "missing", &user, &[&id]));
+        expected.push(key("subject_surge", "many_users", &user, &[&id]));
+    }
+    assert_alerts(&alerts, expected);
+    let (_, summary) = audit_with_summary(world, None);
+    assert!(
+        summary.contains("set aside  2 missing lookup(s) by supervisors of people an open case of one of their direct reports lists"),
+        "{summary}"
+    );
+}
+
 /// A benefits agency's filing deadline: twelve caseworkers work about 40 lookups a day for
 /// eight days, then all of them about three and a half times that on the deadline (day 9).
 /// Nobody is raised for it: it is the agency's day, not anyone's. On that day cw01 does 600,
