@@ -175,15 +175,21 @@ pub fn activity(ev: &Event, r: &Resolved<'_>, resolver: &Resolver) -> Option<Act
 
 /// Whether what a lookup was about is accounted for, for the counts of people (attention,
 /// breadth, surges): a case of the user's lists the person, or the purpose is one the
-/// agency exempts and an open case of the user's own unit lists the person. The second
-/// is a unit's routine on the people it holds — the jail's deputies checking its inmates
-/// under the jail's purpose, each on no case of their own. A purpose alone is not enough
-/// (a celebrity looked up "for a traffic stop" still draws attention), nor is the unit's
-/// case without it (curiosity about the victim of the unit's own case in the news).
+/// agency exempts and either the case typed with it, open at the time, lists the person,
+/// or an open case of the user's own unit does. The second is the case's work by another
+/// trade — a pharmacist verifying an order on the patient's admission, a technician
+/// entering a result on it — typed under the case it serves; the third a unit's routine on
+/// the people it holds — the jail's deputies checking its inmates under the jail's
+/// purpose, each on no case of their own. A purpose alone is not enough (a celebrity
+/// looked up "for a traffic stop" still draws attention), nor is the unit's case without
+/// it (curiosity about the victim of the unit's own case in the news), nor a case typed
+/// with work that is not exempt (whose case it is, `no_case` judges).
 fn explained(ev: &Event, r: &Resolved<'_>, resolver: &Resolver) -> bool {
     match r.case {
         CaseStatus::Explained { .. } => true,
-        CaseStatus::Exempt { .. } => resolver.held_by_unit(ev, r).is_some(),
+        CaseStatus::Exempt { .. } => {
+            r.exempt_under_the_persons_case() || resolver.held_by_unit(ev, r).is_some()
+        }
         _ => false,
     }
 }

@@ -167,8 +167,10 @@ pub struct Resolved<'r> {
     /// For a lookup under a case not open at the time (`ClosedCase`) or not the user's
     /// (`NotAssigned`): whether that case lists the person looked up (a records unit's
     /// request, a resident's patient), as against a case typed for someone it does not
-    /// list. Worked out once, where the event is resolved, for the engine's practices and
-    /// `no_case` alike.
+    /// list. For exempt work (`Exempt`): whether the case typed was open at the time and
+    /// lists the person (a pharmacist verifying an order on the patient's own admission).
+    /// Worked out once, where the event is resolved, for the engine's practices, `no_case`
+    /// and behaviour history alike.
     pub typed_case_lists: bool,
     /// For a lookup with no case typed (`Missing`): an open case of one of the user's direct
     /// reports (personnel `supervisor`) lists the person, so it may be the supervisor's
@@ -187,6 +189,12 @@ impl Resolved<'_> {
     /// looked up (someone else's case worked, as a resident works an attending's patients).
     pub(crate) fn not_assigned_lists(&self) -> bool {
         self.typed_case_lists && matches!(self.case, CaseStatus::NotAssigned { .. })
+    }
+
+    /// Exempt work typed under a case open at the time that lists the person looked up: the
+    /// lookup names the case it serves, and that case is about the person.
+    pub(crate) fn exempt_under_the_persons_case(&self) -> bool {
+        self.typed_case_lists && matches!(self.case, CaseStatus::Exempt { .. })
     }
 
     /// Whether the person looked up is one of the agency's own, however weakly matched: the
@@ -663,6 +671,7 @@ impl Resolver {
             CaseStatus::ClosedCase { case_id } | CaseStatus::NotAssigned { case_id } => {
                 self.query_lists(case_id, &query)
             }
+            CaseStatus::Exempt { .. } => self.open_case_lists(ev, &query),
             _ => false,
         };
         let reviews_a_reports_case = matches!(case, CaseStatus::Missing)
@@ -1125,6 +1134,21 @@ impl Resolver {
             return false;
         };
         self.query_lists(case_id, &r.query)
+    }
+
+    /// Whether the case typed with the event was open at the time and lists the person an
+    /// identifying query names (a bare serial, which only a lookup's context settles, never
+    /// does here).
+    fn open_case_lists(&self, ev: &Event, query: &Query) -> bool {
+        if !query.is_identifying() {
+            return false;
+        }
+        self.typed_case(ev).is_some_and(|t| {
+            matches!(self.cases.state(t, ev.ts), CaseState::Open(_))
+                && self
+                    .cases
+                    .case_lists(t, query, &self.names, &self.config.identity)
+        })
     }
 
     /// Whether the case `case_id` (as compared) lists the person an identifying query names.

@@ -2083,6 +2083,31 @@ fn supervisor_reviewing_a_reports_case_with_no_case_typed() {
     );
 }
 
+/// An inpatient's admission is worked by other trades besides the care team: two
+/// pharmacists verify orders, two technicians enter results and a radiographer images the
+/// patient (P-500), each under their exempt work, typed under the patient's own open
+/// admission (a1–a5). Five people in a morning is the admission's work, not a surge of
+/// attention: nothing is raised. The same five on another inpatient with no admission
+/// typed (b1–b5), or typed under an admission closed ten days before (c1–c5), have nothing
+/// to say whose work it was: each a surge (`many_users`), raised.
+#[test]
+fn staff_of_other_trades_on_an_inpatients_admission() {
+    let config =
+        "[no_case]\nexempt_purposes = [\"PHARMACY_VERIFICATION\", \"RESULT_ENTRY\", \"IMAGING\"]\n";
+    let alerts = audit_fixture(
+        "classes/staff_of_other_trades_on_an_inpatients_admission",
+        Some(config),
+    );
+    let mut expected = Vec::new();
+    for (i, user) in ["ph1", "ph2", "lab1", "lab2", "rad1"].iter().enumerate() {
+        for tag in ["b", "c"] {
+            let id = format!("{tag}{}", i + 1);
+            expected.push(key("subject_surge", "many_users", user, &[&id]));
+        }
+    }
+    assert_alerts(&alerts, expected);
+}
+
 /// A benefits agency's filing deadline: twelve caseworkers work about 40 lookups a day for
 /// eight days, then all of them about three and a half times that on the deadline (day 9).
 /// Nobody is raised for it: it is the agency's day, not anyone's. On that day cw01 does 600,
