@@ -31,13 +31,17 @@ use crate::refs::{distance_km, Status};
 pub(crate) const DOC: DetectorDoc = DetectorDoc {
     name: "shared_credential",
     kinds: &["concurrent_clients", "impossible_travel", "inactive_account"],
-    what: "One login back at a workstation within `concurrent_window_minutes` of its last use there after use at another site in between, or going back and forth `same_site_returns` times between two workstations of one site (`concurrent_clients`); consecutive activity from sites farther apart than `max_speed_kmh` allows in the time between (`impossible_travel`); activity by a login whose personnel status is terminated (after `end_date`) or leave (after `end_date` when given) (`inactive_account`).",
+    what: "One login back at a workstation within `concurrent_window_minutes` of its last use there after use at another site in between, or going back and forth `same_site_returns` times between two workstations of one site (`concurrent_clients`; a `logout` is never a return: single sign-on writes one at the old workstation when the login badges in at another); consecutive activity from sites farther apart than `max_speed_kmh` allows in the time between (`impossible_travel`); activity by a login whose personnel status is terminated (after `end_date`) or leave (after `end_date` when given) (`inactive_account`).",
     why: "Logins shared with relatives or colleagues, or kept after someone has left, break the link between a lookup and a person, which every other check relies on.",
     false_positives: "Workstations listed at the wrong site in clients.csv; a remote desktop session that logs the server as the client; personnel data not updated when someone returns from leave.",
     tuning: "`shared_credential.concurrent_window_minutes`, `same_site_returns`, `max_speed_kmh`, `min_distance_km`; keep clients.csv and personnel status current. A single move to another site is never concurrent use; clients without a site are skipped for concurrency and clients without coordinates for travel.",
     example: "Login jdoe was used at WS-N1 (site NORTH), at WS-S1 (site SOUTH) 3 minutes later, and back at WS-N1 2 minutes after that.",
     needs: &["clients (for concurrent_clients and impossible_travel)"],
 };
+
+/// The action that ends a session (`CONTRACT.md`): a record of the session, not a use of
+/// the workstation.
+const LOGOUT: &str = "logout";
 
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 struct Seen {
@@ -323,7 +327,13 @@ impl Detector for SharedCredential {
         let Some(client) = resolver.client(client_id) else {
             return;
         };
-        if let Some(site) = client.site.as_deref() {
+        // A logout ends a session; it is no return to the workstation. Single sign-on
+        // writes one when the login badges in elsewhere (a nurse's session roaming from the
+        // station to a bedside computer), after the login there: counted as a use, it made
+        // every such move look like coming back to the first workstation. It still places
+        // the login for `impossible_travel`: a session ended far away is still far away.
+        let returns = !ev.action.eq_ignore_ascii_case(LOGOUT);
+        if let (true, Some(site)) = (returns, client.site.as_deref()) {
             self.concurrent(ev, client_id, site, out);
         }
 

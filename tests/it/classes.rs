@@ -2108,6 +2108,28 @@ fn staff_of_other_trades_on_an_inpatients_admission() {
     assert_alerts(&alerts, expected);
 }
 
+/// A nurse's single sign-on session roams: logged in at the ward station (r1, r2), she badges
+/// into the clinic's exam-room computer (r3) and the system writes her logout at the ward
+/// station a minute later (r4), then she works on in the clinic (r5). The logout ends the
+/// old session; it is no return to the ward station, so nothing is raised. A login used at
+/// the ward, then the clinic, then the ward again within five minutes (s1–s3) is in use at
+/// two places at once: raised, and the session's logout at the clinic after it (s4) is no
+/// further return.
+#[test]
+fn sign_on_roaming_between_workstations() {
+    let config = "[no_case]\nexempt_purposes = [\"TREATMENT\"]\n";
+    let alerts = audit_fixture("classes/sign_on_roaming_between_workstations", Some(config));
+    assert_alerts(
+        &alerts,
+        vec![key(
+            "shared_credential",
+            "concurrent_clients",
+            "sh1",
+            &["s1", "s2", "s3"],
+        )],
+    );
+}
+
 /// A benefits agency's filing deadline: twelve caseworkers work about 40 lookups a day for
 /// eight days, then all of them about three and a half times that on the deadline (day 9).
 /// Nobody is raised for it: it is the agency's day, not anyone's. On that day cw01 does 600,
