@@ -180,6 +180,55 @@ impl MatchKind {
     }
 }
 
+/// The identifiers that agreed in a match, as a set: one byte, copied with the match (a
+/// match is graded for every candidate of every lookup, and each used to carry a list of
+/// names on the heap). Written out as the list of names, in [`Fields::NAMES`] order.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Fields(u8);
+
+impl Fields {
+    /// Every identifier a match can agree on, in the order they are listed.
+    pub const NAMES: [&'static str; 6] = ["person_id", "name", "dob", "plate", "phone", "address"];
+
+    /// The set of the named identifiers; a name not in [`Fields::NAMES`] is left out.
+    pub fn of(names: &[&str]) -> Self {
+        names.iter().fold(Fields(0), |f, n| {
+            match Self::NAMES.iter().position(|x| x == n) {
+                Some(i) => Fields(f.0 | 1 << i),
+                None => f,
+            }
+        })
+    }
+
+    /// This set with the identifier at `i` of [`Fields::NAMES`] added.
+    fn with(self, i: usize, agreed: bool) -> Self {
+        Fields(self.0 | u8::from(agreed) << i)
+    }
+
+    pub fn len(self) -> usize {
+        self.0.count_ones() as usize
+    }
+
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
+    /// The names of the identifiers that agreed, in [`Fields::NAMES`] order.
+    pub fn names(self) -> impl Iterator<Item = &'static str> {
+        Self::NAMES
+            .into_iter()
+            .enumerate()
+            .filter(move |(i, _)| self.0 >> i & 1 == 1)
+            .map(|(_, n)| n)
+    }
+}
+
+impl Serialize for Fields {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.names())
+    }
+}
+
 /// One graded match of a query against a known person.
 #[derive(Debug, Clone, Serialize)]
 pub struct Match {
@@ -190,7 +239,7 @@ pub struct Match {
     /// 0–1: how likely the query was about this person.
     pub strength: f64,
     /// Every identifier that agreed (`person_id`, `name`, `dob`, `plate`, `phone`, `address`).
-    pub fields: Vec<&'static str>,
+    pub fields: Fields,
     /// How the names compared (`exact`, `nickname`, `initial`, `typo`, `surname_only`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name_agreement: Option<&'static str>,
@@ -652,25 +701,11 @@ pub(crate) fn grade(
         return None;
     }
 
-    let mut fields: Vec<&'static str> = Vec::with_capacity(4);
-    if pid_eq {
-        fields.push("person_id");
-    }
-    if agreement.is_some_and(|a| a != NameAgreement::Conflict) || loose || part {
-        fields.push("name");
-    }
-    if dob_eq {
-        fields.push("dob");
-    }
-    if plate_eq {
-        fields.push("plate");
-    }
-    if phone_eq {
-        fields.push("phone");
-    }
-    if addr_eq {
-        fields.push("address");
-    }
+    let name_eq = agreement.is_some_and(|a| a != NameAgreement::Conflict) || loose || part;
+    let fields = [pid_eq, name_eq, dob_eq, plate_eq, phone_eq, addr_eq]
+        .into_iter()
+        .enumerate()
+        .fold(Fields::default(), |f, (i, agreed)| f.with(i, agreed));
 
     let name_ok = matches!(
         agreement,
@@ -761,6 +796,21 @@ mod tests {
 
     /// A whole name of two words without a comma is read both ways; with a comma, or of
     /// three words, only as written.
+    #[test]
+    fn fields_are_listed_in_their_fixed_order_whatever_order_they_were_named() {
+        let f = Fields::of(&["dob", "person_id", "no_such_field", "address"]);
+        assert_eq!(f.len(), 3);
+        assert!(!f.is_empty() && Fields::default().is_empty());
+        assert_eq!(
+            f.names().collect::<Vec<_>>(),
+            ["person_id", "dob", "address"]
+        );
+        assert_eq!(
+            serde_json::to_value(f).expect("serialises"),
+            serde_json::json!(["person_id", "dob", "address"])
+        );
+    }
+
     #[test]
     fn a_two_word_name_without_a_comma_is_read_both_ways() {
         let whole = |n: &str| {

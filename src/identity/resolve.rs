@@ -788,7 +788,7 @@ impl Resolver {
                         continue;
                     }
                     x.kind = super::MatchKind::PersonId;
-                    x.fields = vec!["person_id", "name", "dob"];
+                    x.fields = super::index::Fields::of(&["person_id", "name", "dob"]);
                     matches.push(x);
                 }
             }

@@ -590,7 +590,7 @@ pub(crate) fn hit_row(h: &crate::lookups::Hit) -> String {
         escape(h.system.as_deref().unwrap_or("")),
         escape(&crate::lookups::searched_text(&h.searched)),
         escape(h.matched.kind.describe()),
-        escape(&h.matched.fields.join(", ")),
+        escape(&h.matched.fields.names().collect::<Vec<_>>().join(", ")),
         escape(
             &h.matched
                 .name_agreement
