@@ -270,7 +270,10 @@ fn back_from(
         Some(away),
     );
     if own.id != away.id {
-        f.also.push(own.id.clone());
+        // In time order, as an alert lists its events: the earlier use here, then the one
+        // in between.
+        let at = usize::from(own.ts > away.ts).min(f.also.len());
+        f.also.insert(at, own.id.clone());
         f.since = Some(own.ts.min(away.ts));
     }
     f
