@@ -4,8 +4,8 @@
 use serde_json::json;
 
 use super::{
-    a_jobs_read, explained, identity_findings, person_key, strongest, Context, Detector,
-    DetectorDoc, Finding, IdentityHit,
+    a_jobs_read, explained, identity_findings, person_key, strongest, the_cases_work, Context,
+    Detector, DetectorDoc, Finding, IdentityHit,
 };
 use crate::alert::Severity;
 use crate::event::Event;
@@ -16,7 +16,7 @@ pub(crate) const DOC: DetectorDoc = DetectorDoc {
     kinds: &["(the watch-list category: official, celebrity, journalist, victim, ...)", "record_change"],
     what: "A user looks up someone on the watch list (watchlist.csv) without an assigned case that lists them. A write (insert, update, delete: `lookups.write_actions`) to that record is raised twice: as the lookup it also is, of the kind above, and as kind `record_change`, critical, with the statement and rows affected as evidence.",
     why: "Public figures and people in the news draw curiosity lookups and leaks to the press.",
-    false_positives: "Protective details and genuine investigations that are not recorded as cases with subjects; a visitor who shares a listed person's name, searched by name only (held back on an exempt lookup by a login that names strangers by name alone as routine, such as a court's screening desk, unless the person is looked up again that day). A service account's read under an exempt purpose (a data-match job's run), or under a real case that lists the person (an interface relaying a case's alert), is not raised: nobody's curiosity is in it. Nor is an exempt lookup (custody work) of a watch-listed person an open case of the user's own unit lists: a prison holding a former senator.",
+    false_positives: "Protective details and genuine investigations that are not recorded as cases with subjects; a visitor who shares a listed person's name, searched by name only (held back on an exempt lookup by a login that names strangers by name alone as routine, such as a court's screening desk, unless the person is looked up again that day). A service account's read under an exempt purpose (a data-match job's run), or under a real case that lists the person (an interface relaying a case's alert), is not raised: nobody's curiosity is in it. Nor is an exempt lookup (custody work) of a watch-listed person an open case of the user's own unit lists: a prison holding a former senator; nor a read for exempt work typed under a case open at the time that lists the person (a radiographer imaging an admitted celebrity, typed under the admission), though a write is.",
     tuning: "Add the cases that legitimately concern watch-listed people to cases/case_subjects.",
     example: "Looked up LINDQVIST, ARNE (DOB 1962-11-05), on the watch list as celebrity, by name only; no case attached.",
     needs: &["watchlist"],
@@ -30,7 +30,7 @@ impl Detector for WatchlistLookup {
     }
 
     fn observe(&mut self, ev: &Event, r: &Resolved<'_>, cx: &Context<'_>, out: &mut Vec<Finding>) {
-        if a_jobs_read(ev, r, cx) || held_in_custody(ev, r, cx) {
+        if a_jobs_read(ev, r, cx) || held_in_custody(ev, r, cx) || the_cases_work(r) {
             return;
         }
         let Some((m, entry, person)) =

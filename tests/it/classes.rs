@@ -2130,6 +2130,31 @@ fn sign_on_roaming_between_workstations() {
     );
 }
 
+/// A nurse of the hospital (rn9) is admitted, and so is a celebrity on the watch list
+/// (P-950). The pharmacist verifying rn9's order (c1) and the radiographer imaging the
+/// celebrity (c2), each under exempt work typed under the patient's own open admission, do
+/// the admission's work: not raised. The same two with no admission typed (c3, c4) are a
+/// look at a colleague and at a listed person: raised. A technician's write of a result to
+/// the colleague's record under the admission (c5) is still judged, as every write is.
+#[test]
+fn colleague_and_celebrity_admitted_and_seen_by_other_trades() {
+    let config =
+        "[no_case]\nexempt_purposes = [\"PHARMACY_VERIFICATION\", \"RESULT_ENTRY\", \"IMAGING\"]\n";
+    let alerts = audit_fixture(
+        "classes/colleague_and_celebrity_admitted_and_seen_by_other_trades",
+        Some(config),
+    );
+    assert_alerts(
+        &alerts,
+        vec![
+            key("coworker_lookup", "other_unit", "ph1", &["c3"]),
+            key("watchlist_lookup", "celebrity", "rad1", &["c4"]),
+            key("coworker_lookup", "other_unit", "lab1", &["c5"]),
+            key("coworker_lookup", "record_change", "lab1", &["c5"]),
+        ],
+    );
+}
+
 /// A benefits agency's filing deadline: twelve caseworkers work about 40 lookups a day for
 /// eight days, then all of them about three and a half times that on the deadline (day 9).
 /// Nobody is raised for it: it is the agency's day, not anyone's. On that day cw01 does 600,
