@@ -200,7 +200,7 @@ impl Fields {
         })
     }
 
-    /// This set with the identifier at `i` of [`Fields::NAMES`] added.
+    /// This set with the identifier at `i` of [`Fields::NAMES`] added when it `agreed`.
     fn with(self, i: usize, agreed: bool) -> Self {
         Fields(self.0 | u8::from(agreed) << i)
     }
@@ -794,8 +794,6 @@ mod tests {
         })
     }
 
-    /// A whole name of two words without a comma is read both ways; with a comma, or of
-    /// three words, only as written.
     #[test]
     fn fields_are_listed_in_their_fixed_order_whatever_order_they_were_named() {
         let f = Fields::of(&["dob", "person_id", "no_such_field", "address"]);
@@ -811,6 +809,8 @@ mod tests {
         );
     }
 
+    /// A whole name of two words without a comma is read both ways; with a comma, or of
+    /// three words, only as written.
     #[test]
     fn a_two_word_name_without_a_comma_is_read_both_ways() {
         let whole = |n: &str| {

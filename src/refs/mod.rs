@@ -426,11 +426,16 @@ fn load_rows<T>(
     let mut rows = Vec::new();
     let mut read = 0;
     let mut refused = Vec::new();
+    // A filtered table keeps few of its rows and grows as it must.
+    let mut reserved = keep.is_some();
     let table = table::read_table(dir, name, required, |table, line| {
-        if rows.capacity() == 0 && keep.is_none() {
-            // Reserved once, when the first line arrives (the table is known by then).
-            // A filtered table keeps few of its rows and grows as it must.
-            rows.reserve(table.expected_rows);
+        if !reserved {
+            // Reserved once, when the first line arrives (the table is known by then). An
+            // estimate the machine cannot hold (a huge file of short lines) is only not
+            // reserved: the rows then grow as they come, and the load fails, if at all, on
+            // real rows.
+            reserved = true;
+            let _ = rows.try_reserve(table.expected_rows);
         }
         match line {
             Line::Malformed(line, message) => refused.push(Refused {

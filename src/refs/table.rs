@@ -214,3 +214,29 @@ fn read_csv(
     }
     Ok(table)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rows_are_expected_from_the_size_and_the_first_lines() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let small = dir.path().join("small.csv");
+        std::fs::write(&small, "case_id,unit\nC-1,A\nC-2,B\n").expect("writes");
+        // A file read whole is counted, header included.
+        assert_eq!(expected_rows(&small), 3);
+        // A large file is estimated from its first 64 KB: 40,000 lines of 25 bytes.
+        let large = dir.path().join("large.csv");
+        let text: String = (0..40_000)
+            .map(|i| format!("C-2024-{i:06},UNIT-{:05}\n", i % 97))
+            .collect();
+        std::fs::write(&large, &text).expect("writes");
+        let n = expected_rows(&large);
+        assert!((39_000..=41_000).contains(&n), "{n}");
+        assert_eq!(expected_rows(&dir.path().join("absent.csv")), 0);
+        let empty = dir.path().join("empty.csv");
+        std::fs::write(&empty, "").expect("writes");
+        assert_eq!(expected_rows(&empty), 0);
+    }
+}
