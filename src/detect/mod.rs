@@ -393,7 +393,7 @@ pub struct Engine {
     borrowing: HashMap<GroupKey, Borrowing>,
     /// Supervisors' lookups with no case typed of people their reports' open cases list,
     /// one alert per lookup, held until the day ends ([`Engine::settle_reviews`]).
-    reviewing: HashMap<GroupKey, Vec<(String, OpenAlert)>>,
+    reviewing: HashMap<GroupKey, Vec<OpenAlert>>,
     others_cases: others_cases::OthersCases,
     /// The hours (UTC) each login ([`crate::refs::login_key`] form) was at work, on the
     /// last two days it was: whether a case's holder was away when the unit covered it.
@@ -660,10 +660,7 @@ impl Engine {
                     // Whether the person drew a surge of attention today is known when the
                     // day ends (`subject_surge` judges the day then).
                     let held = open_alert(f, ev, r.personnel.map(|p| &p.employee_id));
-                    self.reviewing
-                        .entry(key)
-                        .or_default()
-                        .push((ev.id.clone(), held));
+                    self.reviewing.entry(key).or_default().push(held);
                     continue;
                 }
                 let unit = r.personnel.and_then(|p| p.unit.as_deref());
@@ -947,8 +944,12 @@ impl Engine {
         // Each key's lookups are raised in the order of the day (the first one's reason
         // leads); keys are independent, so the map's order does not matter.
         for (key, held) in std::mem::take(&mut self.reviewing) {
-            for (id, alert) in held {
-                if surged.contains(id.as_str()) || self.open.contains_key(&key) {
+            for alert in held {
+                let in_surge = alert
+                    .event_ids
+                    .iter()
+                    .any(|id| surged.contains(id.as_str()));
+                if in_surge || self.open.contains_key(&key) {
                     raise_held(&mut self.open, key.clone(), alert);
                 } else {
                     self.stats.review_set_aside += alert.findings as u64;
