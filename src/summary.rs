@@ -95,6 +95,17 @@ pub struct RunStats {
     /// supervisor's other lookups with no case raised: a review of the report's case with the
     /// number left blank (`detect::Engine`'s review rule).
     pub review_set_aside: u64,
+    /// `closed_case` and `not_assigned` lookups of people the case lists, by units or logins
+    /// the logs had known for under a week, held over until their practice could be judged
+    /// (`detect::held_over`); of those, set aside once it showed (also counted above),
+    /// raised when judged without it, and raised at the run's end unjudged (a run that
+    /// saves no state).
+    pub held_over: u64,
+    pub held_over_set_aside: u64,
+    pub held_over_raised: u64,
+    pub held_over_unjudged: u64,
+    /// Lookups still held over at the end, carried in the saved state to the next run.
+    pub held_over_carried: u64,
     /// Days whose counts were judged at the agency's pace, with the day's effect (the
     /// median user's multiple of their usual day).
     pub agency_days: Vec<(NaiveDate, f64)>,
@@ -357,6 +368,27 @@ pub fn render(
         if n > 0 {
             let _ = writeln!(s, "  {label}{n} {what}");
         }
+    }
+    if stats.held_over > 0 {
+        let _ = writeln!(
+            s,
+            "  held over  {} closed_case or not_assigned lookup(s) of people the case lists, by units or logins new to the logs (under a week) or on a day that looked like other people's cases were their work, until their practice could be judged (five days of work, or a week): {} set aside once it showed (counted above), {} raised without it",
+            stats.held_over, stats.held_over_set_aside, stats.held_over_raised,
+        );
+    }
+    if stats.held_over_unjudged > 0 {
+        let _ = writeln!(
+            s,
+            "  raised     {} lookup(s) still held over at the end, unjudged: a run that saves no state (--state) can neither judge them later nor carry them",
+            stats.held_over_unjudged,
+        );
+    }
+    if stats.held_over_carried > 0 {
+        let _ = writeln!(
+            s,
+            "  carried    {} lookup(s) still held over at the end, in the saved state: the next run judges them",
+            stats.held_over_carried,
+        );
     }
     if !stats.others_case_logins.is_empty() {
         let _ = writeln!(

@@ -176,6 +176,29 @@ impl ClosedWork {
         }
     }
 
+    /// The days the unit worked under the purpose (any lookup) from `since` to `day`.
+    pub(crate) fn worked_since(
+        &self,
+        unit: &str,
+        purpose: &str,
+        since: NaiveDate,
+        day: NaiveDate,
+    ) -> usize {
+        self.days
+            .days_since(unit, &purpose_key(purpose), since, day)
+    }
+
+    /// Whether the unit's practice under the purpose cannot have shown by `day`: the window
+    /// has known the unit for less than a week, and it worked fewer than [`ON_DAYS`] days
+    /// under the purpose ([`super::held_over`]).
+    pub(crate) fn too_soon(&self, unit: &str, purpose: &str, day: NaiveDate) -> bool {
+        super::held_over::too_soon(
+            self.days.first_seen(unit, day),
+            self.worked_since(unit, purpose, NaiveDate::MIN, day),
+            day,
+        )
+    }
+
     /// The counts, to save with the engine's state: `[["UNIT\u{1f}PURPOSE", [[day,
     /// {lookups, closed, logins}], ...]], ...]`, sorted.
     pub(crate) fn save(&self) -> Result<Value, SavedStateError> {

@@ -19,6 +19,7 @@ pub mod association;
 mod closed_work;
 pub mod coworker;
 pub mod fishing;
+mod held_over;
 pub mod no_case;
 pub mod odd_volume;
 mod others_cases;
@@ -197,6 +198,8 @@ pub enum SavedStateError {
     },
     #[error("the state does not serialise")]
     Unwritable(#[source] serde_json::Error),
+    #[error("names detector `{0}`, which this build does not have")]
+    UnknownDetector(String),
 }
 
 /// The value at `key` of a detector's saved state, typed.
@@ -350,7 +353,7 @@ struct GroupKey {
     day: Option<NaiveDate>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 struct OpenAlert {
     employee_id: Option<String>,
     first: DateTime<Utc>,
@@ -366,6 +369,7 @@ struct OpenAlert {
     reason: String,
     evidence: Value,
     /// Changed since [`Engine::provisional`] last reported it.
+    #[serde(skip)]
     dirty: bool,
 }
 
@@ -382,7 +386,7 @@ pub struct Engine {
     held: HashMap<GroupKey, OpenAlert>,
     /// Lookups under unit colleagues' cases, held until the day ends with the logins of
     /// the cases' holders in the user's unit ([`Engine::settle_coverage`]).
-    covering: HashMap<GroupKey, (OpenAlert, Vec<String>)>,
+    covering: HashMap<GroupKey, (OpenAlert, Vec<String>, Option<held_over::Practice>)>,
     /// Lookups under closed cases that list the person, held until the day ends with the
     /// user's unit and the purpose typed ([`Engine::settle_closed_work`]).
     closing: HashMap<GroupKey, Closing>,
@@ -395,6 +399,10 @@ pub struct Engine {
     /// one alert per lookup, held until the day ends ([`Engine::settle_reviews`]).
     reviewing: HashMap<GroupKey, Vec<OpenAlert>>,
     others_cases: others_cases::OthersCases,
+    /// Lookups under closed or other people's cases that their day would raise, held over
+    /// until the practice that would explain them can be judged ([`held_over`],
+    /// [`Engine::settle_held_over`]), in the order they were held.
+    held_over: Vec<held_over::HeldOver>,
     /// The hours (UTC) each login ([`crate::refs::login_key`] form) was at work, on the
     /// last two days it was: whether a case's holder was away when the unit covered it.
     at_work: HashMap<String, [(NaiveDate, u32); 2]>,
@@ -456,6 +464,7 @@ impl Engine {
             borrowing: HashMap::new(),
             reviewing: HashMap::new(),
             others_cases,
+            held_over: Vec::new(),
             at_work: HashMap::new(),
             routines,
             day: None,
@@ -501,6 +510,9 @@ impl Engine {
         self.routines.forget_days_from(before);
         self.closed_work.forget_days_from(before);
         self.others_cases.forget_days_from(before);
+        // Lookups of the nights audited again are found again, and held again if still so.
+        self.held_over
+            .retain(|h| h.key.day.is_some_and(|d| d < before));
         for slots in self.at_work.values_mut() {
             // Slots are oldest first; a day audited again is counted again.
             if slots[1].0 >= before {
@@ -533,6 +545,11 @@ impl Engine {
                 .restore(v)
                 .map_err(|e| restore_error(others_cases::SAVED_AS, e))?;
         }
+        // A state saved while nothing was held over has none.
+        self.held_over = match carry.detectors.get(held_over::SAVED_AS) {
+            Some(v) => held_over::restore(v).map_err(|e| restore_error(held_over::SAVED_AS, e))?,
+            None => Vec::new(),
+        };
         // States saved before it was kept have none: the first day's look back to the
         // evening before then sees no work.
         if let Some(v) = carry.detectors.get(AT_WORK_SAVED_AS) {
@@ -567,6 +584,11 @@ impl Engine {
         }
         if let Ok(v) = self.others_cases.save() {
             detectors.insert(others_cases::SAVED_AS.to_string(), v);
+        }
+        if !self.held_over.is_empty() {
+            if let Ok(v) = held_over::save(&self.held_over) {
+                detectors.insert(held_over::SAVED_AS.to_string(), v);
+            }
         }
         // When each login last worked, for the coverage rule's look back over midnight.
         let at_work: std::collections::BTreeMap<&String, &[(NaiveDate, u32); 2]> =
@@ -753,9 +775,45 @@ impl Engine {
     }
 
     /// Ends the input: the current day is judged and committed to history, and every open
-    /// alert is emitted.
+    /// alert is emitted. Lookups still held over for a practice stay held, for the state a
+    /// run saves ([`Engine::state`]); a run that saves none raises them
+    /// ([`Engine::raise_held_over`]).
     pub fn finish(&mut self, out: &mut Vec<Alert>) {
         self.end_day(out);
+    }
+
+    /// Raises every lookup still held over until its practice can be judged
+    /// ([`held_over`]): what a run that saves no state does at its end, since it can neither
+    /// judge them nor carry them to the next run. Call after [`Engine::finish`].
+    pub fn raise_held_over(&mut self, out: &mut Vec<Alert>) {
+        let min_score = self.config.alerts.min_score;
+        let mut raised: Vec<Alert> = Vec::with_capacity(self.held_over.len());
+        for h in std::mem::take(&mut self.held_over) {
+            self.stats.held_over_unjudged += h.alert.findings as u64;
+            raised.push(finish_alert(h.key, h.alert));
+        }
+        raised.retain(|a| a.score >= min_score);
+        raised.sort_by(|a, b| {
+            a.window_start
+                .cmp(&b.window_start)
+                .then_with(|| a.alert_id.cmp(&b.alert_id))
+        });
+        for a in &raised {
+            self.stats.record_alert(a);
+        }
+        out.extend(raised);
+    }
+
+    /// Counts the lookups still held over for the run's summary, as the state the run saves
+    /// carries them to the next run. Call after [`Engine::finish`].
+    pub(crate) fn carry_held_over(&mut self) {
+        self.stats.held_over_carried = self.held_over.iter().map(|h| h.alert.findings as u64).sum();
+    }
+
+    /// Forgets every lookup held over, unjudged: for `custodes baseline`, which raises
+    /// nothing of the days it learns from, now or in a later run.
+    pub(crate) fn forget_held_over(&mut self) {
+        self.held_over.clear();
     }
 
     /// True when an event at `ts` falls on a later day than the one in progress, so that
@@ -829,6 +887,9 @@ impl Engine {
         self.settle_closed_work();
         self.settle_others_cases();
         self.settle_coverage();
+        if let Some(day) = self.day {
+            self.settle_held_over(day);
+        }
         let min_score = self.config.alerts.min_score;
         closed.extend(self.open.drain().map(|(k, a)| finish_alert(k, a)));
         closed.retain(|a| a.score >= min_score);
@@ -889,13 +950,13 @@ impl Engine {
         let covering: Vec<_> = self.covering.drain().collect();
         let away: Vec<bool> = covering
             .iter()
-            .map(|(_, (a, holders))| {
+            .map(|(_, (a, holders, _))| {
                 let since = a.first - chrono::Duration::hours(COVERAGE_LOOKBACK_HOURS);
                 !holders.iter().any(|l| self.worked_since(l, since))
             })
             .collect();
         let mut covered_cases: HashMap<(&str, &[String]), usize> = HashMap::new();
-        for ((key, (_, holders)), &away) in covering.iter().zip(&away) {
+        for ((key, (_, holders, _)), &away) in covering.iter().zip(&away) {
             if away {
                 *covered_cases
                     .entry((key.user.as_str(), holders))
@@ -905,15 +966,15 @@ impl Engine {
         let covered: Vec<bool> = covering
             .iter()
             .zip(&away)
-            .map(|((key, (_, holders)), &away)| {
+            .map(|((key, (_, holders, _)), &away)| {
                 away && covered_cases
                     .get(&(key.user.as_str(), holders.as_slice()))
                     .is_some_and(|&n| n >= COVERED_CASES)
             })
             .collect();
-        for ((key, (a, _)), covered) in covering.into_iter().zip(covered) {
+        for ((key, (a, _, practice)), covered) in covering.into_iter().zip(covered) {
             if !covered {
-                raise_held(&mut self.open, key, a);
+                self.raise_or_hold_over(key, a, practice);
             } else {
                 self.stats.coverage_set_aside += a.findings as u64;
             }
@@ -972,7 +1033,16 @@ impl Engine {
             if routine {
                 self.stats.closed_case_set_aside += c.alert.findings as u64;
             } else {
-                raise_held(&mut self.open, key, c.alert);
+                // The unit new to the logs: its practice cannot have shown yet.
+                let practice = self
+                    .closed_work
+                    .too_soon(&c.unit, &c.purpose, day)
+                    .then_some(held_over::Practice::ClosedWork {
+                        unit: c.unit,
+                        purpose: c.purpose,
+                        of_unit: c.of_unit,
+                    });
+                self.raise_or_hold_over(key, c.alert, practice);
             }
         }
     }
@@ -1005,6 +1075,18 @@ impl Engine {
                     .routine(&key.user, &b.purpose, a.first.date_naive())
             });
             let wrap_up = b.lately_held && wrapping_up.contains(&key.user);
+            // The login new to the logs: its practice cannot have shown yet. Only lookups of
+            // strangers wait for it (of the agency's own, they are never its work).
+            let practice = (!routine && !wrap_up && b.own.is_none())
+                .then_some(b.strangers.as_ref())
+                .flatten()
+                .filter(|a| {
+                    self.others_cases
+                        .may_yet_show(&key.user, &b.purpose, a.first.date_naive())
+                })
+                .map(|_| held_over::Practice::OthersCases {
+                    purpose: b.purpose.clone(),
+                });
             let held = match (b.strangers, b.own) {
                 (Some(strangers), own) if routine => {
                     self.stats.others_case_set_aside += strangers.findings as u64;
@@ -1033,9 +1115,85 @@ impl Engine {
                 continue;
             };
             if b.holders.is_empty() {
-                raise_held(&mut self.open, key, held);
+                self.raise_or_hold_over(key, held, practice);
             } else {
-                self.covering.insert(key, (held, b.holders));
+                self.covering.insert(key, (held, b.holders, practice));
+            }
+        }
+    }
+
+    /// Raises a lookup held until the day's end ([`raise_held`]), or holds it over when
+    /// `practice` says whose practice, new to the logs, might yet explain it
+    /// ([`held_over`]). One the day's open alert of the same key already raises joins it:
+    /// an alert is raised once, whole.
+    fn raise_or_hold_over(
+        &mut self,
+        key: GroupKey,
+        alert: OpenAlert,
+        practice: Option<held_over::Practice>,
+    ) {
+        match practice {
+            Some(practice) if !self.open.contains_key(&key) => {
+                self.stats.held_over += alert.findings as u64;
+                self.held_over.push(held_over::HeldOver {
+                    key,
+                    practice,
+                    alert,
+                });
+            }
+            _ => raise_held(&mut self.open, key, alert),
+        }
+    }
+
+    /// Judges the lookups held over from earlier days ([`held_over`]) as `today` ends: set
+    /// aside (counted as their practice's) once the practice shows over the days up to
+    /// today, raised when it is due and still does not, held on otherwise.
+    fn settle_held_over(&mut self, today: NaiveDate) {
+        for h in std::mem::take(&mut self.held_over) {
+            let held_on = h.key.day.unwrap_or(today);
+            if held_on >= today {
+                // Held today: judged from tomorrow on.
+                self.held_over.push(h);
+                continue;
+            }
+            let findings = h.alert.findings as u64;
+            let (routine, worked) = match &h.practice {
+                held_over::Practice::ClosedWork {
+                    unit,
+                    purpose,
+                    of_unit,
+                } => (
+                    match self.closed_work.routine(unit, purpose, today) {
+                        closed_work::Routine::AnyCase => true,
+                        closed_work::Routine::OwnCases => *of_unit,
+                        closed_work::Routine::No => false,
+                    },
+                    self.closed_work.worked_since(unit, purpose, held_on, today),
+                ),
+                held_over::Practice::OthersCases { purpose } => (
+                    self.others_cases.routine(&h.key.user, purpose, today),
+                    self.others_cases
+                        .worked_since(&h.key.user, purpose, held_on, today),
+                ),
+            };
+            if routine {
+                self.stats.held_over_set_aside += findings;
+                match &h.practice {
+                    held_over::Practice::ClosedWork { .. } => {
+                        self.stats.closed_case_set_aside += findings;
+                    }
+                    held_over::Practice::OthersCases { .. } => {
+                        self.stats.others_case_set_aside += findings;
+                        if !self.stats.others_case_logins.contains(&h.key.user) {
+                            self.stats.others_case_logins.insert(h.key.user.clone());
+                        }
+                    }
+                }
+            } else if held_over::due(held_on, today, worked) {
+                self.stats.held_over_raised += findings;
+                raise_held(&mut self.open, h.key, h.alert);
+            } else {
+                self.held_over.push(h);
             }
         }
     }

@@ -6,9 +6,10 @@
 //! `no_case` says so (`not_assigned`). Some roles work other people's cases by trade, and
 //! the assignment table never names them: a resident sees the patients of the attending
 //! they are rotating with, a scribe or an analyst works the cases of the people they
-//! support. Where that is so of a login's work under a purpose, on at least
-//! [`ON_DAYS`](super::closed_work::ON_DAYS) days, on at least half of the days it worked
-//! under the purpose, and in at least [`ONE_IN`]'s share of its lookups, whose case it is
+//! support. Where that is so of a login's latest work under a purpose (its last days under
+//! it, as many as it takes: a resident's new rotation is not hidden by the one before), on
+//! at least [`ON_DAYS`](super::closed_work::ON_DAYS) days, on at least half of those days,
+//! and in at least [`ONE_IN`]'s share of its lookups, whose case it is
 //! says nothing about that login: the [`Engine`](super::Engine) sets its `not_assigned`
 //! lookups of people the case lists aside when the day ends, counted in the run's summary.
 //! Whether the case exists, was open and lists the person is still judged, and a lookup of
@@ -82,25 +83,72 @@ impl OthersCases {
             });
     }
 
-    /// Whether the login's work under the purpose is under other people's cases, over the
-    /// window ending with `day`.
+    /// Whether the login's work under the purpose is under other people's cases over its
+    /// latest days of work, up to `day`: its last days under the purpose, as many as it
+    /// takes (at least [`ON_DAYS`]), within the window. A role taken up in the window (a
+    /// resident's new rotation) is its work once it has shown, however the login worked
+    /// before; an occasion of misuse never spans the days it takes.
     pub(crate) fn routine(&self, login: &str, purpose: &str, day: NaiveDate) -> bool {
         let (mut lookups, mut others) = (0u32, 0u32);
         // Days with any lookup under the purpose (a day is kept only once it has one), and
-        // days with one under another's case.
+        // days with one under another's case, counted back from `day`.
         let (mut worked, mut others_days) = (0usize, 0usize);
         for c in self
             .days
             .within(login_key_of(login).as_ref(), &purpose_key(purpose), day)
+            .rev()
         {
             lookups = lookups.saturating_add(c.lookups);
             others = others.saturating_add(c.others);
             worked += 1;
             others_days += usize::from(c.others > 0);
+            if others_days >= ON_DAYS
+                && others_days.saturating_mul(ONE_DAY_IN) >= worked
+                && others.saturating_mul(ONE_IN) >= lookups
+            {
+                return true;
+            }
         }
-        others_days >= ON_DAYS
-            && others_days.saturating_mul(ONE_DAY_IN) >= worked
-            && others.saturating_mul(ONE_IN) >= lookups
+        false
+    }
+
+    /// Whether the login's day `day` under the purpose looks like that work: a third or
+    /// more of its lookups under it were under other people's cases that list the person.
+    /// Whether it is the login's work shows only over the days after it
+    /// ([`super::held_over`]).
+    pub(crate) fn a_day_of_it(&self, login: &str, purpose: &str, day: NaiveDate) -> bool {
+        self.days
+            .on(login_key_of(login).as_ref(), &purpose_key(purpose), day)
+            .is_some_and(|c| c.others > 0 && c.others.saturating_mul(ONE_IN) >= c.lookups)
+    }
+
+    /// The days the login worked under the purpose (any lookup) from `since` to `day`.
+    pub(crate) fn worked_since(
+        &self,
+        login: &str,
+        purpose: &str,
+        since: NaiveDate,
+        day: NaiveDate,
+    ) -> usize {
+        self.days.days_since(
+            login_key_of(login).as_ref(),
+            &purpose_key(purpose),
+            since,
+            day,
+        )
+    }
+
+    /// Whether the login's practice under the purpose may yet show in the days after `day`
+    /// ([`super::held_over`]): the window has known the login for less than a week and it
+    /// worked fewer than [`ON_DAYS`] days under the purpose, or `day` looks like that work
+    /// ([`OthersCases::a_day_of_it`]: the first day of a resident's new rotation).
+    pub(crate) fn may_yet_show(&self, login: &str, purpose: &str, day: NaiveDate) -> bool {
+        let key = login_key_of(login);
+        super::held_over::too_soon(
+            self.days.first_seen(key.as_ref(), day),
+            self.worked_since(login, purpose, NaiveDate::MIN, day),
+            day,
+        ) || self.a_day_of_it(login, purpose, day)
     }
 
     /// The counts, to save with the engine's state: `[["LOGIN\u{1f}PURPOSE", [[day,
@@ -157,6 +205,38 @@ mod tests {
             "five days of twenty, a tenth of the work"
         );
         assert!(!w.routine("res", "SUPERVISION", day(6)), "another purpose");
+    }
+
+    #[test]
+    fn a_new_rotation_is_judged_by_its_own_days() {
+        let mut w = OthersCases::new(90);
+        // Ten days on a team that lists the resident, then five on an attending's patients.
+        for d in 1..=10 {
+            count(&mut w, "res", d, 20, 0);
+        }
+        for d in 11..=15 {
+            count(&mut w, "res", d, 20, 20);
+        }
+        assert!(!w.routine("res", "TREATMENT", day(14)), "four days of it");
+        assert!(w.routine("res", "TREATMENT", day(15)), "its last five days");
+        // A day like it, and a day with one borrowed case among many.
+        count(&mut w, "doc", 1, 3, 1);
+        count(&mut w, "doc", 2, 10, 1);
+        assert!(w.a_day_of_it("doc", "treatment", day(1)), "a third");
+        assert!(!w.a_day_of_it("doc", "TREATMENT", day(2)), "a tenth");
+        assert!(
+            !w.a_day_of_it("doc", "TREATMENT", day(3)),
+            "no work that day"
+        );
+        assert!(
+            w.may_yet_show("doc", "TREATMENT", day(2)),
+            "new to the logs"
+        );
+        assert!(
+            !w.may_yet_show("res", "TREATMENT", day(10)),
+            "known, a day of its own"
+        );
+        assert_eq!(w.worked_since("res", "TREATMENT", day(11), day(15)), 5);
     }
 
     #[test]

@@ -57,7 +57,7 @@ impl<C> PairDays<C> {
         first: &str,
         second: &str,
         day: NaiveDate,
-    ) -> impl Iterator<Item = &C> {
+    ) -> impl DoubleEndedIterator<Item = &C> {
         let oldest = self.oldest(day);
         self.by
             .get(first)
@@ -66,6 +66,49 @@ impl<C> PairDays<C> {
             .iter()
             .filter(move |(d, _)| *d >= oldest && *d <= day)
             .map(|(_, c)| c)
+    }
+
+    /// The pair's count of `day` itself, if it has one.
+    pub(crate) fn on(&self, first: &str, second: &str, day: NaiveDate) -> Option<&C> {
+        self.by
+            .get(first)?
+            .get(second)?
+            .iter()
+            .rev()
+            .find(|(d, _)| *d <= day)
+            .filter(|(d, _)| *d == day)
+            .map(|(_, c)| c)
+    }
+
+    /// How many days of the pair were counted from `since` to `day`, both included.
+    pub(crate) fn days_since(
+        &self,
+        first: &str,
+        second: &str,
+        since: NaiveDate,
+        day: NaiveDate,
+    ) -> usize {
+        let oldest = self.oldest(day).max(since);
+        self.by
+            .get(first)
+            .and_then(|inner| inner.get(second))
+            .map_or(0, |days| {
+                days.iter()
+                    .filter(|(d, _)| *d >= oldest && *d <= day)
+                    .count()
+            })
+    }
+
+    /// The first day of the window ending with `day` on which anything of `first` (a
+    /// login's, a unit's work under any purpose) was counted: since when the window knows it.
+    pub(crate) fn first_seen(&self, first: &str, day: NaiveDate) -> Option<NaiveDate> {
+        let oldest = self.oldest(day);
+        self.by
+            .get(first)?
+            .values()
+            .filter_map(|days| days.iter().map(|(d, _)| *d).find(|d| *d >= oldest))
+            .filter(|d| *d <= day)
+            .min()
     }
 
     /// Forgets the days from `day` on (a night audited again counts them afresh).
@@ -173,6 +216,23 @@ mod tests {
         assert_eq!(seen, [2, 3, 14], "day 1 forgotten, day 4 counted twice");
         assert_eq!(w.within("ann", "PATROL", day(3)).count(), 2);
         assert_eq!(w.within("cy", "PATROL", day(4)).count(), 0);
+        assert_eq!(
+            w.first_seen("ann", day(4)),
+            Some(day(2)),
+            "day 1 is past the window"
+        );
+        assert_eq!(w.first_seen("bo", day(4)), Some(day(2)));
+        assert_eq!(w.first_seen("bo", day(1)), None, "not yet seen");
+        assert_eq!(w.first_seen("cy", day(4)), None);
+        assert_eq!(w.on("ann", "PATROL", day(3)), Some(&3));
+        assert_eq!(w.on("bo", "", day(3)), None, "no count that day");
+        assert_eq!(w.days_since("ann", "PATROL", day(3), day(4)), 2);
+        assert_eq!(
+            w.days_since("ann", "PATROL", day(1), day(4)),
+            3,
+            "day 1 forgotten"
+        );
+        assert_eq!(w.days_since("ann", "PATROL", day(5), day(4)), 0);
         let saved = w.save().expect("saves");
         assert_eq!(saved[0][0], "ann\u{1f}PATROL");
         let mut back: PairDays<u32> = PairDays::new(3);

@@ -432,6 +432,12 @@ impl Detecting {
         };
         let mut batch = std::mem::take(&mut self.batch);
         engine.finish(&mut batch);
+        if self.state.is_none() {
+            // No state to carry what is held over to the next run: raised, not lost.
+            engine.raise_held_over(&mut batch);
+        } else {
+            engine.carry_held_over();
+        }
         self.drain(&mut batch)?;
         self.out.finish().map_err(RunError::Alerts)?;
         if let Some(s) = self.sinks.take() {

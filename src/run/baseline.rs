@@ -210,6 +210,8 @@ fn learn(
         Err(never) => match never {},
     };
     engine.finish(&mut dropped);
+    // Nor later: what would be judged after the days learnt from is theirs, not an audit's.
+    engine.forget_held_over();
     Ok((engine, read, counted))
 }
 

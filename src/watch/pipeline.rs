@@ -910,6 +910,9 @@ impl Pipeline {
             self.analyse(t);
         }
         self.engine.finish(&mut self.closed);
+        // Nothing more will come to judge what is held over: raised, as an audit that saves
+        // no state raises it.
+        self.engine.raise_held_over(&mut self.closed);
         self.take_closed();
         self.save_checkpoint(None);
         self.close()?;

@@ -46,7 +46,9 @@ fn audit_with_summary(world: &str, config: Option<&str>) -> (Vec<Value>, String)
 }
 
 /// Audits a fixture night by night: each UTC day's events alone, in order, the state carried
-/// between the runs (`--state`), as a nightly cron does. The alerts of every night.
+/// between the runs (`--state`), as a nightly cron does. The alerts of every night, and those
+/// the last night's state still holds over for a later night to judge, as the alerts one run
+/// over every night raises of them at its end (it saves no state).
 fn audit_night_by_night(world: &str, config: Option<&str>) -> Vec<Value> {
     let dir = fixtures().join(world);
     let work = tempfile::tempdir().expect("tempdir");
@@ -84,6 +86,18 @@ fn audit_night_by_night(world: &str, config: Option<&str>) -> Vec<Value> {
             .assert()
             .success();
         nightly.extend(read_jsonl(&out));
+    }
+    let saved: Value =
+        serde_json::from_str(&std::fs::read_to_string(&state).expect("state")).expect("json");
+    if let Some(held) = saved["carry"]["detectors"]["held_over"].as_array() {
+        nightly.extend(held.iter().map(|h| {
+            serde_json::json!({
+                "detector": h["detector"],
+                "kind": h["kind"],
+                "user": h["user"],
+                "event_ids": h["alert"]["event_ids"],
+            })
+        }));
     }
     nightly
 }
@@ -2788,9 +2802,10 @@ fn assert_set_aside(world: &str, mut expected: Vec<Key>, summary: &[&str]) {
 
 /// A motor-vehicle agency's records desk (rc1, rc2) answers ten open requests a day and,
 /// every day, re-issues a certified copy on one of its own closed requests (r1–r7): one
-/// lookup in eleven, far from half its work, but steady. The first four days' re-issues
-/// are raised (four days are no routine yet: an occasion of misuse can last as long);
-/// from the fifth, with re-issues on five of five days by both clerks, they are set aside
+/// lookup in eleven, far from half its work, but steady. Four days are no routine yet (an
+/// occasion of misuse can last as long), and the desk is new to the logs: the first four
+/// days' re-issues are held over until it has worked five days (`held over`), and from the
+/// fifth, with re-issues on five of five days by both clerks, all seven are set aside
 /// (counted). A clerk typing another unit's closed
 /// fraud case that lists its person (x1) is raised: a steady routine covers only the desk's
 /// own closed cases. Audited night by night, the same.
@@ -2798,60 +2813,79 @@ fn assert_set_aside(world: &str, mut expected: Vec<Key>, summary: &[&str]) {
 fn reissues_on_a_desks_own_closed_requests() {
     assert_closed_work(
         "classes/reissues_on_a_desks_own_closed_requests",
-        vec![
-            key("no_case", "closed_case", "rc1", &["r1"]),
-            key("no_case", "closed_case", "rc2", &["r2"]),
-            key("no_case", "closed_case", "rc1", &["r3"]),
-            key("no_case", "closed_case", "rc2", &["r4"]),
-            key("no_case", "closed_case", "rc2", &["x1"]),
-        ],
-        3,
+        vec![key("no_case", "closed_case", "rc2", &["x1"])],
+        7,
     );
 }
 
 /// A clinic's one physician (doc1) sees six patients of open visits a day and, every day,
 /// reads a result that reached one of the clinic's closed visits (r1–r7): one login alone,
-/// so a practice only once it has gone on five days. The first four are raised, the next
-/// three set aside (counted); a closed intensive-care stay of another unit's, looked up on
-/// the seventh day (x1), is raised.
+/// so a practice only once it has gone on five days. The clinic is new to the logs, so the
+/// first four are held over until then, and all seven are set aside (counted); a closed
+/// intensive-care stay of another unit's, looked up on the seventh day (x1), is raised.
 #[test]
 fn results_on_a_lone_physicians_closed_visits() {
     assert_closed_work(
         "classes/results_on_a_lone_physicians_closed_visits",
-        ["r1", "r2", "r3", "r4", "x1"]
-            .iter()
-            .map(|id| key("no_case", "closed_case", "doc1", &[id]))
-            .collect(),
-        3,
+        vec![key("no_case", "closed_case", "doc1", &["x1"])],
+        7,
     );
 }
 
 /// A resident (res1) sees the patient an attending (att1) admits each day, for seven days:
 /// the assignment table never names residents, so every one of their lookups is under a case
 /// they are not assigned to. Four days are no practice yet (a borrowed case can go on as
-/// long) and are raised; from the fifth, with all their work on five of five days under
-/// other people's cases, the lookups are their role's routine and set aside (counted). On
-/// the sixth day the resident opens the chart of an ICU nurse admitted under the attending
-/// (r-nur1): a colleague is never routine work, raised as `not_assigned` and
-/// `other_unit`. A physician (doc2) with three patients of his own a day opens one of the
-/// attending's on the sixth (x-doc2): a borrowed case, raised. Audited night by night, the
-/// same.
+/// long), and the resident is new to the logs: the first four days are held over until the
+/// fifth, when, with all their work on five of five days under other people's cases, all
+/// seven lookups are their role's routine and set aside (counted). On the sixth day the
+/// resident opens the chart of an ICU nurse admitted under the attending (r-nur1): a
+/// colleague is never routine work, raised as `not_assigned` and `other_unit`. A physician
+/// (doc2) with three patients of his own a day opens one of the attending's on his first
+/// day in the logs (x-doc2-first): held over too, and raised on his fifth day of work, when
+/// his work has shown no such practice, with its own day's window; and another on the sixth
+/// (x-doc2): a borrowed case, raised that night. Audited night by night, the same.
 #[test]
 fn residents_on_an_attendings_patients() {
     assert_set_aside(
         "classes/residents_on_an_attendings_patients",
         vec![
-            key("no_case", "not_assigned", "res1", &["r1"]),
-            key("no_case", "not_assigned", "res1", &["r2"]),
-            key("no_case", "not_assigned", "res1", &["r3"]),
-            key("no_case", "not_assigned", "res1", &["r4"]),
+            key("no_case", "not_assigned", "doc2", &["x-doc2-first"]),
             key("no_case", "not_assigned", "res1", &["r-nur1"]),
             key("coworker_lookup", "other_unit", "res1", &["r-nur1"]),
             key("no_case", "not_assigned", "doc2", &["x-doc2"]),
         ],
         &[
-            "set aside  3 not_assigned lookup(s) of people the case lists",
+            "set aside  7 not_assigned lookup(s) of people the case lists",
+            "held over  5 closed_case or not_assigned lookup(s)",
+            "4 set aside once it showed (counted above), 1 raised without it",
             "other people's cases are the work of 1 login(s), to confirm they are such a role: res1\n",
+        ],
+    );
+}
+
+/// A resident (res2) works the patients of a team that lists them for eight days, then starts
+/// a new rotation with an attending (att1) whose team never names residents: from the ninth
+/// day every lookup is under the attending's cases (r9-0 to r14-2). Judged over the whole
+/// window, eight days of their own patients would hide the new work for weeks; judged over
+/// its latest days, it is their work once it has gone on five days, and each day that looked
+/// like it (a third or more of the day under other people's cases) is held over until then:
+/// all eighteen set aside. A physician (doc3) of three patients of his own a day opens two
+/// of the attending's on the ninth (x-doc3-0, x-doc3-1): a day that looks like it too, held
+/// over, and raised on his fifth day of work after it, when nothing followed. Audited night
+/// by night, the same.
+#[test]
+fn resident_starting_a_new_rotation() {
+    assert_set_aside(
+        "classes/resident_starting_a_new_rotation",
+        vec![
+            key("no_case", "not_assigned", "doc3", &["x-doc3-0"]),
+            key("no_case", "not_assigned", "doc3", &["x-doc3-1"]),
+        ],
+        &[
+            "set aside  18 not_assigned lookup(s) of people the case lists",
+            "held over  14 closed_case or not_assigned lookup(s)",
+            "12 set aside once it showed (counted above), 2 raised without it",
+            "other people's cases are the work of 1 login(s), to confirm they are such a role: res2\n",
         ],
     );
 }
