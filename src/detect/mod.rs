@@ -1511,13 +1511,14 @@ pub(crate) fn add_event_context(obj: &mut serde_json::Map<String, Value>, ev: &E
     }
 }
 
-/// A read for exempt work typed under a case open at the time that lists the person (a
-/// pharmacist verifying an order on an admitted colleague's admission, a technician
-/// imaging a patient in the news): the case's work by another trade, not a look at a
-/// colleague or a listed person. A write is still judged, and one's own record and one's
-/// relatives' always are (`self_query` and `association_lookup` do not ask this).
+/// Exempt work typed under a case open at the time that lists the person (a pharmacist
+/// verifying an order on an admitted colleague's admission, a technician imaging a patient
+/// in the news or entering their result, a clerk registering the admission): the case's
+/// work by another trade, not a look at a colleague or a listed person, nor an alteration
+/// of their record. With no such case typed it is judged, write or read; one's own record
+/// and one's relatives' always are (`self_query` and `association_lookup` do not ask this).
 pub(crate) fn the_cases_work(r: &Resolved<'_>) -> bool {
-    !r.is_write && r.exempt_under_the_persons_case()
+    r.exempt_under_the_persons_case()
 }
 
 /// Explained lookups (an assigned open case lists the person) raise no identity alert.

@@ -2149,7 +2149,9 @@ fn sign_on_roaming_between_workstations() {
 /// celebrity (c2), each under exempt work typed under the patient's own open admission, do
 /// the admission's work: not raised. The same two with no admission typed (c3, c4) are a
 /// look at a colleague and at a listed person: raised. A technician's write of a result to
-/// the colleague's record under the admission (c5) is still judged, as every write is.
+/// the colleague's record under the admission (c5) is the admission's work too: entering a
+/// result is the trade's; the same write with no admission typed (c6) is a colleague's
+/// record altered, raised as the lookup it is and as `record_change`.
 #[test]
 fn colleague_and_celebrity_admitted_and_seen_by_other_trades() {
     let config =
@@ -2163,8 +2165,8 @@ fn colleague_and_celebrity_admitted_and_seen_by_other_trades() {
         vec![
             key("coworker_lookup", "other_unit", "ph1", &["c3"]),
             key("watchlist_lookup", "celebrity", "rad1", &["c4"]),
-            key("coworker_lookup", "other_unit", "lab1", &["c5"]),
-            key("coworker_lookup", "record_change", "lab1", &["c5"]),
+            key("coworker_lookup", "other_unit", "lab1", &["c6"]),
+            key("coworker_lookup", "record_change", "lab1", &["c6"]),
         ],
     );
 }

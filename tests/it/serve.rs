@@ -29,9 +29,15 @@ pub(crate) fn http(
     }
     req.push_str("\r\n");
     req.push_str(body);
-    s.write_all(req.as_bytes()).unwrap();
+    // A server that refuses a body too large answers and closes before reading it all: the
+    // rest of the write then fails (a broken pipe), and the answer is still there to read.
+    let wrote = s.write_all(req.as_bytes());
     let mut raw = Vec::new();
-    s.read_to_end(&mut raw).unwrap();
+    let read = s.read_to_end(&mut raw);
+    if raw.is_empty() {
+        wrote.unwrap();
+        read.unwrap();
+    }
     let text = String::from_utf8_lossy(&raw).to_string();
     let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
     let mut lines = head.lines();
