@@ -226,6 +226,9 @@ pub struct Resolver {
     /// detectors and the engine take theirs from the configuration they are given.
     config: Config,
     by_user: HashMap<String, usize>,
+    /// The personnel rows an assignment's name may mean: by login and by employee id (both
+    /// in [`login_key`] form), so that finding a case holder's rows does not read personnel.
+    by_holder: HashMap<String, Vec<usize>>,
     personnel: Vec<Personnel>,
     /// One entry per employee: their person and the personnel row of their first login.
     employees: PersonIndex,
@@ -347,12 +350,18 @@ fn keys(v: &[String]) -> Vec<String> {
 impl Resolver {
     pub fn new(refs: RefData, config: Config) -> Self {
         let mut by_user = HashMap::default();
+        let mut by_holder: HashMap<String, Vec<usize>> = HashMap::default();
         let mut employee_people = Vec::new();
         let mut employee_rows = Vec::new();
         // One entry per employee id, however many logins they have.
         let mut employee_ids: HashSet<&str> = HashSet::default();
         for (i, p) in refs.personnel.iter().enumerate() {
             by_user.entry(login_key(&p.user)).or_insert(i);
+            let (login, employee) = (login_key(&p.user), login_key(&p.employee_id));
+            if employee != login {
+                by_holder.entry(employee).or_default().push(i);
+            }
+            by_holder.entry(login).or_default().push(i);
             if employee_ids.insert(&p.employee_id) {
                 employee_people.push(KnownPerson::from_fields(&p.person));
                 employee_rows.push(i);
@@ -430,6 +439,7 @@ impl Resolver {
             fingerprint,
             id: RESOLVERS.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             by_user,
+            by_holder,
             personnel: refs.personnel,
             employees,
             employee_rows,
@@ -1081,11 +1091,12 @@ impl Resolver {
         let t = self.cases.typed_with_key(case_id, &match_key(case_id));
         let mut logins = Vec::new();
         for name in self.cases.assignees_at(t, ev.ts) {
-            for p in self.personnel.iter().filter(|p| {
-                (login_key_of(&p.user).as_ref() == name
-                    || login_key_of(&p.employee_id).as_ref() == name)
-                    && p.unit.as_deref().map(code_key).as_deref() == Some(unit.as_str())
-            }) {
+            let rows = self.by_holder.get(name).map_or(&[][..], Vec::as_slice);
+            for p in rows
+                .iter()
+                .filter_map(|&i| self.personnel.get(i))
+                .filter(|p| p.unit.as_deref().map(code_key).as_deref() == Some(unit.as_str()))
+            {
                 logins.push(login_key(&p.user));
             }
         }
