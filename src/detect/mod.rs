@@ -1075,8 +1075,9 @@ impl Engine {
                     .routine(&key.user, &b.purpose, a.first.date_naive())
             });
             let wrap_up = b.lately_held && wrapping_up.contains(&key.user);
-            // The login new to the logs: its practice cannot have shown yet. Only lookups of
-            // strangers wait for it (of the agency's own, they are never its work).
+            // The login new to the logs, or a day that looks like its practice: whether it is
+            // one shows only over the days after. Only lookups of strangers wait for it (of
+            // the agency's own, they are never its work).
             let practice = (!routine && !wrap_up && b.own.is_none())
                 .then_some(b.strangers.as_ref())
                 .flatten()
