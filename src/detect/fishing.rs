@@ -912,6 +912,21 @@ fn like_word() -> &'static Regex {
     RE.get_or_init(|| Regex::new(r"(?i)like|similar").expect("static regex"))
 }
 
+/// Whether `q` holds a word a LIKE pattern needs ([`like_word`]). Asked of every query
+/// text on the detection thread, so an ASCII text (nearly every one) is scanned byte by
+/// byte; any other goes to the regex, whose case folding is Unicode's (`ſ` is an `s`).
+fn names_like(q: &str) -> bool {
+    fn holds(hay: &[u8], word: &[u8]) -> bool {
+        hay.windows(word.len())
+            .any(|w| w.eq_ignore_ascii_case(word))
+    }
+    if q.is_ascii() {
+        holds(q.as_bytes(), b"like") || holds(q.as_bytes(), b"similar")
+    } else {
+        like_word().is_match(q)
+    }
+}
+
 /// A case-insensitive search for any of `words` (as literals); `None` when there are none.
 fn any_of(words: &[String]) -> Option<Regex> {
     let alternation: Vec<String> = words
@@ -1001,7 +1016,7 @@ fn patterns(ev: &Event) -> Vec<Pattern> {
     if let Some(q) = ev
         .query_text
         .as_deref()
-        .filter(|q| q.contains(['*', '%']) || like_word().is_match(q))
+        .filter(|q| q.contains(['*', '%']) || names_like(q))
     {
         let q = &without_sql_comments(q);
         for c in like_re().captures_iter(q) {
@@ -1271,6 +1286,31 @@ fn sequence<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn like_words_are_found_as_the_regex_finds_them() {
+        for q in [
+            "SELECT * FROM p WHERE last_name LIKE 'GAR%'",
+            "where name ilike 'smi_'",
+            "SIMILAR TO 'O''BR%'",
+            "VIN=KMH97AK3XFH339533",
+            "li ke",
+            "ſimilar",
+            "LI\u{212a}E",
+            "",
+        ] {
+            assert_eq!(names_like(q), like_word().is_match(q), "{q}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn like_words_agree_with_the_regex_on_any_text(q in "\\PC{0,40}", w in "(?i)(like|similar|lik|simi)") {
+            let text = format!("{q}{w}{q}");
+            proptest::prop_assert_eq!(names_like(&text), like_word().is_match(&text));
+            proptest::prop_assert_eq!(names_like(&q), like_word().is_match(&q));
+        }
+    }
 
     #[test]
     fn patterns_fit_names_as_folded() {
