@@ -37,7 +37,7 @@ use crate::config::{Config, FishingConfig};
 use crate::event::Event;
 use crate::identity::normalize::fold;
 use crate::identity::{CaseStatus, KnownPerson, Resolved, Resolver, SearchCase};
-use crate::refs::login_key;
+use crate::refs::{login_key, login_key_of};
 
 pub(crate) const DOC: DetectorDoc = DetectorDoc {
     name: "fishing",
@@ -510,11 +510,17 @@ impl Detector for Fishing {
             self.today.clear();
             self.units = None;
         }
-        let user = login_key(&ev.user);
-        let mut t = self.today.remove(&user).unwrap_or_else(|| Today {
-            login: ev.user.clone(),
-            ..Today::default()
-        });
+        // The login's day is taken out while the detector reads itself, and put back in
+        // place: a search by the borrowed key, no removal from the map, no key copied.
+        let key = login_key_of(&ev.user);
+        let user: &str = &key;
+        let mut t = match self.today.get_mut(user) {
+            Some(slot) => std::mem::take(slot),
+            None => Today {
+                login: ev.user.clone(),
+                ..Today::default()
+            },
+        };
         let signals = if matches!(r.case, CaseStatus::Explained { .. }) {
             // A lookup a case explains is case work: it neither counts nor joins a sequence.
             Vec::new()
@@ -523,7 +529,7 @@ impl Detector for Fishing {
         };
         if !signals.is_empty() && t.needed.is_none() {
             // Fixed at the user's first search of the day, from the days before it only.
-            t.needed = Some(self.needs(cx, &user, day));
+            t.needed = Some(self.needs(cx, user, day));
         }
         let lacks_case = !signals.is_empty()
             && !matches!(
@@ -568,7 +574,12 @@ impl Detector for Fishing {
                 context,
             });
         }
-        self.today.insert(user, t);
+        match self.today.get_mut(user) {
+            Some(slot) => *slot = t,
+            None => {
+                self.today.insert(key.into_owned(), t);
+            }
+        }
     }
 
     fn close_day(&mut self, day: NaiveDate, cx: &DayContext<'_>, out: &mut Vec<DayFinding>) {
