@@ -159,4 +159,48 @@ mod tests {
         assert!(!due(day(2), day(8), 0));
         assert!(due(day(2), day(9), 0));
     }
+
+    #[test]
+    fn what_is_held_is_saved_and_taken_back_and_an_unknown_detector_refused() {
+        let at = day(2).and_hms_opt(14, 0, 0).expect("a time").and_utc();
+        let held = vec![HeldOver {
+            key: GroupKey {
+                detector: super::super::no_case::DOC.name,
+                kind: "not_assigned".into(),
+                user: "res1".into(),
+                group: "case:IP-1".into(),
+                day: Some(day(2)),
+            },
+            practice: Practice::OthersCases {
+                purpose: "TREATMENT".into(),
+            },
+            alert: OpenAlert {
+                employee_id: Some("E1".into()),
+                first: at,
+                last: at,
+                event_ids: vec!["r1".into()],
+                times: vec![at],
+                findings: 1,
+                severity: crate::alert::Severity::Medium,
+                strength: 1.0,
+                reason: "Lookup under case IP-1.".into(),
+                evidence: serde_json::json!({"case_id": "IP-1"}),
+                dirty: true,
+            },
+        }];
+        let saved = save(&held).expect("saves");
+        let back = restore(&saved).expect("restores");
+        assert_eq!(back.len(), 1);
+        assert_eq!(back[0].key, held[0].key);
+        assert_eq!(back[0].practice, held[0].practice);
+        assert_eq!(back[0].alert.event_ids, ["r1"]);
+        assert_eq!(back[0].alert.first, at);
+        let mut other = saved.clone();
+        other[0]["detector"] = "no_such_detector".into();
+        assert!(matches!(
+            restore(&other),
+            Err(SavedStateError::UnknownDetector(name)) if name == "no_such_detector"
+        ));
+        assert!(restore(&serde_json::json!({"x": 1})).is_err());
+    }
 }

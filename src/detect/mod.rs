@@ -786,22 +786,28 @@ impl Engine {
     /// ([`held_over`]): what a run that saves no state does at its end, since it can neither
     /// judge them nor carry them to the next run. Call after [`Engine::finish`].
     pub fn raise_held_over(&mut self, out: &mut Vec<Alert>) {
-        let min_score = self.config.alerts.min_score;
         let mut raised: Vec<Alert> = Vec::with_capacity(self.held_over.len());
         for h in std::mem::take(&mut self.held_over) {
             self.stats.held_over_unjudged += h.alert.findings as u64;
             raised.push(finish_alert(h.key, h.alert));
         }
-        raised.retain(|a| a.score >= min_score);
-        raised.sort_by(|a, b| {
+        self.emit(raised, out);
+    }
+
+    /// Emits finished alerts: those under `alerts.min_score` dropped, the rest in the order
+    /// of their windows (ids breaking ties, so the order never depends on a map's), counted.
+    fn emit(&mut self, mut alerts: Vec<Alert>, out: &mut Vec<Alert>) {
+        let min_score = self.config.alerts.min_score;
+        alerts.retain(|a| a.score >= min_score);
+        alerts.sort_by(|a, b| {
             a.window_start
                 .cmp(&b.window_start)
                 .then_with(|| a.alert_id.cmp(&b.alert_id))
         });
-        for a in &raised {
+        for a in &alerts {
             self.stats.record_alert(a);
         }
-        out.extend(raised);
+        out.extend(alerts);
     }
 
     /// Counts the lookups still held over for the run's summary, as the state the run saves
@@ -890,18 +896,8 @@ impl Engine {
         if let Some(day) = self.day {
             self.settle_held_over(day);
         }
-        let min_score = self.config.alerts.min_score;
         closed.extend(self.open.drain().map(|(k, a)| finish_alert(k, a)));
-        closed.retain(|a| a.score >= min_score);
-        closed.sort_by(|a, b| {
-            a.window_start
-                .cmp(&b.window_start)
-                .then_with(|| a.alert_id.cmp(&b.alert_id))
-        });
-        for a in &closed {
-            self.stats.record_alert(a);
-        }
-        out.extend(closed);
+        self.emit(closed, out);
     }
 }
 
