@@ -96,7 +96,8 @@ pub struct RunStats {
     /// number left blank (`detect::Engine`'s review rule).
     pub review_set_aside: u64,
     /// `closed_case` and `not_assigned` lookups of people the case lists, by units or logins
-    /// the logs had known for under a week, held over until their practice could be judged
+    /// the logs had known for under a week, or on a day that looked like the login's work is
+    /// other people's cases, held over until their practice could be judged
     /// (`detect::held_over`); of those, set aside once it showed (also counted above),
     /// raised when judged without it, and raised at the run's end unjudged (a run that
     /// saves no state).
