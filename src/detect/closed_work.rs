@@ -77,6 +77,18 @@ pub(crate) enum Routine {
     AnyCase,
 }
 
+impl Routine {
+    /// Whether the routine covers a closed case that lists the person: any such case, or,
+    /// when steady but small, one of the unit's own (`of_unit`).
+    pub(crate) fn covers(self, of_unit: bool) -> bool {
+        match self {
+            Routine::AnyCase => true,
+            Routine::OwnCases => of_unit,
+            Routine::No => false,
+        }
+    }
+}
+
 /// One day of one unit's lookups under one purpose.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 struct Count {

@@ -3,10 +3,7 @@
 use serde_json::json;
 
 use super::self_query::{employee_match, Whose};
-use super::{
-    a_jobs_read, identity_findings, the_cases_work, Context, Detector, DetectorDoc, Finding,
-    IdentityHit,
-};
+use super::{a_jobs_read, identity_findings, Context, Detector, DetectorDoc, Finding, IdentityHit};
 use crate::alert::Severity;
 use crate::event::Event;
 use crate::identity::Resolved;
@@ -30,7 +27,7 @@ impl Detector for Coworker {
     }
 
     fn observe(&mut self, ev: &Event, r: &Resolved<'_>, cx: &Context<'_>, out: &mut Vec<Finding>) {
-        if a_jobs_read(ev, r, cx) || the_cases_work(r) {
+        if a_jobs_read(ev, r, cx) || r.exempt_under_the_persons_case() {
             return;
         }
         let resolver = cx.resolver;

@@ -1021,11 +1021,10 @@ impl Engine {
     fn settle_closed_work(&mut self) {
         for (key, c) in std::mem::take(&mut self.closing) {
             let day = c.alert.first.date_naive();
-            let routine = match self.closed_work.routine(&c.unit, &c.purpose, day) {
-                closed_work::Routine::AnyCase => true,
-                closed_work::Routine::OwnCases => c.of_unit,
-                closed_work::Routine::No => false,
-            };
+            let routine = self
+                .closed_work
+                .routine(&c.unit, &c.purpose, day)
+                .covers(c.of_unit);
             if routine {
                 self.stats.closed_case_set_aside += c.alert.findings as u64;
             } else {
@@ -1160,11 +1159,9 @@ impl Engine {
                     purpose,
                     of_unit,
                 } => (
-                    match self.closed_work.routine(unit, purpose, today) {
-                        closed_work::Routine::AnyCase => true,
-                        closed_work::Routine::OwnCases => *of_unit,
-                        closed_work::Routine::No => false,
-                    },
+                    self.closed_work
+                        .routine(unit, purpose, today)
+                        .covers(*of_unit),
                     self.closed_work.worked_since(unit, purpose, held_on, today),
                 ),
                 held_over::Practice::OthersCases { purpose } => (
@@ -1506,16 +1503,6 @@ pub(crate) fn add_event_context(obj: &mut serde_json::Map<String, Value>, ev: &E
     if !ev.extra.is_empty() {
         obj.insert("source_fields".into(), Value::Object(ev.extra.clone()));
     }
-}
-
-/// Exempt work typed under a case open at the time that lists the person (a pharmacist
-/// verifying an order on an admitted colleague's admission, a technician imaging a patient
-/// in the news or entering their result, a clerk registering the admission): the case's
-/// work by another trade, not a look at a colleague or a listed person, nor an alteration
-/// of their record. With no such case typed it is judged, write or read; one's own record
-/// and one's relatives' always are (`self_query` and `association_lookup` do not ask this).
-pub(crate) fn the_cases_work(r: &Resolved<'_>) -> bool {
-    r.exempt_under_the_persons_case()
 }
 
 /// Explained lookups (an assigned open case lists the person) raise no identity alert.

@@ -4,8 +4,8 @@
 use serde_json::json;
 
 use super::{
-    a_jobs_read, explained, identity_findings, person_key, strongest, the_cases_work, Context,
-    Detector, DetectorDoc, Finding, IdentityHit,
+    a_jobs_read, explained, identity_findings, person_key, strongest, Context, Detector,
+    DetectorDoc, Finding, IdentityHit,
 };
 use crate::alert::Severity;
 use crate::event::Event;
@@ -30,7 +30,8 @@ impl Detector for WatchlistLookup {
     }
 
     fn observe(&mut self, ev: &Event, r: &Resolved<'_>, cx: &Context<'_>, out: &mut Vec<Finding>) {
-        if a_jobs_read(ev, r, cx) || held_in_custody(ev, r, cx) || the_cases_work(r) {
+        if a_jobs_read(ev, r, cx) || held_in_custody(ev, r, cx) || r.exempt_under_the_persons_case()
+        {
             return;
         }
         let Some((m, entry, person)) =

@@ -192,7 +192,13 @@ impl Resolved<'_> {
     }
 
     /// Exempt work typed under a case open at the time that lists the person looked up: the
-    /// lookup names the case it serves, and that case is about the person.
+    /// lookup names the case it serves, and that case is about the person. It is the case's
+    /// work by another trade (a pharmacist verifying an order on an admitted colleague's
+    /// admission, a technician entering a result, a clerk registering the admission): no
+    /// look at a colleague or a listed person, nor an alteration of their record, for
+    /// `coworker_lookup` and `watchlist_lookup`, and no attention for behaviour history.
+    /// One's own record and one's relatives' are always judged (`self_query` and
+    /// `association_lookup` do not ask this).
     pub(crate) fn exempt_under_the_persons_case(&self) -> bool {
         self.typed_case_lists && matches!(self.case, CaseStatus::Exempt { .. })
     }
@@ -356,8 +362,8 @@ impl Resolver {
         // One entry per employee id, however many logins they have.
         let mut employee_ids: HashSet<&str> = HashSet::default();
         for (i, p) in refs.personnel.iter().enumerate() {
-            by_user.entry(login_key(&p.user)).or_insert(i);
             let (login, employee) = (login_key(&p.user), login_key(&p.employee_id));
+            by_user.entry(login.clone()).or_insert(i);
             if employee != login {
                 by_holder.entry(employee).or_default().push(i);
             }
