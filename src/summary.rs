@@ -70,6 +70,12 @@ pub struct RunStats {
     /// Surname searches not counted as sweeps: the same login looked up one person of that
     /// surname within five minutes (`detect::fishing`).
     pub sweeps_narrowed: u64,
+    /// `daily_count` and `distinct_subjects` findings on a day its own judgement let pass
+    /// for want of the user's history, raised once the days after it could judge it
+    /// (`detect::day_recheck`).
+    pub counts_judged_later: u64,
+    /// Such days dropped unjudged: the user had too few days after them within four weeks.
+    pub counts_not_judged: u64,
     /// `not_assigned` lookups not raised because they were under the case of a colleague of
     /// the user's unit who was not at work that day: the unit covering their caseload
     /// (`Resolver::coverage_logins`).
@@ -204,6 +210,10 @@ impl RunStats {
                     self.unit_incident_set_aside += count;
                 } else if kind == "wildcard_narrowed" {
                     self.sweeps_narrowed += count;
+                } else if kind == "counts_judged_later" {
+                    self.counts_judged_later += count;
+                } else if kind == "counts_not_judged" {
+                    self.counts_not_judged += count;
                 }
             }
             DayNote::AgencyDay { day, effect } => self.agency_days.push((day, effect)),
@@ -313,7 +323,7 @@ pub fn render(
     }
     let _ = writeln!(s, "  alerts     {}", stats.alerts);
     // What the run set aside as routine, or did not count as odd, each with its count.
-    let set_aside: [(u64, &str, &str); 10] = [
+    let set_aside: [(u64, &str, &str); 12] = [
         (
             stats.name_alone_set_aside,
             "set aside  ",
@@ -338,6 +348,16 @@ pub fn render(
             stats.unit_incident_set_aside,
             "set aside  ",
             "burst, daily_count and distinct_subjects finding(s) of three or more members of one unit together (bursts within an hour of each other, counts on the same day): the unit's incident, such as a lockdown",
+        ),
+        (
+            stats.counts_judged_later,
+            "judged     ",
+            "daily_count and distinct_subjects alert(s) on a day too few of the user's own days could judge, raised once the days after it did not keep that pace (the alert names its own day)",
+        ),
+        (
+            stats.counts_not_judged,
+            "unjudged   ",
+            "busy day(s) too few of the user's own days could judge, dropped when four weeks brought too few days after them to judge by",
         ),
         (
             stats.coverage_set_aside,

@@ -321,6 +321,7 @@ impl Fishing {
             fmt_usual(need.unit),
         );
         DayFinding {
+            on: None,
             kind: KINDS[k].to_string(),
             severity,
             strength,

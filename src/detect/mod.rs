@@ -18,6 +18,7 @@
 pub mod association;
 mod closed_work;
 pub mod coworker;
+mod day_recheck;
 pub mod fishing;
 mod held_over;
 pub mod no_case;
@@ -101,6 +102,9 @@ pub(crate) enum DayNote {
 /// What a detector judges a whole day (or window) about: an alert in all but its id.
 #[derive(Debug, Clone)]
 pub(crate) struct DayFinding {
+    /// The day the finding is about when it is not the day being closed: a day judged
+    /// again once later days could judge it ([`day_recheck`]). The alert's id names it.
+    pub on: Option<NaiveDate>,
     pub kind: String,
     pub severity: Severity,
     pub strength: f64,
@@ -878,7 +882,8 @@ impl Engine {
                 self.day_scratch.clear();
                 d.close_day(day, &cx, &mut self.day_scratch);
                 for f in self.day_scratch.drain(..) {
-                    closed.push(day_alert(d.name(), day, f, &self.resolver));
+                    let on = f.on.unwrap_or(day);
+                    closed.push(day_alert(d.name(), on, f, &self.resolver));
                 }
                 for n in d.day_notes() {
                     self.stats.record_note(n);

@@ -25,6 +25,7 @@ use rustc_hash::FxHashMap as HashMap;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
+use super::day_recheck::{self, Held};
 use super::{
     saved_field, Context, DayContext, DayFinding, DayNote, Detector, DetectorDoc, Finding,
     SavedStateError,
@@ -43,7 +44,7 @@ use crate::refs::login_key;
 pub(crate) const DOC: DetectorDoc = DetectorDoc {
     name: "odd_volume",
     kinds: &["daily_count", "burst", "off_hours", "distinct_subjects", "export"],
-    what: "A user's lookups in a day far above their own history (for a user with fewer than `min_user_days` active days, against their own few days as their level, with the day-to-day swing of their unit's members, each measured against their own usual day, or their own median spread where it is wider, so that one earlier busy day does not hide the next, but only on a day out of the ordinary for their unit too; for a user with none, against the unit, and while the unit's history spans fewer than `min_peer_distinct_days` days against its member-days so far (half of `min_peer_days` of them are enough), today's included and the user's own left out, the day then needing the minimum ratio above the unit's 95th percentile), by a negative binomial test with Benjamini–Hochberg control across the users of the day, a day on which more of the agency's users than chance allows were above their usual day (a filing deadline, a backlog) counting each day as a multiple of the median user's, and earlier such days likewise (`daily_count`); far more typed queries within `burst_window_minutes` than the user's (or unit's) usual hourly rate allows, a query sent to several systems within two seconds counting once, or `burst_no_baseline_lookups` lookups counting every system's answer, a pace beyond work by hand, and that many alone before any history, while a login whose ordinary days (the median of three or more) already run beyond that pace in their busiest window, an interface or a batch job, is judged against `burst_min_ratio` times its own usual run, and a service account (a personnel row naming no person: no person id, date of birth, address, phone or plate, where most rows name one) is judged that way whatever its pace, and not before it has three days of runs (`burst`); `off_hours_min_lookups` or more lookups in a day at hours of the day where the user (from three active days and a hundred lookups) has almost never worked, or (from two such days) never within two hours, or, short of that, at which none of the days of work by the user and their unit shows any work (a unit history spanning `min_user_days` days, or two of the user's own days in a younger one, however light), lookups in one stretch of work (no break over an hour) with lookups at hours the history itself shows work in not counted (a shift held over for a double, or a call-in before it; counted in the summary), a login's lookups after its holder left (terminated or on leave) not counted, since they are `inactive_account` and the holder's hours say nothing of whoever uses it, and none raised on a day when three or more members of one unit are off their hours together: the unit's shift changed, nor, on a day when more users are off their hours than the earlier days' rate allows by chance, those whose hours come within an hour of three such users' own: the agency's hours moved, an overtime Saturday or a call-out (`off_hours`); many distinct people looked up without a case that explains it (people named by an identifier, a date of birth or a given name: a surname alone, with an initial or not, is a search and names nobody), against the user's usual breadth, an agency-wide busy day counted as for `daily_count` (`distinct_subjects`); one event returning far more records (`result_count`) than the user and their unit ever do, the unit judged from `min_peer_days` member-days over three days or more, and before that, at the end of the day, from `min_peer_days` member-days so far, today's included, against `export_young_ratio` times their largest result under `export_min_rows` unless a tenth of them reach it, a report on the user's own unit (see `no_case`) then being judged by the records its unit's cases hold instead, and while the unit has fewer than `min_peer_days` member-days, against `export_min_ratio` times the 99th percentile of the largest results of the agency's other member-days so far (from fifty, the user's own and service accounts' left out), and never under `export_min_ratio` times `export_min_rows`, and a service account's results against its own and its unit's only, without the bar of results always reported and not before either has a history (`export`). A unit serves as a baseline for counts from `min_peer_distinct_days` days of its members' work, so a newcomer and a new deployment are judged from the first days. A case id does not make volume legitimate: every lookup counts. Three or more members of one unit raised for the same kind together (`burst` within an hour of each other, `daily_count` or `distinct_subjects` on the same day) are the unit's incident, such as a prison's lockdown, and are not raised (counted in the summary); one member alone is.",
+    what: "A user's lookups in a day far above their own history (for a user with fewer than `min_user_days` active days, against their own few days as their level, with the day-to-day swing of their unit's members, each measured against their own usual day, or their own median spread where it is wider, so that one earlier busy day does not hide the next, but only on a day out of the ordinary for their unit too; for a user with none, against the unit, and while the unit's history spans fewer than `min_peer_distinct_days` days against its member-days so far (half of `min_peer_days` of them are enough), today's included and the user's own left out, the day then needing the minimum ratio above the unit's 95th percentile), by a negative binomial test with Benjamini–Hochberg control across the users of the day, a day on which more of the agency's users than chance allows were above their usual day (a filing deadline, a backlog) counting each day as a multiple of the median user's, and earlier such days likewise (`daily_count`); far more typed queries within `burst_window_minutes` than the user's (or unit's) usual hourly rate allows, a query sent to several systems within two seconds counting once, or `burst_no_baseline_lookups` lookups counting every system's answer, a pace beyond work by hand, and that many alone before any history, while a login whose ordinary days (the median of three or more) already run beyond that pace in their busiest window, an interface or a batch job, is judged against `burst_min_ratio` times its own usual run, and a service account (a personnel row naming no person: no person id, date of birth, address, phone or plate, where most rows name one) is judged that way whatever its pace, and not before it has three days of runs (`burst`); `off_hours_min_lookups` or more lookups in a day at hours of the day where the user (from three active days and a hundred lookups) has almost never worked, or (from two such days) never within two hours, or, short of that, at which none of the days of work by the user and their unit shows any work (a unit history spanning `min_user_days` days, or two of the user's own days in a younger one, however light), lookups in one stretch of work (no break over an hour) with lookups at hours the history itself shows work in not counted (a shift held over for a double, or a call-in before it; counted in the summary), a login's lookups after its holder left (terminated or on leave) not counted, since they are `inactive_account` and the holder's hours say nothing of whoever uses it, and none raised on a day when three or more members of one unit are off their hours together: the unit's shift changed, nor, on a day when more users are off their hours than the earlier days' rate allows by chance, those whose hours come within an hour of three such users' own: the agency's hours moved, an overtime Saturday or a call-out (`off_hours`); many distinct people looked up without a case that explains it (people named by an identifier, a date of birth or a given name: a surname alone, with an initial or not, is a search and names nobody), against the user's usual breadth, an agency-wide busy day counted as for `daily_count` (`distinct_subjects`); one event returning far more records (`result_count`) than the user and their unit ever do, the unit judged from `min_peer_days` member-days over three days or more, and before that, at the end of the day, from `min_peer_days` member-days so far, today's included, against `export_young_ratio` times their largest result under `export_min_rows` unless a tenth of them reach it, a report on the user's own unit (see `no_case`) then being judged by the records its unit's cases hold instead, and while the unit has fewer than `min_peer_days` member-days, against `export_min_ratio` times the 99th percentile of the largest results of the agency's other member-days so far (from fifty, the user's own and service accounts' left out), and never under `export_min_ratio` times `export_min_rows`, and a service account's results against its own and its unit's only, without the bar of results always reported and not before either has a history (`export`). A day of counts that the user's own history was too short to judge, and that the unit let pass, is judged again a week on, once three or more of the user's active days after it and five in all can: against their mean and spread, at the bar of the first discovery among the users judged that day, the minimum ratio to their median day and twice the median of the days after it (a new level of work would have carried on), a day longer than a ten-hour shift and than any other of theirs counted at that length (a double shift); it is raised then, as the alert of its own day (`judged` in the summary), and dropped if four weeks bring too few days after it. A unit serves as a baseline for counts from `min_peer_distinct_days` days of its members' work, so a newcomer and a new deployment are judged from the first days. A case id does not make volume legitimate: every lookup counts. Three or more members of one unit raised for the same kind together (`burst` within an hour of each other, `daily_count` or `distinct_subjects` on the same day) are the unit's incident, such as a prison's lockdown, and are not raised (counted in the summary); one member alone is.",
     why: "Browsing, bulk harvesting and exports for sale or for a third party show up as volume before anything else; hours nobody works are when misuse hopes not to be seen.",
     false_positives: "A new duty (a task force, a records backlog) or a permanent move to night shifts looks odd until the history catches up (`history_days`); a user with too little history is compared with a unit whose work differs from theirs; one-off legitimate bulk exports. Public holidays and quiet days only make later days look less odd, never more.",
     tuning: "`[odd_volume]` sets the false discovery rate, minimum counts and ratios of every kind; `[baseline]` how much history is kept and needed. `custodes baseline` builds the history from earlier logs so the first audited night is judged too.",
@@ -467,6 +468,9 @@ pub(crate) struct OddVolume {
     hours_days: BTreeMap<NaiveDate, (u32, u32)>,
     /// What the last day's judgement set aside or adjusted, for the summary.
     notes: Vec<DayNote>,
+    /// Days of counts let pass for want of the user's own history, judged again once the
+    /// days after them can ([`day_recheck`]), in the order they were held.
+    held: Vec<Held>,
 }
 
 impl OddVolume {
@@ -482,6 +486,7 @@ impl OddVolume {
             paces: HashMap::default(),
             hours_days: BTreeMap::new(),
             notes: Vec::new(),
+            held: Vec::new(),
         }
     }
 
@@ -871,8 +876,189 @@ impl OddVolume {
         pools
     }
 
+    /// Judges the days held by [`judge_counts`](Self::judge_counts) that the user's days up
+    /// to `today`'s end can judge ([`day_recheck::judge`]), drops those held too long, and
+    /// raises (into `out`, each with its own day) those found whose unit's day is settled,
+    /// or sets them aside as the unit's incident.
+    fn judge_held(
+        &mut self,
+        today: NaiveDate,
+        pools: &Pools<'_>,
+        cx: &DayContext<'_>,
+        out: &mut Vec<DayFinding>,
+    ) {
+        if self.held.is_empty() {
+            return;
+        }
+        let mut dropped = 0u64;
+        let mut held = std::mem::take(&mut self.held);
+        held.retain_mut(|h| {
+            if h.found.is_some() {
+                return true;
+            }
+            let (col, bar) = self.recheck_bar(&h.kind);
+            let as_judged = |d: NaiveDate, r: &UserDay| {
+                let v = pools.effects.adjust(d, Pools::values(r))[col];
+                (d, v, day_recheck::span_hours(&r.hours))
+            };
+            let mut days: Vec<day_recheck::Day> = cx
+                .history
+                .user_days(&h.user, today)
+                .filter(|(d, _)| *d >= h.day)
+                .map(|(d, r)| as_judged(d, r))
+                .collect();
+            if let Some(t) = cx.tally.users.get(&h.user) {
+                let r = t.row();
+                let v = Pools::values(&r)[col] / pools.effects.today[col];
+                days.push((today, v, day_recheck::span_hours(&r.hours)));
+            }
+            days.extend(
+                cx.history
+                    .user_days(&h.user, h.day)
+                    .map(|(d, r)| as_judged(d, r)),
+            );
+            match day_recheck::judge(h, &days, today, bar) {
+                Some(j) if j.stands_out => {
+                    h.found = Some(self.held_finding(h, &j, today));
+                    true
+                }
+                Some(_) => false,
+                None if day_recheck::expired(h.day, today) => {
+                    dropped += 1;
+                    false
+                }
+                None => true,
+            }
+        });
+        let mut settled = Vec::new();
+        let mut incident = 0u64;
+        for (members, is_incident) in day_recheck::settled_groups(&held, ROTATION) {
+            if is_incident {
+                incident += members.len() as u64;
+            }
+            settled.extend(members.into_iter().map(|i| (i, !is_incident)));
+        }
+        settled.sort_unstable();
+        let mut raised = 0u64;
+        for (i, raise) in settled.into_iter().rev() {
+            let h = held.remove(i);
+            let Some(f) = h.found else {
+                continue;
+            };
+            if !raise {
+                continue;
+            }
+            raised += 1;
+            out.push(DayFinding {
+                on: Some(h.day),
+                kind: h.kind.clone(),
+                severity: f.severity,
+                strength: f.strength,
+                user: h.login,
+                group: h.kind,
+                first: h.first,
+                last: h.last,
+                event_ids: h.event_ids,
+                reason: f.reason,
+                evidence: f.evidence,
+            });
+        }
+        self.held = held;
+        for (kind, count) in [
+            ("unit_incident", incident),
+            ("counts_judged_later", raised),
+            ("counts_not_judged", dropped),
+        ] {
+            if count > 0 {
+                self.notes.push(DayNote::SetAside { kind, count });
+            }
+        }
+    }
+
+    /// The column of [`Pools::values`] and the bar of a held day's kind.
+    fn recheck_bar(&self, kind: &str) -> (usize, day_recheck::Bar) {
+        let (col, min_count, min_ratio) = if kind == "daily_count" {
+            (0, self.cfg.daily_min_lookups, self.cfg.daily_min_ratio)
+        } else {
+            (
+                1,
+                self.cfg.distinct_min_subjects,
+                self.cfg.distinct_min_ratio,
+            )
+        };
+        let bar = day_recheck::Bar {
+            min_count,
+            min_ratio,
+            fdr: self.cfg.fdr,
+        };
+        (col, bar)
+    }
+
+    /// The alert's words and evidence for a held day found to stand out on `today`.
+    fn held_finding(
+        &self,
+        h: &Held,
+        j: &day_recheck::Judgement,
+        today: NaiveDate,
+    ) -> day_recheck::Found {
+        let noun = if h.kind == "daily_count" {
+            "lookups"
+        } else {
+            "distinct people looked up without a case that explains it"
+        };
+        let (_, bar) = self.recheck_bar(&h.kind);
+        let longer = if j.length > 1.0 {
+            format!(
+                " (over {:.1} times the hours of their longest other day, so judged as {})",
+                j.length,
+                fmt_num((h.judged_as as f64 / j.length).round())
+            )
+        } else {
+            String::new()
+        };
+        let reason = format!(
+            "{} {noun} on {}{longer}, judged on {today} once the days after it could: this user's median is {} over {} other active days ({} before it, {} after it), and the days after it did not keep that pace (their median {}); p = {} (negative binomial), under the bar of the first discovery at a {}% false discovery rate across the {} users judged that day.",
+            h.observed,
+            h.day,
+            fmt_num(j.median),
+            j.before + j.after,
+            j.before,
+            j.after,
+            fmt_num(j.after_median),
+            format_p(j.p),
+            bar.fdr * 100.0,
+            h.users_judged,
+        );
+        let evidence = json!({
+            "observed": h.observed,
+            "day": h.day.to_string(),
+            "judged_on": today.to_string(),
+            "judged_as": h.judged_as,
+            "user_baseline": model_json(&j.model),
+            "days_before": j.before,
+            "day_length_ratio": round2(j.length),
+            "days_after": j.after,
+            "median_after": round2(j.after_median),
+            "unit": h.unit,
+            "p_value": j.p,
+            "test": format!("a day let pass on its own day for want of the user's own history (fewer than min_user_days active days), judged again by the user's other days once {} of them, {} after it, could: negative binomial upper tail against their mean and variance, at p <= fdr / users judged that day, the minimum ratio to their median, and {} times the median of the days after it", day_recheck::AROUND_DAYS, day_recheck::AFTER_DAYS, day_recheck::NEW_LEVEL_RATIO),
+            "fdr": bar.fdr,
+            "users_judged": h.users_judged,
+        });
+        day_recheck::Found {
+            severity: day_recheck::severity(h.judged_as as f64, j.median, bar.min_ratio),
+            strength: strength_of(j.p),
+            reason,
+            evidence,
+        }
+    }
+
     /// Daily counts (`daily_count`, `distinct_subjects`): every user active today is tested
     /// against their own days and the unit's member-days; discoveries are decided together.
+    ///
+    /// Returns the days let pass for want of the user's own history, at the kind's
+    /// minimum count or more, to judge again once the days after them can
+    /// ([`day_recheck`]).
     fn judge_counts(
         &self,
         kind: &'static str,
@@ -880,7 +1066,7 @@ impl OddVolume {
         pools: &Pools<'_>,
         cx: &DayContext<'_>,
         out: &mut Vec<DayFinding>,
-    ) {
+    ) -> Vec<Held> {
         // Column of `Pools::values`, minimum count, minimum ratio, and what is counted.
         let (col, min_abs, min_ratio, noun) = if kind == "daily_count" {
             (
@@ -971,8 +1157,12 @@ impl OddVolume {
             /// The unit is judged by its member-days so far, today's included.
             young: bool,
             big_enough: bool,
+            /// The user's own days were enough to judge by alone.
+            own_full: bool,
         }
         let mut judged = Vec::new();
+        // Users with neither days of their own nor a unit to judge them by.
+        let mut unjudged: Vec<(&str, u32, u64, String)> = Vec::new();
         for u in users {
             let Some(t) = cx.tally.users.get(u) else {
                 continue;
@@ -1053,7 +1243,10 @@ impl OddVolume {
                 // No unit to compare with (a unit of one, a login outside personnel): a few
                 // days of the user's own are all there is, and the minimum ratio guards them.
                 (Some(o), None) => (o.upper_tail(x), o.median),
-                _ => continue,
+                _ => {
+                    unjudged.push((u.as_str(), v, x, unit));
+                    continue;
+                }
             };
             let big_enough = v >= min_abs && vf >= min_ratio * reference.max(1.0);
             judged.push(Judged {
@@ -1067,11 +1260,63 @@ impl OddVolume {
                 unit,
                 young,
                 big_enough,
+                own_full,
             });
         }
         let ps: Vec<f64> = judged.iter().map(|j| j.p).collect();
         let found = benjamini_hochberg(&ps, self.cfg.fdr);
         let n_judged = judged.len();
+        let event_ids_of = |t: &crate::baseline::tally::UserTally| {
+            if kind == "daily_count" {
+                t.ids.clone()
+            } else {
+                // Every lookup of the unrelated people, not only the first of each: the
+                // repeats and the same search on other systems are part of the day.
+                t.unexplained_ids.clone()
+            }
+        };
+        // Each unit's members raised for the kind today, for the held days' incident rule.
+        let mut raised_in: HashMap<&str, usize> = HashMap::default();
+        for (j, hit) in judged.iter().zip(&found) {
+            if *hit && j.big_enough {
+                *raised_in.entry(j.unit.as_str()).or_default() += 1;
+            }
+        }
+        // The days let pass for want of the user's own history, to judge again later.
+        let passed = judged
+            .iter()
+            .zip(&found)
+            .filter(|(j, hit)| !(j.own_full || **hit && j.big_enough))
+            .map(|(j, _)| (j.user, j.v, j.x, j.unit.clone()))
+            .chain(unjudged);
+        let mut held = Vec::new();
+        for (user, v, x, unit) in passed {
+            let Some(t) = cx.tally.users.get(user) else {
+                continue;
+            };
+            let (Some(first), Some(last)) = (t.first, t.last) else {
+                continue;
+            };
+            if v < min_abs {
+                continue;
+            }
+            held.push(Held {
+                kind: kind.into(),
+                user: user.to_string(),
+                login: t.login.clone(),
+                raised_with: raised_in.get(unit.as_str()).copied().unwrap_or(0),
+                unit,
+                day,
+                observed: v,
+                judged_as: x,
+                users_judged: n_judged.max(1),
+                span: day_recheck::span_hours(&t.hours),
+                first,
+                last,
+                event_ids: event_ids_of(t),
+                found: None,
+            });
+        }
         for (j, hit) in judged.into_iter().zip(found) {
             if !hit || !j.big_enough {
                 continue;
@@ -1136,13 +1381,7 @@ impl OddVolume {
             } else {
                 Severity::Medium
             };
-            let event_ids = if kind == "daily_count" {
-                t.ids.clone()
-            } else {
-                // Every lookup of the unrelated people, not only the first of each: the
-                // repeats and the same search on other systems are part of the day.
-                t.unexplained_ids.clone()
-            };
+            let event_ids = event_ids_of(t);
             let (Some(first), Some(last)) = (t.first, t.last) else {
                 continue;
             };
@@ -1174,6 +1413,7 @@ impl OddVolume {
                 );
             }
             out.push(DayFinding {
+                on: None,
                 kind: kind.into(),
                 severity,
                 strength: strength_of(j.p),
@@ -1186,6 +1426,7 @@ impl OddVolume {
                 evidence,
             });
         }
+        held
     }
 }
 
@@ -1431,8 +1672,8 @@ impl Detector for OddVolume {
                 effect: pools.effects.today[0],
             });
         }
-        self.judge_counts("daily_count", day, &pools, cx, out);
-        self.judge_counts("distinct_subjects", day, &pools, cx, out);
+        let mut passed = self.judge_counts("daily_count", day, &pools, cx, out);
+        passed.extend(self.judge_counts("distinct_subjects", day, &pools, cx, out));
         let mut users: Vec<&String> = self.users.keys().collect();
         users.sort_unstable();
         let minutes = self.window.num_minutes();
@@ -1472,6 +1713,7 @@ impl Detector for OddVolume {
                     String::new()
                 };
                 out.push(DayFinding {
+                    on: None,
                     kind: "burst".into(),
                     severity: if s.burst_peak_typed as f64 >= 2.0 * f64::from(need)
                         || s.burst_peak as f64 >= 2.0 * f64::from(need_all)
@@ -1569,6 +1811,7 @@ impl Detector for OddVolume {
                         off_hours.push((out.len(), l.unit.clone()));
                     }
                     out.push(DayFinding {
+                        on: None,
                         kind: "off_hours".into(),
                         severity: Severity::Medium,
                         strength: 1.0,
@@ -1668,6 +1911,7 @@ impl Detector for OddVolume {
                     obj.insert("agency_member_days_so_far".into(), json!(n));
                 }
                 out.push(DayFinding {
+                    on: None,
                     kind: "export".into(),
                     severity: Severity::High,
                     strength: 1.0,
@@ -1737,6 +1981,10 @@ impl Detector for OddVolume {
                 keep
             });
         }
+        // Days let pass earlier for want of the user's history, judged by the days after
+        // them; today's join them after, to be judged by days to come.
+        self.judge_held(day, &pools, cx, out);
+        self.held.extend(passed);
         // Each login's pace today, and how many were off their hours, kept over the
         // history window.
         let oldest = day - Duration::days(i64::from(self.base.history_days));
@@ -1801,11 +2049,16 @@ impl Detector for OddVolume {
             .collect();
         // Sorted by login so that a state file is the same for the same history.
         let paces: BTreeMap<&String, &BTreeMap<NaiveDate, u32>> = self.paces.iter().collect();
-        Some(json!({
+        let mut state = json!({
             "burst_windows": saved,
             "paces": paces,
             "off_hours_days": self.hours_days,
-        }))
+        });
+        // Left out while nothing is held, so such a state is what it was before.
+        if let (false, Some(o)) = (self.held.is_empty(), state.as_object_mut()) {
+            o.insert("held_days".into(), json!(self.held));
+        }
+        Some(state)
     }
 
     fn restore(&mut self, saved: &Value) -> Result<(), SavedStateError> {
@@ -1835,6 +2088,9 @@ impl Detector for OddVolume {
         if saved.get("off_hours_days").is_some() {
             self.hours_days = saved_field(saved, "off_hours_days")?;
         }
+        if saved.get("held_days").is_some() {
+            self.held = saved_field(saved, "held_days")?;
+        }
         Ok(())
     }
 
@@ -1853,6 +2109,16 @@ impl Detector for OddVolume {
         if saved.get("off_hours_days").is_some() {
             self.hours_days = saved_field(saved, "off_hours_days")?;
             self.hours_days.split_off(&before);
+        }
+        // Days held from before the days audited again; a held day already found there is
+        // judged again with them.
+        if saved.get("held_days").is_some() {
+            let mut held: Vec<Held> = saved_field(saved, "held_days")?;
+            held.retain(|h| h.day < before);
+            for h in &mut held {
+                h.found = None;
+            }
+            self.held = held;
         }
         Ok(())
     }

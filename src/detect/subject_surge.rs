@@ -574,6 +574,7 @@ impl Detector for SubjectSurge {
                 evidence["name_usual_attention"] = json!(f.name_attention);
             }
             out.push(DayFinding {
+                on: None,
                 kind: "many_users".into(),
                 // A bare name is the weaker evidence: never more than medium on its own.
                 severity: if !f.name_only && surge.peak_users >= 2 * surge.threshold as usize {

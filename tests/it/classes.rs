@@ -828,9 +828,10 @@ fn login_with_a_shift_fragment_in_its_first_days() {
 }
 
 /// A unit of three commanders who do a handful of lookups a day; one of them did 40 on the
-/// first day of the logs (unjudged: nothing came before it). A week later another does
-/// 38, five times their usual. One earlier day of a colleague's (perhaps their own misuse)
-/// does not make such a day ordinary for the unit, nor make every day swing as widely.
+/// first day of the logs (nothing came before it to judge it by on the day). A week later
+/// another does 38, five times their usual. One earlier day of a colleague's (perhaps their
+/// own misuse) does not make such a day ordinary for the unit, nor make every day swing as
+/// widely. The colleague's day is raised too, judged a week on by their days after it.
 #[test]
 fn busy_day_after_a_colleagues_anomaly() {
     let users = ["cmd1", "cmd2", "cmd3"];
@@ -842,8 +843,25 @@ fn busy_day_after_a_colleagues_anomaly() {
         _ => 6 + (day * 5) % 6,
     });
     let (_dir, alerts) = audit_built(&unit_refs(&users, "COMMAND"), &ev);
-    let a = only_daily_count(&alerts, "cmd1");
-    assert_eq!(a["evidence"]["observed"], 38);
+    assert_eq!(
+        volume_kinds(&alerts),
+        vec![
+            ("daily_count".to_string(), "cmd1".to_string()),
+            ("daily_count".to_string(), "cmd2".to_string())
+        ],
+        "{alerts:#?}"
+    );
+    let of = |user: &str| {
+        alerts
+            .iter()
+            .find(|a| a["user"] == user)
+            .map(|a| a["evidence"].clone())
+            .unwrap_or_default()
+    };
+    assert_eq!(of("cmd1")["observed"], 38);
+    let late = of("cmd2");
+    assert_eq!(late["day"], "2024-05-01", "{late:#}");
+    assert_eq!(late["judged_on"], "2024-05-08", "{late:#}");
 }
 
 /// The same officer's busiest day at 80, in a unit whose members reach 80 and more every
@@ -3204,4 +3222,28 @@ fn whole_name_typed_surname_first() {
         &alerts,
         vec![key("coworker_lookup", "same_unit", "co1", &["n01", "n02"])],
     );
+}
+
+/// A patrol officer (pat0) makes 38 lookups on the logs' first day and 4 to 9 on each day
+/// after it. On the day itself nothing of their own could judge it, and their unit has a
+/// member (pat1) at 30 to 40 a day, so it was not raised; a week on, their own days after it
+/// say it was no level of theirs, and it is raised then, as the alert of its own day with
+/// its 38 events. Not raised: a newcomer's first heavy day that their days after it keep up
+/// (pat2: three days of 5, then 38, then 32 to 39: a new level of work), and a double shift
+/// (pat3: 40 lookups from 06:00 to 21:36 on the second day against 10 from 08:00 to 16:06),
+/// judged at the length of a shift. Audited night by night, the same.
+#[test]
+fn busy_first_day_judged_by_the_days_after_it() {
+    let ids: Vec<String> = (0..38).map(|k| format!("pat0-1-{k:02}")).collect();
+    let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+    assert_set_aside(
+        "classes/busy_first_day_judged_by_the_days_after_it",
+        vec![key("odd_volume", "daily_count", "pat0", &ids)],
+        &["judged     1 daily_count and distinct_subjects alert(s)"],
+    );
+    let alerts = audit_fixture("classes/busy_first_day_judged_by_the_days_after_it", None);
+    let evidence = &alerts[0]["evidence"];
+    assert_eq!(evidence["day"], "2025-05-01", "{evidence:#}");
+    assert_eq!(evidence["judged_on"], "2025-05-08", "{evidence:#}");
+    assert_eq!(evidence["days_after"], 7, "{evidence:#}");
 }
