@@ -555,9 +555,14 @@ pub struct SharedCredentialConfig {
     /// desk and back is not sharing.
     #[serde(deserialize_with = "valid::at_least_one_u32")]
     pub same_site_returns: u32,
-    /// Fastest plausible travel between sites, km/h (`impossible_travel`).
+    /// Fastest plausible travel between sites by air, km/h, after the time it takes to get
+    /// to and from airports (`impossible_travel`).
     #[serde(deserialize_with = "valid::positive")]
     pub max_speed_kmh: f64,
+    /// Fastest plausible travel between sites by road, km/h: a move quicker than this
+    /// allows and than a flight allows is impossible travel.
+    #[serde(deserialize_with = "valid::positive")]
+    pub max_ground_speed_kmh: f64,
     /// Sites closer than this are never impossible travel (coordinates are approximate).
     #[serde(deserialize_with = "valid::non_negative")]
     pub min_distance_km: f64,
@@ -569,7 +574,8 @@ impl Default for SharedCredentialConfig {
             concurrent_window_minutes: 10,
             same_site_returns: 2,
             max_speed_kmh: 900.0,
-            min_distance_km: 50.0,
+            max_ground_speed_kmh: 150.0,
+            min_distance_km: 10.0,
         }
     }
 }
@@ -742,10 +748,12 @@ name_only_score = 0.5
 concurrent_window_minutes = 10
 # Back-and-forth returns between two workstations of one site that count as concurrent use.
 same_site_returns = 2
-# Fastest plausible travel between sites (km/h); faster is impossible travel.
+# Fastest plausible travel between sites by air (km/h), after an hour and a half to and
+# from airports, and by road (km/h): a move quicker than both allow is impossible travel.
 max_speed_kmh = 900.0
+max_ground_speed_kmh = 150.0
 # Sites closer than this (km) are never impossible travel.
-min_distance_km = 50.0
+min_distance_km = 10.0
 
 [baseline]
 # Days of history kept and used; a day is judged against the days before it.

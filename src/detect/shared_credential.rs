@@ -8,6 +8,10 @@
 //! `impossible_travel`, whether or not the login comes back; one episode can be both. A
 //! single move to a nearby site is neither: people walk to another building.
 //!
+//! Too far is a matter of how people travel ([`Travel`]): by road, or by air once they
+//! have got to an airport and from one. An airliner's speed alone let a deputy's login
+//! cross 28 km of county in two and a half minutes.
+//!
 //! State is per login and holds the workstations it used within the concurrency window
 //! (one or two, in practice) and its last event with coordinates, so memory grows with the
 //! number of logins, not events. Workstations come from
@@ -31,10 +35,10 @@ use crate::refs::{distance_km, Status};
 pub(crate) const DOC: DetectorDoc = DetectorDoc {
     name: "shared_credential",
     kinds: &["concurrent_clients", "impossible_travel", "inactive_account"],
-    what: "One login back at a workstation within `concurrent_window_minutes` of its last use there after use at another site in between, or going back and forth `same_site_returns` times between two workstations of one site (`concurrent_clients`; a `logout` is never a return: single sign-on writes one at the old workstation when the login badges in at another); consecutive activity from sites farther apart than `max_speed_kmh` allows in the time between (`impossible_travel`); activity by a login whose personnel status is terminated (after `end_date`) or leave (after `end_date` when given) (`inactive_account`).",
+    what: "One login back at a workstation within `concurrent_window_minutes` of its last use there after use at another site in between, or going back and forth `same_site_returns` times between two workstations of one site (`concurrent_clients`; a `logout` is never a return: single sign-on writes one at the old workstation when the login badges in at another); consecutive activity from sites at least `min_distance_km` apart sooner than anyone could travel between them: by road at `max_ground_speed_kmh`, or by air at `max_speed_kmh` after an hour and a half to and from airports, whichever is quicker (`impossible_travel`); activity by a login whose personnel status is terminated (after `end_date`) or leave (after `end_date` when given) (`inactive_account`).",
     why: "Logins shared with relatives or colleagues, or kept after someone has left, break the link between a lookup and a person, which every other check relies on.",
     false_positives: "Workstations listed at the wrong site in clients.csv; a remote desktop session that logs the server as the client; personnel data not updated when someone returns from leave.",
-    tuning: "`shared_credential.concurrent_window_minutes`, `same_site_returns`, `max_speed_kmh`, `min_distance_km`; keep clients.csv and personnel status current. A single move to another site is never concurrent use; clients without a site are skipped for concurrency and clients without coordinates for travel.",
+    tuning: "`shared_credential.concurrent_window_minutes`, `same_site_returns`, `max_speed_kmh`, `max_ground_speed_kmh`, `min_distance_km`; keep clients.csv and personnel status current. A single move to another site is never concurrent use; clients without a site are skipped for concurrency and clients without coordinates for travel.",
     example: "Login jdoe was used at WS-N1 (site NORTH), at WS-S1 (site SOUTH) 3 minutes later, and back at WS-N1 2 minutes after that.",
     needs: &["clients (for concurrent_clients and impossible_travel)"],
 };
@@ -61,11 +65,45 @@ struct Recent {
     returns: Vec<DateTime<Utc>>,
 }
 
+/// Time to get to and from airports around a flight: a login seen at one office cannot be
+/// seen at another by air in less than this and the flight.
+const FLIGHT_OVERHEAD_HOURS: f64 = 1.5;
+
+/// How fast anyone gets from one site to another: by road, or by air after getting to and
+/// from airports, whichever is quicker for the distance. The generators' truth uses the
+/// same rule with the default configuration.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Travel {
+    pub ground_kmh: f64,
+    pub air_kmh: f64,
+    /// Sites closer than this are never too far (coordinates are approximate).
+    pub min_km: f64,
+}
+
+impl Travel {
+    pub(crate) fn of(cfg: &SharedCredentialConfig) -> Travel {
+        Travel {
+            ground_kmh: cfg.max_ground_speed_kmh,
+            air_kmh: cfg.max_speed_kmh,
+            min_km: cfg.min_distance_km,
+        }
+    }
+
+    /// The least time, in hours, a move of `km` takes.
+    pub(crate) fn least_hours(&self, km: f64) -> f64 {
+        (km / self.ground_kmh).min(FLIGHT_OVERHEAD_HOURS + km / self.air_kmh)
+    }
+
+    /// Whether a move of `km` in `secs` seconds is impossible travel.
+    pub(crate) fn impossible(&self, km: f64, secs: i64) -> bool {
+        km >= self.min_km && (secs.max(1) as f64 / 3600.0) < self.least_hours(km)
+    }
+}
+
 pub(crate) struct SharedCredential {
     window_secs: i64,
     same_site_returns: usize,
-    max_speed_kmh: f64,
-    min_distance_km: f64,
+    travel: Travel,
     /// Per login: the workstations used within the window, and the last event with
     /// coordinates.
     recent: HashMap<String, Recent>,
@@ -77,8 +115,7 @@ impl SharedCredential {
         Self {
             window_secs: cfg.concurrent_window_minutes * 60,
             same_site_returns: cfg.same_site_returns as usize,
-            max_speed_kmh: cfg.max_speed_kmh,
-            min_distance_km: cfg.min_distance_km,
+            travel: Travel::of(cfg),
             recent: HashMap::default(),
             last_coords: HashMap::default(),
         }
@@ -348,24 +385,29 @@ impl Detector for SharedCredential {
                 let km = distance_km(there, here);
                 let secs = (ev.ts - prev.ts).num_seconds().max(1);
                 let kmh = km / (secs as f64 / 3600.0);
-                if km >= self.min_distance_km && kmh > self.max_speed_kmh {
+                if self.travel.impossible(km, secs) {
+                    let least = self.travel.least_hours(km);
                     let evidence = json!({
                         "from": {"client": prev.client, "site": prev.site, "lat": there.0, "lon": there.1, "event": prev.id, "ts": format_ts(&prev.ts)},
                         "to": {"client": client_id, "site": client.site, "lat": here.0, "lon": here.1},
                         "distance_km": (km * 10.0).round() / 10.0,
                         "seconds_apart": secs,
                         "implied_speed_kmh": kmh.round(),
-                        "max_speed_kmh": self.max_speed_kmh,
+                        "least_minutes": (least * 60.0).round(),
+                        "max_ground_speed_kmh": self.travel.ground_kmh,
+                        "max_speed_kmh": self.travel.air_kmh,
                     });
                     let reason = format!(
-                        "Login {} was used at {} and then, {} later, at {} {:.0} km away ({:.0} km/h; the limit is {:.0} km/h).",
+                        "Login {} was used at {} and then, {} later, at {} {:.0} km away ({:.0} km/h); the journey takes at least {} ({:.0} km/h by road, or by air at {:.0} km/h after an hour and a half to and from airports).",
                         ev.user,
                         prev.client,
                         minutes(secs),
                         client_id,
                         km,
                         kmh,
-                        self.max_speed_kmh
+                        minutes((least * 3600.0).round() as i64),
+                        self.travel.ground_kmh,
+                        self.travel.air_kmh
                     );
                     // One alert per pair of places a day: there and back is one episode.
                     let group = pair_key(
@@ -430,7 +472,7 @@ impl Detector for SharedCredential {
 
 #[cfg(test)]
 mod tests {
-    use super::distance_km;
+    use super::{distance_km, SharedCredentialConfig, Travel};
 
     #[test]
     fn haversine_matches_known_distances() {
@@ -439,5 +481,20 @@ mod tests {
         assert!(distance_km((59.33, 18.06), (59.33, 18.06)) < 1e-9);
         // Antipodes: half the circumference.
         assert!((distance_km((0.0, 0.0), (0.0, 180.0)) - 20015.1).abs() < 1.0);
+    }
+
+    #[test]
+    fn travel_is_by_road_or_by_air_whichever_is_quicker() {
+        let t = Travel::of(&SharedCredentialConfig::default());
+        // 28 km: eleven minutes by road; nobody flies it.
+        assert!((t.least_hours(28.0) * 60.0 - 11.2).abs() < 1e-9);
+        assert!(t.impossible(28.0, 144), "two and a half minutes");
+        assert!(!t.impossible(28.0, 25 * 60), "a drive of 25 minutes");
+        // 1,000 km: an hour and a half to and from airports and 67 minutes in the air.
+        assert!((t.least_hours(1000.0) - (1.5 + 1000.0 / 900.0)).abs() < 1e-9);
+        assert!(t.impossible(1000.0, 2 * 3600));
+        assert!(!t.impossible(1000.0, 3 * 3600));
+        // Under `min_distance_km`, however quick: buildings of one campus.
+        assert!(!t.impossible(3.0, 1));
     }
 }

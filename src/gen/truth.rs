@@ -16,6 +16,8 @@
 use super::render::Carry;
 use super::scenario::Ev;
 use super::world::{day_of, midnight, Day, Role, Status, World};
+use crate::config::SharedCredentialConfig;
+use crate::detect::shared_credential::Travel;
 use crate::refs::distance_km;
 
 /// Exempt purposes: a query made for one of these needs no case.
@@ -151,12 +153,10 @@ pub(crate) fn truth(w: &World, f: &Facts<'_>) -> Option<Truth> {
     Some(base)
 }
 
-/// Concurrent-use window, speed limit and minimum distance of the
-/// `shared_credential` detector's default configuration.
+/// Concurrent-use window and returns of the `shared_credential` detector's default
+/// configuration.
 pub(crate) const CONCURRENT_SECS: i64 = 600;
 pub(crate) const SAME_SITE_RETURNS: usize = 2;
-pub(crate) const MAX_SPEED_KMH: f64 = 900.0;
-pub(crate) const MIN_DISTANCE_KM: f64 = 50.0;
 
 /// `shared_credential` labels, replaying the detector's rules over the
 /// events in output order: every event of a terminated or on-leave login
@@ -164,9 +164,9 @@ pub(crate) const MIN_DISTANCE_KM: f64 = 50.0;
 /// event back at a workstation the login used at most [`CONCURRENT_SECS`]
 /// earlier, with another site's workstation used in between, or the
 /// [`SAME_SITE_RETURNS`]th such return between workstations of one site
-/// (`concurrent_clients`); an event with coordinates at least
-/// [`MIN_DISTANCE_KM`] from the login's last event with coordinates and
-/// faster than [`MAX_SPEED_KMH`] (`impossible_travel`).
+/// (`concurrent_clients`); an event with coordinates sooner after the login's
+/// last event with coordinates than the default configuration's travel allows
+/// (`impossible_travel`, [`too_far`]).
 pub(crate) fn shared_credential(w: &World, events: &mut [Ev], order: &[u32]) {
     let inactive: Vec<Option<i64>> = w
         .logins
@@ -207,12 +207,12 @@ pub(crate) fn inactive_from(active: bool, after_end: Option<i64>) -> Option<i64>
     }
 }
 
-/// Whether a login seen at `there` and then at `here` (time, coordinates) moved at least
-/// [`MIN_DISTANCE_KM`] faster than [`MAX_SPEED_KMH`] (`impossible_travel`).
+/// Whether a login seen at `there` and then at `here` (time, coordinates) moved sooner
+/// than anyone can travel that far, by the detector's rule with its default configuration
+/// (`impossible_travel`, [`Travel`]).
 fn too_far(there: (i64, (f64, f64)), here: (i64, (f64, f64))) -> bool {
-    let km = distance_km(there.1, here.1);
-    let hours = (here.0 - there.0).max(1) as f64 / 3600.0;
-    km >= MIN_DISTANCE_KM && km / hours > MAX_SPEED_KMH
+    let travel = Travel::of(&SharedCredentialConfig::default());
+    travel.impossible(distance_km(there.1, here.1), here.0 - there.0)
 }
 
 /// One login's workstations within [`CONCURRENT_SECS`]: the last use of each (client,

@@ -3247,3 +3247,25 @@ fn busy_first_day_judged_by_the_days_after_it() {
     assert_eq!(evidence["judged_on"], "2025-05-08", "{evidence:#}");
     assert_eq!(evidence["days_after"], 7, "{evidence:#}");
 }
+
+/// A deputy (dep1) logs out at headquarters and, two and a half minutes later, logs in at
+/// the south station 28 km away: 700 km/h, slower than an airliner but faster than any
+/// road, and nobody flies 28 km. Not raised: a colleague who drives the same way in 25
+/// minutes (dep2); one seen 400 km north two and a half hours later (dep3), which a flight
+/// allows; one at the annex 3 km away two minutes later (dep4), under `min_distance_km`.
+#[test]
+fn deputy_login_across_the_county_in_minutes() {
+    let alerts = audit_fixture("classes/deputy_login_across_the_county_in_minutes", None);
+    assert_alerts(
+        &alerts,
+        vec![key(
+            "shared_credential",
+            "impossible_travel",
+            "dep1",
+            &["t02", "t03"],
+        )],
+    );
+    let evidence = &alerts[0]["evidence"];
+    assert_eq!(evidence["least_minutes"], 11.0, "{evidence:#}");
+    assert_eq!(evidence["max_ground_speed_kmh"], 150.0, "{evidence:#}");
+}
