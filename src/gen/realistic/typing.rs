@@ -56,12 +56,15 @@ pub(super) const K_NAME_ONLY: u32 = 5;
 
 /// How a query of form `f` identifies someone whose reference row holds the
 /// identifiers in `mask`: the strongest identifier both have, or `None`
-/// when it cannot single them out (an initial, a surname alone, a nickname
-/// without a date of birth the row knows).
+/// when it cannot single them out (an initial or a surname alone, a nickname
+/// without a date of birth the row knows). A first initial with the surname and
+/// the date of birth does: it is how records systems and the state switch are
+/// searched (`QW.NAM/SMITH,J.DOB/...`), and a world written apart from this one
+/// labels a cover case left out of such a search as `subject_not_in_case`.
 pub(super) fn ident_kind(f: u8, mask: u8) -> Option<u32> {
     let style = name_style(f);
     let named = mask & M_NAME != 0;
-    let full = named && (style == N_EXACT || style == N_NOISY);
+    let full = named && (style == N_EXACT || style == N_NOISY || style == N_INITIAL);
     if f & T_PID != 0 && mask & M_PID != 0 {
         Some(K_PID)
     } else if full && f & T_DOB != 0 && mask & M_DOB != 0 {
@@ -435,7 +438,8 @@ mod tests {
         assert_eq!(ident_kind(form(N_EXACT, 0), all), Some(K_NAME_ONLY));
         assert_eq!(ident_kind(form(N_NOISY, 0), all), None);
         assert_eq!(ident_kind(form(N_SURNAME, 0), all), None);
-        assert_eq!(ident_kind(form(N_INITIAL, T_DOB), all), None);
+        assert_eq!(ident_kind(form(N_INITIAL, T_DOB), all), Some(K_NAME_DOB));
+        assert_eq!(ident_kind(form(N_INITIAL, 0), all), None);
         assert_eq!(ident_kind(form(N_NONE, T_ADDR), all), Some(K_ADDR));
         assert_eq!(ident_kind(form(N_NONE, T_ADDR), M_NAME | M_DOB), None);
         // A row without a date of birth is matched on the name alone.
