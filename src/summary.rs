@@ -74,8 +74,11 @@ pub struct RunStats {
     /// for want of the user's history, raised once the days after it could judge it
     /// (`detect::day_recheck`).
     pub counts_judged_later: u64,
-    /// Such days dropped unjudged: the user had too few days after them within four weeks.
+    /// Such days dropped unjudged: the user had too few days after them within four weeks,
+    /// or the run ended before they could be judged and saved no state to carry them.
     pub counts_not_judged: u64,
+    /// Such days still waiting at the end, carried in the saved state to the next run.
+    pub counts_carried: u64,
     /// `not_assigned` lookups not raised because they were under the case of a colleague of
     /// the user's unit who was not at work that day: the unit covering their caseload
     /// (`Resolver::coverage_logins`).
@@ -357,7 +360,7 @@ pub fn render(
         (
             stats.counts_not_judged,
             "unjudged   ",
-            "busy day(s) too few of the user's own days could judge, dropped when four weeks brought too few days after them to judge by",
+            "busy day(s) too few of the user's own days could judge, dropped unjudged: four weeks brought too few days after them, or the run ended first and saved no state (--state) to carry them",
         ),
         (
             stats.coverage_set_aside,
@@ -409,6 +412,13 @@ pub fn render(
             s,
             "  carried    {} lookup(s) still held over at the end, in the saved state: the next run judges them",
             stats.held_over_carried,
+        );
+    }
+    if stats.counts_carried > 0 {
+        let _ = writeln!(
+            s,
+            "  carried    {} busy day(s) too few of the user's own days could judge, in the saved state: the next runs judge them by the days after them",
+            stats.counts_carried,
         );
     }
     if !stats.others_case_logins.is_empty() {

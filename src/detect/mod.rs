@@ -186,6 +186,14 @@ pub(crate) trait Detector: Send {
     ) -> Result<(), SavedStateError> {
         Ok(())
     }
+    /// Forgets what it holds to judge on a later day (`odd_volume`'s days held for the days
+    /// after them): for `custodes baseline`, which raises nothing of the days it learns
+    /// from, now or in a later run.
+    fn forget_held(&mut self) {}
+    /// How many things it holds to judge on a later day, for the summary of a run's end.
+    fn held(&self) -> u64 {
+        0
+    }
 }
 
 /// What is wrong with a detector's saved state (a file written by another version, or
@@ -796,6 +804,9 @@ impl Engine {
             raised.push(finish_alert(h.key, h.alert));
         }
         self.emit(raised, out);
+        // Days held for the days after them were no finding on their own day: they go
+        // unjudged, and the summary says how many.
+        self.stats.counts_not_judged += self.detectors.iter().map(|d| d.held()).sum::<u64>();
     }
 
     /// Emits finished alerts: those under `alerts.min_score` dropped, the rest in the order
@@ -818,12 +829,16 @@ impl Engine {
     /// carries them to the next run. Call after [`Engine::finish`].
     pub(crate) fn carry_held_over(&mut self) {
         self.stats.held_over_carried = self.held_over.iter().map(|h| h.alert.findings as u64).sum();
+        self.stats.counts_carried = self.detectors.iter().map(|d| d.held()).sum();
     }
 
     /// Forgets every lookup held over, unjudged: for `custodes baseline`, which raises
     /// nothing of the days it learns from, now or in a later run.
     pub(crate) fn forget_held_over(&mut self) {
         self.held_over.clear();
+        for d in &mut self.detectors {
+            d.forget_held();
+        }
     }
 
     /// True when an event at `ts` falls on a later day than the one in progress, so that

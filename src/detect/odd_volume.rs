@@ -1159,6 +1159,8 @@ impl OddVolume {
             big_enough: bool,
             /// The user's own days were enough to judge by alone.
             own_full: bool,
+            /// The user's median day so far, when they have any.
+            own_level: Option<f64>,
         }
         let mut judged = Vec::new();
         // Users with neither days of their own nor a unit to judge them by.
@@ -1261,6 +1263,7 @@ impl OddVolume {
                 young,
                 big_enough,
                 own_full,
+                own_level: (!own_sample.is_empty()).then(|| quantile(&own_sample, 0.5)),
             });
         }
         let ps: Vec<f64> = judged.iter().map(|j| j.p).collect();
@@ -1282,11 +1285,17 @@ impl OddVolume {
                 *raised_in.entry(j.unit.as_str()).or_default() += 1;
             }
         }
-        // The days let pass for want of the user's own history, to judge again later.
+        // The days let pass for want of the user's own history, to judge again later: those
+        // the minimum ratio above the user's level so far, if they have one (a day no
+        // higher than that is their work, whatever the days after it say).
         let passed = judged
             .iter()
             .zip(&found)
             .filter(|(j, hit)| !(j.own_full || **hit && j.big_enough))
+            .filter(|(j, _)| {
+                j.own_level
+                    .is_none_or(|m| j.x as f64 >= min_ratio * m.max(1.0))
+            })
             .map(|(j, _)| (j.user, j.v, j.x, j.unit.clone()))
             .chain(unjudged);
         let mut held = Vec::new();
@@ -2028,6 +2037,14 @@ impl Detector for OddVolume {
 
     fn day_notes(&mut self) -> Vec<DayNote> {
         std::mem::take(&mut self.notes)
+    }
+
+    fn forget_held(&mut self) {
+        self.held.clear();
+    }
+
+    fn held(&self) -> u64 {
+        self.held.len() as u64
     }
 
     fn save(&self) -> Option<Value> {
