@@ -11,16 +11,24 @@
 //! work.
 //!
 //! So a day its own judgement let pass for want of the user's history, at the kind's
-//! minimum count or more, is held ([`Held`]) and judged again at the end of each later day,
-//! once the user has [`AFTER_DAYS`] active days after it and [`AROUND_DAYS`] in all besides
-//! it ([`judge`]): against those days as a user with a full history is judged (their mean
-//! and spread, by a negative binomial), at the bar of the first discovery among the users judged that day (the
-//! false discovery rate over their number), at the kind's minimum ratio to the user's
-//! median day, and at [`NEW_LEVEL_RATIO`] times the median of the days after it: a new
-//! level of work, a new post or a newcomer's first full weeks, would have carried on in
-//! them. A day not judged within [`LATEST_DAYS`] (a user gone on leave) is dropped. Three
-//! or more members of one unit found for one day and kind are the unit's incident, as on
-//! the day itself ([`settled_groups`]).
+//! minimum count or more and, if the user has any days yet, at the minimum ratio above
+//! their level so far, is held ([`Held`]). It is judged at the end of a later day once a
+//! week has passed ([`WEEK_DAYS`]: a day of the week that is always heavy comes round
+//! again first) and the user has [`AFTER_DAYS`] active days after it and [`AROUND_DAYS`]
+//! in all besides it ([`judge`]). It is judged once, against those days, as a user with
+//! a full history is judged: their mean and spread, by a negative binomial. It must pass
+//! three bars:
+//! - the bar of the first discovery among the users judged that day (the false discovery
+//!   rate over their number);
+//! - the kind's minimum ratio to the user's median day;
+//! - [`NEW_LEVEL_RATIO`] times the median of the days after it. A new level of work (a new
+//!   post, a newcomer's first full weeks) would have carried on in them.
+//!
+//! A day longer than a shift ([`SHIFT_HOURS`]) and than any other of the user's is counted
+//! at that length: a mandatory double does twice the work. A day not judged within
+//! [`LATEST_DAYS`] (a user gone on leave) is dropped. Three or more members of one unit
+//! found for one day and kind are the unit's incident, as on the day itself
+//! ([`settled_groups`]).
 //!
 //! What the module must not do: raise a day its own judgement raised, or judge a day by
 //! anything the day itself could not have been judged by but the user's other days. It
