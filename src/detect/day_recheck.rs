@@ -236,7 +236,8 @@ pub(super) fn settled_groups(held: &[Held], rotation: usize) -> Vec<(Vec<usize>,
     groups
 }
 
-/// The severity of a day found at `x` against a median day of `median`.
+/// The severity of a count found at `x` against a usual day of `median`: high at twice
+/// the minimum ratio or more. A day judged on its own day and one judged later read alike.
 pub(super) fn severity(x: f64, median: f64, min_ratio: f64) -> Severity {
     if x >= 2.0 * min_ratio * median.max(1.0) {
         Severity::High

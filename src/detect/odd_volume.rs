@@ -1385,11 +1385,7 @@ impl OddVolume {
                 self.cfg.fdr * 100.0,
             );
             let reference = j.own.as_ref().or(j.peer.as_ref()).map_or(1.0, |m| m.median);
-            let severity = if j.x as f64 >= 2.0 * min_ratio * reference.max(1.0) {
-                Severity::High
-            } else {
-                Severity::Medium
-            };
+            let severity = day_recheck::severity(j.x as f64, reference, min_ratio);
             let event_ids = event_ids_of(t);
             let (Some(first), Some(last)) = (t.first, t.last) else {
                 continue;
