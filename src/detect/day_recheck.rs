@@ -16,8 +16,10 @@
 //! week has passed ([`WEEK_DAYS`]: a day of the week that is always heavy comes round
 //! again first) and the user has [`AFTER_DAYS`] active days after it and [`AROUND_DAYS`]
 //! in all besides it ([`judge`]). It is judged once, against those days, as a user with
-//! a full history is judged: their mean and spread, by a negative binomial. It must pass
-//! three bars:
+//! a full history is judged: their mean and spread, by a negative binomial. A day of theirs
+//! raised for the kind (another misuse) is left out of those days, as its spread would hide
+//! the held one; a day merely high, or one set aside as their unit's incident, stays: it is
+//! how far their work swings. It must pass three bars:
 //! - the bar of the first discovery among the users judged that day (the false discovery
 //!   rate over their number);
 //! - the kind's minimum ratio to the user's median day;
@@ -133,16 +135,23 @@ pub(super) struct Bar {
 /// over the agency's effect that day) and its [`span_hours`].
 pub(super) type Day = (NaiveDate, f64, u32);
 
-/// Judges `held` by the user's other days (the held day's own among them or not), once
-/// `today` ends, or `None` while they are too few.
-pub(super) fn judge(held: &Held, days: &[Day], today: NaiveDate, bar: Bar) -> Option<Judgement> {
-    let others: Vec<f64> = days
-        .iter()
-        .filter(|(d, ..)| *d != held.day)
-        .map(|(_, v, _)| *v)
-        .collect();
+/// Judges `held` by the user's other days (the held day's own among them or not), but for
+/// those `raised` for the kind, once `today` ends, or `None` while they are too few.
+pub(super) fn judge(
+    held: &Held,
+    days: &[Day],
+    raised: &[NaiveDate],
+    today: NaiveDate,
+    bar: Bar,
+) -> Option<Judgement> {
+    // The user's usual days: a day of theirs raised for the kind (another misuse) is not
+    // their usual work, and would widen the spread the held day is judged by. A day merely
+    // high is kept: a user whose days run at two levels shows it here.
+    let usual = |(d, ..): &&Day| *d != held.day && !raised.contains(d);
+    let others: Vec<f64> = days.iter().filter(usual).map(|(_, v, _)| *v).collect();
     let after: Vec<f64> = days
         .iter()
+        .filter(usual)
         .filter(|(d, ..)| *d > held.day)
         .map(|(_, v, _)| *v)
         .collect();
@@ -162,7 +171,7 @@ pub(super) fn judge(held: &Held, days: &[Day], today: NaiveDate, bar: Bar) -> Op
     // length a day is judged at.
     let longest = days
         .iter()
-        .filter(|(d, ..)| *d != held.day)
+        .filter(usual)
         .map(|(.., s)| *s)
         .max()
         .unwrap_or(0)
@@ -294,13 +303,32 @@ mod tests {
         // The held day itself is among the days and is left out.
         let mut d = days(1, &[38.0, 9.0, 6.0, 4.0, 2.0]);
         assert!(
-            judge(&h, &d[..4], day(20), BAR).is_none(),
+            judge(&h, &d[..4], &[], day(20), BAR).is_none(),
             "three days after, four in all"
         );
         d.push((day(8), 4.0, 8));
-        let j = judge(&h, &d, day(20), BAR).expect("five days after");
+        let j = judge(&h, &d, &[], day(20), BAR).expect("five days after");
         assert!(j.stands_out, "{j:?}");
         assert_eq!((j.before, j.after), (0, 5));
+    }
+
+    #[test]
+    fn a_raised_day_of_the_users_does_not_widen_their_spread() {
+        // A records clerk's first days (a short first one), the held day at 124, and a
+        // later day at 70 that was itself raised: judged with the 70 among their usual
+        // days, the spread it adds lets the held day pass (p about 0.01).
+        let h = held(4, 124);
+        let d = days(1, &[2.0, 31.0, 19.0, 124.0, 22.0, 21.0, 23.0, 70.0, 30.0]);
+        let j = judge(&h, &d, &[], day(12), BAR).expect("five days after");
+        assert!(!j.stands_out, "{j:?}");
+        let j = judge(&h, &d, &[day(8)], day(12), BAR).expect("five days after");
+        assert!(j.stands_out, "{j:?}");
+        assert_eq!(
+            (j.before, j.after),
+            (3, 4),
+            "the day at 70 is not a usual one"
+        );
+        assert!(j.p < 1e-6, "{j:?}");
     }
 
     #[test]
@@ -308,11 +336,15 @@ mod tests {
         // Four quiet days, then the day, then days at its level: a newcomer's first weeks.
         let h = held(5, 30);
         let d = days(1, &[5.0, 6.0, 5.0, 5.0, 30.0, 35.0, 33.0, 34.0]);
-        let j = judge(&h, &d, day(20), BAR).expect("enough days");
+        let j = judge(&h, &d, &[], day(20), BAR).expect("enough days");
         assert!(!j.stands_out, "{j:?}");
         // The same days after it at the earlier level: it stands out.
         let d = days(1, &[5.0, 6.0, 5.0, 5.0, 30.0, 6.0, 5.0, 4.0]);
-        assert!(judge(&h, &d, day(20), BAR).expect("enough days").stands_out);
+        assert!(
+            judge(&h, &d, &[], day(20), BAR)
+                .expect("enough days")
+                .stands_out
+        );
     }
 
     #[test]
@@ -325,13 +357,13 @@ mod tests {
             .enumerate()
             .map(|(i, v)| (day(1 + i as u32), *v, if i == 5 { 10 } else { 8 }))
             .collect();
-        let j = judge(&h, &d, day(12), BAR).expect("enough days");
+        let j = judge(&h, &d, &[], day(12), BAR).expect("enough days");
         assert!((j.length - 1.6).abs() < 1e-9, "{j:?}");
         assert!(!j.stands_out, "{j:?}");
         // The same count within the user's usual hours stands out, and within a shift's
         // span even where the user's other days are shorter.
         h.span = 10;
-        assert!(judge(&h, &d, day(12), BAR).expect("enough").stands_out);
+        assert!(judge(&h, &d, &[], day(12), BAR).expect("enough").stands_out);
     }
 
     #[test]
@@ -356,11 +388,11 @@ mod tests {
         // Twice the median of steady days is not three times it.
         let h = held(1, 40);
         let d = days(1, &[40.0, 20.0, 22.0, 18.0, 21.0, 19.0]);
-        assert!(!judge(&h, &d, day(20), BAR).expect("enough").stands_out);
+        assert!(!judge(&h, &d, &[], day(20), BAR).expect("enough").stands_out);
         // Under the minimum count however far above a light user's days.
         let h = held(1, 25);
         let d = days(1, &[25.0, 2.0, 1.0, 2.0, 3.0, 2.0]);
-        assert!(!judge(&h, &d, day(20), BAR).expect("enough").stands_out);
+        assert!(!judge(&h, &d, &[], day(20), BAR).expect("enough").stands_out);
     }
 
     #[test]

@@ -18,7 +18,7 @@
 //! Thresholds are fixed for the whole day from the days before it, so the order of users
 //! within a day never matters; nothing here reads the clock.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use chrono::{DateTime, Duration, NaiveDate, Timelike, Utc};
 use rustc_hash::FxHashMap as HashMap;
@@ -471,6 +471,10 @@ pub(crate) struct OddVolume {
     /// Days of counts let pass for want of the user's own history, judged again once the
     /// days after them can ([`day_recheck`]), in the order they were held.
     held: Vec<Held>,
+    /// The days each user was raised for a kind of count (kind, login key, day), over the
+    /// history window: a held day is judged by the user's usual days, not by another
+    /// misuse of theirs ([`day_recheck::judge`]).
+    raised_days: BTreeSet<(String, String, NaiveDate)>,
 }
 
 impl OddVolume {
@@ -487,6 +491,7 @@ impl OddVolume {
             hours_days: BTreeMap::new(),
             notes: Vec::new(),
             held: Vec::new(),
+            raised_days: BTreeSet::new(),
         }
     }
 
@@ -891,6 +896,7 @@ impl OddVolume {
             return;
         }
         let mut dropped = 0u64;
+        let mut newly_raised = Vec::new();
         let mut held = std::mem::take(&mut self.held);
         held.retain_mut(|h| {
             if h.found.is_some() {
@@ -917,9 +923,16 @@ impl OddVolume {
                     .user_days(&h.user, h.day)
                     .map(|(d, r)| as_judged(d, r)),
             );
-            match day_recheck::judge(h, &days, today, bar) {
+            let raised: Vec<NaiveDate> = self
+                .raised_days
+                .range((h.kind.clone(), h.user.clone(), NaiveDate::MIN)..)
+                .take_while(|(k, u, _)| *k == h.kind && *u == h.user)
+                .map(|(.., d)| *d)
+                .collect();
+            match day_recheck::judge(h, &days, &raised, today, bar) {
                 Some(j) if j.stands_out => {
                     h.found = Some(self.held_finding(h, &j, today));
+                    newly_raised.push((h.kind.clone(), h.user.clone(), h.day));
                     true
                 }
                 Some(_) => false,
@@ -930,6 +943,7 @@ impl OddVolume {
                 None => true,
             }
         });
+        self.raised_days.extend(newly_raised);
         let mut settled = Vec::new();
         let mut incident = 0u64;
         for (members, is_incident) in day_recheck::settled_groups(&held, ROTATION) {
@@ -1986,6 +2000,17 @@ impl Detector for OddVolume {
                 keep
             });
         }
+        // The counts raised today, for the held days' judgements. One set aside as the
+        // unit's incident is not: a day the whole unit was busy is how far the user's days
+        // swing.
+        for f in out.iter() {
+            if f.on.is_none() && matches!(f.kind.as_str(), "daily_count" | "distinct_subjects") {
+                self.raised_days
+                    .insert((f.kind.clone(), login_key(&f.user), day));
+            }
+        }
+        let oldest_raised = day - Duration::days(i64::from(self.base.history_days));
+        self.raised_days.retain(|(_, _, d)| *d >= oldest_raised);
         // Days let pass earlier for want of the user's history, judged by the days after
         // them; today's join them after, to be judged by days to come.
         self.judge_held(day, &pools, cx, out);
@@ -2071,6 +2096,9 @@ impl Detector for OddVolume {
         if let (false, Some(o)) = (self.held.is_empty(), state.as_object_mut()) {
             o.insert("held_days".into(), json!(self.held));
         }
+        if let (false, Some(o)) = (self.raised_days.is_empty(), state.as_object_mut()) {
+            o.insert("raised_days".into(), json!(self.raised_days));
+        }
         Some(state)
     }
 
@@ -2104,6 +2132,9 @@ impl Detector for OddVolume {
         if saved.get("held_days").is_some() {
             self.held = saved_field(saved, "held_days")?;
         }
+        if saved.get("raised_days").is_some() {
+            self.raised_days = saved_field(saved, "raised_days")?;
+        }
         Ok(())
     }
 
@@ -2132,6 +2163,12 @@ impl Detector for OddVolume {
                 h.found = None;
             }
             self.held = held;
+        }
+        if saved.get("raised_days").is_some() {
+            let mut raised: BTreeSet<(String, String, NaiveDate)> =
+                saved_field(saved, "raised_days")?;
+            raised.retain(|(_, _, d)| *d < before);
+            self.raised_days = raised;
         }
         Ok(())
     }

@@ -3248,6 +3248,29 @@ fn busy_first_day_judged_by_the_days_after_it() {
     assert_eq!(evidence["days_after"], 7, "{evidence:#}");
 }
 
+/// The patrol officer of `busy_first_day_judged_by_the_days_after_it` (pat0: 38 lookups on
+/// the logs' first day, 4 to 7 on each day after it) also does 80 on the fifth day, beyond
+/// anything their unit does, and is raised for it that day. A week on, the first day is
+/// judged by their usual days: the fifth, a misuse raised, is not one of them (counted
+/// among them, its spread let the first day pass). Both days are raised, each with its own
+/// events; the new level of work (pat2) and the double shift (pat3) still are not. Audited
+/// night by night, the same.
+#[test]
+fn held_day_beside_another_raised_day() {
+    let first: Vec<String> = (0..38).map(|k| format!("pat0-1-{k:02}")).collect();
+    let fifth: Vec<String> = (0..80).map(|k| format!("pat0-5-{k:02}")).collect();
+    let first: Vec<&str> = first.iter().map(String::as_str).collect();
+    let fifth: Vec<&str> = fifth.iter().map(String::as_str).collect();
+    assert_set_aside(
+        "classes/held_day_beside_another_raised_day",
+        vec![
+            key("odd_volume", "daily_count", "pat0", &first),
+            key("odd_volume", "daily_count", "pat0", &fifth),
+        ],
+        &["judged     1 daily_count and distinct_subjects alert(s)"],
+    );
+}
+
 /// A deputy (dep1) logs out at headquarters and, two and a half minutes later, logs in at
 /// the south station 28 km away: 700 km/h, slower than an airliner but faster than any
 /// road, and nobody flies 28 km. Not raised: a colleague who drives the same way in 25
