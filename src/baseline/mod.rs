@@ -36,6 +36,10 @@ pub struct UserDay {
     pub hours: [u32; 24],
     /// Distinct people looked up without an assigned case that lists them.
     pub subjects: u32,
+    /// Those of them looked up under a purpose the agency does not exempt; `None` for a
+    /// day counted before the two were told apart (read as `subjects`, the most it can be).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub open_subjects: Option<u32>,
     /// The largest `result_count` of the day (0 when none was reported).
     pub max_rows: u64,
 }
@@ -280,6 +284,7 @@ impl HistoryBuilder {
                 lookups: n as u32,
                 hours: hours.remove(&(u.clone(), d)).unwrap_or_default(),
                 subjects: subjects as u32,
+                open_subjects: None,
                 max_rows: rows,
             };
             history.set_user_day(&u, date(d), row);

@@ -127,6 +127,9 @@ struct UserRow {
     lookups: u32,
     hours: Vec<u32>,
     subjects: u32,
+    /// Written since a day's people outside exempt work are counted apart.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    open_subjects: Option<u32>,
     max_rows: u64,
 }
 
@@ -227,6 +230,7 @@ pub fn decode(text: &str, path: &Path, history_days: u32) -> Result<State, State
                 lookups: r.lookups,
                 hours,
                 subjects: r.subjects,
+                open_subjects: r.open_subjects,
                 max_rows: r.max_rows,
             },
         );
@@ -292,6 +296,7 @@ fn to_file(state: &State) -> File {
                 lookups: r.lookups,
                 hours: r.hours.to_vec(),
                 subjects: r.subjects,
+                open_subjects: r.open_subjects,
                 max_rows: r.max_rows,
             })
             .collect(),
@@ -325,6 +330,7 @@ mod tests {
                 lookups: 5,
                 hours,
                 subjects: 4,
+                open_subjects: Some(3),
                 max_rows: 12,
             },
         );

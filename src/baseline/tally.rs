@@ -54,6 +54,8 @@ pub struct Activity {
     pub subject: Option<SubjectKey>,
     /// An assigned open case lists the person looked up.
     pub explained: bool,
+    /// The purpose, system or action is one the agency exempts from needing a case.
+    pub exempt: bool,
     pub rows: Option<u64>,
 }
 
@@ -169,6 +171,7 @@ pub fn activity(ev: &Event, r: &Resolved<'_>, resolver: &Resolver) -> Option<Act
         ts: ev.ts,
         subject,
         explained: explained(ev, r, resolver),
+        exempt: matches!(r.case, CaseStatus::Exempt { .. }),
         rows: ev.result_count,
     })
 }
@@ -208,6 +211,11 @@ pub struct UserTally {
     /// surname searches and addresses included (the evidence of a distinct_subjects alert,
     /// which counts only the people among them).
     pub unexplained_ids: Vec<String>,
+    /// The people among them looked up under a purpose the agency does not exempt, and
+    /// those lookups: a traffic officer's stops are exempt, a day of browsing beside them
+    /// is not (the evidence of a `distinct_subjects` alert on them).
+    pub open_subjects: HashSet<String>,
+    pub open_ids: Vec<String>,
     pub first: Option<DateTime<Utc>>,
     pub last: Option<DateTime<Utc>>,
     /// The login as the events spell it (for alerts).
@@ -220,6 +228,7 @@ impl UserTally {
             lookups: self.lookups,
             hours: self.hours,
             subjects: self.subjects.len() as u32,
+            open_subjects: Some(self.open_subjects.len() as u32),
             max_rows: self.max_rows,
         }
     }
@@ -264,6 +273,12 @@ impl DayTally {
                 t.subjects.insert(s.key.clone(), ev.id.clone());
             }
             t.unexplained_ids.push(ev.id.clone());
+            if !a.exempt {
+                if s.names_a_person() && !t.open_subjects.contains(&s.key) {
+                    t.open_subjects.insert(s.key.clone());
+                }
+                t.open_ids.push(ev.id.clone());
+            }
             if s.counts_attention() {
                 match self.persons.get_mut(&s.key) {
                     Some(users) => {

@@ -72,6 +72,10 @@ pub(super) const LATEST_DAYS: i64 = 28;
 pub(super) struct Held {
     /// `daily_count` or `distinct_subjects`.
     pub kind: String,
+    /// A `distinct_subjects` day judged by its people outside the agency's exempt
+    /// purposes (`odd_volume`'s second view of a day's breadth).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub outside_exempt: bool,
     /// The login key, as history keeps the user's days.
     pub user: String,
     /// The login as the events spell it.
@@ -267,6 +271,7 @@ mod tests {
         let at = day(on).and_hms_opt(9, 0, 0).expect("a time").and_utc();
         Held {
             kind: "daily_count".into(),
+            outside_exempt: false,
             user: "u1".into(),
             login: "U1".into(),
             unit: "PATROL".into(),

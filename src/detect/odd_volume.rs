@@ -21,7 +21,7 @@
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use chrono::{DateTime, Duration, NaiveDate, Timelike, Utc};
-use rustc_hash::FxHashMap as HashMap;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
@@ -44,7 +44,7 @@ use crate::refs::login_key;
 pub(crate) const DOC: DetectorDoc = DetectorDoc {
     name: "odd_volume",
     kinds: &["daily_count", "burst", "off_hours", "distinct_subjects", "export"],
-    what: "A user's lookups in a day far above their own history (for a user with fewer than `min_user_days` active days, against their own few days as their level, with the day-to-day swing of their unit's members, each measured against their own usual day, or their own median spread where it is wider, so that one earlier busy day does not hide the next, but only on a day out of the ordinary for their unit too; for a user with none, against the unit, and while the unit's history spans fewer than `min_peer_distinct_days` days against its member-days so far (half of `min_peer_days` of them are enough), today's included and the user's own left out, the day then needing the minimum ratio above the unit's 95th percentile), by a negative binomial test with Benjamini–Hochberg control across the users of the day, a day on which more of the agency's users than chance allows were above their usual day (a filing deadline, a backlog) counting each day as a multiple of the median user's, and earlier such days likewise (`daily_count`); far more typed queries within `burst_window_minutes` than the user's (or unit's) usual hourly rate allows, a query sent to several systems within two seconds counting once, or `burst_no_baseline_lookups` lookups counting every system's answer, a pace beyond work by hand, and that many alone before any history, while a login whose ordinary days (the median of three or more) already run beyond that pace in their busiest window, an interface or a batch job, is judged against `burst_min_ratio` times its own usual run, and a service account (a personnel row naming no person: no person id, date of birth, address, phone or plate, where most rows name one) is judged that way whatever its pace, and not before it has three days of runs (`burst`); `off_hours_min_lookups` or more lookups in a day at hours of the day where the user (from three active days and a hundred lookups) has almost never worked, or (from two such days) never within two hours, or, short of that, at which none of the days of work by the user and their unit shows any work (a unit history spanning `min_user_days` days, or two of the user's own days in a younger one, however light), lookups in one stretch of work (no break over an hour) with lookups at hours the history itself shows work in not counted (a shift held over for a double, or a call-in before it; counted in the summary), a login's lookups after its holder left (terminated or on leave) not counted, since they are `inactive_account` and the holder's hours say nothing of whoever uses it, and none raised on a day when three or more members of one unit are off their hours together: the unit's shift changed, nor, on a day when more users are off their hours than the earlier days' rate allows by chance, those whose hours come within an hour of three such users' own: the agency's hours moved, an overtime Saturday or a call-out (`off_hours`); many distinct people looked up without a case that explains it (people named by an identifier, a date of birth or a given name: a surname alone, with an initial or not, is a search and names nobody), against the user's usual breadth, an agency-wide busy day counted as for `daily_count` (`distinct_subjects`); one event returning far more records (`result_count`) than the user and their unit ever do, the unit judged from `min_peer_days` member-days over three days or more, and before that, at the end of the day, from `min_peer_days` member-days so far, today's included, against `export_young_ratio` times their largest result under `export_min_rows` unless a tenth of them reach it, a report on the user's own unit (see `no_case`) then being judged by the records its unit's cases hold instead, and while the unit has fewer than `min_peer_days` member-days, against `export_min_ratio` times the 99th percentile of the largest results of the agency's other member-days so far (from fifty, the user's own and service accounts' left out), and never under `export_min_ratio` times `export_min_rows`, and a service account's results against its own and its unit's only, without the bar of results always reported and not before either has a history (`export`). A day of counts that the user's own history was too short to judge, and that the unit let pass, is judged again a week on, once three or more of the user's active days after it and five in all can: against their mean and spread, at the bar of the first discovery among the users judged that day, the minimum ratio to their median day and twice the median of the days after it (a new level of work would have carried on), a day longer than a ten-hour shift and than any other of theirs counted at that length (a double shift); it is raised then, as the alert of its own day (`judged` in the summary), and dropped if four weeks bring too few days after it. A unit serves as a baseline for counts from `min_peer_distinct_days` days of its members' work, so a newcomer and a new deployment are judged from the first days. A case id does not make volume legitimate: every lookup counts. Three or more members of one unit raised for the same kind together (`burst` within an hour of each other, `daily_count` or `distinct_subjects` on the same day) are the unit's incident, such as a prison's lockdown, and are not raised (counted in the summary); one member alone is.",
+    what: "A user's lookups in a day far above their own history (for a user with fewer than `min_user_days` active days, against their own few days as their level, with the day-to-day swing of their unit's members, each measured against their own usual day, or their own median spread where it is wider, so that one earlier busy day does not hide the next, but only on a day out of the ordinary for their unit too; for a user with none, against the unit, and while the unit's history spans fewer than `min_peer_distinct_days` days against its member-days so far (half of `min_peer_days` of them are enough), today's included and the user's own left out, the day then needing the minimum ratio above the unit's 95th percentile), by a negative binomial test with Benjamini–Hochberg control across the users of the day, a day on which more of the agency's users than chance allows were above their usual day (a filing deadline, a backlog) counting each day as a multiple of the median user's, and earlier such days likewise (`daily_count`); far more typed queries within `burst_window_minutes` than the user's (or unit's) usual hourly rate allows, a query sent to several systems within two seconds counting once, or `burst_no_baseline_lookups` lookups counting every system's answer, a pace beyond work by hand, and that many alone before any history, while a login whose ordinary days (the median of three or more) already run beyond that pace in their busiest window, an interface or a batch job, is judged against `burst_min_ratio` times its own usual run, and a service account (a personnel row naming no person: no person id, date of birth, address, phone or plate, where most rows name one) is judged that way whatever its pace, and not before it has three days of runs (`burst`); `off_hours_min_lookups` or more lookups in a day at hours of the day where the user (from three active days and a hundred lookups) has almost never worked, or (from two such days) never within two hours, or, short of that, at which none of the days of work by the user and their unit shows any work (a unit history spanning `min_user_days` days, or two of the user's own days in a younger one, however light), lookups in one stretch of work (no break over an hour) with lookups at hours the history itself shows work in not counted (a shift held over for a double, or a call-in before it; counted in the summary), a login's lookups after its holder left (terminated or on leave) not counted, since they are `inactive_account` and the holder's hours say nothing of whoever uses it, and none raised on a day when three or more members of one unit are off their hours together: the unit's shift changed, nor, on a day when more users are off their hours than the earlier days' rate allows by chance, those whose hours come within an hour of three such users' own: the agency's hours moved, an overtime Saturday or a call-out (`off_hours`); many distinct people looked up without a case that explains it (people named by an identifier, a date of birth or a given name: a surname alone, with an initial or not, is a search and names nobody), against the user's usual breadth, an agency-wide busy day counted as for `daily_count`, and judged a second way by the people looked up under purposes the agency does not exempt, each way a test of its own across the users of the day and a day found either way one alert: a traffic officer's forty plates a day at stops hide sixty people browsed beside them in the first count, not in the second (`distinct_subjects`); one event returning far more records (`result_count`) than the user and their unit ever do, the unit judged from `min_peer_days` member-days over three days or more, and before that, at the end of the day, from `min_peer_days` member-days so far, today's included, against `export_young_ratio` times their largest result under `export_min_rows` unless a tenth of them reach it, a report on the user's own unit (see `no_case`) then being judged by the records its unit's cases hold instead, and while the unit has fewer than `min_peer_days` member-days, against `export_min_ratio` times the 99th percentile of the largest results of the agency's other member-days so far (from fifty, the user's own and service accounts' left out), and never under `export_min_ratio` times `export_min_rows`, and a service account's results against its own and its unit's only, without the bar of results always reported and not before either has a history (`export`). A day of counts that the user's own history was too short to judge, and that the unit let pass, is judged again a week on, once three or more of the user's active days after it and five in all can: against their mean and spread, at the bar of the first discovery among the users judged that day, the minimum ratio to their median day and twice the median of the days after it (a new level of work would have carried on), a day longer than a ten-hour shift and than any other of theirs counted at that length (a double shift), a day of theirs raised for the same kind (another misuse) left out of those days, a day set aside as their unit's incident kept; it is raised then, as the alert of its own day (`judged` in the summary), and dropped if four weeks bring too few days after it. A unit serves as a baseline for counts from `min_peer_distinct_days` days of its members' work, so a newcomer and a new deployment are judged from the first days. A case id does not make volume legitimate: every lookup counts. Three or more members of one unit raised for the same kind together (`burst` within an hour of each other, `daily_count` or `distinct_subjects` on the same day) are the unit's incident, such as a prison's lockdown, and are not raised (counted in the summary); one member alone is.",
     why: "Browsing, bulk harvesting and exports for sale or for a third party show up as volume before anything else; hours nobody works are when misuse hopes not to be seen.",
     false_positives: "A new duty (a task force, a records backlog) or a permanent move to night shifts looks odd until the history catches up (`history_days`); a user with too little history is compared with a unit whose work differs from theirs; one-off legitimate bulk exports. Public holidays and quiet days only make later days look less odd, never more.",
     tuning: "`[odd_volume]` sets the false discovery rate, minimum counts and ratios of every kind; `[baseline]` how much history is kept and needed. `custodes baseline` builds the history from earlier logs so the first audited night is judged too.",
@@ -175,26 +175,30 @@ impl Norm {
     }
 }
 
-/// The daily values (`[lookups, distinct subjects]`) of one day's count judgements.
+/// How many values a user's day is judged by ([`Pools::values`]).
+const COLS: usize = 3;
+
+/// The daily values of one day's count judgements ([`Pools::values`]: lookups, distinct
+/// unrelated people, and those of them outside the agency's exempt purposes).
 #[derive(Default)]
 struct Pools<'a> {
     /// Unit -> its member-days over the history window (not today: a day is judged against
     /// the days before it, and a small unit's busiest member today must not widen the
     /// baseline they are judged by), and how many distinct days those span.
-    units: HashMap<String, (Vec<[f64; 2]>, usize)>,
+    units: HashMap<String, (Vec<[f64; COLS]>, usize)>,
     /// Unit -> its members' earlier days as multiples of each member's own median day, per
     /// value ([`Swing::ratios`]): how far a member's day swings in this unit.
-    swing: HashMap<String, [Vec<f64>; 2]>,
+    swing: HashMap<String, [Vec<f64>; COLS]>,
     unit_of: HashMap<&'a str, String>,
     /// User active today -> their own earlier days in the window.
-    own: HashMap<&'a str, Vec<[f64; 2]>>,
+    own: HashMap<&'a str, Vec<[f64; COLS]>>,
     /// How much busier than usual the agency was on each day; every value above is
     /// already divided by its day's effect.
     effects: DayEffects,
 }
 
 /// One user's earlier days in the window, with their [`Pools::values`].
-type DatedValues = Vec<(NaiveDate, [f64; 2])>;
+type DatedValues = Vec<(NaiveDate, [f64; COLS])>;
 
 /// How unlikely by chance the share of users above their usual day must be for a day to be
 /// the agency's ([`DayEffects`]): on an ordinary day each user's day is as likely to fall
@@ -219,18 +223,18 @@ const DAY_EFFECT_P: f64 = 0.001;
 /// nobody's day look busier than it was.
 #[derive(Debug)]
 struct DayEffects {
-    by_date: HashMap<NaiveDate, [f64; 2]>,
+    by_date: HashMap<NaiveDate, [f64; COLS]>,
     /// Today's effect, and how many users' days it was measured on.
-    today: [f64; 2],
-    today_users: [usize; 2],
+    today: [f64; COLS],
+    today_users: [usize; COLS],
 }
 
 impl Default for DayEffects {
     fn default() -> Self {
         DayEffects {
             by_date: HashMap::default(),
-            today: [1.0; 2],
-            today_users: [0; 2],
+            today: [1.0; COLS],
+            today_users: [0; COLS],
         }
     }
 }
@@ -238,14 +242,14 @@ impl Default for DayEffects {
 impl DayEffects {
     fn measure<'a>(
         days: &[(&'a str, DatedValues)],
-        today: impl Fn(&'a str) -> Option<[f64; 2]>,
+        today: impl Fn(&'a str) -> Option<[f64; COLS]>,
         min_users: usize,
     ) -> DayEffects {
-        let mut by_date: HashMap<NaiveDate, [Vec<f64>; 2]> = HashMap::default();
-        let mut now: [Vec<f64>; 2] = Default::default();
+        let mut by_date: HashMap<NaiveDate, [Vec<f64>; COLS]> = HashMap::default();
+        let mut now: [Vec<f64>; COLS] = Default::default();
         for (u, own) in days {
             let today = today(u);
-            for col in 0..2 {
+            for col in 0..COLS {
                 let values: Vec<f64> = own.iter().map(|(_, v)| v[col]).collect();
                 let Some(level) = Swing::level(&values, MIN_OWN_EVIDENCE) else {
                     continue;
@@ -270,25 +274,29 @@ impl DayEffects {
         DayEffects {
             by_date: by_date
                 .into_iter()
-                .map(|(d, r)| (d, [effect(&r[0]), effect(&r[1])]))
+                .map(|(d, r)| (d, std::array::from_fn(|c| effect(&r[c]))))
                 .collect(),
-            today: [effect(&now[0]), effect(&now[1])],
-            today_users: [now[0].len(), now[1].len()],
+            today: std::array::from_fn(|c| effect(&now[c])),
+            today_users: std::array::from_fn(|c| now[c].len()),
         }
     }
 
     /// An earlier day's values as they would read on an ordinary day.
-    fn adjust(&self, date: NaiveDate, v: [f64; 2]) -> [f64; 2] {
+    fn adjust(&self, date: NaiveDate, v: [f64; COLS]) -> [f64; COLS] {
         match self.by_date.get(&date) {
-            Some(f) => [v[0] / f[0], v[1] / f[1]],
+            Some(f) => std::array::from_fn(|c| v[c] / f[c]),
             None => v,
         }
     }
 }
 
 impl Pools<'_> {
-    fn values(d: &UserDay) -> [f64; 2] {
-        [f64::from(d.lookups), f64::from(d.subjects)]
+    fn values(d: &UserDay) -> [f64; COLS] {
+        [
+            f64::from(d.lookups),
+            f64::from(d.subjects),
+            f64::from(d.open_subjects.unwrap_or(d.subjects)),
+        ]
     }
 }
 
@@ -475,6 +483,36 @@ pub(crate) struct OddVolume {
     /// history window: a held day is judged by the user's usual days, not by another
     /// misuse of theirs ([`day_recheck::judge`]).
     raised_days: BTreeSet<(String, String, NaiveDate)>,
+}
+
+/// The column of [`Pools::values`] that counts people outside the agency's exempt
+/// purposes. A traffic officer's day holds dozens of people stopped, each exempt: a day of
+/// browsing sixty more beside them does not reach three times all the people of their usual
+/// day, but is many times those looked up for no exempt purpose. A day's breadth is judged
+/// both ways, each way a test of its own across the users of the day; a day found either
+/// way is one alert.
+const OPEN: usize = 2;
+
+/// A column's kind, minimum count and minimum ratio.
+fn kind_of(col: usize, cfg: &OddVolumeConfig) -> (&'static str, u32, f64) {
+    if col == 0 {
+        ("daily_count", cfg.daily_min_lookups, cfg.daily_min_ratio)
+    } else {
+        (
+            "distinct_subjects",
+            cfg.distinct_min_subjects,
+            cfg.distinct_min_ratio,
+        )
+    }
+}
+
+/// What a column counts, in an alert's reason.
+fn noun_of(col: usize) -> &'static str {
+    match col {
+        0 => "lookups",
+        OPEN => "distinct people looked up without a case that explains it, under purposes the agency does not exempt",
+        _ => "distinct people looked up without a case that explains it",
+    }
 }
 
 impl OddVolume {
@@ -902,7 +940,14 @@ impl OddVolume {
             if h.found.is_some() {
                 return true;
             }
-            let (col, bar) = self.recheck_bar(&h.kind);
+            // Raised since it was held, by its own day's other view of the kind.
+            if self
+                .raised_days
+                .contains(&(h.kind.clone(), h.user.clone(), h.day))
+            {
+                return false;
+            }
+            let (col, bar) = self.recheck_bar(h);
             let as_judged = |d: NaiveDate, r: &UserDay| {
                 let v = pools.effects.adjust(d, Pools::values(r))[col];
                 (d, v, day_recheck::span_hours(&r.hours))
@@ -990,16 +1035,13 @@ impl OddVolume {
     }
 
     /// The column of [`Pools::values`] and the bar of a held day's kind.
-    fn recheck_bar(&self, kind: &str) -> (usize, day_recheck::Bar) {
-        let (col, min_count, min_ratio) = if kind == "daily_count" {
-            (0, self.cfg.daily_min_lookups, self.cfg.daily_min_ratio)
-        } else {
-            (
-                1,
-                self.cfg.distinct_min_subjects,
-                self.cfg.distinct_min_ratio,
-            )
+    fn recheck_bar(&self, h: &Held) -> (usize, day_recheck::Bar) {
+        let col = match (h.kind.as_str(), h.outside_exempt) {
+            ("daily_count", _) => 0,
+            (_, false) => 1,
+            (_, true) => OPEN,
         };
+        let (_, min_count, min_ratio) = kind_of(col, &self.cfg);
         let bar = day_recheck::Bar {
             min_count,
             min_ratio,
@@ -1015,12 +1057,8 @@ impl OddVolume {
         j: &day_recheck::Judgement,
         today: NaiveDate,
     ) -> day_recheck::Found {
-        let noun = if h.kind == "daily_count" {
-            "lookups"
-        } else {
-            "distinct people looked up without a case that explains it"
-        };
-        let (_, bar) = self.recheck_bar(&h.kind);
+        let (col, bar) = self.recheck_bar(h);
+        let noun = noun_of(col);
         let longer = if j.length > 1.0 {
             format!(
                 " (over {:.1} times the hours of their longest other day, so judged as {})",
@@ -1043,7 +1081,7 @@ impl OddVolume {
             bar.fdr * 100.0,
             h.users_judged,
         );
-        let evidence = json!({
+        let mut evidence = json!({
             "observed": h.observed,
             "day": h.day.to_string(),
             "judged_on": today.to_string(),
@@ -1059,6 +1097,9 @@ impl OddVolume {
             "fdr": bar.fdr,
             "users_judged": h.users_judged,
         });
+        if let (OPEN, Some(obj)) = (col, evidence.as_object_mut()) {
+            obj.insert("outside_exempt_purposes".into(), json!(true));
+        }
         day_recheck::Found {
             severity: day_recheck::severity(h.judged_as as f64, j.median, bar.min_ratio),
             strength: strength_of(j.p),
@@ -1075,28 +1116,15 @@ impl OddVolume {
     /// ([`day_recheck`]).
     fn judge_counts(
         &self,
-        kind: &'static str,
+        col: usize,
         day: NaiveDate,
         pools: &Pools<'_>,
         cx: &DayContext<'_>,
         out: &mut Vec<DayFinding>,
     ) -> Vec<Held> {
-        // Column of `Pools::values`, minimum count, minimum ratio, and what is counted.
-        let (col, min_abs, min_ratio, noun) = if kind == "daily_count" {
-            (
-                0,
-                self.cfg.daily_min_lookups,
-                self.cfg.daily_min_ratio,
-                "lookups",
-            )
-        } else {
-            (
-                1,
-                self.cfg.distinct_min_subjects,
-                self.cfg.distinct_min_ratio,
-                "distinct people looked up without a case that explains it",
-            )
-        };
+        // The kind, minimum count, minimum ratio, and what is counted.
+        let (kind, min_abs, min_ratio) = kind_of(col, &self.cfg);
+        let noun = noun_of(col);
         let mut users: Vec<&String> = cx.tally.users.keys().collect();
         users.sort_unstable();
         // Each unit's member-days over the history window, fitted once: the cost stays
@@ -1283,14 +1311,12 @@ impl OddVolume {
         let ps: Vec<f64> = judged.iter().map(|j| j.p).collect();
         let found = benjamini_hochberg(&ps, self.cfg.fdr);
         let n_judged = judged.len();
-        let event_ids_of = |t: &crate::baseline::tally::UserTally| {
-            if kind == "daily_count" {
-                t.ids.clone()
-            } else {
-                // Every lookup of the unrelated people, not only the first of each: the
-                // repeats and the same search on other systems are part of the day.
-                t.unexplained_ids.clone()
-            }
+        let event_ids_of = |t: &crate::baseline::tally::UserTally| match col {
+            0 => t.ids.clone(),
+            // Every lookup of the unrelated people, not only the first of each: the
+            // repeats and the same search on other systems are part of the day.
+            OPEN => t.open_ids.clone(),
+            _ => t.unexplained_ids.clone(),
         };
         // Each unit's members raised for the kind today, for the held days' incident rule.
         let mut raised_in: HashMap<&str, usize> = HashMap::default();
@@ -1325,6 +1351,7 @@ impl OddVolume {
             }
             held.push(Held {
                 kind: kind.into(),
+                outside_exempt: col == OPEN,
                 user: user.to_string(),
                 login: t.login.clone(),
                 raised_with: raised_in.get(unit.as_str()).copied().unwrap_or(0),
@@ -1420,6 +1447,9 @@ impl OddVolume {
             // Said only when it holds, so mature units' evidence reads as before.
             if let (true, Some(_), Some(obj)) = (j.young, &j.peer, evidence.as_object_mut()) {
                 obj.insert("unit_baseline_includes_today".into(), json!(true));
+            }
+            if let (OPEN, Some(obj)) = (col, evidence.as_object_mut()) {
+                obj.insert("outside_exempt_purposes".into(), json!(true));
             }
             if let (true, Some(obj)) = (effect > 1.0, evidence.as_object_mut()) {
                 obj.insert(
@@ -1691,8 +1721,36 @@ impl Detector for OddVolume {
                 effect: pools.effects.today[0],
             });
         }
-        let mut passed = self.judge_counts("daily_count", day, &pools, cx, out);
-        passed.extend(self.judge_counts("distinct_subjects", day, &pools, cx, out));
+        let mut passed = self.judge_counts(0, day, &pools, cx, out);
+        let broad_from = out.len();
+        passed.extend(self.judge_counts(1, day, &pools, cx, out));
+        // A day's breadth outside exempt work ([`OPEN`]): one alert a day, so a user found
+        // by all their unrelated people is not raised again by those outside exempt work,
+        // nor held for it; one found by those alone is no longer held for all of them.
+        let open_from = out.len();
+        let open_held = self.judge_counts(OPEN, day, &pools, cx, out);
+        let broad: HashSet<String> = out[broad_from..open_from]
+            .iter()
+            .map(|f| f.user.clone())
+            .collect();
+        let mut i = 0;
+        out.retain(|f| {
+            let keep = i < open_from || !broad.contains(&f.user);
+            i += 1;
+            keep
+        });
+        let open: HashSet<String> = out[open_from..].iter().map(|f| f.user.clone()).collect();
+        passed.retain(|h| h.kind != "distinct_subjects" || !open.contains(&h.login));
+        let held_broad: HashSet<String> = passed
+            .iter()
+            .filter(|h| h.kind == "distinct_subjects")
+            .map(|h| h.login.clone())
+            .collect();
+        passed.extend(
+            open_held
+                .into_iter()
+                .filter(|h| !broad.contains(&h.login) && !held_broad.contains(&h.login)),
+        );
         let mut users: Vec<&String> = self.users.keys().collect();
         users.sort_unstable();
         let minutes = self.window.num_minutes();
@@ -2216,7 +2274,7 @@ mod tests {
                         let v = if d == 9 { 3.0 * usual } else { usual };
                         (
                             NaiveDate::from_ymd_opt(2024, 5, d as u32).unwrap(),
-                            [v, 0.0],
+                            [v, 0.0, 0.0],
                         )
                     })
                     .collect();
@@ -2227,7 +2285,7 @@ mod tests {
             &days,
             |u| {
                 let i: usize = u[1..].parse().ok()?;
-                Some([today(i), 0.0])
+                Some([today(i), 0.0, 0.0])
             },
             10,
         )
@@ -2273,12 +2331,12 @@ mod tests {
         let ordinary = NaiveDate::from_ymd_opt(2024, 5, 8).unwrap();
         let f = e.by_date[&deadline][0];
         assert!((2.8..3.2).contains(&f), "{f}");
-        assert_eq!(e.adjust(ordinary, [40.0, 3.0]), [40.0, 3.0]);
+        assert_eq!(e.adjust(ordinary, [40.0, 3.0, 2.0]), [40.0, 3.0, 2.0]);
         // Values nobody has a level for (a column of zeros) are never scaled.
         assert_eq!(e.by_date[&deadline][1], 1.0);
         // An ordinary today: about half above their level, half below.
-        assert_eq!(e.today, [1.0, 1.0]);
-        assert_eq!(e.today_users, [12, 0]);
+        assert_eq!(e.today, [1.0; COLS]);
+        assert_eq!(e.today_users, [12, 0, 0]);
     }
 
     #[test]
@@ -2295,12 +2353,17 @@ mod tests {
             .iter()
             .map(|u| {
                 let own = (1..=5)
-                    .map(|d| (NaiveDate::from_ymd_opt(2024, 5, d).unwrap(), [40.0, 0.0]))
+                    .map(|d| {
+                        (
+                            NaiveDate::from_ymd_opt(2024, 5, d).unwrap(),
+                            [40.0, 0.0, 0.0],
+                        )
+                    })
                     .collect();
                 (u.as_str(), own)
             })
             .collect();
-        let e = DayEffects::measure(&days, |_| Some([120.0, 0.0]), 10);
+        let e = DayEffects::measure(&days, |_| Some([120.0, 0.0, 0.0]), 10);
         assert_eq!(e.today[0], 1.0);
     }
 

@@ -3271,6 +3271,43 @@ fn held_day_beside_another_raised_day() {
     );
 }
 
+/// Six traffic officers (tr0–tr5) run 34 to 46 plates a day at traffic stops, an exempt
+/// purpose and no case: that many unrelated people on every day. On their sixth day tr0
+/// also looks up sixty people by name and date of birth under `GENERAL INQUIRY`, with no
+/// case (b00–b59): a hundred people against their usual forty, under three times as many,
+/// so a day's breadth over all its people does not show it; over the people looked up for
+/// no exempt purpose it is sixty against none, and it is raised (with the `no_case` alert
+/// of the same lookups). Not raised: tr1's day of eighty stops (a closed highway), all
+/// exempt. Audited night by night, the same.
+#[test]
+fn traffic_officer_browsing_beside_a_day_of_stops() {
+    let world = "classes/traffic_officer_browsing_beside_a_day_of_stops";
+    let config = "[no_case]\nexempt_purposes = [\"TRAFFIC_STOP\"]\n";
+    let ids: Vec<String> = (0..60).map(|k| format!("tr0-6-b{k:02}")).collect();
+    let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+    let alerts = audit_fixture(world, Some(config));
+    assert_alerts(
+        &alerts,
+        vec![
+            key("no_case", "missing", "tr0", &ids),
+            key("odd_volume", "distinct_subjects", "tr0", &ids),
+        ],
+    );
+    let breadth = alerts
+        .iter()
+        .find(|a| a["kind"] == "distinct_subjects")
+        .expect("the day's breadth");
+    assert_eq!(breadth["evidence"]["observed"], 60, "{breadth:#}");
+    assert_eq!(
+        breadth["evidence"]["outside_exempt_purposes"], true,
+        "{breadth:#}"
+    );
+    assert_eq!(
+        alert_keys(&audit_night_by_night(world, Some(config))),
+        alert_keys(&alerts)
+    );
+}
+
 /// A deputy (dep1) logs out at headquarters and, two and a half minutes later, logs in at
 /// the south station 28 km away: 700 km/h, slower than an airliner but faster than any
 /// road, and nobody flies 28 km. Not raised: a colleague who drives the same way in 25
