@@ -662,6 +662,8 @@ pub(crate) struct Learner {
     det: Fishing,
     day: Option<NaiveDate>,
     empty: crate::baseline::History,
+    /// No purposes counted: the learner runs `fishing` alone, which does not ask.
+    no_routines: super::routine::Routines,
     /// Users (login keys) and days with any search or export: what the logs cover.
     covered: BTreeSet<(String, NaiveDate)>,
     findings: Vec<Finding>,
@@ -674,6 +676,7 @@ impl Learner {
             det: Fishing::new(config),
             day: None,
             empty: crate::baseline::History::new(config.baseline.history_days),
+            no_routines: super::routine::Routines::new(config.baseline.history_days),
             covered: BTreeSet::new(),
             findings: Vec::new(),
             day_findings: Vec::new(),
@@ -702,6 +705,7 @@ impl Learner {
             resolver,
             history: &self.empty,
             activity,
+            routines: &self.no_routines,
         };
         self.det.observe(ev, r, &cx, &mut self.findings);
         self.findings.clear();

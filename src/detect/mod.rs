@@ -126,6 +126,8 @@ pub struct Context<'a> {
     pub history: &'a History,
     /// The event as behaviour history sees it; `None` for session events.
     pub activity: Option<&'a Activity>,
+    /// The purposes each login types, the current event's counted.
+    pub(crate) routines: &'a routine::Routines,
 }
 
 /// What a detector sees when a day ends.
@@ -673,6 +675,7 @@ impl Engine {
             resolver: &self.resolver,
             history: &self.history,
             activity: act.as_ref(),
+            routines: &self.routines,
         };
         let group_by_day = self.config.alerts.group_by_day;
         for d in self.detectors.iter_mut() {

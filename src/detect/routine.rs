@@ -51,6 +51,10 @@ struct Count {
     /// Lookups that named a person by name alone and matched no employee, association or
     /// watch-list entry.
     strangers: u32,
+    /// Lookups under a purpose, system or action the agency exempts (counted since
+    /// 2026-12-06; earlier states have none).
+    #[serde(default)]
+    exempt: u32,
 }
 
 /// Per login (`login_key`) and purpose (upper case; empty when none was typed), the days of
@@ -100,9 +104,11 @@ impl Routines {
         let day = ev.ts.date_naive();
         let user = login_key_of(&ev.user);
         let purpose = purpose_key(ev.purpose.as_deref());
+        let exempt = r.exempt_work;
         self.days.count(&user, &purpose, day, |count| {
             count.lookups += 1;
             count.strangers += u32::from(stranger);
+            count.exempt += u32::from(exempt);
         });
     }
 
@@ -110,6 +116,26 @@ impl Routines {
     /// purpose, over the window ending with the event's day.
     pub(crate) fn names_strangers(&self, ev: &Event) -> bool {
         self.holds(&ev.user, ev.purpose.as_deref(), ev.ts.date_naive())
+    }
+
+    /// Whether exempt work is part of the event's login's work: on at least half of its
+    /// active days over the window ending with the event's day, that day included, it
+    /// looked someone up under an exempt purpose (whichever: a prison's staff type a
+    /// dozen). A custody officer counts the inmates every day, a triage nurse triages every
+    /// shift; an investigator's one "traffic stop" in a fortnight is not their work.
+    pub(crate) fn works_exempt_routinely(&self, ev: &Event) -> bool {
+        let user = login_key_of(&ev.user);
+        let mut active: Vec<NaiveDate> = Vec::new();
+        let mut exempt: Vec<NaiveDate> = Vec::new();
+        for (d, c) in self.days.all_within(user.as_ref(), ev.ts.date_naive()) {
+            if c.lookups > 0 && !active.contains(d) {
+                active.push(*d);
+            }
+            if c.exempt > 0 && !exempt.contains(d) {
+                exempt.push(*d);
+            }
+        }
+        !exempt.is_empty() && 2 * exempt.len() >= active.len()
     }
 
     fn holds(&self, user: &str, purpose: Option<&str>, day: NaiveDate) -> bool {
@@ -149,7 +175,11 @@ mod tests {
 
     fn count(r: &mut Routines, user: &str, d: u32, lookups: u32, strangers: u32) {
         r.days.count(user, "SCREENING", day(d), |c| {
-            *c = Count { lookups, strangers };
+            *c = Count {
+                lookups,
+                strangers,
+                exempt: 0,
+            };
         });
     }
 
@@ -169,6 +199,62 @@ mod tests {
         // The window moves on: three days later the desk's day is forgotten.
         assert!(holds(&r, "desk", 3));
         assert!(!holds(&r, "desk", 4));
+    }
+
+    #[test]
+    fn exempt_work_is_routine_for_a_login_that_does_much_of_it() {
+        let mut r = Routines::new(14);
+        let at = |d: u32| day(d).and_hms_opt(9, 0, 0).expect("a time").and_utc();
+        let ev = |user: &str, d: u32, purpose: &str| Event {
+            id: "e".into(),
+            ts: at(d),
+            user: user.into(),
+            action: "query".into(),
+            system: None,
+            session: None,
+            client: None,
+            ip: None,
+            case_id: None,
+            purpose: Some(purpose.into()),
+            subject: crate::event::Subject::default(),
+            result_count: None,
+            query_text: None,
+            extra: serde_json::Map::new(),
+            origin: crate::event::Origin {
+                file: "t".into(),
+                line: 1,
+            },
+        };
+        let exempt = |c: &mut Count, n: u32| {
+            c.lookups += n;
+            c.exempt += n;
+        };
+        for d in 1..=6 {
+            // A custody officer: a count or a cell move most days, whichever purpose.
+            let purpose = if d % 2 == 0 {
+                "INMATE_MGMT"
+            } else {
+                "CELL_SEARCH"
+            };
+            if d != 3 {
+                r.days.count("officer", purpose, day(d), |c| exempt(c, 2));
+            }
+            r.days
+                .count("officer", "INVESTIGATION", day(d), |c| c.lookups += 40);
+            r.days
+                .count("detective", "INVESTIGATION", day(d), |c| c.lookups += 40);
+        }
+        r.days
+            .count("detective", "TRAFFIC_STOP", day(5), |c| exempt(c, 3));
+        assert!(
+            r.works_exempt_routinely(&ev("OFFICER", 6, "INMATE_MGMT")),
+            "five days of six"
+        );
+        assert!(
+            !r.works_exempt_routinely(&ev("detective", 6, "TRAFFIC_STOP")),
+            "one day of six"
+        );
+        assert!(!r.works_exempt_routinely(&ev("nobody", 6, "TRAFFIC_STOP")));
     }
 
     #[test]

@@ -16,7 +16,7 @@ pub(crate) const DOC: DetectorDoc = DetectorDoc {
     kinds: &["(the watch-list category: official, celebrity, journalist, victim, ...)", "record_change"],
     what: "A user looks up someone on the watch list (watchlist.csv) without an assigned case that lists them. A write (insert, update, delete: `lookups.write_actions`) to that record is raised twice: as the lookup it also is, of the kind above, and as kind `record_change`, critical, with the statement and rows affected as evidence.",
     why: "Public figures and people in the news draw curiosity lookups and leaks to the press.",
-    false_positives: "Protective details and genuine investigations that are not recorded as cases with subjects; a visitor who shares a listed person's name, searched by name only (held back on an exempt lookup by a login that names strangers by name alone as routine, such as a court's screening desk, unless the person is looked up again that day). A service account's read under an exempt purpose (a data-match job's run), or under a real case that lists the person (an interface relaying a case's alert), is not raised: nobody's curiosity is in it. Nor is an exempt lookup (custody work) of a watch-listed person an open case of the user's own unit lists: a prison holding a former senator; nor exempt work typed under a case open at the time that lists the person (a radiographer imaging an admitted celebrity, a clerk registering the admission, typed under it), a write included.",
+    false_positives: "Protective details and genuine investigations that are not recorded as cases with subjects; a visitor who shares a listed person's name, searched by name only (held back on an exempt lookup by a login that names strangers by name alone as routine, such as a court's screening desk, unless the person is looked up again that day). A service account's read under an exempt purpose (a data-match job's run), or under a real case that lists the person (an interface relaying a case's alert), is not raised: nobody's curiosity is in it. Nor is an exempt lookup (custody work) of a watch-listed person an open case of the user's own unit lists, by a user who does exempt work on at least half of their days: a prison holding a former senator (an investigator's lone traffic stop typed for an athlete their unit's case lists is still raised); nor exempt work typed under a case open at the time that lists the person (a radiographer imaging an admitted celebrity, a clerk registering the admission, typed under it), a write included.",
     tuning: "Add the cases that legitimately concern watch-listed people to cases/case_subjects.",
     example: "Looked up LINDQVIST, ARNE (DOB 1962-11-05), on the watch list as celebrity, by name only; no case attached.",
     needs: &["watchlist"],
@@ -61,11 +61,14 @@ impl Detector for WatchlistLookup {
 }
 
 /// An exempt lookup (custody operations, a count, a cell search) of a watch-listed person
-/// whom an open case of the user's own unit lists: the facility holding a former senator
-/// looks him up at every count and meal. Staff of another unit, or with no exempt work, are
-/// still raised.
+/// whom an open case of the user's own unit lists, by a user who does exempt work most days:
+/// the facility holding a former senator looks him up at every count and meal. Staff of
+/// another unit, with no exempt work, or whose exempt work is an odd day's (an
+/// investigator's "traffic stop" of an athlete their unit's case lists) are still raised.
 fn held_in_custody(ev: &Event, r: &Resolved<'_>, cx: &Context<'_>) -> bool {
-    matches!(r.case, CaseStatus::Exempt { .. }) && cx.resolver.held_by_unit(ev, r).is_some()
+    matches!(r.case, CaseStatus::Exempt { .. })
+        && cx.routines.works_exempt_routinely(ev)
+        && cx.resolver.held_by_unit(ev, r).is_some()
 }
 
 /// For an unexplained lookup: the strongest of the matches `ms` against a reference list,

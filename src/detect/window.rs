@@ -68,6 +68,22 @@ impl<C> PairDays<C> {
             .map(|(_, c)| c)
     }
 
+    /// The days and counts of every pair `first` is in (each purpose a login typed), over
+    /// the days of the window ending with `day`.
+    pub(crate) fn all_within(
+        &self,
+        first: &str,
+        day: NaiveDate,
+    ) -> impl Iterator<Item = &(NaiveDate, C)> {
+        let oldest = self.oldest(day);
+        self.by
+            .get(first)
+            .into_iter()
+            .flat_map(|inner| inner.values())
+            .flatten()
+            .filter(move |(d, _)| *d >= oldest && *d <= day)
+    }
+
     /// The pair's count of `day` itself, if it has one.
     pub(crate) fn on(&self, first: &str, second: &str, day: NaiveDate) -> Option<&C> {
         self.by

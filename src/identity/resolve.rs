@@ -177,6 +177,10 @@ pub struct Resolved<'r> {
     /// review of that case with the number left blank ([`crate::detect`] judges it when the
     /// day ends).
     pub reviews_a_reports_case: bool,
+    /// A lookup under a purpose, system or action the agency exempts, whatever its case
+    /// status says (a case that explains it comes first there): how much of a login's work
+    /// is exempt work ([`crate::detect`]'s routines).
+    pub exempt_work: bool,
 }
 
 impl Resolved<'_> {
@@ -695,8 +699,10 @@ impl Resolver {
             && self
                 .reviewed_case(&query, personnel, ev.ts, &subjects)
                 .is_some();
+        let exempt_work = is_lookup && self.exemption(ev, &action).is_some();
         Resolved {
             reviews_a_reports_case,
+            exempt_work,
             is_lookup,
             is_write: is_lookup && self.write_actions.contains(&action),
             query,

@@ -3308,6 +3308,25 @@ fn traffic_officer_browsing_beside_a_day_of_stops() {
     );
 }
 
+/// Two investigators (inv1, inv3) work their case C-1 for five days; inv3, on the traffic
+/// detail too, also runs a plate at a stop every shift. On the fifth evening each looks up
+/// an athlete on the watch list whom their unit's case C-9 (inv2's) lists, typed as a
+/// traffic stop with no case. inv3's stop is their daily exempt work, as a prison's counts
+/// are its custody officers' (`watch_listed_inmate_held_by_the_officers_facility`): not
+/// raised. inv1 never typed a traffic stop before: the unit's case is no cover for it, and
+/// the lookup (a01) is raised.
+#[test]
+fn exempt_purpose_typed_off_the_users_work() {
+    let alerts = audit_fixture(
+        "classes/exempt_purpose_typed_off_the_users_work",
+        Some("[no_case]\nexempt_purposes = [\"TRAFFIC_STOP\"]\n"),
+    );
+    assert_alerts(
+        &alerts,
+        vec![key("watchlist_lookup", "athlete", "inv1", &["a01"])],
+    );
+}
+
 /// A deputy (dep1) logs out at headquarters and, two and a half minutes later, logs in at
 /// the south station 28 km away: 700 km/h, slower than an airliner but faster than any
 /// road, and nobody flies 28 km. Not raised: a colleague who drives the same way in 25
