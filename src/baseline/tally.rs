@@ -54,7 +54,9 @@ pub struct Activity {
     pub subject: Option<SubjectKey>,
     /// An assigned open case lists the person looked up.
     pub explained: bool,
-    /// The purpose, system or action is one the agency exempts from needing a case.
+    /// The lookup's case status is exempt: its purpose, system or action needs no case,
+    /// and no case that does not exist was typed with it (that is a finding, not exempt
+    /// work).
     pub exempt: bool,
     pub rows: Option<u64>,
 }
