@@ -204,8 +204,9 @@ fn explained(ev: &Event, r: &Resolved<'_>, resolver: &Resolver) -> bool {
 pub struct UserTally {
     pub lookups: u32,
     pub hours: [u32; 24],
-    /// Unexplained subject -> the first event that looked them up.
-    pub subjects: HashMap<String, String>,
+    /// Each unrelated person looked up (see [`Activity::unrelated_person`]) -> whether
+    /// under a purpose the agency does not exempt at least once.
+    pub subjects: HashMap<String, bool>,
     pub max_rows: u64,
     /// Every counted event, in order (the evidence of a daily_count alert).
     pub ids: Vec<String>,
@@ -213,11 +214,11 @@ pub struct UserTally {
     /// surname searches and addresses included (the evidence of a distinct_subjects alert,
     /// which counts only the people among them).
     pub unexplained_ids: Vec<String>,
-    /// The people among them looked up under a purpose the agency does not exempt, and
-    /// those lookups: a traffic officer's stops are exempt, a day of browsing beside them
-    /// is not (the evidence of a `distinct_subjects` alert on them).
-    pub open_subjects: HashSet<String>,
-    pub open_ids: Vec<String>,
+    /// For each of `unexplained_ids`, whether it was under a purpose the agency does not
+    /// exempt: a traffic officer's stops are exempt, a day of browsing beside them is not.
+    pub unexplained_open: Vec<bool>,
+    /// The people of `subjects` looked up so.
+    pub open_subjects: u32,
     pub first: Option<DateTime<Utc>>,
     pub last: Option<DateTime<Utc>>,
     /// The login as the events spell it (for alerts).
@@ -225,12 +226,23 @@ pub struct UserTally {
 }
 
 impl UserTally {
+    /// The lookups no case explains under a purpose the agency does not exempt (the
+    /// evidence of a `distinct_subjects` alert on the people outside exempt work).
+    pub fn open_ids(&self) -> Vec<String> {
+        self.unexplained_ids
+            .iter()
+            .zip(&self.unexplained_open)
+            .filter(|(_, open)| **open)
+            .map(|(id, _)| id.clone())
+            .collect()
+    }
+
     pub fn row(&self) -> UserDay {
         UserDay {
             lookups: self.lookups,
             hours: self.hours,
             subjects: self.subjects.len() as u32,
-            open_subjects: Some(self.open_subjects.len() as u32),
+            open_subjects: Some(self.open_subjects),
             max_rows: self.max_rows,
         }
     }
@@ -270,17 +282,25 @@ impl DayTally {
         t.first.get_or_insert(a.ts);
         t.last = Some(a.ts);
         if let Some(s) = a.unexplained_subject() {
-            // Breadth counts the people among them ([`Activity::unrelated_person`]).
-            if s.names_a_person() && !t.subjects.contains_key(&s.key) {
-                t.subjects.insert(s.key.clone(), ev.id.clone());
+            // Breadth counts the people among them ([`Activity::unrelated_person`]), and
+            // apart those looked up outside exempt work.
+            let open = !a.exempt;
+            if s.names_a_person() {
+                match t.subjects.get_mut(&s.key) {
+                    Some(seen_open) => {
+                        if open && !*seen_open {
+                            *seen_open = true;
+                            t.open_subjects += 1;
+                        }
+                    }
+                    None => {
+                        t.subjects.insert(s.key.clone(), open);
+                        t.open_subjects += u32::from(open);
+                    }
+                }
             }
             t.unexplained_ids.push(ev.id.clone());
-            if !a.exempt {
-                if s.names_a_person() && !t.open_subjects.contains(&s.key) {
-                    t.open_subjects.insert(s.key.clone());
-                }
-                t.open_ids.push(ev.id.clone());
-            }
+            t.unexplained_open.push(open);
             if s.counts_attention() {
                 match self.persons.get_mut(&s.key) {
                     Some(users) => {

@@ -940,11 +940,14 @@ impl OddVolume {
             if h.found.is_some() {
                 return true;
             }
-            // Raised since it was held, by its own day's other view of the kind.
-            if self
+            let raised: Vec<NaiveDate> = self
                 .raised_days
-                .contains(&(h.kind.clone(), h.user.clone(), h.day))
-            {
+                .range((h.kind.clone(), h.user.clone(), NaiveDate::MIN)..)
+                .take_while(|(k, u, _)| *k == h.kind && *u == h.user)
+                .map(|(.., d)| *d)
+                .collect();
+            // Raised since it was held, by its own day's other view of the kind.
+            if raised.contains(&h.day) {
                 return false;
             }
             let (col, bar) = self.recheck_bar(h);
@@ -968,12 +971,6 @@ impl OddVolume {
                     .user_days(&h.user, h.day)
                     .map(|(d, r)| as_judged(d, r)),
             );
-            let raised: Vec<NaiveDate> = self
-                .raised_days
-                .range((h.kind.clone(), h.user.clone(), NaiveDate::MIN)..)
-                .take_while(|(k, u, _)| *k == h.kind && *u == h.user)
-                .map(|(.., d)| *d)
-                .collect();
             match day_recheck::judge(h, &days, &raised, today, bar) {
                 Some(j) if j.stands_out => {
                     h.found = Some(self.held_finding(h, &j, today));
@@ -1315,7 +1312,7 @@ impl OddVolume {
             0 => t.ids.clone(),
             // Every lookup of the unrelated people, not only the first of each: the
             // repeats and the same search on other systems are part of the day.
-            OPEN => t.open_ids.clone(),
+            OPEN => t.open_ids(),
             _ => t.unexplained_ids.clone(),
         };
         // Each unit's members raised for the kind today, for the held days' incident rule.
