@@ -30,15 +30,17 @@ impl Detector for WatchlistLookup {
     }
 
     fn observe(&mut self, ev: &Event, r: &Resolved<'_>, cx: &Context<'_>, out: &mut Vec<Finding>) {
-        if a_jobs_read(ev, r, cx) || held_in_custody(ev, r, cx) || r.exempt_under_the_persons_case()
-        {
-            return;
-        }
+        // The match first: almost no lookup finds a listed person, and the exemptions
+        // below read the user's history and their unit's cases.
         let Some((m, entry, person)) =
             listed_match(r, &r.watchlist, |e| cx.resolver.watch_entry(e))
         else {
             return;
         };
+        if a_jobs_read(ev, r, cx) || held_in_custody(ev, r, cx) || r.exempt_under_the_persons_case()
+        {
+            return;
+        }
         identity_findings(
             ev,
             r,

@@ -39,6 +39,29 @@ pub struct Address {
     pub locality: Vec<String>,
 }
 
+/// The first two characters of a street's first word and the last two of its whole name,
+/// kept beside each resident in the address index: two addresses that
+/// [`agree`](Address::agrees) share one end or the other, so a candidate that shares
+/// neither with the query is ruled out without reading the person's record.
+///
+/// Why one end always survives: equal names share both; a name that runs on into the other
+/// side's city (`BROADWAY EASTBROOK` for `BROADWAY`) begins with the same word; and one
+/// slip (a character changed, added, dropped, or two swapped) in a name of at least
+/// [`MIN_TYPO_STREET`] characters touches at most one end, because two ends of two
+/// characters each cannot both be reached by one slip in five or more.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) struct StreetEnds {
+    head: [char; 2],
+    tail: [char; 2],
+}
+
+impl StreetEnds {
+    /// False only when two addresses under one key cannot agree.
+    pub(crate) fn may_agree(self, other: StreetEnds) -> bool {
+        self.head == other.head || self.tail == other.tail
+    }
+}
+
 /// Street-name words shorter than this must match exactly: a slip in a short name makes
 /// another real street too easily (`OAK` / `OAT`).
 const MIN_TYPO_STREET: usize = 6;
@@ -337,7 +360,10 @@ impl Address {
     }
 
     /// The candidate key: house number and the street name's first letter. Two addresses
-    /// that [`agree`](Address::agrees) always share it.
+    /// that [`agree`](Address::agrees) share it unless the one slip a long name is forgiven
+    /// is in its first letter (`Xipling` for `KIPLING`): such a lookup is found by its
+    /// other identifiers only. The key is stored with events (`crate::lookups`), so it is
+    /// not widened lightly.
     pub fn key(&self) -> String {
         let initial = self
             .street
@@ -345,6 +371,28 @@ impl Address {
             .and_then(|w| w.chars().next())
             .unwrap_or('-');
         format!("{}/{initial}", self.number)
+    }
+
+    /// The street's two ends, for ruling out candidates under one [`key`](Address::key)
+    /// without reading them (see [`StreetEnds`]).
+    pub(crate) fn street_ends(&self) -> StreetEnds {
+        let mut head = ['\0'; 2];
+        let first = self.street.first().map_or("", String::as_str);
+        for (slot, c) in head.iter_mut().zip(first.chars()) {
+            *slot = c;
+        }
+        // The name as `street_slip` compares it (words joined by a space), read backwards:
+        // for `ST JAMES` that is `S`, `E`, ...
+        let joined_backwards = self.street.iter().rev().enumerate().flat_map(|(i, w)| {
+            w.chars()
+                .rev()
+                .chain((i + 1 < self.street.len()).then_some(' '))
+        });
+        let mut tail = ['\0'; 2];
+        for (slot, c) in tail.iter_mut().rev().zip(joined_backwards) {
+            *slot = c;
+        }
+        StreetEnds { head, tail }
     }
 
     /// Whether two addresses can be the same place: house numbers equal, street names equal
@@ -543,6 +591,24 @@ mod tests {
     }
 
     #[test]
+    fn agreeing_streets_share_an_end_and_others_under_the_key_need_not() {
+        let ends = |s: &str| p(s).street_ends();
+        for (typed, recorded) in [
+            ("489 S Kiplnig St", "489 S KIPLING ST"),
+            ("489 Xipling St", "489 KIPLING ST"),
+            ("489 Kiplinx St", "489 KIPLING ST"),
+            ("100 Broadway Eastbrook", "100 BROADWAY, EASTBROOK"),
+            ("7 St. James Place", "7 ST JAMES PL"),
+        ] {
+            assert!(p(typed).agrees(&p(recorded)), "{typed}");
+            assert!(ends(typed).may_agree(ends(recorded)), "{typed}");
+        }
+        // The same number and initial, another street: ruled out without being read.
+        assert!(!ends("489 Kipling St").may_agree(ends("489 KESTREL FALLS RD")));
+        assert!(!ends("489 Kipling St").may_agree(ends("489 KNOLL AVE")));
+    }
+
+    #[test]
     fn street_names_that_are_directions_or_types() {
         let a = p("100 North Street");
         assert_eq!((a.predir, a.street.clone()), (None, vec!["N".to_string()]));
@@ -643,6 +709,42 @@ mod proptests {
             if let Some(a) = Address::parse(&s) {
                 let again = Address::parse(&a.canonical());
                 prop_assert_eq!(again.as_ref(), Some(&a), "from {:?}", s);
+            }
+        }
+
+        /// The claim [`StreetEnds`] rests on, tried on the slips it must survive: a
+        /// record's street and the same street with one character changed, added, dropped
+        /// or two swapped, anywhere, with or without the type and a city run on.
+        #[test]
+        fn agreeing_addresses_share_a_street_end(
+            number in "[0-9]{1,4}",
+            words in proptest::collection::vec("[A-Z]{1,9}", 1..3),
+            slip in 0usize..4,
+            at in 0usize..20,
+            with in "[A-Z ]",
+            typed in prop_oneof![Just(" ST"), Just(" STREET"), Just(""), Just(" EASTBROOK")],
+            recorded in prop_oneof![Just(" ST"), Just(""), Just(", EASTBROOK")],
+        ) {
+            let street = words.join(" ");
+            let mut chars: Vec<char> = street.chars().collect();
+            let i = at % (chars.len() + 1);
+            let c = with.chars().next().unwrap_or('A');
+            match slip {
+                0 if i < chars.len() => chars[i] = c,
+                1 => chars.insert(i, c),
+                2 if i < chars.len() => { chars.remove(i); }
+                _ if i + 1 < chars.len() => chars.swap(i, i + 1),
+                _ => {}
+            }
+            let slipped: String = chars.into_iter().collect();
+            let (x, y) = (
+                Address::parse(&format!("{number} {slipped}{typed}")),
+                Address::parse(&format!("{number} {street}{recorded}")),
+            );
+            if let (Some(x), Some(y)) = (x, y) {
+                if x.agrees(&y) {
+                    prop_assert!(x.street_ends().may_agree(y.street_ends()), "{:?} / {:?}", x, y);
+                }
             }
         }
 

@@ -15,7 +15,7 @@ use rustc_hash::FxHashMap as HashMap;
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::address::Address;
+use super::address::{Address, StreetEnds};
 use super::normalize::{
     alternative_keys, compare_names, name_from_parts, name_key, normalize_dob, normalize_person_id,
     normalize_phone, normalize_plate, parse_full_name, NameAgreement, PersonName,
@@ -308,7 +308,9 @@ pub(crate) struct PersonIndex {
     by_pid: HashMap<String, Vec<u32>>,
     by_plate: HashMap<String, Vec<u32>>,
     by_phone: HashMap<String, Vec<u32>>,
-    by_address: HashMap<String, Vec<u32>>,
+    /// Each resident under an address's [`key`](Address::key), ascending, with the ends of
+    /// that address's street name beside them.
+    by_address: HashMap<String, Vec<(u32, StreetEnds)>>,
     by_dob: HashMap<NaiveDate, Born>,
     by_name: HashMap<String, Bearers>,
 }
@@ -435,9 +437,10 @@ impl PersonIndex {
             }
             for v in &p.addresses {
                 let list = ix.by_address.entry(v.key()).or_default();
-                // One person with two spellings of one address is one candidate.
-                if list.last() != Some(&i) {
-                    list.push(i);
+                let entry = (i, v.street_ends());
+                // Two spellings of one address with the same ends are one entry.
+                if list.last() != Some(&entry) {
+                    list.push(entry);
                 }
             }
             if let Some(d) = p.dob {
@@ -505,17 +508,27 @@ impl PersonIndex {
         } else {
             Vec::new()
         };
+        // The residents under the query's address key whose street could agree with it: in
+        // a large population a house number and an initial are shared by dozens of people,
+        // and reading each one's record costs more than the rest of the search.
+        let mut residents: Vec<u32> = Vec::new();
+        if let Some(a) = &q.address {
+            if let Some(list) = self.by_address.get(&a.key()) {
+                let ends = a.street_ends();
+                for &(i, e) in list {
+                    if e.may_agree(ends) && residents.last() != Some(&i) {
+                        residents.push(i);
+                    }
+                }
+            }
+        }
         // Every list is ascending (people are indexed in order), so a person already met in
         // an earlier list is found by binary search, and a repeat within a list is adjacent.
         let lists: [&[u32]; 7] = [
             list(q.person_id.as_ref().and_then(|p| self.by_pid.get(p))),
             list(q.plate.as_ref().and_then(|p| self.by_plate.get(p))),
             list(q.phone.as_ref().and_then(|p| self.by_phone.get(p))),
-            list(
-                q.address
-                    .as_ref()
-                    .and_then(|a| self.by_address.get(&a.key())),
-            ),
+            &residents,
             born.map_or(&[][..], |b| b.ids.as_slice()),
             names[0],
             names[1],
