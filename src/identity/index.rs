@@ -359,8 +359,16 @@ impl Letters {
     fn within_reach(self, words: &[u64]) -> bool {
         words
             .iter()
-            .any(|w| (w ^ self.last).count_ones() <= 2 || (w ^ self.first).count_ones() <= 2)
+            .any(|w| at_most_two_bits(w ^ self.last) || at_most_two_bits(w ^ self.first))
     }
+}
+
+/// `bits.count_ones() <= 2`, by clearing the lowest set bit twice: the build targets
+/// processors without a population-count instruction, and this runs for everyone born on
+/// the day a query names.
+fn at_most_two_bits(bits: u64) -> bool {
+    let once = bits & bits.wrapping_sub(1);
+    once & once.wrapping_sub(1) == 0
 }
 
 fn letter_bits(word: &str) -> u64 {
@@ -947,6 +955,16 @@ mod tests {
     }
 
     proptest! {
+        #[test]
+        fn at_most_two_bits_is_a_count_of_ones(bits in any::<u64>(), shift in 0u32..64) {
+            // Sparse words too: a random u64 has about 32 bits set.
+            let two = 1u64 << shift | 1u64 << ((shift + 7) % 64);
+            let three = two | 1u64 << ((shift + 30) % 64);
+            for b in [bits, bits >> shift, bits & (bits >> shift), 1u64 << shift, two, three] {
+                prop_assert_eq!(at_most_two_bits(b), b.count_ones() <= 2, "{:#x}", b);
+            }
+        }
+
         /// The letter filter never rules out a word one edit away.
         #[test]
         fn one_edit_is_always_within_reach(w in "[A-Z0-9É' -]{0,10}", op in 0u8..4,
