@@ -39,20 +39,20 @@ pub struct Address {
     pub locality: Vec<String>,
 }
 
-/// The first two characters of a street's first word and the last two of its whole name,
-/// kept beside each resident in the address index: two addresses that
+/// The first two characters of a street's first word and the last three of its whole
+/// name, kept beside each resident in the address index: two addresses that
 /// [`agree`](Address::agrees) share one end or the other, so a candidate that shares
 /// neither with the query is ruled out without reading the person's record.
 ///
 /// Why one end always survives: equal names share both; a name that runs on into the other
 /// side's city (`BROADWAY EASTBROOK` for `BROADWAY`) begins with the same word; and one
 /// slip (a character changed, added, dropped, or two swapped) in a name of at least
-/// [`MIN_TYPO_STREET`] characters touches at most one end, because two ends of two
-/// characters each cannot both be reached by one slip in five or more.
+/// [`MIN_TYPO_STREET`] characters touches at most one end, because ends of two and three
+/// characters cannot both be reached by one slip in six or more.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub(crate) struct StreetEnds {
     head: [char; 2],
-    tail: [char; 2],
+    tail: [char; 3],
 }
 
 impl StreetEnds {
@@ -361,9 +361,11 @@ impl Address {
 
     /// The candidate key: house number and the street name's first letter. Two addresses
     /// that [`agree`](Address::agrees) share it unless the one slip a long name is forgiven
-    /// is in its first letter (`Xipling` for `KIPLING`): such a lookup is found by its
-    /// other identifiers only. The key is stored with events (`crate::lookups`), so it is
-    /// not widened lightly.
+    /// is in its first letter (`Xipling` for `KIPLING`). The person index also files an
+    /// address by its name's last letters ([`index_keys`](Address::index_keys)), so
+    /// identity resolution finds those too; the lookup index stored with events
+    /// (`crate::lookups`) keeps this key alone, and `custodes lookups` finds such a search
+    /// by its other identifiers only.
     pub fn key(&self) -> String {
         let initial = self
             .street
@@ -371,6 +373,20 @@ impl Address {
             .and_then(|w| w.chars().next())
             .unwrap_or('-');
         format!("{}/{initial}", self.number)
+    }
+
+    /// The keys a person index files this address under: [`key`](Address::key), and the
+    /// house number with the street name's last three characters. Every address that
+    /// agrees with this one is under one of them (it shares the street's first two or last
+    /// three characters, [`StreetEnds`]), a slip in the street's first letter included.
+    pub(crate) fn index_keys(&self) -> [String; 2] {
+        let tail: String = self
+            .street_ends()
+            .tail
+            .iter()
+            .filter(|c| **c != '\0')
+            .collect();
+        [self.key(), format!("{}/~{tail}", self.number)]
     }
 
     /// The street's two ends, for ruling out candidates under one [`key`](Address::key)
@@ -388,7 +404,7 @@ impl Address {
                 .rev()
                 .chain((i + 1 < self.street.len()).then_some(' '))
         });
-        let mut tail = ['\0'; 2];
+        let mut tail = ['\0'; 3];
         for (slot, c) in tail.iter_mut().rev().zip(joined_backwards) {
             *slot = c;
         }
@@ -744,6 +760,8 @@ mod proptests {
             if let (Some(x), Some(y)) = (x, y) {
                 if x.agrees(&y) {
                     prop_assert!(x.street_ends().may_agree(y.street_ends()), "{:?} / {:?}", x, y);
+                    let theirs = y.index_keys();
+                    prop_assert!(x.index_keys().iter().any(|k| theirs.contains(k)), "{:?} / {:?}", x, y);
                 }
             }
         }

@@ -308,8 +308,8 @@ pub(crate) struct PersonIndex {
     by_pid: HashMap<String, Vec<u32>>,
     by_plate: HashMap<String, Vec<u32>>,
     by_phone: HashMap<String, Vec<u32>>,
-    /// Each resident under an address's [`key`](Address::key), ascending, with the ends of
-    /// that address's street name beside them.
+    /// Each resident under each of an address's [`index_keys`](Address::index_keys),
+    /// ascending, with the ends of that address's street name beside them.
     by_address: HashMap<String, Vec<(u32, StreetEnds)>>,
     by_dob: HashMap<NaiveDate, Born>,
     by_name: HashMap<String, Bearers>,
@@ -444,11 +444,13 @@ impl PersonIndex {
                 ix.by_phone.entry(v.clone()).or_default().push(i);
             }
             for v in &p.addresses {
-                let list = ix.by_address.entry(v.key()).or_default();
                 let entry = (i, v.street_ends());
-                // Two spellings of one address with the same ends are one entry.
-                if list.last() != Some(&entry) {
-                    list.push(entry);
+                for key in v.index_keys() {
+                    let list = ix.by_address.entry(key).or_default();
+                    // Two spellings of one address with the same ends are one entry.
+                    if list.last() != Some(&entry) {
+                        list.push(entry);
+                    }
                 }
             }
             if let Some(d) = p.dob {
@@ -516,19 +518,21 @@ impl PersonIndex {
         } else {
             Vec::new()
         };
-        // The residents under the query's address key whose street could agree with it: in
+        // The residents under the query's address keys whose street could agree with it: in
         // a large population a house number and an initial are shared by dozens of people,
         // and reading each one's record costs more than the rest of the search.
         let mut residents: Vec<u32> = Vec::new();
         if let Some(a) = &q.address {
-            if let Some(list) = self.by_address.get(&a.key()) {
-                let ends = a.street_ends();
-                for &(i, e) in list {
-                    if e.may_agree(ends) && residents.last() != Some(&i) {
+            let ends = a.street_ends();
+            for key in a.index_keys() {
+                for &(i, e) in self.by_address.get(&key).map_or(&[][..], Vec::as_slice) {
+                    if e.may_agree(ends) {
                         residents.push(i);
                     }
                 }
             }
+            residents.sort_unstable();
+            residents.dedup();
         }
         // Every list is ascending (people are indexed in order), so a person already met in
         // an earlier list is found by binary search, and a repeat within a list is adjacent.

@@ -128,6 +128,23 @@ fn address_typed_not_copied() {
     assert_eq!(own["evidence"]["match"]["fields"][0], "address");
 }
 
+/// A slip in the first letter of a long street name (`Gawthorne` for `HAWTHORNE`) is one
+/// slip like any other: the dispatcher's own address typed so is a self-lookup (c02), and
+/// a slip at the end still finds the neighbour (c03). Another apartment is someone else
+/// (c04), and the incident's resident typed with the same kind of slip is its work (c01).
+#[test]
+fn street_typed_with_a_slip_in_its_first_letter() {
+    let alerts = audit_fixture("classes/street_typed_with_a_slip_in_its_first_letter", None);
+    assert_alerts(
+        &alerts,
+        vec![
+            key("self_query", "address", "dsp1", &["c02"]),
+            key("association_lookup", "neighbor", "dsp1", &["c03"]),
+            key("no_case", "missing", "dsp1", &["c02", "c03", "c04"]),
+        ],
+    );
+}
+
 /// A case id that does not exist, a closed case or someone else's case is suspect whoever
 /// was looked up — a plate or a name in no reference table included, or the subject of
 /// another case of the user's (b08–b10: Arno Kettleby, whom ptl1's C-100 lists) — and an
