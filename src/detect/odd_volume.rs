@@ -1730,12 +1730,11 @@ impl Detector for OddVolume {
             .iter()
             .map(|f| f.user.clone())
             .collect();
-        let mut i = 0;
-        out.retain(|f| {
-            let keep = i < open_from || !broad.contains(&f.user);
-            i += 1;
-            keep
-        });
+        let open_found: Vec<DayFinding> = out
+            .drain(open_from..)
+            .filter(|f| !broad.contains(&f.user))
+            .collect();
+        out.extend(open_found);
         let open: HashSet<String> = out[open_from..].iter().map(|f| f.user.clone()).collect();
         passed.retain(|h| h.kind != "distinct_subjects" || !open.contains(&h.login));
         let held_broad: HashSet<String> = passed

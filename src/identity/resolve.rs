@@ -217,6 +217,7 @@ impl Resolved<'_> {
 
 /// What exempts a lookup from needing a case: the setting (`purpose`, `system`, `action`)
 /// and the value the event gave.
+#[derive(Clone, Copy)]
 struct Exemption<'a> {
     what: &'static str,
     value: &'a str,
@@ -678,10 +679,15 @@ impl Resolver {
         // or none at all); with nobody named there is no subject to find in it. It is the
         // only event that is not a lookup yet has a case status (`no_case` relies on it).
         let bulk_export = !is_lookup && action == BULK_EXPORT && self.is_work_action(&action);
+        // Read once: the case status judges by it, and the routines count it as exempt work.
+        let exempt = (is_lookup || bulk_export)
+            .then(|| self.exemption(ev, &action))
+            .flatten();
         let case = self.case_status(
             ev,
             is_lookup || bulk_export,
             &action,
+            exempt,
             &query,
             personnel,
             &subjects,
@@ -699,7 +705,7 @@ impl Resolver {
             && self
                 .reviewed_case(&query, personnel, ev.ts, &subjects)
                 .is_some();
-        let exempt_work = is_lookup && self.exemption(ev, &action).is_some();
+        let exempt_work = is_lookup && exempt.is_some();
         Resolved {
             reviews_a_reports_case,
             exempt_work,
@@ -869,6 +875,7 @@ impl Resolver {
         ev: &Event,
         is_lookup: bool,
         action: &str,
+        exempt: Option<Exemption<'_>>,
         query: &Query,
         personnel: Option<&Personnel>,
         subjects: &[Match],
@@ -892,7 +899,6 @@ impl Resolver {
         // whoever was looked up, and whatever other case of the user's lists the person:
         // the case typed is the justification the record keeps, and a made-up or borrowed
         // one is the finding (with exempt work, only a made-up one: `bad_case`).
-        let exempt = self.exemption(ev, action);
         if let Some(t) = typed {
             match self.bad_case(t, &who, ev.ts, self.by_reference(ev, exempt.is_some())) {
                 // A supervisor's review of a report's case, of a person it lists.
