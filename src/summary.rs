@@ -80,8 +80,8 @@ pub struct RunStats {
     /// Such days still waiting at the end, carried in the saved state to the next run.
     pub counts_carried: u64,
     /// `not_assigned` lookups not raised because they were under the case of a colleague of
-    /// the user's unit who was not at work that day: the unit covering their caseload
-    /// (`Resolver::coverage_logins`).
+    /// the user's unit, two or more of whose cases the user worked that day: the unit
+    /// working that colleague's caseload (`Resolver::unit_holders`).
     pub coverage_set_aside: u64,
     /// `closed_case` lookups of people the closed case lists, not raised because the user's
     /// unit works people of closed cases by trade under that purpose (a records unit's
@@ -365,7 +365,7 @@ pub fn render(
         (
             stats.coverage_set_aside,
             "set aside  ",
-            "not_assigned lookup(s) of people listed by the cases of a colleague of the user's unit on a day that colleague's logins show no work: the unit covering an absent colleague's caseload",
+            "not_assigned lookup(s) of people listed by the cases of a colleague of the user's unit, two or more of that colleague's cases worked by the user that day: the unit working a colleague's caseload (coverage, a night's cross-cover)",
         ),
         (
             stats.closed_case_set_aside,

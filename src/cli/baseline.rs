@@ -22,7 +22,7 @@ use custodes::source::{self, RejectSink};
 /// user and day (lookups, hours, distinct unexplained people, largest result) and per
 /// person and day (distinct logins; aggregated with polars group-bys when days are added
 /// out of order), what each detector learns in time order (usual
-/// searches, an interface job's pace, the agency's hours, hours at work, screening desks,
+/// searches, an interface job's pace, the agency's hours, screening desks,
 /// a unit's closed-case work, the stretch of work at the end) and the windows open at the
 /// last event. The next `custodes audit --state FILE` then judges a night exactly as it
 /// would after auditing these days itself.
@@ -111,7 +111,7 @@ pub fn run(args: BaselineArgs) -> anyhow::Result<ExitCode> {
                 "  learnt     as an audit of these events would (every detector's counts and the windows open at the end; no alert raised)"
             ),
             run::baseline::Learnt::EarlierDays => eprintln!(
-                "  learnt     history rows and the fishing detector's usual searches only: the events start before the state's last day or event (or come from standard input, read once, onto a state that holds days already), so what the other detectors count by time order (screening desks, an interface job's pace, the agency's hours, hours at work, a unit's closed-case work, the stretch of work at the end) stays as saved"
+                "  learnt     history rows and the fishing detector's usual searches only: the events start before the state's last day or event (or come from standard input, read once, onto a state that holds days already), so what the other detectors count by time order (screening desks, an interface job's pace, the agency's hours, a unit's closed-case work, the stretch of work at the end) stays as saved"
             ),
         }
         for r in rejects.first() {

@@ -34,7 +34,7 @@ mod window;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use chrono::{DateTime, NaiveDate, Timelike, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::{json, Value};
 
 use crate::alert::{alert_id, score, Alert, Severity};
@@ -65,11 +65,10 @@ pub(crate) struct Finding {
     /// where the login names strangers routinely under that purpose ([`routine`]).
     pub name_alone_exempt: bool,
     /// For a lookup under a unit colleague's case that lists the person: the logins of the
-    /// case's holders in the user's unit. Held until the day ends, and not raised if none of
-    /// them worked around it while the user worked two or more of their cases: the unit
-    /// covering an absent colleague's caseload ([`Resolver::coverage_logins`],
-    /// [`Engine::settle_coverage`]).
-    pub covered_if_absent: Vec<String>,
+    /// case's holders in the user's unit. Held until the day ends, and not raised when the
+    /// user worked two or more cases of one of them that day: the unit working a
+    /// colleague's caseload ([`Resolver::unit_holders`], [`Engine::settle_coverage`]).
+    pub unit_holders: Vec<String>,
     /// A lookup under a case not open at the time that lists the person looked up: held
     /// until the day ends, and not raised when the user's unit works people of closed cases
     /// by trade under the lookup's purpose ([`closed_work`], [`Engine::settle_closed_work`]).
@@ -417,9 +416,6 @@ pub struct Engine {
     /// until the practice that would explain them can be judged ([`held_over`],
     /// [`Engine::settle_held_over`]), in the order they were held.
     held_over: Vec<held_over::HeldOver>,
-    /// The hours (UTC) each login ([`crate::refs::login_key`] form) was at work, on the
-    /// last two days it was: whether a case's holder was away when the unit covered it.
-    at_work: HashMap<String, [(NaiveDate, u32); 2]>,
     routines: routine::Routines,
     day: Option<NaiveDate>,
     scratch: Vec<Finding>,
@@ -479,7 +475,6 @@ impl Engine {
             reviewing: HashMap::new(),
             others_cases,
             held_over: Vec::new(),
-            at_work: HashMap::new(),
             routines,
             day: None,
             scratch: Vec::new(),
@@ -527,21 +522,11 @@ impl Engine {
         // Lookups of the nights audited again are found again, and held again if still so.
         self.held_over
             .retain(|h| h.key.day.is_some_and(|d| d < before));
-        for slots in self.at_work.values_mut() {
-            // Slots are oldest first; a day audited again is counted again.
-            if slots[1].0 >= before {
-                slots[1] = slots[0];
-                slots[0] = (NaiveDate::MIN, 0);
-            }
-            if slots[1].0 >= before {
-                slots[1] = (NaiveDate::MIN, 0);
-            }
-        }
         Ok(())
     }
 
     /// The engine's own counts saved beside the detectors' (the screening desks', the
-    /// units' closed-case work, hours at work), as [`Engine::state`] saved them.
+    /// units' closed-case work), as [`Engine::state`] saved them.
     fn restore_counts(&mut self, carry: &Carry) -> Result<(), RestoreError> {
         if let Some(v) = carry.detectors.get(routine::SAVED_AS) {
             self.routines
@@ -564,19 +549,8 @@ impl Engine {
             Some(v) => held_over::restore(v).map_err(|e| restore_error(held_over::SAVED_AS, e))?,
             None => Vec::new(),
         };
-        // States saved before it was kept have none: the first day's look back to the
-        // evening before then sees no work.
-        if let Some(v) = carry.detectors.get(AT_WORK_SAVED_AS) {
-            self.at_work = serde_json::from_value(v.clone()).map_err(|source| {
-                restore_error(
-                    AT_WORK_SAVED_AS,
-                    SavedStateError::Unreadable {
-                        key: AT_WORK_SAVED_AS,
-                        source,
-                    },
-                )
-            })?;
-        }
+        // States saved from 2026-12-05 to 2026-12-06 carry `at_work`, the hours each login
+        // worked, which the coverage rule no longer reads: ignored.
         Ok(())
     }
 
@@ -603,12 +577,6 @@ impl Engine {
             if let Ok(v) = held_over::save(&self.held_over) {
                 detectors.insert(held_over::SAVED_AS.to_string(), v);
             }
-        }
-        // When each login last worked, for the coverage rule's look back over midnight.
-        let at_work: std::collections::BTreeMap<&String, &[(NaiveDate, u32); 2]> =
-            self.at_work.iter().collect();
-        if let Ok(v) = serde_json::to_value(at_work) {
-            detectors.insert(AT_WORK_SAVED_AS.to_string(), v);
         }
         State {
             history: self.history.clone(),
@@ -665,7 +633,6 @@ impl Engine {
         self.routines.observe(ev, r);
         self.closed_work.observe(ev, r, r.closed_case_lists());
         self.others_cases.observe(ev, r, r.not_assigned_lists());
-        self.record_at_work(ev);
         if let Some(a) = &act {
             if self.tally.day.is_none_or(|d| d == day) {
                 self.tally.add(a, ev);
@@ -718,7 +685,7 @@ impl Engine {
                     }
                     continue;
                 }
-                if f.others_case_of_the_person || !f.covered_if_absent.is_empty() {
+                if f.others_case_of_the_person || !f.unit_holders.is_empty() {
                     // Someone else's case that lists the person: whether the login works
                     // other people's cases by trade under this purpose, and whether the
                     // case's holders in the unit are away today, are known when the day
@@ -732,7 +699,7 @@ impl Engine {
                     });
                     b.lately_held |=
                         f.others_case_of_the_person && self.resolver.held_until_lately(ev, r);
-                    b.holders.append(&mut f.covered_if_absent);
+                    b.holders.append(&mut f.unit_holders);
                     b.holders.sort_unstable();
                     b.holders.dedup();
                     let part = if f.others_case_of_the_person {
@@ -924,78 +891,49 @@ impl Engine {
     }
 }
 
-/// How long before a lookup under an absent colleague's case the colleague must have done
-/// no work (to the end of the day) for the lookup to be the unit's coverage: a shift's
-/// length, so that their evening's work that ran past midnight UTC does not count as the
-/// next day's, and their work earlier that day does.
-const COVERAGE_LOOKBACK_HOURS: i64 = 8;
-
-/// The key of the logins' hours at work in a saved state's `carry`.
-const AT_WORK_SAVED_AS: &str = "at_work";
-
-/// How many of an away colleague's cases a user works in a day for it to be covering their
-/// caseload rather than borrowing one case.
+/// How many cases of one unit colleague a user works in a day for it to be that colleague's
+/// caseload rather than one case borrowed.
 const COVERED_CASES: usize = 2;
 
 impl Engine {
-    fn record_at_work(&mut self, ev: &Event) {
-        let (day, bit) = (ev.ts.date_naive(), 1u32 << ev.ts.hour());
-        let login = crate::refs::login_key_of(&ev.user);
-        let slots = match self.at_work.get_mut(login.as_ref()) {
-            Some(s) => s,
-            None => self
-                .at_work
-                .entry(login.into_owned())
-                .or_insert([(NaiveDate::MIN, 0); 2]),
-        };
-        if slots[1].0 == day {
-            slots[1].1 |= bit;
-        } else if slots[1].0 < day {
-            slots[0] = slots[1];
-            slots[1] = (day, bit);
-        } else if slots[0].0 == day {
-            slots[0].1 |= bit;
-        }
-    }
-
-    /// Judges the day's held lookups under unit colleagues' cases: raised (merged into the
-    /// day's open alert of the same case, if any) unless the case's holders did no work from
-    /// [`COVERAGE_LOOKBACK_HOURS`] before the first lookup to the day's end while the user
-    /// worked [`COVERED_CASES`] or more of their cases; those are counted, not raised.
+    /// Judges the day's held lookups under unit colleagues' cases, each of a person the case
+    /// lists and none of the agency's own: not raised (counted) when the user worked
+    /// [`COVERED_CASES`] or more cases of one of the case's holders that day; raised (merged
+    /// into the day's open alert of the same case, if any) otherwise.
+    ///
+    /// A caseload is the unit's work, a case is an occasion. Two or more of one colleague's
+    /// cases in a day, each under its own number and each of the person it lists, is how a
+    /// unit covers a colleague on leave, a night's cross-cover of the day team's patients,
+    /// or a share of a colleague's load; none of those is written in an assignment table,
+    /// and none of them tells whether the colleague is at work (an on-call physician covers
+    /// colleagues who went home an hour ago). One colleague's case borrowed to look someone
+    /// up is raised, and so is any lookup of the user, a colleague, an associate or a
+    /// watch-listed person (never held here: [`Engine::settle_others_cases`]).
     fn settle_coverage(&mut self) {
-        // Away: no work from a shift's length before the first lookup to the day's end. A
-        // caseload is covered, not a case: the user must work two or more of the away
-        // colleagues' cases that day (one colleague's case borrowed is still raised).
         let covering: Vec<_> = self.covering.drain().collect();
-        let away: Vec<bool> = covering
-            .iter()
-            .map(|(_, (a, holders, _))| {
-                let since = a.first - chrono::Duration::hours(COVERAGE_LOOKBACK_HOURS);
-                !holders.iter().any(|l| self.worked_since(l, since))
-            })
-            .collect();
-        let mut covered_cases: HashMap<(&str, &[String]), usize> = HashMap::new();
-        for ((key, (_, holders, _)), &away) in covering.iter().zip(&away) {
-            if away {
-                *covered_cases
-                    .entry((key.user.as_str(), holders))
+        let mut cases_of: HashMap<(&str, &str), usize> = HashMap::new();
+        for (key, (_, holders, _)) in &covering {
+            for holder in holders {
+                *cases_of
+                    .entry((key.user.as_str(), holder.as_str()))
                     .or_default() += 1;
             }
         }
         let covered: Vec<bool> = covering
             .iter()
-            .zip(&away)
-            .map(|((key, (_, holders, _)), &away)| {
-                away && covered_cases
-                    .get(&(key.user.as_str(), holders.as_slice()))
-                    .is_some_and(|&n| n >= COVERED_CASES)
+            .map(|(key, (_, holders, _))| {
+                holders.iter().any(|holder| {
+                    cases_of
+                        .get(&(key.user.as_str(), holder.as_str()))
+                        .is_some_and(|&n| n >= COVERED_CASES)
+                })
             })
             .collect();
         for ((key, (a, _, practice)), covered) in covering.into_iter().zip(covered) {
-            if !covered {
-                self.raise_or_hold_over(key, a, practice);
-            } else {
+            if covered {
                 self.stats.coverage_set_aside += a.findings as u64;
+            } else {
+                self.raise_or_hold_over(key, a, practice);
             }
         }
     }
@@ -1069,9 +1007,9 @@ impl Engine {
     /// raised (counted) when the login's work under the lookup's purpose is other people's
     /// cases, over the window ending today ([`others_cases`]), or when the user held the
     /// case until the week before and wraps up two or more such cases that day (a caseload
-    /// handed over: [`COVERED_CASES`]); otherwise judged for the unit's coverage of an
-    /// absent colleague when a colleague of the unit holds the case
-    /// ([`Engine::settle_coverage`]), or raised.
+    /// handed over: [`COVERED_CASES`]); otherwise, when a colleague of the unit holds the
+    /// case and the person is none of the agency's own, judged as part of that colleague's
+    /// caseload ([`Engine::settle_coverage`]), or raised.
     fn settle_others_cases(&mut self) {
         let borrowing = std::mem::take(&mut self.borrowing);
         // A caseload handed over, not one case taken back: the user wraps up two or more of
@@ -1106,6 +1044,9 @@ impl Engine {
                 .map(|_| held_over::Practice::OthersCases {
                     purpose: b.purpose.clone(),
                 });
+            // A lookup of the agency's own is never a caseload's routine work: the case is
+            // raised whole.
+            let of_own = b.own.is_some();
             let held = match (b.strangers, b.own) {
                 (Some(strangers), own) if routine => {
                     self.stats.others_case_set_aside += strangers.findings as u64;
@@ -1133,7 +1074,7 @@ impl Engine {
             let Some(held) = held else {
                 continue;
             };
-            if b.holders.is_empty() {
+            if b.holders.is_empty() || of_own {
                 self.raise_or_hold_over(key, held, practice);
             } else {
                 self.covering.insert(key, (held, b.holders, practice));
@@ -1214,16 +1155,6 @@ impl Engine {
             }
         }
     }
-
-    /// Whether `login` did any work from `since` to the end of the day in progress, by hour.
-    fn worked_since(&self, login: &str, since: DateTime<Utc>) -> bool {
-        let (from_day, from_hour) = (since.date_naive(), since.hour());
-        self.at_work.get(login).is_some_and(|slots| {
-            slots.iter().any(|&(day, hours)| {
-                (day == from_day && hours >> from_hour != 0) || (day > from_day && hours != 0)
-            })
-        })
-    }
 }
 
 /// A day's lookups under one closed case that lists the person, held until the day ends
@@ -1242,7 +1173,7 @@ struct Closing {
 struct Borrowing {
     /// The purpose typed: for what the login's work is judged.
     purpose: String,
-    /// The logins of the case's holders in the user's unit ([`Finding::covered_if_absent`]).
+    /// The logins of the case's holders in the user's unit ([`Finding::unit_holders`]).
     holders: Vec<String>,
     /// Lookups of people who are none of the agency's own: the login's routine work, if its
     /// work is other people's cases ([`Finding::others_case_of_the_person`]).
@@ -1493,7 +1424,7 @@ fn identity_finding(
         evidence,
         also: Vec::new(),
         since: None,
-        covered_if_absent: Vec::new(),
+        unit_holders: Vec::new(),
         closed_case_of_the_person: false,
         others_case_of_the_person: false,
         review_of_a_reports_case: false,

@@ -147,7 +147,7 @@ fn fact(
         also: earlier.map(|e| e.id.clone()).into_iter().collect(),
         since: earlier.map(|e| e.ts),
         name_alone_exempt: false,
-        covered_if_absent: Vec::new(),
+        unit_holders: Vec::new(),
         closed_case_of_the_person: false,
         others_case_of_the_person: false,
         review_of_a_reports_case: false,

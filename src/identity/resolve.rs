@@ -1092,11 +1092,11 @@ impl Resolver {
 
     /// For a lookup under a case the user is not assigned to that lists the person looked
     /// up, when someone in the user's own unit holds the case: the logins of those unit
-    /// colleagues the case is assigned to at the time. Should none of them be at work that
-    /// day while the user works two or more of their cases, the lookups are the unit
-    /// covering an absent colleague's caseload (a vacation HR did not record), which the
-    /// engine judges when the day ends; empty otherwise.
-    pub(crate) fn coverage_logins(&self, ev: &Event, r: &Resolved<'_>) -> Vec<String> {
+    /// colleagues the case is assigned to at the time. Should the user work two or more
+    /// cases of one of them that day, the lookups are the unit working that colleague's
+    /// caseload (coverage of a vacation HR did not record, a night's cross-cover), which the
+    /// engine judges when the day ends; empty otherwise, and for a case the user once held.
+    pub(crate) fn unit_holders(&self, ev: &Event, r: &Resolved<'_>) -> Vec<String> {
         let CaseStatus::NotAssigned { case_id } = &r.case else {
             return Vec::new();
         };
@@ -1107,6 +1107,14 @@ impl Resolver {
             return Vec::new();
         }
         let t = self.cases.typed_with_key(case_id, &match_key(case_id));
+        // A case taken from the user is not a colleague's caseload to them: looked at again
+        // after the week of wrapping up, it is raised (`Resolver::held_until_lately`).
+        let who = self
+            .cases
+            .asker(&ev.user, r.personnel.map(|p| p.employee_id.as_str()));
+        if self.cases.ever_assigned(t, &who) {
+            return Vec::new();
+        }
         let mut logins = Vec::new();
         for name in self.cases.assignees_at(t, ev.ts) {
             let rows = self.by_holder.get(name).map_or(&[][..], Vec::as_slice);
