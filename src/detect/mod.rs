@@ -1336,6 +1336,20 @@ pub(crate) struct IdentityHit<'a> {
     pub among_many: bool,
 }
 
+/// An exempt lookup of a person whom an open case of the user's own unit lists, by a user
+/// who does exempt work on most days: the unit's own work on someone it holds, not
+/// curiosity. A prison's custody officers look up the former senator it holds at every
+/// count and meal; a clinic's front desk schedules a colleague who is the clinic's patient.
+/// Staff of another unit, a lookup with no exempt purpose, or a user whose exempt work is
+/// an odd day's (an investigator's lone "traffic stop" of an athlete their unit's case
+/// lists) are still raised. Shared by the detectors of people the agency knows as its own
+/// ([`watchlist`], [`coworker`]); one's own record and one's associates' are never read so.
+pub(crate) fn unit_work_on_the_person(ev: &Event, r: &Resolved<'_>, cx: &Context<'_>) -> bool {
+    matches!(r.case, crate::identity::CaseStatus::Exempt { .. })
+        && cx.routines.works_exempt_routinely(ev)
+        && cx.resolver.held_by_unit(ev, r).is_some()
+}
+
 /// A read by a service account under an exempt purpose, or under a real case that lists
 /// the person (an ankle-monitor interface relaying the supervision case of its alert): a
 /// job's run touches whoever is in its batch or its feed, a colleague or a celebrity among

@@ -4,12 +4,12 @@
 use serde_json::json;
 
 use super::{
-    a_jobs_read, explained, identity_findings, person_key, strongest, Context, Detector,
-    DetectorDoc, Finding, IdentityHit,
+    a_jobs_read, explained, identity_findings, person_key, strongest, unit_work_on_the_person,
+    Context, Detector, DetectorDoc, Finding, IdentityHit,
 };
 use crate::alert::Severity;
 use crate::event::Event;
-use crate::identity::{CaseStatus, KnownPerson, Match, Resolved};
+use crate::identity::{KnownPerson, Match, Resolved};
 
 pub(crate) const DOC: DetectorDoc = DetectorDoc {
     name: "watchlist_lookup",
@@ -37,7 +37,9 @@ impl Detector for WatchlistLookup {
         else {
             return;
         };
-        if a_jobs_read(ev, r, cx) || held_in_custody(ev, r, cx) || r.exempt_under_the_persons_case()
+        if a_jobs_read(ev, r, cx)
+            || unit_work_on_the_person(ev, r, cx)
+            || r.exempt_under_the_persons_case()
         {
             return;
         }
@@ -60,17 +62,6 @@ impl Detector for WatchlistLookup {
             out,
         );
     }
-}
-
-/// An exempt lookup (custody operations, a count, a cell search) of a watch-listed person
-/// whom an open case of the user's own unit lists, by a user who does exempt work most days:
-/// the facility holding a former senator looks him up at every count and meal. Staff of
-/// another unit, with no exempt work, or whose exempt work is an odd day's (an
-/// investigator's "traffic stop" of an athlete their unit's case lists) are still raised.
-fn held_in_custody(ev: &Event, r: &Resolved<'_>, cx: &Context<'_>) -> bool {
-    matches!(r.case, CaseStatus::Exempt { .. })
-        && cx.routines.works_exempt_routinely(ev)
-        && cx.resolver.held_by_unit(ev, r).is_some()
 }
 
 /// For an unexplained lookup: the strongest of the matches `ms` against a reference list,

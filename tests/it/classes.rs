@@ -3175,6 +3175,32 @@ fn watch_listed_inmate_held_by_the_officers_facility() {
     );
 }
 
+/// A nurse (rn9) is a patient of the family-medicine clinic NGC-FM: an open visit of the
+/// clinic's lists her. The clinic's front desk (fd1), whose work is scheduling (exempt) every
+/// day, looks her up by nickname and date of birth to book it (s01): the clinic's own work on
+/// its patient, not raised. What is still raised: the desk looking up a colleague no case of
+/// the clinic lists (s02); the clinic's physician, whose work is treatment under his own
+/// visits, typing one scheduling lookup of her (s03: an odd day's exempt work); another
+/// clinic's desk (s04); and the desk's look at her with no purpose at all (s05, also
+/// `missing`).
+#[test]
+fn colleague_scheduled_by_the_clinic_she_is_a_patient_of() {
+    let alerts = audit_fixture(
+        "classes/colleague_scheduled_by_the_clinic_she_is_a_patient_of",
+        Some("[no_case]\nexempt_purposes = [\"SCHEDULING\"]\n"),
+    );
+    assert_alerts(
+        &alerts,
+        vec![
+            key("coworker_lookup", "other_unit", "fd1", &["s02"]),
+            key("coworker_lookup", "other_unit", "doc1", &["s03"]),
+            key("coworker_lookup", "other_unit", "fd2", &["s04"]),
+            key("coworker_lookup", "other_unit", "fd1", &["s05"]),
+            key("no_case", "missing", "fd1", &["s05"]),
+        ],
+    );
+}
+
 /// A probation officer's sister is known to HR by name and date of birth only (an
 /// emergency contact), and is on supervision under a colleague's case as DOC-329020. The
 /// officer opens her record by that number (r01, and r02 typed `0329020`) under a case of
