@@ -9,14 +9,21 @@
 //! every such lookup is under a closed case that lists its person. Where that is so of
 //! the unit's work under the purpose (at least [`AT_LEAST`] such lookups, by at least
 //! [`BY_LOGINS`] of its logins, and at least half of all its lookups under the purpose), a
-//! closed case of the person looked up is the unit's routine; where they are fewer but
-//! steady (on at least [`ON_DAYS`] days and on at least half of the days the unit worked
-//! under the purpose), a closed case *of the unit's own* is (a desk re-issuing a copy on
-//! one of its closed requests; a clinic reading results that reach its closed visits),
-//! while one of another unit's cases is still raised. One login alone (a one-person
+//! closed case of the person looked up is the unit's routine; so it is where they are
+//! fewer but steady (on at least [`ON_DAYS`] days and on at least half of the days the unit
+//! worked under the purpose): a desk re-issuing a copy on one of its closed requests, a
+//! records office releasing the charts of discharged patients of every ward, a clinic
+//! reading results that reach closed visits. One login alone (a one-person
 //! office, a clinic with one physician) makes either a practice only over [`ON_DAYS`]
 //! days: an occasion of misuse under an old case is a day or a few of the window, not
-//! most of its days. Either way the
+//! most of its days. A lookup of the user, a colleague, an associate or a watch-listed
+//! person is covered only where closed cases are the unit's trade (billing and coding work
+//! a colleague's or a celebrity's discharged stay as any other), never by a steady small
+//! practice ([`Routine::covers`]). (Until 2026-12-06 a steady practice covered only the
+//! unit's own closed cases; a hospital's release-of-information desk opens every ward's,
+//! and the one label the wider rule set aside on any world was a colleague's chart opened
+//! by a clinic physician, which a steady practice now never covers.)
+//! Either way the
 //! [`Engine`](super::Engine) sets such lookups aside when the day ends, counted in the
 //! run's summary. It is a practice, not one occasion: a closed case typed for someone it
 //! does not list is always raised.
@@ -71,19 +78,23 @@ pub(super) const ONE_DAY_IN: usize = 2;
 pub(crate) enum Routine {
     /// Too little, too rarely, or by one login on too few days: a closed case is no reason.
     No,
-    /// Steady but a small part of the work: the unit's own closed cases are its routine.
-    OwnCases,
+    /// Steady but a small part of the work: a desk re-issuing copies, a records office
+    /// releasing a discharged patient's charts among its open requests.
+    Steady,
     /// At least half of the work: any closed case that lists the person is.
     AnyCase,
 }
 
 impl Routine {
-    /// Whether the routine covers a closed case that lists the person: any such case, or,
-    /// when steady but small, one of the unit's own (`of_unit`).
-    pub(crate) fn covers(self, of_unit: bool) -> bool {
+    /// Whether the routine covers a closed case that lists the person: any such case where
+    /// closed cases are the unit's trade (half its work: billing, coding, a records unit,
+    /// who work a colleague's or a celebrity's discharged stay as any other), and where they
+    /// are a steady small part of it, a stranger's only (`of_own`: a lookup of the user, a
+    /// colleague, an associate or a watch-listed person among them).
+    pub(crate) fn covers(self, of_own: bool) -> bool {
         match self {
             Routine::AnyCase => true,
-            Routine::OwnCases => of_unit,
+            Routine::Steady => !of_own,
             Routine::No => false,
         }
     }
@@ -182,7 +193,7 @@ impl ClosedWork {
         {
             Routine::AnyCase
         } else if on_enough_days && closed_days.saturating_mul(ONE_DAY_IN) >= worked {
-            Routine::OwnCases
+            Routine::Steady
         } else {
             Routine::No
         }
@@ -294,7 +305,7 @@ mod tests {
             count(&mut w, "PATROL", d, 5, closed, who);
         }
         let routine = |unit: &str, d: u32| w.routine(unit, "RECORDS_REQUEST", day(d));
-        assert_eq!(routine("RECORDS", 5), Routine::OwnCases);
+        assert_eq!(routine("RECORDS", 5), Routine::Steady);
         assert_eq!(
             routine("RECORDS", 4),
             Routine::No,
@@ -316,7 +327,7 @@ mod tests {
         }
         let routine = |unit: &str, d: u32| w.routine(unit, "RECORDS_REQUEST", day(d));
         assert_eq!(routine("CLINIC", 4), Routine::No, "four days");
-        assert_eq!(routine("CLINIC", 5), Routine::OwnCases);
+        assert_eq!(routine("CLINIC", 5), Routine::Steady);
         assert_eq!(routine("QUALITY", 4), Routine::No, "four days");
         assert_eq!(routine("QUALITY", 5), Routine::AnyCase);
     }

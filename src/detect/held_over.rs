@@ -46,12 +46,14 @@ pub(super) const HOLD_DAYS: i64 = 7;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "practice", rename_all = "snake_case")]
 pub(super) enum Practice {
-    /// The unit's work on closed cases ([`super::closed_work`]); `of_unit` says whether the
-    /// case is one of the unit's own.
+    /// The unit's work on closed cases ([`super::closed_work`]); `of_own` says whether a
+    /// lookup of the agency's own is among the held ones. (States saved before 2026-12-06's
+    /// twelfth session say `of_unit` instead, no longer read, and no `of_own`: false.)
     ClosedWork {
         unit: String,
         purpose: String,
-        of_unit: bool,
+        #[serde(default)]
+        of_own: bool,
     },
     /// The login's work on other people's cases ([`super::others_cases`]); the login is
     /// the alert's user.

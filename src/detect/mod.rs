@@ -671,13 +671,17 @@ impl Engine {
                 if let (true, Some(unit)) = (f.closed_case_of_the_person, unit) {
                     // Whether the unit works closed cases by trade under this purpose is
                     // known, with the whole day counted, when the day ends.
+                    let of_own = r.names_the_agencys_own();
                     match self.closing.get_mut(&key) {
-                        Some(c) => c.alert.add_held(ev, f.severity),
+                        Some(c) => {
+                            c.alert.add_held(ev, f.severity);
+                            c.of_own |= of_own;
+                        }
                         None => {
                             let held = Closing {
                                 unit: unit.to_string(),
                                 purpose: ev.purpose.clone().unwrap_or_default(),
-                                of_unit: self.resolver.closed_case_of_unit(r),
+                                of_own,
                                 alert: open_alert(f, ev, r.personnel.map(|p| &p.employee_id)),
                             };
                             self.closing.insert(key, held);
@@ -985,7 +989,7 @@ impl Engine {
             let routine = self
                 .closed_work
                 .routine(&c.unit, &c.purpose, day)
-                .covers(c.of_unit);
+                .covers(c.of_own);
             if routine {
                 self.stats.closed_case_set_aside += c.alert.findings as u64;
             } else {
@@ -996,7 +1000,7 @@ impl Engine {
                     .then_some(held_over::Practice::ClosedWork {
                         unit: c.unit,
                         purpose: c.purpose,
-                        of_unit: c.of_unit,
+                        of_own: c.of_own,
                     });
                 self.raise_or_hold_over(key, c.alert, practice);
             }
@@ -1121,11 +1125,11 @@ impl Engine {
                 held_over::Practice::ClosedWork {
                     unit,
                     purpose,
-                    of_unit,
+                    of_own,
                 } => (
                     self.closed_work
                         .routine(unit, purpose, today)
-                        .covers(*of_unit),
+                        .covers(*of_own),
                     self.closed_work.worked_since(unit, purpose, held_on, today),
                 ),
                 held_over::Practice::OthersCases { purpose } => (
@@ -1164,8 +1168,10 @@ struct Closing {
     /// The user's personnel unit and the purpose typed: whose routine, and for what.
     unit: String,
     purpose: String,
-    /// Whether the case is one of the unit's own ([`Resolver::closed_case_of_unit`]).
-    of_unit: bool,
+    /// Whether a lookup of the user, a colleague, an associate or a watch-listed person is
+    /// among them ([`Resolved::names_the_agencys_own`]): only a unit whose trade is closed
+    /// cases works those by routine ([`closed_work::Routine::covers`]).
+    of_own: bool,
 }
 
 /// A day's lookups under one case of another's that lists the person, held until the day

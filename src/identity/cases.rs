@@ -852,19 +852,6 @@ impl CaseIndex {
         people.max(cases.len()) as u64
     }
 
-    /// Whether the typed case is one of the cases of a unit of `chain`
-    /// ([`CaseIndex::unit_chain`]), open or closed: the unit's own work.
-    pub(crate) fn of_unit(&self, t: Typed<'_>, chain: &[u32]) -> bool {
-        let Some(n) = t.case else {
-            return false;
-        };
-        chain.iter().any(|&u| {
-            self.by_unit
-                .get(u as usize)
-                .is_some_and(|cases| cases.binary_search(&n).is_ok())
-        })
-    }
-
     /// An open case at `ts` of one of the units of `chain` ([`CaseIndex::unit_chain`])
     /// that lists a person the query identified (`found`): the person is held in the
     /// unit's own work (an inmate of the jail), whoever in it is assigned. Costs what

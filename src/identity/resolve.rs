@@ -1145,24 +1145,6 @@ impl Resolver {
         self.cases.held_until_lately(t, &who, ev.ts)
     }
 
-    /// For a lookup under a closed case: whether that case is one of the user's unit's
-    /// (its `unit` in the cases table is the user's personnel unit, or a unit that name
-    /// extends), whoever held it.
-    pub(crate) fn closed_case_of_unit(&self, r: &Resolved<'_>) -> bool {
-        let CaseStatus::ClosedCase { case_id } = &r.case else {
-            return false;
-        };
-        let Some(chain) = r
-            .personnel
-            .and_then(|p| p.unit.as_deref())
-            .and_then(|u| self.unit_chains.get(u))
-        else {
-            return false;
-        };
-        let t = self.cases.typed_with_key(case_id, &match_key(case_id));
-        self.cases.of_unit(t, chain)
-    }
-
     /// For a lookup under a real case that no case of the user's explains yet nothing
     /// says is wrong (`Valid`: a service account's case is only a reference, see
     /// [`Self::by_reference`]): whether that case lists the person looked up.

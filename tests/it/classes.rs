@@ -2838,29 +2838,38 @@ fn assert_set_aside(world: &str, mut expected: Vec<Key>, summary: &[&str]) {
 /// occasion of misuse can last as long), and the desk is new to the logs: the first four
 /// days' re-issues are held over until it has worked five days (`held over`), and from the
 /// fifth, with re-issues on five of five days by both clerks, all seven are set aside
-/// (counted). A clerk typing another unit's closed
-/// fraud case that lists its person (x1) is raised: a steady routine covers only the desk's
-/// own closed cases. Audited night by night, the same.
+/// (counted); so is a clerk's request on another unit's closed fraud case that lists its
+/// person (x1): a records desk answers for any closed case. The same desk typing a closed
+/// fraud case for the colleague it lists (x2, a fraud investigator) is raised: a colleague
+/// is never a unit's routine. Audited night by night, the same.
 #[test]
 fn reissues_on_a_desks_own_closed_requests() {
     assert_closed_work(
         "classes/reissues_on_a_desks_own_closed_requests",
-        vec![key("no_case", "closed_case", "rc2", &["x1"])],
-        7,
+        vec![
+            key("coworker_lookup", "other_unit", "rc2", &["x2"]),
+            key("no_case", "closed_case", "rc2", &["x2"]),
+        ],
+        8,
     );
 }
 
 /// A clinic's one physician (doc1) sees six patients of open visits a day and, every day,
 /// reads a result that reached one of the clinic's closed visits (r1–r7): one login alone,
 /// so a practice only once it has gone on five days. The clinic is new to the logs, so the
-/// first four are held over until then, and all seven are set aside (counted); a closed
-/// intensive-care stay of another unit's, looked up on the seventh day (x1), is raised.
+/// first four are held over until then, and all seven are set aside (counted), as is a
+/// result reaching a closed intensive-care stay of another unit's on the seventh day (x1).
+/// The closed stay of an intensive-care nurse, a colleague, looked up the same evening (x2)
+/// is raised.
 #[test]
 fn results_on_a_lone_physicians_closed_visits() {
     assert_closed_work(
         "classes/results_on_a_lone_physicians_closed_visits",
-        vec![key("no_case", "closed_case", "doc1", &["x1"])],
-        7,
+        vec![
+            key("coworker_lookup", "other_unit", "doc1", &["x2"]),
+            key("no_case", "closed_case", "doc1", &["x2"]),
+        ],
+        8,
     );
 }
 
