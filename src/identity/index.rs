@@ -382,11 +382,13 @@ fn letter_bits(word: &str) -> u64 {
 }
 
 /// The letter sets of every word a query's name offers for comparison.
+/// The words of a compound surname count one by one: one of them alone may be a known
+/// person's whole surname ([`compound_part`]).
 fn query_words(q: &Query) -> Vec<u64> {
     q.name
         .iter()
         .chain(q.swapped.iter())
-        .flat_map(|n| [&n.last, &n.first])
+        .flat_map(|n| [&n.last, &n.first].into_iter().chain(n.last_parts.iter()))
         .filter(|w| !w.is_empty())
         .map(|w| letter_bits(w))
         .collect()
@@ -456,7 +458,15 @@ impl PersonIndex {
             if let Some(d) = p.dob {
                 let born = ix.by_dob.entry(d).or_default();
                 born.ids.push(i);
-                born.letters.push(p.name.as_ref().map(Letters::of));
+                // A compound surname matches a query typing one of its words
+                // ([`compound_part`]), which its whole letters cannot vouch for: such a
+                // person is never ruled out by letters.
+                born.letters.push(
+                    p.name
+                        .as_ref()
+                        .filter(|n| n.last_parts.is_empty())
+                        .map(Letters::of),
+                );
             }
             if let Some(n) = &p.name {
                 for key in std::iter::once(name_key(n)).chain(alternative_keys(n)) {
@@ -929,6 +939,20 @@ mod tests {
         let mut q = query("QUILLON", "ARDEN", "1975-01-01");
         q.address = Address::parse("12 Elm Street");
         assert_eq!(found(&ix, &q), grade_everyone(&ix, &q));
+    }
+
+    /// A surname typed as one word of a compound, either side: the letters of the whole
+    /// compound say nothing of its words. (Found by `find_equals_grading_everyone`: the
+    /// query `F''0-É-1` holds the known surname `É` as one of its words.)
+    #[test]
+    fn a_word_of_a_compound_surname_is_within_reach() {
+        for (known_last, typed_last) in [("É", "F''0-É-1"), ("GARCIA-LOPEZ", "GARCIA")] {
+            let ix = PersonIndex::build(vec![known(known_last, "WALMORE", Some("1980-01-02"), 0)]);
+            let q = query(typed_last, "", "1980-01-02");
+            let want = grade_everyone(&ix, &q);
+            assert!(!want.is_empty(), "{typed_last} grades {known_last}");
+            assert_eq!(found(&ix, &q), want, "{typed_last} finds {known_last}");
+        }
     }
 
     fn word() -> impl Strategy<Value = String> {
