@@ -44,7 +44,7 @@ use crate::refs::login_key;
 pub(crate) const DOC: DetectorDoc = DetectorDoc {
     name: "odd_volume",
     kinds: &["daily_count", "burst", "off_hours", "distinct_subjects", "export"],
-    what: "A user's lookups in a day far above their own history (for a user with fewer than `min_user_days` active days, against their own few days as their level, with the day-to-day swing of their unit's members, each measured against their own usual day, or their own median spread where it is wider, so that one earlier busy day does not hide the next, but only on a day out of the ordinary for their unit too; for a user with none, against the unit, and while the unit's history spans fewer than `min_peer_distinct_days` days against its member-days so far (half of `min_peer_days` of them are enough), today's included and the user's own left out, the day then needing the minimum ratio above the unit's 95th percentile), by a negative binomial test with Benjamini–Hochberg control across the users of the day, a day on which more of the agency's users than chance allows were above their usual day (a filing deadline, a backlog) counting each day as a multiple of the median user's, and earlier such days likewise (`daily_count`); far more typed queries within `burst_window_minutes` than the user's (or unit's) usual hourly rate allows, a query sent to several systems within two seconds counting once, or `burst_no_baseline_lookups` lookups counting every system's answer, a pace beyond work by hand, and that many alone before any history, while a login whose ordinary days (the median of three or more) already run beyond that pace in their busiest window, an interface or a batch job, is judged against `burst_min_ratio` times its own usual run, and a service account (a personnel row naming no person: no person id, date of birth, address, phone or plate, where most rows name one) is judged that way whatever its pace, and not before it has three days of runs (`burst`); `off_hours_min_lookups` or more lookups in a day at hours of the day where the user (from three active days and a hundred lookups) has almost never worked, or (from two such days) never within two hours, or, short of that, at which none of the days of work by the user and their unit shows any work (a unit history spanning `min_user_days` days, or two of the user's own days in a younger one, however light), lookups in one stretch of work (no break over an hour) with lookups at hours the history itself shows work in not counted (a shift held over for a double, or a call-in before it; counted in the summary), a login's lookups after its holder left (terminated or on leave) not counted, since they are `inactive_account` and the holder's hours say nothing of whoever uses it, and none raised on a day when three or more members of one unit are off their hours together: the unit's shift changed, nor, on a day when more users are off their hours than the earlier days' rate allows by chance, those whose hours come within an hour of three such users' own: the agency's hours moved, an overtime Saturday or a call-out (`off_hours`); many distinct people looked up without a case that explains it (people named by an identifier, a date of birth or a given name: a surname alone, with an initial or not, is a search and names nobody), against the user's usual breadth, an agency-wide busy day counted as for `daily_count`, and judged a second way by the people looked up under purposes the agency does not exempt, each way a test of its own across the users of the day and a day found either way one alert: a traffic officer's forty plates a day at stops hide sixty people browsed beside them in the first count, not in the second (`distinct_subjects`); one event returning far more records (`result_count`) than the user and their unit ever do, the unit judged from `min_peer_days` member-days over three days or more, and before that, at the end of the day, from `min_peer_days` member-days so far, today's included, against `export_young_ratio` times their largest result under `export_min_rows` unless a tenth of them reach it, a report on the user's own unit (see `no_case`) then being judged by the records its unit's cases hold instead, and while the unit has fewer than `min_peer_days` member-days, against `export_min_ratio` times the 99th percentile of the largest results of the agency's other member-days so far (from fifty, the user's own and service accounts' left out), and never under `export_min_ratio` times `export_min_rows`, and a service account's results against its own and its unit's only, without the bar of results always reported and not before either has a history (`export`). A day of counts that the user's own history was too short to judge, and that the unit let pass, is judged again a week on, once three or more of the user's active days after it and five in all can: against their mean and spread, at the bar of the first discovery among the users judged that day, the minimum ratio to their median day and twice the median of the days after it (a new level of work would have carried on), a day longer than a ten-hour shift and than any other of theirs counted at that length (a double shift), a day of theirs raised for the same kind (another misuse) left out of those days, a day set aside as their unit's incident kept; it is raised then, as the alert of its own day (`judged` in the summary), and dropped if four weeks bring too few days after it. A unit serves as a baseline for counts from `min_peer_distinct_days` days of its members' work, so a newcomer and a new deployment are judged from the first days. A case id does not make volume legitimate: every lookup counts. Three or more members of one unit raised for the same kind together (`burst` within an hour of each other, `daily_count` or `distinct_subjects` on the same day) are the unit's incident, such as a prison's lockdown, and are not raised (counted in the summary); one member alone is.",
+    what: "A user's lookups in a day far above their own history (for a user with fewer than `min_user_days` active days, against their own few days as their level, with the day-to-day swing of their unit's members, each measured against their own usual day, or their own median spread where it is wider, so that one earlier busy day does not hide the next, but only on a day out of the ordinary for their unit too; for a user with none, against the unit, and while the unit's history spans fewer than `min_peer_distinct_days` days against its member-days so far (half of `min_peer_days` of them are enough), today's included and the user's own left out, the day then needing the minimum ratio above the unit's 95th percentile), by a negative binomial test with Benjamini–Hochberg control across the users of the day, a day on which more of the agency's users than chance allows were above their usual day (a filing deadline, a backlog) counting each day as a multiple of the median user's, and earlier such days likewise (`daily_count`); far more typed queries within `burst_window_minutes` than the user's (or unit's) usual hourly rate allows, a query sent to several systems within two seconds counting once, or `burst_no_baseline_lookups` lookups counting every system's answer, a pace beyond work by hand, and that many alone before any history, while a login whose ordinary days (the median of three or more) already run beyond that pace in their busiest window, an interface or a batch job, is judged against `burst_min_ratio` times its own usual run, and no person's bar is under twice their own busiest window on their median day (from three days of work: a title clerk's daily dealer batch of thirty is their work), and a service account (a personnel row naming no person: no person id, date of birth, address, phone or plate, where most rows name one) is judged that way whatever its pace, and not before it has three days of runs (`burst`); `off_hours_min_lookups` or more lookups in a day at hours of the day where the user (from three active days and a hundred lookups) has almost never worked, or (from two such days) never within two hours, or, short of that, at which none of the days of work by the user and their unit shows any work (a unit history spanning `min_user_days` days, or two of the user's own days in a younger one, however light), lookups in one stretch of work (no break over an hour) with lookups at hours the history itself shows work in not counted (a shift held over for a double, or a call-in before it; counted in the summary), a login's lookups after its holder left (terminated or on leave) not counted, since they are `inactive_account` and the holder's hours say nothing of whoever uses it, and none raised on a day when three or more members of one unit are off their hours together: the unit's shift changed, nor, on a day when more users are off their hours than the earlier days' rate allows by chance, those whose hours come within an hour of three such users' own: the agency's hours moved, an overtime Saturday or a call-out (`off_hours`); many distinct people looked up without a case that explains it (people named by an identifier, a date of birth or a given name: a surname alone, with an initial or not, is a search and names nobody), against the user's usual breadth, an agency-wide busy day counted as for `daily_count`, and judged a second way by the people looked up under purposes the agency does not exempt, each way a test of its own across the users of the day and a day found either way one alert: a traffic officer's forty plates a day at stops hide sixty people browsed beside them in the first count, not in the second (`distinct_subjects`); one event returning far more records (`result_count`) than the user and their unit ever do, the unit judged from `min_peer_days` member-days over three days or more, and before that, at the end of the day, from `min_peer_days` member-days so far, today's included, against `export_young_ratio` times their largest result under `export_min_rows` unless a tenth of them reach it, a report on the user's own unit (see `no_case`) then being judged by the records its unit's cases hold instead, and while the unit has fewer than `min_peer_days` member-days, against `export_min_ratio` times the 99th percentile of the largest results of the agency's other member-days so far (from fifty, the user's own and service accounts' left out), and never under `export_min_ratio` times `export_min_rows`, and a service account's results against its own and its unit's only, without the bar of results always reported and not before either has a history (`export`). A day of counts that the user's own history was too short to judge, and that the unit let pass, is judged again a week on, once three or more of the user's active days after it and five in all can: against their mean and spread, at the bar of the first discovery among the users judged that day, the minimum ratio to their median day and twice the median of the days after it (a new level of work would have carried on), a day longer than a ten-hour shift and than any other of theirs counted at that length (a double shift), a day of theirs raised for the same kind (another misuse) left out of those days, a day set aside as their unit's incident kept; it is raised then, as the alert of its own day (`judged` in the summary), and dropped if four weeks bring too few days after it. A unit serves as a baseline for counts from `min_peer_distinct_days` days of its members' work, so a newcomer and a new deployment are judged from the first days. A case id does not make volume legitimate: every lookup counts. Three or more members of one unit raised for the same kind together (`burst` within an hour of each other, `daily_count` or `distinct_subjects` on the same day) are the unit's incident, such as a prison's lockdown, and are not raised (counted in the summary); one member alone is.",
     why: "Browsing, bulk harvesting and exports for sale or for a third party show up as volume before anything else; hours nobody works are when misuse hopes not to be seen.",
     false_positives: "A new duty (a task force, a records backlog) or a permanent move to night shifts looks odd until the history catches up (`history_days`); a user with too little history is compared with a unit whose work differs from theirs; one-off legitimate bulk exports. Public holidays and quiet days only make later days look less odd, never more.",
     tuning: "`[odd_volume]` sets the false discovery rate, minimum counts and ratios of every kind; `[baseline]` how much history is kept and needed. `custodes baseline` builds the history from earlier logs so the first audited night is judged too.",
@@ -55,6 +55,16 @@ pub(crate) const DOC: DetectorDoc = DetectorDoc {
 /// Active days of a user's own that say what level they work at (below `min_user_days`,
 /// only for a day out of the ordinary for their unit too).
 const MIN_OWN_EVIDENCE: usize = 3;
+
+/// A burst is more than this many times the login's usual busiest window (the median of its
+/// earlier days' busiest `burst_window_minutes`, from [`MIN_OWN_EVIDENCE`] days). A title
+/// clerk keys a dealer's batch of thirty in ten minutes most days, a dispatcher clears a
+/// queue at shift change: a login's busiest minutes on an ordinary day are its work, and an
+/// hourly rate, which averages them away, raised each of them. Twice that is no ordinary
+/// day's; the scrapes the labelled worlds hold run three to ten times their actor's usual
+/// busiest window, and a pace beyond work by hand stays an alert whatever the login's
+/// habit (`burst_no_baseline_lookups`).
+const USUAL_PEAK_RATIO: f64 = 2.0;
 
 /// A user's own days that say which hours are unusual for them, with enough lookups (or
 /// held in a young unit's hours of work): two days of day shifts put a night out of the
@@ -359,6 +369,9 @@ struct BurstBar {
     /// The login's usual busiest window, when it is beyond work by hand (an interface or
     /// batch job): the bar is `burst_min_ratio` times it.
     machine_pace: Option<f64>,
+    /// The login's usual busiest window, when [`USUAL_PEAK_RATIO`] times it set the bar
+    /// for typed queries.
+    usual_peak: Option<f64>,
 }
 
 /// How large a result is an `export` for one user on one day.
@@ -681,6 +694,7 @@ impl OddVolume {
                     expected,
                     basis,
                     machine_pace: None,
+                    usual_peak: None,
                 })
             }
             // No history yet (a new agency, a new unit): a pace nobody keeps up by hand is
@@ -693,6 +707,7 @@ impl OddVolume {
                     expected: 0.0,
                     basis: Basis::None,
                     machine_pace: None,
+                    usual_peak: None,
                 })
             }
         };
@@ -717,6 +732,23 @@ impl OddVolume {
         } else {
             burst
         };
+        // A person's busiest minutes on an ordinary day are part of their work: the bar is
+        // never below [`USUAL_PEAK_RATIO`] times them (a job's pace is judged above).
+        let usual_peak = self.paces.get(user).and_then(|p| {
+            let peaks: Vec<f64> = p.range(..day).map(|(_, &n)| f64::from(n)).collect();
+            (peaks.len() >= MIN_OWN_EVIDENCE).then(|| quantile(&peaks, 0.5))
+        });
+        let burst = burst.map(|mut b| {
+            if let (Some(m), false) = (usual_peak, service) {
+                let bar = (USUAL_PEAK_RATIO * m).ceil() as u32;
+                if bar > b.need {
+                    b.need = bar;
+                    b.usual_peak = Some(m);
+                }
+                b.need_all = b.need_all.max(bar);
+            }
+            b
+        });
         let burst = burst.map(|mut b| {
             if let Some(m) = machine_pace {
                 let bar = (c.burst_min_ratio * m).ceil() as u32;
@@ -1555,6 +1587,14 @@ fn share_reaching(sorted: &[f64], v: f64) -> f64 {
     reaching as f64 / sorted.len() as f64
 }
 
+/// A burst's evidence with the login's usual busiest window, said only when it set the bar.
+fn with_usual_peak(mut evidence: Value, peak: Option<f64>) -> Value {
+    if let (Some(m), Some(obj)) = (peak, evidence.as_object_mut()) {
+        obj.insert("usual_peak".into(), json!(m));
+    }
+    evidence
+}
+
 fn model_json(m: &CountModel) -> Value {
     json!({"days": m.n, "mean": round2(m.mean), "variance": round2(m.var), "median": m.median, "p95": round2(m.p95)})
 }
@@ -1771,7 +1811,15 @@ impl Detector for OddVolume {
                     expected,
                     basis,
                     machine_pace,
+                    usual_peak,
                 } = bar;
+                let need_said = match usual_peak {
+                    Some(m) => format!(
+                        "{need} typed queries (twice this login's busiest {minutes} minutes on its median day, {})",
+                        fmt_num(m)
+                    ),
+                    None => format!("{need} typed queries"),
+                };
                 // Without a baseline there is no model, hence no p-value to state. The
                 // usual rate counts every lookup, so the window does too.
                 let p_value = (basis != Basis::None)
@@ -1812,13 +1860,13 @@ impl Detector for OddVolume {
                         } else if basis == Basis::None {
                             format!("there is no history yet to compare with, and {need_all} lookups in {minutes} minutes (one every {} seconds) is beyond any pace of work by hand.", minutes * 60 / i64::from(need_all.max(1)))
                         } else {
-                            format!("at {} usual rate about {} would be expected, and {need} typed queries, or {need_all} lookups counting every system a query was sent to, is the alert threshold; p = {} (Poisson).",
+                            format!("at {} usual rate about {} would be expected, and {need_said}, or {need_all} lookups counting every system a query was sent to, is the alert threshold; p = {} (Poisson).",
                                 basis_phrase(basis, &l.unit),
                                 fmt_num((expected * 10.0).round() / 10.0),
                                 format_p(p))
                         },
                     ),
-                    evidence: with_machine_pace(json!({
+                    evidence: with_machine_pace(with_usual_peak(json!({
                         "peak_in_window": s.burst_peak,
                         "typed_in_peak_window": s.burst_peak_typed,
                         "window_minutes": minutes,
@@ -1829,7 +1877,7 @@ impl Detector for OddVolume {
                         "baseline": basis,
                         "unit": l.unit,
                         "p_value": p_value,
-                    }), machine_pace),
+                    }), usual_peak), machine_pace),
                 });
             }
             hours_judged += u32::from(l.hours.is_some());

@@ -3210,6 +3210,31 @@ fn colleague_scheduled_by_the_clinic_she_is_a_patient_of() {
     );
 }
 
+/// A title clerk (tc1) keys a dealer's batch of 32 titles in ten minutes on most days,
+/// beside her ordinary lookups; her two colleagues work at an even pace. Against the unit's
+/// hourly rate each batch was a burst; from her fourth day her own busiest ten minutes (32 on
+/// her median day) say it is her work, and the bar is twice that: the batches of the fifth
+/// to tenth days are not raised, and the ninth day's 80 in nine minutes is, with the bar and
+/// her usual busiest window in the reason and evidence (`usual_peak`).
+#[test]
+fn batches_keyed_on_most_days() {
+    let alerts = audit_fixture(
+        "classes/batches_keyed_on_most_days",
+        Some("[no_case]\nexempt_purposes = [\"TITLE_APPLICATION\"]\n"),
+    );
+    let batch: Vec<String> = (100..180).map(|i| format!("tc1-03-11-{i:03}")).collect();
+    let batch: Vec<&str> = batch.iter().map(String::as_str).collect();
+    assert_alerts(&alerts, vec![key("odd_volume", "burst", "tc1", &batch)]);
+    let reason = alerts[0]["reason"].as_str().unwrap_or_default();
+    assert!(
+        reason.contains(
+            "64 typed queries (twice this login's busiest 10 minutes on its median day, 32)"
+        ),
+        "{reason}"
+    );
+    assert_eq!(alerts[0]["evidence"]["usual_peak"], serde_json::json!(32.0));
+}
+
 /// A probation officer's sister is known to HR by name and date of birth only (an
 /// emergency contact), and is on supervision under a colleague's case as DOC-329020. The
 /// officer opens her record by that number (r01, and r02 typed `0329020`) under a case of
