@@ -30,16 +30,18 @@ impl Detector for Coworker {
     }
 
     fn observe(&mut self, ev: &Event, r: &Resolved<'_>, cx: &Context<'_>, out: &mut Vec<Finding>) {
-        if a_jobs_read(ev, r, cx)
-            || unit_work_on_the_person(ev, r, cx)
-            || r.exempt_under_the_persons_case()
-        {
+        if a_jobs_read(ev, r, cx) || r.exempt_under_the_persons_case() {
             return;
         }
         let resolver = cx.resolver;
         let Some((me, m, matched)) = employee_match(r, resolver, Whose::Others) else {
             return;
         };
+        // Only now: almost no lookup finds a colleague, and this reads the user's history
+        // and their unit's cases.
+        if unit_work_on_the_person(ev, r, cx) {
+            return;
+        }
         let Some(target) = resolver.employee(m.entry) else {
             return;
         };
