@@ -722,24 +722,21 @@ impl OddVolume {
         // against its own runs alone, and not before it has [`MIN_OWN_EVIDENCE`] of them:
         // no person's pace says what a job's first night should look like.
         let service = cx.resolver.is_service_login(user);
-        let machine_pace = self.paces.get(user).and_then(|p| {
+        // The login's busiest window on its median earlier day, from [`MIN_OWN_EVIDENCE`].
+        let usual_peak = self.paces.get(user).and_then(|p| {
             let peaks: Vec<f64> = p.range(..day).map(|(_, &n)| f64::from(n)).collect();
-            (peaks.len() >= MIN_OWN_EVIDENCE)
-                .then(|| quantile(&peaks, 0.5))
-                .filter(|&m| service || m >= f64::from(c.burst_no_baseline_lookups))
+            (peaks.len() >= MIN_OWN_EVIDENCE).then(|| quantile(&peaks, 0.5))
         });
+        let machine_pace =
+            usual_peak.filter(|&m| service || m >= f64::from(c.burst_no_baseline_lookups));
         let burst = if service {
             machine_pace.and(burst)
         } else {
             burst
         };
-        // A person's busiest minutes on an ordinary day are part of their work: the bar is
-        // never below [`USUAL_PEAK_RATIO`] times them (a job's pace is judged above).
-        let usual_peak = self.paces.get(user).and_then(|p| {
-            let peaks: Vec<f64> = p.range(..day).map(|(_, &n)| f64::from(n)).collect();
-            (peaks.len() >= MIN_OWN_EVIDENCE).then(|| quantile(&peaks, 0.5))
-        });
         let burst = burst.map(|mut b| {
+            // A person's busiest minutes on an ordinary day are part of their work: the bar
+            // is never below [`USUAL_PEAK_RATIO`] times them (a job's pace is judged below).
             if let (Some(m), false) = (usual_peak, service) {
                 let bar = (USUAL_PEAK_RATIO * m).ceil() as u32;
                 if bar > b.need {
@@ -748,9 +745,6 @@ impl OddVolume {
                 }
                 b.need_all = b.need_all.max(bar);
             }
-            b
-        });
-        let burst = burst.map(|mut b| {
             if let Some(m) = machine_pace {
                 let bar = (c.burst_min_ratio * m).ceil() as u32;
                 if service {
@@ -1568,11 +1562,15 @@ fn unit_incident(out: &[DayFinding], resolver: &Resolver) -> Vec<usize> {
         .collect()
 }
 
-/// A burst's evidence with the login's machine pace, said only when it set the bar (so that
-/// everyone else's evidence reads as before).
-fn with_machine_pace(mut evidence: Value, pace: Option<f64>) -> Value {
-    if let (Some(m), Some(obj)) = (pace, evidence.as_object_mut()) {
-        obj.insert("machine_pace".into(), json!(m));
+/// A burst's evidence with the login's usual busiest window and its machine pace, each said
+/// only when it set the bar (so that everyone else's evidence reads as before).
+fn with_paces(mut evidence: Value, usual_peak: Option<f64>, machine_pace: Option<f64>) -> Value {
+    if let Some(obj) = evidence.as_object_mut() {
+        for (key, v) in [("usual_peak", usual_peak), ("machine_pace", machine_pace)] {
+            if let Some(m) = v {
+                obj.insert(key.into(), json!(m));
+            }
+        }
     }
     evidence
 }
@@ -1586,14 +1584,6 @@ fn share_reaching(sorted: &[f64], v: f64) -> f64 {
         return 0.0;
     }
     reaching as f64 / sorted.len() as f64
-}
-
-/// A burst's evidence with the login's usual busiest window, said only when it set the bar.
-fn with_usual_peak(mut evidence: Value, peak: Option<f64>) -> Value {
-    if let (Some(m), Some(obj)) = (peak, evidence.as_object_mut()) {
-        obj.insert("usual_peak".into(), json!(m));
-    }
-    evidence
 }
 
 fn model_json(m: &CountModel) -> Value {
@@ -1867,7 +1857,7 @@ impl Detector for OddVolume {
                                 format_p(p))
                         },
                     ),
-                    evidence: with_machine_pace(with_usual_peak(json!({
+                    evidence: with_paces(json!({
                         "peak_in_window": s.burst_peak,
                         "typed_in_peak_window": s.burst_peak_typed,
                         "window_minutes": minutes,
@@ -1878,7 +1868,7 @@ impl Detector for OddVolume {
                         "baseline": basis,
                         "unit": l.unit,
                         "p_value": p_value,
-                    }), usual_peak), machine_pace),
+                    }), usual_peak, machine_pace),
                 });
             }
             hours_judged += u32::from(l.hours.is_some());

@@ -446,8 +446,9 @@ impl PersonIndex {
                 ix.by_phone.entry(v.clone()).or_default().push(i);
             }
             for v in &p.addresses {
-                let entry = (i, v.street_ends());
-                for key in v.index_keys() {
+                let ends = v.street_ends();
+                let entry = (i, ends);
+                for key in v.index_keys(ends) {
                     let list = ix.by_address.entry(key).or_default();
                     // Two spellings of one address with the same ends are one entry.
                     if list.last() != Some(&entry) {
@@ -534,7 +535,7 @@ impl PersonIndex {
         let mut residents: Vec<u32> = Vec::new();
         if let Some(a) = &q.address {
             let ends = a.street_ends();
-            for key in a.index_keys() {
+            for key in a.index_keys(ends) {
                 for &(i, e) in self.by_address.get(&key).map_or(&[][..], Vec::as_slice) {
                     if e.may_agree(ends) {
                         residents.push(i);
