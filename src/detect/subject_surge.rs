@@ -19,6 +19,13 @@
 //! search on an ordinary day without a case (the median day of history, as for people):
 //! then a bare search of it is still nobody in particular. Bare names start nothing and
 //! count towards no threshold.
+//!
+//! A change to the person's record under an exempt purpose is the login's service to them
+//! (a motor-vehicle office renewing the licence of the customer at its counter): that
+//! login's lookups of the person leave the window, and a surge that stood on them
+//! dissolves. A customer served at five counters in a morning is their own business with
+//! the office; five clerks opening a famous customer's record and changing nothing is
+//! attention.
 
 use std::collections::VecDeque;
 
@@ -35,14 +42,14 @@ use crate::alert::Severity;
 use crate::config::SubjectSurgeConfig;
 use crate::event::{format_ts, Event, Subject};
 use crate::identity::normalize::name_key;
-use crate::identity::Resolved;
+use crate::identity::{CaseStatus, Resolved};
 
 pub(crate) const DOC: DetectorDoc = DetectorDoc {
     name: "subject_surge",
     kinds: &["many_users"],
-    what: "At least `min_users` distinct people look up one person within `window_hours` (by login; two logins of one employee in personnel, a manager's second login or an administrator's, are one person), none with an assigned case that lists the person (nor with exempt work typed under a case open at the time that lists the person: a pharmacist verifying an order on the patient's own admission is the admission's work), and at least `attention_ratio` times the logins that usually look that person up in a day (the median day of the history, so an earlier surge does not hide the next) (`many_users`). Each login involved gets an alert with all its lookups in the surge, including its searches by the person's bare name in the same hours; a login that only typed the person's bare name during the surge, with no case that explains it, gets one that says so, unless several logins search that name alone on an ordinary day. A service account (a personnel row naming no person) is never one of them: its job reads whoever its input names.",
+    what: "At least `min_users` distinct people look up one person within `window_hours` (by login; two logins of one employee in personnel, a manager's second login or an administrator's, are one person), none with an assigned case that lists the person (nor with exempt work typed under a case open at the time that lists the person: a pharmacist verifying an order on the patient's own admission is the admission's work), and at least `attention_ratio` times the logins that usually look that person up in a day (the median day of the history, so an earlier surge does not hide the next) (`many_users`). Each login involved gets an alert with all its lookups in the surge, including its searches by the person's bare name in the same hours; a login that only typed the person's bare name during the surge, with no case that explains it, gets one that says so, unless several logins search that name alone on an ordinary day. A service account (a personnel row naming no person) is never one of them: its job reads whoever its input names. A login that changes the person's record under an exempt purpose (a renewal issued, a registration renewed: the customer at its counter) served them: its lookups of the person in the window leave it, and a surge that stood on them dissolves.",
     why: "When a colleague, a crime victim or a public figure is in the news, curiosity spreads through a whole force; each lookup alone looks routine.",
-    false_positives: "A major incident worked by many officers before a case is opened or its subjects are listed; a wanted person whose record every patrol checks. Add the case (and its subjects) or raise `min_users`.",
+    false_positives: "A major incident worked by many officers before a case is opened or its subjects are listed; a wanted person whose record every patrol checks; a customer served at several counters whose transactions are recorded as lookups only, with no change to the record. Add the case (and its subjects) or raise `min_users`.",
     tuning: "`subject_surge.window_hours`, `min_users`, `attention_ratio`. People are keyed by a known identity they match, else by person id, name with date of birth, plate or phone; a bare name never starts or counts towards a surge (five officers, five John Smiths), but a login caught in one has its bare-name searches of the person (as typed, or as the reference data writes them) in the same hours added to its alert, unless a case explains them, and a login that searched only the bare name in those hours joins the surge when the name alone is searched without a case by at most one login on the median day of history (a common name searched every day joins nothing).",
     example: "Looked up person P-48213 on 2024-05-14 (3 lookups, 10:12 to 15:40) as one of 9 people within 24 hours, none with a case that lists the person; usually at most one login a day looks them up.",
     needs: &[],
@@ -96,6 +103,12 @@ struct Window {
     /// login's bare-name searches of them during a surge.
     #[serde(default)]
     names: std::collections::BTreeSet<String>,
+    /// Logins (`login_key`) that changed the person's record in the window under an exempt
+    /// purpose, with the time of the latest change: a counter's transaction with the person
+    /// in front of it (a renewal issued, a registration renewed). Their lookups of the
+    /// person in the window are that service, not attention.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    served: std::collections::BTreeMap<String, DateTime<Utc>>,
 }
 
 impl Window {
@@ -116,6 +129,29 @@ impl Window {
             }
             self.flagged = self.flagged.saturating_sub(1);
         }
+        self.served.retain(|_, at| *at >= t);
+    }
+
+    /// Takes the login's lookups out of the window (it served the person); whether any of
+    /// them had been flagged.
+    fn withdraw(&mut self, user: &str) -> bool {
+        let before = self.entries.len();
+        let flagged_before = self.flagged;
+        self.entries.retain(|e| e.user != user);
+        if self.entries.len() == before {
+            return false;
+        }
+        self.reindex();
+        self.flagged < flagged_before
+    }
+
+    /// Forgets that the window's lookups were flagged: what made them a surge no longer
+    /// holds, and a new lookup must establish one afresh.
+    fn unflag(&mut self) {
+        for e in &mut self.entries {
+            e.flagged = false;
+        }
+        self.flagged = 0;
     }
 
     /// Rebuilds what is not saved.
@@ -191,6 +227,11 @@ impl SubjectSurge {
             surges: HashMap::default(),
         }
     }
+}
+
+/// How many people make a surge on someone `attention` logins look up on a usual day.
+fn threshold(cfg: &SubjectSurgeConfig, attention: u32) -> u32 {
+    (cfg.min_users as f64).max((cfg.attention_ratio * f64::from(attention)).ceil()) as u32
 }
 
 /// The history key of a bare name's attention: the same key
@@ -448,6 +489,31 @@ impl Detector for SubjectSurge {
             w.shown = shown(&ev.subject);
             w.names.clear();
         }
+        // A change to the person's record under an exempt purpose is the login's service to
+        // the person (the customer at its counter, a renewal issued): its lookups of them in
+        // the window were that transaction, not attention, and leave the window, and a
+        // surge that stood on them dissolves. A change under no case, or under a case that
+        // does not list the person, is not service and stays a lookup.
+        if r.is_write && matches!(r.case, CaseStatus::Exempt { .. }) {
+            w.served.insert(a.user.clone(), a.ts);
+            let was_flagged = w.withdraw(&a.user);
+            let key = (a.user.clone(), subject.key.clone());
+            if let Some(f) = self.flagged.remove(&key) {
+                if let Some(surge) = self.surges.get_mut(&subject.key) {
+                    surge.logins.remove(&f.login);
+                }
+            }
+            let attention = w.attention.map_or(0, |(_, n)| n);
+            if was_flagged && w.per_user.len() < threshold(&self.cfg, attention) as usize {
+                w.unflag();
+                self.flagged.retain(|k, _| k.1 != subject.key);
+                self.surges.remove(&subject.key);
+            }
+            return;
+        }
+        if w.served.contains_key(&a.user) {
+            return;
+        }
         // The name as typed, and as the reference data writes the person it matched (a
         // typo with a date of birth still finds them; the bare searches use the real name).
         let known = r
@@ -490,9 +556,7 @@ impl Detector for SubjectSurge {
                 n
             }
         };
-        let threshold = (self.cfg.min_users as f64)
-            .max((self.cfg.attention_ratio * f64::from(attention)).ceil())
-            as u32;
+        let threshold = threshold(&self.cfg, attention);
         if distinct < threshold as usize {
             return;
         }
@@ -628,8 +692,9 @@ impl Detector for SubjectSurge {
             .and_then(|d| d.and_hms_opt(0, 0, 0))
             .map(|t| t.and_utc() - self.window);
         if let Some(h) = horizon {
-            self.persons
-                .retain(|_, w| w.entries.back().is_some_and(|e| e.ts >= h));
+            self.persons.retain(|_, w| {
+                w.entries.back().is_some_and(|e| e.ts >= h) || w.served.values().any(|t| *t >= h)
+            });
         }
     }
 

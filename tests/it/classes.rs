@@ -2157,6 +2157,45 @@ fn staff_of_other_trades_on_an_inpatients_admission() {
     assert_alerts(&alerts, expected);
 }
 
+/// A motor-vehicle office serves one customer (P-700) at five counters in a morning: each
+/// clerk looks the customer up and then issues what they came for (a renewal, an ID card)
+/// under the same exempt purpose (a1–a5, each with its change a1w–a5w), and a manager
+/// reviews one transaction (a6). Five people on one person in an hour is the customer's
+/// own business with the office: nothing is raised. The next day five clerks look up
+/// another customer (b1–b5) before any of them has served them: for a moment a surge, which
+/// dissolves as the first of them renews the registration (b1w–b5w). A famous customer
+/// looked up by four clerks and the manager, none serving them (c1–c5), is a surge; so is
+/// one looked up by four (d1–d4) and changed by a fifth with no purpose or case at all
+/// (d5, also `missing`): a change under no exempt work serves nobody. A clerk who renewed a
+/// licence just before midnight (e1, e1w) and opens it again after it (e2) is still serving
+/// that customer when four others look them up (e3–e6): four people's attention, not five,
+/// the same when each night is audited alone with `--state`.
+#[test]
+fn customer_served_at_several_counters() {
+    let config = "[no_case]\nexempt_purposes = [\"DL_RENEWAL\", \"REGISTRATION_RENEWAL\", \"ID_CARD\", \"TRANSACTION_REVIEW\", \"CUSTOMER_SERVICE\"]\n";
+    let world = "classes/customer_served_at_several_counters";
+    let alerts = audit_fixture(world, Some(config));
+    let mut expected = vec![key("no_case", "missing", "k5", &["d5"])];
+    for (i, user) in ["k1", "k2", "k3", "k4", "mgr1"].iter().enumerate() {
+        expected.push(key(
+            "subject_surge",
+            "many_users",
+            user,
+            &[&format!("c{}", i + 1)],
+        ));
+    }
+    for (i, user) in ["k1", "k2", "k3", "k4", "k5"].iter().enumerate() {
+        expected.push(key(
+            "subject_surge",
+            "many_users",
+            user,
+            &[&format!("d{}", i + 1)],
+        ));
+    }
+    assert_alerts(&alerts, expected.clone());
+    assert_alerts(&audit_night_by_night(world, Some(config)), expected);
+}
+
 /// A nurse's single sign-on session roams: logged in at the ward station (r1, r2), she badges
 /// into the clinic's exam-room computer (r3) and the system writes her logout at the ward
 /// station a minute later (r4), then she works on in the clinic (r5). The logout ends the
