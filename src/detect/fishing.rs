@@ -42,7 +42,7 @@ use crate::refs::{login_key, login_key_of};
 pub(crate) const DOC: DetectorDoc = DetectorDoc {
     name: "fishing",
     kinds: &["wildcard_sweep", "attribute_search", "enumeration"],
-    what: "Searches that trawl rather than look someone up: a name pattern (`SMI*`, `GAR%`, `LIKE 'GAR%'` in SQL, in a subject field, a source field or `query_text`) or a surname alone returning at least `surname_min_results` records (`wildcard_sweep`); a search by sex, race, age, hair, height, vehicle make, model or colour (`attribute_fields`) that names no person, under no valid case of the user's (`attribute_search`); `enumeration_min_run` or more distinct plates, person ids or house numbers of one street in sequence (each within `enumeration_max_gap`, houses `enumeration_max_house_gap`) within `enumeration_window_minutes`, typed under no valid case of the user's and no exempt purpose (`enumeration`). Each kind is counted per user and day and reported only above `min_searches` and above `usual_ratio` times the usual day (the `usual_quantile` of the user's own earlier active days, once there are `baseline.min_user_days` of them, and of their unit's member-days, whichever is larger). A pattern or surname under a case the user is assigned to, open at the time, that lists a person it fits is case work and is not counted; nor is any lookup a case explains; nor a surname searched alone whose login's next lookup, within five minutes, is one person of that surname (a given name with a date of birth, or an id): a counter clerk picking the customer in front of them from the list (counted in the summary).",
+    what: "Searches that trawl rather than look someone up: a name pattern (`SMI*`, `GAR%`, `LIKE 'GAR%'` in SQL, in a subject field, a source field or `query_text`) or a surname alone returning at least `surname_min_results` records (`wildcard_sweep`); a search by sex, race, age, hair, height, vehicle make, model or colour (`attribute_fields`) that names no person, under no valid case of the user's (`attribute_search`); `enumeration_min_run` or more distinct plates, person ids or house numbers of one street in sequence (each within `enumeration_max_gap`, houses `enumeration_max_house_gap`) within `enumeration_window_minutes`, typed under no valid case of the user's and no exempt purpose (`enumeration`). Each kind is counted per user and day and reported only above `min_searches` and above `usual_ratio` times the usual day (the `usual_quantile` of the user's own earlier active days, once there are `baseline.min_user_days` of them, and of their unit's member-days, whichever is larger). A pattern or surname under a case the user is assigned to, open at the time, that lists a person it fits is case work and is not counted; nor is any lookup a case explains; nor a surname searched alone whose login's next lookup, within five minutes, is one person of that surname (a given name with a date of birth, or an id; the surname as typed either time may carry one slip, a name typed given name first may have it in any word, and a compound surname may be met by one of its words): a counter clerk picking the customer in front of them from the list (counted in the summary).",
     why: "Fishing expeditions — browsing who lives on a street, who drives a red car, every woman of an age, every SMITH — are how records are trawled for a target the officer cannot name or should not search for; they never match one person, so the identity detectors cannot see them.",
     false_positives: "Suspect-description searches for a case not typed with them; records or intelligence units whose work is sweeps (their usual day absorbs it after a few days of history); a street canvass for an incident with no case number. Without a saved history (built from earlier logs by `custodes baseline`, or by audited nights with `--state`), the first days judge everyone against a usual day of zero.",
     tuning: "`[fishing]`: `min_searches`, `usual_quantile`, `usual_ratio`, `surname_min_results`, the enumeration window, run and gaps, and `attribute_fields`; `[baseline] history_days` bounds the history.",
@@ -63,8 +63,8 @@ const MAX_PER_STEM: usize = 64;
 /// Searches whose criteria an alert's evidence lists (its event ids list all).
 const MAX_CRITERIA: usize = 50;
 /// A surname searched alone and then, as the same login's next lookup and within this many
-/// minutes, one person of that surname (a given name with a date of birth, or an id) is a
-/// search for that person: a counter clerk typing `ANDERSON`, then picking the customer in
+/// minutes, one person of that surname (a given name with a date of birth, or an id; typed
+/// as people type, [`Narrowing::picks_from`]) is a search for that person: a counter clerk typing `ANDERSON`, then picking the customer in
 /// front of them from the list. It is not counted as a sweep. A trawl moves on to other
 /// names; a surname searched again (the same query sent to another system) still waits.
 const NARROWED_MINUTES: i64 = 5;
@@ -550,7 +550,7 @@ impl Detector for Fishing {
             let since = ev.ts - Duration::minutes(NARROWED_MINUTES);
             let picked: Vec<&String> = pending
                 .iter()
-                .filter(|(_, p, ts)| *ts >= since && glob(p, surname.as_bytes()))
+                .filter(|(_, p, ts)| *ts >= since && surname.picks_from(p))
                 .map(|(id, ..)| id)
                 .collect();
             let before = t.searches[WILDCARD].len();
@@ -1115,22 +1115,91 @@ fn surname_only(ev: &Event) -> Option<String> {
 /// For a lookup of one person (a surname with a given name and a date of birth, or with an
 /// id), the surname folded as names are: what narrows an earlier search of the surname
 /// alone ([`NARROWED_MINUTES`]).
-fn narrows(ev: &Event) -> Option<String> {
+fn narrows(ev: &Event) -> Option<Narrowing> {
     let s = &ev.subject;
     let real = |v: &Option<String>| v.as_deref().is_some_and(|v| !v.trim().is_empty());
-    let last = match (&s.last_name, &s.name) {
-        (Some(l), _) if real(&s.first_name) || real(&s.person_id) => l.as_str(),
-        (None, Some(n)) => n.split([',', ' ']).find(|w| !w.is_empty())?,
-        _ => return None,
-    };
-    if !(real(&s.dob) || real(&s.person_id)) || last.contains(['*', '%']) {
+    if !(real(&s.dob) || real(&s.person_id)) {
         return None;
     }
-    let folded: String = fold(last)
-        .chars()
-        .filter(char::is_ascii_alphanumeric)
+    let (surname, order_known) = match (&s.last_name, &s.name) {
+        (Some(l), _) if real(&s.first_name) || real(&s.person_id) => (l.as_str(), true),
+        // `MILLER, DENISE` says which word is the surname; `DENISE MILLER` does not (a
+        // contact centre's screen takes the name as the caller says it), so any of its
+        // words may be.
+        (None, Some(n)) => match n.split_once(',') {
+            Some((last, _)) => (last, true),
+            None => (n.as_str(), false),
+        },
+        _ => return None,
+    };
+    if surname.contains(['*', '%']) {
+        return None;
+    }
+    let words: Vec<Vec<u8>> = surname
+        .split([' ', '-', '\''])
+        .map(|w| {
+            fold(w)
+                .bytes()
+                .filter(u8::is_ascii_alphanumeric)
+                .collect::<Vec<u8>>()
+        })
+        .filter(|w| !w.is_empty())
         .collect();
-    (!folded.is_empty()).then_some(folded)
+    let whole: Vec<u8> = words.concat();
+    (!whole.is_empty()).then_some(Narrowing {
+        whole,
+        words,
+        order_known,
+    })
+}
+
+/// The surname of a lookup that names one person ([`narrows`]), folded: whole (a compound
+/// surname's words run together, as [`fold_pattern`] writes a typed one) and word by word.
+struct Narrowing {
+    whole: Vec<u8>,
+    words: Vec<Vec<u8>>,
+    /// The field said which words are the surname; otherwise every word of the name is
+    /// tried and only as a whole word.
+    order_known: bool,
+}
+
+impl Narrowing {
+    /// Whether a surname searched alone (`p`, folded as a pattern: `ANDERSON*`) is this
+    /// lookup's surname: the pattern fits it, or the typed surname and the picked one are
+    /// one slip apart (`GRAHAM` then `GRAHM, ASHLEY`; `FISEHR` then `FISHER, MARY`), or one
+    /// is a word of the other's compound surname (`PATEL-JACKSON` then `PATEL, KELLY`).
+    /// Surnames of under four letters are compared exactly: one slip apart is another name.
+    fn picks_from(&self, p: &[u8]) -> bool {
+        let candidates = self
+            .order_known
+            .then_some(&self.whole)
+            .into_iter()
+            .chain(&self.words);
+        let base = p
+            .strip_suffix(b"*")
+            .filter(|b| !b.contains(&b'*') && !b.contains(&b'?'));
+        candidates.into_iter().any(|w| {
+            glob(p, w)
+                || base.is_some_and(|b| {
+                    let long = b.len().min(w.len()) >= 4;
+                    long && (slip_apart(b, w) || (self.order_known && compound_part(b, w)))
+                })
+        })
+    }
+}
+
+/// Two folded surnames one insertion, deletion, substitution or swap of neighbours apart.
+fn slip_apart(a: &[u8], b: &[u8]) -> bool {
+    match (std::str::from_utf8(a), std::str::from_utf8(b)) {
+        (Ok(a), Ok(b)) => crate::identity::normalize::within_one_edit(a, b),
+        _ => false,
+    }
+}
+
+/// One folded surname is the first or last word of the other, a compound run together.
+fn compound_part(a: &[u8], b: &[u8]) -> bool {
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    short.len() < long.len() && (long.starts_with(short) || long.ends_with(short))
 }
 
 /// Whether a search names a person by something other than a pattern.
@@ -1302,6 +1371,34 @@ fn sequence<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn picked(searched: &str, last: Option<&str>, name: Option<&str>) -> bool {
+        let mut ev = ev("");
+        ev.subject.last_name = last.map(str::to_string);
+        ev.subject.first_name = last.map(|_| "ANN".to_string());
+        ev.subject.name = name.map(str::to_string);
+        ev.subject.dob = Some("1980-01-01".into());
+        let mut p = fold_pattern(searched);
+        p.push(b'*');
+        narrows(&ev).is_some_and(|n| n.picks_from(&p))
+    }
+
+    #[test]
+    fn a_pick_typed_as_people_type_narrows_the_surname_searched() {
+        assert!(picked("GRAHAM", Some("GRAHM"), None));
+        assert!(picked("FISEHR", Some("FISHER"), None));
+        assert!(picked("PETERSON", None, Some("SCOTT PETERSON")));
+        assert!(picked("PETERSON", None, Some("PETERSON, SCOTT")));
+        assert!(picked("patel-jackson", Some("patel"), None));
+        assert!(picked("ANDERSON", Some("Anderson-novak"), None));
+        assert!(picked("O'BRIEN", Some("OBRIEN"), None));
+        // Too short for a slip to say anything, two slips apart, a given name's start.
+        assert!(!picked("LI", Some("LU"), None));
+        assert!(!picked("GRAHAM", Some("GRANTHAM"), None));
+        assert!(!picked("JOHNSON", None, Some("JOHN SMITH")));
+        // A compound's word is taken only where the field says which words are the surname.
+        assert!(!picked("SMITHSON", None, Some("SMITH JONES")));
+    }
 
     #[test]
     fn like_words_are_found_as_the_regex_finds_them() {

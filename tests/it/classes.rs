@@ -3128,6 +3128,31 @@ fn surname_searched_then_the_customer_picked() {
     );
 }
 
+/// The customer picked from the list is typed as people type: with a slip (`GRAHAM`, then
+/// `GRAHM, ASHLEY`, m01 m02), after a slip in the surname searched (`FISEHR`, then
+/// `FISHER, MARY J`, m03 m04), given name first on a contact centre's one name field
+/// (`PETERSON`, then `SCOTT PETERSON`, m05 m06), or by one word of a compound surname
+/// (`patel-jackson`, then `patel, kelly`, m07 m08). None is a sweep. Still counted: a
+/// surname too short for a slip to say anything (`LI`, then `LU, WEI`, m09), one two slips
+/// from the next lookup's (`GRAHAM`, then `GRANTHAM, PAUL`, m11), and one the next lookup
+/// has only as the start of a given name (`JOHNSON`, then `JOHN SMITH`, m13).
+#[test]
+fn surname_searched_then_the_customer_picked_with_a_slip() {
+    let alerts = audit_fixture(
+        "classes/surname_searched_then_the_customer_picked_with_a_slip",
+        Some("[no_case]\nexempt_purposes = [\"REAL_ID\", \"ADDRESS_CHANGE\"]\n"),
+    );
+    assert_alerts(
+        &alerts,
+        vec![key(
+            "fishing",
+            "wildcard_sweep",
+            "ctr2",
+            &["m09", "m11", "m13"],
+        )],
+    );
+}
+
 /// An ankle-monitor interface (`svc_gps`, a personnel row naming no person) relays the
 /// alerts of a supervised offender who is on the watch list, under his supervision case,
 /// typed and sent to two systems (g01, g02): the job reading the person its case lists, not
