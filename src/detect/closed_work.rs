@@ -116,23 +116,56 @@ struct Count {
 #[derive(Debug, Clone, Default)]
 pub(crate) struct ClosedWork {
     days: PairDays<Count>,
+    purposes: PurposeKeys,
+}
+
+/// Purposes as compared ([`purpose_key`]), remembered by how they were typed: counted for
+/// every lookup, and a purpose typed with spaces (`CALL FOR SERVICE`) cost an allocation per
+/// word each time. An agency types a few dozen purposes; past [`PurposeKeys::MAX`] distinct
+/// spellings (input that makes up a purpose per line) the rest are written out each time.
+#[derive(Debug, Clone, Default)]
+pub(super) struct PurposeKeys(rustc_hash::FxHashMap<Box<str>, Box<str>>);
+
+impl PurposeKeys {
+    const MAX: usize = 1024;
+
+    /// `typed` as compared: itself when already in that form, else remembered.
+    pub(super) fn key<'s>(&'s mut self, typed: &'s str) -> Cow<'s, str> {
+        if is_code_key(typed) {
+            return Cow::Borrowed(typed);
+        }
+        if !self.0.contains_key(typed) {
+            let key = code_key(typed);
+            if self.0.len() >= Self::MAX {
+                return Cow::Owned(key);
+            }
+            self.0.insert(typed.into(), key.into());
+        }
+        match self.0.get(typed) {
+            Some(key) => Cow::Borrowed(key),
+            None => Cow::Owned(code_key(typed)),
+        }
+    }
 }
 
 /// A purpose as compared ([`code_key`]: `records request` is `RECORDS_REQUEST`), borrowed
 /// when already so, as purposes almost always are.
 pub(super) fn purpose_key(s: &str) -> Cow<'_, str> {
-    let b = s.as_bytes();
-    let plain = b
-        .iter()
-        .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || *c == b'_')
-        && !s.starts_with('_')
-        && !s.ends_with('_')
-        && !s.contains("__");
-    if plain {
+    if is_code_key(s) {
         Cow::Borrowed(s)
     } else {
         Cow::Owned(code_key(s))
     }
+}
+
+/// Whether `s` is already what [`code_key`] makes of it: upper-case ASCII words joined by
+/// single `_`.
+fn is_code_key(s: &str) -> bool {
+    s.bytes()
+        .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == b'_')
+        && !s.starts_with('_')
+        && !s.ends_with('_')
+        && !s.contains("__")
 }
 
 impl ClosedWork {
@@ -140,6 +173,7 @@ impl ClosedWork {
     pub(crate) fn new(history_days: u32) -> Self {
         ClosedWork {
             days: PairDays::new(history_days),
+            purposes: PurposeKeys::default(),
         }
     }
 
@@ -153,7 +187,7 @@ impl ClosedWork {
         if !r.is_lookup || unit.trim().is_empty() {
             return;
         }
-        let purpose = purpose_key(ev.purpose.as_deref().unwrap_or(""));
+        let purpose = self.purposes.key(ev.purpose.as_deref().unwrap_or(""));
         let day = ev.ts.date_naive();
         self.days.count(unit, &purpose, day, |count| {
             count.lookups += 1;
@@ -242,6 +276,24 @@ impl ClosedWork {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn purposes_are_remembered_as_compared_up_to_a_bound() {
+        let mut keys = PurposeKeys::default();
+        assert!(matches!(
+            keys.key("RECORDS_REQUEST"),
+            Cow::Borrowed("RECORDS_REQUEST")
+        ));
+        for _ in 0..2 {
+            assert_eq!(keys.key("records request"), "RECORDS_REQUEST");
+            assert_eq!(keys.key(" Call for-service"), "CALL_FOR_SERVICE");
+        }
+        assert_eq!(keys.0.len(), 2);
+        for i in 0..PurposeKeys::MAX + 10 {
+            assert_eq!(keys.key(&format!("made up {i}")), format!("MADE_UP_{i}"));
+        }
+        assert_eq!(keys.0.len(), PurposeKeys::MAX);
+    }
 
     fn day(d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(2025, 3, d).expect("a day of March")

@@ -28,7 +28,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::closed_work::{purpose_key, ONE_DAY_IN, ON_DAYS};
+use super::closed_work::{purpose_key, PurposeKeys, ONE_DAY_IN, ON_DAYS};
 use super::window::PairDays;
 use super::SavedStateError;
 use crate::event::Event;
@@ -57,6 +57,7 @@ struct Count {
 #[derive(Debug, Clone, Default)]
 pub(crate) struct OthersCases {
     days: PairDays<Count>,
+    purposes: PurposeKeys,
 }
 
 impl OthersCases {
@@ -64,6 +65,7 @@ impl OthersCases {
     pub(crate) fn new(history_days: u32) -> Self {
         OthersCases {
             days: PairDays::new(history_days),
+            purposes: PurposeKeys::default(),
         }
     }
 
@@ -75,7 +77,7 @@ impl OthersCases {
             return;
         }
         let login = login_key_of(&ev.user);
-        let purpose = purpose_key(ev.purpose.as_deref().unwrap_or(""));
+        let purpose = self.purposes.key(ev.purpose.as_deref().unwrap_or(""));
         self.days
             .count(&login, &purpose, ev.ts.date_naive(), |count| {
                 count.lookups += 1;

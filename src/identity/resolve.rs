@@ -354,6 +354,51 @@ pub(crate) fn code_key(s: &str) -> String {
     out
 }
 
+/// Whether `s` is `key` as [`code_key`] writes it, compared as it goes: asked of every
+/// event's purpose and system against the exempt lists, where writing each out cost an
+/// allocation per word.
+pub(crate) fn code_key_is(s: &str, key: &str) -> bool {
+    if s.is_ascii() {
+        // Byte by byte: what nearly every purpose and system is.
+        let k = key.as_bytes();
+        let (mut at, mut gap, mut started) = (0, false, false);
+        for &b in s.as_bytes() {
+            if !b.is_ascii_alphanumeric() {
+                gap = true;
+                continue;
+            }
+            if gap && started {
+                if k.get(at) != Some(&b'_') {
+                    return false;
+                }
+                at += 1;
+            }
+            if k.get(at) != Some(&b.to_ascii_uppercase()) {
+                return false;
+            }
+            (at, gap, started) = (at + 1, false, true);
+        }
+        return at == k.len();
+    }
+    let mut k = key.chars();
+    let mut first = true;
+    for word in s
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+    {
+        if !first && k.next() != Some('_') {
+            return false;
+        }
+        first = false;
+        for c in word.chars().flat_map(char::to_uppercase) {
+            if k.next() != Some(c) {
+                return false;
+            }
+        }
+    }
+    k.next().is_none()
+}
+
 fn keys(v: &[String]) -> Vec<String> {
     v.iter().map(|s| code_key(s)).collect()
 }
@@ -1249,7 +1294,7 @@ impl Resolver {
             (ev.system.as_deref(), &self.exempt_systems, "system"),
         ];
         for (v, list, what) in by {
-            if let Some(v) = v.filter(|v| list.contains(&code_key(v))) {
+            if let Some(v) = v.filter(|v| list.iter().any(|k| code_key_is(v, k))) {
                 return Some(Exemption { what, value: v });
             }
         }
@@ -1304,6 +1349,25 @@ impl Resolver {
                 case_id: self.cases.canonical(t),
                 subjects: self.cases.subjects_of(t).collect(),
             },
+        }
+    }
+}
+
+#[cfg(test)]
+mod code_key_props {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Comparing as it goes agrees with writing the key out and comparing, whatever
+        /// was typed (purposes in any script, any punctuation).
+        #[test]
+        fn code_key_is_agrees_with_code_key(a in "\\PC{0,16}|[a-zA-Z0-9 _\\-]{0,16}", b in "[a-zA-Z0-9 _\\-ßİ]{0,16}") {
+            prop_assert!(code_key_is(&a, &code_key(&a)));
+            prop_assert_eq!(code_key_is(&a, &code_key(&b)), code_key(&a) == code_key(&b));
+            // The same purpose typed another way (lower case, dashes) mostly has one key.
+            let c = a.to_lowercase().replace(' ', "-");
+            prop_assert_eq!(code_key_is(&c, &code_key(&a)), code_key(&c) == code_key(&a));
         }
     }
 }
@@ -1576,5 +1640,25 @@ mod tests {
         ev.purpose = Some("Traffic-stop".into());
         assert!(matches!(r.resolve(&ev).case, CaseStatus::Exempt { .. }));
         assert_eq!(code_key(" traffic  stop "), "TRAFFIC_STOP");
+        for (typed, key) in [
+            (" traffic  stop ", "TRAFFIC_STOP"),
+            ("Traffic-Stop", "TRAFFIC_STOP"),
+            ("TRAFFIC_STOP", "TRAFFIC_STOP"),
+            ("straße", "STRASSE"),
+            ("", ""),
+            ("--", ""),
+        ] {
+            assert!(code_key_is(typed, key), "{typed}");
+            assert_eq!(code_key(typed), key);
+        }
+        for (typed, key) in [
+            ("TRAFFIC", "TRAFFIC_STOP"),
+            ("TRAFFIC STOPS", "TRAFFIC_STOP"),
+            ("TRAFFICSTOP", "TRAFFIC_STOP"),
+            ("TRAFFIC STOP", "TRAFFIC__STOP"),
+            ("x", ""),
+        ] {
+            assert!(!code_key_is(typed, key), "{typed}");
+        }
     }
 }
