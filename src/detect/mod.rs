@@ -1342,10 +1342,12 @@ pub(crate) struct IdentityHit<'a> {
     pub among_many: bool,
 }
 
-/// An exempt lookup of a person whom an open case of the user's own unit lists, by a user
-/// who does exempt work on most days: the unit's own work on someone it holds, not
-/// curiosity. A prison's custody officers look up the former senator it holds at every
-/// count and meal; a clinic's front desk schedules a colleague who is the clinic's patient.
+/// An exempt lookup of a person whom a case of the user's own unit lists, open or closed in
+/// the last [`crate::identity::cases::RECENTLY_CLOSED_DAYS`] days, by a user who does
+/// exempt work on most days: the unit's own work on someone it holds or has just served,
+/// not curiosity. A prison's custody officers look up the former senator it holds at every
+/// count and meal; a clinic's front desk schedules a colleague who is the clinic's patient,
+/// or books her follow-up a week after her visit closed.
 /// Staff of another unit, a lookup with no exempt purpose, or a user whose exempt work is
 /// an odd day's (an investigator's lone "traffic stop" of an athlete their unit's case
 /// lists) are still raised. Shared by the detectors of people the agency knows as its own

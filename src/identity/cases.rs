@@ -28,6 +28,12 @@ use super::normalize::name_key;
 use crate::config::IdentityConfig;
 use crate::refs::{login_key_of, Assignment, Case, CaseSubject, Validity};
 
+/// How long after a case closes its people are still the unit's own work
+/// ([`CaseIndex::held_by_unit`]): a follow-up booked in the weeks after a visit, the first
+/// weeks of supervision after a release. Longer would make anyone the unit ever served its
+/// own; a lookup under the closed case itself is judged as `closed_case`, not by this.
+pub(crate) const RECENTLY_CLOSED_DAYS: i64 = 30;
+
 /// The letters and digits of a case id, upper-cased: how case ids are compared.
 pub(crate) fn match_key(s: &str) -> String {
     s.chars()
@@ -608,6 +614,22 @@ impl CaseIndex {
         }
     }
 
+    /// Open at `ts`, or closed at most [`RECENTLY_CLOSED_DAYS`] before it.
+    fn open_or_recently_closed(&self, n: u32, ts: DateTime<Utc>) -> bool {
+        let recent = chrono::Duration::days(RECENTLY_CLOSED_DAYS);
+        match self.entries.get(n as usize) {
+            Some(e) => {
+                !self.has_cases
+                    || e.open.as_ref().is_some_and(|v| {
+                        v.contains(ts)
+                            || (v.start.is_none_or(|s| ts >= s)
+                                && v.end.is_some_and(|end| ts - end <= recent))
+                    })
+            }
+            None => false,
+        }
+    }
+
     fn open_at(&self, n: u32, ts: DateTime<Utc>) -> bool {
         match self.entries.get(n as usize) {
             // Without a cases table a case is taken as open, as assignments alone say.
@@ -852,9 +874,11 @@ impl CaseIndex {
         people.max(cases.len()) as u64
     }
 
-    /// An open case at `ts` of one of the units of `chain` ([`CaseIndex::unit_chain`])
-    /// that lists a person the query identified (`found`): the person is held in the
-    /// unit's own work (an inmate of the jail), whoever in it is assigned. Costs what
+    /// A case of one of the units of `chain` ([`CaseIndex::unit_chain`]), open at `ts` or
+    /// closed at most [`RECENTLY_CLOSED_DAYS`] before it, that lists a person the query
+    /// identified (`found`): the person is in the unit's own work (an inmate of the jail,
+    /// the clinic's patient booking a follow-up a week after the visit closed), whoever
+    /// in it is assigned. Costs what
     /// [`CaseIndex::explaining`] does: the shorter list of each pair walked, the longer
     /// searched.
     pub(crate) fn held_by_unit(
@@ -871,7 +895,7 @@ impl CaseIndex {
                 let cases = self.by_unit.get(u as usize).map_or(&[][..], Vec::as_slice);
                 let mut held = None;
                 each_common(listing, cases, |n| {
-                    if held.is_none() && self.open_at(n, ts) {
+                    if held.is_none() && self.open_or_recently_closed(n, ts) {
                         held = Some(n);
                     }
                 });

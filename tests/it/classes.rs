@@ -3255,7 +3255,9 @@ fn watch_listed_inmate_held_by_the_officers_facility() {
 /// the clinic lists (s02); the clinic's physician, whose work is treatment under his own
 /// visits, typing one scheduling lookup of her (s03: an odd day's exempt work); another
 /// clinic's desk (s04); and the desk's look at her with no purpose at all (s05, also
-/// `missing`).
+/// `missing`). A colleague whose visit with the clinic closed a week before (rn7) is still
+/// its patient when the desk books her follow-up (s06): not raised. One whose last visit
+/// there closed two months before (rn6) is not (s07): raised.
 #[test]
 fn colleague_scheduled_by_the_clinic_she_is_a_patient_of() {
     let alerts = audit_fixture(
@@ -3270,6 +3272,7 @@ fn colleague_scheduled_by_the_clinic_she_is_a_patient_of() {
             key("coworker_lookup", "other_unit", "fd2", &["s04"]),
             key("coworker_lookup", "other_unit", "fd1", &["s05"]),
             key("no_case", "missing", "fd1", &["s05"]),
+            key("coworker_lookup", "other_unit", "fd1", &["s07"]),
         ],
     );
 }
