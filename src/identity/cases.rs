@@ -184,8 +184,11 @@ fn bare_number(k: &str) -> &str {
 }
 
 /// The fewest significant digits of a number typed alone for it to be read as a case's
-/// serial ([`CaseIndex::settle`]).
-const MIN_SERIAL_DIGITS: usize = 3;
+/// serial ([`CaseIndex::settle`]): a small unit's cases run to two (`97` for a fraud unit's
+/// `INV-2025-0097`). A single digit says nothing. Only the context settles a serial (the
+/// user's own case at the time, or one that lists the person), so `24` typed to fill the
+/// field names no case unless the user holds one numbered 24.
+const MIN_SERIAL_DIGITS: usize = 2;
 
 /// How long before an assignment's recorded start its holder's work on the case counts as
 /// theirs ([`CaseIndex::holds`]).
@@ -511,8 +514,8 @@ impl CaseIndex {
     /// made already to tell a placeholder.
     pub(crate) fn typed_with_key<'t>(&self, text: &'t str, key: &str) -> Typed<'t> {
         let case = self.find(text, key);
-        // A bare number that is no case's whole id may be a case's serial typed alone; two
-        // digits (`24`) are too few to be one.
+        // A bare number that is no case's whole id may be a case's serial typed alone; one
+        // digit is too few to be one.
         let serial = match case {
             None if key.bytes().all(|b| b.is_ascii_digit()) => {
                 let digits = key.trim_start_matches('0');

@@ -2733,7 +2733,9 @@ fn caller_sharing_a_relatives_name() {
 /// is one the context does not settle (s06: `999` typed to fill the field, though a
 /// colleague's case of that serial lists someone else); the user's own case typed for
 /// someone it does not list is a cover (s04). The colleague's own lookup under the same
-/// serial is explained (s05).
+/// serial is explained (s05). A small unit's serial has two digits: `#97` for the officer's
+/// own `INV-2025-0097` is that case (s07, explained); `24`, the serial of a colleague's case
+/// that lists someone else, is settled by nothing and stays `unknown_case` (s08).
 #[test]
 fn case_serial_typed_alone() {
     let alerts = audit_fixture("classes/case_serial_typed_alone", None);
@@ -2743,6 +2745,7 @@ fn case_serial_typed_alone() {
             key("no_case", "not_assigned", "ppo1", &["s02"]),
             key("no_case", "unknown_case", "ppo1", &["s03"]),
             key("no_case", "unknown_case", "ppo1", &["s06"]),
+            key("no_case", "unknown_case", "ppo1", &["s08"]),
             key("no_case", "subject_not_in_case", "ppo1", &["s04"]),
         ],
     );
