@@ -64,9 +64,10 @@ const MAX_PER_STEM: usize = 64;
 const MAX_CRITERIA: usize = 50;
 /// A surname searched alone and then, as the same login's next lookup and within this many
 /// minutes, one person of that surname (a given name with a date of birth, or an id; typed
-/// as people type, [`Narrowing::picks_from`]) is a search for that person: a counter clerk typing `ANDERSON`, then picking the customer in
-/// front of them from the list. It is not counted as a sweep. A trawl moves on to other
-/// names; a surname searched again (the same query sent to another system) still waits.
+/// as people type, [`Narrowing::picks_from`]) is a search for that person: a counter clerk
+/// typing `ANDERSON`, then picking the customer in front of them from the list. It is not
+/// counted as a sweep. A trawl moves on to other names; a surname searched again (the same
+/// query sent to another system) still waits.
 const NARROWED_MINUTES: i64 = 5;
 const WILDCARD: usize = 0;
 const ATTRIBUTE: usize = 1;

@@ -25,7 +25,9 @@
 //! login's lookups of the person leave the window, and a surge that stood on them
 //! dissolves. A customer served at five counters in a morning is their own business with
 //! the office; five clerks opening a famous customer's record and changing nothing is
-//! attention.
+//! attention. The change itself is not this detector's to judge: a change to a colleague's,
+//! an associate's or a watch-listed person's record is `record_change` for the identity
+//! detectors, whatever it did to a surge.
 
 use std::collections::VecDeque;
 

@@ -881,9 +881,8 @@ impl CaseIndex {
     /// closed at most [`RECENTLY_CLOSED_DAYS`] before it, that lists a person the query
     /// identified (`found`): the person is in the unit's own work (an inmate of the jail,
     /// the clinic's patient booking a follow-up a week after the visit closed), whoever
-    /// in it is assigned. Costs what
-    /// [`CaseIndex::explaining`] does: the shorter list of each pair walked, the longer
-    /// searched.
+    /// in it is assigned. Costs what [`CaseIndex::explaining`] does: the shorter list of
+    /// each pair walked, the longer searched.
     pub(crate) fn held_by_unit(
         &self,
         chain: &[u32],

@@ -1072,9 +1072,10 @@ pub(crate) enum SearchCase<'r> {
 }
 
 impl Resolver {
-    /// A case of the login's own unit (or a unit its name extends), open or recently closed, that lists the
-    /// person a lookup no case of the user's explains ([`CaseIndex::held_by_unit`]); `None`
-    /// for a login without a unit, or a lookup a case of the user's explains.
+    /// A case of the login's own unit (or a unit its name extends), open or recently
+    /// closed, that lists the person a lookup no case of the user's explains
+    /// ([`CaseIndex::held_by_unit`]); `None` for a login without a unit, or a lookup a case
+    /// of the user's explains.
     pub(crate) fn held_by_unit(&self, ev: &Event, r: &Resolved<'_>) -> Option<&str> {
         if matches!(
             r.case,
