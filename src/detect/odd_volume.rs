@@ -1336,11 +1336,11 @@ impl OddVolume {
         let found = benjamini_hochberg(&ps, self.cfg.fdr);
         let n_judged = judged.len();
         let event_ids_of = |t: &crate::baseline::tally::UserTally| match col {
-            0 => t.ids.clone(),
+            0 => t.ids.to_vec(),
             // Every lookup of the unrelated people, not only the first of each: the
             // repeats and the same search on other systems are part of the day.
             OPEN => t.open_ids(),
-            _ => t.unexplained_ids.clone(),
+            _ => t.unexplained_ids(),
         };
         // Each unit's members raised for the kind today, for the held days' incident rule.
         let mut raised_in: HashMap<&str, usize> = HashMap::default();
