@@ -152,7 +152,9 @@ pub struct Resolved<'r> {
     pub is_lookup: bool,
     /// The lookup changes the record (an action of `lookups.write_actions`).
     pub is_write: bool,
-    pub query: Query,
+    /// What the event typed, normalised; shared with the thread's recent subjects (a
+    /// fan-out's events ask the same query of several systems).
+    pub query: std::sync::Arc<Query>,
     /// The login's personnel row, when the login is known.
     pub personnel: Option<&'r Personnel>,
     /// Matches against employees (self and coworkers); entries index [`Resolver::employee`].
@@ -285,7 +287,7 @@ pub struct Resolver {
 /// together, and nearly half of a realistic log: they are normalised and searched once.
 #[derive(Clone, Default)]
 struct Matched {
-    query: Query,
+    query: std::sync::Arc<Query>,
     subjects: Vec<Match>,
     employees: Vec<Match>,
     /// Every association the query matches, anyone's, at any time.
@@ -780,19 +782,19 @@ impl Resolver {
             return m;
         }
         let cfg = &self.config.identity;
-        let mut m = Matched {
-            query: Query::from_subject(subject),
-            ..Matched::default()
-        };
+        let mut query = Query::from_subject(subject);
         // An id typed without its prefix or separators is searched as the tables write it.
-        if let Some(full) = m
-            .query
+        if let Some(full) = query
             .person_id
             .as_deref()
             .and_then(|id| self.person_ids.canonical(id))
         {
-            m.query.person_id = Some(full.to_string());
+            query.person_id = Some(full.to_string());
         }
+        let mut m = Matched {
+            query: std::sync::Arc::new(query),
+            ..Matched::default()
+        };
         if m.query.is_identifying() {
             self.cases
                 .subject_matches(&m.query, &self.names, cfg, &mut m.subjects);
