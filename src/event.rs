@@ -108,6 +108,50 @@ pub struct Event {
     pub origin: Origin,
 }
 
+/// Event ids in the order they came, end to end in one buffer: a day's tally of a login
+/// (`crate::baseline::tally`) and a store load's staged keys hold one per event, where a
+/// string apiece cost an allocation and a free per event.
+#[derive(Debug, Clone, Default)]
+pub struct EventIds {
+    text: String,
+    /// Where each id ends in `text`.
+    ends: Vec<usize>,
+}
+
+impl EventIds {
+    /// Appends `id`; its position.
+    pub fn push(&mut self, id: &str) -> usize {
+        self.text.push_str(id);
+        self.ends.push(self.text.len());
+        self.ends.len() - 1
+    }
+
+    /// The id at position `at`.
+    pub fn get(&self, at: usize) -> Option<&str> {
+        let end = *self.ends.get(at)?;
+        let start = match at.checked_sub(1) {
+            Some(before) => *self.ends.get(before)?,
+            None => 0,
+        };
+        self.text.get(start..end)
+    }
+
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    /// Every id, in order, written out (an alert's `event_ids`).
+    pub fn to_vec(&self) -> Vec<String> {
+        (0..self.len())
+            .filter_map(|at| self.get(at).map(str::to_string))
+            .collect()
+    }
+}
+
 /// Whether [`format_ts`] writes `ts` as RFC 3339 that reads back: a four-digit year.
 /// Found by fuzzing: a log's year `-026` or `9999-12-31T23:30:00-01:00` became a
 /// timestamp no contract reader accepts.
@@ -321,6 +365,20 @@ fn write_json_str(out: &mut Vec<u8>, s: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn event_ids_keep_each_id_in_order() {
+        let mut ids = EventIds::default();
+        assert!(ids.is_empty() && ids.get(0).is_none());
+        for (n, id) in ["ev-1", "", "é-3", "ev-4"].iter().enumerate() {
+            assert_eq!(ids.push(id), n);
+        }
+        assert_eq!(ids.len(), 4);
+        assert_eq!(ids.get(1), Some(""));
+        assert_eq!(ids.get(2), Some("é-3"));
+        assert_eq!(ids.get(4), None);
+        assert_eq!(ids.to_vec(), ["ev-1", "", "é-3", "ev-4"]);
+    }
     use proptest::prelude::*;
     use serde_json::json;
 

@@ -199,50 +199,6 @@ fn explained(ev: &Event, r: &Resolved<'_>, resolver: &Resolver) -> bool {
     }
 }
 
-/// Event ids in the order they came, in one buffer: a day's tally holds one per event, and
-/// a string apiece cost an allocation (and a free at the day's end) per event on the
-/// detection thread.
-#[derive(Debug, Clone, Default)]
-pub struct EventIds {
-    text: String,
-    /// Where each id ends in `text`.
-    ends: Vec<usize>,
-}
-
-impl EventIds {
-    /// Appends `id`; its position.
-    pub fn push(&mut self, id: &str) -> usize {
-        self.text.push_str(id);
-        self.ends.push(self.text.len());
-        self.ends.len() - 1
-    }
-
-    /// The id at position `at`.
-    pub fn get(&self, at: usize) -> Option<&str> {
-        let end = *self.ends.get(at)?;
-        let start = match at.checked_sub(1) {
-            Some(before) => *self.ends.get(before)?,
-            None => 0,
-        };
-        self.text.get(start..end)
-    }
-
-    pub fn len(&self) -> usize {
-        self.ends.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.ends.is_empty()
-    }
-
-    /// Every id, in order, written out (an alert's `event_ids`).
-    pub fn to_vec(&self) -> Vec<String> {
-        (0..self.len())
-            .filter_map(|at| self.get(at).map(str::to_string))
-            .collect()
-    }
-}
-
 /// One user's running tally for the current day.
 #[derive(Debug, Clone, Default)]
 pub struct UserTally {
@@ -253,7 +209,7 @@ pub struct UserTally {
     pub subjects: HashMap<String, bool>,
     pub max_rows: u64,
     /// Every counted event, in order (the evidence of a daily_count alert).
-    pub ids: EventIds,
+    pub ids: crate::event::EventIds,
     /// Every lookup no case explains, in order, repeats, the same query on other systems,
     /// surname searches and addresses included (the evidence of a distinct_subjects alert,
     /// which counts only the people among them), as positions in `ids`.
@@ -379,22 +335,8 @@ impl DayTally {
 
 #[cfg(test)]
 mod tests {
-    use super::{EventIds, SubjectKey};
+    use super::SubjectKey;
     use crate::identity::normalize::is_placeholder_id;
-
-    #[test]
-    fn event_ids_keep_each_id_in_order() {
-        let mut ids = EventIds::default();
-        assert!(ids.is_empty() && ids.get(0).is_none());
-        for (n, id) in ["ev-1", "", "é-3", "ev-4"].iter().enumerate() {
-            assert_eq!(ids.push(id), n);
-        }
-        assert_eq!(ids.len(), 4);
-        assert_eq!(ids.get(1), Some(""));
-        assert_eq!(ids.get(2), Some("é-3"));
-        assert_eq!(ids.get(4), None);
-        assert_eq!(ids.to_vec(), ["ev-1", "", "é-3", "ev-4"]);
-    }
 
     #[test]
     fn a_surname_alone_or_an_address_names_nobody() {

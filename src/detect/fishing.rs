@@ -544,10 +544,17 @@ impl Detector for Fishing {
         let repeats = signals.iter().any(|s| {
             s.sweep.is_some() && pending.iter().any(|(_, p, _)| s.sweep.as_ref() == Some(p))
         });
+        // What a lookup's surname narrows, read only while a surname search waits for it:
+        // most lookups follow none.
+        let narrowing = if repeats || pending.is_empty() {
+            None
+        } else {
+            narrows(ev)
+        };
         if repeats {
             // The same surname again (sent to another system): still waiting.
             t.pending = pending;
-        } else if let Some(surname) = narrows(ev) {
+        } else if let Some(surname) = narrowing {
             let since = ev.ts - Duration::minutes(NARROWED_MINUTES);
             let picked: Vec<&String> = pending
                 .iter()

@@ -620,17 +620,14 @@ impl CaseIndex {
     /// Open at `ts`, or closed at most [`RECENTLY_CLOSED_DAYS`] before it.
     fn open_or_recently_closed(&self, n: u32, ts: DateTime<Utc>) -> bool {
         let recent = chrono::Duration::days(RECENTLY_CLOSED_DAYS);
-        match self.entries.get(n as usize) {
-            Some(e) => {
-                !self.has_cases
-                    || e.open.as_ref().is_some_and(|v| {
-                        v.contains(ts)
-                            || (v.start.is_none_or(|s| ts >= s)
-                                && v.end.is_some_and(|end| ts - end <= recent))
-                    })
-            }
-            None => false,
-        }
+        self.open_at(n, ts)
+            || self
+                .entries
+                .get(n as usize)
+                .and_then(|e| e.open.as_ref())
+                .is_some_and(|v| {
+                    v.start.is_none_or(|s| ts >= s) && v.end.is_some_and(|end| ts - end <= recent)
+                })
     }
 
     fn open_at(&self, n: u32, ts: DateTime<Utc>) -> bool {

@@ -285,7 +285,7 @@ pub struct Resolver {
 /// few subjects on each thread. One typed query fanned out to several systems (records,
 /// the state database, the national index) is several events with one subject, close
 /// together, and nearly half of a realistic log: they are normalised and searched once.
-#[derive(Clone, Default)]
+#[derive(Clone)]
 struct Matched {
     query: std::sync::Arc<Query>,
     subjects: Vec<Match>,
@@ -293,6 +293,26 @@ struct Matched {
     /// Every association the query matches, anyone's, at any time.
     associations: Vec<Match>,
     watchlist: Vec<Match>,
+}
+
+impl Matched {
+    /// `query`, before any table is searched for it.
+    fn of(query: std::sync::Arc<Query>) -> Self {
+        Matched {
+            query,
+            subjects: Vec::new(),
+            employees: Vec::new(),
+            associations: Vec::new(),
+            watchlist: Vec::new(),
+        }
+    }
+
+    /// What an event that is no lookup matches: nothing, under one empty query shared by
+    /// every such event rather than one allocated for each.
+    fn nothing() -> Self {
+        static EMPTY: std::sync::OnceLock<std::sync::Arc<Query>> = std::sync::OnceLock::new();
+        Self::of(EMPTY.get_or_init(Default::default).clone())
+    }
 }
 
 /// How many recent subjects each thread keeps: a fan-out's events may have a few of other
@@ -702,7 +722,7 @@ impl Resolver {
                 ev.query_text.as_deref(),
             ))
         } else {
-            Matched::default()
+            Matched::nothing()
         };
         // Anyone's connection, current or past, is someone the tables know.
         let anyones_association = !associations.is_empty();
@@ -791,10 +811,7 @@ impl Resolver {
         {
             query.person_id = Some(full.to_string());
         }
-        let mut m = Matched {
-            query: std::sync::Arc::new(query),
-            ..Matched::default()
-        };
+        let mut m = Matched::of(std::sync::Arc::new(query));
         if m.query.is_identifying() {
             self.cases
                 .subject_matches(&m.query, &self.names, cfg, &mut m.subjects);

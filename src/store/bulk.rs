@@ -56,9 +56,8 @@ struct Staged {
     /// Each distinct key, numbered in order of first appearance.
     numbers: rustc_hash::FxHashMap<Box<str>, u32>,
     keys: Vec<Box<str>>,
-    /// Event ids end to end; `id_ends[i]` is where the `i`th ends.
-    ids: String,
-    id_ends: Vec<usize>,
+    /// Event ids, numbered in the order they were staged.
+    ids: crate::event::EventIds,
     /// (key number, event number), one per key of an event.
     pairs: Vec<(u32, u32)>,
 }
@@ -67,14 +66,13 @@ impl Staged {
     /// Stages the keys of event `id`; `false` when the load holds more keys or events than
     /// it can number (four thousand million), and stages nothing.
     fn add(&mut self, id: &str, keys: &[String]) -> bool {
-        let Ok(event) = u32::try_from(self.id_ends.len()) else {
+        let Ok(event) = u32::try_from(self.ids.len()) else {
             return false;
         };
         if u32::try_from(self.keys.len() + keys.len()).is_err() {
             return false;
         }
-        self.ids.push_str(id);
-        self.id_ends.push(self.ids.len());
+        self.ids.push(id);
         for k in keys {
             let key = match self.numbers.get(k.as_str()) {
                 Some(n) => *n,
@@ -92,9 +90,8 @@ impl Staged {
     }
 
     fn id(&self, event: u32) -> &str {
-        let i = event as usize;
-        let start = if i == 0 { 0 } else { self.id_ends[i - 1] };
-        &self.ids[start..self.id_ends[i]]
+        // Every event number was handed out by `add`.
+        self.ids.get(event as usize).unwrap_or_default()
     }
 
     /// The pairs in the index's order: by key, then event id, bytewise (SQLite's BINARY
