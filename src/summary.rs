@@ -104,6 +104,14 @@ pub struct RunStats {
     /// supervisor's other lookups with no case raised: a review of the report's case with the
     /// number left blank (`detect::Engine`'s review rule).
     pub review_set_aside: u64,
+    /// `many_users` alerts not raised because the login's lookups of the person were part of
+    /// its day's sweep, raised as `daily_count` or `distinct_subjects`, and those of surges
+    /// that fell below their threshold without such logins (`detect::surge_in_sweep`).
+    pub surge_in_sweep_set_aside: u64,
+    /// `concurrent_clients` back-and-forth findings between two workstations of one site
+    /// not raised because the login went back and forth between the same two on two or more
+    /// earlier days in the last four weeks: how it works (`detect::shared_credential`).
+    pub same_site_practice: u64,
     /// `closed_case` and `not_assigned` lookups of people the case lists, by units or logins
     /// the logs had known for under a week, or on a day that looked like the login's work is
     /// other people's cases, held over until their practice could be judged
@@ -217,6 +225,8 @@ impl RunStats {
                     self.counts_judged_later += count;
                 } else if kind == "counts_not_judged" {
                     self.counts_not_judged += count;
+                } else if kind == "same_site_practice" {
+                    self.same_site_practice += count;
                 }
             }
             DayNote::AgencyDay { day, effect } => self.agency_days.push((day, effect)),
@@ -326,7 +336,7 @@ pub fn render(
     }
     let _ = writeln!(s, "  alerts     {}", stats.alerts);
     // What the run set aside as routine, or did not count as odd, each with its count.
-    let set_aside: [(u64, &str, &str); 12] = [
+    let set_aside: [(u64, &str, &str); 14] = [
         (
             stats.name_alone_set_aside,
             "set aside  ",
@@ -386,6 +396,16 @@ pub fn render(
             stats.review_set_aside,
             "set aside  ",
             "missing lookup(s) by supervisors of people an open case of one of their direct reports lists: a review of the report's case with the number left blank (raised when the person drew a surge of attention that day, or with the supervisor's other lookups with no case that day when those are raised)",
+        ),
+        (
+            stats.surge_in_sweep_set_aside,
+            "set aside  ",
+            "many_users alert(s) of logins whose lookups of the person were part of their day's sweep, raised as odd_volume daily_count or distinct_subjects (one of hundreds of people, not attention to this one), and of the surges that fell below their threshold without those logins",
+        ),
+        (
+            stats.same_site_practice,
+            "set aside  ",
+            "concurrent_clients back-and-forth(s) between two workstations of one site that the login went back and forth between on two or more earlier days of the last four weeks: how it works (a manager between the office and a counter), not two people",
         ),
     ];
     for (n, label, what) in set_aside {

@@ -28,6 +28,7 @@ mod routine;
 pub mod self_query;
 pub mod shared_credential;
 pub mod subject_surge;
+mod surge_in_sweep;
 pub mod watchlist;
 mod window;
 
@@ -883,6 +884,7 @@ impl Engine {
         }
         self.stats.name_alone_set_aside += self.held.len() as u64;
         self.held.clear();
+        self.stats.surge_in_sweep_set_aside += surge_in_sweep::set_aside(&mut closed);
         self.settle_reviews(&closed);
         self.settle_closed_work();
         self.settle_others_cases();

@@ -8,6 +8,13 @@
 //! `impossible_travel`, whether or not the login comes back; one episode can be both. A
 //! single move to a nearby site is neither: people walk to another building.
 //!
+//! Going back and forth between two workstations of one site is how some people work: a
+//! manager between the office and a counter, a technician between two benches of one lab.
+//! A login that did so between the same two on two or more earlier days of the last four
+//! weeks ([`PRACTICE_EARLIER_DAYS`], [`PRACTICE_DAYS`]) is not raised for it again (counted
+//! in the summary); its first days are, and so is any other pair, and any use at another
+//! site in between, which no habit explains.
+//!
 //! Too far is a matter of how people travel ([`Travel`]): by road, or by air once they
 //! have got to an airport and from one. An airliner's speed alone let a deputy's login
 //! cross 28 km of county in two and a half minutes.
@@ -18,12 +25,12 @@
 //! clients.csv; a client it does not list, or lists without coordinates (VPN, mobile), is
 //! skipped for the check that needs the missing fact rather than guessed.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use rustc_hash::FxHashMap as HashMap;
 use serde_json::json;
 
 use super::{
-    add_event_context, saved_field, saved_value, Context, Detector, DetectorDoc, Finding,
+    add_event_context, saved_field, saved_value, Context, DayNote, Detector, DetectorDoc, Finding,
     SavedStateError,
 };
 use crate::alert::Severity;
@@ -35,9 +42,9 @@ use crate::refs::{distance_km, Status};
 pub(crate) const DOC: DetectorDoc = DetectorDoc {
     name: "shared_credential",
     kinds: &["concurrent_clients", "impossible_travel", "inactive_account"],
-    what: "One login back at a workstation within `concurrent_window_minutes` of its last use there after use at another site in between, or going back and forth `same_site_returns` times between two workstations of one site (`concurrent_clients`; a `logout` is never a return: single sign-on writes one at the old workstation when the login badges in at another); consecutive activity from sites at least `min_distance_km` apart sooner than anyone could travel between them: by road at `max_ground_speed_kmh`, or by air at `max_speed_kmh` after an hour and a half to and from airports, whichever is quicker (`impossible_travel`); activity by a login whose personnel status is terminated (after `end_date`) or leave (after `end_date` when given) (`inactive_account`).",
+    what: "One login back at a workstation within `concurrent_window_minutes` of its last use there after use at another site in between, or going back and forth `same_site_returns` times between two workstations of one site, unless the login did so between the same two on two or more earlier days of the last four weeks: how it works, a manager between the office and a counter, a technician between two benches (`concurrent_clients`; a `logout` is never a return: single sign-on writes one at the old workstation when the login badges in at another); consecutive activity from sites at least `min_distance_km` apart sooner than anyone could travel between them: by road at `max_ground_speed_kmh`, or by air at `max_speed_kmh` after an hour and a half to and from airports, whichever is quicker (`impossible_travel`); activity by a login whose personnel status is terminated (after `end_date`) or leave (after `end_date` when given) (`inactive_account`).",
     why: "Logins shared with relatives or colleagues, or kept after someone has left, break the link between a lookup and a person, which every other check relies on.",
-    false_positives: "Workstations listed at the wrong site in clients.csv; a remote desktop session that logs the server as the client; personnel data not updated when someone returns from leave.",
+    false_positives: "Workstations listed at the wrong site in clients.csv; a login's first days of going back and forth between two workstations of one room, before they are its practice; a remote desktop session that logs the server as the client; personnel data not updated when someone returns from leave.",
     tuning: "`shared_credential.concurrent_window_minutes`, `same_site_returns`, `max_speed_kmh`, `max_ground_speed_kmh`, `min_distance_km`; keep clients.csv and personnel status current. A single move to another site is never concurrent use; clients without a site are skipped for concurrency and clients without coordinates for travel.",
     example: "Login jdoe was used at WS-N1 (site NORTH), at WS-S1 (site SOUTH) 3 minutes later, and back at WS-N1 2 minutes after that.",
     needs: &["clients (for concurrent_clients and impossible_travel)"],
@@ -108,7 +115,20 @@ pub(crate) struct SharedCredential {
     /// coordinates.
     recent: HashMap<String, Recent>,
     last_coords: HashMap<String, Seen>,
+    /// Per login: the pairs of workstations of one site it went back and forth between, with
+    /// the days it did (the last [`PRACTICE_DAYS`] days), to tell a habit from an episode.
+    pairs: HashMap<String, std::collections::BTreeMap<String, Vec<NaiveDate>>>,
+    /// Back-and-forth findings set aside as the login's practice since the last day's notes.
+    set_aside: u64,
 }
+
+/// How far back the days of a login's back-and-forth between two workstations count.
+const PRACTICE_DAYS: i64 = 28;
+
+/// On how many earlier days a login must have gone back and forth between the same two
+/// workstations of one site for it to be how the login works (a manager between the office
+/// and a counter, a technician between two benches of one lab), not two people.
+const PRACTICE_EARLIER_DAYS: usize = 2;
 
 impl SharedCredential {
     pub fn new(cfg: &SharedCredentialConfig) -> Self {
@@ -118,6 +138,8 @@ impl SharedCredential {
             travel: Travel::of(cfg),
             recent: HashMap::default(),
             last_coords: HashMap::default(),
+            pairs: HashMap::default(),
+            set_aside: 0,
         }
     }
 }
@@ -243,10 +265,31 @@ impl SharedCredential {
                 Some(away) => Some(back_from(ev, own, away, Severity::High, None, window)),
                 None => {
                     rec.returns.push(ev.ts);
-                    (rec.returns.len() >= self.same_site_returns).then(|| {
+                    if rec.returns.len() >= self.same_site_returns {
                         let n = rec.returns.len();
-                        back_from(ev, own, last, Severity::Medium, Some(n), window)
-                    })
+                        let pair = pair_key("clients", &own.client, &last.client);
+                        let day = ev.ts.date_naive();
+                        let days = self
+                            .pairs
+                            .entry(ev.user.clone())
+                            .or_default()
+                            .entry(pair)
+                            .or_default();
+                        days.retain(|d| (day - *d).num_days() <= PRACTICE_DAYS);
+                        let earlier = days.iter().filter(|d| **d < day).count();
+                        if days.last() != Some(&day) {
+                            days.push(day);
+                        }
+                        // The login's practice, not two people: counted, not raised.
+                        if earlier >= PRACTICE_EARLIER_DAYS {
+                            self.set_aside += 1;
+                            None
+                        } else {
+                            Some(back_from(ev, own, last, Severity::Medium, Some(n), window))
+                        }
+                    } else {
+                        None
+                    }
                 }
             };
             out.extend(finding);
@@ -432,6 +475,17 @@ impl Detector for SharedCredential {
         remember(&mut self.last_coords, ev, client_id, site, Some(here));
     }
 
+    fn day_notes(&mut self) -> Vec<DayNote> {
+        let count = std::mem::take(&mut self.set_aside);
+        if count == 0 {
+            return Vec::new();
+        }
+        vec![DayNote::SetAside {
+            kind: "same_site_practice",
+            count,
+        }]
+    }
+
     fn save(&self) -> Option<serde_json::Value> {
         let sorted = |m: &HashMap<String, Seen>| -> std::collections::BTreeMap<String, Seen> {
             m.iter().map(|(k, v)| (k.clone(), v.clone())).collect()
@@ -439,6 +493,7 @@ impl Detector for SharedCredential {
         Some(json!({
             "recent": self.recent.iter().collect::<std::collections::BTreeMap<_, _>>(),
             "last_coords": sorted(&self.last_coords),
+            "pairs": self.pairs.iter().collect::<std::collections::BTreeMap<_, _>>(),
         }))
     }
 
@@ -466,6 +521,17 @@ impl Detector for SharedCredential {
                 .collect(),
         };
         self.last_coords = take("last_coords")?;
+        // States saved before the pairs were kept start learning them afresh.
+        if let Some(v) = saved.get("pairs") {
+            self.pairs = saved_value::<
+                std::collections::BTreeMap<
+                    String,
+                    std::collections::BTreeMap<String, Vec<NaiveDate>>,
+                >,
+            >(v, "pairs")?
+            .into_iter()
+            .collect();
+        }
         Ok(())
     }
 }
