@@ -345,7 +345,7 @@ pub fn render(
         (
             stats.off_hours_set_aside,
             "set aside  ",
-            "off_hours finding(s) on days when a unit's shift changed or the agency's hours moved (three or more off their hours together)",
+            "off_hours finding(s) on days when a unit's shift changed or the agency's hours moved (three or more off their hours together), or of members who followed their unit's change within a week, at its new hours",
         ),
         (
             stats.off_hours_held_over,

@@ -44,7 +44,7 @@ use crate::refs::login_key;
 pub(crate) const DOC: DetectorDoc = DetectorDoc {
     name: "odd_volume",
     kinds: &["daily_count", "burst", "off_hours", "distinct_subjects", "export"],
-    what: "A user's lookups in a day far above their own history (for a user with fewer than `min_user_days` active days, against their own few days as their level, with the day-to-day swing of their unit's members, each measured against their own usual day, or their own median spread where it is wider, so that one earlier busy day does not hide the next, but only on a day out of the ordinary for their unit too; for a user with none, against the unit, and while the unit's history spans fewer than `min_peer_distinct_days` days against its member-days so far (half of `min_peer_days` of them are enough), today's included and the user's own left out, the day then needing the minimum ratio above the unit's 95th percentile), by a negative binomial test with Benjamini–Hochberg control across the users of the day, a day on which more of the agency's users than chance allows were above their usual day (a filing deadline, a backlog) counting each day as a multiple of the median user's, and earlier such days likewise (`daily_count`); far more typed queries within `burst_window_minutes` than the user's (or unit's) usual hourly rate allows, a query sent to several systems within two seconds counting once, or `burst_no_baseline_lookups` lookups counting every system's answer, a pace beyond work by hand, and that many alone before any history, while a login whose ordinary days (the median of three or more) already run beyond that pace in their busiest window, an interface or a batch job, is judged against `burst_min_ratio` times its own usual run, and no person's bar is under twice their own busiest window on their median day (from three days of work: a title clerk's daily dealer batch of thirty is their work), and a service account (a personnel row naming no person: no person id, date of birth, address, phone or plate, where most rows name one) is judged that way whatever its pace, and not before it has three days of runs (`burst`); `off_hours_min_lookups` or more lookups in a day at hours of the day where the user (from three active days and a hundred lookups) has almost never worked, or (from two such days) never within two hours, or, short of that, at which none of the days of work by the user and their unit shows any work (a unit history spanning `min_user_days` days, or two of the user's own days in a younger one, however light), lookups in one stretch of work (no break over an hour) with lookups at hours the history itself shows work in not counted (a shift held over for a double, or a call-in before it; counted in the summary), a login's lookups after its holder left (terminated or on leave) not counted, since they are `inactive_account` and the holder's hours say nothing of whoever uses it, and none raised on a day when three or more members of one unit are off their hours together: the unit's shift changed, nor, on a day when more users are off their hours than the earlier days' rate allows by chance, those whose hours come within an hour of three such users' own: the agency's hours moved, an overtime Saturday or a call-out (`off_hours`); many distinct people looked up without a case that explains it (people named by an identifier, a date of birth or a given name: a surname alone, with an initial or not, is a search and names nobody), against the user's usual breadth, an agency-wide busy day counted as for `daily_count`, and judged a second way by the people looked up under purposes the agency does not exempt, each way a test of its own across the users of the day and a day found either way one alert: a traffic officer's forty plates a day at stops hide sixty people browsed beside them in the first count, not in the second (`distinct_subjects`); one event returning far more records (`result_count`) than the user and their unit ever do, the unit judged from `min_peer_days` member-days over three days or more, and before that, at the end of the day, from `min_peer_days` member-days so far, today's included, against `export_young_ratio` times their largest result under `export_min_rows` unless a tenth of them reach it, a report on the user's own unit (see `no_case`) then being judged by the records its unit's cases hold instead, and while the unit has fewer than `min_peer_days` member-days, against `export_min_ratio` times the 99th percentile of the largest results of the agency's other member-days so far (from fifty, the user's own and service accounts' left out), and never under `export_min_ratio` times `export_min_rows`, and a service account's results against its own and its unit's only, without the bar of results always reported and not before either has a history (`export`). A day of counts that the user's own history was too short to judge, and that the unit let pass, is judged again a week on, once three or more of the user's active days after it and five in all can: against their mean and spread, at the bar of the first discovery among the users judged that day, the minimum ratio to their median day and twice the median of the days after it (a new level of work would have carried on), a day longer than a ten-hour shift and than any other of theirs counted at that length (a double shift), a day of theirs raised for the same kind (another misuse) left out of those days, a day set aside as their unit's incident kept; it is raised then, as the alert of its own day (`judged` in the summary), and dropped if four weeks bring too few days after it. A unit serves as a baseline for counts from `min_peer_distinct_days` days of its members' work, so a newcomer and a new deployment are judged from the first days. A case id does not make volume legitimate: every lookup counts. Three or more members of one unit raised for the same kind together (`burst` within an hour of each other, `daily_count` or `distinct_subjects` on the same day) are the unit's incident, such as a prison's lockdown, and are not raised (counted in the summary); one member alone is.",
+    what: "A user's lookups in a day far above their own history (for a user with fewer than `min_user_days` active days, against their own few days as their level, with the day-to-day swing of their unit's members, each measured against their own usual day, or their own median spread where it is wider, so that one earlier busy day does not hide the next, but only on a day out of the ordinary for their unit too; for a user with none, against the unit, and while the unit's history spans fewer than `min_peer_distinct_days` days against its member-days so far (half of `min_peer_days` of them are enough), today's included and the user's own left out, the day then needing the minimum ratio above the unit's 95th percentile), by a negative binomial test with Benjamini–Hochberg control across the users of the day, a day on which more of the agency's users than chance allows were above their usual day (a filing deadline, a backlog) counting each day as a multiple of the median user's, and earlier such days likewise (`daily_count`); far more typed queries within `burst_window_minutes` than the user's (or unit's) usual hourly rate allows, a query sent to several systems within two seconds counting once, or `burst_no_baseline_lookups` lookups counting every system's answer, a pace beyond work by hand, and that many alone before any history, while a login whose ordinary days (the median of three or more) already run beyond that pace in their busiest window, an interface or a batch job, is judged against `burst_min_ratio` times its own usual run, and no person's bar is under twice their own busiest window on their median day (from three days of work: a title clerk's daily dealer batch of thirty is their work), and a service account (a personnel row naming no person: no person id, date of birth, address, phone or plate, where most rows name one) is judged that way whatever its pace, and not before it has three days of runs (`burst`); `off_hours_min_lookups` or more lookups in a day at hours of the day where the user (from three active days and a hundred lookups) has almost never worked, or (from two such days) never within two hours, or, short of that, at which none of the days of work by the user and their unit shows any work (a unit history spanning `min_user_days` days, or two of the user's own days in a younger one, however light), lookups in one stretch of work (no break over an hour) with lookups at hours the history itself shows work in not counted (a shift held over for a double, or a call-in before it; counted in the summary), a login's lookups after its holder left (terminated or on leave) not counted, since they are `inactive_account` and the holder's hours say nothing of whoever uses it, and none raised on a day when three or more members of one unit are off their hours together: the unit's shift changed, nor for a member of that unit off their hours in the week after at the hours the unit moved to (within an hour), while three or more other members still work mostly at them: on its new shift a day or more after the rest, nor, on a day when more users are off their hours than the earlier days' rate allows by chance, those whose hours come within an hour of three such users' own: the agency's hours moved, an overtime Saturday or a call-out (`off_hours`); many distinct people looked up without a case that explains it (people named by an identifier, a date of birth or a given name: a surname alone, with an initial or not, is a search and names nobody), against the user's usual breadth, an agency-wide busy day counted as for `daily_count`, and judged a second way by the people looked up under purposes the agency does not exempt, each way a test of its own across the users of the day and a day found either way one alert: a traffic officer's forty plates a day at stops hide sixty people browsed beside them in the first count, not in the second (`distinct_subjects`); one event returning far more records (`result_count`) than the user and their unit ever do, the unit judged from `min_peer_days` member-days over three days or more, and before that, at the end of the day, from `min_peer_days` member-days so far, today's included, against `export_young_ratio` times their largest result under `export_min_rows` unless a tenth of them reach it, a report on the user's own unit (see `no_case`) then being judged by the records its unit's cases hold instead, and while the unit has fewer than `min_peer_days` member-days, against `export_min_ratio` times the 99th percentile of the largest results of the agency's other member-days so far (from fifty, the user's own and service accounts' left out), and never under `export_min_ratio` times `export_min_rows`, and a service account's results against its own and its unit's only, without the bar of results always reported and not before either has a history (`export`). A day of counts that the user's own history was too short to judge, and that the unit let pass, is judged again a week on, once three or more of the user's active days after it and five in all can: against their mean and spread, at the bar of the first discovery among the users judged that day, the minimum ratio to their median day and twice the median of the days after it (a new level of work would have carried on), a day longer than a ten-hour shift and than any other of theirs counted at that length (a double shift), a day of theirs raised for the same kind (another misuse) left out of those days, a day set aside as their unit's incident kept; it is raised then, as the alert of its own day (`judged` in the summary), and dropped if four weeks bring too few days after it. A unit serves as a baseline for counts from `min_peer_distinct_days` days of its members' work, so a newcomer and a new deployment are judged from the first days. A case id does not make volume legitimate: every lookup counts. Three or more members of one unit raised for the same kind together (`burst` within an hour of each other, `daily_count` or `distinct_subjects` on the same day) are the unit's incident, such as a prison's lockdown, and are not raised (counted in the summary); one member alone is.",
     why: "Browsing, bulk harvesting and exports for sale or for a third party show up as volume before anything else; hours nobody works are when misuse hopes not to be seen.",
     false_positives: "A new duty (a task force, a records backlog) or a permanent move to night shifts looks odd until the history catches up (`history_days`); a user with too little history is compared with a unit whose work differs from theirs; one-off legitimate bulk exports. Public holidays and quiet days only make later days look less odd, never more.",
     tuning: "`[odd_volume]` sets the false discovery rate, minimum counts and ratios of every kind; `[baseline]` how much history is kept and needed. `custodes baseline` builds the history from earlier logs so the first audited night is judged too.",
@@ -497,7 +497,16 @@ pub(crate) struct OddVolume {
     /// history window: a held day is judged by the user's usual days, not by another
     /// misuse of theirs ([`day_recheck::judge`]).
     raised_days: BTreeSet<(String, String, NaiveDate)>,
+    /// Unit -> its latest shift change: the day `ROTATION` or more of its members were off
+    /// their hours together, and the hours (one bit each, UTC) they were off at. A member
+    /// who follows a day or more later is on the unit's new shift ([`SHIFT_FOLLOW_DAYS`]).
+    shifts: BTreeMap<String, (NaiveDate, u32)>,
 }
+
+/// For how many days after a unit's shift change a member off their hours at the unit's new
+/// hours is following it (a patrol member whose first night of the rotation falls a day
+/// after the squad's, after a day off).
+const SHIFT_FOLLOW_DAYS: i64 = 7;
 
 /// The column of [`Pools::values`] that counts people outside the agency's exempt
 /// purposes. A traffic officer's day holds dozens of people stopped, each exempt: a day of
@@ -544,6 +553,7 @@ impl OddVolume {
             notes: Vec::new(),
             held: Vec::new(),
             raised_days: BTreeSet::new(),
+            shifts: BTreeMap::new(),
         }
     }
 
@@ -2058,6 +2068,62 @@ impl Detector for OddVolume {
             .filter(|(_, unit)| per_unit.get(unit.as_str()).is_some_and(|&n| n >= ROTATION))
             .map(|(i, _)| *i)
             .collect();
+        // The hours each finding was off at, for the units' shift changes.
+        let hours_of = |i: usize| {
+            off_at
+                .iter()
+                .find(|(j, _)| *j == i)
+                .map_or(0, |(_, at)| *at)
+        };
+        // A unit's shift change, remembered for the members who follow it a day or more
+        // later (a day off between the old shift and the new): off their own hours at the
+        // hours the unit moved to, within an hour, they are on its new shift.
+        let mut changed: BTreeMap<String, u32> = BTreeMap::new();
+        for (i, unit) in &off_hours {
+            if per_unit.get(unit.as_str()).is_some_and(|&n| n >= ROTATION) {
+                *changed.entry(unit.clone()).or_default() |= hours_of(*i);
+            }
+        }
+        // A change holds while its members keep to the new hours: members of the unit who
+        // worked mostly at them today. Several members off their hours on one night, back
+        // at their usual hours the next day, changed no shift.
+        let on_new_hours = |unit: &str, hours: u32| -> usize {
+            let hours = within_an_hour(hours);
+            cx.tally
+                .users
+                .values()
+                .filter(|t| {
+                    let at: u32 = (0..24)
+                        .filter(|h| hours >> h & 1 == 1)
+                        .map(|h| t.hours[h])
+                        .sum();
+                    let all: u32 = t.hours.iter().sum();
+                    all > 0 && 2 * at >= all && unit_of(cx.resolver, &t.login) == unit
+                })
+                .count()
+        };
+        for (i, unit) in &off_hours {
+            if rotated.contains(i) {
+                continue;
+            }
+            let following = self.shifts.get(unit.as_str()).is_some_and(|&(on, hours)| {
+                let after = (day - on).num_days();
+                let at = hours_of(*i);
+                (1..=SHIFT_FOLLOW_DAYS).contains(&after)
+                    && at != 0
+                    && at & !within_an_hour(hours) == 0
+                    // The user is one of them: the change holds with the others alone.
+                    && on_new_hours(unit, hours) > ROTATION
+            });
+            if following {
+                rotated.push(*i);
+            }
+        }
+        for (unit, hours) in changed {
+            self.shifts.insert(unit, (day, hours));
+        }
+        self.shifts
+            .retain(|_, (on, _)| (day - *on).num_days() < SHIFT_FOLLOW_DAYS);
         // What the units' shifts explain is not counted again as the agency's hours, nor in
         // how often anyone is off their hours: a rotating squad is not twenty people's nights.
         off_at.retain(|(i, _)| !rotated.contains(i));
@@ -2192,6 +2258,9 @@ impl Detector for OddVolume {
         if let (false, Some(o)) = (self.raised_days.is_empty(), state.as_object_mut()) {
             o.insert("raised_days".into(), json!(self.raised_days));
         }
+        if let (false, Some(o)) = (self.shifts.is_empty(), state.as_object_mut()) {
+            o.insert("shift_changes".into(), json!(self.shifts));
+        }
         Some(state)
     }
 
@@ -2227,6 +2296,9 @@ impl Detector for OddVolume {
         }
         if saved.get("raised_days").is_some() {
             self.raised_days = saved_field(saved, "raised_days")?;
+        }
+        if saved.get("shift_changes").is_some() {
+            self.shifts = saved_field(saved, "shift_changes")?;
         }
         Ok(())
     }

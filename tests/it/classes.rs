@@ -1895,6 +1895,20 @@ fn inmates_looked_up_by_the_jail() {
     assert_alerts(&alerts, expected);
 }
 
+/// Six officers of a patrol squad work nights for six days; on the seventh four of them
+/// rotate to days together (the squad's shift changed: nothing raised). The fifth had the
+/// seventh off and starts days on the eighth, at the squad's new hours: on its new shift a
+/// day after the rest, not raised. The sixth, still on nights on the seventh, works
+/// evenings on the eighth, hours the squad did not move to: raised.
+#[test]
+fn officer_joining_the_squads_rotation_a_day_later() {
+    let world = "classes/officer_joining_the_squads_rotation_a_day_later";
+    let only_sq6 = vec![("off_hours".to_string(), "sq6".to_string())];
+    assert_eq!(volume_kinds(&audit_fixture(world, None)), only_sq6);
+    // The squad's change is remembered across nights (`--state`).
+    assert_eq!(volume_kinds(&audit_night_by_night(world, None)), only_sq6);
+}
+
 /// Four officers of a patrol squad work nights for five days, then the squad rotates to
 /// days together: none of them is off their hours, the squad's shift changed. One officer
 /// moving alone to days while the squad stays on nights is still raised.
