@@ -360,7 +360,7 @@ pub fn render(
         (
             stats.unit_incident_set_aside,
             "set aside  ",
-            "burst, daily_count and distinct_subjects finding(s) of three or more members of one unit together (bursts within an hour of each other, counts on the same day): the unit's incident, such as a lockdown",
+            "burst, daily_count and distinct_subjects finding(s) of three or more members of one unit together (bursts within an hour of each other, counts on the same day; a breadth only under exempt work): the unit's incident, such as a lockdown",
         ),
         (
             stats.counts_judged_later,

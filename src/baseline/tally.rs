@@ -266,6 +266,15 @@ pub struct DayTally {
     pub persons: HashMap<String, HashSet<String>>,
 }
 
+impl UserTally {
+    /// Whether most of the people the user looked up today without a case that explains
+    /// them were looked up outside the agency's exempt purposes: browsing, not a unit's
+    /// exempt work (a lockdown's housing counts).
+    pub fn mostly_outside_exempt(&self) -> bool {
+        2 * self.open_subjects as usize > self.subjects.len()
+    }
+}
+
 impl DayTally {
     /// Adds one event's activity (which must fall on the tally's day, or start it).
     pub fn add(&mut self, a: &Activity, ev: &Event) {

@@ -76,6 +76,11 @@ pub(super) struct Held {
     /// purposes (`odd_volume`'s second view of a day's breadth).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub outside_exempt: bool,
+    /// A `distinct_subjects` day most of whose people were looked up outside the agency's
+    /// exempt purposes: browsing, never part of a unit's incident. False in states saved
+    /// before it was kept.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub browsing: bool,
     /// The login key, as history keeps the user's days.
     pub user: String,
     /// The login as the events spell it.
@@ -243,7 +248,11 @@ pub(super) fn settled_groups(held: &[Held], rotation: usize) -> Vec<(Vec<usize>,
             continue;
         }
         let members: Vec<usize> = (0..held.len()).filter(|&i| same(&&held[i])).collect();
-        let incident = h.unit != "(no unit)" && members.len() + h.raised_with >= rotation;
+        // A breadth mostly outside exempt work is never a unit's incident (see
+        // `odd_volume::unit_incident`).
+        let incident = h.unit != "(no unit)"
+            && !(h.kind == "distinct_subjects" && h.browsing)
+            && members.len() + h.raised_with >= rotation;
         groups.push((members, incident));
     }
     groups
@@ -272,6 +281,7 @@ mod tests {
         Held {
             kind: "daily_count".into(),
             outside_exempt: false,
+            browsing: false,
             user: "u1".into(),
             login: "U1".into(),
             unit: "PATROL".into(),

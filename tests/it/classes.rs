@@ -3079,6 +3079,45 @@ fn shift_held_over_into_the_night() {
     assert_eq!(alert_keys(&audit_night_by_night(world, Some(config))), keys);
 }
 
+/// The lockdown's day again, but the three HRCC officers' hundreds of lookups after 16:00
+/// are under no purpose: people looked up outside any exempt work and any case, by three
+/// members on one day, are three members browsing, not the unit's incident. Their breadth
+/// is raised (`distinct_subjects`, with the lookups no case explains and the run of
+/// consecutive numbers); their bursts and day's counts are still the unit's together (set
+/// aside, counted). nf1's burst is raised as before.
+#[test]
+fn three_members_browsing_on_one_day() {
+    let world = "classes/three_members_browsing_on_one_day";
+    let config = "[no_case]\nexempt_purposes = [\"HOUSING\"]\n";
+    let alerts = audit_fixture(world, Some(config));
+    let mut got: Vec<(String, String, String)> = alert_keys(&alerts)
+        .into_iter()
+        .map(|(d, k, u, _)| (d, k, u))
+        .collect();
+    got.sort();
+    let mut expected = vec![(
+        "odd_volume".to_string(),
+        "burst".to_string(),
+        "nf1".to_string(),
+    )];
+    for u in ["hr1", "hr2", "hr3"] {
+        for (d, k) in [
+            ("fishing", "enumeration"),
+            ("no_case", "missing"),
+            ("odd_volume", "distinct_subjects"),
+        ] {
+            expected.push((d.to_string(), k.to_string(), u.to_string()));
+        }
+    }
+    expected.sort();
+    assert_eq!(got, expected, "{alerts:#?}");
+    let (_, summary) = audit_with_summary(world, Some(config));
+    assert!(
+        summary.contains("set aside  6 burst, daily_count and distinct_subjects finding(s)"),
+        "{summary}"
+    );
+}
+
 /// HRCC locks down at 16:00 after an incident: three of its custody officers (hr1–hr3) count
 /// the whole unit cell by cell, 45 lookups in ten minutes each and hundreds in the day, nine
 /// times their usual day. That is the unit's incident, not three scrapes: none of their
