@@ -116,7 +116,8 @@ pub(crate) struct SharedCredential {
     recent: HashMap<String, Recent>,
     last_coords: HashMap<String, Seen>,
     /// Per login: the pairs of workstations of one site it went back and forth between, with
-    /// the days it did (the last [`PRACTICE_DAYS`] days), to tell a habit from an episode.
+    /// the days it did (the last [`PRACTICE_DAYS`] days, pruned at its next back-and-forth),
+    /// to tell a habit from an episode.
     pairs: HashMap<String, std::collections::BTreeMap<String, Vec<NaiveDate>>>,
     /// Back-and-forth findings set aside as the login's practice since the last day's notes.
     set_aside: u64,
@@ -269,13 +270,14 @@ impl SharedCredential {
                         let n = rec.returns.len();
                         let pair = pair_key("clients", &own.client, &last.client);
                         let day = ev.ts.date_naive();
-                        let days = self
-                            .pairs
-                            .entry(ev.user.clone())
-                            .or_default()
-                            .entry(pair)
-                            .or_default();
-                        days.retain(|d| (day - *d).num_days() <= PRACTICE_DAYS);
+                        let pairs = self.pairs.entry(ev.user.clone()).or_default();
+                        // Pairs the login has not gone back and forth between for four
+                        // weeks are forgotten, so that the map holds its recent habits only.
+                        pairs.retain(|_, days| {
+                            days.retain(|d| (day - *d).num_days() <= PRACTICE_DAYS);
+                            !days.is_empty()
+                        });
+                        let days = pairs.entry(pair).or_default();
                         let earlier = days.iter().filter(|d| **d < day).count();
                         if days.last() != Some(&day) {
                             days.push(day);
