@@ -237,6 +237,13 @@ impl UserTally {
             .collect()
     }
 
+    /// Whether most of the people the user looked up today without a case that explains
+    /// them were looked up outside the agency's exempt purposes: browsing, not a unit's
+    /// exempt work (a lockdown's housing counts).
+    pub fn mostly_outside_exempt(&self) -> bool {
+        2 * self.open_subjects as usize > self.subjects.len()
+    }
+
     /// Every lookup no case explains, in order (`unexplained`).
     pub fn unexplained_ids(&self) -> Vec<String> {
         self.unexplained
@@ -264,15 +271,6 @@ pub struct DayTally {
     pub users: HashMap<String, UserTally>,
     /// Precise unexplained subject -> logins that looked them up today.
     pub persons: HashMap<String, HashSet<String>>,
-}
-
-impl UserTally {
-    /// Whether most of the people the user looked up today without a case that explains
-    /// them were looked up outside the agency's exempt purposes: browsing, not a unit's
-    /// exempt work (a lockdown's housing counts).
-    pub fn mostly_outside_exempt(&self) -> bool {
-        2 * self.open_subjects as usize > self.subjects.len()
-    }
 }
 
 impl DayTally {

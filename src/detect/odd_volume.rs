@@ -35,6 +35,7 @@ use crate::baseline::model::{
     benjamini_hochberg, binomial_upper, format_p, poisson_critical, poisson_upper_tail, quantile,
     sign_test_upper, CountModel, Swing,
 };
+use crate::baseline::tally::UserTally;
 use crate::baseline::{DayTally, UserDay};
 use crate::config::{BaselineConfig, Config, OddVolumeConfig};
 use crate::event::{format_ts, Event};
@@ -1355,12 +1356,11 @@ impl OddVolume {
         // Each unit's members raised for the kind today, for the held days' incident rule.
         let mut raised_in: HashMap<&str, usize> = HashMap::default();
         for (j, hit) in judged.iter().zip(&found) {
-            let browsing = kind == "distinct_subjects"
-                && cx
-                    .tally
-                    .users
-                    .get(j.user)
-                    .is_some_and(|t| t.mostly_outside_exempt());
+            let browsing = cx
+                .tally
+                .users
+                .get(j.user)
+                .is_some_and(|t| browsing(kind, t));
             if *hit && j.big_enough && !browsing {
                 *raised_in.entry(j.unit.as_str()).or_default() += 1;
             }
@@ -1392,7 +1392,7 @@ impl OddVolume {
             held.push(Held {
                 kind: kind.into(),
                 outside_exempt: col == OPEN,
-                browsing: kind == "distinct_subjects" && t.mostly_outside_exempt(),
+                browsing: browsing(kind, t),
                 user: user.to_string(),
                 login: t.login.clone(),
                 raised_with: raised_in.get(unit.as_str()).copied().unwrap_or(0),
@@ -1540,6 +1540,15 @@ fn hours_between(first: DateTime<Utc>, last: DateTime<Utc>) -> u32 {
     }
 }
 
+/// Whether a finding of `kind` on the user's day is a breadth most of whose people were
+/// looked up outside the agency's exempt purposes: never part of a unit's incident. A
+/// lockdown's people are counted under the unit's exempt work (housing counts); many people
+/// looked up outside any exempt purpose and any case, by several members on one day, are
+/// several members browsing.
+fn browsing(kind: &str, t: &UserTally) -> bool {
+    kind == "distinct_subjects" && t.mostly_outside_exempt()
+}
+
 /// The day's `burst`, `daily_count` and `distinct_subjects` findings (indexes into `out`,
 /// sorted) that are a unit's incident: [`ROTATION`] or more members of one unit raised for
 /// the same kind, within an hour of each other for `burst`, on the day for the counts, a
@@ -1550,16 +1559,14 @@ fn unit_incident(out: &[DayFinding], resolver: &Resolver, tally: &DayTally) -> V
     let found: Vec<(usize, &str, String, u32)> = out
         .iter()
         .enumerate()
-        .filter(|(_, f)| match f.kind.as_str() {
-            "burst" | "daily_count" => true,
-            // A lockdown's people are counted under the unit's exempt work (housing counts);
-            // many people looked up outside any exempt purpose and any case, by several
-            // members on one day, are several members browsing.
-            "distinct_subjects" => !tally
+        .filter(|(_, f)| {
+            matches!(
+                f.kind.as_str(),
+                "burst" | "daily_count" | "distinct_subjects"
+            ) && !tally
                 .users
                 .get(&login_key(&f.user))
-                .is_some_and(|t| t.mostly_outside_exempt()),
-            _ => false,
+                .is_some_and(|t| browsing(&f.kind, t))
         })
         .map(|(i, f)| {
             let at = if f.kind == "burst" {
@@ -2076,11 +2083,6 @@ impl Detector for OddVolume {
         for (_, unit) in &off_hours {
             *per_unit.entry(unit.as_str()).or_default() += 1;
         }
-        let mut rotated: Vec<usize> = off_hours
-            .iter()
-            .filter(|(_, unit)| per_unit.get(unit.as_str()).is_some_and(|&n| n >= ROTATION))
-            .map(|(i, _)| *i)
-            .collect();
         // The hours each finding was off at, for the units' shift changes.
         let hours_of = |i: usize| {
             off_at
@@ -2088,12 +2090,15 @@ impl Detector for OddVolume {
                 .find(|(j, _)| *j == i)
                 .map_or(0, |(_, at)| *at)
         };
-        // A unit's shift change, remembered for the members who follow it a day or more
-        // later (a day off between the old shift and the new): off their own hours at the
-        // hours the unit moved to, within an hour, they are on its new shift.
+        // Each unit's shift change today, with the hours it moved to: remembered for the
+        // members who follow it a day or more later (a day off between the old shift and the
+        // new): off their own hours at the hours the unit moved to, within an hour, they are
+        // on its new shift.
+        let mut rotated: Vec<usize> = Vec::new();
         let mut changed: BTreeMap<String, u32> = BTreeMap::new();
         for (i, unit) in &off_hours {
             if per_unit.get(unit.as_str()).is_some_and(|&n| n >= ROTATION) {
+                rotated.push(*i);
                 *changed.entry(unit.clone()).or_default() |= hours_of(*i);
             }
         }
