@@ -91,6 +91,13 @@ pub struct RunStats {
     /// under that purpose is other people's cases (a resident seeing an attending's
     /// patients; `detect::others_cases`).
     pub others_case_set_aside: u64,
+    /// `subject_not_in_case` lookups of strangers (people no table knows, typed in full)
+    /// under the user's own case, not raised because the login looks up people its cases do
+    /// not list on two or more days of the window (a parole officer's households), or
+    /// because its day swept three or more of its cases' strangers (`odd_volume`'s to judge
+    /// by breadth; `detect::unlisted`).
+    pub unlisted_set_aside: u64,
+    pub unlisted_sweep_set_aside: u64,
     /// The logins those were set aside for: a reviewer checks that each is a role that
     /// works other people's cases (a resident, a scribe), not someone who made a habit of
     /// borrowing them.
@@ -336,7 +343,7 @@ pub fn render(
     }
     let _ = writeln!(s, "  alerts     {}", stats.alerts);
     // What the run set aside as routine, or did not count as odd, each with its count.
-    let set_aside: [(u64, &str, &str); 14] = [
+    let set_aside: [(u64, &str, &str); 16] = [
         (
             stats.name_alone_set_aside,
             "set aside  ",
@@ -388,6 +395,16 @@ pub fn render(
             "not_assigned lookup(s) of people the case lists, by logins whose work under the purpose is other people's cases (a third of their lookups, on five days or more and on half the days they worked it: a resident seeing an attending's patients); never of the user, a colleague, an associate or a watch-listed person",
         ),
         (
+            stats.unlisted_set_aside,
+            "set aside  ",
+            "subject_not_in_case lookup(s) of strangers (no table knows them; typed in full) under the user's own case, by logins that look up people their cases do not list on two or more days of the window: their cases' lists are short of the people their work meets (a parole officer's households)",
+        ),
+        (
+            stats.unlisted_sweep_set_aside,
+            "set aside  ",
+            "subject_not_in_case lookup(s) of strangers under the user's own case on days the login swept three or more of its cases' strangers: a sweep, judged by odd_volume's breadth, not a cover case apiece",
+        ),
+        (
             stats.wrap_up_set_aside,
             "set aside  ",
             "not_assigned lookup(s) of people listed by cases the user held until the week before, two or more of them in a day: wrapping up a caseload handed over (one case looked at again is still raised)",
@@ -416,7 +433,7 @@ pub fn render(
     if stats.held_over > 0 {
         let _ = writeln!(
             s,
-            "  held over  {} closed_case or not_assigned lookup(s) of people the case lists, by units or logins new to the logs (under a week) or on a day that looked like other people's cases were their work, until their practice could be judged (five days of work, or a week): {} set aside once it showed (counted above), {} raised without it",
+            "  held over  {} closed_case or not_assigned lookup(s) of people the case lists, by units or logins new to the logs (under a week) or on a day that looked like other people's cases were their work, and subject_not_in_case lookups of strangers, until their practice could be judged (five days of work, or a week): {} set aside once it showed (counted above), {} raised without it",
             stats.held_over, stats.held_over_set_aside, stats.held_over_raised,
         );
     }

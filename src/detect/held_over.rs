@@ -58,6 +58,9 @@ pub(super) enum Practice {
     /// The login's work on other people's cases ([`super::others_cases`]); the login is
     /// the alert's user.
     OthersCases { purpose: String },
+    /// The login's work on people its own cases do not list ([`super::unlisted`]); the login
+    /// is the alert's user.
+    Strangers,
 }
 
 /// One held lookup (or a day's lookups under one case): its alert as it would have been

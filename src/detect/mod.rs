@@ -29,6 +29,7 @@ pub mod self_query;
 pub mod shared_credential;
 pub mod subject_surge;
 mod surge_in_sweep;
+mod unlisted;
 pub mod watchlist;
 mod window;
 
@@ -85,6 +86,11 @@ pub(crate) struct Finding {
     /// drew a surge of attention that day or the user's other lookups with no case that day
     /// are raised ([`Engine::settle_reviews`]).
     pub review_of_a_reports_case: bool,
+    /// A lookup of a stranger typed in full under the user's own case that lists other
+    /// people ([`Resolved::stranger_not_listed`]): held until the day ends, and not raised
+    /// when the login looks up such strangers on two or more days, or sweeps three or more
+    /// of its cases' strangers that day ([`unlisted`], [`Engine::settle_strangers`]).
+    pub stranger_not_in_case: bool,
 }
 
 /// What a day's judgement did that raised nothing but that the run's summary must say, so
@@ -413,6 +419,10 @@ pub struct Engine {
     /// one alert per lookup, held until the day ends ([`Engine::settle_reviews`]).
     reviewing: HashMap<GroupKey, Vec<OpenAlert>>,
     others_cases: others_cases::OthersCases,
+    /// Lookups of strangers under the users' own cases that list others, held until the day
+    /// ends ([`Engine::settle_strangers`]).
+    strangers: HashMap<GroupKey, OpenAlert>,
+    unlisted: unlisted::Unlisted,
     /// Lookups under closed or other people's cases that their day would raise, held over
     /// until the practice that would explain them can be judged ([`held_over`],
     /// [`Engine::settle_held_over`]), in the order they were held.
@@ -463,6 +473,7 @@ impl Engine {
         let routines = routine::Routines::new(config.baseline.history_days);
         let closed_work = closed_work::ClosedWork::new(config.baseline.history_days);
         let others_cases = others_cases::OthersCases::new(config.baseline.history_days);
+        let unlisted = unlisted::Unlisted::new(config.baseline.history_days);
         Self {
             resolver,
             config,
@@ -475,6 +486,8 @@ impl Engine {
             borrowing: HashMap::new(),
             reviewing: HashMap::new(),
             others_cases,
+            strangers: HashMap::new(),
+            unlisted,
             held_over: Vec::new(),
             routines,
             day: None,
@@ -520,6 +533,7 @@ impl Engine {
         self.routines.forget_days_from(before);
         self.closed_work.forget_days_from(before);
         self.others_cases.forget_days_from(before);
+        self.unlisted.forget_days_from(before);
         // Lookups of the nights audited again are found again, and held again if still so.
         self.held_over
             .retain(|h| h.key.day.is_some_and(|d| d < before));
@@ -544,6 +558,11 @@ impl Engine {
             self.others_cases
                 .restore(v)
                 .map_err(|e| restore_error(others_cases::SAVED_AS, e))?;
+        }
+        if let Some(v) = carry.detectors.get(unlisted::SAVED_AS) {
+            self.unlisted
+                .restore(v)
+                .map_err(|e| restore_error(unlisted::SAVED_AS, e))?;
         }
         // A state saved while nothing was held over has none.
         self.held_over = match carry.detectors.get(held_over::SAVED_AS) {
@@ -573,6 +592,9 @@ impl Engine {
         }
         if let Ok(v) = self.others_cases.save() {
             detectors.insert(others_cases::SAVED_AS.to_string(), v);
+        }
+        if let Ok(v) = self.unlisted.save() {
+            detectors.insert(unlisted::SAVED_AS.to_string(), v);
         }
         if !self.held_over.is_empty() {
             if let Ok(v) = held_over::save(&self.held_over) {
@@ -634,6 +656,9 @@ impl Engine {
         self.routines.observe(ev, r);
         self.closed_work.observe(ev, r, r.closed_case_lists());
         self.others_cases.observe(ev, r, r.not_assigned_lists());
+        if r.stranger_not_listed() {
+            self.unlisted.observe(&ev.user, day);
+        }
         if let Some(a) = &act {
             if self.tally.day.is_none_or(|d| d == day) {
                 self.tally.add(a, ev);
@@ -666,6 +691,18 @@ impl Engine {
                     // day ends (`subject_surge` judges the day then).
                     let held = open_alert(f, ev, r.personnel.map(|p| &p.employee_id));
                     self.reviewing.entry(key).or_default().push(held);
+                    continue;
+                }
+                if f.stranger_not_in_case {
+                    // Whether strangers under its cases are the login's work, or its day a
+                    // sweep, is known when the day ends.
+                    match self.strangers.get_mut(&key) {
+                        Some(a) => a.add_held(ev, f.severity),
+                        None => {
+                            let held = open_alert(f, ev, r.personnel.map(|p| &p.employee_id));
+                            self.strangers.insert(key, held);
+                        }
+                    }
                     continue;
                 }
                 let unit = r.personnel.and_then(|p| p.unit.as_deref());
@@ -889,6 +926,7 @@ impl Engine {
         self.settle_closed_work();
         self.settle_others_cases();
         self.settle_coverage();
+        self.settle_strangers();
         if let Some(day) = self.day {
             self.settle_held_over(day);
         }
@@ -1088,6 +1126,37 @@ impl Engine {
         }
     }
 
+    /// Judges the day's held lookups of strangers under the users' own cases ([`unlisted`]):
+    /// not raised (counted) when the login's day holds [`unlisted::SWEEP`] or more such
+    /// cases (a sweep, `odd_volume`'s to judge by breadth) or when strangers under its cases
+    /// are its work (two days or more in the window); otherwise held over until a later day
+    /// shows that work, and raised a week on without it.
+    fn settle_strangers(&mut self) {
+        let strangers = std::mem::take(&mut self.strangers);
+        let mut cases_of: HashMap<&str, usize> = HashMap::new();
+        for key in strangers.keys() {
+            *cases_of.entry(key.user.as_str()).or_default() += 1;
+        }
+        let sweeping: std::collections::HashSet<String> = cases_of
+            .into_iter()
+            .filter(|&(_, n)| n >= unlisted::SWEEP)
+            .map(|(user, _)| user.to_string())
+            .collect();
+        // In the order of the day, so that what is held over is saved in a stable order.
+        let mut strangers: Vec<_> = strangers.into_iter().collect();
+        strangers.sort_by(|a, b| (a.1.first, &a.0.group).cmp(&(b.1.first, &b.0.group)));
+        for (key, alert) in strangers {
+            let findings = alert.findings as u64;
+            if sweeping.contains(&key.user) {
+                self.stats.unlisted_sweep_set_aside += findings;
+            } else if self.unlisted.practice(&key.user, alert.first.date_naive()) {
+                self.stats.unlisted_set_aside += findings;
+            } else {
+                self.raise_or_hold_over(key, alert, Some(held_over::Practice::Strangers));
+            }
+        }
+    }
+
     /// Raises a lookup held until the day's end ([`raise_held`]), or holds it over when
     /// `practice` says whose practice, new to the logs, might yet explain it
     /// ([`held_over`]). One the day's open alert of the same key already raises joins it:
@@ -1139,6 +1208,8 @@ impl Engine {
                     self.others_cases
                         .worked_since(&h.key.user, purpose, held_on, today),
                 ),
+                // Judged by the week only: a second day with a stranger is what shows it.
+                held_over::Practice::Strangers => (self.unlisted.practice(&h.key.user, today), 0),
             };
             if routine {
                 self.stats.held_over_set_aside += findings;
@@ -1151,6 +1222,9 @@ impl Engine {
                         if !self.stats.others_case_logins.contains(&h.key.user) {
                             self.stats.others_case_logins.insert(h.key.user.clone());
                         }
+                    }
+                    held_over::Practice::Strangers => {
+                        self.stats.unlisted_set_aside += findings;
                     }
                 }
             } else if held_over::due(held_on, today, worked) {
@@ -1452,6 +1526,7 @@ fn identity_finding(
         closed_case_of_the_person: false,
         others_case_of_the_person: false,
         review_of_a_reports_case: false,
+        stranger_not_in_case: false,
         name_alone_exempt: among_many
             && m.kind == crate::identity::index::MatchKind::NameOnly
             && matches!(r.case, crate::identity::CaseStatus::Exempt { .. }),

@@ -174,6 +174,7 @@ fn fact(
         closed_case_of_the_person: false,
         others_case_of_the_person: false,
         review_of_a_reports_case: false,
+        stranger_not_in_case: false,
     }
 }
 

@@ -721,6 +721,32 @@ impl CaseIndex {
         }) || self.household_name(e, q)
     }
 
+    /// Whether a stranger's full identifier (one no table knows) could still be someone the
+    /// case lists, read loosely: a subject born on the day typed, whatever the name (typed
+    /// with slips and nicknames no grade bridges), or, for a person id typed without a
+    /// name, a subject the case lists without an id or with one a slip away.
+    pub(crate) fn may_list_stranger(&self, t: Typed<'_>, q: &Query) -> bool {
+        let Some(e) = self.entry_of(t) else {
+            return true;
+        };
+        let people = || e.subjects.iter().filter_map(|&s| self.subjects.person(s));
+        if let Some(dob) = q.dob {
+            if people().any(|p| p.dob == Some(dob)) {
+                return true;
+            }
+        }
+        if let (Some(id), None) = (&q.person_id, &q.name) {
+            // A subject listed without an id, or whose id is a slip away from the one typed.
+            return people().any(|p| {
+                p.person_ids.is_empty()
+                    || p.person_ids
+                        .iter()
+                        .any(|known| super::normalize::within_one_edit(known, id))
+            });
+        }
+        false
+    }
+
     /// Whether the query names someone the case lists under the household's name: the same
     /// given name and date of birth as a subject, and the surname of another subject of the
     /// same case. A woman the claim lists as `MILLER, JASMINE` is looked up as `SMITH,

@@ -609,18 +609,47 @@ fn best_agreement(q: &Query, p: &PersonName, allow_typo: bool) -> Option<NameAgr
         .min_by_key(rank)
 }
 
-/// Surnames equal (or one edit apart) and given names sharing their first letter, in the
-/// query's reading as typed or swapped.
-fn loose_given_name(q: &Query, p: &PersonName) -> bool {
+/// A name read loosely: the surnames equal, one edit apart or one a part of the other's
+/// compound (`GORDON` for `GORDON-MILLER`, a part one edit away too), and given names that
+/// the broad nickname list relates (`BOBBIE` for Roberta, `LEXI` for Alexis), a slip
+/// apart from one it relates (`PEGAY` for Peggy, Margaret's), or, with
+/// `initials` (the caller has seen the dates of birth agree), that share their first
+/// letter; or the whole name typed is the surname (`RUIZ SANCHEZ`, `DE LA CRUZ` typed into
+/// a name field). Each reading, as typed or swapped.
+fn loose_given_name(q: &Query, p: &PersonName, initials: bool) -> bool {
     q.name.iter().chain(q.swapped.iter()).any(|n| {
-        let surname = n.last == p.last
-            || (n.last.len().min(p.last.len()) >= 2
-                && super::normalize::within_one_edit(&n.last, &p.last));
-        surname
-            && !n.first.is_empty()
-            && !p.first.is_empty()
-            && n.first.as_bytes().first() == p.first.as_bytes().first()
+        let close = |a: &str, b: &str| {
+            a == b || (a.len().min(b.len()) >= 2 && super::normalize::within_one_edit(a, b))
+        };
+        let part = |short: &str, long: &PersonName| {
+            short.len() >= 3
+                && long
+                    .last_parts
+                    .iter()
+                    .any(|w| w == short || (w.len() >= 4 && close(w, short)))
+        };
+        let surname = || close(&n.last, &p.last) || part(&n.last, p) || part(&p.last, n);
+        let given = || {
+            !n.first.is_empty()
+                && !p.first.is_empty()
+                && ((initials && n.first.as_bytes().first() == p.first.as_bytes().first())
+                    || super::normalize::may_be_one_persons_with_a_slip(&n.first, &p.first))
+        };
+        (surname() && given()) || whole_name_is_surname(n, p)
     })
+}
+
+/// Whether every word of the name typed, run together, is the person's surname: a
+/// surname alone typed into a whole-name field reads as given name and surname.
+fn whole_name_is_surname(n: &PersonName, p: &PersonName) -> bool {
+    if n.first.is_empty() || p.last.len() < n.first.len() + n.last.len() {
+        return false;
+    }
+    let typed: String = std::iter::once(n.first.as_str())
+        .chain(n.middle.iter().map(String::as_str))
+        .chain(std::iter::once(n.last.as_str()))
+        .collect();
+    typed == p.last
 }
 
 /// Whether a query's name, however weak (a surname alone, an initial), could be this
@@ -660,7 +689,12 @@ fn name_agrees(q: &Query, p: &KnownPerson, slip: bool) -> bool {
             | NameAgreement::Unknown,
         ) => true,
         Some(NameAgreement::Typo) => slip,
-        _ => compound_part(q, pn),
+        // Nothing contradicting (dates of birth that differ were ruled out above), a name
+        // read loosely is the listed person's: given names sharing only their first letter
+        // when the date of birth agrees, as the index's approximate grade holds, and given
+        // names the broad nickname list relates in any case (`PERKINS, BOBBIE` for the
+        // `PERKINS, ROBERTA` a case lists without her date of birth).
+        _ => compound_part(q, pn) || loose_given_name(q, pn, q.dob.is_some() && q.dob == p.dob),
     }
 }
 
@@ -726,7 +760,9 @@ pub(crate) fn grade(
     let loose = agreement == Some(NameAgreement::Conflict)
         && dob_eq
         && cfg.allow_typos
-        && p.name.as_ref().is_some_and(|pn| loose_given_name(q, pn));
+        && p.name
+            .as_ref()
+            .is_some_and(|pn| loose_given_name(q, pn, true));
     // A compound surname typed in part (`RUIZ, KEISHA` for `RUIZ-SANCHEZ, KEISHA`), the
     // given names agreeing, with the same date of birth: the person. Without the date, a
     // part of a compound surname is too common a name to say who.
@@ -755,10 +791,12 @@ pub(crate) fn grade(
     );
     let (kind, strength, sharing) = if pid_eq {
         (MatchKind::PersonId, 1.0, None)
+    } else if dob_eq && part {
+        // Before the loose reading, which a compound typed in part also satisfies: the
+        // given names agree here, so the match is the surer of the two.
+        (MatchKind::NameDob, 0.88, None)
     } else if dob_eq && loose {
         (MatchKind::NameDob, 0.75, None)
-    } else if dob_eq && part {
-        (MatchKind::NameDob, 0.88, None)
     } else if dob_eq && name_ok {
         let s = match agreement {
             Some(NameAgreement::Exact) => 0.97,
@@ -794,10 +832,10 @@ pub(crate) fn grade(
         kind,
         strength: (strength + extra).min(1.0),
         fields,
-        name_agreement: if loose {
-            Some("approximate")
-        } else if part {
+        name_agreement: if part {
             Some("surname_part")
+        } else if loose {
+            Some("approximate")
         } else {
             agreement.and_then(agreement_name)
         },

@@ -183,9 +183,21 @@ pub struct Resolved<'r> {
     /// status says (a case that explains it comes first there): how much of a login's work
     /// is exempt work ([`crate::detect`]'s routines).
     pub exempt_work: bool,
+    /// A lookup of someone no table knows: no employee, association, watch-list entry or
+    /// case subject matches what was typed. Under the user's own case that lists others
+    /// (`SubjectNotInCase`), whether it is a cover case is judged by the login's practice
+    /// when the day ends ([`crate::detect`]'s unlisted strangers).
+    pub stranger: bool,
 }
 
 impl Resolved<'_> {
+    /// A lookup of a stranger, typed in full, under the user's own open case that lists
+    /// other people: a cover case, or a person the case leaves out (a household member a
+    /// parole officer checks), which only the login's practice tells apart.
+    pub(crate) fn stranger_not_listed(&self) -> bool {
+        self.stranger && matches!(self.case, CaseStatus::SubjectNotInCase { .. })
+    }
+
     /// A lookup under a case not open at the time that lists the person looked up.
     pub(crate) fn closed_case_lists(&self) -> bool {
         self.typed_case_lists && matches!(self.case, CaseStatus::ClosedCase { .. })
@@ -774,6 +786,7 @@ impl Resolver {
                 .is_some();
         let exempt_work = is_lookup && exempt.is_some();
         Resolved {
+            stranger: is_lookup && !known,
             reviews_a_reports_case,
             exempt_work,
             is_lookup,
@@ -1016,8 +1029,14 @@ impl Resolver {
         // A cover case is one that does not list someone the reference data knows. A plate
         // or an id that no table knows (a car at the scene, a stranger's record) cannot be
         // shown to be someone the case leaves out.
+        // A person no table knows, typed in full (a name with the date of birth, or a
+        // person id): whom the case lists says whether it is them, read loosely (a subject
+        // born that day is them, however the name was typed). A plate or a name alone
+        // cannot: a car at the scene, a namesake.
+        let stranger =
+            !known && ((query.name.is_some() && query.dob.is_some()) || query.person_id.is_some());
         if self.config.no_case.check_subjects
-            && known
+            && (known || (stranger && !self.cases.may_list_stranger(t, query)))
             && self.cases.lists_subjects(t)
             && query.is_identifying()
             && !self

@@ -170,8 +170,10 @@ fn bad_case_whoever_was_looked_up() {
 
 /// `WALMORE` alone, or with an initial, is how a detective searches the person the case
 /// typed with it lists; a given name or a date of birth that contradicts the listed person, and that
-/// another case knows, is someone else under that case. A plate or a person id that no
-/// table knows cannot be shown to be someone the case leaves out.
+/// another case knows, is someone else under that case. A plate that no table knows cannot
+/// be shown to be someone the case leaves out (a car at the scene); a person id no table
+/// knows, under a case whose people all carry one and none a slip away, is no one it lists
+/// (s09, joining the case's alert).
 #[test]
 fn surname_only_search() {
     let alerts = audit_fixture("classes/surname_only_search", None);
@@ -182,7 +184,7 @@ fn surname_only_search() {
                 "no_case",
                 "subject_not_in_case",
                 "det1",
-                &["s05", "s06", "s07"],
+                &["s05", "s06", "s07", "s09"],
             ),
             // Without a case typed, a surname explains nothing.
             key("no_case", "missing", "det1", &["s03"]),
@@ -1409,6 +1411,28 @@ fn uneven_unit_on_the_first_day_of_the_logs() {
     let ev = days_of_volume(&users, 1, |_, i| 20 + (i * 37) % 91);
     let (_dir, alerts) = audit_built(&unit_refs(&users, "PATROL"), &ev);
     assert_eq!(volume_kinds(&alerts), vec![], "{alerts:#?}");
+}
+
+/// People type the name a person goes by, and a short nickname table cannot hold them
+/// all: `BOBBIE` for Roberta, `LEXI` for Alexis (the broad nickname list relates them).
+/// With the birth date typed too, the person is found: the ex-partner the user declared,
+/// the user herself, a colleague whose compound surname alone was typed into the
+/// whole-name field (`RUIZ SANCHEZ`); and under the case that lists them, a nickname, a
+/// slip in the surname beside one, or a nickname with no birth date on either side, is
+/// case work. Without the birth date, or with a given name that is none of hers (`DONNA`),
+/// it is nobody in particular; a Donna Walsh the case does not list is raised.
+#[test]
+fn given_name_a_short_table_does_not_hold() {
+    let alerts = audit_fixture("classes/given_name_a_short_table_does_not_hold", None);
+    assert_alerts(
+        &alerts,
+        vec![
+            key("no_case", "subject_not_in_case", "pat1", &["g04"]),
+            key("association_lookup", "ex_partner", "pat1", &["g05"]),
+            key("self_query", "name_dob", "pat1", &["g08"]),
+            key("coworker_lookup", "other_unit", "pat1", &["g09"]),
+        ],
+    );
 }
 
 /// The person index finds a declared associate by a short form of several given names,
@@ -2988,6 +3012,33 @@ fn resident_starting_a_new_rotation() {
     );
 }
 
+/// People no table knows, typed in full under the user's own case, which lists others.
+/// An officer's one stranger under their case (s1, the login's only one) is a cover case:
+/// held a week, then raised. A parole officer meets the parolee's household, whom the case
+/// does not list, on two days (p1, p2): the first is held over and set aside once the
+/// second day shows it is the login's work, the second set aside on its day. Three cases
+/// typed over strangers in one day (w1–w3) are a sweep, `odd_volume`'s to judge by breadth.
+/// So is a person id no table knows under a case whose people all carry one (i1); under a
+/// case listing someone without an id (i2) it may be them. A plate (c1) or a bare name
+/// (n1) no table knows cannot be shown to be someone the case leaves out (a car at the
+/// scene, anyone), and a stranger born the day the case's subject was (b1) may be her,
+/// however the name was typed. Audited night by night, the same.
+#[test]
+fn stranger_under_the_users_own_case() {
+    assert_set_aside(
+        "classes/stranger_under_the_users_own_case",
+        vec![
+            key("no_case", "subject_not_in_case", "pat1", &["s1"]),
+            key("no_case", "subject_not_in_case", "pat6", &["i1"]),
+        ],
+        &[
+            "set aside  2 subject_not_in_case lookup(s) of strangers (no table knows them; typed in full) under the user's own case, by logins that look up people their cases do not list on two or more days",
+            "set aside  3 subject_not_in_case lookup(s) of strangers under the user's own case on days the login swept three or more",
+            "1 set aside once it showed (counted above), 2 raised without it",
+        ],
+    );
+}
+
 /// A driver-review analyst (mv1) hands four cases over to a colleague (mv2) on 4 March; the
 /// day after, mv1 wraps three of them up (w1–w3): a caseload handed over, worked after the
 /// transfer is keyed, set aside (counted). One of them looked at again alone four days on,
@@ -3271,7 +3322,8 @@ fn evening_shift_past_utc_midnight() {
 /// the billing screen logs them with their label (`MRN397338`). A nurse's patient so typed
 /// is the patient her encounter lists (m01: not raised). A colleague's own record typed so
 /// under the same encounter is her colleague's (m02: `same_unit`, and the encounter does not
-/// list her). A number no table knows stays unknown (m03).
+/// list her). A number no table knows stays nobody's, but under an encounter whose patient
+/// carries another it is no one the encounter lists either (m03, joining m02's alert).
 #[test]
 fn mrn_typed_with_its_label() {
     let alerts = audit_fixture("classes/mrn_typed_with_its_label", None);
@@ -3279,7 +3331,7 @@ fn mrn_typed_with_its_label() {
         &alerts,
         vec![
             key("coworker_lookup", "same_unit", "rn1", &["m02"]),
-            key("no_case", "subject_not_in_case", "rn1", &["m02"]),
+            key("no_case", "subject_not_in_case", "rn1", &["m02", "m03"]),
         ],
     );
 }

@@ -23,6 +23,7 @@ mod contacts;
 mod dates;
 mod fold;
 mod names;
+mod nicknames;
 #[cfg(test)]
 mod proptests;
 #[cfg(test)]
@@ -32,3 +33,4 @@ pub(crate) use contacts::*;
 pub(crate) use dates::*;
 pub use fold::*;
 pub(crate) use names::*;
+pub(crate) use nicknames::may_be_one_persons_with_a_slip;
