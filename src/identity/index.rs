@@ -642,14 +642,22 @@ fn loose_given_name(q: &Query, p: &PersonName, initials: bool) -> bool {
 /// Whether every word of the name typed, run together, is the person's surname: a
 /// surname alone typed into a whole-name field reads as given name and surname.
 fn whole_name_is_surname(n: &PersonName, p: &PersonName) -> bool {
-    if n.first.is_empty() || p.last.len() < n.first.len() + n.last.len() {
+    if n.first.is_empty() {
         return false;
     }
-    let typed: String = std::iter::once(n.first.as_str())
+    // Walked word by word along the surname, without building the run-together string: it
+    // is asked of every listed subject a typed name does not otherwise agree with.
+    let words = std::iter::once(n.first.as_str())
         .chain(n.middle.iter().map(String::as_str))
-        .chain(std::iter::once(n.last.as_str()))
-        .collect();
-    typed == p.last
+        .chain(std::iter::once(n.last.as_str()));
+    let mut rest = p.last.as_str();
+    for w in words {
+        match rest.strip_prefix(w) {
+            Some(r) => rest = r,
+            None => return false,
+        }
+    }
+    rest.is_empty()
 }
 
 /// Whether a query's name, however weak (a surname alone, an initial), could be this
@@ -992,6 +1000,68 @@ mod tests {
             assert!(!want.is_empty(), "{typed_last} grades {known_last}");
             assert_eq!(found(&ix, &q), want, "{typed_last} finds {known_last}");
         }
+    }
+
+    fn whole_query(name: &str, dob: &str) -> Query {
+        Query::from_subject(&Subject {
+            name: Some(name.to_string()),
+            dob: Some(dob.to_string()),
+            ..Subject::default()
+        })
+    }
+
+    #[test]
+    fn a_surname_typed_whole_into_a_name_field_with_the_birth_date_is_the_person() {
+        let p = known("Ruiz-Sanchez", "Dean", Some("1961-04-27"), 1);
+        let stats = NameStats::build(std::iter::once(&p));
+        let cfg = IdentityConfig::default();
+        let m = grade(
+            &whole_query("RUIZ SANCHEZ", "1961-04-27"),
+            &p,
+            0,
+            &stats,
+            &cfg,
+        );
+        assert_eq!(m.map(|m| m.kind), Some(MatchKind::NameDob));
+        // Another date, or the words in another order, are someone else.
+        assert!(grade(
+            &whole_query("RUIZ SANCHEZ", "1961-04-28"),
+            &p,
+            0,
+            &stats,
+            &cfg
+        )
+        .is_none());
+        let q = whole_query("SANCHEZ RUIZ", "1961-04-27");
+        let n = q.name.as_ref().expect("a name");
+        assert!(!whole_name_is_surname(n, p.name.as_ref().expect("a name")));
+        let particles = known("De La Cruz", "Dean", Some("1960-12-10"), 2);
+        let q = whole_query("DE LA CRUZ", "1960-12-10");
+        assert!(loose_given_name(
+            &q,
+            particles.name.as_ref().expect("a name"),
+            true
+        ));
+    }
+
+    #[test]
+    fn a_nickname_the_broad_list_holds_is_the_person_only_with_the_birth_date() {
+        let p = known("Walsh", "Roberta", Some("1957-09-10"), 1);
+        let stats = NameStats::build(std::iter::once(&p));
+        let cfg = IdentityConfig::default();
+        let m = grade(&query("WALSH", "BOBBIE", "1957-09-10"), &p, 0, &stats, &cfg)
+            .expect("matched with the date of birth");
+        assert_eq!(m.name_agreement, Some("approximate"));
+        let bare = Query::from_subject(&Subject {
+            last_name: Some("WALSH".into()),
+            first_name: Some("BOBBIE".into()),
+            ..Subject::default()
+        });
+        assert!(
+            grade(&bare, &p, 0, &stats, &cfg).is_none(),
+            "no name-only match"
+        );
+        assert!(grade(&query("WALSH", "DONNA", "1957-09-10"), &p, 0, &stats, &cfg).is_none());
     }
 
     fn word() -> impl Strategy<Value = String> {
