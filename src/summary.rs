@@ -112,7 +112,8 @@ pub struct RunStats {
     /// number left blank (`detect::Engine`'s review rule).
     pub review_set_aside: u64,
     /// `many_users` alerts not raised because the login's lookups of the person were part of
-    /// its day's sweep, raised as `daily_count` or `distinct_subjects`, and those of surges
+    /// its day's sweep, raised as `daily_count` or `distinct_subjects` or held as a breadth
+    /// to judge later, and those of surges
     /// that fell below their threshold without such logins (`detect::surge_in_sweep`).
     pub surge_in_sweep_set_aside: u64,
     /// `concurrent_clients` back-and-forth findings between two workstations of one site
@@ -417,7 +418,7 @@ pub fn render(
         (
             stats.surge_in_sweep_set_aside,
             "set aside  ",
-            "many_users alert(s) of logins whose lookups of the person were part of their day's sweep, raised as odd_volume daily_count or distinct_subjects (one of hundreds of people, not attention to this one), and of the surges that fell below their threshold without those logins",
+            "many_users alert(s) of logins whose lookups of the person were part of their day's sweep, raised as odd_volume daily_count or distinct_subjects or held as a breadth to judge by the days after it (one of hundreds of people, not attention to this one), and of the surges that fell below their threshold without those logins",
         ),
         (
             stats.same_site_practice,

@@ -2244,6 +2244,14 @@ impl Detector for OddVolume {
         self.held.len() as u64
     }
 
+    fn held_breadth(&self, day: NaiveDate) -> Vec<(String, Vec<String>)> {
+        self.held
+            .iter()
+            .filter(|h| h.day == day && h.kind == "distinct_subjects")
+            .map(|h| (h.login.clone(), h.event_ids.clone()))
+            .collect()
+    }
+
     fn save(&self) -> Option<Value> {
         let mut users: Vec<(&String, &UserState)> = self
             .users

@@ -4,8 +4,10 @@
 //! `subject_surge` counts the logins that looked one person up within hours, none with a
 //! case, as attention to that person: curiosity about a colleague, a victim, a celebrity.
 //! A login whose whole day is already raised by `odd_volume` as a sweep (`daily_count` or
-//! `distinct_subjects`, the alert carrying every one of its lookups of the person) looked
-//! the person up as one of hundreds; that says nothing about the person. Two such sweeps of
+//! `distinct_subjects`, the alert carrying every one of its lookups of the person), or
+//! whose day's breadth `odd_volume` let pass for want of history and holds to judge by the
+//! days after it (fifty people and more with no case explaining them: a sweep whatever its
+//! verdict), looked the person up as one of hundreds; that says nothing about the person. Two such sweeps of
 //! the same list on one day (two logins working down the same roll of names) otherwise
 //! raise a surge on every name the lists share, one alert per login and name, each a copy
 //! of lookups the sweep's own alert already holds.
@@ -19,9 +21,10 @@
 //! surge fall below the surge's own threshold, the whole surge on the person is set aside:
 //! what remains is not attention enough by the detector's own measure.
 //!
-//! What this must not do: set aside a surge for a login whose day was not raised (a sweep
-//! judged later, or set aside as the unit's incident, leaves the surge standing), or
-//! touch an alert of any other kind. The sweep itself is never weakened by it.
+//! What this must not do: set aside a surge for a login whose day was neither raised nor
+//! held as a breadth (a day's count held, or a day set aside as the unit's incident, leaves
+//! the surge standing), or touch an alert of any other kind. The sweep itself is never
+//! weakened by it.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
@@ -37,10 +40,17 @@ const MIN_SWEEPS: usize = 2;
 const SWEEP_KINDS: [&str; 2] = ["daily_count", "distinct_subjects"];
 
 /// Removes from `closed` (a day's alerts) the `many_users` alerts that stand on sweeps, as
-/// the module says; returns how many were removed.
-pub(crate) fn set_aside(closed: &mut Vec<Alert>) -> u64 {
+/// the module says; `held` are the logins whose day's breadth is held to be judged later,
+/// with the day's event ids. Returns how many were removed.
+pub(crate) fn set_aside(closed: &mut Vec<Alert>, held: &[(String, Vec<String>)]) -> u64 {
     // Each login's event ids raised as a sweep today.
     let mut swept: HashMap<&str, HashSet<&str>> = HashMap::new();
+    for (user, ids) in held {
+        swept
+            .entry(user.as_str())
+            .or_default()
+            .extend(ids.iter().map(String::as_str));
+    }
     for a in closed.iter() {
         if a.detector == odd_volume::DOC.name && SWEEP_KINDS.contains(&a.kind.as_str()) {
             swept
@@ -196,7 +206,7 @@ mod tests {
             surge("d", &["d1"], &FIVE),
             surge("e", &["e1"], &FIVE),
         ];
-        assert_eq!(set_aside(&mut day), 5);
+        assert_eq!(set_aside(&mut day, &[]), 5);
         assert!(day.iter().all(|a| a.detector == "odd_volume"));
     }
 
@@ -207,7 +217,7 @@ mod tests {
         for u in seven {
             day.push(surge(u, &[&format!("{u}2")], &seven));
         }
-        assert_eq!(set_aside(&mut day), 2);
+        assert_eq!(set_aside(&mut day, &[]), 2);
         let left: Vec<&str> = day
             .iter()
             .filter(|a| a.kind == "many_users")
@@ -217,13 +227,31 @@ mod tests {
     }
 
     #[test]
+    fn a_breadth_held_for_later_is_a_sweep_too() {
+        // The first days of the logs: one login's sweep raised, another's let pass for want
+        // of history and held with its event ids; the same two-of-five surge falls.
+        let mut day = vec![sweep("a", &["a1", "a2", "a3"])];
+        for u in FIVE {
+            day.push(surge(u, &[&format!("{u}2")], &FIVE));
+        }
+        let held = [("b".to_string(), vec!["b1".to_string(), "b2".to_string()])];
+        assert_eq!(set_aside(&mut day, &held), 5);
+        // Without it, one sweep among colleagues' attention: nothing set aside.
+        let mut again = vec![sweep("a", &["a1", "a2", "a3"])];
+        for u in FIVE {
+            again.push(surge(u, &[&format!("{u}2")], &FIVE));
+        }
+        assert_eq!(set_aside(&mut again, &[]), 0);
+    }
+
+    #[test]
     fn one_sweep_among_colleagues_attention_is_left() {
         // One login's day of strangers passed the person four colleagues looked up.
         let mut day = vec![sweep("a", &["a1", "a2"])];
         for u in FIVE {
             day.push(surge(u, &[&format!("{u}2")], &FIVE));
         }
-        assert_eq!(set_aside(&mut day), 0);
+        assert_eq!(set_aside(&mut day, &[]), 0);
         assert_eq!(day.len(), 6);
     }
 
@@ -235,7 +263,7 @@ mod tests {
         for u in FIVE {
             day.push(surge(u, &[&format!("{u}2")], &FIVE));
         }
-        assert_eq!(set_aside(&mut day), 0);
+        assert_eq!(set_aside(&mut day, &[]), 0);
         assert_eq!(day.len(), 7);
     }
 
@@ -249,7 +277,7 @@ mod tests {
         for u in ["b", "c", "d", "e"] {
             day.push(surge(u, &[&format!("{u}2")], &FIVE));
         }
-        assert_eq!(set_aside(&mut day), 0);
+        assert_eq!(set_aside(&mut day, &[]), 0);
     }
 
     #[test]
@@ -264,7 +292,7 @@ mod tests {
         let mut other = surge("c", &["c1"], &FIVE);
         other.evidence["person"] = json!("id:P2");
         day.push(other);
-        assert_eq!(set_aside(&mut day), 2);
+        assert_eq!(set_aside(&mut day, &[]), 2);
         let kinds: Vec<&str> = day.iter().map(|a| a.kind.as_str()).collect();
         assert_eq!(
             kinds,
