@@ -259,6 +259,10 @@ pub(crate) struct CaseIndex {
     has_cases: bool,
     has_assignments: bool,
     has_subjects: bool,
+    /// The letters case ids begin with (`HP`, `CIB`; empty for ids that begin with a
+    /// digit): the agency's forms of a case number, which a number of another system's
+    /// (an inspection ticket `T250303-0297`, a dispatch incident) does not share.
+    prefixes: std::collections::HashSet<String>,
 }
 
 /// A case id as typed, with the case it names (looked up once by [`CaseIndex::typed`]).
@@ -467,6 +471,10 @@ impl CaseIndex {
             id: id.to_string(),
             ..CaseEntry::default()
         });
+        let prefix = letters_before_digits(id);
+        if !self.prefixes.contains(prefix.as_str()) {
+            self.prefixes.insert(prefix);
+        }
         let bare = bare_key(&key);
         if !bare.is_empty() {
             only_one(&mut self.by_bare, bare, n);
@@ -695,6 +703,17 @@ impl CaseIndex {
     }
 
     /// Whether the subject list of the typed case names anyone at all.
+    /// Whether a typed id that names no case is written as the agency writes its case
+    /// numbers: digits, and the letters before them one of its case ids' (an id typed
+    /// without its letters counts when some case id has none). A note (`see CAD`, `PRR`) or
+    /// another system's number (`T250303-0297` at a port where cases are `HP-…`) is not.
+    pub(crate) fn in_agency_form(&self, text: &str) -> bool {
+        if !text.bytes().any(|b| b.is_ascii_digit()) {
+            return false;
+        }
+        self.prefixes.contains(letters_before_digits(text).as_str())
+    }
+
     pub(crate) fn lists_subjects(&self, t: Typed<'_>) -> bool {
         self.entry_of(t).is_some_and(|e| !e.subjects.is_empty())
     }
@@ -984,6 +1003,17 @@ fn each_common(a: &[u32], b: &[u32], mut f: impl FnMut(u32)) {
     }
 }
 
+/// The letters a case id begins with, upper-cased, before its first digit (`hp-2025-1` ->
+/// `HP`, `#CIB 2023/4` -> `CIB`, `2024-001` -> empty); anything else before the digits
+/// (a `#`, spaces, dashes) is left out.
+fn letters_before_digits(id: &str) -> String {
+    id.chars()
+        .take_while(|c| !c.is_ascii_digit())
+        .filter(char::is_ascii_alphabetic)
+        .map(|c| c.to_ascii_uppercase())
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use proptest::prelude::*;
@@ -1021,6 +1051,26 @@ mod tests {
             })
             .collect();
         CaseIndex::build(Some(cases), None, None, &HashMap::default())
+    }
+
+    #[test]
+    fn another_systems_number_is_not_in_the_agencys_form() {
+        let ix = open_cases(&["HP-2025-000123", "CIB-2023-0212"]);
+        assert!(
+            ix.in_agency_form("hp-2025-999999"),
+            "the agency's form, no such case"
+        );
+        assert!(ix.in_agency_form("#CIB 2024 77"));
+        assert!(
+            !ix.in_agency_form("T250303-0297"),
+            "a port's inspection ticket"
+        );
+        assert!(!ix.in_agency_form("see CAD"), "a note");
+        assert!(
+            !ix.in_agency_form("2025-000123"),
+            "no case id begins with a digit here"
+        );
+        assert!(open_cases(&["2023-0022690"]).in_agency_form("2024-1"));
     }
 
     #[test]

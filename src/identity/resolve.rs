@@ -1170,8 +1170,14 @@ impl Resolver {
         })
         // Work the agency exempts needs no case: a real case typed with it is a reference
         // (the claim a caller reads out to the contact centre), not the justification, but
-        // one that does not exist refers to nothing and is made up, whatever the purpose.
-        .filter(|s| !reference || matches!(s, CaseStatus::UnknownCase { .. }))
+        // one that does not exist refers to nothing and is made up, whatever the purpose,
+        // when it is written as the agency's case numbers are. Another system's number (a
+        // port's inspection ticket, a dispatch incident) or a note (`see CAD`) typed in the
+        // case field is that work's own reference, not a case.
+        .filter(|s| {
+            !reference
+                || matches!(s, CaseStatus::UnknownCase { .. }) && self.cases.in_agency_form(t.text)
+        })
     }
 
     /// For a lookup under a case the user is not assigned to that lists the person looked

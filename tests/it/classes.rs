@@ -3012,6 +3012,28 @@ fn resident_starting_a_new_rotation() {
     );
 }
 
+/// A port's inspectors type the inspection ticket in the case field (`T250303-0297`), a
+/// dispatcher a note (`see CAD`), under work the agency exempts: that work's own reference,
+/// not a case, so not a case that does not exist. Written as the agency writes its case
+/// numbers (`hp-2025-999999`, the agency's being `HP-…` and `CIB-…`) and matching none, it
+/// is made up, exempt work or not; and work that is not exempt needs a case, whatever was
+/// typed (t04).
+#[test]
+fn inspection_ticket_typed_in_the_case_field() {
+    let config = "[no_case]\nexempt_purposes = [\"PORT_INSPECTION\", \"DISPATCH\"]\n";
+    let alerts = audit_fixture(
+        "classes/inspection_ticket_typed_in_the_case_field",
+        Some(config),
+    );
+    assert_alerts(
+        &alerts,
+        vec![
+            key("no_case", "unknown_case", "insp1", &["t03"]),
+            key("no_case", "unknown_case", "tpr1", &["t04"]),
+        ],
+    );
+}
+
 /// People no table knows, typed in full under the user's own case, which lists others.
 /// An officer's one stranger under their case (s1, the login's only one) is a cover case:
 /// held a week, then raised. A parole officer meets the parolee's household, whom the case
