@@ -82,14 +82,28 @@ impl Activity {
     }
 }
 
+/// How many known people may bear a watch-listed person's name for that name alone to be
+/// theirs to `subject_surge`: the watch-listed person and one namesake.
+const WATCHED_NAME_BEARERS: u32 = 2;
+
 /// The person a lookup was about: a known person it matched (watch list, employee, a case
-/// subject) by a strong identifier or by a full name only they bear, else the strongest
-/// identifier typed (person id, name with date of birth, plate, phone), else the bare name
-/// (not precise).
+/// subject) by a strong identifier or by a full name only they bear (a watch-listed
+/// person's, by at most one other), else the strongest identifier typed (person id, name
+/// with date of birth, plate, phone), else the bare name (not precise).
 pub(crate) fn subject_key(r: &Resolved<'_>, resolver: &Resolver) -> Option<SubjectKey> {
     // A strong identifier, or a full name that exactly one known person bears.
     let strong = |m: &&crate::identity::Match| m.identifies();
-    if let Some(m) = r.watchlist.iter().find(strong) {
+    // A watch-listed person's name alone, borne by one other known person at most, is the
+    // watch-listed person to a surge: a dozen logins typing a celebrity's name in an
+    // afternoon are looking for the celebrity, not for the one namesake a case lists (whose
+    // own case explains the lookups of those who work it). A common name stays nobody.
+    let watch_strong = |m: &&crate::identity::Match| {
+        m.identifies()
+            || (m.kind == crate::identity::index::MatchKind::NameOnly
+                && m.people_sharing_name
+                    .is_some_and(|n| n <= WATCHED_NAME_BEARERS))
+    };
+    if let Some(m) = r.watchlist.iter().find(watch_strong) {
         if let Some((_, p)) = resolver.watch_entry(m.entry) {
             return Some(precise(key_of(
                 "watch:",

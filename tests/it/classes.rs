@@ -3012,6 +3012,33 @@ fn resident_starting_a_new_rotation() {
     );
 }
 
+/// Six officers type a celebrity's name alone (`MONROE, TAYLOR`, no birth date) within three
+/// hours, with no case. One namesake, a case subject born in 1936, bears the name too: the
+/// name is still the celebrity's to a surge, and each officer is raised as `many_users`.
+/// The same six typing an official's name that two case subjects also bear (`KING, ROSE`)
+/// make no surge: the name alone says nobody in particular (each lookup of a watch-listed
+/// name is still `watchlist_lookup`'s).
+#[test]
+fn celebrity_searched_by_name_alone_with_a_namesake() {
+    let alerts = audit_fixture(
+        "classes/celebrity_searched_by_name_alone_with_a_namesake",
+        None,
+    );
+    let surges: Vec<Value> = alerts
+        .iter()
+        .filter(|a| a["kind"] == "many_users")
+        .cloned()
+        .collect();
+    let expected = (1..=6)
+        .map(|i| {
+            let user = format!("pat{i}");
+            let id = format!("m{i:02}");
+            key("subject_surge", "many_users", &user, &[&id])
+        })
+        .collect();
+    assert_alerts(&surges, expected);
+}
+
 /// A port's inspectors type the inspection ticket in the case field (`T250303-0297`), a
 /// dispatcher a note (`see CAD`), under work the agency exempts: that work's own reference,
 /// not a case, so not a case that does not exist. Written as the agency writes its case
