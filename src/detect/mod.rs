@@ -1149,22 +1149,20 @@ impl Engine {
     /// are its work (two days or more in the window); otherwise held over until a later day
     /// shows that work, and raised a week on without it.
     fn settle_strangers(&mut self) {
-        let strangers = std::mem::take(&mut self.strangers);
-        let mut cases_of: HashMap<&str, usize> = HashMap::new();
-        for key in strangers.keys() {
-            *cases_of.entry(key.user.as_str()).or_default() += 1;
-        }
-        let sweeping: std::collections::HashSet<String> = cases_of
-            .into_iter()
-            .filter(|&(_, n)| n >= unlisted::SWEEP)
-            .map(|(user, _)| user.to_string())
-            .collect();
         // In the order of the day, so that what is held over is saved in a stable order.
-        let mut strangers: Vec<_> = strangers.into_iter().collect();
+        let mut strangers: Vec<_> = std::mem::take(&mut self.strangers).into_iter().collect();
         strangers.sort_by(|a, b| (a.1.first, &a.0.group).cmp(&(b.1.first, &b.0.group)));
+        // Each login's strangers' cases today (one held alert per case).
+        let mut cases_of: HashMap<String, usize> = HashMap::new();
+        for (key, _) in &strangers {
+            *cases_of.entry(key.user.clone()).or_default() += 1;
+        }
         for (key, alert) in strangers {
             let findings = alert.findings as u64;
-            if sweeping.contains(&key.user) {
+            if cases_of
+                .get(&key.user)
+                .is_some_and(|&n| n >= unlisted::SWEEP)
+            {
                 self.stats.unlisted_sweep_set_aside += findings;
             } else if self.unlisted.practice(&key.user, alert.first.date_naive()) {
                 self.stats.unlisted_set_aside += findings;

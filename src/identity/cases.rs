@@ -471,10 +471,7 @@ impl CaseIndex {
             id: id.to_string(),
             ..CaseEntry::default()
         });
-        let prefix = letters_before_digits(id);
-        if !self.prefixes.contains(prefix.as_str()) {
-            self.prefixes.insert(prefix);
-        }
+        self.prefixes.insert(letters_before_digits(id));
         let bare = bare_key(&key);
         if !bare.is_empty() {
             only_one(&mut self.by_bare, bare, n);
