@@ -491,18 +491,21 @@ impl Resolver {
                 .chain(watchlist.iter().flat_map(|(ix, _)| ix.people()))
                 .chain(cases.subject_people().iter()),
         );
-        let unit_chains = refs
+        // Each unit once: a unit's records are summed over all its cases, and hundreds of
+        // its members name it.
+        let units: std::collections::BTreeSet<&str> = refs
             .personnel
             .iter()
             .filter_map(|p| p.unit.as_deref())
-            .map(|u| (u.to_string(), cases.unit_chain(u)))
+            .collect();
+        let unit_chains = units
+            .iter()
+            .map(|&u| (u.to_string(), cases.unit_chain(u)))
             .filter(|(_, chain)| !chain.is_empty())
             .collect();
-        let unit_records = refs
-            .personnel
+        let unit_records = units
             .iter()
-            .filter_map(|p| p.unit.as_deref())
-            .map(|u| (u.to_string(), cases.unit_records(u)))
+            .map(|&u| (u.to_string(), cases.unit_records(u)))
             .filter(|(_, n)| *n > 0)
             .collect();
         let mut reports: HashMap<String, Vec<usize>> = HashMap::default();
