@@ -486,8 +486,10 @@ pub(crate) fn decode_record(fields: Fields<'_>, origin: Origin) -> Result<Event,
 /// Contract dates are `YYYY-MM-DD`; people also type `MM/DD/YYYY` and similar, which the
 /// identity normaliser understands. This only refuses values that are plainly not dates.
 pub(crate) fn looks_like_date(s: &str) -> bool {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").is_ok()
-        || crate::identity::normalize::normalize_dob(s).is_some()
+    // The normaliser first: it reads the contract's form without a format string to
+    // interpret, and this runs for every typed date of birth.
+    crate::identity::normalize::normalize_dob(s).is_some()
+        || NaiveDate::parse_from_str(s, "%Y-%m-%d").is_ok()
         || s.chars().filter(|c| c.is_ascii_digit()).count() >= 6
 }
 

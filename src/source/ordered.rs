@@ -307,10 +307,14 @@ fn decode_block<T>(
     block: &Block,
     prepare: &(dyn Fn(&Event) -> T + Sync),
 ) -> Vec<Item<T>> {
+    // The block's own copy of the file's name: every event holds it, and counting the
+    // references of one copy from two workers at once bounces its cache line between
+    // the cores.
+    let name: Arc<str> = Arc::from(&**name);
     let mut items = Vec::with_capacity(block.lines.len() + 1);
     for &(line, start, end) in &block.lines {
         let raw = &block.bytes[start..end];
-        match decode_line(name, line, raw) {
+        match decode_line(&name, line, raw) {
             Ok(ev) => {
                 let t = prepare(&ev);
                 items.push(Item::Event(Box::new((ev, t))));

@@ -429,10 +429,15 @@ pub(super) fn also_short_for(short: &str, canon: &str) -> bool {
 /// Allocation-free form of [`canonical_first`] for the hot path: the
 /// canonical given name for a folded first name, or the input itself.
 pub(crate) fn canonical_first_ref(first_folded: &str) -> &str {
-    match NICKNAMES.binary_search_by(|(nick, _)| (*nick).cmp(first_folded)) {
-        Ok(i) => NICKNAMES.get(i).map_or(first_folded, |(_, canon)| *canon),
-        Err(_) => first_folded,
-    }
+    // Every typed given name is looked up here: one hash and one comparison, where the
+    // binary search over the table was nine comparisons (2 % of decoding and resolving).
+    static BY_NICKNAME: std::sync::OnceLock<rustc_hash::FxHashMap<&str, &str>> =
+        std::sync::OnceLock::new();
+    BY_NICKNAME
+        .get_or_init(|| NICKNAMES.iter().copied().collect())
+        .get(first_folded)
+        .copied()
+        .unwrap_or(first_folded)
 }
 
 /// Canonical given name for a folded first name ("BOB" -> "ROBERT"); names
