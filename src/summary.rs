@@ -120,6 +120,10 @@ pub struct RunStats {
     /// not raised because the login went back and forth between the same two on two or more
     /// earlier days in the last four weeks: how it works (`detect::shared_credential`).
     pub same_site_practice: u64,
+    /// `concurrent_clients` back-and-forth findings between two workstations of one site
+    /// that two or more other logins went back and forth between in the last four weeks:
+    /// a pool the place's staff move between (`detect::shared_credential`).
+    pub same_site_pool: u64,
     /// `closed_case` and `not_assigned` lookups of people the case lists, by units or logins
     /// the logs had known for under a week, or on a day that looked like the login's work is
     /// other people's cases, held over until their practice could be judged
@@ -235,6 +239,8 @@ impl RunStats {
                     self.counts_not_judged += count;
                 } else if kind == "same_site_practice" {
                     self.same_site_practice += count;
+                } else if kind == "same_site_pool" {
+                    self.same_site_pool += count;
                 }
             }
             DayNote::AgencyDay { day, effect } => self.agency_days.push((day, effect)),
@@ -344,7 +350,7 @@ pub fn render(
     }
     let _ = writeln!(s, "  alerts     {}", stats.alerts);
     // What the run set aside as routine, or did not count as odd, each with its count.
-    let set_aside: [(u64, &str, &str); 16] = [
+    let set_aside: [(u64, &str, &str); 17] = [
         (
             stats.name_alone_set_aside,
             "set aside  ",
@@ -424,6 +430,11 @@ pub fn render(
             stats.same_site_practice,
             "set aside  ",
             "concurrent_clients back-and-forth(s) between two workstations of one site that the login went back and forth between on two or more earlier days of the last four weeks: how it works (a manager between the office and a counter), not two people",
+        ),
+        (
+            stats.same_site_pool,
+            "set aside  ",
+            "concurrent_clients back-and-forth(s) between two workstations of one site that two or more other logins also went back and forth between in the last four weeks: a pool the place's staff move between (a ward's or a lab's workstations), not two people",
         ),
     ];
     for (n, label, what) in set_aside {

@@ -13,7 +13,11 @@
 //! A login that did so between the same two on two or more earlier days of the last four
 //! weeks ([`PRACTICE_EARLIER_DAYS`], [`PRACTICE_DAYS`]) is not raised for it again (counted
 //! in the summary); its first days are, and so is any other pair, and any use at another
-//! site in between, which no habit explains.
+//! site in between, which no habit explains. Going back and forth between two workstations
+//! that two or more other logins went back and forth between in the same four weeks is how
+//! the place works ([`POOL_OTHER_LOGINS`]): a ward's nurses and doctors move between its
+//! workstations all shift. Such pairs are kept as pairs, never joined into larger pools
+//! through a workstation they share: a cart on wheels visits every ward.
 //!
 //! Too far is a matter of how people travel ([`Travel`]): by road, or by air once they
 //! have got to an airport and from one. An airliner's speed alone let a deputy's login
@@ -42,9 +46,9 @@ use crate::refs::{distance_km, Status};
 pub(crate) const DOC: DetectorDoc = DetectorDoc {
     name: "shared_credential",
     kinds: &["concurrent_clients", "impossible_travel", "inactive_account"],
-    what: "One login back at a workstation within `concurrent_window_minutes` of its last use there after use at another site in between, or going back and forth `same_site_returns` times between two workstations of one site, unless the login did so between the same two on two or more earlier days of the last four weeks: how it works, a manager between the office and a counter, a technician between two benches (`concurrent_clients`; a `logout` is never a return: single sign-on writes one at the old workstation when the login badges in at another); consecutive activity from sites at least `min_distance_km` apart sooner than anyone could travel between them: by road at `max_ground_speed_kmh`, or by air at `max_speed_kmh` after an hour and a half to and from airports, whichever is quicker (`impossible_travel`); activity by a login whose personnel status is terminated (after `end_date`) or leave (after `end_date` when given) (`inactive_account`).",
+    what: "One login back at a workstation within `concurrent_window_minutes` of its last use there after use at another site in between, or going back and forth `same_site_returns` times between two workstations of one site, unless the login did so between the same two on two or more earlier days of the last four weeks (how it works: a manager between the office and a counter, a technician between two benches) or two or more other logins did in the last four weeks, today's earlier hours included (a pool the place's staff move between: a ward's workstations) (`concurrent_clients`; a `logout` is never a return: single sign-on writes one at the old workstation when the login badges in at another); consecutive activity from sites at least `min_distance_km` apart sooner than anyone could travel between them: by road at `max_ground_speed_kmh`, or by air at `max_speed_kmh` after an hour and a half to and from airports, whichever is quicker (`impossible_travel`); activity by a login whose personnel status is terminated (after `end_date`) or leave (after `end_date` when given) (`inactive_account`).",
     why: "Logins shared with relatives or colleagues, or kept after someone has left, break the link between a lookup and a person, which every other check relies on.",
-    false_positives: "Workstations listed at the wrong site in clients.csv; a login's first days of going back and forth between two workstations of one room, before they are its practice; a remote desktop session that logs the server as the client; personnel data not updated when someone returns from leave.",
+    false_positives: "Workstations listed at the wrong site in clients.csv; a login's first days of going back and forth between two workstations of one room, before they are its practice or the room's; a remote desktop session that logs the server as the client; personnel data not updated when someone returns from leave.",
     tuning: "`shared_credential.concurrent_window_minutes`, `same_site_returns`, `max_speed_kmh`, `max_ground_speed_kmh`, `min_distance_km`; keep clients.csv and personnel status current. A single move to another site is never concurrent use; clients without a site are skipped for concurrency and clients without coordinates for travel.",
     example: "Login jdoe was used at WS-N1 (site NORTH), at WS-S1 (site SOUTH) 3 minutes later, and back at WS-N1 2 minutes after that.",
     needs: &["clients (for concurrent_clients and impossible_travel)"],
@@ -119,8 +123,15 @@ pub(crate) struct SharedCredential {
     /// the days it did (the last [`PRACTICE_DAYS`] days, pruned at its next back-and-forth),
     /// to tell a habit from an episode.
     pairs: HashMap<String, std::collections::BTreeMap<String, Vec<NaiveDate>>>,
+    /// Per pair of workstations of one site: the logins that came back to one after the
+    /// other within the window, even once, each with the last day it did (the last
+    /// [`PRACTICE_DAYS`] days): where several people do, the two are a pool that the
+    /// place's staff move between (a ward's workstations, a lab's benches).
+    roamed: Pools,
     /// Back-and-forth findings set aside as the login's practice since the last day's notes.
     set_aside: u64,
+    /// Back-and-forth findings set aside as the place's practice since the last day's notes.
+    pool_set_aside: u64,
 }
 
 /// How far back the days of a login's back-and-forth between two workstations count.
@@ -131,6 +142,12 @@ const PRACTICE_DAYS: i64 = 28;
 /// and a counter, a technician between two benches of one lab), not two people.
 const PRACTICE_EARLIER_DAYS: usize = 2;
 
+/// How many other logins must have gone back and forth between the same two workstations
+/// of one site in the last [`PRACTICE_DAYS`] days (today's earlier hours included) for the
+/// two to be a pool the place's staff move between, not one login in two hands. One other
+/// login may be the owner's partner in the same sharing; two are how the room works.
+const POOL_OTHER_LOGINS: usize = 2;
+
 impl SharedCredential {
     pub fn new(cfg: &SharedCredentialConfig) -> Self {
         Self {
@@ -140,7 +157,9 @@ impl SharedCredential {
             recent: HashMap::default(),
             last_coords: HashMap::default(),
             pairs: HashMap::default(),
+            roamed: Pools::default(),
             set_aside: 0,
+            pool_set_aside: 0,
         }
     }
 }
@@ -267,10 +286,11 @@ impl SharedCredential {
                 Some(away) => Some(back_from(ev, own, away, Severity::High, None, window)),
                 None => {
                     rec.returns.push(ev.ts);
+                    let day = ev.ts.date_naive();
+                    let pair = pair_key("clients", &own.client, &last.client);
+                    let others = self.roamed.roam(&pair, &ev.user, day);
                     if rec.returns.len() >= self.same_site_returns {
                         let n = rec.returns.len();
-                        let pair = pair_key("clients", &own.client, &last.client);
-                        let day = ev.ts.date_naive();
                         let pairs = self.pairs.entry(ev.user.clone()).or_default();
                         // Pairs the login has not gone back and forth between for four
                         // weeks are forgotten, so that the map holds its recent habits only.
@@ -287,6 +307,9 @@ impl SharedCredential {
                         if earlier >= PRACTICE_EARLIER_DAYS {
                             self.set_aside += 1;
                             None
+                        } else if others >= POOL_OTHER_LOGINS {
+                            self.pool_set_aside += 1;
+                            None
                         } else {
                             Some(back_from(ev, own, last, Severity::Medium, Some(n), window))
                         }
@@ -300,6 +323,34 @@ impl SharedCredential {
         let mut mine = rec.uses.remove(pos);
         overwrite(&mut mine, ev, client, site, None);
         rec.uses.push(mine);
+    }
+}
+
+/// Pairs of workstations of one site that logins go back and forth between, each with the
+/// logins that did and the last day each did. Pairs, not pools joined through shared
+/// workstations: a workstation on wheels links every ward it visits, and a login used on
+/// one ward's cart while its owner works on another is the sharing this detector is for.
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+struct Pools {
+    /// [`pair_key`] -> logins and the last day each went back and forth between the two.
+    pairs: std::collections::BTreeMap<String, Vec<(String, NaiveDate)>>,
+}
+
+impl Pools {
+    /// Records that `login` went back and forth between the workstations of `pair`
+    /// ([`pair_key`]) on `day`; returns how many other logins did between the same two in
+    /// the last [`PRACTICE_DAYS`] days, today included.
+    fn roam(&mut self, pair: &str, login: &str, day: NaiveDate) -> usize {
+        let logins = match self.pairs.get_mut(pair) {
+            Some(l) => l,
+            None => self.pairs.entry(pair.to_string()).or_default(),
+        };
+        logins.retain(|(_, d)| (day - *d).num_days() <= PRACTICE_DAYS);
+        match logins.iter_mut().find(|(l, _)| l == login) {
+            Some((_, d)) => *d = (*d).max(day),
+            None => logins.push((login.to_string(), day)),
+        }
+        logins.iter().filter(|(l, _)| l != login).count()
     }
 }
 
@@ -479,14 +530,16 @@ impl Detector for SharedCredential {
     }
 
     fn day_notes(&mut self) -> Vec<DayNote> {
-        let count = std::mem::take(&mut self.set_aside);
-        if count == 0 {
-            return Vec::new();
+        let mut notes = Vec::new();
+        for (kind, count) in [
+            ("same_site_practice", std::mem::take(&mut self.set_aside)),
+            ("same_site_pool", std::mem::take(&mut self.pool_set_aside)),
+        ] {
+            if count > 0 {
+                notes.push(DayNote::SetAside { kind, count });
+            }
         }
-        vec![DayNote::SetAside {
-            kind: "same_site_practice",
-            count,
-        }]
+        notes
     }
 
     fn save(&self) -> Option<serde_json::Value> {
@@ -497,6 +550,7 @@ impl Detector for SharedCredential {
             "recent": self.recent.iter().collect::<std::collections::BTreeMap<_, _>>(),
             "last_coords": sorted(&self.last_coords),
             "pairs": self.pairs.iter().collect::<std::collections::BTreeMap<_, _>>(),
+            "roamed": self.roamed,
         }))
     }
 
@@ -535,13 +589,36 @@ impl Detector for SharedCredential {
             .into_iter()
             .collect();
         }
+        // States saved before the pools were kept start learning them afresh.
+        if let Some(v) = saved.get("roamed") {
+            self.roamed = saved_value::<Pools>(v, "roamed")?;
+        }
         Ok(())
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{distance_km, SharedCredentialConfig, Travel};
+    use super::{distance_km, pair_key, Pools, SharedCredentialConfig, Travel, PRACTICE_DAYS};
+    use chrono::NaiveDate;
+
+    /// Other logins count for four weeks, the login itself never, and a pair is one
+    /// whichever workstation comes first.
+    #[test]
+    fn a_pool_counts_other_logins_of_the_last_four_weeks() {
+        let day = |d: i64| {
+            NaiveDate::from_ymd_opt(2025, 1, 1).unwrap_or_default() + chrono::Duration::days(d)
+        };
+        let ab = pair_key("clients", "A", "B");
+        let mut p = Pools::default();
+        assert_eq!(p.roam(&ab, "n1", day(0)), 0);
+        assert_eq!(p.roam(&ab, "n1", day(1)), 0);
+        assert_eq!(p.roam(&pair_key("clients", "B", "A"), "n2", day(2)), 1);
+        assert_eq!(p.roam(&pair_key("clients", "A", "C"), "n3", day(2)), 0);
+        assert_eq!(p.roam(&ab, "n3", day(3)), 2);
+        // n1 was last seen on day 1: gone once the window has passed it.
+        assert_eq!(p.roam(&ab, "n4", day(1 + PRACTICE_DAYS + 1)), 2);
+    }
 
     #[test]
     fn haversine_matches_known_distances() {

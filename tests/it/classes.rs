@@ -3646,6 +3646,41 @@ fn deputy_login_across_the_county_in_minutes() {
     assert_eq!(evidence["max_ground_speed_kmh"], 150.0, "{evidence:#}");
 }
 
+/// Three nurses of a ward each go back and forth between its two workstations, W5-NS01
+/// and W5-NS02, twice within ten minutes on one morning. The first two are raised: one
+/// other login doing the same may be the other hand of a shared password. The third, after
+/// two other logins did, is how the ward works (its staff move between the two), and so is
+/// the first nurse's next morning: counted, not raised, also night by night. The fourth
+/// nurse's back-and-forth between W5-NS01 and the other ward's W4-NS01, which nobody else
+/// moves between, is raised.
+#[test]
+fn ward_workstations_its_nurses_move_between() {
+    let config = "[no_case]\nexempt_purposes = [\"TREATMENT\"]\n";
+    let world = "classes/ward_workstations_its_nurses_move_between";
+    let expected = vec![
+        key(
+            "shared_credential",
+            "concurrent_clients",
+            "n1",
+            &["a2", "a3", "a4"],
+        ),
+        key(
+            "shared_credential",
+            "concurrent_clients",
+            "n2",
+            &["b2", "b3", "b4"],
+        ),
+        key(
+            "shared_credential",
+            "concurrent_clients",
+            "n4",
+            &["e2", "e3", "e4"],
+        ),
+    ];
+    assert_alerts(&audit_fixture(world, Some(config)), expected.clone());
+    assert_alerts(&audit_night_by_night(world, Some(config)), expected);
+}
+
 /// A field-office manager goes back and forth between the office (FO1-MGR01) and counter 5
 /// twice within ten minutes, every morning. The first two mornings are raised: nothing yet
 /// tells a habit from a second person. From the third, the pair is how the login works and
