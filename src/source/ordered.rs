@@ -43,7 +43,7 @@ use crate::event::Event;
 /// enough that blocks in flight stay a few megabytes.
 const BLOCK_LINES: usize = 2048;
 /// Blocks each streamed file may have decoded ahead of the merge.
-const BLOCKS_AHEAD: usize = 4;
+const BLOCKS_AHEAD: usize = 16;
 
 /// One decoded line, or why it could not be.
 enum Item<T> {
