@@ -219,6 +219,11 @@ ALTER TABLE accounts ADD COLUMN disabled_at TEXT;
 /// numbered step, and filled for events not indexed yet (up to `event_keys_done.upto`, an
 /// `events` rowid) whenever a search or an `audit --db` run asks, so stores written
 /// before it, or by `watch`, are indexed on first use.
+/// The index of events by login and time (schema version 2), for the workbench's
+/// timelines; dropped and made again around a bulk load into an empty store.
+pub(crate) const EVENTS_BY_USER: &str =
+    "CREATE INDEX IF NOT EXISTS events_by_user ON events (user, ts);";
+
 const LOOKUP_INDEX: &str = "
 CREATE TABLE IF NOT EXISTS event_keys (
     key      TEXT NOT NULL,
@@ -430,6 +435,12 @@ impl Store {
             .conn
             .execute_batch(LOOKUP_INDEX)
             .map_err(store.sql("creating the lookup index"))?;
+        // A bulk load into an empty store builds the per-login index of events once at its
+        // end (`bulk::BulkLoad`); a load that never ended gets it back here.
+        store
+            .conn
+            .execute_batch(EVENTS_BY_USER)
+            .map_err(store.sql("creating the index of events by login"))?;
         store.register_rule_functions()?;
         Ok(store)
     }
