@@ -124,6 +124,10 @@ pub struct RunStats {
     /// that two or more other logins went back and forth between in the last four weeks:
     /// a pool the place's staff move between (`detect::shared_credential`).
     pub same_site_pool: u64,
+    /// `unknown_case` lookups typed with another system's number, of a form five or more
+    /// other logins type for people their own cases list, for a person the user's own case
+    /// lists (`detect::no_case`).
+    pub foreign_number: u64,
     /// `closed_case` and `not_assigned` lookups of people the case lists, by units or logins
     /// the logs had known for under a week, or on a day that looked like the login's work is
     /// other people's cases, held over until their practice could be judged
@@ -241,6 +245,8 @@ impl RunStats {
                     self.same_site_practice += count;
                 } else if kind == "same_site_pool" {
                     self.same_site_pool += count;
+                } else if kind == "foreign_number" {
+                    self.foreign_number += count;
                 }
             }
             DayNote::AgencyDay { day, effect } => self.agency_days.push((day, effect)),
@@ -350,7 +356,7 @@ pub fn render(
     }
     let _ = writeln!(s, "  alerts     {}", stats.alerts);
     // What the run set aside as routine, or did not count as odd, each with its count.
-    let set_aside: [(u64, &str, &str); 17] = [
+    let set_aside: [(u64, &str, &str); 18] = [
         (
             stats.name_alone_set_aside,
             "set aside  ",
@@ -435,6 +441,11 @@ pub fn render(
             stats.same_site_pool,
             "set aside  ",
             "concurrent_clients back-and-forth(s) between two workstations of one site that two or more other logins also went back and forth between in the last four weeks: a pool the place's staff move between (a ward's or a lab's workstations), not two people",
+        ),
+        (
+            stats.foreign_number,
+            "set aside  ",
+            "unknown_case lookup(s) typed with a number not written as the agency's case numbers, of a form five or more other logins typed for people their own cases list in the last four weeks (a dispatch incident's number beside the case's), for a person a case the user works lists",
         ),
     ];
     for (n, label, what) in set_aside {

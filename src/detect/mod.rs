@@ -303,7 +303,7 @@ const FAMILIES: &[Family] = &[
     },
     Family {
         doc: no_case::DOC,
-        build: |_, _| Some(Box::new(no_case::NoCase)),
+        build: |_, _| Some(Box::new(no_case::NoCase::default())),
         colour: "#56b4e9",
     },
     Family {

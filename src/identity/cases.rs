@@ -776,7 +776,6 @@ impl CaseIndex {
             .is_some_and(|e| e.assigned.iter().any(|(a, _)| who.is(*a)))
     }
 
-    /// Whether the subject list of the typed case names anyone at all.
     /// Whether a typed id that names no case is written as the agency writes its case
     /// numbers: digits, and the letters before them one of its case ids' (an id typed
     /// without its letters counts when some case id has none). A note (`see CAD`, `PRR`) or
@@ -788,6 +787,7 @@ impl CaseIndex {
         self.prefixes.contains(letters_before_digits(text).as_str())
     }
 
+    /// Whether the subject list of the typed case names anyone at all.
     pub(crate) fn lists_subjects(&self, t: Typed<'_>) -> bool {
         self.entry_of(t).is_some_and(|e| !e.subjects.is_empty())
     }
@@ -1080,7 +1080,7 @@ fn each_common(a: &[u32], b: &[u32], mut f: impl FnMut(u32)) {
 /// The letters a case id begins with, upper-cased, before its first digit (`hp-2025-1` ->
 /// `HP`, `#CIB 2023/4` -> `CIB`, `2024-001` -> empty); anything else before the digits
 /// (a `#`, spaces, dashes) is left out.
-fn letters_before_digits(id: &str) -> String {
+pub(crate) fn letters_before_digits(id: &str) -> String {
     id.chars()
         .take_while(|c| !c.is_ascii_digit())
         .filter(char::is_ascii_alphabetic)

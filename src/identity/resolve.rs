@@ -188,6 +188,29 @@ pub struct Resolved<'r> {
     /// (`SubjectNotInCase`), whether it is a cover case is judged by the login's practice
     /// when the day ends ([`crate::detect`]'s unlisted strangers).
     pub stranger: bool,
+    /// For a case that does not exist (`UnknownCase`), typed as a number not written as
+    /// the agency writes its case numbers (a dispatch incident's `C250908-0033` where cases
+    /// are `25-500133`), for a person a case the user works lists: the number's form
+    /// ([`number_form`]). Whether numbers of that form are another system's that the
+    /// agency's staff type routinely, `no_case` judges by how many logins do.
+    pub foreign_number: Option<String>,
+}
+
+/// A typed number's form: the letters before its digits, then the length of each run of
+/// digits (`C250908-0033` -> `C|6|4`).
+pub(crate) fn number_form(text: &str) -> String {
+    let mut form = crate::identity::cases::letters_before_digits(text);
+    let mut run = 0usize;
+    for b in text.bytes().chain(std::iter::once(b' ')) {
+        if b.is_ascii_digit() {
+            run += 1;
+        } else if run > 0 {
+            form.push('|');
+            form.push_str(&run.to_string());
+            run = 0;
+        }
+    }
+    form
 }
 
 impl Resolved<'_> {
@@ -788,7 +811,14 @@ impl Resolver {
                 .reviewed_case(&query, personnel, ev.ts, &subjects)
                 .is_some();
         let exempt_work = is_lookup && exempt.is_some();
+        let foreign_number = match &case {
+            CaseStatus::UnknownCase { .. } if query.is_identifying() => {
+                self.foreign_number(ev, &query, personnel, &subjects)
+            }
+            _ => None,
+        };
         Resolved {
+            foreign_number,
             stranger: is_lookup && !known,
             reviews_a_reports_case,
             exempt_work,
@@ -803,6 +833,26 @@ impl Resolver {
             case,
             typed_case_lists,
         }
+    }
+
+    /// [`Resolved::foreign_number`] of a lookup whose typed case does not exist.
+    fn foreign_number(
+        &self,
+        ev: &Event,
+        query: &Query,
+        personnel: Option<&Personnel>,
+        subjects: &[Match],
+    ) -> Option<String> {
+        let text = ev.case_id.as_deref()?.trim();
+        if !text.bytes().any(|b| b.is_ascii_digit()) || self.cases.in_agency_form(text) {
+            return None;
+        }
+        let who = self
+            .cases
+            .asker(&ev.user, personnel.map(|p| p.employee_id.as_str()));
+        self.cases
+            .explaining(query, &who, ev.ts, None, subjects)
+            .map(|_| number_form(text))
     }
 
     /// What `subject` matches, from [`RECENT`] when this thread met it lately.

@@ -3061,6 +3061,32 @@ fn inspection_ticket_typed_in_the_case_field() {
     );
 }
 
+/// Officers type the call's dispatch number (`C250908-0011`) in the case field, where the
+/// agency's cases are numbered `25-500101`, each for the person their own case lists. The
+/// first five are raised: a number that names no case is a made-up one until others show
+/// the form is another system's. Once five other logins have typed numbers of that form
+/// for their own cases' people, the sixth officer's (a6), and the first officer's next
+/// (a7), are that system's number typed routinely: not raised, also night by night. A
+/// number of that form for a person no case of the officer's lists (c2), one written as the
+/// agency's that names no case (c3), and another agency's number no one else types, for
+/// the officer's own case's person (c4), are raised whoever was looked up.
+#[test]
+fn dispatch_incident_number_typed_for_the_calls_person() {
+    let world = "classes/dispatch_incident_number_typed_for_the_calls_person";
+    let mut expected: Vec<_> = (1..=5)
+        .map(|i| (format!("ofc{i}"), format!("a{i}")))
+        .collect();
+    expected.push(("ofc1".into(), "c2".into()));
+    expected.push(("ofc1".into(), "c3".into()));
+    expected.push(("ofc2".into(), "c4".into()));
+    let expected: Vec<_> = expected
+        .iter()
+        .map(|(user, id)| key("no_case", "unknown_case", user, &[id.as_str()]))
+        .collect();
+    assert_alerts(&audit_fixture(world, None), expected.clone());
+    assert_alerts(&audit_night_by_night(world, None), expected);
+}
+
 /// People no table knows, typed in full under the user's own case, which lists others.
 /// An officer's one stranger under their case (s1, the login's only one) is a cover case:
 /// held a week, then raised. A parole officer meets the parolee's household, whom the case
