@@ -190,14 +190,15 @@ pub struct Resolved<'r> {
     pub stranger: bool,
     /// For a case that does not exist (`UnknownCase`), typed as a number not written as
     /// the agency writes its case numbers (a dispatch incident's `C250908-0033` where cases
-    /// are `25-500133`), for a person a case the user works lists: the number's form
-    /// ([`number_form`]). Whether numbers of that form are another system's that the
-    /// agency's staff type routinely, `no_case` judges by how many logins do.
+    /// are `25-500133`) or as a note (`see CAD`), for a person a case the user works lists:
+    /// its form ([`number_form`]). Whether numbers of that form, or that note, are another
+    /// system's reference the agency's staff type routinely, `no_case` judges by how many
+    /// logins do.
     pub foreign_number: Option<String>,
 }
 
 /// A typed number's form: the letters before its digits, then the length of each run of
-/// digits (`C250908-0033` -> `C|6|4`).
+/// digits (`C250908-0033` -> `C|6|4`); a note's, its letters (`see CAD` -> `SEECAD`).
 pub(crate) fn number_form(text: &str) -> String {
     let mut form = crate::identity::cases::letters_before_digits(text);
     let mut run = 0usize;
@@ -844,7 +845,8 @@ impl Resolver {
         subjects: &[Match],
     ) -> Option<String> {
         let text = ev.case_id.as_deref()?.trim();
-        if !text.bytes().any(|b| b.is_ascii_digit()) || self.cases.in_agency_form(text) {
+        // A note (`see CAD`) is judged as a number is: by how many logins type it.
+        if self.cases.in_agency_form(text) {
             return None;
         }
         let who = self
