@@ -127,7 +127,7 @@ fn number_key(s: &str) -> String {
     // Every case id is keyed this way when the index is built, and a typed one per lookup.
     let last_digits = alnum_runs(s)
         .enumerate()
-        .filter(|(_, r)| r.as_bytes()[0].is_ascii_digit())
+        .filter(|(_, r)| starts_with_digit(r))
         .map(|(i, _)| i)
         .last();
     let mut key = String::with_capacity(s.len());
@@ -135,7 +135,7 @@ fn number_key(s: &str) -> String {
         if !key.is_empty() {
             key.push('-');
         }
-        if !r.as_bytes()[0].is_ascii_digit() {
+        if !starts_with_digit(r) {
             key.extend(r.chars().map(|c| c.to_ascii_uppercase()));
             continue;
         }
@@ -147,6 +147,10 @@ fn number_key(s: &str) -> String {
         key.push_str(if t.is_empty() { "0" } else { t });
     }
     key
+}
+
+fn starts_with_digit(s: &str) -> bool {
+    s.bytes().next().is_some_and(|b| b.is_ascii_digit())
 }
 
 /// The runs of ASCII letters and of ASCII digits in `s`, in order (`C-2024x7` -> `C`,
