@@ -1,8 +1,8 @@
 //! `no_case`: a lookup with no valid case behind it.
 
-use chrono::NaiveDate;
 use serde_json::json;
 
+use super::window::LoginsSeen;
 use super::{saved_value, Context, DayNote, Detector, DetectorDoc, Finding, SavedStateError};
 use crate::alert::Severity;
 use crate::event::Event;
@@ -23,7 +23,7 @@ pub(crate) const DOC: DetectorDoc = DetectorDoc {
 /// the logins that typed one for a person their own case lists, with the last day each did.
 #[derive(Debug, Default)]
 pub(crate) struct NoCase {
-    typed_by: std::collections::BTreeMap<String, Vec<(String, NaiveDate)>>,
+    typed_by: LoginsSeen,
     /// Lookups set aside as another system's routine number since the last day's notes.
     set_aside: u64,
 }
@@ -36,23 +36,6 @@ const ROUTINE_DAYS: i64 = 28;
 /// dispatch incident's, beside the case's) rather than a made-up or borrowed case: one
 /// officer's cover number, another agency's, is typed by one login or a few.
 const ROUTINE_LOGINS: usize = 5;
-
-impl NoCase {
-    /// Records that `login` typed a number of `form` on `day`; how many other logins did in
-    /// the last [`ROUTINE_DAYS`] days, today included.
-    fn typed(&mut self, form: &str, login: &str, day: NaiveDate) -> usize {
-        let logins = match self.typed_by.get_mut(form) {
-            Some(l) => l,
-            None => self.typed_by.entry(form.to_string()).or_default(),
-        };
-        logins.retain(|(_, d)| (day - *d).num_days() <= ROUTINE_DAYS);
-        match logins.iter_mut().find(|(l, _)| l == login) {
-            Some((_, d)) => *d = (*d).max(day),
-            None => logins.push((login.to_string(), day)),
-        }
-        logins.iter().filter(|(l, _)| l != login).count()
-    }
-}
 
 impl Detector for NoCase {
     fn name(&self) -> &'static str {
@@ -87,7 +70,10 @@ impl Detector for NoCase {
             return;
         };
         if let Some(form) = &r.foreign_number {
-            if self.typed(form, &crate::refs::login_key(&ev.user), ev.ts.date_naive())
+            let login = crate::refs::login_key(&ev.user);
+            if self
+                .typed_by
+                .saw(form, &login, ev.ts.date_naive(), ROUTINE_DAYS)
                 >= ROUTINE_LOGINS
             {
                 self.set_aside += 1;

@@ -33,6 +33,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use rustc_hash::FxHashMap as HashMap;
 use serde_json::json;
 
+use super::window::LoginsSeen;
 use super::{
     add_event_context, saved_field, saved_value, Context, DayNote, Detector, DetectorDoc, Finding,
     SavedStateError,
@@ -127,7 +128,10 @@ pub(crate) struct SharedCredential {
     /// other within the window, even once, each with the last day it did (the last
     /// [`PRACTICE_DAYS`] days): where several people do, the two are a pool that the
     /// place's staff move between (a ward's workstations, a lab's benches).
-    roamed: Pools,
+    /// Kept per pair, never joined into pools through a workstation two pairs share: a cart
+    /// on wheels links every ward it visits, and a login used on one ward's cart while its
+    /// owner works on another is the sharing this detector is for.
+    roamed: LoginsSeen,
     /// Back-and-forth findings set aside as the login's practice since the last day's notes.
     set_aside: u64,
     /// Back-and-forth findings set aside as the place's practice since the last day's notes.
@@ -157,7 +161,7 @@ impl SharedCredential {
             recent: HashMap::default(),
             last_coords: HashMap::default(),
             pairs: HashMap::default(),
-            roamed: Pools::default(),
+            roamed: LoginsSeen::default(),
             set_aside: 0,
             pool_set_aside: 0,
         }
@@ -288,7 +292,7 @@ impl SharedCredential {
                     rec.returns.push(ev.ts);
                     let day = ev.ts.date_naive();
                     let pair = pair_key("clients", &own.client, &last.client);
-                    let others = self.roamed.roam(&pair, &ev.user, day);
+                    let others = self.roamed.saw(&pair, &ev.user, day, PRACTICE_DAYS);
                     if rec.returns.len() >= self.same_site_returns {
                         let n = rec.returns.len();
                         let pairs = self.pairs.entry(ev.user.clone()).or_default();
@@ -323,34 +327,6 @@ impl SharedCredential {
         let mut mine = rec.uses.remove(pos);
         overwrite(&mut mine, ev, client, site, None);
         rec.uses.push(mine);
-    }
-}
-
-/// Pairs of workstations of one site that logins go back and forth between, each with the
-/// logins that did and the last day each did. Pairs, not pools joined through shared
-/// workstations: a workstation on wheels links every ward it visits, and a login used on
-/// one ward's cart while its owner works on another is the sharing this detector is for.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
-struct Pools {
-    /// [`pair_key`] -> logins and the last day each went back and forth between the two.
-    pairs: std::collections::BTreeMap<String, Vec<(String, NaiveDate)>>,
-}
-
-impl Pools {
-    /// Records that `login` went back and forth between the workstations of `pair`
-    /// ([`pair_key`]) on `day`; returns how many other logins did between the same two in
-    /// the last [`PRACTICE_DAYS`] days, today included.
-    fn roam(&mut self, pair: &str, login: &str, day: NaiveDate) -> usize {
-        let logins = match self.pairs.get_mut(pair) {
-            Some(l) => l,
-            None => self.pairs.entry(pair.to_string()).or_default(),
-        };
-        logins.retain(|(_, d)| (day - *d).num_days() <= PRACTICE_DAYS);
-        match logins.iter_mut().find(|(l, _)| l == login) {
-            Some((_, d)) => *d = (*d).max(day),
-            None => logins.push((login.to_string(), day)),
-        }
-        logins.iter().filter(|(l, _)| l != login).count()
     }
 }
 
@@ -591,7 +567,7 @@ impl Detector for SharedCredential {
         }
         // States saved before the pools were kept start learning them afresh.
         if let Some(v) = saved.get("roamed") {
-            self.roamed = saved_value::<Pools>(v, "roamed")?;
+            self.roamed = saved_value(v, "roamed")?;
         }
         Ok(())
     }
@@ -599,7 +575,7 @@ impl Detector for SharedCredential {
 
 #[cfg(test)]
 mod tests {
-    use super::{distance_km, pair_key, Pools, SharedCredentialConfig, Travel, PRACTICE_DAYS};
+    use super::{distance_km, pair_key, LoginsSeen, SharedCredentialConfig, Travel, PRACTICE_DAYS};
     use chrono::NaiveDate;
 
     /// Other logins count for four weeks, the login itself never, and a pair is one
@@ -610,14 +586,15 @@ mod tests {
             NaiveDate::from_ymd_opt(2025, 1, 1).unwrap_or_default() + chrono::Duration::days(d)
         };
         let ab = pair_key("clients", "A", "B");
-        let mut p = Pools::default();
-        assert_eq!(p.roam(&ab, "n1", day(0)), 0);
-        assert_eq!(p.roam(&ab, "n1", day(1)), 0);
-        assert_eq!(p.roam(&pair_key("clients", "B", "A"), "n2", day(2)), 1);
-        assert_eq!(p.roam(&pair_key("clients", "A", "C"), "n3", day(2)), 0);
-        assert_eq!(p.roam(&ab, "n3", day(3)), 2);
+        let mut p = LoginsSeen::default();
+        let w = PRACTICE_DAYS;
+        assert_eq!(p.saw(&ab, "n1", day(0), w), 0);
+        assert_eq!(p.saw(&ab, "n1", day(1), w), 0);
+        assert_eq!(p.saw(&pair_key("clients", "B", "A"), "n2", day(2), w), 1);
+        assert_eq!(p.saw(&pair_key("clients", "A", "C"), "n3", day(2), w), 0);
+        assert_eq!(p.saw(&ab, "n3", day(3), w), 2);
         // n1 was last seen on day 1: gone once the window has passed it.
-        assert_eq!(p.roam(&ab, "n4", day(1 + PRACTICE_DAYS + 1)), 2);
+        assert_eq!(p.saw(&ab, "n4", day(1 + w + 1), w), 2);
     }
 
     #[test]

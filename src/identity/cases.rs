@@ -149,6 +149,18 @@ fn number_key(s: &str) -> String {
     key
 }
 
+/// A typed number's form: the letters before its digits, then the length of each run of
+/// digits (`C250908-0033` -> `C|6|4`); a note's, its letters (`see CAD` -> `SEECAD`). Two
+/// numbers of one form come from one system's numbering.
+pub(crate) fn number_form(text: &str) -> String {
+    let mut form = letters_before_digits(text);
+    for run in alnum_runs(text).filter(|r| starts_with_digit(r)) {
+        form.push('|');
+        form.push_str(&run.len().to_string());
+    }
+    form
+}
+
 fn starts_with_digit(s: &str) -> bool {
     s.bytes().next().is_some_and(|b| b.is_ascii_digit())
 }
@@ -531,10 +543,7 @@ impl CaseIndex {
                         if !bare.is_empty() {
                             only_one(&mut by_bare, bare, n);
                         }
-                        let letters = letters_before_digits(id);
-                        if !prefixes.contains(&letters) {
-                            prefixes.insert(letters);
-                        }
+                        prefixes.insert(letters_before_digits(id));
                     }
                     (by_bare, prefixes)
                 });
@@ -1084,7 +1093,7 @@ fn each_common(a: &[u32], b: &[u32], mut f: impl FnMut(u32)) {
 /// The letters a case id begins with, upper-cased, before its first digit (`hp-2025-1` ->
 /// `HP`, `#CIB 2023/4` -> `CIB`, `2024-001` -> empty); anything else before the digits
 /// (a `#`, spaces, dashes) is left out.
-pub(crate) fn letters_before_digits(id: &str) -> String {
+fn letters_before_digits(id: &str) -> String {
     id.chars()
         .take_while(|c| !c.is_ascii_digit())
         .filter(char::is_ascii_alphabetic)
@@ -1219,6 +1228,9 @@ mod tests {
 
     #[test]
     fn case_numbers_compare_without_their_padding() {
+        assert_eq!(number_form("C250908-0033"), "C|6|4");
+        assert_eq!(number_form("inv-88-6672"), "INV|2|4");
+        assert_eq!(number_form("see CAD"), "SEECAD");
         assert_eq!(number_key("C-2024-027657"), "C-24-27657");
         assert_eq!(number_key("c 2024 27657 "), "C-24-27657");
         assert_eq!(number_key("C2024-0"), "C-24-0");

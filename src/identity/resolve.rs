@@ -191,27 +191,10 @@ pub struct Resolved<'r> {
     /// For a case that does not exist (`UnknownCase`), typed as a number not written as
     /// the agency writes its case numbers (a dispatch incident's `C250908-0033` where cases
     /// are `25-500133`) or as a note (`see CAD`), for a person a case the user works lists:
-    /// its form ([`number_form`]). Whether numbers of that form, or that note, are another
-    /// system's reference the agency's staff type routinely, `no_case` judges by how many
-    /// logins do.
+    /// its form ([`super::cases::number_form`]). Whether numbers of that form, or that
+    /// note, are another system's reference the agency's staff type routinely, `no_case`
+    /// judges by how many logins do.
     pub foreign_number: Option<String>,
-}
-
-/// A typed number's form: the letters before its digits, then the length of each run of
-/// digits (`C250908-0033` -> `C|6|4`); a note's, its letters (`see CAD` -> `SEECAD`).
-pub(crate) fn number_form(text: &str) -> String {
-    let mut form = crate::identity::cases::letters_before_digits(text);
-    let mut run = 0usize;
-    for b in text.bytes().chain(std::iter::once(b' ')) {
-        if b.is_ascii_digit() {
-            run += 1;
-        } else if run > 0 {
-            form.push('|');
-            form.push_str(&run.to_string());
-            run = 0;
-        }
-    }
-    form
 }
 
 impl Resolved<'_> {
@@ -854,7 +837,7 @@ impl Resolver {
             .asker(&ev.user, personnel.map(|p| p.employee_id.as_str()));
         self.cases
             .explaining(query, &who, ev.ts, None, subjects)
-            .map(|_| number_form(text))
+            .map(|_| super::cases::number_form(text))
     }
 
     /// What `subject` matches, from [`RECENT`] when this thread met it lately.
