@@ -222,6 +222,16 @@ const MIN_SERIAL_DIGITS: usize = 2;
 /// theirs ([`CaseIndex::holds`]).
 pub(crate) const HANDOVER: chrono::Duration = chrono::Duration::days(7);
 
+/// How far back a case assigned to the user counts as one they are working now, for a
+/// lookup typed with a weak name (a surname alone, an initial) and no case that names its
+/// own: the calls of this shift and the last ([`CaseIndex::explaining`]).
+const CURRENT_WORK: chrono::Duration = chrono::Duration::hours(48);
+
+/// The most cases assigned to a user within [`CURRENT_WORK`] for a weak name to be read
+/// against them: a patrol officer's two shifts of calls. A caseload handed over in bulk is
+/// hundreds, and among hundreds some subject bears almost any surname.
+const CURRENT_WORK_MAX_CASES: usize = 60;
+
 /// Who is asking: the login and the employee id, in [`crate::refs::login_key`] form, computed once per
 /// event.
 pub(crate) struct Asker {
@@ -278,6 +288,10 @@ pub(crate) struct CaseIndex {
     /// Assignee number -> the cases assigned to them, ascending: with `subject_cases`
     /// (ascending too), the two sides a lookup's explanation is the intersection of.
     by_assignee: Vec<Vec<u32>>,
+    /// Assignee number -> (the assignment's start in seconds, case number) for each
+    /// assignment with a start, in order of start: the cases given to the user lately, found
+    /// by binary search whatever their caseload.
+    by_assignee_since: Vec<Vec<(i64, u32)>>,
     /// Case number -> its rank in the order of case ids, so the lowest id is found by
     /// comparing numbers.
     rank: Vec<u32>,
@@ -454,15 +468,24 @@ impl CaseIndex {
             cases.dedup();
         }
         ix.by_assignee = vec![Vec::new(); ix.assignees.len()];
+        ix.by_assignee_since = vec![Vec::new(); ix.assignees.len()];
         for (n, e) in ix.entries.iter().enumerate() {
             let n = u32::try_from(n).unwrap_or(u32::MAX);
-            for (a, _) in &e.assigned {
+            for (a, valid) in &e.assigned {
                 if let Some(list) = ix.by_assignee.get_mut(*a as usize) {
                     if list.last() != Some(&n) {
                         list.push(n);
                     }
                 }
+                if let (Some(list), Some(start)) =
+                    (ix.by_assignee_since.get_mut(*a as usize), valid.start)
+                {
+                    list.push((start.timestamp(), n));
+                }
             }
+        }
+        for list in &mut ix.by_assignee_since {
+            list.sort_unstable();
         }
         let mut order: Vec<u32> =
             (0..u32::try_from(ix.entries.len()).unwrap_or(u32::MAX)).collect();
@@ -902,7 +925,11 @@ impl CaseIndex {
 
     /// The case, among those the user is assigned to and that are open at `ts`, that lists
     /// the person looked up: the typed one when it qualifies, else the lowest id. `found` are
-    /// the query's matches among case subjects ([`CaseIndex::subject_matches`]).
+    /// the query's matches among case subjects ([`CaseIndex::subject_matches`]). With
+    /// `current_work`, a surname with an initial that neither `found` nor the case typed
+    /// places may still be the person of a case given to the user in the last two days
+    /// ([`CURRENT_WORK`]); the caller leaves it off when the name fits someone other
+    /// detectors judge (a colleague, an associate, a watch-listed person).
     pub fn explaining(
         &self,
         q: &Query,
@@ -910,6 +937,7 @@ impl CaseIndex {
         ts: DateTime<Utc>,
         typed: Option<Typed<'_>>,
         found: &[Match],
+        current_work: bool,
     ) -> Option<&str> {
         if !self.has_assignments || !self.has_subjects {
             return None;
@@ -970,8 +998,58 @@ impl CaseIndex {
                 best = Some(n);
             }
         }
+        // Nor a case typed that names the person: the user's current work, the few cases
+        // given to them in the last two days, may, for a surname with an initial. A patrol
+        // officer types `SALINAS, T` for the man on the call they are at, under no number
+        // or a dispatch number.
+        // A surname alone is too weak even there: a sweep of common surnames finds one
+        // among any two days' calls.
+        let initial = q
+            .name
+            .as_ref()
+            .is_some_and(|n| n.first.chars().count() == 1);
+        if let (None, true, true) = (best, initial, current_work) {
+            best = self.current_case_listing(q, who, ts);
+        }
         best.and_then(|n| self.entries.get(n as usize))
             .map(|e| e.id.as_str())
+    }
+
+    /// The lowest-ranked case assigned to the user within [`CURRENT_WORK`] before `ts`,
+    /// open and theirs at `ts`, that lists a person the query's name is consistent with;
+    /// `None` when there is none, or more than [`CURRENT_WORK_MAX_CASES`] were assigned
+    /// then (a caseload handed over, not a shift's calls).
+    fn current_case_listing(&self, q: &Query, who: &Asker, ts: DateTime<Utc>) -> Option<u32> {
+        let since = (ts - CURRENT_WORK).timestamp();
+        let now = ts.timestamp();
+        let mut best = None;
+        for a in who.ids {
+            let Some(list) = (a != NOBODY)
+                .then(|| self.by_assignee_since.get(a as usize))
+                .flatten()
+            else {
+                continue;
+            };
+            let from = list.partition_point(|&(start, _)| start < since);
+            let to = list.partition_point(|&(start, _)| start <= now);
+            let recent = list.get(from..to).unwrap_or(&[]);
+            if recent.len() > CURRENT_WORK_MAX_CASES {
+                return None;
+            }
+            for &(_, n) in recent {
+                let listed = self.entries.get(n as usize).is_some_and(|e| {
+                    e.subjects.iter().any(|&s| {
+                        self.subjects
+                            .person(s)
+                            .is_some_and(|p| name_consistent(q, p))
+                    })
+                });
+                if listed && self.open_at(n, ts) && self.assigned_at(n, who, ts) {
+                    self.pick(&mut best, None, n);
+                }
+            }
+        }
+        best
     }
 
     /// The units whose cases a login of personnel unit `unit` works in its routine: the

@@ -763,6 +763,10 @@ impl Resolver {
             && !anyones_association
             && watchlist.is_empty()
             && subjects.is_empty());
+        // A weak name that fits a colleague, anyone's associate or a watch-listed person is
+        // not read as the person of the user's current calls: those lookups are judged by
+        // the detectors for them ([`super::cases::CaseIndex::explaining`]).
+        let current_work = employees.is_empty() && !anyones_association && watchlist.is_empty();
         // A bulk export names nobody, but it is records taken out all the same: the case
         // behind it is checked as a lookup's is (one that does not exist, is not the user's,
         // or none at all); with nobody named there is no subject to find in it. It is the
@@ -781,6 +785,7 @@ impl Resolver {
             personnel,
             &subjects,
             known,
+            current_work,
         );
         let typed_case_lists = match &case {
             CaseStatus::ClosedCase { case_id } | CaseStatus::NotAssigned { case_id } => {
@@ -797,7 +802,7 @@ impl Resolver {
         let exempt_work = is_lookup && exempt.is_some();
         let foreign_number = match &case {
             CaseStatus::UnknownCase { .. } if query.is_identifying() => {
-                self.foreign_number(ev, &query, personnel, &subjects)
+                self.foreign_number(ev, &query, personnel, &subjects, current_work)
             }
             _ => None,
         };
@@ -826,6 +831,7 @@ impl Resolver {
         query: &Query,
         personnel: Option<&Personnel>,
         subjects: &[Match],
+        current_work: bool,
     ) -> Option<String> {
         let text = ev.case_id.as_deref()?.trim();
         // A note (`see CAD`) is judged as a number is: by how many logins type it.
@@ -836,7 +842,7 @@ impl Resolver {
             .cases
             .asker(&ev.user, personnel.map(|p| p.employee_id.as_str()));
         self.cases
-            .explaining(query, &who, ev.ts, None, subjects)
+            .explaining(query, &who, ev.ts, None, subjects, current_work)
             .map(|_| super::cases::number_form(text))
     }
 
@@ -995,6 +1001,7 @@ impl Resolver {
         personnel: Option<&Personnel>,
         subjects: &[Match],
         known: bool,
+        current_work: bool,
     ) -> CaseStatus {
         if !is_lookup {
             return CaseStatus::NotALookup;
@@ -1033,7 +1040,10 @@ impl Resolver {
         // Then explained: a lookup of a subject of any case the user works, open at the
         // time, needs nothing more, under the case typed, another of theirs or none.
         if query.is_identifying() {
-            if let Some(c) = self.cases.explaining(query, &who, ev.ts, typed, subjects) {
+            if let Some(c) =
+                self.cases
+                    .explaining(query, &who, ev.ts, typed, subjects, current_work)
+            {
                 return CaseStatus::Explained {
                     case_id: c.to_string(),
                 };
@@ -1349,7 +1359,7 @@ impl Resolver {
         }
         self.direct_reports(personnel).find_map(|r| {
             let asker = self.cases.asker(&r.user, Some(r.employee_id.as_str()));
-            self.cases.explaining(query, &asker, ts, None, found)
+            self.cases.explaining(query, &asker, ts, None, found, false)
         })
     }
 

@@ -3087,6 +3087,27 @@ fn dispatch_incident_number_typed_for_the_calls_person() {
     assert_alerts(&audit_night_by_night(world, None), expected);
 }
 
+/// A patrol officer types a surname and an initial (`SALINAS, T`) with no case for the man
+/// on the call they are at: a case given to them today lists SALINAS, TERRENCE (i1), so the
+/// lookup is that call's work, not raised. Raised: the same form for a person of a case
+/// given to them five days before (i2, no longer a current call), a surname alone (i3),
+/// a given name in full that is not the call's person's (i4), an initial and date of birth
+/// that fit a colleague, COLE, TINA, even though a call of the day lists a COLE, TERRY
+/// with no date of birth (i5, also `coworker_lookup`), and an initial fitting one of the
+/// 61 cases handed over to another login that day (i6: a caseload, not a shift's calls).
+/// Audited night by night, the same.
+#[test]
+fn initial_typed_for_the_person_of_a_current_call() {
+    let world = "classes/initial_typed_for_the_person_of_a_current_call";
+    let expected = vec![
+        key("no_case", "missing", "ofc1", &["i2", "i3", "i4", "i5"]),
+        key("coworker_lookup", "same_unit", "ofc1", &["i5"]),
+        key("no_case", "missing", "ofc3", &["i6"]),
+    ];
+    assert_alerts(&audit_fixture(world, None), expected.clone());
+    assert_alerts(&audit_night_by_night(world, None), expected);
+}
+
 /// People no table knows, typed in full under the user's own case, which lists others.
 /// An officer's one stranger under their case (s1, the login's only one) is a cover case:
 /// held a week, then raised. A parole officer meets the parolee's household, whom the case
