@@ -45,7 +45,7 @@ use crate::refs::login_key;
 pub(crate) const DOC: DetectorDoc = DetectorDoc {
     name: "odd_volume",
     kinds: &["daily_count", "burst", "off_hours", "distinct_subjects", "export"],
-    what: "A user's lookups in a day far above their own history (for a user with fewer than `min_user_days` active days, against their own few days as their level, with the day-to-day swing of their unit's members, each measured against their own usual day, or their own median spread where it is wider, so that one earlier busy day does not hide the next, but only on a day out of the ordinary for their unit too; for a user with none, against the unit, and while the unit's history spans fewer than `min_peer_distinct_days` days against its member-days so far (half of `min_peer_days` of them are enough), today's included and the user's own left out, the day then needing the minimum ratio above the unit's 95th percentile), by a negative binomial test with Benjamini–Hochberg control across the users of the day, a day on which more of the agency's users than chance allows were above their usual day (a filing deadline, a backlog) counting each day as a multiple of the median user's, and earlier such days likewise (`daily_count`); far more typed queries within `burst_window_minutes` than the user's (or unit's) usual hourly rate allows, a query sent to several systems within two seconds counting once, or `burst_no_baseline_lookups` lookups counting every system's answer, a pace beyond work by hand, and that many alone before any history, while a login whose ordinary days (the median of three or more) already run beyond that pace in their busiest window, an interface or a batch job, is judged against `burst_min_ratio` times its own usual run, and no person's bar is under twice their own busiest window on their median day (from three days of work: a title clerk's daily dealer batch of thirty is their work), and a service account (a personnel row naming no person: no person id, date of birth, address, phone or plate, where most rows name one) is judged that way whatever its pace, and not before it has three days of runs (`burst`); `off_hours_min_lookups` or more lookups in a day at hours of the day where the user (from three active days and a hundred lookups) has almost never worked, or (from two such days) never within two hours, or, short of that, at which none of the days of work by the user and their unit shows any work (a unit history spanning `min_user_days` days, or two of the user's own days in a younger one, however light), lookups in one stretch of work (no break over an hour) with lookups at hours the history itself shows work in not counted (a shift held over for a double, or a call-in before it; counted in the summary), a login's lookups after its holder left (terminated or on leave) not counted, since they are `inactive_account` and the holder's hours say nothing of whoever uses it, and none raised on a day when three or more members of one unit are off their hours together: the unit's shift changed, nor for a member of that unit off their hours in the week after at the hours the unit moved to (within an hour), while three or more other members still work mostly at them: on its new shift a day or more after the rest, nor, on a day when more users are off their hours than the earlier days' rate allows by chance, those whose hours come within an hour of three such users' own: the agency's hours moved, an overtime Saturday or a call-out (`off_hours`); many distinct people looked up without a case that explains it (people named by an identifier, a date of birth or a given name: a surname alone, with an initial or not, is a search and names nobody), against the user's usual breadth, an agency-wide busy day counted as for `daily_count`, and judged a second way by the people looked up under purposes the agency does not exempt, each way a test of its own across the users of the day and a day found either way one alert: a traffic officer's forty plates a day at stops hide sixty people browsed beside them in the first count, not in the second (`distinct_subjects`); one event returning far more records (`result_count`) than the user and their unit ever do, the unit judged from `min_peer_days` member-days over three days or more, and before that, at the end of the day, from `min_peer_days` member-days so far, today's included, against `export_young_ratio` times their largest result under `export_min_rows` unless a tenth of them reach it, a report on the user's own unit (see `no_case`) then being judged by the records its unit's cases hold instead, and while the unit has fewer than `min_peer_days` member-days, against `export_min_ratio` times the 99th percentile of the largest results of the agency's other member-days so far (from fifty, the user's own and service accounts' left out), and never under `export_min_ratio` times `export_min_rows`, and a service account's results against its own and its unit's only, without the bar of results always reported and not before either has a history (`export`). A day of counts that the user's own history was too short to judge, and that the unit let pass, is judged again a week on, once three or more of the user's active days after it and five in all can: against their mean and spread, at the bar of the first discovery among the users judged that day, the minimum ratio to their median day and twice the median of the days after it (a new level of work would have carried on), a day longer than a ten-hour shift and than any other of theirs counted at that length (a double shift), a day of theirs raised for the same kind (another misuse) left out of those days, a day set aside as their unit's incident kept; it is raised then, as the alert of its own day (`judged` in the summary), and dropped if four weeks bring too few days after it. A unit serves as a baseline for counts from `min_peer_distinct_days` days of its members' work, so a newcomer and a new deployment are judged from the first days. A case id does not make volume legitimate: every lookup counts. Three or more members of one unit raised for the same kind together (`burst` within an hour of each other, `daily_count` or `distinct_subjects` on the same day) are the unit's incident, such as a prison's lockdown, and are not raised (counted in the summary); one member alone is. A breadth most of whose people were looked up outside the agency's exempt purposes never is: a lockdown's people are counted under the unit's exempt work, and many people looked up outside any exempt purpose and any case, by several members on one day, are several members browsing.",
+    what: "A user's lookups in a day far above their own history (for a user with fewer than `min_user_days` active days, against their own few days as their level, with the day-to-day swing of their unit's members, each measured against their own usual day, or their own median spread where it is wider, so that one earlier busy day does not hide the next, but only on a day out of the ordinary for their unit too; for a user with none, against the unit, and while the unit's history spans fewer than `min_peer_distinct_days` days against its member-days so far (half of `min_peer_days` of them are enough), today's included and the user's own left out, the day then needing the minimum ratio above the unit's 95th percentile), by a negative binomial test with Benjamini–Hochberg control across the users of the day, a day on which more of the agency's users than chance allows were above their usual day (a filing deadline, a backlog) counting each day as a multiple of the median user's, and earlier such days likewise (`daily_count`); far more typed queries within `burst_window_minutes` than the user's (or unit's) usual hourly rate allows, a query sent to several systems within two seconds counting once, or `burst_no_baseline_lookups` lookups counting every system's answer, a pace beyond work by hand, and that many alone before any history, while a login whose ordinary days (the median of three or more) already run beyond that pace in their busiest window, an interface or a batch job, is judged against `burst_min_ratio` times its own usual run, and no person's bar is under twice their own busiest window on their median day (from three days of work: a title clerk's daily dealer batch of thirty is their work), nor at or under the busiest window of 99 in 100 of their unit's member-days (read from a hundred of them: a port's booth officers clear a bus of forty travellers in ten minutes every few days, a new hire on the first day too), and a service account (a personnel row naming no person: no person id, date of birth, address, phone or plate, where most rows name one) is judged that way whatever its pace, and not before it has three days of runs (`burst`); `off_hours_min_lookups` or more lookups in a day at hours of the day where the user (from three active days and a hundred lookups) has almost never worked, or (from two such days) never within two hours, or, short of that, at which none of the days of work by the user and their unit shows any work (a unit history spanning `min_user_days` days, or two of the user's own days in a younger one, however light), lookups in one stretch of work (no break over an hour) with lookups at hours the history itself shows work in not counted (a shift held over for a double, or a call-in before it; counted in the summary), a login's lookups after its holder left (terminated or on leave) not counted, since they are `inactive_account` and the holder's hours say nothing of whoever uses it, and none raised on a day when three or more members of one unit are off their hours together: the unit's shift changed, nor for a member of that unit off their hours in the week after at the hours the unit moved to (within an hour), while three or more other members still work mostly at them: on its new shift a day or more after the rest, nor, on a day when more users are off their hours than the earlier days' rate allows by chance, those whose hours come within an hour of three such users' own: the agency's hours moved, an overtime Saturday or a call-out (`off_hours`); many distinct people looked up without a case that explains it (people named by an identifier, a date of birth or a given name: a surname alone, with an initial or not, is a search and names nobody), against the user's usual breadth, an agency-wide busy day counted as for `daily_count`, and judged a second way by the people looked up under purposes the agency does not exempt, each way a test of its own across the users of the day and a day found either way one alert: a traffic officer's forty plates a day at stops hide sixty people browsed beside them in the first count, not in the second (`distinct_subjects`); one event returning far more records (`result_count`) than the user and their unit ever do, the unit judged from `min_peer_days` member-days over three days or more, and before that, at the end of the day, from `min_peer_days` member-days so far, today's included, against `export_young_ratio` times their largest result under `export_min_rows` unless a tenth of them reach it, a report on the user's own unit (see `no_case`) then being judged by the records its unit's cases hold instead, and while the unit has fewer than `min_peer_days` member-days, against `export_min_ratio` times the 99th percentile of the largest results of the agency's other member-days so far (from fifty, the user's own and service accounts' left out), and never under `export_min_ratio` times `export_min_rows`, and a service account's results against its own and its unit's only, without the bar of results always reported and not before either has a history (`export`). A day of counts that the user's own history was too short to judge, and that the unit let pass, is judged again a week on, once three or more of the user's active days after it and five in all can: against their mean and spread, at the bar of the first discovery among the users judged that day, the minimum ratio to their median day and twice the median of the days after it (a new level of work would have carried on), a day longer than a ten-hour shift and than any other of theirs counted at that length (a double shift), a day of theirs raised for the same kind (another misuse) left out of those days, a day set aside as their unit's incident kept; it is raised then, as the alert of its own day (`judged` in the summary), and dropped if four weeks bring too few days after it. A unit serves as a baseline for counts from `min_peer_distinct_days` days of its members' work, so a newcomer and a new deployment are judged from the first days. A case id does not make volume legitimate: every lookup counts. Three or more members of one unit raised for the same kind together (`burst` within an hour of each other, `daily_count` or `distinct_subjects` on the same day) are the unit's incident, such as a prison's lockdown, and are not raised (counted in the summary); one member alone is. A breadth most of whose people were looked up outside the agency's exempt purposes never is: a lockdown's people are counted under the unit's exempt work, and many people looked up outside any exempt purpose and any case, by several members on one day, are several members browsing.",
     why: "Browsing, bulk harvesting and exports for sale or for a third party show up as volume before anything else; hours nobody works are when misuse hopes not to be seen.",
     false_positives: "A new duty (a task force, a records backlog) or a permanent move to night shifts looks odd until the history catches up (`history_days`); a user with too little history is compared with a unit whose work differs from theirs; one-off legitimate bulk exports. Public holidays and quiet days only make later days look less odd, never more.",
     tuning: "`[odd_volume]` sets the false discovery rate, minimum counts and ratios of every kind; `[baseline]` how much history is kept and needed. `custodes baseline` builds the history from earlier logs so the first audited night is judged too.",
@@ -67,6 +67,15 @@ const MIN_OWN_EVIDENCE: usize = 3;
 /// straddle midnight in that count are found as before), and a pace beyond work by hand
 /// stays an alert whatever the login's habit (`burst_no_baseline_lookups`).
 const USUAL_PEAK_RATIO: f64 = 2.0;
+
+/// A burst is beyond the busiest `burst_window_minutes` of all but one in a hundred of the
+/// user's unit's member-days ([`UNIT_PEAK_QUANTILE`], read from [`UNIT_PEAK_MIN_DAYS`]
+/// member-days of the history): a port's booth officers clear a bus of forty travellers in
+/// ten minutes every few days, and each of them, newcomer or not, is judged against that.
+const UNIT_PEAK_QUANTILE: f64 = 0.99;
+
+/// How many member-days of a unit's busiest windows [`UNIT_PEAK_QUANTILE`] is read from.
+const UNIT_PEAK_MIN_DAYS: usize = 100;
 
 /// A user's own days that say which hours are unusual for them, with enough lookups (or
 /// held in a young unit's hours of work): two days of day shifts put a night out of the
@@ -374,6 +383,9 @@ struct BurstBar {
     /// The login's usual busiest window, when [`USUAL_PEAK_RATIO`] times it set the bar
     /// for typed queries.
     usual_peak: Option<f64>,
+    /// The unit's busy minutes ([`UNIT_PEAK_QUANTILE`] of its member-days' busiest
+    /// windows), when they set the bar.
+    unit_peak: Option<f64>,
 }
 
 /// How large a result is an `export` for one user on one day.
@@ -486,6 +498,8 @@ pub(crate) struct OddVolume {
     /// window: the pace of an interface or batch job, which hourly rates cannot show (two
     /// hundred lookups in ten minutes once a night is a rate of two hundred an hour).
     paces: HashMap<String, BTreeMap<NaiveDate, u32>>,
+    /// Unit -> its busy minutes ([`OddVolume::unit_peak`]), computed once a day.
+    unit_peaks: HashMap<String, Option<f64>>,
     /// Day -> users whose hours were judged, and how many of them were off their hours:
     /// how often anyone is, for [`OddVolume::agency_hours`].
     hours_days: BTreeMap<NaiveDate, (u32, u32)>,
@@ -550,12 +564,32 @@ impl OddVolume {
             users: HashMap::default(),
             units: HashMap::default(),
             paces: HashMap::default(),
+            unit_peaks: HashMap::default(),
             hours_days: BTreeMap::new(),
             notes: Vec::new(),
             held: Vec::new(),
             raised_days: BTreeSet::new(),
             shifts: BTreeMap::new(),
         }
+    }
+
+    /// The busiest `burst_window_minutes` that all but one in a hundred of the unit's
+    /// member-days before `day` stay within (people only: a service account's runs are a
+    /// job's); `None` before the history holds [`UNIT_PEAK_MIN_DAYS`] of them.
+    fn unit_peak(&mut self, unit: &str, day: NaiveDate, cx: &Context<'_>) -> Option<f64> {
+        if let Some(p) = self.unit_peaks.get(unit) {
+            return *p;
+        }
+        let mut peaks: Vec<f64> = self
+            .paces
+            .iter()
+            .filter(|(u, _)| unit_of(cx.resolver, u) == unit && !cx.resolver.is_service_login(u))
+            .flat_map(|(_, days)| days.range(..day).map(|(_, &n)| f64::from(n)))
+            .collect();
+        peaks.sort_by(f64::total_cmp);
+        let p = (peaks.len() >= UNIT_PEAK_MIN_DAYS).then(|| quantile(&peaks, UNIT_PEAK_QUANTILE));
+        self.unit_peaks.insert(unit.to_string(), p);
+        p
     }
 
     fn unit_norm(&mut self, unit: &str, day: NaiveDate, cx: &Context<'_>) -> Norm {
@@ -686,6 +720,7 @@ impl OddVolume {
         let peers = (unit_all.days >= self.base.min_peer_days
             && unit_all.distinct_days >= self.base.min_peer_distinct_days)
             .then(|| unit_all.clone());
+        let unit_peak = self.unit_peak(&unit, day, cx);
         let c = &self.cfg;
         let minutes = self.window.num_minutes() as f64;
         let (rate, basis) = match (&own, &peers) {
@@ -707,6 +742,7 @@ impl OddVolume {
                     basis,
                     machine_pace: None,
                     usual_peak: None,
+                    unit_peak: None,
                 })
             }
             // No history yet (a new agency, a new unit): a pace nobody keeps up by hand is
@@ -720,6 +756,7 @@ impl OddVolume {
                     basis: Basis::None,
                     machine_pace: None,
                     usual_peak: None,
+                    unit_peak: None,
                 })
             }
         };
@@ -745,7 +782,18 @@ impl OddVolume {
         } else {
             burst
         };
+        let unit_peak = unit_peak.filter(|_| !service);
         let burst = burst.map(|mut b| {
+            // The unit's busy minutes are its members' work, a newcomer's included: the bar
+            // is never at or below what one in a hundred of their days reaches.
+            if let Some(p) = unit_peak {
+                let bar = p.floor() as u32 + 1;
+                if bar > b.need {
+                    b.need = bar;
+                    b.unit_peak = Some(p);
+                }
+                b.need_all = b.need_all.max(bar);
+            }
             // A person's busiest minutes on an ordinary day are part of their work: the bar
             // is never below [`USUAL_PEAK_RATIO`] times them (a job's pace is judged below).
             if let (Some(m), false) = (usual_peak, service) {
@@ -753,6 +801,7 @@ impl OddVolume {
                 if bar > b.need {
                     b.need = bar;
                     b.usual_peak = Some(m);
+                    b.unit_peak = None;
                 }
                 b.need_all = b.need_all.max(bar);
             }
@@ -895,6 +944,7 @@ impl OddVolume {
         if self.day != Some(day) {
             self.day = Some(day);
             self.units.clear();
+            self.unit_peaks.clear();
             for s in self.users.values_mut() {
                 s.limits = None;
             }
@@ -1594,9 +1644,18 @@ fn unit_incident(out: &[DayFinding], resolver: &Resolver, tally: &DayTally) -> V
 
 /// A burst's evidence with the login's usual busiest window and its machine pace, each said
 /// only when it set the bar (so that everyone else's evidence reads as before).
-fn with_paces(mut evidence: Value, usual_peak: Option<f64>, machine_pace: Option<f64>) -> Value {
+fn with_paces(
+    mut evidence: Value,
+    usual_peak: Option<f64>,
+    machine_pace: Option<f64>,
+    unit_peak: Option<f64>,
+) -> Value {
     if let Some(obj) = evidence.as_object_mut() {
-        for (key, v) in [("usual_peak", usual_peak), ("machine_pace", machine_pace)] {
+        for (key, v) in [
+            ("usual_peak", usual_peak),
+            ("machine_pace", machine_pace),
+            ("unit_peak", unit_peak),
+        ] {
             if let Some(m) = v {
                 obj.insert(key.into(), json!(m));
             }
@@ -1833,13 +1892,19 @@ impl Detector for OddVolume {
                     basis,
                     machine_pace,
                     usual_peak,
+                    unit_peak,
                 } = bar;
-                let need_said = match usual_peak {
-                    Some(m) => format!(
+                let need_said = match (usual_peak, unit_peak) {
+                    (Some(m), _) => format!(
                         "{need} typed queries (twice this login's busiest {minutes} minutes on its median day, {})",
                         fmt_num(m)
                     ),
-                    None => format!("{need} typed queries"),
+                    (None, Some(p)) => format!(
+                        "{need} typed queries (more than the unit {}'s busiest {minutes} minutes on 99 in 100 of its members' days, {})",
+                        l.unit,
+                        fmt_num(p)
+                    ),
+                    (None, None) => format!("{need} typed queries"),
                 };
                 // Without a baseline there is no model, hence no p-value to state. The
                 // usual rate counts every lookup, so the window does too.
@@ -1898,7 +1963,7 @@ impl Detector for OddVolume {
                         "baseline": basis,
                         "unit": l.unit,
                         "p_value": p_value,
-                    }), usual_peak, machine_pace),
+                    }), usual_peak, machine_pace, unit_peak),
                 });
             }
             hours_judged += u32::from(l.hours.is_some());
@@ -2229,6 +2294,7 @@ impl Detector for OddVolume {
             !s.recent.is_empty()
         });
         self.units.clear();
+        self.unit_peaks.clear();
         self.day = None;
     }
 

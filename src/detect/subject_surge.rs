@@ -5,9 +5,9 @@
 //! (a key from [`crate::baseline::tally::subject_key`]: a known person they matched, or the
 //! strongest identifier typed) it keeps a sliding window of unexplained lookups. When the
 //! distinct logins in the window reach `min_users` and `attention_ratio` times the logins
-//! that usually look the person up in a day (the median day of history), every lookup in
-//! the window
-//! is flagged, and each login gets its own alert (an investigator works officer by
+//! that usually look the person up in a day (the median day of history), and more than all
+//! but one in a thousand of the agency's people-days drew ([`AgencyAttention`]), every
+//! lookup in the window is flagged, and each login gets its own alert (an investigator works officer by
 //! officer). Bare names are never keys here: five officers looking up five different John
 //! Smiths are not a surge. A login caught in a surge has, however, typed the person's name
 //! without a date of birth too (a name search first, the record next): those bare-name
@@ -53,9 +53,9 @@ use crate::identity::{CaseStatus, Resolved};
 pub(crate) const DOC: DetectorDoc = DetectorDoc {
     name: "subject_surge",
     kinds: &["many_users"],
-    what: "At least `min_users` distinct people look up one person within `window_hours` (by login; two logins of one employee in personnel, a manager's second login or an administrator's, are one person), none with an assigned case that lists the person (nor with exempt work typed under a case open at the time that lists the person: a pharmacist verifying an order on the patient's own admission is the admission's work), and at least `attention_ratio` times the logins that usually look that person up in a day (the median day of the history, so an earlier surge does not hide the next) (`many_users`). Each login involved gets an alert with all its lookups in the surge, including its searches by the person's bare name in the same hours; a login that only typed the person's bare name during the surge, with no case that explains it, gets one that says so, unless several logins search that name alone on an ordinary day. A service account (a personnel row naming no person) is never one of them: its job reads whoever its input names. A login that changes the person's record under an exempt purpose (a renewal issued, a registration renewed: the customer at its counter) served them: its lookups of the person in the window leave it, and a surge that stood on them dissolves. When two or more logins' sweeps passed the person (each login's day raised by `odd_volume` as `daily_count` or `distinct_subjects`, or its breadth held to be judged by the days after it for want of history, its lookups of the person one query inside that day), those logins' surge alerts are set aside, and so is the whole surge when the logins left fall short of its threshold (counted in the summary): a person on two lists worked down the same day drew no attention of their own.",
+    what: "At least `min_users` distinct people look up one person within `window_hours` (by login; two logins of one employee in personnel, a manager's second login or an administrator's, are one person), none with an assigned case that lists the person (nor with exempt work typed under a case open at the time that lists the person: a pharmacist verifying an order on the patient's own admission is the admission's work), and at least `attention_ratio` times the logins that usually look that person up in a day (the median day of the history, so an earlier surge does not hide the next), and more than all but one in a thousand of the people the agency looked up without such a case drew in a day over its last four weeks, once those hold a thousand people-days (a port of entry inspects a daily commuter at six booths a day, where a police department's people draw one or two) (`many_users`). Each login involved gets an alert with all its lookups in the surge, including its searches by the person's bare name in the same hours; a login that only typed the person's bare name during the surge, with no case that explains it, gets one that says so, unless several logins search that name alone on an ordinary day. A service account (a personnel row naming no person) is never one of them: its job reads whoever its input names. A login that changes the person's record under an exempt purpose (a renewal issued, a registration renewed: the customer at its counter) served them: its lookups of the person in the window leave it, and a surge that stood on them dissolves. When two or more logins' sweeps passed the person (each login's day raised by `odd_volume` as `daily_count` or `distinct_subjects`, or its breadth held to be judged by the days after it for want of history, its lookups of the person one query inside that day), those logins' surge alerts are set aside, and so is the whole surge when the logins left fall short of its threshold (counted in the summary): a person on two lists worked down the same day drew no attention of their own.",
     why: "When a colleague, a crime victim or a public figure is in the news, curiosity spreads through a whole force; each lookup alone looks routine.",
-    false_positives: "A major incident worked by many officers before a case is opened or its subjects are listed; a wanted person whose record every patrol checks; a customer served at several counters whose transactions are recorded as lookups only, with no change to the record. Add the case (and its subjects) or raise `min_users`.",
+    false_positives: "A major incident worked by many officers before a case is opened or its subjects are listed; an agency's first day, before its people-days say how much attention its ordinary work draws; a wanted person whose record every patrol checks; a customer served at several counters whose transactions are recorded as lookups only, with no change to the record. Add the case (and its subjects) or raise `min_users`.",
     tuning: "`subject_surge.window_hours`, `min_users`, `attention_ratio`. People are keyed by a known identity they match, else by person id, name with date of birth, plate or phone; a bare name never starts or counts towards a surge (five officers, five John Smiths), but a login caught in one has its bare-name searches of the person (as typed, or as the reference data writes them) in the same hours added to its alert, unless a case explains them, and a login that searched only the bare name in those hours joins the surge when the name alone is searched without a case by at most one login on the median day of history (a common name searched every day joins nothing).",
     example: "Looked up person P-48213 on 2024-05-14 (3 lookups, 10:12 to 15:40) as one of 9 people within 24 hours, none with a case that lists the person; usually at most one login a day looks them up.",
     needs: &[],
@@ -191,6 +191,8 @@ struct SurgeDay {
     peak_users: usize,
     threshold: u32,
     attention: u32,
+    /// The agency's floor ([`AgencyAttention::floor`]) when the surge was judged.
+    agency: u32,
     /// Logins whose lookups were flagged that day.
     logins: std::collections::BTreeSet<String>,
 }
@@ -220,6 +222,7 @@ pub(crate) struct SubjectSurge {
     flagged: HashMap<(String, String), Flagged>,
     /// Person key -> the day's surge.
     surges: HashMap<String, SurgeDay>,
+    agency: AgencyAttention,
 }
 
 impl SubjectSurge {
@@ -231,13 +234,93 @@ impl SubjectSurge {
             bare: HashMap::default(),
             flagged: HashMap::default(),
             surges: HashMap::default(),
+            agency: AgencyAttention::default(),
         }
     }
 }
 
-/// How many people make a surge on someone `attention` logins look up on a usual day.
-fn threshold(cfg: &SubjectSurgeConfig, attention: u32) -> u32 {
-    (cfg.min_users as f64).max((cfg.attention_ratio * f64::from(attention)).ceil()) as u32
+/// How many people make a surge on someone `attention` logins look up on a usual day, at
+/// an agency where all but the rarest of people's days draw fewer than `agency` logins
+/// ([`AgencyAttention::floor`]).
+fn threshold(cfg: &SubjectSurgeConfig, attention: u32, agency: u32) -> u32 {
+    (cfg.min_users as f64)
+        .max((cfg.attention_ratio * f64::from(attention)).ceil())
+        .max(f64::from(agency)) as u32
+}
+
+/// How many days of the agency's people-days [`AgencyAttention`] keeps.
+const AGENCY_DAYS: usize = 28;
+
+/// How rare a day's attention must be among the agency's people-days to be a surge: at most
+/// one in a thousand of them draws as many logins.
+const AGENCY_RARITY: f64 = 1e-3;
+
+/// The fewest people-days the kept days must hold for their rarest thousandth to be read.
+const AGENCY_MIN_PERSON_DAYS: u64 = 1000;
+
+/// How many logins the people the agency looks up (without a case that explains it) draw
+/// in a day, over its last [`AGENCY_DAYS`] days: at a port of entry a commuter is inspected
+/// at six booths a day and a bus's forty travellers at four, where a police department's
+/// people draw one or two. A surge is attention this agency's ordinary days do not show.
+///
+/// A day, not the two a sliding day (`window_hours`) may span: counted over a day and the
+/// day before, the floor rose past the sheriff's 400 x 60 world's labelled surges of seven
+/// and eight deputies (measured, not kept).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+struct AgencyAttention {
+    /// Per day, oldest first: how many people drew n logins (index n; the last bucket
+    /// holds more).
+    days: VecDeque<(NaiveDate, Vec<u64>)>,
+    /// [`AgencyAttention::floor`] of the days kept, worked out when a day is added.
+    #[serde(skip)]
+    floor: u32,
+}
+
+/// The largest count of logins a day's histogram tells apart.
+const AGENCY_BUCKETS: usize = 64;
+
+impl AgencyAttention {
+    /// Counts a day: how many logins looked up each person looked up that day
+    /// ([`crate::baseline::DayTally::persons`]).
+    fn add(&mut self, day: NaiveDate, counts: impl Iterator<Item = usize>) {
+        let mut h = vec![0u64; AGENCY_BUCKETS + 1];
+        for n in counts {
+            if let Some(b) = h.get_mut(n.min(AGENCY_BUCKETS)) {
+                *b += 1;
+            }
+        }
+        self.days.push_back((day, h));
+        while self.days.len() > AGENCY_DAYS {
+            self.days.pop_front();
+        }
+        self.refloor();
+    }
+
+    /// One more than the most logins that more than [`AGENCY_RARITY`] of the people-days
+    /// kept reached: the fewest that at most that share reached. 0 (no floor) while fewer
+    /// than [`AGENCY_MIN_PERSON_DAYS`] people-days are kept.
+    fn refloor(&mut self) {
+        let mut total = vec![0u64; AGENCY_BUCKETS + 1];
+        for (_, h) in &self.days {
+            for (t, n) in total.iter_mut().zip(h) {
+                *t += n;
+            }
+        }
+        let all: u64 = total.iter().sum();
+        self.floor = 0;
+        if all < AGENCY_MIN_PERSON_DAYS {
+            return;
+        }
+        let allowed = AGENCY_RARITY * all as f64;
+        let mut tail = 0u64;
+        for n in (1..=AGENCY_BUCKETS).rev() {
+            tail += total.get(n).copied().unwrap_or(0);
+            if tail as f64 > allowed {
+                self.floor = (n + 1) as u32;
+                return;
+            }
+        }
+    }
 }
 
 /// The history key of a bare name's attention: the same key
@@ -510,7 +593,9 @@ impl Detector for SubjectSurge {
                 }
             }
             let attention = w.attention.map_or(0, |(_, n)| n);
-            if was_flagged && w.per_user.len() < threshold(&self.cfg, attention) as usize {
+            if was_flagged
+                && w.per_user.len() < threshold(&self.cfg, attention, self.agency.floor) as usize
+            {
                 w.unflag();
                 self.flagged.retain(|k, _| k.1 != subject.key);
                 self.surges.remove(&subject.key);
@@ -562,7 +647,7 @@ impl Detector for SubjectSurge {
                 n
             }
         };
-        let threshold = threshold(&self.cfg, attention);
+        let threshold = threshold(&self.cfg, attention, self.agency.floor);
         if distinct < threshold as usize {
             return;
         }
@@ -574,6 +659,7 @@ impl Detector for SubjectSurge {
         surge.peak_users = surge.peak_users.max(distinct);
         surge.threshold = threshold;
         surge.attention = attention;
+        surge.agency = self.agency.floor;
         let from = w.flagged;
         for e in w.entries.iter_mut().skip(from) {
             e.flagged = true;
@@ -606,8 +692,10 @@ impl Detector for SubjectSurge {
         }
     }
 
-    fn close_day(&mut self, day: NaiveDate, _cx: &DayContext<'_>, out: &mut Vec<DayFinding>) {
+    fn close_day(&mut self, day: NaiveDate, cx: &DayContext<'_>, out: &mut Vec<DayFinding>) {
         self.bare_close_day(day);
+        self.agency
+            .add(day, cx.tally.persons.values().map(|users| users.len()));
         let mut keys: Vec<(String, String)> = self.flagged.keys().cloned().collect();
         keys.sort_unstable();
         let hours = self.cfg.window_hours;
@@ -639,6 +727,10 @@ impl Detector for SubjectSurge {
                 "usual_attention": surge.attention,
                 "name_only": f.name_only,
             });
+            // Said only where it set the threshold, as the reason says it.
+            if surge.agency >= surge.threshold {
+                evidence["agency_attention_floor"] = json!(surge.agency);
+            }
             if f.name_only {
                 // The baseline a name-only login was judged by: the name's own attention.
                 evidence["name_usual_attention"] = json!(f.name_attention);
@@ -660,12 +752,18 @@ impl Detector for SubjectSurge {
                 event_ids: f.events.iter().map(|e| e.1.clone()).collect(),
                 reason: {
                     let who = if surge.shown.is_empty() { k.1.clone() } else { surge.shown.clone() };
-                    let usual = match surge.attention {
+                    let mut usual = match surge.attention {
                         0 => "there is no history to say how much attention they usually draw"
                             .to_string(),
                         1 => "usually at most one login a day looks them up".to_string(),
                         n => format!("usually {n} logins a day look them up"),
                     };
+                    if surge.agency >= surge.threshold {
+                        usual.push_str(&format!(
+                            ", and at most one in a thousand of the people this agency looks up draws {} or more logins in a day",
+                            surge.agency
+                        ));
+                    }
                     let (n, from, to) = (f.events.len(), format_ts(&first), format_ts(&last));
                     let lookups = if n == 1 {
                         format!("1 lookup, at {from}")
@@ -717,7 +815,7 @@ impl Detector for SubjectSurge {
             .into_iter()
             .map(|((user, name), q)| json!({ "user": user, "name": name, "lookups": q }))
             .collect();
-        Some(json!({ "windows": map, "bare_names": bare }))
+        Some(json!({ "windows": map, "bare_names": bare, "agency": self.agency }))
     }
 
     fn restore(&mut self, saved: &Value) -> Result<(), SavedStateError> {
@@ -738,6 +836,43 @@ impl Detector for SubjectSurge {
                 self.bare.insert((b.user, b.name), b.lookups);
             }
         }
+        // States saved before the agency's people-days were kept start counting afresh.
+        if let Some(agency) = saved.get("agency") {
+            self.agency = saved_value(agency, "agency")?;
+            self.agency.refloor();
+        }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{AgencyAttention, AGENCY_DAYS};
+    use chrono::NaiveDate;
+
+    fn day(d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2025, 9, d).unwrap_or_default()
+    }
+
+    /// The floor is the fewest logins at most one in a thousand people-days reached, read
+    /// only from a thousand people-days, over the last four weeks.
+    #[test]
+    fn the_agencys_floor_is_its_rarest_thousandth_of_people_days() {
+        let mut a = AgencyAttention::default();
+        // 998 people drew one login: too few people-days to read a thousandth.
+        a.add(day(1), std::iter::repeat_n(1, 998));
+        assert_eq!(a.floor, 0);
+        // Two commuters drew six: 2 of 1,000 reach six, none seven.
+        a.add(day(2), [6, 6].into_iter());
+        assert_eq!(a.floor, 7);
+        // A thousand more people-days of two logins each: of 2,000, the commuters alone
+        // reach three, one in a thousand, and the floor is three.
+        a.add(day(3), std::iter::repeat_n(2, 1000));
+        assert_eq!(a.floor, 3);
+        // Four weeks of one login each on: the earlier days are gone, and nobody drew two.
+        for d in 4..(4 + AGENCY_DAYS as u32) {
+            a.add(day(d.min(30)), std::iter::repeat_n(1, 100));
+        }
+        assert_eq!(a.floor, 2);
     }
 }

@@ -3108,6 +3108,71 @@ fn initial_typed_for_the_person_of_a_current_call() {
     assert_alerts(&audit_night_by_night(world, None), expected);
 }
 
+/// A port of entry inspects a thousand travellers once on its first day and two commuters
+/// at six booths each: two in a thousand of its people-days draw six logins. On the second
+/// day six booths inspecting a traveller new to the logs is that attention again, not a
+/// surge; eight logins on one traveller are more than any of its people-days drew, and each
+/// of the eight is raised with the agency's floor in the reason. Audited night by night,
+/// the same.
+#[test]
+fn daily_commuter_inspected_at_many_booths() {
+    let world = "classes/daily_commuter_inspected_at_many_booths";
+    let config = "[no_case]\nexempt_purposes = [\"PRIMARY\"]\n";
+    let expected: Vec<_> = (1..=8)
+        .map(|i| {
+            let id = format!("e{:05}", 1018 + i);
+            key(
+                "subject_surge",
+                "many_users",
+                &format!("bo{i}"),
+                &[id.as_str()],
+            )
+        })
+        .collect();
+    let alerts = audit_fixture(world, Some(config));
+    assert_alerts(&alerts, expected.clone());
+    assert!(
+        alerts
+            .iter()
+            .all(|a| a["evidence"]["agency_attention_floor"] == 7
+                && a["reason"]
+                    .as_str()
+                    .is_some_and(|r| r.contains("one in a thousand"))),
+        "{alerts:?}"
+    );
+    assert_alerts(&audit_night_by_night(world, Some(config)), expected);
+}
+
+/// Ten booth officers clear twenty travellers a shift, and on two of their hundred days a
+/// bus of forty in ten minutes. The second bus (po6, day 7) comes when the port's logs hold
+/// sixty member-days, too few to say what its busy minutes are: raised at the unit's rate.
+/// With a hundred, a new hire's first day clearing a bus of 38 (day 11) is the port's work:
+/// not raised; an officer's 104 lookups in nine minutes that day is far beyond it, raised
+/// with the port's busiest ten minutes as the bar. Only `burst` is asserted: a bus day's
+/// volume is `daily_count`'s to judge.
+#[test]
+fn bus_of_travellers_cleared_at_a_booth() {
+    let world = "classes/bus_of_travellers_cleared_at_a_booth";
+    let config = "[no_case]\nexempt_purposes = [\"PRIMARY\"]\n";
+    let alerts = audit_fixture(world, Some(config));
+    let bursts: Vec<_> = alerts
+        .iter()
+        .filter(|a| a["kind"] == "burst")
+        .cloned()
+        .collect();
+    let users: Vec<_> = bursts
+        .iter()
+        .map(|a| a["user"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(users, ["po6", "po4"], "{bursts:?}");
+    assert_eq!(bursts[1]["evidence"]["unit_peak"], 40.0, "{bursts:?}");
+    assert_eq!(bursts[1]["evidence"]["threshold"], 41, "{bursts:?}");
+    assert!(
+        bursts[0]["evidence"].get("unit_peak").is_none(),
+        "{bursts:?}"
+    );
+}
+
 /// People no table knows, typed in full under the user's own case, which lists others.
 /// An officer's one stranger under their case (s1, the login's only one) is a cover case:
 /// held a week, then raised. A parole officer meets the parolee's household, whom the case
