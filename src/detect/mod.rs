@@ -91,6 +91,12 @@ pub(crate) struct Finding {
     /// when the login looks up such strangers on two or more days, or sweeps three or more
     /// of its cases' strangers that day ([`unlisted`], [`Engine::settle_strangers`]).
     pub stranger_not_in_case: bool,
+    /// An event that carries on an episode an alert already open today for the same group
+    /// stands on, without being a finding of its own: a lookup made at the far site after
+    /// a move no one could make (`shared_credential`'s `impossible_travel`), which is what
+    /// whoever used the login there did. It joins that alert's events and window, never
+    /// counts as a repetition, and never opens an alert.
+    pub continues: bool,
 }
 
 /// What a day's judgement did that raised nothing but that the run's summary must say, so
@@ -692,6 +698,17 @@ impl Engine {
                     },
                     day: Some(day),
                 };
+                if f.continues {
+                    if let Some(a) = self.open.get_mut(&key) {
+                        if !a.event_ids.contains(&ev.id) {
+                            a.last = a.last.max(ev.ts);
+                            a.event_ids.push(ev.id.clone());
+                            a.times.push(ev.ts);
+                            a.dirty = true;
+                        }
+                    }
+                    continue;
+                }
                 if f.review_of_a_reports_case {
                     // Whether the person drew a surge of attention today is known when the
                     // day ends (`subject_surge` judges the day then).
@@ -1542,6 +1559,7 @@ fn identity_finding(
         others_case_of_the_person: false,
         review_of_a_reports_case: false,
         stranger_not_in_case: false,
+        continues: false,
         name_alone_exempt: among_many
             && m.kind == crate::identity::index::MatchKind::NameOnly
             && matches!(r.case, crate::identity::CaseStatus::Exempt { .. }),

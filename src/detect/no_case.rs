@@ -123,6 +123,7 @@ impl Detector for NoCase {
             others_case_of_the_person: r.not_assigned_lists() && !r.names_the_agencys_own(),
             review_of_a_reports_case: r.reviews_a_reports_case && !r.names_the_agencys_own(),
             stranger_not_in_case: r.stranger_not_listed(),
+            continues: false,
         });
     }
 }

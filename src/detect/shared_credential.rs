@@ -23,6 +23,11 @@
 //! have got to an airport and from one. An airliner's speed alone let a deputy's login
 //! cross 28 km of county in two and a half minutes.
 //!
+//! What the login did at the far place after such a move joins its alert, without counting
+//! as another move: the lookups of whoever used it there are what an investigator needs
+//! ([`Away`]). The far place is never the site personnel gives the login, nor the place a
+//! way back returns to: the owner's own work there is not the episode's.
+//!
 //! State is per login and holds the workstations it used within the concurrency window
 //! (one or two, in practice) and its last event with coordinates, so memory grows with the
 //! number of logins, not events. Workstations come from
@@ -47,7 +52,7 @@ use crate::refs::{distance_km, Status};
 pub(crate) const DOC: DetectorDoc = DetectorDoc {
     name: "shared_credential",
     kinds: &["concurrent_clients", "impossible_travel", "inactive_account"],
-    what: "One login back at a workstation within `concurrent_window_minutes` of its last use there after use at another site in between, or going back and forth `same_site_returns` times between two workstations of one site, unless the login did so between the same two on two or more earlier days of the last four weeks (how it works: a manager between the office and a counter, a technician between two benches) or two or more other logins did in the last four weeks, today's earlier hours included (a pool the place's staff move between: a ward's workstations) (`concurrent_clients`; a `logout` is never a return: single sign-on writes one at the old workstation when the login badges in at another); consecutive activity from sites at least `min_distance_km` apart sooner than anyone could travel between them: by road at `max_ground_speed_kmh`, or by air at `max_speed_kmh` after an hour and a half to and from airports, whichever is quicker (`impossible_travel`); activity by a login whose personnel status is terminated (after `end_date`) or leave (after `end_date` when given) (`inactive_account`).",
+    what: "One login back at a workstation within `concurrent_window_minutes` of its last use there after use at another site in between, or going back and forth `same_site_returns` times between two workstations of one site, unless the login did so between the same two on two or more earlier days of the last four weeks (how it works: a manager between the office and a counter, a technician between two benches) or two or more other logins did in the last four weeks, today's earlier hours included (a pool the place's staff move between: a ward's workstations) (`concurrent_clients`; a `logout` is never a return: single sign-on writes one at the old workstation when the login badges in at another); consecutive activity from sites at least `min_distance_km` apart sooner than anyone could travel between them: by road at `max_ground_speed_kmh`, or by air at `max_speed_kmh` after an hour and a half to and from airports, whichever is quicker, the alert holding what the login then did at the far place, away from the site personnel gives it, until it is used elsewhere: the lookups of whoever used it there (`impossible_travel`); activity by a login whose personnel status is terminated (after `end_date`) or leave (after `end_date` when given) (`inactive_account`).",
     why: "Logins shared with relatives or colleagues, or kept after someone has left, break the link between a lookup and a person, which every other check relies on.",
     false_positives: "Workstations listed at the wrong site in clients.csv; a login's first days of going back and forth between two workstations of one room, before they are its practice or the room's; a remote desktop session that logs the server as the client; personnel data not updated when someone returns from leave.",
     tuning: "`shared_credential.concurrent_window_minutes`, `same_site_returns`, `max_speed_kmh`, `max_ground_speed_kmh`, `min_distance_km`; keep clients.csv and personnel status current. A single move to another site is never concurrent use; clients without a site are skipped for concurrency and clients without coordinates for travel.",
@@ -136,6 +141,9 @@ pub(crate) struct SharedCredential {
     set_aside: u64,
     /// Back-and-forth findings set aside as the place's practice since the last day's notes.
     pool_set_aside: u64,
+    /// Per login: the far place of its last `impossible_travel` move, while it is used
+    /// there.
+    away: HashMap<String, Away>,
 }
 
 /// How far back the days of a login's back-and-forth between two workstations count.
@@ -164,6 +172,7 @@ impl SharedCredential {
             roamed: LoginsSeen::default(),
             set_aside: 0,
             pool_set_aside: 0,
+            away: HashMap::default(),
         }
     }
 }
@@ -198,7 +207,33 @@ fn fact(
         others_case_of_the_person: false,
         review_of_a_reports_case: false,
         stranger_not_in_case: false,
+        continues: false,
     }
+}
+
+/// Where a login was used after a move no one could make, away from the site personnel
+/// gives it: what it did there joins the `impossible_travel` alert of the move (the
+/// lookups whoever used it there made), until it is used at another place.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+struct Away {
+    place: String,
+    group: String,
+    day: NaiveDate,
+}
+
+/// An event at the far place of an `impossible_travel` move, joining its alert.
+fn carried_on(ev: &Event, group: &str) -> Finding {
+    let mut f = fact(
+        ev,
+        "impossible_travel",
+        Severity::High,
+        group.to_string(),
+        String::new(),
+        json!({}),
+        None,
+    );
+    f.continues = true;
+    f
 }
 
 /// Overwrites `seen` with the event, reusing its strings.
@@ -445,6 +480,19 @@ impl Detector for SharedCredential {
         // station to a bedside computer), after the login there: counted as a use, it made
         // every such move look like coming back to the first workstation. It still places
         // the login for `impossible_travel`: a session ended far away is still far away.
+        // Used again where an impossible move took it: what it did there is the move's.
+        // Used anywhere else, the episode is over (the way back is a move of its own).
+        let here_place = place(client.site.as_deref().unwrap_or(""), client_id).to_string();
+        let mut left: Option<String> = None;
+        if let Some(a) = self.away.get(&ev.user) {
+            if a.place == here_place {
+                if a.day == ev.ts.date_naive() {
+                    out.push(carried_on(ev, &a.group));
+                }
+            } else {
+                left = self.away.remove(&ev.user).map(|a| a.group);
+            }
+        }
         let returns = !ev.action.eq_ignore_ascii_case(LOGOUT);
         if let (true, Some(site)) = (returns, client.site.as_deref()) {
             self.concurrent(ev, client_id, site, out);
@@ -489,6 +537,22 @@ impl Detector for SharedCredential {
                         place(client.site.as_deref().unwrap_or(""), client_id),
                     );
                     let kind = "impossible_travel";
+                    // The far place is where the login is not at home (personnel's site),
+                    // and never the way back from the last far place.
+                    let home = r
+                        .personnel
+                        .and_then(|p| p.site.as_deref())
+                        .is_some_and(|site| site.eq_ignore_ascii_case(&here_place));
+                    if !home && left.as_deref() != Some(group.as_str()) {
+                        self.away.insert(
+                            ev.user.clone(),
+                            Away {
+                                place: here_place.clone(),
+                                group: group.clone(),
+                                day: ev.ts.date_naive(),
+                            },
+                        );
+                    }
                     out.push(fact(
                         ev,
                         kind,
@@ -527,6 +591,7 @@ impl Detector for SharedCredential {
             "last_coords": sorted(&self.last_coords),
             "pairs": self.pairs.iter().collect::<std::collections::BTreeMap<_, _>>(),
             "roamed": self.roamed,
+            "away": self.away.iter().collect::<std::collections::BTreeMap<_, _>>(),
         }))
     }
 
@@ -568,6 +633,12 @@ impl Detector for SharedCredential {
         // States saved before the pools were kept start learning them afresh.
         if let Some(v) = saved.get("roamed") {
             self.roamed = saved_value(v, "roamed")?;
+        }
+        // States saved before the far places were kept carry none.
+        if let Some(v) = saved.get("away") {
+            self.away = saved_value::<std::collections::BTreeMap<String, Away>>(v, "away")?
+                .into_iter()
+                .collect();
         }
         Ok(())
     }

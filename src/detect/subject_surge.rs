@@ -263,9 +263,10 @@ const AGENCY_MIN_PERSON_DAYS: u64 = 1000;
 /// at six booths a day and a bus's forty travellers at four, where a police department's
 /// people draw one or two. A surge is attention this agency's ordinary days do not show.
 ///
-/// A day, not the two a sliding day (`window_hours`) may span: counted over a day and the
-/// day before, the floor rose past the sheriff's 400 x 60 world's labelled surges of seven
-/// and eight deputies (measured, not kept).
+/// A calendar day, though a surge is counted over a sliding one (`window_hours`) that may
+/// span two: counted over a day and the day before, or as each person's busiest sliding
+/// day, the floor rose past the sheriff's 400 x 60 world's labelled surges of seven and
+/// eight deputies (measured, not kept).
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 struct AgencyAttention {
     /// Per day, oldest first: how many people drew n logins (index n; the last bucket

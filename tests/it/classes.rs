@@ -3738,7 +3738,14 @@ fn exempt_purpose_typed_off_the_users_work() {
 
 /// A deputy (dep1) logs out at headquarters and, two and a half minutes later, logs in at
 /// the south station 28 km away: 700 km/h, slower than an airliner but faster than any
-/// road, and nobody flies 28 km. Not raised: a colleague who drives the same way in 25
+/// road, and nobody flies 28 km. The alert holds what the login did at the south station
+/// after the move (t04, t11), the lookups of whoever used it there; not its use back at
+/// headquarters fifty minutes later (t12, a drive), nor at the south station after that
+/// (t13): the episode is over. Another deputy's login (dep5) is at the south station two
+/// minutes after headquarters and back three minutes later: both moves are one alert, with
+/// the lookup made at the south station between them (u03) and not the one after the
+/// return to headquarters, where personnel places the deputy (u05); the return within
+/// minutes of the last use there is also `concurrent_clients`. Not raised: a colleague who drives the same way in 25
 /// minutes (dep2); one seen 400 km north two and a half hours later (dep3), which a flight
 /// allows; one at the annex 3 km away two minutes later (dep4), under `min_distance_km`.
 #[test]
@@ -3746,14 +3753,42 @@ fn deputy_login_across_the_county_in_minutes() {
     let alerts = audit_fixture("classes/deputy_login_across_the_county_in_minutes", None);
     assert_alerts(
         &alerts,
-        vec![key(
-            "shared_credential",
-            "impossible_travel",
-            "dep1",
-            &["t02", "t03"],
-        )],
+        vec![
+            key(
+                "shared_credential",
+                "impossible_travel",
+                "dep1",
+                &["t02", "t03", "t04", "t11"],
+            ),
+            key(
+                "shared_credential",
+                "impossible_travel",
+                "dep5",
+                &["u01", "u02", "u03", "u04"],
+            ),
+            key(
+                "shared_credential",
+                "concurrent_clients",
+                "dep5",
+                &["u01", "u03", "u04"],
+            ),
+        ],
+    );
+    let occurrences: Vec<_> = alerts
+        .iter()
+        .filter(|a| a["kind"] == "impossible_travel")
+        .map(|a| (a["user"].clone(), a["evidence"]["occurrences"].clone()))
+        .collect();
+    assert_eq!(
+        occurrences,
+        [
+            (serde_json::json!("dep1"), serde_json::json!(1)),
+            (serde_json::json!("dep5"), serde_json::json!(2))
+        ],
+        "a lookup at the far place is no repetition of the move"
     );
     let evidence = &alerts[0]["evidence"];
+    assert_eq!(alerts[0]["user"], "dep1");
     assert_eq!(evidence["least_minutes"], 11.0, "{evidence:#}");
     assert_eq!(evidence["max_ground_speed_kmh"], 150.0, "{evidence:#}");
 }
