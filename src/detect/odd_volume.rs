@@ -387,6 +387,11 @@ struct BurstBar {
     /// The unit's busy minutes ([`UNIT_PEAK_QUANTILE`] of its member-days' busiest
     /// windows), when they set the bar.
     unit_peak: Option<f64>,
+    /// `need` and `need_all` as the login's own pace and rate set them, before the unit's
+    /// busy minutes: how far beyond them a burst goes says how serious it is. The unit's
+    /// busy minutes say whether a burst is the unit's ordinary work, not how grave one
+    /// beyond them is.
+    own_need: (u32, u32),
 }
 
 /// How large a result is an `export` for one user on one day.
@@ -744,6 +749,7 @@ impl OddVolume {
                     machine_pace: None,
                     usual_peak: None,
                     unit_peak: None,
+                    own_need: (0, 0),
                 })
             }
             // No history yet (a new agency, a new unit): a pace nobody keeps up by hand is
@@ -758,6 +764,7 @@ impl OddVolume {
                     machine_pace: None,
                     usual_peak: None,
                     unit_peak: None,
+                    own_need: (0, 0),
                 })
             }
         };
@@ -789,14 +796,7 @@ impl OddVolume {
             // is never under twice what one in a hundred of their days reaches, as it is
             // never under twice the login's own busiest window. Once over it would be no
             // bar: one member-day in a hundred is above it by construction.
-            if let Some(p) = unit_peak {
-                let bar = (USUAL_PEAK_RATIO * p).ceil() as u32;
-                if bar > b.need {
-                    b.need = bar;
-                    b.unit_peak = Some(p);
-                }
-                b.need_all = b.need_all.max(bar);
-            }
+            let unit_bar = unit_peak.map(|p| (p, (USUAL_PEAK_RATIO * p).ceil() as u32));
             // A person's busiest minutes on an ordinary day are part of their work: the bar
             // is never below [`USUAL_PEAK_RATIO`] times them (a job's pace is judged below).
             if let (Some(m), false) = (usual_peak, service) {
@@ -804,7 +804,6 @@ impl OddVolume {
                 if bar > b.need {
                     b.need = bar;
                     b.usual_peak = Some(m);
-                    b.unit_peak = None;
                 }
                 b.need_all = b.need_all.max(bar);
             }
@@ -821,6 +820,15 @@ impl OddVolume {
                     b.need_all = b.need_all.max(bar);
                 }
                 b.machine_pace = Some(m);
+            }
+            b.own_need = (b.need, b.need_all);
+            if let Some((p, bar)) = unit_bar {
+                if bar > b.need {
+                    b.need = bar;
+                    b.unit_peak = Some(p);
+                    b.usual_peak = None;
+                }
+                b.need_all = b.need_all.max(bar);
             }
             b
         });
@@ -1896,6 +1904,7 @@ impl Detector for OddVolume {
                     machine_pace,
                     usual_peak,
                     unit_peak,
+                    own_need,
                 } = bar;
                 let need_said = match (usual_peak, unit_peak) {
                     (Some(m), _) => format!(
@@ -1925,8 +1934,8 @@ impl Detector for OddVolume {
                 out.push(DayFinding {
                     on: None,
                     kind: "burst".into(),
-                    severity: if s.burst_peak_typed as f64 >= 2.0 * f64::from(need)
-                        || s.burst_peak as f64 >= 2.0 * f64::from(need_all)
+                    severity: if s.burst_peak_typed as f64 >= 2.0 * f64::from(own_need.0)
+                        || s.burst_peak as f64 >= 2.0 * f64::from(own_need.1)
                     {
                         Severity::High
                     } else {
