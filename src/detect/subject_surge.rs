@@ -290,7 +290,16 @@ impl AgencyAttention {
                 *b += 1;
             }
         }
-        self.days.push_back((day, h));
+        // A day closed twice (a live service's checkpoint, then late events of that day)
+        // is one day: its people-days add up.
+        match self.days.back_mut() {
+            Some((d, last)) if *d == day => {
+                for (t, n) in last.iter_mut().zip(&h) {
+                    *t += n;
+                }
+            }
+            _ => self.days.push_back((day, h)),
+        }
         while self.days.len() > AGENCY_DAYS {
             self.days.pop_front();
         }
@@ -851,8 +860,10 @@ mod tests {
     use super::{AgencyAttention, AGENCY_DAYS};
     use chrono::NaiveDate;
 
+    /// The `d`th day from 1 September 2025.
     fn day(d: u32) -> NaiveDate {
-        NaiveDate::from_ymd_opt(2025, 9, d).unwrap_or_default()
+        NaiveDate::from_ymd_opt(2025, 9, 1).unwrap_or_default()
+            + chrono::Days::new(u64::from(d) - 1)
     }
 
     /// The floor is the fewest logins at most one in a thousand people-days reached, read
@@ -872,8 +883,14 @@ mod tests {
         assert_eq!(a.floor, 3);
         // Four weeks of one login each on: the earlier days are gone, and nobody drew two.
         for d in 4..(4 + AGENCY_DAYS as u32) {
-            a.add(day(d.min(30)), std::iter::repeat_n(1, 100));
+            a.add(day(d), std::iter::repeat_n(1, 100));
         }
         assert_eq!(a.floor, 2);
+        // A day closed twice is one day: its people-days add up, and four weeks still
+        // hold 28 days.
+        let last = day(3 + AGENCY_DAYS as u32);
+        a.add(last, [9, 9, 9].into_iter());
+        assert_eq!(a.days.len(), AGENCY_DAYS);
+        assert_eq!(a.floor, 10, "3 of 2,803 people-days reach nine");
     }
 }

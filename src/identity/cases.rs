@@ -223,11 +223,11 @@ const MIN_SERIAL_DIGITS: usize = 2;
 pub(crate) const HANDOVER: chrono::Duration = chrono::Duration::days(7);
 
 /// How far back a case assigned to the user counts as one they are working now, for a
-/// lookup typed with a weak name (a surname alone, an initial) and no case that names its
-/// own: the calls of this shift and the last ([`CaseIndex::explaining`]).
+/// lookup typed with a surname and an initial and no case that names its person: the calls
+/// of this shift and the last ([`CaseIndex::explaining`]).
 const CURRENT_WORK: chrono::Duration = chrono::Duration::hours(48);
 
-/// The most cases assigned to a user within [`CURRENT_WORK`] for a weak name to be read
+/// The most cases assigned to a user within [`CURRENT_WORK`] for an initial to be read
 /// against them: a patrol officer's two shifts of calls. A caseload handed over in bulk is
 /// hundreds, and among hundreds some subject bears almost any surname.
 const CURRENT_WORK_MAX_CASES: usize = 60;
@@ -1001,9 +1001,8 @@ impl CaseIndex {
         // Nor a case typed that names the person: the user's current work, the few cases
         // given to them in the last two days, may, for a surname with an initial. A patrol
         // officer types `SALINAS, T` for the man on the call they are at, under no number
-        // or a dispatch number.
-        // A surname alone is too weak even there: a sweep of common surnames finds one
-        // among any two days' calls.
+        // or a dispatch number. A surname alone is too weak even there: a sweep of common
+        // surnames finds one among any two days' calls.
         let initial = q
             .name
             .as_ref()
