@@ -475,24 +475,23 @@ impl Detector for SharedCredential {
         let Some(client) = resolver.client(client_id) else {
             return;
         };
+        // Used again where an impossible move took it, the same day: what it did there is
+        // the move's. Used anywhere else, or on another day, the episode is over (the way
+        // back is a move of its own).
+        let here_place = place(client.site.as_deref().unwrap_or(""), client_id);
+        let mut left: Option<String> = None;
+        if let Some(a) = self.away.get(&ev.user) {
+            if a.place == here_place && a.day == ev.ts.date_naive() {
+                out.push(carried_on(ev, &a.group));
+            } else {
+                left = self.away.remove(&ev.user).map(|a| a.group);
+            }
+        }
         // A logout ends a session; it is no return to the workstation. Single sign-on
         // writes one when the login badges in elsewhere (a nurse's session roaming from the
         // station to a bedside computer), after the login there: counted as a use, it made
         // every such move look like coming back to the first workstation. It still places
         // the login for `impossible_travel`: a session ended far away is still far away.
-        // Used again where an impossible move took it: what it did there is the move's.
-        // Used anywhere else, the episode is over (the way back is a move of its own).
-        let here_place = place(client.site.as_deref().unwrap_or(""), client_id).to_string();
-        let mut left: Option<String> = None;
-        if let Some(a) = self.away.get(&ev.user) {
-            if a.place == here_place {
-                if a.day == ev.ts.date_naive() {
-                    out.push(carried_on(ev, &a.group));
-                }
-            } else {
-                left = self.away.remove(&ev.user).map(|a| a.group);
-            }
-        }
         let returns = !ev.action.eq_ignore_ascii_case(LOGOUT);
         if let (true, Some(site)) = (returns, client.site.as_deref()) {
             self.concurrent(ev, client_id, site, out);
@@ -542,12 +541,12 @@ impl Detector for SharedCredential {
                     let home = r
                         .personnel
                         .and_then(|p| p.site.as_deref())
-                        .is_some_and(|site| site.eq_ignore_ascii_case(&here_place));
+                        .is_some_and(|site| site.eq_ignore_ascii_case(here_place));
                     if !home && left.as_deref() != Some(group.as_str()) {
                         self.away.insert(
                             ev.user.clone(),
                             Away {
-                                place: here_place.clone(),
+                                place: here_place.to_string(),
                                 group: group.clone(),
                                 day: ev.ts.date_naive(),
                             },
