@@ -1,7 +1,8 @@
 //! Counts of each day over a moving window of days, kept per pair: a login or a unit, then
-//! the purpose it typed; and, per key, the logins seen with it lately ([`LoginsSeen`]). The engine's practices ([`super::routine`], [`super::closed_work`],
-//! [`super::others_cases`]) each count one kind of day this way and judge it over the
-//! window; this module only keeps the days, saves and restores them, and must not judge.
+//! the purpose it typed; and, per key, the logins seen with it lately ([`LoginsSeen`]). The
+//! engine's practices ([`super::routine`], [`super::closed_work`], [`super::others_cases`])
+//! each count one kind of day this way and judge it over the window; this module only
+//! keeps the days, saves and restores them, and must not judge.
 //!
 //! Two levels of maps, so that counting an event looks both keys up borrowed and allocates
 //! nothing once the pair has been seen; each pair's days are kept oldest first, and a day
@@ -209,6 +210,30 @@ impl<C: DeserializeOwned> PairDays<C> {
     }
 }
 
+/// Per key (a pair of workstations, a form of number), the logins seen with it and the last
+/// day each was, over the last `days` days: how many others than a given login do the same
+/// thing, which tells a place's or an agency's way of working from one login's.
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[serde(transparent)]
+pub(crate) struct LoginsSeen(std::collections::BTreeMap<String, Vec<(String, NaiveDate)>>);
+
+impl LoginsSeen {
+    /// Records `login` with `key` on `day`; returns how many other logins were seen with it
+    /// in the last `days` days, today included. Days come in time order.
+    pub(crate) fn saw(&mut self, key: &str, login: &str, day: NaiveDate, days: i64) -> usize {
+        let logins = match self.0.get_mut(key) {
+            Some(l) => l,
+            None => self.0.entry(key.to_string()).or_default(),
+        };
+        logins.retain(|(_, d)| (day - *d).num_days() <= days);
+        match logins.iter_mut().find(|(l, _)| l == login) {
+            Some((_, d)) => *d = (*d).max(day),
+            None => logins.push((login.to_string(), day)),
+        }
+        logins.iter().filter(|(l, _)| l != login).count()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -257,29 +282,5 @@ mod tests {
         back.forget_days_from(day(3));
         assert_eq!(back.within("ann", "PATROL", day(4)).count(), 1);
         assert!(back.restore(&serde_json::json!({"x": 1}), "k").is_err());
-    }
-}
-
-/// Per key (a pair of workstations, a form of number), the logins seen with it and the last
-/// day each was, over the last `days` days: how many others than a given login do the same
-/// thing, which tells a place's or an agency's way of working from one login's.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
-#[serde(transparent)]
-pub(crate) struct LoginsSeen(std::collections::BTreeMap<String, Vec<(String, NaiveDate)>>);
-
-impl LoginsSeen {
-    /// Records `login` with `key` on `day`; returns how many other logins were seen with it
-    /// in the last `days` days, today included. Days come in time order.
-    pub(crate) fn saw(&mut self, key: &str, login: &str, day: NaiveDate, days: i64) -> usize {
-        let logins = match self.0.get_mut(key) {
-            Some(l) => l,
-            None => self.0.entry(key.to_string()).or_default(),
-        };
-        logins.retain(|(_, d)| (day - *d).num_days() <= days);
-        match logins.iter_mut().find(|(l, _)| l == login) {
-            Some((_, d)) => *d = (*d).max(day),
-            None => logins.push((login.to_string(), day)),
-        }
-        logins.iter().filter(|(l, _)| l != login).count()
     }
 }

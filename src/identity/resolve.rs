@@ -759,14 +759,13 @@ impl Resolver {
         }
         // Whether the person looked up is someone the reference data knows: only then can a
         // case be said not to list them.
-        let known = !(employees.is_empty()
-            && !anyones_association
-            && watchlist.is_empty()
-            && subjects.is_empty());
-        // A weak name that fits a colleague, anyone's associate or a watch-listed person is
-        // not read as the person of the user's current calls: those lookups are judged by
-        // the detectors for them ([`super::cases::CaseIndex::explaining`]).
-        let current_work = employees.is_empty() && !anyones_association && watchlist.is_empty();
+        // One the identity detectors judge: a colleague, anyone's associate, a watch-listed
+        // person. A weak name that fits one is not read as the person of the user's current
+        // calls ([`super::cases::CaseIndex::explaining`]).
+        let judged_elsewhere =
+            !employees.is_empty() || anyones_association || !watchlist.is_empty();
+        let known = judged_elsewhere || !subjects.is_empty();
+        let current_work = !judged_elsewhere;
         // A bulk export names nobody, but it is records taken out all the same: the case
         // behind it is checked as a lookup's is (one that does not exist, is not the user's,
         // or none at all); with nobody named there is no subject to find in it. It is the

@@ -213,17 +213,17 @@ const SCHEMA_V4: &str = "
 ALTER TABLE accounts ADD COLUMN disabled_at TEXT;
 ";
 
+/// The index of events by login and time (schema version 2), for the workbench's
+/// timelines; dropped and made again around a bulk load into an empty store.
+pub(crate) const EVENTS_BY_USER: &str =
+    "CREATE INDEX IF NOT EXISTS events_by_user ON events (user, ts);";
+
 /// The lookup index (issue 16): per stored event, the normalised identifiers it was typed
 /// with, so "who looked up this person" reads only candidate events
 /// ([`crate::lookups`]). Created by every version on open (`IF NOT EXISTS`) rather than as a
 /// numbered step, and filled for events not indexed yet (up to `event_keys_done.upto`, an
 /// `events` rowid) whenever a search or an `audit --db` run asks, so stores written
 /// before it, or by `watch`, are indexed on first use.
-/// The index of events by login and time (schema version 2), for the workbench's
-/// timelines; dropped and made again around a bulk load into an empty store.
-pub(crate) const EVENTS_BY_USER: &str =
-    "CREATE INDEX IF NOT EXISTS events_by_user ON events (user, ts);";
-
 const LOOKUP_INDEX: &str = "
 CREATE TABLE IF NOT EXISTS event_keys (
     key      TEXT NOT NULL,
