@@ -98,6 +98,16 @@ pub struct RunStats {
     /// by breadth; `detect::unlisted`).
     pub unlisted_set_aside: u64,
     pub unlisted_sweep_set_aside: u64,
+    /// `subject_not_in_case` lookups under the user's own case of people who are none of
+    /// the agency's own, not raised because the login worked the same case within half an
+    /// hour either side: the case's scene, whose passenger or witness the case does not
+    /// list yet (`detect::case_scene`).
+    pub case_scene_set_aside: u64,
+    /// `many_users` alerts of surges made mostly of exempt work, not raised because more
+    /// than five people that day each drew as many logins as the surge's bar: the day's
+    /// service (a refund-delay announcement's callers, a BOLO at every booth), not attention
+    /// to one person (`detect::subject_surge`).
+    pub service_wave_set_aside: u64,
     /// The logins those were set aside for: a reviewer checks that each is a role that
     /// works other people's cases (a resident, a scribe), not someone who made a habit of
     /// borrowing them.
@@ -247,6 +257,8 @@ impl RunStats {
                     self.same_site_pool += count;
                 } else if kind == "foreign_number" {
                     self.foreign_number += count;
+                } else if kind == "service_wave" {
+                    self.service_wave_set_aside += count;
                 }
             }
             DayNote::AgencyDay { day, effect } => self.agency_days.push((day, effect)),
@@ -356,7 +368,7 @@ pub fn render(
     }
     let _ = writeln!(s, "  alerts     {}", stats.alerts);
     // What the run set aside as routine, or did not count as odd, each with its count.
-    let set_aside: [(u64, &str, &str); 18] = [
+    let set_aside: [(u64, &str, &str); 20] = [
         (
             stats.name_alone_set_aside,
             "set aside  ",
@@ -416,6 +428,16 @@ pub fn render(
             stats.unlisted_sweep_set_aside,
             "set aside  ",
             "subject_not_in_case lookup(s) of strangers under the user's own case on days the login swept three or more of its cases' strangers: a sweep, judged by odd_volume's breadth, not a cover case apiece",
+        ),
+        (
+            stats.case_scene_set_aside,
+            "set aside  ",
+            "subject_not_in_case lookup(s) under the user's own case of people who are none of the agency's own (not the user, a colleague, the user's associate or a watch-listed person), within half an hour of the same login working the same case: the case's scene, a passenger or a witness its list does not name yet",
+        ),
+        (
+            stats.service_wave_set_aside,
+            "set aside  ",
+            "many_users alert(s) of surges made mostly of exempt work on days when more than five people each drew as many logins as the surge's bar: the day's service (callers put through to rep after rep after an announcement, a BOLO checked at every booth), not attention to one person",
         ),
         (
             stats.wrap_up_set_aside,

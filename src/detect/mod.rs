@@ -16,6 +16,7 @@
 //! which `custodes detectors` prints and the README reproduces.
 
 pub mod association;
+mod case_scene;
 mod closed_work;
 pub mod coworker;
 mod day_recheck;
@@ -44,7 +45,7 @@ use crate::baseline::state::{Carry, State};
 use crate::baseline::{activity, Activity, DayTally, History};
 use crate::config::Config;
 use crate::event::{format_ts, Event};
-use crate::identity::{Resolved, Resolver};
+use crate::identity::{CaseStatus, Resolved, Resolver};
 use crate::summary::RunStats;
 
 /// What a detector says about one event.
@@ -91,6 +92,10 @@ pub(crate) struct Finding {
     /// when the login looks up such strangers on two or more days, or sweeps three or more
     /// of its cases' strangers that day ([`unlisted`], [`Engine::settle_strangers`]).
     pub stranger_not_in_case: bool,
+    /// A lookup under the user's own open case that does not list the person, who is none
+    /// of the agency's own: held until the day ends, and not raised when the login worked
+    /// the same case within [`case_scene::SCENE`] either side ([`case_scene`]).
+    pub unlisted_in_own_case: bool,
     /// An event that carries on an episode an alert already open today for the same group
     /// stands on, without being a finding of its own: a lookup made at the far site after
     /// a move no one could make (`shared_credential`'s `impossible_travel`), which is what
@@ -435,6 +440,9 @@ pub struct Engine {
     /// ends ([`Engine::settle_strangers`]).
     strangers: HashMap<GroupKey, OpenAlert>,
     unlisted: unlisted::Unlisted,
+    /// Lookups under the users' own cases that do not list the person, held for the
+    /// case's scene, and when each login last worked each case ([`case_scene`]).
+    scene: case_scene::CaseScene,
     /// Lookups under closed or other people's cases that their day would raise, held over
     /// until the practice that would explain them can be judged ([`held_over`],
     /// [`Engine::settle_held_over`]), in the order they were held.
@@ -500,6 +508,7 @@ impl Engine {
             others_cases,
             strangers: HashMap::new(),
             unlisted,
+            scene: case_scene::CaseScene::default(),
             held_over: Vec::new(),
             routines,
             day: None,
@@ -671,6 +680,9 @@ impl Engine {
         if r.stranger_not_listed() {
             self.unlisted.observe(&ev.user, day);
         }
+        if let CaseStatus::Explained { case_id } = &r.case {
+            self.scene.worked(&ev.user, case_id, ev.ts);
+        }
         if let Some(a) = &act {
             if self.tally.day.is_none_or(|d| d == day) {
                 self.tally.add(a, ev);
@@ -715,6 +727,17 @@ impl Engine {
                     let held = open_alert(f, ev, r.personnel.map(|p| &p.employee_id));
                     self.reviewing.entry(key).or_default().push(held);
                     continue;
+                }
+                if f.unlisted_in_own_case {
+                    // Whether the case was being worked around it, on a day of few such
+                    // lookups, is known when the day ends.
+                    if let Some(case_id) = r.case.case_id() {
+                        let stranger = f.stranger_not_in_case;
+                        let held = open_alert(f, ev, r.personnel.map(|p| &p.employee_id));
+                        self.scene
+                            .hold(key, held, stranger, case_id.to_string(), ev.ts);
+                        continue;
+                    }
                 }
                 if f.stranger_not_in_case {
                     // Whether strangers under its cases are the login's work, or its day a
@@ -956,6 +979,8 @@ impl Engine {
         };
         self.stats.surge_in_sweep_set_aside +=
             surge_in_sweep::set_aside(&mut closed, &held_breadth);
+        // Before the day's strangers are judged: those the scene does not explain join them.
+        self.release_scene();
         self.settle_reviews(&closed);
         self.settle_closed_work();
         self.settle_others_cases();
@@ -1158,6 +1183,27 @@ impl Engine {
                 self.covering.insert(key, (held, b.holders, practice));
             }
         }
+    }
+
+    /// Releases the day's lookups held for the case's scene: set aside (counted) when the
+    /// case was worked around them, otherwise judged with the day's strangers or raised
+    /// ([`case_scene`]).
+    fn release_scene(&mut self) {
+        let (strangers, open, stats) = (&mut self.strangers, &mut self.open, &mut self.stats);
+        self.scene.end_day(|h, amid| {
+            if amid {
+                stats.case_scene_set_aside += h.alert.findings as u64;
+            } else if h.stranger {
+                match strangers.get_mut(&h.key) {
+                    Some(a) => a.merge(h.alert),
+                    None => {
+                        strangers.insert(h.key, h.alert);
+                    }
+                }
+            } else {
+                raise_held(open, h.key, h.alert);
+            }
+        });
     }
 
     /// Judges the day's held lookups of strangers under the users' own cases ([`unlisted`]):
@@ -1559,6 +1605,7 @@ fn identity_finding(
         others_case_of_the_person: false,
         review_of_a_reports_case: false,
         stranger_not_in_case: false,
+        unlisted_in_own_case: false,
         continues: false,
         name_alone_exempt: among_many
             && m.kind == crate::identity::index::MatchKind::NameOnly

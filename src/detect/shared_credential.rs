@@ -207,6 +207,7 @@ fn fact(
         others_case_of_the_person: false,
         review_of_a_reports_case: false,
         stranger_not_in_case: false,
+        unlisted_in_own_case: false,
         continues: false,
     }
 }

@@ -9,7 +9,16 @@
 //! but one in a thousand of the agency's people-days drew ([`AgencyAttention`]), every
 //! lookup in the window is flagged, and each login gets its own alert (an investigator works officer by
 //! officer). Bare names are never keys here: five officers looking up five different John
-//! Smiths are not a surge. A login caught in a surge has, however, typed the person's name
+//! Smiths are not a surge.
+//!
+//! People the agency serves draw logins by its trade: a taxpayer put through to rep after
+//! rep, a traveller inspected at booth after booth. A surge most of whose people looked the
+//! person up only in exempt work, on someone who is none of the agency's own, must also
+//! pass what the agency's ordinary days reached about once a week ([`SERVICE_PER_DAY`]), and
+//! is set aside (counted) on a day when more than [`SERVICE_WAVE_PEOPLE`] people each drew
+//! its bar of logins: the day's service (a refund-delay announcement, a BOLO at every booth),
+//! not attention to one person. A colleague, an associate or a public figure is always
+//! judged as attention, however the lookups were typed. A login caught in a surge has, however, typed the person's name
 //! without a date of birth too (a name search first, the record next): those bare-name
 //! searches of the person, kept per login for the window, join its alert.
 //!
@@ -41,8 +50,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use super::{
-    saved_field, saved_value, Context, DayContext, DayFinding, Detector, DetectorDoc, Finding,
-    SavedStateError,
+    saved_field, saved_value, Context, DayContext, DayFinding, DayNote, Detector, DetectorDoc,
+    Finding, SavedStateError,
 };
 use crate::alert::Severity;
 use crate::config::SubjectSurgeConfig;
@@ -53,7 +62,7 @@ use crate::identity::{CaseStatus, Resolved};
 pub(crate) const DOC: DetectorDoc = DetectorDoc {
     name: "subject_surge",
     kinds: &["many_users"],
-    what: "At least `min_users` distinct people look up one person within `window_hours` (by login; two logins of one employee in personnel, a manager's second login or an administrator's, are one person), none with an assigned case that lists the person (nor with exempt work typed under a case open at the time that lists the person: a pharmacist verifying an order on the patient's own admission is the admission's work), and at least `attention_ratio` times the logins that usually look that person up in a day (the median day of the history, so an earlier surge does not hide the next), and more than all but one in a thousand of the people the agency looked up without such a case drew in a day over its last four weeks, once those hold a thousand people-days (a port of entry inspects a daily commuter at six booths a day, where a police department's people draw one or two) (`many_users`). Each login involved gets an alert with all its lookups in the surge, including its searches by the person's bare name in the same hours; a login that only typed the person's bare name during the surge, with no case that explains it, gets one that says so, unless several logins search that name alone on an ordinary day. A service account (a personnel row naming no person) is never one of them: its job reads whoever its input names. A login that changes the person's record under an exempt purpose (a renewal issued, a registration renewed: the customer at its counter) served them: its lookups of the person in the window leave it, and a surge that stood on them dissolves. When two or more logins' sweeps passed the person (each login's day raised by `odd_volume` as `daily_count` or `distinct_subjects`, or its breadth held to be judged by the days after it for want of history, its lookups of the person one query inside that day), those logins' surge alerts are set aside, and so is the whole surge when the logins left fall short of its threshold (counted in the summary): a person on two lists worked down the same day drew no attention of their own.",
+    what: "At least `min_users` distinct people look up one person within `window_hours` (by login; two logins of one employee in personnel, a manager's second login or an administrator's, are one person), none with an assigned case that lists the person (nor with exempt work typed under a case open at the time that lists the person: a pharmacist verifying an order on the patient's own admission is the admission's work), and at least `attention_ratio` times the logins that usually look that person up in a day (the median day of the history, so an earlier surge does not hide the next), and more than all but one in a thousand of the people the agency looked up without such a case drew in a day over its last four weeks, once those hold a thousand people-days (a port of entry inspects a daily commuter at six booths a day, where a police department's people draw one or two) (`many_users`). A surge most of whose people looked the person up only in exempt work (a caller put through to rep after rep, a traveller at booth after booth), on someone who is none of the agency's own (a colleague, the user's associate, a watch-listed person), must also pass what the agency's ordinary days reached on about one day in seven over those four weeks, and is set aside (counted in the summary) on a day when more than five people each drew as many logins as its bar: that day's service (a refund-delay announcement's callers, a BOLO checked at every booth), not attention to one person; a person in the news drawing curious staff in exempt work on such a day is missed so, a colleague or a public figure never. Each login involved gets an alert with all its lookups in the surge, including its searches by the person's bare name in the same hours; a login that only typed the person's bare name during the surge, with no case that explains it, gets one that says so, unless several logins search that name alone on an ordinary day. A service account (a personnel row naming no person) is never one of them: its job reads whoever its input names. A login that changes the person's record under an exempt purpose (a renewal issued, a registration renewed: the customer at its counter) served them: its lookups of the person in the window leave it, and a surge that stood on them dissolves. When two or more logins' sweeps passed the person (each login's day raised by `odd_volume` as `daily_count` or `distinct_subjects`, or its breadth held to be judged by the days after it for want of history, its lookups of the person one query inside that day), those logins' surge alerts are set aside, and so is the whole surge when the logins left fall short of its threshold (counted in the summary): a person on two lists worked down the same day drew no attention of their own.",
     why: "When a colleague, a crime victim or a public figure is in the news, curiosity spreads through a whole force; each lookup alone looks routine.",
     false_positives: "A major incident worked by many officers before a case is opened or its subjects are listed; an agency's first day, before its people-days say how much attention its ordinary work draws; a wanted person whose record every patrol checks; a customer served at several counters whose transactions are recorded as lookups only, with no change to the record. Add the case (and its subjects) or raise `min_users`.",
     tuning: "`subject_surge.window_hours`, `min_users`, `attention_ratio`. People are keyed by a known identity they match, else by person id, name with date of birth, plate or phone; a bare name never starts or counts towards a surge (five officers, five John Smiths), but a login caught in one has its bare-name searches of the person (as typed, or as the reference data writes them) in the same hours added to its alert, unless a case explains them, and a login that searched only the bare name in those hours joins the surge when the name alone is searched without a case by at most one login on the median day of history (a common name searched every day joins nothing).",
@@ -75,6 +84,10 @@ struct Entry {
     /// person, and a surge counts people. Empty in states saved before it was kept.
     #[serde(default)]
     person: String,
+    /// The lookup was work the agency exempts from needing a case (a call, an inspection,
+    /// a counter's service): the person presented themselves ([`SERVICE_PER_DAY`]).
+    #[serde(default)]
+    service: bool,
 }
 
 impl Entry {
@@ -99,6 +112,9 @@ struct Window {
     /// in constant time.
     #[serde(skip)]
     per_user: HashMap<String, u32>,
+    /// The same, of lookups that were not exempt work ([`Entry::service`]).
+    #[serde(skip)]
+    attention_per_user: HashMap<String, u32>,
     /// Entries before this index are flagged.
     #[serde(skip)]
     flagged: usize,
@@ -115,12 +131,30 @@ struct Window {
     /// person in the window are that service, not attention.
     #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     served: std::collections::BTreeMap<String, DateTime<Utc>>,
+    /// A lookup in the window found one of the agency's own: a colleague, the user's
+    /// associate or a watch-listed person ([`Resolved::names_the_agencys_own`]).
+    #[serde(default)]
+    own: bool,
 }
 
 impl Window {
     fn push(&mut self, e: Entry) {
         *self.per_user.entry(e.who().to_string()).or_default() += 1;
+        if !e.service {
+            *self
+                .attention_per_user
+                .entry(e.who().to_string())
+                .or_default() += 1;
+        }
         self.entries.push_back(e);
+    }
+
+    /// Whether most of the people in the window looked the person up only in exempt work:
+    /// a caller put through to rep after rep, a traveller at booth after booth. Never of
+    /// one of the agency's own: a colleague or a public figure drawing a surge is
+    /// attention, however the lookups were typed.
+    fn served_mostly(&self) -> bool {
+        !self.own && 2 * self.attention_per_user.len() < self.per_user.len()
     }
 
     fn pop_older_than(&mut self, t: DateTime<Utc>) {
@@ -130,6 +164,14 @@ impl Window {
                     *n -= 1;
                     if *n == 0 {
                         self.per_user.remove(e.who());
+                    }
+                }
+                if !e.service {
+                    if let Some(n) = self.attention_per_user.get_mut(e.who()) {
+                        *n -= 1;
+                        if *n == 0 {
+                            self.attention_per_user.remove(e.who());
+                        }
                     }
                 }
             }
@@ -163,8 +205,15 @@ impl Window {
     /// Rebuilds what is not saved.
     fn reindex(&mut self) {
         self.per_user.clear();
+        self.attention_per_user.clear();
         for e in &self.entries {
             *self.per_user.entry(e.who().to_string()).or_default() += 1;
+            if !e.service {
+                *self
+                    .attention_per_user
+                    .entry(e.who().to_string())
+                    .or_default() += 1;
+            }
         }
         self.flagged = self.entries.iter().take_while(|e| e.flagged).count();
     }
@@ -191,8 +240,11 @@ struct SurgeDay {
     peak_users: usize,
     threshold: u32,
     attention: u32,
-    /// The agency's floor ([`AgencyAttention::floor`]) when the surge was judged.
+    /// The agency's floor ([`AgencyAttention::floor_for`]) when the surge was judged.
     agency: u32,
+    /// Most of its people looked the person up only in exempt work, when it was last judged,
+    /// and the person is none of the agency's own ([`Window::served_mostly`]).
+    served: bool,
     /// Logins whose lookups were flagged that day.
     logins: std::collections::BTreeSet<String>,
 }
@@ -213,6 +265,7 @@ struct BareName {
 }
 
 pub(crate) struct SubjectSurge {
+    notes: Vec<DayNote>,
     cfg: SubjectSurgeConfig,
     window: Duration,
     persons: HashMap<String, Window>,
@@ -228,6 +281,7 @@ pub(crate) struct SubjectSurge {
 impl SubjectSurge {
     pub fn new(cfg: &SubjectSurgeConfig) -> Self {
         Self {
+            notes: Vec::new(),
             window: Duration::hours(cfg.window_hours),
             cfg: cfg.clone(),
             persons: HashMap::default(),
@@ -275,12 +329,39 @@ struct AgencyAttention {
     /// [`AgencyAttention::floor`] of the days kept, worked out when a day is added.
     #[serde(skip)]
     floor: u32,
+    /// The floor for people the agency serves ([`SERVICE_PER_DAY`]), worked out with it.
+    #[serde(skip)]
+    service_floor: u32,
 }
+
+/// How often the agency's ordinary days may reach the floor of a surge made of exempt work
+/// (a caller put through to rep after rep, a traveller inspected at booth after booth): on
+/// one day in seven. Where such work is the trade, it draws several logins to thousands
+/// of people a day, and a share of them (one in a thousand) is still dozens of surges a
+/// day; the days kept say how many logins an ordinary week's busiest served person drew.
+const SERVICE_PER_DAY: f64 = 1.0 / 7.0;
+
+/// More people than this drawing a surge's bar of logins in one day, the surge made of
+/// exempt work, make the bar that day's service rather than attention to one person: a
+/// refund-delay announcement puts the same callers through to rep after rep, a BOLO has every
+/// booth check one car; a person in the news is one or two people.
+const SERVICE_WAVE_PEOPLE: usize = 5;
 
 /// The largest count of logins a day's histogram tells apart.
 const AGENCY_BUCKETS: usize = 64;
 
 impl AgencyAttention {
+    /// The floor a surge in `w` must pass: the service floor when most of its people looked
+    /// the person up only in exempt work ([`Window::served_mostly`]), never below the
+    /// agency's rarest thousandth.
+    fn floor_for(&self, w: &Window) -> u32 {
+        if w.served_mostly() {
+            self.floor.max(self.service_floor)
+        } else {
+            self.floor
+        }
+    }
+
     /// Counts a day: how many logins looked up each person looked up that day
     /// ([`crate::baseline::DayTally::persons`]).
     fn add(&mut self, day: NaiveDate, counts: impl Iterator<Item = usize>) {
@@ -318,8 +399,18 @@ impl AgencyAttention {
         }
         let all: u64 = total.iter().sum();
         self.floor = 0;
+        self.service_floor = 0;
         if all < AGENCY_MIN_PERSON_DAYS {
             return;
+        }
+        let allowed = SERVICE_PER_DAY * self.days.len() as f64;
+        let mut tail = 0u64;
+        for n in (1..=AGENCY_BUCKETS).rev() {
+            tail += total.get(n).copied().unwrap_or(0);
+            if tail as f64 > allowed {
+                self.service_floor = (n + 1) as u32;
+                break;
+            }
         }
         let allowed = AGENCY_RARITY * all as f64;
         let mut tail = 0u64;
@@ -553,6 +644,10 @@ impl Detector for SubjectSurge {
         DOC.name
     }
 
+    fn day_notes(&mut self) -> Vec<DayNote> {
+        std::mem::take(&mut self.notes)
+    }
+
     fn observe(&mut self, ev: &Event, r: &Resolved<'_>, cx: &Context<'_>, _out: &mut Vec<Finding>) {
         let Some(a) = cx.activity else {
             return;
@@ -587,6 +682,7 @@ impl Detector for SubjectSurge {
         if w.entries.is_empty() {
             w.shown = shown(&ev.subject);
             w.names.clear();
+            w.own = false;
         }
         // A change to the person's record under an exempt purpose is the login's service to
         // the person (the customer at its counter, a renewal issued): its lookups of them in
@@ -604,7 +700,8 @@ impl Detector for SubjectSurge {
             }
             let attention = w.attention.map_or(0, |(_, n)| n);
             if was_flagged
-                && w.per_user.len() < threshold(&self.cfg, attention, self.agency.floor) as usize
+                && w.per_user.len()
+                    < threshold(&self.cfg, attention, self.agency.floor_for(w)) as usize
             {
                 w.unflag();
                 self.flagged.retain(|k, _| k.1 != subject.key);
@@ -632,12 +729,14 @@ impl Detector for SubjectSurge {
                 w.names.insert(n);
             }
         }
+        w.own |= r.names_the_agencys_own();
         w.push(Entry {
             ts: a.ts,
             user: a.user.clone(),
             login: ev.user.clone(),
             id: ev.id.clone(),
             flagged: false,
+            service: matches!(r.case, CaseStatus::Exempt { .. }),
             person: r
                 .personnel
                 .map(|p| crate::refs::login_key(&p.employee_id))
@@ -657,7 +756,8 @@ impl Detector for SubjectSurge {
                 n
             }
         };
-        let threshold = threshold(&self.cfg, attention, self.agency.floor);
+        let agency = self.agency.floor_for(w);
+        let threshold = threshold(&self.cfg, attention, agency);
         if distinct < threshold as usize {
             return;
         }
@@ -669,7 +769,8 @@ impl Detector for SubjectSurge {
         surge.peak_users = surge.peak_users.max(distinct);
         surge.threshold = threshold;
         surge.attention = attention;
-        surge.agency = self.agency.floor;
+        surge.agency = agency;
+        surge.served = w.served_mostly();
         let from = w.flagged;
         for e in w.entries.iter_mut().skip(from) {
             e.flagged = true;
@@ -706,6 +807,11 @@ impl Detector for SubjectSurge {
         self.bare_close_day(day);
         self.agency
             .add(day, cx.tally.persons.values().map(|users| users.len()));
+        // How many logins each person drew today, to tell a day's service from a surge.
+        let mut today: Vec<usize> = cx.tally.persons.values().map(|u| u.len()).collect();
+        today.sort_unstable();
+        let reaching = |bar: u32| today.len() - today.partition_point(|&n| n < bar as usize);
+        let mut wave = 0u64;
         let mut keys: Vec<(String, String)> = self.flagged.keys().cloned().collect();
         keys.sort_unstable();
         let hours = self.cfg.window_hours;
@@ -719,6 +825,10 @@ impl Detector for SubjectSurge {
             let Some(surge) = self.surges.get(&k.1) else {
                 continue;
             };
+            if surge.served && reaching(surge.threshold) > SERVICE_WAVE_PEOPLE {
+                wave += 1;
+                continue;
+            }
             let (Some(first), Some(last)) = (
                 f.events.iter().map(|e| e.0).min(),
                 f.events.iter().map(|e| e.0).max(),
@@ -799,6 +909,12 @@ impl Detector for SubjectSurge {
                 evidence,
             });
         }
+        if wave > 0 {
+            self.notes.push(DayNote::SetAside {
+                kind: "service_wave",
+                count: wave,
+            });
+        }
         self.surges.clear();
         // Forget people whose window cannot reach into the next day.
         let horizon = day
@@ -857,7 +973,7 @@ impl Detector for SubjectSurge {
 
 #[cfg(test)]
 mod tests {
-    use super::{AgencyAttention, AGENCY_DAYS};
+    use super::{AgencyAttention, Entry, Window, AGENCY_DAYS};
     use chrono::NaiveDate;
 
     /// The `d`th day from 1 September 2025.
@@ -892,5 +1008,42 @@ mod tests {
         a.add(last, [9, 9, 9].into_iter());
         assert_eq!(a.days.len(), AGENCY_DAYS);
         assert_eq!(a.floor, 10, "3 of 2,803 people-days reach nine");
+    }
+
+    /// At a contact centre every day serves thousands: a thousandth of them is dozens of
+    /// people a day, and the floor for people served is what an ordinary week's busiest drew.
+    #[test]
+    fn the_service_floor_is_what_about_one_day_in_seven_reaches() {
+        let mut a = AgencyAttention::default();
+        for d in 1..=14 {
+            // Each day 10,000 people, 30 of them drawing six logins and one on every other
+            // day drawing eight.
+            let eight = if d % 2 == 0 { 1 } else { 0 };
+            let days = std::iter::repeat_n(1, 10_000 - 30 - eight)
+                .chain(std::iter::repeat_n(6, 30))
+                .chain(std::iter::repeat_n(8, eight));
+            a.add(day(d), days);
+        }
+        // 420 + 7 of 140,000 reach six: a thousandth (140) is passed at six.
+        assert_eq!(a.floor, 7);
+        // Fourteen days allow two people-days above the service floor; seven reach eight.
+        assert_eq!(a.service_floor, 9);
+        let mut w = Window::default();
+        for (n, service) in [(1, true), (2, true), (3, false)] {
+            w.push(Entry {
+                ts: chrono::Utc::now(),
+                user: format!("rep{n}"),
+                login: format!("rep{n}"),
+                id: format!("e{n}"),
+                flagged: false,
+                person: String::new(),
+                service,
+            });
+        }
+        assert!(w.served_mostly());
+        assert_eq!(a.floor_for(&w), 9);
+        w.own = true;
+        assert!(!w.served_mostly(), "a colleague is attention however typed");
+        assert_eq!(a.floor_for(&w), 7);
     }
 }

@@ -174,6 +174,8 @@ fn bad_case_whoever_was_looked_up() {
 /// be shown to be someone the case leaves out (a car at the scene); a person id no table
 /// knows, under a case whose people all carry one and none a slip away, is no one it lists
 /// (s09, joining the case's alert).
+/// The other case's people (s05–s07) are typed over an hour after the case's own lookups:
+/// amid them they would be the case's scene (`people_met_at_the_scene_of_the_users_case`).
 #[test]
 fn surname_only_search() {
     let alerts = audit_fixture("classes/surname_only_search", None);
@@ -232,6 +234,8 @@ fn typed_case_id_forms() {
 /// not. The report also lists P-90, FERNANDEZ, CEDRIC without a birth date (another case
 /// has it), found by a typo of his name with that date, and HUNT, ADAM with neither id nor
 /// birth date, looked up by the id another case gives an Adam Hunt.
+/// The lookup raised (h03) is typed an hour after the case's own: amid them it would be
+/// the case's scene (`people_met_at_the_scene_of_the_users_case`).
 #[test]
 fn case_lists_the_person_without_their_id() {
     let alerts = audit_fixture("classes/case_lists_the_person_without_their_id", None);
@@ -1358,6 +1362,8 @@ fn short_form_of_several_given_names() {
 /// `GARCIA` under a case listing `GARCIA-LOPEZ` are case work; a part of the surname with
 /// another given name (`SANCHEZ, ROSA`) is not. Namesakes on another case make each name
 /// known to the reference data.
+/// The lookup raised (m05) is typed over an hour after the case's own: amid them it would
+/// be the case's scene (`people_met_at_the_scene_of_the_users_case`).
 #[test]
 fn compound_surname_typed_in_part() {
     let alerts = audit_fixture("classes/compound_surname_typed_in_part", None);
@@ -1421,6 +1427,8 @@ fn uneven_unit_on_the_first_day_of_the_logs() {
 /// slip in the surname beside one, or a nickname with no birth date on either side, is
 /// case work. Without the birth date, or with a given name that is none of hers (`DONNA`),
 /// it is nobody in particular; a Donna Walsh the case does not list is raised.
+/// The lookup raised under the case (g04) is typed over an hour after the case's own:
+/// amid them it would be the case's scene (`people_met_at_the_scene_of_the_users_case`).
 #[test]
 fn given_name_a_short_table_does_not_hold() {
     let alerts = audit_fixture("classes/given_name_a_short_table_does_not_hold", None);
@@ -2774,6 +2782,9 @@ fn caller_sharing_a_relatives_name() {
 /// serial is explained (s05). A small unit's serial has two digits: `#97` for the officer's
 /// own `INV-2025-0097` is that case (s07, explained); `24`, the serial of a colleague's case
 /// that lists someone else, is settled by nothing and stays `unknown_case` (s08).
+/// The lookup under the user's own case that does not list the person (s04) is typed an
+/// hour and three quarters after the case's own: amid them it would be the case's scene
+/// (`people_met_at_the_scene_of_the_users_case`).
 #[test]
 fn case_serial_typed_alone() {
     let alerts = audit_fixture("classes/case_serial_typed_alone", None);
@@ -3197,6 +3208,64 @@ fn stranger_under_the_users_own_case() {
             "set aside  3 subject_not_in_case lookup(s) of strangers under the user's own case on days the login swept three or more",
             "1 set aside once it showed (counted above), 2 raised without it",
         ],
+    );
+}
+
+/// A trooper at a crash (tr1) runs a witness no table knows (w1), the driver the crash's
+/// case lists (d1) and the passenger, known from another trooper's case (q1), all under
+/// the crash's case within a quarter of an hour: the case's scene, whose list does not name
+/// the witness and the passenger yet; both set aside (counted). The same trooper's case
+/// typed for someone else hours later (k1) is raised, as is a known person under a case of
+/// tr2's that was not worked that day (c1), and eleven people of another case run beside the
+/// case's own subject by tr3 (x1–x11): a list worked down, no scene. A colleague run beside
+/// the case's subject (f2, tr4) is always judged: raised as `subject_not_in_case` and
+/// `coworker_lookup`. Audited night by night, the same.
+#[test]
+fn people_met_at_the_scene_of_the_users_case() {
+    let scraped: Vec<String> = (1..=11).map(|i| format!("x{i}")).collect();
+    let scraped: Vec<&str> = scraped.iter().map(String::as_str).collect();
+    assert_set_aside(
+        "classes/people_met_at_the_scene_of_the_users_case",
+        vec![
+            key("no_case", "subject_not_in_case", "tr2", &["c1"]),
+            key("no_case", "subject_not_in_case", "tr3", &scraped),
+            key("coworker_lookup", "other_unit", "tr4", &["f2"]),
+            key("no_case", "subject_not_in_case", "tr4", &["f2"]),
+            key("no_case", "subject_not_in_case", "tr1", &["k1"]),
+        ],
+        &["set aside  2 subject_not_in_case lookup(s) under the user's own case of people who are none of the agency's own"],
+    );
+}
+
+/// A contact centre on the day of a refund-delay announcement: seven taxpayers are each put
+/// through to the same five reps (TAXPAYER CALL, exempt): five people each, a surge's bar,
+/// on a day when more than five people reach it: the day's service, all 35 alerts set aside
+/// (counted). A colleague drawing the same five reps that day is attention however the
+/// lookups were typed: raised as `many_users` and `coworker_lookup`. One taxpayer drawing
+/// five reps the next, ordinary, day is raised. Audited night by night, the same.
+#[test]
+fn callers_put_through_to_rep_after_rep() {
+    let world = "classes/callers_put_through_to_rep_after_rep";
+    let config = "[no_case]\nexempt_purposes = [\"TAXPAYER CALL\"]\n";
+    let reps = ["rep1", "rep2", "rep3", "rep4", "rep5"];
+    let mut expected: Vec<Key> = Vec::new();
+    for r in reps {
+        let colleague = format!("20-{r}");
+        expected.push(key("subject_surge", "many_users", r, &[&colleague]));
+        expected.push(key("coworker_lookup", "other_unit", r, &[&colleague]));
+        expected.push(key("subject_surge", "many_users", r, &[&format!("08-{r}")]));
+    }
+    expected.sort();
+    let alerts = audit_fixture(world, Some(config));
+    assert_eq!(alert_keys(&alerts), expected, "{alerts:#?}");
+    let (_, said) = audit_with_summary(world, Some(config));
+    assert!(
+        said.contains("set aside  35 many_users alert(s) of surges made mostly of exempt work"),
+        "{said}"
+    );
+    assert_eq!(
+        alert_keys(&audit_night_by_night(world, Some(config))),
+        expected
     );
 }
 
