@@ -104,7 +104,8 @@ pub struct RunStats {
     /// list yet (`detect::case_scene`).
     pub case_scene_set_aside: u64,
     /// `many_users` alerts of surges made mostly of exempt work, not raised because more
-    /// than five people that day each drew as many logins as the surge's bar: the day's
+    /// than five people that day each drew as many logins as the surge's bar (in the
+    /// calendar day, or in a surge of served people of their own): the day's
     /// service (a refund-delay announcement's callers, a BOLO at every booth), not attention
     /// to one person (`detect::subject_surge`).
     pub service_wave_set_aside: u64,
@@ -437,7 +438,7 @@ pub fn render(
         (
             stats.service_wave_set_aside,
             "set aside  ",
-            "many_users alert(s) of surges made mostly of exempt work on days when more than five people each drew as many logins as the surge's bar: the day's service (callers put through to rep after rep after an announcement, a BOLO checked at every booth), not attention to one person",
+            "many_users alert(s) of surges made mostly of exempt work on days when more than five people each drew as many logins as the surge's bar, or drew such a surge: the day's service (callers put through to rep after rep after an announcement, a BOLO checked at every booth), not attention to one person",
         ),
         (
             stats.wrap_up_set_aside,

@@ -16,7 +16,7 @@
 //! person up only in exempt work, on someone who is none of the agency's own, must also
 //! pass what the agency's ordinary days reached about once a week ([`SERVICE_PER_DAY`]), and
 //! is set aside (counted) on a day when more than [`SERVICE_WAVE_PEOPLE`] people each drew
-//! its bar of logins: the day's service (a refund-delay announcement, a BOLO at every booth),
+//! its bar of logins in the calendar day, or drew such a surge: the day's service (a refund-delay announcement, a BOLO at every booth),
 //! not attention to one person. A colleague, an associate or a public figure is always
 //! judged as attention, however the lookups were typed. A login caught in a surge has, however, typed the person's name
 //! without a date of birth too (a name search first, the record next): those bare-name
@@ -62,7 +62,7 @@ use crate::identity::{CaseStatus, Resolved};
 pub(crate) const DOC: DetectorDoc = DetectorDoc {
     name: "subject_surge",
     kinds: &["many_users"],
-    what: "At least `min_users` distinct people look up one person within `window_hours` (by login; two logins of one employee in personnel, a manager's second login or an administrator's, are one person), none with an assigned case that lists the person (nor with exempt work typed under a case open at the time that lists the person: a pharmacist verifying an order on the patient's own admission is the admission's work), and at least `attention_ratio` times the logins that usually look that person up in a day (the median day of the history, so an earlier surge does not hide the next), and more than all but one in a thousand of the people the agency looked up without such a case drew in a day over its last four weeks, once those hold a thousand people-days (a port of entry inspects a daily commuter at six booths a day, where a police department's people draw one or two) (`many_users`). A surge most of whose people looked the person up only in exempt work (a caller put through to rep after rep, a traveller at booth after booth), on someone who is none of the agency's own (a colleague, the user's associate, a watch-listed person), must also pass what the agency's ordinary days reached on about one day in seven over those four weeks, and is set aside (counted in the summary) on a day when more than five people each drew as many logins as its bar: that day's service (a refund-delay announcement's callers, a BOLO checked at every booth), not attention to one person; a person in the news drawing curious staff in exempt work on such a day is missed so, a colleague or a public figure never. Each login involved gets an alert with all its lookups in the surge, including its searches by the person's bare name in the same hours; a login that only typed the person's bare name during the surge, with no case that explains it, gets one that says so, unless several logins search that name alone on an ordinary day. A service account (a personnel row naming no person) is never one of them: its job reads whoever its input names. A login that changes the person's record under an exempt purpose (a renewal issued, a registration renewed: the customer at its counter) served them: its lookups of the person in the window leave it, and a surge that stood on them dissolves. When two or more logins' sweeps passed the person (each login's day raised by `odd_volume` as `daily_count` or `distinct_subjects`, or its breadth held to be judged by the days after it for want of history, its lookups of the person one query inside that day), those logins' surge alerts are set aside, and so is the whole surge when the logins left fall short of its threshold (counted in the summary): a person on two lists worked down the same day drew no attention of their own.",
+    what: "At least `min_users` distinct people look up one person within `window_hours` (by login; two logins of one employee in personnel, a manager's second login or an administrator's, are one person), none with an assigned case that lists the person (nor with exempt work typed under a case open at the time that lists the person: a pharmacist verifying an order on the patient's own admission is the admission's work), and at least `attention_ratio` times the logins that usually look that person up in a day (the median day of the history, so an earlier surge does not hide the next), and more than all but one in a thousand of the people the agency looked up without such a case drew in a day over its last four weeks, once those hold a thousand people-days (a port of entry inspects a daily commuter at six booths a day, where a police department's people draw one or two) (`many_users`). A surge most of whose people looked the person up only in exempt work (a caller put through to rep after rep, a traveller at booth after booth), on someone who is none of the agency's own (a colleague, the user's associate, a watch-listed person), must also pass what the agency's ordinary days reached on about one day in seven over those four weeks, and is set aside (counted in the summary) on a day when more than five people each drew as many logins as its bar in the calendar day, or drew such a surge (calls straddling midnight UTC): that day's service (a refund-delay announcement's callers, a BOLO checked at every booth), not attention to one person; a person in the news drawing curious staff in exempt work on such a day is missed so, a colleague or a public figure never. Each login involved gets an alert with all its lookups in the surge, including its searches by the person's bare name in the same hours; a login that only typed the person's bare name during the surge, with no case that explains it, gets one that says so, unless several logins search that name alone on an ordinary day. A service account (a personnel row naming no person) is never one of them: its job reads whoever its input names. A login that changes the person's record under an exempt purpose (a renewal issued, a registration renewed: the customer at its counter) served them: its lookups of the person in the window leave it, and a surge that stood on them dissolves. When two or more logins' sweeps passed the person (each login's day raised by `odd_volume` as `daily_count` or `distinct_subjects`, or its breadth held to be judged by the days after it for want of history, its lookups of the person one query inside that day), those logins' surge alerts are set aside, and so is the whole surge when the logins left fall short of its threshold (counted in the summary): a person on two lists worked down the same day drew no attention of their own.",
     why: "When a colleague, a crime victim or a public figure is in the news, curiosity spreads through a whole force; each lookup alone looks routine.",
     false_positives: "A major incident worked by many officers before a case is opened or its subjects are listed; an agency's first day, before its people-days say how much attention its ordinary work draws; a wanted person whose record every patrol checks; a customer served at several counters whose transactions are recorded as lookups only, with no change to the record. Add the case (and its subjects) or raise `min_users`.",
     tuning: "`subject_surge.window_hours`, `min_users`, `attention_ratio`. People are keyed by a known identity they match, else by person id, name with date of birth, plate or phone; a bare name never starts or counts towards a surge (five officers, five John Smiths), but a login caught in one has its bare-name searches of the person (as typed, or as the reference data writes them) in the same hours added to its alert, unless a case explains them, and a login that searched only the bare name in those hours joins the surge when the name alone is searched without a case by at most one login on the median day of history (a common name searched every day joins nothing).",
@@ -341,10 +341,11 @@ struct AgencyAttention {
 /// day; the days kept say how many logins an ordinary week's busiest served person drew.
 const SERVICE_PER_DAY: f64 = 1.0 / 7.0;
 
-/// More people than this drawing a surge's bar of logins in one day, the surge made of
-/// exempt work, make the bar that day's service rather than attention to one person: a
-/// refund-delay announcement puts the same callers through to rep after rep, a BOLO has every
-/// booth check one car; a person in the news is one or two people.
+/// More people than this drawing a surge's bar of logins in one calendar day, or drawing a
+/// surge of served people of their own that day (their calls straddling midnight UTC), the
+/// surge made of exempt work, make the bar that day's service rather than attention to one
+/// person: a refund-delay announcement puts the same callers through to rep after rep, a
+/// BOLO has every booth check one car; a person in the news is one or two people.
 const SERVICE_WAVE_PEOPLE: usize = 5;
 
 /// The largest count of logins a day's histogram tells apart.
@@ -811,6 +812,9 @@ impl Detector for SubjectSurge {
         let mut today: Vec<usize> = cx.tally.persons.values().map(|u| u.len()).collect();
         today.sort_unstable();
         let reaching = |bar: u32| today.len() - today.partition_point(|&n| n < bar as usize);
+        // People whose sliding day of served logins made a surge today: a day's service
+        // whose calls straddle two calendar days is counted here.
+        let served_today = self.surges.values().filter(|s| s.served).count();
         let mut wave = 0u64;
         let mut keys: Vec<(String, String)> = self.flagged.keys().cloned().collect();
         keys.sort_unstable();
@@ -825,7 +829,10 @@ impl Detector for SubjectSurge {
             let Some(surge) = self.surges.get(&k.1) else {
                 continue;
             };
-            if surge.served && reaching(surge.threshold) > SERVICE_WAVE_PEOPLE {
+            if surge.served
+                && (reaching(surge.threshold) > SERVICE_WAVE_PEOPLE
+                    || served_today > SERVICE_WAVE_PEOPLE)
+            {
                 wave += 1;
                 continue;
             }
