@@ -109,6 +109,10 @@ pub struct RunStats {
     /// service (a refund-delay announcement's callers, a BOLO at every booth), not attention
     /// to one person (`detect::subject_surge`).
     pub service_wave_set_aside: u64,
+    /// `coworker_lookup` matches by name alone in exempt work, not raised because three or
+    /// more logins on three or more earlier days matched the same colleague so: the agency
+    /// serves someone of that name (`detect::coworker`).
+    pub colleague_name_served: u64,
     /// The logins those were set aside for: a reviewer checks that each is a role that
     /// works other people's cases (a resident, a scribe), not someone who made a habit of
     /// borrowing them.
@@ -260,6 +264,8 @@ impl RunStats {
                     self.foreign_number += count;
                 } else if kind == "service_wave" {
                     self.service_wave_set_aside += count;
+                } else if kind == "colleague_name_served" {
+                    self.colleague_name_served += count;
                 }
             }
             DayNote::AgencyDay { day, effect } => self.agency_days.push((day, effect)),
@@ -369,7 +375,7 @@ pub fn render(
     }
     let _ = writeln!(s, "  alerts     {}", stats.alerts);
     // What the run set aside as routine, or did not count as odd, each with its count.
-    let set_aside: [(u64, &str, &str); 20] = [
+    let set_aside: [(u64, &str, &str); 21] = [
         (
             stats.name_alone_set_aside,
             "set aside  ",
@@ -439,6 +445,11 @@ pub fn render(
             stats.service_wave_set_aside,
             "set aside  ",
             "many_users alert(s) of surges made mostly of exempt work on days when more than five people each drew as many logins as the surge's bar, or drew such a surge: the day's service (callers put through to rep after rep after an announcement, a BOLO checked at every booth), not attention to one person",
+        ),
+        (
+            stats.colleague_name_served,
+            "set aside  ",
+            "coworker_lookup match(es) by name alone in exempt work of a colleague whom three or more logins matched so on three or more earlier days: the agency serves someone of that name (a namesake who calls week after week, the colleague crossing as a traveller)",
         ),
         (
             stats.wrap_up_set_aside,

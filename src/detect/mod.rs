@@ -293,7 +293,7 @@ const FAMILIES: &[Family] = &[
     },
     Family {
         doc: coworker::DOC,
-        build: |_, _| Some(Box::new(coworker::Coworker)),
+        build: |_, c| Some(Box::new(coworker::Coworker::new(c.baseline.history_days))),
         colour: "#e69f00",
     },
     Family {

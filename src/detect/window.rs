@@ -85,6 +85,28 @@ impl<C> PairDays<C> {
             .filter(move |(d, _)| *d >= oldest && *d <= day)
     }
 
+    /// How many pairs `first` is in, and on how many distinct days, over the days of the
+    /// window ending with `day`: how many logins, on how many days, did the same thing.
+    pub(crate) fn breadth(&self, first: &str, day: NaiveDate) -> (usize, usize) {
+        let oldest = self.oldest(day);
+        let Some(inner) = self.by.get(first) else {
+            return (0, 0);
+        };
+        let mut days: Vec<NaiveDate> = Vec::new();
+        let mut seconds = 0;
+        for v in inner.values() {
+            let mut any = false;
+            for (d, _) in v.iter().filter(|(d, _)| *d >= oldest && *d <= day) {
+                any = true;
+                if !days.contains(d) {
+                    days.push(*d);
+                }
+            }
+            seconds += usize::from(any);
+        }
+        (seconds, days.len())
+    }
+
     /// The pair's count of `day` itself, if it has one.
     pub(crate) fn on(&self, first: &str, second: &str, day: NaiveDate) -> Option<&C> {
         self.by
@@ -240,6 +262,24 @@ mod tests {
 
     fn day(d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(2025, 3, d).expect("a day of March")
+    }
+
+    #[test]
+    fn breadth_counts_the_pairs_and_their_distinct_days_in_the_window() {
+        let mut w: PairDays<u32> = PairDays::new(3);
+        for (second, d) in [
+            ("rep1", 1),
+            ("rep2", 2),
+            ("rep2", 3),
+            ("rep3", 3),
+            ("rep4", 5),
+        ] {
+            w.count("E20", second, day(d), |c| *c += 1);
+        }
+        assert_eq!(w.breadth("E20", day(3)), (3, 3));
+        // Days 3 to 5: rep2 and rep3 on day 3, rep4 on day 5.
+        assert_eq!(w.breadth("E20", day(5)), (3, 2));
+        assert_eq!(w.breadth("E21", day(5)), (0, 0));
     }
 
     #[test]

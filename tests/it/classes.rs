@@ -3272,6 +3272,42 @@ fn callers_put_through_to_rep_after_rep() {
     );
 }
 
+/// A taxpayer who shares a colleague's name (Robert Rodriguez, whose personnel row carries
+/// no taxpayer id) calls the contact centre day after day, each time put through to another
+/// rep, who types the caller's id and name (TAXPAYER CALL, exempt): the first three (n1–n3)
+/// are raised, the fourth (n4) set aside (counted): three reps on three earlier days matched
+/// the colleague by name alone in calls, the agency serves someone of that name. The
+/// colleague's own date of birth typed with the name (d4) is raised, and so are four reps
+/// looking up another colleague by name alone on one day (m1–m4): curiosity comes in a day.
+/// Audited night by night, the same.
+#[test]
+fn colleagues_namesake_served_week_after_week() {
+    let world = "classes/colleagues_namesake_served_week_after_week";
+    let config = "[no_case]\nexempt_purposes = [\"TAXPAYER CALL\"]\n";
+    let mut expected = vec![
+        key("coworker_lookup", "other_unit", "rep1", &["n1"]),
+        key("coworker_lookup", "other_unit", "rep2", &["n2"]),
+        key("coworker_lookup", "other_unit", "rep3", &["n3"]),
+        key("coworker_lookup", "other_unit", "rep5", &["d4"]),
+        key("coworker_lookup", "other_unit", "rep1", &["m1"]),
+        key("coworker_lookup", "other_unit", "rep2", &["m2"]),
+        key("coworker_lookup", "other_unit", "rep3", &["m3"]),
+        key("coworker_lookup", "other_unit", "rep4", &["m4"]),
+    ];
+    expected.sort();
+    let alerts = audit_fixture(world, Some(config));
+    assert_eq!(alert_keys(&alerts), expected, "{alerts:#?}");
+    let (_, said) = audit_with_summary(world, Some(config));
+    assert!(
+        said.contains("set aside  1 coworker_lookup match(es) by name alone in exempt work"),
+        "{said}"
+    );
+    assert_eq!(
+        alert_keys(&audit_night_by_night(world, Some(config))),
+        expected
+    );
+}
+
 /// A driver-review analyst (mv1) hands four cases over to a colleague (mv2) on 4 March; the
 /// day after, mv1 wraps three of them up (w1–w3): a caseload handed over, worked after the
 /// transfer is keyed, set aside (counted). One of them looked at again alone four days on,
