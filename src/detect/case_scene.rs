@@ -15,8 +15,8 @@
 //! the case's scene: counted, not raised, unless the login's day under the case holds more
 //! such lookups than a scene has people ([`SCENE_LOOKUPS`]: a list worked down under a
 //! case number), or its day under all its cases more than a shift's scenes do
-//! ([`SCENE_LOOKUPS_A_DAY`]). Otherwise it goes on as before: a stranger to the day's judgement of
-//! strangers ([`super::unlisted`]), anyone else raised.
+//! ([`SCENE_LOOKUPS_A_DAY`]). Otherwise it goes on as before: a stranger to the day's
+//! judgement of strangers ([`super::unlisted`]), anyone else raised.
 //!
 //! Only a lookup the case explains is its work here: a plate or a stranger under the case
 //! cannot be shown to be the case's, and a scrape under a cover case is full of them (on
@@ -25,18 +25,21 @@
 //! Measured, not guessed: on the highway-patrol and city-police worlds, written blind,
 //! every unlabelled `subject_not_in_case` alert of the misconduct-free twins but a few
 //! had the case worked within half an hour, and the labelled cover cases of the realistic
-//! and police worlds almost never did.
+//! and police worlds almost never did. The hospital and corrections worlds model cover
+//! cases typed amid the case's own work (a nurse opening an unrelated chart under her
+//! patient's encounter): those are missed (docs/accuracy.md, eighteenth session).
 //!
 //! The lookups wait for the day's end, not for their scene to pass: the caps count the
 //! whole day (a scrape's first lookups would otherwise pass before its count is known), and
 //! strangers are judged then anyway.
 //!
 //! Limits: a scene is not carried across the engine's day (the work seen is forgotten when
-//! it ends), so one that straddles midnight UTC is judged on its half of the day; and a login that runs its case's people before it looks
-//! up an unrelated stranger under the same case is not raised for that stranger. The
-//! identity detectors judge the person whoever they are.
+//! it ends), so one that straddles midnight UTC is judged on its half of the day; and a
+//! login that runs its case's people before it looks up an unrelated stranger under the
+//! same case is not raised for that stranger. The identity detectors judge the person
+//! whoever they are.
 //!
-//! This module keeps when each login last worked each case and the lookups held; it must
+//! This module keeps when each login worked each case that day and the lookups held; it must
 //! not judge anything else (the [`Engine`](super::Engine) decides what is held and what a
 //! released lookup becomes).
 

@@ -441,7 +441,8 @@ pub struct Engine {
     strangers: HashMap<GroupKey, OpenAlert>,
     unlisted: unlisted::Unlisted,
     /// Lookups under the users' own cases that do not list the person, held for the
-    /// case's scene, and when each login last worked each case ([`case_scene`]).
+    /// case's scene until the day ends, and when each login worked each case that day
+    /// ([`case_scene`]).
     scene: case_scene::CaseScene,
     /// Lookups under closed or other people's cases that their day would raise, held over
     /// until the practice that would explain them can be judged ([`held_over`],

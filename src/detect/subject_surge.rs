@@ -7,20 +7,23 @@
 //! distinct logins in the window reach `min_users` and `attention_ratio` times the logins
 //! that usually look the person up in a day (the median day of history), and more than all
 //! but one in a thousand of the agency's people-days drew ([`AgencyAttention`]), every
-//! lookup in the window is flagged, and each login gets its own alert (an investigator works officer by
-//! officer). Bare names are never keys here: five officers looking up five different John
-//! Smiths are not a surge.
+//! lookup in the window is flagged, and each login gets its own alert (an investigator works
+//! officer by officer). Bare names are never keys here: five officers looking up five
+//! different John Smiths are not a surge.
 //!
 //! People the agency serves draw logins by its trade: a taxpayer put through to rep after
 //! rep, a traveller inspected at booth after booth. A surge most of whose people looked the
 //! person up only in exempt work, on someone who is none of the agency's own, must also
-//! pass what the agency's ordinary days reached about once a week ([`SERVICE_PER_DAY`]), and
-//! is set aside (counted) on a day when more than [`SERVICE_WAVE_PEOPLE`] people each drew
-//! its bar of logins in the calendar day, or drew such a surge: the day's service (a refund-delay announcement, a BOLO at every booth),
-//! not attention to one person. A colleague, an associate or a public figure is always
-//! judged as attention, however the lookups were typed. A login caught in a surge has, however, typed the person's name
-//! without a date of birth too (a name search first, the record next): those bare-name
-//! searches of the person, kept per login for the window, join its alert.
+//! pass what the agency's ordinary days reached about once a week ([`SERVICE_PER_DAY`]),
+//! and is set aside (counted) on a day when more than [`SERVICE_WAVE_PEOPLE`] people each
+//! drew its bar of logins in the calendar day, or drew such a surge: the day's service (a
+//! refund-delay announcement, a BOLO at every booth), not attention to one person. A
+//! colleague, an associate or a public figure is always judged as attention, however the
+//! lookups were typed.
+//!
+//! A login caught in a surge has, however, typed the person's name without a date of birth
+//! too (a name search first, the record next): those bare-name searches of the person, kept
+//! per login for the window, join its alert.
 //!
 //! Once a surge is established by identifying lookups, a login that only typed the
 //! person's bare name in the same hours, with no case that explains it, joins it too with
@@ -245,6 +248,9 @@ struct SurgeDay {
     /// Most of its people looked the person up only in exempt work, when it was last judged,
     /// and the person is none of the agency's own ([`Window::served_mostly`]).
     served: bool,
+    /// `agency` was the floor for people served ([`SERVICE_PER_DAY`]), above the agency's
+    /// rarest thousandth.
+    service_floor: bool,
     /// Logins whose lookups were flagged that day.
     logins: std::collections::BTreeSet<String>,
 }
@@ -771,6 +777,7 @@ impl Detector for SubjectSurge {
         surge.threshold = threshold;
         surge.attention = attention;
         surge.agency = agency;
+        surge.service_floor = agency > self.agency.floor;
         surge.served = w.served_mostly();
         let from = w.flagged;
         for e in w.entries.iter_mut().skip(from) {
@@ -857,6 +864,9 @@ impl Detector for SubjectSurge {
             // Said only where it set the threshold, as the reason says it.
             if surge.agency >= surge.threshold {
                 evidence["agency_attention_floor"] = json!(surge.agency);
+                if surge.service_floor {
+                    evidence["served_in_exempt_work"] = json!(true);
+                }
             }
             if f.name_only {
                 // The baseline a name-only login was judged by: the name's own attention.
@@ -885,7 +895,12 @@ impl Detector for SubjectSurge {
                         1 => "usually at most one login a day looks them up".to_string(),
                         n => format!("usually {n} logins a day look them up"),
                     };
-                    if surge.agency >= surge.threshold {
+                    if surge.agency >= surge.threshold && surge.service_floor {
+                        usual.push_str(&format!(
+                            ", and the people this agency serves in exempt work draw {} or more logins in a day on fewer than one day in seven",
+                            surge.agency
+                        ));
+                    } else if surge.agency >= surge.threshold {
                         usual.push_str(&format!(
                             ", and at most one in a thousand of the people this agency looks up draws {} or more logins in a day",
                             surge.agency
