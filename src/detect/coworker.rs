@@ -97,6 +97,18 @@ impl Detector for Coworker {
         Ok(())
     }
 
+    /// The matches are all learnt: those of days before `before` are taken back, and the
+    /// days audited again are counted afresh.
+    fn restore_learnt(
+        &mut self,
+        saved: &serde_json::Value,
+        before: NaiveDate,
+    ) -> Result<(), SavedStateError> {
+        self.restore(saved)?;
+        self.served.forget_days_from(before);
+        Ok(())
+    }
+
     fn observe(&mut self, ev: &Event, r: &Resolved<'_>, cx: &Context<'_>, out: &mut Vec<Finding>) {
         if a_jobs_read(ev, r, cx) || r.exempt_under_the_persons_case() {
             return;
