@@ -26,10 +26,10 @@ use crate::identity::index::MatchKind;
 use crate::identity::{CaseStatus, Resolved};
 
 /// Logins that must have matched a colleague by name alone in exempt work before today.
-pub(crate) const SERVED_LOGINS: usize = 3;
+const SERVED_LOGINS: usize = 3;
 
 /// Days on which they did.
-pub(crate) const SERVED_DAYS: usize = 3;
+const SERVED_DAYS: usize = 3;
 
 pub(crate) const DOC: DetectorDoc = DetectorDoc {
     name: "coworker_lookup",

@@ -1195,12 +1195,8 @@ impl Engine {
             if amid {
                 stats.case_scene_set_aside += h.alert.findings as u64;
             } else if h.stranger {
-                match strangers.get_mut(&h.key) {
-                    Some(a) => a.merge(h.alert),
-                    None => {
-                        strangers.insert(h.key, h.alert);
-                    }
-                }
+                // Joins the day's strangers as a held lookup joins the day's alerts.
+                raise_held(strangers, h.key, h.alert);
             } else {
                 raise_held(open, h.key, h.alert);
             }

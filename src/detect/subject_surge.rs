@@ -142,13 +142,7 @@ struct Window {
 
 impl Window {
     fn push(&mut self, e: Entry) {
-        *self.per_user.entry(e.who().to_string()).or_default() += 1;
-        if !e.service {
-            *self
-                .attention_per_user
-                .entry(e.who().to_string())
-                .or_default() += 1;
-        }
+        count(&mut self.per_user, &mut self.attention_per_user, &e, true);
         self.entries.push_back(e);
     }
 
@@ -163,20 +157,7 @@ impl Window {
     fn pop_older_than(&mut self, t: DateTime<Utc>) {
         while self.entries.front().is_some_and(|e| e.ts < t) {
             if let Some(e) = self.entries.pop_front() {
-                if let Some(n) = self.per_user.get_mut(e.who()) {
-                    *n -= 1;
-                    if *n == 0 {
-                        self.per_user.remove(e.who());
-                    }
-                }
-                if !e.service {
-                    if let Some(n) = self.attention_per_user.get_mut(e.who()) {
-                        *n -= 1;
-                        if *n == 0 {
-                            self.attention_per_user.remove(e.who());
-                        }
-                    }
-                }
+                count(&mut self.per_user, &mut self.attention_per_user, &e, false);
             }
             self.flagged = self.flagged.saturating_sub(1);
         }
@@ -210,15 +191,37 @@ impl Window {
         self.per_user.clear();
         self.attention_per_user.clear();
         for e in &self.entries {
-            *self.per_user.entry(e.who().to_string()).or_default() += 1;
-            if !e.service {
-                *self
-                    .attention_per_user
-                    .entry(e.who().to_string())
-                    .or_default() += 1;
-            }
+            count(&mut self.per_user, &mut self.attention_per_user, e, true);
         }
         self.flagged = self.entries.iter().take_while(|e| e.flagged).count();
+    }
+}
+
+/// Counts `e` into a window's lookups per person, and per person outside exempt work
+/// ([`Window::per_user`], [`Window::attention_per_user`]), or out of them (`add` false).
+/// A person already counted costs no allocation.
+fn count(
+    per_user: &mut HashMap<String, u32>,
+    attention_per_user: &mut HashMap<String, u32>,
+    e: &Entry,
+    add: bool,
+) {
+    let one = |m: &mut HashMap<String, u32>| match (m.get_mut(e.who()), add) {
+        (Some(n), true) => *n += 1,
+        (None, true) => {
+            m.insert(e.who().to_string(), 1);
+        }
+        (Some(n), false) => {
+            *n -= 1;
+            if *n == 0 {
+                m.remove(e.who());
+            }
+        }
+        (None, false) => {}
+    };
+    one(per_user);
+    if !e.service {
+        one(attention_per_user);
     }
 }
 

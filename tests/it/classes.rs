@@ -2911,16 +2911,26 @@ fn assert_closed_work(world: &str, expected: Vec<Key>, set_aside: u32) {
 /// The promise of a fixture whose lookups are held until the day ends: exactly `expected`
 /// raised, each of `summary` in the run's summary (what was set aside, and why), and the
 /// same alerts night by night (what decides it carried in the state).
-fn assert_set_aside(world: &str, mut expected: Vec<Key>, summary: &[&str]) {
-    let alerts = audit_fixture(world, None);
+fn assert_set_aside(world: &str, expected: Vec<Key>, summary: &[&str]) {
+    assert_set_aside_with(world, None, expected, summary);
+}
+
+/// [`assert_set_aside`] with the world's configuration.
+fn assert_set_aside_with(
+    world: &str,
+    config: Option<&str>,
+    mut expected: Vec<Key>,
+    summary: &[&str],
+) {
+    let alerts = audit_fixture(world, config);
     let keys = alert_keys(&alerts);
     expected.sort();
     assert_eq!(keys, expected, "{alerts:#?}");
-    let (_, said) = audit_with_summary(world, None);
+    let (_, said) = audit_with_summary(world, config);
     for line in summary {
         assert!(said.contains(line), "{said}");
     }
-    assert_eq!(alert_keys(&audit_night_by_night(world, None)), keys);
+    assert_eq!(alert_keys(&audit_night_by_night(world, config)), keys);
 }
 
 /// A motor-vehicle agency's records desk (rc1, rc2) answers ten open requests a day and,
@@ -3258,17 +3268,11 @@ fn callers_put_through_to_rep_after_rep() {
         expected.push(key("coworker_lookup", "other_unit", r, &[&colleague]));
         expected.push(key("subject_surge", "many_users", r, &[&format!("08-{r}")]));
     }
-    expected.sort();
-    let alerts = audit_fixture(world, Some(config));
-    assert_eq!(alert_keys(&alerts), expected, "{alerts:#?}");
-    let (_, said) = audit_with_summary(world, Some(config));
-    assert!(
-        said.contains("set aside  65 many_users alert(s) of surges made mostly of exempt work"),
-        "{said}"
-    );
-    assert_eq!(
-        alert_keys(&audit_night_by_night(world, Some(config))),
-        expected
+    assert_set_aside_with(
+        world,
+        Some(config),
+        expected,
+        &["set aside  65 many_users alert(s) of surges made mostly of exempt work"],
     );
 }
 
@@ -3284,7 +3288,7 @@ fn callers_put_through_to_rep_after_rep() {
 fn colleagues_namesake_served_week_after_week() {
     let world = "classes/colleagues_namesake_served_week_after_week";
     let config = "[no_case]\nexempt_purposes = [\"TAXPAYER CALL\"]\n";
-    let mut expected = vec![
+    let expected = vec![
         key("coworker_lookup", "other_unit", "rep1", &["n1"]),
         key("coworker_lookup", "other_unit", "rep2", &["n2"]),
         key("coworker_lookup", "other_unit", "rep3", &["n3"]),
@@ -3294,17 +3298,11 @@ fn colleagues_namesake_served_week_after_week() {
         key("coworker_lookup", "other_unit", "rep3", &["m3"]),
         key("coworker_lookup", "other_unit", "rep4", &["m4"]),
     ];
-    expected.sort();
-    let alerts = audit_fixture(world, Some(config));
-    assert_eq!(alert_keys(&alerts), expected, "{alerts:#?}");
-    let (_, said) = audit_with_summary(world, Some(config));
-    assert!(
-        said.contains("set aside  1 coworker_lookup match(es) by name alone in exempt work"),
-        "{said}"
-    );
-    assert_eq!(
-        alert_keys(&audit_night_by_night(world, Some(config))),
-        expected
+    assert_set_aside_with(
+        world,
+        Some(config),
+        expected,
+        &["set aside  1 coworker_lookup match(es) by name alone in exempt work"],
     );
 }
 
