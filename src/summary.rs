@@ -103,6 +103,11 @@ pub struct RunStats {
     /// hour either side: the case's scene, whose passenger or witness the case does not
     /// list yet (`detect::case_scene`).
     pub case_scene_set_aside: u64,
+    /// `no_case` `missing` and `unknown_case` lookups not raised because the same login, at
+    /// the same workstation, within two seconds, looked up the same person, plate or surname
+    /// under a case that explains it: one search sent to several systems, whose other lines
+    /// carry a dispatch number, a note or nothing in the case field (`detect::fan_out`).
+    pub fan_out_set_aside: u64,
     /// `many_users` alerts of surges made mostly of exempt work, not raised because more
     /// than five people that day each drew as many logins as the surge's bar (in the
     /// calendar day, or in a surge of served people of their own): the day's
@@ -375,7 +380,7 @@ pub fn render(
     }
     let _ = writeln!(s, "  alerts     {}", stats.alerts);
     // What the run set aside as routine, or did not count as odd, each with its count.
-    let set_aside: [(u64, &str, &str); 21] = [
+    let set_aside: [(u64, &str, &str); 22] = [
         (
             stats.name_alone_set_aside,
             "set aside  ",
@@ -440,6 +445,11 @@ pub fn render(
             stats.case_scene_set_aside,
             "set aside  ",
             "subject_not_in_case lookup(s) under the user's own case of people who are none of the agency's own (not the user, a colleague, the user's associate or a watch-listed person), within half an hour of the same login working the same case: the case's scene, a passenger or a witness its list does not name yet",
+        ),
+        (
+            stats.fan_out_set_aside,
+            "set aside  ",
+            "no_case lookup(s) with no case, or one the agency does not have, within two seconds of the same login, at the same workstation, looking up the same person, plate or surname under a case that explains it: one search sent to several systems, the others' lines carrying a dispatch number, a note or nothing as the case",
         ),
         (
             stats.service_wave_set_aside,

@@ -20,6 +20,7 @@ mod case_scene;
 mod closed_work;
 pub mod coworker;
 mod day_recheck;
+mod fan_out;
 pub mod fishing;
 mod held_over;
 pub mod no_case;
@@ -444,6 +445,9 @@ pub struct Engine {
     /// case's scene until the day ends, and when each login worked each case that day
     /// ([`case_scene`]).
     scene: case_scene::CaseScene,
+    /// Lookups with no case, or an unknown one, held for a second or two until the lines
+    /// of the same search sent to other systems have been seen ([`fan_out`]).
+    fan_out: fan_out::FanOut,
     /// Lookups under closed or other people's cases that their day would raise, held over
     /// until the practice that would explain them can be judged ([`held_over`],
     /// [`Engine::settle_held_over`]), in the order they were held.
@@ -510,6 +514,7 @@ impl Engine {
             strangers: HashMap::new(),
             unlisted,
             scene: case_scene::CaseScene::default(),
+            fan_out: fan_out::FanOut::default(),
             held_over: Vec::new(),
             routines,
             day: None,
@@ -674,6 +679,11 @@ impl Engine {
             self.day = Some(day);
         }
         self.last_event = Some(self.last_event.map_or(ev.ts, |t| t.max(ev.ts)));
+        if self.fan_out.holds_any() {
+            let open = &mut self.open;
+            self.fan_out
+                .release(Some(ev.ts), |h| raise_held(open, h.key, h.alert));
+        }
         self.stats.record_event(ev, r);
         self.routines.observe(ev, r);
         self.closed_work.observe(ev, r, r.closed_case_lists());
@@ -683,6 +693,7 @@ impl Engine {
         }
         if let CaseStatus::Explained { case_id } = &r.case {
             self.scene.worked(&ev.user, case_id, ev.ts);
+            self.fan_out.explained(ev, &r.query);
         }
         if let Some(a) = &act {
             if self.tally.day.is_none_or(|d| d == day) {
@@ -739,6 +750,22 @@ impl Engine {
                             .hold(key, held, stranger, case_id.to_string(), ev.ts);
                         continue;
                     }
+                }
+                if d.name() == no_case::DOC.name
+                    && matches!(r.case, CaseStatus::Missing | CaseStatus::UnknownCase { .. })
+                    && !f.stranger_not_in_case
+                    && !f.closed_case_of_the_person
+                    && !f.others_case_of_the_person
+                    && !f.name_alone_exempt
+                    && f.unit_holders.is_empty()
+                {
+                    // Whether a line of the same search, sent to another system in the same
+                    // second, is explained by a case is known a second or two later.
+                    let held = open_alert(f, ev, r.personnel.map(|p| &p.employee_id));
+                    if let Some((key, alert)) = self.fan_out.hold(ev, &r.query, key, held) {
+                        raise_held(&mut self.open, key, alert);
+                    }
+                    continue;
                 }
                 if f.stranger_not_in_case {
                     // Whether strangers under its cases are the login's work, or its day a
@@ -980,6 +1007,11 @@ impl Engine {
         };
         self.stats.surge_in_sweep_set_aside +=
             surge_in_sweep::set_aside(&mut closed, &held_breadth);
+        // Lookups held for their fan-out are the day's, whatever the hour.
+        let open = &mut self.open;
+        self.fan_out
+            .release(None, |h| raise_held(open, h.key, h.alert));
+        self.stats.fan_out_set_aside += std::mem::take(&mut self.fan_out.set_aside);
         // Before the day's strangers are judged: those the scene does not explain join them.
         self.release_scene();
         self.settle_reviews(&closed);
