@@ -104,7 +104,7 @@ pub struct RunStats {
     /// list yet (`detect::case_scene`).
     pub case_scene_set_aside: u64,
     /// `no_case` `missing` and `unknown_case` lookups not raised because the same login, at
-    /// the same workstation, within two seconds, looked up the same person, plate or surname
+    /// the same workstation, in the two seconds before, looked up the same person, plate or surname
     /// under a case that explains it: one search sent to several systems, whose other lines
     /// carry a dispatch number, a note or nothing in the case field (`detect::fan_out`).
     pub fan_out_set_aside: u64,
@@ -449,7 +449,7 @@ pub fn render(
         (
             stats.fan_out_set_aside,
             "set aside  ",
-            "no_case lookup(s) with no case, or one the agency does not have, within two seconds of the same login, at the same workstation, looking up the same person, plate or surname under a case that explains it: one search sent to several systems, the others' lines carrying a dispatch number, a note or nothing as the case",
+            "no_case lookup(s) with no case, or one the agency does not have, within two seconds after the same login, at the same workstation, looked up the same person, plate or surname under a case that explains it: one search sent to several systems, the others' lines carrying a dispatch number, a note or nothing as the case",
         ),
         (
             stats.service_wave_set_aside,

@@ -445,8 +445,8 @@ pub struct Engine {
     /// case's scene until the day ends, and when each login worked each case that day
     /// ([`case_scene`]).
     scene: case_scene::CaseScene,
-    /// Lookups with no case, or an unknown one, held for a second or two until the lines
-    /// of the same search sent to other systems have been seen ([`fan_out`]).
+    /// Each login's explained lookups of the last seconds, of which a lookup with no case,
+    /// or an unknown one, may be another system's line ([`fan_out`]).
     fan_out: fan_out::FanOut,
     /// Lookups under closed or other people's cases that their day would raise, held over
     /// until the practice that would explain them can be judged ([`held_over`],
@@ -679,11 +679,6 @@ impl Engine {
             self.day = Some(day);
         }
         self.last_event = Some(self.last_event.map_or(ev.ts, |t| t.max(ev.ts)));
-        if self.fan_out.holds_any() {
-            let open = &mut self.open;
-            self.fan_out
-                .release(Some(ev.ts), |h| raise_held(open, h.key, h.alert));
-        }
         self.stats.record_event(ev, r);
         self.routines.observe(ev, r);
         self.closed_work.observe(ev, r, r.closed_case_lists());
@@ -756,15 +751,11 @@ impl Engine {
                     && !f.stranger_not_in_case
                     && !f.closed_case_of_the_person
                     && !f.others_case_of_the_person
-                    && !f.name_alone_exempt
                     && f.unit_holders.is_empty()
+                    && self.fan_out.of_explained(ev, &r.query)
                 {
-                    // Whether a line of the same search, sent to another system in the same
-                    // second, is explained by a case is known a second or two later.
-                    let held = open_alert(f, ev, r.personnel.map(|p| &p.employee_id));
-                    if let Some((key, alert)) = self.fan_out.hold(ev, &r.query, key, held) {
-                        raise_held(&mut self.open, key, alert);
-                    }
+                    // Another system's line of a search the case explains.
+                    self.stats.fan_out_set_aside += 1;
                     continue;
                 }
                 if f.stranger_not_in_case {
@@ -1007,11 +998,7 @@ impl Engine {
         };
         self.stats.surge_in_sweep_set_aside +=
             surge_in_sweep::set_aside(&mut closed, &held_breadth);
-        // Lookups held for their fan-out are the day's, whatever the hour.
-        let open = &mut self.open;
-        self.fan_out
-            .release(None, |h| raise_held(open, h.key, h.alert));
-        self.stats.fan_out_set_aside += std::mem::take(&mut self.fan_out.set_aside);
+        self.fan_out.end_day();
         // Before the day's strangers are judged: those the scene does not explain join them.
         self.release_scene();
         self.settle_reviews(&closed);

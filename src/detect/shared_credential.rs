@@ -13,20 +13,23 @@
 //! A login that did so between the same two on two or more earlier days of the last four
 //! weeks ([`PRACTICE_EARLIER_DAYS`], [`PRACTICE_DAYS`]) is not raised for it again (counted
 //! in the summary); its first days are, and so is any other pair, and any use at another
-//! site in between, which no habit explains. Going back and forth between two banks of
-//! workstations of one site that two or more other logins went back and forth between in
-//! the same four weeks is how the place works ([`POOL_OTHER_LOGINS`]): a ward's nurses and
-//! doctors move between its workstations all shift, a lab's technicians between its
-//! benches, and a precinct's officers write reports at whichever desk is free while their
-//! car's terminal is still signed in. A bank is a workstation's name without the number at
-//! its end ([`bank`]: `PCT1-WS04` and `PCT1-WS10` are the desks `PCT1-WS`, every
-//! `MDT-…` is a car's terminal), so that the desk each officer happens to take does not
-//! hide the practice they share. Such pairs are kept as pairs of banks, never joined into
-//! larger pools through a bank they share: a cart on wheels visits every ward. Measured:
-//! on the blind city-police world's misconduct-free twins, 819 and 64 alerts of officers
-//! at a precinct desk with their car's terminal signed in became 8 and 10; no labelled
-//! sharing on any world was lost (a stranger at the next counter, a trainee at the
-//! training desk, a student at registration are pairs of banks no one else moves between).
+//! site in between, which no habit explains. Going back and forth between two workstations
+//! of one site that two or more other logins went back and forth between in the same four
+//! weeks is how the place works ([`POOL_OTHER_LOGINS`]): a ward's nurses and doctors move
+//! between its workstations all shift. So is going back and forth between two banks of
+//! workstations that three or more other logins did ([`BANK_POOL_OTHER_LOGINS`]): a lab's
+//! technicians between any of its benches, a precinct's officers writing reports at
+//! whichever desk is free while their car's terminal is still signed in. A bank is a
+//! workstation's name without the number at its end ([`bank`]: `PCT1-WS04` and
+//! `PCT1-WS10` are the desks `PCT1-WS`, every `MDT-…` is a car's terminal), so that the
+//! desk each officer happens to take does not hide the practice they share. Pools are kept
+//! as pairs, of workstations or of banks, never joined into larger pools through one they
+//! share: a cart on wheels visits every ward. Measured: on the blind city-police world's
+//! misconduct-free twins, 64 and 819 alerts of officers at a precinct desk with their
+//! car's terminal signed in became 19 and 12; no labelled sharing on any world was lost
+//! (a stranger at the next counter, a trainee at the training desk, a student at
+//! registration are banks no one else moves between; with two other logins for banks, as
+//! for a pair, the sheriff's 400-login world lost 3 of its 34 labelled episodes).
 //!
 //! Too far is a matter of how people travel ([`Travel`]): by road, or by air once they
 //! have got to an airport and from one. An airliner's speed alone let a deputy's login
@@ -61,7 +64,7 @@ use crate::refs::{distance_km, Status};
 pub(crate) const DOC: DetectorDoc = DetectorDoc {
     name: "shared_credential",
     kinds: &["concurrent_clients", "impossible_travel", "inactive_account"],
-    what: "One login back at a workstation within `concurrent_window_minutes` of its last use there after use at another site in between, or going back and forth `same_site_returns` times between two workstations of one site, unless the login did so between the same two on two or more earlier days of the last four weeks (how it works: a manager between the office and a counter, a technician between two benches) or two or more other logins went back and forth between the same two banks of workstations there (a workstation's name without its closing number: `PCT1-WS04` is of the bank `PCT1-WS`) in the last four weeks, today's earlier hours included (a pool the place's staff move between: a ward's workstations, a precinct's desks and its cars' terminals) (`concurrent_clients`; a `logout` is never a return: single sign-on writes one at the old workstation when the login badges in at another); consecutive activity from sites at least `min_distance_km` apart sooner than anyone could travel between them: by road at `max_ground_speed_kmh`, or by air at `max_speed_kmh` after an hour and a half to and from airports, whichever is quicker, the alert holding what the login then did at the far place, away from the site personnel gives it, until it is used elsewhere: the lookups of whoever used it there (`impossible_travel`); activity by a login whose personnel status is terminated (after `end_date`) or leave (after `end_date` when given) (`inactive_account`).",
+    what: "One login back at a workstation within `concurrent_window_minutes` of its last use there after use at another site in between, or going back and forth `same_site_returns` times between two workstations of one site, unless the login did so between the same two on two or more earlier days of the last four weeks (how it works: a manager between the office and a counter, a technician between two benches) or two or more other logins did in the last four weeks, today's earlier hours included (a pool the place's staff move between: a ward's workstations), or three or more between the same two banks of workstations there (a workstation's name without its closing number: `PCT1-WS04` is of the bank `PCT1-WS`; a precinct's desks and its cars' terminals) (`concurrent_clients`; a `logout` is never a return: single sign-on writes one at the old workstation when the login badges in at another); consecutive activity from sites at least `min_distance_km` apart sooner than anyone could travel between them: by road at `max_ground_speed_kmh`, or by air at `max_speed_kmh` after an hour and a half to and from airports, whichever is quicker, the alert holding what the login then did at the far place, away from the site personnel gives it, until it is used elsewhere: the lookups of whoever used it there (`impossible_travel`); activity by a login whose personnel status is terminated (after `end_date`) or leave (after `end_date` when given) (`inactive_account`).",
     why: "Logins shared with relatives or colleagues, or kept after someone has left, break the link between a lookup and a person, which every other check relies on.",
     false_positives: "Workstations listed at the wrong site in clients.csv; a login's first days of going back and forth between two workstations of one room, before they are its practice or the room's (a room's banks of workstations named without a shared stem and number); a remote desktop session that logs the server as the client; personnel data not updated when someone returns from leave.",
     tuning: "`shared_credential.concurrent_window_minutes`, `same_site_returns`, `max_speed_kmh`, `max_ground_speed_kmh`, `min_distance_km`; keep clients.csv and personnel status current. A single move to another site is never concurrent use; clients without a site are skipped for concurrency and clients without coordinates for travel.",
@@ -138,12 +141,12 @@ pub(crate) struct SharedCredential {
     /// the days it did (the last [`PRACTICE_DAYS`] days, pruned at its next back-and-forth),
     /// to tell a habit from an episode.
     pairs: HashMap<String, std::collections::BTreeMap<String, Vec<NaiveDate>>>,
-    /// Per pair of banks of workstations of one site ([`bank`]): the logins that came back
-    /// to one after the other within the window, even once, each with the last day it did
-    /// (the last [`PRACTICE_DAYS`] days): where several people do, the two are a pool that
-    /// the place's staff move between (a ward's workstations, a lab's benches, a precinct's
-    /// desks and its cars' terminals).
-    /// Kept per pair, never joined into pools through a bank two pairs share: a cart on
+    /// Per pair of workstations of one site, and per pair of their banks ([`bank`]): the
+    /// logins that came back to one after the other within the window, even once, each
+    /// with the last day it did (the last [`PRACTICE_DAYS`] days): where several people do,
+    /// the two are a pool that the place's staff move between (a ward's workstations, a
+    /// lab's benches, a precinct's desks and its cars' terminals).
+    /// Kept per pair, never joined into pools through one two pairs share: a cart on
     /// wheels links every ward it visits, and a login used on one ward's cart while its
     /// owner works on another is the sharing this detector is for.
     roamed: LoginsSeen,
@@ -169,6 +172,14 @@ const PRACTICE_EARLIER_DAYS: usize = 2;
 /// two to be a pool the place's staff move between, not one login in two hands. One other
 /// login may be the owner's partner in the same sharing; two are how the room works.
 const POOL_OTHER_LOGINS: usize = 2;
+
+/// How many other logins must have gone back and forth between the same two banks of
+/// workstations of one site ([`bank`]) in the last [`PRACTICE_DAYS`] days for the banks to
+/// be a pool: one more than for a single pair, because a pair of banks gathers every pair
+/// of their workstations, and at a large site shared logins meet there too (a sheriff's
+/// headquarters desks, its dispatch positions: three labelled episodes in four weeks by
+/// different logins on the sheriff's 400-login world, two of them before the third).
+const BANK_POOL_OTHER_LOGINS: usize = 3;
 
 impl SharedCredential {
     pub fn new(cfg: &SharedCredentialConfig) -> Self {
@@ -352,14 +363,15 @@ impl SharedCredential {
                     rec.returns.push(ev.ts);
                     let day = ev.ts.date_naive();
                     let pair = pair_key("clients", &own.client, &last.client);
-                    // The place's practice is its banks' (any desk of the precinct and a
-                    // patrol car's terminal), the login's its own two workstations.
+                    // The place's practice is its pair's, or its banks' (any desk of the
+                    // precinct and a patrol car's terminal); the login's its own pair's.
                     let banks = pair_key(
                         &format!("{BANKS}{site}"),
                         bank(&own.client),
                         bank(&last.client),
                     );
-                    let others = self.roamed.saw(&banks, &ev.user, day, PRACTICE_DAYS);
+                    let by_banks = self.roamed.saw(&banks, &ev.user, day, PRACTICE_DAYS);
+                    let by_pair = self.roamed.saw(&pair, &ev.user, day, PRACTICE_DAYS);
                     if rec.returns.len() >= self.same_site_returns {
                         let n = rec.returns.len();
                         let pairs = self.pairs.entry(ev.user.clone()).or_default();
@@ -378,7 +390,8 @@ impl SharedCredential {
                         if earlier >= PRACTICE_EARLIER_DAYS {
                             self.set_aside += 1;
                             None
-                        } else if others >= POOL_OTHER_LOGINS {
+                        } else if by_pair >= POOL_OTHER_LOGINS || by_banks >= BANK_POOL_OTHER_LOGINS
+                        {
                             self.pool_set_aside += 1;
                             None
                         } else {
@@ -662,11 +675,8 @@ impl Detector for SharedCredential {
             .collect();
         }
         // States saved before the pools were kept start learning them afresh.
-        // Those saved before they were kept by banks of workstations keep only what
-        // they learnt in that form (`banks:`); pairs of single workstations are dropped.
         if let Some(v) = saved.get("roamed") {
             self.roamed = saved_value(v, "roamed")?;
-            self.roamed.retain_keys(|k| k.starts_with(BANKS));
         }
         // States saved before the far places were kept carry none.
         if let Some(v) = saved.get("away") {

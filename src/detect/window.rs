@@ -254,12 +254,6 @@ impl LoginsSeen {
         }
         logins.iter().filter(|(l, _)| l != login).count()
     }
-
-    /// Forgets every key `keep` refuses: a saved state's keys of an older form, which no
-    /// event would ever look up (and so prune) again.
-    pub(crate) fn retain_keys(&mut self, keep: impl Fn(&str) -> bool) {
-        self.0.retain(|k, _| keep(k));
-    }
 }
 
 #[cfg(test)]
