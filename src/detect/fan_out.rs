@@ -182,7 +182,9 @@ mod tests {
         assert!(f.of_explained(&ev("tallen", 0, "s1"), &surname("TRUJILLO")));
         assert!(f.of_explained(&ev("tallen", 2, "s1"), &surname("TRUJILO")));
         // Logged before its explained line: not read so.
-        assert!(!f.of_explained(&ev("tallen", 0, "s2"), &surname("HUGHES")));
+        let mut f = FanOut::default();
+        assert!(!f.of_explained(&ev("tallen", 0, "s1"), &surname("HUGHES")));
+        f.explained(&ev("tallen", 1, "s1"), &surname("HUGHES"));
     }
 
     #[test]
