@@ -32,6 +32,7 @@
 //! would raise). Nothing here outlives the engine's day, so saved state never holds it.
 
 use std::collections::{HashMap, VecDeque};
+use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
 
@@ -43,52 +44,46 @@ use crate::identity::Query;
 /// second or two of each other (the same window `odd_volume` counts a fan-out by).
 pub(crate) const FAN_OUT: Duration = Duration::seconds(2);
 
-/// What a search was about, as far as two lines of one fan-out must agree.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Where a search was typed, and what it asked: the query is the one the resolver made
+/// (shared, not copied: this runs for every explained lookup).
+#[derive(Debug, Clone)]
 struct Searched {
     client: Option<String>,
     session: Option<String>,
-    person_id: Option<String>,
-    plate: Option<String>,
-    /// The surname, and the other reading of a whole name typed without a comma
-    /// (`ANDERSON RAYMOND` is Anderson or Raymond).
-    surnames: [Option<String>; 2],
+    query: Arc<Query>,
+}
+
+/// The surname, and the other reading of a whole name typed without a comma
+/// (`ANDERSON RAYMOND` is Anderson or Raymond).
+fn surnames(q: &Query) -> impl Iterator<Item = &str> {
+    [&q.name, &q.swapped]
+        .into_iter()
+        .flatten()
+        .map(|n| n.last.as_str())
+        .filter(|l| !l.is_empty())
+}
+
+/// Whether a query names anything two lines of one search could agree on.
+fn names_something(q: &Query) -> bool {
+    q.person_id.is_some() || q.plate.is_some() || surnames(q).next().is_some()
 }
 
 impl Searched {
-    fn of(ev: &Event, q: &Query) -> Option<Self> {
-        let s = Searched {
-            client: ev.client.clone(),
-            session: ev.session.clone(),
-            person_id: q.person_id.clone(),
-            plate: q.plate.clone(),
-            surnames: [&q.name, &q.swapped]
-                .map(|n| n.as_ref().map(|n| n.last.clone()).filter(|l| !l.is_empty())),
-        };
-        let names = s.surnames.iter().any(Option::is_some);
-        (s.person_id.is_some() || s.plate.is_some() || names).then_some(s)
-    }
-
-    /// Whether two lines are one search: typed at the same workstation (in the same
-    /// session when either line names none: each system may log a session of its own),
-    /// with a person id, plate or surname in common.
-    fn agrees(&self, other: &Searched) -> bool {
+    /// Whether `q`, typed at `ev`'s workstation (in its session when either line names
+    /// none: each system may log a session of its own), is this search: a person id,
+    /// plate or surname in common.
+    fn agrees(&self, ev: &Event, q: &Query) -> bool {
         fn same(a: &Option<String>, b: &Option<String>) -> bool {
             matches!((a, b), (Some(a), Some(b)) if a == b)
         }
-        let here = match (&self.client, &other.client) {
+        let here = match (&self.client, &ev.client) {
             (Some(a), Some(b)) => a == b,
-            _ => self.session == other.session,
+            _ => self.session == ev.session,
         };
-        here && (same(&self.person_id, &other.person_id)
-            || same(&self.plate, &other.plate)
-            || self.surnames.iter().flatten().any(|a| {
-                other
-                    .surnames
-                    .iter()
-                    .flatten()
-                    .any(|b| within_one_edit(a, b))
-            }))
+        let mine = &self.query;
+        here && (same(&mine.person_id, &q.person_id)
+            || same(&mine.plate, &q.plate)
+            || surnames(mine).any(|a| surnames(q).any(|b| within_one_edit(a, b))))
     }
 }
 
@@ -101,10 +96,10 @@ pub(super) struct FanOut {
 
 impl FanOut {
     /// The login looked up, at `ev.ts`, someone the case explains.
-    pub(super) fn explained(&mut self, ev: &Event, q: &Query) {
-        let Some(searched) = Searched::of(ev, q) else {
+    pub(super) fn explained(&mut self, ev: &Event, q: &Arc<Query>) {
+        if !names_something(q) {
             return;
-        };
+        }
         let recent = match self.explained.get_mut(&ev.user) {
             Some(r) => r,
             None => self.explained.entry(ev.user.clone()).or_default(),
@@ -112,20 +107,25 @@ impl FanOut {
         while recent.front().is_some_and(|(t, _)| ev.ts - *t > FAN_OUT) {
             recent.pop_front();
         }
-        recent.push_back((ev.ts, searched));
+        recent.push_back((
+            ev.ts,
+            Searched {
+                client: ev.client.clone(),
+                session: ev.session.clone(),
+                query: Arc::clone(q),
+            },
+        ));
     }
 
     /// Whether a lookup with no case, or an unknown one, is a line of a search whose
     /// explained line the same login logged within the [`FAN_OUT`] before it.
     pub(super) fn of_explained(&self, ev: &Event, q: &Query) -> bool {
-        let Some(searched) = Searched::of(ev, q) else {
-            return false;
-        };
-        self.explained.get(&ev.user).is_some_and(|recent| {
-            recent
-                .iter()
-                .any(|(t, s)| ev.ts - *t <= FAN_OUT && s.agrees(&searched))
-        })
+        names_something(q)
+            && self.explained.get(&ev.user).is_some_and(|recent| {
+                recent
+                    .iter()
+                    .any(|(t, s)| ev.ts - *t <= FAN_OUT && s.agrees(ev, q))
+            })
     }
 
     /// Forgets the day's explained lookups.
@@ -166,11 +166,11 @@ mod tests {
         }
     }
 
-    fn surname(last: &str) -> Query {
-        Query {
+    fn surname(last: &str) -> Arc<Query> {
+        Arc::new(Query {
             name: crate::identity::normalize::name_from_parts(last, ""),
             ..Query::default()
-        }
+        })
     }
 
     #[test]
@@ -213,7 +213,7 @@ mod tests {
     #[test]
     fn a_search_that_names_nothing_is_no_fan_out() {
         let mut f = FanOut::default();
-        f.explained(&ev("tallen", 0, "s1"), &Query::default());
+        f.explained(&ev("tallen", 0, "s1"), &Arc::new(Query::default()));
         assert!(!f.of_explained(&ev("tallen", 0, "s1"), &Query::default()));
     }
 }
