@@ -111,12 +111,12 @@ impl Criteria {
 
     fn subject(&self) -> Subject {
         Subject {
-            person_id: self.person_id.clone(),
-            name: self.name.clone(),
-            dob: self.dob.clone(),
-            plate: self.plate.clone(),
-            phone: self.phone.clone(),
-            address: self.address.clone(),
+            person_id: self.person_id.as_deref().map(Into::into),
+            name: self.name.as_deref().map(Into::into),
+            dob: self.dob.as_deref().map(Into::into),
+            plate: self.plate.as_deref().map(Into::into),
+            phone: self.phone.as_deref().map(Into::into),
+            address: self.address.as_deref().map(Into::into),
             ..Subject::default()
         }
     }
@@ -257,22 +257,22 @@ impl Target {
             .unwrap_or_default();
         let personnel = resolver.personnel_for(&ev.user);
         Some(Hit {
-            event_id: ev.id.clone(),
+            event_id: ev.id.to_string(),
             ts: format_ts(&ev.ts),
-            user: ev.user.clone(),
+            user: ev.user.to_string(),
             employee_id: personnel.map(|p| p.employee_id.clone()),
             unit: personnel.and_then(|p| p.unit.clone()),
-            action: ev.action.clone(),
-            system: ev.system.clone(),
-            client: ev.client.clone(),
-            ip: ev.ip.clone(),
+            action: ev.action.to_string(),
+            system: ev.system.as_deref().map(str::to_string),
+            client: ev.client.as_deref().map(str::to_string),
+            ip: ev.ip.as_deref().map(str::to_string),
             site: ev
                 .client
                 .as_deref()
                 .and_then(|c| resolver.client(c))
                 .and_then(|c| c.site.clone()),
-            case_id: ev.case_id.clone(),
-            purpose: ev.purpose.clone(),
+            case_id: ev.case_id.as_deref().map(str::to_string),
+            purpose: ev.purpose.as_deref().map(str::to_string),
             explained: matches!(case, CaseStatus::Explained { .. }),
             case_phrase: case.phrase(),
             case,
@@ -281,7 +281,7 @@ impl Target {
             matched_record: record,
             searched: ev.subject.clone(),
             result_count: ev.result_count,
-            query_text: ev.query_text.clone(),
+            query_text: ev.query_text.as_deref().map(str::to_string),
             event: Value::Object(ev.to_contract_json()),
         })
     }
@@ -458,17 +458,17 @@ impl Report {
 pub(crate) fn searched_text(s: &Subject) -> String {
     let name = match (&s.last_name, &s.first_name, &s.name) {
         (Some(l), Some(f), _) => Some(format!("{l}, {f}")),
-        (Some(l), None, _) => Some(l.clone()),
-        (None, Some(f), _) => Some(f.clone()),
-        (None, None, n) => n.clone(),
+        (Some(l), None, _) => Some(l.to_string()),
+        (None, Some(f), _) => Some(f.to_string()),
+        (None, None, n) => n.as_deref().map(str::to_string),
     };
     [
-        s.person_id.clone(),
+        s.person_id.as_deref().map(str::to_string),
         name,
-        s.dob.clone(),
+        s.dob.as_deref().map(str::to_string),
         s.plate.as_ref().map(|p| format!("plate {p}")),
         s.phone.as_ref().map(|p| format!("phone {p}")),
-        s.address.clone(),
+        s.address.as_deref().map(str::to_string),
     ]
     .into_iter()
     .flatten()

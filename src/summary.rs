@@ -187,7 +187,7 @@ impl RunStats {
         self.events += 1;
         if r.personnel.is_none() {
             self.unknown_login_events += 1;
-            self.unknown_logins.insert(ev.user.clone());
+            self.unknown_logins.insert(ev.user.to_string());
         }
         if !r.is_lookup {
             return;

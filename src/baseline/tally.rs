@@ -296,7 +296,7 @@ impl DayTally {
             self.users.insert(
                 a.user.clone(),
                 UserTally {
-                    login: ev.user.clone(),
+                    login: ev.user.to_string(),
                     ..UserTally::default()
                 },
             );

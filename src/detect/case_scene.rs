@@ -43,7 +43,7 @@
 //! not judge anything else (the [`Engine`](super::Engine) decides what is held and what a
 //! released lookup becomes).
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use chrono::{DateTime, Duration, Utc};
 

@@ -31,12 +31,14 @@
 //! judge anything else (the [`Engine`](super::Engine) asks it of the lookups `no_case`
 //! would raise). Nothing here outlives the engine's day, so saved state never holds it.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
+
+use rustc_hash::FxHashMap as HashMap;
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
 
-use crate::event::Event;
+use crate::event::{Event, Text};
 use crate::identity::normalize::within_one_edit;
 use crate::identity::Query;
 
@@ -48,8 +50,8 @@ pub(crate) const FAN_OUT: Duration = Duration::seconds(2);
 /// (shared, not copied: this runs for every explained lookup).
 #[derive(Debug, Clone)]
 struct Searched {
-    client: Option<String>,
-    session: Option<String>,
+    client: Option<Text>,
+    session: Option<Text>,
     query: Arc<Query>,
 }
 
@@ -91,7 +93,7 @@ impl Searched {
 #[derive(Default)]
 pub(super) struct FanOut {
     /// Login → its explained lookups of the last [`FAN_OUT`], oldest first.
-    explained: HashMap<String, VecDeque<(DateTime<Utc>, Searched)>>,
+    explained: HashMap<Text, VecDeque<(DateTime<Utc>, Searched)>>,
 }
 
 impl FanOut {
@@ -141,7 +143,7 @@ mod tests {
 
     fn ev(user: &str, sec: i64, session: &str) -> Event {
         Event {
-            id: format!("{user}-{sec}"),
+            id: format!("{user}-{sec}").into(),
             ts: Utc
                 .with_ymd_and_hms(2025, 9, 8, 11, 24, 0)
                 .single()

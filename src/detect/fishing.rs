@@ -34,7 +34,7 @@ use super::{
 use crate::alert::Severity;
 use crate::baseline::model::quantile;
 use crate::config::{Config, FishingConfig};
-use crate::event::Event;
+use crate::event::{Event, Text};
 use crate::identity::normalize::fold;
 use crate::identity::{CaseStatus, KnownPerson, Resolved, Resolver, SearchCase};
 use crate::refs::{login_key, login_key_of};
@@ -405,7 +405,7 @@ impl Fishing {
                 out.push(Signal {
                     kind: WILDCARD,
                     sweep,
-                    ids: vec![(ev.id.clone(), ev.ts)],
+                    ids: vec![(ev.id.to_string(), ev.ts)],
                     criteria: json!({
                         "patterns": patterns.iter().map(|p| json!({
                             "field": p.field, "pattern": p.text, "surname_only": p.sweep,
@@ -427,7 +427,7 @@ impl Fishing {
             out.push(Signal {
                 kind: ATTRIBUTE,
                 sweep: None,
-                ids: vec![(ev.id.clone(), ev.ts)],
+                ids: vec![(ev.id.to_string(), ev.ts)],
                 criteria: json!({
                     "attributes": attrs.iter().cloned().collect::<BTreeMap<_, _>>(),
                     "result_count": ev.result_count,
@@ -519,7 +519,7 @@ impl Detector for Fishing {
         let mut t = match self.today.get_mut(user) {
             Some(slot) => std::mem::take(slot),
             None => Today {
-                login: ev.user.clone(),
+                login: ev.user.to_string(),
                 ..Today::default()
             },
         };
@@ -569,7 +569,7 @@ impl Detector for Fishing {
         }
         for s in signals {
             if let Some(p) = &s.sweep {
-                t.pending.push((ev.id.clone(), p.clone(), ev.ts));
+                t.pending.push((ev.id.to_string(), p.clone(), ev.ts));
             }
             t.counts[s.kind] += s.ids.len() as u32;
             let mut context = Map::new();
@@ -1125,7 +1125,7 @@ fn surname_only(ev: &Event) -> Option<String> {
 /// alone ([`NARROWED_MINUTES`]).
 fn narrows(ev: &Event) -> Option<Narrowing> {
     let s = &ev.subject;
-    let real = |v: &Option<String>| v.as_deref().is_some_and(|v| !v.trim().is_empty());
+    let real = |v: &Option<Text>| v.as_deref().is_some_and(|v| !v.trim().is_empty());
     if !(real(&s.dob) || real(&s.person_id)) {
         return None;
     }
@@ -1213,7 +1213,7 @@ fn compound_part(a: &[u8], b: &[u8]) -> bool {
 /// Whether a search names a person by something other than a pattern.
 fn identifies(ev: &Event) -> bool {
     let s = &ev.subject;
-    let real = |v: &Option<String>| {
+    let real = |v: &Option<Text>| {
         v.as_deref()
             .is_some_and(|v| !v.trim().is_empty() && !v.contains(['*', '%']))
     };
@@ -1299,7 +1299,7 @@ fn probes(ev: &Event) -> Vec<Probe> {
         if let Ok(number) = num.parse::<u64>() {
             out.push(Probe {
                 ts: ev.ts,
-                id: ev.id.clone(),
+                id: ev.id.to_string(),
                 field,
                 // The digit count is part of the stem: ABC0099 and ABC100 are not neighbours.
                 stem: format!("{stem}#{digits}"),
@@ -1322,11 +1322,11 @@ fn probes(ev: &Event) -> Vec<Probe> {
             }
             out.push(Probe {
                 ts: ev.ts,
-                id: ev.id.clone(),
+                id: ev.id.to_string(),
                 field: "address",
                 stem: street,
                 number,
-                typed: s.address.clone().unwrap_or_default(),
+                typed: s.address.as_deref().unwrap_or_default().to_string(),
             });
         }
     }
@@ -1382,9 +1382,9 @@ mod tests {
 
     fn picked(searched: &str, last: Option<&str>, name: Option<&str>) -> bool {
         let mut ev = ev("");
-        ev.subject.last_name = last.map(str::to_string);
-        ev.subject.first_name = last.map(|_| "ANN".to_string());
-        ev.subject.name = name.map(str::to_string);
+        ev.subject.last_name = last.map(Text::from);
+        ev.subject.first_name = last.map(|_| "ANN".into());
+        ev.subject.name = name.map(Text::from);
         ev.subject.dob = Some("1980-01-01".into());
         let mut p = fold_pattern(searched);
         p.push(b'*');

@@ -35,7 +35,7 @@ mod unlisted;
 pub mod watchlist;
 mod window;
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -503,15 +503,15 @@ impl Engine {
             resolver,
             config,
             detectors,
-            open: HashMap::new(),
-            held: HashMap::new(),
-            covering: HashMap::new(),
-            closing: HashMap::new(),
+            open: HashMap::default(),
+            held: HashMap::default(),
+            covering: HashMap::default(),
+            closing: HashMap::default(),
             closed_work,
-            borrowing: HashMap::new(),
-            reviewing: HashMap::new(),
+            borrowing: HashMap::default(),
+            reviewing: HashMap::default(),
             others_cases,
-            strangers: HashMap::new(),
+            strangers: HashMap::default(),
             unlisted,
             scene: case_scene::CaseScene::default(),
             fan_out: fan_out::FanOut::default(),
@@ -709,7 +709,7 @@ impl Engine {
                 let key = GroupKey {
                     detector: d.name(),
                     kind: std::mem::take(&mut f.kind),
-                    user: ev.user.clone(),
+                    user: ev.user.to_string(),
                     group: if group_by_day {
                         std::mem::take(&mut f.group)
                     } else {
@@ -719,9 +719,9 @@ impl Engine {
                 };
                 if f.continues {
                     if let Some(a) = self.open.get_mut(&key) {
-                        if !a.event_ids.contains(&ev.id) {
+                        if !a.event_ids.iter().any(|i| i.as_str() == ev.id.as_str()) {
                             a.last = a.last.max(ev.ts);
-                            a.event_ids.push(ev.id.clone());
+                            a.event_ids.push(ev.id.to_string());
                             a.times.push(ev.ts);
                             a.dirty = true;
                         }
@@ -783,7 +783,7 @@ impl Engine {
                         None => {
                             let held = Closing {
                                 unit: unit.to_string(),
-                                purpose: ev.purpose.clone().unwrap_or_default(),
+                                purpose: ev.purpose.as_deref().unwrap_or_default().to_string(),
                                 of_own,
                                 alert: open_alert(f, ev, r.personnel.map(|p| &p.employee_id)),
                             };
@@ -798,7 +798,7 @@ impl Engine {
                     // case's holders in the unit are away today, are known when the day
                     // ends.
                     let b = self.borrowing.entry(key).or_insert_with(|| Borrowing {
-                        purpose: ev.purpose.clone().unwrap_or_default(),
+                        purpose: ev.purpose.as_deref().unwrap_or_default().to_string(),
                         holders: Vec::new(),
                         strangers: None,
                         own: None,
@@ -847,7 +847,7 @@ impl Engine {
                                 a.times.push(since);
                             }
                         }
-                        a.event_ids.push(ev.id.clone());
+                        a.event_ids.push(ev.id.to_string());
                         a.times.push(ev.ts);
                         a.findings += 1;
                         a.severity = a.severity.max(f.severity);
@@ -1034,7 +1034,7 @@ impl Engine {
     /// watch-listed person (never held here: [`Engine::settle_others_cases`]).
     fn settle_coverage(&mut self) {
         let covering: Vec<_> = self.covering.drain().collect();
-        let mut cases_of: HashMap<(&str, &str), usize> = HashMap::new();
+        let mut cases_of: HashMap<(&str, &str), usize> = HashMap::default();
         for (key, (_, holders, _)) in &covering {
             for holder in holders {
                 *cases_of
@@ -1137,7 +1137,7 @@ impl Engine {
         let borrowing = std::mem::take(&mut self.borrowing);
         // A caseload handed over, not one case taken back: the user wraps up two or more of
         // the cases they held until the week before, that day.
-        let mut wrapped: HashMap<&str, usize> = HashMap::new();
+        let mut wrapped: HashMap<&str, usize> = HashMap::default();
         for (key, b) in &borrowing {
             if b.lately_held && b.strangers.is_some() {
                 *wrapped.entry(key.user.as_str()).or_default() += 1;
@@ -1232,7 +1232,7 @@ impl Engine {
         let mut strangers: Vec<_> = std::mem::take(&mut self.strangers).into_iter().collect();
         strangers.sort_by(|a, b| (a.1.first, &a.0.group).cmp(&(b.1.first, &b.0.group)));
         // Each login's strangers' cases today (one held alert per case).
-        let mut cases_of: HashMap<String, usize> = HashMap::new();
+        let mut cases_of: HashMap<String, usize> = HashMap::default();
         for (key, _) in &strangers {
             *cases_of.entry(key.user.clone()).or_default() += 1;
         }
@@ -1411,7 +1411,7 @@ impl OpenAlert {
     /// closed cases): its event, and the worst severity so far.
     fn add_held(&mut self, ev: &Event, severity: Severity) {
         self.last = self.last.max(ev.ts);
-        self.event_ids.push(ev.id.clone());
+        self.event_ids.push(ev.id.to_string());
         self.times.push(ev.ts);
         self.findings += 1;
         self.severity = self.severity.max(severity);
@@ -1430,7 +1430,7 @@ fn open_alert(f: Finding, ev: &Event, employee_id: Option<&String>) -> OpenAlert
             .map(|_| f.since.unwrap_or(ev.ts))
             .chain([ev.ts])
             .collect(),
-        event_ids: f.also.into_iter().chain([ev.id.clone()]).collect(),
+        event_ids: f.also.into_iter().chain([ev.id.to_string()]).collect(),
         findings: 1,
         severity: f.severity,
         strength: f.strength,

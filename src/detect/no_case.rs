@@ -136,10 +136,10 @@ fn searched(ev: &Event) -> String {
     if let Some(l) = &s.last_name {
         match &s.first_name {
             Some(f) => format!("{}, {}", l.to_uppercase(), f.to_uppercase()),
-            None => l.to_uppercase(),
+            None => l.as_str().to_uppercase(),
         }
     } else if let Some(n) = &s.name {
-        n.to_uppercase()
+        n.as_str().to_uppercase()
     } else if let Some(p) = &s.plate {
         format!("plate {}", p.to_uppercase())
     } else if let Some(p) = &s.person_id {

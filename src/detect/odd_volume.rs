@@ -38,7 +38,7 @@ use crate::baseline::model::{
 use crate::baseline::tally::UserTally;
 use crate::baseline::{DayTally, UserDay};
 use crate::config::{BaselineConfig, Config, OddVolumeConfig};
-use crate::event::{format_ts, Event};
+use crate::event::{format_ts, Event, Text};
 use crate::identity::{Resolved, Resolver};
 use crate::refs::login_key;
 
@@ -418,7 +418,7 @@ struct ExportBar {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct Recent {
     ts: DateTime<Utc>,
-    id: String,
+    id: Text,
     flagged: bool,
     /// A hash of the person looked up (never the key itself: the state file should not
     /// hold names), to tell one typed query fanned out to several systems from new ones.
@@ -468,7 +468,7 @@ fn subject_hash(key: &str) -> u64 {
 /// One user's state: the open burst window (kept across days) and today's flagged events.
 #[derive(Debug, Default)]
 struct UserState {
-    login: String,
+    login: Text,
     limits: Option<Limits>,
     recent: VecDeque<Recent>,
     /// Entries of `recent` before this index are flagged (a burst flags the whole window
@@ -476,20 +476,20 @@ struct UserState {
     recent_flagged: usize,
     /// Entries of `recent` that are another system's answer to the query before them.
     recent_fan_out: usize,
-    burst: Vec<(DateTime<Utc>, String)>,
+    burst: Vec<(DateTime<Utc>, Text)>,
     /// The day's largest window: every lookup, and typed queries only.
     burst_peak: usize,
     burst_peak_typed: usize,
     /// The day's largest window, flagged or not: the login's pace ([`OddVolume::paces`]).
     day_peak: usize,
-    off: Vec<(DateTime<Utc>, String)>,
+    off: Vec<(DateTime<Utc>, Text)>,
     /// The stretch of work the user is in, while their hours are judged.
     stretch: Option<Stretch>,
     /// When the off-hours lookups of the day were that are in a stretch that holds usual
     /// hours too (not in `off`): not raised, but the user was at work off their hours, which
     /// counts when a unit's shift or the agency's hours move.
     held_over: Vec<DateTime<Utc>>,
-    exports: Vec<(DateTime<Utc>, String, u64)>,
+    exports: Vec<(DateTime<Utc>, Text, u64)>,
 }
 
 pub(crate) struct OddVolume {
@@ -640,12 +640,12 @@ impl OddVolume {
     fn judge_young_exports(
         &self,
         user: &str,
-        exports: &[(DateTime<Utc>, String, u64)],
+        exports: &[(DateTime<Utc>, Text, u64)],
         bar: &ExportBar,
         day: NaiveDate,
         pools: &Pools<'_>,
         cx: &DayContext<'_>,
-    ) -> (Vec<(DateTime<Utc>, String, u64)>, ExportBar) {
+    ) -> (Vec<(DateTime<Utc>, Text, u64)>, ExportBar) {
         let c = &self.cfg;
         let always = c.export_always_rows;
         let mut judged = ExportBar {
@@ -1707,7 +1707,7 @@ fn strength_of(p: f64) -> f64 {
     (-p.max(1e-300).log10() / 12.0).clamp(0.5, 1.0)
 }
 
-fn span(events: &[(DateTime<Utc>, String)]) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
+fn span(events: &[(DateTime<Utc>, Text)]) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
     let first = events.iter().map(|e| e.0).min()?;
     let last = events.iter().map(|e| e.0).max()?;
     Some((first, last))
@@ -1942,11 +1942,11 @@ impl Detector for OddVolume {
                         Severity::Medium
                     },
                     strength: p_value.map_or(0.8, strength_of),
-                    user: s.login.clone(),
+                    user: s.login.to_string(),
                     group: "burst".into(),
                     first,
                     last,
-                    event_ids: s.burst.iter().map(|e| e.1.clone()).collect(),
+                    event_ids: s.burst.iter().map(|e| e.1.to_string()).collect(),
                     reason: format!(
                         "Up to {} lookups within {minutes} minutes on {day}{typed} ({} lookups in bursts between {} and {}); {}",
                         s.burst_peak,
@@ -2034,11 +2034,11 @@ impl Detector for OddVolume {
                         kind: "off_hours".into(),
                         severity: Severity::Medium,
                         strength: 1.0,
-                        user: s.login.clone(),
+                        user: s.login.to_string(),
                         group: "off_hours".into(),
                         first,
                         last,
-                        event_ids: s.off.iter().map(|e| e.1.clone()).collect(),
+                        event_ids: s.off.iter().map(|e| e.1.to_string()).collect(),
                         reason: format!(
                             "{} lookups on {day} between {} and {} (UTC), hours at which {basis_text}.",
                             s.off.len(),
@@ -2134,11 +2134,11 @@ impl Detector for OddVolume {
                     kind: "export".into(),
                     severity: Severity::High,
                     strength: 1.0,
-                    user: s.login.clone(),
+                    user: s.login.to_string(),
                     group: "export".into(),
                     first,
                     last,
-                    event_ids: exports.iter().map(|e| e.1.clone()).collect(),
+                    event_ids: exports.iter().map(|e| e.1.to_string()).collect(),
                     reason: format!(
                         "{} on {day} returned {largest} records{}; {basis}.",
                         if exports.len() == 1 {
@@ -2370,7 +2370,7 @@ impl Detector for OddVolume {
     fn restore(&mut self, saved: &Value) -> Result<(), SavedStateError> {
         #[derive(Deserialize)]
         struct Saved {
-            login: String,
+            login: Text,
             recent: VecDeque<Recent>,
             /// States saved before stretches were kept have none.
             #[serde(default)]

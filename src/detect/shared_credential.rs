@@ -272,7 +272,7 @@ fn overwrite(seen: &mut Seen, ev: &Event, client: &str, site: &str, coords: Opti
 
 fn seen(ev: &Event, client: &str, site: &str, coords: Option<(f64, f64)>) -> Seen {
     Seen {
-        id: ev.id.clone(),
+        id: ev.id.to_string(),
         ts: ev.ts,
         client: client.to_string(),
         site: site.to_string(),
@@ -289,10 +289,10 @@ fn remember(
     site: &str,
     coords: Option<(f64, f64)>,
 ) {
-    match map.get_mut(&ev.user) {
+    match map.get_mut(ev.user.as_str()) {
         Some(s) => overwrite(s, ev, client, site, coords),
         None => {
-            map.insert(ev.user.clone(), seen(ev, client, site, coords));
+            map.insert(ev.user.to_string(), seen(ev, client, site, coords));
         }
     }
 }
@@ -343,9 +343,9 @@ impl SharedCredential {
             return;
         }
         let window = self.window_secs;
-        let rec = match self.recent.get_mut(&ev.user) {
+        let rec = match self.recent.get_mut(ev.user.as_str()) {
             Some(r) => r,
-            None => self.recent.entry(ev.user.clone()).or_default(),
+            None => self.recent.entry(ev.user.to_string()).or_default(),
         };
         rec.uses.retain(|u| (ev.ts - u.ts).num_seconds() <= window);
         rec.returns.retain(|t| (ev.ts - *t).num_seconds() <= window);
@@ -374,7 +374,7 @@ impl SharedCredential {
                     let by_pair = self.roamed.saw(&pair, &ev.user, day, PRACTICE_DAYS);
                     if rec.returns.len() >= self.same_site_returns {
                         let n = rec.returns.len();
-                        let pairs = self.pairs.entry(ev.user.clone()).or_default();
+                        let pairs = self.pairs.entry(ev.user.to_string()).or_default();
                         // Pairs the login has not gone back and forth between for four
                         // weeks are forgotten, so that the map holds its recent habits only.
                         pairs.retain(|_, days| {
@@ -525,11 +525,11 @@ impl Detector for SharedCredential {
         // back is a move of its own).
         let here_place = place(client.site.as_deref().unwrap_or(""), client_id);
         let mut left: Option<String> = None;
-        if let Some(a) = self.away.get(&ev.user) {
+        if let Some(a) = self.away.get(ev.user.as_str()) {
             if a.place == here_place && a.day == ev.ts.date_naive() {
                 out.push(carried_on(ev, &a.group));
             } else {
-                left = self.away.remove(&ev.user).map(|a| a.group);
+                left = self.away.remove(ev.user.as_str()).map(|a| a.group);
             }
         }
         // A logout ends a session; it is no return to the workstation. Single sign-on
@@ -545,7 +545,7 @@ impl Detector for SharedCredential {
         let Some(here) = client.lat.zip(client.lon) else {
             return;
         };
-        if let Some(prev) = self.last_coords.get(&ev.user) {
+        if let Some(prev) = self.last_coords.get(ev.user.as_str()) {
             if let Some(there) = prev.coords {
                 let km = distance_km(there, here);
                 let secs = (ev.ts - prev.ts).num_seconds().max(1);
@@ -589,7 +589,7 @@ impl Detector for SharedCredential {
                         .is_some_and(|site| site.eq_ignore_ascii_case(here_place));
                     if !home && left.as_deref() != Some(group.as_str()) {
                         self.away.insert(
-                            ev.user.clone(),
+                            ev.user.to_string(),
                             Away {
                                 place: here_place.to_string(),
                                 group: group.clone(),

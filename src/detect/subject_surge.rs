@@ -58,7 +58,7 @@ use super::{
 };
 use crate::alert::Severity;
 use crate::config::SubjectSurgeConfig;
-use crate::event::{format_ts, Event, Subject};
+use crate::event::{format_ts, Event, Subject, Text};
 use crate::identity::normalize::name_key;
 use crate::identity::{CaseStatus, Resolved};
 
@@ -79,8 +79,8 @@ struct Entry {
     /// `login_key` of the login.
     user: String,
     /// The login as the event spells it.
-    login: String,
-    id: String,
+    login: Text,
+    id: Text,
     flagged: bool,
     /// The employee behind the login (`login_key` of its personnel row's employee id), when
     /// personnel names one: a manager's second login, an administrator's, are the same
@@ -445,9 +445,9 @@ fn bare_key(name: &str) -> String {
 fn typed_name(s: &Subject) -> String {
     match (&s.last_name, &s.first_name, &s.name) {
         (Some(l), Some(f), _) => format!("{l}, {f}"),
-        (Some(l), None, _) => l.clone(),
-        (None, _, Some(n)) => n.clone(),
-        (None, Some(f), None) => f.clone(),
+        (Some(l), None, _) => l.to_string(),
+        (None, _, Some(n)) => n.to_string(),
+        (None, Some(f), None) => f.to_string(),
         (None, None, None) => String::new(),
     }
 }
@@ -785,19 +785,19 @@ impl Detector for SubjectSurge {
         let from = w.flagged;
         for e in w.entries.iter_mut().skip(from) {
             e.flagged = true;
-            if !surge.logins.contains(&e.login) {
-                surge.logins.insert(e.login.clone());
+            if !surge.logins.contains(e.login.as_str()) {
+                surge.logins.insert(e.login.to_string());
             }
             let f = self
                 .flagged
                 .entry((e.user.clone(), subject.key.clone()))
                 .or_default();
             if f.login.is_empty() {
-                f.login = e.login.clone();
+                f.login = e.login.to_string();
             }
             // Typed the person identifiably after all: an ordinary participant.
             f.name_only = false;
-            f.events.push((e.ts, e.id.clone()));
+            f.events.push((e.ts, e.id.to_string()));
             // The login's bare-name searches of this person's names in the window.
             for n in &w.names {
                 if let Some(q) = self.bare.get_mut(&(e.user.clone(), n.clone())) {
@@ -1058,8 +1058,8 @@ mod tests {
             w.push(Entry {
                 ts: chrono::Utc::now(),
                 user: format!("rep{n}"),
-                login: format!("rep{n}"),
-                id: format!("e{n}"),
+                login: format!("rep{n}").into(),
+                id: format!("e{n}").into(),
                 flagged: false,
                 person: String::new(),
                 service,

@@ -869,9 +869,9 @@ mod tests {
 
     fn query(last: &str, first: &str, dob: &str) -> Query {
         Query::from_subject(&Subject {
-            last_name: Some(last.to_string()),
-            first_name: Some(first.to_string()),
-            dob: Some(dob.to_string()),
+            last_name: Some(last.into()),
+            first_name: Some(first.into()),
+            dob: Some(dob.into()),
             ..Subject::default()
         })
     }
@@ -897,7 +897,7 @@ mod tests {
     fn a_two_word_name_without_a_comma_is_read_both_ways() {
         let whole = |n: &str| {
             Query::from_subject(&Subject {
-                name: Some(n.to_string()),
+                name: Some(n.into()),
                 ..Subject::default()
             })
         };
@@ -1004,8 +1004,8 @@ mod tests {
 
     fn whole_query(name: &str, dob: &str) -> Query {
         Query::from_subject(&Subject {
-            name: Some(name.to_string()),
-            dob: Some(dob.to_string()),
+            name: Some(name.into()),
+            dob: Some(dob.into()),
             ..Subject::default()
         })
     }

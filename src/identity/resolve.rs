@@ -811,7 +811,11 @@ impl Resolver {
             reviews_a_reports_case,
             exempt_work,
             is_lookup,
-            is_write: is_lookup && self.write_actions.contains(&action),
+            is_write: is_lookup
+                && self
+                    .write_actions
+                    .iter()
+                    .any(|w| w.as_str() == action.as_str()),
             query,
             personnel,
             employees,
@@ -1519,7 +1523,7 @@ mod tests {
             session: None,
             client: None,
             ip: None,
-            case_id: case.map(str::to_string),
+            case_id: case.map(Into::into),
             purpose: None,
             subject: Subject {
                 person_id: Some(pid.into()),

@@ -77,9 +77,9 @@ impl StoreRun {
     /// in the batch audit.
     pub fn stored(ev: &Event, resolver: &Resolver, resolved: &Resolved<'_>) -> NewEvent {
         NewEvent {
-            id: ev.id.clone(),
+            id: ev.id.to_string(),
             ts: crate::event::format_ts(&ev.ts),
-            user: ev.user.clone(),
+            user: ev.user.to_string(),
             json: ev.contract_json_text(),
             facts: crate::lookups::event_facts(resolver, resolved),
             keys: crate::lookups::resolved_event_keys(ev, resolved),

@@ -13,7 +13,7 @@ use serde::de::{self, Deserialize, Deserializer, MapAccess, Visitor};
 use serde_json::{Map, Value};
 use thiserror::Error;
 
-use crate::event::{Event, Origin, Subject};
+use crate::event::{Event, Origin, Subject, Text};
 
 /// Why one record could not become an event. The reader adds file and line.
 #[derive(Debug, Error, Clone, PartialEq, Eq)]
@@ -108,16 +108,21 @@ fn clip(s: &str) -> String {
 /// A string field: strings are trimmed (empty means absent), numbers are accepted and
 /// written as typed (ids and phone numbers often arrive as JSON numbers), anything else is
 /// a type error.
-fn opt_string(field: &str, v: FieldValue<'_>) -> Result<Option<String>, FieldError> {
+fn opt_string(field: &str, v: FieldValue<'_>) -> Result<Option<Text>, FieldError> {
     let v = match v {
         FieldValue::Str(s) => {
+            // Built from the borrowed text: a short value is held inline (no allocation),
+            // and a long one owned by the line's decoder is taken as it is.
             let t = s.trim();
             return Ok(if t.is_empty() {
                 None
             } else if t.len() == s.len() {
-                Some(s.into_owned())
+                Some(match s {
+                    Cow::Borrowed(b) => Text::from(b),
+                    Cow::Owned(o) => Text::from(o),
+                })
             } else {
-                Some(t.to_string())
+                Some(Text::from(t))
             });
         }
         FieldValue::Object(_) => {
@@ -128,7 +133,7 @@ fn opt_string(field: &str, v: FieldValue<'_>) -> Result<Option<String>, FieldErr
     match v {
         Value::Null => Ok(None),
         Value::String(s) => opt_string(field, FieldValue::Str(Cow::Owned(s))),
-        Value::Number(n) => Ok(Some(n.to_string())),
+        Value::Number(n) => Ok(Some(Text::from(n.to_string()))),
         Value::Bool(_) => Err(FieldError::new(field, "expected a string, found a boolean")),
         Value::Array(_) => Err(FieldError::new(field, "expected a string, found an array")),
         Value::Object(_) => Err(FieldError::new(field, "expected a string, found an object")),
@@ -178,7 +183,7 @@ fn type_name(v: &Value) -> &'static str {
 }
 
 /// The subject field a contract name refers to (`last_name`, `dob`...).
-fn subject_slot<'s>(subject: &'s mut Subject, key: &str) -> Option<&'s mut Option<String>> {
+fn subject_slot<'s>(subject: &'s mut Subject, key: &str) -> Option<&'s mut Option<Text>> {
     Some(match key {
         "person_id" => &mut subject.person_id,
         "last_name" => &mut subject.last_name,
@@ -463,12 +468,12 @@ pub(crate) fn decode_record(fields: Fields<'_>, origin: Origin) -> Result<Event,
             ));
         }
     }
-    let id = id.unwrap_or_else(|| format!("{}:{}", origin.file, origin.line));
+    let id = id.unwrap_or_else(|| compact_str::format_compact!("{}:{}", origin.file, origin.line));
     Ok(Event {
         id,
         ts,
         user,
-        action: action.unwrap_or_else(|| "query".to_string()),
+        action: action.unwrap_or_else(|| Text::const_new("query")),
         system,
         session,
         client,

@@ -220,7 +220,7 @@ mod tests {
             prop_assert_eq!(events[0].ts, ts);
             prop_assert_eq!(&events[0].user, &user);
             let expect_last = if last.trim().is_empty() { None } else { Some(last.trim().to_string()) };
-            prop_assert_eq!(events[0].subject.last_name.clone(), expect_last);
+            prop_assert_eq!(events[0].subject.last_name.as_deref().map(str::to_string), expect_last);
         }
 
         /// Fields are read without building a JSON map (strings borrowed from the line):

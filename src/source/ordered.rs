@@ -767,7 +767,7 @@ mod tests {
             &mut rejects,
             &|_ev: &Event| (),
             |ev, ()| {
-                ids.push(ev.id.clone());
+                ids.push(ev.id.to_string());
                 Ok::<(), ()>(())
             },
         )

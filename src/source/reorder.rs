@@ -147,7 +147,7 @@ mod tests {
 
     fn ev(i: usize, secs: i64) -> Event {
         Event {
-            id: format!("e{i}"),
+            id: format!("e{i}").into(),
             ts: DateTime::from_timestamp(1_700_000_000 + secs, 0).unwrap(),
             user: "u".into(),
             action: "query".into(),

@@ -20,7 +20,7 @@ use serde_json::{json, Map, Value};
 
 use super::line::{AuditLine, LineTime};
 use crate::config::{MariadbConfig, MysqlConfig};
-use crate::event::{Event, Origin, Subject};
+use crate::event::{Event, Origin, Subject, Text};
 use crate::source::decode::FieldError;
 use crate::source::pgaudit::assemble::{emit_per_candidate, first_tag, note_method};
 use crate::source::pgaudit::sql::{self, Analysis, ColumnMap, Dialect};
@@ -367,14 +367,14 @@ impl Assembler {
             format!("{}:{}", l.serverhost, l.connection_id)
         };
         Event {
-            id,
+            id: id.into(),
             ts,
-            user: l.user.clone(),
+            user: l.user.as_str().into(),
             action: "query".into(),
-            system: Some(l.database.clone()).filter(|d| !d.is_empty()),
-            session: Some(session),
-            client: Some(l.host.clone()).filter(|h| !h.is_empty()),
-            ip,
+            system: Some(l.database.as_str().into()).filter(|d: &Text| !d.is_empty()),
+            session: Some(session.into()),
+            client: Some(l.host.as_str().into()).filter(|h: &Text| !h.is_empty()),
+            ip: ip.map(Into::into),
             case_id: None,
             purpose: None,
             subject: Subject::default(),
@@ -398,7 +398,7 @@ impl Assembler {
         action: &str,
     ) -> Event {
         let mut ev = self.base_event(file, line, l, ts, ambiguous, action);
-        ev.action = action.to_string();
+        ev.action = action.into();
         if let Some(c) = l.retcode.filter(|c| *c != 0) {
             ev.extra.insert("error_code".into(), json!(c));
         }
@@ -479,10 +479,10 @@ impl Assembler {
         let (case, purpose) = (conn.case.clone(), conn.purpose.clone());
 
         let mut base = self.base_event(file, line, &l, ts, ambiguous, &l.query_id.to_string());
-        base.query_text = Some(l.object.clone());
+        base.query_text = Some(l.object.as_str().into());
         base.action = match command.as_str() {
             _ if !succeeded => "query_failed".into(),
-            "INSERT" | "UPDATE" | "DELETE" | "REPLACE" => command.to_ascii_lowercase(),
+            "INSERT" | "UPDATE" | "DELETE" | "REPLACE" => command.to_ascii_lowercase().into(),
             _ => "query".into(),
         };
         let x = &mut base.extra;
@@ -539,12 +539,12 @@ impl Assembler {
         let tag_case = first_tag(&analysis.tags, &self.settings.case_keys);
         let tag_purpose = first_tag(&analysis.tags, &self.settings.purpose_keys);
         if tag_case.is_some() || tag_purpose.is_some() {
-            base.case_id = tag_case;
-            base.purpose = tag_purpose;
+            base.case_id = tag_case.map(Into::into);
+            base.purpose = tag_purpose.map(Into::into);
             base.extra.insert("case_source".into(), json!("comment"));
         } else if case.is_some() || purpose.is_some() {
-            base.case_id = case;
-            base.purpose = purpose;
+            base.case_id = case.map(Into::into);
+            base.purpose = purpose.map(Into::into);
             base.extra.insert("case_source".into(), json!("variable"));
         }
         emit_per_candidate(base, &candidates, out);

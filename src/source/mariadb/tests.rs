@@ -157,8 +157,8 @@ fn a_case_variable_holds_for_the_rest_of_its_connection_only() {
             .find(|e| e.subject.person_id.as_deref() == Some(pid))
             .unwrap();
         (
-            e.case_id.clone(),
-            e.purpose.clone(),
+            e.case_id.as_deref().map(str::to_string),
+            e.purpose.as_deref().map(str::to_string),
             e.extra
                 .get("case_source")
                 .and_then(Value::as_str)

@@ -200,9 +200,9 @@ impl Assembler {
     ) -> Result<Event, FieldError> {
         let mut ev = self.base_event(file, line, rec, user)?;
         if let Some(s) = &rec.session_id {
-            ev.id = format!("pg:{s}:{action}");
+            ev.id = format!("pg:{s}:{action}").into();
         }
-        ev.action = action.to_string();
+        ev.action = action.into();
         if action == "login_failed" {
             ev.extra
                 .insert("message".into(), Value::String(rec.message.clone()));
@@ -241,17 +241,18 @@ impl Assembler {
             extra.insert("remote_port".into(), json!(p));
         }
         Ok(Event {
-            id: format!("{file}:{line}"),
+            id: format!("{file}:{line}").into(),
             ts,
-            user,
+            user: user.into(),
             action: "query".into(),
-            system: rec.database.clone(),
+            system: rec.database.as_deref().map(Into::into),
             session: rec
                 .session_id
                 .clone()
-                .or_else(|| rec.pid.map(|p| format!("pid:{p}"))),
-            client,
-            ip,
+                .or_else(|| rec.pid.map(|p| format!("pid:{p}")))
+                .map(Into::into),
+            client: client.map(Into::into),
+            ip: ip.map(Into::into),
             case_id: None,
             purpose: None,
             subject: Subject::default(),
@@ -347,12 +348,12 @@ impl Assembler {
         let carried = carried_now(session, rec.vxid.as_deref(), !made_settings);
         let mut base = self.base_event(file, line, &rec, user)?;
         if let Some(s) = &rec.session_id {
-            base.id = format!("pg:{s}:{}:{}", p.statement_id, p.substatement_id);
+            base.id = format!("pg:{s}:{}:{}", p.statement_id, p.substatement_id).into();
         }
         base.result_count = p.rows;
-        base.query_text = text.as_deref().map(str::to_string);
+        base.query_text = text.as_deref().map(Into::into);
         base.action = if p.class == "WRITE" {
-            p.command.to_ascii_lowercase()
+            p.command.to_ascii_lowercase().into()
         } else {
             "query".into()
         };
@@ -393,19 +394,19 @@ impl Assembler {
             let case = first_tag(&a.tags, &self.settings.case_keys);
             let purpose = first_tag(&a.tags, &self.settings.purpose_keys);
             if case.is_some() || purpose.is_some() {
-                base.case_id = case;
-                base.purpose = purpose;
+                base.case_id = case.map(Into::into);
+                base.purpose = purpose.map(Into::into);
                 base.extra.insert("case_source".into(), json!("comment"));
             }
         }
         if base.case_id.is_none() && base.purpose.is_none() {
             if let Some((c, source)) = carried {
-                base.case_id = c.case;
-                base.purpose = c.purpose;
+                base.case_id = c.case.map(Into::into);
+                base.purpose = c.purpose.map(Into::into);
                 base.extra.insert("case_source".into(), json!(source));
             } else if let Some(c) = self.case_in_application_name(rec.application_name.as_deref()) {
-                base.case_id = c.case;
-                base.purpose = c.purpose;
+                base.case_id = c.case.map(Into::into);
+                base.purpose = c.purpose.map(Into::into);
                 base.extra
                     .insert("case_source".into(), json!("application_name"));
             }
@@ -602,7 +603,7 @@ pub(crate) fn emit_per_candidate(base: Event, candidates: &[Candidate], out: &mu
     }
     for (i, c) in candidates.iter().enumerate() {
         let mut ev = base.clone();
-        ev.id = format!("{}/{}", base.id, i + 1);
+        ev.id = format!("{}/{}", base.id, i + 1).into();
         ev.extra
             .insert("people_in_statement".into(), json!(candidates.len()));
         fill_subject(&mut ev, c);
@@ -642,7 +643,7 @@ fn fill_subject(ev: &mut Event, c: &Candidate) {
             SubjectField::Plate => &mut ev.subject.plate,
         };
         if slot.is_none() {
-            *slot = Some(value.to_string());
+            *slot = Some(value.into());
         }
     }
     if !patterns.is_empty() {

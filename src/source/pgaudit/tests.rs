@@ -604,7 +604,7 @@ fn cases_after_sets(with_vxid: bool) -> Vec<(Option<String>, Option<String>)> {
         .filter(|e| e.subject.person_id.is_some())
         .map(|e| {
             (
-                e.case_id.clone(),
+                e.case_id.as_deref().map(str::to_string),
                 e.extra
                     .get("case_source")
                     .and_then(|v| v.as_str())
