@@ -70,6 +70,9 @@ pub struct RunStats {
     /// Surname searches not counted as sweeps: the same login looked up one person of that
     /// surname within five minutes (`detect::fishing`).
     pub sweeps_narrowed: u64,
+    /// Days of one or two pattern or surname searches, each under work that says why (an
+    /// exempt purpose or a case of the user's), not raised (`detect::fishing`).
+    pub sweeps_in_work: u64,
     /// `daily_count` and `distinct_subjects` findings on a day its own judgement let pass
     /// for want of the user's history, raised once the days after it could judge it
     /// (`detect::day_recheck`).
@@ -257,6 +260,8 @@ impl RunStats {
                     self.unit_incident_set_aside += count;
                 } else if kind == "wildcard_narrowed" {
                     self.sweeps_narrowed += count;
+                } else if kind == "sweep_in_work" {
+                    self.sweeps_in_work += count;
                 } else if kind == "counts_judged_later" {
                     self.counts_judged_later += count;
                 } else if kind == "counts_not_judged" {
@@ -380,7 +385,7 @@ pub fn render(
     }
     let _ = writeln!(s, "  alerts     {}", stats.alerts);
     // What the run set aside as routine, or did not count as odd, each with its count.
-    let set_aside: [(u64, &str, &str); 22] = [
+    let set_aside: [(u64, &str, &str); 23] = [
         (
             stats.name_alone_set_aside,
             "set aside  ",
@@ -400,6 +405,11 @@ pub fn render(
             stats.sweeps_narrowed,
             "not swept ",
             "surname search(es) followed within five minutes by the same login's lookup of one person of that surname (a given name with a date of birth, or an id): finding someone, not trawling",
+        ),
+        (
+            stats.sweeps_in_work,
+            "not swept ",
+            "user-day(s) of only one or two pattern or surname searches, each under an exempt purpose or a case of the user's: the work's own imprecision (a driver without a licence, a caller's surname), not a list",
         ),
         (
             stats.unit_incident_set_aside,

@@ -3489,7 +3489,10 @@ fn data_match_job_among_a_customers_clerks() {
 /// list: `BRYANT` (sent to two systems, n01 n02), then `BRYANT, JOSEPH` with a birth date
 /// (n03); `Anderson` then `Anderson-novak, C` (n04 n05). A contact-centre agent does the same
 /// with `wolf` (n06 n07). None is a sweep. A surname whose next lookup is someone else (n08,
-/// then n09), or whose person comes only ten minutes later (n11, n12), still counts.
+/// then n09), or whose person comes only ten minutes later (n11, n12), still counts, and
+/// with a third surname that no one follows (n13) the counter's day is three searches: a
+/// list, even under the counter's work (two would be its imprecision:
+/// `surname_typed_at_a_traffic_stop`).
 #[test]
 fn surname_searched_then_the_customer_picked() {
     let alerts = audit_fixture(
@@ -3498,7 +3501,32 @@ fn surname_searched_then_the_customer_picked() {
     );
     assert_alerts(
         &alerts,
-        vec![key("fishing", "wildcard_sweep", "ctr2", &["n08", "n11"])],
+        vec![key(
+            "fishing",
+            "wildcard_sweep",
+            "ctr2",
+            &["n08", "n11", "n13"],
+        )],
+    );
+}
+
+/// A patrol officer types a driver's surname alone at a traffic stop, twice in a shift
+/// (`LOPEZ`, `Parks`, t01 t02: the driver had no licence on them), and a detective types a
+/// surname alone under her own case (t07): one or two such searches under work that says
+/// why are that work's imprecision, not a list, and are counted in the summary. A surname
+/// typed under no case at all (t03) is raised on its own, and three under stops in one
+/// morning (t04–t06) are a list.
+#[test]
+fn surname_typed_at_a_traffic_stop() {
+    assert_set_aside_with(
+        "classes/surname_typed_at_a_traffic_stop",
+        Some("[no_case]\nexempt_purposes = [\"TRAFFIC STOP\"]\n"),
+        vec![
+            key("fishing", "wildcard_sweep", "ptl2", &["t03"]),
+            key("no_case", "missing", "ptl2", &["t03"]),
+            key("fishing", "wildcard_sweep", "ptl3", &["t04", "t05", "t06"]),
+        ],
+        &["not swept 2 user-day(s) of only one or two pattern or surname searches"],
     );
 }
 
