@@ -628,12 +628,13 @@ impl Detector for Fishing {
                 if searches.is_empty() || t.counts[k] < need.count {
                     continue;
                 }
-                if searches.iter().all(|c| !c.lacks_case) && need.count < IN_WORK_SEARCHES {
-                    need.count = IN_WORK_SEARCHES;
-                    if t.counts[k] < need.count {
-                        in_work += 1;
-                        continue;
-                    }
+                if searches.iter().all(|c| !c.lacks_case) {
+                    need.count = need.count.max(IN_WORK_SEARCHES);
+                }
+                if t.counts[k] < need.count {
+                    // Only the bar for work can have risen above the day's count.
+                    in_work += 1;
+                    continue;
                 }
                 out.push(self.day_finding(cx, day, &user, &t, k, searches, need));
             }

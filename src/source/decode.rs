@@ -117,10 +117,7 @@ fn opt_string(field: &str, v: FieldValue<'_>) -> Result<Option<Text>, FieldError
             return Ok(if t.is_empty() {
                 None
             } else if t.len() == s.len() {
-                Some(match s {
-                    Cow::Borrowed(b) => Text::from(b),
-                    Cow::Owned(o) => Text::from(o),
-                })
+                Some(Text::from(s))
             } else {
                 Some(Text::from(t))
             });
