@@ -151,6 +151,10 @@ pub struct RunStats {
     /// other logins type for people their own cases list, for a person the user's own case
     /// lists (`detect::no_case`).
     pub foreign_number: u64,
+    /// `not_assigned` lookups of people an open case of the user's own unit lists, that
+    /// five or more other people were assigned: the unit's shared case, a
+    /// ward's inpatient (`detect::no_case`).
+    pub team_case_set_aside: u64,
     /// `closed_case` and `not_assigned` lookups of people the case lists, by units or logins
     /// the logs had known for under a week, or on a day that looked like the login's work is
     /// other people's cases, held over until their practice could be judged
@@ -272,6 +276,8 @@ impl RunStats {
                     self.same_site_pool += count;
                 } else if kind == "foreign_number" {
                     self.foreign_number += count;
+                } else if kind == "team_case" {
+                    self.team_case_set_aside += count;
                 } else if kind == "service_wave" {
                     self.service_wave_set_aside += count;
                 } else if kind == "colleague_name_served" {
@@ -385,7 +391,7 @@ pub fn render(
     }
     let _ = writeln!(s, "  alerts     {}", stats.alerts);
     // What the run set aside as routine, or did not count as odd, each with its count.
-    let set_aside: [(u64, &str, &str); 23] = [
+    let set_aside: [(u64, &str, &str); 24] = [
         (
             stats.name_alone_set_aside,
             "set aside  ",
@@ -500,6 +506,11 @@ pub fn render(
             stats.foreign_number,
             "set aside  ",
             "unknown_case lookup(s) typed with a number not written as the agency's case numbers, of a form five or more other logins typed for people their own cases list in the last four weeks (a dispatch incident's number beside the case's), for a person a case the user works lists",
+        ),
+        (
+            stats.team_case_set_aside,
+            "set aside  ",
+            "not_assigned lookup(s) of people an open case of the user's own unit lists, a case five or more other people were assigned: the unit's shared work (a ward's inpatient, whose nurses change every shift), not one colleague's case",
         ),
     ];
     for (n, label, what) in set_aside {

@@ -243,6 +243,16 @@ pub(crate) struct Asker {
 /// An assignee number that no assignment has.
 const NOBODY: u32 = u32::MAX;
 
+/// A unit number that no unit has.
+const NO_UNIT: u32 = u32::MAX;
+
+/// How many people other than the user must have been assigned a case of the user's unit
+/// for it to be the unit's shared work ([`CaseIndex::team_case_of_unit`]): a ward's
+/// patient, whose nurses and physicians change every shift, is assigned to five people
+/// within days; a patrol officer's or an investigator's case is one or two people's, three
+/// or four with a partner and a supervisor.
+pub(crate) const TEAM_CASE: u16 = 5;
+
 impl Asker {
     fn is(&self, who: u32) -> bool {
         who != NOBODY && (who == self.ids[0] || who == self.ids[1])
@@ -259,6 +269,13 @@ struct CaseEntry {
     assigned: Vec<(u32, Validity)>,
     /// Entries of the subject index.
     subjects: Vec<u32>,
+    /// The case's unit as a unit number (`NO_UNIT` when the cases table names none).
+    unit: u32,
+    /// How many people it was ever assigned to, for a case of a unit
+    /// ([`CaseIndex::count_teams`]): a ward's inpatient, cared for shift after shift by
+    /// nurses, physicians, residents and a case manager, has many; an investigator's case one
+    /// or two.
+    team: u16,
 }
 
 /// Cases, assignments and subjects, indexed by case number.
@@ -380,10 +397,10 @@ impl CaseIndex {
                 if !first {
                     continue;
                 }
-                if let Some(e) = ix.entries.get_mut(n as usize) {
-                    e.open = Some(c.open);
-                }
                 let Some(written) = c.unit.as_deref() else {
+                    if let Some(e) = ix.entries.get_mut(n as usize) {
+                        e.open = Some(c.open);
+                    }
                     continue;
                 };
                 let u = match unit_as_written.get(written) {
@@ -398,6 +415,10 @@ impl CaseIndex {
                         u
                     }
                 };
+                if let Some(e) = ix.entries.get_mut(n as usize) {
+                    e.open = Some(c.open);
+                    e.unit = u.unwrap_or(NO_UNIT);
+                }
                 if let Some(u) = u {
                     if ix.by_unit.len() <= u as usize {
                         ix.by_unit.resize_with(u as usize + 1, Vec::new);
@@ -533,6 +554,7 @@ impl CaseIndex {
         let n = u32::try_from(self.entries.len()).unwrap_or(u32::MAX);
         self.entries.push(CaseEntry {
             id: id.to_string(),
+            unit: NO_UNIT,
             ..CaseEntry::default()
         });
         self.by_key.insert(key, n);
@@ -810,6 +832,65 @@ impl CaseIndex {
         t.case
             .and_then(|n| self.entries.get(n as usize))
             .is_some_and(|e| e.assigned.iter().any(|(a, _)| who.is(*a)))
+    }
+
+    /// Counts, for each case of a unit, the people it was ever assigned to
+    /// ([`CaseEntry::team`]). `person` says who an assignee (a login or an employee id, in
+    /// [`crate::refs::login_key`] form, as assignments name them) is, as one number per
+    /// employee, so that an employee assigned by login and by employee id counts once;
+    /// `None` for a name personnel does not know, which counts as its own. Done once, when
+    /// the resolver that holds personnel is built; a lookup then reads one number.
+    pub(crate) fn count_teams(&mut self, person: impl Fn(&str) -> Option<usize>) {
+        // People personnel knows are numbered by their row, the others after every row.
+        let rows = self.assignee_names.len();
+        let of_assignee: Vec<usize> = self
+            .assignee_names
+            .iter()
+            .enumerate()
+            .map(|(a, name)| person(name).unwrap_or(rows + a))
+            .collect();
+        let mut people = Vec::new();
+        for e in &mut self.entries {
+            if e.unit == NO_UNIT {
+                continue;
+            }
+            people.clear();
+            people.extend(
+                e.assigned
+                    .iter()
+                    .filter_map(|&(a, _)| of_assignee.get(a as usize).copied()),
+            );
+            people.sort_unstable();
+            people.dedup();
+            e.team = u16::try_from(people.len()).unwrap_or(u16::MAX);
+        }
+    }
+
+    /// A personnel unit's number among the cases' units, when some case names it.
+    pub(crate) fn unit_number(&self, unit: &str) -> Option<u32> {
+        self.units.get(unit_key(unit).as_str()).copied()
+    }
+
+    /// Whether the typed case, open at `ts`, is the shared work of the user's unit (`unit`,
+    /// [`CaseIndex::unit_number`]): a case of that unit that [`TEAM_CASE`] or more people
+    /// other than the user were assigned, a ward's inpatient rather than one officer's
+    /// case.
+    pub(crate) fn team_case_of_unit(
+        &self,
+        t: Typed<'_>,
+        unit: u32,
+        who: &Asker,
+        ts: DateTime<Utc>,
+    ) -> bool {
+        let Some(e) = self.entry_of(t) else {
+            return false;
+        };
+        if e.unit != unit || !e.open.as_ref().is_some_and(|v| v.contains(ts)) {
+            return false;
+        }
+        // The user's own assignment, if any, was counted among the case's people.
+        let user = e.assigned.iter().any(|(a, _)| who.is(*a));
+        e.team.saturating_sub(u16::from(user)) >= TEAM_CASE
     }
 
     /// Whether a typed id that names no case is written as the agency writes its case
@@ -1261,6 +1342,73 @@ mod tests {
             })
             .collect();
         CaseIndex::build(Some(cases), None, None, &HashMap::default())
+    }
+
+    /// A case of the ward assigned to five people besides the asker is the ward's shared
+    /// work; one person assigned by login and by employee id is one of them; a case of
+    /// another unit, or of fewer people, is not.
+    #[test]
+    fn a_case_many_people_were_assigned_is_the_units_shared_work() {
+        let case = |id: &str, unit: &str| Case {
+            case_id: id.to_string(),
+            open_status: true,
+            open: Validity::default(),
+            unit: Some(unit.to_string()),
+        };
+        let assigned = |id: &str, user: Option<&str>, employee: Option<&str>| Assignment {
+            case_id: id.to_string(),
+            user: user.map(str::to_string),
+            employee_id: employee.map(str::to_string),
+            valid: Validity::default(),
+        };
+        let mut rows = Vec::new();
+        for who in ["rn2", "rn3", "rn4", "rn5", "md1", "rn1"] {
+            rows.push(assigned("ADM-1", Some(who), None));
+        }
+        // rn2 and rn3 again by employee id: still five people besides rn1, not seven.
+        rows.push(assigned("ADM-2", Some("rn2"), None));
+        rows.push(assigned("ADM-2", None, Some("e02")));
+        rows.push(assigned("ADM-2", Some("rn3"), None));
+        rows.push(assigned("ADM-2", None, Some("e03")));
+        for who in ["rn4", "rn5", "md1"] {
+            rows.push(assigned("ADM-2", Some(who), None));
+        }
+        for who in ["rn2", "rn3", "rn4", "rn5", "md1"] {
+            rows.push(assigned("ICU-1", Some(who), None));
+        }
+        for who in ["rn2", "rn3", "rn4", "rn5"] {
+            rows.push(assigned("ADM-3", Some(who), None));
+        }
+        let cases = vec![
+            case("ADM-1", "Med 4W"),
+            case("ADM-2", "MED-4W"),
+            case("ICU-1", "ICU"),
+            case("ADM-3", "MED-4W"),
+        ];
+        let mut ix = CaseIndex::build(Some(cases), Some(rows), None, &HashMap::default());
+        ix.count_teams(|name| match name {
+            "rn2" | "e02" => Some(2),
+            "rn3" | "e03" => Some(3),
+            _ => None,
+        });
+        let ward = ix.unit_number("med 4w").expect("the ward has cases");
+        let rn1 = ix.asker("rn1", None);
+        let ts = DateTime::<Utc>::default();
+        assert!(ix.team_case_of_unit(ix.typed("ADM-1"), ward, &rn1, ts));
+        assert!(ix.team_case_of_unit(ix.typed("ADM-2"), ward, &rn1, ts));
+        assert!(
+            !ix.team_case_of_unit(ix.typed("ICU-1"), ward, &rn1, ts),
+            "another unit's"
+        );
+        assert!(
+            !ix.team_case_of_unit(ix.typed("ADM-3"), ward, &rn1, ts),
+            "four people's"
+        );
+        let rn2 = ix.asker("rn2", None);
+        assert!(
+            !ix.team_case_of_unit(ix.typed("ADM-3"), ward, &rn2, ts),
+            "three people besides the asker"
+        );
     }
 
     #[test]

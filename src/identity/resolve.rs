@@ -275,6 +275,9 @@ pub struct Resolver {
     /// Personnel unit, as the personnel table writes it -> the units whose open cases
     /// hold the people its exempt routine meets ([`CaseIndex::unit_chain`]).
     unit_chains: HashMap<String, Box<[u32]>>,
+    /// Personnel unit, as the personnel table writes it -> its number among the cases'
+    /// units ([`CaseIndex::unit_number`]), for a case shared by the unit.
+    unit_numbers: HashMap<String, u32>,
     /// Personnel unit, as the personnel table writes it -> the records its cases hold
     /// ([`CaseIndex::unit_records`]), for reports on a unit's own work.
     unit_records: HashMap<String, u64>,
@@ -485,7 +488,20 @@ impl Resolver {
             .filter(|p| !p.employee_id.trim().is_empty())
             .map(|p| (login_key(&p.user), login_key(&p.employee_id)))
             .collect();
-        let cases = CaseIndex::build(refs.cases, refs.assignments, refs.case_subjects, &holders);
+        let mut cases =
+            CaseIndex::build(refs.cases, refs.assignments, refs.case_subjects, &holders);
+        // Who each assignee is, as one number per employee (the first row of their employee
+        // id), however many logins assignments name them by.
+        cases.count_teams(|name| {
+            let &row = by_holder.get(name)?.first()?;
+            let p = refs.personnel.get(row)?;
+            Some(
+                by_holder
+                    .get(&login_key(&p.employee_id))
+                    .and_then(|rows| rows.first().copied())
+                    .unwrap_or(row),
+            )
+        });
         let clients = refs
             .clients
             .map(|rows| rows.into_iter().map(|c| (c.client.clone(), c)).collect());
@@ -509,6 +525,10 @@ impl Resolver {
             .iter()
             .map(|&u| (u.to_string(), cases.unit_chain(u)))
             .filter(|(_, chain)| !chain.is_empty())
+            .collect();
+        let unit_numbers = units
+            .iter()
+            .filter_map(|&u| Some((u.to_string(), cases.unit_number(u)?)))
             .collect();
         let unit_records = units
             .iter()
@@ -548,6 +568,7 @@ impl Resolver {
             cases,
             reports,
             unit_chains,
+            unit_numbers,
             unit_records,
             service,
             person_ids,
@@ -1270,6 +1291,34 @@ impl Resolver {
         logins.sort_unstable();
         logins.dedup();
         logins
+    }
+
+    /// For a lookup under an open case the user is not assigned to that lists the person
+    /// looked up: whether the case is the shared work of the user's own unit, a case of the
+    /// unit assigned to [`super::cases::TEAM_CASE`] or more other people
+    /// ([`CaseIndex::team_case_of_unit`]). A ward's nurse looks at the patients of the
+    /// nurse she relieves for a break, or at yesterday's patient now on a colleague's
+    /// assignment: the ward's patients are all its staff's work, whoever holds them that
+    /// shift.
+    pub(crate) fn team_case_of_unit(&self, ev: &Event, r: &Resolved<'_>) -> bool {
+        let CaseStatus::NotAssigned { case_id } = &r.case else {
+            return false;
+        };
+        if !r.typed_case_lists {
+            return false;
+        }
+        let Some(&unit) = r
+            .personnel
+            .and_then(|p| p.unit.as_deref())
+            .and_then(|u| self.unit_numbers.get(u))
+        else {
+            return false;
+        };
+        let who = self
+            .cases
+            .asker(&ev.user, r.personnel.map(|p| p.employee_id.as_str()));
+        let t = self.cases.typed_with_key(case_id, &match_key(case_id));
+        self.cases.team_case_of_unit(t, unit, &who, ev.ts)
     }
 
     /// For a lookup under an existing case the user is not assigned to: whether they held

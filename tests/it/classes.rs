@@ -4062,3 +4062,29 @@ fn manager_between_the_office_and_a_counter() {
     assert_alerts(&audit_fixture(world, Some(config)), expected.clone());
     assert_alerts(&audit_night_by_night(world, Some(config)), expected);
 }
+
+/// A ward's inpatient (P-101, admission ADM-0101) is cared for by a different nurse each
+/// shift and by the hospitalist: four of the ward's nurses besides rn1 and a hospitalist
+/// were assigned the admission in five days, rn1 herself the day before. Relieving a colleague for a break, rn1 opens the chart
+/// under the admission (w1): the ward's shared work, set aside and counted. Still raised:
+/// the ward's new admission that only two colleagues hold yet (w2, one colleague's case,
+/// not the ward's), the ward's patient who is a colleague (w3, rn7: the agency's own are
+/// never set aside so, and `coworker_lookup` says who she is), the same inpatient opened by
+/// a nurse of another ward (w4), a patient the admission does not list (w5), and a
+/// discharged patient's closed admission (w6).
+#[test]
+fn break_relief_on_the_ward() {
+    assert_set_aside_with(
+        "classes/break_relief_on_the_ward",
+        None,
+        vec![
+            key("no_case", "not_assigned", "rn1", &["w2"]),
+            key("no_case", "not_assigned", "rn1", &["w3"]),
+            key("coworker_lookup", "same_unit", "rn1", &["w3"]),
+            key("no_case", "not_assigned", "rn8", &["w4"]),
+            key("no_case", "not_assigned", "rn3", &["w5"]),
+            key("no_case", "closed_case", "rn1", &["w6"]),
+        ],
+        &["set aside  1 not_assigned lookup(s) of people an open case of the user's own unit lists, a case five or more other people were assigned"],
+    );
+}
