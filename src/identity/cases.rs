@@ -26,7 +26,7 @@ use rustc_hash::FxHashMap as HashMap;
 use super::index::{name_consistent, KnownPerson, Match, NameStats, PersonIndex, Query};
 use super::normalize::name_key;
 use crate::config::IdentityConfig;
-use crate::refs::{login_key_of, Assignment, Case, CaseSubject, Validity};
+use crate::refs::{login_key_of, Assignment, Case, CaseSubjects, PersonFields, Validity};
 
 /// How long after a case closes its people are still the unit's own work
 /// ([`CaseIndex::held_by_unit`]): a follow-up booked in the weeks after a visit, the first
@@ -36,10 +36,18 @@ pub(crate) const RECENTLY_CLOSED_DAYS: i64 = 30;
 
 /// The letters and digits of a case id, upper-cased: how case ids are compared.
 pub(crate) fn match_key(s: &str) -> String {
-    s.chars()
-        .filter(char::is_ascii_alphanumeric)
-        .map(|c| c.to_ascii_uppercase())
-        .collect()
+    let mut key = String::with_capacity(s.len());
+    push_match_key(s, &mut key);
+    key
+}
+
+/// [`match_key`] written onto the end of `out`, for a caller that keeps a buffer.
+fn push_match_key(s: &str, out: &mut String) {
+    out.extend(
+        s.chars()
+            .filter(char::is_ascii_alphanumeric)
+            .map(|c| c.to_ascii_uppercase()),
+    );
 }
 
 /// The key without its leading letters (`C2024001234` -> `2024001234`), for ids typed
@@ -318,6 +326,8 @@ pub(crate) struct CaseIndex {
     has_cases: bool,
     has_assignments: bool,
     has_subjects: bool,
+    /// [`CaseIndex::entry`]'s buffer for a row's key, while the index is built.
+    key_scratch: String,
     /// The letters case ids begin with (`HP`, `CIB`; empty for ids that begin with a
     /// digit): the agency's forms of a case number, which a number of another system's
     /// (an inspection ticket `T250303-0297`, a dispatch incident) does not share.
@@ -367,7 +377,7 @@ impl CaseIndex {
     pub fn build(
         cases: Option<Vec<Case>>,
         assignments: Option<Vec<Assignment>>,
-        subjects: Option<Vec<CaseSubject>>,
+        subjects: Option<CaseSubjects>,
         holders: &HashMap<String, String>,
     ) -> Self {
         let mut ix = CaseIndex {
@@ -386,8 +396,8 @@ impl CaseIndex {
         // job, not of both. Numbers come out as one pass would give them (case entries in
         // table and row order here, person entries in row order there).
         let assignments = assignments.unwrap_or_default();
-        let (people, row_person, row_case) = std::thread::scope(|scope| {
-            let people = scope.spawn(|| subject_people(&subjects));
+        let (people, of_fields, row_case) = std::thread::scope(|scope| {
+            let people = scope.spawn(|| subject_people(&subjects.people));
             // A unit's name as written -> its number: thousands of cases write each.
             let mut unit_as_written: HashMap<String, Option<u32>> = HashMap::default();
             for c in cases.into_iter().flatten() {
@@ -452,17 +462,24 @@ impl CaseIndex {
             }
             let mut last = None;
             let row_case: Vec<u32> = subjects
+                .rows
                 .iter()
                 .map(|s| ix.entry_grouped(&s.case_id, &mut last))
                 .collect();
-            let (people, row_person) = people
+            let (people, of_fields) = people
                 .join()
                 .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-            (people, row_person, row_case)
+            (people, of_fields, row_case)
+        });
+        let row_person = subjects.rows.iter().map(|s| {
+            of_fields
+                .get(s.person as usize)
+                .copied()
+                .unwrap_or(u32::MAX)
         });
         ix.file_other_keys();
         ix.subject_cases = vec![Vec::new(); people.len()];
-        for (&n, &entry) in row_case.iter().zip(&row_person) {
+        for (&n, entry) in row_case.iter().zip(row_person) {
             if let Some(cases) = ix.subject_cases.get_mut(entry as usize) {
                 if cases.last() != Some(&n) {
                     cases.push(n);
@@ -547,17 +564,26 @@ impl CaseIndex {
     /// whole key is filed here; the other ways to type the id are filed once every case is
     /// numbered ([`CaseIndex::file_other_keys`]).
     fn entry(&mut self, id: &str) -> u32 {
-        let key = match_key(id);
-        if let Some(&n) = self.by_key.get(&key) {
-            return n;
-        }
-        let n = u32::try_from(self.entries.len()).unwrap_or(u32::MAX);
-        self.entries.push(CaseEntry {
-            id: id.to_string(),
-            unit: NO_UNIT,
-            ..CaseEntry::default()
-        });
-        self.by_key.insert(key, n);
+        // The key is written into a buffer kept for the purpose: most rows name a case
+        // already numbered (assignments and subjects name the cases table's), and a lookup
+        // then allocates nothing.
+        let mut key = std::mem::take(&mut self.key_scratch);
+        key.clear();
+        push_match_key(id, &mut key);
+        let n = match self.by_key.get(key.as_str()) {
+            Some(&n) => n,
+            None => {
+                let n = u32::try_from(self.entries.len()).unwrap_or(u32::MAX);
+                self.entries.push(CaseEntry {
+                    id: id.to_string(),
+                    unit: NO_UNIT,
+                    ..CaseEntry::default()
+                });
+                self.by_key.insert(key.clone(), n);
+                n
+            }
+        };
+        self.key_scratch = key;
         n
     }
 
@@ -1212,22 +1238,22 @@ impl CaseIndex {
 /// The people case subjects rows describe, and each row's entry among them: rows that
 /// describe a person identically (the same person listed by many incidents) are one entry,
 /// graded once per lookup however many cases list them.
-fn subject_people(rows: &[CaseSubject]) -> (Vec<KnownPerson>, Vec<u32>) {
+fn subject_people(fields: &[PersonFields]) -> (Vec<KnownPerson>, Vec<u32>) {
     let mut people = Vec::new();
-    let mut seen: HashMap<&crate::refs::PersonFields, u32> = HashMap::default();
-    let row_person = rows
+    let mut seen: HashMap<&PersonFields, u32> = HashMap::default();
+    let of_fields = fields
         .iter()
-        .map(|s| match seen.get(&s.person) {
+        .map(|f| match seen.get(f) {
             Some(&e) => e,
             None => {
                 let e = u32::try_from(people.len()).unwrap_or(u32::MAX);
-                people.push(KnownPerson::from_fields(&s.person));
-                seen.insert(&s.person, e);
+                people.push(KnownPerson::from_fields(f));
+                seen.insert(f, e);
                 e
             }
         })
         .collect();
-    (people, row_person)
+    (people, of_fields)
 }
 
 /// Calls `f` with every number in both ascending lists, walking the shorter one and

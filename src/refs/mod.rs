@@ -270,11 +270,67 @@ pub struct Assignment {
     pub valid: Validity,
 }
 
+/// One row of `case_subjects`: a case and the person it lists.
 #[derive(Debug, Clone)]
 pub struct CaseSubject {
     /// In [`case_key`] form.
     pub case_id: String,
-    pub person: PersonFields,
+    /// Which of [`CaseSubjects::people`] the row lists.
+    pub person: u32,
+}
+
+/// The `case_subjects` table as read: each person it lists once, and its rows.
+///
+/// An agency's case subjects repeat: the 50,000 people of a city's incidents fill 600,000
+/// rows, a repeat offender or a family on dozens. Each distinct person's fields are typed
+/// once while the table is read ([`PeopleSeen`]), so a repeat costs a hash of the row's
+/// cells, not a person's worth of strings held until the index is built.
+#[derive(Debug, Clone, Default)]
+pub struct CaseSubjects {
+    pub people: Vec<PersonFields>,
+    pub rows: Vec<CaseSubject>,
+}
+
+/// The columns [`PersonFields::from_row`] reads.
+const PERSON_COLUMNS: [&str; 7] = [
+    "person_id",
+    "last_name",
+    "first_name",
+    "dob",
+    "address",
+    "phone",
+    "plate",
+];
+
+/// The people of a table read so far, each once, by the cells of their row.
+#[derive(Default)]
+struct PeopleSeen {
+    /// The person's cells as written (trimmed), joined by a unit separator -> their number.
+    by_cells: rustc_hash::FxHashMap<String, u32>,
+    people: Vec<PersonFields>,
+    /// The key of the row at hand, built in place so that a repeat allocates nothing.
+    key: String,
+}
+
+impl PeopleSeen {
+    /// The number of the person `r` lists, typed the first time their cells are seen.
+    /// Rows whose cells are written alike are one person; rows that differ only in what
+    /// typing irons out (`;` lists with blanks) are two entries with equal fields, which
+    /// the index makes one person again.
+    fn person(&mut self, r: &Row<'_>) -> u32 {
+        self.key.clear();
+        for column in PERSON_COLUMNS {
+            self.key.push_str(r.get(column).unwrap_or_default());
+            self.key.push('\u{1f}');
+        }
+        if let Some(&n) = self.by_cells.get(self.key.as_str()) {
+            return n;
+        }
+        let n = u32::try_from(self.people.len()).unwrap_or(u32::MAX);
+        self.people.push(PersonFields::from_row(r));
+        self.by_cells.insert(self.key.clone(), n);
+        n
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -308,7 +364,7 @@ pub struct RefData {
     pub associations: Option<Vec<Association>>,
     pub cases: Option<Vec<Case>>,
     pub assignments: Option<Vec<Assignment>>,
-    pub case_subjects: Option<Vec<CaseSubject>>,
+    pub case_subjects: Option<CaseSubjects>,
     pub watchlist: Option<Vec<WatchEntry>>,
     pub clients: Option<Vec<Client>>,
     /// One line per missing optional table saying what it switches off.
@@ -411,7 +467,7 @@ fn load_table<T>(
     dir: &Path,
     name: &str,
     required: &[&str],
-    parse: impl Fn(&Row<'_>) -> Result<T, (String, String)>,
+    parse: impl FnMut(&Row<'_>) -> Result<T, (String, String)>,
 ) -> Result<Option<Loaded<T>>, RefError> {
     load_rows(dir, name, required, None, parse)
 }
@@ -421,7 +477,7 @@ fn load_rows<T>(
     name: &str,
     required: &[&str],
     keep: Option<&(dyn Fn(&Row<'_>) -> bool + Sync)>,
-    parse: impl Fn(&Row<'_>) -> Result<T, (String, String)>,
+    mut parse: impl FnMut(&Row<'_>) -> Result<T, (String, String)>,
 ) -> Result<Option<Loaded<T>>, RefError> {
     let mut rows = Vec::new();
     let mut read = 0;
@@ -474,7 +530,7 @@ fn load_table_where<T>(
     name: &str,
     required: &[&str],
     keep: &(dyn Fn(&Row<'_>) -> bool + Sync),
-    parse: impl Fn(&Row<'_>) -> Result<T, (String, String)>,
+    parse: impl FnMut(&Row<'_>) -> Result<T, (String, String)>,
 ) -> Result<Option<Loaded<T>>, RefError> {
     load_rows(dir, name, required, Some(keep), parse)
 }
@@ -610,13 +666,22 @@ impl RefData {
                     }
                     load_table(dir, "case_assignments", &["case_id"], assignment)
                 });
-                let subjects = s.spawn(|| match keep {
-                    None if !subjects_read => Ok(None),
-                    None => load_table(dir, "case_subjects", &["case_id"], case_subject),
-                    // Rows that cannot be wanted are neither typed nor refused.
-                    Some(keep) => {
-                        load_table_where(dir, "case_subjects", &["case_id"], keep, case_subject)
-                    }
+                let subjects = s.spawn(|| {
+                    let mut seen = PeopleSeen::default();
+                    let mut case_subject = |r: &Row<'_>| case_subject(r, &mut seen);
+                    let loaded = match keep {
+                        None if !subjects_read => Ok(None),
+                        None => load_table(dir, "case_subjects", &["case_id"], &mut case_subject),
+                        // Rows that cannot be wanted are neither typed nor refused.
+                        Some(keep) => load_table_where(
+                            dir,
+                            "case_subjects",
+                            &["case_id"],
+                            keep,
+                            &mut case_subject,
+                        ),
+                    };
+                    (loaded, seen.people)
                 });
                 let watchlist = s.spawn(|| load_table(dir, "watchlist", &[], watch_entry));
                 let clients = s.spawn(|| load_table(dir, "clients", &["client"], client));
@@ -625,7 +690,10 @@ impl RefData {
                     joined(associations),
                     joined(cases),
                     joined(assignments),
-                    joined(subjects),
+                    {
+                        let (loaded, people) = joined(subjects);
+                        loaded.map(|l| (l, people))
+                    },
                     joined(watchlist),
                     joined(clients),
                 )
@@ -642,7 +710,10 @@ impl RefData {
             associations: l.take(associations?)?,
             cases: l.take(cases?)?,
             assignments: l.take(assignments?)?,
-            case_subjects: l.take(subjects?)?,
+            case_subjects: {
+                let (loaded, people) = subjects?;
+                l.take(loaded)?.map(|rows| CaseSubjects { people, rows })
+            },
             watchlist: l.take(watchlist?)?,
             clients: l.take(clients?)?,
             ..RefData::default()
@@ -775,11 +846,12 @@ fn assignment(r: &Row<'_>) -> Parsed<Assignment> {
     })
 }
 
-fn case_subject(r: &Row<'_>) -> Parsed<CaseSubject> {
+fn case_subject(r: &Row<'_>, seen: &mut PeopleSeen) -> Parsed<CaseSubject> {
     dob_checked(r)?;
+    let case_id = case_key(required(r, "case_id")?);
     Ok(CaseSubject {
-        case_id: case_key(required(r, "case_id")?),
-        person: PersonFields::from_row(r),
+        case_id,
+        person: seen.person(r),
     })
 }
 
@@ -862,6 +934,45 @@ mod tests {
             login("cw3", named("1980-01-01")),
         ];
         assert!(service_accounts(&bare).is_empty());
+    }
+
+    /// Each person of `case_subjects` is typed once, however many rows list them; rows keep
+    /// their order and say which person they list. A row written differently (another
+    /// spelling, a blank cell) is another entry.
+    #[test]
+    fn case_subjects_type_each_person_once() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let write = |name: &str, body: &str| {
+            std::fs::write(dir.path().join(name), body).expect("write");
+        };
+        write(
+            "personnel.csv",
+            "user,employee_id,last_name,first_name\nu1,E1,Doe,Jan\n",
+        );
+        write(
+            "case_subjects.csv",
+            "case_id,person_id,last_name,first_name,dob,address,phone,plate\n\
+             c-1,P1,HOLT,ADA,1980-01-02,,555-0100; 555-0101,\n\
+             C-2, P1 ,HOLT,ADA,1980-01-02,,555-0100; 555-0101,\n\
+             C-3,,HOLT,ADA,,,,\n\
+             C-4,P1,HOLT,ADA,1980-01-02,,555-0100; 555-0101,\n\
+             C-5,P1,HOLT,ADA,1980-01-02,,555-0100;555-0101,\n",
+        );
+        let refs = RefData::load(dir.path(), &mut RejectSink::counting()).expect("refs");
+        let subjects = refs.case_subjects.expect("case subjects");
+        let rows: Vec<(&str, u32)> = subjects
+            .rows
+            .iter()
+            .map(|r| (r.case_id.as_str(), r.person))
+            .collect();
+        assert_eq!(
+            rows,
+            [("C-1", 0), ("C-2", 0), ("C-3", 1), ("C-4", 0), ("C-5", 2)]
+        );
+        assert_eq!(subjects.people.len(), 3);
+        assert_eq!(subjects.people[0].phones, ["555-0100", "555-0101"]);
+        assert_eq!(subjects.people[2], subjects.people[0], "typed alike");
+        assert_eq!(subjects.people[1].dob, None);
     }
 
     #[test]
