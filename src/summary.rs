@@ -155,6 +155,10 @@ pub struct RunStats {
     /// five or more other people were assigned: the unit's shared case, a
     /// ward's inpatient (`detect::no_case`).
     pub team_case_set_aside: u64,
+    /// `unknown_case` lookups of people no table knows (a plate, a caller) under a number
+    /// of a form five or more other logins typed for people their own cases list in the last
+    /// four weeks: the dispatch incident the user is at (`detect::no_case`).
+    pub stranger_under_number: u64,
     /// `closed_case` and `not_assigned` lookups of people the case lists, by units or logins
     /// the logs had known for under a week, or on a day that looked like the login's work is
     /// other people's cases, held over until their practice could be judged
@@ -276,6 +280,8 @@ impl RunStats {
                     self.same_site_pool += count;
                 } else if kind == "foreign_number" {
                     self.foreign_number += count;
+                } else if kind == "stranger_under_number" {
+                    self.stranger_under_number += count;
                 } else if kind == "team_case" {
                     self.team_case_set_aside += count;
                 } else if kind == "service_wave" {
@@ -391,7 +397,7 @@ pub fn render(
     }
     let _ = writeln!(s, "  alerts     {}", stats.alerts);
     // What the run set aside as routine, or did not count as odd, each with its count.
-    let set_aside: [(u64, &str, &str); 24] = [
+    let set_aside: [(u64, &str, &str); 25] = [
         (
             stats.name_alone_set_aside,
             "set aside  ",
@@ -506,6 +512,11 @@ pub fn render(
             stats.foreign_number,
             "set aside  ",
             "unknown_case lookup(s) typed with a number not written as the agency's case numbers, of a form five or more other logins typed for people their own cases list in the last four weeks (a dispatch incident's number beside the case's), for a person a case the user works lists",
+        ),
+        (
+            stats.stranger_under_number,
+            "set aside  ",
+            "unknown_case lookup(s) of someone no table knows (a plate, a caller) under a number not written as the agency's case numbers, of a form five or more other logins typed for people their own cases list in the last four weeks: the dispatch incident the user is at",
         ),
         (
             stats.team_case_set_aside,

@@ -254,6 +254,17 @@ impl LoginsSeen {
         }
         logins.iter().filter(|(l, _)| l != login).count()
     }
+
+    /// How many logins other than `login` were seen with `key` in the last `days` days
+    /// before `day`, today included, recording nothing.
+    pub(crate) fn others(&self, key: &str, login: &str, day: NaiveDate, days: i64) -> usize {
+        self.0.get(key).map_or(0, |logins| {
+            logins
+                .iter()
+                .filter(|(l, d)| l != login && (day - *d).num_days() <= days)
+                .count()
+        })
+    }
 }
 
 #[cfg(test)]
@@ -262,6 +273,29 @@ mod tests {
 
     fn day(d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(2025, 3, d).expect("a day of March")
+    }
+
+    /// Counting other logins records nothing; logins seen longer ago than the window, and
+    /// the login asking, are not counted.
+    #[test]
+    fn others_counts_without_recording() {
+        let mut seen = LoginsSeen::default();
+        seen.saw("C|6|4", "a", day(1), 28);
+        seen.saw("C|6|4", "b", day(10), 28);
+        seen.saw("C|6|4", "c", day(10), 28);
+        assert_eq!(seen.others("C|6|4", "a", day(10), 28), 2);
+        assert_eq!(seen.others("C|6|4", "z", day(10), 28), 3);
+        assert_eq!(
+            seen.others("C|6|4", "z", day(10), 28),
+            3,
+            "z was not recorded"
+        );
+        assert_eq!(
+            seen.others("C|6|4", "z", day(30), 28),
+            2,
+            "a is out of the window"
+        );
+        assert_eq!(seen.others("SEE|CAD", "z", day(10), 28), 0);
     }
 
     #[test]

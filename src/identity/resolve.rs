@@ -195,6 +195,11 @@ pub struct Resolved<'r> {
     /// note, are another system's reference the agency's staff type routinely, `no_case`
     /// judges by how many logins do.
     pub foreign_number: Option<String>,
+    /// For a case that does not exist, typed as a number not written as the agency's (one
+    /// with digits; a note is not a number), for someone no table knows (a car at a call, a
+    /// caller): the number's form. Whether staff type numbers of that form routinely for
+    /// their own cases' people, `no_case` judges by [`Resolved::foreign_number`]'s count.
+    pub stranger_number: Option<String>,
 }
 
 impl Resolved<'_> {
@@ -826,8 +831,20 @@ impl Resolver {
             }
             _ => None,
         };
+        let stranger_number = match (&case, ev.case_id.as_deref().map(str::trim)) {
+            (CaseStatus::UnknownCase { .. }, Some(text))
+                if is_lookup
+                    && !known
+                    && text.bytes().any(|b| b.is_ascii_digit())
+                    && !self.cases.in_agency_form(text) =>
+            {
+                Some(super::cases::number_form(text))
+            }
+            _ => None,
+        };
         Resolved {
             foreign_number,
+            stranger_number,
             stranger: is_lookup && !known,
             reviews_a_reports_case,
             exempt_work,

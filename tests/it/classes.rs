@@ -3090,7 +3090,11 @@ fn inspection_ticket_typed_in_the_case_field() {
 /// (a7), are that system's number typed routinely: not raised, also night by night. A
 /// number of that form for a person no case of the officer's lists (c2), one written as the
 /// agency's that names no case (c3), and another agency's number no one else types, for
-/// the officer's own case's person (c4), are raised whoever was looked up.
+/// the officer's own case's person (c4), are raised whoever was looked up. Someone no table
+/// knows under a number of the routine form, a car at the call (s1, `XKJ 4411`) or a
+/// caller (s2), is the call's too: not raised. Raised: a plate no table knows under such a
+/// number before the form was routine (s0), under a note (s3, `see CAD`), and under a form
+/// no one else types (s4).
 #[test]
 fn dispatch_incident_number_typed_for_the_calls_person() {
     let world = "classes/dispatch_incident_number_typed_for_the_calls_person";
@@ -3100,6 +3104,9 @@ fn dispatch_incident_number_typed_for_the_calls_person() {
     expected.push(("ofc1".into(), "c2".into()));
     expected.push(("ofc1".into(), "c3".into()));
     expected.push(("ofc2".into(), "c4".into()));
+    expected.push(("ofc9".into(), "s0".into()));
+    expected.push(("ofc3".into(), "s3".into()));
+    expected.push(("ofc4".into(), "s4".into()));
     let expected: Vec<_> = expected
         .iter()
         .map(|(user, id)| key("no_case", "unknown_case", user, &[id.as_str()]))
