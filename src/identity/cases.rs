@@ -867,13 +867,13 @@ impl CaseIndex {
     /// `None` for a name personnel does not know, which counts as its own. Done once, when
     /// the resolver that holds personnel is built; a lookup then reads one number.
     pub(crate) fn count_teams(&mut self, person: impl Fn(&str) -> Option<usize>) {
-        // People personnel knows are numbered by their row, the others after every row.
-        let rows = self.assignee_names.len();
-        let of_assignee: Vec<usize> = self
+        // People personnel knows by their number, the others by their assignee number: two
+        // spaces that cannot meet.
+        let of_assignee: Vec<(bool, usize)> = self
             .assignee_names
             .iter()
             .enumerate()
-            .map(|(a, name)| person(name).unwrap_or(rows + a))
+            .map(|(a, name)| person(name).map_or((false, a), |p| (true, p)))
             .collect();
         let mut people = Vec::new();
         for e in &mut self.entries {
@@ -1235,9 +1235,9 @@ impl CaseIndex {
     }
 }
 
-/// The people case subjects rows describe, and each row's entry among them: rows that
-/// describe a person identically (the same person listed by many incidents) are one entry,
-/// graded once per lookup however many cases list them.
+/// The people case subjects describe ([`CaseSubjects::people`]), and each one's entry
+/// among them: fields that describe a person identically (cells written differently that
+/// type alike) are one entry, graded once per lookup however many cases list them.
 fn subject_people(fields: &[PersonFields]) -> (Vec<KnownPerson>, Vec<u32>) {
     let mut people = Vec::new();
     let mut seen: HashMap<&PersonFields, u32> = HashMap::default();
