@@ -229,7 +229,9 @@ pub struct OddVolumeConfig {
     #[serde(deserialize_with = "valid::minutes")]
     pub burst_window_minutes: i64,
     /// `burst`: never fewer typed queries than this within the window (a query sent to
-    /// several systems within 2 s counts once).
+    /// several systems within 2 s counts once). Work by hand reaches about forty in its
+    /// busiest ten minutes (a bus of travellers at a booth, a busy call), so the floor is
+    /// above that; a scrape runs to a hundred and more.
     pub burst_min_lookups: u32,
     /// `burst`: at least this many times the user's usual rate for such a window.
     #[serde(deserialize_with = "valid::positive")]
@@ -279,7 +281,7 @@ impl Default for OddVolumeConfig {
             daily_min_lookups: 30,
             daily_min_ratio: 3.0,
             burst_window_minutes: 10,
-            burst_min_lookups: 30,
+            burst_min_lookups: 45,
             burst_min_ratio: 4.0,
             burst_max_p: 1e-6,
             burst_no_baseline_lookups: 60,
@@ -774,10 +776,11 @@ fdr = 0.01
 daily_min_lookups = 30
 daily_min_ratio = 3.0
 # burst: sliding window (minutes); at least this many typed queries in it (a query sent
-# to several systems within 2 s counts once), this many times the user's usual rate, and a
-# Poisson tail probability below burst_max_p.
+# to several systems within 2 s counts once; work by hand reaches about forty in its
+# busiest ten minutes), this many times the user's usual rate, and a Poisson tail
+# probability below burst_max_p.
 burst_window_minutes = 10
-burst_min_lookups = 30
+burst_min_lookups = 45
 burst_min_ratio = 4.0
 burst_max_p = 1e-6
 # burst: lookups in the window counting every system a query was sent to, a pace beyond

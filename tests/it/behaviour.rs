@@ -299,7 +299,7 @@ fn burst_flags_a_scripted_run_but_not_a_busy_few_minutes() {
 /// (a query sent to several systems at once counts once), and against a pace nobody keeps
 /// up by hand (`burst_no_baseline_lookups`, 60) by every system's answer. ada sends 25
 /// queries in 8 minutes to three systems each: 75 lookups, though 25 typed queries are
-/// under the 30 her usual pace allows. ben's busy ten minutes, 15 queries sent to three
+/// under the 45 her usual pace allows (`burst_min_lookups`). ben's busy ten minutes, 15 queries sent to three
 /// systems (45 lookups), are neither.
 #[test]
 fn burst_counts_every_system_against_a_pace_beyond_work_by_hand() {
@@ -327,7 +327,7 @@ fn burst_counts_every_system_against_a_pace_beyond_work_by_hand() {
     let e = &alerts[0]["evidence"];
     assert_eq!(e["peak_in_window"], 75);
     assert_eq!(e["typed_in_peak_window"], 25);
-    assert_eq!(e["threshold"], 30);
+    assert_eq!(e["threshold"], 45);
     assert_eq!(e["threshold_all_systems"], 60);
     assert_eq!(e["baseline"], "own");
 }

@@ -1654,14 +1654,15 @@ fn patrol_days(names: &[&str]) -> String {
 }
 
 /// A patrol officer's week of thirty lookups a day of three people each, then, on the eighth
-/// morning, forty strangers in eight minutes beside the day's work. That is a scrape, and
-/// `burst` says so; forty strangers are one sitting's, not a day spent on many unrelated
-/// people (`distinct_subjects` asks fifty), so the same lookups are not reported twice.
+/// morning, forty-six strangers in nine minutes beside the day's work. That is a scrape,
+/// past the busiest ten minutes of work by hand (about forty), and `burst` says so; 46
+/// strangers are one sitting's, not a day spent on many unrelated people
+/// (`distinct_subjects` asks fifty), so the same lookups are not reported twice.
 #[test]
-fn scrape_of_forty_strangers_is_one_finding() {
+fn scrape_of_forty_six_strangers_is_one_finding() {
     let names = ["ptl0", "ptl1", "ptl2", "ptl3", "ptl4", "ptl5"];
     let mut ev = patrol_days(&names);
-    for k in 0..40usize {
+    for k in 0..46usize {
         let ts = format!("2024-05-08T16:{:02}:{:02}Z", k * 12 / 60, k * 12 % 60);
         lookup(
             &mut ev,
@@ -3173,10 +3174,11 @@ fn daily_commuter_inspected_at_many_booths() {
 
 /// Ten booth officers clear twenty travellers a shift, and on two of their hundred days a
 /// bus of forty in ten minutes. The second bus (po6, day 7) comes when the port's logs hold
-/// sixty member-days, too few to say what its busy minutes are: raised at the unit's rate.
-/// With a hundred, a new hire's first day clearing a bus of 38 (day 11) is the port's work:
-/// not raised; an officer's 104 lookups in nine minutes that day is far beyond it, raised
-/// with twice the port's busiest ten minutes (80) as the bar. Only `burst` is asserted: a bus day's
+/// sixty member-days, too few to say what its busy minutes are, but forty in ten minutes is
+/// within the busiest work by hand (`burst_min_lookups`, 45): not raised. With a hundred, a
+/// new hire's first day clearing a bus of 38 (day 11) is the port's work: not raised; an
+/// officer's 104 lookups in nine minutes that day is far beyond it, raised with twice the
+/// port's busiest ten minutes (80) as the bar. Only `burst` is asserted: a bus day's
 /// volume is `daily_count`'s to judge.
 #[test]
 fn bus_of_travellers_cleared_at_a_booth() {
@@ -3192,13 +3194,9 @@ fn bus_of_travellers_cleared_at_a_booth() {
         .iter()
         .map(|a| a["user"].as_str().unwrap_or(""))
         .collect();
-    assert_eq!(users, ["po6", "po4"], "{bursts:?}");
-    assert_eq!(bursts[1]["evidence"]["unit_peak"], 40.0, "{bursts:?}");
-    assert_eq!(bursts[1]["evidence"]["threshold"], 80, "{bursts:?}");
-    assert!(
-        bursts[0]["evidence"].get("unit_peak").is_none(),
-        "{bursts:?}"
-    );
+    assert_eq!(users, ["po4"], "{bursts:?}");
+    assert_eq!(bursts[0]["evidence"]["unit_peak"], 40.0, "{bursts:?}");
+    assert_eq!(bursts[0]["evidence"]["threshold"], 80, "{bursts:?}");
 }
 
 /// People no table knows, typed in full under the user's own case, which lists others.
