@@ -78,27 +78,20 @@ impl Detector for NoCase {
         let Some(kind) = r.case.no_case_kind() else {
             return;
         };
+        // Made only for a number of another system's: most findings type none.
+        let login = || crate::refs::login_key(&ev.user);
+        let day = ev.ts.date_naive();
         if let Some(form) = &r.foreign_number {
-            let login = crate::refs::login_key(&ev.user);
-            if self
-                .typed_by
-                .saw(form, &login, ev.ts.date_naive(), ROUTINE_DAYS)
-                >= ROUTINE_LOGINS
-            {
+            if self.typed_by.saw(form, &login(), day, ROUTINE_DAYS) >= ROUTINE_LOGINS {
                 self.set_aside += 1;
                 return;
             }
         }
+        // Someone no table knows (a car at the call, a caller) under a number of the form
+        // staff type routinely for their own cases' people: the dispatch incident the
+        // officer is at. It does not teach the form: only people a case explains do.
         if let Some(form) = &r.stranger_number {
-            // Someone no table knows (a car at the call, a caller) under a number of the
-            // form staff type routinely for their own cases' people: the dispatch incident
-            // the officer is at. It does not teach the form: only people a case explains do.
-            let login = crate::refs::login_key(&ev.user);
-            if self
-                .typed_by
-                .others(form, &login, ev.ts.date_naive(), ROUTINE_DAYS)
-                >= ROUTINE_LOGINS
-            {
+            if self.typed_by.others(form, &login(), day, ROUTINE_DAYS) >= ROUTINE_LOGINS {
                 self.strangers_under_numbers += 1;
                 return;
             }

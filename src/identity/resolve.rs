@@ -825,23 +825,22 @@ impl Resolver {
                 .reviewed_case(&query, personnel, ev.ts, &subjects)
                 .is_some();
         let exempt_work = is_lookup && exempt.is_some();
-        let foreign_number = match &case {
-            CaseStatus::UnknownCase { .. } if query.is_identifying() => {
-                self.foreign_number(ev, &query, personnel, &subjects, current_work)
-            }
+        // A typed case that names no case and is not written as the agency's: another
+        // system's number or a note, whose form `no_case` judges by how many logins type it.
+        let foreign = match &case {
+            CaseStatus::UnknownCase { .. } => ev
+                .case_id
+                .as_deref()
+                .map(str::trim)
+                .filter(|text| !self.cases.in_agency_form(text)),
             _ => None,
         };
-        let stranger_number = match (&case, ev.case_id.as_deref().map(str::trim)) {
-            (CaseStatus::UnknownCase { .. }, Some(text))
-                if is_lookup
-                    && !known
-                    && text.bytes().any(|b| b.is_ascii_digit())
-                    && !self.cases.in_agency_form(text) =>
-            {
-                Some(super::cases::number_form(text))
-            }
-            _ => None,
-        };
+        let foreign_number = foreign.filter(|_| query.is_identifying()).and_then(|text| {
+            self.foreign_number(text, ev, &query, personnel, &subjects, current_work)
+        });
+        let stranger_number = foreign
+            .filter(|text| is_lookup && !known && text.bytes().any(|b| b.is_ascii_digit()))
+            .map(super::cases::number_form);
         Resolved {
             foreign_number,
             stranger_number,
@@ -865,20 +864,18 @@ impl Resolver {
         }
     }
 
-    /// [`Resolved::foreign_number`] of a lookup whose typed case does not exist.
+    /// [`Resolved::foreign_number`] of a lookup whose typed case, `text`, does not exist
+    /// and is not written as the agency's: its form, when a case the user works explains
+    /// the person. A note (`see CAD`) is judged as a number is: by how many logins type it.
     fn foreign_number(
         &self,
+        text: &str,
         ev: &Event,
         query: &Query,
         personnel: Option<&Personnel>,
         subjects: &[Match],
         current_work: bool,
     ) -> Option<String> {
-        let text = ev.case_id.as_deref()?.trim();
-        // A note (`see CAD`) is judged as a number is: by how many logins type it.
-        if self.cases.in_agency_form(text) {
-            return None;
-        }
         let who = self
             .cases
             .asker(&ev.user, personnel.map(|p| p.employee_id.as_str()));
