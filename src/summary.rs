@@ -117,6 +117,18 @@ pub struct RunStats {
     /// service (a refund-delay announcement's callers, a BOLO at every booth), not attention
     /// to one person (`detect::subject_surge`).
     pub service_wave_set_aside: u64,
+    /// `many_users` alerts of surges made mostly of exempt work whose logins all but one
+    /// work in one unit: that unit's service to whoever presents themselves (a caller put
+    /// through to rep after rep of the contact centre), not curiosity, which spreads
+    /// through the agency (`detect::subject_surge`).
+    pub unit_service_set_aside: u64,
+    /// `many_users` alerts of surges in which every login (all but one in ten at most)
+    /// typed a case that lists the person, someone none of the agency's own: the case
+    /// worked by many hands (an Amber alert, a BOLO) (`detect::subject_surge`).
+    pub case_broadcast_set_aside: u64,
+    /// `not_assigned` lookups of a person under a case that lists them, in such a surge
+    /// (`detect::Engine`'s settling of other people's cases).
+    pub case_broadcast_lookups_set_aside: u64,
     /// `coworker_lookup` matches by name alone in exempt work, not raised because three or
     /// more logins on three or more earlier days matched the same colleague so: the agency
     /// serves someone of that name (`detect::coworker`).
@@ -286,6 +298,10 @@ impl RunStats {
                     self.team_case_set_aside += count;
                 } else if kind == "service_wave" {
                     self.service_wave_set_aside += count;
+                } else if kind == "unit_service" {
+                    self.unit_service_set_aside += count;
+                } else if kind == "case_broadcast" {
+                    self.case_broadcast_set_aside += count;
                 } else if kind == "colleague_name_served" {
                     self.colleague_name_served += count;
                 }
@@ -397,7 +413,7 @@ pub fn render(
     }
     let _ = writeln!(s, "  alerts     {}", stats.alerts);
     // What the run set aside as routine, or did not count as odd, each with its count.
-    let set_aside: [(u64, &str, &str); 25] = [
+    let set_aside: [(u64, &str, &str); 28] = [
         (
             stats.name_alone_set_aside,
             "set aside  ",
@@ -477,6 +493,21 @@ pub fn render(
             stats.service_wave_set_aside,
             "set aside  ",
             "many_users alert(s) of surges made mostly of exempt work on days when more than five people each drew as many logins as the surge's bar, or drew such a surge: the day's service (callers put through to rep after rep after an announcement, a BOLO checked at every booth), not attention to one person",
+        ),
+        (
+            stats.unit_service_set_aside,
+            "set aside  ",
+            "many_users alert(s) of surges made mostly of exempt work whose logins all work in one unit but at most one: the unit's service to someone who presented themselves (a caller put through to rep after rep of the contact centre, a traveller at booth after booth of one port), not curiosity, which spreads through the agency",
+        ),
+        (
+            stats.case_broadcast_set_aside,
+            "set aside  ",
+            "many_users alert(s) of surges in which every login (all but one in ten at most) typed a case that lists the person, none of the agency's own: the case worked by many hands, its number given out to all (an Amber alert's suspect, a BOLO's car), not attention",
+        ),
+        (
+            stats.case_broadcast_lookups_set_aside,
+            "set aside  ",
+            "not_assigned lookup(s) of a person under a case that lists them, in such a surge: the case's work by whoever was on duty, not a case borrowed",
         ),
         (
             stats.colleague_name_served,

@@ -35,7 +35,7 @@ mod unlisted;
 pub mod watchlist;
 mod window;
 
-use rustc_hash::FxHashMap as HashMap;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -218,6 +218,13 @@ pub(crate) trait Detector: Send {
     /// `distinct_subjects` days let pass for want of history), with the day's event ids:
     /// sweeps that `surge_in_sweep` may count before they are judged.
     fn held_breadth(&self, _day: NaiveDate) -> Vec<(String, Vec<String>)> {
+        Vec::new()
+    }
+    /// The event ids of the lookups that the day's close found to be a case worked by many
+    /// hands (`subject_surge`'s `case_broadcast`: every login that looked the person up
+    /// typed a case that lists them), taken: the engine sets the same lookups' `not_assigned`
+    /// findings aside ([`Engine::settle_others_cases`]).
+    fn take_case_broadcasts(&mut self) -> Vec<String> {
         Vec::new()
     }
 }
@@ -998,12 +1005,17 @@ impl Engine {
         };
         self.stats.surge_in_sweep_set_aside +=
             surge_in_sweep::set_aside(&mut closed, &held_breadth);
+        let broadcast: HashSet<String> = self
+            .detectors
+            .iter_mut()
+            .flat_map(|d| d.take_case_broadcasts())
+            .collect();
         self.fan_out.end_day();
         // Before the day's strangers are judged: those the scene does not explain join them.
         self.release_scene();
         self.settle_reviews(&closed);
         self.settle_closed_work();
-        self.settle_others_cases();
+        self.settle_others_cases(&broadcast);
         self.settle_coverage();
         self.settle_strangers();
         if let Some(day) = self.day {
@@ -1133,8 +1145,25 @@ impl Engine {
     /// handed over: [`COVERED_CASES`]); otherwise, when a colleague of the unit holds the
     /// case and the person is none of the agency's own, judged as part of that colleague's
     /// caseload ([`Engine::settle_coverage`]), or raised.
-    fn settle_others_cases(&mut self) {
-        let borrowing = std::mem::take(&mut self.borrowing);
+    fn settle_others_cases(&mut self, broadcast: &HashSet<String>) {
+        let mut borrowing = std::mem::take(&mut self.borrowing);
+        // A case worked by many hands, its number given out to all (an Amber alert's
+        // suspect checked by every car): the lookups `subject_surge` found to be that are
+        // the case's work by whoever was on the road, not a case borrowed. All of an
+        // alert's lookups must be, or it is judged as it stands.
+        if !broadcast.is_empty() {
+            for b in borrowing.values_mut() {
+                let all_broadcast = b
+                    .strangers
+                    .as_ref()
+                    .is_some_and(|a| a.event_ids.iter().all(|id| broadcast.contains(id.as_str())));
+                if all_broadcast {
+                    if let Some(a) = b.strangers.take() {
+                        self.stats.case_broadcast_lookups_set_aside += a.findings as u64;
+                    }
+                }
+            }
+        }
         // A caseload handed over, not one case taken back: the user wraps up two or more of
         // the cases they held until the week before, that day.
         let mut wrapped: HashMap<&str, usize> = HashMap::default();

@@ -21,6 +21,20 @@
 //! colleague, an associate or a public figure is always judged as attention, however the
 //! lookups were typed.
 //!
+//! The same surge of exempt work, its bar the service floor (the agency's days show the
+//! people it serves drawing that many logins), whose people all work in one unit but at
+//! most one is that unit's trade ([`Window::one_units_service`]): a caller put through to
+//! rep after rep of the contact centre, a traveller at booth after booth of one port.
+//! Curiosity spreads through an agency; a unit serving whoever presents themselves stays
+//! in the unit. Set aside (counted), whatever the day. Without that history (an agency's
+//! first weeks, a famous customer looked up at one office's counters) it is raised.
+//!
+//! A surge in which every person (all but one in ten) typed a case that lists the person
+//! is the case worked by many hands ([`Window::case_broadcast`]): an Amber alert's
+//! suspect, a BOLO's car, its number given out to every car on the road. Set aside
+//! (counted), and the engine sets the same lookups' `not_assigned` findings aside with it
+//! ([`Detector::take_case_broadcasts`]). Never of one of the agency's own.
+//!
 //! A login caught in a surge has, however, typed the person's name without a date of birth
 //! too (a name search first, the record next): those bare-name searches of the person, kept
 //! per login for the window, join its alert.
@@ -60,14 +74,14 @@ use crate::alert::Severity;
 use crate::config::SubjectSurgeConfig;
 use crate::event::{format_ts, Event, Subject, Text};
 use crate::identity::normalize::name_key;
-use crate::identity::{CaseStatus, Resolved};
+use crate::identity::{CaseStatus, Resolved, Resolver};
 
 pub(crate) const DOC: DetectorDoc = DetectorDoc {
     name: "subject_surge",
     kinds: &["many_users"],
-    what: "At least `min_users` distinct people look up one person within `window_hours` (by login; two logins of one employee in personnel, a manager's second login or an administrator's, are one person), none with an assigned case that lists the person (nor with exempt work typed under a case open at the time that lists the person: a pharmacist verifying an order on the patient's own admission is the admission's work), and at least `attention_ratio` times the logins that usually look that person up in a day (the median day of the history, so an earlier surge does not hide the next), and more than all but one in a thousand of the people the agency looked up without such a case drew in a day over its last four weeks, once those hold a thousand people-days (a port of entry inspects a daily commuter at six booths a day, where a police department's people draw one or two) (`many_users`). A surge most of whose people looked the person up only in exempt work (a caller put through to rep after rep, a traveller at booth after booth), on someone who is none of the agency's own (a colleague, the user's associate, a watch-listed person), must also pass what the agency's ordinary days reached on about one day in seven over those four weeks, and is set aside (counted in the summary) on a day when more than five people each drew as many logins as its bar in the calendar day, or drew such a surge (calls straddling midnight UTC): that day's service (a refund-delay announcement's callers, a BOLO checked at every booth), not attention to one person; a person in the news drawing curious staff in exempt work on such a day is missed so, a colleague or a public figure never. Each login involved gets an alert with all its lookups in the surge, including its searches by the person's bare name in the same hours; a login that only typed the person's bare name during the surge, with no case that explains it, gets one that says so, unless several logins search that name alone on an ordinary day. A service account (a personnel row naming no person) is never one of them: its job reads whoever its input names. A login that changes the person's record under an exempt purpose (a renewal issued, a registration renewed: the customer at its counter) served them: its lookups of the person in the window leave it, and a surge that stood on them dissolves. When two or more logins' sweeps passed the person (each login's day raised by `odd_volume` as `daily_count` or `distinct_subjects`, or its breadth held to be judged by the days after it for want of history, its lookups of the person one query inside that day), those logins' surge alerts are set aside, and so is the whole surge when the logins left fall short of its threshold (counted in the summary): a person on two lists worked down the same day drew no attention of their own.",
+    what: "At least `min_users` distinct people look up one person within `window_hours` (by login; two logins of one employee in personnel, a manager's second login or an administrator's, are one person), none with an assigned case that lists the person (nor with exempt work typed under a case open at the time that lists the person: a pharmacist verifying an order on the patient's own admission is the admission's work), and at least `attention_ratio` times the logins that usually look that person up in a day (the median day of the history, so an earlier surge does not hide the next), and more than all but one in a thousand of the people the agency looked up without such a case drew in a day over its last four weeks, once those hold a thousand people-days (a port of entry inspects a daily commuter at six booths a day, where a police department's people draw one or two) (`many_users`). A surge most of whose people looked the person up only in exempt work (a caller put through to rep after rep, a traveller at booth after booth), on someone who is none of the agency's own (a colleague, the user's associate, a watch-listed person), must also pass what the agency's ordinary days reached on about one day in seven over those four weeks, and is set aside (counted in the summary) on a day when more than five people each drew as many logins as its bar in the calendar day, or drew such a surge (calls straddling midnight UTC): that day's service (a refund-delay announcement's callers, a BOLO checked at every booth), not attention to one person; a person in the news drawing curious staff in exempt work on such a day is missed so, a colleague or a public figure never. Such a surge, its bar the service floor, whose people all work in one unit but at most one (personnel `unit`) is set aside too (counted): that unit's trade done for whoever presents themselves (a caller put through to rep after rep of the contact centre, the clerk who posted their return among them; a traveller at booth after booth of one port), where curiosity spreads through the agency. A surge in which every person (all but one in ten at most) typed a case that lists the person, someone none of the agency's own, is set aside (counted), and so are those lookups' `not_assigned` findings: the case worked by many hands, its number given out to all (an Amber alert's suspect, a BOLO's car checked by every car on the road). Each login involved gets an alert with all its lookups in the surge, including its searches by the person's bare name in the same hours; a login that only typed the person's bare name during the surge, with no case that explains it, gets one that says so, unless several logins search that name alone on an ordinary day. A service account (a personnel row naming no person) is never one of them: its job reads whoever its input names. A login that changes the person's record under an exempt purpose (a renewal issued, a registration renewed: the customer at its counter) served them: its lookups of the person in the window leave it, and a surge that stood on them dissolves. When two or more logins' sweeps passed the person (each login's day raised by `odd_volume` as `daily_count` or `distinct_subjects`, or its breadth held to be judged by the days after it for want of history, its lookups of the person one query inside that day), those logins' surge alerts are set aside, and so is the whole surge when the logins left fall short of its threshold (counted in the summary): a person on two lists worked down the same day drew no attention of their own.",
     why: "When a colleague, a crime victim or a public figure is in the news, curiosity spreads through a whole force; each lookup alone looks routine.",
-    false_positives: "A major incident worked by many officers before a case is opened or its subjects are listed; an agency's first day, before its people-days say how much attention its ordinary work draws; a wanted person whose record every patrol checks; a customer served at several counters whose transactions are recorded as lookups only, with no change to the record. Add the case (and its subjects) or raise `min_users`.",
+    false_positives: "A major incident worked by many officers before a case is opened or its subjects are listed, or with its number typed by only some of them; an agency's first day, before its people-days say how much attention its ordinary work draws; a wanted person whose record every patrol checks; a customer served at several counters whose transactions are recorded as lookups only, with no change to the record. Add the case (and its subjects) or raise `min_users`.",
     tuning: "`subject_surge.window_hours`, `min_users`, `attention_ratio`. People are keyed by a known identity they match, else by person id, name with date of birth, plate or phone; a bare name never starts or counts towards a surge (five officers, five John Smiths), but a login caught in one has its bare-name searches of the person (as typed, or as the reference data writes them) in the same hours added to its alert, unless a case explains them, and a login that searched only the bare name in those hours joins the surge when the name alone is searched without a case by at most one login on the median day of history (a common name searched every day joins nothing).",
     example: "Looked up person P-48213 on 2024-05-14 (3 lookups, 10:12 to 15:40) as one of 9 people within 24 hours, none with a case that lists the person; usually at most one login a day looks them up.",
     needs: &[],
@@ -91,6 +105,11 @@ struct Entry {
     /// a counter's service): the person presented themselves ([`SERVICE_PER_DAY`]).
     #[serde(default)]
     service: bool,
+    /// The lookup was typed under a case the login is not assigned to that lists the
+    /// person ([`Resolved::not_assigned_lists`]): the case's work by someone the case does
+    /// not name ([`SurgeDay::under_case`]).
+    #[serde(default)]
+    under_case: bool,
 }
 
 impl Entry {
@@ -152,6 +171,59 @@ impl Window {
     /// attention, however the lookups were typed.
     fn served_mostly(&self) -> bool {
         !self.own && 2 * self.attention_per_user.len() < self.per_user.len()
+    }
+
+    /// Whether the window's people all work in one unit (personnel `unit`) but at most
+    /// one: a caller put through to rep after rep of the contact centre, with the clerk
+    /// who posted their return among them; a traveller inspected at booth after booth of
+    /// one port, one booth of the next port too. Asked only of a surge most of whose
+    /// people looked the person up in exempt work ([`Window::served_mostly`]): that is the
+    /// unit's trade, done for whoever presents themselves. Curiosity about someone in the
+    /// news spreads through the agency: the labelled surges of exempt work on the 68 worlds
+    /// each drew three or more people from outside their largest unit, the unlabelled ones
+    /// at most two, and all but two of those at most one. A login personnel does not place
+    /// in a unit is outside.
+    fn one_units_service(&self, resolver: &Resolver) -> bool {
+        let mut seen: std::collections::BTreeSet<&str> = std::collections::BTreeSet::new();
+        let mut units: HashMap<&str, usize> = HashMap::default();
+        for e in &self.entries {
+            if !seen.insert(e.who()) {
+                continue;
+            }
+            if let Some(unit) = resolver
+                .personnel_for(&e.login)
+                .and_then(|p| p.unit.as_deref())
+                .filter(|u| !u.trim().is_empty())
+            {
+                *units.entry(unit).or_default() += 1;
+            }
+        }
+        let most = units.values().copied().max().unwrap_or(0);
+        most >= 2 && seen.len() - most <= 1
+    }
+
+    /// Whether every person in the window typed, for the person, a case that lists them
+    /// ([`Entry::under_case`]), but at most one in [`BROADCAST_WITHOUT_NUMBER`], on someone
+    /// who is none of the agency's own: an Amber alert's suspect, a BOLO's car, checked by
+    /// every car on the road under the case's number. The case is being worked by many
+    /// hands, its number given out to all; a car that typed the plate before the number
+    /// was given is one of dozens. Curious staff copy a call's number from the screen too,
+    /// but not all of them: the labelled surges on the 68 worlds had at least one person
+    /// in seven without it (the sheriff's: six of seven typed the call's number), the
+    /// broadcasts all, or all but one of twenty-six. A colleague, an associate or a public
+    /// figure is always judged as attention.
+    fn case_broadcast(&self) -> bool {
+        if self.own {
+            return false;
+        }
+        let under_case: std::collections::BTreeSet<&str> = self
+            .entries
+            .iter()
+            .filter(|e| e.under_case)
+            .map(Entry::who)
+            .collect();
+        let people = self.per_user.len();
+        people - under_case.len().min(people) <= people / BROADCAST_WITHOUT_NUMBER
     }
 
     fn pop_older_than(&mut self, t: DateTime<Utc>) {
@@ -256,6 +328,11 @@ struct SurgeDay {
     service_floor: bool,
     /// Logins whose lookups were flagged that day.
     logins: std::collections::BTreeSet<String>,
+    /// The window was, each time the surge was judged that day, more than one unit's
+    /// service ([`Window::one_units_service`] said no at least once).
+    beyond_one_unit: bool,
+    /// The same for [`Window::case_broadcast`].
+    beyond_the_case: bool,
 }
 
 /// A bare-name lookup (no date of birth or other identifier), kept for the window in case
@@ -285,6 +362,9 @@ pub(crate) struct SubjectSurge {
     /// Person key -> the day's surge.
     surges: HashMap<String, SurgeDay>,
     agency: AgencyAttention,
+    /// The lookups of the day's surges set aside as a case worked by many hands, until the
+    /// engine takes them ([`Detector::take_case_broadcasts`]).
+    broadcast_lookups: Vec<String>,
 }
 
 impl SubjectSurge {
@@ -298,6 +378,7 @@ impl SubjectSurge {
             flagged: HashMap::default(),
             surges: HashMap::default(),
             agency: AgencyAttention::default(),
+            broadcast_lookups: Vec::new(),
         }
     }
 }
@@ -356,6 +437,10 @@ const SERVICE_PER_DAY: f64 = 1.0 / 7.0;
 /// person: a refund-delay announcement puts the same callers through to rep after rep, a
 /// BOLO has every booth check one car; a person in the news is one or two people.
 const SERVICE_WAVE_PEOPLE: usize = 5;
+
+/// At most one person in this many of a surge may have looked the person up without the
+/// case's number for the surge to be the case's broadcast ([`Window::case_broadcast`]).
+const BROADCAST_WITHOUT_NUMBER: usize = 10;
 
 /// The largest count of logins a day's histogram tells apart.
 const AGENCY_BUCKETS: usize = 64;
@@ -658,6 +743,10 @@ impl Detector for SubjectSurge {
         std::mem::take(&mut self.notes)
     }
 
+    fn take_case_broadcasts(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.broadcast_lookups)
+    }
+
     fn observe(&mut self, ev: &Event, r: &Resolved<'_>, cx: &Context<'_>, _out: &mut Vec<Finding>) {
         let Some(a) = cx.activity else {
             return;
@@ -747,6 +836,7 @@ impl Detector for SubjectSurge {
             id: ev.id.clone(),
             flagged: false,
             service: matches!(r.case, CaseStatus::Exempt { .. }),
+            under_case: r.not_assigned_lists(),
             person: r
                 .personnel
                 .map(|p| crate::refs::login_key(&p.employee_id))
@@ -782,6 +872,8 @@ impl Detector for SubjectSurge {
         surge.agency = agency;
         surge.service_floor = agency > self.agency.floor;
         surge.served = w.served_mostly();
+        surge.beyond_one_unit |= !(surge.served && w.one_units_service(cx.resolver));
+        surge.beyond_the_case |= !w.case_broadcast();
         let from = w.flagged;
         for e in w.entries.iter_mut().skip(from) {
             e.flagged = true;
@@ -826,6 +918,8 @@ impl Detector for SubjectSurge {
         // whose calls straddle two calendar days is counted here.
         let served_today = self.surges.values().filter(|s| s.served).count();
         let mut wave = 0u64;
+        let mut unit_service = 0u64;
+        let mut broadcast = 0u64;
         let mut keys: Vec<(String, String)> = self.flagged.keys().cloned().collect();
         keys.sort_unstable();
         let hours = self.cfg.window_hours;
@@ -844,6 +938,20 @@ impl Detector for SubjectSurge {
                     || served_today > SERVICE_WAVE_PEOPLE)
             {
                 wave += 1;
+                continue;
+            }
+            // Only where the agency's days show the people it serves drawing this many
+            // logins (the service floor set the bar): a unit's trade is then shown to
+            // bring several of its people to one person; without that history a unit's
+            // curiosity (a famous customer at one office's counters) is not explained.
+            if surge.served && surge.service_floor && !surge.beyond_one_unit {
+                unit_service += 1;
+                continue;
+            }
+            if !surge.beyond_the_case {
+                broadcast += 1;
+                self.broadcast_lookups
+                    .extend(f.events.iter().map(|(_, id)| id.clone()));
                 continue;
             }
             let (Some(first), Some(last)) = (
@@ -938,6 +1046,18 @@ impl Detector for SubjectSurge {
             self.notes.push(DayNote::SetAside {
                 kind: "service_wave",
                 count: wave,
+            });
+        }
+        if unit_service > 0 {
+            self.notes.push(DayNote::SetAside {
+                kind: "unit_service",
+                count: unit_service,
+            });
+        }
+        if broadcast > 0 {
+            self.notes.push(DayNote::SetAside {
+                kind: "case_broadcast",
+                count: broadcast,
             });
         }
         self.surges.clear();
@@ -1063,6 +1183,7 @@ mod tests {
                 flagged: false,
                 person: String::new(),
                 service,
+                under_case: false,
             });
         }
         assert!(w.served_mostly());
@@ -1070,5 +1191,44 @@ mod tests {
         w.own = true;
         assert!(!w.served_mostly(), "a colleague is attention however typed");
         assert_eq!(a.floor_for(&w), 7);
+    }
+
+    /// A window of `people` logins, the first `under_case` of them typing the case that
+    /// lists the person.
+    fn window_under_case(people: usize, under_case: usize) -> Window {
+        let mut w = Window::default();
+        for n in 0..people {
+            w.push(Entry {
+                ts: chrono::Utc::now(),
+                user: format!("po{n}"),
+                login: format!("po{n}").into(),
+                id: format!("e{n}").into(),
+                flagged: false,
+                person: String::new(),
+                service: false,
+                under_case: n < under_case,
+            });
+        }
+        w
+    }
+
+    /// Every car typed the case's number: a broadcast. One in ten may lack it (a plate
+    /// typed before the number went out), fewer than ten people none.
+    #[test]
+    fn a_case_every_login_typed_is_a_broadcast() {
+        assert!(window_under_case(6, 6).case_broadcast());
+        assert!(
+            !window_under_case(7, 6).case_broadcast(),
+            "six of seven: attention"
+        );
+        assert!(window_under_case(10, 9).case_broadcast());
+        assert!(window_under_case(26, 24).case_broadcast());
+        assert!(!window_under_case(26, 23).case_broadcast());
+        let mut own = window_under_case(6, 6);
+        own.own = true;
+        assert!(
+            !own.case_broadcast(),
+            "a colleague is attention, case or not"
+        );
     }
 }

@@ -1025,6 +1025,16 @@ impl CaseIndex {
         self.subjects.find(q, names, cfg, out);
     }
 
+    /// The case subjects listed under this person id.
+    pub(crate) fn subjects_with_person_id(&self, id: &str) -> &[u32] {
+        self.subjects.with_person_id(id)
+    }
+
+    /// Whether a case lists someone with this plate.
+    pub(crate) fn knows_plate(&self, plate: &str) -> bool {
+        self.subjects.knows_plate(plate)
+    }
+
     /// A case subject by index entry.
     pub fn subject(&self, entry: u32) -> Option<&KnownPerson> {
         self.subjects.person(entry)

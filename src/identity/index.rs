@@ -489,6 +489,16 @@ impl PersonIndex {
         self.people.len()
     }
 
+    /// The people indexed under this person id (in [`normalize_person_id`]'s form).
+    pub(crate) fn with_person_id(&self, id: &str) -> &[u32] {
+        self.by_pid.get(id).map_or(&[][..], Vec::as_slice)
+    }
+
+    /// Whether someone indexed has this plate (in [`normalize_plate`]'s form).
+    pub(crate) fn knows_plate(&self, plate: &str) -> bool {
+        self.by_plate.contains_key(plate)
+    }
+
     pub fn person(&self, entry: u32) -> Option<&KnownPerson> {
         self.people.get(entry as usize)
     }

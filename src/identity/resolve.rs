@@ -13,6 +13,7 @@ use serde::Serialize;
 use super::cases::{match_key, Asker, CaseIndex, CaseState, Typed};
 use super::criteria;
 use super::index::{KnownPerson, Match, NameStats, PersonIndex, Query};
+use super::normalize::plate_without_code;
 use crate::config::Config;
 use crate::event::Event;
 use crate::refs::{login_key, login_key_of, Association, Client, Personnel, RefData, WatchEntry};
@@ -630,7 +631,7 @@ impl Resolver {
             return None;
         }
         let subject = super::criteria::completed(&ev.subject, ev.query_text.as_deref());
-        Some(Query::from_subject(&subject)).filter(Query::is_identifying)
+        Some(self.typed_query(&subject)).filter(Query::is_identifying)
     }
 
     /// Whether an action is work on records (a lookup or an export) rather than a session
@@ -897,15 +898,7 @@ impl Resolver {
             return m;
         }
         let cfg = &self.config.identity;
-        let mut query = Query::from_subject(subject);
-        // An id typed without its prefix or separators is searched as the tables write it.
-        if let Some(full) = query
-            .person_id
-            .as_deref()
-            .and_then(|id| self.person_ids.canonical(id))
-        {
-            query.person_id = Some(full.to_string());
-        }
+        let query = self.typed_query(subject);
         let mut m = Matched::of(std::sync::Arc::new(query));
         if m.query.is_identifying() {
             self.cases
@@ -924,6 +917,7 @@ impl Resolver {
             if m.query.person_id.is_some() && m.query.name.is_none() {
                 self.match_opened_record(&mut m);
             }
+            self.match_listed_by_person_id(&mut m);
         }
         RECENT.with_borrow_mut(|recent| {
             if recent.len() >= RECENT_SUBJECTS {
@@ -932,6 +926,77 @@ impl Resolver {
             recent.push((self.id, subject.clone(), m.clone()));
         });
         m
+    }
+
+    /// The query a subject makes, with its identifiers in the forms the tables write: an
+    /// id typed without its prefix or separators, a plate typed with a jurisdiction code
+    /// the normaliser's list does not know (the agency's own state, "HS MDS6378") when only
+    /// the plate without it is one the tables know.
+    fn typed_query(&self, subject: &crate::event::Subject) -> Query {
+        let mut query = Query::from_subject(subject);
+        if let Some(full) = query
+            .person_id
+            .as_deref()
+            .and_then(|id| self.person_ids.canonical(id))
+        {
+            query.person_id = Some(full.to_string());
+        }
+        if let (Some(typed), Some(raw)) = (&query.plate, subject.plate.as_deref()) {
+            if !self.knows_plate(typed) {
+                if let Some(bare) = plate_without_code(raw).filter(|p| self.knows_plate(p)) {
+                    query.plate = Some(bare);
+                }
+            }
+        }
+        query
+    }
+
+    /// Whether any table knows the plate (in [`super::normalize::normalize_plate`]'s form).
+    fn knows_plate(&self, plate: &str) -> bool {
+        self.cases.knows_plate(plate)
+            || self.employees.knows_plate(plate)
+            || self
+                .associations
+                .as_ref()
+                .is_some_and(|(ix, _)| ix.knows_plate(plate))
+            || self
+                .watchlist
+                .as_ref()
+                .is_some_and(|(ix, _)| ix.knows_plate(plate))
+    }
+
+    /// The case subjects who are, by person id, someone the lookup identified in another
+    /// table: a colleague found by the plate personnel gives, whom an internal-affairs case
+    /// lists by person id with no plate. One person is one person whichever table gave the
+    /// identifier; the case that lists them explains the lookup as it would had the plate
+    /// been on the case's row. Only identifying matches carry over (a bare name shared by
+    /// several people names none of them), with their own kind and fields.
+    fn match_listed_by_person_id(&self, m: &mut Matched) {
+        let identified = m
+            .employees
+            .iter()
+            .filter_map(|x| Some((x, self.employees.person(x.entry)?)))
+            .chain(m.associations.iter().filter_map(|x| {
+                let (ix, _) = self.associations.as_ref()?;
+                Some((x, ix.person(x.entry)?))
+            }))
+            .chain(m.watchlist.iter().filter_map(|x| {
+                let (ix, _) = self.watchlist.as_ref()?;
+                Some((x, ix.person(x.entry)?))
+            }))
+            .filter(|(x, _)| x.identifies());
+        let mut found: Vec<Match> = Vec::new();
+        for (x, p) in identified {
+            for id in &p.person_ids {
+                for &entry in self.cases.subjects_with_person_id(id) {
+                    let known = m.subjects.iter().chain(&found).any(|y| y.entry == entry);
+                    if !known {
+                        found.push(Match { entry, ..x.clone() });
+                    }
+                }
+            }
+        }
+        m.subjects.extend(found);
     }
 
     /// For a lookup by person id alone: the employees, associations and watch-list entries

@@ -1888,6 +1888,88 @@ fn plate_typed_with_its_state() {
     );
 }
 
+/// An Amber alert: six officers of five units check the suspect's plate under the case's
+/// number within half an hour (a1–a6), none assigned to it: every login that looked the
+/// suspect up typed the case that lists him, its number given out to all. The surge and
+/// the six `not_assigned` lookups are set aside (counted). The next day five officers look
+/// up a colleague, the victim of a case, under its number (v1–v5): one of the agency's own
+/// is always attention, raised as `many_users`, `coworker_lookup` and `not_assigned`. The
+/// day after, six look up a homicide victim in the news, five of them under the case's
+/// number copied from the screen (h1–h6): the number did not come with all of the
+/// attention (one in ten at most may lack it), raised as a surge (and `not_assigned` or
+/// `missing` each). Audited night by night, the same.
+#[test]
+fn amber_alert_worked_by_every_car() {
+    let mut expected = Vec::new();
+    for (i, u) in ["po1", "po2", "po3", "po4", "po5"].iter().enumerate() {
+        let v = format!("v{}", i + 1);
+        expected.push(key("subject_surge", "many_users", u, &[&v]));
+        expected.push(key("coworker_lookup", "other_unit", u, &[&v]));
+        expected.push(key("no_case", "not_assigned", u, &[&v]));
+    }
+    for (i, u) in ["po1", "po2", "po3", "po4", "po5", "po6"]
+        .iter()
+        .enumerate()
+    {
+        let h = format!("h{}", i + 1);
+        expected.push(key("subject_surge", "many_users", u, &[&h]));
+        let kind = if i < 5 { "not_assigned" } else { "missing" };
+        expected.push(key("no_case", kind, u, &[&h]));
+    }
+    assert_set_aside_with(
+        "classes/amber_alert_worked_by_every_car",
+        None,
+        expected,
+        &[
+            "set aside  6 many_users alert(s) of surges in which every login (all but one in ten at most) typed a case that lists the person",
+            "set aside  6 not_assigned lookup(s) of a person under a case that lists them, in such a surge",
+        ],
+    );
+}
+
+/// An internal-affairs case lists the respondent, a colleague, by person id alone; her
+/// plate is on her personnel row. The investigator assigned to the case runs the plate
+/// (r1, and with the state's code, r2): the same person the case lists, explained. Another
+/// colleague's plate under the case, which does not list him (x1), is raised as
+/// `coworker_lookup` and `subject_not_in_case`; the respondent's plate by an investigator
+/// the case is not assigned to (n1), as `coworker_lookup` and `not_assigned`.
+#[test]
+fn respondent_found_by_plate_under_the_internal_affairs_case() {
+    let alerts = audit_fixture(
+        "classes/respondent_found_by_plate_under_the_internal_affairs_case",
+        None,
+    );
+    assert_alerts(
+        &alerts,
+        vec![
+            key("coworker_lookup", "other_unit", "ia1", &["x1"]),
+            key("no_case", "subject_not_in_case", "ia1", &["x1"]),
+            key("coworker_lookup", "other_unit", "ia2", &["n1"]),
+            key("no_case", "not_assigned", "ia2", &["n1"]),
+        ],
+    );
+}
+
+/// A city's officers type plates with their state's code, `HS`, which no list of
+/// jurisdictions holds (`HS MDS6378`, `HS/MDS 6378`, `MDS6378 HS`); the tables write the
+/// plate alone. Where only the plate without the code is known, it is searched so: the
+/// user's own case explains its person (h1–h3), a plate the tables know as typed is never
+/// cut (h4: `HS 4410` is the case's `HS4410`, not the user's own `4410`), a colleague's plate typed with the code and no case is the colleague
+/// (c1: `coworker_lookup` beside `missing`), and another unit's case typed for its person
+/// is `not_assigned` (n1).
+#[test]
+fn plate_typed_with_a_state_code_no_list_knows() {
+    let alerts = audit_fixture("classes/plate_typed_with_a_state_code_no_list_knows", None);
+    assert_alerts(
+        &alerts,
+        vec![
+            key("no_case", "missing", "ofc1", &["c1"]),
+            key("coworker_lookup", "other_unit", "ofc1", &["c1"]),
+            key("no_case", "not_assigned", "ofc2", &["n1"]),
+        ],
+    );
+}
+
 /// A courthouse screening terminal logs the name it searched and keeps the date of birth
 /// in its NCIC message (`QW.NAM/FREEMAN,CHRISTINA.DOB/1985-11-14`) or search line
 /// (`LN=… DOB=…`). A visitor born in 1985 is not the colleague born in 1963 (q00, q02);
@@ -3278,6 +3360,29 @@ fn callers_put_through_to_rep_after_rep() {
         Some(config),
         expected,
         &["set aside  65 many_users alert(s) of surges made mostly of exempt work"],
+    );
+}
+
+/// A contact centre's six days of calls (167 callers a day, each put through to one rep,
+/// and one caller to four): the agency's served people draw up to four logins, so a surge
+/// of calls needs five (the service floor). On the eighth day a caller is put through to
+/// five reps of the centre (08) and another to four reps and the returns clerk who posted
+/// their return (10): the unit's service, set aside (counted, 10 alerts). A third draws
+/// three reps, the clerk and an examiner (09): attention that spreads through the agency,
+/// raised. Audited night by night, the same.
+#[test]
+fn caller_served_by_one_units_reps() {
+    let world = "classes/caller_served_by_one_units_reps";
+    let config = "[no_case]\nexempt_purposes = [\"TAXPAYER CALL\"]\n";
+    let expected: Vec<Key> = ["rep1", "rep2", "rep3", "clerk1", "ex1"]
+        .iter()
+        .map(|u| key("subject_surge", "many_users", u, &[&format!("09-{u}")]))
+        .collect();
+    assert_set_aside_with(
+        world,
+        Some(config),
+        expected,
+        &["set aside  10 many_users alert(s) of surges made mostly of exempt work whose logins all work in one unit but at most one"],
     );
 }
 

@@ -14,6 +14,26 @@ use super::*;
 /// what is left still reads as a plate (four or more letters and digits, one a digit).
 /// None if nothing is left.
 pub(crate) fn normalize_plate(s: &str) -> Option<String> {
+    read_plate(s, is_jurisdiction).0
+}
+
+/// The plate without a two-letter code of any kind set apart at its start or its end
+/// ("HS MDS6378", "HS/MDS 6378", "MDS6378 HS" -> "MDS6378"), when one is there and what is
+/// left still reads as a plate; None otherwise. An agency's own jurisdiction may be one
+/// [`normalize_plate`]'s list does not know (a territory's, another country's, a records
+/// system's code for "in state"): the resolver tries this form only when the plate as
+/// typed is one no table knows and this one is ([`crate::identity::Resolver`]), so it never
+/// turns a known plate into another.
+pub(crate) fn plate_without_code(s: &str) -> Option<String> {
+    match read_plate(s, |c| c.bytes().all(|b| b.is_ascii_alphabetic())) {
+        (Some(p), true) => Some(p),
+        _ => None,
+    }
+}
+
+/// Folds a plate and drops a two-letter run set apart at its start or end that `code`
+/// accepts (see [`normalize_plate`]); whether one was dropped.
+fn read_plate(s: &str, code: impl Fn(&str) -> bool) -> (Option<String>, bool) {
     let mut out = String::with_capacity(s.len().min(16));
     // Where the second and the last separated runs of letters and digits start in `out`.
     let (mut second, mut last, mut runs) = (None, 0, 0);
@@ -44,16 +64,18 @@ pub(crate) fn normalize_plate(s: &str) -> Option<String> {
             apart = true;
         }
     }
+    let mut dropped = false;
     if let Some(second) = second {
         let plate_like = |p: &str| p.len() >= 4 && p.bytes().any(|b| b.is_ascii_digit());
-        if second == 2 && is_jurisdiction(&out[..2]) && plate_like(&out[2..]) {
+        if second == 2 && code(&out[..2]) && plate_like(&out[2..]) {
             out.drain(..2);
-        } else if out.len() - last == 2 && is_jurisdiction(&out[last..]) && plate_like(&out[..last])
-        {
+            dropped = true;
+        } else if out.len() - last == 2 && code(&out[last..]) && plate_like(&out[..last]) {
             out.truncate(last);
+            dropped = true;
         }
     }
-    (!out.is_empty()).then_some(out)
+    ((!out.is_empty()).then_some(out), dropped)
 }
 
 /// The two-letter codes of the US states, DC and territories, and of Canada's provinces

@@ -171,6 +171,24 @@ proptest! {
     }
 
     #[test]
+    fn plate_without_any_code_reads_the_plate(
+        plate in "[A-Z]{0,3}[0-9]{1,4}[A-Z]{0,3}",
+        code in "[A-Za-z]{2}",
+        form in 0usize..4,
+    ) {
+        prop_assume!(plate.len() >= 4);
+        let typed = match form {
+            0 => format!("{code} {plate}"),
+            1 => format!("{code}/{plate}"),
+            2 => format!("{plate} {code}"),
+            _ => format!("{plate} ({code})"),
+        };
+        prop_assert_eq!(plate_without_code(&typed), normalize_plate(&plate));
+        // Nothing set apart, nothing dropped.
+        prop_assert_eq!(plate_without_code(&plate), None);
+    }
+
+    #[test]
     fn phone_total_and_idempotent(s in any::<String>()) {
         if let Some(p) = normalize_phone(&s) {
             prop_assert!(p.bytes().all(|b| b.is_ascii_digit()));

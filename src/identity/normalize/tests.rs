@@ -384,6 +384,39 @@ fn plates_typed_with_their_state() {
 }
 
 #[test]
+fn plates_typed_with_a_code_the_list_does_not_know() {
+    let want = Some("MDS6378".to_owned());
+    for s in [
+        "HS MDS6378",
+        "hs/mds 6378",
+        "HS-MDS6378",
+        "MDS6378 HS",
+        "MDS 6378 (HS)",
+    ] {
+        assert_eq!(plate_without_code(s), want, "{s}");
+        // The fixed list does not drop it: only the resolver, when the tables know the
+        // plate without it.
+        assert_eq!(
+            normalize_plate(s).as_deref(),
+            Some(
+                s.to_ascii_uppercase()
+                    .chars()
+                    .filter(char::is_ascii_alphanumeric)
+                    .collect::<String>()
+                    .as_str()
+            ),
+            "{s}"
+        );
+    }
+    // No code set apart, a code with digits, or too little left: nothing to try.
+    assert_eq!(plate_without_code("HSMDS6378"), None);
+    assert_eq!(plate_without_code("MDS 6378"), None);
+    assert_eq!(plate_without_code("H5 MDS6378"), None);
+    assert_eq!(plate_without_code("HS 123"), None);
+    assert_eq!(plate_without_code("HS ABCD"), None);
+}
+
+#[test]
 fn phones() {
     let want = Some("5550102030".to_owned());
     for s in [
