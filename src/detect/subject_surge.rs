@@ -328,11 +328,12 @@ struct SurgeDay {
     service_floor: bool,
     /// Logins whose lookups were flagged that day.
     logins: std::collections::BTreeSet<String>,
-    /// The window was, each time the surge was judged that day, more than one unit's
-    /// service ([`Window::one_units_service`] said no at least once).
-    beyond_one_unit: bool,
+    /// The window, when the surge was last judged that day (its fullest view: every
+    /// lookup of the sliding day up to then), was one unit's service
+    /// ([`Window::one_units_service`]) and made mostly of exempt work.
+    one_unit: bool,
     /// The same for [`Window::case_broadcast`].
-    beyond_the_case: bool,
+    broadcast: bool,
 }
 
 /// A bare-name lookup (no date of birth or other identifier), kept for the window in case
@@ -872,8 +873,8 @@ impl Detector for SubjectSurge {
         surge.agency = agency;
         surge.service_floor = agency > self.agency.floor;
         surge.served = w.served_mostly();
-        surge.beyond_one_unit |= !(surge.served && w.one_units_service(cx.resolver));
-        surge.beyond_the_case |= !w.case_broadcast();
+        surge.one_unit = surge.served && w.one_units_service(cx.resolver);
+        surge.broadcast = w.case_broadcast();
         let from = w.flagged;
         for e in w.entries.iter_mut().skip(from) {
             e.flagged = true;
@@ -944,11 +945,11 @@ impl Detector for SubjectSurge {
             // logins (the service floor set the bar): a unit's trade is then shown to
             // bring several of its people to one person; without that history a unit's
             // curiosity (a famous customer at one office's counters) is not explained.
-            if surge.served && surge.service_floor && !surge.beyond_one_unit {
+            if surge.one_unit && surge.service_floor {
                 unit_service += 1;
                 continue;
             }
-            if !surge.beyond_the_case {
+            if surge.broadcast {
                 broadcast += 1;
                 self.broadcast_lookups
                     .extend(f.events.iter().map(|(_, id)| id.clone()));
