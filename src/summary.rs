@@ -117,10 +117,10 @@ pub struct RunStats {
     /// service (a refund-delay announcement's callers, a BOLO at every booth), not attention
     /// to one person (`detect::subject_surge`).
     pub service_wave_set_aside: u64,
-    /// `many_users` alerts of surges made mostly of exempt work whose logins all but one
-    /// work in one unit: that unit's service to whoever presents themselves (a caller put
-    /// through to rep after rep of the contact centre), not curiosity, which spreads
-    /// through the agency (`detect::subject_surge`).
+    /// `many_users` alerts of surges made mostly of exempt work, their bar the agency's
+    /// service floor, whose logins all but one work in one unit: that unit's service to
+    /// whoever presents themselves (a caller put through to rep after rep of the contact
+    /// centre), not curiosity, which spreads through the agency (`detect::subject_surge`).
     pub unit_service_set_aside: u64,
     /// `many_users` alerts of surges in which every login (all but one in ten at most)
     /// typed a case that lists the person, someone none of the agency's own: the case
@@ -497,7 +497,7 @@ pub fn render(
         (
             stats.unit_service_set_aside,
             "set aside  ",
-            "many_users alert(s) of surges made mostly of exempt work whose logins all work in one unit but at most one: the unit's service to someone who presented themselves (a caller put through to rep after rep of the contact centre, a traveller at booth after booth of one port), not curiosity, which spreads through the agency",
+            "many_users alert(s) of surges made mostly of exempt work whose logins all work in one unit but at most one, where the agency's days show the people it serves drawing as many logins: the unit's service to someone who presented themselves (a caller put through to rep after rep of the contact centre, a traveller at booth after booth of one port), not curiosity, which spreads through the agency",
         ),
         (
             stats.case_broadcast_set_aside,

@@ -221,9 +221,9 @@ pub(crate) trait Detector: Send {
         Vec::new()
     }
     /// The event ids of the lookups that the day's close found to be a case worked by many
-    /// hands (`subject_surge`'s `case_broadcast`: every login that looked the person up
-    /// typed a case that lists them), taken: the engine sets the same lookups' `not_assigned`
-    /// findings aside ([`Engine::settle_others_cases`]).
+    /// hands (`subject_surge`'s `case_broadcast`: every person who looked the person up
+    /// but one in ten typed a case that lists them), taken: the engine sets the same
+    /// lookups' `not_assigned` findings aside ([`Engine::settle_others_cases`]).
     fn take_case_broadcasts(&mut self) -> Vec<String> {
         Vec::new()
     }

@@ -107,7 +107,7 @@ struct Entry {
     service: bool,
     /// The lookup was typed under a case the login is not assigned to that lists the
     /// person ([`Resolved::not_assigned_lists`]): the case's work by someone the case does
-    /// not name ([`SurgeDay::under_case`]).
+    /// not name ([`Window::case_broadcast`]).
     #[serde(default)]
     under_case: bool,
 }
@@ -210,7 +210,7 @@ impl Window {
     /// was given is one of dozens. Curious staff copy a call's number from the screen too,
     /// but not all of them: the labelled surges on the 68 worlds had at least one person
     /// in seven without it (the sheriff's: six of seven typed the call's number), the
-    /// broadcasts all, or all but one of twenty-six. A colleague, an associate or a public
+    /// broadcasts all, or all but two of thirty. A colleague, an associate or a public
     /// figure is always judged as attention.
     fn case_broadcast(&self) -> bool {
         if self.own {
