@@ -1176,16 +1176,7 @@ mod tests {
         assert_eq!(a.service_floor, 9);
         let mut w = Window::default();
         for (n, service) in [(1, true), (2, true), (3, false)] {
-            w.push(Entry {
-                ts: chrono::Utc::now(),
-                user: format!("rep{n}"),
-                login: format!("rep{n}").into(),
-                id: format!("e{n}").into(),
-                flagged: false,
-                person: String::new(),
-                service,
-                under_case: false,
-            });
+            w.push(entry(&format!("rep{n}"), service, false));
         }
         assert!(w.served_mostly());
         assert_eq!(a.floor_for(&w), 9);
@@ -1194,21 +1185,26 @@ mod tests {
         assert_eq!(a.floor_for(&w), 7);
     }
 
+    /// One login's lookup, now.
+    fn entry(login: &str, service: bool, under_case: bool) -> Entry {
+        Entry {
+            ts: chrono::Utc::now(),
+            user: login.to_string(),
+            login: login.into(),
+            id: format!("e-{login}").into(),
+            flagged: false,
+            person: String::new(),
+            service,
+            under_case,
+        }
+    }
+
     /// A window of `people` logins, the first `under_case` of them typing the case that
     /// lists the person.
     fn window_under_case(people: usize, under_case: usize) -> Window {
         let mut w = Window::default();
         for n in 0..people {
-            w.push(Entry {
-                ts: chrono::Utc::now(),
-                user: format!("po{n}"),
-                login: format!("po{n}").into(),
-                id: format!("e{n}").into(),
-                flagged: false,
-                person: String::new(),
-                service: false,
-                under_case: n < under_case,
-            });
+            w.push(entry(&format!("po{n}"), false, n < under_case));
         }
         w
     }
