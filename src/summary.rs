@@ -133,6 +133,12 @@ pub struct RunStats {
     /// more logins on three or more earlier days matched the same colleague so: the agency
     /// serves someone of that name (`detect::coworker`).
     pub colleague_name_served: u64,
+    /// `coworker_lookup` findings of a colleague under a closed case that lists them, not
+    /// raised because the user's unit works closed cases under the purpose (billing, coding,
+    /// a records desk), or works them steadily and the user held that case: the colleague
+    /// served as a patient or a party like anyone else (`detect::Engine`'s settling of
+    /// closed work).
+    pub colleague_closed_case_set_aside: u64,
     /// The logins those were set aside for: a reviewer checks that each is a role that
     /// works other people's cases (a resident, a scribe), not someone who made a habit of
     /// borrowing them.
@@ -206,6 +212,17 @@ const EXEMPTION_HINT_SHARE: f64 = 0.5;
 const EXEMPTION_HINT_MIN: u64 = 100;
 
 impl RunStats {
+    /// Counts findings under closed cases that list the person, set aside as the unit's
+    /// closed work: `no_case`'s lookups and `coworker_lookup`'s colleagues apart, so that
+    /// neither line counts one lookup twice.
+    pub(crate) fn closed_work_set_aside(&mut self, detector: &str, findings: u64) {
+        if detector == crate::detect::coworker::DOC.name {
+            self.colleague_closed_case_set_aside += findings;
+        } else {
+            self.closed_case_set_aside += findings;
+        }
+    }
+
     pub(crate) fn record_event(&mut self, ev: &Event, r: &Resolved<'_>) {
         self.events += 1;
         if r.personnel.is_none() {
@@ -413,7 +430,7 @@ pub fn render(
     }
     let _ = writeln!(s, "  alerts     {}", stats.alerts);
     // What the run set aside as routine, or did not count as odd, each with its count.
-    let set_aside: [(u64, &str, &str); 28] = [
+    let set_aside: [(u64, &str, &str); 29] = [
         (
             stats.name_alone_set_aside,
             "set aside  ",
@@ -513,6 +530,11 @@ pub fn render(
             stats.colleague_name_served,
             "set aside  ",
             "coworker_lookup match(es) by name alone in exempt work of a colleague whom three or more logins matched so on three or more earlier days: the agency serves someone of that name (a namesake who calls week after week, the colleague crossing as a traveller)",
+        ),
+        (
+            stats.colleague_closed_case_set_aside,
+            "set aside  ",
+            "coworker_lookup finding(s) of a colleague under a closed case that lists them, where the user's unit works closed cases under the purpose (at least half its lookups under it: billing, coding, a records desk), or works them steadily and the user held that very case (a physician following up a colleague who was their patient): the colleague served as anyone else the case lists",
         ),
         (
             stats.wrap_up_set_aside,

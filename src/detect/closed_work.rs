@@ -19,7 +19,11 @@
 //! most of its days. A lookup of the user, a colleague, an associate or a watch-listed
 //! person is covered only where closed cases are the unit's trade (billing and coding work
 //! a colleague's or a celebrity's discharged stay as any other), never by a steady small
-//! practice ([`Routine::covers`]). (Until 2026-12-06 a steady practice covered only the
+//! practice ([`Routine::covers`]), but for a colleague under the closed case the user
+//! held: a physician following up a colleague who was their patient serves their own
+//! case ([`Resolver::held_colleagues_closed_case`](crate::identity::Resolver)). The same
+//! judgement settles `coworker_lookup`'s finding of the colleague under such a case, so a
+//! colleague billed or followed up as any patient is neither. (Until 2026-12-06 a steady practice covered only the
 //! unit's own closed cases; a hospital's release-of-information desk opens every ward's,
 //! and the one label the wider rule set aside on any world was a colleague's chart opened
 //! by a clinic physician, which a steady practice now never covers.)
@@ -90,7 +94,8 @@ impl Routine {
     /// closed cases are the unit's trade (half its work: billing, coding, a records unit,
     /// who work a colleague's or a celebrity's discharged stay as any other), and where they
     /// are a steady small part of it, a stranger's only (`of_own`: a lookup of the user, a
-    /// colleague, an associate or a watch-listed person among them).
+    /// colleague, an associate or a watch-listed person among them, but for a colleague
+    /// under the case the user held).
     pub(crate) fn covers(self, of_own: bool) -> bool {
         match self {
             Routine::AnyCase => true,

@@ -36,7 +36,7 @@ pub(crate) const DOC: DetectorDoc = DetectorDoc {
     kinds: &["same_unit", "other_unit", "supervisor", "record_change"],
     what: "A user looks up another employee: their supervisor, someone in their unit, or someone elsewhere in the organisation. A write (insert, update, delete: `lookups.write_actions`) to that record is raised twice: as the lookup it also is, of the kind above, and as kind `record_change`, critical, with the statement and rows affected as evidence.",
     why: "Colleagues' records are looked up out of curiosity, rivalry or to help someone else; a supervisor's record is a classic target in disputes.",
-    false_positives: "Internal-affairs and vetting work (explained when the investigator is assigned to a case that lists the colleague); a citizen who shares a colleague's name, searched by name only (held back on an exempt lookup by a login that names strangers by name alone as routine, such as a court's screening desk, unless the colleague is looked up again that day). A service account's read under an exempt purpose (a data-match job's run), or under a real case that lists the person (an interface relaying a case's alert), is not raised: nobody's curiosity is in it; nor is anyone's exempt work typed under a case open at the time that lists the colleague (a pharmacist verifying an admitted colleague's order on their admission, a technician entering their result), a write included; with no such case typed, a write is raised as `record_change` too. Nor is an exempt lookup of a colleague whom a case of the user's own unit lists, open or closed in the last 30 days, by a user who does exempt work on at least half of their days: a clinic's front desk scheduling a colleague who is the clinic's patient, or booking her follow-up after the visit closed (the same rule as a prison's officers and the senator it holds, `watchlist_lookup`); staff of another unit, or whose exempt work is an odd day's, are still raised. Nor is a match by name alone in exempt work (not a write) of a colleague whom three or more logins matched so on three or more earlier days of `baseline.history_days`: the agency serves someone of that name (a taxpayer who shares it calling week after week, the colleague crossing the border as a traveller), counted in the summary; a colleague in the news draws curiosity in a day, and is raised.",
+    false_positives: "Internal-affairs and vetting work (explained when the investigator is assigned to a case that lists the colleague); a citizen who shares a colleague's name, searched by name only (held back on an exempt lookup by a login that names strangers by name alone as routine, such as a court's screening desk, unless the colleague is looked up again that day). A service account's read under an exempt purpose (a data-match job's run), or under a real case that lists the person (an interface relaying a case's alert), is not raised: nobody's curiosity is in it; nor is anyone's exempt work typed under a case open at the time that lists the colleague (a pharmacist verifying an admitted colleague's order on their admission, a technician entering their result), a write included; with no such case typed, a write is raised as `record_change` too. Nor is an exempt lookup of a colleague whom a case of the user's own unit lists, open or closed in the last 30 days, by a user who does exempt work on at least half of their days: a clinic's front desk scheduling a colleague who is the clinic's patient, or booking her follow-up after the visit closed (the same rule as a prison's officers and the senator it holds, `watchlist_lookup`); staff of another unit, or whose exempt work is an odd day's, are still raised. Nor is a lookup under a closed case that lists the colleague where the user's unit works closed cases under the purpose (billing, coding, a records desk: at least half its lookups), or works them steadily and the user held that very case (a physician following up a colleague who was their patient), judged when the day ends with `no_case`'s `closed_case` and counted in the summary; a colleague's closed chart opened by someone who never held it is raised. Nor is a match by name alone in exempt work (not a write) of a colleague whom three or more logins matched so on three or more earlier days of `baseline.history_days`: the agency serves someone of that name (a taxpayer who shares it calling week after week, the colleague crossing the border as a traveller), counted in the summary; a colleague in the news draws curiosity in a day, and is raised.",
     tuning: "Assign internal-affairs cases with their subjects in `case_subjects.csv`; `identity.name_only_score`.",
     example: "Looked up coworker NOVAK, PETRA (DOB 1985-09-30), the user's supervisor, by person id; no case attached.",
     needs: &[],
@@ -141,6 +141,7 @@ impl Detector for Coworker {
             } else {
                 ("other_unit", Severity::Medium, "in another unit")
             };
+        let first = out.len();
         identity_findings(
             ev,
             r,
@@ -160,5 +161,12 @@ impl Detector for Coworker {
             },
             out,
         );
+        // Under a closed case that lists the colleague, whether the unit works closed
+        // cases (billing, coding, a records desk, or steadily and this very case the
+        // user's) is known when the day ends: the engine holds the findings until then.
+        let closed = r.closed_case_lists();
+        for f in &mut out[first..] {
+            f.closed_case_of_the_person = closed;
+        }
     }
 }

@@ -780,8 +780,11 @@ impl Engine {
                 let unit = r.personnel.and_then(|p| p.unit.as_deref());
                 if let (true, Some(unit)) = (f.closed_case_of_the_person, unit) {
                     // Whether the unit works closed cases by trade under this purpose is
-                    // known, with the whole day counted, when the day ends.
-                    let of_own = r.names_the_agencys_own();
+                    // known, with the whole day counted, when the day ends. A colleague
+                    // under a closed case the user held is that case's person like any
+                    // other (a physician following up a colleague who was their patient).
+                    let of_own = r.names_the_agencys_own()
+                        && !self.resolver.held_colleagues_closed_case(ev, r);
                     match self.closing.get_mut(&key) {
                         Some(c) => {
                             c.alert.add_held(ev, f.severity);
@@ -1122,7 +1125,8 @@ impl Engine {
                 .routine(&c.unit, &c.purpose, day)
                 .covers(c.of_own);
             if routine {
-                self.stats.closed_case_set_aside += c.alert.findings as u64;
+                self.stats
+                    .closed_work_set_aside(key.detector, c.alert.findings as u64);
             } else {
                 // The unit new to the logs: its practice cannot have shown yet.
                 let practice = self
@@ -1338,7 +1342,7 @@ impl Engine {
                 self.stats.held_over_set_aside += findings;
                 match &h.practice {
                     held_over::Practice::ClosedWork { .. } => {
-                        self.stats.closed_case_set_aside += findings;
+                        self.stats.closed_work_set_aside(h.key.detector, findings);
                     }
                     held_over::Practice::OthersCases { .. } => {
                         self.stats.others_case_set_aside += findings;

@@ -1414,6 +1414,33 @@ impl Resolver {
         self.cases.held_until_lately(t, &who, ev.ts)
     }
 
+    /// For a lookup under a closed case that lists the person: whether the person is a
+    /// colleague (no one else of the agency's own: not the user, a relative or a
+    /// watch-listed person) and the user was assigned to that very case at some time. A
+    /// physician following up a colleague who was their patient is serving the case they
+    /// held; a colleague's closed chart opened by someone who never held it is not.
+    pub(crate) fn held_colleagues_closed_case(&self, ev: &Event, r: &Resolved<'_>) -> bool {
+        let CaseStatus::ClosedCase { case_id } = &r.case else {
+            return false;
+        };
+        let Some(me) = r.personnel else {
+            return false;
+        };
+        let only_colleagues = !r.employees.is_empty()
+            && r.associations.is_empty()
+            && r.watchlist.is_empty()
+            && r.employees.iter().all(|m| {
+                self.employee(m.entry)
+                    .is_some_and(|e| e.employee_id != me.employee_id)
+            });
+        if !r.typed_case_lists || !only_colleagues {
+            return false;
+        }
+        let who = self.cases.asker(&ev.user, Some(me.employee_id.as_str()));
+        let t = self.cases.typed_with_key(case_id, &match_key(case_id));
+        self.cases.ever_assigned(t, &who)
+    }
+
     /// For a lookup under a real case that no case of the user's explains yet nothing
     /// says is wrong (`Valid`: a service account's case is only a reference, see
     /// [`Self::by_reference`]): whether that case lists the person looked up.

@@ -3057,6 +3057,30 @@ fn results_on_a_lone_physicians_closed_visits() {
     );
 }
 
+/// A colleague is a patient like anyone else once a case of her care lists her. The
+/// clinic's physician (doc1, the previous fixture's lone physician, reading results that
+/// reach closed visits as his steady practice) saw an intensive-care nurse (nur2) in a visit
+/// closed the week before, and reads her result on the seventh day (y1): his own patient's
+/// visit, the case he held, so neither the colleague nor the closed case is raised. The
+/// business office (bill1, bill2) works nothing but discharged visits under `BILLING`, its
+/// trade from the first day (b1–b7); her visit's statement among them (y2) is the office's
+/// work too. The other nurse's intensive-care stay, which doc1 never held, is still raised
+/// (x2). Audited night by night, the same.
+#[test]
+fn colleague_patient_followed_up_and_billed() {
+    assert_set_aside(
+        "classes/colleague_patient_followed_up_and_billed",
+        vec![
+            key("coworker_lookup", "other_unit", "doc1", &["x2"]),
+            key("no_case", "closed_case", "doc1", &["x2"]),
+        ],
+        &[
+            "set aside  17 closed_case lookup(s)",
+            "set aside  2 coworker_lookup finding(s) of a colleague under a closed case",
+        ],
+    );
+}
+
 /// A resident (res1) sees the patient an attending (att1) admits each day, for seven days:
 /// the assignment table never names residents, so every one of their lookups is under a case
 /// they are not assigned to. Four days are no practice yet (a borrowed case can go on as
