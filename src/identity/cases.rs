@@ -23,7 +23,9 @@
 use chrono::{DateTime, Utc};
 use rustc_hash::FxHashMap as HashMap;
 
-use super::index::{name_consistent, KnownPerson, Match, NameStats, PersonIndex, Query};
+use super::index::{
+    name_consistent, name_consistent_or_slip, KnownPerson, Match, NameStats, PersonIndex, Query,
+};
 use super::normalize::name_key;
 use crate::config::IdentityConfig;
 use crate::refs::{login_key_of, Assignment, Case, CaseSubjects, PersonFields, Validity};
@@ -951,8 +953,7 @@ impl CaseIndex {
         };
         e.subjects.iter().any(|&s| {
             self.subjects.person(s).is_some_and(|p| {
-                super::index::grade(q, p, s, names, cfg).is_some()
-                    || super::index::name_consistent_or_slip(q, p)
+                super::index::grade(q, p, s, names, cfg).is_some() || name_consistent_or_slip(q, p)
             })
         }) || self.household_name(e, q)
     }
@@ -1125,17 +1126,35 @@ impl CaseIndex {
             .as_ref()
             .is_some_and(|n| n.first.chars().count() == 1);
         if let (None, true, true) = (best, initial, current_work) {
-            best = self.current_case_listing(q, who, ts);
+            best = self.current_case_listing(q, who, ts, name_consistent);
+        }
+        // Nor a full name that finds no one: one typing slip away from a person of the
+        // user's current work, it is that person, typed in haste at the call (`EANS, OMAR`
+        // for the `EVANS, OMAR` of the incident they were sent to an hour before). Read
+        // against those few cases only, where a slip is far likelier than a stranger one
+        // letter from a person of the call; a typed case or a name anyone bears is judged
+        // as it stands.
+        let full_name = q.name.as_ref().is_some_and(|n| n.first.chars().count() > 1);
+        if let (None, true, true, true, None) =
+            (best, full_name, current_work, found.is_empty(), typed)
+        {
+            best = self.current_case_listing(q, who, ts, name_consistent_or_slip);
         }
         best.and_then(|n| self.entries.get(n as usize))
             .map(|e| e.id.as_str())
     }
 
     /// The lowest-ranked case assigned to the user within [`CURRENT_WORK`] before `ts`,
-    /// open and theirs at `ts`, that lists a person the query's name is consistent with;
+    /// open and theirs at `ts`, that lists a person the query's name `agrees` with;
     /// `None` when there is none, or more than [`CURRENT_WORK_MAX_CASES`] were assigned
     /// then (a caseload handed over, not a shift's calls).
-    fn current_case_listing(&self, q: &Query, who: &Asker, ts: DateTime<Utc>) -> Option<u32> {
+    fn current_case_listing(
+        &self,
+        q: &Query,
+        who: &Asker,
+        ts: DateTime<Utc>,
+        agrees: fn(&Query, &KnownPerson) -> bool,
+    ) -> Option<u32> {
         let since = (ts - CURRENT_WORK).timestamp();
         let now = ts.timestamp();
         let mut best = None;
@@ -1154,11 +1173,9 @@ impl CaseIndex {
             }
             for &(_, n) in recent {
                 let listed = self.entries.get(n as usize).is_some_and(|e| {
-                    e.subjects.iter().any(|&s| {
-                        self.subjects
-                            .person(s)
-                            .is_some_and(|p| name_consistent(q, p))
-                    })
+                    e.subjects
+                        .iter()
+                        .any(|&s| self.subjects.person(s).is_some_and(|p| agrees(q, p)))
                 });
                 if listed && self.open_at(n, ts) && self.assigned_at(n, who, ts) {
                     self.pick(&mut best, None, n);

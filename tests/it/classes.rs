@@ -3243,6 +3243,27 @@ fn initial_typed_for_the_person_of_a_current_call() {
     assert_alerts(&audit_night_by_night(world, None), expected);
 }
 
+/// A patrol officer types the full name of the man on the call they are at with a slip
+/// and no case: a letter dropped (`SALNAS, TERRENCE`, t1), two swapped with the name in one
+/// field and `N/A` for the case (`SALINSA TERRENCE`, t2), a neighbouring key in the given
+/// name (`TERRWNCE`, t3). The name finds no one, and a case given to them today lists
+/// SALINAS, TERRENCE: the call's work, not raised. Raised: a slip of the name of a person
+/// of a case given five days before (t4, no longer a current call), a given name more than
+/// a slip away (t5), the slip under a case that does not exist (t6, `unknown_case`), and a
+/// slip of a person of the 61 cases handed over to another login that day (t7: a caseload,
+/// not a shift's calls). Audited night by night, the same.
+#[test]
+fn full_name_typed_with_a_slip_for_a_current_call() {
+    let world = "classes/full_name_typed_with_a_slip_for_a_current_call";
+    let expected = vec![
+        key("no_case", "missing", "ofc1", &["t4", "t5"]),
+        key("no_case", "unknown_case", "ofc1", &["t6"]),
+        key("no_case", "missing", "ofc3", &["t7"]),
+    ];
+    assert_alerts(&audit_fixture(world, None), expected.clone());
+    assert_alerts(&audit_night_by_night(world, None), expected);
+}
+
 /// A port of entry inspects a thousand travellers once on its first day and two commuters
 /// at six booths each: two in a thousand of its people-days draw six logins. On the second
 /// day six booths inspecting a traveller new to the logs is that attention again, not a
