@@ -55,6 +55,14 @@ pub enum Command {
     Config,
 }
 
+impl Command {
+    /// Whether the command runs until it is stopped (`watch`, `serve`), rather than until
+    /// its input ends.
+    pub fn runs_until_stopped(&self) -> bool {
+        matches!(self, Command::Watch(_) | Command::Serve(_))
+    }
+}
+
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Audit(a) => audit::run(a),
