@@ -41,8 +41,9 @@ const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 /// own reuse. It frees and allocates hundreds of megabytes as it goes (events decoded on
 /// the workers and dropped on the detection thread, each day's windows), and mimalloc
 /// hands freed pages back to the system moments before they are wanted again: on the
-/// realistic 400 × 60 world, 85,000 page faults and about a fifth of the audit's wall time
-/// (`docs/performance.md`). The peak is the same either way. `watch` and `serve`, which run
+/// realistic 400 × 60 world, 62,000 to 86,000 page faults, the kernel zeroing each page
+/// again, where 1,300 remain now (about 4 % of the audit's wall time at the medians,
+/// `docs/performance.md`). The peak grows by a few percent. `watch` and `serve`, which run
 /// for months, keep mimalloc's default and give memory back.
 fn keep_freed_memory() {
     // SAFETY: `mi_option_set` is not synchronised; this runs once, on the main thread,

@@ -23,13 +23,12 @@
 //! held: a physician following up a colleague who was their patient serves their own
 //! case ([`Resolver::held_colleagues_closed_case`](crate::identity::Resolver)). The same
 //! judgement settles `coworker_lookup`'s finding of the colleague under such a case, so a
-//! colleague billed or followed up as any patient is neither. (Until 2026-12-06 a steady practice covered only the
-//! unit's own closed cases; a hospital's release-of-information desk opens every ward's,
-//! and the one label the wider rule set aside on any world was a colleague's chart opened
-//! by a clinic physician, which a steady practice now never covers.)
-//! Either way the
-//! [`Engine`](super::Engine) sets such lookups aside when the day ends, counted in the
-//! run's summary. It is a practice, not one occasion: a closed case typed for someone it
+//! colleague billed or followed up as any patient is neither. (Until 2026-12-06 a steady
+//! practice covered only the unit's own closed cases; a hospital's release-of-information
+//! desk opens every ward's, and the one label the wider rule set aside on any world was a
+//! colleague's chart opened by a clinic physician who never held it, which a steady
+//! practice never covers.) Either way the [`Engine`](super::Engine) sets such lookups
+//! aside when the day ends, counted in the run's summary. It is a practice, not one occasion: a closed case typed for someone it
 //! does not list is always raised.
 //!
 //! This module only counts and answers [`ClosedWork::routine`]; it must not judge a
