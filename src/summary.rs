@@ -585,7 +585,7 @@ pub fn render(
     if stats.held_over > 0 {
         let _ = writeln!(
             s,
-            "  held over  {} closed_case or not_assigned lookup(s) of people the case lists, by units or logins new to the logs (under a week) or on a day that looked like other people's cases were their work, and subject_not_in_case lookups of strangers, until their practice could be judged (five days of work, or a week): {} set aside once it showed (counted above), {} raised without it",
+            "  held over  {} closed_case or not_assigned lookup(s) of people the case lists, by units or logins new to the logs (under a week) or on a day that looked like other people's cases were their work, and subject_not_in_case lookups of strangers (a colleague's coworker_lookup under such a closed case counted with them), until their practice could be judged (five days of work, or a week): {} set aside once it showed (counted above), {} raised without it",
             stats.held_over, stats.held_over_set_aside, stats.held_over_raised,
         );
     }
