@@ -1100,10 +1100,8 @@ impl CaseIndex {
         // A weak name (a surname alone, an initial) explains a lookup only under the case
         // typed with it: among a detective's hundreds of cases some subject bears almost any
         // common surname, so "one of my cases has a JOHNSON" explains nothing.
-        let weak_name = q
-            .name
-            .as_ref()
-            .is_some_and(|n| n.first.chars().count() <= 1);
+        let given = q.name.as_ref().map(|n| n.first.chars().count());
+        let weak_name = given.is_some_and(|g| g <= 1);
         if let (None, true, Some(n)) = (best, weak_name, named) {
             let listed = self.entries.get(n as usize).is_some_and(|e| {
                 e.subjects.iter().any(|&s| {
@@ -1121,10 +1119,7 @@ impl CaseIndex {
         // officer types `SALINAS, T` for the man on the call they are at, under no number
         // or a dispatch number. A surname alone is too weak even there: a sweep of common
         // surnames finds one among any two days' calls.
-        let initial = q
-            .name
-            .as_ref()
-            .is_some_and(|n| n.first.chars().count() == 1);
+        let initial = given == Some(1);
         if let (None, true, true) = (best, initial, current_work) {
             best = self.current_case_listing(q, who, ts, name_consistent);
         }
@@ -1134,7 +1129,7 @@ impl CaseIndex {
         // against those few cases only, where a slip is far likelier than a stranger one
         // letter from a person of the call; a typed case or a name anyone bears is judged
         // as it stands.
-        let full_name = q.name.as_ref().is_some_and(|n| n.first.chars().count() > 1);
+        let full_name = given.is_some_and(|g| g > 1);
         if let (None, true, true, true, None) =
             (best, full_name, current_work, found.is_empty(), typed)
         {

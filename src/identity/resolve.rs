@@ -1347,12 +1347,10 @@ impl Resolver {
         if !r.typed_case_lists {
             return Vec::new();
         }
-        let t = self.cases.typed_with_key(case_id, &match_key(case_id));
+        let t = self.status_case(case_id);
         // A case taken from the user is not a colleague's caseload to them: looked at again
         // after the week of wrapping up, it is raised (`Resolver::held_until_lately`).
-        let who = self
-            .cases
-            .asker(&ev.user, r.personnel.map(|p| p.employee_id.as_str()));
+        let who = self.asker_of(ev, r);
         if self.cases.ever_assigned(t, &who) {
             return Vec::new();
         }
@@ -1393,10 +1391,8 @@ impl Resolver {
         else {
             return false;
         };
-        let who = self
-            .cases
-            .asker(&ev.user, r.personnel.map(|p| p.employee_id.as_str()));
-        let t = self.cases.typed_with_key(case_id, &match_key(case_id));
+        let who = self.asker_of(ev, r);
+        let t = self.status_case(case_id);
         self.cases.team_case_of_unit(t, unit, &who, ev.ts)
     }
 
@@ -1407,10 +1403,8 @@ impl Resolver {
         let CaseStatus::NotAssigned { case_id } = &r.case else {
             return false;
         };
-        let who = self
-            .cases
-            .asker(&ev.user, r.personnel.map(|p| p.employee_id.as_str()));
-        let t = self.cases.typed_with_key(case_id, &match_key(case_id));
+        let who = self.asker_of(ev, r);
+        let t = self.status_case(case_id);
         self.cases.held_until_lately(t, &who, ev.ts)
     }
 
@@ -1436,9 +1430,20 @@ impl Resolver {
         if !r.typed_case_lists || !only_colleagues {
             return false;
         }
-        let who = self.cases.asker(&ev.user, Some(me.employee_id.as_str()));
-        let t = self.cases.typed_with_key(case_id, &match_key(case_id));
-        self.cases.ever_assigned(t, &who)
+        self.cases
+            .ever_assigned(self.status_case(case_id), &self.asker_of(ev, r))
+    }
+
+    /// The case a status names (its id as compared, [`CaseStatus::case_id`]), found again
+    /// for a judgement made after the status.
+    fn status_case<'c>(&self, case_id: &'c str) -> Typed<'c> {
+        self.cases.typed_with_key(case_id, &match_key(case_id))
+    }
+
+    /// The user of a lookup as assignments name them: their login or employee id.
+    fn asker_of(&self, ev: &Event, r: &Resolved<'_>) -> Asker {
+        self.cases
+            .asker(&ev.user, r.personnel.map(|p| p.employee_id.as_str()))
     }
 
     /// For a lookup under a real case that no case of the user's explains yet nothing
@@ -1471,7 +1476,7 @@ impl Resolver {
         if !query.is_identifying() {
             return false;
         }
-        let t = self.cases.typed_with_key(case_id, &match_key(case_id));
+        let t = self.status_case(case_id);
         self.cases
             .case_lists(t, query, &self.names, &self.config.identity)
     }
