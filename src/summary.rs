@@ -133,6 +133,15 @@ pub struct RunStats {
     /// more logins on three or more earlier days matched the same colleague so: the agency
     /// serves someone of that name (`detect::coworker`).
     pub colleague_name_served: u64,
+    /// `coworker_lookup` matches by name alone in exempt work, typed with an id no table
+    /// knows, of a colleague whose personnel row holds no id, not raised because two or
+    /// more other ids were typed with the name in the window: the name is several
+    /// customers' (`detect::coworker`).
+    pub colleague_namesakes: u64,
+    /// `coworker_lookup` matches by name alone in exempt work, of a colleague whose
+    /// personnel row holds no id, on a record the login opened by an id it typed alone in
+    /// the minutes before: the name was the system's answer (`detect::coworker`).
+    pub colleague_reached_by_id: u64,
     /// `coworker_lookup` findings of a colleague under a closed case that lists them, not
     /// raised because the user's unit works closed cases under the purpose (billing, coding,
     /// a records desk), or works them steadily and the user held that case: the colleague
@@ -321,6 +330,10 @@ impl RunStats {
                     self.case_broadcast_set_aside += count;
                 } else if kind == "colleague_name_served" {
                     self.colleague_name_served += count;
+                } else if kind == "colleague_namesakes" {
+                    self.colleague_namesakes += count;
+                } else if kind == "colleague_reached_by_id" {
+                    self.colleague_reached_by_id += count;
                 }
             }
             DayNote::AgencyDay { day, effect } => self.agency_days.push((day, effect)),
@@ -430,7 +443,7 @@ pub fn render(
     }
     let _ = writeln!(s, "  alerts     {}", stats.alerts);
     // What the run set aside as routine, or did not count as odd, each with its count.
-    let set_aside: [(u64, &str, &str); 29] = [
+    let set_aside: [(u64, &str, &str); 31] = [
         (
             stats.name_alone_set_aside,
             "set aside  ",
@@ -530,6 +543,16 @@ pub fn render(
             stats.colleague_name_served,
             "set aside  ",
             "coworker_lookup match(es) by name alone in exempt work of a colleague whom three or more logins matched so on three or more earlier days: the agency serves someone of that name (a namesake who calls week after week, the colleague crossing as a traveller)",
+        ),
+        (
+            stats.colleague_namesakes,
+            "set aside  ",
+            "coworker_lookup match(es) by name alone in exempt work, typed with an id no table knows, of a colleague whose personnel row holds no id to compare, when two or more other ids were typed with the name within baseline.history_days: the name is several customers' (a taxpayer's id among namesakes')",
+        ),
+        (
+            stats.colleague_reached_by_id,
+            "set aside  ",
+            "coworker_lookup match(es) by name alone in exempt work, of a colleague whose personnel row holds no id to compare, on a record the login opened by an id it typed alone in the 30 minutes before: the name was the system's answer (a caller's taxpayer id keyed, then the account screen)",
         ),
         (
             stats.colleague_closed_case_set_aside,

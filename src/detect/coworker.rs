@@ -8,20 +8,31 @@
 //! not raised. Curiosity about a colleague in the news comes in one day, and the name typed
 //! with a date of birth or an id that agrees, a write, or work that is not exempt, is always
 //! judged. Those matches are kept per colleague and login for `baseline.history_days`,
-//! saved with the engine's state. This module judges lookups that find a colleague and
-//! must not judge anyone else (the user is `self_query`'s, relatives `association_lookup`'s).
+//! saved with the engine's state. So are the ids typed with a colleague's name where their
+//! personnel row holds none to compare (a revenue agency's HR export without the
+//! employees' taxpayer ids): two or more other ids typed with it make the name several
+//! customers', and a further match by name alone in exempt work is counted, not raised
+//! ([`NAMESAKE_IDS`]). Such a colleague's name on a record the user reached by its id,
+//! typed alone (a caller's taxpayer id, keyed before the account screen shows the name),
+//! was not the user's choice: in exempt work, a match by name alone carrying an id the
+//! same login typed with no name in the [`REACHED_BY_ID_MINUTES`] before is counted, not
+//! raised, a write to the record included. The ids each login typed alone are kept for
+//! those minutes, saved with the engine's state. This module judges lookups that find a
+//! colleague and must not judge anyone else (the user is `self_query`'s, relatives
+//! `association_lookup`'s).
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
+use rustc_hash::FxHashMap as HashMap;
 use serde_json::json;
 
 use super::self_query::{employee_match, Whose};
 use super::window::PairDays;
 use super::{
-    a_jobs_read, identity_findings, unit_work_on_the_person, Context, DayNote, Detector,
-    DetectorDoc, Finding, IdentityHit, SavedStateError,
+    a_jobs_read, identity_findings, saved_value, unit_work_on_the_person, Context, DayNote,
+    Detector, DetectorDoc, Finding, IdentityHit, SavedStateError,
 };
 use crate::alert::Severity;
-use crate::event::Event;
+use crate::event::{Event, Text};
 use crate::identity::index::MatchKind;
 use crate::identity::{CaseStatus, Resolved};
 
@@ -31,12 +42,27 @@ const SERVED_LOGINS: usize = 3;
 /// Days on which they did.
 const SERVED_DAYS: usize = 3;
 
+/// Other ids typed with a colleague's name (whose personnel row holds no id to compare)
+/// within `baseline.history_days`: that many people of the name are the agency's
+/// customers besides whoever bears this one.
+const NAMESAKE_IDS: usize = 2;
+
+/// How long an id typed alone names the record the user then opened: a call's or a
+/// counter visit's length.
+const REACHED_BY_ID_MINUTES: i64 = 30;
+
+/// Ids kept per login: the records of one call, and those of the calls before it.
+const REACHED_BY_ID_KEPT: usize = 8;
+
+/// One login's ids typed with no name, and when, oldest first.
+type TypedAlone = Vec<(Text, DateTime<Utc>)>;
+
 pub(crate) const DOC: DetectorDoc = DetectorDoc {
     name: "coworker_lookup",
     kinds: &["same_unit", "other_unit", "supervisor", "record_change"],
     what: "A user looks up another employee: their supervisor, someone in their unit, or someone elsewhere in the organisation. A write (insert, update, delete: `lookups.write_actions`) to that record is raised twice: as the lookup it also is, of the kind above, and as kind `record_change`, critical, with the statement and rows affected as evidence.",
     why: "Colleagues' records are looked up out of curiosity, rivalry or to help someone else; a supervisor's record is a classic target in disputes.",
-    false_positives: "Internal-affairs and vetting work (explained when the investigator is assigned to a case that lists the colleague); a citizen who shares a colleague's name, searched by name only (held back on an exempt lookup by a login that names strangers by name alone as routine, such as a court's screening desk, unless the colleague is looked up again that day). A service account's read under an exempt purpose (a data-match job's run), or under a real case that lists the person (an interface relaying a case's alert), is not raised: nobody's curiosity is in it; nor is anyone's exempt work typed under a case open at the time that lists the colleague (a pharmacist verifying an admitted colleague's order on their admission, a technician entering their result), a write included; with no such case typed, a write is raised as `record_change` too. Nor is an exempt lookup of a colleague whom a case of the user's own unit lists, open or closed in the last 30 days, by a user who does exempt work on at least half of their days: a clinic's front desk scheduling a colleague who is the clinic's patient, or booking her follow-up after the visit closed (the same rule as a prison's officers and the senator it holds, `watchlist_lookup`); staff of another unit, or whose exempt work is an odd day's, are still raised. Nor is a lookup under a closed case that lists the colleague where the user's unit works closed cases under the purpose (billing, coding, a records desk: at least half its lookups), or works them steadily and the user held that very case (a physician following up a colleague who was their patient), judged when the day ends with `no_case`'s `closed_case` and counted in the summary; a colleague's closed chart opened by someone who never held it is raised. Nor is a match by name alone in exempt work (not a write) of a colleague whom three or more logins matched so on three or more earlier days of `baseline.history_days`: the agency serves someone of that name (a taxpayer who shares it calling week after week, the colleague crossing the border as a traveller), counted in the summary; a colleague in the news draws curiosity in a day, and is raised.",
+    false_positives: "Internal-affairs and vetting work (explained when the investigator is assigned to a case that lists the colleague); a citizen who shares a colleague's name, searched by name only (held back on an exempt lookup by a login that names strangers by name alone as routine, such as a court's screening desk, unless the colleague is looked up again that day). A service account's read under an exempt purpose (a data-match job's run), or under a real case that lists the person (an interface relaying a case's alert), is not raised: nobody's curiosity is in it; nor is anyone's exempt work typed under a case open at the time that lists the colleague (a pharmacist verifying an admitted colleague's order on their admission, a technician entering their result), a write included; with no such case typed, a write is raised as `record_change` too. Nor is an exempt lookup of a colleague whom a case of the user's own unit lists, open or closed in the last 30 days, by a user who does exempt work on at least half of their days: a clinic's front desk scheduling a colleague who is the clinic's patient, or booking her follow-up after the visit closed (the same rule as a prison's officers and the senator it holds, `watchlist_lookup`); staff of another unit, or whose exempt work is an odd day's, are still raised. Nor is a lookup under a closed case that lists the colleague where the user's unit works closed cases under the purpose (billing, coding, a records desk: at least half its lookups), or works them steadily and the user held that very case (a physician following up a colleague who was their patient), judged when the day ends with `no_case`'s `closed_case` and counted in the summary; a colleague's closed chart opened by someone who never held it is raised. Nor is a match by name alone in exempt work (not a write) of a colleague whom three or more logins matched so on three or more earlier days of `baseline.history_days`: the agency serves someone of that name (a taxpayer who shares it calling week after week, the colleague crossing the border as a traveller), counted in the summary; a colleague in the news draws curiosity in a day, and is raised. Nor, for a colleague whose personnel row holds no person id to compare, is such a match typed with an id no table knows once two or more other ids were typed with the name within `baseline.history_days`: the name is several customers' (taxpayers who share it, each typed with their own id), and a name alone cannot say which, if any, is the colleague; counted in the summary. Nor, for such a colleague, is a match by name alone in exempt work on a record the login opened by an id it typed alone in the 30 minutes before (a caller's taxpayer id keyed, the account screen then showing the name), a write to it included: the name was the system's answer, and nothing ties the id to the colleague; counted in the summary. A colleague whose row holds a person id is never matched by name against another id.",
     tuning: "Assign internal-affairs cases with their subjects in `case_subjects.csv`; `identity.name_only_score`.",
     example: "Looked up coworker NOVAK, PETRA (DOB 1985-09-30), the user's supervisor, by person id; no case attached.",
     needs: &[],
@@ -45,16 +71,54 @@ pub(crate) const DOC: DetectorDoc = DetectorDoc {
 pub(crate) struct Coworker {
     /// (colleague's employee id, login) -> matches by name alone in exempt work, per day.
     served: PairDays<u32>,
+    /// (colleague's employee id, id typed) -> matches by name alone of a colleague whose
+    /// personnel row holds no person id, typed with an id no table knows, per day.
+    namesakes: PairDays<u32>,
     /// Such matches not raised since the last day's notes.
     set_aside: u64,
+    /// Matches not raised as one of several namesakes since the last day's notes.
+    namesakes_set_aside: u64,
+    /// login -> the ids it typed with no name, and when, oldest first: at most
+    /// [`REACHED_BY_ID_KEPT`], none older than [`REACHED_BY_ID_MINUTES`] when read.
+    typed_alone: HashMap<Text, TypedAlone>,
+    /// Matches not raised as a record reached by its id since the last day's notes.
+    reached_by_id_set_aside: u64,
 }
 
 impl Coworker {
     pub(crate) fn new(history_days: u32) -> Self {
         Coworker {
             served: PairDays::new(history_days),
+            namesakes: PairDays::new(history_days),
             set_aside: 0,
+            namesakes_set_aside: 0,
+            typed_alone: HashMap::default(),
+            reached_by_id_set_aside: 0,
         }
+    }
+
+    /// Keeps the id of a lookup typed with no name, by login.
+    fn keep_typed_alone(&mut self, login: &str, id: &str, ts: DateTime<Utc>) {
+        let ids = match self.typed_alone.get_mut(login) {
+            Some(ids) => ids,
+            None => self.typed_alone.entry(Text::from(login)).or_default(),
+        };
+        ids.retain(|(kept, _)| kept.as_str() != id);
+        if ids.len() >= REACHED_BY_ID_KEPT {
+            ids.remove(0);
+        }
+        ids.push((Text::from(id), ts));
+    }
+
+    /// Whether `login` typed `id` with no name in the [`REACHED_BY_ID_MINUTES`] before `ts`
+    /// (strictly before: the lines of one screen, written in the same second, are one
+    /// lookup, whichever carries the name).
+    fn reached_by_id(&self, login: &str, id: &str, ts: DateTime<Utc>) -> bool {
+        let since = ts - chrono::Duration::minutes(REACHED_BY_ID_MINUTES);
+        self.typed_alone.get(login).is_some_and(|ids| {
+            ids.iter()
+                .any(|(kept, at)| kept.as_str() == id && *at < ts && *at >= since)
+        })
     }
 
     /// Records a match by name alone in exempt work; whether the agency already served
@@ -67,6 +131,16 @@ impl Coworker {
         self.served.count(colleague, login, day, |n| *n += 1);
         before.0 >= SERVED_LOGINS && before.1 >= SERVED_DAYS
     }
+
+    /// Records the id typed with a match by name alone; whether [`NAMESAKE_IDS`] or more
+    /// other ids were typed with the colleague's name within the window, earlier today
+    /// included: the records hold that many other people of the name.
+    fn among_namesakes(&mut self, colleague: &str, id: &str, day: NaiveDate) -> bool {
+        let (ids, _) = self.namesakes.breadth(colleague, day);
+        let this_one = usize::from(self.namesakes.within(colleague, id, day).next().is_some());
+        self.namesakes.count(colleague, id, day, |n| *n += 1);
+        ids.saturating_sub(this_one) >= NAMESAKE_IDS
+    }
 }
 
 impl Detector for Coworker {
@@ -75,24 +149,42 @@ impl Detector for Coworker {
     }
 
     fn day_notes(&mut self) -> Vec<DayNote> {
-        let count = std::mem::take(&mut self.set_aside);
-        if count == 0 {
-            return Vec::new();
-        }
-        vec![DayNote::SetAside {
-            kind: "colleague_name_served",
-            count,
-        }]
+        let served = std::mem::take(&mut self.set_aside);
+        let namesakes = std::mem::take(&mut self.namesakes_set_aside);
+        [
+            ("colleague_name_served", served),
+            ("colleague_namesakes", namesakes),
+            (
+                "colleague_reached_by_id",
+                std::mem::take(&mut self.reached_by_id_set_aside),
+            ),
+        ]
+        .into_iter()
+        .filter(|&(_, count)| count > 0)
+        .map(|(kind, count)| DayNote::SetAside { kind, count })
+        .collect()
     }
 
     fn save(&self) -> Option<serde_json::Value> {
-        self.served.save().ok().map(|v| json!({ "served": v }))
+        let served = self.served.save().ok()?;
+        let namesakes = self.namesakes.save().ok()?;
+        // In login order, so that a state saved twice is written the same.
+        let mut typed_alone: Vec<_> = self.typed_alone.iter().collect();
+        typed_alone.sort_by(|a, b| a.0.cmp(b.0));
+        Some(json!({ "served": served, "namesakes": namesakes, "typed_alone": typed_alone }))
     }
 
     fn restore(&mut self, saved: &serde_json::Value) -> Result<(), SavedStateError> {
         // States saved before these matches were kept start counting afresh.
         if let Some(v) = saved.get("served") {
             self.served.restore(v, "served")?;
+        }
+        if let Some(v) = saved.get("namesakes") {
+            self.namesakes.restore(v, "namesakes")?;
+        }
+        if let Some(v) = saved.get("typed_alone") {
+            let rows: Vec<(Text, TypedAlone)> = saved_value(v, "typed_alone")?;
+            self.typed_alone = rows.into_iter().collect();
         }
         Ok(())
     }
@@ -106,10 +198,19 @@ impl Detector for Coworker {
     ) -> Result<(), SavedStateError> {
         self.restore(saved)?;
         self.served.forget_days_from(before);
+        self.namesakes.forget_days_from(before);
+        for ids in self.typed_alone.values_mut() {
+            ids.retain(|(_, at)| at.date_naive() < before);
+        }
         Ok(())
     }
 
     fn observe(&mut self, ev: &Event, r: &Resolved<'_>, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        if r.is_lookup && r.query.name.is_none() {
+            if let Some(id) = r.query.person_id.as_deref() {
+                self.keep_typed_alone(&ev.user, id, ev.ts);
+            }
+        }
         if a_jobs_read(ev, r, cx) || r.exempt_under_the_persons_case() {
             return;
         }
@@ -125,13 +226,34 @@ impl Detector for Coworker {
         let Some(target) = resolver.employee(m.entry) else {
             return;
         };
-        if m.kind == MatchKind::NameOnly
-            && matches!(r.case, CaseStatus::Exempt { .. })
-            && !r.is_write
-            && self.served_before(&target.employee_id, &ev.user, ev.ts.date_naive())
-        {
-            self.set_aside += 1;
+        let day = ev.ts.date_naive();
+        // An id typed with the name, where the colleague's row holds none to compare, is
+        // whoever bears it: recorded from every such match, exempt or not.
+        let unlinked_id = r
+            .query
+            .person_id
+            .as_deref()
+            .filter(|_| m.kind == MatchKind::NameOnly && target.person.person_ids.is_empty());
+        let namesakes =
+            unlinked_id.is_some_and(|id| self.among_namesakes(&target.employee_id, id, day));
+        let exempt = matches!(r.case, CaseStatus::Exempt { .. });
+        // The record was opened by its id, typed alone a moment before: the name on it was
+        // the system's answer, not the user's choice, and nothing ties the id to the
+        // colleague. Its writes are that record's processing (a return posted by its id).
+        if exempt && unlinked_id.is_some_and(|id| self.reached_by_id(&ev.user, id, ev.ts)) {
+            self.reached_by_id_set_aside += 1;
             return;
+        }
+        if m.kind == MatchKind::NameOnly && exempt && !r.is_write {
+            let served = self.served_before(&target.employee_id, &ev.user, day);
+            if served || namesakes {
+                if namesakes && !served {
+                    self.namesakes_set_aside += 1;
+                } else {
+                    self.set_aside += 1;
+                }
+                return;
+            }
         }
         let (kind, base, relation) =
             if me.supervisor.as_deref() == Some(target.employee_id.as_str()) {

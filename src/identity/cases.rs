@@ -286,6 +286,9 @@ struct CaseEntry {
     /// nurses, physicians, residents and a case manager, has many; an investigator's case one
     /// or two.
     team: u16,
+    /// The cases table gave the closing day without a time ([`Self::open`] lasts until
+    /// that day has ended everywhere; [`CaseIndex::closing_day_over`]).
+    closed_on_a_day: bool,
 }
 
 /// Cases, assignments and subjects, indexed by case number.
@@ -412,6 +415,7 @@ impl CaseIndex {
                 let Some(written) = c.unit.as_deref() else {
                     if let Some(e) = ix.entries.get_mut(n as usize) {
                         e.open = Some(c.open);
+                        e.closed_on_a_day = c.closed_on_a_day;
                     }
                     continue;
                 };
@@ -429,6 +433,7 @@ impl CaseIndex {
                 };
                 if let Some(e) = ix.entries.get_mut(n as usize) {
                     e.open = Some(c.open);
+                    e.closed_on_a_day = c.closed_on_a_day;
                     e.unit = u.unwrap_or(NO_UNIT);
                 }
                 if let Some(u) = u {
@@ -783,6 +788,21 @@ impl CaseIndex {
             },
             None => CaseState::Unknown,
         }
+    }
+
+    /// Whether the typed case's closing day, given without a time, had ended in UTC by `ts`:
+    /// the case is then open only for the hours its day may still last in the agency's own
+    /// zone ([`crate::refs::CASE_DAY_ENDS_ANYWHERE_AFTER_HOURS`]), kept for its holders'
+    /// late shift. For anyone else it is closed work (a coder abstracting the visit the
+    /// morning after discharge), judged as a lookup under a closed case is.
+    pub(crate) fn closing_day_over(&self, t: Typed<'_>, ts: DateTime<Utc>) -> bool {
+        self.entry_of(t).is_some_and(|e| {
+            e.closed_on_a_day
+                && e.open.and_then(|v| v.end).is_some_and(|end| {
+                    ts >= end
+                        - chrono::Duration::hours(crate::refs::CASE_DAY_ENDS_ANYWHERE_AFTER_HOURS)
+                })
+        })
     }
 
     /// Open at `ts`, or closed at most [`RECENTLY_CLOSED_DAYS`] before it.
@@ -1386,6 +1406,7 @@ mod tests {
                 case_id: id.to_string(),
                 open_status: true,
                 open: Validity::default(),
+                closed_on_a_day: false,
                 unit: None,
             })
             .collect();
@@ -1401,6 +1422,7 @@ mod tests {
             case_id: id.to_string(),
             open_status: true,
             open: Validity::default(),
+            closed_on_a_day: false,
             unit: Some(unit.to_string()),
         };
         let assigned = |id: &str, user: Option<&str>, employee: Option<&str>| Assignment {

@@ -1312,6 +1312,15 @@ impl Resolver {
             CaseState::Closed(_) | CaseState::NotYetOpen(_) => {
                 CaseStatus::ClosedCase { case_id: case_id() }
             }
+            // Not the user's, and its closing day already over in UTC: closed work, as it
+            // is an hour later (only its holders' late shift is kept open past it).
+            CaseState::Open(_)
+                if checked
+                    && !self.cases.holds(t, who, ts)
+                    && self.cases.closing_day_over(t, ts) =>
+            {
+                CaseStatus::ClosedCase { case_id: case_id() }
+            }
             CaseState::Open(_) | CaseState::Unchecked(_)
                 if checked && !self.cases.holds(t, who, ts) =>
             {

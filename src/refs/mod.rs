@@ -256,6 +256,9 @@ pub struct Case {
     pub open_status: bool,
     /// When the case was open: from `opened` to `closed` (open-ended while open).
     pub open: Validity,
+    /// Whether `closed` is a day without a time: `open` then lasts until the day has ended
+    /// everywhere ([`CASE_DAY_ENDS_ANYWHERE_AFTER_HOURS`]), though it ended in UTC earlier.
+    pub closed_on_a_day: bool,
     pub unit: Option<String>,
 }
 
@@ -577,7 +580,7 @@ fn required<'r>(row: &'r Row<'_>, col: &str) -> Result<&'r str, (String, String)
 /// Starts are the UTC day's start, and a person's own dates (a leaver's `end_date`, an
 /// association's `valid_to`) are UTC days: a login used the night after its holder left is
 /// news at once.
-const CASE_DAY_ENDS_ANYWHERE_AFTER_HOURS: i64 = 12;
+pub(crate) const CASE_DAY_ENDS_ANYWHERE_AFTER_HOURS: i64 = 12;
 
 /// [`bound`] for the end of a case or an assignment: a date lasts until it has ended
 /// everywhere ([`CASE_DAY_ENDS_ANYWHERE_AFTER_HOURS`]); a timestamp is as given.
@@ -809,9 +812,13 @@ fn case(r: &Row<'_>) -> Parsed<Case> {
     let opened = bound(r, "opened", false)?;
     let closed = case_end(r, "closed")?;
     let open_status = status.as_deref() != Some("closed");
+    let closed_on_a_day = closed.is_some()
+        && r.get("closed")
+            .is_some_and(|v| DateTime::parse_from_rfc3339(v.trim()).is_err());
     Ok(Case {
         case_id: case_key(required(r, "case_id")?),
         open_status,
+        closed_on_a_day,
         open: Validity {
             start: opened,
             // A closed case without a closing date explains nothing: treat it as closed from

@@ -3264,6 +3264,81 @@ fn full_name_typed_with_a_slip_for_a_current_call() {
     assert_alerts(&audit_night_by_night(world, None), expected);
 }
 
+/// A revenue agency's contact centre serves taxpayers who share a colleague's name,
+/// RODRIGUEZ, ROBERT, whose personnel row holds no id to compare theirs with: each caller
+/// typed with their own taxpayer id. The first id typed with the name (n1) and the second
+/// (n2) are raised; from the third (n3), and the first caller's again (n4), two other ids
+/// have been typed with the name: it is several taxpayers', and a name alone cannot say
+/// which, if any, is the colleague (set aside, counted). Work that is not exempt (n5, with
+/// no case: `missing` too) and a write to the record (n6, `record_change` too) are raised
+/// whatever the namesakes. A colleague whose name only one other id was typed with (m1, m2)
+/// is raised. Audited night by night, the same.
+#[test]
+fn colleague_name_borne_by_several_taxpayers() {
+    assert_set_aside_with(
+        "classes/colleague_name_borne_by_several_taxpayers",
+        Some("[no_case]\nexempt_purposes = [\"TAXPAYER CALL\"]\n"),
+        vec![
+            key("coworker_lookup", "other_unit", "rep1", &["n1"]),
+            key("coworker_lookup", "other_unit", "rep2", &["n2"]),
+            key("coworker_lookup", "other_unit", "rep1", &["m1"]),
+            key("coworker_lookup", "other_unit", "rep2", &["n5", "n6"]),
+            key("no_case", "missing", "rep2", &["n5"]),
+            key("coworker_lookup", "record_change", "rep2", &["n6"]),
+            key("coworker_lookup", "other_unit", "rep3", &["m2"]),
+        ],
+        &["set aside  2 coworker_lookup match(es) by name alone in exempt work, typed with an id no table knows"],
+    );
+}
+
+/// A case's closing day, written without a time, lasts until it has ended everywhere, so
+/// that its holders' evening shift in the agency's own zone is still its work (h1, the
+/// physician who held the visit, at 03:00 UTC the next day: nothing). For anyone else the
+/// day is over once it is over in UTC: the coder who abstracts the visit at 11:54 UTC the
+/// morning after discharge (c1) works a closed case (`closed_case`, which the closed-work
+/// practice of a coding unit judges), not an open case someone else holds; on the closing
+/// day itself (n1) the visit was open and not the coder's (`not_assigned`).
+#[test]
+fn visit_closed_yesterday_opened_the_next_morning() {
+    let alerts = audit_fixture(
+        "classes/visit_closed_yesterday_opened_the_next_morning",
+        None,
+    );
+    assert_alerts(
+        &alerts,
+        vec![
+            key("no_case", "not_assigned", "coder1", &["n1"]),
+            key("no_case", "closed_case", "coder1", &["c1"]),
+        ],
+    );
+}
+
+/// A revenue agency's contact centre types a caller's taxpayer id alone (s1), and the
+/// account screen then shows the taxpayer's name, a colleague's (RODRIGUEZ, ROBERT, whose
+/// personnel row holds no id to compare): the view (v1) and the address change posted to
+/// the record (u1) are set aside (counted), the name the system's answer, not the user's
+/// choice. Raised: a name with an id typed alone nowhere before it (v2); an id typed alone
+/// an hour before, not in this call (v3); the lines of one screen written in the same
+/// second (s4, v4), one lookup; work that is not exempt, whatever opened the record (v5,
+/// `no_case` too). An id typed alone five minutes before midnight opens the record after
+/// it (v7): set aside, and the same audited night by night (the ids are saved with the
+/// state).
+#[test]
+fn colleague_name_on_a_record_opened_by_its_id() {
+    assert_set_aside_with(
+        "classes/colleague_name_on_a_record_opened_by_its_id",
+        Some("[no_case]\nexempt_purposes = [\"TAXPAYER CALL\"]\n"),
+        vec![
+            key("coworker_lookup", "other_unit", "rep2", &["v2"]),
+            key("coworker_lookup", "other_unit", "rep3", &["v3"]),
+            key("coworker_lookup", "other_unit", "rep4", &["v4"]),
+            key("coworker_lookup", "other_unit", "rep5", &["v5"]),
+            key("no_case", "missing", "rep5", &["s5", "v5"]),
+        ],
+        &["set aside  3 coworker_lookup match(es) by name alone in exempt work, of a colleague whose personnel row holds no id to compare, on a record the login opened by an id"],
+    );
+}
+
 /// A port of entry inspects a thousand travellers once on its first day and two commuters
 /// at six booths each: two in a thousand of its people-days draw six logins. On the second
 /// day six booths inspecting a traveller new to the logs is that attention again, not a
