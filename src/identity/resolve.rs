@@ -965,9 +965,10 @@ impl Resolver {
                 .is_some_and(|(ix, _)| ix.knows_plate(plate))
     }
 
-    /// The case subjects who are, by person id, someone the lookup identified in another
-    /// table: a colleague found by the plate personnel gives, whom an internal-affairs case
-    /// lists by person id with no plate. One person is one person whichever table gave the
+    /// The case subjects who are, by person id, or by name and date of birth where the
+    /// case's row gives no id, someone the lookup identified in another table: a colleague
+    /// found by the plate personnel gives, whom an internal-affairs case lists with no
+    /// plate. One person is one person whichever table gave the
     /// identifier; the case that lists them explains the lookup as it would had the plate
     /// been on the case's row. Only identifying matches carry over (a bare name shared by
     /// several people names none of them), with their own kind and fields.
@@ -986,13 +987,31 @@ impl Resolver {
             }))
             .filter(|(x, _)| x.identifies());
         let mut found: Vec<Match> = Vec::new();
+        let mut by_record: Vec<Match> = Vec::new();
         for (x, p) in identified {
-            for id in &p.person_ids {
-                for &entry in self.cases.subjects_with_person_id(id) {
-                    let known = m.subjects.iter().chain(&found).any(|y| y.entry == entry);
-                    if !known {
-                        found.push(Match { entry, ..x.clone() });
-                    }
+            let mut entries: Vec<u32> = p
+                .person_ids
+                .iter()
+                .flat_map(|id| self.cases.subjects_with_person_id(id))
+                .copied()
+                .collect();
+            // A case row that gives no id lists them by their name and date of birth (an
+            // internal-affairs case naming the respondent as personnel does, with her
+            // address and phone but no id): surely them, as a lookup by those would be.
+            if p.name.is_some() && p.dob.is_some() {
+                by_record.clear();
+                self.cases.subject_matches(
+                    &Query::from_record(p),
+                    &self.names,
+                    &self.config.identity,
+                    &mut by_record,
+                );
+                entries.extend(by_record.iter().filter(|y| surely_them(y)).map(|y| y.entry));
+            }
+            for entry in entries {
+                let known = m.subjects.iter().chain(&found).any(|y| y.entry == entry);
+                if !known {
+                    found.push(Match { entry, ..x.clone() });
                 }
             }
         }

@@ -1950,6 +1950,29 @@ fn respondent_found_by_plate_under_the_internal_affairs_case() {
     );
 }
 
+/// The same internal-affairs case lists the respondent as personnel does, by name, date of
+/// birth, address and phone, with no person id; her plate is on her personnel row. The
+/// investigator assigned to the case runs it (r1): the person the case lists, explained. A
+/// colleague whose name the case also lists, born on another day (d1), is someone else:
+/// raised as `coworker_lookup` and `subject_not_in_case`; the respondent's plate by an
+/// investigator the case is not assigned to (n1), as `coworker_lookup` and `not_assigned`.
+#[test]
+fn respondent_listed_by_name_and_birth_date_found_by_plate() {
+    let alerts = audit_fixture(
+        "classes/respondent_listed_by_name_and_birth_date_found_by_plate",
+        None,
+    );
+    assert_alerts(
+        &alerts,
+        vec![
+            key("coworker_lookup", "other_unit", "ia1", &["d1"]),
+            key("no_case", "subject_not_in_case", "ia1", &["d1"]),
+            key("coworker_lookup", "other_unit", "ia2", &["n1"]),
+            key("no_case", "not_assigned", "ia2", &["n1"]),
+        ],
+    );
+}
+
 /// A city's officers type plates with their state's code, `HS`, which no list of
 /// jurisdictions holds (`HS MDS6378`, `HS/MDS 6378`, `MDS6378 HS`); the tables write the
 /// plate alone. Where only the plate without the code is known, it is searched so: the
