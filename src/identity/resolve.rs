@@ -968,10 +968,10 @@ impl Resolver {
     /// The case subjects who are, by person id, or by name and date of birth where the
     /// case's row gives no id, someone the lookup identified in another table: a colleague
     /// found by the plate personnel gives, whom an internal-affairs case lists with no
-    /// plate. One person is one person whichever table gave the
-    /// identifier; the case that lists them explains the lookup as it would had the plate
-    /// been on the case's row. Only identifying matches carry over (a bare name shared by
-    /// several people names none of them), with their own kind and fields.
+    /// plate. One person is one person whichever table gave the identifier; the case that
+    /// lists them explains the lookup as it would had the plate been on the case's row.
+    /// Only identifying matches carry over (a bare name shared by several people names
+    /// none of them), with their own kind and fields.
     fn match_listed_by_person_id(&self, m: &mut Matched) {
         let identified = m
             .employees
