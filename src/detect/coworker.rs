@@ -149,20 +149,17 @@ impl Detector for Coworker {
     }
 
     fn day_notes(&mut self) -> Vec<DayNote> {
-        let served = std::mem::take(&mut self.set_aside);
-        let namesakes = std::mem::take(&mut self.namesakes_set_aside);
-        [
-            ("colleague_name_served", served),
-            ("colleague_namesakes", namesakes),
+        DayNote::set_aside([
+            ("colleague_name_served", std::mem::take(&mut self.set_aside)),
+            (
+                "colleague_namesakes",
+                std::mem::take(&mut self.namesakes_set_aside),
+            ),
             (
                 "colleague_reached_by_id",
                 std::mem::take(&mut self.reached_by_id_set_aside),
             ),
-        ]
-        .into_iter()
-        .filter(|&(_, count)| count > 0)
-        .map(|(kind, count)| DayNote::SetAside { kind, count })
-        .collect()
+        ])
     }
 
     fn save(&self) -> Option<serde_json::Value> {

@@ -117,6 +117,18 @@ pub(crate) enum DayNote {
     AgencyDay { day: NaiveDate, effect: f64 },
 }
 
+impl DayNote {
+    /// A detector's counts of findings set aside since its last notes, one note per kind
+    /// that set any aside.
+    pub(crate) fn set_aside(counts: impl IntoIterator<Item = (&'static str, u64)>) -> Vec<Self> {
+        counts
+            .into_iter()
+            .filter(|&(_, count)| count > 0)
+            .map(|(kind, count)| DayNote::SetAside { kind, count })
+            .collect()
+    }
+}
+
 /// What a detector judges a whole day (or window) about: an alert in all but its id.
 #[derive(Debug, Clone)]
 pub(crate) struct DayFinding {

@@ -48,18 +48,14 @@ impl Detector for NoCase {
     }
 
     fn day_notes(&mut self) -> Vec<DayNote> {
-        [
+        DayNote::set_aside([
             ("foreign_number", std::mem::take(&mut self.set_aside)),
             ("team_case", std::mem::take(&mut self.team_cases)),
             (
                 "stranger_under_number",
                 std::mem::take(&mut self.strangers_under_numbers),
             ),
-        ]
-        .into_iter()
-        .filter(|&(_, count)| count > 0)
-        .map(|(kind, count)| DayNote::SetAside { kind, count })
-        .collect()
+        ])
     }
 
     fn save(&self) -> Option<serde_json::Value> {

@@ -614,16 +614,10 @@ impl Detector for SharedCredential {
     }
 
     fn day_notes(&mut self) -> Vec<DayNote> {
-        let mut notes = Vec::new();
-        for (kind, count) in [
+        DayNote::set_aside([
             ("same_site_practice", std::mem::take(&mut self.set_aside)),
             ("same_site_pool", std::mem::take(&mut self.pool_set_aside)),
-        ] {
-            if count > 0 {
-                notes.push(DayNote::SetAside { kind, count });
-            }
-        }
-        notes
+        ])
     }
 
     fn save(&self) -> Option<serde_json::Value> {

@@ -989,26 +989,25 @@ impl Resolver {
         let mut found: Vec<Match> = Vec::new();
         let mut by_record: Vec<Match> = Vec::new();
         for (x, p) in identified {
-            let mut entries: Vec<u32> = p
-                .person_ids
-                .iter()
-                .flat_map(|id| self.cases.subjects_with_person_id(id))
-                .copied()
-                .collect();
             // A case row that gives no id lists them by their name and date of birth (an
             // internal-affairs case naming the respondent as personnel does, with her
             // address and phone but no id): surely them, as a lookup by those would be.
+            by_record.clear();
             if p.name.is_some() && p.dob.is_some() {
-                by_record.clear();
                 self.cases.subject_matches(
                     &Query::from_record(p),
                     &self.names,
                     &self.config.identity,
                     &mut by_record,
                 );
-                entries.extend(by_record.iter().filter(|y| surely_them(y)).map(|y| y.entry));
             }
-            for entry in entries {
+            let listed = p
+                .person_ids
+                .iter()
+                .flat_map(|id| self.cases.subjects_with_person_id(id))
+                .copied()
+                .chain(sure_entries(&by_record));
+            for entry in listed {
                 let known = m.subjects.iter().chain(&found).any(|y| y.entry == entry);
                 if !known {
                     found.push(Match { entry, ..x.clone() });

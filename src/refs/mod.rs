@@ -585,16 +585,22 @@ pub(crate) const CASE_DAY_ENDS_ANYWHERE_AFTER_HOURS: i64 = 12;
 /// [`bound`] for the end of a case or an assignment: a date lasts until it has ended
 /// everywhere ([`CASE_DAY_ENDS_ANYWHERE_AFTER_HOURS`]); a timestamp is as given.
 fn case_end(row: &Row<'_>, col: &str) -> Result<Option<DateTime<Utc>>, (String, String)> {
+    Ok(case_end_and_whether_a_day(row, col)?.0)
+}
+
+/// [`case_end`], and whether the end was given as a day (so lasts past the UTC day).
+fn case_end_and_whether_a_day(row: &Row<'_>, col: &str) -> Parsed<(Option<DateTime<Utc>>, bool)> {
     let dated = row
         .get(col)
         .is_some_and(|v| DateTime::parse_from_rfc3339(v.trim()).is_err());
-    Ok(bound(row, col, true)?.map(|t| {
+    let end = bound(row, col, true)?.map(|t| {
         if dated {
             t + chrono::Duration::hours(CASE_DAY_ENDS_ANYWHERE_AFTER_HOURS)
         } else {
             t
         }
-    }))
+    });
+    Ok((end, dated && end.is_some()))
 }
 
 fn bound(row: &Row<'_>, col: &str, end: bool) -> Result<Option<DateTime<Utc>>, (String, String)> {
@@ -810,11 +816,8 @@ fn association(r: &Row<'_>) -> Parsed<Association> {
 fn case(r: &Row<'_>) -> Parsed<Case> {
     let status = r.get("status").map(str::to_ascii_lowercase);
     let opened = bound(r, "opened", false)?;
-    let closed = case_end(r, "closed")?;
+    let (closed, closed_on_a_day) = case_end_and_whether_a_day(r, "closed")?;
     let open_status = status.as_deref() != Some("closed");
-    let closed_on_a_day = closed.is_some()
-        && r.get("closed")
-            .is_some_and(|v| DateTime::parse_from_rfc3339(v.trim()).is_err());
     Ok(Case {
         case_id: case_key(required(r, "case_id")?),
         open_status,
