@@ -250,6 +250,10 @@ pub struct OddVolumeConfig {
     /// side are below this share of all their lookups.
     #[serde(deserialize_with = "valid::share")]
     pub off_hours_max_share: f64,
+    /// `off_hours`: a stretch of work (no break over an hour) wholly at other hours that
+    /// lasts this many hours is a shift worked at other hours (overtime, a swap, a call-out),
+    /// not a session: its lookups are counted in the summary, not raised.
+    pub off_hours_shift_hours: u32,
     /// `distinct_subjects`: never fewer distinct unexplained people than this in the day.
     /// A day spent on many unrelated people is a day's browsing: fifty and more. Thirty or
     /// forty strangers fit in one sitting (a scrape, a night), which `burst` and `off_hours`
@@ -287,6 +291,7 @@ impl Default for OddVolumeConfig {
             burst_no_baseline_lookups: 60,
             off_hours_min_lookups: 8,
             off_hours_max_share: 0.01,
+            off_hours_shift_hours: 4,
             distinct_min_subjects: 50,
             distinct_min_ratio: 3.0,
             export_min_rows: 1000,
@@ -791,6 +796,9 @@ burst_no_baseline_lookups = 60
 # made less than off_hours_max_share of their lookups.
 off_hours_min_lookups = 8
 off_hours_max_share = 0.01
+# off_hours: a stretch of work (no break over an hour) wholly at such hours that lasts this
+# long is a shift worked at other hours (overtime, a swap), counted and not raised.
+off_hours_shift_hours = 4
 # distinct_subjects: distinct people looked up without a case explaining it; a day's
 # browsing holds fifty and more, one sitting's (a scrape, a night) is burst or off_hours.
 distinct_min_subjects = 50

@@ -64,6 +64,10 @@ pub struct RunStats {
     /// work (no break over an hour) that also held lookups at the user's usual hours, a
     /// shift held over or started early (`detect::odd_volume`).
     pub off_hours_held_over: u64,
+    /// Lookups at a user's unusual hours not counted as off hours: they were in a stretch of
+    /// work wholly at other hours as long as a shift (`off_hours_shift_hours`), overtime or a
+    /// swap (`detect::odd_volume`).
+    pub off_hours_shift: u64,
     /// `burst`, `daily_count` and `distinct_subjects` findings not raised because three or more members of one
     /// unit were raised for the same kind together: the unit's incident (`detect::odd_volume`).
     pub unit_incident_set_aside: u64,
@@ -302,6 +306,8 @@ impl RunStats {
                     self.off_hours_set_aside += count;
                 } else if kind == "off_hours_held_over" {
                     self.off_hours_held_over += count;
+                } else if kind == "off_hours_shift" {
+                    self.off_hours_shift += count;
                 } else if kind == "unit_incident" {
                     self.unit_incident_set_aside += count;
                 } else if kind == "wildcard_narrowed" {
@@ -443,7 +449,7 @@ pub fn render(
     }
     let _ = writeln!(s, "  alerts     {}", stats.alerts);
     // What the run set aside as routine, or did not count as odd, each with its count.
-    let set_aside: [(u64, &str, &str); 31] = [
+    let set_aside: [(u64, &str, &str); 32] = [
         (
             stats.name_alone_set_aside,
             "set aside  ",
@@ -458,6 +464,11 @@ pub fn render(
             stats.off_hours_held_over,
             "not off   ",
             "lookup(s) at a user's unusual hours in a stretch of work (no break over an hour) that also held their usual hours: a shift held over or started early",
+        ),
+        (
+            stats.off_hours_shift,
+            "not off   ",
+            "lookup(s) at a user's unusual hours in a stretch of work wholly at other hours as long as a shift (`off_hours_shift_hours`): overtime or a swap the roster explains, not a sitting",
         ),
         (
             stats.sweeps_narrowed,

@@ -45,9 +45,9 @@ use crate::refs::login_key;
 pub(crate) const DOC: DetectorDoc = DetectorDoc {
     name: "odd_volume",
     kinds: &["daily_count", "burst", "off_hours", "distinct_subjects", "export"],
-    what: "A user's lookups in a day far above their own history (for a user with fewer than `min_user_days` active days, against their own few days as their level, with the day-to-day swing of their unit's members, each measured against their own usual day, or their own median spread where it is wider, so that one earlier busy day does not hide the next, but only on a day out of the ordinary for their unit too; for a user with none, against the unit, and while the unit's history spans fewer than `min_peer_distinct_days` days against its member-days so far (half of `min_peer_days` of them are enough), today's included and the user's own left out, the day then needing the minimum ratio above the unit's 95th percentile), by a negative binomial test with Benjamini–Hochberg control across the users of the day, a day on which more of the agency's users than chance allows were above their usual day (a filing deadline, a backlog) counting each day as a multiple of the median user's, and earlier such days likewise (`daily_count`); far more typed queries within `burst_window_minutes` than the user's (or unit's) usual hourly rate allows, a query sent to several systems within two seconds counting once, or `burst_no_baseline_lookups` lookups counting every system's answer, a pace beyond work by hand, and that many alone before any history, while a login whose ordinary days (the median of three or more) already run beyond that pace in their busiest window, an interface or a batch job, is judged against `burst_min_ratio` times its own usual run, and no person's bar is under twice their own busiest window on their median day (from three days of work: a title clerk's daily dealer batch of thirty is their work), nor under twice the busiest window of 99 in 100 of their unit's member-days (read from a hundred of them: a port's booth officers clear a bus of forty travellers in ten minutes every few days, a new hire on the first day too), and a service account (a personnel row naming no person: no person id, date of birth, address, phone or plate, where most rows name one) is judged that way whatever its pace, and not before it has three days of runs (`burst`); `off_hours_min_lookups` or more lookups in a day at hours of the day where the user (from three active days and a hundred lookups) has almost never worked, or (from two such days) never within two hours, or, short of that, at which none of the days of work by the user and their unit shows any work (a unit history spanning `min_user_days` days, or two of the user's own days in a younger one, however light), lookups in one stretch of work (no break over an hour) with lookups at hours the history itself shows work in not counted (a shift held over for a double, or a call-in before it; counted in the summary), a login's lookups after its holder left (terminated or on leave) not counted, since they are `inactive_account` and the holder's hours say nothing of whoever uses it, and none raised on a day when three or more members of one unit are off their hours together: the unit's shift changed, nor for a member of that unit off their hours in the week after at the hours the unit moved to (within an hour), while three or more other members still work mostly at them: on its new shift a day or more after the rest, nor, on a day when more users are off their hours than the earlier days' rate allows by chance, those whose hours come within an hour of three such users' own: the agency's hours moved, an overtime Saturday or a call-out (`off_hours`); many distinct people looked up without a case that explains it (people named by an identifier, a date of birth or a given name: a surname alone, with an initial or not, is a search and names nobody), against the user's usual breadth, an agency-wide busy day counted as for `daily_count`, and judged a second way by the people looked up under purposes the agency does not exempt, each way a test of its own across the users of the day and a day found either way one alert: a traffic officer's forty plates a day at stops hide sixty people browsed beside them in the first count, not in the second (`distinct_subjects`); one event returning far more records (`result_count`) than the user and their unit ever do, the unit judged from `min_peer_days` member-days over three days or more, and before that, at the end of the day, from `min_peer_days` member-days so far, today's included, against `export_young_ratio` times their largest result under `export_min_rows` unless a tenth of them reach it, a report on the user's own unit (see `no_case`) then being judged by the records its unit's cases hold instead, and while the unit has fewer than `min_peer_days` member-days, against `export_min_ratio` times the 99th percentile of the largest results of the agency's other member-days so far (from fifty, the user's own and service accounts' left out), and never under `export_min_ratio` times `export_min_rows`, and a service account's results against its own and its unit's only, without the bar of results always reported and not before either has a history (`export`). A day of counts that the user's own history was too short to judge, and that the unit let pass, is judged again a week on, once three or more of the user's active days after it and five in all can: against their mean and spread, at the bar of the first discovery among the users judged that day, the minimum ratio to their median day and twice the median of the days after it (a new level of work would have carried on), a day longer than a ten-hour shift and than any other of theirs counted at that length (a double shift), a day of theirs raised for the same kind (another misuse) left out of those days, a day set aside as their unit's incident kept; it is raised then, as the alert of its own day (`judged` in the summary), and dropped if four weeks bring too few days after it. A unit serves as a baseline for counts from `min_peer_distinct_days` days of its members' work, so a newcomer and a new deployment are judged from the first days. A case id does not make volume legitimate: every lookup counts. Three or more members of one unit raised for the same kind together (`burst` within an hour of each other, `daily_count` or `distinct_subjects` on the same day) are the unit's incident, such as a prison's lockdown, and are not raised (counted in the summary); one member alone is. A breadth most of whose people were looked up outside the agency's exempt purposes never is: a lockdown's people are counted under the unit's exempt work, and many people looked up outside any exempt purpose and any case, by several members on one day, are several members browsing.",
+    what: "A user's lookups in a day far above their own history (for a user with fewer than `min_user_days` active days, against their own few days as their level, with the day-to-day swing of their unit's members, each measured against their own usual day, or their own median spread where it is wider, so that one earlier busy day does not hide the next, but only on a day out of the ordinary for their unit too; for a user with none, against the unit, and while the unit's history spans fewer than `min_peer_distinct_days` days against its member-days so far (half of `min_peer_days` of them are enough), today's included and the user's own left out, the day then needing the minimum ratio above the unit's 95th percentile), by a negative binomial test with Benjamini–Hochberg control across the users of the day, a day on which more of the agency's users than chance allows were above their usual day (a filing deadline, a backlog) counting each day as a multiple of the median user's, and earlier such days likewise (`daily_count`); far more typed queries within `burst_window_minutes` than the user's (or unit's) usual hourly rate allows, a query sent to several systems within two seconds counting once, or `burst_no_baseline_lookups` lookups counting every system's answer, a pace beyond work by hand, and that many alone before any history, while a login whose ordinary days (the median of three or more) already run beyond that pace in their busiest window, an interface or a batch job, is judged against `burst_min_ratio` times its own usual run, and no person's bar is under twice their own busiest window on their median day (from three days of work: a title clerk's daily dealer batch of thirty is their work), nor under twice the busiest window of 99 in 100 of their unit's member-days (read from a hundred of them: a port's booth officers clear a bus of forty travellers in ten minutes every few days, a new hire on the first day too), and a service account (a personnel row naming no person: no person id, date of birth, address, phone or plate, where most rows name one) is judged that way whatever its pace, and not before it has three days of runs (`burst`); `off_hours_min_lookups` or more lookups in a day at hours of the day where the user (from three active days and a hundred lookups) has almost never worked, or (from two such days) never within two hours, or, short of that, at which none of the days of work by the user and their unit shows any work (a unit history spanning `min_user_days` days, or two of the user's own days in a younger one, however light), lookups in one stretch of work (no break over an hour, the time from a session's `login` to its `logout` counting as work however quiet, for up to twelve hours) with lookups at hours the history itself shows work in not counted (a shift held over for a double, or a call-in before it; counted in the summary), nor those of a stretch wholly at other hours lasting `off_hours_shift_hours` (a shift worked at other hours, overtime or a swap the roster explains; counted in the summary: misuse at night is a sitting, not a shift, and a whole night's browsing still shows in the day's count and its cases), a login's lookups after its holder left (terminated or on leave) not counted, since they are `inactive_account` and the holder's hours say nothing of whoever uses it, and none raised on a day when three or more members of one unit are off their hours together: the unit's shift changed, nor for a member of that unit off their hours in the week after at the hours the unit moved to (within an hour), while three or more other members still work mostly at them: on its new shift a day or more after the rest, nor, on a day when more users are off their hours than the earlier days' rate allows by chance, those whose hours come within an hour of three such users' own: the agency's hours moved, an overtime Saturday or a call-out (`off_hours`); many distinct people looked up without a case that explains it (people named by an identifier, a date of birth or a given name: a surname alone, with an initial or not, is a search and names nobody), against the user's usual breadth, an agency-wide busy day counted as for `daily_count`, and judged a second way by the people looked up under purposes the agency does not exempt, each way a test of its own across the users of the day and a day found either way one alert: a traffic officer's forty plates a day at stops hide sixty people browsed beside them in the first count, not in the second (`distinct_subjects`); one event returning far more records (`result_count`) than the user and their unit ever do, the unit judged from `min_peer_days` member-days over three days or more, and before that, at the end of the day, from `min_peer_days` member-days so far, today's included, against `export_young_ratio` times their largest result under `export_min_rows` unless a tenth of them reach it, a report on the user's own unit (see `no_case`) then being judged by the records its unit's cases hold instead, and while the unit has fewer than `min_peer_days` member-days, against `export_min_ratio` times the 99th percentile of the largest results of the agency's other member-days so far (from fifty, the user's own and service accounts' left out), and never under `export_min_ratio` times `export_min_rows`, and a service account's results against its own and its unit's only, without the bar of results always reported and not before either has a history (`export`). A day of counts that the user's own history was too short to judge, and that the unit let pass, is judged again a week on, once three or more of the user's active days after it and five in all can: against their mean and spread, at the bar of the first discovery among the users judged that day, the minimum ratio to their median day and twice the median of the days after it (a new level of work would have carried on), a day longer than a ten-hour shift and than any other of theirs counted at that length (a double shift), a day of theirs raised for the same kind (another misuse) left out of those days, a day set aside as their unit's incident kept; it is raised then, as the alert of its own day (`judged` in the summary), and dropped if four weeks bring too few days after it. A unit serves as a baseline for counts from `min_peer_distinct_days` days of its members' work, so a newcomer and a new deployment are judged from the first days. A case id does not make volume legitimate: every lookup counts. Three or more members of one unit raised for the same kind together (`burst` within an hour of each other, `daily_count` or `distinct_subjects` on the same day) are the unit's incident, such as a prison's lockdown, and are not raised (counted in the summary); one member alone is. A breadth most of whose people were looked up outside the agency's exempt purposes never is: a lockdown's people are counted under the unit's exempt work, and many people looked up outside any exempt purpose and any case, by several members on one day, are several members browsing.",
     why: "Browsing, bulk harvesting and exports for sale or for a third party show up as volume before anything else; hours nobody works are when misuse hopes not to be seen.",
-    false_positives: "A new duty (a task force, a records backlog) or a permanent move to night shifts looks odd until the history catches up (`history_days`); a user with too little history is compared with a unit whose work differs from theirs; one-off legitimate bulk exports. Public holidays and quiet days only make later days look less odd, never more.",
+    false_positives: "A new duty (a task force, a records backlog) or a permanent move to night shifts looks odd until the history catches up (`history_days`); a user with too little history is compared with a unit whose work differs from theirs; one-off legitimate bulk exports; a night of misuse kept up, without a break over an hour, for as long as `off_hours_shift_hours` reads as a shift at other hours (its day's count, its people and its cases are still judged). Public holidays and quiet days only make later days look less odd, never more.",
     tuning: "`[odd_volume]` sets the false discovery rate, minimum counts and ratios of every kind; `[baseline]` how much history is kept and needed. `custodes baseline` builds the history from earlier logs so the first audited night is judged too.",
     example: "412 lookups on 2024-05-14; this user's median is 61 over 44 active days and the unit PATROL's 95th percentile is 140; p = 3e-9 (negative binomial), a discovery at a 1% false discovery rate across the 380 users judged that day.",
     needs: &[],
@@ -448,6 +448,17 @@ const FAN_OUT_SECONDS: i64 = 2;
 /// hours' slack around them, into which a night's misuse may run.
 const STRETCH_GAP_MINUTES: i64 = 60;
 
+/// A session's `login` and `logout` are presence too: from a login until its logout the
+/// user is at the terminal however long between lookups (a port officer at a quiet booth,
+/// a records clerk between requests), so the stretch of work runs on through the session.
+/// A session whose logout never came is presence for no longer than this: a login left
+/// open over a day off says nothing of the next night.
+const SESSION_MAX_HOURS: i64 = 12;
+
+/// The session actions (`CONTRACT.md`): presence at a terminal, not lookups.
+const LOGIN: &str = "login";
+const LOGOUT: &str = "logout";
+
 /// The stretch of work a user is in ([`STRETCH_GAP_MINUTES`]); kept across midnight, and
 /// in the saved state, since a double shift runs over it.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize)]
@@ -456,6 +467,15 @@ struct Stretch {
     last: DateTime<Utc>,
     /// The stretch holds a lookup at the user's usual hours.
     usual: bool,
+}
+
+/// A session the user logged in to and has not logged out of ([`SESSION_MAX_HOURS`]).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Session {
+    since: DateTime<Utc>,
+    /// The event's `session`, where given: a single sign-on's logout at the old terminal
+    /// after a login at the next one closes the old session, not the new.
+    id: Option<Text>,
 }
 
 fn subject_hash(key: &str) -> u64 {
@@ -485,11 +505,39 @@ struct UserState {
     off: Vec<(DateTime<Utc>, Text)>,
     /// The stretch of work the user is in, while their hours are judged.
     stretch: Option<Stretch>,
+    /// The session the user is logged in to, if any: presence between lookups.
+    session: Option<Session>,
     /// When the off-hours lookups of the day were that are in a stretch that holds usual
     /// hours too (not in `off`): not raised, but the user was at work off their hours, which
     /// counts when a unit's shift or the agency's hours move.
     held_over: Vec<DateTime<Utc>>,
+    /// When the off-hours lookups of the day were that are in a stretch wholly off the
+    /// user's hours lasting `off_hours_shift_hours`: a shift worked at other hours
+    /// (overtime, a swap, a call-out), not raised but at work off their hours, as
+    /// `held_over`.
+    shifted: Vec<DateTime<Utc>>,
     exports: Vec<(DateTime<Utc>, Text, u64)>,
+}
+
+/// A stretch as long as a shift, wholly at other hours: overtime or a swap the roster
+/// explains, not a sitting. Its off-hours lookups of the day (`off`) are not off hours.
+fn shift_worked(
+    st: &Stretch,
+    off: &mut Vec<(DateTime<Utc>, Text)>,
+    shifted: &mut Vec<DateTime<Utc>>,
+) {
+    let early = off.iter().position(|(ts, _)| *ts >= st.start);
+    if let Some(at) = early {
+        shifted.extend(off.drain(at..).map(|(ts, _)| ts));
+    }
+}
+
+impl Session {
+    /// The user was logged in to this session from the stretch's last sign of presence
+    /// until `ts`.
+    fn logged_in(&self, st: &Stretch, ts: DateTime<Utc>) -> bool {
+        self.since <= st.last && ts - self.since <= Duration::hours(SESSION_MAX_HOURS)
+    }
 }
 
 pub(crate) struct OddVolume {
@@ -949,6 +997,57 @@ impl OddVolume {
             })
             .map(|(i, _)| *i)
             .collect()
+    }
+
+    /// A `login` or `logout`: presence at a terminal, which carries the user's stretch of
+    /// work on between lookups ([`SESSION_MAX_HOURS`]). Nothing else here reads sessions.
+    fn session_event(&mut self, ev: &Event, r: &Resolved<'_>) {
+        let login = ev.action.trim().eq_ignore_ascii_case(LOGIN);
+        if !login && !ev.action.trim().eq_ignore_ascii_case(LOGOUT) {
+            return;
+        }
+        let key = login_key(&ev.user);
+        if r.personnel.is_some_and(|p| p.away_at(ev.ts)) {
+            if let Some(s) = self.users.get_mut(&key) {
+                s.session = None;
+            }
+            return;
+        }
+        let s = self.users.entry(key).or_default();
+        let gap = Duration::minutes(STRETCH_GAP_MINUTES);
+        // A logout of the open session (or of one the log does not name).
+        let closes = !login
+            && s.session
+                .as_ref()
+                .is_some_and(|o| o.id.is_none() || ev.session.is_none() || o.id == ev.session);
+        if let Some(st) = s.stretch.as_mut() {
+            // Presence within the stretch, or the logout that closes the session it ran
+            // in: it runs on to here. A login after a longer break is a new session, not
+            // the last one's: whenever that ended, the stretch did too (a sitting at night
+            // left open, then the usual shift logged in to). The first lookup of a new
+            // stretch starts it at its session's login.
+            let session = closes && s.session.as_ref().is_some_and(|o| o.logged_in(st, ev.ts));
+            if ev.ts - st.last <= gap || session {
+                st.last = st.last.max(ev.ts);
+            }
+        }
+        if login {
+            s.session = Some(Session {
+                since: ev.ts,
+                id: ev.session.clone(),
+            });
+            return;
+        }
+        if closes {
+            s.session = None;
+        }
+        // A logout may end a stretch that has, by now, lasted a shift.
+        let shift = Duration::hours(i64::from(self.cfg.off_hours_shift_hours));
+        if let Some(st) = s.stretch {
+            if !st.usual && st.last - st.start >= shift {
+                shift_worked(&st, &mut s.off, &mut s.shifted);
+            }
+        }
     }
 
     fn new_day(&mut self, day: NaiveDate) {
@@ -1728,6 +1827,7 @@ impl Detector for OddVolume {
 
     fn observe(&mut self, ev: &Event, r: &Resolved<'_>, cx: &Context<'_>, _out: &mut Vec<Finding>) {
         let Some(a) = cx.activity else {
+            self.session_event(ev, r);
             return;
         };
         let day = a.day();
@@ -1791,10 +1891,19 @@ impl Detector for OddVolume {
         match (&limits.hours, holder_away) {
             (Some(h), false) => {
                 let gap = Duration::minutes(STRETCH_GAP_MINUTES);
+                let shift = Duration::hours(i64::from(self.cfg.off_hours_shift_hours));
+                let present = |st: &Stretch| {
+                    a.ts - st.last <= gap
+                        || s.session.as_ref().is_some_and(|o| o.logged_in(st, a.ts))
+                };
+                // A stretch begins at the session's login, where the user logged in first.
+                let logged_in = s.session.as_ref().map(|o| o.since).filter(|since| {
+                    *since <= a.ts && a.ts - *since <= Duration::hours(SESSION_MAX_HOURS)
+                });
                 let mut st = match s.stretch {
-                    Some(st) if a.ts - st.last <= gap => st,
+                    Some(st) if present(&st) => st,
                     _ => Stretch {
-                        start: a.ts,
+                        start: logged_in.unwrap_or(a.ts),
                         last: a.ts,
                         usual: false,
                     },
@@ -1815,6 +1924,9 @@ impl Detector for OddVolume {
                     // hours themselves (a night's misuse may run on into them).
                 } else if st.usual {
                     s.held_over.push(a.ts);
+                } else if st.last - st.start >= shift {
+                    shift_worked(&st, &mut s.off, &mut s.shifted);
+                    s.shifted.push(a.ts);
                 } else {
                     s.off.push((a.ts, ev.id.clone()));
                 }
@@ -1982,8 +2094,10 @@ impl Detector for OddVolume {
             // At work off their hours, held over or not: what a unit's shift change and the
             // agency's hours are judged on. Raised only for lookups of a stretch of their own.
             let min = self.cfg.off_hours_min_lookups as usize;
-            if l.hours.is_some() && s.off.len() < min && s.off.len() + s.held_over.len() >= min {
-                let at = s.off.iter().map(|(ts, _)| ts).chain(&s.held_over);
+            let at_work_off = s.off.len() + s.held_over.len() + s.shifted.len();
+            if l.hours.is_some() && s.off.len() < min && at_work_off >= min {
+                let at = s.off.iter().map(|(ts, _)| ts);
+                let at = at.chain(&s.held_over).chain(&s.shifted);
                 let at = at.fold(0u32, |m, ts| m | 1 << ts.hour());
                 // An index no finding has: counted, never removed from `out`.
                 not_raised += 1;
@@ -1994,7 +2108,8 @@ impl Detector for OddVolume {
             }
             if let (Some(h), Some((first, last))) = (&l.hours, span(&s.off)) {
                 if s.off.len() >= min {
-                    let at = s.off.iter().map(|(ts, _)| ts).chain(&s.held_over);
+                    let at = s.off.iter().map(|(ts, _)| ts);
+                    let at = at.chain(&s.held_over).chain(&s.shifted);
                     let at = at.fold(0u32, |m, ts| m | 1 << ts.hour());
                     off_at.push((out.len(), at));
                     let hours: Vec<usize> = (0..24).filter(|&i| h.unusual[i]).collect();
@@ -2293,6 +2408,13 @@ impl Detector for OddVolume {
                 count: held_over,
             });
         }
+        let shifted: u64 = self.users.values().map(|s| s.shifted.len() as u64).sum();
+        if shifted > 0 {
+            self.notes.push(DayNote::SetAside {
+                kind: "off_hours_shift",
+                count: shifted,
+            });
+        }
         // The day is judged: keep only what the next day needs (open burst windows).
         self.users.retain(|_, s| {
             s.day_peak = 0;
@@ -2301,9 +2423,11 @@ impl Detector for OddVolume {
             s.burst_peak_typed = 0;
             s.off.clear();
             s.held_over.clear();
+            s.shifted.clear();
             s.exports.clear();
             s.limits = None;
-            !s.recent.is_empty()
+            // A stretch and a session run over midnight (a night shift, a double).
+            !s.recent.is_empty() || s.stretch.is_some() || s.session.is_some()
         });
         self.units.clear();
         self.unit_peaks.clear();
@@ -2334,7 +2458,7 @@ impl Detector for OddVolume {
         let mut users: Vec<(&String, &UserState)> = self
             .users
             .iter()
-            .filter(|(_, s)| !s.recent.is_empty())
+            .filter(|(_, s)| !s.recent.is_empty() || s.stretch.is_some() || s.session.is_some())
             .collect();
         users.sort_by(|a, b| a.0.cmp(b.0));
         let saved: serde_json::Map<String, Value> = users
@@ -2343,6 +2467,9 @@ impl Detector for OddVolume {
                 let mut v = json!({"login": s.login, "recent": s.recent});
                 if let (Some(st), Some(o)) = (s.stretch, v.as_object_mut()) {
                     o.insert("stretch".into(), json!(st));
+                }
+                if let (Some(se), Some(o)) = (&s.session, v.as_object_mut()) {
+                    o.insert("session".into(), json!(se));
                 }
                 (u.clone(), v)
             })
@@ -2375,6 +2502,9 @@ impl Detector for OddVolume {
             /// States saved before stretches were kept have none.
             #[serde(default)]
             stretch: Option<Stretch>,
+            /// And before sessions were.
+            #[serde(default)]
+            session: Option<Session>,
         }
         let windows: std::collections::BTreeMap<String, Saved> =
             saved_field(saved, "burst_windows")?;
@@ -2385,6 +2515,7 @@ impl Detector for OddVolume {
             st.recent_fan_out = s.recent.iter().filter(|r| r.fan_out).count();
             st.recent = s.recent;
             st.stretch = s.stretch;
+            st.session = s.session;
         }
         // States saved before paces were kept have none: they are learnt again.
         if saved.get("paces").is_some() {
@@ -2523,6 +2654,37 @@ mod tests {
         old.restore(&json!({ "burst_windows": {} }))
             .expect("an older state");
         assert!(old.paces.is_empty() && old.hours_days.is_empty());
+    }
+
+    #[test]
+    fn a_session_carries_a_stretch_for_at_most_twelve_hours_from_its_login() {
+        let t = |h: i64| {
+            DateTime::parse_from_rfc3339("2025-04-10T00:00:00Z")
+                .map(|d| d.with_timezone(&Utc) + Duration::hours(h))
+        };
+        let (Ok(t1), Ok(t2), Ok(t3), Ok(t4), Ok(t12), Ok(t14)) =
+            (t(1), t(2), t(3), t(4), t(12), t(14))
+        else {
+            panic!("timestamps");
+        };
+        let st = Stretch {
+            start: t1,
+            last: t2,
+            usual: false,
+        };
+        let open = Session {
+            since: t1,
+            id: None,
+        };
+        assert!(open.logged_in(&st, t12));
+        assert!(!open.logged_in(&st, t14), "left open over a day off");
+        // A session logged in to after the stretch's last sign of presence carries
+        // nothing from before it.
+        let later = Session {
+            since: t3,
+            id: None,
+        };
+        assert!(!later.logged_in(&st, t4));
     }
 
     #[test]

@@ -3650,6 +3650,80 @@ fn shift_held_over_into_the_night() {
     assert_eq!(alert_keys(&audit_night_by_night(world, Some(config))), keys);
 }
 
+/// Three officers of one housing unit work 14:00–22:00 UTC for four days. On the fifth, ot1
+/// comes in for an overtime shift from 01:00 to 07:00, a lookup every quarter hour with no
+/// break over an hour: a shift worked at other hours, as long as one, which the roster
+/// explains; not raised (counted in the summary). ot2 is back at the terminal alone from
+/// 02:00 to 04:30 (the session the day worker ran from 01:00 to 04:00): raised.
+/// Night by night the same.
+#[test]
+fn overtime_shift_worked_at_other_hours() {
+    let world = "classes/overtime_shift_worked_at_other_hours";
+    let config = "[no_case]\nexempt_purposes = [\"HOUSING\"]\n";
+    let alerts = audit_fixture(world, Some(config));
+    let keys = alert_keys(&alerts);
+    let ot2: Vec<String> = (0..16)
+        .map(|i| format!("ot2-0307T{:02}{:02}", 2 + i / 6, (i % 6) * 10))
+        .collect();
+    let ot2: Vec<&str> = ot2.iter().map(String::as_str).collect();
+    assert_eq!(
+        keys,
+        vec![key("odd_volume", "off_hours", "ot2", &ot2)],
+        "{alerts:#?}"
+    );
+    let (_, summary) = audit_with_summary(world, Some(config));
+    assert!(summary.contains("not off   25 lookup(s)"), "{summary}");
+    assert!(summary.contains("as long as a shift"), "{summary}");
+    assert_eq!(alert_keys(&audit_night_by_night(world, Some(config))), keys);
+    // A shorter bar makes ot2's sitting a shift too.
+    let shorter = format!("{config}[odd_volume]\noff_hours_shift_hours = 2\n");
+    assert!(audit_fixture(world, Some(&shorter)).is_empty());
+}
+
+/// Three port officers work 14:00–22:00 UTC for four days, each day one single sign-on
+/// session. On the fifth, pb1 comes in for an overtime shift from 02:00 to 10:30 in three
+/// sessions, quiet at the booth for hours between lookups (14 from 02:30, six from 09:00):
+/// logged in all along, one stretch of work as long as a shift; not raised (counted). pb2
+/// logs in at 02:00 for seventy minutes of lookups and logs out: raised. pb3, of another
+/// unit, logs in at 04:00 for an hour of lookups and never logs out; the usual shift's
+/// login at 13:55 is a new session, not the night's carried on: raised, not a shift
+/// started early. The build before sessions counted as presence raised pb1 too; one that
+/// let the night's open session run on into the shift let pb3 pass. Night by night the
+/// same.
+#[test]
+fn overtime_shift_quiet_between_lookups() {
+    let world = "classes/overtime_shift_quiet_between_lookups";
+    let config = "[no_case]\nexempt_purposes = [\"PRIMARY\"]\n";
+    let alerts = audit_fixture(world, Some(config));
+    let keys = alert_keys(&alerts);
+    let pb2: Vec<String> = (0..15)
+        .map(|i| {
+            format!(
+                "pb2-0411T{:02}{:02}",
+                2 + (5 + i * 5) / 60,
+                (5 + i * 5) % 60
+            )
+        })
+        .collect();
+    let pb2: Vec<&str> = pb2.iter().map(String::as_str).collect();
+    let pb3: Vec<String> = (0..11)
+        .map(|i| format!("pb3-0411T04{:02}", 5 + i * 5))
+        .collect();
+    let pb3: Vec<&str> = pb3.iter().map(String::as_str).collect();
+    assert_eq!(
+        keys,
+        vec![
+            key("odd_volume", "off_hours", "pb2", &pb2),
+            key("odd_volume", "off_hours", "pb3", &pb3),
+        ],
+        "{alerts:#?}"
+    );
+    let (_, summary) = audit_with_summary(world, Some(config));
+    assert!(summary.contains("not off   20 lookup(s)"), "{summary}");
+    assert!(!summary.contains("held over or started early"), "{summary}");
+    assert_eq!(alert_keys(&audit_night_by_night(world, Some(config))), keys);
+}
+
 /// The lockdown's day again, but the three HRCC officers' hundreds of lookups after 16:00
 /// are under no purpose: people looked up outside any exempt work and any case, by three
 /// members on one day, are three members browsing, not the unit's incident. Their breadth
