@@ -146,6 +146,10 @@ pub struct RunStats {
     /// personnel row holds no id, on a record the login opened by an id it typed alone in
     /// the minutes before: the name was the system's answer (`detect::coworker`).
     pub colleague_reached_by_id: u64,
+    /// `coworker_lookup` matches by name alone in exempt work of a colleague whose name one
+    /// or more of the people the agency looked up would bear: a likely namesake
+    /// (`detect::name_census`, `detect::coworker`).
+    pub colleague_common_name: u64,
     /// `coworker_lookup` findings of a colleague under a closed case that lists them, not
     /// raised because the user's unit works closed cases under the purpose (billing, coding,
     /// a records desk), or works them steadily and the user held that case: the colleague
@@ -340,6 +344,8 @@ impl RunStats {
                     self.colleague_namesakes += count;
                 } else if kind == "colleague_reached_by_id" {
                     self.colleague_reached_by_id += count;
+                } else if kind == "colleague_common_name" {
+                    self.colleague_common_name += count;
                 }
             }
             DayNote::AgencyDay { day, effect } => self.agency_days.push((day, effect)),
@@ -449,7 +455,7 @@ pub fn render(
     }
     let _ = writeln!(s, "  alerts     {}", stats.alerts);
     // What the run set aside as routine, or did not count as odd, each with its count.
-    let set_aside: [(u64, &str, &str); 32] = [
+    let set_aside: [(u64, &str, &str); 33] = [
         (
             stats.name_alone_set_aside,
             "set aside  ",
@@ -564,6 +570,11 @@ pub fn render(
             stats.colleague_reached_by_id,
             "set aside  ",
             "coworker_lookup match(es) by name alone in exempt work, of a colleague whose personnel row holds no id to compare, on a record the login opened by an id it typed alone in the 30 minutes before: the name was the system's answer (a caller's taxpayer id keyed, then the account screen)",
+        ),
+        (
+            stats.colleague_common_name,
+            "set aside  ",
+            "coworker_lookup match(es) by name alone in exempt work of a colleague whose name one or more of the people the agency has looked up would bear (surname and given name counted among them): a namesake, most likely; two or more other logins matching the colleague within two days raise them",
         ),
         (
             stats.colleague_closed_case_set_aside,

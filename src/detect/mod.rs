@@ -23,6 +23,7 @@ mod day_recheck;
 mod fan_out;
 pub mod fishing;
 mod held_over;
+mod name_census;
 pub mod no_case;
 pub mod odd_volume;
 mod others_cases;

@@ -3724,6 +3724,36 @@ fn overtime_shift_quiet_between_lookups() {
     assert_eq!(alert_keys(&audit_night_by_night(world, Some(config))), keys);
 }
 
+/// A port's secondary officers type 1,080 travellers by name and date of birth over three
+/// days, a quarter of them HERNANDEZ and one in ten JUAN. On the fourth, so1 types
+/// HERNANDEZ, JUAN alone: a cargo officer's name, and one that about ten of the port's
+/// travellers would bear: a namesake, most likely (set aside, counted). so2 types
+/// WRIGHT-HENRY, JACK alone, the other cargo officer's name, which nobody else bears:
+/// raised. On the fifth the cargo officer is in the news and all three type the name alone
+/// within the hour: the third login is attention, not a namesake (raised); the first two
+/// are not yet.
+#[test]
+fn traveller_bearing_a_colleagues_common_name() {
+    let world = "classes/traveller_bearing_a_colleagues_common_name";
+    let config = "[no_case]\nexempt_purposes = [\"SECONDARY\"]\n";
+    assert_set_aside_with(
+        world,
+        Some(config),
+        vec![
+            key("coworker_lookup", "other_unit", "so2", &["so2-wrighthenry"]),
+            key("coworker_lookup", "other_unit", "so3", &["so3-news"]),
+        ],
+        &["set aside  3 coworker_lookup match(es) by name alone in exempt work of a colleague whose name"],
+    );
+    // The evidence says what the name rests on: nobody else of the port's bears it.
+    let alerts = audit_fixture(world, Some(config));
+    let rare = alerts
+        .iter()
+        .find(|a| a["user"] == "so2")
+        .map(|a| a["evidence"]["name_census"]["expected_bearers"].clone());
+    assert_eq!(rare, Some(serde_json::json!(0.0)), "{alerts:#?}");
+}
+
 /// The lockdown's day again, but the three HRCC officers' hundreds of lookups after 16:00
 /// are under no purpose: people looked up outside any exempt work and any case, by three
 /// members on one day, are three members browsing, not the unit's incident. Their breadth
