@@ -15,7 +15,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use serde_json::{json, Value};
 
@@ -50,8 +50,9 @@ impl NameCensus {
         if last.is_empty() || first.is_empty() {
             return;
         }
-        let born = dob.map(|d| d.to_string()).unwrap_or_default();
-        let person = stable_hash(&[last.as_bytes(), first.as_bytes(), born.as_bytes()]);
+        // The day as its number, not its text: nothing allocated per lookup.
+        let born = dob.map_or([0; 4], |d| d.num_days_from_ce().to_le_bytes());
+        let person = stable_hash(&[last.as_bytes(), first.as_bytes(), &born]);
         if self.people.insert(person) {
             *self
                 .surnames
